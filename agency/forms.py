@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agency.models import User
+
+TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class ClientForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.CharField(
+        label=_("Slug"), max_length=40,
+        help_text=_("Lowercase letters, digits and hyphens; the client's address will be <slug>.<portal host>."),
+    )
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
+    horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, initial=60)
+    domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+
+
+class StaffForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(User.Role.STAFF, User.Role.STAFF.label), (User.Role.ADMIN, User.Role.ADMIN.label)]
+    )
+
+
+class AssignStaffForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.filter(role=User.Role.STAFF))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the client user"))
+
+
+def apply_errors(form: forms.Form, error: Exception) -> None:
+    """Put a service's ValidationError on the form's fields (or the form, for unknown keys)."""
+    for field, messages in getattr(error, "message_dict", {"__all__": getattr(error, "messages", [str(error)])}).items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

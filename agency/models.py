@@ -1,0 +1,104 @@
+"""The public schema: the agency's client registry, its hosts, its users and who may see whom.
+
+Everything here lives in the ``public`` schema and is shared by every host. Client data
+(leads, spend, snapshots, ...) lives in each client's own schema (apps ``clients``, ``kpis``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Client(TenantMixin):
+    """One agency client: a tenant with its own PostgreSQL schema."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    gross_margin = models.DecimalField(
+        _("gross margin"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.7"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    horizon_months = models.PositiveIntegerField(
+        _("LTV horizon (months)"), default=60, validators=[MinValueValidator(1)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # False until the schema's migrations have run: schedulers skip clients not ready.
+    is_ready = models.BooleanField(default=False)
+
+    auto_create_schema = True
+    auto_drop_schema = True
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gross_margin__gte=0, gross_margin__lte=1),
+                name="client_gross_margin_fraction",
+            ),
+            models.CheckConstraint(condition=models.Q(horizon_months__gte=1), name="client_horizon_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a client (``acme.<base host>`` or a custom domain)."""
+
+    class Meta:
+        ordering = ["domain"]
+
+
+class User(AbstractUser):
+    """A person who logs in: agency admin, agency staff, or a client's user."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Agency admin")
+        STAFF = "staff", _("Agency staff")
+        CLIENT = "client", _("Client user")
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CLIENT)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    monthly_email = models.BooleanField(_("monthly scorecard email"), default=True)
+
+    @property
+    def is_agency_admin(self) -> bool:
+        return self.role == self.Role.ADMIN or self.is_superuser
+
+    @property
+    def is_agency(self) -> bool:
+        return self.is_agency_admin or self.role == self.Role.STAFF
+
+
+class Membership(models.Model):
+    """Gives a staff member or a client user access to one client."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client}"

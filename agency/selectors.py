@@ -1,0 +1,58 @@
+"""Reads of the public schema: who may see which client."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from agency.models import Client, Domain, Membership, User
+
+
+def clients_for_user(*, user: User) -> QuerySet[Client]:
+    """The clients a user may open: all for admins, assigned ones for staff, one for a client."""
+    clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    if not user.is_authenticated:
+        return clients.none()
+    if user.is_agency_admin:
+        return clients
+    return clients.filter(memberships__user=user)
+
+
+def user_can_access_client(*, user: User, client: Client) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_agency_admin:
+        return True
+    return Membership.objects.filter(user=user, client=client).exists()
+
+
+def client_primary_host(*, client: Client) -> str:
+    domain = Domain.objects.filter(tenant=client, is_primary=True).first()
+    if domain is None:
+        domain = Domain.objects.filter(tenant=client).first()
+    if domain is None:
+        raise Domain.DoesNotExist(f"client {client.slug} has no domain")
+    return domain.domain
+
+
+def host_url(*, host: str) -> str:
+    """The absolute base URL of a host of the portal, with the configured scheme and port."""
+    port = settings.PORTAL_PORT
+    suffix = f":{port}" if port and port not in {"80", "443"} else ""
+    return f"{settings.PORTAL_SCHEME}://{host}{suffix}"
+
+
+def client_url(*, client: Client, path: str = "/") -> str:
+    return host_url(host=client_primary_host(client=client)) + path
+
+
+def console_url(*, path: str = "/") -> str:
+    return host_url(host=settings.PORTAL_BASE_HOST) + path
+
+
+def staff_for_client(*, client: Client) -> QuerySet[User]:
+    return User.objects.filter(memberships__client=client, role=User.Role.STAFF)
+
+
+def client_users_for_client(*, client: Client) -> QuerySet[User]:
+    return User.objects.filter(memberships__client=client, role=User.Role.CLIENT)

@@ -1,0 +1,17 @@
+"""URLs of the agency console (the portal's base host, the public schema)."""
+
+from django.urls import include, path
+
+from agency.views import console
+
+urlpatterns = [
+    path("", console.console_home, name="home"),
+    path("clients/new/", console.client_add, name="client_add"),
+    path("clients/<slug:slug>/", console.client_detail, name="client_detail"),
+    path("clients/<slug:slug>/assign/", console.client_assign, name="client_assign"),
+    path("clients/<slug:slug>/unassign/<int:user_id>/", console.client_unassign, name="client_unassign"),
+    path("clients/<slug:slug>/invite/", console.client_invite, name="client_invite"),
+    path("staff/", console.staff_list, name="staff_list"),
+    path("", include("agency.urls_auth")),
+    path("", include("kpis.urls_public")),
+]

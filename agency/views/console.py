@@ -1,0 +1,136 @@
+"""The agency console, on the portal's base host: clients, staff, assignments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from agency import services
+from agency.decorators import admin_required, agency_required
+from agency.forms import AssignStaffForm, ClientForm, InviteForm, StaffForm, apply_errors
+from agency.models import Client, User
+from agency.selectors import (
+    client_primary_host,
+    client_users_for_client,
+    clients_for_user,
+    staff_for_client,
+    user_can_access_client,
+)
+
+
+def _client_for(request: HttpRequest, slug: str) -> Client:
+    client = get_object_or_404(clients_for_user(user=request.user), slug=slug)
+    if not user_can_access_client(user=request.user, client=client):
+        raise Http404
+    return client
+
+
+@agency_required
+@vary_on_headers("HX-Request")
+def console_home(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    clients = clients_for_user(user=request.user).annotate(
+        staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
+        user_count=Count("memberships", filter=Q(memberships__user__role=User.Role.CLIENT)),
+    )
+    if query:
+        clients = clients.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    template = "agency/console_home.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#client-table"
+    return render(request, template, {"clients": clients, "q": query})
+
+
+@agency_required
+def client_add(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if request.user.role == User.Role.STAFF:
+                services.staff_assign(user=request.user, client=client)
+            messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
+            return redirect("client_detail", slug=client.slug)
+    status = 422 if form.errors else 200
+    return render(request, "agency/client_form.html", {"form": form}, status=status)
+
+
+@agency_required
+def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    client = _client_for(request, slug)
+    context = {
+        "client": client,
+        "host": client_primary_host(client=client),
+        "domains": client.domains.all(),
+        "staff": staff_for_client(client=client),
+        "client_users": client_users_for_client(client=client),
+        "assign_form": AssignStaffForm(),
+        "invite_form": InviteForm(),
+    }
+    return render(request, "agency/client_detail.html", context)
+
+
+@admin_required
+@require_POST
+def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
+    client = _client_for(request, slug)
+    form = AssignStaffForm(request.POST)
+    if form.is_valid():
+        services.staff_assign(user=form.cleaned_data["user"], client=client)
+        messages.success(request, _("Staff member assigned."))
+    else:
+        messages.error(request, _("Choose a staff member."))
+    return redirect("client_detail", slug=slug)
+
+
+@admin_required
+@require_POST
+def client_unassign(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    client = _client_for(request, slug)
+    services.staff_unassign(user=get_object_or_404(User, pk=user_id), client=client)
+    messages.success(request, _("Staff member unassigned."))
+    return redirect("client_detail", slug=slug)
+
+
+@agency_required
+@require_POST
+def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    client = _client_for(request, slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+    else:
+        messages.error(request, _("Enter a valid email address."))
+    return redirect("client_detail", slug=slug)
+
+
+@admin_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(**form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            services.user_password_setup_send(user=user)
+            messages.success(request, _("%(name)s was added and emailed a link to set a password.") % {"name": user.username})
+            return redirect("staff_list")
+    people = User.objects.filter(role__in=[User.Role.ADMIN, User.Role.STAFF]).prefetch_related("memberships__client")
+    status = 422 if form.errors else 200
+    return render(request, "agency/staff_list.html", {"form": form, "people": people}, status=status)

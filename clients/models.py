@@ -1,0 +1,272 @@
+"""One client's data, in that client's own schema.
+
+Rows keep the ids they arrive with (the CSV ``id`` column, the CRM's lead id) as primary
+keys: imports and the API upsert on them, and references between files use them.
+Missing optional text is stored as ``""`` (never NULL) so that unique keys and rules treat
+"not given" one way. Constraints that the data formats promise are enforced by the database.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from clients import vocab
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+EXT_ID = {"primary_key": True, "max_length": 100}
+
+
+class Holiday(models.Model):
+    date = models.DateField(unique=True)
+
+    class Meta:
+        ordering = ["date"]
+
+
+class Campaign(models.Model):
+    id = models.CharField(**EXT_ID)
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=20, choices=vocab.CHANNEL_CHOICES)
+    direction = models.CharField(max_length=10, choices=vocab.DIRECTION_CHOICES, default="inbound")
+    nurture = models.BooleanField(default=False)
+    social_network = models.CharField(max_length=50, blank=True, default="")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Spend(models.Model):
+    id = models.CharField(**EXT_ID)
+    date = models.DateField(db_index=True)
+    category = models.CharField(max_length=10, choices=vocab.SPEND_CATEGORY_CHOICES)
+    amount = models.DecimalField(**MONEY)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="spend_amount_non_negative")]
+
+
+class Persona(models.Model):
+    code = models.CharField(primary_key=True, max_length=50)
+    name = models.CharField(max_length=200)
+    match = models.JSONField(default=dict, blank=True)
+    priority = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["priority", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lead(models.Model):
+    id = models.CharField(**EXT_ID)
+    created_at = models.DateTimeField(db_index=True)
+    email = models.CharField(max_length=254, blank=True, default="")
+    channel = models.CharField(max_length=20, blank=True, default="", choices=vocab.CHANNEL_CHOICES)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT)
+    device = models.CharField(max_length=10, blank=True, default="", choices=vocab.DEVICE_CHOICES)
+    landing_page = models.CharField(max_length=500, blank=True, default="")
+    # The persona code given on import; ``persona`` is the resolved one (kpis.md "Persona").
+    persona_given = models.CharField(max_length=50, blank=True, default="")
+    origin = models.CharField(max_length=10, choices=vocab.ORIGIN_CHOICES, default="marketing")
+    company_revenue = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    employees = models.BigIntegerField(null=True, blank=True)
+    vertical = models.CharField(max_length=100, blank=True, default="")
+    age = models.IntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=50, blank=True, default="")
+    income = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    interests = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    challenge = models.CharField(max_length=200, blank=True, default="")
+    first_contacted_at = models.DateTimeField(null=True, blank=True)
+    sql_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sal_at = models.DateTimeField(null=True, blank=True)
+    opportunity_at = models.DateTimeField(null=True, blank=True)
+    customer_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    lost_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    deal_value = models.DecimalField(**MONEY, null=True, blank=True)
+    # Set by the qualification engine (clients.qualification), never imported.
+    mql_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sales_ready_at = models.DateTimeField(null=True, blank=True)
+    persona = models.CharField(max_length=50, blank=True, default="", db_index=True)
+    criteria_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company_revenue__gte=0) | Q(company_revenue__isnull=True), name="lead_revenue_nn"
+            ),
+            models.CheckConstraint(condition=Q(employees__gte=0) | Q(employees__isnull=True), name="lead_employees_nn"),
+            models.CheckConstraint(condition=Q(age__gte=0) | Q(age__isnull=True), name="lead_age_nn"),
+            models.CheckConstraint(condition=Q(income__gte=0) | Q(income__isnull=True), name="lead_income_nn"),
+            models.CheckConstraint(condition=Q(deal_value__gte=0) | Q(deal_value__isnull=True), name="lead_deal_nn"),
+            models.CheckConstraint(
+                condition=Q(customer_at__isnull=True) | Q(lost_at__isnull=True), name="lead_not_won_and_lost"
+            ),
+            models.CheckConstraint(
+                condition=Q(deal_value__isnull=True) | Q(customer_at__isnull=False), name="lead_deal_needs_customer"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": F("created_at")}),
+                    name=f"lead_{field}_after_created",
+                )
+                for field in vocab.LEAD_LIFECYCLE_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class Activity(models.Model):
+    id = models.CharField(**EXT_ID)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="activities")
+    occurred_at = models.DateTimeField()
+    action = models.CharField(max_length=30, choices=vocab.ACTION_CHOICES)
+    detail = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["lead", "occurred_at"], name="activity_lead_time")]
+
+
+COUNT = {"default": 0}
+
+
+class TrafficRow(models.Model):
+    date = models.DateField()
+    channel = models.CharField(max_length=20, choices=vocab.CHANNEL_CHOICES)
+    device = models.CharField(max_length=10, choices=vocab.DEVICE_CHOICES)
+    landing_page = models.CharField(max_length=500, blank=True, default="")
+    social_network = models.CharField(max_length=50, blank=True, default="")
+    sessions = models.PositiveBigIntegerField()
+    bounced_sessions = models.PositiveBigIntegerField(**COUNT)
+    pageviews = models.PositiveBigIntegerField(**COUNT)
+    form_submissions = models.PositiveBigIntegerField(**COUNT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "channel", "device", "landing_page", "social_network"], name="traffic_key"
+            ),
+            models.CheckConstraint(condition=Q(bounced_sessions__lte=F("sessions")), name="traffic_bounces_le_sessions"),
+        ]
+
+
+class EmailRow(models.Model):
+    date = models.DateField()
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT)
+    sent = models.PositiveBigIntegerField()
+    delivered = models.PositiveBigIntegerField(**COUNT)
+    unique_opens = models.PositiveBigIntegerField(**COUNT)
+    unique_clicks = models.PositiveBigIntegerField(**COUNT)
+    unsubscribes = models.PositiveBigIntegerField(**COUNT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["date", "campaign"], name="email_key"),
+            models.CheckConstraint(condition=Q(delivered__lte=F("sent")), name="email_delivered_le_sent"),
+            models.CheckConstraint(condition=Q(unique_clicks__lte=F("delivered")), name="email_clicks_le_delivered"),
+        ]
+
+
+class Contract(models.Model):
+    id = models.CharField(**EXT_ID)
+    account = models.CharField(max_length=100, db_index=True)
+    kind = models.CharField(max_length=10, choices=vocab.CONTRACT_KIND_CHOICES)
+    start_date = models.DateField()
+    segment = models.CharField(max_length=100, blank=True, default="")
+    term_months = models.PositiveIntegerField(null=True, blank=True)
+    monthly_fee = models.DecimalField(**MONEY, null=True, blank=True)
+    project_fee = models.DecimalField(**MONEY, null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    cancelled_on = models.DateField(null=True, blank=True)
+    renewal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals")
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="retainer") | Q(term_months__gte=1, monthly_fee__isnull=False),
+                name="contract_retainer_terms",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="project") | Q(project_fee__isnull=False, end_date__isnull=False),
+                name="contract_project_terms",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=F("start_date")),
+                name="contract_cancel_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_fee__gte=0) | Q(monthly_fee__isnull=True), name="contract_monthly_fee_nn"
+            ),
+            models.CheckConstraint(
+                condition=Q(project_fee__gte=0) | Q(project_fee__isnull=True), name="contract_project_fee_nn"
+            ),
+        ]
+
+
+class CriteriaVersion(models.Model):
+    """A version of the MQL qualification criteria (formats.md "criteria"), kept forever."""
+
+    version = models.PositiveIntegerField(unique=True)
+    effective_from = models.DateField()
+    criteria = models.JSONField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(max_length=150, blank=True, default="")
+    change_note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+
+
+class Job(models.Model):
+    """A piece of background work for this client, with progress the pages can poll."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    progress = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ApiToken(models.Model):
+    """A client's API token for web forms and CRMs: shown once, stored as a SHA-256 hash."""
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,1 @@
+"""KPI snapshots and what surrounds them (see kpis.md); filled in by the KPI engine."""

@@ -1,0 +1,37 @@
+// Portal-wide htmx behaviour: swap 422 form errors, show a message when a request fails,
+// and move keyboard focus to content that was swapped in.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.htmx) return;
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ];
+  htmx.config.historyCacheSize = 0;
+  var box = document.getElementById("htmx-error");
+  function show(text) {
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    show((document.documentElement.lang === "es"
+      ? "No se pudo cargar esta parte de la página (error "
+      : "This part of the page could not be loaded (error ") + status + ").");
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    show(document.documentElement.lang === "es"
+      ? "Sin conexión con el portal. Inténtalo de nuevo."
+      : "The portal could not be reached. Please try again.");
+  });
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    if (box) box.hidden = true;
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    var focusable = target && target.querySelector("[data-focus-after-swap]");
+    if (focusable) focusable.focus();
+  });
+});

@@ -1,0 +1,135 @@
+"""Test set-up shared by the whole suite.
+
+Two client schemas, ``alpha`` and ``beta``, are created once per session (creating a schema
+runs every tenant migration, too slow to repeat per test). Tests that commit
+(``transactional_db``: the live server, the real Celery worker) end with Django's flush,
+which empties the public tables, the client registry included; the ``tenants`` fixture puts
+those rows back, and ``clean_tenant_tables`` empties what such tests left in the schemas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from agency.models import Client, Domain, User
+from tests.factories import UserFactory
+
+TENANTS = {
+    "alpha": {"name": "Alpha Analytics", "timezone": "Europe/Madrid", "currency": "EUR"},
+    "beta": {"name": "Beta Brands", "timezone": "America/New_York", "currency": "USD"},
+}
+
+
+def _ensure_tenant_rows() -> dict[str, Client]:
+    from agency.services import client_create, public_tenant_ensure
+
+    public_tenant_ensure()
+    clients = {}
+    for slug, fields in TENANTS.items():
+        client = Client.objects.filter(slug=slug).first()
+        if client is None:
+            from django_tenants.utils import schema_exists
+
+            if schema_exists(slug):
+                # The schema survived a flush of the public tables: re-register it.
+                client = Client(schema_name=slug, slug=slug, is_ready=True, **fields)
+                client.auto_create_schema = False
+                client.save()
+                Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
+            else:
+                client = client_create(slug=slug, **fields)
+        clients[slug] = client
+    return clients
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        _ensure_tenant_rows()
+    yield
+
+
+@pytest.fixture
+def tenants(db: None) -> dict[str, Client]:
+    connection.set_schema_to_public()
+    return _ensure_tenant_rows()
+
+
+@pytest.fixture
+def tenant_a(tenants: dict[str, Client]) -> Client:
+    return tenants["alpha"]
+
+
+@pytest.fixture
+def tenant_b(tenants: dict[str, Client]) -> Client:
+    return tenants["beta"]
+
+
+@pytest.fixture
+def in_tenant_a(tenant_a: Client) -> Iterator[Client]:
+    """Run the test body with the connection in client A's schema."""
+    connection.set_tenant(tenant_a)
+    yield tenant_a
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test() -> Iterator[None]:
+    yield
+    if connection.connection is not None or connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        connection.set_schema_to_public()
+
+
+@pytest.fixture
+def clean_tenant_tables(transactional_db: None) -> Iterator[None]:
+    """For committing tests: empty the client schemas' tables afterwards."""
+    yield
+    from django.apps import apps
+
+    tables = [
+        model._meta.db_table
+        for app in settings.TENANT_APPS
+        if (label := app.rsplit(".", 1)[-1]) in {"clients", "kpis"}
+        for model in apps.get_app_config(label).get_models()
+    ]
+    with connection.cursor() as cursor:
+        for schema in TENANTS:
+            if tables:
+                cursor.execute(
+                    "TRUNCATE " + ", ".join(f'"{schema}"."{table}"' for table in tables) + " CASCADE"
+                )
+
+
+# --- people --------------------------------------------------------------------------------
+
+@pytest.fixture
+def admin_user(tenants: dict[str, Client]) -> User:
+    return UserFactory(username="ada-admin", role=User.Role.ADMIN)
+
+
+@pytest.fixture
+def staff_a(tenant_a: Client) -> User:
+    return UserFactory(username="sam-staff", role=User.Role.STAFF, clients=[tenant_a])
+
+
+@pytest.fixture
+def staff_ab(tenant_a: Client, tenant_b: Client) -> User:
+    return UserFactory(username="sol-staff", role=User.Role.STAFF, clients=[tenant_a, tenant_b])
+
+
+@pytest.fixture
+def client_user_a(tenant_a: Client) -> User:
+    return UserFactory(username="ann-alpha", role=User.Role.CLIENT, clients=[tenant_a])
+
+
+@pytest.fixture
+def client_user_b(tenant_b: Client) -> User:
+    return UserFactory(username="bob-beta", role=User.Role.CLIENT, clients=[tenant_b])
+
+
+def host_of(client: Client | None) -> str:
+    return f"{client.slug}.{settings.PORTAL_BASE_HOST}" if client else settings.PORTAL_BASE_HOST
