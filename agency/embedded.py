@@ -30,7 +30,8 @@ def data_dir() -> Path:
 def postgres_url() -> str:
     """Start or reuse the embedded PostgreSQL 16 (pgserver) and return a URL to our database."""
     runtime = data_dir() / "run"
-    runtime.mkdir(exist_ok=True)
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    runtime.chmod(0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver keeps its lock file there
     import pgserver  # imported lazily: production never needs it
 

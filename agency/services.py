@@ -94,7 +94,7 @@ def client_create(
         schema_name=schema_for_slug(slug), slug=slug, name=name.strip(), timezone=timezone,
         currency=currency, gross_margin=Decimal(str(gross_margin)), horizon_months=int(horizon_months),
     )
-    client.save()  # creates and migrates the schema; django-tenants drops it again on failure
+    client.save(verbosity=0)  # creates and migrates the schema; django-tenants drops it on failure
     try:
         with transaction.atomic():
             Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=domain is None)

@@ -35,15 +35,10 @@ if not SECRET_KEY:
 PORTAL_BASE_HOST = os.environ.get("PORTAL_BASE_HOST", "localhost")
 PORTAL_SCHEME = os.environ.get("PORTAL_SCHEME", "http" if DEBUG else "https")
 PORTAL_PORT = os.environ.get("PORTAL_PORT", "8000" if DEBUG else "")
-ALLOWED_HOSTS = [PORTAL_BASE_HOST, f".{PORTAL_BASE_HOST}"] + [
-    host for host in os.environ.get("PORTAL_EXTRA_HOSTS", "").split(",") if host
-]
-if DEBUG:
-    ALLOWED_HOSTS += ["localhost", ".localhost", "127.0.0.1", "testserver"]
-# Custom (white-label) domains are checked against the Domain table by the tenant middleware;
-# PORTAL_ALLOW_ANY_HOST lets a deployment accept them without listing each one here.
-if env_bool("PORTAL_ALLOW_ANY_HOST", False):
-    ALLOWED_HOSTS = ["*"]
+# The Domain table is the allow-list of hosts: the tenant middleware (first in MIDDLEWARE)
+# answers 404 to any host that is not the console's or a client's, before any view runs, so
+# white-label domains work without redeploying. ALLOWED_HOSTS can still be narrowed.
+ALLOWED_HOSTS = [h for h in os.environ.get("PORTAL_ALLOWED_HOSTS", "*").split(",") if h]
 
 SHARED_APPS = [
     "django_tenants",
@@ -192,6 +187,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -218,6 +215,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = DEBUG or TESTING  # serve from the app folders without collectstatic
 MEDIA_ROOT = Path(os.environ.get("PORTAL_MEDIA_ROOT", BASE_DIR / ".local" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -262,5 +260,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

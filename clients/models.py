@@ -4,6 +4,9 @@ Rows keep the ids they arrive with (the CSV ``id`` column, the CRM's lead id) as
 keys: imports and the API upsert on them, and references between files use them.
 Missing optional text is stored as ``""`` (never NULL) so that unique keys and rules treat
 "not given" one way. Constraints that the data formats promise are enforced by the database.
+References to users (public schema) carry no database constraint: a foreign key from every
+client schema into ``agency_user`` would make deleting a user, or flushing the public tables,
+reach into every client's schema.
 """
 
 from __future__ import annotations
@@ -224,7 +227,9 @@ class CriteriaVersion(models.Model):
     version = models.PositiveIntegerField(unique=True)
     effective_from = models.DateField()
     criteria = models.JSONField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     author_name = models.CharField(max_length=150, blank=True, default="")
     change_note = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -248,7 +253,9 @@ class Job(models.Model):
     progress = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -263,7 +270,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

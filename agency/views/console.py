@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -102,9 +102,10 @@ def client_unassign(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
 
 
 @agency_required
-@require_POST
 def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
-    client = _client_for(request, slug)
+    client = _client_for(request, slug)  # before the method check: no hint that a client exists
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = InviteForm(request.POST)
     if form.is_valid():
         try:

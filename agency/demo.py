@@ -1,0 +1,79 @@
+"""The demo agency the run command sets up: people, clients, and data for every screen.
+
+Idempotent: running it again keeps what exists. Each client's data carries a marker string
+unique to that client (``DEMO-MARKER-<SLUG>``); the leak tests look for it at other hosts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.management import call_command, get_commands
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, Membership, User
+from agency.services import client_create, staff_assign, user_create
+
+DEMO_PASSWORD = "portal-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    slug: str
+    name: str
+    timezone: str
+    currency: str
+    user_email: str
+
+    @property
+    def marker(self) -> str:
+        return f"DEMO-MARKER-{self.slug.upper()}"
+
+
+DEMO_CLIENTS = (
+    DemoClient("acme", "Acme Robotics", "Europe/Madrid", "EUR", "ana@acme.example"),
+    DemoClient("globex", "Globex Foods", "America/Mexico_City", "MXN", "gil@globex.example"),
+    DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
+)
+DEMO_ADMIN = ("admin", "admin@agency.example")
+DEMO_STAFF = ("sam", "sam@agency.example")
+STAFF_CLIENTS = ("acme", "globex")
+
+
+def _user(username: str, email: str, role: str, client: Client | None = None) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = user_create(username=username, email=email, role=role, password=DEMO_PASSWORD, client=client)
+    return user
+
+
+def demo_seed(*, months: int = 14, leads_per_month: int = 120, stdout=None) -> list[tuple[str, str]]:
+    """Create the demo agency; return (login, where) pairs for the run command to print."""
+    _user(*DEMO_ADMIN, role=User.Role.ADMIN)
+    staff = _user(*DEMO_STAFF, role=User.Role.STAFF)
+    logins = [(DEMO_ADMIN[0], "agency admin: every client"), (DEMO_STAFF[0], "agency staff: " + ", ".join(STAFF_CLIENTS))]
+    for demo in DEMO_CLIENTS:
+        client = Client.objects.filter(slug=demo.slug).first()
+        if client is None:
+            client = client_create(slug=demo.slug, name=demo.name, timezone=demo.timezone, currency=demo.currency)
+        if demo.slug in STAFF_CLIENTS:
+            staff_assign(user=staff, client=client)
+        user = _user(demo.user_email, demo.user_email, role=User.Role.CLIENT, client=client)
+        Membership.objects.get_or_create(user=user, client=client)
+        logins.append((demo.user_email, f"client user of {demo.name} only"))
+        _demo_data(client=client, demo=demo, months=months, leads_per_month=leads_per_month, stdout=stdout)
+    return logins
+
+
+def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month: int, stdout=None) -> None:
+    if "generate_demo_data" not in get_commands():
+        return
+    from clients.models import Lead
+
+    with tenant_context(client):
+        if Lead.objects.exists():
+            return
+    call_command(
+        "generate_demo_data", demo.slug, months=months, leads_per_month=leads_per_month,
+        seed=sum(map(ord, demo.slug)), marker=demo.marker, stdout=stdout,
+    )

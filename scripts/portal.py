@@ -1,0 +1,110 @@
+"""Run the portal's processes together (web, worker, beat) and stop them on Ctrl-C.
+
+Started by ``scripts/run`` after the bootstrap. Without DATABASE_URL / REDIS_URL the embedded
+PostgreSQL and Redis are started under .local/dev; those that this run started are stopped
+again on exit, and reused when they were already running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--no-demo", action="store_true", help="skip the demo agency")
+    options = parser.parse_args()
+
+    os.environ.setdefault("PORTAL_PORT", str(options.port))
+    from agency import embedded
+
+    started_here = []
+    if not os.environ.get("DATABASE_URL"):
+        if not (embedded.data_dir() / "pg" / "postmaster.pid").exists():
+            started_here.append(embedded.postgres_stop)
+        embedded.postgres_url()
+    if not os.environ.get("REDIS_URL"):
+        if not embedded._redis_answers(embedded._redis_socket()):
+            started_here.append(embedded.redis_stop)
+        embedded.redis_url()
+
+    print("» migrating the public schema and every client schema", flush=True)
+    manage("migrate_schemas", "--verbosity", "0")
+    if not options.no_demo:
+        print("» demo agency (kept if it exists)", flush=True)
+        manage("seed_demo")
+
+    processes: list[subprocess.Popen] = []
+
+    def spawn(*args: str) -> None:
+        processes.append(subprocess.Popen(list(args), cwd=ROOT, start_new_session=True))
+
+    spawn(PYTHON, "manage.py", "runserver", f"0.0.0.0:{options.port}")
+    beat_schedule = str(embedded.data_dir() / "celerybeat-schedule")
+    spawn(PYTHON, "-m", "celery", "-A", "agency", "worker", "--loglevel", "INFO", "--concurrency", "2")
+    spawn(PYTHON, "-m", "celery", "-A", "agency", "beat", "--loglevel", "INFO", "--schedule", beat_schedule)
+
+    port = options.port
+    print(
+        f"""
+The portal is running. Ctrl-C stops it.
+
+  Agency console   http://localhost:{port}/
+  Client portals   http://acme.localhost:{port}/   http://globex.localhost:{port}/   http://initech.localhost:{port}/
+
+  Logins (password for all: portal-demo-2026)
+    admin               agency admin, every client          (console)
+    sam                 agency staff, acme and globex       (console)
+    ana@acme.example    client user of Acme Robotics        (acme.localhost)
+    gil@globex.example  client user of Globex Foods         (globex.localhost)
+    ivy@initech.example client user of Initech Software     (initech.localhost)
+""",
+        flush=True,
+    )
+
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        print("\n» stopping web, worker and beat", flush=True)
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        for stop_service in started_here:
+            stop_service()
+        print("» stopped", flush=True)
+    failed = [p.args for p in processes if p.returncode not in (0, -signal.SIGTERM, None) and not stopping]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Every URL of the portal × every role × the hosts it is served at, with the status expected.
+
+``test_every_url_is_in_the_matrix`` fails when a URL is added without an expectation here,
+so the matrix cannot silently fall behind the URL configuration.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import host_of
+
+ROLES = ("anonymous", "client_a", "client_b", "staff_a", "admin")
+CONSOLE, ALPHA, BETA = "console", "alpha", "beta"
+
+
+def row(anonymous: int, client_a: int, client_b: int, staff_a: int, admin: int) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, client_a, client_b, staff_a, admin), strict=True))
+
+
+LOGIN_REDIRECT = 302
+# (host, url name, kwargs, expected status per role)
+MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
+    # --- agency console (base host) ---
+    (CONSOLE, "home", {}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "client_add", {}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "client_detail", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "client_detail", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "client_assign", {"slug": "alpha"}, row(302, 404, 404, 404, 405)),
+    (CONSOLE, "client_unassign", {"slug": "alpha", "user_id": 1}, row(302, 404, 404, 404, 405)),
+    (CONSOLE, "client_invite", {"slug": "alpha"}, row(302, 404, 404, 405, 405)),
+    (CONSOLE, "client_invite", {"slug": "beta"}, row(302, 404, 404, 404, 405)),
+    (CONSOLE, "staff_list", {}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "login", {}, row(200, 302, 302, 302, 302)),
+    (CONSOLE, "logout", {}, row(405, 405, 405, 405, 405)),
+    (CONSOLE, "password_change", {}, row(302, 200, 200, 200, 200)),
+    (CONSOLE, "password_change_done", {}, row(302, 200, 200, 200, 200)),
+    (CONSOLE, "password_reset", {}, row(200, 200, 200, 200, 200)),
+    (CONSOLE, "password_reset_done", {}, row(200, 200, 200, 200, 200)),
+    (CONSOLE, "password_reset_confirm", {"uidb64": "MQ", "token": "bad-token"}, row(200, 200, 200, 200, 200)),
+    (CONSOLE, "password_reset_complete", {}, row(200, 200, 200, 200, 200)),
+    (CONSOLE, "handoff", {}, row(302, 302, 302, 302, 302)),
+    (CONSOLE, "client_switch", {"slug": "alpha"}, row(302, 302, 404, 302, 302)),
+    (CONSOLE, "client_switch", {"slug": "beta"}, row(302, 404, 302, 404, 302)),
+    (CONSOLE, "language_set", {}, row(405, 405, 405, 405, 405)),
+    # --- client A's host ---
+    (ALPHA, "home", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "panel_data", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "panel_team", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "login", {}, row(200, 302, 404, 302, 302)),
+    (ALPHA, "logout", {}, row(405, 405, 405, 405, 405)),
+    (ALPHA, "password_change", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "password_change_done", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "password_reset", {}, row(200, 200, 404, 200, 200)),
+    (ALPHA, "password_reset_done", {}, row(200, 200, 404, 200, 200)),
+    (ALPHA, "password_reset_confirm", {"uidb64": "MQ", "token": "bad-token"}, row(200, 200, 404, 200, 200)),
+    (ALPHA, "password_reset_complete", {}, row(200, 200, 404, 200, 200)),
+    (ALPHA, "handoff", {}, row(302, 302, 404, 302, 302)),
+    (ALPHA, "client_switch", {"slug": "beta"}, row(302, 404, 404, 404, 302)),
+    (ALPHA, "language_set", {}, row(405, 405, 405, 405, 405)),
+    # --- client B's host: A's people see nothing ---
+    (BETA, "home", {}, row(302, 404, 200, 404, 200)),
+    (BETA, "panel_data", {}, row(302, 404, 200, 404, 200)),
+    (BETA, "login", {}, row(200, 404, 302, 404, 302)),
+]
+
+
+def _names(patterns: list, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+@pytest.mark.parametrize(("urlconf", "host"), [("agency.urls_public", CONSOLE), ("agency.urls_tenant", ALPHA)])
+def test_every_url_is_in_the_matrix(urlconf: str, host: str) -> None:
+    covered = {name for h, name, _kwargs, _row in MATRIX if h == host}
+    missing = _names(get_resolver(urlconf).url_patterns) - covered
+    assert not missing, f"add these {host} URLs to MATRIX: {sorted(missing)}"
+
+
+@pytest.fixture
+def people(client_user_a, client_user_b, staff_a, admin_user) -> dict:
+    return {"anonymous": None, "client_a": client_user_a, "client_b": client_user_b, "staff_a": staff_a, "admin": admin_user}
+
+
+@pytest.mark.parametrize(("host", "name", "kwargs", "expected"), MATRIX, ids=lambda v: v if isinstance(v, str) else "")
+def test_status_for_every_role(host, name, kwargs, expected, people, tenants) -> None:
+    urlconf = "agency.urls_public" if host == CONSOLE else "agency.urls_tenant"
+    path = reverse(name, urlconf=urlconf, kwargs=kwargs)
+    http_host = host_of(None if host == CONSOLE else tenants[host])
+    seen = {}
+    for role in ROLES:
+        http = HttpClient()
+        if people[role] is not None:
+            http.force_login(people[role])
+        seen[role] = http.get(path, HTTP_HOST=http_host).status_code
+    assert seen == expected, f"{host} {path}"

@@ -1,0 +1,95 @@
+"""Provisioning a client: the service, the console form and the create_client command."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_exists
+
+from agency.models import Client, Domain, Membership
+from agency.services import client_create
+
+
+def _schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_at_fault"),
+    [
+        ({"slug": "Bad Slug!"}, "slug"),
+        ({"slug": "ab"}, "slug"),
+        ({"slug": "public"}, "slug"),
+        ({"slug": "alpha"}, "slug"),  # taken
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"currency": "euro"}, "currency"),
+        ({"gross_margin": "1.5"}, "gross_margin"),
+        ({"horizon_months": "0"}, "horizon_months"),
+        ({"domain": "not a host"}, "domain"),
+        ({"domain": "alpha.localhost"}, "domain"),  # under the portal's own host
+    ],
+)
+def test_a_bad_client_gets_a_field_error_and_creates_nothing(tenants, fields, field_at_fault) -> None:
+    before = (Client.objects.count(), Domain.objects.count(), _schemas())
+    values = {"slug": "newco", "name": "New Co", **fields}
+    with pytest.raises(ValidationError) as error:
+        client_create(**values)
+    assert field_at_fault in error.value.message_dict
+    assert (Client.objects.count(), Domain.objects.count(), _schemas()) == before
+
+
+def test_a_taken_custom_domain_is_refused(tenants) -> None:
+    Domain.objects.create(domain="reports.alpha.example", tenant=tenants["alpha"], is_primary=False)
+    with pytest.raises(ValidationError) as error:
+        client_create(slug="newco", name="New Co", domain="reports.alpha.example")
+    assert "domain" in error.value.message_dict
+    assert not Client.objects.filter(slug="newco").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_client_command_provisions_schema_and_domains(tenants, clean_tenant_tables) -> None:
+    call_command(
+        "create_client", "gamma-co", name="Gamma Co", timezone="Europe/Madrid", currency="EUR",
+        gross_margin="0.65", horizon_months="48", domain="portal.gamma.example",
+    )
+    try:
+        client = Client.objects.get(slug="gamma-co")
+        assert client.schema_name == "gamma_co" and client.is_ready
+        assert schema_exists("gamma_co")
+        assert set(client.domains.values_list("domain", flat=True)) == {"gamma-co.localhost", "portal.gamma.example"}
+        # The white-label domain routes to the client's portal.
+        assert HttpClient().get("/accounts/login/", HTTP_HOST="portal.gamma.example").status_code == 200
+    finally:
+        Client.objects.get(slug="gamma-co").delete(force_drop=True)
+
+
+def test_create_client_command_reports_field_errors(tenants) -> None:
+    with pytest.raises(CommandError, match="slug: A client with slug “alpha” already exists"):
+        call_command("create_client", "alpha", name="Duplicate")
+
+
+def test_console_form_shows_field_errors(tenants, staff_a) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    response = http.post("/clients/new/", {"name": "X", "slug": "alpha", "timezone": "UTC", "currency": "USD",
+                                           "gross_margin": "0.7", "horizon_months": "60"}, HTTP_HOST="localhost")
+    assert response.status_code == 422
+    assert "already exists" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenant_tables) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    response = http.post("/clients/new/", {"name": "Delta", "slug": "delta", "timezone": "UTC", "currency": "USD",
+                                           "gross_margin": "0.7", "horizon_months": "60"}, HTTP_HOST="localhost")
+    try:
+        assert response.status_code == 302
+        assert Membership.objects.filter(user=staff_a, client__slug="delta").exists()
+    finally:
+        Client.objects.get(slug="delta").delete(force_drop=True)
