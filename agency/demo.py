@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client, Membership, User
 from agency.services import client_create, staff_assign, user_create
 
-DEMO_PASSWORD = "portal-demo-2026"
+DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 -- printed by the run command; demo only
 
 
 @dataclass(frozen=True)
