@@ -1,0 +1,143 @@
+"""Signing in, throttling, hand-off between hosts, invitations, password reset, language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client as HttpClient
+
+from agency.models import User
+from agency.services import client_user_invite
+from agency.views.auth import handoff_url
+from tests.conftest import host_of
+from tests.factories import PASSWORD
+
+
+def _login(http: HttpClient, user: User, host: str, password: str = PASSWORD):
+    return http.post("/accounts/login/", {"username": user.username, "password": password}, HTTP_HOST=host)
+
+
+def test_client_user_signs_in_at_its_own_host(client_user_a, tenant_a) -> None:
+    http = HttpClient()
+    assert _login(http, client_user_a, host_of(tenant_a))["Location"] == "/"
+    assert http.get("/", HTTP_HOST=host_of(tenant_a)).status_code == 200
+
+
+def test_client_user_cannot_sign_in_at_another_clients_host(client_user_a, tenant_b) -> None:
+    http = HttpClient()
+    response = _login(http, client_user_a, host_of(tenant_b))
+    assert response.status_code == 200
+    assert "no access to this portal" in response.content.decode()
+    assert "_auth_user_id" not in http.session
+
+
+def test_client_user_signing_in_at_the_console_is_sent_to_its_portal(client_user_a, tenant_a) -> None:
+    response = _login(HttpClient(), client_user_a, host_of(None))
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"http://{host_of(tenant_a)}:8000/accounts/handoff/?t=")
+
+
+def test_repeated_failed_logins_are_throttled(staff_a, settings) -> None:
+    http = HttpClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(http, staff_a, host_of(None), password="wrong").status_code == 200
+    assert _login(http, staff_a, host_of(None), password="wrong").status_code == 429
+    locked = _login(http, staff_a, host_of(None))  # even the right password, now
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+
+
+def test_staff_switch_clients_without_signing_in_again(staff_ab, tenant_a, tenant_b) -> None:
+    http = HttpClient()
+    http.force_login(staff_ab)
+    target = http.get("/accounts/switch/beta/", HTTP_HOST=host_of(tenant_a))["Location"]
+    assert target.startswith(f"http://{host_of(tenant_b)}:8000/accounts/handoff/")
+    other_host = HttpClient()  # a fresh browser profile: only the hand-off link
+    path = target.split(":8000", 1)[1]
+    assert other_host.get(path, HTTP_HOST=host_of(tenant_b))["Location"] == "/"
+    assert other_host.get("/", HTTP_HOST=host_of(tenant_b)).status_code == 200
+    # single use
+    replay = HttpClient().get(path, HTTP_HOST=host_of(tenant_b))
+    assert replay.status_code == 302 and "/accounts/login/" in replay["Location"]
+
+
+def test_a_handoff_link_only_works_at_the_host_it_names(staff_ab, tenant_a, tenant_b) -> None:
+    path = handoff_url(user=staff_ab, client=tenant_a).split(":8000", 1)[1]
+    assert HttpClient().get(path, HTTP_HOST=host_of(tenant_b)).status_code == 404
+
+
+def test_a_tampered_handoff_link_signs_nobody_in(staff_ab, tenant_a) -> None:
+    path = handoff_url(user=staff_ab, client=tenant_a).split(":8000", 1)[1]
+    http = HttpClient()
+    response = http.get(path[:-3] + "xyz", HTTP_HOST=host_of(tenant_a))
+    assert "/accounts/login/" in response["Location"]
+    assert "_auth_user_id" not in http.session
+
+
+def test_an_invited_client_user_sets_a_password_from_the_email_link(tenant_a, staff_a) -> None:
+    user = client_user_invite(client=tenant_a, email="New.Person@Client.example", invited_by=staff_a)
+    assert not user.has_usable_password()
+    assert [m.to for m in mail.outbox] == [["new.person@client.example"]]
+    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    assert link.startswith(f"http://{host_of(tenant_a)}:8000/accounts/reset/")
+    http = HttpClient()
+    form_page = http.get(link.split(":8000", 1)[1], HTTP_HOST=host_of(tenant_a), follow=True)
+    assert form_page.status_code == 200
+    response = http.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "a-Long-new-pass-42", "new_password2": "a-Long-new-pass-42"},
+        HTTP_HOST=host_of(tenant_a),
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-Long-new-pass-42")
+
+
+def test_password_reset_mail_links_to_the_host_it_was_asked_at(client_user_a, tenant_a) -> None:
+    client_user_a.email = "ann@alpha.example"
+    client_user_a.save()
+    HttpClient().post("/accounts/password/reset/", {"email": "ann@alpha.example"}, HTTP_HOST=host_of(tenant_a))
+    assert len(mail.outbox) == 1
+    assert f"://{host_of(tenant_a)}/accounts/reset/" in mail.outbox[0].body
+
+
+def test_password_change(staff_a) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    response = http.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "Another-good-pass-7", "new_password2": "Another-good-pass-7"},
+        HTTP_HOST=host_of(None),
+    )
+    assert response.status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.check_password("Another-good-pass-7")
+
+
+@pytest.mark.parametrize(("language", "expected"), [("es", "Iniciar sesión"), ("en", "Sign in")])
+def test_language_choice_is_remembered_on_the_user(staff_a, language, expected) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    response = http.post("/i18n/language/", {"language": language, "next": "/"}, HTTP_HOST=host_of(None))
+    assert response.status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.language == language
+    page = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    http.cookies.pop("sessionid")
+    http.force_login(staff_a)
+    shown = http.get("/clients/new/", HTTP_HOST=host_of(None)).content.decode()
+    assert "Add a client" in shown or "Añadir un cliente" in shown
+    assert ("Añadir un cliente" in shown) == (language == "es")
+
+
+def test_an_unknown_language_is_refused(staff_a) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    assert http.post("/i18n/language/", {"language": "xx"}, HTTP_HOST=host_of(None)).status_code == 400
+
+
+def test_the_browser_language_picks_spanish_for_visitors(db) -> None:
+    page = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert "Iniciar sesión" in page.content.decode()
