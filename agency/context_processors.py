@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 
-from agency.selectors import clients_for_user
+from agency.selectors import clients_for_user, console_url
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +20,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "current_client": getattr(request, "tenant", None) if at_client else None,
         "switchable_clients": switchable,
         "languages": settings.LANGUAGES,
+        "console_url": console_url(path="/") if at_client else "/",
     }
