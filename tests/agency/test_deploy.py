@@ -21,6 +21,7 @@ def test_check_deploy_passes_with_production_settings() -> None:
         "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
         "REDIS_URL": "redis://cache.internal:6379/0",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

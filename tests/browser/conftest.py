@@ -14,9 +14,6 @@ import pytest
 CHROMIUM = "/usr/lib/chromium/chromium"
 ARTIFACTS = Path(os.environ.get("PORTAL_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are
-# still synchronous and safe here. Set for the browser tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +52,10 @@ def portal(live_server, settings, tenants, clean_tenant_tables):
 
 
 @pytest.fixture
-def page(browser) -> Iterator[object]:
+def page(browser, monkeypatch) -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous and safe. Allowed for the browser tests only, test by test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
