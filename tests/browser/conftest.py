@@ -22,6 +22,9 @@ def browser() -> Iterator[object]:
         pytest.fail(f"Debian's chromium is missing at {CHROMIUM}: scripts/test installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still
+    # synchronous and safe. Allowed while the browser runs, i.e. for the browser tests only.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -33,6 +36,7 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
@@ -52,10 +56,7 @@ def portal(live_server, settings, tenants, clean_tenant_tables):
 
 
 @pytest.fixture
-def page(browser, monkeypatch) -> Iterator[object]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # still synchronous and safe. Allowed for the browser tests only, test by test.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser) -> Iterator[object]:
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
