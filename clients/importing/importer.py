@@ -146,7 +146,7 @@ class RowParser:
             if not text:
                 if required:
                     errors.append((name, "", _("required value missing")))
-                values[name] = default() if callable(default) else (list(default) if isinstance(default, list) else default)
+                values[name] = default  # shared and never mutated (an empty list for interests)
                 continue
             try:
                 values[name] = parse(text)
@@ -275,6 +275,8 @@ def _stage(
     parser = RowParser(spec, header, zone)
     names = [column.name for column in spec.columns]
     absent = {column.name: column.default for column in spec.columns if column.name not in parser.positions}
+    # The staged row, in ``names`` order: a value from the row, or the default of a column the file lacks.
+    getters = [(name, name not in absent, absent.get(name)) for name in names]
     model = spec.model
     ddl = ", ".join(
         f'"{spec.db_column(name)}" {model._meta.get_field(spec.by_name[name].field_name).db_type(connection)}'
@@ -298,17 +300,14 @@ def _stage(
                     errors.extend(RowError(line, column, value, reason) for column, value, reason in row_errors)
                     copy.write_row((line, parser.key(raw, None), False, *empty))
                 else:
-                    if absent:
-                        values.update((name, list(default) if isinstance(default, list) else default)
-                                      for name, default in absent.items())
-                    copy.write_row((line, parser.key(raw, values), True, *[values[name] for name in names]))
+                    copy.write_row((line, parser.key(raw, values), True,
+                                    *[values[name] if given else default for name, given, default in getters]))
                 if len(result.sample) < sample:
                     shown = dict(values)
                     shown.update((column, value) for column, value, _reason in row_errors if column)
                     result.sample.append((line, shown, {column: reason for column, _value, reason in row_errors}))
                 if progress is not None and count % PROGRESS_EVERY == 0:
                     progress(count)
-        cursor.execute(f"ANALYZE {STAGE}")
     result.rows = count
     if progress is not None:
         progress(count)
@@ -393,7 +392,7 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         update = ", ".join(f"{column} = EXCLUDED.{column}" for column in present)
         conflict = f"DO UPDATE SET {update}" if update else "DO NOTHING"
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {CHANGED} c ORDER BY c._line"
+            f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {CHANGED} c"
             f" ON CONFLICT ({', '.join(keys)}) {conflict}",
             params,
         )
