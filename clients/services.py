@@ -7,19 +7,26 @@ the connection was in.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import time
+import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.importing import KINDS, ImportResult, import_csv, import_records
-from clients.models import Holiday
+from clients.models import Holiday, Job
 from clients.signals import data_imported
 
 
@@ -100,3 +107,110 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
     if changed:
         data_changed(client=client, kind="holidays", months={day.strftime("%Y-%m") for day in changed})
     return sorted(parsed)
+
+
+# --- web uploads (files kept under the client's own media folder) ---------------------------
+
+MAX_ERRORS_KEPT = 10_000
+PENDING_MAX_AGE = dt.timedelta(days=1)
+
+
+def imports_dir(*, client: Client) -> Path:
+    """``MEDIA_ROOT/<schema>/imports``: a client's uploads never share a folder with another's."""
+    directory = Path(settings.MEDIA_ROOT) / client.schema_name / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def import_upload_store(*, client: Client, uploaded: Any) -> str:
+    """Keep an uploaded file until it is confirmed; returns the token naming it.
+
+    Unconfirmed uploads older than a day are removed on the way.
+    """
+    directory = imports_dir(client=client)
+    cutoff = time.time() - PENDING_MAX_AGE.total_seconds()
+    for stale in directory.glob("pending-*.csv"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    with (directory / f"pending-{token}.csv").open("wb") as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return token
+
+
+def import_job_create(*, client: Client, kind: str, token: str, filename: str, user: Any = None) -> Job:
+    """Turn a confirmed upload into a queued import job; the file is renamed ``<job id>.csv``.
+
+    The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
+    """
+    from clients.selectors import import_pending_path
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    pending = import_pending_path(client=client, token=token)
+    if pending is None:
+        raise FileNotFoundError(token)
+    with tenant_context(client):
+        job = Job.objects.create(kind="import", params={"kind": kind, "filename": filename[:200]},
+                                 created_by=user if getattr(user, "pk", None) else None)
+        target = imports_dir(client=client) / f"{job.id}.csv"
+        pending.rename(target)
+        job.params["file"] = target.name
+        job.save(update_fields=["params"])
+    return job
+
+
+def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+    """Run a queued import job: count the rows, import with progress, store the result."""
+    from clients.selectors import job_progress_key
+
+    with tenant_context(client):
+        job = Job.objects.filter(id=job_id, kind="import").first()
+        if job is None or job.status in {Job.Status.DONE, Job.Status.FAILED}:
+            return None
+        path = imports_dir(client=client) / job.params["file"]
+        total = _count_records(path)
+        Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, started_at=timezone.now(), total=total,
+                                             progress=0)
+        key = job_progress_key(job_id=job.id)
+
+        def progress(rows: int) -> None:
+            cache.set(key, rows, timeout=6 * 3600)
+
+        try:
+            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+        except Exception as error:
+            Job.objects.filter(id=job.id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
+                                                 result={"ok": False, "failure": str(error)[:500]})
+            raise
+        if result.errors:
+            _errors_file_write(path.with_suffix(".errors.csv"), result)
+        Job.objects.filter(id=job.id).update(
+            status=Job.Status.DONE, finished_at=timezone.now(), progress=result.rows, total=max(total, result.rows),
+            result=result.as_dict(max_errors=MAX_ERRORS_KEPT),
+        )
+        cache.delete(key)
+    return result
+
+
+def _count_records(path: Path) -> int:
+    """Data rows of a CSV file (a quick streaming pass, for the progress bar's total)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+    except (UnicodeDecodeError, csv.Error):
+        return 0
+
+
+def _errors_file_write(path: Path, result: ImportResult) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "column", "value", "reason"])
+        for error in result.errors:
+            # Written for spreadsheets: a value that looks like a formula is quoted so it is never run.
+            writer.writerow([error.line or "", error.column, _spreadsheet_safe(error.value), error.reason])
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
