@@ -9,7 +9,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Max, Min, QuerySet
 
-from clients.models import Activity, Campaign, Contract, EmailRow, Job, Lead, Persona, Spend, TrafficRow
+from clients.models import Activity, ApiToken, Campaign, Contract, EmailRow, Job, Lead, Persona, Spend, TrafficRow
 
 
 def data_summary() -> list[dict[str, Any]]:
@@ -61,3 +61,21 @@ def job_progress(*, job: Job) -> tuple[int, int]:
     if job.status == Job.Status.RUNNING:
         return int(cache.get(job_progress_key(job_id=job.id)) or job.progress), job.total
     return job.progress, job.total
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+def api_token_for_secret(*, secret: str) -> ApiToken | None:
+    """The live token with this secret, looked up in the current client's schema only.
+
+    A token of client A presented at B's host is therefore unknown (401) at B.
+    """
+    from clients.services import api_token_hash
+
+    if not secret:
+        return None
+    return ApiToken.objects.filter(token_hash=api_token_hash(secret), revoked_at__isnull=True).first()
+
+
+def api_tokens_list() -> QuerySet[ApiToken]:
+    return ApiToken.objects.select_related("created_by")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -26,7 +28,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.importing import KINDS, ImportResult, import_csv, import_records
-from clients.models import Holiday, Job
+from clients.models import ApiToken, Holiday, Job
 from clients.signals import data_imported
 
 
@@ -72,12 +74,13 @@ def data_records_import(
 ) -> ImportResult:
     """Import rows that did not come from a file (the ingestion API): same checks, same upsert.
 
-    ``records`` are (position, cells) with cells in ``header`` order; errors carry the position.
+    ``records`` are (index, cells) with cells in ``header`` order; errors carry the index as ``line``.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     with tenant_context(client):
-        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone))
+        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone),
+                                positions="index")
     if result.ok and result.written:
         data_changed(client=client, kind=kind, months=result.months)
     return result
@@ -214,3 +217,30 @@ def _errors_file_write(path: Path, result: ImportResult) -> None:
 
 def _spreadsheet_safe(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "cpt_"  # noqa: S105 - a marker that makes leaked tokens recognisable, not a secret
+
+
+def api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, client: Client, name: str, user: Any = None) -> tuple[ApiToken, str]:
+    """A new API token for ``client``: returns it and its secret, which is never stored or shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the token a name, such as the form or CRM that will use it.")]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with tenant_context(client):
+        token = ApiToken.objects.create(name=name[:100], prefix=secret[:12], token_hash=api_token_hash(secret),
+                                        created_by=user if getattr(user, "pk", None) else None)
+    return token, secret
+
+
+def api_token_revoke(*, client: Client, token_id: int) -> None:
+    """Revoke a token of ``client`` at once; its requests get 401 from now on."""
+    with tenant_context(client):
+        ApiToken.objects.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -7,4 +7,5 @@ urlpatterns = [
     path("panels/data/", views.panel_data, name="panel_data"),
     path("panels/team/", views.panel_team, name="panel_team"),
     path("", include("clients.urls_imports")),
+    path("", include("clients.urls_api")),
 ]

@@ -235,9 +235,12 @@ def import_csv(
 def import_records(
     *, kind: str, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
     progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None,
-    sample: int = 0, result: ImportResult | None = None,
+    sample: int = 0, result: ImportResult | None = None, positions: str = "line",
 ) -> ImportResult:
-    """Import rows given as (line, cells) under ``header``: the core shared by files and the API."""
+    """Import rows given as (line, cells) under ``header``: the core shared by files and the API.
+
+    ``positions`` names what the numbers are in messages: file lines, or ``"index"`` for the API.
+    """
     spec = SPECS[kind]
     result = result or ImportResult(kind=kind, dry_run=dry_run)
     result.columns = list(header)
@@ -248,7 +251,7 @@ def import_records(
     try:
         with transaction.atomic():
             _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
-            _check_file(spec, header, result)
+            _check_file(spec, header, result, positions=positions)
             if result.errors:
                 raise _Invalid
             _write(spec, header, zone, result)
@@ -313,7 +316,7 @@ def _stage(
         progress(count)
 
 
-def _check_file(spec: KindSpec, header: list[str], result: ImportResult) -> None:
+def _check_file(spec: KindSpec, header: list[str], result: ImportResult, *, positions: str = "line") -> None:
     """Duplicate keys in the file and references to rows that do not exist, found in SQL."""
     key_label = "+".join(spec.key)
     with connection.cursor() as cursor:
@@ -323,7 +326,7 @@ def _check_file(spec: KindSpec, header: list[str], result: ImportResult) -> None
         )
         for line, key, first in cursor.fetchall():
             result.errors.append(RowError(line, key_label, key.replace("\x1f", ","),
-                                          _("duplicate key: the same key is on line %(line)s") % {"line": first}))
+                                          _duplicate_reason(first, positions)))
         for name in header:
             target = spec.by_name[name].references
             if not target:
@@ -341,6 +344,12 @@ def _check_file(spec: KindSpec, header: list[str], result: ImportResult) -> None
             for line, value in cursor.fetchall():
                 result.errors.append(RowError(line, name, value, _("unknown %(what)s “%(code)s”")
                                               % {"what": target, "code": value}))
+
+
+def _duplicate_reason(first: int, positions: str) -> str:
+    if positions == "index":
+        return _("duplicate key: the same key is at index %(index)s") % {"index": first}
+    return _("duplicate key: the same key is on line %(line)s") % {"line": first}
 
 
 def _months_sql(spec: KindSpec, join: str, where: str) -> str:
