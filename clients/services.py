@@ -244,3 +244,58 @@ def api_token_revoke(*, client: Client, token_id: int) -> None:
     """Revoke a token of ``client`` at once; its requests get 401 from now on."""
     with tenant_context(client):
         ApiToken.objects.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+DEMO_ORDER = ("campaigns", "spend", "leads", "activities", "traffic", "email", "contracts")
+
+
+def demo_data_generate(
+    *, client: Client, months: int, leads_per_month: int, seed: int = 1, marker: str = "",
+    end: dt.date | None = None, out_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Write seeded demo data for every kind as CSV files and import them like any upload.
+
+    Personas and criteria are stored through ``personas_set`` / ``criteria_version_create``
+    when those services exist (the qualification part of the portal); their JSON files are
+    written next to the CSV files either way. Returns the import results and the folder.
+    Raises ``ValueError`` (naming the file) if an import refuses a generated file.
+    """
+    import tempfile
+
+    from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
+
+    zone = ZoneInfo(client.timezone)
+    now_local = timezone.now().astimezone(zone).replace(tzinfo=None, microsecond=0)
+    end = end or now_local.date()
+    temporary = None
+    if out_dir is None:
+        temporary = tempfile.TemporaryDirectory(prefix=f"demo-{client.schema_name}-")
+        out_dir = Path(temporary.name)
+    try:
+        files = write_demo_files(out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker,
+                                 end=end, now=now_local)
+        results: dict[str, Any] = {"directory": str(out_dir), "files": files.counts, "imports": {}}
+        qualification_stored = []
+        personas_set = globals().get("personas_set")
+        if callable(personas_set):
+            with tenant_context(client):
+                personas_set(personas=PERSONAS)
+            qualification_stored.append("personas")
+        criteria_version_create = globals().get("criteria_version_create")
+        if callable(criteria_version_create):
+            with tenant_context(client):
+                criteria_version_create(criteria=CRITERIA, effective_from=month_list(end, months)[0],
+                                        change_note="Demo data")
+            qualification_stored.append("criteria")
+        results["qualification_stored"] = qualification_stored
+        for kind in DEMO_ORDER:
+            result = data_import(kind=kind, path_or_file=files.path(kind), client=client)
+            if not result.ok:
+                raise ValueError(f"{kind}: the generated file was refused: " + "; ".join(map(str, result.errors[:5])))
+            results["imports"][kind] = result
+        return results
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
