@@ -1,0 +1,22 @@
+"""The upload form of the web importer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clients.importing import KINDS
+
+KIND_LABELS = {
+    "campaigns": _("Campaigns"), "spend": _("Spend"), "leads": _("Leads"), "activities": _("Activities"),
+    "traffic": _("Daily traffic"), "email": _("Daily email results"), "contracts": _("Contracts"),
+}
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of data"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma-separated, the first line a header with the column names of this kind."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

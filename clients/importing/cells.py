@@ -1,0 +1,140 @@
+"""Parsers for one CSV cell (formats.md "CSV files"): text in, a typed value or a reason out.
+
+Every parser takes the cell's text, already stripped and known to be non-empty, and
+returns the value to store or raises :class:`CellError` with a translatable reason. They are
+shared by the file importer and the ingestion API so both accept exactly the same values.
+Text is never interpreted beyond its type: a value that looks like a spreadsheet formula
+(``=SUM(A1)``, ``+1``, ``@x``) is stored as given and never evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+UTC = dt.UTC
+Parser = Callable[[str], Any]
+
+TRUE_WORDS = frozenset({"true", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "0", "no"})
+
+
+class CellError(ValueError):
+    """A cell's value is not acceptable; ``reason`` says why, for the person fixing the file."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def text(max_length: int | None) -> Parser:
+    def parse(value: str) -> str:
+        if max_length is not None and len(value) > max_length:
+            raise CellError(_("longer than %(n)s characters") % {"n": max_length})
+        return value
+
+    return parse
+
+
+def choice(values: tuple[str, ...]) -> Parser:
+    allowed = frozenset(values)
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise CellError(_("not one of: %(values)s") % {"values": ", ".join(values)})
+        return value
+
+    return parse
+
+
+def boolean(value: str) -> bool:
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("not a boolean (true/false, 1/0, yes/no)"))
+
+
+def date(value: str) -> dt.date:
+    # date.fromisoformat also accepts "20260304" and week dates; the format promises YYYY-MM-DD.
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise CellError(_("not a date in the form YYYY-MM-DD"))
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(_("not a date in the form YYYY-MM-DD")) from None
+
+
+def timestamp(zone: ZoneInfo) -> Parser:
+    """ISO 8601 timestamps; a naive one is a wall-clock time in the client's time zone.
+
+    ``replace(tzinfo=zone)`` keeps ``fold=0``: an ambiguous time (the repeated hour when
+    clocks go back) is the earlier instant, and a time that does not exist (skipped when
+    clocks go forward) is read with the offset before the change, i.e. moved forward by the
+    gap (02:30 on the spring-forward day in Madrid is stored as 03:30 CEST).
+    """
+
+    def parse(value: str) -> dt.datetime:
+        if len(value) < 10 or value[4] != "-" or value[7] != "-":
+            raise CellError(_("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)"))
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise CellError(_("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)")) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+
+    return parse
+
+
+def count(maximum: int = 2**63 - 1) -> Parser:
+    """A whole number that cannot be negative (counts, employees, age, term_months)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise CellError(_("not a whole number")) from None
+        if number < 0:
+            raise CellError(_("negative; a count or an amount cannot be negative"))
+        if number > maximum:
+            raise CellError(_("too large (at most %(n)s)") % {"n": maximum})
+        return number
+
+    return parse
+
+
+def amount(max_digits: int, decimal_places: int) -> Parser:
+    """A non-negative decimal amount that fits the column."""
+    limit = Decimal(10) ** (max_digits - decimal_places)
+
+    def parse(value: str) -> Decimal:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise CellError(_("not a number (use a dot for decimals, no thousands separators)")) from None
+        if not number.is_finite():
+            raise CellError(_("not a number (use a dot for decimals, no thousands separators)"))
+        if number < 0:
+            raise CellError(_("negative; a count or an amount cannot be negative"))
+        if number >= limit:
+            raise CellError(_("too large (less than %(n)s)") % {"n": limit})
+        return number
+
+    return parse
+
+
+def interests(value: str) -> list[str]:
+    items = [item.strip() for item in value.split(";")]
+    items = [item for item in items if item]
+    for item in items:
+        if len(item) > 100:
+            raise CellError(_("an interest is longer than 100 characters"))
+    return items

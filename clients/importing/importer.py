@@ -1,0 +1,418 @@
+"""Streaming, all-or-nothing, idempotent import of one kind of rows into the current schema.
+
+How a file goes in, with memory that does not grow with the file:
+
+1. One streaming pass parses and checks each row on its own (types, vocabularies, required
+   values, the row rules of formats.md) and COPYs it into a temporary staging table, with its
+   line number and key. A bad row is staged with its key only, so duplicates are still found.
+2. Set-based SQL on the staging table finds what needs the whole file or the database:
+   duplicate keys inside the file and references to unknown campaigns, leads, contracts or
+   personas (a renewal may name a contract of the same file).
+3. If any row is bad, the transaction is rolled back: nothing is written, every bad row is
+   reported. Otherwise the rows that are new or differ from the stored ones are upserted with
+   ``INSERT … ON CONFLICT DO UPDATE``; unchanged rows are not touched, so importing the same
+   file twice changes nothing.
+
+Columns missing from the header are left as they are on rows that already exist (and take
+their defaults on new rows); a column present with an empty cell means "not given".
+Everything happens in one transaction on the current connection, in the current schema:
+callers pick the client's schema (``clients.services.data_import`` does).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import NOT_PROVIDED
+from django.utils.translation import gettext as _
+
+from clients.importing.cells import CellError, timestamp
+from clients.importing.kinds import REFERENCE_TARGETS, SPECS, TIMESTAMP, KindSpec
+
+STAGE = "_import_stage"
+CHANGED = "_import_changed"
+PROGRESS_EVERY = 2000
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row (or header): where it is, which column, the value as given, and why."""
+
+    line: int | None
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "file"
+        return f"{where}, column {self.column}, value '{self.value}': {self.reason}"
+
+    def as_list(self) -> list[Any]:
+        return [self.line, self.column, self.value, self.reason]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    months: set[str] = field(default_factory=set)
+    columns: list[str] = field(default_factory=list)
+    # The first rows as parsed, for the web preview: (line, {column: value}, {column: reason}).
+    sample: list[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated
+
+    def as_dict(self, *, max_errors: int | None = None) -> dict[str, Any]:
+        errors = self.errors if max_errors is None else self.errors[:max_errors]
+        return {
+            "kind": self.kind, "ok": self.ok, "rows": self.rows, "inserted": self.inserted,
+            "updated": self.updated, "unchanged": self.unchanged, "error_count": len(self.errors),
+            "errors": [error.as_list() for error in errors], "months": sorted(self.months),
+        }
+
+
+class _Invalid(Exception):
+    """Raised inside the transaction to roll it back when a row is bad."""
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a preview."""
+
+
+# --- header and rows ------------------------------------------------------------------------
+
+def header_check(spec: KindSpec, header: list[str]) -> list[RowError]:
+    """Unknown, repeated or missing required columns: the whole file is refused."""
+    errors = []
+    known = spec.by_name
+    seen: set[str] = set()
+    for name in header:
+        if name not in known:
+            errors.append(RowError(1, name, name, _("unknown column for %(kind)s; expected: %(columns)s")
+                                   % {"kind": spec.kind, "columns": ", ".join(known)}))
+        elif name in seen:
+            errors.append(RowError(1, name, name, _("column given twice")))
+        seen.add(name)
+    for name in spec.required:
+        if name not in seen:
+            errors.append(RowError(1, name, "", _("required column missing")))
+    return errors
+
+
+class RowParser:
+    """Parses and checks one row of a given header; shared by the importer and the API."""
+
+    def __init__(self, spec: KindSpec, header: list[str], zone: ZoneInfo) -> None:
+        self.spec = spec
+        self.header = header
+        stamp = timestamp(zone)
+        by_name = spec.by_name
+        self.plan = [
+            (name, stamp if by_name[name].parse is TIMESTAMP else by_name[name].parse,
+             by_name[name].required, by_name[name].default)
+            for name in header
+        ]
+        self.width = len(header)
+        self.positions = {name: index for index, name in enumerate(header)}
+        self.key_positions = [self.positions.get(name) for name in spec.key]
+
+    def parse(self, raw: list[str]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+        """The row's values by column, and its errors as (column, value, reason)."""
+        if len(raw) != self.width:
+            return {}, [("", ",".join(raw)[:200], _("%(found)s values where the header has %(want)s columns")
+                         % {"found": len(raw), "want": self.width})]
+        values: dict[str, Any] = {}
+        errors: list[tuple[str, str, str]] = []
+        for (name, parse, required, default), cell in zip(self.plan, raw, strict=True):
+            text = cell.strip()
+            if not text:
+                if required:
+                    errors.append((name, "", _("required value missing")))
+                values[name] = default  # shared and never mutated (an empty list for interests)
+                continue
+            try:
+                values[name] = parse(text)
+            except CellError as error:
+                errors.append((name, text, error.reason))
+        if not errors:
+            for rule in self.spec.rules:
+                for name, reason in rule(values):
+                    position = self.positions.get(name)
+                    errors.append((name, raw[position].strip() if position is not None else "", reason))
+        return values, errors
+
+    def key(self, raw: list[str], values: dict[str, Any] | None) -> str:
+        parts = []
+        for name, position in zip(self.spec.key, self.key_positions, strict=True):
+            if values is not None and name in values:
+                parts.append(str(values[name]))
+            elif position is not None and position < len(raw):
+                parts.append(raw[position].strip())
+            else:
+                parts.append("")
+        return "\x1f".join(parts)
+
+
+# --- sources --------------------------------------------------------------------------------
+
+def text_stream(source: str | bytes | IO[Any] | Any) -> IO[str]:
+    """A text stream over a path or a binary/text file, decoding UTF-8 with an optional BOM."""
+    if isinstance(source, str | bytes) or hasattr(source, "__fspath__"):
+        return open(source, encoding="utf-8-sig", newline="")
+    if isinstance(source, io.TextIOBase):
+        return source
+    return io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+
+
+def csv_records(stream: IO[str]) -> tuple[list[str] | None, Iterator[tuple[int, list[str]]]]:
+    """The header and an iterator of (line number, cells); blank lines are skipped."""
+    reader = csv.reader(stream)
+    header = next(reader, None)
+    if header is not None:
+        header = [name.strip().lstrip("\ufeff") for name in header]
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        previous_end = reader.line_num
+        for row in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            yield start, row
+
+    return header, records()
+
+
+# --- the import -----------------------------------------------------------------------------
+
+def import_csv(
+    *, kind: str, source: Any, zone: ZoneInfo, progress: Callable[[int], None] | None = None,
+    dry_run: bool = False, limit: int | None = None, sample: int = 0,
+) -> ImportResult:
+    """Import a CSV file (path or file object) of ``kind`` into the current schema."""
+    result = ImportResult(kind=kind, dry_run=dry_run)
+    stream = text_stream(source)
+    opened_here = stream is not source
+    try:
+        try:
+            header, records = csv_records(stream)
+        except UnicodeDecodeError:
+            result.errors.append(RowError(1, "", "", _("the file is not UTF-8 text")))
+            return result
+        except csv.Error as error:
+            result.errors.append(RowError(1, "", "", _("not a CSV file: %(error)s") % {"error": error}))
+            return result
+        if not header or not any(header):
+            result.errors.append(RowError(1, "", "", _("the file is empty: the first line must be the header")))
+            return result
+        return import_records(kind=kind, header=header, records=records, zone=zone, progress=progress,
+                              dry_run=dry_run, limit=limit, sample=sample, result=result)
+    finally:
+        if opened_here:
+            if isinstance(source, str | bytes) or hasattr(source, "__fspath__"):
+                stream.close()
+            else:
+                stream.detach()  # leave the caller's file open
+
+
+def import_records(
+    *, kind: str, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
+    progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None,
+    sample: int = 0, result: ImportResult | None = None, positions: str = "line",
+) -> ImportResult:
+    """Import rows given as (line, cells) under ``header``: the core shared by files and the API.
+
+    ``positions`` names what the numbers are in messages: file lines, or ``"index"`` for the API.
+    """
+    spec = SPECS[kind]
+    result = result or ImportResult(kind=kind, dry_run=dry_run)
+    result.columns = list(header)
+    header_errors = header_check(spec, header)
+    if header_errors:
+        result.errors = header_errors
+        return result
+    try:
+        with transaction.atomic():
+            _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
+            _check_file(spec, header, result, positions=positions)
+            if result.errors:
+                raise _Invalid
+            _write(spec, header, zone, result)
+            if dry_run:
+                raise _DryRun
+            _drop_temp_tables()
+    except _Invalid:
+        result.errors.sort(key=lambda error: (error.line or 0, error.column))
+    except _DryRun:
+        pass
+    except IntegrityError as error:
+        # Only reachable when a partial file (columns left out) meets stored values it conflicts with.
+        result.inserted = result.updated = result.unchanged = 0
+        result.months = set()
+        result.errors.append(RowError(None, "", "", _("the rows conflict with the stored data: %(error)s")
+                                      % {"error": str(error).splitlines()[0]}))
+    return result
+
+
+def _stage(
+    spec: KindSpec, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
+    result: ImportResult, *, progress: Callable[[int], None] | None, limit: int | None, sample: int,
+) -> None:
+    parser = RowParser(spec, header, zone)
+    names = [column.name for column in spec.columns]
+    absent = {column.name: column.default for column in spec.columns if column.name not in parser.positions}
+    # The staged row, in ``names`` order: a value from the row, or the default of a column the file lacks.
+    getters = [(name, name not in absent, absent.get(name)) for name in names]
+    model = spec.model
+    ddl = ", ".join(
+        f'"{spec.db_column(name)}" {model._meta.get_field(spec.by_name[name].field_name).db_type(connection)}'
+        for name in names
+    )
+    column_list = ", ".join(f'"{spec.db_column(name)}"' for name in names)
+    errors = result.errors
+    count = 0
+    with connection.cursor() as cursor:
+        _drop_temp_tables(cursor)
+        cursor.execute(f"CREATE TEMP TABLE {STAGE} (_line integer NOT NULL, _key text NOT NULL, _ok boolean NOT NULL,"
+                       f" {ddl}) ON COMMIT DROP")
+        empty = (None,) * len(names)
+        with cursor.cursor.copy(f"COPY {STAGE} (_line, _key, _ok, {column_list}) FROM STDIN") as copy:
+            for line, raw in records:
+                if limit is not None and count >= limit:
+                    break
+                count += 1
+                values, row_errors = parser.parse(raw)
+                if row_errors:
+                    errors.extend(RowError(line, column, value, reason) for column, value, reason in row_errors)
+                    copy.write_row((line, parser.key(raw, None), False, *empty))
+                else:
+                    copy.write_row((line, parser.key(raw, values), True,
+                                    *[values[name] if given else default for name, given, default in getters]))
+                if len(result.sample) < sample:
+                    shown = dict(values)
+                    shown.update((column, value) for column, value, _reason in row_errors if column)
+                    result.sample.append((line, shown, {column: reason for column, _value, reason in row_errors}))
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(count)
+    result.rows = count
+    if progress is not None:
+        progress(count)
+
+
+def _check_file(spec: KindSpec, header: list[str], result: ImportResult, *, positions: str = "line") -> None:
+    """Duplicate keys in the file and references to rows that do not exist, found in SQL."""
+    key_label = "+".join(spec.key)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT _line, _key, first FROM (SELECT _line, _key, min(_line) OVER (PARTITION BY _key) AS first"
+            f" FROM {STAGE}) s WHERE _line > first ORDER BY _line"
+        )
+        for line, key, first in cursor.fetchall():
+            result.errors.append(RowError(line, key_label, key.replace("\x1f", ","),
+                                          _duplicate_reason(first, positions)))
+        for name in header:
+            target = spec.by_name[name].references
+            if not target:
+                continue
+            model, key = REFERENCE_TARGETS[target]
+            column = spec.db_column(name)
+            same_file = ""
+            if model is spec.model:
+                same_file = f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s2 WHERE s2._ok AND s2.{key} = s.{column})"
+            cursor.execute(
+                f"SELECT s._line, s.{column} FROM {STAGE} s WHERE s._ok AND s.{column} IS NOT NULL AND s.{column} <> ''"
+                f" AND NOT EXISTS (SELECT 1 FROM {model._meta.db_table} t WHERE t.{key} = s.{column}){same_file}"
+                " ORDER BY s._line"
+            )
+            for line, value in cursor.fetchall():
+                result.errors.append(RowError(line, name, value, _("unknown %(what)s “%(code)s”")
+                                              % {"what": target, "code": value}))
+
+
+def _duplicate_reason(first: int, positions: str) -> str:
+    if positions == "index":
+        return _("duplicate key: the same key is at index %(index)s") % {"index": first}
+    return _("duplicate key: the same key is on line %(line)s") % {"line": first}
+
+
+def _months_sql(spec: KindSpec, join: str, where: str) -> str:
+    scalars = [expr for expr in spec.month_sql if not expr.startswith("ARRAY(")]
+    arrays = [expr for expr in spec.month_sql if expr.startswith("ARRAY(")]
+    parts = ([f"ARRAY[{', '.join(scalars)}]::text[]"] if scalars else []) + arrays
+    return (
+        f"SELECT DISTINCT m FROM {spec.model._meta.db_table} t JOIN {CHANGED} c ON {join}"
+        f" CROSS JOIN LATERAL unnest({' || '.join(parts)}) AS m WHERE m IS NOT NULL {where}"
+    )
+
+
+def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResult) -> None:
+    """Upsert the staged rows that are new or differ; record the counts and the months touched."""
+    model = spec.model
+    table = model._meta.db_table
+    names = [column.name for column in spec.columns]
+    columns = [spec.db_column(name) for name in names]
+    keys = [spec.db_column(name) for name in spec.key]
+    present = [spec.db_column(name) for name in header if name not in spec.key]
+    join = " AND ".join(f"t.{key} = c.{key}" for key in keys)
+    stage_join = " AND ".join(f"t.{key} = s.{key}" for key in keys)
+    differs = (
+        f"OR ROW({', '.join(f't.{c}' for c in present)}) IS DISTINCT FROM ROW({', '.join(f's.{c}' for c in present)})"
+        if present else ""
+    )
+    # Model fields no file gives (the qualification's results) still need their defaults on insert.
+    extra: list[tuple[str, Any]] = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.column not in columns and model_field.default is not NOT_PROVIDED:
+            default = model_field.default() if callable(model_field.default) else model_field.default
+            extra.append((model_field.column, default))
+    params = {"tz": str(zone)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {CHANGED} ON COMMIT DROP AS SELECT s.*, (t.{keys[0]} IS NULL) AS _new"
+            f" FROM {STAGE} s LEFT JOIN {table} t ON {stage_join} WHERE t.{keys[0]} IS NULL {differs}"
+        )
+        cursor.execute(f"SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE NOT _new) FROM {CHANGED}")
+        result.inserted, result.updated = cursor.fetchone()
+        result.unchanged = result.rows - result.inserted - result.updated
+        if not result.inserted and not result.updated:
+            return
+        cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)
+        months = {row[0] for row in cursor.fetchall()}
+        insert_columns = columns + [column for column, _default in extra]
+        select = ", ".join([f"c.{column}" for column in columns] + ["%(extra_" + str(i) + ")s" for i in range(len(extra))])
+        params.update({f"extra_{i}": value for i, (_column, value) in enumerate(extra)})
+        update = ", ".join(f"{column} = EXCLUDED.{column}" for column in present)
+        conflict = f"DO UPDATE SET {update}" if update else "DO NOTHING"
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {CHANGED} c"
+            f" ON CONFLICT ({', '.join(keys)}) {conflict}",
+            params,
+        )
+        cursor.execute(_months_sql(spec, join, ""), {"tz": str(zone)})
+        months.update(row[0] for row in cursor.fetchall())
+    result.months = months
+
+
+def _drop_temp_tables(cursor: Any = None) -> None:
+    if cursor is None:
+        with connection.cursor() as own:
+            own.execute(f"DROP TABLE IF EXISTS {STAGE}, {CHANGED}")
+    else:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {CHANGED}")

@@ -1,0 +1,301 @@
+"""Writes of one client's data (its own schema).
+
+Every function names the client it writes for and switches to that client's schema itself,
+so a command, a Celery task, a view and a test all write to the right place whatever schema
+the connection was in.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from clients.importing import KINDS, ImportResult, import_csv, import_records
+from clients.models import ApiToken, Holiday, Job
+from clients.signals import data_imported
+
+
+def data_changed(*, client: Client, kind: str, months: set[str]) -> None:
+    """Tell subscribers (qualification, snapshots) that ``kind`` rows of ``months`` changed.
+
+    The one hook every writer calls after it wrote: it sends
+    :data:`clients.signals.data_imported` in the client's schema.
+    """
+    with tenant_context(client):
+        data_imported.send(sender=Client, client=client, kind=kind, months=set(months))
+
+
+def data_import(
+    *,
+    kind: str,
+    path_or_file: str | Any | IO[Any],
+    client: Client,
+    progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
+    limit: int | None = None,
+    sample: int = 0,
+) -> ImportResult:
+    """Import one CSV file of ``kind`` (formats.md) into ``client``'s data, all or nothing.
+
+    Used by ``import_data``, the web upload task, the demo generator and the benchmark. On a
+    file with bad rows nothing is written and ``result.errors`` lists every one. When rows
+    were written, :func:`data_changed` is called with the months they touch. ``dry_run``
+    checks everything and rolls back (the web preview, with ``limit`` and ``sample`` rows).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    with tenant_context(client):
+        result = import_csv(kind=kind, source=path_or_file, zone=ZoneInfo(client.timezone), progress=progress,
+                            dry_run=dry_run, limit=limit, sample=sample)
+    if result.ok and not dry_run and result.written:
+        data_changed(client=client, kind=kind, months=result.months)
+    return result
+
+
+def data_records_import(
+    *, kind: str, client: Client, header: list[str], records: Iterable[tuple[int, list[str]]],
+) -> ImportResult:
+    """Import rows that did not come from a file (the ingestion API): same checks, same upsert.
+
+    ``records`` are (index, cells) with cells in ``header`` order; errors carry the index as ``line``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    with tenant_context(client):
+        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone),
+                                positions="index")
+    if result.ok and result.written:
+        data_changed(client=client, kind=kind, months=result.months)
+    return result
+
+
+def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.date]:
+    """Replace the client's non-working days (they change leads per working day)."""
+    parsed: set[dt.date] = set()
+    errors = []
+    for value in dates:
+        if isinstance(value, dt.date):
+            parsed.add(value)
+            continue
+        try:
+            if len(value) != 10:
+                raise ValueError
+            parsed.add(dt.date.fromisoformat(value))
+        except ValueError:
+            errors.append(_("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
+    if errors:
+        raise ValidationError({"dates": errors})
+    with tenant_context(client), transaction.atomic():
+        old = set(Holiday.objects.values_list("date", flat=True))
+        Holiday.objects.exclude(date__in=parsed).delete()
+        Holiday.objects.bulk_create([Holiday(date=day) for day in sorted(parsed - old)])
+    changed = old ^ parsed
+    if changed:
+        data_changed(client=client, kind="holidays", months={day.strftime("%Y-%m") for day in changed})
+    return sorted(parsed)
+
+
+# --- web uploads (files kept under the client's own media folder) ---------------------------
+
+MAX_ERRORS_KEPT = 10_000
+PENDING_MAX_AGE = dt.timedelta(days=1)
+
+
+def imports_dir(*, client: Client) -> Path:
+    """``MEDIA_ROOT/<schema>/imports``: a client's uploads never share a folder with another's."""
+    directory = Path(settings.MEDIA_ROOT) / client.schema_name / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def import_upload_store(*, client: Client, uploaded: Any) -> str:
+    """Keep an uploaded file until it is confirmed; returns the token naming it.
+
+    Unconfirmed uploads older than a day are removed on the way.
+    """
+    directory = imports_dir(client=client)
+    cutoff = time.time() - PENDING_MAX_AGE.total_seconds()
+    for stale in directory.glob("pending-*.csv"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    with (directory / f"pending-{token}.csv").open("wb") as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return token
+
+
+def import_job_create(*, client: Client, kind: str, token: str, filename: str, user: Any = None) -> Job:
+    """Turn a confirmed upload into a queued import job; the file is renamed ``<job id>.csv``.
+
+    The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
+    """
+    from clients.selectors import import_pending_path
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    pending = import_pending_path(client=client, token=token)
+    if pending is None:
+        raise FileNotFoundError(token)
+    with tenant_context(client):
+        job = Job.objects.create(kind="import", params={"kind": kind, "filename": filename[:200]},
+                                 created_by=user if getattr(user, "pk", None) else None)
+        target = imports_dir(client=client) / f"{job.id}.csv"
+        pending.rename(target)
+        job.params["file"] = target.name
+        job.save(update_fields=["params"])
+    return job
+
+
+def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+    """Run a queued import job: count the rows, import with progress, store the result."""
+    from clients.selectors import job_progress_key
+
+    with tenant_context(client):
+        job = Job.objects.filter(id=job_id, kind="import").first()
+        if job is None or job.status in {Job.Status.DONE, Job.Status.FAILED}:
+            return None
+        path = imports_dir(client=client) / job.params["file"]
+        total = _count_records(path)
+        Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, started_at=timezone.now(), total=total,
+                                             progress=0)
+        key = job_progress_key(job_id=job.id)
+
+        def progress(rows: int) -> None:
+            cache.set(key, rows, timeout=6 * 3600)
+
+        try:
+            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+        except Exception as error:
+            Job.objects.filter(id=job.id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
+                                                 result={"ok": False, "failure": str(error)[:500]})
+            raise
+        if result.errors:
+            _errors_file_write(path.with_suffix(".errors.csv"), result)
+        Job.objects.filter(id=job.id).update(
+            status=Job.Status.DONE, finished_at=timezone.now(), progress=result.rows, total=max(total, result.rows),
+            result=result.as_dict(max_errors=MAX_ERRORS_KEPT),
+        )
+        cache.delete(key)
+    return result
+
+
+def _count_records(path: Path) -> int:
+    """Data rows of a CSV file (a quick streaming pass, for the progress bar's total)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+    except (UnicodeDecodeError, csv.Error):
+        return 0
+
+
+def _errors_file_write(path: Path, result: ImportResult) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "column", "value", "reason"])
+        for error in result.errors:
+            # Written for spreadsheets: a value that looks like a formula is quoted so it is never run.
+            writer.writerow([error.line or "", error.column, _spreadsheet_safe(error.value), error.reason])
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "cpt_"  # noqa: S105 - a marker that makes leaked tokens recognisable, not a secret
+
+
+def api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, client: Client, name: str, user: Any = None) -> tuple[ApiToken, str]:
+    """A new API token for ``client``: returns it and its secret, which is never stored or shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the token a name, such as the form or CRM that will use it.")]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with tenant_context(client):
+        token = ApiToken.objects.create(name=name[:100], prefix=secret[:12], token_hash=api_token_hash(secret),
+                                        created_by=user if getattr(user, "pk", None) else None)
+    return token, secret
+
+
+def api_token_revoke(*, client: Client, token_id: int) -> None:
+    """Revoke a token of ``client`` at once; its requests get 401 from now on."""
+    with tenant_context(client):
+        ApiToken.objects.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+DEMO_ORDER = ("campaigns", "spend", "leads", "activities", "traffic", "email", "contracts")
+
+
+def demo_data_generate(
+    *, client: Client, months: int, leads_per_month: int, seed: int = 1, marker: str = "",
+    end: dt.date | None = None, out_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Write seeded demo data for every kind as CSV files and import them like any upload.
+
+    Personas and criteria are stored through ``personas_set`` / ``criteria_version_create``
+    when those services exist (the qualification part of the portal); their JSON files are
+    written next to the CSV files either way. Returns the import results and the folder.
+    Raises ``ValueError`` (naming the file) if an import refuses a generated file.
+    """
+    import tempfile
+
+    from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
+
+    zone = ZoneInfo(client.timezone)
+    now_local = timezone.now().astimezone(zone).replace(tzinfo=None, microsecond=0)
+    end = end or now_local.date()
+    temporary = None
+    if out_dir is None:
+        temporary = tempfile.TemporaryDirectory(prefix=f"demo-{client.schema_name}-")
+        out_dir = Path(temporary.name)
+    try:
+        files = write_demo_files(out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker,
+                                 end=end, now=now_local)
+        results: dict[str, Any] = {"directory": str(out_dir), "files": files.counts, "imports": {}}
+        qualification_stored = []
+        personas_set = globals().get("personas_set")
+        if callable(personas_set):
+            with tenant_context(client):
+                personas_set(personas=PERSONAS)
+            qualification_stored.append("personas")
+        criteria_version_create = globals().get("criteria_version_create")
+        if callable(criteria_version_create):
+            with tenant_context(client):
+                criteria_version_create(criteria=CRITERIA, effective_from=month_list(end, months)[0],
+                                        change_note="Demo data")
+            qualification_stored.append("criteria")
+        results["qualification_stored"] = qualification_stored
+        for kind in DEMO_ORDER:
+            result = data_import(kind=kind, path_or_file=files.path(kind), client=client)
+            if not result.ok:
+                raise ValueError(f"{kind}: the generated file was refused: " + "; ".join(map(str, result.errors[:5])))
+            results["imports"][kind] = result
+        return results
+    finally:
+        if temporary is not None:
+            temporary.cleanup()

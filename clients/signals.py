@@ -1,0 +1,22 @@
+"""Signals other parts of the portal subscribe to when a client's data changes.
+
+``data_imported`` is sent by :func:`clients.services.data_changed` after rows were written
+(by a CSV import, the web upload, the API or the demo generator), in the client's schema,
+with keyword arguments:
+
+- ``client``: the :class:`agency.models.Client`;
+- ``kind``: the file kind (``"leads"``, ``"activities"``, ... or ``"holidays"``);
+- ``months``: the set of ``"YYYY-MM"`` months (client time zone) whose figures may change,
+  old and new values of updated rows included.
+
+It is sent after the import's own transaction has ended; when the caller is itself inside a
+transaction (a test, an API view in a request transaction) that transaction is still open,
+so a receiver that queues work for another process should wrap it in
+``transaction.on_commit``. Receivers that recompute in-process (qualification) can run at once.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+data_imported = Signal()
