@@ -50,6 +50,9 @@ def _ensure_tenant_rows() -> dict[str, Client]:
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     with django_db_blocker.unblock():
         _ensure_tenant_rows()
+    from django.core.cache import cache
+
+    cache.clear()  # the test Redis is the suite's own (.local/test); start every run empty
     yield
 
 

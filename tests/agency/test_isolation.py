@@ -21,6 +21,7 @@ from tests.factories import PASSWORD
 
 
 def test_a_cache_key_set_under_client_a_is_not_visible_under_b(tenant_a, tenant_b) -> None:
+    cache.clear()
     with tenant_context(tenant_a):
         cache.set("scorecard:latest", "alpha-secret", 60)
     with tenant_context(tenant_b):
