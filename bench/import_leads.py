@@ -4,8 +4,9 @@
 
 Each size runs in its own process (so its peak RSS is its own) against a fresh client
 ``bench-import`` in the configured database (the embedded one by default). The process
-reports the import's wall time, its peak resident memory (``ru_maxrss``) and the growth of
-that peak over the process's size before the import, which should not grow with the file.
+reports the import's wall time, its peak resident memory (``ru_maxrss``), the growth of
+that peak over the process's size before the import, and (in a third, traced import) the
+peak of Python's own allocations (``tracemalloc``); none should grow with the file.
 Figures are recorded in docs/performance.md ("Import").
 """
 
@@ -21,6 +22,7 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +99,15 @@ def run_one(size: int) -> dict:
     started = time.perf_counter()
     again = data_import(kind="leads", path_or_file=path, client=client)
     elapsed_again = time.perf_counter() - started
+    # Once more into a fresh client, under tracemalloc: the peak of Python's own allocations.
+    client = fresh_client()
+    tracemalloc.start()
+    data_import(kind="leads", path_or_file=path, client=client)
+    _current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     return {
-        "leads": size, "file_mb": round(path.stat().st_size / 1e6, 1), "seconds": round(elapsed, 2),
+        "leads": size, "python_peak_mb": round(traced_peak / 1e6, 2),
+        "file_mb": round(path.stat().st_size / 1e6, 1), "seconds": round(elapsed, 2),
         "rows_per_second": round(size / elapsed), "inserted": result.inserted,
         "peak_rss_mb": round(rss_peak / 1024, 1), "rss_before_mb": round(rss_before / 1024, 1),
         "growth_mb": round((rss_peak - rss_before) / 1024, 1),
@@ -120,11 +129,12 @@ def main() -> None:
                                 text=True, cwd=ROOT).stdout
         rows.append(json.loads(output.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]))
-    print("\n| leads | file | import | rows/s | peak RSS | growth during import | re-import (unchanged) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| leads | file | import | rows/s | peak RSS | RSS growth in import | Python peak (tracemalloc) |"
+          " re-import (unchanged) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(f"| {row['leads']:,} | {row['file_mb']} MB | {row['seconds']} s | {row['rows_per_second']:,} |"
-              f" {row['peak_rss_mb']} MB | {row['growth_mb']} MB | {row['reimport_seconds']} s |")
+              f" {row['peak_rss_mb']} MB | {row['growth_mb']} MB | {row['python_peak_mb']} MB | {row['reimport_seconds']} s |")
 
 
 if __name__ == "__main__":

@@ -251,7 +251,7 @@ def import_records(
     try:
         with transaction.atomic():
             _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
-            _check_file(spec, header, result, positions=positions)
+            _check_file(spec, header, result, positions=positions, partial=limit is not None)
             if result.errors:
                 raise _Invalid
             _write(spec, header, zone, result)
@@ -316,8 +316,14 @@ def _stage(
         progress(count)
 
 
-def _check_file(spec: KindSpec, header: list[str], result: ImportResult, *, positions: str = "line") -> None:
-    """Duplicate keys in the file and references to rows that do not exist, found in SQL."""
+def _check_file(
+    spec: KindSpec, header: list[str], result: ImportResult, *, positions: str = "line", partial: bool = False,
+) -> None:
+    """Duplicate keys in the file and references to rows that do not exist, found in SQL.
+
+    ``partial``: only the first rows were read (the preview), so a reference to a row of the
+    same file (a renewal) may point further down: it is not judged then.
+    """
     key_label = "+".join(spec.key)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -334,6 +340,8 @@ def _check_file(spec: KindSpec, header: list[str], result: ImportResult, *, posi
             model, key = REFERENCE_TARGETS[target]
             column = spec.db_column(name)
             same_file = ""
+            if model is spec.model and partial:
+                continue
             if model is spec.model:
                 same_file = f" AND NOT EXISTS (SELECT 1 FROM {STAGE} s2 WHERE s2._ok AND s2.{key} = s.{column})"
             cursor.execute(

@@ -25,7 +25,7 @@ def token_a(tenant_a):
 @pytest.fixture
 def api(tenant_a, token_a):
     def post(path, body, *, token=token_a, host=None):
-        http = HttpClient(HTTP_HOST=host or host_of(tenant_a))
+        http = HttpClient(HTTP_HOST=host or host_of(tenant_a), enforce_csrf_checks=True)  # the API is CSRF-exempt
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         data = body if isinstance(body, str | bytes) else json.dumps(body)
         return http.post(path, data, content_type="application/json", **headers)

@@ -291,3 +291,13 @@ def test_an_import_for_one_client_never_lands_in_another(base_data, write_csv, t
     assert Campaign.objects.filter(id="b1").exists()
     connection.set_schema("alpha")
     assert not Campaign.objects.filter(id="b1").exists()
+
+
+def test_the_preview_does_not_flag_a_renewal_of_a_contract_further_down(base_data, in_tenant_a, write_csv):
+    from clients.services import data_import
+
+    path = write_csv("id,account,kind,start_date,term_months,monthly_fee,renewal_of\n"
+                     "K2,acme,retainer,2027-01-01,12,1100,K1\nK1,acme,retainer,2026-01-01,12,1000,\n")
+    preview = data_import(kind="contracts", path_or_file=path, client=in_tenant_a, dry_run=True, limit=1, sample=1)
+    assert preview.ok
+    assert data_import(kind="contracts", path_or_file=path, client=in_tenant_a).ok
