@@ -21,15 +21,15 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.importing import KINDS, ImportResult, import_csv, import_records
-from clients.models import ApiToken, Holiday, Job
-from clients.signals import data_imported
+from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
+from clients.signals import data_imported, leads_requalified
 
 
 def data_changed(*, client: Client, kind: str, months: set[str]) -> None:
@@ -62,15 +62,26 @@ def data_import(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     with tenant_context(client):
-        result = import_csv(kind=kind, source=path_or_file, zone=ZoneInfo(client.timezone), progress=progress,
-                            dry_run=dry_run, limit=limit, sample=sample)
+        result = import_csv(
+            kind=kind,
+            source=path_or_file,
+            zone=ZoneInfo(client.timezone),
+            progress=progress,
+            dry_run=dry_run,
+            limit=limit,
+            sample=sample,
+        )
     if result.ok and not dry_run and result.written:
         data_changed(client=client, kind=kind, months=result.months)
     return result
 
 
 def data_records_import(
-    *, kind: str, client: Client, header: list[str], records: Iterable[tuple[int, list[str]]],
+    *,
+    kind: str,
+    client: Client,
+    header: list[str],
+    records: Iterable[tuple[int, list[str]]],
 ) -> ImportResult:
     """Import rows that did not come from a file (the ingestion API): same checks, same upsert.
 
@@ -79,8 +90,7 @@ def data_records_import(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     with tenant_context(client):
-        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone),
-                                positions="index")
+        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone), positions="index")
     if result.ok and result.written:
         data_changed(client=client, kind=kind, months=result.months)
     return result
@@ -155,8 +165,11 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     if pending is None:
         raise FileNotFoundError(token)
     with tenant_context(client):
-        job = Job.objects.create(kind="import", params={"kind": kind, "filename": filename[:200]},
-                                 created_by=user if getattr(user, "pk", None) else None)
+        job = Job.objects.create(
+            kind="import",
+            params={"kind": kind, "filename": filename[:200]},
+            created_by=user if getattr(user, "pk", None) else None,
+        )
         target = imports_dir(client=client) / f"{job.id}.csv"
         pending.rename(target)
         job.params["file"] = target.name
@@ -174,8 +187,7 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             return None
         path = imports_dir(client=client) / job.params["file"]
         total = _count_records(path)
-        Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, started_at=timezone.now(), total=total,
-                                             progress=0)
+        Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, started_at=timezone.now(), total=total, progress=0)
         key = job_progress_key(job_id=job.id)
 
         def progress(rows: int) -> None:
@@ -184,13 +196,17 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
         try:
             result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
         except Exception as error:
-            Job.objects.filter(id=job.id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
-                                                 result={"ok": False, "failure": str(error)[:500]})
+            Job.objects.filter(id=job.id).update(
+                status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}
+            )
             raise
         if result.errors:
             _errors_file_write(path.with_suffix(".errors.csv"), result)
         Job.objects.filter(id=job.id).update(
-            status=Job.Status.DONE, finished_at=timezone.now(), progress=result.rows, total=max(total, result.rows),
+            status=Job.Status.DONE,
+            finished_at=timezone.now(),
+            progress=result.rows,
+            total=max(total, result.rows),
             result=result.as_dict(max_errors=MAX_ERRORS_KEPT),
         )
         cache.delete(key)
@@ -235,8 +251,12 @@ def api_token_create(*, client: Client, name: str, user: Any = None) -> tuple[Ap
         raise ValidationError({"name": [_("Give the token a name, such as the form or CRM that will use it.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with tenant_context(client):
-        token = ApiToken.objects.create(name=name[:100], prefix=secret[:12], token_hash=api_token_hash(secret),
-                                        created_by=user if getattr(user, "pk", None) else None)
+        token = ApiToken.objects.create(
+            name=name[:100],
+            prefix=secret[:12],
+            token_hash=api_token_hash(secret),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
     return token, secret
 
 
@@ -252,14 +272,19 @@ DEMO_ORDER = ("campaigns", "spend", "leads", "activities", "traffic", "email", "
 
 
 def demo_data_generate(
-    *, client: Client, months: int, leads_per_month: int, seed: int = 1, marker: str = "",
-    end: dt.date | None = None, out_dir: Path | None = None,
+    *,
+    client: Client,
+    months: int,
+    leads_per_month: int,
+    seed: int = 1,
+    marker: str = "",
+    end: dt.date | None = None,
+    out_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Write seeded demo data for every kind as CSV files and import them like any upload.
 
-    Personas and criteria are stored through ``personas_set`` / ``criteria_version_create``
-    when those services exist (the qualification part of the portal); their JSON files are
-    written next to the CSV files either way. Returns the import results and the folder.
+    Personas and criteria are stored first (so imported leads are judged as they arrive);
+    their JSON files are written next to the CSV files too. Returns the import results and the folder.
     Raises ``ValueError`` (naming the file) if an import refuses a generated file.
     """
     import tempfile
@@ -274,22 +299,24 @@ def demo_data_generate(
         temporary = tempfile.TemporaryDirectory(prefix=f"demo-{client.schema_name}-")
         out_dir = Path(temporary.name)
     try:
-        files = write_demo_files(out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker,
-                                 end=end, now=now_local)
+        files = write_demo_files(
+            out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker, end=end, now=now_local
+        )
         results: dict[str, Any] = {"directory": str(out_dir), "files": files.counts, "imports": {}}
-        qualification_stored = []
-        personas_set = globals().get("personas_set")
-        if callable(personas_set):
-            with tenant_context(client):
-                personas_set(personas=PERSONAS)
-            qualification_stored.append("personas")
-        criteria_version_create = globals().get("criteria_version_create")
-        if callable(criteria_version_create):
-            with tenant_context(client):
-                criteria_version_create(criteria=CRITERIA, effective_from=month_list(end, months)[0],
-                                        change_note="Demo data")
-            qualification_stored.append("criteria")
-        results["qualification_stored"] = qualification_stored
+        with tenant_context(client):
+            latest = CriteriaVersion.objects.order_by("-version").first()
+            same_personas = [
+                {"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority")
+            ] == [{"code": p["code"], "name": p["name"], "match": p.get("match") or {}} for p in PERSONAS]
+        results["qualification"] = "unchanged"
+        if not same_personas:
+            personas_set(personas=PERSONAS, client=client)
+            results["qualification"] = "stored"
+        if latest is None or latest.criteria != CRITERIA:
+            criteria_version_create(
+                criteria=CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data", client=client
+            )
+            results["qualification"] = "stored"
         for kind in DEMO_ORDER:
             result = data_import(kind=kind, path_or_file=files.path(kind), client=client)
             if not result.ok:
@@ -299,3 +326,75 @@ def demo_data_generate(
     finally:
         if temporary is not None:
             temporary.cleanup()
+
+
+# --- qualification: criteria versions and personas ------------------------------------------
+
+
+def leads_requalify(*, client: Client, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
+    """Re-judge the client's leads (all, or those an import touched) and announce the months that moved."""
+    from clients.qualification import leads_judge
+
+    with tenant_context(client):
+        touched = leads_judge(timezone=client.timezone, months=months, created_from=created_from)
+        if touched:
+            leads_requalified.send(sender=Client, client=client, months=touched)
+    return touched
+
+
+def criteria_version_create(
+    *, criteria: dict, effective_from: dt.date, author: Any = None, change_note: str = "", client: Client | None = None
+) -> CriteriaVersion:
+    """Store a new version of the qualification criteria and judge again the leads it governs.
+
+    Runs in the current schema (or ``client``'s). Invalid criteria raise ValidationError with
+    every problem and its JSON path; nothing is saved.
+    """
+    from clients.criteria import criteria_validate
+    from clients.qualification import local_midnight
+
+    criteria_validate(criteria)
+    client = client or connection.tenant
+    with tenant_context(client), transaction.atomic():
+        latest = CriteriaVersion.objects.select_for_update().order_by("-version").first()
+        first = not CriteriaVersion.objects.exists()
+        version = CriteriaVersion.objects.create(
+            version=(latest.version + 1) if latest else 1,
+            effective_from=effective_from,
+            criteria=criteria,
+            author=author if getattr(author, "pk", None) else None,
+            author_name=getattr(author, "username", "") or "",
+            change_note=change_note,
+        )
+    created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
+    leads_requalify(client=client, created_from=created_from)
+    return version
+
+
+def personas_set(*, personas: list[dict], client: Client | None = None) -> list[Persona]:
+    """Replace the client's personas (in priority order) and judge every lead's persona again."""
+    from clients.criteria import personas_problems
+
+    problems = personas_problems(personas)
+    if problems:
+        raise ValidationError({"personas": problems})
+    client = client or connection.tenant
+    with tenant_context(client), transaction.atomic():
+        Persona.objects.all().delete()
+        stored = Persona.objects.bulk_create(
+            Persona(code=p["code"], name=p["name"], match=p.get("match") or {}, priority=index)
+            for index, p in enumerate(personas)
+        )
+    leads_requalify(client=client)
+    return stored
+
+
+def _requalify_after_import(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
+    """Leads, their activities and campaigns (a lead's channel) decide qualification."""
+    if kind in {"leads", "activities"}:
+        leads_requalify(client=client, months=months)
+    elif kind == "campaigns":
+        leads_requalify(client=client)
+
+
+data_imported.connect(_requalify_after_import, dispatch_uid="clients.requalify_after_import")

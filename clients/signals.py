@@ -13,6 +13,10 @@ It is sent after the import's own transaction has ended; when the caller is itse
 transaction (a test, an API view in a request transaction) that transaction is still open,
 so a receiver that queues work for another process should wrap it in
 ``transaction.on_commit``. Receivers that recompute in-process (qualification) can run at once.
+
+``leads_requalified`` is sent by :func:`clients.services.leads_requalify` when the
+qualification engine changed some leads' MQL or sales-ready time or persona, with ``client``
+and ``months`` (the ``"YYYY-MM"`` months whose funnel figures moved).
 """
 
 from __future__ import annotations
@@ -20,3 +24,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 data_imported = Signal()
+leads_requalified = Signal()

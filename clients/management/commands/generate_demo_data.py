@@ -51,8 +51,4 @@ class Command(BaseCommand):
         for kind, result in results["imports"].items():
             self.stdout.write(f"{kind}: {result.rows} rows, {result.inserted} inserted, {result.updated} updated,"
                               f" {result.unchanged} unchanged")
-        if results["qualification_stored"]:
-            self.stdout.write("stored: " + ", ".join(results["qualification_stored"]))
-        else:
-            self.stdout.write("personas and criteria not stored here (set_personas / set_criteria):"
-                              f" see personas.json and criteria.json{' in ' + str(out_dir) if out_dir else ''}")
+        self.stdout.write("personas and qualification criteria: " + results["qualification"])
