@@ -65,7 +65,7 @@ def test_all_kinds_import_with_every_column(base_data, run_import):
     assert Spend.objects.get(id="S1").amount == Decimal("199.99")
     lead = Lead.objects.get(id="L1")
     assert lead.interests == ["analytics", "growth"]
-    assert lead.persona_given == "cfo" and lead.persona == ""
+    assert lead.persona_given == "cfo" and lead.persona == "cfo"  # resolved by qualification on import
     assert lead.deal_value == Decimal("12000.50") and lead.employees == 250
     assert Lead.objects.get(id="L2").origin == "sales"
     assert Activity.objects.get(id="A1").lead_id == "L1"
