@@ -1,0 +1,1 @@
+"""KPI formulas: pure functions over plain numbers (no Django, no database)."""

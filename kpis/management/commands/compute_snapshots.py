@@ -1,0 +1,51 @@
+"""``compute_snapshots SLUG (--month YYYY-MM … | --all) [--enqueue]`` (formats.md, "Commands")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tenants.utils import tenant_context
+
+from clients.management.commands._client import client_by_slug
+from kpis.selectors import data_months
+from kpis.services import snapshot_compute
+
+
+def parse_month(value: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date().replace(day=1)  # noqa: DTZ007 -- a calendar month
+    except ValueError:
+        raise CommandError(f"'{value}' is not a month (YYYY-MM)") from None
+
+
+class Command(BaseCommand):
+    help = "Compute and store a client's monthly KPI snapshots, in-process or through the workers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--month", action="append", metavar="YYYY-MM")
+        which.add_argument("--all", action="store_true", help="every month from the earliest data to the latest")
+        parser.add_argument("--enqueue", action="store_true", help="send to the Celery workers instead")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        client = client_by_slug(options["slug"])
+        if options["all"]:
+            with tenant_context(client):
+                months = data_months(timezone=client.timezone)
+        else:
+            months = [parse_month(value) for value in options["month"]]
+        if not months:
+            self.stdout.write(f"{client.slug}: no data, no snapshots")
+            return
+        if options["enqueue"]:
+            from agency.tasks import enqueue_for_client
+            from kpis.tasks import snapshot_compute_task
+
+            enqueue_for_client(snapshot_compute_task, client=client, months=[m.strftime("%Y-%m") for m in months])
+            self.stdout.write(f"{client.slug}: {len(months)} month(s) sent to the workers")
+            return
+        snapshots = snapshot_compute(client=client, months=months)
+        self.stdout.write(f"{client.slug}: {len(snapshots)} snapshot(s), {months[0]:%Y-%m} to {months[-1]:%Y-%m}")

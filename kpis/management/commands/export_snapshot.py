@@ -1,0 +1,30 @@
+"""``export_snapshot SLUG --month YYYY-MM``: the stored snapshot as JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tenants.utils import tenant_context
+
+from clients.management.commands._client import client_by_slug
+from kpis.management.commands.compute_snapshots import parse_month
+from kpis.models import Snapshot
+
+
+class Command(BaseCommand):
+    help = "Print a stored monthly snapshot as JSON (formats.md, 'Snapshot export')."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("--month", required=True, metavar="YYYY-MM")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        client = client_by_slug(options["slug"])
+        month = parse_month(options["month"])
+        with tenant_context(client):
+            snapshot = Snapshot.objects.filter(month=month).first()
+        if snapshot is None:
+            raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
+        self.stdout.write(json.dumps(snapshot.document, indent=1, ensure_ascii=False))

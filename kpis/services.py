@@ -1,0 +1,60 @@
+"""Writes of KPI snapshots: compute a client's months and upsert them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from kpis import CODE_VERSION
+from kpis.models import Snapshot
+from kpis.selectors import snapshot_inputs
+from kpis.snapshot import snapshot_document
+
+
+def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]:
+    """Compute and store the snapshots of ``months`` (first days) for ``client``.
+
+    The period is always given: nothing here reads "now" to decide what to compute. Re-running
+    is safe: each month is an upsert on its unique key, so any number of runs, concurrent or
+    not, leave one row per month with the values of the data as it is.
+    """
+    if not months:
+        return []
+    months = sorted(set(months))
+    with tenant_context(client):
+        inputs = snapshot_inputs(months=months, timezone=client.timezone)
+        computed_at = timezone.now()
+        rows = []
+        for month in months:
+            document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
+            rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
+        return snapshot_upsert(rows=rows)
+
+
+def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.datetime) -> Snapshot:
+    kpis = document["kpis"]
+    return Snapshot(
+        month=month,
+        document=document,
+        criteria_version=document["criteria_version"],
+        computed_at=computed_at,
+        code_version=CODE_VERSION,
+        **{name: kpis[name] if kpis[name] is not None else _none(name) for name in Snapshot.HEADLINE},
+    )
+
+
+def _none(name: str) -> float | None:
+    field = Snapshot._meta.get_field(name)
+    return None if field.null else 0
+
+
+def snapshot_upsert(*, rows: list[Snapshot]) -> list[Snapshot]:
+    """INSERT … ON CONFLICT (month) DO UPDATE: one statement, one row per month whatever the races."""
+    fields = ["document", "criteria_version", "computed_at", "code_version", *Snapshot.HEADLINE]
+    with transaction.atomic():
+        return Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)

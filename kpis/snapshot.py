@@ -1,0 +1,341 @@
+"""One month's snapshot document (kpis.md), built from the grouped inputs of kpis.selectors.
+
+No database here: every figure is a formula over numbers the selectors aggregated.
+Undefined figures are ``None`` (a ratio over 0, a percentile of nothing), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kpis.formulas.common import ratio
+from kpis.formulas.contracts import Contract, contract_end, contract_values
+from kpis.selectors import Inputs, month_add, month_last_day
+
+MARKETING = ("media", "marketing", "nurture")
+
+
+def working_days(month: dt.date, holidays: set[dt.date]) -> int:
+    """Monday–Friday in the month, minus the client's holidays."""
+    day, count = month, 0
+    while day.month == month.month:
+        if day.weekday() < 5 and day not in holidays:
+            count += 1
+        day += dt.timedelta(days=1)
+    return count
+
+
+def _events(inputs: Inputs, month: dt.date) -> dict[str, dict[str, float]]:
+    empty = {"count": 0, "revenue": 0.0, "marketing_count": 0, "marketing_revenue": 0.0}
+    counts = inputs.lead_counts.get(month, {})
+    return {kind: counts.get(kind, empty) for kind in ("new", "mql", "ready", "sql", "sal", "opp", "customer")}
+
+
+def _marketing_spend(inputs: Inputs, month: dt.date) -> float:
+    return sum(amount for (category, _), amount in inputs.spend.get(month, {}).items() if category in MARKETING)
+
+
+def _roi(revenue: float, spend: float) -> float | None:
+    """(revenue − spend) / spend."""
+    return ratio(revenue - spend, spend)
+
+
+def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, Any]:
+    t = inputs.traffic.get(month, {})
+    sessions = t.get("sessions", 0)
+    return {
+        "sessions": sessions,
+        "organic_share": ratio(t.get("organic", 0), sessions),
+        "social_share": ratio(t.get("social", 0), sessions),
+        "mobile_share": ratio(t.get("mobile", 0), sessions),
+        "bounce_rate": ratio(t.get("bounced", 0), sessions),
+        "mobile_bounce_rate": ratio(t.get("mobile_bounced", 0), t.get("mobile", 0)),
+        "landing_page_conversion_rate": ratio(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
+        "active_landing_pages": t.get("active_landing_pages", 0),
+    }
+
+
+def funnel_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
+    events, prev_events = _events(inputs, month), _events(inputs, month_add(month, -1))
+    new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
+    days, prev_days = working_days(month, inputs.holidays), working_days(month_add(month, -1), inputs.holidays)
+    stats = inputs.new_lead_stats.get(month, {})
+    size_prev = inputs.database_size.get(month_add(month, -1), 0)
+    return {
+        "new_leads": new,
+        "working_days": days,
+        "leads_per_working_day": ratio(new, days),
+        "growth_needed_per_working_day": (None if not prev_events["new"]["count"] or not days else prev_days / days - 1),
+        "database_size": inputs.database_size.get(month, 0),
+        "opt_out_rate": ratio(inputs.opted_out.get(month, 0), size_prev),
+        "mqls": mqls,
+        "sales_ready_leads": events["ready"]["count"],
+        "sqls": sqls,
+        "sals": events["sal"]["count"],
+        "opportunities": events["opp"]["count"],
+        "customers": customers,
+        "qualified_lead_rate": ratio(mqls, new),
+        "mql_to_sql_rate": ratio(sqls, mqls),
+        "sal_rate": ratio(events["sal"]["count"], sqls),
+        "sql_to_customer_rate": ratio(customers, sqls),
+        "lead_to_customer_rate": ratio(customers, new),
+        "lead_velocity_rate": ratio(mqls - prev_events["mql"]["count"], prev_events["mql"]["count"]),
+        "nurture_leads": stats.get("nurture_leads", 0),
+        "marketing_sourced_customer_share": ratio(events["customer"]["marketing_count"], customers),
+        "median_response_hours": stats.get("median_response_hours"),
+        "p90_response_hours": stats.get("p90_response_hours"),
+        "contacted_within_4h_share": ratio(stats.get("contacted_within_4h", 0), new),
+        "uncontacted_share": ratio(stats.get("uncontacted", 0), new),
+    }
+
+
+def email_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
+    e = inputs.email.get(month, {})
+    delivered = e.get("delivered", 0)
+    return {
+        "emails_sent": e.get("sent", 0),
+        "emails_delivered": delivered,
+        "deliverability_rate": ratio(delivered, e.get("sent", 0)),
+        "open_rate": ratio(e.get("unique_opens", 0), delivered),
+        "click_through_rate": ratio(e.get("unique_clicks", 0), delivered),
+        "email_unsubscribe_rate": ratio(e.get("unsubscribes", 0), delivered),
+    }
+
+
+def cost_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float) -> dict[str, Any]:
+    spend = inputs.spend.get(month, {})
+    by_category = {c: sum(a for (cat, _), a in spend.items() if cat == c) for c in ("media", "nurture", "sales")}
+    marketing = _marketing_spend(inputs, month)
+    events = _events(inputs, month)
+    new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
+    revenue, m_revenue = events["customer"]["revenue"], events["customer"]["marketing_revenue"]
+    earlier = [_events(inputs, month_add(month, -i))["customer"]["marketing_revenue"] for i in (1, 2, 3)]
+    baseline = sum(earlier) / 3
+    first_of_three = month_add(month, -3)
+    earliest = inputs.earliest_lead
+    uplift_defined = earliest is not None and earliest.astimezone(inputs.zone).date() < month_add(first_of_three, 1)
+    uplift = m_revenue - baseline if uplift_defined else None
+    return {
+        "media_spend": by_category["media"],
+        "nurture_spend": by_category["nurture"],
+        "sales_spend": by_category["sales"],
+        "marketing_spend": marketing,
+        "cpl": ratio(marketing, new),
+        "cost_per_mql": ratio(marketing, mqls),
+        "cost_per_sql": ratio(marketing, sqls),
+        "cost_per_customer": ratio(marketing, customers),
+        "cac": ratio(marketing + by_category["sales"], customers),
+        "revenue": revenue,
+        "marketing_revenue": m_revenue,
+        "roi": _roi(m_revenue, marketing),
+        "romi": ratio(m_revenue * gross_margin - marketing, marketing),
+        "revenue_uplift": uplift,
+        "revenue_uplift_annualized": None if uplift is None else uplift * 12,
+        "revenue_uplift_rate": None if uplift is None else ratio(uplift, baseline),
+    }
+
+
+# --- recurring revenue (retainers) ----------------------------------------------------------
+
+
+def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
+    """Each account's MRR on ``day``: the monthly fees of its retainers with start ≤ day < end."""
+    mrr: dict[str, float] = {}
+    for contract in contracts:
+        if contract.kind == "retainer" and contract.start_date <= day < contract_end(contract):
+            mrr[contract.account] = mrr.get(contract.account, 0.0) + float(contract.monthly_fee)
+    return {account: value for account, value in mrr.items() if value > 0}
+
+
+def recurring_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float, cac: float | None) -> dict[str, Any]:
+    contracts = _contracts(inputs)
+    now = mrr_by_account(contracts, month_last_day(month))
+    before = mrr_by_account(contracts, month_last_day(month_add(month, -1)))
+    both = now.keys() & before.keys()
+    mrr, mrr_start = sum(now.values()), sum(before.values())
+    churned_accounts = before.keys() - now.keys()
+    churned = sum(before[a] for a in churned_accounts)
+    contraction = sum(before[a] - now[a] for a in both if now[a] < before[a])
+    churn_rate = ratio(churned + contraction, mrr_start)
+    arpa = ratio(mrr, len(now))
+    customer_churn = ratio(len(churned_accounts), len(before))
+    cltv = ratio(arpa, customer_churn)
+    return {
+        "mrr": mrr,
+        "mrr_start": mrr_start,
+        "accounts": len(now),
+        "new_mrr": sum(now[a] for a in now.keys() - before.keys()),
+        "expansion_mrr": sum(now[a] - before[a] for a in both if now[a] > before[a]),
+        "contraction_mrr": contraction,
+        "churned_mrr": churned,
+        "gross_mrr_churn_rate": churn_rate,
+        "gross_mrr_retention": None if churn_rate is None else 1 - churn_rate,
+        "arpa": arpa,
+        "customer_churn_rate": customer_churn,
+        "cltv": cltv,
+        "cac_payback_months": ratio(cac, None if arpa is None else arpa * gross_margin),
+        "ltv_to_cac": ratio(cltv, cac),
+    }
+
+
+# --- breakdowns -----------------------------------------------------------------------------
+
+
+def _count(members: dict, member: str, event: str, key: str = "count") -> float:
+    return members.get(member, {}).get(event, {}).get(key, 0)
+
+
+def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, Any]]]:
+    leads = inputs.lead_members.get(month, {})
+    traffic = inputs.traffic_members.get(month, {})
+    spend_by_channel: dict[str, float] = {}
+    spend_by_campaign: dict[str, float] = {}
+    spent_campaigns: set[str] = set()
+    for (category, campaign), amount in inputs.spend.get(month, {}).items():
+        channel = inputs.campaigns[campaign].channel if campaign else "unattributed"
+        marketing = amount if category in MARKETING else 0.0
+        spend_by_channel[channel] = spend_by_channel.get(channel, 0.0) + marketing
+        if campaign:
+            spent_campaigns.add(campaign)
+            spend_by_campaign[campaign] = spend_by_campaign.get(campaign, 0.0) + marketing
+
+    def contributing(dimension: str, *extra: set[str]) -> set[str]:
+        from_leads = {m for m, events in leads.get(dimension, {}).items() if {"new", "mql", "customer"} & events.keys()}
+        return from_leads | set(traffic.get(dimension, {})) | set().union(*extra)
+
+    channel = {}
+    for member in sorted(contributing("channel", set(spend_by_channel))):
+        sessions = traffic.get("channel", {}).get(member, {}).get("sessions", 0)
+        new = _count(leads.get("channel", {}), member, "new")
+        spend = spend_by_channel.get(member, 0.0)
+        revenue = _count(leads.get("channel", {}), member, "customer", "revenue")
+        channel[member] = {
+            "sessions": sessions,
+            "new_leads": new,
+            "traffic_to_lead": ratio(new, sessions),
+            "mqls": _count(leads.get("channel", {}), member, "mql"),
+            "customers": _count(leads.get("channel", {}), member, "customer"),
+            "marketing_spend": spend,
+            "cpl": ratio(spend, new),
+            "revenue": revenue,
+            "roi": _roi(revenue, spend),
+        }
+    device = {}
+    for member in sorted(contributing("device")):
+        t = traffic.get("device", {}).get(member, {})
+        new = _count(leads.get("device", {}), member, "new")
+        device[member] = {
+            "sessions": t.get("sessions", 0),
+            "new_leads": new,
+            "traffic_to_lead": ratio(new, t.get("sessions", 0)),
+            "bounce_rate": ratio(t.get("bounced", 0), t.get("sessions", 0)),
+            "landing_page_conversion_rate": ratio(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
+        }
+    persona = {}
+    for member in sorted(contributing("persona")):
+        members = leads.get("persona", {})
+        new, mqls = _count(members, member, "new"), _count(members, member, "mql")
+        persona[member] = {
+            "new_leads": new,
+            "mqls": mqls,
+            "customers": _count(members, member, "customer"),
+            "qualified_lead_rate": ratio(mqls, new),
+        }
+    campaign = {}
+    for member in sorted(contributing("campaign", spent_campaigns)):
+        members = leads.get("campaign", {})
+        new, spend = _count(members, member, "new"), spend_by_campaign.get(member, 0.0)
+        revenue = _count(members, member, "customer", "revenue")
+        campaign[member] = {
+            "marketing_spend": spend,
+            "new_leads": new,
+            "cpl": ratio(spend, new),
+            "mqls": _count(members, member, "mql"),
+            "customers": _count(members, member, "customer"),
+            "revenue": revenue,
+            "roi": _roi(revenue, spend),
+        }
+    landing_page = {
+        member: {
+            "sessions": t["sessions"],
+            "form_submissions": t["form_submissions"],
+            "landing_page_conversion_rate": ratio(t["form_submissions"], t["sessions"]),
+        }
+        for member, t in sorted(traffic.get("landing_page", {}).items())
+    }
+    social = {}
+    for member in sorted(contributing("social")):
+        social[member] = {
+            "sessions": traffic.get("social", {}).get(member, {}).get("sessions", 0),
+            "new_leads": _count(leads.get("social", {}), member, "new"),
+            "customers": _count(leads.get("social", {}), member, "customer"),
+        }
+    return {
+        "channel": channel,
+        "device": device,
+        "persona": persona,
+        "campaign": campaign,
+        "landing_page": landing_page,
+        "social_network": social,
+    }
+
+
+# --- contracts and the whole document -------------------------------------------------------
+
+
+def _contracts(inputs: Inputs) -> list[Contract]:
+    return [
+        Contract(
+            id=c.id,
+            account=c.account,
+            kind=c.kind,
+            start_date=c.start_date,
+            segment=c.segment,
+            term_months=c.term_months,
+            monthly_fee=None if c.monthly_fee is None else float(c.monthly_fee),
+            project_fee=None if c.project_fee is None else float(c.project_fee),
+            end_date=c.end_date,
+            cancelled_on=c.cancelled_on,
+            renewal_of=c.renewal_of_id,
+        )
+        for c in inputs.contracts
+    ]
+
+
+def criteria_version_at(inputs: Inputs, day: dt.date) -> int | None:
+    """The version in effect at the end of ``day``: the latest effective on or before it (else the first)."""
+    versions = sorted(inputs.criteria_versions, key=lambda v: (v.effective_from, v.version))
+    if not versions:
+        return None
+    effective = [v for v in versions if v.effective_from <= day]
+    return (effective[-1] if effective else versions[0]).version
+
+
+def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_at: dt.datetime) -> dict[str, Any]:
+    """The export document of formats.md for ``month``: every key of kpis.md, null where undefined."""
+    gross_margin = float(client.gross_margin)
+    funnel = funnel_kpis(inputs, month)
+    traffic = traffic_kpis(inputs, month, funnel["new_leads"])
+    costs = cost_kpis(inputs, month, gross_margin=gross_margin)
+    recurring = recurring_kpis(inputs, month, gross_margin=gross_margin, cac=costs["cac"])
+    contract_top, segments = contract_values(
+        contracts=_contracts(inputs), day=month_last_day(month), horizon_months=client.horizon_months
+    )
+    kpis = {
+        **traffic,
+        **funnel,
+        "traffic_to_lead": ratio(funnel["new_leads"], traffic["sessions"]),
+        **email_kpis(inputs, month),
+        **costs,
+        **recurring,
+        **contract_top,
+    }
+    return {
+        "client": client.slug,
+        "month": month.strftime("%Y-%m"),
+        "computed_at": computed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "criteria_version": criteria_version_at(inputs, month_last_day(month)),
+        "kpis": kpis,
+        "breakdowns": {**breakdowns(inputs, month), "segment": segments},
+    }
