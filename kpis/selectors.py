@@ -159,7 +159,9 @@ def _database(inputs: Inputs, tz: str, months: list[dt.date], start: dt.datetime
     rows = _fetch(
         """
         SELECT ev.kind, date_trunc('month', ev.at AT TIME ZONE %s)::date, count(*),
-               count(*) FILTER (WHERE date_trunc('month', l.created_at AT TIME ZONE %s) < date_trunc('month', ev.at AT TIME ZONE %s))
+               count(*) FILTER (
+                   WHERE date_trunc('month', l.created_at AT TIME ZONE %s) < date_trunc('month', ev.at AT TIME ZONE %s)
+               )
         FROM clients_lead l CROSS JOIN LATERAL (VALUES
             ('created', l.created_at),
             ('gone', CASE WHEN l.unsubscribed_at IS NOT NULL THEN GREATEST(l.created_at, l.unsubscribed_at) END),
