@@ -343,7 +343,7 @@ def leads_requalify(*, client: Client, months: Iterable[str] | None = None, crea
 
 
 def criteria_version_create(
-    *, criteria: dict, effective_from: dt.date, author: Any = None, change_note: str = "", client: Client | None = None
+    *, criteria: dict, effective_from: dt.date | str, author: Any = None, change_note: str = "", client: Client | None = None
 ) -> CriteriaVersion:
     """Store a new version of the qualification criteria and judge again the leads it governs.
 
@@ -354,6 +354,11 @@ def criteria_version_create(
     from clients.qualification import local_midnight
 
     criteria_validate(criteria)
+    if isinstance(effective_from, str):
+        try:
+            effective_from = dt.date.fromisoformat(effective_from)
+        except ValueError:
+            raise ValidationError({"effective_from": [_("Use a date, YYYY-MM-DD.")]}) from None
     client = client or connection.tenant
     with tenant_context(client), transaction.atomic():
         latest = CriteriaVersion.objects.select_for_update().order_by("-version").first()
@@ -368,6 +373,8 @@ def criteria_version_create(
         )
     created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
     leads_requalify(client=client, created_from=created_from)
+    # Snapshots from the effective month on name the version in effect: they are recomputed too.
+    data_changed(client=client, kind="criteria", months={effective_from.strftime("%Y-%m")})
     return version
 
 

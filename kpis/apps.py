@@ -5,3 +5,10 @@ class KpisConfig(AppConfig):
     name = "kpis"
     verbose_name = "KPIs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from clients.signals import data_imported, leads_requalified
+        from kpis import receivers
+
+        data_imported.connect(receivers.on_data_imported, dispatch_uid="kpis.recompute_on_import")
+        leads_requalified.connect(receivers.on_leads_requalified, dispatch_uid="kpis.recompute_on_requalify")

@@ -1,0 +1,112 @@
+"""Celery tasks of the KPI engine. Thin: they name the client and the period, and call services.
+
+- ``dispatch_month_close`` (beat, the 1st of each month): one ``snapshot_compute_task`` per
+  ready client for the month that just closed.
+- ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
+- An import, an API write or a criteria change queues a recompute of the months it touched,
+  debounced per client: months accumulate in a per-client cache set and one delayed task
+  computes them all.
+
+Every task is idempotent (snapshots are upserts), ``acks_late`` (a worker killed mid-task
+leaves the message to be redelivered) and retried with backoff on database errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from tenant_schemas_celery.task import TenantTask
+
+from agency.celery import app
+from agency.models import Client
+from agency.tasks import enqueue_for_client
+from kpis.selectors import month_add
+from kpis.services import snapshot_compute
+
+logger = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 30
+SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the workers at once
+
+
+def _months(values: list[str]) -> list[dt.date]:
+    return [dt.date(int(v[:4]), int(v[5:7]), 1) for v in values]
+
+
+@app.task(
+    base=TenantTask, bind=True, acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, retry_backoff_max=300, max_retries=8,
+)
+def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
+    """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema."""
+    client = Client.objects.get(slug=client_slug)
+    return len(snapshot_compute(client=client, months=_months(months)))
+
+
+def ready_clients() -> list[Client]:
+    """Clients whose schema is migrated: beat can fire while a new client is still provisioning."""
+    return list(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"))
+
+
+def month_fan_out(*, month: dt.date) -> int:
+    """Queue ``month`` for every ready client; returns how many tasks were sent."""
+    clients = ready_clients()
+    for index, client in enumerate(clients):
+        enqueue_for_client(
+            snapshot_compute_task, client=client, months=[month.strftime("%Y-%m")], countdown=index * SPREAD_SECONDS
+        )
+    return len(clients)
+
+
+def _this_month() -> dt.date:
+    return timezone.now().date().replace(day=1)
+
+
+@shared_task(acks_late=True)
+def dispatch_month_close(month: str | None = None) -> int:
+    """Close ``month`` (default: the month before the one beat fires in) for every client."""
+    target = _months([month])[0] if month else month_add(_this_month(), -1)
+    return month_fan_out(month=target)
+
+
+@shared_task(acks_late=True)
+def dispatch_current_month_refresh(month: str | None = None) -> int:
+    """Refresh ``month`` (default: the month beat fires in) for every client."""
+    return month_fan_out(month=_months([month])[0] if month else _this_month())
+
+
+def recompute_debounced(*, client: Client, months: set[str]) -> None:
+    """Queue one recompute of ``months`` for the client within DEBOUNCE_SECONDS, not one per change.
+
+    The first change of a quiet period sends a delayed task; later ones only add their months
+    to the pending set, which the task reads when it runs. Cache keys are per client schema.
+    """
+    if not months:
+        return
+    key = f"kpis:pending-months:{client.schema_name}"
+    pending = set(cache.get(key) or ()) | set(months)
+    first = cache.add(f"{key}:scheduled", 1, DEBOUNCE_SECONDS * 4)
+    cache.set(key, sorted(pending), DEBOUNCE_SECONDS * 10)
+    if first:
+        transaction.on_commit(
+            lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS)
+        )
+
+
+@app.task(
+    base=TenantTask, bind=True, acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, retry_backoff_max=300, max_retries=8,
+)
+def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
+    """Compute the months that changes queued for this client since the last run."""
+    client = Client.objects.get(slug=client_slug)
+    key = f"kpis:pending-months:{client.schema_name}"
+    cache.delete(f"{key}:scheduled")  # changes from now on schedule a new run
+    # The pending set is not cleared: a change landing while this runs is never lost, and a
+    # month recomputed twice is harmless (upsert). It expires after a quiet period.
+    return len(snapshot_compute(client=client, months=_months(cache.get(key) or [])))
