@@ -1,0 +1,83 @@
+"""The KPI engine's Celery side: fan-out, debounce, redelivery, and a real worker end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from unittest import mock
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+from django_tenants.utils import tenant_context
+
+from agency.celery import app
+from agency.models import Client
+from clients.models import Lead
+from kpis import tasks
+from kpis.models import Snapshot
+
+
+def test_month_close_fans_out_one_task_per_ready_client_for_the_previous_month(tenants) -> None:
+    tenants["beta"].is_ready = True
+    tenants["beta"].save()
+    provisioning = Client(schema_name="not_yet", slug="not-yet", name="Provisioning", is_ready=False)
+    provisioning.auto_create_schema = False
+    provisioning.save()
+    with mock.patch.object(tasks, "enqueue_for_client") as enqueue, time_machine.travel(dt.datetime(2026, 4, 1, 2, 15, tzinfo=dt.UTC)):
+        assert tasks.dispatch_month_close.apply().get() == 2
+    sent = sorted((call.kwargs["client"].slug, tuple(call.kwargs["months"])) for call in enqueue.call_args_list)
+    assert sent == [("alpha", ("2026-03",)), ("beta", ("2026-03",))]
+
+
+def test_the_month_is_passed_in_not_read_from_the_clock(tenants) -> None:
+    with mock.patch.object(tasks, "enqueue_for_client") as enqueue:
+        tasks.dispatch_month_close.apply(kwargs={"month": "2025-11"}).get()
+    assert {tuple(call.kwargs["months"]) for call in enqueue.call_args_list} == {("2025-11",)}
+
+
+def test_changes_are_debounced_into_one_task_per_client(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with mock.patch.object(tasks, "enqueue_for_client") as enqueue, tenant_context(tenant_a):
+        with django_capture_on_commit_callbacks(execute=True):
+            for months in ({"2026-01"}, {"2026-02"}, {"2026-01", "2026-03"}):
+                tasks.recompute_debounced(client=tenant_a, months=months)
+        assert enqueue.call_count == 1
+        assert enqueue.call_args.kwargs["countdown"] == tasks.DEBOUNCE_SECONDS
+        assert cache.get(f"kpis:pending-months:{tenant_a.schema_name}") == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_a_task_that_dies_midway_completes_when_redelivered(in_tenant_a) -> None:
+    Lead.objects.bulk_create([Lead(id="r", created_at=dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC))])
+    with mock.patch("kpis.services.snapshot_upsert", side_effect=RuntimeError("worker lost")), pytest.raises(RuntimeError):
+        tasks.snapshot_compute_task.apply(kwargs={"client_slug": "alpha", "months": ["2026-02"]}, throw=True)
+    assert not Snapshot.objects.exists()  # nothing half-written
+    tasks.snapshot_compute_task.apply(kwargs={"client_slug": "alpha", "months": ["2026-02"]}, throw=True)
+    assert Snapshot.objects.get(month=dt.date(2026, 2, 1)).new_leads == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_monthly_fan_out_through_a_real_worker_lands_in_each_clients_own_schema(tenants, clean_tenant_tables) -> None:
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    with tenant_context(alpha):
+        Lead.objects.bulk_create([Lead(id=f"a{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC)) for i in range(3)])
+    with tenant_context(beta):
+        Lead.objects.bulk_create([Lead(id="b1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))])
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        tasks.dispatch_month_close.delay(month="2026-03")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with tenant_context(alpha):
+                done_a = Snapshot.objects.filter(month=dt.date(2026, 3, 1)).exists()
+            with tenant_context(beta):
+                done_b = Snapshot.objects.filter(month=dt.date(2026, 3, 1)).exists()
+            if done_a and done_b:
+                break
+            time.sleep(0.2)
+    with tenant_context(alpha):
+        assert Snapshot.objects.get(month=dt.date(2026, 3, 1)).document["kpis"]["new_leads"] == 3
+    with tenant_context(beta):
+        snapshot = Snapshot.objects.get(month=dt.date(2026, 3, 1))
+        assert snapshot.document["kpis"]["new_leads"] == 1 and snapshot.document["client"] == "beta"
