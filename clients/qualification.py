@@ -118,7 +118,8 @@ def month_bounds(month: str, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(first, zone), local_midnight(following, zone)
 
 
-def _judge_sql(judge: Judge, personas: Sql, scope: Sql, tz: str) -> Sql:
+def _outcome_sql(judge: Judge, personas: Sql, scope: Sql) -> Sql:
+    """CTEs ending in ``outcome``: each scoped lead's ready_at, threshold_at and new_persona."""
     criteria = judge.criteria
     fit = rule_sql(criteria.get("fit", {}))
     base = _base_points_sql(criteria)
@@ -127,7 +128,7 @@ def _judge_sql(judge: Judge, personas: Sql, scope: Sql, tz: str) -> Sql:
     threshold = float(criteria.get("threshold", 0))
     text = f"""
 WITH scope AS MATERIALIZED (
-    SELECT l.id, l.created_at, l.persona_given, l.customer_at,
+    SELECT l.id, l.created_at, l.persona_given, l.customer_at, l.sql_at,
            l.mql_at AS old_mql, l.sales_ready_at AS old_ready, l.persona AS old_persona,
            l.criteria_version AS old_version,
            {fit.text} AS fits, ({base.text}) AS base, {personas.text} AS matched_persona
@@ -159,7 +160,19 @@ outcome AS (
            END AS threshold_at,
            CASE WHEN s.persona_given <> '' THEN s.persona_given ELSE s.matched_persona END AS new_persona
     FROM scope s LEFT JOIN per_lead r ON r.lead_id = s.id
-),
+)
+"""
+    params = [
+        *fit.params, *base.params, *personas.params, judge.start, judge.end, *scope.params,
+        ready, actions, points, actions, ready,
+        threshold, threshold,
+    ]
+    return Sql(text, params)
+
+
+def _judge_sql(judge: Judge, personas: Sql, scope: Sql, tz: str) -> Sql:
+    outcome = _outcome_sql(judge, personas, scope)
+    text = outcome.text + """,
 changed AS MATERIALIZED (
     SELECT o.*, LEAST(o.ready_at, o.threshold_at) AS new_mql FROM outcome o
     WHERE o.old_mql IS DISTINCT FROM LEAST(o.ready_at, o.threshold_at)
@@ -181,25 +194,7 @@ FROM changed ch CROSS JOIN LATERAL (VALUES
 ) AS touched(t)
 WHERE t IS NOT NULL
 """
-    params = [
-        *fit.params,
-        *base.params,
-        *personas.params,
-        judge.start,
-        judge.end,
-        *scope.params,
-        ready,
-        actions,
-        points,
-        actions,
-        ready,
-        threshold,
-        threshold,
-        judge.version,
-        judge.version,
-        tz,
-    ]
-    return Sql(text, params)
+    return Sql(text, [*outcome.params, judge.version, judge.version, tz])
 
 
 def leads_judge(*, timezone: str, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
@@ -219,3 +214,30 @@ def leads_judge(*, timezone: str, months: Iterable[str] | None = None, created_f
             cursor.execute(statement.text, statement.params)
             touched |= {row[0] for row in cursor.fetchall()}
     return touched
+
+
+def backtest(*, criteria: dict, timezone: str, months: list[str]) -> dict[str, dict[str, dict[str, float | int | None]]]:
+    """MQLs per month and the share of them that reached SQL, under the stored outcome and under a
+    draft ``criteria`` applied to every lead — computed in SQL, nothing written."""
+    zone = ZoneInfo(timezone)
+    draft = Judge(None, criteria, FAR_PAST, FAR_FUTURE)
+    personas = Sql("''")
+    start, _ = month_bounds(months[0], zone)
+    _, end = month_bounds(months[-1], zone)
+    outcome = _outcome_sql(draft, personas, Sql("TRUE"))
+    text = outcome.text + """
+SELECT which, to_char(mql AT TIME ZONE %s, 'YYYY-MM'), count(*), count(*) FILTER (WHERE sql_at IS NOT NULL)
+FROM (
+    SELECT 'draft' AS which, LEAST(ready_at, threshold_at) AS mql, sql_at FROM outcome
+    UNION ALL
+    SELECT 'current', mql_at, sql_at FROM clients_lead
+) AS both_ WHERE mql >= %s AND mql < %s
+GROUP BY 1, 2
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(text, [*outcome.params, timezone, start, end])
+        rows = cursor.fetchall()
+    result = {m: {w: {"mqls": 0, "sqls": 0, "rate": None} for w in ("current", "draft")} for m in months}
+    for which, month, mqls, sqls in rows:
+        result[month][which] = {"mqls": mqls, "sqls": sqls, "rate": sqls / mqls if mqls else None}
+    return result

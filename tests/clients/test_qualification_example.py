@@ -79,3 +79,16 @@ def test_judging_again_changes_nothing(example_in_alpha) -> None:
     assert leads_requalify(client=example_in_alpha) == set()
     after = list(Lead.objects.order_by("id").values_list("id", "mql_at", "sales_ready_at", "persona", "criteria_version"))
     assert before == after
+
+
+def test_the_explanation_of_each_lead_agrees_with_the_engine(example_in_alpha) -> None:
+    from clients.selectors import lead_qualification_explain
+
+    checked = fast_tracked = by_score = 0
+    for lead in Lead.objects.select_related("campaign").prefetch_related("activities"):
+        explained = lead_qualification_explain(lead=lead, timezone="Europe/Madrid")
+        assert (explained["mql_at"], explained["ready_at"]) == (lead.mql_at, lead.sales_ready_at), lead.id
+        checked += 1
+        fast_tracked += explained["mql_at"] is not None and explained["fast_tracked"]
+        by_score += explained["mql_at"] is not None and not explained["fast_tracked"]
+    assert checked > 300 and fast_tracked > 0 and by_score > 0

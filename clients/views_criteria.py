@@ -1,0 +1,144 @@
+"""The criteria editor for agency admins: build rules, backtest a draft, save a new version."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agency.decorators import client_admin_required
+from clients.criteria import FIELDS, OPS_FOR, criteria_problems, field_type
+from clients.criteria_form import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
+from clients.models import CriteriaVersion
+from clients.qualification import backtest
+from clients.services import criteria_version_create
+from clients.vocab import ACTIONS
+from kpis.selectors import month_add
+
+EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
+
+
+def _with_paths(node: dict, path: str = "r") -> dict:
+    """Number the tree's nodes for the form's field names (see clients.criteria_form)."""
+    node["path"] = path
+    for index, child in enumerate(node.get("children", [])):
+        _with_paths(child, f"{path}.{index}")
+    return node
+
+
+def _context(request: HttpRequest, draft: dict, **extra: object) -> dict:
+    _with_paths(draft["fit"])
+    return {
+        "draft": draft,
+        "fields": sorted(FIELDS),
+        "actions": ACTIONS,
+        "ops": sorted(set().union(*OPS_FOR.values())),
+        "ops_by_type": {kind: sorted(ops) for kind, ops in OPS_FOR.items()},
+        "field_types": {name: field_type(name) for name in FIELDS},
+        **extra,
+    }
+
+
+def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
+    if request.POST.get("mode") == "json":
+        try:
+            criteria = json.loads(request.POST.get("json", ""))
+        except json.JSONDecodeError as error:
+            return None, [_("Not valid JSON: %(error)s") % {"error": error}]
+    else:
+        criteria = draft_to_criteria(draft_from_post(request.POST))
+    return criteria, criteria_problems(criteria)
+
+
+@client_admin_required
+def criteria_versions(request: HttpRequest) -> HttpResponse:
+    versions = list(CriteriaVersion.objects.order_by("-version"))
+    return render(request, "clients/criteria/versions.html", {"versions": versions})
+
+
+@client_admin_required
+def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
+    current = get_object_or_404(CriteriaVersion, version=version)
+    previous = CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
+    return render(
+        request,
+        "clients/criteria/version.html",
+        {
+            "version": current,
+            "previous": previous,
+            "changes": criteria_diff(previous.criteria if previous else None, current.criteria),
+            "pretty": json.dumps(current.criteria, indent=2, ensure_ascii=False),
+        },
+    )
+
+
+@client_admin_required
+def criteria_edit(request: HttpRequest) -> HttpResponse:
+    zone = ZoneInfo(request.tenant.timezone)
+    today = timezone.now().astimezone(zone).date()
+    if request.method == "POST":
+        criteria, problems = _draft_criteria(request)
+        effective = request.POST.get("effective_from", "")
+        if not problems:
+            try:
+                version = criteria_version_create(
+                    criteria=criteria,
+                    effective_from=effective,
+                    author=request.user,
+                    change_note=request.POST.get("change_note", ""),
+                    client=request.tenant,
+                )
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(request, _("Criteria version %(n)s saved; leads were judged again.") % {"n": version.version})
+                return redirect("criteria_version_detail", version=version.version)
+        draft = criteria_to_draft(criteria) if criteria and request.POST.get("mode") == "json" else draft_from_post(request.POST)
+        context = _context(
+            request,
+            draft,
+            problems=problems,
+            effective_from=effective,
+            change_note=request.POST.get("change_note", ""),
+            json_text=request.POST.get("json", ""),
+        )
+        return render(request, "clients/criteria/edit.html", context, status=422)
+    latest = CriteriaVersion.objects.order_by("-version").first()
+    criteria = latest.criteria if latest else EMPTY
+    context = _context(
+        request,
+        criteria_to_draft(criteria),
+        effective_from=today.isoformat(),
+        json_text=json.dumps(criteria, indent=2, ensure_ascii=False),
+    )
+    return render(request, "clients/criteria/edit.html", context)
+
+
+@client_admin_required
+@require_POST
+def criteria_builder(request: HttpRequest) -> HttpResponse:
+    """Re-render the rule builder after an add/remove button, keeping what was typed."""
+    draft = draft_apply(draft_from_post(request.POST), request.POST.get("operation", ""))
+    return render(request, "clients/criteria/edit.html#builder", _context(request, draft))
+
+
+@client_admin_required
+@require_POST
+def criteria_backtest(request: HttpRequest) -> HttpResponse:
+    """The last 12 months under the stored criteria and under the draft, side by side; saves nothing."""
+    criteria, problems = _draft_criteria(request)
+    if problems:
+        return render(request, "clients/criteria/edit.html#backtest", {"problems": problems}, status=422)
+    zone = ZoneInfo(request.tenant.timezone)
+    this_month = timezone.now().astimezone(zone).date().replace(day=1)
+    months = [month_add(this_month, -12 + i).strftime("%Y-%m") for i in range(12)]
+    result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
+    rows = [{"month": m, **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
+    return render(request, "clients/criteria/edit.html#backtest", {"rows": rows})
