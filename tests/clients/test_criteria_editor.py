@@ -11,12 +11,26 @@ from clients.models import CriteriaVersion, Lead
 from tests.conftest import host_of
 
 FORM = {
-    "group-r": "all", "rule-r.0-field": "employees", "rule-r.0-op": "gte", "rule-r.0-value": "50",
-    "group-r.1": "any", "rule-r.1.0-field": "vertical", "rule-r.1.0-op": "in", "rule-r.1.0-value": "saas, fintech",
-    "points-0-kind": "action", "points-0-action": "webinar_signup", "points-0-points": "20",
-    "points-1-kind": "rule", "points-1-field": "interests", "points-1-op": "contains", "points-1-value": "seo",
+    "group-r": "all",
+    "rule-r.0-field": "employees",
+    "rule-r.0-op": "gte",
+    "rule-r.0-value": "50",
+    "group-r.1": "any",
+    "rule-r.1.0-field": "vertical",
+    "rule-r.1.0-op": "in",
+    "rule-r.1.0-value": "saas, fintech",
+    "points-0-kind": "action",
+    "points-0-action": "webinar_signup",
+    "points-0-points": "20",
+    "points-1-kind": "rule",
+    "points-1-field": "interests",
+    "points-1-op": "contains",
+    "points-1-value": "seo",
     "points-1-points": "15",
-    "threshold": "20", "sales_ready": ["demo_request"], "effective_from": "2026-01-01", "change_note": "Tighter fit",
+    "threshold": "20",
+    "sales_ready": ["demo_request"],
+    "effective_from": "2026-01-01",
+    "change_note": "Tighter fit",
 }
 
 
@@ -48,8 +62,9 @@ def test_invalid_rules_show_the_problem_and_save_nothing(admin_user, tenant_a) -
 def test_backtest_compares_current_and_draft_without_saving(admin_user, tenant_a) -> None:
     now = dt.datetime.now(dt.UTC).replace(day=1) - dt.timedelta(days=20)
     with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"b{i}", created_at=now, employees=100, vertical="saas", sql_at=now if i % 2 else None)
-                                  for i in range(4)])
+        Lead.objects.bulk_create(
+            [Lead(id=f"b{i}", created_at=now, employees=100, vertical="saas", sql_at=now if i % 2 else None) for i in range(4)]
+        )
     http = admin_http(admin_user)
     response = http.post("/criteria/backtest/", {**FORM, "threshold": "0"}, HTTP_HOST=host_of(tenant_a))
     body = response.content.decode()
@@ -67,8 +82,12 @@ def test_saving_creates_a_version_with_author_and_a_readable_change(admin_user, 
     with schema_context("alpha"):
         version = CriteriaVersion.objects.get()
     assert version.author_name == admin_user.username and version.change_note == "Tighter fit"
-    assert version.criteria["fit"] == {"all": [{"field": "employees", "op": "gte", "value": 50},
-                                               {"any": [{"field": "vertical", "op": "in", "value": ["saas", "fintech"]}]}]}
+    assert version.criteria["fit"] == {
+        "all": [
+            {"field": "employees", "op": "gte", "value": 50},
+            {"any": [{"field": "vertical", "op": "in", "value": ["saas", "fintech"]}]},
+        ]
+    }
     assert version.criteria["points"][1] == {"field": "interests", "op": "contains", "value": "seo", "points": 15}
     second = http.post("/criteria/new/", {**FORM, "threshold": "35", "change_note": "Higher bar"}, HTTP_HOST=host_of(tenant_a))
     assert second.status_code == 302
