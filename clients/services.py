@@ -405,3 +405,40 @@ def _requalify_after_import(sender: Any, *, client: Client, kind: str, months: s
 
 
 data_imported.connect(_requalify_after_import, dispatch_uid="clients.requalify_after_import")
+
+
+# --- personas and contracts, one at a time (staff screens) --------------------------------------
+
+
+def persona_save(*, client: Client, code: str, name: str, match: dict, original_code: str | None = None) -> list[Persona]:
+    """Add or change one persona (kept in its priority place) through :func:`personas_set`."""
+    with tenant_context(client):
+        current = [{"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority", "code")]
+    if original_code is None and any(p["code"] == code for p in current):
+        raise ValidationError({"code": [_("A persona with code “%(code)s” already exists.") % {"code": code}]})
+    replaced = [{"code": code, "name": name, "match": match} if p["code"] == original_code else p for p in current]
+    if original_code is None:
+        replaced.append({"code": code, "name": name, "match": match})
+    return personas_set(personas=replaced, client=client)
+
+
+def _contract_months(contract: Any) -> set[str]:
+    return {day.strftime("%Y-%m") for day in (contract.start_date, contract.end_date, contract.cancelled_on) if day}
+
+
+def contract_save(*, client: Client, contract: Any, created: bool) -> Any:
+    with tenant_context(client):
+        contract.save(force_insert=created)
+    data_changed(client=client, kind="contracts", months=_contract_months(contract))
+    return contract
+
+
+def contract_cancel(*, client: Client, contract: Any, cancelled_on: dt.date) -> Any:
+    """End a contract early (or on its last day); the months from then on are recomputed."""
+    if cancelled_on < contract.start_date:
+        raise ValidationError({"cancelled_on": [_("A contract cannot be cancelled before it starts.")]})
+    contract.cancelled_on = cancelled_on
+    with tenant_context(client):
+        contract.save(update_fields=["cancelled_on"])
+    data_changed(client=client, kind="contracts", months=_contract_months(contract))
+    return contract

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from clients import views, views_criteria, views_leads
+from clients import views, views_criteria, views_leads, views_records
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,14 @@ urlpatterns = [
     path("criteria/builder/", views_criteria.criteria_builder, name="criteria_builder"),
     path("criteria/backtest/", views_criteria.criteria_backtest, name="criteria_backtest"),
     path("criteria/<int:version>/", views_criteria.criteria_version_detail, name="criteria_version_detail"),
+    path("personas/", views_records.persona_list, name="persona_list"),
+    path("personas/new/", views_records.persona_edit, name="persona_add"),
+    path("personas/<slug:code>/", views_records.persona_edit, name="persona_edit"),
+    path("contracts/", views_records.contract_list, name="contract_list"),
+    path("contracts/new/", views_records.contract_edit, name="contract_add"),
+    path("contracts/<str:contract_id>/edit/", views_records.contract_edit, name="contract_edit"),
+    path("contracts/<str:renew>/renew/", views_records.contract_edit, name="contract_renew"),
+    path("contracts/<str:contract_id>/cancel/", views_records.contract_cancel_view, name="contract_cancel"),
     path("", include("clients.urls_imports")),
     path("", include("clients.urls_api")),
 ]

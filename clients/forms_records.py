@@ -1,0 +1,80 @@
+"""Forms for the staff screens that edit personas and contracts one at a time."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clients.criteria import personas_problems
+from clients.models import Contract
+
+
+class PersonaForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    match = forms.CharField(
+        label=_("Match rule (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_('Same syntax as the qualification rules, e.g. {"field": "employees", "op": "gte", "value": 250}'),
+    )
+
+    def clean_match(self) -> dict:
+        text = self.cleaned_data["match"].strip() or "{}"
+        try:
+            match = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
+        problems = personas_problems([{"code": "x", "name": "x", "match": match}])
+        if problems:
+            raise forms.ValidationError([p.replace("[0].match", "match") for p in problems])
+        return match
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "start_date",
+            "segment",
+            "term_months",
+            "monthly_fee",
+            "project_fee",
+            "end_date",
+            "cancelled_on",
+            "renewal_of",
+        ]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("start_date", "end_date", "cancelled_on")}
+        labels = {"id": _("Contract id"), "renewal_of": _("Renews contract")}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "retainer":
+            if not data.get("term_months") or data["term_months"] < 1:
+                self.add_error("term_months", _("A retainer needs a term of at least one month."))
+            if data.get("monthly_fee") is None:
+                self.add_error("monthly_fee", _("A retainer needs a monthly fee."))
+        if kind == "project":
+            if data.get("project_fee") is None:
+                self.add_error("project_fee", _("A project needs a fee."))
+            if data.get("end_date") is None:
+                self.add_error("end_date", _("A project needs an end date."))
+        for name in ("monthly_fee", "project_fee"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("Fees are not negative."))
+        if data.get("cancelled_on") and data.get("start_date") and data["cancelled_on"] < data["start_date"]:
+            self.add_error("cancelled_on", _("A contract cannot be cancelled before it starts."))
+        renewal_of = data.get("renewal_of")
+        if renewal_of is not None and self.instance.pk and renewal_of.pk == self.instance.pk:
+            self.add_error("renewal_of", _("A contract cannot renew itself."))
+        return data
+
+
+class CancelForm(forms.Form):
+    cancelled_on = forms.DateField(label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}))

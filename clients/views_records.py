@@ -1,0 +1,95 @@
+"""Staff screens for a client's personas and contracts."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from agency.decorators import client_staff_required
+from clients.forms_records import CancelForm, ContractForm, PersonaForm
+from clients.models import Contract, Persona
+from clients.services import contract_cancel, contract_save, persona_save
+
+
+@client_staff_required
+def persona_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "clients/records/personas.html", {"personas": Persona.objects.order_by("priority", "code")})
+
+
+@client_staff_required
+def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    persona = get_object_or_404(Persona, code=code) if code else None
+    initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match)} if persona else {}
+    form = PersonaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            persona_save(client=request.tenant, original_code=code, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("code", error.messages[0])
+        else:
+            messages.success(request, _("Persona saved; leads were judged again."))
+            return redirect("persona_list")
+    return render(request, "clients/records/form.html", {"form": form, "title": _("Persona")}, status=422 if form.errors else 200)
+
+
+@client_staff_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = Contract.objects.select_related("renewal_of").order_by("-start_date", "id")
+    return render(request, "clients/records/contracts.html", {"contracts": contracts, "cancel_form": CancelForm()})
+
+
+@client_staff_required
+def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: str | None = None) -> HttpResponse:
+    contract = get_object_or_404(Contract, pk=contract_id) if contract_id else None
+    initial = {}
+    if renew:
+        renewed = get_object_or_404(Contract, pk=renew)
+        start = renewed.cancelled_on or renewed.end_date
+        if renewed.kind == "retainer" and start is None:
+            from kpis.formulas.contracts import add_months
+
+            start = add_months(renewed.start_date, renewed.term_months or 0)
+        initial = {
+            "account": renewed.account,
+            "kind": renewed.kind,
+            "segment": renewed.segment,
+            "start_date": start,
+            "term_months": renewed.term_months,
+            "monthly_fee": renewed.monthly_fee,
+            "renewal_of": renewed.pk,
+        }
+    form = ContractForm(request.POST or None, instance=contract, initial=initial)
+    if contract is not None:
+        form.fields["id"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        contract_save(client=request.tenant, contract=form.save(commit=False), created=contract is None)
+        messages.success(request, _("Contract saved."))
+        return redirect("contract_list")
+    return render(
+        request, "clients/records/form.html", {"form": form, "title": _("Contract")}, status=422 if form.errors else 200
+    )
+
+
+@client_staff_required
+def contract_cancel_view(request: HttpRequest, contract_id: str) -> HttpResponse:
+    contract = get_object_or_404(Contract, pk=contract_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract_cancel(client=request.tenant, contract=contract, cancelled_on=form.cleaned_data["cancelled_on"])
+        except ValidationError as error:
+            form.add_error("cancelled_on", error.messages[0])
+        else:
+            messages.success(request, _("Contract %(id)s cancelled.") % {"id": contract.pk})
+            return redirect("contract_list")
+    return render(
+        request,
+        "clients/records/form.html",
+        {"form": form, "title": _("Cancel contract %(id)s") % {"id": contract.pk}},
+        status=422 if form.errors else 200,
+    )
