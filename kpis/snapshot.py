@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kpis.formulas import costs, email, funnel, recurring, traffic
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
 from kpis.selectors import Inputs, month_add, month_last_day
@@ -37,8 +38,7 @@ def _marketing_spend(inputs: Inputs, month: dt.date) -> float:
 
 
 def _roi(revenue: float, spend: float) -> float | None:
-    """(revenue − spend) / spend."""
-    return ratio(revenue - spend, spend)
+    return costs.roi(revenue=revenue, spend=spend)
 
 
 def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, Any]:
@@ -46,12 +46,12 @@ def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, An
     sessions = t.get("sessions", 0)
     return {
         "sessions": sessions,
-        "organic_share": ratio(t.get("organic", 0), sessions),
-        "social_share": ratio(t.get("social", 0), sessions),
-        "mobile_share": ratio(t.get("mobile", 0), sessions),
-        "bounce_rate": ratio(t.get("bounced", 0), sessions),
-        "mobile_bounce_rate": ratio(t.get("mobile_bounced", 0), t.get("mobile", 0)),
-        "landing_page_conversion_rate": ratio(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
+        "organic_share": traffic.share(t.get("organic", 0), sessions),
+        "social_share": traffic.share(t.get("social", 0), sessions),
+        "mobile_share": traffic.share(t.get("mobile", 0), sessions),
+        "bounce_rate": traffic.bounce_rate(t.get("bounced", 0), sessions),
+        "mobile_bounce_rate": traffic.bounce_rate(t.get("mobile_bounced", 0), t.get("mobile", 0)),
+        "landing_page_conversion_rate": traffic.landing_page_conversion_rate(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
         "active_landing_pages": t.get("active_landing_pages", 0),
     }
 
@@ -75,12 +75,12 @@ def funnel_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
         "sals": events["sal"]["count"],
         "opportunities": events["opp"]["count"],
         "customers": customers,
-        "qualified_lead_rate": ratio(mqls, new),
-        "mql_to_sql_rate": ratio(sqls, mqls),
-        "sal_rate": ratio(events["sal"]["count"], sqls),
-        "sql_to_customer_rate": ratio(customers, sqls),
-        "lead_to_customer_rate": ratio(customers, new),
-        "lead_velocity_rate": ratio(mqls - prev_events["mql"]["count"], prev_events["mql"]["count"]),
+        "qualified_lead_rate": funnel.conversion(mqls, new),
+        "mql_to_sql_rate": funnel.conversion(sqls, mqls),
+        "sal_rate": funnel.conversion(events["sal"]["count"], sqls),
+        "sql_to_customer_rate": funnel.conversion(customers, sqls),
+        "lead_to_customer_rate": funnel.conversion(customers, new),
+        "lead_velocity_rate": funnel.lead_velocity_rate(mqls=mqls, mqls_prev=prev_events["mql"]["count"]),
         "nurture_leads": stats.get("nurture_leads", 0),
         "marketing_sourced_customer_share": ratio(events["customer"]["marketing_count"], customers),
         "median_response_hours": stats.get("median_response_hours"),
@@ -96,10 +96,10 @@ def email_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
     return {
         "emails_sent": e.get("sent", 0),
         "emails_delivered": delivered,
-        "deliverability_rate": ratio(delivered, e.get("sent", 0)),
-        "open_rate": ratio(e.get("unique_opens", 0), delivered),
-        "click_through_rate": ratio(e.get("unique_clicks", 0), delivered),
-        "email_unsubscribe_rate": ratio(e.get("unsubscribes", 0), delivered),
+        "deliverability_rate": email.deliverability_rate(delivered=delivered, sent=e.get("sent", 0)),
+        "open_rate": email.per_delivered(e.get("unique_opens", 0), delivered),
+        "click_through_rate": email.per_delivered(e.get("unique_clicks", 0), delivered),
+        "email_unsubscribe_rate": email.per_delivered(e.get("unsubscribes", 0), delivered),
     }
 
 
@@ -111,28 +111,27 @@ def cost_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float) -> dict[st
     new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
     revenue, m_revenue = events["customer"]["revenue"], events["customer"]["marketing_revenue"]
     earlier = [_events(inputs, month_add(month, -i))["customer"]["marketing_revenue"] for i in (1, 2, 3)]
-    baseline = sum(earlier) / 3
     first_of_three = month_add(month, -3)
     earliest = inputs.earliest_lead
     uplift_defined = earliest is not None and earliest.astimezone(inputs.zone).date() < month_add(first_of_three, 1)
-    uplift = m_revenue - baseline if uplift_defined else None
+    uplift = costs.revenue_uplift(marketing_revenue=m_revenue, previous_three=earlier) if uplift_defined else None
     return {
         "media_spend": by_category["media"],
         "nurture_spend": by_category["nurture"],
         "sales_spend": by_category["sales"],
         "marketing_spend": marketing,
-        "cpl": ratio(marketing, new),
-        "cost_per_mql": ratio(marketing, mqls),
-        "cost_per_sql": ratio(marketing, sqls),
-        "cost_per_customer": ratio(marketing, customers),
-        "cac": ratio(marketing + by_category["sales"], customers),
+        "cpl": costs.cost_per(marketing, new),
+        "cost_per_mql": costs.cost_per(marketing, mqls),
+        "cost_per_sql": costs.cost_per(marketing, sqls),
+        "cost_per_customer": costs.cost_per(marketing, customers),
+        "cac": costs.cac(marketing_spend=marketing, sales_spend=by_category["sales"], customers=customers),
         "revenue": revenue,
         "marketing_revenue": m_revenue,
-        "roi": _roi(m_revenue, marketing),
-        "romi": ratio(m_revenue * gross_margin - marketing, marketing),
+        "roi": costs.roi(revenue=m_revenue, spend=marketing),
+        "romi": costs.romi(marketing_revenue=m_revenue, gross_margin=gross_margin, marketing_spend=marketing),
         "revenue_uplift": uplift,
-        "revenue_uplift_annualized": None if uplift is None else uplift * 12,
-        "revenue_uplift_rate": None if uplift is None else ratio(uplift, baseline),
+        "revenue_uplift_annualized": costs.revenue_uplift_annualized(uplift),
+        "revenue_uplift_rate": costs.revenue_uplift_rate(uplift=uplift, previous_three=earlier),
     }
 
 
@@ -150,32 +149,30 @@ def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
 
 def recurring_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float, cac: float | None) -> dict[str, Any]:
     contracts = _contracts(inputs)
-    now = mrr_by_account(contracts, month_last_day(month))
-    before = mrr_by_account(contracts, month_last_day(month_add(month, -1)))
-    both = now.keys() & before.keys()
-    mrr, mrr_start = sum(now.values()), sum(before.values())
-    churned_accounts = before.keys() - now.keys()
-    churned = sum(before[a] for a in churned_accounts)
-    contraction = sum(before[a] - now[a] for a in both if now[a] < before[a])
-    churn_rate = ratio(churned + contraction, mrr_start)
-    arpa = ratio(mrr, len(now))
-    customer_churn = ratio(len(churned_accounts), len(before))
-    cltv = ratio(arpa, customer_churn)
+    moves = recurring.mrr_movements(
+        now=mrr_by_account(contracts, month_last_day(month)),
+        before=mrr_by_account(contracts, month_last_day(month_add(month, -1))),
+    )
+    churn_rate = recurring.gross_mrr_churn_rate(
+        churned_mrr=moves["churned_mrr"], contraction_mrr=moves["contraction_mrr"], mrr_start=moves["mrr_start"]
+    )
+    arpa = recurring.arpa(mrr=moves["mrr"], accounts=moves["accounts"])
+    customer_churn = recurring.customer_churn_rate(
+        churned_accounts=moves["churned_accounts"], accounts_start=moves["accounts_start"]
+    )
+    cltv = recurring.cltv(arpa=arpa, customer_churn_rate=customer_churn)
     return {
-        "mrr": mrr,
-        "mrr_start": mrr_start,
-        "accounts": len(now),
-        "new_mrr": sum(now[a] for a in now.keys() - before.keys()),
-        "expansion_mrr": sum(now[a] - before[a] for a in both if now[a] > before[a]),
-        "contraction_mrr": contraction,
-        "churned_mrr": churned,
+        **{
+            key: moves[key]
+            for key in ("mrr", "mrr_start", "accounts", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")
+        },
         "gross_mrr_churn_rate": churn_rate,
-        "gross_mrr_retention": None if churn_rate is None else 1 - churn_rate,
+        "gross_mrr_retention": recurring.gross_mrr_retention(churn_rate),
         "arpa": arpa,
         "customer_churn_rate": customer_churn,
         "cltv": cltv,
-        "cac_payback_months": ratio(cac, None if arpa is None else arpa * gross_margin),
-        "ltv_to_cac": ratio(cltv, cac),
+        "cac_payback_months": recurring.cac_payback_months(cac=cac, arpa=arpa, gross_margin=gross_margin),
+        "ltv_to_cac": recurring.ltv_to_cac(cltv=cltv, cac=cac),
     }
 
 
@@ -315,20 +312,20 @@ def criteria_version_at(inputs: Inputs, day: dt.date) -> int | None:
 def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_at: dt.datetime) -> dict[str, Any]:
     """The export document of formats.md for ``month``: every key of kpis.md, null where undefined."""
     gross_margin = float(client.gross_margin)
-    funnel = funnel_kpis(inputs, month)
-    traffic = traffic_kpis(inputs, month, funnel["new_leads"])
-    costs = cost_kpis(inputs, month, gross_margin=gross_margin)
-    recurring = recurring_kpis(inputs, month, gross_margin=gross_margin, cac=costs["cac"])
+    funnel_figures = funnel_kpis(inputs, month)
+    traffic_figures = traffic_kpis(inputs, month, funnel_figures["new_leads"])
+    cost_figures = cost_kpis(inputs, month, gross_margin=gross_margin)
+    recurring_figures = recurring_kpis(inputs, month, gross_margin=gross_margin, cac=cost_figures["cac"])
     contract_top, segments = contract_values(
         contracts=_contracts(inputs), day=month_last_day(month), horizon_months=client.horizon_months
     )
     kpis = {
-        **traffic,
-        **funnel,
-        "traffic_to_lead": ratio(funnel["new_leads"], traffic["sessions"]),
+        **traffic_figures,
+        **funnel_figures,
+        "traffic_to_lead": traffic.traffic_to_lead(funnel_figures["new_leads"], traffic_figures["sessions"]),
         **email_kpis(inputs, month),
-        **costs,
-        **recurring,
+        **cost_figures,
+        **recurring_figures,
         **contract_top,
     }
     return {

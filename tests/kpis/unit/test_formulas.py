@@ -6,34 +6,57 @@ import datetime as dt
 
 import pytest
 
+from kpis.formulas import costs, funnel, recurring
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, add_months, contract_values, geometric_sum
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 
 
 def test_cost_per_lead_is_spend_over_new_leads() -> None:
-    assert ratio(4500, 90) == 50.0
+    assert costs.cost_per(4500, 90) == 50.0
 
 
 def test_a_ratio_over_zero_or_missing_is_undefined_not_zero() -> None:
     assert ratio(10, 0) is None and ratio(None, 3) is None and ratio(0, 5) == 0.0
+    assert costs.cost_per(100, 0) is None and recurring.cltv(arpa=500, customer_churn_rate=0) is None
 
 
 def test_revenue_uplift_from_5000_to_8750_a_month() -> None:
-    before, after = 5_000, 8_750
-    uplift = after - before
-    assert (uplift, uplift * 12, ratio(uplift, before)) == (3_750, 45_000, 0.75)
+    uplift = costs.revenue_uplift(marketing_revenue=8_750, previous_three=[5_000, 5_000, 5_000])
+    assert uplift == 3_750
+    assert costs.revenue_uplift_annualized(uplift) == 45_000
+    assert costs.revenue_uplift_rate(uplift=uplift, previous_three=[5_000, 5_000, 5_000]) == 0.75
 
 
-def test_romi_takes_the_cost_of_goods_out() -> None:
-    revenue, margin, spend = 10_000, 0.6, 2_000
-    assert ratio(revenue * margin - spend, spend) == pytest.approx(2.0)  # (10000 − 4000 − 2000) / 2000
+def test_roi_and_romi_take_the_cost_of_goods_out() -> None:
+    assert costs.roi(revenue=10_000, spend=2_000) == 4.0
+    # (10000 − 10000 × (1 − 0.6) − 2000) / 2000
+    assert costs.romi(marketing_revenue=10_000, gross_margin=0.6, marketing_spend=2_000) == pytest.approx(2.0)
 
 
-def test_cac_payback_and_cltv() -> None:
-    arpa, churn, margin, cac = 500.0, 0.04, 0.8, 2_000.0
-    assert ratio(arpa, churn) == pytest.approx(12_500)  # CLTV = ARPA ÷ churn
-    assert ratio(cac, arpa * margin) == pytest.approx(5.0)  # months to earn the CAC back
+def test_cac_counts_sales_spend_too() -> None:
+    assert costs.cac(marketing_spend=9_000, sales_spend=3_000, customers=4) == 3_000
+
+
+def test_cltv_cac_payback_and_ltv_to_cac() -> None:
+    assert recurring.cltv(arpa=500.0, customer_churn_rate=0.04) == pytest.approx(12_500)  # ARPA ÷ churn
+    assert recurring.cac_payback_months(cac=2_000.0, arpa=500.0, gross_margin=0.8) == pytest.approx(5.0)
+    assert recurring.ltv_to_cac(cltv=12_500, cac=2_500) == 5.0
+
+
+def test_mrr_movements_between_two_month_ends() -> None:
+    moves = recurring.mrr_movements(now={"a": 1500, "b": 800, "d": 400}, before={"a": 1000, "b": 1000, "c": 700})
+    assert (moves["new_mrr"], moves["expansion_mrr"], moves["contraction_mrr"], moves["churned_mrr"]) == (400, 500, 200, 700)
+    churn = recurring.gross_mrr_churn_rate(churned_mrr=700, contraction_mrr=200, mrr_start=moves["mrr_start"])
+    assert churn == pytest.approx(900 / 2700) and recurring.gross_mrr_retention(churn) == pytest.approx(1 - 900 / 2700)
+    assert recurring.customer_churn_rate(churned_accounts=moves["churned_accounts"], accounts_start=3) == pytest.approx(1 / 3)
+
+
+def test_funnel_rates_and_velocity() -> None:
+    assert funnel.lead_velocity_rate(mqls=15, mqls_prev=13) == pytest.approx(2 / 13)
+    assert funnel.growth_needed_per_working_day(working_days=20, working_days_prev=22, new_leads_prev=40) == pytest.approx(0.1)
+    assert funnel.growth_needed_per_working_day(working_days=20, working_days_prev=22, new_leads_prev=0) is None
+    assert funnel.conversion(12, 15) == 0.8
 
 
 def test_reverse_funnel_divides_unrounded_values_and_rounds_reported_counts_up() -> None:
