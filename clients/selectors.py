@@ -9,7 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
@@ -100,7 +101,9 @@ def api_tokens_list() -> QuerySet[ApiToken]:
 
 
 def leads_search(*, query: str = "", status: str = "") -> QuerySet[Lead]:
-    leads = Lead.objects.select_related("campaign").order_by("-created_at", "id")
+    leads = Lead.objects.annotate(
+        resolved_channel=Coalesce(NullIf("channel", Value("")), "campaign__channel", Value("direct"))
+    ).order_by("-created_at", "id")
     if query:
         leads = leads.filter(Q(id__icontains=query) | Q(email__icontains=query))
     if status == "mql":

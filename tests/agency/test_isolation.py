@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django_tenants.utils import tenant_context
 
 from agency.celery import app
 from agency.tasks import enqueue_for_client
-from clients.models import Campaign, Job
+from clients.models import Contract, Job, Lead
 from tests.agency.test_access_matrix import ALPHA, BETA, MATRIX
 from tests.conftest import host_of
 from tests.factories import PASSWORD
@@ -74,25 +76,32 @@ def test_a_task_sent_for_client_a_writes_in_a_and_never_in_b(tenants, clean_tena
     assert {row["schema"] for row in rows} == {"alpha"}
 
 
-def _tenant_get_urls() -> list[tuple[str, dict]]:
-    return sorted({(name, tuple(sorted(kwargs.items()))) for host, name, kwargs, _ in MATRIX if host in {ALPHA, BETA}})
+def _tenant_get_paths() -> list[str]:
+    """Every GET page of a client host listed in the access matrix (partials included)."""
+    names = sorted({(name, tuple(sorted(kwargs.items()))) for host, name, kwargs, _ in MATRIX if host in {ALPHA, BETA}})
+    return [reverse(name, urlconf="agency.urls_tenant", kwargs=dict(kwargs)) for name, kwargs in names]
 
 
-def test_no_page_or_partial_at_client_b_contains_client_a_marker(tenant_a, tenant_b, admin_user) -> None:
-    """Admin sees everything at B's host; none of it may carry A's marker."""
-    markers = {"alpha": "MARKER-ALPHA-7f3a91", "beta": "MARKER-BETA-c2e844"}
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_no_page_partial_or_file_at_client_b_contains_client_a_demo_marker(tenant_a, tenant_b, admin_user) -> None:
+    """Each client gets demo data with its own marker; admin (who sees everything) crawls each host."""
+    markers = {"alpha": "DEMO-MARKER-ALPHA", "beta": "DEMO-MARKER-BETA"}
     for tenant in (tenant_a, tenant_b):
-        with tenant_context(tenant):
-            Campaign.objects.create(id=f"camp-{tenant.slug}", name=f"Launch {markers[tenant.slug]}", channel="email")
+        call_command("generate_demo_data", tenant.slug, months=2, leads_per_month=15, seed=7, marker=markers[tenant.slug],
+                     end="2026-02", stdout=io.StringIO())
     http = HttpClient()
     http.force_login(admin_user)
-    pages_seen = 0
-    for name, kwargs in _tenant_get_urls():
-        path = reverse(name, urlconf="agency.urls_tenant", kwargs=dict(kwargs))
-        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-            for tenant, other in ((tenant_b, "alpha"), (tenant_a, "beta")):
-                response = http.get(path, HTTP_HOST=host_of(tenant), **headers)
-                body = b"".join(response.streaming_content) if response.streaming else response.content
+    for tenant, other in ((tenant_b, "alpha"), (tenant_a, "beta")):
+        with tenant_context(tenant):
+            lead_pages = [f"/leads/{pk}/" for pk in Lead.objects.order_by("id").values_list("pk", flat=True)[:40]]
+            lead_pages += [f"/contracts/{pk}/edit/" for pk in Contract.objects.values_list("pk", flat=True)[:5]]
+        own_seen = False
+        for path in _tenant_get_paths() + lead_pages:
+            for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+                body = _body(http.get(path, HTTP_HOST=host_of(tenant), **headers))
                 assert markers[other].encode() not in body, f"{other}'s marker at {tenant.slug} {path}"
-                pages_seen += 1
-    assert pages_seen > 20
+                own_seen = own_seen or markers[tenant.slug].encode() in body
+        assert own_seen, "the crawl never saw this host's own marker: it would not see a leak either"
