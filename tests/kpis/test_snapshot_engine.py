@@ -39,13 +39,15 @@ def kpis_of(tenant, text: str) -> dict:
 
 def test_month_boundaries_follow_the_client_zone_across_a_dst_change(in_tenant_a) -> None:
     # Madrid leaves summer time on 2025-10-26 (03:00 CEST -> 02:00 CET).
-    Lead.objects.bulk_create([
-        lead("sep-last", "2025-09-30T23:30:00"),      # 21:30 UTC on Sep 30: September in Madrid
-        lead("oct-first", "2025-10-01T00:10:00"),     # 22:10 UTC on Sep 30: October in Madrid
-        lead("oct-dst", "2025-10-26T02:30:00"),       # the repeated hour
-        lead("oct-last", "2025-10-31T23:59:00"),      # 22:59 UTC Oct 31
-        lead("nov-first", "2025-11-01T00:00:00"),     # 23:00 UTC Oct 31: November in Madrid
-    ])
+    Lead.objects.bulk_create(
+        [
+            lead("sep-last", "2025-09-30T23:30:00"),  # 21:30 UTC on Sep 30: September in Madrid
+            lead("oct-first", "2025-10-01T00:10:00"),  # 22:10 UTC on Sep 30: October in Madrid
+            lead("oct-dst", "2025-10-26T02:30:00"),  # the repeated hour
+            lead("oct-last", "2025-10-31T23:59:00"),  # 22:59 UTC Oct 31
+            lead("nov-first", "2025-11-01T00:00:00"),  # 23:00 UTC Oct 31: November in Madrid
+        ]
+    )
     assert kpis_of(in_tenant_a, "2025-09")["new_leads"] == 1
     assert kpis_of(in_tenant_a, "2025-10")["new_leads"] == 3
     assert kpis_of(in_tenant_a, "2025-11")["new_leads"] == 1
@@ -64,24 +66,41 @@ def test_working_days_leave_out_weekends_and_holidays(in_tenant_a) -> None:
 def test_zero_denominators_are_null_never_zero_and_counts_are_zero(in_tenant_a) -> None:
     kpis = kpis_of(in_tenant_a, "2025-06")
     assert kpis["new_leads"] == 0 and kpis["sessions"] == 0 and kpis["mrr"] == 0
-    for key in ("cpl", "cac", "qualified_lead_rate", "bounce_rate", "lead_velocity_rate", "arpa", "cltv", "roi",
-                "median_response_hours", "opt_out_rate", "growth_needed_per_working_day", "contract_ltv"):
+    for key in (
+        "cpl",
+        "cac",
+        "qualified_lead_rate",
+        "bounce_rate",
+        "lead_velocity_rate",
+        "arpa",
+        "cltv",
+        "roi",
+        "median_response_hours",
+        "opt_out_rate",
+        "growth_needed_per_working_day",
+        "contract_ltv",
+    ):
         assert kpis[key] is None, key
 
 
 def test_cost_per_lead_and_roi_by_hand(in_tenant_a) -> None:
     Campaign.objects.create(id="ads", name="Ads", channel="paid_search")
-    Spend.objects.bulk_create([
-        Spend(id="s1", date=dt.date(2026, 3, 3), category="media", amount=Decimal("600"), campaign_id="ads"),
-        Spend(id="s2", date=dt.date(2026, 3, 9), category="sales", amount=Decimal("400")),
-        Spend(id="s3", date=dt.date(2026, 3, 31), category="marketing", amount=Decimal("300")),
-    ])
-    Lead.objects.bulk_create([
-        lead("a", "2026-03-02T10:00:00", campaign_id="ads"),
-        lead("b", "2026-03-02T11:00:00", campaign_id="ads", customer_at=at("2026-03-20T10:00:00"),
-             deal_value=Decimal("2600")),
-        lead("c", "2026-03-05T09:00:00", origin="sales"),
-    ])
+    Spend.objects.bulk_create(
+        [
+            Spend(id="s1", date=dt.date(2026, 3, 3), category="media", amount=Decimal("600"), campaign_id="ads"),
+            Spend(id="s2", date=dt.date(2026, 3, 9), category="sales", amount=Decimal("400")),
+            Spend(id="s3", date=dt.date(2026, 3, 31), category="marketing", amount=Decimal("300")),
+        ]
+    )
+    Lead.objects.bulk_create(
+        [
+            lead("a", "2026-03-02T10:00:00", campaign_id="ads"),
+            lead(
+                "b", "2026-03-02T11:00:00", campaign_id="ads", customer_at=at("2026-03-20T10:00:00"), deal_value=Decimal("2600")
+            ),
+            lead("c", "2026-03-05T09:00:00", origin="sales"),
+        ]
+    )
     kpis = kpis_of(in_tenant_a, "2026-03")
     assert kpis["marketing_spend"] == 900.0
     assert kpis["cpl"] == 300.0  # 900 / 3
@@ -95,14 +114,36 @@ def test_cost_per_lead_and_roi_by_hand(in_tenant_a) -> None:
 
 
 def test_contracts_cancelled_early_renewed_and_on_the_31st(in_tenant_a) -> None:
-    Contract.objects.bulk_create([
-        Contract(id="r1", account="a1", kind="retainer", start_date=dt.date(2025, 1, 31), term_months=1,
-                 monthly_fee=Decimal("1000")),  # term ends Feb 28
-        Contract(id="r2", account="a1", kind="retainer", start_date=dt.date(2025, 2, 28), term_months=3,
-                 monthly_fee=Decimal("1500"), renewal_of_id="r1"),
-        Contract(id="r3", account="a2", kind="retainer", start_date=dt.date(2025, 1, 10), term_months=6,
-                 monthly_fee=Decimal("2000"), cancelled_on=dt.date(2025, 3, 10)),
-    ])
+    Contract.objects.bulk_create(
+        [
+            Contract(
+                id="r1",
+                account="a1",
+                kind="retainer",
+                start_date=dt.date(2025, 1, 31),
+                term_months=1,
+                monthly_fee=Decimal("1000"),
+            ),  # term ends Feb 28
+            Contract(
+                id="r2",
+                account="a1",
+                kind="retainer",
+                start_date=dt.date(2025, 2, 28),
+                term_months=3,
+                monthly_fee=Decimal("1500"),
+                renewal_of_id="r1",
+            ),
+            Contract(
+                id="r3",
+                account="a2",
+                kind="retainer",
+                start_date=dt.date(2025, 1, 10),
+                term_months=6,
+                monthly_fee=Decimal("2000"),
+                cancelled_on=dt.date(2025, 3, 10),
+            ),
+        ]
+    )
     feb, mar = kpis_of(in_tenant_a, "2025-02"), kpis_of(in_tenant_a, "2025-03")
     assert feb["mrr"] == 3500.0  # r2 from Feb 28 (r1 ended that day) + r3
     assert (mar["mrr"], mar["churned_mrr"], mar["expansion_mrr"]) == (1500.0, 2000.0, 0)
@@ -124,10 +165,12 @@ def test_recomputing_twice_leaves_one_row_with_the_same_values(in_tenant_a) -> N
 
 def test_the_number_of_queries_does_not_grow_with_months_or_rows(in_tenant_a) -> None:
     Lead.objects.bulk_create([lead(f"q{i}", f"2025-{1 + i % 12:02d}-10T10:00:00") for i in range(60)])
-    TrafficRow.objects.bulk_create([
-        TrafficRow(date=dt.date(2025, 1 + i % 12, 3), channel="email", device="desktop", sessions=10, landing_page=f"/p{i}")
-        for i in range(36)
-    ])
+    TrafficRow.objects.bulk_create(
+        [
+            TrafficRow(date=dt.date(2025, 1 + i % 12, 3), channel="email", device="desktop", sessions=10, landing_page=f"/p{i}")
+            for i in range(36)
+        ]
+    )
     with CaptureQueriesContext(connection) as one:
         snapshot_compute(client=in_tenant_a, months=[month("2025-03")])
     with CaptureQueriesContext(connection) as twelve:

@@ -25,7 +25,10 @@ def test_month_close_fans_out_one_task_per_ready_client_for_the_previous_month(t
     provisioning = Client(schema_name="not_yet", slug="not-yet", name="Provisioning", is_ready=False)
     provisioning.auto_create_schema = False
     provisioning.save()
-    with mock.patch.object(tasks, "enqueue_for_client") as enqueue, time_machine.travel(dt.datetime(2026, 4, 1, 2, 15, tzinfo=dt.UTC)):
+    with (
+        mock.patch.object(tasks, "enqueue_for_client") as enqueue,
+        time_machine.travel(dt.datetime(2026, 4, 1, 2, 15, tzinfo=dt.UTC)),
+    ):
         assert tasks.dispatch_month_close.apply().get() == 2
     sent = sorted((call.kwargs["client"].slug, tuple(call.kwargs["months"])) for call in enqueue.call_args_list)
     assert sent == [("alpha", ("2026-03",)), ("beta", ("2026-03",))]
