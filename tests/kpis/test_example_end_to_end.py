@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from agency.models import Client
 
+
 def _example_dir() -> Path:
     """The spec's worked example: $PORTAL_SPEC_DIR/example, else a ``shared/spec`` beside a parent of the repo."""
     if os.environ.get("PORTAL_SPEC_DIR"):
