@@ -318,3 +318,22 @@ def data_months(*, timezone: str) -> list[dt.date]:
         months.append(month)
         month = month_add(month, 1)
     return months
+
+
+def trailing_rates(*, before: dt.date, timezone: str) -> dict[str, float | None]:
+    """The funnel's conversion rates over the 12 months before ``before``, as sums (not means of months)."""
+    from kpis.formulas.common import ratio
+
+    months = [month_add(before, -12 + i) for i in range(12)]
+    inputs = snapshot_inputs(months=months, timezone=timezone)
+
+    def total(event: str) -> float:
+        return sum(inputs.lead_counts.get(m, {}).get(event, {}).get("count", 0) for m in months)
+
+    sessions = sum(inputs.traffic.get(m, {}).get("sessions", 0) for m in months)
+    return {
+        "sql_to_customer": ratio(total("customer"), total("sql")),
+        "mql_to_sql": ratio(total("sql"), total("mql")),
+        "lead_to_mql": ratio(total("mql"), total("new")),
+        "traffic_to_lead": ratio(total("new"), sessions),
+    }

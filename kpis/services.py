@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
+from clients.models import Holiday
 from kpis import CODE_VERSION
-from kpis.models import Snapshot
+from kpis.models import FunnelPlan, Snapshot
 from kpis.selectors import snapshot_inputs
 from kpis.snapshot import snapshot_document
 from portfolio.services import client_month_summary_upsert
@@ -67,3 +68,65 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
         snapshots = Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)
         client_month_summary_upsert(client=client, snapshots=snapshots)
     return snapshots
+
+
+def plan_compute(
+    *,
+    client: Client,
+    revenue_goal: float,
+    average_deal: float,
+    first_month: dt.date,
+    last_month: dt.date,
+    rates: dict[str, float | None] | None = None,
+) -> dict[str, Any]:
+    """The reverse-funnel plan of formats.md ``plan_funnel``: totals, rates used, and per month."""
+    from kpis.formulas.planning import reverse_funnel, round_up, spread
+    from kpis.selectors import month_add, trailing_rates
+    from kpis.snapshot import working_days
+
+    given = {k: v for k, v in (rates or {}).items() if v is not None}
+    with tenant_context(client):
+        used = {**trailing_rates(before=first_month, timezone=client.timezone), **given}
+        holidays = set(Holiday.objects.values_list("date", flat=True))
+    totals = reverse_funnel(revenue_goal=float(revenue_goal), average_deal=float(average_deal), rates=used)
+    days, month = {}, first_month
+    while month <= last_month:
+        days[month.strftime("%Y-%m")] = working_days(month, holidays)
+        month = month_add(month, 1)
+    return {
+        **{name: round_up(value) for name, value in totals.items()},
+        "rates": used,
+        "months": spread(totals=totals, working_days=days),
+    }
+
+
+def plan_create(
+    *,
+    client: Client,
+    name: str,
+    revenue_goal: float,
+    average_deal: float,
+    first_month: dt.date,
+    last_month: dt.date,
+    rates: dict[str, float | None] | None = None,
+    user: Any = None,
+) -> FunnelPlan:
+    result = plan_compute(
+        client=client,
+        revenue_goal=revenue_goal,
+        average_deal=average_deal,
+        first_month=first_month,
+        last_month=last_month,
+        rates=rates,
+    )
+    with tenant_context(client):
+        return FunnelPlan.objects.create(
+            name=name,
+            revenue_goal=revenue_goal,
+            average_deal=average_deal,
+            first_month=first_month,
+            last_month=last_month,
+            rates={k: v for k, v in (rates or {}).items() if v is not None},
+            result=result,
+            created_by=user if getattr(user, "pk", None) else None,
+        )

@@ -39,8 +39,14 @@ def _months(values: list[str]) -> list[dt.date]:
 
 
 @app.task(
-    base=TenantTask, bind=True, acks_late=True, reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, retry_backoff_max=300, max_retries=8,
+    base=TenantTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
 )
 def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema."""
@@ -93,14 +99,18 @@ def recompute_debounced(*, client: Client, months: set[str]) -> None:
     first = cache.add(f"{key}:scheduled", 1, DEBOUNCE_SECONDS * 4)
     cache.set(key, sorted(pending), DEBOUNCE_SECONDS * 10)
     if first:
-        transaction.on_commit(
-            lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS)
-        )
+        transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS))
 
 
 @app.task(
-    base=TenantTask, bind=True, acks_late=True, reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, retry_backoff_max=300, max_retries=8,
+    base=TenantTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
 )
 def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
     """Compute the months that changes queued for this client since the last run."""

@@ -1,0 +1,143 @@
+"""KPI formulas by hand, with no database: the seeds' own examples and the zero cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kpis.formulas.common import ratio
+from kpis.formulas.contracts import Contract, add_months, contract_values, geometric_sum
+from kpis.formulas.planning import reverse_funnel, round_up, spread
+
+
+def test_cost_per_lead_is_spend_over_new_leads() -> None:
+    assert ratio(4500, 90) == 50.0
+
+
+def test_a_ratio_over_zero_or_missing_is_undefined_not_zero() -> None:
+    assert ratio(10, 0) is None and ratio(None, 3) is None and ratio(0, 5) == 0.0
+
+
+def test_revenue_uplift_from_5000_to_8750_a_month() -> None:
+    before, after = 5_000, 8_750
+    uplift = after - before
+    assert (uplift, uplift * 12, ratio(uplift, before)) == (3_750, 45_000, 0.75)
+
+
+def test_romi_takes_the_cost_of_goods_out() -> None:
+    revenue, margin, spend = 10_000, 0.6, 2_000
+    assert ratio(revenue * margin - spend, spend) == pytest.approx(2.0)  # (10000 − 4000 − 2000) / 2000
+
+
+def test_cac_payback_and_cltv() -> None:
+    arpa, churn, margin, cac = 500.0, 0.04, 0.8, 2_000.0
+    assert ratio(arpa, churn) == pytest.approx(12_500)  # CLTV = ARPA ÷ churn
+    assert ratio(cac, arpa * margin) == pytest.approx(5.0)  # months to earn the CAC back
+
+
+def test_reverse_funnel_divides_unrounded_values_and_rounds_reported_counts_up() -> None:
+    rates = {"sql_to_customer": 0.25, "mql_to_sql": 0.4, "lead_to_mql": 0.3, "traffic_to_lead": 0.02}
+    values = reverse_funnel(revenue_goal=100_000, average_deal=7_000, rates=rates)
+    assert values["deals"] == pytest.approx(14.2857142857)
+    assert values["sqls"] == pytest.approx(57.142857143)
+    assert values["leads"] == pytest.approx(476.19047619)
+    assert [round_up(values[k]) for k in ("deals", "sqls", "mqls", "leads", "sessions")] == [15, 58, 143, 477, 23810]
+
+
+def test_reverse_funnel_stops_at_a_missing_rate() -> None:
+    values = reverse_funnel(revenue_goal=1000, average_deal=100, rates={"sql_to_customer": 0.5, "mql_to_sql": None})
+    assert values["sqls"] == 20 and values["mqls"] is None and values["sessions"] is None
+
+
+def test_spread_follows_working_days() -> None:
+    months = spread(totals={"leads": 30.0}, working_days={"2026-01": 20, "2026-02": 10})
+    assert months["2026-01"]["leads"] == 20 and months["2026-02"]["leads"] == 10
+    assert months["2026-01"]["leads_per_working_day"] == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2025, 3, 31), 6, dt.date(2025, 9, 30)),
+        (dt.date(2025, 11, 15), 3, dt.date(2026, 2, 15)),
+    ],
+)
+def test_term_end_keeps_the_day_clamped_to_the_month(start, months, end) -> None:
+    assert add_months(start, months) == end
+
+
+def retainer(id, account, start, term, fee, segment="smb", cancelled=None, renewal_of=None):
+    return Contract(
+        id=id,
+        account=account,
+        kind="retainer",
+        start_date=start,
+        segment=segment,
+        term_months=term,
+        monthly_fee=fee,
+        cancelled_on=cancelled,
+        renewal_of=renewal_of,
+    )
+
+
+def test_contract_ltv_with_churn_factors_by_hand() -> None:
+    day = dt.date(2026, 1, 31)
+    contracts = [
+        retainer("a", "x", dt.date(2024, 1, 1), 12, 1000),  # full term, renewed by b
+        retainer("b", "x", dt.date(2025, 1, 1), 12, 1000, renewal_of="a"),  # full term, not renewed
+        retainer("c", "y", dt.date(2025, 1, 1), 12, 2000, cancelled=dt.date(2025, 4, 1)),  # served 90/365
+        retainer("d", "z", dt.date(2025, 12, 1), 12, 3000),  # active, not settled
+    ]
+    top, _ = contract_values(contracts=contracts, day=day, horizon_months=48)
+    served = 90 / 365
+    ecr, p = 1 / 3, 1 / 2
+    f = 1 - ecr * (1 - served)
+    q = (1 - ecr) * p
+    expected_terms = geometric_sum(q, 4)  # K = ceil(48 × 4 / 48) = 4
+    assert top["early_cancel_rate"] == pytest.approx(ecr)
+    assert top["renewal_rate"] == pytest.approx(p)
+    assert top["contraction_factor"] == pytest.approx(f)
+    assert top["expected_terms"] == pytest.approx(1 + q + q**2 + q**3) == pytest.approx(expected_terms)
+    assert top["retainer_ltv"] == pytest.approx(3000 * 12 * f * expected_terms)  # fee of the one active retainer
+    assert top["project_ltv"] is None and top["contract_ltv"] == top["retainer_ltv"]
+
+
+def test_no_settled_retainer_falls_back_to_fee_times_term() -> None:
+    top, _ = contract_values(
+        contracts=[retainer("a", "x", dt.date(2026, 1, 1), 6, 1500)], day=dt.date(2026, 1, 31), horizon_months=60
+    )
+    assert top["early_cancel_rate"] is None and top["renewal_rate"] is None
+    assert (top["contraction_factor"], top["expected_terms"], top["retainer_ltv"]) == (1.0, 1.0, 9000.0)
+
+
+def test_a_small_segment_takes_the_pooled_rates_but_its_own_fees() -> None:
+    day = dt.date(2026, 6, 30)
+    big = [
+        retainer(f"s{i}", f"s{i}", dt.date(2024, 1, 1), 12, 1000, cancelled=dt.date(2024, 7, 1) if i < 2 else None)
+        for i in range(6)
+    ]
+    small = [retainer("e1", "e1", dt.date(2024, 1, 1), 12, 9000, segment="enterprise")]
+    top, segments = contract_values(contracts=big + small, day=day, horizon_months=12)
+    assert segments["enterprise"]["early_cancel_rate"] == top["early_cancel_rate"] == pytest.approx(2 / 7)
+    assert segments["smb"]["early_cancel_rate"] == pytest.approx(2 / 6)  # six settled: its own rate
+    assert segments["enterprise"]["retainer_ltv"] > segments["smb"]["retainer_ltv"]  # its own fee
+
+
+def test_projects_repeat_within_a_year_of_their_end() -> None:
+    project = lambda id, account, start, end: Contract(  # noqa: E731
+        id=id, account=account, kind="project", start_date=start, end_date=end, project_fee=1000
+    )
+    contracts = [
+        project("p1", "a", dt.date(2024, 1, 1), dt.date(2024, 3, 1)),
+        project("p2", "a", dt.date(2025, 2, 28), dt.date(2025, 4, 1)),  # within 365 days of p1's end
+        project("p3", "b", dt.date(2024, 1, 1), dt.date(2024, 3, 1)),
+        project("p4", "b", dt.date(2025, 3, 3), dt.date(2025, 5, 1)),  # 367 days later: not a repeat
+    ]
+    top, _ = contract_values(contracts=contracts, day=dt.date(2025, 12, 31), horizon_months=24)
+    assert top["repeat_rate"] == pytest.approx(1 / 4)
+    assert top["expected_projects"] == pytest.approx(1.25)  # K' = 2
+    assert top["project_ltv"] == pytest.approx(1250)
