@@ -108,7 +108,7 @@ def generate(cursor, *, leads: int, activities: int) -> None:
                CASE WHEN g % 7 = 1 THEN t + interval '15 days' END,
                CASE WHEN g % 40 = 3 THEN t + interval '60 days' END,
                CASE WHEN g % 49 = 0 THEN 1000 + g % 9000 END, ''
-        FROM generate_series(1, {leads}) g, LATERAL (SELECT ({start}) + (g - 1) * {step} AS t) x
+        FROM generate_series(1::bigint, {leads}) g, LATERAL (SELECT ({start}) + (g - 1) * {step} AS t) x
         """
     )
     cursor.execute(
@@ -118,7 +118,7 @@ def generate(cursor, *, leads: int, activities: int) -> None:
                ({start}) + (i % {leads}) * {step} + (1 + (i / {leads}) * 29 + i % 11) * interval '1 hour',
                (ARRAY['content_download', 'webinar_signup', 'pricing_view', 'email_click', 'form_submission', 'other',
                       'content_download', 'demo_request', 'pricing_view', 'webinar_signup'])[1 + (i * 13) % 10], ''
-        FROM generate_series(0, {activities - 1}) i
+        FROM generate_series(0::bigint, {activities - 1}) i
         """
     )
     cursor.execute(
