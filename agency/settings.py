@@ -52,6 +52,7 @@ SHARED_APPS = [
     "axes",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
+    "portfolio",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

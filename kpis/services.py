@@ -15,6 +15,7 @@ from kpis import CODE_VERSION
 from kpis.models import FunnelPlan, Snapshot
 from kpis.selectors import snapshot_inputs
 from kpis.snapshot import snapshot_document
+from portfolio.services import client_month_summary_upsert
 
 
 def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]:
@@ -34,7 +35,7 @@ def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]
         for month in months:
             document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
             rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
-        return snapshot_upsert(rows=rows)
+        return snapshot_upsert(client=client, rows=rows)
 
 
 def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.datetime) -> Snapshot:
@@ -54,11 +55,19 @@ def _none(name: str) -> float | None:
     return None if field.null else 0
 
 
-def snapshot_upsert(*, rows: list[Snapshot]) -> list[Snapshot]:
-    """INSERT … ON CONFLICT (month) DO UPDATE: one statement, one row per month whatever the races."""
+def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
+    """INSERT … ON CONFLICT (month) DO UPDATE: one statement, one row per month whatever the races.
+
+    In the same transaction, the headline figures go to the public portfolio summary
+    (portfolio.ClientMonthSummary, one row per client and month), so the console's view of
+    all clients never disagrees with a client's own snapshots. Runs in the client's schema:
+    the public table is reached through the search path.
+    """
     fields = ["document", "criteria_version", "computed_at", "code_version", *Snapshot.HEADLINE]
     with transaction.atomic():
-        return Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)
+        snapshots = Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)
+        client_month_summary_upsert(client=client, snapshots=snapshots)
+    return snapshots
 
 
 def plan_compute(

@@ -45,6 +45,10 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "client_switch", {"slug": "alpha"}, row(302, 302, 404, 302, 302)),
     (CONSOLE, "client_switch", {"slug": "beta"}, row(302, 404, 302, 404, 302)),
     (CONSOLE, "language_set", {}, row(405, 405, 405, 405, 405)),
+    (CONSOLE, "benchmark_list", {}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "benchmark_add", {}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "benchmark_edit", {"pk": 999999}, row(302, 404, 404, 404, 404)),
+    (CONSOLE, "benchmark_remove", {"pk": 999999}, row(302, 404, 404, 404, 405)),
     # --- client A's host ---
     (ALPHA, "home", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "panel_data", {}, row(302, 200, 404, 200, 200)),

@@ -1,0 +1,279 @@
+"""Benchmark: one client with 1,000,000 leads and 3,000,000 activities over 24 months.
+
+    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/kpi_engine.py [--leads N] [--activities N] [--regenerate]
+
+Times, in the same run and against the same data:
+
+1. qualification of every lead (``clients.qualification.leads_judge`` with the example's
+   criteria and personas: one set-based statement per criteria version);
+2. all 24 monthly snapshots (``kpis.services.snapshot_compute``: the selectors' fixed set of
+   queries over the whole range, the documents, the upsert);
+3. the floor: one raw query counting those leads per month in the client's time zone — what a
+   single pass over the rows costs.
+
+The data is written with ``generate_series`` INSERTs straight into the client's schema (the
+importer is measured by bench/import_leads.py), deterministic, and kept between runs unless
+``--regenerate``. Each timing is the best of ``--repeat`` runs on a warm cache, after
+``VACUUM ANALYZE``. Figures are recorded in docs/performance.md ("KPI engine").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "bench-kpi"
+TZ = "Europe/Madrid"
+FIRST_MONTH = dt.date(2024, 11, 1)
+MONTHS = 24
+EXAMPLE = Path(os.environ.get("PORTAL_SPEC_DIR", "/work/shared/spec")) / "example"
+
+CRITERIA = {
+    "fit": {"all": [
+        {"field": "employees", "op": "between", "value": [10, 5000]},
+        {"any": [{"field": "vertical", "op": "in", "value": ["saas", "fintech", "retail"]},
+                 {"field": "company_revenue", "op": "gte", "value": 2000000}]},
+    ]},
+    "threshold": 35,
+    "points": [
+        {"action": "content_download", "points": 10},
+        {"action": "webinar_signup", "points": 20},
+        {"action": "pricing_view", "points": 15},
+        {"field": "employees", "op": "gte", "value": 250, "points": 25},
+        {"field": "interests", "op": "contains", "value": "automation", "points": 10},
+    ],
+    "sales_ready_actions": ["event_signup", "demo_request", "contact_request"],
+}
+PERSONAS = [
+    {"code": "ops", "name": "Operations lead", "match": {"field": "employees", "op": "gte", "value": 250}},
+    {"code": "founder", "name": "Founder", "match": {"field": "employees", "op": "lt", "value": 50}},
+    {"code": "marketer", "name": "Marketer", "match": {"field": "interests", "op": "contains", "value": "seo"}},
+]
+CHANNELS = ["organic_search", "paid_search", "organic_social", "paid_social", "email", "referral"]
+CHANNEL_ARRAY = "ARRAY[" + ", ".join(f"'{c}'" for c in CHANNELS) + "]"
+LAST_DAY = dt.date(2026, 10, 31)
+CONTRACTS_FROM = dt.date(2023, 6, 1)
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    import django
+
+    django.setup()
+
+
+def generate(cursor, *, leads: int, activities: int) -> None:
+    """Every kind of row, set-based. Lead g is created at an even step through the 24 months."""
+    start = f"'{FIRST_MONTH.isoformat()} 00:00'::timestamp AT TIME ZONE '{TZ}'"
+    end = f"'{dt.date(2026, 11, 1).isoformat()} 00:00'::timestamp AT TIME ZONE '{TZ}'"
+    step = f"(({end}) - ({start})) / {leads}"
+    cursor.execute("TRUNCATE clients_activity, clients_lead, clients_spend, clients_emailrow, clients_trafficrow, "
+                   "clients_contract, clients_campaign, clients_holiday, clients_persona, clients_criteriaversion, "
+                   "kpis_snapshot CASCADE")
+    cursor.execute(
+        """
+        INSERT INTO clients_campaign (id, name, channel, direction, nurture, social_network)
+        SELECT 'cmp' || n, 'Campaign ' || n, (%s::text[])[1 + n %% 6], 'inbound', n %% 6 = 4,
+               CASE (%s::text[])[1 + n %% 6] WHEN 'paid_social' THEN 'linkedin' WHEN 'organic_social' THEN 'facebook'
+                    ELSE '' END
+        FROM generate_series(0, 19) n
+        """,
+        [CHANNELS, CHANNELS],
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_lead (id, created_at, email, channel, campaign_id, device, landing_page, persona_given,
+            origin, company_revenue, employees, vertical, gender, interests, challenge, first_contacted_at, sql_at,
+            sal_at, opportunity_at, customer_at, lost_at, unsubscribed_at, deal_value, persona)
+        SELECT 'L' || g, t, '', CASE WHEN g % 9 = 0 THEN 'direct' ELSE '' END,
+               CASE WHEN g % 9 = 0 THEN NULL ELSE 'cmp' || (g % 20) END,
+               (ARRAY['desktop', 'mobile', 'tablet', ''])[1 + g % 4], '/lp/' || (g % 50), '',
+               CASE WHEN g % 10 = 0 THEN 'sales' ELSE 'marketing' END,
+               (g * 7919) % 20000000, (g * 31) % 6000, (ARRAY['saas', 'fintech', 'retail', 'media', ''])[1 + g % 5], '',
+               CASE g % 4 WHEN 0 THEN ARRAY['automation']::varchar[] WHEN 1 THEN ARRAY['seo', 'crm']::varchar[]
+                    ELSE ARRAY[]::varchar[] END, '',
+               CASE WHEN g % 5 <> 0 THEN t + (g * 37 % 7200) * interval '1 minute' END,
+               CASE WHEN g % 7 = 0 THEN t + interval '3 days' END,
+               CASE WHEN g % 14 = 0 THEN t + interval '4 days' END,
+               CASE WHEN g % 21 = 0 THEN t + interval '10 days' END,
+               CASE WHEN g % 49 = 0 THEN t + interval '20 days' END,
+               CASE WHEN g % 7 = 1 THEN t + interval '15 days' END,
+               CASE WHEN g % 40 = 3 THEN t + interval '60 days' END,
+               CASE WHEN g % 49 = 0 THEN 1000 + g % 9000 END, ''
+        FROM generate_series(1::bigint, {leads}) g, LATERAL (SELECT ({start}) + (g - 1) * {step} AS t) x
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_activity (id, lead_id, occurred_at, action, detail)
+        SELECT 'A' || i, 'L' || (1 + i % {leads}),
+               ({start}) + (i % {leads}) * {step} + (1 + (i / {leads}) * 29 + i % 11) * interval '1 hour',
+               (ARRAY['content_download', 'webinar_signup', 'pricing_view', 'email_click', 'form_submission', 'other',
+                      'content_download', 'demo_request', 'pricing_view', 'webinar_signup'])[1 + (i * 13) % 10], ''
+        FROM generate_series(0::bigint, {activities - 1}) i
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_spend (id, date, category, amount, campaign_id, note)
+        SELECT 'S' || d::date || '-' || n, d::date, (ARRAY['media', 'marketing', 'nurture', 'sales'])[1 + n % 4],
+               50 + (n * 17 + extract(doy FROM d)::int) % 400, CASE WHEN n = 20 THEN NULL ELSE 'cmp' || n END, ''
+        FROM generate_series('{FIRST_MONTH}'::date, '{LAST_DAY}'::date, interval '1 day') d, generate_series(0, 20) n
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_trafficrow (date, channel, device, landing_page, social_network, sessions, bounced_sessions,
+                                        pageviews, form_submissions)
+        SELECT d::date, c, v, p, CASE c WHEN 'paid_social' THEN 'linkedin' WHEN 'organic_social' THEN 'facebook' ELSE '' END,
+               s, s / 3, s * 3, CASE WHEN p = '' THEN 0 ELSE s / 9 END
+        FROM generate_series('{FIRST_MONTH}'::date, '{LAST_DAY}'::date, interval '1 day') d, unnest({CHANNEL_ARRAY}) c,
+             unnest(ARRAY['desktop', 'mobile', 'tablet']) v, unnest(ARRAY['', '/lp/1', '/lp/2']) p,
+             LATERAL (SELECT 20 + (extract(doy FROM d)::int * 7 + length(c) * 3 + length(v)) % 300 AS s) x
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_emailrow (date, campaign_id, sent, delivered, unique_opens, unique_clicks, unsubscribes)
+        SELECT d::date, 'cmp4', 5000, 4800, 1000, 120, 9
+        FROM generate_series('{FIRST_MONTH}'::date, '{LAST_DAY}'::date, interval '7 days') d
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO clients_contract (id, account, kind, start_date, segment, term_months, monthly_fee, project_fee,
+                                      end_date, cancelled_on, renewal_of_id)
+        SELECT 'C' || n, 'acct-' || (n % 120), CASE WHEN n % 4 = 0 THEN 'project' ELSE 'retainer' END,
+               '{CONTRACTS_FROM}'::date + (n * 5) * interval '1 day', (ARRAY['smb', 'enterprise', 'gov'])[1 + n % 3],
+               CASE WHEN n % 4 = 0 THEN NULL ELSE 6 + 6 * (n % 2) END,
+               CASE WHEN n % 4 = 0 THEN NULL ELSE 1000 + (n % 9) * 500 END,
+               CASE WHEN n % 4 = 0 THEN 8000 + (n % 5) * 3000 END,
+               CASE WHEN n % 4 = 0 THEN ('{CONTRACTS_FROM}'::date + (n * 5 + 90) * interval '1 day')::date END,
+               CASE WHEN n % 4 <> 0 AND n % 7 = 0 THEN ('{CONTRACTS_FROM}'::date + (n * 5 + 70) * interval '1 day')::date END,
+               NULL
+        FROM generate_series(0, 299) n
+        """
+    )
+    cursor.execute("INSERT INTO clients_holiday (date) VALUES ('2024-12-25'), ('2025-01-01'), ('2025-12-25'), ('2026-01-01')")
+
+
+def best(function, repeat: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--activities", type=int, default=3_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--skip-qualification", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django_tenants.utils import tenant_context
+
+    from agency.models import Client
+    from agency.services import client_create
+    from clients.models import CriteriaVersion, Lead, Persona
+    from kpis.selectors import month_add
+    from kpis.services import snapshot_compute
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)  # a fresh data dir works too
+    client = Client.objects.filter(slug=SLUG).first() or client_create(
+        slug=SLUG, name="KPI engine benchmark", timezone=TZ, currency="EUR"
+    )
+    report: dict = {"leads": args.leads, "activities": args.activities, "months": MONTHS}
+    with tenant_context(client):
+        if args.regenerate or Lead.objects.count() != args.leads or not CriteriaVersion.objects.exists():
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                generate(cursor, leads=args.leads, activities=args.activities)
+                CriteriaVersion.objects.create(version=1, effective_from=dt.date(2024, 1, 1), criteria=CRITERIA,
+                                               author_name="bench")
+                Persona.objects.bulk_create(
+                    Persona(code=p["code"], name=p["name"], match=p["match"], priority=i) for i, p in enumerate(PERSONAS)
+                )
+            report["generate_seconds"] = round(time.perf_counter() - started, 1)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")  # autocommit: not inside a transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM clients_activity")
+            report["activities_in_table"] = cursor.fetchone()[0]
+
+        floor_sql = (f"SELECT date_trunc('month', created_at AT TIME ZONE '{TZ}'), count(*) "
+                     "FROM clients_lead GROUP BY 1 ORDER BY 1")
+
+        def floor() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(floor_sql)
+                assert len(cursor.fetchall()) == MONTHS
+
+        floor()  # warm the cache
+        report["floor_seconds"], report["floor_runs"] = best(floor, args.repeat)
+
+        if args.skip_qualification:
+            report["qualification"] = "skipped (--skip-qualification)"
+        else:
+            from clients.qualification import leads_judge
+
+            def qualify_fresh() -> None:
+                with connection.cursor() as cursor:  # every lead judged and written, as after a criteria change
+                    cursor.execute("UPDATE clients_lead SET mql_at = NULL, sales_ready_at = NULL, persona = '', "
+                                   "criteria_version = NULL WHERE mql_at IS NOT NULL OR persona <> '' "
+                                   "OR criteria_version IS NOT NULL")
+                    cursor.execute("VACUUM ANALYZE clients_lead")
+                started = time.perf_counter()
+                leads_judge(timezone=TZ)
+                return time.perf_counter() - started
+
+            runs = [qualify_fresh() for _ in range(max(1, args.repeat - 1))]
+            report["qualification_seconds"], report["qualification_runs"] = min(runs), runs
+            started = time.perf_counter()
+            leads_judge(timezone=TZ)  # nothing changes: judged, nothing written
+            report["requalification_unchanged_seconds"] = round(time.perf_counter() - started, 2)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE clients_lead")
+                cursor.execute("SELECT count(*) FILTER (WHERE mql_at IS NOT NULL), count(*) FILTER (WHERE persona <> '') "
+                               "FROM clients_lead")
+                report["mqls"], report["with_persona"] = cursor.fetchone()
+
+    months = [month_add(FIRST_MONTH, i) for i in range(MONTHS)]
+    snapshot_compute(client=client, months=months)  # warm
+    report["snapshots_seconds"], report["snapshots_runs"] = best(
+        lambda: snapshot_compute(client=client, months=months), args.repeat
+    )
+    one_month, _runs = best(lambda: snapshot_compute(client=client, months=[months[-1]]), args.repeat)
+    report["one_snapshot_seconds"] = one_month
+    report["ratio_snapshots_to_floor"] = report["snapshots_seconds"] / report["floor_seconds"]
+    with tenant_context(client):
+        from kpis.models import Snapshot
+
+        last = Snapshot.objects.get(month=months[-2]).document["kpis"]
+        report["sample_2026_09"] = {k: last[k] for k in ("new_leads", "mqls", "customers", "cpl", "mrr", "contract_ltv")}
+    for key, value in list(report.items()):
+        if isinstance(value, float):
+            report[key] = round(value, 3)
+        elif isinstance(value, list) and value and isinstance(value[0], float):
+            report[key] = [round(v, 3) for v in value]
+    report["median_snapshots_seconds"] = round(statistics.median(report["snapshots_runs"]), 3)
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

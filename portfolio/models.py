@@ -1,0 +1,92 @@
+"""Public-schema models of the KPI engine: benchmark bands and the portfolio summary."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Benchmark(models.Model):
+    """A published reference band for one KPI (kpis.md "Benchmarks"), shown beside that KPI.
+
+    Agency-wide and edited by agency admins. ``kpi`` is a key of the snapshot export
+    (kpis.catalogue.KPI_KEYS); ``low``/``high`` are in the KPI's own unit (fractions for rates,
+    hours, or money in ``currency``). A one-sided band leaves the other end empty.
+    """
+
+    class Unit(models.TextChoices):
+        FRACTION = "fraction", _("Fraction (0.25 = 25%)")
+        MONEY = "money", _("Money")
+        HOURS = "hours", _("Hours")
+        COUNT = "count", _("Count")
+
+    kpi = models.CharField(_("KPI"), max_length=60, db_index=True)
+    label = models.CharField(_("label"), max_length=200, help_text=_("What the band describes, e.g. an industry."))
+    low = models.FloatField(_("low"), null=True, blank=True)
+    high = models.FloatField(_("high"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+    source_name = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source address"), blank=True, default="")
+    citation = models.TextField(_("citation"), blank=True, default="")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kpi", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(low__isnull=False) | Q(high__isnull=False), name="benchmark_has_a_bound"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")), name="benchmark_low_le_high"
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="money") | ~Q(currency=""), name="benchmark_money_has_currency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.label}"
+
+
+class ClientMonthSummary(models.Model):
+    """One client's headline KPIs for one month, copied from its snapshot in the same transaction.
+
+    The snapshot itself lives in the client's schema; this row lets the console list and sort
+    hundreds of clients with one query. It is written only by ``kpis.services.snapshot_upsert``.
+    """
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="month_summaries")
+    month = models.DateField(help_text="first day of the month")
+    computed_at = models.DateTimeField()
+    criteria_version = models.PositiveIntegerField(null=True, blank=True)
+    sessions = models.BigIntegerField(default=0)
+    new_leads = models.BigIntegerField(default=0)
+    mqls = models.BigIntegerField(default=0)
+    sqls = models.BigIntegerField(default=0)
+    customers = models.BigIntegerField(default=0)
+    marketing_spend = models.FloatField(default=0)
+    revenue = models.FloatField(default=0)
+    cpl = models.FloatField(null=True, blank=True)
+    cac = models.FloatField(null=True, blank=True)
+    romi = models.FloatField(null=True, blank=True)
+    gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
+    contract_ltv = models.FloatField(null=True, blank=True)
+    mrr = models.FloatField(default=0)
+
+    FIGURES = (
+        "sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend", "revenue", "cpl", "cac", "romi",
+        "gross_mrr_churn_rate", "contract_ltv", "mrr",
+    )
+
+    class Meta:
+        ordering = ["client_id", "-month"]
+        constraints = [models.UniqueConstraint(fields=["client", "month"], name="summary_client_month")]
+        indexes = [models.Index(fields=["month", "client"], name="summary_month_client")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m}"

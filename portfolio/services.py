@@ -1,0 +1,86 @@
+"""Writes of the public KPI data: benchmark edits and the portfolio summary rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agency.models import Client, User
+from kpis.catalogue import KPI_KEYS
+from portfolio.models import Benchmark, ClientMonthSummary
+
+BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
+
+
+def _benchmark_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if values.get("kpi") not in KPI_KEYS:
+        errors["kpi"] = [_("Choose a KPI of the catalogue.")]
+    low, high = values.get("low"), values.get("high")
+    if low is None and high is None:
+        errors["low"] = [_("Give at least one end of the band.")]
+    elif low is not None and high is not None and low > high:
+        errors["high"] = [_("The high end cannot be below the low end.")]
+    if values.get("unit") == Benchmark.Unit.MONEY and not values.get("currency"):
+        errors["currency"] = [_("Say which currency a money band is in.")]
+    if not (values.get("source_name") or "").strip():
+        errors["source_name"] = [_("Name the source of the figure.")]
+    return errors
+
+
+def benchmark_save(*, benchmark: Benchmark | None, values: dict[str, Any], user: User) -> Benchmark:
+    """Create or change a benchmark band; only agency admins edit the agency's reference data."""
+    if not user.is_agency_admin:
+        raise ValidationError(_("Only agency admins edit benchmarks."))
+    values = {key: values.get(key) for key in BENCHMARK_FIELDS if key in values}
+    for text in ("currency", "source_url", "citation"):
+        if values.get(text) is None and text in values:
+            values[text] = ""
+    if values.get("currency"):
+        values["currency"] = values["currency"].upper()
+    errors = _benchmark_errors({**({} if benchmark is None else {f: getattr(benchmark, f) for f in BENCHMARK_FIELDS}),
+                                **values})
+    if errors:
+        raise ValidationError(errors)
+    benchmark = benchmark or Benchmark()
+    for key, value in values.items():
+        setattr(benchmark, key, value)
+    benchmark.updated_by = user
+    benchmark.save()
+    return benchmark
+
+
+def benchmark_delete(*, benchmark: Benchmark, user: User) -> None:
+    if not user.is_agency_admin:
+        raise ValidationError(_("Only agency admins edit benchmarks."))
+    benchmark.delete()
+
+
+def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> None:
+    """Copy the headline figures of ``snapshots`` to the public summary (one row per client and month).
+
+    Called by ``kpis.services.snapshot_upsert`` inside its transaction, so the summary never
+    disagrees with the snapshot it mirrors. ``INSERT … ON CONFLICT (client, month) DO UPDATE``.
+    """
+    rows = []
+    for snapshot in snapshots:
+        kpis = snapshot.document["kpis"]
+        rows.append(ClientMonthSummary(
+            client=client, month=snapshot.month, computed_at=snapshot.computed_at,
+            criteria_version=snapshot.criteria_version,
+            **{name: kpis.get(name) if kpis.get(name) is not None else _empty(name) for name in ClientMonthSummary.FIGURES},
+        ))
+    if rows:
+        with transaction.atomic():
+            ClientMonthSummary.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["client", "month"],
+                update_fields=["computed_at", "criteria_version", *ClientMonthSummary.FIGURES],
+            )
+
+
+def _empty(name: str) -> float | None:
+    return None if ClientMonthSummary._meta.get_field(name).null else 0

@@ -1,0 +1,71 @@
+"""The public portfolio summary mirrors each snapshot's headline figures, in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from clients.models import Lead, Spend
+from kpis.models import Snapshot
+from kpis.services import snapshot_compute
+from portfolio.models import ClientMonthSummary
+from portfolio.selectors import portfolio_month
+
+MARCH = dt.date(2026, 3, 1)
+
+
+def _leads(client: Client, count: int) -> None:
+    with tenant_context(client):
+        Lead.objects.bulk_create(
+            [Lead(id=f"{client.slug}-{i}", created_at=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)) for i in range(count)]
+        )
+
+
+def test_each_clients_snapshot_lands_in_the_public_summary(tenant_a, tenant_b) -> None:
+    _leads(tenant_a, 4)
+    _leads(tenant_b, 2)
+    with tenant_context(tenant_a):
+        Spend.objects.create(id="s", date=dt.date(2026, 3, 2), category="media", amount=200)
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    connection.set_schema_to_public()
+    rows = {row.client.slug: row for row in portfolio_month(month=MARCH, clients=Client.objects.all())}
+    assert (rows["alpha"].new_leads, rows["alpha"].marketing_spend, rows["alpha"].cpl) == (4, 200.0, 50.0)
+    assert (rows["beta"].new_leads, rows["beta"].cpl, rows["beta"].cac) == (2, 0.0, None)  # no spend: 0 per lead, no customers
+    with tenant_context(tenant_a):
+        snapshot = Snapshot.objects.get(month=MARCH)
+    assert rows["alpha"].computed_at == snapshot.computed_at
+
+
+def test_recomputing_updates_the_one_summary_row(tenant_a) -> None:
+    _leads(tenant_a, 1)
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    with tenant_context(tenant_a):
+        Lead.objects.create(id="late", created_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    assert list(ClientMonthSummary.objects.filter(client=tenant_a).values_list("month", "new_leads")) == [(MARCH, 2)]
+
+
+def test_a_failing_summary_write_leaves_no_snapshot_either(tenant_a) -> None:
+    _leads(tenant_a, 1)
+    with mock.patch("kpis.services.client_month_summary_upsert", side_effect=RuntimeError("boom")), pytest.raises(RuntimeError):
+        snapshot_compute(client=tenant_a, months=[MARCH])
+    with tenant_context(tenant_a):
+        assert not Snapshot.objects.exists()
+
+
+def test_the_portfolio_month_is_one_query_for_any_number_of_clients(tenant_a, tenant_b) -> None:
+    for client in (tenant_a, tenant_b):
+        _leads(client, 1)
+        snapshot_compute(client=client, months=[MARCH])
+    connection.set_schema_to_public()
+    with CaptureQueriesContext(connection) as queries:
+        rows = [(row.client.name, row.new_leads) for row in portfolio_month(month=MARCH, clients=Client.objects.all())]
+    selects = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    assert len(rows) == 2 and len(selects) == 1
