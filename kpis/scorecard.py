@@ -1,0 +1,411 @@
+"""What the scorecard shows of a snapshot: groups, labels, units, formatting, changes, sparklines.
+
+Reads stored snapshots only (a fixed number of queries whatever the months or members): the
+selected month's, the comparison month's and the 11 before it for the sparklines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from kpis.models import Snapshot
+from kpis.selectors import month_add
+
+GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+    (
+        _("Traffic"),
+        (
+            "sessions",
+            "organic_share",
+            "social_share",
+            "mobile_share",
+            "bounce_rate",
+            "mobile_bounce_rate",
+            "landing_page_conversion_rate",
+            "active_landing_pages",
+            "traffic_to_lead",
+        ),
+    ),
+    (
+        _("Leads and funnel"),
+        (
+            "new_leads",
+            "working_days",
+            "leads_per_working_day",
+            "growth_needed_per_working_day",
+            "database_size",
+            "opt_out_rate",
+            "mqls",
+            "sales_ready_leads",
+            "sqls",
+            "sals",
+            "opportunities",
+            "customers",
+            "qualified_lead_rate",
+            "mql_to_sql_rate",
+            "sal_rate",
+            "sql_to_customer_rate",
+            "lead_to_customer_rate",
+            "lead_velocity_rate",
+            "nurture_leads",
+            "marketing_sourced_customer_share",
+            "median_response_hours",
+            "p90_response_hours",
+            "contacted_within_4h_share",
+            "uncontacted_share",
+        ),
+    ),
+    (
+        _("Email"),
+        ("emails_sent", "emails_delivered", "deliverability_rate", "open_rate", "click_through_rate", "email_unsubscribe_rate"),
+    ),
+    (
+        _("Cost and revenue"),
+        (
+            "media_spend",
+            "nurture_spend",
+            "sales_spend",
+            "marketing_spend",
+            "cpl",
+            "cost_per_mql",
+            "cost_per_sql",
+            "cost_per_customer",
+            "cac",
+            "revenue",
+            "marketing_revenue",
+            "roi",
+            "romi",
+            "revenue_uplift",
+            "revenue_uplift_annualized",
+            "revenue_uplift_rate",
+        ),
+    ),
+    (
+        _("Recurring revenue and lifetime value"),
+        (
+            "mrr",
+            "mrr_start",
+            "accounts",
+            "new_mrr",
+            "expansion_mrr",
+            "contraction_mrr",
+            "churned_mrr",
+            "gross_mrr_churn_rate",
+            "gross_mrr_retention",
+            "arpa",
+            "customer_churn_rate",
+            "cltv",
+            "cac_payback_months",
+            "ltv_to_cac",
+            "early_cancel_rate",
+            "renewal_rate",
+            "contraction_factor",
+            "expected_terms",
+            "repeat_rate",
+            "expected_projects",
+            "retainer_ltv",
+            "project_ltv",
+            "contract_ltv",
+        ),
+    ),
+)
+
+MONEY = {
+    "media_spend",
+    "nurture_spend",
+    "sales_spend",
+    "marketing_spend",
+    "cpl",
+    "cost_per_mql",
+    "cost_per_sql",
+    "cost_per_customer",
+    "cac",
+    "revenue",
+    "marketing_revenue",
+    "revenue_uplift",
+    "revenue_uplift_annualized",
+    "mrr",
+    "mrr_start",
+    "new_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churned_mrr",
+    "arpa",
+    "cltv",
+    "retainer_ltv",
+    "project_ltv",
+    "contract_ltv",
+}
+HOURS = {"median_response_hours", "p90_response_hours"}
+PLAIN = {"leads_per_working_day", "ltv_to_cac", "cac_payback_months", "contraction_factor", "expected_terms", "expected_projects"}
+COUNTS = {
+    "sessions",
+    "active_landing_pages",
+    "new_leads",
+    "working_days",
+    "database_size",
+    "mqls",
+    "sales_ready_leads",
+    "sqls",
+    "sals",
+    "opportunities",
+    "customers",
+    "nurture_leads",
+    "emails_sent",
+    "emails_delivered",
+    "accounts",
+}
+# Lower is better: a fall shows as good news.
+LOWER_IS_BETTER = {
+    "bounce_rate",
+    "mobile_bounce_rate",
+    "opt_out_rate",
+    "median_response_hours",
+    "p90_response_hours",
+    "uncontacted_share",
+    "email_unsubscribe_rate",
+    "cpl",
+    "cost_per_mql",
+    "cost_per_sql",
+    "cost_per_customer",
+    "cac",
+    "contraction_mrr",
+    "churned_mrr",
+    "gross_mrr_churn_rate",
+    "customer_churn_rate",
+    "cac_payback_months",
+    "early_cancel_rate",
+}
+
+LABELS = {
+    "sessions": _("Sessions"),
+    "organic_share": _("Organic search share"),
+    "social_share": _("Social share"),
+    "mobile_share": _("Mobile share"),
+    "bounce_rate": _("Bounce rate"),
+    "mobile_bounce_rate": _("Mobile bounce rate"),
+    "landing_page_conversion_rate": _("Landing page conversion"),
+    "active_landing_pages": _("Active landing pages"),
+    "traffic_to_lead": _("Traffic → lead rate"),
+    "new_leads": _("New leads"),
+    "working_days": _("Working days"),
+    "leads_per_working_day": _("Leads per working day"),
+    "growth_needed_per_working_day": _("Growth needed per working day"),
+    "database_size": _("Database size"),
+    "opt_out_rate": _("Opt-out rate"),
+    "mqls": _("MQLs"),
+    "sales_ready_leads": _("Sales-ready leads"),
+    "sqls": _("SQLs"),
+    "sals": _("SALs"),
+    "opportunities": _("Opportunities"),
+    "customers": _("Customers"),
+    "qualified_lead_rate": _("Lead → MQL rate"),
+    "mql_to_sql_rate": _("MQL → SQL rate"),
+    "sal_rate": _("SQL → SAL rate"),
+    "sql_to_customer_rate": _("SQL → customer rate"),
+    "lead_to_customer_rate": _("Lead → customer rate"),
+    "lead_velocity_rate": _("Lead velocity rate"),
+    "nurture_leads": _("Nurture leads"),
+    "marketing_sourced_customer_share": _("Marketing-sourced customers"),
+    "median_response_hours": _("Median time to first contact"),
+    "p90_response_hours": _("90th percentile time to first contact"),
+    "contacted_within_4h_share": _("Contacted within 4 hours"),
+    "uncontacted_share": _("Not contacted"),
+    "emails_sent": _("Emails sent"),
+    "emails_delivered": _("Emails delivered"),
+    "deliverability_rate": _("Deliverability"),
+    "open_rate": _("Open rate"),
+    "click_through_rate": _("Click-through rate"),
+    "email_unsubscribe_rate": _("Email unsubscribe rate"),
+    "media_spend": _("Media spend"),
+    "nurture_spend": _("Nurture spend"),
+    "sales_spend": _("Sales spend"),
+    "marketing_spend": _("Marketing spend"),
+    "cpl": _("Cost per lead"),
+    "cost_per_mql": _("Cost per MQL"),
+    "cost_per_sql": _("Cost per SQL"),
+    "cost_per_customer": _("Cost per customer"),
+    "cac": _("Customer acquisition cost (CAC)"),
+    "revenue": _("Revenue"),
+    "marketing_revenue": _("Marketing revenue"),
+    "roi": _("ROI"),
+    "romi": _("ROMI"),
+    "revenue_uplift": _("Revenue uplift"),
+    "revenue_uplift_annualized": _("Revenue uplift, annualized"),
+    "revenue_uplift_rate": _("Revenue uplift rate"),
+    "mrr": _("MRR"),
+    "mrr_start": _("MRR at the start"),
+    "accounts": _("Accounts"),
+    "new_mrr": _("New MRR"),
+    "expansion_mrr": _("Expansion MRR"),
+    "contraction_mrr": _("Contraction MRR"),
+    "churned_mrr": _("Churned MRR"),
+    "gross_mrr_churn_rate": _("Gross MRR churn"),
+    "gross_mrr_retention": _("Gross MRR retention"),
+    "arpa": _("ARPA"),
+    "customer_churn_rate": _("Customer churn rate"),
+    "cltv": _("CLTV"),
+    "cac_payback_months": _("CAC payback (months)"),
+    "ltv_to_cac": _("LTV : CAC"),
+    "early_cancel_rate": _("Early cancellation rate"),
+    "renewal_rate": _("Renewal rate"),
+    "contraction_factor": _("Contraction factor"),
+    "expected_terms": _("Expected terms"),
+    "repeat_rate": _("Repeat project rate"),
+    "expected_projects": _("Expected projects"),
+    "retainer_ltv": _("Retainer lifetime value"),
+    "project_ltv": _("Project lifetime value"),
+    "contract_ltv": _("Contract lifetime value"),
+}
+
+# Why a figure can be undefined, shown on hover instead of a misleading 0.
+REASONS = {
+    "cpl": _("No new leads this month."),
+    "cost_per_mql": _("No MQLs this month."),
+    "cost_per_sql": _("No SQLs this month."),
+    "cost_per_customer": _("No customers this month."),
+    "cac": _("No customers this month."),
+    "roi": _("No marketing spend this month."),
+    "romi": _("No marketing spend this month."),
+    "lead_velocity_rate": _("No MQLs in the previous month."),
+    "growth_needed_per_working_day": _("No new leads in the previous month."),
+    "revenue_uplift": _("Less than three months of history before this month."),
+    "revenue_uplift_annualized": _("Less than three months of history before this month."),
+    "revenue_uplift_rate": _("No marketing revenue in the three months before."),
+    "median_response_hours": _("No lead of this month has been contacted yet."),
+    "p90_response_hours": _("No lead of this month has been contacted yet."),
+    "arpa": _("No account pays a retainer at the end of this month."),
+    "customer_churn_rate": _("No account paid a retainer at the end of the previous month."),
+    "cltv": _("No account churned, so the churn rate is zero or unknown."),
+}
+DEFAULT_REASON = _("Not defined this month: what it divides by is zero or missing.")
+
+
+def unit(key: str) -> str:
+    if key in MONEY:
+        return "money"
+    if key in HOURS:
+        return "hours"
+    if key in PLAIN:
+        return "plain"
+    if key in COUNTS:
+        return "count"
+    return "rate"
+
+
+def format_value(key: str, value: float | None, currency: str) -> str:
+    """The value as the active locale writes it: grouping, decimals, percent, currency code."""
+    if value is None:
+        return "—"
+    kind = unit(key)
+    if kind == "money":
+        return f"{number_format(value, 2, force_grouping=True)} {currency}"
+    if kind == "rate":
+        return f"{number_format(value * 100, 1, force_grouping=True)} %"
+    if kind == "hours":
+        return f"{number_format(value, 1, force_grouping=True)} h"
+    if kind == "count":
+        return number_format(value, 0, force_grouping=True)
+    return number_format(value, 2, force_grouping=True)
+
+
+def change(key: str, value: float | None, before: float | None) -> dict[str, Any] | None:
+    """Against the comparison month: points for rates, a relative change otherwise; None if undefined."""
+    if value is None or before is None:
+        return None
+    if unit(key) == "rate":
+        delta, text = value - before, f"{number_format((value - before) * 100, 1)} pp"
+    elif before == 0:
+        return None
+    else:
+        delta = (value - before) / abs(before)
+        text = f"{number_format(delta * 100, 1)} %"
+    good = delta == 0 or ((delta < 0) if key in LOWER_IS_BETTER else (delta > 0))
+    return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0}
+
+
+def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
+    """Polyline points for the SVG; gaps (undefined months) break the line into segments."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1
+    step = width / max(len(values) - 1, 1)
+    segments, current = [], []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append(f"{index * step:.1f},{height - 2 - (value - low) / span * (height - 4):.1f}")
+    if current:
+        segments.append(current)
+    return "|".join(" ".join(points) for points in segments if len(points) > 1)
+
+
+@dataclass
+class Scorecard:
+    month: dt.date
+    compare_to: dt.date
+    snapshot: Snapshot | None
+    history: dict[dt.date, Snapshot]
+
+    def kpi(self, key: str) -> float | None:
+        return self.snapshot.document["kpis"].get(key) if self.snapshot else None
+
+
+def scorecard_load(*, month: dt.date, compare: str) -> Scorecard:
+    """The month's snapshot, the comparison month's, and 12 months of history: one query."""
+    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
+    first = min(month_add(month, -11), compare_to)
+    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
+    return Scorecard(month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows)
+
+
+def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> list[dict[str, Any]]:
+    """The tiles of every group for the template."""
+    months = [month_add(card.month, -11 + i) for i in range(12)]
+    before = card.history.get(card.compare_to)
+    groups = []
+    for title, keys in GROUPS:
+        group_tiles = []
+        for key in keys:
+            value = card.kpi(key)
+            previous = before.document["kpis"].get(key) if before else None
+            series = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in months]
+            group_tiles.append(
+                {
+                    "key": key,
+                    "label": LABELS[key],
+                    "value": value,
+                    "shown": format_value(key, value, currency),
+                    "reason": REASONS.get(key, DEFAULT_REASON) if value is None else "",
+                    "change": change(key, value, previous),
+                    "spark": sparkline(series).split("|") if sparkline(series) else [],
+                    "benchmarks": benchmarks.get(key, []),
+                }
+            )
+        groups.append({"title": title, "tiles": group_tiles})
+    return groups
+
+
+def breakdown_rows(card: Scorecard, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
+    from kpis.catalogue import BREAKDOWN_KEYS
+
+    keys = list(BREAKDOWN_KEYS[dimension])
+    members = card.snapshot.document["breakdowns"].get(dimension, {}) if card.snapshot else {}
+    rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
+    if sort == "member" or sort not in keys:
+        rows.sort(key=lambda r: r["member"], reverse=descending)
+    else:
+        present = [r for r in rows if r[sort] is not None]
+        missing = [r for r in rows if r[sort] is None]  # undefined values last, whatever the direction
+        rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
+    return keys, rows

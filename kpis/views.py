@@ -1,0 +1,122 @@
+"""The client's scorecard at its host: tiles, drill-downs and CSV exports (HTMX partials)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
+
+from agency.decorators import client_member_required
+from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.models import Snapshot
+from kpis.scorecard import GROUPS, LABELS, breakdown_rows, format_value, scorecard_load, tiles
+from portfolio.selectors import benchmarks_by_kpi
+
+DIMENSION_LABELS = {
+    "channel": "Channel",
+    "device": "Device",
+    "persona": "Persona",
+    "campaign": "Campaign",
+    "landing_page": "Landing page",
+    "social_network": "Social network",
+    "segment": "Contract segment",
+}
+
+
+def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
+    text = request.GET.get("month", "")
+    try:
+        chosen = dt.date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        return months[0] if months else None
+    return chosen
+
+
+def _partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@client_member_required
+@vary_on_headers("HX-Request")
+def scorecard(request: HttpRequest) -> HttpResponse:
+    months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
+    month = _month(request, months)
+    compare = "year" if request.GET.get("compare") == "year" else "month"
+    context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
+    if month is not None:
+        card = scorecard_load(month=month, compare=compare)
+        context.update(card=card, groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()))
+    template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
+    return render(request, template, context)
+
+
+@client_member_required
+@vary_on_headers("HX-Request")
+def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
+    if dimension not in BREAKDOWN_KEYS:
+        raise Http404
+    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
+    card = scorecard_load(month=month, compare="month") if month else None
+    keys, rows = breakdown_rows(card, dimension, sort=sort, descending=descending) if card else (BREAKDOWN_KEYS[dimension], [])
+    currency = request.tenant.currency
+    shown = [{"member": r["member"], "cells": [format_value(k, r[k], currency) for k in keys]} for r in rows]
+    context = {
+        "dimension": dimension,
+        "title": DIMENSION_LABELS[dimension],
+        "keys": keys,
+        "columns": [(k, LABELS.get(k, k.replace("_", " ").capitalize())) for k in keys],
+        "rows": shown,
+        "sort": sort,
+        "descending": descending,
+        "month": month,
+    }
+    return render(request, "kpis/breakdown.html", context)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([[spreadsheet_safe(cell) for cell in row] for row in rows])
+    return response
+
+
+@client_member_required
+def scorecard_csv(request: HttpRequest) -> HttpResponse:
+    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    if snapshot is None:
+        raise Http404
+    kpis = snapshot.document["kpis"]
+    rows = [
+        [str(title), key, str(LABELS[key]), "" if kpis.get(key) is None else kpis[key]] for title, keys in GROUPS for key in keys
+    ]
+    return _csv(f"{request.tenant.slug}-scorecard-{month:%Y-%m}.csv", ["group", "kpi", "label", "value"], rows)
+
+
+@client_member_required
+def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
+    if dimension not in BREAKDOWN_KEYS:
+        raise Http404
+    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    if snapshot is None:
+        raise Http404
+    keys = list(BREAKDOWN_KEYS[dimension])
+    members = snapshot.document["breakdowns"].get(dimension, {})
+    rows = [
+        [member, *["" if figures.get(k) is None else figures[k] for k in keys]] for member, figures in sorted(members.items())
+    ]
+    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", [dimension, *keys], rows)

@@ -1,0 +1,115 @@
+"""The client scorecard: formatting, changes, undefined values, HTMX swaps, drill-downs, CSV, access."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from clients.models import Campaign, Lead, Spend
+from kpis.services import snapshot_compute
+from tests.conftest import host_of
+
+MONTHS = [dt.date(2026, m, 1) for m in (1, 2, 3)]
+
+
+@pytest.fixture
+def snapshots(tenant_a):
+    """Three months for alpha (EUR): January has no leads, February 4, March 8 with spend."""
+    with schema_context("alpha"):
+        Campaign.objects.create(id="=cmd|calc", name="Formula campaign", channel="email")
+        Lead.objects.bulk_create(
+            [Lead(id=f"f{i}", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC), campaign_id="=cmd|calc") for i in range(4)]
+            + [Lead(id=f"m{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC)) for i in range(8)]
+        )
+        Spend.objects.create(id="s1", date=dt.date(2026, 3, 5), category="media", amount=Decimal("12345.60"))
+    snapshot_compute(client=tenant_a, months=MONTHS)
+    return tenant_a
+
+
+def get(user, path: str, tenant, **headers):
+    http = HttpClient()
+    http.force_login(user)
+    return http.get(path, HTTP_HOST=host_of(tenant), **headers)
+
+
+def test_tiles_show_values_in_the_locale_with_the_change_and_undefined_as_a_dash(client_user_a, snapshots) -> None:
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "12,345.60 EUR" in body  # marketing spend, English grouping and the client's currency
+    assert "1,543.20 EUR" in body  # cost per lead = 12,345.60 / 8
+    assert "+100.0 %" in body  # new leads 4 → 8
+    assert 'title="No customers this month."' in body  # CAC undefined: a dash with its reason, never 0
+
+
+def test_spanish_uses_spanish_labels_and_number_formats(client_user_a, snapshots) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "12\xa0345,60 EUR" in body and "1\xa0543,20 EUR" in body  # Django's Spanish format: a space groups thousands
+    assert "Coste por lead" in body and 'lang="es"' in body
+
+
+def test_changing_month_over_htmx_returns_only_the_tiles(client_user_a, snapshots) -> None:
+    response = get(client_user_a, "/scorecard/?month=2026-02", snapshots, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body and 'id="tiles"' in body
+    assert "February 2026" in body
+    assert response.headers["Vary"].count("HX-Request") == 1
+
+
+def test_queries_do_not_grow_with_months_or_members(client_user_a, tenant_a, snapshots) -> None:
+    def count(path: str) -> int:
+        http = HttpClient()
+        http.force_login(client_user_a)
+        http.get(path, HTTP_HOST=host_of(tenant_a))  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(path, HTTP_HOST=host_of(tenant_a)).status_code == 200
+        return len(queries.captured_queries)
+
+    few = count("/scorecard/?month=2026-03")
+    with schema_context("alpha"):
+        Lead.objects.bulk_create(
+            [
+                Lead(
+                    id=f"x{i}",
+                    created_at=dt.datetime(2025, 1 + i % 12, 3, tzinfo=dt.UTC),
+                    channel=["email", "referral", "display"][i % 3],
+                )
+                for i in range(36)
+            ]
+        )
+    snapshot_compute(client=tenant_a, months=[dt.date(2025, m, 1) for m in range(1, 13)] + MONTHS)
+    assert count("/scorecard/?month=2026-03") == few
+    assert count("/scorecard/breakdowns/channel/?month=2025-06") == count("/scorecard/breakdowns/channel/?month=2026-03")
+
+
+def test_breakdowns_sort_on_the_server(client_user_a, snapshots) -> None:
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
+    assert 'aria-sort="descending"' in body and '<th scope="row">email</th>' in body
+
+
+def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> None:
+    response = get(client_user_a, "/scorecard/breakdowns/campaign/export.csv?month=2026-02", snapshots)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "campaign" and rows[1][0] == "'=cmd|calc"
+    scorecard_rows = list(
+        csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode()))
+    )
+    assert ["Cost and revenue", "cpl", "Cost per lead", "1543.2"] in scorecard_rows
+
+
+def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> None:
+    for path in ("/scorecard/", "/scorecard/export.csv?month=2026-03", "/scorecard/breakdowns/channel/"):
+        assert get(client_user_b, path, snapshots).status_code == 404
+
+
+def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, tenant_a) -> None:
+    body = get(client_user_a, "/scorecard/", tenant_a).content.decode()
+    assert "No monthly snapshot has been computed for this client yet." in body
