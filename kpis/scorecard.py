@@ -160,6 +160,8 @@ COUNTS = {
     "emails_delivered",
     "accounts",
 }
+# Neither good nor bad news when they move.
+NEUTRAL = {"working_days", "mrr_start", "expected_terms", "expected_projects", "contraction_factor"}
 # Lower is better: a fall shows as good news.
 LOWER_IS_BETTER = {
     "bounce_rate",
@@ -326,7 +328,7 @@ def change(key: str, value: float | None, before: float | None) -> dict[str, Any
         delta = (value - before) / abs(before)
         text = f"{number_format(delta * 100, 1)} %"
     good = delta == 0 or ((delta < 0) if key in LOWER_IS_BETTER else (delta > 0))
-    return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0}
+    return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or key in NEUTRAL}
 
 
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
@@ -389,7 +391,12 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
                     "reason": REASONS.get(key, DEFAULT_REASON) if value is None else "",
                     "change": change(key, value, previous),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
-                    "benchmarks": benchmarks.get(key, []),
+                    "benchmarks": [
+                    {"label": b.label, "source": b.source_name, "url": b.source_url,
+                     "band": "–".join(format_value(key, v, b.currency or currency) if v is not None else "…"
+                                      for v in (b.low, b.high))}
+                    for b in benchmarks.get(key, [])
+                ],
                 }
             )
         groups.append({"title": title, "tiles": group_tiles})

@@ -1,0 +1,79 @@
+"""The scorecard in a real browser: swaps without reloading, drill-downs, CSV, Spanish, phone width."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django_tenants.utils import schema_context
+
+from clients.models import Campaign, Lead, Spend
+from kpis.services import snapshot_compute
+from tests.browser.conftest import screenshot
+from tests.browser.test_portal_shell import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scorecard_data(tenants):
+    alpha = tenants["alpha"]
+    with schema_context("alpha"):
+        Campaign.objects.create(id="ads", name="Search ads", channel="paid_search")
+        Lead.objects.bulk_create(
+            [Lead(id=f"f{i}", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC), campaign_id="ads") for i in range(4)]
+            + [Lead(id=f"m{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC), channel="referral") for i in range(9)]
+        )
+        Spend.objects.create(id="s1", date=dt.date(2026, 3, 5), category="media", amount=Decimal("12345.60"), campaign_id="ads")
+    snapshot_compute(client=alpha, months=[dt.date(2026, m, 1) for m in (1, 2, 3)])
+    return alpha
+
+
+def test_month_changes_swap_the_tiles_without_a_full_page_load(page, portal, client_user_a, scorecard_data) -> None:
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.get_by_role("link", name="Scorecard").click()
+    page.wait_for_url(portal.client("alpha") + "/scorecard/")
+    new_leads = page.locator('[data-kpi="new_leads"] .value')
+    assert new_leads.inner_text() == "9"
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Month", exact=True).select_option("2026-02")
+    page.wait_for_url("**/scorecard/?month=2026-02**")
+    page.locator('[data-kpi="new_leads"] .value', has_text="4").wait_for()
+    assert page.evaluate("window.__sameDocument") is True  # no reload: the marker survived
+    screenshot(page, "scorecard-desktop")
+    page.go_back()
+    page.locator('[data-kpi="new_leads"] .value', has_text="9").wait_for()
+
+    page.get_by_role("button", name="Channel").click()
+    page.get_by_role("row", name="paid_search").wait_for()
+    page.get_by_role("button", name="New leads").click()
+    page.locator('th[aria-sort="descending"]').wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").first.click()
+    assert download.value.suggested_filename == "alpha-scorecard-2026-03.csv"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "scorecard-phone")
+
+
+def test_spanish_shows_spanish_labels_and_number_formats(page, portal, client_user_a, scorecard_data) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    page.get_by_role("heading", name="Cuadro de mando").wait_for()
+    assert page.locator('[data-kpi="marketing_spend"] h3').inner_text() == "Inversión en marketing"
+    assert page.locator('[data-kpi="marketing_spend"] .value').inner_text().replace("\xa0", " ") == "12 345,60 EUR"
+    screenshot(page, "scorecard-es")
+
+
+def test_another_client_cannot_reach_this_scorecard(page, portal, client_user_b, scorecard_data) -> None:
+    sign_in(page, portal.client("beta"), client_user_b.username)
+    page.wait_for_url(portal.client("beta") + "/")
+    # carry beta's session to alpha's host: 404, no figures
+    cookies = page.context.cookies(portal.client("beta"))
+    page.context.add_cookies([{**c, "domain": "alpha.localhost"} for c in cookies if c["name"] == "sessionid"])
+    response = page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    assert response.status == 404 and "12,345.60" not in page.content()
