@@ -33,6 +33,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "client_invite", {"slug": "alpha"}, row(302, 404, 404, 405, 405)),
     (CONSOLE, "client_invite", {"slug": "beta"}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "staff_list", {}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "portfolio", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "login", {}, row(200, 302, 302, 302, 302)),
     (CONSOLE, "logout", {}, row(405, 405, 405, 405, 405)),
     (CONSOLE, "password_change", {}, row(302, 200, 200, 200, 200)),

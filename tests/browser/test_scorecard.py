@@ -77,3 +77,28 @@ def test_another_client_cannot_reach_this_scorecard(page, portal, client_user_b,
     page.context.add_cookies([{**c, "domain": "alpha.localhost"} for c in cookies if c["name"] == "sessionid"])
     response = page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
     assert response.status == 404 and "12,345.60" not in page.content()
+
+
+def test_the_portfolio_sorts_and_filters(page, portal, admin_user, tenants) -> None:
+    from django.utils import timezone
+
+    from kpis.selectors import month_add
+    from portfolio.models import ClientMonthSummary
+
+    month = month_add(timezone.now().date().replace(day=1), -1)
+    ClientMonthSummary.objects.create(client=tenants["alpha"], month=month, computed_at=timezone.now(), new_leads=40, cpl=55.5)
+    ClientMonthSummary.objects.create(client=tenants["beta"], month=month, computed_at=timezone.now(), new_leads=90, cpl=20.0)
+    sign_in(page, portal.console, admin_user.username)
+    page.wait_for_url(portal.console + "/")
+    page.get_by_role("link", name="Portfolio").click()
+    rows = page.locator("#portfolio-table tbody tr")
+    rows.first.wait_for()
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_role("link", name="New leads").click()  # sort: most leads first
+    page.locator('th[aria-sort="descending"]').wait_for()
+    assert rows.nth(0).inner_text().startswith("Beta Brands")
+    page.get_by_label("Find a client").fill("alpha")
+    page.wait_for_url("**q=alpha**")
+    rows.filter(has_text="Beta Brands").wait_for(state="detached")
+    assert rows.count() == 1 and page.evaluate("window.__sameDocument") is True
+    screenshot(page, "portfolio")

@@ -1,0 +1,61 @@
+"""The agency portfolio: every client the user may see, with its month's headline KPIs, in one query.
+
+Reads the public ``portfolio.ClientMonthSummary`` rows (written with each snapshot) through
+filtered joins, so 500 clients cost one query and no client schema is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, FilteredRelation, Q, QuerySet
+
+from agency.models import Client, User
+from agency.selectors import clients_for_user
+from kpis.selectors import month_add
+
+COLUMNS = ("new_leads", "mqls", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
+ALERT_CHANGE = 0.25  # a move of a quarter or more against the previous month is flagged
+# The direction that is bad news, per column.
+WORSE_WHEN = {
+    "new_leads": "down",
+    "mqls": "down",
+    "cpl": "up",
+    "cac": "up",
+    "romi": "down",
+    "gross_mrr_churn_rate": "up",
+    "contract_ltv": "down",
+}
+
+
+def portfolio_rows(
+    *, user: User, month: dt.date, query: str = "", sort: str = "name", descending: bool = False
+) -> QuerySet[Client]:
+    clients = clients_for_user(user=user).annotate(
+        now=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month)),
+        before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month_add(month, -1))),
+        **{column: F(f"now__{column}") for column in COLUMNS},
+        **{f"{column}_before": F(f"before__{column}") for column in COLUMNS},
+        computed_at=F("now__computed_at"),
+    )
+    if query:
+        clients = clients.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    if sort in COLUMNS:
+        order = F(sort).desc(nulls_last=True) if descending else F(sort).asc(nulls_last=True)
+        return clients.order_by(order, "name")
+    return clients.order_by("-name" if descending else "name")
+
+
+def alerts(client: Any) -> list[dict[str, Any]]:
+    """KPIs that moved past ALERT_CHANGE against the previous month in the bad direction."""
+    found = []
+    for column in COLUMNS:
+        now, before = getattr(client, column), getattr(client, f"{column}_before")
+        if now is None or before in (None, 0):
+            continue
+        change = (now - before) / abs(before)
+        worse = change < -ALERT_CHANGE if WORSE_WHEN[column] == "down" else change > ALERT_CHANGE
+        if worse:
+            found.append({"kpi": column, "change": change})
+    return found

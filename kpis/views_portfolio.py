@@ -1,0 +1,53 @@
+"""The agency portfolio at the console (staff: their clients; admins: all)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.vary import vary_on_headers
+
+from agency.decorators import agency_required
+from kpis.portfolio import COLUMNS, alerts, portfolio_rows
+from kpis.scorecard import LABELS, format_value
+from kpis.selectors import month_add
+
+
+@agency_required
+@vary_on_headers("HX-Request")
+def portfolio(request: HttpRequest) -> HttpResponse:
+    last_closed = month_add(timezone.now().date().replace(day=1), -1)
+    text = request.GET.get("month", "")
+    try:
+        month = dt.date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        month = last_closed
+    sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
+    query, only_alerts = request.GET.get("q", "").strip(), request.GET.get("alerts") == "1"
+    rows = []
+    for client in portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending):
+        flagged = alerts(client)
+        if only_alerts and not flagged:
+            continue
+        rows.append(
+            {
+                "client": client,
+                "alerts": [LABELS[a["kpi"]] for a in flagged],
+                "has_data": client.computed_at is not None,
+                "cells": [format_value(column, getattr(client, column), client.currency) for column in COLUMNS],
+            }
+        )
+    context = {
+        "rows": rows,
+        "columns": [(c, LABELS[c]) for c in COLUMNS],
+        "month": month,
+        "sort": sort,
+        "descending": descending,
+        "q": query,
+        "only_alerts": only_alerts,
+        "months": [month_add(last_closed, -i) for i in range(12)],
+    }
+    template = "kpis/portfolio.html" + ("#portfolio-table" if request.htmx and not request.htmx.history_restore_request else "")
+    return render(request, template, context)

@@ -1,0 +1,78 @@
+"""The agency portfolio: who sees which clients, sorting, filtering, alerts, a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agency.models import Client
+from portfolio.models import ClientMonthSummary
+from tests.conftest import host_of
+
+MARCH, FEBRUARY = dt.date(2026, 3, 1), dt.date(2026, 2, 1)
+
+
+def summary(client: Client, month: dt.date, **figures) -> ClientMonthSummary:
+    return ClientMonthSummary.objects.create(client=client, month=month, computed_at=timezone.now(), **figures)
+
+
+def page(user, path: str, **headers) -> str:
+    http = HttpClient()
+    http.force_login(user)
+    response = http.get(path, HTTP_HOST=host_of(None), **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_staff_see_their_clients_and_admins_see_all(tenant_a, tenant_b, staff_a, admin_user) -> None:
+    summary(tenant_a, MARCH, new_leads=40, cpl=55.5)
+    summary(tenant_b, MARCH, new_leads=12)
+    staff_view = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    assert "Alpha Analytics" in staff_view and "Beta Brands" not in staff_view
+    assert "55.50 EUR" in staff_view  # alpha's own currency
+    admin_view = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    assert "Alpha Analytics" in admin_view and "Beta Brands" in admin_view
+
+
+def test_sorting_and_filtering_happen_on_the_server(tenant_a, tenant_b, admin_user) -> None:
+    summary(tenant_a, MARCH, new_leads=40)
+    summary(tenant_b, MARCH, new_leads=90)
+    descending = page(admin_user, "/portfolio/?month=2026-03&sort=new_leads&dir=desc", HTTP_HX_REQUEST="true")
+    assert "<html" not in descending and descending.index("Beta Brands") < descending.index("Alpha Analytics")
+    ascending = page(admin_user, "/portfolio/?month=2026-03&sort=new_leads&dir=asc", HTTP_HX_REQUEST="true")
+    assert ascending.index("Alpha Analytics") < ascending.index("Beta Brands")
+    filtered = page(admin_user, "/portfolio/?month=2026-03&q=beta", HTTP_HX_REQUEST="true")
+    assert "Beta Brands" in filtered and "Alpha Analytics" not in filtered
+
+
+def test_alerts_flag_moves_for_the_worse(tenant_a, tenant_b, admin_user) -> None:
+    summary(tenant_a, FEBRUARY, new_leads=100, cpl=50)
+    summary(tenant_a, MARCH, new_leads=60, cpl=51)  # leads fell 40 %: alert; CPL rose 2 %: none
+    summary(tenant_b, FEBRUARY, new_leads=100)
+    summary(tenant_b, MARCH, new_leads=140)  # a rise in leads is no alert
+    body = page(admin_user, "/portfolio/?month=2026-03&alerts=1", HTTP_HX_REQUEST="true")
+    assert "Alpha Analytics" in body and "Beta Brands" not in body
+    assert '<span class="badge alert">New leads</span>' in body and "Cost per lead</span>" not in body
+
+
+def test_one_query_for_the_rows_whatever_the_number_of_clients(tenant_a, admin_user) -> None:
+    http = HttpClient()
+    http.force_login(admin_user)
+    http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None))
+        return len(queries.captured_queries)
+
+    before = count()
+    for index in range(25):
+        client = Client(schema_name=f"bulk_{index}", slug=f"bulk-{index}", name=f"Bulk {index}", is_ready=True)
+        client.auto_create_schema = False
+        client.save()
+        summary(client, MARCH, new_leads=index)
+    assert count() == before
