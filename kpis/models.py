@@ -77,3 +77,21 @@ class FunnelPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Annotation(models.Model):
+    """Context for a month ("site redesign launched"), shown on the sparklines and the scorecard."""
+
+    month = models.DateField(help_text="first day of the month", db_index=True)
+    text = models.CharField(max_length=300)
+    author = models.ForeignKey(
+        "agency.User", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    author_name = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -59,3 +59,29 @@ def alerts(client: Any) -> list[dict[str, Any]]:
         if worse:
             found.append({"kpi": column, "change": change})
     return found
+
+
+def targets_by_client(*, clients: list[Client], month: dt.date) -> dict[int, dict[str, float]]:
+    """The month's headline targets of these clients: one query."""
+    from portfolio.models import Target
+
+    found: dict[int, dict[str, float]] = {}
+    for client_id, kpi, value in Target.objects.filter(
+        client__in=[c.pk for c in clients], month=month, kpi__in=COLUMNS
+    ).values_list("client_id", "kpi", "value"):
+        found.setdefault(client_id, {})[kpi] = value
+    return found
+
+
+def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
+    """How many headline targets the client met, and which it missed."""
+    from kpis.scorecard import target_status
+
+    met, missed = [], []
+    for kpi, target in targets.items():
+        status = target_status(kpi, getattr(client, kpi), target)
+        if status is True:
+            met.append(kpi)
+        elif status is False:
+            missed.append(kpi)
+    return {"met": met, "missed": missed, "total": len(targets)}

@@ -7,7 +7,7 @@ selected month's, the comparison month's and the 11 before it for the sparklines
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import number_format
@@ -358,23 +358,45 @@ class Scorecard:
     compare_to: dt.date
     snapshot: Snapshot | None
     history: dict[dt.date, Snapshot]
+    annotations: list = field(default_factory=list)
+    targets: dict[str, float] = field(default_factory=dict)
 
     def kpi(self, key: str) -> float | None:
         return self.snapshot.document["kpis"].get(key) if self.snapshot else None
 
 
-def scorecard_load(*, month: dt.date, compare: str) -> Scorecard:
-    """The month's snapshot, the comparison month's, and 12 months of history: one query."""
+def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
+    """The month's snapshot, the comparison month's, 12 months of history, their annotations and
+    the month's targets: three queries whatever the months or members."""
+    from kpis.models import Annotation
+    from portfolio.models import Target
+
     compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
     first = min(month_add(month, -11), compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
-    return Scorecard(month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows)
+    notes = list(Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month))
+    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
+    return Scorecard(
+        month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows, annotations=notes, targets=targets
+    )
+
+
+def target_status(key: str, value: float | None, target: float | None) -> bool | None:
+    """Met when at or past the target in the good direction; None without a value or a target."""
+    if value is None or target is None:
+        return None
+    return value <= target if key in LOWER_IS_BETTER else value >= target
 
 
 def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> list[dict[str, Any]]:
     """The tiles of every group for the template."""
     months = [month_add(card.month, -11 + i) for i in range(12)]
     before = card.history.get(card.compare_to)
+    marks = [
+        {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{note.month:%Y-%m}: {note.text}"}
+        for note in card.annotations
+        if note.month in months
+    ]
     groups = []
     for title, keys in GROUPS:
         group_tiles = []
@@ -391,12 +413,20 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
                     "reason": REASONS.get(key, DEFAULT_REASON) if value is None else "",
                     "change": change(key, value, previous),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
+                    "marks": marks,
+                    "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
+                    "met": target_status(key, value, card.targets.get(key)),
                     "benchmarks": [
-                    {"label": b.label, "source": b.source_name, "url": b.source_url,
-                     "band": "–".join(format_value(key, v, b.currency or currency) if v is not None else "…"
-                                      for v in (b.low, b.high))}
-                    for b in benchmarks.get(key, [])
-                ],
+                        {
+                            "label": b.label,
+                            "source": b.source_name,
+                            "url": b.source_url,
+                            "band": "–".join(
+                                format_value(key, v, b.currency or currency) if v is not None else "…" for v in (b.low, b.high)
+                            ),
+                        }
+                        for b in benchmarks.get(key, [])
+                    ],
                 }
             )
         groups.append({"title": title, "tiles": group_tiles})

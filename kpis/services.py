@@ -130,3 +130,76 @@ def plan_create(
             result=result,
             created_by=user if getattr(user, "pk", None) else None,
         )
+
+
+# --- context around the figures: annotations, targets, recompute requests ----------------------
+
+
+def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = None) -> Any:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from kpis.models import Annotation
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write what happened that month.")]})
+    with tenant_context(client):
+        return Annotation.objects.create(
+            month=month.replace(day=1),
+            text=text[:300],
+            author=user if getattr(user, "pk", None) else None,
+            author_name=getattr(user, "username", "") or "",
+        )
+
+
+def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
+    """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from kpis.catalogue import KPI_KEYS
+    from portfolio.models import Target
+
+    if kpi not in KPI_KEYS:
+        raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
+    month = month.replace(day=1)
+    if value is None:
+        Target.objects.filter(client=client, month=month, kpi=kpi).delete()
+        return None
+    target, _created = Target.objects.update_or_create(
+        client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": getattr(user, "username", "")}
+    )
+    return target
+
+
+PLAN_TARGETS = {"deals": "customers", "sqls": "sqls", "mqls": "mqls", "leads": "new_leads", "sessions": "sessions"}
+
+
+def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None) -> int:
+    """Turn a reverse-funnel plan's monthly counts into targets: one click on the planner page."""
+    count = 0
+    for month_text, figures in plan["months"].items():
+        month = dt.date(int(month_text[:4]), int(month_text[5:7]), 1)
+        for step, kpi in PLAN_TARGETS.items():
+            if figures.get(step) is not None:
+                target_set(client=client, month=month, kpi=kpi, value=figures[step], user=user)
+                count += 1
+    return count
+
+
+def recompute_request(*, client: Client, months: list[dt.date], user: Any = None) -> Any:
+    """Queue a recompute of ``months`` as a Job the page can follow."""
+    from agency.tasks import enqueue_for_client
+    from clients.models import Job
+    from kpis.tasks import snapshot_recompute_job
+
+    with tenant_context(client):
+        job = Job.objects.create(
+            kind="recompute",
+            params={"months": [m.strftime("%Y-%m") for m in months]},
+            total=len(months),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+    transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_job, client=client, job_id=job.pk))
+    return job

@@ -120,3 +120,32 @@ def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
     # The pending set is not cleared: a change landing while this runs is never lost, and a
     # month recomputed twice is harmless (upsert). It expires after a quiet period.
     return len(snapshot_compute(client=client, months=_months(cache.get(key) or [])))
+
+
+@app.task(
+    base=TenantTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -> int:
+    """A recompute asked for on the scorecard: month by month, with progress on its Job."""
+    from clients.models import Job
+
+    client = Client.objects.get(slug=client_slug)
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+    months = _months(job.params.get("months", []))
+    try:
+        for done, month in enumerate(months, start=1):
+            snapshot_compute(client=client, months=[month])
+            Job.objects.filter(pk=job_id).update(progress=done)
+    except Exception:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
+        raise
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now())
+    return len(months)

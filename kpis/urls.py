@@ -1,10 +1,15 @@
 from django.urls import path
 
-from kpis import views
+from kpis import views, views_context
 
 urlpatterns = [
     path("scorecard/", views.scorecard, name="scorecard"),
     path("scorecard/export.csv", views.scorecard_csv, name="scorecard_csv"),
     path("scorecard/breakdowns/<slug:dimension>/", views.breakdown, name="breakdown"),
     path("scorecard/breakdowns/<slug:dimension>/export.csv", views.breakdown_csv, name="breakdown_csv"),
+    path("scorecard/notes/", views_context.annotation_add, name="annotation_add"),
+    path("scorecard/targets/", views_context.target_set_view, name="target_set"),
+    path("scorecard/recompute/", views_context.recompute, name="recompute"),
+    path("scorecard/recompute/<int:job_id>/", views_context.recompute_status, name="recompute_status"),
+    path("planner/", views_context.planner, name="planner"),
 ]

@@ -47,7 +47,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     compare = "year" if request.GET.get("compare") == "year" else "month"
     context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
     if month is not None:
-        card = scorecard_load(month=month, compare=compare)
+        card = scorecard_load(month=month, compare=compare, client=request.tenant)
         context.update(card=card, groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()))
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     return render(request, template, context)
@@ -60,7 +60,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         raise Http404
     month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
-    card = scorecard_load(month=month, compare="month") if month else None
+    card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
     keys, rows = breakdown_rows(card, dimension, sort=sort, descending=descending) if card else (BREAKDOWN_KEYS[dimension], [])
     currency = request.tenant.currency
     shown = [{"member": r["member"], "cells": [format_value(k, r[k], currency) for k in keys]} for r in rows]

@@ -7,10 +7,11 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import agency_required
-from kpis.portfolio import COLUMNS, alerts, portfolio_rows
+from kpis.portfolio import COLUMNS, alerts, portfolio_rows, target_summary, targets_by_client
 from kpis.scorecard import LABELS, format_value
 from kpis.selectors import month_add
 
@@ -27,14 +28,21 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
     query, only_alerts = request.GET.get("q", "").strip(), request.GET.get("alerts") == "1"
     rows = []
-    for client in portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending):
-        flagged = alerts(client)
+    clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending))
+    targets = targets_by_client(clients=clients, month=month)
+    for client in clients:
+        status = target_summary(client, targets.get(client.pk, {}))
+        flagged = alerts(client) + [{"kpi": kpi, "missed": True} for kpi in status["missed"]]
         if only_alerts and not flagged:
             continue
         rows.append(
             {
                 "client": client,
-                "alerts": [LABELS[a["kpi"]] for a in flagged],
+                "alerts": [
+                    _("%(kpi)s: target missed") % {"kpi": LABELS[a["kpi"]]} if a.get("missed") else LABELS[a["kpi"]]
+                    for a in flagged
+                ],
+                "targets": status,
                 "has_data": client.computed_at is not None,
                 "cells": [format_value(column, getattr(client, column), client.currency) for column in COLUMNS],
             }

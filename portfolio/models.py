@@ -90,3 +90,25 @@ class ClientMonthSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%Y-%m}"
+
+
+class Target(models.Model):
+    """A client's target for one KPI in one month, set by agency staff.
+
+    Kept in the public schema beside the summaries so that the portfolio can show every client's
+    status against its targets in the same query; every read and write names its client.
+    """
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="targets")
+    month = models.DateField(help_text="first day of the month")
+    kpi = models.CharField(max_length=60)
+    value = models.FloatField()
+    set_by = models.CharField(max_length=150, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client_id", "month", "kpi"]
+        constraints = [models.UniqueConstraint(fields=["client", "month", "kpi"], name="target_client_month_kpi")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"

@@ -76,3 +76,13 @@ def test_one_query_for_the_rows_whatever_the_number_of_clients(tenant_a, admin_u
         client.save()
         summary(client, MARCH, new_leads=index)
     assert count() == before
+
+
+def test_status_against_targets_and_missed_targets_as_alerts(tenant_a, admin_user) -> None:
+    from portfolio.models import Target
+
+    summary(tenant_a, MARCH, new_leads=40, cpl=80.0)
+    Target.objects.create(client=tenant_a, month=MARCH, kpi="new_leads", value=30)
+    Target.objects.create(client=tenant_a, month=MARCH, kpi="cpl", value=60)  # lower is better: missed
+    body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    assert "1 of 2 met" in body and "Cost per lead: target missed" in body, body[body.index("<tbody>"):]

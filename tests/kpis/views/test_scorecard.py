@@ -117,7 +117,7 @@ def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, tenant_a)
 
 def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    tile = body[body.index('data-kpi="lead_to_customer_rate"'):]
+    tile = body[body.index('data-kpi="lead_to_customer_rate"') :]
     tile = tile[: tile.index("</article>")]
     assert "2.0 %–5.0 %" in tile  # lead-to-customer conversion typically 2–5 %, as a percentage
     assert "(" in tile and "()" not in tile  # the source is named

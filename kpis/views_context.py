@@ -1,0 +1,144 @@
+"""Staff actions around the scorecard: notes, targets, recompute with progress, the planner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agency.decorators import client_staff_required
+from clients.models import Job
+from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
+
+
+def _month(value: str) -> dt.date | None:
+    try:
+        return dt.date(int(value[:4]), int(value[5:7]), 1)
+    except (ValueError, TypeError):
+        return None
+
+
+def _back(month: dt.date | None) -> HttpResponse:
+    return redirect(f"/scorecard/?month={month:%Y-%m}" if month else "/scorecard/")
+
+
+@client_staff_required
+def annotation_add(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    month = _month(request.POST.get("month", ""))
+    try:
+        if month is None:
+            raise ValidationError({"month": [_("Choose a month.")]})
+        annotation_create(client=request.tenant, month=month, text=request.POST.get("text", ""), user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Note added."))
+    return _back(month)
+
+
+@client_staff_required
+def target_set_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    month = _month(request.POST.get("month", ""))
+    raw = request.POST.get("value", "").strip().replace(",", ".")
+    try:
+        value = float(Decimal(raw)) if raw else None
+        if month is None:
+            raise ValidationError({"month": [_("Choose a month.")]})
+        target_set(client=request.tenant, month=month, kpi=request.POST.get("kpi", ""), value=value, user=request.user)
+    except InvalidOperation:
+        messages.error(request, _("The target is a number."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Target saved.") if value is not None else _("Target removed."))
+    return _back(month)
+
+
+@client_staff_required
+def recompute(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    month = _month(request.POST.get("month", ""))
+    if month is None:
+        return HttpResponse(_("Choose a month."), status=400)
+    job = recompute_request(client=request.tenant, months=[month], user=request.user)
+    return render(request, "kpis/recompute_status.html", {"job": job})
+
+
+@client_staff_required
+def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    return render(request, "kpis/recompute_status.html", {"job": job})
+
+
+class PlanForm(forms.Form):
+    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"))
+    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"))
+    first_month = forms.CharField(label=gettext_lazy("From (YYYY-MM)"), max_length=7)
+    last_month = forms.CharField(label=gettext_lazy("To (YYYY-MM)"), max_length=7)
+    sql_to_customer = forms.DecimalField(
+        label=gettext_lazy("SQL → customer rate (blank: trailing 12 months)"),
+        required=False,
+        min_value=Decimal("0.0001"),
+        max_value=1,
+    )
+    mql_to_sql = forms.DecimalField(
+        label=gettext_lazy("MQL → SQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+    )
+    lead_to_mql = forms.DecimalField(
+        label=gettext_lazy("Lead → MQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+    )
+    traffic_to_lead = forms.DecimalField(
+        label=gettext_lazy("Traffic → lead rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = _month(data.get("first_month", "")), _month(data.get("last_month", ""))
+        if first is None:
+            self.add_error("first_month", _("Use YYYY-MM."))
+        if last is None:
+            self.add_error("last_month", _("Use YYYY-MM."))
+        if first and last and last < first:
+            self.add_error("last_month", _("The plan ends before it starts."))
+        data["first"], data["last"] = first, last
+        return data
+
+
+@client_staff_required
+def planner(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rates = {
+            k: float(data[k]) if data[k] is not None else None
+            for k in ("sql_to_customer", "mql_to_sql", "lead_to_mql", "traffic_to_lead")
+        }
+        plan = plan_compute(
+            client=request.tenant,
+            revenue_goal=float(data["revenue_goal"]),
+            average_deal=float(data["average_deal"]),
+            first_month=data["first"],
+            last_month=data["last"],
+            rates=rates,
+        )
+        if request.POST.get("apply") == "1":
+            count = targets_from_plan(client=request.tenant, plan=plan, user=request.user)
+            messages.success(request, _("%(count)s targets set from the plan.") % {"count": count})
+            return _back(data["first"])
+    status = 422 if form.errors else 200
+    return render(request, "kpis/planner.html", {"form": form, "plan": plan}, status=status)
