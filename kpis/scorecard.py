@@ -446,3 +446,62 @@ def breakdown_rows(card: Scorecard, dimension: str, *, sort: str, descending: bo
         missing = [r for r in rows if r[sort] is None]  # undefined values last, whatever the direction
         rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
     return keys, rows
+
+
+FUNNEL = (
+    ("sessions", _("Sessions")),
+    ("new_leads", _("Leads")),
+    ("mqls", _("MQLs")),
+    ("sqls", _("SQLs")),
+    ("customers", _("Customers")),
+)
+SEGMENT_FIGURES = (
+    "contract_ltv",
+    "retainer_ltv",
+    "early_cancel_rate",
+    "contraction_factor",
+    "renewal_rate",
+    "expected_terms",
+    "project_ltv",
+    "repeat_rate",
+    "expected_projects",
+)
+
+
+def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
+    """Sessions → leads → MQLs → SQLs → customers with each step's rate and a bar width."""
+    values = [(key, label, card.kpi(key) or 0) for key, label in FUNNEL]
+    top = max((v for _k, _l, v in values), default=0) or 1
+    steps = []
+    for index, (key, label, value) in enumerate(values):
+        before = values[index - 1][2] if index else None
+        rate = None if before in (None, 0) else value / before
+        steps.append(
+            {
+                "key": key,
+                "label": label,
+                "value": number_format(value, 0, force_grouping=True),
+                "rate": None if rate is None else f"{number_format(rate * 100, 1)} %",
+                "width": max(2, round(value / top * 100)),
+            }
+        )
+    return steps
+
+
+def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
+    """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
+    segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
+    rows = [
+        {"segment": name, "cells": [format_value(key, figures.get(key), currency) for key in SEGMENT_FIGURES]}
+        for name, figures in sorted(segments.items())
+    ]
+    side_by_side = [
+        (LABELS[key], format_value(key, card.kpi(key), currency))
+        for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
+    ]
+    return {
+        "columns": [LABELS[key] for key in SEGMENT_FIGURES],
+        "rows": rows,
+        "side_by_side": side_by_side,
+        "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
+    }

@@ -12,7 +12,16 @@ from django.views.decorators.vary import vary_on_headers
 from agency.decorators import client_member_required
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.models import Snapshot
-from kpis.scorecard import GROUPS, LABELS, breakdown_rows, format_value, scorecard_load, tiles
+from kpis.scorecard import (
+    GROUPS,
+    LABELS,
+    breakdown_rows,
+    format_value,
+    funnel_steps,
+    lifetime_value_panel,
+    scorecard_load,
+    tiles,
+)
 from portfolio.selectors import benchmarks_by_kpi
 
 DIMENSION_LABELS = {
@@ -48,7 +57,12 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
     if month is not None:
         card = scorecard_load(month=month, compare=compare, client=request.tenant)
-        context.update(card=card, groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()))
+        context.update(
+            card=card,
+            groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()),
+            funnel=funnel_steps(card),
+            ltv=lifetime_value_panel(card, currency=request.tenant.currency),
+        )
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     return render(request, template, context)
 

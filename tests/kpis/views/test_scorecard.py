@@ -121,3 +121,18 @@ def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client
     tile = tile[: tile.index("</article>")]
     assert "2.0 %–5.0 %" in tile  # lead-to-customer conversion typically 2–5 %, as a percentage
     assert "(" in tile and "()" not in tile  # the source is named
+
+
+def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
+    with schema_context("alpha"):
+        from clients.models import Contract
+
+        Contract.objects.create(id="k1", account="a", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=6,
+                                monthly_fee=Decimal("1000"), segment="smb")
+    snapshot_compute(client=snapshots, months=MONTHS)
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    funnel = body[body.index('class="funnel"'):]
+    assert "Leads</span>" in funnel[: funnel.index("</ol>")] and ">8</strong>" in funnel
+    panel = body[body.index("Contract lifetime value, explained"):]
+    panel = panel[: panel.index("</table>")]
+    assert "<th scope=\"row\">smb</th>" in panel and "6,000.00 EUR" in panel  # 1000 a month × 6 months, nothing settled to discount
