@@ -1,9 +1,12 @@
 """The inputs of monthly snapshots, gathered with set-based SQL in the client's time zone.
 
-``snapshot_inputs`` reads a whole range of months with a fixed number of queries — one per
-source table, each one pass grouped by month (and by breakdown member through GROUPING
-SETS) — so computing 24 months costs about what one month does. Timestamps are bucketed by
-``date_trunc('month', ts AT TIME ZONE <client tz>)``; dates are already local.
+``snapshot_inputs`` reads a whole range of months with a fixed number of queries — two passes
+over the leads (everything countable in one, the response-time percentiles in the other) and
+one per other source table, each grouped by month (and by breakdown member through GROUPING
+SETS) — so computing 24 months costs about what one month does. Timestamps are bucketed into
+the client's months by ``width_bucket`` over the months' first instants (local midnight in the
+client's zone, as UTC instants: the same months as ``date_trunc('month', ts AT TIME ZONE tz)``,
+at a fraction of the cost per row); dates are already local. bench/kpi_engine.py measures it.
 
 Contracts, holidays, campaigns and criteria versions are small reference tables: they are read
 whole and handed to pure functions (kpis.formulas), which is clearer than SQL for the
@@ -65,120 +68,131 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _leads(inputs: Inputs, tz: str, start: dt.datetime, end: dt.datetime) -> None:
-    """Funnel events by month and by breakdown member: one pass over the leads."""
+EVENT_COLUMNS = ("created_at", "mql_at", "sales_ready_at", "sql_at", "sal_at", "opportunity_at", "customer_at")
+
+
+def month_bounds(span: list[dt.date], zone: ZoneInfo) -> list[dt.datetime]:
+    """The first instant of each month of ``span`` and of the month after it (len(span) + 1 instants).
+
+    ``width_bucket(ts, bounds)`` then gives a timestamp's month as an index: i (1 … len(span))
+    for span[i − 1], 0 before the span, len(span) + 1 after it. A binary search over a
+    constant array costs far less per row than ``date_trunc('month', ts AT TIME ZONE tz)``.
+    """
+    return [local_midnight(month, zone) for month in [*span, month_add(span[-1], 1)]]
+
+
+def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
+    """Funnel events by month and breakdown member, database size, opt-outs and speed-to-lead counts.
+
+    One pass over the leads: every lead falls into a fine group (campaign, raw channel, device,
+    persona, origin, and the month index of each of its timestamps); there are few such groups
+    (tens of thousands for a million leads), and everything else is rolled up from them in the
+    same statement: the funnel events with GROUPING SETS per breakdown dimension (a lead's
+    channel resolved through its campaign only now, on the groups), the monthly counts of
+    leads created and leaving the database, the opt-outs, and the per-month speed-to-lead and
+    nurture counts. Leads created before the span land in index 0, which the database size needs.
+    """
+    n = len(span)
+    events = ", ".join(f"('{kind}', f.{kind})" for kind in LEAD_EVENTS)
+    buckets = ",\n".join(f"width_bucket(l.{column}, %(b)s) AS {kind}" for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS,
+                                                                                              strict=True))
     rows = _fetch(
         f"""
-        WITH l AS (
-            SELECT l.created_at, l.mql_at, l.sales_ready_at, l.sql_at, l.sal_at, l.opportunity_at, l.customer_at,
-                   l.origin = 'marketing' AS marketing, COALESCE(l.deal_value, 0) AS deal,
-                   COALESCE(NULLIF(l.channel, ''), c.channel, 'direct') AS channel, l.device, l.persona,
-                   COALESCE(l.campaign_id, '') AS campaign, COALESCE(c.social_network, '') AS social
-            FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id
-        ), ev AS (
-            SELECT ev.kind, date_trunc('month', ev.at AT TIME ZONE %s)::date AS month, l.*
-            FROM l CROSS JOIN LATERAL (VALUES {
-            ", ".join(
-                f"('{kind}', {column})"
-                for kind, column in zip(
-                    LEAD_EVENTS,
-                    ("created_at", "mql_at", "sales_ready_at", "sql_at", "sal_at", "opportunity_at", "customer_at"),
-                    strict=True,
-                )
-            )
-        }) AS ev(kind, at)
-            WHERE ev.at >= %s AND ev.at < %s
+        WITH fine AS (
+            SELECT l.campaign_id, l.channel, l.device, l.persona, l.origin = 'marketing' AS marketing,
+                   {buckets},
+                   width_bucket(CASE WHEN l.unsubscribed_at IS NOT NULL THEN GREATEST(l.created_at, l.unsubscribed_at) END,
+                                %(b)s) AS gone,
+                   width_bucket(l.unsubscribed_at, %(b)s) AS unsubscribed,
+                   count(*) AS n, COALESCE(sum(l.deal_value), 0) AS deal,
+                   count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours') AS fast,
+                   count(*) FILTER (WHERE l.first_contacted_at IS NULL) AS uncontacted
+            FROM clients_lead l
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+        ), f AS (
+            SELECT fine.*, COALESCE(NULLIF(fine.channel, ''), c.channel, 'direct') AS resolved,
+                   COALESCE(fine.campaign_id, '') AS campaign, COALESCE(c.social_network, '') AS social,
+                   COALESCE(c.nurture, false) AS nurture
+            FROM fine LEFT JOIN clients_campaign c ON c.id = fine.campaign_id
         )
-        SELECT kind, month, GROUPING(channel, device, persona, campaign, social) AS level,
-               channel, device, persona, campaign, social,
-               count(*), sum(deal), count(*) FILTER (WHERE marketing), COALESCE(sum(deal) FILTER (WHERE marketing), 0)
-        FROM ev
-        GROUP BY GROUPING SETS ((kind, month), (kind, month, channel), (kind, month, device), (kind, month, persona),
-                                (kind, month, campaign), (kind, month, social))
+        SELECT ev.kind, ev.m, GROUPING(resolved, device, persona, campaign, social),
+               resolved, device, persona, campaign, social,
+               sum(n), sum(deal), COALESCE(sum(n) FILTER (WHERE marketing), 0), COALESCE(sum(deal) FILTER (WHERE marketing), 0)
+        FROM f CROSS JOIN LATERAL (VALUES {events}) AS ev(kind, m)
+        WHERE ev.m BETWEEN 1 AND %(n)s
+        GROUP BY GROUPING SETS ((ev.kind, ev.m), (ev.kind, ev.m, resolved), (ev.kind, ev.m, device),
+                                (ev.kind, ev.m, persona), (ev.kind, ev.m, campaign), (ev.kind, ev.m, social))
+        UNION ALL
+        SELECT 'db:created', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL FROM f GROUP BY new
+        UNION ALL
+        SELECT 'db:gone', gone, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        FROM f WHERE gone IS NOT NULL GROUP BY gone
+        UNION ALL
+        SELECT 'db:opted_out', unsubscribed, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        FROM f WHERE unsubscribed BETWEEN 1 AND %(n)s AND new < unsubscribed GROUP BY unsubscribed
+        UNION ALL
+        SELECT 'stats', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(fast), sum(uncontacted),
+               COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL
+        FROM f WHERE new BETWEEN 1 AND %(n)s GROUP BY new
         """,
-        [tz, start, end],
+        {"b": bounds, "n": n},
     )
-    for kind, month, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue in rows:
-        figures = {
-            "count": count,
-            "revenue": float(revenue or 0),
-            "marketing_count": m_count,
-            "marketing_revenue": float(m_revenue or 0),
-        }
-        if level == 0b11111:
-            inputs.lead_counts.setdefault(month, {})[kind] = figures
-            continue
-        for dimension, member in zip(DIMENSIONS, (channel, device, persona, campaign, social), strict=True):
-            if member is not None and member != "":
-                members = inputs.lead_members.setdefault(month, {}).setdefault(dimension, {})
-                members.setdefault(member, {})[kind] = figures
+    created = dict.fromkeys(range(n + 2), 0)
+    gone = dict.fromkeys(range(n + 2), 0)
+    for kind, index, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue in rows:
+        if kind == "db:created":
+            created[index] += int(count)
+        elif kind == "db:gone":
+            gone[index] += int(count)
+        elif kind == "db:opted_out":
+            inputs.opted_out[span[index - 1]] = int(count)
+        elif kind == "stats":
+            inputs.new_lead_stats.setdefault(span[index - 1], {}).update(
+                contacted_within_4h=int(count), uncontacted=int(revenue), nurture_leads=int(m_count)
+            )
+        else:
+            month = span[index - 1]
+            figures = {
+                "count": int(count),
+                "revenue": float(revenue or 0),
+                "marketing_count": int(m_count),
+                "marketing_revenue": float(m_revenue or 0),
+            }
+            if level == 0b11111:
+                inputs.lead_counts.setdefault(month, {})[kind] = figures
+                continue
+            for dimension, member in zip(DIMENSIONS, (channel, device, persona, campaign, social), strict=True):
+                if member is not None and member != "":
+                    members = inputs.lead_members.setdefault(month, {}).setdefault(dimension, {})
+                    members.setdefault(member, {})[kind] = figures
+    # Database size at the end of each month: created by then − gone (unsubscribed, not before creation) by then.
+    size = created[0] - gone[0]
+    for index, month in enumerate(span, start=1):
+        size += created[index] - gone[index]
+        inputs.database_size[month] = size
 
 
-def _new_lead_stats(inputs: Inputs, tz: str, start: dt.datetime, end: dt.datetime) -> None:
-    """Speed to lead and nurture counts of the leads created in each month."""
+def _response_times(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
+    """Median and 90th percentile of first-contact hours of the leads created in each month.
+
+    Its own pass: an ordered-set aggregate needs the values themselves, not group counts.
+    Only leads created in the span with a first contact are read (by the created_at index).
+    """
     rows = _fetch(
         """
-        SELECT date_trunc('month', l.created_at AT TIME ZONE %s)::date AS month,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.first_contacted_at - l.created_at) / 3600.0),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM l.first_contacted_at - l.created_at) / 3600.0),
-               count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours'),
-               count(*) FILTER (WHERE l.first_contacted_at IS NULL),
-               count(*) FILTER (WHERE c.nurture)
-        FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id
-        WHERE l.created_at >= %s AND l.created_at < %s
+        SELECT width_bucket(created_at, %(b)s),
+               percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
+                   ORDER BY date_part('epoch', first_contacted_at - created_at) / 3600.0)
+        FROM clients_lead
+        WHERE first_contacted_at IS NOT NULL AND created_at >= %(start)s AND created_at < %(end)s
         GROUP BY 1
         """,
-        [tz, start, end],
+        {"b": bounds, "start": bounds[0], "end": bounds[-1]},
     )
-    for month, median, p90, within_4h, uncontacted, nurture in rows:
-        inputs.new_lead_stats[month] = {
-            "median_response_hours": median,
-            "p90_response_hours": p90,
-            "contacted_within_4h": within_4h,
-            "uncontacted": uncontacted,
-            "nurture_leads": nurture,
-        }
-
-
-def _database(inputs: Inputs, tz: str, months: list[dt.date], start: dt.datetime, end: dt.datetime) -> None:
-    """Database size at each month's end and the opt-outs of each month, from monthly counts.
-
-    A lead is in the database at instant E when created ≤ E and not unsubscribed ≤ E, i.e. until
-    GREATEST(created_at, unsubscribed_at): size(E) = leads created by E − leads gone by E.
-    """
-    ((before_created, before_gone, earliest),) = _fetch(
-        """
-        SELECT count(*) FILTER (WHERE created_at < %s),
-               count(*) FILTER (WHERE unsubscribed_at IS NOT NULL AND GREATEST(created_at, unsubscribed_at) < %s),
-               min(created_at)
-        FROM clients_lead
-        """,
-        [start, start],
-    )
+    for index, (median, p90) in rows:
+        inputs.new_lead_stats.setdefault(span[index - 1], {}).update(median_response_hours=median, p90_response_hours=p90)
+    ((earliest,),) = _fetch("SELECT min(created_at) FROM clients_lead", [])
     inputs.earliest_lead = earliest
-    rows = _fetch(
-        """
-        SELECT ev.kind, date_trunc('month', ev.at AT TIME ZONE %s)::date, count(*),
-               count(*) FILTER (
-                   WHERE date_trunc('month', l.created_at AT TIME ZONE %s) < date_trunc('month', ev.at AT TIME ZONE %s)
-               )
-        FROM clients_lead l CROSS JOIN LATERAL (VALUES
-            ('created', l.created_at),
-            ('gone', CASE WHEN l.unsubscribed_at IS NOT NULL THEN GREATEST(l.created_at, l.unsubscribed_at) END),
-            ('unsubscribed', l.unsubscribed_at)
-        ) AS ev(kind, at)
-        WHERE ev.at >= %s AND ev.at < %s
-        GROUP BY 1, 2
-        """,
-        [tz, tz, tz, start, end],
-    )
-    by_month: dict[tuple[str, dt.date], tuple[int, int]] = {(kind, month): (n, prior) for kind, month, n, prior in rows}
-    created, gone = before_created, before_gone
-    for month in months:
-        created += by_month.get(("created", month), (0, 0))[0]
-        gone += by_month.get(("gone", month), (0, 0))[0]
-        inputs.database_size[month] = created - gone
-        inputs.opted_out[month] = by_month.get(("unsubscribed", month), (0, 0))[1]
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
@@ -278,11 +292,10 @@ def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
         for i in range((max(months).year - min(months).year) * 12 + max(months).month - min(months).month + 4)
     ]
     first, after = span[0], month_add(span[-1], 1)
-    start, end = local_midnight(first, zone), local_midnight(after, zone)
+    bounds = month_bounds(span, zone)
     inputs = Inputs(zone=zone)
-    _leads(inputs, timezone, start, end)
-    _new_lead_stats(inputs, timezone, start, end)
-    _database(inputs, timezone, span, start, end)
+    _lead_scan(inputs, span, bounds)
+    _response_times(inputs, span, bounds)
     _traffic(inputs, first, after)
     _email(inputs, first, after)
     _spend(inputs, first, after)

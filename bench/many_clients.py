@@ -1,0 +1,229 @@
+"""Benchmark: many small clients × 12 months of snapshots through two real Celery workers.
+
+    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/many_clients.py [--sizes 100 250 500]
+
+Provisions ``max(--sizes)`` clients ``mc-0001`` … (once, kept between runs): one template client
+is created and migrated the normal way and filled with a small client's year of data (2,400
+leads, 7,200 activities, spend, traffic, email, 40 contracts, criteria and personas, qualified);
+the others are clones of its schema (``django_tenants.clone``: creating 500 schemas by running
+every migration would take longer than the benchmark itself).
+
+Then, for each size K, it starts two worker processes (``celery worker --pool=solo``), queues
+one ``kpis.tasks.snapshot_compute_task`` per client for the 12 months through
+``agency.tasks.enqueue_for_client`` (each runs in its own client's schema), and times until
+all K × 12 snapshots have landed, watching the public ``portfolio.ClientMonthSummary`` table
+that ``snapshot_upsert`` writes in the same transaction as each client's snapshots. Growth
+is linear when seconds per client stay flat as K grows. No countdown spread is used here (the
+beat dispatcher spreads its fan-out on purpose; that spacing would only measure itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TEMPLATE = "mc-template"
+TZ = "Europe/Madrid"
+MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    import django
+
+    django.setup()
+
+
+def fill_template(client) -> None:
+    """A small client's year, written set-based, then qualified."""
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from bench.kpi_engine import CRITERIA, PERSONAS
+    from clients.models import CriteriaVersion, Persona
+    from clients.qualification import leads_judge
+
+    start = f"'2025-01-01 00:00'::timestamp AT TIME ZONE '{TZ}'"
+    step = f"(('2026-01-01 00:00'::timestamp AT TIME ZONE '{TZ}') - ({start})) / 2400"
+    with tenant_context(client), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO clients_campaign (id, name, channel, direction, nurture, social_network) VALUES "
+            "('ads', 'Ads', 'paid_search', 'inbound', false, ''), ('li', 'LinkedIn', 'paid_social', 'inbound', false, "
+            "'linkedin'), ('news', 'Newsletter', 'email', 'inbound', true, '')"
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO clients_lead (id, created_at, email, channel, campaign_id, device, landing_page, persona_given,
+                origin, company_revenue, employees, vertical, gender, interests, challenge, first_contacted_at, sql_at,
+                sal_at, opportunity_at, customer_at, lost_at, unsubscribed_at, deal_value, persona)
+            SELECT 'L' || g, t, '', '', (ARRAY['ads', 'li', 'news'])[1 + g % 3], (ARRAY['desktop', 'mobile'])[1 + g % 2],
+                   '/lp/' || g % 5, '', CASE WHEN g % 10 = 0 THEN 'sales' ELSE 'marketing' END, g * 7919 % 9000000,
+                   g * 31 % 3000, (ARRAY['saas', 'retail', 'media'])[1 + g % 3], '',
+                   CASE WHEN g % 4 = 0 THEN ARRAY['automation']::varchar[] ELSE ARRAY[]::varchar[] END, '',
+                   CASE WHEN g % 5 <> 0 THEN t + (g * 37 % 600) * interval '1 minute' END,
+                   CASE WHEN g % 7 = 0 THEN t + interval '3 days' END, NULL, NULL,
+                   CASE WHEN g % 49 = 0 THEN t + interval '20 days' END, NULL,
+                   CASE WHEN g % 40 = 3 THEN t + interval '60 days' END, CASE WHEN g % 49 = 0 THEN 5000 END, ''
+            FROM generate_series(1, 2400) g, LATERAL (SELECT ({start}) + (g - 1) * {step} AS t) x
+            """
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO clients_activity (id, lead_id, occurred_at, action, detail)
+            SELECT 'A' || i, 'L' || (1 + i % 2400), ({start}) + (i % 2400) * {step} + (1 + i % 50) * interval '1 hour',
+                   (ARRAY['content_download', 'webinar_signup', 'pricing_view', 'demo_request', 'other'])[1 + i * 7 % 5], ''
+            FROM generate_series(0, 7199) i
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO clients_spend (id, date, category, amount, campaign_id, note)
+            SELECT 'S' || d::date || c, d::date, 'media', 40 + extract(doy FROM d)::int % 60, c, ''
+            FROM generate_series('2025-01-01'::date, '2025-12-31'::date, interval '1 day') d, unnest(ARRAY['ads', 'li']) c
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO clients_trafficrow (date, channel, device, landing_page, social_network, sessions, bounced_sessions,
+                                            pageviews, form_submissions)
+            SELECT d::date, c, v, '', '', 100, 40, 300, 5
+            FROM generate_series('2025-01-01'::date, '2025-12-31'::date, interval '1 day') d,
+                 unnest(ARRAY['paid_search', 'email', 'organic_search']) c, unnest(ARRAY['desktop', 'mobile']) v
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO clients_emailrow (date, campaign_id, sent, delivered, unique_opens, unique_clicks, unsubscribes)
+            SELECT d::date, 'news', 1000, 960, 200, 30, 2
+            FROM generate_series('2025-01-01'::date, '2025-12-31'::date, interval '7 days') d
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO clients_contract (id, account, kind, start_date, segment, term_months, monthly_fee, project_fee,
+                                          end_date, cancelled_on, renewal_of_id)
+            SELECT 'C' || n, 'acct-' || n % 15, CASE WHEN n % 4 = 0 THEN 'project' ELSE 'retainer' END,
+                   '2024-01-15'::date + n * 17, (ARRAY['smb', 'enterprise'])[1 + n % 2],
+                   CASE WHEN n % 4 <> 0 THEN 6 END, CASE WHEN n % 4 <> 0 THEN 1500 END,
+                   CASE WHEN n % 4 = 0 THEN 9000 END, CASE WHEN n % 4 = 0 THEN '2024-01-15'::date + n * 17 + 60 END,
+                   NULL, NULL
+            FROM generate_series(0, 39) n
+            """
+        )
+        CriteriaVersion.objects.create(version=1, effective_from=dt.date(2024, 1, 1), criteria=CRITERIA, author_name="bench")
+        Persona.objects.bulk_create(
+            Persona(code=p["code"], name=p["name"], match=p["match"], priority=i) for i, p in enumerate(PERSONAS)
+        )
+        leads_judge(timezone=TZ)
+
+
+def provision(count: int) -> list:
+    from django.conf import settings
+    from django.db import connection
+    from django_tenants.clone import CloneSchema
+
+    from agency.models import Client, Domain
+    from agency.services import client_create
+
+    template = Client.objects.filter(slug=TEMPLATE).first()
+    if template is None:
+        template = client_create(slug=TEMPLATE, name="Many-clients template", timezone=TZ, currency="EUR")
+        fill_template(template)
+        template.is_ready = False  # a template, never scheduled
+        template.save(update_fields=["is_ready"])
+    existing = set(Client.objects.filter(slug__startswith="mc-0").values_list("slug", flat=True))
+    cloner = CloneSchema()
+    for n in range(1, count + 1):
+        slug = f"mc-{n:04d}"
+        if slug in existing:
+            continue
+        connection.set_schema_to_public()
+        cloner.clone_schema(template.schema_name, slug.replace("-", "_"), "DATA")
+        client = Client(schema_name=slug.replace("-", "_"), slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR",
+                        is_ready=True)
+        client.auto_create_schema = False
+        client.save()
+        Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
+    connection.set_schema_to_public()
+    return list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[:count])
+
+
+def start_workers(count: int) -> list[subprocess.Popen]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}
+    workers = []
+    for n in range(count):
+        log = open(ROOT / "bench" / "out" / f"worker{n}.log", "w")  # noqa: SIM115 -- closed with the process
+        workers.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool=solo", "-n", f"bench{n}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        ))
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        worker.wait(timeout=60)
+
+
+def run(clients: list, workers: int) -> dict:
+    from agency.celery import app
+    from agency.tasks import enqueue_for_client
+    from kpis.tasks import snapshot_compute_task
+    from portfolio.models import ClientMonthSummary
+
+    ClientMonthSummary.objects.filter(client__in=clients).delete()
+    app.control.purge()
+    processes = start_workers(workers)
+    try:
+        time.sleep(6)  # let the workers connect before the clock starts
+        started = time.perf_counter()
+        for client in clients:
+            enqueue_for_client(snapshot_compute_task, client=client, months=[m.strftime("%Y-%m") for m in MONTHS])
+        expected = len(clients) * len(MONTHS)
+        deadline = started + 3600
+        while (landed := ClientMonthSummary.objects.filter(client__in=clients).count()) < expected:
+            if time.perf_counter() > deadline or any(p.poll() is not None for p in processes):
+                raise RuntimeError(f"only {landed} of {expected} snapshots landed")
+            time.sleep(0.25)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_workers(processes)
+    return {"clients": len(clients), "snapshots": expected, "seconds": round(elapsed, 1),
+            "seconds_per_client": round(elapsed / len(clients), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500])
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    started = time.perf_counter()
+    clients = provision(max(args.sizes))
+    provisioned = round(time.perf_counter() - started, 1)
+    rows = [run(clients[:size], args.workers) for size in args.sizes]
+    base = rows[0]["seconds_per_client"]
+    for row in rows:
+        row["per_client_vs_smallest"] = round(row["seconds_per_client"] / base, 2)
+    print(json.dumps({"workers": args.workers, "months": len(MONTHS), "provision_seconds": provisioned, "runs": rows},
+                     indent=1))
+
+
+if __name__ == "__main__":
+    main()
