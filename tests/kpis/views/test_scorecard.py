@@ -135,4 +135,4 @@ def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
     assert "Leads</span>" in funnel[: funnel.index("</ol>")] and ">8</strong>" in funnel
     panel = body[body.index("Contract lifetime value, explained"):]
     panel = panel[: panel.index("</table>")]
-    assert "<th scope=\"row\">smb</th>" in panel and "6,000.00 EUR" in panel  # 1000 a month × 6 months, nothing settled to discount
+    assert "<th scope=\"row\">smb</th>" in panel and "6,000.00 EUR" in panel  # 1000 × 6 months
