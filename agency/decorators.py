@@ -40,8 +40,8 @@ client_member_required = _guard(
     lambda request: _at_client(request) and user_can_access_client(user=request.user, client=request.tenant)
 )
 client_staff_required = _guard(
-    lambda request: _at_client(request)
-    and request.user.is_agency
-    and user_can_access_client(user=request.user, client=request.tenant)
+    lambda request: (
+        _at_client(request) and request.user.is_agency and user_can_access_client(user=request.user, client=request.tenant)
+    )
 )
 client_admin_required = _guard(lambda request: _at_client(request) and request.user.is_agency_admin)

@@ -74,6 +74,11 @@ def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month
         if Lead.objects.exists():
             return
     call_command(
-        "generate_demo_data", demo.slug, months=months, leads_per_month=leads_per_month,
-        seed=sum(map(ord, demo.slug)), marker=demo.marker, stdout=stdout,
+        "generate_demo_data",
+        demo.slug,
+        months=months,
+        leads_per_month=leads_per_month,
+        seed=sum(map(ord, demo.slug)),
+        marker=demo.marker,
+        stdout=stdout,
     )

@@ -14,7 +14,8 @@ TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 class ClientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.CharField(
-        label=_("Slug"), max_length=40,
+        label=_("Slug"),
+        max_length=40,
         help_text=_("Lowercase letters, digits and hyphens; the client's address will be <slug>.<portal host>."),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")

@@ -17,7 +17,7 @@ from django.utils import translation
 from agency.selectors import user_can_access_client
 
 # Paths anyone may reach at any host (assets, the language switch, logging out).
-OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/")
+OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/", "/accounts/monthly-email/off/")
 
 
 class UserLanguageMiddleware:

@@ -30,9 +30,7 @@ class Client(TenantMixin):
         default=Decimal("0.7"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    horizon_months = models.PositiveIntegerField(
-        _("LTV horizon (months)"), default=60, validators=[MinValueValidator(1)]
-    )
+    horizon_months = models.PositiveIntegerField(_("LTV horizon (months)"), default=60, validators=[MinValueValidator(1)])
     created_at = models.DateTimeField(auto_now_add=True)
     # False until the schema's migrations have run: schedulers skip clients not ready.
     is_ready = models.BooleanField(default=False)
@@ -74,9 +72,7 @@ class User(AbstractUser):
         CLIENT = "client", _("Client user")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CLIENT)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
-    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     monthly_email = models.BooleanField(_("monthly scorecard email"), default=True)
 
     @property

@@ -30,7 +30,13 @@ RESERVED_SLUGS = {"public", "www", "admin", "api", "static", "media", "mail", "c
 
 
 def _validate_client_fields(
-    *, slug: str, name: str, timezone: str, currency: str, gross_margin: object, horizon_months: object,
+    *,
+    slug: str,
+    name: str,
+    timezone: str,
+    currency: str,
+    gross_margin: object,
+    horizon_months: object,
     domain: str | None,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
@@ -85,14 +91,24 @@ def client_create(
     slug = (slug or "").strip().lower()
     domain = (domain or "").strip().lower() or None
     errors = _validate_client_fields(
-        slug=slug, name=name, timezone=timezone, currency=currency,
-        gross_margin=gross_margin, horizon_months=horizon_months, domain=domain,
+        slug=slug,
+        name=name,
+        timezone=timezone,
+        currency=currency,
+        gross_margin=gross_margin,
+        horizon_months=horizon_months,
+        domain=domain,
     )
     if errors:
         raise ValidationError(errors)
     client = Client(
-        schema_name=schema_for_slug(slug), slug=slug, name=name.strip(), timezone=timezone,
-        currency=currency, gross_margin=Decimal(str(gross_margin)), horizon_months=int(horizon_months),
+        schema_name=schema_for_slug(slug),
+        slug=slug,
+        name=name.strip(),
+        timezone=timezone,
+        currency=currency,
+        gross_margin=Decimal(str(gross_margin)),
+        horizon_months=int(horizon_months),
     )
     client.save(verbosity=0)  # creates and migrates the schema; django-tenants drops it on failure
     try:
@@ -114,15 +130,20 @@ def public_tenant_ensure() -> Client:
         schema_name=settings.PUBLIC_SCHEMA_NAME,
         defaults={"slug": "public", "name": "Agency console", "is_ready": True},
     )
-    Domain.objects.get_or_create(
-        domain=settings.PORTAL_BASE_HOST, defaults={"tenant": public, "is_primary": True}
-    )
+    Domain.objects.get_or_create(domain=settings.PORTAL_BASE_HOST, defaults={"tenant": public, "is_primary": True})
     return public
 
 
 def user_create(
-    *, username: str, email: str, role: str, password: str | None = None, first_name: str = "",
-    last_name: str = "", client: Client | None = None, language: str = "",
+    *,
+    username: str,
+    email: str,
+    role: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    client: Client | None = None,
+    language: str = "",
 ) -> User:
     """Create a user; a client user must name its client, and gets exactly that membership."""
     errors: dict[str, list[str]] = {}
@@ -138,8 +159,13 @@ def user_create(
         raise ValidationError(errors)
     with transaction.atomic():
         user = User(
-            username=username, email=email, role=role, first_name=first_name,
-            last_name=last_name, language=language, is_staff=False,
+            username=username,
+            email=email,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            language=language,
+            is_staff=False,
         )
         if password:
             user.set_password(password)
@@ -168,7 +194,10 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         raise ValidationError({"email": [_("Enter a valid email address.")]})
     user = user_create(
-        username=email, email=email, role=User.Role.CLIENT, client=client,
+        username=email,
+        email=email,
+        role=User.Role.CLIENT,
+        client=client,
         language=language or invited_by.language,
     )
     _password_link_send(
@@ -182,9 +211,7 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
 
 def user_password_setup_send(*, user: User) -> None:
     """Email an agency user a link to choose their password at the console."""
-    _password_link_send(
-        user=user, base_url=console_url(path=""), subject=_("Your agency portal account"), context={}
-    )
+    _password_link_send(user=user, base_url=console_url(path=""), subject=_("Your agency portal account"), context={})
 
 
 def _password_link_send(*, user: User, base_url: str, subject: str, context: dict) -> None:
@@ -207,6 +234,13 @@ def user_language_set(*, user: User, language: str) -> None:
 
 
 __all__ = [
-    "client_create", "client_user_invite", "console_url", "public_tenant_ensure",
-    "staff_assign", "staff_unassign", "user_create", "user_language_set", "user_password_setup_send",
+    "client_create",
+    "client_user_invite",
+    "console_url",
+    "public_tenant_ensure",
+    "staff_assign",
+    "staff_unassign",
+    "user_create",
+    "user_language_set",
+    "user_password_setup_send",
 ]

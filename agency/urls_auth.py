@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from agency.views import auth
+from agency.views import auth, preferences
 
 urlpatterns = [
     path("accounts/login/", auth.PortalLoginView.as_view(), name="login"),
@@ -44,4 +44,6 @@ urlpatterns = [
     path("accounts/handoff/", auth.handoff, name="handoff"),
     path("accounts/switch/<slug:slug>/", auth.client_switch, name="client_switch"),
     path("i18n/language/", auth.language_set, name="language_set"),
+    path("accounts/email-preferences/", preferences.email_preferences, name="email_preferences"),
+    path("accounts/monthly-email/off/", preferences.monthly_email_off, name="monthly_email_off"),
 ]

@@ -94,8 +94,9 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
     """
     n = len(span)
     events = ", ".join(f"('{kind}', f.{kind})" for kind in LEAD_EVENTS)
-    buckets = ",\n".join(f"width_bucket(l.{column}, %(b)s) AS {kind}" for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS,
-                                                                                              strict=True))
+    buckets = ",\n".join(
+        f"width_bucket(l.{column}, %(b)s) AS {kind}" for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS, strict=True)
+    )
     rows = _fetch(
         f"""
         WITH fine AS (

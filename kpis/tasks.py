@@ -59,14 +59,34 @@ def ready_clients() -> list[Client]:
     return list(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"))
 
 
-def month_fan_out(*, month: dt.date) -> int:
+def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
     """Queue ``month`` for every ready client; returns how many tasks were sent."""
     clients = ready_clients()
     for index, client in enumerate(clients):
         enqueue_for_client(
-            snapshot_compute_task, client=client, months=[month.strftime("%Y-%m")], countdown=index * SPREAD_SECONDS
+            task or snapshot_compute_task, client=client, months=[month.strftime("%Y-%m")], countdown=index * SPREAD_SECONDS
         )
     return len(clients)
+
+
+@app.task(
+    base=TenantTask,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
+    """Close a month for one client: its snapshot, then the monthly email (each at most once per user)."""
+    from kpis.emails import scorecard_emails_send
+
+    client = Client.objects.get(slug=client_slug)
+    month = _months(months)[0]
+    snapshot_compute(client=client, months=[month])
+    return scorecard_emails_send(client=client, month=month)
 
 
 def _this_month() -> dt.date:
@@ -77,7 +97,7 @@ def _this_month() -> dt.date:
 def dispatch_month_close(month: str | None = None) -> int:
     """Close ``month`` (default: the month before the one beat fires in) for every client."""
     target = _months([month])[0] if month else month_add(_this_month(), -1)
-    return month_fan_out(month=target)
+    return month_fan_out(month=target, task=month_close_task)
 
 
 @shared_task(acks_late=True)

@@ -5,6 +5,7 @@ from kpis import views, views_context
 urlpatterns = [
     path("scorecard/", views.scorecard, name="scorecard"),
     path("scorecard/export.csv", views.scorecard_csv, name="scorecard_csv"),
+    path("scorecard/export.pdf", views.scorecard_pdf_view, name="scorecard_pdf"),
     path("scorecard/breakdowns/<slug:dimension>/", views.breakdown, name="breakdown"),
     path("scorecard/breakdowns/<slug:dimension>/export.csv", views.breakdown_csv, name="breakdown_csv"),
     path("scorecard/notes/", views_context.annotation_add, name="annotation_add"),

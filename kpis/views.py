@@ -134,3 +134,21 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         [member, *["" if figures.get(k) is None else figures[k] for k in keys]] for member, figures in sorted(members.items())
     ]
     return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", [dimension, *keys], rows)
+
+
+@client_member_required
+def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
+    from django.utils.formats import date_format
+
+    from kpis.exports import scorecard_pdf
+
+    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
+    if card is None or card.snapshot is None:
+        raise Http404
+    groups = tiles(card, currency=request.tenant.currency, benchmarks={})
+    computed = date_format(card.snapshot.computed_at, "DATETIME_FORMAT")
+    pdf = scorecard_pdf(client_name=request.tenant.name, month_label=date_format(month, "F Y"), computed=computed, groups=groups)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-scorecard-{month:%Y-%m}.pdf"'
+    return response

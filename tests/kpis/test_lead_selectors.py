@@ -30,28 +30,57 @@ def at(text: str) -> dt.datetime:
 
 @pytest.fixture
 def leads(in_tenant_a) -> None:
-    Campaign.objects.bulk_create([
-        Campaign(id="ads", name="Ads", channel="paid_search"),
-        Campaign(id="li", name="LinkedIn", channel="paid_social", social_network="linkedin"),
-        Campaign(id="nl", name="Newsletter", channel="email", nurture=True),
-    ])
-    Lead.objects.bulk_create([
-        # February: a stays until it unsubscribes in March; b leaves in February.
-        Lead(id="a", created_at=at("2026-02-10T10:00"), campaign_id="ads", unsubscribed_at=at("2026-03-05T09:00")),
-        Lead(id="b", created_at=at("2026-02-20T10:00"), unsubscribed_at=at("2026-02-25T10:00")),
-        # March (Madrid time).
-        Lead(id="c", created_at=at("2026-03-01T00:30"), campaign_id="li", device="mobile", persona="ops",
-             first_contacted_at=at("2026-03-01T02:30")),
-        Lead(id="d", created_at=at("2026-03-29T01:30"), campaign_id="nl", device="desktop",
-             first_contacted_at=at("2026-03-29T04:30")),  # 2 h of real time across the clock change
-        Lead(id="e", created_at=at("2026-03-15T10:00"), campaign_id="ads", channel="referral", origin="sales",
-             first_contacted_at=at("2026-03-16T10:00"), customer_at=at("2026-03-20T10:00"), deal_value=Decimal("1000")),
-        Lead(id="f", created_at=at("2026-03-31T23:30"), unsubscribed_at=at("2026-03-10T10:00")),  # never in the database
-        Lead(id="h", created_at=at("2026-03-05T10:00"), campaign_id="li", first_contacted_at=at("2026-03-05T16:00"),
-             customer_at=at("2026-03-25T10:00"), deal_value=Decimal("3000")),
-        # April, by 10 minutes of Madrid time (still March 31 in UTC).
-        Lead(id="g", created_at=at("2026-04-01T00:10")),
-    ])
+    Campaign.objects.bulk_create(
+        [
+            Campaign(id="ads", name="Ads", channel="paid_search"),
+            Campaign(id="li", name="LinkedIn", channel="paid_social", social_network="linkedin"),
+            Campaign(id="nl", name="Newsletter", channel="email", nurture=True),
+        ]
+    )
+    Lead.objects.bulk_create(
+        [
+            # February: a stays until it unsubscribes in March; b leaves in February.
+            Lead(id="a", created_at=at("2026-02-10T10:00"), campaign_id="ads", unsubscribed_at=at("2026-03-05T09:00")),
+            Lead(id="b", created_at=at("2026-02-20T10:00"), unsubscribed_at=at("2026-02-25T10:00")),
+            # March (Madrid time).
+            Lead(
+                id="c",
+                created_at=at("2026-03-01T00:30"),
+                campaign_id="li",
+                device="mobile",
+                persona="ops",
+                first_contacted_at=at("2026-03-01T02:30"),
+            ),
+            Lead(
+                id="d",
+                created_at=at("2026-03-29T01:30"),
+                campaign_id="nl",
+                device="desktop",
+                first_contacted_at=at("2026-03-29T04:30"),
+            ),  # 2 h of real time across the clock change
+            Lead(
+                id="e",
+                created_at=at("2026-03-15T10:00"),
+                campaign_id="ads",
+                channel="referral",
+                origin="sales",
+                first_contacted_at=at("2026-03-16T10:00"),
+                customer_at=at("2026-03-20T10:00"),
+                deal_value=Decimal("1000"),
+            ),
+            Lead(id="f", created_at=at("2026-03-31T23:30"), unsubscribed_at=at("2026-03-10T10:00")),  # never in the database
+            Lead(
+                id="h",
+                created_at=at("2026-03-05T10:00"),
+                campaign_id="li",
+                first_contacted_at=at("2026-03-05T16:00"),
+                customer_at=at("2026-03-25T10:00"),
+                deal_value=Decimal("3000"),
+            ),
+            # April, by 10 minutes of Madrid time (still March 31 in UTC).
+            Lead(id="g", created_at=at("2026-04-01T00:10")),
+        ]
+    )
 
 
 def documents(client) -> dict[dt.date, dict]:
@@ -90,7 +119,10 @@ def test_breakdown_members_from_the_same_pass(leads, in_tenant_a) -> None:
     breakdowns = documents(in_tenant_a)[MARCH]["breakdowns"]
     channel = breakdowns["channel"]
     assert (channel["paid_social"]["new_leads"], channel["paid_social"]["customers"], channel["paid_social"]["revenue"]) == (
-        2, 1, 3000.0)
+        2,
+        1,
+        3000.0,
+    )
     assert (channel["referral"]["new_leads"], channel["referral"]["revenue"]) == (1, 1000.0)  # its own channel wins
     assert channel["email"]["new_leads"] == 1 and channel["direct"]["new_leads"] == 1
     assert "paid_search" not in channel  # a's and e's campaign, but nothing of March resolves to it

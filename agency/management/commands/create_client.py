@@ -25,9 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             client = client_create(
-                slug=options["slug"], name=options["name"], timezone=options["timezone"],
-                currency=options["currency"], gross_margin=options["gross_margin"],
-                horizon_months=options["horizon_months"], domain=options["domain"],
+                slug=options["slug"],
+                name=options["name"],
+                timezone=options["timezone"],
+                currency=options["currency"],
+                gross_margin=options["gross_margin"],
+                horizon_months=options["horizon_months"],
+                domain=options["domain"],
             )
         except ValidationError as error:
             lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]

@@ -85,4 +85,4 @@ def test_status_against_targets_and_missed_targets_as_alerts(tenant_a, admin_use
     Target.objects.create(client=tenant_a, month=MARCH, kpi="new_leads", value=30)
     Target.objects.create(client=tenant_a, month=MARCH, kpi="cpl", value=60)  # lower is better: missed
     body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
-    assert "1 of 2 met" in body and "Cost per lead: target missed" in body, body[body.index("<tbody>"):]
+    assert "1 of 2 met" in body and "Cost per lead: target missed" in body, body[body.index("<tbody>") :]

@@ -127,12 +127,26 @@ def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
     with schema_context("alpha"):
         from clients.models import Contract
 
-        Contract.objects.create(id="k1", account="a", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=6,
-                                monthly_fee=Decimal("1000"), segment="smb")
+        Contract.objects.create(
+            id="k1",
+            account="a",
+            kind="retainer",
+            start_date=dt.date(2025, 1, 1),
+            term_months=6,
+            monthly_fee=Decimal("1000"),
+            segment="smb",
+        )
     snapshot_compute(client=snapshots, months=MONTHS)
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    funnel = body[body.index('class="funnel"'):]
+    funnel = body[body.index('class="funnel"') :]
     assert "Leads</span>" in funnel[: funnel.index("</ol>")] and ">8</strong>" in funnel
-    panel = body[body.index("Contract lifetime value, explained"):]
+    panel = body[body.index("Contract lifetime value, explained") :]
     panel = panel[: panel.index("</table>")]
-    assert "<th scope=\"row\">smb</th>" in panel and "6,000.00 EUR" in panel  # 1000 × 6 months
+    assert '<th scope="row">smb</th>' in panel and "6,000.00 EUR" in panel  # 1000 × 6 months
+
+
+def test_the_scorecard_pdf(client_user_a, client_user_b, snapshots) -> None:
+    response = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 2000
+    assert get(client_user_b, "/scorecard/export.pdf?month=2026-03", snapshots).status_code == 404

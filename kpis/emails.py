@@ -1,0 +1,76 @@
+"""The monthly scorecard email to each client user who wants it, after the month closes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, User
+from agency.selectors import client_url
+from kpis.models import ScorecardEmail, Snapshot
+from kpis.scorecard import LABELS, format_value
+
+HEADLINE = ("new_leads", "mqls", "customers", "marketing_spend", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
+OPT_OUT_SALT = "kpis.monthly-email-off"
+
+
+def opt_out_token(user: User) -> str:
+    return signing.dumps({"u": user.pk}, salt=OPT_OUT_SALT)
+
+
+def opt_out_user(token: str) -> User | None:
+    try:
+        payload = signing.loads(token, salt=OPT_OUT_SALT, max_age=60 * 60 * 24 * 400)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=payload.get("u")).first()
+
+
+def scorecard_emails_send(*, client: Client, month: dt.date) -> int:
+    """Email the month's headline KPIs to the client's users who did not opt out; each at most once."""
+    recipients = User.objects.filter(
+        memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True
+    ).exclude(email="")
+    sent = 0
+    with tenant_context(client):
+        snapshot = Snapshot.objects.filter(month=month).first()
+        if snapshot is None:
+            return 0
+        for user in recipients:
+            try:
+                with transaction.atomic():
+                    ScorecardEmail.objects.create(month=month, user_id=user.pk)
+            except IntegrityError:
+                continue  # already sent: a redelivered task sends nothing twice
+            _send(client=client, user=user, snapshot=snapshot)
+            sent += 1
+    return sent
+
+
+def _send(*, client: Client, user: User, snapshot: Snapshot) -> None:
+    with translation.override(user.language or "en"):
+        kpis = snapshot.document["kpis"]
+        lines = [(str(LABELS[key]), format_value(key, kpis.get(key), client.currency)) for key in HEADLINE]
+        context = {
+            "client": client,
+            "month": snapshot.month,
+            "lines": lines,
+            "link": client_url(client=client, path=f"/scorecard/?month={snapshot.month:%Y-%m}"),
+            "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
+        }
+        subject = _("%(client)s: your marketing scorecard for %(month)s") % {
+            "client": client.name,
+            "month": snapshot.month.strftime("%Y-%m"),
+        }
+        message = EmailMultiAlternatives(
+            subject=subject, body=render_to_string("kpis/email/monthly.txt", context), to=[user.email]
+        )
+        message.attach_alternative(render_to_string("kpis/email/monthly.html", context), "text/html")
+        message.send()
