@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import number_format
@@ -140,6 +141,7 @@ MONEY = {
     "retainer_ltv",
     "project_ltv",
     "contract_ltv",
+    "retainer_base_value",
 }
 HOURS = {"median_response_hours", "p90_response_hours"}
 PLAIN = {"leads_per_working_day", "ltv_to_cac", "cac_payback_months", "contraction_factor", "expected_terms", "expected_projects"}
@@ -263,6 +265,9 @@ LABELS = {
     "retainer_ltv": _("Retainer lifetime value"),
     "project_ltv": _("Project lifetime value"),
     "contract_ltv": _("Contract lifetime value"),
+    # derived in the lifetime value panel from the snapshot's figures (not snapshot keys)
+    "retainer_base_value": _("Mean fee × mean term"),
+    "served_fraction_when_cancelled": _("Served fraction when cancelled early"),
 }
 
 # Why a figure can be undefined, shown on hover instead of a misleading 0.
@@ -288,6 +293,18 @@ REASONS = {
 DEFAULT_REASON = _("Not defined this month: what it divides by is zero or missing.")
 
 
+def number_shown(value: float | int, places: int, force_grouping: bool = False) -> str:
+    """``value`` rounded half away from zero to ``places`` decimals, written the active locale's way.
+
+    Django's number_format cuts extra decimals off a float (1.96875 would show as 1.96, 1/6 as
+    16.6 %); round first so the shown figure is the nearest one. A rounded zero loses its sign.
+    """
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return number_format(rounded, places, force_grouping=force_grouping)
+
+
 def unit(key: str) -> str:
     if key in MONEY:
         return "money"
@@ -306,14 +323,14 @@ def format_value(key: str, value: float | None, currency: str) -> str:
         return "—"
     kind = unit(key)
     if kind == "money":
-        return f"{number_format(value, 2, force_grouping=True)} {currency}"
+        return f"{number_shown(value, 2, force_grouping=True)} {currency}"
     if kind == "rate":
-        return f"{number_format(value * 100, 1, force_grouping=True)} %"
+        return f"{number_shown(value * 100, 1, force_grouping=True)} %"
     if kind == "hours":
-        return f"{number_format(value, 1, force_grouping=True)} h"
+        return f"{number_shown(value, 1, force_grouping=True)} h"
     if kind == "count":
-        return number_format(value, 0, force_grouping=True)
-    return number_format(value, 2, force_grouping=True)
+        return number_shown(value, 0, force_grouping=True)
+    return number_shown(value, 2, force_grouping=True)
 
 
 def change(key: str, value: float | None, before: float | None) -> dict[str, Any] | None:
@@ -321,12 +338,12 @@ def change(key: str, value: float | None, before: float | None) -> dict[str, Any
     if value is None or before is None:
         return None
     if unit(key) == "rate":
-        delta, text = value - before, f"{number_format((value - before) * 100, 1)} pp"
+        delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
     elif before == 0:
         return None
     else:
         delta = (value - before) / abs(before)
-        text = f"{number_format(delta * 100, 1)} %"
+        text = f"{number_shown(delta * 100, 1)} %"
     good = delta == 0 or ((delta < 0) if key in LOWER_IS_BETTER else (delta > 0))
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or key in NEUTRAL}
 
@@ -458,7 +475,9 @@ FUNNEL = (
 SEGMENT_FIGURES = (
     "contract_ltv",
     "retainer_ltv",
+    "retainer_base_value",
     "early_cancel_rate",
+    "served_fraction_when_cancelled",
     "contraction_factor",
     "renewal_rate",
     "expected_terms",
@@ -466,6 +485,24 @@ SEGMENT_FIGURES = (
     "repeat_rate",
     "expected_projects",
 )
+
+
+def retainer_explained(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures of a snapshot (or a segment) plus the two that explain retainer_ltv.
+
+    kpis.md defines retainer_ltv = mean fee × mean term × f × expected_terms with
+    f = 1 − early_cancel_rate × (1 − served fraction). The snapshot keeps retainer_ltv, f,
+    expected_terms and early_cancel_rate, so the base (mean fee × mean term) and the served
+    fraction follow exactly; the served fraction is undefined when nothing was cancelled early.
+    """
+    ltv, factor, terms, early = (
+        figures.get(key) for key in ("retainer_ltv", "contraction_factor", "expected_terms", "early_cancel_rate")
+    )
+    base = ltv / (factor * terms) if None not in (ltv, factor, terms) and factor * terms else None
+    served = None
+    if early and factor is not None:
+        served = min(1.0, max(0.0, 1 - (1 - factor) / early))
+    return {**figures, "retainer_base_value": base, "served_fraction_when_cancelled": served}
 
 
 def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
@@ -480,8 +517,8 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
             {
                 "key": key,
                 "label": label,
-                "value": number_format(value, 0, force_grouping=True),
-                "rate": None if rate is None else f"{number_format(rate * 100, 1)} %",
+                "value": number_shown(value, 0, force_grouping=True),
+                "rate": None if rate is None else f"{number_shown(rate * 100, 1)} %",
                 "width": max(2, round(value / top * 100)),
             }
         )
@@ -492,9 +529,10 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
     """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
     segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
     rows = [
-        {"segment": name, "cells": [format_value(key, figures.get(key), currency) for key in SEGMENT_FIGURES]}
-        for name, figures in sorted(segments.items())
+        {"segment": name, "cells": [format_value(key, explained.get(key), currency) for key in SEGMENT_FIGURES]}
+        for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
+    overall = retainer_explained(card.snapshot.document["kpis"]) if card.snapshot else {}
     side_by_side = [
         (LABELS[key], format_value(key, card.kpi(key), currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
@@ -503,5 +541,5 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "columns": [LABELS[key] for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
-        "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
+        "total": [format_value(key, overall.get(key), currency) for key in SEGMENT_FIGURES],
     }

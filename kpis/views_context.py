@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from agency.decorators import client_staff_required
 from clients.models import Job
+from kpis.forms import AnnotationForm, TargetForm
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
 
 
@@ -29,20 +31,34 @@ def _back(month: dt.date | None) -> HttpResponse:
     return redirect(f"/scorecard/?month={month:%Y-%m}" if month else "/scorecard/")
 
 
+def _invalid(request: HttpRequest, **forms_: Any) -> HttpResponse:
+    """The scorecard of the form's month again, the staff tools open with the field errors (422)."""
+    from kpis.views import scorecard_context, snapshot_months
+
+    form = next(iter(forms_.values()))
+    months = snapshot_months()
+    month = form.cleaned_data.get("month") if hasattr(form, "cleaned_data") else None
+    month = month or _month(form.data.get("month", "")) or (months[0] if months else None)
+    context = scorecard_context(request, month=month, compare="month", months=months, **forms_)
+    return render(request, "kpis/scorecard.html", context, status=422)
+
+
 @client_staff_required
 def annotation_add(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    month = _month(request.POST.get("month", ""))
+    form = AnnotationForm(request.POST, month=_month(request.POST.get("month", "")))
+    if not form.is_valid():
+        return _invalid(request, annotation_form=form)
+    month = form.cleaned_data["month"]
     try:
-        if month is None:
-            raise ValidationError({"month": [_("Choose a month.")]})
-        annotation_create(client=request.tenant, month=month, text=request.POST.get("text", ""), user=request.user)
+        annotation_create(client=request.tenant, month=month, text=form.cleaned_data["text"], user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Note added."))
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _invalid(request, annotation_form=form)
+    messages.success(request, _("Note added."))
     return _back(month)
 
 
@@ -50,20 +66,18 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
 def target_set_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    month = _month(request.POST.get("month", ""))
-    raw = request.POST.get("value", "").strip().replace(",", ".")
+    form = TargetForm(request.POST, month=_month(request.POST.get("month", "")))
+    if not form.is_valid():
+        return _invalid(request, target_form=form)
+    month, value = form.cleaned_data["month"], form.cleaned_data["value"]
     try:
-        value = float(Decimal(raw)) if raw else None
-        if month is None:
-            raise ValidationError({"month": [_("Choose a month.")]})
-        target_set(client=request.tenant, month=month, kpi=request.POST.get("kpi", ""), value=value, user=request.user)
-    except InvalidOperation:
-        messages.error(request, _("The target is a number."))
+        target_set(client=request.tenant, month=month, kpi=form.cleaned_data["kpi"], value=value, user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Target saved.") if value is not None else _("Target removed."))
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _invalid(request, target_form=form)
+    messages.success(request, _("Target saved.") if value is not None else _("Target removed."))
     return _back(month)
 
 

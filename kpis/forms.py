@@ -1,0 +1,184 @@
+"""Staff forms around the scorecard: a note on a month and a target for a KPI, with field errors.
+
+The forms validate what a person typed; the services (annotation_create, target_set) stay the
+only writers. Both forms carry the month as a hidden ``YYYY-MM`` field so that a failed submit
+re-renders the same month's scorecard with the errors beside the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kpis.scorecard import GROUPS, LABELS, unit
+
+# Rates that are shares of a whole: a target outside 0–1 is a typing mistake (25 instead of 0.25).
+# Growth rates, ROI and ROMI may be negative or above 1, so they are not limited.
+UNBOUNDED_RATES = {"growth_needed_per_working_day", "lead_velocity_rate", "roi", "romi", "revenue_uplift_rate"}
+
+
+def month_parse(text: str | None) -> dt.date | None:
+    """``YYYY-MM`` as the first day of that month; None for anything else."""
+    text = (text or "").strip()
+    if len(text) != 7 or text[4] != "-":
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        return None
+
+
+class MonthField(forms.CharField):
+    """A month written ``YYYY-MM``, cleaned to its first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("max_length", 7)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+
+    def clean(self, value: Any) -> dt.date:
+        text = super().clean(value)
+        month = month_parse(text)
+        if month is None:
+            raise forms.ValidationError(_("Choose a month (YYYY-MM)."), code="month")
+        return month
+
+
+def number_parse(text: str) -> Decimal:
+    """A number as people type it in English or Spanish: "1,234.5", "1.234,5", "0,25", "0.25".
+
+    With both marks, the last one is the decimal mark. With one mark, it is the decimal mark
+    unless it is followed by exactly three digits after a non-zero whole part ("1.234"); that
+    ambiguous case follows the active language's decimal separator.
+    """
+    from django.utils.formats import get_format
+
+    text = text.strip().replace("\xa0", "").replace("\u202f", "").replace(" ", "").replace("%", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _mark, fraction = text.rpartition(decimal_mark)
+        return Decimal(_ungroup(whole, group_mark) + "." + fraction)
+    mark = "," if "," in text else "." if "." in text else None
+    if mark is None:
+        return Decimal(text)
+    parts = text.split(mark)
+    ambiguous = len(parts) == 2 and len(parts[1]) == 3 and parts[0].lstrip("+-") not in {"", "0"}
+    if len(parts) == 2 and (not ambiguous or get_format("DECIMAL_SEPARATOR") == mark):
+        return Decimal(parts[0] + "." + parts[1])
+    return Decimal(_ungroup(text, mark))
+
+
+def _ungroup(text: str, mark: str) -> str:
+    """Remove group marks: "1.234.567" → "1234567"; groups after the first must have three digits."""
+    head, *groups = text.split(mark)
+    if any(len(group) != 3 for group in groups) or not head.lstrip("+-"):
+        raise InvalidOperation(text)
+    return head + "".join(groups)
+
+
+class DescribedForm(forms.Form):
+    """Ties each input to its help text and errors (aria-describedby, aria-invalid) for screen readers.
+
+    The ids match templates/includes/form.html: ``<auto_id>_help`` and ``<auto_id>_error``.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A hidden field (the month) has no place to show its error: show it above the form.
+        for name, field in self.fields.items():
+            if field.widget.is_hidden and name in self._errors:
+                self._errors.setdefault(NON_FIELD_ERRORS, self.error_class(error_class="nonfield")).extend(self._errors[name])
+        self.describe()
+
+    def describe(self) -> None:
+        for name, field in self.fields.items():
+            bound = self[name]
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}_help")
+            if name in self.errors:
+                ids.append(f"{bound.auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class AnnotationForm(DescribedForm):
+    """A note on a month ("site redesign launched"), shown on the scorecard and its sparklines."""
+
+    month = MonthField()
+    text = forms.CharField(max_length=300, strip=True, widget=forms.TextInput(attrs={"maxlength": 300}))
+
+    def __init__(self, *args: Any, month: dt.date | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "annotation-%s")
+        super().__init__(*args, **kwargs)
+        if month is not None:
+            self.fields["month"].initial = month
+            self.fields["text"].label = _("A note on %(month)s") % {"month": date_format(month, "F Y")}
+        else:
+            self.fields["text"].label = _("Note")
+        self.fields["text"].widget.attrs["placeholder"] = _("e.g. site redesign launched")
+        self.fields["text"].error_messages["required"] = _("Write what happened that month.")
+
+
+def kpi_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(str(title), [(key, str(LABELS[key])) for key in keys]) for title, keys in GROUPS]
+
+
+class TargetForm(DescribedForm):
+    """A target for one KPI in one month; an empty value removes the month's target."""
+
+    month = MonthField()
+    kpi = forms.ChoiceField(label=gettext_lazy("KPI"))
+    value = forms.CharField(required=False, max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def __init__(self, *args: Any, month: dt.date | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "target-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].choices = kpi_choices()
+        self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
+        if month is not None:
+            self.fields["month"].initial = month
+            self.fields["value"].label = _("Target for %(month)s (rates as fractions, 0.25 = 25 %%)") % {
+                "month": date_format(month, "F Y")
+            }
+        else:
+            self.fields["value"].label = _("Target (rates as fractions, 0.25 = 25 %)")
+        self.fields["value"].help_text = _("Leave it empty to remove the month's target for this KPI.")
+        self.describe()
+
+    def clean_value(self) -> float | None:
+        text = self.cleaned_data.get("value", "")
+        if not text.strip():
+            return None
+        try:
+            value = number_parse(text)
+        except (InvalidOperation, ValueError):
+            raise forms.ValidationError(_("Write a number, e.g. 120 or 0.25."), code="number") from None
+        if not value.is_finite():
+            raise forms.ValidationError(_("Write a number, e.g. 120 or 0.25."), code="number")
+        return float(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kpi, value = data.get("kpi"), data.get("value")
+        if kpi and value is not None:
+            kind = unit(kpi)
+            if kind == "count" and (value < 0 or value != int(value)):
+                self.add_error("value", _("This KPI counts things: use a whole number, 0 or more."))
+            elif kind == "rate" and kpi not in UNBOUNDED_RATES and not 0 <= value <= 1:
+                self.add_error("value", _("A rate is a fraction between 0 and 1: write 0.25 for 25 %."))
+            elif kind in {"money", "hours"} and value < 0 and kpi != "revenue_uplift" and kpi != "revenue_uplift_annualized":
+                self.add_error("value", _("Use an amount of 0 or more."))
+        return data

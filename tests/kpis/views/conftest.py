@@ -1,0 +1,40 @@
+"""The worked example's expected snapshot documents (2025-09 … 2026-04) as tenant alpha's snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django_tenants.utils import schema_context
+
+
+def example_dir() -> Path:
+    """$PORTAL_SPEC_DIR/example, else a ``shared/spec/example`` beside a parent of the repository."""
+    if os.environ.get("PORTAL_SPEC_DIR"):
+        return Path(os.environ["PORTAL_SPEC_DIR"]) / "example"
+    for parent in Path(__file__).resolve().parents:
+        if (candidate := parent / "shared" / "spec" / "example").exists():
+            return candidate
+    return Path("/nonexistent/shared/spec/example")
+
+
+@pytest.fixture
+def example_snapshots(tenant_a):
+    """Write the expected documents as alpha's snapshots through the engine's upsert (no computing)."""
+    from kpis.services import snapshot_row, snapshot_upsert
+
+    expected = example_dir() / "expected"
+    if not expected.exists():
+        pytest.skip(f"worked example not found at {expected}")
+    rows = []
+    for path in sorted(expected.glob("*.json")):
+        month = dt.date(int(path.stem[:4]), int(path.stem[5:7]), 1)
+        document = {"client": "alpha", "month": path.stem, "computed_at": "2026-05-01T02:00:00Z", "criteria_version": 1}
+        document.update(json.loads(path.read_text()))
+        rows.append(snapshot_row(month=month, document=document, computed_at=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC)))
+    with schema_context("alpha"):
+        snapshot_upsert(client=tenant_a, rows=rows)
+    return tenant_a

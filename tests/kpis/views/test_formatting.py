@@ -1,0 +1,39 @@
+"""How the scorecard writes numbers: rounded to the nearest shown digit, in English and Spanish."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from kpis.scorecard import change, format_value
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "value", "shown"),
+    [
+        ("en", "early_cancel_rate", 1 / 6, "16.7 %"),  # rounded, not cut to 16.6 %
+        ("es", "early_cancel_rate", 1 / 6, "16,7 %"),
+        ("en", "retainer_ltv", 47401.709401709406, "47,401.71 EUR"),
+        ("es", "retainer_ltv", 47401.709401709406, "47\xa0401,71 EUR"),
+        ("en", "expected_terms", 1.96875, "1.97"),
+        ("es", "expected_terms", 1.96875, "1,97"),
+        ("en", "p90_response_hours", 119.99999999999993, "120.0 h"),
+        ("en", "sessions", 16296, "16,296"),
+        ("es", "sessions", 16296, "16\xa0296"),
+        ("en", "growth_needed_per_working_day", -0.0001, "0.0 %"),  # no "-0.0 %"
+        ("en", "cpl", None, "—"),
+        ("es", "cac", None, "—"),
+    ],
+)
+def test_values_are_rounded_and_written_the_languages_way(language: str, key: str, value, shown: str) -> None:
+    with translation.override(language):
+        assert format_value(key, value, "EUR") == shown
+
+
+def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_without_a_base() -> None:
+    with translation.override("es"):
+        assert change("open_rate", 0.25, 0.2)["text"] == "+5,0 pp"
+        assert change("new_leads", 45, 39)["text"] == "+15,4 %"
+    falling = change("cpl", 400.0, 500.0)
+    assert falling["text"] == "-20.0 %" and falling["good"] is True  # cost per lead down is good news
+    assert change("new_leads", 5, 0) is None and change("cpl", None, 10.0) is None

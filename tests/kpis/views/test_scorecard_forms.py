@@ -1,0 +1,125 @@
+"""Staff forms on the scorecard: notes and targets with field errors, numbers typed in en and es."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client as HttpClient
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+from clients.models import Lead
+from kpis.forms import TargetForm, number_parse
+from kpis.models import Annotation
+from kpis.services import snapshot_compute
+from portfolio.models import Target
+from tests.conftest import host_of
+
+MARCH = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def march(tenant_a):
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"n{i}", created_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)) for i in range(3)])
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    return tenant_a
+
+
+def post(user, path: str, data: dict, tenant):
+    http = HttpClient()
+    http.force_login(user)
+    return http.post(path, data, HTTP_HOST=host_of(tenant))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("en", "0.25", "0.25"),
+        ("en", "0,25", "0.25"),
+        ("en", "1,234", "1234"),
+        ("en", "1.234", "1.234"),
+        ("en", "1,234.5", "1234.5"),
+        ("en", "0.250", "0.250"),
+        ("es", "0,25", "0.25"),
+        ("es", "1.234", "1234"),
+        ("es", "1.234,5", "1234.5"),
+        ("es", "1 234,5", "1234.5"),
+        ("es", "12\xa0345,60", "12345.60"),
+        ("es", "0.250", "0.250"),
+    ],
+)
+def test_numbers_are_read_as_people_type_them_in_each_language(language: str, typed: str, expected: str) -> None:
+    with translation.override(language):
+        assert number_parse(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["abc", "1,23,4", "1..2", "nan", ""])
+def test_what_is_not_a_number_is_a_field_error(typed: str) -> None:
+    form = TargetForm({"month": "2026-03", "kpi": "new_leads", "value": typed or "x"}, month=MARCH)
+    assert not form.is_valid() and "value" in form.errors
+
+
+def test_a_bad_target_redisplays_the_scorecard_with_the_error_beside_the_field(staff_a, march) -> None:
+    response = post(staff_a, "/scorecard/targets/", {"month": "2026-03", "kpi": "bounce_rate", "value": "25"}, march)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert '<details class="card staff-tools" open>' in body  # the form is shown, not hidden in a closed box
+    assert "A rate is a fraction between 0 and 1: write 0.25 for 25 %." in body
+    assert 'aria-invalid="true"' in body and 'aria-describedby="target-value_help target-value_error"' in body
+    assert 'value="25"' in body and '<option value="bounce_rate" selected>' in body  # what was typed stays
+    assert "March 2026" in body and not Target.objects.filter(client=march).exists()
+
+
+@pytest.mark.parametrize(
+    ("kpi", "typed", "message"),
+    [
+        ("new_leads", "2.5", "This KPI counts things: use a whole number, 0 or more."),
+        ("new_leads", "-3", "This KPI counts things: use a whole number, 0 or more."),
+        ("cpl", "-10", "Use an amount of 0 or more."),
+        ("made_up", "1", "Choose a KPI of the scorecard."),
+        ("sessions", "twelve", "Write a number, e.g. 120 or 0.25."),
+    ],
+)
+def test_each_kind_of_kpi_checks_its_target(staff_a, march, kpi: str, typed: str, message: str) -> None:
+    response = post(staff_a, "/scorecard/targets/", {"month": "2026-03", "kpi": kpi, "value": typed}, march)
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not Target.objects.filter(client=march).exists()
+
+
+def test_growth_rates_may_be_negative_or_above_one(staff_a, march) -> None:
+    for kpi, typed in (("lead_velocity_rate", "1.5"), ("romi", "-0.2")):
+        assert post(staff_a, "/scorecard/targets/", {"month": "2026-03", "kpi": kpi, "value": typed}, march).status_code == 302
+    assert dict(Target.objects.filter(client=march).values_list("kpi", "value")) == {"lead_velocity_rate": 1.5, "romi": -0.2}
+
+
+def test_spanish_staff_type_spanish_numbers_and_an_empty_value_removes_the_target(staff_a, march) -> None:
+    staff_a.language = "es"
+    staff_a.save()
+    assert (
+        post(staff_a, "/scorecard/targets/", {"month": "2026-03", "kpi": "sessions", "value": "1.500"}, march).status_code == 302
+    )
+    assert Target.objects.get(client=march, kpi="sessions").value == 1500.0
+    assert post(staff_a, "/scorecard/targets/", {"month": "2026-03", "kpi": "sessions", "value": ""}, march).status_code == 302
+    assert not Target.objects.filter(client=march).exists()
+
+
+def test_a_note_needs_text_of_at_most_300_characters(staff_a, march) -> None:
+    empty = post(staff_a, "/scorecard/notes/", {"month": "2026-03", "text": "   "}, march)
+    assert empty.status_code == 422 and "Write what happened that month." in empty.content.decode()
+    long = post(staff_a, "/scorecard/notes/", {"month": "2026-03", "text": "x" * 301}, march)
+    assert long.status_code == 422 and "at most 300 characters" in long.content.decode()
+    bad_month = post(staff_a, "/scorecard/notes/", {"month": "2026-13", "text": "Launch"}, march)
+    assert bad_month.status_code == 422 and "Choose a month (YYYY-MM)." in bad_month.content.decode()
+    with schema_context("alpha"):
+        assert not Annotation.objects.exists()
+
+
+def test_client_users_cannot_post_notes_or_targets(client_user_a, march) -> None:
+    assert post(client_user_a, "/scorecard/notes/", {"month": "2026-03", "text": "Hi"}, march).status_code == 404
+    assert post(client_user_a, "/scorecard/targets/", {"month": "2026-03", "kpi": "cpl", "value": "1"}, march).status_code == 404
+    with schema_context("alpha"):
+        assert not Annotation.objects.exists()
+    assert not Target.objects.exists()
