@@ -379,7 +379,13 @@ class Scorecard:
     targets: dict[str, float] = field(default_factory=dict)
 
     def kpi(self, key: str) -> float | None:
-        return self.snapshot.document["kpis"].get(key) if self.snapshot else None
+        """The month's figure; the lifetime value panel's derived figures are worked out from it."""
+        if self.snapshot is None:
+            return None
+        kpis = self.snapshot.document["kpis"]
+        if key in DERIVED and key not in kpis:
+            return retainer_explained(kpis)[key]
+        return kpis.get(key)
 
 
 def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
@@ -487,6 +493,9 @@ SEGMENT_FIGURES = (
 )
 
 
+DERIVED = ("retainer_base_value", "served_fraction_when_cancelled")
+
+
 def retainer_explained(figures: dict[str, Any]) -> dict[str, Any]:
     """The figures of a snapshot (or a segment) plus the two that explain retainer_ltv.
 
@@ -532,7 +541,6 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         {"segment": name, "cells": [format_value(key, explained.get(key), currency) for key in SEGMENT_FIGURES]}
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
-    overall = retainer_explained(card.snapshot.document["kpis"]) if card.snapshot else {}
     side_by_side = [
         (LABELS[key], format_value(key, card.kpi(key), currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
@@ -541,5 +549,5 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "columns": [LABELS[key] for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
-        "total": [format_value(key, overall.get(key), currency) for key in SEGMENT_FIGURES],
+        "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }

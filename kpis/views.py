@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +11,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import client_member_required
 from kpis.catalogue import BREAKDOWN_KEYS
-from kpis.forms import AnnotationForm, TargetForm
 from kpis.models import Snapshot
 from kpis.scorecard import (
     GROUPS,
@@ -50,51 +48,21 @@ def _partial(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def scorecard_context(
-    request: HttpRequest,
-    *,
-    month: dt.date | None,
-    compare: str,
-    months: list[dt.date],
-    annotation_form: AnnotationForm | None = None,
-    target_form: TargetForm | None = None,
-) -> dict[str, Any]:
-    """Everything the scorecard page and its tiles partial show for ``month``.
-
-    Staff get the note and target forms (bound ones, with their errors, after a failed submit);
-    the query count does not depend on the number of months or breakdown members.
-    """
-    context: dict[str, Any] = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
-    if month is None:
-        return context
-    card = scorecard_load(month=month, compare=compare, client=request.tenant)
-    context.update(
-        card=card,
-        groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()),
-        funnel=funnel_steps(card),
-        ltv=lifetime_value_panel(card, currency=request.tenant.currency),
-    )
-    if request.user.is_agency:
-        context.update(
-            annotation_form=annotation_form or AnnotationForm(month=month),
-            target_form=target_form or TargetForm(month=month),
-            staff_tools_open=bool(annotation_form or target_form),
-        )
-    return context
-
-
-def snapshot_months() -> list[dt.date]:
-    """The months with a snapshot, newest first (one query)."""
-    return list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
-
-
 @client_member_required
 @vary_on_headers("HX-Request")
 def scorecard(request: HttpRequest) -> HttpResponse:
-    months = snapshot_months()
+    months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
     month = _month(request, months)
     compare = "year" if request.GET.get("compare") == "year" else "month"
-    context = scorecard_context(request, month=month, compare=compare, months=months)
+    context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
+    if month is not None:
+        card = scorecard_load(month=month, compare=compare, client=request.tenant)
+        context.update(
+            card=card,
+            groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()),
+            funnel=funnel_steps(card),
+            ltv=lifetime_value_panel(card, currency=request.tenant.currency),
+        )
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     return render(request, template, context)
 

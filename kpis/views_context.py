@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,16 +31,24 @@ def _back(month: dt.date | None) -> HttpResponse:
     return redirect(f"/scorecard/?month={month:%Y-%m}" if month else "/scorecard/")
 
 
-def _invalid(request: HttpRequest, **forms_: Any) -> HttpResponse:
-    """The scorecard of the form's month again, the staff tools open with the field errors (422)."""
-    from kpis.views import scorecard_context, snapshot_months
+def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:
+    """The scorecard of the form's month again, staff tools open with the field errors (422).
 
-    form = next(iter(forms_.values()))
-    months = snapshot_months()
-    month = form.cleaned_data.get("month") if hasattr(form, "cleaned_data") else None
-    month = month or _month(form.data.get("month", "")) or (months[0] if months else None)
-    context = scorecard_context(request, month=month, compare="month", months=months, **forms_)
-    return render(request, "kpis/scorecard.html", context, status=422)
+    The scorecard view renders the page as for a GET of that month; the bound forms reach the
+    staff tools through the request (kpis.templatetags.scorecard_staff).
+    """
+    from kpis.views import scorecard
+
+    form = next(iter(bound.values()))
+    month = form.cleaned_data.get("month") or _month(form.data.get("month", ""))
+    query = QueryDict(mutable=True)
+    if month is not None:
+        query["month"] = f"{month:%Y-%m}"
+    request.GET = query
+    request.scorecard_forms = bound  # type: ignore[attr-defined]
+    response = scorecard(request)
+    response.status_code = 422
+    return response
 
 
 @client_staff_required
@@ -49,7 +57,7 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = AnnotationForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
-        return _invalid(request, annotation_form=form)
+        return _invalid(request, annotation=form)
     month = form.cleaned_data["month"]
     try:
         annotation_create(client=request.tenant, month=month, text=form.cleaned_data["text"], user=request.user)
@@ -57,7 +65,7 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
         for field, errors in error.message_dict.items():
             for message in errors:
                 form.add_error(field if field in form.fields else None, message)
-        return _invalid(request, annotation_form=form)
+        return _invalid(request, annotation=form)
     messages.success(request, _("Note added."))
     return _back(month)
 
@@ -68,7 +76,7 @@ def target_set_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = TargetForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
-        return _invalid(request, target_form=form)
+        return _invalid(request, target=form)
     month, value = form.cleaned_data["month"], form.cleaned_data["value"]
     try:
         target_set(client=request.tenant, month=month, kpi=form.cleaned_data["kpi"], value=value, user=request.user)
@@ -76,7 +84,7 @@ def target_set_view(request: HttpRequest) -> HttpResponse:
         for field, errors in error.message_dict.items():
             for message in errors:
                 form.add_error(field if field in form.fields else None, message)
-        return _invalid(request, target_form=form)
+        return _invalid(request, target=form)
     messages.success(request, _("Target saved.") if value is not None else _("Target removed."))
     return _back(month)
 
