@@ -29,9 +29,15 @@ document.addEventListener("DOMContentLoaded", function () {
   document.body.addEventListener("htmx:beforeRequest", function () {
     if (box) box.hidden = true;
   });
+  // htmx fires afterSwap on each swapped-in element; detail.target is the element that was
+  // targeted, which an outerHTML swap has just removed from the page, so look in the new one.
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    var focusable = target && target.querySelector("[data-focus-after-swap]");
-    if (focusable) focusable.focus();
+    var roots = [event.target, event.detail.target];
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      if (!root || !root.isConnected || !root.querySelector) continue;
+      var focusable = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
+      if (focusable) { focusable.focus(); return; }
+    }
   });
 });
