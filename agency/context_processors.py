@@ -5,20 +5,27 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
+from django.urls import reverse
 
 from agency.selectors import clients_for_user, console_url
+
+SWITCHER_SIZE = 30
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """What the base layout needs: the current client (if any) and where the user may go."""
     at_client = connection.schema_name != settings.PUBLIC_SCHEMA_NAME
     user = getattr(request, "user", None)
-    switchable = []
+    switchable, more = [], False
     if user is not None and user.is_authenticated and user.is_agency:
-        switchable = list(clients_for_user(user=user).only("slug", "name")[:200])
+        # Every page carries this menu: a bounded list, no model instances, one URL reversed.
+        switchable = list(clients_for_user(user=user).values_list("slug", "name")[: SWITCHER_SIZE + 1])
+        more, switchable = len(switchable) > SWITCHER_SIZE, switchable[:SWITCHER_SIZE]
     return {
         "current_client": getattr(request, "tenant", None) if at_client else None,
         "switchable_clients": switchable,
+        "switchable_more": more,
+        "switch_prefix": reverse("client_switch", args=["-"])[:-2] if switchable else "",
         "languages": settings.LANGUAGES,
         "console_url": console_url(path="/") if at_client else "/",
     }

@@ -132,10 +132,17 @@ else:
     from agency.embedded import postgres_url
 
     _database_url = postgres_url()
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+# Persistent connections (session-level: django-tenants sets search_path on the connection) save a
+# connection per request; tests keep Django's default of one per request.
+DATABASES = {
+    "default": dj_database_url.parse(
+        _database_url, conn_max_age=0 if TESTING else int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PORTAL_TEST_DATABASE", "test_portal")
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+TENANT_LIMIT_SET_CALLS = True  # set search_path once per tenant switch, not before every query
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):

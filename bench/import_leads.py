@@ -37,22 +37,50 @@ def write_leads(path: Path, count: int, seed: int = 7) -> None:
     start = dt.datetime(2025, 1, 1, 8, 0)  # noqa: DTZ001 - naive on purpose: read in the client time zone
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "created_at", "email", "channel", "campaign", "device", "landing_page", "origin",
-                         "company_revenue", "employees", "vertical", "interests", "first_contacted_at", "sql_at",
-                         "customer_at", "deal_value"])
+        writer.writerow(
+            [
+                "id",
+                "created_at",
+                "email",
+                "channel",
+                "campaign",
+                "device",
+                "landing_page",
+                "origin",
+                "company_revenue",
+                "employees",
+                "vertical",
+                "interests",
+                "first_contacted_at",
+                "sql_at",
+                "customer_at",
+                "deal_value",
+            ]
+        )
         for n in range(count):
             created = start + dt.timedelta(minutes=n * 5 + rng.randint(0, 4))
             won = rng.random() < 0.05
             sql = won or rng.random() < 0.15
-            writer.writerow([
-                f"L{n:08d}", created.isoformat(timespec="seconds"), f"lead{n}@example.com", rng.choice(CHANNELS),
-                f"cmp{n % 20}", rng.choice(["desktop", "mobile", "tablet"]), f"/lp/{n % 50}", "marketing",
-                rng.randint(100_000, 50_000_000), rng.randint(1, 5000), rng.choice(["saas", "fintech", "retail"]),
-                "analytics;growth" if n % 3 else "", (created + dt.timedelta(hours=2)).isoformat(timespec="seconds"),
-                (created + dt.timedelta(days=3)).isoformat(timespec="seconds") if sql else "",
-                (created + dt.timedelta(days=30)).isoformat(timespec="seconds") if won else "",
-                f"{rng.randint(1000, 90000)}.00" if won else "",
-            ])
+            writer.writerow(
+                [
+                    f"L{n:08d}",
+                    created.isoformat(timespec="seconds"),
+                    f"lead{n}@example.com",
+                    rng.choice(CHANNELS),
+                    f"cmp{n % 20}",
+                    rng.choice(["desktop", "mobile", "tablet"]),
+                    f"/lp/{n % 50}",
+                    "marketing",
+                    rng.randint(100_000, 50_000_000),
+                    rng.randint(1, 5000),
+                    rng.choice(["saas", "fintech", "retail"]),
+                    "analytics;growth" if n % 3 else "",
+                    (created + dt.timedelta(hours=2)).isoformat(timespec="seconds"),
+                    (created + dt.timedelta(days=3)).isoformat(timespec="seconds") if sql else "",
+                    (created + dt.timedelta(days=30)).isoformat(timespec="seconds") if won else "",
+                    f"{rng.randint(1000, 90000)}.00" if won else "",
+                ]
+            )
 
 
 def setup_django() -> None:
@@ -71,12 +99,14 @@ def fresh_client():
     from agency.services import client_create
     from clients.models import Campaign
 
-    client = Client.objects.filter(slug=SLUG).first() or client_create(slug=SLUG, name="Import benchmark",
-                                                                        timezone="Europe/Madrid", currency="EUR")
+    client = Client.objects.filter(slug=SLUG).first() or client_create(
+        slug=SLUG, name="Import benchmark", timezone="Europe/Madrid", currency="EUR"
+    )
     with schema_context(client.schema_name), connection.cursor() as cursor:
         cursor.execute("TRUNCATE clients_activity, clients_lead, clients_spend, clients_emailrow CASCADE")
-        Campaign.objects.bulk_create([Campaign(id=f"cmp{n}", name=f"Campaign {n}", channel="paid_search")
-                                      for n in range(20)], ignore_conflicts=True)
+        Campaign.objects.bulk_create(
+            [Campaign(id=f"cmp{n}", name=f"Campaign {n}", channel="paid_search") for n in range(20)], ignore_conflicts=True
+        )
     return client
 
 
@@ -106,12 +136,17 @@ def run_one(size: int) -> dict:
     _current, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
-        "leads": size, "python_peak_mb": round(traced_peak / 1e6, 2),
-        "file_mb": round(path.stat().st_size / 1e6, 1), "seconds": round(elapsed, 2),
-        "rows_per_second": round(size / elapsed), "inserted": result.inserted,
-        "peak_rss_mb": round(rss_peak / 1024, 1), "rss_before_mb": round(rss_before / 1024, 1),
+        "leads": size,
+        "python_peak_mb": round(traced_peak / 1e6, 2),
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(size / elapsed),
+        "inserted": result.inserted,
+        "peak_rss_mb": round(rss_peak / 1024, 1),
+        "rss_before_mb": round(rss_before / 1024, 1),
         "growth_mb": round((rss_peak - rss_before) / 1024, 1),
-        "reimport_seconds": round(elapsed_again, 2), "reimport_unchanged": again.unchanged,
+        "reimport_seconds": round(elapsed_again, 2),
+        "reimport_unchanged": again.unchanged,
     }
 
 
@@ -125,16 +160,21 @@ def main() -> None:
         return
     rows = []
     for size in args.sizes:
-        output = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True, capture_output=True,
-                                text=True, cwd=ROOT).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True, cwd=ROOT
+        ).stdout
         rows.append(json.loads(output.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]))
-    print("\n| leads | file | import | rows/s | peak RSS | RSS growth in import | Python peak (tracemalloc) |"
-          " re-import (unchanged) |")
+    print(
+        "\n| leads | file | import | rows/s | peak RSS | RSS growth in import | Python peak (tracemalloc) |"
+        " re-import (unchanged) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['leads']:,} | {row['file_mb']} MB | {row['seconds']} s | {row['rows_per_second']:,} |"
-              f" {row['peak_rss_mb']} MB | {row['growth_mb']} MB | {row['python_peak_mb']} MB | {row['reimport_seconds']} s |")
+        print(
+            f"| {row['leads']:,} | {row['file_mb']} MB | {row['seconds']} s | {row['rows_per_second']:,} |"
+            f" {row['peak_rss_mb']} MB | {row['growth_mb']} MB | {row['python_peak_mb']} MB | {row['reimport_seconds']} s |"
+        )
 
 
 if __name__ == "__main__":

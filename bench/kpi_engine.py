@@ -36,11 +36,17 @@ MONTHS = 24
 EXAMPLE = Path(os.environ.get("PORTAL_SPEC_DIR", "/work/shared/spec")) / "example"
 
 CRITERIA = {
-    "fit": {"all": [
-        {"field": "employees", "op": "between", "value": [10, 5000]},
-        {"any": [{"field": "vertical", "op": "in", "value": ["saas", "fintech", "retail"]},
-                 {"field": "company_revenue", "op": "gte", "value": 2000000}]},
-    ]},
+    "fit": {
+        "all": [
+            {"field": "employees", "op": "between", "value": [10, 5000]},
+            {
+                "any": [
+                    {"field": "vertical", "op": "in", "value": ["saas", "fintech", "retail"]},
+                    {"field": "company_revenue", "op": "gte", "value": 2000000},
+                ]
+            },
+        ]
+    },
     "threshold": 35,
     "points": [
         {"action": "content_download", "points": 10},
@@ -75,9 +81,11 @@ def generate(cursor, *, leads: int, activities: int) -> None:
     start = f"'{FIRST_MONTH.isoformat()} 00:00'::timestamp AT TIME ZONE '{TZ}'"
     end = f"'{dt.date(2026, 11, 1).isoformat()} 00:00'::timestamp AT TIME ZONE '{TZ}'"
     step = f"(({end}) - ({start})) / {leads}"
-    cursor.execute("TRUNCATE clients_activity, clients_lead, clients_spend, clients_emailrow, clients_trafficrow, "
-                   "clients_contract, clients_campaign, clients_holiday, clients_persona, clients_criteriaversion, "
-                   "kpis_snapshot CASCADE")
+    cursor.execute(
+        "TRUNCATE clients_activity, clients_lead, clients_spend, clients_emailrow, clients_trafficrow, "
+        "clients_contract, clients_campaign, clients_holiday, clients_persona, clients_criteriaversion, "
+        "kpis_snapshot CASCADE"
+    )
     cursor.execute(
         """
         INSERT INTO clients_campaign (id, name, channel, direction, nurture, social_network)
@@ -204,8 +212,9 @@ def main() -> None:
             started = time.perf_counter()
             with transaction.atomic(), connection.cursor() as cursor:
                 generate(cursor, leads=args.leads, activities=args.activities)
-                CriteriaVersion.objects.create(version=1, effective_from=dt.date(2024, 1, 1), criteria=CRITERIA,
-                                               author_name="bench")
+                CriteriaVersion.objects.create(
+                    version=1, effective_from=dt.date(2024, 1, 1), criteria=CRITERIA, author_name="bench"
+                )
                 Persona.objects.bulk_create(
                     Persona(code=p["code"], name=p["name"], match=p["match"], priority=i) for i, p in enumerate(PERSONAS)
                 )
@@ -216,8 +225,9 @@ def main() -> None:
             cursor.execute("SELECT count(*) FROM clients_activity")
             report["activities_in_table"] = cursor.fetchone()[0]
 
-        floor_sql = (f"SELECT date_trunc('month', created_at AT TIME ZONE '{TZ}'), count(*) "
-                     "FROM clients_lead GROUP BY 1 ORDER BY 1")
+        floor_sql = (
+            f"SELECT date_trunc('month', created_at AT TIME ZONE '{TZ}'), count(*) FROM clients_lead GROUP BY 1 ORDER BY 1"
+        )
 
         def floor() -> None:
             with connection.cursor() as cursor:
@@ -234,9 +244,11 @@ def main() -> None:
 
             def qualify_fresh() -> None:
                 with connection.cursor() as cursor:  # every lead judged and written, as after a criteria change
-                    cursor.execute("UPDATE clients_lead SET mql_at = NULL, sales_ready_at = NULL, persona = '', "
-                                   "criteria_version = NULL WHERE mql_at IS NOT NULL OR persona <> '' "
-                                   "OR criteria_version IS NOT NULL")
+                    cursor.execute(
+                        "UPDATE clients_lead SET mql_at = NULL, sales_ready_at = NULL, persona = '', "
+                        "criteria_version = NULL WHERE mql_at IS NOT NULL OR persona <> '' "
+                        "OR criteria_version IS NOT NULL"
+                    )
                     cursor.execute("VACUUM ANALYZE clients_lead")
                 started = time.perf_counter()
                 leads_judge(timezone=TZ)
@@ -249,8 +261,9 @@ def main() -> None:
             report["requalification_unchanged_seconds"] = round(time.perf_counter() - started, 2)
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE clients_lead")
-                cursor.execute("SELECT count(*) FILTER (WHERE mql_at IS NOT NULL), count(*) FILTER (WHERE persona <> '') "
-                               "FROM clients_lead")
+                cursor.execute(
+                    "SELECT count(*) FILTER (WHERE mql_at IS NOT NULL), count(*) FILTER (WHERE persona <> '') FROM clients_lead"
+                )
                 report["mqls"], report["with_persona"] = cursor.fetchone()
 
     months = [month_add(FIRST_MONTH, i) for i in range(MONTHS)]

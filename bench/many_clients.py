@@ -148,8 +148,9 @@ def provision(count: int) -> list:
             continue
         connection.set_schema_to_public()
         cloner.clone_schema(template.schema_name, slug.replace("-", "_"), "DATA")
-        client = Client(schema_name=slug.replace("-", "_"), slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR",
-                        is_ready=True)
+        client = Client(
+            schema_name=slug.replace("-", "_"), slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR", is_ready=True
+        )
         client.auto_create_schema = False
         client.save()
         Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
@@ -162,11 +163,31 @@ def start_workers(count: int) -> list[subprocess.Popen]:
     workers = []
     for n in range(count):
         log = open(ROOT / "bench" / "out" / f"worker{n}.log", "w")  # noqa: SIM115 -- closed with the process
-        workers.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool=solo", "-n", f"bench{n}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        ))
+        workers.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "agency",
+                    "worker",
+                    "--pool=solo",
+                    "-n",
+                    f"bench{n}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-l",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
     return workers
 
 
@@ -200,8 +221,12 @@ def run(clients: list, workers: int) -> dict:
         elapsed = time.perf_counter() - started
     finally:
         stop_workers(processes)
-    return {"clients": len(clients), "snapshots": expected, "seconds": round(elapsed, 1),
-            "seconds_per_client": round(elapsed / len(clients), 3)}
+    return {
+        "clients": len(clients),
+        "snapshots": expected,
+        "seconds": round(elapsed, 1),
+        "seconds_per_client": round(elapsed / len(clients), 3),
+    }
 
 
 def main() -> None:
@@ -221,8 +246,7 @@ def main() -> None:
     base = rows[0]["seconds_per_client"]
     for row in rows:
         row["per_client_vs_smallest"] = round(row["seconds_per_client"] / base, 2)
-    print(json.dumps({"workers": args.workers, "months": len(MONTHS), "provision_seconds": provisioned, "runs": rows},
-                     indent=1))
+    print(json.dumps({"workers": args.workers, "months": len(MONTHS), "provision_seconds": provisioned, "runs": rows}, indent=1))
 
 
 if __name__ == "__main__":

@@ -85,3 +85,20 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
         elif status is False:
             missed.append(kpi)
     return {"met": met, "missed": missed, "total": len(targets)}
+
+
+def portfolio_stamp(*, user: User, month: dt.date) -> str:
+    """What the portfolio table depends on, from light aggregates: summaries of the month and the one
+    before, the month's targets, the clients and the user's assignments."""
+    from django.db.models import Count, Max
+
+    from agency.models import Membership
+    from portfolio.models import ClientMonthSummary, Target
+
+    parts = [
+        ClientMonthSummary.objects.filter(month__in=[month, month_add(month, -1)]).aggregate(n=Count("id"), t=Max("computed_at")),
+        Target.objects.filter(month=month).aggregate(n=Count("id"), t=Max("updated_at")),
+        Client.objects.aggregate(n=Count("id"), t=Max("id")),
+        Membership.objects.filter(user=user).aggregate(n=Count("id"), t=Max("id")),
+    ]
+    return "|".join(f"{p['n']}:{p['t']}" for p in parts)

@@ -551,3 +551,30 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "side_by_side": side_by_side,
         "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }
+
+
+def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
+    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
+
+    Snapshots (recomputed), notes, targets and benchmark bands; the caller adds the language.
+    """
+    from django.db.models import Count, Max
+
+    from kpis.models import Annotation
+    from portfolio.models import Benchmark, Target
+
+    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
+    first = min(month_add(month, -11), compare_to)
+    parts = [
+        Snapshot.objects.filter(month__gte=first, month__lte=month).aggregate(n=Count("id"), t=Max("computed_at")),
+        Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month).aggregate(
+            n=Count("id"), t=Max("created_at")
+        ),
+        Target.objects.filter(client=client, month=month).aggregate(n=Count("id"), t=Max("updated_at")),
+        Benchmark.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+    ]
+    return "|".join(f"{p['n']}:{p['t'].isoformat() if p['t'] else ''}" for p in parts)
+
+
+def kpi_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
+    return [(title, [(key, LABELS[key]) for key in keys]) for title, keys in GROUPS]

@@ -4,26 +4,36 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import client_member_required
 from kpis.catalogue import BREAKDOWN_KEYS
-from kpis.models import Snapshot
+from kpis.models import Annotation, Snapshot
 from kpis.scorecard import (
     GROUPS,
     LABELS,
+    Scorecard,
     breakdown_rows,
     format_value,
     funnel_steps,
+    kpi_choices,
     lifetime_value_panel,
     scorecard_load,
+    scorecard_stamp,
     tiles,
 )
+from kpis.selectors import month_add
 from portfolio.selectors import benchmarks_by_kpi
 
+BODY_CACHE_SECONDS = 24 * 3600
 DIMENSION_LABELS = {
     "channel": "Channel",
     "device": "Device",
@@ -44,6 +54,37 @@ def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
     return chosen
 
 
+def _scorecard_card(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> Scorecard:
+    """The tiles, funnel and value panel are rendered once per change of what they show and kept in
+    the (per-client) cache; the parts that are per user (CSRF tokens, staff tools) stay outside."""
+    client = request.tenant
+    stamp = scorecard_stamp(month=month, compare=compare, client=client)
+    digest = hashlib.sha256(f"{month}|{compare}|{get_language()}|{client.currency}|{stamp}".encode()).hexdigest()
+    key = f"kpis:scorecard-body:{digest}"
+    body = cache.get(key)
+    if body is None:
+        card = scorecard_load(month=month, compare=compare, client=client)
+        body_context = {
+            **context,
+            "card": card,
+            "funnel": funnel_steps(card),
+            "groups": tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi()),
+            "ltv": lifetime_value_panel(card, currency=client.currency),
+        }
+        body = render_to_string("kpis/scorecard.html#tiles-body", body_context) if card.snapshot else ""
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    else:
+        card = Scorecard(
+            month=month,
+            compare_to=month,
+            history={},
+            snapshot=Snapshot.objects.filter(month=month).defer("document").first(),
+            annotations=list(Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month)),
+        )
+    context["body"] = mark_safe(body)  # noqa: S308 -- our own template's output
+    return card
+
+
 def _partial(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -54,15 +95,9 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
     month = _month(request, months)
     compare = "year" if request.GET.get("compare") == "year" else "month"
-    context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS}
+    context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS, "kpi_choices": kpi_choices()}
     if month is not None:
-        card = scorecard_load(month=month, compare=compare, client=request.tenant)
-        context.update(
-            card=card,
-            groups=tiles(card, currency=request.tenant.currency, benchmarks=benchmarks_by_kpi()),
-            funnel=funnel_steps(card),
-            ltv=lifetime_value_panel(card, currency=request.tenant.currency),
-        )
+        context.update(card=_scorecard_card(request, month=month, compare=compare, context=context))
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     return render(request, template, context)
 

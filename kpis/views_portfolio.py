@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import agency_required
-from kpis.portfolio import COLUMNS, alerts, portfolio_rows, target_summary, targets_by_client
+from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import LABELS, format_value
 from kpis.selectors import month_add
 
@@ -27,6 +32,31 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         month = last_closed
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
     query, only_alerts = request.GET.get("q", "").strip(), request.GET.get("alerts") == "1"
+    context = {
+        "month": month,
+        "sort": sort,
+        "descending": descending,
+        "q": query,
+        "only_alerts": only_alerts,
+        "months": [month_add(last_closed, -i) for i in range(12)],
+    }
+    stamp = portfolio_stamp(user=request.user, month=month)
+    digest = hashlib.sha256(
+        f"{request.user.pk}|{month}|{sort}|{descending}|{query}|{only_alerts}|{get_language()}|{stamp}".encode()
+    )
+    key = f"kpis:portfolio-table:{digest.hexdigest()}"
+    table = cache.get(key)
+    if table is None:
+        table = render_to_string(
+            "kpis/portfolio.html#portfolio-table", {**context, **_table(request, month, sort, descending, query, only_alerts)}
+        )
+        cache.set(key, table, 3600)
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(table)
+    return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table)})  # noqa: S308 -- our template
+
+
+def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, only_alerts: bool) -> dict:
     rows = []
     clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending))
     targets = targets_by_client(clients=clients, month=month)
@@ -47,15 +77,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
                 "cells": [format_value(column, getattr(client, column), client.currency) for column in COLUMNS],
             }
         )
-    context = {
+    return {
         "rows": rows,
         "columns": [(c, LABELS[c]) for c in COLUMNS],
-        "month": month,
-        "sort": sort,
-        "descending": descending,
-        "q": query,
-        "only_alerts": only_alerts,
-        "months": [month_add(last_closed, -i) for i in range(12)],
     }
-    template = "kpis/portfolio.html" + ("#portfolio-table" if request.htmx and not request.htmx.history_restore_request else "")
-    return render(request, template, context)

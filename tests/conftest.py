@@ -102,12 +102,11 @@ def clean_tenant_tables(transactional_db: None) -> Iterator[None]:
     with connection.cursor() as cursor:
         for schema in TENANTS:
             if tables:
-                cursor.execute(
-                    "TRUNCATE " + ", ".join(f'"{schema}"."{table}"' for table in tables) + " CASCADE"
-                )
+                cursor.execute("TRUNCATE " + ", ".join(f'"{schema}"."{table}"' for table in tables) + " CASCADE")
 
 
 # --- people --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def admin_user(tenants: dict[str, Client]) -> User:

@@ -86,7 +86,8 @@ def test_an_invited_client_user_sets_a_password_from_the_email_link(tenant_a, st
     form_page = http.get(link.split(":8000", 1)[1], HTTP_HOST=host_of(tenant_a), follow=True)
     assert form_page.status_code == 200
     response = http.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "a-Long-new-pass-42", "new_password2": "a-Long-new-pass-42"},
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-Long-new-pass-42", "new_password2": "a-Long-new-pass-42"},
         HTTP_HOST=host_of(tenant_a),
     )
     assert response.status_code == 302

@@ -90,8 +90,16 @@ def test_no_page_partial_or_file_at_client_b_contains_client_a_demo_marker(tenan
     """Each client gets demo data with its own marker; admin (who sees everything) crawls each host."""
     markers = {"alpha": "DEMO-MARKER-ALPHA", "beta": "DEMO-MARKER-BETA"}
     for tenant in (tenant_a, tenant_b):
-        call_command("generate_demo_data", tenant.slug, months=2, leads_per_month=15, seed=7, marker=markers[tenant.slug],
-                     end="2026-02", stdout=io.StringIO())
+        call_command(
+            "generate_demo_data",
+            tenant.slug,
+            months=2,
+            leads_per_month=15,
+            seed=7,
+            marker=markers[tenant.slug],
+            end="2026-02",
+            stdout=io.StringIO(),
+        )
     http = HttpClient()
     http.force_login(admin_user)
     for tenant, other in ((tenant_b, "alpha"), (tenant_a, "beta")):

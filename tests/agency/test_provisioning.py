@@ -54,8 +54,14 @@ def test_a_taken_custom_domain_is_refused(tenants) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_create_client_command_provisions_schema_and_domains(tenants, clean_tenant_tables) -> None:
     call_command(
-        "create_client", "gamma-co", name="Gamma Co", timezone="Europe/Madrid", currency="EUR",
-        gross_margin="0.65", horizon_months="48", domain="portal.gamma.example",
+        "create_client",
+        "gamma-co",
+        name="Gamma Co",
+        timezone="Europe/Madrid",
+        currency="EUR",
+        gross_margin="0.65",
+        horizon_months="48",
+        domain="portal.gamma.example",
     )
     try:
         client = Client.objects.get(slug="gamma-co")
@@ -76,8 +82,11 @@ def test_create_client_command_reports_field_errors(tenants) -> None:
 def test_console_form_shows_field_errors(tenants, staff_a) -> None:
     http = HttpClient()
     http.force_login(staff_a)
-    response = http.post("/clients/new/", {"name": "X", "slug": "alpha", "timezone": "UTC", "currency": "USD",
-                                           "gross_margin": "0.7", "horizon_months": "60"}, HTTP_HOST="localhost")
+    response = http.post(
+        "/clients/new/",
+        {"name": "X", "slug": "alpha", "timezone": "UTC", "currency": "USD", "gross_margin": "0.7", "horizon_months": "60"},
+        HTTP_HOST="localhost",
+    )
     assert response.status_code == 422
     assert "already exists" in response.content.decode()
 
@@ -86,8 +95,11 @@ def test_console_form_shows_field_errors(tenants, staff_a) -> None:
 def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenant_tables) -> None:
     http = HttpClient()
     http.force_login(staff_a)
-    response = http.post("/clients/new/", {"name": "Delta", "slug": "delta", "timezone": "UTC", "currency": "USD",
-                                           "gross_margin": "0.7", "horizon_months": "60"}, HTTP_HOST="localhost")
+    response = http.post(
+        "/clients/new/",
+        {"name": "Delta", "slug": "delta", "timezone": "UTC", "currency": "USD", "gross_margin": "0.7", "horizon_months": "60"},
+        HTTP_HOST="localhost",
+    )
     try:
         assert response.status_code == 302
         assert Membership.objects.filter(user=staff_a, client__slug="delta").exists()

@@ -102,3 +102,32 @@ def test_the_portfolio_sorts_and_filters(page, portal, admin_user, tenants) -> N
     rows.filter(has_text="Beta Brands").wait_for(state="detached")
     assert rows.count() == 1 and page.evaluate("window.__sameDocument") is True
     screenshot(page, "portfolio")
+
+
+def test_staff_annotate_a_month_and_set_a_target_and_see_both(page, portal, staff_a, scorecard_data) -> None:
+    sign_in(page, portal.client("alpha"), staff_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    page.get_by_text("Staff: annotate, set a target, recompute").click()
+    page.get_by_label("A note on March 2026").fill("Site redesign launched")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_text("Note added.").wait_for()
+    page.get_by_text("Staff: annotate, set a target, recompute").click()
+    page.get_by_label("KPI", exact=True).select_option("new_leads")
+    page.get_by_label("Target for March 2026").fill("8")
+    page.get_by_role("button", name="Set target").click()
+    page.get_by_text("Target saved.").wait_for()
+    assert "Site redesign launched" in page.locator(".annotations").inner_text()
+    assert page.locator('[data-kpi="new_leads"] .target').inner_text() == "Target 8 — met"
+    assert page.locator('[data-kpi="new_leads"] svg.spark line.mark').count() == 1
+    screenshot(page, "scorecard-staff-context")
+
+
+def test_a_failed_swap_shows_a_message(page, portal, client_user_a, scorecard_data) -> None:
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    page.evaluate("htmx.ajax('GET', '/scorecard/breakdowns/no-such-dimension/', '#drilldown')")
+    alert = page.locator("#htmx-error")
+    alert.wait_for(state="visible")
+    assert "could not be loaded (error 404)" in alert.inner_text()

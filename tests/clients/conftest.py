@@ -43,5 +43,6 @@ def base_data(in_tenant_a: Client) -> None:
     Campaign.objects.create(id="spring", name="Spring", channel="email")
     Persona.objects.create(code="cfo", name="Finance lead", priority=1)
     Lead.objects.create(id="L0", created_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
-    Contract.objects.create(id="K0", account="acme", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=12,
-                            monthly_fee=1000)
+    Contract.objects.create(
+        id="K0", account="acme", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=12, monthly_fee=1000
+    )

@@ -45,11 +45,20 @@ def in_a(tenant_a):
 
 
 def test_a_single_lead_is_created_with_utm_parameters_mapped(api, tenant_a, spring):
-    response = api("/api/v1/leads", {
-        "id": "web-1", "created_at": "2026-03-04T09:30:00", "email": "ann@example.com", "employees": 120,
-        "interests": ["analytics", "growth"], "utm_campaign": "spring-24", "utm_medium": "cpc", "utm_source": "google",
-        "utm_term": "crm software",
-    })
+    response = api(
+        "/api/v1/leads",
+        {
+            "id": "web-1",
+            "created_at": "2026-03-04T09:30:00",
+            "email": "ann@example.com",
+            "employees": 120,
+            "interests": ["analytics", "growth"],
+            "utm_campaign": "spring-24",
+            "utm_medium": "cpc",
+            "utm_source": "google",
+            "utm_term": "crm software",
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json() == {"inserted": 1, "updated": 0, "unchanged": 0}
     in_a(tenant_a)
@@ -60,8 +69,12 @@ def test_a_single_lead_is_created_with_utm_parameters_mapped(api, tenant_a, spri
 
 
 def test_a_batch_is_written_and_a_repeat_upserts_by_id(api, tenant_a):
-    batch = {"leads": [{"id": "crm-1", "created_at": "2026-03-01T10:00:00Z"},
-                       {"id": "crm-2", "created_at": "2026-03-02T10:00:00Z", "channel": "email"}]}
+    batch = {
+        "leads": [
+            {"id": "crm-1", "created_at": "2026-03-01T10:00:00Z"},
+            {"id": "crm-2", "created_at": "2026-03-02T10:00:00Z", "channel": "email"},
+        ]
+    }
     assert api("/api/v1/leads", batch).json() == {"inserted": 2, "updated": 0, "unchanged": 0}
     assert api("/api/v1/leads", batch).json() == {"inserted": 0, "updated": 0, "unchanged": 2}
     batch["leads"][1]["sql_at"] = "2026-03-09T10:00:00Z"
@@ -72,8 +85,9 @@ def test_a_batch_is_written_and_a_repeat_upserts_by_id(api, tenant_a):
 
 
 def test_a_bad_lead_gets_400_with_the_fields_at_fault(api, tenant_a):
-    response = api("/api/v1/leads", {"id": "x", "created_at": "yesterday", "employees": -3, "colour": "red",
-                                     "utm_campaign": "nope"})
+    response = api(
+        "/api/v1/leads", {"id": "x", "created_at": "yesterday", "employees": -3, "colour": "red", "utm_campaign": "nope"}
+    )
     assert response.status_code == 400
     assert response.json() == {"errors": {"colour": ["Unknown field."]}}
     response = api("/api/v1/leads", {"id": "x", "created_at": "yesterday", "employees": -3, "utm_campaign": "nope"})
@@ -87,19 +101,31 @@ def test_a_bad_lead_gets_400_with_the_fields_at_fault(api, tenant_a):
 
 
 def test_a_batch_reports_errors_per_index_and_writes_nothing(api, tenant_a):
-    response = api("/api/v1/leads", {"leads": [
-        {"id": "ok", "created_at": "2026-03-01T10:00:00Z"},
-        {"id": "bad", "created_at": "2026-03-01T10:00:00Z", "customer_at": "2026-03-05T10:00:00Z", "deal_value": 10,
-         "lost_at": "2026-03-06T10:00:00Z"},
-        {"created_at": "2026-03-01T10:00:00Z"},
-        {"id": "ok", "created_at": "2026-03-01T10:00:00Z"},
-    ]})
+    response = api(
+        "/api/v1/leads",
+        {
+            "leads": [
+                {"id": "ok", "created_at": "2026-03-01T10:00:00Z"},
+                {
+                    "id": "bad",
+                    "created_at": "2026-03-01T10:00:00Z",
+                    "customer_at": "2026-03-05T10:00:00Z",
+                    "deal_value": 10,
+                    "lost_at": "2026-03-06T10:00:00Z",
+                },
+                {"created_at": "2026-03-01T10:00:00Z"},
+                {"id": "ok", "created_at": "2026-03-01T10:00:00Z"},
+            ]
+        },
+    )
     assert response.status_code == 400
-    assert response.json() == {"errors": {
-        "1": {"lost_at": ["a lead cannot have both customer_at and lost_at"]},
-        "2": {"id": ["required value missing"]},
-        "3": {"id": ["duplicate key: the same key is at index 0"]},
-    }}
+    assert response.json() == {
+        "errors": {
+            "1": {"lost_at": ["a lead cannot have both customer_at and lost_at"]},
+            "2": {"id": ["required value missing"]},
+            "3": {"id": ["duplicate key: the same key is at index 0"]},
+        }
+    }
     in_a(tenant_a)
     assert not Lead.objects.exists()
 
@@ -108,8 +134,14 @@ def test_activities_are_posted_for_known_leads(api, tenant_a):
     in_a(tenant_a)
     Lead.objects.create(id="L1", created_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     connection.set_schema_to_public()
-    response = api("/api/v1/activities", {"activities": [
-        {"id": "a1", "lead": "L1", "occurred_at": "2026-03-02T10:00:00Z", "action": "demo_request", "detail": "=cmd"}]})
+    response = api(
+        "/api/v1/activities",
+        {
+            "activities": [
+                {"id": "a1", "lead": "L1", "occurred_at": "2026-03-02T10:00:00Z", "action": "demo_request", "detail": "=cmd"}
+            ]
+        },
+    )
     assert response.status_code == 201
     response = api("/api/v1/activities", {"id": "a2", "lead": "L9", "occurred_at": "2026-03-02T10:00:00Z", "action": "x"})
     assert response.status_code == 400
@@ -122,8 +154,9 @@ def test_activities_are_posted_for_known_leads(api, tenant_a):
 def test_no_or_a_bad_token_is_401(api, tenant_a, auth):
     http = HttpClient(HTTP_HOST=host_of(tenant_a))
     headers = {"HTTP_AUTHORIZATION": auth} if auth else {}
-    response = http.post("/api/v1/leads", json.dumps({"id": "x", "created_at": "2026-03-01T10:00:00Z"}),
-                         content_type="application/json", **headers)
+    response = http.post(
+        "/api/v1/leads", json.dumps({"id": "x", "created_at": "2026-03-01T10:00:00Z"}), content_type="application/json", **headers
+    )
     assert response.status_code == 401
     assert "authorization" in response.json()["errors"]
 
@@ -162,19 +195,34 @@ def test_the_api_takes_post_only(tenant_a, token_a):
     assert http.get("/api/v1/leads", HTTP_AUTHORIZATION=f"Bearer {token_a}").status_code == 405
 
 
-@pytest.mark.parametrize(("medium", "source", "channel"), [
-    ("cpc", "google", "paid_search"), ("ppc", "", "paid_search"), ("paidsearch", "bing", "paid_search"),
-    ("cpc", "linkedin", "paid_social"), ("paid_social", "facebook", "paid_social"),
-    ("organic", "google", "organic_search"), ("", "bing", "organic_search"), ("social", "twitter", "organic_social"),
-    ("", "linkedin", "organic_social"), ("email", "newsletter", "email"), ("referral", "partner.com", "referral"),
-    ("", "partner.com", "referral"), ("display", "gdn", "display"), ("(none)", "(direct)", "direct"),
-    ("CPC", "Google", "paid_search"), ("weird", "", "other"), ("", "", ""),
-])
+@pytest.mark.parametrize(
+    ("medium", "source", "channel"),
+    [
+        ("cpc", "google", "paid_search"),
+        ("ppc", "", "paid_search"),
+        ("paidsearch", "bing", "paid_search"),
+        ("cpc", "linkedin", "paid_social"),
+        ("paid_social", "facebook", "paid_social"),
+        ("organic", "google", "organic_search"),
+        ("", "bing", "organic_search"),
+        ("social", "twitter", "organic_social"),
+        ("", "linkedin", "organic_social"),
+        ("email", "newsletter", "email"),
+        ("referral", "partner.com", "referral"),
+        ("", "partner.com", "referral"),
+        ("display", "gdn", "display"),
+        ("(none)", "(direct)", "direct"),
+        ("CPC", "Google", "paid_search"),
+        ("weird", "", "other"),
+        ("", "", ""),
+    ],
+)
 def test_utm_medium_and_source_map_to_a_channel(medium, source, channel):
     assert utm_channel(medium=medium, source=source) == channel
 
 
 # --- the tokens screen ----------------------------------------------------------------------
+
 
 def test_staff_create_a_token_shown_once_and_revoke_it(staff_a, tenant_a):
     http = HttpClient(HTTP_HOST=host_of(tenant_a))

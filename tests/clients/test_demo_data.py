@@ -22,13 +22,13 @@ def clock():
 
 
 def counts():
-    return {model.__name__: model.objects.count()
-            for model in (Campaign, Spend, Lead, Activity, TrafficRow, EmailRow, Contract)}
+    return {model.__name__: model.objects.count() for model in (Campaign, Spend, Lead, Activity, TrafficRow, EmailRow, Contract)}
 
 
 def test_demo_data_fills_every_kind_through_the_importers(tenant_a, clock, capsys):
-    call_command("generate_demo_data", "alpha", "--months", "14", "--leads-per-month", "60", "--seed", "3",
-                 "--marker", "ZQX-marker")
+    call_command(
+        "generate_demo_data", "alpha", "--months", "14", "--leads-per-month", "60", "--seed", "3", "--marker", "ZQX-marker"
+    )
     out = capsys.readouterr().out
     assert "leads:" in out and "contracts:" in out
     connection.set_tenant(tenant_a)
@@ -45,8 +45,9 @@ def test_demo_data_fills_every_kind_through_the_importers(tenant_a, clock, capsy
     assert Activity.objects.filter(detail__contains="ZQX-marker").count() == 1
     # Seeded: the same command again finds every row unchanged.
     connection.set_schema_to_public()
-    call_command("generate_demo_data", "alpha", "--months", "14", "--leads-per-month", "60", "--seed", "3",
-                 "--marker", "ZQX-marker")
+    call_command(
+        "generate_demo_data", "alpha", "--months", "14", "--leads-per-month", "60", "--seed", "3", "--marker", "ZQX-marker"
+    )
     lines = [line for line in capsys.readouterr().out.splitlines() if " rows, " in line]
     assert len(lines) == 7 and all(re.search(r": \d+ rows, 0 inserted, 0 updated", line) for line in lines), lines
     connection.set_tenant(tenant_a)

@@ -46,15 +46,15 @@ def lead_rows():
 def test_all_kinds_import_with_every_column(base_data, run_import):
     files = {
         "campaigns": "id,name,channel,direction,nurture,social_network,start_date,end_date\n"
-                     "c1,Launch,paid_social,outbound,1,linkedin,2026-03-01,2026-03-31\n",
+        "c1,Launch,paid_social,outbound,1,linkedin,2026-03-01,2026-03-31\n",
         "spend": "id,date,category,amount,campaign,note\nS1,2026-03-01,media,199.99,c1,first flight\n",
         "leads": LEADS,
         "activities": "id,lead,occurred_at,action,detail\nA1,L1,2026-03-02T10:05:00,content_download,ebook\n",
         "traffic": "date,channel,device,sessions,bounced_sessions,pageviews,form_submissions,landing_page,social_network\n"
-                   "2026-03-01,paid_social,mobile,100,40,300,3,/launch,linkedin\n",
+        "2026-03-01,paid_social,mobile,100,40,300,3,/launch,linkedin\n",
         "email": "date,campaign,sent,delivered,unique_opens,unique_clicks,unsubscribes\n2026-03-01,c1,1000,980,400,50,2\n",
         "contracts": "id,account,kind,start_date,segment,term_months,monthly_fee,project_fee,end_date,cancelled_on,renewal_of\n"
-                     "K1,acme,retainer,2026-01-01,smb,12,1500,,,2026-06-30,K0\n",
+        "K1,acme,retainer,2026-01-01,smb,12,1500,,,2026-06-30,K0\n",
     }
     for kind, text in files.items():
         result = run_import(kind, text)
@@ -121,8 +121,9 @@ def test_a_changed_row_is_updated_in_place(base_data, run_import):
 
 
 def test_natural_keys_upsert_traffic_and_email(base_data, run_import):
-    run_import("traffic", "date,channel,device,sessions,landing_page\n"
-                          "2026-03-01,direct,mobile,10,/a\n2026-03-01,direct,mobile,5,\n")
+    run_import(
+        "traffic", "date,channel,device,sessions,landing_page\n2026-03-01,direct,mobile,10,/a\n2026-03-01,direct,mobile,5,\n"
+    )
     result = run_import("traffic", "landing_page,sessions,device,channel,date\n/a,12,mobile,direct,2026-03-01\n")
     assert (result.inserted, result.updated) == (0, 1)
     assert sorted(TrafficRow.objects.values_list("landing_page", "sessions")) == [("", 5), ("/a", 12)]
@@ -217,7 +218,7 @@ def test_the_months_of_a_lead_are_in_the_client_time_zone(base_data, run_import)
 
 def test_values_that_look_like_formulas_are_stored_as_given(base_data, run_import):
     text = (
-        'id,name,channel,social_network\nc1,=HYPERLINK("http://evil.example"),email,+cmd|\' /C calc\'!A0\n'
+        "id,name,channel,social_network\nc1,=HYPERLINK(\"http://evil.example\"),email,+cmd|' /C calc'!A0\n"
         "c2,@SUM(A1:A2),email,-2+3\n"
     )
     assert run_import("campaigns", text).ok
@@ -244,6 +245,7 @@ def test_the_preview_checks_without_writing(base_data, in_tenant_a, write_csv):
 
 
 # --- commands -------------------------------------------------------------------------------
+
 
 def test_import_data_exits_0_when_written(base_data, write_csv, capsys):
     path = write_csv("id,name,channel\nc1,One,email\n")
@@ -296,8 +298,10 @@ def test_an_import_for_one_client_never_lands_in_another(base_data, write_csv, t
 def test_the_preview_does_not_flag_a_renewal_of_a_contract_further_down(base_data, in_tenant_a, write_csv):
     from clients.services import data_import
 
-    path = write_csv("id,account,kind,start_date,term_months,monthly_fee,renewal_of\n"
-                     "K2,acme,retainer,2027-01-01,12,1100,K1\nK1,acme,retainer,2026-01-01,12,1000,\n")
+    path = write_csv(
+        "id,account,kind,start_date,term_months,monthly_fee,renewal_of\n"
+        "K2,acme,retainer,2027-01-01,12,1100,K1\nK1,acme,retainer,2026-01-01,12,1000,\n"
+    )
     preview = data_import(kind="contracts", path_or_file=path, client=in_tenant_a, dry_run=True, limit=1, sample=1)
     assert preview.ok
     assert data_import(kind="contracts", path_or_file=path, client=in_tenant_a).ok

@@ -22,11 +22,13 @@ def seeded(db) -> None:
 def test_the_published_figures_are_seeded_with_a_named_source_and_attached_to_real_kpis(seeded) -> None:
     by_kpi = benchmarks_by_kpi()
     assert {b.label: (b.low, b.high) for b in by_kpi["cpl"]} == {
-        "Media and publishing": (11.0, 25.0), "Financial services": (51.0, 100.0),
+        "Media and publishing": (11.0, 25.0),
+        "Financial services": (51.0, 100.0),
     }
     assert [(b.low, b.high) for b in by_kpi["lead_to_customer_rate"]] == [(0.02, 0.05)]
     assert [(b.label, b.low, b.high) for b in by_kpi["marketing_sourced_customer_share"]] == [
-        ("Companies with field sales", 0.2, 0.4), ("Companies with inside sales", 0.4, 0.8),
+        ("Companies with field sales", 0.2, 0.4),
+        ("Companies with inside sales", 0.4, 0.8),
     ]
     assert by_kpi["contacted_within_4h_share"][0].low == 0.5
     assert all(b.kpi in KPI_KEYS and b.source_name for b in Benchmark.objects.all())
@@ -46,8 +48,11 @@ def test_only_an_admin_edits_and_a_band_must_make_sense(seeded, admin_user, staf
         benchmark_save(benchmark=band, values={"low": 0.09}, user=admin_user)
     assert "high" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        benchmark_save(benchmark=None, values={"kpi": "not_a_kpi", "label": "x", "low": 1, "unit": "count",
-                                               "source_name": "s"}, user=admin_user)
+        benchmark_save(
+            benchmark=None,
+            values={"kpi": "not_a_kpi", "label": "x", "low": 1, "unit": "count", "source_name": "s"},
+            user=admin_user,
+        )
     assert "kpi" in error.value.message_dict
     benchmark_save(benchmark=band, values={"low": 0.03, "source_url": "https://example.org/study"}, user=admin_user)
     band.refresh_from_db()
@@ -65,8 +70,18 @@ def test_the_console_screen_lists_for_staff_and_edits_for_admins(seeded, admin_u
 
     admin = HttpClient()
     admin.force_login(admin_user)
-    form = {"kpi": "cpl", "label": "Financial services", "low": "40", "high": "100", "unit": "money",
-            "currency": "usd", "source_name": "An industry study", "source_url": "", "citation": "", "position": "20"}
+    form = {
+        "kpi": "cpl",
+        "label": "Financial services",
+        "low": "40",
+        "high": "100",
+        "unit": "money",
+        "currency": "usd",
+        "source_name": "An industry study",
+        "source_url": "",
+        "citation": "",
+        "position": "20",
+    }
     assert admin.post(f"/benchmarks/{band.pk}/", form, HTTP_HOST=host).status_code == 302
     band.refresh_from_db()
     assert (band.low, band.currency, band.source_name) == (40.0, "USD", "An industry study")

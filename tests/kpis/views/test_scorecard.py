@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
@@ -69,6 +70,7 @@ def test_queries_do_not_grow_with_months_or_members(client_user_a, tenant_a, sna
         http = HttpClient()
         http.force_login(client_user_a)
         http.get(path, HTTP_HOST=host_of(tenant_a))  # warm the session
+        cache.clear()  # measure the uncached path, the expensive one
         with CaptureQueriesContext(connection) as queries:
             assert http.get(path, HTTP_HOST=host_of(tenant_a)).status_code == 200
         return len(queries.captured_queries)
@@ -150,3 +152,24 @@ def test_the_scorecard_pdf(client_user_a, client_user_b, snapshots) -> None:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) > 2000
     assert get(client_user_b, "/scorecard/export.pdf?month=2026-03", snapshots).status_code == 404
+
+
+def test_the_cached_scorecard_changes_as_soon_as_what_it_shows_changes(staff_a, snapshots) -> None:
+    cache.clear()
+    first = get(staff_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "Target 5" not in first
+    with CaptureQueriesContext(connection) as cold:
+        get(staff_a, "/scorecard/?month=2026-03&compare=year", snapshots)
+    with CaptureQueriesContext(connection) as warm:
+        get(staff_a, "/scorecard/?month=2026-03&compare=year", snapshots)
+    assert len(warm.captured_queries) <= len(cold.captured_queries)
+    http = HttpClient()
+    http.force_login(staff_a)
+    http.post("/scorecard/targets/", {"month": "2026-03", "kpi": "new_leads", "value": "5"}, HTTP_HOST=host_of(snapshots))
+    assert "Target 5" in get(staff_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    with schema_context("alpha"):
+        Lead.objects.create(id="late", created_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+    snapshot_compute(client=snapshots, months=[dt.date(2026, 3, 1)])
+    tile = get(staff_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    tile = tile[tile.index('data-kpi="new_leads"') :]
+    assert '<p class="value">9</p>' in tile[: tile.index("</article>")]
