@@ -20,6 +20,13 @@ def _text(value: Any) -> str:
     return str(value).translate(_PLAIN)
 
 
+def _target_status(met: bool | None) -> str:
+    """As on the page: met, missed, or no value yet (an undefined figure has not missed anything)."""
+    if met is None:
+        return _("no value yet")
+    return _("met") if met else _("missed")
+
+
 def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: list[dict[str, Any]]) -> bytes:
     """The month's tiles, group by group: value, change and target, as a printable A4 document."""
     buffer = io.BytesIO()
@@ -43,7 +50,7 @@ def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: 
         rows = [[_text(_("KPI")), _text(_("Value")), _text(_("Change")), _text(_("Target"))]]
         for tile in group["tiles"]:
             change = tile["change"]["text"] if tile["change"] else ""
-            target = f"{tile['target']} ({_('met') if tile['met'] else _('missed')})" if tile["target"] else ""
+            target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             rows.append([_text(tile["label"]), _text(tile["shown"]), _text(change), _text(target)])
         table = Table(rows, colWidths=[70 * mm, 45 * mm, 25 * mm, 40 * mm], repeatRows=1)
         table.setStyle(

@@ -58,3 +58,22 @@ def test_cltv_cac_ltv_to_cac_and_payback_side_by_side(client_user_a, example_sna
     side = side[: side.index("</dl>")]
     for shown in ("52,222.22 EUR", "8,935.09 EUR", "5.84", "2.63", "523.79 EUR"):
         assert shown in side
+
+
+def test_the_pdf_says_no_value_yet_for_a_target_on_an_undefined_figure(client_user_a, example_snapshots) -> None:
+    import base64
+    import re
+    import zlib
+
+    from portfolio.models import Target
+
+    Target.objects.create(client=example_snapshots, month="2025-11-01", kpi="revenue_uplift", value=1000)  # null in Nov
+    Target.objects.create(client=example_snapshots, month="2025-11-01", kpi="new_leads", value=50)  # 45: missed
+    http = HttpClient()
+    http.force_login(client_user_a)
+    pdf = http.get("/scorecard/export.pdf?month=2025-11", HTTP_HOST=host_of(example_snapshots)).content
+    text = b"".join(  # ReportLab writes page streams ASCII85 + Flate encoded
+        zlib.decompress(base64.a85decode(stream.strip(), adobe=True))
+        for stream in re.findall(rb"/Filter \[ /ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)endstream", pdf, re.S)
+    )
+    assert rb"(1,000.00 EUR \(no value yet\)) Tj" in text and rb"(50 \(missed\)) Tj" in text
