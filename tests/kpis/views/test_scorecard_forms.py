@@ -123,3 +123,15 @@ def test_client_users_cannot_post_notes_or_targets(client_user_a, march) -> None
     with schema_context("alpha"):
         assert not Annotation.objects.exists()
     assert not Target.objects.exists()
+
+
+def test_targets_live_in_public_but_each_client_sees_only_its_own(client_user_a, staff_ab, march, tenant_b) -> None:
+    Target.objects.create(client=tenant_b, month=MARCH, kpi="new_leads", value=777)
+    http = HttpClient()
+    http.force_login(client_user_a)
+    body = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
+    assert "777" not in body and "Target " not in body
+    assert post(staff_ab, "/scorecard/targets/", {"month": "2026-03", "kpi": "new_leads", "value": "2"}, march).status_code == 302
+    assert set(Target.objects.values_list("client__slug", "value")) == {("beta", 777.0), ("alpha", 2.0)}
+    body = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
+    assert "Target 2 — met" in body and "777" not in body
