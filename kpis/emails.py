@@ -70,7 +70,11 @@ def _send(*, client: Client, user: User, snapshot: Snapshot) -> None:
             "month": snapshot.month.strftime("%Y-%m"),
         }
         message = EmailMultiAlternatives(
-            subject=subject, body=render_to_string("kpis/email/monthly.txt", context), to=[user.email]
+            subject=subject,
+            body=render_to_string("kpis/email/monthly.txt", context),
+            to=[user.email],
+            # Mail programs show their own "unsubscribe" for this header (RFC 2369).
+            headers={"List-Unsubscribe": f"<{context['opt_out']}>"},
         )
         message.attach_alternative(render_to_string("kpis/email/monthly.html", context), "text/html")
         message.send()
