@@ -93,7 +93,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def load(*, port: int, host: str, paths: list[str], cookie: str, users: int, requests: int) -> tuple[list[float], int]:
+def load(
+    *, port: int, host: str, paths: list[str], cookie: str, users: int, requests: int, think: float = 0.0
+) -> tuple[list[float], int]:
     timings: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -117,6 +119,8 @@ def load(*, port: int, host: str, paths: list[str], cookie: str, users: int, req
             with lock:
                 timings.append(elapsed)
                 errors[0] += not ok
+            if think:
+                time.sleep(think * (0.5 + ((offset * 7 + index) % 10) / 10))  # users read between clicks
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     for thread in threads:
@@ -139,6 +143,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a user reads a page before the next (mean)")
     options = parser.parse_args()
     env = {
         **os.environ,
@@ -188,6 +193,7 @@ def main() -> int:
                 cookie=cookie,
                 users=options.users,
                 requests=options.requests,
+                think=options.think,
             ),
         )
         portfolio_paths = ["/portfolio/?month=2026-10", "/portfolio/?month=2026-10&sort=cpl&dir=desc"]
@@ -195,7 +201,13 @@ def main() -> int:
         report(
             f"portfolio ({CLIENTS} clients)",
             *load(
-                port=port, host="localhost", paths=portfolio_paths, cookie=cookie, users=options.users, requests=options.requests
+                port=port,
+                host="localhost",
+                paths=portfolio_paths,
+                cookie=cookie,
+                users=options.users,
+                requests=options.requests,
+                think=options.think,
             ),
         )
     finally:

@@ -92,17 +92,18 @@ class Lead(models.Model):
     interests = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     challenge = models.CharField(max_length=200, blank=True, default="")
     first_contacted_at = models.DateTimeField(null=True, blank=True)
-    sql_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sql_at = models.DateTimeField(null=True, blank=True)
     sal_at = models.DateTimeField(null=True, blank=True)
     opportunity_at = models.DateTimeField(null=True, blank=True)
-    customer_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    customer_at = models.DateTimeField(null=True, blank=True)
     lost_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     deal_value = models.DecimalField(**MONEY, null=True, blank=True)
-    # Set by the qualification engine (clients.qualification), never imported.
-    mql_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set by the qualification engine (clients.qualification), never imported. Not indexed: the
+    # snapshots read leads in one pass, and re-judging a million leads should not rewrite indexes.
+    mql_at = models.DateTimeField(null=True, blank=True)
     sales_ready_at = models.DateTimeField(null=True, blank=True)
-    persona = models.CharField(max_length=50, blank=True, default="", db_index=True)
+    persona = models.CharField(max_length=50, blank=True, default="")
     criteria_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
