@@ -135,3 +135,15 @@ def test_targets_live_in_public_but_each_client_sees_only_its_own(client_user_a,
     assert set(Target.objects.values_list("client__slug", "value")) == {("beta", 777.0), ("alpha", 2.0)}
     body = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
     assert "Target 2 — met" in body and "777" not in body
+
+
+def test_the_blank_staff_forms_follow_the_month_and_the_language(staff_a, march) -> None:
+    http = HttpClient()
+    http.force_login(staff_a)
+    english = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
+    assert '<label for="annotation-text">A note on March 2026</label>' in english
+    staff_a.language = "es"
+    staff_a.save()
+    spanish = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
+    assert "Una nota sobre marzo 2026" in spanish[spanish.index('<label for="annotation-text">') :][:80]
+    assert 'name="csrfmiddlewaretoken"' in spanish  # the token is per user, outside the shared form HTML
