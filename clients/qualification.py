@@ -170,7 +170,7 @@ outcome AS (
     return Sql(text, params)
 
 
-def _judge_sql(judge: Judge, personas: Sql, scope: Sql, tz: str) -> Sql:
+def _judge_sql(judge: Judge, personas: Sql, scope: Sql) -> Sql:
     outcome = _outcome_sql(judge, personas, scope)
     text = outcome.text + """,
 changed AS MATERIALIZED (
@@ -186,15 +186,16 @@ written AS (
     FROM changed ch WHERE l.id = ch.id
     RETURNING 1
 )
-SELECT DISTINCT to_char(t AT TIME ZONE %s, 'YYYY-MM')
+SELECT min(t), max(t)
 FROM changed ch CROSS JOIN LATERAL (VALUES
-    (ch.old_mql), (ch.new_mql), (ch.old_ready), (ch.ready_at),
-    (CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END),
-    (CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.customer_at END)
+    (LEAST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
+           CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END)),
+    (GREATEST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
+              CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.customer_at END,
+              CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END))
 ) AS touched(t)
-WHERE t IS NOT NULL
 """
-    return Sql(text, [*outcome.params, judge.version, judge.version, tz])
+    return Sql(text, [*outcome.params, judge.version, judge.version])
 
 
 def leads_judge(*, timezone: str, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
@@ -210,10 +211,27 @@ def leads_judge(*, timezone: str, months: Iterable[str] | None = None, created_f
     touched: set[str] = set()
     with connection.cursor() as cursor:
         for judge in judges(versions=list(CriteriaVersion.objects.all()), zone=zone):
-            statement = _judge_sql(judge, personas, scope, timezone)
+            statement = _judge_sql(judge, personas, scope)
             cursor.execute(statement.text, statement.params)
-            touched |= {row[0] for row in cursor.fetchall()}
+            first, last = cursor.fetchone()
+            if first is not None:
+                touched |= months_between(first, last, zone)
     return touched
+
+
+def months_between(first: dt.datetime, last: dt.datetime, zone: ZoneInfo) -> set[str]:
+    """Every "YYYY-MM" (client time) from ``first`` to ``last``: one aggregate in SQL, not one per row.
+
+    Conservative: a month in between that no changed lead touches is recomputed too, which is
+    harmless (snapshots are upserts) and cheap next to converting every timestamp of every row.
+    """
+    month = first.astimezone(zone).date().replace(day=1)
+    end = last.astimezone(zone).date().replace(day=1)
+    months = set()
+    while month <= end:
+        months.add(month.strftime("%Y-%m"))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
 
 
 def backtest(*, criteria: dict, timezone: str, months: list[str]) -> dict[str, dict[str, dict[str, float | int | None]]]:
