@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import client_member_required
+from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.models import Annotation, Snapshot
 from kpis.scorecard import (
@@ -59,7 +60,8 @@ def _scorecard_card(request: HttpRequest, *, month: dt.date, compare: str, conte
     the (per-client) cache; the parts that are per user (CSRF tokens, staff tools) stay outside."""
     client = request.tenant
     stamp = scorecard_stamp(month=month, compare=compare, client=client)
-    digest = hashlib.sha256(f"{month}|{compare}|{get_language()}|{client.currency}|{stamp}".encode()).hexdigest()
+    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}"
+    digest = hashlib.sha256(key_parts.encode()).hexdigest()
     key = f"kpis:scorecard-body:{digest}"
     body = cache.get(key)
     if body is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import agency_required
+from kpis import CODE_VERSION
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import LABELS, format_value
 from kpis.selectors import month_add
@@ -42,7 +43,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     }
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
-        f"{request.user.pk}|{month}|{sort}|{descending}|{query}|{only_alerts}|{get_language()}|{stamp}".encode()
+        f"{CODE_VERSION}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{only_alerts}|{get_language()}|{stamp}".encode()
     )
     key = f"kpis:portfolio-table:{digest.hexdigest()}"
     table = cache.get(key)
