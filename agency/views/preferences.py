@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 
 @login_required
@@ -19,12 +20,21 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/email_preferences.html")
 
 
+@csrf_exempt  # the signed token is the authorization; mail clients' one-click unsubscribe posts without a session
 def monthly_email_off(request: HttpRequest) -> HttpResponse:
-    """The signed link at the foot of every monthly email: no sign-in needed."""
+    """The signed link at the foot of every monthly email: no sign-in needed.
+
+    Opening the link only asks; the button (or a mail client's one-click POST) turns the email off,
+    so link scanners that open every URL in a message unsubscribe nobody.
+    """
     from kpis.emails import opt_out_user
 
-    user = opt_out_user(request.GET.get("t", ""))
-    if user is not None:
+    token = request.POST.get("t") or request.GET.get("t", "")
+    user = opt_out_user(token)
+    if user is None:
+        return render(request, "registration/monthly_email_off.html", {"invalid": True}, status=400)
+    if request.method == "POST":
         user.monthly_email = False
         user.save(update_fields=["monthly_email"])
-    return render(request, "registration/monthly_email_off.html", {"done": user is not None}, status=200 if user else 400)
+        return render(request, "registration/monthly_email_off.html", {"done": True})
+    return render(request, "registration/monthly_email_off.html", {"token": token})
