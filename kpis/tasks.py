@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
@@ -112,6 +113,10 @@ def recompute_debounced(*, client: Client, months: set[str]) -> None:
     The first change of a quiet period sends a delayed task; later ones only add their months
     to the pending set, which the task reads when it runs. Cache keys are per client schema.
     """
+    # A contract's term end or a project's end date can lie ahead: a month that has not started
+    # has no figures yet, and is computed when it comes (the daily refresh).
+    this_month = timezone.now().astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m")
+    months = {month for month in months if month <= this_month}
     if not months:
         return
     key = f"kpis:pending-months:{client.schema_name}"

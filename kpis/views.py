@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
@@ -47,12 +49,13 @@ DIMENSION_LABELS = {
 
 
 def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
+    """The month asked for, else the latest month with a snapshot that has begun."""
     text = request.GET.get("month", "")
     try:
-        chosen = dt.date(int(text[:4]), int(text[5:7]), 1)
+        return dt.date(int(text[:4]), int(text[5:7]), 1)
     except ValueError:
-        return months[0] if months else None
-    return chosen
+        this_month = timezone.now().astimezone(ZoneInfo(request.tenant.timezone)).date().replace(day=1)
+        return next((month for month in months if month <= this_month), months[0] if months else None)
 
 
 def _scorecard_card(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> Scorecard:

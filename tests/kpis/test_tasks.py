@@ -84,3 +84,15 @@ def test_monthly_fan_out_through_a_real_worker_lands_in_each_clients_own_schema(
     with tenant_context(beta):
         snapshot = Snapshot.objects.get(month=dt.date(2026, 3, 1))
         assert snapshot.document["kpis"]["new_leads"] == 1 and snapshot.document["client"] == "beta"
+
+
+def test_months_that_have_not_begun_are_not_queued(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with (
+        mock.patch.object(tasks, "enqueue_for_client"),
+        tenant_context(tenant_a),
+        time_machine.travel(dt.datetime(2026, 3, 15, tzinfo=dt.UTC)),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.recompute_debounced(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
+        assert cache.get(f"kpis:pending-months:{tenant_a.schema_name}") == ["2026-02", "2026-03"]

@@ -37,3 +37,10 @@ def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_withou
     falling = change("cpl", 400.0, 500.0)
     assert falling["text"] == "-20.0 %" and falling["good"] is True  # cost per lead down is good news
     assert change("new_leads", 5, 0) is None and change("cpl", None, 10.0) is None
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_said() -> None:
+    """A request earlier in the run may leave another language active in this thread."""
+    with translation.override("en"):
+        yield
