@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clients.models import Campaign, Lead, Spend, TrafficRow
@@ -79,7 +79,12 @@ def oracle(leads: list[Lead], spend: list[Spend], traffic: list[TrafficRow]) -> 
     month_end = dt.datetime(2025, 11, 1, tzinfo=ZONE)
     sessions = sum(t.sessions for t in traffic if t.date.replace(day=1) == MONTH)
     bounced = sum(t.bounced_sessions for t in traffic if t.date.replace(day=1) == MONTH)
-    hours = sorted((lead.first_contacted_at - lead.created_at).total_seconds() / 3600 for lead in new if lead.first_contacted_at)
+    # Real elapsed time (kpis.md): Python subtracts datetimes sharing a tzinfo by wall clock, so go through UTC.
+    hours = sorted(
+        (lead.first_contacted_at.astimezone(dt.UTC) - lead.created_at.astimezone(dt.UTC)).total_seconds() / 3600
+        for lead in new
+        if lead.first_contacted_at
+    )
     channel_of = {lead.id: lead.channel or CAMPAIGNS.get(lead.campaign_id or "", "direct") for lead in leads}
     return {
         "new_leads": len(new),
@@ -150,6 +155,23 @@ class Rollback(Exception):
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lead_specs=leads_strategy, spend_specs=spend_strategy, traffic_specs=traffic_strategy)
+@example(  # contacted "12 hours later" across the October DST change: 13 hours really elapsed
+    lead_specs=[
+        {
+            "created": 51300,
+            "mql_after": None,
+            "contact_after": 720,
+            "customer_after": None,
+            "deal": 0,
+            "campaign": "",
+            "channel": "",
+            "origin": "marketing",
+            "unsubscribed": None,
+        }
+    ],
+    spend_specs=[],
+    traffic_specs=[],
+)
 def test_sql_path_equals_plain_python(in_tenant_a, lead_specs, spend_specs, traffic_specs) -> None:
     leads, spend, traffic = build(lead_specs, spend_specs, traffic_specs)
     expected = oracle(leads, spend, traffic)
