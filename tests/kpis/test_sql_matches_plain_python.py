@@ -8,6 +8,7 @@ GROUPING SETS members, cumulative database size, percentiles) shows up as a diff
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -153,7 +154,12 @@ class Rollback(Exception):
 
 
 @pytest.mark.django_db
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES", "30")),
+    deadline=None,
+    derandomize=not os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES"),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(lead_specs=leads_strategy, spend_specs=spend_strategy, traffic_specs=traffic_strategy)
 @example(  # contacted "12 hours later" across the October DST change: 13 hours really elapsed
     lead_specs=[
