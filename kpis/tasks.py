@@ -32,6 +32,18 @@ from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 30
+# Every per-client task: runs in the named client's schema, acknowledged only when done (a worker
+# killed mid-task leaves it to be redelivered), retried with backoff on database errors.
+CLIENT_TASK = {
+    "base": TenantTask,
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "max_retries": 8,
+}
 SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the workers at once
 
 
@@ -39,16 +51,7 @@ def _months(values: list[str]) -> list[dt.date]:
     return [dt.date(int(v[:4]), int(v[5:7]), 1) for v in values]
 
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@app.task(**CLIENT_TASK)
 def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema."""
     client = Client.objects.get(slug=client_slug)
@@ -70,16 +73,7 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
     return len(clients)
 
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@app.task(**CLIENT_TASK)
 def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Close a month for one client: its snapshot, then the monthly email (each at most once per user)."""
     from kpis.emails import scorecard_emails_send
@@ -127,16 +121,7 @@ def recompute_debounced(*, client: Client, months: set[str]) -> None:
         transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS))
 
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@app.task(**CLIENT_TASK)
 def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
     """Compute the months that changes queued for this client since the last run."""
     client = Client.objects.get(slug=client_slug)
@@ -147,16 +132,7 @@ def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
     return len(snapshot_compute(client=client, months=_months(cache.get(key) or [])))
 
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@app.task(**CLIENT_TASK)
 def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -> int:
     """A recompute asked for on the scorecard: month by month, with progress on its Job."""
     from clients.models import Job

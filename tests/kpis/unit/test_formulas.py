@@ -164,3 +164,11 @@ def test_projects_repeat_within_a_year_of_their_end() -> None:
     assert top["repeat_rate"] == pytest.approx(1 / 4)
     assert top["expected_projects"] == pytest.approx(1.25)  # K' = 2
     assert top["project_ltv"] == pytest.approx(1250)
+
+
+def test_the_scorecard_groups_show_every_kpi_of_the_catalogue_once() -> None:
+    from kpis.catalogue import KPI_KEYS
+    from kpis.scorecard import GROUPS
+
+    shown = [key for _title, keys in GROUPS for key in keys]
+    assert sorted(shown) == sorted(KPI_KEYS) and len(shown) == len(set(shown))
