@@ -166,6 +166,12 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Qualification ----------------------------------------------------------------------------
+# A client with this many leads or more is judged in slices on parallel connections
+# (clients.qualification.leads_judge); one slice per worker thread.
+QUALIFICATION_WORKERS = int(os.environ.get("QUALIFICATION_WORKERS", str(min(os.cpu_count() or 1, 4))))
+QUALIFICATION_PARALLEL_FROM = int(os.environ.get("QUALIFICATION_PARALLEL_FROM", "100000"))
+
 # --- Celery --------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 
 from clients.criteria import Sql, rule_sql
@@ -186,37 +189,87 @@ written AS (
     FROM changed ch WHERE l.id = ch.id
     RETURNING 1
 )
-SELECT min(t), max(t)
-FROM changed ch CROSS JOIN LATERAL (VALUES
-    (LEAST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
-           CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END)),
-    (GREATEST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
-              CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.customer_at END,
-              CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END))
-) AS touched(t)
+SELECT min(LEAST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
+                  CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END)),
+       max(GREATEST(ch.old_mql, ch.new_mql, ch.old_ready, ch.ready_at,
+                    CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.customer_at END,
+                    CASE WHEN ch.old_persona IS DISTINCT FROM ch.new_persona THEN ch.created_at END))
+FROM changed ch
 """
     return Sql(text, [*outcome.params, judge.version, judge.version])
 
 
-def leads_judge(*, timezone: str, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
+def leads_judge(
+    *, timezone: str, months: Iterable[str] | None = None, created_from: dt.datetime | None = None, workers: int | None = None
+) -> set[str]:
     """Judge the current schema's leads; return the months (client time) whose figures changed.
 
     ``months`` limits the work to leads created in those months or with activities in them
     (what an import touched); ``created_from`` to leads created from then on (a new criteria
     version). Neither: every lead. Leads whose outcome is unchanged are not written.
+
+    A client with many leads is judged in ``workers`` slices of creation time at once, each on
+    its own database connection (PostgreSQL runs an UPDATE on one core; the slices are disjoint,
+    so they never wait on each other). Inside a transaction the other connections could not see
+    its rows, so there the slices run one after the other on the caller's connection.
     """
     zone = ZoneInfo(timezone)
     personas = _persona_sql(list(Persona.objects.order_by("priority", "code")))
     scope = _scope_sql(months, created_from, zone)
+    ranges = judges(versions=list(CriteriaVersion.objects.all()), zone=zone)
+    workers = settings.QUALIFICATION_WORKERS if workers is None else workers
+    if workers > 1 and not connection.in_atomic_block and _lead_estimate() >= settings.QUALIFICATION_PARALLEL_FROM:
+        ranges = _sliced(ranges, workers)
+    statements = [_judge_sql(judge, personas, scope) for judge in ranges]
+    if len(statements) > 1 and workers > 1 and not connection.in_atomic_block:
+        schema = connection.schema_name
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qualification") as pool:
+            bounds = list(pool.map(lambda statement: _run_in_schema(schema, statement), statements))
+    else:
+        bounds = [_run(statement) for statement in statements]
     touched: set[str] = set()
-    with connection.cursor() as cursor:
-        for judge in judges(versions=list(CriteriaVersion.objects.all()), zone=zone):
-            statement = _judge_sql(judge, personas, scope)
-            cursor.execute(statement.text, statement.params)
-            first, last = cursor.fetchone()
-            if first is not None:
-                touched |= months_between(first, last, zone)
+    for first, last in bounds:
+        if first is not None:
+            touched |= months_between(first, last, zone)
     return touched
+
+
+def _run(statement: Sql) -> tuple[dt.datetime | None, dt.datetime | None]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.text, statement.params)
+        return cursor.fetchone()
+
+
+def _run_in_schema(schema: str, statement: Sql) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """In a pool thread: Django gives each thread its own connection, set to the caller's schema."""
+    try:
+        connection.set_schema(schema)
+        return _run(statement)
+    finally:
+        connection.close()
+
+
+def _lead_estimate() -> int:
+    """The planner's row count: free, and good enough to decide whether slicing pays."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass")
+        return max(cursor.fetchone()[0], 0)
+
+
+def _sliced(ranges: list[Judge], parts: int) -> list[Judge]:
+    """Cut the stored leads' creation span into ``parts`` equal stretches of time, within each judge's range."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(created_at), max(created_at) FROM clients_lead")
+        first, last = cursor.fetchone()
+    if first is None:
+        return ranges
+    step = (last - first) / parts
+    cuts = [first + step * index for index in range(1, parts)]
+    sliced = []
+    for judge in ranges:
+        edges = [judge.start, *(cut for cut in cuts if judge.start < cut < judge.end), judge.end]
+        sliced += [Judge(judge.version, judge.criteria, start, end) for start, end in pairwise(edges)]
+    return sliced
 
 
 def months_between(first: dt.datetime, last: dt.datetime, zone: ZoneInfo) -> set[str]:
