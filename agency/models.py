@@ -32,6 +32,7 @@ class Client(TenantMixin):
     )
     horizon_months = models.PositiveIntegerField(_("LTV horizon (months)"), default=60, validators=[MinValueValidator(1)])
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # cached pages that show a client's settings key on it
     # False until the schema's migrations have run: schedulers skip clients not ready.
     is_ready = models.BooleanField(default=False)
 

@@ -23,7 +23,12 @@ def user_can_access_client(*, user: User, client: Client) -> bool:
         return False
     if user.is_agency_admin:
         return True
-    return Membership.objects.filter(user=user, client=client).exists()
+    # Asked by the host middleware and again by the view's guard: one query per request, kept on
+    # the user object, which lives as long as the request.
+    known = user.__dict__.setdefault("_client_access", {})
+    if client.pk not in known:
+        known[client.pk] = Membership.objects.filter(user=user, client=client).exists()
+    return known[client.pk]
 
 
 def client_primary_host(*, client: Client) -> str:

@@ -117,7 +117,7 @@ def client_create(
             if domain:
                 Domain.objects.create(domain=domain, tenant=client, is_primary=True)
             client.is_ready = True
-            client.save(update_fields=["is_ready"])
+            client.save(update_fields=["is_ready", "updated_at"])
     except Exception:
         client.delete(force_drop=True)
         raise

@@ -164,7 +164,9 @@ CACHES = {
         "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from Redis on every request and written through to the database, so a
+# restart of Redis logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections

@@ -88,17 +88,22 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
 
 
 def portfolio_stamp(*, user: User, month: dt.date) -> str:
-    """What the portfolio table depends on, from light aggregates: summaries of the month and the one
-    before, the month's targets, the clients and the user's assignments."""
-    from django.db.models import Count, Max
+    """What the portfolio table depends on, from light aggregates in one round trip: summaries of the
+    month and the one before, the month's targets, the clients (and their settings) and the user's
+    assignments."""
+    from django.db import connection
 
     from agency.models import Membership
     from portfolio.models import ClientMonthSummary, Target
 
-    parts = [
-        ClientMonthSummary.objects.filter(month__in=[month, month_add(month, -1)]).aggregate(n=Count("id"), t=Max("computed_at")),
-        Target.objects.filter(month=month).aggregate(n=Count("id"), t=Max("updated_at")),
-        Client.objects.aggregate(n=Count("id"), t=Max("id")),
-        Membership.objects.filter(user=user).aggregate(n=Count("id"), t=Max("id")),
-    ]
-    return "|".join(f"{p['n']}:{p['t']}" for p in parts)
+    summary, target = ClientMonthSummary._meta.db_table, Target._meta.db_table
+    client, membership = Client._meta.db_table, Membership._meta.db_table
+    sql = f"""
+        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {summary} WHERE month IN (%s, %s)),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE month = %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),
+               (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s)
+    """  # table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month, month_add(month, -1), month, user.pk])
+        return "|".join(cursor.fetchone())

@@ -556,24 +556,27 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
 def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
     """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
 
-    Snapshots (recomputed), notes, targets and benchmark bands; the caller adds the language.
+    Snapshots (recomputed), notes, targets and benchmark bands, in one round trip; the caller
+    adds the language.
     """
-    from django.db.models import Count, Max
+    from django.db import connection
 
     from kpis.models import Annotation
     from portfolio.models import Benchmark, Target
 
     compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
     first = min(month_add(month, -11), compare_to)
-    parts = [
-        Snapshot.objects.filter(month__gte=first, month__lte=month).aggregate(n=Count("id"), t=Max("computed_at")),
-        Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month).aggregate(
-            n=Count("id"), t=Max("created_at")
-        ),
-        Target.objects.filter(client=client, month=month).aggregate(n=Count("id"), t=Max("updated_at")),
-        Benchmark.objects.aggregate(n=Count("id"), t=Max("updated_at")),
-    ]
-    return "|".join(f"{p['n']}:{p['t'].isoformat() if p['t'] else ''}" for p in parts)
+    snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
+    target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
+    sql = f"""
+        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s),
+               (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
+    """  # table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, month, month_add(month, -11), month, client.pk, month])
+        return "|".join(cursor.fetchone())
 
 
 def kpi_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:

@@ -88,3 +88,13 @@ def test_status_against_targets_and_missed_targets_as_alerts(tenant_a, admin_use
     Target.objects.create(client=tenant_a, month=MARCH, kpi="cpl", value=60)  # lower is better: missed
     body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
     assert "1 of 2 met" in body and "Cost per lead: target missed" in body, body[body.index("<tbody>") :]
+
+
+def test_the_cached_table_shows_a_renamed_client_and_its_new_currency_at_once(tenant_a, admin_user) -> None:
+    cache.clear()
+    summary(tenant_a, MARCH, new_leads=40, cpl=55.5)
+    assert "55.50 EUR" in page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")  # now cached
+    tenant_a.name, tenant_a.currency = "Alpha Renamed", "GBP"
+    tenant_a.save()
+    body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    assert "Alpha Renamed" in body and "55.50 GBP" in body
