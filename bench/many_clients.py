@@ -130,6 +130,7 @@ def provision(count: int) -> list:
     from django.conf import settings
     from django.db import connection
     from django_tenants.clone import CloneSchema
+    from django_tenants.utils import schema_exists
 
     from agency.models import Client, Domain
     from agency.services import client_create
@@ -147,6 +148,9 @@ def provision(count: int) -> list:
         if slug in existing:
             continue
         connection.set_schema_to_public()
+        if schema_exists(slug.replace("-", "_")):  # left half-made by an interrupted run
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{slug.replace("-", "_")}" CASCADE')
         cloner.clone_schema(template.schema_name, slug.replace("-", "_"), "DATA")
         client = Client(
             schema_name=slug.replace("-", "_"), slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR", is_ready=True
@@ -154,6 +158,7 @@ def provision(count: int) -> list:
         client.auto_create_schema = False
         client.save()
         Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
+        connection.close()  # a backend that has cloned hundreds of schemas keeps their catalog entries and slows down
     connection.set_schema_to_public()
     return list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[:count])
 

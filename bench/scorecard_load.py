@@ -1,13 +1,16 @@
 """Benchmark: 20 concurrent users on the scorecard and on a 500-client portfolio, real server.
 
-    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/scorecard_load.py [--users 20] [--requests 40]
+    PORTAL_DATA_DIR=$PWD/.local/sbench .venv/bin/python bench/scorecard_load.py [--users 20] [--requests 40] [--think 1]
 
 Sets up (once, kept between runs) a client ``bench-score`` with 24 months of demo data and
 snapshots, 500 clients with a summary row each for the portfolio, and an agency admin; runs
-``collectstatic``; starts gunicorn (production settings: DEBUG off, 3 workers) on a loopback
-port; then each of ``--users`` threads sends ``--requests`` GETs with its own session cookie,
-first to the scorecard (cycling through the months), then to the portfolio. Prints p50, p95,
-max and the error count per page. Targets: scorecard p95 < 100 ms, portfolio (500 clients)
+``collectstatic``; starts gunicorn (production settings: DEBUG off, one worker per core) on a loopback
+port; warms every page once (the first render of each month is reported on its own); then each
+of ``--users`` threads, with its own session cookie, sends ``--requests`` GETs to the scorecard
+(cycling through the months), then to the portfolio. A user reads each page for ``--think``
+seconds on average (0.5-1.4 x) before the next click, and users arrive spread over the first
+reading time; ``--think 0`` fires back to back, a stress test of throughput rather than of what
+20 people do. Prints p50, p95, max and the error count per page. Targets: scorecard p95 < 100 ms, portfolio (500 clients)
 p95 < 200 ms, no errors. Traffic goes to 127.0.0.1 only and every loop is bounded.
 """
 
@@ -148,7 +151,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--think", type=float, default=0.0, help="seconds a user reads a page before the next (mean)")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a user reads a page before the next (mean)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn processes (one per core)")
     options = parser.parse_args()
     env = {
         **os.environ,
@@ -170,7 +174,7 @@ def main() -> int:
             "gunicorn",
             "agency.wsgi",
             "--workers",
-            "3",
+            str(options.workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
