@@ -14,107 +14,19 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from kpis.catalogue import KPI_GROUPS
 from kpis.models import Snapshot
 from kpis.selectors import month_add
 
-GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = (
-    (
-        _("Traffic"),
-        (
-            "sessions",
-            "organic_share",
-            "social_share",
-            "mobile_share",
-            "bounce_rate",
-            "mobile_bounce_rate",
-            "landing_page_conversion_rate",
-            "active_landing_pages",
-            "traffic_to_lead",
-        ),
-    ),
-    (
-        _("Leads and funnel"),
-        (
-            "new_leads",
-            "working_days",
-            "leads_per_working_day",
-            "growth_needed_per_working_day",
-            "database_size",
-            "opt_out_rate",
-            "mqls",
-            "sales_ready_leads",
-            "sqls",
-            "sals",
-            "opportunities",
-            "customers",
-            "qualified_lead_rate",
-            "mql_to_sql_rate",
-            "sal_rate",
-            "sql_to_customer_rate",
-            "lead_to_customer_rate",
-            "lead_velocity_rate",
-            "nurture_leads",
-            "marketing_sourced_customer_share",
-            "median_response_hours",
-            "p90_response_hours",
-            "contacted_within_4h_share",
-            "uncontacted_share",
-        ),
-    ),
-    (
-        _("Email"),
-        ("emails_sent", "emails_delivered", "deliverability_rate", "open_rate", "click_through_rate", "email_unsubscribe_rate"),
-    ),
-    (
-        _("Cost and revenue"),
-        (
-            "media_spend",
-            "nurture_spend",
-            "sales_spend",
-            "marketing_spend",
-            "cpl",
-            "cost_per_mql",
-            "cost_per_sql",
-            "cost_per_customer",
-            "cac",
-            "revenue",
-            "marketing_revenue",
-            "roi",
-            "romi",
-            "revenue_uplift",
-            "revenue_uplift_annualized",
-            "revenue_uplift_rate",
-        ),
-    ),
-    (
-        _("Recurring revenue and lifetime value"),
-        (
-            "mrr",
-            "mrr_start",
-            "accounts",
-            "new_mrr",
-            "expansion_mrr",
-            "contraction_mrr",
-            "churned_mrr",
-            "gross_mrr_churn_rate",
-            "gross_mrr_retention",
-            "arpa",
-            "customer_churn_rate",
-            "cltv",
-            "cac_payback_months",
-            "ltv_to_cac",
-            "early_cancel_rate",
-            "renewal_rate",
-            "contraction_factor",
-            "expected_terms",
-            "repeat_rate",
-            "expected_projects",
-            "retainer_ltv",
-            "project_ltv",
-            "contract_ltv",
-        ),
-    ),
-)
+GROUP_TITLES = {
+    "traffic": _("Traffic"),
+    "funnel": _("Leads and funnel"),
+    "email": _("Email"),
+    "cost_and_revenue": _("Cost and revenue"),
+    "recurring_revenue_and_value": _("Recurring revenue and lifetime value"),
+}
+# The tiles, grouped as in kpis.md: the catalogue's groups with their titles.
+GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = tuple((GROUP_TITLES[group], keys) for group, keys in KPI_GROUPS)
 
 MONEY = {
     "media_spend",
