@@ -181,7 +181,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+# A task taken by a worker that dies is handed to another worker after this many seconds (Redis
+# has no per-connection acknowledgement); it must exceed the longest task, or a slow task would be
+# run twice at once (harmless, snapshots are upserts, but wasted work).
+# Workers look for such tasks every 10 s (kombu's default throttle would make it every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(3600))),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_TENANT_CACHE_SECONDS = 60
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
