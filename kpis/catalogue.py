@@ -6,6 +6,8 @@ one list without importing the engine.
 
 from __future__ import annotations
 
+from kpis.formulas.contracts import KEYS as CONTRACT_KEYS
+
 # The groups of kpis.md, in the order of the export document and of the scorecard's tiles
 # (kpis.scorecard gives them their titles).
 KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -123,15 +125,5 @@ BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {
     "campaign": ("marketing_spend", "new_leads", "cpl", "mqls", "customers", "revenue", "roi"),
     "landing_page": ("sessions", "form_submissions", "landing_page_conversion_rate"),
     "social_network": ("sessions", "new_leads", "customers"),
-    "segment": (
-        "retainer_ltv",
-        "project_ltv",
-        "contract_ltv",
-        "early_cancel_rate",
-        "renewal_rate",
-        "contraction_factor",
-        "expected_terms",
-        "repeat_rate",
-        "expected_projects",
-    ),
+    "segment": CONTRACT_KEYS,  # every contract figure, per segment
 }
