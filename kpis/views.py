@@ -19,11 +19,10 @@ from django.views.decorators.vary import vary_on_headers
 from agency.decorators import client_member_required
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
-from kpis.models import Annotation, Snapshot
+from kpis.models import Snapshot
 from kpis.scorecard import (
     GROUPS,
     LABELS,
-    Scorecard,
     breakdown_rows,
     format_value,
     funnel_steps,
@@ -33,7 +32,6 @@ from kpis.scorecard import (
     scorecard_stamp,
     tiles,
 )
-from kpis.selectors import month_add
 from portfolio.selectors import benchmarks_by_kpi
 
 BODY_CACHE_SECONDS = 24 * 3600
@@ -58,36 +56,30 @@ def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
         return next((month for month in months if month <= this_month), months[0] if months else None)
 
 
-def _scorecard_card(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> Scorecard:
-    """The tiles, funnel and value panel are rendered once per change of what they show and kept in
-    the (per-client) cache; the parts that are per user (CSRF tokens, staff tools) stay outside."""
+def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:
+    """The month's freshness line and notes ("head") and its tiles, funnel and value panel ("body")
+    are rendered once per change of what they show and kept in the (per-client) cache; the parts
+    that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
     stamp = scorecard_stamp(month=month, compare=compare, client=client)
     key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}"
-    digest = hashlib.sha256(key_parts.encode()).hexdigest()
-    key = f"kpis:scorecard-body:{digest}"
-    body = cache.get(key)
-    if body is None:
+    key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
+    parts = cache.get(key)
+    if parts is None:
         card = scorecard_load(month=month, compare=compare, client=client)
-        body_context = {
+        parts_context = {
             **context,
             "card": card,
             "funnel": funnel_steps(card),
             "groups": tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi()),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
-        body = render_to_string("kpis/scorecard.html#tiles-body", body_context) if card.snapshot else ""
-        cache.set(key, body, BODY_CACHE_SECONDS)
-    else:
-        card = Scorecard(
-            month=month,
-            compare_to=month,
-            history={},
-            snapshot=Snapshot.objects.filter(month=month).defer("document").first(),
-            annotations=list(Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month)),
-        )
-    context["body"] = mark_safe(body)  # noqa: S308 -- our own template's output
-    return card
+        parts = {
+            "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
+            "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
+        }
+        cache.set(key, parts, BODY_CACHE_SECONDS)
+    context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -102,7 +94,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     compare = "year" if request.GET.get("compare") == "year" else "month"
     context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS, "kpi_choices": kpi_choices()}
     if month is not None:
-        context.update(card=_scorecard_card(request, month=month, compare=compare, context=context))
+        _scorecard_parts(request, month=month, compare=compare, context=context)
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     return render(request, template, context)
 
