@@ -218,10 +218,11 @@ def leads_judge(
     scope = _scope_sql(months, created_from, zone)
     ranges = judges(versions=list(CriteriaVersion.objects.all()), zone=zone)
     workers = settings.QUALIFICATION_WORKERS if workers is None else workers
-    if workers > 1 and not connection.in_atomic_block and _lead_estimate() >= settings.QUALIFICATION_PARALLEL_FROM:
+    parallel = workers > 1 and not connection.in_atomic_block and _lead_estimate() >= settings.QUALIFICATION_PARALLEL_FROM
+    if parallel:
         ranges = _sliced(ranges, workers)
     statements = [_judge_sql(judge, personas, scope) for judge in ranges]
-    if len(statements) > 1 and workers > 1 and not connection.in_atomic_block:
+    if parallel:
         schema = connection.schema_name
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qualification") as pool:
             bounds = list(pool.map(lambda statement: _run_in_schema(schema, statement), statements))
@@ -250,10 +251,15 @@ def _run_in_schema(schema: str, statement: Sql) -> tuple[dt.datetime | None, dt.
 
 
 def _lead_estimate() -> int:
-    """The planner's row count: free, and good enough to decide whether slicing pays."""
+    """The planner's row count: free, and good enough to decide whether slicing pays. A table never
+    analyzed yet (-1: a first big import, before autovacuum) is counted."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass")
-        return max(cursor.fetchone()[0], 0)
+        estimate = cursor.fetchone()[0]
+        if estimate < 0:
+            cursor.execute("SELECT count(*) FROM clients_lead")
+            estimate = cursor.fetchone()[0]
+        return estimate
 
 
 def _sliced(ranges: list[Judge], parts: int) -> list[Judge]:

@@ -10,7 +10,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
 from clients import qualification
@@ -58,7 +58,20 @@ def _forget() -> None:
     Lead.objects.update(mql_at=None, sales_ready_at=None, persona="", criteria_version=None)
 
 
-def test_slices_on_parallel_connections_give_the_serial_outcome(tenant_a, tenant_b, clean_tenant_tables, settings) -> None:
+def _judge_recording_slices(monkeypatch: pytest.MonkeyPatch, *, workers: int) -> tuple[set[str], list[str]]:
+    """Judge; return the months touched and the schema each parallel slice ran in (none: not sliced)."""
+    ran_in: list[str] = []
+    original = qualification._run_in_schema
+    monkeypatch.setattr(qualification, "_run_in_schema", lambda schema, sql: ran_in.append(schema) or original(schema, sql))
+    try:
+        return leads_judge(timezone="Europe/Madrid", workers=workers), ran_in
+    finally:
+        monkeypatch.setattr(qualification, "_run_in_schema", original)
+
+
+def test_slices_on_parallel_connections_give_the_serial_outcome(
+    tenant_a, tenant_b, clean_tenant_tables, settings, monkeypatch
+) -> None:
     settings.QUALIFICATION_PARALLEL_FROM = 0
     with tenant_context(tenant_b):
         Lead.objects.create(id="p2", created_at=START, employees=40)  # same id, other client, no criteria
@@ -69,13 +82,7 @@ def test_slices_on_parallel_connections_give_the_serial_outcome(tenant_a, tenant
         assert sum(1 for row in serial if row[1]) >= 20  # the fixture really qualifies leads, in both versions
         assert {row[4] for row in serial} == {1, 2}
         _forget()
-        ran_in = []
-        original = qualification._run_in_schema
-        qualification._run_in_schema = lambda schema, statement: ran_in.append(schema) or original(schema, statement)
-        try:
-            parallel_months = leads_judge(timezone="Europe/Madrid", workers=3)
-        finally:
-            qualification._run_in_schema = original
+        parallel_months, ran_in = _judge_recording_slices(monkeypatch, workers=3)
         assert _outcomes() == serial
         assert parallel_months == serial_months
         assert len(ran_in) >= 3 and set(ran_in) == {"alpha"}  # sliced, every slice in the caller's schema
@@ -95,3 +102,15 @@ def test_inside_a_transaction_the_slices_run_on_the_callers_connection(tenant_a,
             leads_judge(timezone="Europe/Madrid", workers=3)
             assert Lead.objects.get(id="p0").mql_at is not None
             assert [row for row in _outcomes() if row[0] != "p0"] == [row for row in expected if row[0] != "p0"]
+
+
+def test_slicing_starts_at_the_configured_number_of_leads(tenant_a, clean_tenant_tables, settings, monkeypatch) -> None:
+    with tenant_context(tenant_a):
+        _leads_over_a_year()
+        assert qualification._lead_estimate() == 60  # never analyzed: counted
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE clients_lead")
+        assert qualification._lead_estimate() == 60  # analyzed: the planner's figure
+        for threshold, sliced in ((61, False), (60, True)):
+            settings.QUALIFICATION_PARALLEL_FROM = threshold
+            assert bool(_judge_recording_slices(monkeypatch, workers=2)[1]) is sliced
