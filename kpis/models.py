@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import models
 
 
-class Snapshot(models.Model):
-    """One client's KPIs for one calendar month (its time zone): the export document of formats.md.
+class HeadlineFigures(models.Model):
+    """The headline KPIs as typed columns, for sorting and filtering: shared by a client's
+    snapshots and by the public portfolio summary that mirrors them."""
 
-    ``document`` holds every key of kpis.md and the breakdowns; the typed columns repeat the
-    headline figures for sorting and filtering. One row per month: recomputing upserts it.
-    """
-
-    month = models.DateField(unique=True, help_text="first day of the month")
-    document = models.JSONField()
-    criteria_version = models.PositiveIntegerField(null=True, blank=True)
-    computed_at = models.DateTimeField()
-    code_version = models.CharField(max_length=20)
     sessions = models.BigIntegerField(default=0)
     new_leads = models.BigIntegerField(default=0)
     mqls = models.BigIntegerField(default=0)
@@ -44,6 +39,32 @@ class Snapshot(models.Model):
         "gross_mrr_churn_rate",
         "contract_ltv",
     )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def figures_from(cls, kpis: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        """The columns ``names`` from a snapshot document's KPIs. An undefined KPI stays NULL where the
+        column allows it; counts and sums, which are never undefined in a document, fall back to 0."""
+        return {
+            name: kpis.get(name) if kpis.get(name) is not None else (None if cls._meta.get_field(name).null else 0)
+            for name in names
+        }
+
+
+class Snapshot(HeadlineFigures):
+    """One client's KPIs for one calendar month (its time zone): the export document of formats.md.
+
+    ``document`` holds every key of kpis.md and the breakdowns; the typed columns repeat the
+    headline figures for sorting and filtering. One row per month: recomputing upserts it.
+    """
+
+    month = models.DateField(unique=True, help_text="first day of the month")
+    document = models.JSONField()
+    criteria_version = models.PositiveIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+    code_version = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["-month"]

@@ -46,13 +46,8 @@ def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.da
         criteria_version=document["criteria_version"],
         computed_at=computed_at,
         code_version=CODE_VERSION,
-        **{name: kpis[name] if kpis[name] is not None else _none(name) for name in Snapshot.HEADLINE},
+        **Snapshot.figures_from(kpis, Snapshot.HEADLINE),
     )
-
-
-def _none(name: str) -> float | None:
-    field = Snapshot._meta.get_field(name)
-    return None if field.null else 0
 
 
 def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kpis.models import HeadlineFigures
+
 
 class Benchmark(models.Model):
     """A published reference band for one KPI (kpis.md "Benchmarks"), shown beside that KPI.
@@ -53,7 +55,7 @@ class Benchmark(models.Model):
         return f"{self.kpi}: {self.label}"
 
 
-class ClientMonthSummary(models.Model):
+class ClientMonthSummary(HeadlineFigures):
     """One client's headline KPIs for one month, copied from its snapshot in the same transaction.
 
     The snapshot itself lives in the client's schema; this row lets the console list and sort
@@ -64,24 +66,9 @@ class ClientMonthSummary(models.Model):
     month = models.DateField(help_text="first day of the month")
     computed_at = models.DateTimeField()
     criteria_version = models.PositiveIntegerField(null=True, blank=True)
-    sessions = models.BigIntegerField(default=0)
-    new_leads = models.BigIntegerField(default=0)
-    mqls = models.BigIntegerField(default=0)
-    sqls = models.BigIntegerField(default=0)
-    customers = models.BigIntegerField(default=0)
-    marketing_spend = models.FloatField(default=0)
-    revenue = models.FloatField(default=0)
-    cpl = models.FloatField(null=True, blank=True)
-    cac = models.FloatField(null=True, blank=True)
-    romi = models.FloatField(null=True, blank=True)
-    gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
-    contract_ltv = models.FloatField(null=True, blank=True)
     mrr = models.FloatField(default=0)
 
-    FIGURES = (
-        "sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend", "revenue", "cpl", "cac", "romi",
-        "gross_mrr_churn_rate", "contract_ltv", "mrr",
-    )
+    FIGURES = (*HeadlineFigures.HEADLINE, "mrr")
 
     class Meta:
         ordering = ["client_id", "-month"]

@@ -72,7 +72,7 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
         rows.append(ClientMonthSummary(
             client=client, month=snapshot.month, computed_at=snapshot.computed_at,
             criteria_version=snapshot.criteria_version,
-            **{name: kpis.get(name) if kpis.get(name) is not None else _empty(name) for name in ClientMonthSummary.FIGURES},
+            **ClientMonthSummary.figures_from(kpis, ClientMonthSummary.FIGURES),
         ))
     if rows:
         with transaction.atomic():
@@ -81,6 +81,3 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
                 update_fields=["computed_at", "criteria_version", *ClientMonthSummary.FIGURES],
             )
 
-
-def _empty(name: str) -> float | None:
-    return None if ClientMonthSummary._meta.get_field(name).null else 0
