@@ -33,7 +33,6 @@ SLUG = "bench-kpi"
 TZ = "Europe/Madrid"
 FIRST_MONTH = dt.date(2024, 11, 1)
 MONTHS = 24
-EXAMPLE = Path(os.environ.get("PORTAL_SPEC_DIR", "/work/shared/spec")) / "example"
 
 CRITERIA = {
     "fit": {

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from clients.models import Lead
 from clients.services import criteria_version_create, data_import, leads_requalify, personas_set
-
-EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "example"
-pytestmark = pytest.mark.skipif(not EXAMPLE.exists(), reason=f"worked example not found at {EXAMPLE}")
+from tests.example import EXAMPLE
 
 
 def expected(month: str) -> dict:

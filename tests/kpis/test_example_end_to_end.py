@@ -5,31 +5,15 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from agency.models import Client
+from tests.example import EXAMPLE
 
-
-def _example_dir() -> Path:
-    """The spec's worked example: $PORTAL_SPEC_DIR/example, else a ``shared/spec`` beside a parent of the repo."""
-    if os.environ.get("PORTAL_SPEC_DIR"):
-        return Path(os.environ["PORTAL_SPEC_DIR"]) / "example"
-    for parent in Path(__file__).resolve().parents:
-        if (candidate := parent / "shared" / "spec" / "example").exists():
-            return candidate
-    return Path("/nonexistent/shared/spec/example")
-
-
-EXAMPLE = _example_dir()
-MONTHS = sorted(p.stem for p in (EXAMPLE / "expected").glob("*.json")) if EXAMPLE.exists() else []
-pytestmark = [
-    pytest.mark.skipif(not EXAMPLE.exists(), reason=f"worked example not found at {EXAMPLE}"),
-    pytest.mark.django_db(transaction=True),
-]
+MONTHS = sorted(p.stem for p in (EXAMPLE / "expected").glob("*.json"))
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def same(actual: object, expected: object) -> bool:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django_tenants.utils import schema_context
 
-
-def example_dir() -> Path:
-    """$PORTAL_SPEC_DIR/example, else a ``shared/spec/example`` beside a parent of the repository."""
-    if os.environ.get("PORTAL_SPEC_DIR"):
-        return Path(os.environ["PORTAL_SPEC_DIR"]) / "example"
-    for parent in Path(__file__).resolve().parents:
-        if (candidate := parent / "shared" / "spec" / "example").exists():
-            return candidate
-    return Path("/nonexistent/shared/spec/example")
+from tests.example import EXAMPLE
 
 
 @pytest.fixture
@@ -26,9 +16,7 @@ def example_snapshots(tenant_a):
     """Write the expected documents as alpha's snapshots through the engine's upsert (no computing)."""
     from kpis.services import snapshot_row, snapshot_upsert
 
-    expected = example_dir() / "expected"
-    if not expected.exists():
-        pytest.skip(f"worked example not found at {expected}")
+    expected = EXAMPLE / "expected"
     rows = []
     for path in sorted(expected.glob("*.json")):
         month = dt.date(int(path.stem[:4]), int(path.stem[5:7]), 1)

@@ -1,0 +1,30 @@
+"""Where the tests find the spec's worked example (../shared/spec/example).
+
+A copy lives in ``tests/fixtures/example`` so that a clone anywhere runs the example's tests
+instead of skipping them; ``PORTAL_SPEC_DIR`` points them at another spec folder, and
+``tests/test_example_copy.py`` fails when the copy differs from the spec beside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+COPY = Path(__file__).resolve().parent / "fixtures" / "example"
+
+
+def example_dir() -> Path:
+    if os.environ.get("PORTAL_SPEC_DIR"):
+        return Path(os.environ["PORTAL_SPEC_DIR"]) / "example"
+    return COPY
+
+
+def spec_beside_repository() -> Path | None:
+    """``shared/spec/example`` beside a parent folder of the repository, if there is one."""
+    for parent in Path(__file__).resolve().parents:
+        if (candidate := parent / "shared" / "spec" / "example").is_dir():
+            return candidate
+    return None
+
+
+EXAMPLE = example_dir()
