@@ -368,11 +368,12 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
     return groups
 
 
-def breakdown_rows(card: Scorecard, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
+def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
+    """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last."""
     from kpis.catalogue import BREAKDOWN_KEYS
 
     keys = list(BREAKDOWN_KEYS[dimension])
-    members = card.snapshot.document["breakdowns"].get(dimension, {}) if card.snapshot else {}
+    members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
     if sort == "member" or sort not in keys:
         rows.sort(key=lambda r: r["member"], reverse=descending)

@@ -106,8 +106,8 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         raise Http404
     month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
-    card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
-    keys, rows = breakdown_rows(card, dimension, sort=sort, descending=descending) if card else (BREAKDOWN_KEYS[dimension], [])
+    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
     currency = request.tenant.currency
     shown = [{"member": r["member"], "cells": [format_value(k, r[k], currency) for k in keys]} for r in rows]
     context = {
@@ -160,12 +160,9 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     snapshot = Snapshot.objects.filter(month=month).first() if month else None
     if snapshot is None:
         raise Http404
-    keys = list(BREAKDOWN_KEYS[dimension])
-    members = snapshot.document["breakdowns"].get(dimension, {})
-    rows = [
-        [member, *["" if figures.get(k) is None else figures[k] for k in keys]] for member, figures in sorted(members.items())
-    ]
-    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", [dimension, *keys], rows)
+    keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
+    cells = [[row["member"], *["" if row[k] is None else row[k] for k in keys]] for row in rows]
+    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", [dimension, *keys], cells)
 
 
 @client_member_required
