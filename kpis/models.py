@@ -73,33 +73,6 @@ class Snapshot(HeadlineFigures):
         return self.month.strftime("%Y-%m")
 
 
-class FunnelPlan(models.Model):
-    """A saved reverse-funnel plan: a revenue goal over some months, and the rates it assumes."""
-
-    name = models.CharField(max_length=200)
-    revenue_goal = models.DecimalField(max_digits=16, decimal_places=2)
-    average_deal = models.DecimalField(max_digits=16, decimal_places=2)
-    first_month = models.DateField()
-    last_month = models.DateField()
-    # Rates given by the user; a missing one is the client's trailing 12-month figure.
-    rates = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        "agency.User", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(last_month__gte=models.F("first_month")), name="plan_months_ordered"),
-            models.CheckConstraint(condition=models.Q(revenue_goal__gt=0, average_deal__gt=0), name="plan_amounts_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Annotation(models.Model):
     """Context for a month ("site redesign launched"), shown on the sparklines and the scorecard."""
 

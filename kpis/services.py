@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client
 from clients.models import Holiday
 from kpis import CODE_VERSION
-from kpis.models import FunnelPlan, Snapshot
+from kpis.models import Snapshot
 from kpis.selectors import snapshot_inputs
 from kpis.snapshot import snapshot_document
 from portfolio.services import client_month_summary_upsert
@@ -93,38 +93,6 @@ def plan_compute(
         "rates": used,
         "months": spread(totals=totals, working_days=days),
     }
-
-
-def plan_create(
-    *,
-    client: Client,
-    name: str,
-    revenue_goal: float,
-    average_deal: float,
-    first_month: dt.date,
-    last_month: dt.date,
-    rates: dict[str, float | None] | None = None,
-    user: Any = None,
-) -> FunnelPlan:
-    result = plan_compute(
-        client=client,
-        revenue_goal=revenue_goal,
-        average_deal=average_deal,
-        first_month=first_month,
-        last_month=last_month,
-        rates=rates,
-    )
-    with tenant_context(client):
-        return FunnelPlan.objects.create(
-            name=name,
-            revenue_goal=revenue_goal,
-            average_deal=average_deal,
-            first_month=first_month,
-            last_month=last_month,
-            rates={k: v for k, v in (rates or {}).items() if v is not None},
-            result=result,
-            created_by=user if getattr(user, "pk", None) else None,
-        )
 
 
 # --- context around the figures: annotations, targets, recompute requests ----------------------
