@@ -251,12 +251,14 @@ def _run_in_schema(schema: str, statement: Sql) -> tuple[dt.datetime | None, dt.
 
 
 def _lead_estimate() -> int:
-    """The planner's row count: free, and good enough to decide whether slicing pays. A table never
-    analyzed yet (-1: a first big import, before autovacuum) is counted."""
+    """The planner's row count: free, and good enough to decide whether slicing pays. Below the
+    slicing size it is counted instead: a table never analyzed (-1) or last analyzed while nearly
+    empty (a first big import, before autovacuum) must not stay serial, and counting a small
+    table costs little."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass")
         estimate = cursor.fetchone()[0]
-        if estimate < 0:
+        if estimate < settings.QUALIFICATION_PARALLEL_FROM:
             cursor.execute("SELECT count(*) FROM clients_lead")
             estimate = cursor.fetchone()[0]
         return estimate
