@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from agency.months import Month, add_months
+
 # channel: (share of leads, campaigns, share of those leads with a campaign)
 CHANNEL_MIX = {
     "paid_search": (0.26, ("Brand search", "Competitor search", "Solution search"), 0.95),
@@ -72,12 +74,8 @@ class DemoFiles:
 
 def month_list(end: dt.date, months: int) -> list[dt.date]:
     """The first days of ``months`` months ending with ``end``'s month, oldest first."""
-    firsts = []
-    year, month = end.year, end.month
-    for _ in range(months):
-        firsts.append(dt.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return firsts[::-1]
+    last = Month.of(end)
+    return [month.first_day for month in Month.range(last - (months - 1), last)]
 
 
 def _campaigns(marker: str) -> Iterator[tuple[str, str, str]]:
@@ -263,12 +261,6 @@ def write_demo_files(
     return DemoFiles(directory=directory, counts=counts)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _contracts(out, rng: random.Random, seq: int, lead_id: str, start: dt.date, deal: float, segment: str,
                today: dt.date) -> tuple[int, int]:
     """A customer's contract, with renewals while their terms have ended, or an early cancellation."""
@@ -286,7 +278,7 @@ def _contracts(out, rng: random.Random, seq: int, lead_id: str, start: dt.date, 
     while True:
         seq += 1
         contract_id = f"K{seq:07d}"
-        end = _add_months(start, term) - dt.timedelta(days=1)
+        end = add_months(start, term) - dt.timedelta(days=1)
         cancelled = ""
         if rng.random() < 0.1:  # cancelled early
             cancel = start + dt.timedelta(days=rng.randint(0, max((end - start).days - 1, 0)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -13,24 +12,11 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
-from agency.selectors import client_url
+from agency.selectors import client_url, opt_out_token
 from kpis.models import ScorecardEmail, Snapshot
 from kpis.scorecard import LABELS, format_value
 
 HEADLINE = ("new_leads", "mqls", "customers", "marketing_spend", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
-OPT_OUT_SALT = "kpis.monthly-email-off"
-
-
-def opt_out_token(user: User) -> str:
-    return signing.dumps({"u": user.pk}, salt=OPT_OUT_SALT)
-
-
-def opt_out_user(token: str) -> User | None:
-    try:
-        payload = signing.loads(token, salt=OPT_OUT_SALT, max_age=60 * 60 * 24 * 400)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=payload.get("u")).first()
 
 
 def scorecard_emails_send(*, client: Client, month: dt.date) -> int:

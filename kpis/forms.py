@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agency.months import Month
 from kpis.scorecard import GROUPS, LABELS, unit
 
 # Rates that are shares of a whole: a target outside 0–1 is a typing mistake (25 instead of 0.25).
@@ -29,11 +30,8 @@ UNBOUNDED_RATES = {"growth_needed_per_working_day", "lead_velocity_rate", "roi",
 
 def month_parse(text: str | None) -> dt.date | None:
     """``YYYY-MM`` as the first day of that month; None for anything else."""
-    text = (text or "").strip()
-    if len(text) != 7 or text[4] != "-":
-        return None
     try:
-        return dt.date(int(text[:4]), int(text[5:7]), 1)
+        return Month.parse(text or "").first_day
     except ValueError:
         return None
 
@@ -47,7 +45,7 @@ class MonthField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+        return str(Month.of(value)) if isinstance(value, dt.date) else value
 
     def clean(self, value: Any) -> dt.date:
         text = super().clean(value)

@@ -2,55 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from django.db import models
 
-
-class HeadlineFigures(models.Model):
-    """The headline KPIs as typed columns, for sorting and filtering: shared by a client's
-    snapshots and by the public portfolio summary that mirrors them."""
-
-    sessions = models.BigIntegerField(default=0)
-    new_leads = models.BigIntegerField(default=0)
-    mqls = models.BigIntegerField(default=0)
-    sqls = models.BigIntegerField(default=0)
-    customers = models.BigIntegerField(default=0)
-    marketing_spend = models.FloatField(default=0)
-    revenue = models.FloatField(default=0)
-    cpl = models.FloatField(null=True, blank=True)
-    cac = models.FloatField(null=True, blank=True)
-    romi = models.FloatField(null=True, blank=True)
-    gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
-    contract_ltv = models.FloatField(null=True, blank=True)
-
-    HEADLINE = (
-        "sessions",
-        "new_leads",
-        "mqls",
-        "sqls",
-        "customers",
-        "marketing_spend",
-        "revenue",
-        "cpl",
-        "cac",
-        "romi",
-        "gross_mrr_churn_rate",
-        "contract_ltv",
-    )
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def figures_from(cls, kpis: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
-        """The columns ``names`` from a snapshot document's KPIs. An undefined KPI stays NULL where the
-        column allows it; counts and sums, which are never undefined in a document, fall back to 0."""
-        return {
-            name: kpis.get(name) if kpis.get(name) is not None else (None if cls._meta.get_field(name).null else 0)
-            for name in names
-        }
+from portfolio.models import HeadlineFigures
 
 
 class Snapshot(HeadlineFigures):

@@ -1,7 +1,8 @@
 """What the scorecard shows of a snapshot: groups, labels, units, formatting, changes, sparklines.
 
-Reads stored snapshots only (a fixed number of queries whatever the months or members): the
-selected month's, the comparison month's and the 11 before it for the sparklines.
+Formatting only, no queries: kpis.selectors.scorecard_load reads the stored snapshots (a fixed
+number of queries whatever the months or members: the selected month's, the comparison
+month's and the 11 before it for the sparklines) into a ``Scorecard``, which this module shows.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from kpis.catalogue import KPI_GROUPS
-from kpis.models import Snapshot
-from kpis.selectors import month_add
+from agency.months import Month
+from kpis.catalogue import BREAKDOWN_KEYS, KPI_GROUPS
+
+if TYPE_CHECKING:
+    from kpis.models import Snapshot
 
 GROUP_TITLES = {
     "traffic": _("Traffic"),
@@ -300,22 +303,6 @@ class Scorecard:
         return kpis.get(key)
 
 
-def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
-    """The month's snapshot, the comparison month's, 12 months of history, their annotations and
-    the month's targets: three queries whatever the months or members."""
-    from kpis.models import Annotation
-    from portfolio.models import Target
-
-    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
-    first = min(month_add(month, -11), compare_to)
-    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
-    notes = list(Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month))
-    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
-    return Scorecard(
-        month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows, annotations=notes, targets=targets
-    )
-
-
 def target_status(key: str, value: float | None, target: float | None) -> bool | None:
     """Met when at or past the target in the good direction; None without a value or a target."""
     if value is None or target is None:
@@ -325,7 +312,7 @@ def target_status(key: str, value: float | None, target: float | None) -> bool |
 
 def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> list[dict[str, Any]]:
     """The tiles of every group for the template."""
-    months = [month_add(card.month, -11 + i) for i in range(12)]
+    months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)
     marks = [
         {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{note.month:%Y-%m}: {note.text}"}
@@ -370,8 +357,6 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
 
 def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last."""
-    from kpis.catalogue import BREAKDOWN_KEYS
-
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -464,32 +449,6 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "side_by_side": side_by_side,
         "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }
-
-
-def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
-    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
-
-    Snapshots (recomputed), notes, targets and benchmark bands, in one round trip; the caller
-    adds the language.
-    """
-    from django.db import connection
-
-    from kpis.models import Annotation
-    from portfolio.models import Benchmark, Target
-
-    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
-    first = min(month_add(month, -11), compare_to)
-    snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
-    target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
-    sql = f"""
-        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
-    """  # table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [first, month, month_add(month, -11), month, client.pk, month])
-        return "|".join(cursor.fetchone())
 
 
 def kpi_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:

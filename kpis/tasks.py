@@ -26,8 +26,10 @@ from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
+from agency.months import Month
 from agency.tasks import enqueue_for_client
-from kpis.selectors import month_add
+from clients.models import Job
+from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the worke
 
 
 def _months(values: list[str]) -> list[dt.date]:
-    return [dt.date(int(v[:4]), int(v[5:7]), 1) for v in values]
+    return [Month.parse(value).first_day for value in values]
 
 
 @app.task(**CLIENT_TASK)
@@ -68,7 +70,7 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
     clients = ready_clients()
     for index, client in enumerate(clients):
         enqueue_for_client(
-            task or snapshot_compute_task, client=client, months=[month.strftime("%Y-%m")], countdown=index * SPREAD_SECONDS
+            task or snapshot_compute_task, client=client, months=[str(Month.of(month))], countdown=index * SPREAD_SECONDS
         )
     return len(clients)
 
@@ -76,8 +78,6 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
 @app.task(**CLIENT_TASK)
 def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Close a month for one client: its snapshot, then the monthly email (each at most once per user)."""
-    from kpis.emails import scorecard_emails_send
-
     client = Client.objects.get(slug=client_slug)
     month = _months(months)[0]
     snapshot_compute(client=client, months=[month])
@@ -85,13 +85,13 @@ def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -
 
 
 def _this_month() -> dt.date:
-    return timezone.now().date().replace(day=1)
+    return Month.of(timezone.now().date()).first_day
 
 
 @shared_task(acks_late=True)
 def dispatch_month_close(month: str | None = None) -> int:
     """Close ``month`` (default: the month before the one beat fires in) for every client."""
-    target = _months([month])[0] if month else month_add(_this_month(), -1)
+    target = _months([month])[0] if month else (Month.of(_this_month()) - 1).first_day
     return month_fan_out(month=target, task=month_close_task)
 
 
@@ -135,8 +135,6 @@ def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -> int:
     """A recompute asked for on the scorecard: month by month, with progress on its Job."""
-    from clients.models import Job
-
     client = Client.objects.get(slug=client_slug)
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)

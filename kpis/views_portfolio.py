@@ -16,19 +16,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import agency_required
+from agency.months import Month
 from kpis import CODE_VERSION
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import LABELS, format_value
-from kpis.selectors import month_add
 
 
 @agency_required
 @vary_on_headers("HX-Request")
 def portfolio(request: HttpRequest) -> HttpResponse:
-    last_closed = month_add(timezone.now().date().replace(day=1), -1)
-    text = request.GET.get("month", "")
+    last_closed = (Month.of(timezone.now().date()) - 1).first_day
     try:
-        month = dt.date(int(text[:4]), int(text[5:7]), 1)
+        month = Month.parse(request.GET.get("month", "")).first_day
     except ValueError:
         month = last_closed
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
@@ -39,7 +38,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "descending": descending,
         "q": query,
         "only_alerts": only_alerts,
-        "months": [month_add(last_closed, -i) for i in range(12)],
+        "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
