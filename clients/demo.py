@@ -8,7 +8,6 @@ activities is generated in constant memory.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import json
@@ -142,10 +141,10 @@ def write_demo_files(
         lead_seq = activity_seq = contract_seq = 0
         today = now.date()
         for month_index, first in enumerate(firsts):
-            days = calendar.monthrange(first.year, first.month)[1]
+            days = Month.of(first).last_day.day
             growth = 1 + 0.03 * month_index  # a business that grows a little every month
             leads_this_month = max(1, round(leads_per_month * growth * rng.uniform(0.9, 1.1)))
-            ym = first.strftime("%Y-%m")
+            ym = str(Month.of(first))
             # spend: media per campaign, and the other categories for the month
             for code, _name, channel in campaigns:
                 amount = rng.uniform(800, 4000) * (1.5 if channel == "paid_search" else 1) * growth

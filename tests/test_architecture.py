@@ -98,7 +98,7 @@ def imports_of(module: str, source: str, *, is_package: bool = False) -> list[Fo
             and isinstance(node.args[0].value, str)
         ):
             targets = [node.args[0].value]
-        for target in targets:
+        for target in dict.fromkeys(targets):  # ``from m import a, b`` is one import of m
             found.append(Found(module, node.lineno, target, function, type_checking))
         for child in ast.iter_child_nodes(node):
             visit(child, function, type_checking)
