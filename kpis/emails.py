@@ -13,10 +13,9 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token
+from kpis.catalogue import headline_kpis
 from kpis.models import ScorecardEmail, Snapshot
-from kpis.scorecard import LABELS, format_value
-
-HEADLINE = ("new_leads", "mqls", "customers", "marketing_spend", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
+from kpis.scorecard import format_value
 
 
 def scorecard_emails_send(*, client: Client, month: dt.date) -> int:
@@ -43,7 +42,7 @@ def scorecard_emails_send(*, client: Client, month: dt.date) -> int:
 def _send(*, client: Client, user: User, snapshot: Snapshot) -> None:
     with translation.override(user.language or "en"):
         kpis = snapshot.document["kpis"]
-        lines = [(str(LABELS[key]), format_value(key, kpis.get(key), client.currency)) for key in HEADLINE]
+        lines = [(str(k.label), format_value(k.key, kpis.get(k.key), client.currency)) for k in headline_kpis()]
         context = {
             "client": client,
             "month": snapshot.month,

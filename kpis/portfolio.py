@@ -15,21 +15,14 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
+from kpis import catalogue
+from kpis.catalogue import Better, headline_kpis
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthSummary, Target
 
-COLUMNS = ("new_leads", "mqls", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
+# The catalogue's headline KPIs: typed columns of the public summary, so sortable in SQL.
+COLUMNS = tuple(k.key for k in headline_kpis())
 ALERT_CHANGE = 0.25  # a move of a quarter or more against the previous month is flagged
-# The direction that is bad news, per column.
-WORSE_WHEN = {
-    "new_leads": "down",
-    "mqls": "down",
-    "cpl": "up",
-    "cac": "up",
-    "romi": "down",
-    "gross_mrr_churn_rate": "up",
-    "contract_ltv": "down",
-}
 
 
 def portfolio_rows(
@@ -51,14 +44,16 @@ def portfolio_rows(
 
 
 def alerts(client: Any) -> list[dict[str, Any]]:
-    """KPIs that moved past ALERT_CHANGE against the previous month in the bad direction."""
+    """KPIs that moved past ALERT_CHANGE against the previous month in the bad direction (the
+    catalogue's); a KPI that is neither good nor bad news when it moves raises none."""
     found = []
     for column in COLUMNS:
+        better = catalogue.kpi(column).better
         now, before = getattr(client, column), getattr(client, f"{column}_before")
-        if now is None or before in (None, 0):
+        if better == Better.NEUTRAL or now is None or before in (None, 0):
             continue
         change = (now - before) / abs(before)
-        worse = change < -ALERT_CHANGE if WORSE_WHEN[column] == "down" else change > ALERT_CHANGE
+        worse = change < -ALERT_CHANGE if better == Better.UP else change > ALERT_CHANGE
         if worse:
             found.append({"kpi": column, "change": change})
     return found

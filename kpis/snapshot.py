@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from agency.months import Month
+from kpis.catalogue import KPI_KEYS
 from kpis.formulas import costs, email, funnel, recurring, traffic
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
@@ -315,7 +316,7 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
     contract_top, segments = contract_values(
         contracts=_contracts(inputs), day=Month.of(month).last_day, horizon_months=client.horizon_months
     )
-    kpis = {
+    figures = {
         **traffic_figures,
         **funnel_figures,
         "traffic_to_lead": traffic.traffic_to_lead(funnel_figures["new_leads"], traffic_figures["sessions"]),
@@ -324,6 +325,7 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
         **recurring_figures,
         **contract_top,
     }
+    kpis = {key: figures[key] for key in KPI_KEYS}  # the catalogue's keys, in its order; a missing one fails here
     return {
         "client": client.slug,
         "month": month.strftime("%Y-%m"),

@@ -21,16 +21,14 @@ from django.views.decorators.vary import vary_on_headers
 from agency.decorators import client_member_required
 from agency.months import Month
 from kpis import CODE_VERSION
-from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, kpis_in
 from kpis.exports import scorecard_pdf
 from kpis.models import Snapshot
 from kpis.scorecard import (
-    GROUPS,
-    LABELS,
     breakdown_rows,
+    figure,
     format_value,
     funnel_steps,
-    kpi_choices,
     lifetime_value_panel,
     tiles,
 )
@@ -109,7 +107,6 @@ def scorecard_page(
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
-        "kpi_choices": kpi_choices(),
         "scorecard_forms": bound_forms or {},
     }
     if month is not None:
@@ -135,7 +132,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
-        "columns": [(k, LABELS.get(k, k.replace("_", " ").capitalize())) for k in keys],
+        "columns": [(k, figure(k).label) for k in keys],
         "rows": shown,
         "sort": sort,
         "descending": descending,
@@ -168,7 +165,9 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         raise Http404
     kpis = snapshot.document["kpis"]
     rows = [
-        [str(title), key, str(LABELS[key]), "" if kpis.get(key) is None else kpis[key]] for title, keys in GROUPS for key in keys
+        [str(group.title), k.key, str(k.label), "" if kpis.get(k.key) is None else kpis[k.key]]
+        for group in GROUPS
+        for k in kpis_in(group.key)
     ]
     return _csv(f"{request.tenant.slug}-scorecard-{month:%Y-%m}.csv", ["group", "kpi", "label", "value"], rows)
 

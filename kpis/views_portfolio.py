@@ -18,8 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 from agency.decorators import agency_required
 from agency.months import Month
 from kpis import CODE_VERSION
+from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
-from kpis.scorecard import LABELS, format_value
+from kpis.scorecard import format_value
 
 
 @agency_required
@@ -69,7 +70,7 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
             {
                 "client": client,
                 "alerts": [
-                    _("%(kpi)s: target missed") % {"kpi": LABELS[a["kpi"]]} if a.get("missed") else LABELS[a["kpi"]]
+                    _("%(kpi)s: target missed") % {"kpi": kpi(a["kpi"]).label} if a.get("missed") else kpi(a["kpi"]).label
                     for a in flagged
                 ],
                 "targets": status,
@@ -79,5 +80,5 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
         )
     return {
         "rows": rows,
-        "columns": [(c, LABELS[c]) for c in COLUMNS],
+        "columns": [(c, kpi(c).label) for c in COLUMNS],
     }

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kpis.catalogue import Unit, headline_kpis
+
 
 class HeadlineFigures(models.Model):
     """The headline KPIs as typed columns, for sorting and filtering: shared by the public
@@ -29,20 +31,8 @@ class HeadlineFigures(models.Model):
     gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
     contract_ltv = models.FloatField(null=True, blank=True)
 
-    HEADLINE = (
-        "sessions",
-        "new_leads",
-        "mqls",
-        "sqls",
-        "customers",
-        "marketing_spend",
-        "revenue",
-        "cpl",
-        "cac",
-        "romi",
-        "gross_mrr_churn_rate",
-        "contract_ltv",
-    )
+    # The catalogue's headline KPIs; a test checks that each has its column above and no other does.
+    HEADLINE = tuple(k.key for k in headline_kpis())
 
     class Meta:
         abstract = True
@@ -60,16 +50,13 @@ class HeadlineFigures(models.Model):
 class Benchmark(models.Model):
     """A published reference band for one KPI (kpis.md "Benchmarks"), shown beside that KPI.
 
-    Agency-wide and edited by agency admins. ``kpi`` is a key of the snapshot export
-    (kpis.catalogue.KPI_KEYS); ``low``/``high`` are in the KPI's own unit (fractions for rates,
-    hours, or money in ``currency``). A one-sided band leaves the other end empty.
+    Agency-wide and edited by agency admins. ``kpi`` is a benchmarkable KPI of the catalogue
+    (kpis.catalogue); ``unit`` is always that KPI's unit, in the catalogue's vocabulary, and
+    ``low``/``high`` are in it (fractions for rates, hours, or money in ``currency``). A one-sided
+    band leaves the other end empty.
     """
 
-    class Unit(models.TextChoices):
-        FRACTION = "fraction", _("Fraction (0.25 = 25%)")
-        MONEY = "money", _("Money")
-        HOURS = "hours", _("Hours")
-        COUNT = "count", _("Count")
+    Unit = Unit  # the catalogue's unit vocabulary
 
     kpi = models.CharField(_("KPI"), max_length=60, db_index=True)
     label = models.CharField(_("label"), max_length=200, help_text=_("What the band describes, e.g. an industry."))
