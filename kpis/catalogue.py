@@ -19,6 +19,7 @@ may read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
 from django.utils.functional import Promise
@@ -32,19 +33,19 @@ class Unit(models.TextChoices):
 
     COUNT = "count", _("Count")
     MONEY = "money", _("Money")
-    RATE = "rate", _("Rate (a fraction: 0.25 = 25%)")
+    RATE = "rate", _("Fraction (0.25 = 25%)")
     RATIO = "ratio", _("Ratio")
     HOURS = "hours", _("Hours")
     DAYS = "days", _("Days")
     MONTHS = "months", _("Months")
 
 
-class Better(models.TextChoices):
+class Better(StrEnum):
     """Which way a move is good news: a rise (UP), a fall (DOWN), neither (NEUTRAL)."""
 
-    UP = "up", _("Higher is better")
-    DOWN = "down", _("Lower is better")
-    NEUTRAL = "neutral", _("Neither")
+    UP = "up"
+    DOWN = "down"
+    NEUTRAL = "neutral"
 
 
 @dataclass(frozen=True)
@@ -305,17 +306,17 @@ def is_kpi(key: object) -> bool:
 
 def kpis_in(group: str) -> tuple[Kpi, ...]:
     """The KPIs of a group, in the catalogue's order."""
-    return tuple(k for k in KPIS if k.group == group)
+    return tuple(k for k in _BY_KEY.values() if k.group == group)
 
 
 def headline_kpis() -> tuple[Kpi, ...]:
     """The default figures of an executive summary, in the catalogue's order."""
-    return tuple(k for k in KPIS if k.headline)
+    return tuple(k for k in _BY_KEY.values() if k.headline)
 
 
 def grouped_choices(*, only: tuple[Kpi, ...] | None = None) -> list[tuple[Promise, list[tuple[str, Promise]]]]:
     """Choices for a <select> with an option group per group (every KPI, or those of ``only``)."""
-    allowed = KPIS if only is None else only
+    allowed = tuple(_BY_KEY.values()) if only is None else only
     return [
         (group.title, [(k.key, k.label) for k in kpis_in(group.key) if k in allowed])
         for group in GROUPS

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from agency.months import Month
-from kpis.catalogue import KPI_KEYS
+from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS
 from kpis.formulas import costs, email, funnel, recurring, traffic
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
@@ -334,3 +334,27 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
         "kpis": kpis,
         "breakdowns": {**breakdowns(inputs, month), "segment": segments},
     }
+
+
+DOCUMENT_KEYS = ("client", "month", "computed_at", "criteria_version", "kpis", "breakdowns")
+
+
+def _ordered(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """``mapping`` with the keys of ``order`` first, in that order, then any others as they come."""
+    return {**{key: mapping[key] for key in order if key in mapping}, **mapping}
+
+
+def document_ordered(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with its keys in the export's order. PostgreSQL's jsonb keeps keys sorted by
+    length, so the order is restored for people reading it: formats.md's top-level keys, the KPIs in
+    the catalogue's order, the breakdowns and their figures as kpis.md lists them, members by name."""
+    breakdowns = {
+        dimension: {member: _ordered(figures, BREAKDOWN_KEYS.get(dimension, ())) for member, figures in sorted(members.items())}
+        for dimension, members in _ordered(document.get("breakdowns", {}), tuple(BREAKDOWN_KEYS)).items()
+    }
+    ordered = _ordered(document, DOCUMENT_KEYS)
+    if "kpis" in ordered:
+        ordered["kpis"] = _ordered(ordered["kpis"], KPI_KEYS)
+    if "breakdowns" in ordered:
+        ordered["breakdowns"] = breakdowns
+    return ordered

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='benchmark',
             name='unit',
-            field=models.CharField(choices=[('count', 'Count'), ('money', 'Money'), ('rate', 'Rate (a fraction: 0.25 = 25%)'), ('ratio', 'Ratio'), ('hours', 'Hours'), ('days', 'Days'), ('months', 'Months')], max_length=10, verbose_name='unit'),
+            field=models.CharField(choices=[('count', 'Count'), ('money', 'Money'), ('rate', 'Fraction (0.25 = 25%)'), ('ratio', 'Ratio'), ('hours', 'Hours'), ('days', 'Days'), ('months', 'Months')], max_length=10, verbose_name='unit'),
         ),
         migrations.RunPython(fraction_to_rate, rate_to_fraction),
     ]
