@@ -121,3 +121,20 @@ def test_a_benchmark_takes_its_kpis_unit_and_only_a_benchmarkable_kpi(admin_user
 def test_the_shipped_benchmarks_are_in_their_kpis_catalogue_unit() -> None:
     assert [(b["kpi"], b["unit"]) for b in BENCHMARKS] == [(b["kpi"], kpi(b["kpi"]).unit.value) for b in BENCHMARKS]
     assert all(kpi(b["kpi"]).benchmarkable for b in BENCHMARKS)
+
+
+def test_the_migration_renames_the_old_fraction_unit_to_rate(db) -> None:
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("portfolio.migrations.0004_benchmark_catalogue_units")
+    band = Benchmark.objects.create(kpi="open_rate", label="Old", low=0.2, unit="fraction", source_name="s")
+    migration.fraction_to_rate(apps, SimpleNamespace(connection=connection))
+    band.refresh_from_db()
+    assert band.unit == "rate"
+    migration.rate_to_fraction(apps, SimpleNamespace(connection=connection))
+    band.refresh_from_db()
+    assert band.unit == "fraction"
