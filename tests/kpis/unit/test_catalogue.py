@@ -106,7 +106,7 @@ def test_labels_are_translated() -> None:
 
 
 def test_the_typed_headline_columns_are_the_catalogues_headline_kpis() -> None:
-    from kpis.models import HeadlineFigures
+    from portfolio.models import HeadlineFigures
 
     columns = {f.name for f in HeadlineFigures._meta.get_fields() if f.concrete and not f.primary_key}
     assert columns == {k.key for k in headline_kpis()} == set(HeadlineFigures.HEADLINE)
