@@ -3,9 +3,8 @@
 - ``dispatch_month_close`` (beat, the 1st of each month): one ``snapshot_compute_task`` per
   ready client for the month that just closed.
 - ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
-- An import, an API write or a criteria change queues a recompute of the months it touched,
-  debounced per client: months accumulate in a per-client cache set and one delayed task
-  computes them all.
+- An import, an API write or a criteria change asks for a recompute of the months it touched
+  (``kpis.recompute.recompute_request``); ``snapshot_recompute_pending`` computes them.
 
 Every task is idempotent (snapshots are upserts), ``acks_late`` (a worker killed mid-task
 leaves the message to be redelivered) and retried with backoff on database errors.
@@ -15,12 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
@@ -30,10 +27,10 @@ from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 from kpis.emails import scorecard_emails_send
+from kpis.recompute import recompute_pending_run
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
-DEBOUNCE_SECONDS = 30
 # Every per-client task: runs in the named client's schema, acknowledged only when done (a worker
 # killed mid-task leaves it to be redelivered), retried with backoff on database errors.
 CLIENT_TASK = {
@@ -101,35 +98,10 @@ def dispatch_current_month_refresh(month: str | None = None) -> int:
     return month_fan_out(month=_months([month])[0] if month else _this_month())
 
 
-def recompute_debounced(*, client: Client, months: set[str]) -> None:
-    """Queue one recompute of ``months`` for the client within DEBOUNCE_SECONDS, not one per change.
-
-    The first change of a quiet period sends a delayed task; later ones only add their months
-    to the pending set, which the task reads when it runs. Cache keys are per client schema.
-    """
-    # A contract's term end or a project's end date can lie ahead: a month that has not started
-    # has no figures yet, and is computed when it comes (the daily refresh).
-    this_month = timezone.now().astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m")
-    months = {month for month in months if month <= this_month}
-    if not months:
-        return
-    key = f"kpis:pending-months:{client.schema_name}"
-    pending = set(cache.get(key) or ()) | set(months)
-    first = cache.add(f"{key}:scheduled", 1, DEBOUNCE_SECONDS * 4)
-    cache.set(key, sorted(pending), DEBOUNCE_SECONDS * 10)
-    if first:
-        transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS))
-
-
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
-    """Compute the months that changes queued for this client since the last run."""
-    client = Client.objects.get(slug=client_slug)
-    key = f"kpis:pending-months:{client.schema_name}"
-    cache.delete(f"{key}:scheduled")  # changes from now on schedule a new run
-    # The pending set is not cleared: a change landing while this runs is never lost, and a
-    # month recomputed twice is harmless (upsert). It expires after a quiet period.
-    return len(snapshot_compute(client=client, months=_months(cache.get(key) or [])))
+    """Compute the months that changes asked for (kpis.recompute) since the last run."""
+    return recompute_pending_run(client=Client.objects.get(slug=client_slug))
 
 
 @app.task(**CLIENT_TASK)
