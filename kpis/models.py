@@ -44,16 +44,3 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return self.text
 
-
-class ScorecardEmail(models.Model):
-    """A monthly scorecard email sent to one user: the unique key makes sending safe to repeat."""
-
-    month = models.DateField()
-    user_id = models.BigIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "user_id"], name="scorecard_email_once")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} → {self.user_id}"

@@ -26,6 +26,7 @@ from agency.models import Client
 from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
+from clients.outbox import outbox_drain_schedule
 from kpis.emails import scorecard_emails_send
 from kpis.recompute import recompute_pending_run
 from kpis.services import snapshot_compute
@@ -78,7 +79,9 @@ def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -
     client = Client.objects.get(slug=client_slug)
     month = _months(months)[0]
     snapshot_compute(client=client, months=[month])
-    return scorecard_emails_send(client=client, month=month)
+    sent = scorecard_emails_send(client=client, month=month)
+    outbox_drain_schedule(client=client)  # an email the mail server refused is tried again later
+    return sent
 
 
 def _this_month() -> dt.date:
