@@ -375,17 +375,6 @@ def personas_set(*, personas: list[dict], client: Client | None = None) -> list[
     return stored
 
 
-def _requalify_after_import(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
-    """Leads, their activities and campaigns (a lead's channel) decide qualification."""
-    if kind in {"leads", "activities"}:
-        leads_requalify(client=client, months=months)
-    elif kind == "campaigns":
-        leads_requalify(client=client)
-
-
-data_imported.connect(_requalify_after_import, dispatch_uid="clients.requalify_after_import")
-
-
 # --- personas and contracts, one at a time (staff screens) --------------------------------------
 
 
