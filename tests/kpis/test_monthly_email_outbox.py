@@ -52,19 +52,32 @@ class MailServer:
 
 @contextlib.contextmanager
 def smtp_server(handler: MailServer) -> Iterator[int]:
-    """Serve SMTP on 127.0.0.1, on a port the system picks; yields the port."""
+    """Serve SMTP on 127.0.0.1, on a port the system picks; yields the port.
+
+    The event loop lives in its own thread from start to end: the test's thread may already have
+    a running loop (Playwright's, after the browser tests).
+    """
     loop = asyncio.new_event_loop()
-    server = loop.run_until_complete(loop.create_server(lambda: SMTP(handler, hostname="localhost"), "127.0.0.1", 0))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
+    ready, ports = threading.Event(), []
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(loop.create_server(lambda: SMTP(handler, hostname="localhost"), "127.0.0.1", 0))
+        ports.append(server.sockets[0].getsockname()[1])
+        ready.set()
+        loop.run_forever()
         server.close()
         loop.run_until_complete(server.wait_closed())
         loop.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(10), "the SMTP server did not start"
+    try:
+        yield ports[0]
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
 
 
 @pytest.fixture
