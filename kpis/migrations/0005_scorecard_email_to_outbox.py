@@ -28,7 +28,7 @@ def from_outbox(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kpis", "0003_scorecardemail"),
+        ("kpis", "0004_delete_funnelplan"),
         ("clients", "0003_outbox_email"),
     ]
 
