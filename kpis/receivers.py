@@ -7,7 +7,7 @@ from typing import Any
 from agency.models import Client
 from agency.months import Month
 from kpis.models import Snapshot
-from kpis.recompute import recompute_request
+from kpis.recompute import months_recompute_request
 
 # Contract figures at the end of a month depend on every contract known by then: a change to
 # contracts moves every later month too.
@@ -24,8 +24,8 @@ def _and_later(months: set[str]) -> set[str]:
 
 def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
     if months:
-        recompute_request(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
+        months_recompute_request(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
 
 
 def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwargs: Any) -> None:
-    recompute_request(client=client, months=months)
+    months_recompute_request(client=client, months=months)

@@ -1,7 +1,7 @@
 """The debounced recompute of a client's snapshots after its data changes.
 
 An import, an API write or a criteria change asks for the months it touched
-(:func:`recompute_request`, the one entry point). Months gather in a Redis set per client
+(:func:`months_recompute_request`, the one entry point). Months gather in a Redis set per client
 (``SADD``: two writers in the same instant both land) and the first request of a quiet period
 queues one delayed task, which takes the whole set at once (:func:`recompute_pending_run`).
 
@@ -37,7 +37,7 @@ def _keys(client: Client) -> tuple[str, str, str]:
     return f"{base}:pending", f"{base}:taken", f"{base}:scheduled"
 
 
-def recompute_request(*, client: Client, months: Iterable[str]) -> None:
+def months_recompute_request(*, client: Client, months: Iterable[str]) -> None:
     """Ask for the snapshots of ``months`` ("YYYY-MM") to be computed again, within DEBOUNCE_SECONDS.
 
     Runs when the caller's transaction commits, so the task that takes these months reads the

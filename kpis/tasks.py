@@ -4,7 +4,7 @@
   ready client for the month that just closed.
 - ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
 - An import, an API write or a criteria change asks for a recompute of the months it touched
-  (``kpis.recompute.recompute_request``); ``snapshot_recompute_pending`` computes them.
+  (``kpis.recompute.months_recompute_request``); ``snapshot_recompute_pending`` computes them.
 
 Every task is idempotent (snapshots are upserts), ``acks_late`` (a worker killed mid-task
 leaves the message to be redelivered) and retried with backoff on database errors.

@@ -48,7 +48,7 @@ def test_changes_are_debounced_into_one_task_per_client(tenant_a, django_capture
     with mock.patch.object(recompute, "enqueue_for_client") as enqueue, tenant_context(tenant_a):
         with django_capture_on_commit_callbacks(execute=True):
             for months in ({"2026-01"}, {"2026-02"}, {"2026-01", "2026-03"}):
-                recompute.recompute_request(client=tenant_a, months=months)
+                recompute.months_recompute_request(client=tenant_a, months=months)
         assert enqueue.call_count == 1
         assert enqueue.call_args.kwargs["countdown"] == recompute.DEBOUNCE_SECONDS
         assert recompute.recompute_pending(client=tenant_a) == ["2026-01", "2026-02", "2026-03"]
@@ -58,7 +58,7 @@ def test_a_request_waits_for_its_transaction_to_commit(tenant_a, django_capture_
     cache.clear()
     with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            recompute.recompute_request(client=tenant_a, months={"2026-01"})
+            recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
         assert recompute.recompute_pending(client=tenant_a) == [] and not enqueue.called  # a rollback asks for nothing
         callbacks[0]()
     assert recompute.recompute_pending(client=tenant_a) == ["2026-01"]
@@ -75,7 +75,7 @@ def test_two_writers_in_the_same_instant_lose_no_month(tenant_a) -> None:
         start.wait()
         try:
             for month in mine:  # not inside a transaction: each request lands at once
-                recompute.recompute_request(client=tenant_a, months={month})
+                recompute.months_recompute_request(client=tenant_a, months={month})
         finally:
             connection.close()
 
@@ -92,10 +92,10 @@ def test_two_writers_in_the_same_instant_lose_no_month(tenant_a) -> None:
 def test_months_taken_by_a_run_that_died_are_taken_again(tenant_a, django_capture_on_commit_callbacks) -> None:
     cache.clear()
     with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
-        recompute.recompute_request(client=tenant_a, months={"2026-01"})
+        recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
     assert recompute.recompute_pending_take(client=tenant_a) == ["2026-01"]  # ... and the worker is killed here
     with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
-        recompute.recompute_request(client=tenant_a, months={"2026-02"})
+        recompute.months_recompute_request(client=tenant_a, months={"2026-02"})
     assert recompute.recompute_pending_take(client=tenant_a) == ["2026-01", "2026-02"]
     recompute.recompute_pending_done(client=tenant_a, months=["2026-01", "2026-02"])
     assert recompute.recompute_pending(client=tenant_a) == []
@@ -106,7 +106,7 @@ def test_the_task_computes_the_pending_months_and_forgets_them(tenant_a, django_
     with tenant_context(tenant_a):
         Lead.objects.bulk_create([Lead(id="p", created_at=dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC))])
     with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
-        recompute.recompute_request(client=tenant_a, months={"2026-02"})
+        recompute.months_recompute_request(client=tenant_a, months={"2026-02"})
     assert tasks.snapshot_recompute_pending.apply(kwargs={"client_slug": "alpha"}, headers={"_schema_name": "alpha"}).get() == 1
     with tenant_context(tenant_a):
         assert Snapshot.objects.get(month=dt.date(2026, 2, 1)).new_leads == 1
@@ -168,5 +168,5 @@ def test_months_that_have_not_begun_are_not_queued(tenant_a, django_capture_on_c
         time_machine.travel(dt.datetime(2026, 3, 15, tzinfo=dt.UTC)),
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            recompute.recompute_request(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
+            recompute.months_recompute_request(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
         assert recompute.recompute_pending(client=tenant_a) == ["2026-02", "2026-03"]
