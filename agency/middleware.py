@@ -12,9 +12,26 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils import translation
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 
 from agency.selectors import user_can_access_client
+
+
+class PortalTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' routing, with the host normalized as the Domain table stores it.
+
+    Lower case and no trailing dot (``ACME.example.`` is ``acme.example``); ``www.X`` is looked
+    up as ``X``, as django-tenants does: a custom domain and its www. form are one pair that
+    always belongs to one client (agency.services.domain_pair).
+    """
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        domain, _port = split_domain_port(request.get_host())
+        return remove_www(domain)
 
 # Paths anyone may reach at any host (assets, the language switch, logging out).
 OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/", "/accounts/monthly-email/off/")
