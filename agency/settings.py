@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agency.middleware.UnstorableInputMiddleware",
     "agency.middleware.UserLanguageMiddleware",
     "agency.middleware.HostMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +180,16 @@ CACHES = {
 # Sessions are read from Redis on every request and written through to the database, so a
 # restart of Redis logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Accepted dates -------------------------------------------------------------------------
+# Every date and timestamp the portal accepts (imports, API, forms, query parameters, commands)
+# lies in this range (agency.dates); outside it month arithmetic would overflow.
+import datetime as _dt  # noqa: E402
+
+PORTAL_DATE_MIN = _dt.date.fromisoformat(os.environ.get("PORTAL_DATE_MIN", "2000-01-01"))
+PORTAL_DATE_MAX = _dt.date.fromisoformat(os.environ.get("PORTAL_DATE_MAX", "2100-12-31"))
+if not (_dt.date(1900, 1, 1) <= PORTAL_DATE_MIN < PORTAL_DATE_MAX <= _dt.date(9000, 12, 31)):
+    raise RuntimeError("PORTAL_DATE_MIN must come before PORTAL_DATE_MAX, both between 1900 and 9000")
 
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.dates import date_in_range, date_range_message
 from agency.models import Client
 from agency.months import Month, local_midnight
 from clients.criteria import criteria_validate, personas_problems
@@ -340,6 +341,8 @@ def criteria_version_create(
             effective_from = dt.date.fromisoformat(effective_from)
         except ValueError:
             raise ValidationError({"effective_from": [_("Use a date, YYYY-MM-DD.")]}) from None
+    if not date_in_range(effective_from):  # checked before anything is written
+        raise ValidationError({"effective_from": [date_range_message()]})
     client = client or connection.tenant
     with tenant_context(client), transaction.atomic():
         latest = CriteriaVersion.objects.select_for_update().order_by("-version").first()
