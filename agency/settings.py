@@ -191,6 +191,9 @@ PORTAL_DATE_MAX = _dt.date.fromisoformat(os.environ.get("PORTAL_DATE_MAX", "2100
 if not (_dt.date(1900, 1, 1) <= PORTAL_DATE_MIN < PORTAL_DATE_MAX <= _dt.date(9000, 12, 31)):
     raise RuntimeError("PORTAL_DATE_MIN must come before PORTAL_DATE_MAX, both between 1900 and 9000")
 
+# Uploaded images (a white-label logo): PNG, JPEG or WebP up to this size (agency.uploads).
+PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections
 # (clients.qualification.leads_judge); one slice per worker thread.

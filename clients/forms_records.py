@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agency.dates import date_range_validate
 from clients.criteria import personas_problems
 from clients.models import Contract
 
@@ -25,7 +27,7 @@ class PersonaForm(forms.Form):
         text = self.cleaned_data["match"].strip() or "{}"
         try:
             match = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (RecursionError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
         problems = personas_problems([{"code": "x", "name": "x", "match": match}])
         if problems:
@@ -52,6 +54,11 @@ class ContractForm(forms.ModelForm):
         widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("start_date", "end_date", "cancelled_on")}
         labels = {"id": _("Contract id"), "renewal_of": _("Renews contract")}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date", "cancelled_on"):
+            self.fields[name].validators.append(date_range_validate)
+
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("kind")
@@ -77,4 +84,6 @@ class ContractForm(forms.ModelForm):
 
 
 class CancelForm(forms.Form):
-    cancelled_on = forms.DateField(label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}))
+    cancelled_on = forms.DateField(
+        label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_range_validate]
+    )

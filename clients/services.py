@@ -108,14 +108,22 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
     errors = []
     for value in dates:
         if isinstance(value, dt.date):
-            parsed.add(value)
+            if date_in_range(value):
+                parsed.add(value)
+            else:
+                errors.append(f"{value}: {date_range_message()}")
             continue
         try:
             if len(value) != 10:
                 raise ValueError
-            parsed.add(dt.date.fromisoformat(value))
+            day = dt.date.fromisoformat(value)
         except ValueError:
             errors.append(_("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
+            continue
+        if not date_in_range(day):
+            errors.append(f"{value}: {date_range_message()}")
+        else:
+            parsed.add(day)
     if errors:
         raise ValidationError({"dates": errors})
     with tenant_context(client), transaction.atomic():
