@@ -29,10 +29,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("PORTAL_TESTING", False)
-_DEV_SECRET = "dev-only-insecure-secret-key-never-used-in-production-0123456789"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    raise StartupError("SECRET_KEY must be set when DEBUG is false.")
+    if not DEBUG:
+        raise StartupError("SECRET_KEY must be set when DEBUG is false.")
+    # Development: a random key made once per install, kept in the git-ignored .local (agency.secret).
+    from agency.secret import development_secret_key
+
+    SECRET_KEY = development_secret_key(BASE_DIR / ".local" / "secret_key")
 
 # The agency console lives on the base host; each client at <slug>.<base host>.
 PORTAL_BASE_HOST = os.environ.get("PORTAL_BASE_HOST", "localhost")
