@@ -59,6 +59,12 @@ def test_scorecard_month_out_of_range_is_not_a_500(client_user_a, tenant_a, mont
     assert response.status_code in {200, 400}
 
 
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_portfolio_month_out_of_range_is_not_a_500(staff_a, month) -> None:
+    """Found by the fuzz suite: the console's portfolio read ?month= like the scorecard did."""
+    assert _as(staff_a).get("/portfolio/", {"month": month}).status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/leads/%00/", "/leads/a%00b/", "/personas/%00/", "/contracts/%00/"])
 def test_a_nul_in_a_path_is_not_a_500(staff_a, tenant_a, path) -> None:
     assert _as(staff_a, tenant_a).get(path).status_code == 404
