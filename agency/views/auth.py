@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agency.models import Client, Domain, User
-from agency.selectors import client_primary_host, host_url, user_can_access_client
+from agency.models import Client, User
+from agency.selectors import client_primary_host, domain_for_host, host_is_routed, host_url, user_can_access_client
 from agency.services import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
@@ -144,10 +144,6 @@ def handoff_token(*, user: User, host: str, binding: str) -> str:
     return signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}, salt=HANDOFF_SALT)
 
 
-def _routed(host: str) -> bool:
-    return Domain.objects.filter(domain=host).exists()
-
-
 def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     """Go to another client's portal: start a hand-off for a client the user may see."""
     if not request.user.is_authenticated:
@@ -156,7 +152,7 @@ def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
     via = request_host(request)
-    return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if _routed(via) else None))
+    return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None))
 
 
 def handoff_start(request: HttpRequest) -> HttpResponse:
@@ -166,7 +162,7 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     if tenant is None or tenant.is_public:
         raise Http404
     via, intent = request.GET.get("via", "") or settings.PORTAL_BASE_HOST, request.GET.get("i", "")[:64]
-    if len(via) > 253 or not _routed(via):
+    if not host_is_routed(host=via):
         raise Http404
     host = client_primary_host(client=tenant)
     if request_host(request) != host:  # the cookie must live where the link will point
@@ -192,7 +188,7 @@ def handoff_issue(request: HttpRequest) -> HttpResponse:
     if intents.get(intent) != host:  # not a move this user asked for here
         raise Http404
     request.session[HANDOFF_INTENTS] = {key: value for key, value in intents.items() if key != intent}
-    domain = Domain.objects.select_related("tenant").filter(domain=host[:253]).first()
+    domain = domain_for_host(host=host)
     if domain is None or domain.tenant.is_public or len(binding) != 64:
         raise Http404
     if not user_can_access_client(user=request.user, client=domain.tenant):
