@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "kpis.tasks.dispatch_month_close",
         "schedule": crontab(minute=15, hour=2, day_of_month=1),
     },
+    # Retry the DNS TXT check of custom domains waiting for verification.
+    "check-pending-domains": {
+        "task": "agency.tasks.domain_claims_check",
+        "schedule": crontab(minute="*/15"),
+    },
     # Refresh the current month's snapshot daily.
     "refresh-current-month": {
         "task": "kpis.tasks.dispatch_current_month_refresh",

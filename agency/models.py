@@ -110,7 +110,8 @@ class DomainClaim(models.Model):
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="domain_claims")
-    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    # Not unique: another client's pending claim squats nothing; the first one verified wins.
+    domain = models.CharField(_("domain"), max_length=253, db_index=True)
     token = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -119,6 +120,7 @@ class DomainClaim(models.Model):
 
     class Meta:
         ordering = ["domain"]
+        constraints = [models.UniqueConstraint(fields=["client", "domain"], name="domainclaim_unique_per_client")]
 
     def __str__(self) -> str:
         return self.domain

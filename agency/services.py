@@ -7,6 +7,7 @@ created when anything is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 import secrets
@@ -313,8 +314,11 @@ def domain_problems(*, domain: str, client: Client | None, claim: DomainClaim | 
             return [_("A custom domain cannot be the portal's own host, under it or above it.")]
         related = _related_names(name)
         rows = list(Domain.objects.filter(related).values_list("domain", "tenant_id"))
-        rows += list(DomainClaim.objects.filter(related).exclude(pk=getattr(claim, "pk", None))
-                     .values_list("domain", "client_id"))
+        # Another client's pending claim blocks nothing (no squatting a name without proving it):
+        # the first claim whose TXT record is verified wins, and the others then fail here.
+        if client is not None:
+            rows += list(DomainClaim.objects.filter(related, client=client).exclude(pk=getattr(claim, "pk", None))
+                         .values_list("domain", "client_id"))
         for existing, owner in rows:
             if client is not None and owner == client.pk:
                 if existing == name and claim is None:
@@ -367,12 +371,25 @@ def domain_claim_verify(*, claim: DomainClaim) -> bool:
     return True
 
 
+CLAIM_RETRY_DAYS = 7
+
+
+def domain_claims_check(*, now: dt.datetime | None = None) -> int:
+    """Retry every pending claim younger than CLAIM_RETRY_DAYS (beat, every 15 minutes): a TXT
+    record published after the last "Check now" still brings the domain live. Returns how many
+    went live."""
+    now = now or timezone.now()
+    pending = DomainClaim.objects.filter(verified_at__isnull=True, created_at__gte=now - dt.timedelta(days=CLAIM_RETRY_DAYS))
+    return sum(domain_claim_verify(claim=claim) for claim in pending.select_related("client"))
+
+
 __all__ = [
     "client_create",
     "client_user_invite",
     "console_url",
     "domain_claim_create",
     "domain_claim_verify",
+    "domain_claims_check",
     "domain_normalize",
     "public_tenant_ensure",
     "staff_assign",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 
 from agency.models import Client
 
@@ -20,3 +20,11 @@ def enqueue_for_client(task: Task, *, client: Client, countdown: float | None = 
         headers={"_schema_name": client.schema_name},
         countdown=countdown,
     )
+
+
+@shared_task(acks_late=True)
+def domain_claims_check() -> int:
+    """Retry the DNS check of pending custom domains (agency.services.domain_claims_check)."""
+    from agency.services import domain_claims_check as check
+
+    return check()

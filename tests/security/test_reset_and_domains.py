@@ -146,9 +146,20 @@ def test_a_domain_under_or_above_another_clients_is_refused(tenant_a, tenant_b, 
     for domain in ("acme.example", "www.acme.example", "reports.acme.example", "ACME.example."):
         with pytest.raises(ValidationError):
             domain_claim_create(client=tenant_b, domain=domain)
-    domain_claim_create(client=tenant_b, domain="other.example")
-    with pytest.raises(ValidationError):  # a pending claim of B blocks A too
-        domain_claim_create(client=tenant_a, domain="eu.other.example")
+    with pytest.raises(ValidationError):  # the same client twice
+        domain_claim_create(client=tenant_a, domain="acme.example")
+
+
+def test_a_pending_claim_squats_nothing_the_first_verified_wins(tenant_a, tenant_b, dns_records) -> None:
+    squat = domain_claim_create(client=tenant_b, domain="alpha-brand.example")
+    real = domain_claim_create(client=tenant_a, domain="alpha-brand.example")  # not blocked by B's claim
+    dns_records[real.txt_name] = [real.txt_value]  # only the domain's owner can publish this
+    assert domain_claim_verify(claim=real)
+    dns_records[squat.txt_name] = [squat.txt_value]
+    assert not domain_claim_verify(claim=squat)
+    squat.refresh_from_db()
+    assert "already in use" in squat.last_error
+    assert Domain.objects.get(domain="alpha-brand.example").tenant_id == tenant_a.pk
 
 
 def test_an_unverified_domain_is_not_routed_and_check_now_records_why(tenant_a, dns_records) -> None:
@@ -201,3 +212,21 @@ def test_staff_cannot_claim_a_domain_for_a_client_they_do_not_serve(tenant_b, st
     assert not DomainClaim.objects.exists()
 
 
+
+
+def test_pending_domains_are_retried_in_the_background_for_a_week(tenant_a, dns_records) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agency.tasks import domain_claims_check
+
+    fresh = domain_claim_create(client=tenant_a, domain="fresh.alpha.example")
+    stale = domain_claim_create(client=tenant_a, domain="stale.alpha.example")
+    DomainClaim.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    assert domain_claims_check.apply().get() == 0
+    dns_records[fresh.txt_name] = [fresh.txt_value]
+    dns_records[stale.txt_name] = [stale.txt_value]
+    assert domain_claims_check.apply().get() == 1
+    assert Domain.objects.filter(domain="fresh.alpha.example").exists()
+    assert not Domain.objects.filter(domain="stale.alpha.example").exists()  # "Check now" still can
