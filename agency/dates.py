@@ -63,3 +63,9 @@ def date_parse(text: object) -> dt.date | None:
     except ValueError:
         return None
     return day if date_in_range(day) else None
+
+
+def months_fit(start: dt.date, months: int) -> bool:
+    """Whether ``months`` months from ``start`` (a contract's term) still end inside the range."""
+    last = start.year * 12 + start.month - 1 + months
+    return last // 12 <= date_bounds()[1].year

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agency.dates import date_range_validate
+from agency.dates import date_range_message, date_range_validate, months_fit
 from clients.criteria import personas_problems
 from clients.models import Contract
 
@@ -75,6 +75,9 @@ class ContractForm(forms.ModelForm):
         for name in ("monthly_fee", "project_fee"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Fees are not negative."))
+        term, start = data.get("term_months"), data.get("start_date")
+        if term and start and not months_fit(start, term):
+            self.add_error("term_months", date_range_message())
         if data.get("cancelled_on") and data.get("start_date") and data["cancelled_on"] < data["start_date"]:
             self.add_error("cancelled_on", _("A contract cannot be cancelled before it starts."))
         renewal_of = data.get("renewal_of")

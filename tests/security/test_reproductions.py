@@ -146,6 +146,24 @@ def test_the_importer_refuses_dates_outside_the_portals_range(in_tenant_a, tmp_p
     assert any(error.column == "date" and "outside the dates" in error.reason for error in result.errors)
 
 
+def test_a_contract_running_past_the_portals_dates_is_refused(in_tenant_a, tmp_path, staff_a) -> None:
+    """Found while hunting: a term of 2^31-1 months made every later snapshot fail in SQL."""
+    from clients.models import Contract
+    from clients.services import data_import
+
+    path = tmp_path / "contracts.csv"
+    path.write_text("id,account,kind,start_date,term_months,monthly_fee\nk1,acme,retainer,2026-01-01,2147483647,100\n")
+    result = data_import(kind="contracts", path_or_file=path, client=in_tenant_a)
+    assert [error.column for error in result.errors] == ["term_months"]
+    connection.set_schema_to_public()
+    response = _as(staff_a, in_tenant_a).post("/contracts/new/", {
+        "id": "k2", "account": "acme", "kind": "retainer", "start_date": "2026-01-01", "term_months": "2147483647",
+        "monthly_fee": "100"})
+    assert response.status_code in {200, 422} and "term_months" in response.content.decode()
+    connection.set_tenant(in_tenant_a)
+    assert not Contract.objects.exists()
+
+
 # --- planner, criteria, recompute ------------------------------------------------------------------
 
 
