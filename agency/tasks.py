@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from agency import services
 from agency.models import Client
 
 
@@ -25,6 +26,4 @@ def enqueue_for_client(task: Task, *, client: Client, countdown: float | None = 
 @shared_task(acks_late=True)
 def domain_claims_check() -> int:
     """Retry the DNS check of pending custom domains (agency.services.domain_claims_check)."""
-    from agency.services import domain_claims_check as check
-
-    return check()
+    return services.domain_claims_check()

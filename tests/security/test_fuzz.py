@@ -138,13 +138,15 @@ def run_tasks_at_once(monkeypatch) -> None:
     """Tasks a request queues run at once, in their client's schema (failures stay in the task)."""
     import agency.tasks
     import clients.views_imports
+    import kpis.recompute
+    import kpis.services
     import kpis.tasks
 
     def enqueue(task, *, client, countdown=None, **kwargs):
         with tenant_context(client):
             task.apply(kwargs={"client_slug": client.slug, **kwargs})
 
-    for module in (agency.tasks, kpis.tasks, clients.views_imports):
+    for module in (agency.tasks, kpis.tasks, kpis.recompute, kpis.services, clients.views_imports):
         monkeypatch.setattr(module, "enqueue_for_client", enqueue, raising=False)
 
 

@@ -221,22 +221,23 @@ def test_a_recompute_job_that_fails_is_marked_failed_not_running(in_tenant_a) ->
 
 
 def test_one_bad_month_does_not_block_the_others_in_the_debounced_recompute(in_tenant_a, monkeypatch, caplog) -> None:
-    """Item 3: a queued month that raises is logged; the other months are still computed."""
-    from django.core.cache import cache
+    """Item 3: a queued month that raises is logged and dropped; the other months are still computed."""
+    from agency.redis_client import redis_client
+    from kpis import recompute, tasks
 
-    from kpis import tasks
-
-    real = tasks.snapshot_compute
+    real = recompute.snapshot_compute
 
     def compute(*, client, months):
         if any(month.year < 2000 for month in months):
             raise ValueError("year 1 is out of range")
         return real(client=client, months=months)
 
-    monkeypatch.setattr(tasks, "snapshot_compute", compute)
-    cache.set(f"kpis:pending-months:{in_tenant_a.schema_name}", ["0001-01", "2026-01", "2026-02"], 60)
-    with caplog.at_level(logging.ERROR, logger="kpis.tasks"):
+    monkeypatch.setattr(recompute, "snapshot_compute", compute)
+    pending = recompute._keys(in_tenant_a)[0]
+    redis_client().sadd(pending, "0001-01", "2026-01", "2026-02")
+    with caplog.at_level(logging.ERROR, logger="kpis.recompute"):
         done = tasks.snapshot_recompute_pending.apply(kwargs={"client_slug": in_tenant_a.slug}, throw=True).get()
     assert done == 2
     assert set(Snapshot.objects.values_list("month", flat=True)) == {dt.date(2026, 1, 1), dt.date(2026, 2, 1)}
     assert "0001-01" in caplog.text
+    assert recompute.recompute_pending(client=in_tenant_a) == []  # not retried forever
