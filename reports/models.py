@@ -1,0 +1,129 @@
+"""The monthly close, in each client's own schema.
+
+A month's report moves open → in review → approved; a later approval of changed figures makes
+it revised. What the client saw is a ``ReportVersion``: the snapshot document frozen at approval.
+Snapshots themselves stay "as computed now", so late data shows up for staff at once while the
+client keeps reading the approved version until staff approve the revision.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MonthReport(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        REVISED = "revised", _("Revised")
+
+    month = models.DateField(unique=True, help_text="first day of the month")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    in_review_since = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.state}"
+
+
+class ReportVersion(models.Model):
+    """One approved version of a month's figures: the snapshot document as the client saw it."""
+
+    month = models.DateField()
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    approved_at = models.DateTimeField()
+    approved_by = models.BigIntegerField(null=True, blank=True)
+    approved_by_name = models.CharField(max_length=150, blank=True, default="")
+    reason = models.CharField(max_length=300, blank=True, default="", help_text="why the figures were revised")
+
+    class Meta:
+        ordering = ["month", "number"]
+        constraints = [models.UniqueConstraint(fields=["month", "number"], name="report_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} v{self.number}"
+
+
+class Commentary(models.Model):
+    """The account manager's words on a month: one current text per section, every save kept."""
+
+    class Section(models.TextChoices):
+        SUMMARY = "summary", _("Summary")
+        WINS = "wins", _("Wins")
+        CONCERNS = "concerns", _("Concerns")
+        NEXT_STEPS = "next_steps", _("Next steps")
+
+    month = models.DateField()
+    section = models.CharField(max_length=12, choices=Section.choices)
+    text = models.TextField(blank=True, default="")
+    author = models.BigIntegerField(null=True, blank=True)
+    author_name = models.CharField(max_length=150, blank=True, default="")
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month", "section", "-written_at"]
+        indexes = [models.Index(fields=["month", "section", "-written_at"], name="commentary_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.section}"
+
+
+class ShareLink(models.Model):
+    """A read-only link to one approved month for people without an account.
+
+    Only a SHA-256 of the token is stored; the link itself is shown once to the staff member who
+    made it. Expired or revoked links answer 404, like links that never existed.
+    """
+
+    month = models.DateField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True, default="")
+    created_by_name = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} link {self.pk}"
+
+
+class Acknowledgement(models.Model):
+    """A client user marked a month's report as read."""
+
+    month = models.DateField()
+    user_id = models.BigIntegerField()
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "user_id"], name="acknowledgement_once")]
+
+
+class Question(models.Model):
+    """A client user's question on a month, and the agency's answer."""
+
+    month = models.DateField(db_index=True)
+    asked_by = models.BigIntegerField()
+    asked_by_name = models.CharField(max_length=150)
+    text = models.TextField()
+    asked_at = models.DateTimeField()
+    answer = models.TextField(blank=True, default="")
+    answered_by_name = models.CharField(max_length=150, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
