@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "agency.tasks.domain_claims_check",
         "schedule": crontab(minute="*/15"),
     },
+    # The monthly close: the month that ended enters the close, and goes to review once each
+    # client's settling delay has passed (reports.tasks).
+    "month-reviews": {
+        "task": "reports.tasks.dispatch_month_reviews",
+        "schedule": crontab(minute=5),
+    },
     # Refresh the current month's snapshot daily.
     "refresh-current-month": {
         "task": "kpis.tasks.dispatch_current_month_refresh",

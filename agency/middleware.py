@@ -34,8 +34,9 @@ class PortalTenantMiddleware(TenantMainMiddleware):
         domain, _port = split_domain_port(request.get_host())
         return remove_www(domain)
 
-# Paths anyone may reach at any host (assets, the language switch, logging out).
-OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/", "/accounts/monthly-email/off/")
+# Paths anyone may reach at any host (assets, the language switch, logging out, and a shared
+# report: its link is the key, whatever session the browser carries; reports.views.shared_page).
+OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/", "/accounts/monthly-email/off/", "/shared/")
 
 
 def _unstorable(text: str) -> bool:

@@ -31,6 +31,11 @@ class Client(TenantMixin):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     horizon_months = models.PositiveIntegerField(_("LTV horizon (months)"), default=60, validators=[MinValueValidator(1)])
+    # Ad platforms restate their last days for a while: a closed month waits this many days
+    # before it goes to review (reports.services.month_reviews_start).
+    review_delay_days = models.PositiveSmallIntegerField(
+        _("days before a closed month goes to review"), default=3, validators=[MaxValueValidator(28)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)  # cached pages that show a client's settings key on it
     # False until the schema's migrations have run: schedulers skip clients not ready.

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from agency.startup import StartupError
@@ -65,6 +66,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "clients",
     "kpis",
+    "reports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -312,3 +314,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- The monthly close (reports) -------------------------------------------------------------
+# Who may approve a month's report: "staff" (any agency staff member assigned to the client, and
+# admins) or "admins" (agency admins only). The agency has no settings table: it is set here.
+REPORT_APPROVERS = os.environ.get("PORTAL_REPORT_APPROVERS", "staff").strip().lower()
+if REPORT_APPROVERS not in {"staff", "admins"}:
+    raise ImproperlyConfigured("PORTAL_REPORT_APPROVERS must be 'staff' or 'admins'.")
+# How long a share link of an approved month works, unless its creator chooses otherwise.
+REPORT_SHARE_DAYS = int(os.environ.get("PORTAL_REPORT_SHARE_DAYS", "30"))

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("agency.urls_auth")),
     path("", include("clients.urls")),
     path("", include("kpis.urls")),
+    path("", include("reports.urls")),
 ]

@@ -38,8 +38,16 @@ def _target_status(met: bool | None) -> str:
     return _("met") if met else _("missed")
 
 
-def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: list[dict[str, Any]]) -> bytes:
-    """The month's tiles, group by group: value, change and target, as a printable A4 document."""
+def scorecard_pdf(
+    *,
+    client_name: str,
+    month_label: str,
+    computed: str,
+    groups: list[dict[str, Any]],
+    commentary: list[tuple[str, str]] = (),
+) -> bytes:
+    """The month's tiles, group by group: value, change and target, as a printable A4 document;
+    the month's commentary (section title, plain text) first when there is any."""
     buffer = io.BytesIO()
     styles = getSampleStyleSheet()
     document = SimpleDocTemplate(
@@ -56,6 +64,12 @@ def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: 
         Paragraph(_text(computed), styles["Normal"]),
         Spacer(1, 4 * mm),
     ]
+    for title, text in commentary:
+        # Paragraph reads a little markup: the staff's words are escaped, never interpreted.
+        story.append(Paragraph(escape(_text(title)), styles["Heading3"]))
+        story += [Paragraph(escape(_text(line)), styles["Normal"]) for line in text.splitlines() if line.strip()]
+    if commentary:
+        story.append(Spacer(1, 4 * mm))
     for group in groups:
         story.append(Paragraph(_text(group["title"]), styles["Heading2"]))
         rows = [[_text(_("KPI")), _text(_("Value")), _text(_("Change")), _text(_("Target"))]]

@@ -7,8 +7,9 @@ month's and the 11 before it for the sparklines) into a ``Scorecard``, which thi
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,18 @@ class Scorecard:
         if key in DERIVED and key not in kpis:
             return retainer_explained(kpis)[key]
         return kpis.get(key)
+
+
+def card_as_shown(card: Scorecard, documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
+    """The scorecard as a viewer who may see only ``documents`` sees it (kpis.visibility): each
+    month's snapshot carries the document shown (an approved version), other months are left out."""
+    history = {}
+    for month, snapshot in card.history.items():
+        if month in documents:
+            shown = copy.copy(snapshot)
+            shown.document = documents[month]
+            history[month] = shown
+    return replace(card, snapshot=history.get(card.month), history=history)
 
 
 def target_status(key: str, value: float | None, target: float | None) -> bool | None:

@@ -20,6 +20,7 @@ from kpis.catalogue import KPI_KEYS
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.selectors import snapshot_inputs, trailing_rates
+from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document, working_days
 from portfolio.models import Target
 from portfolio.services import client_month_summary_upsert
@@ -69,6 +70,7 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
     with transaction.atomic():
         snapshots = Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)
         client_month_summary_upsert(client=client, snapshots=snapshots)
+        snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 
 

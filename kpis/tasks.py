@@ -1,7 +1,7 @@
 """Celery tasks of the KPI engine. Thin: they name the client and the period, and call services.
 
-- ``dispatch_month_close`` (beat, the 1st of each month): one ``snapshot_compute_task`` per
-  ready client for the month that just closed.
+- ``dispatch_month_close`` (beat, the 1st of each month): one ``month_close_task`` per
+  ready client for the month that just closed (its snapshot; the email waits for approval).
 - ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
 - An import, an API write or a criteria change asks for a recompute of the months it touched
   (``kpis.recompute.months_recompute_request``); ``snapshot_recompute_pending`` computes them.
@@ -27,8 +27,6 @@ from agency.models import Client
 from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
-from clients.outbox import outbox_drain_schedule
-from kpis.emails import scorecard_emails_send
 from kpis.recompute import recompute_pending_run
 from kpis.services import snapshot_compute
 
@@ -80,13 +78,10 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
 
 @app.task(**CLIENT_TASK)
 def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
-    """Close a month for one client: its snapshot, then the monthly email (each at most once per user)."""
+    """Close a month for one client: compute its snapshot. No email goes out here: the client is
+    sent the month's report when staff approve it (the monthly close, reports.services)."""
     client = Client.objects.get(slug=client_slug)
-    month = _months(months)[0]
-    snapshot_compute(client=client, months=[month])
-    sent = scorecard_emails_send(client=client, month=month)
-    outbox_drain_schedule(client=client)  # an email the mail server refused is tried again later
-    return sent
+    return len(snapshot_compute(client=client, months=_months(months)[:1]))
 
 
 def _this_month() -> dt.date:

@@ -27,6 +27,7 @@ from kpis.exports import scorecard_pdf
 from kpis.models import Snapshot
 from kpis.scorecard import (
     breakdown_rows,
+    card_as_shown,
     figure,
     format_value,
     funnel_steps,
@@ -34,6 +35,7 @@ from kpis.scorecard import (
     tiles,
 )
 from kpis.selectors import scorecard_load, scorecard_stamp
+from kpis.visibility import commentary_for, header_for, shown_for
 from portfolio.selectors import benchmarks_by_kpi
 
 BODY_CACHE_SECONDS = 24 * 3600
@@ -58,17 +60,37 @@ def _month(request: HttpRequest, months: list[dt.date], text: str | None = None)
     return next((month for month in months if month <= this_month), months[0] if months else None)
 
 
+def _visible(request: HttpRequest, snapshot: Snapshot | None) -> Snapshot | None:
+    """The snapshot as this viewer may see it (kpis.visibility): a client user sees a month only
+    once approved, and then as approved; agency staff see it as computed."""
+    shown = shown_for(request.user)
+    if shown is None or snapshot is None:
+        return snapshot
+    if snapshot.month not in shown.documents:
+        return None
+    snapshot.document = shown.documents[snapshot.month]
+    return snapshot
+
+
+def _visible_months(request: HttpRequest, months: list[dt.date]) -> list[dt.date]:
+    shown = shown_for(request.user)
+    return months if shown is None else [month for month in months if month in shown.documents]
+
+
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:
     """The month's freshness line and notes ("head") and its tiles, funnel and value panel ("body")
     are rendered once per change of what they show and kept in the (per-client) cache; the parts
     that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
+    shown = shown_for(request.user)
     stamp = scorecard_stamp(month=month, compare=compare, client=client)
-    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}"
+    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{shown.stamp if shown else ''}"
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
     if parts is None:
         card = scorecard_load(month=month, compare=compare, client=client)
+        if shown is not None:
+            card = card_as_shown(card, shown.documents)
         parts_context = {
             **context,
             "card": card,
@@ -82,6 +104,12 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
         }
         cache.set(key, parts, BODY_CACHE_SECONDS)
     context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
+    context["month_header"] = mark_safe(header_for(request.user, month))  # noqa: S308 -- escaped by its renderer
+
+
+def _latest(request: HttpRequest) -> list[dt.date]:
+    """The latest month this viewer may see, as a list (empty: none)."""
+    return _visible_months(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)))[:1]
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -100,7 +128,7 @@ def scorecard_page(
     """The scorecard (or its tiles partial) of the month ``month_text``: the scorecard view's page,
     and the staff actions' answer to a failed submit (``bound_forms`` with their errors, shown in
     the open staff tools by kpis.templatetags.scorecard_staff, and status 422)."""
-    months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
+    months = _visible_months(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)))
     month = _month(request, months, month_text)
     compare = "year" if compare == "year" else "month"
     context = {
@@ -123,9 +151,9 @@ def scorecard_page(
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    month = _month(request, _latest(request))
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
-    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    snapshot = _visible(request, Snapshot.objects.filter(month=month).first() if month else None)
     keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
     currency = request.tenant.currency
     shown = [{"member": r["member"], "cells": [format_value(k, r[k], currency) for k in keys]} for r in rows]
@@ -160,8 +188,8 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 
 @client_member_required
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
-    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    month = _month(request, _latest(request))
+    snapshot = _visible(request, Snapshot.objects.filter(month=month).first() if month else None)
     if snapshot is None:
         raise Http404
     kpis = snapshot.document["kpis"]
@@ -177,8 +205,8 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
-    snapshot = Snapshot.objects.filter(month=month).first() if month else None
+    month = _month(request, _latest(request))
+    snapshot = _visible(request, Snapshot.objects.filter(month=month).first() if month else None)
     if snapshot is None:
         raise Http404
     keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
@@ -188,13 +216,22 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
 
 @client_member_required
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    month = _month(request, _latest(request))
     card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
+    shown = shown_for(request.user)
+    if card is not None and shown is not None:
+        card = card_as_shown(card, shown.documents)
     if card is None or card.snapshot is None:
         raise Http404
     groups = tiles(card, currency=request.tenant.currency, benchmarks={})
     computed = date_format(card.snapshot.computed_at, "DATETIME_FORMAT")
-    pdf = scorecard_pdf(client_name=request.tenant.name, month_label=date_format(month, "F Y"), computed=computed, groups=groups)
+    pdf = scorecard_pdf(
+        client_name=request.tenant.name,
+        month_label=date_format(month, "F Y"),
+        computed=computed,
+        groups=groups,
+        commentary=commentary_for(request.user, month),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-scorecard-{month:%Y-%m}.pdf"'
     return response

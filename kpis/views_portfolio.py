@@ -18,10 +18,12 @@ from django.views.decorators.vary import vary_on_headers
 from agency.dates import month_parse
 from agency.decorators import agency_required
 from agency.months import Month
+from agency.selectors import clients_for_user
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value
+from portfolio.selectors import month_closes_waiting
 
 
 @agency_required
@@ -52,7 +54,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         cache.set(key, table, 3600)
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(table)
-    return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table)})  # noqa: S308 -- our template
+    # The monthly close: months waiting for review (and for how long), revisions, open questions.
+    now = timezone.now()
+    waiting = [
+        {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None}
+        for row in month_closes_waiting(clients=clients_for_user(user=request.user))
+    ]
+    return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table), "waiting": waiting})  # noqa: S308 -- our template
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, only_alerts: bool) -> dict:

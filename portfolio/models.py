@@ -133,3 +133,35 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"
+
+
+class ClientMonthClose(models.Model):
+    """Where one client's month stands in the monthly close, mirrored from the client's schema.
+
+    The close itself (reports.MonthReport, versions, questions) lives in the client's schema;
+    this row lets the console list the months waiting for review and the open questions of
+    every client with one query, without reading any client's tables. Written only by
+    ``reports.services`` in the same transaction as the change it mirrors.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        REVISED = "revised", _("Revised")
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="month_closes")
+    month = models.DateField(help_text="first day of the month")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    in_review_since = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    revision_pending = models.BooleanField(default=False)
+    open_questions = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["client_id", "-month"]
+        constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_close_client_month")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m} {self.state}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from portfolio.models import Benchmark
+from django.db.models import F, Q, QuerySet
+
+from agency.models import Client
+from portfolio.models import Benchmark, ClientMonthClose
 
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
@@ -12,3 +15,13 @@ def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
         grouped.setdefault(benchmark.kpi, []).append(benchmark)
     return grouped
 
+
+def month_closes_waiting(*, clients: QuerySet[Client]) -> QuerySet[ClientMonthClose]:
+    """The months of ``clients`` that wait for the agency: in review, a revision to approve, or
+    a client's question to answer; oldest wait first. One query on the public mirror."""
+    waiting = Q(state=ClientMonthClose.State.IN_REVIEW) | Q(revision_pending=True) | Q(open_questions__gt=0)
+    return (
+        ClientMonthClose.objects.filter(waiting, client__in=clients)
+        .select_related("client")
+        .order_by(F("in_review_since").asc(nulls_last=True), "client__name", "month")
+    )

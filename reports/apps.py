@@ -6,4 +6,14 @@ class ReportsConfig(AppConfig):
     never silently rewritten (each approved version is kept)."""
 
     name = "reports"
+    verbose_name = "Monthly close"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kpis.signals import snapshots_computed
+        from kpis.visibility import rule_register
+        from reports import receivers
+        from reports.visibility import RULE
+
+        snapshots_computed.connect(receivers.on_snapshots_computed, dispatch_uid="reports.revision_on_recompute")
+        rule_register(RULE)

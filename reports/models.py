@@ -23,6 +23,7 @@ class MonthReport(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     in_review_since = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by_name = models.CharField(max_length=150, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -42,6 +43,7 @@ class ReportVersion(models.Model):
     approved_by = models.BigIntegerField(null=True, blank=True)
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="", help_text="why the figures were revised")
+    commentary = models.JSONField(default=dict, blank=True, help_text="the commentary's sections as approved")
 
     class Meta:
         ordering = ["month", "number"]
@@ -127,3 +129,40 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ReportEmail(models.Model):
+    """One email of the close to one person, written in the transaction that decides it is due.
+
+    An outbox: the approval (or a question, an answer) writes the row with everything needed to
+    send it, so a process killed after the commit still sends it later and one killed before
+    leaves nothing. ``reports.services.report_emails_send`` claims each row with a conditional
+    update before talking to the mail server: a row is sent at most once. The unique key makes
+    queueing safe to repeat: one row per kind, recipient, month and reference.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=40)
+    recipient_id = models.BigIntegerField()
+    to = models.EmailField()
+    month = models.DateField()
+    reference = models.CharField(max_length=100, blank=True, default="")
+    payload = models.JSONField(default=dict, help_text="subject, body, html, headers, attachments (base64)")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "recipient_id", "month", "reference"], name="report_email_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.state})"

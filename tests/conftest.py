@@ -96,7 +96,7 @@ def clean_tenant_tables(transactional_db: None) -> Iterator[None]:
     tables = [
         model._meta.db_table
         for app in settings.TENANT_APPS
-        if (label := app.rsplit(".", 1)[-1]) in {"clients", "kpis"}
+        if (label := app.rsplit(".", 1)[-1]) in {"clients", "kpis", "reports"}
         for model in apps.get_app_config(label).get_models()
     ]
     with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ from clients.management.commands._client import client_by_slug
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
 from kpis.snapshot import document_ordered
+from kpis.visibility import export_for
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         month = parse_month(options["month"])
         with tenant_context(client):
             snapshot = Snapshot.objects.filter(month=month).first()
+            # The monthly close adds "state", "approved_at" and "revisions" (docs/monthly-close.md).
+            close = export_for(month) if snapshot is not None else {}
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
-        self.stdout.write(json.dumps(document_ordered(snapshot.document), indent=1, ensure_ascii=False))
+        self.stdout.write(json.dumps({**document_ordered(snapshot.document), **close}, indent=1, ensure_ascii=False))

@@ -1,0 +1,60 @@
+"""What a viewer is shown of a client's months: a rule the monthly close registers.
+
+kpis computes every snapshot "as of now". The monthly close (the ``reports`` app, above kpis,
+which kpis may not import) decides that a client user sees only approved months, as they were
+approved, and puts the month's commentary at the top of the page and the PDF. ``reports.apps``
+registers its rule here at start-up; with none registered, everyone sees the snapshots as
+computed and no commentary. Nothing here queries: the registered functions do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The documents one viewer may see, by month (a month absent is not shown at all), and a
+    stamp that changes whenever any of them changes (it goes into cache keys)."""
+
+    documents: dict[dt.date, dict[str, Any]]
+    stamp: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    # (user) -> None when the viewer sees the snapshots as computed (agency staff)
+    shown: Callable[[Any], Shown | None]
+    # (user, month) -> safe HTML for the top of the scorecard (commentary, revision notice)
+    header: Callable[[Any, dt.date], str]
+    # (user, month) -> [(section title, plain text)] for the top of the PDF
+    commentary: Callable[[Any, dt.date], list[tuple[str, str]]]
+    # (month) -> keys export_snapshot adds to the document: the close's state and versions
+    export: Callable[[dt.date], dict[str, Any]]
+
+
+_rules: list[Rule] = []
+
+
+def rule_register(rule: Rule) -> None:
+    """Called once by the app that owns the rule (reports.apps.ReportsConfig.ready)."""
+    _rules[:] = [rule]
+
+
+def shown_for(user: Any) -> Shown | None:
+    return _rules[0].shown(user) if _rules else None
+
+
+def header_for(user: Any, month: dt.date) -> str:
+    return _rules[0].header(user, month) if _rules else ""
+
+
+def commentary_for(user: Any, month: dt.date) -> list[tuple[str, str]]:
+    return _rules[0].commentary(user, month) if _rules else []
+
+
+def export_for(month: dt.date) -> dict[str, Any]:
+    return _rules[0].export(month) if _rules else {}

@@ -1,0 +1,192 @@
+"""The close's emails, rendered and written to the outbox (reports.ReportEmail) by the caller's
+transaction; ``reports.services.report_emails_send`` sends them.
+
+- the approved report, to each client user who wants the monthly email, with the PDF attached;
+- a revision, when staff choose to tell the client (what changed, when and why);
+- a client user's question, to the client's staff; the answer, to the user who asked.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agency.models import Client, User
+from agency.selectors import client_url, opt_out_token, staff_for_client
+from kpis.catalogue import headline_kpis
+from kpis.exports import scorecard_pdf
+from kpis.scorecard import card_as_shown, format_value, tiles
+from kpis.selectors import scorecard_load
+from reports.diff import figures_diff
+from reports.models import Question, ReportEmail, ReportVersion
+from reports.selectors import commentary_sections, shown_documents
+
+
+def _queue(*, client: Client, kind: str, user: User, version_month: Any, reference: str, payload: dict[str, Any]) -> bool:
+    _row, created = ReportEmail.objects.get_or_create(
+        kind=kind,
+        recipient_id=user.pk,
+        month=version_month,
+        reference=reference,
+        defaults={"to": user.email, "payload": payload, "next_attempt_at": timezone.now()},
+    )
+    return created
+
+
+def _client_users(client: Client) -> list[User]:
+    return list(
+        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
+            email=""
+        )
+    )
+
+
+def report_pdf(*, client: Client, version: ReportVersion, viewer: User) -> bytes:
+    """The approved month as the client sees it, commentary first, as a PDF."""
+    shown = shown_documents(viewer=viewer)
+    card = scorecard_load(month=version.month, compare="month", client=client)
+    card = card_as_shown(card, shown[0] if shown else {version.month: version.document})
+    groups = tiles(card, currency=client.currency, benchmarks={})
+    commentary = [(str(s["title"]), s["plain"]) for s in commentary_sections(version.commentary)]
+    approved = _("approved %(when)s") % {"when": date_format(version.approved_at, "DATETIME_FORMAT")}
+    return scorecard_pdf(
+        client_name=client.name,
+        month_label=date_format(version.month, "F Y"),
+        computed=approved,
+        groups=groups,
+        commentary=commentary,
+    )
+
+
+def approval_emails(*, client: Client, version: ReportVersion) -> int:
+    """Queue the approved report for each client user who wants it (one row each: at most once)."""
+    queued = 0
+    pdfs: dict[str, bytes] = {}
+    for user in _client_users(client):
+        language = user.language or "en"
+        with translation.override(language):
+            if language not in pdfs:
+                pdfs[language] = report_pdf(client=client, version=version, viewer=user)
+            kpis = version.document.get("kpis", {})
+            context = {
+                "client": client,
+                "month": version.month,
+                "sections": commentary_sections(version.commentary),
+                "lines": [(str(k.label), format_value(k.key, kpis.get(k.key), client.currency)) for k in headline_kpis()],
+                "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
+                "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
+            }
+            subject = _("%(client)s: your marketing report for %(month)s") % {
+                "client": client.name,
+                "month": date_format(version.month, "F Y"),
+            }
+            payload = {
+                "subject": subject,
+                "body": render_to_string("reports/email/approved.txt", context),
+                "html": render_to_string("reports/email/approved.html", context),
+                "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
+                "attachments": [
+                    {
+                        "filename": f"{client.slug}-report-{version.month:%Y-%m}.pdf",
+                        "content": base64.b64encode(pdfs[language]).decode(),
+                        "mimetype": "application/pdf",
+                    }
+                ],
+            }
+        queued += _queue(
+            client=client, kind="report_approved", user=user, version_month=version.month, reference="", payload=payload
+        )
+    return queued
+
+
+def revision_emails(*, client: Client, version: ReportVersion, previous: ReportVersion) -> int:
+    """Queue the news of revised figures (what changed, when, why) for each client user who wants it."""
+    queued = 0
+    for user in _client_users(client):
+        with translation.override(user.language or "en"):
+            context = {
+                "client": client,
+                "version": version,
+                "lines": figures_diff(previous.document, version.document, currency=client.currency),
+                "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
+            }
+            payload = {
+                "subject": _("%(client)s: revised figures for %(month)s")
+                % {"client": client.name, "month": date_format(version.month, "F Y")},
+                "body": render_to_string("reports/email/revised.txt", context),
+            }
+        queued += _queue(
+            client=client,
+            kind="report_revised",
+            user=user,
+            version_month=version.month,
+            reference=f"v{version.number}",
+            payload=payload,
+        )
+    return queued
+
+
+def question_emails(*, client: Client, question: Question) -> int:
+    """Tell the client's staff that a client user asked a question on a month."""
+    queued = 0
+    for user in staff_for_client(client=client).filter(is_active=True).exclude(email=""):
+        with translation.override(user.language or "en"):
+            context = {
+                "client": client,
+                "question": question,
+                "link": client_url(client=client, path=f"/reports/{question.month:%Y-%m}/"),
+            }
+            payload = {
+                "subject": _("%(client)s: a question on %(month)s")
+                % {"client": client.name, "month": date_format(question.month, "F Y")},
+                "body": render_to_string("reports/email/question.txt", context),
+            }
+        queued += _queue(
+            client=client,
+            kind="report_question",
+            user=user,
+            version_month=question.month,
+            reference=f"q{question.pk}",
+            payload=payload,
+        )
+    return queued
+
+
+def answer_emails(*, client: Client, question: Question) -> int:
+    """Tell the client user who asked that the agency answered."""
+    user = User.objects.filter(pk=question.asked_by, is_active=True).exclude(email="").first()
+    if user is None:
+        return 0
+    with translation.override(user.language or "en"):
+        context = {
+            "client": client,
+            "question": question,
+            "link": client_url(client=client, path=f"/reports/{question.month:%Y-%m}/"),
+        }
+        payload = {
+            "subject": _("%(client)s: your question on %(month)s was answered")
+            % {"client": client.name, "month": date_format(question.month, "F Y")},
+            "body": render_to_string("reports/email/answer.txt", context),
+        }
+    return _queue(
+        client=client, kind="report_answer", user=user, version_month=question.month, reference=f"a{question.pk}", payload=payload
+    )
+
+
+def message_of(row: ReportEmail) -> EmailMultiAlternatives:
+    """The email a row holds, ready to send."""
+    payload = row.payload
+    message = EmailMultiAlternatives(
+        subject=payload.get("subject", ""), body=payload.get("body", ""), to=[row.to], headers=payload.get("headers") or {}
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    for attachment in payload.get("attachments", []):
+        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
+    return message

@@ -1,0 +1,218 @@
+"""Reads of the monthly close, in the client's schema (the caller has set it, as views do)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from agency.models import Client, User
+from agency.months import Month
+from clients.models import Job
+from kpis.models import Snapshot
+from reports.diff import documents_differ, figures_diff
+from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.text import light_html, plain
+
+SECTIONS = tuple(Commentary.Section)
+# The debounced recompute's per-client set of pending months (kpis.tasks.recompute_debounced).
+PENDING_KEY = "kpis:pending-months:{schema}"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def latest_versions() -> dict[dt.date, ReportVersion]:
+    """The latest approved version of every month: what a client user sees."""
+    rows = ReportVersion.objects.order_by("month", "-number").distinct("month")
+    return {row.month: row for row in rows}
+
+
+def versions_of(*, month: dt.date) -> list[ReportVersion]:
+    return list(ReportVersion.objects.filter(month=month).order_by("number"))
+
+
+def commentary_current(*, month: dt.date) -> dict[str, Commentary]:
+    """The latest saved text of each section (one query)."""
+    rows = Commentary.objects.filter(month=month).order_by("section", "-written_at", "-pk").distinct("section")
+    return {row.section: row for row in rows}
+
+
+def commentary_history(*, month: dt.date) -> list[Commentary]:
+    return list(Commentary.objects.filter(month=month).order_by("-written_at", "-pk"))
+
+
+def commentary_texts(*, month: dt.date) -> dict[str, str]:
+    current = commentary_current(month=month)
+    return {section.value: current[section.value].text if section.value in current else "" for section in SECTIONS}
+
+
+def commentary_sections(texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The sections that have text, with their title, HTML and plain text, in order."""
+    return [
+        {
+            "key": section.value,
+            "title": section.label,
+            "html": light_html(texts.get(section.value, "")),
+            "plain": plain(texts.get(section.value, "")),
+        }
+        for section in SECTIONS
+        if (texts.get(section.value) or "").strip()
+    ]
+
+
+def report_of(*, month: dt.date) -> MonthReport | None:
+    return MonthReport.objects.filter(month=month).first()
+
+
+def snapshot_of(*, month: dt.date) -> Snapshot | None:
+    return Snapshot.objects.filter(month=month).first()
+
+
+def revision_pending(*, month: dt.date) -> bool:
+    """An approved month whose figures, as computed now, differ from the version the client sees."""
+    version = ReportVersion.objects.filter(month=month).order_by("-number").first()
+    snapshot = snapshot_of(month=month)
+    return bool(version and snapshot and documents_differ(version.document, snapshot.document))
+
+
+def recompute_busy(*, client: Client, month: dt.date) -> bool:
+    """A recompute of ``month`` is queued or running: approving now could freeze figures about to
+    change. Asked-for recomputes are Jobs; data changes wait in the debounce's pending set."""
+    label = str(Month.of(month))
+    jobs = Job.objects.filter(
+        kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING], params__months__contains=[label]
+    )
+    if jobs.exists():
+        return True
+    key = PENDING_KEY.format(schema=client.schema_name)
+    return bool(cache.get(f"{key}:scheduled")) and label in set(cache.get(key) or ())
+
+
+def client_this_month(*, client: Client, at: dt.datetime) -> dt.date:
+    return Month.of(at, ZoneInfo(client.timezone)).first_day
+
+
+def can_approve(*, user: User) -> bool:
+    """Approving is for agency staff, or only admins when the agency says so (REPORT_APPROVERS)."""
+    if settings.REPORT_APPROVERS == "admins":
+        return user.is_agency_admin
+    return user.is_agency
+
+
+# --- what each viewer sees (registered as kpis.visibility's rule) ------------------------------
+
+
+def hidden_months() -> set[dt.date]:
+    """Months in the close that have no approved version yet: drafts, not for client users."""
+    approved = set(ReportVersion.objects.values_list("month", flat=True))
+    return set(MonthReport.objects.exclude(month__in=approved).values_list("month", flat=True))
+
+
+def month_document_for(*, viewer: User, month: dt.date) -> dict[str, Any] | None:
+    """The document ``viewer`` sees for ``month``: staff the snapshot as computed now; a client user
+    the latest approved version, nothing for a month still in the close, and the snapshot for a
+    month the close never held (the month in progress, months from before the close existed)."""
+    snapshot = snapshot_of(month=month)
+    if viewer.is_agency:
+        return snapshot.document if snapshot else None
+    version = ReportVersion.objects.filter(month=month).order_by("-number").first()
+    if version is not None:
+        return version.document
+    if MonthReport.objects.filter(month=month).exists():
+        return None
+    return snapshot.document if snapshot else None
+
+
+def shown_documents(*, viewer: User) -> tuple[dict[dt.date, dict[str, Any]], str] | None:
+    """Every month's document a client user sees (see month_document_for), and a stamp of them."""
+    if viewer.is_agency:
+        return None
+    versions = latest_versions()
+    hidden = hidden_months()
+    documents = {version.month: version.document for version in versions.values()}
+    for month, document in Snapshot.objects.exclude(month__in=[*versions, *hidden]).values_list("month", "document"):
+        documents[month] = document
+    stamp = (
+        ",".join(f"{m:%Y-%m}v{v.number}" for m, v in sorted(versions.items()))
+        + "|"
+        + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
+    )
+    return documents, stamp
+
+
+def commentary_for(*, viewer: User, month: dt.date) -> dict[str, str]:
+    """Staff see the draft; a client user the commentary of the approved version (none before)."""
+    if viewer.is_agency:
+        return commentary_texts(month=month)
+    version = ReportVersion.objects.filter(month=month).order_by("-number").first()
+    return dict(version.commentary) if version else {}
+
+
+@dataclass
+class Revision:
+    number: int
+    approved_at: dt.datetime
+    reason: str
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def revisions(*, versions: list[ReportVersion], currency: str) -> list[Revision]:
+    """Each version after the first, with what it changed against the one before."""
+    return [
+        Revision(
+            number=after.number,
+            approved_at=after.approved_at,
+            reason=after.reason,
+            lines=figures_diff(before.document, after.document, currency=currency),
+        )
+        for before, after in pairwise(versions)
+    ]
+
+
+def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
+    """Everything the month's close page shows to ``viewer``."""
+    report = report_of(month=month)
+    versions = versions_of(month=month)
+    snapshot = snapshot_of(month=month)
+    staff = viewer.is_agency
+    pending = bool(staff and versions and snapshot and documents_differ(versions[-1].document, snapshot.document))
+    context: dict[str, Any] = {
+        "report": report,
+        "state": report.state if report else MonthReport.State.OPEN,
+        "versions": versions,
+        "revisions": revisions(versions=versions, currency=client.currency),
+        "snapshot": snapshot,
+        "revision_pending": pending,
+        "pending_diff": figures_diff(versions[-1].document, snapshot.document, currency=client.currency) if pending else [],
+        "questions": list(Question.objects.filter(month=month)),
+        "read_at": None,
+    }
+    if staff:
+        context.update(
+            texts=commentary_texts(month=month),
+            history=commentary_history(month=month)[:50],
+            links=list(ShareLink.objects.filter(month=month)),
+            busy=recompute_busy(client=client, month=month),
+            may_approve=can_approve(user=viewer),
+            acknowledgements=list(Acknowledgement.objects.filter(month=month)),
+            now=timezone.now(),
+        )
+    else:
+        ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()
+        context["read_at"] = ack.read_at if ack else None
+    shown = commentary_for(viewer=viewer, month=month)
+    context["sections"] = commentary_sections(shown)
+    return context
+
+
+def months_of_close() -> list[MonthReport]:
+    return list(MonthReport.objects.order_by("-month"))

@@ -1,0 +1,333 @@
+"""Writes of the monthly close: review, commentary, approval, revisions, share links, questions.
+
+Every function names its client and runs in that client's schema; the public mirror of a
+month's state (portfolio.ClientMonthClose, read by the console) is written in the same
+transaction as the change it mirrors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, User
+from agency.months import Month
+from agency.tasks import enqueue_for_client
+from kpis.models import Snapshot
+from portfolio.models import ClientMonthClose
+from reports.diff import documents_differ
+from reports.emails import answer_emails, approval_emails, message_of, question_emails, revision_emails
+from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportEmail, ReportVersion, ShareLink
+from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_busy, token_hash
+from reports.text import MAX_LENGTH
+
+State = MonthReport.State
+
+
+def _name(user: Any) -> str:
+    return (getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "") or "")[:150]
+
+
+def month_close_mirror(*, client: Client, month: dt.date) -> None:
+    """Copy the month's state to the console's public row (call inside the change's transaction)."""
+    report = MonthReport.objects.filter(month=month).first()
+    version = ReportVersion.objects.filter(month=month).order_by("-number").first()
+    snapshot = Snapshot.objects.filter(month=month).first()
+    ClientMonthClose.objects.update_or_create(
+        client=client,
+        month=month,
+        defaults={
+            "state": report.state if report else State.OPEN,
+            "in_review_since": report.in_review_since if report else None,
+            "approved_at": report.approved_at if report else None,
+            "revision_pending": bool(version and snapshot and documents_differ(version.document, snapshot.document)),
+            "open_questions": Question.objects.filter(month=month, answered_at__isnull=True).count(),
+        },
+    )
+
+
+# --- open → in review --------------------------------------------------------------------------
+
+
+def month_open(*, client: Client, month: dt.date) -> MonthReport:
+    """The month enters the close (state open): from now on client users see it only once approved."""
+    with tenant_context(client), transaction.atomic():
+        report, created = MonthReport.objects.get_or_create(month=month)
+        if created:
+            month_close_mirror(client=client, month=month)
+        return report
+
+
+def month_review_start(*, client: Client, month: dt.date, at: dt.datetime) -> MonthReport:
+    """Open → in review (a month already further along stays as it is)."""
+    with tenant_context(client), transaction.atomic():
+        MonthReport.objects.get_or_create(month=month)
+        report = MonthReport.objects.select_for_update().get(month=month)
+        if report.state == State.OPEN:
+            report.state, report.in_review_since = State.IN_REVIEW, at
+            report.save(update_fields=["state", "in_review_since", "updated_at"])
+            month_close_mirror(client=client, month=month)
+        return report
+
+
+def month_reviews_start(*, client: Client, at: dt.datetime) -> dt.date | None:
+    """What beat does for one client at instant ``at``: the month that ended in the client's zone
+    enters the close at once and goes to review once ``review_delay_days`` have passed since it
+    ended (platforms restate their last days). Returns the month moved to review, if any."""
+    this_month = client_this_month(client=client, at=at)
+    ended = (Month.of(this_month) - 1).first_day
+    month_open(client=client, month=ended)
+    local_day = at.astimezone(ZoneInfo(client.timezone)).date()
+    if local_day >= this_month + dt.timedelta(days=client.review_delay_days):
+        month_review_start(client=client, month=ended, at=at)
+        return ended
+    return None
+
+
+# --- commentary --------------------------------------------------------------------------------
+
+
+def commentary_save(*, client: Client, month: dt.date, section: str, text: str, user: User) -> Commentary | None:
+    """Keep a new text of one section (every save is kept, with who and when); None if unchanged."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff write the commentary."))
+    if section not in Commentary.Section.values:
+        raise ValidationError({"section": [_("Choose a section of the commentary.")]})
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > MAX_LENGTH:
+        raise ValidationError({"text": [_("At most %(count)s characters.") % {"count": MAX_LENGTH}]})
+    with tenant_context(client), transaction.atomic():
+        if commentary_texts(month=month).get(section, "") == text:
+            return None
+        MonthReport.objects.get_or_create(month=month)
+        return Commentary.objects.create(
+            month=month, section=section, text=text, author=user.pk, author_name=_name(user), written_at=timezone.now()
+        )
+
+
+# --- approval ----------------------------------------------------------------------------------
+
+
+class ApprovalRefused(ValidationError):
+    """The month cannot be approved now; the message says why, in the user's language."""
+
+
+def month_approve(*, client: Client, month: dt.date, user: User, reason: str = "", notify: bool = True) -> ReportVersion:
+    """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
+
+    The first approval sends the report (with the PDF) to the client's users; approving changed
+    figures of an approved month makes a revision (a reason is required), and tells the client
+    only when ``notify``. The month's row is locked: of two approvals at once, the second finds
+    the figures already approved and is refused. A killed process leaves either the version
+    and its queued emails, or nothing.
+    """
+    if not can_approve(user=user):
+        raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
+    reason = (reason or "").strip()
+    with tenant_context(client):
+        if recompute_busy(client=client, month=month):
+            raise ApprovalRefused(_("The figures of this month are being recomputed. Approve once the recompute has finished."))
+        with transaction.atomic():
+            MonthReport.objects.get_or_create(month=month)
+            report = MonthReport.objects.select_for_update().get(month=month)
+            # Lock the snapshot too: an upsert of it (a recompute) waits for this approval, and
+            # this approval never reads a half-written one (the upsert is one statement).
+            snapshot = Snapshot.objects.select_for_update().filter(month=month).first()
+            if snapshot is None:
+                raise ApprovalRefused(_("This month has no figures yet."))
+            previous = ReportVersion.objects.filter(month=month).order_by("-number").first()
+            texts = commentary_texts(month=month)
+            if previous is not None:
+                if not documents_differ(previous.document, snapshot.document):
+                    raise ApprovalRefused(_("These figures are already approved."))
+                if not reason:
+                    raise ApprovalRefused(_("Say why the figures were revised (e.g. late Google Ads spend)."))
+            now = timezone.now()
+            version = ReportVersion.objects.create(
+                month=month,
+                number=previous.number + 1 if previous else 1,
+                document=snapshot.document,
+                approved_at=now,
+                approved_by=user.pk,
+                approved_by_name=_name(user),
+                reason=reason[:300],
+                commentary=texts,
+            )
+            report.state = State.REVISED if previous else State.APPROVED
+            report.approved_at, report.approved_by_name = now, _name(user)
+            report.save(update_fields=["state", "approved_at", "approved_by_name", "updated_at"])
+            if previous is None:
+                approval_emails(client=client, version=version)
+            elif notify:
+                revision_emails(client=client, version=version, previous=previous)
+            month_close_mirror(client=client, month=month)
+            transaction.on_commit(lambda: report_emails_schedule(client=client))
+    return version
+
+
+# --- restatements: late data moved an approved month ---------------------------------------------
+
+
+def months_recomputed(*, client: Client, months: list[dt.date]) -> None:
+    """After snapshots were stored (kpis.signals.snapshots_computed, same transaction): an approved
+    month's mirror notes whether its figures now differ from the approved version."""
+    with tenant_context(client):
+        for month in ReportVersion.objects.filter(month__in=months).values_list("month", flat=True).distinct():
+            month_close_mirror(client=client, month=month)
+
+
+# --- share links -------------------------------------------------------------------------------
+
+
+def share_link_create(
+    *, client: Client, month: dt.date, user: User, days: int | None = None, label: str = ""
+) -> tuple[ShareLink, str]:
+    """A read-only link to one approved month; returns the row and the token (shown once, only its hash is kept)."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff share reports."))
+    days = settings.REPORT_SHARE_DAYS if days is None else days
+    if not 1 <= days <= 365:
+        raise ValidationError({"days": [_("Between 1 and 365 days.")]})
+    with tenant_context(client):
+        if not ReportVersion.objects.filter(month=month).exists():
+            raise ValidationError(_("Only an approved month can be shared."))
+        token = secrets.token_urlsafe(32)
+        link = ShareLink.objects.create(
+            month=month,
+            token_hash=token_hash(token),
+            label=(label or "").strip()[:100],
+            created_by_name=_name(user),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+    return link, token
+
+
+def share_link_revoke(*, client: Client, link_id: int, user: User) -> bool:
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff share reports."))
+    with tenant_context(client):
+        return bool(ShareLink.objects.filter(pk=link_id, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+
+
+def share_link_use(*, client: Client, token: str, month: dt.date) -> ShareLink | None:
+    """The live link for ``token`` and ``month`` (counting this use), or None: unknown, revoked,
+    expired, or for another month all look the same to the caller (404)."""
+    now = timezone.now()
+    with tenant_context(client):
+        link = ShareLink.objects.filter(
+            token_hash=token_hash(token), month=month, revoked_at__isnull=True, expires_at__gt=now
+        ).first()
+        if link is None or not ReportVersion.objects.filter(month=month).exists():
+            return None
+        ShareLink.objects.filter(pk=link.pk).update(last_used_at=now, uses=F("uses") + 1)
+        return link
+
+
+# --- the client's acknowledgement and questions ---------------------------------------------------
+
+
+def _client_side(*, user: User, month: dt.date) -> None:
+    if user.is_agency:
+        raise ValidationError(_("This is for the client's users."))
+    if not ReportVersion.objects.filter(month=month).exists():
+        raise ValidationError(_("This month's report has not been approved yet."))
+
+
+def month_acknowledge(*, client: Client, month: dt.date, user: User) -> Acknowledgement:
+    with tenant_context(client):
+        _client_side(user=user, month=month)
+        ack, _created = Acknowledgement.objects.get_or_create(month=month, user_id=user.pk, defaults={"read_at": timezone.now()})
+        return ack
+
+
+def question_ask(*, client: Client, month: dt.date, user: User, text: str) -> Question:
+    """A client user's question on an approved month; the client's staff are told by email."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write your question.")]})
+    if len(text) > 2000:
+        raise ValidationError({"text": [_("At most %(count)s characters.") % {"count": 2000}]})
+    with tenant_context(client), transaction.atomic():
+        _client_side(user=user, month=month)
+        question = Question.objects.create(
+            month=month, asked_by=user.pk, asked_by_name=_name(user), text=text, asked_at=timezone.now()
+        )
+        question_emails(client=client, question=question)
+        month_close_mirror(client=client, month=month)
+        transaction.on_commit(lambda: report_emails_schedule(client=client))
+    return question
+
+
+def question_answer(*, client: Client, question_id: int, user: User, text: str) -> Question:
+    """Staff answer on the page; the client user who asked is told by email."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff answer questions."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the answer.")]})
+    with tenant_context(client), transaction.atomic():
+        question = Question.objects.select_for_update().filter(pk=question_id).first()
+        if question is None:
+            raise ValidationError(_("No such question."))
+        question.answer, question.answered_by_name, question.answered_at = text[:4000], _name(user), timezone.now()
+        question.save(update_fields=["answer", "answered_by_name", "answered_at"])
+        answer_emails(client=client, question=question)
+        month_close_mirror(client=client, month=question.month)
+        transaction.on_commit(lambda: report_emails_schedule(client=client))
+    return question
+
+
+# --- sending the queued emails ----------------------------------------------------------------
+
+
+def report_emails_schedule(*, client: Client) -> None:
+    """Ask a worker to send the client's due emails (after the commit that queued them)."""
+    from reports.tasks import report_emails_send_task  # a Celery late lookup: reports.tasks imports this module
+
+    enqueue_for_client(report_emails_send_task, client=client)
+
+
+MAX_ATTEMPTS = 12
+BACKOFF_SECONDS = 60
+
+
+def report_emails_send(*, client: Client) -> int:
+    """Send the client's due emails, each claimed by one conditional update first: a row is sent
+    at most once, whatever the workers; a refused one is tried again later with backoff."""
+    now = timezone.now()
+    sent = 0
+    with tenant_context(client):
+        due = ReportEmail.objects.filter(
+            state__in=[ReportEmail.State.PENDING, ReportEmail.State.FAILED], next_attempt_at__lte=now
+        )
+        for pk in list(due.values_list("pk", flat=True)):
+            claimed = ReportEmail.objects.filter(pk=pk, state__in=[ReportEmail.State.PENDING, ReportEmail.State.FAILED]).update(
+                state=ReportEmail.State.SENDING, attempts=F("attempts") + 1
+            )
+            if not claimed:
+                continue
+            row = ReportEmail.objects.get(pk=pk)
+            try:
+                message_of(row).send()
+            except Exception as error:
+                ReportEmail.objects.filter(pk=pk).update(
+                    state=ReportEmail.State.FAILED,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    next_attempt_at=None
+                    if row.attempts >= MAX_ATTEMPTS
+                    else timezone.now() + dt.timedelta(seconds=min(1800, BACKOFF_SECONDS * 2 ** (row.attempts - 1))),
+                )
+                continue
+            ReportEmail.objects.filter(pk=pk).update(state=ReportEmail.State.SENT, sent_at=timezone.now(), last_error="")
+            sent += 1
+    return sent

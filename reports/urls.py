@@ -1,0 +1,20 @@
+"""The monthly close at a client's host (included by agency.urls_tenant)."""
+
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path("reports/", views.month_list, name="report_list"),
+    path("reports/<str:month>/", views.month_page, name="report_month"),
+    path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
+    path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
+    path("reports/<str:month>/approve/", views.approve_view, name="report_approve"),
+    path("reports/<str:month>/links/", views.share_link_create_view, name="report_link_create"),
+    path("reports/<str:month>/links/<int:link_id>/revoke/", views.share_link_revoke_view, name="report_link_revoke"),
+    path("reports/<str:month>/read/", views.acknowledge_view, name="report_read"),
+    path("reports/<str:month>/questions/", views.question_ask_view, name="report_question"),
+    path("reports/<str:month>/questions/<int:question_id>/answer/", views.question_answer_view, name="report_answer"),
+    # Read-only, for people without an account: the link's token is the only key.
+    path("shared/<str:month>/<str:token>/", views.shared_page, name="report_shared"),
+]

@@ -1,0 +1,243 @@
+"""The monthly close's pages at a client's host, and the share page for people without an account.
+
+Thin: reads through reports.selectors, writes through reports.services. Client users see only
+approved months (a draft is a 404 to them, like a month that does not exist).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from agency.decorators import client_member_required, client_staff_required
+from agency.months import Month
+from agency.selectors import client_url
+from kpis.scorecard import card_as_shown, tiles
+from kpis.selectors import scorecard_load
+from reports.models import Commentary, MonthReport, ReportVersion
+from reports.selectors import commentary_sections, latest_versions, month_close_page, months_of_close, shown_documents
+from reports.services import (
+    ApprovalRefused,
+    commentary_save,
+    month_acknowledge,
+    month_approve,
+    question_answer,
+    question_ask,
+    share_link_create,
+    share_link_revoke,
+    share_link_use,
+)
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return Month.parse(text).first_day
+    except ValueError as error:
+        raise Http404 from error
+
+
+def _page(month: dt.date) -> HttpResponse:
+    return redirect(f"/reports/{month:%Y-%m}/")
+
+
+def _figures(request: HttpRequest, month: dt.date, documents: dict[dt.date, dict] | None) -> list[dict]:
+    """The month's tiles as this viewer sees them (``documents``: None = as computed now)."""
+    card = scorecard_load(month=month, compare="month", client=request.tenant)
+    if documents is not None:
+        card = card_as_shown(card, documents)
+    return tiles(card, currency=request.tenant.currency, benchmarks={}) if card.snapshot else []
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+@client_member_required
+def month_list(request: HttpRequest) -> HttpResponse:
+    if request.user.is_agency:
+        rows = months_of_close()
+    else:
+        approved = latest_versions()
+        rows = [report for report in months_of_close() if report.month in approved]
+    return render(request, "reports/month_list.html", {"rows": rows})
+
+
+@client_member_required
+@never_cache
+def month_page(request: HttpRequest, month: str) -> HttpResponse:
+    first_day = _month(month)
+    staff = request.user.is_agency
+    if not staff and not ReportVersion.objects.filter(month=first_day).exists():
+        raise Http404  # a draft does not exist for the client
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    shown = shown_documents(viewer=request.user)
+    context.update(month=first_day, figures=_figures(request, first_day, None if shown is None else shown[0]))
+    if staff:
+        context["sections_form"] = [
+            (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
+        ]
+        if context["report"] and context["report"].in_review_since:
+            context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
+    return render(request, "reports/month.html", context)
+
+
+@client_member_required
+def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
+    """An approved version as the client saw it: the history stays readable."""
+    first_day = _month(month)
+    version = ReportVersion.objects.filter(month=first_day, number=number).first()
+    if version is None:
+        raise Http404
+    context = {
+        "month": first_day,
+        "version": version,
+        "sections": commentary_sections(version.commentary),
+        "figures": _figures(request, first_day, {first_day: version.document}),
+    }
+    return render(request, "reports/version.html", context)
+
+
+@client_staff_required
+@require_POST
+def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
+    """Autosave of one section (HTMX, on typing pauses): answers a one-line status."""
+    first_day = _month(month)
+    try:
+        saved = commentary_save(
+            client=request.tenant,
+            month=first_day,
+            section=request.POST.get("section", ""),
+            text=request.POST.get("text", ""),
+            user=request.user,
+        )
+    except ValidationError as error:
+        return HttpResponse(_errors(error), status=422)
+    if saved is None:
+        return HttpResponse(_("No changes."))
+    return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
+
+
+@client_staff_required
+@require_POST
+def approve_view(request: HttpRequest, month: str) -> HttpResponse:
+    first_day = _month(month)
+    try:
+        version = month_approve(
+            client=request.tenant,
+            month=first_day,
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            notify=request.POST.get("notify") == "1",
+        )
+    except ApprovalRefused as error:
+        messages.error(request, _errors(error))
+        return _page(first_day)
+    if version.number == 1:
+        messages.success(request, _("Approved: the client sees these figures now and the report is on its way by email."))
+    else:
+        messages.success(request, _("Revision approved: the client sees the revised figures and what changed."))
+    return _page(first_day)
+
+
+@client_staff_required
+@require_POST
+def share_link_create_view(request: HttpRequest, month: str) -> HttpResponse:
+    first_day = _month(month)
+    try:
+        days = int(request.POST.get("days") or 0) or None
+        _link, token = share_link_create(
+            client=request.tenant, month=first_day, user=request.user, days=days, label=request.POST.get("label", "")
+        )
+    except (ValueError, ValidationError) as error:
+        messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Give the number of days."))
+        return _page(first_day)
+    url = client_url(client=request.tenant, path=f"/shared/{first_day:%Y-%m}/{token}/")
+    messages.success(request, _("Share link created. Copy it now, it is not shown again: %(url)s") % {"url": url})
+    return _page(first_day)
+
+
+@client_staff_required
+@require_POST
+def share_link_revoke_view(request: HttpRequest, month: str, link_id: int) -> HttpResponse:
+    first_day = _month(month)
+    if share_link_revoke(client=request.tenant, link_id=link_id, user=request.user):
+        messages.success(request, _("Share link revoked."))
+    return _page(first_day)
+
+
+@client_member_required
+@require_POST
+def acknowledge_view(request: HttpRequest, month: str) -> HttpResponse:
+    first_day = _month(month)
+    if request.user.is_agency:
+        raise Http404
+    try:
+        month_acknowledge(client=request.tenant, month=first_day, user=request.user)
+    except ValidationError as error:
+        raise Http404 from error
+    messages.success(request, _("Marked as read. Thank you."))
+    return _page(first_day)
+
+
+@client_member_required
+@require_POST
+def question_ask_view(request: HttpRequest, month: str) -> HttpResponse:
+    first_day = _month(month)
+    if request.user.is_agency or not ReportVersion.objects.filter(month=first_day).exists():
+        raise Http404
+    try:
+        question_ask(client=request.tenant, month=first_day, user=request.user, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return _page(first_day)
+    messages.success(request, _("Question sent. The agency will answer here, and tell you by email."))
+    return _page(first_day)
+
+
+@client_staff_required
+@require_POST
+def question_answer_view(request: HttpRequest, month: str, question_id: int) -> HttpResponse:
+    first_day = _month(month)
+    try:
+        question_answer(client=request.tenant, question_id=question_id, user=request.user, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return _page(first_day)
+    messages.success(request, _("Answer sent."))
+    return _page(first_day)
+
+
+@never_cache
+def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
+    """The approved month for someone with a share link: no session needed, and none used.
+
+    The membership middleware lets ``/shared/`` through at a client's host; what is shown is
+    decided by the link alone (its client schema, month, expiry and revocation): 404 otherwise.
+    """
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET"])
+    first_day = _month(month)
+    if share_link_use(client=request.tenant, token=token, month=first_day) is None:
+        raise Http404
+    version = ReportVersion.objects.filter(month=first_day).order_by("-number").first()
+    documents = {v.month: v.document for v in latest_versions().values()}
+    context = {
+        "month": first_day,
+        "version": version,
+        "sections": commentary_sections(version.commentary),
+        "figures": _figures(request, first_day, documents),
+        "client": request.tenant,
+        "state": MonthReport.State,
+    }
+    response = render(request, "reports/shared.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

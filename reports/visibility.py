@@ -1,0 +1,77 @@
+"""The close's rule for kpis.visibility: what a viewer sees of each month, and the commentary on top.
+
+Registered by ``reports.apps.ReportsConfig.ready``. Runs in the request's client schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.template.loader import render_to_string
+
+from kpis.visibility import Rule, Shown
+from reports.selectors import commentary_for, commentary_sections, report_of, revision_pending, shown_documents, versions_of
+
+
+def _shown(user: Any) -> Shown | None:
+    result = shown_documents(viewer=user)
+    return None if result is None else Shown(documents=result[0], stamp=result[1])
+
+
+def _header(user: Any, month: dt.date) -> str:
+    """Commentary (the draft for staff, the approved one for client users), the month's state and,
+    for staff, "Revised figures available"; nothing at all for a month the close never held."""
+    report = report_of(month=month)
+    if report is None:
+        return ""
+    versions = versions_of(month=month)
+    context = {
+        "user": user,
+        "month": month,
+        "report": report,
+        "sections": commentary_sections(commentary_for(viewer=user, month=month)),
+        "revised": len(versions) > 1,
+        "latest": versions[-1] if versions else None,
+        "revision_pending": user.is_agency and revision_pending(month=month),
+    }
+    return render_to_string("reports/header.html", context)
+
+
+def _commentary(user: Any, month: dt.date) -> list[tuple[str, str]]:
+    if connection.schema_name == "public":
+        return []
+    return [
+        (str(section["title"]), section["plain"]) for section in commentary_sections(commentary_for(viewer=user, month=month))
+    ]
+
+
+def _export(month: dt.date) -> dict[str, Any]:
+    """export_snapshot's keys of the close: the state, the first approval and every version with
+    what it changed against the one before (raw values, by KPI key)."""
+    report = report_of(month=month)
+    versions = versions_of(month=month)
+    revisions = []
+    for index, version in enumerate(versions):
+        before = versions[index - 1].document.get("kpis", {}) if index else {}
+        after = version.document.get("kpis", {})
+        changes = {key: [before.get(key), after.get(key)] for key in after if index and before.get(key) != after.get(key)}
+        revisions.append(
+            {
+                "version": version.number,
+                "approved_at": version.approved_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "approved_by": version.approved_by_name,
+                "reason": version.reason,
+                "changes": changes,
+            }
+        )
+    return {
+        "state": report.state if report else "open",
+        "approved_at": revisions[0]["approved_at"] if revisions else None,
+        "revision_pending": revision_pending(month=month),
+        "revisions": revisions,
+    }
+
+
+RULE = Rule(shown=_shown, header=_header, commentary=_commentary, export=_export)
