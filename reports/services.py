@@ -122,16 +122,19 @@ class ApprovalRefused(ValidationError):
     """The month cannot be approved now; the message says why, in the user's language."""
 
 
-def month_approve(*, client: Client, month: dt.date, user: User, reason: str = "", notify: bool = True) -> ReportVersion:
+COMMAND_LINE = "close_month"  # who approved, when it was the operator's command (no user)
+
+
+def month_approve(*, client: Client, month: dt.date, user: User | None, reason: str = "", notify: bool = True) -> ReportVersion:
     """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
 
     The first approval sends the report (with the PDF) to the client's users; approving changed
     figures of an approved month makes a revision (a reason is required), and tells the client
     only when ``notify``. The month's row is locked: of two approvals at once, the second finds
     the figures already approved and is refused. A killed process leaves either the version
-    and its queued emails, or nothing.
+    and its queued emails, or nothing. ``user`` None is the operator's ``close_month --approve``.
     """
-    if not can_approve(user=user):
+    if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
     reason = (reason or "").strip()
     with tenant_context(client):
@@ -158,13 +161,13 @@ def month_approve(*, client: Client, month: dt.date, user: User, reason: str = "
                 number=previous.number + 1 if previous else 1,
                 document=snapshot.document,
                 approved_at=now,
-                approved_by=user.pk,
-                approved_by_name=_name(user),
+                approved_by=user.pk if user else None,
+                approved_by_name=_name(user) if user else COMMAND_LINE,
                 reason=reason[:300],
                 commentary=texts,
             )
             report.state = State.REVISED if previous else State.APPROVED
-            report.approved_at, report.approved_by_name = now, _name(user)
+            report.approved_at, report.approved_by_name = now, version.approved_by_name
             report.save(update_fields=["state", "approved_at", "approved_by_name", "updated_at"])
             if previous is None:
                 approval_emails(client=client, version=version)

@@ -109,10 +109,27 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "api_token_revoke", {"token_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_leads", {}, row(405, 405, 404, 405, 405)),
     (ALPHA, "api_activities", {}, row(405, 405, 404, 405, 405)),
+    # --- the monthly close (reports): no month of alpha is approved here, so a client user
+    # sees no month page (a draft does not exist for them); the share page needs no sign-in
+    # and answers 404 to an unknown token whoever asks ---
+    (ALPHA, "report_list", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "report_month", {"month": "not-a-month"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "report_version", {"month": "2026-03", "number": 1}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "report_commentary", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_approve", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_link_create", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_link_revoke", {"month": "2026-03", "link_id": 1}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_read", {"month": "2026-03"}, row(302, 405, 404, 405, 405)),
+    (ALPHA, "report_question", {"month": "2026-03"}, row(302, 405, 404, 405, 405)),
+    (ALPHA, "report_answer", {"month": "2026-03", "question_id": 1}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     # --- client B's host: A's people see nothing ---
     (BETA, "home", {}, row(302, 404, 200, 404, 200)),
     (BETA, "panel_data", {}, row(302, 404, 200, 404, 200)),
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
+    (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
+    (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
 ]
 
 

@@ -13,13 +13,15 @@ from clients.models import Lead
 from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 from kpis.tasks import month_close_task
+from reports.services import month_approve, report_emails_send
 from tests.conftest import host_of
 from tests.factories import UserFactory
 
 MARCH = dt.date(2026, 3, 1)
 
 
-def test_month_close_computes_then_emails_each_client_user_once(tenant_a, client_user_a, client_user_b) -> None:
+def test_month_close_computes_but_emails_only_once_approved(tenant_a, client_user_a, client_user_b, staff_a) -> None:
+    """#13: the client gets no monthly email when the month closes; approving it sends the report."""
     client_user_a.email, client_user_a.language = "ann@alpha.example", "es"
     client_user_a.save()
     UserFactory(username="quiet", email="quiet@alpha.example", role="client", monthly_email=False, clients=[tenant_a])
@@ -29,11 +31,14 @@ def test_month_close_computes_then_emails_each_client_user_once(tenant_a, client
         month_close_task.apply(kwargs={"client_slug": "alpha", "months": ["2026-03"]}, headers={"_schema_name": "alpha"}).get()
         == 1
     )
+    assert mail.outbox == []  # nothing before approval
+    month_approve(client=tenant_a, month=MARCH, user=staff_a)
+    assert report_emails_send(client=tenant_a) == 1
     assert [m.to for m in mail.outbox] == [["ann@alpha.example"]]  # not the one who opted out, not beta's user
     message = mail.outbox[0]
     assert "Leads nuevos: 3" in message.body  # in the user's language
-    assert "http://alpha.localhost:8000/scorecard/?month=2026-03" in message.body
-    assert scorecard_emails_send(client=tenant_a, month=MARCH) == 0  # a redelivered task sends nothing twice
+    assert "http://alpha.localhost:8000/reports/2026-03/" in message.body
+    assert report_emails_send(client=tenant_a) == 0  # a redelivered task sends nothing twice
     assert len(mail.outbox) == 1
 
 

@@ -1,0 +1,45 @@
+"""``close_month SLUG --month YYYY-MM [--approve [--reason TEXT] [--no-notify]]``.
+
+Without ``--approve``: the month enters the close and goes to review now (whatever the settling
+delay). With it: the month is approved as from the report page (the version frozen and the
+emails queued in one transaction; a revision needs ``--reason``), and the queued emails are sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from clients.management.commands._client import client_by_slug
+from kpis.management.commands.compute_snapshots import parse_month
+from reports.services import month_approve, month_review_start, report_emails_send
+
+
+class Command(BaseCommand):
+    help = "Move a client's month to review, or approve it (docs/monthly-close.md)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("--month", required=True, metavar="YYYY-MM")
+        parser.add_argument("--approve", action="store_true", help="approve the month (or its revision) and send the emails")
+        parser.add_argument("--reason", default="", help="why the figures were revised (required for a revision)")
+        parser.add_argument("--no-notify", action="store_true", help="approve a revision without emailing the client")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        client = client_by_slug(options["slug"])
+        month = parse_month(options["month"])
+        report = month_review_start(client=client, month=month, at=timezone.now())
+        if not options["approve"]:
+            self.stdout.write(f"{client.slug} {month:%Y-%m}: {report.state}")
+            return
+        try:
+            version = month_approve(
+                client=client, month=month, user=None, reason=options["reason"], notify=not options["no_notify"]
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        sent = report_emails_send(client=client)
+        self.stdout.write(f"{client.slug} {month:%Y-%m}: approved version {version.number}, {sent} emails sent")
