@@ -1,0 +1,44 @@
+"""A closed March for alpha (EUR, Europe/Madrid): leads and Google Ads spend, its snapshot computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from clients.models import Lead, Spend
+from kpis.services import snapshot_compute
+from tests.conftest import host_of
+
+MARCH = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def march(tenant_a, client_user_a, staff_a):
+    """March 2026 with 8 leads and 1,725.76 EUR of spend: a cost per lead of 215.72 EUR."""
+    client_user_a.email, client_user_a.language = "ann@alpha.example", "es"
+    client_user_a.save()
+    staff_a.email = "sam@agency.example"
+    staff_a.save()
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"m{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC)) for i in range(8)])
+        Spend.objects.create(id="s1", date=dt.date(2026, 3, 5), category="media", amount=Decimal("1725.76"))
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    return tenant_a
+
+
+def late_spend(tenant, amount: str = "29.44") -> None:
+    """Google Ads restates March after approval: cost per lead 215.72 → 219.40 EUR."""
+    with schema_context(tenant.schema_name):
+        Spend.objects.create(id="s-late", date=dt.date(2026, 3, 31), category="media", amount=Decimal(amount))
+    snapshot_compute(client=tenant, months=[MARCH])
+
+
+def browser_for(user, tenant, *, language: str = "es") -> HttpClient:
+    http = HttpClient(HTTP_HOST=host_of(tenant), HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        http.force_login(user)
+    return http

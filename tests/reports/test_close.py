@@ -1,0 +1,348 @@
+"""The monthly close, state by state: open → in review → approved → (late data) → revised.
+
+What the client sees at each step, what staff see, the emails queued, the public mirror the
+console reads, and the refusals (a recompute under way, a second approval, a client user).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+from clients.models import Job
+from portfolio.models import ClientMonthClose
+from reports.models import Commentary, MonthReport, ReportEmail, ReportVersion
+from reports.services import (
+    ApprovalRefused,
+    commentary_save,
+    month_approve,
+    month_open,
+    month_reviews_start,
+    report_emails_send,
+)
+from reports.tasks import dispatch_month_reviews, month_reviews_start_task
+from reports.text import light_html
+from tests.conftest import host_of
+from tests.reports.conftest import MARCH, browser_for, late_spend
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service messages are matched in English; a request before may have left Spanish active."""
+    with translation.override("en"):
+        yield
+
+
+def _state(tenant) -> str:
+    with schema_context(tenant.schema_name):
+        return MonthReport.objects.get(month=MARCH).state
+
+
+def _mirror(tenant) -> ClientMonthClose:
+    return ClientMonthClose.objects.get(client=tenant, month=MARCH)
+
+
+# --- open → in review ------------------------------------------------------------------------
+
+
+def test_beat_opens_the_ended_month_and_moves_it_to_review_after_the_settling_delay(march) -> None:
+    # 1 April 00:30 in Madrid: March has ended; the default delay is 3 days.
+    assert month_reviews_start(client=march, at=dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC)) is None
+    assert _state(march) == "open" and _mirror(march).state == "open"
+    assert month_reviews_start(client=march, at=dt.datetime(2026, 4, 3, 21, 0, tzinfo=dt.UTC)) is None  # 3 April, Madrid
+    at = dt.datetime(2026, 4, 3, 22, 30, tzinfo=dt.UTC)  # 4 April 00:30 in Madrid
+    assert month_reviews_start(client=march, at=at) == MARCH
+    assert _state(march) == "in_review"
+    assert _mirror(march).state == "in_review" and _mirror(march).in_review_since == at
+
+
+def test_the_delay_is_the_clients_setting(march) -> None:
+    march.review_delay_days = 1
+    march.save()
+    assert month_reviews_start(client=march, at=dt.datetime(2026, 4, 1, 23, 0, tzinfo=dt.UTC)) == MARCH  # 2 April in Madrid
+
+
+def test_the_dispatcher_passes_one_instant_down_and_the_task_never_reads_the_clock(march, monkeypatch) -> None:
+    sent = []
+    monkeypatch.setattr("reports.tasks.enqueue_for_client", lambda task, *, client, **kw: sent.append((client.slug, kw["at"])))
+    assert dispatch_month_reviews.apply(kwargs={"at": "2026-04-10T08:00:00+00:00"}).get() == 2
+    assert sorted(sent) == [("alpha", "2026-04-10T08:00:00+00:00"), ("beta", "2026-04-10T08:00:00+00:00")]
+    with time_machine.travel(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)):  # the clock says another year: ignored
+        month_reviews_start_task.apply(
+            kwargs={"client_slug": "alpha", "at": "2026-04-10T08:00:00+00:00"}, headers={"_schema_name": "alpha"}
+        ).get()
+    assert _state(march) == "in_review"
+
+
+# --- what the client sees before approval: nothing of the month ---------------------------------
+
+
+def test_a_month_in_the_close_is_a_draft_the_client_does_not_see(march, client_user_a, staff_a) -> None:
+    client = browser_for(client_user_a, march)
+    assert "marzo 2026" in client.get("/scorecard/").content.decode().lower()  # before the close: as today
+    month_open(client=march, month=MARCH)
+    page = client.get("/scorecard/?month=2026-03").content.decode()
+    assert "215,72" not in page
+    assert client.get("/reports/2026-03/").status_code == 404
+    assert client.get("/scorecard/export.csv?month=2026-03").status_code == 404
+    assert client.get("/scorecard/export.pdf?month=2026-03").status_code == 404
+    staff = browser_for(staff_a, march)
+    assert "215,72" in staff.get("/reports/2026-03/").content.decode()
+    assert "215,72" in staff.get("/scorecard/?month=2026-03").content.decode()
+
+
+# --- commentary -------------------------------------------------------------------------------
+
+
+def test_commentary_autosaves_keeps_every_save_and_never_lets_markup_through(march, staff_a, client_user_a) -> None:
+    staff = browser_for(staff_a, march)
+    url = "/reports/2026-03/commentary/"
+    assert (
+        "Guardado" in staff.post(url, {"section": "summary", "text": "Un **buen** mes"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    assert staff.post(url, {"section": "summary", "text": "Un **buen** mes"}).content.decode() == "Sin cambios."
+    staff.post(url, {"section": "summary", "text": "Un **gran** mes <script>alert(1)</script>"})
+    staff.post(url, {"section": "wins", "text": "- Más leads\n- CPL estable"})
+    assert staff.post(url, {"section": "nope", "text": "x"}).status_code == 422
+    with schema_context("alpha"):
+        saves = list(Commentary.objects.filter(month=MARCH, section="summary").order_by("written_at"))
+    assert [s.text for s in saves] == ["Un **buen** mes", "Un **gran** mes <script>alert(1)</script>"]
+    assert saves[0].author_name == staff_a.username
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert "Un <strong>gran</strong> mes &lt;script&gt;" in page and "<script>alert(1)" not in page
+    assert "<ul><li>Más leads</li><li>CPL estable</li></ul>" in page
+    # a client user cannot write, nor read the draft anywhere
+    assert browser_for(client_user_a, march).post(url, {"section": "summary", "text": "hola"}).status_code == 404
+    assert "gran" not in browser_for(client_user_a, march).get("/scorecard/?month=2026-03").content.decode()
+
+
+def test_light_formatting_is_escaped_text_with_a_few_tags() -> None:
+    assert light_html('**a** *b* <img src=x onerror=alert(1)> & "c"') == (
+        "<p><strong>a</strong> <em>b</em> &lt;img src=x onerror=alert(1)&gt; &amp; &quot;c&quot;</p>"
+    )
+    assert light_html("uno\n\n- dos\n- tres") == "<p>uno</p><ul><li>dos</li><li>tres</li></ul>"
+    assert light_html("[x](javascript:alert(1))") == "<p>[x](javascript:alert(1))</p>"
+
+
+# --- approval ---------------------------------------------------------------------------------
+
+
+def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_once(march, staff_a, client_user_a) -> None:
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    commentary_save(client=march, month=MARCH, section="summary", text="Marzo cerró **bien**.", user=staff_a)
+    response = browser_for(staff_a, march).post("/reports/2026-03/approve/")
+    assert response.status_code == 302
+    assert _state(march) == "approved" and _mirror(march).state == "approved"
+    with schema_context("alpha"):
+        version = ReportVersion.objects.get(month=MARCH)
+        rows = list(ReportEmail.objects.all())
+    assert version.number == 1 and version.document["kpis"]["cpl"] == pytest.approx(215.72)
+    assert version.commentary["summary"] == "Marzo cerró **bien**."
+    assert [(r.kind, r.to, r.state) for r in rows] == [("report_approved", "ann@alpha.example", "pending")]
+    assert mail.outbox == []  # written, not sent, inside the request's transaction
+    assert report_emails_send(client=march) == 1 and report_emails_send(client=march) == 0
+    (message,) = mail.outbox
+    assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72 EUR" in message.body
+    assert "<strong>bien</strong>" in message.alternatives[0][0]
+    (attachment,) = message.attachments
+    assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
+    # the client sees the month now, commentary at the top
+    client = browser_for(client_user_a, march)
+    page = client.get("/reports/2026-03/").content.decode()
+    assert "215,72" in page and "Marzo cerró <strong>bien</strong>." in page
+    scorecard = client.get("/scorecard/?month=2026-03").content.decode()
+    assert "Marzo cerró <strong>bien</strong>." in scorecard and "215,72" in scorecard
+    assert client.get("/scorecard/export.pdf?month=2026-03").status_code == 200
+
+
+def test_a_second_approval_is_refused_and_sends_nothing(march, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)
+    with pytest.raises(ApprovalRefused, match="already approved"):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    response = browser_for(staff_a, march).post("/reports/2026-03/approve/", follow=True)
+    assert "ya están aprobadas" in response.content.decode()
+    with schema_context("alpha"):
+        assert ReportVersion.objects.count() == 1 and ReportEmail.objects.count() == 1
+
+
+def test_approval_waits_for_a_recompute_of_the_month(march, staff_a) -> None:
+    with schema_context("alpha"):
+        job = Job.objects.create(kind="recompute", params={"months": ["2026-03"]}, total=1)
+    with pytest.raises(ApprovalRefused, match="being recomputed"):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    page = browser_for(staff_a, march).post("/reports/2026-03/approve/", follow=True).content.decode()
+    assert "se están recalculando" in page
+    with schema_context("alpha"):
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
+    month_approve(client=march, month=MARCH, user=staff_a)
+
+
+def test_approval_waits_for_a_debounced_recompute_too(march, staff_a) -> None:
+    from django.core.cache import cache
+
+    with schema_context("alpha"):  # the cache keys carry the schema (as the debounce's do)
+        cache.set("kpis:pending-months:alpha", ["2026-03"], 60)
+        cache.set("kpis:pending-months:alpha:scheduled", 1, 60)
+    try:
+        with pytest.raises(ApprovalRefused):
+            month_approve(client=march, month=MARCH, user=staff_a)
+    finally:
+        with schema_context("alpha"):
+            cache.delete_many(["kpis:pending-months:alpha", "kpis:pending-months:alpha:scheduled"])
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_the_agency_can_keep_approval_to_its_admins(march, staff_a, admin_user) -> None:
+    with pytest.raises(ApprovalRefused):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    assert "Solo los administradores" in browser_for(staff_a, march).get("/reports/2026-03/").content.decode()
+    assert month_approve(client=march, month=MARCH, user=admin_user).number == 1
+
+
+def test_client_users_cannot_approve(march, client_user_a) -> None:
+    assert browser_for(client_user_a, march).post("/reports/2026-03/approve/").status_code == 404
+    with pytest.raises(ApprovalRefused):
+        month_approve(client=march, month=MARCH, user=client_user_a)
+
+
+def test_a_failing_outbox_write_leaves_the_month_not_approved(march, staff_a, monkeypatch) -> None:
+    """Atomicity: the version, the state and the queued emails commit together or not at all."""
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+
+    def fail(**kwargs):
+        raise RuntimeError("outbox write failed")
+
+    monkeypatch.setattr("reports.services.approval_emails", fail)
+    with pytest.raises(RuntimeError):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    assert _state(march) == "in_review" and _mirror(march).state == "in_review"
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists() and not ReportEmail.objects.exists()
+
+
+def test_an_email_server_down_at_approval_sends_later_once(march, staff_a, monkeypatch) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)
+
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", down)
+    assert report_emails_send(client=march) == 0
+    with schema_context("alpha"):
+        row = ReportEmail.objects.get()
+    assert row.state == "failed" and "smtp down" in row.last_error and row.next_attempt_at is not None
+    monkeypatch.undo()
+    assert report_emails_send(client=march) == 0  # not due yet
+    with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
+        assert report_emails_send(client=march) == 1
+        assert report_emails_send(client=march) == 0
+    assert len(mail.outbox) == 1
+
+
+# --- restatements -------------------------------------------------------------------------------
+
+
+def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_approved(march, staff_a, client_user_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)
+    report_emails_send(client=march)
+    late_spend(march)
+    staff, client = browser_for(staff_a, march), browser_for(client_user_a, march)
+    # staff: the new figures, "Revised figures available" and the diff; the console's row says so
+    staff_page = staff.get("/reports/2026-03/").content.decode()
+    assert "Cifras revisadas disponibles" in staff_page
+    assert "Coste por lead 215,72 EUR → 219,40 EUR" in staff_page
+    assert "Cifras revisadas disponibles" in staff.get("/scorecard/?month=2026-03").content.decode()
+    assert _mirror(march).revision_pending is True
+    # the client: still the approved figures, everywhere
+    assert "215,72" in client.get("/reports/2026-03/").content.decode()
+    client_card = client.get("/scorecard/?month=2026-03").content.decode()
+    assert "215,72" in client_card and "219,40" not in client_card
+    csv_text = client.get("/scorecard/export.csv?month=2026-03").content.decode()
+    assert "215.72" in csv_text and "219.4" not in csv_text
+    # a revision needs a reason
+    with translation.override("en"), pytest.raises(ApprovalRefused, match="why"):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC), tick=False):
+        staff.post("/reports/2026-03/approve/", {"reason": "gasto tardío de Google Ads", "notify": "1"})
+    assert _state(march) == "revised" and _mirror(march).revision_pending is False
+    # the client now sees the revised figures and what changed, when and why
+    page = client.get("/reports/2026-03/").content.decode()
+    assert "219,40" in page
+    assert "Revisado 2026-12-04: gasto tardío de Google Ads" in page
+    assert "Coste por lead 215,72 EUR → 219,40 EUR" in page
+    card = client.get("/scorecard/?month=2026-03").content.decode()
+    assert "219,40" in card and "Revisado 2026-12-04: gasto tardío de Google Ads" in card
+    # the history stays readable: version 1 as the client first saw it
+    assert "215,72" in client.get("/reports/2026-03/versions/1/").content.decode()
+    assert "219,40" in client.get("/reports/2026-03/versions/2/").content.decode()
+    # and the client was told by email, once
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 5, tzinfo=dt.UTC)):
+        assert report_emails_send(client=march) == 1
+    revised = mail.outbox[-1]
+    assert "revisadas" in revised.subject and "Coste por lead 215,72 EUR → 219,40 EUR" in revised.body
+
+
+def test_a_revision_without_telling_the_client_queues_no_email(march, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)
+    late_spend(march)
+    month_approve(client=march, month=MARCH, user=staff_a, reason="ajuste", notify=False)
+    with schema_context("alpha"):
+        assert list(ReportEmail.objects.values_list("kind", flat=True)) == ["report_approved"]
+
+
+# --- the console, the command line, the export --------------------------------------------------
+
+
+def test_the_portfolio_lists_months_waiting_for_review_with_how_long(march, staff_a) -> None:
+    from django.test import Client as HttpClient
+
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    with time_machine.travel(dt.datetime(2026, 4, 12, tzinfo=dt.UTC)):
+        page = http.get("/portfolio/").content.decode()
+    assert "Cierre mensual: pendiente de la agencia" in page
+    assert "Alpha Analytics" in page and "7 días" in page
+
+
+def test_close_month_and_export_snapshot(march, client_user_a) -> None:
+    out = io.StringIO()
+    call_command("close_month", "alpha", month="2026-03", stdout=out)
+    assert out.getvalue().strip() == "alpha 2026-03: in_review"
+    call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
+    assert "approved version 1, 1 emails sent" in out.getvalue()
+    with pytest.raises(CommandError, match="already approved"):
+        call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
+    late_spend(march)
+    with pytest.raises(CommandError, match="why"):
+        call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
+    call_command("close_month", "alpha", month="2026-03", approve=True, reason="late Google Ads spend", stdout=out)
+    exported = io.StringIO()
+    call_command("export_snapshot", "alpha", month="2026-03", stdout=exported)
+    document = json.loads(exported.getvalue())
+    assert document["state"] == "revised" and document["revision_pending"] is False
+    assert document["approved_at"] == document["revisions"][0]["approved_at"]
+    assert [r["version"] for r in document["revisions"]] == [1, 2]
+    assert document["revisions"][1]["reason"] == "late Google Ads spend"
+    assert document["revisions"][1]["changes"]["cpl"] == [pytest.approx(215.72), pytest.approx(219.40)]
+    assert document["kpis"]["cpl"] == pytest.approx(219.40)
+
+
+def test_an_attachment_round_trips_through_the_outbox_row(march, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        payload = ReportEmail.objects.get().payload
+    assert base64.b64decode(payload["attachments"][0]["content"]).startswith(b"%PDF")
