@@ -9,6 +9,7 @@ client keeps reading the approved version until staff approve the revision.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,7 +89,7 @@ class ShareLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=100, blank=True, default="")
     created_by_name = models.CharField(max_length=150, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

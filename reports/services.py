@@ -204,13 +204,14 @@ def share_link_create(
     with tenant_context(client):
         if not ReportVersion.objects.filter(month=month).exists():
             raise ValidationError(_("Only an approved month can be shared."))
-        token = secrets.token_urlsafe(32)
+        token, now = secrets.token_urlsafe(32), timezone.now()
         link = ShareLink.objects.create(
             month=month,
             token_hash=token_hash(token),
             label=(label or "").strip()[:100],
             created_by_name=_name(user),
-            expires_at=timezone.now() + dt.timedelta(days=days),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
         )
     return link, token
 
