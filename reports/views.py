@@ -23,7 +23,14 @@ from agency.selectors import client_url
 from kpis.scorecard import card_as_shown, tiles
 from kpis.selectors import scorecard_load
 from reports.models import Commentary, MonthReport, ReportVersion
-from reports.selectors import commentary_sections, latest_versions, month_close_page, months_of_close, shown_documents
+from reports.selectors import (
+    commentary_current,
+    commentary_sections,
+    latest_versions,
+    month_close_page,
+    months_of_close,
+    shown_documents,
+)
 from reports.services import (
     ApprovalRefused,
     commentary_save,
@@ -120,8 +127,10 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         )
     except ValidationError as error:
         return HttpResponse(_errors(error), status=422)
-    if saved is None:
-        return HttpResponse(_("No changes."))
+    if saved is None:  # the same text again (a "change" after the "input" that saved it)
+        saved = commentary_current(month=first_day).get(request.POST.get("section", ""))
+        if saved is None:
+            return HttpResponse("")
     return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
 
 
