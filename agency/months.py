@@ -130,4 +130,3 @@ class Month:
         if not isinstance(other, int):
             return NotImplemented
         return self.from_index(self.index - other)
-

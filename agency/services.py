@@ -398,3 +398,16 @@ __all__ = [
     "user_language_set",
     "user_password_setup_send",
 ]
+
+
+def client_review_delay_set(*, client: Client, days: object) -> Client:
+    """Days after a month ends before the monthly close puts it in review (0–28)."""
+    try:
+        value = int(str(days).strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 28:
+        raise ValidationError({"review_delay_days": [_("Between 0 and 28 days.")]})
+    client.review_delay_days = value
+    client.save(update_fields=["review_delay_days", "updated_at"])
+    return client

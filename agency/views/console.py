@@ -117,6 +117,20 @@ def client_domain_verify(request: HttpRequest, slug: str, claim_id: int) -> Http
 
 @admin_required
 @require_POST
+def client_review_delay(request: HttpRequest, slug: str) -> HttpResponse:
+    """The client's settling delay of the monthly close (days after a month ends before review)."""
+    client = _client_for(request, slug)
+    try:
+        services.client_review_delay_set(client=client, days=request.POST.get("review_delay_days", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("client_detail", slug=slug)
+
+
+@admin_required
+@require_POST
 def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     form = AssignStaffForm(request.POST)

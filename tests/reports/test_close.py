@@ -346,3 +346,21 @@ def test_an_attachment_round_trips_through_the_outbox_row(march, staff_a) -> Non
     with schema_context("alpha"):
         payload = ReportEmail.objects.get().payload
     assert base64.b64decode(payload["attachments"][0]["content"]).startswith(b"%PDF")
+
+
+def test_admins_set_the_settling_delay_in_the_console(march, admin_user, staff_a) -> None:
+    from django.test import Client as HttpClient
+
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    assert http.post("/clients/alpha/review-delay/", {"review_delay_days": "5"}).status_code == 302
+    march.refresh_from_db()
+    assert march.review_delay_days == 5
+    assert (
+        "Entre 0 y 28 días."
+        in http.post("/clients/alpha/review-delay/", {"review_delay_days": "40"}, follow=True).content.decode()
+    )
+    march.refresh_from_db()
+    assert march.review_delay_days == 5
+    http.force_login(staff_a)
+    assert http.post("/clients/alpha/review-delay/", {"review_delay_days": "1"}).status_code == 404
