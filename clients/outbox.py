@@ -14,6 +14,7 @@ an hourly sweep in case that message was lost).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 from typing import Any
@@ -57,9 +58,18 @@ def outbox_email_enqueue(
     headers: dict[str, str] | None = None,
     month: dt.date | None = None,
     reference: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> bool:
-    """Queue one rendered email; False when this kind, recipient, month and reference was queued before."""
+    """Queue one rendered email; False when this kind, recipient, month and reference was queued before.
+
+    ``attachments``: (file name, content, MIME type), kept base64-encoded in the row (the monthly
+    close's report PDF)."""
     payload = {"subject": subject, "body": body, "html": html, "headers": headers or {}}
+    if attachments:
+        payload["attachments"] = [
+            {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mimetype}
+            for name, content, mimetype in attachments
+        ]
     with tenant_context(client):
         _row, created = OutboxEmail.objects.get_or_create(
             kind=kind,
@@ -131,4 +141,6 @@ def _message(row: OutboxEmail) -> EmailMultiAlternatives:
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
+    for attachment in payload.get("attachments", []):
+        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
     return message

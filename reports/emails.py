@@ -1,5 +1,5 @@
-"""The close's emails, rendered and written to the outbox (reports.ReportEmail) by the caller's
-transaction; ``reports.services.report_emails_send`` sends them.
+"""The close's emails, rendered and queued in the client's outbox (clients.outbox) inside the
+caller's transaction; the outbox's drain sends each once, retrying when the mail server refuses.
 
 - the approved report, to each client user who wants the monthly email, with the PDF attached;
 - a revision, when staff choose to tell the client (what changed, when and why);
@@ -8,35 +8,29 @@ transaction; ``reports.services.report_emails_send`` sends them.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token, staff_for_client
+from clients.outbox import outbox_email_enqueue
 from kpis.catalogue import headline_kpis
 from kpis.exports import scorecard_pdf
 from kpis.scorecard import card_as_shown, format_value, tiles
 from kpis.selectors import scorecard_load
 from reports.diff import figures_diff
-from reports.models import Question, ReportEmail, ReportVersion
+from reports.models import Question, ReportVersion
 from reports.selectors import commentary_sections, shown_documents
 
 
-def _queue(*, client: Client, kind: str, user: User, version_month: Any, reference: str, payload: dict[str, Any]) -> bool:
-    _row, created = ReportEmail.objects.get_or_create(
-        kind=kind,
-        recipient_id=user.pk,
-        month=version_month,
-        reference=reference,
-        defaults={"to": user.email, "payload": payload, "next_attempt_at": timezone.now()},
+def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str, payload: dict[str, Any]) -> bool:
+    return outbox_email_enqueue(
+        client=client, kind=kind, recipient_id=user.pk, to=user.email, month=month, reference=reference, **payload
     )
-    return created
 
 
 def _client_users(client: Client) -> list[User]:
@@ -91,17 +85,9 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "body": render_to_string("reports/email/approved.txt", context),
                 "html": render_to_string("reports/email/approved.html", context),
                 "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
-                "attachments": [
-                    {
-                        "filename": f"{client.slug}-report-{version.month:%Y-%m}.pdf",
-                        "content": base64.b64encode(pdfs[language]).decode(),
-                        "mimetype": "application/pdf",
-                    }
-                ],
+                "attachments": [(f"{client.slug}-report-{version.month:%Y-%m}.pdf", pdfs[language], "application/pdf")],
             }
-        queued += _queue(
-            client=client, kind="report_approved", user=user, version_month=version.month, reference="", payload=payload
-        )
+        queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued
 
 
@@ -125,7 +111,7 @@ def revision_emails(*, client: Client, version: ReportVersion, previous: ReportV
             client=client,
             kind="report_revised",
             user=user,
-            version_month=version.month,
+            month=version.month,
             reference=f"v{version.number}",
             payload=payload,
         )
@@ -151,7 +137,7 @@ def question_emails(*, client: Client, question: Question) -> int:
             client=client,
             kind="report_question",
             user=user,
-            version_month=question.month,
+            month=question.month,
             reference=f"q{question.pk}",
             payload=payload,
         )
@@ -175,18 +161,5 @@ def answer_emails(*, client: Client, question: Question) -> int:
             "body": render_to_string("reports/email/answer.txt", context),
         }
     return _queue(
-        client=client, kind="report_answer", user=user, version_month=question.month, reference=f"a{question.pk}", payload=payload
+        client=client, kind="report_answer", user=user, month=question.month, reference=f"a{question.pk}", payload=payload
     )
-
-
-def message_of(row: ReportEmail) -> EmailMultiAlternatives:
-    """The email a row holds, ready to send."""
-    payload = row.payload
-    message = EmailMultiAlternatives(
-        subject=payload.get("subject", ""), body=payload.get("body", ""), to=[row.to], headers=payload.get("headers") or {}
-    )
-    if payload.get("html"):
-        message.attach_alternative(payload["html"], "text/html")
-    for attachment in payload.get("attachments", []):
-        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
-    return message

@@ -10,20 +10,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from agency.models import Client, User
 from agency.months import Month
 from clients.models import Job
 from kpis.models import Snapshot
+from kpis.recompute import recompute_pending
 from reports.diff import documents_differ, figures_diff
 from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
 
 SECTIONS = tuple(Commentary.Section)
-# The debounced recompute's per-client set of pending months (kpis.tasks.recompute_debounced).
-PENDING_KEY = "kpis:pending-months:{schema}"
 
 
 def token_hash(token: str) -> str:
@@ -86,15 +84,13 @@ def revision_pending(*, month: dt.date) -> bool:
 
 def recompute_busy(*, client: Client, month: dt.date) -> bool:
     """A recompute of ``month`` is queued or running: approving now could freeze figures about to
-    change. Asked-for recomputes are Jobs; data changes wait in the debounce's pending set."""
+    change. Asked-for recomputes are Jobs; data changes wait in the debounce's Redis sets
+    (kpis.recompute: pending, or taken by a run that has not finished)."""
     label = str(Month.of(month))
     jobs = Job.objects.filter(
         kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING], params__months__contains=[label]
     )
-    if jobs.exists():
-        return True
-    key = PENDING_KEY.format(schema=client.schema_name)
-    return bool(cache.get(f"{key}:scheduled")) and label in set(cache.get(key) or ())
+    return jobs.exists() or label in recompute_pending(client=client)
 
 
 def client_this_month(*, client: Client, at: dt.datetime) -> dt.date:

@@ -22,12 +22,12 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
-from agency.tasks import enqueue_for_client
+from clients.outbox import outbox_drain_schedule
 from kpis.models import Snapshot
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
-from reports.emails import answer_emails, approval_emails, message_of, question_emails, revision_emails
-from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportEmail, ReportVersion, ShareLink
+from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
+from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_busy, token_hash
 from reports.text import MAX_LENGTH
 
@@ -174,7 +174,7 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
             elif notify:
                 revision_emails(client=client, version=version, previous=previous)
             month_close_mirror(client=client, month=month)
-            transaction.on_commit(lambda: report_emails_schedule(client=client))
+            transaction.on_commit(lambda: outbox_drain_schedule(client=client))
     return version
 
 
@@ -268,7 +268,7 @@ def question_ask(*, client: Client, month: dt.date, user: User, text: str) -> Qu
         )
         question_emails(client=client, question=question)
         month_close_mirror(client=client, month=month)
-        transaction.on_commit(lambda: report_emails_schedule(client=client))
+        transaction.on_commit(lambda: outbox_drain_schedule(client=client))
     return question
 
 
@@ -287,51 +287,5 @@ def question_answer(*, client: Client, question_id: int, user: User, text: str) 
         question.save(update_fields=["answer", "answered_by_name", "answered_at"])
         answer_emails(client=client, question=question)
         month_close_mirror(client=client, month=question.month)
-        transaction.on_commit(lambda: report_emails_schedule(client=client))
+        transaction.on_commit(lambda: outbox_drain_schedule(client=client))
     return question
-
-
-# --- sending the queued emails ----------------------------------------------------------------
-
-
-def report_emails_schedule(*, client: Client) -> None:
-    """Ask a worker to send the client's due emails (after the commit that queued them)."""
-    from reports.tasks import report_emails_send_task  # a Celery late lookup: reports.tasks imports this module
-
-    enqueue_for_client(report_emails_send_task, client=client)
-
-
-MAX_ATTEMPTS = 12
-BACKOFF_SECONDS = 60
-
-
-def report_emails_send(*, client: Client) -> int:
-    """Send the client's due emails, each claimed by one conditional update first: a row is sent
-    at most once, whatever the workers; a refused one is tried again later with backoff."""
-    now = timezone.now()
-    sent = 0
-    with tenant_context(client):
-        due = ReportEmail.objects.filter(
-            state__in=[ReportEmail.State.PENDING, ReportEmail.State.FAILED], next_attempt_at__lte=now
-        )
-        for pk in list(due.values_list("pk", flat=True)):
-            claimed = ReportEmail.objects.filter(pk=pk, state__in=[ReportEmail.State.PENDING, ReportEmail.State.FAILED]).update(
-                state=ReportEmail.State.SENDING, attempts=F("attempts") + 1
-            )
-            if not claimed:
-                continue
-            row = ReportEmail.objects.get(pk=pk)
-            try:
-                message_of(row).send()
-            except Exception as error:
-                ReportEmail.objects.filter(pk=pk).update(
-                    state=ReportEmail.State.FAILED,
-                    last_error=f"{type(error).__name__}: {error}"[:2000],
-                    next_attempt_at=None
-                    if row.attempts >= MAX_ATTEMPTS
-                    else timezone.now() + dt.timedelta(seconds=min(1800, BACKOFF_SECONDS * 2 ** (row.attempts - 1))),
-                )
-                continue
-            ReportEmail.objects.filter(pk=pk).update(state=ReportEmail.State.SENT, sent_at=timezone.now(), last_error="")
-            sent += 1
-    return sent

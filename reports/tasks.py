@@ -3,8 +3,9 @@
 - ``dispatch_month_reviews`` (beat, hourly): for every ready client, the month that ended enters
   the close, and goes to review once the client's settling delay has passed. The instant is
   read once, here, and passed down: the per-client work never reads the clock to decide.
-- ``report_emails_send_task``: sends the client's queued emails of the close (after the commit
-  that queued them, and again on failure with backoff until each is sent, once).
+
+The close's emails go through the client's outbox (clients.outbox): queued in the transaction
+that decides them, sent by ``clients.tasks.outbox_drain``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from agency.celery import app
 from agency.models import Client
 from agency.tasks import enqueue_for_client
 from kpis.tasks import CLIENT_TASK, SPREAD_SECONDS, ready_clients
-from reports.models import ReportEmail
-from reports.services import month_reviews_start, report_emails_send
+from reports.services import month_reviews_start
 
 
 @app.task(**CLIENT_TASK)
@@ -39,19 +39,3 @@ def dispatch_month_reviews(at: str | None = None) -> int:
     for index, client in enumerate(clients):
         enqueue_for_client(month_reviews_start_task, client=client, at=instant, countdown=index * SPREAD_SECONDS)
     return len(clients)
-
-
-@app.task(**CLIENT_TASK)
-def report_emails_send_task(self: TenantTask, *, client_slug: str) -> int:
-    """Send what is due; when some failed (mail server down), run again when the next one is due."""
-    client = Client.objects.get(slug=client_slug)
-    sent = report_emails_send(client=client)
-    waiting = (
-        ReportEmail.objects.filter(state=ReportEmail.State.FAILED, next_attempt_at__isnull=False)
-        .order_by("next_attempt_at")
-        .first()
-    )
-    if waiting is not None:
-        countdown = max(1.0, (waiting.next_attempt_at - timezone.now()).total_seconds())
-        enqueue_for_client(report_emails_send_task, client=client, countdown=countdown)
-    return sent

@@ -41,7 +41,6 @@ SHARED = ("agency.months", "kpis.catalogue", "kpis.formulas")
 # Celery's late task lookups: a service that queues a task of a module that imports the service.
 LATE_LOOKUPS = {
     ("kpis.services", "recompute_request", "kpis.tasks"),
-    ("reports.services", "report_emails_schedule", "reports.tasks"),
 }
 # Modules that only format what they are given (never query).
 FORMATTING = ("kpis.scorecard", "kpis.exports", "kpis.templatetags")

@@ -10,10 +10,11 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from clients.models import Lead
+from clients.outbox import outbox_send_due
 from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 from kpis.tasks import month_close_task
-from reports.services import month_approve, report_emails_send
+from reports.services import month_approve
 from tests.conftest import host_of
 from tests.factories import UserFactory
 
@@ -33,12 +34,12 @@ def test_month_close_computes_but_emails_only_once_approved(tenant_a, client_use
     )
     assert mail.outbox == []  # nothing before approval
     month_approve(client=tenant_a, month=MARCH, user=staff_a)
-    assert report_emails_send(client=tenant_a) == 1
+    assert outbox_send_due(client=tenant_a) == 1
     assert [m.to for m in mail.outbox] == [["ann@alpha.example"]]  # not the one who opted out, not beta's user
     message = mail.outbox[0]
     assert "Leads nuevos: 3" in message.body  # in the user's language
     assert "http://alpha.localhost:8000/reports/2026-03/" in message.body
-    assert report_emails_send(client=tenant_a) == 0  # a redelivered task sends nothing twice
+    assert outbox_send_due(client=tenant_a) == 0  # a redelivered task sends nothing twice
     assert len(mail.outbox) == 1
 
 

@@ -27,6 +27,7 @@ from clients.tasks import outbox_drain
 from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 from kpis.tasks import month_close_task
+from reports.services import ApprovalRefused, month_approve
 from tests.factories import UserFactory
 
 MARCH = dt.date(2026, 3, 1)
@@ -105,7 +106,12 @@ def test_a_refused_email_is_retried_later_and_delivered_exactly_once(tenant_a, c
         smtp_settings(port)
         with time_machine.travel(CLOSE):
             close = {"kwargs": {"client_slug": "alpha", "months": ["2026-03"]}, "headers": {"_schema_name": "alpha"}}
-            assert month_close_task.apply(**close).get() == 0
+            assert month_close_task.apply(**close).get() == 1  # the snapshot; no email before approval (#13)
+            with schema_context("alpha"):
+                assert not OutboxEmail.objects.exists()
+            month_approve(client=tenant_a, month=MARCH, user=None)  # queues the report in the outbox
+            drain = {"kwargs": {"client_slug": "alpha"}, "headers": {"_schema_name": "alpha"}}
+            assert outbox_drain.apply(**drain).get() == 0  # the server refuses
             with schema_context("alpha"):
                 row = OutboxEmail.objects.get()
             assert (row.state, row.attempts, row.to) == ("failed", 1, "ann@alpha.example")
@@ -115,15 +121,15 @@ def test_a_refused_email_is_retried_later_and_delivered_exactly_once(tenant_a, c
             assert enqueue.call_args.kwargs["countdown"] == pytest.approx(60, abs=1)
 
             server.accept = True
-            drain = {"kwargs": {"client_slug": "alpha"}, "headers": {"_schema_name": "alpha"}}
             assert outbox_drain.apply(**drain).get() == 0  # not due yet: the backoff holds
             assert server.received == [] and server.refused == 1
 
         with time_machine.travel(CLOSE + dt.timedelta(minutes=1, seconds=1)):
             assert outbox_drain.apply(**drain).get() == 1
             assert outbox_drain.apply(**drain).get() == 0
-            assert month_close_task.apply(**close).get() == 0  # a redelivered close queues nothing twice
-            assert scorecard_emails_send(client=tenant_a, month=MARCH) == 0
+            assert month_close_task.apply(**close).get() == 1  # a redelivered close queues nothing
+            with pytest.raises(ApprovalRefused):  # nor does a second approval
+                month_approve(client=tenant_a, month=MARCH, user=None)
 
     assert len(server.received) == 1
     delivered = message_from_bytes(server.received[0].content, policy=policy.default)

@@ -19,8 +19,9 @@ from django.conf import settings
 from django.db import connection, connections
 from django_tenants.utils import schema_context
 
+from clients.models import OutboxEmail
 from portfolio.models import ClientMonthClose
-from reports.models import MonthReport, ReportEmail, ReportVersion
+from reports.models import MonthReport, ReportVersion
 from reports.services import ApprovalRefused, month_approve, month_review_start
 from tests.reports.conftest import MARCH
 
@@ -81,7 +82,7 @@ def _wait_for(marker: Path, text: str, process: subprocess.Popen, seconds: float
 def _seen(tenant) -> tuple[str, int, int, str]:
     with schema_context(tenant.schema_name):
         state = MonthReport.objects.get(month=MARCH).state
-        versions, emails = ReportVersion.objects.count(), ReportEmail.objects.count()
+        versions, emails = ReportVersion.objects.count(), OutboxEmail.objects.count()
     return state, versions, emails, ClientMonthClose.objects.get(client=tenant, month=MARCH).state
 
 

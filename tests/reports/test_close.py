@@ -20,16 +20,18 @@ from django.test import override_settings
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from clients.models import Job
+from agency.redis_client import redis_client
+from clients.models import Job, OutboxEmail
+from clients.outbox import outbox_send_due
+from kpis.recompute import _keys as recompute_keys
 from portfolio.models import ClientMonthClose
-from reports.models import Commentary, MonthReport, ReportEmail, ReportVersion
+from reports.models import Commentary, MonthReport, ReportVersion
 from reports.services import (
     ApprovalRefused,
     commentary_save,
     month_approve,
     month_open,
     month_reviews_start,
-    report_emails_send,
 )
 from reports.tasks import dispatch_month_reviews, month_reviews_start_task
 from reports.text import light_html
@@ -148,12 +150,12 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert _state(march) == "approved" and _mirror(march).state == "approved"
     with schema_context("alpha"):
         version = ReportVersion.objects.get(month=MARCH)
-        rows = list(ReportEmail.objects.all())
+        rows = list(OutboxEmail.objects.all())
     assert version.number == 1 and version.document["kpis"]["cpl"] == pytest.approx(215.72)
     assert version.commentary["summary"] == "Marzo cerró **bien**."
     assert [(r.kind, r.to, r.state) for r in rows] == [("report_approved", "ann@alpha.example", "pending")]
     assert mail.outbox == []  # written, not sent, inside the request's transaction
-    assert report_emails_send(client=march) == 1 and report_emails_send(client=march) == 0
+    assert outbox_send_due(client=march) == 1 and outbox_send_due(client=march) == 0
     (message,) = mail.outbox
     assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72 EUR" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
@@ -175,7 +177,7 @@ def test_a_second_approval_is_refused_and_sends_nothing(march, staff_a) -> None:
     response = browser_for(staff_a, march).post("/reports/2026-03/approve/", follow=True)
     assert "ya están aprobadas" in response.content.decode()
     with schema_context("alpha"):
-        assert ReportVersion.objects.count() == 1 and ReportEmail.objects.count() == 1
+        assert ReportVersion.objects.count() == 1 and OutboxEmail.objects.count() == 1
 
 
 def test_approval_waits_for_a_recompute_of_the_month(march, staff_a) -> None:
@@ -191,17 +193,15 @@ def test_approval_waits_for_a_recompute_of_the_month(march, staff_a) -> None:
 
 
 def test_approval_waits_for_a_debounced_recompute_too(march, staff_a) -> None:
-    from django.core.cache import cache
-
-    with schema_context("alpha"):  # the cache keys carry the schema (as the debounce's do)
-        cache.set("kpis:pending-months:alpha", ["2026-03"], 60)
-        cache.set("kpis:pending-months:alpha:scheduled", 1, 60)
+    """Data changes wait in kpis.recompute's Redis sets; a month there is about to change."""
+    pending, taken, _scheduled = recompute_keys(march)
+    redis_client().sadd(taken, "2026-03")
     try:
         with pytest.raises(ApprovalRefused):
             month_approve(client=march, month=MARCH, user=staff_a)
     finally:
-        with schema_context("alpha"):
-            cache.delete_many(["kpis:pending-months:alpha", "kpis:pending-months:alpha:scheduled"])
+        redis_client().delete(pending, taken)
+    month_approve(client=march, month=MARCH, user=staff_a)
 
 
 @override_settings(REPORT_APPROVERS="admins")
@@ -230,7 +230,7 @@ def test_a_failing_outbox_write_leaves_the_month_not_approved(march, staff_a, mo
         month_approve(client=march, month=MARCH, user=staff_a)
     assert _state(march) == "in_review" and _mirror(march).state == "in_review"
     with schema_context("alpha"):
-        assert not ReportVersion.objects.exists() and not ReportEmail.objects.exists()
+        assert not ReportVersion.objects.exists() and not OutboxEmail.objects.exists()
 
 
 def test_an_email_server_down_at_approval_sends_later_once(march, staff_a, monkeypatch) -> None:
@@ -240,15 +240,15 @@ def test_an_email_server_down_at_approval_sends_later_once(march, staff_a, monke
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", down)
-    assert report_emails_send(client=march) == 0
+    assert outbox_send_due(client=march) == 0
     with schema_context("alpha"):
-        row = ReportEmail.objects.get()
+        row = OutboxEmail.objects.get()
     assert row.state == "failed" and "smtp down" in row.last_error and row.next_attempt_at is not None
     monkeypatch.undo()
-    assert report_emails_send(client=march) == 0  # not due yet
+    assert outbox_send_due(client=march) == 0  # not due yet
     with time_machine.travel(row.next_attempt_at + dt.timedelta(seconds=1)):
-        assert report_emails_send(client=march) == 1
-        assert report_emails_send(client=march) == 0
+        assert outbox_send_due(client=march) == 1
+        assert outbox_send_due(client=march) == 0
     assert len(mail.outbox) == 1
 
 
@@ -257,7 +257,7 @@ def test_an_email_server_down_at_approval_sends_later_once(march, staff_a, monke
 
 def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_approved(march, staff_a, client_user_a) -> None:
     month_approve(client=march, month=MARCH, user=staff_a)
-    report_emails_send(client=march)
+    outbox_send_due(client=march)
     late_spend(march)
     staff, client = browser_for(staff_a, march), browser_for(client_user_a, march)
     # staff: the new figures, "Revised figures available" and the diff; the console's row says so
@@ -290,7 +290,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     assert "219,40" in client.get("/reports/2026-03/versions/2/").content.decode()
     # and the client was told by email, once
     with time_machine.travel(dt.datetime(2026, 12, 4, 10, 5, tzinfo=dt.UTC)):
-        assert report_emails_send(client=march) == 1
+        assert outbox_send_due(client=march) == 1
     revised = mail.outbox[-1]
     assert "revisadas" in revised.subject and "Coste por lead 215,72 EUR → 219,40 EUR" in revised.body
 
@@ -300,7 +300,7 @@ def test_a_revision_without_telling_the_client_queues_no_email(march, staff_a) -
     late_spend(march)
     month_approve(client=march, month=MARCH, user=staff_a, reason="ajuste", notify=False)
     with schema_context("alpha"):
-        assert list(ReportEmail.objects.values_list("kind", flat=True)) == ["report_approved"]
+        assert list(OutboxEmail.objects.values_list("kind", flat=True)) == ["report_approved"]
 
 
 # --- the console, the command line, the export --------------------------------------------------
@@ -344,7 +344,7 @@ def test_close_month_and_export_snapshot(march, client_user_a) -> None:
 def test_an_attachment_round_trips_through_the_outbox_row(march, staff_a) -> None:
     month_approve(client=march, month=MARCH, user=staff_a)
     with schema_context("alpha"):
-        payload = ReportEmail.objects.get().payload
+        payload = OutboxEmail.objects.get().payload
     assert base64.b64decode(payload["attachments"][0]["content"]).startswith(b"%PDF")
 
 

@@ -13,9 +13,11 @@ from django.test import Client as HttpClient
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
+from clients.models import OutboxEmail
+from clients.outbox import outbox_send_due
 from portfolio.models import ClientMonthClose
-from reports.models import Acknowledgement, Question, ReportEmail, ShareLink
-from reports.services import month_approve, report_emails_send, share_link_create
+from reports.models import Acknowledgement, Question, ShareLink
+from reports.services import month_approve, share_link_create
 from tests.conftest import host_of
 from tests.reports.conftest import MARCH, browser_for
 
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(march, staff_a):
     month_approve(client=march, month=MARCH, user=staff_a)
-    report_emails_send(client=march)
+    outbox_send_due(client=march)
     mail.outbox.clear()
     return march
 
@@ -114,7 +116,7 @@ def test_the_client_marks_as_read_and_asks_and_staff_answer_with_emails_both_way
     with schema_context("alpha"):
         question = Question.objects.get()
     assert ClientMonthClose.objects.get(client=approved, month=MARCH).open_questions == 1
-    assert report_emails_send(client=approved) == 1
+    assert outbox_send_due(client=approved) == 1
     (to_staff,) = mail.outbox
     assert to_staff.to == ["sam@agency.example"] and "¿Por qué subió el CPL?" in to_staff.body
     # the staff see it on the page and answer there; the client user who asked is told
@@ -123,7 +125,7 @@ def test_the_client_marks_as_read_and_asks_and_staff_answer_with_emails_both_way
     assert client.post(f"/reports/2026-03/questions/{question.pk}/answer/", {"text": "yo"}).status_code == 404
     staff.post(f"/reports/2026-03/questions/{question.pk}/answer/", {"text": "Más inversión en búsqueda."})
     assert ClientMonthClose.objects.get(client=approved, month=MARCH).open_questions == 0
-    assert report_emails_send(client=approved) == 1
+    assert outbox_send_due(client=approved) == 1
     assert mail.outbox[-1].to == ["ann@alpha.example"] and "Más inversión en búsqueda." in mail.outbox[-1].body
     assert "Más inversión en búsqueda." in client.get("/reports/2026-03/").content.decode()
     # another client's user cannot ask on alpha's month, nor staff "ask" as a client
@@ -131,7 +133,7 @@ def test_the_client_marks_as_read_and_asks_and_staff_answer_with_emails_both_way
     assert staff.post("/reports/2026-03/questions/", {"text": "x"}).status_code == 404
     with schema_context("alpha"):
         assert Question.objects.count() == 1
-        assert ReportEmail.objects.filter(kind="report_question").count() == 1
+        assert OutboxEmail.objects.filter(kind="report_question").count() == 1
 
 
 def test_a_question_needs_an_approved_month_and_text(march, client_user_a, staff_a) -> None:

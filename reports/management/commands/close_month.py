@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clients.management.commands._client import client_by_slug
+from clients.outbox import outbox_send_due
 from kpis.management.commands.compute_snapshots import parse_month
-from reports.services import month_approve, month_review_start, report_emails_send
+from reports.services import month_approve, month_review_start
 
 
 class Command(BaseCommand):
@@ -41,5 +42,5 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        sent = report_emails_send(client=client)
+        sent = outbox_send_due(client=client)
         self.stdout.write(f"{client.slug} {month:%Y-%m}: approved version {version.number}, {sent} emails sent")
