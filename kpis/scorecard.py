@@ -27,10 +27,20 @@ if TYPE_CHECKING:
 PANEL_FIGURES = {
     figure.key: figure
     for figure in (
-        Kpi("retainer_base_value", "recurring_revenue_and_value", _("Mean fee × mean term"),
-            _("Mean monthly fee × mean term of the retainers."), Unit.MONEY),
-        Kpi("served_fraction_when_cancelled", "recurring_revenue_and_value", _("Served fraction when cancelled early"),
-            _("Mean share of the term served by retainers cancelled early."), Unit.RATE),
+        Kpi(
+            "retainer_base_value",
+            "recurring_revenue_and_value",
+            _("Mean fee × mean term"),
+            _("Mean monthly fee × mean term of the retainers."),
+            Unit.MONEY,
+        ),
+        Kpi(
+            "served_fraction_when_cancelled",
+            "recurring_revenue_and_value",
+            _("Served fraction when cancelled early"),
+            _("Mean share of the term served by retainers cancelled early."),
+            Unit.RATE,
+        ),
         Kpi("form_submissions", "traffic", _("Form submissions"), _("Form submissions in the month."), Unit.COUNT),
     )
 }
@@ -130,15 +140,17 @@ class Scorecard:
         return kpis.get(key)
 
 
-def card_as_shown(card: Scorecard, documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
-    """The scorecard as a viewer who may see only ``documents`` sees it (kpis.visibility): each
-    month's snapshot carries the document shown (an approved version), other months are left out."""
+def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
+    """The scorecard as a viewer sees it (kpis.visibility): months ``hidden`` are left out, and a
+    month in ``documents`` carries that document (its approved version) instead of the computed one."""
     history = {}
     for month, snapshot in card.history.items():
+        if month in hidden:
+            continue
         if month in documents:
-            shown = copy.copy(snapshot)
-            shown.document = documents[month]
-            history[month] = shown
+            snapshot = copy.copy(snapshot)
+            snapshot.document = documents[month]
+        history[month] = snapshot
     return replace(card, snapshot=history.get(card.month), history=history)
 
 
@@ -291,4 +303,3 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "side_by_side": side_by_side,
         "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }
-

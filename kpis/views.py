@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -66,15 +67,19 @@ def _visible(request: HttpRequest, snapshot: Snapshot | None) -> Snapshot | None
     shown = shown_for(request.user)
     if shown is None or snapshot is None:
         return snapshot
-    if snapshot.month not in shown.documents:
+    if snapshot.month in shown.hidden:
         return None
-    snapshot.document = shown.documents[snapshot.month]
+    snapshot.document = shown.documents([snapshot.month]).get(snapshot.month, snapshot.document)
     return snapshot
 
 
 def _visible_months(request: HttpRequest, months: list[dt.date]) -> list[dt.date]:
     shown = shown_for(request.user)
-    return months if shown is None else [month for month in months if month in shown.documents]
+    return months if shown is None else [month for month in months if month not in shown.hidden]
+
+
+def _card_shown(card: Any, shown: Any) -> Any:
+    return card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
 
 
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:
@@ -90,7 +95,7 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
     if parts is None:
         card = scorecard_load(month=month, compare=compare, client=client)
         if shown is not None:
-            card = card_as_shown(card, shown.documents)
+            card = _card_shown(card, shown)
         parts_context = {
             **context,
             "card": card,
@@ -220,7 +225,7 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
     shown = shown_for(request.user)
     if card is not None and shown is not None:
-        card = card_as_shown(card, shown.documents)
+        card = _card_shown(card, shown)
     if card is None or card.snapshot is None:
         raise Http404
     groups = tiles(card, currency=request.tenant.currency, benchmarks={})

@@ -17,11 +17,19 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Shown:
-    """The documents one viewer may see, by month (a month absent is not shown at all), and a
-    stamp that changes whenever any of them changes (it goes into cache keys)."""
+    """What one viewer may see: months ``hidden`` not at all, months ``approved`` as an approved
+    document (which ``load`` reads, for the months asked only), any other month as computed; and
+    a stamp that changes whenever any of it changes (it goes into cache keys)."""
 
-    documents: dict[dt.date, dict[str, Any]]
+    hidden: frozenset[dt.date]
+    approved: frozenset[dt.date]
+    load: Callable[[list[dt.date]], dict[dt.date, dict[str, Any]]]
     stamp: str
+
+    def documents(self, months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
+        """The approved documents among ``months`` (one query for all of them)."""
+        wanted = [month for month in months if month in self.approved]
+        return self.load(wanted) if wanted else {}
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from agency.selectors import client_url, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis.catalogue import headline_kpis
 from kpis.exports import scorecard_pdf
-from kpis.scorecard import card_as_shown, format_value, tiles
-from kpis.selectors import scorecard_load
+from kpis.scorecard import format_value, tiles
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
-from reports.selectors import commentary_sections, shown_documents
+from reports.selectors import card_for, commentary_sections
 
 
 def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str, payload: dict[str, Any]) -> bool:
@@ -43,9 +42,7 @@ def _client_users(client: Client) -> list[User]:
 
 def report_pdf(*, client: Client, version: ReportVersion, viewer: User) -> bytes:
     """The approved month as the client sees it, commentary first, as a PDF."""
-    shown = shown_documents(viewer=viewer)
-    card = scorecard_load(month=version.month, compare="month", client=client)
-    card = card_as_shown(card, shown[0] if shown else {version.month: version.document})
+    card = card_for(client=client, month=version.month, viewer=viewer, override={version.month: version.document})
     groups = tiles(card, currency=client.currency, benchmarks={})
     commentary = [(str(s["title"]), s["plain"]) for s in commentary_sections(version.commentary)]
     approved = _("approved %(when)s") % {"when": date_format(version.approved_at, "DATETIME_FORMAT")}

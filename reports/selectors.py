@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from agency.models import Client, User
@@ -17,6 +18,8 @@ from agency.months import Month
 from clients.models import Job
 from kpis.models import Snapshot
 from kpis.recompute import recompute_pending
+from kpis.scorecard import card_as_shown
+from kpis.selectors import scorecard_load
 from reports.diff import documents_differ, figures_diff
 from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
@@ -28,10 +31,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def latest_versions() -> dict[dt.date, ReportVersion]:
-    """The latest approved version of every month: what a client user sees."""
-    rows = ReportVersion.objects.order_by("month", "-number").distinct("month")
-    return {row.month: row for row in rows}
+def approved_months() -> set[dt.date]:
+    """The months with an approved version: those a client user sees."""
+    return set(ReportVersion.objects.values_list("month", flat=True).distinct())
 
 
 def versions_of(*, month: dt.date) -> list[ReportVersion]:
@@ -128,21 +130,41 @@ def month_document_for(*, viewer: User, month: dt.date) -> dict[str, Any] | None
     return snapshot.document if snapshot else None
 
 
-def shown_documents(*, viewer: User) -> tuple[dict[dt.date, dict[str, Any]], str] | None:
-    """Every month's document a client user sees (see month_document_for), and a stamp of them."""
-    if viewer.is_agency:
-        return None
-    versions = latest_versions()
-    hidden = hidden_months()
-    documents = {version.month: version.document for version in versions.values()}
-    for month, document in Snapshot.objects.exclude(month__in=[*versions, *hidden]).values_list("month", "document"):
-        documents[month] = document
-    stamp = (
-        ",".join(f"{m:%Y-%m}v{v.number}" for m, v in sorted(versions.items()))
-        + "|"
-        + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
-    )
-    return documents, stamp
+def shown_months(*, viewer: User) -> tuple[frozenset[dt.date], dict[dt.date, int], str] | None:
+    """For a client user (None for staff): the months hidden from them (in the close, not approved),
+    the approved months with their latest version number, and a stamp of both. Two small queries,
+    no documents: those are read only for the months a page shows (approved_documents)."""
+    if getattr(viewer, "is_agency", False):
+        return None  # anyone else (a client user, a share link's anonymous reader) is shown the client's view
+    # Every month in the close has its MonthReport row (approving creates it): one query for both.
+    latest = ReportVersion.objects.filter(month=OuterRef("month")).order_by("-number").values("number")[:1]
+    rows = MonthReport.objects.annotate(latest=Subquery(latest)).values_list("month", "latest")
+    approved = {month: number for month, number in rows if number is not None}
+    hidden = frozenset(month for month, number in rows if number is None)
+    stamp = ",".join(f"{m:%Y-%m}v{n}" for m, n in sorted(approved.items())) + "|" + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
+    return hidden, approved, stamp
+
+
+def card_for(*, client: Client, month: dt.date, viewer: Any, override: dict[dt.date, dict[str, Any]] | None = None) -> Any:
+    """The month's scorecard as ``viewer`` sees it (staff: as computed; others: the client's view),
+    with ``override`` documents in place (e.g. an older version of the month)."""
+    card = scorecard_load(month=month, compare="month", client=client)
+    result = shown_months(viewer=viewer)
+    hidden: frozenset[dt.date] = frozenset()
+    documents: dict[dt.date, dict[str, Any]] = {}
+    if result is not None:
+        hidden, approved, _stamp = result
+        documents = approved_documents([m for m in card.history if m in approved])
+    documents.update(override or {})
+    if result is None and not override:
+        return card
+    return card_as_shown(card, hidden=hidden - set(override or {}), documents=documents)
+
+
+def approved_documents(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
+    """The latest approved document of each of ``months`` (one query)."""
+    rows = ReportVersion.objects.filter(month__in=months).order_by("month", "-number").distinct("month")
+    return {row.month: row.document for row in rows.only("month", "number", "document")}
 
 
 def commentary_for(*, viewer: User, month: dt.date) -> dict[str, str]:

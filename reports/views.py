@@ -20,16 +20,15 @@ from django.views.decorators.http import require_POST
 from agency.decorators import client_member_required, client_staff_required
 from agency.months import Month
 from agency.selectors import client_url
-from kpis.scorecard import card_as_shown, tiles
-from kpis.selectors import scorecard_load
+from kpis.scorecard import tiles
 from reports.models import Commentary, MonthReport, ReportVersion
 from reports.selectors import (
+    approved_months,
+    card_for,
     commentary_current,
     commentary_sections,
-    latest_versions,
     month_close_page,
     months_of_close,
-    shown_documents,
 )
 from reports.services import (
     ApprovalRefused,
@@ -55,11 +54,9 @@ def _page(month: dt.date) -> HttpResponse:
     return redirect(f"/reports/{month:%Y-%m}/")
 
 
-def _figures(request: HttpRequest, month: dt.date, documents: dict[dt.date, dict] | None) -> list[dict]:
-    """The month's tiles as this viewer sees them (``documents``: None = as computed now)."""
-    card = scorecard_load(month=month, compare="month", client=request.tenant)
-    if documents is not None:
-        card = card_as_shown(card, documents)
+def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
+    """The month's tiles as this viewer sees them (staff: as computed; others: the client's view)."""
+    card = card_for(client=request.tenant, month=month, viewer=request.user, override=override)
     return tiles(card, currency=request.tenant.currency, benchmarks={}) if card.snapshot else []
 
 
@@ -72,7 +69,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_agency:
         rows = months_of_close()
     else:
-        approved = latest_versions()
+        approved = approved_months()
         rows = [report for report in months_of_close() if report.month in approved]
     return render(request, "reports/month_list.html", {"rows": rows})
 
@@ -85,8 +82,7 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     if not staff and not ReportVersion.objects.filter(month=first_day).exists():
         raise Http404  # a draft does not exist for the client
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    shown = shown_documents(viewer=request.user)
-    context.update(month=first_day, figures=_figures(request, first_day, None if shown is None else shown[0]))
+    context.update(month=first_day, figures=_figures(request, first_day))
     if staff:
         context["sections_form"] = [
             (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
@@ -237,12 +233,11 @@ def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     if share_link_use(client=request.tenant, token=token, month=first_day) is None:
         raise Http404
     version = ReportVersion.objects.filter(month=first_day).order_by("-number").first()
-    documents = {v.month: v.document for v in latest_versions().values()}
     context = {
         "month": first_day,
         "version": version,
         "sections": commentary_sections(version.commentary),
-        "figures": _figures(request, first_day, documents),
+        "figures": _figures(request, first_day, {first_day: version.document}),
         "client": request.tenant,
         "state": MonthReport.State,
     }

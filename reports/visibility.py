@@ -12,17 +12,37 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from kpis.visibility import Rule, Shown
-from reports.selectors import commentary_for, commentary_sections, report_of, revision_pending, shown_documents, versions_of
+from reports.selectors import (
+    approved_documents,
+    commentary_for,
+    commentary_sections,
+    report_of,
+    revision_pending,
+    shown_months,
+    versions_of,
+)
 
 
 def _shown(user: Any) -> Shown | None:
-    result = shown_documents(viewer=user)
-    return None if result is None else Shown(documents=result[0], stamp=result[1])
+    """Read once per request: the request's user object carries the answer (a page asks twice)."""
+    if getattr(user, "is_agency", False):
+        return None
+    cached = getattr(user, "_close_shown", None)
+    if cached is not None:
+        return cached
+    hidden, approved, stamp = shown_months(viewer=user)
+    shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp)
+    user._close_shown = shown
+    return shown
 
 
 def _header(user: Any, month: dt.date) -> str:
     """Commentary (the draft for staff, the approved one for client users), the month's state and,
     for staff, "Revised figures available"; nothing at all for a month the close never held."""
+    if not user.is_agency:
+        shown = _shown(user)
+        if month not in shown.hidden and month not in shown.approved:
+            return ""  # a month the close never held: no query
     report = report_of(month=month)
     if report is None:
         return ""
