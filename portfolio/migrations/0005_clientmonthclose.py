@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agency', '0003_client_review_delay_days'),
+        ('agency', '0003_domainclaim'),
         ('portfolio', '0004_benchmark_catalogue_units'),
     ]
 
