@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
-from agency.months import Month
 from agency.selectors import client_url
 from kpis.scorecard import tiles
 from reports.models import Commentary, MonthReport, ReportVersion
@@ -44,10 +44,11 @@ from reports.services import (
 
 
 def _month(text: str) -> dt.date:
-    try:
-        return Month.parse(text).first_day
-    except ValueError as error:
-        raise Http404 from error
+    """The month of the URL, inside the portal's dates (agency.dates); 404 otherwise."""
+    month = month_parse(text)
+    if month is None:
+        raise Http404
+    return month
 
 
 def _page(month: dt.date) -> HttpResponse:
