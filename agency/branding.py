@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from agency.models import AgencyBrand
+from agency.uploads import validate_image_upload
 
 DEFAULT_ACCENT = "#1f5fbf"
 
@@ -42,33 +43,6 @@ def brand_for(client: Any | None) -> dict[str, Any]:
         if logo:
             brand["logo_url"], brand["logo_path"] = _logo_url(logo), logo.path
     return brand
-
-
-def _fallback_validate_image_upload(uploaded: Any, *, max_bytes: int | None = None) -> str:
-    """PNG, JPEG or WebP by their first bytes (never the name or the browser's type), at most
-    ``max_bytes``; SVG refused (it can carry scripts). Used until agency.uploads lands."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    limit = max_bytes or getattr(settings, "PORTAL_IMAGE_MAX_BYTES", 512 * 1024)
-    if not getattr(uploaded, "size", 0) or uploaded.size > limit:
-        raise ValidationError(_("Upload a PNG, JPEG or WebP image of at most %(kb)s KB.") % {"kb": limit // 1024})
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    raise ValidationError(_("Upload a PNG, JPEG or WebP image of at most %(kb)s KB.") % {"kb": limit // 1024})
-
-
-try:  # hardening-security's shared validator, when it is there
-    from agency.uploads import validate_image_upload
-except ImportError:  # pragma: no cover - until that branch lands
-    validate_image_upload = _fallback_validate_image_upload
 
 
 def logo_validate(uploaded: Any) -> None:
