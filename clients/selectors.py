@@ -56,6 +56,7 @@ def data_summary() -> list[dict[str, Any]]:
 
 # --- imports --------------------------------------------------------------------------------
 
+
 def import_pending_path(*, client: Any, token: str) -> Path | None:
     """The uploaded, not yet confirmed file named by ``token`` in this client's folder, if any."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
@@ -138,9 +139,13 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     criteria = judge.criteria
     fits = rule_matches(criteria.get("fit", {}), lead)
     attribute_points = [
-        {"rule": {k: v for k, v in entry.items() if k != "points"}, "points": entry["points"],
-         "matched": rule_matches({k: v for k, v in entry.items() if k != "points"}, lead)}
-        for entry in criteria.get("points", []) if "action" not in entry
+        {
+            "rule": {k: v for k, v in entry.items() if k != "points"},
+            "points": entry["points"],
+            "matched": rule_matches({k: v for k, v in entry.items() if k != "points"}, lead),
+        }
+        for entry in criteria.get("points", [])
+        if "action" not in entry
     ]
     base = sum(p["points"] for p in attribute_points if p["matched"])
     per_action: dict[str, float] = {}
@@ -159,8 +164,14 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     for activity in activities:
         at = max(activity.occurred_at, lead.created_at)
         running = score(at)
-        timeline.append({"activity": activity, "points": per_action.get(activity.action, 0), "score": running,
-                         "buying_signal": activity.action in criteria.get("sales_ready_actions", [])})
+        timeline.append(
+            {
+                "activity": activity,
+                "points": per_action.get(activity.action, 0),
+                "score": running,
+                "buying_signal": activity.action in criteria.get("sales_ready_actions", []),
+            }
+        )
         if fits and threshold_at is None and activity.occurred_at > lead.created_at and running >= threshold:
             threshold_at = activity.occurred_at
     signals = [a for a in activities if a.action in criteria.get("sales_ready_actions", [])]
@@ -168,8 +179,43 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     candidates = [t for t in (ready_at, threshold_at) if t is not None]
     mql_at = min(candidates) if candidates else None
     return {
-        "version": judge.version, "criteria": criteria, "fits": fits, "fit_rules": _leaf_results(criteria.get("fit", {}), lead),
-        "attribute_points": attribute_points, "base": base, "threshold": threshold, "timeline": timeline,
-        "score_at_creation": score(lead.created_at), "threshold_at": threshold_at, "ready_at": ready_at, "mql_at": mql_at,
+        "version": judge.version,
+        "criteria": criteria,
+        "fits": fits,
+        "fit_rules": _leaf_results(criteria.get("fit", {}), lead),
+        "attribute_points": attribute_points,
+        "base": base,
+        "threshold": threshold,
+        "timeline": timeline,
+        "score_at_creation": score(lead.created_at),
+        "threshold_at": threshold_at,
+        "ready_at": ready_at,
+        "mql_at": mql_at,
         "fast_tracked": ready_at is not None and (threshold_at is None or ready_at < threshold_at),
     }
+
+
+def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
+    """When each criteria version is in force, as qualification applies them (clients.qualification
+    .judges): ordered by effective date then version, each runs until the next one starts; the
+    first also covers everything before it. ``cut_short``: its range ends at a version saved
+    *before* it with a later date, so it does not run open-ended as its author may expect;
+    ``never``: a later save on the same date replaced it entirely. Newest version first."""
+    import datetime as dt
+
+    ordered = sorted(versions, key=lambda v: (v.effective_from, v.version))
+    rows = []
+    for index, version in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        until = following.effective_from - dt.timedelta(days=1) if following else None
+        rows.append(
+            {
+                "version": version,
+                "since": None if index == 0 else version.effective_from,
+                "until": until,
+                "never": following is not None and following.effective_from <= version.effective_from and index > 0,
+                "cut_short": following is not None and following.version < version.version,
+                "cut_by": following if following is not None and following.version < version.version else None,
+            }
+        )
+    return sorted(rows, key=lambda row: -row["version"].version)

@@ -34,18 +34,9 @@ from clients.importing import KINDS, ImportResult, import_csv, import_records
 from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
 from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
-from clients.signals import data_imported, leads_requalified
+from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
+from clients.sources import source_import
 from clients.storage import imports_dir
-
-
-def data_changed(*, client: Client, kind: str, months: set[str]) -> None:
-    """Tell subscribers (qualification, snapshots) that ``kind`` rows of ``months`` changed.
-
-    The one hook every writer calls after it wrote: it sends
-    :data:`clients.signals.data_imported` in the client's schema.
-    """
-    with tenant_context(client):
-        data_imported.send(sender=Client, client=client, kind=kind, months=set(months))
 
 
 def data_import(
@@ -164,7 +155,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
 
     The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
     """
-    if kind not in KINDS:
+    if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
     pending = import_pending_path(client=client, token=token)
     if pending is None:
@@ -182,7 +173,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     return job
 
 
-def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+def import_job_run(*, client: Client, job_id: int) -> Any:
     """Run a queued import job: count the rows, import with progress, store the result."""
     with tenant_context(client):
         job = Job.objects.filter(id=job_id, kind="import").first()
@@ -197,7 +188,10 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             cache.set(key, rows, timeout=6 * 3600)
 
         try:
-            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+            if job.params["kind"] == "source":  # a platform export, detected from its header
+                result = source_import(client=client, path=path, progress=progress)
+            else:
+                result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
         except Exception as error:
             Job.objects.filter(id=job.id).update(
                 status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}

@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Holiday, Job
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS
+from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
-from kpis.selectors import snapshot_inputs, trailing_rates
+from kpis.report import client_today, last_complete_month, report_context
+from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
+from kpis.selectors import scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document, working_days
+from kpis.visibility import Shown
 from portfolio.models import Target
+from portfolio.selectors import benchmarks_by_kpi
 from portfolio.services import client_month_summary_upsert
 
 
@@ -157,3 +166,67 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
         )
     transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_job, client=client, job_id=job.pk))
     return job
+
+
+def report_pdf_build(
+    *,
+    client: Client,
+    month: dt.date,
+    language: str,
+    now: dt.datetime | None = None,
+    shown: Shown | None = None,
+    commentary: str = "",
+) -> bytes | None:
+    """The month's report PDF in ``language`` (kept as a file: ``report_pdf_file``); None without a snapshot."""
+    path = report_pdf_file(client=client, month=month, language=language, now=now, shown=shown, commentary=commentary)
+    return path.read_bytes() if path else None
+
+
+def report_pdf_file(
+    *,
+    client: Client,
+    month: dt.date,
+    language: str,
+    now: dt.datetime | None = None,
+    shown: Shown | None = None,
+    commentary: str = "",
+) -> Path | None:
+    """The month's report PDF in ``language``, kept under ``MEDIA_ROOT/<schema>/reports/`` per
+    snapshot state (snapshot, notes, targets, benchmarks, brand, code version): a second request,
+    or the monthly email after the Celery task prepared it, reads the file instead of drawing
+    again. None when the month has no snapshot. Runs in the client's schema. ``shown``: the months
+    as a viewer may see them (kpis.visibility: a client user, the approved versions), and
+    ``commentary`` the month's words for the top; both are part of the file's key."""
+    with tenant_context(client), translation.override(language):
+        brand = brand_for(client)
+        stamp = scorecard_stamp(month=month, compare="month", client=client)
+        today = client_today(client, now) if month >= last_complete_month(client, now) else ""
+        said = hashlib.sha256(commentary.encode()).hexdigest()[:16]
+        key = f"{CODE_VERSION}|{language}|{stamp}|{today}|{sorted(brand.items())}|{client.currency}|{client.name}"
+        key += f"|{shown.stamp if shown else ''}|{said}"
+        path = report_pdf_path(client=client, month=month, stamp=key)
+        if path.exists():
+            return path
+        card = scorecard_load(month=month, compare="month", client=client, now=now)
+        if shown is not None:
+            card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
+        if card.snapshot is None:
+            return None
+        report = report_context(card, client=client, accent=brand["accent"])
+        if commentary:
+            report["commentary"] = commentary
+        computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
+        pdf = scorecard_pdf(
+            client_name=client.name,
+            month_label=card.period.label,
+            computed=str(_("Computed %(when)s") % {"when": computed}),
+            groups=tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi(), industry=client.industry),
+            report=report,
+            ltv=lifetime_value_panel(card, currency=client.currency),
+            brand=brand,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(pdf)
+        partial.replace(path)  # atomic: a reader never sees half a file
+        return path

@@ -17,7 +17,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
@@ -28,7 +28,8 @@ from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 from kpis.recompute import recompute_pending_run
-from kpis.services import snapshot_compute
+from kpis.report import last_complete_month
+from kpis.services import report_pdf_build, snapshot_compute
 
 logger = logging.getLogger(__name__)
 # Every per-client task: runs in the named client's schema, acknowledged only when done (a worker
@@ -56,9 +57,29 @@ def _months(values: list[str]) -> list[dt.date]:
 
 @app.task(**CLIENT_TASK)
 def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
-    """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema."""
+    """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema. When the
+    last complete month is among them, its report PDF is prepared in the background next."""
     client = Client.objects.get(slug=client_slug)
-    return len(snapshot_compute(client=client, months=_months(months)))
+    computed = snapshot_compute(client=client, months=_months(months))
+    closed = last_complete_month(client)
+    if any(snapshot.month == closed for snapshot in computed):
+        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[closed.strftime("%Y-%m")]))
+    return len(computed)
+
+
+@app.task(**CLIENT_TASK)
+def report_pdf_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
+    """Draw and keep the report PDF of ``months`` in every language, so that a download or the
+    monthly email reads a file (kpis.services.report_pdf_build keeps one per snapshot state)."""
+    return report_pdfs_build(client=Client.objects.get(slug=client_slug), months=_months(months))
+
+
+def report_pdfs_build(*, client: Client, months: list[dt.date]) -> int:
+    made = 0
+    for month in months:
+        for language, _name in settings.LANGUAGES:
+            made += report_pdf_build(client=client, month=month, language=language) is not None
+    return made
 
 
 def ready_clients() -> list[Client]:
@@ -81,7 +102,10 @@ def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -
     """Close a month for one client: compute its snapshot. No email goes out here: the client is
     sent the month's report when staff approve it (the monthly close, reports.services)."""
     client = Client.objects.get(slug=client_slug)
-    return len(snapshot_compute(client=client, months=_months(months)[:1]))
+    month = _months(months)[0]
+    written = snapshot_compute(client=client, months=[month])
+    report_pdfs_build(client=client, months=[month])  # ready for the report page and the approval's email
+    return len(written)
 
 
 def _this_month() -> dt.date:

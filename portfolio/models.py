@@ -60,6 +60,13 @@ class Benchmark(models.Model):
 
     kpi = models.CharField(_("KPI"), max_length=60, db_index=True)
     label = models.CharField(_("label"), max_length=200, help_text=_("What the band describes, e.g. an industry."))
+    industry = models.CharField(
+        _("industry"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("Shown only to clients of this industry; empty: to all."),
+    )
     low = models.FloatField(_("low"), null=True, blank=True)
     high = models.FloatField(_("high"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)

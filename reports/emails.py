@@ -19,11 +19,12 @@ from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis.catalogue import headline_kpis
-from kpis.exports import scorecard_pdf
-from kpis.scorecard import format_value, tiles
+from kpis.scorecard import format_value
+from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
-from reports.selectors import card_for, commentary_sections
+from reports.selectors import commentary_sections
+from reports.visibility import client_view
 
 
 def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str, payload: dict[str, Any]) -> bool:
@@ -40,30 +41,24 @@ def _client_users(client: Client) -> list[User]:
     )
 
 
-def report_pdf(*, client: Client, version: ReportVersion, viewer: User) -> bytes:
-    """The approved month as the client sees it, commentary first, as a PDF."""
-    card = card_for(client=client, month=version.month, viewer=viewer, override={version.month: version.document})
-    groups = tiles(card, currency=client.currency, benchmarks={})
-    commentary = [(str(s["title"]), s["plain"]) for s in commentary_sections(version.commentary)]
-    approved = _("approved %(when)s") % {"when": date_format(version.approved_at, "DATETIME_FORMAT")}
-    return scorecard_pdf(
-        client_name=client.name,
-        month_label=date_format(version.month, "F Y"),
-        computed=approved,
-        groups=groups,
-        commentary=commentary,
-    )
+def report_pdf(*, client: Client, version: ReportVersion, language: str) -> str | None:
+    """The approved month as the client sees it, commentary first: the client report's PDF
+    (kpis.services.report_pdf_file) drawn from the approved versions, kept as a file whose key
+    holds the versions and the commentary. Returns its path (the outbox attaches it when sending)."""
+    commentary = "\n\n".join(f"{s['title']}\n{s['plain']}" for s in commentary_sections(version.commentary))
+    path = report_pdf_file(client=client, month=version.month, language=language, shown=client_view(), commentary=commentary)
+    return str(path) if path else None
 
 
 def approval_emails(*, client: Client, version: ReportVersion) -> int:
     """Queue the approved report for each client user who wants it (one row each: at most once)."""
     queued = 0
-    pdfs: dict[str, bytes] = {}
+    pdfs: dict[str, str | None] = {}
     for user in _client_users(client):
         language = user.language or "en"
         with translation.override(language):
             if language not in pdfs:
-                pdfs[language] = report_pdf(client=client, version=version, viewer=user)
+                pdfs[language] = report_pdf(client=client, version=version, language=language)
             kpis = version.document.get("kpis", {})
             context = {
                 "client": client,
@@ -82,7 +77,15 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "body": render_to_string("reports/email/approved.txt", context),
                 "html": render_to_string("reports/email/approved.html", context),
                 "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
-                "attachments": [(f"{client.slug}-report-{version.month:%Y-%m}.pdf", pdfs[language], "application/pdf")],
+                "attachments": [
+                    {
+                        "path": pdfs[language],
+                        "name": f"{client.slug}-report-{version.month:%Y-%m}.pdf",
+                        "mimetype": "application/pdf",
+                    }
+                ]
+                if pdfs[language]
+                else [],
             }
         queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued

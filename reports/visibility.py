@@ -23,6 +23,12 @@ from reports.selectors import (
 )
 
 
+def client_view() -> Shown:
+    """The months as any client user sees them (for the report PDF of an approval's email)."""
+    hidden, approved, stamp = shown_months(viewer=None)
+    return Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp)
+
+
 def _shown(user: Any) -> Shown | None:
     """Read once per request: the request's user object carries the answer (a page asks twice)."""
     if getattr(user, "is_agency", False):

@@ -99,10 +99,14 @@ class _DryRun(Exception):
 
 # --- header and rows ------------------------------------------------------------------------
 
-def header_check(spec: KindSpec, header: list[str]) -> list[RowError]:
-    """Unknown, repeated or missing required columns: the whole file is refused."""
+def header_check(spec: KindSpec, header: list[str], *, internal: bool = False) -> list[RowError]:
+    """Unknown, repeated or missing required columns: the whole file is refused.
+
+    ``internal``: the header comes from a source (clients.sources), which may also fill the
+    internal columns (a spend row's original amount and currency).
+    """
     errors = []
-    known = spec.by_name
+    known = spec.by_name if internal else {name: spec.by_name[name] for name in spec.public}
     seen: set[str] = set()
     for name in header:
         if name not in known:
@@ -240,21 +244,27 @@ def import_records(
     *, kind: str, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
     progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None,
     sample: int = 0, result: ImportResult | None = None, positions: str = "line",
+    internal: bool = False, sum_duplicates: bool = False,
 ) -> ImportResult:
     """Import rows given as (line, cells) under ``header``: the core shared by files and the API.
 
     ``positions`` names what the numbers are in messages: file lines, or ``"index"`` for the API.
+    ``internal`` and ``sum_duplicates`` are for the sources (clients.sources): the internal
+    columns are allowed, and rows landing on the same key are added up (their ``summed``
+    columns; the other columns are the first row's) instead of being duplicate-key errors.
     """
     spec = SPECS[kind]
     result = result or ImportResult(kind=kind, dry_run=dry_run)
     result.columns = list(header)
-    header_errors = header_check(spec, header)
+    header_errors = header_check(spec, header, internal=internal)
     if header_errors:
         result.errors = header_errors
         return result
     try:
         with transaction.atomic():
             _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
+            if sum_duplicates and not result.errors:
+                _sum_stage(spec)
             _check_file(spec, header, result, positions=positions, partial=limit is not None)
             if result.errors:
                 raise _Invalid
@@ -367,6 +377,30 @@ def _check_file(
                                               % {"what": target, "code": value}))
 
 
+def _sum_stage(spec: KindSpec) -> None:
+    """Rows staged on the same key become one: summed columns added up, the others the first row's.
+
+    Only keys that repeat are rewritten (most files have none), so a large file costs one
+    grouping pass over the keys.
+    """
+    parts = []
+    for column in spec.columns:
+        db = spec.db_column(column.name)
+        parts.append(f"sum({db}) AS {db}" if column.summed else f"(array_agg({db} ORDER BY _line))[1] AS {db}")
+    names = ", ".join(spec.db_column(column.name) for column in spec.columns)
+    summed = f"{STAGE}_summed"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {summed} ON COMMIT DROP AS SELECT min(_line) AS _line, _key, bool_and(_ok) AS _ok,"
+            f" {', '.join(parts)} FROM {STAGE} WHERE _key IN (SELECT _key FROM {STAGE} GROUP BY _key HAVING count(*) > 1)"
+            " GROUP BY _key"
+        )
+        if cursor.rowcount:
+            cursor.execute(f"DELETE FROM {STAGE} WHERE _key IN (SELECT _key FROM {summed})")
+            cursor.execute(f"INSERT INTO {STAGE} (_line, _key, _ok, {names}) SELECT _line, _key, _ok, {names} FROM {summed}")
+        cursor.execute(f"DROP TABLE {summed}")
+
+
 def _duplicate_reason(first: int, positions: str) -> str:
     if positions == "index":
         return _("duplicate key: the same key is at index %(index)s") % {"index": first}
@@ -411,7 +445,8 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         )
         cursor.execute(f"SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE NOT _new) FROM {CHANGED}")
         result.inserted, result.updated = cursor.fetchone()
-        result.unchanged = result.rows - result.inserted - result.updated
+        cursor.execute(f"SELECT count(*) FROM {STAGE}")
+        result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
         if not result.inserted and not result.updated:
             return
         cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)

@@ -57,7 +57,7 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         staff.get_by_text(re.compile("Aprobado: el cliente ya ve estas cifras")).wait_for()
         screenshot(staff, "close-2-staff-approved-1440")
         client.goto(alpha + "/reports/2026-03/")
-        client.get_by_text("215,72 EUR").first.wait_for()
+        client.get_by_text(re.compile("215,72")).first.wait_for()
         assert "Marzo cerró bien" in client.locator(".commentary").inner_text()
         client.get_by_role("button", name="Marcar como leído").click()
         client.get_by_text(re.compile("Marcaste este informe como leído")).wait_for()
@@ -69,7 +69,7 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         late_spend(march)
         staff.goto(alpha + "/reports/2026-03/")
         staff.get_by_role("heading", name="Cifras revisadas disponibles").wait_for()
-        assert "Coste por lead 215,72 EUR → 219,40 EUR" in staff.locator(".revision-pending").inner_text()
+        assert re.search(r"Coste por lead 215,72\s€ → 219,40\s€", staff.locator(".revision-pending").inner_text())
         staff.get_by_label("Respuesta").fill("Entraron 29,44 EUR de Google Ads con retraso.")
         staff.get_by_role("button", name="Enviar la respuesta").click()
         staff.get_by_text("Respuesta enviada.").wait_for()
@@ -88,13 +88,13 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         link = re.search(r"http://\S+/shared/2026-03/\S+/", message).group(0)
         client.goto(alpha + "/reports/2026-03/")
         client.get_by_text(re.compile(r"Revisado \d{4}-\d{2}-\d{2}: gasto tardío de Google Ads")).first.wait_for()
-        assert "Coste por lead 215,72 EUR → 219,40 EUR" in client.content()
+        assert re.search(r"Coste por lead 215,72\s€ → 219,40\s€", client.locator("body").inner_text())
         assert "Entraron 29,44 EUR de Google Ads con retraso." in client.content()
         screenshot(client, "close-6-client-revised-390")
         anonymous_context, anonymous = _page(browser, PHONE)
         try:
             assert anonymous.goto(link).status == 200
-            anonymous.get_by_text("219,40 EUR").first.wait_for()
+            anonymous.get_by_text(re.compile("219,40")).first.wait_for()
             screenshot(anonymous, "close-7-shared-no-session-390")
         finally:
             anonymous_context.close()

@@ -6,10 +6,10 @@ console reads, and the refusals (a recompute under way, a second approval, a cli
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -157,7 +157,7 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert mail.outbox == []  # written, not sent, inside the request's transaction
     assert outbox_send_due(client=march) == 1 and outbox_send_due(client=march) == 0
     (message,) = mail.outbox
-    assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72 EUR" in message.body
+    assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72\xa0€" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
     (attachment,) = message.attachments
     assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
@@ -263,7 +263,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     # staff: the new figures, "Revised figures available" and the diff; the console's row says so
     staff_page = staff.get("/reports/2026-03/").content.decode()
     assert "Cifras revisadas disponibles" in staff_page
-    assert "Coste por lead 215,72 EUR → 219,40 EUR" in staff_page
+    assert "Coste por lead 215,72\xa0€ → 219,40\xa0€" in staff_page
     assert "Cifras revisadas disponibles" in staff.get("/scorecard/?month=2026-03").content.decode()
     assert _mirror(march).revision_pending is True
     # the client: still the approved figures, everywhere
@@ -271,7 +271,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     client_card = client.get("/scorecard/?month=2026-03").content.decode()
     assert "215,72" in client_card and "219,40" not in client_card
     csv_text = client.get("/scorecard/export.csv?month=2026-03").content.decode()
-    assert "215.72" in csv_text and "219.4" not in csv_text
+    assert "215,72" in csv_text and "219,4" not in csv_text
     # a revision needs a reason
     with translation.override("en"), pytest.raises(ApprovalRefused, match="why"):
         month_approve(client=march, month=MARCH, user=staff_a)
@@ -282,7 +282,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     page = client.get("/reports/2026-03/").content.decode()
     assert "219,40" in page
     assert "Revisado 2026-12-04: gasto tardío de Google Ads" in page
-    assert "Coste por lead 215,72 EUR → 219,40 EUR" in page
+    assert "Coste por lead 215,72\xa0€ → 219,40\xa0€" in page
     card = client.get("/scorecard/?month=2026-03").content.decode()
     assert "219,40" in card and "Revisado 2026-12-04: gasto tardío de Google Ads" in card
     # the history stays readable: version 1 as the client first saw it
@@ -292,7 +292,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     with time_machine.travel(dt.datetime(2026, 12, 4, 10, 5, tzinfo=dt.UTC)):
         assert outbox_send_due(client=march) == 1
     revised = mail.outbox[-1]
-    assert "revisadas" in revised.subject and "Coste por lead 215,72 EUR → 219,40 EUR" in revised.body
+    assert "revisadas" in revised.subject and "Coste por lead 215,72\xa0€ → 219,40\xa0€" in revised.body
 
 
 def test_a_revision_without_telling_the_client_queues_no_email(march, staff_a) -> None:
@@ -345,7 +345,7 @@ def test_an_attachment_round_trips_through_the_outbox_row(march, staff_a) -> Non
     month_approve(client=march, month=MARCH, user=staff_a)
     with schema_context("alpha"):
         payload = OutboxEmail.objects.get().payload
-    assert base64.b64decode(payload["attachments"][0]["content"]).startswith(b"%PDF")
+    assert Path(payload["attachments"][0]["path"]).read_bytes().startswith(b"%PDF")
 
 
 def test_admins_set_the_settling_delay_in_the_console(march, admin_user, staff_a) -> None:
