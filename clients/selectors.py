@@ -171,3 +171,36 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
         "score_at_creation": score(lead.created_at), "threshold_at": threshold_at, "ready_at": ready_at, "mql_at": mql_at,
         "fast_tracked": ready_at is not None and (threshold_at is None or ready_at < threshold_at),
     }
+
+
+# --- set-up checklist (home page) and the no-criteria warning (scorecard) -------------------
+
+def criteria_exist() -> bool:
+    """Whether the client has any qualification criteria (without them no lead is an MQL)."""
+    return CriteriaVersion.objects.exists()
+
+
+def setup_steps() -> list[dict[str, Any]]:
+    """The steps a new client goes through before its scorecard means something, each done or not."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from clients.models import Holiday, ScheduledSource
+
+    has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
+    return [
+        {"key": "campaigns", "done": has_campaigns, "url": reverse("imports"), "admin_only": False,
+         "label": _("Campaigns, or a source that creates them"),
+         "help": _("Import campaigns first (spend, leads and email refer to them), "
+                   "or an ad platform's export, which creates them.")},
+        {"key": "criteria", "done": criteria_exist(), "url": reverse("criteria_edit"), "admin_only": True,
+         "label": _("Qualification criteria"),
+         "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},
+        {"key": "personas", "done": Persona.objects.exists(), "url": reverse("persona_add"), "admin_only": False,
+         "label": _("Buyer personas"), "help": _("Leads are broken down by persona.")},
+        {"key": "holidays", "done": Holiday.objects.exists(), "url": "", "admin_only": False,
+         "label": _("Holidays"),
+         "help": _("Non-working days, for leads per working day (the set_holidays command).")},
+        {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
+         "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
+    ]

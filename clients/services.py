@@ -177,6 +177,21 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     return job
 
 
+def import_job_create_from_path(
+    *, client: Client, path: Path, filename: str, kind: str = "", mapping_id: int | None = None, **params: Any
+) -> Job:
+    """A queued import job for a file already in the client's imports folder (a scheduled fetch)."""
+    with tenant_context(client):
+        job = Job.objects.create(kind="import", params={
+            "kind": kind, "filename": filename[:200], **({"mapping": mapping_id} if mapping_id else {}), **params,
+        })
+        target = imports_dir(client=client) / f"{job.id}.csv"
+        Path(path).rename(target)
+        job.params["file"] = target.name
+        job.save(update_fields=["params"])
+    return job
+
+
 def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
     """Run a queued import job: count the rows, import with progress, store the result."""
     from clients.selectors import job_progress_key
@@ -194,7 +209,7 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             cache.set(key, rows, timeout=6 * 3600)
 
         try:
-            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+            result = job_file_import(client=client, params=job.params, path=path, progress=progress)
         except Exception as error:
             Job.objects.filter(id=job.id).update(
                 status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}
@@ -211,6 +226,27 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
         )
         cache.delete(key)
     return result
+
+
+def job_file_import(
+    *, client: Client, params: dict[str, Any], path: Path, progress: Callable[[int], None] | None = None,
+    dry_run: bool = False, limit: int | None = None, sample: int = 0,
+) -> ImportResult:
+    """Import a stored file the way its job says: a canonical kind as is, else through a source.
+
+    ``params`` may name a canonical ``kind``, a saved ``mapping`` (id) or a built-in ``source``;
+    with neither a mapping nor a source, a file that is not of the canonical kind given is
+    read by the source detected from its header (clients.source_files).
+    """
+    if params.get("mapping") or params.get("source") or not params.get("kind"):
+        from clients.source_files import source_file_import
+
+        return source_file_import(
+            client=client, path=path, source=params.get("source") or None, mapping_id=params.get("mapping") or None,
+            progress=progress, dry_run=dry_run, limit=limit, sample=sample,
+        )
+    return data_import(kind=params["kind"], path_or_file=path, client=client, progress=progress, dry_run=dry_run,
+                       limit=limit, sample=sample)
 
 
 def _count_records(path: Path) -> int:

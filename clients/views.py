@@ -12,7 +12,9 @@ from clients.selectors import data_summary
 
 @client_member_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clients/home.html")
+    from clients.sources_schedule import scheduled_sources_failing
+
+    return render(request, "clients/home.html", {"failing_sources": scheduled_sources_failing()})
 
 
 @client_member_required

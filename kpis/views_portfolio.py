@@ -54,6 +54,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         cache.set(key, table, 3600)
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(table)
+    from clients.sources_schedule import source_failures_visible
+
+    context["source_failures"] = source_failures_visible(user=request.user)
     return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table)})  # noqa: S308 -- our template
 
 
