@@ -14,9 +14,14 @@ KIND_LABELS = {
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of data"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, comma-separated, the first line a header with the column names of this kind."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label=_("File"),
+        help_text=_("A report exported from Google Ads, Meta Ads, LinkedIn, GA4, Mailchimp or HubSpot, a file a saved "
+                    "mapping reads, or a file in the portal's own format (CSV, or the platform's TSV)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of data"), required=False,
+        choices=[("", _("Detect it from the file")), *((kind, KIND_LABELS[kind]) for kind in KINDS)],
+        help_text=_("Leave it to detection, or name the kind of a file in the portal's own format."),
     )

@@ -152,7 +152,9 @@ def import_upload_store(*, client: Client, uploaded: Any) -> str:
     return token
 
 
-def import_job_create(*, client: Client, kind: str, token: str, filename: str, user: Any = None) -> Job:
+def import_job_create(
+    *, client: Client, kind: str, token: str, filename: str, user: Any = None, **params: Any
+) -> Job:
     """Turn a confirmed upload into a queued import job; the file is renamed ``<job id>.csv``.
 
     The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
@@ -167,7 +169,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     with tenant_context(client):
         job = Job.objects.create(
             kind="import",
-            params={"kind": kind, "filename": filename[:200]},
+            params={**params, "kind": kind, "filename": filename[:200]},
             created_by=user if getattr(user, "pk", None) else None,
         )
         target = imports_dir(client=client) / f"{job.id}.csv"

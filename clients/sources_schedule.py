@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
@@ -110,7 +111,8 @@ def source_run(*, client: Client, source_id: int) -> SourceRun | None:
                 "rows": rows, "inserted": job.result.get("inserted", 0), "updated": job.result.get("updated", 0)}
         else:
             first = (job.result.get("errors") or [[None, "", "", job.result.get("message", "")]])[0]
-            message = _("Nothing was written: %(count)s problems, the first: %(first)s") % {
+            message = ngettext("Nothing was written: %(count)s problem: %(first)s",
+                               "Nothing was written: %(count)s problems, the first: %(first)s", errors) % {
                 "count": errors, "first": _error_text(first)}
         return _finish(client, source, run, clock, ok=bool(job.result.get("ok")), message=message, rows=rows, errors=errors)
 

@@ -17,7 +17,7 @@ from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
-from clients.services import data_import, import_job_create, import_upload_store, imports_dir
+from clients.services import data_import, import_job_create, import_upload_store, imports_dir, job_file_import
 from clients.tasks import import_run
 
 PREVIEW_ROWS = 20
@@ -30,9 +30,82 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = import_upload_store(client=request.tenant, uploaded=form.cleaned_data["file"])
         request.session[f"import-name-{token}"] = form.cleaned_data["file"].name
-        return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
+        if form.cleaned_data["kind"]:
+            return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
+        return redirect("import_detected", token=token)
     status = 422 if request.method == "POST" else 200
-    return render(request, "clients/imports/start.html", {"form": form, "jobs": import_jobs_recent()}, status=status)
+    context = {"form": form, "jobs": import_jobs_recent(), **_reference()}
+    return render(request, "clients/imports/start.html", context, status=status)
+
+
+def _reference() -> dict:
+    """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
+    from clients.kind_docs import KIND_ORDER, kind_columns
+    from clients.sources_catalogue import builtin_sources
+
+    kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
+    return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
+
+
+@client_staff_required
+def import_example(request: HttpRequest, kind: str) -> HttpResponse:
+    """A small valid example file of a canonical kind, to download and fill in."""
+    from clients.kind_docs import EXAMPLES, kind_example_csv
+
+    if kind not in EXAMPLES:
+        raise Http404
+    response = HttpResponse(kind_example_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="example-{kind}.csv"'
+    return response
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def import_detected(request: HttpRequest, token: str) -> HttpResponse:
+    """What an uploaded file was recognized as, what it holds, its first canonical rows; confirm to import."""
+    from clients.source_files import NotRecognized, file_recognize
+
+    path = import_pending_path(client=request.tenant, token=token)
+    if path is None:
+        raise Http404
+    filename = request.session.get(f"import-name-{token}", path.name)
+    mapping_id = int(request.GET["mapping"]) if request.GET.get("mapping", "").isdigit() else None
+    try:
+        recognized = file_recognize(client=request.tenant, path=path, mapping_id=mapping_id)
+    except NotRecognized as error:
+        return render(request, "clients/imports/not_recognized.html",
+                      {"errors": error.errors, "token": token, "filename": filename}, status=422)
+    if request.method == "POST":
+        job = import_job_create(client=request.tenant, kind=recognized.kind, token=token, filename=filename,
+                                user=request.user, **recognized.params)
+        client = request.tenant
+        transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
+        return redirect("import_job", job_id=job.id)
+    result = job_file_import(client=request.tenant, params=recognized.params, path=path, dry_run=True,
+                             limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
+    context = {"recognized": recognized, "filename": filename, "kind_label": KIND_LABELS.get(recognized.kind, ""),
+               "token": token, **_preview_rows(result)}
+    with timezone.override(ZoneInfo(request.tenant.timezone)):
+        return render(request, "clients/imports/detected.html", context)
+
+
+def _preview_rows(result: object) -> dict:
+    header_errors = [error for error in result.errors if error.line in (None, 1) and not result.sample]
+    by_line: dict[int, dict[str, str]] = {}
+    for error in result.errors:
+        by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
+    rows = []
+    for line, values, _cell_errors in result.sample:
+        errors = by_line.get(line, {})
+        rows.append({
+            "line": line, "bad": bool(errors),
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
+            "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
+        })
+    sampled = {line for line, _values, _errors in result.sample}
+    other_errors = [error for error in result.errors if error.line not in sampled and error not in header_errors]
+    return {"columns": result.columns, "rows": rows, "header_errors": header_errors, "other_errors": other_errors[:20],
+            "bad_rows": sum(row["bad"] for row in rows)}
 
 
 @client_staff_required
