@@ -24,6 +24,8 @@ class DemoClient:
     timezone: str
     currency: str
     user_email: str
+    # Fed only from the platforms' export files (clients.demo_sources), not the canonical CSVs.
+    from_sources: bool = False
 
     @property
     def marker(self) -> str:
@@ -34,6 +36,7 @@ DEMO_CLIENTS = (
     DemoClient("acme", "Acme Robotics", "Europe/Madrid", "EUR", "ana@acme.example"),
     DemoClient("globex", "Globex Foods", "America/Mexico_City", "MXN", "gil@globex.example"),
     DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
+    DemoClient("umbrella", "Umbrella Outdoor", "Europe/Madrid", "EUR", "uma@umbrella.example", from_sources=True),
 )
 DEMO_ADMIN = ("admin", "admin@agency.example")
 DEMO_STAFF = ("sam", "sam@agency.example")
@@ -68,11 +71,19 @@ def demo_seed(*, months: int = 14, leads_per_month: int = 120, stdout=None) -> l
 def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month: int, stdout=None) -> None:
     if "generate_demo_data" not in get_commands():
         return
-    from clients.models import Lead
+    from clients.models import Job, Lead
 
     with tenant_context(client):
-        if Lead.objects.exists():
+        if Lead.objects.exists() or (demo.from_sources and Job.objects.filter(kind="import").exists()):
             return
+    if demo.from_sources:
+        from clients.demo_sources import demo_sources_seed
+
+        demo_sources_seed(client=client, months=months, seed=sum(map(ord, demo.slug)), marker=demo.marker,
+                          leads_per_month=max(20, leads_per_month // 2))
+        if stdout is not None:
+            stdout.write(f"{demo.slug}: imported the platforms' export files (docs/importing.md)\n")
+        return
     call_command(
         "generate_demo_data",
         demo.slug,
