@@ -1,9 +1,11 @@
-"""What the upload screen and the scheduled sources need from the sources core, in one place.
+"""What the upload screen, the scheduled sources and the demo need from the sources core, in one place.
 
 - :func:`file_recognize`: what a file is — a canonical file of a kind (its header is that
-  kind's columns), a built-in source or a saved mapping (``clients.sources.detection``) —
-  with a summary for people: rows, first and last day, campaigns it would create.
-- :func:`source_file_import`: import it through the core's source import (all or nothing).
+  kind's columns), a built-in source or a saved mapping (the core's detection) — with what it
+  holds, from a dry run of the whole file: rows, first and last day, campaigns it would create.
+- :func:`source_rows_preview`: its first canonical rows with their errors.
+- :func:`source_file_import`: import it through the core's ``source_import`` (all or nothing),
+  given the client's saved mappings so that a file with a saved header is recognized.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.importing import SPECS, ImportResult, RowError
-
-DATE_TARGETS = ("date", "created_at", "occurred_at", "start_date")
 
 
 @dataclass
@@ -38,13 +38,18 @@ class Recognized:
     last_day: dt.date | None = None
     new_campaigns: list[str] = field(default_factory=list)
     left_out: int = 0
+    check: Any = None  # the dry run of the whole file (the core's SourceImport), for a source file
 
     @property
     def params(self) -> dict[str, Any]:
         """The import job's parameters for this file (clients.services.job_file_import)."""
         if self.source or self.mapping_id:
-            return {"kind": self.kind, "source": self.source, **({"mapping": self.mapping_id} if self.mapping_id else {})}
-        return {"kind": self.kind}
+            return {"source": self.source, **({"mapping": self.mapping_id} if self.mapping_id else {})}
+        return {}
+
+    @property
+    def is_canonical(self) -> bool:
+        return self.check is None
 
 
 class NotRecognized(Exception):
@@ -73,110 +78,99 @@ def canonical_kind_of(path: Path) -> str | None:
 
 
 def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None) -> Recognized:
-    """Recognize an uploaded file and count what it holds; raises :class:`NotRecognized`."""
+    """Recognize an uploaded file and check all of it without writing; raises :class:`NotRecognized`."""
     from clients.forms_imports import KIND_LABELS
-    from clients.mappings import saved_mappings
     from clients.models import SavedMapping
-    from clients.sources.detection import detect
-    from clients.sources.mapping import Mapping
-    from clients.sources.reading import SourceError
 
     if mapping_id is None:
         kind = canonical_kind_of(path)
         if kind is not None:
             return _canonical_summary(client=client, path=path, kind=kind, label=str(KIND_LABELS[kind]))
-    with tenant_context(client):
-        stored = {m.pk: m for m in ([SavedMapping.objects.get(pk=mapping_id)] if mapping_id else saved_mappings())}
-    engines = {pk: Mapping.from_dict({**m.spec, "name": m.name, "header": m.header}) for pk, m in stored.items()}
-    try:
-        forced = {"mapping": engines[mapping_id]} if mapping_id else {"mappings": list(engines.values())}
-        detection = detect(path, **forced)
-    except SourceError as error:
-        raise NotRecognized(error.errors) from None
-    found_id = next((pk for pk, engine in engines.items() if engine is detection.mapping), None)
-    if detection.source is not None:
-        recognized = Recognized(kind=detection.kind, label=str(detection.source.label), language=detection.language_label,
-                                source=detection.source.slug, encoding=detection.encoding)
-    else:
-        recognized = Recognized(kind=detection.kind, label=_("Saved mapping: %(name)s") % {"name": detection.mapping.name},
-                                mapping_id=found_id, encoding=detection.encoding)
-    _count(client=client, detection=detection, recognized=recognized)
-    return recognized
-
-
-def _count(*, client: Client, detection: Any, recognized: Recognized) -> None:
-    """Rows, days and the campaigns the file names that the client does not have (one streaming pass)."""
-    from clients.models import Campaign
-    from clients.sources.mapping import Compiled
-    from clients.sources.reading import data_rows
-
-    compiled = Compiled(detection.mapping, detection.header, header_line=detection.header_line)
-    date_target = next((t for t in DATE_TARGETS if t in compiled.targets), None)
-    keep = detection.mapping.keep
-    campaigns: dict[str, str] = {}
-    for line, cells in data_rows(detection.text_file, header_line=detection.header_line, delimiter=detection.delimiter,
-                                 width=len(detection.header)):
-        if compiled.is_total(cells):
-            continue
-        values, _errors = compiled.convert(line, cells)
-        if any(values.get(target) is not None and str(values.get(target)) not in allowed for target, allowed in keep.items()):
-            recognized.left_out += 1
-            continue
-        recognized.rows += 1
-        day = values.get(date_target) if date_target else None
-        if isinstance(day, dt.datetime):
-            day = day.date()
-        if isinstance(day, dt.date):
-            recognized.first_day = min(recognized.first_day or day, day)
-            recognized.last_day = max(recognized.last_day or day, day)
-        campaign_id = values.get("campaign_id") or values.get("campaign")
-        name = values.get("campaign_name") or ""
-        if campaign_id or name:
-            campaigns.setdefault(str(campaign_id or name).strip(), str(name or campaign_id).strip())
-    if campaigns:
+    check = source_file_import(client=client, path=path, mapping_id=mapping_id, dry_run=True)
+    detection = getattr(check, "detection", None)
+    if detection is None:
+        raise NotRecognized(check.errors)
+    mapping_found = None
+    if detection.source is None:
         with tenant_context(client):
-            known_ids = set(Campaign.objects.filter(id__in=list(campaigns)).values_list("id", flat=True))
-            known_names = {n.strip().lower() for n in Campaign.objects.values_list("name", flat=True)}
-        recognized.new_campaigns = sorted(
-            name for key, name in campaigns.items() if key not in known_ids and name.strip().lower() not in known_names
-        )
+            mapping_found = SavedMapping.objects.filter(name=detection.mapping.name).values_list("pk", flat=True).first()
+    if detection.source is not None:
+        label = str(detection.source.label)
+    else:
+        label = _("Saved mapping: %(name)s") % {"name": detection.mapping.name}
+    return Recognized(
+        kind=detection.kind, label=label, language=detection.language_label if detection.source else "",
+        source=detection.source.slug if detection.source else "", mapping_id=mapping_found,
+        encoding=detection.encoding, rows=check.rows, first_day=check.first_day, last_day=check.last_day,
+        new_campaigns=list(check.campaigns_created), left_out=check.skipped_total, check=check,
+    )
 
 
 def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> Recognized:
-    """A canonical file: rows and days from a dry run of the importer (nothing written)."""
+    """A canonical file: its rows from a dry run of the importer (nothing written)."""
     from clients.services import data_import
 
     result = data_import(kind=kind, path_or_file=path, client=client, dry_run=True)
-    recognized = Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8",
-                            rows=result.rows)
-    days = sorted(result.months)
-    if days:
-        recognized.first_day = dt.date.fromisoformat(days[0] + "-01")
-        recognized.last_day = dt.date.fromisoformat(days[-1] + "-01")
-    return recognized
+    return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
+
+
+def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
+    """The first canonical rows of a source file with their errors (the detection page's table)."""
+    from clients.mappings import saved_mappings_as_engine
+    from clients.sources import source_preview
+    from clients.sources.mapping import canonical_text
+
+    mapping = _engine_mapping(client, recognized.mapping_id) if recognized.mapping_id else None
+    with tenant_context(client):
+        mappings = saved_mappings_as_engine()
+    _outcome, rows = source_preview(client=client, path=path, source=recognized.source or None, mapping=mapping,
+                                    mappings=mappings, limit=limit)
+    columns: list[str] = []
+    for _line, values, _errors in rows:
+        columns += [name for name in values if name not in columns]
+    shown = []
+    for line, values, errors in rows:
+        reasons: dict[str, str] = {}
+        for error in errors:
+            reasons.setdefault(error.column, error.reason)
+        shown.append({
+            "line": line, "bad": bool(errors),
+            "cells": [{"value": canonical_text(values.get(column)), "error": ""} for column in columns],
+            "row_errors": list(reasons.items()),
+        })
+    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown)}
+
+
+def _engine_mapping(client: Client, mapping_id: int) -> Any:
+    from clients.models import SavedMapping
+    from clients.sources import Mapping
+
+    with tenant_context(client):
+        stored = SavedMapping.objects.filter(pk=mapping_id).first()
+    if stored is None:
+        return None
+    return Mapping.from_dict({**stored.spec, "name": stored.name, "header": stored.header})
 
 
 def source_file_import(
     *, client: Client, path: Path, source: str | None = None, mapping_id: int | None = None,
-    progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None, sample: int = 0,
-) -> ImportResult:
-    """Import a source file (a built-in source, a saved mapping, or detected) through the core's import."""
+    progress: Callable[[int], None] | None = None, dry_run: bool = False, **_ignored: Any,
+) -> Any:
+    """Import a source file (a built-in source, a saved mapping, or detected) through the core's import.
+
+    Returns the core's ``SourceImport`` (``ok``, ``errors``, ``rows``, ``as_dict()``, as an ImportResult has).
+    """
     from clients.mappings import saved_mappings_as_engine
-    from clients.models import SavedMapping
-    from clients.services import source_import
+    from clients.sources import source_import
 
     mapping = None
     if mapping_id:
-        with tenant_context(client):
-            stored = SavedMapping.objects.filter(pk=mapping_id).first()
-        if stored is None:
+        mapping = _engine_mapping(client, mapping_id)
+        if mapping is None:
             result = ImportResult(kind="")
             result.errors.append(RowError(None, "", str(mapping_id), _("the saved mapping no longer exists")))
             return result
-        from clients.sources.mapping import Mapping
-
-        mapping = Mapping.from_dict({**stored.spec, "name": stored.name, "header": stored.header})
     with tenant_context(client):
         mappings = saved_mappings_as_engine()
     return source_import(client=client, path=path, source=source, mapping=mapping, mappings=mappings,
-                         progress=progress, dry_run=dry_run, limit=limit, sample=sample)
+                         progress=progress, dry_run=dry_run)

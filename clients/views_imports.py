@@ -17,7 +17,7 @@ from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
-from clients.services import data_import, import_job_create, import_upload_store, imports_dir, job_file_import
+from clients.services import data_import, import_job_create, import_upload_store, imports_dir
 from clients.tasks import import_run
 
 PREVIEW_ROWS = 20
@@ -81,10 +81,18 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
         client = request.tenant
         transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
         return redirect("import_job", job_id=job.id)
-    result = job_file_import(client=request.tenant, params=recognized.params, path=path, dry_run=True,
-                             limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
     context = {"recognized": recognized, "filename": filename, "kind_label": KIND_LABELS.get(recognized.kind, ""),
-               "token": token, **_preview_rows(result)}
+               "token": token}
+    if recognized.is_canonical:
+        result = data_import(kind=recognized.kind, path_or_file=path, client=request.tenant, dry_run=True,
+                             limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
+        context.update(_preview_rows(result))
+    else:
+        from clients.source_files import source_rows_preview
+
+        context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
+        errors = recognized.check.errors
+        context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors)})
     with timezone.override(ZoneInfo(request.tenant.timezone)):
         return render(request, "clients/imports/detected.html", context)
 
