@@ -204,3 +204,20 @@ def setup_steps() -> list[dict[str, Any]]:
         {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
          "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
     ]
+
+
+def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
+    """Converted spend of a month, grouped by original currency and reference rate (one query).
+
+    Each row: currency, rate (client currency units per unit), rate_date, days, original and
+    converted totals. Spend in the client's own currency has no currency stored and is left out.
+    """
+    from django.db.models import Count, Sum
+
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return list(
+        Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")
+        .values("currency", "exchange_rate", "rate_date")
+        .annotate(days=Count("date", distinct=True), original=Sum("original_amount"), converted=Sum("amount"))
+        .order_by("currency", "rate_date")
+    )

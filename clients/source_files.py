@@ -128,6 +128,9 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     columns: list[str] = []
     for _line, values, _errors in rows:
         columns += [name for name in values if name not in columns]
+    # The conversion columns only when some amount was in another currency than the client's.
+    if not any(values.get("currency") not in (None, "", client.currency) for _line, values, _errors in rows):
+        columns = [name for name in columns if name not in {"original_amount", "currency", "exchange_rate", "rate_date"}]
     shown = []
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
