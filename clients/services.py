@@ -159,7 +159,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     """
     from clients.selectors import import_pending_path
 
-    if kind not in KINDS:
+    if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
     pending = import_pending_path(client=client, token=token)
     if pending is None:
@@ -177,7 +177,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     return job
 
 
-def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+def import_job_run(*, client: Client, job_id: int) -> Any:
     """Run a queued import job: count the rows, import with progress, store the result."""
     from clients.selectors import job_progress_key
 
@@ -194,7 +194,12 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             cache.set(key, rows, timeout=6 * 3600)
 
         try:
-            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+            if job.params["kind"] == "source":  # a platform export, detected from its header
+                from clients.sources import source_import
+
+                result = source_import(client=client, path=path, progress=progress)
+            else:
+                result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
         except Exception as error:
             Job.objects.filter(id=job.id).update(
                 status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}
