@@ -161,7 +161,7 @@ def import_job_create(
     """
     from clients.selectors import import_pending_path
 
-    if kind not in KINDS:
+    if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
     pending = import_pending_path(client=client, token=token)
     if pending is None:
@@ -240,7 +240,7 @@ def job_file_import(
     with neither a mapping nor a source, a file that is not of the canonical kind given is
     read by the source detected from its header (clients.source_files).
     """
-    if params.get("mapping") or params.get("source") or not params.get("kind"):
+    if params.get("mapping") or params.get("source") or params.get("kind") not in KINDS:
         from clients.source_files import source_file_import
 
         return source_file_import(
