@@ -137,6 +137,7 @@ def kind_columns(kind: str) -> list[dict[str, Any]]:
     return [
         {"name": column.name, "required": column.required, "description": _description(column.name)}
         for column in SPECS[kind].columns
+        if not getattr(column, "internal", False)  # written by the sources only (the rate of converted spend)
     ]
 
 

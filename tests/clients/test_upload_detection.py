@@ -32,11 +32,11 @@ GOOGLE_ADS_ES = (
 ).encode("cp1252")
 # A Meta Ads Manager export in US dollars, the account total first with an empty campaign name.
 META_USD = (
-    "Reporting starts,Reporting ends,Campaign name,Campaign ID,Day,Amount spent (USD),Impressions\n"
-    "2026-03-02,2026-03-03,,,,324.00,3\n"
-    "2026-03-02,2026-03-03,Lookalike,9001,2026-03-02,108.00,1\n"
-    "2026-03-02,2026-03-03,Lookalike,9001,2026-03-03,216.00,2\n"
-).encode()
+    b"Reporting starts,Reporting ends,Campaign name,Campaign ID,Day,Amount spent (USD),Impressions\n"
+    b"2026-03-02,2026-03-03,,,,324.00,3\n"
+    b"2026-03-02,2026-03-03,Lookalike,9001,2026-03-02,108.00,1\n"
+    b"2026-03-02,2026-03-03,Lookalike,9001,2026-03-03,216.00,2\n"
+)
 RATES = b"Date,USD,GBP,\n2026-03-03,1.0800,0.8500,\n2026-03-02,1.2000,0.8600,\n"
 
 
@@ -138,7 +138,7 @@ def test_a_file_nothing_recognizes_names_what_it_was_compared_with(staff_http) -
 
 
 def test_a_google_ads_report_without_days_names_the_segment_to_add(staff_http) -> None:
-    no_day = "Campaign report\nCampaign,Campaign ID,Cost\nBrand,1,10.00\n".encode()
+    no_day = b"Campaign report\nCampaign,Campaign ID,Cost\nBrand,1,10.00\n"
     page = staff_http.get(upload(staff_http, no_day).url)
     assert page.status_code == 422 and "Day segment" in page.content.decode()
 
