@@ -219,12 +219,18 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             raise
         if result.errors:
             _errors_file_write(path.with_suffix(".errors.csv"), result)
+        stored = result.as_dict(max_errors=MAX_ERRORS_KEPT)
+        params = dict(job.params)
+        if not params.get("kind") and stored.get("kind") in KINDS:
+            # A detected file: the history names what it was recognized as.
+            params.update(kind=stored["kind"], source=stored.get("source") or params.get("source", ""))
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE,
             finished_at=timezone.now(),
             progress=result.rows,
             total=max(total, result.rows),
-            result=result.as_dict(max_errors=MAX_ERRORS_KEPT),
+            result=stored,
+            params=params,
         )
         cache.delete(key)
     return result
