@@ -51,9 +51,17 @@ class Spend(models.Model):
     id = models.CharField(**EXT_ID)
     date = models.DateField(db_index=True)
     category = models.CharField(max_length=10, choices=vocab.SPEND_CATEGORY_CHOICES)
-    amount = models.DecimalField(**MONEY)
+    # In the client's currency; converted amounts are kept unrounded (rounding is for display).
+    amount = models.DecimalField(max_digits=24, decimal_places=8)
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT)
     note = models.TextField(blank=True, default="")
+    # Where a source's amount was in another currency (sources.md "Currencies"): the amount as
+    # given, its currency, the rate used (client currency units per 1 original unit) and the
+    # date of the reference rate it came from. Empty/NULL: the amount was in the client's currency.
+    original_amount = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, default="")
+    exchange_rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
+    rate_date = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="spend_amount_non_negative")]

@@ -99,10 +99,14 @@ class _DryRun(Exception):
 
 # --- header and rows ------------------------------------------------------------------------
 
-def header_check(spec: KindSpec, header: list[str]) -> list[RowError]:
-    """Unknown, repeated or missing required columns: the whole file is refused."""
+def header_check(spec: KindSpec, header: list[str], *, internal: bool = False) -> list[RowError]:
+    """Unknown, repeated or missing required columns: the whole file is refused.
+
+    ``internal``: the header comes from a source (clients.sources), which may also fill the
+    internal columns (a spend row's original amount and currency).
+    """
     errors = []
-    known = spec.by_name
+    known = spec.by_name if internal else {name: spec.by_name[name] for name in spec.public}
     seen: set[str] = set()
     for name in header:
         if name not in known:
@@ -236,21 +240,27 @@ def import_records(
     *, kind: str, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
     progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None,
     sample: int = 0, result: ImportResult | None = None, positions: str = "line",
+    internal: bool = False, sum_duplicates: bool = False,
 ) -> ImportResult:
     """Import rows given as (line, cells) under ``header``: the core shared by files and the API.
 
     ``positions`` names what the numbers are in messages: file lines, or ``"index"`` for the API.
+    ``internal`` and ``sum_duplicates`` are for the sources (clients.sources): the internal
+    columns are allowed, and rows landing on the same key are added up (their ``summed``
+    columns; the other columns are the first row's) instead of being duplicate-key errors.
     """
     spec = SPECS[kind]
     result = result or ImportResult(kind=kind, dry_run=dry_run)
     result.columns = list(header)
-    header_errors = header_check(spec, header)
+    header_errors = header_check(spec, header, internal=internal)
     if header_errors:
         result.errors = header_errors
         return result
     try:
         with transaction.atomic():
             _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
+            if sum_duplicates and not result.errors:
+                _sum_stage(spec)
             _check_file(spec, header, result, positions=positions, partial=limit is not None)
             if result.errors:
                 raise _Invalid
@@ -354,6 +364,22 @@ def _check_file(
                                               % {"what": target, "code": value}))
 
 
+def _sum_stage(spec: KindSpec) -> None:
+    """Replace the staged rows by one row per key: summed columns added up, others the first row's."""
+    parts = []
+    for column in spec.columns:
+        db = spec.db_column(column.name)
+        parts.append(f"sum({db}) AS {db}" if column.summed else f"(array_agg({db} ORDER BY _line))[1] AS {db}")
+    summed = f"{STAGE}_summed"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {summed} ON COMMIT DROP AS SELECT min(_line) AS _line, _key, bool_and(_ok) AS _ok,"
+            f" {', '.join(parts)} FROM {STAGE} GROUP BY _key"
+        )
+        cursor.execute(f"DROP TABLE {STAGE}")
+        cursor.execute(f"ALTER TABLE {summed} RENAME TO {STAGE}")
+
+
 def _duplicate_reason(first: int, positions: str) -> str:
     if positions == "index":
         return _("duplicate key: the same key is at index %(index)s") % {"index": first}
@@ -398,7 +424,8 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         )
         cursor.execute(f"SELECT count(*) FILTER (WHERE _new), count(*) FILTER (WHERE NOT _new) FROM {CHANGED}")
         result.inserted, result.updated = cursor.fetchone()
-        result.unchanged = result.rows - result.inserted - result.updated
+        cursor.execute(f"SELECT count(*) FROM {STAGE}")
+        result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
         if not result.inserted and not result.updated:
             return
         cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)

@@ -31,6 +31,10 @@ class Column:
     default: Any = None  # stored when the cell is empty ("not given")
     field: str = ""  # the model field, when it is not named like the column
     references: str = ""  # "campaign", "lead", "contract" or "persona": must exist
+    # Written only by the sources (clients.sources), never accepted from a canonical file or the API.
+    internal: bool = False
+    # Added up when rows of a source land on the same key (import_records(sum_duplicates=True)).
+    summed: bool = False
 
     @property
     def field_name(self) -> str:
@@ -53,6 +57,11 @@ class KindSpec:
         return {column.name: column for column in self.columns}
 
     @property
+    def public(self) -> tuple[str, ...]:
+        """The columns a canonical file or the API may name."""
+        return tuple(column.name for column in self.columns if not column.internal)
+
+    @property
     def required(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns if column.required)
 
@@ -71,6 +80,7 @@ def _text(model: type[models.Model], name: str, **kwargs: Any) -> Column:
 def _money(model: type[models.Model], name: str, **kwargs: Any) -> Column:
     model_field = model._meta.get_field(kwargs.get("field") or name)
     return Column(name, cells.amount(model_field.max_digits, model_field.decimal_places), **kwargs)
+
 
 
 def _id(model: type[models.Model]) -> Column:
@@ -175,9 +185,14 @@ SPECS: dict[str, KindSpec] = {
             _id(Spend),
             Column("date", cells.date, required=True),
             Column("category", cells.choice(vocab.SPEND_CATEGORIES), required=True),
-            _money(Spend, "amount", required=True),
+            _money(Spend, "amount", required=True, summed=True),
             Column("campaign", cells.text(_max(Campaign, "id")), references="campaign"),
             _text(Spend, "note"),
+            # Kept beside the converted amount when a source's amounts were in another currency.
+            _money(Spend, "original_amount", internal=True, summed=True),
+            Column("currency", cells.text(3), default="", internal=True),
+            Column("exchange_rate", cells.amount(24, 12), internal=True),
+            Column("rate_date", cells.date, internal=True),
         ),
         key=("id",),
         month_sql=(_month("date"),),
@@ -228,10 +243,10 @@ SPECS: dict[str, KindSpec] = {
             Column("date", cells.date, required=True),
             Column("channel", cells.choice(vocab.CHANNELS), required=True),
             Column("device", cells.choice(vocab.DEVICES), required=True),
-            Column("sessions", cells.count(BIG), required=True),
-            Column("bounced_sessions", cells.count(BIG), default=0),
-            Column("pageviews", cells.count(BIG), default=0),
-            Column("form_submissions", cells.count(BIG), default=0),
+            Column("sessions", cells.count(BIG), required=True, summed=True),
+            Column("bounced_sessions", cells.count(BIG), default=0, summed=True),
+            Column("pageviews", cells.count(BIG), default=0, summed=True),
+            Column("form_submissions", cells.count(BIG), default=0, summed=True),
             _text(TrafficRow, "landing_page"),
             _text(TrafficRow, "social_network"),
         ),
@@ -244,11 +259,11 @@ SPECS: dict[str, KindSpec] = {
         (
             Column("date", cells.date, required=True),
             Column("campaign", cells.text(_max(Campaign, "id")), required=True, references="campaign"),
-            Column("sent", cells.count(BIG), required=True),
-            Column("delivered", cells.count(BIG), default=0),
-            Column("unique_opens", cells.count(BIG), default=0),
-            Column("unique_clicks", cells.count(BIG), default=0),
-            Column("unsubscribes", cells.count(BIG), default=0),
+            Column("sent", cells.count(BIG), required=True, summed=True),
+            Column("delivered", cells.count(BIG), default=0, summed=True),
+            Column("unique_opens", cells.count(BIG), default=0, summed=True),
+            Column("unique_clicks", cells.count(BIG), default=0, summed=True),
+            Column("unsubscribes", cells.count(BIG), default=0, summed=True),
         ),
         key=("date", "campaign"),
         rules=(_email_rules,),

@@ -1,0 +1,310 @@
+"""The mapping engine: a file's columns onto one canonical kind (formats.md), as plain data.
+
+A :class:`Mapping` says, for one canonical kind, where each canonical column comes from: a
+column of the file (optionally through a value table, or minus another column) or a fixed
+value; how the file writes dates and decimals; and, for spend and email, the campaigns it
+names. Built-in sources (clients.sources.builtin) produce a Mapping once the file's header
+and language are known; a saved user mapping is the same Mapping stored as JSON
+(:meth:`Mapping.to_dict` / :meth:`Mapping.from_dict`). Both run through :class:`Compiled`.
+
+Targets are the canonical columns of the kind, plus, for spend and email, ``campaign_id``
+and ``campaign_name`` (matched to the client's campaigns, or created) and, for spend,
+``currency`` (the amounts' currency, converted into the client's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from clients.importing import SPECS, RowError
+from clients.sources.numbers import ValueProblem, moment, number, whole
+from clients.sources.reading import normalized
+
+CAMPAIGN_TARGETS = ("campaign_id", "campaign_name")
+PSEUDO_TARGETS = {"spend": (*CAMPAIGN_TARGETS, "currency"), "email": CAMPAIGN_TARGETS}
+# Canonical columns a mapping never fills itself (the spend id is SOURCE:DATE:CAMPAIGN when not mapped).
+DEFAULT_TIME_FORMAT = "%Y-%m-%d %H:%M|%Y-%m-%d %H:%M:%S|%Y-%m-%dT%H:%M:%S|%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Where one canonical column comes from.
+
+    ``column``: the file's column (its header text); or ``value``: a fixed value. ``values``:
+    a value table (file value → canonical value, compared without case and surrounding
+    spaces); ``other``: the value of a cell the table does not name (None: the cell as
+    given, which the kind then checks). ``minus``: a column subtracted from this one
+    (bounced sessions = sessions − engaged sessions). ``lower``: lower-case the text.
+    """
+
+    column: str = ""
+    value: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    other: str | None = None
+    minus: str = ""
+    lower: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in ("column", "value", "minus"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        if self.values:
+            data["values"] = dict(self.values)
+        if self.other is not None:
+            data["other"] = self.other
+        if self.lower:
+            data["lower"] = True
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rule:
+        return cls(column=data.get("column", ""), value=data.get("value", ""), values=dict(data.get("values") or {}),
+                   other=data.get("other"), minus=data.get("minus", ""), lower=bool(data.get("lower")))
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A file layout onto one canonical kind; JSON-serializable with to_dict/from_dict.
+
+    ``date_format`` / ``time_format``: strftime formats, several separated by ``|`` (the first
+    that fits); ``decimal``: ``.`` (1,234.56) or ``,`` (1.234,56). ``name`` is the source's
+    slug or the saved mapping's name: spend ids are ``NAME:DATE:CAMPAIGN`` unless ``id`` is
+    mapped. ``header``: the header it was made for (a later file with it is recognized).
+    ``channel`` / ``social_network``: given to the campaigns it creates. ``currency``: the
+    amounts' currency when no ``currency`` target is mapped (empty: the client's).
+    ``keep``: rows whose canonical value of a target is not listed are left out and counted
+    (GA4's smart-tv rows). ``total_if_empty``: a target whose empty cell marks a total row.
+    """
+
+    kind: str
+    columns: dict[str, Rule]
+    name: str = ""
+    date_format: str = "%Y-%m-%d"
+    time_format: str = DEFAULT_TIME_FORMAT
+    decimal: str = "."
+    header: tuple[str, ...] = ()
+    channel: str = ""
+    social_network: str = ""
+    currency: str = ""
+    keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    total_if_empty: str = ""
+
+    # --- as data ---------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "name": self.name, "columns": {t: r.to_dict() for t, r in self.columns.items()},
+            "date_format": self.date_format, "time_format": self.time_format, "decimal": self.decimal,
+            "header": list(self.header), "channel": self.channel, "social_network": self.social_network,
+            "currency": self.currency, "keep": {t: list(v) for t, v in self.keep.items()},
+            "total_if_empty": self.total_if_empty,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mapping:
+        return cls(
+            kind=data["kind"], name=data.get("name", ""),
+            columns={target: Rule.from_dict(rule) for target, rule in (data.get("columns") or {}).items()},
+            date_format=data.get("date_format") or "%Y-%m-%d", time_format=data.get("time_format") or DEFAULT_TIME_FORMAT,
+            decimal=data.get("decimal") or ".", header=tuple(data.get("header") or ()),
+            channel=data.get("channel", ""), social_network=data.get("social_network", ""),
+            currency=data.get("currency", ""), keep={t: tuple(v) for t, v in (data.get("keep") or {}).items()},
+            total_if_empty=data.get("total_if_empty", ""),
+        )
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def targets(self) -> tuple[str, ...]:
+        """Every column this kind's mapping may fill."""
+        return targets_of(self.kind)
+
+    def problems(self) -> list[str]:
+        """What makes this mapping unusable (an unknown kind or target, a required column unmapped)."""
+        if self.kind not in SPECS:
+            return [_("unknown kind “%(kind)s”") % {"kind": self.kind}]
+        problems = []
+        allowed = set(self.targets())
+        for target, rule in self.columns.items():
+            if target not in allowed:
+                problems.append(_("“%(target)s” is not a column of %(kind)s") % {"target": target, "kind": self.kind})
+            elif not rule.column and not rule.value:
+                problems.append(_("“%(target)s” names neither a column nor a value") % {"target": target})
+        if self.decimal not in {".", ","}:
+            problems.append(_("the decimal separator must be “.” or “,”"))
+        for target in required_targets(self.kind):
+            options = target if isinstance(target, tuple) else (target,)
+            if not any(option in self.columns for option in options):
+                problems.append(_("the required column %(target)s is not mapped") % {"target": " or ".join(options)})
+        return problems
+
+    def matches_header(self, header: Iterable[str]) -> bool:
+        """Whether a file's header is the one this mapping was saved for (order, case and accents aside)."""
+        return bool(self.header) and sorted(map(normalized, self.header)) == sorted(map(normalized, header))
+
+
+def targets_of(kind: str) -> tuple[str, ...]:
+    spec = SPECS[kind]
+    return (*spec.public, *PSEUDO_TARGETS.get(kind, ()))
+
+
+def required_targets(kind: str) -> list[str | tuple[str, ...]]:
+    """Required canonical columns; for spend and email the campaign may be named by id or name."""
+    spec = SPECS[kind]
+    required: list[str | tuple[str, ...]] = []
+    for name in spec.required:
+        if kind == "spend" and name == "id":
+            continue  # SOURCE:DATE:CAMPAIGN
+        if kind in PSEUDO_TARGETS and name == "campaign":
+            required.append(("campaign", *CAMPAIGN_TARGETS))
+        else:
+            required.append(name)
+    return required
+
+
+# --- running a mapping ----------------------------------------------------------------------
+
+TEXT, NUMBER, COUNT, DATE, TIMESTAMP = "text", "number", "count", "date", "timestamp"
+
+
+def _value_type(kind: str, target: str) -> str:
+    spec = SPECS[kind]
+    column = spec.by_name.get(target)
+    if column is None:
+        return TEXT
+    model_field = spec.model._meta.get_field(column.field_name)
+    if isinstance(model_field, models.DecimalField):
+        return NUMBER
+    if isinstance(model_field, models.IntegerField | models.BigIntegerField | models.PositiveBigIntegerField):
+        return COUNT
+    if isinstance(model_field, models.DateTimeField):
+        return TIMESTAMP
+    if isinstance(model_field, models.DateField):
+        return DATE
+    return TEXT
+
+
+@dataclass
+class _Plan:
+    target: str
+    rule: Rule
+    index: int | None  # the file column, or None for a fixed value
+    minus_index: int | None
+    kind: str  # TEXT, NUMBER, ...
+    table: dict[str, str]
+
+
+class Compiled:
+    """A mapping bound to one file's header: turns a line's cells into canonical values."""
+
+    def __init__(self, mapping: Mapping, header: list[str], *, header_line: int) -> None:
+        self.mapping = mapping
+        self.header = header
+        positions: dict[str, int] = {}
+        for index, name in enumerate(header):
+            positions.setdefault(normalized(name), index)
+        self.errors: list[RowError] = []
+        self.plans: list[_Plan] = []
+        self.date_formats = tuple(mapping.date_format.split("|"))
+        self.time_formats = tuple(mapping.time_format.split("|")) + self.date_formats
+        for target, rule in mapping.columns.items():
+            index = minus_index = None
+            if rule.column:
+                index = positions.get(normalized(rule.column))
+                if index is None:
+                    self.errors.append(RowError(header_line, rule.column, "",
+                                                _("column missing from the file (it gives %(target)s)") % {"target": target}))
+                    continue
+            if rule.minus:
+                minus_index = positions.get(normalized(rule.minus))
+                if minus_index is None:
+                    self.errors.append(RowError(header_line, rule.minus, "",
+                                                _("column missing from the file (it gives %(target)s)") % {"target": target}))
+                    continue
+            table = {" ".join(key.lower().split()): value for key, value in rule.values.items()}
+            self.plans.append(_Plan(target, rule, index, minus_index, _value_type(mapping.kind, target), table))
+        self.width = len(header)
+        self.total_index = (mapping.columns[mapping.total_if_empty].column
+                            if mapping.total_if_empty in mapping.columns else None)
+        if self.total_index is not None:
+            self.total_index = positions.get(normalized(self.total_index))
+        self.targets = [plan.target for plan in self.plans]
+
+    def index_of(self, target: str) -> int | None:
+        for plan in self.plans:
+            if plan.target == target:
+                return plan.index
+        return None
+
+    def column_of(self, target: str) -> str:
+        for plan in self.plans:
+            if plan.target == target:
+                return plan.rule.column or target
+        return target
+
+    def is_total(self, cells: list[str]) -> bool:
+        index = self.total_index
+        return index is not None and index < len(cells) and not cells[index].strip()
+
+    def convert(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[RowError]]:
+        """The canonical values of one line (typed), and its errors named by the file's columns."""
+        values: dict[str, Any] = {}
+        errors: list[RowError] = []
+        if len(cells) < self.width and any(plan.index is not None and plan.index >= len(cells) for plan in self.plans):
+            return values, [RowError(line, "", ",".join(cells)[:200], _("%(found)s values where the header has %(want)s columns")
+                                     % {"found": len(cells), "want": self.width})]
+        decimal = self.mapping.decimal
+        for plan in self.plans:
+            raw = cells[plan.index] if plan.index is not None else plan.rule.value
+            text = raw.strip()
+            if plan.table:
+                key = " ".join(text.lower().split())
+                if key in plan.table:
+                    text = plan.table[key]
+                elif plan.rule.other is not None:
+                    text = plan.rule.other
+            if plan.rule.lower:
+                text = text.lower()
+            try:
+                if plan.kind == TEXT:
+                    value: Any = text or None
+                elif plan.kind == NUMBER:
+                    value = number(text, decimal=decimal)
+                elif plan.kind == COUNT:
+                    value = whole(text, decimal=decimal)
+                    if plan.minus_index is not None and value is not None:
+                        subtracted = whole(cells[plan.minus_index], decimal=decimal) or 0
+                        value -= subtracted
+                        if value < 0:
+                            raise ValueProblem(_("smaller than %(column)s (%(n)s)")
+                                               % {"column": plan.rule.minus, "n": subtracted})
+                elif plan.kind == DATE:
+                    parsed = moment(text, self.date_formats)
+                    value = parsed.date() if parsed else None
+                else:
+                    value = moment(text, self.time_formats)
+            except ValueProblem as problem:
+                errors.append(RowError(line, plan.rule.column or plan.target, raw.strip(), problem.reason))
+                continue
+            values[plan.target] = value
+        return values, errors
+
+
+def canonical_text(value: Any) -> str:
+    """A typed value written as the canonical CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,107 @@
+"""Numbers and dates as platforms write them, in the file's language (sources.md "Reading a file").
+
+A file's numbers follow its language: ``1,234.56`` in an English file, ``1.234,56`` in a
+Spanish one. Thousands separators must group digits by three, so an English decimal slipped
+into a Spanish file (``12.50``) is refused instead of being read as 1,250. ``--`` and empty
+cells are "not given" (None); ``27.78%`` is the fraction 0.2778.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+NOT_GIVEN = frozenset({"", "--", "-", "—", "n/a", "N/A"})
+
+# decimal separator -> (thousands separator, example)
+SEPARATORS = {".": (",", "1,234.56"), ",": (".", "1.234,56")}
+
+
+class ValueProblem(ValueError):
+    """A cell a source cannot read; ``reason`` is for the person fixing the file."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _pattern(decimal: str) -> re.Pattern[str]:
+    thousands = re.escape(SEPARATORS[decimal][0])
+    point = re.escape(decimal)
+    return re.compile(rf"^[+-]?(?:\d{{1,3}}(?:{thousands}\d{{3}})+|\d+)(?:{point}\d+)?$|^[+-]?{point}\d+$")
+
+
+_PATTERNS = {decimal: _pattern(decimal) for decimal in SEPARATORS}
+
+
+def number(text: str, *, decimal: str = ".") -> Decimal | None:
+    """A number written with ``decimal`` as its decimal separator; None when not given."""
+    value = text.strip().replace("\u00a0", "").replace("\u202f", "")
+    if value in NOT_GIVEN:
+        return None
+    percent = value.endswith("%")
+    if percent:
+        value = value[:-1].strip()
+    for symbol in ("€", "$", "£"):
+        value = value.replace(symbol, "")
+    value = value.strip()
+    if not _PATTERNS[decimal].match(value):
+        raise ValueProblem(_("not a number as this file writes them (like %(example)s)")
+                           % {"example": SEPARATORS[decimal][1]})
+    thousands = SEPARATORS[decimal][0]
+    plain = value.replace(thousands, "").replace(decimal, ".")
+    try:
+        result = Decimal(plain)
+    except InvalidOperation:
+        raise ValueProblem(_("not a number")) from None
+    return result / 100 if percent else result
+
+
+def whole(text: str, *, decimal: str = ".") -> int | None:
+    """A count: a number without a fractional part."""
+    value = number(text, decimal=decimal)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise ValueProblem(_("not a whole number"))
+    return int(value)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+SPANISH_MONTHS = {
+    "ene": "Jan", "feb": "Feb", "mar": "Mar", "abr": "Apr", "may": "May", "jun": "Jun", "jul": "Jul",
+    "ago": "Aug", "sep": "Sep", "sept": "Sep", "oct": "Oct", "nov": "Nov", "dic": "Dec",
+}
+_SPANISH_MONTH = re.compile(r"\b(" + "|".join(sorted(SPANISH_MONTHS, key=len, reverse=True)) + r")\.?(?=[\s,\d]|$)",
+                            re.IGNORECASE)
+
+# Formats a mapping may name, in the strftime notation (documented in docs/sources.md).
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%y", "%d/%m/%y",
+                "%b %d, %Y", "%d %b %Y")
+
+
+def _english_months(text: str) -> str:
+    return _SPANISH_MONTH.sub(lambda match: SPANISH_MONTHS[match.group(1).lower()], text)
+
+
+def moment(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
+    """A wall-clock date and time in one of ``formats`` (the first that fits); None when not given."""
+    value = " ".join(text.split())
+    if value in NOT_GIVEN:
+        return None
+    candidates = (value, _english_months(value)) if any(c.isalpha() for c in value) else (value,)
+    for candidate in candidates:
+        for form in formats:
+            try:
+                parsed = dt.datetime.strptime(candidate, form)  # noqa: DTZ007 - a wall-clock time, zone applied later
+            except ValueError:
+                continue
+            return parsed
+    shown = " or ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH")
+                        .replace("%M", "MM").replace("%y", "YY").replace("%b", "Mon").replace("%I", "hh")
+                        .replace("%p", "am/pm") for f in formats)
+    raise ValueProblem(_("not a date in the form %(format)s") % {"format": shown})
