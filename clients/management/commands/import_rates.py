@@ -1,0 +1,35 @@
+"""``import_rates FILE``: load the ECB's reference rates (``eurofxref-hist.csv``), agency-wide.
+
+Re-loading the same file changes nothing. Exit status 0 when loaded; otherwise non-zero,
+nothing written, every bad line on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clients.sources import rates_import
+
+
+class Command(BaseCommand):
+    help = "Load the European Central Bank's reference rates (eurofxref-hist.csv) for the whole agency."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        result = rates_import(path=path)
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"nothing written: {len(result.errors)} error(s) in {path}")
+        self.stdout.write(
+            f"rates: {result.rows} ({len(result.currencies)} currencies, {result.first} … {result.last}):"
+            f" {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"
+        )
