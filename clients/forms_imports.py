@@ -10,11 +10,14 @@ from clients.importing import KINDS
 KIND_LABELS = {
     "campaigns": _("Campaigns"), "spend": _("Spend"), "leads": _("Leads"), "activities": _("Activities"),
     "traffic": _("Daily traffic"), "email": _("Daily email results"), "contracts": _("Contracts"),
+    # A platform's own export (clients.sources), recognized from its header.
+    "source": _("A platform export (Google Ads, Meta, LinkedIn, GA4, Mailchimp, HubSpot)"),
 }
+UPLOAD_KINDS = (*KINDS, "source")
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of data"), choices=[(kind, KIND_LABELS[kind]) for kind in KINDS])
+    kind = forms.ChoiceField(label=_("Kind of data"), choices=[(kind, KIND_LABELS[kind]) for kind in UPLOAD_KINDS])
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma-separated, the first line a header with the column names of this kind."),

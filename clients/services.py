@@ -155,7 +155,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
 
     The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
     """
-    if kind not in KINDS:
+    if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
     pending = import_pending_path(client=client, token=token)
     if pending is None:
@@ -173,7 +173,7 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     return job
 
 
-def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+def import_job_run(*, client: Client, job_id: int) -> Any:
     """Run a queued import job: count the rows, import with progress, store the result."""
     with tenant_context(client):
         job = Job.objects.filter(id=job_id, kind="import").first()
@@ -188,7 +188,12 @@ def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
             cache.set(key, rows, timeout=6 * 3600)
 
         try:
-            result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+            if job.params["kind"] == "source":  # a platform export, detected from its header
+                from clients.sources import source_import
+
+                result = source_import(client=client, path=path, progress=progress)
+            else:
+                result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
         except Exception as error:
             Job.objects.filter(id=job.id).update(
                 status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}

@@ -1,0 +1,50 @@
+"""The upload page's minimal source path: a platform export is detected, previewed and imported by a job."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.models import Job, Spend
+from clients.tasks import import_run
+from tests.conftest import host_of
+
+
+@pytest.fixture
+def staff_http(staff_a, tenant_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    return http
+
+
+def test_a_source_file_uploaded_is_detected_and_imported(staff_http, tenant_a, fixture_path,
+                                                         django_capture_on_commit_callbacks):
+    content = fixture_path("google_ads_es_utf16.csv").read_bytes()
+    response = staff_http.post("/imports/", {"kind": "source",
+                                             "file": SimpleUploadedFile("informe.csv", content, "text/csv")})
+    assert response.status_code == 302 and "/imports/preview/source/" in response.url
+    preview = staff_http.get(response.url).content.decode()
+    assert "Detected in informe.csv: Google Ads campaign report (English" not in preview
+    assert "Google Ads campaign report (Spanish, UTF-16)" in preview
+    assert "google_ads:2026-03-01:333" in preview and "8651.95" in preview
+    with django_capture_on_commit_callbacks(execute=False):
+        response = staff_http.post(response.url)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    import_run.apply(kwargs={"client_slug": tenant_a.slug, "job_id": job.id})
+    job.refresh_from_db()
+    assert job.params["kind"] == "source" and job.result["ok"] and job.result["source"] == "google_ads"
+    assert job.result["inserted"] == 3 and Spend.objects.count() == 3
+    connection.set_schema_to_public()
+    page = staff_http.get(f"/imports/jobs/{job.id}/").content.decode()
+    assert "3 added" in page
+
+
+def test_an_unrecognized_file_names_the_sources_compared(staff_http):
+    response = staff_http.post("/imports/", {"kind": "source", "file": SimpleUploadedFile(
+        "deals.csv", b"Deal - ID,Deal - Title\n1,Big\n", "text/csv")})
+    preview = staff_http.get(response.url).content.decode()
+    assert "no source recognizes this file" in preview and "HubSpot contacts export (hubspot_contacts)" in preview
