@@ -236,6 +236,7 @@ class Compiled:
         if self.total_index is not None:
             self.total_index = positions.get(normalized(self.total_index))
         self.targets = [plan.target for plan in self.plans]
+        self._dates: dict[str, Any] = {}  # a day repeats on many lines (200 campaigns a day): parse it once
 
     def index_of(self, target: str) -> int | None:
         for plan in self.plans:
@@ -286,8 +287,12 @@ class Compiled:
                             raise ValueProblem(_("smaller than %(column)s (%(n)s)")
                                                % {"column": plan.rule.minus, "n": subtracted})
                 elif plan.kind == DATE:
-                    parsed = moment(text, self.date_formats)
-                    value = parsed.date() if parsed else None
+                    value = self._dates.get(text)
+                    if value is None:
+                        parsed = moment(text, self.date_formats)
+                        value = parsed.date() if parsed else None
+                        if len(self._dates) < 10_000:
+                            self._dates[text] = value
                 else:
                     value = moment(text, self.time_formats)
             except ValueProblem as problem:
@@ -301,6 +306,8 @@ def canonical_text(value: Any) -> str:
     """A typed value written as the canonical CSV writes it."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
