@@ -40,6 +40,11 @@ Mappings (a saved mapping is just data)
     ``required_targets(kind)`` what it must fill. Dates use strftime formats (several joined
     with ``|``); ``decimal`` is ``.`` or ``,``.
 
+    Hook for saved mappings: ``import_source`` (and whoever wants them) reads a client's saved
+    mappings from ``clients.sources.saved.mappings_for(*, client) -> Iterable[Mapping]`` when
+    that module exists (the saved-mappings feature provides it); ``--mapping NAME`` picks one
+    by ``Mapping.name``.
+
 Built-in sources
     ``SOURCES``: {slug: Source} for google_ads, meta_ads, linkedin_ads, ga4_traffic, mailchimp,
     hubspot_contacts; ``Source.label``, ``.kind``, ``.columns`` (``Col`` with ``en``/``es``
