@@ -33,18 +33,9 @@ from clients.importing import KINDS, ImportResult, import_csv, import_records
 from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
 from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
-from clients.signals import data_imported, leads_requalified
+from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
+from clients.sources import source_import
 from clients.storage import imports_dir
-
-
-def data_changed(*, client: Client, kind: str, months: set[str]) -> None:
-    """Tell subscribers (qualification, snapshots) that ``kind`` rows of ``months`` changed.
-
-    The one hook every writer calls after it wrote: it sends
-    :data:`clients.signals.data_imported` in the client's schema.
-    """
-    with tenant_context(client):
-        data_imported.send(sender=Client, client=client, kind=kind, months=set(months))
 
 
 def data_import(
@@ -189,8 +180,6 @@ def import_job_run(*, client: Client, job_id: int) -> Any:
 
         try:
             if job.params["kind"] == "source":  # a platform export, detected from its header
-                from clients.sources import source_import
-
                 result = source_import(client=client, path=path, progress=progress)
             else:
                 result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)

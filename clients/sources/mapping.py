@@ -315,3 +315,21 @@ def canonical_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# --- saved mappings ---------------------------------------------------------------------------
+
+# Functions ``(client) -> Iterable[Mapping]`` giving a client's saved mappings; the saved-mappings
+# feature registers one (register_mapping_provider) from its AppConfig.ready().
+_MAPPING_PROVIDERS: list[Any] = []
+
+
+def register_mapping_provider(provider: Any) -> None:
+    """Register where a client's saved mappings come from (called once, at start-up)."""
+    if provider not in _MAPPING_PROVIDERS:
+        _MAPPING_PROVIDERS.append(provider)
+
+
+def saved_mappings(*, client: Any) -> list[Mapping]:
+    """Every saved mapping of ``client`` from the registered providers (none: an empty list)."""
+    return [mapping for provider in _MAPPING_PROVIDERS for mapping in provider(client)]
