@@ -112,11 +112,13 @@ def run_one(case: str) -> dict:
     if not path.exists():
         WRITERS[name](path, rows)
     client = fresh_client()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     outcome = source_import(client=client, path=path)
     elapsed = time.perf_counter() - started
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     assert outcome.ok, [str(e) for e in outcome.errors[:5]]
     started = time.perf_counter()
     again = source_import(client=client, path=path)
@@ -128,6 +130,7 @@ def run_one(case: str) -> dict:
     tracemalloc.stop()
     return {
         "case": name, "rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1), "seconds": round(elapsed, 2),
+        "python_cpu_seconds": round(cpu, 2), "load_average": round(os.getloadavg()[0], 1),
         "rows_per_second": round(rows / elapsed), "inserted": outcome.result.inserted,
         "campaigns_created": len(outcome.campaigns_created),
         "peak_rss_mb": round(rss_peak / 1024, 1), "growth_mb": round((rss_peak - rss_before) / 1024, 1),
@@ -151,11 +154,12 @@ def main() -> None:
                                 cwd=ROOT).stdout
         rows.append(json.loads(output.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
-    print("\n| export | rows | file | import | rows/s | peak RSS | RSS growth in import | Python peak (tracemalloc) |"
-          " re-import (nothing written) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| export | rows | file | import (wall) | Python CPU | load avg | rows/s | peak RSS | RSS growth in import |"
+          " Python peak (tracemalloc) | re-import (nothing written) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['case']} | {row['rows']:,} | {row['file_mb']} MB | {row['seconds']} s | {row['rows_per_second']:,} |"
+        print(f"| {row['case']} | {row['rows']:,} | {row['file_mb']} MB | {row['seconds']} s |"
+              f" {row['python_cpu_seconds']} s | {row['load_average']} | {row['rows_per_second']:,} |"
               f" {row['peak_rss_mb']} MB | {row['growth_mb']} MB | {row['python_peak_mb']} MB |"
               f" {row['reimport_seconds']} s |")
 

@@ -311,7 +311,7 @@ def canonical_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+        return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
