@@ -9,7 +9,13 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from agency.startup import StartupError, command_prepare
+
+    try:
+        command_prepare(sys.argv)
+        execute_from_command_line(sys.argv)
+    except StartupError as error:  # one sentence saying what to set or run, no traceback
+        sys.exit(f"{error}")
 
 
 if __name__ == "__main__":

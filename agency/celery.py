@@ -35,4 +35,9 @@ app.conf.beat_schedule = {
         "task": "kpis.tasks.dispatch_current_month_refresh",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Emails whose send failed are retried by a drain queued for them; this sweep catches any lost.
+    "drain-outboxes": {
+        "task": "clients.tasks.dispatch_outbox_drain",
+        "schedule": crontab(minute=45),
+    },
 }

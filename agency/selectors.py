@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
 
 from agency.models import Client, Domain, Membership, User
@@ -61,3 +62,24 @@ def staff_for_client(*, client: Client) -> QuerySet[User]:
 
 def client_users_for_client(*, client: Client) -> QuerySet[User]:
     return User.objects.filter(memberships__client=client, role=User.Role.CLIENT)
+
+
+# --- the monthly email's one-click opt-out link ---------------------------------------------------
+# A user's email preferences live here, with the user: the email (kpis.emails) puts the token in
+# its link, and the opt-out page (agency.views.preferences) reads it back.
+
+OPT_OUT_SALT = "kpis.monthly-email-off"  # the salt of the links already sent: kept as it was
+
+
+def opt_out_token(user: User) -> str:
+    """A signed token naming ``user``, for the opt-out link of the monthly email (no sign-in needed)."""
+    return signing.dumps({"u": user.pk}, salt=OPT_OUT_SALT)
+
+
+def opt_out_user(token: str) -> User | None:
+    """The user an opt-out token names, if it is genuine and less than 400 days old."""
+    try:
+        payload = signing.loads(token, salt=OPT_OUT_SALT, max_age=60 * 60 * 24 * 400)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=payload.get("u")).first()

@@ -1,9 +1,10 @@
 """Settings for the agency portal, read from the environment.
 
 Development needs nothing set: without ``DATABASE_URL`` / ``REDIS_URL`` the embedded
-PostgreSQL and Redis of :mod:`agency.embedded` are started. Production sets ``DEBUG=false``,
-``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and ``PORTAL_BASE_HOST``; with those the
-settings pass ``manage.py check --deploy``.
+PostgreSQL and Redis of :mod:`agency.embedded` are started (in development and tests only).
+Production sets ``DEBUG=false``, ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and
+``PORTAL_BASE_HOST``; with those the settings pass ``manage.py check --deploy``; without a URL
+start-up stops with one sentence saying which to set.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from agency.startup import StartupError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,7 +32,7 @@ TESTING = env_bool("PORTAL_TESTING", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-never-used-in-production-0123456789"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is false")
+    raise StartupError("SECRET_KEY must be set when DEBUG is false.")
 
 # The agency console lives on the base host; each client at <slug>.<base host>.
 PORTAL_BASE_HOST = os.environ.get("PORTAL_BASE_HOST", "localhost")
@@ -126,12 +129,21 @@ MULTITENANT_TEMPLATE_DIRS = [str(BASE_DIR / "templates" / "tenants" / "%s")]
 WSGI_APPLICATION = "agency.wsgi.application"
 
 # --- Database and broker -------------------------------------------------------------------
-if os.environ.get("DATABASE_URL"):
-    _database_url = os.environ["DATABASE_URL"]
-else:
+# The embedded PostgreSQL and Redis (agency.embedded) are for development and tests only. In
+# production a missing URL stops start-up with one sentence; no server is started behind its back.
+_missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+if _missing and not (DEBUG or TESTING):
+    raise StartupError(
+        f"DEBUG is false, so set {' and '.join(_missing)}: "
+        "the embedded PostgreSQL and Redis run only in development and tests."
+    )
+EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
+if EMBEDDED_DATABASE:
     from agency.embedded import postgres_url
 
     _database_url = postgres_url()
+else:
+    _database_url = os.environ["DATABASE_URL"]
 # Persistent connections (session-level: django-tenants sets search_path on the connection) save a
 # connection per request; tests keep Django's default of one per request.
 DATABASES = {

@@ -196,9 +196,9 @@ def main() -> None:
     from django_tenants.utils import tenant_context
 
     from agency.models import Client
+    from agency.months import Month
     from agency.services import client_create
     from clients.models import CriteriaVersion, Lead, Persona
-    from kpis.selectors import month_add
     from kpis.services import snapshot_compute
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)  # a fresh data dir works too
@@ -265,7 +265,7 @@ def main() -> None:
                 )
                 report["mqls"], report["with_persona"] = cursor.fetchone()
 
-    months = [month_add(FIRST_MONTH, i) for i in range(MONTHS)]
+    months = [(Month.of(FIRST_MONTH) + i).first_day for i in range(MONTHS)]
     snapshot_compute(client=client, months=months)  # warm
     report["snapshots_seconds"], report["snapshots_runs"] = best(
         lambda: snapshot_compute(client=client, months=months), args.repeat

@@ -5,3 +5,9 @@ class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = "Client data"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from clients import receivers
+        from clients.signals import data_imported
+
+        data_imported.connect(receivers.on_data_imported, dispatch_uid="clients.requalify_after_import")

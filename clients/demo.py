@@ -8,7 +8,6 @@ activities is generated in constant memory.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import json
@@ -16,6 +15,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from agency.months import Month, add_months
 
 # channel: (share of leads, campaigns, share of those leads with a campaign)
 CHANNEL_MIX = {
@@ -72,12 +73,8 @@ class DemoFiles:
 
 def month_list(end: dt.date, months: int) -> list[dt.date]:
     """The first days of ``months`` months ending with ``end``'s month, oldest first."""
-    firsts = []
-    year, month = end.year, end.month
-    for _ in range(months):
-        firsts.append(dt.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return firsts[::-1]
+    last = Month.of(end)
+    return [month.first_day for month in Month.range(last - (months - 1), last)]
 
 
 def _campaigns(marker: str) -> Iterator[tuple[str, str, str]]:
@@ -144,10 +141,10 @@ def write_demo_files(
         lead_seq = activity_seq = contract_seq = 0
         today = now.date()
         for month_index, first in enumerate(firsts):
-            days = calendar.monthrange(first.year, first.month)[1]
+            days = Month.of(first).last_day.day
             growth = 1 + 0.03 * month_index  # a business that grows a little every month
             leads_this_month = max(1, round(leads_per_month * growth * rng.uniform(0.9, 1.1)))
-            ym = first.strftime("%Y-%m")
+            ym = str(Month.of(first))
             # spend: media per campaign, and the other categories for the month
             for code, _name, channel in campaigns:
                 amount = rng.uniform(800, 4000) * (1.5 if channel == "paid_search" else 1) * growth
@@ -263,12 +260,6 @@ def write_demo_files(
     return DemoFiles(directory=directory, counts=counts)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _contracts(out, rng: random.Random, seq: int, lead_id: str, start: dt.date, deal: float, segment: str,
                today: dt.date) -> tuple[int, int]:
     """A customer's contract, with renewals while their terms have ended, or an early cancellation."""
@@ -286,7 +277,7 @@ def _contracts(out, rng: random.Random, seq: int, lead_id: str, start: dt.date, 
     while True:
         seq += 1
         contract_id = f"K{seq:07d}"
-        end = _add_months(start, term) - dt.timedelta(days=1)
+        end = add_months(start, term) - dt.timedelta(days=1)
         cancelled = ""
         if rng.random() < 0.1:  # cancelled early
             cancel = start + dt.timedelta(days=rng.randint(0, max((end - start).days - 1, 0)))

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 
+from agency.months import Month, local_midnight
 from clients.criteria import Sql, rule_sql
 from clients.models import CriteriaVersion, Persona
 
@@ -42,10 +43,6 @@ class Judge:
     criteria: dict
     start: dt.datetime
     end: dt.datetime
-
-
-def local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
 
 def judges(*, versions: list[CriteriaVersion], zone: ZoneInfo) -> list[Judge]:
@@ -98,7 +95,7 @@ def _scope_sql(months: Iterable[str] | None, created_from: dt.datetime | None, z
         clauses.append("l.created_at >= %s")
         params.append(created_from)
     if months is not None:
-        bounds = [month_bounds(month, zone) for month in sorted(months)]
+        bounds = [Month.parse(month).bounds(zone) for month in sorted(months)]
         if not bounds:
             return Sql("FALSE")
         ranges = " OR ".join(["({col} >= %s AND {col} < %s)"] * len(bounds))
@@ -112,13 +109,6 @@ def _scope_sql(months: Iterable[str] | None, created_from: dt.datetime | None, z
         )
         params += flat + flat
     return Sql(" AND ".join(clauses) or "TRUE", params)
-
-
-def month_bounds(month: str, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    year, number = map(int, month.split("-"))
-    first = dt.date(year, number, 1)
-    following = dt.date(year + number // 12, number % 12 + 1, 1)
-    return local_midnight(first, zone), local_midnight(following, zone)
 
 
 def _outcome_sql(judge: Judge, personas: Sql, scope: Sql) -> Sql:
@@ -251,12 +241,14 @@ def _run_in_schema(schema: str, statement: Sql) -> tuple[dt.datetime | None, dt.
 
 
 def _lead_estimate() -> int:
-    """The planner's row count: free, and good enough to decide whether slicing pays. A table never
-    analyzed yet (-1: a first big import, before autovacuum) is counted."""
+    """The planner's row count: free, and good enough to decide whether slicing pays. Below the
+    slicing size it is counted instead: a table never analyzed (-1) or last analyzed while nearly
+    empty (a first big import, before autovacuum) must not stay serial, and counting a small
+    table costs little."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass")
         estimate = cursor.fetchone()[0]
-        if estimate < 0:
+        if estimate < settings.QUALIFICATION_PARALLEL_FROM:
             cursor.execute("SELECT count(*) FROM clients_lead")
             estimate = cursor.fetchone()[0]
         return estimate
@@ -284,13 +276,7 @@ def months_between(first: dt.datetime, last: dt.datetime, zone: ZoneInfo) -> set
     Conservative: a month in between that no changed lead touches is recomputed too, which is
     harmless (snapshots are upserts) and cheap next to converting every timestamp of every row.
     """
-    month = first.astimezone(zone).date().replace(day=1)
-    end = last.astimezone(zone).date().replace(day=1)
-    months = set()
-    while month <= end:
-        months.add(month.strftime("%Y-%m"))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
+    return {str(month) for month in Month.between(first, last, zone)}
 
 
 def backtest(*, criteria: dict, timezone: str, months: list[str]) -> dict[str, dict[str, dict[str, float | int | None]]]:
@@ -299,8 +285,8 @@ def backtest(*, criteria: dict, timezone: str, months: list[str]) -> dict[str, d
     zone = ZoneInfo(timezone)
     draft = Judge(None, criteria, FAR_PAST, FAR_FUTURE)
     personas = Sql("''")
-    start, _ = month_bounds(months[0], zone)
-    _, end = month_bounds(months[-1], zone)
+    start, _ = Month.parse(months[0]).bounds(zone)
+    _, end = Month.parse(months[-1]).bounds(zone)
     outcome = _outcome_sql(draft, personas, Sql("TRUE"))
     text = outcome.text + """
 SELECT which, to_char(mql AT TIME ZONE %s, 'YYYY-MM'), count(*), count(*) FILTER (WHERE sql_at IS NOT NULL)

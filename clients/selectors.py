@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from clients.models import (
     Spend,
     TrafficRow,
 )
+from clients.qualification import judges
+from clients.storage import imports_dir
 
 
 def data_summary() -> list[dict[str, Any]]:
@@ -55,8 +58,6 @@ def data_summary() -> list[dict[str, Any]]:
 
 def import_pending_path(*, client: Any, token: str) -> Path | None:
     """The uploaded, not yet confirmed file named by ``token`` in this client's folder, if any."""
-    from clients.services import imports_dir
-
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         return None
     path = imports_dir(client=client) / f"pending-{token}.csv"
@@ -81,13 +82,16 @@ def job_progress(*, job: Job) -> tuple[int, int]:
 
 # --- API tokens -----------------------------------------------------------------------------
 
+def api_token_hash(secret: str) -> str:
+    """The stored form of an API token's secret (only its SHA-256 is kept)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
 def api_token_for_secret(*, secret: str) -> ApiToken | None:
     """The live token with this secret, looked up in the current client's schema only.
 
     A token of client A presented at B's host is therefore unknown (401) at B.
     """
-    from clients.services import api_token_hash
-
     if not secret:
         return None
     return ApiToken.objects.filter(token_hash=api_token_hash(secret), revoked_at__isnull=True).first()
@@ -124,8 +128,6 @@ def _leaf_results(rule: dict, lead: Lead, path: str = "fit") -> list[dict[str, A
 
 def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     """Why one lead is (or is not) an MQL, step by step — the same rules the SQL engine applies."""
-    from clients.qualification import judges
-
     zone = ZoneInfo(timezone)
     judge = next(
         (j for j in judges(versions=list(CriteriaVersion.objects.all()), zone=zone) if j.start <= lead.created_at < j.end),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import secrets
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -27,19 +26,16 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
+from agency.months import Month, local_midnight
+from clients.criteria import criteria_validate, personas_problems
+from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
 from clients.importing import KINDS, ImportResult, import_csv, import_records
 from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
-from clients.signals import data_imported, leads_requalified
-
-
-def data_changed(*, client: Client, kind: str, months: set[str]) -> None:
-    """Tell subscribers (qualification, snapshots) that ``kind`` rows of ``months`` changed.
-
-    The one hook every writer calls after it wrote: it sends
-    :data:`clients.signals.data_imported` in the client's schema.
-    """
-    with tenant_context(client):
-        data_imported.send(sender=Client, client=client, kind=kind, months=set(months))
+from clients.qualification import leads_judge
+from clients.selectors import api_token_hash, import_pending_path, job_progress_key
+from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
+from clients.sources import source_import
+from clients.storage import imports_dir
 
 
 def data_import(
@@ -118,7 +114,7 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
         Holiday.objects.bulk_create([Holiday(date=day) for day in sorted(parsed - old)])
     changed = old ^ parsed
     if changed:
-        data_changed(client=client, kind="holidays", months={day.strftime("%Y-%m") for day in changed})
+        data_changed(client=client, kind="holidays", months={str(Month.of(day)) for day in changed})
     return sorted(parsed)
 
 
@@ -126,13 +122,6 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
 
 MAX_ERRORS_KEPT = 10_000
 PENDING_MAX_AGE = dt.timedelta(days=1)
-
-
-def imports_dir(*, client: Client) -> Path:
-    """``MEDIA_ROOT/<schema>/imports``: a client's uploads never share a folder with another's."""
-    directory = Path(settings.MEDIA_ROOT) / client.schema_name / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def import_upload_store(*, client: Client, uploaded: Any) -> str:
@@ -159,8 +148,6 @@ def import_job_create(
 
     The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
     """
-    from clients.selectors import import_pending_path
-
     if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
     pending = import_pending_path(client=client, token=token)
@@ -194,10 +181,8 @@ def import_job_create_from_path(
     return job
 
 
-def import_job_run(*, client: Client, job_id: int) -> ImportResult | None:
+def import_job_run(*, client: Client, job_id: int) -> Any:
     """Run a queued import job: count the rows, import with progress, store the result."""
-    from clients.selectors import job_progress_key
-
     with tenant_context(client):
         job = Job.objects.filter(id=job_id, kind="import").first()
         if job is None or job.status in {Job.Status.DONE, Job.Status.FAILED}:
@@ -284,10 +269,6 @@ def _spreadsheet_safe(value: str) -> str:
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a marker that makes leaked tokens recognisable, not a secret
 
 
-def api_token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 def api_token_create(*, client: Client, name: str, user: Any = None) -> tuple[ApiToken, str]:
     """A new API token for ``client``: returns it and its secret, which is never stored or shown again."""
     name = (name or "").strip()
@@ -331,10 +312,6 @@ def demo_data_generate(
     their JSON files are written next to the CSV files too. Returns the import results and the folder.
     Raises ``ValueError`` (naming the file) if an import refuses a generated file.
     """
-    import tempfile
-
-    from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
-
     zone = ZoneInfo(client.timezone)
     now_local = timezone.now().astimezone(zone).replace(tzinfo=None, microsecond=0)
     end = end or now_local.date()
@@ -377,8 +354,6 @@ def demo_data_generate(
 
 def leads_requalify(*, client: Client, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
     """Re-judge the client's leads (all, or those an import touched) and announce the months that moved."""
-    from clients.qualification import leads_judge
-
     with tenant_context(client):
         touched = leads_judge(timezone=client.timezone, months=months, created_from=created_from)
         if touched:
@@ -394,9 +369,6 @@ def criteria_version_create(
     Runs in the current schema (or ``client``'s). Invalid criteria raise ValidationError with
     every problem and its JSON path; nothing is saved.
     """
-    from clients.criteria import criteria_validate
-    from clients.qualification import local_midnight
-
     criteria_validate(criteria)
     if isinstance(effective_from, str):
         try:
@@ -418,14 +390,12 @@ def criteria_version_create(
     created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
     leads_requalify(client=client, created_from=created_from)
     # Snapshots from the effective month on name the version in effect: they are recomputed too.
-    data_changed(client=client, kind="criteria", months={effective_from.strftime("%Y-%m")})
+    data_changed(client=client, kind="criteria", months={str(Month.of(effective_from))})
     return version
 
 
 def personas_set(*, personas: list[dict], client: Client | None = None) -> list[Persona]:
     """Replace the client's personas (in priority order) and judge every lead's persona again."""
-    from clients.criteria import personas_problems
-
     problems = personas_problems(personas)
     if problems:
         raise ValidationError({"personas": problems})
@@ -438,17 +408,6 @@ def personas_set(*, personas: list[dict], client: Client | None = None) -> list[
         )
     leads_requalify(client=client)
     return stored
-
-
-def _requalify_after_import(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
-    """Leads, their activities and campaigns (a lead's channel) decide qualification."""
-    if kind in {"leads", "activities"}:
-        leads_requalify(client=client, months=months)
-    elif kind == "campaigns":
-        leads_requalify(client=client)
-
-
-data_imported.connect(_requalify_after_import, dispatch_uid="clients.requalify_after_import")
 
 
 # --- personas and contracts, one at a time (staff screens) --------------------------------------
@@ -467,7 +426,7 @@ def persona_save(*, client: Client, code: str, name: str, match: dict, original_
 
 
 def _contract_months(contract: Any) -> set[str]:
-    return {day.strftime("%Y-%m") for day in (contract.start_date, contract.end_date, contract.cancelled_on) if day}
+    return {str(Month.of(day)) for day in (contract.start_date, contract.end_date, contract.cancelled_on) if day}
 
 
 def contract_save(*, client: Client, contract: Any, created: bool) -> Any:

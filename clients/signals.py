@@ -1,7 +1,8 @@
 """Signals other parts of the portal subscribe to when a client's data changes.
 
-``data_imported`` is sent by :func:`clients.services.data_changed` after rows were written
-(by a CSV import, the web upload, the API or the demo generator), in the client's schema,
+``data_imported`` is sent by :func:`data_changed` (also reachable as
+``clients.services.data_changed``) after rows were written (by a CSV import, the web upload,
+the API, a source file or the demo generator), in the client's schema,
 with keyword arguments:
 
 - ``client``: the :class:`agency.models.Client`;
@@ -21,7 +22,21 @@ and ``months`` (the ``"YYYY-MM"`` months whose funnel figures moved).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.dispatch import Signal
+from django_tenants.utils import tenant_context
 
 data_imported = Signal()
 leads_requalified = Signal()
+
+
+def data_changed(*, client: Any, kind: str, months: set[str]) -> None:
+    """Tell subscribers (qualification, snapshots) that ``kind`` rows of ``months`` changed.
+
+    The one hook every writer calls after it wrote: it sends :data:`data_imported` in the
+    client's schema. (Here rather than in clients.services so that the sources, which
+    clients.services uses, can call it too.)
+    """
+    with tenant_context(client):
+        data_imported.send(sender=type(client), client=client, kind=kind, months=set(months))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
+from agency.tasks import enqueue_for_client
+from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
 
 
@@ -53,3 +56,35 @@ def dispatch_scheduled_sources() -> int:
     for index, client in enumerate(clients):
         enqueue_for_client(scheduled_sources_client, client=client, countdown=index * SPREAD_SECONDS)
     return len(clients)
+
+
+@app.task(
+    base=TenantTask,
+    bind=True,
+    name="clients.tasks.outbox_drain",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=8,
+)
+def outbox_drain(self: TenantTask, *, client_slug: str, follow: bool = True) -> int:
+    """Send the client's due emails (clients.outbox), then (``follow``) queue itself for the next one that waits."""
+    client = Client.objects.get(slug=client_slug)
+    sent = outbox_send_due(client=client)
+    if follow:
+        outbox_drain_schedule(client=client)
+    return sent
+
+
+@shared_task(acks_late=True)
+def dispatch_outbox_drain() -> int:
+    """Hourly sweep: every ready client's due emails, in case a queued drain was lost with its message.
+
+    The sweep does not queue follow-ups: the drains queued after a failure already do, and one
+    chain per client is enough.
+    """
+    clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
+    count = 0
+    for count, client in enumerate(clients, start=1):
+        enqueue_for_client(outbox_drain, client=client, follow=False, countdown=(count - 1) * 0.2)
+    return count

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agency.decorators import client_admin_required
+from agency.months import Month
 from clients.criteria import FIELDS, OPS_FOR, criteria_problems, field_type
 from clients.criteria_form import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
 from clients.models import CriteriaVersion
 from clients.qualification import backtest
 from clients.services import criteria_version_create
 from clients.vocab import ACTIONS
-from kpis.selectors import month_add
 
 EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
 
@@ -137,8 +137,8 @@ def criteria_backtest(request: HttpRequest) -> HttpResponse:
     if problems:
         return render(request, "clients/criteria/edit.html#backtest", {"problems": problems}, status=422)
     zone = ZoneInfo(request.tenant.timezone)
-    this_month = timezone.now().astimezone(zone).date().replace(day=1)
-    months = [month_add(this_month, -12 + i).strftime("%Y-%m") for i in range(12)]
+    this_month = Month.of(timezone.now(), zone)
+    months = [str(month) for month in Month.range(this_month - 12, this_month - 1)]
     result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
     rows = [{"month": m, **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
     return render(request, "clients/criteria/edit.html#backtest", {"rows": rows})

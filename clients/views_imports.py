@@ -16,8 +16,9 @@ from agency.tasks import enqueue_for_client
 from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
-from clients.services import data_import, import_job_create, import_upload_store, imports_dir
+from clients.services import data_import, import_job_create, import_upload_store
 from clients.sources import source_preview
+from clients.storage import imports_dir
 from clients.tasks import import_run
 
 PREVIEW_ROWS = 20

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from agency.decorators import client_staff_required
+from agency.months import add_months
 from clients.forms_records import CancelForm, ContractForm, PersonaForm
 from clients.models import Contract, Persona
 from clients.services import contract_cancel, contract_save, persona_save
@@ -51,8 +52,6 @@ def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: s
         renewed = get_object_or_404(Contract, pk=renew)
         start = renewed.cancelled_on or renewed.end_date
         if renewed.kind == "retainer" and start is None:
-            from kpis.formulas.contracts import add_months
-
             start = add_months(renewed.start_date, renewed.term_months or 0)
         initial = {
             "account": renewed.account,

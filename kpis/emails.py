@@ -3,61 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
-from agency.selectors import client_url
-from kpis.models import ScorecardEmail, Snapshot
-from kpis.scorecard import LABELS, format_value
+from agency.selectors import client_url, opt_out_token
+from clients.outbox import outbox_email_enqueue, outbox_recipients, outbox_send_due
+from kpis.catalogue import headline_kpis
+from kpis.models import Snapshot
+from kpis.scorecard import format_value
 
-HEADLINE = ("new_leads", "mqls", "customers", "marketing_spend", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
-OPT_OUT_SALT = "kpis.monthly-email-off"
-
-
-def opt_out_token(user: User) -> str:
-    return signing.dumps({"u": user.pk}, salt=OPT_OUT_SALT)
-
-
-def opt_out_user(token: str) -> User | None:
-    try:
-        payload = signing.loads(token, salt=OPT_OUT_SALT, max_age=60 * 60 * 24 * 400)
-    except signing.BadSignature:
-        return None
-    return User.objects.filter(pk=payload.get("u")).first()
+KIND = "monthly_scorecard"  # the outbox rows of this email
 
 
 def scorecard_emails_send(*, client: Client, month: dt.date) -> int:
-    """Email the month's headline KPIs to the client's users who did not opt out; each at most once."""
+    """Queue the month's headline KPIs for the client's users who did not opt out, then send what is due.
+
+    Each user gets one outbox row per month (clients.outbox): a redelivered task queues nothing
+    twice, and an email the mail server refused is tried again later, not lost. Returns how
+    many were sent now.
+    """
     recipients = User.objects.filter(
         memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True
     ).exclude(email="")
-    sent = 0
     with tenant_context(client):
         snapshot = Snapshot.objects.filter(month=month).first()
-        if snapshot is None:
-            return 0
-        for user in recipients:
-            try:
-                with transaction.atomic():
-                    ScorecardEmail.objects.create(month=month, user_id=user.pk)
-            except IntegrityError:
-                continue  # already sent: a redelivered task sends nothing twice
-            _send(client=client, user=user, snapshot=snapshot)
-            sent += 1
-    return sent
+    if snapshot is None:
+        return 0
+    queued = outbox_recipients(client=client, kind=KIND, month=month)
+    for user in recipients:
+        if user.pk not in queued:
+            outbox_email_enqueue(
+                client=client,
+                kind=KIND,
+                recipient_id=user.pk,
+                to=user.email,
+                month=month,
+                **_render(client=client, user=user, snapshot=snapshot),
+            )
+    return outbox_send_due(client=client)
 
 
-def _send(*, client: Client, user: User, snapshot: Snapshot) -> None:
+def _render(*, client: Client, user: User, snapshot: Snapshot) -> dict[str, Any]:
     with translation.override(user.language or "en"):
         kpis = snapshot.document["kpis"]
-        lines = [(str(LABELS[key]), format_value(key, kpis.get(key), client.currency)) for key in HEADLINE]
+        lines = [(str(k.label), format_value(k.key, kpis.get(k.key), client.currency)) for k in headline_kpis()]
         context = {
             "client": client,
             "month": snapshot.month,
@@ -69,12 +63,10 @@ def _send(*, client: Client, user: User, snapshot: Snapshot) -> None:
             "client": client.name,
             "month": snapshot.month.strftime("%Y-%m"),
         }
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("kpis/email/monthly.txt", context),
-            to=[user.email],
+        return {
+            "subject": subject,
+            "body": render_to_string("kpis/email/monthly.txt", context),
+            "html": render_to_string("kpis/email/monthly.html", context),
             # Mail programs show their own "unsubscribe" for this header (RFC 2369).
-            headers={"List-Unsubscribe": f"<{context['opt_out']}>"},
-        )
-        message.attach_alternative(render_to_string("kpis/email/monthly.html", context), "text/html")
-        message.send()
+            "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
+        }

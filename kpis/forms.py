@@ -20,20 +20,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kpis.scorecard import GROUPS, LABELS, unit
-
-# Rates that are shares of a whole: a target outside 0–1 is a typing mistake (25 instead of 0.25).
-# Growth rates, ROI and ROMI may be negative or above 1, so they are not limited.
-UNBOUNDED_RATES = {"growth_needed_per_working_day", "lead_velocity_rate", "roi", "romi", "revenue_uplift_rate"}
+from agency.months import Month
+from kpis.catalogue import Unit, grouped_choices, kpi
 
 
 def month_parse(text: str | None) -> dt.date | None:
     """``YYYY-MM`` as the first day of that month; None for anything else."""
-    text = (text or "").strip()
-    if len(text) != 7 or text[4] != "-":
-        return None
     try:
-        return dt.date(int(text[:4]), int(text[5:7]), 1)
+        return Month.parse(text or "").first_day
     except ValueError:
         return None
 
@@ -47,7 +41,7 @@ class MonthField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+        return str(Month.of(value)) if isinstance(value, dt.date) else value
 
     def clean(self, value: Any) -> dt.date:
         text = super().clean(value)
@@ -153,10 +147,6 @@ class QuickGroupedSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(groups)))  # noqa: S308
 
 
-def kpi_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    return [(str(title), [(key, str(LABELS[key])) for key in keys]) for title, keys in GROUPS]
-
-
 class TargetForm(DescribedForm):
     """A target for one KPI in one month; an empty value removes the month's target."""
 
@@ -167,7 +157,7 @@ class TargetForm(DescribedForm):
     def __init__(self, *args: Any, month: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "target-%s")
         super().__init__(*args, **kwargs)
-        self.fields["kpi"].choices = kpi_choices()
+        self.fields["kpi"].choices = grouped_choices()
         self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
         if month is not None:
             self.fields["month"].initial = month
@@ -193,13 +183,16 @@ class TargetForm(DescribedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        kpi, value = data.get("kpi"), data.get("value")
-        if kpi and value is not None:
-            kind = unit(kpi)
-            if kind == "count" and (value < 0 or value != int(value)):
+        kpi_key, value = data.get("kpi"), data.get("value")
+        if kpi_key and value is not None:
+            # The catalogue's plausible range for the KPI's unit: a rate that is a share outside 0–1
+            # is a typing mistake (25 instead of 0.25); growth, ROI and uplift are not limited.
+            declared = kpi(kpi_key)
+            low, high = declared.range
+            if declared.whole and (value < 0 or value != int(value)):
                 self.add_error("value", _("This KPI counts things: use a whole number, 0 or more."))
-            elif kind == "rate" and kpi not in UNBOUNDED_RATES and not 0 <= value <= 1:
+            elif declared.unit == Unit.RATE and ((low is not None and value < low) or (high is not None and value > high)):
                 self.add_error("value", _("A rate is a fraction between 0 and 1: write 0.25 for 25 %."))
-            elif kind in {"money", "hours"} and value < 0 and kpi != "revenue_uplift" and kpi != "revenue_uplift_annualized":
+            elif declared.unit in {Unit.MONEY, Unit.HOURS} and low is not None and value < low:
                 self.add_error("value", _("Use an amount of 0 or more."))
         return data

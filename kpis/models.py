@@ -2,55 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 from django.db import models
 
-
-class HeadlineFigures(models.Model):
-    """The headline KPIs as typed columns, for sorting and filtering: shared by a client's
-    snapshots and by the public portfolio summary that mirrors them."""
-
-    sessions = models.BigIntegerField(default=0)
-    new_leads = models.BigIntegerField(default=0)
-    mqls = models.BigIntegerField(default=0)
-    sqls = models.BigIntegerField(default=0)
-    customers = models.BigIntegerField(default=0)
-    marketing_spend = models.FloatField(default=0)
-    revenue = models.FloatField(default=0)
-    cpl = models.FloatField(null=True, blank=True)
-    cac = models.FloatField(null=True, blank=True)
-    romi = models.FloatField(null=True, blank=True)
-    gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
-    contract_ltv = models.FloatField(null=True, blank=True)
-
-    HEADLINE = (
-        "sessions",
-        "new_leads",
-        "mqls",
-        "sqls",
-        "customers",
-        "marketing_spend",
-        "revenue",
-        "cpl",
-        "cac",
-        "romi",
-        "gross_mrr_churn_rate",
-        "contract_ltv",
-    )
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def figures_from(cls, kpis: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
-        """The columns ``names`` from a snapshot document's KPIs. An undefined KPI stays NULL where the
-        column allows it; counts and sums, which are never undefined in a document, fall back to 0."""
-        return {
-            name: kpis.get(name) if kpis.get(name) is not None else (None if cls._meta.get_field(name).null else 0)
-            for name in names
-        }
+from portfolio.models import HeadlineFigures
 
 
 class Snapshot(HeadlineFigures):
@@ -73,33 +27,6 @@ class Snapshot(HeadlineFigures):
         return self.month.strftime("%Y-%m")
 
 
-class FunnelPlan(models.Model):
-    """A saved reverse-funnel plan: a revenue goal over some months, and the rates it assumes."""
-
-    name = models.CharField(max_length=200)
-    revenue_goal = models.DecimalField(max_digits=16, decimal_places=2)
-    average_deal = models.DecimalField(max_digits=16, decimal_places=2)
-    first_month = models.DateField()
-    last_month = models.DateField()
-    # Rates given by the user; a missing one is the client's trailing 12-month figure.
-    rates = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        "agency.User", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(last_month__gte=models.F("first_month")), name="plan_months_ordered"),
-            models.CheckConstraint(condition=models.Q(revenue_goal__gt=0, average_deal__gt=0), name="plan_amounts_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Annotation(models.Model):
     """Context for a month ("site redesign launched"), shown on the sparklines and the scorecard."""
 
@@ -117,16 +44,3 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return self.text
 
-
-class ScorecardEmail(models.Model):
-    """A monthly scorecard email sent to one user: the unique key makes sending safe to repeat."""
-
-    month = models.DateField()
-    user_id = models.BigIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["month", "user_id"], name="scorecard_email_once")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} → {self.user_id}"

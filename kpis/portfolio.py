@@ -9,24 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
-from agency.models import Client, User
+from agency.models import Client, Membership, User
+from agency.months import Month
 from agency.selectors import clients_for_user
-from kpis.selectors import month_add
+from kpis import catalogue
+from kpis.catalogue import Better, headline_kpis
+from kpis.scorecard import target_status
+from portfolio.models import ClientMonthSummary, Target
 
-COLUMNS = ("new_leads", "mqls", "cpl", "cac", "romi", "gross_mrr_churn_rate", "contract_ltv")
+# The catalogue's headline KPIs: typed columns of the public summary, so sortable in SQL.
+COLUMNS = tuple(k.key for k in headline_kpis())
 ALERT_CHANGE = 0.25  # a move of a quarter or more against the previous month is flagged
-# The direction that is bad news, per column.
-WORSE_WHEN = {
-    "new_leads": "down",
-    "mqls": "down",
-    "cpl": "up",
-    "cac": "up",
-    "romi": "down",
-    "gross_mrr_churn_rate": "up",
-    "contract_ltv": "down",
-}
 
 
 def portfolio_rows(
@@ -34,7 +30,7 @@ def portfolio_rows(
 ) -> QuerySet[Client]:
     clients = clients_for_user(user=user).annotate(
         now=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month)),
-        before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month_add(month, -1))),
+        before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=(Month.of(month) - 1).first_day)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         **{f"{column}_before": F(f"before__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),
@@ -48,14 +44,16 @@ def portfolio_rows(
 
 
 def alerts(client: Any) -> list[dict[str, Any]]:
-    """KPIs that moved past ALERT_CHANGE against the previous month in the bad direction."""
+    """KPIs that moved past ALERT_CHANGE against the previous month in the bad direction (the
+    catalogue's); a KPI that is neither good nor bad news when it moves raises none."""
     found = []
     for column in COLUMNS:
+        better = catalogue.kpi(column).better
         now, before = getattr(client, column), getattr(client, f"{column}_before")
-        if now is None or before in (None, 0):
+        if better == Better.NEUTRAL or now is None or before in (None, 0):
             continue
         change = (now - before) / abs(before)
-        worse = change < -ALERT_CHANGE if WORSE_WHEN[column] == "down" else change > ALERT_CHANGE
+        worse = change < -ALERT_CHANGE if better == Better.UP else change > ALERT_CHANGE
         if worse:
             found.append({"kpi": column, "change": change})
     return found
@@ -63,8 +61,6 @@ def alerts(client: Any) -> list[dict[str, Any]]:
 
 def targets_by_client(*, clients: list[Client], month: dt.date) -> dict[int, dict[str, float]]:
     """The month's headline targets of these clients: one query."""
-    from portfolio.models import Target
-
     found: dict[int, dict[str, float]] = {}
     for client_id, kpi, value in Target.objects.filter(
         client__in=[c.pk for c in clients], month=month, kpi__in=COLUMNS
@@ -75,8 +71,6 @@ def targets_by_client(*, clients: list[Client], month: dt.date) -> dict[int, dic
 
 def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
     """How many headline targets the client met, and which it missed."""
-    from kpis.scorecard import target_status
-
     met, missed = [], []
     for kpi, target in targets.items():
         status = target_status(kpi, getattr(client, kpi), target)
@@ -91,11 +85,6 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
     """What the portfolio table depends on, from light aggregates in one round trip: summaries of the
     month and the one before, the month's targets, the clients (and their settings) and the user's
     assignments."""
-    from django.db import connection
-
-    from agency.models import Membership
-    from portfolio.models import ClientMonthSummary, Target
-
     summary, target = ClientMonthSummary._meta.db_table, Target._meta.db_table
     client, membership = Client._meta.db_table, Membership._meta.db_table
     sql = f"""
@@ -105,5 +94,5 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
                (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s)
     """  # table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [month, month_add(month, -1), month, user.pk])
+        cursor.execute(sql, [month, (Month.of(month) - 1).first_day, month, user.pk])
         return "|".join(cursor.fetchone())

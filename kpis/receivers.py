@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from agency.models import Client
+from agency.months import Month
 from kpis.models import Snapshot
-from kpis.selectors import month_add
+from kpis.recompute import months_recompute_request
 
 # Contract figures at the end of a month depend on every contract known by then: a change to
 # contracts moves every later month too.
@@ -15,26 +15,17 @@ CUMULATIVE_KINDS = {"contracts", "criteria"}
 
 
 def _and_later(months: set[str]) -> set[str]:
-    first = min(months)
-    start = dt.date(int(first[:4]), int(first[5:7]), 1)
+    start = Month.parse(min(months))
     latest = Snapshot.objects.order_by("-month").values_list("month", flat=True).first()
-    if latest is None or latest < start:
+    if latest is None or latest < start.first_day:
         return months
-    span, month = set(months), start
-    while month <= latest:
-        span.add(month.strftime("%Y-%m"))
-        month = month_add(month, 1)
-    return span
+    return set(months) | {str(month) for month in Month.range(start, Month.of(latest))}
 
 
 def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
-    from kpis.tasks import recompute_debounced
-
     if months:
-        recompute_debounced(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
+        months_recompute_request(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
 
 
 def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwargs: Any) -> None:
-    from kpis.tasks import recompute_debounced
-
-    recompute_debounced(client=client, months=months)
+    months_recompute_request(client=client, months=months)

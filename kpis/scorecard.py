@@ -1,7 +1,8 @@
 """What the scorecard shows of a snapshot: groups, labels, units, formatting, changes, sparklines.
 
-Reads stored snapshots only (a fixed number of queries whatever the months or members): the
-selected month's, the comparison month's and the 11 before it for the sparklines.
+Formatting only, no queries: kpis.selectors.scorecard_load reads the stored snapshots (a fixed
+number of queries whatever the months or members: the selected month's, the comparison
+month's and the 11 before it for the sparklines) into a ``Scorecard``, which this module shows.
 """
 
 from __future__ import annotations
@@ -9,200 +10,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from kpis.catalogue import KPI_GROUPS
-from kpis.models import Snapshot
-from kpis.selectors import month_add
+from agency.months import Month
+from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, Better, Kpi, Unit, kpi, kpis_in, null_reason
 
-GROUP_TITLES = {
-    "traffic": _("Traffic"),
-    "funnel": _("Leads and funnel"),
-    "email": _("Email"),
-    "cost_and_revenue": _("Cost and revenue"),
-    "recurring_revenue_and_value": _("Recurring revenue and lifetime value"),
-}
-# The tiles, grouped as in kpis.md: the catalogue's groups with their titles.
-GROUPS: tuple[tuple[Any, tuple[str, ...]], ...] = tuple((GROUP_TITLES[group], keys) for group, keys in KPI_GROUPS)
+if TYPE_CHECKING:
+    from kpis.models import Snapshot
 
-MONEY = {
-    "media_spend",
-    "nurture_spend",
-    "sales_spend",
-    "marketing_spend",
-    "cpl",
-    "cost_per_mql",
-    "cost_per_sql",
-    "cost_per_customer",
-    "cac",
-    "revenue",
-    "marketing_revenue",
-    "revenue_uplift",
-    "revenue_uplift_annualized",
-    "mrr",
-    "mrr_start",
-    "new_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-    "arpa",
-    "cltv",
-    "retainer_ltv",
-    "project_ltv",
-    "contract_ltv",
-    "retainer_base_value",
-}
-HOURS = {"median_response_hours", "p90_response_hours"}
-PLAIN = {"leads_per_working_day", "ltv_to_cac", "cac_payback_months", "contraction_factor", "expected_terms", "expected_projects"}
-COUNTS = {
-    "sessions",
-    "active_landing_pages",
-    "new_leads",
-    "working_days",
-    "database_size",
-    "mqls",
-    "sales_ready_leads",
-    "sqls",
-    "sals",
-    "opportunities",
-    "customers",
-    "nurture_leads",
-    "emails_sent",
-    "emails_delivered",
-    "accounts",
-}
-# Neither good nor bad news when they move.
-NEUTRAL = {"working_days", "mrr_start", "expected_terms", "expected_projects", "contraction_factor"}
-# Lower is better: a fall shows as good news.
-LOWER_IS_BETTER = {
-    "bounce_rate",
-    "mobile_bounce_rate",
-    "opt_out_rate",
-    "median_response_hours",
-    "p90_response_hours",
-    "uncontacted_share",
-    "email_unsubscribe_rate",
-    "cpl",
-    "cost_per_mql",
-    "cost_per_sql",
-    "cost_per_customer",
-    "cac",
-    "contraction_mrr",
-    "churned_mrr",
-    "gross_mrr_churn_rate",
-    "customer_churn_rate",
-    "cac_payback_months",
-    "early_cancel_rate",
+# Figures the scorecard shows that are not snapshot KPIs: the two that explain retainer_ltv in the
+# lifetime value panel, and a breakdown column. Declared like the catalogue's, so they format alike.
+PANEL_FIGURES = {
+    figure.key: figure
+    for figure in (
+        Kpi("retainer_base_value", "recurring_revenue_and_value", _("Mean fee × mean term"),
+            _("Mean monthly fee × mean term of the retainers."), Unit.MONEY),
+        Kpi("served_fraction_when_cancelled", "recurring_revenue_and_value", _("Served fraction when cancelled early"),
+            _("Mean share of the term served by retainers cancelled early."), Unit.RATE),
+        Kpi("form_submissions", "traffic", _("Form submissions"), _("Form submissions in the month."), Unit.COUNT),
+    )
 }
 
-LABELS = {
-    "sessions": _("Sessions"),
-    "organic_share": _("Organic search share"),
-    "social_share": _("Social share"),
-    "mobile_share": _("Mobile share"),
-    "bounce_rate": _("Bounce rate"),
-    "mobile_bounce_rate": _("Mobile bounce rate"),
-    "landing_page_conversion_rate": _("Landing page conversion"),
-    "active_landing_pages": _("Active landing pages"),
-    "traffic_to_lead": _("Traffic → lead rate"),
-    "new_leads": _("New leads"),
-    "working_days": _("Working days"),
-    "leads_per_working_day": _("Leads per working day"),
-    "growth_needed_per_working_day": _("Growth needed per working day"),
-    "database_size": _("Database size"),
-    "opt_out_rate": _("Opt-out rate"),
-    "mqls": _("MQLs"),
-    "sales_ready_leads": _("Sales-ready leads"),
-    "sqls": _("SQLs"),
-    "sals": _("SALs"),
-    "opportunities": _("Opportunities"),
-    "customers": _("Customers"),
-    "qualified_lead_rate": _("Lead → MQL rate"),
-    "mql_to_sql_rate": _("MQL → SQL rate"),
-    "sal_rate": _("SQL → SAL rate"),
-    "sql_to_customer_rate": _("SQL → customer rate"),
-    "lead_to_customer_rate": _("Lead → customer rate"),
-    "lead_velocity_rate": _("Lead velocity rate"),
-    "nurture_leads": _("Nurture leads"),
-    "marketing_sourced_customer_share": _("Marketing-sourced customers"),
-    "median_response_hours": _("Median time to first contact"),
-    "p90_response_hours": _("90th percentile time to first contact"),
-    "contacted_within_4h_share": _("Contacted within 4 hours"),
-    "uncontacted_share": _("Not contacted"),
-    "emails_sent": _("Emails sent"),
-    "emails_delivered": _("Emails delivered"),
-    "deliverability_rate": _("Deliverability"),
-    "open_rate": _("Open rate"),
-    "click_through_rate": _("Click-through rate"),
-    "email_unsubscribe_rate": _("Email unsubscribe rate"),
-    "media_spend": _("Media spend"),
-    "nurture_spend": _("Nurture spend"),
-    "sales_spend": _("Sales spend"),
-    "marketing_spend": _("Marketing spend"),
-    "cpl": _("Cost per lead"),
-    "cost_per_mql": _("Cost per MQL"),
-    "cost_per_sql": _("Cost per SQL"),
-    "cost_per_customer": _("Cost per customer"),
-    "cac": _("Customer acquisition cost (CAC)"),
-    "revenue": _("Revenue"),
-    "marketing_revenue": _("Marketing revenue"),
-    "roi": _("ROI"),
-    "romi": _("ROMI"),
-    "revenue_uplift": _("Revenue uplift"),
-    "revenue_uplift_annualized": _("Revenue uplift, annualized"),
-    "revenue_uplift_rate": _("Revenue uplift rate"),
-    "mrr": _("MRR"),
-    "mrr_start": _("MRR at the start"),
-    "accounts": _("Accounts"),
-    "new_mrr": _("New MRR"),
-    "expansion_mrr": _("Expansion MRR"),
-    "contraction_mrr": _("Contraction MRR"),
-    "churned_mrr": _("Churned MRR"),
-    "gross_mrr_churn_rate": _("Gross MRR churn"),
-    "gross_mrr_retention": _("Gross MRR retention"),
-    "arpa": _("ARPA"),
-    "customer_churn_rate": _("Customer churn rate"),
-    "cltv": _("CLTV"),
-    "cac_payback_months": _("CAC payback (months)"),
-    "ltv_to_cac": _("LTV : CAC"),
-    "early_cancel_rate": _("Early cancellation rate"),
-    "renewal_rate": _("Renewal rate"),
-    "contraction_factor": _("Contraction factor"),
-    "expected_terms": _("Expected terms"),
-    "repeat_rate": _("Repeat project rate"),
-    "expected_projects": _("Expected projects"),
-    "retainer_ltv": _("Retainer lifetime value"),
-    "project_ltv": _("Project lifetime value"),
-    "contract_ltv": _("Contract lifetime value"),
-    # derived in the lifetime value panel from the snapshot's figures (not snapshot keys)
-    "retainer_base_value": _("Mean fee × mean term"),
-    "served_fraction_when_cancelled": _("Served fraction when cancelled early"),
-}
 
-# Why a figure can be undefined, shown on hover instead of a misleading 0.
-REASONS = {
-    "cpl": _("No new leads this month."),
-    "cost_per_mql": _("No MQLs this month."),
-    "cost_per_sql": _("No SQLs this month."),
-    "cost_per_customer": _("No customers this month."),
-    "cac": _("No customers this month."),
-    "roi": _("No marketing spend this month."),
-    "romi": _("No marketing spend this month."),
-    "lead_velocity_rate": _("No MQLs in the previous month."),
-    "growth_needed_per_working_day": _("No new leads in the previous month."),
-    "revenue_uplift": _("Less than three months of history before this month."),
-    "revenue_uplift_annualized": _("Less than three months of history before this month."),
-    "revenue_uplift_rate": _("No marketing revenue in the three months before."),
-    "median_response_hours": _("No lead of this month has been contacted yet."),
-    "p90_response_hours": _("No lead of this month has been contacted yet."),
-    "arpa": _("No account pays a retainer at the end of this month."),
-    "customer_churn_rate": _("No account paid a retainer at the end of the previous month."),
-    "cltv": _("No account churned, so the churn rate is zero or unknown."),
-}
-DEFAULT_REASON = _("Not defined this month: what it divides by is zero or missing.")
+def figure(key: str) -> Kpi:
+    """The declaration of a figure the scorecard shows: a catalogue KPI or a panel figure."""
+    return PANEL_FIGURES.get(key) or kpi(key)
 
 
 def number_shown(value: float | int, places: int, force_grouping: bool = False) -> str:
@@ -218,46 +53,40 @@ def number_shown(value: float | int, places: int, force_grouping: bool = False) 
 
 
 def unit(key: str) -> str:
-    if key in MONEY:
-        return "money"
-    if key in HOURS:
-        return "hours"
-    if key in PLAIN:
-        return "plain"
-    if key in COUNTS:
-        return "count"
-    return "rate"
+    """The catalogue's unit of ``key`` (count, money, rate, ratio, hours, days, months)."""
+    return figure(key).unit.value
 
 
 def format_value(key: str, value: float | None, currency: str) -> str:
     """The value as the active locale writes it: grouping, decimals, percent, currency code."""
     if value is None:
         return "—"
-    kind = unit(key)
-    if kind == "money":
+    kind = figure(key).unit
+    if kind == Unit.MONEY:
         return f"{number_shown(value, 2, force_grouping=True)} {currency}"
-    if kind == "rate":
+    if kind == Unit.RATE:
         return f"{number_shown(value * 100, 1, force_grouping=True)} %"
-    if kind == "hours":
+    if kind == Unit.HOURS:
         return f"{number_shown(value, 1, force_grouping=True)} h"
-    if kind == "count":
+    if kind in (Unit.COUNT, Unit.DAYS):
         return number_shown(value, 0, force_grouping=True)
-    return number_shown(value, 2, force_grouping=True)
+    return number_shown(value, 2, force_grouping=True)  # ratios and months
 
 
 def change(key: str, value: float | None, before: float | None) -> dict[str, Any] | None:
     """Against the comparison month: points for rates, a relative change otherwise; None if undefined."""
     if value is None or before is None:
         return None
-    if unit(key) == "rate":
+    better = figure(key).better
+    if figure(key).unit == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
     elif before == 0:
         return None
     else:
         delta = (value - before) / abs(before)
         text = f"{number_shown(delta * 100, 1)} %"
-    good = delta == 0 or ((delta < 0) if key in LOWER_IS_BETTER else (delta > 0))
-    return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or key in NEUTRAL}
+    good = delta == 0 or ((delta < 0) if better == Better.DOWN else (delta > 0))
+    return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 
 
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
@@ -300,32 +129,16 @@ class Scorecard:
         return kpis.get(key)
 
 
-def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
-    """The month's snapshot, the comparison month's, 12 months of history, their annotations and
-    the month's targets: three queries whatever the months or members."""
-    from kpis.models import Annotation
-    from portfolio.models import Target
-
-    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
-    first = min(month_add(month, -11), compare_to)
-    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
-    notes = list(Annotation.objects.filter(month__gte=month_add(month, -11), month__lte=month))
-    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
-    return Scorecard(
-        month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows, annotations=notes, targets=targets
-    )
-
-
 def target_status(key: str, value: float | None, target: float | None) -> bool | None:
     """Met when at or past the target in the good direction; None without a value or a target."""
     if value is None or target is None:
         return None
-    return value <= target if key in LOWER_IS_BETTER else value >= target
+    return value <= target if kpi(key).better == Better.DOWN else value >= target
 
 
 def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> list[dict[str, Any]]:
     """The tiles of every group for the template."""
-    months = [month_add(card.month, -11 + i) for i in range(12)]
+    months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)
     marks = [
         {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{note.month:%Y-%m}: {note.text}"}
@@ -333,19 +146,21 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
         if note.month in months
     ]
     groups = []
-    for title, keys in GROUPS:
+    for group in GROUPS:
         group_tiles = []
-        for key in keys:
+        for declared in kpis_in(group.key):
+            key = declared.key
             value = card.kpi(key)
             previous = before.document["kpis"].get(key) if before else None
             series = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in months]
             group_tiles.append(
                 {
                     "key": key,
-                    "label": LABELS[key],
+                    "label": declared.label,
+                    "definition": declared.definition,
                     "value": value,
                     "shown": format_value(key, value, currency),
-                    "reason": REASONS.get(key, DEFAULT_REASON) if value is None else "",
+                    "reason": null_reason(declared) if value is None else "",
                     "change": change(key, value, previous),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
@@ -364,14 +179,12 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
                     ],
                 }
             )
-        groups.append({"title": title, "tiles": group_tiles})
+        groups.append({"title": group.title, "tiles": group_tiles})
     return groups
 
 
 def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last."""
-    from kpis.catalogue import BREAKDOWN_KEYS
-
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -384,12 +197,13 @@ def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, desc
     return keys, rows
 
 
+# The funnel's steps; the catalogue's labels, but "Leads" rather than "New leads" in the chart.
 FUNNEL = (
-    ("sessions", _("Sessions")),
+    ("sessions", kpi("sessions").label),
     ("new_leads", _("Leads")),
-    ("mqls", _("MQLs")),
-    ("sqls", _("SQLs")),
-    ("customers", _("Customers")),
+    ("mqls", kpi("mqls").label),
+    ("sqls", kpi("sqls").label),
+    ("customers", kpi("customers").label),
 )
 SEGMENT_FIGURES = (
     "contract_ltv",
@@ -406,7 +220,7 @@ SEGMENT_FIGURES = (
 )
 
 
-DERIVED = ("retainer_base_value", "served_fraction_when_cancelled")
+DERIVED = ("retainer_base_value", "served_fraction_when_cancelled")  # worked out from the snapshot
 
 
 def retainer_explained(figures: dict[str, Any]) -> dict[str, Any]:
@@ -455,42 +269,13 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
     side_by_side = [
-        (LABELS[key], format_value(key, card.kpi(key), currency))
+        (kpi(key).label, format_value(key, card.kpi(key), currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
     ]
     return {
-        "columns": [LABELS[key] for key in SEGMENT_FIGURES],
+        "columns": [figure(key).label for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
         "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }
 
-
-def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
-    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
-
-    Snapshots (recomputed), notes, targets and benchmark bands, in one round trip; the caller
-    adds the language.
-    """
-    from django.db import connection
-
-    from kpis.models import Annotation
-    from portfolio.models import Benchmark, Target
-
-    compare_to = month_add(month, -12) if compare == "year" else month_add(month, -1)
-    first = min(month_add(month, -11), compare_to)
-    snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
-    target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
-    sql = f"""
-        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
-    """  # table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [first, month, month_add(month, -11), month, client.pk, month])
-        return "|".join(cursor.fetchone())
-
-
-def kpi_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
-    return [(title, [(key, LABELS[key]) for key in keys]) for title, keys in GROUPS]

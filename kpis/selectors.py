@@ -22,20 +22,15 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday
-from clients.qualification import local_midnight
+from kpis.formulas.common import ratio
+from kpis.models import Annotation, Snapshot
+from kpis.scorecard import Scorecard
+from portfolio.models import Benchmark, Target
 
 LEAD_EVENTS = ("new", "mql", "ready", "sql", "sal", "opp", "customer")
 DIMENSIONS = ("channel", "device", "persona", "campaign", "social")
-
-
-def month_add(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_last_day(month: dt.date) -> dt.date:
-    return month_add(month, 1) - dt.timedelta(days=1)
 
 
 @dataclass
@@ -71,14 +66,15 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple]:
 EVENT_COLUMNS = ("created_at", "mql_at", "sales_ready_at", "sql_at", "sal_at", "opportunity_at", "customer_at")
 
 
-def month_bounds(span: list[dt.date], zone: ZoneInfo) -> list[dt.datetime]:
+def month_edges(span: list[dt.date], zone: ZoneInfo) -> list[dt.datetime]:
     """The first instant of each month of ``span`` and of the month after it (len(span) + 1 instants).
 
     ``width_bucket(ts, bounds)`` then gives a timestamp's month as an index: i (1 … len(span))
     for span[i − 1], 0 before the span, len(span) + 1 after it. A binary search over a
     constant array costs far less per row than ``date_trunc('month', ts AT TIME ZONE tz)``.
     """
-    return [local_midnight(month, zone) for month in [*span, month_add(span[-1], 1)]]
+    months = [Month.of(day) for day in span]
+    return [month.bounds(zone)[0] for month in months] + [months[-1].bounds(zone)[1]]
 
 
 def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
@@ -288,12 +284,9 @@ def _spend(inputs: Inputs, first: dt.date, after: dt.date) -> None:
 def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     """All inputs for ``months`` (first days), plus the 3 months before them (trends, uplift)."""
     zone = ZoneInfo(timezone)
-    span = [
-        month_add(min(months), -3 + i)
-        for i in range((max(months).year - min(months).year) * 12 + max(months).month - min(months).month + 4)
-    ]
-    first, after = span[0], month_add(span[-1], 1)
-    bounds = month_bounds(span, zone)
+    span = [month.first_day for month in Month.range(Month.of(min(months)) - 3, Month.of(max(months)))]
+    first, after = span[0], (Month.of(span[-1]) + 1).first_day
+    bounds = month_edges(span, zone)
     inputs = Inputs(zone=zone)
     _lead_scan(inputs, span, bounds)
     _response_times(inputs, span, bounds)
@@ -327,18 +320,12 @@ def data_months(*, timezone: str) -> list[dt.date]:
     )
     if low is None:
         return []
-    months, month = [], low
-    while month <= high:
-        months.append(month)
-        month = month_add(month, 1)
-    return months
+    return [month.first_day for month in Month.range(Month.of(low), Month.of(high))]
 
 
 def trailing_rates(*, before: dt.date, timezone: str) -> dict[str, float | None]:
     """The funnel's conversion rates over the 12 months before ``before``, as sums (not means of months)."""
-    from kpis.formulas.common import ratio
-
-    months = [month_add(before, -12 + i) for i in range(12)]
+    months = [month.first_day for month in Month.range(Month.of(before) - 12, Month.of(before) - 1)]
     inputs = snapshot_inputs(months=months, timezone=timezone)
 
     def total(event: str) -> float:
@@ -351,3 +338,40 @@ def trailing_rates(*, before: dt.date, timezone: str) -> dict[str, float | None]
         "lead_to_mql": ratio(total("mql"), total("new")),
         "traffic_to_lead": ratio(total("new"), sessions),
     }
+
+
+# --- the scorecard's reads: stored snapshots, notes, targets (kpis.scorecard formats them) ------
+
+
+def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
+    """The month's snapshot, the comparison month's, 12 months of history, their annotations and
+    the month's targets: three queries whatever the months or members."""
+    compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
+    first = min((Month.of(month) - 11).first_day, compare_to)
+    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
+    notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - 11).first_day, month__lte=month))
+    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
+    return Scorecard(
+        month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows, annotations=notes, targets=targets
+    )
+
+
+def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
+    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
+
+    Snapshots (recomputed), notes, targets and benchmark bands, in one round trip; the caller
+    adds the language.
+    """
+    compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
+    first = min((Month.of(month) - 11).first_day, compare_to)
+    snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
+    target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
+    sql = f"""
+        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s),
+               (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
+    """  # table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, month, (Month.of(month) - 11).first_day, month, client.pk, month])
+        return "|".join(cursor.fetchone())

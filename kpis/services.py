@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
-from clients.models import Holiday
+from agency.months import Month
+from agency.tasks import enqueue_for_client
+from clients.models import Holiday, Job
 from kpis import CODE_VERSION
-from kpis.models import FunnelPlan, Snapshot
-from kpis.selectors import snapshot_inputs
-from kpis.snapshot import snapshot_document
+from kpis.catalogue import KPI_KEYS
+from kpis.formulas.planning import reverse_funnel, round_up, spread
+from kpis.models import Annotation, Snapshot
+from kpis.selectors import snapshot_inputs, trailing_rates
+from kpis.snapshot import snapshot_document, working_days
+from portfolio.models import Target
 from portfolio.services import client_month_summary_upsert
 
 
@@ -75,19 +82,14 @@ def plan_compute(
     rates: dict[str, float | None] | None = None,
 ) -> dict[str, Any]:
     """The reverse-funnel plan of formats.md ``plan_funnel``: totals, rates used, and per month."""
-    from kpis.formulas.planning import reverse_funnel, round_up, spread
-    from kpis.selectors import month_add, trailing_rates
-    from kpis.snapshot import working_days
-
     given = {k: v for k, v in (rates or {}).items() if v is not None}
     with tenant_context(client):
         used = {**trailing_rates(before=first_month, timezone=client.timezone), **given}
         holidays = set(Holiday.objects.values_list("date", flat=True))
     totals = reverse_funnel(revenue_goal=float(revenue_goal), average_deal=float(average_deal), rates=used)
-    days, month = {}, first_month
-    while month <= last_month:
-        days[month.strftime("%Y-%m")] = working_days(month, holidays)
-        month = month_add(month, 1)
+    days = {
+        str(month): working_days(month.first_day, holidays) for month in Month.range(Month.of(first_month), Month.of(last_month))
+    }
     return {
         **{name: round_up(value) for name, value in totals.items()},
         "rates": used,
@@ -95,47 +97,10 @@ def plan_compute(
     }
 
 
-def plan_create(
-    *,
-    client: Client,
-    name: str,
-    revenue_goal: float,
-    average_deal: float,
-    first_month: dt.date,
-    last_month: dt.date,
-    rates: dict[str, float | None] | None = None,
-    user: Any = None,
-) -> FunnelPlan:
-    result = plan_compute(
-        client=client,
-        revenue_goal=revenue_goal,
-        average_deal=average_deal,
-        first_month=first_month,
-        last_month=last_month,
-        rates=rates,
-    )
-    with tenant_context(client):
-        return FunnelPlan.objects.create(
-            name=name,
-            revenue_goal=revenue_goal,
-            average_deal=average_deal,
-            first_month=first_month,
-            last_month=last_month,
-            rates={k: v for k, v in (rates or {}).items() if v is not None},
-            result=result,
-            created_by=user if getattr(user, "pk", None) else None,
-        )
-
-
 # --- context around the figures: annotations, targets, recompute requests ----------------------
 
 
 def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = None) -> Any:
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from kpis.models import Annotation
-
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("Write what happened that month.")]})
@@ -150,12 +115,6 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
 
 def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from kpis.catalogue import KPI_KEYS
-    from portfolio.models import Target
-
     if kpi not in KPI_KEYS:
         raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
     month = month.replace(day=1)
@@ -175,7 +134,7 @@ def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None)
     """Turn a reverse-funnel plan's monthly counts into targets: one click on the planner page."""
     count = 0
     for month_text, figures in plan["months"].items():
-        month = dt.date(int(month_text[:4]), int(month_text[5:7]), 1)
+        month = Month.parse(month_text).first_day
         for step, kpi in PLAN_TARGETS.items():
             if figures.get(step) is not None:
                 target_set(client=client, month=month, kpi=kpi, value=figures[step], user=user)
@@ -185,14 +144,12 @@ def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None)
 
 def recompute_request(*, client: Client, months: list[dt.date], user: Any = None) -> Any:
     """Queue a recompute of ``months`` as a Job the page can follow."""
-    from agency.tasks import enqueue_for_client
-    from clients.models import Job
-    from kpis.tasks import snapshot_recompute_job
+    from kpis.tasks import snapshot_recompute_job  # a Celery late lookup: kpis.tasks imports this module
 
     with tenant_context(client):
         job = Job.objects.create(
             kind="recompute",
-            params={"months": [m.strftime("%Y-%m") for m in months]},
+            params={"months": [str(Month.of(m)) for m in months]},
             total=len(months),
             created_by=user if getattr(user, "pk", None) else None,
         )

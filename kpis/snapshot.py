@@ -9,22 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from agency.months import Month
+from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS
 from kpis.formulas import costs, email, funnel, recurring, traffic
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
-from kpis.selectors import Inputs, month_add, month_last_day
+from kpis.selectors import Inputs
 
 MARKETING = ("media", "marketing", "nurture")
 
 
 def working_days(month: dt.date, holidays: set[dt.date]) -> int:
     """Monday–Friday in the month, minus the client's holidays."""
-    day, count = month, 0
-    while day.month == month.month:
-        if day.weekday() < 5 and day not in holidays:
-            count += 1
-        day += dt.timedelta(days=1)
-    return count
+    return sum(1 for day in Month.of(month).days() if day.weekday() < 5 and day not in holidays)
 
 
 def _events(inputs: Inputs, month: dt.date) -> dict[str, dict[str, float]]:
@@ -57,11 +54,11 @@ def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, An
 
 
 def funnel_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
-    events, prev_events = _events(inputs, month), _events(inputs, month_add(month, -1))
+    events, prev_events = _events(inputs, month), _events(inputs, (Month.of(month) - 1).first_day)
     new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
-    days, prev_days = working_days(month, inputs.holidays), working_days(month_add(month, -1), inputs.holidays)
+    days, prev_days = working_days(month, inputs.holidays), working_days((Month.of(month) - 1).first_day, inputs.holidays)
     stats = inputs.new_lead_stats.get(month, {})
-    size_prev = inputs.database_size.get(month_add(month, -1), 0)
+    size_prev = inputs.database_size.get((Month.of(month) - 1).first_day, 0)
     return {
         "new_leads": new,
         "working_days": days,
@@ -110,10 +107,10 @@ def cost_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float) -> dict[st
     events = _events(inputs, month)
     new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
     revenue, m_revenue = events["customer"]["revenue"], events["customer"]["marketing_revenue"]
-    earlier = [_events(inputs, month_add(month, -i))["customer"]["marketing_revenue"] for i in (1, 2, 3)]
-    first_of_three = month_add(month, -3)
+    earlier = [_events(inputs, (Month.of(month) - i).first_day)["customer"]["marketing_revenue"] for i in (1, 2, 3)]
+    first_of_three = (Month.of(month) - 3).first_day
     earliest = inputs.earliest_lead
-    uplift_defined = earliest is not None and earliest.astimezone(inputs.zone).date() < month_add(first_of_three, 1)
+    uplift_defined = earliest is not None and earliest.astimezone(inputs.zone).date() < (Month.of(first_of_three) + 1).first_day
     uplift = costs.revenue_uplift(marketing_revenue=m_revenue, previous_three=earlier) if uplift_defined else None
     return {
         "media_spend": by_category["media"],
@@ -150,8 +147,8 @@ def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
 def recurring_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float, cac: float | None) -> dict[str, Any]:
     contracts = _contracts(inputs)
     moves = recurring.mrr_movements(
-        now=mrr_by_account(contracts, month_last_day(month)),
-        before=mrr_by_account(contracts, month_last_day(month_add(month, -1))),
+        now=mrr_by_account(contracts, Month.of(month).last_day),
+        before=mrr_by_account(contracts, (Month.of(month) - 1).last_day),
     )
     churn_rate = recurring.gross_mrr_churn_rate(
         churned_mrr=moves["churned_mrr"], contraction_mrr=moves["contraction_mrr"], mrr_start=moves["mrr_start"]
@@ -317,9 +314,9 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
     cost_figures = cost_kpis(inputs, month, gross_margin=gross_margin)
     recurring_figures = recurring_kpis(inputs, month, gross_margin=gross_margin, cac=cost_figures["cac"])
     contract_top, segments = contract_values(
-        contracts=_contracts(inputs), day=month_last_day(month), horizon_months=client.horizon_months
+        contracts=_contracts(inputs), day=Month.of(month).last_day, horizon_months=client.horizon_months
     )
-    kpis = {
+    figures = {
         **traffic_figures,
         **funnel_figures,
         "traffic_to_lead": traffic.traffic_to_lead(funnel_figures["new_leads"], traffic_figures["sessions"]),
@@ -328,11 +325,36 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
         **recurring_figures,
         **contract_top,
     }
+    kpis = {key: figures[key] for key in KPI_KEYS}  # the catalogue's keys, in its order; a missing one fails here
     return {
         "client": client.slug,
         "month": month.strftime("%Y-%m"),
         "computed_at": computed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "criteria_version": criteria_version_at(inputs, month_last_day(month)),
+        "criteria_version": criteria_version_at(inputs, Month.of(month).last_day),
         "kpis": kpis,
         "breakdowns": {**breakdowns(inputs, month), "segment": segments},
     }
+
+
+DOCUMENT_KEYS = ("client", "month", "computed_at", "criteria_version", "kpis", "breakdowns")
+
+
+def _ordered(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """``mapping`` with the keys of ``order`` first, in that order, then any others as they come."""
+    return {**{key: mapping[key] for key in order if key in mapping}, **mapping}
+
+
+def document_ordered(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document with its keys in the export's order. PostgreSQL's jsonb keeps keys sorted by
+    length, so the order is restored for people reading it: formats.md's top-level keys, the KPIs in
+    the catalogue's order, the breakdowns and their figures as kpis.md lists them, members by name."""
+    breakdowns = {
+        dimension: {member: _ordered(figures, BREAKDOWN_KEYS.get(dimension, ())) for member, figures in sorted(members.items())}
+        for dimension, members in _ordered(document.get("breakdowns", {}), tuple(BREAKDOWN_KEYS)).items()
+    }
+    ordered = _ordered(document, DOCUMENT_KEYS)
+    if "kpis" in ordered:
+        ordered["kpis"] = _ordered(ordered["kpis"], KPI_KEYS)
+    if "breakdowns" in ordered:
+        ordered["breakdowns"] = breakdowns
+    return ordered

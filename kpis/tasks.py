@@ -3,9 +3,8 @@
 - ``dispatch_month_close`` (beat, the 1st of each month): one ``snapshot_compute_task`` per
   ready client for the month that just closed.
 - ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
-- An import, an API write or a criteria change queues a recompute of the months it touched,
-  debounced per client: months accumulate in a per-client cache set and one delayed task
-  computes them all.
+- An import, an API write or a criteria change asks for a recompute of the months it touched
+  (``kpis.recompute.months_recompute_request``); ``snapshot_recompute_pending`` computes them.
 
 Every task is idempotent (snapshots are upserts), ``acks_late`` (a worker killed mid-task
 leaves the message to be redelivered) and retried with backoff on database errors.
@@ -15,23 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
+from agency.months import Month
 from agency.tasks import enqueue_for_client
-from kpis.selectors import month_add
+from clients.models import Job
+from clients.outbox import outbox_drain_schedule
+from kpis.emails import scorecard_emails_send
+from kpis.recompute import recompute_pending_run
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
-DEBOUNCE_SECONDS = 30
 # Every per-client task: runs in the named client's schema, acknowledged only when done (a worker
 # killed mid-task leaves it to be redelivered), retried with backoff on database errors.
 CLIENT_TASK = {
@@ -48,7 +48,7 @@ SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the worke
 
 
 def _months(values: list[str]) -> list[dt.date]:
-    return [dt.date(int(v[:4]), int(v[5:7]), 1) for v in values]
+    return [Month.parse(value).first_day for value in values]
 
 
 @app.task(**CLIENT_TASK)
@@ -68,7 +68,7 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
     clients = ready_clients()
     for index, client in enumerate(clients):
         enqueue_for_client(
-            task or snapshot_compute_task, client=client, months=[month.strftime("%Y-%m")], countdown=index * SPREAD_SECONDS
+            task or snapshot_compute_task, client=client, months=[str(Month.of(month))], countdown=index * SPREAD_SECONDS
         )
     return len(clients)
 
@@ -76,22 +76,22 @@ def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
 @app.task(**CLIENT_TASK)
 def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Close a month for one client: its snapshot, then the monthly email (each at most once per user)."""
-    from kpis.emails import scorecard_emails_send
-
     client = Client.objects.get(slug=client_slug)
     month = _months(months)[0]
     snapshot_compute(client=client, months=[month])
-    return scorecard_emails_send(client=client, month=month)
+    sent = scorecard_emails_send(client=client, month=month)
+    outbox_drain_schedule(client=client)  # an email the mail server refused is tried again later
+    return sent
 
 
 def _this_month() -> dt.date:
-    return timezone.now().date().replace(day=1)
+    return Month.of(timezone.now().date()).first_day
 
 
 @shared_task(acks_late=True)
 def dispatch_month_close(month: str | None = None) -> int:
     """Close ``month`` (default: the month before the one beat fires in) for every client."""
-    target = _months([month])[0] if month else month_add(_this_month(), -1)
+    target = _months([month])[0] if month else (Month.of(_this_month()) - 1).first_day
     return month_fan_out(month=target, task=month_close_task)
 
 
@@ -101,42 +101,15 @@ def dispatch_current_month_refresh(month: str | None = None) -> int:
     return month_fan_out(month=_months([month])[0] if month else _this_month())
 
 
-def recompute_debounced(*, client: Client, months: set[str]) -> None:
-    """Queue one recompute of ``months`` for the client within DEBOUNCE_SECONDS, not one per change.
-
-    The first change of a quiet period sends a delayed task; later ones only add their months
-    to the pending set, which the task reads when it runs. Cache keys are per client schema.
-    """
-    # A contract's term end or a project's end date can lie ahead: a month that has not started
-    # has no figures yet, and is computed when it comes (the daily refresh).
-    this_month = timezone.now().astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m")
-    months = {month for month in months if month <= this_month}
-    if not months:
-        return
-    key = f"kpis:pending-months:{client.schema_name}"
-    pending = set(cache.get(key) or ()) | set(months)
-    first = cache.add(f"{key}:scheduled", 1, DEBOUNCE_SECONDS * 4)
-    cache.set(key, sorted(pending), DEBOUNCE_SECONDS * 10)
-    if first:
-        transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_pending, client=client, countdown=DEBOUNCE_SECONDS))
-
-
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
-    """Compute the months that changes queued for this client since the last run."""
-    client = Client.objects.get(slug=client_slug)
-    key = f"kpis:pending-months:{client.schema_name}"
-    cache.delete(f"{key}:scheduled")  # changes from now on schedule a new run
-    # The pending set is not cleared: a change landing while this runs is never lost, and a
-    # month recomputed twice is harmless (upsert). It expires after a quiet period.
-    return len(snapshot_compute(client=client, months=_months(cache.get(key) or [])))
+    """Compute the months that changes asked for (kpis.recompute) since the last run."""
+    return recompute_pending_run(client=Client.objects.get(slug=client_slug))
 
 
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -> int:
     """A recompute asked for on the scorecard: month by month, with progress on its Job."""
-    from clients.models import Job
-
     client = Client.objects.get(slug=client_slug)
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)

@@ -12,26 +12,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import client_member_required
+from agency.months import Month
 from kpis import CODE_VERSION
-from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, kpis_in
+from kpis.exports import scorecard_pdf
 from kpis.models import Snapshot
 from kpis.scorecard import (
-    GROUPS,
-    LABELS,
     breakdown_rows,
+    figure,
     format_value,
     funnel_steps,
-    kpi_choices,
     lifetime_value_panel,
-    scorecard_load,
-    scorecard_stamp,
     tiles,
 )
+from kpis.selectors import scorecard_load, scorecard_stamp
 from portfolio.selectors import benchmarks_by_kpi
 
 BODY_CACHE_SECONDS = 24 * 3600
@@ -46,13 +47,13 @@ DIMENSION_LABELS = {
 }
 
 
-def _month(request: HttpRequest, months: list[dt.date]) -> dt.date | None:
-    """The month asked for, else the latest month with a snapshot that has begun."""
-    text = request.GET.get("month", "")
+def _month(request: HttpRequest, months: list[dt.date], text: str | None = None) -> dt.date | None:
+    """The month asked for (``text``, else the query's ``month``), else the latest month with a
+    snapshot that has begun."""
     try:
-        return dt.date(int(text[:4]), int(text[5:7]), 1)
+        return Month.parse(request.GET.get("month", "") if text is None else text).first_day
     except ValueError:
-        this_month = timezone.now().astimezone(ZoneInfo(request.tenant.timezone)).date().replace(day=1)
+        this_month = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
         return next((month for month in months if month <= this_month), months[0] if months else None)
 
 
@@ -89,14 +90,31 @@ def _partial(request: HttpRequest) -> bool:
 @client_member_required
 @vary_on_headers("HX-Request")
 def scorecard(request: HttpRequest) -> HttpResponse:
+    return scorecard_page(request, month_text=request.GET.get("month", ""), compare=request.GET.get("compare", ""))
+
+
+def scorecard_page(
+    request: HttpRequest, *, month_text: str, compare: str = "", bound_forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The scorecard (or its tiles partial) of the month ``month_text``: the scorecard view's page,
+    and the staff actions' answer to a failed submit (``bound_forms`` with their errors, shown in
+    the open staff tools by kpis.templatetags.scorecard_staff, and status 422)."""
     months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
-    month = _month(request, months)
-    compare = "year" if request.GET.get("compare") == "year" else "month"
-    context = {"months": months, "month": month, "compare": compare, "dimensions": DIMENSION_LABELS, "kpi_choices": kpi_choices()}
+    month = _month(request, months, month_text)
+    compare = "year" if compare == "year" else "month"
+    context = {
+        "months": months,
+        "month": month,
+        "compare": compare,
+        "dimensions": DIMENSION_LABELS,
+        "scorecard_forms": bound_forms or {},
+    }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, context=context)
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
-    return render(request, template, context)
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @client_member_required
@@ -114,7 +132,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
-        "columns": [(k, LABELS.get(k, k.replace("_", " ").capitalize())) for k in keys],
+        "columns": [(k, figure(k).label) for k in keys],
         "rows": shown,
         "sort": sort,
         "descending": descending,
@@ -147,7 +165,9 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         raise Http404
     kpis = snapshot.document["kpis"]
     rows = [
-        [str(title), key, str(LABELS[key]), "" if kpis.get(key) is None else kpis[key]] for title, keys in GROUPS for key in keys
+        [str(group.title), k.key, str(k.label), "" if kpis.get(k.key) is None else kpis[k.key]]
+        for group in GROUPS
+        for k in kpis_in(group.key)
     ]
     return _csv(f"{request.tenant.slug}-scorecard-{month:%Y-%m}.csv", ["group", "kpi", "label", "value"], rows)
 
@@ -167,10 +187,6 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
 
 @client_member_required
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
-    from django.utils.formats import date_format
-
-    from kpis.exports import scorecard_pdf
-
     month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
     card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
     if card is None or card.snapshot is None:

@@ -9,21 +9,23 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agency.decorators import client_staff_required
+from agency.months import Month
 from clients.models import Job
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
+from kpis.views import scorecard_page
 
 
 def _month(value: str) -> dt.date | None:
     try:
-        return dt.date(int(value[:4]), int(value[5:7]), 1)
-    except (ValueError, TypeError):
+        return Month.parse(value).first_day
+    except ValueError:
         return None
 
 
@@ -34,21 +36,12 @@ def _back(month: dt.date | None) -> HttpResponse:
 def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:
     """The scorecard of the form's month again, staff tools open with the field errors (422).
 
-    The scorecard view renders the page as for a GET of that month; the bound forms reach the
-    staff tools through the request (kpis.templatetags.scorecard_staff).
+    The page is the scorecard's of that month; the bound forms reach the staff tools through
+    the template context (kpis.templatetags.scorecard_staff).
     """
-    from kpis.views import scorecard
-
     form = next(iter(bound.values()))
     month = form.cleaned_data.get("month") or _month(form.data.get("month", ""))
-    query = QueryDict(mutable=True)
-    if month is not None:
-        query["month"] = f"{month:%Y-%m}"
-    request.GET = query
-    request.scorecard_forms = bound  # type: ignore[attr-defined]
-    response = scorecard(request)
-    response.status_code = 422
-    return response
+    return scorecard_page(request, month_text=str(Month.of(month)) if month else "", bound_forms=bound, status=422)
 
 
 @client_staff_required

@@ -16,19 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import agency_required
+from agency.months import Month
 from kpis import CODE_VERSION
+from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
-from kpis.scorecard import LABELS, format_value
-from kpis.selectors import month_add
+from kpis.scorecard import format_value
 
 
 @agency_required
 @vary_on_headers("HX-Request")
 def portfolio(request: HttpRequest) -> HttpResponse:
-    last_closed = month_add(timezone.now().date().replace(day=1), -1)
-    text = request.GET.get("month", "")
+    last_closed = (Month.of(timezone.now().date()) - 1).first_day
     try:
-        month = dt.date(int(text[:4]), int(text[5:7]), 1)
+        month = Month.parse(request.GET.get("month", "")).first_day
     except ValueError:
         month = last_closed
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
@@ -39,7 +39,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "descending": descending,
         "q": query,
         "only_alerts": only_alerts,
-        "months": [month_add(last_closed, -i) for i in range(12)],
+        "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
@@ -73,7 +73,7 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
             {
                 "client": client,
                 "alerts": [
-                    _("%(kpi)s: target missed") % {"kpi": LABELS[a["kpi"]]} if a.get("missed") else LABELS[a["kpi"]]
+                    _("%(kpi)s: target missed") % {"kpi": kpi(a["kpi"]).label} if a.get("missed") else kpi(a["kpi"]).label
                     for a in flagged
                 ],
                 "targets": status,
@@ -83,5 +83,5 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
         )
     return {
         "rows": rows,
-        "columns": [(c, LABELS[c]) for c in COLUMNS],
+        "columns": [(c, kpi(c).label) for c in COLUMNS],
     }

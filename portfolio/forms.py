@@ -3,15 +3,21 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kpis.catalogue import KPI_KEYS
+from kpis.catalogue import KPIS, grouped_choices
 from portfolio.models import Benchmark
 
 
 class BenchmarkForm(forms.ModelForm):
-    kpi = forms.ChoiceField(label=_("KPI"), choices=[(key, key) for key in KPI_KEYS])
+    """A benchmark band. The KPIs offered are the catalogue's benchmarkable ones, by group and label;
+    the unit is not asked: it is the KPI's own (portfolio.services.benchmark_save sets it)."""
+
+    kpi = forms.ChoiceField(label=_("KPI"), choices=lambda: grouped_choices(only=tuple(k for k in KPIS if k.benchmarkable)))
     source_url = forms.URLField(label=_("source address"), required=False, assume_scheme="https")
 
     class Meta:
         model = Benchmark
-        fields = ["kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position"]
+        fields = ["kpi", "label", "low", "high", "currency", "source_name", "source_url", "citation", "position"]
+        help_texts = {
+            "low": _("In the KPI's unit: a fraction for a rate (0.25 = 25%), an amount for money, hours for a time."),
+        }
         widgets = {"citation": forms.Textarea(attrs={"rows": 3})}

@@ -1,28 +1,62 @@
-"""Public-schema models of the KPI engine: benchmark bands and the portfolio summary."""
+"""Public-schema models of the KPI engine: benchmark bands, targets and the portfolio summary."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kpis.models import HeadlineFigures
+from kpis.catalogue import Unit, headline_kpis
+
+
+class HeadlineFigures(models.Model):
+    """The headline KPIs as typed columns, for sorting and filtering: shared by the public
+    portfolio summary and by a client's snapshots (kpis.models.Snapshot), which it mirrors.
+    Declared here, in the lower app, so that kpis imports portfolio and never the reverse."""
+
+    sessions = models.BigIntegerField(default=0)
+    new_leads = models.BigIntegerField(default=0)
+    mqls = models.BigIntegerField(default=0)
+    sqls = models.BigIntegerField(default=0)
+    customers = models.BigIntegerField(default=0)
+    marketing_spend = models.FloatField(default=0)
+    revenue = models.FloatField(default=0)
+    cpl = models.FloatField(null=True, blank=True)
+    cac = models.FloatField(null=True, blank=True)
+    romi = models.FloatField(null=True, blank=True)
+    gross_mrr_churn_rate = models.FloatField(null=True, blank=True)
+    contract_ltv = models.FloatField(null=True, blank=True)
+
+    # The catalogue's headline KPIs; a test checks that each has its column above and no other does.
+    HEADLINE = tuple(k.key for k in headline_kpis())
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def figures_from(cls, kpis: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        """The columns ``names`` from a snapshot document's KPIs. An undefined KPI stays NULL where the
+        column allows it; counts and sums, which are never undefined in a document, fall back to 0."""
+        return {
+            name: kpis.get(name) if kpis.get(name) is not None else (None if cls._meta.get_field(name).null else 0)
+            for name in names
+        }
 
 
 class Benchmark(models.Model):
     """A published reference band for one KPI (kpis.md "Benchmarks"), shown beside that KPI.
 
-    Agency-wide and edited by agency admins. ``kpi`` is a key of the snapshot export
-    (kpis.catalogue.KPI_KEYS); ``low``/``high`` are in the KPI's own unit (fractions for rates,
-    hours, or money in ``currency``). A one-sided band leaves the other end empty.
+    Agency-wide and edited by agency admins. ``kpi`` is a benchmarkable KPI of the catalogue
+    (kpis.catalogue); ``unit`` is always that KPI's unit, in the catalogue's vocabulary, and
+    ``low``/``high`` are in it (fractions for rates, hours, or money in ``currency``). A one-sided
+    band leaves the other end empty.
     """
 
-    class Unit(models.TextChoices):
-        FRACTION = "fraction", _("Fraction (0.25 = 25%)")
-        MONEY = "money", _("Money")
-        HOURS = "hours", _("Hours")
-        COUNT = "count", _("Count")
+    Unit = Unit  # the catalogue's unit vocabulary
 
     kpi = models.CharField(_("KPI"), max_length=60, db_index=True)
     label = models.CharField(_("label"), max_length=200, help_text=_("What the band describes, e.g. an industry."))

@@ -20,22 +20,22 @@ BENCHMARKS: list[dict] = [
         "citation": "Cost per lead by industry: financial services about $51–100.", "position": 20,
     },
     {
-        "kpi": "lead_to_customer_rate", "label": "Typical", "low": 0.02, "high": 0.05, "unit": "fraction", "currency": "",
+        "kpi": "lead_to_customer_rate", "label": "Typical", "low": 0.02, "high": 0.05, "unit": "rate", "currency": "",
         "citation": "Lead-to-customer conversion is typically 2–5%.", "position": 10,
     },
     {
         "kpi": "marketing_sourced_customer_share", "label": "Companies with field sales", "low": 0.20, "high": 0.40,
-        "unit": "fraction", "currency": "",
+        "unit": "rate", "currency": "",
         "citation": "Marketing-sourced share of new customers: 20–40% for companies with field sales.", "position": 10,
     },
     {
         "kpi": "marketing_sourced_customer_share", "label": "Companies with inside sales", "low": 0.40, "high": 0.80,
-        "unit": "fraction", "currency": "",
+        "unit": "rate", "currency": "",
         "citation": "Marketing-sourced share of new customers: 40–80% for companies with inside sales.", "position": 20,
     },
     {
         "kpi": "contacted_within_4h_share", "label": "Won deals: most first contacted within 4 hours", "low": 0.5,
-        "high": None, "unit": "fraction", "currency": "",
+        "high": None, "unit": "rate", "currency": "",
         "citation": "Most won deals were first contacted within 4 hours of the lead arriving (“most”: more than half).",
         "position": 10,
     },

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
-from kpis.catalogue import KPI_KEYS
+from kpis.catalogue import is_kpi, kpi
 from portfolio.models import Benchmark, ClientMonthSummary
 
 BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
@@ -18,8 +18,12 @@ BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_n
 
 def _benchmark_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if values.get("kpi") not in KPI_KEYS:
+    if not is_kpi(values.get("kpi")):
         errors["kpi"] = [_("Choose a KPI of the catalogue.")]
+    elif not kpi(values["kpi"]).benchmarkable:
+        errors["kpi"] = [_("This KPI is a total that depends on the client's size: a published band cannot be compared to it.")]
+    elif values.get("unit") != kpi(values["kpi"]).unit:
+        errors["unit"] = [_("A band is in its KPI's unit: %(unit)s.") % {"unit": kpi(values["kpi"]).unit.label}]
     low, high = values.get("low"), values.get("high")
     if low is None and high is None:
         errors["low"] = [_("Give at least one end of the band.")]
@@ -42,6 +46,8 @@ def benchmark_save(*, benchmark: Benchmark | None, values: dict[str, Any], user:
             values[text] = ""
     if values.get("currency"):
         values["currency"] = values["currency"].upper()
+    if "kpi" in values and "unit" not in values and is_kpi(values["kpi"]):
+        values["unit"] = kpi(values["kpi"]).unit  # the catalogue's unit of the KPI
     errors = _benchmark_errors({**({} if benchmark is None else {f: getattr(benchmark, f) for f in BENCHMARK_FIELDS}),
                                 **values})
     if errors:

@@ -1,4 +1,4 @@
-"""Run the portal's processes together (web, worker, beat) and stop them on Ctrl-C.
+"""Run the portal's processes together (web, worker, beat, under honcho) and stop them on Ctrl-C.
 
 Started by ``scripts/run`` after the bootstrap. Without DATABASE_URL / REDIS_URL the embedded
 PostgreSQL and Redis are started under .local/dev; those that this run started are stopped
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
+import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from honcho.manager import Manager
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,15 +50,16 @@ def main() -> int:
         print("» demo agency (kept if it exists)", flush=True)
         manage("seed_demo")
 
-    processes: list[subprocess.Popen] = []
-
-    def spawn(*args: str) -> None:
-        processes.append(subprocess.Popen(list(args), cwd=ROOT, start_new_session=True))
-
-    spawn(PYTHON, "manage.py", "runserver", f"0.0.0.0:{options.port}")
+    # honcho runs the three processes, prefixes their output, and on Ctrl-C (or when one of
+    # them exits) stops the others: SIGTERM to each process group, SIGKILL 5 s later.
+    manager = Manager()
     beat_schedule = str(embedded.data_dir() / "celerybeat-schedule")
-    spawn(PYTHON, "-m", "celery", "-A", "agency", "worker", "--loglevel", "INFO", "--concurrency", "2")
-    spawn(PYTHON, "-m", "celery", "-A", "agency", "beat", "--loglevel", "INFO", "--schedule", beat_schedule)
+    for name, command in (
+        ("web", [PYTHON, "manage.py", "runserver", f"0.0.0.0:{options.port}"]),
+        ("worker", [PYTHON, "-m", "celery", "-A", "agency", "worker", "--loglevel", "INFO", "--concurrency", "2"]),
+        ("beat", [PYTHON, "-m", "celery", "-A", "agency", "beat", "--loglevel", "INFO", "--schedule", beat_schedule]),
+    ):
+        manager.add_process(name, shlex.join(command), cwd=str(ROOT), env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
     port = options.port
     print(
@@ -78,34 +80,14 @@ The portal is running. Ctrl-C stops it.
 """,
         flush=True,
     )
-
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
     try:
-        while not stopping and all(p.poll() is None for p in processes):
-            time.sleep(0.5)
+        manager.loop()
     finally:
-        print("\n» stopping web, worker and beat", flush=True)
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
         for stop_service in started_here:
             stop_service()
         print("» stopped", flush=True)
-    failed = [p.args for p in processes if p.returncode not in (0, -signal.SIGTERM, None) and not stopping]
-    return 1 if failed else 0
+    # Stopped by Ctrl-C or SIGTERM: a normal end; a process that died on its own: a failure.
+    return 0 if manager.returncode in (0, 130, 143) else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from agency.selectors import opt_out_user
+
 
 @login_required
 def email_preferences(request: HttpRequest) -> HttpResponse:
@@ -27,8 +29,6 @@ def monthly_email_off(request: HttpRequest) -> HttpResponse:
     Opening the link only asks; the button (or a mail client's one-click POST) turns the email off,
     so link scanners that open every URL in a message unsubscribe nobody.
     """
-    from kpis.emails import opt_out_user
-
     token = request.POST.get("t") or request.GET.get("t", "")
     user = opt_out_user(token)
     if user is None:

@@ -365,19 +365,27 @@ def _check_file(
 
 
 def _sum_stage(spec: KindSpec) -> None:
-    """Replace the staged rows by one row per key: summed columns added up, others the first row's."""
+    """Rows staged on the same key become one: summed columns added up, the others the first row's.
+
+    Only keys that repeat are rewritten (most files have none), so a large file costs one
+    grouping pass over the keys.
+    """
     parts = []
     for column in spec.columns:
         db = spec.db_column(column.name)
         parts.append(f"sum({db}) AS {db}" if column.summed else f"(array_agg({db} ORDER BY _line))[1] AS {db}")
+    names = ", ".join(spec.db_column(column.name) for column in spec.columns)
     summed = f"{STAGE}_summed"
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE {summed} ON COMMIT DROP AS SELECT min(_line) AS _line, _key, bool_and(_ok) AS _ok,"
-            f" {', '.join(parts)} FROM {STAGE} GROUP BY _key"
+            f" {', '.join(parts)} FROM {STAGE} WHERE _key IN (SELECT _key FROM {STAGE} GROUP BY _key HAVING count(*) > 1)"
+            " GROUP BY _key"
         )
-        cursor.execute(f"DROP TABLE {STAGE}")
-        cursor.execute(f"ALTER TABLE {summed} RENAME TO {STAGE}")
+        if cursor.rowcount:
+            cursor.execute(f"DELETE FROM {STAGE} WHERE _key IN (SELECT _key FROM {summed})")
+            cursor.execute(f"INSERT INTO {STAGE} (_line, _key, _ok, {names}) SELECT _line, _key, _ok, {names} FROM {summed}")
+        cursor.execute(f"DROP TABLE {summed}")
 
 
 def _duplicate_reason(first: int, positions: str) -> str:

@@ -40,6 +40,11 @@ Mappings (a saved mapping is just data)
     ``required_targets(kind)`` what it must fill. Dates use strftime formats (several joined
     with ``|``); ``decimal`` is ``.`` or ``,``.
 
+    Saved mappings: ``register_mapping_provider(fn)`` with ``fn(client) -> Iterable[Mapping]``
+    (the saved-mappings feature registers one in its AppConfig.ready());
+    ``saved_mappings(client=...)`` lists them; ``import_source`` passes them as ``mappings``
+    and ``--mapping NAME`` picks one by ``Mapping.name``.
+
 Built-in sources
     ``SOURCES``: {slug: Source} for google_ads, meta_ads, linkedin_ads, ga4_traffic, mailchimp,
     hubspot_contacts; ``Source.label``, ``.kind``, ``.columns`` (``Col`` with ``en``/``es``
@@ -56,11 +61,19 @@ Currencies
 from clients.sources.builtin import LANGUAGES, SOURCES, Col, Source
 from clients.sources.currencies import RateBook, RatesResult, rates_import
 from clients.sources.detection import Detection, detect
-from clients.sources.mapping import Mapping, Rule, required_targets, targets_of
+from clients.sources.mapping import (
+    Mapping,
+    Rule,
+    register_mapping_provider,
+    required_targets,
+    saved_mappings,
+    targets_of,
+)
 from clients.sources.reading import SourceError
 from clients.sources.services import SourceImport, source_import, source_preview
 
 __all__ = [
-    "LANGUAGES", "SOURCES", "Col", "Detection", "Mapping", "RateBook", "RatesResult", "Rule", "Source", "SourceError",
-    "SourceImport", "detect", "rates_import", "required_targets", "source_import", "source_preview", "targets_of",
+    "LANGUAGES", "SOURCES", "Col", "Detection", "Mapping", "RateBook", "RatesResult", "Rule", "Source",
+    "SourceError", "SourceImport", "detect", "rates_import", "register_mapping_provider", "required_targets",
+    "saved_mappings", "source_import", "source_preview", "targets_of",
 ]

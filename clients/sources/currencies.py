@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from agency.models import ExchangeRate
 from clients.importing import RowError
 from clients.sources.numbers import ValueProblem
 
@@ -72,8 +73,6 @@ class RateBook:
         self._locked = True
 
     def _load(self, currency: str) -> None:
-        from agency.models import ExchangeRate
-
         rows = list(ExchangeRate.objects.filter(currency=currency).order_by("date").values_list("date", "per_euro"))
         self._dates[currency] = [row[0] for row in rows]
         self._rates[currency] = [row[1] for row in rows]

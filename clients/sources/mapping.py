@@ -236,6 +236,7 @@ class Compiled:
         if self.total_index is not None:
             self.total_index = positions.get(normalized(self.total_index))
         self.targets = [plan.target for plan in self.plans]
+        self._dates: dict[str, Any] = {}  # a day repeats on many lines (200 campaigns a day): parse it once
 
     def index_of(self, target: str) -> int | None:
         for plan in self.plans:
@@ -286,8 +287,12 @@ class Compiled:
                             raise ValueProblem(_("smaller than %(column)s (%(n)s)")
                                                % {"column": plan.rule.minus, "n": subtracted})
                 elif plan.kind == DATE:
-                    parsed = moment(text, self.date_formats)
-                    value = parsed.date() if parsed else None
+                    value = self._dates.get(text)
+                    if value is None:
+                        parsed = moment(text, self.date_formats)
+                        value = parsed.date() if parsed else None
+                        if len(self._dates) < 10_000:
+                            self._dates[text] = value
                 else:
                     value = moment(text, self.time_formats)
             except ValueProblem as problem:
@@ -301,10 +306,30 @@ def canonical_text(value: Any) -> str:
     """A typed value written as the canonical CSV writes it."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+        return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# --- saved mappings ---------------------------------------------------------------------------
+
+# Functions ``(client) -> Iterable[Mapping]`` giving a client's saved mappings; the saved-mappings
+# feature registers one (register_mapping_provider) from its AppConfig.ready().
+_MAPPING_PROVIDERS: list[Any] = []
+
+
+def register_mapping_provider(provider: Any) -> None:
+    """Register where a client's saved mappings come from (called once, at start-up)."""
+    if provider not in _MAPPING_PROVIDERS:
+        _MAPPING_PROVIDERS.append(provider)
+
+
+def saved_mappings(*, client: Any) -> list[Mapping]:
+    """Every saved mapping of ``client`` from the registered providers (none: an empty list)."""
+    return [mapping for provider in _MAPPING_PROVIDERS for mapping in provider(client)]

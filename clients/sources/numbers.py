@@ -37,9 +37,15 @@ def _pattern(decimal: str) -> re.Pattern[str]:
 _PATTERNS = {decimal: _pattern(decimal) for decimal in SEPARATORS}
 
 
+_PLAIN = {".": re.compile(r"^-?\d+(?:\.\d+)?$"), ",": re.compile(r"^-?\d+(?:,\d+)?$")}
+
+
 def number(text: str, *, decimal: str = ".") -> Decimal | None:
     """A number written with ``decimal`` as its decimal separator; None when not given."""
-    value = text.strip().replace("\u00a0", "").replace("\u202f", "")
+    value = text.strip()
+    if _PLAIN[decimal].match(value):  # the common case, without separators or symbols
+        return Decimal(value if decimal == "." else value.replace(",", "."))
+    value = value.replace("\u00a0", "").replace("\u202f", "")
     if value in NOT_GIVEN:
         return None
     percent = value.endswith("%")
@@ -88,11 +94,32 @@ def _english_months(text: str) -> str:
     return _SPANISH_MONTH.sub(lambda match: SPANISH_MONTHS[match.group(1).lower()], text)
 
 
+def _iso(value: str, form: str) -> dt.datetime | None:
+    """The common ISO-like formats without strptime (which costs ~40 µs a call)."""
+    try:
+        if form == "%Y-%m-%d" and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return dt.datetime.fromisoformat(value)
+        if form == "%Y%m%d" and len(value) == 8 and value.isdigit():
+            return dt.datetime(int(value[:4]), int(value[4:6]), int(value[6:]))  # noqa: DTZ001 - wall-clock
+        if ((form == "%Y-%m-%d %H:%M" and len(value) == 16) or (form == "%Y-%m-%d %H:%M:%S" and len(value) == 19)) \
+                and value[4] == "-" and value[7] == "-" and value[10] == " " and value[13] == ":":
+            return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return None
+
+
+FAST_FORMATS = frozenset({"%Y-%m-%d", "%Y%m%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"})
+
+
 def moment(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
     """A wall-clock date and time in one of ``formats`` (the first that fits); None when not given."""
     value = " ".join(text.split())
     if value in NOT_GIVEN:
         return None
+    for form in formats:
+        if form in FAST_FORMATS and (parsed := _iso(value, form)) is not None:
+            return parsed
     candidates = (value, _english_months(value)) if any(c.isalpha() for c in value) else (value,)
     for candidate in candidates:
         for form in formats:

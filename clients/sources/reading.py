@@ -27,6 +27,7 @@ HEAD_LINES = 60
 CHUNK = 1 << 20
 
 # A total row: its first non-empty cell is one of these words, alone or followed by ":" or "(".
+TOTAL_INITIALS = frozenset("TtGgRr")
 TOTAL_ROW = re.compile(r"^(total|totales|grand totals?|total general|resultados totales)(\s*[:(].*)?$", re.IGNORECASE)
 
 
@@ -141,19 +142,25 @@ def data_rows(text_file: TextFile, *, header_line: int, delimiter: str, width: i
         held: list[tuple[int, list[str]]] = []
         for row in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if start <= header_line:
+            if start <= header_line or not row:
                 continue
-            filled = [cell for cell in row if cell.strip()]
-            if not filled:
-                continue
-            first = filled[0].strip()
-            if first.startswith("#"):
+            first = row[0].strip()
+            filled: int | None = None
+            if not first:  # the first cell is empty: look for the first value
+                values = [cell.strip() for cell in row if cell.strip()]
+                if not values:
+                    continue
+                first, filled = values[0], len(values)
+            if first[0] == "#":
                 break
-            if TOTAL_ROW.match(first):
+            if first[0] in TOTAL_INITIALS and TOTAL_ROW.match(first):
                 continue
-            if len(filled) == 1 and width > 2 and len(row) < width:
-                held.append((start, row))
-                continue
+            if width > 2 and len(row) < width:
+                if filled is None:
+                    filled = sum(1 for cell in row if cell.strip())
+                if filled == 1:
+                    held.append((start, row))
+                    continue
             if held:
                 yield from held
                 held = []

@@ -31,6 +31,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client
 from clients.importing import SPECS, ImportResult, RowError, import_records
 from clients.models import Campaign
+from clients.signals import data_changed
 from clients.sources.currencies import RateBook, currency_code
 from clients.sources.detection import Detection, detect
 from clients.sources.mapping import CAMPAIGN_TARGETS, Compiled, Mapping, canonical_text
@@ -259,8 +260,6 @@ def source_import(
     (the client's saved ones). ``dry_run`` checks everything and writes nothing. When rows
     were written, :func:`clients.services.data_changed` is called with the months touched.
     """
-    from clients.services import data_changed
-
     outcome = SourceImport(dry_run=dry_run)
     prepared = _prepare(path=path, source=source, mapping=mapping, mappings=mappings, outcome=outcome)
     if prepared is None:

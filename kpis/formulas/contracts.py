@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from agency.months import add_months
+
 KEYS = (
     "retainer_ltv",
     "project_ltv",
@@ -40,14 +42,6 @@ class Contract:
     end_date: dt.date | None = None
     cancelled_on: dt.date | None = None
     renewal_of: str | None = None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month ``months`` later, clamped to that month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return min(dt.date(year, month, 1) + dt.timedelta(days=day.day - 1), following - dt.timedelta(days=1))
 
 
 def term_end(contract: Contract) -> dt.date:

@@ -29,10 +29,10 @@ def staff_forms(context: template.Context, month: dt.date) -> dict[str, Any]:
     """``{% staff_forms month as forms %}``: forms.annotation and forms.target (the fields as HTML),
     and forms.open after a failed submit.
 
-    A failed submit (kpis.views_context._invalid) leaves its bound forms on the request, so the
-    page shows what was typed with the errors beside the fields and the staff tools open.
+    A failed submit (kpis.views_context._invalid) puts its bound forms in the page's context, so
+    the page shows what was typed with the errors beside the fields and the staff tools open.
     """
-    bound = getattr(context.get("request"), "scorecard_forms", {})
+    bound = context.get("scorecard_forms") or {}
     language = get_language() or ""
     shown: dict[str, Any] = {"open": bool(bound)}
     for kind in FORMS:

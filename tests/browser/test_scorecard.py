@@ -82,10 +82,10 @@ def test_another_client_cannot_reach_this_scorecard(page, portal, client_user_b,
 def test_the_portfolio_sorts_and_filters(page, portal, admin_user, tenants) -> None:
     from django.utils import timezone
 
-    from kpis.selectors import month_add
+    from agency.months import Month
     from portfolio.models import ClientMonthSummary
 
-    month = month_add(timezone.now().date().replace(day=1), -1)
+    month = (Month.of(timezone.now().date().replace(day=1)) - 1).first_day
     ClientMonthSummary.objects.create(client=tenants["alpha"], month=month, computed_at=timezone.now(), new_leads=40, cpl=55.5)
     ClientMonthSummary.objects.create(client=tenants["beta"], month=month, computed_at=timezone.now(), new_leads=90, cpl=20.0)
     sign_in(page, portal.console, admin_user.username)

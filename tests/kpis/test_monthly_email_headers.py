@@ -7,8 +7,9 @@ import datetime as dt
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from agency.selectors import opt_out_user
 from clients.models import Lead
-from kpis.emails import opt_out_user, scorecard_emails_send
+from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 
 

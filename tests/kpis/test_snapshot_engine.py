@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agency.months import Month
 from clients.models import Campaign, Contract, Holiday, Lead, Spend, TrafficRow
 from kpis.models import Snapshot
 from kpis.selectors import data_months
@@ -29,7 +30,7 @@ def lead(id: str, created: str, **fields) -> Lead:
 
 
 def month(text: str) -> dt.date:
-    return dt.date(int(text[:4]), int(text[5:7]), 1)
+    return Month.parse(text).first_day
 
 
 def kpis_of(tenant, text: str) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from unittest import mock
 
@@ -10,13 +11,15 @@ import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from agency.celery import app
 from agency.models import Client
 from clients.models import Lead
-from kpis import tasks
+from kpis import recompute, tasks
 from kpis.models import Snapshot
+from portfolio.models import ClientMonthSummary
 
 
 def test_month_close_fans_out_one_task_per_ready_client_for_the_previous_month(tenants) -> None:
@@ -42,20 +45,91 @@ def test_the_month_is_passed_in_not_read_from_the_clock(tenants) -> None:
 
 def test_changes_are_debounced_into_one_task_per_client(tenant_a, django_capture_on_commit_callbacks) -> None:
     cache.clear()
-    with mock.patch.object(tasks, "enqueue_for_client") as enqueue, tenant_context(tenant_a):
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue, tenant_context(tenant_a):
         with django_capture_on_commit_callbacks(execute=True):
             for months in ({"2026-01"}, {"2026-02"}, {"2026-01", "2026-03"}):
-                tasks.recompute_debounced(client=tenant_a, months=months)
+                recompute.months_recompute_request(client=tenant_a, months=months)
         assert enqueue.call_count == 1
-        assert enqueue.call_args.kwargs["countdown"] == tasks.DEBOUNCE_SECONDS
-        assert cache.get(f"kpis:pending-months:{tenant_a.schema_name}") == ["2026-01", "2026-02", "2026-03"]
+        assert enqueue.call_args.kwargs["countdown"] == recompute.DEBOUNCE_SECONDS
+        assert recompute.recompute_pending(client=tenant_a) == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_a_request_waits_for_its_transaction_to_commit(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
+        assert recompute.recompute_pending(client=tenant_a) == [] and not enqueue.called  # a rollback asks for nothing
+        callbacks[0]()
+    assert recompute.recompute_pending(client=tenant_a) == ["2026-01"]
+
+
+def test_two_writers_in_the_same_instant_lose_no_month(tenant_a) -> None:
+    """Threads on their own Redis connections race to add months: every one is taken by the next run."""
+    cache.clear()
+    months = [f"{year}-{month:02d}" for year in range(2000, 2026) for month in range(1, 13)]
+    halves = [months[0::2], months[1::2]]
+    start = threading.Barrier(2)
+
+    def writer(mine: list[str]) -> None:
+        start.wait()
+        try:
+            for month in mine:  # not inside a transaction: each request lands at once
+                recompute.months_recompute_request(client=tenant_a, months={month})
+        finally:
+            connection.close()
+
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        threads = [threading.Thread(target=writer, args=(half,)) for half in halves]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert enqueue.call_count == 1
+    assert recompute.recompute_pending_take(client=tenant_a) == months
+
+
+def test_months_taken_by_a_run_that_died_are_taken_again(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
+    assert recompute.recompute_pending_take(client=tenant_a) == ["2026-01"]  # ... and the worker is killed here
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=tenant_a, months={"2026-02"})
+    assert recompute.recompute_pending_take(client=tenant_a) == ["2026-01", "2026-02"]
+    recompute.recompute_pending_done(client=tenant_a, months=["2026-01", "2026-02"])
+    assert recompute.recompute_pending(client=tenant_a) == []
+
+
+def test_the_task_computes_the_pending_months_and_forgets_them(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with tenant_context(tenant_a):
+        Lead.objects.bulk_create([Lead(id="p", created_at=dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC))])
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=tenant_a, months={"2026-02"})
+    assert tasks.snapshot_recompute_pending.apply(kwargs={"client_slug": "alpha"}, headers={"_schema_name": "alpha"}).get() == 1
+    with tenant_context(tenant_a):
+        assert Snapshot.objects.get(month=dt.date(2026, 2, 1)).new_leads == 1
+    assert recompute.recompute_pending(client=tenant_a) == []
 
 
 def test_a_task_that_dies_midway_completes_when_redelivered(in_tenant_a) -> None:
     Lead.objects.bulk_create([Lead(id="r", created_at=dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC))])
-    with mock.patch("kpis.services.snapshot_upsert", side_effect=RuntimeError("worker lost")), pytest.raises(RuntimeError):
+    written_before_the_failure = []
+
+    def fail_after_the_snapshot_rows(**kwargs: object) -> None:
+        # The snapshot INSERT has run in this transaction; the portfolio's row is the next write.
+        written_before_the_failure.append(Snapshot.objects.filter(month=dt.date(2026, 2, 1)).exists())
+        raise RuntimeError("worker lost")
+
+    with (
+        mock.patch("kpis.services.client_month_summary_upsert", side_effect=fail_after_the_snapshot_rows),
+        pytest.raises(RuntimeError),
+    ):
         tasks.snapshot_compute_task.apply(kwargs={"client_slug": "alpha", "months": ["2026-02"]}, throw=True)
-    assert not Snapshot.objects.exists()  # nothing half-written
+    assert written_before_the_failure == [True]
+    assert not Snapshot.objects.exists()  # nothing half-written: the transaction took the snapshot row back
+    assert not ClientMonthSummary.objects.filter(client=in_tenant_a).exists()
     tasks.snapshot_compute_task.apply(kwargs={"client_slug": "alpha", "months": ["2026-02"]}, throw=True)
     assert Snapshot.objects.get(month=dt.date(2026, 2, 1)).new_leads == 1
 
@@ -89,10 +163,10 @@ def test_monthly_fan_out_through_a_real_worker_lands_in_each_clients_own_schema(
 def test_months_that_have_not_begun_are_not_queued(tenant_a, django_capture_on_commit_callbacks) -> None:
     cache.clear()
     with (
-        mock.patch.object(tasks, "enqueue_for_client"),
+        mock.patch.object(recompute, "enqueue_for_client"),
         tenant_context(tenant_a),
         time_machine.travel(dt.datetime(2026, 3, 15, tzinfo=dt.UTC)),
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            tasks.recompute_debounced(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
-        assert cache.get(f"kpis:pending-months:{tenant_a.schema_name}") == ["2026-02", "2026-03"]
+            recompute.months_recompute_request(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
+        assert recompute.recompute_pending(client=tenant_a) == ["2026-02", "2026-03"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -183,6 +184,4 @@ def test_hubspot_contacts(import_a, fixture_path):
 def test_a_mapping_is_json_data(fixture_path):
     detection = detect(fixture_path("ga4_traffic.csv"))
     data = detection.mapping.to_dict()
-    import json
-
     assert Mapping.from_dict(json.loads(json.dumps(data))) == detection.mapping

@@ -7,12 +7,12 @@ names, a lead's challenge, an activity's detail), used to test that data never l
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from agency.months import Month
 from clients.management.commands._client import client_by_slug
 from clients.services import demo_data_generate
 
@@ -36,11 +36,10 @@ class Command(BaseCommand):
         end = None
         if options["end"]:
             try:
-                end = dt.date.fromisoformat(options["end"] + "-01")
+                # The last day of that month, so the whole month is generated.
+                end = Month.parse(options["end"]).last_day
             except ValueError:
                 raise CommandError("--end is a month, YYYY-MM") from None
-            # The last day of that month, so the whole month is generated.
-            end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         out_dir = Path(options["keep_files"]) if options["keep_files"] else None
         try:
             results = demo_data_generate(client=client, months=options["months"],

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.management.commands._client import client_by_slug
-from clients.sources import SOURCES, Mapping, source_import
+from clients.sources import SOURCES, Mapping, saved_mappings, source_import
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         mapping = self._mapping(client, options["mapping"]) if options["mapping"] else None
         outcome = source_import(client=client, path=path, source=options["source"], mapping=mapping,
-                                mappings=_saved_mappings(client))
+                                mappings=saved_mappings(client=client))
         detection = outcome.detection
         if detection is not None:
             language = f" ({detection.language_label})" if detection.language else ""
@@ -56,16 +56,8 @@ class Command(BaseCommand):
         path = Path(name)
         if path.suffix == ".json" and path.is_file():
             return Mapping.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        for mapping in _saved_mappings(client):
+        for mapping in saved_mappings(client=client):
             if mapping.name == name:
                 return mapping
         raise CommandError(f"no saved mapping named '{name}' for {client.slug} (nor a mapping .json file)")
 
-
-def _saved_mappings(client: Any) -> list[Mapping]:
-    """The client's saved mappings, when the saved-mappings feature is installed (clients.sources.saved)."""
-    try:
-        from clients.sources.saved import mappings_for  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(mappings_for(client=client))

@@ -8,16 +8,19 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
+from agency.months import Month
+from agency.tasks import enqueue_for_client
 from clients.management.commands._client import client_by_slug
 from kpis.selectors import data_months
 from kpis.services import snapshot_compute
+from kpis.tasks import snapshot_compute_task
 
 
 def parse_month(value: str) -> dt.date:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date().replace(day=1)  # noqa: DTZ007 -- a calendar month
-    except ValueError:
-        raise CommandError(f"'{value}' is not a month (YYYY-MM)") from None
+        return Month.parse(value).first_day
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 class Command(BaseCommand):
@@ -41,10 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{client.slug}: no data, no snapshots")
             return
         if options["enqueue"]:
-            from agency.tasks import enqueue_for_client
-            from kpis.tasks import snapshot_compute_task
-
-            enqueue_for_client(snapshot_compute_task, client=client, months=[m.strftime("%Y-%m") for m in months])
+            enqueue_for_client(snapshot_compute_task, client=client, months=[str(Month.of(m)) for m in months])
             self.stdout.write(f"{client.slug}: {len(months)} month(s) sent to the workers")
             return
         snapshots = snapshot_compute(client=client, months=months)

@@ -11,6 +11,7 @@ from django_tenants.utils import tenant_context
 from clients.management.commands._client import client_by_slug
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
+from kpis.snapshot import document_ordered
 
 
 class Command(BaseCommand):
@@ -27,4 +28,4 @@ class Command(BaseCommand):
             snapshot = Snapshot.objects.filter(month=month).first()
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
-        self.stdout.write(json.dumps(snapshot.document, indent=1, ensure_ascii=False))
+        self.stdout.write(json.dumps(document_ordered(snapshot.document), indent=1, ensure_ascii=False))

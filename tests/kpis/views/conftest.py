@@ -8,6 +8,7 @@ import json
 import pytest
 from django_tenants.utils import schema_context
 
+from agency.months import Month
 from tests.example import EXAMPLE
 
 
@@ -19,7 +20,7 @@ def example_snapshots(tenant_a):
     expected = EXAMPLE / "expected"
     rows = []
     for path in sorted(expected.glob("*.json")):
-        month = dt.date(int(path.stem[:4]), int(path.stem[5:7]), 1)
+        month = Month.parse(path.stem).first_day
         document = {"client": "alpha", "month": path.stem, "computed_at": "2026-05-01T02:00:00Z", "criteria_version": 1}
         document.update(json.loads(path.read_text()))
         rows.append(snapshot_row(month=month, document=document, computed_at=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC)))

@@ -1,5 +1,7 @@
 """The demo agency the run command sets up: people, clients, and data for every screen.
 
+It lives in kpis, the app at the top of the import order (docs/architecture.md), because it
+writes through every app: the registry, a client's data, its snapshots.
 Idempotent: running it again keeps what exists. Each client's data carries a marker string
 unique to that client (``DEMO-MARKER-<SLUG>``); the leak tests look for it at other hosts.
 """
@@ -13,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
 from agency.services import client_create, staff_assign, user_create
+from clients.models import Lead
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 -- printed by the run command; demo only
 

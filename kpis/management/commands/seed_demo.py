@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from agency.demo import DEMO_PASSWORD, demo_seed
+from kpis.demo import DEMO_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):

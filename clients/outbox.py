@@ -1,0 +1,134 @@
+"""The outbox of a client's emails: written first, sent after, each at most once.
+
+Whoever has an email to send renders it and queues it (:func:`outbox_email_enqueue`, a row in
+the client's schema, in state pending); :func:`outbox_send_due` sends the rows that are due.
+Sending claims a row with a conditional update (pending or failed → sending, one statement:
+two workers cannot both win it) before talking to the mail server, and writes the outcome
+after: sent, or failed with the error, the attempt counted and the next attempt set with
+exponential backoff (none after MAX_ATTEMPTS: given up). A worker that dies between the claim
+and the outcome leaves the row in "sending", to be looked at, never sent a second time.
+
+Failed rows are tried again by ``clients.tasks.outbox_drain`` (queued for the next due row, and
+an hourly sweep in case that message was lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Min
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from agency.celery import app
+from agency.models import Client
+from agency.tasks import enqueue_for_client
+from clients.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 12  # about four hours of trying
+BACKOFF_SECONDS = 60  # 1, 2, 4 … minutes between attempts
+# At most half an hour: a queued drain waits in a worker (an ETA task), and one held longer than
+# the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 1 hour) would be delivered twice.
+BACKOFF_MAX_SECONDS = 30 * 60
+DRAIN_TASK = "clients.tasks.outbox_drain"
+State = OutboxEmail.State
+
+
+def outbox_recipients(*, client: Client, kind: str, month: dt.date | None = None, reference: str = "") -> set[int]:
+    """Who already has a row for this email, whatever its state: they are not queued again."""
+    with tenant_context(client):
+        rows = OutboxEmail.objects.filter(kind=kind, month=month, reference=reference, recipient__isnull=False)
+        return set(rows.values_list("recipient_id", flat=True))
+
+
+def outbox_email_enqueue(
+    *,
+    client: Client,
+    kind: str,
+    recipient_id: int,
+    to: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+    month: dt.date | None = None,
+    reference: str = "",
+) -> bool:
+    """Queue one rendered email; False when this kind, recipient, month and reference was queued before."""
+    payload = {"subject": subject, "body": body, "html": html, "headers": headers or {}}
+    with tenant_context(client):
+        _row, created = OutboxEmail.objects.get_or_create(
+            kind=kind,
+            recipient_id=recipient_id,
+            month=month,
+            reference=reference,
+            defaults={"to": to, "payload": payload, "next_attempt_at": timezone.now()},
+        )
+    return created
+
+
+def outbox_send_due(*, client: Client) -> int:
+    """Send the client's due emails, one claim each; returns how many were sent now."""
+    now = timezone.now()
+    with tenant_context(client):
+        due = OutboxEmail.objects.filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+        return sum(_deliver(pk=pk, now=now) for pk in due.order_by("pk").values_list("pk", flat=True))
+
+
+def outbox_next_attempt(*, client: Client) -> dt.datetime | None:
+    """When the next email of this client is due (None: nothing waits)."""
+    with tenant_context(client):
+        waiting = OutboxEmail.objects.filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__isnull=False)
+        return waiting.aggregate(first=Min("next_attempt_at"))["first"]
+
+
+def outbox_drain_schedule(*, client: Client) -> dt.datetime | None:
+    """Queue the outbox drain for when the client's next email is due; returns that time."""
+    due = outbox_next_attempt(client=client)
+    if due is not None:
+        countdown = max(1.0, (due - timezone.now()).total_seconds())
+        enqueue_for_client(app.signature(DRAIN_TASK), client=client, countdown=countdown)
+    return due
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt."""
+    return dt.timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+def _deliver(*, pk: int, now: dt.datetime) -> bool:
+    claimed = OutboxEmail.objects.filter(pk=pk, state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now).update(
+        state=State.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False  # another worker has it, or it was sent meanwhile
+    row = OutboxEmail.objects.get(pk=pk)
+    try:
+        _message(row).send()
+    except Exception as error:
+        given_up = row.attempts >= MAX_ATTEMPTS
+        OutboxEmail.objects.filter(pk=pk).update(
+            state=State.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=None if given_up else timezone.now() + backoff(row.attempts),
+        )
+        logger.warning(
+            "email %s to %s failed (attempt %s%s): %s", pk, row.to, row.attempts, ", given up" if given_up else "", error
+        )
+        return False
+    OutboxEmail.objects.filter(pk=pk).update(state=State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
+    return True
+
+
+def _message(row: OutboxEmail) -> EmailMultiAlternatives:
+    payload: dict[str, Any] = row.payload
+    message = EmailMultiAlternatives(
+        subject=payload.get("subject", ""), body=payload.get("body", ""), to=[row.to], headers=payload.get("headers") or {}
+    )
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    return message

@@ -1,0 +1,95 @@
+"""The debounced recompute of a client's snapshots after its data changes.
+
+An import, an API write or a criteria change asks for the months it touched
+(:func:`months_recompute_request`, the one entry point). Months gather in a Redis set per client
+(``SADD``: two writers in the same instant both land) and the first request of a quiet period
+queues one delayed task, which takes the whole set at once (:func:`recompute_pending_run`).
+
+Taking is a move, not a delete: ``MULTI; SUNIONSTORE taken taken pending; DEL pending; EXEC``
+puts the months in a per-client "taken" set that is emptied only after they are computed. A
+worker killed mid-run leaves them there for the redelivered (or next) task; a change landing
+while a run computes goes to the pending set and schedules another run. Keys carry the
+client's schema, so clients never share a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from agency.celery import app
+from agency.models import Client
+from agency.months import Month
+from agency.redis_client import redis_client, redis_key
+from agency.tasks import enqueue_for_client
+from kpis.services import snapshot_compute
+
+DEBOUNCE_SECONDS = 30
+KEEP_SECONDS = 60 * 60 * 24 * 7  # months nobody took (no worker for a week) are dropped, not kept forever
+RECOMPUTE_TASK = "kpis.tasks.snapshot_recompute_pending"
+
+
+def _keys(client: Client) -> tuple[str, str, str]:
+    base = redis_key("kpis", "recompute", client.schema_name)
+    return f"{base}:pending", f"{base}:taken", f"{base}:scheduled"
+
+
+def months_recompute_request(*, client: Client, months: Iterable[str]) -> None:
+    """Ask for the snapshots of ``months`` ("YYYY-MM") to be computed again, within DEBOUNCE_SECONDS.
+
+    Runs when the caller's transaction commits, so the task that takes these months reads the
+    data that asked for them. Months that have not begun are skipped: they have no figures yet
+    and are computed when they come (the daily refresh).
+    """
+    this_month = str(Month.of(timezone.now(), ZoneInfo(client.timezone)))
+    wanted = sorted({month for month in months if month <= this_month})
+    if wanted:
+        transaction.on_commit(lambda: _request_now(client=client, months=wanted))
+
+
+def _request_now(*, client: Client, months: list[str]) -> None:
+    pending, _taken, scheduled = _keys(client)
+    with redis_client().pipeline(transaction=True) as pipe:
+        pipe.sadd(pending, *months)
+        pipe.expire(pending, KEEP_SECONDS)
+        pipe.set(scheduled, 1, nx=True, ex=DEBOUNCE_SECONDS * 4)
+        *_, first = pipe.execute()
+    if first:  # the first request of a quiet period; later ones only add their months
+        enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client, countdown=DEBOUNCE_SECONDS)
+
+
+def recompute_pending(*, client: Client) -> list[str]:
+    """The months asked for and not yet computed (pending or taken by a run that has not finished)."""
+    pending, taken, _scheduled = _keys(client)
+    return sorted(month.decode() for month in redis_client().sunion([pending, taken]))
+
+
+def recompute_pending_take(*, client: Client) -> list[str]:
+    """Move every pending month to the client's "taken" set in one transaction and return that set."""
+    pending, taken, scheduled = _keys(client)
+    connection = redis_client()
+    connection.delete(scheduled)  # requests from now on schedule a new run
+    with connection.pipeline(transaction=True) as pipe:
+        pipe.sunionstore(taken, [taken, pending])
+        pipe.delete(pending)
+        pipe.expire(taken, KEEP_SECONDS)
+        pipe.smembers(taken)
+        *_, members = pipe.execute()
+    return sorted(month.decode() for month in members)
+
+
+def recompute_pending_done(*, client: Client, months: list[str]) -> None:
+    """Forget ``months`` once computed (those asked for again meanwhile are in the pending set)."""
+    if months:
+        redis_client().srem(_keys(client)[1], *months)
+
+
+def recompute_pending_run(*, client: Client) -> int:
+    """Compute every month asked for since the last run; returns how many snapshots were written."""
+    months = recompute_pending_take(client=client)
+    written = snapshot_compute(client=client, months=[Month.parse(month).first_day for month in months])
+    recompute_pending_done(client=client, months=months)
+    return len(written)

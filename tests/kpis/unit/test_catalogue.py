@@ -1,0 +1,182 @@
+"""The KPI catalogue is kpis.md's list of keys, once each, and the screens take their facts from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from kpis import catalogue
+from kpis.catalogue import GROUPS, KPI_KEYS, KPIS, Better, Unit, grouped_choices, headline_kpis, kpi, kpis_in
+from tests.example import spec_beside_repository
+
+SPEC_COPY = Path(__file__).resolve().parents[2] / "fixtures" / "kpis.md"
+# kpis.md's sections that hold snapshot keys, and the catalogue group each belongs to.
+SECTIONS = {
+    "Traffic": "traffic",
+    "Leads and funnel": "funnel",
+    "Email": "email",
+    "Cost and revenue": "cost_and_revenue",
+    "Recurring revenue": "recurring_revenue_and_value",
+    "Contract lifetime value with churn factors": "recurring_revenue_and_value",
+}
+
+
+def spec_keys(text: str) -> list[tuple[str, str]]:
+    """(group, key) in kpis.md's order: the first cell of each section's table ("a, b" names
+    several keys), and the contract section's "The snapshot also carries `…`" list and `contract_ltv`."""
+    found = []
+    for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        heading, _newline, body = section.partition("\n")
+        group = next((g for title, g in SECTIONS.items() if heading.startswith(title)), None)
+        if group is None:
+            continue
+        cells = [line.split("|")[1].strip() for line in body.splitlines() if line.startswith("|")]
+        for cell in cells[2:]:  # after the header and the rule
+            found += [(group, key.strip()) for key in cell.split(",")]
+        carried = re.search(r"The snapshot also carries (.*?), and the\s+same per segment", body, flags=re.DOTALL)
+        if carried:
+            found += [(group, key) for key in re.findall(r"`(\w+)`", carried.group(1))]
+            found.append((group, "contract_ltv"))
+    return found
+
+
+def test_the_catalogue_declares_every_key_of_kpis_md_once_in_its_order_and_group() -> None:
+    expected = spec_keys(SPEC_COPY.read_text(encoding="utf-8"))
+    declared = [(k.group, k.key) for k in KPIS]
+    assert len(expected) == 78
+    twice = [key for key, count in Counter(k.key for k in KPIS).items() if count > 1]
+    assert twice == [], f"declared twice in kpis/catalogue.py: {twice}"
+    missing = [key for _group, key in expected if key not in KPI_KEYS]
+    assert missing == [], f"keys of kpis.md missing from kpis/catalogue.py: {missing}"
+    assert declared == expected  # nothing extra, same order, same group
+    assert [g.key for g in GROUPS] == list(dict.fromkeys(SECTIONS.values()))
+
+
+def test_the_parser_would_notice_a_missing_or_doubled_key() -> None:
+    text = SPEC_COPY.read_text(encoding="utf-8")
+    assert ("traffic", "bounce_rate") not in spec_keys(text.replace("| bounce_rate |", "| |"))
+    doubled = text.replace("| sessions | sum of sessions in m |", "| sessions, sessions | sum of sessions in m |")
+    assert [key for _g, key in spec_keys(doubled)].count("sessions") == 2
+
+
+def test_the_tests_copy_of_kpis_md_is_the_specs() -> None:
+    spec = spec_beside_repository()
+    if spec is None:
+        pytest.skip("no shared/spec beside this clone to compare with; the copy is used as it is")
+    assert SPEC_COPY.read_bytes() == (spec.parent / "kpis.md").read_bytes()
+
+
+def test_every_kpi_is_fully_declared() -> None:
+    for k in KPIS:
+        assert k.label and k.definition, k.key
+        assert isinstance(k.unit, Unit) and isinstance(k.better, Better), k.key
+    # Counts and sums are never null (kpis.md), so they have no reason to be; every ratio has one.
+    assert [k.key for k in KPIS if k.unit == Unit.COUNT and k.null_reasons] == []
+    assert [k.key for k in KPIS if k.unit in (Unit.RATE, Unit.RATIO) and not k.null_reasons] == []
+
+
+def test_lookups() -> None:
+    assert kpi("cpl").unit == Unit.MONEY and kpi("cpl").better == Better.DOWN and kpi("cpl").headline
+    assert [k.key for k in kpis_in("email")][:2] == ["emails_sent", "emails_delivered"]
+    assert [k.key for k in headline_kpis()] == [
+        "sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend", "cpl", "cac", "revenue", "romi",
+        "gross_mrr_churn_rate", "contract_ltv",
+    ]
+    with pytest.raises(KeyError):
+        kpi("not_a_kpi")
+    assert kpi("roi").range == (None, None) and kpi("open_rate").range == (0.0, 1.0)
+    assert kpi("working_days").whole and not kpi("leads_per_working_day").whole
+    choices = grouped_choices(only=(kpi("cpl"), kpi("open_rate")))
+    assert [(str(title), keys) for title, keys in ((t, [c[0] for c in o]) for t, o in choices)] == [
+        ("Email", ["open_rate"]),
+        ("Cost and revenue", ["cpl"]),
+    ]
+
+
+def test_labels_are_translated() -> None:
+    with translation.override("es"):
+        assert str(kpi("new_leads").label) == "Leads nuevos"
+        assert str(kpi("cac").null_reasons[0]) == "No hay clientes nuevos este mes."
+        assert str(kpi("sessions").definition) == "Sesiones en el sitio web durante el mes."
+
+
+def test_the_typed_headline_columns_are_the_catalogues_headline_kpis() -> None:
+    from portfolio.models import HeadlineFigures
+
+    columns = {f.name for f in HeadlineFigures._meta.get_fields() if f.concrete and not f.primary_key}
+    assert columns == {k.key for k in headline_kpis()} == set(HeadlineFigures.HEADLINE)
+
+
+@pytest.fixture
+def changed(monkeypatch):
+    """Change a KPI's declaration in the catalogue for one test: the consumers must follow it."""
+
+    def change(key: str, **facts) -> None:
+        monkeypatch.setitem(catalogue._BY_KEY, key, dataclasses.replace(kpi(key), **facts))
+
+    return change
+
+
+def test_the_scorecards_formatting_direction_and_reasons_come_from_the_catalogue(changed) -> None:
+    from kpis.scorecard import change, format_value, target_status
+
+    with translation.override("en"):
+        assert format_value("cpl", 12.5, "EUR") == "12.50 EUR"
+        assert change("cpl", 400.0, 500.0)["good"] is True and target_status("cpl", 50.0, 60.0) is True
+        changed("cpl", unit=Unit.RATE, better=Better.UP)
+        assert format_value("cpl", 0.125, "EUR") == "12.5 %"
+        assert change("cpl", 400.0, 500.0)["good"] is False and target_status("cpl", 50.0, 60.0) is False
+        changed("sessions", better=Better.NEUTRAL)
+        assert change("sessions", 10, 20)["flat"] is True
+
+
+def test_the_scorecards_tiles_take_labels_definitions_and_reasons_from_the_catalogue(changed) -> None:
+    import datetime as dt
+
+    from kpis.scorecard import Scorecard, tiles
+
+    changed("cac", label="Acquisition cost", definition="What a customer costs.", null_reasons=("Nobody bought.",))
+    card = Scorecard(month=dt.date(2026, 3, 1), compare_to=dt.date(2026, 2, 1), snapshot=None, history={})
+    groups = tiles(card, currency="EUR", benchmarks={})
+    assert [str(g["title"]) for g in groups] == [str(g.title) for g in GROUPS]
+    assert [t["key"] for g in groups for t in g["tiles"]] == list(KPI_KEYS)
+    cac = next(t for g in groups for t in g["tiles"] if t["key"] == "cac")
+    assert (cac["label"], cac["definition"], cac["reason"]) == ("Acquisition cost", "What a customer costs.", "Nobody bought.")
+
+
+def test_the_target_forms_choices_and_checks_come_from_the_catalogue(changed) -> None:
+    from kpis.forms import TargetForm
+
+    def errors(kpi_key: str, value: str) -> list[str]:
+        form = TargetForm({"month": "2026-03", "kpi": kpi_key, "value": value})
+        form.is_valid()
+        return form.errors.get("value", [])
+
+    with translation.override("en"):
+        form = TargetForm()
+        assert [(str(title), [key for key, _label in options]) for title, options in form.fields["kpi"].choices] == [
+            (str(g.title), [k.key for k in kpis_in(g.key)]) for g in GROUPS
+        ]
+        assert errors("working_days", "20.5") and not errors("working_days", "20")  # days are whole
+        assert errors("open_rate", "25") and not errors("roi", "2.5")  # a share is 0–1; ROI is not limited
+        changed("open_rate", bounds=(None, None))
+        assert not errors("open_rate", "25")
+
+
+def test_portfolio_columns_and_alerts_come_from_the_catalogue(changed) -> None:
+    from types import SimpleNamespace
+
+    from kpis.portfolio import COLUMNS, alerts
+
+    assert tuple(k.key for k in headline_kpis()) == COLUMNS
+    figures = {column: None for column in COLUMNS} | {f"{column}_before": None for column in COLUMNS}
+    moved = {"cpl": 80.0, "cpl_before": 50.0, "marketing_spend": 10.0, "marketing_spend_before": 50.0}
+    client = SimpleNamespace(**{**figures, **moved})
+    assert [a["kpi"] for a in alerts(client)] == ["cpl"]  # spend is neither good nor bad news
+    changed("cpl", better=Better.UP)
+    assert alerts(client) == []

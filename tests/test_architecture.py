@@ -1,0 +1,206 @@
+"""The apps import one way (docs/architecture.md), read from the source with ``ast``: no database.
+
+    agency  ←  clients  ←  kpis  →  portfolio  →  agency
+
+- An app imports only the apps below it (ALLOWED); the shared pure modules (SHARED: the month
+  type, the KPI catalogue, the KPI formulas) may be imported from anywhere and import nothing
+  but each other.
+- No import of the project's own modules inside a function — the usual way to hide a cycle —
+  except in ``apps.py`` (the app registry is not ready when it is imported) and the Celery late
+  task lookups listed in LATE_LOOKUPS.
+- Selectors never import services or tasks; formatting modules never import models, selectors,
+  services or ``django.db`` (they are handed what was read).
+
+Every rule is also run against small pieces of code that break it, so that the test can fail.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("agency", "clients", "kpis", "portfolio")
+# Which apps each app may import (besides itself). kpis is the top: the scorecards and snapshots
+# read a client's data (clients), store summaries, targets and benchmarks (portfolio) and use the
+# registry (agency); portfolio and clients only use the registry; agency imports no app.
+ALLOWED = {
+    "agency": set(),
+    "clients": {"agency"},
+    "portfolio": {"agency"},
+    "kpis": {"agency", "clients", "portfolio"},
+}
+# Pure modules (no models, no queries): any app may import them, and they import only each other.
+SHARED = ("agency.months", "kpis.catalogue", "kpis.formulas")
+# Celery's late task lookups: a service that queues a task of a module that imports the service.
+LATE_LOOKUPS = {("kpis.services", "recompute_request", "kpis.tasks")}
+# Modules that only format what they are given (never query).
+FORMATTING = ("kpis.scorecard", "kpis.exports", "kpis.templatetags")
+NO_QUERIES_FROM = ("django.db",)
+
+
+@dataclass(frozen=True)
+class Found:
+    module: str
+    line: int
+    target: str
+    function: str | None  # the enclosing function, None at module level
+    type_checking: bool
+
+
+def _is(name: str, prefixes: tuple[str, ...] | str) -> bool:
+    prefixes = (prefixes,) if isinstance(prefixes, str) else prefixes
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> list[str]:
+    if node.level:
+        base = module.split(".")[: len(module.split(".")) - node.level + (1 if is_package else 0)]
+        stem = ".".join([*base, node.module] if node.module else base)
+    else:
+        stem = node.module or ""
+    # ``from kpis import receivers`` imports the module kpis.receivers; ``from kpis.x import f`` imports kpis.x.
+    return [f"{stem}.{alias.name}" if stem in APPS or stem.endswith(".formulas") else stem for alias in node.names]
+
+
+def imports_of(module: str, source: str, *, is_package: bool = False) -> list[Found]:
+    """Every import in ``source`` (also ``importlib.import_module("…")`` with a literal name)."""
+    tree = ast.parse(source)
+    found: list[Found] = []
+
+    def visit(node: ast.AST, function: str | None, type_checking: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            function = getattr(node, "name", "<lambda>") if function is None else function
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                visit(child, function, True)
+            for child in node.orelse:
+                visit(child, function, type_checking)
+            return
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            targets = _resolve(module, is_package, node)
+        elif (
+            isinstance(node, ast.Call)
+            and ast.unparse(node.func) in {"import_module", "importlib.import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            targets = [node.args[0].value]
+        for target in dict.fromkeys(targets):  # ``from m import a, b`` is one import of m
+            found.append(Found(module, node.lineno, target, function, type_checking))
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, type_checking)
+
+    visit(tree, None, False)
+    return found
+
+
+def violations(module: str, source: str, *, is_package: bool = False) -> list[str]:
+    """What in ``module``'s source breaks the import rules, one sentence each."""
+    app = module.split(".")[0]
+    problems = []
+    for imp in imports_of(module, source, is_package=is_package):
+        where = f"{module}:{imp.line} imports {imp.target}"
+        target_app = imp.target.split(".")[0]
+        ours = target_app in APPS
+        if ours and not imp.type_checking:
+            if _is(module, SHARED) and not _is(imp.target, SHARED):
+                problems.append(f"{where}: a shared pure module imports only the other shared modules")
+            elif target_app != app and target_app not in ALLOWED[app] and not _is(imp.target, SHARED):
+                problems.append(f"{where}: {app} may import only {sorted(ALLOWED[app]) or 'no app'} (docs/architecture.md)")
+            late_lookup = (module, imp.function, imp.target) in LATE_LOOKUPS
+            if imp.function is not None and not module.endswith(".apps") and not late_lookup:
+                problems.append(f"{where} inside {imp.function}(): import at the top (a cycle? fix the layering)")
+        if module.split(".")[-1] == "selectors" and (imp.target.endswith(".services") or imp.target.endswith(".tasks")):
+            problems.append(f"{where}: selectors read; they never call services or tasks")
+        reads = _is(imp.target, NO_QUERIES_FROM) or imp.target.split(".")[-1] in {"models", "selectors", "services"}
+        if _is(module, FORMATTING) and not imp.type_checking and reads:
+            problems.append(f"{where}: formatting never queries; read in a selector and pass the rows in")
+    return problems
+
+
+def project_modules() -> list[tuple[str, Path]]:
+    modules = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                modules.append((_module_name(path), path))
+    return modules
+
+
+def test_the_project_keeps_its_import_rules() -> None:
+    problems = [
+        problem
+        for module, path in project_modules()
+        for problem in violations(module, path.read_text(encoding="utf-8"), is_package=path.name == "__init__.py")
+    ]
+    assert problems == []
+
+
+def test_every_allowed_late_lookup_is_still_there() -> None:
+    """An allow-list entry nobody needs any more goes (the list stays the exceptions that exist)."""
+    found = {
+        (imp.module, imp.function, imp.target)
+        for module, path in project_modules()
+        for imp in imports_of(module, path.read_text(encoding="utf-8"))
+    }
+    assert found >= LATE_LOOKUPS
+
+
+def test_the_scan_sees_the_whole_project() -> None:
+    names = {module for module, _path in project_modules()}
+    assert {"agency.months", "clients.selectors", "kpis.scorecard", "kpis.services", "portfolio.models"} <= names
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "complaint"),
+    [
+        ("agency.views.preferences", "from kpis.emails import opt_out_user\n", "agency may import only"),
+        ("clients.views_criteria", "from kpis.selectors import month_add\n", "clients may import only"),
+        ("portfolio.models", "from kpis.models import HeadlineFigures\n", "portfolio may import only"),
+        ("portfolio.views", "import kpis.portfolio\n", "portfolio may import only"),
+        ("clients.views", "from kpis import receivers\n", "clients may import only"),
+        ("agency.demo", "def seed():\n    from clients.models import Lead\n", "agency may import only"),
+        ("kpis.services", "def plan():\n    from kpis.selectors import trailing_rates\n", "inside plan()"),
+        ("kpis.services", "def other():\n    from kpis.tasks import snapshot_recompute_job\n", "inside other()"),
+        ("clients.services", "def f():\n    import importlib\n    importlib.import_module('clients.selectors')\n", "inside f()"),
+        ("clients.selectors", "from clients.services import imports_dir\n", "never call services"),
+        ("kpis.selectors", "from kpis.tasks import recompute_debounced\n", "never call services"),
+        ("kpis.scorecard", "from kpis.models import Snapshot\n", "formatting never queries"),
+        ("kpis.scorecard", "from django.db import connection\n", "formatting never queries"),
+        ("kpis.exports", "from portfolio.selectors import benchmarks_by_kpi\n", "formatting never queries"),
+        ("kpis.catalogue", "from kpis.models import Snapshot\n", "shared pure module"),
+        ("agency.months", "from clients.models import Lead\n", "shared pure module"),
+    ],
+)
+def test_each_rule_catches_what_it_forbids(module: str, source: str, complaint: str) -> None:
+    assert any(complaint in problem for problem in violations(module, source))
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("kpis.views", "from clients.models import Job\nfrom portfolio.selectors import benchmarks_by_kpi\n"),
+        ("portfolio.forms", "from kpis.catalogue import KPI_KEYS\n"),
+        ("clients.demo", "from agency.months import Month\n"),
+        ("kpis.formulas.contracts", "from agency.months import add_months\n"),
+        ("kpis.apps", "class C:\n    def ready(self):\n        from kpis import receivers\n"),
+        ("kpis.services", "def recompute_request():\n    from kpis.tasks import snapshot_recompute_job\n"),
+        ("kpis.scorecard", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from kpis.models import Snapshot\n"),
+        ("kpis.forms", "def number_parse():\n    from django.utils.formats import get_format\n"),
+    ],
+)
+def test_what_the_rules_allow(module: str, source: str) -> None:
+    assert violations(module, source) == []
