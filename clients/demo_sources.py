@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from clients.demo import CRITERIA, PERSONAS, month_list
+from clients.services import criteria_version_create, import_job_create_from_path, import_job_run, imports_dir, personas_set
+from clients.sources.currencies import rates_import
 
 FILES = ("google_ads_es.csv", "meta_ads_usd.csv", "linkedin_ads.csv", "ga4_traffic.csv", "mailchimp.csv",
          "hubspot_contacts.csv")
@@ -195,14 +197,6 @@ def demo_sources_seed(*, client: Any, months: int, seed: int, marker: str = "", 
     """Load the demo rates, the criteria and personas, and import every export as an upload would."""
     import tempfile
 
-    from clients.services import (
-        criteria_version_create,
-        import_job_create_from_path,
-        import_job_run,
-        imports_dir,
-        personas_set,
-    )
-    from clients.sources.currencies import rates_import
 
     zone = ZoneInfo(client.timezone)
     end = timezone.now().astimezone(zone).date() - dt.timedelta(days=1)

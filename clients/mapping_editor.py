@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.importing import KINDS, SPECS, RowError, RowParser
 from clients.mappings import vocabulary_of
+from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
+from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -28,6 +31,7 @@ DATE_CHOICES = (
     ("%Y%m%d", "20260331"), ("%d/%m/%y", "31/03/26"), ("%m/%d/%y", "03/31/26"), ("%b %d, %Y", "Mar 31, 2026"),
     ("%d %b %Y", "31 Mar 2026"),
 )
+
 DECIMAL_CHOICES = ((".", gettext_lazy("1,234.56 (dot for decimals)")), (",", gettext_lazy("1.234,56 (comma for decimals)")))
 
 
@@ -47,9 +51,6 @@ def file_head(path: Path) -> FileHead:
 
     Raises :class:`clients.sources.reading.SourceError` for a file that does not decode or has no header.
     """
-    from clients.importing import RowError
-    from clients.sources.reading import SourceError, head, header_candidates, open_text
-
     text_file = open_text(path)
     for line, delimiter, cells in header_candidates(head(text_file)):
         return FileHead(header=cells, header_line=line, delimiter=delimiter, text_file=text_file)
@@ -58,8 +59,6 @@ def file_head(path: Path) -> FileHead:
 
 def distinct_values(head_: FileHead, index: int) -> list[str]:
     """The different values of one column among the first data lines (for its value table)."""
-    from clients.sources.reading import data_rows
-
     if index in head_.distinct:
         return head_.distinct[index]
     seen: dict[str, str] = {}
@@ -75,15 +74,11 @@ def distinct_values(head_: FileHead, index: int) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    from clients.sources.reading import normalized
-
     return normalized(text).replace("_", " ")
 
 
 def guess_spec(kind: str, header: list[str]) -> dict[str, Any]:
     """A first mapping for the editor: canonical columns named like a file column are mapped to it."""
-    from clients.sources.mapping import targets_of
-
     plain = {_plain(name): name for name in header}
     columns = {target: {"column": plain[_plain(target)]} for target in targets_of(kind) if _plain(target) in plain}
     return {"kind": kind, "columns": columns, "date_format": "%Y-%m-%d", "decimal": "."}
@@ -99,9 +94,6 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
     ``data`` is the posted form (a QueryDict) or None for a first visit (then ``initial``,
     a stored mapping or a guess, fills the form).
     """
-    from clients.importing import KINDS
-    from clients.sources.mapping import required_targets, targets_of
-
     header = head_.header
     initial = initial or {}
     kind = (data.get("kind") if data is not None else initial.get("kind")) or "leads"
@@ -186,10 +178,6 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     canonical importer checks them (vocabularies, required values, row rules). References to
     campaigns and leads are checked by the import itself.
     """
-    from clients.importing import SPECS, RowParser
-    from clients.sources.mapping import Compiled, Mapping, canonical_text
-    from clients.sources.reading import data_rows
-
     mapping = Mapping.from_dict(spec)
     problems = mapping.problems()
     compiled = Compiled(mapping, head_.header, header_line=head_.header_line)

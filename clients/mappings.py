@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
+from agency.selectors import clients_for_user, user_can_access_client
+from clients import vocab
 from clients.models import SavedMapping
+from clients.sources.mapping import Mapping
+from clients.sources.reading import normalized
 
 # The canonical columns whose values are a vocabulary: their file values get a value table.
 VOCABULARY_TARGETS = {
@@ -29,24 +33,18 @@ VOCABULARY_TARGETS = {
 
 
 def vocabulary_of(target: str) -> tuple[str, ...]:
-    from clients import vocab
-
     name = VOCABULARY_TARGETS.get(target)
     return tuple(getattr(vocab, name)) if name else ()
 
 
 def header_signature(header: Iterable[str]) -> str:
     """A digest of a header line, order, case, accents and spaces aside (what detection compares)."""
-    from clients.sources.reading import normalized
-
     cells = sorted(normalized(cell) for cell in header if cell.strip())
     return hashlib.sha256("\x1f".join(cells).encode("utf-8")).hexdigest()
 
 
 def mapping_problems(spec: dict[str, Any]) -> list[str]:
     """What makes a mapping unusable, in words for the person who made it (empty: usable)."""
-    from clients.sources.mapping import Mapping
-
     try:
         mapping = Mapping.from_dict(spec)
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -104,8 +102,6 @@ def mapping_copy(*, mapping: SavedMapping, to_clients: list[Client], user: User)
     and admins only, and staff only their assigned clients) or one already has a mapping of
     that name.
     """
-    from agency.selectors import user_can_access_client
-
     problems = []
     for client in to_clients:
         if not (user.is_agency and user_can_access_client(user=user, client=client)):
@@ -135,15 +131,17 @@ def saved_mappings() -> list[SavedMapping]:
 
 def saved_mappings_as_engine() -> list[Any]:
     """The current schema's saved mappings as the engine's Mapping objects (for detection)."""
-    from clients.sources.mapping import Mapping
-
     return [Mapping.from_dict({**m.spec, "name": m.name, "header": m.header}) for m in saved_mappings()]
 
 
 def mapping_copy_targets(*, user: User, current: Client) -> list[Client]:
     """The other clients ``user`` may copy a mapping to (the clients they manage)."""
-    from agency.selectors import clients_for_user
-
     if not user.is_agency:
         return []
     return list(clients_for_user(user=user).exclude(pk=current.pk).filter(is_ready=True).order_by("name"))
+
+
+def saved_mappings_for(client: Client) -> list[Any]:
+    """A client's saved mappings for the core's detection (registered in ClientsConfig.ready)."""
+    with tenant_context(client):
+        return saved_mappings_as_engine()

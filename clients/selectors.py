@@ -10,8 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Max, Min, Q, QuerySet, Value
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
@@ -21,9 +23,11 @@ from clients.models import (
     Contract,
     CriteriaVersion,
     EmailRow,
+    Holiday,
     Job,
     Lead,
     Persona,
+    ScheduledSource,
     Spend,
     TrafficRow,
 )
@@ -184,11 +188,6 @@ def criteria_exist() -> bool:
 
 def setup_steps() -> list[dict[str, Any]]:
     """The steps a new client goes through before its scorecard means something, each done or not."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from clients.models import Holiday, ScheduledSource
-
     has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
     return [
         {"key": "campaigns", "done": has_campaigns, "url": reverse("imports"), "admin_only": False,
@@ -214,8 +213,6 @@ def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
     Each row: currency, rate (client currency units per unit), rate_date, days, original and
     converted totals. Spend in the client's own currency has no currency stored and is left out.
     """
-    from django.db.models import Count, Sum
-
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return list(
         Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")

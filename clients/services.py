@@ -34,7 +34,7 @@ from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
 from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
 from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
-from clients.sources import source_import
+from clients.source_files import source_file_import
 from clients.storage import imports_dir
 
 
@@ -232,8 +232,6 @@ def job_file_import(
     read by the source detected from its header (clients.source_files).
     """
     if params.get("mapping") or params.get("source") or params.get("kind") not in KINDS:
-        from clients.source_files import source_file_import
-
         return source_file_import(
             client=client, path=path, source=params.get("source") or None, mapping_id=params.get("mapping") or None,
             progress=progress, dry_run=dry_run, limit=limit, sample=sample,

@@ -15,12 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
-from clients.importing import SPECS, ImportResult, RowError
+from clients.forms_imports import KIND_LABELS
+from clients.importing import SPECS, ImportResult, RowError, import_csv
+from clients.mappings import saved_mappings_as_engine
+from clients.models import SavedMapping
+from clients.sources import Mapping, source_import, source_preview
+from clients.sources.mapping import canonical_text
 
 
 @dataclass
@@ -79,9 +85,6 @@ def canonical_kind_of(path: Path) -> str | None:
 
 def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None) -> Recognized:
     """Recognize an uploaded file and check all of it without writing; raises :class:`NotRecognized`."""
-    from clients.forms_imports import KIND_LABELS
-    from clients.models import SavedMapping
-
     if mapping_id is None:
         kind = canonical_kind_of(path)
         if kind is not None:
@@ -108,18 +111,13 @@ def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None)
 
 def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> Recognized:
     """A canonical file: its rows from a dry run of the importer (nothing written)."""
-    from clients.services import data_import
-
-    result = data_import(kind=kind, path_or_file=path, client=client, dry_run=True)
+    with tenant_context(client):
+        result = import_csv(kind=kind, source=path, zone=ZoneInfo(client.timezone), dry_run=True)
     return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
 
 
 def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
     """The first canonical rows of a source file with their errors (the detection page's table)."""
-    from clients.mappings import saved_mappings_as_engine
-    from clients.sources import source_preview
-    from clients.sources.mapping import canonical_text
-
     mapping = _engine_mapping(client, recognized.mapping_id) if recognized.mapping_id else None
     with tenant_context(client):
         mappings = saved_mappings_as_engine()
@@ -145,9 +143,6 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
 
 
 def _engine_mapping(client: Client, mapping_id: int) -> Any:
-    from clients.models import SavedMapping
-    from clients.sources import Mapping
-
     with tenant_context(client):
         stored = SavedMapping.objects.filter(pk=mapping_id).first()
     if stored is None:
@@ -163,9 +158,6 @@ def source_file_import(
 
     Returns the core's ``SourceImport`` (``ok``, ``errors``, ``rows``, ``as_dict()``, as an ImportResult has).
     """
-    from clients.mappings import saved_mappings_as_engine
-    from clients.sources import source_import
-
     mapping = None
     if mapping_id:
         mapping = _engine_mapping(client, mapping_id)

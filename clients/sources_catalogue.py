@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from clients.sources.builtin import SOURCES
+
 
 def builtin_sources() -> list[dict[str, Any]]:
     """Each built-in source: its name, the kind it becomes, what to add to the report, its columns (English / Spanish)."""
-    from clients.sources.builtin import SOURCES
-
     found = []
     for source in SOURCES.values():
         columns = [

@@ -4,8 +4,9 @@ Writes (services) and reads (selectors) of the scheduled sources live together h
 small. Each run fetches the file safely (:mod:`clients.fetching`) into the client's imports
 folder, then imports it through the same import job as a web upload (detection, saved mapping
 or canonical kind), and records a :class:`clients.models.SourceRun`. A failed run is also
-noted in the public ``portfolio.SourceFailure`` table so the agency portfolio shows it; a run
-that succeeds removes that note.
+announced (``clients.signals.scheduled_source_result``); kpis keeps a note of it in the public
+``portfolio.SourceFailure`` table so the agency portfolio shows it, and a run that succeeds
+removes that note.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.fetching import FetchError, url_check, url_fetch, url_redact
+from clients.importing import KINDS
 from clients.models import Job, SavedMapping, ScheduledSource, SourceRun
+from clients.services import import_job_create_from_path, import_job_run, imports_dir
+from clients.signals import scheduled_source_result
 
 logger = logging.getLogger(__name__)
 RUN_EVERY = dt.timedelta(hours=20)  # "daily", with room for the beat's own drift
@@ -36,8 +40,6 @@ def scheduled_source_save(
     active: bool = True, source: ScheduledSource | None = None, user: Any = None,
 ) -> ScheduledSource:
     """Add or change a scheduled source; the address is checked now (scheme, host, public address)."""
-    from clients.importing import KINDS
-
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -64,11 +66,10 @@ def scheduled_source_save(
 
 
 def scheduled_source_delete(*, client: Client, source_id: int) -> None:
-    from portfolio.models import SourceFailure
-
     with tenant_context(client):
         ScheduledSource.objects.filter(pk=source_id).delete()
-    SourceFailure.objects.filter(client=client, source_id=source_id).delete()
+    scheduled_source_result.send(sender=Client, client=client, source_id=source_id, source_name="", ok=True,
+                                 message="", at=timezone.now())
 
 
 def scheduled_sources_due(*, now: dt.datetime | None = None) -> list[ScheduledSource]:
@@ -81,8 +82,6 @@ def scheduled_sources_due(*, now: dt.datetime | None = None) -> list[ScheduledSo
 
 def source_run(*, client: Client, source_id: int) -> SourceRun | None:
     """Fetch one scheduled source and import it; records the run (and the portfolio's failure note)."""
-    from clients.services import import_job_create_from_path, import_job_run, imports_dir
-
     with tenant_context(client):
         source = ScheduledSource.objects.select_related("mapping").filter(pk=source_id).first()
         if source is None:
@@ -127,8 +126,6 @@ def _finish(
     client: Client, source: ScheduledSource, run: SourceRun, clock: float, *, ok: bool, message: str,
     rows: int = 0, errors: int = 0,
 ) -> SourceRun:
-    from portfolio.models import SourceFailure
-
     now = timezone.now()
     run.finished_at, run.duration, run.ok = now, round(time.monotonic() - clock, 3), ok
     run.rows, run.error_count, run.message = rows, errors, message[:2000]
@@ -137,13 +134,10 @@ def _finish(
         ScheduledSource.objects.filter(pk=source.pk).update(last_run_at=now, last_ok=ok, last_message=run.message)
         old = SourceRun.objects.filter(source=source).order_by("-started_at", "-id").values_list("pk", flat=True)[HISTORY_KEPT:]
         SourceRun.objects.filter(pk__in=list(old)).delete()
-    if ok:
-        SourceFailure.objects.filter(client=client, source_id=source.pk).delete()
-    else:
-        SourceFailure.objects.update_or_create(
-            client=client, source_id=source.pk,
-            defaults={"source_name": source.name, "failed_at": now, "message": run.message},
-        )
+    # The portfolio keeps a note of failing sources (kpis.receivers writes it: clients knows no portfolio).
+    scheduled_source_result.send(sender=Client, client=client, source_id=source.pk, source_name=source.name, ok=ok,
+                                 message=run.message, at=now)
+    if not ok:
         logger.warning("scheduled source %s of %s failed: %s", source.pk, client.slug, run.message)
     return run
 
@@ -164,22 +158,3 @@ def scheduled_sources_failing() -> list[ScheduledSource]:
     return list(ScheduledSource.objects.filter(last_ok=False, active=True).order_by("name"))
 
 
-def source_failures_for_clients(*, clients: list[Client]) -> dict[int, list[Any]]:
-    """The failing scheduled sources of these clients, from the public table: one query."""
-    from portfolio.models import SourceFailure
-
-    found: dict[int, list[Any]] = {}
-    for failure in SourceFailure.objects.filter(client__in=[c.pk for c in clients]).order_by("source_name"):
-        found.setdefault(failure.client_id, []).append(failure)
-    return found
-
-
-def source_failures_visible(*, user: Any) -> list[Any]:
-    """Failing scheduled sources of the clients ``user`` may open (the portfolio's notice): one query."""
-    from agency.selectors import clients_for_user
-    from portfolio.models import SourceFailure
-
-    return list(
-        SourceFailure.objects.filter(client__in=clients_for_user(user=user)).select_related("client")
-        .order_by("client__name", "source_name")
-    )

@@ -14,10 +14,13 @@ from django.views.decorators.http import require_http_methods
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
 from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
+from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
+from clients.source_files import NotRecognized, file_recognize, source_rows_preview
 from clients.sources import source_preview
+from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
 from clients.tasks import import_run
 
@@ -41,9 +44,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 def _reference() -> dict:
     """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
-    from clients.kind_docs import KIND_ORDER, kind_columns
-    from clients.sources_catalogue import builtin_sources
-
     kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
     return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
 
@@ -51,8 +51,6 @@ def _reference() -> dict:
 @client_staff_required
 def import_example(request: HttpRequest, kind: str) -> HttpResponse:
     """A small valid example file of a canonical kind, to download and fill in."""
-    from clients.kind_docs import EXAMPLES, kind_example_csv
-
     if kind not in EXAMPLES:
         raise Http404
     response = HttpResponse(kind_example_csv(kind), content_type="text/csv; charset=utf-8")
@@ -64,8 +62,6 @@ def import_example(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_detected(request: HttpRequest, token: str) -> HttpResponse:
     """What an uploaded file was recognized as, what it holds, its first canonical rows; confirm to import."""
-    from clients.source_files import NotRecognized, file_recognize
-
     path = import_pending_path(client=request.tenant, token=token)
     if path is None:
         raise Http404
@@ -89,8 +85,6 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
                              limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
         context.update(_preview_rows(result))
     else:
-        from clients.source_files import source_rows_preview
-
         context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
         errors = recognized.check.errors
         context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors)})

@@ -21,14 +21,13 @@ from clients.mapping_editor import DATE_CHOICES, DECIMAL_CHOICES, editor_state, 
 from clients.mappings import mapping_copy, mapping_copy_targets, mapping_delete, mapping_save, saved_mappings
 from clients.models import SavedMapping
 from clients.selectors import import_pending_path
+from clients.sources.reading import SourceError
 
 
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
     """Map an uploaded file's columns onto a canonical kind, with a live preview; save it under a name."""
-    from clients.sources.reading import SourceError
-
     path = import_pending_path(client=request.tenant, token=token)
     if path is None:
         raise Http404

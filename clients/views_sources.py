@@ -21,6 +21,7 @@ from clients.sources_schedule import (
     scheduled_sources_list,
     source_runs_recent,
 )
+from clients.tasks import scheduled_source_fetch
 
 
 def _form_errors(form: ScheduledSourceForm, error: ValidationError) -> None:
@@ -77,8 +78,6 @@ def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @client_staff_required
 @require_POST
 def scheduled_source_run(request: HttpRequest, pk: int) -> HttpResponse:
-    from clients.tasks import scheduled_source_fetch
-
     source = get_object_or_404(ScheduledSource, pk=pk)
     client = request.tenant
     transaction.on_commit(lambda: enqueue_for_client(scheduled_source_fetch, client=client, source_id=source.pk))

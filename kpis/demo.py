@@ -15,7 +15,8 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
 from agency.services import client_create, staff_assign, user_create
-from clients.models import Lead
+from clients.demo_sources import demo_sources_seed
+from clients.models import Job, Lead
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 -- printed by the run command; demo only
 
@@ -41,6 +42,7 @@ DEMO_CLIENTS = (
     DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
     DemoClient("umbrella", "Umbrella Outdoor", "Europe/Madrid", "EUR", "uma@umbrella.example", from_sources=True),
 )
+
 DEMO_ADMIN = ("admin", "admin@agency.example")
 DEMO_STAFF = ("sam", "sam@agency.example")
 STAFF_CLIENTS = ("acme", "globex")
@@ -74,14 +76,11 @@ def demo_seed(*, months: int = 14, leads_per_month: int = 120, stdout=None) -> l
 def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month: int, stdout=None) -> None:
     if "generate_demo_data" not in get_commands():
         return
-    from clients.models import Job, Lead
 
     with tenant_context(client):
         if Lead.objects.exists() or (demo.from_sources and Job.objects.filter(kind="import").exists()):
             return
     if demo.from_sources:
-        from clients.demo_sources import demo_sources_seed
-
         demo_sources_seed(client=client, months=months, seed=sum(map(ord, demo.slug)), marker=demo.marker,
                           leads_per_month=max(20, leads_per_month // 2))
         if stdout is not None:

@@ -138,8 +138,8 @@ class Target(models.Model):
 class SourceFailure(models.Model):
     """A client's scheduled source whose last run failed, for the portfolio (one query for all clients).
 
-    Written and removed by ``clients.sources_schedule.source_run`` with each run; the run history
-    itself lives in the client's schema.
+    Written and removed by ``portfolio.services.source_failure_note`` after each run (kpis listens to
+    ``clients.signals.scheduled_source_result``); the run history itself lives in the client's schema.
     """
 
     client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="source_failures")

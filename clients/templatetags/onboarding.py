@@ -10,14 +10,14 @@ from typing import Any
 
 from django import template
 
+from clients.selectors import criteria_exist, setup_steps
+
 register = template.Library()
 
 
 @register.inclusion_tag("clients/includes/no_criteria_warning.html", takes_context=True)
 def no_criteria_warning(context: template.Context) -> dict[str, Any]:
     """A warning while the client has no qualification criteria: its MQL figures are not real zeros."""
-    from clients.selectors import criteria_exist
-
     request = context.get("request")
     return {"show": not criteria_exist(), "user": getattr(request, "user", None)}
 
@@ -25,8 +25,6 @@ def no_criteria_warning(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("clients/includes/checklist.html", takes_context=True)
 def setup_checklist(context: template.Context) -> dict[str, Any]:
     """The new client's checklist, until every step is done."""
-    from clients.selectors import setup_steps
-
     request = context.get("request")
     steps = setup_steps()
     return {"steps": steps, "done": all(step["done"] for step in steps), "user": getattr(request, "user", None)}
