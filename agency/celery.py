@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_scheduled_sources",
         "schedule": crontab(minute=0, hour=1),
     },
+    # Retry the DNS TXT check of custom domains waiting for verification.
+    "check-pending-domains": {
+        "task": "agency.tasks.domain_claims_check",
+        "schedule": crontab(minute="*/15"),
+    },
     # Refresh the current month's snapshot daily.
     "refresh-current-month": {
         "task": "kpis.tasks.dispatch_current_month_refresh",

@@ -25,6 +25,10 @@ class ClientForm(forms.Form):
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
 
 
+class DomainForm(forms.Form):
+    domain = forms.CharField(label=_("Custom domain"), max_length=253)
+
+
 class StaffForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     email = forms.EmailField(label=_("Email"))

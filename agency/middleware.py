@@ -11,13 +11,59 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.request import split_domain_port
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 
 from agency.selectors import user_can_access_client
 
+
+class PortalTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' routing, with the host normalized as the Domain table stores it.
+
+    Lower case and no trailing dot (``ACME.example.`` is ``acme.example``); ``www.X`` is looked
+    up as ``X``, as django-tenants does: a custom domain and its www. form are one pair that
+    always belongs to one client (agency.services.domain_pair).
+    """
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        domain, _port = split_domain_port(request.get_host())
+        return remove_www(domain)
+
 # Paths anyone may reach at any host (assets, the language switch, logging out).
 OPEN_PREFIXES = ("/static/", "/accounts/logout/", "/i18n/", "/accounts/monthly-email/off/")
+
+
+def _unstorable(text: str) -> bool:
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+class UnstorableInputMiddleware:
+    """A NUL (or a lone surrogate) can reach no view: PostgreSQL stores neither in a text.
+
+    In the path it names nothing (404); in a query parameter or a posted form field it is a
+    bad request (400). Forms also refuse NUL on their own; this covers every raw ``GET``/``POST``
+    read as well, so no lookup or write can fail on it after the fact.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _unstorable(request.path):
+            raise Http404
+        if request.method == "POST" and request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            fields = request.POST
+        else:
+            fields = None
+        for data in (request.GET, fields):
+            if data is not None and any(_unstorable(k) or any(_unstorable(v) for v in data.getlist(k)) for k in data):
+                return HttpResponseBadRequest(_("The request holds a character that cannot be stored (NUL)."))
+        return self.get_response(request)
 
 
 class UserLanguageMiddleware:

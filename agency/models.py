@@ -122,3 +122,36 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.currency} {self.per_euro}"
+
+
+class DomainClaim(models.Model):
+    """A custom domain a client asked for, live only once its DNS TXT record proves ownership.
+
+    The routing table (:class:`Domain`) holds only verified hosts: a claim becomes one or two
+    ``Domain`` rows (the name and its ``www.`` pair) when the TXT record
+    ``_portal-verification.<domain>`` holds ``portal-verification=<token>``.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="domain_claims")
+    # Not unique: another client's pending claim squats nothing; the first one verified wins.
+    domain = models.CharField(_("domain"), max_length=253, db_index=True)
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [models.UniqueConstraint(fields=["client", "domain"], name="domainclaim_unique_per_client")]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    @property
+    def txt_name(self) -> str:
+        return f"_portal-verification.{self.domain}"
+
+    @property
+    def txt_value(self) -> str:
+        return f"portal-verification={self.token}"

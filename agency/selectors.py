@@ -41,6 +41,15 @@ def client_primary_host(*, client: Client) -> str:
     return domain.domain
 
 
+def host_is_routed(*, host: str) -> bool:
+    """Whether the portal answers ``host`` (the console or a client's verified host)."""
+    return len(host) <= 253 and Domain.objects.filter(domain=host).exists()
+
+
+def domain_for_host(*, host: str) -> Domain | None:
+    return Domain.objects.select_related("tenant").filter(domain=host[:253]).first()
+
+
 def host_url(*, host: str) -> str:
     """The absolute base URL of a host of the portal, with the configured scheme and port."""
     port = settings.PORTAL_PORT

@@ -7,22 +7,28 @@ created when anything is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import re
+import secrets
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from agency.models import Client, Domain, Membership, User
-from agency.selectors import client_url, console_url
+from agency import dns as portal_dns
+from agency.models import Client, Domain, DomainClaim, Membership, User
+from agency.selectors import client_primary_host, console_url, host_url
+from agency.tokens import password_token_generator
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")
@@ -64,12 +70,14 @@ def _validate_client_fields(
     except ValueError:
         errors["horizon_months"] = [_("The horizon is a whole number of months, at least 1.")]
     if domain:
-        if not HOST_RE.match(domain):
-            errors["domain"] = [_("“%(domain)s” is not a valid host name.") % {"domain": domain}]
-        elif domain == settings.PORTAL_BASE_HOST or domain.endswith("." + settings.PORTAL_BASE_HOST):
-            errors["domain"] = [_("A custom domain cannot be under the portal's own host.")]
-        elif Domain.objects.filter(domain=domain).exists():
-            errors["domain"] = [_("The domain “%(domain)s” is already in use.") % {"domain": domain}]
+        try:
+            domain_normalize(domain)
+        except ValidationError as error:
+            errors["domain"] = error.messages
+        else:
+            problems = domain_problems(domain=domain, client=None)
+            if problems:
+                errors["domain"] = problems
     return errors
 
 
@@ -87,9 +95,10 @@ def client_create(
     horizon_months: int = 60,
     domain: str | None = None,
 ) -> Client:
-    """Provision a client: its schema (migrated), its ``<slug>.<base host>`` and custom domain."""
+    """Provision a client: its schema (migrated), its ``<slug>.<base host>``, and a claim on its
+    custom domain, which goes live once its DNS TXT record is verified (:func:`domain_claim_verify`)."""
     slug = (slug or "").strip().lower()
-    domain = (domain or "").strip().lower() or None
+    domain = (domain or "").strip() or None
     errors = _validate_client_fields(
         slug=slug,
         name=name,
@@ -113,9 +122,9 @@ def client_create(
     client.save(verbosity=0)  # creates and migrates the schema; django-tenants drops it on failure
     try:
         with transaction.atomic():
-            Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=domain is None)
+            Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
             if domain:
-                Domain.objects.create(domain=domain, tenant=client, is_primary=True)
+                domain_claim_create(client=client, domain=domain)
             client.is_ready = True
             client.save(update_fields=["is_ready", "updated_at"])
     except Exception:
@@ -202,7 +211,7 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
     )
     _password_link_send(
         user=user,
-        base_url=client_url(client=client, path=""),
+        host=password_link_host(user=user, client=client),
         subject=_("You are invited to %(client)s's marketing portal") % {"client": client.name},
         context={"client": client, "invited_by": invited_by},
     )
@@ -211,13 +220,27 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
 
 def user_password_setup_send(*, user: User) -> None:
     """Email an agency user a link to choose their password at the console."""
-    _password_link_send(user=user, base_url=console_url(path=""), subject=_("Your agency portal account"), context={})
+    _password_link_send(user=user, host=settings.PORTAL_BASE_HOST, subject=_("Your agency portal account"), context={})
 
 
-def _password_link_send(*, user: User, base_url: str, subject: str, context: dict) -> None:
+def password_link_host(*, user: User, client: Client | None = None) -> str | None:
+    """The one host where ``user`` sets a password: the console's base host for agency people
+    (never a client's domain, which agency staff may register), else the primary verified host
+    of the user's client. None for a client user without a client."""
+    if user.is_agency:
+        return settings.PORTAL_BASE_HOST
+    if client is None:
+        membership = user.memberships.select_related("client").order_by("pk").first()
+        client = membership.client if membership else None
+    return client_primary_host(client=client) if client is not None else None
+
+
+def _password_link_send(*, user: User, host: str, subject: str, context: dict) -> None:
+    """The link is built from the configured scheme and port and a host of the routing table,
+    never from a request, and its token is only accepted at that host (agency.tokens)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = f"{base_url}/accounts/reset/{uid}/{token}/"
+    token = password_token_generator(host=host).make_token(user)
+    link = host_url(host=host) + f"/accounts/reset/{uid}/{token}/"
     send_mail(
         subject=subject,
         message=render_to_string("registration/invite_email.txt", {**context, "link": link, "user": user}),
@@ -233,10 +256,141 @@ def user_language_set(*, user: User, language: str) -> None:
     user.save(update_fields=["language"])
 
 
+# --- custom domains ------------------------------------------------------------------------
+# A client's white-label domain is a host name only, normalized (lower case, IDNA, no trailing
+# dot), never an IP address or a port, never the portal's own host or a name under it, never
+# under or above another client's domain. The bare name and its ``www.`` form are one pair: both
+# route to the same client (the tenant middleware also reads www.X as X), and neither can go to
+# another client. A name goes live (into the Domain routing table) only after its DNS TXT record
+# proves that whoever asked controls it.
+
+
+def domain_normalize(value: str) -> str:
+    """The host name as the routing table stores it, or ValidationError saying why not."""
+    text = (value or "").strip()
+    invalid = ValidationError(_("“%(domain)s” is not a valid host name.") % {"domain": text[:100]})
+    if not text or len(text) > 300:
+        raise invalid
+    if any(c in text for c in ":/@[]\\?#%") or any(c.isspace() or ord(c) < 32 for c in text):
+        raise ValidationError(_("Give a host name only: no scheme, port, path or spaces."))
+    if text.endswith("."):  # a fully qualified name: the same host
+        text = text[:-1]
+    try:
+        ascii_name = text.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise invalid from None
+    try:
+        ipaddress.ip_address(ascii_name)
+    except ValueError:
+        pass
+    else:
+        raise ValidationError(_("An IP address cannot be a custom domain: give a host name."))
+    if ascii_name.rsplit(".", 1)[-1].isdigit():  # 127.1, 10.0.1: IP addresses in other spellings
+        raise ValidationError(_("An IP address cannot be a custom domain: give a host name."))
+    if not HOST_RE.match(ascii_name):
+        raise invalid
+    return ascii_name
+
+
+def domain_pair(domain: str) -> list[str]:
+    """The name and its www. partner (``acme.example`` ↔ ``www.acme.example``), when valid."""
+    other = domain[4:] if domain.startswith("www.") else "www." + domain
+    return [domain, other] if HOST_RE.match(other) else [domain]
+
+
+def _related_names(name: str) -> Q:
+    """Rows whose domain is ``name``, a parent of it, or a name under it."""
+    labels = name.split(".")
+    parents = [".".join(labels[i:]) for i in range(1, len(labels))]
+    return Q(domain__in=[name, *parents]) | Q(domain__endswith="." + name)
+
+
+def domain_problems(*, domain: str, client: Client | None, claim: DomainClaim | None = None) -> list[str]:
+    """Why ``domain`` (normalized) cannot be claimed by ``client`` (None: a client being created)."""
+    base = settings.PORTAL_BASE_HOST.lower()
+    problems: list[str] = []
+    for name in domain_pair(domain):
+        if name == base or name.endswith("." + base) or base.endswith("." + name):
+            return [_("A custom domain cannot be the portal's own host, under it or above it.")]
+        related = _related_names(name)
+        rows = list(Domain.objects.filter(related).values_list("domain", "tenant_id"))
+        # Another client's pending claim blocks nothing (no squatting a name without proving it):
+        # the first claim whose TXT record is verified wins, and the others then fail here.
+        if client is not None:
+            rows += list(DomainClaim.objects.filter(related, client=client).exclude(pk=getattr(claim, "pk", None))
+                         .values_list("domain", "client_id"))
+        for existing, owner in rows:
+            if client is not None and owner == client.pk:
+                if existing == name and claim is None:
+                    problems.append(_("The domain “%(domain)s” is already added.") % {"domain": name})
+            else:
+                problems.append(_("The domain “%(domain)s” is already in use.") % {"domain": existing})
+    return sorted(set(problems))
+
+
+def domain_claim_create(*, client: Client, domain: str) -> DomainClaim:
+    """Claim a custom domain for ``client``: pending until its TXT record is verified."""
+    name = domain_normalize(domain)
+    problems = domain_problems(domain=name, client=client)
+    if problems:
+        raise ValidationError({"domain": problems})
+    return DomainClaim.objects.create(client=client, domain=name, token=secrets.token_hex(16))
+
+
+def domain_claim_verify(*, claim: DomainClaim) -> bool:
+    """Look the claim's TXT record up now; when it holds the token, route the domain pair.
+
+    Every check is recorded (``checked_at``, ``last_error``) so staff see what was found; a
+    failed check can be retried any number of times.
+    """
+    now = timezone.now()
+    try:
+        found = [value.strip() for value in portal_dns.txt_records(claim.txt_name)]
+    except portal_dns.LookupFailed as error:
+        found, reason = [], _("No TXT record at %(name)s (%(reason)s).") % {"name": claim.txt_name, "reason": error}
+    else:
+        reason = _("The TXT record at %(name)s does not hold %(value)s yet.") % {
+            "name": claim.txt_name, "value": claim.txt_value}
+    if claim.txt_value not in found:
+        DomainClaim.objects.filter(pk=claim.pk).update(checked_at=now, last_error=reason[:300])
+        claim.checked_at, claim.last_error = now, reason[:300]
+        return False
+    with transaction.atomic():
+        problems = domain_problems(domain=claim.domain, client=claim.client, claim=claim)
+        if problems:
+            DomainClaim.objects.filter(pk=claim.pk).update(checked_at=now, last_error=problems[0][:300])
+            claim.checked_at, claim.last_error = now, problems[0][:300]
+            return False
+        for name in domain_pair(claim.domain):
+            Domain.objects.get_or_create(domain=name, defaults={"tenant": claim.client, "is_primary": False})
+        Domain.objects.filter(tenant=claim.client).update(is_primary=False)
+        Domain.objects.filter(domain=claim.domain).update(is_primary=True)
+        DomainClaim.objects.filter(pk=claim.pk).update(checked_at=now, verified_at=now, last_error="")
+    claim.checked_at = claim.verified_at = now
+    claim.last_error = ""
+    return True
+
+
+CLAIM_RETRY_DAYS = 7
+
+
+def domain_claims_check(*, now: dt.datetime | None = None) -> int:
+    """Retry every pending claim younger than CLAIM_RETRY_DAYS (beat, every 15 minutes): a TXT
+    record published after the last "Check now" still brings the domain live. Returns how many
+    went live."""
+    now = now or timezone.now()
+    pending = DomainClaim.objects.filter(verified_at__isnull=True, created_at__gte=now - dt.timedelta(days=CLAIM_RETRY_DAYS))
+    return sum(domain_claim_verify(claim=claim) for claim in pending.select_related("client"))
+
+
 __all__ = [
     "client_create",
     "client_user_invite",
     "console_url",
+    "domain_claim_create",
+    "domain_claim_verify",
+    "domain_claims_check",
+    "domain_normalize",
     "public_tenant_ensure",
     "staff_assign",
     "staff_unassign",

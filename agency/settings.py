@@ -29,10 +29,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("PORTAL_TESTING", False)
-_DEV_SECRET = "dev-only-insecure-secret-key-never-used-in-production-0123456789"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    raise StartupError("SECRET_KEY must be set when DEBUG is false.")
+    if not DEBUG:
+        raise StartupError("SECRET_KEY must be set when DEBUG is false.")
+    # Development: a random key made once per install, kept in the git-ignored .local (agency.secret).
+    from agency.secret import development_secret_key
+
+    SECRET_KEY = development_secret_key(BASE_DIR / ".local" / "secret_key")
 
 # The agency console lives on the base host; each client at <slug>.<base host>.
 PORTAL_BASE_HOST = os.environ.get("PORTAL_BASE_HOST", "localhost")
@@ -73,7 +77,7 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 AUTH_USER_MODEL = "agency.User"
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "agency.middleware.PortalTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agency.middleware.UnstorableInputMiddleware",
     "agency.middleware.UserLanguageMiddleware",
     "agency.middleware.HostMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +184,19 @@ CACHES = {
 # Sessions are read from Redis on every request and written through to the database, so a
 # restart of Redis logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Accepted dates -------------------------------------------------------------------------
+# Every date and timestamp the portal accepts (imports, API, forms, query parameters, commands)
+# lies in this range (agency.dates); outside it month arithmetic would overflow.
+import datetime as _dt  # noqa: E402
+
+PORTAL_DATE_MIN = _dt.date.fromisoformat(os.environ.get("PORTAL_DATE_MIN", "2000-01-01"))
+PORTAL_DATE_MAX = _dt.date.fromisoformat(os.environ.get("PORTAL_DATE_MAX", "2100-12-31"))
+if not (_dt.date(1900, 1, 1) <= PORTAL_DATE_MIN < PORTAL_DATE_MAX <= _dt.date(9000, 12, 31)):
+    raise RuntimeError("PORTAL_DATE_MIN must come before PORTAL_DATE_MAX, both between 1900 and 9000")
+
+# Uploaded images (a white-label logo): PNG, JPEG or WebP up to this size (agency.uploads).
+PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections

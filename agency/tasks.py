@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 
+from agency import services
 from agency.models import Client
 
 
@@ -20,3 +21,9 @@ def enqueue_for_client(task: Task, *, client: Client, countdown: float | None = 
         headers={"_schema_name": client.schema_name},
         countdown=countdown,
     )
+
+
+@shared_task(acks_late=True)
+def domain_claims_check() -> int:
+    """Retry the DNS check of pending custom domains (agency.services.domain_claims_check)."""
+    return services.domain_claims_check()

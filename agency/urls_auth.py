@@ -20,10 +20,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="registration/password_reset.html",
-            email_template_name="registration/password_reset_email.txt",
-        ),
+        auth.PortalPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -33,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="registration/password_reset_confirm.html"),
+        auth.PortalPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -42,6 +39,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/handoff/", auth.handoff, name="handoff"),
+    path("accounts/handoff/start/", auth.handoff_start, name="handoff_start"),
+    path("accounts/handoff/issue/", auth.handoff_issue, name="handoff_issue"),
     path("accounts/switch/<slug:slug>/", auth.client_switch, name="client_switch"),
     path("i18n/language/", auth.language_set, name="language_set"),
     path("accounts/email-preferences/", preferences.email_preferences, name="email_preferences"),

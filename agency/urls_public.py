@@ -11,6 +11,8 @@ urlpatterns = [
     path("clients/<slug:slug>/assign/", console.client_assign, name="client_assign"),
     path("clients/<slug:slug>/unassign/<int:user_id>/", console.client_unassign, name="client_unassign"),
     path("clients/<slug:slug>/invite/", console.client_invite, name="client_invite"),
+    path("clients/<slug:slug>/domains/", console.client_domain_add, name="client_domain_add"),
+    path("clients/<slug:slug>/domains/<int:claim_id>/verify/", console.client_domain_verify, name="client_domain_verify"),
     path("staff/", console.staff_list, name="staff_list"),
     path("", include("agency.urls_auth")),
     path("", include("kpis.urls_public")),

@@ -11,6 +11,7 @@ one: its own, else its campaign's, else ``direct``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,11 +48,37 @@ def field_type(name: str) -> str:
 # --- validation ----------------------------------------------------------------------------
 
 
+MAX_DEPTH = 20  # rule groups nested deeper than this are a mistake (or an attack), not criteria
+MAX_NUMBER = 10**15
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite JSON number of a sane size (1e309 is infinity once parsed; NaN is no number)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
-def _check_rule(rule: Any, path: str, problems: list[str]) -> None:
+def _text_problems(document: Any) -> list[str]:
+    """Texts PostgreSQL cannot store (a NUL, a lone surrogate), found without recursion."""
+    stack, problems = [document], []
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+            problems.append(_("a text holds a NUL or an invalid character"))
+            break
+    return problems
+
+
+def _check_rule(rule: Any, path: str, problems: list[str], depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        problems.append(f"{path}: " + _("groups nested more than %(n)s deep") % {"n": MAX_DEPTH})
+        return
     if not isinstance(rule, dict):
         problems.append(f"{path}: " + _("a rule is an object"))
         return
@@ -67,7 +94,7 @@ def _check_rule(rule: Any, path: str, problems: list[str]) -> None:
             problems.append(f"{path}.{groups[0]}: " + _("a group holds a list of rules"))
             return
         for index, member in enumerate(members):
-            _check_rule(member, f"{path}.{groups[0]}[{index}]", problems)
+            _check_rule(member, f"{path}.{groups[0]}[{index}]", problems, depth + 1)
         return
     name, op = rule.get("field"), rule.get("op")
     unknown = set(rule) - {"field", "op", "value", "points"}
@@ -120,6 +147,7 @@ def criteria_problems(criteria: Any) -> list[str]:
     unknown = set(criteria) - {"fit", "threshold", "points", "sales_ready_actions"}
     if unknown:
         problems.append(_("unknown keys %(keys)s") % {"keys": ", ".join(sorted(unknown))})
+    problems.extend(_text_problems(criteria))
     _check_rule(criteria.get("fit", {}), "fit", problems)
     threshold = criteria.get("threshold")
     if not _is_number(threshold):
@@ -169,7 +197,7 @@ def personas_problems(personas: Any) -> list[str]:
         if not isinstance(persona.get("name"), str) or not persona["name"].strip():
             problems.append(f"{path}.name: " + _("a name is required"))
         _check_rule(persona.get("match", {}), f"{path}.match", problems)
-    return problems
+    return problems + _text_problems(personas)
 
 
 def criteria_validate(criteria: Any) -> None:

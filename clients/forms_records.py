@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agency.dates import date_range_message, date_range_validate, months_fit
 from clients.criteria import personas_problems
 from clients.models import Contract
 
@@ -25,7 +27,7 @@ class PersonaForm(forms.Form):
         text = self.cleaned_data["match"].strip() or "{}"
         try:
             match = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (RecursionError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
         problems = personas_problems([{"code": "x", "name": "x", "match": match}])
         if problems:
@@ -52,6 +54,11 @@ class ContractForm(forms.ModelForm):
         widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("start_date", "end_date", "cancelled_on")}
         labels = {"id": _("Contract id"), "renewal_of": _("Renews contract")}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date", "cancelled_on"):
+            self.fields[name].validators.append(date_range_validate)
+
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("kind")
@@ -68,6 +75,9 @@ class ContractForm(forms.ModelForm):
         for name in ("monthly_fee", "project_fee"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Fees are not negative."))
+        term, start = data.get("term_months"), data.get("start_date")
+        if term and start and not months_fit(start, term):
+            self.add_error("term_months", date_range_message())
         if data.get("cancelled_on") and data.get("start_date") and data["cancelled_on"] < data["start_date"]:
             self.add_error("cancelled_on", _("A contract cannot be cancelled before it starts."))
         renewal_of = data.get("renewal_of")
@@ -77,4 +87,6 @@ class ContractForm(forms.ModelForm):
 
 
 class CancelForm(forms.Form):
-    cancelled_on = forms.DateField(label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}))
+    cancelled_on = forms.DateField(
+        label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_range_validate]
+    )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.dates import date_in_range, date_range_message
 from agency.models import Client
 from agency.months import Month, local_midnight
 from clients.criteria import criteria_validate, personas_problems
@@ -98,14 +99,22 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
     errors = []
     for value in dates:
         if isinstance(value, dt.date):
-            parsed.add(value)
+            if date_in_range(value):
+                parsed.add(value)
+            else:
+                errors.append(f"{value}: {date_range_message()}")
             continue
         try:
             if len(value) != 10:
                 raise ValueError
-            parsed.add(dt.date.fromisoformat(value))
+            day = dt.date.fromisoformat(value)
         except ValueError:
             errors.append(_("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
+            continue
+        if not date_in_range(day):
+            errors.append(f"{value}: {date_range_message()}")
+        else:
+            parsed.add(day)
     if errors:
         raise ValidationError({"dates": errors})
     with tenant_context(client), transaction.atomic():
@@ -373,6 +382,8 @@ def criteria_version_create(
             effective_from = dt.date.fromisoformat(effective_from)
         except ValueError:
             raise ValidationError({"effective_from": [_("Use a date, YYYY-MM-DD.")]}) from None
+    if not date_in_range(effective_from):  # checked before anything is written
+        raise ValidationError({"effective_from": [date_range_message()]})
     client = client or connection.tenant
     with tenant_context(client), transaction.atomic():
         latest = CriteriaVersion.objects.select_for_update().order_by("-version").first()

@@ -52,6 +52,8 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
             criteria = json.loads(request.POST.get("json", ""))
         except json.JSONDecodeError as error:
             return None, [_("Not valid JSON: %(error)s") % {"error": error}]
+        except (RecursionError, ValueError):  # nested thousands deep; an integer of 5000 digits
+            return None, [_("Not valid JSON: nested too deep or a number too long.")]
     else:
         criteria = draft_to_criteria(draft_from_post(request.POST))
     return criteria, criteria_problems(criteria)

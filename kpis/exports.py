@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,8 +17,18 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 _PLAIN = str.maketrans({"→": "->", "≤": "<=", "≥": ">=", "\u202f": " ", "\xa0": " "})
 
 
-def _text(value: Any) -> str:
-    return str(value).translate(_PLAIN)
+def pdf_text(value: Any) -> str:
+    """Any text for a ReportLab Paragraph: plain text, never markup.
+
+    A Paragraph parses its text as XML-like markup (``<font>``, ``<img src>``, ``<a href>``): a
+    client's name such as ``<img src="/etc/passwd"/>`` would read a file from the server's disk, and
+    ``<font color="red">unclosed`` would fail the whole PDF. Every user string (client name,
+    labels, notes, campaign names) goes through here; the escaping leaves the text as written.
+    """
+    return escape(str(value).translate(_PLAIN), quote=False)
+
+
+_text = pdf_text
 
 
 def _target_status(met: bool | None) -> str:
@@ -38,7 +49,7 @@ def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: 
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=_text(f"{client_name} {month_label}"),
+        title=f"{client_name} {month_label}".translate(_PLAIN),  # document metadata: not markup
     )
     story: list[Any] = [
         Paragraph(_text(f"{client_name}: {_('Scorecard')} {month_label}"), styles["Title"]),

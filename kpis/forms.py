@@ -20,16 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agency.dates import month_parse
 from agency.months import Month
 from kpis.catalogue import Unit, grouped_choices, kpi
-
-
-def month_parse(text: str | None) -> dt.date | None:
-    """``YYYY-MM`` as the first day of that month; None for anything else."""
-    try:
-        return Month.parse(text or "").first_day
-    except ValueError:
-        return None
 
 
 class MonthField(forms.CharField):

@@ -14,10 +14,11 @@ client's schema, so clients never share a set.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from agency.celery import app
@@ -27,6 +28,7 @@ from agency.redis_client import redis_client, redis_key
 from agency.tasks import enqueue_for_client
 from kpis.services import snapshot_compute
 
+logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 30
 KEEP_SECONDS = 60 * 60 * 24 * 7  # months nobody took (no worker for a week) are dropped, not kept forever
 RECOMPUTE_TASK = "kpis.tasks.snapshot_recompute_pending"
@@ -88,8 +90,25 @@ def recompute_pending_done(*, client: Client, months: list[str]) -> None:
 
 
 def recompute_pending_run(*, client: Client) -> int:
-    """Compute every month asked for since the last run; returns how many snapshots were written."""
+    """Compute every month asked for since the last run; returns how many snapshots were written.
+
+    All months in one go; if that fails, month by month, so one month that cannot be computed
+    is logged and dropped and never blocks the others asked for with it (issue #10 item 3).
+    Database outages are not a month's fault: they fail the run, which is retried.
+    """
     months = recompute_pending_take(client=client)
-    written = snapshot_compute(client=client, months=[Month.parse(month).first_day for month in months])
+    try:
+        written = len(snapshot_compute(client=client, months=[Month.parse(month).first_day for month in months]))
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        written = 0
+        for month in months:
+            try:
+                written += len(snapshot_compute(client=client, months=[Month.parse(month).first_day]))
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception:
+                logger.exception("recompute of %s for client %s failed; the other months go on", month, client.slug)
     recompute_pending_done(client=client, months=months)
-    return len(written)
+    return written

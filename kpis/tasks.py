@@ -22,6 +22,7 @@ from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
+from agency.dates import date_in_range
 from agency.models import Client
 from agency.months import Month
 from agency.tasks import enqueue_for_client
@@ -48,7 +49,11 @@ SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the worke
 
 
 def _months(values: list[str]) -> list[dt.date]:
-    return [Month.parse(value).first_day for value in values]
+    """``YYYY-MM`` texts as first days; a month outside the portal's dates raises ValueError."""
+    months = [Month.parse(value).first_day for value in values]
+    if not all(date_in_range(month) for month in months):
+        raise ValueError(f"a month outside the portal's dates: {values}")
+    return months
 
 
 @app.task(**CLIENT_TASK)
@@ -113,8 +118,8 @@ def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -
     client = Client.objects.get(slug=client_slug)
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
-    months = _months(job.params.get("months", []))
     try:
+        months = _months(job.params.get("months", []))
         for done, month in enumerate(months, start=1):
             snapshot_compute(client=client, months=[month])
             Job.objects.filter(pk=job_id).update(progress=done)

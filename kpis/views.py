@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.vary import vary_on_headers
 
+from agency.dates import month_parse
 from agency.decorators import client_member_required
 from agency.months import Month
 from kpis import CODE_VERSION
@@ -49,12 +50,12 @@ DIMENSION_LABELS = {
 
 def _month(request: HttpRequest, months: list[dt.date], text: str | None = None) -> dt.date | None:
     """The month asked for (``text``, else the query's ``month``), else the latest month with a
-    snapshot that has begun."""
-    try:
-        return Month.parse(request.GET.get("month", "") if text is None else text).first_day
-    except ValueError:
-        this_month = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
-        return next((month for month in months if month <= this_month), months[0] if months else None)
+    snapshot that has begun. A month outside the portal's dates (agency.dates) is not asked for."""
+    month = month_parse(request.GET.get("month", "") if text is None else text)
+    if month is not None:
+        return month
+    this_month = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
+    return next((month for month in months if month <= this_month), months[0] if months else None)
 
 
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agency.dates import month_parse
 from agency.decorators import client_staff_required
 from agency.months import Month
 from clients.models import Job
@@ -23,10 +24,11 @@ from kpis.views import scorecard_page
 
 
 def _month(value: str) -> dt.date | None:
-    try:
-        return Month.parse(value).first_day
-    except ValueError:
-        return None
+    """``YYYY-MM`` inside the portal's date range (agency.dates), else None."""
+    return month_parse(value)
+
+
+PLAN_MAX_MONTHS = 120
 
 
 def _back(month: dt.date | None) -> HttpResponse:
@@ -129,6 +131,8 @@ class PlanForm(forms.Form):
             self.add_error("last_month", _("Use YYYY-MM."))
         if first and last and last < first:
             self.add_error("last_month", _("The plan ends before it starts."))
+        elif first and last and (last.year - first.year) * 12 + last.month - first.month >= PLAN_MAX_MONTHS:
+            self.add_error("last_month", _("A plan covers at most %(n)s months.") % {"n": PLAN_MAX_MONTHS})
         data["first"], data["last"] = first, last
         return data
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from agency.dates import month_parse
 from agency.decorators import agency_required
 from agency.months import Month
 from kpis import CODE_VERSION
@@ -28,10 +29,7 @@ from portfolio.selectors import source_failures_visible
 @vary_on_headers("HX-Request")
 def portfolio(request: HttpRequest) -> HttpResponse:
     last_closed = (Month.of(timezone.now().date()) - 1).first_day
-    try:
-        month = Month.parse(request.GET.get("month", "")).first_day
-    except ValueError:
-        month = last_closed
+    month = month_parse(request.GET.get("month", "")) or last_closed  # outside the portal's dates: the default
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
     query, only_alerts = request.GET.get("q", "").strip(), request.GET.get("alerts") == "1"
     context = {

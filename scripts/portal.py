@@ -25,11 +25,19 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def main() -> int:
+def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    # Loopback unless told otherwise: a development portal (DEBUG on, demo passwords) is not for
+    # the network. PORTAL_BIND=0.0.0.0 (or --bind) opens it to other machines on purpose.
+    parser.add_argument("--bind", default=os.environ.get("PORTAL_BIND", "127.0.0.1"),
+                        help="address the web server listens on (default 127.0.0.1, or PORTAL_BIND)")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo agency")
-    options = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> int:
+    options = parse_options()
 
     os.environ.setdefault("PORTAL_PORT", str(options.port))
     from agency import embedded
@@ -54,8 +62,9 @@ def main() -> int:
     # them exits) stops the others: SIGTERM to each process group, SIGKILL 5 s later.
     manager = Manager()
     beat_schedule = str(embedded.data_dir() / "celerybeat-schedule")
+    address = f"[{options.bind}]" if ":" in options.bind else options.bind
     for name, command in (
-        ("web", [PYTHON, "manage.py", "runserver", f"0.0.0.0:{options.port}"]),
+        ("web", [PYTHON, "manage.py", "runserver", f"{address}:{options.port}"]),
         ("worker", [PYTHON, "-m", "celery", "-A", "agency", "worker", "--loglevel", "INFO", "--concurrency", "2"]),
         ("beat", [PYTHON, "-m", "celery", "-A", "agency", "beat", "--loglevel", "INFO", "--schedule", beat_schedule]),
     ):

@@ -7,27 +7,32 @@ password again, and a cookie from one client's host is never needed at another's
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agency.models import Client, User
-from agency.selectors import client_primary_host, host_url, user_can_access_client
-from agency.services import user_language_set
+from agency.selectors import client_primary_host, domain_for_host, host_is_routed, host_url, user_can_access_client
+from agency.services import password_link_host, user_language_set
+from agency.tokens import password_token_generator, request_host
 
 HANDOFF_SALT = "agency.handoff"
 HANDOFF_MAX_AGE = 60
@@ -60,35 +65,152 @@ class PortalLoginView(auth_views.LoginView):
         if at_console and not user.is_agency:
             client = user.memberships.select_related("client").first()
             if client is not None:
-                return handoff_url(user=user, client=client.client)
+                return handoff_url(request=self.request, client=client.client)
         return super().get_success_url()
 
 
-def handoff_url(*, user: User, client: Client) -> str:
+class PortalPasswordResetForm(PasswordResetForm):
+    """A reset link never comes from the request: its host is the one the user's account belongs
+    to (agency.services.password_link_host: the console's base host for agency people, the
+    client's primary verified domain for a client's user) with the configured scheme and port,
+    and its token is valid at that host only.
+
+    The request's Host header only picks which portal this is, through the routing table; at a
+    client's host only that client's members are mailed.
+    """
+
+    def save(self, *args: object, request: HttpRequest | None = None, **kwargs: object) -> None:  # type: ignore[override]
+        tenant = getattr(request, "tenant", None)
+        at_client = tenant is not None and not tenant.is_public
+        for user in self.get_users(self.cleaned_data["email"]):
+            if at_client and not user_can_access_client(user=user, client=tenant):
+                continue
+            host = password_link_host(user=user)
+            if host is None:
+                continue
+            token = password_token_generator(host=host).make_token(user)
+            path = reverse(
+                "password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+            )
+            context = {"email": user.email, "user": user, "link": host_url(host=host) + path}
+            self.send_mail(
+                "registration/password_reset_subject.txt", "registration/password_reset_email.txt", context, None, user.email
+            )
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "registration/password_reset.html"
+
+
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Accepts only tokens made for the host it is asked at (agency.tokens)."""
+
+    template_name = "registration/password_reset_confirm.html"
+
+    def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
+        self.token_generator = password_token_generator(host=request_host(self.request))
+        return super().dispatch(*args, **kwargs)
+
+
+HANDOFF_COOKIE = "portal_handoff"
+HANDOFF_INTENTS = "handoff_intents"
+
+
+def _binding(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def handoff_url(*, request: HttpRequest, client: Client, via: str | None = None) -> str:
+    """Where to send a browser to move into ``client``'s portal.
+
+    The move starts at the target host (``handoff_start``), which gives this browser a nonce
+    cookie there before the link is issued, so the link works in this browser only. ``via`` is
+    the host the user is signed in at, which issues the link (default: the console); it issues
+    only for an intent recorded here in the user's session, so no other site can make it issue.
+    """
     host = client_primary_host(client=client)
-    token = signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16)}, salt=HANDOFF_SALT)
-    return host_url(host=host) + f"/accounts/handoff/?t={token}"
+    intent = secrets.token_urlsafe(16)
+    intents = dict(list(request.session.get(HANDOFF_INTENTS, {}).items())[-4:])
+    intents[intent] = host
+    request.session[HANDOFF_INTENTS] = intents
+    query = {"via": via or settings.PORTAL_BASE_HOST, "i": intent}
+    return host_url(host=host) + "/accounts/handoff/start/?" + urlencode(query)
+
+
+def handoff_token(*, user: User, host: str, binding: str) -> str:
+    """A signed, one-minute, single-use token for ``user`` at ``host``, for the browser whose
+    hand-off cookie hashes to ``binding``."""
+    return signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}, salt=HANDOFF_SALT)
 
 
 def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
-    """Go to another client's portal: issue a hand-off link for a client the user may see."""
+    """Go to another client's portal: start a hand-off for a client the user may see."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
     client = get_object_or_404(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME), slug=slug)
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
-    return HttpResponseRedirect(handoff_url(user=request.user, client=client))
+    via = request_host(request)
+    return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None))
+
+
+def handoff_start(request: HttpRequest) -> HttpResponse:
+    """At the target host: give this browser a nonce cookie, then ask the issuing host for a link
+    bound to it. A link opened in another browser finds no cookie there and signs nobody in."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.is_public:
+        raise Http404
+    via, intent = request.GET.get("via", "") or settings.PORTAL_BASE_HOST, request.GET.get("i", "")[:64]
+    if not host_is_routed(host=via):
+        raise Http404
+    host = client_primary_host(client=tenant)
+    if request_host(request) != host:  # the cookie must live where the link will point
+        query = urlencode({"via": via, "i": intent})
+        return HttpResponseRedirect(host_url(host=host) + "/accounts/handoff/start/?" + query)
+    nonce = secrets.token_urlsafe(24)
+    query = urlencode({"to": host, "b": _binding(nonce), "i": intent})
+    issue = host_url(host=via) + "/accounts/handoff/issue/?" + query
+    response = HttpResponseRedirect(issue)
+    response.set_cookie(
+        HANDOFF_COOKIE, nonce, max_age=HANDOFF_MAX_AGE * 2, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE, path="/accounts/handoff/",
+    )
+    return response
+
+
+def handoff_issue(request: HttpRequest) -> HttpResponse:
+    """At the host the user is signed in at: issue the link for the browser that started it."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    host, binding, intent = request.GET.get("to", ""), request.GET.get("b", ""), request.GET.get("i", "")
+    intents = request.session.get(HANDOFF_INTENTS, {})
+    if intents.get(intent) != host:  # not a move this user asked for here
+        raise Http404
+    request.session[HANDOFF_INTENTS] = {key: value for key, value in intents.items() if key != intent}
+    domain = domain_for_host(host=host)
+    if domain is None or domain.tenant.is_public or len(binding) != 64:
+        raise Http404
+    if not user_can_access_client(user=request.user, client=domain.tenant):
+        raise Http404
+    token = handoff_token(user=request.user, host=host, binding=binding)
+    return HttpResponseRedirect(host_url(host=host) + "/accounts/handoff/?" + urlencode({"t": token}))
 
 
 def handoff(request: HttpRequest) -> HttpResponse:
-    """Sign in at this host from a hand-off link issued at another host."""
+    """Sign in at this host from a hand-off link issued at another host, in the browser that
+    started the hand-off (its nonce cookie matches the link)."""
     try:
         payload = signing.loads(request.GET.get("t", ""), salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE)
     except signing.BadSignature:
         messages.error(request, _("That link has expired. Please sign in."))
         return redirect(settings.LOGIN_URL)
-    if payload.get("h") != request.get_host().split(":")[0]:
+    if not isinstance(payload, dict) or payload.get("h") != request_host(request):
         raise Http404
+    nonce = request.COOKIES.get(HANDOFF_COOKIE, "")
+    if not nonce or not secrets.compare_digest(_binding(nonce), str(payload.get("b", ""))):
+        messages.error(request, _("That link was made for another browser. Please sign in."))
+        return redirect(settings.LOGIN_URL)
     if not cache.add(f"handoff:{payload['n']}", 1, HANDOFF_MAX_AGE * 2):
         messages.error(request, _("That link was already used. Please sign in."))
         return redirect(settings.LOGIN_URL)
@@ -97,7 +219,9 @@ def handoff(request: HttpRequest) -> HttpResponse:
     if user is None or tenant is None or not user_can_access_client(user=user, client=tenant):
         raise Http404
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect("home")
+    response = redirect("home")
+    response.delete_cookie(HANDOFF_COOKIE, path="/accounts/handoff/")
+    return response
 
 
 @require_POST

@@ -13,8 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from agency import services
 from agency.decorators import admin_required, agency_required
-from agency.forms import AssignStaffForm, ClientForm, InviteForm, StaffForm, apply_errors
-from agency.models import Client, User
+from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
+from agency.models import Client, DomainClaim, User
 from agency.selectors import (
     client_primary_host,
     client_users_for_client,
@@ -75,8 +75,44 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "client_users": client_users_for_client(client=client),
         "assign_form": AssignStaffForm(),
         "invite_form": InviteForm(),
+        "domain_form": DomainForm(),
+        "claims": client.domain_claims.filter(verified_at__isnull=True),
     }
     return render(request, "agency/client_detail.html", context)
+
+
+@agency_required
+def client_domain_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Claim a custom domain: it shows the TXT record to publish, and is not routed until verified."""
+    client = _client_for(request, slug)  # before the method check: no hint that a client exists
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            claim = services.domain_claim_create(client=client, domain=form.cleaned_data["domain"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Publish the TXT record shown for %(domain)s, then check it.") % {"domain": claim.domain})
+    else:
+        messages.error(request, _("Enter a host name."))
+    return redirect("client_detail", slug=slug)
+
+
+@agency_required
+def client_domain_verify(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    """Look the claim's TXT record up now ("check now"); may be retried any number of times."""
+    client = _client_for(request, slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    claim = get_object_or_404(DomainClaim, pk=claim_id, client=client, verified_at__isnull=True)
+    if services.domain_claim_verify(claim=claim):
+        messages.success(request, _("%(domain)s is verified and now opens this client's portal.") % {"domain": claim.domain})
+    else:
+        messages.error(request, claim.last_error)
+    return redirect("client_detail", slug=slug)
 
 
 @admin_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from clients.api.utm import utm_channel
 from clients.importing import SPECS
+from clients.importing.cells import storable
 from clients.models import ApiToken
 from clients.selectors import api_token_for_secret
 from clients.services import data_records_import
@@ -64,7 +65,7 @@ def _ingest(request: HttpRequest, *, kind: str, batch_key: str) -> JsonResponse:
     ApiToken.objects.filter(id=token.id).update(last_used_at=timezone.now())
     try:
         body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting 100k deep
         return _errors({"body": [_("The body is not valid JSON.")]})
     batch = isinstance(body, dict) and batch_key in body
     items = body[batch_key] if batch else [body]
@@ -126,7 +127,7 @@ def _translate(item: Any, *, kind: str) -> tuple[dict[str, str], dict[str, str],
                 source["channel"] = "utm_medium" if medium else "utm_source"
     for field, value in item.items():
         if field not in known:
-            errors[field] = [_("Unknown field.")]
+            errors[storable(field)[:100]] = [_("Unknown field.")]
             continue
         try:
             row[field] = _cell(value)

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from agency.dates import date_in_range, date_range_message
+
 UTC = dt.UTC
 Parser = Callable[[str], Any]
 
@@ -30,6 +32,20 @@ class CellError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def unstorable(value: str) -> str | None:
+    """Why a text cannot be stored (a NUL character, a lone UTF-16 surrogate), or None."""
+    if "\x00" in value:
+        return _("contains a NUL character")
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        return _("contains an invalid character (a lone surrogate)")
+    return None
+
+
+def storable(value: str) -> str:
+    """The text with what PostgreSQL cannot store replaced (for keys and messages of bad rows)."""
+    return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
 def text(max_length: int | None) -> Parser:
@@ -66,9 +82,12 @@ def date(value: str) -> dt.date:
     if len(value) != 10 or value[4] != "-" or value[7] != "-":
         raise CellError(_("not a date in the form YYYY-MM-DD"))
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CellError(_("not a date in the form YYYY-MM-DD")) from None
+    if not date_in_range(day):
+        raise CellError(date_range_message())
+    return day
 
 
 def timestamp(zone: ZoneInfo) -> Parser:
@@ -87,9 +106,16 @@ def timestamp(zone: ZoneInfo) -> Parser:
             moment = dt.datetime.fromisoformat(value)
         except ValueError:
             raise CellError(_("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)")) from None
+        # Judged on the wall-clock date as written, before any conversion: 9999-12-31T23:59:59-12:00
+        # would overflow when converted to UTC, year 1 would fail later in month arithmetic.
+        if not date_in_range(moment):
+            raise CellError(date_range_message())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise CellError(date_range_message()) from None
 
     return parse
 

@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.utils.translation import gettext as _
 
-from clients.importing.cells import CellError, timestamp
+from clients.importing.cells import CellError, storable, timestamp, unstorable
 from clients.importing.kinds import REFERENCE_TARGETS, SPECS, TIMESTAMP, KindSpec
 
 STAGE = "_import_stage"
@@ -110,10 +110,10 @@ def header_check(spec: KindSpec, header: list[str], *, internal: bool = False) -
     seen: set[str] = set()
     for name in header:
         if name not in known:
-            errors.append(RowError(1, name, name, _("unknown column for %(kind)s; expected: %(columns)s")
+            errors.append(RowError(1, storable(name), storable(name), _("unknown column for %(kind)s; expected: %(columns)s")
                                    % {"kind": spec.kind, "columns": ", ".join(known)}))
         elif name in seen:
-            errors.append(RowError(1, name, name, _("column given twice")))
+            errors.append(RowError(1, storable(name), storable(name), _("column given twice")))
         seen.add(name)
     for name in spec.required:
         if name not in seen:
@@ -141,12 +141,16 @@ class RowParser:
     def parse(self, raw: list[str]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
         """The row's values by column, and its errors as (column, value, reason)."""
         if len(raw) != self.width:
-            return {}, [("", ",".join(raw)[:200], _("%(found)s values where the header has %(want)s columns")
+            return {}, [("", storable(",".join(raw)[:200]), _("%(found)s values where the header has %(want)s columns")
                          % {"found": len(raw), "want": self.width})]
         values: dict[str, Any] = {}
         errors: list[tuple[str, str, str]] = []
         for (name, parse, required, default), cell in zip(self.plan, raw, strict=True):
             text = cell.strip()
+            reason = unstorable(text)
+            if reason is not None:
+                errors.append((name, storable(text)[:200], reason))
+                continue
             if not text:
                 if required:
                     errors.append((name, "", _("required value missing")))
@@ -160,7 +164,7 @@ class RowParser:
             for rule in self.spec.rules:
                 for name, reason in rule(values):
                     position = self.positions.get(name)
-                    errors.append((name, raw[position].strip() if position is not None else "", reason))
+                    errors.append((name, storable(raw[position].strip()) if position is not None else "", reason))
         return values, errors
 
     def key(self, raw: list[str], values: dict[str, Any] | None) -> str:
@@ -169,7 +173,7 @@ class RowParser:
             if values is not None and name in values:
                 parts.append(str(values[name]))
             elif position is not None and position < len(raw):
-                parts.append(raw[position].strip())
+                parts.append(storable(raw[position].strip()))
             else:
                 parts.append("")
         return "\x1f".join(parts)
@@ -272,6 +276,15 @@ def import_records(
         result.errors.sort(key=lambda error: (error.line or 0, error.column))
     except _DryRun:
         pass
+    except (csv.Error, UnicodeDecodeError) as error:
+        # Found while streaming the rows (a field over the size limit, bytes that are not UTF-8):
+        # the whole file is refused, nothing was written.
+        result.inserted = result.updated = result.unchanged = 0
+        result.months = set()
+        result.sample = []
+        reason = (_("the file is not UTF-8 text") if isinstance(error, UnicodeDecodeError)
+                  else _("not a CSV file: %(error)s") % {"error": error})
+        result.errors.append(RowError(None, "", "", reason))
     except IntegrityError as error:
         # Only reachable when a partial file (columns left out) meets stored values it conflicts with.
         result.inserted = result.updated = result.unchanged = 0

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from agency.dates import date_range_message, months_fit
 from clients import vocab
 from clients.importing import cells
 from clients.models import Activity, Campaign, Contract, EmailRow, Lead, Persona, Spend, TrafficRow
@@ -149,6 +150,8 @@ def _contract_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
     start, cancelled = values.get("start_date"), values.get("cancelled_on")
     if start is not None and cancelled is not None and cancelled < start:
         errors.append(("cancelled_on", _("before start_date")))
+    if start is not None and values.get("term_months") and not months_fit(start, values["term_months"]):
+        errors.append(("term_months", date_range_message()))
     return errors
 
 

@@ -10,9 +10,30 @@ from django.test import Client as HttpClient
 
 from agency.models import User
 from agency.services import client_user_invite
-from agency.views.auth import handoff_url
+from agency.views.auth import handoff_token
 from tests.conftest import host_of
 from tests.factories import PASSWORD
+
+
+def _split(url: str) -> tuple[str, str]:
+    """An absolute portal URL as (host, path with query)."""
+    rest = url.split("://", 1)[1]
+    host, _slash, path = rest.partition("/")
+    return host.split(":")[0], "/" + path
+
+
+def _hop(http: HttpClient, url: str):
+    host, path = _split(url)
+    return http.get(path, HTTP_HOST=host)
+
+
+def _handoff_link(http: HttpClient, start: str) -> str:
+    """Follow a hand-off from its start at the target host to the issued link (not opened yet)."""
+    issue = _hop(http, start)
+    assert issue.status_code == 302, issue
+    link = _hop(http, issue["Location"])
+    assert link.status_code == 302 and "/accounts/handoff/?t=" in link["Location"], link
+    return link["Location"]
 
 
 def _login(http: HttpClient, user: User, host: str, password: str = PASSWORD):
@@ -36,7 +57,7 @@ def test_client_user_cannot_sign_in_at_another_clients_host(client_user_a, tenan
 def test_client_user_signing_in_at_the_console_is_sent_to_its_portal(client_user_a, tenant_a) -> None:
     response = _login(HttpClient(), client_user_a, host_of(None))
     assert response.status_code == 302
-    assert response["Location"].startswith(f"http://{host_of(tenant_a)}:8000/accounts/handoff/?t=")
+    assert response["Location"].startswith(f"http://{host_of(tenant_a)}:8000/accounts/handoff/start/?")
 
 
 def test_repeated_failed_logins_are_throttled(staff_a, settings) -> None:
@@ -52,26 +73,49 @@ def test_repeated_failed_logins_are_throttled(staff_a, settings) -> None:
 def test_staff_switch_clients_without_signing_in_again(staff_ab, tenant_a, tenant_b) -> None:
     http = HttpClient()
     http.force_login(staff_ab)
-    target = http.get("/accounts/switch/beta/", HTTP_HOST=host_of(tenant_a))["Location"]
-    assert target.startswith(f"http://{host_of(tenant_b)}:8000/accounts/handoff/")
-    other_host = HttpClient()  # a fresh browser profile: only the hand-off link
-    path = target.split(":8000", 1)[1]
-    assert other_host.get(path, HTTP_HOST=host_of(tenant_b))["Location"] == "/"
-    assert other_host.get("/", HTTP_HOST=host_of(tenant_b)).status_code == 200
+    start = http.get("/accounts/switch/beta/", HTTP_HOST=host_of(tenant_a))["Location"]
+    assert start.startswith(f"http://{host_of(tenant_b)}:8000/accounts/handoff/start/")
+    link = _handoff_link(http, start)
+    assert _split(link)[0] == host_of(tenant_b)
+    assert _hop(http, link)["Location"] == "/"
+    assert http.get("/", HTTP_HOST=host_of(tenant_b)).status_code == 200
     # single use
-    replay = HttpClient().get(path, HTTP_HOST=host_of(tenant_b))
+    replay = _hop(http, link)
     assert replay.status_code == 302 and "/accounts/login/" in replay["Location"]
 
 
+def test_a_handoff_link_opened_in_another_browser_signs_nobody_in(staff_ab, tenant_a, tenant_b) -> None:
+    """Issue #10 item 6: the link is bound to the browser that started the move (a nonce cookie
+    at the target host); pasted into another browser it signs nobody in, and stays unused."""
+    http = HttpClient()
+    http.force_login(staff_ab)
+    link = _handoff_link(http, http.get("/accounts/switch/beta/", HTTP_HOST=host_of(tenant_a))["Location"])
+    stranger = HttpClient()
+    response = _hop(stranger, link)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert "_auth_user_id" not in stranger.session
+    assert _hop(http, link)["Location"] == "/"  # the browser that asked still can
+
+
+def test_a_handoff_is_issued_only_for_a_move_the_user_started(staff_ab, tenant_a, tenant_b) -> None:
+    """Another site cannot make a signed-in browser issue a link bound to the attacker's cookie."""
+    attacker = HttpClient()
+    issue = _hop(attacker, HttpClient().get("/accounts/handoff/start/", HTTP_HOST=host_of(tenant_b))["Location"])
+    victim = HttpClient()
+    victim.force_login(staff_ab)
+    assert victim.get(issue.request["PATH_INFO"] + "?" + issue.request["QUERY_STRING"],
+                      HTTP_HOST=host_of(None)).status_code == 404
+
+
 def test_a_handoff_link_only_works_at_the_host_it_names(staff_ab, tenant_a, tenant_b) -> None:
-    path = handoff_url(user=staff_ab, client=tenant_a).split(":8000", 1)[1]
-    assert HttpClient().get(path, HTTP_HOST=host_of(tenant_b)).status_code == 404
+    token = handoff_token(user=staff_ab, host=host_of(tenant_a), binding="0" * 64)
+    assert HttpClient().get(f"/accounts/handoff/?t={token}", HTTP_HOST=host_of(tenant_b)).status_code == 404
 
 
 def test_a_tampered_handoff_link_signs_nobody_in(staff_ab, tenant_a) -> None:
-    path = handoff_url(user=staff_ab, client=tenant_a).split(":8000", 1)[1]
+    token = handoff_token(user=staff_ab, host=host_of(tenant_a), binding="0" * 64)
     http = HttpClient()
-    response = http.get(path[:-3] + "xyz", HTTP_HOST=host_of(tenant_a))
+    response = http.get(f"/accounts/handoff/?t={token[:-3]}xyz", HTTP_HOST=host_of(tenant_a))
     assert "/accounts/login/" in response["Location"]
     assert "_auth_user_id" not in http.session
 
@@ -95,12 +139,12 @@ def test_an_invited_client_user_sets_a_password_from_the_email_link(tenant_a, st
     assert user.check_password("a-Long-new-pass-42")
 
 
-def test_password_reset_mail_links_to_the_host_it_was_asked_at(client_user_a, tenant_a) -> None:
+def test_password_reset_mail_links_to_the_users_own_portal(client_user_a, tenant_a) -> None:
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()
     HttpClient().post("/accounts/password/reset/", {"email": "ann@alpha.example"}, HTTP_HOST=host_of(tenant_a))
     assert len(mail.outbox) == 1
-    assert f"://{host_of(tenant_a)}/accounts/reset/" in mail.outbox[0].body
+    assert f"http://{host_of(tenant_a)}:8000/accounts/reset/" in mail.outbox[0].body
 
 
 def test_password_change(staff_a) -> None:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_exists
 
+from agency import dns as portal_dns
 from agency.models import Client, Domain, Membership
-from agency.services import client_create
+from agency.services import client_create, domain_claim_verify
 
 
 def _schemas() -> set[str]:
@@ -52,7 +53,7 @@ def test_a_taken_custom_domain_is_refused(tenants) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_create_client_command_provisions_schema_and_domains(tenants, clean_tenant_tables) -> None:
+def test_create_client_command_provisions_schema_and_domains(tenants, clean_tenant_tables, monkeypatch) -> None:
     call_command(
         "create_client",
         "gamma-co",
@@ -67,8 +68,13 @@ def test_create_client_command_provisions_schema_and_domains(tenants, clean_tena
         client = Client.objects.get(slug="gamma-co")
         assert client.schema_name == "gamma_co" and client.is_ready
         assert schema_exists("gamma_co")
-        assert set(client.domains.values_list("domain", flat=True)) == {"gamma-co.localhost", "portal.gamma.example"}
-        # The white-label domain routes to the client's portal.
+        # The white-label domain is claimed, not routed, until its DNS TXT record is verified.
+        assert set(client.domains.values_list("domain", flat=True)) == {"gamma-co.localhost"}
+        claim = client.domain_claims.get()
+        assert claim.domain == "portal.gamma.example" and claim.verified_at is None
+        assert HttpClient().get("/accounts/login/", HTTP_HOST="portal.gamma.example").status_code == 404
+        monkeypatch.setattr(portal_dns, "txt_records", lambda name: [claim.txt_value] if name == claim.txt_name else [])
+        assert domain_claim_verify(claim=claim)
         assert HttpClient().get("/accounts/login/", HTTP_HOST="portal.gamma.example").status_code == 200
     finally:
         Client.objects.get(slug="gamma-co").delete(force_drop=True)

@@ -37,3 +37,8 @@ class Command(BaseCommand):
             lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
             raise CommandError("client not created:\n  " + "\n  ".join(lines)) from None
         self.stdout.write(f"created client {client.slug} (schema {client.schema_name})")
+        for claim in client.domain_claims.all():
+            self.stdout.write(
+                f"custom domain {claim.domain} is pending: publish the DNS TXT record {claim.txt_name}"
+                f' = "{claim.txt_value}", then press "Check now" on the client\'s page in the console'
+            )

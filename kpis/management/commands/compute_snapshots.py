@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
+from agency.dates import date_bounds, month_parse
 from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.management.commands._client import client_by_slug
@@ -17,10 +18,12 @@ from kpis.tasks import snapshot_compute_task
 
 
 def parse_month(value: str) -> dt.date:
-    try:
-        return Month.parse(value).first_day
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    """``YYYY-MM`` inside the portal's dates (agency.dates), else a CommandError that says so."""
+    month = month_parse(value)
+    if month is None:
+        first, last = date_bounds()
+        raise CommandError(f"'{value}' is not a month (YYYY-MM) between {first:%Y-%m} and {last:%Y-%m}")
+    return month
 
 
 class Command(BaseCommand):

@@ -1,0 +1,33 @@
+"""The development secret key: generated once per install, never a key published in the code.
+
+Without ``SECRET_KEY`` and with ``DEBUG`` on (development), sessions, CSRF tokens, hand-off and
+password links are signed with a random key kept in the git-ignored ``.local/secret_key``
+(readable by its owner only), so no two installs share one and nobody can forge a session of
+a development portal that happens to be reachable. Production sets ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def development_secret_key(path: Path) -> str:
+    """The key stored at ``path``; made (atomically, mode 0600) the first time it is asked for."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    for _attempt in range(50):  # another process may be writing it this instant
+        key = path.read_text().strip()
+        if key:
+            return key
+        import time
+
+        time.sleep(0.05)
+    raise RuntimeError(f"{path} is empty: delete it and start again")
