@@ -101,29 +101,6 @@ class Membership(models.Model):
         return f"{self.user} → {self.client}"
 
 
-class ExchangeRate(models.Model):
-    """A reference rate, agency-wide: units of ``currency`` per 1 euro on ``date`` (ECB).
-
-    Loaded from the European Central Bank's ``eurofxref-hist.csv`` (``import_rates``); a
-    source's amounts in another currency than the client's are converted through the euro
-    (clients.sources.currencies).
-    """
-
-    currency = models.CharField(max_length=3)
-    date = models.DateField()
-    per_euro = models.DecimalField(max_digits=20, decimal_places=8)
-
-    class Meta:
-        ordering = ["currency", "date"]
-        constraints = [
-            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_key"),
-            models.CheckConstraint(condition=models.Q(per_euro__gt=0), name="exchange_rate_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.currency} {self.per_euro}"
-
-
 class DomainClaim(models.Model):
     """A custom domain a client asked for, live only once its DNS TXT record proves ownership.
 
@@ -155,3 +132,26 @@ class DomainClaim(models.Model):
     @property
     def txt_value(self) -> str:
         return f"portal-verification={self.token}"
+
+
+class ExchangeRate(models.Model):
+    """A reference rate, agency-wide: units of ``currency`` per 1 euro on ``date`` (ECB).
+
+    Loaded from the European Central Bank's ``eurofxref-hist.csv`` (``import_rates``); a
+    source's amounts in another currency than the client's are converted through the euro
+    (clients.sources.currencies).
+    """
+
+    currency = models.CharField(max_length=3)
+    date = models.DateField()
+    per_euro = models.DecimalField(max_digits=20, decimal_places=8)
+
+    class Meta:
+        ordering = ["currency", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_key"),
+            models.CheckConstraint(condition=models.Q(per_euro__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.currency} {self.per_euro}"

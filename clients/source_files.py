@@ -5,7 +5,8 @@
   holds, from a dry run of the whole file: rows, first and last day, campaigns it would create.
 - :func:`source_rows_preview`: its first canonical rows with their errors.
 - :func:`source_file_import`: import it through the core's ``source_import`` (all or nothing),
-  given the client's saved mappings so that a file with a saved header is recognized.
+  given the client's saved mappings (through the provider ClientsConfig.ready registers with the
+  core) so that a file with a saved header is recognized.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from django_tenants.utils import tenant_context
 from agency.models import Client
 from clients.forms_imports import KIND_LABELS
 from clients.importing import SPECS, ImportResult, RowError, import_csv
-from clients.mappings import saved_mappings_as_engine
 from clients.models import SavedMapping
-from clients.sources import Mapping, source_import, source_preview
+from clients.sources import Mapping, saved_mappings, source_import, source_preview
 from clients.sources.mapping import canonical_text
 
 
@@ -119,8 +119,7 @@ def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> 
 def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
     """The first canonical rows of a source file with their errors (the detection page's table)."""
     mapping = _engine_mapping(client, recognized.mapping_id) if recognized.mapping_id else None
-    with tenant_context(client):
-        mappings = saved_mappings_as_engine()
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
     _outcome, rows = source_preview(client=client, path=path, source=recognized.source or None, mapping=mapping,
                                     mappings=mappings, limit=limit)
     columns: list[str] = []
@@ -165,7 +164,6 @@ def source_file_import(
             result = ImportResult(kind="")
             result.errors.append(RowError(None, "", str(mapping_id), _("the saved mapping no longer exists")))
             return result
-    with tenant_context(client):
-        mappings = saved_mappings_as_engine()
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
     return source_import(client=client, path=path, source=source, mapping=mapping, mappings=mappings,
                          progress=progress, dry_run=dry_run)

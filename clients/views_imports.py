@@ -13,13 +13,13 @@ from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
-from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
+from clients.forms_imports import KIND_LABELS, ImportUploadForm
+from clients.importing import KINDS
 from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
 from clients.source_files import NotRecognized, file_recognize, source_rows_preview
-from clients.sources import source_preview
 from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
 from clients.tasks import import_run
@@ -114,7 +114,7 @@ def _preview_rows(result: object) -> dict:
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
-    if kind not in UPLOAD_KINDS:
+    if kind not in KINDS:  # a platform export goes through import_detected
         raise Http404
     path = import_pending_path(client=request.tenant, token=token)
     if path is None:
@@ -125,8 +125,6 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         client = request.tenant
         transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
         return redirect("import_job", job_id=job.id)
-    if kind == "source":
-        return _source_preview(request, path, filename)
     result = data_import(kind=kind, path_or_file=path, client=request.tenant, dry_run=True, limit=PREVIEW_ROWS,
                          sample=PREVIEW_ROWS)
     header_errors = [error for error in result.errors if error.line == 1]
@@ -148,21 +146,6 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     }
     with timezone.override(ZoneInfo(request.tenant.timezone)):
         return render(request, "clients/imports/preview.html", context)
-
-
-def _source_preview(request: HttpRequest, path: object, filename: str) -> HttpResponse:
-    """A platform export: what was detected and its first rows as canonical rows (minimal; see clients.sources)."""
-    outcome, rows = source_preview(client=request.tenant, path=path, limit=PREVIEW_ROWS)
-    columns: list[str] = []
-    for _line, values, _errors in rows:
-        columns.extend(name for name in values if name not in columns)
-    shown = [{"line": line, "bad": bool(errors), "cells": [_shown(values.get(name)) for name in columns],
-              "errors": errors} for line, values, errors in rows]
-    context = {"filename": filename, "detection": outcome.detection, "file_errors": outcome.errors,
-               "columns": columns, "rows": shown, "campaigns": outcome.campaigns_created,
-               "kind_label": KIND_LABELS["source"]}
-    with timezone.override(ZoneInfo(request.tenant.timezone)):
-        return render(request, "clients/imports/source_preview.html", context)
 
 
 def _shown(value: object) -> object:

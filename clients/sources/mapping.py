@@ -237,6 +237,7 @@ class Compiled:
             self.total_index = positions.get(normalized(self.total_index))
         self.targets = [plan.target for plan in self.plans]
         self._dates: dict[str, Any] = {}  # a day repeats on many lines (200 campaigns a day): parse it once
+        self._steps: list[tuple[Any, ...]] | None = None
 
     def index_of(self, target: str) -> int | None:
         for plan in self.plans:
@@ -254,6 +255,34 @@ class Compiled:
         index = self.total_index
         return index is not None and index < len(cells) and not cells[index].strip()
 
+    def _parser(self, plan: _Plan) -> Any:
+        """One function per column, text in, value out (raises ValueProblem): the per-line work."""
+        decimal = self.mapping.decimal
+        if plan.kind == TEXT:
+            return lambda text: text or None
+        if plan.kind == NUMBER:
+            return lambda text: number(text, decimal=decimal)
+        if plan.kind == COUNT:
+            if plan.minus_index is None:
+                return lambda text: whole(text, decimal=decimal)
+            return None  # needs the other column: handled in convert
+        if plan.kind == DATE:
+            cache = self._dates
+            formats = self.date_formats
+
+            def date_value(text: str) -> Any:
+                value = cache.get(text)
+                if value is None:
+                    parsed = moment(text, formats)
+                    value = parsed.date() if parsed else None
+                    if len(cache) < 10_000:
+                        cache[text] = value
+                return value
+
+            return date_value
+        formats = self.time_formats
+        return lambda text: moment(text, formats)
+
     def convert(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[RowError]]:
         """The canonical values of one line (typed), and its errors named by the file's columns."""
         values: dict[str, Any] = {}
@@ -261,44 +290,33 @@ class Compiled:
         if len(cells) < self.width and any(plan.index is not None and plan.index >= len(cells) for plan in self.plans):
             return values, [RowError(line, "", ",".join(cells)[:200], _("%(found)s values where the header has %(want)s columns")
                                      % {"found": len(cells), "want": self.width})]
-        decimal = self.mapping.decimal
-        for plan in self.plans:
-            raw = cells[plan.index] if plan.index is not None else plan.rule.value
+        if self._steps is None:
+            self._steps = [(plan, plan.target, plan.index, plan.rule.value, plan.table, plan.rule.other, plan.rule.lower,
+                            self._parser(plan)) for plan in self.plans]
+        for plan, target, index, fixed, table, other, lower, parse in self._steps:
+            raw = cells[index] if index is not None else fixed
             text = raw.strip()
-            if plan.table:
+            if table:
                 key = " ".join(text.lower().split())
-                if key in plan.table:
-                    text = plan.table[key]
-                elif plan.rule.other is not None:
-                    text = plan.rule.other
-            if plan.rule.lower:
+                if key in table:
+                    text = table[key]
+                elif other is not None:
+                    text = other
+            if lower:
                 text = text.lower()
             try:
-                if plan.kind == TEXT:
-                    value: Any = text or None
-                elif plan.kind == NUMBER:
-                    value = number(text, decimal=decimal)
-                elif plan.kind == COUNT:
-                    value = whole(text, decimal=decimal)
-                    if plan.minus_index is not None and value is not None:
-                        subtracted = whole(cells[plan.minus_index], decimal=decimal) or 0
-                        value -= subtracted
-                        if value < 0:
-                            raise ValueProblem(_("smaller than %(column)s (%(n)s)")
-                                               % {"column": plan.rule.minus, "n": subtracted})
-                elif plan.kind == DATE:
-                    value = self._dates.get(text)
-                    if value is None:
-                        parsed = moment(text, self.date_formats)
-                        value = parsed.date() if parsed else None
-                        if len(self._dates) < 10_000:
-                            self._dates[text] = value
-                else:
-                    value = moment(text, self.time_formats)
+                if parse is not None:
+                    values[target] = parse(text)
+                    continue
+                value = whole(text, decimal=self.mapping.decimal)
+                if value is not None:
+                    subtracted = whole(cells[plan.minus_index], decimal=self.mapping.decimal) or 0
+                    value -= subtracted
+                    if value < 0:
+                        raise ValueProblem(_("smaller than %(column)s (%(n)s)") % {"column": plan.rule.minus, "n": subtracted})
+                values[target] = value
             except ValueProblem as problem:
-                errors.append(RowError(line, plan.rule.column or plan.target, raw.strip(), problem.reason))
-                continue
-            values[plan.target] = value
+                errors.append(RowError(line, plan.rule.column or target, raw.strip(), problem.reason))
         return values, errors
 
 

@@ -45,6 +45,8 @@ def number(text: str, *, decimal: str = ".") -> Decimal | None:
     value = text.strip()
     if _PLAIN[decimal].match(value):  # the common case, without separators or symbols
         return Decimal(value if decimal == "." else value.replace(",", "."))
+    if _PATTERNS[decimal].match(value):  # with thousands separators
+        return Decimal(value.replace(SEPARATORS[decimal][0], "").replace(decimal, "."))
     value = value.replace("\u00a0", "").replace("\u202f", "")
     if value in NOT_GIVEN:
         return None

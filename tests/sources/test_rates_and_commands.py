@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from agency.models import ExchangeRate
-from clients.models import Spend
+from clients.models import Spend, TrafficRow
 from clients.sources import RateBook, rates_import
 from clients.sources.numbers import ValueProblem
 
@@ -86,7 +86,7 @@ def test_import_source_command(tenant_a, fixture_path, capsys):
     assert "campaigns created: 333, 444" in out and "spend: 3 inserted, 0 updated, 0 unchanged" in out
 
 
-def test_import_source_command_with_a_named_source_and_a_mapping_file(tenant_a, fixture_path, tmp_path, capsys):
+def test_import_source_command_with_a_named_source_and_a_mapping_file(in_tenant_a, fixture_path, tmp_path, capsys):
     call_command("import_source", "alpha", str(fixture_path("ga4_traffic.csv")), "--source", "ga4_traffic")
     assert "left out: 1 (device: smart tv)" in capsys.readouterr().out
     mapping = tmp_path / "sheet.json"
@@ -98,6 +98,9 @@ def test_import_source_command_with_a_named_source_and_a_mapping_file(tenant_a, 
     data.write_text("Fecha;Visitas;Fuente\n05/03/2026;1.200;google / cpc\n05/03/2026;7;boletín\n", encoding="utf-8")
     call_command("import_source", "alpha", str(data), "--mapping", str(mapping))
     assert "source: sheet; traffic; 2 rows; 1 days" in capsys.readouterr().out
+    day = dt.date(2026, 3, 5)
+    assert sorted(TrafficRow.objects.filter(date=day).values_list("channel", "device", "sessions")) == [
+        ("other", "desktop", 7), ("paid_search", "desktop", 1200)]
 
 
 def test_import_source_command_fails_with_every_bad_line(in_tenant_a, write_file, capsys):
