@@ -10,8 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Max, Min, Q, QuerySet, Value
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
@@ -21,9 +23,11 @@ from clients.models import (
     Contract,
     CriteriaVersion,
     EmailRow,
+    Holiday,
     Job,
     Lead,
     Persona,
+    ScheduledSource,
     Spend,
     TrafficRow,
 )
@@ -219,3 +223,46 @@ def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda row: -row["version"].version)
+
+
+# --- set-up checklist (home page) and the no-criteria warning (scorecard) -------------------
+
+def criteria_exist() -> bool:
+    """Whether the client has any qualification criteria (without them no lead is an MQL)."""
+    return CriteriaVersion.objects.exists()
+
+
+def setup_steps() -> list[dict[str, Any]]:
+    """The steps a new client goes through before its scorecard means something, each done or not."""
+    has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
+    return [
+        {"key": "campaigns", "done": has_campaigns, "url": reverse("imports"), "admin_only": False,
+         "label": _("Campaigns, or a source that creates them"),
+         "help": _("Import campaigns first (spend, leads and email refer to them), "
+                   "or an ad platform's export, which creates them.")},
+        {"key": "criteria", "done": criteria_exist(), "url": reverse("criteria_edit"), "admin_only": True,
+         "label": _("Qualification criteria"),
+         "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},
+        {"key": "personas", "done": Persona.objects.exists(), "url": reverse("persona_add"), "admin_only": False,
+         "label": _("Buyer personas"), "help": _("Leads are broken down by persona.")},
+        {"key": "holidays", "done": Holiday.objects.exists(), "url": "", "admin_only": False,
+         "label": _("Holidays"),
+         "help": _("Non-working days, for leads per working day (the set_holidays command).")},
+        {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
+         "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
+    ]
+
+
+def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
+    """Converted spend of a month, grouped by original currency and reference rate (one query).
+
+    Each row: currency, rate (client currency units per unit), rate_date, days, original and
+    converted totals. Spend in the client's own currency has no currency stored and is left out.
+    """
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return list(
+        Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")
+        .values("currency", "exchange_rate", "rate_date")
+        .annotate(days=Count("date", distinct=True), original=Sum("original_amount"), converted=Sum("amount"))
+        .order_by("currency", "rate_date")
+    )

@@ -23,7 +23,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value
-from portfolio.selectors import month_closes_waiting
+from portfolio.selectors import month_closes_waiting, source_failures_visible
 
 
 @agency_required
@@ -60,6 +60,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None}
         for row in month_closes_waiting(clients=clients_for_user(user=request.user))
     ]
+    context["source_failures"] = source_failures_visible(user=request.user)
     return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table), "waiting": waiting})  # noqa: S308 -- our template
 
 

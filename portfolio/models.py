@@ -76,9 +76,7 @@ class Benchmark(models.Model):
     citation = models.TextField(_("citation"), blank=True, default="")
     position = models.PositiveIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["kpi", "position", "pk"]
@@ -87,9 +85,7 @@ class Benchmark(models.Model):
             models.CheckConstraint(
                 condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")), name="benchmark_low_le_high"
             ),
-            models.CheckConstraint(
-                condition=~Q(unit="money") | ~Q(currency=""), name="benchmark_money_has_currency"
-            ),
+            models.CheckConstraint(condition=~Q(unit="money") | ~Q(currency=""), name="benchmark_money_has_currency"),
         ]
 
     def __str__(self) -> str:
@@ -172,3 +168,24 @@ class ClientMonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%Y-%m} {self.state}"
+
+
+class SourceFailure(models.Model):
+    """A client's scheduled source whose last run failed, for the portfolio (one query for all clients).
+
+    Written and removed by ``portfolio.services.source_failure_note`` after each run (kpis listens to
+    ``clients.signals.scheduled_source_result``); the run history itself lives in the client's schema.
+    """
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="source_failures")
+    source_id = models.PositiveIntegerField()
+    source_name = models.CharField(max_length=100)
+    failed_at = models.DateTimeField()
+    message = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["client_id", "source_name"]
+        constraints = [models.UniqueConstraint(fields=["client", "source_id"], name="source_failure_client_source")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.source_name}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, Q, QuerySet
 
 from agency.models import Client
-from portfolio.models import Benchmark, ClientMonthClose
+from agency.selectors import clients_for_user
+from portfolio.models import Benchmark, ClientMonthClose, SourceFailure
 
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
@@ -24,4 +27,13 @@ def month_closes_waiting(*, clients: QuerySet[Client]) -> QuerySet[ClientMonthCl
         ClientMonthClose.objects.filter(waiting, client__in=clients)
         .select_related("client")
         .order_by(F("in_review_since").asc(nulls_last=True), "client__name", "month")
+    )
+
+
+def source_failures_visible(*, user: Any) -> list[SourceFailure]:
+    """Failing scheduled sources of the clients ``user`` may open (the portfolio's notice): one query."""
+    return list(
+        SourceFailure.objects.filter(client__in=clients_for_user(user=user))
+        .select_related("client")
+        .order_by("client__name", "source_name")
     )

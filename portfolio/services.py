@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary
+from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
 
 BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
 
@@ -48,8 +48,7 @@ def benchmark_save(*, benchmark: Benchmark | None, values: dict[str, Any], user:
         values["currency"] = values["currency"].upper()
     if "kpi" in values and "unit" not in values and is_kpi(values["kpi"]):
         values["unit"] = kpi(values["kpi"]).unit  # the catalogue's unit of the KPI
-    errors = _benchmark_errors({**({} if benchmark is None else {f: getattr(benchmark, f) for f in BENCHMARK_FIELDS}),
-                                **values})
+    errors = _benchmark_errors({**({} if benchmark is None else {f: getattr(benchmark, f) for f in BENCHMARK_FIELDS}), **values})
     if errors:
         raise ValidationError(errors)
     benchmark = benchmark or Benchmark()
@@ -75,15 +74,30 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
     rows = []
     for snapshot in snapshots:
         kpis = snapshot.document["kpis"]
-        rows.append(ClientMonthSummary(
-            client=client, month=snapshot.month, computed_at=snapshot.computed_at,
-            criteria_version=snapshot.criteria_version,
-            **ClientMonthSummary.figures_from(kpis, ClientMonthSummary.FIGURES),
-        ))
+        rows.append(
+            ClientMonthSummary(
+                client=client,
+                month=snapshot.month,
+                computed_at=snapshot.computed_at,
+                criteria_version=snapshot.criteria_version,
+                **ClientMonthSummary.figures_from(kpis, ClientMonthSummary.FIGURES),
+            )
+        )
     if rows:
         with transaction.atomic():
             ClientMonthSummary.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["client", "month"],
+                rows,
+                update_conflicts=True,
+                unique_fields=["client", "month"],
                 update_fields=["computed_at", "criteria_version", *ClientMonthSummary.FIGURES],
             )
 
+
+def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:
+    """Note (or clear, when ``ok``) a client's failing scheduled source, for the portfolio."""
+    if ok:
+        SourceFailure.objects.filter(client=client, source_id=source_id).delete()
+    else:
+        SourceFailure.objects.update_or_create(
+            client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
+        )

@@ -113,6 +113,17 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "import_preview", {"kind": "leads", "token": "missing"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "import_job", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "import_job_errors", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "import_detected", {"token": "missing"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "import_example", {"kind": "leads"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "import_example", {"kind": "nope"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "mapping_editor", {"token": "missing"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "mapping_list", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "mapping_copy", {"pk": 999999}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "mapping_remove", {"pk": 999999}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "scheduled_sources", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "scheduled_source_detail", {"pk": 999999}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "scheduled_source_run", {"pk": 999999}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "scheduled_source_remove", {"pk": 999999}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_tokens", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "api_token_revoke", {"token_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_leads", {}, row(405, 405, 404, 405, 405)),
@@ -138,6 +149,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
+    (BETA, "imports", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "mapping_list", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "scheduled_sources", {}, row(302, 404, 404, 404, 200)),
 ]
 
 
