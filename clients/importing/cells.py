@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from agency.dates import date_in_range, date_range_message
+from agency.dates import date_bounds, date_in_range, date_range_message
 
 UTC = dt.UTC
 Parser = Callable[[str], Any]
@@ -148,13 +148,15 @@ def timestamp(zone: ZoneInfo) -> Parser:
         except OverflowError:
             raise CellError(date_range_message()) from None
 
+    first, last = date_bounds()  # read once per parser (per import), not per value
+
     def check(moment: Any) -> dt.datetime:
         # A typed wall-clock time (the sources): what parse(moment.isoformat(timespec="seconds")) gives.
         if type(moment) is not dt.datetime:
             return parse(cell_text(moment))
         if moment.microsecond:
             moment = moment.replace(microsecond=0)
-        if not date_in_range(moment):
+        if not first <= moment.date() <= last:
             raise CellError(date_range_message())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)

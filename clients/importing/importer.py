@@ -458,6 +458,9 @@ def _months_sql(spec: KindSpec, join: str, where: str) -> str:
     scalars = [expr for expr in spec.month_sql if not expr.startswith("ARRAY(")]
     arrays = [expr for expr in spec.month_sql if expr.startswith("ARRAY(")]
     parts = ([f"ARRAY[{', '.join(scalars)}]::text[]"] if scalars else []) + arrays
+    if not join:  # the new rows, read from the changed rows themselves (inserted exactly as they are there)
+        return (f"SELECT DISTINCT m FROM {CHANGED} t CROSS JOIN LATERAL unnest({' || '.join(parts)}) AS m"
+                f" WHERE m IS NOT NULL {where}")
     return (
         f"SELECT DISTINCT m FROM {spec.model._meta.db_table} t JOIN {CHANGED} c ON {join}"
         f" CROSS JOIN LATERAL unnest({' || '.join(parts)}) AS m WHERE m IS NOT NULL {where}"
@@ -496,8 +499,10 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
         if not result.inserted and not result.updated:
             return
-        cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)
-        months = {row[0] for row in cursor.fetchall()}
+        months: set[str] = set()
+        if result.updated:
+            cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)
+            months.update(row[0] for row in cursor.fetchall())
         insert_columns = columns + [column for column, _default in extra]
         select = ", ".join([f"c.{column}" for column in columns] + ["%(extra_" + str(i) + ")s" for i in range(len(extra))])
         params.update({f"extra_{i}": value for i, (_column, value) in enumerate(extra)})
@@ -508,8 +513,14 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
             f" ON CONFLICT ({', '.join(keys)}) {conflict}",
             params,
         )
-        cursor.execute(_months_sql(spec, join, ""), {"tz": str(zone)})
-        months.update(row[0] for row in cursor.fetchall())
+        # After the upsert: the months of the rows as now stored. New rows are the changed rows as
+        # they are (no join with the table); updated rows are read back (columns the file lacks kept).
+        if result.inserted:
+            cursor.execute(_months_sql(spec, "", "AND t._new"), {"tz": str(zone)})
+            months.update(row[0] for row in cursor.fetchall())
+        if result.updated:
+            cursor.execute(_months_sql(spec, join, "AND NOT c._new"), {"tz": str(zone)})
+            months.update(row[0] for row in cursor.fetchall())
     result.months = months
 
 

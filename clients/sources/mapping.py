@@ -295,6 +295,9 @@ class Compiled:
         for plan, target, index, fixed, table, other, lower, parse in self._steps:
             raw = cells[index] if index is not None else fixed
             text = raw.strip()
+            if not text and not table and parse is not None:
+                values[target] = None  # what every parser gives an empty cell ("not given")
+                continue
             if table:
                 key = " ".join(text.lower().split())
                 if key in table:

@@ -182,7 +182,7 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
             yield line, values, errors
             continue
         left_out = next(((target, values.get(target)) for target, allowed in mapping.keep.items()
-                         if values.get(target) not in allowed), None)
+                         if values.get(target) not in allowed), None) if mapping.keep else None
         if left_out is not None:
             reason = f"{left_out[0]}: {left_out[1] or ''}"
             outcome.skipped[reason] = outcome.skipped.get(reason, 0) + 1
