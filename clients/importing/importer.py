@@ -396,9 +396,10 @@ def _check_file(
     """
     key_label = "+".join(spec.key)
     with connection.cursor() as cursor:
+        # Keys that repeat, found by one hash aggregate (no sort of every staged row), then their later lines.
         cursor.execute(
-            f"SELECT _line, _key, first FROM (SELECT _line, _key, min(_line) OVER (PARTITION BY _key) AS first"
-            f" FROM {STAGE}) s WHERE _line > first ORDER BY _line"
+            f"SELECT s._line, s._key, d.first FROM {STAGE} s JOIN (SELECT _key, min(_line) AS first FROM {STAGE}"
+            f" GROUP BY _key HAVING count(*) > 1) d ON d._key = s._key WHERE s._line > d.first ORDER BY s._line"
         )
         for line, key, first in cursor.fetchall():
             result.errors.append(RowError(line, key_label, key.replace("\x1f", ","),
