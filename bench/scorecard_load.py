@@ -154,8 +154,14 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="seconds a user reads a page before the next (mean)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn processes (one per core)")
     options = parser.parse_args()
+    # Production settings refuse to start the embedded services: start them here (development
+    # data under PORTAL_DATA_DIR) and hand their addresses over as a production install would.
+    from agency import embedded
+
     env = {
         **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or embedded.postgres_url(),
+        "REDIS_URL": os.environ.get("REDIS_URL") or embedded.redis_url(),
         "DEBUG": "false",
         "SECRET_KEY": SECRET,
         "SECURE_SSL_REDIRECT": "false",

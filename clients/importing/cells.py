@@ -10,6 +10,7 @@ Text is never interpreted beyond its type: a value that looks like a spreadsheet
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from agency.dates import date_in_range, date_range_message
+from agency.dates import date_bounds, date_in_range, date_range_message
 
 UTC = dt.UTC
 Parser = Callable[[str], Any]
@@ -34,13 +35,31 @@ class CellError(ValueError):
         self.reason = reason
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def unstorable(value: str) -> str | None:
     """Why a text cannot be stored (a NUL character, a lone UTF-16 surrogate), or None."""
     if "\x00" in value:
         return _("contains a NUL character")
-    if any("\ud800" <= char <= "\udfff" for char in value):
+    if not value.isascii() and _SURROGATE.search(value) is not None:  # a C scan, not a Python loop per character
         return _("contains an invalid character (a lone surrogate)")
     return None
+
+
+def cell_text(value: Any) -> str:
+    """A typed value written as a canonical CSV cell (how a typed value is shown in messages)."""
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def storable(value: str) -> str:
@@ -90,6 +109,18 @@ def date(value: str) -> dt.date:
     return day
 
 
+def _date_check(value: Any) -> dt.date:
+    """``date`` for a value already typed (the sources): the same checks without the text."""
+    if type(value) is not dt.date:
+        return date(cell_text(value))
+    if not date_in_range(value):
+        raise CellError(date_range_message())
+    return value
+
+
+date.check = _date_check  # type: ignore[attr-defined]
+
+
 def timestamp(zone: ZoneInfo) -> Parser:
     """ISO 8601 timestamps; a naive one is a wall-clock time in the client's time zone.
 
@@ -117,6 +148,24 @@ def timestamp(zone: ZoneInfo) -> Parser:
         except OverflowError:
             raise CellError(date_range_message()) from None
 
+    first, last = date_bounds()  # read once per parser (per import), not per value
+
+    def check(moment: Any) -> dt.datetime:
+        # A typed wall-clock time (the sources): what parse(moment.isoformat(timespec="seconds")) gives.
+        if type(moment) is not dt.datetime:
+            return parse(cell_text(moment))
+        if moment.microsecond:
+            moment = moment.replace(microsecond=0)
+        if not first <= moment.date() <= last:
+            raise CellError(date_range_message())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise CellError(date_range_message()) from None
+
+    parse.check = check  # type: ignore[attr-defined]
     return parse
 
 
@@ -134,6 +183,16 @@ def count(maximum: int = 2**63 - 1) -> Parser:
             raise CellError(_("too large (at most %(n)s)") % {"n": maximum})
         return number
 
+    def check(number: Any) -> int:
+        if type(number) is not int:
+            return parse(cell_text(number))
+        if number < 0:
+            raise CellError(_("negative; a count or an amount cannot be negative"))
+        if number > maximum:
+            raise CellError(_("too large (at most %(n)s)") % {"n": maximum})
+        return number
+
+    parse.check = check  # type: ignore[attr-defined]
     return parse
 
 
@@ -154,6 +213,18 @@ def amount(max_digits: int, decimal_places: int) -> Parser:
             raise CellError(_("too large (less than %(n)s)") % {"n": limit})
         return number
 
+    def check(number: Any) -> Decimal:
+        if type(number) is not Decimal:
+            return parse(cell_text(number))
+        if not number.is_finite():
+            raise CellError(_("not a number (use a dot for decimals, no thousands separators)"))
+        if number < 0:
+            raise CellError(_("negative; a count or an amount cannot be negative"))
+        if number >= limit:
+            raise CellError(_("too large (less than %(n)s)") % {"n": limit})
+        return number
+
+    parse.check = check  # type: ignore[attr-defined]
     return parse
 
 

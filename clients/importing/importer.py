@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -32,7 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.utils.translation import gettext as _
 
-from clients.importing.cells import CellError, storable, timestamp, unstorable
+from clients.importing.cells import CellError, cell_text, storable, timestamp, unstorable
 from clients.importing.kinds import REFERENCE_TARGETS, SPECS, TIMESTAMP, KindSpec
 
 STAGE = "_import_stage"
@@ -134,6 +135,9 @@ class RowParser:
              by_name[name].required, by_name[name].default)
             for name in header
         ]
+        # For typed rows (the sources): a value already of the column's type is checked without its text.
+        self.typed_plan = [(name, parse, getattr(parse, "check", None), required, default)
+                           for name, parse, required, default in self.plan]
         self.width = len(header)
         self.positions = {name: index for index, name in enumerate(header)}
         self.key_positions = [self.positions.get(name) for name in spec.key]
@@ -167,13 +171,52 @@ class RowParser:
                     errors.append((name, storable(raw[position].strip()) if position is not None else "", reason))
         return values, errors
 
-    def key(self, raw: list[str], values: dict[str, Any] | None) -> str:
+    def parse_typed(self, raw: list[Any]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+        """:meth:`parse` for a row of typed values in header order (None: not given), as the sources
+        give them: the same checks and messages as their canonical text would get, without
+        writing and parsing that text again."""
+        values: dict[str, Any] = {}
+        errors: list[tuple[str, str, str]] = []
+        for (name, parse, check, required, default), cell in zip(self.typed_plan, raw, strict=True):
+            if type(cell) is str:
+                text = cell.strip()
+                reason = unstorable(text)
+                if reason is not None:
+                    errors.append((name, storable(text)[:200], reason))
+                    continue
+                if not text:
+                    if required:
+                        errors.append((name, "", _("required value missing")))
+                    values[name] = default
+                    continue
+                try:
+                    values[name] = parse(text)
+                except CellError as error:
+                    errors.append((name, text, error.reason))
+            elif cell is None:
+                if required:
+                    errors.append((name, "", _("required value missing")))
+                values[name] = default
+            else:
+                try:
+                    values[name] = check(cell) if check is not None else parse(cell_text(cell))
+                except CellError as error:
+                    errors.append((name, cell_text(cell), error.reason))
+        if not errors:
+            for rule in self.spec.rules:
+                for name, reason in rule(values):
+                    position = self.positions.get(name)
+                    errors.append((name, storable(cell_text(raw[position]).strip()) if position is not None else "",
+                                   reason))
+        return values, errors
+
+    def key(self, raw: list[Any], values: dict[str, Any] | None) -> str:
         parts = []
         for name, position in zip(self.spec.key, self.key_positions, strict=True):
             if values is not None and name in values:
                 parts.append(str(values[name]))
             elif position is not None and position < len(raw):
-                parts.append(storable(raw[position].strip()))
+                parts.append(storable(cell_text(raw[position]).strip()))
             else:
                 parts.append("")
         return "\x1f".join(parts)
@@ -244,7 +287,7 @@ def import_records(
     *, kind: str, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
     progress: Callable[[int], None] | None = None, dry_run: bool = False, limit: int | None = None,
     sample: int = 0, result: ImportResult | None = None, positions: str = "line",
-    internal: bool = False, sum_duplicates: bool = False,
+    internal: bool = False, sum_duplicates: bool = False, typed: bool = False,
 ) -> ImportResult:
     """Import rows given as (line, cells) under ``header``: the core shared by files and the API.
 
@@ -252,6 +295,8 @@ def import_records(
     ``internal`` and ``sum_duplicates`` are for the sources (clients.sources): the internal
     columns are allowed, and rows landing on the same key are added up (their ``summed``
     columns; the other columns are the first row's) instead of being duplicate-key errors.
+    ``typed``: the cells are values already typed (None for "not given"; the sources' numbers,
+    dates and times), checked as their canonical text would be but without parsing it again.
     """
     spec = SPECS[kind]
     result = result or ImportResult(kind=kind, dry_run=dry_run)
@@ -262,7 +307,7 @@ def import_records(
         return result
     try:
         with transaction.atomic():
-            _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample)
+            _stage(spec, header, records, zone, result, progress=progress, limit=limit, sample=sample, typed=typed)
             if sum_duplicates and not result.errors:
                 _sum_stage(spec)
             _check_file(spec, header, result, positions=positions, partial=limit is not None)
@@ -297,17 +342,17 @@ def import_records(
 def _stage(
     spec: KindSpec, header: list[str], records: Iterable[tuple[int, list[str]]], zone: ZoneInfo,
     result: ImportResult, *, progress: Callable[[int], None] | None, limit: int | None, sample: int,
+    typed: bool = False,
 ) -> None:
     parser = RowParser(spec, header, zone)
+    parse = parser.parse_typed if typed else parser.parse
     names = [column.name for column in spec.columns]
     absent = {column.name: column.default for column in spec.columns if column.name not in parser.positions}
     # The staged row, in ``names`` order: a value from the row, or the default of a column the file lacks.
     getters = [(name, name not in absent, absent.get(name)) for name in names]
     model = spec.model
-    ddl = ", ".join(
-        f'"{spec.db_column(name)}" {model._meta.get_field(spec.by_name[name].field_name).db_type(connection)}'
-        for name in names
-    )
+    db_types = [model._meta.get_field(spec.by_name[name].field_name).db_type(connection) for name in names]
+    ddl = ", ".join(f'"{spec.db_column(name)}" {db_type}' for name, db_type in zip(names, db_types, strict=True))
     column_list = ", ".join(f'"{spec.db_column(name)}"' for name in names)
     errors = result.errors
     count = 0
@@ -317,11 +362,13 @@ def _stage(
                        f" {ddl}) ON COMMIT DROP")
         empty = (None,) * len(names)
         with cursor.cursor.copy(f"COPY {STAGE} (_line, _key, _ok, {column_list}) FROM STDIN") as copy:
+            # Each column's dumper chosen once, not looked up for every value of every row.
+            copy.set_types(["integer", "text", "boolean", *(re.sub(r"\(.*?\)", "", db_type) for db_type in db_types)])
             for line, raw in records:
                 if limit is not None and count >= limit:
                     break
                 count += 1
-                values, row_errors = parser.parse(raw)
+                values, row_errors = parse(raw)
                 if row_errors:
                     errors.extend(RowError(line, column, value, reason) for column, value, reason in row_errors)
                     copy.write_row((line, parser.key(raw, None), False, *empty))
@@ -349,9 +396,10 @@ def _check_file(
     """
     key_label = "+".join(spec.key)
     with connection.cursor() as cursor:
+        # Keys that repeat, found by one hash aggregate (no sort of every staged row), then their later lines.
         cursor.execute(
-            f"SELECT _line, _key, first FROM (SELECT _line, _key, min(_line) OVER (PARTITION BY _key) AS first"
-            f" FROM {STAGE}) s WHERE _line > first ORDER BY _line"
+            f"SELECT s._line, s._key, d.first FROM {STAGE} s JOIN (SELECT _key, min(_line) AS first FROM {STAGE}"
+            f" GROUP BY _key HAVING count(*) > 1) d ON d._key = s._key WHERE s._line > d.first ORDER BY s._line"
         )
         for line, key, first in cursor.fetchall():
             result.errors.append(RowError(line, key_label, key.replace("\x1f", ","),
@@ -411,6 +459,9 @@ def _months_sql(spec: KindSpec, join: str, where: str) -> str:
     scalars = [expr for expr in spec.month_sql if not expr.startswith("ARRAY(")]
     arrays = [expr for expr in spec.month_sql if expr.startswith("ARRAY(")]
     parts = ([f"ARRAY[{', '.join(scalars)}]::text[]"] if scalars else []) + arrays
+    if not join:  # the new rows, read from the changed rows themselves (inserted exactly as they are there)
+        return (f"SELECT DISTINCT m FROM {CHANGED} t CROSS JOIN LATERAL unnest({' || '.join(parts)}) AS m"
+                f" WHERE m IS NOT NULL {where}")
     return (
         f"SELECT DISTINCT m FROM {spec.model._meta.db_table} t JOIN {CHANGED} c ON {join}"
         f" CROSS JOIN LATERAL unnest({' || '.join(parts)}) AS m WHERE m IS NOT NULL {where}"
@@ -449,8 +500,10 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         result.unchanged = cursor.fetchone()[0] - result.inserted - result.updated
         if not result.inserted and not result.updated:
             return
-        cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)
-        months = {row[0] for row in cursor.fetchall()}
+        months: set[str] = set()
+        if result.updated:
+            cursor.execute(_months_sql(spec, join, "AND NOT c._new"), params)
+            months.update(row[0] for row in cursor.fetchall())
         insert_columns = columns + [column for column, _default in extra]
         select = ", ".join([f"c.{column}" for column in columns] + ["%(extra_" + str(i) + ")s" for i in range(len(extra))])
         params.update({f"extra_{i}": value for i, (_column, value) in enumerate(extra)})
@@ -461,8 +514,14 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
             f" ON CONFLICT ({', '.join(keys)}) {conflict}",
             params,
         )
-        cursor.execute(_months_sql(spec, join, ""), {"tz": str(zone)})
-        months.update(row[0] for row in cursor.fetchall())
+        # After the upsert: the months of the rows as now stored. New rows are the changed rows as
+        # they are (no join with the table); updated rows are read back (columns the file lacks kept).
+        if result.inserted:
+            cursor.execute(_months_sql(spec, "", "AND t._new"), {"tz": str(zone)})
+            months.update(row[0] for row in cursor.fetchall())
+        if result.updated:
+            cursor.execute(_months_sql(spec, join, "AND NOT c._new"), {"tz": str(zone)})
+            months.update(row[0] for row in cursor.fetchall())
     result.months = months
 
 

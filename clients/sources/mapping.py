@@ -14,16 +14,15 @@ and ``campaign_name`` (matched to the client's campaigns, or created) and, for s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from clients.importing import SPECS, RowError
+from clients.importing.cells import cell_text
 from clients.sources.numbers import ValueProblem, moment, number, whole
 from clients.sources.reading import normalized
 
@@ -296,6 +295,9 @@ class Compiled:
         for plan, target, index, fixed, table, other, lower, parse in self._steps:
             raw = cells[index] if index is not None else fixed
             text = raw.strip()
+            if not text and not table and parse is not None:
+                values[target] = None  # what every parser gives an empty cell ("not given")
+                continue
             if table:
                 key = " ".join(text.lower().split())
                 if key in table:
@@ -322,17 +324,7 @@ class Compiled:
 
 def canonical_text(value: Any) -> str:
     """A typed value written as the canonical CSV writes it."""
-    if value is None:
-        return ""
-    if type(value) is str:
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    return cell_text(value)
 
 
 # --- saved mappings ---------------------------------------------------------------------------

@@ -182,7 +182,7 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
             yield line, values, errors
             continue
         left_out = next(((target, values.get(target)) for target, allowed in mapping.keep.items()
-                         if values.get(target) not in allowed), None)
+                         if values.get(target) not in allowed), None) if mapping.keep else None
         if left_out is not None:
             reason = f"{left_out[0]}: {left_out[1] or ''}"
             outcome.skipped[reason] = outcome.skipped.get(reason, 0) + 1
@@ -279,16 +279,17 @@ def source_import(
                         raise _Rollback
                 header = canonical_header(detection, compiled)
 
-                def records() -> Iterator[tuple[int, list[str]]]:
+                def records() -> Iterator[tuple[int, list[Any]]]:
+                    # Typed values straight to the importer (typed=True): each cell parsed once, by the source.
                     for line, values, errors in canonical_rows(context):
                         if errors:
                             source_errors.extend(errors)
                             continue
-                        yield line, [canonical_text(values.get(name)) for name in header]
+                        yield line, [values.get(name) for name in header]
 
                 outcome.rows = 0
                 result = import_records(kind=kind, header=header, records=records(), zone=zone, progress=progress,
-                                        internal=True, sum_duplicates=kind in SUMMED_KINDS)
+                                        internal=True, sum_duplicates=kind in SUMMED_KINDS, typed=True)
                 outcome.result = result
                 if source_errors or result.errors:
                     raise _Rollback

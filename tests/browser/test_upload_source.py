@@ -52,8 +52,9 @@ def test_staff_upload_a_spanish_google_ads_report_and_see_the_spend(
 
     snapshot_compute(client=tenants["alpha"], months=[dt.date(2026, 3, 1)])
     page.goto(alpha + "/scorecard/?month=2026-03")
+    page.locator("summary", has_text="Cost and revenue").click()  # the report folds the detail groups away
     spend = page.locator('[data-kpi="media_spend"] .value')
-    assert spend.inner_text().replace("\u00a0", " ") == "1,430.00 EUR"  # 1,234.50 + 80.25 + 10 + 99 + 0.75 + 5.50
+    assert spend.inner_text().replace("\u00a0", " ") == "€1,430.00"  # 1,234.50 + 80.25 + 10 + 99 + 0.75 + 5.50
     page.get_by_role("button", name="Campaign").click()
-    page.locator("#drilldown tbody tr").filter(has_text="701").filter(has_text="1,333.50").first.wait_for()
+    page.locator("#drilldown tbody tr").filter(has_text="Marca").filter(has_text="€1,333.50").first.wait_for()  # campaign 701
     screenshot(page, "upload-figures")
