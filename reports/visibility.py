@@ -68,6 +68,10 @@ def _header(user: Any, month: dt.date) -> str:
 def _commentary(user: Any, month: dt.date) -> list[tuple[str, str]]:
     if connection.schema_name == "public":
         return []
+    if not user.is_agency:
+        shown = _shown(user)
+        if month not in shown.hidden and month not in shown.approved:
+            return []  # a month the close never held: no query
     return [
         (str(section["title"]), section["plain"]) for section in commentary_sections(commentary_for(viewer=user, month=month))
     ]
