@@ -40,4 +40,8 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_outbox_drain",
         "schedule": crontab(minute=45),
     },
+    # Recomputes kept in the database while Redis was down (agency.degrade) are queued.
+    "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
+    # Jobs whose worker died are marked failed (clients.services_jobs), within a minute.
+    "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
 }

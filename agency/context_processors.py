@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 
+from agency.degrade import redis_degraded
 from agency.selectors import clients_for_user, console_url
 
 SWITCHER_SIZE = 30
@@ -28,4 +29,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "switch_prefix": reverse("client_switch", args=["-"])[:-2] if switchable else "",
         "languages": settings.LANGUAGES,
         "console_url": console_url(path="/") if at_client else "/",
+        # Redis failed within the last minute: cached figures were skipped or could not be refreshed.
+        "figures_may_be_stale": redis_degraded(),
     }

@@ -398,3 +398,16 @@ __all__ = [
     "user_language_set",
     "user_password_setup_send",
 ]
+
+
+def user_sessions_end_all(*, user: User) -> None:
+    """End every session of ``user`` on every host (sessions are per host, so none is listed).
+
+    Each session stores a hash of the user's password and session generation
+    (``User._get_session_auth_hash``); raising the generation makes every stored hash stale,
+    and Django's authentication middleware signs each of those sessions out at its next request.
+    """
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clients.importing import KINDS
@@ -23,3 +24,15 @@ class ImportUploadForm(forms.Form):
         help_text=_("UTF-8, comma-separated, the first line a header with the column names of this kind."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def clean_file(self):
+        """Refuse a file above PORTAL_UPLOAD_MAX_MB with a message that says the limit (not a 413 page)."""
+        uploaded = self.cleaned_data["file"]
+        limit = settings.PORTAL_UPLOAD_MAX_BYTES
+        if uploaded.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s MB; files up to %(limit)s MB can be uploaded. Split it into smaller files."),
+                code="too_large",
+                params={"size": f"{uploaded.size / 1048576:.1f}", "limit": limit // 1048576},
+            )
+        return uploaded

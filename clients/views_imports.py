@@ -12,12 +12,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
-from agency.tasks import enqueue_for_client
 from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
 from clients.sources import source_preview
+from clients.services_jobs import job_enqueue, job_retry
 from clients.storage import imports_dir
 from clients.tasks import import_run
 
@@ -48,7 +48,7 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     if request.method == "POST":
         job = import_job_create(client=request.tenant, kind=kind, token=token, filename=filename, user=request.user)
         client = request.tenant
-        transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
         return redirect("import_job", job_id=job.id)
     if kind == "source":
         return _source_preview(request, path, filename)
@@ -115,6 +115,16 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
         response = render(request, "clients/imports/job.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@client_staff_required
+@require_http_methods(["POST"])
+def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run a failed import again (its worker died, or the queue was unreachable): all-or-nothing, so safe."""
+    job = get_object_or_404(Job, id=job_id, kind="import", status=Job.Status.FAILED)
+    client = request.tenant
+    transaction.on_commit(lambda: job_retry(client=client, job=job, task=import_run))
+    return redirect("import_job", job_id=job.id)
 
 
 @client_staff_required

@@ -28,8 +28,9 @@ from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 from clients.outbox import outbox_drain_schedule
+from clients.services_jobs import job_heartbeat
 from kpis.emails import scorecard_emails_send
-from kpis.recompute import recompute_pending_run
+from kpis.recompute import recompute_outbox_drain_run, recompute_pending_run
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,12 @@ def dispatch_current_month_refresh(month: str | None = None) -> int:
     return month_fan_out(month=_months([month])[0] if month else _this_month())
 
 
+@shared_task(acks_late=True)
+def recompute_outbox_drain() -> int:
+    """Beat, every 10 s: queue the recomputes kept in the database while Redis was down."""
+    return recompute_outbox_drain_run()
+
+
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
     """Compute the months that changes asked for (kpis.recompute) since the last run."""
@@ -120,9 +127,12 @@ def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -
     Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
     try:
         months = _months(job.params.get("months", []))
-        for done, month in enumerate(months, start=1):
-            snapshot_compute(client=client, months=[month])
-            Job.objects.filter(pk=job_id).update(progress=done)
+        with job_heartbeat(client=client, job_id=job_id):
+            for done, month in enumerate(months, start=1):
+                snapshot_compute(client=client, months=[month])
+                Job.objects.filter(pk=job_id).update(progress=done)
+    except (OperationalError, InterfaceError):
+        raise  # the connection died: retried (CLIENT_TASK), the job stays running meanwhile
     except Exception:
         Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
         raise

@@ -13,13 +13,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
 from agency.months import Month
 from clients.models import Job
+from clients.services_jobs import job_retry
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
+from kpis.tasks import snapshot_recompute_job
 from kpis.views import scorecard_page
 
 
@@ -98,6 +101,16 @@ def recompute(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    return render(request, "kpis/recompute_status.html", {"job": job})
+
+
+@client_staff_required
+@require_POST
+def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run a failed recompute again (its worker died, or the queue was unreachable)."""
+    job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    job_retry(client=request.tenant, job=job, task=snapshot_recompute_job)
+    job.refresh_from_db()
     return render(request, "kpis/recompute_status.html", {"job": job})
 
 

@@ -1,5 +1,15 @@
 // Portal-wide htmx behaviour: swap 422 form errors, show a message when a request fails,
 // and move keyboard focus to content that was swapped in.
+// No inline scripts or handlers anywhere (the Content-Security-Policy forbids them): the few
+// behaviours pages need are declared with data attributes and wired here.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field && field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+});
+document.addEventListener("click", function (event) {
+  var button = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) window.print();
+});
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.htmx) return;
   htmx.config.responseHandling = [
