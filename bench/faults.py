@@ -52,7 +52,8 @@ def redis_scenario(client, out: Path, *, requests: int) -> dict:
     user, _ = User.objects.get_or_create(username="fault-bench-staff", defaults={"role": User.Role.ADMIN})
     _token, secret = api_token_create(client=client, name=f"fault bench {time.time():.0f}")
     prefix = f"rb{int(time.time())}"
-    worker = harness.worker_start("redis-bench", out / "redis-worker.log", concurrency=2)
+    workers = [harness.worker_start("redis-bench", out / "redis-worker.log", concurrency=2)]
+    supervisor = harness.Supervisor(workers, out, concurrency=2)
     started = time.monotonic()
     try:
         run = harness.redis_fault_load(client=client, user=user, token=secret, before=requests // 4,
@@ -74,10 +75,12 @@ def redis_scenario(client, out: Path, *, requests: int) -> dict:
                 snap = dict(cursor.fetchall())
             return mine == run["accepted"] and all(snap.get(m) == every.get(m) for m in run["accepted"])
 
-        waited = harness.wait_for(counted, 300, "every accepted lead in its snapshot", [out / "redis-worker.log"])
+        waited = harness.wait_for(counted, 300, "every accepted lead in its snapshot", list(out.glob("re*.log")))
     finally:
-        harness.workers_stop([worker])
+        supervisor.stop()
+        harness.workers_stop(workers)
     return {**run, "outbox_rows_drained": drained, "recovered_after_seconds": round(waited, 1),
+            "worker_restarts": supervisor.restarts,
             "total_seconds": round(time.monotonic() - started, 1)}
 
 

@@ -72,6 +72,38 @@ def worker_kill(worker: subprocess.Popen) -> None:
     worker.wait(timeout=30)
 
 
+class Supervisor:
+    """Restarts a worker that exits on its own, as systemd's ``Restart=always`` would in production.
+
+    A worker that holds tasks when Redis goes away exits ("Unrecoverable error": kombu cannot
+    give its unacknowledged messages back without Redis). Nothing is lost — the messages stay in
+    Redis's unacknowledged set and are handed out again after the visibility timeout, and the
+    months they were for stay in the recompute's pending set — but the process must be started
+    again. ``restarts`` counts how often that happened.
+    """
+
+    def __init__(self, workers: list[subprocess.Popen], log_dir: Path, **options: object) -> None:
+        import threading
+
+        self.workers, self.log_dir, self.options = workers, log_dir, options
+        self.restarts = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            for index, worker in enumerate(list(self.workers)):
+                if worker.poll() is not None and worker in self.workers:
+                    self.restarts += 1
+                    log = self.log_dir / f"restarted{self.restarts}.log"
+                    self.workers[index] = worker_start(f"restarted{self.restarts}", log, **self.options)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 def workers_stop(workers: Iterable[subprocess.Popen]) -> None:
     for worker in workers:
         if worker.poll() is None:

@@ -44,7 +44,8 @@ def test_redis_stopped_and_started_during_pages_and_api_writes(tenant_a, staff_a
     monkeypatch.setattr(recompute, "DEBOUNCE_SECONDS", 2)
     _token, secret = api_token_create(client=tenant_a, name="load")
     app.control.purge()
-    worker = harness.worker_start("redis-fault", tmp_path / "worker.log", concurrency=1)
+    workers = [harness.worker_start("redis-fault", tmp_path / "worker.log", concurrency=1)]
+    supervisor = harness.Supervisor(workers, tmp_path, concurrency=1)
     try:
         run = harness.redis_fault_load(client=tenant_a, user=staff_a, token=secret, before=20, during=40, after=20)
         assert run["server_errors"] == []
@@ -57,9 +58,10 @@ def test_redis_stopped_and_started_during_pages_and_api_writes(tenant_a, staff_a
                 counted = {s.month.strftime("%Y-%m"): s.new_leads for s in Snapshot.objects.all()}
             return all(counted.get(month) == count for month, count in run["accepted"].items())
 
-        harness.wait_for(every_lead_counted, 120, "every accepted lead in its snapshot", [tmp_path / "worker.log"])
+        harness.wait_for(every_lead_counted, 120, "every accepted lead in its snapshot", list(tmp_path.glob("*.log")))
     finally:
-        harness.workers_stop([worker])
+        supervisor.stop()
+        harness.workers_stop(workers)
 
 
 def test_postgres_restarted_during_a_fan_out_with_child_and_worker_kills(fault_clients, tmp_path) -> None:
