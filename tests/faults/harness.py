@@ -284,9 +284,12 @@ def chaos_run(*, workers: list, log_dir: Path, child_kills: int, worker_kills: i
         if done():
             break
         if event == "child":
+            # The next worker in turn that has pool children (a replaced worker may still be starting).
             alive = [w for w in workers if w.poll() is None]
-            if alive and child_kill(alive[happened["child"] % len(alive)]):
-                happened["child"] += 1
+            for offset in range(len(alive)):
+                if child_kill(alive[(happened["child"] + offset) % len(alive)]):
+                    happened["child"] += 1
+                    break
         elif event == "worker":
             alive = [w for w in workers if w.poll() is None]
             if alive:
