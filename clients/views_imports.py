@@ -16,8 +16,8 @@ from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
-from clients.sources import source_preview
 from clients.services_jobs import job_enqueue, job_retry
+from clients.sources import source_preview
 from clients.storage import imports_dir
 from clients.tasks import import_run
 
