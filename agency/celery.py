@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "kpis.tasks.dispatch_month_close",
         "schedule": crontab(minute=15, hour=2, day_of_month=1),
     },
+    # Fetch every client's scheduled sources (CSV files at a URL) daily, before the refresh below.
+    "fetch-scheduled-sources": {
+        "task": "clients.tasks.dispatch_scheduled_sources",
+        "schedule": crontab(minute=0, hour=1),
+    },
     # Retry the DNS TXT check of custom domains waiting for verification.
     "check-pending-domains": {
         "task": "agency.tasks.domain_claims_check",

@@ -10,10 +10,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name, schema_context
+
+
+def client_logo_path(instance: Client, filename: str) -> str:
+    """``MEDIA_ROOT/<schema>/brand/``: a client's files never share a folder with another's."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"{instance.schema_name}/brand/logo.{suffix}"
 
 
 class Client(TenantMixin):
@@ -35,6 +43,15 @@ class Client(TenantMixin):
     updated_at = models.DateTimeField(auto_now=True)  # cached pages that show a client's settings key on it
     # False until the schema's migrations have run: schedulers skip clients not ready.
     is_ready = models.BooleanField(default=False)
+    # For benchmark bands of the client's own industry (portfolio.Benchmark.industry); blank: none.
+    industry = models.CharField(_("industry"), max_length=60, blank=True, default="")
+    # The executive summary's KPIs (6–8 keys of kpis.catalogue, in order); empty = the defaults.
+    headline_kpis = models.JSONField(_("summary KPIs"), default=list, blank=True)
+    # White label: the client's own logo and accent colour over the agency's (agency.branding).
+    brand_accent = models.CharField(
+        _("accent colour"), max_length=7, blank=True, default="", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
+    )
+    brand_logo = models.ImageField(_("logo"), upload_to=client_logo_path, blank=True, default="")
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -191,3 +208,40 @@ class RecomputeOutbox(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+
+class AgencyBrand(models.Model):
+    """The agency's white label: its name, logo and colours on the console, the client pages,
+    the PDF and the emails (one row; agency admins edit it). Emails go out under ``sender_name``."""
+
+    name = models.CharField(_("agency name"), max_length=120, default="Marketing portal")
+    sender_name = models.CharField(_("email sender name"), max_length=120, blank=True, default="")
+    accent = models.CharField(
+        _("accent colour"), max_length=7, default="#1f5fbf", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
+    )
+    bar_colour = models.CharField(
+        _("top bar colour"), max_length=7, default="#14213d", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
+    )
+    logo = models.ImageField(_("logo"), upload_to="public/brand/", blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        with schema_context(get_public_schema_name()):  # one key for every host, not one per schema
+            cache.delete(self.BRAND_CACHE_KEY)
+
+    BRAND_CACHE_KEY = "agency:brand"
+
+    @classmethod
+    def current(cls) -> AgencyBrand | None:
+        """The brand row, from the cache (every page shows it); saving it clears the cache. The key
+        is the public schema's whatever host asks, so a save shows at once on every client's host."""
+        with schema_context(get_public_schema_name()):
+            found = cache.get(cls.BRAND_CACHE_KEY)
+            if found is None:
+                found = cls.objects.order_by("pk").first() or False
+                cache.set(cls.BRAND_CACHE_KEY, found, 3600)
+        return found or None

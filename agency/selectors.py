@@ -16,7 +16,9 @@ def clients_for_user(*, user: User) -> QuerySet[Client]:
         return clients.none()
     if user.is_agency_admin:
         return clients
-    return clients.filter(memberships__user=user)
+    # A subquery, not a join: counts annotated on the result (staff, client users) must see every
+    # membership of the client, not only the row that matched this user.
+    return clients.filter(pk__in=Membership.objects.filter(user=user).values("client_id"))
 
 
 def user_can_access_client(*, user: User, client: Client) -> bool:

@@ -237,6 +237,13 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".local" / "celerybeat-schedule")
 
+# --- Scheduled sources (clients.fetching) -----------------------------------------------------
+# Fetching a source's URL refuses private, loopback and link-local addresses unless this is true
+# (a development machine serving its own test files; tests turn it on for their local server).
+PORTAL_SOURCES_ALLOW_PRIVATE = env_bool("PORTAL_SOURCES_ALLOW_PRIVATE", False)
+PORTAL_SOURCES_MAX_BYTES = int(os.environ.get("PORTAL_SOURCES_MAX_BYTES", str(50_000_000)))
+PORTAL_SOURCES_TIMEOUT = float(os.environ.get("PORTAL_SOURCES_TIMEOUT", "60"))
+
 # --- Auth ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

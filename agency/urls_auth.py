@@ -3,9 +3,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from agency.views import auth, preferences
+from agency.views import auth, branding, preferences
 
 urlpatterns = [
+    path("brand.css", branding.brand_css, name="brand_css"),
+    path("brand/logo", branding.brand_logo, name="brand_logo"),
     path("accounts/login/", auth.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from agency.views import console
+from agency.views import branding, console
 
 urlpatterns = [
     path("", console.console_home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<slug:slug>/domains/", console.client_domain_add, name="client_domain_add"),
     path("clients/<slug:slug>/domains/<int:claim_id>/verify/", console.client_domain_verify, name="client_domain_verify"),
     path("staff/", console.staff_list, name="staff_list"),
+    path("brand/", branding.brand_edit, name="brand_edit"),
     path("", include("agency.urls_auth")),
     path("", include("kpis.urls_public")),
 ]

@@ -11,18 +11,25 @@ from clients.importing import KINDS
 KIND_LABELS = {
     "campaigns": _("Campaigns"), "spend": _("Spend"), "leads": _("Leads"), "activities": _("Activities"),
     "traffic": _("Daily traffic"), "email": _("Daily email results"), "contracts": _("Contracts"),
-    # A platform's own export (clients.sources), recognized from its header.
+    # A platform's own export (clients.sources), recognized from its header: import jobs queued
+    # with this kind (the core's own path) are still labelled by it.
     "source": _("A platform export (Google Ads, Meta, LinkedIn, GA4, Mailchimp, HubSpot)"),
 }
-UPLOAD_KINDS = (*KINDS, "source")
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of data"), choices=[(kind, KIND_LABELS[kind]) for kind in UPLOAD_KINDS])
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, comma-separated, the first line a header with the column names of this kind."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label=_("File"),
+        help_text=_("A report exported from Google Ads, Meta Ads, LinkedIn, GA4, Mailchimp or HubSpot, a file a saved "
+                    "mapping reads, or a file in the portal's own format (CSV, or the platform's TSV)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of data"), required=False,
+        # One way for a platform export or a saved mapping's file: detection (the default). Naming
+        # a kind is only for a file in the portal's own format.
+        choices=[("", _("Detect it from the file")), *((kind, KIND_LABELS[kind]) for kind in KINDS)],
+        help_text=_("Leave it to detection, or name the kind of a file in the portal's own format."),
     )
 
     def clean_file(self):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agency.dates import date_range_message, date_range_validate, months_fit
 from clients.criteria import personas_problems
 from clients.models import Contract
+from clients.words import vocab_label
 
 
 class PersonaForm(forms.Form):
@@ -58,6 +59,10 @@ class ContractForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("start_date", "end_date", "cancelled_on"):
             self.fields[name].validators.append(date_range_validate)
+        # The kinds in words, in the user's language (the model's choices are the raw vocabulary).
+        self.fields["kind"].choices = [
+            (value, vocab_label(value) if value else label) for value, label in self.fields["kind"].choices
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -293,6 +293,76 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
 
+class SavedMapping(models.Model):
+    """How to read one layout of file that no built-in source knows (a CRM report, a spreadsheet).
+
+    ``spec`` is the data the shared mapping engine takes (the canonical kind, each canonical
+    column's file column or fixed value, value tables, date format, decimal separator); built-in
+    sources are declared the same way. ``header_signature`` (see
+    :func:`clients.mappings.header_signature`) lets a later file with the same header be
+    recognized by this mapping.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind of data"), max_length=20)
+    header = models.JSONField(default=list, blank=True)
+    header_signature = models.CharField(max_length=64, db_index=True)
+    spec = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduledSource(models.Model):
+    """A CSV at a URL that Celery beat fetches daily and imports through the upload path."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.URLField(_("address"), max_length=2000)
+    # How the file is read: a canonical kind, or a saved mapping, or (both empty) detected from its header.
+    kind = models.CharField(_("kind of data"), max_length=20, blank=True, default="")
+    mapping = models.ForeignKey(SavedMapping, null=True, blank=True, on_delete=models.PROTECT, related_name="schedules")
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_ok = models.BooleanField(null=True, blank=True)
+    last_message = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceRun(models.Model):
+    """One fetch-and-import of a scheduled source: what came in, what went wrong, how long it took."""
+
+    source = models.ForeignKey(ScheduledSource, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration = models.FloatField(default=0, help_text="seconds")
+    ok = models.BooleanField(default=False)
+    rows = models.PositiveBigIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveBigIntegerField(default=0)
+    message = models.TextField(blank=True, default="")
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+
 class OutboxEmail(models.Model):
     """One email to one person, written before it is sent (the outbox of ``clients.outbox``).
 

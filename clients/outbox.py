@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from email.mime.image import MIMEImage
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Min
 from django.utils import timezone
@@ -57,9 +60,19 @@ def outbox_email_enqueue(
     headers: dict[str, str] | None = None,
     month: dt.date | None = None,
     reference: str = "",
+    from_email: str = "",
+    attachments: list[dict[str, str]] | None = None,
 ) -> bool:
-    """Queue one rendered email; False when this kind, recipient, month and reference was queued before."""
+    """Queue one rendered email; False when this kind, recipient, month and reference was queued before.
+
+    ``from_email``: the sender (e.g. the agency's name, white label), else DEFAULT_FROM_EMAIL.
+    ``attachments``: files under MEDIA_ROOT read when the email is sent ({"path", "name",
+    "mimetype"}, and "inline_id" for an image the HTML shows as ``cid:<inline_id>``)."""
     payload = {"subject": subject, "body": body, "html": html, "headers": headers or {}}
+    if from_email:
+        payload["from_email"] = from_email
+    if attachments:
+        payload["attachments"] = attachments
     with tenant_context(client):
         _row, created = OutboxEmail.objects.get_or_create(
             kind=kind,
@@ -127,8 +140,24 @@ def _deliver(*, pk: int, now: dt.datetime) -> bool:
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:
     payload: dict[str, Any] = row.payload
     message = EmailMultiAlternatives(
-        subject=payload.get("subject", ""), body=payload.get("body", ""), to=[row.to], headers=payload.get("headers") or {}
+        subject=payload.get("subject", ""),
+        body=payload.get("body", ""),
+        from_email=payload.get("from_email") or None,
+        to=[row.to],
+        headers=payload.get("headers") or {},
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
+    for attachment in payload.get("attachments") or []:
+        path = Path(attachment["path"])
+        if not path.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+            continue  # only our own files, and a file cleaned away since does not stop the email
+        if attachment.get("inline_id"):
+            image = MIMEImage(path.read_bytes(), attachment["mimetype"].split("/")[-1])
+            image.add_header("Content-ID", f"<{attachment['inline_id']}>")
+            image.add_header("Content-Disposition", "inline", filename=attachment["name"])
+            message.mixed_subtype = "related"
+            message.attach(image)
+        else:
+            message.attach(attachment["name"], path.read_bytes(), attachment["mimetype"])
     return message

@@ -10,8 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Max, Min, Q, QuerySet, Value
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
@@ -21,9 +23,11 @@ from clients.models import (
     Contract,
     CriteriaVersion,
     EmailRow,
+    Holiday,
     Job,
     Lead,
     Persona,
+    ScheduledSource,
     Spend,
     TrafficRow,
 )
@@ -55,6 +59,7 @@ def data_summary() -> list[dict[str, Any]]:
 
 
 # --- imports --------------------------------------------------------------------------------
+
 
 def import_pending_path(*, client: Any, token: str) -> Path | None:
     """The uploaded, not yet confirmed file named by ``token`` in this client's folder, if any."""
@@ -138,9 +143,13 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     criteria = judge.criteria
     fits = rule_matches(criteria.get("fit", {}), lead)
     attribute_points = [
-        {"rule": {k: v for k, v in entry.items() if k != "points"}, "points": entry["points"],
-         "matched": rule_matches({k: v for k, v in entry.items() if k != "points"}, lead)}
-        for entry in criteria.get("points", []) if "action" not in entry
+        {
+            "rule": {k: v for k, v in entry.items() if k != "points"},
+            "points": entry["points"],
+            "matched": rule_matches({k: v for k, v in entry.items() if k != "points"}, lead),
+        }
+        for entry in criteria.get("points", [])
+        if "action" not in entry
     ]
     base = sum(p["points"] for p in attribute_points if p["matched"])
     per_action: dict[str, float] = {}
@@ -159,8 +168,14 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     for activity in activities:
         at = max(activity.occurred_at, lead.created_at)
         running = score(at)
-        timeline.append({"activity": activity, "points": per_action.get(activity.action, 0), "score": running,
-                         "buying_signal": activity.action in criteria.get("sales_ready_actions", [])})
+        timeline.append(
+            {
+                "activity": activity,
+                "points": per_action.get(activity.action, 0),
+                "score": running,
+                "buying_signal": activity.action in criteria.get("sales_ready_actions", []),
+            }
+        )
         if fits and threshold_at is None and activity.occurred_at > lead.created_at and running >= threshold:
             threshold_at = activity.occurred_at
     signals = [a for a in activities if a.action in criteria.get("sales_ready_actions", [])]
@@ -168,8 +183,86 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
     candidates = [t for t in (ready_at, threshold_at) if t is not None]
     mql_at = min(candidates) if candidates else None
     return {
-        "version": judge.version, "criteria": criteria, "fits": fits, "fit_rules": _leaf_results(criteria.get("fit", {}), lead),
-        "attribute_points": attribute_points, "base": base, "threshold": threshold, "timeline": timeline,
-        "score_at_creation": score(lead.created_at), "threshold_at": threshold_at, "ready_at": ready_at, "mql_at": mql_at,
+        "version": judge.version,
+        "criteria": criteria,
+        "fits": fits,
+        "fit_rules": _leaf_results(criteria.get("fit", {}), lead),
+        "attribute_points": attribute_points,
+        "base": base,
+        "threshold": threshold,
+        "timeline": timeline,
+        "score_at_creation": score(lead.created_at),
+        "threshold_at": threshold_at,
+        "ready_at": ready_at,
+        "mql_at": mql_at,
         "fast_tracked": ready_at is not None and (threshold_at is None or ready_at < threshold_at),
     }
+
+
+def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
+    """When each criteria version is in force, as qualification applies them (clients.qualification
+    .judges): ordered by effective date then version, each runs until the next one starts; the
+    first also covers everything before it. ``cut_short``: its range ends at a version saved
+    *before* it with a later date, so it does not run open-ended as its author may expect;
+    ``never``: a later save on the same date replaced it entirely. Newest version first."""
+    import datetime as dt
+
+    ordered = sorted(versions, key=lambda v: (v.effective_from, v.version))
+    rows = []
+    for index, version in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        until = following.effective_from - dt.timedelta(days=1) if following else None
+        rows.append(
+            {
+                "version": version,
+                "since": None if index == 0 else version.effective_from,
+                "until": until,
+                "never": following is not None and following.effective_from <= version.effective_from and index > 0,
+                "cut_short": following is not None and following.version < version.version,
+                "cut_by": following if following is not None and following.version < version.version else None,
+            }
+        )
+    return sorted(rows, key=lambda row: -row["version"].version)
+
+
+# --- set-up checklist (home page) and the no-criteria warning (scorecard) -------------------
+
+def criteria_exist() -> bool:
+    """Whether the client has any qualification criteria (without them no lead is an MQL)."""
+    return CriteriaVersion.objects.exists()
+
+
+def setup_steps() -> list[dict[str, Any]]:
+    """The steps a new client goes through before its scorecard means something, each done or not."""
+    has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
+    return [
+        {"key": "campaigns", "done": has_campaigns, "url": reverse("imports"), "admin_only": False,
+         "label": _("Campaigns, or a source that creates them"),
+         "help": _("Import campaigns first (spend, leads and email refer to them), "
+                   "or an ad platform's export, which creates them.")},
+        {"key": "criteria", "done": criteria_exist(), "url": reverse("criteria_edit"), "admin_only": True,
+         "label": _("Qualification criteria"),
+         "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},
+        {"key": "personas", "done": Persona.objects.exists(), "url": reverse("persona_add"), "admin_only": False,
+         "label": _("Buyer personas"), "help": _("Leads are broken down by persona.")},
+        {"key": "holidays", "done": Holiday.objects.exists(), "url": "", "admin_only": False,
+         "label": _("Holidays"),
+         "help": _("Non-working days, for leads per working day (the set_holidays command).")},
+        {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
+         "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
+    ]
+
+
+def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
+    """Converted spend of a month, grouped by original currency and reference rate (one query).
+
+    Each row: currency, rate (client currency units per unit), rate_date, days, original and
+    converted totals. Spend in the client's own currency has no currency stored and is left out.
+    """
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return list(
+        Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")
+        .values("currency", "exchange_rate", "rate_date")
+        .annotate(days=Count("date", distinct=True), original=Sum("original_amount"), converted=Sum("amount"))
+        .order_by("currency", "rate_date")
+    )

@@ -36,7 +36,7 @@ from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
 from clients.services_jobs import job_heartbeat
 from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
-from clients.sources import source_import
+from clients.source_files import source_file_import
 from clients.storage import imports_dir
 
 
@@ -151,7 +151,9 @@ def import_upload_store(*, client: Client, uploaded: Any) -> str:
     return token
 
 
-def import_job_create(*, client: Client, kind: str, token: str, filename: str, user: Any = None) -> Job:
+def import_job_create(
+    *, client: Client, kind: str, token: str, filename: str, user: Any = None, **params: Any
+) -> Job:
     """Turn a confirmed upload into a queued import job; the file is renamed ``<job id>.csv``.
 
     The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
@@ -164,11 +166,26 @@ def import_job_create(*, client: Client, kind: str, token: str, filename: str, u
     with tenant_context(client):
         job = Job.objects.create(
             kind="import",
-            params={"kind": kind, "filename": filename[:200]},
+            params={**params, "kind": kind, "filename": filename[:200]},
             created_by=user if getattr(user, "pk", None) else None,
         )
         target = imports_dir(client=client) / f"{job.id}.csv"
         pending.rename(target)
+        job.params["file"] = target.name
+        job.save(update_fields=["params"])
+    return job
+
+
+def import_job_create_from_path(
+    *, client: Client, path: Path, filename: str, kind: str = "", mapping_id: int | None = None, **params: Any
+) -> Job:
+    """A queued import job for a file already in the client's imports folder (a scheduled fetch)."""
+    with tenant_context(client):
+        job = Job.objects.create(kind="import", params={
+            "kind": kind, "filename": filename[:200], **({"mapping": mapping_id} if mapping_id else {}), **params,
+        })
+        target = imports_dir(client=client) / f"{job.id}.csv"
+        Path(path).rename(target)
         job.params["file"] = target.name
         job.save(update_fields=["params"])
     return job
@@ -190,10 +207,7 @@ def import_job_run(*, client: Client, job_id: int) -> Any:
 
         try:
             with job_heartbeat(client=client, job_id=job.id):
-                if job.params["kind"] == "source":  # a platform export, detected from its header
-                    result = source_import(client=client, path=path, progress=progress)
-                else:
-                    result = data_import(kind=job.params["kind"], path_or_file=path, client=client, progress=progress)
+                result = job_file_import(client=client, params=job.params, path=path, progress=progress)
         except (OperationalError, InterfaceError):
             # The database connection died: nothing was written (one transaction), and the task
             # is retried (clients.tasks.import_run); the job stays "running" meanwhile.
@@ -205,15 +219,40 @@ def import_job_run(*, client: Client, job_id: int) -> Any:
             raise
         if result.errors:
             _errors_file_write(path.with_suffix(".errors.csv"), result)
+        stored = result.as_dict(max_errors=MAX_ERRORS_KEPT)
+        params = dict(job.params)
+        if not params.get("kind") and stored.get("kind") in KINDS:
+            # A detected file: the history names what it was recognized as.
+            params.update(kind=stored["kind"], source=stored.get("source") or params.get("source", ""))
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE,
             finished_at=timezone.now(),
             progress=result.rows,
             total=max(total, result.rows),
-            result=result.as_dict(max_errors=MAX_ERRORS_KEPT),
+            result=stored,
+            params=params,
         )
         cache.delete(key)
     return result
+
+
+def job_file_import(
+    *, client: Client, params: dict[str, Any], path: Path, progress: Callable[[int], None] | None = None,
+    dry_run: bool = False, limit: int | None = None, sample: int = 0,
+) -> ImportResult:
+    """Import a stored file the way its job says: a canonical kind as is, else through a source.
+
+    ``params`` may name a canonical ``kind``, a saved ``mapping`` (id) or a built-in ``source``;
+    with neither a mapping nor a source, a file that is not of the canonical kind given is
+    read by the source detected from its header (clients.source_files).
+    """
+    if params.get("mapping") or params.get("source") or params.get("kind") not in KINDS:
+        return source_file_import(
+            client=client, path=path, source=params.get("source") or None, mapping_id=params.get("mapping") or None,
+            progress=progress, dry_run=dry_run, limit=limit, sample=sample,
+        )
+    return data_import(kind=params["kind"], path_or_file=path, client=client, progress=progress, dry_run=dry_run,
+                       limit=limit, sample=sample)
 
 
 def _count_records(path: Path) -> int:

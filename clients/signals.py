@@ -29,6 +29,10 @@ from django_tenants.utils import tenant_context
 
 data_imported = Signal()
 leads_requalified = Signal()
+# Sent after each run of a scheduled source (clients.sources_schedule), and with ok=True when one is
+# removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``at``. kpis keeps the
+# portfolio's list of failing sources from it.
+scheduled_source_result = Signal()
 
 
 def data_changed(*, client: Any, kind: str, months: set[str]) -> None:

@@ -14,6 +14,7 @@ from agency.tasks import enqueue_for_client
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
 from clients.services_jobs import jobs_stale_fail
+from clients.sources_schedule import scheduled_sources_due, source_run
 
 
 @app.task(
@@ -34,6 +35,35 @@ def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
     if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
         raise RuntimeError(f"import for {client_slug} started in schema {connection.schema_name}")
     import_job_run(client=client, job_id=job_id)
+
+
+@app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_source_fetch", acks_late=True)
+def scheduled_source_fetch(self: TenantTask, *, client_slug: str, source_id: int) -> None:
+    """Fetch and import one scheduled source now (clients.sources_schedule.source_run)."""
+    source_run(client=Client.objects.get(slug=client_slug), source_id=source_id)
+
+
+@app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_sources_client", acks_late=True)
+def scheduled_sources_client(self: TenantTask, *, client_slug: str) -> int:
+    """Run every scheduled source of one client that is due; returns how many ran."""
+    from django_tenants.utils import tenant_context
+
+
+    client = Client.objects.get(slug=client_slug)
+    with tenant_context(client):
+        due = [source.pk for source in scheduled_sources_due()]
+    for source_id in due:
+        source_run(client=client, source_id=source_id)
+    return len(due)
+
+
+@app.task(name="clients.tasks.dispatch_scheduled_sources")
+def dispatch_scheduled_sources() -> int:
+    """Beat, daily: one task per ready client, which runs the sources it has due."""
+    clients = list(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"))
+    for index, client in enumerate(clients):
+        enqueue_for_client(scheduled_sources_client, client=client, countdown=index * 0.2)
+    return len(clients)
 
 
 @app.task(

@@ -8,11 +8,12 @@ from django.shortcuts import render
 from agency.decorators import client_member_required
 from agency.selectors import client_users_for_client, staff_for_client
 from clients.selectors import data_summary
+from clients.sources_schedule import scheduled_sources_failing
 
 
 @client_member_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clients/home.html")
+    return render(request, "clients/home.html", {"failing_sources": scheduled_sources_failing()})
 
 
 @client_member_required

@@ -19,8 +19,10 @@ from clients.criteria import FIELDS, OPS_FOR, criteria_problems, field_type
 from clients.criteria_form import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
 from clients.models import CriteriaVersion
 from clients.qualification import backtest
+from clients.selectors import criteria_periods
 from clients.services import criteria_version_create
 from clients.vocab import ACTIONS
+from clients.words import problem_words
 
 EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
 
@@ -56,13 +58,13 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
             return None, [_("Not valid JSON: nested too deep or a number too long.")]
     else:
         criteria = draft_to_criteria(draft_from_post(request.POST))
-    return criteria, criteria_problems(criteria)
+    return criteria, [problem_words(problem) for problem in criteria_problems(criteria)]
 
 
 @client_admin_required
 def criteria_versions(request: HttpRequest) -> HttpResponse:
-    versions = list(CriteriaVersion.objects.order_by("-version"))
-    return render(request, "clients/criteria/versions.html", {"versions": versions})
+    periods = criteria_periods(list(CriteriaVersion.objects.order_by("-version")))
+    return render(request, "clients/criteria/versions.html", {"versions": periods})
 
 
 @client_admin_required

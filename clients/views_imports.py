@@ -12,12 +12,15 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
-from clients.forms_imports import KIND_LABELS, UPLOAD_KINDS, ImportUploadForm
+from clients.forms_imports import KIND_LABELS, ImportUploadForm
+from clients.importing import KINDS
+from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
 from clients.services_jobs import job_enqueue, job_retry
-from clients.sources import source_preview
+from clients.source_files import NotRecognized, file_recognize, source_rows_preview
+from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
 from clients.tasks import import_run
 
@@ -31,15 +34,87 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = import_upload_store(client=request.tenant, uploaded=form.cleaned_data["file"])
         request.session[f"import-name-{token}"] = form.cleaned_data["file"].name
-        return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
+        if form.cleaned_data["kind"]:
+            return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
+        return redirect("import_detected", token=token)
     status = 422 if request.method == "POST" else 200
-    return render(request, "clients/imports/start.html", {"form": form, "jobs": import_jobs_recent()}, status=status)
+    context = {"form": form, "jobs": import_jobs_recent(), **_reference()}
+    return render(request, "clients/imports/start.html", context, status=status)
+
+
+def _reference() -> dict:
+    """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
+    kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
+    return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
+
+
+@client_staff_required
+def import_example(request: HttpRequest, kind: str) -> HttpResponse:
+    """A small valid example file of a canonical kind, to download and fill in."""
+    if kind not in EXAMPLES:
+        raise Http404
+    response = HttpResponse(kind_example_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="example-{kind}.csv"'
+    return response
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def import_detected(request: HttpRequest, token: str) -> HttpResponse:
+    """What an uploaded file was recognized as, what it holds, its first canonical rows; confirm to import."""
+    path = import_pending_path(client=request.tenant, token=token)
+    if path is None:
+        raise Http404
+    filename = request.session.get(f"import-name-{token}", path.name)
+    mapping_id = int(request.GET["mapping"]) if request.GET.get("mapping", "").isdigit() else None
+    try:
+        recognized = file_recognize(client=request.tenant, path=path, mapping_id=mapping_id)
+    except NotRecognized as error:
+        return render(request, "clients/imports/not_recognized.html",
+                      {"errors": error.errors, "token": token, "filename": filename}, status=422)
+    if request.method == "POST":
+        job = import_job_create(client=request.tenant, kind=recognized.kind, token=token, filename=filename,
+                                user=request.user, **recognized.params)
+        client = request.tenant
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
+        return redirect("import_job", job_id=job.id)
+    context = {"recognized": recognized, "filename": filename, "kind_label": KIND_LABELS.get(recognized.kind, ""),
+               "token": token}
+    if recognized.is_canonical:
+        result = data_import(kind=recognized.kind, path_or_file=path, client=request.tenant, dry_run=True,
+                             limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
+        context.update(_preview_rows(result))
+    else:
+        context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
+        errors = recognized.check.errors
+        context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors)})
+    with timezone.override(ZoneInfo(request.tenant.timezone)):
+        return render(request, "clients/imports/detected.html", context)
+
+
+def _preview_rows(result: object) -> dict:
+    header_errors = [error for error in result.errors if error.line in (None, 1) and not result.sample]
+    by_line: dict[int, dict[str, str]] = {}
+    for error in result.errors:
+        by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
+    rows = []
+    for line, values, _cell_errors in result.sample:
+        errors = by_line.get(line, {})
+        rows.append({
+            "line": line, "bad": bool(errors),
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
+            "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
+        })
+    sampled = {line for line, _values, _errors in result.sample}
+    other_errors = [error for error in result.errors if error.line not in sampled and error not in header_errors]
+    return {"columns": result.columns, "rows": rows, "header_errors": header_errors, "other_errors": other_errors[:20],
+            "bad_rows": sum(row["bad"] for row in rows)}
 
 
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
-    if kind not in UPLOAD_KINDS:
+    if kind not in KINDS:  # a platform export goes through import_detected
         raise Http404
     path = import_pending_path(client=request.tenant, token=token)
     if path is None:
@@ -50,8 +125,6 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         client = request.tenant
         transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
         return redirect("import_job", job_id=job.id)
-    if kind == "source":
-        return _source_preview(request, path, filename)
     result = data_import(kind=kind, path_or_file=path, client=request.tenant, dry_run=True, limit=PREVIEW_ROWS,
                          sample=PREVIEW_ROWS)
     header_errors = [error for error in result.errors if error.line == 1]
@@ -73,21 +146,6 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     }
     with timezone.override(ZoneInfo(request.tenant.timezone)):
         return render(request, "clients/imports/preview.html", context)
-
-
-def _source_preview(request: HttpRequest, path: object, filename: str) -> HttpResponse:
-    """A platform export: what was detected and its first rows as canonical rows (minimal; see clients.sources)."""
-    outcome, rows = source_preview(client=request.tenant, path=path, limit=PREVIEW_ROWS)
-    columns: list[str] = []
-    for _line, values, _errors in rows:
-        columns.extend(name for name in values if name not in columns)
-    shown = [{"line": line, "bad": bool(errors), "cells": [_shown(values.get(name)) for name in columns],
-              "errors": errors} for line, values, errors in rows]
-    context = {"filename": filename, "detection": outcome.detection, "file_errors": outcome.errors,
-               "columns": columns, "rows": shown, "campaigns": outcome.campaigns_created,
-               "kind_label": KIND_LABELS["source"]}
-    with timezone.override(ZoneInfo(request.tenant.timezone)):
-        return render(request, "clients/imports/source_preview.html", context)
 
 
 def _shown(value: object) -> object:

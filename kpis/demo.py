@@ -15,7 +15,8 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
 from agency.services import client_create, staff_assign, user_create
-from clients.models import Lead
+from clients.demo_sources import demo_sources_seed
+from clients.models import Job, Lead
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 -- printed by the run command; demo only
 
@@ -27,6 +28,8 @@ class DemoClient:
     timezone: str
     currency: str
     user_email: str
+    # Fed only from the platforms' export files (clients.demo_sources), not the canonical CSVs.
+    from_sources: bool = False
 
     @property
     def marker(self) -> str:
@@ -37,7 +40,9 @@ DEMO_CLIENTS = (
     DemoClient("acme", "Acme Robotics", "Europe/Madrid", "EUR", "ana@acme.example"),
     DemoClient("globex", "Globex Foods", "America/Mexico_City", "MXN", "gil@globex.example"),
     DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
+    DemoClient("umbrella", "Umbrella Outdoor", "Europe/Madrid", "EUR", "uma@umbrella.example", from_sources=True),
 )
+
 DEMO_ADMIN = ("admin", "admin@agency.example")
 DEMO_STAFF = ("sam", "sam@agency.example")
 STAFF_CLIENTS = ("acme", "globex")
@@ -71,9 +76,16 @@ def demo_seed(*, months: int = 14, leads_per_month: int = 120, stdout=None) -> l
 def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month: int, stdout=None) -> None:
     if "generate_demo_data" not in get_commands():
         return
+
     with tenant_context(client):
-        if Lead.objects.exists():
+        if Lead.objects.exists() or (demo.from_sources and Job.objects.filter(kind="import").exists()):
             return
+    if demo.from_sources:
+        demo_sources_seed(client=client, months=months, seed=sum(map(ord, demo.slug)), marker=demo.marker,
+                          leads_per_month=max(20, leads_per_month // 2))
+        if stdout is not None:
+            stdout.write(f"{demo.slug}: imported the platforms' export files (docs/importing.md)\n")
+        return
     call_command(
         "generate_demo_data",
         demo.slug,

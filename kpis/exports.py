@@ -1,20 +1,38 @@
-"""The scorecard as a PDF (ReportLab: pure wheels, no system libraries) and as the monthly email."""
+"""The client's report as a PDF (ReportLab: pure wheels, no system libraries).
+
+The PDF is the report, not a table dump: the same executive summary (headline KPIs with their
+13-month charts), commentary, funnel and channel mix as the page, drawn from the same chart
+objects (``kpis.charts``), then the detail groups and the lifetime value table. Branded with the
+agency's (or the client's) name and colour; every page carries the period and "page N of M".
+
+Rendered once per snapshot state and kept under ``MEDIA_ROOT/<schema>/reports/`` (a Celery task
+prepares it after a snapshot is computed; the download serves the kept file, or renders it then).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-# The standard PDF fonts cover Latin-1 and a few more; arrows and the like are spelled out.
-_PLAIN = str.maketrans({"→": "->", "≤": "<=", "≥": ">=", "\u202f": " ", "\xa0": " "})
+from kpis import charts
+
+# The standard PDF fonts cover Latin-1 and the euro sign; arrows and the like are spelled out.
+_PLAIN = str.maketrans({"→": "->", "≤": "<=", "≥": ">=", "\u202f": " ", "\xa0": " ", "−": "-", "…": "..."})
+PAGE_W, PAGE_H = A4
+MARGIN = 15 * mm
 
 
 def pdf_text(value: Any) -> str:
@@ -28,7 +46,15 @@ def pdf_text(value: Any) -> str:
     return escape(str(value).translate(_PLAIN), quote=False)
 
 
-_text = pdf_text
+def _text(value: Any) -> str:
+    """Text drawn as is (table cells, the footer, the document's title): never parsed as markup,
+    so it is only spelled out for the standard fonts, not escaped."""
+    return str(value).translate(_PLAIN)
+
+
+def _para(value: Any, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: escaped, since ReportLab reads its own markup in it."""
+    return Paragraph(pdf_text(value), style)
 
 
 def _target_status(met: bool | None) -> str:
@@ -38,43 +64,226 @@ def _target_status(met: bool | None) -> str:
     return _("met") if met else _("missed")
 
 
-def scorecard_pdf(*, client_name: str, month_label: str, computed: str, groups: list[dict[str, Any]]) -> bytes:
-    """The month's tiles, group by group: value, change and target, as a printable A4 document."""
+def _numbered_canvas(*, footer_left: str, accent: str, brand: str):
+    """A canvas that knows the page count at the end, for "page N of M" in every footer."""
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            self.saveState()
+            self.setFillColor(colors.HexColor(accent))
+            self.rect(0, PAGE_H - 6 * mm, PAGE_W, 6 * mm, stroke=0, fill=1)
+            self.setFillColor(colors.HexColor("#4b5566"))
+            self.setFont("Helvetica", 8)
+            self.drawString(MARGIN, 9 * mm, _text(footer_left))
+            self.drawRightString(
+                PAGE_W - MARGIN, 9 * mm, _text(_("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": total})
+            )
+            self.setFont("Helvetica-Bold", 8)
+            self.drawCentredString(PAGE_W / 2, 9 * mm, _text(brand))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _styles(accent: str) -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    ink = colors.HexColor("#1d2330")
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontSize=20, leading=24, alignment=0, textColor=ink, spaceAfter=2),
+        "sub": ParagraphStyle("sub", parent=base["Normal"], fontSize=9, textColor=colors.HexColor("#4b5566")),
+        "h2": ParagraphStyle(
+            "h2", parent=base["Heading2"], fontSize=13, textColor=colors.HexColor(accent), spaceBefore=8, spaceAfter=4
+        ),
+        "label": ParagraphStyle("label", parent=base["Normal"], fontSize=8.5, textColor=colors.HexColor("#4b5566")),
+        "value": ParagraphStyle("value", parent=base["Normal"], fontSize=15, leading=18, fontName="Helvetica-Bold"),
+        "fact": ParagraphStyle("fact", parent=base["Normal"], fontSize=7.5, leading=9.5),
+        "body": ParagraphStyle("body", parent=base["Normal"], fontSize=9.5, leading=13),
+        "note": ParagraphStyle("note", parent=base["Normal"], fontSize=8, textColor=colors.HexColor("#4b5566")),
+        "right": ParagraphStyle("right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT),
+    }
+
+
+def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    facts = []
+    if entry["change"]:
+        facts.append(entry["change"]["text"])
+    if entry["pace"]:
+        facts.append(entry["pace"])
+    if entry["target"]:
+        facts.append(f"{_('Target')} {entry['target']} ({_target_status(entry['met'])})")
+    cell: list[Any] = [_para(entry["label"], styles["label"]), _para(entry["shown"], styles["value"])]
+    if entry["reason"]:
+        cell.append(_para(entry["reason"], styles["fact"]))
+    cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
+    return cell
+
+
+def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(accent)),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ("ALIGN", (1, 0), (-1, 0), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def scorecard_pdf(
+    *,
+    client_name: str,
+    month_label: str,
+    computed: str,
+    groups: list[dict[str, Any]],
+    report: dict[str, Any] | None = None,
+    ltv: dict[str, Any] | None = None,
+    brand: dict[str, Any] | None = None,
+) -> bytes:
+    """The month's report as an A4 document: summary with charts, commentary, funnel and channel
+    mix, the detail groups (empty ones in one line) and the lifetime value table."""
+    brand = brand or {}
+    accent = brand.get("accent") or "#1f5fbf"
+    brand_name = brand.get("name") or ""
+    styles = _styles(accent)
     buffer = io.BytesIO()
-    styles = getSampleStyleSheet()
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{client_name} {month_label}".translate(_PLAIN),  # document metadata: not markup
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=_text(f"{client_name} {month_label}"),
+        author=_text(brand_name),
     )
-    story: list[Any] = [
-        Paragraph(_text(f"{client_name}: {_('Scorecard')} {month_label}"), styles["Title"]),
-        Paragraph(_text(computed), styles["Normal"]),
-        Spacer(1, 4 * mm),
+    usable = PAGE_W - 2 * MARGIN
+    story: list[Any] = []
+    logo = brand.get("logo_path")
+    heading = [
+        _para(client_name, styles["title"]),
+        _para(_("Marketing report, %(period)s") % {"period": month_label}, styles["h2"]),
     ]
-    for group in groups:
-        story.append(Paragraph(_text(group["title"]), styles["Heading2"]))
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(_("Change")), _text(_("Target"))]]
-        for tile in group["tiles"]:
-            change = tile["change"]["text"] if tile["change"] else ""
-            target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
-            rows.append([_text(tile["label"]), _text(tile["shown"]), _text(change), _text(target)])
-        table = Table(rows, colWidths=[70 * mm, 45 * mm, 25 * mm, 40 * mm], repeatRows=1)
-        table.setStyle(
+    if logo:
+        try:
+            from reportlab.platypus import Image
+
+            image = Image(str(logo))
+            ratio = image.imageHeight / image.imageWidth if image.imageWidth else 1
+            image.drawWidth, image.drawHeight = 30 * mm, 30 * mm * ratio
+            story.append(Table([[heading, image]], colWidths=[usable - 34 * mm, 34 * mm]))
+        except Exception:
+            story += heading
+    else:
+        story += heading
+    story.append(_para(computed, styles["sub"]))
+    report = report or {}
+    period = report.get("period")
+    if period is not None and not period.complete:
+        story.append(Spacer(1, 2 * mm))
+        story.append(
+            _para(
+                _(
+                    "This month is still running: %(done)s of %(total)s working days so far. Counts show their pace "
+                    "to the month's end; changes and targets are judged once the month is complete."
+                )
+                % {"done": period.working_elapsed, "total": period.working_total},
+                styles["note"],
+            )
+        )
+    story.append(Spacer(1, 3 * mm))
+
+    summary = report.get("summary") or []
+    if summary:
+        story.append(_para(_("Summary"), styles["h2"]))
+        cell_w = (usable - 6 * mm) / 2
+        cells = [_summary_cell(entry, styles, cell_w - 4 * mm) for entry in summary]
+        rows = [cells[i : i + 2] + ([[]] if len(cells[i : i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+        grid = Table(rows, colWidths=[cell_w + 3 * mm, cell_w + 3 * mm])
+        grid.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#d5dae3")),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
                 ]
             )
         )
-        story += [table, Spacer(1, 3 * mm)]
-    document.build(story)
+        story.append(grid)
+    if report.get("commentary"):
+        story.append(
+            KeepTogether([_para(_("The month in a few words"), styles["h2"]), _para(report["commentary"], styles["body"])])
+        )
+    if report.get("funnel_chart"):
+        half = (usable - 8 * mm) / 2
+        funnel = [_para(_("Funnel"), styles["h2"]), charts.bars_drawing(report["funnel_chart"], width=half)]
+        mix = [_para(_("Channel mix"), styles["h2"])]
+        mix.append(
+            charts.bars_drawing(report["mix_chart"], width=half)
+            if report.get("mix_chart")
+            else _para(_("No leads by channel this month."), styles["note"])
+        )
+        pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(KeepTogether([pair]))
+
+    story.append(_para(_("Details"), styles["h2"]))
+    heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
+    for group in groups:
+        if group.get("empty"):
+            story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
+            continue
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(_("Change")), _text(_("Target"))]]
+        for tile in group["tiles"]:
+            # On paper there is no hover: an undefined figure says why in the change column.
+            change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
+            target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
+            rows.append(
+                [_para(tile["label"], styles["fact"]), _text(tile["shown"]), _para(change, styles["fact"]), _text(target)]
+            )
+        story.append(_para(group["title"], heading))
+        story.append(_table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent))
+        story.append(Spacer(1, 2 * mm))
+    if ltv and ltv.get("rows"):
+        story.append(_para(_("Contract lifetime value, explained"), styles["h2"]))
+        head = [_para(_("Segment"), styles["fact"])] + [_para(c, styles["fact"]) for c in ltv["columns"]]
+        body = [
+            [_para(r["segment"], styles["fact"])] + [_para(c["text"], styles["right"]) for c in r["cells"]] for r in ltv["rows"]
+        ]
+        total = [[_para(_("All contracts"), styles["fact"])] + [_para(c["text"], styles["right"]) for c in ltv["total"]]]
+        width = usable / (len(ltv["columns"]) + 1)
+        story.append(_table([head, *body, *total], [width] * (len(ltv["columns"]) + 1), accent))
+
+    footer = f"{client_name} · {month_label}"
+    document.build(story, canvasmaker=_numbered_canvas(footer_left=footer, accent=accent, brand=brand_name))
     return buffer.getvalue()
+
+
+def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:
+    """``MEDIA_ROOT/<schema>/reports/<month>-<digest>.pdf``: one file per snapshot state and language."""
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:20]
+    return Path(settings.MEDIA_ROOT) / client.schema_name / "reports" / f"{month:%Y-%m}-{digest}.pdf"

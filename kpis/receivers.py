@@ -8,6 +8,7 @@ from agency.models import Client
 from agency.months import Month
 from kpis.models import Snapshot
 from kpis.recompute import months_recompute_request
+from portfolio.services import source_failure_note
 
 # Contract figures at the end of a month depend on every contract known by then: a change to
 # contracts moves every later month too.
@@ -29,3 +30,10 @@ def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str]
 
 def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwargs: Any) -> None:
     months_recompute_request(client=client, months=months)
+
+
+def on_scheduled_source_result(
+    sender: Any, *, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any, **kwargs: Any
+) -> None:
+    """Keep the portfolio's list of failing scheduled sources (public table) in step with each run."""
+    source_failure_note(client=client, source_id=source_id, source_name=source_name, ok=ok, message=message, at=at)

@@ -13,9 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
+from clients.words import CURRENCY_SYMBOLS, member_label, money
 from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, Better, Kpi, Unit, kpi, kpis_in, null_reason
 
 if TYPE_CHECKING:
@@ -26,10 +28,20 @@ if TYPE_CHECKING:
 PANEL_FIGURES = {
     figure.key: figure
     for figure in (
-        Kpi("retainer_base_value", "recurring_revenue_and_value", _("Mean fee × mean term"),
-            _("Mean monthly fee × mean term of the retainers."), Unit.MONEY),
-        Kpi("served_fraction_when_cancelled", "recurring_revenue_and_value", _("Served fraction when cancelled early"),
-            _("Mean share of the term served by retainers cancelled early."), Unit.RATE),
+        Kpi(
+            "retainer_base_value",
+            "recurring_revenue_and_value",
+            _("Mean fee × mean term"),
+            _("Mean monthly fee × mean term of the retainers."),
+            Unit.MONEY,
+        ),
+        Kpi(
+            "served_fraction_when_cancelled",
+            "recurring_revenue_and_value",
+            _("Served fraction when cancelled early"),
+            _("Mean share of the term served by retainers cancelled early."),
+            Unit.RATE,
+        ),
         Kpi("form_submissions", "traffic", _("Form submissions"), _("Form submissions in the month."), Unit.COUNT),
     )
 }
@@ -57,13 +69,38 @@ def unit(key: str) -> str:
     return figure(key).unit.value
 
 
+def compact(value: float) -> str:
+    """A short axis number: 1.2k, 3.4M."""
+    size = abs(value)
+    if size >= 1_000_000:
+        return number_shown(value / 1_000_000, 1 if size < 10_000_000 else 0) + "M"
+    if size >= 10_000:
+        return number_shown(value / 1000, 0) + "k"
+    if size >= 1000:
+        return number_shown(value / 1000, 1) + "k"
+    return number_shown(value, 0 if size >= 10 or value == int(value) else 1)
+
+
+def axis_format(key: str, currency: str) -> Any:
+    """How a chart's axis writes this KPI's values (shorter than the tiles)."""
+    kind = figure(key).unit
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    if kind == Unit.MONEY:
+        return lambda v: f"{symbol}{compact(v)}" if len(symbol) < 3 else f"{compact(v)} {symbol}"
+    if kind == Unit.RATE:
+        return lambda v: f"{number_shown(v * 100, 0 if abs(v) >= 0.1 or v == 0 else 1)} %"
+    if kind == Unit.HOURS:
+        return lambda v: f"{compact(v)} h"
+    return compact
+
+
 def format_value(key: str, value: float | None, currency: str) -> str:
-    """The value as the active locale writes it: grouping, decimals, percent, currency code."""
+    """The value as the active locale writes it: grouping, decimals, percent, currency symbol."""
     if value is None:
         return "—"
     kind = figure(key).unit
     if kind == Unit.MONEY:
-        return f"{number_shown(value, 2, force_grouping=True)} {currency}"
+        return money(value, currency)
     if kind == Unit.RATE:
         return f"{number_shown(value * 100, 1, force_grouping=True)} %"
     if kind == Unit.HOURS:
@@ -71,6 +108,11 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     if kind in (Unit.COUNT, Unit.DAYS):
         return number_shown(value, 0, force_grouping=True)
     return number_shown(value, 2, force_grouping=True)  # ratios and months
+
+
+def cell_shown(key: str, value: float | None, currency: str) -> dict[str, str]:
+    """A table cell: the value as shown and, for "—", why there is none (hover and screen readers)."""
+    return {"text": format_value(key, value, currency), "reason": null_reason(figure(key)) if value is None else ""}
 
 
 def change(key: str, value: float | None, before: float | None) -> dict[str, Any] | None:
@@ -118,6 +160,11 @@ class Scorecard:
     history: dict[dt.date, Snapshot]
     annotations: list = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=dict)
+    period: Any = None  # kpis.report.Period: complete, or the month to date
+
+    @property
+    def in_progress(self) -> bool:
+        return self.period is not None and not self.period.complete
 
     def kpi(self, key: str) -> float | None:
         """The month's figure; the lifetime value panel's derived figures are worked out from it."""
@@ -136,8 +183,36 @@ def target_status(key: str, value: float | None, target: float | None) -> bool |
     return value <= target if kpi(key).better == Better.DOWN else value >= target
 
 
-def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> list[dict[str, Any]]:
-    """The tiles of every group for the template."""
+# One line saying why a group is hidden when none of its figures has a value this month.
+EMPTY_REASONS = {
+    "traffic": _("No website traffic data for this month."),
+    "funnel": _("No leads for this month."),
+    "email": _("No email data for this month."),
+    "cost_and_revenue": _("No spend or revenue data for this month."),
+    "recurring_revenue_and_value": _("No contract data for this month."),
+}
+
+
+def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
+    """For the month in progress: "on pace for 1,240 by month end" (counts and sums only)."""
+    projected = card.period.projected(key, value) if card.in_progress else None
+    if projected is None:
+        return ""
+    return gettext("on pace for %(value)s by month end") % {"value": format_value(key, projected, currency)}
+
+
+def benchmarks_that_fit(bands: list[Any], *, currency: str, industry: str = "") -> list[Any]:
+    """The bands a client may be compared with: a money band only in the client's currency (no
+    conversion is assumed), a rate or count anywhere; the client's own industry's bands when there
+    are any, else the general ones (no industry); another industry's never."""
+    fitting = [b for b in bands if b.unit != Unit.MONEY.value or (b.currency or "").upper() == currency.upper()]
+    own = [b for b in fitting if industry and getattr(b, "industry", "") == industry]
+    return own or [b for b in fitting if not getattr(b, "industry", "")]
+
+
+def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list], industry: str = "") -> list[dict[str, Any]]:
+    """The tiles of every group for the template. While the month runs there is no change against
+    a complete month and no target verdict: counts show their pace to the month's end instead."""
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)
     marks = [
@@ -161,11 +236,12 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": null_reason(declared) if value is None else "",
-                    "change": change(key, value, previous),
+                    "change": None if card.in_progress else change(key, value, previous),
+                    "pace": pace_text(card, key, value, currency),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
-                    "met": target_status(key, value, card.targets.get(key)),
+                    "met": None if card.in_progress else target_status(key, value, card.targets.get(key)),
                     "benchmarks": [
                         {
                             "label": b.label,
@@ -175,11 +251,19 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list]) -> lis
                                 format_value(key, v, b.currency or currency) if v is not None else "…" for v in (b.low, b.high)
                             ),
                         }
-                        for b in benchmarks.get(key, [])
+                        for b in benchmarks_that_fit(benchmarks.get(key, []), currency=currency, industry=industry)
                     ],
                 }
             )
-        groups.append({"title": group.title, "tiles": group_tiles})
+        groups.append(
+            {
+                "id": group.key,
+                "title": group.title,
+                "tiles": group_tiles,
+                "empty": all(not t["value"] for t in group_tiles),
+                "empty_reason": EMPTY_REASONS.get(group.key, ""),
+            }
+        )
     return groups
 
 
@@ -265,7 +349,10 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
     """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
     segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
     rows = [
-        {"segment": name, "cells": [format_value(key, explained.get(key), currency) for key in SEGMENT_FIGURES]}
+        {
+            "segment": member_label("segment", name),
+            "cells": [cell_shown(key, explained.get(key), currency) for key in SEGMENT_FIGURES],
+        }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
     side_by_side = [
@@ -276,6 +363,5 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "columns": [figure(key).label for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
-        "total": [format_value(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
+        "total": [cell_shown(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
     }
-

@@ -26,6 +26,7 @@ from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
+from kpis.report import period_of
 from kpis.scorecard import Scorecard
 from portfolio.models import Benchmark, Target
 
@@ -343,16 +344,28 @@ def trailing_rates(*, before: dt.date, timezone: str) -> dict[str, float | None]
 # --- the scorecard's reads: stored snapshots, notes, targets (kpis.scorecard formats them) ------
 
 
-def scorecard_load(*, month: dt.date, compare: str, client: Any) -> Scorecard:
-    """The month's snapshot, the comparison month's, 12 months of history, their annotations and
-    the month's targets: three queries whatever the months or members."""
+HISTORY_MONTHS = 13  # the summary's charts: the month and the twelve before it
+
+
+def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetime | None = None) -> Scorecard:
+    """The month's snapshot, the comparison month's, 13 months of history, their annotations and
+    the month's targets: three queries whatever the months or members (a fourth, the holidays,
+    only while the month is in progress: kpis.report.period_of)."""
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
-    first = min((Month.of(month) - 11).first_day, compare_to)
+    first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
-    notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - 11).first_day, month__lte=month))
+    notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
     targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
+    snapshot = rows.get(month)
+    total = snapshot.document["kpis"].get("working_days") if snapshot else None
     return Scorecard(
-        month=month, compare_to=compare_to, snapshot=rows.get(month), history=rows, annotations=notes, targets=targets
+        month=month,
+        compare_to=compare_to,
+        snapshot=snapshot,
+        history=rows,
+        annotations=notes,
+        targets=targets,
+        period=period_of(month=month, client=client, now=now, working_total=total),
     )
 
 
@@ -363,7 +376,7 @@ def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
     adds the language.
     """
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
-    first = min((Month.of(month) - 11).first_day, compare_to)
+    first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
     target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
     sql = f"""
@@ -373,5 +386,5 @@ def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
     """  # table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, month, (Month.of(month) - 11).first_day, month, client.pk, month])
+        cursor.execute(sql, [first, month, (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month, client.pk, month])
         return "|".join(cursor.fetchone())

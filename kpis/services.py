@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
 from clients.models import Holiday, Job
 from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS
+from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
-from kpis.selectors import snapshot_inputs, trailing_rates
+from kpis.report import client_today, last_complete_month, report_context
+from kpis.scorecard import lifetime_value_panel, tiles
+from kpis.selectors import scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
 from kpis.snapshot import snapshot_document, working_days
 from portfolio.models import Target
+from portfolio.selectors import benchmarks_by_kpi
 from portfolio.services import client_month_summary_upsert
 
 
@@ -155,3 +162,43 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
         )
     transaction.on_commit(lambda: job_enqueue(task=snapshot_recompute_job, client=client, job=job))
     return job
+
+
+def report_pdf_build(*, client: Client, month: dt.date, language: str, now: dt.datetime | None = None) -> bytes | None:
+    """The month's report PDF in ``language`` (kept as a file: ``report_pdf_file``); None without a snapshot."""
+    path = report_pdf_file(client=client, month=month, language=language, now=now)
+    return path.read_bytes() if path else None
+
+
+def report_pdf_file(*, client: Client, month: dt.date, language: str, now: dt.datetime | None = None) -> Path | None:
+    """The month's report PDF in ``language``, kept under ``MEDIA_ROOT/<schema>/reports/`` per
+    snapshot state (snapshot, notes, targets, benchmarks, brand, code version): a second request,
+    or the monthly email after the Celery task prepared it, reads the file instead of drawing
+    again. None when the month has no snapshot. Runs in the client's schema."""
+    with tenant_context(client), translation.override(language):
+        brand = brand_for(client)
+        stamp = scorecard_stamp(month=month, compare="month", client=client)
+        today = client_today(client, now) if month >= last_complete_month(client, now) else ""
+        key = f"{CODE_VERSION}|{language}|{stamp}|{today}|{sorted(brand.items())}|{client.currency}|{client.name}"
+        path = report_pdf_path(client=client, month=month, stamp=key)
+        if path.exists():
+            return path
+        card = scorecard_load(month=month, compare="month", client=client, now=now)
+        if card.snapshot is None:
+            return None
+        report = report_context(card, client=client, accent=brand["accent"])
+        computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
+        pdf = scorecard_pdf(
+            client_name=client.name,
+            month_label=card.period.label,
+            computed=str(_("Computed %(when)s") % {"when": computed}),
+            groups=tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi(), industry=client.industry),
+            report=report,
+            ltv=lifetime_value_panel(card, currency=client.currency),
+            brand=brand,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_bytes(pdf)
+        partial.replace(path)  # atomic: a reader never sees half a file
+        return path

@@ -17,7 +17,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
@@ -31,7 +31,8 @@ from clients.outbox import outbox_drain_schedule
 from clients.services_jobs import job_heartbeat
 from kpis.emails import scorecard_emails_send
 from kpis.recompute import recompute_outbox_drain_run, recompute_pending_run
-from kpis.services import snapshot_compute
+from kpis.report import last_complete_month
+from kpis.services import report_pdf_build, snapshot_compute
 from portfolio.models import ClientMonthSummary
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,29 @@ def _months(values: list[str]) -> list[dt.date]:
 
 @app.task(**CLIENT_TASK)
 def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
-    """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema."""
+    """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema. When the
+    last complete month is among them, its report PDF is prepared in the background next."""
     client = Client.objects.get(slug=client_slug)
-    return len(snapshot_compute(client=client, months=_months(months)))
+    computed = snapshot_compute(client=client, months=_months(months))
+    closed = last_complete_month(client)
+    if any(snapshot.month == closed for snapshot in computed):
+        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[closed.strftime("%Y-%m")]))
+    return len(computed)
+
+
+@app.task(**CLIENT_TASK)
+def report_pdf_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
+    """Draw and keep the report PDF of ``months`` in every language, so that a download or the
+    monthly email reads a file (kpis.services.report_pdf_build keeps one per snapshot state)."""
+    return report_pdfs_build(client=Client.objects.get(slug=client_slug), months=_months(months))
+
+
+def report_pdfs_build(*, client: Client, months: list[dt.date]) -> int:
+    made = 0
+    for month in months:
+        for language, _name in settings.LANGUAGES:
+            made += report_pdf_build(client=client, month=month, language=language) is not None
+    return made
 
 
 def ready_clients() -> list[Client]:
@@ -86,6 +107,7 @@ def month_close_task(self: TenantTask, *, client_slug: str, months: list[str]) -
     client = Client.objects.get(slug=client_slug)
     month = _months(months)[0]
     snapshot_compute(client=client, months=[month])
+    report_pdfs_build(client=client, months=[month])  # the emails attach it
     sent = scorecard_emails_send(client=client, month=month)
     outbox_drain_schedule(client=client)  # an email the mail server refused is tried again later
     return sent

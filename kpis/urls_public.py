@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
-from kpis import views_portfolio
+from kpis import views_portfolio, views_report
 
 urlpatterns = [
     path("portfolio/", views_portfolio.portfolio, name="portfolio"),
+    path("clients/<slug:slug>/report/", views_report.client_report_settings, name="client_report_settings"),
     path("benchmarks/", include("portfolio.urls")),
 ]

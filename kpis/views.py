@@ -5,57 +5,83 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
+import re
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
+from agency.branding import brand_for
 from agency.dates import month_parse
 from agency.decorators import client_member_required
 from agency.months import Month
+from clients.models import Campaign
+from clients.words import member_label
 from kpis import CODE_VERSION
-from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, kpis_in
-from kpis.exports import scorecard_pdf
+from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
-from kpis.scorecard import (
-    breakdown_rows,
-    figure,
-    format_value,
-    funnel_steps,
-    lifetime_value_panel,
-    tiles,
-)
+from kpis.report import client_today, default_month, headline_keys, last_complete_month, report_context
+from kpis.scorecard import breakdown_rows, cell_shown, figure, format_value, funnel_steps, lifetime_value_panel, tiles
 from kpis.selectors import scorecard_load, scorecard_stamp
+from kpis.services import report_pdf_build
 from portfolio.selectors import benchmarks_by_kpi
+
+DEFAULT_ACCENT = "#1f5fbf"
 
 BODY_CACHE_SECONDS = 24 * 3600
 DIMENSION_LABELS = {
-    "channel": "Channel",
-    "device": "Device",
-    "persona": "Persona",
-    "campaign": "Campaign",
-    "landing_page": "Landing page",
-    "social_network": "Social network",
-    "segment": "Contract segment",
+    "channel": _("Channel"),
+    "device": _("Device"),
+    "persona": _("Persona"),
+    "campaign": _("Campaign"),
+    "landing_page": _("Landing page"),
+    "social_network": _("Social network"),
+    "segment": _("Contract segment"),
 }
 
 
-def _month(request: HttpRequest, months: list[dt.date], text: str | None = None) -> dt.date | None:
-    """The month asked for (``text``, else the query's ``month``), else the latest month with a
-    snapshot that has begun. A month outside the portal's dates (agency.dates) is not asked for."""
-    month = month_parse(request.GET.get("month", "") if text is None else text)
+def month_options(months: list[dt.date], client: object) -> list[tuple[str, str]]:
+    """The month picker: closed months by name, the month in progress as "month to date (day N of M)"."""
+    today = client_today(client)
+    options = []
+    for m in months:
+        label = date_format(m, "F Y")
+        if m.year == today.year and m.month == today.month:
+            label = gettext("%(month)s, month to date (day %(day)s of %(days)s)") % {
+                "month": label,
+                "day": today.day,
+                "days": Month.of(m).last_day.day,
+            }
+        options.append((f"{m:%Y-%m}", label))
+    return options
+
+
+def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str | None = None) -> dt.date | None:
+    """The month asked for (``text``, else the query's ``month``), else the last complete month
+    with a snapshot (kpis.report)."""
+    month = month_parse(request.GET.get("month", "") if text is None else text)  # in the portal's dates
     if month is not None:
         return month
-    this_month = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
-    return next((month for month in months if month <= this_month), months[0] if months else None)
+    if months is None:
+        months = _months_available()
+    return default_month(months, request.tenant)
+
+
+def _months_available() -> list[dt.date]:
+    return list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
+
+
+def brand_accent(request: HttpRequest) -> str:
+    """The colour the charts are drawn in: the client's or the agency's brand, else the default."""
+    return brand_for(request.tenant).get("accent") or DEFAULT_ACCENT
 
 
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:
@@ -64,7 +90,11 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
     that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
     stamp = scorecard_stamp(month=month, compare=compare, client=client)
-    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}"
+    accent = brand_accent(request)
+    # The month in progress changes with the day (its pace); a closed month does not.
+    today = client_today(client) if month >= last_complete_month(client) else ""
+    headline = ",".join(headline_keys(client))
+    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}"
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
     if parts is None:
@@ -72,8 +102,9 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
         parts_context = {
             **context,
             "card": card,
+            **report_context(card, client=client, accent=accent),
             "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi()),
+            "groups": tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi(), industry=client.industry),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
         parts = {
@@ -100,11 +131,13 @@ def scorecard_page(
     """The scorecard (or its tiles partial) of the month ``month_text``: the scorecard view's page,
     and the staff actions' answer to a failed submit (``bound_forms`` with their errors, shown in
     the open staff tools by kpis.templatetags.scorecard_staff, and status 422)."""
-    months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
+    months = _months_available()
     month = _month(request, months, month_text)
     compare = "year" if compare == "year" else "month"
     context = {
         "months": months,
+        "month_options": month_options(months, request.tenant),
+        "month_value": f"{month:%Y-%m}" if month else "",
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
@@ -123,27 +156,65 @@ def scorecard_page(
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    month = _month(request)
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
     snapshot = Snapshot.objects.filter(month=month).first() if month else None
     keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
     currency = request.tenant.currency
-    shown = [{"member": r["member"], "cells": [format_value(k, r[k], currency) for k in keys]} for r in rows]
+    names = _member_names(dimension)
+    shown = [
+        {"member": member_label(dimension, r["member"], names), "cells": [cell_shown(k, r[k], currency) for k in keys]}
+        for r in rows
+    ]
+    bar_key = sort if sort in keys else keys[0]
+    bars = BarChart(
+        title=gettext("%(figure)s by %(dimension)s")
+        % {"figure": _column_label(bar_key), "dimension": str(DIMENSION_LABELS[dimension]).lower()},
+        bars=[
+            Bar(
+                label=member_label(dimension, r["member"], names),
+                value=r[bar_key] or 0,
+                text=format_value(bar_key, r[bar_key], currency),
+            )
+            for r in sorted(rows, key=lambda r: -(r[bar_key] or 0))[:12]
+            if r[bar_key]
+        ],
+        accent=brand_accent(request),
+    )
     context = {
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
-        "columns": [(k, figure(k).label) for k in keys],
+        "columns": [(k, _column_label(k)) for k in keys],
         "rows": shown,
         "sort": sort,
         "descending": descending,
         "month": month,
+        "chart_svg": bars_svg(bars, width=420) if bars.bars and any(b.value for b in bars.bars) else "",
     }
-    return render(request, "kpis/breakdown.html", context)
+    # Opened on its own (a link shared, JavaScript off): the same table inside the portal's page.
+    return render(request, "kpis/breakdown.html" if _partial(request) else "kpis/breakdown_page.html", context)
+
+
+def _column_label(key: str) -> str:
+    return str(figure(key).label)
+
+
+def _member_names(dimension: str) -> dict[str, str]:
+    """Campaigns by name (one query, only for the campaign breakdown)."""
+    if dimension != "campaign":
+        return {}
+    return dict(Campaign.objects.values_list("id", "name"))
+
+
+SIGNED_FIGURE = re.compile(r"[+-]?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h))?")
 
 
 def spreadsheet_safe(value: object) -> object:
-    """A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote."""
+    """A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote; a
+    signed figure we wrote ("+4.4 %", "-2.1 pp") is left as it is: no formula can hide in it."""
+    if isinstance(value, str) and SIGNED_FIGURE.fullmatch(value):
+        return value
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
         return "'" + value
     return value
@@ -160,41 +231,75 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 
 @client_member_required
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
-    snapshot = Snapshot.objects.filter(month=month).first() if month else None
-    if snapshot is None:
+    """The month's figures as a person reads them on the page: rounded as shown, with their unit,
+    the change and the target, in the user's language (the KPI key last, for machines)."""
+    month = _month(request)
+    if month is None or not Snapshot.objects.filter(month=month).exists():
         raise Http404
-    kpis = snapshot.document["kpis"]
-    rows = [
-        [str(group.title), k.key, str(k.label), "" if kpis.get(k.key) is None else kpis[k.key]]
-        for group in GROUPS
-        for k in kpis_in(group.key)
+    client = request.tenant
+    card = scorecard_load(month=month, compare="month", client=client)
+    rows = []
+    for group in tiles(card, currency=client.currency, benchmarks={}):
+        for t in group["tiles"]:
+            status = (
+                ""
+                if not t["target"]
+                else (gettext("met") if t["met"] else gettext("missed") if t["met"] is False else gettext("no value yet"))
+            )
+            rows.append(
+                [
+                    str(group["title"]),
+                    str(t["label"]),
+                    t["shown"] if t["value"] is not None else "",
+                    t["change"]["text"] if t["change"] else t.get("pace", ""),
+                    t["target"] or "",
+                    status,
+                    t["reason"],
+                    t["key"],
+                ]
+            )
+    header = [
+        gettext("Group"),
+        gettext("KPI"),
+        gettext("Value"),
+        gettext("Change"),
+        gettext("Target"),
+        gettext("Status"),
+        gettext("Why there is no value"),
+        "key",
     ]
-    return _csv(f"{request.tenant.slug}-scorecard-{month:%Y-%m}.csv", ["group", "kpi", "label", "value"], rows)
+    return _csv(f"{client.slug}-scorecard-{month:%Y-%m}.csv", header, rows)
 
 
 @client_member_required
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
+    """A drill-down as on the page: members in words (campaigns by name), values as shown."""
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
+    month = _month(request)
     snapshot = Snapshot.objects.filter(month=month).first() if month else None
     if snapshot is None:
         raise Http404
     keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
-    cells = [[row["member"], *["" if row[k] is None else row[k] for k in keys]] for row in rows]
-    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", [dimension, *keys], cells)
+    names, currency = _member_names(dimension), request.tenant.currency
+    cells = [
+        [
+            member_label(dimension, row["member"], names),
+            *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
+        ]
+        for row in rows
+    ]
+    header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys]]
+    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", header, cells)
 
 
 @client_member_required
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
-    month = _month(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)[:1]))
-    card = scorecard_load(month=month, compare="month", client=request.tenant) if month else None
-    if card is None or card.snapshot is None:
+    """The month's report PDF: the file kept for this snapshot state, or drawn now and kept."""
+    month = _month(request)
+    pdf = report_pdf_build(client=request.tenant, month=month, language=get_language() or "en") if month else None
+    if pdf is None:
         raise Http404
-    groups = tiles(card, currency=request.tenant.currency, benchmarks={})
-    computed = date_format(card.snapshot.computed_at, "DATETIME_FORMAT")
-    pdf = scorecard_pdf(client_name=request.tenant.name, month_label=date_format(month, "F Y"), computed=computed, groups=groups)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-scorecard-{month:%Y-%m}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{month:%Y-%m}.pdf"'
     return response

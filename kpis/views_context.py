@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from agency.dates import month_parse
@@ -21,6 +22,7 @@ from agency.months import Month
 from clients.models import Job
 from clients.services_jobs import job_retry
 from kpis.forms import AnnotationForm, TargetForm
+from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
 from kpis.tasks import snapshot_recompute_job
 from kpis.views import scorecard_page
@@ -95,13 +97,19 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
     job = recompute_request(client=request.tenant, months=[month], user=request.user)
-    return render(request, "kpis/recompute_status.html", {"job": job})
+    return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
 @client_staff_required
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
-    return render(request, "kpis/recompute_status.html", {"job": job})
+    return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
+
+
+def _job_month(job: Job) -> str:
+    """The month the scorecard swaps back to once the recompute is done ("YYYY-MM")."""
+    months = (job.params or {}).get("months") or []
+    return months[0] if months else ""
 
 
 @client_staff_required
@@ -111,7 +119,7 @@ def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
     job_retry(client=request.tenant, job=job, task=snapshot_recompute_job)
     job.refresh_from_db()
-    return render(request, "kpis/recompute_status.html", {"job": job})
+    return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
 class PlanForm(forms.Form):
@@ -173,4 +181,19 @@ def planner(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(count)s targets set from the plan.") % {"count": count})
             return _back(data["first"])
     status = 422 if form.errors else 200
+    if plan is not None:
+        plan = {**plan, "rates_shown": _rates_shown(plan["rates"])}
     return render(request, "kpis/planner.html", {"form": form, "plan": plan}, status=status)
+
+
+RATE_NAMES = {
+    "sql_to_customer": _lazy("SQL → customer rate"),
+    "mql_to_sql": _lazy("MQL → SQL rate"),
+    "lead_to_mql": _lazy("Lead → MQL rate"),
+    "traffic_to_lead": _lazy("Traffic → lead rate"),
+}
+
+
+def _rates_shown(rates: dict[str, float | None]) -> list[tuple[str, str]]:
+    """The rates the plan used, as percentages ("—" where the client has no history)."""
+    return [(str(label), format_value("traffic_to_lead", rates.get(key), "")) for key, label in RATE_NAMES.items()]

@@ -22,6 +22,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value
+from portfolio.selectors import source_failures_visible
 
 
 @agency_required
@@ -52,6 +53,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         cache.set(key, table, 3600)
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(table)
+    context["source_failures"] = source_failures_visible(user=request.user)
     return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table)})  # noqa: S308 -- our template
 
 

@@ -16,7 +16,7 @@ class BenchmarkForm(forms.ModelForm):
 
     class Meta:
         model = Benchmark
-        fields = ["kpi", "label", "low", "high", "currency", "source_name", "source_url", "citation", "position"]
+        fields = ["kpi", "label", "industry", "low", "high", "currency", "source_name", "source_url", "citation", "position"]
         help_texts = {
             "low": _("In the KPI's unit: a fraction for a rate (0.25 = 25%), an amount for money, hours for a time."),
         }

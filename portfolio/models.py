@@ -60,6 +60,13 @@ class Benchmark(models.Model):
 
     kpi = models.CharField(_("KPI"), max_length=60, db_index=True)
     label = models.CharField(_("label"), max_length=200, help_text=_("What the band describes, e.g. an industry."))
+    industry = models.CharField(
+        _("industry"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("Shown only to clients of this industry; empty: to all."),
+    )
     low = models.FloatField(_("low"), null=True, blank=True)
     high = models.FloatField(_("high"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
@@ -133,3 +140,24 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"
+
+
+class SourceFailure(models.Model):
+    """A client's scheduled source whose last run failed, for the portfolio (one query for all clients).
+
+    Written and removed by ``portfolio.services.source_failure_note`` after each run (kpis listens to
+    ``clients.signals.scheduled_source_result``); the run history itself lives in the client's schema.
+    """
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="source_failures")
+    source_id = models.PositiveIntegerField()
+    source_name = models.CharField(max_length=100)
+    failed_at = models.DateTimeField()
+    message = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["client_id", "source_name"]
+        constraints = [models.UniqueConstraint(fields=["client", "source_id"], name="source_failure_client_source")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.source_name}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from portfolio.models import Benchmark
+from typing import Any
+
+from agency.selectors import clients_for_user
+from portfolio.models import Benchmark, SourceFailure
 
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
@@ -12,3 +15,10 @@ def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
         grouped.setdefault(benchmark.kpi, []).append(benchmark)
     return grouped
 
+
+def source_failures_visible(*, user: Any) -> list[SourceFailure]:
+    """Failing scheduled sources of the clients ``user`` may open (the portfolio's notice): one query."""
+    return list(
+        SourceFailure.objects.filter(client__in=clients_for_user(user=user)).select_related("client")
+        .order_by("client__name", "source_name")
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary
+from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
 
 BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
 
@@ -87,3 +87,12 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
                 update_fields=["computed_at", "criteria_version", *ClientMonthSummary.FIGURES],
             )
 
+
+def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:
+    """Note (or clear, when ``ok``) a client's failing scheduled source, for the portfolio."""
+    if ok:
+        SourceFailure.objects.filter(client=client, source_id=source_id).delete()
+    else:
+        SourceFailure.objects.update_or_create(
+            client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
+        )

@@ -77,6 +77,7 @@ The portal is running. Ctrl-C stops it.
 
   Agency console   http://localhost:{port}/
   Client portals   http://acme.localhost:{port}/   http://globex.localhost:{port}/   http://initech.localhost:{port}/
+                   http://umbrella.localhost:{port}/ (fed only from the platforms' export files)
 
   Logins (password for all: portal-demo-2026)
     admin               agency admin, every client          (console)
@@ -84,6 +85,7 @@ The portal is running. Ctrl-C stops it.
     ana@acme.example    client user of Acme Robotics        (acme.localhost)
     gil@globex.example  client user of Globex Foods         (globex.localhost)
     ivy@initech.example client user of Initech Software     (initech.localhost)
+    uma@umbrella.example client user of Umbrella Outdoor   (umbrella.localhost)
 """,
         flush=True,
     )

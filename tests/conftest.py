@@ -135,3 +135,19 @@ def client_user_b(tenant_b: Client) -> User:
 
 def host_of(client: Client | None) -> str:
     return f"{client.slug}.{settings.PORTAL_BASE_HOST}" if client else settings.PORTAL_BASE_HOST
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory) -> None:
+    """Files a test writes (report PDFs, logos, uploads) go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active in the thread: every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

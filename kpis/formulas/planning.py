@@ -35,15 +35,31 @@ def round_up(value: float | None) -> int | None:
 
 
 def spread(*, totals: dict[str, float | None], working_days: dict[str, int]) -> dict[str, dict[str, float | int | None]]:
-    """Spread the totals over months in proportion to their working days, and per working day."""
+    """Spread the totals over months in proportion to their working days, and per working day.
+
+    Each month's count is whole and the months add up to the reported (rounded-up) total: the
+    total is shared by largest remainder (each month gets the floor of its share, the units left
+    go to the largest fractions, earlier months first on ties). Per working day is a rate, not a
+    count: the month's unrounded share ÷ its working days, to one decimal (3.4 leads a day, not 4).
+    """
     all_days = sum(working_days.values())
-    months = {}
-    for month, days in working_days.items():
-        share = days / all_days if all_days else None
-        entry: dict[str, float | int | None] = {"working_days": days}
-        for name, total in totals.items():
-            in_month = None if total is None or share is None else total * share
-            entry[name] = round_up(in_month)
-            entry[f"{name}_per_working_day"] = round_up(in_month / days) if in_month is not None and days else None
-        months[month] = entry
+    months: dict[str, dict[str, float | int | None]] = {month: {"working_days": days} for month, days in working_days.items()}
+    for name, total in totals.items():
+        shares = {
+            month: None if total is None or not all_days else total * days / all_days for month, days in working_days.items()
+        }
+        whole = round_up(total)
+        counts: dict[str, int | None] = {month: None for month in working_days}
+        if whole is not None and all_days:
+            exact = {month: whole * days / all_days for month, days in working_days.items()}
+            floors = {month: math.floor(round(value, 9)) for month, value in exact.items()}
+            left = whole - sum(floors.values())
+            order = sorted(exact, key=lambda m: -(exact[m] - floors[m]))
+            for month in order[:left]:
+                floors[month] += 1
+            counts = dict(floors)
+        for month, days in working_days.items():
+            months[month][name] = counts[month]
+            share = shares[month]
+            months[month][f"{name}_per_working_day"] = round(share / days, 1) if share is not None and days else None
     return months

@@ -7,8 +7,15 @@ document.addEventListener("change", function (event) {
   if (field && field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
 });
 document.addEventListener("click", function (event) {
-  var button = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
-  if (button) window.print();
+  var trigger = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
+  if (trigger) window.print();
+});
+// Printing opens the folded details so the paper carries every section, as the PDF does.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details.group:not([open])").forEach(function (d) { d.setAttribute("open", ""); d.dataset.printOpened = "1"; });
+});
+window.addEventListener("afterprint", function () {
+  document.querySelectorAll("details.group[data-print-opened]").forEach(function (d) { d.removeAttribute("open"); delete d.dataset.printOpened; });
 });
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.htmx) return;
@@ -36,8 +43,21 @@ document.addEventListener("DOMContentLoaded", function () {
       ? "Sin conexión con el portal. Inténtalo de nuevo."
       : "The portal could not be reached. Please try again.");
   });
-  document.body.addEventListener("htmx:beforeRequest", function () {
+  // Every htmx action shows that it is working: a bar at the top of the page, and the target
+  // marked busy (screen readers hear it); both end with the request, whatever its outcome.
+  var pending = 0;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
     if (box) box.hidden = true;
+    pending += 1;
+    document.body.classList.add("is-loading");
+    var target = event.detail && event.detail.target;
+    if (target && target.setAttribute) target.setAttribute("aria-busy", "true");
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    pending = Math.max(0, pending - 1);
+    if (!pending) document.body.classList.remove("is-loading");
+    var target = event.detail && event.detail.target;
+    if (target && target.removeAttribute) target.removeAttribute("aria-busy");
   });
   // htmx fires afterSwap on each swapped-in element; detail.target is the element that was
   // targeted, which an outerHTML swap has just removed from the page, so look in the new one.

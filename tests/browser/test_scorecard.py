@@ -35,19 +35,19 @@ def test_month_changes_swap_the_tiles_without_a_full_page_load(page, portal, cli
     page.wait_for_url(portal.client("alpha") + "/")
     page.get_by_role("link", name="Scorecard").click()
     page.wait_for_url(portal.client("alpha") + "/scorecard/")
-    new_leads = page.locator('[data-kpi="new_leads"] .value')
+    new_leads = page.locator('[data-summary][data-kpi="new_leads"] .value')
     assert new_leads.inner_text() == "9"
     page.evaluate("window.__sameDocument = true")
     page.get_by_label("Month", exact=True).select_option("2026-02")
     page.wait_for_url("**/scorecard/?month=2026-02**")
-    page.locator('[data-kpi="new_leads"] .value', has_text="4").wait_for()
+    page.locator('[data-summary][data-kpi="new_leads"] .value', has_text="4").wait_for()
     assert page.evaluate("window.__sameDocument") is True  # no reload: the marker survived
     screenshot(page, "scorecard-desktop")
     page.go_back()
-    page.locator('[data-kpi="new_leads"] .value', has_text="9").wait_for()
+    page.locator('[data-summary][data-kpi="new_leads"] .value', has_text="9").wait_for()
 
-    page.get_by_role("button", name="Channel").click()
-    page.get_by_role("row", name="paid_search").wait_for()
+    page.get_by_role("button", name="Channel", exact=True).click()
+    page.get_by_role("row", name="Paid search").wait_for()
     page.get_by_role("button", name="New leads").click()
     page.locator('th[aria-sort="descending"]').wait_for()
     with page.expect_download() as download:
@@ -64,8 +64,8 @@ def test_spanish_shows_spanish_labels_and_number_formats(page, portal, client_us
     sign_in(page, portal.client("alpha"), client_user_a.username)
     page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
     page.get_by_role("heading", name="Cuadro de mando").wait_for()
-    assert page.locator('[data-kpi="marketing_spend"] h3').inner_text() == "Inversión en marketing"
-    assert page.locator('[data-kpi="marketing_spend"] .value').inner_text().replace("\xa0", " ") == "12 345,60 EUR"
+    assert page.locator('[data-summary][data-kpi="marketing_spend"] h3').inner_text() == "Inversión en marketing"
+    assert page.locator('[data-summary][data-kpi="marketing_spend"] .value').inner_text().replace("\xa0", " ") == "12 345,60 €"
     screenshot(page, "scorecard-es")
 
 
@@ -118,8 +118,8 @@ def test_staff_annotate_a_month_and_set_a_target_and_see_both(page, portal, staf
     page.get_by_role("button", name="Set target").click()
     page.get_by_text("Target saved.").wait_for()
     assert "Site redesign launched" in page.locator(".annotations").inner_text()
-    assert page.locator('[data-kpi="new_leads"] .target').inner_text() == "Target 8 — met"
-    assert page.locator('[data-kpi="new_leads"] svg.spark line.mark').count() == 1
+    assert page.locator('[data-summary][data-kpi="new_leads"] .target').inner_text() == "Target 8 — met"
+    assert page.locator('[data-summary][data-kpi="new_leads"] svg.chart line[stroke-dasharray="2 2"]').count() == 1  # the note
     screenshot(page, "scorecard-staff-context")
 
 

@@ -54,7 +54,7 @@ def test_invalid_rules_show_the_problem_and_save_nothing(admin_user, tenant_a) -
     http = admin_http(admin_user)
     response = http.post("/criteria/new/", {**FORM, "rule-r.0-op": "contains"}, HTTP_HOST=host_of(tenant_a))
     assert response.status_code == 422
-    assert "fit.all[0].op" in response.content.decode()
+    assert "Fit rules › rule 1, the condition: " in response.content.decode()  # where, in words
     with schema_context("alpha"):
         assert not CriteriaVersion.objects.exists()
 

@@ -49,11 +49,12 @@ def test_targets_of_a_kind():
     assert "id" not in required_targets("spend")
 
 
-def test_a_saved_mapping_is_recognized_by_its_header_and_converts(provider, import_a, write_file, ecb_rates):
+def test_a_saved_mapping_is_recognized_by_its_header_and_converts(provider, in_tenant_a, import_a, write_file, ecb_rates):
     path = write_file("Coste de eventos\nfecha;campaña;importe\n03/03/2026;Feria Madrid;1.080,00\n"
                       "03/03/2026;feria madrid ;108,00\n")
     assert detect(path, mappings=[SHEET]).mapping is SHEET
-    outcome = import_a(path, mappings=saved_mappings(client=None))
+    # The registered providers: this test's and the saved-mappings feature's (none saved for this client).
+    outcome = import_a(path, mappings=saved_mappings(client=in_tenant_a))
     assert outcome.ok, outcome.errors
     assert outcome.detection.label == "pipedrive-costs" and outcome.detection.header_line == 2
     assert list(Campaign.objects.values_list("id", "name", "channel")) == [("Feria Madrid", "Feria Madrid", "events")]

@@ -1,6 +1,9 @@
-"""The upload page's minimal source path: a platform export is detected, previewed and imported by a job."""
+"""The upload page's one detection path, as the core uses it: a platform export is detected, previewed as
+canonical rows and imported by a job; a file no source reads names the sources compared."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,12 +26,13 @@ def staff_http(staff_a, tenant_a, settings, tmp_path):
 def test_a_source_file_uploaded_is_detected_and_imported(staff_http, tenant_a, fixture_path,
                                                          django_capture_on_commit_callbacks):
     content = fixture_path("google_ads_es_utf16.csv").read_bytes()
-    response = staff_http.post("/imports/", {"kind": "source",
-                                             "file": SimpleUploadedFile("informe.csv", content, "text/csv")})
-    assert response.status_code == 302 and "/imports/preview/source/" in response.url
+    # "Detect it from the file" (the kind left empty) is the upload form's one path for a platform export.
+    response = staff_http.post("/imports/", {"kind": "", "file": SimpleUploadedFile("informe.csv", content, "text/csv")})
+    assert response.status_code == 302 and "/imports/detected/" in response.url
     preview = staff_http.get(response.url).content.decode()
-    assert "Detected in informe.csv: Google Ads campaign report (English" not in preview
-    assert "Google Ads campaign report (Spanish, UTF-16)" in preview
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview))
+    assert "Google Ads campaign report (English" not in text
+    assert "Detected: Google Ads campaign report (Spanish)" in text and "UTF-16" in text
     assert "google_ads:2026-03-01:333" in preview and "8651.95" in preview
     with django_capture_on_commit_callbacks(execute=False):
         response = staff_http.post(response.url)
@@ -36,7 +40,7 @@ def test_a_source_file_uploaded_is_detected_and_imported(staff_http, tenant_a, f
     job = Job.objects.get()
     import_run.apply(kwargs={"client_slug": tenant_a.slug, "job_id": job.id})
     job.refresh_from_db()
-    assert job.params["kind"] == "source" and job.result["ok"] and job.result["source"] == "google_ads"
+    assert job.params["source"] == "google_ads" and job.result["ok"] and job.result["source"] == "google_ads"
     assert job.result["inserted"] == 3 and Spend.objects.count() == 3
     connection.set_schema_to_public()
     page = staff_http.get(f"/imports/jobs/{job.id}/").content.decode()
@@ -44,7 +48,8 @@ def test_a_source_file_uploaded_is_detected_and_imported(staff_http, tenant_a, f
 
 
 def test_an_unrecognized_file_names_the_sources_compared(staff_http):
-    response = staff_http.post("/imports/", {"kind": "source", "file": SimpleUploadedFile(
+    response = staff_http.post("/imports/", {"kind": "", "file": SimpleUploadedFile(
         "deals.csv", b"Deal - ID,Deal - Title\n1,Big\n", "text/csv")})
+    assert "/imports/detected/" in response.url
     preview = staff_http.get(response.url).content.decode()
     assert "no source recognizes this file" in preview and "HubSpot contacts export (hubspot_contacts)" in preview

@@ -126,7 +126,7 @@ def test_the_scorecards_formatting_direction_and_reasons_come_from_the_catalogue
     from kpis.scorecard import change, format_value, target_status
 
     with translation.override("en"):
-        assert format_value("cpl", 12.5, "EUR") == "12.50 EUR"
+        assert format_value("cpl", 12.5, "EUR") == "€12.50"
         assert change("cpl", 400.0, 500.0)["good"] is True and target_status("cpl", 50.0, 60.0) is True
         changed("cpl", unit=Unit.RATE, better=Better.UP)
         assert format_value("cpl", 0.125, "EUR") == "12.5 %"

@@ -79,6 +79,13 @@ def test_spread_follows_working_days() -> None:
     assert months["2026-01"]["leads_per_working_day"] == 1
 
 
+def test_spread_months_add_up_to_the_total_and_per_day_is_a_rate() -> None:
+    months = spread(totals={"leads": 100.2, "deals": 2.1}, working_days={"2026-01": 22, "2026-02": 20, "2026-03": 21})
+    assert sum(m["leads"] for m in months.values()) == 101  # the reported total: 100.2 rounded up
+    assert sum(m["deals"] for m in months.values()) == 3
+    assert months["2026-01"]["leads_per_working_day"] == 1.6  # 100.2 x 22/63 / 22, not rounded up to 2
+
+
 @pytest.mark.parametrize(
     ("start", "months", "end"),
     [

@@ -13,8 +13,8 @@ from kpis.scorecard import change, format_value
     [
         ("en", "early_cancel_rate", 1 / 6, "16.7 %"),  # rounded, not cut to 16.6 %
         ("es", "early_cancel_rate", 1 / 6, "16,7 %"),
-        ("en", "retainer_ltv", 47401.709401709406, "47,401.71 EUR"),
-        ("es", "retainer_ltv", 47401.709401709406, "47\xa0401,71 EUR"),
+        ("en", "retainer_ltv", 47401.709401709406, "€47,401.71"),
+        ("es", "retainer_ltv", 47401.709401709406, "47\xa0401,71\xa0€"),
         ("en", "expected_terms", 1.96875, "1.97"),
         ("es", "expected_terms", 1.96875, "1,97"),
         ("en", "p90_response_hours", 119.99999999999993, "120.0 h"),

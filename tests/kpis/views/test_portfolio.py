@@ -34,7 +34,7 @@ def test_staff_see_their_clients_and_admins_see_all(tenant_a, tenant_b, staff_a,
     summary(tenant_b, MARCH, new_leads=12)
     staff_view = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
     assert "Alpha Analytics" in staff_view and "Beta Brands" not in staff_view
-    assert "55.50 EUR" in staff_view  # alpha's own currency
+    assert "€55.50" in staff_view  # alpha's own currency
     admin_view = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
     assert "Alpha Analytics" in admin_view and "Beta Brands" in admin_view
 
@@ -93,8 +93,8 @@ def test_status_against_targets_and_missed_targets_as_alerts(tenant_a, admin_use
 def test_the_cached_table_shows_a_renamed_client_and_its_new_currency_at_once(tenant_a, admin_user) -> None:
     cache.clear()
     summary(tenant_a, MARCH, new_leads=40, cpl=55.5)
-    assert "55.50 EUR" in page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")  # now cached
+    assert "€55.50" in page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")  # now cached
     tenant_a.name, tenant_a.currency = "Alpha Renamed", "GBP"
     tenant_a.save()
     body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
-    assert "Alpha Renamed" in body and "55.50 GBP" in body
+    assert "Alpha Renamed" in body and "£55.50" in body

@@ -25,7 +25,7 @@ MONTHS = [dt.date(2026, m, 1) for m in (1, 2, 3)]
 def snapshots(tenant_a):
     """Three months for alpha (EUR): January has no leads, February 4, March 8 with spend."""
     with schema_context("alpha"):
-        Campaign.objects.create(id="=cmd|calc", name="Formula campaign", channel="email")
+        Campaign.objects.create(id="=cmd|calc", name="=SUM(1+1) campaign", channel="email")
         Lead.objects.bulk_create(
             [Lead(id=f"f{i}", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC), campaign_id="=cmd|calc") for i in range(4)]
             + [Lead(id=f"m{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC)) for i in range(8)]
@@ -43,8 +43,8 @@ def get(user, path: str, tenant, **headers):
 
 def test_tiles_show_values_in_the_locale_with_the_change_and_undefined_as_a_dash(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    assert "12,345.60 EUR" in body  # marketing spend, English grouping and the client's currency
-    assert "1,543.20 EUR" in body  # cost per lead = 12,345.60 / 8
+    assert "€12,345.60" in body  # marketing spend, English grouping and the client's currency
+    assert "€1,543.20" in body  # cost per lead = 12,345.60 / 8
     assert "+100.0 %" in body  # new leads 4 → 8
     assert 'title="No customers this month."' in body  # CAC undefined: a dash with its reason, never 0
 
@@ -53,7 +53,7 @@ def test_spanish_uses_spanish_labels_and_number_formats(client_user_a, snapshots
     client_user_a.language = "es"
     client_user_a.save()
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    assert "12\xa0345,60 EUR" in body and "1\xa0543,20 EUR" in body  # Django's Spanish format: a space groups thousands
+    assert "12\xa0345,60\xa0€" in body and "1\xa0543,20\xa0€" in body  # Django's Spanish format: a space groups thousands
     assert "Coste por lead" in body and 'lang="es"' in body
 
 
@@ -108,17 +108,38 @@ def test_a_cached_scorecard_reads_only_its_stamp_membership_once_and_the_months(
 
 def test_breakdowns_sort_on_the_server(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
-    assert 'aria-sort="descending"' in body and '<th scope="row">email</th>' in body
+    assert 'aria-sort="descending"' in body and '<th scope="row">Email</th>' in body
 
 
 def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> None:
     response = get(client_user_a, "/scorecard/breakdowns/campaign/export.csv?month=2026-02", snapshots)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "campaign" and rows[1][0] == "'=cmd|calc"
+    assert rows[0][:3] == ["Campaign", "Marketing spend", "New leads"] and rows[1][0] == "'=SUM(1+1) campaign"
     scorecard_rows = list(
         csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode()))
     )
-    assert ["Cost and revenue", "cpl", "Cost per lead", "1543.2"] in scorecard_rows
+    assert scorecard_rows[0][:6] == ["Group", "KPI", "Value", "Change", "Target", "Status"]
+    assert ["Cost and revenue", "Cost per lead", "€1,543.20", "", "", "", "", "cpl"] in scorecard_rows  # as shown
+    assert next(r for r in scorecard_rows if r[-1] == "new_leads") == [
+        "Leads and funnel",
+        "New leads",
+        "8",
+        "+100.0 %",
+        "",
+        "",
+        "",
+        "new_leads",
+    ]
+    cac = next(r for r in scorecard_rows if r[-1] == "cac")
+    assert cac[2] == "" and cac[6] == "No customers this month."
+
+
+def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    rows = list(csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode())))
+    assert rows[0][:3] == ["Grupo", "KPI", "Valor"]
+    assert next(r for r in rows if r[-1] == "cpl")[:3] == ["Coste e ingresos", "Coste por lead", "1\xa0543,20\xa0€"]
 
 
 def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> None:
@@ -133,7 +154,7 @@ def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, tenant_a)
 
 def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    tile = body[body.index('data-kpi="lead_to_customer_rate"') :]
+    tile = body[body.index('class="tile" data-kpi="lead_to_customer_rate"') :]
     tile = tile[: tile.index("</article>")]
     assert "2.0 %–5.0 %" in tile  # lead-to-customer conversion typically 2–5 %, as a percentage
     assert "(" in tile and "()" not in tile  # the source is named
@@ -154,11 +175,11 @@ def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
         )
     snapshot_compute(client=snapshots, months=MONTHS)
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    funnel = body[body.index('class="funnel"') :]
+    funnel = body[body.index('class="funnel') :]
     assert "Leads</span>" in funnel[: funnel.index("</ol>")] and ">8</strong>" in funnel
     panel = body[body.index("Contract lifetime value, explained") :]
     panel = panel[: panel.index("</table>")]
-    assert '<th scope="row">smb</th>' in panel and "6,000.00 EUR" in panel  # 1000 × 6 months
+    assert '<th scope="row">smb</th>' in panel and "€6,000.00" in panel  # 1000 × 6 months
 
 
 def test_the_scorecard_pdf(client_user_a, client_user_b, snapshots) -> None:
@@ -187,3 +208,20 @@ def test_the_cached_scorecard_changes_as_soon_as_what_it_shows_changes(staff_a, 
     tile = get(staff_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     tile = tile[tile.index('data-kpi="new_leads"') :]
     assert '<p class="value">9</p>' in tile[: tile.index("</article>")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("+4.4 %", "+4.4 %"),
+        ("-2.1 pp", "-2.1 pp"),
+        ("-1 234,5 %", "-1 234,5 %"),
+        ("+1+cmd|x", "'+1+cmd|x"),
+        ("-2+3", "'-2+3"),
+        ("=1", "'=1"),
+    ],
+)
+def test_signed_figures_stay_readable_but_formulas_are_escaped(cell, safe) -> None:
+    from kpis.views import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe

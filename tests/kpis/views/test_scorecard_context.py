@@ -70,7 +70,8 @@ def test_recompute_queues_a_job_whose_progress_the_page_polls(staff_a, tenant_a,
     with schema_context("alpha"):
         assert Snapshot.objects.get(month=MARCH).new_leads == 1
     done = http.get(f"/scorecard/recompute/{job.pk}/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    assert "Recomputed." in done and "every 1s" not in done
+    assert "Recomputed: the figures are being refreshed" in done and "every 1s" not in done
+    assert 'hx-get="/scorecard/?month=2026-03"' in done and 'hx-target="#tiles"' in done  # swapped in, no reload
 
 
 def test_the_planner_turns_a_goal_into_monthly_targets_in_one_click(staff_a, tenant_a) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0004_spend_original_currency'),
+        ('clients', '0005_savedmapping_scheduledsource_sourcerun'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agency', '0004_exchangerate'),
+        ('agency', '0005_report_branding_industry'),
     ]
 
     operations = [

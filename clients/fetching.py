@@ -1,0 +1,217 @@
+"""Fetching a scheduled source's CSV from a URL, safely.
+
+A scheduled source is an address typed by agency staff (a Google Sheets "publish to the web"
+link, a shared folder's link to a report). The worker fetches it, so without care it could be
+pointed at the portal's own network (the database, a cloud metadata service). Hence:
+
+- only ``http`` and ``https``; the host is resolved once and every address it resolves to
+  must be public (not private, loopback, link-local, multicast, reserved or unspecified)
+  unless ``settings.PORTAL_SOURCES_ALLOW_PRIVATE`` is true (development and tests); the
+  connection goes to the address that was checked, so a second DNS answer cannot swap it;
+- at most ``MAX_REDIRECTS`` redirects, each new address checked the same way;
+- the body is streamed to a file and the fetch stops at ``PORTAL_SOURCES_MAX_BYTES`` and
+  ``PORTAL_SOURCES_TIMEOUT`` seconds (whole fetch), never reading more than the limit;
+- an answer that is not a CSV (an HTML sign-in or error page) is refused;
+- the address is only ever logged or shown through :func:`url_redact`, which drops the
+  user name, password, query string and fragment (where such links carry their secret).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import logging
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 3
+CHUNK = 64 * 1024
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """A fetch that did not give a CSV file; ``str()`` is a message for people (no secret in it)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    path: Path
+    size: int
+    url: str  # redacted: the final address after redirects
+    content_type: str
+
+
+def url_redact(url: str) -> str:
+    """The address without user name, password, query string or fragment: safe for logs and screens."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(invalid address)"
+    if ":" in host:
+        host = f"[{host}]"
+    tail = "?…" if parts.query else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}{tail}"
+
+
+def host_addresses(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (the DNS is the outside world: tests replace this)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def address_is_public(address: str) -> bool:
+    """True for an address on the public internet; false for private, loopback, link-local and the like."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def url_check(url: str) -> tuple[str, str, int, str]:
+    """Check an address before connecting: returns (scheme, host, port, checked IP address).
+
+    Raises :class:`FetchError` for a scheme other than http(s), an address with no host, a host
+    that does not resolve, or one that resolves to a non-public address (unless allowed).
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise FetchError(_("This is not a valid web address.")) from None
+    if parts.scheme not in {"http", "https"}:
+        raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+    host = parts.hostname
+    if not host:
+        raise FetchError(_("The address has no host name."))
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = host_addresses(host, port)
+    except (socket.gaierror, UnicodeError, OSError):
+        raise FetchError(_("The host %(host)s could not be found.") % {"host": host}) from None
+    if not addresses:
+        raise FetchError(_("The host %(host)s could not be found.") % {"host": host})
+    if not getattr(settings, "PORTAL_SOURCES_ALLOW_PRIVATE", False):
+        for address in addresses:
+            if not address_is_public(address):
+                raise FetchError(
+                    _("%(url)s leads to a private or local network address (%(address)s); only public addresses are fetched.")
+                    % {"url": url_redact(url), "address": address}
+                )
+    return parts.scheme, host, port, addresses[0]
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a checked IP address, with the certificate still verified for the host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: float | None = None) -> Fetched:
+    """Download ``url`` into ``target`` within the limits above; raises :class:`FetchError` otherwise.
+
+    Nothing is left at ``target`` when the fetch fails.
+    """
+    max_bytes = max_bytes or settings.PORTAL_SOURCES_MAX_BYTES
+    timeout = timeout or settings.PORTAL_SOURCES_TIMEOUT
+    deadline = time.monotonic() + timeout
+    current = url
+    try:
+        for _hop in range(MAX_REDIRECTS + 1):
+            scheme, host, port, address = url_check(current)
+            parts = urlsplit(current)
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+            conn = connection_class(host, port, address, timeout=max(0.1, deadline - time.monotonic()))
+            try:
+                conn.request("GET", path, headers={
+                    "User-Agent": "agency-portal-source-fetcher", "Accept": "text/csv, text/plain;q=0.9, */*;q=0.1",
+                    "Accept-Encoding": "identity",
+                })
+                response = conn.getresponse()
+                if response.status in REDIRECTS:
+                    location = response.getheader("Location")
+                    if not location:
+                        raise FetchError(_("The address redirected without saying where to."))
+                    current = urljoin(current, location)
+                    logger.info("source fetch: %s redirects to %s", url_redact(url), url_redact(current))
+                    continue
+                if response.status != 200:
+                    raise FetchError(
+                        _("The address answered %(status)s %(reason)s instead of a CSV file.")
+                        % {"status": response.status, "reason": response.reason}
+                    )
+                content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+                if content_type in {"text/html", "application/xhtml+xml"}:
+                    raise FetchError(_("The address answered with a web page, not a CSV file (is the sheet published as CSV?)."))
+                declared = response.getheader("Content-Length")
+                if declared and declared.isdigit() and int(declared) > max_bytes:
+                    raise FetchError(_("The file is larger than the %(limit)s MB allowed.") % {"limit": _megabytes(max_bytes)})
+                size = _stream_to(response, target, max_bytes=max_bytes, deadline=deadline)
+                _refuse_html(target)
+                return Fetched(path=target, size=size, url=url_redact(current), content_type=content_type)
+            finally:
+                conn.close()
+        raise FetchError(_("The address redirected more than %(count)s times.") % {"count": MAX_REDIRECTS})
+    except FetchError:
+        target.unlink(missing_ok=True)
+        raise
+    except TimeoutError:
+        target.unlink(missing_ok=True)
+        raise FetchError(_("The address took longer than %(seconds)s seconds to answer.") % {"seconds": int(timeout)}) from None
+    except (OSError, http.client.HTTPException) as error:
+        target.unlink(missing_ok=True)
+        logger.info("source fetch of %s failed: %s", url_redact(url), type(error).__name__)
+        raise FetchError(_("The address could not be reached (%(error)s).") % {"error": type(error).__name__}) from None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g}"
+
+
+def _stream_to(response: http.client.HTTPResponse, target: Path, *, max_bytes: int, deadline: float) -> int:
+    size = 0
+    with target.open("wb") as handle:
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError
+            chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
+            if not chunk:
+                return size
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(_("The file is larger than the %(limit)s MB allowed.") % {"limit": _megabytes(max_bytes)})
+            handle.write(chunk)
+
+
+def _refuse_html(path: Path) -> None:
+    """A server that labels its sign-in page as text/plain still sends HTML: look at the start."""
+    with path.open("rb") as handle:
+        start = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
+        raise FetchError(_("The address answered with a web page, not a CSV file (is the sheet published as CSV?)."))

@@ -1,0 +1,169 @@
+"""What the upload screen, the scheduled sources and the demo need from the sources core, in one place.
+
+- :func:`file_recognize`: what a file is — a canonical file of a kind (its header is that
+  kind's columns), a built-in source or a saved mapping (the core's detection) — with what it
+  holds, from a dry run of the whole file: rows, first and last day, campaigns it would create.
+- :func:`source_rows_preview`: its first canonical rows with their errors.
+- :func:`source_file_import`: import it through the core's ``source_import`` (all or nothing),
+  given the client's saved mappings (through the provider ClientsConfig.ready registers with the
+  core) so that a file with a saved header is recognized.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from clients.forms_imports import KIND_LABELS
+from clients.importing import SPECS, ImportResult, RowError, import_csv
+from clients.models import SavedMapping
+from clients.sources import Mapping, saved_mappings, source_import, source_preview
+from clients.sources.mapping import canonical_text
+
+
+@dataclass
+class Recognized:
+    """What a file was recognized as, and what it holds (counted without writing anything)."""
+
+    kind: str
+    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Canonical file: Leads"
+    language: str = ""  # "Spanish", "English", or "" (a mapping, a canonical file)
+    source: str = ""  # the built-in source's slug
+    mapping_id: int | None = None
+    encoding: str = ""
+    rows: int = 0
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    new_campaigns: list[str] = field(default_factory=list)
+    left_out: int = 0
+    check: Any = None  # the dry run of the whole file (the core's SourceImport), for a source file
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The import job's parameters for this file (clients.services.job_file_import)."""
+        if self.source or self.mapping_id:
+            return {"source": self.source, **({"mapping": self.mapping_id} if self.mapping_id else {})}
+        return {}
+
+    @property
+    def is_canonical(self) -> bool:
+        return self.check is None
+
+
+class NotRecognized(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+def canonical_kind_of(path: Path) -> str | None:
+    """The canonical kind whose columns this file's header has exactly (formats.md), if any."""
+    import csv
+
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except (UnicodeDecodeError, OSError, csv.Error):
+        return None
+    if not header:
+        return None
+    names = {name.strip() for name in header}
+    for kind, spec in SPECS.items():
+        public = set(getattr(spec, "public", None) or spec.by_name)
+        if names <= public and set(spec.required) <= names:
+            return kind
+    return None
+
+
+def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None) -> Recognized:
+    """Recognize an uploaded file and check all of it without writing; raises :class:`NotRecognized`."""
+    if mapping_id is None:
+        kind = canonical_kind_of(path)
+        if kind is not None:
+            return _canonical_summary(client=client, path=path, kind=kind, label=str(KIND_LABELS[kind]))
+    check = source_file_import(client=client, path=path, mapping_id=mapping_id, dry_run=True)
+    detection = getattr(check, "detection", None)
+    if detection is None:
+        raise NotRecognized(check.errors)
+    mapping_found = None
+    if detection.source is None:
+        with tenant_context(client):
+            mapping_found = SavedMapping.objects.filter(name=detection.mapping.name).values_list("pk", flat=True).first()
+    if detection.source is not None:
+        label = str(detection.source.label)
+    else:
+        label = _("Saved mapping: %(name)s") % {"name": detection.mapping.name}
+    return Recognized(
+        kind=detection.kind, label=label, language=detection.language_label if detection.source else "",
+        source=detection.source.slug if detection.source else "", mapping_id=mapping_found,
+        encoding=detection.encoding, rows=check.rows, first_day=check.first_day, last_day=check.last_day,
+        new_campaigns=list(check.campaigns_created), left_out=check.skipped_total, check=check,
+    )
+
+
+def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> Recognized:
+    """A canonical file: its rows from a dry run of the importer (nothing written)."""
+    with tenant_context(client):
+        result = import_csv(kind=kind, source=path, zone=ZoneInfo(client.timezone), dry_run=True)
+    return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
+
+
+def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
+    """The first canonical rows of a source file with their errors (the detection page's table)."""
+    mapping = _engine_mapping(client, recognized.mapping_id) if recognized.mapping_id else None
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
+    _outcome, rows = source_preview(client=client, path=path, source=recognized.source or None, mapping=mapping,
+                                    mappings=mappings, limit=limit)
+    columns: list[str] = []
+    for _line, values, _errors in rows:
+        columns += [name for name in values if name not in columns]
+    # The conversion columns only when some amount was in another currency than the client's.
+    if not any(values.get("currency") not in (None, "", client.currency) for _line, values, _errors in rows):
+        columns = [name for name in columns if name not in {"original_amount", "currency", "exchange_rate", "rate_date"}]
+    shown = []
+    for line, values, errors in rows:
+        reasons: dict[str, str] = {}
+        for error in errors:
+            reasons.setdefault(error.column, error.reason)
+        shown.append({
+            "line": line, "bad": bool(errors),
+            "cells": [{"value": canonical_text(values.get(column)), "error": ""} for column in columns],
+            "row_errors": list(reasons.items()),
+        })
+    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown)}
+
+
+def _engine_mapping(client: Client, mapping_id: int) -> Any:
+    with tenant_context(client):
+        stored = SavedMapping.objects.filter(pk=mapping_id).first()
+    if stored is None:
+        return None
+    return Mapping.from_dict({**stored.spec, "name": stored.name, "header": stored.header})
+
+
+def source_file_import(
+    *, client: Client, path: Path, source: str | None = None, mapping_id: int | None = None,
+    progress: Callable[[int], None] | None = None, dry_run: bool = False, **_ignored: Any,
+) -> Any:
+    """Import a source file (a built-in source, a saved mapping, or detected) through the core's import.
+
+    Returns the core's ``SourceImport`` (``ok``, ``errors``, ``rows``, ``as_dict()``, as an ImportResult has).
+    """
+    mapping = None
+    if mapping_id:
+        mapping = _engine_mapping(client, mapping_id)
+        if mapping is None:
+            result = ImportResult(kind="")
+            result.errors.append(RowError(None, "", str(mapping_id), _("the saved mapping no longer exists")))
+            return result
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
+    return source_import(client=client, path=path, source=source, mapping=mapping, mappings=mappings,
+                         progress=progress, dry_run=dry_run)

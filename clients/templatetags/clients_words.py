@@ -1,0 +1,34 @@
+"""Template filters that put the client's data in words (clients.words) and money with its currency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from clients import words
+
+register = template.Library()
+
+
+@register.filter
+def rule_words(rule: Any) -> str:
+    return words.rule_sentence(rule) if isinstance(rule, dict) else str(rule)
+
+
+@register.filter
+def rules_words(rule: Any) -> str:
+    return words.rules_sentence(rule)
+
+
+@register.filter
+def vocab(value: Any) -> str:
+    return words.vocab_label(str(value)) if value else ""
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    """An amount with its currency and separators ("€44,080.81"); empty stays empty."""
+    if value in (None, ""):
+        return ""
+    return words.money(float(value), currency or "")

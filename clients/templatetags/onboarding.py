@@ -1,0 +1,30 @@
+"""Small includes about a client's set-up, usable on any of its pages (home, scorecard).
+
+Kept as template tags so the pages that show them (the scorecard is reworked elsewhere)
+need one line each and no change to their views.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from clients.selectors import criteria_exist, setup_steps
+
+register = template.Library()
+
+
+@register.inclusion_tag("clients/includes/no_criteria_warning.html", takes_context=True)
+def no_criteria_warning(context: template.Context) -> dict[str, Any]:
+    """A warning while the client has no qualification criteria: its MQL figures are not real zeros."""
+    request = context.get("request")
+    return {"show": not criteria_exist(), "user": getattr(request, "user", None)}
+
+
+@register.inclusion_tag("clients/includes/checklist.html", takes_context=True)
+def setup_checklist(context: template.Context) -> dict[str, Any]:
+    """The new client's checklist, until every step is done."""
+    request = context.get("request")
+    steps = setup_steps()
+    return {"steps": steps, "done": all(step["done"] for step in steps), "user": getattr(request, "user", None)}

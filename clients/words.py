@@ -1,0 +1,203 @@
+"""The client's data in words: qualification rules as sentences, where a criteria problem is
+(not ``fit.all[1].any[2].field``), the vocabularies of formats.md translated, money with its
+currency. Used by the templates (``clients_words`` tags) and the criteria editor."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+FIELD_LABELS = {
+    "company_revenue": gettext_lazy("Company revenue"),
+    "employees": gettext_lazy("Employees"),
+    "age": gettext_lazy("Age"),
+    "income": gettext_lazy("Income"),
+    "vertical": gettext_lazy("Industry"),
+    "gender": gettext_lazy("Gender"),
+    "challenge": gettext_lazy("Challenge"),
+    "channel": gettext_lazy("Channel"),
+    "device": gettext_lazy("Device"),
+    "origin": gettext_lazy("Origin"),
+    "campaign": gettext_lazy("Campaign"),
+    "landing_page": gettext_lazy("Landing page"),
+    "interests": gettext_lazy("Interests"),
+}
+ACTION_LABELS = {
+    "content_download": gettext_lazy("Content download"),
+    "webinar_signup": gettext_lazy("Webinar sign-up"),
+    "event_signup": gettext_lazy("Event sign-up"),
+    "demo_request": gettext_lazy("Demo request"),
+    "contact_request": gettext_lazy("Contact request"),
+    "pricing_view": gettext_lazy("Pricing page view"),
+    "email_click": gettext_lazy("Email click"),
+    "form_submission": gettext_lazy("Form submission"),
+    "other": gettext_lazy("Other"),
+}
+TOP_LABELS = {
+    "fit": gettext_lazy("Fit rules"),
+    "threshold": gettext_lazy("Threshold"),
+    "points": gettext_lazy("Scoring rules"),
+    "sales_ready_actions": gettext_lazy("Sales-ready actions"),
+}
+PART_LABELS = {
+    "field": gettext_lazy("the field"),
+    "op": gettext_lazy("the condition"),
+    "value": gettext_lazy("the value"),
+    "points": gettext_lazy("the points"),
+    "action": gettext_lazy("the action"),
+    "match": gettext_lazy("the match"),
+}
+
+
+# The vocabularies of formats.md in words (drill-downs, charts, CSV, records).
+MEMBER_LABELS: dict[str, dict[str, Any]] = {
+    "channel": {
+        "organic_search": gettext_lazy("Organic search"),
+        "paid_search": gettext_lazy("Paid search"),
+        "organic_social": gettext_lazy("Organic social"),
+        "paid_social": gettext_lazy("Paid social"),
+        "email": gettext_lazy("Email"),
+        "referral": gettext_lazy("Referral"),
+        "direct": gettext_lazy("Direct"),
+        "display": gettext_lazy("Display"),
+        "events": gettext_lazy("Events"),
+        "offline": gettext_lazy("Offline"),
+        "other": gettext_lazy("Other"),
+    },
+    "device": {"desktop": gettext_lazy("Desktop"), "mobile": gettext_lazy("Mobile"), "tablet": gettext_lazy("Tablet")},
+    "segment": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+}
+UNKNOWN_MEMBER = gettext_lazy("Not attributed")
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
+
+
+def member_label(dimension: str, member: str, names: dict[str, str] | None = None) -> str:
+    """A breakdown member in words: a translated vocabulary label, a campaign's name, or as is."""
+    if member in ("", None, "None", "unattributed", "unknown"):
+        return str(UNKNOWN_MEMBER)
+    if names and member in names:
+        return names[member]
+    label = MEMBER_LABELS.get(dimension, {}).get(member)
+    return str(label) if label is not None else str(member)
+
+
+def shown_number(value: float, places: int) -> str:
+    """Rounded half away from zero, grouped the active language's way (as kpis.scorecard does)."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(abs(rounded) if rounded == 0 else rounded, places, force_grouping=True)
+
+
+def money(value: float, currency: str, places: int = 2) -> str:
+    """An amount with its currency the active language's way: "€44,080.81" in English,
+    "44 080,81 €" in Spanish; a currency without a known symbol keeps its ISO code after it."""
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    text = shown_number(abs(value), places)
+    sign = "-" if value < 0 and text.strip("0,. \xa0") else ""
+    if (get_language() or "en").startswith("es") or len(symbol) == 3:
+        return f"{sign}{text}\xa0{symbol}"
+    return f"{sign}{symbol}{text}"
+
+
+def vocab_label(value: str) -> str:
+    """A vocabulary value in words: a channel, a device, an action or a contract kind."""
+    for labels in (*MEMBER_LABELS.values(), ACTION_LABELS):
+        if value in labels:
+            return str(labels[value])
+    return str(value).replace("_", " ").capitalize() if value else ""
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, str(name).replace("_", " ").capitalize()))
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_format(value, 0 if float(value).is_integer() else 2, force_grouping=True)
+    return str(value)
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{vocab_label(value) if name in ('channel', 'device', 'origin') else value}”"
+    return _number(value)
+
+
+def _listed(name: str, values: list[Any]) -> str:
+    shown = [_value(name, v) for v in values]
+    if len(shown) == 1:
+        return shown[0]
+    return _("%(items)s or %(last)s") % {"items": ", ".join(shown[:-1]), "last": shown[-1]}
+
+
+def rule_sentence(rule: dict[str, Any]) -> str:
+    """One condition as a sentence: "Employees between 50 and 1,000", "Industry is “saas” or “fintech”"."""
+    name, op, value = rule.get("field", ""), rule.get("op", ""), rule.get("value")
+    label = field_label(name)
+    if op == "between" and isinstance(value, list) and len(value) == 2:
+        return _("%(field)s between %(low)s and %(high)s") % {"field": label, "low": _number(value[0]), "high": _number(value[1])}
+    if op == "exists":
+        return (_("%(field)s is known") if value is not False else _("%(field)s is not known")) % {"field": label}
+    if op in ("in", "not_in") and isinstance(value, list):
+        template = _("%(field)s is %(values)s") if op == "in" else _("%(field)s is not %(values)s")
+        return template % {"field": label, "values": _listed(name, value)}
+    templates = {
+        "eq": _("%(field)s is %(value)s"),
+        "ne": _("%(field)s is not %(value)s"),
+        "gt": _("%(field)s above %(value)s"),
+        "gte": _("%(field)s at least %(value)s"),
+        "lt": _("%(field)s below %(value)s"),
+        "lte": _("%(field)s at most %(value)s"),
+        "contains": _("%(field)s include %(value)s"),
+    }
+    template = templates.get(op, "%(field)s %(value)s")
+    return template % {"field": label, "value": _value(name, value) if value is not None else ""}
+
+
+def rules_sentence(rule: Any) -> str:
+    """A rule tree in words: groups joined with "and" / "or", nested groups in brackets."""
+    if not isinstance(rule, dict) or not rule:
+        return _("every lead")
+    for key, joiner in (("all", _(" and ")), ("any", _(" or "))):
+        if key in rule and isinstance(rule[key], list):
+            parts = [rules_sentence(member) for member in rule[key]]
+            parts = [
+                f"({p})" if isinstance(m, dict) and ("all" in m or "any" in m) and len(m.get("all", m.get("any", []))) > 1 else p
+                for p, m in zip(parts, rule[key], strict=True)
+            ]
+            return joiner.join(parts) if parts else _("every lead")
+    return rule_sentence(rule)
+
+
+_STEP = re.compile(r"(all|any)\[(\d+)\]|\[(\d+)\]|([a-z_]+)")
+
+
+def problem_words(problem: str) -> str:
+    """``fit.all[1].any[2].field: unknown field`` → "Fit rules › rule 2 › rule 3, the field: unknown field"."""
+    path, sep, message = problem.partition(": ")
+    if not sep or " " in path:
+        return problem
+    words: list[str] = []
+    tail = ""
+    for group, index, bare_index, name in _STEP.findall(path.replace(".", " ")):
+        if group or bare_index:
+            words.append(_("rule %(n)s") % {"n": int(index or bare_index) + 1})
+        elif name in TOP_LABELS and not words:
+            words.append(str(TOP_LABELS[name]))
+        elif name in PART_LABELS:
+            tail = str(PART_LABELS[name])
+        else:
+            words.append(name)
+    where = " › ".join(words)
+    if tail:
+        where = f"{where}, {tail}" if where else tail
+    return f"{where}: {message}"
+
+
+def match_sentence(match: Any) -> str:
+    """A persona's match (a rule tree) in words."""
+    return rules_sentence(match)

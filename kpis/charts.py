@@ -1,0 +1,307 @@
+"""The report's charts, drawn on the server: one layout, two outputs (SVG for the page and the
+email, a ReportLab Drawing for the PDF).
+
+Why not a JavaScript charting library: the PDF and the email cannot run JavaScript, so a JS
+chart would need a second, server-side twin that drifts from it. Here a chart is a small data
+object (``SeriesChart``, ``BarChart``); ``layout`` turns it into a list of shapes (lines, boxes,
+text) in a fixed coordinate box, and two tiny back ends write those shapes as SVG markup or as
+``reportlab.graphics`` shapes. The page, the PDF and the email show the same picture by
+construction, need no extra dependency, and work with JavaScript off and under a strict CSP.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+# Colours by role; the accent is the agency's (or the client's) brand colour.
+INK, MUTED, GRID, TARGET, MARK, GOOD, BAD = "#1d2330", "#4b5566", "#d5dae3", "#17663a", "#c77700", "#17663a", "#a32020"
+
+
+@dataclass
+class SeriesChart:
+    """A monthly time series: x labels, values (None = undefined that month), y tick texts."""
+
+    title: str
+    labels: list[str]
+    values: list[float | None]
+    format: object = str  # value -> text for the axis and the last point
+    target: float | None = None
+    target_text: str = ""
+    marks: list[tuple[int, str]] = field(default_factory=list)  # (x index, note text)
+    projected: float | None = None  # month in progress: the pace to month end, drawn dashed
+    accent: str = "#1f5fbf"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    text: str  # the value as shown
+    note: str = ""  # e.g. the conversion from the bar before
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars; ``log`` puts them on a log scale so that every stage of a funnel shows."""
+
+    title: str
+    bars: list[Bar]
+    log: bool = False
+    scale_note: str = ""
+    accent: str = "#1f5fbf"
+
+
+@dataclass
+class Shape:
+    kind: str  # line, poly, rect, text, circle
+    coords: tuple[float, ...]
+    stroke: str | None = None
+    fill: str | None = None
+    width: float = 1.0
+    dash: tuple[float, ...] | None = None
+    text: str = ""
+    size: float = 9.0
+    anchor: str = "start"  # start, middle, end
+    bold: bool = False
+    tooltip: str = ""
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values covering low..high (1, 2, 2.5, 5 × 10^n steps)."""
+    if high == low:
+        high = low + (abs(low) or 1)
+    raw = (high - low) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, value = [], first
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def layout_series(chart: SeriesChart, width: float = 320, height: float = 150) -> list[Shape]:
+    """Axes with round ticks, the line (gaps where undefined), the target line, note markers."""
+    left, right, top, bottom = 44.0, 10.0, 8.0, 20.0
+    known = [v for v in chart.values if v is not None]
+    extra = [v for v in (chart.target, chart.projected) if v is not None]
+    low, high = min(known + extra, default=0.0), max(known + extra, default=1.0)
+    low = min(low, 0.0) if low >= 0 else low
+    ticks = nice_ticks(low, high)
+    y_min, y_max = ticks[0], ticks[-1]
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(len(chart.values), 2)
+
+    def x(index: float) -> float:
+        return left + plot_w * index / (count - 1)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - y_min) / ((y_max - y_min) or 1))
+
+    shapes: list[Shape] = []
+    for tick in ticks:
+        shapes.append(Shape("line", (left, y(tick), width - right, y(tick)), stroke=GRID, width=0.6))
+        shapes.append(Shape("text", (left - 4, y(tick) + 3), fill=MUTED, text=chart.format(tick), size=9, anchor="end"))
+    shapes.append(Shape("line", (left, top + plot_h, width - right, top + plot_h), stroke=MUTED, width=0.8))
+    step = 1 if count <= 7 else 3
+    for index, label in enumerate(chart.labels):
+        if (len(chart.labels) - 1 - index) % step == 0:
+            shapes.append(Shape("text", (x(index), height - 6), fill=MUTED, text=label, size=9, anchor="middle"))
+    for index, text in chart.marks:
+        shapes.append(Shape("line", (x(index), top, x(index), top + plot_h), stroke=MARK, width=1, dash=(2, 2), tooltip=text))
+        shapes.append(Shape("circle", (x(index), top + 3, 3), fill=MARK, tooltip=text))
+    if chart.target is not None:
+        shapes.append(
+            Shape(
+                "line",
+                (left, y(chart.target), width - right, y(chart.target)),
+                stroke=TARGET,
+                width=1.2,
+                dash=(5, 3),
+                tooltip=chart.target_text,
+            )
+        )
+    segment: list[float] = []
+    for index, value in enumerate([*chart.values, None]):
+        if value is None:
+            if len(segment) >= 4:
+                shapes.append(Shape("poly", tuple(segment), stroke=chart.accent, width=2))
+            elif len(segment) == 2:
+                shapes.append(Shape("circle", (segment[0], segment[1], 2), fill=chart.accent))
+            segment = []
+            continue
+        segment += [x(index), y(value)]
+    last = len(chart.values) - 1
+    if chart.values and chart.values[-1] is not None:
+        shapes.append(
+            Shape("circle", (x(last), y(chart.values[-1]), 3.2), fill=chart.accent, tooltip=chart.format(chart.values[-1]))
+        )
+        if chart.projected is not None:
+            shapes.append(
+                Shape(
+                    "line",
+                    (x(last), y(chart.values[-1]), x(last), y(chart.projected)),
+                    stroke=chart.accent,
+                    width=1.5,
+                    dash=(3, 2),
+                )
+            )
+            shapes.append(
+                Shape(
+                    "circle",
+                    (x(last), y(chart.projected), 3),
+                    stroke=chart.accent,
+                    fill="#ffffff",
+                    width=1.5,
+                    tooltip=chart.format(chart.projected),
+                )
+            )
+    return shapes
+
+
+def layout_bars(chart: BarChart, width: float = 320, row: float = 34) -> tuple[list[Shape], float]:
+    """One row per bar: label above, bar, value at its end, and the note (a conversion) beside it."""
+    shapes: list[Shape] = []
+    values = [max(bar.value, 0) for bar in chart.bars]
+    top_value = max(values, default=0) or 1
+
+    def share(value: float) -> float:
+        if chart.log:
+            return math.log10(value + 1) / math.log10(top_value + 1) if top_value > 0 else 0
+        return value / top_value
+
+    bar_area = width - 80
+    for index, bar in enumerate(chart.bars):
+        base = index * row
+        shapes.append(Shape("text", (0, base + 11), fill=INK, text=bar.label, size=10.5, bold=True))
+        if bar.note:
+            shapes.append(Shape("text", (width, base + 11), fill=MUTED, text=bar.note, size=9.5, anchor="end"))
+        length = max(2.0, bar_area * share(max(bar.value, 0)))
+        shapes.append(Shape("rect", (0, base + 15, length, 12), fill=chart.accent, tooltip=f"{bar.label}: {bar.text}"))
+        shapes.append(Shape("text", (length + 4, base + 25.5), fill=INK, text=bar.text, size=10.5))
+    lines = _wrap(chart.scale_note, width, 9) if chart.scale_note else []
+    height = row * len(chart.bars) + 2 + 12 * len(lines)
+    for index, line in enumerate(lines):
+        shapes.append(Shape("text", (0, row * len(chart.bars) + 10 + 12 * index), fill=MUTED, text=line, size=9))
+    return shapes, height
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of ``text`` that fit ``width`` at font ``size`` (an average glyph is about 0.55 em)."""
+    limit = max(10, int(width / (size * 0.55)))
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+def _svg_shape(shape: Shape) -> str:
+    paint = f' stroke="{shape.stroke}" stroke-width="{shape.width:g}"' if shape.stroke else ""
+    paint += f' fill="{shape.fill}"' if shape.fill else (' fill="none"' if shape.kind != "text" else "")
+    if shape.dash:
+        paint += f' stroke-dasharray="{" ".join(f"{d:g}" for d in shape.dash)}"'
+    tip = f"<title>{escape(shape.tooltip)}</title>" if shape.tooltip else ""
+    c = [f"{v:.1f}" for v in shape.coords]
+    if shape.kind == "line":
+        return f'<line x1="{c[0]}" y1="{c[1]}" x2="{c[2]}" y2="{c[3]}"{paint}>{tip}</line>'
+    if shape.kind == "poly":
+        points = " ".join(f"{c[i]},{c[i + 1]}" for i in range(0, len(c), 2))
+        return f'<polyline points="{points}"{paint} stroke-linejoin="round"/>'
+    if shape.kind == "rect":
+        return f'<rect x="{c[0]}" y="{c[1]}" width="{c[2]}" height="{c[3]}" rx="2"{paint}>{tip}</rect>'
+    if shape.kind == "circle":
+        return f'<circle cx="{c[0]}" cy="{c[1]}" r="{c[2]}"{paint}>{tip}</circle>'
+    weight = ' font-weight="600"' if shape.bold else ""
+    return (
+        f'<text x="{c[0]}" y="{c[1]}" font-size="{shape.size:g}" text-anchor="{shape.anchor}"{weight}{paint}>'
+        f"{escape(shape.text)}</text>"
+    )
+
+
+def to_svg(shapes: list[Shape], width: float, height: float, *, label: str, css_class: str = "chart") -> str:
+    """Inline SVG markup (escaped texts; presentation attributes only, so no CSS or script needed)."""
+    body = "".join(_svg_shape(shape) for shape in shapes)
+    return (
+        f'<svg class="{css_class}" viewBox="0 0 {width:g} {height:g}" width="{width:g}" height="{height:g}" '
+        f'role="img" aria-label="{escape(label)}" font-family="system-ui, sans-serif" overflow="visible">'
+        f"<title>{escape(label)}</title>{body}</svg>"
+    )
+
+
+def series_svg(chart: SeriesChart, width: float = 280, height: float = 140) -> str:
+    return to_svg(layout_series(chart, width, height), width, height, label=chart.title)
+
+
+def bars_svg(chart: BarChart, width: float = 320) -> str:
+    shapes, height = layout_bars(chart, width)
+    return to_svg(shapes, width, height, label=chart.title, css_class="chart bars")
+
+
+def to_drawing(shapes: list[Shape], width: float, height: float, *, font: str = "Helvetica", bold_font: str = "Helvetica-Bold"):
+    """The same shapes as a ReportLab Drawing (y flipped: ReportLab's origin is bottom left)."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+    from reportlab.lib.colors import HexColor
+
+    def colour(value: str | None):
+        return HexColor(value) if value else None
+
+    drawing = Drawing(width, height)
+    for s in shapes:
+        c = s.coords
+        common = {"strokeColor": colour(s.stroke), "strokeWidth": s.width, "strokeDashArray": list(s.dash) if s.dash else None}
+        if s.kind == "line":
+            drawing.add(Line(c[0], height - c[1], c[2], height - c[3], **common))
+        elif s.kind == "poly":
+            points = [v if i % 2 == 0 else height - v for i, v in enumerate(c)]
+            drawing.add(PolyLine(points, **common, strokeLineJoin=1))
+        elif s.kind == "rect":
+            drawing.add(Rect(c[0], height - c[1] - c[3], c[2], c[3], fillColor=colour(s.fill), strokeColor=None, rx=2, ry=2))
+        elif s.kind == "circle":
+            drawing.add(Circle(c[0], height - c[1], c[2], fillColor=colour(s.fill), **common))
+        else:
+            drawing.add(
+                String(
+                    c[0],
+                    height - c[1],
+                    s.text,
+                    fontSize=s.size,
+                    fontName=bold_font if s.bold else font,
+                    fillColor=colour(s.fill) or colour(INK),
+                    textAnchor=s.anchor,
+                )
+            )
+    return drawing
+
+
+def series_drawing(chart: SeriesChart, width: float = 320, height: float = 150, **fonts: str):
+    return to_drawing(layout_series(chart, width, height), width, height, **fonts)
+
+
+def bars_drawing(chart: BarChart, width: float = 320, **fonts: str):
+    shapes, height = layout_bars(chart, width)
+    return to_drawing(shapes, width, height, **fonts)
+
+
+def png(drawing, scale: float = 2.0) -> bytes:
+    """The drawing as a PNG, for email programs that do not show SVG (most webmail): ReportLab
+    writes it as a one-page PDF and PDFium (pypdfium2) rasterizes it, so the picture is the same."""
+    import io
+
+    import pypdfium2
+    from reportlab.graphics import renderPDF
+
+    document = pypdfium2.PdfDocument(renderPDF.drawToString(drawing))
+    try:
+        image = document[0].render(scale=scale).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

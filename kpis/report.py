@@ -1,0 +1,275 @@
+"""The client's report: which month it opens on, the month in progress, the executive summary.
+
+Shared by the scorecard page, the PDF and the monthly email so that all three say the same thing.
+Reads stored snapshots only (through ``kpis.scorecard.Scorecard``); no KPI is computed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agency.months import Month
+from clients.models import Holiday
+from clients.words import member_label
+from kpis import catalogue, charts
+from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.scorecard import FUNNEL, axis_format, change, format_value, number_shown, pace_text, target_status
+
+
+def month_add(month: dt.date, count: int) -> dt.date:
+    return (Month.of(month) + count).first_day
+
+
+def month_last_day(month: dt.date) -> dt.date:
+    return Month.of(month).last_day
+
+
+# The executive summary's KPIs when staff have not chosen (Client.headline_kpis empty).
+DEFAULT_HEADLINE: tuple[str, ...] = (
+    "new_leads",
+    "mqls",
+    "customers",
+    "marketing_spend",
+    "cpl",
+    "cac",
+    "romi",
+    "lead_to_customer_rate",
+)
+HEADLINE_MIN, HEADLINE_MAX = 6, 8
+
+# Flows over the month: their month-to-date value is projected to the month's end by working days.
+# Stocks (MRR, accounts, database size) and rates are shown as they stand, never projected.
+PACED = {
+    "sessions",
+    "new_leads",
+    "mqls",
+    "sales_ready_leads",
+    "sqls",
+    "sals",
+    "opportunities",
+    "customers",
+    "nurture_leads",
+    "emails_sent",
+    "emails_delivered",
+    "media_spend",
+    "nurture_spend",
+    "sales_spend",
+    "marketing_spend",
+    "revenue",
+    "marketing_revenue",
+    "new_mrr",
+    "expansion_mrr",
+    "contraction_mrr",
+    "churned_mrr",
+}
+
+
+def headline_defaults() -> tuple[str, ...]:
+    """The summary's default KPIs: the catalogue's headline figures (``headline=True``), the
+    decisive ones first (this module's order), at most eight."""
+    flagged = [k.key for k in catalogue.headline_kpis()]
+    ordered = [key for key in DEFAULT_HEADLINE if key in flagged] + [key for key in flagged if key not in DEFAULT_HEADLINE]
+    return tuple(ordered[:HEADLINE_MAX]) if len(ordered) >= HEADLINE_MIN else DEFAULT_HEADLINE
+
+
+def headline_keys(client: Any) -> tuple[str, ...]:
+    """The client's chosen headline KPIs (staff choose 6–8 per client), else the defaults."""
+    chosen = [key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]
+    return tuple(chosen[:HEADLINE_MAX]) if len(chosen) >= HEADLINE_MIN else headline_defaults()
+
+
+def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(ZoneInfo(getattr(client, "timezone", "UTC") or "UTC")).date()
+
+
+def last_complete_month(client: Any, now: dt.datetime | None = None) -> dt.date:
+    return month_add(client_today(client, now).replace(day=1), -1)
+
+
+def default_month(months: list[dt.date], client: Any, now: dt.datetime | None = None) -> dt.date | None:
+    """The last complete month with a snapshot; else the latest that has begun; else the newest."""
+    closed = last_complete_month(client, now)
+    this_month = month_add(closed, 1)
+    return (
+        next((m for m in months if m <= closed), None)
+        or next((m for m in months if m <= this_month), None)
+        or (months[0] if months else None)
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month shown and, while it runs, how far it has got (calendar and working days)."""
+
+    month: dt.date
+    complete: bool
+    day: int = 0
+    days: int = 0
+    working_elapsed: int = 0
+    working_total: int = 0
+
+    @property
+    def label(self) -> str:
+        name = date_format(self.month, "F Y")
+        if self.complete:
+            return name
+        return _("%(month)s, month to date (day %(day)s of %(days)s)") % {"month": name, "day": self.day, "days": self.days}
+
+    @property
+    def pace_factor(self) -> float | None:
+        """Working days of the month ÷ working days so far: how a count to date scales to month end."""
+        if self.complete or not self.working_elapsed or not self.working_total:
+            return None
+        return self.working_total / self.working_elapsed
+
+    def projected(self, key: str, value: float | None) -> float | None:
+        if key not in PACED or value is None or self.pace_factor is None:
+            return None
+        return value * self.pace_factor
+
+
+def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, working_total: int | None = None) -> Period:
+    """Complete once the client's calendar has left the month; else day N of M and the working
+    days so far (Monday–Friday minus the client's holidays: one query, only for that month)."""
+    today = client_today(client, now)
+    if today > month_last_day(month) or today < month:
+        return Period(month=month, complete=today > month_last_day(month))
+    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=month_last_day(month)).values_list("date", flat=True))
+    elapsed, total, day = 0, 0, month
+    while day.month == month.month:
+        if day.weekday() < 5 and day not in holidays:
+            total += 1
+            elapsed += day <= today
+        day += dt.timedelta(days=1)
+    return Period(
+        month=month,
+        complete=False,
+        day=today.day,
+        days=month_last_day(month).day,
+        working_elapsed=elapsed,
+        working_total=working_total or total,
+    )
+
+
+def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
+    """13 months of one KPI ending at the card's month, with its target and the month notes."""
+    span = [month_add(card.month, -(months - 1) + i) for i in range(months)]
+    values = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in span]
+    notes = [
+        (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
+        for note in card.annotations
+        if note.month in span
+    ]
+    target = card.targets.get(key)
+    period = getattr(card, "period", None)
+    return charts.SeriesChart(
+        title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
+        labels=[date_format(m, "M y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)],
+        values=values,
+        format=axis_format(key, currency),
+        target=target,
+        target_text=_("Target %(value)s") % {"value": format_value(key, target, currency)} if target is not None else "",
+        marks=notes,
+        projected=period.projected(key, values[-1]) if period else None,
+        accent=accent,
+    )
+
+
+def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:
+    """The executive summary's tiles: value, change, target status, pace and the 13-month chart."""
+    before = card.history.get(card.compare_to)
+    entries = []
+    for key in keys:
+        value = card.kpi(key)
+        previous = before.document["kpis"].get(key) if before else None
+        target = card.targets.get(key)
+        chart = series_chart(card, key, currency=currency, accent=accent)
+        entries.append(
+            {
+                "key": key,
+                "label": kpi(key).label,
+                "value": value,
+                "shown": format_value(key, value, currency),
+                "reason": null_reason(kpi(key)) if value is None else "",
+                "change": None if card.in_progress else change(key, value, previous),
+                "pace": pace_text(card, key, value, currency),
+                "target": None if target is None else format_value(key, target, currency),
+                "met": None if card.in_progress else target_status(key, value, target),
+                "chart": chart,
+                "svg": charts.series_svg(chart),
+            }
+        )
+    return entries
+
+
+def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
+    """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
+    stage labelled with its conversion from the stage before."""
+    bars, before = [], None
+    for key, label in FUNNEL:
+        value = card.kpi(key) or 0
+        note = ""
+        if before is not None:
+            note = (
+                _("%(rate)s of %(stage)s") % {"rate": f"{number_shown(value / before[1] * 100, 1)} %", "stage": before[0]}
+                if before[1]
+                else ""
+            )
+        bars.append(charts.Bar(label=str(label), value=value, text=number_shown(value, 0, force_grouping=True), note=note))
+        before = (str(label), value)
+    return charts.BarChart(
+        title=_("Funnel of %(month)s") % {"month": date_format(card.month, "F Y")},
+        bars=bars,
+        log=True,
+        scale_note=_("Bar lengths on a logarithmic scale, so that every stage shows."),
+        accent=accent,
+    )
+
+
+def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.BarChart | None:
+    """The month's leads by channel (the channel mix), largest first; None without any."""
+    members = card.snapshot.document["breakdowns"].get("channel", {}) if card.snapshot else {}
+    rows = sorted(((m, f.get(key) or 0) for m, f in members.items()), key=lambda r: -r[1])
+    total = sum(v for _m, v in rows)
+    if not total:
+        return None
+    bars = [
+        charts.Bar(
+            label=member_label("channel", member),
+            value=value,
+            text=number_shown(value, 0, force_grouping=True),
+            note=f"{number_shown(value / total * 100, 1)} %",
+        )
+        for member, value in rows
+        if value
+    ]
+    return charts.BarChart(title=_("New leads by channel"), bars=bars, accent=accent)
+
+
+def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
+    """Everything the summary shows, for the page, the PDF and the email alike."""
+    funnel = funnel_chart(card, accent=accent)
+    mix = channel_chart(card, accent=accent)
+    return {
+        "period": card.period,
+        "summary": summary(card, keys=headline_keys(client), currency=client.currency, accent=accent),
+        "funnel_chart": funnel,
+        "funnel_svg": charts.bars_svg(funnel),
+        "mix_chart": mix,
+        "mix_svg": charts.bars_svg(mix) if mix else "",
+        "commentary": commentary_of(card),
+    }
+
+
+def commentary_of(card: Any) -> str:
+    """The month's commentary written by staff (issue #13 stores it); empty renders nothing."""
+    if card.snapshot is None:
+        return ""
+    return str(card.snapshot.document.get("commentary") or getattr(card.snapshot, "commentary", "") or "")

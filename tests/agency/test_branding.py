@@ -1,0 +1,97 @@
+"""White label and report settings: the agency's brand, a client's override on its own host,
+logos checked by content, the summary's KPIs chosen by staff, and the console's user counts."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+from PIL import Image
+
+from agency.models import AgencyBrand
+from tests.conftest import host_of
+from tests.factories import UserFactory
+
+
+def png(size=(40, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "#0a7d55").save(out, format="PNG")
+    return out.getvalue()
+
+
+def http_for(user) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+def test_the_agency_brand_shows_on_the_console_and_every_client_host(admin_user, client_user_a, tenant_a) -> None:
+    admin = http_for(admin_user)
+    response = admin.post(
+        "/brand/",
+        {
+            "name": "Northwind Agency",
+            "sender_name": "",
+            "accent": "#0a7d55",
+            "bar_colour": "#222222",
+            "logo": SimpleUploadedFile("logo.png", png(), content_type="image/png"),
+        },
+        HTTP_HOST=host_of(None),
+    )
+    assert response.status_code == 302
+    assert "Northwind Agency" in admin.get("/", HTTP_HOST=host_of(None)).content.decode()
+    css = http_for(client_user_a).get("/brand.css", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "--accent: #0a7d55" in css and "--bar: #222222" in css
+    logo = http_for(client_user_a).get("/brand/logo", HTTP_HOST=host_of(tenant_a))
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+
+
+def test_a_client_overrides_logo_and_accent_on_its_own_host_only(staff_a, tenant_a, tenant_b, client_user_b) -> None:
+    AgencyBrand.objects.create(name="Northwind", accent="#111111")
+    response = http_for(staff_a).post(
+        "/clients/alpha/report/",
+        {"brand_accent": "#aa3300", "brand_logo": SimpleUploadedFile("a.png", png(), content_type="image/png")},
+        HTTP_HOST=host_of(None),
+    )
+    assert response.status_code == 302
+    tenant_a.refresh_from_db()
+    assert tenant_a.brand_logo.name == "alpha/brand/logo.png"  # under the client's own folder
+    assert "--accent: #aa3300" in HttpClient().get("/brand.css", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "--accent: #111111" in http_for(client_user_b).get("/brand.css", HTTP_HOST=host_of(tenant_b)).content.decode()
+
+
+def test_svg_scripts_and_fake_images_are_refused(staff_a, tenant_a) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for name, content, kind in (
+        ("x.svg", svg, "image/svg+xml"),
+        ("x.png", svg, "image/png"),
+        ("x.png", b"\x89PNG\r\n\x1a\nnot", "image/png"),
+    ):
+        response = http_for(staff_a).post(
+            "/clients/alpha/report/",
+            {"brand_logo": SimpleUploadedFile(name, content, content_type=kind)},
+            HTTP_HOST=host_of(None),
+        )
+        assert response.status_code == 422, name
+    tenant_a.refresh_from_db()
+    assert not tenant_a.brand_logo
+
+
+def test_staff_choose_six_to_eight_summary_kpis(staff_a, tenant_a) -> None:
+    http = http_for(staff_a)
+    too_few = http.post("/clients/alpha/report/", {"headline_kpis": ["sessions", "new_leads"]}, HTTP_HOST=host_of(None))
+    assert too_few.status_code == 422 and "Choose between 6 and 8 KPIs" in too_few.content.decode()
+    chosen = ["sessions", "new_leads", "mqls", "sqls", "customers", "revenue"]
+    assert http.post("/clients/alpha/report/", {"headline_kpis": chosen}, HTTP_HOST=host_of(None)).status_code == 302
+    tenant_a.refresh_from_db()
+    assert tenant_a.headline_kpis == chosen
+
+
+def test_the_console_counts_every_user_of_a_staff_members_client(staff_a, tenant_a, client_user_a) -> None:
+    UserFactory(username="second", role="client", clients=[tenant_a])
+    body = http_for(staff_a).get("/", HTTP_HOST=host_of(None)).content.decode()
+    row = body[body.index("Alpha Analytics</a></td>") :]
+    row = row[row.index("</td>") + 5 : row.index("</tr>")]
+    cells = [c.split("</td>")[0].strip(" >") for c in row.split("<td")[1:]]
+    assert cells[1:3] == ["1", "2"], cells  # 2 client users, 1 staff member (was 0 and 1)

@@ -1,0 +1,114 @@
+"""Every page of the access matrix, rendered in Spanish, shows no English the portal wrote:
+a known list of English labels and phrases must not appear in the visible text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+from clients.models import Campaign, Contract, Lead, Spend
+from kpis.services import snapshot_compute
+from tests.agency.test_access_matrix import CONSOLE, MATRIX
+from tests.conftest import host_of
+
+# English the portal itself writes (labels, headings, buttons), each a whole phrase.
+ENGLISH = (
+    "Sign out",
+    "Password",
+    "Scorecard",
+    "Summary",
+    "Details",
+    "Breakdowns",
+    "Download CSV",
+    "Download PDF",
+    "Compare with",
+    "the previous month",
+    "New leads",
+    "Cost per lead",
+    "Marketing spend",
+    "Leads and funnel",
+    "Channel mix",
+    "Funnel",
+    "Target",
+    "Paid search",
+    "Organic search",
+    "Not attributed",
+    "month to date",
+    "Settings",
+    "Clients",
+    "Add client",
+    "Open portal",
+    "Client users",
+    "Agency staff",
+    "Portfolio",
+    "Benchmarks",
+    "Report settings",
+    "Save",
+    "Search",
+    "Month",
+    "No leads",
+    "Retainer",
+    "Qualification criteria",
+    "Version",
+    "Working days",
+    "Customers",
+    "Loading",
+    "Back to",
+    "every lead",
+    "Fit rules",
+)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees that the portal wrote: not scripts, not chart titles (staff notes), not
+    data (``<small>`` citations and ``<option>`` values of the form's choices hold data)."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"<small>.*?</small>", " ", html, flags=re.S)
+    html = re.sub(r"<title>.*?</title>", " ", html, flags=re.S)  # SVG titles hold staff notes
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def data(tenant_a):
+    with schema_context("alpha"):
+        Campaign.objects.create(id="ads", name="Search ads", channel="paid_search")
+        Lead.objects.bulk_create(
+            [Lead(id=f"l{i}", created_at=dt.datetime(2026, 2 + i % 2, 10, tzinfo=dt.UTC), campaign_id="ads") for i in range(9)]
+        )
+        Spend.objects.create(id="s1", date=dt.date(2026, 3, 5), category="media", amount=Decimal("1234.5"), campaign_id="ads")
+        Contract.objects.create(
+            id="k1", account="a", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=6, monthly_fee=Decimal("4408.81")
+        )
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, m, 1) for m in (1, 2, 3)])
+    return tenant_a
+
+
+def test_every_page_in_spanish_has_no_english_left(admin_user, tenants, data) -> None:
+    admin_user.language = "es"
+    admin_user.save()
+    http = HttpClient()
+    http.force_login(admin_user)
+    checked, found = 0, []
+    for host, name, kwargs, statuses in MATRIX:
+        if statuses["admin"] != 200 or host == "beta":
+            continue
+        urlconf = "agency.urls_public" if host == CONSOLE else "agency.urls_tenant"
+        path = reverse(name, urlconf=urlconf, kwargs=kwargs)
+        for query in ("", "?month=2026-03"):
+            response = http.get(path + query, HTTP_HOST=host_of(None if host == CONSOLE else tenants[host]))
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            text = visible_text(response.content.decode())
+            checked += 1
+            found += [(path, phrase) for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
+    translation.activate("en")  # the requests activated Spanish in this thread
+    assert checked > 20
+    assert not found, sorted(set(found))

@@ -1,0 +1,213 @@
+"""Saved mappings: an unrecognized file mapped by hand with a live preview, saved under a name,
+recognized next time by its header, imported, and copied to other clients (staff, their own only)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.models import Lead, SavedMapping
+from clients.tasks import import_run
+from tests.conftest import host_of
+
+# A Salesforce lead report as exported (CSV "details only"): header, rows, then the footer lines
+# Salesforce appends (export-formats.md: "Grand Totals (N records)", a confidentiality line).
+SALESFORCE = (
+    "Lead ID,Lead Source,Created Date,Email,Employees,Annual Revenue\n"
+    "00Q1,Google / CPC,04/03/2026 09:30,ana@example.com,250,\"1.200.000,50\"\n"
+    "00Q2,Newsletter,05/03/2026 16:05,bo@example.com,40,\n"
+    "00Q3,Google / Organic,06/03/2026 11:00,cy@example.com,900,\"5.000.000,00\"\n"
+    "\n"
+    "Grand Totals (3 records)\n"
+    "Confidential Information - Do Not Distribute\n"
+)
+HEADER_ONLY_OTHER_ROWS = (
+    "Created Date,Lead ID,Email,Lead Source,Annual Revenue,Employees\n"  # same header, another order
+    "07/03/2026 10:00,00Q4,dee@example.com,Google / CPC,,12\n"
+)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def staff_http(staff_a, tenant_a, media):
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    return http
+
+
+def upload(http, text: str, name: str = "report.csv"):
+    return http.post("/imports/", {"kind": "", "file": SimpleUploadedFile(name, text.encode(), "text/csv")})
+
+
+def token_of(url: str) -> str:
+    return re.search(r"/([0-9a-f]{32})/", url).group(1)
+
+
+def form(**overrides) -> dict:
+    """The editor's form for the Salesforce report mapped onto leads."""
+    data = {
+        "kind": "leads", "previous_kind": "leads", "date_format": "%d/%m/%Y", "decimal": ",",
+        "src_id": "col:0", "src_channel": "col:1", "src_created_at": "col:2", "src_email": "col:3",
+        "src_employees": "col:4", "src_company_revenue": "col:5",
+        # The value table of Lead Source (values in the order the file has them).
+        "vmap_channel_0": "paid_search", "vmap_channel_1": "email", "vmap_channel_2": "organic_search",
+        "action": "preview",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_an_unrecognized_file_is_mapped_saved_recognized_and_imported(staff_http, tenant_a, media,
+                                                                      django_capture_on_commit_callbacks) -> None:
+    response = upload(staff_http, SALESFORCE)
+    assert response.status_code == 302 and "/imports/detected/" in response.url
+    refused = staff_http.get(response.url)
+    assert refused.status_code == 422
+    html = refused.content.decode()
+    assert "no source recognizes" in html and 'id="map-by-hand"' in html
+    token = token_of(response.url)
+
+    editor = staff_http.get(f"/imports/map/{token}/")
+    assert editor.status_code == 200
+    assert "Lead Source" in editor.content.decode()
+
+    # The live preview (HTMX): canonical rows with the values mapped.
+    preview = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true")
+    assert preview.status_code == 200
+    part = preview.content.decode()
+    assert "<html" not in part and 'id="map-preview-rows"' in part
+    assert "2026-03-04T09:30:00" in part and "paid_search" in part and "1200000.50" in part
+    assert "bad-row" not in part
+    assert "Grand Totals" not in part and "Confidential" not in part
+
+    saved = staff_http.post(f"/imports/map/{token}/", form(action="save", name="Salesforce leads"))
+    assert saved.status_code == 302 and f"/imports/detected/{token}/?mapping=" in saved.url
+    connection.set_tenant(tenant_a)
+    mapping = SavedMapping.objects.get()
+    assert mapping.kind == "leads" and mapping.spec["columns"]["channel"]["values"]["Google / CPC"] == "paid_search"
+    connection.set_schema_to_public()
+
+    detected = staff_http.get(saved.url).content.decode()
+    assert "Saved mapping: Salesforce leads" in detected and "3 rows" in detected
+    with django_capture_on_commit_callbacks(execute=False):
+        job_response = staff_http.post(saved.url)
+    job_id = int(job_response.url.rstrip("/").rsplit("/", 1)[1])
+    connection.set_tenant(tenant_a)
+    import_run.apply(kwargs={"client_slug": tenant_a.slug, "job_id": job_id})
+    assert sorted(Lead.objects.values_list("id", "channel")) == [
+        ("00Q1", "paid_search"), ("00Q2", "email"), ("00Q3", "organic_search")]
+    connection.set_schema_to_public()
+
+    # A later file with the same header (another column order) is recognized by the mapping.
+    again = upload(staff_http, HEADER_ONLY_OTHER_ROWS, "march-2.csv")
+    page = staff_http.get(again.url).content.decode()
+    assert "Saved mapping: Salesforce leads" in page and "1 row" in page
+
+
+def test_a_required_column_left_unmapped_is_refused(staff_http, tenant_a) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    response = staff_http.post(f"/imports/map/{token}/", form(action="save", name="Broken", src_created_at=""))
+    assert response.status_code == 422
+    assert "the required column created_at is not mapped" in response.content.decode()
+    connection.set_tenant(tenant_a)
+    assert not SavedMapping.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "bad_text"),
+    [
+        ({"decimal": "."}, "not a number"),  # Spanish numbers read with English decimals
+        ({"date_format": "%Y-%m-%d"}, "not a date"),  # the wrong date format
+        ({"vmap_channel_0": ""}, "Google / CPC"),  # a value left as written, not a channel
+        ({"src_employees": "col:3"}, "not a number"),  # an email where a count goes
+    ],
+    ids=["decimal", "date", "vocabulary", "count"],
+)
+def test_the_preview_names_each_bad_cell(staff_http, overrides, bad_text) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(**overrides), HTTP_HX_REQUEST="true").content.decode()
+    assert "bad-row" in part and bad_text in part
+
+
+def test_a_fixed_value_outside_the_vocabulary_is_an_error(staff_http) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel="television"),
+                           HTTP_HX_REQUEST="true").content.decode()
+    assert "bad-cell" in part and "television" in part
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("", "Give the mapping a name"), ("x" * 101, "At most 100 characters")],
+)
+def test_a_mapping_needs_a_usable_name(staff_http, tenant_a, name, message) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    response = staff_http.post(f"/imports/map/{token}/", form(action="save", name=name))
+    assert response.status_code == 422 and message in response.content.decode()
+    connection.set_tenant(tenant_a)
+    assert not SavedMapping.objects.exists()
+
+
+def test_two_mappings_cannot_share_a_name(staff_http, tenant_a) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    assert staff_http.post(f"/imports/map/{token}/", form(action="save", name="SF")).status_code == 302
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    response = staff_http.post(f"/imports/map/{token}/", form(action="save", name="SF"))
+    assert response.status_code == 422 and "Another saved mapping has this name" in response.content.decode()
+
+
+def test_a_file_without_a_header_line_cannot_be_mapped(staff_http) -> None:
+    token = token_of(upload(staff_http, "just one column\nand another line\n").url)
+    response = staff_http.get(f"/imports/map/{token}/")
+    assert response.status_code == 422 and "no header line" in response.content.decode()
+
+
+def _saved(client, name="SF leads") -> SavedMapping:
+    connection.set_tenant(client)
+    mapping = SavedMapping.objects.create(name=name, kind="leads", header=["Lead ID", "Created Date"], header_signature="x",
+                                          spec={"kind": "leads", "columns": {"id": {"column": "Lead ID"},
+                                                                             "created_at": {"column": "Created Date"}}})
+    connection.set_schema_to_public()
+    return mapping
+
+
+def test_staff_copy_a_mapping_only_to_clients_they_manage(staff_a, staff_ab, tenant_a, tenant_b) -> None:
+    mapping = _saved(tenant_a)
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)  # assigned to alpha only
+    page = http.get(f"/mappings/{mapping.pk}/copy/").content.decode()
+    assert "You manage no other client" in page
+    refused = http.post(f"/mappings/{mapping.pk}/copy/", {"clients": [str(tenant_b.pk)]})
+    assert refused.status_code == 422 and "You may not manage Beta Brands" in refused.content.decode()
+    connection.set_tenant(tenant_b)
+    assert not SavedMapping.objects.exists()
+    connection.set_schema_to_public()
+
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_ab)
+    assert "Beta Brands" in http.get(f"/mappings/{mapping.pk}/copy/").content.decode()
+    assert http.post(f"/mappings/{mapping.pk}/copy/", {"clients": [str(tenant_b.pk)]}).status_code == 302
+    connection.set_tenant(tenant_b)
+    copied = SavedMapping.objects.get()
+    assert copied.name == "SF leads" and copied.spec == mapping.spec
+    connection.set_schema_to_public()
+    # Copying again clashes with the name now there: refused, nothing changed.
+    again = http.post(f"/mappings/{mapping.pk}/copy/", {"clients": [str(tenant_b.pk)]})
+    assert again.status_code == 422 and "already has a mapping named" in again.content.decode()
+
+
+def test_client_users_see_no_mapping_screen(client_user_a, tenant_a) -> None:
+    mapping = _saved(tenant_a)
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(client_user_a)
+    assert http.get("/mappings/").status_code == 404
+    assert http.post(f"/mappings/{mapping.pk}/copy/", {"clients": ["1"]}).status_code == 404

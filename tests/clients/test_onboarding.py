@@ -1,0 +1,80 @@
+"""A new client's checklist, the scorecard's warning without criteria, and the upload page's example files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
+from clients.services import data_import
+from tests.conftest import host_of
+
+
+@pytest.fixture
+def staff_http(staff_a, tenant_a):
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    return http
+
+
+def test_a_new_client_gets_a_checklist_until_every_step_is_done(staff_http, tenant_a) -> None:
+    html = staff_http.get("/").content.decode()
+    assert 'id="setup-checklist"' in html
+    for step in ("Campaigns, or a source that creates them", "Qualification criteria", "Buyer personas", "Holidays",
+                 "Contracts"):
+        assert step in html
+    assert html.count('class="todo"') == 5
+    connection.set_tenant(tenant_a)
+    Campaign.objects.create(id="c1", name="C1", channel="email")
+    Persona.objects.create(code="cfo", name="CFO")
+    html = staff_http.get("/").content.decode()
+    assert html.count('class="todo"') == 3 and html.count('class="done"') == 2
+    connection.set_tenant(tenant_a)
+    CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
+    Holiday.objects.create(date=dt.date(2026, 1, 1))
+    Contract.objects.create(id="K", account="a", kind="retainer", start_date=dt.date(2026, 1, 1), term_months=1, monthly_fee=1)
+    assert 'id="setup-checklist"' not in staff_http.get("/").content.decode()
+
+
+def test_the_scorecard_warns_while_there_are_no_criteria(staff_http, tenant_a, client_user_a) -> None:
+    html = staff_http.get("/scorecard/").content.decode()
+    assert 'id="no-criteria-warning"' in html and "not because there were no MQLs" in html
+    client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    client_http.force_login(client_user_a)
+    assert 'id="no-criteria-warning"' in client_http.get("/scorecard/").content.decode()
+    connection.set_tenant(tenant_a)
+    CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
+    assert 'id="no-criteria-warning"' not in staff_http.get("/scorecard/").content.decode()
+
+
+def test_the_warning_is_in_spanish_too(staff_http, staff_a) -> None:
+    staff_a.language = "es"
+    staff_a.save()
+    html = staff_http.get("/scorecard/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Aún no hay criterios de cualificación" in html
+
+
+def test_every_example_file_imports(tenant_a, tmp_path) -> None:
+    for kind in KIND_ORDER:
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(kind_example_csv(kind), encoding="utf-8")
+        result = data_import(kind=kind, path_or_file=path, client=tenant_a)
+        assert result.ok, (kind, [str(e) for e in result.errors])
+        assert result.rows == len(EXAMPLES[kind]) - 1
+
+
+def test_every_column_has_a_description() -> None:
+    for kind in KIND_ORDER:
+        for column in kind_columns(kind):
+            assert column["description"], (kind, column["name"])
+
+
+def test_the_example_file_downloads(staff_http) -> None:
+    response = staff_http.get("/imports/examples/spend.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode().startswith("id,date,category,amount")

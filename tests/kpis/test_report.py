@@ -1,0 +1,159 @@
+"""The report's logic without a browser: the month it opens on, the month in progress and its
+pace, the summary's KPIs, the charts (SVG and ReportLab from one layout), the email's content."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from agency.models import AgencyBrand
+from clients.models import Holiday, Lead
+from kpis import charts
+from kpis.emails import scorecard_emails_send
+from kpis.report import default_month, headline_defaults, headline_keys, period_of
+from kpis.services import snapshot_compute
+from tests.conftest import host_of
+
+NOV = dt.date(2026, 11, 1)
+OCT = dt.date(2026, 10, 1)
+
+
+class Tenant:
+    timezone = "Europe/Madrid"
+
+
+def test_opens_on_the_last_complete_month_even_when_the_running_one_has_a_snapshot() -> None:
+    now = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+    assert default_month([NOV, OCT, dt.date(2026, 9, 1)], Tenant(), now) == OCT
+    assert default_month([NOV], Tenant(), now) == NOV  # nothing closed yet: the month that runs
+    # just after midnight in Madrid on 1 December, November is complete
+    assert default_month([dt.date(2026, 12, 1), NOV], Tenant(), dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)) == NOV
+
+
+def test_the_month_in_progress_counts_working_days_and_projects_counts_only(tenant_a) -> None:
+    with schema_context("alpha"):
+        Holiday.objects.create(date=dt.date(2026, 11, 2))  # a Monday
+        period = period_of(month=NOV, client=tenant_a, now=dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC))
+    assert (period.complete, period.day, period.days) == (False, 29, 30)
+    assert (period.working_elapsed, period.working_total) == (19, 20)  # 21 weekdays, one holiday; the 30th to go
+    assert period.label == "November 2026, month to date (day 29 of 30)"
+    assert period.projected("new_leads", 95) == pytest.approx(100.0)
+    assert period.projected("cpl", 10.0) is None and period.projected("mrr", 5.0) is None  # a rate, a stock
+    assert period_of(month=OCT, client=tenant_a, now=dt.datetime(2026, 11, 29, tzinfo=dt.UTC)).complete
+
+
+def test_staff_choose_the_summary_or_get_the_defaults(tenant_a) -> None:
+    assert headline_keys(tenant_a) == headline_defaults()
+    tenant_a.headline_kpis = ["sessions", "new_leads", "mqls", "sqls", "customers", "revenue", "no_such_kpi"]
+    assert headline_keys(tenant_a) == ("sessions", "new_leads", "mqls", "sqls", "customers", "revenue")
+    tenant_a.headline_kpis = ["sessions"]  # fewer than six: the defaults
+    assert headline_keys(tenant_a) == headline_defaults()
+
+
+def test_one_layout_draws_the_svg_and_the_pdf_chart() -> None:
+    chart = charts.SeriesChart(
+        title="Leads <&>",
+        labels=[str(i) for i in range(13)],
+        values=[1, 2, None, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        target=10,
+        target_text="Target 10",
+        marks=[(3, "Note <script>")],
+    )
+    svg = charts.series_svg(chart)
+    assert svg.startswith("<svg") and "<script" not in svg and "Note &lt;script&gt;" in svg and "Leads &lt;&amp;&gt;" in svg
+    assert svg.count("<polyline") == 2  # the undefined month breaks the line
+    drawing = charts.series_drawing(chart)
+    assert len(drawing.contents) == len(charts.layout_series(chart))
+    funnel = charts.BarChart(title="f", bars=[charts.Bar("Sessions", 10000, "10,000"), charts.Bar("Customers", 3, "3")], log=True)
+    shapes, _height = charts.layout_bars(funnel)
+    widths = [s.coords[2] for s in shapes if s.kind == "rect"]
+    assert widths[1] > widths[0] * 0.1  # on a log scale 3 of 10,000 is still a visible bar
+    assert charts.png(charts.bars_drawing(funnel)).startswith(b"\x89PNG")
+
+
+def test_the_email_carries_the_summary_a_chart_and_the_pdf_under_the_agencys_name(tenant_a, client_user_a, settings) -> None:
+    settings.DEFAULT_FROM_EMAIL = "reports@agency.example"
+    AgencyBrand.objects.create(name="Northwind Agency", sender_name="Northwind reports", accent="#0a7d55")
+    client_user_a.email = "ann@alpha.example"
+    client_user_a.save()
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"e{i}", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC)) for i in range(3)])
+    with time_machine.travel(dt.datetime(2026, 4, 2, tzinfo=dt.UTC)):
+        snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+        assert scorecard_emails_send(client=tenant_a, month=dt.date(2026, 3, 1)) == 1
+    message = mail.outbox[0]
+    assert message.from_email == "Northwind reports <reports@agency.example>"
+    html = message.alternatives[0][0]
+    assert "Northwind Agency" in html and "cid:report-chart" in html and "#0a7d55" in html
+    names = [a[0] if isinstance(a, tuple) else a.get_filename() for a in message.attachments]
+    assert "alpha-report-2026-03.pdf" in names and "chart.png" in names
+    assert "New leads: 3" in message.body
+
+
+def test_the_pdf_is_kept_per_snapshot_and_redrawn_when_it_changes(tenant_a, client_user_a, settings) -> None:
+    with schema_context("alpha"):
+        Lead.objects.create(id="a", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    http = HttpClient()
+    http.force_login(client_user_a)
+    first = http.get("/scorecard/export.pdf?month=2026-03", HTTP_HOST=host_of(tenant_a))
+    kept = list((settings.MEDIA_ROOT / "alpha" / "reports").glob("2026-03-*.pdf"))
+    assert first.status_code == 200 and len(kept) == 1 and kept[0].read_bytes() == first.content
+    assert http.get("/scorecard/export.pdf?month=2026-03", HTTP_HOST=host_of(tenant_a)).content == first.content
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])  # a new snapshot state: a new file
+    http.get("/scorecard/export.pdf?month=2026-03", HTTP_HOST=host_of(tenant_a))
+    assert len(list((settings.MEDIA_ROOT / "alpha" / "reports").glob("2026-03-*.pdf"))) == 2
+
+
+def test_computing_the_last_closed_month_prepares_its_pdf_in_the_background(
+    tenant_a, settings, django_capture_on_commit_callbacks
+) -> None:
+    from kpis.tasks import report_pdf_task, snapshot_compute_task
+
+    sent = []
+    with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=dt.UTC)):
+        from unittest import mock
+
+        with (
+            mock.patch.object(report_pdf_task, "apply_async", side_effect=lambda **kw: sent.append(kw)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            snapshot_compute_task.apply(
+                kwargs={"client_slug": "alpha", "months": ["2026-02", "2026-03"]}, headers={"_schema_name": "alpha"}
+            ).get()
+        assert sent and sent[0]["kwargs"]["months"] == ["2026-03"]
+        assert report_pdf_task.apply(kwargs=sent[0]["kwargs"], headers=sent[0]["headers"]).get() == 2  # English and Spanish
+    assert len(list((settings.MEDIA_ROOT / "alpha" / "reports").glob("2026-03-*.pdf"))) == 2
+
+
+def test_benchmark_bands_fit_the_clients_currency_and_industry() -> None:
+    from types import SimpleNamespace as Band
+
+    from kpis.scorecard import benchmarks_that_fit
+
+    rate = Band(unit="rate", currency="", industry="", label="all")
+    usd = Band(unit="money", currency="USD", industry="", label="usd")
+    eur = Band(unit="money", currency="EUR", industry="", label="eur")
+    saas = Band(unit="rate", currency="", industry="saas", label="saas")
+    bands = [rate, usd, eur, saas]
+    assert benchmarks_that_fit(bands, currency="EUR") == [rate, eur]  # no USD band on a EUR client, no other industry
+    assert benchmarks_that_fit(bands, currency="EUR", industry="saas") == [saas]  # its own industry first
+    assert benchmarks_that_fit(bands, currency="USD", industry="retail") == [rate, usd]  # none for retail: the general ones
+
+
+def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user_a, settings, tmp_path) -> None:
+    from clients.models import OutboxEmail
+    from clients.outbox import _message
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not ours")
+    row = OutboxEmail(
+        to="ann@alpha.example",
+        payload={"subject": "s", "body": "b", "attachments": [{"path": str(outside), "name": "x.txt", "mimetype": "text/plain"}]},
+    )
+    assert _message(row).attachments == []  # a path outside MEDIA_ROOT is never attached
