@@ -51,4 +51,14 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_outbox_drain",
         "schedule": crontab(minute=45),
     },
+    # After the close, hourly on the 1st and the 2nd: clients whose close was lost (a killed
+    # worker's task that the broker never gave back) are closed again; closed ones are left alone.
+    "close-previous-month-missing": {
+        "task": "kpis.tasks.dispatch_month_close_missing",
+        "schedule": crontab(minute=5, hour="3-23", day_of_month="1-2"),
+    },
+    # Recomputes kept in the database while Redis was down (agency.degrade) are queued.
+    "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
+    # Jobs whose worker died are marked failed (clients.services_jobs), within a minute.
+    "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
 }

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from agency.branding import brand_for
+from agency.degrade import redis_degraded
 from agency.selectors import clients_for_user, console_url
 
 SWITCHER_SIZE = 30
@@ -30,4 +31,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "switch_prefix": reverse("client_switch", args=["-"])[:-2] if switchable else "",
         "languages": settings.LANGUAGES,
         "console_url": console_url(path="/") if at_client else "/",
+        # Redis failed within the last minute: cached figures were skipped or could not be refreshed.
+        "figures_may_be_stale": redis_degraded(),
     }

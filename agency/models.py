@@ -97,6 +97,26 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CLIENT)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
     monthly_email = models.BooleanField(_("monthly scorecard email"), default=True)
+    # "Sign out everywhere" adds one: every session on every host carries a hash of it (below),
+    # so each one stops authenticating at its next request, whichever host it belongs to.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (of the password), plus the generation once it has been raised.
+
+        At generation 0 the hash is Django's own, so sessions made before this field existed
+        stay valid; a password change or a sign-out everywhere ends every session of the user.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "agency.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_agency_admin(self) -> bool:
@@ -177,6 +197,22 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.currency} {self.per_euro}"
+
+
+class RecomputeOutbox(models.Model):
+    """A recompute that could not be queued (Redis down), kept until the beat's drain queues it.
+
+    Written in the same request as the change it follows, after that change committed; the
+    drain (``kpis.tasks.recompute_outbox_drain``) deletes a row only in the transaction that
+    queued its recompute, so a change is never left without its recompute.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    months = models.JSONField(default=list)  # "YYYY-MM"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
 
 
 class AgencyBrand(models.Model):

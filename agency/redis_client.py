@@ -15,7 +15,9 @@ from django.conf import settings
 @cache
 def redis_client() -> redis.Redis:
     """The process's client of the Redis that backs the cache (``REDIS_URL``)."""
-    return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    cache = settings.CACHES["default"]
+    # The cache's timeouts: a hung Redis fails fast, and callers fall back (agency.degrade).
+    return redis.Redis.from_url(cache["LOCATION"], **cache.get("OPTIONS", {}))
 
 
 def redis_key(*parts: str) -> str:

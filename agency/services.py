@@ -411,3 +411,16 @@ def client_review_delay_set(*, client: Client, days: object) -> Client:
     client.review_delay_days = value
     client.save(update_fields=["review_delay_days", "updated_at"])
     return client
+
+
+def user_sessions_end_all(*, user: User) -> None:
+    """End every session of ``user`` on every host (sessions are per host, so none is listed).
+
+    Each session stores a hash of the user's password and session generation
+    (``User._get_session_auth_hash``); raising the generation makes every stored hash stale,
+    and Django's authentication middleware signs each of those sessions out at its next request.
+    """
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])

@@ -81,6 +81,8 @@ AUTH_USER_MODEL = "agency.User"
 MIDDLEWARE = [
     "agency.middleware.PortalTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "agency.csp.ContentSecurityPolicyMiddleware",
+    "agency.ratelimit.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,19 +175,24 @@ else:
 # Django's cache client speaks unix:// where Celery's broker speaks redis+socket://.
 _CACHE_URL = REDIS_URL.replace("redis+socket://", "unix://")
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _CACHE_URL,
-        # Every key carries the current schema: a key set for client A is not read under B.
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-        "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
-    }
+_CACHE = {
+    "LOCATION": _CACHE_URL,
+    # Every key carries the current schema: a key set for client A is not read under B.
+    "KEY_FUNCTION": "django_tenants.cache.make_key",
+    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
+    # A hung Redis costs a request at most this long (then the cache is skipped: agency.degrade).
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
 }
-# Sessions are read from Redis on every request and written through to the database, so a
-# restart of Redis logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = {
+    # Redis down = every read a miss, every write dropped (logged); pages render from the database.
+    # Code that must know Redis failed (the recompute debounce, rate limits) uses
+    # agency.redis_client, which raises, and falls back itself.
+    "default": {**_CACHE, "BACKEND": "agency.degrade.FailSoftRedisCache"},
+}
+# Sessions live in the database only: a Redis outage signs nobody out, and a sign-out during
+# one cannot be undone by a stale cached copy coming back with Redis (cached_db could).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accepted dates -------------------------------------------------------------------------
 # Every date and timestamp the portal accepts (imports, API, forms, query parameters, commands)
@@ -223,6 +230,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_TENANT_CACHE_SECONDS = 60
+# Publishing gives up quickly when Redis is down (the caller falls back to the database outbox)
+# instead of holding a web request for Celery's default retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # workers wait for Redis to come back, however long
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".local" / "celerybeat-schedule")
@@ -255,6 +267,15 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Rate limits (agency.ratelimit), per one-minute window; 429 with Retry-After beyond them.
+# The test suite signs in hundreds of times a minute from one address: its tests of the limits
+# set them low themselves.
+_UNLIMITED_IN_TESTS = "1000000" if TESTING else None
+PORTAL_API_RATE_PER_MINUTE = int(os.environ.get("PORTAL_API_RATE_PER_MINUTE", _UNLIMITED_IN_TESTS or "600"))
+PORTAL_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ACCOUNT", _UNLIMITED_IN_TESTS or "10"))
+PORTAL_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ADDRESS", _UNLIMITED_IN_TESTS or "30"))
+# Uploads (imports, logos): larger files are refused with a form error, not a 413 page.
+PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_MB", "25")) * 1024 * 1024
 AXES_VERBOSE = False
 
 # Each host keeps its own session cookie; staff move between clients through a signed,

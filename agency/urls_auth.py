@@ -47,4 +47,5 @@ urlpatterns = [
     path("i18n/language/", auth.language_set, name="language_set"),
     path("accounts/email-preferences/", preferences.email_preferences, name="email_preferences"),
     path("accounts/monthly-email/off/", preferences.monthly_email_off, name="monthly_email_off"),
+    path("accounts/sign-out-everywhere/", preferences.sign_out_everywhere, name="sign_out_everywhere"),
 ]

@@ -41,7 +41,7 @@ def setup() -> tuple[str, list[str]]:
     import datetime as dt
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
     from django_tenants.utils import tenant_context

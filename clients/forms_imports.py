@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clients.importing import KINDS
@@ -30,3 +31,15 @@ class ImportUploadForm(forms.Form):
         choices=[("", _("Detect it from the file")), *((kind, KIND_LABELS[kind]) for kind in KINDS)],
         help_text=_("Leave it to detection, or name the kind of a file in the portal's own format."),
     )
+
+    def clean_file(self):
+        """Refuse a file above PORTAL_UPLOAD_MAX_MB with a message that says the limit (not a 413 page)."""
+        uploaded = self.cleaned_data["file"]
+        limit = settings.PORTAL_UPLOAD_MAX_BYTES
+        if uploaded.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s MB; files up to %(limit)s MB can be uploaded. Split it into smaller files."),
+                code="too_large",
+                params={"size": f"{uploaded.size / 1048576:.1f}", "limit": limit // 1048576},
+            )
+        return uploaded

@@ -268,6 +268,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched every few seconds by the worker running the job (clients.services_jobs): a job
+    # "running" whose heartbeat stopped belongs to a worker that died, and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

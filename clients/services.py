@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
@@ -34,6 +34,7 @@ from clients.importing import KINDS, ImportResult, import_csv, import_records
 from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
 from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
+from clients.services_jobs import job_heartbeat
 from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
 from clients.source_files import source_file_import
 from clients.storage import imports_dir
@@ -205,7 +206,12 @@ def import_job_run(*, client: Client, job_id: int) -> Any:
             cache.set(key, rows, timeout=6 * 3600)
 
         try:
-            result = job_file_import(client=client, params=job.params, path=path, progress=progress)
+            with job_heartbeat(client=client, job_id=job.id):
+                result = job_file_import(client=client, params=job.params, path=path, progress=progress)
+        except (OperationalError, InterfaceError):
+            # The database connection died: nothing was written (one transaction), and the task
+            # is retried (clients.tasks.import_run); the job stays "running" meanwhile.
+            raise
         except Exception as error:
             Job.objects.filter(id=job.id).update(
                 status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}

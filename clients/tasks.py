@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
+from django_tenants.utils import tenant_context
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
@@ -12,10 +13,22 @@ from agency.models import Client
 from agency.tasks import enqueue_for_client
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
+from clients.services_jobs import jobs_stale_fail
 from clients.sources_schedule import scheduled_sources_due, source_run
 
 
-@app.task(base=TenantTask, bind=True, name="clients.tasks.import_run", acks_late=True)
+@app.task(
+    base=TenantTask,
+    bind=True,
+    name="clients.tasks.import_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # The import is one transaction: a connection that died wrote nothing, so running it again is safe.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=6,
+)
 def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
     """Run an uploaded import (clients.services.import_job_run); progress is polled by the job page."""
     client = Client.objects.get(slug=client_slug)
@@ -83,3 +96,11 @@ def dispatch_outbox_drain() -> int:
     for count, client in enumerate(clients, start=1):
         enqueue_for_client(outbox_drain, client=client, follow=False, countdown=(count - 1) * 0.2)
     return count
+@shared_task(acks_late=True)
+def jobs_stale_sweep() -> int:
+    """Beat, every 15 s: in every ready client, fail the running jobs whose worker died."""
+    failed = 0
+    for client in Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"):
+        with tenant_context(client):
+            failed += jobs_stale_fail()
+    return failed

@@ -12,13 +12,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
-from agency.tasks import enqueue_for_client
 from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
+from clients.services_jobs import job_enqueue, job_retry
 from clients.source_files import NotRecognized, file_recognize, source_rows_preview
 from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
@@ -76,7 +76,7 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
         job = import_job_create(client=request.tenant, kind=recognized.kind, token=token, filename=filename,
                                 user=request.user, **recognized.params)
         client = request.tenant
-        transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
         return redirect("import_job", job_id=job.id)
     context = {"recognized": recognized, "filename": filename, "kind_label": KIND_LABELS.get(recognized.kind, ""),
                "token": token}
@@ -123,7 +123,7 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     if request.method == "POST":
         job = import_job_create(client=request.tenant, kind=kind, token=token, filename=filename, user=request.user)
         client = request.tenant
-        transaction.on_commit(lambda: enqueue_for_client(import_run, client=client, job_id=job.id))
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
         return redirect("import_job", job_id=job.id)
     result = data_import(kind=kind, path_or_file=path, client=request.tenant, dry_run=True, limit=PREVIEW_ROWS,
                          sample=PREVIEW_ROWS)
@@ -173,6 +173,16 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
         response = render(request, "clients/imports/job.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@client_staff_required
+@require_http_methods(["POST"])
+def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run a failed import again (its worker died, or the queue was unreachable): all-or-nothing, so safe."""
+    job = get_object_or_404(Job, id=job_id, kind="import", status=Job.Status.FAILED)
+    client = request.tenant
+    transaction.on_commit(lambda: job_retry(client=client, job=job, task=import_run))
+    return redirect("import_job", job_id=job.id)
 
 
 @client_staff_required

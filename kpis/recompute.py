@@ -10,6 +10,11 @@ puts the months in a per-client "taken" set that is emptied only after they are 
 worker killed mid-run leaves them there for the redelivered (or next) task; a change landing
 while a run computes goes to the pending set and schedules another run. Keys carry the
 client's schema, so clients never share a set.
+
+Redis unreachable (agency.degrade): the request is written to the database outbox
+(``agency.RecomputeOutbox``) instead, after the change committed, and the beat's drain
+(:func:`recompute_outbox_drain_run`, every 10 s) puts those months in the pending set and queues
+the run once Redis answers. A change accepted during an outage is never left without its recompute.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from agency.celery import app
-from agency.models import Client
+from agency.degrade import REDIS_ERRORS, redis_failed
+from agency.models import Client, RecomputeOutbox
 from agency.months import Month
 from agency.redis_client import redis_client, redis_key
 from agency.tasks import enqueue_for_client
@@ -54,13 +60,55 @@ def months_recompute_request(*, client: Client, months: Iterable[str]) -> None:
 
 def _request_now(*, client: Client, months: list[str]) -> None:
     pending, _taken, scheduled = _keys(client)
-    with redis_client().pipeline(transaction=True) as pipe:
-        pipe.sadd(pending, *months)
-        pipe.expire(pending, KEEP_SECONDS)
-        pipe.set(scheduled, 1, nx=True, ex=DEBOUNCE_SECONDS * 4)
-        *_, first = pipe.execute()
-    if first:  # the first request of a quiet period; later ones only add their months
-        enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client, countdown=DEBOUNCE_SECONDS)
+    try:
+        with redis_client().pipeline(transaction=True) as pipe:
+            pipe.sadd(pending, *months)
+            pipe.expire(pending, KEEP_SECONDS)
+            pipe.set(scheduled, 1, nx=True, ex=DEBOUNCE_SECONDS * 4)
+            *_, first = pipe.execute()
+        if first:  # the first request of a quiet period; later ones only add their months
+            enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client, countdown=DEBOUNCE_SECONDS)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute request")
+        recompute_outbox_add(client=client, months=months)
+
+
+def recompute_outbox_add(*, client: Client, months: Iterable[str]) -> None:
+    """Keep a recompute request in the database until Redis takes it (the beat's drain); logged."""
+    wanted = sorted(set(months))
+    RecomputeOutbox.objects.create(client=client, months=wanted)
+    logger.warning("recompute of %s for %s kept in the database outbox (Redis unreachable)", wanted, client.slug)
+
+
+def recompute_outbox_drain_run(*, limit: int = 500) -> int:
+    """Move the outbox's requests into Redis and queue their runs; returns how many rows were drained.
+
+    Rows are locked (``SKIP LOCKED``: two drains never take the same row) and deleted in the
+    transaction that queued their run: if Redis fails again midway, the rows stay for the next
+    beat. The run is queued without a countdown and whatever the "scheduled" mark says (a mark
+    left from before the outage must not hold these months back).
+    """
+    drained, clients = 0, 0
+    with transaction.atomic():
+        rows = list(RecomputeOutbox.objects.select_for_update(skip_locked=True).select_related("client")[:limit])
+        by_client: dict[int, tuple[Client, set[str], list[int]]] = {}
+        for row in rows:
+            entry = by_client.setdefault(row.client_id, (row.client, set(), []))
+            entry[1].update(row.months)
+            entry[2].append(row.pk)
+        for client, months, ids in by_client.values():
+            pending, _taken, scheduled = _keys(client)
+            with redis_client().pipeline(transaction=True) as pipe:
+                pipe.sadd(pending, *sorted(months))
+                pipe.expire(pending, KEEP_SECONDS)
+                pipe.set(scheduled, 1, ex=DEBOUNCE_SECONDS * 4)
+                pipe.execute()
+            enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client)
+            RecomputeOutbox.objects.filter(pk__in=ids).delete()
+            drained, clients = drained + len(ids), clients + 1
+    if drained:
+        logger.info("recompute outbox: %s request(s) queued for %s client(s)", drained, clients)
+    return drained
 
 
 def recompute_pending(*, client: Client) -> list[str]:

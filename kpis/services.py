@@ -17,8 +17,8 @@ from django_tenants.utils import tenant_context
 from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
-from agency.tasks import enqueue_for_client
 from clients.models import Holiday, Job
+from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS
 from kpis.exports import report_pdf_path, scorecard_pdf
@@ -164,7 +164,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
             total=len(months),
             created_by=user if getattr(user, "pk", None) else None,
         )
-    transaction.on_commit(lambda: enqueue_for_client(snapshot_recompute_job, client=client, job_id=job.pk))
+    transaction.on_commit(lambda: job_enqueue(task=snapshot_recompute_job, client=client, job=job))
     return job
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("scorecard/targets/", views_context.target_set_view, name="target_set"),
     path("scorecard/recompute/", views_context.recompute, name="recompute"),
     path("scorecard/recompute/<int:job_id>/", views_context.recompute_status, name="recompute_status"),
+    path("scorecard/recompute/<int:job_id>/retry/", views_context.recompute_retry, name="recompute_retry"),
     path("planner/", views_context.planner, name="planner"),
 ]

@@ -14,14 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
 from agency.months import Month
 from clients.models import Job
+from clients.services_jobs import job_retry
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
+from kpis.tasks import snapshot_recompute_job
 from kpis.views import scorecard_page
 
 
@@ -107,6 +110,16 @@ def _job_month(job: Job) -> str:
     """The month the scorecard swaps back to once the recompute is done ("YYYY-MM")."""
     months = (job.params or {}).get("months") or []
     return months[0] if months else ""
+
+
+@client_staff_required
+@require_POST
+def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run a failed recompute again (its worker died, or the queue was unreachable)."""
+    job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    job_retry(client=request.tenant, job=job, task=snapshot_recompute_job)
+    job.refresh_from_db()
+    return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
 class PlanForm(forms.Form):

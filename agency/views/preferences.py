@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from agency.selectors import opt_out_user
+from agency.services import user_sessions_end_all
 
 
 @login_required
@@ -20,6 +23,16 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your email preferences are saved."))
         return redirect("email_preferences")
     return render(request, "registration/email_preferences.html")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of this user, on the console and on every client's host, this one included."""
+    user_sessions_end_all(user=request.user)
+    logout(request)
+    messages.success(request, _("You are signed out everywhere. Sign in again to continue."))
+    return redirect("login")
 
 
 @csrf_exempt  # the signed token is the authorization; mail clients' one-click unsubscribe posts without a session

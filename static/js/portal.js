@@ -1,7 +1,13 @@
 // Portal-wide htmx behaviour: swap 422 form errors, show a message when a request fails,
 // and move keyboard focus to content that was swapped in.
+// No inline scripts or handlers anywhere (the Content-Security-Policy forbids them): the few
+// behaviours pages need are declared with data attributes and wired here.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field && field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+});
 document.addEventListener("click", function (event) {
-  var trigger = event.target.closest && event.target.closest("[data-print]");
+  var trigger = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
   if (trigger) window.print();
 });
 // Printing opens the folded details so the paper carries every section, as the PDF does.

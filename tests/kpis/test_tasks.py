@@ -170,3 +170,18 @@ def test_months_that_have_not_begun_are_not_queued(tenant_a, django_capture_on_c
         with django_capture_on_commit_callbacks(execute=True):
             recompute.months_recompute_request(client=tenant_a, months={"2026-02", "2026-03", "2027-01"})
         assert recompute.recompute_pending(client=tenant_a) == ["2026-02", "2026-03"]
+
+
+def test_the_sweep_after_a_close_queues_only_the_clients_still_without_the_month(tenant_a, tenant_b, monkeypatch) -> None:
+    from kpis import tasks as kpi_tasks
+    from portfolio.models import ClientMonthSummary
+
+    month = dt.date(2026, 3, 1)
+    ClientMonthSummary.objects.create(client=tenant_a, month=month, computed_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    sent = []
+    def enqueue(task, *, client, **kw) -> None:
+        sent.append((task.name, client.slug, kw["months"]))
+
+    monkeypatch.setattr(kpi_tasks, "enqueue_for_client", enqueue)
+    assert kpi_tasks.dispatch_month_close_missing("2026-03") == 1
+    assert sent == [("kpis.tasks.month_close_task", "beta", ["2026-03"])]
