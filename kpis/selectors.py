@@ -388,3 +388,8 @@ def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, month, (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month, client.pk, month])
         return "|".join(cursor.fetchone())
+
+
+def campaign_names() -> dict[str, str]:
+    """The current client's campaigns by id: a breakdown names them as the client does (one query)."""
+    return dict(Campaign.objects.values_list("id", "name"))
