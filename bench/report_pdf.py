@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,7 +31,7 @@ SLUG = "bench-pdf"
 MONTH = dt.date(2026, 10, 1)
 
 
-def setup():  # noqa: ANN201 -- the Client, imported after django.setup()
+def setup() -> Any:  # the Client, imported after django.setup()
     import django
 
     django.setup()
