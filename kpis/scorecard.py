@@ -201,7 +201,7 @@ def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> 
     return gettext("on pace for %(value)s by month end") % {"value": format_value(key, projected, currency)}
 
 
-# A rate: target units per 1 source unit, and the reference date it is of.
+# The reference rates a band conversion uses: per currency, its units per 1 EUR and the date of that rate.
 BandRates = dict[str, tuple[Decimal, dt.date]]
 
 
