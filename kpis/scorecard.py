@@ -283,7 +283,7 @@ def tiles(
 ) -> list[dict[str, Any]]:
     """The tiles of every group for the template. While the month runs there is no change against
     a complete month and no target verdict: counts show their pace to the month's end instead.
-    ``rates``: the reference rates of the month's last day (portfolio.selectors.benchmark_rates)
+    ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
     that convert money bands in other currencies."""
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)

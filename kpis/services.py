@@ -25,10 +25,9 @@ from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import drilldown_tables, lifetime_value_panel, tiles
-from kpis.selectors import campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
+from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
 from kpis.snapshot import snapshot_document, working_days
 from portfolio.models import Target
-from portfolio.selectors import benchmarks_for_month
 from portfolio.services import client_month_summary_upsert
 
 

@@ -37,9 +37,8 @@ from kpis.scorecard import (
     lifetime_value_panel,
     tiles,
 )
-from kpis.selectors import campaign_names, scorecard_load, scorecard_stamp
+from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp
 from kpis.services import report_pdf_build
-from portfolio.selectors import benchmarks_for_month
 
 DEFAULT_ACCENT = "#1f5fbf"
 
