@@ -162,9 +162,11 @@ def scorecard_pdf(
     report: dict[str, Any] | None = None,
     ltv: dict[str, Any] | None = None,
     brand: dict[str, Any] | None = None,
+    drilldowns: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
-    mix, the detail groups (empty ones in one line) and the lifetime value table."""
+    mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
+    (``kpis.scorecard.drilldown_tables``: on paper every one is open)."""
     brand = brand or {}
     accent = brand.get("accent") or "#1f5fbf"
     brand_name = brand.get("name") or ""
@@ -262,9 +264,12 @@ def scorecard_pdf(
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
-            rows.append(
-                [_para(tile["label"], styles["fact"]), _text(tile["shown"]), _para(change, styles["fact"]), _text(target)]
-            )
+            label: list[Any] = [_para(tile["label"], styles["fact"])]
+            for band in tile.get("benchmarks") or []:  # as on the page: the band, its conversion, its source
+                converted = f" ({band['converted']})" if band.get("converted") else ""
+                line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
+                label.append(_para(line, styles["note"]))
+            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
         story.append(_para(group["title"], heading))
         story.append(_table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent))
         story.append(Spacer(1, 2 * mm))
@@ -278,9 +283,49 @@ def scorecard_pdf(
         width = usable / (len(ltv["columns"]) + 1)
         story.append(_table([head, *body, *total], [width] * (len(ltv["columns"]) + 1), accent))
 
+    if drilldowns:
+        story += _drilldown_story(drilldowns, styles=styles, heading=heading, usable=usable, accent=accent)
+
     footer = f"{client_name} · {month_label}"
     document.build(story, canvasmaker=_numbered_canvas(footer_left=footer, accent=accent, brand=brand_name))
     return buffer.getvalue()
+
+
+MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
+
+
+def _drilldown_story(
+    drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str
+) -> list[Any]:
+    """The breakdowns as the page's tables: the same titles, columns, members and values. A member
+    is a client's word (a campaign's name, a landing page): escaped. Wide ones (a contract segment's
+    twelve figures) continue under themselves with the member repeated, never off the page; on
+    paper "—" has no hover, so each table ends with the reasons of its dashes."""
+    story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
+    for table in drilldowns:
+        story.append(_para(table["title"], heading))
+        if not table["rows"]:
+            story.append(_para(_("Nothing this month."), styles["note"]))
+            continue
+        count = len(table["columns"])
+        parts = -(-count // MAX_FIGURE_COLUMNS)
+        size = -(-count // parts)
+        member_w = 44 * mm
+        for start in range(0, count, size):
+            columns = range(start, min(start + size, count))
+            head = [_para(table["title"], styles["fact"])] + [_para(table["columns"][i], styles["right"]) for i in columns]
+            body = [
+                [_para(row["member"], styles["fact"])] + [_text(row["cells"][i]["text"]) for i in columns]
+                for row in table["rows"]
+            ]
+            width = (usable - member_w) / len(columns)
+            story.append(_table([head, *body], [member_w] + [width] * len(columns), accent))
+            story.append(Spacer(1, 1.5 * mm))
+        reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
+        if reasons:
+            story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        story.append(Spacer(1, 2 * mm))
+    return story
 
 
 def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:

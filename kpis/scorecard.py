@@ -216,18 +216,90 @@ def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> 
     return gettext("on pace for %(value)s by month end") % {"value": format_value(key, projected, currency)}
 
 
-def benchmarks_that_fit(bands: list[Any], *, currency: str, industry: str = "") -> list[Any]:
-    """The bands a client may be compared with: a money band only in the client's currency (no
-    conversion is assumed), a rate or count anywhere; the client's own industry's bands when there
-    are any, else the general ones (no industry); another industry's never."""
-    fitting = [b for b in bands if b.unit != Unit.MONEY.value or (b.currency or "").upper() == currency.upper()]
+# The reference rates a band conversion uses: per currency, its units per 1 EUR and the date of that rate.
+BandRates = dict[str, tuple[Decimal, dt.date]]
+
+
+def band_conversion(band: Any, *, currency: str, rates: BandRates | None) -> tuple[Decimal, dt.date] | None:
+    """How a money band in another currency reaches the client's: (client units per 1 band unit, the
+    reference date used), through the euro (sources.md "Currencies"). ``rates`` holds, per currency,
+    its units per 1 EUR on or before the month's last day within the 7-day rule (EUR may be absent);
+    None when a rate is missing: the band is then not shown. Pure: the caller reads the rates."""
+    source, target = (band.currency or "").upper(), currency.upper()
+    rates = rates or {}
+    legs = []
+    for code in (source, target):
+        if code == "EUR":
+            legs.append(None)
+        elif code in rates:
+            legs.append(rates[code])
+        else:
+            return None
+    known = [leg for leg in legs if leg is not None]
+    if not known:
+        return None
+    source_per_euro = legs[0][0] if legs[0] else Decimal(1)
+    target_per_euro = legs[1][0] if legs[1] else Decimal(1)
+    return target_per_euro / source_per_euro, min(leg[1] for leg in known)
+
+
+def benchmarks_that_fit(
+    bands: list[Any], *, currency: str, industry: str = "", rates: BandRates | None = None
+) -> list[Any]:
+    """The bands a client may be compared with: a money band in the client's currency, or in another
+    when ``rates`` convert it (the agency's reference rates, see band_conversion); a rate or count
+    anywhere; the client's own industry's bands when there are any, else the general ones (no
+    industry); another industry's never."""
+
+    def fits(band: Any) -> bool:
+        if band.unit != Unit.MONEY.value or (band.currency or "").upper() == currency.upper():
+            return True
+        return band_conversion(band, currency=currency, rates=rates) is not None
+
+    fitting = [b for b in bands if fits(b)]
     own = [b for b in fitting if industry and getattr(b, "industry", "") == industry]
     return own or [b for b in fitting if not getattr(b, "industry", "")]
 
 
-def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list], industry: str = "") -> list[dict[str, Any]]:
+def rate_shown(rate: Decimal) -> str:
+    """A conversion rate as the locale writes it, to four significant digits (0.92, 1,087, 17.35)."""
+    if not rate:
+        return number_format(0, 0)
+    rounded = rate.quantize(Decimal(1).scaleb(rate.adjusted() - 3), rounding=ROUND_HALF_UP).normalize()
+    return number_format(rounded, max(0, -rounded.as_tuple().exponent), force_grouping=True)
+
+
+def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | None) -> dict[str, str]:
+    """One band for the tile: its range in the client's currency and, when converted, a line saying
+    from what, at which rate and of which date."""
+    source = (band.currency or "").upper()
+    factor, note = 1.0, ""
+    if band.unit == Unit.MONEY.value and source and source != currency.upper():
+        converted = band_conversion(band, currency=currency, rates=rates)
+        if converted is not None:  # benchmarks_that_fit already dropped the bands without a rate
+            factor = float(converted[0])
+            note = gettext("converted from %(currency)s at %(rate)s on %(date)s") % {
+                "currency": source,
+                "rate": rate_shown(converted[0]),
+                "date": converted[1].isoformat(),
+            }
+    shown_in = currency if note or band.unit != Unit.MONEY.value else (band.currency or currency)
+    return {
+        "label": band.label,
+        "source": band.source_name,
+        "url": band.source_url,
+        "band": "–".join(format_value(key, v * factor, shown_in) if v is not None else "…" for v in (band.low, band.high)),
+        "converted": note,
+    }
+
+
+def tiles(
+    card: Scorecard, *, currency: str, benchmarks: dict[str, list], industry: str = "", rates: BandRates | None = None
+) -> list[dict[str, Any]]:
     """The tiles of every group for the template. While the month runs there is no change against
-    a complete month and no target verdict: counts show their pace to the month's end instead."""
+    a complete month and no target verdict: counts show their pace to the month's end instead.
+    ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
+    that convert money bands in other currencies."""
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)
     marks = [
@@ -258,15 +330,8 @@ def tiles(card: Scorecard, *, currency: str, benchmarks: dict[str, list], indust
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
                     "met": None if card.in_progress else target_status(key, value, card.targets.get(key)),
                     "benchmarks": [
-                        {
-                            "label": b.label,
-                            "source": b.source_name,
-                            "url": b.source_url,
-                            "band": "–".join(
-                                format_value(key, v, b.currency or currency) if v is not None else "…" for v in (b.low, b.high)
-                            ),
-                        }
-                        for b in benchmarks_that_fit(benchmarks.get(key, []), currency=currency, industry=industry)
+                        benchmark_shown(key, b, currency=currency, rates=rates)
+                        for b in benchmarks_that_fit(benchmarks.get(key, []), currency=currency, industry=industry, rates=rates)
                     ],
                 }
             )
@@ -294,6 +359,42 @@ def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, desc
         missing = [r for r in rows if r[sort] is None]  # undefined values last, whatever the direction
         rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
     return keys, rows
+
+
+# The drill-downs, in the page's order and words (the page's buttons, the PDF's tables).
+DIMENSION_LABELS = {
+    "channel": _("Channel"),
+    "device": _("Device"),
+    "persona": _("Persona"),
+    "campaign": _("Campaign"),
+    "landing_page": _("Landing page"),
+    "social_network": _("Social network"),
+    "segment": _("Contract segment"),
+}
+
+
+def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Every drill-down of the month as the page's tables show them before a sort is chosen: members
+    in words (``names``: campaign ids to names), values in the KPI's format, "—" with its reason.
+    For the PDF, which cannot open them one at a time as the page does."""
+    tables = []
+    for dimension, title in DIMENSION_LABELS.items():
+        keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
+        tables.append(
+            {
+                "dimension": dimension,
+                "title": title,
+                "columns": [str(figure(k).label) for k in keys],
+                "rows": [
+                    {
+                        "member": member_label(dimension, r["member"], names if dimension == "campaign" else None),
+                        "cells": [cell_shown(k, r[k], currency) for k in keys],
+                    }
+                    for r in rows
+                ],
+            }
+        )
+    return tables
 
 
 # The funnel's steps; the catalogue's labels, but "Leads" rather than "New leads" in the chart.

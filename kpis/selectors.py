@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.utils import timezone as django_timezone
 
 from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday
+from clients.sources.currencies import RateBook
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
 from kpis.report import period_of
 from kpis.scorecard import Scorecard
 from portfolio.models import Benchmark, Target
+from portfolio.selectors import benchmarks_by_kpi
 
 LEAD_EVENTS = ("new", "mql", "ready", "sql", "sal", "opp", "customer")
 DIMENSIONS = ("channel", "device", "persona", "campaign", "social")
@@ -388,3 +392,40 @@ def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [first, month, (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month, client.pk, month])
         return "|".join(cursor.fetchone())
+
+
+def campaign_names() -> dict[str, str]:
+    """The current client's campaigns by id: a breakdown names them as the client does (one query)."""
+    return dict(Campaign.objects.values_list("id", "name"))
+
+
+def benchmark_rates(*, bands: dict[str, list[Benchmark]], currency: str, day: dt.date) -> dict[str, tuple[Decimal, dt.date]]:
+    """The agency's reference rates (units per 1 EUR) on or before ``day`` within the 7-day rule,
+    for the client's currency and those of the money bands in another: what converts a band
+    (kpis.scorecard.band_conversion). A currency without such a rate is left out. One query per
+    currency, only when some band needs converting."""
+    others = {
+        (b.currency or "").upper()
+        for group in bands.values()
+        for b in group
+        if b.unit == Benchmark.Unit.MONEY and b.currency and b.currency.upper() != currency.upper()
+    }
+    if not others:
+        return {}
+    book = RateBook()
+    rates = {}
+    for code in sorted(others | {currency.upper()}):
+        if code == "EUR":
+            continue
+        found = book.per_euro(code, day)
+        if found is not None:
+            rates[code] = found
+    return rates
+
+
+def benchmarks_for_month(*, currency: str, month: dt.date) -> dict[str, Any]:
+    """The keyword arguments ``kpis.scorecard.tiles`` needs for benchmarks: every band, and the rates
+    of the month's last day (or of today while the month runs: a later rate does not exist yet)."""
+    bands = benchmarks_by_kpi()
+    day = min(Month.of(month).last_day, django_timezone.localdate())
+    return {"benchmarks": bands, "rates": benchmark_rates(bands=bands, currency=currency, day=day)}

@@ -25,13 +25,12 @@ from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
-from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
-from kpis.selectors import scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
+from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
+from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document, working_days
 from kpis.visibility import Shown
 from portfolio.models import Target
-from portfolio.selectors import benchmarks_by_kpi
 from portfolio.services import client_month_summary_upsert
 
 
@@ -168,6 +167,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
     return job
 
 
+# What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
+PDF_LAYOUT = "2"  # 2: the breakdowns, converted benchmark bands
+
+
 def report_pdf_build(
     *,
     client: Client,
@@ -202,7 +205,12 @@ def report_pdf_file(
         stamp = scorecard_stamp(month=month, compare="month", client=client)
         today = client_today(client, now) if month >= last_complete_month(client, now) else ""
         said = hashlib.sha256(commentary.encode()).hexdigest()[:16]
-        key = f"{CODE_VERSION}|{language}|{stamp}|{today}|{sorted(brand.items())}|{client.currency}|{client.name}"
+        # The rates that convert money bands are in the key: a rate loaded later redraws the PDF.
+        bench = benchmarks_for_month(currency=client.currency, month=month)
+        key = (
+            f"{CODE_VERSION}|{PDF_LAYOUT}|{language}|{stamp}|{today}|{sorted(brand.items())}|{client.currency}|{client.name}"
+            f"|{sorted(bench['rates'].items())}"
+        )
         key += f"|{shown.stamp if shown else ''}|{said}"
         path = report_pdf_path(client=client, month=month, stamp=key)
         if path.exists():
@@ -220,10 +228,11 @@ def report_pdf_file(
             client_name=client.name,
             month_label=card.period.label,
             computed=str(_("Computed %(when)s") % {"when": computed}),
-            groups=tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi(), industry=client.industry),
+            groups=tiles(card, currency=client.currency, industry=client.industry, **bench),
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
+            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=campaign_names()),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

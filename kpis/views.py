@@ -16,14 +16,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from agency.branding import brand_for
 from agency.dates import month_parse
 from agency.decorators import client_member_required
 from agency.months import Month
-from clients.models import Campaign
 from clients.words import member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
@@ -31,6 +29,7 @@ from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
 from kpis.report import client_today, default_month, headline_keys, last_complete_month, report_context
 from kpis.scorecard import (
+    DIMENSION_LABELS,
     breakdown_rows,
     card_as_shown,
     cell_shown,
@@ -40,23 +39,13 @@ from kpis.scorecard import (
     lifetime_value_panel,
     tiles,
 )
-from kpis.selectors import scorecard_load, scorecard_stamp
+from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp
 from kpis.services import report_pdf_build
 from kpis.visibility import commentary_for, header_for, shown_for
-from portfolio.selectors import benchmarks_by_kpi
 
 DEFAULT_ACCENT = "#1f5fbf"
 
 BODY_CACHE_SECONDS = 24 * 3600
-DIMENSION_LABELS = {
-    "channel": _("Channel"),
-    "device": _("Device"),
-    "persona": _("Persona"),
-    "campaign": _("Campaign"),
-    "landing_page": _("Landing page"),
-    "social_network": _("Social network"),
-    "segment": _("Contract segment"),
-}
 
 
 def month_options(months: list[dt.date], client: object) -> list[tuple[str, str]]:
@@ -147,7 +136,8 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
             **report_context(card, client=client, accent=accent),
             "commentary": commentary,
             "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, benchmarks=benchmarks_by_kpi(), industry=client.industry),
+            "groups": tiles(card, currency=client.currency, industry=client.industry,
+                  **benchmarks_for_month(currency=client.currency, month=card.month)),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
         parts = {
@@ -248,7 +238,7 @@ def _member_names(dimension: str) -> dict[str, str]:
     """Campaigns by name (one query, only for the campaign breakdown)."""
     if dimension != "campaign":
         return {}
-    return dict(Campaign.objects.values_list("id", "name"))
+    return campaign_names()
 
 
 SIGNED_FIGURE = re.compile(r"[+-]?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h))?")

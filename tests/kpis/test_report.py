@@ -146,6 +146,57 @@ def test_benchmark_bands_fit_the_clients_currency_and_industry() -> None:
     assert benchmarks_that_fit(bands, currency="USD", industry="retail") == [rate, usd]  # none for retail: the general ones
 
 
+def test_a_money_band_in_another_currency_is_converted_with_the_agencys_rates_or_hidden() -> None:
+    import datetime as dt
+    from decimal import Decimal
+    from types import SimpleNamespace as Band
+
+    from django.utils import translation
+
+    from kpis.scorecard import band_conversion, benchmark_shown, benchmarks_that_fit
+
+    usd = Band(unit="money", currency="USD", industry="", label="usd", low=11.0, high=25.0, source_name="S", source_url="")
+    eur = Band(unit="money", currency="EUR", industry="", label="eur", low=10.0, high=None, source_name="S", source_url="")
+    rate = Band(unit="rate", currency="", industry="", label="all", low=0.02, high=0.05, source_name="S", source_url="")
+    oct30 = dt.date(2026, 10, 30)
+    rates = {"USD": (Decimal("1.0870"), oct30), "GBP": (Decimal("0.8700"), dt.date(2026, 10, 29))}
+    # Without a rate a USD band never reaches a EUR client; with one it does, both ways through the euro.
+    assert benchmarks_that_fit([usd, eur, rate], currency="EUR") == [eur, rate]
+    assert benchmarks_that_fit([usd, eur, rate], currency="EUR", rates=rates) == [usd, eur, rate]
+    assert benchmarks_that_fit([usd, eur], currency="MXN", rates=rates) == []  # no MXN rate: neither is shown
+    assert band_conversion(usd, currency="EUR", rates=rates) == (Decimal(1) / Decimal("1.0870"), oct30)
+    assert band_conversion(eur, currency="USD", rates=rates) == (Decimal("1.0870"), oct30)
+    # USD → GBP goes through the euro; the older of the two rates' dates is the one cited.
+    assert band_conversion(usd, currency="GBP", rates=rates) == (Decimal("0.8700") / Decimal("1.0870"), dt.date(2026, 10, 29))
+    with translation.override("en"):
+        shown = benchmark_shown("cpl", usd, currency="EUR", rates=rates)
+        assert shown["band"] == "€10.12–€23.00"
+        assert shown["converted"] == "converted from USD at 0.92 on 2026-10-30"
+        same = benchmark_shown("cpl", eur, currency="EUR", rates=rates)
+        assert same["converted"] == "" and same["band"] == "€10.00–…"
+        assert benchmark_shown("lead_to_customer_rate", rate, currency="EUR", rates=rates)["converted"] == ""
+
+
+def test_the_rates_for_a_band_follow_the_seven_day_rule(db) -> None:
+    import datetime as dt
+    from decimal import Decimal
+    from types import SimpleNamespace as Band
+
+    from agency.models import ExchangeRate
+    from kpis.selectors import benchmark_rates
+
+    ExchangeRate.objects.filter(currency__in=["USD", "GBP"]).delete()
+    ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 10, 30), per_euro=Decimal("1.087"))
+    ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 11, 3), per_euro=Decimal("1.1"))  # after the day: unused
+    ExchangeRate.objects.create(currency="GBP", date=dt.date(2026, 10, 23), per_euro=Decimal("0.87"))  # 8 days before
+    bands = {"cpl": [Band(unit="money", currency="USD")], "ctr": [Band(unit="rate", currency="")]}
+    day = dt.date(2026, 10, 31)
+    assert benchmark_rates(bands=bands, currency="EUR", day=day) == {"USD": (Decimal("1.087"), dt.date(2026, 10, 30))}
+    assert benchmark_rates(bands=bands, currency="GBP", day=day) == {"USD": (Decimal("1.087"), dt.date(2026, 10, 30))}
+    assert benchmark_rates(bands=bands, currency="USD", day=day) == {}  # nothing to convert: no query
+    assert benchmark_rates(bands=bands, currency="EUR", day=dt.date(2026, 11, 11)) == {}  # 8 days old: too old
+
+
 def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user_a, settings, tmp_path) -> None:
     from clients.models import OutboxEmail
     from clients.outbox import _message

@@ -162,6 +162,29 @@ def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client
     assert "(" in tile and "()" not in tile  # the source is named
 
 
+def test_a_usd_money_band_is_converted_for_a_euro_client_or_hidden_without_a_rate(client_user_a, snapshots) -> None:
+    from agency.models import ExchangeRate
+    from portfolio.models import Benchmark
+    from portfolio.seed import benchmarks_seed
+
+    benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    ExchangeRate.objects.filter(currency="USD").delete()
+
+    def cpl_tile() -> str:
+        cache.clear()
+        body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+        tile = body[body.index('class="tile" data-kpi="cpl"') :]
+        return tile[: tile.index("</article>")]
+
+    assert "Media and publishing" not in cpl_tile()  # no rate: no band rather than a wrong one
+    ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 3, 20), per_euro=Decimal("1.0870"))
+    assert "Media and publishing" not in cpl_tile()  # 11 days before the month's last day: too old
+    ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 3, 31), per_euro=Decimal("1.0870"))
+    tile = cpl_tile()
+    assert "Media and publishing" in tile and "€10.12–€23.00" in tile
+    assert "converted from USD at 0.92 on 2026-03-31" in tile
+
+
 def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
     with schema_context("alpha"):
         from clients.models import Contract
@@ -189,6 +212,42 @@ def test_the_scorecard_pdf(client_user_a, client_user_b, snapshots) -> None:
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) > 2000
     assert get(client_user_b, "/scorecard/export.pdf?month=2026-03", snapshots).status_code == 404
+
+
+def _pdf_text(content: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snapshots) -> None:
+    from kpis.scorecard import DIMENSION_LABELS
+    from kpis.services import report_pdf_build
+
+    text = _pdf_text(get(client_user_a, "/scorecard/export.pdf?month=2026-02", snapshots).content)
+    assert "Breakdowns" in text
+    for title in DIMENSION_LABELS.values():
+        assert str(title) in text
+    # The campaign drill-down as the page shows it: the campaign by its name, the same figures.
+    page = get(client_user_a, "/scorecard/breakdowns/campaign/?month=2026-02", snapshots, HTTP_HX_REQUEST="true").content.decode()
+    assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
+    campaigns = text[text.index("=SUM(1+1) campaign") :]
+    assert campaigns.split()[3] == "4"  # spend "—" (no spend), then the 4 new leads, as on the page
+    assert "No spend this month." in text or "—" in campaigns  # a dash says why on paper
+    spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
+    assert "Desgloses" in spanish and "Campaña" in spanish
+
+
+def test_a_hostile_campaign_name_in_a_breakdown_is_printed_as_text() -> None:
+    from kpis.exports import scorecard_pdf
+
+    hostile = '<img src="/etc/hostname"/><font color="red">'
+    drilldowns = [{"dimension": "campaign", "title": "Campaign", "columns": ["New leads"],
+                   "rows": [{"member": hostile, "cells": [{"text": "4", "reason": ""}]}]}]
+    pdf = scorecard_pdf(client_name="A", month_label="March 2026", computed="now", groups=[], drilldowns=drilldowns)
+    assert b"/Subtype /Image" not in pdf
+    assert '<img src="/etc/hostname"/>' in _pdf_text(pdf)
 
 
 def test_the_cached_scorecard_changes_as_soon_as_what_it_shows_changes(staff_a, snapshots) -> None:
