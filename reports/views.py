@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
 from agency.selectors import client_url
+from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
 from reports.models import Commentary, MonthReport, ReportVersion
 from reports.selectors import (
@@ -218,6 +219,18 @@ def question_answer_view(request: HttpRequest, month: str, question_id: int) -> 
         messages.error(request, _errors(error))
         return _page(first_day)
     messages.success(request, _("Answer sent."))
+    return _page(first_day)
+
+
+@client_staff_required
+@require_POST
+def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpResponse:
+    """"Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
+    first_day = _month(month)
+    if outbox_email_resend(client=request.tenant, pk=email_id):
+        messages.success(request, _("The email is queued to be sent again."))
+    else:
+        messages.error(request, _("This email is not waiting for you any more (sent, or still being tried)."))
     return _page(first_day)
 
 

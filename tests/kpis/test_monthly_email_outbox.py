@@ -214,3 +214,40 @@ def test_two_workers_draining_at_once_send_once(tenants, clean_tenant_tables, sm
         time.sleep(0.1)
     assert sorted(results) == [0, 1]
     assert len(server.received) == 1
+
+
+def test_a_row_left_sending_past_its_lease_becomes_uncertain_and_is_never_resent_by_the_drain(
+    tenant_a, client_user_a, smtp_settings
+) -> None:
+    server = MailServer(accept=True)
+    with smtp_server(server) as port, mock.patch.object(outbox, "enqueue_for_client"):
+        smtp_settings(port)
+        with time_machine.travel(CLOSE):
+            _queue_and_send(tenant_a, client_user_a.pk)  # sent: the first attempt is not the point
+            with schema_context("alpha"):
+                sent = OutboxEmail.objects.get()
+                # A second email, claimed by a worker that was then killed (its outcome never written).
+                OutboxEmail.objects.filter(pk=sent.pk).update(state="sending", claimed_at=CLOSE, sent_at=None)
+        drain = {"kwargs": {"client_slug": "alpha"}, "headers": {"_schema_name": "alpha"}}
+        with time_machine.travel(CLOSE + outbox.SENDING_LEASE - dt.timedelta(seconds=30)):
+            assert outbox_drain.apply(**drain).get() == 0  # within the lease: maybe still sending, left alone
+            with schema_context("alpha"):
+                assert OutboxEmail.objects.get().state == "sending"
+        with time_machine.travel(CLOSE + outbox.SENDING_LEASE + dt.timedelta(seconds=30)):
+            assert outbox_drain.apply(**drain).get() == 0  # past it: uncertain, and still not sent again
+            assert outbox_drain.apply(**drain).get() == 0
+            with schema_context("alpha"):
+                row = OutboxEmail.objects.get()
+            assert (row.state, row.next_attempt_at) == ("uncertain", None)
+            assert "unknown whether" in row.last_error
+    assert len(server.received) == 1  # the first send only: never twice
+
+
+def test_a_row_claimed_before_the_lease_existed_counts_as_stuck(tenant_a, client_user_a) -> None:
+    outbox.outbox_email_enqueue(
+        client=tenant_a, kind="report_approved", recipient_id=client_user_a.pk, to="a@x.example", subject="s", body="b"
+    )
+    with schema_context("alpha"):
+        OutboxEmail.objects.update(state="sending", claimed_at=None, attempts=1)
+    assert outbox.outbox_stuck_mark(client=tenant_a) == 1
+    assert outbox.outbox_stuck_mark(client=tenant_a) == 0
