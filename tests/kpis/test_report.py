@@ -186,3 +186,15 @@ def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user
         payload={"subject": "s", "body": "b", "attachments": [{"path": str(outside), "name": "x.txt", "mimetype": "text/plain"}]},
     )
     assert _message(row).attachments == []  # a path outside MEDIA_ROOT is never attached
+
+
+def test_a_money_axis_puts_the_symbol_where_the_language_does() -> None:
+    from django.utils import translation
+
+    from kpis.scorecard import axis_format
+
+    with translation.override("en"):
+        assert axis_format("marketing_spend", "EUR")(60000) == "€60k"
+        assert axis_format("marketing_spend", "CHF")(60000) == "60k\xa0CHF"
+    with translation.override("es"):
+        assert axis_format("marketing_spend", "EUR")(60000) == "60k\xa0€"  # as the tiles write 41 985,15 €
