@@ -76,8 +76,8 @@ def client_users_for_client(*, client: Client) -> QuerySet[User]:
 
 
 # --- the monthly email's one-click opt-out link ---------------------------------------------------
-# A user's email preferences live here, with the user: the email (kpis.emails) puts the token in
-# its link, and the opt-out page (agency.views.preferences) reads it back.
+# A user's email preferences live here, with the user: the approved report's email (reports.emails) puts the
+# token in its link, and the opt-out page (agency.views.preferences) reads it back.
 
 OPT_OUT_SALT = "kpis.monthly-email-off"  # the salt of the links already sent: kept as it was
 

@@ -367,7 +367,10 @@ class OutboxEmail(models.Model):
     """One email to one person, written before it is sent (the outbox of ``clients.outbox``).
 
     It moves pending → sending → sent; a failed attempt goes to failed with the error, and is
-    tried again at ``next_attempt_at`` (none left: given up). The unique key makes queueing safe
+    tried again at ``next_attempt_at`` (none left: given up). A row still in sending when its
+    lease has run out (``claimed_at`` + ``clients.outbox.SENDING_LEASE``: its worker died mid-send)
+    becomes uncertain: the mail server may or may not have taken it, so it is not sent again
+    until agency staff say so. The unique key makes queueing safe
     to repeat: one row per kind, recipient, month and reference (what the email is about beyond
     the month, e.g. an approval's id; empty for the monthly scorecard).
     """
@@ -377,6 +380,7 @@ class OutboxEmail(models.Model):
         SENDING = "sending"
         SENT = "sent"
         FAILED = "failed"
+        UNCERTAIN = "uncertain"
 
     kind = models.CharField(max_length=40)
     recipient = models.ForeignKey(
@@ -390,6 +394,7 @@ class OutboxEmail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker last claimed it to send it")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

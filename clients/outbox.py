@@ -5,8 +5,14 @@ the client's schema, in state pending); :func:`outbox_send_due` sends the rows t
 Sending claims a row with a conditional update (pending or failed → sending, one statement:
 two workers cannot both win it) before talking to the mail server, and writes the outcome
 after: sent, or failed with the error, the attempt counted and the next attempt set with
-exponential backoff (none after MAX_ATTEMPTS: given up). A worker that dies between the claim
-and the outcome leaves the row in "sending", to be looked at, never sent a second time.
+exponential backoff (none after MAX_ATTEMPTS: given up).
+
+A worker that dies between the claim and the outcome leaves the row in "sending". Whether the
+mail server took the email is then unknown (it may have said 250 a moment before the kill), and
+the promise is "never twice": so the drain does not send it again. Once the row's lease has run
+out (claimed more than SENDING_LEASE ago, far longer than a send may take) the drain marks it
+"uncertain", and the month's page shows it to agency staff, who check with the recipient or the
+mail server's log and press "Send again" (:func:`outbox_email_resend`) only if it never arrived.
 
 Failed rows are tried again by ``clients.tasks.outbox_drain`` (queued for the next due row, and
 an hourly sweep in case that message was lost).
@@ -22,7 +28,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Min
+from django.db import transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -37,6 +44,10 @@ BACKOFF_SECONDS = 60  # 1, 2, 4 … minutes between attempts
 # At most half an hour: a queued drain waits in a worker (an ETA task), and one held longer than
 # the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT, 1 hour) would be delivered twice.
 BACKOFF_MAX_SECONDS = 30 * 60
+# How long a claimed row may stay in "sending" before the drain calls its outcome unknown: a send
+# takes seconds (EMAIL_TIMEOUT bounds each SMTP step); ten minutes is a worker that is gone.
+SENDING_LEASE = dt.timedelta(minutes=10)
+UNCERTAIN_NOTE = "the worker stopped while sending: unknown whether the mail server took it"
 DRAIN_TASK = "clients.tasks.outbox_drain"
 State = OutboxEmail.State
 
@@ -85,11 +96,54 @@ def outbox_email_enqueue(
 
 
 def outbox_send_due(*, client: Client) -> int:
-    """Send the client's due emails, one claim each; returns how many were sent now."""
+    """Send the client's due emails, one claim each; returns how many were sent now.
+
+    First, rows left in "sending" past their lease become "uncertain" (:func:`outbox_stuck_mark`)."""
     now = timezone.now()
+    outbox_stuck_mark(client=client, now=now)
     with tenant_context(client):
         due = OutboxEmail.objects.filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
         return sum(_deliver(pk=pk, now=now) for pk in due.order_by("pk").values_list("pk", flat=True))
+
+
+def outbox_stuck_mark(*, client: Client, now: dt.datetime | None = None) -> int:
+    """Rows in "sending" whose lease ran out become "uncertain" (never re-sent by themselves).
+
+    Returns how many. A row claimed before ``claimed_at`` existed has none: it is as old as any."""
+    cutoff = (now or timezone.now()) - SENDING_LEASE
+    with tenant_context(client):
+        stuck = OutboxEmail.objects.filter(Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True), state=State.SENDING)
+        count = stuck.update(state=State.UNCERTAIN, next_attempt_at=None, last_error=UNCERTAIN_NOTE)
+    if count:
+        logger.warning("%s email(s) of %s left in sending past the lease: marked uncertain", count, client.schema_name)
+    return count
+
+
+def outbox_email_resend(*, client: Client, pk: int) -> bool:
+    """Agency staff's "Send again": an uncertain (or stuck) or given-up row is queued once more, its attempts
+    counted from zero, and the drain is scheduled. False when the row is not in such a state
+    (sent meanwhile, or a failed one still being retried): nothing changes then."""
+    cutoff = timezone.now() - SENDING_LEASE
+    with tenant_context(client):
+        again = OutboxEmail.objects.filter(pk=pk).filter(
+            Q(state=State.UNCERTAIN)
+            | Q(state=State.FAILED, next_attempt_at__isnull=True)
+            | (Q(state=State.SENDING) & (Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)))
+        )
+        changed = again.update(state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None)
+    if changed:
+        transaction.on_commit(lambda: outbox_drain_schedule(client=client))
+    return bool(changed)
+
+
+def outbox_attention(*, month: dt.date) -> list[OutboxEmail]:
+    """The month's emails agency staff should look at, in the current schema: failed ones (still
+    retried, or given up), uncertain ones, and ones still "sending" past their lease (the drain has
+    not marked them yet; they read as uncertain)."""
+    cutoff = timezone.now() - SENDING_LEASE
+    stuck = Q(state=State.SENDING) & (Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True))
+    rows = OutboxEmail.objects.filter(Q(state__in=[State.FAILED, State.UNCERTAIN]) | stuck, month=month)
+    return list(rows.order_by("pk"))
 
 
 def outbox_next_attempt(*, client: Client) -> dt.datetime | None:
@@ -115,7 +169,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _deliver(*, pk: int, now: dt.datetime) -> bool:
     claimed = OutboxEmail.objects.filter(pk=pk, state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now).update(
-        state=State.SENDING, attempts=F("attempts") + 1
+        state=State.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
         return False  # another worker has it, or it was sent meanwhile

@@ -92,8 +92,8 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "clients/imports/detected.html", context)
 
 
-def _preview_rows(result: object) -> dict:
-    header_errors = [error for error in result.errors if error.line in (None, 1) and not result.sample]
+def _sample_rows(result: object) -> list[dict]:
+    """The preview's sampled rows, each cell with its error (the first one per column)."""
     by_line: dict[int, dict[str, str]] = {}
     for error in result.errors:
         by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
@@ -103,8 +103,15 @@ def _preview_rows(result: object) -> dict:
         rows.append({
             "line": line, "bad": bool(errors),
             "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
+            # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
         })
+    return rows
+
+
+def _preview_rows(result: object) -> dict:
+    header_errors = [error for error in result.errors if error.line in (None, 1) and not result.sample]
+    rows = _sample_rows(result)
     sampled = {line for line, _values, _errors in result.sample}
     other_errors = [error for error in result.errors if error.line not in sampled and error not in header_errors]
     return {"columns": result.columns, "rows": rows, "header_errors": header_errors, "other_errors": other_errors[:20],
@@ -128,18 +135,7 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     result = data_import(kind=kind, path_or_file=path, client=request.tenant, dry_run=True, limit=PREVIEW_ROWS,
                          sample=PREVIEW_ROWS)
     header_errors = [error for error in result.errors if error.line == 1]
-    by_line: dict[int, dict[str, str]] = {}
-    for error in result.errors:
-        by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
-    rows = []
-    for line, values, _cell_errors in result.sample:
-        errors = by_line.get(line, {})
-        rows.append({
-            "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
-            # Errors not about one column of the header (wrong number of values, a composite key).
-            "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
-        })
+    rows = _sample_rows(result)
     context = {
         "kind": kind, "kind_label": KIND_LABELS[kind], "filename": filename, "columns": result.columns,
         "rows": rows, "header_errors": header_errors, "bad_rows": sum(row["bad"] for row in rows),

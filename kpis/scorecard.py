@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
@@ -87,7 +87,13 @@ def axis_format(key: str, currency: str) -> Any:
     kind = figure(key).unit
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     if kind == Unit.MONEY:
-        return lambda v: f"{symbol}{compact(v)}" if len(symbol) < 3 else f"{compact(v)} {symbol}"
+        # The symbol where the tiles put it (clients.words.money): "€60k" in English, "60k €" in Spanish.
+        def money_axis(v: float) -> str:
+            if len(symbol) < 3 and not (get_language() or "en").startswith("es"):
+                return f"{symbol}{compact(v)}"
+            return f"{compact(v)}\xa0{symbol}"
+
+        return money_axis
     if kind == Unit.RATE:
         return lambda v: f"{number_shown(v * 100, 0 if abs(v) >= 0.1 or v == 0 else 1)} %"
     if kind == Unit.HOURS:

@@ -8,12 +8,16 @@ caller's transaction; the outbox's drain sends each once, retrying when the mail
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token, staff_for_client
@@ -91,75 +95,74 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
     return queued
 
 
+def _queue_each(
+    *,
+    client: Client,
+    users: Iterable[User],
+    kind: str,
+    month: dt.date,
+    reference: str,
+    subject: Promise,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> int:
+    """Queue one plain-text email per user, rendered in the user's language, about ``month``'s report.
+
+    ``subject`` is a lazy translation with ``%(client)s`` and ``%(month)s``; the template gets what
+    ``context()`` returns (called in the user's language: worded figures follow it), the client
+    and the link to the month's page."""
+    queued = 0
+    for user in users:
+        with translation.override(user.language or "en"):
+            link = client_url(client=client, path=f"/reports/{month:%Y-%m}/")
+            payload = {
+                "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
+                "body": render_to_string(template, {"client": client, "link": link, **context()}),
+            }
+        queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
+    return queued
+
+
 def revision_emails(*, client: Client, version: ReportVersion, previous: ReportVersion) -> int:
     """Queue the news of revised figures (what changed, when, why) for each client user who wants it."""
-    queued = 0
-    for user in _client_users(client):
-        with translation.override(user.language or "en"):
-            context = {
-                "client": client,
-                "version": version,
-                "lines": figures_diff(previous.document, version.document, currency=client.currency),
-                "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
-            }
-            payload = {
-                "subject": _("%(client)s: revised figures for %(month)s")
-                % {"client": client.name, "month": date_format(version.month, "F Y")},
-                "body": render_to_string("reports/email/revised.txt", context),
-            }
-        queued += _queue(
-            client=client,
-            kind="report_revised",
-            user=user,
-            month=version.month,
-            reference=f"v{version.number}",
-            payload=payload,
-        )
-    return queued
+    return _queue_each(
+        client=client,
+        users=_client_users(client),
+        kind="report_revised",
+        month=version.month,
+        reference=f"v{version.number}",
+        subject=gettext_lazy("%(client)s: revised figures for %(month)s"),
+        template="reports/email/revised.txt",
+        context=lambda: {
+            "version": version,
+            "lines": figures_diff(previous.document, version.document, currency=client.currency),
+        },
+    )
 
 
 def question_emails(*, client: Client, question: Question) -> int:
     """Tell the client's staff that a client user asked a question on a month."""
-    queued = 0
-    for user in staff_for_client(client=client).filter(is_active=True).exclude(email=""):
-        with translation.override(user.language or "en"):
-            context = {
-                "client": client,
-                "question": question,
-                "link": client_url(client=client, path=f"/reports/{question.month:%Y-%m}/"),
-            }
-            payload = {
-                "subject": _("%(client)s: a question on %(month)s")
-                % {"client": client.name, "month": date_format(question.month, "F Y")},
-                "body": render_to_string("reports/email/question.txt", context),
-            }
-        queued += _queue(
-            client=client,
-            kind="report_question",
-            user=user,
-            month=question.month,
-            reference=f"q{question.pk}",
-            payload=payload,
-        )
-    return queued
+    return _queue_each(
+        client=client,
+        users=staff_for_client(client=client).filter(is_active=True).exclude(email=""),
+        kind="report_question",
+        month=question.month,
+        reference=f"q{question.pk}",
+        subject=gettext_lazy("%(client)s: a question on %(month)s"),
+        template="reports/email/question.txt",
+        context=lambda: {"question": question},
+    )
 
 
 def answer_emails(*, client: Client, question: Question) -> int:
     """Tell the client user who asked that the agency answered."""
-    user = User.objects.filter(pk=question.asked_by, is_active=True).exclude(email="").first()
-    if user is None:
-        return 0
-    with translation.override(user.language or "en"):
-        context = {
-            "client": client,
-            "question": question,
-            "link": client_url(client=client, path=f"/reports/{question.month:%Y-%m}/"),
-        }
-        payload = {
-            "subject": _("%(client)s: your question on %(month)s was answered")
-            % {"client": client.name, "month": date_format(question.month, "F Y")},
-            "body": render_to_string("reports/email/answer.txt", context),
-        }
-    return _queue(
-        client=client, kind="report_answer", user=user, month=question.month, reference=f"a{question.pk}", payload=payload
+    return _queue_each(
+        client=client,
+        users=User.objects.filter(pk=question.asked_by, is_active=True).exclude(email=""),
+        kind="report_answer",
+        month=question.month,
+        reference=f"a{question.pk}",
+        subject=gettext_lazy("%(client)s: your question on %(month)s was answered"),
+        template="reports/email/answer.txt",
+        context=lambda: {"question": question},
     )

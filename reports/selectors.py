@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from agency.months import Month
-from clients.models import Job
+from clients.models import Job, OutboxEmail
+from clients.outbox import outbox_attention
 from kpis.models import Snapshot
 from kpis.recompute import recompute_pending
 from kpis.scorecard import card_as_shown
@@ -223,6 +225,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             may_approve=can_approve(user=viewer),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
+            emails=emails_needing_attention(month=month),
         )
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()
@@ -230,6 +233,31 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
     shown = commentary_for(viewer=viewer, month=month)
     context["sections"] = commentary_sections(shown)
     return context
+
+
+def email_kind_label(kind: str) -> str:
+    """The outbox's kinds of email (reports.emails, and the monthly scorecard before the close) in words."""
+    labels = {
+        "report_approved": _("The approved report"),
+        "report_revised": _("Revised figures"),
+        "report_question": _("A client's question"),
+        "report_answer": _("The answer to a question"),
+        "monthly_scorecard": _("The monthly scorecard"),
+    }
+    return str(labels.get(kind, kind))
+
+
+def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
+    """The month's outbox rows staff should see (clients.outbox.outbox_attention), in words:
+    "retrying" (a next attempt is set), "given up", or "uncertain" (the worker died mid-send: the
+    mail server may have it; staff check, then may send again)."""
+    rows = []
+    for row in outbox_attention(month=month):
+        status = "uncertain"
+        if row.state == OutboxEmail.State.FAILED:
+            status = "retrying" if row.next_attempt_at else "given_up"
+        rows.append({"row": row, "kind": email_kind_label(row.kind), "status": status, "may_resend": status != "retrying"})
+    return rows
 
 
 def months_of_close() -> list[MonthReport]:

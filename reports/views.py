@@ -7,6 +7,7 @@ approved months (a draft is a 404 to them, like a month that does not exist).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
 from agency.selectors import client_url
+from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
 from reports.models import Commentary, MonthReport, ReportVersion
 from reports.selectors import (
@@ -63,6 +65,17 @@ def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict]
 
 def _errors(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
+
+
+def _written(request: HttpRequest, month: dt.date, write: Callable[[], object], done: str) -> HttpResponse:
+    """Run a form's write; its refusal (ValidationError) or ``done`` is said on the month's page."""
+    try:
+        write()
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, done)
+    return _page(month)
 
 
 @client_member_required
@@ -199,25 +212,37 @@ def question_ask_view(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     if request.user.is_agency or not ReportVersion.objects.filter(month=first_day).exists():
         raise Http404
-    try:
-        question_ask(client=request.tenant, month=first_day, user=request.user, text=request.POST.get("text", ""))
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-        return _page(first_day)
-    messages.success(request, _("Question sent. The agency will answer here, and tell you by email."))
-    return _page(first_day)
+    text = request.POST.get("text", "")
+    return _written(
+        request,
+        first_day,
+        lambda: question_ask(client=request.tenant, month=first_day, user=request.user, text=text),
+        _("Question sent. The agency will answer here, and tell you by email."),
+    )
 
 
 @client_staff_required
 @require_POST
 def question_answer_view(request: HttpRequest, month: str, question_id: int) -> HttpResponse:
     first_day = _month(month)
-    try:
-        question_answer(client=request.tenant, question_id=question_id, user=request.user, text=request.POST.get("text", ""))
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-        return _page(first_day)
-    messages.success(request, _("Answer sent."))
+    text = request.POST.get("text", "")
+    return _written(
+        request,
+        first_day,
+        lambda: question_answer(client=request.tenant, question_id=question_id, user=request.user, text=text),
+        _("Answer sent."),
+    )
+
+
+@client_staff_required
+@require_POST
+def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpResponse:
+    """"Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
+    first_day = _month(month)
+    if outbox_email_resend(client=request.tenant, pk=email_id):
+        messages.success(request, _("The email is queued to be sent again."))
+    else:
+        messages.error(request, _("This email is not waiting for you any more (sent, or still being tried)."))
     return _page(first_day)
 
 

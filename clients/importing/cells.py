@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agency.dates import date_bounds, date_in_range, date_range_message
 
@@ -96,14 +97,34 @@ def boolean(value: str) -> bool:
     raise CellError(_("not a boolean (true/false, 1/0, yes/no)"))
 
 
-def date(value: str) -> dt.date:
-    # date.fromisoformat also accepts "20260304" and week dates; the format promises YYYY-MM-DD.
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        raise CellError(_("not a date in the form YYYY-MM-DD"))
+NOT_A_DATE = gettext_noop("not a date in the form YYYY-MM-DD")
+NOT_A_TIMESTAMP = gettext_noop("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)")
+
+
+def _iso(value: str, read: Callable[[str], Any], *, exact: bool, message: str) -> Any:
+    """``read`` (a ``fromisoformat``) of text that starts YYYY-MM-DD (is exactly that when ``exact``):
+    fromisoformat alone also accepts "20260304" and week dates, which the formats do not promise.
+    ``message`` is translated only when the value is refused (this runs for every cell)."""
+    if (len(value) != 10 if exact else len(value) < 10) or value[4] != "-" or value[7] != "-":
+        raise CellError(_(message))
     try:
-        day = dt.date.fromisoformat(value)
+        return read(value)
     except ValueError:
-        raise CellError(_("not a date in the form YYYY-MM-DD")) from None
+        raise CellError(_(message)) from None
+
+
+def _utc(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A naive time is a wall-clock time in ``zone``; every time is stored in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise CellError(date_range_message()) from None
+
+
+def date(value: str) -> dt.date:
+    day = _iso(value, dt.date.fromisoformat, exact=True, message=NOT_A_DATE)
     if not date_in_range(day):
         raise CellError(date_range_message())
     return day
@@ -131,22 +152,12 @@ def timestamp(zone: ZoneInfo) -> Parser:
     """
 
     def parse(value: str) -> dt.datetime:
-        if len(value) < 10 or value[4] != "-" or value[7] != "-":
-            raise CellError(_("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)"))
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise CellError(_("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SS, optionally with an offset)")) from None
+        moment = _iso(value, dt.datetime.fromisoformat, exact=False, message=NOT_A_TIMESTAMP)
         # Judged on the wall-clock date as written, before any conversion: 9999-12-31T23:59:59-12:00
         # would overflow when converted to UTC, year 1 would fail later in month arithmetic.
         if not date_in_range(moment):
             raise CellError(date_range_message())
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:
-            raise CellError(date_range_message()) from None
+        return _utc(moment, zone)
 
     first, last = date_bounds()  # read once per parser (per import), not per value
 
@@ -158,12 +169,7 @@ def timestamp(zone: ZoneInfo) -> Parser:
             moment = moment.replace(microsecond=0)
         if not first <= moment.date() <= last:
             raise CellError(date_range_message())
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:
-            raise CellError(date_range_message()) from None
+        return _utc(moment, zone)
 
     parse.check = check  # type: ignore[attr-defined]
     return parse

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.models import Campaign, Job
 from clients.selectors import job_progress_key
 from clients.tasks import import_run
+from tests.clients.conftest import upload as upload_file
 from tests.conftest import host_of
 
 GOOD = b"id,name,channel,nurture\nc1,Launch,email,yes\nc2,=1+1,paid_search,no\n"
 BAD = b"id,name,channel\nc1,Launch,email\nc2,Other,tv\nc1,Again,email\n"
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def staff_http(staff_a, tenant_a, media):
-    http = HttpClient(HTTP_HOST=host_of(tenant_a))
-    http.force_login(staff_a)
-    return http
-
-
 def upload(http, content, kind="campaigns"):
-    return http.post("/imports/", {"kind": kind, "file": SimpleUploadedFile("data.csv", content, "text/csv")})
+    return upload_file(http, content, "data.csv", kind=kind)
 
 
 def confirm(http, preview_url, django_capture_on_commit_callbacks):

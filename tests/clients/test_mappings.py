@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.models import Lead, SavedMapping
 from clients.tasks import import_run
+from tests.clients.conftest import upload
 from tests.conftest import host_of
 
 # A Salesforce lead report as exported (CSV "details only"): header, rows, then the footer lines
@@ -29,23 +29,6 @@ HEADER_ONLY_OTHER_ROWS = (
     "Created Date,Lead ID,Email,Lead Source,Annual Revenue,Employees\n"  # same header, another order
     "07/03/2026 10:00,00Q4,dee@example.com,Google / CPC,,12\n"
 )
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def staff_http(staff_a, tenant_a, media):
-    http = HttpClient(HTTP_HOST=host_of(tenant_a))
-    http.force_login(staff_a)
-    return http
-
-
-def upload(http, text: str, name: str = "report.csv"):
-    return http.post("/imports/", {"kind": "", "file": SimpleUploadedFile(name, text.encode(), "text/csv")})
 
 
 def token_of(url: str) -> str:

@@ -18,12 +18,6 @@ from tests.clients.local_http import CSV, allow_private_fixture, body, server_fi
 from tests.conftest import host_of
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def add_source(client, url, **kwargs):
     return scheduled_source_save(client=client, name=kwargs.pop("name", "Campaign sheet"), url=url,
                                  kind=kwargs.pop("kind", "campaigns"), **kwargs)

@@ -7,14 +7,11 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client as HttpClient
 
 from clients.models import Campaign, Job, Spend
 from clients.tasks import import_run
-from tests.conftest import host_of
+from tests.clients.conftest import upload
 
 # A Google Ads campaign report downloaded with the Spanish interface (Windows-1252, semicolons):
 # title line, date range, header, rows with decimal commas, total rows (docs/sources.md).
@@ -38,23 +35,6 @@ META_USD = (
     b"2026-03-02,2026-03-03,Lookalike,9001,2026-03-03,216.00,2\n"
 )
 RATES = b"Date,USD,GBP,\n2026-03-03,1.0800,0.8500,\n2026-03-02,1.2000,0.8600,\n"
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def staff_http(staff_a, tenant_a, media):
-    http = HttpClient(HTTP_HOST=host_of(tenant_a))
-    http.force_login(staff_a)
-    return http
-
-
-def upload(http, content: bytes, name: str = "report.csv"):
-    return http.post("/imports/", {"kind": "", "file": SimpleUploadedFile(name, content, "text/csv")})
 
 
 def import_confirmed(http, url, tenant, django_capture_on_commit_callbacks):

@@ -17,15 +17,15 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 
 from clients.models import Lead
-from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, KPI_KEYS, KPIS, Unit, kpi, kpis_in
-from kpis.emails import scorecard_emails_send
+from clients.outbox import outbox_send_due
+from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, KPI_KEYS, KPIS, Unit, headline_kpis, kpi, kpis_in
 from kpis.models import Snapshot
-from kpis.report import headline_keys
 from kpis.services import snapshot_compute
 from portfolio.forms import BenchmarkForm
 from portfolio.models import Benchmark
 from portfolio.seed import BENCHMARKS
 from portfolio.services import benchmark_save
+from reports.services import month_approve
 from tests.conftest import host_of
 
 MARCH = dt.date(2026, 3, 1)
@@ -76,10 +76,11 @@ def test_the_pdf_export_carries_the_catalogues_labels(client_user_a, march) -> N
 def test_the_monthly_email_lists_the_headline_kpis_in_the_catalogues_order(tenant_a, client_user_a, march) -> None:
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()
-    assert scorecard_emails_send(client=tenant_a, month=MARCH) == 1
+    month_approve(client=tenant_a, month=MARCH, user=None)  # the monthly email is the approved report's
+    assert outbox_send_due(client=tenant_a) == 1
     body = mail.outbox[0].body
     with translation.override("en"):
-        labels = [str(kpi(key).label) for key in headline_keys(tenant_a)]  # the summary's KPIs, in its order
+        labels = [str(k.label) for k in headline_kpis()]  # the catalogue's headline figures, in its order
     positions = [body.find(f"{label}: ") for label in labels]
     assert -1 not in positions and positions == sorted(positions), body
     assert "New leads: 3" in body and f"{kpi('working_days').label}:" not in body  # headline figures only

@@ -11,7 +11,6 @@ from django_tenants.utils import schema_context
 
 from clients.models import Lead
 from clients.outbox import outbox_send_due
-from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 from kpis.tasks import month_close_task
 from reports.services import month_approve
@@ -49,7 +48,8 @@ def test_the_link_in_the_email_turns_it_off(tenant_a, client_user_a) -> None:
     with schema_context("alpha"):
         Lead.objects.create(id="x", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC))
     snapshot_compute(client=tenant_a, months=[MARCH])
-    scorecard_emails_send(client=tenant_a, month=MARCH)
+    month_approve(client=tenant_a, month=MARCH, user=None)
+    outbox_send_due(client=tenant_a)
     link = re.search(r"http://\S+/accounts/monthly-email/off/\?t=\S+", mail.outbox[0].body).group(0)
     path = link.split(":8000", 1)[1]
     opened = HttpClient().get(path, HTTP_HOST=host_of(tenant_a))  # a link scanner opening it changes nothing

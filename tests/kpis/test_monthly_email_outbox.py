@@ -24,7 +24,6 @@ from django_tenants.utils import schema_context
 from clients import outbox
 from clients.models import Lead, OutboxEmail
 from clients.tasks import outbox_drain
-from kpis.emails import scorecard_emails_send
 from kpis.services import snapshot_compute
 from kpis.tasks import month_close_task
 from reports.services import ApprovalRefused, month_approve
@@ -96,6 +95,15 @@ def _with_a_march_snapshot(client: object) -> None:
     snapshot_compute(client=client, months=[MARCH])
 
 
+def _queue_and_send(client: object, user_id: int) -> int:
+    """Queue the monthly email of March for one user (as the approval does), then send what is due."""
+    outbox.outbox_email_enqueue(
+        client=client, kind="report_approved", recipient_id=user_id, to="ann@alpha.example", subject="s", body="b",
+        month=MARCH,
+    )
+    return outbox.outbox_send_due(client=client)
+
+
 def test_a_refused_email_is_retried_later_and_delivered_exactly_once(tenant_a, client_user_a, smtp_settings) -> None:
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()
@@ -148,7 +156,7 @@ def test_after_the_last_attempt_the_email_is_given_up(tenant_a, client_user_a, s
     _with_a_march_snapshot(tenant_a)
     with smtp_server(MailServer(accept=False)) as port, mock.patch.object(outbox, "enqueue_for_client") as enqueue:
         smtp_settings(port)
-        scorecard_emails_send(client=tenant_a, month=MARCH)
+        _queue_and_send(tenant_a, client_user_a.pk)
         with schema_context("alpha"):
             OutboxEmail.objects.update(attempts=outbox.MAX_ATTEMPTS - 1, next_attempt_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
         assert outbox.outbox_send_due(client=tenant_a) == 0
@@ -167,25 +175,25 @@ def test_an_email_being_sent_by_a_worker_that_died_is_not_sent_again(tenant_a, c
     with smtp_server(server) as port:
         smtp_settings(port)
         outbox.outbox_email_enqueue(
-            client=tenant_a, kind="monthly_scorecard", recipient_id=client_user_a.pk, to="ann@alpha.example",
+            client=tenant_a, kind="report_approved", recipient_id=client_user_a.pk, to="ann@alpha.example",
             subject="s", body="b", month=MARCH,
         )  # fmt: skip
         with schema_context("alpha"):
             OutboxEmail.objects.update(state="sending", attempts=1)  # claimed, then the worker was killed
         assert outbox.outbox_send_due(client=tenant_a) == 0
-        assert scorecard_emails_send(client=tenant_a, month=MARCH) == 0
+        assert _queue_and_send(tenant_a, client_user_a.pk) == 0  # queued again: nothing new, nothing sent
     assert server.received == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_draining_at_once_send_once(tenants, clean_tenant_tables, smtp_settings) -> None:
     alpha = tenants["alpha"]
-    UserFactory(username="ann-alpha", email="ann@alpha.example", role="client", clients=[alpha])
+    ann = UserFactory(username="ann-alpha", email="ann@alpha.example", role="client", clients=[alpha])
     _with_a_march_snapshot(alpha)
     server = MailServer(accept=False)
     with smtp_server(server) as port, mock.patch.object(outbox, "enqueue_for_client"):
         smtp_settings(port)
-        scorecard_emails_send(client=alpha, month=MARCH)  # refused: the row waits, failed
+        _queue_and_send(alpha, ann.pk)  # refused: the row waits, failed
         with schema_context("alpha"):
             OutboxEmail.objects.update(next_attempt_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
         server.accept, server.delay = True, 0.5  # a slow server widens the window between claim and outcome
@@ -206,3 +214,40 @@ def test_two_workers_draining_at_once_send_once(tenants, clean_tenant_tables, sm
         time.sleep(0.1)
     assert sorted(results) == [0, 1]
     assert len(server.received) == 1
+
+
+def test_a_row_left_sending_past_its_lease_becomes_uncertain_and_is_never_resent_by_the_drain(
+    tenant_a, client_user_a, smtp_settings
+) -> None:
+    server = MailServer(accept=True)
+    with smtp_server(server) as port, mock.patch.object(outbox, "enqueue_for_client"):
+        smtp_settings(port)
+        with time_machine.travel(CLOSE):
+            _queue_and_send(tenant_a, client_user_a.pk)  # sent: the first attempt is not the point
+            with schema_context("alpha"):
+                sent = OutboxEmail.objects.get()
+                # A second email, claimed by a worker that was then killed (its outcome never written).
+                OutboxEmail.objects.filter(pk=sent.pk).update(state="sending", claimed_at=CLOSE, sent_at=None)
+        drain = {"kwargs": {"client_slug": "alpha"}, "headers": {"_schema_name": "alpha"}}
+        with time_machine.travel(CLOSE + outbox.SENDING_LEASE - dt.timedelta(seconds=30)):
+            assert outbox_drain.apply(**drain).get() == 0  # within the lease: maybe still sending, left alone
+            with schema_context("alpha"):
+                assert OutboxEmail.objects.get().state == "sending"
+        with time_machine.travel(CLOSE + outbox.SENDING_LEASE + dt.timedelta(seconds=30)):
+            assert outbox_drain.apply(**drain).get() == 0  # past it: uncertain, and still not sent again
+            assert outbox_drain.apply(**drain).get() == 0
+            with schema_context("alpha"):
+                row = OutboxEmail.objects.get()
+            assert (row.state, row.next_attempt_at) == ("uncertain", None)
+            assert "unknown whether" in row.last_error
+    assert len(server.received) == 1  # the first send only: never twice
+
+
+def test_a_row_claimed_before_the_lease_existed_counts_as_stuck(tenant_a, client_user_a) -> None:
+    outbox.outbox_email_enqueue(
+        client=tenant_a, kind="report_approved", recipient_id=client_user_a.pk, to="a@x.example", subject="s", body="b"
+    )
+    with schema_context("alpha"):
+        OutboxEmail.objects.update(state="sending", claimed_at=None, attempts=1)
+    assert outbox.outbox_stuck_mark(client=tenant_a) == 1
+    assert outbox.outbox_stuck_mark(client=tenant_a) == 0

@@ -1,5 +1,5 @@
 """The report's logic without a browser: the month it opens on, the month in progress and its
-pace, the summary's KPIs, the charts (SVG and ReportLab from one layout), the email's content."""
+pace, the summary's KPIs, the charts (SVG and ReportLab from one layout)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core import mail
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
-from agency.models import AgencyBrand
 from clients.models import Holiday, Lead
 from kpis import charts
-from kpis.emails import scorecard_emails_send
 from kpis.report import default_month, headline_defaults, headline_keys, period_of
 from kpis.services import snapshot_compute
 from tests.conftest import host_of
@@ -74,25 +71,6 @@ def test_one_layout_draws_the_svg_and_the_pdf_chart() -> None:
     widths = [s.coords[2] for s in shapes if s.kind == "rect"]
     assert widths[1] > widths[0] * 0.1  # on a log scale 3 of 10,000 is still a visible bar
     assert charts.png(charts.bars_drawing(funnel)).startswith(b"\x89PNG")
-
-
-def test_the_email_carries_the_summary_a_chart_and_the_pdf_under_the_agencys_name(tenant_a, client_user_a, settings) -> None:
-    settings.DEFAULT_FROM_EMAIL = "reports@agency.example"
-    AgencyBrand.objects.create(name="Northwind Agency", sender_name="Northwind reports", accent="#0a7d55")
-    client_user_a.email = "ann@alpha.example"
-    client_user_a.save()
-    with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"e{i}", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC)) for i in range(3)])
-    with time_machine.travel(dt.datetime(2026, 4, 2, tzinfo=dt.UTC)):
-        snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
-        assert scorecard_emails_send(client=tenant_a, month=dt.date(2026, 3, 1)) == 1
-    message = mail.outbox[0]
-    assert message.from_email == "Northwind reports <reports@agency.example>"
-    html = message.alternatives[0][0]
-    assert "Northwind Agency" in html and "cid:report-chart" in html and "#0a7d55" in html
-    names = [a[0] if isinstance(a, tuple) else a.get_filename() for a in message.attachments]
-    assert "alpha-report-2026-03.pdf" in names and "chart.png" in names
-    assert "New leads: 3" in message.body
 
 
 def test_the_pdf_is_kept_per_snapshot_and_redrawn_when_it_changes(tenant_a, client_user_a, settings) -> None:
@@ -208,3 +186,15 @@ def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user
         payload={"subject": "s", "body": "b", "attachments": [{"path": str(outside), "name": "x.txt", "mimetype": "text/plain"}]},
     )
     assert _message(row).attachments == []  # a path outside MEDIA_ROOT is never attached
+
+
+def test_a_money_axis_puts_the_symbol_where_the_language_does() -> None:
+    from django.utils import translation
+
+    from kpis.scorecard import axis_format
+
+    with translation.override("en"):
+        assert axis_format("marketing_spend", "EUR")(60000) == "€60k"
+        assert axis_format("marketing_spend", "CHF")(60000) == "60k\xa0CHF"
+    with translation.override("es"):
+        assert axis_format("marketing_spend", "EUR")(60000) == "60k\xa0€"  # as the tiles write 41 985,15 €

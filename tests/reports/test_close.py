@@ -364,3 +364,48 @@ def test_admins_set_the_settling_delay_in_the_console(march, admin_user, staff_a
     assert march.review_delay_days == 5
     http.force_login(staff_a)
     assert http.post("/clients/alpha/review-delay/", {"review_delay_days": "1"}).status_code == 404
+
+
+def test_staff_see_the_months_stuck_and_failed_emails_and_send_an_uncertain_one_again(
+    march, staff_a, client_user_a, django_capture_on_commit_callbacks
+) -> None:
+    """An email whose worker died mid-send is shown (never re-sent by itself); "Send again" queues it once."""
+    with schema_context("alpha"):
+        OutboxEmail.objects.create(
+            kind="report_approved", recipient_id=client_user_a.pk, to="ann@alpha.example", month=MARCH,
+            payload={"subject": "s", "body": "b"}, state="sending", attempts=1,
+            claimed_at=dt.datetime(2026, 4, 6, 9, tzinfo=dt.UTC),
+        )  # fmt: skip
+        OutboxEmail.objects.create(
+            kind="report_question", recipient_id=staff_a.pk, to="sam@agency.example", month=MARCH,
+            payload={"subject": "s", "body": "b"}, state="failed", attempts=12, last_error="SMTPDataError: 554 no",
+        )  # fmt: skip
+        OutboxEmail.objects.create(
+            kind="report_answer", recipient_id=client_user_a.pk, to="ann@alpha.example", month=MARCH,
+            payload={"subject": "s", "body": "b"}, state="sent", attempts=1,
+        )  # fmt: skip
+        stuck, given_up, _sent = OutboxEmail.objects.order_by("pk")
+    with time_machine.travel(dt.datetime(2026, 4, 6, 10, tzinfo=dt.UTC)):
+        staff = browser_for(staff_a, march, language="en")
+        page = staff.get("/reports/2026-03/").content.decode()
+        assert "Emails that need a look" in page
+        assert page.count('data-outbox-state="uncertain"') == 1 and page.count('data-outbox-state="given_up"') == 1
+        assert "Outcome unknown" in page and "Refused by the mail server after 12 attempts." in page
+        assert "SMTPDataError: 554 no" in page and "The answer to a question" not in page  # sent: nothing to see
+        assert "Emails that need a look" not in browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+        assert outbox_send_due(client=march) == 0  # the drain marks it uncertain and sends nothing
+        with schema_context("alpha"):
+            assert OutboxEmail.objects.get(pk=stuck.pk).state == "uncertain"
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = staff.post(f"/reports/2026-03/emails/{stuck.pk}/resend/")
+        assert response.status_code == 302 and len(callbacks) == 1  # the drain is scheduled after the commit
+        assert outbox_send_due(client=march) == 1
+        assert [m.to for m in mail.outbox] == [["ann@alpha.example"]]
+        with schema_context("alpha"):
+            assert OutboxEmail.objects.get(pk=stuck.pk).state == "sent"
+        # once sent, "send again" changes nothing; a client user cannot press it
+        assert staff.post(f"/reports/2026-03/emails/{stuck.pk}/resend/").status_code == 302
+        assert browser_for(client_user_a, march).post(f"/reports/2026-03/emails/{given_up.pk}/resend/").status_code == 404
+        assert outbox_send_due(client=march) == 0 and len(mail.outbox) == 1
+        with schema_context("alpha"):
+            assert OutboxEmail.objects.get(pk=given_up.pk).state == "failed"

@@ -1,0 +1,111 @@
+"""The monthly close's pages and the scorecard on a phone (390 px) and a desktop (1440 px), in English
+and Spanish, as staff and as the client, with a month's worth of real figures: no page scrolls
+sideways on the phone, and each is kept as a screenshot a person looks at (docs/monthly-close.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django_tenants.utils import schema_context
+
+from agency.redis_client import redis_client
+from clients.models import OutboxEmail
+from kpis.recompute import _keys as recompute_keys
+from reports.services import commentary_save, month_approve, question_ask, share_link_create
+from tests.browser.conftest import screenshot
+from tests.browser.test_monthly_close import _sign_in
+from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WIDTHS = {"1440": {"width": 1440, "height": 1000}, "390": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def approved_october(report_data, staff_a, client_user_a):  # noqa: F811
+    """October 2026 reviewed, commented, approved; a question asked; an email whose sending stopped midway."""
+    alpha = report_data
+    client_user_a.email = "ann@alpha.example"
+    client_user_a.save()
+    for section, text in [
+        # staff write in the client's language
+        ("summary", "Octubre cerró **bien**: más leads cualificados con el mismo gasto, y bajó el coste por lead."),
+        ("wins", "- La búsqueda de pago trajo un tercio de los leads nuevos\n- El webinar se llenó dos veces"),
+        ("next_steps", "- Pasar presupuesto de display a búsqueda\n- Probar el formulario corto en móviles"),
+    ]:
+        commentary_save(client=alpha, month=CLOSED, section=section, text=text, user=staff_a)
+    # the demo data's debounced recompute is not the point here: its snapshots are computed already
+    redis_client().delete(*recompute_keys(alpha))
+    month_approve(client=alpha, month=CLOSED, user=staff_a)
+    question_ask(client=alpha, month=CLOSED, user=client_user_a, text="Why did the cost per customer go up?")
+    _link, token = share_link_create(client=alpha, month=CLOSED, user=staff_a, label="The CEO")
+    with schema_context("alpha"):
+        OutboxEmail.objects.filter(kind="report_approved").update(
+            state="sending", claimed_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        )
+    yield token
+    # Redis outlives the test's database: leave no pending recompute of alpha to the next test
+    # (it would find its months "being recomputed" and refuse to approve them).
+    redis_client().delete(*recompute_keys(alpha))
+
+
+def _figures_on_screen(page) -> None:
+    """Every KPI's value and change, and every share link's cell, lies inside the screen: not only
+    does the page not scroll sideways, no table hides its numbers in a scrolling box either."""
+    limit = page.evaluate("document.documentElement.clientWidth")
+    outside = page.evaluate(
+        """(limit) => [...document.querySelectorAll('.report-group td, .report-group tbody th, [aria-labelledby=links-title] td')]
+            .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > limit + 0.5)
+            .slice(0, 5).map(e => e.textContent.trim() + ' ' + Math.round(e.getBoundingClientRect().right))""",
+        limit,
+    )
+    assert not outside, f"{page.url}: cut off on a {limit}px screen: {outside}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= limit
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_close_pages_and_the_scorecard_fit_a_phone(
+    browser, portal, staff_a, client_user_a, approved_october, language
+) -> None:
+    alpha = portal.client("alpha")
+    month = f"{CLOSED:%Y-%m}"
+    pages = {
+        "staff": ["/reports/", f"/reports/{month}/", f"/scorecard/?month={month}"],
+        "client": ["/reports/", f"/reports/{month}/", f"/reports/{month}/versions/1/", f"/scorecard/?month={month}"],
+    }
+    seen = 0
+    for who, user in (("staff", staff_a), ("client", client_user_a)):
+        user.language = language
+        user.save()
+        context = browser.new_context(locale=language)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            _sign_in(page, alpha, user.username)
+            for width, viewport in WIDTHS.items():
+                page.set_viewport_size(viewport)
+                for path in pages[who]:
+                    assert page.goto(alpha + path).status == 200, path
+                    if width == "390":
+                        _no_overflow(page)
+                        _figures_on_screen(page)
+                    name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0]) or "home"
+                    screenshot(page, f"close-pages-{who}-{name}-{language}-{width}")
+                    seen += 1
+        finally:
+            context.close()
+    # the read-only link, opened without an account, in the browser's language
+    context = browser.new_context(locale=language)
+    page = context.new_page()
+    try:
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            assert page.goto(f"{alpha}/shared/{month}/{approved_october}/").status == 200
+            if width == "390":
+                _no_overflow(page)
+                _figures_on_screen(page)
+            screenshot(page, f"close-pages-shared-{language}-{width}")
+    finally:
+        context.close()
+    assert seen == 14
