@@ -230,6 +230,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_TENANT_CACHE_SECONDS = 60
+# The debounce of recomputes after a change (kpis.recompute): changes within it share one run.
+PORTAL_RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("PORTAL_RECOMPUTE_DEBOUNCE_SECONDS", "30"))
 # Publishing gives up quickly when Redis is down (the caller falls back to the database outbox)
 # instead of holding a web request for Celery's default retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
