@@ -161,6 +161,10 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend subclasses this one: opening a connection waits up to
+# PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).
+ORIGINAL_BACKEND = "agency.db_backend"
+PORTAL_DB_CONNECT_WAIT = float(os.environ.get("PORTAL_DB_CONNECT_WAIT", "5"))
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PORTAL_TEST_DATABASE", "test_portal")
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True  # set search_path once per tenant switch, not before every query
