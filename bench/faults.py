@@ -122,7 +122,8 @@ def postgres_scenario(clients: list, out: Path, *, child_kills: int, worker_kill
                                   seconds=spread, visibility_timeout=VISIBILITY, done=all_landed)
         print(f"kills: {chaos['child']}/{child_kills} pool children ({chaos['child_after_done']} after the last "
               f"snapshot), {chaos['worker']}/{worker_kills} whole workers ({chaos['worker_after_done']} after), "
-              f"PostgreSQL restarted in {chaos['postgres_seconds']} s", flush=True)
+              f"PostgreSQL restarted in {chaos['postgres_seconds']} s; workers that exited on their own and were "
+              f"started again: {chaos['workers_died_on_their_own']}", flush=True)
         queued_again = 0
         try:
             harness.wait_for(all_landed, 180, "every snapshot", [*logs, *out.glob("chaos*.log")])

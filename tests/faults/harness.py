@@ -42,8 +42,10 @@ def worker_start(name: str, log: Path, *, concurrency: int = 2, visibility_timeo
     command = [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool=prefork", f"--concurrency={concurrency}",
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
     env = subprocess_env(CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout))
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    worker.log_path, worker.ready_at = log, None  # type: ignore[attr-defined]
+    return worker
 
 
 def worker_children(worker: subprocess.Popen) -> list[int]:
@@ -64,9 +66,27 @@ def _alive(pid: int) -> bool:
     return state not in {"Z", "X"}
 
 
+READY_SETTLE_SECONDS = 2.0
+
+
 def pool_ready(worker: subprocess.Popen, *, concurrency: int = 2) -> bool:
-    """The worker runs and all ``concurrency`` pool children are up (a new or replaced worker starts its pool late)."""
-    return worker.poll() is None and sum(_alive(pid) for pid in worker_children(worker)) >= concurrency
+    """The worker runs, said "ready" at least READY_SETTLE_SECONDS ago, and all ``concurrency``
+    pool children are alive.
+
+    A child killed while its worker is still starting makes the worker exit ("Could not start
+    worker processes"), so a new or replaced worker is left alone until it has settled.
+    """
+    if worker.poll() is not None:
+        return False
+    log = getattr(worker, "log_path", None)
+    if log is not None and worker.ready_at is None:  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            if " ready." in log.read_text(errors="replace"):
+                worker.ready_at = time.monotonic()  # type: ignore[attr-defined]
+    ready_at = getattr(worker, "ready_at", None) if log is not None else 0.0
+    if ready_at is None or time.monotonic() - ready_at < READY_SETTLE_SECONDS:
+        return False
+    return sum(_alive(pid) for pid in worker_children(worker)) >= concurrency
 
 
 def child_kill(worker: subprocess.Popen) -> bool:
@@ -319,10 +339,15 @@ def chaos_run(*, workers: list, log_dir: Path, child_kills: int, worker_kills: i
     order.insert(len(order) // 2, "postgres")
     pause = seconds / (len(order) + 1)
     happened = {"child": 0, "worker": 0, "postgres": 0, "postgres_seconds": 0.0,
-                "child_after_done": 0, "worker_after_done": 0}
+                "child_after_done": 0, "worker_after_done": 0, "workers_died_on_their_own": 0}
     for n, event in enumerate(order):
         time.sleep(pause)
         finished = _done_quietly(done)
+        for index, worker in enumerate(list(workers)):  # as a supervisor would: a worker that exited is started again
+            if worker.poll() is not None:
+                happened["workers_died_on_their_own"] += 1
+                workers[index] = worker_start(f"chaos{n}-again{index}", log_dir / f"chaos{n}-again{index}.log",
+                                              concurrency=concurrency, visibility_timeout=visibility_timeout)
         if event == "child":
             if not child_kill_next(workers, turn=happened["child"], concurrency=concurrency):
                 raise AssertionError(f"no worker with a pool to kill a child of (kill {happened['child'] + 1})")
