@@ -2,7 +2,8 @@
 
 gunicorn with DEBUG off and persistent connections (``CONN_MAX_AGE`` 60, ``CONN_HEALTH_CHECKS``):
 every gunicorn process holds a connection that the restart cuts. A user signed in through the
-sign-in form reads pages and an API client writes leads, before, during and after the restart.
+sign-in form reads pages and an API client writes leads (sending a 5xx again, as API clients
+should: leads are upserted by id), before, during and after the restart.
 Afterwards no answer is a 5xx, and every lead the API accepted is in its month's snapshot (a real
 worker computes them). During the restart itself a request either waits for the database
 (``PORTAL_DB_CONNECT_WAIT``) or, if its query was running when the server went down, fails once:
@@ -176,9 +177,9 @@ def test_the_web_keeps_answering_across_a_postgres_restart(production_server, te
                   for s, e, what, status in seen if status >= 500]
         after = [s for s in seen if s[0] > restart_ended]
         overlapping = [s for s in seen if s[0] < restart_ended and s[1] > restart_started]
+        assert overlapping  # the load did meet the restart
         print(f"PostgreSQL restarted in {restart_seconds} s; {len(seen)} requests, {len(overlapping)} overlapping the "
               f"restart (the slowest {max(s[1] - s[0] for s in overlapping):.2f} s), {len(errors)} 5xx: {errors}")
-        assert overlapping  # the load did meet the restart
         # Nothing fails once the restart is over: each process's dead connection is noticed by
         # the health check at the start of its next request and replaced.
         assert [error for error in errors if error[0] > restart_ended - restart_started] == [], (errors, log.read_text()[-3000:])
