@@ -57,6 +57,14 @@ app.conf.beat_schedule = {
         "task": "kpis.tasks.dispatch_month_close_missing",
         "schedule": crontab(minute=5, hour="3-23", day_of_month="1-2"),
     },
+    # After the daily refresh, hourly: clients whose current month was not computed today (a lost
+    # task) are refreshed again.
+    "refresh-current-month-missing": {
+        "task": "kpis.tasks.dispatch_current_month_refresh_missing",
+        "schedule": crontab(minute=50, hour="4-23"),
+    },
+    # A debounced recompute whose task was lost (kpis.recompute's deadlines) is sent again.
+    "recompute-overdue": {"task": "kpis.tasks.recompute_overdue_dispatch", "schedule": 60.0},
     # Recomputes kept in the database while Redis was down (agency.degrade) are queued.
     "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
     # Jobs whose worker died are marked failed (clients.services_jobs), within a minute.

@@ -161,6 +161,10 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend subclasses this one: opening a connection waits up to
+# PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).
+ORIGINAL_BACKEND = "agency.db_backend"
+PORTAL_DB_CONNECT_WAIT = float(os.environ.get("PORTAL_DB_CONNECT_WAIT", "5"))
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PORTAL_TEST_DATABASE", "test_portal")
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True  # set search_path once per tenant switch, not before every query
@@ -230,6 +234,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_TENANT_CACHE_SECONDS = 60
+# The debounce of recomputes after a change (kpis.recompute): changes within it share one run.
+PORTAL_RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("PORTAL_RECOMPUTE_DEBOUNCE_SECONDS", "30"))
 # Publishing gives up quickly when Redis is down (the caller falls back to the database outbox)
 # instead of holding a web request for Celery's default retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}

@@ -120,6 +120,10 @@ def postgres_scenario(clients: list, out: Path, *, child_kills: int, worker_kill
         spread = max(40.0, clean_seconds * len(clients) / (2 * workers))
         chaos = harness.chaos_run(workers=running, log_dir=out, child_kills=child_kills, worker_kills=worker_kills,
                                   seconds=spread, visibility_timeout=VISIBILITY, done=all_landed)
+        print(f"kills: {chaos['child']}/{child_kills} pool children ({chaos['child_after_done']} after the last "
+              f"snapshot), {chaos['worker']}/{worker_kills} whole workers ({chaos['worker_after_done']} after), "
+              f"PostgreSQL restarted in {chaos['postgres_seconds']} s; workers that exited on their own and were "
+              f"started again: {chaos['workers_died_on_their_own']}", flush=True)
         queued_again = 0
         try:
             harness.wait_for(all_landed, 180, "every snapshot", [*logs, *out.glob("chaos*.log")])
@@ -135,6 +139,7 @@ def postgres_scenario(clients: list, out: Path, *, child_kills: int, worker_kill
     documents = harness.snapshot_documents(clients=clients, month=MONTH)
     return {
         "clients": len(clients), "tasks_sent": sent, "faults": chaos, "seconds": round(elapsed, 1),
+        "kills_as_asked": chaos["child"] == child_kills and chaos["worker"] == worker_kills,
         "queued_again_by_the_sweep": queued_again,
         "clean_seconds_per_client": round(clean_seconds, 2),
         "snapshots": sum(1 for c in counts.values() if c >= 1), "duplicates": sum(1 for c in counts.values() if c > 1),

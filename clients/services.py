@@ -59,18 +59,21 @@ def data_import(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    with tenant_context(client):
-        result = import_csv(
-            kind=kind,
-            source=path_or_file,
-            zone=ZoneInfo(client.timezone),
-            progress=progress,
-            dry_run=dry_run,
-            limit=limit,
-            sample=sample,
-        )
-    if result.ok and not dry_run and result.written:
-        data_changed(client=client, kind=kind, months=result.months)
+    # The rows and what they set off (qualification, the recompute request) commit together: a
+    # connection cut between the two would keep rows that nothing recomputes (issue #10).
+    with transaction.atomic():
+        with tenant_context(client):
+            result = import_csv(
+                kind=kind,
+                source=path_or_file,
+                zone=ZoneInfo(client.timezone),
+                progress=progress,
+                dry_run=dry_run,
+                limit=limit,
+                sample=sample,
+            )
+        if result.ok and not dry_run and result.written:
+            data_changed(client=client, kind=kind, months=result.months)
     return result
 
 
@@ -87,10 +90,14 @@ def data_records_import(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    with tenant_context(client):
-        result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone), positions="index")
-    if result.ok and result.written:
-        data_changed(client=client, kind=kind, months=result.months)
+    # One transaction with what the rows set off (as data_import): an API client told 500 because
+    # the database went away has had nothing written, and may send the same rows again.
+    with transaction.atomic():
+        with tenant_context(client):
+            result = import_records(kind=kind, header=header, records=records, zone=ZoneInfo(client.timezone),
+                                    positions="index")
+        if result.ok and result.written:
+            data_changed(client=client, kind=kind, months=result.months)
     return result
 
 

@@ -11,6 +11,17 @@ worker killed mid-run leaves them there for the redelivered (or next) task; a ch
 while a run computes goes to the pending set and schedules another run. Keys carry the
 client's schema, so clients never share a set.
 
+**A lost task is sent again.** The delayed task waits in a worker's memory until its countdown
+ends (unacknowledged); at scale, one such task of a SIGKILLed worker was never given back by the
+broker (docs/performance.md "Faults at scale"), which would leave the client's months stale until
+its next change. So every client with months waiting also has a *deadline* in one sorted set
+(``…:recompute:due``): set when the first month of a quiet period is asked for (the debounce plus
+``GRACE_SECONDS``), moved to ``GRACE_SECONDS`` from now when a run takes the months, removed when
+a run finishes with nothing left. Beat's ``recompute_overdue_dispatch`` (every minute,
+:func:`recompute_overdue_dispatch_run`) sends a run, without a countdown, for every client whose
+deadline has passed. Runs are idempotent, so a run sent again for a task that was only slow costs
+one more computation.
+
 Redis unreachable (agency.degrade): the request is written to the database outbox
 (``agency.RecomputeOutbox``) instead, after the change committed, and the beat's drain
 (:func:`recompute_outbox_drain_run`, every 10 s) puts those months in the pending set and queues
@@ -20,9 +31,11 @@ the run once Redis answers. A change accepted during an outage is never left wit
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -35,7 +48,10 @@ from agency.tasks import enqueue_for_client
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
-DEBOUNCE_SECONDS = 30
+DEBOUNCE_SECONDS = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
+# How long a queued or running run may take before the sweep sends another (longer than any run
+# but a database outage's retries, which a second run only repeats).
+GRACE_SECONDS = 300
 KEEP_SECONDS = 60 * 60 * 24 * 7  # months nobody took (no worker for a week) are dropped, not kept forever
 RECOMPUTE_TASK = "kpis.tasks.snapshot_recompute_pending"
 
@@ -43,6 +59,30 @@ RECOMPUTE_TASK = "kpis.tasks.snapshot_recompute_pending"
 def _keys(client: Client) -> tuple[str, str, str]:
     base = redis_key("kpis", "recompute", client.schema_name)
     return f"{base}:pending", f"{base}:taken", f"{base}:scheduled"
+
+
+def _due_key() -> str:
+    return redis_key("kpis", "recompute", "due")
+
+
+# Forget the months a run computed (ARGV[3:], from the taken set); then, atomically with respect to
+# any request, either drop the client's deadline (nothing left) or set it to ARGV[2] (months left).
+_SETTLE = """
+if #ARGV > 2 then redis.call('SREM', KEYS[2], unpack(ARGV, 3)) end
+if redis.call('SCARD', KEYS[1]) == 0 and redis.call('SCARD', KEYS[2]) == 0 then
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  return 0
+end
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+return 1
+"""
+
+
+def _settle(*, client: Client, months: list[str], deadline: float) -> bool:
+    """Forget computed ``months``; True if months are still waiting (their deadline is then ``deadline``)."""
+    pending, taken, _scheduled = _keys(client)
+    script = redis_client().register_script(_SETTLE)
+    return bool(script(keys=[pending, taken, _due_key()], args=[client.schema_name, deadline, *months]))
 
 
 def months_recompute_request(*, client: Client, months: Iterable[str]) -> None:
@@ -64,6 +104,7 @@ def _request_now(*, client: Client, months: list[str]) -> None:
         with redis_client().pipeline(transaction=True) as pipe:
             pipe.sadd(pending, *months)
             pipe.expire(pending, KEEP_SECONDS)
+            pipe.zadd(_due_key(), {client.schema_name: time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS}, nx=True)
             pipe.set(scheduled, 1, nx=True, ex=DEBOUNCE_SECONDS * 4)
             *_, first = pipe.execute()
         if first:  # the first request of a quiet period; later ones only add their months
@@ -102,6 +143,7 @@ def recompute_outbox_drain_run(*, limit: int = 500) -> int:
                 pipe.sadd(pending, *sorted(months))
                 pipe.expire(pending, KEEP_SECONDS)
                 pipe.set(scheduled, 1, ex=DEBOUNCE_SECONDS * 4)
+                pipe.zadd(_due_key(), {client.schema_name: time.time() + GRACE_SECONDS})
                 pipe.execute()
             enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client)
             RecomputeOutbox.objects.filter(pk__in=ids).delete()
@@ -118,7 +160,11 @@ def recompute_pending(*, client: Client) -> list[str]:
 
 
 def recompute_pending_take(*, client: Client) -> list[str]:
-    """Move every pending month to the client's "taken" set in one transaction and return that set."""
+    """Move every pending month to the client's "taken" set in one transaction and return that set.
+
+    The client's deadline moves to GRACE_SECONDS from now: if this run dies and is never given
+    back, the sweep sends another.
+    """
     pending, taken, scheduled = _keys(client)
     connection = redis_client()
     connection.delete(scheduled)  # requests from now on schedule a new run
@@ -126,15 +172,46 @@ def recompute_pending_take(*, client: Client) -> list[str]:
         pipe.sunionstore(taken, [taken, pending])
         pipe.delete(pending)
         pipe.expire(taken, KEEP_SECONDS)
+        pipe.zadd(_due_key(), {client.schema_name: time.time() + GRACE_SECONDS})
         pipe.smembers(taken)
         *_, members = pipe.execute()
     return sorted(month.decode() for month in members)
 
 
 def recompute_pending_done(*, client: Client, months: list[str]) -> None:
-    """Forget ``months`` once computed (those asked for again meanwhile are in the pending set)."""
-    if months:
-        redis_client().srem(_keys(client)[1], *months)
+    """Forget ``months`` once computed (those asked for again meanwhile are in the pending set).
+
+    The client's deadline goes with them, unless months were asked for meanwhile: those were
+    given their own delayed run, and keep a deadline in case it is lost too.
+    """
+    _settle(client=client, months=months, deadline=time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS)
+
+
+def recompute_overdue_dispatch_run(*, limit: int = 500) -> int:
+    """Send a run, at once, for every client whose months are overdue; returns how many were sent.
+
+    A client is overdue when its deadline passed: its delayed run (or the run that took its
+    months) was lost, typically with a killed worker. The deadline moves GRACE_SECONDS on, so a
+    client is sent at most one run per grace period. A deadline without waiting months, or of a
+    client that is gone or not ready, is dropped.
+    """
+    overdue = [member.decode() for member in redis_client().zrangebyscore(_due_key(), "-inf", time.time(), start=0,
+                                                                          num=limit)]
+    if not overdue:
+        return 0
+    ready = Client.objects.filter(schema_name__in=overdue, is_ready=True).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    clients = {client.schema_name: client for client in ready}
+    sent = 0
+    for schema in overdue:
+        client = clients.get(schema)
+        if client is None:
+            redis_client().zrem(_due_key(), schema)
+        elif _settle(client=client, months=[], deadline=time.time() + GRACE_SECONDS):
+            enqueue_for_client(app.signature(RECOMPUTE_TASK), client=client)
+            sent += 1
+    if sent:
+        logger.warning("recompute: %s client(s) overdue (a lost run): sent again", sent)
+    return sent
 
 
 def recompute_pending_run(*, client: Client) -> int:

@@ -3,6 +3,9 @@
 - ``dispatch_month_close`` (beat, the 1st of each month): one ``month_close_task`` per
   ready client for the month that just closed (its snapshot; the email waits for approval).
 - ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
+- ``dispatch_month_close_missing`` and ``dispatch_current_month_refresh_missing`` (beat, hourly
+  after each): the same again for clients whose task was lost (no fresh snapshot);
+  ``recompute_overdue_dispatch`` (every minute) for a lost debounced recompute (kpis.recompute).
 - An import, an API write or a criteria change asks for a recompute of the months it touched
   (``kpis.recompute.months_recompute_request``); ``snapshot_recompute_pending`` computes them.
 
@@ -28,7 +31,7 @@ from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 from clients.services_jobs import job_heartbeat
-from kpis.recompute import recompute_outbox_drain_run, recompute_pending_run
+from kpis.recompute import recompute_outbox_drain_run, recompute_overdue_dispatch_run, recompute_pending_run
 from kpis.report import last_complete_month
 from kpis.services import report_pdf_build, snapshot_compute
 from portfolio.models import ClientMonthSummary
@@ -121,22 +124,27 @@ def dispatch_month_close(month: str | None = None) -> int:
     return month_fan_out(month=target, task=month_close_task)
 
 
-def month_fan_out_missing(*, month: dt.date, task: TenantTask | None = None) -> int:
-    """Queue ``month`` again for every ready client that still has no snapshot of it; returns how many.
+def month_fan_out_missing(*, month: dt.date, task: TenantTask | None = None, since: dt.datetime | None = None) -> int:
+    """Queue ``month`` again for every ready client that still has no snapshot of it (or, with
+    ``since``, none computed since then); returns how many.
 
     The fan-out's guarantee does not rest on the broker alone: a task held by a worker that was
     killed is normally redelivered after the visibility timeout, but the fault runs at scale saw
     one in 200 never come back (docs/performance.md). Snapshots are upserts and the monthly email
     goes at most once per user, so queuing a client twice is harmless.
     """
-    have = set(ClientMonthSummary.objects.filter(month=month).values_list("client_id", flat=True))
+    fresh = ClientMonthSummary.objects.filter(month=month)
+    if since is not None:
+        fresh = fresh.filter(computed_at__gte=since)
+    have = set(fresh.values_list("client_id", flat=True))
     missing = [client for client in ready_clients() if client.pk not in have]
     for index, client in enumerate(missing):
         enqueue_for_client(
             task or snapshot_compute_task, client=client, months=[str(Month.of(month))], countdown=index * SPREAD_SECONDS
         )
     if missing:
-        logger.warning("%s client(s) had no snapshot of %s after the fan-out: queued again", len(missing), Month.of(month))
+        logger.warning("%s client(s) had no fresh snapshot of %s after the fan-out: queued again", len(missing),
+                       Month.of(month))
     return len(missing)
 
 
@@ -151,6 +159,21 @@ def dispatch_month_close_missing(month: str | None = None) -> int:
 def dispatch_current_month_refresh(month: str | None = None) -> int:
     """Refresh ``month`` (default: the month beat fires in) for every client."""
     return month_fan_out(month=_months([month])[0] if month else _this_month())
+
+
+@shared_task(acks_late=True)
+def dispatch_current_month_refresh_missing(month: str | None = None) -> int:
+    """Beat, hourly after the daily refresh: refresh ``month`` (default: the current one) again for
+    every client whose snapshot of it was not computed today (UTC): its refresh task was lost."""
+    target = _months([month])[0] if month else _this_month()
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return month_fan_out_missing(month=target, since=today)
+
+
+@shared_task(acks_late=True)
+def recompute_overdue_dispatch() -> int:
+    """Beat, every minute: send again the recompute of clients whose run is overdue (a lost task)."""
+    return recompute_overdue_dispatch_run()
 
 
 @shared_task(acks_late=True)

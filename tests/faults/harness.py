@@ -42,8 +42,10 @@ def worker_start(name: str, log: Path, *, concurrency: int = 2, visibility_timeo
     command = [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool=prefork", f"--concurrency={concurrency}",
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
     env = subprocess_env(CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout))
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    worker.log_path, worker.ready_at = log, None  # type: ignore[attr-defined]
+    return worker
 
 
 def worker_children(worker: subprocess.Popen) -> list[int]:
@@ -55,14 +57,65 @@ def worker_children(worker: subprocess.Popen) -> list[int]:
     return [int(pid) for pid in text.split()]
 
 
-def child_kill(worker: subprocess.Popen) -> bool:
-    """SIGKILL one pool child of ``worker`` (the pool starts a new one); False if it had none."""
-    children = worker_children(worker)
-    if not children:
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a killed child not yet reaped by its worker is a zombie: not alive)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return False
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(children[0], signal.SIGKILL)
-    return True
+    return state not in {"Z", "X"}
+
+
+READY_SETTLE_SECONDS = 2.0
+
+
+def pool_ready(worker: subprocess.Popen, *, concurrency: int = 2) -> bool:
+    """The worker runs, said "ready" at least READY_SETTLE_SECONDS ago, and all ``concurrency``
+    pool children are alive.
+
+    A child killed while its worker is still starting makes the worker exit ("Could not start
+    worker processes"), so a new or replaced worker is left alone until it has settled.
+    """
+    if worker.poll() is not None:
+        return False
+    log = getattr(worker, "log_path", None)
+    if log is not None and worker.ready_at is None:  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            if " ready." in log.read_text(errors="replace"):
+                worker.ready_at = time.monotonic()  # type: ignore[attr-defined]
+    ready_at = getattr(worker, "ready_at", None) if log is not None else 0.0
+    if ready_at is None or time.monotonic() - ready_at < READY_SETTLE_SECONDS:
+        return False
+    return sum(_alive(pid) for pid in worker_children(worker)) >= concurrency
+
+
+def child_kill(worker: subprocess.Popen) -> bool:
+    """SIGKILL one live pool child of ``worker`` (the pool starts a new one); False if it had none."""
+    for pid in worker_children(worker):
+        if not _alive(pid):
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+            return True
+    return False
+
+
+def child_kill_next(workers: list[subprocess.Popen], *, turn: int, seconds: float = 60,
+                    concurrency: int = 2) -> bool:
+    """Kill a pool child of the next worker in turn whose pool is up, waiting up to ``seconds`` for one.
+
+    A worker just replaced (or whose child was just killed) has no full pool for a second or two:
+    picking only ready pools, and waiting for one, makes every asked-for kill happen.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [w for w in workers if w.poll() is None]
+        for offset in range(len(alive)):
+            worker = alive[(turn + offset) % len(alive)]
+            if pool_ready(worker, concurrency=concurrency) and child_kill(worker):
+                return True
+        time.sleep(0.2)
+    return False
 
 
 def worker_kill(worker: subprocess.Popen) -> None:
@@ -264,9 +317,16 @@ def redis_fault_load(*, client, user, token: str, before: int, during: int, afte
 
 
 def chaos_run(*, workers: list, log_dir: Path, child_kills: int, worker_kills: int, seconds: float,
-              visibility_timeout: int, done: Callable[[], bool]) -> dict:
+              visibility_timeout: int, done: Callable[[], bool], concurrency: int = 2) -> dict:
     """Spread ``child_kills`` pool-child kills, ``worker_kills`` whole-worker kills (each replaced by
-    a new worker) and one PostgreSQL restart over ``seconds``; stops early when ``done()``."""
+    a new worker) and one PostgreSQL restart over ``seconds``.
+
+    Every asked-for kill happens: a child kill waits (up to a minute) for a worker whose pool is
+    up, a worker kill for a worker whose pool is up (one still starting holds no tasks yet). The
+    schedule is not cut short when ``done()`` turns true; kills made after it are counted apart
+    (``*_after_done``), so a run can tell how many landed while tasks were still being worked.
+    Raises AssertionError if a kill could not be made (no worker with a pool for a minute).
+    """
     # Interleave: worker kills spread among the child kills, the restart in the middle.
     order: list[str] = []
     step = max(1, child_kills // (worker_kills + 1))
@@ -278,29 +338,45 @@ def chaos_run(*, workers: list, log_dir: Path, child_kills: int, worker_kills: i
             order.append(whole.pop())
     order.insert(len(order) // 2, "postgres")
     pause = seconds / (len(order) + 1)
-    happened = {"child": 0, "worker": 0, "postgres": 0, "postgres_seconds": 0.0}
+    happened = {"child": 0, "worker": 0, "postgres": 0, "postgres_seconds": 0.0,
+                "child_after_done": 0, "worker_after_done": 0, "workers_died_on_their_own": 0}
     for n, event in enumerate(order):
         time.sleep(pause)
-        if done():
-            break
+        finished = _done_quietly(done)
+        for index, worker in enumerate(list(workers)):  # as a supervisor would: a worker that exited is started again
+            if worker.poll() is not None:
+                happened["workers_died_on_their_own"] += 1
+                workers[index] = worker_start(f"chaos{n}-again{index}", log_dir / f"chaos{n}-again{index}.log",
+                                              concurrency=concurrency, visibility_timeout=visibility_timeout)
         if event == "child":
-            # The next worker in turn that has pool children (a replaced worker may still be starting).
-            alive = [w for w in workers if w.poll() is None]
-            for offset in range(len(alive)):
-                if child_kill(alive[(happened["child"] + offset) % len(alive)]):
-                    happened["child"] += 1
-                    break
+            if not child_kill_next(workers, turn=happened["child"], concurrency=concurrency):
+                raise AssertionError(f"no worker with a pool to kill a child of (kill {happened['child'] + 1})")
+            happened["child"] += 1
+            happened["child_after_done"] += finished
         elif event == "worker":
-            alive = [w for w in workers if w.poll() is None]
-            if alive:
-                worker_kill(alive[0])
-                workers.remove(alive[0])
-                workers.append(worker_start(f"chaos{n}", log_dir / f"chaos{n}.log", visibility_timeout=visibility_timeout))
-                happened["worker"] += 1
+            wait_for(lambda: any(pool_ready(w, concurrency=concurrency) for w in workers), 60,
+                     "a worker with its pool up to kill", [])
+            victim = next(w for w in workers if pool_ready(w, concurrency=concurrency))
+            worker_kill(victim)
+            workers.remove(victim)
+            workers.append(worker_start(f"chaos{n}", log_dir / f"chaos{n}.log", concurrency=concurrency,
+                                        visibility_timeout=visibility_timeout))
+            happened["worker"] += 1
+            happened["worker_after_done"] += finished
         else:
             happened["postgres_seconds"] = round(postgres_restart(), 2)
             happened["postgres"] += 1
     return happened
+
+
+def _done_quietly(done: Callable[[], bool]) -> bool:
+    from django.db import InterfaceError, OperationalError, connections
+
+    try:
+        return bool(done())
+    except (OperationalError, InterfaceError):
+        connections.close_all()
+        return False
 
 
 def fan_out_snapshots(*, clients: list, month) -> dict[str, int]:

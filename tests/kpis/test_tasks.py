@@ -185,3 +185,102 @@ def test_the_sweep_after_a_close_queues_only_the_clients_still_without_the_month
     monkeypatch.setattr(kpi_tasks, "enqueue_for_client", enqueue)
     assert kpi_tasks.dispatch_month_close_missing("2026-03") == 1
     assert sent == [("kpis.tasks.month_close_task", "beta", ["2026-03"])]
+
+
+# --- a lost task is sent again (issue #10: one task in 200 of a SIGKILLed worker never came back) ---
+
+
+def _due() -> dict[str, float]:
+    from agency.redis_client import redis_client
+
+    return {member.decode(): score for member, score in redis_client().zrange(recompute._due_key(), 0, -1, withscores=True)}
+
+
+def test_a_lost_debounced_run_is_sent_again_once_overdue(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with tenant_context(tenant_a):
+        Lead.objects.bulk_create([Lead(id="lost", created_at=dt.datetime(2026, 2, 3, 10, tzinfo=dt.UTC))])
+    asked = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    overdue_after = dt.timedelta(seconds=recompute.DEBOUNCE_SECONDS + recompute.GRACE_SECONDS)
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        with time_machine.travel(asked, tick=False), django_capture_on_commit_callbacks(execute=True):
+            recompute.months_recompute_request(client=tenant_a, months={"2026-02"})
+        assert enqueue.call_args.kwargs["countdown"] == recompute.DEBOUNCE_SECONDS  # ... and this task is lost
+        with time_machine.travel(asked + overdue_after - dt.timedelta(seconds=1), tick=False):
+            assert recompute.recompute_overdue_dispatch_run() == 0  # not yet: it may only be slow
+        with time_machine.travel(asked + overdue_after + dt.timedelta(seconds=1), tick=False):
+            assert tasks.recompute_overdue_dispatch.apply().get() == 1
+            assert recompute.recompute_overdue_dispatch_run() == 0  # one per grace period, not one per sweep
+        assert enqueue.call_count == 2
+        assert enqueue.call_args.kwargs["client"] == tenant_a and enqueue.call_args.kwargs.get("countdown") is None
+    assert tasks.snapshot_recompute_pending.apply(kwargs={"client_slug": "alpha"}, headers={"_schema_name": "alpha"}).get() == 1
+    with tenant_context(tenant_a):
+        assert Snapshot.objects.get(month=dt.date(2026, 2, 1)).new_leads == 1
+    assert _due() == {}  # done: nothing left to watch
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue, time_machine.travel(asked + 10 * overdue_after):
+        assert recompute.recompute_overdue_dispatch_run() == 0
+    assert not enqueue.called
+
+
+def test_a_run_killed_after_taking_its_months_is_sent_again(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    asked = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        with time_machine.travel(asked, tick=False), django_capture_on_commit_callbacks(execute=True):
+            recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
+        taken_at = asked + dt.timedelta(seconds=recompute.DEBOUNCE_SECONDS)
+        with time_machine.travel(taken_at, tick=False):
+            assert recompute.recompute_pending_take(client=tenant_a) == ["2026-01"]  # ... and the worker dies for good
+        with time_machine.travel(taken_at + dt.timedelta(seconds=recompute.GRACE_SECONDS - 1), tick=False):
+            assert recompute.recompute_overdue_dispatch_run() == 0
+        with time_machine.travel(taken_at + dt.timedelta(seconds=recompute.GRACE_SECONDS + 1), tick=False):
+            assert recompute.recompute_overdue_dispatch_run() == 1
+    assert enqueue.call_count == 2
+    assert recompute.recompute_pending(client=tenant_a) == ["2026-01"]
+
+
+def test_a_change_during_a_run_keeps_its_deadline(tenant_a, django_capture_on_commit_callbacks) -> None:
+    cache.clear()
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            recompute.months_recompute_request(client=tenant_a, months={"2026-01"})
+        months = recompute.recompute_pending_take(client=tenant_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            recompute.months_recompute_request(client=tenant_a, months={"2026-02"})  # while the run computes
+        recompute.recompute_pending_done(client=tenant_a, months=months)
+    assert enqueue.call_count == 2  # the change during the run got its own delayed run ...
+    assert recompute.recompute_pending(client=tenant_a) == ["2026-02"]
+    assert list(_due()) == [tenant_a.schema_name]  # ... and a deadline, in case that one is lost too
+    recompute.recompute_pending_done(client=tenant_a, months=recompute.recompute_pending_take(client=tenant_a))
+    assert _due() == {}
+
+
+def test_an_overdue_client_that_is_gone_or_has_nothing_waiting_is_dropped(tenant_a) -> None:
+    from agency.redis_client import redis_client
+
+    cache.clear()
+    redis_client().zadd(recompute._due_key(), {tenant_a.schema_name: 1, "no_such_schema": 1})
+    with mock.patch.object(recompute, "enqueue_for_client") as enqueue:
+        assert recompute.recompute_overdue_dispatch_run() == 0
+    assert not enqueue.called and _due() == {}
+
+
+def test_the_sweep_after_the_daily_refresh_queues_the_clients_not_refreshed_today(tenant_a, tenant_b, monkeypatch) -> None:
+    month = dt.date(2026, 3, 1)
+    ClientMonthSummary.objects.create(client=tenant_a, month=month, computed_at=dt.datetime(2026, 3, 18, 3, 31, tzinfo=dt.UTC))
+    ClientMonthSummary.objects.create(client=tenant_b, month=month, computed_at=dt.datetime(2026, 3, 17, 3, 31, tzinfo=dt.UTC))
+    sent = []
+
+    def enqueue(task, *, client, **kw) -> None:
+        sent.append((task.name, client.slug, kw["months"]))
+
+    monkeypatch.setattr(tasks, "enqueue_for_client", enqueue)
+    with time_machine.travel(dt.datetime(2026, 3, 18, 4, 50, tzinfo=dt.UTC)):
+        assert tasks.dispatch_current_month_refresh_missing.apply().get() == 1
+    assert sent == [("kpis.tasks.snapshot_compute_task", "beta", ["2026-03"])]
+
+
+def test_the_lost_task_sweeps_are_on_beats_schedule() -> None:
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"kpis.tasks.recompute_overdue_dispatch", "kpis.tasks.dispatch_current_month_refresh_missing",
+            "kpis.tasks.dispatch_month_close_missing"} <= scheduled

@@ -1,0 +1,1 @@
+"""PostgreSQL backend that waits for the server to come back before giving up (see base.py)."""
