@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import import_sources  # noqa: E402 - the writers and the fresh client of the benchmark
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# The statements --explain runs under EXPLAIN (ANALYZE, BUFFERS): the write's.
+EXPLAINED = ("INSERT INTO clients_", "CREATE TEMP TABLE _import_changed", "SELECT DISTINCT m ")
 
 
 def backend_cpu(pid: int) -> float:
@@ -41,8 +43,10 @@ def backend_cpu(pid: int) -> float:
 
 
 class Phases:
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, *, explain: bool = False) -> None:
         self.pid = pid
+        self.explain = explain
+        self.plans: list[str] = []
         self.rows: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0])
         self.statements: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
         self.depth = 0
@@ -71,6 +75,15 @@ class Phases:
     def statement(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
+            if self.explain and sql.startswith(EXPLAINED):
+                if sql.startswith("SELECT"):  # its rows are needed: explained on the side, then run
+                    execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params, many, context)
+                    self.plans.append("\n".join(row[0] for row in context["cursor"].fetchall()))
+                    started = time.perf_counter()
+                    return execute(sql, params, many, context)
+                result = execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params, many, context)
+                self.plans.append("\n".join(row[0] for row in context["cursor"].fetchall()))
+                return result
             return execute(sql, params, many, context)
         finally:
             key = " ".join(sql.split())[:110]
@@ -79,7 +92,7 @@ class Phases:
             entry[1] += 1
 
 
-def run(case: str, *, profile: int, statements: bool) -> dict:
+def run(case: str, *, profile: int, statements: bool, explain: bool = False) -> dict:
     import_sources.setup_django()
     from django.db import connection
 
@@ -99,7 +112,7 @@ def run(case: str, *, profile: int, statements: bool) -> dict:
         pid = cursor.fetchone()[0]
     report: dict = {"case": case, "load_average": os.getloadavg()[0]}
     for attempt in ("import", "re-import"):
-        phases = Phases(pid)
+        phases = Phases(pid, explain=explain)
         phases.wrap(services, "_first_pass", "first pass (campaigns, currencies)")
         phases.wrap(importer, "_stage", "stage: read + convert + check + COPY")
         phases.wrap(importer, "_sum_stage", "sum repeated keys (SQL)")
@@ -124,6 +137,8 @@ def run(case: str, *, profile: int, statements: bool) -> dict:
             "statements": sorted(([round(t, 3), n, sql] for sql, (t, n) in phases.statements.items()), reverse=True)[:12]
             if statements else [],
         }
+        for plan in phases.plans:
+            print(f"--- {attempt}\n{plan}")
         if profiler:
             stats = pstats.Stats(profiler)
             stats.sort_stats("tottime").print_stats(profile)
@@ -136,8 +151,9 @@ def main() -> None:
     parser.add_argument("case", help="google_ads:73000 or hubspot:200000")
     parser.add_argument("--profile", type=int, default=0)
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="the write's statements under EXPLAIN (ANALYZE, BUFFERS)")
     args = parser.parse_args()
-    report = run(args.case, profile=args.profile, statements=args.statements)
+    report = run(args.case, profile=args.profile, statements=args.statements, explain=args.explain)
     print(f"\n{report['case']}, load average {report['load_average']:.1f} → {report['load_average_after']:.1f}")
     print("| attempt | phase | wall | Python CPU | PostgreSQL CPU |")
     print("|---|---|---:|---:|---:|")
