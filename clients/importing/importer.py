@@ -527,11 +527,19 @@ def _write(spec: KindSpec, header: list[str], zone: ZoneInfo, result: ImportResu
         params.update({f"default_{index}": value for index, value, _db_type in defaults.values()})
         update = ", ".join(f"{column} = EXCLUDED.{column}" for column in present)
         conflict = f"DO UPDATE SET {update}" if update else "DO NOTHING"
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {CHANGED} c"
-            f" ON CONFLICT ({', '.join(keys)}) {conflict}",
-            params,
-        )
+        insert = f"INSERT INTO {table} ({', '.join(insert_columns)}) SELECT {select} FROM {CHANGED} c"
+        upsert = f" ON CONFLICT ({', '.join(keys)}) {conflict}"
+        if result.inserted:
+            # New rows by a plain INSERT: no speculative insertion per row (a quarter less of the
+            # server's work for a large file). Should another transaction have stored one of these
+            # keys since they were found new, the savepoint is rolled back and they are upserted.
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"{insert} WHERE c._new", params)
+            except IntegrityError:
+                cursor.execute(f"{insert} WHERE c._new{upsert}", params)
+        if result.updated:
+            cursor.execute(f"{insert} WHERE NOT c._new{upsert}", params)
         # After the upsert: the months of the rows as now stored. New rows are the changed rows as
         # they are (no join with the table); updated rows are read back (columns the file lacks kept).
         if result.inserted:
