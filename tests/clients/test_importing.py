@@ -341,3 +341,23 @@ def test_the_like_indexes_of_the_imported_tables_are_gone(in_tenant_a):
                                                          "clients_emailrow"}
     lead = sorted(definition.split(" USING ")[1] for table, definition in indexes if table == "clients_lead")
     assert lead == ["btree (campaign_id)", "btree (created_at)", "btree (id)"]
+
+
+def test_the_write_runs_with_more_work_mem_and_puts_it_back(base_data, run_import):
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE TEMP TABLE _import_changed"):
+            context["cursor"].execute("SHOW work_mem")
+            seen.append(context["cursor"].fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        before = cursor.fetchone()[0]
+    with connection.execute_wrapper(watch):
+        assert run_import("leads", "id,created_at\nW1,2026-03-01T10:00:00Z\n").ok
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == before
+    assert seen == ["64MB"]
