@@ -9,7 +9,8 @@ backend's CPU (read from ``/proc/<backend pid>/stat``), which other work on the 
 not inflate the way it inflates wall time. Phases: the first pass (campaigns and currencies),
 staging (the sources' reading and conversion, the importer's checks and the COPY, which run
 interleaved), summing repeated keys, the SQL checks, and the write (changed rows, upsert,
-months). Every SQL statement's wall time is listed too (``--statements``). ``--profile N``
+months). Every SQL statement's wall time is listed too (``--statements``); ``--explain`` runs the
+write's statements under EXPLAIN (ANALYZE, BUFFERS) and prints their plans. ``--profile N``
 prints the N costliest functions of the import (cProfile; it slows the Python part down).
 """
 

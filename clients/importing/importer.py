@@ -9,9 +9,9 @@ How a file goes in, with memory that does not grow with the file:
    duplicate keys inside the file and references to unknown campaigns, leads, contracts or
    personas (a renewal may name a contract of the same file).
 3. If any row is bad, the transaction is rolled back: nothing is written, every bad row is
-   reported. Otherwise the rows that are new or differ from the stored ones are upserted with
-   ``INSERT … ON CONFLICT DO UPDATE``; unchanged rows are not touched, so importing the same
-   file twice changes nothing.
+   reported. Otherwise the rows that are new are INSERTed and those that differ from the stored
+   ones are upserted with ``INSERT … ON CONFLICT DO UPDATE``; unchanged rows are not touched, so
+   importing the same file twice changes nothing.
 
 Columns missing from the header are left as they are on rows that already exist (and take
 their defaults on new rows); a column present with an empty cell means "not given".
