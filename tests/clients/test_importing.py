@@ -331,7 +331,7 @@ def test_a_key_stored_meanwhile_is_upserted_not_refused(base_data, run_import):
 
 
 def test_the_like_indexes_of_the_imported_tables_are_gone(in_tenant_a):
-    """Migration 0007 dropped the varchar_pattern_ops indexes (no prefix query uses them)."""
+    """Migration 0008 dropped the varchar_pattern_ops indexes (no prefix query uses them)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
                        " AND tablename IN ('clients_lead', 'clients_activity', 'clients_spend', 'clients_emailrow')")

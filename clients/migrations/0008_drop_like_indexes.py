@@ -43,7 +43,7 @@ def create_like_indexes(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("clients", "0006_job_heartbeat_at"),
+        ("clients", "0007_outbox_email_uncertain"),
     ]
 
     operations = [
