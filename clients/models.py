@@ -20,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from clients import vocab
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+# The external ids are varchar keys, for which Django also creates a ``varchar_pattern_ops``
+# ("_like") index, useful only to ``__startswith`` / ``LIKE 'x%'`` filters. Migration 0008 drops
+# those of the imported tables (leads, activities, spend: ``id`` and their foreign keys; email rows'
+# campaign): no query filters them by a prefix, and every import paid for maintaining them (two of
+# the leads table's five indexes). A later AlterField of one of these columns may create it again.
 EXT_ID = {"primary_key": True, "max_length": 100}
 
 

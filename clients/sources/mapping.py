@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from clients.importing import SPECS, RowError
 from clients.importing.cells import cell_text
-from clients.sources.numbers import ValueProblem, moment, number, whole
+from clients.sources.numbers import FAST_FORMATS, ValueProblem, iso_moment, moment, number, whole
 from clients.sources.reading import normalized
 
 CAMPAIGN_TARGETS = ("campaign_id", "campaign_name")
@@ -280,7 +280,16 @@ class Compiled:
 
             return date_value
         formats = self.time_formats
-        return lambda text: moment(text, formats)
+        first = formats[0]
+        if first not in FAST_FORMATS:
+            return lambda text: moment(text, formats)
+
+        def timestamp_value(text: str) -> Any:
+            # The first format read straight away: what moment() returns when that format fits.
+            parsed = iso_moment(text, first)
+            return parsed if parsed is not None else moment(text, formats)
+
+        return timestamp_value
 
     def convert(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[RowError]]:
         """The canonical values of one line (typed), and its errors named by the file's columns."""

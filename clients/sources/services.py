@@ -285,7 +285,7 @@ def source_import(
                         if errors:
                             source_errors.extend(errors)
                             continue
-                        yield line, [values.get(name) for name in header]
+                        yield line, list(map(values.get, header))
 
                 outcome.rows = 0
                 result = import_records(kind=kind, header=header, records=records(), zone=zone, progress=progress,

@@ -305,3 +305,59 @@ def test_the_preview_does_not_flag_a_renewal_of_a_contract_further_down(base_dat
     preview = data_import(kind="contracts", path_or_file=path, client=in_tenant_a, dry_run=True, limit=1, sample=1)
     assert preview.ok
     assert data_import(kind="contracts", path_or_file=path, client=in_tenant_a).ok
+
+
+def test_a_key_stored_meanwhile_is_upserted_not_refused(base_data, run_import):
+    """New rows go in by a plain INSERT; a key that another writer stored after the import found it
+    new (simulated here just before the insert) makes it fall back to the upsert, as before."""
+    injected = []
+
+    def store_meanwhile(execute, sql, params, many, context):
+        if sql.startswith("SELECT count(*) FILTER (WHERE _new)") and not injected:
+            injected.append(sql)
+            execute("INSERT INTO clients_lead (id, created_at, email, origin, interests, channel, device, landing_page,"
+                    " persona_given, vertical, gender, challenge, persona) VALUES ('N1', '2026-01-01T00:00:00Z', 'old@x.es',"
+                    " 'marketing', '{}', '', '', '', '', '', '', '', '')", None, False, context)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(store_meanwhile):
+        result = run_import("leads", "id,created_at,email\nN1,2026-03-01T10:00:00Z,new@x.es\nN2,2026-03-02T10:00:00Z,\n")
+    assert injected and result.ok
+    assert (result.inserted, result.updated) == (2, 0)
+    assert sorted(Lead.objects.filter(id__in=["N1", "N2"]).values_list("id", "email", "origin")) == [
+        ("N1", "new@x.es", "marketing"),
+        ("N2", "", "marketing")]
+    assert Lead.objects.get(id="N1").created_at == dt.datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+
+def test_the_like_indexes_of_the_imported_tables_are_gone(in_tenant_a):
+    """Migration 0008 dropped the varchar_pattern_ops indexes (no prefix query uses them)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                       " AND tablename IN ('clients_lead', 'clients_activity', 'clients_spend', 'clients_emailrow')")
+        indexes = cursor.fetchall()
+    assert not [row for row in indexes if "pattern_ops" in row[1]]
+    assert {table for table, _definition in indexes} == {"clients_lead", "clients_activity", "clients_spend",
+                                                         "clients_emailrow"}
+    lead = sorted(definition.split(" USING ")[1] for table, definition in indexes if table == "clients_lead")
+    assert lead == ["btree (campaign_id)", "btree (created_at)", "btree (id)"]
+
+
+def test_the_write_runs_with_more_work_mem_and_puts_it_back(base_data, run_import):
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE TEMP TABLE _import_changed"):
+            context["cursor"].execute("SHOW work_mem")
+            seen.append(context["cursor"].fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        before = cursor.fetchone()[0]
+    with connection.execute_wrapper(watch):
+        assert run_import("leads", "id,created_at\nW1,2026-03-01T10:00:00Z\n").ok
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == before
+    assert seen == ["64MB"]
