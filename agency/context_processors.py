@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 
-from agency.branding import brand_for
+from agency.branding import brand_for_request
 from agency.degrade import redis_degraded
 from agency.selectors import clients_for_user, console_url
 
@@ -24,7 +24,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         switchable = list(clients_for_user(user=user).values_list("slug", "name")[: SWITCHER_SIZE + 1])
         more, switchable = len(switchable) > SWITCHER_SIZE, switchable[:SWITCHER_SIZE]
     return {
-        "brand": brand_for(getattr(request, "tenant", None) if at_client else None),
+        "brand": brand_for_request(request, getattr(request, "tenant", None) if at_client else None),
         "current_client": getattr(request, "tenant", None) if at_client else None,
         "switchable_clients": switchable,
         "switchable_more": more,
