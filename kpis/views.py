@@ -23,6 +23,7 @@ from agency.branding import brand_for_request
 from agency.dates import month_parse
 from agency.decorators import client_member_required
 from agency.months import Month
+from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.words import member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
@@ -124,12 +125,18 @@ def brand_accent(request: HttpRequest) -> str:
 
 def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[PageRead, str]:
     """The cached page's one query (kpis.selectors.scorecard_page_read) with the monthly close's
-    column (kpis.visibility), and the close's stamp; a client user's Shown comes from the same row."""
+    column (kpis.visibility) and, for agency staff, the header's client switcher; and the close's
+    stamp. A client user's Shown and the switcher come from the same row (no query of their own)."""
+    extra = {}
     column = page_column_for(request.user, month)
-    read = scorecard_page_read(
-        month=month, compare=compare, client=request.tenant, extra={"close": column} if column else None
-    )
-    return read, page_apply_for(request.user, read.extra["close"]) if column else ""
+    if column is not None:
+        extra["close"] = column
+    if request.user.is_agency:
+        extra["switcher"] = switchable_clients_column(user=request.user)
+    read = scorecard_page_read(month=month, compare=compare, client=request.tenant, extra=extra)
+    if "switcher" in read.extra:
+        request.switchable_clients = switchable_clients_from(read.extra["switcher"])  # agency.context_processors
+    return read, page_apply_for(request.user, read.extra["close"]) if column is not None else ""
 
 
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stamp: str, context: dict) -> None:
