@@ -171,13 +171,28 @@ def run_case(
         walls.append(wall)
         queries.append(q)
         redis_calls.append(r)
+    calls = []  # Python function calls per request: a CPU measure that the machine's load cannot move
+    for index in range(len(paths) * 2):
+        counted = [0]
+
+        def count(frame, event, arg, counted=counted) -> None:
+            if event == "call":
+                counted[0] += 1
+
+        sys.setprofile(count)
+        try:
+            one(paths[index % len(paths)])
+        finally:
+            sys.setprofile(None)
+        calls.append(counted[0])
     cpus.sort()
     walls.sort()
     print(
         f"{name}: {requests} requests, CPU median {statistics.median(cpus) * 1000:.2f} ms "
         f"(p10 {cpus[len(cpus) // 10] * 1000:.2f}, p90 {cpus[len(cpus) * 9 // 10] * 1000:.2f}), "
         f"wall median {statistics.median(walls) * 1000:.2f} ms, "
-        f"queries {statistics.median(queries):g}, redis commands {statistics.median(redis_calls):g}, {size} bytes"
+        f"queries {statistics.median(queries):g}, redis commands {statistics.median(redis_calls):g}, "
+        f"Python calls {statistics.median(calls):.0f}, {size} bytes"
     )
     for path, sql in sqls:
         print(f"  {path}: {len(sql)} statements")

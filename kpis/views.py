@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.vary import vary_on_headers
@@ -70,6 +71,14 @@ def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -
             }
         options.append((f"{m:%Y-%m}", label))
     return tuple(options)
+
+
+@lru_cache(maxsize=1024)
+def _month_options_html(options: tuple[tuple[str, str], ...], selected: str) -> str:
+    """The picker's <option>s with ``selected`` marked: written once per list and choice rather
+    than by a template loop on every request (the labels are escaped by format_html)."""
+    rows = ((value, " selected" if value == selected else "", label) for value, label in options)
+    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 
 
 def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str | None = None) -> dt.date | None:
@@ -204,9 +213,11 @@ def scorecard_page(
     month = asked or default_month(months, client)
     if month is not None and month != (asked or last_complete_month(client)):
         read, close_stamp = _page_read(request, month=month, compare=compare)
+    options = month_options(months, client)
     context = {
         "months": months,
-        "month_options": month_options(months, client),
+        "month_options": options,
+        "month_options_html": _month_options_html(options, f"{month:%Y-%m}" if month else ""),
         "month_value": f"{month:%Y-%m}" if month else "",
         "month": month,
         "compare": compare,
