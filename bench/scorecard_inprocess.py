@@ -214,6 +214,7 @@ def main() -> int:
     parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent), help="the checkout measured")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--collectstatic", action="store_true", help="collect --root's static files first")
     parser.add_argument("--profile-out", default="", help="also write each case's profile to PREFIX.<case>.prof")
     parser.add_argument("--only", choices=["admin", "client", "portfolio"], action="append")
     options = parser.parse_args()
@@ -237,7 +238,7 @@ def main() -> int:
     )
     bench = _load_bench(root)
     admin_cookie, months = bench.setup()
-    if root == Path(__file__).resolve().parent.parent:  # never write into another checkout
+    if root == Path(__file__).resolve().parent.parent or options.collectstatic:  # not into another checkout unasked
         from django.core.management import call_command
 
         call_command("collectstatic", "--noinput", verbosity=0)
