@@ -45,6 +45,15 @@ def brand_for(client: Any | None) -> dict[str, Any]:
     return brand
 
 
+def brand_for_request(request: Any, client: Any | None) -> dict[str, Any]:
+    """brand_for, once per request and client: the layout and the scorecard's charts both ask."""
+    memo = request.__dict__.setdefault("_brands", {})
+    key = getattr(client, "pk", None)
+    if key not in memo:
+        memo[key] = brand_for(client)
+    return memo[key]
+
+
 def logo_validate(uploaded: Any) -> None:
     """A logo is an image we can show and embed: checked by content, then opened by Pillow."""
     from django.core.exceptions import ValidationError

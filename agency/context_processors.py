@@ -6,12 +6,11 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html_join
 
-from agency.branding import brand_for
+from agency.branding import brand_for_request
 from agency.degrade import redis_degraded
-from agency.selectors import clients_for_user, console_url
-
-SWITCHER_SIZE = 30
+from agency.selectors import console_url, switchable_clients
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -20,15 +19,20 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     switchable, more = [], False
     if user is not None and user.is_authenticated and user.is_agency:
-        # Every page carries this menu: a bounded list, no model instances, one URL reversed.
-        switchable = list(clients_for_user(user=user).values_list("slug", "name")[: SWITCHER_SIZE + 1])
-        more, switchable = len(switchable) > SWITCHER_SIZE, switchable[:SWITCHER_SIZE]
+        # Every page carries this menu: a bounded list, no model instances, one URL reversed. A
+        # page that read it already, in its own single query or from its cache, leaves it on the
+        # request (the scorecard, the portfolio).
+        preloaded = getattr(request, "switchable_clients", None)
+        switchable, more = preloaded if preloaded is not None else switchable_clients(user=user)
+    prefix = reverse("client_switch", args=["-"])[:-2] if switchable else ""
     return {
-        "brand": brand_for(getattr(request, "tenant", None) if at_client else None),
+        "brand": brand_for_request(request, getattr(request, "tenant", None) if at_client else None),
         "current_client": getattr(request, "tenant", None) if at_client else None,
         "switchable_clients": switchable,
         "switchable_more": more,
-        "switch_prefix": reverse("client_switch", args=["-"])[:-2] if switchable else "",
+        "switch_prefix": prefix,
+        # The menu's items written here in one pass (escaped), not by a template loop on every page.
+        "switchable_items": format_html_join("", '<li><a href="{}{}/">{}</a></li>', ((prefix, s, n) for s, n in switchable)),
         "languages": settings.LANGUAGES,
         "console_url": console_url(path="/") if at_client else "/",
         # Redis failed within the last minute: cached figures were skipped or could not be refreshed.

@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -75,12 +75,31 @@ def reset_for_tests() -> None:
         _outage_logged[0] = False
 
 
+class _ClientKept(RedisCacheClient):
+    """Django's Redis cache client, keeping one ``redis.Redis`` per connection pool: Django makes a
+    new one for every cache call, and building its table of reply callbacks costs more than a
+    cached read's round trip. The object holds no connection of its own (the pool does), so one is
+    safe to share between the calls and threads of a process."""
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        kept = self.__dict__.setdefault("_kept", {})
+        client = kept.get(id(pool))
+        if client is None:
+            client = kept[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's Redis cache that treats a connection error as a miss (reads) or a no-op (writes).
 
     ``add`` answers False when Redis is down: callers using it as a lock (the hand-off link's
     single use) refuse rather than allow twice.
     """
+
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _ClientKept
 
     def _soft(self, what: str, default: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
         if _skipping():

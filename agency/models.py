@@ -235,18 +235,19 @@ class AgencyBrand(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        with schema_context(get_public_schema_name()):  # one key for every host, not one per schema
-            cache.delete(self.BRAND_CACHE_KEY)
+        cache.delete(self.BRAND_CACHE_KEY)
 
-    BRAND_CACHE_KEY = "agency:brand"
+    # One key for every host, not one per schema (agency.cache_keys): a save shows at once everywhere.
+    BRAND_CACHE_KEY = "shared:agency:brand"
 
     @classmethod
     def current(cls) -> AgencyBrand | None:
         """The brand row, from the cache (every page shows it); saving it clears the cache. The key
-        is the public schema's whatever host asks, so a save shows at once on every client's host."""
-        with schema_context(get_public_schema_name()):
-            found = cache.get(cls.BRAND_CACHE_KEY)
-            if found is None:
+        is the public schema's whatever host asks (a ``shared:`` key), so a save shows at once on
+        every client's host; the row is read in the public schema only when the cache misses."""
+        found = cache.get(cls.BRAND_CACHE_KEY)
+        if found is None:
+            with schema_context(get_public_schema_name()):
                 found = cls.objects.order_by("pk").first() or False
-                cache.set(cls.BRAND_CACHE_KEY, found, 3600)
+            cache.set(cls.BRAND_CACHE_KEY, found, 3600)
         return found or None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
@@ -19,6 +21,30 @@ def clients_for_user(*, user: User) -> QuerySet[Client]:
     # A subquery, not a join: counts annotated on the result (staff, client users) must see every
     # membership of the client, not only the row that matched this user.
     return clients.filter(pk__in=Membership.objects.filter(user=user).values("client_id"))
+
+
+SWITCHER_SIZE = 30  # the header's client switcher lists this many, then a link to the full list
+
+
+def switchable_clients(*, user: User) -> tuple[list[tuple[str, str]], bool]:
+    """The header's client switcher: (slug, name) of the first SWITCHER_SIZE clients the user may
+    open, by name, and whether there are more. One bounded query, no model instances."""
+    rows = list(clients_for_user(user=user).values_list("slug", "name")[: SWITCHER_SIZE + 1])
+    return rows[:SWITCHER_SIZE], len(rows) > SWITCHER_SIZE
+
+
+def switchable_clients_column(*, user: User) -> tuple[str, list[Any]]:
+    """switchable_clients as one SQL expression (a JSON array of [slug, name], in the query's order)
+    and its parameters, for a page that reads everything else in one round trip too."""
+    sql, params = clients_for_user(user=user).values_list("slug", "name")[: SWITCHER_SIZE + 1].query.sql_with_params()
+    # json_agg takes the rows in the order the sorted, limited subquery gives them.
+    return f"(SELECT coalesce(json_agg(json_build_array(s.slug, s.name)), '[]'::json) FROM ({sql}) s)", list(params)
+
+
+def switchable_clients_from(value: list[list[str]]) -> tuple[list[tuple[str, str]], bool]:
+    """switchable_clients' answer from the column's value."""
+    rows = [(slug, name) for slug, name in value]
+    return rows[:SWITCHER_SIZE], len(rows) > SWITCHER_SIZE
 
 
 def user_can_access_client(*, user: User, client: Client) -> bool:

@@ -182,8 +182,8 @@ _CACHE_URL = REDIS_URL.replace("redis+socket://", "unix://")
 _CACHE = {
     "LOCATION": _CACHE_URL,
     # Every key carries the current schema: a key set for client A is not read under B.
-    "KEY_FUNCTION": "django_tenants.cache.make_key",
-    "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    "KEY_FUNCTION": "agency.cache_keys.make_key",
+    "REVERSE_KEY_FUNCTION": "agency.cache_keys.reverse_key",
     "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
     # A hung Redis costs a request at most this long (then the cache is skipped: agency.degrade).
     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},

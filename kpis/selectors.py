@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone as django_timezone
 
+from agency.models import ExchangeRate
 from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday
+from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
@@ -373,25 +375,84 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     )
 
 
-def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
-    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
-
-    Snapshots (recomputed), notes, targets and benchmark bands, in one round trip; the caller
-    adds the language.
-    """
+def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[str], list[Any]]:
+    """The stamp's light aggregates as scalar subqueries (and their parameters): the snapshots of
+    the months shown, the notes, the month's targets, the benchmark bands and the exchange rates
+    that convert the money bands (kpis.scorecard.band_conversion)."""
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
-    target, benchmark = Target._meta.db_table, Benchmark._meta.db_table
-    sql = f"""
-        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})
-    """  # table names from the models, values as parameters
+    target, benchmark, rate = Target._meta.db_table, Benchmark._meta.db_table, ExchangeRate._meta.db_table
+    # The rates a band is converted with: those of the client's currency and of every money band's,
+    # dated within the 7-day rule before the day benchmarks_for_month converts on (a few rows
+    # through the (currency, date) index). Any rate loaded or corrected there makes a new stamp.
+    day = min(Month.of(month).last_day, django_timezone.localdate())
+    columns = [
+        f"(SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})",
+        f"""(SELECT coalesce(string_agg(currency || date::text || '=' || per_euro::text, ',' ORDER BY currency, date), '')
+             FROM {rate} WHERE date BETWEEN %s AND %s
+             AND (currency = %s OR currency IN (SELECT upper(currency) FROM {benchmark} WHERE unit = %s)))""",
+    ]
+    params = [
+        first, month,
+        (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month,
+        client.pk, month,
+        day - RATE_MAX_AGE, day, (client.currency or "").upper(), Benchmark.Unit.MONEY,
+    ]  # fmt: skip
+    return columns, params
+
+
+def scorecard_stamp(*, month: dt.date, compare: str, client: Any) -> str:
+    """What the rendered scorecard depends on, from light aggregates: any change makes a new stamp.
+
+    Snapshots (recomputed), notes, targets, benchmark bands and the rates that convert them, in
+    one round trip; the caller adds the language.
+    """
+    columns, params = _stamp_columns(month=month, compare=compare, client=client)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, month, (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month, client.pk, month])
+        cursor.execute(f"SELECT {', '.join(columns)}", params)  # table names from the models, values as parameters
         return "|".join(cursor.fetchone())
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What a cached scorecard page reads, in one round trip (scorecard_page_read)."""
+
+    months: list[dt.date]  # every month with a snapshot, newest first
+    stamp: str  # scorecard_stamp's, for the month asked
+    criteria: bool  # the client has qualification criteria (clients.selectors.criteria_exist)
+    extra: dict[str, Any]  # the caller's own columns, by name
+
+
+def scorecard_page_read(
+    *, month: dt.date, compare: str, client: Any, extra: dict[str, tuple[str, list[Any]]] | None = None
+) -> PageRead:
+    """Everything a scorecard page served from the cache needs from the database, in one query:
+    the months with a snapshot, the stamp of ``month``, whether criteria exist, and the
+    ``extra`` scalar SQL expressions (``{name: (sql, params)}``: the monthly close's rule, the
+    header's client switcher) so that none of them costs a round trip of its own."""
+    columns, params = _stamp_columns(month=month, compare=compare, client=client)
+    extra = extra or {}
+    head = [
+        f"(SELECT coalesce(array_agg(month ORDER BY month DESC), '{{}}') FROM {Snapshot._meta.db_table})",
+        f"EXISTS (SELECT 1 FROM {CriteriaVersion._meta.db_table})",
+    ]
+    for sql, values in extra.values():
+        columns.append(sql)
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(head + columns)}", params)  # table names from the models, values as parameters
+        row = cursor.fetchone()
+    stamp_count = len(columns) - len(extra)
+    return PageRead(
+        months=list(row[0]),
+        criteria=bool(row[1]),
+        stamp="|".join(row[2 : 2 + stamp_count]),
+        extra=dict(zip(extra, row[2 + stamp_count :], strict=True)),
+    )
 
 
 def campaign_names() -> dict[str, str]:

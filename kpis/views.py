@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -14,14 +15,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.vary import vary_on_headers
 
-from agency.branding import brand_for
+from agency.branding import brand_for_request
 from agency.dates import month_parse
 from agency.decorators import client_member_required
 from agency.months import Month
+from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.words import member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
@@ -39,18 +42,24 @@ from kpis.scorecard import (
     lifetime_value_panel,
     tiles,
 )
-from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp
+from kpis.selectors import PageRead, benchmarks_for_month, campaign_names, scorecard_load, scorecard_page_read
 from kpis.services import report_pdf_build
-from kpis.visibility import commentary_for, header_for, shown_for
+from kpis.visibility import commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
 DEFAULT_ACCENT = "#1f5fbf"
 
 BODY_CACHE_SECONDS = 24 * 3600
 
 
-def month_options(months: list[dt.date], client: object) -> list[tuple[str, str]]:
+def month_options(months: list[dt.date], client: object) -> tuple[tuple[str, str], ...]:
     """The month picker: closed months by name, the month in progress as "month to date (day N of M)"."""
-    today = client_today(client)
+    return _month_options(tuple(months), client_today(client), get_language() or "")
+
+
+@lru_cache(maxsize=256)
+def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -> tuple[tuple[str, str], ...]:
+    """month_options, written once per list of months, day and language (every page shows it).
+    ``language`` is the active one, in the key because the labels are in it."""
     options = []
     for m in months:
         label = date_format(m, "F Y")
@@ -61,7 +70,15 @@ def month_options(months: list[dt.date], client: object) -> list[tuple[str, str]
                 "days": Month.of(m).last_day.day,
             }
         options.append((f"{m:%Y-%m}", label))
-    return options
+    return tuple(options)
+
+
+@lru_cache(maxsize=1024)
+def _month_options_html(options: tuple[tuple[str, str], ...], selected: str) -> str:
+    """The picker's <option>s with ``selected`` marked: written once per list and choice rather
+    than by a template loop on every request (the labels are escaped by format_html)."""
+    rows = ((value, " selected" if value == selected else "", label) for value, label in options)
+    return format_html_join("", '<option value="{}"{}>{}</option>', rows)
 
 
 def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str | None = None) -> dt.date | None:
@@ -78,7 +95,10 @@ def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str 
 def _months_available(request: HttpRequest | None = None) -> list[dt.date]:
     """The months with a snapshot that this viewer may see (kpis.visibility: a client user sees a
     month of the monthly close only once approved)."""
-    months = list(Snapshot.objects.order_by("-month").values_list("month", flat=True))
+    return _months_shown(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)))
+
+
+def _months_shown(request: HttpRequest | None, months: list[dt.date]) -> list[dt.date]:
     shown = shown_for(request.user) if request is not None else None
     return months if shown is None else [month for month in months if month not in shown.hidden]
 
@@ -109,26 +129,43 @@ def _commentary_text(request: HttpRequest, month: dt.date) -> str:
 
 def brand_accent(request: HttpRequest) -> str:
     """The colour the charts are drawn in: the client's or the agency's brand, else the default."""
-    return brand_for(request.tenant).get("accent") or DEFAULT_ACCENT
+    return brand_for_request(request, request.tenant).get("accent") or DEFAULT_ACCENT
 
 
-def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, context: dict) -> None:
-    """The month's freshness line and notes ("head") and its tiles, funnel and value panel ("body")
-    are rendered once per change of what they show and kept in the (per-client) cache; the parts
-    that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
+def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[PageRead, str]:
+    """The cached page's one query (kpis.selectors.scorecard_page_read) with the monthly close's
+    column (kpis.visibility) and, for agency staff, the header's client switcher; and the close's
+    stamp. A client user's Shown and the switcher come from the same row (no query of their own)."""
+    extra = {}
+    column = page_column_for(request.user, month)
+    if column is not None:
+        extra["close"] = column
+    if request.user.is_agency:
+        extra["switcher"] = switchable_clients_column(user=request.user)
+    read = scorecard_page_read(month=month, compare=compare, client=request.tenant, extra=extra)
+    if "switcher" in read.extra:
+        request.switchable_clients = switchable_clients_from(read.extra["switcher"])  # agency.context_processors
+    return read, page_apply_for(request.user, read.extra["close"]) if column is not None else ""
+
+
+def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stamp: str, context: dict) -> None:
+    """The month's freshness line and notes ("head"), its tiles, funnel and value panel ("body") and
+    the monthly close's header are rendered once per change of what they show (``stamp``: the
+    page's one read, kpis.selectors.scorecard_page_read) and kept in the (per-client) cache; the
+    parts that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
-    stamp = scorecard_stamp(month=month, compare=compare, client=client)
-    shown = shown_for(request.user)
-    commentary = _commentary_text(request, month)
-    stamp += f"|{shown.stamp if shown else ''}|{hashlib.sha256(commentary.encode()).hexdigest()[:16]}"
     accent = brand_accent(request)
     # The month in progress changes with the day (its pace); a closed month does not.
     today = client_today(client) if month >= last_complete_month(client) else ""
     headline = ",".join(headline_keys(client))
-    key_parts = f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}"
+    viewer = "agency" if request.user.is_agency else "client"  # the close's header differs, and what is shown
+    key_parts = (
+        f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}|{viewer}"
+    )
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
     if parts is None:
+        commentary = _commentary_text(request, month)
         card = _card_shown(request, scorecard_load(month=month, compare=compare, client=client))
         parts_context = {
             **context,
@@ -143,10 +180,11 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, cont
         parts = {
             "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
             "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
+            "header": header_for(request.user, month),  # escaped by its renderer
         }
         cache.set(key, parts, BODY_CACHE_SECONDS)
     context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
-    context["month_header"] = mark_safe(header_for(request.user, month))  # noqa: S308 -- escaped by its renderer
+    context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -165,20 +203,30 @@ def scorecard_page(
     """The scorecard (or its tiles partial) of the month ``month_text``: the scorecard view's page,
     and the staff actions' answer to a failed submit (``bound_forms`` with their errors, shown in
     the open staff tools by kpis.templatetags.scorecard_staff, and status 422)."""
-    months = _months_available(request)
-    month = _month(request, months, month_text)
+    client = request.tenant
+    asked = month_parse(month_text)  # in the portal's dates
     compare = "year" if compare == "year" else "month"
+    # One read for the months, the close and the stamp: of the month asked, else of the month the
+    # page usually opens on (a second read only when the default is another month).
+    read, close_stamp = _page_read(request, month=asked or last_complete_month(client), compare=compare)
+    months = _months_shown(request, read.months)
+    month = asked or default_month(months, client)
+    if month is not None and month != (asked or last_complete_month(client)):
+        read, close_stamp = _page_read(request, month=month, compare=compare)
+    options = month_options(months, client)
     context = {
         "months": months,
-        "month_options": month_options(months, request.tenant),
+        "month_options": options,
+        "month_options_html": _month_options_html(options, f"{month:%Y-%m}" if month else ""),
         "month_value": f"{month:%Y-%m}" if month else "",
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
         "scorecard_forms": bound_forms or {},
+        "criteria_exist": read.criteria,  # the no-criteria warning (clients.templatetags.onboarding)
     }
     if month is not None:
-        _scorecard_parts(request, month=month, compare=compare, context=context)
+        _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

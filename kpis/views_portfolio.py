@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from agency.dates import month_parse
 from agency.decorators import agency_required
 from agency.months import Month
-from agency.selectors import clients_for_user
+from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
@@ -41,27 +43,45 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "only_alerts": only_alerts,
         "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
+    context["month_choices"] = _month_choices(tuple(context["months"]), get_language() or "")
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
         f"{CODE_VERSION}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{only_alerts}|{get_language()}|{stamp}".encode()
     )
-    key = f"kpis:portfolio-table:{digest.hexdigest()}"
-    table = cache.get(key)
-    if table is None:
-        table = render_to_string(
-            "kpis/portfolio.html#portfolio-table", {**context, **_table(request, month, sort, descending, query, only_alerts)}
-        )
-        cache.set(key, table, 3600)
+    # The table as rendered, and what the page shows around it (the closes waiting, the failing
+    # sources, the header's client switcher) as read: kept together, under a stamp that changes
+    # with any of them, so a cached page asks the database only for the stamp.
+    key = f"kpis:portfolio-page:{digest.hexdigest()}"
+    page = cache.get(key)
+    if page is None:
+        page = {
+            "table": render_to_string(
+                "kpis/portfolio.html#portfolio-table",
+                {**context, **_table(request, month, sort, descending, query, only_alerts)},
+            ),
+            "waiting": list(month_closes_waiting(clients=clients_for_user(user=request.user))),
+            "source_failures": source_failures_visible(user=request.user),
+            "switcher": switchable_clients(user=request.user),
+        }
+        cache.set(key, page, 3600)
     if request.htmx and not request.htmx.history_restore_request:
-        return HttpResponse(table)
+        return HttpResponse(page["table"])
+    request.switchable_clients = page["switcher"]  # agency.context_processors: already read
     # The monthly close: months waiting for review (and for how long), revisions, open questions.
     now = timezone.now()
     waiting = [
-        {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None}
-        for row in month_closes_waiting(clients=clients_for_user(user=request.user))
+        {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]
     ]
-    context["source_failures"] = source_failures_visible(user=request.user)
-    return render(request, "kpis/portfolio.html", {**context, "table": mark_safe(table), "waiting": waiting})  # noqa: S308 -- our template
+    context["source_failures"] = page["source_failures"]
+    return render(
+        request, "kpis/portfolio.html", {**context, "table": mark_safe(page["table"]), "waiting": waiting}  # noqa: S308 -- our template
+    )
+
+
+@lru_cache(maxsize=64)
+def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt.date, str, str], ...]:
+    """The month picker's (month, value, label), written once per list and ``language`` (active)."""
+    return tuple((m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in months)
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, only_alerts: bool) -> dict:

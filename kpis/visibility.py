@@ -42,6 +42,12 @@ class Rule:
     commentary: Callable[[Any, dt.date], list[tuple[str, str]]]
     # (month) -> keys export_snapshot adds to the document: the close's state and versions
     export: Callable[[dt.date], dict[str, Any]]
+    # (user, month) -> (SQL expression, params): one more column of the cached scorecard's single
+    # read (kpis.selectors.scorecard_page_read), with all the close's facts the page depends on
+    page_column: Callable[[Any, dt.date], tuple[str, list[Any]]] | None = None
+    # (user, value of that column) -> a stamp of them for the page's cache key; a client user's
+    # Shown is built from the same value (no query of its own afterwards)
+    page_apply: Callable[[Any, Any], str] | None = None
 
 
 _rules: list[Rule] = []
@@ -62,6 +68,16 @@ def header_for(user: Any, month: dt.date) -> str:
 
 def commentary_for(user: Any, month: dt.date) -> list[tuple[str, str]]:
     return _rules[0].commentary(user, month) if _rules else []
+
+
+def page_column_for(user: Any, month: dt.date) -> tuple[str, list[Any]] | None:
+    """The rule's column for the scorecard's one read, or None without a rule."""
+    return _rules[0].page_column(user, month) if _rules and _rules[0].page_column else None
+
+
+def page_apply_for(user: Any, value: Any) -> str:
+    """The stamp of what the rule's column read (and, for a client user, their Shown, kept)."""
+    return _rules[0].page_apply(user, value) if _rules and _rules[0].page_apply else ""
 
 
 def export_for(month: dt.date) -> dict[str, Any]:

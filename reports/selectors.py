@@ -141,10 +141,40 @@ def shown_months(*, viewer: User) -> tuple[frozenset[dt.date], dict[dt.date, int
     # Every month in the close has its MonthReport row (approving creates it): one query for both.
     latest = ReportVersion.objects.filter(month=OuterRef("month")).order_by("-number").values("number")[:1]
     rows = MonthReport.objects.annotate(latest=Subquery(latest)).values_list("month", "latest")
+    return shown_from_rows(list(rows))
+
+
+def shown_from_rows(rows: list[tuple[dt.date, int | None]]) -> tuple[frozenset[dt.date], dict[dt.date, int], str]:
+    """shown_months' answer from the close's (month, latest version number or None) rows."""
     approved = {month: number for month, number in rows if number is not None}
     hidden = frozenset(month for month, number in rows if number is None)
     stamp = ",".join(f"{m:%Y-%m}v{n}" for m, n in sorted(approved.items())) + "|" + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
     return hidden, approved, stamp
+
+
+def close_page_column(*, viewer: User, month: dt.date) -> tuple[str, list[Any]]:
+    """One SQL expression (a JSON object) with what the scorecard of ``month`` shows of the close:
+    the month's report state, its versions and its commentary (the header at the top, and the
+    words of the summary), as stamps; for a client user also every month of the close with its
+    latest version (shown_months' rows). A column of the cached page's single read."""
+    report, version, commentary = MonthReport._meta.db_table, ReportVersion._meta.db_table, Commentary._meta.db_table
+    months = (
+        "'[]'::json"
+        if getattr(viewer, "is_agency", False)
+        else f"""(SELECT coalesce(json_agg(json_build_array(r.month, (SELECT max(v.number) FROM {version} v
+                     WHERE v.month = r.month)) ORDER BY r.month), '[]'::json) FROM {report} r)"""
+    )
+    sql = f"""json_build_object(
+        'close', {months},
+        'month', (SELECT r.state || ' ' || r.updated_at::text FROM {report} r WHERE r.month = %s),
+        'versions', (SELECT count(*) || ':' || coalesce(max(number), 0) FROM {version} WHERE month = %s),
+        'commentary', (SELECT count(*) || ':' || coalesce(max(id), 0) FROM {commentary} WHERE month = %s))"""
+    return sql, [month, month, month]
+
+
+def close_page_rows(value: dict[str, Any]) -> list[tuple[dt.date, int | None]]:
+    """close_page_column's months of the close, as shown_months' rows."""
+    return [(dt.date.fromisoformat(month), number) for month, number in value["close"]]
 
 
 def card_for(*, client: Client, month: dt.date, viewer: Any, override: dict[dt.date, dict[str, Any]] | None = None) -> Any:

@@ -14,10 +14,13 @@ from django.template.loader import render_to_string
 from kpis.visibility import Rule, Shown
 from reports.selectors import (
     approved_documents,
+    close_page_column,
+    close_page_rows,
     commentary_for,
     commentary_sections,
     report_of,
     revision_pending,
+    shown_from_rows,
     shown_months,
     versions_of,
 )
@@ -40,6 +43,22 @@ def _shown(user: Any) -> Shown | None:
     shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp)
     user._close_shown = shown
     return shown
+
+
+def _page_column(user: Any, month: dt.date) -> tuple[str, list[Any]]:
+    return close_page_column(viewer=user, month=month)
+
+
+def _page_apply(user: Any, value: dict[str, Any]) -> str:
+    """The stamp of the close as the cached scorecard shows it: the month's state, versions and
+    commentary (the header and the summary's words) and, for a client user, every month's approved
+    version and the months hidden (their Shown, kept on the user: the page asks nothing more)."""
+    stamp = f"{value['month'] or ''}|{value['versions']}|{value['commentary']}"
+    if getattr(user, "is_agency", False):
+        return stamp
+    hidden, approved, shown_stamp = shown_from_rows(close_page_rows(value))
+    user._close_shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=shown_stamp)
+    return f"{stamp}|{shown_stamp}"
 
 
 def _header(user: Any, month: dt.date) -> str:
@@ -104,4 +123,11 @@ def _export(month: dt.date) -> dict[str, Any]:
     }
 
 
-RULE = Rule(shown=_shown, header=_header, commentary=_commentary, export=_export)
+RULE = Rule(
+    shown=_shown,
+    header=_header,
+    commentary=_commentary,
+    export=_export,
+    page_column=_page_column,
+    page_apply=_page_apply,
+)

@@ -17,9 +17,12 @@ register = template.Library()
 
 @register.inclusion_tag("clients/includes/no_criteria_warning.html", takes_context=True)
 def no_criteria_warning(context: template.Context) -> dict[str, Any]:
-    """A warning while the client has no qualification criteria: its MQL figures are not real zeros."""
+    """A warning while the client has no qualification criteria: its MQL figures are not real zeros.
+    A page that has already read the answer (the scorecard, in its one read) passes it as
+    ``criteria_exist`` in its context."""
     request = context.get("request")
-    return {"show": not criteria_exist(), "user": getattr(request, "user", None)}
+    known = context.get("criteria_exist")
+    return {"show": not (criteria_exist() if known is None else known), "user": getattr(request, "user", None)}
 
 
 @register.inclusion_tag("clients/includes/checklist.html", takes_context=True)

@@ -98,3 +98,28 @@ def test_the_cached_table_shows_a_renamed_client_and_its_new_currency_at_once(te
     tenant_a.save()
     body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
     assert "Alpha Renamed" in body and "£55.50" in body
+
+
+def test_the_cached_portfolio_shows_a_failing_source_a_close_waiting_and_a_new_client_at_once(
+    tenant_a, staff_a, admin_user
+) -> None:
+    """The page's cache keeps the table with what surrounds it (the closes waiting, the failing
+    sources, the client switcher): a change to any of them shows on the next request."""
+    from portfolio.models import ClientMonthClose
+    from portfolio.services import source_failure_note
+
+    summary(tenant_a, MARCH, new_leads=40)
+    cache.clear()
+    first = page(staff_a, "/portfolio/?month=2026-03")
+    assert 'id="portfolio-source-failures"' not in first and "close-queue" not in first
+    source_failure_note(client=tenant_a, source_id=7, source_name="Ads export", ok=False, message="HTTP 500", at=timezone.now())
+    assert "Ads export" in page(staff_a, "/portfolio/?month=2026-03")
+    source_failure_note(client=tenant_a, source_id=7, source_name="Ads export", ok=True, message="", at=timezone.now())
+    assert "Ads export" not in page(staff_a, "/portfolio/?month=2026-03")
+    ClientMonthClose.objects.create(client=tenant_a, month=MARCH, state="in_review", in_review_since=timezone.now())
+    assert "close-queue" in page(staff_a, "/portfolio/?month=2026-03")
+    before = page(admin_user, "/portfolio/?month=2026-03")
+    assert "Gamma Goods" not in before
+    Client.objects.filter(pk=tenant_a.pk).update(name="Gamma Goods", updated_at=timezone.now())
+    after = page(admin_user, "/portfolio/?month=2026-03")
+    assert after.count("Gamma Goods") >= 2  # the table and the header's switcher

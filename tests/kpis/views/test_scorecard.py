@@ -103,9 +103,11 @@ def test_a_cached_scorecard_reads_only_its_stamp_membership_once_and_the_months(
     assert sum("kpis_snapshot" in q and "count(" in q.lower() for q in sql) == 1
     rows = [q for q in sql if "count(" not in q.lower()]
     assert not [q for q in rows if "kpis_annotation" in q or '"kpis_snapshot"."id"' in q]  # notes, freshness, tiles: cached
-    # 9 before the monthly close (one read of the months a client user may see, and how) and before
-    # sessions moved to the database (a session signed out while Redis was down must stay out).
-    assert len(sql) <= 11
+    # The host's domain and two SET search_path, the session (in the database since a session signed
+    # out while Redis was down must stay out), the user, the membership, and one read for the
+    # months, the stamp, the months a client user may see of the monthly close and the criteria
+    # (kpis.selectors.scorecard_page_read). 11 before that read took them all.
+    assert len(sql) <= 7
 
 
 def test_breakdowns_sort_on_the_server(client_user_a, snapshots) -> None:
@@ -183,6 +185,36 @@ def test_a_usd_money_band_is_converted_for_a_euro_client_or_hidden_without_a_rat
     tile = cpl_tile()
     assert "Media and publishing" in tile and "€10.12–€23.00" in tile
     assert "converted from USD at 0.92 on 2026-03-31" in tile
+
+
+def test_a_rate_import_changes_the_cached_scorecard_at_once(client_user_a, snapshots, tmp_path) -> None:
+    """The money bands are converted with the agency's rates when the parts are rendered: the
+    cached parts' stamp carries the rates they were converted with, so a rate loaded or corrected
+    later shows on the next request, with nothing cleared by hand."""
+    from agency.models import ExchangeRate
+    from clients.sources import rates_import
+    from portfolio.models import Benchmark
+    from portfolio.seed import benchmarks_seed
+
+    benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    ExchangeRate.objects.filter(currency="USD").delete()
+    cache.clear()
+
+    def cpl_tile() -> str:
+        body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+        tile = body[body.index('class="tile" data-kpi="cpl"') :]
+        return tile[: tile.index("</article>")]
+
+    assert "Media and publishing" not in cpl_tile()  # no rate yet: no band (and now in the cache)
+    rates = tmp_path / "rates.csv"
+    rates.write_text("Date,USD,\n2026-03-31,1.0870,\n")
+    assert rates_import(path=rates).ok
+    tile = cpl_tile()
+    assert "€10.12–€23.00" in tile and "converted from USD at 0.92 on 2026-03-31" in tile
+    rates.write_text("Date,USD,\n2026-03-31,1.1000,\n")  # the same day corrected: same count, same dates
+    assert rates_import(path=rates).ok
+    tile = cpl_tile()
+    assert "€10.00–€22.73" in tile and "converted from USD at 0.9091 on 2026-03-31" in tile
 
 
 def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
