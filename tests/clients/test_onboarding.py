@@ -98,3 +98,15 @@ def _traffic_csv(folder):
     header = "date,channel,device,sessions,bounced_sessions,pageviews,form_submissions,landing_page,social_network\n"
     path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+def test_staff_set_the_holidays_on_a_screen_from_the_checklist(staff_http, tenant_a) -> None:
+    assert 'href="/holidays/"' in staff_http.get("/").content.decode()  # the step links to its screen
+    refused = staff_http.post("/holidays/", {"dates": "2026-12-25\n25/12/2026"})
+    assert refused.status_code == 422 and "is not a date in the form YYYY-MM-DD" in refused.content.decode()
+    connection.set_tenant(tenant_a)
+    assert not Holiday.objects.exists()  # nothing written
+    assert staff_http.post("/holidays/", {"dates": "2026-12-25, 2027-01-01\n2026-12-25"}).status_code == 302
+    connection.set_tenant(tenant_a)
+    assert sorted(Holiday.objects.values_list("date", flat=True)) == [dt.date(2026, 12, 25), dt.date(2027, 1, 1)]
+    assert "2026-12-25\n2027-01-01" in staff_http.get("/holidays/").content.decode()
