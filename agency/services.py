@@ -198,17 +198,27 @@ def staff_unassign(*, user: User, client: Client) -> None:
 
 
 def client_user_invite(*, client: Client, email: str, invited_by: User, language: str = "") -> User:
-    """Create a client user without a password and email them a link to choose one."""
+    """Create a client user without a password and email them a link to choose one; for someone
+    of this client already invited who has not chosen a password yet, email the link again.
+
+    The user is kept when the mail server refuses the email (the caller says so): inviting
+    them again retries."""
     email = (email or "").strip().lower()
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         raise ValidationError({"email": [_("Enter a valid email address.")]})
-    user = user_create(
-        username=email,
-        email=email,
-        role=User.Role.CLIENT,
-        client=client,
-        language=language or invited_by.language,
-    )
+    # Inviting again someone of this client who never chose a password sends the link again (an
+    # invitation lost in a spam folder, or one the mail server refused), instead of "taken".
+    user = User.objects.filter(
+        email__iexact=email, role=User.Role.CLIENT, memberships__client=client, is_active=True
+    ).first()
+    if user is None or user.has_usable_password():
+        user = user_create(
+            username=email,
+            email=email,
+            role=User.Role.CLIENT,
+            client=client,
+            language=language or invited_by.language,
+        )
     _password_link_send(
         user=user,
         host=password_link_host(user=user, client=client),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
@@ -95,3 +96,18 @@ class CancelForm(forms.Form):
     cancelled_on = forms.DateField(
         label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_range_validate]
     )
+
+
+class HolidaysForm(forms.Form):
+    """The client's non-working days, one date a line (what ``set_holidays`` takes, on a screen)."""
+
+    dates = forms.CharField(
+        label=_("Non-working days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "placeholder": "2026-12-25\n2027-01-01"}),
+        help_text=_("One date a line, as YYYY-MM-DD (commas and spaces also separate them). They replace the "
+                    "list; leads per working day leave them out. Empty: no holidays."),
+    )
+
+    def date_list(self) -> list[str]:
+        return [value for value in re.split(r"[\s,;]+", self.cleaned_data.get("dates") or "") if value]

@@ -245,9 +245,9 @@ def setup_steps() -> list[dict[str, Any]]:
          "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},
         {"key": "personas", "done": Persona.objects.exists(), "url": reverse("persona_add"), "admin_only": False,
          "label": _("Buyer personas"), "help": _("Leads are broken down by persona.")},
-        {"key": "holidays", "done": Holiday.objects.exists(), "url": "", "admin_only": False,
+        {"key": "holidays", "done": Holiday.objects.exists(), "url": reverse("holidays"), "admin_only": False,
          "label": _("Holidays"),
-         "help": _("Non-working days, for leads per working day (the set_holidays command).")},
+         "help": _("Non-working days, for leads per working day.")},
         {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
          "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
     ]

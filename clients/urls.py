@@ -16,6 +16,7 @@ urlpatterns = [
     path("personas/", views_records.persona_list, name="persona_list"),
     path("personas/new/", views_records.persona_edit, name="persona_add"),
     path("personas/<slug:code>/", views_records.persona_edit, name="persona_edit"),
+    path("holidays/", views_records.holidays_edit, name="holidays"),
     path("contracts/", views_records.contract_list, name="contract_list"),
     path("contracts/new/", views_records.contract_edit, name="contract_add"),
     path("contracts/<str:contract_id>/edit/", views_records.contract_edit, name="contract_edit"),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from agency.decorators import client_member_required
 from agency.selectors import client_users_for_client, staff_for_client
+from clients.forms_imports import KIND_LABELS
 from clients.selectors import data_summary
 from clients.sources_schedule import scheduled_sources_failing
+from clients.words import shown_number
 
 
 @client_member_required
@@ -20,6 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def panel_data(request: HttpRequest) -> HttpResponse:
     summary = data_summary()
     has_data = any(row["count"] for row in summary)
+    for row in summary:  # in words and the reader's number format: a client reads this panel too
+        row["label"] = KIND_LABELS.get(row["kind"]) or _("Personas")
+        row["shown"] = shown_number(row["count"], 0)
     return render(request, "clients/home.html#panel-data", {"summary": summary, "has_data": has_data})
 
 

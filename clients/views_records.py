@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from agency.decorators import client_staff_required
 from agency.months import add_months
-from clients.forms_records import CancelForm, ContractForm, PersonaForm
-from clients.models import Contract, Persona
-from clients.services import contract_cancel, contract_save, persona_save
+from clients.forms_records import CancelForm, ContractForm, HolidaysForm, PersonaForm
+from clients.models import Contract, Holiday, Persona
+from clients.services import contract_cancel, contract_save, holidays_set, persona_save
 
 
 @client_staff_required
@@ -36,6 +36,24 @@ def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
             messages.success(request, _("Persona saved; leads were judged again."))
             return redirect("persona_list")
     return render(request, "clients/records/form.html", {"form": form, "title": _("Persona")}, status=422 if form.errors else 200)
+
+
+@client_staff_required
+def holidays_edit(request: HttpRequest) -> HttpResponse:
+    """The client's non-working days on a screen: the set-up checklist's step without a shell."""
+    current = "\n".join(f"{day:%Y-%m-%d}" for day in Holiday.objects.order_by("date").values_list("date", flat=True))
+    form = HolidaysForm(request.POST or None, initial={"dates": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = holidays_set(client=request.tenant, dates=form.date_list())
+        except ValidationError as error:
+            for message in error.message_dict.get("dates", error.messages):
+                form.add_error("dates", message)
+        else:
+            messages.success(request, _("%(count)s non-working days saved.") % {"count": len(saved)})
+            return redirect("holidays")
+    context = {"form": form, "title": _("Holidays")}
+    return render(request, "clients/records/form.html", context, status=422 if form.errors else 200)
 
 
 @client_staff_required

@@ -38,6 +38,20 @@ ACTION_LABELS = {
     "form_submission": gettext_lazy("Form submission"),
     "other": gettext_lazy("Other"),
 }
+# The rule builder's conditions in words (the sentences of rule_sentence, as a menu).
+OP_LABELS = {
+    "eq": gettext_lazy("is"),
+    "ne": gettext_lazy("is not"),
+    "in": gettext_lazy("is one of"),
+    "not_in": gettext_lazy("is none of"),
+    "gt": gettext_lazy("above"),
+    "gte": gettext_lazy("at least"),
+    "lt": gettext_lazy("below"),
+    "lte": gettext_lazy("at most"),
+    "between": gettext_lazy("between (low, high)"),
+    "exists": gettext_lazy("is known"),
+    "contains": gettext_lazy("include"),
+}
 TOP_LABELS = {
     "fit": gettext_lazy("Fit rules"),
     "threshold": gettext_lazy("Threshold"),
@@ -109,6 +123,10 @@ def vocab_label(value: str) -> str:
         if value in labels:
             return str(labels[value])
     return str(value).replace("_", " ").capitalize() if value else ""
+
+
+def op_label(op: str) -> str:
+    return str(OP_LABELS.get(op, op))
 
 
 def field_label(name: str) -> str:

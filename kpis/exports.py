@@ -28,6 +28,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kpis import charts
+from kpis.report import commentary_blocks
 
 # The standard PDF fonts cover Latin-1 and the euro sign; arrows and the like are spelled out.
 _PLAIN = str.maketrans({"→": "->", "≤": "<=", "≥": ">=", "\u202f": " ", "\xa0": " ", "−": "-", "…": "..."})
@@ -237,9 +238,20 @@ def scorecard_pdf(
         )
         story.append(grid)
     if report.get("commentary"):
-        story.append(
-            KeepTogether([_para(_("The month in a few words"), styles["h2"]), _para(report["commentary"], styles["body"])])
-        )
+        # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
+        # formatting, not one run-on paragraph.
+        words: list[Any] = [_para(_("The month in a few words"), styles["h2"])]
+        title_style = ParagraphStyle("commentary-title", parent=styles["body"], fontName="Helvetica-Bold", spaceBefore=4)
+        bullet_style = ParagraphStyle("commentary-item", parent=styles["body"], leftIndent=10, bulletIndent=2)
+        for title, lines in commentary_blocks(report["commentary"]):
+            words.append(_para(title, title_style))
+            for line in lines:
+                if line.startswith(("- ", "* ")):
+                    words.append(Paragraph(pdf_text(line[2:].strip()), bullet_style, bulletText="•"))
+                else:
+                    words.append(_para(line, styles["body"]))
+        words.append(Spacer(1, 3 * mm))
+        story.append(KeepTogether(words))
     if report.get("funnel_chart"):
         half = (usable - 8 * mm) / 2
         funnel = [_para(_("Funnel"), styles["h2"]), charts.bars_drawing(report["funnel_chart"], width=half)]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
 from agency.models import Client
-from kpis.catalogue import grouped_choices
-from kpis.report import HEADLINE_MAX, HEADLINE_MIN
+from kpis.catalogue import grouped_choices, kpi
+from kpis.report import HEADLINE_MAX, HEADLINE_MIN, headline_defaults
 
 
 class ReportSettingsForm(forms.ModelForm):
@@ -38,6 +39,11 @@ class ReportSettingsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["headline_kpis"].choices = grouped_choices()
+        # Say what "the defaults" are: nobody should have to guess which eight an empty choice gives.
+        defaults = ", ".join(str(kpi(key).label) for key in headline_defaults())
+        self.fields["headline_kpis"].help_text = format_lazy(
+            "{} {}", self.fields["headline_kpis"].help_text, _("The defaults: %(kpis)s.") % {"kpis": defaults}
+        )
         self.fields["brand_logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
 
     def clean_headline_kpis(self) -> list[str]:

@@ -268,6 +268,28 @@ def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
     }
 
 
+def commentary_joined(sections: list[tuple[str, str]]) -> str:
+    """The commentary's sections as one text for the report: each section its title line, then
+    its lines; sections apart by one blank line and none inside a section, so that the PDF can
+    tell a title from the text (commentary_blocks)."""
+    blocks = []
+    for title, text in sections:
+        lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+        if lines:
+            blocks.append("\n".join([str(title).strip(), *lines]))
+    return "\n\n".join(blocks)
+
+
+def commentary_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """commentary_joined's text back as (title, lines) pairs."""
+    pairs = []
+    for block in (text or "").strip().split("\n\n"):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if lines:
+            pairs.append((lines[0], lines[1:]))
+    return pairs
+
+
 def commentary_of(card: Any) -> str:
     """The month's commentary written by staff (issue #13 stores it); empty renders nothing."""
     if card.snapshot is None:

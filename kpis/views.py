@@ -30,7 +30,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
-from kpis.report import client_today, default_month, headline_keys, last_complete_month, report_context
+from kpis.report import client_today, commentary_joined, default_month, headline_keys, last_complete_month, report_context
 from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
@@ -124,7 +124,7 @@ def _card_shown(request: HttpRequest, card: Any) -> Any:
 
 def _commentary_text(request: HttpRequest, month: dt.date) -> str:
     """The monthly close's commentary for the report's slot (staff: the draft; clients: as approved)."""
-    return "\n\n".join(f"{title}\n{text}" for title, text in commentary_for(request.user, month))
+    return commentary_joined(commentary_for(request.user, month))
 
 
 def brand_accent(request: HttpRequest) -> str:

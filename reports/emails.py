@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from email.utils import formataddr
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
@@ -19,15 +22,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agency.branding import brand_for
 from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
-from kpis.catalogue import headline_kpis
-from kpis.scorecard import format_value
+from kpis import charts
+from kpis.report import commentary_joined, funnel_chart, headline_keys, summary
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
-from reports.selectors import commentary_sections
+from reports.selectors import card_for, commentary_sections
 from reports.visibility import client_view
 
 
@@ -49,26 +53,61 @@ def report_pdf(*, client: Client, version: ReportVersion, language: str) -> str 
     """The approved month as the client sees it, commentary first: the client report's PDF
     (kpis.services.report_pdf_file) drawn from the approved versions, kept as a file whose key
     holds the versions and the commentary. Returns its path (the outbox attaches it when sending)."""
-    commentary = "\n\n".join(f"{s['title']}\n{s['plain']}" for s in commentary_sections(version.commentary))
+    commentary = commentary_joined([(s["title"], s["plain"]) for s in commentary_sections(version.commentary)])
     path = report_pdf_file(client=client, month=version.month, language=language, shown=client_view(), commentary=commentary)
     return str(path) if path else None
 
 
+def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> dict[str, Any]:
+    """The approved month as the client's report shows it, for the email: the brand (bar colour,
+    logo, sender), the summary's KPIs with their change against the previous month as the client
+    sees it, and the funnel chart as a PNG kept beside the PDF. Runs in the recipient's language."""
+    brand = brand_for(client)
+    card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
+    entries = summary(card, keys=headline_keys(client), currency=client.currency, accent=brand["accent"])
+    funnel = funnel_chart(card, accent=brand["accent"])
+    attachments: list[dict[str, str]] = []
+    logo = Path(brand["logo_path"]) if brand.get("logo_path") else None
+    if logo is not None and logo.exists():
+        kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(logo.suffix.lower(), "png")
+        attachments.append({"path": str(logo), "name": f"logo.{kind}", "mimetype": f"image/{kind}", "inline_id": "report-logo"})
+    if pdf:
+        chart = Path(pdf).with_name(Path(pdf).stem + "-funnel.png")
+        if not chart.exists():
+            chart.write_bytes(charts.png(charts.bars_drawing(funnel, width=420)))
+        attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
+    return {
+        "brand": brand,
+        "has_logo": bool(attachments and attachments[0]["inline_id"] == "report-logo"),
+        "summary": entries,
+        "chart_title": funnel.title if pdf else "",
+        "attachments": attachments,
+        "from_email": formataddr((brand.get("sender") or brand["name"], settings.DEFAULT_FROM_EMAIL)),
+    }
+
+
 def approval_emails(*, client: Client, version: ReportVersion) -> int:
-    """Queue the approved report for each client user who wants it (one row each: at most once)."""
+    """Queue the approved report for each client user who wants it (one row each: at most once):
+    branded like the client's report (agency sender, brand colour and logo), the commentary, the
+    summary's KPIs with their change, the funnel chart inline, a link to the month and the PDF."""
     queued = 0
     pdfs: dict[str, str | None] = {}
+    looks: dict[str, dict[str, Any]] = {}
     for user in _client_users(client):
         language = user.language or "en"
         with translation.override(language):
             if language not in pdfs:
                 pdfs[language] = report_pdf(client=client, version=version, language=language)
-            kpis = version.document.get("kpis", {})
+                looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
+            look = looks[language]
             context = {
                 "client": client,
                 "month": version.month,
                 "sections": commentary_sections(version.commentary),
-                "lines": [(str(k.label), format_value(k.key, kpis.get(k.key), client.currency)) for k in headline_kpis()],
+                "brand": look["brand"],
+                "has_logo": look["has_logo"],
+                "summary": look["summary"],
+                "chart_title": look["chart_title"],
                 "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
             }
@@ -76,20 +115,17 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "client": client.name,
                 "month": date_format(version.month, "F Y"),
             }
+            attachments = list(look["attachments"])
+            if pdfs[language]:
+                name = f"{client.slug}-report-{version.month:%Y-%m}.pdf"
+                attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
             payload = {
                 "subject": subject,
                 "body": render_to_string("reports/email/approved.txt", context),
                 "html": render_to_string("reports/email/approved.html", context),
                 "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
-                "attachments": [
-                    {
-                        "path": pdfs[language],
-                        "name": f"{client.slug}-report-{version.month:%Y-%m}.pdf",
-                        "mimetype": "application/pdf",
-                    }
-                ]
-                if pdfs[language]
-                else [],
+                "from_email": look["from_email"],
+                "attachments": attachments,
             }
         queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued

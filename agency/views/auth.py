@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django import forms
@@ -78,6 +79,12 @@ class PortalPasswordResetForm(PasswordResetForm):
     The request's Host header only picks which portal this is, through the routing table; at a
     client's host only that client's members are mailed.
     """
+
+    def get_users(self, email: str) -> Iterator[User]:
+        """Active users with this address, including those invited who never chose a password
+        (Django leaves those out): for them the link is their invitation again."""
+        wanted = email.casefold()
+        return (user for user in User.objects.filter(email__iexact=email, is_active=True) if user.email.casefold() == wanted)
 
     def save(self, *args: object, request: HttpRequest | None = None, **kwargs: object) -> None:  # type: ignore[override]
         tenant = getattr(request, "tenant", None)

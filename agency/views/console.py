@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -163,6 +165,13 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        except (smtplib.SMTPException, OSError) as error:
+            # The person is kept (listed as invited): sending the invitation again retries.
+            messages.error(
+                request,
+                _("%(email)s was added, but the invitation could not be emailed (the mail server said: %(error)s). "
+                  "Send the invitation again once the mail server works.") % {**form.cleaned_data, "error": error},
+            )
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:

@@ -22,6 +22,18 @@ def rules_words(rule: Any) -> str:
 
 
 @register.filter
+def field_words(name: Any) -> str:
+    """A lead field in words ("employees" → "Employees", "vertical" → "Industry")."""
+    return words.field_label(str(name)) if name else ""
+
+
+@register.filter
+def op_words(op: Any) -> str:
+    """A rule's condition in words ("gte" → "at least")."""
+    return words.op_label(str(op)) if op else ""
+
+
+@register.filter
 def vocab(value: Any) -> str:
     return words.vocab_label(str(value)) if value else ""
 

@@ -27,7 +27,11 @@ def no_criteria_warning(context: template.Context) -> dict[str, Any]:
 
 @register.inclusion_tag("clients/includes/checklist.html", takes_context=True)
 def setup_checklist(context: template.Context) -> dict[str, Any]:
-    """The new client's checklist, until every step is done."""
+    """The new client's checklist for agency staff, until every step is done."""
     request = context.get("request")
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_agency", False):
+        # The set-up is the agency's work: a client's own people never see the to-do list.
+        return {"steps": [], "done": True, "user": user}
     steps = setup_steps()
-    return {"steps": steps, "done": all(step["done"] for step in steps), "user": getattr(request, "user", None)}
+    return {"steps": steps, "done": all(step["done"] for step in steps), "user": user}

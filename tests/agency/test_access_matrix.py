@@ -107,6 +107,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "persona_list", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "persona_add", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "persona_edit", {"code": "missing"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "holidays", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_list", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_add", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_edit", {"contract_id": "missing"}, row(302, 404, 404, 404, 404)),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 
 from agency.models import User
@@ -186,3 +187,44 @@ def test_an_unknown_language_is_refused(staff_a) -> None:
 def test_the_browser_language_picks_spanish_for_visitors(db) -> None:
     page = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
     assert "Iniciar sesión" in page.content.decode()
+
+
+# --- an invitation that did not arrive (tests/browser/test_journey.py walks the happy path) ------
+
+
+def test_inviting_again_someone_who_never_chose_a_password_sends_the_link_again(tenant_a, staff_a) -> None:
+    first = client_user_invite(client=tenant_a, email="late@client.example", invited_by=staff_a)
+    again = client_user_invite(client=tenant_a, email="Late@Client.example", invited_by=staff_a)
+    assert again.pk == first.pk and len(mail.outbox) == 2
+    assert "/accounts/reset/" in mail.outbox[1].body
+    again.set_password("Chosen-pass-2026")
+    again.save()
+    with pytest.raises(ValidationError):  # once signed up, the address is taken
+        client_user_invite(client=tenant_a, email="late@client.example", invited_by=staff_a)
+
+
+def test_an_invitation_the_mail_server_refuses_says_so_and_can_be_sent_again(admin_user, tenant_a, monkeypatch) -> None:
+    import smtplib
+
+    from agency import services
+
+    def refuse(**kwargs):
+        raise smtplib.SMTPDataError(554, b"relay refused")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(admin_user)
+    page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
+    assert "cfo@client.example was added, but the invitation could not be emailed" in page
+    assert "relay refused" in page and "Send the invitation again" in page
+    monkeypatch.undo()
+    page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
+    assert "Invitation sent to cfo@client.example." in page
+    assert [m.to for m in mail.outbox] == [["cfo@client.example"]]
+
+
+def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, staff_a) -> None:
+    client_user_invite(client=tenant_a, email="lost@client.example", invited_by=staff_a)
+    mail.outbox.clear()
+    HttpClient().post("/accounts/password/reset/", {"email": "LOST@client.example"}, HTTP_HOST=host_of(tenant_a))
+    assert len(mail.outbox) == 1 and f"http://{host_of(tenant_a)}:8000/accounts/reset/" in mail.outbox[0].body

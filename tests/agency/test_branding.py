@@ -82,6 +82,8 @@ def test_staff_choose_six_to_eight_summary_kpis(staff_a, tenant_a) -> None:
     http = http_for(staff_a)
     too_few = http.post("/clients/alpha/report/", {"headline_kpis": ["sessions", "new_leads"]}, HTTP_HOST=host_of(None))
     assert too_few.status_code == 422 and "Choose between 6 and 8 KPIs" in too_few.content.decode()
+    page = http.get("/clients/alpha/report/", HTTP_HOST=host_of(None)).content.decode()
+    assert "none keeps the defaults. The defaults: New leads, MQLs, Customers, Marketing spend" in page  # named
     chosen = ["sessions", "new_leads", "mqls", "sqls", "customers", "revenue"]
     assert http.post("/clients/alpha/report/", {"headline_kpis": chosen}, HTTP_HOST=host_of(None)).status_code == 302
     tenant_a.refresh_from_db()

@@ -95,3 +95,16 @@ def test_saving_creates_a_version_with_author_and_a_readable_change(admin_user, 
     assert "threshold: 20 → 35" in detail
     listing = http.get("/criteria/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Higher bar" in listing and "Tighter fit" in listing
+
+
+def test_the_builder_names_fields_conditions_and_actions_in_words(admin_user, tenant_a) -> None:
+    """The menus read "Industry", "at least", "Demo request", in Spanish too; the values sent stay the keys."""
+    http = admin_http(admin_user)
+    body = http.post("/criteria/builder/", {**FORM, "operation": "add-points"}, HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert '<option value="vertical" >Industry</option>' in body or '<option value="vertical">Industry</option>' in body
+    assert '<option value="gte" selected>at least</option>' in body
+    assert ">webinar_signup<" not in body and "Webinar sign-up" in body
+    admin_user.language = "es"
+    admin_user.save()
+    spanish = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Solicitud de demo" in spanish or "demostración" in spanish

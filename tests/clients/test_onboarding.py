@@ -78,3 +78,35 @@ def test_the_example_file_downloads(staff_http) -> None:
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert response.content.decode().startswith("id,date,category,amount")
+
+
+def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words(client_user_a, tenant_a, tmp_path) -> None:
+    connection.set_tenant(tenant_a)
+    assert data_import(kind="traffic", path_or_file=_traffic_csv(tmp_path), client=tenant_a).ok
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(client_user_a)
+    assert 'id="setup-checklist"' not in http.get("/").content.decode()
+    panel = http.get("/panels/data/").content.decode()
+    assert "Tráfico diario" in panel and ">traffic<" not in panel  # the kind in words, not its key
+    assert "1.200" in panel or "1\xa0200" in panel  # 1,200 rows in the reader's number format
+
+
+def _traffic_csv(folder):
+    """1,200 traffic rows (one day, one landing page each)."""
+    path = folder / "traffic.csv"
+    rows = [f"2026-03-01,direct,desktop,1,0,0,0,/p{n}," for n in range(1200)]
+    header = "date,channel,device,sessions,bounced_sessions,pageviews,form_submissions,landing_page,social_network\n"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_staff_set_the_holidays_on_a_screen_from_the_checklist(staff_http, tenant_a) -> None:
+    assert 'href="/holidays/"' in staff_http.get("/").content.decode()  # the step links to its screen
+    refused = staff_http.post("/holidays/", {"dates": "2026-12-25\n25/12/2026"})
+    assert refused.status_code == 422 and "is not a date in the form YYYY-MM-DD" in refused.content.decode()
+    connection.set_tenant(tenant_a)
+    assert not Holiday.objects.exists()  # nothing written
+    assert staff_http.post("/holidays/", {"dates": "2026-12-25, 2027-01-01\n2026-12-25"}).status_code == 302
+    connection.set_tenant(tenant_a)
+    assert sorted(Holiday.objects.values_list("date", flat=True)) == [dt.date(2026, 12, 25), dt.date(2027, 1, 1)]
+    assert "2026-12-25\n2027-01-01" in staff_http.get("/holidays/").content.decode()

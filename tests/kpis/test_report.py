@@ -198,3 +198,25 @@ def test_a_money_axis_puts_the_symbol_where_the_language_does() -> None:
         assert axis_format("marketing_spend", "CHF")(60000) == "60k\xa0CHF"
     with translation.override("es"):
         assert axis_format("marketing_spend", "EUR")(60000) == "60k\xa0€"  # as the tiles write 41 985,15 €
+
+
+def test_the_pdf_keeps_the_commentarys_sections_and_lists(tenant_a) -> None:
+    """Each section's title on its own line and each "- " line a bullet, not one run-on paragraph."""
+    import pypdfium2
+
+    from kpis.report import commentary_joined
+    from kpis.services import report_pdf_file
+
+    with schema_context("alpha"):
+        Lead.objects.create(id="a", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    sections = [("Summary", "A good month.\n\nMore leads."), ("Wins", "- MQLs up\n- Sessions up"), ("Concerns", " ")]
+    words = commentary_joined(sections)
+    assert words == "Summary\nA good month.\nMore leads.\n\nWins\n- MQLs up\n- Sessions up"
+    path = report_pdf_file(client=tenant_a, month=dt.date(2026, 3, 1), language="en", commentary=words)
+    document = pypdfium2.PdfDocument(str(path))
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    lines = [line.strip() for line in text.replace("\r", "").split("\n")]
+    assert "Summary" in lines and "Wins" in lines and "More leads." in lines
+    assert "• MQLs up" in lines or ("•" in lines and "MQLs up" in lines)
+    assert "Concerns" not in lines

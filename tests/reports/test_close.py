@@ -159,8 +159,11 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     (message,) = mail.outbox
     assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72\xa0€" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
-    (attachment,) = message.attachments
+    (attachment,) = [a for a in message.attachments if isinstance(a, tuple)]  # the funnel chart is inline
     assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
+    html = message.alternatives[0][0]
+    assert 'src="cid:report-chart"' in html and "Coste por lead" in html  # branded like the report
+    assert message.from_email.startswith("Marketing portal <")  # the agency's name (white label)
     # the client sees the month now, commentary at the top
     client = browser_for(client_user_a, march)
     page = client.get("/reports/2026-03/").content.decode()
@@ -345,7 +348,8 @@ def test_an_attachment_round_trips_through_the_outbox_row(march, staff_a) -> Non
     month_approve(client=march, month=MARCH, user=staff_a)
     with schema_context("alpha"):
         payload = OutboxEmail.objects.get().payload
-    assert Path(payload["attachments"][0]["path"]).read_bytes().startswith(b"%PDF")
+    (pdf,) = [a for a in payload["attachments"] if a["mimetype"] == "application/pdf"]
+    assert Path(pdf["path"]).read_bytes().startswith(b"%PDF")
 
 
 def test_admins_set_the_settling_delay_in_the_console(march, admin_user, staff_a) -> None:
@@ -409,3 +413,18 @@ def test_staff_see_the_months_stuck_and_failed_emails_and_send_an_uncertain_one_
         assert outbox_send_due(client=march) == 0 and len(mail.outbox) == 1
         with schema_context("alpha"):
             assert OutboxEmail.objects.get(pk=given_up.pk).state == "failed"
+
+
+def test_staff_opening_monthly_reports_find_the_month_that_ended_without_waiting_for_beat(march, staff_a, client_user_a) -> None:
+    """A new client's first month: the hourly beat has not run yet, the month list has it already."""
+    with time_machine.travel(dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC), tick=False):
+        page = browser_for(staff_a, march, language="en").get("/reports/").content.decode()
+    assert "March 2026" in page and "In review" in page  # ten days after it ended: past the 3 settling days
+    assert _state(march) == "in_review"
+    # a client user's visit changes nothing, and they do not see the month before it is approved
+    with schema_context("alpha"):
+        MonthReport.objects.all().delete()
+    with time_machine.travel(dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC), tick=False):
+        assert "March 2026" not in browser_for(client_user_a, march, language="en").get("/reports/").content.decode()
+    with schema_context("alpha"):
+        assert not MonthReport.objects.exists()
