@@ -32,6 +32,7 @@ class SeriesChart:
     marks: list[tuple[int, str]] = field(default_factory=list)  # (x index, note text)
     projected: float | None = None  # month in progress: the pace to month end, drawn dashed
     accent: str = "#1f5fbf"
+    whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
 
 
 @dataclass
@@ -68,13 +69,17 @@ class Shape:
     tooltip: str = ""
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round tick values covering low..high (1, 2, 2.5, 5 × 10^n steps)."""
+def nice_ticks(low: float, high: float, count: int = 4, *, whole: bool = False) -> list[float]:
+    """Round tick values covering low..high (1, 2, 2.5, 5 × 10^n steps); with ``whole``, steps of
+    at least 1 and never 2.5 (an axis of customers must not read "0.5" or "2.5")."""
     if high == low:
         high = low + (abs(low) or 1)
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    factors = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in factors if m * magnitude >= raw)
+    if whole:
+        step = max(step, 1)
     first = math.floor(low / step) * step
     ticks, value = [], first
     while value < high + step * 0.999:
@@ -90,7 +95,7 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150) -
     extra = [v for v in (chart.target, chart.projected) if v is not None]
     low, high = min(known + extra, default=0.0), max(known + extra, default=1.0)
     low = min(low, 0.0) if low >= 0 else low
-    ticks = nice_ticks(low, high)
+    ticks = nice_ticks(low, high, whole=chart.whole)
     y_min, y_max = ticks[0], ticks[-1]
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(chart.values), 2)

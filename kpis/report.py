@@ -179,6 +179,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         marks=notes,
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
+        whole=kpi(key).whole,
     )
 
 

@@ -73,6 +73,15 @@ def test_one_layout_draws_the_svg_and_the_pdf_chart() -> None:
     assert charts.png(charts.bars_drawing(funnel)).startswith(b"\x89PNG")
 
 
+def test_an_axis_of_whole_things_has_no_fractional_ticks() -> None:
+    assert charts.nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1.0]  # a rate may
+    assert charts.nice_ticks(0, 1, whole=True) == [0, 1]  # customers may not
+    assert charts.nice_ticks(0, 9, whole=True) == [0, 5, 10]  # and never 2.5
+    chart = charts.SeriesChart(title="Customers", labels=list("abc"), values=[0, 1, 1], whole=True)
+    ticks = [s.text for s in charts.layout_series(chart) if s.kind == "text" and s.anchor == "end"]
+    assert ticks == ["0", "1"]
+
+
 def test_the_pdf_is_kept_per_snapshot_and_redrawn_when_it_changes(tenant_a, client_user_a, settings) -> None:
     with schema_context("alpha"):
         Lead.objects.create(id="a", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC))
