@@ -1,0 +1,41 @@
+"""The monthly close as an account manager walks it: the page follows a recompute by itself, the
+default brand is pointed out before the first email goes, the commentary's badge says the month's
+state, and the console offers only staff not yet assigned."""
+
+from __future__ import annotations
+
+from django_tenants.utils import schema_context
+
+from clients.models import Job
+from reports.services import month_open
+from tests.reports.conftest import MARCH, browser_for
+
+
+def test_the_close_page_polls_while_the_month_recomputes_and_then_shows_approve(march, staff_a) -> None:
+    month_open(client=march, month=MARCH)
+    with schema_context("alpha"):
+        job = Job.objects.create(kind="recompute", params={"months": ["2026-03"]}, total=1)
+    staff = browser_for(staff_a, march)
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'hx-get="/reports/2026-03/close-status/"' in page and 'hx-trigger="every 3s"' in page
+    assert 'id="close-approve"' in page and 'id="close-figures"' in page
+    # While it recomputes, the poll answers "nothing new": htmx swaps nothing and polls on.
+    pending = staff.get("/reports/2026-03/close-status/", HTTP_HX_REQUEST="true")
+    assert pending.status_code == 204 and pending.content == b""
+    with schema_context("alpha"):
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
+    done = staff.get("/reports/2026-03/close-status/", HTTP_HX_REQUEST="true")
+    body = done.content.decode()
+    assert done.status_code == 200
+    assert "hx-trigger" not in body.split('id="close-approve"')[0]  # the status no longer polls
+    assert "se están recalculando" not in body and "ha terminado" in body
+    approve = body.split('id="close-approve"')[1].split("</div>")[0]
+    assert 'hx-swap-oob="true"' in approve and "Aprobar y enviar" in approve and "disabled" not in approve
+    assert 'id="close-figures" hx-swap-oob="true"' in body and "215,72" in body
+    # The page loaded after the recompute does not poll at all.
+    assert "every 3s" not in staff.get("/reports/2026-03/").content.decode()
+
+
+def test_only_the_clients_staff_poll_the_close_status(march, client_user_a) -> None:
+    month_open(client=march, month=MARCH)
+    assert browser_for(client_user_a, march).get("/reports/2026-03/close-status/").status_code in (403, 404)
