@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from agency.months import Month
+from agency.selectors import brand_is_default, console_url
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from kpis.models import Snapshot
@@ -256,6 +257,8 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),
+            brand_default=brand_is_default(),
+            brand_url=console_url(path="/brand/"),
         )
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()

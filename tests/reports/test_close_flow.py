@@ -4,8 +4,12 @@ state, and the console offers only staff not yet assigned."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django_tenants.utils import schema_context
 
+from agency.models import AgencyBrand
+from agency.selectors import brand_is_default
 from clients.models import Job
 from reports.services import month_open
 from tests.reports.conftest import MARCH, browser_for
@@ -39,3 +43,30 @@ def test_the_close_page_polls_while_the_month_recomputes_and_then_shows_approve(
 def test_only_the_clients_staff_poll_the_close_status(march, client_user_a) -> None:
     month_open(client=march, month=MARCH)
     assert browser_for(client_user_a, march).get("/reports/2026-03/close-status/").status_code in (403, 404)
+
+
+def test_staff_are_told_before_approving_that_the_brand_is_still_the_default(march, staff_a, admin_user) -> None:
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+    month_open(client=march, month=MARCH)
+    page = browser_for(staff_a, march).get("/reports/2026-03/").content.decode()
+    notice = page.split("data-brand-default>")[1].split("</p>")[0]
+    assert "remitente por defecto" in notice and "administrador de la agencia" in notice  # staff may not edit it
+    admin_page = browser_for(admin_user, march).get("/reports/2026-03/").content.decode()
+    assert f'href="http://{settings.PORTAL_BASE_HOST}' in admin_page.split("data-brand-default>")[1].split("</p>")[0]
+    assert "/brand/" in admin_page.split("data-brand-default>")[1].split("</p>")[0]
+    console = browser_for(admin_user, None).get("/clients/alpha/").content.decode()
+    assert "data-brand-default" in console and 'href="/brand/"' in console
+    with schema_context("public"):
+        AgencyBrand.objects.create(name="Acme Growth", sender_name="Acme Growth team")
+    assert "data-brand-default" not in browser_for(staff_a, march).get("/reports/2026-03/").content.decode()
+    assert "data-brand-default" not in browser_for(admin_user, None).get("/clients/alpha/").content.decode()
+
+
+def test_a_brand_saved_with_only_the_default_name_still_counts_as_default(march) -> None:
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+    with schema_context("public"):
+        brand = AgencyBrand.objects.create(accent="#aa0000")
+    assert brand_is_default()
+    brand.sender_name = "Acme"
+    brand.save()
+    assert not brand_is_default()
