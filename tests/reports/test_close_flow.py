@@ -11,8 +11,8 @@ from django_tenants.utils import schema_context
 from agency.models import AgencyBrand
 from agency.selectors import brand_is_default
 from clients.models import Job
-from reports.services import month_open
-from tests.reports.conftest import MARCH, browser_for
+from reports.services import month_approve, month_open
+from tests.reports.conftest import MARCH, browser_for, late_spend
 
 
 def test_the_close_page_polls_while_the_month_recomputes_and_then_shows_approve(march, staff_a) -> None:
@@ -70,3 +70,34 @@ def test_a_brand_saved_with_only_the_default_name_still_counts_as_default(march)
     brand.sender_name = "Acme"
     brand.save()
     assert not brand_is_default()
+
+
+def _badge(page: str) -> str:
+    return page.split("data-commentary-state=")[1].split('"')[1] if "data-commentary-state=" in page else ""
+
+
+def test_the_commentary_badge_says_the_months_state_not_always_draft(march, staff_a, client_user_a) -> None:
+    staff = browser_for(staff_a, march)
+    month_open(client=march, month=MARCH)
+    staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "Un buen mes"})
+    assert _badge(staff.get("/reports/2026-03/").content.decode()) == "draft"
+    assert _badge(staff.get("/scorecard/?month=2026-03").content.decode()) == "draft"
+    month_approve(client=march, month=MARCH, user=staff_a)
+    for url in ("/reports/2026-03/", "/scorecard/?month=2026-03"):
+        page = staff.get(url).content.decode()
+        assert _badge(page) == "approved" and ">Aprobado</span>" in page and "Borrador" not in page
+    late_spend(march)
+    page = staff.get("/scorecard/?month=2026-03").content.decode()
+    assert _badge(page) == "revision" and "Revisión pendiente de aprobar" in page
+    assert _badge(staff.get("/reports/2026-03/").content.decode()) == "revision"
+    # the client never sees a badge of the draft's state
+    assert _badge(browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()) == ""
+
+
+def test_commentary_edited_after_approval_says_the_client_reads_the_approved_text(march, staff_a) -> None:
+    month_open(client=march, month=MARCH)
+    staff = browser_for(staff_a, march)
+    staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "Un buen mes"})
+    month_approve(client=march, month=MARCH, user=staff_a)
+    staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "Un mes excelente"})
+    assert _badge(staff.get("/reports/2026-03/").content.decode()) == "edited"
