@@ -77,7 +77,7 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "domains": client.domains.all(),
         "staff": staff_for_client(client=client),
         "client_users": client_users_for_client(client=client),
-        "assign_form": AssignStaffForm(),
+        "assign_form": AssignStaffForm(client=client),
         "invite_form": InviteForm(),
         "domain_form": DomainForm(),
         "claims": client.domain_claims.filter(verified_at__isnull=True),
@@ -139,7 +139,7 @@ def client_review_delay(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
-    form = AssignStaffForm(request.POST)
+    form = AssignStaffForm(request.POST, client=client)
     if form.is_valid():
         services.staff_assign(user=form.cleaned_data["user"], client=client)
         messages.success(request, _("Staff member assigned."))

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
-from agency.models import AgencyBrand
+from agency.models import AgencyBrand, User
 from agency.selectors import brand_is_default
 from clients.models import Job
 from reports.services import month_approve, month_open
+from tests.factories import UserFactory
 from tests.reports.conftest import MARCH, browser_for, late_spend
 
 
@@ -101,3 +102,17 @@ def test_commentary_edited_after_approval_says_the_client_reads_the_approved_tex
     month_approve(client=march, month=MARCH, user=staff_a)
     staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "Un mes excelente"})
     assert _badge(staff.get("/reports/2026-03/").content.decode()) == "edited"
+
+
+def test_the_assign_menu_offers_only_staff_not_yet_on_the_client(tenant_a, staff_a, admin_user) -> None:
+    other = UserFactory(username="otto-staff", role=User.Role.STAFF)
+    console = browser_for(admin_user, None)
+    menu = console.get("/clients/alpha/").content.decode().split('name="user"')[1].split("</select>")[0]
+    assert "otto-staff" in menu and "sam-staff" not in menu  # sam is already assigned
+    # assigning someone already there through a stale form is refused, nothing doubles
+    page = console.post("/clients/alpha/assign/", {"user": staff_a.pk}, follow=True).content.decode()
+    assert "Elige un miembro del equipo." in page
+    console.post("/clients/alpha/assign/", {"user": other.pk})
+    page = console.get("/clients/alpha/").content.decode()
+    assert 'name="user"' not in page and "data-no-staff-to-assign" in page
+    assert "Todo el personal ya está asignado a este cliente." in page
