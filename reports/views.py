@@ -124,6 +124,8 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     recompute changes: the enabled Approve, the revision (if any) and the figures as now computed,
     so staff approve what they see without reloading."""
     first_day = _month(month)
+    if not request.htmx:  # a fragment: opened by hand (or from history), it is the month's page
+        return _page(first_day)
     if recompute_busy(client=request.tenant, month=first_day):
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)

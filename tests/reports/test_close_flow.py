@@ -24,6 +24,8 @@ def test_the_close_page_polls_while_the_month_recomputes_and_then_shows_approve(
     page = staff.get("/reports/2026-03/").content.decode()
     assert 'hx-get="/reports/2026-03/close-status/"' in page and 'hx-trigger="every 3s"' in page
     assert 'id="close-approve"' in page and 'id="close-figures"' in page
+    # Opened by hand, the fragment's URL is the month's page.
+    assert staff.get("/reports/2026-03/close-status/")["Location"] == "/reports/2026-03/"
     # While it recomputes, the poll answers "nothing new": htmx swaps nothing and polls on.
     pending = staff.get("/reports/2026-03/close-status/", HTTP_HX_REQUEST="true")
     assert pending.status_code == 204 and pending.content == b""
