@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import zoneinfo
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agency.models import User
+from agency.models import Client, User
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -40,7 +41,15 @@ class StaffForm(forms.Form):
 
 
 class AssignStaffForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.filter(role=User.Role.STAFF))
+    """Offers only the staff not yet assigned to ``client``: choosing someone already on the team
+    did nothing and made the menu look as if nobody was."""
+
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assigned = User.objects.filter(memberships__client=client).values("pk")
+        self.fields["user"].queryset = User.objects.filter(role=User.Role.STAFF).exclude(pk__in=assigned).order_by("username")
 
 
 class InviteForm(forms.Form):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
 
-from agency.models import Client, Domain, Membership, User
+from agency.models import AgencyBrand, Client, Domain, Membership, User
 
 
 def clients_for_user(*, user: User) -> QuerySet[Client]:
@@ -120,3 +120,15 @@ def opt_out_user(token: str) -> User | None:
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=payload.get("u")).first()
+
+
+def brand_is_default() -> bool:
+    """The agency never set its brand's sender: client emails would go out as the portal's default
+    ("Marketing portal <portal@…>"), which a client does not recognise. True when there is no brand
+    row, or neither a sender name nor an agency name other than the default was saved. The close
+    page and the console's client page say so to staff before a first report is sent."""
+    brand = AgencyBrand.current()
+    if brand is None:
+        return True
+    default_name = AgencyBrand._meta.get_field("name").default
+    return not brand.sender_name.strip() and brand.name.strip() in {"", default_name}

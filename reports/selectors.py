@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from agency.months import Month
+from agency.selectors import brand_is_default, console_url
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from kpis.models import Snapshot
@@ -77,6 +78,19 @@ def report_of(*, month: dt.date) -> MonthReport | None:
 
 def snapshot_of(*, month: dt.date) -> Snapshot | None:
     return Snapshot.objects.filter(month=month).first()
+
+
+def commentary_state(*, texts: dict[str, str], latest: ReportVersion | None, revision_pending: bool) -> str:
+    """What staff's view of the commentary is, for its badge: "draft" (never approved), "revision"
+    (revised figures wait for approval: this text goes out with them), "edited" (changed since the
+    approval: the client still reads the approved text) or "approved" (what the client reads).
+    Staff see the current text; a "Draft" badge on an approved month said the wrong thing."""
+    if latest is None:
+        return "draft"
+    if revision_pending:
+        return "revision"
+    approved = {key: text for key, text in (latest.commentary or {}).items() if text}
+    return "approved" if approved == {key: text for key, text in texts.items() if text} else "edited"
 
 
 def revision_pending(*, month: dt.date) -> bool:
@@ -256,12 +270,18 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),
+            brand_default=brand_is_default(),
+            brand_url=console_url(path="/brand/"),
         )
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()
         context["read_at"] = ack.read_at if ack else None
     shown = commentary_for(viewer=viewer, month=month)
     context["sections"] = commentary_sections(shown)
+    if staff:
+        context["commentary_state"] = commentary_state(
+            texts=shown, latest=versions[-1] if versions else None, revision_pending=pending
+        )
     return context
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/<str:month>/", views.month_page, name="report_month"),
     path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
+    path("reports/<str:month>/close-status/", views.close_status_view, name="report_close_status"),
     path("reports/<str:month>/approve/", views.approve_view, name="report_approve"),
     path("reports/<str:month>/links/", views.share_link_create_view, name="report_link_create"),
     path("reports/<str:month>/links/<int:link_id>/revoke/", views.share_link_revoke_view, name="report_link_revoke"),

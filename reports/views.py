@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from reports.selectors import (
     commentary_sections,
     month_close_page,
     months_of_close,
+    recompute_busy,
 )
 from reports.services import (
     ApprovalRefused,
@@ -110,6 +112,31 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
     return render(request, "reports/month.html", context)
+
+
+@client_staff_required
+@never_cache
+def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
+    """What the close page polls (HTMX, every few seconds) while the month is being recomputed.
+
+    Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
+    Done: the status without its poll (polling stops) and, swapped out of band, the sections the
+    recompute changes: the enabled Approve, the revision (if any) and the figures as now computed,
+    so staff approve what they see without reloading."""
+    first_day = _month(month)
+    if not request.htmx:  # a fragment: opened by hand (or from history), it is the month's page
+        return _page(first_day)
+    if recompute_busy(client=request.tenant, month=first_day):
+        return HttpResponse(status=204)
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    context.update(month=first_day, m=f"{first_day:%Y-%m}", figures=_figures(request, first_day), refreshed=True)
+    parts = [render_to_string("reports/month.html#close-status", context, request=request)]
+    context["oob"] = True
+    parts += [
+        render_to_string(f"reports/month.html#{name}", context, request=request)
+        for name in ("close-approve", "close-revision", "close-figures")
+    ]
+    return HttpResponse("".join(parts))
 
 
 @client_member_required

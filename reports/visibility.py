@@ -18,6 +18,7 @@ from reports.selectors import (
     close_page_rows,
     commentary_for,
     commentary_sections,
+    commentary_state,
     report_of,
     revision_pending,
     shown_from_rows,
@@ -72,14 +73,18 @@ def _header(user: Any, month: dt.date) -> str:
     if report is None:
         return ""
     versions = versions_of(month=month)
+    texts = commentary_for(viewer=user, month=month)
+    pending = bool(user.is_agency and revision_pending(month=month))
+    latest = versions[-1] if versions else None
     context = {
         "user": user,
         "month": month,
         "report": report,
-        "sections": commentary_sections(commentary_for(viewer=user, month=month)),
+        "sections": commentary_sections(texts),
         "revised": len(versions) > 1,
-        "latest": versions[-1] if versions else None,
-        "revision_pending": user.is_agency and revision_pending(month=month),
+        "latest": latest,
+        "revision_pending": pending,
+        "commentary_state": commentary_state(texts=texts, latest=latest, revision_pending=pending) if user.is_agency else "",
     }
     return render_to_string("reports/header.html", context)
 

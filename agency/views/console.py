@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -18,6 +19,7 @@ from agency.decorators import admin_required, agency_required
 from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
 from agency.models import Client, DomainClaim, User
 from agency.selectors import (
+    brand_is_default,
     client_primary_host,
     client_users_for_client,
     clients_for_user,
@@ -75,10 +77,12 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "domains": client.domains.all(),
         "staff": staff_for_client(client=client),
         "client_users": client_users_for_client(client=client),
-        "assign_form": AssignStaffForm(),
+        "assign_form": AssignStaffForm(client=client),
         "invite_form": InviteForm(),
         "domain_form": DomainForm(),
         "claims": client.domain_claims.filter(verified_at__isnull=True),
+        "brand_default": brand_is_default(),
+        "brand_url": reverse("brand_edit"),
     }
     return render(request, "agency/client_detail.html", context)
 
@@ -135,7 +139,7 @@ def client_review_delay(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
-    form = AssignStaffForm(request.POST)
+    form = AssignStaffForm(request.POST, client=client)
     if form.is_valid():
         services.staff_assign(user=form.cleaned_data["user"], client=client)
         messages.success(request, _("Staff member assigned."))
