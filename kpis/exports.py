@@ -134,6 +134,8 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
         cell.append(_para(entry["reason"], styles["fact"]))
     cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
     cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
+    if entry["chart"].note:
+        cell.append(_para(entry["chart"].note, styles["note"]))
     return cell
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agency.months import Month
 from clients.models import Holiday
@@ -180,7 +181,21 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
         whole=kpi(key).whole,
+        note=history_note(span, [m in card.history for m in span]),
     )
+
+
+def history_note(span: list[dt.date], computed: list[bool]) -> str:
+    """Why a 13-month chart is nearly empty: a new client has only a few months of figures. Says from
+    which month they run and how many months that is; "" once the chart is full (or empty). Judged on
+    the months computed, not the values: a KPI undefined in a month (no customers) is no missing data."""
+    first = next((i for i, present in enumerate(computed) if present), None)
+    if first is None or first == 0:
+        return ""
+    count = len(span) - first
+    return ngettext(
+        "Data from %(first)s: %(count)s month so far", "Data from %(first)s: %(count)s months so far", count
+    ) % {"first": date_format(span[first], "F Y"), "count": count}
 
 
 def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:

@@ -80,6 +80,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "brand": brand,
         "has_logo": bool(attachments and attachments[0]["inline_id"] == "report-logo"),
         "summary": entries,
+        # A new client's first months: from when its data runs (the changes have little behind them).
+        "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
         "chart_title": funnel.title if pdf else "",
         "attachments": attachments,
         "from_email": formataddr((brand.get("sender") or brand["name"], settings.DEFAULT_FROM_EMAIL)),
@@ -107,6 +109,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "brand": look["brand"],
                 "has_logo": look["has_logo"],
                 "summary": look["summary"],
+                "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
