@@ -86,6 +86,37 @@ def headline_keys(client: Any) -> tuple[str, ...]:
     return tuple(chosen[:HEADLINE_MAX]) if len(chosen) >= HEADLINE_MIN else headline_defaults()
 
 
+# KPIs built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
+# revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
+REVENUE_BASED = frozenset({
+    "revenue", "marketing_revenue", "roi", "romi", "revenue_uplift", "revenue_uplift_annualized",
+    "revenue_uplift_rate",
+})
+
+
+def headline_chosen(client: Any) -> bool:
+    """Whether staff chose this client's summary (then it is shown as chosen, revenue or not)."""
+    return len([key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]) >= HEADLINE_MIN
+
+
+def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, ...]:
+    """The executive summary's KPIs as shown: staff's choice as it is; the defaults without the
+    revenue-based KPIs while the client has no revenue data at all (no contracts, no deal values),
+    the next headline figures taking their place. Reads the client's schema unless told."""
+    keys = headline_keys(client)
+    if headline_chosen(client):
+        return keys
+    if has_revenue is None:
+        from clients.selectors import revenue_data_exists
+
+        has_revenue = revenue_data_exists()
+    if has_revenue:
+        return keys
+    flagged = [k.key for k in catalogue.headline_kpis()]
+    pool = [*keys, *(key for key in flagged if key not in keys)]
+    return tuple(key for key in pool if key not in REVENUE_BASED)[:HEADLINE_MAX]
+
+
 def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
     return (now or timezone.now()).astimezone(ZoneInfo(getattr(client, "timezone", "UTC") or "UTC")).date()
 
@@ -275,7 +306,7 @@ def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
     mix = channel_chart(card, accent=accent)
     return {
         "period": card.period,
-        "summary": summary(card, keys=headline_keys(client), currency=client.currency, accent=accent),
+        "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
         "funnel_chart": funnel,
         "funnel_svg": charts.bars_svg(funnel),
         "mix_chart": mix,
