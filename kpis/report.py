@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from agency.months import Month
 from clients.models import Holiday
+from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
@@ -107,8 +108,6 @@ def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, 
     if headline_chosen(client):
         return keys
     if has_revenue is None:
-        from clients.selectors import revenue_data_exists
-
         has_revenue = revenue_data_exists()
     if has_revenue:
         return keys
