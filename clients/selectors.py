@@ -266,3 +266,10 @@ def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
         .annotate(days=Count("date", distinct=True), original=Sum("original_amount"), converted=Sum("amount"))
         .order_by("currency", "rate_date")
     )
+
+
+def revenue_data_exists() -> bool:
+    """Whether the client ever had revenue imported: a contract, or a lead with a deal value. A
+    HubSpot contacts export carries none; until then ROMI (−100 %) and revenue (0) say nothing, so
+    a default executive summary leaves them out (kpis.report.summary_keys). Run in the client's schema."""
+    return Contract.objects.exists() or Lead.objects.filter(deal_value__isnull=False).exclude(deal_value=0).exists()

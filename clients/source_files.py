@@ -42,7 +42,7 @@ class Recognized:
     rows: int = 0
     first_day: dt.date | None = None
     last_day: dt.date | None = None
-    new_campaigns: list[str] = field(default_factory=list)
+    new_campaigns: list[str] = field(default_factory=list)  # their names, as the client knows them (the id if none)
     left_out: int = 0
     check: Any = None  # the dry run of the whole file (the core's SourceImport), for a source file
 
@@ -105,7 +105,8 @@ def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None)
         kind=detection.kind, label=label, language=detection.language_label if detection.source else "",
         source=detection.source.slug if detection.source else "", mapping_id=mapping_found,
         encoding=detection.encoding, rows=check.rows, first_day=check.first_day, last_day=check.last_day,
-        new_campaigns=list(check.campaigns_created), left_out=check.skipped_total, check=check,
+        new_campaigns=[check.campaign_names.get(campaign_id) or campaign_id for campaign_id in check.campaigns_created],
+        left_out=check.skipped_total, check=check,
     )
 
 

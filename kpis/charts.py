@@ -33,6 +33,7 @@ class SeriesChart:
     projected: float | None = None  # month in progress: the pace to month end, drawn dashed
     accent: str = "#1f5fbf"
     whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
+    note: str = ""  # under the chart: why it is nearly empty ("Data from March 2026: 2 months so far")
 
 
 @dataclass

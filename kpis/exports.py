@@ -109,7 +109,8 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base["Title"], fontSize=20, leading=24, alignment=0, textColor=ink, spaceAfter=2),
         "sub": ParagraphStyle("sub", parent=base["Normal"], fontSize=9, textColor=colors.HexColor("#4b5566")),
         "h2": ParagraphStyle(
-            "h2", parent=base["Heading2"], fontSize=13, textColor=colors.HexColor(accent), spaceBefore=8, spaceAfter=4
+            "h2", parent=base["Heading2"], fontSize=13, textColor=colors.HexColor(accent), spaceBefore=8, spaceAfter=4,
+            keepWithNext=1,  # a section's heading never ends a page: it goes over with what it heads
         ),
         "label": ParagraphStyle("label", parent=base["Normal"], fontSize=8.5, textColor=colors.HexColor("#4b5566")),
         "value": ParagraphStyle("value", parent=base["Normal"], fontSize=15, leading=18, fontName="Helvetica-Bold"),
@@ -133,6 +134,8 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
         cell.append(_para(entry["reason"], styles["fact"]))
     cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
     cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
+    if entry["chart"].note:
+        cell.append(_para(entry["chart"].note, styles["note"]))
     return cell
 
 

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agency.months import Month
 from clients.models import Holiday
+from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
@@ -83,6 +85,35 @@ def headline_keys(client: Any) -> tuple[str, ...]:
     """The client's chosen headline KPIs (staff choose 6–8 per client), else the defaults."""
     chosen = [key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]
     return tuple(chosen[:HEADLINE_MAX]) if len(chosen) >= HEADLINE_MIN else headline_defaults()
+
+
+# KPIs built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
+# revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
+REVENUE_BASED = frozenset({
+    "revenue", "marketing_revenue", "roi", "romi", "revenue_uplift", "revenue_uplift_annualized",
+    "revenue_uplift_rate",
+})
+
+
+def headline_chosen(client: Any) -> bool:
+    """Whether staff chose this client's summary (then it is shown as chosen, revenue or not)."""
+    return len([key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]) >= HEADLINE_MIN
+
+
+def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, ...]:
+    """The executive summary's KPIs as shown: staff's choice as it is; the defaults without the
+    revenue-based KPIs while the client has no revenue data at all (no contracts, no deal values),
+    the next headline figures taking their place. Reads the client's schema unless told."""
+    keys = headline_keys(client)
+    if headline_chosen(client):
+        return keys
+    if has_revenue is None:
+        has_revenue = revenue_data_exists()
+    if has_revenue:
+        return keys
+    flagged = [k.key for k in catalogue.headline_kpis()]
+    pool = [*keys, *(key for key in flagged if key not in keys)]
+    return tuple(key for key in pool if key not in REVENUE_BASED)[:HEADLINE_MAX]
 
 
 def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
@@ -180,7 +211,21 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
         whole=kpi(key).whole,
+        note=history_note(span, [m in card.history for m in span]),
     )
+
+
+def history_note(span: list[dt.date], computed: list[bool]) -> str:
+    """Why a 13-month chart is nearly empty: a new client has only a few months of figures. Says from
+    which month they run and how many months that is; "" once the chart is full (or empty). Judged on
+    the months computed, not the values: a KPI undefined in a month (no customers) is no missing data."""
+    first = next((i for i, present in enumerate(computed) if present), None)
+    if first is None or first == 0:
+        return ""
+    count = len(span) - first
+    return ngettext(
+        "Data from %(first)s: %(count)s month so far", "Data from %(first)s: %(count)s months so far", count
+    ) % {"first": date_format(span[first], "F Y"), "count": count}
 
 
 def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:
@@ -260,7 +305,7 @@ def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
     mix = channel_chart(card, accent=accent)
     return {
         "period": card.period,
-        "summary": summary(card, keys=headline_keys(client), currency=client.currency, accent=accent),
+        "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
         "funnel_chart": funnel,
         "funnel_svg": charts.bars_svg(funnel),
         "mix_chart": mix,

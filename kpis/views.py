@@ -172,6 +172,7 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
             "card": card,
             **report_context(card, client=client, accent=accent),
             "commentary": commentary,
+            "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
             "groups": tiles(card, currency=client.currency, industry=client.industry,
                   **benchmarks_for_month(currency=client.currency, month=card.month)),

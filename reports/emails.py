@@ -27,7 +27,7 @@ from agency.models import Client, User
 from agency.selectors import client_url, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
-from kpis.report import commentary_joined, funnel_chart, headline_keys, summary
+from kpis.report import commentary_joined, funnel_chart, summary, summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
@@ -64,7 +64,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     sees it, and the funnel chart as a PNG kept beside the PDF. Runs in the recipient's language."""
     brand = brand_for(client)
     card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
-    entries = summary(card, keys=headline_keys(client), currency=client.currency, accent=brand["accent"])
+    entries = summary(card, keys=summary_keys(client), currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
     attachments: list[dict[str, str]] = []
     logo = Path(brand["logo_path"]) if brand.get("logo_path") else None
@@ -80,6 +80,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "brand": brand,
         "has_logo": bool(attachments and attachments[0]["inline_id"] == "report-logo"),
         "summary": entries,
+        # A new client's first months: from when its data runs (the changes have little behind them).
+        "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
         "chart_title": funnel.title if pdf else "",
         "attachments": attachments,
         "from_email": formataddr((brand.get("sender") or brand["name"], settings.DEFAULT_FROM_EMAIL)),
@@ -107,6 +109,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "brand": look["brand"],
                 "has_logo": look["has_logo"],
                 "summary": look["summary"],
+                "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),

@@ -56,6 +56,7 @@ class SourceImport:
     skipped: dict[str, int] = field(default_factory=dict)  # rows left out, by reason (GA4 smart-tv rows)
     days: set[dt.date] = field(default_factory=set)
     campaigns_created: list[str] = field(default_factory=list)
+    campaign_names: dict[str, str] = field(default_factory=dict)  # created id -> its name (the id if it had none)
     result: ImportResult | None = None
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
@@ -301,6 +302,7 @@ def source_import(
                             key=lambda error: (error.line or 0, error.column))
     if outcome.errors:
         outcome.campaigns_created = []
+        outcome.campaign_names = {}
     if outcome.ok and not dry_run and outcome.result and outcome.result.written:
         data_changed(client=client, kind=kind, months=outcome.result.months)
     return outcome
@@ -337,6 +339,7 @@ def _first_pass(context: _Context, zone: ZoneInfo, errors: list[RowError]) -> No
         column = compiled.column_of("campaign_id" if error.column == "id" and id_index is not None else "campaign_name")
         errors.append(RowError(error.line, column, error.value, _("campaign: %(reason)s") % {"reason": error.reason}))
     context.outcome.campaigns_created = sorted(book.new)
+    context.outcome.campaign_names = {campaign_id: name for campaign_id, (name, _line) in book.new.items()}
 
 
 def source_preview(
@@ -362,4 +365,5 @@ def source_preview(
                 break
         if campaigns is not None:
             outcome.campaigns_created = sorted(campaigns.new)
+            outcome.campaign_names = {campaign_id: name for campaign_id, (name, _line) in campaigns.new.items()}
     return outcome, rows

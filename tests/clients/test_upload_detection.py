@@ -58,7 +58,8 @@ def test_a_spanish_google_ads_report_is_detected_previewed_and_imported(
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
     assert ("Detected: Google Ads campaign report (Spanish), 6 rows, 2026-03-01 … 2026-03-02, 3 new campaigns."
             in text)
-    assert "Windows-1252" in text and "701, 702, 703" in text and 'id="detected-preview"' in page.content.decode()
+    assert "Campaigns it creates: Marca, Genérica, Competencia" in text  # names, not the platform's ids
+    assert "Windows-1252" in text and 'id="detected-preview"' in page.content.decode()
     assert "1234.50" in text  # the preview shows the canonical amount
     connection.set_tenant(tenant_a)
     assert not Campaign.objects.exists()  # nothing written by the preview
@@ -74,6 +75,9 @@ def test_a_spanish_google_ads_report_is_detected_previewed_and_imported(
     connection.set_schema_to_public()
     done = staff_http.get(f"/imports/jobs/{job_id}/").content.decode()
     assert "Done: 6 rows read" in done
+    # The next steps after an import: the set-up checklist, the scorecard, another file.
+    next_steps = re.search(r'<nav[^>]*id="import-next".*?</nav>', done, re.S).group(0)
+    assert all(href in next_steps for href in ('href="/#setup-checklist"', 'href="/scorecard/"', 'href="/imports/"'))
     history = staff_http.get("/imports/").content.decode()
     assert "informe.csv" in history and "google_ads" in history
 

@@ -229,3 +229,52 @@ def test_the_pdf_keeps_the_commentarys_sections_and_lists(tenant_a) -> None:
     assert "Summary" in lines and "Wins" in lines and "More leads." in lines
     assert "• MQLs up" in lines or ("•" in lines and "MQLs up" in lines)
     assert "Concerns" not in lines
+
+
+def test_the_history_note_counts_the_months_computed_not_the_kpis_values() -> None:
+    from kpis.report import history_note
+
+    span = [dt.date(2025, 3 + i, 1) if i < 10 else dt.date(2026, i - 9, 1) for i in range(13)]
+    assert history_note(span, [False] * 11 + [True, True]) == "Data from February 2026: 2 months so far"
+    assert history_note(span, [False] * 12 + [True]) == "Data from March 2026: 1 month so far"
+    assert history_note(span, [True] * 13) == ""  # a full chart needs no word
+    assert history_note(span, [False] * 13) == ""  # nothing computed: the page says so elsewhere
+
+
+def test_a_default_summary_leaves_revenue_kpis_out_until_revenue_is_imported() -> None:
+    from types import SimpleNamespace
+
+    from kpis.report import REVENUE_BASED, headline_defaults, summary_keys
+
+    default = SimpleNamespace(headline_kpis=[])
+    assert "romi" in headline_defaults()
+    without = summary_keys(default, has_revenue=False)
+    assert not REVENUE_BASED & set(without) and 6 <= len(without) <= 8
+    assert summary_keys(default, has_revenue=True) == headline_defaults()
+    chosen = SimpleNamespace(headline_kpis=["new_leads", "mqls", "customers", "marketing_spend", "cpl", "romi"])
+    assert "romi" in summary_keys(chosen, has_revenue=False)  # staff's explicit choice is respected
+
+
+def test_the_default_summary_shows_romi_once_a_deal_value_is_imported(tenant_a, client_user_a) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.cache import cache
+
+    from clients.models import Spend
+
+    with schema_context("alpha"):
+        Lead.objects.create(id="l1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+        Spend.objects.create(id="s1", date=dt.date(2026, 3, 5), category="media", amount=Decimal("100"))
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    http = HttpClient()
+    http.force_login(client_user_a)
+    cache.clear()
+    page = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert 'data-kpi="new_leads" data-summary' in page and 'data-kpi="romi" data-summary' not in page
+    with schema_context("alpha"):
+        Lead.objects.filter(id="l1").update(deal_value=Decimal("500"), customer_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    cache.clear()
+    page = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert 'data-kpi="romi" data-summary' in page

@@ -163,6 +163,8 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
     html = message.alternatives[0][0]
     assert 'src="cid:report-chart"' in html and "Coste por lead" in html  # branded like the report
+    # A new client's first month: the email says from when its data runs (translated).
+    assert "Datos desde marzo" in message.body and "1 mes hasta ahora" in html
     assert message.from_email.startswith("Marketing portal <")  # the agency's name (white label)
     # the client sees the month now, commentary at the top
     client = browser_for(client_user_a, march)

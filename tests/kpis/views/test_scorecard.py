@@ -318,3 +318,21 @@ def test_signed_figures_stay_readable_but_formulas_are_escaped(cell, safe) -> No
     from kpis.views import spreadsheet_safe
 
     assert spreadsheet_safe(cell) == safe
+
+
+def test_the_criteria_version_is_staffs_information_a_client_sees_when_the_figures_are_from(
+    client_user_a, staff_a, snapshots
+) -> None:
+    cache.clear()
+    client_page = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "criteria version" not in client_page and "figures as of" in client_page
+    staff_page = get(staff_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "criteria version" in staff_page
+
+
+def test_a_nearly_empty_13_month_chart_says_from_when_the_data_runs(client_user_a, snapshots) -> None:
+    cache.clear()
+    page = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<p class="chart-note">Data from January 2026: 3 months so far</p>' in page
+    pdf = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content
+    assert "Data from January 2026: 3 months so far" in _pdf_text(pdf).replace("\r", "").replace("\n", " ")
