@@ -1,0 +1,165 @@
+"""Calling a platform's API: base URL (and its override), retries, and errors in words.
+
+One :class:`Session` per sync: an ``httpx.Client`` with the connection's credentials applied by
+its connector. A 429 or 5xx answer (or a dropped connection) is retried with exponential
+backoff and jitter, waiting at least what ``Retry-After`` asks; a platform's usage headers can
+ask for a pause too (:meth:`Connector.pause_after`). A 401 (and the platforms' own "token
+expired" answers) raises :class:`ReauthNeeded`: nothing more is requested, the sync writes
+nothing more and the connection says it needs re-authorisation. Every error message passes
+through :func:`~clients.connectors.vault.redact`, so no secret leaves in one.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from clients.connectors.vault import Credentials, redact
+
+if TYPE_CHECKING:
+    from clients.connectors.base import Connector
+
+logger = logging.getLogger(__name__)
+RETRIED = frozenset({429, 500, 502, 503, 504})
+
+
+class ConnectorError(Exception):
+    """The platform refused or failed; ``reason`` says it in words (shown to staff)."""
+
+    def __init__(self, reason: str, *, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class ReauthNeeded(ConnectorError):
+    """The credentials were refused (expired, revoked, wrong): someone must connect again."""
+
+
+def api_base(platform: str, default: str) -> str:
+    """The platform's API scheme, host and port: ``PORTAL_CONNECTOR_URL_<PLATFORM>`` or the documented one."""
+    return settings.PORTAL_CONNECTOR_URLS.get(platform) or default
+
+
+def oauth_base(platform: str, default: str) -> str:
+    """The platform's OAuth endpoints' scheme, host and port: ``PORTAL_OAUTH_URL_<PLATFORM>`` or the documented one."""
+    return settings.PORTAL_OAUTH_URLS.get(platform) or default
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the platform asked us to wait (``Retry-After`` as seconds or as an HTTP date)."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Session:
+    """The HTTP side of one sync: base URL, credentials, retries; answers as parsed JSON."""
+
+    def __init__(self, *, connector: Connector, credentials: Credentials, account_id: str,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.connector = connector
+        self.credentials = credentials
+        self.account_id = account_id
+        self.base = api_base(connector.slug, connector.default_base(credentials=credentials, account_id=account_id))
+        self.client = httpx.Client(timeout=settings.PORTAL_CONNECTOR_TIMEOUT, transport=transport,
+                                   headers={"User-Agent": "agency-portal-connector/1", "Accept": "application/json"})
+        self.requests = 0
+        self.credentials_changed = False
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, *, base: str | None = None, auth: bool = True, **kwargs: Any) -> Any:
+        """``method`` ``path`` on the platform; the JSON answer, after retries; ConnectorError otherwise."""
+        url = (base or self.base) + path
+        attempts = max(1, settings.PORTAL_CONNECTOR_RETRIES)
+        max_wait = settings.PORTAL_CONNECTOR_MAX_WAIT
+        for attempt in range(attempts):
+            headers = dict(kwargs.pop("headers", {}) or {})
+            if auth:
+                self.connector.authorize(self, headers)
+            try:
+                response = self.client.request(method, url, headers=headers, **kwargs)
+            except httpx.TransportError as error:
+                if attempt + 1 >= attempts:
+                    raise ConnectorError(self._redact(_("%(platform)s could not be reached: %(error)s") % {
+                        "platform": self.connector.label, "error": type(error).__name__})) from None
+                self._sleep(self._backoff(attempt, max_wait))
+                kwargs["headers"] = headers
+                continue
+            finally:
+                self.requests += 1
+            kwargs["headers"] = headers
+            if response.status_code in RETRIED and attempt + 1 < attempts:
+                asked = retry_after(response)
+                wait = min(max_wait, asked) if asked is not None else self._backoff(attempt, max_wait)
+                logger.info("%s answered %s; waiting %.1f s (attempt %s)", self.connector.slug, response.status_code,
+                            wait, attempt + 1)
+                self._sleep(wait)
+                continue
+            if response.status_code == 401 and auth and self.connector.refresh(self):
+                self.credentials_changed = True
+                continue  # a fresh access token: the same request once more
+            if response.status_code >= 400:
+                raise self._error(response)
+            pause = self.connector.pause_after(response)
+            if pause:
+                self._sleep(min(max_wait, pause))
+            return response.json() if response.content else {}
+        raise ConnectorError(_("%(platform)s kept failing") % {"platform": self.connector.label})
+
+    def _backoff(self, attempt: int, max_wait: float) -> float:
+        base = settings.PORTAL_CONNECTOR_BACKOFF
+        return min(max_wait, base * (2 ** attempt)) * random.uniform(0.5, 1.0)
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def _error(self, response: httpx.Response) -> ConnectorError:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        said = self.connector.error_words(body) if isinstance(body, dict) else ""
+        status = response.status_code
+        if self.connector.needs_reauth(status, body if isinstance(body, dict) else {}):
+            reason = _("%(platform)s refused the credentials (HTTP %(status)s): %(said)s") % {
+                "platform": self.connector.label, "status": status, "said": said or _("expired or revoked")}
+            return ReauthNeeded(self._redact(reason), status=status)
+        if status == 429:
+            reason = _("%(platform)s is limiting requests (HTTP 429) and still did after %(count)s attempts") % {
+                "platform": self.connector.label, "count": settings.PORTAL_CONNECTOR_RETRIES}
+        elif status >= 500:
+            reason = _("%(platform)s had an error (HTTP %(status)s) on every attempt") % {
+                "platform": self.connector.label, "status": status}
+        else:
+            reason = _("%(platform)s refused the request (HTTP %(status)s): %(said)s") % {
+                "platform": self.connector.label, "status": status, "said": said or response.reason_phrase}
+        return ConnectorError(self._redact(reason)[:1000], status=status)
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self.credentials)
