@@ -62,12 +62,13 @@ class SyncOutcome:
 
 # --- credentials ------------------------------------------------------------------------------
 
-def connection_credentials(*, connection: Connection) -> vault.Credentials:
-    return vault.Credentials.from_dict(vault.decrypt(connection.secrets))
+def connection_credentials(*, client: Client, connection: Connection) -> vault.Credentials:
+    """The connection's credentials, decrypted; SecretsError if they were sealed for another client."""
+    return vault.unseal(connection.secrets, owner=client.schema_name)
 
 
-def _credentials_store(connection: Connection, credentials: vault.Credentials) -> None:
-    connection.secrets = vault.encrypt(credentials.to_dict())
+def _credentials_store(client: Client, connection: Connection, credentials: vault.Credentials) -> None:
+    connection.secrets = vault.seal(credentials, owner=client.schema_name)
     connection.token_expires_at = credentials.expires_at
     Connection.objects.filter(pk=connection.pk).update(secrets=connection.secrets,
                                                        token_expires_at=connection.token_expires_at)
@@ -107,7 +108,7 @@ def connection_connect(
         connection.account_id = account_id
         connection.account_label = label or connection.account_label
         connection.options = dict(options or {})
-        connection.secrets = vault.encrypt(credentials.to_dict())
+        connection.secrets = vault.seal(credentials, owner=client.schema_name)
         connection.token_expires_at = credentials.expires_at
         connection.state, connection.reason = Connection.State.CONNECTED, ""
         connection.failing_since = connection.failure_emailed_at = None
@@ -241,8 +242,16 @@ def _sync(
         connection.run = run_state
         connection.state, connection.last_attempt_at = Connection.State.SYNCING, now
         connection.save(update_fields=["run", "state", "last_attempt_at"])
-        credentials = connection_credentials(connection=connection)
+        try:
+            credentials = connection_credentials(client=client, connection=connection)
+        except vault.SecretsError as error:
+            credentials = None
+            unreadable = error
     outcome = SyncOutcome(run=run)
+    if credentials is None:
+        return _failed(client, connector, connection, run, outcome,
+                       ReauthNeeded(_("The stored credentials cannot be used (%(why)s): connect again.") % {
+                           "why": unreadable}), now=now)
     session = Session(connector=connector, credentials=credentials, account_id=connection.account_id)
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
@@ -259,11 +268,9 @@ def _sync(
         writer.flush(final=True)
         if session.credentials_changed:
             with tenant_context(client):
-                _credentials_store(connection, session.credentials)
+                _credentials_store(client, connection, session.credentials)
     except ConnectorError as error:
         return _failed(client, connector, connection, run, outcome, error, now=now)
-    except vault.SecretsError as error:
-        return _failed(client, connector, connection, run, outcome, ReauthNeeded(str(error)), now=now)
     finally:
         session.close()
     with tenant_context(client):

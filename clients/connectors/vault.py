@@ -43,6 +43,19 @@ def decrypt(token: str) -> dict[str, Any]:
         raise SecretsError("the credentials were encrypted with a key that is no longer configured") from error
 
 
+def seal(credentials: Credentials, *, owner: str) -> str:
+    """``credentials`` encrypted for one client (``owner``: its schema): another client's row
+    holding the same ciphertext cannot use it (:func:`unseal` refuses)."""
+    return encrypt({**credentials.to_dict(), "_owner": owner})
+
+
+def unseal(token: str, *, owner: str) -> Credentials:
+    data = decrypt(token)
+    if data.pop("_owner", None) != owner:
+        raise SecretsError("these credentials belong to another client")
+    return Credentials.from_dict(data)
+
+
 def rotate(token: str) -> str:
     """The same secret encrypted again with the first key (MultiFernet.rotate)."""
     return _fernet().rotate(token.encode()).decode() if token else token
