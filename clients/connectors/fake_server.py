@@ -74,10 +74,12 @@ class FakePlatforms:
     log: list[tuple[float, str, str, int]] = field(default_factory=list)  # time, platform, path, status
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail(self, platform: str, status: int, *, times: int = 1, retry_after: str = "", after: int = 0) -> None:
+    def fail(self, platform: str, status: int, *, times: int = 1, retry_after: str = "", after: int = 0,
+             body: dict[str, Any] | None = None) -> None:
         """Answer ``status`` ``times`` times, once ``after`` more data requests of ``platform`` were answered."""
         with self.lock:
-            self.faults.append(Fault(platform, status, times, retry_after, self.data_requests[platform] + after))
+            self.faults.append(Fault(platform, status, times, retry_after, self.data_requests[platform] + after,
+                                     body or {}))
 
     def _fault(self, platform: str) -> Fault | None:
         with self.lock:
