@@ -37,7 +37,7 @@ scheduled_source_result = Signal()
 # ``platform``, ``label`` (the platform's name), ``state`` ("" once disconnected), ``reason``,
 # ``last_success_at``, ``failing_since``, ``token_expires_at``, ``at``. kpis mirrors it for the portfolio.
 connection_health = Signal()
-# Sent when a sync wrote rows: ``client``, ``platform``, ``label``, ``months`` ("YYYY-MM" touched),
+# Sent when a sync wrote rows: ``client``, ``platform``, ``label``, ``kind``, ``months`` ("YYYY-MM" touched),
 # ``synced_on`` (the sync's date). reports names the platform and the sync in a restated month's reason.
 connection_synced = Signal()
 

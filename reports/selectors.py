@@ -256,6 +256,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         "revisions": revisions(versions=versions, currency=client.currency),
         "snapshot": snapshot,
         "revision_pending": pending,
+        "restated_by": report.restated_by if report and pending else "",
         "pending_diff": figures_diff(versions[-1].document, snapshot.document, currency=client.currency) if pending else [],
         "questions": list(Question.objects.filter(month=month)),
         "read_at": None,

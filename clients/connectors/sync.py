@@ -298,7 +298,8 @@ def _sync(
     _health(client, connector, connection)
     if outcome.rows and outcome.months:
         connection_synced.send(sender=Client, client=client, platform=connector.slug, label=connector.label,
-                               months=set(outcome.months), synced_on=finished.astimezone(zone).date())
+                               kind=SOURCES[connector.source].kind, months=set(outcome.months),
+                               synced_on=now.astimezone(zone).date())
     logger.info("synced %s of %s: %s rows, months %s", connector.slug, client.slug, outcome.rows,
                 ",".join(sorted(outcome.months)))
     return outcome
