@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
+from portfolio.models import Benchmark, ClientMonthSummary, ConnectionHealth, SourceFailure
 
 BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
 
@@ -101,3 +101,16 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         SourceFailure.objects.update_or_create(
             client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
         )
+
+
+def connection_health_note(
+    *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any, failing_since: Any,
+    token_expires_at: Any, at: Any,
+) -> None:
+    """Mirror a client's connection health for the portfolio; ``state`` empty: it was disconnected."""
+    if not state:
+        ConnectionHealth.objects.filter(client=client, platform=platform).delete()
+        return
+    ConnectionHealth.objects.update_or_create(client=client, platform=platform, defaults={
+        "label": label, "state": state, "reason": reason[:2000], "last_success_at": last_success_at,
+        "failing_since": failing_since, "token_expires_at": token_expires_at, "updated_at": at})

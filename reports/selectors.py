@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agency.models import Client, User
 from agency.months import Month
 from agency.selectors import brand_is_default, console_url
+from clients.connectors.health import connections_health
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from kpis.models import Snapshot
@@ -273,6 +274,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             emails=emails_needing_attention(month=month),
             brand_default=brand_is_default(),
             brand_url=console_url(path="/brand/"),
+            connections=connections_health(),
         )
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()
