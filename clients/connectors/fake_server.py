@@ -102,7 +102,9 @@ def make_contacts(count: int, *, first: dt.datetime, last: dt.datetime, seed: in
     span = (last - first).total_seconds()
     contacts = []
     for number in range(count):
-        created = first + dt.timedelta(seconds=int(span * number / max(1, count)) + rng.randrange(0, 3600))
+        # Whole minutes, as HubSpot's screens and exports show them (the parity test compares with a file).
+        created = (first + dt.timedelta(seconds=int(span * number / max(1, count)) + rng.randrange(0, 3600))).replace(
+            second=0, microsecond=0)
         properties: dict[str, Any] = {
             "createdate": _iso(created), "email": f"lead{number}@example.com",
             "hs_analytics_source": rng.choice(HUBSPOT_SOURCES),
