@@ -280,8 +280,6 @@ PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"
 PORTAL_CONNECTOR_RETRIES = int(os.environ.get("PORTAL_CONNECTOR_RETRIES", "6"))
 PORTAL_CONNECTOR_MAX_WAIT = float(os.environ.get("PORTAL_CONNECTOR_MAX_WAIT", "120"))
 PORTAL_CONNECTOR_BACKOFF = float(os.environ.get("PORTAL_CONNECTOR_BACKOFF", "1"))  # seconds before the first retry
-# The local fake platforms' server of the demo (clients.connectors.fake_server; development only).
-PORTAL_FAKE_PLATFORMS_URL = os.environ.get("PORTAL_FAKE_PLATFORMS_URL", "")
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

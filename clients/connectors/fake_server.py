@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 import random
 import secrets
 import threading
@@ -22,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -408,3 +410,45 @@ def fake_server_start(platforms: FakePlatforms, *, host: str = "127.0.0.1", port
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True, name="fake-platforms").start()
     return server
+
+
+# --- the demo's accounts --------------------------------------------------------------------------
+
+DEMO_HUBSPOT_TOKEN = "pat-demo-00000000-0000-0000-0000-000000004242"  # noqa: S105 (the fake server's, not a secret)
+DEMO_MAILCHIMP_KEY = "demo0000000000000000000000000000-us21"
+DEMO_GA4_PROPERTY = "424242"
+DEMO_PORTAL = "4242"
+
+
+def demo_service_account(directory: Path) -> tuple[dict[str, Any], Any]:
+    """The demo's GA4 service account: made once under ``directory`` (the development data folder)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "fake-ga4-service-account.json"
+    if not path.exists():
+        account, _public = service_account()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(account, handle)
+    account = json.loads(path.read_text())
+    key = serialization.load_pem_private_key(account["private_key"].encode(), password=None)
+    return account, key.public_key()
+
+
+def demo_platforms(directory: Path, *, today: dt.date) -> tuple[FakePlatforms, dict[str, Any]]:
+    """The demo's fake accounts, records up to ``today`` (13 months and the current one), and the
+    credentials that open them (what ``seed_demo_connections`` stores)."""
+    account, public = demo_service_account(directory)
+    first = dt.datetime(today.year - 1, today.month, 1, tzinfo=dt.UTC) - dt.timedelta(days=31)
+    last = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
+    platforms = FakePlatforms(
+        hubspot_tokens={DEMO_HUBSPOT_TOKEN: DEMO_PORTAL},
+        hubspot_contacts=make_contacts(1800, first=first, last=last, seed=42),
+        mailchimp_keys={DEMO_MAILCHIMP_KEY: "Wayne Outdoor News"},
+        mailchimp_reports=make_reports(60, first=first + dt.timedelta(days=3), last=last, seed=43),
+        ga4_accounts={account["client_email"]: public}, ga4_properties={DEMO_GA4_PROPERTY},
+        ga4_rows=make_ga4_rows(first.date(), (today - first.date()).days, seed=44),
+    )
+    credentials = {"hubspot": (DEMO_PORTAL, {"access_token": DEMO_HUBSPOT_TOKEN}),
+                   "ga4": (DEMO_GA4_PROPERTY, {"service_account": account}),
+                   "mailchimp": ("wayne-news", {"api_key": DEMO_MAILCHIMP_KEY})}
+    return platforms, credentials
