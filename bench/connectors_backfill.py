@@ -96,7 +96,7 @@ def backfill(client, account: dict) -> dict:
     from clients.connectors.vault import Credentials
 
     connection_connect(client=client, platform="hubspot", account_id="4242", credentials=Credentials(
-        access_token="pat-bench-0000-0000"), check=False)
+        access_token="pat-bench-0000-0000"), check=False)  # noqa: S106 (the fake platforms' token)
     connection_connect(client=client, platform="ga4", account_id="123456", credentials=Credentials(
         service_account=account), check=False)
     connection_connect(client=client, platform="mailchimp", account_id="bench", credentials=Credentials(

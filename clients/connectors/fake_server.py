@@ -12,6 +12,7 @@ it; it refuses to start unless ``DEBUG`` (or the test settings) is on.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import json
 import os
@@ -83,6 +84,22 @@ class FakePlatforms:
             self.faults.append(Fault(platform, status, times, retry_after, self.data_requests[platform] + after,
                                      body or {}))
 
+    def hubspot_sorted(self, low: int, high: int) -> list[dict[str, Any]]:
+        """Contacts modified in [low, high) (epoch ms), by modification time then id (kept sorted once)."""
+        with self.lock:
+            if getattr(self, "_sorted_of", None) is not self.hubspot_contacts or len(self._sorted) != len(self.hubspot_contacts):
+                def millis(contact: dict[str, Any]) -> int:
+                    text = contact["properties"]["lastmodifieddate"]
+                    return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+                pairs = sorted(((millis(c), int(c["id"])), c) for c in self.hubspot_contacts)
+                self._keys = [key for key, _contact in pairs]
+                self._sorted = [contact for _key, contact in pairs]
+                self._sorted_of = self.hubspot_contacts
+            start = bisect.bisect_left(self._keys, (low, -1))
+            end = bisect.bisect_left(self._keys, (high, -1))
+            return self._sorted[start:end]
+
     def _fault(self, platform: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -114,7 +131,7 @@ def make_contacts(count: int, *, first: dt.datetime, last: dt.datetime, seed: in
             "numberofemployees": str(rng.choice([5, 25, 120, 800])), "annualrevenue": str(rng.choice([0, 250000, 4000000])),
         }
         modified = created + dt.timedelta(hours=1)
-        if rng.random() < 0.3:
+        if rng.random() < 0.3 and created + dt.timedelta(days=55) < last:  # stages only where they are in the past
             sql = created + dt.timedelta(days=rng.randrange(1, 20))
             properties["hs_v2_date_entered_salesqualifiedlead"] = _iso(sql)
             modified = sql
@@ -295,12 +312,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"status": "error", "category": "VALIDATION_ERROR",
                                     "message": "There was a problem with the request: paging beyond 10000 results"})
 
-        def millis(contact: dict[str, Any]) -> int:
-            text = contact["properties"]["lastmodifieddate"]
-            return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
-
-        found = sorted((c for c in state.hubspot_contacts if low <= millis(c) < high),
-                       key=lambda c: (millis(c), int(c["id"])))
+        found = state.hubspot_sorted(low, high)
         page = found[after:after + limit]
         answer: dict[str, Any] = {"total": len(found), "results": page}
         if after + limit < len(found):

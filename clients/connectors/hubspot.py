@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from clients.connectors.transport import Session
 
 SEARCH = "/crm/v3/objects/contacts/search"
-PAGE = 100
+PAGE = 200  # the search API's largest page
 SEARCH_CAP = 10_000
 # Original Traffic Source (hs_analytics_source): the API's values → the export's labels.
 SOURCES = {

@@ -223,6 +223,10 @@ def _sync(
             window = _window(zone, dt.datetime.fromisoformat(run_state["start"]), dt.datetime.fromisoformat(run_state["end"]))
             run = SyncRun.objects.filter(pk=run_state.get("run_id")).first()
         else:
+            if connection.run.get("run_id"):
+                # An interrupted sync replaced by an explicit window: it ends here (its batches stay).
+                SyncRun.objects.filter(pk=connection.run["run_id"], finished_at__isnull=True).update(
+                    finished_at=now, ok=False, message=_("replaced by a sync of chosen days"))
             if explicit:
                 start_day = first_day or backfill_start(client=client, now=now).astimezone(zone).date()
                 window = window_for_days(client=client, first_day=start_day, last_day=last_day or now.astimezone(zone).date())

@@ -22,6 +22,12 @@ from tests.clients.connectors.conftest import HUBSPOT_TOKEN, MAILCHIMP_KEY, NOW,
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _pages_of_100(monkeypatch) -> None:
+    """HubSpot pages of 100 (the API allows up to 200): the paging tests count pages."""
+    monkeypatch.setattr(hubspot_module, "PAGE", 100)
+
+
 def _connection(client: Client, platform: str) -> Connection:
     with tenant_context(client):
         return Connection.objects.get(platform=platform)
