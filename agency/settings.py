@@ -273,6 +273,13 @@ PORTAL_OAUTH_URLS = {
     name[len("PORTAL_OAUTH_URL_"):].lower(): value.rstrip("/")
     for name, value in os.environ.items() if name.startswith("PORTAL_OAUTH_URL_") and value
 }
+# The agency's OAuth apps: PORTAL_OAUTH_CLIENT_ID_<PLATFORM> and PORTAL_OAUTH_CLIENT_SECRET_<PLATFORM>
+# (a connector refreshes its clients' access tokens with them).
+PORTAL_OAUTH_APPS = {
+    name[len("PORTAL_OAUTH_CLIENT_ID_"):].lower(): (
+        value, os.environ.get("PORTAL_OAUTH_CLIENT_SECRET_" + name[len("PORTAL_OAUTH_CLIENT_ID_"):], ""))
+    for name, value in os.environ.items() if name.startswith("PORTAL_OAUTH_CLIENT_ID_") and value
+}
 # Syncs of one platform running at once across the whole agency (a Redis semaphore).
 PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))
 PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"))

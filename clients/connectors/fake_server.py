@@ -60,6 +60,9 @@ class FakePlatforms:
 
     hubspot_tokens: dict[str, str] = field(default_factory=dict)  # token -> portal id
     hubspot_contacts: list[dict[str, Any]] = field(default_factory=list)
+    hubspot_apps: dict[str, str] = field(default_factory=dict)  # OAuth client id -> secret
+    hubspot_refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> portal id
+    hubspot_expiry: dict[str, float] = field(default_factory=dict)  # OAuth access token -> when it expires
     mailchimp_keys: dict[str, str] = field(default_factory=dict)  # api key -> account name
     mailchimp_reports: list[dict[str, Any]] = field(default_factory=list)
     ga4_accounts: dict[str, Any] = field(default_factory=dict)  # client_email -> public key
@@ -68,6 +71,7 @@ class FakePlatforms:
     ga4_tokens: dict[str, float] = field(default_factory=dict)  # issued access token -> expiry
     faults: list[Fault] = field(default_factory=list)
     expired: set[str] = field(default_factory=set)  # platforms whose every token is expired
+    expired_tokens: set[str] = field(default_factory=set)  # single tokens that have expired
     latency: float = 0.0
     on_request: Callable[[str, str], None] | None = None  # (platform, path), e.g. to kill a worker mid-sync
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -219,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         self.raw = self.rfile.read(length) if length else b""
-        platform = ("hubspot" if path.startswith(("/crm/", "/account-info/")) else
+        platform = ("hubspot" if path.startswith(("/crm/", "/account-info/", "/oauth/v1/")) else
                     "ga4" if path.startswith(("/v1beta/", "/token")) else "mailchimp" if path.startswith("/3.0") else "")
         state = self.platforms
         with state.lock:
@@ -279,10 +283,26 @@ class Handler(BaseHTTPRequestHandler):
     # HubSpot ---------------------------------------------------------------------------------
     def _hubspot(self, method: str, path: str) -> int:
         state = self.platforms
+        if path == "/oauth/v1/token" and method == "POST":
+            form = {key: values[0] for key, values in parse_qs(self.raw.decode()).items()}
+            if state.hubspot_apps.get(form.get("client_id", "")) != form.get("client_secret") or not form.get("client_id"):
+                return self._send(400, {"status": "BAD_CLIENT_ID", "message": "missing or unknown client id"})
+            portal = state.hubspot_refresh_tokens.get(form.get("refresh_token", ""))
+            if form.get("grant_type") != "refresh_token" or portal is None:
+                return self._send(400, {"status": "BAD_REFRESH_TOKEN", "message": "missing or invalid refresh token"})
+            token = "CJ" + secrets.token_urlsafe(24)
+            with state.lock:
+                state.hubspot_tokens[token] = portal
+                state.hubspot_expiry[token] = time.time() + 1800
+            return self._send(200, {"token_type": "bearer", "refresh_token": form["refresh_token"],
+                                    "access_token": token, "expires_in": 1800})
         token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if token not in state.hubspot_tokens or "hubspot" in state.expired:
-            category = "EXPIRED_AUTHENTICATION" if token in state.hubspot_tokens else "INVALID_AUTHENTICATION"
-            message = ("The OAuth token used to make this call expired 2 hour(s) ago." if token in state.hubspot_tokens
+        if state.hubspot_expiry.get(token, float("inf")) < time.time():
+            state.expired_tokens.add(token)
+        if token not in state.hubspot_tokens or "hubspot" in state.expired or token in state.expired_tokens:
+            known = token in state.hubspot_tokens or token in state.expired_tokens
+            category = "EXPIRED_AUTHENTICATION" if known else "INVALID_AUTHENTICATION"
+            message = ("The OAuth token used to make this call expired 2 hour(s) ago." if known
                        else "Authentication credentials not found.")
             return self._send(401, {"status": "error", "message": message, "correlationId": secrets.token_hex(8),
                                     "category": category})

@@ -91,10 +91,9 @@ class GA4(Connector):
         headers["Authorization"] = f"Bearer {token[0]}"
 
     def refresh(self, session: Session) -> bool:
-        if not session.credentials.service_account:
-            return False
-        self._exchange(session)
-        return False  # the service account itself is what is stored; nothing to save
+        # A service account gets a new access token from its key at any time (authorize does it);
+        # nothing to store. (OAuth refresh tokens for GA4 would go here.)
+        return False
 
     def _exchange(self, session: Session) -> None:
         credentials = session.credentials

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.connectors.base import Connector, CredentialField, Row, Window
-from clients.connectors.transport import ConnectorError
+from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base
 
 if TYPE_CHECKING:
     from clients.connectors.transport import Session
@@ -83,6 +85,30 @@ class HubSpot(Connector):
                         _("Settings › Integrations › Private apps › your app › Auth; scope crm.objects.contacts.read.")),
     )
     lookback = dt.timedelta(hours=1)
+
+    def refresh(self, session: Session) -> bool:
+        """OAuth: a new access token from the refresh token (``POST /oauth/v1/token``), with the
+        agency's HubSpot app (``PORTAL_OAUTH_CLIENT_ID_HUBSPOT`` / ``…_SECRET_HUBSPOT``).
+        Private-app tokens have no refresh token and never expire: False."""
+        credentials = session.credentials
+        if not credentials.refresh_token:
+            return False
+        client_id, client_secret = settings.PORTAL_OAUTH_APPS.get(self.slug, ("", ""))
+        if not client_id:
+            raise ReauthNeeded(str(_("The HubSpot OAuth app is not configured (PORTAL_OAUTH_CLIENT_ID_HUBSPOT).")))
+        try:
+            answer = session.request("POST", "/oauth/v1/token", base=oauth_base(self.slug, self.documented_base), auth=False,
+                                     data={"grant_type": "refresh_token", "client_id": client_id,
+                                           "client_secret": client_secret, "refresh_token": credentials.refresh_token})
+        except ConnectorError as error:
+            if error.status is None or error.status >= 500 or error.status == 429:
+                raise  # HubSpot unreachable or failing: the next sync tries again
+            raise ReauthNeeded(str(_("HubSpot refused to refresh the access token: %(reason)s") % {
+                "reason": error.reason})) from None
+        credentials.access_token = str(answer.get("access_token") or "")
+        credentials.refresh_token = str(answer.get("refresh_token") or credentials.refresh_token)
+        credentials.expires_at = timezone.now() + dt.timedelta(seconds=int(answer.get("expires_in") or 1800))
+        return bool(credentials.access_token)
 
     def needs_reauth(self, status: int, body: dict[str, Any]) -> bool:
         return status == 401 or body.get("category") in {"EXPIRED_AUTHENTICATION", "INVALID_AUTHENTICATION"}

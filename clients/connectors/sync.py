@@ -257,12 +257,18 @@ def _sync(
                        ReauthNeeded(_("The stored credentials cannot be used (%(why)s): connect again.") % {
                            "why": unreadable}), now=now)
     session = Session(connector=connector, credentials=credentials, account_id=connection.account_id)
+
+    def store(new: vault.Credentials) -> None:
+        with tenant_context(client):
+            _credentials_store(client, connection, new)
+
+    session.on_refresh = store
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
             if not connector.refresh(session):
                 raise ReauthNeeded(_("The %(platform)s access token expired on %(date)s.") % {
                     "platform": connector.label, "date": credentials.expires_at.date().isoformat()})
-            session.credentials_changed = True
+            session.refreshed()
         writer = _BatchWriter(client=client, connector=connector, connection=connection, run=run,
                               run_state=run_state, outcome=outcome, lock=lock, session=session)
         for row in connector.rows(session, window, dict(run_state.get("position") or {}), dict(connection.options)):
@@ -270,9 +276,6 @@ def _sync(
                 progress(row.progress)
             writer.add(row)
         writer.flush(final=True)
-        if session.credentials_changed:
-            with tenant_context(client):
-                _credentials_store(client, connection, session.credentials)
     except ConnectorError as error:
         return _failed(client, connector, connection, run, outcome, error, now=now)
     finally:

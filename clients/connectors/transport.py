@@ -15,6 +15,7 @@ import email.utils
 import logging
 import random
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -82,6 +83,9 @@ class Session:
                                    headers={"User-Agent": "agency-portal-connector/1", "Accept": "application/json"})
         self.requests = 0
         self.credentials_changed = False
+        # Called with the new credentials as soon as a refresh succeeds (the framework stores them at
+        # once: a refresh token the platform rotated must not be lost if the sync fails later).
+        self.on_refresh: Callable[[Credentials], None] | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -97,6 +101,7 @@ class Session:
         url = (base or self.base) + path
         attempts = max(1, settings.PORTAL_CONNECTOR_RETRIES)
         max_wait = settings.PORTAL_CONNECTOR_MAX_WAIT
+        refreshed = False
         for attempt in range(attempts):
             headers = dict(kwargs.pop("headers", {}) or {})
             if auth:
@@ -120,8 +125,9 @@ class Session:
                             wait, attempt + 1)
                 self._sleep(wait)
                 continue
-            if response.status_code == 401 and auth and self.connector.refresh(self):
-                self.credentials_changed = True
+            if response.status_code == 401 and auth and not refreshed and self.connector.refresh(self):
+                refreshed = True
+                self.refreshed()
                 continue  # a fresh access token: the same request once more
             if response.status_code >= 400:
                 raise self._error(response)
@@ -130,6 +136,12 @@ class Session:
                 self._sleep(min(max_wait, pause))
             return response.json() if response.content else {}
         raise ConnectorError(_("%(platform)s kept failing") % {"platform": self.connector.label})
+
+    def refreshed(self) -> None:
+        """A connector's refresh put new credentials in ``self.credentials``: hand them on to be stored."""
+        self.credentials_changed = True
+        if self.on_refresh is not None:
+            self.on_refresh(self.credentials)
 
     def _backoff(self, attempt: int, max_wait: float) -> float:
         base = settings.PORTAL_CONNECTOR_BACKOFF

@@ -25,7 +25,7 @@ def platforms(settings) -> Iterator[FakePlatforms]:
     server = fake_server_start(state)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     settings.PORTAL_CONNECTOR_URLS = {"hubspot": url, "ga4": url, "mailchimp": url}
-    settings.PORTAL_OAUTH_URLS = {"ga4": url}
+    settings.PORTAL_OAUTH_URLS = {"ga4": url, "hubspot": url}
     settings.PORTAL_CONNECTOR_BACKOFF = 0.05
     settings.PORTAL_CONNECTOR_RETRIES = 4
     yield state
