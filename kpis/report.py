@@ -22,7 +22,7 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
-from kpis.scorecard import FUNNEL, axis_format, change, format_value, number_shown, pace_text, target_status
+from kpis.scorecard import axis_format, change, format_value, funnel_labels, number_shown, pace_text, target_status
 
 
 def month_add(month: dt.date, count: int) -> dt.date:
@@ -33,66 +33,23 @@ def month_last_day(month: dt.date) -> dt.date:
     return Month.of(month).last_day
 
 
-# The executive summary's KPIs when staff have not chosen (Client.headline_kpis empty).
-DEFAULT_HEADLINE: tuple[str, ...] = (
-    "new_leads",
-    "mqls",
-    "customers",
-    "marketing_spend",
-    "cpl",
-    "cac",
-    "romi",
-    "lead_to_customer_rate",
-)
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
-
-# Flows over the month: their month-to-date value is projected to the month's end by working days.
-# Stocks (MRR, accounts, database size) and rates are shown as they stand, never projected.
-PACED = {
-    "sessions",
-    "new_leads",
-    "mqls",
-    "sales_ready_leads",
-    "sqls",
-    "sals",
-    "opportunities",
-    "customers",
-    "nurture_leads",
-    "emails_sent",
-    "emails_delivered",
-    "media_spend",
-    "nurture_spend",
-    "sales_spend",
-    "marketing_spend",
-    "revenue",
-    "marketing_revenue",
-    "new_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-}
 
 
 def headline_defaults() -> tuple[str, ...]:
-    """The summary's default KPIs: the catalogue's headline figures (``headline=True``), the
-    decisive ones first (this module's order), at most eight."""
-    flagged = [k.key for k in catalogue.headline_kpis()]
-    ordered = [key for key in DEFAULT_HEADLINE if key in flagged] + [key for key in flagged if key not in DEFAULT_HEADLINE]
-    return tuple(ordered[:HEADLINE_MAX]) if len(ordered) >= HEADLINE_MIN else DEFAULT_HEADLINE
+    """The summary's default KPIs when staff have not chosen (Client.headline_kpis empty): the
+    catalogue's headline figures in their summary order (``Kpi.summary``), at most eight."""
+    return tuple(k.key for k in catalogue.summary_defaults())[:HEADLINE_MAX]
+
+
+# The KPIs built on revenue (the catalogue's ``revenue_based``), for readers that want the set.
+REVENUE_BASED = frozenset(k.key for k in catalogue.KPIS if k.revenue_based)
 
 
 def headline_keys(client: Any) -> tuple[str, ...]:
     """The client's chosen headline KPIs (staff choose 6–8 per client), else the defaults."""
     chosen = [key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]
     return tuple(chosen[:HEADLINE_MAX]) if len(chosen) >= HEADLINE_MIN else headline_defaults()
-
-
-# KPIs built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
-# revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
-REVENUE_BASED = frozenset({
-    "revenue", "marketing_revenue", "roi", "romi", "revenue_uplift", "revenue_uplift_annualized",
-    "revenue_uplift_rate",
-})
 
 
 def headline_chosen(client: Any) -> bool:
@@ -111,9 +68,11 @@ def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, 
         has_revenue = revenue_data_exists()
     if has_revenue:
         return keys
-    flagged = [k.key for k in catalogue.headline_kpis()]
+    # Built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
+    # revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
+    flagged = [k.key for k in catalogue.summary_defaults()]
     pool = [*keys, *(key for key in flagged if key not in keys)]
-    return tuple(key for key in pool if key not in REVENUE_BASED)[:HEADLINE_MAX]
+    return tuple(key for key in pool if not kpi(key).revenue_based)[:HEADLINE_MAX]
 
 
 def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
@@ -161,7 +120,7 @@ class Period:
         return self.working_total / self.working_elapsed
 
     def projected(self, key: str, value: float | None) -> float | None:
-        if key not in PACED or value is None or self.pace_factor is None:
+        if not kpi(key).paced or value is None or self.pace_factor is None:
             return None
         return value * self.pace_factor
 
@@ -259,7 +218,7 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
     bars, before = [], None
-    for key, label in FUNNEL:
+    for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
         if before is not None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
 from clients.words import CURRENCY_SYMBOLS, member_label, money
-from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, Better, Kpi, Unit, kpi, kpis_in, null_reason
+from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, Better, Kpi, Unit, funnel_kpis, kpi, kpis_in, null_reason
 
 if TYPE_CHECKING:
     from kpis.models import Snapshot
@@ -403,14 +403,11 @@ def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[st
     return tables
 
 
-# The funnel's steps; the catalogue's labels, but "Leads" rather than "New leads" in the chart.
-FUNNEL = (
-    ("sessions", kpi("sessions").label),
-    ("new_leads", _("Leads")),
-    ("mqls", kpi("mqls").label),
-    ("sqls", kpi("sqls").label),
-    ("customers", kpi("customers").label),
-)
+def funnel_labels() -> tuple[tuple[str, Any], ...]:
+    """The funnel's steps and their labels in the chart (the catalogue's ``funnel`` and ``funnel_label``)."""
+    return tuple((k.key, k.funnel_label or k.label) for k in funnel_kpis())
+
+
 SEGMENT_FIGURES = (
     "contract_ltv",
     "retainer_ltv",
@@ -449,7 +446,7 @@ def retainer_explained(figures: dict[str, Any]) -> dict[str, Any]:
 
 def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     """Sessions → leads → MQLs → SQLs → customers with each step's rate and a bar width."""
-    values = [(key, label, card.kpi(key) or 0) for key, label in FUNNEL]
+    values = [(key, label, card.kpi(key) or 0) for key, label in funnel_labels()]
     top = max((v for _k, _l, v in values), default=0) or 1
     steps = []
     for index, (key, label, value) in enumerate(values):

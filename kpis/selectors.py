@@ -205,6 +205,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         SELECT month, GROUPING(channel, device, landing_page, social_network) AS level,
                channel, device, landing_page, social_network,
                sum(sessions), sum(bounced_sessions), sum(form_submissions),
+               COALESCE(sum(sessions) FILTER (WHERE bounced_sessions IS NOT NULL), 0),
+               COALESCE(sum(sessions) FILTER (WHERE device = 'mobile' AND bounced_sessions IS NOT NULL), 0),
+               count(*) FILTER (WHERE device = ''),
                COALESCE(sum(sessions) FILTER (WHERE landing_page <> ''), 0),
                COALESCE(sum(form_submissions) FILTER (WHERE landing_page <> ''), 0),
                COALESCE(sum(sessions) FILTER (WHERE channel = 'organic_search'), 0),
@@ -227,6 +230,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         sessions,
         bounced,
         forms,
+        with_bounces,
+        mobile_with_bounces,
+        without_device,
         lp_sessions,
         lp_forms,
         organic,
@@ -237,7 +243,8 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
     ) in rows:
         figures = {
             "sessions": int(sessions),
-            "bounced": int(bounced),
+            "bounced": None if bounced is None else int(bounced),
+            "sessions_with_bounces": int(with_bounces),
             "form_submissions": int(forms),
             "lp_sessions": int(lp_sessions),
             "lp_forms": int(lp_forms),
@@ -248,7 +255,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
                 "organic": int(organic),
                 "social": int(social_sessions),
                 "mobile": int(mobile),
-                "mobile_bounced": int(mobile_bounced),
+                "mobile_bounced": None if not mobile_with_bounces else int(mobile_bounced),
+                "mobile_with_bounces": int(mobile_with_bounces),
+                "rows_without_device": int(without_device),
                 "active_landing_pages": pages,
             }
             continue

@@ -20,7 +20,7 @@ from agency.months import Month
 from clients.models import Holiday, Job
 from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
-from kpis.catalogue import KPI_KEYS
+from kpis.catalogue import KPI_KEYS, plan_targets
 from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
@@ -137,15 +137,12 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
     return target
 
 
-PLAN_TARGETS = {"deals": "customers", "sqls": "sqls", "mqls": "mqls", "leads": "new_leads", "sessions": "sessions"}
-
-
 def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None) -> int:
     """Turn a reverse-funnel plan's monthly counts into targets: one click on the planner page."""
     count = 0
     for month_text, figures in plan["months"].items():
         month = Month.parse(month_text).first_day
-        for step, kpi in PLAN_TARGETS.items():
+        for step, kpi in plan_targets().items():  # the catalogue's Kpi.plan
             if figures.get(step) is not None:
                 target_set(client=client, month=month, kpi=kpi, value=figures[step], user=user)
                 count += 1
