@@ -32,7 +32,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kpis.formulas import costs, email, funnel, recurring, traffic
+from kpis.formulas import costs, email, funnel, paid, recurring, traffic
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import KEYS as CONTRACT_KEYS
 
@@ -147,6 +147,7 @@ GROUPS: tuple[Group, ...] = (
     Group("funnel", _("Leads and funnel")),
     Group("email", _("Email")),
     Group("cost_and_revenue", _("Cost and revenue")),
+    Group("paid_media", _("Paid media")),
     Group("recurring_revenue_and_value", _("Recurring revenue and lifetime value")),
 )
 
@@ -171,6 +172,14 @@ NO_SETTLED_RETAINERS = _("No retainer has ended yet.")
 NO_FULL_TERM = _("No retainer has run its full term yet.")
 NO_PROJECTS = _("No project is known at the end of this month.")
 NO_SETTLED_PROJECTS = _("No project has ended yet.")
+NO_DEVICE = _("A traffic row of this month gives no device, so the device shares are unknown.")
+NO_BOUNCES = _("No traffic row of this month gives its bounced sessions.")
+# Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
+NO_AD_SPEND = _("No ad platform spend this month (spend rows with a platform).")
+NO_IMPRESSIONS = _("No impressions this month, or the ad platforms' files do not give them.")
+NO_CLICKS = _("No clicks this month, or the ad platforms' files do not give them.")
+NO_CONVERSIONS = _("No platform conversions this month, or the ad platforms' files do not give them.")
+NO_CONVERSION_VALUE = _("No conversion value this month, or the ad platforms' files do not give it.")
 
 C, M, R, X, H, D, MO = Unit.COUNT, Unit.MONEY, Unit.RATE, Unit.RATIO, Unit.HOURS, Unit.DAYS, Unit.MONTHS
 DOWN, NEUTRAL = Better.DOWN, Better.NEUTRAL
@@ -186,13 +195,13 @@ KPIS: tuple[Kpi, ...] = (
         null_reasons=(NO_SESSIONS,), benchmarkable=True,
         formula=of(traffic.share, "social_sessions", "sessions")),
     Kpi("mobile_share", "traffic", _("Mobile share"), _("Share of sessions on mobile devices."), R,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True,
+        null_reasons=(NO_SESSIONS, NO_DEVICE), benchmarkable=True,
         formula=of(traffic.share, "mobile_sessions", "sessions")),
     Kpi("bounce_rate", "traffic", _("Bounce rate"), _("Bounced sessions ÷ sessions."), R, DOWN,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True,
+        null_reasons=(NO_SESSIONS, NO_BOUNCES), benchmarkable=True,
         formula=of(traffic.bounce_rate, "bounced_sessions", "sessions_with_bounces")),
     Kpi("mobile_bounce_rate", "traffic", _("Mobile bounce rate"), _("Bounced sessions ÷ sessions, on mobile only."), R, DOWN,
-        null_reasons=(_("No mobile sessions this month."),), benchmarkable=True,
+        null_reasons=(_("No mobile sessions this month."), NO_DEVICE, NO_BOUNCES), benchmarkable=True,
         formula=of(traffic.bounce_rate, "mobile_bounced_sessions", "mobile_sessions_with_bounces")),
     Kpi("landing_page_conversion_rate", "traffic", _("Landing page conversion"),
         _("Form submissions ÷ sessions, on landing pages only."), R,
@@ -328,6 +337,39 @@ KPIS: tuple[Kpi, ...] = (
         bounds=UNBOUNDED,
         formula=of(costs.revenue_uplift_rate, uplift="revenue_uplift", previous_three="marketing_revenue_before"),
             revenue_based=True),
+    # --- paid media (ad rows: spend rows with a platform)
+    Kpi("ad_spend", "paid_media", _("Ad spend"), _("Spend of the ad platforms' rows."), M, NEUTRAL, paced=True),
+    Kpi("impressions", "paid_media", _("Impressions"), _("Times the ads were shown, as the platforms report."), C,
+        paced=True, null_reasons=(NO_IMPRESSIONS,)),
+    Kpi("clicks", "paid_media", _("Clicks"), _("Clicks on the ads, as the platforms report."), C, paced=True,
+        null_reasons=(NO_CLICKS,)),
+    Kpi("ctr", "paid_media", _("Click-through rate (ads)"), _("Clicks ÷ impressions."), R,
+        null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.ctr, "clicks", "impressions")),
+    Kpi("cpc", "paid_media", _("Cost per click"), _("Ad spend ÷ clicks, over the rows that give clicks."), M, DOWN,
+        null_reasons=(NO_CLICKS,), benchmarkable=True, formula=of(paid.cpc, "spend_with_clicks", "clicks")),
+    Kpi("cpm", "paid_media", _("Cost per 1,000 impressions"), _("Ad spend ÷ impressions × 1,000."), M, DOWN,
+        null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.cpm, "spend_with_impressions", "impressions")),
+    Kpi("platform_conversions", "paid_media", _("Platform conversions"),
+        _("Conversions the ad platforms claim, by their own attribution."), C, paced=True,
+        null_reasons=(NO_CONVERSIONS,)),
+    Kpi("cost_per_conversion", "paid_media", _("Cost per conversion"),
+        _("Ad spend ÷ platform conversions, over the rows that give conversions."), M, DOWN,
+        null_reasons=(NO_CONVERSIONS,), benchmarkable=True,
+        formula=of(paid.cost_per_conversion, "spend_with_conversions", "platform_conversions")),
+    Kpi("click_conversion_rate", "paid_media", _("Click → conversion rate"),
+        _("Platform conversions ÷ clicks, over the rows that give both."), R,
+        null_reasons=(NO_CLICKS, NO_CONVERSIONS), benchmarkable=True, bounds=UNBOUNDED,
+        formula=of(paid.click_conversion_rate, "conversions_with_clicks", "clicks_with_conversions")),
+    Kpi("conversion_value", "paid_media", _("Conversion value"), _("The value the ad platforms give their conversions."), M,
+        paced=True, null_reasons=(NO_CONVERSION_VALUE,)),
+    Kpi("roas", "paid_media", _("ROAS"), _("Conversion value ÷ ad spend, over the rows that give a value."), X,
+        null_reasons=(NO_CONVERSION_VALUE,), benchmarkable=True, formula=of(paid.roas, "conversion_value", "spend_with_value")),
+    Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform rows this month."), C,
+        paced=True),
+    Kpi("paid_lead_match_rate", "paid_media", _("Paid lead match rate"),
+        _("Paid leads in the CRM ÷ the conversions the platforms claim for those campaigns."), R, NEUTRAL,
+        null_reasons=(NO_CONVERSIONS,), bounds=UNBOUNDED,
+        formula=of(paid.paid_lead_match_rate, "paid_leads", "campaign_conversions")),
     # --- recurring revenue and lifetime value
     Kpi("mrr", "recurring_revenue_and_value", _("MRR"),
         _("Monthly recurring revenue of active retainers at the month's end."), M),
@@ -456,7 +498,10 @@ BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {
     "channel": ("sessions", "new_leads", "traffic_to_lead", "mqls", "customers", "marketing_spend", "cpl", "revenue", "roi"),
     "device": ("sessions", "new_leads", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate"),
     "persona": ("new_leads", "mqls", "customers", "qualified_lead_rate"),
-    "campaign": ("marketing_spend", "new_leads", "cpl", "mqls", "customers", "revenue", "roi"),
+    "campaign": ("marketing_spend", "new_leads", "cpl", "mqls", "customers", "revenue", "roi", "impressions", "clicks", "ctr",
+                 "cpc", "platform_conversions", "cost_per_conversion", "roas"),
+    "platform": ("ad_spend", "impressions", "clicks", "ctr", "cpc", "cpm", "platform_conversions", "cost_per_conversion",
+                 "conversion_value", "roas", "paid_leads", "cpl", "mqls", "paid_lead_match_rate"),
     "landing_page": ("sessions", "form_submissions", "landing_page_conversion_rate"),
     "social_network": ("sessions", "new_leads", "customers"),
     "segment": CONTRACT_KEYS,  # every contract figure, per segment

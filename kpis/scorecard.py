@@ -210,6 +210,7 @@ EMPTY_REASONS = {
     "funnel": _("No leads for this month."),
     "email": _("No email data for this month."),
     "cost_and_revenue": _("No spend or revenue data for this month."),
+    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
     "recurring_revenue_and_value": _("No contract data for this month."),
 }
 
@@ -373,6 +374,7 @@ DIMENSION_LABELS = {
     "device": _("Device"),
     "persona": _("Persona"),
     "campaign": _("Campaign"),
+    "platform": _("Ad platform"),
     "landing_page": _("Landing page"),
     "social_network": _("Social network"),
     "segment": _("Contract segment"),

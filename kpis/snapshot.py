@@ -14,7 +14,7 @@ from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS, is_kpi, kpi
 from kpis.formulas import costs, recurring
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
-from kpis.selectors import Inputs
+from kpis.selectors import AD_SUMS, Inputs
 
 MARKETING = ("media", "marketing", "nurture")
 
@@ -59,6 +59,8 @@ def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contrac
     )
     # Rows without a device make every device share unknown; bounces count over the rows giving them.
     devices_known = not t.get("rows_without_device")
+    ads = inputs.ads.get(month, {})
+    new_by_campaign = inputs.lead_members.get(month, {}).get("campaign", {})
     return {
         # traffic
         "sessions": t.get("sessions", 0),
@@ -110,10 +112,31 @@ def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contrac
             else None
         ),
         "gross_margin": gross_margin,
+        # paid media
+        **ad_sums(ads.values()),
+        "paid_leads": sum(_count(new_by_campaign, campaign, "new") for campaign in {c for _p, c in ads if c}),
+        "campaign_conversions": ad_sums(g for (_p, c), g in ads.items() if c)["platform_conversions"],
         # recurring revenue and contract lifetime value
         **moves,
         **contracts,
     }
+
+
+def ad_sums(groups: Any) -> dict[str, float | None]:
+    """The ad rows' sums of several (platform, campaign) groups added up; a column none of them
+    gives stays None (not given), the ad spend is 0 without any."""
+    groups = list(groups)
+    totals: dict[str, float | None] = {}
+    for name, _sql in AD_SUMS:
+        given = [group[name] for group in groups if group[name] is not None]
+        totals[name] = sum(given) if given else None
+    totals["ad_spend"] = totals["ad_spend"] or 0.0
+    return totals
+
+
+def by_catalogue(keys: tuple[str, ...], numbers: dict[str, Any]) -> dict[str, Any]:
+    """A breakdown member's figures: each key is its number when given, else the catalogue's formula over them."""
+    return {key: numbers[key] if key in numbers else kpi(key).formula(numbers.__getitem__) for key in keys}
 
 
 def kpi_values(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -220,6 +243,22 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "revenue": revenue,
             "roi": _roi(revenue, spend),
         }
+    ads = inputs.ads.get(month, {})
+    delivery = BREAKDOWN_KEYS["campaign"][BREAKDOWN_KEYS["campaign"].index("roi") + 1 :]
+    for member, figures in campaign.items():
+        figures.update(by_catalogue(delivery, ad_sums(g for (_p, c), g in ads.items() if c == member)))
+    platform = {}
+    for member in sorted({p for p, _c in ads}):
+        campaigns = {c for p, c in ads if p == member and c}
+        new = sum(_count(leads.get("campaign", {}), c, "new") for c in campaigns)
+        sums = ad_sums(g for (p, _c), g in ads.items() if p == member)
+        platform[member] = by_catalogue(BREAKDOWN_KEYS["platform"], {
+            **sums,
+            "paid_leads": new,
+            "mqls": sum(_count(leads.get("campaign", {}), c, "mql") for c in campaigns),
+            "cpl": costs.cost_per(sums["ad_spend"], new),
+            "campaign_conversions": ad_sums(g for (p, c), g in ads.items() if p == member and c)["platform_conversions"],
+        })
     landing_page = {
         member: {
             "sessions": t["sessions"],
@@ -240,6 +279,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
         "device": device,
         "persona": persona,
         "campaign": campaign,
+        "platform": platform,
         "landing_page": landing_page,
         "social_network": social,
     }
