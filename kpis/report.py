@@ -22,7 +22,17 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
-from kpis.scorecard import axis_format, change, format_value, funnel_labels, number_shown, pace_text, target_status
+from kpis.scorecard import (
+    EMPTY_REASONS,
+    axis_format,
+    cell_shown,
+    change,
+    format_value,
+    funnel_labels,
+    number_shown,
+    pace_text,
+    target_status,
+)
 
 
 def month_add(month: dt.date, count: int) -> dt.date:
@@ -258,11 +268,17 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
     return charts.BarChart(title=_("New leads by channel"), bars=bars, accent=accent)
 
 
-def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
-    """Everything the summary shows, for the page, the PDF and the email alike."""
+def report_context(
+    card: Any, *, client: Any, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the summary shows, for the page, the PDF and the email alike. ``days``: the
+    month's ad rows by day (kpis.selectors.paid_media_days); ``names``: campaign names by id."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     return {
+        "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names),
+        "paid_empty": EMPTY_REASONS["paid_media"],
         "period": card.period,
         "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
         "funnel_chart": funnel,
@@ -300,3 +316,110 @@ def commentary_of(card: Any) -> str:
     if card.snapshot is None:
         return ""
     return str(card.snapshot.document.get("commentary") or getattr(card.snapshot, "commentary", "") or "")
+
+
+# --- paid media (kpis.md "Paid media"): a card per platform, the month's days, the top campaigns --------
+
+PLATFORM_FIGURES = (
+    "ad_spend", "impressions", "clicks", "ctr", "cpc", "platform_conversions", "paid_leads", "cost_per_conversion", "roas",
+)
+CAMPAIGN_FIGURES = ("marketing_spend", "new_leads", "cpl", "platform_conversions", "cost_per_conversion")
+TOP_CAMPAIGNS = 5
+
+
+def match_line(platform: str, figures: dict[str, Any]) -> str:
+    """The CRM's leads beside the platform's conversions, in one sentence a client can read."""
+    leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
+    if conversions is None:
+        return _("%(leads)s leads reached the CRM from these campaigns; %(platform)s reports no conversions to compare.") % {
+            "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
+        }
+    rate = figures.get("paid_lead_match_rate")
+    return _(
+        "%(leads)s leads reached the CRM for the %(conversions)s conversions %(platform)s claims (%(rate)s): the "
+        "platform counts with its own attribution (view-through, modelled conversions), the CRM counts people."
+    ) % {
+        "leads": number_shown(leads, 0, force_grouping=True),
+        "conversions": format_value("platform_conversions", conversions, ""),
+        "platform": platform,
+        "rate": format_value("paid_lead_match_rate", rate, "") if rate is not None else "—",
+    }
+
+
+def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.date, currency: str, accent: str) -> list:
+    """The month's ad spend and clicks per day as two line charts (days between the first and the
+    last with ad rows count 0 when they have none; clicks are a gap where no row gives them)."""
+    if not days:
+        return []
+    span = list(Month.of(month).days())
+    by_day = {day: (spend, clicks) for day, spend, clicks in days}
+    first, last = days[0][0], days[-1][0]
+    labels = [str(day.day) for day in span]
+
+    def series(index: int) -> list[float | None]:
+        values = []
+        for day in span:
+            if day in by_day:
+                values.append(by_day[day][index])
+            else:
+                values.append(0.0 if first <= day <= last else None)
+        return values
+
+    charts_made = []
+    for key, title, index in (("ad_spend", _("Ad spend per day"), 0), ("clicks", _("Clicks per day"), 1)):
+        values = series(index)
+        if all(value is None for value in values):
+            continue
+        charts_made.append(
+            charts.SeriesChart(
+                title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
+                whole=kpi(key).whole,
+            )
+        )
+    return charts_made
+
+
+def paid_media(
+    card: Any, *, currency: str, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
+    names: dict[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """The report's "Paid media" section, for the page, the PDF and the email alike; None when the
+    month has no ad rows (spend rows with a platform): the section then says why in one line."""
+    document = card.snapshot.document if card.snapshot else {}
+    platforms = document.get("breakdowns", {}).get("platform", {})
+    if not platforms:
+        return None
+    cards = []
+    for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
+        label = member_label("platform", member)
+        shown = [
+            {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
+             **cell_shown(key, figures.get(key), currency)}
+            for key in PLATFORM_FIGURES
+        ]
+        cards.append({
+            "member": member,
+            "label": label,
+            "figures": shown,
+            "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
+            "match": match_line(label, figures),
+        })
+    campaigns = document.get("breakdowns", {}).get("campaign", {})
+    spent = sorted(
+        ((member, figures) for member, figures in campaigns.items() if (figures.get("marketing_spend") or 0) > 0),
+        key=lambda item: -item[1]["marketing_spend"],
+    )[:TOP_CAMPAIGNS]
+    day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
+    return {
+        "platforms": cards,
+        "charts": day_charts,
+        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
+        "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
+        "campaigns": [
+            {"member": member_label("campaign", member, names), "cells": [cell_shown(key, figures.get(key), currency)
+                                                                          for key in CAMPAIGN_FIGURES]}
+            for member, figures in spent
+        ],
+        "note": _("Platform conversions are the platforms' own claims (their attribution windows, view-through and "
+                  "modelled conversions); leads are counted in the CRM."),
+    }

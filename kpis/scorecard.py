@@ -101,6 +101,9 @@ def axis_format(key: str, currency: str) -> Any:
     return compact
 
 
+FRACTIONAL_COUNTS = frozenset({"platform_conversions"})
+
+
 def format_value(key: str, value: float | None, currency: str) -> str:
     """The value as the active locale writes it: grouping, decimals, percent, currency symbol."""
     if value is None:
@@ -113,7 +116,9 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     if kind == Unit.HOURS:
         return f"{number_shown(value, 1, force_grouping=True)} h"
     if kind in (Unit.COUNT, Unit.DAYS):
-        return number_shown(value, 0, force_grouping=True)
+        # Platforms split a conversion's credit (7.5 conversions): that count keeps one decimal.
+        fractional = key in FRACTIONAL_COUNTS and not float(value).is_integer()
+        return number_shown(value, 1 if fractional else 0, force_grouping=True)
     return number_shown(value, 2, force_grouping=True)  # ratios and months
 
 

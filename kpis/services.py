@@ -26,7 +26,15 @@ from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
-from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
+from kpis.selectors import (
+    benchmarks_for_month,
+    campaign_names,
+    paid_media_days,
+    scorecard_load,
+    scorecard_stamp,
+    snapshot_inputs,
+    trailing_rates,
+)
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document, working_days
 from kpis.visibility import Shown
@@ -165,7 +173,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
-PDF_LAYOUT = "3"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section
+PDF_LAYOUT = "4"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media
 
 
 def report_pdf_build(
@@ -217,7 +225,8 @@ def report_pdf_file(
             card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
         if card.snapshot is None:
             return None
-        report = report_context(card, client=client, accent=brand["accent"])
+        names = campaign_names()
+        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
@@ -229,7 +238,7 @@ def report_pdf_file(
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
-            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=campaign_names()),
+            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

@@ -1,0 +1,98 @@
+"""The report's "Paid media" section: a card per platform, the days, the top campaigns, on the
+page and in the PDF, in English and Spanish; nothing shown as 0 that is not given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pypdfium2
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.services import data_import
+from kpis.services import report_pdf_build, snapshot_compute
+from tests.conftest import host_of
+from tests.kpis.test_paid_media import MARCH, SPEND, campaigns, write  # noqa: F401 -- fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_month(campaigns, write):  # noqa: F811 -- the fixture of the same name
+    assert data_import(kind="spend", path_or_file=write(SPEND), client=campaigns).ok
+    snapshot_compute(client=campaigns, months=[MARCH])
+    connection.set_schema_to_public()
+    return campaigns
+
+
+def page(user, tenant, language="en") -> str:
+    user.language = language
+    user.save()
+    http = HttpClient()
+    http.force_login(user)
+    response = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str) -> str:
+    html = unescape(html)
+    return html[html.index('data-section="paid-media"') : html.index('class="details-title"')]
+
+
+def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client_user_a, paid_month) -> None:
+    paid = section(page(client_user_a, paid_month))
+    assert re.findall(r'data-platform="(\w+)"', paid) == ["google_ads", "linkedin_ads", "meta_ads", "other_ads"]  # by spend
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    for text in ("Google Ads", "€150.00", "1,500", "5.0 %", "€2.00", "7.5", "€20.00", "4.00"):
+        assert text in google, text
+    assert "3 leads reached the CRM for the 7.5 conversions Google Ads claims (40.0 %)" in google
+    linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
+    # LinkedIn's rows give no conversions: a dash with its reason, never 0.
+    assert "No platform conversions this month, or the ad platforms' files do not give them." in linkedin
+    assert "LinkedIn Ads reports no conversions to compare" in linkedin
+    assert "Ad spend per day" in paid and "Clicks per day" in paid and paid.count("<svg") == 2
+    campaigns_table = paid[paid.index("Top campaigns by spend") :]
+    assert [name for name in ("Search", "LinkedIn", "Meta", "Newsletter") if name in campaigns_table] == [
+        "Search", "LinkedIn", "Meta", "Newsletter"]
+    assert campaigns_table.index("Search") < campaigns_table.index("LinkedIn") < campaigns_table.index("Meta")
+
+
+def test_the_page_says_why_when_there_is_no_ad_platform_data(client_user_a, in_tenant_a) -> None:
+    snapshot_compute(client=in_tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    paid = section(page(client_user_a, in_tenant_a))
+    assert "No ad platform rows this month" in paid and "data-platform" not in paid
+
+
+def test_the_section_in_spanish(client_user_a, paid_month) -> None:
+    paid = section(page(client_user_a, paid_month, "es"))
+    for text in ("Medios pagados", "Inversión en anuncios por día", "Coste por clic", "Leads en el CRM",
+                 "Campañas con más inversión", "150,00\xa0€"):
+        assert text in paid, text
+
+
+def _pdf_text(content: bytes) -> str:
+    document = pypdfium2.PdfDocument(content)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_pdf_carries_the_section_with_the_reasons_of_its_dashes(paid_month) -> None:
+    connection.set_tenant(paid_month)
+    text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
+    assert "Paid media" in text and "Google Ads" in text and "LinkedIn Ads" in text
+    assert "No platform conversions this month, or the ad platforms' files do not give them." in text
+    assert "3 leads reached the CRM" in text and "Top campaigns by spend" in text and "Ad spend per day" in text
+    spanish = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="es"))
+    assert "Medios pagados" in spanish and "Leads en el CRM" in spanish
+
+
+def test_the_summary_may_pick_paid_media_kpis(paid_month, client_user_a) -> None:
+    paid_month.headline_kpis = ["ad_spend", "ctr", "cpc", "cost_per_conversion", "roas", "new_leads"]
+    paid_month.save()
+    html = page(client_user_a, paid_month)
+    summary = html[html.index('id="summary-title"') : html.index('data-section="paid-media"')]
+    assert re.findall(r'data-kpi="(\w+)" data-summary', summary) == paid_month.headline_kpis
