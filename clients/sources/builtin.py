@@ -125,12 +125,15 @@ class Source:
         """The Mapping this source runs for a matched header."""
         columns: dict[str, Rule] = {}
         for column in self.columns:
-            if column.target.startswith("_") or column.target not in match.found:
+            found = match.found.get(column.target)
+            plus = match.found.get(column.plus, "") if column.plus else ""
+            if found is None and plus:  # only the added column is in the file (LinkedIn's Leads without Conversions)
+                found, plus = plus, ""
+            if column.target.startswith("_") or found is None:
                 continue
             columns[column.target] = Rule(
-                column=match.found[column.target], values=dict(column.values), other=column.other,
-                minus=match.found.get(column.minus, "") if column.minus else "", lower=column.lower,
-                plus=match.found.get(column.plus, "") if column.plus else "",
+                column=found, values=dict(column.values), other=column.other,
+                minus=match.found.get(column.minus, "") if column.minus else "", lower=column.lower, plus=plus,
                 when=match.found.get(column.when, "") if column.when else "", when_any=column.when_any,
             )
         for target, value in self.fixed.items():

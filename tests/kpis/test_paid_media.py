@@ -251,6 +251,12 @@ def test_a_linkedin_export_without_conversions_leaves_cost_per_conversion_null(i
     assert k["clicks"] == 45 and k["platform_conversions"] is None and k["cost_per_conversion"] is None
 
 
+def test_a_linkedin_export_with_leads_but_no_conversions_column_counts_the_leads(in_tenant_a, write) -> None:
+    lines = LINKEDIN.replace(",Leads,Conversions", ",Leads").replace(",2,0\n", ",2\n").replace(",3,1\n", ",3\n")
+    assert source_import(client=in_tenant_a, path=write(lines)).ok
+    assert snapshot(in_tenant_a)["kpis"]["platform_conversions"] == pytest.approx(5)
+
+
 def test_a_conversion_value_in_a_currency_without_a_rate_refuses_the_row(in_tenant_a, write) -> None:
     outcome = source_import(client=in_tenant_a, path=write(GOOGLE.replace(",EUR,", ",MXN,")))
     assert not outcome.ok
