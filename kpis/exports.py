@@ -339,6 +339,11 @@ def _paid_story(
         story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     for p in platforms:
         story.append(_para(f"{p['label']}: {p['match']}", styles["note"]))
+        for figure in p["figures"]:  # as on the page: the band, its conversion, its source
+            for band in figure.get("bands") or []:
+                converted = f" ({band['converted']})" if band.get("converted") else ""
+                line = f"{p['label']} · {figure['label']} · {_('Benchmark')} · {band['label']}: {band['band']}{converted}"
+                story.append(_para(f"{line} ({band['source']})", styles["note"]))
     if paid["charts"]:
         half = (usable - 8 * mm) / 2
         cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]

@@ -25,6 +25,8 @@ from kpis.catalogue import KPI_KEYS, kpi, null_reason
 from kpis.scorecard import (
     EMPTY_REASONS,
     axis_format,
+    benchmark_shown,
+    benchmarks_that_fit,
     cell_shown,
     change,
     format_value,
@@ -270,14 +272,16 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
 
 def report_context(
     card: Any, *, client: Any, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
-    names: dict[str, str] | None = None,
+    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the summary shows, for the page, the PDF and the email alike. ``days``: the
-    month's ad rows by day (kpis.selectors.paid_media_days); ``names``: campaign names by id."""
+    month's ad rows by day (kpis.selectors.paid_media_days); ``names``: campaign names by id;
+    ``bench``: the benchmark bands and rates (kpis.selectors.benchmarks_for_month)."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     return {
-        "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names),
+        "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
+                           industry=getattr(client, "industry", "") or ""),
         "paid_empty": EMPTY_REASONS["paid_media"],
         "period": card.period,
         "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
@@ -379,9 +383,18 @@ def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.d
     return charts_made
 
 
+def platform_bands(key: str, platform: str, *, bench: dict[str, Any] | None, currency: str, industry: str) -> list:
+    """The published bands of one ad platform for a figure of its card (a band names its source)."""
+    if not bench or not kpi(key).benchmarkable:
+        return []
+    bands = benchmarks_that_fit(bench["benchmarks"].get(key, []), currency=currency, industry=industry,
+                                rates=bench.get("rates"), platform=platform)
+    return [benchmark_shown(key, band, currency=currency, rates=bench.get("rates")) for band in bands]
+
+
 def paid_media(
     card: Any, *, currency: str, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
-    names: dict[str, str] | None = None,
+    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, industry: str = "",
 ) -> dict[str, Any] | None:
     """The report's "Paid media" section, for the page, the PDF and the email alike; None when the
     month has no ad rows (spend rows with a platform): the section then says why in one line."""
@@ -394,7 +407,8 @@ def paid_media(
         label = member_label("platform", member)
         shown = [
             {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
-             **cell_shown(key, figures.get(key), currency)}
+             **cell_shown(key, figures.get(key), currency),
+             "bands": platform_bands(key, member, bench=bench, currency=currency, industry=industry)}
             for key in PLATFORM_FIGURES
         ]
         cards.append({

@@ -256,19 +256,20 @@ def band_conversion(band: Any, *, currency: str, rates: BandRates | None) -> tup
 
 
 def benchmarks_that_fit(
-    bands: list[Any], *, currency: str, industry: str = "", rates: BandRates | None = None
+    bands: list[Any], *, currency: str, industry: str = "", rates: BandRates | None = None, platform: str = ""
 ) -> list[Any]:
     """The bands a client may be compared with: a money band in the client's currency, or in another
     when ``rates`` convert it (the agency's reference rates, see band_conversion); a rate or count
     anywhere; the client's own industry's bands when there are any, else the general ones (no
-    industry); another industry's never."""
+    industry); another industry's never. ``platform``: the bands of that ad platform (its card in
+    the report's paid media); without one, only the bands of no platform (the client's figure)."""
 
     def fits(band: Any) -> bool:
         if band.unit != Unit.MONEY.value or (band.currency or "").upper() == currency.upper():
             return True
         return band_conversion(band, currency=currency, rates=rates) is not None
 
-    fitting = [b for b in bands if fits(b)]
+    fitting = [b for b in bands if fits(b) and getattr(b, "platform", "") == platform]
     own = [b for b in fitting if industry and getattr(b, "industry", "") == industry]
     return own or [b for b in fitting if not getattr(b, "industry", "")]
 

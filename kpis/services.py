@@ -226,7 +226,8 @@ def report_pdf_file(
         if card.snapshot is None:
             return None
         names = campaign_names()
-        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names)
+        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names,
+                                bench=bench)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")

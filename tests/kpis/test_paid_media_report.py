@@ -96,3 +96,23 @@ def test_the_summary_may_pick_paid_media_kpis(paid_month, client_user_a) -> None
     html = page(client_user_a, paid_month)
     summary = html[html.index('id="summary-title"') : html.index('data-section="paid-media"')]
     assert re.findall(r'data-kpi="(\w+)" data-summary', summary) == paid_month.headline_kpis
+
+
+def test_a_platform_band_with_its_source_shows_on_that_platforms_card_only(client_user_a, paid_month) -> None:
+    from portfolio.models import Benchmark
+
+    Benchmark.objects.create(kpi="ctr", label="Search ads", platform="google_ads", low=0.03, high=0.07, unit="rate",
+                             source_name="WordStream search advertising benchmarks")
+    Benchmark.objects.create(kpi="cpc", label="All ads", low=1.0, high=3.0, unit="money", currency="EUR",
+                             source_name="Agency's own figures")
+    paid = section(page(client_user_a, paid_month))
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    assert "Search ads" in google and "WordStream search advertising benchmarks" in google and "3.0 %–7.0 %" in google
+    assert "Search ads" not in paid[paid.index('data-platform="linkedin_ads"') :]  # another platform's card: not its band
+    assert "All ads" not in paid  # a band of no platform stays beside the client's figure in the details
+    html = unescape(page(client_user_a, paid_month))
+    details = html[html.index('class="details-title"') :]
+    assert "All ads" in details and "Search ads" not in details
+    connection.set_tenant(paid_month)
+    text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
+    assert "Google Ads · Click-through rate (ads) · Benchmark · Search ads" in text
