@@ -116,3 +116,29 @@ def test_a_platform_band_with_its_source_shows_on_that_platforms_card_only(clien
     connection.set_tenant(paid_month)
     text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
     assert "Google Ads · Click-through rate (ads) · Benchmark · Search ads" in text
+
+
+def test_the_platform_breakdown_page_csv_and_export(client_user_a, paid_month) -> None:
+    import csv
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    http = HttpClient()
+    http.force_login(client_user_a)
+    host = host_of(paid_month)
+    drill = unescape(http.get("/scorecard/breakdowns/platform/?month=2026-03", HTTP_HOST=host,
+                              HTTP_HX_REQUEST="true").content.decode())
+    assert "Google Ads" in drill and "Other ad platforms" in drill and "Paid lead match rate" in drill
+    rows = list(csv.reader(io.StringIO(http.get("/scorecard/breakdowns/platform/export.csv?month=2026-03",
+                                                HTTP_HOST=host).content.decode())))
+    assert rows[0][0] == "Ad platform" and "Cost per click" in rows[0]
+    google = next(row for row in rows if row[0] == "Google Ads")
+    assert google[rows[0].index("Ad spend")] == "€150.00"
+    out = io.StringIO()
+    call_command("export_snapshot", paid_month.slug, "--month", "2026-03", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["kpis"]["cost_per_conversion"] == pytest.approx(190 / 11.5)
+    assert document["breakdowns"]["platform"]["linkedin_ads"]["cost_per_conversion"] is None
+    assert list(document["breakdowns"]["platform"]["google_ads"])[:3] == ["ad_spend", "impressions", "clicks"]
