@@ -142,3 +142,20 @@ def test_the_platform_breakdown_page_csv_and_export(client_user_a, paid_month) -
     assert document["kpis"]["cost_per_conversion"] == pytest.approx(190 / 11.5)
     assert document["breakdowns"]["platform"]["linkedin_ads"]["cost_per_conversion"] is None
     assert list(document["breakdowns"]["platform"]["google_ads"])[:3] == ["ad_spend", "impressions", "clicks"]
+
+
+def test_the_monthly_email_shows_the_paid_media_kpis_staff_chose(paid_month, client_user_a) -> None:
+    from django.core import mail
+
+    from clients.outbox import outbox_send_due
+    from reports.services import month_approve
+
+    paid_month.headline_kpis = ["ad_spend", "ctr", "cpc", "cost_per_conversion", "roas", "new_leads"]
+    paid_month.save()
+    client_user_a.email, client_user_a.language = "ann@alpha.example", "es"
+    client_user_a.save()
+    month_approve(client=paid_month, month=MARCH, user=None)
+    assert outbox_send_due(client=paid_month) == 1
+    body = mail.outbox[0].body
+    for line in ("Inversión en anuncios: 270,00\xa0€", "Coste por clic: 2,00\xa0€", "CTR de los anuncios: 1,6 %"):
+        assert line in body, (line, body)
