@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -43,7 +44,7 @@ from clients.storage import imports_dir
 
 logger = logging.getLogger(__name__)
 BACKFILL_MONTHS = 13
-LOCK_SECONDS = 15 * 60
+LOCK_SECONDS = 5 * 60  # a killed sync's lock lapses after this; a live one renews it before each request
 REFRESH_BEFORE = dt.timedelta(minutes=5)
 
 
@@ -263,6 +264,7 @@ def _sync(
             _credentials_store(client, connection, new)
 
     session.on_refresh = store
+    session.on_request = lambda: cache.touch(lock, LOCK_SECONDS)
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
             if not connector.refresh(session):
@@ -350,6 +352,7 @@ class _BatchWriter:
         self.run_state, self.outcome, self.lock, self.session = run_state, outcome, lock, session
         source = SOURCES[connector.source]
         self.source = source
+        self.batch_rows = settings.PORTAL_CONNECTOR_BATCH_ROWS or connector.batch_rows
         self.columns: list[tuple[str, str]] = []  # (target, header)
         headers: set[str] = set()
         for column in source.columns:
@@ -367,7 +370,7 @@ class _BatchWriter:
         return len(self.buffer)
 
     def add(self, row: Row) -> None:
-        if (self.pending >= self.connector.batch_rows and self.last is not None
+        if (self.pending >= self.batch_rows and self.last is not None
                 and row.group != self.last.group):
             self.flush()
         # A record read twice in one batch (HubSpot's search restarting at a modification time, a
