@@ -28,6 +28,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
@@ -35,7 +36,7 @@ from agency.months import Month, local_midnight
 from clients.connectors import vault
 from clients.connectors.base import Connector, Row, Window
 from clients.connectors.registry import connector_for
-from clients.connectors.transport import ConnectorError, ReauthNeeded, Session
+from clients.connectors.transport import ConnectorError, ReauthNeeded, Session, say
 from clients.models import Connection, SyncRun
 from clients.signals import connection_health, connection_synced
 from clients.sources import SOURCES
@@ -111,7 +112,7 @@ def connection_connect(
         connection.options = dict(options or {})
         connection.secrets = vault.seal(credentials, owner=client.schema_name)
         connection.token_expires_at = credentials.expires_at
-        connection.state, connection.reason = Connection.State.CONNECTED, ""
+        connection.state, connection.reason, connection.reason_words = Connection.State.CONNECTED, "", {}
         connection.failing_since = connection.failure_emailed_at = None
         connection.next_run_at = connection_next_run(client=client, platform=platform, after=timezone.now())
         if user is not None and getattr(user, "pk", None):
@@ -129,7 +130,7 @@ def connection_disconnect(*, client: Client, platform: str) -> bool:
         deleted, _detail = Connection.objects.filter(platform=platform).delete()
     if deleted:
         connection_health.send(sender=Client, client=client, platform=platform, label=connector.label, state="",
-                               reason="", last_success_at=None, failing_since=None, token_expires_at=None,
+                               reason="", reason_words={}, last_success_at=None, failing_since=None, token_expires_at=None,
                                at=timezone.now())
     return bool(deleted)
 
@@ -255,8 +256,8 @@ def _sync(
     outcome = SyncOutcome(run=run)
     if credentials is None:
         return _failed(client, connector, connection, run, outcome,
-                       ReauthNeeded(_("The stored credentials cannot be used (%(why)s): connect again.") % {
-                           "why": unreadable}), now=now)
+                       ReauthNeeded(say(gettext_noop("The stored credentials cannot be used (%(why)s): connect again."),
+                                        why=str(unreadable))), now=now)
     session = Session(connector=connector, credentials=credentials, account_id=connection.account_id)
 
     def store(new: vault.Credentials) -> None:
@@ -268,8 +269,8 @@ def _sync(
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
             if not connector.refresh(session):
-                raise ReauthNeeded(_("The %(platform)s access token expired on %(date)s.") % {
-                    "platform": connector.label, "date": credentials.expires_at.date().isoformat()})
+                raise ReauthNeeded(say(gettext_noop("The %(platform)s access token expired on %(date)s."),
+                                       platform=connector.label, date=credentials.expires_at.date().isoformat()))
             session.refreshed()
         writer = _BatchWriter(client=client, connector=connector, connection=connection, run=run,
                               run_state=run_state, outcome=outcome, lock=lock, session=session)
@@ -289,7 +290,7 @@ def _sync(
             if not run_state.get("explicit"):
                 connection.cursor = connector.cursor_after(cursor=connection.cursor, window=window, seen={})
             connection.run = {}
-            connection.state, connection.reason = Connection.State.CONNECTED, ""
+            connection.state, connection.reason, connection.reason_words = Connection.State.CONNECTED, "", {}
             connection.last_success_at = finished
             connection.last_rows = run.rows
             connection.rows_total += outcome.rows
@@ -323,6 +324,7 @@ def _failed(
         connection.refresh_from_db()
         connection.state = Connection.State.REAUTH if isinstance(error, ReauthNeeded) else Connection.State.FAILING
         connection.reason = reason
+        connection.reason_words = error.words.to_json() if error.words else {}
         connection.failing_since = connection.failing_since or now
         if isinstance(error, ReauthNeeded):
             connection.run = {}  # the credentials must change first; the next sync starts afresh
@@ -338,7 +340,8 @@ def _failed(
 
 def _health(client: Client, connector: Connector, connection: Connection) -> None:
     connection_health.send(sender=Client, client=client, platform=connector.slug, label=connector.label,
-                           state=connection.state, reason=connection.reason, last_success_at=connection.last_success_at,
+                           state=connection.state, reason=connection.reason, reason_words=connection.reason_words,
+                           last_success_at=connection.last_success_at,
                            failing_since=connection.failing_since, token_expires_at=connection.token_expires_at,
                            at=timezone.now())
 
