@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0008_drop_like_indexes'),
+        ('clients', '0009_spend_ad_delivery_and_optional_bounces'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
