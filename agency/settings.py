@@ -289,6 +289,8 @@ PORTAL_CONNECTOR_JOB_POLL = float(os.environ.get("PORTAL_CONNECTOR_JOB_POLL", "2
 PORTAL_CONNECTOR_JOB_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_JOB_TIMEOUT", "900"))
 # Syncs of one platform running at once across the whole agency (a Redis semaphore).
 PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))
+# Rows a sync writes per batch (0: each connector's own, 5,000); smaller batches commit progress more often.
+PORTAL_CONNECTOR_BATCH_ROWS = int(os.environ.get("PORTAL_CONNECTOR_BATCH_ROWS", "0"))
 PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"))
 # Attempts of one request that the platform answers 429 or 5xx, and the longest wait between two.
 PORTAL_CONNECTOR_RETRIES = int(os.environ.get("PORTAL_CONNECTOR_RETRIES", "6"))

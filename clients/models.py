@@ -450,6 +450,7 @@ class Connection(models.Model):
     secrets = models.TextField(blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.CONNECTED)
     reason = models.TextField(blank=True, default="")
+    reason_words = models.JSONField(default=dict, blank=True, help_text="the reason as message and values, translated when shown")
     options = models.JSONField(default=dict, blank=True, help_text="the platform's settings (GA4: landing pages)")
     cursor = models.JSONField(default=dict, blank=True)
     run = models.JSONField(default=dict, blank=True)

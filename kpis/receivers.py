@@ -41,9 +41,10 @@ def on_scheduled_source_result(
 
 def on_connection_health(
     sender: Any, *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any,
-    failing_since: Any, token_expires_at: Any, at: Any, **kwargs: Any,
+    failing_since: Any, token_expires_at: Any, at: Any, reason_words: dict | None = None, **kwargs: Any,
 ) -> None:
     """Keep the portfolio's mirror of every client's connections (public table) in step with each sync."""
     connection_health_note(client=client, platform=platform, label=label, state=state, reason=reason,
+                           reason_words=reason_words or {},
                            last_success_at=last_success_at, failing_since=failing_since,
                            token_expires_at=token_expires_at, at=at)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.reasons import Words
 from kpis.catalogue import Unit, headline_kpis
 
 
@@ -210,6 +211,7 @@ class ConnectionHealth(models.Model):
     label = models.CharField(max_length=60)
     state = models.CharField(max_length=10)
     reason = models.TextField(blank=True, default="")
+    reason_words = models.JSONField(default=dict, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -221,3 +223,10 @@ class ConnectionHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.platform} {self.state}"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language (the sync wrote it as message and values)."""
+        if not self.reason_words:
+            return self.reason
+        return str(Words.from_json(self.reason_words))

@@ -107,12 +107,13 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
 
 def connection_health_note(
     *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any, failing_since: Any,
-    token_expires_at: Any, at: Any,
+    token_expires_at: Any, at: Any, reason_words: dict | None = None,
 ) -> None:
     """Mirror a client's connection health for the portfolio; ``state`` empty: it was disconnected."""
     if not state:
         ConnectionHealth.objects.filter(client=client, platform=platform).delete()
         return
     ConnectionHealth.objects.update_or_create(client=client, platform=platform, defaults={
-        "label": label, "state": state, "reason": reason[:2000], "last_success_at": last_success_at,
+        "label": label, "state": state, "reason": reason[:2000], "reason_words": reason_words or {},
+        "last_success_at": last_success_at,
         "failing_since": failing_since, "token_expires_at": token_expires_at, "updated_at": at})

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
+from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.vault import SecretsError, unseal
@@ -67,11 +68,16 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
     return Health(
         connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
-        state_label=str(Connection.State(connection.state).label), reason=connection.reason,
+        state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
         last_success_at=connection.last_success_at, last_rows=connection.last_rows, next_run_at=connection.next_run_at,
         token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
         masked=masked,
     )
+
+
+def connection_reason(*, connection: Connection) -> str:
+    """Why the connection fails, in the reader's language (a platform's own words stay as it said them)."""
+    return str(Words.from_json(connection.reason_words)) if connection.reason_words else connection.reason
 
 
 def connections_health(*, now: dt.datetime | None = None) -> list[Health]:
@@ -106,7 +112,7 @@ def _queue_email(client: Client, user: User, connection: Connection, label: str,
             _("The %(platform)s connection of %(client)s has failed since %(since)s.") % {
                 "platform": label, "client": client.name,
                 "since": connection.failing_since.astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m-%d %H:%M")},
-            _("Reason: %(reason)s") % {"reason": connection.reason or _("unknown")},
+            _("Reason: %(reason)s") % {"reason": connection_reason(connection=connection) or _("unknown")},
             _("Until it syncs again, this client's figures from %(platform)s stop at its last successful sync. "
               "Open the client's Imports page to sync it now or connect it again: %(link)s") % {
                 "platform": label, "link": link},

@@ -18,9 +18,10 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clients.connectors.base import Connector, CredentialField, Row, Window
-from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base
+from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base, say
 
 if TYPE_CHECKING:
     from clients.connectors.transport import Session
@@ -103,8 +104,8 @@ class HubSpot(Connector):
         except ConnectorError as error:
             if error.status is None or error.status >= 500 or error.status == 429:
                 raise  # HubSpot unreachable or failing: the next sync tries again
-            raise ReauthNeeded(str(_("HubSpot refused to refresh the access token: %(reason)s") % {
-                "reason": error.reason})) from None
+            raise ReauthNeeded(say(gettext_noop("HubSpot refused to refresh the access token: %(reason)s"),
+                                   reason=error.words or error.reason)) from None
         credentials.access_token = str(answer.get("access_token") or "")
         credentials.refresh_token = str(answer.get("refresh_token") or credentials.refresh_token)
         credentials.expires_at = timezone.now() + dt.timedelta(seconds=int(answer.get("expires_in") or 1800))

@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
@@ -34,7 +36,7 @@ from agency.months import Month, local_midnight
 from clients.connectors import vault
 from clients.connectors.base import Connector, Row, Window
 from clients.connectors.registry import connector_for
-from clients.connectors.transport import ConnectorError, ReauthNeeded, Session
+from clients.connectors.transport import ConnectorError, ReauthNeeded, Session, say
 from clients.models import Connection, SyncRun
 from clients.signals import connection_health, connection_synced
 from clients.sources import SOURCES
@@ -43,7 +45,7 @@ from clients.storage import imports_dir
 
 logger = logging.getLogger(__name__)
 BACKFILL_MONTHS = 13
-LOCK_SECONDS = 15 * 60
+LOCK_SECONDS = 5 * 60  # a killed sync's lock lapses after this; a live one renews it before each request
 REFRESH_BEFORE = dt.timedelta(minutes=5)
 
 
@@ -116,7 +118,7 @@ def connection_connect(
         connection.options = dict(options or {})
         connection.secrets = vault.seal(credentials, owner=client.schema_name)
         connection.token_expires_at = credentials.expires_at
-        connection.state, connection.reason = Connection.State.CONNECTED, ""
+        connection.state, connection.reason, connection.reason_words = Connection.State.CONNECTED, "", {}
         connection.failing_since = connection.failure_emailed_at = None
         connection.next_run_at = connection_next_run(client=client, platform=platform, after=timezone.now())
         if user is not None and getattr(user, "pk", None):
@@ -143,7 +145,7 @@ def connection_disconnect(*, client: Client, platform: str) -> bool:
         deleted, _detail = Connection.objects.filter(platform=platform).delete()
     if deleted:
         connection_health.send(sender=Client, client=client, platform=platform, label=connector.label, state="",
-                               reason="", last_success_at=None, failing_since=None, token_expires_at=None,
+                               reason="", reason_words={}, last_success_at=None, failing_since=None, token_expires_at=None,
                                at=timezone.now())
     return bool(deleted)
 
@@ -269,8 +271,8 @@ def _sync(
     outcome = SyncOutcome(run=run)
     if credentials is None:
         return _failed(client, connector, connection, run, outcome,
-                       ReauthNeeded(_("The stored credentials cannot be used (%(why)s): connect again.") % {
-                           "why": unreadable}), now=now)
+                       ReauthNeeded(say(gettext_noop("The stored credentials cannot be used (%(why)s): connect again."),
+                                        why=str(unreadable))), now=now)
     session = Session(connector=connector, credentials=credentials, account_id=connection.account_id)
 
     def store(new: vault.Credentials) -> None:
@@ -278,11 +280,12 @@ def _sync(
             _credentials_store(client, connection, new)
 
     session.on_refresh = store
+    session.on_request = lambda: cache.touch(lock, LOCK_SECONDS)
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
             if not connector.refresh(session):
-                raise ReauthNeeded(_("The %(platform)s access token expired on %(date)s.") % {
-                    "platform": connector.label, "date": credentials.expires_at.date().isoformat()})
+                raise ReauthNeeded(say(gettext_noop("The %(platform)s access token expired on %(date)s."),
+                                       platform=connector.label, date=credentials.expires_at.date().isoformat()))
             session.refreshed()
         writer = _BatchWriter(client=client, connector=connector, connection=connection, run=run,
                               run_state=run_state, outcome=outcome, lock=lock, session=session)
@@ -302,7 +305,7 @@ def _sync(
             if not run_state.get("explicit"):
                 connection.cursor = connector.cursor_after(cursor=connection.cursor, window=window, seen={})
             connection.run = {}
-            connection.state, connection.reason = Connection.State.CONNECTED, ""
+            connection.state, connection.reason, connection.reason_words = Connection.State.CONNECTED, "", {}
             connection.last_success_at = finished
             connection.last_rows = run.rows
             connection.rows_total += outcome.rows
@@ -336,6 +339,7 @@ def _failed(
         connection.refresh_from_db()
         connection.state = Connection.State.REAUTH if isinstance(error, ReauthNeeded) else Connection.State.FAILING
         connection.reason = reason
+        connection.reason_words = error.words.to_json() if error.words else {}
         connection.failing_since = connection.failing_since or now
         if isinstance(error, ReauthNeeded):
             connection.run = {}  # the credentials must change first; the next sync starts afresh
@@ -351,7 +355,8 @@ def _failed(
 
 def _health(client: Client, connector: Connector, connection: Connection) -> None:
     connection_health.send(sender=Client, client=client, platform=connector.slug, label=connector.label,
-                           state=connection.state, reason=connection.reason, last_success_at=connection.last_success_at,
+                           state=connection.state, reason=connection.reason, reason_words=connection.reason_words,
+                           last_success_at=connection.last_success_at,
                            failing_since=connection.failing_since, token_expires_at=connection.token_expires_at,
                            at=timezone.now())
 
@@ -365,6 +370,7 @@ class _BatchWriter:
         self.run_state, self.outcome, self.lock, self.session = run_state, outcome, lock, session
         source = SOURCES[connector.source]
         self.source = source
+        self.batch_rows = settings.PORTAL_CONNECTOR_BATCH_ROWS or connector.batch_rows
         self.columns: list[tuple[str, str]] = []  # (target, header)
         headers: set[str] = set()
         for column in source.columns:
@@ -382,7 +388,7 @@ class _BatchWriter:
         return len(self.buffer)
 
     def add(self, row: Row) -> None:
-        if (self.pending >= self.connector.batch_rows and self.last is not None
+        if (self.pending >= self.batch_rows and self.last is not None
                 and row.group != self.last.group):
             self.flush()
         # A record read twice in one batch (HubSpot's search restarting at a modification time, a

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from agency.reasons import Words, say
 from clients.connectors.vault import Credentials, redact
 
 if TYPE_CHECKING:
@@ -32,11 +33,13 @@ RETRIED = frozenset({429, 500, 502, 503, 504})
 
 
 class ConnectorError(Exception):
-    """The platform refused or failed; ``reason`` says it in words (shown to staff)."""
+    """The platform refused or failed; ``reason`` says it in words (shown to staff), ``words`` keeps
+    it translatable (None for a reason that is plain text)."""
 
-    def __init__(self, reason: str, *, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str | Words, *, status: int | None = None) -> None:
+        super().__init__(str(reason))
+        self.words = reason if isinstance(reason, Words) else None
+        self.reason = str(reason)
         self.status = status
 
 
@@ -86,6 +89,7 @@ class Session:
         # Called with the new credentials as soon as a refresh succeeds (the framework stores them at
         # once: a refresh token the platform rotated must not be lost if the sync fails later).
         self.on_refresh: Callable[[Credentials], None] | None = None
+        self.on_request: Callable[[], None] | None = None  # before each request (the sync renews its lock)
 
     def close(self) -> None:
         self.client.close()
@@ -106,12 +110,14 @@ class Session:
             headers = dict(kwargs.pop("headers", {}) or {})
             if auth:
                 self.connector.authorize(self, headers)
+            if self.on_request is not None:
+                self.on_request()
             try:
                 response = self.client.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:
                 if attempt + 1 >= attempts:
-                    raise ConnectorError(self._redact(_("%(platform)s could not be reached: %(error)s") % {
-                        "platform": self.connector.label, "error": type(error).__name__})) from None
+                    raise ConnectorError(say(gettext_noop("%(platform)s could not be reached: %(error)s"),
+                                             platform=self.connector.label, error=type(error).__name__)) from None
                 self._sleep(self._backoff(attempt, max_wait))
                 kwargs["headers"] = headers
                 continue
@@ -138,7 +144,7 @@ class Session:
             if pause:
                 self._sleep(min(max_wait, pause))
             return response.json() if response.content else {}
-        raise ConnectorError(_("%(platform)s kept failing") % {"platform": self.connector.label})
+        raise ConnectorError(say(gettext_noop("%(platform)s kept failing"), platform=self.connector.label))
 
     def refreshed(self) -> None:
         """A connector's refresh put new credentials in ``self.credentials``: hand them on to be stored."""
@@ -159,22 +165,24 @@ class Session:
             body = response.json()
         except ValueError:
             body = {}
-        said = self.connector.error_words(body) if isinstance(body, dict) else ""
+        # What the platform said is its own text: redacted of the connection's secrets, never translated.
+        said = self._redact(self.connector.error_words(body) if isinstance(body, dict) else "")[:300]
         status = response.status_code
+        label = self.connector.label
         if self.connector.needs_reauth(status, body if isinstance(body, dict) else {}):
-            reason = _("%(platform)s refused the credentials (HTTP %(status)s): %(said)s") % {
-                "platform": self.connector.label, "status": status, "said": said or _("expired or revoked")}
-            return ReauthNeeded(self._redact(reason), status=status)
+            return ReauthNeeded(say(gettext_noop("%(platform)s refused the credentials (HTTP %(status)s): %(said)s"),
+                                    platform=label, status=status,
+                                    said=said or say(gettext_noop("expired or revoked"))), status=status)
         if status == 429:
-            reason = _("%(platform)s is limiting requests (HTTP 429) and still did after %(count)s attempts") % {
-                "platform": self.connector.label, "count": settings.PORTAL_CONNECTOR_RETRIES}
+            reason = say(gettext_noop("%(platform)s is limiting requests (HTTP 429) and still did after %(count)s attempts"),
+                         platform=label, count=settings.PORTAL_CONNECTOR_RETRIES)
         elif status >= 500:
-            reason = _("%(platform)s had an error (HTTP %(status)s) on every attempt") % {
-                "platform": self.connector.label, "status": status}
+            reason = say(gettext_noop("%(platform)s had an error (HTTP %(status)s) on every attempt"), platform=label,
+                         status=status)
         else:
-            reason = _("%(platform)s refused the request (HTTP %(status)s): %(said)s") % {
-                "platform": self.connector.label, "status": status, "said": said or response.reason_phrase}
-        return ConnectorError(self._redact(reason)[:1000], status=status)
+            reason = say(gettext_noop("%(platform)s refused the request (HTTP %(status)s): %(said)s"), platform=label,
+                         status=status, said=said or self._redact(response.reason_phrase))
+        return ConnectorError(reason, status=status)
 
     def _redact(self, text: str) -> str:
         return redact(text, self.credentials)

@@ -103,3 +103,21 @@ def test_client_users_and_another_clients_staff_cannot_see_connect_sync_or_disco
     assert HUBSPOT_TOKEN not in home.content.decode() and "pat-…" not in home.content.decode()
     with tenant_context(tenant_a):
         assert Connection.objects.get().account_id == "4242"
+
+
+def test_a_failure_written_by_the_worker_in_english_reads_in_spanish(
+    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)  # the worker's language: English
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "HubSpot dio un error (HTTP 503) en todos los intentos" in page
+    assert "con errores" in page and "on every attempt" not in page
+    hubspot.faults.clear()
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    # The platform's own words stay as it said them; the portal's around them are translated.
+    assert ("HubSpot rechazó las credenciales (HTTP 401): The OAuth token used to make this call expired 2 hour(s) ago."
+            in page)
