@@ -269,3 +269,36 @@ def test_no_request_reaches_another_host_from_a_paging_link(tenant_a: Client, ad
                            last_day=dt.date(2026, 10, 31), now=NOW).ok
     assert transport.api_base("meta_ads", "x").startswith("http://127.0.0.1:")
     assert len(_paths(platforms, "meta_ads")) > 1  # 93 records: one page of 500… plus the account check
+
+
+def test_a_correction_inside_the_window_becomes_a_revision_with_the_platform_and_its_figures_named(
+    tenant_a: Client, ads: AdsFake, staff_http
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from reports.models import MonthReport
+    from reports.services import month_approve
+
+    connect(tenant_a, ads, "google_ads", SPAIN, manager=MANAGER)
+    connect(tenant_a, ads, "meta_ads", META)
+    for platform in ("google_ads", "meta_ads"):
+        assert connection_sync(client=tenant_a, platform=platform, now=NOW).ok
+    call_command("compute_snapshots", "alpha", "--month", "2026-10", stdout=io.StringIO())
+    month_approve(client=tenant_a, month=dt.date(2026, 10, 1), user=None)
+    october = [row for row in ads.rows[("google_ads", SPAIN)] if row.day.month == 10 and row.day.year == 2026]
+    before = sum(row.conversions for row in october)
+    for row in october[-7:]:  # Google credits seven late conversions to the last days of October
+        row.leads += 1
+    later = NOW + dt.timedelta(days=1)
+    for platform in ("google_ads", "meta_ads"):  # both re-read October; only Google's figures moved
+        assert connection_sync(client=tenant_a, platform=platform, now=later).ok
+    call_command("compute_snapshots", "alpha", "--month", "2026-10", stdout=io.StringIO())
+    with tenant_context(tenant_a):
+        report = MonthReport.objects.get(month=dt.date(2026, 10, 1))
+    assert "Google Ads corrected spend of 2026-10, sync of 2026-11-04" in report.restated_by
+    page = staff_http.get("/reports/2026-10/").content.decode()
+    assert f"Google Ads changed October 2026 after approval: conversions {before:,} → {before + 7:,}" in page
+    assert "Meta Ads changed" not in page and "Meta Ads corrected" not in page
+    assert 'value="Google Ads corrected spend of 2026-10, sync of 2026-11-04"' in page  # the proposed reason
