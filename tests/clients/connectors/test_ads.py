@@ -260,3 +260,23 @@ def test_a_correction_inside_the_window_becomes_a_revision_with_the_platform_and
     assert f"Google Ads changed October 2026 after approval: conversions {before:,} → {before + 7:,}" in page
     assert "Meta Ads changed" not in page and "Meta Ads corrected" not in page
     assert 'value="Google Ads corrected spend of 2026-10, sync of 2026-11-04"' in page  # the proposed reason
+
+
+def test_a_linkedin_token_without_refresh_is_warned_of_7_days_before_once(tenant_a: Client, ads: AdsFake, staff_a) -> None:
+    from clients.connectors.health import connection_health, connection_token_warn
+    from clients.connectors.sync import connection_connect
+    from clients.models import OutboxEmail
+
+    expires = NOW + dt.timedelta(days=60)
+    connection_connect(client=tenant_a, platform="linkedin_ads", account_id=LINKEDIN, check=False, credentials=Credentials(
+        access_token=ads.token_issue("linkedin_ads", 5184000), expires_at=expires))
+    assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=52)) == 0
+    with tenant_context(tenant_a):
+        health = connection_health(connection=Connection.objects.get(), now=NOW + dt.timedelta(days=54))
+    assert health.token_warning and health.token_days == 6
+    assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=54)) == 1
+    assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=55)) == 0
+    with tenant_context(tenant_a):
+        email = OutboxEmail.objects.get(kind="connection_token")
+    assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by 2027-01-02"
+    assert email.to == staff_a.email
