@@ -1,0 +1,92 @@
+"""In a real browser, against the local OAuth server: staff connect Google Ads from the client's Imports
+page — the platform's consent screen, the console's callback, the choice among a manager account's
+clients, the backfill — and a wrong state, a replayed answer and another redirect host are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from clients.connectors.consent import redirect_uri
+from clients.connectors.fake_ads import AdsFake
+from clients.connectors.sync import backfill_start
+from clients.models import Connection, Spend
+from tests.browser import conftest as browser_fixtures
+from tests.browser.conftest import screenshot
+from tests.browser.test_portal_shell import sign_in
+from tests.clients.connectors.ads_fixtures import SPAIN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+browser = browser_fixtures.browser
+portal = browser_fixtures.portal
+page = browser_fixtures.page
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """The backfill runs in the web process: this test is about the consent, not the worker."""
+    from agency.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_staff_connect_google_ads_through_the_consent_and_the_answer_cannot_be_forged_or_replayed(
+    page, portal, staff_a, tenants, ads: AdsFake, eager_tasks
+) -> None:
+    ads.redirect_uris.add(redirect_uri())
+    alpha = portal.client("alpha")
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    sign_in(page, alpha, staff_a.username)
+    page.wait_for_url(alpha + "/")
+    page.goto(alpha + "/imports/")
+    page.get_by_role("link", name="Connect Google Ads").click()
+    page.get_by_role("heading", name="Connect Google Ads").wait_for()
+    screenshot(page, "consent-start")
+    page.get_by_role("button", name="Continue to Google Ads").click()
+    page.get_by_role("heading", name="Google (fake): sign in").wait_for()
+    authorize = page.url
+    page.get_by_role("link", name="Allow").click()
+    # Back on the client's host (through the console's callback), choosing among the manager's clients.
+    page.get_by_role("heading", name="Choose the Google Ads account").wait_for()
+    assert page.url.startswith(alpha + "/imports/connections/google_ads/account/?handoff=")
+    assert page.get_by_text("Agency MCC (manager account 9990001111)").is_visible()
+    screenshot(page, "consent-accounts")
+    page.get_by_label("Alpha España · 1112223333 · EUR").check()
+    page.get_by_role("button", name="Connect this account").click()
+    page.wait_for_url(alpha + "/imports/")
+    page.get_by_text("connected: Alpha España, customer 1112223333, amounts in EUR").wait_for()
+    card = page.locator(".connection", has_text="Google Ads")
+    assert "connected" in card.inner_text() and "Alpha España" in card.inner_text()
+    screenshot(page, "consent-connected")
+    with tenant_context(tenants["alpha"]):
+        assert Connection.objects.get(platform="google_ads").account_id == SPAIN
+        first = backfill_start(client=tenants["alpha"], now=timezone.now()).astimezone(ZoneInfo("Europe/Madrid")).date()
+        assert Spend.objects.filter(platform="google_ads").count() == len(
+            [row for row in ads.rows[("google_ads", SPAIN)] if row.day >= first])
+
+    callback = next(url for url in seen if "/connections/oauth/callback/" in url)
+    assert callback.startswith(portal.console + "/connections/oauth/callback/?")
+    # The same answer replayed: refused, in words, with a 400.
+    answer = page.goto(callback)
+    assert answer.status == 400
+    assert "This consent was already used" in page.locator("#consent-refused").inner_text()
+    # A state that does not match: refused.
+    query = parse_qs(urlsplit(callback).query)
+    forged = portal.console + "/connections/oauth/callback/?" + urlencode({"code": query["code"][0],
+                                                                         "state": query["state"][0][:-2] + "xx"})
+    assert page.goto(forged).status == 400
+    assert "the state is wrong" in page.locator("#consent-refused").inner_text()
+    # The consent link pointed at another host: the platform refuses to send the code there.
+    elsewhere = authorize.replace("redirect_uri=http%3A%2F%2Flocalhost", "redirect_uri=https%3A%2F%2Fevil.example")
+    assert page.goto(elsewhere).status == 400
+    page.get_by_text("redirect_uri_mismatch").wait_for()
+    assert not any(urlsplit(url).hostname == "evil.example" for url in seen)
