@@ -162,7 +162,10 @@ def connections_context(*, client: Client) -> dict[str, Any]:
     healths = {health.connection.platform: health for health in connections_health()}
     for health in healths.values():
         try:
-            health.masked = unseal(health.connection.secrets, owner=client.schema_name).masked()
+            credentials = unseal(health.connection.secrets, owner=client.schema_name)
+            health.masked = credentials.masked()
+            if credentials.refresh_token:  # renewed by the syncs themselves: no countdown to show
+                health.token_days, health.token_warning = None, False
         except SecretsError:
             health.masked = _("unreadable with the configured keys: connect again")
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]

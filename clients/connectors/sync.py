@@ -353,11 +353,21 @@ def _failed(
     return outcome
 
 
+def _expiry_to_warn(client: Client, connection: Connection) -> dt.datetime | None:
+    """The token's expiry when a person must act before it (no refresh token renews it), else None."""
+    try:
+        if vault.unseal(connection.secrets, owner=client.schema_name).refresh_token:
+            return None
+    except vault.SecretsError:
+        pass
+    return connection.token_expires_at
+
+
 def _health(client: Client, connector: Connector, connection: Connection) -> None:
     connection_health.send(sender=Client, client=client, platform=connector.slug, label=connector.label,
                            state=connection.state, reason=connection.reason, reason_words=connection.reason_words,
                            last_success_at=connection.last_success_at,
-                           failing_since=connection.failing_since, token_expires_at=connection.token_expires_at,
+                           failing_since=connection.failing_since, token_expires_at=_expiry_to_warn(client, connection),
                            at=timezone.now())
 
 
