@@ -90,3 +90,36 @@ def test_staff_connect_google_ads_through_the_consent_and_the_answer_cannot_be_f
     assert page.goto(elsewhere).status == 400
     page.get_by_text("redirect_uri_mismatch").wait_for()
     assert not any(urlsplit(url).hostname == "evil.example" for url in seen)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_consent_screens_in_spanish(page, portal, staff_a, tenants, ads: AdsFake, eager_tasks, width) -> None:
+    ads.redirect_uris.add(redirect_uri())
+    staff_a.language = "es"
+    staff_a.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    alpha = portal.client("alpha")
+    sign_in(page, alpha, staff_a.username)
+    page.wait_for_url(alpha + "/")
+    page.goto(alpha + "/imports/connections/meta_ads/connect/")
+    page.get_by_role("heading", name="Conectar Meta Ads").wait_for()
+    assert "Irás a Meta Ads para iniciar sesión" in page.content()
+    _fits(page)
+    screenshot(page, f"consent-start-es-{width}")
+    page.get_by_role("button", name="Continuar a Meta Ads").click()
+    page.get_by_role("link", name="Allow").click()  # the platform's own screen (the fake's, in English)
+    page.get_by_role("heading", name="Elige la cuenta de Meta Ads").wait_for()
+    _fits(page)
+    screenshot(page, f"consent-accounts-es-{width}")
+    page.get_by_label("Alpha Meta · 123456789 · EUR").check()
+    page.get_by_role("button", name="Conectar esta cuenta").click()
+    page.wait_for_url(alpha + "/imports/")
+    page.get_by_text("conectado: Alpha Meta, cuenta publicitaria 123456789, importes en EUR").wait_for()
+    page.locator(".connection", has_text="Meta Ads").get_by_role("link", name="Volver a conectar").wait_for()
+    _fits(page)
+    screenshot(page, f"consent-connected-es-{width}")
+
+
+def _fits(page) -> None:
+    """Nothing wider than the window (no sideways scrolling on a phone)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
