@@ -415,9 +415,11 @@ def _meta(handler: Handler, method: str, path: str) -> int:
                                        "async_percent_completion": 100 if done else 50 * job["polls"] // ads.job_polls})
         if job["polls"] <= ads.job_polls:
             return handler._send(400, {"error": {"message": "Report not ready", "type": "OAuthException", "code": 100}})
-        info = ads.meta_accounts[job["account"]]
-        rows = _between(ads.rows.get(("meta_ads", job["account"]), []), job["first"], job["last"])
-        return _meta_page(handler, [_meta_record(row, info["currency"]) for row in reversed(rows)], path, query)
+        if "records" not in job:  # made once per job, as Meta stores a job's result
+            info = ads.meta_accounts[job["account"]]
+            rows = _between(ads.rows.get(("meta_ads", job["account"]), []), job["first"], job["last"])
+            job["records"] = [_meta_record(row, info["currency"]) for row in reversed(rows)]
+        return _meta_page(handler, job["records"], path, query)
     return handler._send(404, {"error": {"message": "Unknown path components", "type": "OAuthException", "code": 2500}})
 
 
