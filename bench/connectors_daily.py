@@ -50,7 +50,7 @@ def serve(port_queue, stats_queue, account_path: str) -> None:
 
     from clients.connectors.fake_server import fake_server_start
 
-    platforms, account = dataset(20_000)
+    platforms, account = dataset(20_000, end=dt.datetime.now(dt.UTC))
     Path(account_path).write_text(json.dumps(account))
     server = fake_server_start(platforms)
     port_queue.put(server.server_address[1])
@@ -123,7 +123,7 @@ def main() -> None:
     ports, stats = context.Queue(), context.Queue()
     child = context.Process(target=serve, args=(ports, stats, str(account_path)), daemon=True)
     child.start()
-    port = ports.get(timeout=300)
+    port = ports.get(timeout=900)
     setup_django()
     from django.utils import timezone
     from django_tenants.utils import tenant_context
@@ -173,7 +173,8 @@ def main() -> None:
     os.kill(child.pid, signal.SIGUSR1)
     measured = stats.get(timeout=30)
     child.terminate()
-    print(json.dumps({"clients": len(clients), "connections": expected, "done": done, "failed": failed, "rows": rows,
+    print(json.dumps({"clients": len(clients), "connections": expected, "done": done, "failed": failed,
+                      "rows_per_connection": round(rows / max(1, done), 1), "rows": rows,
                       "seconds": round(elapsed, 1), "cap": args.cap, "workers": args.workers, **measured,
                       "load_average": round(os.getloadavg()[0], 1)}))
 
