@@ -137,8 +137,8 @@ class Source:
                     missing_daily = True
                 elif column.required:
                     missing.append(column)
-            required = [column for column in self.columns if column.required and not column.daily]
-            present = len(required) - len(missing)
+            required = [column for column in self.columns if column.required]
+            present = len(required) - len(missing) - missing_daily
             if missing and (present < 2 or present * 2 < len(required)):
                 continue
             match = Match(self, language, found, currency, missing_daily, tuple(missing))
