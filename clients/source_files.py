@@ -153,6 +153,8 @@ def display_value(column: str, value: Any) -> str:
     if isinstance(value, Decimal):
         places = RATE_PLACES if column == "exchange_rate" else CENTS
         return format(value.quantize(places, rounding=ROUND_HALF_UP), "f")
+    if isinstance(value, dt.datetime):  # the client's time, as the file gives it, to the minute
+        return value.strftime("%Y-%m-%d %H:%M") if not value.second else value.strftime("%Y-%m-%d %H:%M:%S")
     return canonical_text(value)
 
 
