@@ -114,6 +114,8 @@ class SourceImport:
             "spend_by_currency": {code: canonical_text(value) for code, value in self.spend_by_currency.items()},
             "unmapped": {target: dict(values) for target, values in self.unmapped.items()},
             "unmapped_to": dict(self.unmapped_to), "dropped": dict(self.dropped),
+            "unmapped_list": [[target, self.unmapped_to.get(target, ""), sorted(values.items(), key=lambda i: -i[1])]
+                              for target, values in sorted(self.unmapped.items())],
             "customers_without_deal": self.customers_without_deal,
         })
         return data

@@ -5,10 +5,12 @@ Spanish, and the totals a person checks against the platform's screen."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from clients.mappings import mapping_save, saved_mappings_as_engine, source_extension_save
 from clients.models import Lead, Spend, TrafficRow
@@ -179,3 +181,17 @@ def test_the_totals_of_a_file_in_another_currency(import_a, fixture_path, ecb_ra
 def test_an_extension_is_json_data():
     mapping = Mapping(kind="leads", columns={"channel": Rule(values={"x": "email"})}, extends="hubspot_contacts")
     assert Mapping.from_dict(mapping.to_dict()) == mapping and mapping.problems() == []
+
+
+def test_import_source_says_what_was_ignored_lacking_or_unknown(tenant_a, fixture_path):
+    out = io.StringIO()
+    call_command("import_source", "alpha", str(fixture_path("hubspot_contacts_2026.csv")), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "ignored columns: First Name, Last Name, Lifecycle Stage, Lead Status, Original Traffic Source Drill-Down 1," \
+           " Contact owner, Became a Lead Date, Became a Marketing Qualified Lead Date, Associated Deal IDs" in lines
+    assert "channel values outside the table, imported as other: Social Video (1)" in lines
+    assert "customers without a deal amount (revenue 0 for them): 1" in lines
+    out = io.StringIO()
+    call_command("import_source", "alpha", str(fixture_path("ga4_traffic_primary.csv")), stdout=out)
+    assert any(line.startswith("not in the file: Device category / Categoría de dispositivo: traffic is stored without"
+                               " a device") for line in out.getvalue().splitlines())

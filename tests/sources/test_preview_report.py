@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 
-from clients.models import SavedMapping
+from clients.models import Job, SavedMapping
+from clients.tasks import import_run
 from tests.conftest import host_of
 
 
@@ -54,7 +55,7 @@ def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_the
         'Lifecycle Stage What Lifecycle Stage gives ignored', "Lifecycle Stage ignored")
     assert "Values of channel the source does not know (imported as “other”)" in text and "Social Video 1" in text
     # Map the unknown value and an ignored column for this client.
-    header = re.findall(r'<td>([^<]+)</td>\s*<td><label class="visually-hidden" for="use-(\d+)"', page)
+    header = re.findall(r'<td>([^<]+)</td>\s*<td[^>]*><label class="visually-hidden" for="use-(\d+)"', page)
     index = dict(header)["Original Traffic Source Drill-Down 1"]
     response = staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video",
                                      "means_channel_0": "organic_social", f"use_{index}": "landing_page"})
@@ -98,3 +99,18 @@ def test_a_recognized_file_can_be_remapped_in_the_editor(staff_http, fixture_pat
     assert "Saved mapping: GA4 by hand" in text
     # bounced_sessions kept the source's "minus Engaged sessions": 1,800 − 1,100 on the first row.
     assert "1800 700" in text or "1800 700".replace(" ", "") in text.replace(" ", "")
+
+
+def test_the_import_summary_says_what_the_file_lacked_and_did_not_know(staff_http, tenant_a, fixture_path,
+                                                                        django_capture_on_commit_callbacks):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=False):
+        staff_http.post(url)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    import_run.apply(kwargs={"client_slug": tenant_a.slug, "job_id": job.id})
+    connection.set_schema_to_public()
+    text = _text(staff_http.get(f"/imports/jobs/{job.id}/").content.decode())
+    assert "Done: 6 rows read, 6 added" in text
+    assert "Values of channel the source does not know (imported as “other”): Social Video (1)" in text
+    assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
