@@ -29,7 +29,7 @@ def _upload(page, base: str, path: Path) -> None:
     page.goto(base + "/imports/")
     page.locator("input[type=file]").set_input_files(str(path))
     page.locator("form:has(input[type=file]) button[type=submit]").first.click()
-    page.locator("#file-totals").wait_for()
+    page.locator("#file-columns").wait_for()
 
 
 def _sign_in(page, base: str, username: str) -> None:
@@ -48,8 +48,13 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
     for viewport, width in ((DESKTOP, "1440"), (PHONE, "390")):
         context, page = _page(browser, viewport, locale)
         _sign_in(page, alpha, staff_a.username)
-        for name in ("meta_ads_en.csv", "hubspot_contacts_2026.csv", "ga4_traffic_primary.csv"):
-            _upload(page, alpha, FIXTURES / name)
+        renamed = tmp_path / "google_ads_renamed.csv"
+        renamed.write_text("Campaign report\nDay,Campaign,Campaign ID,Currency code,Cost (account currency),Impr.\n"
+                           "2026-03-01,Brand Search,111,EUR,\"1,234.50\",100\n", encoding="utf-8")
+        for path in (renamed, *(FIXTURES / name for name in ("meta_ads_en.csv", "hubspot_contacts_2026.csv",
+                                                               "ga4_traffic_primary.csv"))):
+            name = path.name
+            _upload(page, alpha, path)
             screenshot(page, f"source-preview-{name.split('.')[0]}-{locale}-{width}")
             if width == "1440":
                 # Every column of the preview and of the columns list visible without scrolling sideways.
