@@ -97,6 +97,8 @@ def detect(
     text_file = path if isinstance(path, TextFile) else open_text(path)
     lines = head(text_file)
     mappings = list(mappings)
+    if mapping is not None and mapping.extends:  # a client's additions named as the mapping: its source with them
+        source, mappings, mapping = mapping.extends, [mapping], None
     extensions = [m for m in mappings if m.extends]
     if mapping is not None:
         return _detect_mapping(text_file, lines, mapping)

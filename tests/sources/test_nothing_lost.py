@@ -195,3 +195,13 @@ def test_import_source_says_what_was_ignored_lacking_or_unknown(tenant_a, fixtur
     call_command("import_source", "alpha", str(fixture_path("ga4_traffic_primary.csv")), stdout=out)
     assert any(line.startswith("not in the file: Device category / Categoría de dispositivo: traffic is stored without"
                                " a device") for line in out.getvalue().splitlines())
+
+
+def test_additions_named_as_the_mapping_read_the_file_with_their_source(in_tenant_a, import_a, fixture_path):
+    path = fixture_path("hubspot_contacts_2026.csv")
+    stored = source_extension_save(client=in_tenant_a, source="hubspot_contacts", header=detect(path).header,
+                                   columns={}, values={"channel": {"Social Video": "paid_social"}})
+    extension = Mapping.from_dict({**stored.spec, "name": stored.name, "header": stored.header})
+    outcome = import_a(path, mapping=extension)  # as a scheduled source or `import_source --mapping` would
+    assert outcome.ok and outcome.detection.source.slug == "hubspot_contacts"
+    assert Lead.objects.get(id="1006").channel == "paid_social" and Lead.objects.count() == 6
