@@ -172,7 +172,8 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
     if detection is None:
         return {}
     kind = detection.kind
-    columns = [{"index": index, "name": cell, "targets": targets} for index, (cell, targets) in enumerate(detection.uses())]
+    columns = [{"index": index, "name": cell, "targets": [_shown_target(target) for target in targets]}
+               for index, (cell, targets) in enumerate(detection.uses())]
     unmapped = [
         {"target": target, "went": check.unmapped_to.get(target, ""), "vocabulary": vocabulary_of(target),
          "values": sorted(values.items(), key=lambda item: (-item[1], item[0]))}
@@ -194,6 +195,12 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
         "extension": detection.extension.name if detection.extension is not None else "",
         "source": detection.source.slug if detection.source is not None else "",
     }
+
+
+def _shown_target(target: str) -> str:
+    if target.startswith("−"):  # a column subtracted: engaged sessions, for bounced sessions
+        return _("%(target)s (subtracted from it)") % {"target": target[1:]}
+    return target
 
 
 def extension_choices(data: Any, recognized: Recognized) -> dict[str, Any]:
