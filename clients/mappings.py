@@ -136,6 +136,16 @@ def source_extension_save(
     return stored
 
 
+def extension_summary(spec: dict[str, Any]) -> list[str]:
+    """What a client's additions to a built-in source add, one line each (the saved mappings list)."""
+    lines = []
+    for target, rule in sorted((spec.get("columns") or {}).items()):
+        if rule.get("column"):
+            lines.append(f"{target} ← {rule['column']}")
+        lines += [f"{target}: {raw} → {meaning}" for raw, meaning in sorted((rule.get("values") or {}).items())]
+    return lines
+
+
 def mapping_delete(*, client: Client, mapping_id: int) -> None:
     """Remove a saved mapping; one a scheduled source reads with is kept (ValidationError)."""
     with tenant_context(client):

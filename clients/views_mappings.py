@@ -19,6 +19,7 @@ from clients.forms_imports import KIND_LABELS
 from clients.importing import KINDS
 from clients.mapping_editor import DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview, source_spec
 from clients.mappings import (
+    extension_summary,
     mapping_copy,
     mapping_copy_targets,
     mapping_delete,
@@ -85,8 +86,13 @@ def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_staff_required
 def mapping_list(request: HttpRequest) -> HttpResponse:
+    mappings = saved_mappings()
+    for mapping in mappings:  # a client's additions to a built-in source say what they add, not a header
+        extends = SOURCES.get(mapping.spec.get("extends", ""))
+        mapping.extends_label = str(extends.label) if extends else ""
+        mapping.adds = extension_summary(mapping.spec) if extends else []
     return render(request, "clients/mappings/list.html", {
-        "mappings": saved_mappings(), "kind_labels": KIND_LABELS,
+        "mappings": mappings, "kind_labels": KIND_LABELS,
         "can_copy": bool(mapping_copy_targets(user=request.user, current=request.tenant)),
     })
 

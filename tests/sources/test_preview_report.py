@@ -3,12 +3,14 @@ as used or ignored, values outside a table with their counts, and the form that 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from clients.models import Job, SavedMapping
 from clients.tasks import import_run
@@ -29,8 +31,8 @@ def _upload(http, name, content):
     return response.url
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_a_meta_preview_shows_totals_and_rounded_amounts(staff_http, fixture_path, ecb_rates):
@@ -114,3 +116,11 @@ def test_the_import_summary_says_what_the_file_lacked_and_did_not_know(staff_htt
     assert "Done: 6 rows read, 6 added" in text
     assert "Values of channel the source does not know (imported as “other”): Social Video (1)" in text
     assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
+
+
+def test_the_saved_mappings_list_says_what_this_clients_additions_add(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
+    text = _text(staff_http.get(reverse("mapping_list")).content.decode())
+    assert "HubSpot contacts export: this client's additions" in text
+    assert "Adds to every HubSpot contacts export of this client: channel: Social Video → organic_social" in text
