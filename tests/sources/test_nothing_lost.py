@@ -205,3 +205,17 @@ def test_additions_named_as_the_mapping_read_the_file_with_their_source(in_tenan
     outcome = import_a(path, mapping=extension)  # as a scheduled source or `import_source --mapping` would
     assert outcome.ok and outcome.detection.source.slug == "hubspot_contacts"
     assert Lead.objects.get(id="1006").channel == "paid_social" and Lead.objects.count() == 6
+
+
+def test_hubspot_in_spanish_reads_fuente_de_trafico_original_and_deal_amounts(import_a, write_file):
+    path = write_file(
+        '"ID de registro","Correo","Fecha de creación","Fuente de tráfico original",'
+        '"Fecha en que se convirtió en cliente","Importe del negocio más reciente","Ingresos totales"\n'
+        '"7","a@example.com","2026-03-02 10:00","Búsqueda orgánica","2026-03-10 10:00","1.500,50",""\n'
+        '"8","b@example.com","2026-03-03 10:00","Referencias de IA","2026-03-11 10:00","","2.000"\n'
+        '"9","c@example.com","2026-03-04 10:00","Tráfico directo","","",""\n')
+    outcome = import_a(path)
+    assert outcome.ok, outcome.errors
+    assert outcome.detection.language == "es" and outcome.detection.ignored == []
+    leads = {lead.id: (lead.channel, lead.deal_value) for lead in Lead.objects.all()}
+    assert leads == {"7": ("organic_search", D("1500.50")), "8": ("referral", D("2000")), "9": ("direct", None)}
