@@ -41,6 +41,9 @@ class Col:
     lower: bool = False
     fallback: str = ""  # the target of a helper column read when this one's cell is empty
     only_with: str = ""  # kept only on rows where this other target has a value (deal amounts of customers)
+    plus: str = ""  # the target of a helper column added to this one
+    when: str = ""  # the target of a helper column that must contain one of ``when_any`` for the value to count
+    when_any: tuple[str, ...] = ()
 
     def aliases(self, language: str) -> tuple[str, ...]:
         return self.en if language == "en" else self.es
@@ -157,8 +160,11 @@ class Source:
         columns: dict[str, Rule] = {}
         for column in self.columns:
             fallback = match.found.get(column.fallback, "") if column.fallback else ""
-            found = match.found.get(column.target) or fallback
-            if column.target.startswith("_") or not found:
+            found = match.found.get(column.target) or fallback or None
+            plus = match.found.get(column.plus, "") if column.plus else ""
+            if found is None and plus:  # only the added column is in the file (LinkedIn's Leads without Conversions)
+                found, plus = plus, ""
+            if column.target.startswith("_") or found is None:
                 continue
             if column.minus and column.minus not in match.found:
                 continue  # bounced sessions without engaged sessions would be every session
@@ -167,7 +173,8 @@ class Source:
             columns[column.target] = Rule(
                 column=found, values=dict(column.values), other=column.other,
                 minus=match.found.get(column.minus, "") if column.minus else "", lower=column.lower,
-                fallback=fallback if fallback != found else "", only_with=column.only_with,
+                fallback=fallback if fallback != found else "", only_with=column.only_with, plus=plus,
+                when=match.found.get(column.when, "") if column.when else "", when_any=column.when_any,
             )
         for target, value in self.fixed.items():
             columns[target] = Rule(value=value)
@@ -225,8 +232,13 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_name", ("Campaign",), ("Campaña",)),
             Col("amount", ("Cost",), ("Coste", "Costo")),
             Col("currency", ("Currency code", "Currency"), ("Código de moneda", "Moneda"), required=False),
+            Col("impressions", ("Impr.", "Impressions"), ("Impr.", "Impresiones"), required=False),
+            Col("clicks", ("Clicks",), ("Clics",), required=False),
+            Col("conversions", ("Conversions",), ("Conversiones",), required=False),
+            Col("conversion_value", ("Conv. value", "Conversion value"), ("Valor de conv.", "Valor de conversión"),
+                required=False),
         ),
-        fixed={"category": "media"}, channel="paid_search",
+        fixed={"category": "media", "platform": "google_ads"}, channel="paid_search",
         segment=_("the Day segment (Segments › Time › Day)"),
         layout="Google Ads UI campaign report CSV: title line, date-range line, header, Total rows (export-formats.md)",
     ),
@@ -237,8 +249,14 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_id", ("Campaign ID",), ("Identificador de la campaña", "ID de la campaña"), required=False),
             Col("campaign_name", ("Campaign name",), ("Nombre de la campaña",)),
             Col("amount", ("Amount spent ({currency})",), ("Importe gastado ({currency})",)),
+            Col("impressions", ("Impressions",), ("Impresiones",), required=False),
+            Col("clicks", ("Link clicks",), ("Clics en el enlace",), required=False),
+            Col("conversions", ("Results",), ("Resultados",), required=False, when="_indicator",
+                when_any=("lead", "conversion", "purchase", "cliente potencial", "conversión", "compra")),
+            Col("_indicator", ("Result indicator",), ("Indicador de resultado",), required=False),
         ),
-        fixed={"category": "media"}, channel="paid_social", social_network="facebook", total_if_empty="campaign_name",
+        fixed={"category": "media", "platform": "meta_ads"}, channel="paid_social", social_network="facebook",
+        total_if_empty="campaign_name",
         segment=_("the Day breakdown (Breakdown › By time › Day)"),
         layout="Meta Ads Manager export: Reporting starts/ends, Campaign name, Day, Amount spent (CUR); first row the "
                "account total with an empty name (export-formats.md)",
@@ -251,8 +269,13 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_name", ("Campaign Name",), ("Nombre de la campaña",)),
             Col("amount", ("Total Spent",), ("Total gastado", "Importe total gastado")),
             Col("currency", ("Currency",), ("Divisa", "Moneda"), required=False),
+            Col("impressions", ("Impressions",), ("Impresiones",), required=False),
+            Col("clicks", ("Clicks",), ("Clics",), required=False),
+            Col("conversions", ("Conversions",), ("Conversiones",), required=False, plus="_leads"),
+            Col("_leads", ("Leads",), ("Clientes potenciales",), required=False),
         ),
-        date_format="%m/%d/%Y", fixed={"category": "media"}, channel="paid_social", social_network="linkedin",
+        date_format="%m/%d/%Y", fixed={"category": "media", "platform": "linkedin_ads"}, channel="paid_social",
+        social_network="linkedin",
         segment=_("the daily time breakdown (Time range › Daily)"),
         layout="LinkedIn Campaign Manager campaign performance report: preamble, blank line, header; M/D/YYYY "
                "(export-formats.md)",

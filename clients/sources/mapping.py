@@ -40,9 +40,12 @@ class Rule:
     a value table (file value → canonical value, compared without case and surrounding
     spaces); ``other``: the value of a cell the table does not name (None: the cell as
     given, which the kind then checks). ``minus``: a column subtracted from this one
-    (bounced sessions = sessions − engaged sessions). ``lower``: lower-case the text.
-    ``fallback``: a column read when this one's cell is empty (HubSpot's Total Revenue when
-    Recent Deal Amount is empty). ``only_with``: another target; on a row where it has no
+    (bounced sessions = sessions − engaged sessions); ``plus``: a column added to it (LinkedIn's
+    lead-gen form leads added to its conversions). ``when`` / ``when_any``: the value is taken
+    only on lines whose ``when`` column contains one of ``when_any`` (Meta's Results count
+    conversions only when its Result indicator is a lead or a conversion). ``lower``: lower-case
+    the text. ``fallback``: a column read when this one's cell is empty (HubSpot's Total Revenue
+    when Recent Deal Amount is empty). ``only_with``: another target; on a row where it has no
     value this one is left empty (a deal amount counts only for a customer).
     """
 
@@ -54,10 +57,13 @@ class Rule:
     lower: bool = False
     fallback: str = ""
     only_with: str = ""
+    plus: str = ""
+    when: str = ""
+    when_any: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for name in ("column", "value", "minus", "fallback", "only_with"):
+        for name in ("column", "value", "minus", "fallback", "only_with", "plus"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
         if self.values:
@@ -66,13 +72,16 @@ class Rule:
             data["other"] = self.other
         if self.lower:
             data["lower"] = True
+        if self.when:
+            data["when"], data["when_any"] = self.when, list(self.when_any)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Rule:
         return cls(column=data.get("column", ""), value=data.get("value", ""), values=dict(data.get("values") or {}),
                    other=data.get("other"), minus=data.get("minus", ""), lower=bool(data.get("lower")),
-                   fallback=data.get("fallback", ""), only_with=data.get("only_with", ""))
+                   fallback=data.get("fallback", ""), only_with=data.get("only_with", ""),
+                   plus=data.get("plus", ""), when=data.get("when", ""), when_any=tuple(data.get("when_any") or ()))
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,8 @@ class _Plan:
     fallback_index: int | None
     kind: str  # TEXT, NUMBER, ...
     table: dict[str, str]
+    plus_index: int | None = None
+    when_index: int | None = None
 
 
 class Compiled:
@@ -256,8 +267,10 @@ class Compiled:
                     continue
             fallback_index = positions.get(normalized(rule.fallback)) if rule.fallback else None
             table = {" ".join(key.lower().split()): value for key, value in rule.values.items()}
+            plus_index = positions.get(normalized(rule.plus)) if rule.plus else None
+            when_index = positions.get(normalized(rule.when)) if rule.when else None
             self.plans.append(_Plan(target, rule, index, minus_index, fallback_index, _value_type(mapping.kind, target),
-                                    table))
+                                    table, plus_index, when_index))
         self.width = len(header)
         self.total_index = (mapping.columns[mapping.total_if_empty].column
                             if mapping.total_if_empty in mapping.columns else None)
@@ -342,7 +355,12 @@ class Compiled:
             if not text and fallbacks and plan.fallback_index is not None and plan.fallback_index < len(cells):
                 raw = cells[plan.fallback_index]
                 text = raw.strip()
-            if not text and not table and parse is not None:
+            added = cells[plan.plus_index].strip() if plan.plus_index is not None and plan.plus_index < len(cells) else ""
+            if plan.when_index is not None and plan.when_index < len(cells):
+                condition = cells[plan.when_index].lower()
+                if not any(word in condition for word in plan.rule.when_any):
+                    text = ""  # not what this column counts on this line: not given
+            if not text and not table and parse is not None and not added:
                 values[target] = None  # what every parser gives an empty cell ("not given")
                 continue
             if table:
@@ -359,6 +377,8 @@ class Compiled:
             try:
                 if parse is not None:
                     values[target] = parse(text)
+                    if added:
+                        values[target] = (values[target] or 0) + (parse(added) or 0)
                     continue
                 value = whole(text, decimal=self.mapping.decimal)
                 if value is not None:

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     """formats.md: traffic's device is optional ("" when the file does not give it)."""
 
-    dependencies = [("clients", "0008_drop_like_indexes")]
+    dependencies = [("clients", "0009_spend_ad_delivery_and_optional_bounces")]
 
     operations = [
         migrations.AlterField(
