@@ -200,6 +200,10 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
 def _shown_target(target: str) -> str:
     if target.startswith("−"):  # a column subtracted: engaged sessions, for bounced sessions
         return _("%(target)s (subtracted from it)") % {"target": target[1:]}
+    if target.startswith("+"):  # a column added: LinkedIn's lead-gen form leads, to conversions
+        return _("%(target)s (added to it)") % {"target": target[1:]}
+    if target.startswith("?"):  # Meta's Result indicator: which lines' Results are conversions
+        return _("%(target)s (which lines count)") % {"target": target[1:]}
     return target
 
 

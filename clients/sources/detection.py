@@ -37,7 +37,11 @@ class Detection:
     extension: Mapping | None = None  # the client's additions to the built-in source, when applied
 
     def uses(self) -> list[tuple[str, list[str]]]:
-        """Every column of the file's header with the canonical columns it gives ([]: ignored)."""
+        """Every column of the file's header with the canonical columns it gives ([]: ignored).
+
+        A column subtracted from a target is marked ``−target``, one added to it ``+target``, one
+        that says on which lines a target counts ``?target``.
+        """
         given: dict[str, list[str]] = {}
         for target, rule in self.mapping.columns.items():
             for name in (rule.column, rule.fallback):
@@ -45,6 +49,10 @@ class Detection:
                     given.setdefault(normalized(name), []).append(target)
             if rule.minus:
                 given.setdefault(normalized(rule.minus), []).append(f"−{target}")
+            if rule.plus:
+                given.setdefault(normalized(rule.plus), []).append(f"+{target}")
+            if rule.when:
+                given.setdefault(normalized(rule.when), []).append(f"?{target}")
         return [(cell, given.get(normalized(cell), [])) for cell in self.header if cell.strip()]
 
     @property

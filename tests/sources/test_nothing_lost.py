@@ -219,3 +219,10 @@ def test_hubspot_in_spanish_reads_fuente_de_trafico_original_and_deal_amounts(im
     assert outcome.detection.language == "es" and outcome.detection.ignored == []
     leads = {lead.id: (lead.channel, lead.deal_value) for lead in Lead.objects.all()}
     assert leads == {"7": ("organic_search", D("1500.50")), "8": ("referral", D("2000")), "9": ("direct", None)}
+
+
+def test_columns_read_beside_another_are_listed_as_used(fixture_path):
+    meta = dict(detect(fixture_path("meta_ads_en.csv")).uses())
+    assert meta["Results"] == ["conversions"] and meta["Result indicator"] == ["?conversions"]
+    linkedin = dict(detect(fixture_path("linkedin_ads.csv")).uses())
+    assert linkedin["Leads"] == ["+conversions"] and linkedin["Conversions"] == ["conversions"]
