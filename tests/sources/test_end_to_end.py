@@ -99,3 +99,14 @@ def test_todays_layouts_give_the_hand_computed_figures(tenant_a, fixture_path):
         call_command("import_source", "alpha", str(fixture_path(name)), stdout=io.StringIO())
     [again] = snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
     assert again.document["kpis"] == kpis
+
+
+def test_a_ga4_export_without_device_leaves_the_device_kpis_empty(tenant_a, fixture_path):
+    """GA4's primary channel group without Device category: sessions and bounce rate as the file says,
+    mobile share and mobile bounce rate null (formats.md: device not given), never 0."""
+    call_command("import_source", "alpha", str(fixture_path("ga4_traffic_primary.csv")), stdout=io.StringIO())
+    [snapshot] = snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    kpis = snapshot.document["kpis"]
+    assert kpis["sessions"] == 1800 + 400 + 30 + 20 + 50 + 12
+    assert close(kpis["bounce_rate"], (700 + 150 + 20 + 15 + 30 + 6) / 2312)
+    assert kpis["mobile_share"] is None and kpis["mobile_bounce_rate"] is None
