@@ -142,10 +142,16 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": display_value(column, values.get(column)), "error": ""} for column in columns],
+            "cells": [_cell(column, values.get(column)) for column in columns],
             "row_errors": list(reasons.items()),
         })
     return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown), "empty_columns": empty}
+
+
+def _cell(column: str, value: Any) -> dict[str, Any]:
+    """A preview cell; a date or a short value never wraps (ids, counts), a long one may."""
+    text = display_value(column, value)
+    return {"value": text, "error": "", "whole": isinstance(value, dt.date) or len(text) <= 10}
 
 
 def display_value(column: str, value: Any) -> str:
