@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agency.middleware.SessionHostMiddleware",
     "agency.middleware.UnstorableInputMiddleware",
     "agency.middleware.UserLanguageMiddleware",
     "agency.middleware.HostMembershipMiddleware",
@@ -280,6 +281,11 @@ _UNLIMITED_IN_TESTS = "1000000" if TESTING else None
 PORTAL_API_RATE_PER_MINUTE = int(os.environ.get("PORTAL_API_RATE_PER_MINUTE", _UNLIMITED_IN_TESTS or "600"))
 PORTAL_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ACCOUNT", _UNLIMITED_IN_TESTS or "10"))
 PORTAL_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ADDRESS", _UNLIMITED_IN_TESTS or "30"))
+# Unknown API tokens per address and client per minute (guessing), password resets asked per
+# address per minute and per email address per hour.
+PORTAL_API_BAD_TOKENS_PER_MINUTE = int(os.environ.get("PORTAL_API_BAD_TOKENS_PER_MINUTE", _UNLIMITED_IN_TESTS or "20"))
+PORTAL_PASSWORD_RESET_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_PASSWORD_RESET_RATE_PER_ADDRESS", _UNLIMITED_IN_TESTS or "5"))
+PORTAL_PASSWORD_RESET_RATE_PER_EMAIL = int(os.environ.get("PORTAL_PASSWORD_RESET_RATE_PER_EMAIL", _UNLIMITED_IN_TESTS or "3"))
 # Uploads (imports, logos): larger files are refused with a form error, not a 413 page.
 PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_MB", "25")) * 1024 * 1024
 AXES_VERBOSE = False
