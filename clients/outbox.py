@@ -7,6 +7,9 @@ two workers cannot both win it) before talking to the mail server, and writes th
 after: sent, or failed with the error, the attempt counted and the next attempt set with
 exponential backoff (none after MAX_ATTEMPTS: given up).
 
+A mail server that drops the line after receiving the whole message (before its final reply)
+leaves the outcome unknown too: the row becomes "uncertain" at once (agency.mail).
+
 A worker that dies between the claim and the outcome leaves the row in "sending". Whether the
 mail server took the email is then unknown (it may have said 250 a moment before the kill), and
 the promise is "never twice": so the drain does not send it again. Once the row's lease has run
@@ -34,6 +37,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from agency.celery import app
+from agency.mail import DeliveryUncertain
 from agency.models import Client
 from agency.tasks import enqueue_for_client
 from clients.models import OutboxEmail
@@ -48,6 +52,7 @@ BACKOFF_MAX_SECONDS = 30 * 60
 # takes seconds (EMAIL_TIMEOUT bounds each SMTP step); ten minutes is a worker that is gone.
 SENDING_LEASE = dt.timedelta(minutes=10)
 UNCERTAIN_NOTE = "the worker stopped while sending: unknown whether the mail server took it"
+DROPPED_NOTE = "the mail server dropped the line after receiving the message: unknown whether it took it"
 DRAIN_TASK = "clients.tasks.outbox_drain"
 State = OutboxEmail.State
 
@@ -176,6 +181,12 @@ def _deliver(*, pk: int, now: dt.datetime) -> bool:
     row = OutboxEmail.objects.get(pk=pk)
     try:
         _message(row).send()
+    except DeliveryUncertain as error:
+        # The server had the whole message when the line dropped: it may deliver it. Never twice.
+        OutboxEmail.objects.filter(pk=pk).update(
+            state=State.UNCERTAIN, next_attempt_at=None, last_error=f"{DROPPED_NOTE} ({error})"[:2000])
+        logger.warning("email %s to %s: %s", pk, row.to, error)
+        return False
     except Exception as error:
         given_up = row.attempts >= MAX_ATTEMPTS
         OutboxEmail.objects.filter(pk=pk).update(
