@@ -10,10 +10,20 @@ again by itself (clients.outbox). Any failure before the message went is a plain
 
 from __future__ import annotations
 
+import re
 import smtplib
 from typing import Any
 
 from django.core.mail.backends.smtp import EmailBackend as DjangoEmailBackend
+
+LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def header_text(text: str) -> str:
+    """``text`` on one line, fit for a header (a subject, a sender's name): line breaks become
+    spaces. Names are refused with line breaks at the door (agency.validators); this keeps
+    anything stored before from failing every email that carries it."""
+    return LINE_BREAKS.sub(" ", text).strip()
 
 
 class DeliveryUncertain(smtplib.SMTPException):

@@ -26,18 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.mime.image import MIMEImage
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from agency.branding import brand_for
 from agency.celery import app
-from agency.mail import DeliveryUncertain
+from agency.mail import DeliveryUncertain, header_text
 from agency.models import Client
 from agency.tasks import enqueue_for_client
 from clients.models import OutboxEmail
@@ -202,14 +204,25 @@ def _deliver(*, pk: int, now: dt.datetime) -> bool:
     return True
 
 
+def _sender(stored: str) -> str | None:
+    """The sender as the brand has it now, not as it was when the row was queued: a sender name
+    fixed after a refusal reaches the rows already waiting (issue #24). Rows queued without a
+    sender keep DEFAULT_FROM_EMAIL."""
+    if not stored:
+        return None
+    _name, address = parseaddr(header_text(stored))
+    brand = brand_for(getattr(connection, "tenant", None))
+    return formataddr((header_text(brand.get("sender") or brand["name"]), address or settings.DEFAULT_FROM_EMAIL))
+
+
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:
     payload: dict[str, Any] = row.payload
     message = EmailMultiAlternatives(
-        subject=payload.get("subject", ""),
+        subject=header_text(payload.get("subject", "")),
         body=payload.get("body", ""),
-        from_email=payload.get("from_email") or None,
+        from_email=_sender(payload.get("from_email") or ""),
         to=[row.to],
-        headers=payload.get("headers") or {},
+        headers={name: header_text(str(value)) for name, value in (payload.get("headers") or {}).items()},
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
