@@ -97,6 +97,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
     job = recompute_request(client=request.tenant, months=[month], user=request.user)
+    job.refresh_from_db()  # queuing ran at commit: with the queue unreachable the job is failed now
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
