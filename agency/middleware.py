@@ -17,7 +17,9 @@ from django.db import connection
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
+from django.middleware.common import CommonMiddleware
 from django.utils import translation
+from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
@@ -69,6 +71,15 @@ class UnstorableInputMiddleware:
             if data is not None and any(_unstorable(k) or any(_unstorable(v) for v in data.getlist(k)) for k in data):
                 return HttpResponseBadRequest(_("The request holds a character that cannot be stored (NUL)."))
         return self.get_response(request)
+
+
+class PortalCommonMiddleware(CommonMiddleware):
+    """Django's, without its development-only error: with DEBUG on, a POST to a URL without its
+    final slash raised RuntimeError (a 500 in ``scripts/run``, issue #24); it is redirected as in
+    production instead."""
+
+    def get_full_path_with_slash(self, request: HttpRequest) -> str:
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))
 
 
 class UserLanguageMiddleware:

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "agency.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "agency.middleware.SessionHostMiddleware",
@@ -154,13 +154,31 @@ if EMBEDDED_DATABASE:
     _database_url = postgres_url()
 else:
     _database_url = os.environ["DATABASE_URL"]
-# Persistent connections (session-level: django-tenants sets search_path on the connection) save a
-# connection per request; tests keep Django's default of one per request.
+# Connections: a bounded pool per process (psycopg's, through Django 5.2's "pool" option) of at
+# most PORTAL_DB_POOL_MAX connections, shared by the process's threads: a request holds one
+# while it runs and gives it back, and a request finding none free waits up to
+# PORTAL_DB_POOL_TIMEOUT seconds. A threaded server under load therefore never opens more
+# (CONN_MAX_AGE kept one per thread: "too many clients" and a 500 on every page; issue #24).
+# The pool is session-level (each request has the connection to itself), so django-tenants'
+# search_path, set at the first query after each checkout, is never shared; never put a
+# transaction-pooling PgBouncer in front (docs/security.md). PORTAL_DB_POOL_MAX=0: no pool, one
+# connection per thread kept CONN_MAX_AGE seconds (the behaviour before). Tests keep Django's
+# default of one connection per request.
+PORTAL_DB_POOL_MAX = 0 if TESTING else int(os.environ.get("PORTAL_DB_POOL_MAX", "10"))
 DATABASES = {
     "default": dj_database_url.parse(
-        _database_url, conn_max_age=0 if TESTING else int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+        _database_url,
+        conn_max_age=0 if TESTING or PORTAL_DB_POOL_MAX else int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=not PORTAL_DB_POOL_MAX,
     )
 }
+if PORTAL_DB_POOL_MAX:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("PORTAL_DB_POOL_MIN", "1")),
+        "max_size": PORTAL_DB_POOL_MAX,
+        "timeout": float(os.environ.get("PORTAL_DB_POOL_TIMEOUT", "20")),
+        "max_idle": 300,
+    }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # django-tenants' backend subclasses this one: opening a connection waits up to
 # PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).

@@ -124,8 +124,8 @@ def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 class PlanForm(forms.Form):
-    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"))
-    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"))
+    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
+    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
     first_month = forms.CharField(label=gettext_lazy("From (YYYY-MM)"), max_length=7)
     last_month = forms.CharField(label=gettext_lazy("To (YYYY-MM)"), max_length=7)
     sql_to_customer = forms.DecimalField(

@@ -47,6 +47,10 @@ HANDOFF_MAX_AGE = 60
 class PortalAuthenticationForm(AuthenticationForm):
     """At a client's host, only that client's members may sign in."""
 
+    # A password is hashed as typed: one of a megabyte would cost the server seconds.
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, max_length=4096,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "no_access": gettext_lazy("This account has no access to this portal."),
