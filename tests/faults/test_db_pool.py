@@ -50,15 +50,13 @@ def test_fifty_concurrent_visitors_share_twenty_connections_without_a_5xx(kind, 
                                                                           tmp_path) -> None:
     staff_a.password = PBKDF2PasswordHasher().encode(PASSWORD, "poolsalt")
     staff_a.save(update_fields=["password"])
-    debug = "true" if kind == "runserver" else "false"
-    env = harness.subprocess_env(
-        DEBUG=debug, PORTAL_TESTING="false", SECRET_KEY="pool-test-only-" + "k" * 50, SECURE_SSL_REDIRECT="false",
+    env = harness.subprocess_env(  # production settings for both: the point is the connections, not DEBUG
+        DEBUG="false", PORTAL_TESTING="false", SECRET_KEY="pool-test-only-" + "k" * 50, SECURE_SSL_REDIRECT="false",
         PORTAL_BASE_HOST=settings.PORTAL_BASE_HOST, PORTAL_SCHEME="http", LOG_LEVEL="WARNING",
         PORTAL_DB_POOL_MAX=str(CONNECTIONS), PORTAL_MEDIA_ROOT=str(tmp_path / "media"),
     )
-    if kind == "gunicorn":
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=harness.ROOT,
-                       env=env, check=True, timeout=300)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=harness.ROOT,
+                   env=env, check=True, timeout=300)
     database = connection.settings_dict["NAME"]
     conninfo = harness.database_url()
     connection.close()
