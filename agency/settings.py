@@ -169,7 +169,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
         conn_max_age=0 if TESTING or PORTAL_DB_POOL_MAX else int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=not PORTAL_DB_POOL_MAX,
+        # With the pool: every checkout is checked, so a connection a PostgreSQL restart cut is replaced.
+        conn_health_checks=True,
     )
 }
 if PORTAL_DB_POOL_MAX:
