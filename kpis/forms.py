@@ -44,6 +44,11 @@ class MonthField(forms.CharField):
         return month
 
 
+def _plain(value: float) -> str:
+    """A bound as people read it: 1,000,000,000,000 rather than 1e12 or 1000000000000.0."""
+    return number_format(int(value) if float(value).is_integer() else value, force_grouping=True)
+
+
 def number_parse(text: str) -> Decimal:
     """A number as people type it in English or Spanish: "1,234.5", "1.234,5", "0,25", "0.25".
 
@@ -190,5 +195,5 @@ class TargetForm(DescribedForm):
                 self.add_error("value", _("Use an amount of 0 or more."))
             elif not low <= value <= high:
                 self.add_error("value", _("Use a value between %(low)s and %(high)s.") % {
-                    "low": number_format(low), "high": number_format(high, force_grouping=True)})
+                    "low": _plain(low), "high": _plain(high)})
         return data
