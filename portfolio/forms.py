@@ -17,10 +17,18 @@ class BenchmarkForm(forms.ModelForm):
     high = forms.FloatField(label=_("high"), required=False, min_value=-1e12, max_value=1e12)
     citation = forms.CharField(label=_("citation"), required=False, max_length=5000, widget=forms.Textarea)
     position = forms.IntegerField(label=_("order"), min_value=0, max_value=10_000, initial=0)
+    # formats.md's ad platform vocabulary (the paid-media cards of the report are per platform).
+    platform = forms.ChoiceField(
+        label=_("ad platform"), required=False,
+        choices=[("", _("All platforms (the client's figure)")), ("google_ads", "Google Ads"), ("meta_ads", "Meta Ads"),
+                 ("linkedin_ads", "LinkedIn Ads"), ("microsoft_ads", "Microsoft Ads"), ("tiktok_ads", "TikTok Ads"),
+                 ("other_ads", _("Other ad platforms"))],
+    )
 
     class Meta:
         model = Benchmark
-        fields = ["kpi", "label", "industry", "low", "high", "currency", "source_name", "source_url", "citation", "position"]
+        fields = ["kpi", "label", "industry", "platform", "low", "high", "currency", "source_name", "source_url", "citation",
+                  "position"]
         help_texts = {
             "low": _("In the KPI's unit: a fraction for a rate (0.25 = 25%), an amount for money, hours for a time."),
         }
