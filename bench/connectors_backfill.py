@@ -46,18 +46,20 @@ def setup_django() -> None:
     call_command("migrate_schemas", shared=True, verbosity=0)
 
 
-def dataset(contacts: int):
+def dataset(contacts: int, end: dt.datetime = NOW):
+    """The fake accounts: ``contacts`` contacts over the 13 months before ``end``, 400 days of GA4, 400 reports."""
     from clients.connectors import fake_server
 
+    first = end - dt.timedelta(days=398)
     platforms = fake_server.FakePlatforms()
     platforms.hubspot_tokens["pat-bench-0000-0000"] = "4242"
-    platforms.hubspot_contacts = fake_server.make_contacts(contacts, first=FIRST, last=NOW - dt.timedelta(days=1))
+    platforms.hubspot_contacts = fake_server.make_contacts(contacts, first=first, last=end - dt.timedelta(hours=2))
     account, public = fake_server.service_account()
     platforms.ga4_accounts[account["client_email"]] = public
     platforms.ga4_properties.add("123456")
-    platforms.ga4_rows = fake_server.make_ga4_rows(dt.date(2025, 9, 29), 400)
+    platforms.ga4_rows = fake_server.make_ga4_rows((end - dt.timedelta(days=400)).date(), 400)
     platforms.mailchimp_keys["bench0000000000000000000000000000-us21"] = "Bench"
-    platforms.mailchimp_reports = fake_server.make_reports(400, first=FIRST, last=NOW - dt.timedelta(days=1))
+    platforms.mailchimp_reports = fake_server.make_reports(400, first=first, last=end - dt.timedelta(hours=2))
     return platforms, account
 
 

@@ -116,13 +116,13 @@ def jobs_stale_sweep() -> int:
 def connection_sync_run(self: TenantTask, *, client_slug: str, platform: str, trigger: str = "daily") -> str:
     """Sync one connection (clients.connectors.sync), holding one of the platform's agency-wide slots.
 
-    All slots taken: the task comes back in a minute or two (jittered), so the caps hold however
+    All slots taken: the task comes back 5 to 30 seconds later (jittered), so the caps hold however
     many clients the dispatcher released at once.
     """
     client = Client.objects.get(slug=client_slug)
     holder = f"{client.schema_name}:{platform}"
     if not cap_acquire(platform=platform, holder=holder):
-        raise self.retry(countdown=30 + random.uniform(0, 90))
+        raise self.retry(countdown=random.uniform(5, 30))
     try:
         outcome = connection_sync(client=client, platform=platform, trigger=trigger)
     finally:

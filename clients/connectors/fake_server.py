@@ -149,7 +149,9 @@ def make_contacts(count: int, *, first: dt.datetime, last: dt.datetime, seed: in
                 if rng.random() < 0.5:
                     customer = opportunity + dt.timedelta(days=rng.randrange(1, 20))
                     properties["hs_v2_date_entered_customer"] = _iso(customer)
-                    properties["recent_deal_amount"] = str(rng.choice([1200, 4800, 9600]))
+                    if rng.random() < 0.7:
+                        properties["recent_deal_amount"] = str(rng.choice([1200, 4800, 9600]))
+                    properties["total_revenue"] = str(rng.choice([2400, 9600]))
                     modified = customer
         modified = min(modified, last)
         properties["lastmodifieddate"] = _iso(modified)

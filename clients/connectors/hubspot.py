@@ -190,8 +190,10 @@ class HubSpot(Connector):
         }
         for target, names in STAGES.items():
             values[target] = local_text(next((parse_time(properties.get(n)) for n in names if properties.get(n)), None), zone)
-        if values["customer_at"]:
-            values["deal_value"] = _number(properties.get("recent_deal_amount") or properties.get("total_revenue"))
+        # As the export's two columns: the source keeps the recent deal amount, else the total revenue,
+        # for customers only (clients.sources.builtin), so a file and the API decide alike.
+        values["deal_value"] = _number(properties.get("recent_deal_amount"))
+        values["_total_revenue"] = _number(properties.get("total_revenue"))
         return values
 
 

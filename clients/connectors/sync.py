@@ -343,7 +343,8 @@ def _failed(
         connection.failing_since = connection.failing_since or now
         if isinstance(error, ReauthNeeded):
             connection.run = {}  # the credentials must change first; the next sync starts afresh
-        connection.next_run_at = connection_next_run(client=client, platform=connector.slug, after=now)
+        connection.next_run_at = connection_next_run(client=client, platform=connector.slug,
+                                                     after=max(now, timezone.now()))
         connection.save()
         run.finished_at, run.ok, run.message = timezone.now(), False, reason
         run.save(update_fields=["finished_at", "ok", "message"])

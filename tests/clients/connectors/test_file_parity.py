@@ -34,7 +34,7 @@ def _hubspot_export(path: Path, contacts: list[dict], zone: ZoneInfo) -> None:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(["Record ID", "Create Date", "Email", "Original Source", "Became a Sales Qualified Lead Date",
                          "Became an Opportunity Date", "Became a Customer Date", "Industry", "Number of Employees",
-                         "Annual Revenue"])
+                         "Annual Revenue", "Recent Deal Amount", "Total Revenue"])
         for contact in contacts:
             p = contact["properties"]
             writer.writerow([
@@ -42,6 +42,7 @@ def _hubspot_export(path: Path, contacts: list[dict], zone: ZoneInfo) -> None:
                 *(_local(p.get(name), zone, "%Y-%m-%d %H:%M") for name in (
                     "hs_v2_date_entered_salesqualifiedlead", "hs_v2_date_entered_opportunity", "hs_v2_date_entered_customer")),
                 (p.get("industry") or "").replace("_", " ").title(), p["numberofemployees"], p["annualrevenue"],
+                p.get("recent_deal_amount") or "", p.get("total_revenue") or "",
             ])
 
 

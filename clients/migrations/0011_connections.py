@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0009_spend_ad_delivery_and_optional_bounces'),
+        ('clients', '0010_traffic_device_optional'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
