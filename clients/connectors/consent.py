@@ -25,10 +25,11 @@ from typing import Any
 import redis
 from django.core import signing
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.redis_client import redis_client, redis_key
-from agency.selectors import console_url
+from agency.selectors import client_url, console_url
 from clients.connectors import vault
 from clients.connectors.ads import AdAccount, AdConnector
 from clients.connectors.oauth import app_credentials, consent_url
@@ -106,8 +107,6 @@ class Finished:
 
     @property
     def next_url(self) -> str:
-        from agency.selectors import client_url
-
         return client_url(client=self.client, path=f"/imports/connections/{self.platform}/account/?handoff={self.handoff}")
 
 
@@ -187,8 +186,6 @@ def handoff_connect(*, client: Client, user: User, platform: str, handoff: str, 
     if chosen.manager_id:
         credentials.extra["login_customer_id"] = chosen.manager_id
     try:
-        from django_tenants.utils import tenant_context
-
         with tenant_context(client):
             existing = Connection.objects.filter(platform=platform).first()
         connection, summary = connection_connect(client=client, platform=platform, account_id=chosen.id,

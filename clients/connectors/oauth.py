@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clients.connectors.apps import app_stored
 from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base
 
 if TYPE_CHECKING:
@@ -72,8 +73,6 @@ def app_credentials(platform: str) -> AppCredentials:
         login_customer_id = settings.PORTAL_GOOGLE_ADS_LOGIN_CUSTOMER_ID
     if client_id and client_secret:
         return AppCredentials(client_id, client_secret, developer_token, login_customer_id, origin="environment")
-    from clients.connectors.apps import app_stored  # the stored apps live in the public schema
-
     stored = app_stored(platform)
     if stored is None:
         return AppCredentials(developer_token=developer_token, login_customer_id=login_customer_id)
