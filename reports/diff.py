@@ -80,5 +80,5 @@ def platform_changes(before: dict[str, Any], after: dict[str, Any], *, currency:
             label = member_label("platform", member)
             changes.append({"member": member, "label": label, "parts": parts, "text": _(
                 "%(platform)s changed %(month)s after approval: %(changes)s") % {
-                "platform": label, "month": date_format(month, "F Y"), "changes": "; ".join(parts)}})
+                "platform": label, "month": date_format(month, "YEAR_MONTH_FORMAT"), "changes": "; ".join(parts)}})
     return changes

@@ -123,8 +123,9 @@ def test_meta_runs_a_long_range_as_an_async_job_polled_to_completion_and_follows
     assert len(daily) == 1  # 28 days re-read × 3 campaigns: one page of 100
 
 
+@pytest.mark.parametrize("status", [400, 429])
 def test_meta_throttling_waits_what_its_usage_headers_ask(
-    tenant_a: Client, ads: AdsFake, platforms: FakePlatforms, monkeypatch, settings
+    tenant_a: Client, ads: AdsFake, platforms: FakePlatforms, monkeypatch, settings, status: int
 ) -> None:
     waits: list[float] = []
     monkeypatch.setattr(Session, "_sleep", lambda self, seconds: waits.append(seconds))
@@ -133,12 +134,12 @@ def test_meta_throttling_waits_what_its_usage_headers_ask(
     ads.fault_headers["meta_ads"] = {"X-Business-Use-Case-Usage": (
         f'{{"{META}": [{{"type": "ads_insights", "call_count": 100, "total_cputime": 40, "total_time": 40, '
         '"estimated_time_to_regain_access": 3}]}')}
-    platforms.fail("meta_ads", 400, after=1, body={"error": {
+    platforms.fail("meta_ads", status, after=1, body={"error": {
         "message": "(#80004) There have been too many calls to this ad-account.", "type": "OAuthException",
         "code": 80004, "error_subcode": 2446079}})
     assert connection_sync(client=tenant_a, platform="meta_ads", now=NOW).ok
     assert 180.0 in waits  # 3 minutes, as the header said
-    assert [status for _p, status in _paths(platforms, "meta_ads")].count(400) == 1
+    assert [answer for _p, answer in _paths(platforms, "meta_ads")].count(status) == 1
 
 
 def test_google_ads_429_waits_its_retry_delay(tenant_a: Client, ads: AdsFake, platforms: FakePlatforms, monkeypatch) -> None:
@@ -260,6 +261,11 @@ def test_a_correction_inside_the_window_becomes_a_revision_with_the_platform_and
     assert f"Google Ads changed October 2026 after approval: conversions {before:,} → {before + 7:,}" in page
     assert "Meta Ads changed" not in page and "Meta Ads corrected" not in page
     assert 'value="Google Ads corrected spend of 2026-10, sync of 2026-11-04"' in page  # the proposed reason
+    from agency.models import User
+
+    User.objects.filter(username="sam-staff").update(language="es")
+    page = staff_http.get("/reports/2026-10/").content.decode()
+    assert "Google Ads cambió octubre de 2026 después de la aprobación: conversiones" in page
 
 
 def test_a_linkedin_token_without_refresh_is_warned_of_7_days_before_once(tenant_a: Client, ads: AdsFake, staff_a) -> None:
