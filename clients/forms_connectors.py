@@ -67,6 +67,7 @@ class PlatformAppForm(forms.Form):
                 "mask": saved["client_secret"]}
         else:
             self.fields["client_secret"].required = True
+            self.fields["client_secret"].help_text = ""
         if platform == "google_ads":
             self.fields["developer_token"] = forms.CharField(
                 label=_("Developer token"), max_length=300, required=not saved.get("developer_token"),

@@ -123,3 +123,24 @@ def test_the_consent_screens_in_spanish(page, portal, staff_a, tenants, ads: Ads
 def _fits(page) -> None:
     """Nothing wider than the window (no sideways scrolling on a phone)."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_platform_apps_screen_in_spanish(page, portal, admin_user, settings, width) -> None:
+    settings.PORTAL_OAUTH_APPS = {}
+    settings.PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN = ""
+    admin_user.language = "es"
+    admin_user.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, portal.console, admin_user.username)
+    page.goto(portal.console + "/connections/apps/")
+    page.get_by_role("heading", name="Aplicaciones de plataformas").wait_for()
+    section = page.locator("section", has=page.get_by_role("heading", name="Google Ads"))
+    section.get_by_label("ID de cliente").fill("42.apps.example")
+    section.get_by_label("Secreto de cliente").fill("GOCSPX-secret-0123456789")
+    section.get_by_label("Token de desarrollador").fill("dev-ABCDEFGHIJKL0123")
+    section.get_by_role("button", name="Guardar").click()
+    page.get_by_text("La aplicación de Google Ads está guardada.").wait_for()
+    assert "GOCSPX-secret-0123456789" not in page.content() and "GOCS…6789" in page.content()
+    _fits(page)
+    screenshot(page, f"platform-apps-es-{width}")
