@@ -210,3 +210,40 @@ def test_admins_save_the_agencys_apps_encrypted_and_masked(admin_user, settings)
 
 def test_staff_who_are_not_admins_cannot_open_the_apps(staff_a) -> None:
     assert _console(staff_a).get("/connections/apps/").status_code in {302, 403, 404}
+
+
+def _consent_to(http: HttpClient, platform: str, account: str) -> None:
+    chooser = urlsplit(_callback(_console(), _allow(_start(http, platform)))["Location"])
+    handoff = parse_qs(chooser.query)["handoff"][0]
+    assert http.post(chooser.path, {"handoff": handoff, "account": account}).status_code == 302
+
+
+def test_a_revoked_consent_shows_needs_reauthorisation_with_connect_again_and_reconnecting_keeps_the_history(
+    staff_http: HttpClient, consent: AdsFake, tenant_a: Client
+) -> None:
+    import datetime as dt
+
+    from clients.connectors.sync import connection_sync
+    from clients.models import Spend
+    from tests.clients.connectors.ads_fixtures import LINKEDIN
+    from tests.clients.connectors.conftest import NOW
+
+    _consent_to(staff_http, "linkedin_ads", LINKEDIN)
+    assert connection_sync(client=tenant_a, platform="linkedin_ads", now=NOW).ok
+    with tenant_context(tenant_a):
+        rows, cursor = Spend.objects.count(), Connection.objects.get().cursor
+    assert rows > 0
+    consent.revoke("linkedin_ads")  # the client removed the app in LinkedIn's settings
+    outcome = connection_sync(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=1))
+    assert not outcome.ok
+    page = staff_http.get("/imports/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "needs re-authorisation" in html and "LinkedIn Ads refused to refresh the access token" in html
+    assert 'href="/imports/connections/linkedin_ads/connect/">Connect again</a>' in html
+    _consent_to(staff_http, "linkedin_ads", LINKEDIN)
+    with tenant_context(tenant_a):
+        connection = Connection.objects.get()
+        assert Spend.objects.count() == rows  # the history stays
+    assert connection.state == Connection.State.CONNECTED and connection.cursor == cursor and connection.backfilled_at
+    assert connection_sync(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=1)).ok
