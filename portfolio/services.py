@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
+from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, SourceFailure
 
 BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
 
@@ -101,3 +101,10 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         SourceFailure.objects.update_or_create(
             client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
         )
+
+
+def client_month_checks_upsert(*, client: Client, month: Any, total: int, high: int, open: int, open_high: int) -> None:
+    """The console's count of a client's month's checks (kpis.checks): one row per client and month."""
+    ClientMonthChecks.objects.update_or_create(
+        client=client, month=month, defaults={"total": total, "high": high, "open": open, "open_high": open_high}
+    )

@@ -45,6 +45,10 @@ class ReportVersion(models.Model):
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="", help_text="why the figures were revised")
     commentary = models.JSONField(default=dict, blank=True, help_text="the commentary's sections as approved")
+    checks_reason = models.CharField(
+        max_length=200, blank=True, default="", help_text="why it was approved with a high check unresolved"
+    )
+    checks_open = models.JSONField(default=list, blank=True, help_text="the checks left unresolved at approval (keys)")
 
     class Meta:
         ordering = ["month", "number"]
