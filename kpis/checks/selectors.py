@@ -18,8 +18,8 @@ from django.db import connection
 from agency.months import Month
 from clients.models import Campaign, Lead, Spend, TrafficRow
 from clients.models import EmailRow as EmailRowModel
-from kpis.checks.base import CheckData
-from kpis.checks.words import figures_from_plain
+from kpis.checks.base import FAMILY_LABELS, REGISTRY, SEVERITY_LABELS, CheckData, Finding, Severity
+from kpis.checks.words import figures_from_plain, sentence
 from kpis.models import CheckResult, Snapshot
 
 HISTORY = 25  # months of snapshots before a month: 24 for the season, 1 more for last year's trailing months
@@ -147,3 +147,34 @@ def stored_checks(*, month: dt.date) -> list[CheckResult]:
 
 def stored_figures(row: CheckResult) -> dict[str, Any]:
     return figures_from_plain(row.figures)
+
+
+def month_checks_read(*, month: dt.date, currency: str) -> list[dict[str, Any]]:
+    """The month's stored findings as people read them (the active language): id, key, family and
+    severity (with their labels), subject, figures, sentence, link and the resolution. One query."""
+    found = []
+    for row in stored_checks(month=month):
+        check = REGISTRY.get(row.key)
+        if check is None:  # a check removed from the code since the row was stored
+            continue
+        figures = stored_figures(row)
+        item = Finding(key=row.key, severity=Severity(row.severity), figures=figures, subject=row.subject, link=row.link)
+        found.append(
+            {
+                "id": row.pk,
+                "key": row.key,
+                "family": row.family,
+                "family_label": str(FAMILY_LABELS[check.family]),
+                "severity": row.severity,
+                "severity_label": str(SEVERITY_LABELS[item.severity]),
+                "subject": row.subject,
+                "figures": row.figures,
+                "sentence": sentence(item, currency=currency),
+                "rule": str(check.rule),
+                "link": row.link,
+                "resolved_at": row.resolved_at,
+                "resolved_by_name": row.resolved_by_name,
+                "resolution_note": row.resolution_note,
+            }
+        )
+    return found
