@@ -103,8 +103,12 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         )
 
 
-def client_month_checks_upsert(*, client: Client, month: Any, total: int, high: int, open: int, open_high: int) -> None:
-    """The console's count of a client's month's checks (kpis.checks): one row per client and month."""
-    ClientMonthChecks.objects.update_or_create(
-        client=client, month=month, defaults={"total": total, "high": high, "open": open, "open_high": open_high}
+def client_month_checks_upsert(*, client: Client, counts: dict[Any, dict[str, int]]) -> None:
+    """The console's counts of a client's months' checks (kpis.checks), one row per client and month:
+    ``counts[month] = {"total", "high", "open", "open_high"}``. One statement whatever the months."""
+    ClientMonthChecks.objects.bulk_create(
+        [ClientMonthChecks(client=client, month=month, **figures) for month, figures in counts.items()],
+        update_conflicts=True,
+        unique_fields=["client", "month"],
+        update_fields=["total", "high", "open", "open_high", "updated_at"],
     )

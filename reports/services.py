@@ -215,7 +215,7 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
         now = timezone.now()
         row.resolved_at, row.resolved_by_name, row.resolution_note = now, _name(user), note
         row.save(update_fields=["resolved_at", "resolved_by_name", "resolution_note"])
-        checks_mirror(client=client, month=month)
+        checks_mirror(client=client, months=[month])
         return CheckNote.objects.create(
             month=month,
             key=row.key,

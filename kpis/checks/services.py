@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -25,18 +25,23 @@ from kpis.report import client_today
 from portfolio.services import client_month_checks_upsert
 
 
-def checks_mirror(*, client: Client, month: dt.date) -> None:
-    """Copy the month's counts to the public row the portfolio and the close board read (run in the
-    client's schema, inside the change's transaction)."""
-    rows = list(CheckResult.objects.filter(month=month).values_list("severity", "resolved_at"))
-    client_month_checks_upsert(
-        client=client,
-        month=month,
-        total=len(rows),
-        high=sum(1 for severity, _ in rows if severity == "high"),
-        open=sum(1 for _, resolved in rows if resolved is None),
-        open_high=sum(1 for severity, resolved in rows if severity == "high" and resolved is None),
+def checks_mirror(*, client: Client, months: list[dt.date]) -> None:
+    """Copy the months' counts to the public rows the portfolio and the close board read (run in the
+    client's schema, inside the change's transaction). Two statements whatever the months."""
+    counts = {month: {"total": 0, "high": 0, "open": 0, "open_high": 0} for month in months}
+    rows = (
+        CheckResult.objects.filter(month__in=months)
+        .values("month")
+        .annotate(
+            total=Count("id"),
+            high=Count("id", filter=Q(severity="high")),
+            open=Count("id", filter=Q(resolved_at__isnull=True)),
+            open_high=Count("id", filter=Q(severity="high", resolved_at__isnull=True)),
+        )
     )
+    for row in rows:
+        counts[row.pop("month")] = row
+    client_month_checks_upsert(client=client, counts=counts)
 
 
 def checks_compute(*, client: Client, months: list[dt.date], today: dt.date | None = None) -> dict[dt.date, list[CheckResult]]:
@@ -46,39 +51,34 @@ def checks_compute(*, client: Client, months: list[dt.date], today: dt.date | No
     ended = sorted({m for m in months if Month.of(m).last_day < today})
     if not ended:
         return {}
-    stored: dict[dt.date, list[CheckResult]] = {}
     with tenant_context(client):
         data = check_data(months=ended, timezone=client.timezone)
         now = timezone.now()
+        rows = [
+            CheckResult(
+                month=month,
+                key=item.key,
+                subject=item.subject[:200],
+                family=REGISTRY[item.key].family.value,
+                severity=item.severity.value,
+                figures=plain_figures(item.figures),
+                link=item.link[:300],
+                computed_at=now,
+            )
+            for month in ended
+            for item in month_checks(data[month])
+        ]
+        keep = Q(pk__in=[])
+        for row in rows:
+            keep |= Q(month=row.month, key=row.key, subject=row.subject)
         with transaction.atomic():
-            for month in ended:
-                rows = [
-                    CheckResult(
-                        month=month,
-                        key=item.key,
-                        subject=item.subject[:200],
-                        family=REGISTRY[item.key].family.value,
-                        severity=item.severity.value,
-                        figures=plain_figures(item.figures),
-                        link=item.link[:300],
-                        computed_at=now,
-                    )
-                    for item in month_checks(data[month])
-                ]
-                keep = Q()
-                for row in rows:
-                    keep |= Q(key=row.key, subject=row.subject)
-                gone = CheckResult.objects.filter(month=month)
-                (gone.exclude(keep) if rows else gone).delete()
-                stored[month] = (
-                    CheckResult.objects.bulk_create(
-                        rows,
-                        update_conflicts=True,
-                        unique_fields=["month", "key", "subject"],
-                        update_fields=["family", "severity", "figures", "link", "computed_at"],
-                    )
-                    if rows
-                    else []
+            CheckResult.objects.filter(month__in=ended).exclude(keep).delete()  # what the data no longer shows
+            if rows:
+                CheckResult.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["month", "key", "subject"],
+                    update_fields=["family", "severity", "figures", "link", "computed_at"],
                 )
-                checks_mirror(client=client, month=month)
-    return stored
+            checks_mirror(client=client, months=ended)
+    return {month: [row for row in rows if row.month == month] for month in ended}
