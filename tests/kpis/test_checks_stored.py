@@ -103,3 +103,27 @@ def test_check_data_reads_a_fixed_number_of_queries_and_partial_data(tenant_a, d
             data = check_data(months=MONTHS, timezone="Europe/Madrid")
     assert data[OCT.first_day].source_days["leads"] == {dt.date(2026, 10, 4)}
     assert data[OCT.first_day].unattributed_leads == 1 and data[OCT.first_day].delivery is None
+
+
+@time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False)
+def test_check_month_prints_the_checks_as_json_and_export_snapshot_includes_them(tenant_a) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    with schema_context("alpha"):
+        seed(gap=GAP)
+    snapshot_compute(client=tenant_a, months=MONTHS)
+    out = io.StringIO()
+    call_command("check_month", "alpha", "--month", "2026-10", "--language", "es", stdout=out)
+    printed = json.loads(out.getvalue())
+    (check,) = printed["checks"]
+    assert printed["month"] == "2026-10" and check["key"] == "coverage.source_gap" and check["severity"] == "high"
+    assert check["figures"]["days"] == ["2026-10-06", "2026-10-07", "2026-10-08"]
+    assert check["sentence"] == "Inversión no tiene datos de 3 día(s) del mes: 6–8 oct." and check["link"] == "/imports/"
+    out = io.StringIO()
+    call_command("export_snapshot", "alpha", "--month", "2026-10", stdout=out)
+    exported = json.loads(out.getvalue())
+    assert [c["key"] for c in exported["checks"]] == ["coverage.source_gap"]
+    assert exported["checks"][0]["sentence"] == "Spend has no data for 3 day(s) of the month: 6–8 Oct."

@@ -93,3 +93,27 @@ def test_a_client_user_cannot_resolve_a_check(october, client_user_a) -> None:
         check_resolve(client=october, month=OCT.first_day, check_id=gap.pk, note="x", user=client_user_a)
     response = browser_for(client_user_a, october).post(f"/reports/2026-10/checks/{gap.pk}/resolve/", {"note": "x"})
     assert response.status_code == 404 and _check("coverage.source_gap").resolved_at is None
+
+
+def test_staff_get_one_digest_a_day_never_one_per_check(october, staff_a, client_user_a) -> None:
+    from clients.models import OutboxEmail
+    from portfolio.models import ClientMonthClose
+    from reports.digest import checks_digest_queue
+    from reports.services import month_open
+
+    staff_a.email, staff_a.language = "sam@agency.example", "es"
+    staff_a.save()
+    assert checks_digest_queue(day=dt.date(2026, 11, 10)) == 0  # October is not in the close yet
+    month_open(client=october, month=OCT.first_day)
+    assert ClientMonthClose.objects.get(client=october, month=OCT.first_day).state == "open"
+    assert checks_digest_queue(day=dt.date(2026, 11, 10)) == 1
+    assert checks_digest_queue(day=dt.date(2026, 11, 10)) == 0  # a second run the same day: nothing
+    with schema_context("alpha"):
+        (email,) = OutboxEmail.objects.filter(kind="checks_digest")
+    assert email.recipient_id == staff_a.pk and email.to == "sam@agency.example"
+    assert email.payload["subject"] == "2 comprobaciones por revisar antes de aprobar"
+    assert "Alpha Analytics, octubre 2026: 2 por revisar · 1 alta" in email.payload["body"]
+    assert "/reports/2026-10/" in email.payload["body"]
+    assert checks_digest_queue(day=dt.date(2026, 11, 11)) == 1  # the next day, one more
+    month_approve(client=october, month=OCT.first_day, user=staff_a, checks_reason="known outage")
+    assert checks_digest_queue(day=dt.date(2026, 11, 12)) == 0  # approved: nothing waits
