@@ -4,15 +4,17 @@ stopped, a month with fewer days of data than the three before it."""
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
 
 from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
 
 DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of the three months before
-STALE_DAYS = 7  # no data in the month's last 7 days (or more) of a source the three months before had
+STALE_DAYS = 7  # no data in the month's last 7 days (or longer than the source's usual gap)
 FEWER_MARGIN = 0.1  # data days per working day more than 0.1 below the lowest of the three months before
 IMPORTS = "/imports/"
+FEEDS = ("spend", "traffic", "email")  # sources that report every day; leads may have quiet days
 
 
 def _days_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> set[dt.date]:
@@ -34,14 +36,26 @@ def _is_daily(data: CheckData, source: str) -> bool:
     return len(_days_in(data, source, first, last)) >= DAILY_SHARE * span
 
 
-def _stale_since(data: CheckData, source: str) -> dt.date | None:
-    """The last day with data, when the source had data the three months before and none in the
-    month's last STALE_DAYS days."""
+def _usual_gap(data: CheckData, source: str) -> int:
+    """The longest run of days without data between two days with data in the three months before
+    (a source posted monthly has about 30; a daily one 1)."""
     first, last = _before_span(data)
-    if not _days_in(data, source, first, last):
+    days = sorted(_days_in(data, source, first, last))
+    return max(((b - a).days for a, b in pairwise(days)), default=0)
+
+
+def _stale_since(data: CheckData, source: str) -> dt.date | None:
+    """The last day with data, when the source had data the three months before and none since for
+    longer than both STALE_DAYS and its usual gap."""
+    first, last = _before_span(data)
+    before = _days_in(data, source, first, last)
+    if not before:
         return None
     latest = _last_day(data, source)
-    if latest is not None and (data.month.last_day - latest).days < STALE_DAYS:
+    this_month = latest is not None and latest >= data.month.first_day
+    if this_month and len(before) < 2:
+        return None  # one day of data before: its rhythm is unknown, and it has data this month
+    if this_month and (data.month.last_day - latest).days <= max(STALE_DAYS - 1, _usual_gap(data, source)):
         return None
     return latest
 
@@ -50,7 +64,7 @@ def source_gap(data: CheckData) -> list[Finding]:
     """Days of the month with no row of a daily source, before its last day of data (the days after
     are the stale check's)."""
     found = []
-    for source in SOURCES:
+    for source in FEEDS:
         if not _is_daily(data, source) or _stale_since(data, source) is not None:
             continue
         latest = _last_day(data, source)
@@ -111,8 +125,8 @@ SOURCE_GAP = register(
         severity=Severity.MEDIUM,
         sentence=_("%(source)s has no data for %(count)s day(s) of the month: %(days)s."),
         rule=_(
-            "A source with data on at least 90 % of the days of the three months before has days without any row "
-            "this month (before its last day of data). High from 3 days."
+            "A source of spend, traffic or email with data on at least 90 % of the days of the three months before "
+            "has days without any row this month (before its last day of data). High from 3 days."
         ),
         evaluate=source_gap,
     )
@@ -123,7 +137,10 @@ SOURCE_STALE = register(
         family=Family.COVERAGE,
         severity=Severity.HIGH,
         sentence=_("%(source)s has had no data since %(since)s."),
-        rule=_("A source with data in the three months before has none in the month's last 7 days (or none at all this month)."),
+        rule=_(
+            "A source with data in the three months before has none since a day further from the month's end than 7 days "
+            "and than its longest usual gap in those months (a source posted monthly is not stale after a week)."
+        ),
         evaluate=source_stale,
     )
 )

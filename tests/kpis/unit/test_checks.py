@@ -295,3 +295,19 @@ def test_no_check_raises_on_empty_or_partial_data(kpis, sources, unattributed, n
     with translation.override("es"):
         for result in month_check_results(data, currency="EUR"):
             assert result["sentence"] and "%(" not in result["sentence"]
+
+
+def test_a_source_posted_once_a_month_is_not_stale_after_a_week() -> None:
+    firsts = frozenset((OCT - i).first_day for i in range(4))
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": firsts})) == []
+    stopped = firsts - {OCT.first_day}
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": stopped})) == ["coverage.source_stale"]
+
+
+def test_quiet_days_of_leads_are_no_gap_and_a_new_monthly_source_is_not_stale() -> None:
+    quiet = {dt.date(2026, 10, 7), dt.date(2026, 10, 21)}
+    leads = days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=quiet)
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"leads": leads})
+    assert keys(data) == []
+    started = frozenset({(OCT - 1).first_day, OCT.first_day})
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": started})) == []
