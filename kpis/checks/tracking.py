@@ -67,7 +67,7 @@ def leads_unattributed(data: CheckData) -> list[Finding]:
     return [
         finding(
             LEADS_UNATTRIBUTED,
-            {"count": data.unattributed_leads, "total": new, "share": share},
+            {"count": data.unattributed_leads, "leads": new, "share": share},
             link=f"/scorecard/breakdowns/channel/?month={data.month}",
         )
     ]
@@ -120,7 +120,7 @@ LEADS_UNATTRIBUTED = register(
         key="tracking.leads_unattributed",
         family=Family.TRACKING,
         severity=Severity.MEDIUM,
-        sentence=_("%(count)s of %(total)s new leads (%(share)s) arrived with neither channel nor campaign: check the UTM tags."),
+        sentence=_("%(count)s of %(leads)s new leads (%(share)s) arrived with neither channel nor campaign: check the UTM tags."),
         rule=_("More than 20 % of the month's new leads (at least 10 of them) have neither a channel nor a campaign."),
         evaluate=leads_unattributed,
     )

@@ -311,3 +311,10 @@ def test_quiet_days_of_leads_are_no_gap_and_a_new_monthly_source_is_not_stale() 
     assert keys(data) == []
     started = frozenset({(OCT - 1).first_day, OCT.first_day})
     assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": started})) == []
+
+
+def test_the_utm_sentence_counts_leads_not_money() -> None:
+    data = CheckData(month=OCT, history={**steady(OCT, 3), OCT: {"working_days": 22, "new_leads": 119}}, unattributed_leads=51)
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == "51 de 119 leads nuevos (42,9 %) llegaron sin canal ni campaña: revise las etiquetas UTM."
