@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from agency.months import Month
 from clients.models import Campaign, Lead, Spend, TrafficRow
-from kpis.checks.selectors import check_data, month_checks_read
+from kpis.checks.selectors import check_data, delivery_available, month_checks_read
 from kpis.checks.services import checks_compute
 from kpis.models import CheckResult
 from kpis.services import snapshot_compute
@@ -127,3 +127,24 @@ def test_check_month_prints_the_checks_as_json_and_export_snapshot_includes_them
     exported = json.loads(out.getvalue())
     assert [c["key"] for c in exported["checks"]] == ["coverage.source_gap"]
     assert exported["checks"][0]["sentence"] == "Spend has no data for 3 day(s) of the month: 6–8 Oct."
+
+
+@pytest.mark.skipif(not delivery_available(), reason="spend rows have no delivery columns yet (paid media)")
+@time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False)
+def test_a_campaign_spending_without_clicks_is_a_tracking_break_read_from_the_spend_rows(tenant_a) -> None:
+    with schema_context("alpha"):
+        Campaign.objects.create(id="g1", name="Brand search", channel="paid_search")
+        rows = []
+        for day in [*Month.parse("2026-09").days(), *OCT.days()]:
+            silent = day >= dt.date(2026, 10, 25)
+            rows.append(
+                Spend(
+                    id=f"g{day}", date=day, category="media", amount=Decimal("50"), campaign_id="g1", platform="google_ads",
+                    clicks=0 if silent else 40, conversions=Decimal(0 if silent else 2),
+                )
+            )
+        Spend.objects.bulk_create(rows)
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 9, 1), OCT.first_day])
+    with schema_context("alpha"):
+        row = CheckResult.objects.get(month=OCT.first_day, key="tracking.spend_without_results")
+    assert row.figures["count"] == 7 and row.figures["first"] == "2026-10-25" and row.subject == "Brand search:clicks"
