@@ -171,12 +171,27 @@ def portfolio_readers(admin, month, readers: int, reads: int) -> dict[str, dict[
     }
 
 
+def sequential(admin, month, reads: int) -> dict[str, dict[str, float]]:
+    """One reader, the two queries alternately (so they meet the same machine), CPU and wall time."""
+    found: dict[str, list[float]] = {"with checks": [], "before (summary only)": []}
+    for i in range(reads * 2):
+        with_checks = i % 2 == 0
+        found["with checks" if with_checks else "before (summary only)"].append(
+            _read(admin.pk, month, ("all", "checks", "clean")[i // 2 % 3], with_checks)
+        )
+    return {
+        name: {"p50_ms": round(statistics.median(t) * 1000, 1), "p95_ms": round(percentile(t, 0.95) * 1000, 1)}
+        for name, t in found.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--skip-client", action="store_true", help="only the portfolio part")
+    parser.add_argument("--sequential", type=int, default=100, help="reads of each query by one reader, alternately")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
     from agency import embedded
@@ -192,7 +207,9 @@ def main() -> None:
         client = setup_client()
         print("one client-month (24 months of history):", one_client_month(client, args.runs))
     admin, month = setup_portfolio(args.clients)
-    print(f"portfolio rows, {args.readers} readers:", portfolio_readers(admin, month, args.readers, 40))
+    print(f"portfolio rows, one reader, {args.sequential} reads each:", sequential(admin, month, args.sequential))
+    if args.readers:
+        print(f"portfolio rows, {args.readers} readers:", portfolio_readers(admin, month, args.readers, 40))
     print("load average after:", os.getloadavg())
 
 
