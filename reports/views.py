@@ -122,7 +122,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
 
     Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
     Done: the status without its poll (polling stops) and, swapped out of band, the sections the
-    recompute changes: the enabled Approve, the revision (if any) and the figures as now computed,
+    recompute changes: the enabled Approve, the revision (if any), the month's checks and the figures as now computed,
     so staff approve what they see without reloading."""
     first_day = _month(month)
     if not request.htmx:  # a fragment: opened by hand (or from history), it is the month's page
@@ -135,7 +135,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     context["oob"] = True
     parts += [
         render_to_string(f"reports/month.html#{name}", context, request=request)
-        for name in ("close-approve", "close-revision", "close-figures")
+        for name in ("close-approve", "close-revision", "close-checks", "close-figures")
     ]
     return HttpResponse("".join(parts))
 
