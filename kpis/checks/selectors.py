@@ -3,8 +3,9 @@
 A fixed number of queries whatever the months: the stored snapshots' KPIs (the months and the 25
 before them, for the anomalies' seasons), the days with data of each source (the months and the 3
 before) with the leads that arrived without channel or campaign, the campaign names with data in
-each month, and, once spend rows carry delivery columns, the daily spend, clicks and conversions
-per campaign. Run inside the client's schema (tenant_context).
+each month, the imported spend files that carried a totals row (their jobs' results), and, once
+spend rows carry delivery columns, the daily spend, clicks and conversions per campaign. Run
+inside the client's schema (tenant_context).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from agency.months import Month
-from clients.models import Campaign, Lead, Spend, TrafficRow
+from clients.models import Campaign, Job, Lead, Spend, TrafficRow
 from clients.models import EmailRow as EmailRowModel
 from kpis.checks.base import FAMILY_LABELS, REGISTRY, SEVERITY_LABELS, CheckData, Finding, Severity
 from kpis.checks.words import figures_from_plain, sentence
@@ -102,6 +103,26 @@ def _delivery(first: dt.date, after: dt.date) -> dict[str, dict[dt.date, tuple[f
     return found
 
 
+def _file_totals() -> list[dict[str, Any]]:
+    """Imported spend files that carried a totals row (clients.sources), the latest import of each
+    file name: {"file", "job", "total", "rows_sum", "first", "last"}."""
+    latest: dict[str, dict[str, Any]] = {}
+    jobs = Job.objects.filter(kind="import", status=Job.Status.DONE, result__has_key="totals").order_by("id")
+    for pk, params, result in jobs.values_list("id", "params", "result"):
+        if not result.get("first_day") or not result.get("ok", True):
+            continue
+        name = (params or {}).get("filename") or f"#{pk}"
+        latest[name] = {
+            "file": name,
+            "job": pk,
+            "total": result["totals"]["amount"],
+            "rows_sum": result["totals"]["rows_amount"],
+            "first": dt.date.fromisoformat(result["first_day"]),
+            "last": dt.date.fromisoformat(result["last_day"]),
+        }
+    return list(latest.values())
+
+
 def check_data(*, months: list[dt.date], timezone: str) -> dict[dt.date, CheckData]:
     """The ``CheckData`` of each month of ``months`` (first days)."""
     if not months:
@@ -118,6 +139,7 @@ def check_data(*, months: list[dt.date], timezone: str) -> dict[dt.date, CheckDa
     days, unattributed = _source_days(first, after, zone)
     names = _campaign_names(low.first_day, after, zone)
     delivery = _delivery((low - 1).first_day, after) if delivery_available() else None
+    files = _file_totals()
     found = {}
     for month in months:
         m = Month.of(month)
@@ -128,6 +150,11 @@ def check_data(*, months: list[dt.date], timezone: str) -> dict[dt.date, CheckDa
             source_days={s: frozenset(d for d in ds if window[0] <= d <= window[1]) for s, ds in days.items()},
             unattributed_leads=unattributed.get(month, 0),
             campaign_names=tuple(sorted(names.get(month, ()))),
+            file_totals=[
+                {key: item[key] for key in ("file", "job", "total", "rows_sum")}
+                for item in files
+                if item["first"] <= m.last_day and item["last"] >= m.first_day
+            ],
             delivery=None
             if delivery is None
             else {

@@ -12,7 +12,7 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 
 from agency.months import Month
-from clients.models import Campaign, Lead, Spend, TrafficRow
+from clients.models import Campaign, Job, Lead, Spend, TrafficRow
 from kpis.checks.selectors import check_data, delivery_available, month_checks_read
 from kpis.checks.services import checks_compute
 from kpis.models import CheckResult
@@ -99,7 +99,7 @@ def test_the_month_in_progress_is_not_checked(tenant_a) -> None:
 def test_check_data_reads_a_fixed_number_of_queries_and_partial_data(tenant_a, django_assert_max_num_queries) -> None:
     with schema_context("alpha"):
         Lead.objects.create(id="x", created_at=dt.datetime(2026, 10, 3, 23, 30, tzinfo=dt.UTC))  # 4 Oct in Madrid
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             data = check_data(months=MONTHS, timezone="Europe/Madrid")
     assert data[OCT.first_day].source_days["leads"] == {dt.date(2026, 10, 4)}
     assert data[OCT.first_day].unattributed_leads == 1 and data[OCT.first_day].delivery is None
@@ -139,8 +139,14 @@ def test_a_campaign_spending_without_clicks_is_a_tracking_break_read_from_the_sp
             silent = day >= dt.date(2026, 10, 25)
             rows.append(
                 Spend(
-                    id=f"g{day}", date=day, category="media", amount=Decimal("50"), campaign_id="g1", platform="google_ads",
-                    clicks=0 if silent else 40, conversions=Decimal(0 if silent else 2),
+                    id=f"g{day}",
+                    date=day,
+                    category="media",
+                    amount=Decimal("50"),
+                    campaign_id="g1",
+                    platform="google_ads",
+                    clicks=0 if silent else 40,
+                    conversions=Decimal(0 if silent else 2),
                 )
             )
         Spend.objects.bulk_create(rows)
@@ -148,3 +154,47 @@ def test_a_campaign_spending_without_clicks_is_a_tracking_break_read_from_the_sp
     with schema_context("alpha"):
         row = CheckResult.objects.get(month=OCT.first_day, key="tracking.spend_without_results")
     assert row.figures["count"] == 7 and row.figures["first"] == "2026-10-25" and row.subject == "Brand search:clicks"
+
+
+def _google_ads_export(path, *, total: str) -> None:
+    """A Google Ads campaign report in Spanish: title, range, header, two days, its totals rows."""
+    path.write_text(
+        "Informe de campañas\n01/10/2026 - 02/10/2026\n"
+        "Día,ID de campaña,Campaña,Código de moneda,Coste,Impr.,Clics\n"
+        '2026-10-01,111,Marca,EUR,"100,50",1.000,40\n'
+        '2026-10-02,111,Marca,EUR,"99,50",1.000,40\n'
+        f'Total: Cuenta,,,EUR,"{total}",,\n'
+        f'Total: Campañas,,,EUR,"{total}",,\n',
+        encoding="utf-8",
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False)
+def test_an_imported_file_whose_rows_miss_its_totals_row_is_a_reconciliation_gap(tenant_a, tmp_path) -> None:
+    from clients.services import import_job_create_from_path, import_job_run
+    from clients.storage import imports_dir
+
+    for name, total, expected in (("agrees.csv", "200,00", []), ("short.csv", "260,00", ["reconciliation.file_totals"])):
+        with schema_context("alpha"):
+            CheckResult.objects.all().delete()
+        path = tmp_path / name
+        _google_ads_export(path, total=total)
+        imports_dir(client=tenant_a).mkdir(parents=True, exist_ok=True)
+        job = import_job_create_from_path(client=tenant_a, path=path, filename=name, kind="", source="google_ads")
+        result = import_job_run(client=tenant_a, job_id=job.pk)
+        assert result.ok, result.errors
+        with schema_context("alpha"):
+            stored = Job.objects.get(pk=job.pk).result
+        assert stored["totals"] == {"amount": float(total.replace(",", ".")), "rows_amount": 200.0}
+        snapshot_compute(client=tenant_a, months=[OCT.first_day])
+        with schema_context("alpha"):
+            found = list(
+                CheckResult.objects.filter(month=OCT.first_day, key__startswith="reconciliation.file").values_list(
+                    "key", flat=True
+                )
+            )
+            with translation.override("es"):
+                sentences = [c["sentence"] for c in month_checks_read(month=OCT.first_day, currency="EUR")]
+        assert found == expected
+        if expected:
+            assert "Las filas de short.csv suman 200,00\xa0€ de inversión, pero su fila de totales dice 260,00\xa0€." in sentences
