@@ -107,6 +107,9 @@ class Check:
     sentence: Promise  # placeholders are the keys of a finding's figures (as shown: kpis.checks.words)
     rule: Promise  # the rule and its threshold, for the docs and the page's hover
     evaluate: Callable[[CheckData], list[Finding]]
+    # The figure whose number chooses singular or plural, when ``sentence`` is an
+    # ``ngettext_lazy(singular, plural, "n")`` ("1 day", "3 days"; "1 día", "3 días").
+    count: str = ""
 
 
 REGISTRY: dict[str, Check] = {}

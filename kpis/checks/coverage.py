@@ -7,6 +7,7 @@ import datetime as dt
 from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
 
@@ -123,7 +124,12 @@ SOURCE_GAP = register(
         key="coverage.source_gap",
         family=Family.COVERAGE,
         severity=Severity.MEDIUM,
-        sentence=_("%(source)s has no data for %(count)s day(s) of the month: %(days)s."),
+        sentence=ngettext_lazy(
+            "%(source)s has no data for %(count)s day of the month: %(days)s.",
+            "%(source)s has no data for %(count)s days of the month: %(days)s.",
+            "n",
+        ),
+        count="count",
         rule=_(
             "A source of spend, traffic or email with data on at least 90 % of the days of the three months before "
             "has days without any row this month (before its last day of data). High from 3 days."
@@ -149,10 +155,14 @@ FEWER_DAYS = register(
         key="coverage.fewer_days",
         family=Family.COVERAGE,
         severity=Severity.LOW,
-        sentence=_(
-            "%(source)s has data on %(days)s day(s) this month, "
-            "fewer than in each of the three months before (at least %(lowest)s)."
+        sentence=ngettext_lazy(
+            "%(source)s has data on %(days)s day this month, "
+            "fewer than in each of the three months before (at least %(lowest)s).",
+            "%(source)s has data on %(days)s days this month, "
+            "fewer than in each of the three months before (at least %(lowest)s).",
+            "n",
         ),
+        count="days",
         rule=_(
             "Days with data per working day more than 0.1 below the lowest of the three months before "
             "(sources that are not daily; working days make a short month no alarm)."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from statistics import median
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kpis.checks.base import Check, CheckData, Family, Finding, Severity, finding, register
 
@@ -94,7 +95,12 @@ REVENUE_ZERO = register(
         key="reconciliation.revenue_zero",
         family=Family.RECONCILIATION,
         severity=Severity.MEDIUM,
-        sentence=_("%(customers)s new customer(s) but no revenue: are the deal values in the CRM export?"),
+        sentence=ngettext_lazy(
+            "%(customers)s new customer but no revenue: is the deal value in the CRM export?",
+            "%(customers)s new customers but no revenue: are the deal values in the CRM export?",
+            "n",
+        ),
+        count="customers",
         rule=_("Customers in the month and revenue exactly 0 (no deal value on any of them)."),
         evaluate=revenue_without_value,
     )

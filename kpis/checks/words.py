@@ -102,7 +102,11 @@ def figures_shown(item: Finding, *, currency: str) -> dict[str, str]:
 
 def sentence(item: Finding, *, currency: str) -> str:
     """The finding's sentence in the active language."""
-    return str(REGISTRY[item.key].sentence) % figures_shown(item, currency=currency)
+    check = REGISTRY[item.key]
+    shown: dict[str, Any] = figures_shown(item, currency=currency)
+    if check.count:
+        shown["n"] = int(item.figures.get(check.count) or 0)
+    return str(check.sentence % shown)
 
 
 def plain_figures(figures: dict[str, Any]) -> dict[str, Any]:

@@ -246,9 +246,9 @@ def test_sentences_in_spanish() -> None:
     data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
     with translation.override("es"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
-    assert "Inversión no tiene datos de 2 día(s) del mes: 3–4 oct." in sentences
+    assert "Inversión no tiene datos de 2 días del mes: 3–4 oct." in sentences
     assert (
-        "3 cliente(s) nuevo(s) pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?"
+        "3 clientes nuevos pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?"
         in sentences
     )
 
@@ -256,7 +256,7 @@ def test_sentences_in_spanish() -> None:
 def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
     assert len(REGISTRY) == 11
     for check in REGISTRY.values():
-        assert str(check.sentence) and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
+        assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
 
 
 # --- no check ever raises on empty or partial data ------------------------------------------------
@@ -318,3 +318,17 @@ def test_the_utm_sentence_counts_leads_not_money() -> None:
     with translation.override("es"):
         (result,) = month_check_results(data, currency="EUR")
     assert result["sentence"] == "51 de 119 leads nuevos (42,9 %) llegaron sin canal ni campaña: revise las etiquetas UTM."
+
+
+def test_one_day_and_one_customer_read_in_the_singular() -> None:
+    hist = steady(OCT, 3)
+    hist[OCT] = {"working_days": 22, "customers": 1, "revenue": 0.0}
+    gap = {dt.date(2026, 10, 3)}
+    data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
+    with translation.override("es"):
+        sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
+    assert "Inversión no tiene datos de 1 día del mes: 3 oct." in sentences
+    assert "1 cliente nuevo pero ningún ingreso: ¿está el valor de la oportunidad en la exportación del CRM?" in sentences
+    with translation.override("en"):
+        sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
+    assert "Spend has no data for 1 day of the month: 3 Oct." in sentences
