@@ -102,7 +102,8 @@ def test_check_data_reads_a_fixed_number_of_queries_and_partial_data(tenant_a, d
         with django_assert_max_num_queries(6):
             data = check_data(months=MONTHS, timezone="Europe/Madrid")
     assert data[OCT.first_day].source_days["leads"] == {dt.date(2026, 10, 4)}
-    assert data[OCT.first_day].unattributed_leads == 1 and data[OCT.first_day].delivery is None
+    assert data[OCT.first_day].unattributed_leads == 1
+    assert data[OCT.first_day].delivery == ({} if delivery_available() else None)  # no ad rows: nothing to judge
 
 
 @time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False)
