@@ -107,7 +107,7 @@ def _file_totals() -> list[dict[str, Any]]:
     """Imported spend files that carried a totals row (clients.sources), the latest import of each
     file name: {"file", "job", "total", "rows_sum", "first", "last"}."""
     latest: dict[str, dict[str, Any]] = {}
-    jobs = Job.objects.filter(kind="import", status=Job.Status.DONE, result__has_key="totals").order_by("id")
+    jobs = Job.objects.filter(kind="import", status=Job.Status.DONE, result__has_key="totals_row").order_by("id")
     for pk, params, result in jobs.values_list("id", "params", "result"):
         if not result.get("first_day") or not result.get("ok", True):
             continue
@@ -115,8 +115,8 @@ def _file_totals() -> list[dict[str, Any]]:
         latest[name] = {
             "file": name,
             "job": pk,
-            "total": result["totals"]["amount"],
-            "rows_sum": result["totals"]["rows_amount"],
+            "total": result["totals_row"]["amount"],
+            "rows_sum": result["totals_row"]["rows_amount"],
             "first": dt.date.fromisoformat(result["first_day"]),
             "last": dt.date.fromisoformat(result["last_day"]),
         }

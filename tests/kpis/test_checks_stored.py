@@ -186,7 +186,7 @@ def test_an_imported_file_whose_rows_miss_its_totals_row_is_a_reconciliation_gap
         assert result.ok, result.errors
         with schema_context("alpha"):
             stored = Job.objects.get(pk=job.pk).result
-        assert stored["totals"] == {"amount": float(total.replace(",", ".")), "rows_amount": 200.0}
+        assert stored["totals_row"] == {"amount": float(total.replace(",", ".")), "rows_amount": 200.0}
         snapshot_compute(client=tenant_a, months=[OCT.first_day])
         with schema_context("alpha"):
             found = list(
