@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agency', '0007_user_session_generation_recomputeoutbox'),
-        ('portfolio', '0008_benchmark_platform'),
+        ('portfolio', '0009_client_month_checks'),
     ]
 
     operations = [
