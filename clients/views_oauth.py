@@ -3,6 +3,8 @@ choice of ad account back on the client's host; and the agency's platform apps (
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agency.csp import POLICY
 from agency.decorators import admin_required, client_staff_required
 from agency.tasks import enqueue_for_client
 from clients.connectors import consent
@@ -31,9 +34,15 @@ def consent_page(request: HttpRequest, connector: AdConnector) -> HttpResponse:
         except consent.ConsentRefused as refused:
             messages.error(request, refused.reason)
     app = app_credentials(connector.slug)
-    return render(request, "clients/imports/consent.html", {
+    response = render(request, "clients/imports/consent.html", {
         "connector": connector, "existing": existing, "app_ready": app.configured,
         "pkce": connector.endpoints.pkce})
+    # The form's answer redirects to the platform's consent screen: CSP's form-action must allow that origin
+    # (and only that one) on this page.
+    parts = urlsplit(connector.endpoints.authorize_url(connector.slug))
+    response.headers["Content-Security-Policy"] = POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return response
 
 
 @require_GET

@@ -60,6 +60,10 @@ def _callback(http: HttpClient, back: str):
 def test_the_consent_goes_to_the_platform_with_a_signed_state_pkce_and_the_consoles_redirect_uri(
     staff_http: HttpClient, consent: AdsFake
 ) -> None:
+    page = staff_http.get("/imports/connections/google_ads/connect/")
+    fake = settings.PORTAL_OAUTH_URLS["google_ads"]
+    assert f"form-action 'self' {fake};" in page["Content-Security-Policy"]  # the consent screen's origin, only there
+    assert "form-action 'self';" in staff_http.get("/imports/")["Content-Security-Policy"]
     authorize = _start(staff_http)
     query = parse_qs(urlsplit(authorize).query)
     assert urlsplit(authorize).path == "/o/oauth2/v2/auth"
