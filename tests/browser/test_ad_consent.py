@@ -16,15 +16,16 @@ from clients.connectors.consent import redirect_uri
 from clients.connectors.fake_ads import AdsFake
 from clients.connectors.sync import backfill_start
 from clients.models import Connection, Spend
-from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import screenshot
 from tests.browser.test_portal_shell import sign_in
+from tests.clients.connectors import ads_fixtures
+from tests.clients.connectors import conftest as connectors_fixtures
 from tests.clients.connectors.ads_fixtures import SPAIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-browser = browser_fixtures.browser
-portal = browser_fixtures.portal
-page = browser_fixtures.page
+# The fake platforms' server and the ad accounts, from the connectors' tests (function-scoped fixtures).
+platforms = connectors_fixtures.platforms
+ads = ads_fixtures.ads
 
 
 @pytest.fixture
