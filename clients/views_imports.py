@@ -18,7 +18,7 @@ from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_c
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
-from clients.services_jobs import job_enqueue, job_retry
+from clients.services_jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.source_files import NotRecognized, file_recognize, source_rows_preview
 from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
@@ -154,6 +154,7 @@ def _shown(value: object) -> object:
 
 @client_staff_required
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
     job = get_object_or_404(Job.objects.select_related("created_by"), id=job_id, kind="import")
     progress, total = job_progress(job=job)
     context = {

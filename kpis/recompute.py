@@ -45,6 +45,8 @@ from agency.models import Client, RecomputeOutbox
 from agency.months import Month
 from agency.redis_client import redis_client, redis_key
 from agency.tasks import enqueue_for_client
+from clients.models import Job
+from clients.services_jobs import job_heartbeat
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -237,3 +239,28 @@ def recompute_pending_run(*, client: Client) -> int:
                 logger.exception("recompute of %s for client %s failed; the other months go on", month, client.slug)
     recompute_pending_done(client=client, months=months)
     return written
+
+
+def recompute_job_run(*, client: Client, job_id: int) -> int:
+    """Run a recompute asked for on the scorecard (kpis.services.recompute_request): its months one
+    by one, with progress on its Job, which goes running → done, or failed on an error in a month.
+
+    A dead database connection leaves the job running and raises: the task is retried, and a
+    worker that died is noticed by the job's heartbeat (clients.services_jobs). Returns how many
+    months were computed.
+    """
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+    try:
+        months = [Month.parse(month) for month in job.params.get("months", [])]
+        with job_heartbeat(client=client, job_id=job_id):
+            for done, month in enumerate(months, start=1):
+                snapshot_compute(client=client, months=[month.first_day])
+                Job.objects.filter(pk=job_id).update(progress=done)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
+        raise
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now())
+    return len(months)
