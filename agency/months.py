@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Self
 from zoneinfo import ZoneInfo
@@ -105,6 +106,11 @@ class Month:
     def days(self) -> list[dt.date]:
         """Every day of the month, in order."""
         return [self.first_day + dt.timedelta(days=offset) for offset in range(self.last_day.day)]
+
+    def working_days(self, holidays: Container[dt.date] = (), *, through: dt.date | None = None) -> int:
+        """Monday to Friday in the month, minus ``holidays`` (the client's); with ``through``, only
+        the days up to that one (included): the working days of a month so far."""
+        return sum(1 for day in self.days() if day.weekday() < 5 and day not in holidays and (through is None or day <= through))
 
     def bounds(self, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
         """The instants (in UTC) the month spans in ``tz``: its first midnight, and the next month's.

@@ -28,7 +28,7 @@ from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
 from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
 from kpis.signals import snapshots_computed
-from kpis.snapshot import snapshot_document, working_days
+from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown
 from portfolio.models import Target
 from portfolio.services import client_month_summary_upsert
@@ -98,7 +98,7 @@ def plan_compute(
         holidays = set(Holiday.objects.values_list("date", flat=True))
     totals = reverse_funnel(revenue_goal=float(revenue_goal), average_deal=float(average_deal), rates=used)
     days = {
-        str(month): working_days(month.first_day, holidays) for month in Month.range(Month.of(first_month), Month.of(last_month))
+        str(month): month.working_days(holidays) for month in Month.range(Month.of(first_month), Month.of(last_month))
     }
     return {
         **{name: round_up(value) for name, value in totals.items()},
@@ -116,7 +116,7 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
         raise ValidationError({"text": [_("Write what happened that month.")]})
     with tenant_context(client):
         return Annotation.objects.create(
-            month=month.replace(day=1),
+            month=Month.of(month).first_day,
             text=text[:300],
             author=user if getattr(user, "pk", None) else None,
             author_name=getattr(user, "username", "") or "",
@@ -127,7 +127,7 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
         raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
-    month = month.replace(day=1)
+    month = Month.of(month).first_day
     if value is None:
         Target.objects.filter(client=client, month=month, kpi=kpi).delete()
         return None

@@ -19,11 +19,6 @@ from kpis.selectors import Inputs
 MARKETING = ("media", "marketing", "nurture")
 
 
-def working_days(month: dt.date, holidays: set[dt.date]) -> int:
-    """Monday–Friday in the month, minus the client's holidays."""
-    return sum(1 for day in Month.of(month).days() if day.weekday() < 5 and day not in holidays)
-
-
 def _events(inputs: Inputs, month: dt.date) -> dict[str, dict[str, float]]:
     empty = {"count": 0, "revenue": 0.0, "marketing_count": 0, "marketing_revenue": 0.0}
     counts = inputs.lead_counts.get(month, {})
@@ -56,7 +51,7 @@ def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, An
 def funnel_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
     events, prev_events = _events(inputs, month), _events(inputs, (Month.of(month) - 1).first_day)
     new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
-    days, prev_days = working_days(month, inputs.holidays), working_days((Month.of(month) - 1).first_day, inputs.holidays)
+    days, prev_days = Month.of(month).working_days(inputs.holidays), (Month.of(month) - 1).working_days(inputs.holidays)
     stats = inputs.new_lead_stats.get(month, {})
     size_prev = inputs.database_size.get((Month.of(month) - 1).first_day, 0)
     return {
@@ -328,7 +323,7 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
     kpis = {key: figures[key] for key in KPI_KEYS}  # the catalogue's keys, in its order; a missing one fails here
     return {
         "client": client.slug,
-        "month": month.strftime("%Y-%m"),
+        "month": str(Month.of(month)),
         "computed_at": computed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "criteria_version": criteria_version_at(inputs, Month.of(month).last_day),
         "kpis": kpis,

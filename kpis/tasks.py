@@ -70,7 +70,7 @@ def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[st
     computed = snapshot_compute(client=client, months=_months(months))
     closed = last_complete_month(client)
     if any(snapshot.month == closed for snapshot in computed):
-        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[closed.strftime("%Y-%m")]))
+        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[str(Month.of(closed))]))
     return len(computed)
 
 

@@ -69,7 +69,7 @@ def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -
                 "day": today.day,
                 "days": Month.of(m).last_day.day,
             }
-        options.append((f"{m:%Y-%m}", label))
+        options.append((str(Month.of(m)), label))
     return tuple(options)
 
 
@@ -218,8 +218,8 @@ def scorecard_page(
     context = {
         "months": months,
         "month_options": options,
-        "month_options_html": _month_options_html(options, f"{month:%Y-%m}" if month else ""),
-        "month_value": f"{month:%Y-%m}" if month else "",
+        "month_options_html": _month_options_html(options, str(Month.of(month)) if month else ""),
+        "month_value": str(Month.of(month)) if month else "",
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
@@ -351,7 +351,7 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         gettext("Why there is no value"),
         "key",
     ]
-    return _csv(f"{client.slug}-scorecard-{month:%Y-%m}.csv", header, rows)
+    return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
 
 
 @client_member_required
@@ -373,7 +373,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         for row in rows
     ]
     header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys]]
-    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", header, cells)
+    return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 
 @client_member_required
@@ -394,5 +394,5 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{month:%Y-%m}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{Month.of(month)}.pdf"'
     return response

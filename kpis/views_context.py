@@ -37,7 +37,7 @@ PLAN_MAX_MONTHS = 120
 
 
 def _back(month: dt.date | None) -> HttpResponse:
-    return redirect(f"/scorecard/?month={month:%Y-%m}" if month else "/scorecard/")
+    return redirect(f"/scorecard/?month={Month.of(month)}" if month else "/scorecard/")
 
 
 def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:

@@ -81,7 +81,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @lru_cache(maxsize=64)
 def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt.date, str, str], ...]:
     """The month picker's (month, value, label), written once per list and ``language`` (active)."""
-    return tuple((m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in months)
+    return tuple((m, str(Month.of(m)), date_format(m, "F Y")) for m in months)
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, only_alerts: bool) -> dict:

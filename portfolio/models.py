@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.months import Month
 from kpis.catalogue import Unit, headline_kpis
 
 
@@ -113,7 +114,7 @@ class ClientMonthSummary(HeadlineFigures):
         indexes = [models.Index(fields=["month", "client"], name="summary_month_client")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m}"
+        return f"{self.client_id} {Month.of(self.month)}"
 
 
 class Target(models.Model):
@@ -135,7 +136,7 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "month", "kpi"], name="target_client_month_kpi")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"
+        return f"{self.client_id} {Month.of(self.month)} {self.kpi}"
 
 
 class ClientMonthClose(models.Model):
@@ -167,7 +168,7 @@ class ClientMonthClose(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_close_client_month")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.state}"
+        return f"{self.client_id} {Month.of(self.month)} {self.state}"
 
 
 class SourceFailure(models.Model):

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agency.months import Month
+
 
 class MonthReport(models.Model):
     class State(models.TextChoices):
@@ -31,7 +33,7 @@ class MonthReport(models.Model):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.state}"
+        return f"{Month.of(self.month)} {self.state}"
 
 
 class ReportVersion(models.Model):
@@ -51,7 +53,7 @@ class ReportVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "number"], name="report_version_unique")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} v{self.number}"
+        return f"{Month.of(self.month)} v{self.number}"
 
 
 class Commentary(models.Model):
@@ -75,7 +77,7 @@ class Commentary(models.Model):
         indexes = [models.Index(fields=["month", "section", "-written_at"], name="commentary_latest")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.section}"
+        return f"{Month.of(self.month)} {self.section}"
 
 
 class ShareLink(models.Model):
@@ -99,7 +101,7 @@ class ShareLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} link {self.pk}"
+        return f"{Month.of(self.month)} link {self.pk}"
 
 
 class Acknowledgement(models.Model):

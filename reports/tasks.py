@@ -18,6 +18,7 @@ from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
+from agency.months import Month
 from agency.tasks import clients_fan_out
 from kpis.tasks import CLIENT_TASK
 from reports.services import month_reviews_start
@@ -28,7 +29,7 @@ def month_reviews_start_task(self: TenantTask, *, client_slug: str, at: str) -> 
     """Open (and, when due, move to review) the month that ended before ``at`` (ISO instant)."""
     client = Client.objects.get(slug=client_slug)
     month = month_reviews_start(client=client, at=dt.datetime.fromisoformat(at))
-    return f"{month:%Y-%m}" if month else None
+    return str(Month.of(month)) if month else None
 
 
 @shared_task(acks_late=True)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
+from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
@@ -58,7 +59,7 @@ def _month(text: str) -> dt.date:
 
 
 def _page(month: dt.date) -> HttpResponse:
-    return redirect(f"/reports/{month:%Y-%m}/")
+    return redirect(f"/reports/{Month.of(month)}/")
 
 
 def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
@@ -129,7 +130,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     if recompute_busy(client=request.tenant, month=first_day):
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    context.update(month=first_day, m=f"{first_day:%Y-%m}", figures=_figures(request, first_day), refreshed=True)
+    context.update(month=first_day, m=str(Month.of(first_day)), figures=_figures(request, first_day), refreshed=True)
     parts = [render_to_string("reports/month.html#close-status", context, request=request)]
     context["oob"] = True
     parts += [
@@ -211,7 +212,7 @@ def share_link_create_view(request: HttpRequest, month: str) -> HttpResponse:
     except (ValueError, ValidationError) as error:
         messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Give the number of days."))
         return _page(first_day)
-    url = client_url(client=request.tenant, path=f"/shared/{first_day:%Y-%m}/{token}/")
+    url = client_url(client=request.tenant, path=f"/shared/{Month.of(first_day)}/{token}/")
     messages.success(request, _("Share link created. Copy it now, it is not shown again: %(url)s") % {"url": url})
     return _page(first_day)
 

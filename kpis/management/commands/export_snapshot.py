@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
+from agency.months import Month
 from clients.management.commands._client import client_by_slug
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             # The monthly close adds "state", "approved_at" and "revisions" (docs/monthly-close.md).
             close = export_for(month) if snapshot is not None else {}
         if snapshot is None:
-            raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
+            raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         self.stdout.write(json.dumps({**document_ordered(snapshot.document), **close}, indent=1, ensure_ascii=False))
