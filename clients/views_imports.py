@@ -9,9 +9,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
+from agency.http import HtmxHttpRequest
 from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
@@ -49,6 +50,7 @@ def _reference() -> dict:
 
 
 @client_staff_required
+@require_GET
 def import_example(request: HttpRequest, kind: str) -> HttpResponse:
     """A small valid example file of a canonical kind, to download and fill in."""
     if kind not in EXAMPLES:
@@ -153,7 +155,8 @@ def _shown(value: object) -> object:
 
 
 @client_staff_required
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+@require_GET
+def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
     job = get_object_or_404(Job.objects.select_related("created_by"), id=job_id, kind="import")
     progress, total = job_progress(job=job)
@@ -183,6 +186,7 @@ def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
     job = get_object_or_404(Job, id=job_id, kind="import")
     path = imports_dir(client=request.tenant) / f"{job.id}.errors.csv"

@@ -18,11 +18,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.branding import brand_for_request
 from agency.dates import month_parse
 from agency.decorators import client_member_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.words import member_label
@@ -188,12 +190,13 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def scorecard(request: HttpRequest) -> HttpResponse:
     return scorecard_page(request, month_text=request.GET.get("month", ""), compare=request.GET.get("compare", ""))
 
@@ -236,6 +239,7 @@ def scorecard_page(
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
@@ -313,6 +317,7 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 
 
 @client_member_required
+@require_GET
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
     the change and the target, in the user's language (the KPI key last, for machines)."""
@@ -355,6 +360,7 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     """A drill-down as on the page: members in words (campaigns by name), values as shown."""
     if dimension not in BREAKDOWN_KEYS:
@@ -377,6 +383,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     """The month's report PDF: the file kept for this snapshot state, or drawn now and kept."""
     month = _month(request)

@@ -9,12 +9,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
@@ -52,9 +52,8 @@ def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def annotation_add(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = AnnotationForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
         return _invalid(request, annotation=form)
@@ -71,9 +70,8 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def target_set_view(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = TargetForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
         return _invalid(request, target=form)
@@ -90,9 +88,8 @@ def target_set_view(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     month = _month(request.POST.get("month", ""))
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
@@ -101,6 +98,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
     jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
@@ -160,6 +158,7 @@ class PlanForm(forms.Form):
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     plan = None

@@ -15,10 +15,12 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.dates import month_parse
 from agency.decorators import agency_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
@@ -30,7 +32,8 @@ from portfolio.selectors import month_closes_waiting, source_failures_visible
 
 @agency_required
 @vary_on_headers("HX-Request")
-def portfolio(request: HttpRequest) -> HttpResponse:
+@require_GET
+def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     last_closed = (Month.of(timezone.now().date()) - 1).first_day
     month = month_parse(request.GET.get("month", "")) or last_closed  # outside the portal's dates: the default
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"

@@ -11,17 +11,18 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
@@ -84,6 +85,7 @@ def _written(request: HttpRequest, month: dt.date, write: Callable[[], object], 
 
 
 @client_member_required
+@require_GET
 def month_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_agency:
         # What beat does every hour, done now for staff who look: the month that ended enters the
@@ -99,6 +101,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
 
 @client_member_required
 @never_cache
+@require_GET
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     staff = request.user.is_agency
@@ -117,7 +120,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
 
 @client_staff_required
 @never_cache
-def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
+@require_GET
+def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     """What the close page polls (HTMX, every few seconds) while the month is being recomputed.
 
     Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
@@ -141,6 +145,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
     """An approved version as the client saw it: the history stays readable."""
     first_day = _month(month)
@@ -281,14 +286,13 @@ def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpRe
 
 
 @never_cache
+@require_safe
 def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     """The approved month for someone with a share link: no session needed, and none used.
 
     The membership middleware lets ``/shared/`` through at a client's host; what is shown is
     decided by the link alone (its client schema, month, expiry and revocation): 404 otherwise.
     """
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET"])
     first_day = _month(month)
     if share_link_use(client=request.tenant, token=token, month=first_day) is None:
         raise Http404
