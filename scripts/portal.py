@@ -39,6 +39,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
 def main() -> int:
     options = parse_options()
 
+    os.environ.setdefault("DEBUG", "true")  # development: DEBUG defaults to false anywhere else (agency/settings.py)
     os.environ.setdefault("PORTAL_PORT", str(options.port))
     from agency import embedded
 

@@ -254,6 +254,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snapshots) -> None:
+    from kpis.catalogue import kpi, null_reason
     from kpis.scorecard import DIMENSION_LABELS
     from kpis.services import report_pdf_build
 
@@ -265,8 +266,13 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     page = get(client_user_a, "/scorecard/breakdowns/campaign/?month=2026-02", snapshots, HTTP_HX_REQUEST="true").content.decode()
     assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
     campaigns = text[text.index("=SUM(1+1) campaign") :]
-    assert campaigns.split()[3] == "4"  # spend "—" (no spend), then the 4 new leads, as on the page
-    assert "No spend this month." in text or "—" in campaigns  # a dash says why on paper
+    # The table in two parts on paper, as on the page: no spend (€0.00), 4 new leads, CPL €0.00, no MQL;
+    # then no customer, no revenue, and no ROI ("—": no spend to return on).
+    lines = [line.split() for line in campaigns.splitlines()]
+    assert lines[0] == ["=SUM(1+1)", "campaign", "€0.00", "4", "€0.00", "0"]
+    assert lines[2] == ["=SUM(1+1)", "campaign", "0", "€0.00", "—"]
+    # On paper a dash has no hover: the table's note says why, in the catalogue's words.
+    assert " ".join(lines[3]) == f"— {null_reason(kpi('roi'))}"
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
     assert "Desgloses" in spanish and "Campaña" in spanish
 
