@@ -228,9 +228,10 @@ def _work_mem() -> None:
 
 
 def _lead_estimate() -> int:
-    """The planner's row count of the leads: free, and enough to tell a big client from a small one."""
+    """The planner's row count of the leads: free, and enough to tell a big client from a small one
+    (a table never analyzed says -1, read as 0: its passes run one after the other, as before)."""
     ((estimate,),) = _fetch("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass", [])
-    return estimate
+    return max(estimate, 0)
 
 
 def _in_schema(schema: str, work: Any, *args: Any) -> Any:
