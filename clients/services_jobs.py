@@ -31,6 +31,7 @@ from django_tenants.utils import tenant_context
 from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client
 from agency.redis_client import redis_client, redis_key
+from agency.selectors import clients_ready
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 
@@ -95,7 +96,7 @@ def jobs_stale_sweep_run(*, now: dt.datetime | None = None, limit: int = 500) ->
         schema, _, job_id = member.rpartition(":")
         by_schema.setdefault(schema, []).append(int(job_id))
     failed = 0
-    for client in Client.objects.filter(schema_name__in=by_schema, is_ready=True):
+    for client in clients_ready().filter(schema_name__in=by_schema):
         with tenant_context(client):
             failed += jobs_stale_fail(now=now, job_ids=by_schema[client.schema_name])
             alive = set(Job.objects.filter(pk__in=by_schema[client.schema_name], status=Job.Status.RUNNING)

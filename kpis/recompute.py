@@ -44,6 +44,7 @@ from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client, RecomputeOutbox
 from agency.months import Month
 from agency.redis_client import redis_client, redis_key
+from agency.selectors import clients_ready
 from agency.tasks import enqueue_for_client
 from clients.models import Job
 from clients.services_jobs import job_heartbeat
@@ -201,7 +202,7 @@ def recompute_overdue_dispatch_run(*, limit: int = 500) -> int:
                                                                           num=limit)]
     if not overdue:
         return 0
-    ready = Client.objects.filter(schema_name__in=overdue, is_ready=True).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    ready = clients_ready().filter(schema_name__in=overdue)
     clients = {client.schema_name: client for client in ready}
     sent = 0
     for schema in overdue:
