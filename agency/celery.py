@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_scheduled_sources",
         "schedule": crontab(minute=0, hour=1),
     },
+    # Connected platforms (clients.connectors): every 10 minutes, queue the connections whose
+    # nightly time has come (spread between 01:00 and 05:00 in each client's zone).
+    "connector-syncs": {
+        "task": "clients.tasks.dispatch_connection_syncs",
+        "schedule": crontab(minute="*/10"),
+    },
     # Retry the DNS TXT check of custom domains waiting for verification.
     "check-pending-domains": {
         "task": "agency.tasks.domain_claims_check",
@@ -40,6 +46,11 @@ app.conf.beat_schedule = {
     "month-reviews": {
         "task": "reports.tasks.dispatch_month_reviews",
         "schedule": crontab(minute=5),
+    },
+    # The staff's daily digest of the month's checks left to look at (one email a day at most).
+    "checks-digest": {
+        "task": "reports.tasks.dispatch_checks_digest",
+        "schedule": crontab(minute=0, hour=7),
     },
     # Refresh the current month's snapshot daily.
     "refresh-current-month": {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
+from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, ConnectionHealth, SourceFailure
 
 BENCHMARK_FIELDS = (
     "kpi", "label", "platform", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position",
@@ -103,3 +103,28 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         SourceFailure.objects.update_or_create(
             client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
         )
+
+
+def client_month_checks_upsert(*, client: Client, counts: dict[Any, dict[str, int]]) -> None:
+    """The console's counts of a client's months' checks (kpis.checks), one row per client and month:
+    ``counts[month] = {"total", "high", "open", "open_high"}``. One statement whatever the months."""
+    ClientMonthChecks.objects.bulk_create(
+        [ClientMonthChecks(client=client, month=month, **figures) for month, figures in counts.items()],
+        update_conflicts=True,
+        unique_fields=["client", "month"],
+        update_fields=["total", "high", "open", "open_high", "updated_at"],
+    )
+
+
+def connection_health_note(
+    *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any, failing_since: Any,
+    token_expires_at: Any, at: Any, reason_words: dict | None = None,
+) -> None:
+    """Mirror a client's connection health for the portfolio; ``state`` empty: it was disconnected."""
+    if not state:
+        ConnectionHealth.objects.filter(client=client, platform=platform).delete()
+        return
+    ConnectionHealth.objects.update_or_create(client=client, platform=platform, defaults={
+        "label": label, "state": state, "reason": reason[:2000], "reason_words": reason_words or {},
+        "last_success_at": last_success_at,
+        "failing_since": failing_since, "token_expires_at": token_expires_at, "updated_at": at})

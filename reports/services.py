@@ -16,18 +16,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
 from clients.outbox import outbox_drain_schedule
-from kpis.models import Snapshot
+from kpis.checks.selectors import month_checks_read
+from kpis.checks.services import checks_mirror
+from kpis.models import CheckResult, Snapshot
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
-from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_state, token_hash
 from reports.text import MAX_LENGTH
 
@@ -125,7 +128,9 @@ class ApprovalRefused(ValidationError):
 COMMAND_LINE = "close_month"  # who approved, when it was the operator's command (no user)
 
 
-def month_approve(*, client: Client, month: dt.date, user: User | None, reason: str = "", notify: bool = True) -> ReportVersion:
+def month_approve(
+    *, client: Client, month: dt.date, user: User | None, reason: str = "", notify: bool = True, checks_reason: str = ""
+) -> ReportVersion:
     """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
 
     The first approval sends the report (with the PDF) to the client's users; approving changed
@@ -133,10 +138,13 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
     only when ``notify``. The month's row is locked: of two approvals at once, the second finds
     the figures already approved and is refused. A killed process leaves either the version
     and its queued emails, or nothing. ``user`` None is the operator's ``close_month --approve``.
+    A month with a high-severity check left unresolved (kpis.checks) is approved only with
+    ``checks_reason``, one line kept on the version and shown in the month's history.
     """
     if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
     reason = (reason or "").strip()
+    checks_reason = " ".join((checks_reason or "").split())
     with tenant_context(client):
         recompute = recompute_state(client=client, month=month)
         if recompute == "unknown":
@@ -155,6 +163,13 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
                 raise ApprovalRefused(_("This month has no figures yet."))
             previous = ReportVersion.objects.filter(month=month).order_by("-number").first()
             texts = commentary_texts(month=month)
+            unresolved = list(
+                CheckResult.objects.filter(month=month, resolved_at__isnull=True).values_list("key", "subject", "severity")
+            )
+            if any(severity == "high" for _key, _subject, severity in unresolved) and not checks_reason:
+                raise ApprovalRefused(
+                    _("A check of high severity is unresolved: resolve it, or say in one line why the month goes out anyway.")
+                )
             if previous is not None:
                 if not documents_differ(previous.document, snapshot.document):
                     raise ApprovalRefused(_("These figures are already approved."))
@@ -170,10 +185,13 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
                 approved_by_name=_name(user) if user else COMMAND_LINE,
                 reason=reason[:300],
                 commentary=texts,
+                checks_reason=checks_reason[:200] if unresolved else "",
+                checks_open=[f"{key}:{subject}" if subject else key for key, subject, _severity in unresolved],
             )
             report.state = State.REVISED if previous else State.APPROVED
             report.approved_at, report.approved_by_name = now, version.approved_by_name
-            report.save(update_fields=["state", "approved_at", "approved_by_name", "updated_at"])
+            report.restated_by = ""
+            report.save(update_fields=["state", "approved_at", "approved_by_name", "restated_by", "updated_at"])
             if previous is None:
                 approval_emails(client=client, version=version)
             elif notify:
@@ -183,7 +201,72 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
     return version
 
 
+# --- the month's checks ---------------------------------------------------------------------------
+
+
+def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
+    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
+    console's counts follow in the same transaction) and the note joins the month's history."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff resolve checks."))
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError({"note": [_("Say in a few words what you found.")]})
+    if len(note) > 300:
+        raise ValidationError({"note": [_("At most %(count)s characters.") % {"count": 300}]})
+    with tenant_context(client), transaction.atomic():
+        row = CheckResult.objects.select_for_update().filter(pk=check_id, month=month).first()
+        if row is None:
+            raise ValidationError(_("This check is no longer raised: the figures were recomputed."))
+        shown = {item["id"]: item["sentence"] for item in month_checks_read(month=month, currency=client.currency)}
+        now = timezone.now()
+        row.resolved_at, row.resolved_by_name, row.resolution_note = now, _name(user), note
+        row.save(update_fields=["resolved_at", "resolved_by_name", "resolution_note"])
+        checks_mirror(client=client, months=[month])
+        return CheckNote.objects.create(
+            month=month,
+            key=row.key,
+            subject=row.subject,
+            sentence=shown.get(row.pk, row.key),
+            note=note,
+            author=user.pk,
+            author_name=_name(user),
+            written_at=now,
+        )
+
+
 # --- restatements: late data moved an approved month ---------------------------------------------
+
+
+KIND_WORDS = {"leads": gettext_lazy("leads"), "traffic": gettext_lazy("traffic"), "email": gettext_lazy("email results"),
+              "spend": gettext_lazy("spend")}
+
+
+def restatement_note(*, client: Client, platform_label: str, kind: str, months: set[str], synced_on: dt.date) -> list[str]:
+    """A connector's sync wrote rows of approved months: note on each what restated it, for the
+    revision's reason ("HubSpot corrected leads of 2026-10, sync of 2026-11-03"). The revision itself
+    waits for staff as any late data does (the client keeps the approved figures until then).
+    Returns the months noted."""
+    firsts = sorted(Month.parse(month).first_day for month in months)
+    noted = []
+    language = getattr(client, "language", "") or settings.LANGUAGE_CODE
+    with tenant_context(client), translation.override(language):
+        approved = set(ReportVersion.objects.filter(month__in=firsts).values_list("month", flat=True))
+        for month in firsts:
+            if month not in approved:
+                continue
+            words = str(KIND_WORDS.get(kind, kind))
+            text = _("%(platform)s corrected %(what)s of %(month)s, sync of %(day)s") % {
+                "platform": platform_label, "what": words, "month": str(Month.of(month)), "day": synced_on.isoformat()}
+            with transaction.atomic():
+                report, _created = MonthReport.objects.select_for_update().get_or_create(month=month)
+                parts = [part for part in report.restated_by.split("; ") if part]
+                if text not in parts:
+                    parts = [part for part in parts if not part.startswith(text.split(",")[0])] + [text]
+                    report.restated_by = "; ".join(parts)[-300:]
+                    report.save(update_fields=["restated_by", "updated_at"])
+            noted.append(str(Month.of(month)))
+    return noted
 
 
 def months_recomputed(*, client: Client, months: list[dt.date]) -> None:

@@ -21,6 +21,7 @@ from agency.models import Client
 from agency.months import Month
 from agency.tasks import clients_fan_out
 from kpis.tasks import CLIENT_TASK
+from reports.digest import checks_digest_queue
 from reports.services import month_reviews_start
 
 
@@ -36,3 +37,9 @@ def month_reviews_start_task(self: TenantTask, *, client_slug: str, at: str) -> 
 def dispatch_month_reviews(at: str | None = None) -> int:
     """One ``month_reviews_start_task`` per ready client, all for the same instant ``at`` (default: now)."""
     return clients_fan_out(month_reviews_start_task, at=at or timezone.now().isoformat())
+
+
+@shared_task(acks_late=True)
+def dispatch_checks_digest(day: str | None = None) -> int:
+    """The staff's daily digest of checks to look at (reports.digest), for ``day`` (default: today, UTC)."""
+    return checks_digest_queue(day=dt.date.fromisoformat(day) if day else timezone.now().date())

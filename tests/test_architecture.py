@@ -233,13 +233,14 @@ def month_violations(module: str, source: str) -> list[str]:
             keyword.arg == "day" for keyword in node.keywords
         ):
             problems.append(f"{where}: .replace(day=…) to reach a month's edge: use Month.of(day).first_day / .last_day")
-        elif (
-            isinstance(node, ast.Call)
-            and ast.unparse(node.func).split(".")[-1] == "timedelta"
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and any(
+            isinstance(side, ast.Call)
+            and ast.unparse(side.func).split(".")[-1] == "timedelta"
             and any(
                 keyword.arg == "days" and isinstance(keyword.value, ast.Constant) and keyword.value.value in range(27, 33)
-                for keyword in node.keywords
+                for keyword in side.keywords
             )
+            for side in (node.left, node.right)
         ):
             problems.append(f"{where}: adding days to find another month: use Month arithmetic (month + 1)")
         elif isinstance(node, ast.While) and any(
@@ -282,6 +283,7 @@ def test_the_month_rule_catches_what_it_forbids(source: str, complaint: str) -> 
         "label = str(Month.of(day))\n",
         "def leads_per_working_day(*, new_leads, working_days):\n    return new_leads / working_days\n",
         "later = moment + dt.timedelta(days=1)\n",
+        "lookback = dt.timedelta(days=30)\n",  # a duration, not a way to another month
     ],
 )
 def test_what_the_month_rule_allows(source: str) -> None:
