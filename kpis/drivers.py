@@ -131,9 +131,7 @@ def ratio_decompose(before: Mapping[str, Pair], after: Mapping[str, Pair]) -> De
     return Decomposition(before=value0, after=value1, parts=_sorted(parts))
 
 
-def count_decompose(
-    before: Mapping[str, Pair], after: Mapping[str, Pair], *, days_before: int, days_after: int
-) -> Decomposition:
+def count_decompose(before: Mapping[str, Pair], after: Mapping[str, Pair], *, days_before: int, days_after: int) -> Decomposition:
     """T = Σ_m N_m over W working days, with D_m the member's driver (None: no driver).
 
     ΔT = ΔW·τ̄ (calendar, τ = T/W) + Σ_m W̄·[Δd_m·r̄_m (volume, as mix) + Δr_m·d̄_m (rate)], with
@@ -147,8 +145,7 @@ def count_decompose(
     w0, w1 = Fraction(days_before), Fraction(days_after)
     if not w0 or not w1:
         parts = [
-            Part(member=m, mix=_f(after.get(m, (0, 0))[0]) - _f(before.get(m, (0, 0))[0]), rate=Fraction(0))
-            for m in members
+            Part(member=m, mix=_f(after.get(m, (0, 0))[0]) - _f(before.get(m, (0, 0))[0]), rate=Fraction(0)) for m in members
         ]
         return Decomposition(before=total0, after=total1, parts=_sorted([p for p in parts if p.total]))
     calendar = (w1 - w0) * _mean(total0 / w0, total1 / w1)
@@ -178,7 +175,9 @@ def count_decompose(
     return Decomposition(before=total0, after=total1, calendar=calendar, parts=_sorted(parts))
 
 
-def budget_volume_split(*, spend_before: Number, spend_after: Number, volume_before: Number, volume_after: Number) -> tuple[Fraction, Fraction] | None:
+def budget_volume_split(
+    *, spend_before: Number, spend_after: Number, volume_before: Number, volume_after: Number
+) -> tuple[Fraction, Fraction] | None:
     """A cost per result C = S/V split into (spend effect, volume effect), exactly:
     ΔC = ΔS·mean(1/V) + Δ(1/V)·mean(S). The first is what the change of budget (the price paid)
     did at the same results, the second what more or fewer results did for the same spend.

@@ -89,6 +89,11 @@ def pace(*, kpi: str, actual: float, target: float, elapsed: int, total: int) ->
     )  # fmt: skip
 
 
+def working_days_in(month: dt.date, holidays: set[dt.date] | frozenset[dt.date]) -> int:
+    """Monday–Friday of the month minus the client's holidays (kpis.md "Working days")."""
+    return sum(1 for day in Month.of(month).days() if day.weekday() < 5 and day not in holidays)
+
+
 def quarter_months(month: dt.date) -> list[dt.date]:
     """The three first days of the calendar quarter ``month`` falls in."""
     first = Month(month.year, (month.month - 1) // 3 * 3 + 1)

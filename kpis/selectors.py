@@ -26,11 +26,13 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday
+from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
+from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
+from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import period_of
 from kpis.scorecard import Scorecard
 from portfolio.models import Benchmark, Target
@@ -490,3 +492,40 @@ def benchmarks_for_month(*, currency: str, month: dt.date) -> dict[str, Any]:
     bands = benchmarks_by_kpi()
     day = min(Month.of(month).last_day, django_timezone.localdate())
     return {"benchmarks": bands, "rates": benchmark_rates(bands=bands, currency=currency, day=day)}
+
+
+# --- the commentary draft's reads (kpis.draft writes it; reports' close page shows it) ----------
+
+
+def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
+    """What the draft of ``month`` reads, in five queries whatever the breakdowns: the snapshots of
+    the month, the month before, the same month a year before and the quarter's months so far; the
+    quarter's targets; its holidays (working days of months not computed yet); the campaigns' and
+    personas' names. The quarter is paced as at the month's end."""
+    previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
+    quarter = quarter_months(month)
+    wanted = {month, previous, last_year, *(m for m in quarter if m <= month)}
+    documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
+    targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
+        targets[target_month][key] = value
+    holidays = frozenset(
+        Holiday.objects.filter(date__gte=quarter[0], date__lte=Month.of(quarter[-1]).last_day).values_list("date", flat=True)
+    )
+    months = []
+    for m in quarter:
+        total = working_days_in(m, holidays)
+        document = documents.get(m) if m <= month else None
+        months.append(
+            MonthFigures(
+                month=m,
+                working_total=total,
+                working_elapsed=total if m <= month else 0,
+                figures=document["kpis"] if document else None,
+                targets=targets[m],
+            )
+        )
+    names = {"campaign": campaign_names(), "persona": dict(Persona.objects.values_list("code", "name"))}
+    return DraftInputs(
+        month=month, documents=documents, targets=targets[month], quarter=months, currency=client.currency, names=names
+    )

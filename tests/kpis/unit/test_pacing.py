@@ -45,4 +45,4 @@ def test_the_quarter_sums_months_begun_and_needs_every_months_target():
     q = quarter_pace(months, kpi="mqls")
     assert (q.actual, q.target, q.elapsed, q.total) == (40, 90, 32, 61)
     assert q.status == "behind" and q.needed_per_day == pytest.approx(50 / 29)
-    assert quarter_pace(months[:2] + [MonthFigures(dt.date(2026, 12, 1), 19, 0, None, {})], kpi="mqls") is None
+    assert quarter_pace([*months[:2], MonthFigures(dt.date(2026, 12, 1), 19, 0, None, {})], kpi="mqls") is None
