@@ -200,8 +200,9 @@ class Writer:
     def derived(self, shown: str, value: float | Fraction | None, why: str, href: str = "") -> Figure:
         return Figure(shown=shown, value=None if value is None else float(value), why=why, href=href, derived=True)
 
-    def change(self, key: str, before: dt.date, after: dt.date) -> Figure | None:
-        """The relative change (percentage points for a rate), unsigned: the sentence says the way."""
+    def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
+        """The relative change (percentage points for a rate), unsigned (the sentence says the way)
+        unless ``signed`` ("+4.4 %", "−2.1 pp")."""
         b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
         if a is None or b is None:
             return None
@@ -213,6 +214,8 @@ class Writer:
         else:
             delta = (a - b) / abs(b)
             shown = f"{number_shown(abs(delta) * 100, 1)} %"
+        if signed:
+            shown = ("+" if delta > 0 else "−" if delta < 0 else "") + shown
         why = _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
             "kpi": kpi(key).label,
             "before": self._show(key, b),

@@ -240,6 +240,7 @@ def scorecard_pdf(
             )
         )
         story.append(grid)
+    story += _drivers_story(report, styles)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
         # formatting, not one run-on paragraph.
@@ -307,6 +308,28 @@ def scorecard_pdf(
 
 
 MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
+
+
+def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
+    """"What changed" (kpis.report_drivers.what_changed) and the pacing bars, as on the page."""
+    story: list[Any] = []
+    bullet = ParagraphStyle("changed-item", parent=styles["body"], leftIndent=10, bulletIndent=2)
+    if report.get("what_changed"):
+        block: list[Any] = [_para(_("What changed"), styles["h2"])]
+        block += [Paragraph(pdf_text(row["line"].text), bullet, bulletText="•") for row in report["what_changed"]]
+        story.append(KeepTogether(block))
+    pacing = report.get("pacing") or {}
+    if pacing.get("month") or pacing.get("quarter"):
+        block = [_para(_("Pace against the targets"), styles["h2"])]
+        for scope, rows in (("month", pacing.get("month") or []), ("quarter", pacing.get("quarter") or [])):
+            if rows and scope == "quarter":
+                block.append(_para(_("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}, styles["body"]))
+            for row in rows:
+                block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]
+        rows = pacing.get("month") or pacing.get("quarter")
+        block.append(_para(rows[0]["days"] + " · " + _("The dark tick is where the bar should be by now."), styles["note"]))
+        story.append(KeepTogether(block))
+    return story
 
 
 def _drilldown_story(

@@ -363,7 +363,13 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
-    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
+    # The quarter's targets in the same query: the month's, and the others' for the quarter's pace.
+    quarter_targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter_months(month)}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=list(quarter_targets)).values_list(
+        "month", "kpi", "value"
+    ):
+        quarter_targets[target_month][key] = value
+    targets = quarter_targets[month]
     snapshot = rows.get(month)
     total = snapshot.document["kpis"].get("working_days") if snapshot else None
     return Scorecard(
@@ -374,6 +380,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         annotations=notes,
         targets=targets,
         period=period_of(month=month, client=client, now=now, working_total=total),
+        quarter_targets=quarter_targets,
     )
 
 
@@ -392,7 +399,8 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     columns = [
         f"(SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s)",
-        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target}"
+        " WHERE client_id = %s AND month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})",
         f"""(SELECT coalesce(string_agg(currency || date::text || '=' || per_euro::text, ',' ORDER BY currency, date), '')
              FROM {rate} WHERE date BETWEEN %s AND %s
@@ -401,7 +409,7 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     params = [
         first, month,
         (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month,
-        client.pk, month,
+        client.pk, quarter_months(month)[0], quarter_months(month)[-1],  # the quarter's: its pace reads them
         day - RATE_MAX_AGE, day, (client.currency or "").upper(), Benchmark.Unit.MONEY,
     ]  # fmt: skip
     return columns, params

@@ -93,6 +93,34 @@ _SENTENCES = (
     Sentence("step_keep", NEXT_STEPS, _("Keep the current plan and budget: nothing calls for a change.")),
 )
 
+# The report's "What changed" block: one line per driver, the KPI's change first (signed).
+CHANGED = "changed"
+_SENTENCES += (
+    Sentence("changed_rate", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(member_before)s → %(member_after)s.")),
+    Sentence("changed_mix", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly the mix, %(member)s at %(share_after)s of the %(unit)s "
+        "(%(share_before)s before).")),
+    Sentence("changed_volume", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s.")),
+    Sentence("changed_conversion", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, converting %(rate_after)s of its %(unit)s "
+        "(%(rate_before)s before).")),
+    Sentence("changed_results", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly the volume of %(unit)s, %(volume_before)s → %(volume_after)s.")),
+    Sentence("changed_budget", CHANGED, _(
+        "%(kpi)s %(change)s against %(compare)s: mostly the spend, %(spend_before)s → %(spend_after)s.")),
+    Sentence("changed_plain", CHANGED, _("%(kpi)s %(change)s against %(compare)s.")),
+    # The pacing bar of the month in progress (and of its quarter).
+    Sentence("pace_on_track", CHANGED, _("%(kpi)s: %(actual)s of %(target)s, on track (%(projected)s at this pace).")),
+    Sentence("pace_met", CHANGED, _("%(kpi)s: %(actual)s of %(target)s, target reached.")),
+    Sentence("pace_behind", CHANGED, _(
+        "%(kpi)s: %(actual)s of %(target)s, behind by %(gap)s at this pace; needs %(needed)s a working day.")),
+    Sentence("pace_missed", CHANGED, _("%(kpi)s: %(actual)s of %(target)s, target missed.")),
+    Sentence("pace_over", CHANGED, _("%(kpi)s: %(actual)s of %(target)s, ahead of budget (%(projected)s at this pace).")),
+    Sentence("pace_under", CHANGED, _("%(kpi)s: %(actual)s of %(target)s, behind budget (%(projected)s at this pace).")),
+)
+
 SENTENCES: dict[str, Sentence] = {s.key: s for s in _SENTENCES}
 
 # What a ratio's members share (the "mix"), and what a count's members convert from, in words.
