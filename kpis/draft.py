@@ -255,7 +255,7 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
     n0, d0 = _member_pair(doc0, key, top.dimension, top.member)
     n1, d1 = _member_pair(doc1, key, top.dimension, top.member)
     label = lower_first(str(kpi(key).label))
-    if shape.den and not d0 and not d1:
+    if shape.kind == "ratio" and not d0 and not d1:
         return None  # a member with nothing to divide by in either month (spend without a customer)
     if shape.kind == "ratio":
         if abs(top.rate) >= abs(top.mix) and d0 and d1:
