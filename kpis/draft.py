@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from agency.months import Month
 from clients.words import member_label, money
 from kpis.catalogue import Better, Unit, is_kpi, kpi
-from kpis.drivers import REST, budget_volume_split
+from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
 from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown
@@ -259,7 +259,7 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         return None  # a member with nothing to divide by in either month (spend without a customer)
     if shape.kind == "ratio":
         if abs(top.rate) >= abs(top.mix) and d0 and d1:
-            r0, r1 = Fraction(n0 or 0) / Fraction(d0), Fraction(n1 or 0) / Fraction(d1)
+            r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
             stored = key in doc1.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {})
             return line(
                 "driver_rate",
@@ -268,11 +268,11 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
                 member_before=w.member(key, before, top.dimension, top.member, r0, stored=stored),
                 member_after=w.member(key, after, top.dimension, top.member, r1, stored=stored),
             )
-        total0 = Fraction(doc0["kpis"].get(shape.top_denominator) or 0)
-        total1 = Fraction(doc1["kpis"].get(shape.top_denominator) or 0)
+        total0 = exact(doc0["kpis"].get(shape.top_denominator) or 0)
+        total1 = exact(doc1["kpis"].get(shape.top_denominator) or 0)
         if not total0 or not total1:
             return None
-        share0, share1 = Fraction(d0 or 0) / total0, Fraction(d1 or 0) / total1
+        share0, share1 = exact(d0 or 0) / total0, exact(d1 or 0) / total1
         unit = str(UNITS.get(shape.den or "", shape.den or ""))
         return line(
             "driver_mix",
@@ -292,7 +292,7 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             ),
         )
     if abs(top.rate) > abs(top.mix) and d0 and d1 and shape.den:
-        r0, r1 = Fraction(n0 or 0) / Fraction(d0), Fraction(n1 or 0) / Fraction(d1)
+        r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
         unit = str(UNITS.get(shape.den, shape.den))
         href0 = f"/scorecard/breakdowns/{top.dimension}/?month={before:%Y-%m}"
         href1 = f"/scorecard/breakdowns/{top.dimension}/?month={after:%Y-%m}"

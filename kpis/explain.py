@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kpis.drivers import REST, Decomposition, Pair, count_decompose, ratio_decompose
+from kpis.drivers import REST, Decomposition, Pair, count_decompose, exact, exact_sum, ratio_decompose
 
 DIMENSIONS = ("channel", "platform", "campaign", "persona")
 
@@ -58,7 +58,7 @@ SHAPES: dict[str, Shape] = {
 
 
 def _number(value: Any) -> Fraction | None:
-    return None if value is None else Fraction(value)
+    return None if value is None else exact(value)
 
 
 def top_pair(document: dict[str, Any], shape: Shape) -> tuple[Fraction, Fraction | None] | None:
@@ -66,12 +66,12 @@ def top_pair(document: dict[str, Any], shape: Shape) -> tuple[Fraction, Fraction
     kpis = document.get("kpis", {})
     if any(kpis.get(key) is None for key in shape.top_numerator):
         return None
-    numerator = sum((Fraction(kpis[key]) for key in shape.top_numerator), Fraction(0))
+    numerator = exact_sum(exact(kpis[key]) for key in shape.top_numerator)
     if shape.top_denominator is None:
         return numerator, None
     if kpis.get(shape.top_denominator) is None:
         return None
-    return numerator, Fraction(kpis[shape.top_denominator])
+    return numerator, exact(kpis[shape.top_denominator])
 
 
 def members_of(document: dict[str, Any], shape: Shape, dimension: str) -> dict[str, Pair] | None:
@@ -89,11 +89,11 @@ def members_of(document: dict[str, Any], shape: Shape, dimension: str) -> dict[s
         if shape.num not in figures:
             continue
         pairs[member] = (_number(figures.get(shape.num)) or Fraction(0), _number(figures.get(shape.den)) if with_den else None)
-    rest_num = top[0] - sum((Fraction(p[0] or 0) for p in pairs.values()), Fraction(0))
+    rest_num = top[0] - exact_sum(p[0] or Fraction(0) for p in pairs.values())
     rest_den: Fraction | None = None
     if shape.kind == "ratio" or with_den:
         # The denominators (a count's drivers) add up to the top level's too.
-        known = sum((Fraction(p[1] or 0) for p in pairs.values()), Fraction(0))
+        known = exact_sum(p[1] or Fraction(0) for p in pairs.values())
         rest_den = (top[1] - known) if top[1] is not None else Fraction(0)
     if rest_num or rest_den:
         pairs[REST] = (rest_num, rest_den)
@@ -160,7 +160,8 @@ def top_drivers(drivers: dict[str, list[Driven]], *, count: int = 3, order: tupl
             d = driven.decomposition
             if not d.defined or not d.change or not d.before:
                 continue
-            named = [p for p in d.parts if p.member != REST and p.total * d.change > 0] or d.parts
+            rising = d.change > 0
+            named = [p for p in d.parts if p.member != REST and p.total and (p.total > 0) == rising] or d.parts
             if not named:
                 continue
             part = named[0]
