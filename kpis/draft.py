@@ -31,6 +31,7 @@ from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown
 from kpis.sentences import CONCERNS, NEXT_STEPS, REST_LABEL, SUMMARY, UNITS, WINS, sentence
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
+HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
 DRAFT_KPIS = ("mqls", "new_leads", "cpl", "cost_per_mql", "cac", "sessions", "roas", "cost_per_conversion")
 
 
@@ -134,7 +135,10 @@ def line(key: str, **slots: str | Figure) -> Line:
     text_parts.append(template[last:])
     html_parts.append(html.escape(template[last:]))
     used = {name: slots[name] for name in _SLOT.findall(template)}  # the sentence's sources: what it shows
-    return Line(key=key, slots=used, text="".join(text_parts), html="".join(html_parts))
+    text, body = "".join(text_parts), "".join(html_parts)
+    if text[:1].islower() and body[:1] == text[:1]:  # "octubre 2026 trajo…": a sentence starts with a capital
+        text, body = text[0].upper() + text[1:], body[0].upper() + body[1:]
+    return Line(key=key, slots=used, text=text, html=body)
 
 
 def lower_first(label: str) -> str:
@@ -361,7 +365,7 @@ def _calendar_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -
     if SHAPES[top.kpi].kind != "count" or not change or abs(top.calendar) * 3 < abs(change):
         return None
     return line(
-        "driver_calendar",
+        "driver_calendar" if top.calendar * change > 0 else "driver_calendar_against",
         month=month_words(after),
         days_after=w.kpi("working_days", after),
         days_before=w.kpi("working_days", before),
@@ -388,6 +392,15 @@ class DraftInputs:
 
 
 MOVES_PER_SECTION = 3  # an analyst names the few moves that matter, not every KPI
+# How much a move of each KPI matters to the client, beside its size: pipeline and its cost first.
+IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 1.0, "new_leads": 1.0,
+              "cost_per_conversion": 1.0, "sessions": 0.6}  # fmt: skip
+# A concern explained by one member: what to do about that member.
+REVIEW_STEPS = {
+    "driver_rate": "step_review_member",
+    "driver_volume": "step_review_volume",
+    "driver_conversion": "step_review_conversion",
+}
 
 
 def _move_lines(
@@ -397,7 +410,12 @@ def _move_lines(
     the largest moves (relative to the earlier value) first, at most three each way."""
     moves: dict[bool, list[list[Line]]] = {True: [], False: []}
     steps: list[Line] = []
-    ranked = sorted(top_drivers(drivers, count=len(drivers)), key=lambda t: (-t.weight, DRAFT_KPIS.index(t.kpi)))
+    ranked = sorted(
+        top_drivers(drivers, count=len(drivers)),
+        key=lambda t: (-t.weight * IMPORTANCE.get(t.kpi, 1.0), DRAFT_KPIS.index(t.kpi)),
+    )
+    reviewed: set[str] = set()
+    calendar_said = False
     for top in ranked:
         key = top.kpi
         if not is_kpi(key):
@@ -424,14 +442,22 @@ def _move_lines(
             explained = budget_line(w, key, before, after)
         if explained is not None:
             lines.append(explained)
-        calendar = _calendar_line(w, top, before, after)
-        if calendar is not None:
+        calendar = None if calendar_said else _calendar_line(w, top, before, after)
+        if calendar is not None:  # said once: the working days are the same for every count
             lines.append(calendar)
+            calendar_said = True
         moves[good].append(lines)
-        # A cost per result that a member's own rate moved: say what to do about that member.
-        if explained is not None and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
-            step = "step_shift_budget" if good else "step_review_member"
-            steps.append(line(step, **{**explained.slots, "kpi_lower": lower_first(str(kpi(key).label))}))
+        # A move one member explains: what to do about that member (once per member).
+        member = top.member
+        if explained is None or member in reviewed:
+            continue
+        slots = {**explained.slots, "kpi_lower": lower_first(str(kpi(key).label))}
+        if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
+            steps.append(line("step_shift_budget", **slots))
+            reviewed.add(member)
+        elif not good and explained.key in REVIEW_STEPS:
+            steps.append(line(REVIEW_STEPS[explained.key], **slots))
+            reviewed.add(member)
     wins = [sentence_line for lines in moves[True] for sentence_line in lines]
     concerns = [sentence_line for lines in moves[False] for sentence_line in lines]
     return wins, concerns, steps
@@ -569,21 +595,19 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
     steps: list[Line] = []
     if previous in inputs.documents:
         drivers = month_drivers(inputs.documents[previous], inputs.documents[month])
-        for top in top_drivers(drivers, count=2):
-            if not is_kpi(top.kpi):
-                continue
-            b, a = inputs.documents[previous]["kpis"].get(top.kpi), kpis.get(top.kpi)
-            change = w.change(top.kpi, previous, month)
+        for headline in HEADLINE:  # the pipeline and its cost, every month, moved or not
+            b, a = inputs.documents[previous]["kpis"].get(headline), kpis.get(headline)
+            change = w.change(headline, previous, month)
             if a is None or b is None or change is None:
                 continue
-            key = "headline_flat" if _flat(top.kpi, b, a) else ("headline_up" if a > b else "headline_down")
+            key = "headline_flat" if _flat(headline, b, a) else ("headline_up" if a > b else "headline_down")
             slots = {
                 "compare": month_words(previous),
-                "kpi_lower": lower_first(str(kpi(top.kpi).label)),
-                "after": w.kpi(top.kpi, month),
+                "kpi_lower": lower_first(str(kpi(headline).label)),
+                "after": w.kpi(headline, month),
             }
             if key != "headline_flat":
-                slots.update(change=change, before=w.kpi(top.kpi, previous))
+                slots.update(change=change, before=w.kpi(headline, previous))
             summary.append(line(key, **slots))
         wins, worries, steps = _move_lines(w, drivers, previous, month)
     if last_year in inputs.documents:

@@ -64,6 +64,8 @@ _SENTENCES = (
     Sentence("driver_budget", WINS, _(
         "The spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s went from "
         "%(volume_before)s to %(volume_after)s.")),
+    Sentence("driver_calendar_against", WINS, _(
+        "%(month)s had %(days_after)s working days against %(days_before)s, which held it back by %(calendar)s.")),
     Sentence("driver_calendar", WINS, _(
         "%(month)s had %(days_after)s working days against %(days_before)s, which accounts for "
         "%(calendar)s of the change.")),
@@ -87,6 +89,11 @@ _SENTENCES = (
         "Review %(member)s: its %(kpi_lower)s went from %(member_before)s to %(member_after)s.")),
     Sentence("step_shift_budget", NEXT_STEPS, _(
         "Consider moving budget towards %(member)s, whose %(kpi_lower)s came down to %(member_after)s.")),
+    Sentence("step_review_volume", NEXT_STEPS, _(
+        "Look into %(member)s: its %(kpi_lower)s went from %(count_before)s to %(count_after)s.")),
+    Sentence("step_review_conversion", NEXT_STEPS, _(
+        "Review what %(member)s brings to the site and where it lands: %(rate_after)s of its %(unit)s converted, "
+        "against %(rate_before)s before.")),
     Sentence("step_catch_up", NEXT_STEPS, _(
         "To reach the quarter's %(kpi_lower)s target, plan for %(needed)s a working day over the "
         "%(left)s working days left.")),

@@ -77,7 +77,7 @@ def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(
     http = browser_for(staff_a, two_months, language="es")
     page = http.get("/reports/2026-03/").content.decode()
     panel = page[page.index('class="card draft-panel"') : page.index('class="card close-form"')]
-    assert "Borrador a partir de las cifras" in panel
+    assert "Redactar a partir de las cifras" in panel
     link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Coste por lead, marzo 2026: 215,72'
     assert re.search(link, panel)
     assert 'class="draft-sentence" title="' in panel
@@ -87,7 +87,7 @@ def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(
     response = http.post("/reports/2026-03/draft/")
     assert response.status_code == 302
     with schema_context("alpha"):
-        assert commentary_texts(month=MARCH)["summary"].startswith("marzo 2026 trajo")
+        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo 2026 trajo")
 
 
 def test_a_client_with_one_month_gets_a_draft_that_says_so(march, staff_a) -> None:
