@@ -218,8 +218,8 @@ class Writer:
         else:
             delta = (a - b) / abs(b)
             shown = f"{number_shown(abs(delta) * 100, 1)} %"
-        if signed:
-            shown = ("+" if delta > 0 else "−" if delta < 0 else "") + shown
+        if signed:  # as the tiles write a change: "+4.4 %", "-2.1 pp"
+            shown = ("+" if delta > 0 else "") + shown.replace(number_shown(abs(delta) * 100, 1), number_shown(delta * 100, 1), 1)
         why = _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
             "kpi": kpi(key).label,
             "before": self._show(key, b),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -240,7 +241,7 @@ def scorecard_pdf(
             )
         )
         story.append(grid)
-    story += _drivers_story(report, styles)
+    story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
         # formatting, not one run-on paragraph.
@@ -310,7 +311,7 @@ def scorecard_pdf(
 MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
 
 
-def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
+def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:
     """"What changed" (kpis.report_drivers.what_changed) and the pacing bars, as on the page."""
     story: list[Any] = []
     bullet = ParagraphStyle("changed-item", parent=styles["body"], leftIndent=10, bulletIndent=2)
@@ -322,12 +323,14 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle]) ->
     if pacing.get("month") or pacing.get("quarter"):
         block = [_para(_("Pace against the targets"), styles["h2"])]
         for scope, rows in (("month", pacing.get("month") or []), ("quarter", pacing.get("quarter") or [])):
-            if rows and scope == "quarter":
-                block.append(_para(_("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}, styles["body"]))
+            if rows:
+                quarter = _("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}
+                period = report.get("period")
+                title = (date_format(period.month, "F Y") if period else month_label) if scope == "month" else quarter
+                block.append(_para(f"{title} ({rows[0]['days']})", styles["body"]))
             for row in rows:
                 block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]
-        rows = pacing.get("month") or pacing.get("quarter")
-        block.append(_para(rows[0]["days"] + " · " + _("The dark tick is where the bar should be by now."), styles["note"]))
+        block.append(_para(_("The dark tick is where the bar should be by now."), styles["note"]))
         story.append(KeepTogether(block))
     return story
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
-from kpis.draft import Line, Writer, budget_line, driver_line, line, month_words
+from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_pace
 from kpis.scorecard import format_value, number_shown
@@ -46,7 +46,9 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
     }
     w = Writer(month=after, documents=documents, currency=currency, names={})
     rows = []
-    for top in top_drivers({k: v for k, v in drivers.items() if v and is_kpi(k)}, count=count):
+    ranked = top_drivers({k: v for k, v in drivers.items() if v and is_kpi(k)}, count=len(drivers))
+    ranked.sort(key=lambda t: -t.weight * IMPORTANCE.get(t.kpi, 1.0))  # the draft's order: size and importance
+    for top in ranked[:count]:
         change = w.change(top.kpi, before, after, signed=True)
         if change is None:
             continue

@@ -79,9 +79,11 @@ _SENTENCES = (
         "%(projected)s at this pace.")),
     Sentence("quarter_missed", CONCERNS, _("The quarter ended short of its %(kpi_lower)s target: %(actual)s of %(target)s.")),
     Sentence("spend_over", CONCERNS, _(
-        "Marketing spend is running ahead of its budget: %(actual)s so far, %(projected)s at this pace against %(target)s.")),
+        "The quarter's marketing spend is running ahead of its budget: %(actual)s so far, %(projected)s at this pace "
+        "against %(target)s.")),
     Sentence("spend_under", CONCERNS, _(
-        "Marketing spend is running behind its budget: %(actual)s so far, %(projected)s at this pace against %(target)s.")),
+        "The quarter's marketing spend is running behind its budget: %(actual)s so far, %(projected)s at this pace "
+        "against %(target)s.")),
     Sentence("no_wins", WINS, _("No figure improved notably against %(compare)s.")),
     Sentence("no_concerns", CONCERNS, _("Nothing moved the wrong way against %(compare)s.")),
     # --- next steps --------------------------------------------------------------------------

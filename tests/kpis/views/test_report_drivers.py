@@ -59,7 +59,7 @@ def test_what_changed_names_the_largest_moves_and_the_member_behind_each(client_
     assert len(lines) == 2  # no MQLs and no sessions either month: two KPIs moved
     assert "New leads +150.0 % against February 2026: mostly Paid search, 0 → 8." in lines
     # Leads moved from Email (250 EUR a lead both months) to the cheaper Paid search (125).
-    mix = "Cost per lead −40.0 % against February 2026: mostly the mix, Email at 20.0 % of the new leads (100.0 % before)."
+    mix = "Cost per lead -40.0 % against February 2026: mostly the mix, Email at 20.0 % of the new leads (100.0 % before)."
     assert mix in lines
     assert 'href="/scorecard/breakdowns/channel/?month=2026-03"' in changed  # each number links to its figure
     assert 'Cost per lead: €250.00 in February 2026, €150.00 in March 2026' in changed  # where each line came from
