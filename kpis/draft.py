@@ -198,10 +198,12 @@ class Writer:
             member=member,
             derived=not stored,
             why=f"{label}, {self.member_name(dimension, member)}, {month_words(month)}: {shown}",
-            href=f"/scorecard/breakdowns/{dimension}/?month={month:%Y-%m}" if member != REST else "",
+            href=f"/scorecard/breakdowns/{dimension}/?month={month:%Y-%m}",
         )
 
     def derived(self, shown: str, value: float | Fraction | None, why: str, href: str = "") -> Figure:
+        """A number worked out from figures (``why`` says how); a link to the month's report unless told."""
+        href = href or f"/scorecard/?month={self.month:%Y-%m}"
         return Figure(shown=shown, value=None if value is None else float(value), why=why, href=href, derived=True)
 
     def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
@@ -508,6 +510,7 @@ def _pace_slots(w: Writer, p: Pace, inputs: DraftInputs) -> dict[str, str | Figu
             shown(p.target),
             p.target,
             _("Targets of %(kpi)s, %(quarter)s: %(value)s") % {"kpi": label, "quarter": quarter, "value": shown(p.target)},
+            href,
         ),
         "projected": w.derived(
             shown(p.projected),
@@ -538,6 +541,7 @@ def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line
             format_value(key, target, w.currency),
             target,
             _("Target of %(kpi)s for %(month)s") % {"kpi": kpi(key).label, "month": month_words(inputs.month)},
+            f"/scorecard/?month={inputs.month:%Y-%m}#kpi-{key}",
         )
         sentence_line = line(
             "target_met" if met else "target_missed",

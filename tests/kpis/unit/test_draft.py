@@ -87,6 +87,7 @@ def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was
         assert line.figures or line.key in {"step_keep", "no_wins", "no_concerns"}, line.text
         for figure in line.figures:
             assert figure.why and figure.shown in line.text
+            assert figure.href.startswith("/scorecard/")  # every number is a link to its figure
             if figure.derived:
                 continue
             doc = docs[figure.month]
