@@ -81,8 +81,8 @@ def members_of(document: dict[str, Any], shape: Shape, dimension: str) -> dict[s
     members = document.get("breakdowns", {}).get(dimension)
     if top is None or not isinstance(members, dict):
         return None
-    if members and not any(shape.num in figures for figures in members.values()):
-        return None
+    if not members or not any(shape.num in figures for figures in members.values()):
+        return None  # no such breakdown this month, or it lacks the KPI's figures
     with_den = shape.den is not None and any(shape.den in figures for figures in members.values())
     pairs: dict[str, Pair] = {}
     for member, figures in members.items():

@@ -100,3 +100,31 @@ def test_count_parts_sum_exactly_to_the_change(before, after, days_before, days_
 def test_budget_volume_sum_exactly(s0, s1, v0, v1):
     spend_effect, volume_effect = budget_volume_split(spend_before=s0, spend_after=s1, volume_before=v0, volume_after=v1)
     assert spend_effect + volume_effect == exact(s1) / v1 - exact(s0) / v0  # floats read as the decimals they print as
+
+
+def _paid(month_value: dict[str, tuple[float, float, int]]) -> dict:
+    """A document with paid-media figures by platform: {platform: (ad spend, conversion value, conversions)}."""
+    platform = {
+        p: {"ad_spend": s, "conversion_value": v, "platform_conversions": c, "roas": v / s if s else None}
+        for p, (s, v, c) in month_value.items()
+    }
+    kpis = {k: sum(m[k] for m in platform.values()) for k in ("ad_spend", "conversion_value", "platform_conversions")}
+    return {"kpis": {**kpis, "working_days": 21}, "breakdowns": {"platform": platform, "channel": {}}}
+
+
+def test_roas_and_cost_per_conversion_split_by_platform_as_soon_as_the_figures_exist():
+    from kpis.explain import kpi_drivers, month_drivers
+
+    september = _paid({"google_ads": (1000.0, 4000.0, 40), "meta": (1000.0, 1000.0, 20)})
+    october = _paid({"google_ads": (1500.0, 6000.0, 50), "meta": (500.0, 600.0, 10), "linkedin": (250.5, 0.0, 0)})
+    (roas,) = kpi_drivers(september, october, "roas")
+    assert roas.dimension == "platform"
+    d = roas.decomposition
+    assert d.before == Fraction(5, 2) and d.after == Fraction(66000, 22505)
+    assert d.mix + d.rate == d.change  # LinkedIn appears with spend and no value: all mix
+    assert {p.member: p.rate for p in d.parts}["linkedin"] == 0
+    (cost,) = kpi_drivers(september, october, "cost_per_conversion")
+    assert cost.decomposition.mix + cost.decomposition.rate == cost.decomposition.change
+    assert {p.member for p in cost.decomposition.parts} >= {"linkedin"}  # spend with no conversion: rate
+    # A document without paid-media figures has no ROAS drivers, and nothing breaks.
+    assert "roas" not in month_drivers({"kpis": {}, "breakdowns": {}}, {"kpis": {}, "breakdowns": {}})
