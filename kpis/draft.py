@@ -449,17 +449,24 @@ def _move_lines(
             lines.append(calendar)
             calendar_said = True
         moves[good].append(lines)
-        # A move one member explains: what to do about that member (once per member).
+        # A move one member explains: what to do about that member (once per member); a concern
+        # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
-        if explained is None or member in reviewed:
-            continue
-        slots = {**explained.slots, "kpi_lower": lower_first(str(kpi(key).label))}
-        if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
-            steps.append(line("step_shift_budget", **slots))
-            reviewed.add(member)
-        elif not good and explained.key in REVIEW_STEPS:
-            steps.append(line(REVIEW_STEPS[explained.key], **slots))
-            reviewed.add(member)
+        label = lower_first(str(kpi(key).label))
+        if explained is not None and explained.key in ("driver_rate", *REVIEW_STEPS):
+            if member in reviewed:
+                continue  # that member has its step already
+            slots = {**explained.slots, "kpi_lower": label}
+            if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
+                steps.append(line("step_shift_budget", **slots))
+                reviewed.add(member)
+                continue
+            if not good and explained.key in REVIEW_STEPS:
+                steps.append(line(REVIEW_STEPS[explained.key], **slots))
+                reviewed.add(member)
+                continue
+        if not good:
+            steps.append(line("step_watch", kpi_lower=label, after=w.kpi(key, after)))
     wins = [sentence_line for lines in moves[True] for sentence_line in lines]
     concerns = [sentence_line for lines in moves[False] for sentence_line in lines]
     return wins, concerns, steps

@@ -99,6 +99,8 @@ _SENTENCES = (
     Sentence("step_catch_up", NEXT_STEPS, _(
         "To reach the quarter's %(kpi_lower)s target, plan for %(needed)s a working day over the "
         "%(left)s working days left.")),
+    Sentence("step_watch", NEXT_STEPS, _(
+        "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame.")),
     Sentence("step_keep", NEXT_STEPS, _("Keep the current plan and budget: nothing calls for a change.")),
 )
 
