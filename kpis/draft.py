@@ -187,6 +187,8 @@ class Writer:
         self, key: str, month: dt.date, dimension: str, member: str, value: float | Fraction | None, *, stored: bool
     ) -> Figure:
         """A breakdown member's figure (``stored``: the snapshot's own, else worked out from it)."""
+        if stored:  # the snapshot's value itself, not one recomputed from its parts
+            value = self.documents[month].get("breakdowns", {}).get(dimension, {}).get(member, {}).get(key, value)
         shown = self._show(key, value)
         label = kpi(key).label if is_kpi(key) else key
         return Figure(
