@@ -35,6 +35,10 @@ def month_last_day(month: dt.date) -> dt.date:
     return Month.of(month).last_day
 
 
+# What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
+# cached before a deploy are drawn again (2: "What changed" and the pacing bar).
+REPORT_LAYOUT = "2"
+
 # The executive summary's KPIs when staff have not chosen (Client.headline_kpis empty).
 DEFAULT_HEADLINE: tuple[str, ...] = (
     "new_leads",
