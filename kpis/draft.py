@@ -152,6 +152,15 @@ def month_words(month: dt.date) -> str:
     return date_format(month, "F Y")
 
 
+def report_href(month: dt.date, key: str = "") -> str:
+    """The month's report, at a KPI's tile when ``key`` is given."""
+    return f"/scorecard/?month={Month.of(month)}" + (f"#kpi-{key}" if key else "")
+
+
+def breakdown_href(dimension: str, month: dt.date) -> str:
+    return f"/scorecard/breakdowns/{dimension}/?month={Month.of(month)}"
+
+
 class Writer:
     """Makes the figures of one client-month's draft: values shown the page's way, links, sources."""
 
@@ -175,7 +184,7 @@ class Writer:
             kpi=key,
             month=month,
             why=f"{kpi(key).label}, {month_words(month)}: {shown}",
-            href=f"/scorecard/?month={month:%Y-%m}#kpi-{key}",
+            href=report_href(month, key),
         )
 
     def member_name(self, dimension: str, member: str) -> str:
@@ -200,12 +209,12 @@ class Writer:
             member=member,
             derived=not stored,
             why=f"{label}, {self.member_name(dimension, member)}, {month_words(month)}: {shown}",
-            href=f"/scorecard/breakdowns/{dimension}/?month={month:%Y-%m}",
+            href=breakdown_href(dimension, month),
         )
 
     def derived(self, shown: str, value: float | Fraction | None, why: str, href: str = "") -> Figure:
         """A number worked out from figures (``why`` says how); a link to the month's report unless told."""
-        href = href or f"/scorecard/?month={self.month:%Y-%m}"
+        href = href or report_href(self.month)
         return Figure(shown=shown, value=None if value is None else float(value), why=why, href=href, derived=True)
 
     def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
@@ -231,7 +240,7 @@ class Writer:
             "after": self._show(key, a),
             "a": month_words(after),
         }
-        return self.derived(shown, delta, why, href=f"/scorecard/?month={after:%Y-%m}#kpi-{key}")
+        return self.derived(shown, delta, why, href=report_href(after, key))
 
 
 def _flat(key: str, before: float, after: float) -> bool:
@@ -290,20 +299,20 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
                 f"{number_shown(float(share0) * 100, 1)} %",
                 share0,
                 f"{member}: {d0 or 0} / {doc0['kpis'].get(shape.top_denominator)} {unit}, {month_words(before)}",
-                href=f"/scorecard/breakdowns/{top.dimension}/?month={before:%Y-%m}",
+                href=breakdown_href(top.dimension, before),
             ),
             share_after=w.derived(
                 f"{number_shown(float(share1) * 100, 1)} %",
                 share1,
                 f"{member}: {d1 or 0} / {doc1['kpis'].get(shape.top_denominator)} {unit}, {month_words(after)}",
-                href=f"/scorecard/breakdowns/{top.dimension}/?month={after:%Y-%m}",
+                href=breakdown_href(top.dimension, after),
             ),
         )
     if abs(top.rate) > abs(top.mix) and d0 and d1 and shape.den:
         r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
         unit = str(UNITS.get(shape.den, shape.den))
-        href0 = f"/scorecard/breakdowns/{top.dimension}/?month={before:%Y-%m}"
-        href1 = f"/scorecard/breakdowns/{top.dimension}/?month={after:%Y-%m}"
+        href0 = breakdown_href(top.dimension, before)
+        href1 = breakdown_href(top.dimension, after)
         return line(
             "driver_conversion",
             member=member,
@@ -351,7 +360,7 @@ def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | 
             f"{kpi(k).label} {format_value(k, w.documents[month]['kpis'][k], w.currency)}" for k in shape.top_numerator
         )
         shown = money(float(value), w.currency)
-        return w.derived(shown, value, f"{parts}, {month_words(month)}", href=f"/scorecard/?month={month:%Y-%m}#kpi-{shape.num}")
+        return w.derived(shown, value, f"{parts}, {month_words(month)}", href=report_href(month, shape.num))
 
     unit = str(UNITS.get(shape.top_denominator or "", shape.top_denominator or ""))
     return line(
@@ -505,7 +514,7 @@ def _pace_slots(w: Writer, p: Pace, inputs: DraftInputs) -> dict[str, str | Figu
     quarter = f"{month_words(inputs.quarter[0].month)} – {month_words(inputs.quarter[-1].month)}"
     label = str(kpi(p.kpi).label)
     shown = lambda value: format_value(p.kpi, value, w.currency)  # noqa: E731
-    href = f"/scorecard/?month={inputs.month:%Y-%m}#kpi-{p.kpi}"
+    href = report_href(inputs.month, p.kpi)
     days = _("%(elapsed)s of %(total)s working days gone") % {"elapsed": p.elapsed, "total": p.total}
     return {
         "kpi_lower": lower_first(label),
@@ -550,7 +559,7 @@ def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line
             format_value(key, target, w.currency),
             target,
             _("Target of %(kpi)s for %(month)s") % {"kpi": kpi(key).label, "month": month_words(inputs.month)},
-            f"/scorecard/?month={inputs.month:%Y-%m}#kpi-{key}",
+            report_href(inputs.month, key),
         )
         sentence_line = line(
             "target_met" if met else "target_missed",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from agency.months import Month
 from kpis.draft import DraftInputs, Line, month_draft
 from kpis.explain import month_drivers, top_drivers
 from kpis.pacing import MonthFigures
@@ -29,7 +30,7 @@ def document(month: dt.date, channels: dict[str, dict[str, Any]], *, working_day
     spend, leads, mqls, customers = total["marketing_spend"], total["new_leads"], total["mqls"], total["customers"]
     return {
         "client": "acme",
-        "month": f"{month:%Y-%m}",
+        "month": str(Month.of(month)),
         "kpis": {
             **total,
             "working_days": working_days,
