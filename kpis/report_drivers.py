@@ -17,7 +17,7 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
-from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_pace
+from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
 from kpis.scorecard import format_value, number_shown
 
 # Members named without a lookup (vocabularies): the report reads no campaign or persona names.
@@ -143,9 +143,8 @@ def pacing_rows(card: Any, *, currency: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def quarter_label(month: dt.date) -> str:
-    first = dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
-    last = dt.date(first.year, first.month + 2, 1)
-    return f"{month_words(first)} – {month_words(last)}"
+    quarter = quarter_months(month)
+    return f"{month_words(quarter[0])} – {month_words(quarter[-1])}"
 
 
 def report_hooks(card: Any, *, currency: str) -> dict[str, Any]:
