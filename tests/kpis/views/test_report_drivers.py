@@ -16,6 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from clients.models import Campaign, Lead, Spend
+from kpis.draft import DraftInputs, month_draft
+from kpis.explain import kpi_drivers
+from kpis.models import Snapshot
 from kpis.services import snapshot_compute, target_set
 from tests.conftest import host_of
 
@@ -109,3 +112,30 @@ def test_the_cached_page_reads_nothing_more_for_the_new_blocks(client_user_a, mo
         with CaptureQueriesContext(connection) as queries:
             assert "What changed" in http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(months)).content.decode()
     assert len(queries.captured_queries) <= 7
+
+
+def test_roas_by_platform_from_real_ad_rows_reaches_the_drivers_and_the_draft(tenant_a) -> None:
+    """Paid media on main: ad rows with a platform give the platform breakdown, split like any other."""
+    with schema_context("alpha"):
+        Campaign.objects.create(id="g", name="Search", channel="paid_search")
+        Campaign.objects.create(id="m", name="Social", channel="paid_social")
+        rows = [
+            ("g1", FEB, "g", "google_ads", "1000", "4000"), ("m1", FEB, "m", "meta", "1000", "1000"),
+            ("g2", MAR, "g", "google_ads", "1500", "6000"), ("m2", MAR, "m", "meta", "500", "400"),
+        ]  # fmt: skip
+        for key, month, campaign, platform, amount, value in rows:
+            Spend.objects.create(
+                id=key, date=dt.date(month.year, month.month, 5), category="media", amount=Decimal(amount), campaign_id=campaign,
+                platform=platform, clicks=100, conversions=Decimal(10), conversion_value=Decimal(value),
+            )  # fmt: skip
+    snapshot_compute(client=tenant_a, months=[FEB, MAR])
+    with schema_context("alpha"):
+        documents = {s.month: s.document for s in Snapshot.objects.all()}
+    (roas,) = kpi_drivers(documents[FEB], documents[MAR], "roas")
+    d = roas.decomposition
+    assert roas.dimension == "platform" and float(d.before) == documents[FEB]["kpis"]["roas"] == 2.5
+    assert float(d.after) == documents[MAR]["kpis"]["roas"] == 3.2
+    assert d.mix + d.rate == d.change and {p.member for p in d.parts} == {"google_ads", "meta"}
+    with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=dt.UTC)):
+        draft = month_draft(DraftInputs(month=MAR, documents=documents, targets={}, quarter=[], currency="EUR"))
+    assert any(line.text.startswith("ROAS rose 28.0 % against February 2026") for line in draft.lines())
