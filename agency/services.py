@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from agency import dns as portal_dns
+from agency.mail import LINE_BREAKS, header_text
 from agency.models import Client, Domain, DomainClaim, Membership, User
 from agency.selectors import client_primary_host, console_url, host_url
 from agency.tokens import password_token_generator
@@ -54,6 +55,8 @@ def _validate_client_fields(
         errors["slug"] = [_("A client with slug “%(slug)s” already exists.") % {"slug": slug}]
     if not (name or "").strip():
         errors["name"] = [_("Give the client a name.")]
+    elif LINE_BREAKS.search(name):
+        errors["name"] = [_("Write it on one line.")]
     if timezone not in zoneinfo.available_timezones():
         errors["timezone"] = [_("“%(tz)s” is not a known time zone.") % {"tz": timezone}]
     if not re.match(r"^[A-Z]{3}$", currency or ""):
@@ -252,7 +255,7 @@ def _password_link_send(*, user: User, host: str, subject: str, context: dict) -
     token = password_token_generator(host=host).make_token(user)
     link = host_url(host=host) + f"/accounts/reset/{uid}/{token}/"
     send_mail(
-        subject=subject,
+        subject=header_text(subject),
         message=render_to_string("registration/invite_email.txt", {**context, "link": link, "user": user}),
         from_email=None,
         recipient_list=[user.email],

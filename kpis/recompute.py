@@ -159,6 +159,22 @@ def recompute_pending(*, client: Client) -> list[str]:
     return sorted(month.decode() for month in redis_client().sunion([pending, taken]))
 
 
+def recompute_waiting(*, client: Client) -> tuple[set[str], bool]:
+    """The months waiting for their recompute, and whether that is known.
+
+    Redis's pending and taken sets, plus the requests the database outbox keeps while Redis is
+    down (a change accepted during an outage is waiting too). With Redis unreachable the answer
+    is the outbox's months and ``False``: callers that must not act on figures about to change
+    (the approval) refuse; pages say the state cannot be checked instead of failing."""
+    months = {month for row in RecomputeOutbox.objects.filter(client=client).values_list("months", flat=True) for month in row}
+    try:
+        months.update(recompute_pending(client=client))
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute state")
+        return months, False
+    return months, True
+
+
 def recompute_pending_take(*, client: Client) -> list[str]:
     """Move every pending month to the client's "taken" set in one transaction and return that set.
 

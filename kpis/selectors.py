@@ -29,6 +29,7 @@ from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
+from kpis.catalogue import target_in_range
 from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
@@ -408,12 +409,14 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
-    # The quarter's targets in the same query: the month's, and the others' for the quarter's pace.
+    # The quarter's targets in the same query: the month's, and the others' for the quarter's pace
+    # (a stored target outside its KPI's range, from before targets were bounded, is left out).
     quarter_targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter_months(month)}
     for target_month, key, value in Target.objects.filter(client=client, month__in=list(quarter_targets)).values_list(
         "month", "kpi", "value"
     ):
-        quarter_targets[target_month][key] = value
+        if target_in_range(key, value):
+            quarter_targets[target_month][key] = value
     targets = quarter_targets[month]
     snapshot = rows.get(month)
     total = snapshot.document["kpis"].get("working_days") if snapshot else None
@@ -574,7 +577,8 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
     documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
     targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
     for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
-        targets[target_month][key] = value
+        if target_in_range(key, value):
+            targets[target_month][key] = value
     holidays = frozenset(
         Holiday.objects.filter(date__gte=quarter[0], date__lte=Month.of(quarter[-1]).last_day).values_list("date", flat=True)
     )

@@ -28,7 +28,7 @@ from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
 from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
-from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_busy, token_hash
+from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_state, token_hash
 from reports.text import MAX_LENGTH
 
 State = MonthReport.State
@@ -138,7 +138,12 @@ def month_approve(*, client: Client, month: dt.date, user: User | None, reason: 
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
     reason = (reason or "").strip()
     with tenant_context(client):
-        if recompute_busy(client=client, month=month):
+        recompute = recompute_state(client=client, month=month)
+        if recompute == "unknown":
+            raise ApprovalRefused(_(
+                "Whether this month's figures are being recomputed cannot be checked just now (the task queue is "
+                "unreachable). Nothing was approved: try again in a few minutes."))
+        if recompute == "busy":
             raise ApprovalRefused(_("The figures of this month are being recomputed. Approve once the recompute has finished."))
         with transaction.atomic():
             MonthReport.objects.get_or_create(month=month)

@@ -8,6 +8,7 @@ password again, and a cookie from one client's host is never needed at another's
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -20,9 +21,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core import signing
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template import loader
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
@@ -35,6 +39,7 @@ from agency.selectors import client_primary_host, domain_for_host, host_is_route
 from agency.services import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
+logger = logging.getLogger(__name__)
 HANDOFF_SALT = "agency.handoff"
 HANDOFF_MAX_AGE = 60
 
@@ -42,10 +47,21 @@ HANDOFF_MAX_AGE = 60
 class PortalAuthenticationForm(AuthenticationForm):
     """At a client's host, only that client's members may sign in."""
 
+    # A password is hashed as typed: one of a megabyte would cost the server seconds.
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, max_length=4096,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "no_access": gettext_lazy("This account has no access to this portal."),
     }
+
+    def clean(self) -> dict:
+        # A name longer than any account's is nobody's: a field error before authentication,
+        # which would record the attempt in django-axes' 255-character column (issue #24).
+        if len(self.data.get("username") or "") > self.username_field.max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
@@ -59,6 +75,15 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: PortalAuthenticationForm) -> HttpResponse:
+        """Another host is reached by a page that moves on by itself, not by a redirect: the
+        Content-Security-Policy's ``form-action 'self'`` covers a form's redirects too."""
+        response = super().form_valid(form)
+        target = response.get("Location", "")
+        if response.status_code == 302 and not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return TemplateResponse(self.request, "registration/continue.html", {"next_url": target})
+        return response
 
     def get_success_url(self) -> str:
         user = self.request.user
@@ -104,10 +129,31 @@ class PortalPasswordResetForm(PasswordResetForm):
                 "registration/password_reset_subject.txt", "registration/password_reset_email.txt", context, None, user.email
             )
 
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict, from_email: str | None,
+                  to_email: str, html_email_template_name: str | None = None) -> None:
+        """Django's, but a refusal is remembered (Django only logs it): the page must not say
+        "sent" for a message the mail server never took."""
+        try:
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
+        except Exception:
+            logger.exception("password reset email to user %s not sent", context["user"].pk)
+            self.mail_failed = True
+
+    mail_failed = False
+
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "registration/password_reset.html"
+
+    def form_valid(self, form: PortalPasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.mail_failed:
+            form.add_error(None, _("The email could not be sent just now. Please try again in a few minutes."))
+            return self.render_to_response(self.get_context_data(form=form))
+        return response
 
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
