@@ -75,14 +75,17 @@ class Line:
         return "; ".join(figure.why for figure in self.figures)
 
     @classmethod
-    def of_text(cls, key: str, text: str, figures: list[Figure]) -> Line:
-        """A sentence written elsewhere (a check's), with the figures it names: shown as is,
-        each figure's shown text in it linked."""
+    def of_text(cls, key: str, text: str, figures: list[Figure], *, href: str = "") -> Line:
+        """A sentence written elsewhere (a check's), with the figures it came from: shown as is,
+        each figure's shown text in it linked; with ``href``, a link to where it points after it."""
         line = cls(key=key, slots={f"f{i}": figure for i, figure in enumerate(figures)})
         line.text = text
         body = html.escape(text)
         for figure in figures:
-            body = body.replace(html.escape(figure.shown), _figure_html(figure), 1)
+            if figure.shown and len(figure.shown) > 1:
+                body = body.replace(html.escape(figure.shown), _figure_html(figure), 1)
+        if href:
+            body += f' <a class="figure" href="{html.escape(href, quote=True)}" title="{html.escape(line.why, quote=True)}">↗</a>'
         line.html = body
         return line
 

@@ -13,7 +13,8 @@ from typing import Any
 from django.utils import translation
 
 from agency.models import Client
-from kpis.draft import Draft, Line, month_draft
+from kpis.checks.selectors import month_checks_read
+from kpis.draft import Draft, Figure, Line, month_draft, report_href
 from kpis.selectors import draft_inputs
 from reports.models import Commentary
 from reports.selectors import commentary_current
@@ -25,9 +26,26 @@ def draft_language(client: Client) -> str:
 
 
 def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:
-    """The month's checks as concerns (sentence + figures), first among the draft's concerns.
-    None yet: the checks (issue "Checks before a client sees a month") plug in here."""
-    return []
+    """The month's unresolved checks (kpis.checks, stored with the snapshot) as concerns, first
+    among the draft's: each check's own sentence in the active language, its figures as the
+    sentence's sources (on hover), linked to where the check points (else the month's report)."""
+    concerns = []
+    for found in month_checks_read(month=month, currency=client.currency):
+        if found["resolved_at"]:
+            continue  # staff looked at it and said why: not a concern for the client's words
+        link = found["link"] or report_href(month)
+        figures = [
+            Figure(
+                shown=str(value),
+                value=value if isinstance(value, int | float) else None,
+                why=f"{name}: {value}",
+                href=link,
+                derived=True,
+            )
+            for name, value in (found["figures"] or {}).items()
+        ]
+        concerns.append(Line.of_text(f"check_{found['key']}", found["sentence"], figures, href=link))
+    return concerns
 
 
 def month_draft_for(*, client: Client, month: dt.date, language: str | None = None) -> Draft:

@@ -7,11 +7,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
 from clients.models import Lead, Spend
-from kpis.models import Snapshot
+from kpis.checks.selectors import month_checks_read
+from kpis.models import CheckResult, Snapshot
 from kpis.services import snapshot_compute, target_set
 from reports.models import Commentary
 from reports.selectors import commentary_texts
@@ -101,3 +102,23 @@ def test_a_client_with_one_month_gets_a_draft_that_says_so(march, staff_a) -> No
 
 def test_client_users_cannot_draft(march, client_user_a) -> None:
     assert browser_for(client_user_a, march).post("/reports/2026-03/draft/").status_code == 404
+
+
+def test_the_months_unresolved_checks_come_first_among_the_concerns(two_months, staff_a) -> None:
+    with schema_context("alpha"):
+        CheckResult.objects.create(
+            month=MARCH, key="coverage.source_stale", subject="spend", family="coverage", severity="high",
+            figures={"source": "spend", "since": "2026-03-05"}, link="/imports/", computed_at=timezone.now(),
+        )  # fmt: skip
+        CheckResult.objects.create(
+            month=MARCH, key="coverage.source_stale", subject="email", family="coverage", severity="high",
+            figures={"source": "email", "since": "2026-03-02"}, computed_at=timezone.now(), resolved_at=timezone.now(),
+        )  # fmt: skip
+    with schema_context("alpha"), translation.override("en"):
+        checks = [c for c in month_checks_read(month=MARCH, currency="EUR") if not c["resolved_at"]]
+        draft = month_draft_for(client=two_months, month=MARCH, language="en")
+    assert len(checks) == 1  # the resolved one is no concern
+    concerns = draft.sections["concerns"]
+    assert [line.text for line in concerns[: len(checks)]] == [c["sentence"] for c in checks]
+    assert concerns[0].key == "check_coverage.source_stale" and "since: 2026-03-05" in concerns[0].why
+    assert 'href="/imports/"' in concerns[0].html

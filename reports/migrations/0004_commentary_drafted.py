@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_initial"),
+        ("reports", "0003_check_note"),
     ]
 
     operations = [
