@@ -129,6 +129,13 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "scheduled_source_detail", {"pk": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "scheduled_source_run", {"pk": 999999}, row(302, 404, 404, 405, 405)),
     (ALPHA, "scheduled_source_remove", {"pk": 999999}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "connections_panel", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "hubspot"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "ga4"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "mailchimp"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "nope"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_tokens", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "api_token_revoke", {"token_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_leads", {}, row(405, 405, 404, 405, 405)),
@@ -162,6 +169,10 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "imports", {}, row(302, 404, 404, 404, 200)),
     (BETA, "mapping_list", {}, row(302, 404, 404, 404, 200)),
     (BETA, "scheduled_sources", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "connections_panel", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "connection_connect", {"platform": "hubspot"}, row(302, 404, 404, 404, 200)),
+    (BETA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
+    (BETA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
 ]
 
 
