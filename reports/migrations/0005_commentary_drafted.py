@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_check_note"),
+        ("reports", "0004_month_restated_by"),
     ]
 
     operations = [
