@@ -22,6 +22,8 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.pacing import quarter_months, working_days_in
+from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
     EMPTY_REASONS,
     axis_format,
@@ -35,6 +37,10 @@ from kpis.scorecard import (
     pace_text,
     target_status,
 )
+
+# What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
+# cached before a deploy are drawn again (2: "What changed" and the pacing bar).
+REPORT_LAYOUT = "2"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -107,6 +113,7 @@ class Period:
     days: int = 0
     working_elapsed: int = 0
     working_total: int = 0
+    later_working: tuple[tuple[dt.date, int], ...] = ()  # the quarter's months after this one, their working days
 
     @property
     def label(self) -> str:
@@ -134,7 +141,8 @@ def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, wo
     today, span = client_today(client, now), Month.of(month)
     if today > span.last_day or today < month:
         return Period(month=month, complete=today > span.last_day)
-    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=span.last_day).values_list("date", flat=True))
+    quarter_end = Month.of(quarter_months(month)[-1]).last_day  # the quarter's later months too, for its pace
+    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=quarter_end).values_list("date", flat=True))
     return Period(
         month=month,
         complete=False,
@@ -142,6 +150,7 @@ def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, wo
         days=span.last_day.day,
         working_elapsed=span.working_days(holidays, through=today),
         working_total=working_total or span.working_days(holidays),
+        later_working=tuple((m, working_days_in(m, holidays)) for m in quarter_months(month) if m > month),
     )
 
 
@@ -275,6 +284,7 @@ def report_context(
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),
+        **report_hooks(card, currency=client.currency),  # "What changed" and the pacing bar (kpis.report_drivers)
     }
 
 

@@ -78,6 +78,9 @@ class Commentary(models.Model):
     author = models.BigIntegerField(null=True, blank=True)
     author_name = models.CharField(max_length=150, blank=True, default="")
     written_at = models.DateTimeField()
+    # Written by "Draft from the figures" (kpis.draft), not typed: a later draft may replace it,
+    # while text a person wrote is never overwritten by a draft.
+    drafted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["month", "section", "-written_at"]
