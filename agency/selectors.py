@@ -11,6 +11,11 @@ from django.db.models import QuerySet
 from agency.models import AgencyBrand, Client, Domain, Membership, User
 
 
+def clients_ready() -> QuerySet[Client]:
+    """Clients whose schema is migrated, by id: beat can fire while a new client is still provisioning."""
+    return Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
+
+
 def clients_for_user(*, user: User) -> QuerySet[Client]:
     """The clients a user may open: all for admins, assigned ones for staff, one for a client."""
     clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from agency.months import Month
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
     Activity,
@@ -259,7 +260,7 @@ def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
     Each row: currency, rate (client currency units per unit), rate_date, days, original and
     converted totals. Spend in the client's own currency has no currency stored and is left out.
     """
-    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = (Month.of(month) + 1).first_day
     return list(
         Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")
         .values("currency", "exchange_rate", "rate_date")

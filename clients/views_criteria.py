@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_admin_required
 from agency.months import Month
@@ -62,12 +62,14 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
 
 
 @client_admin_required
+@require_GET
 def criteria_versions(request: HttpRequest) -> HttpResponse:
     periods = criteria_periods(list(CriteriaVersion.objects.order_by("-version")))
     return render(request, "clients/criteria/versions.html", {"versions": periods})
 
 
 @client_admin_required
+@require_GET
 def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
     current = get_object_or_404(CriteriaVersion, version=version)
     previous = CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
@@ -84,6 +86,7 @@ def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
 
 
 @client_admin_required
+@require_http_methods(["GET", "POST"])
 def criteria_edit(request: HttpRequest) -> HttpResponse:
     zone = ZoneInfo(request.tenant.timezone)
     today = timezone.now().astimezone(zone).date()

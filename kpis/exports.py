@@ -28,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
@@ -431,4 +432,4 @@ def _drilldown_story(
 def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:
     """``MEDIA_ROOT/<schema>/reports/<month>-<digest>.pdf``: one file per snapshot state and language."""
     digest = hashlib.sha256(stamp.encode()).hexdigest()[:20]
-    return Path(settings.MEDIA_ROOT) / client.schema_name / "reports" / f"{month:%Y-%m}-{digest}.pdf"
+    return Path(settings.MEDIA_ROOT) / client.schema_name / "reports" / f"{Month.of(month)}-{digest}.pdf"

@@ -91,7 +91,7 @@ def pace(*, kpi: str, actual: float, target: float, elapsed: int, total: int) ->
 
 def working_days_in(month: dt.date, holidays: set[dt.date] | frozenset[dt.date]) -> int:
     """Monday–Friday of the month minus the client's holidays (kpis.md "Working days")."""
-    return sum(1 for day in Month.of(month).days() if day.weekday() < 5 and day not in holidays)
+    return Month.of(month).working_days(holidays)
 
 
 def quarter_months(month: dt.date) -> list[dt.date]:

@@ -44,7 +44,10 @@ from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client, RecomputeOutbox
 from agency.months import Month
 from agency.redis_client import redis_client, redis_key
+from agency.selectors import clients_ready
 from agency.tasks import enqueue_for_client
+from clients.models import Job
+from clients.services_jobs import job_heartbeat
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -215,7 +218,7 @@ def recompute_overdue_dispatch_run(*, limit: int = 500) -> int:
                                                                           num=limit)]
     if not overdue:
         return 0
-    ready = Client.objects.filter(schema_name__in=overdue, is_ready=True).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    ready = clients_ready().filter(schema_name__in=overdue)
     clients = {client.schema_name: client for client in ready}
     sent = 0
     for schema in overdue:
@@ -253,3 +256,28 @@ def recompute_pending_run(*, client: Client) -> int:
                 logger.exception("recompute of %s for client %s failed; the other months go on", month, client.slug)
     recompute_pending_done(client=client, months=months)
     return written
+
+
+def recompute_job_run(*, client: Client, job_id: int) -> int:
+    """Run a recompute asked for on the scorecard (kpis.services.recompute_request): its months one
+    by one, with progress on its Job, which goes running → done, or failed on an error in a month.
+
+    A dead database connection leaves the job running and raises: the task is retried, and a
+    worker that died is noticed by the job's heartbeat (clients.services_jobs). Returns how many
+    months were computed.
+    """
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+    try:
+        months = [Month.parse(month) for month in job.params.get("months", [])]
+        with job_heartbeat(client=client, job_id=job_id):
+            for done, month in enumerate(months, start=1):
+                snapshot_compute(client=client, months=[month.first_day])
+                Job.objects.filter(pk=job_id).update(progress=done)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
+        raise
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now())
+    return len(months)

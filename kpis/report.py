@@ -38,15 +38,6 @@ from kpis.scorecard import (
     target_status,
 )
 
-
-def month_add(month: dt.date, count: int) -> dt.date:
-    return (Month.of(month) + count).first_day
-
-
-def month_last_day(month: dt.date) -> dt.date:
-    return Month.of(month).last_day
-
-
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
 # cached before a deploy are drawn again (2: "What changed" and the pacing bar).
 REPORT_LAYOUT = "2"
@@ -98,13 +89,13 @@ def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
 
 
 def last_complete_month(client: Any, now: dt.datetime | None = None) -> dt.date:
-    return month_add(client_today(client, now).replace(day=1), -1)
+    return (Month.of(client_today(client, now)) - 1).first_day
 
 
 def default_month(months: list[dt.date], client: Any, now: dt.datetime | None = None) -> dt.date | None:
     """The last complete month with a snapshot; else the latest that has begun; else the newest."""
     closed = last_complete_month(client, now)
-    this_month = month_add(closed, 1)
+    this_month = (Month.of(closed) + 1).first_day
     return (
         next((m for m in months if m <= closed), None)
         or next((m for m in months if m <= this_month), None)
@@ -147,31 +138,25 @@ class Period:
 def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, working_total: int | None = None) -> Period:
     """Complete once the client's calendar has left the month; else day N of M and the working
     days so far (Monday–Friday minus the client's holidays: one query, only for that month)."""
-    today = client_today(client, now)
-    if today > month_last_day(month) or today < month:
-        return Period(month=month, complete=today > month_last_day(month))
-    quarter_end = month_last_day(quarter_months(month)[-1])  # the quarter's later months too, for its pace
+    today, span = client_today(client, now), Month.of(month)
+    if today > span.last_day or today < month:
+        return Period(month=month, complete=today > span.last_day)
+    quarter_end = Month.of(quarter_months(month)[-1]).last_day  # the quarter's later months too, for its pace
     holidays = set(Holiday.objects.filter(date__gte=month, date__lte=quarter_end).values_list("date", flat=True))
-    elapsed, total, day = 0, 0, month
-    while day.month == month.month:
-        if day.weekday() < 5 and day not in holidays:
-            total += 1
-            elapsed += day <= today
-        day += dt.timedelta(days=1)
     return Period(
         month=month,
         complete=False,
         day=today.day,
-        days=month_last_day(month).day,
-        working_elapsed=elapsed,
-        working_total=working_total or total,
+        days=span.last_day.day,
+        working_elapsed=span.working_days(holidays, through=today),
+        working_total=working_total or span.working_days(holidays),
         later_working=tuple((m, working_days_in(m, holidays)) for m in quarter_months(month) if m > month),
     )
 
 
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
-    span = [month_add(card.month, -(months - 1) + i) for i in range(months)]
+    span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
     values = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")

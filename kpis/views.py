@@ -18,11 +18,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.branding import brand_for_request
 from agency.dates import month_parse
 from agency.decorators import client_member_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.words import member_label
@@ -84,7 +86,7 @@ def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -
                 "day": today.day,
                 "days": Month.of(m).last_day.day,
             }
-        options.append((f"{m:%Y-%m}", label))
+        options.append((str(Month.of(m)), label))
     return tuple(options)
 
 
@@ -204,12 +206,13 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def scorecard(request: HttpRequest) -> HttpResponse:
     return scorecard_page(request, month_text=request.GET.get("month", ""), compare=request.GET.get("compare", ""))
 
@@ -234,8 +237,8 @@ def scorecard_page(
     context = {
         "months": months,
         "month_options": options,
-        "month_options_html": _month_options_html(options, f"{month:%Y-%m}" if month else ""),
-        "month_value": f"{month:%Y-%m}" if month else "",
+        "month_options_html": _month_options_html(options, str(Month.of(month)) if month else ""),
+        "month_value": str(Month.of(month)) if month else "",
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
@@ -252,6 +255,7 @@ def scorecard_page(
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
@@ -329,6 +333,7 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 
 
 @client_member_required
+@require_GET
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
     the change and the target, in the user's language (the KPI key last, for machines)."""
@@ -367,10 +372,11 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         gettext("Why there is no value"),
         "key",
     ]
-    return _csv(f"{client.slug}-scorecard-{month:%Y-%m}.csv", header, rows)
+    return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
 
 
 @client_member_required
+@require_GET
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     """A drill-down as on the page: members in words (campaigns by name), values as shown."""
     if dimension not in BREAKDOWN_KEYS:
@@ -389,10 +395,11 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         for row in rows
     ]
     header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys]]
-    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", header, cells)
+    return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 
 @client_member_required
+@require_GET
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     """The month's report PDF: the file kept for this snapshot state, or drawn now and kept."""
     month = _month(request)
@@ -410,5 +417,5 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{month:%Y-%m}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{Month.of(month)}.pdf"'
     return response

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.months import Month
 from agency.reasons import Words
 from kpis.catalogue import Unit, headline_kpis
 
@@ -122,7 +123,7 @@ class ClientMonthSummary(HeadlineFigures):
         indexes = [models.Index(fields=["month", "client"], name="summary_month_client")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m}"
+        return f"{self.client_id} {Month.of(self.month)}"
 
 
 class Target(models.Model):
@@ -144,7 +145,7 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "month", "kpi"], name="target_client_month_kpi")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"
+        return f"{self.client_id} {Month.of(self.month)} {self.kpi}"
 
 
 class ClientMonthClose(models.Model):
@@ -176,7 +177,7 @@ class ClientMonthClose(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_close_client_month")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.state}"
+        return f"{self.client_id} {Month.of(self.month)} {self.state}"
 
 
 class ClientMonthChecks(models.Model):
@@ -200,7 +201,7 @@ class ClientMonthChecks(models.Model):
         indexes = [models.Index(fields=["month", "open"], name="month_checks_month_open")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.open}/{self.total}"
+        return f"{self.client_id} {Month.of(self.month)} {self.open}/{self.total}"
 
 
 class SourceFailure(models.Model):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from agency.branding import brand_for
 from agency.models import Client, User
+from agency.months import Month
 from agency.selectors import client_url, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
@@ -111,7 +112,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "summary": look["summary"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
-                "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
+                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
@@ -120,7 +121,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
-                name = f"{client.slug}-report-{version.month:%Y-%m}.pdf"
+                name = f"{client.slug}-report-{Month.of(version.month)}.pdf"
                 attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
             payload = {
                 "subject": subject,
@@ -153,7 +154,7 @@ def _queue_each(
     queued = 0
     for user in users:
         with translation.override(user.language or "en"):
-            link = client_url(client=client, path=f"/reports/{month:%Y-%m}/")
+            link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
                 "body": render_to_string(template, {"client": client, "link": link, **context()}),

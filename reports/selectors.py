@@ -175,7 +175,8 @@ def shown_from_rows(rows: list[tuple[dt.date, int | None]]) -> tuple[frozenset[d
     """shown_months' answer from the close's (month, latest version number or None) rows."""
     approved = {month: number for month, number in rows if number is not None}
     hidden = frozenset(month for month, number in rows if number is None)
-    stamp = ",".join(f"{m:%Y-%m}v{n}" for m, n in sorted(approved.items())) + "|" + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
+    stamp = ",".join(f"{Month.of(m)}v{n}" for m, n in sorted(approved.items()))
+    stamp += "|" + ",".join(str(Month.of(m)) for m in sorted(hidden))
     return hidden, approved, stamp
 
 

@@ -257,7 +257,7 @@ def restatement_note(*, client: Client, platform_label: str, kind: str, months: 
                 continue
             words = str(KIND_WORDS.get(kind, kind))
             text = _("%(platform)s corrected %(what)s of %(month)s, sync of %(day)s") % {
-                "platform": platform_label, "what": words, "month": f"{month:%Y-%m}", "day": synced_on.isoformat()}
+                "platform": platform_label, "what": words, "month": str(Month.of(month)), "day": synced_on.isoformat()}
             with transaction.atomic():
                 report, _created = MonthReport.objects.select_for_update().get_or_create(month=month)
                 parts = [part for part in report.restated_by.split("; ") if part]
@@ -265,7 +265,7 @@ def restatement_note(*, client: Client, platform_label: str, kind: str, months: 
                     parts = [part for part in parts if not part.startswith(text.split(",")[0])] + [text]
                     report.restated_by = "; ".join(parts)[-300:]
                     report.save(update_fields=["restated_by", "updated_at"])
-            noted.append(f"{month:%Y-%m}")
+            noted.append(str(Month.of(month)))
     return noted
 
 

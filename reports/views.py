@@ -11,17 +11,19 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
+from agency.http import HtmxHttpRequest
+from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
@@ -61,7 +63,7 @@ def _month(text: str) -> dt.date:
 
 
 def _page(month: dt.date) -> HttpResponse:
-    return redirect(f"/reports/{month:%Y-%m}/")
+    return redirect(f"/reports/{Month.of(month)}/")
 
 
 def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
@@ -86,6 +88,7 @@ def _written(request: HttpRequest, month: dt.date, write: Callable[[], object], 
 
 
 @client_member_required
+@require_GET
 def month_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_agency:
         # What beat does every hour, done now for staff who look: the month that ended enters the
@@ -101,6 +104,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
 
 @client_member_required
 @never_cache
+@require_GET
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     staff = request.user.is_agency
@@ -121,7 +125,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
 
 @client_staff_required
 @never_cache
-def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
+@require_GET
+def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     """What the close page polls (HTMX, every few seconds) while the month is being recomputed.
 
     Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
@@ -134,7 +139,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     if recompute_busy(client=request.tenant, month=first_day):
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    context.update(month=first_day, m=f"{first_day:%Y-%m}", figures=_figures(request, first_day), refreshed=True)
+    context.update(month=first_day, m=str(Month.of(first_day)), figures=_figures(request, first_day), refreshed=True)
     parts = [render_to_string("reports/month.html#close-status", context, request=request)]
     context["oob"] = True
     parts += [
@@ -145,6 +150,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
     """An approved version as the client saw it: the history stays readable."""
     first_day = _month(month)
@@ -252,7 +258,7 @@ def share_link_create_view(request: HttpRequest, month: str) -> HttpResponse:
     except (ValueError, ValidationError) as error:
         messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Give the number of days."))
         return _page(first_day)
-    url = client_url(client=request.tenant, path=f"/shared/{first_day:%Y-%m}/{token}/")
+    url = client_url(client=request.tenant, path=f"/shared/{Month.of(first_day)}/{token}/")
     messages.success(request, _("Share link created. Copy it now, it is not shown again: %(url)s") % {"url": url})
     return _page(first_day)
 
@@ -321,14 +327,13 @@ def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpRe
 
 
 @never_cache
+@require_safe
 def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     """The approved month for someone with a share link: no session needed, and none used.
 
     The membership middleware lets ``/shared/`` through at a client's host; what is shown is
     decided by the link alone (its client schema, month, expiry and revocation): 404 otherwise.
     """
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET"])
     first_day = _month(month)
     if share_link_use(client=request.tenant, token=token, month=first_day) is None:
         raise Http404

@@ -32,7 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agency.models import Client, User
 from agency.selectors import client_primary_host, domain_for_host, host_is_routed, host_url, user_can_access_client
@@ -197,6 +197,7 @@ def handoff_token(*, user: User, host: str, binding: str) -> str:
     return signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}, salt=HANDOFF_SALT)
 
 
+@require_GET
 def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     """Go to another client's portal: start a hand-off for a client the user may see."""
     if not request.user.is_authenticated:
@@ -208,6 +209,7 @@ def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None))
 
 
+@require_GET
 def handoff_start(request: HttpRequest) -> HttpResponse:
     """At the target host: give this browser a nonce cookie, then ask the issuing host for a link
     bound to it. A link opened in another browser finds no cookie there and signs nobody in."""
@@ -232,6 +234,7 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
 def handoff_issue(request: HttpRequest) -> HttpResponse:
     """At the host the user is signed in at: issue the link for the browser that started it."""
     if not request.user.is_authenticated:
@@ -250,6 +253,7 @@ def handoff_issue(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(host_url(host=host) + "/accounts/handoff/?" + urlencode({"t": token}))
 
 
+@require_GET
 def handoff(request: HttpRequest) -> HttpResponse:
     """Sign in at this host from a hand-off link issued at another host, in the browser that
     started the hand-off (its nonce cookie matches the link)."""

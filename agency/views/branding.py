@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.branding import brand_for
 from agency.decorators import admin_required
@@ -19,6 +19,7 @@ from agency.models import AgencyBrand
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def brand_edit(request: HttpRequest) -> HttpResponse:
     """The agency's name, sender name, colours and logo."""
     brand = AgencyBrand.current() or AgencyBrand()

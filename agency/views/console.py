@@ -11,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from agency import services
 from agency.decorators import admin_required, agency_required
 from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
+from agency.http import HtmxHttpRequest
 from agency.models import Client, DomainClaim, User
 from agency.selectors import (
     brand_is_default,
@@ -37,7 +38,8 @@ def _client_for(request: HttpRequest, slug: str) -> Client:
 
 @agency_required
 @vary_on_headers("HX-Request")
-def console_home(request: HttpRequest) -> HttpResponse:
+@require_GET
+def console_home(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = clients_for_user(user=request.user).annotate(
         staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
@@ -52,6 +54,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 
 @agency_required
+@require_http_methods(["GET", "POST"])
 def client_add(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,6 +72,7 @@ def client_add(request: HttpRequest) -> HttpResponse:
 
 
 @agency_required
+@require_GET
 def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     context = {
@@ -184,6 +188,7 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

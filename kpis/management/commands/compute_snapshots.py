@@ -22,7 +22,7 @@ def parse_month(value: str) -> dt.date:
     month = month_parse(value)
     if month is None:
         first, last = date_bounds()
-        raise CommandError(f"'{value}' is not a month (YYYY-MM) between {first:%Y-%m} and {last:%Y-%m}")
+        raise CommandError(f"'{value}' is not a month (YYYY-MM) between {Month.of(first)} and {Month.of(last)}")
     return month
 
 
@@ -51,4 +51,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{client.slug}: {len(months)} month(s) sent to the workers")
             return
         snapshots = snapshot_compute(client=client, months=months)
-        self.stdout.write(f"{client.slug}: {len(snapshots)} snapshot(s), {months[0]:%Y-%m} to {months[-1]:%Y-%m}")
+        self.stdout.write(f"{client.slug}: {len(snapshots)} snapshot(s), {Month.of(months[0])} to {Month.of(months[-1])}")

@@ -254,6 +254,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snapshots) -> None:
+    from kpis.catalogue import BREAKDOWN_KEYS, kpi, null_reason
     from kpis.scorecard import DIMENSION_LABELS
     from kpis.services import report_pdf_build
 
@@ -265,8 +266,16 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     page = get(client_user_a, "/scorecard/breakdowns/campaign/?month=2026-02", snapshots, HTTP_HX_REQUEST="true").content.decode()
     assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
     campaigns = text[text.index("=SUM(1+1) campaign") :]
-    assert campaigns.split()[3] == "4"  # spend "—" (no spend), then the 4 new leads, as on the page
-    assert "No spend this month." in text or "—" in campaigns  # a dash says why on paper
+    # The campaign's row, in as many parts as the paper's width needs, column for column as on the
+    # page: no spend (€0.00), 4 new leads, CPL €0.00, no MQL, customer or revenue; every other figure
+    # "—" (no spend, no ad platform's file).
+    shown = {"marketing_spend": "€0.00", "new_leads": "4", "cpl": "€0.00", "mqls": "0", "customers": "0", "revenue": "€0.00"}
+    keys = BREAKDOWN_KEYS["campaign"]
+    cells = [cell for line in campaigns.splitlines() if line.startswith("=SUM(1+1) campaign") for cell in line.split()[2:]]
+    assert cells == [shown.get(key, "—") for key in keys]
+    # On paper a dash has no hover: the table's note says why, in the catalogue's words, once each.
+    reasons = " ".join(dict.fromkeys(null_reason(kpi(key)) for key in keys if key not in shown))
+    assert f"— {' '.join(reasons.split())}" in " ".join(campaigns.split())
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
     assert "Desgloses" in spanish and "Campaña" in spanish
 
