@@ -8,6 +8,7 @@ password again, and a cookie from one client's host is never needed at another's
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -122,33 +123,48 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 HANDOFF_COOKIE = "portal_handoff"
 HANDOFF_INTENTS = "handoff_intents"
+HANDOFF_PATHS = "handoff_paths"  # intent → the page to open at the target host (the close board's links)
+NEXT_PATH = re.compile(r"^/[A-Za-z0-9/_\-]{0,200}$")  # a path of the portal: no host, no query, no "//"
+
+
+def handoff_next(value: str) -> str:
+    """The page to open after a hand-off, if ``value`` is a plain path of the portal; else ""."""
+    return value if NEXT_PATH.match(value or "") and "//" not in value else ""
 
 
 def _binding(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def handoff_url(*, request: HttpRequest, client: Client, via: str | None = None) -> str:
+def handoff_url(*, request: HttpRequest, client: Client, via: str | None = None, next_path: str = "") -> str:
     """Where to send a browser to move into ``client``'s portal.
 
     The move starts at the target host (``handoff_start``), which gives this browser a nonce
     cookie there before the link is issued, so the link works in this browser only. ``via`` is
     the host the user is signed in at, which issues the link (default: the console); it issues
     only for an intent recorded here in the user's session, so no other site can make it issue.
+    ``next_path`` (a plain path) is the page opened once signed in there, kept with the intent.
     """
     host = client_primary_host(client=client)
     intent = secrets.token_urlsafe(16)
     intents = dict(list(request.session.get(HANDOFF_INTENTS, {}).items())[-4:])
     intents[intent] = host
     request.session[HANDOFF_INTENTS] = intents
+    paths = {key: value for key, value in request.session.get(HANDOFF_PATHS, {}).items() if key in intents}
+    if handoff_next(next_path):
+        paths[intent] = next_path
+    request.session[HANDOFF_PATHS] = paths
     query = {"via": via or settings.PORTAL_BASE_HOST, "i": intent}
     return host_url(host=host) + "/accounts/handoff/start/?" + urlencode(query)
 
 
-def handoff_token(*, user: User, host: str, binding: str) -> str:
+def handoff_token(*, user: User, host: str, binding: str, next_path: str = "") -> str:
     """A signed, one-minute, single-use token for ``user`` at ``host``, for the browser whose
-    hand-off cookie hashes to ``binding``."""
-    return signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}, salt=HANDOFF_SALT)
+    hand-off cookie hashes to ``binding``; ``next_path`` is the page it opens there."""
+    payload = {"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}
+    if next_path:
+        payload["p"] = next_path
+    return signing.dumps(payload, salt=HANDOFF_SALT)
 
 
 def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
@@ -159,7 +175,10 @@ def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
     via = request_host(request)
-    return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None))
+    next_path = handoff_next(request.GET.get("next", ""))
+    return HttpResponseRedirect(
+        handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None, next_path=next_path)
+    )
 
 
 def handoff_start(request: HttpRequest) -> HttpResponse:
@@ -195,12 +214,15 @@ def handoff_issue(request: HttpRequest) -> HttpResponse:
     if intents.get(intent) != host:  # not a move this user asked for here
         raise Http404
     request.session[HANDOFF_INTENTS] = {key: value for key, value in intents.items() if key != intent}
+    paths = request.session.get(HANDOFF_PATHS, {})
+    next_path = handoff_next(paths.get(intent, ""))
+    request.session[HANDOFF_PATHS] = {key: value for key, value in paths.items() if key != intent}
     domain = domain_for_host(host=host)
     if domain is None or domain.tenant.is_public or len(binding) != 64:
         raise Http404
     if not user_can_access_client(user=request.user, client=domain.tenant):
         raise Http404
-    token = handoff_token(user=request.user, host=host, binding=binding)
+    token = handoff_token(user=request.user, host=host, binding=binding, next_path=next_path)
     return HttpResponseRedirect(host_url(host=host) + "/accounts/handoff/?" + urlencode({"t": token}))
 
 
@@ -226,7 +248,8 @@ def handoff(request: HttpRequest) -> HttpResponse:
     if user is None or tenant is None or not user_can_access_client(user=user, client=tenant):
         raise Http404
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    response = redirect("home")
+    next_path = handoff_next(str(payload.get("p", "")))
+    response = redirect(next_path or "home")
     response.delete_cookie(HANDOFF_COOKIE, path="/accounts/handoff/")
     return response
 

@@ -43,6 +43,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "brand_css", {}, row(200, 404, 404, 200, 200)),
     (CONSOLE, "brand_logo", {}, row(404, 404, 404, 404, 404)),
     (CONSOLE, "portfolio", {}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "close_board", {}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "close_board_approve", {}, row(302, 404, 404, 405, 405)),
     (CONSOLE, "login", {}, row(200, 302, 302, 302, 302)),
     (CONSOLE, "logout", {}, row(405, 405, 405, 405, 405)),
     (CONSOLE, "password_change", {}, row(302, 200, 200, 200, 200)),

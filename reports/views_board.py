@@ -1,0 +1,98 @@
+"""The close board at the console: every client × month of the close, filters, and the approval of
+several clean months at once after a confirmation listing them. Thin: reads through reports.board,
+writes through reports.services.months_approve (each month through the single approval)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agency.dates import month_parse
+from agency.decorators import agency_required
+from reports.board import FILTERS, board_confirmation, board_counts, board_months, board_page, board_picks
+from reports.selectors import can_approve
+from reports.services import months_approve
+
+
+def _filters(request: HttpRequest) -> dict:
+    months = board_months(now=timezone.now())
+    month = month_parse(request.GET.get("month", ""))
+    show = request.GET.get("show", "all")
+    page = request.GET.get("page", "1")
+    return {
+        "months": months,
+        "month": month if month in months else months[0],
+        "show": show if show in FILTERS else "all",
+        "mine": request.GET.get("mine") == "1",
+        "q": request.GET.get("q", "").strip()[:100],
+        "page": int(page) if page.isdigit() else 1,
+    }
+
+
+@agency_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    f = _filters(request)
+    page, rows = board_page(
+        user=request.user, month=f["month"], months=f["months"], show=f["show"], mine=f["mine"], query=f["q"], page=f["page"]
+    )
+    base = {"month": f"{f['month']:%Y-%m}", "q": f["q"], **({"mine": "1"} if f["mine"] else {})}
+    context = {
+        **f,
+        "rows": rows,
+        "page_obj": page,
+        "counts": board_counts(user=request.user, month=f["month"], mine=f["mine"]),
+        "may_approve": can_approve(user=request.user),
+        "filter_links": [
+            (key, label, "?" + urlencode({**base, "show": key}))
+            for key, label in (("all", _("All")), ("waiting", _("Waiting for review")), ("clean", _("Clean")))
+        ],
+        "query_string": urlencode({**base, "show": f["show"]}),
+        "month_choices": [(m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in f["months"]],
+    }
+    template = (
+        "reports/board.html#board-table" if request.htmx and not request.htmx.history_restore_request else "reports/board.html"
+    )
+    return render(request, template, context)
+
+
+@agency_required
+@require_POST
+def board_approve(request: HttpRequest) -> HttpResponse:
+    """First the confirmation listing the picked months; approving happens only from it."""
+    back = request.POST.get("back", "")
+    back_url = "/board/?" + back if back and "//" not in back else "/board/"
+    if not can_approve(user=request.user):
+        messages.error(request, _("You may not approve reports: the agency lets only its admins approve."))
+        return redirect(back_url)
+    items, bad = board_picks(user=request.user, picks=request.POST.getlist("pick"))
+    if bad:
+        messages.error(request, _("Some of the months chosen could not be read; choose them again."))
+        return redirect(back_url)
+    if not items:
+        messages.error(request, _("Choose at least one clean month to approve."))
+        return redirect(back_url)
+    if request.POST.get("confirm") != "1":
+        return render(
+            request, "reports/board_confirm.html", {"items": board_confirmation(items=items), "back": back, "back_url": back_url}
+        )
+    outcomes = months_approve(items=items, user=request.user)
+    approved = [o for o in outcomes if o.approved]
+    if approved:
+        names = ", ".join(f"{o.client.name} ({date_format(o.month, 'F Y')})" for o in approved)
+        messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": names})
+    for outcome in outcomes:
+        if not outcome.approved:
+            messages.error(
+                request,
+                _("%(client)s, %(month)s was not approved: %(reason)s")
+                % {"client": outcome.client.name, "month": date_format(outcome.month, "F Y"), "reason": outcome.message},
+            )
+    return redirect(back_url)
