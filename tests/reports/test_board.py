@@ -94,3 +94,15 @@ def test_a_pick_of_a_client_the_user_cannot_open_is_refused(in_review, tenant_b,
 
 def test_a_client_user_gets_404_at_the_board(in_review, client_user_a) -> None:
     assert browser_for(client_user_a, None).get("/board/").status_code == 404
+
+
+def test_monthly_reports_lists_months_that_never_entered_the_close(in_review, staff_a) -> None:
+    """A new client's import of past months: October computed, November in review; October is
+    still one click away on Monthly reports (it had to be typed before)."""
+    from kpis.services import snapshot_compute
+
+    snapshot_compute(client=in_review, months=[dt.date(2026, 2, 1)])
+    with time_machine.travel(APRIL_5):
+        page = browser_for(staff_a, in_review).get("/reports/").content.decode()
+    assert 'href="/reports/2026-02/"' in page and "Fuera del cierre" in page
+    assert 'href="/reports/2026-03/"' in page
