@@ -159,6 +159,23 @@ def recompute_pending(*, client: Client) -> list[str]:
     return sorted(month.decode() for month in redis_client().sunion([pending, taken]))
 
 
+def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
+    """``months`` are about to be computed in-process (``compute_snapshots`` without a worker): they
+    no longer wait for the debounced run, so the close can approve them at once (issue #23; the
+    approval refused them while a recompute was pending). Called *before* computing: a change
+    landing during the computation asks for its month again and is not lost. Months a running
+    task has taken stay where they are (that run finishes them). Redis unreachable: nothing to forget."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    pending, _taken, _scheduled = _keys(client)
+    try:
+        redis_client().srem(pending, *wanted)
+        _settle(client=client, months=[], deadline=time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute forget")
+
+
 def recompute_pending_take(*, client: Client) -> list[str]:
     """Move every pending month to the client's "taken" set in one transaction and return that set.
 

@@ -106,3 +106,28 @@ def test_monthly_reports_lists_months_that_never_entered_the_close(in_review, st
         page = browser_for(staff_a, in_review).get("/reports/").content.decode()
     assert 'href="/reports/2026-02/"' in page and "Fuera del cierre" in page
     assert 'href="/reports/2026-03/"' in page
+
+
+def test_close_month_approves_after_import_and_compute_without_a_worker(
+    tenant_a, client_user_a, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """import_data asks for a debounced recompute (no worker runs here); compute_snapshots computes
+    the months itself, so they no longer wait and close_month --approve is not refused."""
+    import io
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from kpis.recompute import recompute_pending
+
+    cache.clear()
+    leads = tmp_path / "leads.csv"
+    leads.write_text("id,created_at\nL1,2026-03-03T10:00:00Z\nL2,2026-03-04T10:00:00Z\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_data", "alpha", "leads", str(leads), stdout=io.StringIO())
+    assert recompute_pending(client=tenant_a) == ["2026-03"]
+    call_command("compute_snapshots", "alpha", "--month", "2026-03", stdout=io.StringIO())
+    assert recompute_pending(client=tenant_a) == []
+    out = io.StringIO()
+    call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
+    assert "approved version 1" in out.getvalue()
