@@ -5,9 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from agency.models import Client, User
+from agency.models import AgencyBrand, Client, User
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -23,7 +24,22 @@ class ClientForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
     horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, initial=60)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        help_text=_("Of the client's emails, PDF reports and invitations, and of its users' pages until they choose one."),
+    )
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """The agency's defaults (time zone, currency, language: the Brand page) prefill the form."""
+        super().__init__(*args, **kwargs)
+        brand = AgencyBrand.current()
+        if brand is not None:
+            self.fields["timezone"].initial = brand.default_timezone
+            self.fields["currency"].initial = brand.default_currency
+            self.fields["language"].initial = brand.default_language
 
 
 class DomainForm(forms.Form):

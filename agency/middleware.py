@@ -75,9 +75,15 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        language = ""
+        if user is not None and user.is_authenticated:
+            language = user.language
+            tenant = getattr(request, "tenant", None)
+            if not language and not user.is_agency and tenant is not None and not tenant.is_public:
+                language = tenant.report_language  # a client user who never chose: the client's language
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

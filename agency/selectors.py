@@ -122,6 +122,17 @@ def opt_out_user(token: str) -> User | None:
     return User.objects.filter(pk=payload.get("u")).first()
 
 
+def language_for(*, user: User, client: Client | None) -> str:
+    """The language ``user`` is written to in (emails, PDF): their own choice, else for a client's
+    user the client's language, else the agency's default language."""
+    if user.language:
+        return user.language
+    if client is not None and not user.is_agency:
+        return client.report_language
+    brand = AgencyBrand.current()
+    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
+
+
 def brand_is_default() -> bool:
     """The agency never set its brand's sender: client emails would go out as the portal's default
     ("Marketing portal <portal@…>"), which a client does not recognise. True when there is no brand

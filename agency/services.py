@@ -94,6 +94,7 @@ def client_create(
     gross_margin: Decimal | float | str = Decimal("0.7"),
     horizon_months: int = 60,
     domain: str | None = None,
+    language: str = "",
 ) -> Client:
     """Provision a client: its schema (migrated), its ``<slug>.<base host>``, and a claim on its
     custom domain, which goes live once its DNS TXT record is verified (:func:`domain_claim_verify`)."""
@@ -118,6 +119,7 @@ def client_create(
         currency=currency,
         gross_margin=Decimal(str(gross_margin)),
         horizon_months=int(horizon_months),
+        language=language if language in dict(settings.LANGUAGES) else "",
     )
     client.save(verbosity=0)  # creates and migrates the schema; django-tenants drops it on failure
     try:
@@ -217,7 +219,9 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
             email=email,
             role=User.Role.CLIENT,
             client=client,
-            language=language or invited_by.language,
+            # The client's language, not the inviting staff member's (a Spanish client was invited
+            # in English by English-speaking staff): the user's pages and emails until they choose.
+            language=language or client.report_language,
         )
     _password_link_send(
         user=user,

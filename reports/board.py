@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from agency.selectors import clients_for_user
 from portfolio.models import ClientMonthClose, SourceFailure
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # an account manager's clients on one page
 FILTERS = ("all", "waiting", "clean")
 State = ClientMonthClose.State
 
@@ -148,6 +149,29 @@ def board_page(
             )
         )
     return current, rows
+
+
+def board_stamp(*, user: User) -> str:
+    """What the board's table depends on, in one round trip of light aggregates: the close mirror,
+    the clients (names, settings), the user's assignments and the failing sources. The rendered
+    table is cached under it (reports.views_board), so a board nobody changed costs one query.
+    The mirror's rows are summed as hashes of their change times, not only their latest: a
+    change stamped earlier than another row's (clocks of two web servers) still changes it."""
+    close, client, membership, failure = (
+        ClientMonthClose._meta.db_table,
+        Client._meta.db_table,
+        Membership._meta.db_table,
+        SourceFailure._meta.db_table,
+    )
+    sql = f"""
+        SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0) FROM {close}),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),
+               (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s),
+               (SELECT count(*) || ':' || coalesce(max(failed_at)::text, '') FROM {failure})
+    """  # table names from the models, the value as a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        return "|".join(cursor.fetchone())
 
 
 def board_counts(*, user: User, month: dt.date, mine: bool = False) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from agency.branding import brand_for
 from agency.models import Client, User
-from agency.selectors import client_url, opt_out_token, staff_for_client
+from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
 from kpis.report import commentary_joined, funnel_chart, summary, summary_keys
@@ -96,7 +96,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
     pdfs: dict[str, str | None] = {}
     looks: dict[str, dict[str, Any]] = {}
     for user in _client_users(client):
-        language = user.language or "en"
+        language = language_for(user=user, client=client)
         with translation.override(language):
             if language not in pdfs:
                 pdfs[language] = report_pdf(client=client, version=version, language=language)
@@ -152,7 +152,7 @@ def _queue_each(
     and the link to the month's page."""
     queued = 0
     for user in users:
-        with translation.override(user.language or "en"):
+        with translation.override(language_for(user=user, client=client)):
             link = client_url(client=client, path=f"/reports/{month:%Y-%m}/")
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
@@ -65,14 +66,14 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.get_by_role("heading", name="Tablero de cierre").wait_for()
         assert _rows(page) == ["Alpha Analytics", "Beta Brands"]
         # a question of beta's client: beta is waiting but not clean
-        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=1)
+        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=1, updated_at=timezone.now())
         page.reload()
         page.get_by_label("Mostrar").select_option("clean")
         expect(page.locator(ROWS)).to_have_count(1)
         assert _rows(page) == ["Alpha Analytics"]
         page.get_by_label("Mostrar").select_option("waiting")
         expect(page.locator(ROWS)).to_have_count(2)
-        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=0)
+        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=0, updated_at=timezone.now())
         page.get_by_label("Mostrar").select_option("clean")
         page.wait_for_url(re.compile("show=clean"))
         expect(page.locator(ROWS)).to_have_count(2)

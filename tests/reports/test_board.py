@@ -8,6 +8,7 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from clients.models import OutboxEmail
@@ -53,7 +54,7 @@ def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_
 
 
 def test_a_client_question_makes_a_month_not_clean(in_review, admin_user) -> None:
-    ClientMonthClose.objects.filter(client=in_review, month=MARCH).update(open_questions=1)
+    ClientMonthClose.objects.filter(client=in_review, month=MARCH).update(open_questions=1, updated_at=timezone.now())
     assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0}
 
 
