@@ -28,6 +28,7 @@ class ClientForm(forms.Form):
         label=_("Language"),
         choices=settings.LANGUAGES,
         initial="en",
+        required=False,  # not sent: the agency's default language
         help_text=_("Of the client's emails, PDF reports and invitations, and of its users' pages until they choose one."),
     )
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)

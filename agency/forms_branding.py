@@ -46,9 +46,20 @@ class AgencyBrandForm(forms.ModelForm):
         self.fields["default_timezone"] = forms.ChoiceField(
             label=_("default time zone"), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text
         )
+        for name in ("default_timezone", "default_currency", "default_language"):
+            self.fields[name].required = False  # not sent: kept as they are
+
+    def _kept(self, name: str) -> str:
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_default_timezone(self) -> str:
+        return self._kept("default_timezone")
+
+    def clean_default_language(self) -> str:
+        return self._kept("default_language")
 
     def clean_default_currency(self) -> str:
-        value = (self.cleaned_data.get("default_currency") or "").strip().upper()
+        value = self._kept("default_currency").strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", value):
             raise forms.ValidationError(_("Three letters, e.g. EUR."))
         return value

@@ -60,6 +60,12 @@ def user_can_access_client(*, user: User, client: Client) -> bool:
     return known[client.pk]
 
 
+def client_of_user(*, user: User) -> Client | None:
+    """A client user's client (their first membership); None for anyone else."""
+    membership = user.memberships.select_related("client").order_by("pk").first()
+    return membership.client if membership else None
+
+
 def client_primary_host(*, client: Client) -> str:
     domain = Domain.objects.filter(tenant=client, is_primary=True).first()
     if domain is None:

@@ -31,8 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from agency.emails import password_email_render, registry_email_send
 from agency.models import Client, User
-from agency.selectors import client_primary_host, domain_for_host, host_is_routed, host_url, user_can_access_client
+from agency.selectors import (
+    client_of_user,
+    client_primary_host,
+    domain_for_host,
+    host_is_routed,
+    host_url,
+    user_can_access_client,
+)
 from agency.services import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
@@ -100,10 +108,11 @@ class PortalPasswordResetForm(PasswordResetForm):
             path = reverse(
                 "password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
             )
-            context = {"email": user.email, "user": user, "link": host_url(host=host) + path}
-            self.send_mail(
-                "registration/password_reset_subject.txt", "registration/password_reset_email.txt", context, None, user.email
-            )
+            # A client's user: through the client's outbox, in the client's language and brand;
+            # agency people: at once, from the console (agency.emails).
+            client = None if user.is_agency else client_of_user(user=user)
+            message = password_email_render(user=user, client=client, kind="password_reset", link=host_url(host=host) + path)
+            registry_email_send(user=user, client=client, kind="password_reset", message=message)
 
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
@@ -199,8 +208,13 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     issue = host_url(host=via) + "/accounts/handoff/issue/?" + query
     response = HttpResponseRedirect(issue)
     response.set_cookie(
-        HANDOFF_COOKIE, nonce, max_age=HANDOFF_MAX_AGE * 2, httponly=True, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE, path="/accounts/handoff/",
+        HANDOFF_COOKIE,
+        nonce,
+        max_age=HANDOFF_MAX_AGE * 2,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/accounts/handoff/",
     )
     return response
 

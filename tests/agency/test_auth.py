@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import smtplib
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
 
 from agency.models import User
 from agency.services import client_user_invite
 from agency.views.auth import handoff_token
+from clients.models import OutboxEmail
 from tests.conftest import host_of
 from tests.factories import PASSWORD
 
@@ -203,24 +207,31 @@ def test_inviting_again_someone_who_never_chose_a_password_sends_the_link_again(
         client_user_invite(client=tenant_a, email="late@client.example", invited_by=staff_a)
 
 
-def test_an_invitation_the_mail_server_refuses_says_so_and_can_be_sent_again(admin_user, tenant_a, monkeypatch) -> None:
-    import smtplib
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses everything (the settings name it for one test)."""
 
-    from agency import services
-
-    def refuse(**kwargs):
+    def send_messages(self, messages):
         raise smtplib.SMTPDataError(554, b"relay refused")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+
+def test_an_invitation_the_mail_server_refuses_says_so_and_can_be_sent_again(admin_user, tenant_a, settings) -> None:
+    """Through the client's outbox: the refused email is kept (retried by itself); inviting again
+    replaces it with the new link and sends at once — the person receives exactly one."""
+    settings.EMAIL_BACKEND = "tests.agency.test_auth.RefusingBackend"
     http = HttpClient(HTTP_HOST=host_of(None))
     http.force_login(admin_user)
     page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
     assert "cfo@client.example was added, but the invitation could not be emailed" in page
-    assert "relay refused" in page and "Send the invitation again" in page
-    monkeypatch.undo()
+    assert "relay refused" in page and "It is tried again by itself" in page
+    with schema_context("alpha"):
+        (row,) = OutboxEmail.objects.filter(kind="invitation")
+        assert row.state == "failed" and row.next_attempt_at is not None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
     assert "Invitation sent to cfo@client.example." in page
     assert [m.to for m in mail.outbox] == [["cfo@client.example"]]
+    with schema_context("alpha"):
+        assert list(OutboxEmail.objects.filter(kind="invitation").values_list("state", flat=True)) == ["sent"]
 
 
 def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, staff_a) -> None:
