@@ -8,12 +8,13 @@ not a member of that client gets 404, whatever the URL (django-tenants #52).
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
@@ -68,7 +69,9 @@ class UnstorableInputMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Activate the signed-in user's chosen language over the browser's."""
+    """Activate the signed-in user's chosen language over the browser's (a client's user who never
+    chose: the client's language), and at a client's host the client's time zone: every time
+    shown there is the client's, and its format names the zone (agency.formats)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,6 +87,14 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and not tenant.is_public:
+            try:
+                timezone.activate(ZoneInfo(tenant.timezone))
+            except (ValueError, KeyError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from agency.models import AgencyBrand
@@ -53,7 +54,8 @@ def spanish_client(march, staff_a, client_user_a):
     client_user_a.language = ""  # never chose: the client's language
     client_user_a.save()
     AgencyBrand.objects.create(name="Agencia Norte", sender_name="Equipo Norte")
-    return march
+    yield march
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)  # the cached brand outlives the test's rollback
 
 
 def test_a_spanish_client_is_invited_in_spanish_by_english_speaking_staff(spanish_client, staff_a) -> None:
