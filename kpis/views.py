@@ -35,11 +35,11 @@ from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
     card_as_shown,
-    cell_shown,
     figure,
     format_value,
     funnel_steps,
     lifetime_value_panel,
+    row_cell_shown,
     tiles,
 )
 from kpis.selectors import PageRead, benchmarks_for_month, campaign_names, scorecard_load, scorecard_page_read
@@ -246,7 +246,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     currency = request.tenant.currency
     names = _member_names(dimension)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [cell_shown(k, r[k], currency) for k in keys]}
+        {"member": member_label(dimension, r["member"], names), "cells": [row_cell_shown(k, r, currency) for k in keys]}
         for r in rows
     ]
     bar_key = sort if sort in keys else keys[0]
