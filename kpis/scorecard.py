@@ -338,9 +338,11 @@ def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | No
                 "date": converted[1].isoformat(),
             }
     shown_in = currency if note or band.unit != Unit.MONEY.value else (band.currency or currency)
+    # The shipped bands' words are in the catalogue (portfolio.seed, their Spanish in the .po):
+    # translated like every other word; a band the agency wrote stays as written.
     return {
-        "label": band.label,
-        "source": band.source_name,
+        "label": gettext(band.label) if band.label else "",
+        "source": gettext(band.source_name) if band.source_name else "",
         "url": band.source_url,
         "band": "–".join(format_value(key, v * factor, shown_in) if v is not None else "…" for v in (band.low, band.high)),
         "converted": note,
@@ -383,10 +385,18 @@ def tiles(
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
                     "met": None if card.in_progress else target_status(key, value, card.targets.get(key)),
-                    "benchmarks": [
-                        benchmark_shown(key, b, currency=currency, rates=rates)
-                        for b in benchmarks_that_fit(benchmarks.get(key, []), currency=currency, industry=industry, rates=rates)
-                    ],
+                    "benchmarks": (
+                        shown := [
+                            benchmark_shown(key, b, currency=currency, rates=rates)
+                            for b in benchmarks_that_fit(
+                                benchmarks.get(key, []), currency=currency, industry=industry, rates=rates
+                            )
+                        ]
+                    ),
+                    # The KPI's bands are all of other industries: say so, rather than nothing.
+                    "no_industry_benchmark": not shown
+                    and bool(benchmarks.get(key))
+                    and all(getattr(b, "industry", "") not in ("", industry) for b in benchmarks.get(key, [])),
                 }
             )
         groups.append(
