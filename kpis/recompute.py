@@ -30,6 +30,7 @@ the run once Redis answers. A change accepted during an outage is never left wit
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
@@ -174,6 +175,16 @@ def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
         _settle(client=client, months=[], deadline=time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS)
     except REDIS_ERRORS as error:
         redis_failed(error, what="recompute forget")
+
+
+def month_recompute_waiting(*, client: Client, month: dt.date) -> bool:
+    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"); False
+    when Redis does not answer (the degraded banner already says figures may be late)."""
+    try:
+        return str(Month.of(month)) in recompute_pending(client=client)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute pending read")
+        return False
 
 
 def recompute_pending_take(*, client: Client) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +31,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
+from kpis.recompute import month_recompute_waiting
 from kpis.report import client_today, commentary_joined, default_month, headline_keys, last_complete_month, report_context
 from kpis.scorecard import (
     DIMENSION_LABELS,
@@ -228,6 +230,10 @@ def scorecard_page(
     }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
+        # Data arrived and its debounced recompute has not run yet: say so rather than show the old
+        # figures as current (the notice polls, and the fresh tiles replace it once computed).
+        context["updating"] = month_recompute_waiting(client=client, month=month)
+        context["updating_seconds"] = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])

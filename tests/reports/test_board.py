@@ -132,3 +132,21 @@ def test_close_month_approves_after_import_and_compute_without_a_worker(
     out = io.StringIO()
     call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
     assert "approved version 1" in out.getvalue()
+
+
+def test_the_scorecard_says_figures_are_updating_while_a_recompute_waits(
+    march, staff_a, django_capture_on_commit_callbacks
+) -> None:
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from kpis import recompute
+
+    cache.clear()
+    http = browser_for(staff_a, march)
+    assert "Cifras actualizándose" not in http.get("/scorecard/?month=2026-03").content.decode()
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=march, months={"2026-03"})
+    page = http.get("/scorecard/?month=2026-03").content.decode()
+    assert "Cifras actualizándose (unos 30 s)" in page and 'id="figures-updating"' in page
