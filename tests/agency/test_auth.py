@@ -239,3 +239,20 @@ def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, sta
     mail.outbox.clear()
     HttpClient().post("/accounts/password/reset/", {"email": "LOST@client.example"}, HTTP_HOST=host_of(tenant_a))
     assert len(mail.outbox) == 1 and f"http://{host_of(tenant_a)}:8000/accounts/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/reports/2026-03/", "/reports/2026-03/"),  # the close board's one click to a month
+        ("//evil.example/reports/", "/"),  # another host: ignored
+        ("https://evil.example/", "/"),
+        ("/reports/?x=1", "/"),  # a query: not a plain path
+    ],
+)
+def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, tenant_b, asked, lands) -> None:
+    http = HttpClient()
+    http.force_login(staff_ab)
+    start = http.get("/accounts/switch/beta/", {"next": asked}, HTTP_HOST=host_of(None))["Location"]
+    assert "next" not in start and "reports" not in start  # kept in the session, never in the link
+    assert _hop(http, _handoff_link(http, start))["Location"] == lands

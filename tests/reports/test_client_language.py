@@ -6,6 +6,7 @@ English phrases the portal writes."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pypdfium2
@@ -19,6 +20,7 @@ from agency.services import client_user_invite
 from clients.models import OutboxEmail
 from reports.services import month_approve
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
+from tests.browser.conftest import ARTIFACTS
 from tests.reports.conftest import MARCH, browser_for
 
 # English an email or the PDF would show if it were not translated.
@@ -78,6 +80,8 @@ def test_a_spanish_client_user_gets_the_report_email_and_pdf_in_spanish(spanish_
     assert payload["subject"] == "Alpha Analytics: tu informe de marketing de marzo 2026"
     assert english_in(payload["body"]) == [] and english_in(visible_text(payload["html"])) == []
     (pdf,) = [a for a in payload["attachments"] if a["mimetype"] == "application/pdf"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf["path"], ARTIFACTS / "report-spanish-client.pdf")  # looked at as images (pdftoppm)
     document = pypdfium2.PdfDocument(Path(pdf["path"]))
     text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert "Coste por lead" in text
