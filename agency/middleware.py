@@ -88,14 +88,14 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         tenant = getattr(request, "tenant", None)
+        zone = None
         if tenant is not None and not tenant.is_public:
             try:
-                timezone.activate(ZoneInfo(tenant.timezone))
+                zone = ZoneInfo(tenant.timezone)
             except (ValueError, KeyError):
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        response = self.get_response(request)
+                zone = None
+        with timezone.override(zone):  # restored after the response: nothing leaks to the thread's next work
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 from email.utils import formataddr
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -95,9 +96,10 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
     queued = 0
     pdfs: dict[str, str | None] = {}
     looks: dict[str, dict[str, Any]] = {}
+    zone = ZoneInfo(client.timezone)  # the PDF's and the email's times are the client's
     for user in _client_users(client):
         language = language_for(user=user, client=client)
-        with translation.override(language):
+        with translation.override(language), timezone.override(zone):
             if language not in pdfs:
                 pdfs[language] = report_pdf(client=client, version=version, language=language)
                 looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
