@@ -33,9 +33,17 @@ class ClientForm(forms.Form):
     )
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """The agency's defaults (time zone, currency, language: the Brand page) prefill the form."""
+    start_from = forms.ChoiceField(
+        label=_("Start from another client's set-up (optional)"),
+        required=False,
+        help_text=_("Next, you choose what to copy from it: criteria, mappings, summary, targets, holidays, colour."),
+    )
+
+    def __init__(self, *args: Any, clients: Any = (), **kwargs: Any) -> None:
+        """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
+        ``clients``: those the user may start from."""
         super().__init__(*args, **kwargs)
+        self.fields["start_from"].choices = [("", "—"), *((c.slug, c.name) for c in clients)]
         brand = AgencyBrand.current()
         if brand is not None:
             self.fields["timezone"].initial = brand.default_timezone

@@ -51,16 +51,20 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 @agency_required
 def client_add(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    form = ClientForm(request.POST or None, clients=clients_for_user(user=request.user).order_by("name"))
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        start_from = fields.pop("start_from", "")
         try:
-            client = services.client_create(**form.cleaned_data)
+            client = services.client_create(**fields)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             if request.user.role == User.Role.STAFF:
                 services.staff_assign(user=request.user, client=client)
             messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
+            if start_from:  # a new client from a template: choose what to copy into it
+                return redirect(f"/clients/{start_from}/template/?to={client.slug}")
             return redirect("client_detail", slug=client.slug)
     status = 422 if form.errors else 200
     return render(request, "agency/client_form.html", {"form": form}, status=status)

@@ -39,6 +39,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "staff_list", {}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "client_report_settings", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "client_report_settings", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "client_template", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),
+    (CONSOLE, "client_template", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "brand_edit", {}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "brand_css", {}, row(200, 404, 404, 200, 200)),
     (CONSOLE, "brand_logo", {}, row(404, 404, 404, 404, 404)),
