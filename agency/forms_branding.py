@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
@@ -44,7 +45,7 @@ class AgencyBrandForm(forms.ModelForm):
         self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         self.fields["logo"].required = False
         self.fields["default_timezone"] = forms.ChoiceField(
-            label=_("default time zone"), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text
+            label=capfirst(_("default time zone")), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text
         )
         for name in ("default_timezone", "default_currency", "default_language"):
             self.fields[name].required = False  # not sent: kept as they are
