@@ -39,14 +39,20 @@ def write_google_ads(path: Path, rows: int, seed: int = 3) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         handle.write("Campaign report\r\n\"January 1, 2025 - December 31, 2025\"\r\n")
         writer = csv.writer(handle)
-        writer.writerow(["Day", "Campaign", "Campaign ID", "Currency code", "Cost", "Impr.", "Clicks", "Conversions"])
+        writer.writerow(["Day", "Campaign", "Campaign ID", "Currency code", "Cost", "Impr.", "Clicks", "Conversions",
+                         "Conv. value"])
         for n in range(rows):
             day = start + dt.timedelta(days=n // campaigns)
             campaign = n % campaigns
             cost = rng.randint(0, 250_000) / 100
+            impressions = rng.randint(0, 2_000_000)
+            clicks = min(rng.randint(0, 900), impressions)
+            # The paid-media columns as Google writes them: fractional conversions, " --" where there are none.
+            conversions = rng.randint(0, 4000) / 100 if n % 5 else None
             writer.writerow([day.isoformat(), f"Campaign {campaign:03d}", str(10_000 + campaign), "EUR", f"{cost:,.2f}",
-                             f"{rng.randint(0, 2_000_000):,}", rng.randint(0, 900), " --"])
-        writer.writerow(["Total: Account", "", "", "", "", "", "", ""])
+                             f"{impressions:,}", clicks, " --" if conversions is None else f"{conversions:,.2f}",
+                             " --" if conversions is None else f"{conversions * 80:,.2f}"])
+        writer.writerow(["Total: Account", "", "", "", "", "", "", "", ""])
 
 
 def write_hubspot(path: Path, rows: int, seed: int = 5) -> None:

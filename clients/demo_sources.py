@@ -76,17 +76,20 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
         out = csv.writer(handle)
         out.writerow(["Informe de campañas"])
         out.writerow([f"{start:%d/%m/%Y} - {end:%d/%m/%Y}"])
-        out.writerow(["Día", "ID de campaña", "Campaña", "Código de moneda", "Coste", "Impr.", "Clics"])
+        out.writerow(["Día", "ID de campaña", "Campaña", "Código de moneda", "Coste", "Impr.", "Clics", "Conversiones",
+                      "Valor de conv."])
         total = 0.0
         for day in days:
             for code, name in GOOGLE_CAMPAIGNS:
                 cost = round(rng.uniform(20, 140) * (1.25 if day.weekday() < 5 else 0.7), 2)
                 total += cost
                 impressions = int(cost * rng.uniform(30, 60))
+                clicks = int(impressions * 0.04)
+                conversions = round(clicks * 0.06, 2)  # Google splits credit: fractional conversions
                 out.writerow([day.isoformat(), code, f"{name}{suffix}", "EUR", _es(cost),
-                              f"{impressions:,}".replace(",", "."), str(int(impressions * 0.04))])
-        out.writerow(["Total: Cuenta", "", "", "EUR", _es(total), "", ""])
-        out.writerow(["Total: Campañas", "", "", "EUR", _es(total), "", ""])
+                              f"{impressions:,}".replace(",", "."), str(clicks), _es(conversions), _es(conversions * 95)])
+        out.writerow(["Total: Cuenta", "", "", "EUR", _es(total), "", "", "", ""])
+        out.writerow(["Total: Campañas", "", "", "EUR", _es(total), "", "", "", ""])
 
     # Meta Ads Manager, in US dollars; the account total first, with an empty campaign name.
     meta_rows, meta_total = [], 0.0
@@ -95,12 +98,12 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
             spent = round(rng.uniform(15, 90), 2)
             meta_total += spent
             meta_rows.append([start.isoformat(), end.isoformat(), code, f"{name}{suffix}", day.isoformat(), f"{spent:.2f}",
-                              str(int(spent * 80)), str(int(spent * 1.5))])
+                              str(int(spent * 80)), str(int(spent * 1.5)), str(int(spent * 0.12)), "actions:lead"])
     with paths["meta_ads_usd.csv"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["Reporting starts", "Reporting ends", "Campaign ID", "Campaign name", "Day", "Amount spent (USD)",
-                      "Impressions", "Link clicks"])
-        out.writerow([start.isoformat(), end.isoformat(), "", "", "", f"{meta_total:.2f}", "", ""])
+                      "Impressions", "Link clicks", "Results", "Result indicator"])
+        out.writerow([start.isoformat(), end.isoformat(), "", "", "", f"{meta_total:.2f}", "", "", "", ""])
         out.writerows(meta_rows)
 
     # LinkedIn Campaign Manager: preamble, a blank line, the header; M/D/YYYY.
@@ -110,12 +113,12 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
         out.writerow([f"Report Start: {start:%m/%d/%Y}, Report End: {end:%m/%d/%Y}"])
         out.writerow([])
         out.writerow(["Start Date (in UTC)", "Account Name", "Campaign Group Name", "Campaign Name", "Campaign ID",
-                      "Currency", "Total Spent", "Impressions", "Clicks"])
+                      "Currency", "Total Spent", "Impressions", "Clicks", "Leads"])
         for day in days:
             for code, name in LINKEDIN_CAMPAIGNS:
                 spent = round(rng.uniform(25, 110), 2)
                 out.writerow([f"{day.month}/{day.day}/{day.year}", "Umbrella Outdoor", "Always on", f"{name}{suffix}", code,
-                              "EUR", f"{spent:.2f}", str(int(spent * 40)), str(int(spent * 0.6))])
+                              "EUR", f"{spent:.2f}", str(int(spent * 40)), str(int(spent * 0.6)), str(int(spent * 0.03))])
 
     # GA4 traffic acquisition: '#' preamble, Date and Device category, a Grand total row.
     with paths["ga4_traffic.csv"].open("w", newline="", encoding="utf-8") as handle:

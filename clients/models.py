@@ -67,9 +67,22 @@ class Spend(models.Model):
     currency = models.CharField(max_length=3, blank=True, default="")
     exchange_rate = models.DecimalField(max_digits=24, decimal_places=12, null=True, blank=True)
     rate_date = models.DateField(null=True, blank=True)
+    # An ad platform's delivery (formats.md): empty/NULL where the row is not an ad platform's or
+    # its file lacks the column; the paid-media KPIs over a column no row gives are null, not 0.
+    platform = models.CharField(max_length=20, blank=True, default="", choices=vocab.AD_PLATFORM_CHOICES)
+    impressions = models.PositiveBigIntegerField(null=True, blank=True)
+    clicks = models.PositiveBigIntegerField(null=True, blank=True)
+    conversions = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)  # platforms split credit
+    conversion_value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)  # converted like amount
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="spend_amount_non_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="spend_amount_non_negative"),
+            models.CheckConstraint(condition=Q(conversions__gte=0) | Q(conversions__isnull=True), name="spend_conversions_nn"),
+            models.CheckConstraint(
+                condition=Q(conversion_value__gte=0) | Q(conversion_value__isnull=True), name="spend_conversion_value_nn"
+            ),
+        ]
 
 
 class Persona(models.Model):
@@ -168,7 +181,7 @@ class TrafficRow(models.Model):
     landing_page = models.CharField(max_length=500, blank=True, default="")
     social_network = models.CharField(max_length=50, blank=True, default="")
     sessions = models.PositiveBigIntegerField()
-    bounced_sessions = models.PositiveBigIntegerField(**COUNT)
+    bounced_sessions = models.PositiveBigIntegerField(null=True, blank=True)  # NULL: not given (bounce_rate skips the row)
     pageviews = models.PositiveBigIntegerField(**COUNT)
     form_submissions = models.PositiveBigIntegerField(**COUNT)
 

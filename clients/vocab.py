@@ -8,6 +8,7 @@ CHANNELS = (
 )
 DEVICES = ("desktop", "mobile", "tablet")
 SPEND_CATEGORIES = ("media", "marketing", "nurture", "sales")
+AD_PLATFORMS = ("google_ads", "meta_ads", "linkedin_ads", "microsoft_ads", "tiktok_ads", "other_ads")
 ORIGINS = ("marketing", "sales")
 ACTIONS = (
     "content_download", "webinar_signup", "event_signup", "demo_request", "contact_request",
@@ -27,6 +28,7 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
 CHANNEL_CHOICES = _choices(CHANNELS)
 DEVICE_CHOICES = _choices(DEVICES)
 SPEND_CATEGORY_CHOICES = _choices(SPEND_CATEGORIES)
+AD_PLATFORM_CHOICES = _choices(AD_PLATFORMS)
 ORIGIN_CHOICES = _choices(ORIGINS)
 ACTION_CHOICES = _choices(ACTIONS)
 CONTRACT_KIND_CHOICES = _choices(CONTRACT_KINDS)

@@ -85,6 +85,11 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
     },
     "device": {"desktop": gettext_lazy("Desktop"), "mobile": gettext_lazy("Mobile"), "tablet": gettext_lazy("Tablet")},
     "segment": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+    # Brand names stay as the platforms write them.
+    "platform": {
+        "google_ads": "Google Ads", "meta_ads": "Meta Ads", "linkedin_ads": "LinkedIn Ads",
+        "microsoft_ads": "Microsoft Ads", "tiktok_ads": "TikTok Ads", "other_ads": gettext_lazy("Other ad platforms"),
+    },
 }
 UNKNOWN_MEMBER = gettext_lazy("Not attributed")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}

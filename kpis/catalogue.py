@@ -1,30 +1,39 @@
 """The KPI catalogue: one declaration per key of the snapshot export (kpis.md), and nothing else.
 
-Every fact about a KPI that more than one screen needs lives here, once: its group, its
-translatable label and short definition, its unit, which direction is good news, whether it is
-a headline figure, why it can be undefined (null), and whether a published benchmark band can
-be set for it. The scorecard, the portfolio, the monthly email, the target and benchmark forms,
-the CSV/PDF exports and the snapshot document's key order all read it (in the spirit of
-zulip's ``analytics/lib/counts.py`` ``CountStat``).
+Every fact about a KPI lives here, once: its group, its translatable label and short
+definition, its unit, which direction is good news, its formula (or the month's input it
+reads), whether it is a headline figure, its place in the default executive summary and in the
+funnel, the planner step it is the target of, whether it is a flow projected to the month's end
+(paced) or built on revenue, why it can be undefined (null), and whether a published benchmark
+band can be set for it. The snapshot computes from it (``kpis.snapshot``), and the scorecard,
+the portfolio, the report, the monthly email, the planner, the target and benchmark forms, the
+CSV/PDF exports and the snapshot document's key order all read it (in the spirit of zulip's
+``analytics/lib/counts.py`` ``CountStat``).
 
-To add a KPI: declare it below in its group (the order is the export's and the scorecard's),
-compute it in ``kpis/formulas`` and ``kpis/snapshot.py``, add it to ``kpis.md``'s table, and
-give its label, definition and reasons their Spanish in ``locale/es``. A test fails when a key
-of kpis.md is missing here or declared twice.
+To add a KPI: write its formula as a pure function in ``kpis/formulas`` (with its unit test),
+declare it below in its group (the order is the export's and the scorecard's) with
+``formula=of(function, "name", …)`` naming the other KPIs or month inputs it is applied to, add
+it to kpis.md's table (or mark it ``beyond_spec``), and give its label, definition and reasons
+their Spanish in ``locale/es``. A month input the snapshot does not gather yet is aggregated in
+SQL in ``kpis.selectors`` and named in ``kpis.snapshot.month_inputs``. A test fails when a key
+of kpis.md is missing here, declared twice, or one here is neither in kpis.md nor ``beyond_spec``.
 
-This module imports nothing from the project (the engine's contract-key list aside), so any app
-may read it.
+This module imports nothing from the project but the pure formulas, so any app may read it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kpis.formulas import costs, email, funnel, paid, recurring, traffic
+from kpis.formulas.common import ratio
 from kpis.formulas.contracts import KEYS as CONTRACT_KEYS
 
 
@@ -55,14 +64,40 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Formula:
+    """A pure function of ``kpis.formulas`` and what it is applied to: each name is another KPI
+    of the month (computed first) or one of the month's inputs (``kpis.snapshot.month_inputs``)."""
+
+    function: Callable[..., Any]
+    args: tuple[str, ...] = ()
+    kwargs: tuple[tuple[str, str], ...] = ()
+
+    def __call__(self, value_of: Callable[[str], Any]) -> Any:
+        return self.function(*map(value_of, self.args), **{arg: value_of(name) for arg, name in self.kwargs})
+
+
+def of(function: Callable[..., Any], *args: str, **kwargs: str) -> Formula:
+    """``of(costs.cost_per, "marketing_spend", "new_leads")``: cpl's formula, by the names it reads."""
+    return Formula(function, args, tuple(kwargs.items()))
+
+
+@dataclass(frozen=True)
 class Kpi:
     """One KPI.
 
-    ``headline``: a default figure of the executive summary (the monthly email, the portfolio,
-    the typed columns of a snapshot). ``null_reasons``: why the value can be undefined, as the
-    spec says (empty for counts and sums, which are never null). ``benchmarkable``: a published
-    band can be compared to it (a rate or a unit cost is; a client-sized total is not).
-    ``bounds`` overrides the unit's plausible range for a target (``None`` = unbounded end).
+    ``formula``: how it is computed from other KPIs and the month's inputs; without one it is
+    the month's input of its own name (a count or sum the selectors aggregated).
+    ``headline``: a typed column of a snapshot and the portfolio's, and a candidate of the
+    executive summary; ``summary``: its place among the summary's defaults (1 first, 0 none).
+    ``paced``: a flow whose month-to-date value is projected to the month's end by working days
+    (stocks and rates are shown as they stand). ``revenue_based``: built on revenue (left out of
+    a default summary while the client has no revenue data). ``funnel`` / ``funnel_label``: its
+    step in the funnel chart (1 first). ``plan``: the reverse-funnel planner's step whose monthly
+    count becomes its target. ``null_reasons``: why the value can be undefined, as the spec says
+    (empty for counts and sums that are never null). ``benchmarkable``: a published band can be
+    compared to it (a rate or a unit cost is; a client-sized total is not). ``bounds`` overrides
+    the unit's plausible range for a target (``None`` = unbounded end). ``beyond_spec``: a KPI of
+    this product that kpis.md does not list (the catalogue's test allows it only so marked).
     """
 
     key: str
@@ -75,6 +110,19 @@ class Kpi:
     null_reasons: tuple[Promise, ...] = ()
     benchmarkable: bool = False
     bounds: tuple[float | None, float | None] | None = None
+    formula: Formula | None = None
+    paced: bool = False
+    revenue_based: bool = False
+    summary: int = 0
+    funnel: int = 0
+    funnel_label: Promise | None = None
+    plan: str = ""
+    beyond_spec: bool = False
+
+    def compute(self, value_of: Callable[[str], Any], inputs: dict[str, Any]) -> Any:
+        """Its value in a month: its formula over ``value_of`` (other KPIs or inputs, by name),
+        else the month's input named like it."""
+        return self.formula(value_of) if self.formula is not None else inputs[self.key]
 
     @property
     def whole(self) -> bool:
@@ -99,6 +147,7 @@ GROUPS: tuple[Group, ...] = (
     Group("funnel", _("Leads and funnel")),
     Group("email", _("Email")),
     Group("cost_and_revenue", _("Cost and revenue")),
+    Group("paid_media", _("Paid media")),
     Group("recurring_revenue_and_value", _("Recurring revenue and lifetime value")),
 )
 
@@ -123,61 +172,94 @@ NO_SETTLED_RETAINERS = _("No retainer has ended yet.")
 NO_FULL_TERM = _("No retainer has run its full term yet.")
 NO_PROJECTS = _("No project is known at the end of this month.")
 NO_SETTLED_PROJECTS = _("No project has ended yet.")
+NO_DEVICE = _("A traffic row of this month gives no device, so the device shares are unknown.")
+NO_BOUNCES = _("No traffic row of this month gives its bounced sessions.")
+# Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
+NO_AD_SPEND = _("No ad platform spend this month (spend rows with a platform).")
+NO_IMPRESSIONS = _("No impressions this month, or the ad platforms' files do not give them.")
+NO_CLICKS = _("No clicks this month, or the ad platforms' files do not give them.")
+NO_CONVERSIONS = _("No platform conversions this month, or the ad platforms' files do not give them.")
+NO_CONVERSION_VALUE = _("No conversion value this month, or the ad platforms' files do not give it.")
 
 C, M, R, X, H, D, MO = Unit.COUNT, Unit.MONEY, Unit.RATE, Unit.RATIO, Unit.HOURS, Unit.DAYS, Unit.MONTHS
 DOWN, NEUTRAL = Better.DOWN, Better.NEUTRAL
 
 KPIS: tuple[Kpi, ...] = (
     # --- traffic
-    Kpi("sessions", "traffic", _("Sessions"), _("Website sessions in the month."), C, headline=True),
+    Kpi("sessions", "traffic", _("Sessions"), _("Website sessions in the month."), C, headline=True,
+        paced=True, funnel=1, plan="sessions"),
     Kpi("organic_share", "traffic", _("Organic search share"), _("Share of sessions from organic search."), R,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True),
+        null_reasons=(NO_SESSIONS,), benchmarkable=True,
+        formula=of(traffic.share, "organic_sessions", "sessions")),
     Kpi("social_share", "traffic", _("Social share"), _("Share of sessions from organic or paid social."), R,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True),
+        null_reasons=(NO_SESSIONS,), benchmarkable=True,
+        formula=of(traffic.share, "social_sessions", "sessions")),
     Kpi("mobile_share", "traffic", _("Mobile share"), _("Share of sessions on mobile devices."), R,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True),
+        null_reasons=(NO_SESSIONS, NO_DEVICE), benchmarkable=True,
+        formula=of(traffic.share, "mobile_sessions", "sessions")),
     Kpi("bounce_rate", "traffic", _("Bounce rate"), _("Bounced sessions ÷ sessions."), R, DOWN,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True),
+        null_reasons=(NO_SESSIONS, NO_BOUNCES), benchmarkable=True,
+        formula=of(traffic.bounce_rate, "bounced_sessions", "sessions_with_bounces")),
     Kpi("mobile_bounce_rate", "traffic", _("Mobile bounce rate"), _("Bounced sessions ÷ sessions, on mobile only."), R, DOWN,
-        null_reasons=(_("No mobile sessions this month."),), benchmarkable=True),
+        null_reasons=(_("No mobile sessions this month."), NO_DEVICE, NO_BOUNCES), benchmarkable=True,
+        formula=of(traffic.bounce_rate, "mobile_bounced_sessions", "mobile_sessions_with_bounces")),
     Kpi("landing_page_conversion_rate", "traffic", _("Landing page conversion"),
         _("Form submissions ÷ sessions, on landing pages only."), R,
-        null_reasons=(_("No landing page sessions this month."),), benchmarkable=True),
+        null_reasons=(_("No landing page sessions this month."),), benchmarkable=True,
+        formula=of(traffic.landing_page_conversion_rate, "landing_page_form_submissions", "landing_page_sessions")),
     Kpi("active_landing_pages", "traffic", _("Active landing pages"), _("Landing pages with at least one session."), C),
     Kpi("traffic_to_lead", "traffic", _("Traffic → lead rate"), _("New leads ÷ sessions."), R,
-        null_reasons=(NO_SESSIONS,), benchmarkable=True),
+        null_reasons=(NO_SESSIONS,), benchmarkable=True,
+        formula=of(traffic.traffic_to_lead, "new_leads", "sessions")),
     # --- leads and funnel
-    Kpi("new_leads", "funnel", _("New leads"), _("Leads created in the month."), C, headline=True),
+    Kpi("new_leads", "funnel", _("New leads"), _("Leads created in the month."), C, headline=True,
+        paced=True, summary=1, funnel=2, funnel_label=_("Leads"), plan="leads"),
     Kpi("working_days", "funnel", _("Working days"), _("Monday to Friday, minus the client's holidays."), D, NEUTRAL),
     Kpi("leads_per_working_day", "funnel", _("Leads per working day"), _("New leads ÷ working days."), X,
-        null_reasons=(_("No working days this month."),)),
+        null_reasons=(_("No working days this month."),),
+        formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
-        null_reasons=(_("No new leads in the previous month."),), bounds=UNBOUNDED),
+        null_reasons=(_("No new leads in the previous month."),), bounds=UNBOUNDED,
+        formula=of(funnel.growth_needed_per_working_day, working_days="working_days",
+            working_days_prev="working_days_prev", new_leads_prev="new_leads_prev")),
     Kpi("database_size", "funnel", _("Database size"), _("Leads at the end of the month, less those who unsubscribed."), C),
     Kpi("opt_out_rate", "funnel", _("Opt-out rate"),
         _("Leads of last month's database who unsubscribed this month ÷ that database."), R, DOWN,
-        null_reasons=(_("The database was empty at the end of the previous month."),), benchmarkable=True),
-    Kpi("mqls", "funnel", _("MQLs"), _("Leads that became marketing-qualified in the month."), C, headline=True),
-    Kpi("sales_ready_leads", "funnel", _("Sales-ready leads"), _("Fitting leads that showed a buying signal in the month."), C),
-    Kpi("sqls", "funnel", _("SQLs"), _("Leads that became sales-qualified in the month."), C, headline=True),
-    Kpi("sals", "funnel", _("SALs"), _("Leads that sales accepted in the month."), C),
-    Kpi("opportunities", "funnel", _("Opportunities"), _("Leads that became opportunities in the month."), C),
-    Kpi("customers", "funnel", _("Customers"), _("Leads that became customers in the month."), C, headline=True),
+        null_reasons=(_("The database was empty at the end of the previous month."),), benchmarkable=True,
+        formula=of(funnel.opt_out_rate, unsubscribed="opted_out", database_size_prev="database_size_prev")),
+    Kpi("mqls", "funnel", _("MQLs"), _("Leads that became marketing-qualified in the month."), C, headline=True,
+        paced=True, summary=2, funnel=3, plan="mqls"),
+    Kpi("sales_ready_leads", "funnel", _("Sales-ready leads"), _("Fitting leads that showed a buying signal in the month."), C,
+        paced=True),
+    Kpi("sqls", "funnel", _("SQLs"), _("Leads that became sales-qualified in the month."), C, headline=True,
+        paced=True, funnel=4, plan="sqls"),
+    Kpi("sals", "funnel", _("SALs"), _("Leads that sales accepted in the month."), C, paced=True),
+    Kpi("opportunities", "funnel", _("Opportunities"), _("Leads that became opportunities in the month."), C,
+        paced=True),
+    Kpi("customers", "funnel", _("Customers"), _("Leads that became customers in the month."), C, headline=True,
+        paced=True, summary=3, funnel=5, plan="deals"),
     Kpi("qualified_lead_rate", "funnel", _("Lead → MQL rate"), _("MQLs ÷ new leads."), R,
-        null_reasons=(NO_NEW_LEADS,), benchmarkable=True),
-    Kpi("mql_to_sql_rate", "funnel", _("MQL → SQL rate"), _("SQLs ÷ MQLs."), R, null_reasons=(NO_MQLS,), benchmarkable=True),
-    Kpi("sal_rate", "funnel", _("SQL → SAL rate"), _("SALs ÷ SQLs."), R, null_reasons=(NO_SQLS,), benchmarkable=True),
+        null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
+        formula=of(funnel.conversion, "mqls", "new_leads")),
+    Kpi("mql_to_sql_rate", "funnel", _("MQL → SQL rate"), _("SQLs ÷ MQLs."), R, null_reasons=(NO_MQLS,), benchmarkable=True,
+        formula=of(funnel.conversion, "sqls", "mqls")),
+    Kpi("sal_rate", "funnel", _("SQL → SAL rate"), _("SALs ÷ SQLs."), R, null_reasons=(NO_SQLS,), benchmarkable=True,
+        formula=of(funnel.conversion, "sals", "sqls")),
     Kpi("sql_to_customer_rate", "funnel", _("SQL → customer rate"), _("Customers ÷ SQLs."), R,
-        null_reasons=(NO_SQLS,), benchmarkable=True),
+        null_reasons=(NO_SQLS,), benchmarkable=True, formula=of(funnel.conversion, "customers", "sqls")),
     Kpi("lead_to_customer_rate", "funnel", _("Lead → customer rate"), _("Customers ÷ new leads."), R,
-        null_reasons=(NO_NEW_LEADS,), benchmarkable=True),
+        null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
+        formula=of(funnel.conversion, "customers", "new_leads")),
     Kpi("lead_velocity_rate", "funnel", _("Lead velocity rate"), _("The change in MQLs against the previous month."), R,
-        null_reasons=(_("No MQLs in the previous month."),), benchmarkable=True, bounds=UNBOUNDED),
-    Kpi("nurture_leads", "funnel", _("Nurture leads"), _("New leads from campaigns marked nurture."), C),
+        null_reasons=(_("No MQLs in the previous month."),), benchmarkable=True, bounds=UNBOUNDED,
+        formula=of(funnel.lead_velocity_rate, mqls="mqls", mqls_prev="mqls_prev")),
+    Kpi("nurture_leads", "funnel", _("Nurture leads"), _("New leads from campaigns marked nurture."), C,
+        paced=True),
     Kpi("marketing_sourced_customer_share", "funnel", _("Marketing-sourced customers"),
         _("Share of the month's customers whose lead came from marketing."), R,
-        null_reasons=(NO_CUSTOMERS,), benchmarkable=True),
+        null_reasons=(NO_CUSTOMERS,), benchmarkable=True,
+        formula=of(ratio, "marketing_customers", "customers")),
     Kpi("median_response_hours", "funnel", _("Median time to first contact"),
         _("Median hours from a new lead to its first contact."), H, DOWN,
         null_reasons=(NOT_CONTACTED,), benchmarkable=True),
@@ -185,81 +267,147 @@ KPIS: tuple[Kpi, ...] = (
         _("90th percentile of the hours from a new lead to its first contact."), H, DOWN,
         null_reasons=(NOT_CONTACTED,), benchmarkable=True),
     Kpi("contacted_within_4h_share", "funnel", _("Contacted within 4 hours"),
-        _("Share of new leads first contacted within 4 hours."), R, null_reasons=(NO_NEW_LEADS,), benchmarkable=True),
+        _("Share of new leads first contacted within 4 hours."), R, null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
+        formula=of(ratio, "contacted_within_4h", "new_leads")),
     Kpi("uncontacted_share", "funnel", _("Not contacted"), _("Share of new leads not contacted yet."), R, DOWN,
-        null_reasons=(NO_NEW_LEADS,), benchmarkable=True),
+        null_reasons=(NO_NEW_LEADS,), benchmarkable=True, formula=of(ratio, "uncontacted", "new_leads")),
     # --- email
-    Kpi("emails_sent", "email", _("Emails sent"), _("Emails sent in the month."), C),
-    Kpi("emails_delivered", "email", _("Emails delivered"), _("Emails delivered in the month."), C),
+    Kpi("emails_sent", "email", _("Emails sent"), _("Emails sent in the month."), C, paced=True),
+    Kpi("emails_delivered", "email", _("Emails delivered"), _("Emails delivered in the month."), C,
+        paced=True),
     Kpi("deliverability_rate", "email", _("Deliverability"), _("Delivered ÷ sent."), R,
-        null_reasons=(NO_SENT,), benchmarkable=True),
+        null_reasons=(NO_SENT,), benchmarkable=True,
+        formula=of(email.deliverability_rate, delivered="emails_delivered", sent="emails_sent")),
     Kpi("open_rate", "email", _("Open rate"), _("Unique opens ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True),
+        null_reasons=(NO_DELIVERED,), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_opens", "emails_delivered")),
     Kpi("click_through_rate", "email", _("Click-through rate"), _("Unique clicks ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True),
+        null_reasons=(NO_DELIVERED,), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_clicks", "emails_delivered")),
     Kpi("email_unsubscribe_rate", "email", _("Email unsubscribe rate"), _("Unsubscribes ÷ delivered."), R, DOWN,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True),
+        null_reasons=(NO_DELIVERED,), benchmarkable=True,
+        formula=of(email.per_delivered, "unsubscribes", "emails_delivered")),
     # --- cost and revenue
-    Kpi("media_spend", "cost_and_revenue", _("Media spend"), _("Spend on media in the month."), M, NEUTRAL),
-    Kpi("nurture_spend", "cost_and_revenue", _("Nurture spend"), _("Spend on nurture in the month."), M, NEUTRAL),
-    Kpi("sales_spend", "cost_and_revenue", _("Sales spend"), _("Spend on sales in the month."), M, NEUTRAL),
+    Kpi("media_spend", "cost_and_revenue", _("Media spend"), _("Spend on media in the month."), M, NEUTRAL,
+        paced=True),
+    Kpi("nurture_spend", "cost_and_revenue", _("Nurture spend"), _("Spend on nurture in the month."), M, NEUTRAL,
+        paced=True),
+    Kpi("sales_spend", "cost_and_revenue", _("Sales spend"), _("Spend on sales in the month."), M, NEUTRAL,
+        paced=True),
     Kpi("marketing_spend", "cost_and_revenue", _("Marketing spend"), _("Spend on media, marketing and nurture."), M, NEUTRAL,
-        headline=True),
+        headline=True, paced=True, summary=4),
     Kpi("cpl", "cost_and_revenue", _("Cost per lead"), _("Marketing spend ÷ new leads."), M, DOWN, headline=True,
-        null_reasons=(NO_NEW_LEADS,), benchmarkable=True),
+        null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
+        formula=of(costs.cost_per, "marketing_spend", "new_leads"), summary=5),
     Kpi("cost_per_mql", "cost_and_revenue", _("Cost per MQL"), _("Marketing spend ÷ MQLs."), M, DOWN,
-        null_reasons=(NO_MQLS,), benchmarkable=True),
+        null_reasons=(NO_MQLS,), benchmarkable=True, formula=of(costs.cost_per, "marketing_spend", "mqls")),
     Kpi("cost_per_sql", "cost_and_revenue", _("Cost per SQL"), _("Marketing spend ÷ SQLs."), M, DOWN,
-        null_reasons=(NO_SQLS,), benchmarkable=True),
+        null_reasons=(NO_SQLS,), benchmarkable=True, formula=of(costs.cost_per, "marketing_spend", "sqls")),
     Kpi("cost_per_customer", "cost_and_revenue", _("Cost per customer"), _("Marketing spend ÷ customers."), M, DOWN,
-        null_reasons=(NO_CUSTOMERS,), benchmarkable=True),
+        null_reasons=(NO_CUSTOMERS,), benchmarkable=True,
+        formula=of(costs.cost_per, "marketing_spend", "customers")),
     Kpi("cac", "cost_and_revenue", _("Customer acquisition cost (CAC)"), _("(Marketing spend + sales spend) ÷ customers."),
-        M, DOWN, headline=True, null_reasons=(NO_CUSTOMERS,), benchmarkable=True),
-    Kpi("revenue", "cost_and_revenue", _("Revenue"), _("Deal value of the month's customers."), M, headline=True),
+        M, DOWN, headline=True, null_reasons=(NO_CUSTOMERS,), benchmarkable=True,
+        formula=of(costs.cac, marketing_spend="marketing_spend", sales_spend="sales_spend", customers="customers"),
+            summary=6),
+    Kpi("revenue", "cost_and_revenue", _("Revenue"), _("Deal value of the month's customers."), M, headline=True,
+        paced=True, revenue_based=True),
     Kpi("marketing_revenue", "cost_and_revenue", _("Marketing revenue"),
-        _("Deal value of the month's customers whose lead came from marketing."), M),
+        _("Deal value of the month's customers whose lead came from marketing."), M,
+        paced=True, revenue_based=True),
     Kpi("roi", "cost_and_revenue", _("ROI"), _("(Marketing revenue − marketing spend) ÷ marketing spend."), R,
-        null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED),
+        null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED,
+        formula=of(costs.roi, revenue="marketing_revenue", spend="marketing_spend"), revenue_based=True),
     Kpi("romi", "cost_and_revenue", _("ROMI"),
         _("(Marketing revenue × gross margin − marketing spend) ÷ marketing spend."), R, headline=True,
-        null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED),
+        null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED,
+        formula=of(costs.romi, marketing_revenue="marketing_revenue", gross_margin="gross_margin",
+            marketing_spend="marketing_spend"), summary=7, revenue_based=True),
     Kpi("revenue_uplift", "cost_and_revenue", _("Revenue uplift"),
         _("Marketing revenue less its mean over the three months before."), M,
-        null_reasons=(SHORT_HISTORY,), bounds=UNBOUNDED),
+        null_reasons=(SHORT_HISTORY,), bounds=UNBOUNDED,
+        formula=of(costs.revenue_uplift, marketing_revenue="marketing_revenue",
+            previous_three="marketing_revenue_before"), revenue_based=True),
     Kpi("revenue_uplift_annualized", "cost_and_revenue", _("Revenue uplift, annualized"), _("Revenue uplift × 12."), M,
-        null_reasons=(SHORT_HISTORY,), bounds=UNBOUNDED),
+        null_reasons=(SHORT_HISTORY,), bounds=UNBOUNDED,
+        formula=of(costs.revenue_uplift_annualized, "revenue_uplift"), revenue_based=True),
     Kpi("revenue_uplift_rate", "cost_and_revenue", _("Revenue uplift rate"),
         _("Revenue uplift ÷ the mean marketing revenue of the three months before."), R,
         null_reasons=(SHORT_HISTORY, _("No marketing revenue in the three months before.")), benchmarkable=True,
-        bounds=UNBOUNDED),
+        bounds=UNBOUNDED,
+        formula=of(costs.revenue_uplift_rate, uplift="revenue_uplift", previous_three="marketing_revenue_before"),
+            revenue_based=True),
+    # --- paid media (ad rows: spend rows with a platform)
+    Kpi("ad_spend", "paid_media", _("Ad spend"), _("Spend of the ad platforms' rows."), M, NEUTRAL, paced=True),
+    Kpi("impressions", "paid_media", _("Impressions"), _("Times the ads were shown, as the platforms report."), C,
+        paced=True, null_reasons=(NO_IMPRESSIONS,)),
+    Kpi("clicks", "paid_media", _("Clicks"), _("Clicks on the ads, as the platforms report."), C, paced=True,
+        null_reasons=(NO_CLICKS,)),
+    Kpi("ctr", "paid_media", _("Click-through rate (ads)"), _("Clicks ÷ impressions."), R,
+        null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.ctr, "clicks", "impressions")),
+    Kpi("cpc", "paid_media", _("Cost per click"), _("Ad spend ÷ clicks, over the rows that give clicks."), M, DOWN,
+        null_reasons=(NO_CLICKS,), benchmarkable=True, formula=of(paid.cpc, "spend_with_clicks", "clicks")),
+    Kpi("cpm", "paid_media", _("Cost per 1,000 impressions"), _("Ad spend ÷ impressions × 1,000."), M, DOWN,
+        null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.cpm, "spend_with_impressions", "impressions")),
+    Kpi("platform_conversions", "paid_media", _("Platform conversions"),
+        _("Conversions the ad platforms claim, by their own attribution."), C, paced=True,
+        null_reasons=(NO_CONVERSIONS,)),
+    Kpi("cost_per_conversion", "paid_media", _("Cost per conversion"),
+        _("Ad spend ÷ platform conversions, over the rows that give conversions."), M, DOWN,
+        null_reasons=(NO_CONVERSIONS,), benchmarkable=True,
+        formula=of(paid.cost_per_conversion, "spend_with_conversions", "platform_conversions")),
+    Kpi("click_conversion_rate", "paid_media", _("Click → conversion rate"),
+        _("Platform conversions ÷ clicks, over the rows that give both."), R,
+        null_reasons=(NO_CLICKS, NO_CONVERSIONS), benchmarkable=True, bounds=UNBOUNDED,
+        formula=of(paid.click_conversion_rate, "conversions_with_clicks", "clicks_with_conversions")),
+    Kpi("conversion_value", "paid_media", _("Conversion value"), _("The value the ad platforms give their conversions."), M,
+        paced=True, null_reasons=(NO_CONVERSION_VALUE,)),
+    Kpi("roas", "paid_media", _("ROAS"), _("Conversion value ÷ ad spend, over the rows that give a value."), X,
+        null_reasons=(NO_CONVERSION_VALUE,), benchmarkable=True, formula=of(paid.roas, "conversion_value", "spend_with_value")),
+    Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform rows this month."), C,
+        paced=True),
+    Kpi("paid_lead_match_rate", "paid_media", _("Paid lead match rate"),
+        _("Paid leads in the CRM ÷ the conversions the platforms claim for those campaigns."), R, NEUTRAL,
+        null_reasons=(NO_CONVERSIONS,), bounds=UNBOUNDED,
+        formula=of(paid.paid_lead_match_rate, "paid_leads", "campaign_conversions")),
     # --- recurring revenue and lifetime value
     Kpi("mrr", "recurring_revenue_and_value", _("MRR"),
         _("Monthly recurring revenue of active retainers at the month's end."), M),
     Kpi("mrr_start", "recurring_revenue_and_value", _("MRR at the start"), _("MRR at the end of the previous month."), M,
         NEUTRAL),
     Kpi("accounts", "recurring_revenue_and_value", _("Accounts"), _("Accounts paying a retainer at the month's end."), C),
-    Kpi("new_mrr", "recurring_revenue_and_value", _("New MRR"), _("MRR of accounts that paid nothing a month before."), M),
-    Kpi("expansion_mrr", "recurring_revenue_and_value", _("Expansion MRR"), _("Increases of accounts paying at both ends."), M),
+    Kpi("new_mrr", "recurring_revenue_and_value", _("New MRR"), _("MRR of accounts that paid nothing a month before."), M,
+        paced=True),
+    Kpi("expansion_mrr", "recurring_revenue_and_value", _("Expansion MRR"), _("Increases of accounts paying at both ends."), M,
+        paced=True),
     Kpi("contraction_mrr", "recurring_revenue_and_value", _("Contraction MRR"),
-        _("Decreases of accounts paying at both ends."), M, DOWN),
+        _("Decreases of accounts paying at both ends."), M, DOWN, paced=True),
     Kpi("churned_mrr", "recurring_revenue_and_value", _("Churned MRR"), _("Last month's MRR of accounts that stopped paying."),
-        M, DOWN),
+        M, DOWN, paced=True),
     Kpi("gross_mrr_churn_rate", "recurring_revenue_and_value", _("Gross MRR churn"),
         _("(Churned MRR + contraction MRR) ÷ MRR at the start."), R, DOWN, headline=True,
-        null_reasons=(NO_MRR_BEFORE,), benchmarkable=True),
+        null_reasons=(NO_MRR_BEFORE,), benchmarkable=True,
+        formula=of(recurring.gross_mrr_churn_rate, churned_mrr="churned_mrr", contraction_mrr="contraction_mrr",
+            mrr_start="mrr_start")),
     Kpi("gross_mrr_retention", "recurring_revenue_and_value", _("Gross MRR retention"), _("1 − gross MRR churn."), R,
-        null_reasons=(NO_MRR_BEFORE,), benchmarkable=True),
+        null_reasons=(NO_MRR_BEFORE,), benchmarkable=True,
+        formula=of(recurring.gross_mrr_retention, "gross_mrr_churn_rate")),
     Kpi("arpa", "recurring_revenue_and_value", _("ARPA"), _("MRR ÷ accounts."), M, null_reasons=(NO_ACCOUNTS,),
-        benchmarkable=True),
+        benchmarkable=True, formula=of(recurring.arpa, mrr="mrr", accounts="accounts")),
     Kpi("customer_churn_rate", "recurring_revenue_and_value", _("Customer churn rate"),
         _("Accounts that stopped paying ÷ accounts paying a month before."), R, DOWN,
-        null_reasons=(NO_ACCOUNTS_BEFORE,), benchmarkable=True),
+        null_reasons=(NO_ACCOUNTS_BEFORE,), benchmarkable=True,
+        formula=of(recurring.customer_churn_rate, churned_accounts="churned_accounts",
+            accounts_start="accounts_start")),
     Kpi("cltv", "recurring_revenue_and_value", _("CLTV"), _("ARPA ÷ customer churn rate."), M,
-        null_reasons=(NO_CHURN, NO_ACCOUNTS), benchmarkable=True),
+        null_reasons=(NO_CHURN, NO_ACCOUNTS), benchmarkable=True,
+        formula=of(recurring.cltv, arpa="arpa", customer_churn_rate="customer_churn_rate")),
     Kpi("cac_payback_months", "recurring_revenue_and_value", _("CAC payback (months)"), _("CAC ÷ (ARPA × gross margin)."),
-        MO, DOWN, null_reasons=(NO_CUSTOMERS, NO_ACCOUNTS), benchmarkable=True),
+        MO, DOWN, null_reasons=(NO_CUSTOMERS, NO_ACCOUNTS), benchmarkable=True,
+        formula=of(recurring.cac_payback_months, cac="cac", arpa="arpa", gross_margin="gross_margin")),
     Kpi("ltv_to_cac", "recurring_revenue_and_value", _("LTV : CAC"), _("CLTV ÷ CAC."), X,
-        null_reasons=(NO_CHURN, NO_CUSTOMERS), benchmarkable=True),
+        null_reasons=(NO_CHURN, NO_CUSTOMERS), benchmarkable=True,
+        formula=of(recurring.ltv_to_cac, cltv="cltv", cac="cac")),
     Kpi("early_cancel_rate", "recurring_revenue_and_value", _("Early cancellation rate"),
         _("Share of ended retainers cancelled before their term end."), R, DOWN,
         null_reasons=(NO_SETTLED_RETAINERS,), benchmarkable=True),
@@ -310,8 +458,24 @@ def kpis_in(group: str) -> tuple[Kpi, ...]:
 
 
 def headline_kpis() -> tuple[Kpi, ...]:
-    """The default figures of an executive summary, in the catalogue's order."""
+    """The headline figures (typed snapshot and portfolio columns), in the catalogue's order."""
     return tuple(k for k in _BY_KEY.values() if k.headline)
+
+
+def summary_defaults() -> tuple[Kpi, ...]:
+    """The headline figures as a default executive summary lists them: those with a ``summary``
+    place first, in that order, then the others in the catalogue's order."""
+    return tuple(sorted(headline_kpis(), key=lambda k: k.summary or len(_BY_KEY)))
+
+
+def funnel_kpis() -> tuple[Kpi, ...]:
+    """The funnel chart's steps, first to last."""
+    return tuple(sorted((k for k in _BY_KEY.values() if k.funnel), key=lambda k: k.funnel))
+
+
+def plan_targets() -> dict[str, str]:
+    """The reverse-funnel planner's steps and the KPI each one's monthly count is the target of."""
+    return {k.plan: k.key for k in _BY_KEY.values() if k.plan}
 
 
 def grouped_choices(*, only: tuple[Kpi, ...] | None = None) -> list[tuple[Promise, list[tuple[str, Promise]]]]:
@@ -334,7 +498,10 @@ BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {
     "channel": ("sessions", "new_leads", "traffic_to_lead", "mqls", "customers", "marketing_spend", "cpl", "revenue", "roi"),
     "device": ("sessions", "new_leads", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate"),
     "persona": ("new_leads", "mqls", "customers", "qualified_lead_rate"),
-    "campaign": ("marketing_spend", "new_leads", "cpl", "mqls", "customers", "revenue", "roi"),
+    "campaign": ("marketing_spend", "new_leads", "cpl", "mqls", "customers", "revenue", "roi", "impressions", "clicks", "ctr",
+                 "cpc", "platform_conversions", "cost_per_conversion", "roas"),
+    "platform": ("ad_spend", "impressions", "clicks", "ctr", "cpc", "cpm", "platform_conversions", "cost_per_conversion",
+                 "conversion_value", "roas", "paid_leads", "cpl", "mqls", "paid_lead_match_rate"),
     "landing_page": ("sessions", "form_submissions", "landing_page_conversion_rate"),
     "social_network": ("sessions", "new_leads", "customers"),
     "segment": CONTRACT_KEYS,  # every contract figure, per segment

@@ -268,6 +268,9 @@ def scorecard_pdf(
         pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         story.append(KeepTogether([pair]))
 
+    if "paid_empty" in report:
+        story += _paid_story(report.get("paid"), report["paid_empty"], styles=styles, usable=usable, accent=accent)
+
     story.append(_para(_("Details"), styles["h2"]))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     for group in groups:
@@ -307,6 +310,60 @@ def scorecard_pdf(
 
 
 MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
+PLATFORMS_PER_TABLE = 4
+
+
+def _paid_story(
+    paid: dict[str, Any] | None, empty: str, *, styles: dict[str, ParagraphStyle], usable: float, accent: str
+) -> list[Any]:
+    """The report's "Paid media" section on paper: the platforms side by side (a figure per row),
+    each platform's CRM match in one line, the days' spend and clicks, the top campaigns; a "—"
+    says why under its table (there is no hover on paper)."""
+    title = _para(_("Paid media"), styles["h2"])
+    if not paid:
+        return [title, _para(empty, styles["note"]), Spacer(1, 2 * mm)]
+    story: list[Any] = []
+    platforms = paid["platforms"]
+    label_w = 48 * mm
+    for start in range(0, len(platforms), PLATFORMS_PER_TABLE):
+        group = platforms[start : start + PLATFORMS_PER_TABLE]
+        width = (usable - label_w) / len(group)
+        rows = [[_para("", styles["fact"])] + [_para(p["label"], styles["right"]) for p in group]]
+        for index, figure in enumerate(group[0]["figures"]):
+            rows.append([_para(figure["label"], styles["fact"])] + [_text(p["figures"][index]["text"]) for p in group])
+        block = [title] if start == 0 else []
+        story.append(KeepTogether([*block, _table(rows, [label_w] + [width] * len(group), accent)]))
+        story.append(Spacer(1, 1.5 * mm))
+    reasons = list(dict.fromkeys(f["reason"] for p in platforms for f in p["figures"] if f["reason"]))
+    if reasons:
+        story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+    for p in platforms:
+        story.append(_para(f"{p['label']}: {p['match']}", styles["note"]))
+        for figure in p["figures"]:  # as on the page: the band, its conversion, its source
+            for band in figure.get("bands") or []:
+                converted = f" ({band['converted']})" if band.get("converted") else ""
+                line = f"{p['label']} · {figure['label']} · {_('Benchmark')} · {band['label']}: {band['band']}{converted}"
+                story.append(_para(f"{line} ({band['source']})", styles["note"]))
+    if paid["charts"]:
+        half = (usable - 8 * mm) / 2
+        cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]
+                 for chart in paid["charts"]]
+        pair = Table([cells + ([[]] if len(cells) == 1 else [])], colWidths=[half + 4 * mm, half + 4 * mm])
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(KeepTogether([Spacer(1, 2 * mm), pair]))
+    if paid["campaigns"]:
+        member_w = 52 * mm
+        width = (usable - member_w) / len(paid["campaign_columns"])
+        columns = [_para(c, styles["right"]) for c in paid["campaign_columns"]]
+        head = [_para(_("Top campaigns by spend"), styles["fact"]), *columns]
+        body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
+        story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
+        dashes = list(dict.fromkeys(c["reason"] for row in paid["campaigns"] for c in row["cells"] if c["reason"]))
+        if dashes:
+            story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
+    story.append(_para(paid["note"], styles["note"]))
+    story.append(Spacer(1, 3 * mm))
+    return story
 
 
 def _drilldown_story(

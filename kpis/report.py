@@ -22,7 +22,20 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
-from kpis.scorecard import FUNNEL, axis_format, change, format_value, number_shown, pace_text, target_status
+from kpis.scorecard import (
+    EMPTY_REASONS,
+    axis_format,
+    benchmark_shown,
+    benchmarks_that_fit,
+    cell_shown,
+    change,
+    format_value,
+    funnel_labels,
+    number_shown,
+    pace_text,
+    row_cell_shown,
+    target_status,
+)
 
 
 def month_add(month: dt.date, count: int) -> dt.date:
@@ -33,66 +46,23 @@ def month_last_day(month: dt.date) -> dt.date:
     return Month.of(month).last_day
 
 
-# The executive summary's KPIs when staff have not chosen (Client.headline_kpis empty).
-DEFAULT_HEADLINE: tuple[str, ...] = (
-    "new_leads",
-    "mqls",
-    "customers",
-    "marketing_spend",
-    "cpl",
-    "cac",
-    "romi",
-    "lead_to_customer_rate",
-)
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
-
-# Flows over the month: their month-to-date value is projected to the month's end by working days.
-# Stocks (MRR, accounts, database size) and rates are shown as they stand, never projected.
-PACED = {
-    "sessions",
-    "new_leads",
-    "mqls",
-    "sales_ready_leads",
-    "sqls",
-    "sals",
-    "opportunities",
-    "customers",
-    "nurture_leads",
-    "emails_sent",
-    "emails_delivered",
-    "media_spend",
-    "nurture_spend",
-    "sales_spend",
-    "marketing_spend",
-    "revenue",
-    "marketing_revenue",
-    "new_mrr",
-    "expansion_mrr",
-    "contraction_mrr",
-    "churned_mrr",
-}
 
 
 def headline_defaults() -> tuple[str, ...]:
-    """The summary's default KPIs: the catalogue's headline figures (``headline=True``), the
-    decisive ones first (this module's order), at most eight."""
-    flagged = [k.key for k in catalogue.headline_kpis()]
-    ordered = [key for key in DEFAULT_HEADLINE if key in flagged] + [key for key in flagged if key not in DEFAULT_HEADLINE]
-    return tuple(ordered[:HEADLINE_MAX]) if len(ordered) >= HEADLINE_MIN else DEFAULT_HEADLINE
+    """The summary's default KPIs when staff have not chosen (Client.headline_kpis empty): the
+    catalogue's headline figures in their summary order (``Kpi.summary``), at most eight."""
+    return tuple(k.key for k in catalogue.summary_defaults())[:HEADLINE_MAX]
+
+
+# The KPIs built on revenue (the catalogue's ``revenue_based``), for readers that want the set.
+REVENUE_BASED = frozenset(k.key for k in catalogue.KPIS if k.revenue_based)
 
 
 def headline_keys(client: Any) -> tuple[str, ...]:
     """The client's chosen headline KPIs (staff choose 6–8 per client), else the defaults."""
     chosen = [key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]
     return tuple(chosen[:HEADLINE_MAX]) if len(chosen) >= HEADLINE_MIN else headline_defaults()
-
-
-# KPIs built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
-# revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
-REVENUE_BASED = frozenset({
-    "revenue", "marketing_revenue", "roi", "romi", "revenue_uplift", "revenue_uplift_annualized",
-    "revenue_uplift_rate",
-})
 
 
 def headline_chosen(client: Any) -> bool:
@@ -111,9 +81,11 @@ def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, 
         has_revenue = revenue_data_exists()
     if has_revenue:
         return keys
-    flagged = [k.key for k in catalogue.headline_kpis()]
+    # Built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
+    # revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
+    flagged = [k.key for k in catalogue.summary_defaults()]
     pool = [*keys, *(key for key in flagged if key not in keys)]
-    return tuple(key for key in pool if key not in REVENUE_BASED)[:HEADLINE_MAX]
+    return tuple(key for key in pool if not kpi(key).revenue_based)[:HEADLINE_MAX]
 
 
 def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
@@ -161,7 +133,7 @@ class Period:
         return self.working_total / self.working_elapsed
 
     def projected(self, key: str, value: float | None) -> float | None:
-        if key not in PACED or value is None or self.pace_factor is None:
+        if not kpi(key).paced or value is None or self.pace_factor is None:
             return None
         return value * self.pace_factor
 
@@ -259,7 +231,7 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
     bars, before = [], None
-    for key, label in FUNNEL:
+    for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
         if before is not None:
@@ -299,11 +271,19 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
     return charts.BarChart(title=_("New leads by channel"), bars=bars, accent=accent)
 
 
-def report_context(card: Any, *, client: Any, accent: str) -> dict[str, Any]:
-    """Everything the summary shows, for the page, the PDF and the email alike."""
+def report_context(
+    card: Any, *, client: Any, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
+    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the summary shows, for the page, the PDF and the email alike. ``days``: the
+    month's ad rows by day (kpis.selectors.paid_media_days); ``names``: campaign names by id;
+    ``bench``: the benchmark bands and rates (kpis.selectors.benchmarks_for_month)."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     return {
+        "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
+                           industry=getattr(client, "industry", "") or ""),
+        "paid_empty": EMPTY_REASONS["paid_media"],
         "period": card.period,
         "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
         "funnel_chart": funnel,
@@ -341,3 +321,120 @@ def commentary_of(card: Any) -> str:
     if card.snapshot is None:
         return ""
     return str(card.snapshot.document.get("commentary") or getattr(card.snapshot, "commentary", "") or "")
+
+
+# --- paid media (kpis.md "Paid media"): a card per platform, the month's days, the top campaigns --------
+
+PLATFORM_FIGURES = (
+    "ad_spend", "impressions", "clicks", "ctr", "cpc", "platform_conversions", "paid_leads", "cost_per_conversion", "roas",
+)
+CAMPAIGN_FIGURES = ("marketing_spend", "new_leads", "cpl", "platform_conversions", "cost_per_conversion")
+TOP_CAMPAIGNS = 5
+
+
+def match_line(platform: str, figures: dict[str, Any]) -> str:
+    """The CRM's leads beside the platform's conversions, in one sentence a client can read."""
+    leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
+    if conversions is None:
+        return _("%(leads)s leads reached the CRM from these campaigns; %(platform)s reports no conversions to compare.") % {
+            "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
+        }
+    rate = figures.get("paid_lead_match_rate")
+    return _(
+        "%(leads)s leads reached the CRM for the %(conversions)s conversions %(platform)s claims (%(rate)s): the "
+        "platform counts with its own attribution (view-through, modelled conversions), the CRM counts people."
+    ) % {
+        "leads": number_shown(leads, 0, force_grouping=True),
+        "conversions": format_value("platform_conversions", conversions, ""),
+        "platform": platform,
+        "rate": format_value("paid_lead_match_rate", rate, "") if rate is not None else "—",
+    }
+
+
+def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.date, currency: str, accent: str) -> list:
+    """The month's ad spend and clicks per day as two line charts (days between the first and the
+    last with ad rows count 0 when they have none; clicks are a gap where no row gives them)."""
+    if not days:
+        return []
+    span = list(Month.of(month).days())
+    by_day = {day: (spend, clicks) for day, spend, clicks in days}
+    first, last = days[0][0], days[-1][0]
+    labels = [str(day.day) for day in span]
+
+    def series(index: int) -> list[float | None]:
+        values = []
+        for day in span:
+            if day in by_day:
+                values.append(by_day[day][index])
+            else:
+                values.append(0.0 if first <= day <= last else None)
+        return values
+
+    charts_made = []
+    for key, title, index in (("ad_spend", _("Ad spend per day"), 0), ("clicks", _("Clicks per day"), 1)):
+        values = series(index)
+        if all(value is None for value in values):
+            continue
+        charts_made.append(
+            charts.SeriesChart(
+                title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
+                whole=kpi(key).whole,
+            )
+        )
+    return charts_made
+
+
+def platform_bands(key: str, platform: str, *, bench: dict[str, Any] | None, currency: str, industry: str) -> list:
+    """The published bands of one ad platform for a figure of its card (a band names its source)."""
+    if not bench or not kpi(key).benchmarkable:
+        return []
+    bands = benchmarks_that_fit(bench["benchmarks"].get(key, []), currency=currency, industry=industry,
+                                rates=bench.get("rates"), platform=platform)
+    return [benchmark_shown(key, band, currency=currency, rates=bench.get("rates")) for band in bands]
+
+
+def paid_media(
+    card: Any, *, currency: str, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
+    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, industry: str = "",
+) -> dict[str, Any] | None:
+    """The report's "Paid media" section, for the page, the PDF and the email alike; None when the
+    month has no ad rows (spend rows with a platform): the section then says why in one line."""
+    document = card.snapshot.document if card.snapshot else {}
+    platforms = document.get("breakdowns", {}).get("platform", {})
+    if not platforms:
+        return None
+    cards = []
+    for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
+        label = member_label("platform", member)
+        shown = [
+            {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
+             **cell_shown(key, figures.get(key), currency),
+             "bands": platform_bands(key, member, bench=bench, currency=currency, industry=industry)}
+            for key in PLATFORM_FIGURES
+        ]
+        cards.append({
+            "member": member,
+            "label": label,
+            "figures": shown,
+            "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
+            "match": match_line(label, figures),
+        })
+    campaigns = document.get("breakdowns", {}).get("campaign", {})
+    spent = sorted(
+        ((member, figures) for member, figures in campaigns.items() if (figures.get("marketing_spend") or 0) > 0),
+        key=lambda item: -item[1]["marketing_spend"],
+    )[:TOP_CAMPAIGNS]
+    day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
+    return {
+        "platforms": cards,
+        "charts": day_charts,
+        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
+        "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
+        "campaigns": [
+            {"member": member_label("campaign", member, names), "cells": [row_cell_shown(key, figures, currency)
+                                                                          for key in CAMPAIGN_FIGURES]}
+            for member, figures in spent
+        ],
+        "note": _("Platform conversions are the platforms' own claims (their attribution windows, view-through and "
+                  "modelled conversions); leads are counted in the CRM."),
+    }

@@ -31,6 +31,7 @@ from kpis.catalogue import (
     Better,
     Kpi,
     Unit,
+    funnel_kpis,
     kpi,
     kpis_in,
     null_reason,
@@ -116,6 +117,9 @@ def axis_format(key: str, currency: str) -> Any:
     return compact
 
 
+FRACTIONAL_COUNTS = frozenset({"platform_conversions"})
+
+
 def format_value(key: str, value: float | None, currency: str) -> str:
     """The value as the active locale writes it: grouping, decimals, percent, currency symbol."""
     if value is None:
@@ -128,7 +132,9 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     if kind == Unit.HOURS:
         return f"{number_shown(value, 1, force_grouping=True)} h"
     if kind in (Unit.COUNT, Unit.DAYS):
-        return number_shown(value, 0, force_grouping=True)
+        # Platforms split a conversion's credit (7.5 conversions): that count keeps one decimal.
+        fractional = key in FRACTIONAL_COUNTS and not float(value).is_integer()
+        return number_shown(value, 1 if fractional else 0, force_grouping=True)
     return number_shown(value, 2, force_grouping=True)  # ratios and months
 
 
@@ -258,6 +264,7 @@ EMPTY_REASONS = {
     "funnel": _("No leads for this month."),
     "email": _("No email data for this month."),
     "cost_and_revenue": _("No spend or revenue data for this month."),
+    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
     "recurring_revenue_and_value": _("No contract data for this month."),
 }
 
@@ -298,19 +305,20 @@ def band_conversion(band: Any, *, currency: str, rates: BandRates | None) -> tup
 
 
 def benchmarks_that_fit(
-    bands: list[Any], *, currency: str, industry: str = "", rates: BandRates | None = None
+    bands: list[Any], *, currency: str, industry: str = "", rates: BandRates | None = None, platform: str = ""
 ) -> list[Any]:
     """The bands a client may be compared with: a money band in the client's currency, or in another
     when ``rates`` convert it (the agency's reference rates, see band_conversion); a rate or count
     anywhere; the client's own industry's bands when there are any, else the general ones (no
-    industry); another industry's never."""
+    industry); another industry's never. ``platform``: the bands of that ad platform (its card in
+    the report's paid media); without one, only the bands of no platform (the client's figure)."""
 
     def fits(band: Any) -> bool:
         if band.unit != Unit.MONEY.value or (band.currency or "").upper() == currency.upper():
             return True
         return band_conversion(band, currency=currency, rates=rates) is not None
 
-    fitting = [b for b in bands if fits(b)]
+    fitting = [b for b in bands if fits(b) and getattr(b, "platform", "") == platform]
     own = [b for b in fitting if industry and getattr(b, "industry", "") == industry]
     return own or [b for b in fitting if not getattr(b, "industry", "")]
 
@@ -431,6 +439,7 @@ DIMENSION_LABELS = {
     "device": _("Device"),
     "persona": _("Persona"),
     "campaign": _("Campaign"),
+    "platform": _("Ad platform"),
     "landing_page": _("Landing page"),
     "social_network": _("Social network"),
     "segment": _("Contract segment"),
@@ -461,14 +470,11 @@ def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[st
     return tables
 
 
-# The funnel's steps; the catalogue's labels, but "Leads" rather than "New leads" in the chart.
-FUNNEL = (
-    ("sessions", kpi("sessions").label),
-    ("new_leads", _("Leads")),
-    ("mqls", kpi("mqls").label),
-    ("sqls", kpi("sqls").label),
-    ("customers", kpi("customers").label),
-)
+def funnel_labels() -> tuple[tuple[str, Any], ...]:
+    """The funnel's steps and their labels in the chart (the catalogue's ``funnel`` and ``funnel_label``)."""
+    return tuple((k.key, k.funnel_label or k.label) for k in funnel_kpis())
+
+
 SEGMENT_FIGURES = (
     "contract_ltv",
     "retainer_ltv",
@@ -507,7 +513,7 @@ def retainer_explained(figures: dict[str, Any]) -> dict[str, Any]:
 
 def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     """Sessions → leads → MQLs → SQLs → customers with each step's rate and a bar width."""
-    values = [(key, label, card.kpi(key) or 0) for key, label in FUNNEL]
+    values = [(key, label, card.kpi(key) or 0) for key, label in funnel_labels()]
     top = max((v for _k, _l, v in values), default=0) or 1
     steps = []
     for index, (key, label, value) in enumerate(values):

@@ -57,6 +57,8 @@ class Inputs:
     email: dict[dt.date, dict[str, int]] = field(default_factory=dict)
     # spend[month][(category, campaign id or "")] = amount
     spend: dict[dt.date, dict[tuple[str, str], float]] = field(default_factory=dict)
+    # ads[month][(platform, campaign id or "")] = the ad rows' sums (AD_SUMS; None: no row gives the column)
+    ads: dict[dt.date, dict[tuple[str, str], dict[str, float | None]]] = field(default_factory=dict)
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     contracts: list[Contract] = field(default_factory=list)
     holidays: set[dt.date] = field(default_factory=set)
@@ -205,6 +207,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         SELECT month, GROUPING(channel, device, landing_page, social_network) AS level,
                channel, device, landing_page, social_network,
                sum(sessions), sum(bounced_sessions), sum(form_submissions),
+               COALESCE(sum(sessions) FILTER (WHERE bounced_sessions IS NOT NULL), 0),
+               COALESCE(sum(sessions) FILTER (WHERE device = 'mobile' AND bounced_sessions IS NOT NULL), 0),
+               count(*) FILTER (WHERE device = ''),
                COALESCE(sum(sessions) FILTER (WHERE landing_page <> ''), 0),
                COALESCE(sum(form_submissions) FILTER (WHERE landing_page <> ''), 0),
                COALESCE(sum(sessions) FILTER (WHERE channel = 'organic_search'), 0),
@@ -227,6 +232,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         sessions,
         bounced,
         forms,
+        with_bounces,
+        mobile_with_bounces,
+        without_device,
         lp_sessions,
         lp_forms,
         organic,
@@ -237,7 +245,8 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
     ) in rows:
         figures = {
             "sessions": int(sessions),
-            "bounced": int(bounced),
+            "bounced": None if bounced is None else int(bounced),
+            "sessions_with_bounces": int(with_bounces),
             "form_submissions": int(forms),
             "lp_sessions": int(lp_sessions),
             "lp_forms": int(lp_forms),
@@ -248,7 +257,9 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
                 "organic": int(organic),
                 "social": int(social_sessions),
                 "mobile": int(mobile),
-                "mobile_bounced": int(mobile_bounced),
+                "mobile_bounced": None if not mobile_with_bounces else int(mobile_bounced),
+                "mobile_with_bounces": int(mobile_with_bounces),
+                "rows_without_device": int(without_device),
                 "active_landing_pages": pages,
             }
             continue
@@ -288,6 +299,39 @@ def _spend(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         inputs.spend.setdefault(month, {})[(category, campaign)] = float(amount)
 
 
+# The ad rows' sums per (month, platform, campaign): the paid-media KPIs' inputs (kpis.md "Paid
+# media"). A sum over rows none of which gives the column is NULL, which stays None: "not given".
+AD_SUMS = (
+    ("ad_spend", "sum(amount)"),
+    ("impressions", "sum(impressions)"),
+    ("spend_with_impressions", "sum(amount) FILTER (WHERE impressions IS NOT NULL)"),
+    ("clicks", "sum(clicks)"),
+    ("spend_with_clicks", "sum(amount) FILTER (WHERE clicks IS NOT NULL)"),
+    ("platform_conversions", "sum(conversions)"),
+    ("spend_with_conversions", "sum(amount) FILTER (WHERE conversions IS NOT NULL)"),
+    ("conversions_with_clicks", "sum(conversions) FILTER (WHERE clicks IS NOT NULL)"),
+    ("clicks_with_conversions", "sum(clicks) FILTER (WHERE conversions IS NOT NULL)"),
+    ("conversion_value", "sum(conversion_value)"),
+    ("spend_with_value", "sum(amount) FILTER (WHERE conversion_value IS NOT NULL)"),
+)
+
+
+def _ads(inputs: Inputs, first: dt.date, after: dt.date) -> None:
+    """The ad rows (spend rows with a platform) summed by month, platform and campaign."""
+    sums = ", ".join(sql for _name, sql in AD_SUMS)
+    rows = _fetch(
+        f"""
+        SELECT date_trunc('month', date)::date, platform, COALESCE(campaign_id, ''), {sums}
+        FROM clients_spend WHERE date >= %s AND date < %s AND platform <> '' GROUP BY 1, 2, 3
+        """,
+        [first, after],
+    )
+    for month, platform, campaign, *values in rows:
+        inputs.ads.setdefault(month, {})[(platform, campaign)] = {
+            name: None if value is None else float(value) for (name, _sql), value in zip(AD_SUMS, values, strict=True)
+        }
+
+
 def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     """All inputs for ``months`` (first days), plus the 3 months before them (trends, uplift)."""
     zone = ZoneInfo(timezone)
@@ -300,6 +344,7 @@ def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     _traffic(inputs, first, after)
     _email(inputs, first, after)
     _spend(inputs, first, after)
+    _ads(inputs, first, after)
     inputs.campaigns = {c.id: c for c in Campaign.objects.all()}
     inputs.contracts = list(Contract.objects.all())
     inputs.holidays = set(Holiday.objects.values_list("date", flat=True))
@@ -453,6 +498,19 @@ def scorecard_page_read(
         stamp="|".join(row[2 : 2 + stamp_count]),
         extra=dict(zip(extra, row[2 + stamp_count :], strict=True)),
     )
+
+
+def paid_media_days(*, month: dt.date) -> list[tuple[dt.date, float, float | None]]:
+    """The month's ad rows (spend rows with a platform) by day: (day, ad spend, clicks or None when
+    no row of the day gives them), for the report's daily chart. One aggregate query."""
+    rows = _fetch(
+        """
+        SELECT date, sum(amount), sum(clicks) FROM clients_spend
+        WHERE date >= %s AND date < %s AND platform <> '' GROUP BY 1 ORDER BY 1
+        """,
+        [Month.of(month).first_day, (Month.of(month) + 1).first_day],
+    )
+    return [(day, float(amount), None if clicks is None else float(clicks)) for day, amount, clicks in rows]
 
 
 def campaign_names() -> dict[str, str]:

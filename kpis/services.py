@@ -20,13 +20,21 @@ from agency.months import Month
 from clients.models import Holiday, Job
 from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
-from kpis.catalogue import KPI_KEYS
+from kpis.catalogue import KPI_KEYS, plan_targets
 from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
-from kpis.selectors import benchmarks_for_month, campaign_names, scorecard_load, scorecard_stamp, snapshot_inputs, trailing_rates
+from kpis.selectors import (
+    benchmarks_for_month,
+    campaign_names,
+    paid_media_days,
+    scorecard_load,
+    scorecard_stamp,
+    snapshot_inputs,
+    trailing_rates,
+)
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document, working_days
 from kpis.visibility import Shown
@@ -137,15 +145,12 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
     return target
 
 
-PLAN_TARGETS = {"deals": "customers", "sqls": "sqls", "mqls": "mqls", "leads": "new_leads", "sessions": "sessions"}
-
-
 def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None) -> int:
     """Turn a reverse-funnel plan's monthly counts into targets: one click on the planner page."""
     count = 0
     for month_text, figures in plan["months"].items():
         month = Month.parse(month_text).first_day
-        for step, kpi in PLAN_TARGETS.items():
+        for step, kpi in plan_targets().items():  # the catalogue's Kpi.plan
             if figures.get(step) is not None:
                 target_set(client=client, month=month, kpi=kpi, value=figures[step], user=user)
                 count += 1
@@ -168,7 +173,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
-PDF_LAYOUT = "3"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section
+PDF_LAYOUT = "4"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media
 
 
 def report_pdf_build(
@@ -220,7 +225,9 @@ def report_pdf_file(
             card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
         if card.snapshot is None:
             return None
-        report = report_context(card, client=client, accent=brand["accent"])
+        names = campaign_names()
+        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names,
+                                bench=bench)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
@@ -232,7 +239,7 @@ def report_pdf_file(
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
-            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=campaign_names()),
+            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Any
 
 from agency.months import Month
-from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS
-from kpis.formulas import costs, email, funnel, recurring, traffic
+from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS, is_kpi, kpi
+from kpis.formulas import costs, recurring
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract, contract_end, contract_values
-from kpis.selectors import Inputs
+from kpis.selectors import AD_SUMS, Inputs
 
 MARKETING = ("media", "marketing", "nurture")
 
@@ -38,98 +38,120 @@ def _roi(revenue: float, spend: float) -> float | None:
     return costs.roi(revenue=revenue, spend=spend)
 
 
-def traffic_kpis(inputs: Inputs, month: dt.date, new_leads: int) -> dict[str, Any]:
+def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contracts: dict[str, Any]) -> dict[str, Any]:
+    """The plain numbers of ``month`` the catalogue's formulas read, by name: counts and sums the
+    selectors aggregated, the month before's where a formula compares, the client's settings.
+    A KPI without a formula is the input of its own name. ``None`` where the input's column is
+    not given (kpis.md: the figures over it are then null, never 0)."""
     t = inputs.traffic.get(month, {})
-    sessions = t.get("sessions", 0)
-    return {
-        "sessions": sessions,
-        "organic_share": traffic.share(t.get("organic", 0), sessions),
-        "social_share": traffic.share(t.get("social", 0), sessions),
-        "mobile_share": traffic.share(t.get("mobile", 0), sessions),
-        "bounce_rate": traffic.bounce_rate(t.get("bounced", 0), sessions),
-        "mobile_bounce_rate": traffic.bounce_rate(t.get("mobile_bounced", 0), t.get("mobile", 0)),
-        "landing_page_conversion_rate": traffic.landing_page_conversion_rate(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
-        "active_landing_pages": t.get("active_landing_pages", 0),
-    }
-
-
-def funnel_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
-    events, prev_events = _events(inputs, month), _events(inputs, (Month.of(month) - 1).first_day)
-    new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
-    days, prev_days = working_days(month, inputs.holidays), working_days((Month.of(month) - 1).first_day, inputs.holidays)
+    before = (Month.of(month) - 1).first_day
+    events, prev_events = _events(inputs, month), _events(inputs, before)
     stats = inputs.new_lead_stats.get(month, {})
-    size_prev = inputs.database_size.get((Month.of(month) - 1).first_day, 0)
-    return {
-        "new_leads": new,
-        "working_days": days,
-        "leads_per_working_day": ratio(new, days),
-        "growth_needed_per_working_day": (None if not prev_events["new"]["count"] or not days else prev_days / days - 1),
-        "database_size": inputs.database_size.get(month, 0),
-        "opt_out_rate": ratio(inputs.opted_out.get(month, 0), size_prev),
-        "mqls": mqls,
-        "sales_ready_leads": events["ready"]["count"],
-        "sqls": sqls,
-        "sals": events["sal"]["count"],
-        "opportunities": events["opp"]["count"],
-        "customers": customers,
-        "qualified_lead_rate": funnel.conversion(mqls, new),
-        "mql_to_sql_rate": funnel.conversion(sqls, mqls),
-        "sal_rate": funnel.conversion(events["sal"]["count"], sqls),
-        "sql_to_customer_rate": funnel.conversion(customers, sqls),
-        "lead_to_customer_rate": funnel.conversion(customers, new),
-        "lead_velocity_rate": funnel.lead_velocity_rate(mqls=mqls, mqls_prev=prev_events["mql"]["count"]),
-        "nurture_leads": stats.get("nurture_leads", 0),
-        "marketing_sourced_customer_share": ratio(events["customer"]["marketing_count"], customers),
-        "median_response_hours": stats.get("median_response_hours"),
-        "p90_response_hours": stats.get("p90_response_hours"),
-        "contacted_within_4h_share": ratio(stats.get("contacted_within_4h", 0), new),
-        "uncontacted_share": ratio(stats.get("uncontacted", 0), new),
-    }
-
-
-def email_kpis(inputs: Inputs, month: dt.date) -> dict[str, Any]:
     e = inputs.email.get(month, {})
-    delivered = e.get("delivered", 0)
-    return {
-        "emails_sent": e.get("sent", 0),
-        "emails_delivered": delivered,
-        "deliverability_rate": email.deliverability_rate(delivered=delivered, sent=e.get("sent", 0)),
-        "open_rate": email.per_delivered(e.get("unique_opens", 0), delivered),
-        "click_through_rate": email.per_delivered(e.get("unique_clicks", 0), delivered),
-        "email_unsubscribe_rate": email.per_delivered(e.get("unsubscribes", 0), delivered),
-    }
-
-
-def cost_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float) -> dict[str, Any]:
     spend = inputs.spend.get(month, {})
-    by_category = {c: sum(a for (cat, _), a in spend.items() if cat == c) for c in ("media", "nurture", "sales")}
-    marketing = _marketing_spend(inputs, month)
-    events = _events(inputs, month)
-    new, mqls, sqls, customers = (events[k]["count"] for k in ("new", "mql", "sql", "customer"))
-    revenue, m_revenue = events["customer"]["revenue"], events["customer"]["marketing_revenue"]
-    earlier = [_events(inputs, (Month.of(month) - i).first_day)["customer"]["marketing_revenue"] for i in (1, 2, 3)]
     first_of_three = (Month.of(month) - 3).first_day
     earliest = inputs.earliest_lead
     uplift_defined = earliest is not None and earliest.astimezone(inputs.zone).date() < (Month.of(first_of_three) + 1).first_day
-    uplift = costs.revenue_uplift(marketing_revenue=m_revenue, previous_three=earlier) if uplift_defined else None
+    contracts_now = _contracts(inputs)
+    moves = recurring.mrr_movements(
+        now=mrr_by_account(contracts_now, Month.of(month).last_day),
+        before=mrr_by_account(contracts_now, Month.of(before).last_day),
+    )
+    # Rows without a device make every device share unknown; bounces count over the rows giving them.
+    devices_known = not t.get("rows_without_device")
+    ads = inputs.ads.get(month, {})
+    new_by_campaign = inputs.lead_members.get(month, {}).get("campaign", {})
     return {
-        "media_spend": by_category["media"],
-        "nurture_spend": by_category["nurture"],
-        "sales_spend": by_category["sales"],
-        "marketing_spend": marketing,
-        "cpl": costs.cost_per(marketing, new),
-        "cost_per_mql": costs.cost_per(marketing, mqls),
-        "cost_per_sql": costs.cost_per(marketing, sqls),
-        "cost_per_customer": costs.cost_per(marketing, customers),
-        "cac": costs.cac(marketing_spend=marketing, sales_spend=by_category["sales"], customers=customers),
-        "revenue": revenue,
-        "marketing_revenue": m_revenue,
-        "roi": costs.roi(revenue=m_revenue, spend=marketing),
-        "romi": costs.romi(marketing_revenue=m_revenue, gross_margin=gross_margin, marketing_spend=marketing),
-        "revenue_uplift": uplift,
-        "revenue_uplift_annualized": costs.revenue_uplift_annualized(uplift),
-        "revenue_uplift_rate": costs.revenue_uplift_rate(uplift=uplift, previous_three=earlier),
+        # traffic
+        "sessions": t.get("sessions", 0),
+        "organic_sessions": t.get("organic", 0),
+        "social_sessions": t.get("social", 0),
+        "mobile_sessions": t.get("mobile", 0) if devices_known else None,
+        "bounced_sessions": t.get("bounced"),
+        "sessions_with_bounces": t.get("sessions_with_bounces", 0),
+        "mobile_bounced_sessions": t.get("mobile_bounced") if devices_known else None,
+        "mobile_sessions_with_bounces": t.get("mobile_with_bounces", 0) if devices_known else None,
+        "landing_page_sessions": t.get("lp_sessions", 0),
+        "landing_page_form_submissions": t.get("lp_forms", 0),
+        "active_landing_pages": t.get("active_landing_pages", 0),
+        # leads and funnel
+        "new_leads": events["new"]["count"],
+        "new_leads_prev": prev_events["new"]["count"],
+        "working_days": working_days(month, inputs.holidays),
+        "working_days_prev": working_days(before, inputs.holidays),
+        "database_size": inputs.database_size.get(month, 0),
+        "database_size_prev": inputs.database_size.get(before, 0),
+        "opted_out": inputs.opted_out.get(month, 0),
+        "mqls": events["mql"]["count"],
+        "mqls_prev": prev_events["mql"]["count"],
+        "sales_ready_leads": events["ready"]["count"],
+        "sqls": events["sql"]["count"],
+        "sals": events["sal"]["count"],
+        "opportunities": events["opp"]["count"],
+        "customers": events["customer"]["count"],
+        "marketing_customers": events["customer"]["marketing_count"],
+        "nurture_leads": stats.get("nurture_leads", 0),
+        "median_response_hours": stats.get("median_response_hours"),
+        "p90_response_hours": stats.get("p90_response_hours"),
+        "contacted_within_4h": stats.get("contacted_within_4h", 0),
+        "uncontacted": stats.get("uncontacted", 0),
+        # email
+        "emails_sent": e.get("sent", 0),
+        "emails_delivered": e.get("delivered", 0),
+        "unique_opens": e.get("unique_opens", 0),
+        "unique_clicks": e.get("unique_clicks", 0),
+        "unsubscribes": e.get("unsubscribes", 0),
+        # cost and revenue
+        **{f"{c}_spend": sum(a for (cat, _), a in spend.items() if cat == c) for c in ("media", "nurture", "sales")},
+        "marketing_spend": _marketing_spend(inputs, month),
+        "revenue": events["customer"]["revenue"],
+        "marketing_revenue": events["customer"]["marketing_revenue"],
+        "marketing_revenue_before": (
+            [_events(inputs, (Month.of(month) - i).first_day)["customer"]["marketing_revenue"] for i in (1, 2, 3)]
+            if uplift_defined
+            else None
+        ),
+        "gross_margin": gross_margin,
+        # paid media
+        **ad_sums(ads.values()),
+        "paid_leads": sum(_count(new_by_campaign, campaign, "new") for campaign in {c for _p, c in ads if c}),
+        "campaign_conversions": ad_sums(g for (_p, c), g in ads.items() if c)["platform_conversions"],
+        # recurring revenue and contract lifetime value
+        **moves,
+        **contracts,
     }
+
+
+def ad_sums(groups: Any) -> dict[str, float | None]:
+    """The ad rows' sums of several (platform, campaign) groups added up; a column none of them
+    gives stays None (not given), the ad spend is 0 without any."""
+    groups = list(groups)
+    totals: dict[str, float | None] = {}
+    for name, _sql in AD_SUMS:
+        given = [group[name] for group in groups if group[name] is not None]
+        totals[name] = sum(given) if given else None
+    totals["ad_spend"] = totals["ad_spend"] or 0.0
+    return totals
+
+
+def by_catalogue(keys: tuple[str, ...], numbers: dict[str, Any]) -> dict[str, Any]:
+    """A breakdown member's figures: each key is its number when given, else the catalogue's formula over them."""
+    return {key: numbers[key] if key in numbers else kpi(key).formula(numbers.__getitem__) for key in keys}
+
+
+def kpi_values(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Every KPI of the catalogue over one month's ``inputs``, in the catalogue's order; a formula
+    naming another KPI gets it computed first (once)."""
+    values: dict[str, Any] = {}
+
+    def value_of(name: str) -> Any:
+        if not is_kpi(name):
+            return inputs[name]
+        if name not in values:
+            values[name] = kpi(name).compute(value_of, inputs)
+        return values[name]
+
+    return {key: value_of(key) for key in KPI_KEYS}
 
 
 # --- recurring revenue (retainers) ----------------------------------------------------------
@@ -142,35 +164,6 @@ def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
         if contract.kind == "retainer" and contract.start_date <= day < contract_end(contract):
             mrr[contract.account] = mrr.get(contract.account, 0.0) + float(contract.monthly_fee)
     return {account: value for account, value in mrr.items() if value > 0}
-
-
-def recurring_kpis(inputs: Inputs, month: dt.date, *, gross_margin: float, cac: float | None) -> dict[str, Any]:
-    contracts = _contracts(inputs)
-    moves = recurring.mrr_movements(
-        now=mrr_by_account(contracts, Month.of(month).last_day),
-        before=mrr_by_account(contracts, (Month.of(month) - 1).last_day),
-    )
-    churn_rate = recurring.gross_mrr_churn_rate(
-        churned_mrr=moves["churned_mrr"], contraction_mrr=moves["contraction_mrr"], mrr_start=moves["mrr_start"]
-    )
-    arpa = recurring.arpa(mrr=moves["mrr"], accounts=moves["accounts"])
-    customer_churn = recurring.customer_churn_rate(
-        churned_accounts=moves["churned_accounts"], accounts_start=moves["accounts_start"]
-    )
-    cltv = recurring.cltv(arpa=arpa, customer_churn_rate=customer_churn)
-    return {
-        **{
-            key: moves[key]
-            for key in ("mrr", "mrr_start", "accounts", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr")
-        },
-        "gross_mrr_churn_rate": churn_rate,
-        "gross_mrr_retention": recurring.gross_mrr_retention(churn_rate),
-        "arpa": arpa,
-        "customer_churn_rate": customer_churn,
-        "cltv": cltv,
-        "cac_payback_months": recurring.cac_payback_months(cac=cac, arpa=arpa, gross_margin=gross_margin),
-        "ltv_to_cac": recurring.ltv_to_cac(cltv=cltv, cac=cac),
-    }
 
 
 # --- breakdowns -----------------------------------------------------------------------------
@@ -223,7 +216,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "sessions": t.get("sessions", 0),
             "new_leads": new,
             "traffic_to_lead": ratio(new, t.get("sessions", 0)),
-            "bounce_rate": ratio(t.get("bounced", 0), t.get("sessions", 0)),
+            "bounce_rate": ratio(t.get("bounced"), t.get("sessions_with_bounces", 0)),
             "landing_page_conversion_rate": ratio(t.get("lp_forms", 0), t.get("lp_sessions", 0)),
         }
     persona = {}
@@ -250,6 +243,22 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "revenue": revenue,
             "roi": _roi(revenue, spend),
         }
+    ads = inputs.ads.get(month, {})
+    delivery = BREAKDOWN_KEYS["campaign"][BREAKDOWN_KEYS["campaign"].index("roi") + 1 :]
+    for member, figures in campaign.items():
+        figures.update(by_catalogue(delivery, ad_sums(g for (_p, c), g in ads.items() if c == member)))
+    platform = {}
+    for member in sorted({p for p, _c in ads}):
+        campaigns = {c for p, c in ads if p == member and c}
+        new = sum(_count(leads.get("campaign", {}), c, "new") for c in campaigns)
+        sums = ad_sums(g for (p, _c), g in ads.items() if p == member)
+        platform[member] = by_catalogue(BREAKDOWN_KEYS["platform"], {
+            **sums,
+            "paid_leads": new,
+            "mqls": sum(_count(leads.get("campaign", {}), c, "mql") for c in campaigns),
+            "cpl": costs.cost_per(sums["ad_spend"], new),
+            "campaign_conversions": ad_sums(g for (p, c), g in ads.items() if p == member and c)["platform_conversions"],
+        })
     landing_page = {
         member: {
             "sessions": t["sessions"],
@@ -270,6 +279,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
         "device": device,
         "persona": persona,
         "campaign": campaign,
+        "platform": platform,
         "landing_page": landing_page,
         "social_network": social,
     }
@@ -308,30 +318,16 @@ def criteria_version_at(inputs: Inputs, day: dt.date) -> int | None:
 
 def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_at: dt.datetime) -> dict[str, Any]:
     """The export document of formats.md for ``month``: every key of kpis.md, null where undefined."""
-    gross_margin = float(client.gross_margin)
-    funnel_figures = funnel_kpis(inputs, month)
-    traffic_figures = traffic_kpis(inputs, month, funnel_figures["new_leads"])
-    cost_figures = cost_kpis(inputs, month, gross_margin=gross_margin)
-    recurring_figures = recurring_kpis(inputs, month, gross_margin=gross_margin, cac=cost_figures["cac"])
     contract_top, segments = contract_values(
         contracts=_contracts(inputs), day=Month.of(month).last_day, horizon_months=client.horizon_months
     )
-    figures = {
-        **traffic_figures,
-        **funnel_figures,
-        "traffic_to_lead": traffic.traffic_to_lead(funnel_figures["new_leads"], traffic_figures["sessions"]),
-        **email_kpis(inputs, month),
-        **cost_figures,
-        **recurring_figures,
-        **contract_top,
-    }
-    kpis = {key: figures[key] for key in KPI_KEYS}  # the catalogue's keys, in its order; a missing one fails here
+    numbers = month_inputs(inputs, month, gross_margin=float(client.gross_margin), contracts=contract_top)
     return {
         "client": client.slug,
         "month": month.strftime("%Y-%m"),
         "computed_at": computed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "criteria_version": criteria_version_at(inputs, Month.of(month).last_day),
-        "kpis": kpis,
+        "kpis": kpi_values(numbers),
         "breakdowns": {**breakdowns(inputs, month), "segment": segments},
     }
 

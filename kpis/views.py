@@ -44,7 +44,14 @@ from kpis.scorecard import (
     row_cell_shown,
     tiles,
 )
-from kpis.selectors import PageRead, benchmarks_for_month, campaign_names, scorecard_load, scorecard_page_read
+from kpis.selectors import (
+    PageRead,
+    benchmarks_for_month,
+    campaign_names,
+    paid_media_days,
+    scorecard_load,
+    scorecard_page_read,
+)
 from kpis.services import report_pdf_build
 from kpis.visibility import commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
@@ -169,15 +176,16 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     if parts is None:
         commentary = _commentary_text(request, month)
         card = _card_shown(request, scorecard_load(month=month, compare=compare, client=client))
+        bench = benchmarks_for_month(currency=client.currency, month=card.month)
         parts_context = {
             **context,
             "card": card,
-            **report_context(card, client=client, accent=accent),
+            **report_context(card, client=client, accent=accent, days=paid_media_days(month=month), names=campaign_names(),
+                             bench=bench),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, industry=client.industry,
-                  **benchmarks_for_month(currency=client.currency, month=card.month)),
+            "groups": tiles(card, currency=client.currency, industry=client.industry, **bench),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
         parts = {

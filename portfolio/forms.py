@@ -13,10 +13,18 @@ class BenchmarkForm(forms.ModelForm):
 
     kpi = forms.ChoiceField(label=_("KPI"), choices=lambda: grouped_choices(only=tuple(k for k in KPIS if k.benchmarkable)))
     source_url = forms.URLField(label=_("source address"), required=False, assume_scheme="https")
+    # formats.md's ad platform vocabulary (the paid-media cards of the report are per platform).
+    platform = forms.ChoiceField(
+        label=_("ad platform"), required=False,
+        choices=[("", _("All platforms (the client's figure)")), ("google_ads", "Google Ads"), ("meta_ads", "Meta Ads"),
+                 ("linkedin_ads", "LinkedIn Ads"), ("microsoft_ads", "Microsoft Ads"), ("tiktok_ads", "TikTok Ads"),
+                 ("other_ads", _("Other ad platforms"))],
+    )
 
     class Meta:
         model = Benchmark
-        fields = ["kpi", "label", "industry", "low", "high", "currency", "source_name", "source_url", "citation", "position"]
+        fields = ["kpi", "label", "industry", "platform", "low", "high", "currency", "source_name", "source_url", "citation",
+                  "position"]
         help_texts = {
             "low": _("In the KPI's unit: a fraction for a rate (0.25 = 25%), an amount for money, hours for a time."),
         }

@@ -67,6 +67,14 @@ class Benchmark(models.Model):
         default="",
         help_text=_("Shown only to clients of this industry; empty: to all."),
     )
+    platform = models.CharField(
+        _("ad platform"),
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_("A paid-media band of one ad platform (google_ads, meta_ads, linkedin_ads…): shown on that "
+                    "platform's card of the report; empty: beside the client's figure."),
+    )
     low = models.FloatField(_("low"), null=True, blank=True)
     high = models.FloatField(_("high"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)

@@ -13,7 +13,9 @@ from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
 from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
 
-BENCHMARK_FIELDS = ("kpi", "label", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position")
+BENCHMARK_FIELDS = (
+    "kpi", "label", "platform", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position",
+)
 
 
 def _benchmark_errors(values: dict[str, Any]) -> dict[str, list[str]]:
@@ -41,7 +43,7 @@ def benchmark_save(*, benchmark: Benchmark | None, values: dict[str, Any], user:
     if not user.is_agency_admin:
         raise ValidationError(_("Only agency admins edit benchmarks."))
     values = {key: values.get(key) for key in BENCHMARK_FIELDS if key in values}
-    for text in ("currency", "source_url", "citation"):
+    for text in ("currency", "source_url", "citation", "platform"):
         if values.get(text) is None and text in values:
             values[text] = ""
     if values.get("currency"):

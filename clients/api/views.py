@@ -1,4 +1,4 @@
-"""``POST /api/v1/leads`` and ``POST /api/v1/activities`` at a client's host.
+"""``POST /api/v1/leads``, ``/api/v1/activities`` and ``/api/v1/spend`` at a client's host.
 
 JSON in, JSON out. A request carries ``Authorization: Bearer <token>`` with a token of this
 client (tokens live in the client's schema, so another client's token is unknown here).
@@ -39,6 +39,13 @@ def leads(request: HttpRequest) -> JsonResponse:
 @require_POST
 def activities(request: HttpRequest) -> JsonResponse:
     return _ingest(request, kind="activities", batch_key="activities")
+
+
+@csrf_exempt
+@require_POST
+def spend(request: HttpRequest) -> JsonResponse:
+    """Spend rows, an ad platform's delivery included (formats.md's spend columns)."""
+    return _ingest(request, kind="spend", batch_key="spend")
 
 
 def _errors(errors: dict[str, Any], status: int = 400) -> JsonResponse:

@@ -117,6 +117,14 @@ def _lead_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
     return errors
 
 
+def _spend_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Clicks cannot exceed impressions when impressions are given and above 0 (formats.md)."""
+    impressions, clicks = values.get("impressions"), values.get("clicks")
+    if impressions and clicks is not None and clicks > impressions:
+        return [("clicks", _("larger than impressions (%(n)s)") % {"n": impressions})]
+    return []
+
+
 def _traffic_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
     sessions, bounced = values.get("sessions"), values.get("bounced_sessions") or 0
     if sessions is not None and bounced > sessions:
@@ -196,8 +204,15 @@ SPECS: dict[str, KindSpec] = {
             Column("currency", cells.text(3), default="", internal=True),
             Column("exchange_rate", cells.amount(24, 12), internal=True),
             Column("rate_date", cells.date, internal=True),
+            # An ad platform's delivery (formats.md): whole counts, fractional conversions, money.
+            Column("platform", cells.choice(vocab.AD_PLATFORMS), default=""),
+            Column("impressions", cells.count(BIG), summed=True),
+            Column("clicks", cells.count(BIG), summed=True),
+            _money(Spend, "conversions", summed=True),
+            _money(Spend, "conversion_value", summed=True),
         ),
         key=("id",),
+        rules=(_spend_rules,),
         month_sql=(_month("date"),),
     ),
     "leads": KindSpec(
@@ -247,7 +262,7 @@ SPECS: dict[str, KindSpec] = {
             Column("channel", cells.choice(vocab.CHANNELS), required=True),
             Column("device", cells.choice(vocab.DEVICES), required=True),
             Column("sessions", cells.count(BIG), required=True, summed=True),
-            Column("bounced_sessions", cells.count(BIG), default=0, summed=True),
+            Column("bounced_sessions", cells.count(BIG), summed=True),  # empty: not given (bounce_rate skips the row)
             Column("pageviews", cells.count(BIG), default=0, summed=True),
             Column("form_submissions", cells.count(BIG), default=0, summed=True),
             _text(TrafficRow, "landing_page"),

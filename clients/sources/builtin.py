@@ -38,6 +38,9 @@ class Col:
     other: str | None = None
     minus: str = ""  # the target of a helper column subtracted from this one
     lower: bool = False
+    plus: str = ""  # the target of a helper column added to this one
+    when: str = ""  # the target of a helper column that must contain one of ``when_any`` for the value to count
+    when_any: tuple[str, ...] = ()
 
     def aliases(self, language: str) -> tuple[str, ...]:
         return self.en if language == "en" else self.es
@@ -122,11 +125,16 @@ class Source:
         """The Mapping this source runs for a matched header."""
         columns: dict[str, Rule] = {}
         for column in self.columns:
-            if column.target.startswith("_") or column.target not in match.found:
+            found = match.found.get(column.target)
+            plus = match.found.get(column.plus, "") if column.plus else ""
+            if found is None and plus:  # only the added column is in the file (LinkedIn's Leads without Conversions)
+                found, plus = plus, ""
+            if column.target.startswith("_") or found is None:
                 continue
             columns[column.target] = Rule(
-                column=match.found[column.target], values=dict(column.values), other=column.other,
-                minus=match.found.get(column.minus, "") if column.minus else "", lower=column.lower,
+                column=found, values=dict(column.values), other=column.other,
+                minus=match.found.get(column.minus, "") if column.minus else "", lower=column.lower, plus=plus,
+                when=match.found.get(column.when, "") if column.when else "", when_any=column.when_any,
             )
         for target, value in self.fixed.items():
             columns[target] = Rule(value=value)
@@ -173,8 +181,13 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_name", ("Campaign",), ("Campaña",)),
             Col("amount", ("Cost",), ("Coste", "Costo")),
             Col("currency", ("Currency code",), ("Código de moneda",), required=False),
+            Col("impressions", ("Impr.", "Impressions"), ("Impr.", "Impresiones"), required=False),
+            Col("clicks", ("Clicks",), ("Clics",), required=False),
+            Col("conversions", ("Conversions",), ("Conversiones",), required=False),
+            Col("conversion_value", ("Conv. value", "Conversion value"), ("Valor de conv.", "Valor de conversión"),
+                required=False),
         ),
-        fixed={"category": "media"}, channel="paid_search",
+        fixed={"category": "media", "platform": "google_ads"}, channel="paid_search",
         segment=_("the Day segment (Segments › Time › Day)"),
         layout="Google Ads UI campaign report CSV: title line, date-range line, header, Total rows (export-formats.md)",
     ),
@@ -185,8 +198,14 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_id", ("Campaign ID",), ("Identificador de la campaña",), required=False),
             Col("campaign_name", ("Campaign name",), ("Nombre de la campaña",)),
             Col("amount", ("Amount spent ({currency})",), ("Importe gastado ({currency})",)),
+            Col("impressions", ("Impressions",), ("Impresiones",), required=False),
+            Col("clicks", ("Link clicks",), ("Clics en el enlace",), required=False),
+            Col("conversions", ("Results",), ("Resultados",), required=False, when="_indicator",
+                when_any=("lead", "conversion", "purchase", "cliente potencial", "conversión", "compra")),
+            Col("_indicator", ("Result indicator",), ("Indicador de resultado",), required=False),
         ),
-        fixed={"category": "media"}, channel="paid_social", social_network="facebook", total_if_empty="campaign_name",
+        fixed={"category": "media", "platform": "meta_ads"}, channel="paid_social", social_network="facebook",
+        total_if_empty="campaign_name",
         segment=_("the Day breakdown (Breakdown › By time › Day)"),
         layout="Meta Ads Manager export: Reporting starts/ends, Campaign name, Day, Amount spent (CUR); first row the "
                "account total with an empty name (export-formats.md)",
@@ -199,8 +218,13 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("campaign_name", ("Campaign Name",), ("Nombre de la campaña",)),
             Col("amount", ("Total Spent",), ("Total gastado", "Importe total gastado")),
             Col("currency", ("Currency",), ("Divisa", "Moneda"), required=False),
+            Col("impressions", ("Impressions",), ("Impresiones",), required=False),
+            Col("clicks", ("Clicks",), ("Clics",), required=False),
+            Col("conversions", ("Conversions",), ("Conversiones",), required=False, plus="_leads"),
+            Col("_leads", ("Leads",), ("Clientes potenciales",), required=False),
         ),
-        date_format="%m/%d/%Y", fixed={"category": "media"}, channel="paid_social", social_network="linkedin",
+        date_format="%m/%d/%Y", fixed={"category": "media", "platform": "linkedin_ads"}, channel="paid_social",
+        social_network="linkedin",
         segment=_("the daily time breakdown (Time range › Daily)"),
         layout="LinkedIn Campaign Manager campaign performance report: preamble, blank line, header; M/D/YYYY "
                "(export-formats.md)",

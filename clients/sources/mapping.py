@@ -40,7 +40,11 @@ class Rule:
     a value table (file value → canonical value, compared without case and surrounding
     spaces); ``other``: the value of a cell the table does not name (None: the cell as
     given, which the kind then checks). ``minus``: a column subtracted from this one
-    (bounced sessions = sessions − engaged sessions). ``lower``: lower-case the text.
+    (bounced sessions = sessions − engaged sessions); ``plus``: a column added to it (LinkedIn's
+    lead-gen form leads added to its conversions). ``when`` / ``when_any``: the value is taken
+    only on lines whose ``when`` column contains one of ``when_any`` (Meta's Results count
+    conversions only when its Result indicator is a lead or a conversion). ``lower``: lower-case
+    the text.
     """
 
     column: str = ""
@@ -49,10 +53,13 @@ class Rule:
     other: str | None = None
     minus: str = ""
     lower: bool = False
+    plus: str = ""
+    when: str = ""
+    when_any: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for name in ("column", "value", "minus"):
+        for name in ("column", "value", "minus", "plus"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
         if self.values:
@@ -61,12 +68,15 @@ class Rule:
             data["other"] = self.other
         if self.lower:
             data["lower"] = True
+        if self.when:
+            data["when"], data["when_any"] = self.when, list(self.when_any)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Rule:
         return cls(column=data.get("column", ""), value=data.get("value", ""), values=dict(data.get("values") or {}),
-                   other=data.get("other"), minus=data.get("minus", ""), lower=bool(data.get("lower")))
+                   other=data.get("other"), minus=data.get("minus", ""), lower=bool(data.get("lower")),
+                   plus=data.get("plus", ""), when=data.get("when", ""), when_any=tuple(data.get("when_any") or ()))
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,8 @@ class _Plan:
     minus_index: int | None
     kind: str  # TEXT, NUMBER, ...
     table: dict[str, str]
+    plus_index: int | None = None
+    when_index: int | None = None
 
 
 class Compiled:
@@ -228,7 +240,10 @@ class Compiled:
                                                 _("column missing from the file (it gives %(target)s)") % {"target": target}))
                     continue
             table = {" ".join(key.lower().split()): value for key, value in rule.values.items()}
-            self.plans.append(_Plan(target, rule, index, minus_index, _value_type(mapping.kind, target), table))
+            plus_index = positions.get(normalized(rule.plus)) if rule.plus else None
+            when_index = positions.get(normalized(rule.when)) if rule.when else None
+            self.plans.append(_Plan(target, rule, index, minus_index, _value_type(mapping.kind, target), table, plus_index,
+                                    when_index))
         self.width = len(header)
         self.total_index = (mapping.columns[mapping.total_if_empty].column
                             if mapping.total_if_empty in mapping.columns else None)
@@ -304,7 +319,12 @@ class Compiled:
         for plan, target, index, fixed, table, other, lower, parse in self._steps:
             raw = cells[index] if index is not None else fixed
             text = raw.strip()
-            if not text and not table and parse is not None:
+            added = cells[plan.plus_index].strip() if plan.plus_index is not None and plan.plus_index < len(cells) else ""
+            if plan.when_index is not None and plan.when_index < len(cells):
+                condition = cells[plan.when_index].lower()
+                if not any(word in condition for word in plan.rule.when_any):
+                    text = ""  # not what this column counts on this line: not given
+            if not text and not table and parse is not None and not added:
                 values[target] = None  # what every parser gives an empty cell ("not given")
                 continue
             if table:
@@ -318,6 +338,8 @@ class Compiled:
             try:
                 if parse is not None:
                     values[target] = parse(text)
+                    if added:
+                        values[target] = (values[target] or 0) + (parse(added) or 0)
                     continue
                 value = whole(text, decimal=self.mapping.decimal)
                 if value is not None:

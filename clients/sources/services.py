@@ -41,6 +41,9 @@ from clients.sources.reading import SourceError, data_rows
 SUMMED_KINDS = frozenset({"spend", "traffic", "email"})
 SPEND_HEADER = ["id", "date", "category", "amount", "campaign", "note", "original_amount", "currency",
                 "exchange_rate", "rate_date"]
+# An ad platform's delivery: all written whenever the source names a platform (a column its file
+# lacks is then stored as not given, never kept from an earlier import of the same days).
+DELIVERY = ["platform", "impressions", "clicks", "conversions", "conversion_value"]
 
 
 class _Rollback(Exception):
@@ -156,7 +159,9 @@ def canonical_header(detection: Detection, compiled: Compiled) -> list[str]:
     """The canonical columns the source's rows fill, in the kind's order."""
     kind = detection.kind
     if kind == "spend":
-        return SPEND_HEADER
+        if "platform" in compiled.targets:
+            return SPEND_HEADER + DELIVERY
+        return SPEND_HEADER + [name for name in DELIVERY if name in compiled.targets]
     names = [name for name in SPECS[kind].public if name in compiled.targets]
     if kind == "email" and "campaign" not in names:
         names.insert(1, "campaign")
@@ -221,6 +226,9 @@ def _spend(values: dict[str, Any], context: _Context, line: int, client_currency
         column = compiled.column_of("currency") if "currency" in compiled.targets else compiled.column_of("amount")
         return [RowError(line, column, currency, problem.reason)]
     values["amount"] = conversion.amount
+    if values.get("conversion_value") is not None and currency != client_currency:
+        # The platform's conversion value is in the amounts' currency: converted at the same rate.
+        values["conversion_value"] = context.rates.convert(values["conversion_value"], currency, client_currency, day).amount
     values["original_amount"] = amount
     values["currency"] = currency
     values["exchange_rate"] = conversion.rate

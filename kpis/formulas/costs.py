@@ -26,8 +26,11 @@ def romi(*, marketing_revenue: float, gross_margin: float, marketing_spend: floa
     return ratio(marketing_revenue * gross_margin - marketing_spend, marketing_spend)
 
 
-def revenue_uplift(*, marketing_revenue: float, previous_three: list[float]) -> float:
-    """marketing_revenue − the mean marketing_revenue of the 3 months before."""
+def revenue_uplift(*, marketing_revenue: float, previous_three: list[float] | None) -> float | None:
+    """marketing_revenue − the mean marketing_revenue of the 3 months before; None without that
+    history (``previous_three`` None: the client's earliest lead is later than their first)."""
+    if previous_three is None:
+        return None
     return marketing_revenue - sum(previous_three) / len(previous_three)
 
 
@@ -36,6 +39,6 @@ def revenue_uplift_annualized(uplift: float | None) -> float | None:
     return None if uplift is None else uplift * 12
 
 
-def revenue_uplift_rate(*, uplift: float | None, previous_three: list[float]) -> float | None:
+def revenue_uplift_rate(*, uplift: float | None, previous_three: list[float] | None) -> float | None:
     """revenue_uplift / the 3-month mean."""
     return None if uplift is None else ratio(uplift, sum(previous_three) / len(previous_three))

@@ -137,6 +137,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "api_token_revoke", {"token_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_leads", {}, row(405, 405, 404, 405, 405)),
     (ALPHA, "api_activities", {}, row(405, 405, 404, 405, 405)),
+    (ALPHA, "api_spend", {}, row(405, 405, 404, 405, 405)),
     # --- the monthly close (reports): no month of alpha is approved here, so a client user
     # sees no month page (a draft does not exist for them); the share page needs no sign-in
     # and answers 404 to an unknown token whoever asks ---

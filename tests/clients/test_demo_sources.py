@@ -40,5 +40,6 @@ def test_the_exports_are_written_in_the_platforms_layouts(tmp_path) -> None:
     assert google[-1].startswith("Total: Campañas")
     rates = paths["eurofxref-hist.csv"].read_text().splitlines()
     assert rates[0] == "Date,USD,GBP,MXN," and rates[1].startswith("2026-03-31,") and rates[1].endswith(",")
-    assert paths["meta_ads_usd.csv"].read_text().splitlines()[0].endswith("Amount spent (USD),Impressions,Link clicks")
+    meta_header = paths["meta_ads_usd.csv"].read_text().splitlines()[0]
+    assert meta_header.endswith("Amount spent (USD),Impressions,Link clicks,Results,Result indicator")
     assert paths["hubspot_contacts.csv"].read_text().startswith('"Record ID","First Name"')

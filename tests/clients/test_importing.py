@@ -82,7 +82,8 @@ def test_defaults_apply_to_cells_not_given(base_data, run_import):
     assert (campaign.direction, campaign.nurture) == ("inbound", False)
     assert run_import("traffic", "date,channel,device,sessions\n2026-03-01,direct,desktop,5\n").ok
     row = TrafficRow.objects.get()
-    assert (row.bounced_sessions, row.landing_page, row.social_network) == (0, "", "")
+    # bounced_sessions not given stays unknown (kpis.md: bounce_rate counts only the rows that give it).
+    assert (row.bounced_sessions, row.pageviews, row.landing_page, row.social_network) == (None, 0, "", "")
 
 
 def test_a_file_with_one_bad_row_writes_nothing_at_all(base_data, run_import):

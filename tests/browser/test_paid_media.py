@@ -1,0 +1,79 @@
+"""The report's "Paid media" section in a real browser at 1440 and 390 px, in Spanish, and the
+PDF's pages, with screenshots a person looks at (no horizontal overflow, no English left)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pypdfium2
+import pytest
+from django_tenants.utils import schema_context
+
+from clients.models import Campaign, Lead
+from clients.services import data_import
+from kpis.services import report_pdf_build, snapshot_compute
+from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.test_portal_shell import sign_in
+from tests.browser.test_report import _no_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+MARCH = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def paid_data(tenants, tmp_path):
+    alpha = tenants["alpha"]
+    lines = ["id,date,category,amount,campaign,note,platform,impressions,clicks,conversions,conversion_value"]
+    for day in range(1, 32):
+        date = f"2026-03-{day:02d}"
+        lines.append(f"g{day},{date},media,{80 + day * 3}.40,brand,,google_ads,{4000 + day * 90},{160 + day * 4},"
+                     f"{6 + day % 5}.5,{900 + day * 20}")
+        lines.append(f"m{day},{date},media,{55 + day % 7 * 6}.10,spring,,meta_ads,{9000 + day * 150},{120 + day % 9 * 7},"
+                     f"{3 + day % 4},")
+        if day % 2:
+            lines.append(f"l{day},{date},media,{140 + day}.00,cfo,,linkedin_ads,{2500 + day * 30},{18 + day % 5},,")
+    path = tmp_path / "spend.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with schema_context("alpha"):
+        Campaign.objects.bulk_create([
+            Campaign(id="brand", name="Búsqueda de marca", channel="paid_search"),
+            Campaign(id="spring", name="Spring leads (Meta)", channel="paid_social", social_network="facebook"),
+            Campaign(id="cfo", name="CFO Sponsored Content", channel="paid_social", social_network="linkedin"),
+        ])
+        at = dt.datetime(2026, 3, 12, 10, tzinfo=dt.UTC)
+        Lead.objects.bulk_create([Lead(id=f"b{i}", created_at=at, campaign_id="brand") for i in range(140)]
+                                 + [Lead(id=f"s{i}", created_at=at, campaign_id="spring") for i in range(61)]
+                                 + [Lead(id=f"c{i}", created_at=at, campaign_id="cfo") for i in range(9)])
+    assert data_import(kind="spend", path_or_file=path, client=alpha).ok
+    snapshot_compute(client=alpha, months=[MARCH])
+    return alpha
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_paid_media_section_in_spanish(page, portal, client_user_a, paid_data, width) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    section = page.locator('[data-section="paid-media"]')
+    section.scroll_into_view_if_needed()
+    assert section.locator("h2").inner_text() == "Medios pagados"
+    assert section.locator("[data-platform]").count() == 3
+    assert section.locator("svg.chart").count() == 2
+    _no_overflow(page)
+    section.screenshot(path=str(ARTIFACTS / f"paid-media-es-{width}.png"))
+    screenshot(page, f"paid-media-page-es-{width}")
+
+
+def test_the_paid_media_pages_of_the_pdf(paid_data) -> None:
+    for language in ("en", "es"):
+        document = pypdfium2.PdfDocument(report_pdf_build(client=paid_data, month=MARCH, language=language))
+        pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+        index = next(i for i, text in enumerate(pages) if ("Paid media" if language == "en" else "Medios pagados") in text)
+        for offset in (0, 1):
+            if index + offset < len(document):
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                image = document[index + offset].render(scale=1.4).to_pil()
+                image.save(ARTIFACTS / f"paid-media-pdf-{language}-{offset + 1}.png")

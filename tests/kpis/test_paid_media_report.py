@@ -1,0 +1,161 @@
+"""The report's "Paid media" section: a card per platform, the days, the top campaigns, on the
+page and in the PDF, in English and Spanish; nothing shown as 0 that is not given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pypdfium2
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.services import data_import
+from kpis.services import report_pdf_build, snapshot_compute
+from tests.conftest import host_of
+from tests.kpis.test_paid_media import MARCH, SPEND, campaigns, write  # noqa: F401 -- fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_month(campaigns, write):  # noqa: F811 -- the fixture of the same name
+    assert data_import(kind="spend", path_or_file=write(SPEND), client=campaigns).ok
+    snapshot_compute(client=campaigns, months=[MARCH])
+    connection.set_schema_to_public()
+    return campaigns
+
+
+def page(user, tenant, language="en") -> str:
+    user.language = language
+    user.save()
+    http = HttpClient()
+    http.force_login(user)
+    response = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str) -> str:
+    html = unescape(html)
+    return html[html.index('data-section="paid-media"') : html.index('class="details-title"')]
+
+
+def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client_user_a, paid_month) -> None:
+    paid = section(page(client_user_a, paid_month))
+    assert re.findall(r'data-platform="(\w+)"', paid) == ["google_ads", "linkedin_ads", "meta_ads", "other_ads"]  # by spend
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    for text in ("Google Ads", "€150.00", "1,500", "5.0 %", "€2.00", "7.5", "€20.00", "4.00"):
+        assert text in google, text
+    assert "3 leads reached the CRM for the 7.5 conversions Google Ads claims (40.0 %)" in google
+    linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
+    # LinkedIn's rows give no conversions: a dash with its reason, never 0.
+    assert "No platform conversions this month, or the ad platforms' files do not give them." in linkedin
+    assert "LinkedIn Ads reports no conversions to compare" in linkedin
+    assert "Ad spend per day" in paid and "Clicks per day" in paid and paid.count("<svg") == 2
+    campaigns_table = paid[paid.index("Top campaigns by spend") :]
+    assert [name for name in ("Search", "LinkedIn", "Meta", "Newsletter") if name in campaigns_table] == [
+        "Search", "LinkedIn", "Meta", "Newsletter"]
+    assert campaigns_table.index("Search") < campaigns_table.index("LinkedIn") < campaigns_table.index("Meta")
+
+
+def test_the_page_says_why_when_there_is_no_ad_platform_data(client_user_a, in_tenant_a) -> None:
+    snapshot_compute(client=in_tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    paid = section(page(client_user_a, in_tenant_a))
+    assert "No ad platform rows this month" in paid and "data-platform" not in paid
+
+
+def test_the_section_in_spanish(client_user_a, paid_month) -> None:
+    paid = section(page(client_user_a, paid_month, "es"))
+    for text in ("Medios pagados", "Inversión en anuncios por día", "Coste por clic", "Leads en el CRM",
+                 "Campañas con más inversión", "150,00\xa0€"):
+        assert text in paid, text
+
+
+def _pdf_text(content: bytes) -> str:
+    document = pypdfium2.PdfDocument(content)
+    return "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def test_the_pdf_carries_the_section_with_the_reasons_of_its_dashes(paid_month) -> None:
+    connection.set_tenant(paid_month)
+    text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
+    assert "Paid media" in text and "Google Ads" in text and "LinkedIn Ads" in text
+    assert "No platform conversions this month, or the ad platforms' files do not give them." in text
+    assert "3 leads reached the CRM" in text and "Top campaigns by spend" in text and "Ad spend per day" in text
+    spanish = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="es"))
+    assert "Medios pagados" in spanish and "Leads en el CRM" in spanish
+
+
+def test_the_summary_may_pick_paid_media_kpis(paid_month, client_user_a) -> None:
+    paid_month.headline_kpis = ["ad_spend", "ctr", "cpc", "cost_per_conversion", "roas", "new_leads"]
+    paid_month.save()
+    html = page(client_user_a, paid_month)
+    summary = html[html.index('id="summary-title"') : html.index('data-section="paid-media"')]
+    assert re.findall(r'data-kpi="(\w+)" data-summary', summary) == paid_month.headline_kpis
+
+
+def test_a_platform_band_with_its_source_shows_on_that_platforms_card_only(client_user_a, paid_month) -> None:
+    from portfolio.models import Benchmark
+
+    Benchmark.objects.create(kpi="ctr", label="Search ads", platform="google_ads", low=0.03, high=0.07, unit="rate",
+                             source_name="WordStream search advertising benchmarks")
+    Benchmark.objects.create(kpi="cpc", label="All ads", low=1.0, high=3.0, unit="money", currency="EUR",
+                             source_name="Agency's own figures")
+    paid = section(page(client_user_a, paid_month))
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    assert "Search ads" in google and "WordStream search advertising benchmarks" in google and "3.0 %–7.0 %" in google
+    assert "Search ads" not in paid[paid.index('data-platform="linkedin_ads"') :]  # another platform's card: not its band
+    assert "All ads" not in paid  # a band of no platform stays beside the client's figure in the details
+    html = unescape(page(client_user_a, paid_month))
+    details = html[html.index('class="details-title"') :]
+    assert "All ads" in details and "Search ads" not in details
+    connection.set_tenant(paid_month)
+    text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
+    assert "Google Ads · Click-through rate (ads) · Benchmark · Search ads" in text
+
+
+def test_the_platform_breakdown_page_csv_and_export(client_user_a, paid_month) -> None:
+    import csv
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    http = HttpClient()
+    http.force_login(client_user_a)
+    host = host_of(paid_month)
+    drill = unescape(http.get("/scorecard/breakdowns/platform/?month=2026-03", HTTP_HOST=host,
+                              HTTP_HX_REQUEST="true").content.decode())
+    assert "Google Ads" in drill and "Other ad platforms" in drill and "Paid lead match rate" in drill
+    rows = list(csv.reader(io.StringIO(http.get("/scorecard/breakdowns/platform/export.csv?month=2026-03",
+                                                HTTP_HOST=host).content.decode())))
+    assert rows[0][0] == "Ad platform" and "Cost per click" in rows[0]
+    google = next(row for row in rows if row[0] == "Google Ads")
+    assert google[rows[0].index("Ad spend")] == "€150.00"
+    out = io.StringIO()
+    call_command("export_snapshot", paid_month.slug, "--month", "2026-03", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["kpis"]["cost_per_conversion"] == pytest.approx(190 / 11.5)
+    assert document["breakdowns"]["platform"]["linkedin_ads"]["cost_per_conversion"] is None
+    assert list(document["breakdowns"]["platform"]["google_ads"])[:3] == ["ad_spend", "impressions", "clicks"]
+
+
+def test_the_monthly_email_shows_the_paid_media_kpis_staff_chose(paid_month, client_user_a) -> None:
+    from django.core import mail
+
+    from clients.outbox import outbox_send_due
+    from reports.services import month_approve
+
+    paid_month.headline_kpis = ["ad_spend", "ctr", "cpc", "cost_per_conversion", "roas", "new_leads"]
+    paid_month.save()
+    client_user_a.email, client_user_a.language = "ann@alpha.example", "es"
+    client_user_a.save()
+    month_approve(client=paid_month, month=MARCH, user=None)
+    assert outbox_send_due(client=paid_month) == 1
+    body = mail.outbox[0].body
+    for line in ("Inversión en anuncios: 270,00\xa0€", "Coste por clic: 2,00\xa0€", "CTR de los anuncios: 1,6 %"):
+        assert line in body, (line, body)
