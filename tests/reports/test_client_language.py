@@ -103,3 +103,34 @@ def test_a_client_users_password_reset_goes_through_the_outbox_in_spanish(spanis
     assert message.subject == "Restablece la contraseña del portal" and english_in(message.body) == []
     with schema_context("alpha"):
         assert OutboxEmail.objects.get(kind="password_reset").state == "sent"
+
+
+def test_the_agencys_defaults_prefill_the_add_client_form(admin_user) -> None:
+    from django.test import Client as HttpClient
+
+    from tests.conftest import host_of
+
+    AgencyBrand.objects.create(
+        name="Agencia Norte", default_timezone="Europe/Madrid", default_currency="EUR", default_language="es"
+    )
+    try:
+        http = HttpClient(HTTP_HOST=host_of(None))
+        http.force_login(admin_user)
+        form = http.get("/clients/new/").content.decode()
+    finally:
+        cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+    assert '<option value="Europe/Madrid" selected>' in form
+    assert 'name="currency" value="EUR"' in form
+    assert '<option value="es" selected>' in form
+
+
+def test_times_at_a_clients_address_are_in_its_zone_and_named(march, staff_a) -> None:
+    """Alpha is in Madrid: an approval at 09:12 UTC on 6 April reads 11:12 CEST on Monthly reports."""
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, 12, tzinfo=dt.UTC), tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    page = browser_for(staff_a, march, language="en").get("/reports/").content.decode()
+    assert "11:12" in page and "CEST" in page
