@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agency.dates import month_parse
 from agency.decorators import agency_required
+from agency.selectors import switchable_clients
 from reports.board import (
     FILTERS,
     board_confirmation,
@@ -96,9 +97,10 @@ def board(request: HttpRequest) -> HttpResponse:
     digest = hashlib.sha256(
         f"{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
     ).hexdigest()
-    key = f"reports:board:{digest}"
-    table = cache.get(key)
-    if table is None:
+    key = f"reports:board-page:{digest}"
+    # With the header's client switcher, which the stamp covers too (clients, assignments).
+    cached = cache.get(key)
+    if cached is None:
         page, rows = board_page(
             user=request.user, month=f["month"], months=f["months"], show=f["show"], mine=f["mine"], query=f["q"], page=f["page"]
         )
@@ -114,7 +116,10 @@ def board(request: HttpRequest) -> HttpResponse:
                 "query_string": query_string,
             },
         )
-        cache.set(key, table, 3600)
+        cached = {"table": table, "switcher": switchable_clients(user=request.user)}
+        cache.set(key, cached, 3600)
+    table = cached["table"]
+    request.switchable_clients = cached["switcher"]  # agency.context_processors: already read
     if request.htmx and not request.htmx.history_restore_request:
         return HttpResponse(table)
     context = {
