@@ -83,7 +83,9 @@ class UserLanguageMiddleware:
             language = user.language
             tenant = getattr(request, "tenant", None)
             if not language and not user.is_agency and tenant is not None and not tenant.is_public:
-                language = tenant.report_language  # a client user who never chose: the client's language
+                # A client user who never chose: the client's language when it has one set, else
+                # the browser's (an email, which has no browser, falls back to the agency's default).
+                language = tenant.language
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
