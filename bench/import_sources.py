@@ -60,10 +60,11 @@ def write_hubspot(path: Path, rows: int, seed: int = 5) -> None:
     start = dt.datetime(2025, 1, 1, 8, 0)  # noqa: DTZ001 - wall-clock times, as HubSpot writes them
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(["Record ID", "First Name", "Email", "Create Date", "Lifecycle Stage", "Original Source",
+        # Today's layout: Original Traffic Source (the renamed Original Source) and the two deal amount columns.
+        writer.writerow(["Record ID", "First Name", "Email", "Create Date", "Lifecycle Stage", "Original Traffic Source",
                          "Became a Marketing Qualified Lead Date", "Became a Sales Qualified Lead Date",
                          "Became an Opportunity Date", "Became a Customer Date", "Industry", "Number of Employees",
-                         "Annual Revenue"])
+                         "Annual Revenue", "Recent Deal Amount", "Total Revenue"])
         for n in range(rows):
             created = start + dt.timedelta(minutes=n * 2 + rng.randint(0, 1))
             sql = rng.random() < 0.15
@@ -76,6 +77,8 @@ def write_hubspot(path: Path, rows: int, seed: int = 5) -> None:
                 (created + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M") if won else "",
                 rng.choice(["SaaS", "Fintech", "Retail"]), f"{rng.randint(1, 5000):,}",
                 f"{rng.randint(100_000, 50_000_000):,}",
+                f"{rng.randint(1_000, 90_000):,}.00" if (won and rng.random() < 0.7) or rng.random() < 0.05 else "",
+                f"{rng.randint(1_000, 90_000):,}" if won and rng.random() < 0.5 else "",
             ])
 
 

@@ -122,11 +122,12 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
 
     # GA4 traffic acquisition: '#' preamble, Date and Device category, a Grand total row.
     with paths["ga4_traffic.csv"].open("w", newline="", encoding="utf-8") as handle:
-        handle.write("# ----------------------------------------\n# Traffic acquisition: Session default channel group\n"
+        handle.write("# ----------------------------------------\n"
+                     "# Traffic acquisition: Session primary channel group (Default channel group)\n"
                      f"# Start date: {start:%Y%m%d}\n# End date: {end:%Y%m%d}\n# ----------------------------------------\n\n")
         out = csv.writer(handle)
-        out.writerow(["Date", "Session default channel group", "Device category", "Sessions", "Engaged sessions",
-                      "Engagement rate"])
+        out.writerow(["Date", "Session primary channel group (Default channel group)", "Device category", "Sessions",
+                      "Engaged sessions", "Engagement rate"])
         grand = engaged_total = 0
         for day in days:
             base = 520 * (1.2 if day.weekday() < 5 else 0.75) * (1 + 0.1 * math.sin(day.toordinal() / 9))
@@ -159,9 +160,11 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
     # HubSpot contacts export: every field quoted; dates YYYY-MM-DD HH:MM in the account's zone.
     with paths["hubspot_contacts.csv"].open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        out.writerow(["Record ID", "First Name", "Last Name", "Email", "Create Date", "Lifecycle Stage", "Original Source",
-                      "Became a Sales Qualified Lead Date", "Became an Opportunity Date", "Became a Customer Date",
-                      "Industry", "Number of Employees", "Annual Revenue"])
+        # Today's layout: Original Traffic Source (the renamed Original Source), the deal amounts.
+        out.writerow(["Record ID", "First Name", "Last Name", "Email", "Create Date", "Lifecycle Stage",
+                      "Original Traffic Source", "Became a Sales Qualified Lead Date", "Became an Opportunity Date",
+                      "Became a Customer Date", "Industry", "Number of Employees", "Annual Revenue",
+                      "Recent Deal Amount", "Total Revenue"])
         record = 90_000
         for first in month_list(end, months):
             last_day = min(end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
@@ -180,9 +183,11 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                         opportunity, stage = f"{opp_at:%Y-%m-%d %H:%M}", "opportunity"
                         if rng.random() < 0.4:
                             customer, stage = f"{opp_at + dt.timedelta(days=rng.randint(5, 20)):%Y-%m-%d %H:%M}", "customer"
+                deal = f"{rng.randint(8, 60) * 500:,}" if customer else ""
+                recent, total = (deal, "") if rng.random() < 0.8 else ("", deal)  # some only have Total Revenue
                 out.writerow([str(record), "Alex", f"Demo{record}", f"lead{record}@umbrella-prospects.example",
                               f"{created:%Y-%m-%d %H:%M}", stage, _pick(rng, HUBSPOT_SOURCES), sql, opportunity,
-                              customer, rng.choice(INDUSTRIES), str(employees), str(employees * 90_000)])
+                              customer, rng.choice(INDUSTRIES), str(employees), str(employees * 90_000), recent, total])
 
     # ECB reference rates: Date, then units per 1 EUR per currency, newest first, a trailing comma.
     with paths["eurofxref-hist.csv"].open("w", newline="", encoding="utf-8") as handle:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
 from clients.mappings import vocabulary_of
+from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
 
@@ -31,6 +32,9 @@ DATE_CHOICES = (
     ("%Y%m%d", "20260331"), ("%d/%m/%y", "31/03/26"), ("%m/%d/%y", "03/31/26"), ("%b %d, %Y", "Mar 31, 2026"),
     ("%d %b %Y", "31 Mar 2026"),
 )
+
+CARRIED_RULE = ("minus", "other", "lower", "fallback", "only_with")
+CARRIED_SPEC = ("currency", "keep", "total_if_empty", "social_network")
 
 DECIMAL_CHOICES = ((".", gettext_lazy("1,234.56 (dot for decimals)")), (",", gettext_lazy("1.234,56 (comma for decimals)")))
 
@@ -84,6 +88,15 @@ def guess_spec(kind: str, header: list[str]) -> dict[str, Any]:
     return {"kind": kind, "columns": columns, "date_format": "%Y-%m-%d", "decimal": "."}
 
 
+def source_spec(path: Path, source: str, mappings: Any = ()) -> dict[str, Any] | None:
+    """The mapping a built-in source reads this file with (the client's additions applied), to remap it."""
+    try:
+        detection = detect(path, source=source, mappings=mappings)
+    except SourceError:
+        return None
+    return detection.mapping.to_dict()
+
+
 def _time_format(date_format: str) -> str:
     return "|".join((f"{date_format} %H:%M", f"{date_format} %H:%M:%S", f"{date_format}T%H:%M:%S", date_format))
 
@@ -121,6 +134,10 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         if choice.startswith("col:") and choice[4:].isdigit() and int(choice[4:]) < len(header):
             column_index = int(choice[4:])
             rule["column"] = header[column_index]
+            stored_rule = init_columns.get(target) or {}
+            if stored_rule.get("column") == rule["column"]:
+                # A built-in source's rule kept as it was (bounced = sessions − engaged; unknown values → other).
+                rule.update({key: stored_rule[key] for key in CARRIED_RULE if key in stored_rule})
         elif choice == "fixed" and fixed:
             rule["value"] = fixed
         table_rows = []
@@ -138,6 +155,10 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
                 table_rows.append({"position": position, "raw": raw, "chosen": chosen})
             if values:
                 rule["values"] = values
+            carried = init_columns.get(target) or {}
+            if carried.get("values") and carried.get("column") == rule.get("column"):
+                # The source's whole table, beyond the values of the file's first lines, with the choices on top.
+                rule["values"] = {**carried["values"], **values}
         if rule:
             columns[target] = rule
         rows.append({
@@ -145,8 +166,12 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
             "fixed": fixed, "vocabulary": vocabulary, "values": table_rows, "label": _target_label(target),
         })
+    date_choices = list(DATE_CHOICES)
+    if initial.get("date_format") and initial["date_format"] not in dict(DATE_CHOICES):
+        date_choices.insert(0, (initial["date_format"], _("as the source reads it (%(formats)s)")
+                                % {"formats": initial["date_format"].replace("|", " · ")}))
     date_format = (data.get("date_format") if data is not None else initial.get("date_format")) or "%Y-%m-%d"
-    if date_format not in dict(DATE_CHOICES):
+    if date_format not in dict(date_choices):
         date_format = "%Y-%m-%d"
     decimal = (data.get("decimal") if data is not None else initial.get("decimal")) or "."
     campaign_channel = (data.get("campaign_channel") if data is not None else initial.get("channel")) or ""
@@ -155,10 +180,15 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         "decimal": decimal if decimal in {".", ","} else ".", "header": list(header),
         "channel": campaign_channel if campaign_channel in vocabulary_of("channel") else "",
     }
+    if initial.get("kind") == kind:
+        # What a built-in source's mapping says that the form has no field for (Meta's currency in its header, …).
+        spec.update({key: initial[key] for key in CARRIED_SPEC if initial.get(key)})
+        if initial.get("date_format") == date_format and initial.get("time_format"):
+            spec["time_format"] = initial["time_format"]
     return {
         "spec": spec, "kind": kind, "rows": rows, "header": list(enumerate(header)), "date_format": date_format,
         "decimal": spec["decimal"], "campaign_channel": spec["channel"], "creates_campaigns": kind in {"spend", "email"},
-        "channels": vocabulary_of("channel"),
+        "channels": vocabulary_of("channel"), "date_choices": date_choices,
     }
 
 

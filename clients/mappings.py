@@ -22,7 +22,8 @@ from agency.models import Client, User
 from agency.selectors import clients_for_user, user_can_access_client
 from clients import vocab
 from clients.models import SavedMapping
-from clients.sources.mapping import Mapping
+from clients.sources.builtin import SOURCES
+from clients.sources.mapping import Mapping, targets_of
 from clients.sources.reading import normalized
 
 # The canonical columns whose values are a vocabulary: their file values get a value table.
@@ -82,6 +83,67 @@ def mapping_save(
         mapping.header_signature = header_signature(header)
         mapping.save()
     return mapping
+
+
+def source_extension_save(
+    *, client: Client, source: str, header: list[str], columns: dict[str, str], values: dict[str, dict[str, str]],
+    user: Any = None,
+) -> SavedMapping:
+    """Add to a built-in source for ``client``: file columns it ignored (target -> column) and value meanings.
+
+    Stored as a saved mapping that ``extends`` the source (one per source and client; later
+    additions merge into it), applied whenever the source is detected for this client
+    (sources.md "Nothing is lost in silence"). Refused (ValidationError, nothing saved) for a
+    target the source's kind lacks, a column the file lacks, or a value outside the vocabulary.
+    """
+    from_source = SOURCES.get(source)
+    if from_source is None:
+        raise ValidationError(_("Unknown source."))
+    kind = from_source.kind
+    allowed = set(targets_of(kind))
+    present = {normalized(cell): cell for cell in header}
+    problems = []
+    for target, column in columns.items():
+        if target not in allowed:
+            problems.append(_("“%(target)s” is not a column of %(kind)s") % {"target": target, "kind": kind})
+        if normalized(column) not in present:
+            problems.append(_("the file has no column “%(column)s”") % {"column": column})
+    for target, table in values.items():
+        vocabulary = vocabulary_of(target)
+        for meaning in table.values():
+            if meaning not in vocabulary:
+                problems.append(_("“%(value)s” is not one of %(words)s") % {"value": meaning, "words": ", ".join(vocabulary)})
+    if problems:
+        raise ValidationError(problems)
+    with tenant_context(client), transaction.atomic():
+        stored = SavedMapping.objects.select_for_update().filter(spec__extends=source).first()
+        spec = dict(stored.spec) if stored else {"kind": kind, "extends": source, "columns": {}}
+        rules = {target: dict(rule) for target, rule in (spec.get("columns") or {}).items()}
+        for target, column in columns.items():
+            rule = {"column": present[normalized(column)]}
+            if "other" in vocabulary_of(target):
+                rule["other"] = "other"  # values it does not know are counted on the preview and can be mapped
+            rules[target] = rule
+        for target, table in values.items():
+            rule = rules.setdefault(target, {})
+            rule["values"] = {**(rule.get("values") or {}), **table}
+        name = stored.name if stored else (_("%(source)s: this client's additions") % {"source": from_source.label})[:100]
+        spec.update({"kind": kind, "extends": source, "columns": rules, "name": name, "header": list(header)})
+        stored = stored or SavedMapping(created_by=user if getattr(user, "pk", None) else None)
+        stored.name, stored.kind, stored.header, stored.spec = name, kind, list(header), spec
+        stored.header_signature = header_signature(header)
+        stored.save()
+    return stored
+
+
+def extension_summary(spec: dict[str, Any]) -> list[str]:
+    """What a client's additions to a built-in source add, one line each (the saved mappings list)."""
+    lines = []
+    for target, rule in sorted((spec.get("columns") or {}).items()):
+        if rule.get("column"):
+            lines.append(f"{target} ← {rule['column']}")
+        lines += [f"{target}: {raw} → {meaning}" for raw, meaning in sorted((rule.get("values") or {}).items())]
+    return lines
 
 
 def mapping_delete(*, client: Client, mapping_id: int) -> None:

@@ -177,7 +177,8 @@ COUNT = {"default": 0}
 class TrafficRow(models.Model):
     date = models.DateField()
     channel = models.CharField(max_length=20, choices=vocab.CHANNEL_CHOICES)
-    device = models.CharField(max_length=10, choices=vocab.DEVICE_CHOICES)
+    # "" when the file did not give the device (formats.md: traffic's device is optional).
+    device = models.CharField(max_length=10, choices=vocab.DEVICE_CHOICES, blank=True, default="")
     landing_page = models.CharField(max_length=500, blank=True, default="")
     social_network = models.CharField(max_length=50, blank=True, default="")
     sessions = models.PositiveBigIntegerField()

@@ -14,19 +14,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.forms_imports import KIND_LABELS
 from clients.importing import SPECS, ImportResult, RowError, import_csv
+from clients.mappings import vocabulary_of
 from clients.models import SavedMapping
 from clients.sources import Mapping, saved_mappings, source_import, source_preview
-from clients.sources.mapping import canonical_text
+from clients.sources.mapping import canonical_text, targets_of
 
 
 @dataclass
@@ -129,6 +132,9 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     # The conversion columns only when some amount was in another currency than the client's.
     if not any(values.get("currency") not in (None, "", client.currency) for _line, values, _errors in rows):
         columns = [name for name in columns if name not in {"original_amount", "currency", "exchange_rate", "rate_date"}]
+    # Columns empty in every row shown are named under the table instead of taking its width.
+    empty = [name for name in columns if rows and all(values.get(name) in (None, "", []) for _l, values, _e in rows)]
+    columns = [name for name in columns if name not in empty]
     shown = []
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
@@ -136,10 +142,106 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": canonical_text(values.get(column)), "error": ""} for column in columns],
+            "cells": [_cell(column, values.get(column)) for column in columns],
             "row_errors": list(reasons.items()),
         })
-    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown)}
+    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown), "empty_columns": empty}
+
+
+def _cell(column: str, value: Any) -> dict[str, Any]:
+    """A preview cell; a date or a short value never wraps (ids, counts), a long one may."""
+    text = display_value(column, value)
+    return {"value": text, "error": "", "whole": isinstance(value, dt.date) or len(text) <= 10}
+
+
+def display_value(column: str, value: Any) -> str:
+    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact)."""
+    if isinstance(value, Decimal):
+        places = RATE_PLACES if column == "exchange_rate" else CENTS
+        return format(value.quantize(places, rounding=ROUND_HALF_UP), "f")
+    if isinstance(value, dt.datetime):  # the client's time, as the file gives it, to the minute
+        return value.strftime("%Y-%m-%d %H:%M") if not value.second else value.strftime("%Y-%m-%d %H:%M:%S")
+    return canonical_text(value)
+
+
+def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, Any]:
+    """What the preview says about a source file beyond its rows (sources.md "Nothing is lost in silence").
+
+    Every column of the file as used (for which canonical columns) or ignored; required columns
+    a loosely recognized file lacks; optional columns a KPI needs that it lacks and what that
+    leaves empty; values outside a value table with their row counts and where they went; the
+    totals to check against the platform's screen; and, for the additions form, the columns an
+    ignored one may give and each value table's vocabulary.
+    """
+    check = recognized.check
+    detection = getattr(check, "detection", None)
+    if detection is None:
+        return {}
+    kind = detection.kind
+    columns = [{"index": index, "name": cell, "targets": [_shown_target(target) for target in targets]}
+               for index, (cell, targets) in enumerate(detection.uses())]
+    unmapped = [
+        {"target": target, "went": check.unmapped_to.get(target, ""), "vocabulary": vocabulary_of(target),
+         "values": sorted(values.items(), key=lambda item: (-item[1], item[0]))}
+        for target, values in sorted(check.unmapped.items())
+    ]
+    totals = [(TOTAL_LABELS[name], check.totals[name]) for name in TOTAL_LABELS if name in check.totals]
+    if kind == "leads":
+        totals.insert(0, (_("Contacts"), check.rows - check.skipped_total))
+    return {
+        "columns_used": columns, "ignored_count": sum(1 for column in columns if not column["targets"]),
+        "missing": [(target, " / ".join(names)) for target, names in detection.missing],
+        "lacking": [(target, " / ".join(names), reason) for target, names, reason in detection.lacking()],
+        "unmapped": unmapped, "totals": totals,
+        "spend_by_currency": sorted(check.spend_by_currency.items()), "client_currency": client.currency,
+        "converted": any(code != client.currency for code in check.spend_by_currency),
+        "amount": check.totals.get("amount"), "dropped": check.dropped.get("deal_value", 0),
+        "customers_without_deal": check.customers_without_deal,
+        "extend_targets": [target for target in targets_of(kind) if target not in {"id"}],
+        "extension": detection.extension.name if detection.extension is not None else "",
+        "source": detection.source.slug if detection.source is not None else "",
+    }
+
+
+def _shown_target(target: str) -> str:
+    if target.startswith("−"):  # a column subtracted: engaged sessions, for bounced sessions
+        return _("%(target)s (subtracted from it)") % {"target": target[1:]}
+    if target.startswith("+"):  # a column added: LinkedIn's lead-gen form leads, to conversions
+        return _("%(target)s (added to it)") % {"target": target[1:]}
+    if target.startswith("?"):  # Meta's Result indicator: which lines' Results are conversions
+        return _("%(target)s (which lines count)") % {"target": target[1:]}
+    return target
+
+
+def extension_choices(data: Any, recognized: Recognized) -> dict[str, Any]:
+    """The additions form's choices: ``use_<n>`` = the target the file's n-th column gives (empty: stays
+    ignored), ``means_<target>_<n>`` = the meaning of ``value_<target>_<n>``; as source_extension_save takes them."""
+    header = recognized.check.detection.header
+    columns: dict[str, str] = {}
+    for index, cell in enumerate(header):
+        target = (data.get(f"use_{index}") or "").strip()
+        if target:
+            columns[target] = cell
+    values: dict[str, dict[str, str]] = {}
+    for key in data:
+        if key.startswith("means_") and (meaning := (data.get(key) or "").strip()):
+            target, _sep, position = key[len("means_"):].rpartition("_")
+            raw = (data.get(f"value_{target}_{position}") or "").strip()
+            if target and raw:
+                values.setdefault(target, {})[raw] = meaning
+    return {"columns": columns, "values": values}
+
+
+TOTAL_LABELS = {
+    "impressions": gettext_lazy("Impressions"), "clicks": gettext_lazy("Clicks"),
+    "conversions": gettext_lazy("Conversions"), "conversion_value": gettext_lazy("Conversion value"),
+    "sessions": gettext_lazy("Sessions"), "bounced_sessions": gettext_lazy("Bounced sessions"),
+    "sent": gettext_lazy("Emails sent"), "delivered": gettext_lazy("Delivered"),
+    "unique_opens": gettext_lazy("Unique opens"), "unique_clicks": gettext_lazy("Unique clicks"),
+    "unsubscribes": gettext_lazy("Unsubscribes"), "deal_value": gettext_lazy("Deal value of customers"),
+}
+CENTS = Decimal("0.01")
+RATE_PLACES = Decimal("0.000001")
 
 
 def _engine_mapping(client: Client, mapping_id: int) -> Any:

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
 from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.mappings import source_extension_save
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
 from clients.services_jobs import job_enqueue, job_retry
-from clients.source_files import NotRecognized, file_recognize, source_rows_preview
+from clients.source_files import (
+    NotRecognized,
+    extension_choices,
+    file_recognize,
+    source_file_report,
+    source_rows_preview,
+)
 from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
 from clients.tasks import import_run
@@ -72,7 +82,17 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
     except NotRecognized as error:
         return render(request, "clients/imports/not_recognized.html",
                       {"errors": error.errors, "token": token, "filename": filename}, status=422)
-    if request.method == "POST":
+    extend_errors: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "extend" and recognized.source:
+        try:
+            source_extension_save(client=request.tenant, source=recognized.source, header=recognized.check.detection.header,
+                                  user=request.user, **extension_choices(request.POST, recognized))
+        except ValidationError as error:
+            extend_errors = error.messages
+        else:
+            messages.success(request, _("Saved for this client: files of this source are read with these additions."))
+            return redirect("import_detected", token=token)
+    elif request.method == "POST":
         job = import_job_create(client=request.tenant, kind=recognized.kind, token=token, filename=filename,
                                 user=request.user, **recognized.params)
         client = request.tenant
@@ -87,9 +107,13 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
     else:
         context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
         errors = recognized.check.errors
-        context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors)})
+        if recognized.check.detection is not None and recognized.check.detection.missing:
+            errors = []  # the columns report names the missing columns, with the form that maps them
+        context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors),
+                        "report": source_file_report(client=request.tenant, recognized=recognized),
+                        "extend_errors": extend_errors})
     with timezone.override(ZoneInfo(request.tenant.timezone)):
-        return render(request, "clients/imports/detected.html", context)
+        return render(request, "clients/imports/detected.html", context, status=422 if extend_errors else 200)
 
 
 def _sample_rows(result: object) -> list[dict]:

@@ -17,10 +17,19 @@ from agency.decorators import client_staff_required
 from agency.models import Client
 from clients.forms_imports import KIND_LABELS
 from clients.importing import KINDS
-from clients.mapping_editor import DATE_CHOICES, DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview
-from clients.mappings import mapping_copy, mapping_copy_targets, mapping_delete, mapping_save, saved_mappings
+from clients.mapping_editor import DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview, source_spec
+from clients.mappings import (
+    extension_summary,
+    mapping_copy,
+    mapping_copy_targets,
+    mapping_delete,
+    mapping_save,
+    saved_mappings,
+    saved_mappings_for,
+)
 from clients.models import SavedMapping
 from clients.selectors import import_pending_path
+from clients.sources.builtin import SOURCES
 from clients.sources.reading import SourceError
 
 
@@ -38,7 +47,12 @@ def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
     editing = None
     if request.GET.get("mapping", "").isdigit():
         editing = get_object_or_404(SavedMapping, pk=int(request.GET["mapping"]))
-    initial = editing.spec if editing else guess_spec(request.GET.get("kind") or "leads", head_.header)
+    source = request.GET.get("source", "") if request.GET.get("source", "") in SOURCES and not editing else ""
+    initial = editing.spec if editing else None
+    if source:  # remapping a file a built-in source recognized: start from how the source reads it
+        initial = source_spec(path, source, saved_mappings_for(request.tenant))
+    if initial is None:
+        initial = guess_spec(request.GET.get("kind") or "leads", head_.header)
     data = request.POST if request.method == "POST" else None
     state = editor_state(data, head_, initial=initial)
     name = (request.POST.get("name") if data is not None else (editing.name if editing else "")) or ""
@@ -58,7 +72,7 @@ def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
     preview = mapping_preview(spec=state["spec"], head_=head_, zone=ZoneInfo(request.tenant.timezone))
     context = {
         **state, "token": token, "preview": preview, "name": name, "errors": errors, "name_errors": name_errors,
-        "editing": editing, "kinds": [(kind, KIND_LABELS[kind]) for kind in KINDS], "date_choices": DATE_CHOICES,
+        "editing": editing, "kinds": [(kind, KIND_LABELS[kind]) for kind in KINDS], "source": source,
         "decimal_choices": DECIMAL_CHOICES, "filename": request.session.get(f"import-name-{token}", path.name),
     }
     status = 422 if errors or name_errors else 200
@@ -72,8 +86,13 @@ def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_staff_required
 def mapping_list(request: HttpRequest) -> HttpResponse:
+    mappings = saved_mappings()
+    for mapping in mappings:  # a client's additions to a built-in source say what they add, not a header
+        extends = SOURCES.get(mapping.spec.get("extends", ""))
+        mapping.extends_label = str(extends.label) if extends else ""
+        mapping.adds = extension_summary(mapping.spec) if extends else []
     return render(request, "clients/mappings/list.html", {
-        "mappings": saved_mappings(), "kind_labels": KIND_LABELS,
+        "mappings": mappings, "kind_labels": KIND_LABELS,
         "can_copy": bool(mapping_copy_targets(user=request.user, current=request.tenant)),
     })
 

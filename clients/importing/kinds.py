@@ -260,7 +260,8 @@ SPECS: dict[str, KindSpec] = {
         (
             Column("date", cells.date, required=True),
             Column("channel", cells.choice(vocab.CHANNELS), required=True),
-            Column("device", cells.choice(vocab.DEVICES), required=True),
+            # Optional (formats.md): empty when the file does not give it (a GA4 export without Device category).
+            Column("device", cells.choice(vocab.DEVICES), default=""),
             Column("sessions", cells.count(BIG), required=True, summed=True),
             Column("bounced_sessions", cells.count(BIG), summed=True),  # empty: not given (bounce_rate skips the row)
             Column("pageviews", cells.count(BIG), default=0, summed=True),

@@ -15,7 +15,7 @@ and ``campaign_name`` (matched to the client's campaigns, or created) and, for s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models
@@ -44,7 +44,9 @@ class Rule:
     lead-gen form leads added to its conversions). ``when`` / ``when_any``: the value is taken
     only on lines whose ``when`` column contains one of ``when_any`` (Meta's Results count
     conversions only when its Result indicator is a lead or a conversion). ``lower``: lower-case
-    the text.
+    the text. ``fallback``: a column read when this one's cell is empty (HubSpot's Total Revenue
+    when Recent Deal Amount is empty). ``only_with``: another target; on a row where it has no
+    value this one is left empty (a deal amount counts only for a customer).
     """
 
     column: str = ""
@@ -53,13 +55,15 @@ class Rule:
     other: str | None = None
     minus: str = ""
     lower: bool = False
+    fallback: str = ""
+    only_with: str = ""
     plus: str = ""
     when: str = ""
     when_any: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for name in ("column", "value", "minus", "plus"):
+        for name in ("column", "value", "minus", "fallback", "only_with", "plus"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
         if self.values:
@@ -76,6 +80,7 @@ class Rule:
     def from_dict(cls, data: dict[str, Any]) -> Rule:
         return cls(column=data.get("column", ""), value=data.get("value", ""), values=dict(data.get("values") or {}),
                    other=data.get("other"), minus=data.get("minus", ""), lower=bool(data.get("lower")),
+                   fallback=data.get("fallback", ""), only_with=data.get("only_with", ""),
                    plus=data.get("plus", ""), when=data.get("when", ""), when_any=tuple(data.get("when_any") or ()))
 
 
@@ -91,6 +96,9 @@ class Mapping:
     amounts' currency when no ``currency`` target is mapped (empty: the client's).
     ``keep``: rows whose canonical value of a target is not listed are left out and counted
     (GA4's smart-tv rows). ``total_if_empty``: a target whose empty cell marks a total row.
+    ``extends``: the slug of a built-in source this mapping adds to for one client (its columns
+    add to or replace the source's, a rule with only ``values`` adds to the source's value
+    table); such a mapping is applied when the source is detected, never matched by header.
     """
 
     kind: str
@@ -105,6 +113,7 @@ class Mapping:
     currency: str = ""
     keep: dict[str, tuple[str, ...]] = field(default_factory=dict)
     total_if_empty: str = ""
+    extends: str = ""
 
     # --- as data ---------------------------------------------------------------------------
 
@@ -114,7 +123,7 @@ class Mapping:
             "date_format": self.date_format, "time_format": self.time_format, "decimal": self.decimal,
             "header": list(self.header), "channel": self.channel, "social_network": self.social_network,
             "currency": self.currency, "keep": {t: list(v) for t, v in self.keep.items()},
-            "total_if_empty": self.total_if_empty,
+            "total_if_empty": self.total_if_empty, **({"extends": self.extends} if self.extends else {}),
         }
 
     @classmethod
@@ -126,7 +135,7 @@ class Mapping:
             decimal=data.get("decimal") or ".", header=tuple(data.get("header") or ()),
             channel=data.get("channel", ""), social_network=data.get("social_network", ""),
             currency=data.get("currency", ""), keep={t: tuple(v) for t, v in (data.get("keep") or {}).items()},
-            total_if_empty=data.get("total_if_empty", ""),
+            total_if_empty=data.get("total_if_empty", ""), extends=data.get("extends", ""),
         )
 
     # --- checks ----------------------------------------------------------------------------
@@ -144,10 +153,12 @@ class Mapping:
         for target, rule in self.columns.items():
             if target not in allowed:
                 problems.append(_("“%(target)s” is not a column of %(kind)s") % {"target": target, "kind": self.kind})
-            elif not rule.column and not rule.value:
+            elif not rule.column and not rule.value and not (self.extends and rule.values):
                 problems.append(_("“%(target)s” names neither a column nor a value") % {"target": target})
         if self.decimal not in {".", ","}:
             problems.append(_("the decimal separator must be “.” or “,”"))
+        if self.extends:
+            return problems  # the source it extends fills the required columns
         for target in required_targets(self.kind):
             options = target if isinstance(target, tuple) else (target,)
             if not any(option in self.columns for option in options):
@@ -156,7 +167,21 @@ class Mapping:
 
     def matches_header(self, header: Iterable[str]) -> bool:
         """Whether a file's header is the one this mapping was saved for (order, case and accents aside)."""
-        return bool(self.header) and sorted(map(normalized, self.header)) == sorted(map(normalized, header))
+        return (not self.extends and bool(self.header)
+                and sorted(map(normalized, self.header)) == sorted(map(normalized, header)))
+
+    def extended_by(self, extension: Mapping, header: Iterable[str]) -> Mapping:
+        """This (a built-in source's) mapping with a client's additions: columns the file has, value tables."""
+        present = {normalized(cell) for cell in header}
+        columns = dict(self.columns)
+        for target, rule in extension.columns.items():
+            if rule.column:
+                if normalized(rule.column) in present:
+                    columns[target] = rule
+            elif rule.values and target in columns:
+                base = columns[target]
+                columns[target] = replace(base, values={**base.values, **rule.values})
+        return replace(self, columns=columns)
 
 
 def targets_of(kind: str) -> tuple[str, ...]:
@@ -206,6 +231,7 @@ class _Plan:
     rule: Rule
     index: int | None  # the file column, or None for a fixed value
     minus_index: int | None
+    fallback_index: int | None
     kind: str  # TEXT, NUMBER, ...
     table: dict[str, str]
     plus_index: int | None = None
@@ -239,11 +265,12 @@ class Compiled:
                     self.errors.append(RowError(header_line, rule.minus, "",
                                                 _("column missing from the file (it gives %(target)s)") % {"target": target}))
                     continue
+            fallback_index = positions.get(normalized(rule.fallback)) if rule.fallback else None
             table = {" ".join(key.lower().split()): value for key, value in rule.values.items()}
             plus_index = positions.get(normalized(rule.plus)) if rule.plus else None
             when_index = positions.get(normalized(rule.when)) if rule.when else None
-            self.plans.append(_Plan(target, rule, index, minus_index, _value_type(mapping.kind, target), table, plus_index,
-                                    when_index))
+            self.plans.append(_Plan(target, rule, index, minus_index, fallback_index, _value_type(mapping.kind, target),
+                                    table, plus_index, when_index))
         self.width = len(header)
         self.total_index = (mapping.columns[mapping.total_if_empty].column
                             if mapping.total_if_empty in mapping.columns else None)
@@ -252,6 +279,11 @@ class Compiled:
         self.targets = [plan.target for plan in self.plans]
         self._dates: dict[str, Any] = {}  # a day repeats on many lines (200 campaigns a day): parse it once
         self._steps: list[tuple[Any, ...]] | None = None
+        # Values a table does not name, sent to its ``other``: {target: {value as written: lines}} (the preview's).
+        self.unmapped: dict[str, dict[str, int]] = {}
+        self.dropped: dict[str, int] = {}  # values left empty by ``only_with`` (deal amounts of non-customers)
+        self._fallbacks = [(plan.target, plan.fallback_index) for plan in self.plans if plan.fallback_index is not None]
+        self._only_with = [(plan.target, plan.rule.only_with) for plan in self.plans if plan.rule.only_with]
 
     def index_of(self, target: str) -> int | None:
         for plan in self.plans:
@@ -316,9 +348,13 @@ class Compiled:
         if self._steps is None:
             self._steps = [(plan, plan.target, plan.index, plan.rule.value, plan.table, plan.rule.other, plan.rule.lower,
                             self._parser(plan)) for plan in self.plans]
+        fallbacks = self._fallbacks
         for plan, target, index, fixed, table, other, lower, parse in self._steps:
             raw = cells[index] if index is not None else fixed
             text = raw.strip()
+            if not text and fallbacks and plan.fallback_index is not None and plan.fallback_index < len(cells):
+                raw = cells[plan.fallback_index]
+                text = raw.strip()
             added = cells[plan.plus_index].strip() if plan.plus_index is not None and plan.plus_index < len(cells) else ""
             if plan.when_index is not None and plan.when_index < len(cells):
                 condition = cells[plan.when_index].lower()
@@ -332,6 +368,9 @@ class Compiled:
                 if key in table:
                     text = table[key]
                 elif other is not None:
+                    if text:
+                        seen = self.unmapped.setdefault(target, {})
+                        seen[text] = seen.get(text, 0) + 1
                     text = other
             if lower:
                 text = text.lower()
@@ -350,6 +389,10 @@ class Compiled:
                 values[target] = value
             except ValueProblem as problem:
                 errors.append(RowError(line, plan.rule.column or target, raw.strip(), problem.reason))
+        for target, needs in self._only_with:
+            if values.get(needs) is None and values.get(target) is not None:
+                values[target] = None
+                self.dropped[target] = self.dropped.get(target, 0) + 1
         return values, errors
 
 

@@ -39,6 +39,9 @@ from clients.sources.numbers import ValueProblem
 from clients.sources.reading import SourceError, data_rows
 
 SUMMED_KINDS = frozenset({"spend", "traffic", "email"})
+# The figures a platform's own screen shows for a file, summed for the preview (when the file gives them).
+TOTALLED = ("amount", "impressions", "clicks", "conversions", "conversion_value", "sessions", "bounced_sessions",
+            "sent", "delivered", "unique_opens", "unique_clicks", "unsubscribes", "deal_value")
 SPEND_HEADER = ["id", "date", "category", "amount", "campaign", "note", "original_amount", "currency",
                 "exchange_rate", "rate_date"]
 # An ad platform's delivery: all written whenever the source names a platform (a column its file
@@ -63,6 +66,13 @@ class SourceImport:
     result: ImportResult | None = None
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    # What a person checks against the platform's own screen (rows read without errors; sources.md):
+    totals: dict[str, Any] = field(default_factory=dict)  # canonical column -> sum (amount: converted)
+    spend_by_currency: dict[str, Any] = field(default_factory=dict)  # original currency -> original amounts
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)  # target -> {value outside its table: lines}
+    unmapped_to: dict[str, str] = field(default_factory=dict)  # target -> where those values went
+    dropped: dict[str, int] = field(default_factory=dict)  # target -> values left empty (deal amounts of non-customers)
+    customers_without_deal: int = 0  # customers with neither deal column filled: revenue 0 for them
 
     @property
     def ok(self) -> bool:
@@ -99,6 +109,17 @@ class SourceImport:
             "days": len(self.days), "first_day": self.first_day.isoformat() if self.first_day else None,
             "last_day": self.last_day.isoformat() if self.last_day else None,
             "skipped": dict(self.skipped), "campaigns_created": list(self.campaigns_created),
+            "columns_used": [[cell, targets] for cell, targets in detection.uses()] if detection else [],
+            "columns_missing": [[target, list(names)] for target, names in detection.missing] if detection else [],
+            "columns_lacking": [[target, names, reason] for target, names, reason in detection.lacking()]
+            if detection else [],
+            "totals": {name: canonical_text(value) for name, value in self.totals.items()},
+            "spend_by_currency": {code: canonical_text(value) for code, value in self.spend_by_currency.items()},
+            "unmapped": {target: dict(values) for target, values in self.unmapped.items()},
+            "unmapped_to": dict(self.unmapped_to), "dropped": dict(self.dropped),
+            "unmapped_list": [[target, self.unmapped_to.get(target, ""), sorted(values.items(), key=lambda i: -i[1])]
+                              for target, values in sorted(self.unmapped.items())],
+            "customers_without_deal": self.customers_without_deal,
         })
         return data
 
@@ -179,6 +200,14 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
     kind = mapping.kind
     client_currency = context.client.currency
     fixed_currency = mapping.currency
+    keep = [(target, allowed) for target, allowed in mapping.keep.items() if target in compiled.targets]
+    totalled = [name for name in TOTALLED if name in compiled.targets or (kind == "spend" and name == "amount")]
+    totals, by_currency = outcome.totals, outcome.spend_by_currency
+    deal_rule = "deal_value" in compiled.targets
+    outcome.unmapped = compiled.unmapped
+    outcome.dropped = compiled.dropped
+    outcome.unmapped_to = {target: str(rule.other) for target, rule in mapping.columns.items()
+                           if rule.other is not None}
     for line, cells in _lines(detection):
         if compiled.is_total(cells):
             continue
@@ -187,8 +216,8 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
         if errors:
             yield line, values, errors
             continue
-        left_out = next(((target, values.get(target)) for target, allowed in mapping.keep.items()
-                         if values.get(target) not in allowed), None) if mapping.keep else None
+        left_out = next(((target, values.get(target)) for target, allowed in keep
+                         if values.get(target) not in allowed), None) if keep else None
         if left_out is not None:
             reason = f"{left_out[0]}: {left_out[1] or ''}"
             outcome.skipped[reason] = outcome.skipped.get(reason, 0) + 1
@@ -203,6 +232,16 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
         values.pop("campaign_name", None)
         if kind == "spend":
             errors = _spend(values, context, line, client_currency, fixed_currency)
+            if not errors and values.get("original_amount") is not None:
+                code = values["currency"]
+                by_currency[code] = by_currency.get(code, 0) + values["original_amount"]
+        if deal_rule and values.get("customer_at") is not None and values.get("deal_value") is None:
+            outcome.customers_without_deal += 1
+        if not errors:
+            for name in totalled:
+                value = values.get(name)
+                if value is not None:
+                    totals[name] = totals.get(name, 0) + value
         yield line, values, errors
 
 
@@ -247,6 +286,12 @@ def _prepare(
         outcome.errors = error.errors
         return None
     outcome.detection = detection
+    if detection.missing:
+        outcome.errors = [RowError(detection.header_line, "", "", _(
+            "no column of the file gives %(target)s (looked for %(names)s): a column may have been renamed; map one"
+            " of the file's ignored columns to it") % {"target": target, "names": " / ".join(names)})
+            for target, names in detection.missing]
+        return None
     problems = detection.mapping.problems()
     if problems:
         outcome.errors = [RowError(detection.header_line, "", "", problem) for problem in problems]

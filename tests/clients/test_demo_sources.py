@@ -25,6 +25,10 @@ def test_every_export_is_recognized_and_imported(tenant_a, settings, tmp_path) -
     connection.set_tenant(tenant_a)
     assert Job.objects.filter(kind="import", status="done").count() == len(FILES)
     assert Lead.objects.count() == 30 and TrafficRow.objects.exists() and EmailRow.objects.exists()
+    # Today's HubSpot layout: every customer has its deal amount (Recent Deal Amount, else Total Revenue).
+    customers = Lead.objects.filter(customer_at__isnull=False)
+    assert all(lead.deal_value and lead.deal_value > 0 for lead in customers)
+    assert results["hubspot_contacts.csv"].customers_without_deal == 0 and results["ga4_traffic.csv"].unmapped == {}
     usd = Spend.objects.filter(currency="USD")
     assert usd.exists() and all(s.exchange_rate and s.rate_date and s.amount < s.original_amount for s in usd)
     assert Campaign.objects.filter(channel="paid_search", name__contains="DEMO-MARKER-X").count() == 3

@@ -181,7 +181,7 @@ def test_hubspot_contacts(import_a, fixture_path):
     bob = leads["1002"]
     assert (bob.channel, bob.employees, bob.company_revenue, bob.customer_at) == (
         "paid_social", 1200, D("12500000.50"), dt.datetime(2026, 3, 20, 16, tzinfo=UTC))
-    assert [leads[key].channel for key in ("1003", "1004", "1005")] == ["other", "offline", "other"]
+    assert [leads[key].channel for key in ("1003", "1004", "1005")] == ["other", "offline", "referral"]  # AI Referrals
 
 
 def test_a_mapping_is_json_data(fixture_path):

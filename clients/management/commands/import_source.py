@@ -42,6 +42,7 @@ class Command(BaseCommand):
             if outcome.skipped:
                 left = ", ".join(f"{count} ({reason})" for reason, count in sorted(outcome.skipped.items()))
                 self.stdout.write(f"left out: {left}")
+            self._nothing_lost(outcome)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))
@@ -51,6 +52,19 @@ class Command(BaseCommand):
         if outcome.campaigns_created:
             self.stdout.write(f"campaigns created: {', '.join(outcome.campaigns_created)}")
         self.stdout.write(f"{result.kind}: {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged")
+
+    def _nothing_lost(self, outcome: Any) -> None:
+        """What the file gives that the import does not use, or lacks (sources.md "Nothing is lost in silence")."""
+        detection = outcome.detection
+        if detection.ignored:
+            self.stdout.write(f"ignored columns: {', '.join(detection.ignored)}")
+        for _target, names, reason in detection.lacking():
+            self.stdout.write(f"not in the file: {' / '.join(names)}: {reason}")
+        for target, values in sorted(outcome.unmapped.items()):
+            listed = ", ".join(f"{value} ({count})" for value, count in sorted(values.items()))
+            self.stdout.write(f"{target} values outside the table, imported as {outcome.unmapped_to.get(target)}: {listed}")
+        if outcome.customers_without_deal:
+            self.stdout.write(f"customers without a deal amount (revenue 0 for them): {outcome.customers_without_deal}")
 
     def _mapping(self, client: Any, name: str) -> Mapping:
         path = Path(name)

@@ -1,0 +1,126 @@
+"""The detection page a person checks: the file's totals and dates, amounts rounded for reading, every column
+as used or ignored, values outside a table with their counts, and the form that maps them for this client."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from clients.models import Job, SavedMapping
+from clients.tasks import import_run
+from tests.conftest import host_of
+
+
+@pytest.fixture
+def staff_http(staff_a, tenant_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    return http
+
+
+def _upload(http, name, content):
+    response = http.post("/imports/", {"kind": "", "file": SimpleUploadedFile(name, content, "text/csv")})
+    assert response.status_code == 302 and "/imports/detected/" in response.url
+    return response.url
+
+
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_meta_preview_shows_totals_and_rounded_amounts(staff_http, fixture_path, ecb_rates):
+    url = _upload(staff_http, "meta.csv", fixture_path("meta_ads_en.csv").read_bytes())
+    page = staff_http.get(url).content.decode()
+    text = _text(page)
+    assert "Spend in USD 300.00 USD" in text
+    assert "Spend converted into EUR 276.94 EUR" in text  # 100 ÷ 1.07 + 200 ÷ 1.09
+    assert "Dates 2026-03-01 … 2026-03-02" in text
+    # The preview rows: a converted amount in cents, the rate (EUR per USD) to 6 decimals.
+    assert re.search(r"<td[^>]*>93.46</td>", page) and re.search(r"<td[^>]*>0.934579</td>", page)
+    assert not re.search(r"\d\.\d{7,}", text)  # no long decimals anywhere on the page
+
+
+def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_them(staff_http, tenant_a, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    page = staff_http.get(url).content.decode()
+    text = _text(page)
+    assert "Contacts 6" in text and "Deal value of customers 27,500.5" in text
+    assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
+    assert "Original Traffic Source channel" in text and "Lifecycle Stage ignored" in text.replace(
+        'Lifecycle Stage What Lifecycle Stage gives ignored', "Lifecycle Stage ignored")
+    assert "Values of channel the source does not know (imported as “other”)" in text and "Social Video 1" in text
+    # Map the unknown value and an ignored column for this client.
+    header = re.findall(r'<td>([^<]+)</td>\s*<td[^>]*><label class="visually-hidden" for="use-(\d+)"', page)
+    index = dict(header)["Original Traffic Source Drill-Down 1"]
+    response = staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video",
+                                     "means_channel_0": "organic_social", f"use_{index}": "landing_page"})
+    assert response.status_code == 302
+    again = _text(staff_http.get(url).content.decode())
+    assert "Social Video" not in again and "Original Traffic Source Drill-Down 1 landing_page" in again
+    connection.set_tenant(tenant_a)
+    [extension] = SavedMapping.objects.all()
+    assert extension.spec["extends"] == "hubspot_contacts"
+    assert extension.spec["columns"]["channel"]["values"] == {"Social Video": "organic_social"}
+
+
+def test_a_renamed_column_is_named_and_mappable_on_the_page(staff_http, write_file):
+    content = (b"Day,Campaign,Campaign ID,Currency code,Cost (account currency)\n"
+               b"2026-03-01,Brand Search,111,EUR,12.5\n")
+    url = _upload(staff_http, "ads.csv", content)
+    text = _text(staff_http.get(url).content.decode())
+    assert "Detected: Google Ads campaign report" in text
+    assert "no column gives amount (looked for Cost / Coste / Costo)" in text
+    assert "Import the whole file" not in text
+    response = staff_http.post(url, {"action": "extend", "use_4": "amount"})
+    assert response.status_code == 302
+    text = _text(staff_http.get(url).content.decode())
+    assert "Import the whole file" in text and "Spend in EUR 12.50 EUR" in text
+
+
+def test_a_recognized_file_can_be_remapped_in_the_editor(staff_http, fixture_path):
+    url = _upload(staff_http, "ga4.csv", fixture_path("ga4_traffic_primary.csv").read_bytes())
+    page = staff_http.get(url).content.decode()
+    remap = re.search(r'id="remap" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    editor = staff_http.get(remap).content.decode()
+    assert 'value="traffic" selected' in editor
+    # The source's rules are where the editor starts: Sessions gives sessions, the days read as YYYYMMDD.
+    assert re.search(r'name="src_sessions">.*?<option value="col:2" selected>Sessions', editor, re.S)
+    response = staff_http.post(remap, {
+        "kind": "traffic", "previous_kind": "traffic", "src_date": "col:1", "src_channel": "col:0", "src_sessions": "col:2",
+        "src_bounced_sessions": "col:2", "date_format": "%Y%m%d", "decimal": ".", "name": "GA4 by hand",
+        "action": "save"})
+    assert response.status_code == 302 and "?mapping=" in response.url
+    text = _text(staff_http.get(response.url).content.decode())
+    assert "Saved mapping: GA4 by hand" in text
+    # bounced_sessions kept the source's "minus Engaged sessions": 1,800 − 1,100 on the first row.
+    assert "1800 700" in text or "1800 700".replace(" ", "") in text.replace(" ", "")
+
+
+def test_the_import_summary_says_what_the_file_lacked_and_did_not_know(staff_http, tenant_a, fixture_path,
+                                                                        django_capture_on_commit_callbacks):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=False):
+        staff_http.post(url)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    import_run.apply(kwargs={"client_slug": tenant_a.slug, "job_id": job.id})
+    connection.set_schema_to_public()
+    text = _text(staff_http.get(f"/imports/jobs/{job.id}/").content.decode())
+    assert "Done: 6 rows read, 6 added" in text
+    assert "Values of channel the source does not know (imported as “other”): Social Video (1)" in text
+    assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
+
+
+def test_the_saved_mappings_list_says_what_this_clients_additions_add(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
+    text = _text(staff_http.get(reverse("mapping_list")).content.decode())
+    assert "HubSpot contacts export: this client's additions" in text
+    assert "Adds to every HubSpot contacts export of this client: channel: Social Video → organic_social" in text
