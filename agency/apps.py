@@ -9,6 +9,8 @@ class AgencyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from agency import middleware  # noqa: F401  connects the session's host binding to user_logged_in
+
         post_migrate.connect(_public_tenant_after_migrate, sender=self)
 
 

@@ -7,14 +7,18 @@ subdomain and custom domain), its PDF and its emails.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agency.models import AgencyBrand
-from agency.uploads import validate_image_upload
+from agency.uploads import IMAGE_TYPES, validate_image_upload
 
 DEFAULT_ACCENT = "#1f5fbf"
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 
 
 def _logo_url(logo: Any) -> str:
@@ -54,22 +58,34 @@ def brand_for_request(request: Any, client: Any | None) -> dict[str, Any]:
     return memo[key]
 
 
-def logo_validate(uploaded: Any) -> None:
-    """A logo is an image we can show and embed: checked by content, then opened by Pillow."""
+def logo_validate(uploaded: Any) -> SimpleUploadedFile:
+    """A logo is an image we can show and embed: checked by content, decoded whole by Pillow and
+    saved anew in its own format, so what is stored is what Pillow could draw (a PNG whose
+    header and checksums are right but whose pixels are not decodes nowhere and is refused) and
+    carries no metadata (EXIF: a phone's GPS position, the camera; issue #24). Returns the file
+    to store in place of the upload; raises ValidationError saying what is wrong."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
-    from PIL import Image
+    from PIL import Image, ImageOps
 
-    validate_image_upload(uploaded, max_bytes=512 * 1024)
+    kind = validate_image_upload(uploaded, max_bytes=512 * 1024)
     try:
         uploaded.seek(0)
         with Image.open(uploaded) as image:
-            image.verify()
             if image.width > 4000 or image.height > 4000:
                 raise ValidationError(_("The logo is too large: at most 4000 × 4000 pixels."))
+            image.load()  # every pixel decoded: a truncated or corrupt image fails here
+            clean = ImageOps.exif_transpose(image)  # the orientation EXIF asked for, kept as pixels
+            fmt = IMAGE_FORMATS[kind]
+            if fmt == "JPEG" and clean.mode not in {"RGB", "L", "CMYK"}:
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 90} if fmt != "PNG" else {}))
     except ValidationError:
         raise
     except Exception as error:
         raise ValidationError(_("This file is not an image we can read.")) from error
     finally:
         uploaded.seek(0)
+    name = Path(getattr(uploaded, "name", "") or "logo").stem[:80] or "logo"
+    return SimpleUploadedFile(f"{name}.{IMAGE_TYPES[kind]}", out.getvalue(), content_type=kind)

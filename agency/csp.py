@@ -23,7 +23,7 @@ POLICY = "; ".join(
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self' http: https:",
+        "form-action 'self'",
         "frame-ancestors 'none'",
     ]
 )

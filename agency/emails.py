@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from agency.branding import brand_for
+from agency.mail import header_text
 from agency.models import Client, User
 from agency.selectors import language_for
 
@@ -50,14 +51,14 @@ def password_email_render(*, user: User, client: Client | None, kind: str, link:
     brand = brand_for(client)
     context = {"user": user, "client": client, "link": link, "brand": brand, "kind": kind, **extra}
     with translation.override(language_for(user=user, client=client)):
-        subject = " ".join(render_to_string(SUBJECTS[kind], context).split())
+        subject = header_text(" ".join(render_to_string(SUBJECTS[kind], context).split()))  # one line (issue #24)
         return {
             "subject": subject,
             "body": render_to_string(
                 f"registration/{'password_reset' if kind == 'password_reset' else 'invite'}_email.txt", context
             ),
             "html": render_to_string("registration/password_email.html", {**context, "subject": subject}),
-            "from_email": formataddr((brand.get("sender") or brand["name"], settings.DEFAULT_FROM_EMAIL)),
+            "from_email": formataddr((header_text(brand.get("sender") or brand["name"]), settings.DEFAULT_FROM_EMAIL)),
         }
 
 

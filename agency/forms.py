@@ -9,12 +9,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agency.models import AgencyBrand, Client, User
+from agency.validators import single_line
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class ClientForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[single_line])
     slug = forms.CharField(
         label=_("Slug"),
         max_length=40,
@@ -23,7 +24,7 @@ class ClientForm(forms.Form):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
-    horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, initial=60)
+    horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, max_value=1200, initial=60)
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,

@@ -68,5 +68,5 @@ class AgencyBrandForm(forms.ModelForm):
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):
-            logo_validate(logo)
+            return logo_validate(logo)  # re-encoded: decodable, without metadata
         return logo

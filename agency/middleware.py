@@ -1,8 +1,9 @@
-"""Per-request guards: the user's language, and membership at a client's host.
+"""Per-request guards: the user's language, a session's host, and membership at a client's host.
 
-Users live in the public schema, so a session is valid on every host that sees its cookie.
-Membership is therefore checked on every request at a client host: a signed-in user who is
-not a member of that client gets 404, whatever the URL (django-tenants #52).
+Users live in the public schema, so a session would be valid on every host that sees its
+cookie. A session is therefore bound to the host it was signed in at (``SessionHostMiddleware``),
+and membership is checked on every request at a client host: a signed-in user who is not a
+member of that client gets 404, whatever the URL (django-tenants #52).
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.db import connection
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
+from django.middleware.common import CommonMiddleware
 from django.utils import timezone, translation
+from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
@@ -68,6 +74,15 @@ class UnstorableInputMiddleware:
         return self.get_response(request)
 
 
+class PortalCommonMiddleware(CommonMiddleware):
+    """Django's, without its development-only error: with DEBUG on, a POST to a URL without its
+    final slash raised RuntimeError (a 500 in ``scripts/run``, issue #24); it is redirected as in
+    production instead."""
+
+    def get_full_path_with_slash(self, request: HttpRequest) -> str:
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))
+
+
 class UserLanguageMiddleware:
     """Activate the signed-in user's chosen language over the browser's (a client's user who never
     chose: the client's language), and at a client's host the client's time zone: every time
@@ -100,6 +115,45 @@ class UserLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+SESSION_HOST_KEY = "_portal_host"
+
+
+def _host(request: HttpRequest) -> str:
+    domain, _port = split_domain_port(request.get_host())
+    return domain
+
+
+@receiver(user_logged_in, dispatch_uid="agency.session_host_bind")
+def session_host_bind(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """Every sign-in through a request (the form, a hand-off link) binds the session to its host."""
+    if request is not None and hasattr(request, "session") and ("HTTP_HOST" in request.META or "SERVER_NAME" in request.META):
+        request.session[SESSION_HOST_KEY] = _host(request)
+
+
+class SessionHostMiddleware:
+    """A session used at another host than the one it was signed in at is refused and ended.
+
+    Each host has its own cookie, so a session id met at another host was carried there by
+    someone (issue #24: a staff member's id from ``acme.<base>`` opened ``globex.<base>``, the
+    console and a custom domain). The session is flushed, which signs it out at its own host
+    too: a stolen id is worth nothing once tried. Hand-off links sign in afresh at their target,
+    so moving between hosts is unaffected. With ``PORTAL_SESSION_COOKIE_DOMAIN`` set the cookie is
+    shared across subdomains on purpose and the binding is not checked. Sessions without a host
+    (made before this control: the migration ``0008_sessions_end_unbound`` ends them; a test's
+    ``force_login``) are not bound.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.SESSION_COOKIE_DOMAIN:
+            bound = request.session.get(SESSION_HOST_KEY)
+            if bound is not None and bound != _host(request):
+                logout(request)  # flushes the session (deleted from the database) and the user
+        return self.get_response(request)
 
 
 class HostMembershipMiddleware:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from agency.validators import single_line
+
 
 def client_logo_path(instance: Client, filename: str) -> str:
     """``MEDIA_ROOT/<schema>/brand/``: a client's files never share a folder with another's."""
@@ -28,7 +30,7 @@ class Client(TenantMixin):
     """One agency client: a tenant with its own PostgreSQL schema."""
 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     gross_margin = models.DecimalField(
@@ -230,8 +232,8 @@ class AgencyBrand(models.Model):
     """The agency's white label: its name, logo and colours on the console, the client pages,
     the PDF and the emails (one row; agency admins edit it). Emails go out under ``sender_name``."""
 
-    name = models.CharField(_("agency name"), max_length=120, default="Marketing portal")
-    sender_name = models.CharField(_("email sender name"), max_length=120, blank=True, default="")
+    name = models.CharField(_("agency name"), max_length=120, default="Marketing portal", validators=[single_line])
+    sender_name = models.CharField(_("email sender name"), max_length=120, blank=True, default="", validators=[single_line])
     accent = models.CharField(
         _("accent colour"), max_length=7, default="#1f5fbf", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from agency import dns as portal_dns
 from agency.emails import password_email_render, registry_email_send
+from agency.mail import LINE_BREAKS
 from agency.models import Client, Domain, DomainClaim, Membership, User
 from agency.selectors import client_primary_host, console_url, host_url
 from agency.tokens import password_token_generator
@@ -53,6 +54,8 @@ def _validate_client_fields(
         errors["slug"] = [_("A client with slug “%(slug)s” already exists.") % {"slug": slug}]
     if not (name or "").strip():
         errors["name"] = [_("Give the client a name.")]
+    elif LINE_BREAKS.search(name):
+        errors["name"] = [_("Write it on one line.")]
     if timezone not in zoneinfo.available_timezones():
         errors["timezone"] = [_("“%(tz)s” is not a known time zone.") % {"tz": timezone}]
     if not re.match(r"^[A-Z]{3}$", currency or ""):

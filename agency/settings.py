@@ -86,9 +86,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "agency.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "agency.middleware.SessionHostMiddleware",
     "agency.middleware.UnstorableInputMiddleware",
     "agency.middleware.UserLanguageMiddleware",
     "agency.middleware.HostMembershipMiddleware",
@@ -153,13 +154,32 @@ if EMBEDDED_DATABASE:
     _database_url = postgres_url()
 else:
     _database_url = os.environ["DATABASE_URL"]
-# Persistent connections (session-level: django-tenants sets search_path on the connection) save a
-# connection per request; tests keep Django's default of one per request.
+# Connections: a bounded pool per process (psycopg's, through Django 5.2's "pool" option) of at
+# most PORTAL_DB_POOL_MAX connections, shared by the process's threads: a request holds one
+# while it runs and gives it back, and a request finding none free waits up to
+# PORTAL_DB_POOL_TIMEOUT seconds. A threaded server under load therefore never opens more
+# (CONN_MAX_AGE kept one per thread: "too many clients" and a 500 on every page; issue #24).
+# The pool is session-level (each request has the connection to itself), so django-tenants'
+# search_path, set at the first query after each checkout, is never shared; never put a
+# transaction-pooling PgBouncer in front (docs/security.md). PORTAL_DB_POOL_MAX=0: no pool, one
+# connection per thread kept CONN_MAX_AGE seconds (the behaviour before). Tests keep Django's
+# default of one connection per request.
+PORTAL_DB_POOL_MAX = 0 if TESTING else int(os.environ.get("PORTAL_DB_POOL_MAX", "10"))
 DATABASES = {
     "default": dj_database_url.parse(
-        _database_url, conn_max_age=0 if TESTING else int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+        _database_url,
+        conn_max_age=0 if TESTING or PORTAL_DB_POOL_MAX else int(os.environ.get("CONN_MAX_AGE", "60")),
+        # With the pool: every checkout is checked, so a connection a PostgreSQL restart cut is replaced.
+        conn_health_checks=True,
     )
 }
+if PORTAL_DB_POOL_MAX:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("PORTAL_DB_POOL_MIN", "1")),
+        "max_size": PORTAL_DB_POOL_MAX,
+        "timeout": float(os.environ.get("PORTAL_DB_POOL_TIMEOUT", "20")),
+        "max_idle": 300,
+    }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # django-tenants' backend subclasses this one: opening a connection waits up to
 # PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).
@@ -280,6 +300,11 @@ _UNLIMITED_IN_TESTS = "1000000" if TESTING else None
 PORTAL_API_RATE_PER_MINUTE = int(os.environ.get("PORTAL_API_RATE_PER_MINUTE", _UNLIMITED_IN_TESTS or "600"))
 PORTAL_LOGIN_RATE_PER_ACCOUNT = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ACCOUNT", _UNLIMITED_IN_TESTS or "10"))
 PORTAL_LOGIN_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_LOGIN_RATE_PER_ADDRESS", _UNLIMITED_IN_TESTS or "30"))
+# Unknown API tokens per address and client per minute (guessing), password resets asked per
+# address per minute and per email address per hour.
+PORTAL_API_BAD_TOKENS_PER_MINUTE = int(os.environ.get("PORTAL_API_BAD_TOKENS_PER_MINUTE", _UNLIMITED_IN_TESTS or "20"))
+PORTAL_PASSWORD_RESET_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_PASSWORD_RESET_RATE_PER_ADDRESS", _UNLIMITED_IN_TESTS or "5"))
+PORTAL_PASSWORD_RESET_RATE_PER_EMAIL = int(os.environ.get("PORTAL_PASSWORD_RESET_RATE_PER_EMAIL", _UNLIMITED_IN_TESTS or "3"))
 # Uploads (imports, logos): larger files are refused with a form error, not a 413 page.
 PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_MB", "25")) * 1024 * 1024
 AXES_VERBOSE = False
@@ -320,8 +345,12 @@ STORAGES = {
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "agency.mail.EmailBackend",
 )
+# Django's SMTP backend, named as such, is the portal's: the same, but a line dropped after the
+# message was sent is "uncertain", never retried by itself (agency.mail).
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "agency.mail.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

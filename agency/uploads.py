@@ -7,6 +7,9 @@ the browser's Content-Type; SVG is refused (it can carry scripts and external re
 
 from __future__ import annotations
 
+import io
+import logging
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+logger = logging.getLogger(__name__)
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 
@@ -50,3 +54,19 @@ def validate_image_upload(uploaded: Any, *, max_bytes: int | None = None) -> str
                    else _("Upload a PNG, JPEG or WebP image."))
         raise ValidationError(message, code="image_type")
     return kind
+
+
+def logo_readable(path: str) -> bytes | None:
+    """A stored logo as PNG bytes to draw, or None when it cannot be decoded (a file stored before
+    logos were re-encoded, or damaged since): a broken logo never breaks a PDF or an approval."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            out = io.BytesIO()
+            image.save(out, format="PNG")
+            return out.getvalue()
+    except Exception:
+        logger.warning("logo %s cannot be decoded: left out", Path(path).name)
+        return None

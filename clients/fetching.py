@@ -5,12 +5,14 @@ link, a shared folder's link to a report). The worker fetches it, so without car
 pointed at the portal's own network (the database, a cloud metadata service). Hence:
 
 - only ``http`` and ``https``; the host is resolved once and every address it resolves to
-  must be public (not private, loopback, link-local, multicast, reserved or unspecified)
+  must be public (none of IANA's special-purpose ranges: ``SPECIAL_PURPOSE``)
   unless ``settings.PORTAL_SOURCES_ALLOW_PRIVATE`` is true (development and tests); the
   connection goes to the address that was checked, so a second DNS answer cannot swap it;
 - at most ``MAX_REDIRECTS`` redirects, each new address checked the same way;
 - the body is streamed to a file and the fetch stops at ``PORTAL_SOURCES_MAX_BYTES`` and
-  ``PORTAL_SOURCES_TIMEOUT`` seconds (whole fetch), never reading more than the limit;
+  ``PORTAL_SOURCES_TIMEOUT`` seconds for the whole fetch — connecting, the status line and
+  headers, and the body (a watchdog cuts the connection at the deadline) — never reading more
+  than the limit;
 - an answer that is not a CSV (an HTML sign-in or error page) is refused;
 - the address is only ever logged or shown through :func:`url_redact`, which drops the
   user name, password, query string and fragment (where such links carry their secret).
@@ -18,11 +20,13 @@ pointed at the portal's own network (the database, a cloud metadata service). He
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,11 +74,35 @@ def host_addresses(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
+# IANA's special-purpose registries (RFC 6890 and later): none of these is a public host on the
+# internet. ``is_global`` alone lets some through (6to4 2002::/16, which embeds any IPv4 address;
+# the deprecated site-local fec0::/10; 192.0.0.0/24 beyond its first /29), so they are listed.
+SPECIAL_PURPOSE = tuple(ipaddress.ip_network(net) for net in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+    "::/128", "::1/128", "::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20",
+    "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+))
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def address_is_public(address: str) -> bool:
-    """True for an address on the public internet; false for private, loopback, link-local and the like."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """True for an address on the public internet; false for every special-purpose range (private,
+    loopback, link-local, shared, documentation, benchmarking, 6to4, Teredo, site-local, multicast…).
+    An IPv4 address written inside IPv6 (mapped ``::ffff:a.b.c.d``, NAT64 ``64:ff9b::a.b.c.d``) is
+    judged as that IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in network for network in SPECIAL_PURPOSE if network.version == ip.version):
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
@@ -148,6 +176,7 @@ def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: 
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
             conn = connection_class(host, port, address, timeout=max(0.1, deadline - time.monotonic()))
+            watchdog = _Watchdog(conn, deadline)
             try:
                 conn.request("GET", path, headers={
                     "User-Agent": "agency-portal-source-fetcher", "Accept": "text/csv, text/plain;q=0.9, */*;q=0.1",
@@ -173,9 +202,16 @@ def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: 
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(_("The file is larger than the %(limit)s MB allowed.") % {"limit": _megabytes(max_bytes)})
                 size = _stream_to(response, target, max_bytes=max_bytes, deadline=deadline)
+                if watchdog.expired:  # the line was cut at the deadline: what came is not the whole file
+                    raise TimeoutError
                 _refuse_html(target)
                 return Fetched(path=target, size=size, url=url_redact(current), content_type=content_type)
+            except (OSError, http.client.HTTPException):
+                if watchdog.expired:
+                    raise TimeoutError from None
+                raise
             finally:
+                watchdog.cancel()
                 conn.close()
         raise FetchError(_("The address redirected more than %(count)s times.") % {"count": MAX_REDIRECTS})
     except FetchError:
@@ -188,6 +224,31 @@ def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: 
         target.unlink(missing_ok=True)
         logger.info("source fetch of %s failed: %s", url_redact(url), type(error).__name__)
         raise FetchError(_("The address could not be reached (%(error)s).") % {"error": type(error).__name__}) from None
+
+
+class _Watchdog:
+    """Cuts the connection at the fetch's deadline, whatever it is waiting for.
+
+    A socket timeout bounds each read, not their sum: a server sending its headers one byte a
+    second never trips it (issue #24: 30 s against a 5 s limit). The connect is bounded by its
+    timeout (the time left); this timer shuts the socket down at the deadline, so a read of the
+    status line, the headers or the body ends at once and the fetch reports the time limit."""
+
+    def __init__(self, conn: http.client.HTTPConnection, deadline: float) -> None:
+        self.conn, self.expired = conn, False
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self.conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
 
 
 def _megabytes(size: int) -> str:

@@ -20,6 +20,7 @@ class PersonaForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     match = forms.CharField(
         label=_("Match rule (JSON)"),
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_('Same syntax as the qualification rules, e.g. {"field": "employees", "op": "gte", "value": 250}'),
@@ -103,6 +104,7 @@ class HolidaysForm(forms.Form):
 
     dates = forms.CharField(
         label=_("Non-working days"),
+        max_length=20_000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 10, "placeholder": "2026-12-25\n2027-01-01"}),
         help_text=_("One date a line, as YYYY-MM-DD (commas and spaces also separate them). They replace the "

@@ -7,6 +7,9 @@ two workers cannot both win it) before talking to the mail server, and writes th
 after: sent, or failed with the error, the attempt counted and the next attempt set with
 exponential backoff (none after MAX_ATTEMPTS: given up).
 
+A mail server that drops the line after receiving the whole message (before its final reply)
+leaves the outcome unknown too: the row becomes "uncertain" at once (agency.mail).
+
 A worker that dies between the claim and the outcome leaves the row in "sending". Whether the
 mail server took the email is then unknown (it may have said 250 a moment before the kill), and
 the promise is "never twice": so the drain does not send it again. Once the row's lease has run
@@ -23,17 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.mime.image import MIMEImage
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from agency.branding import brand_for
 from agency.celery import app
+from agency.mail import DeliveryUncertain, header_text
 from agency.models import Client
 from agency.tasks import enqueue_for_client
 from clients.models import OutboxEmail
@@ -48,6 +54,7 @@ BACKOFF_MAX_SECONDS = 30 * 60
 # takes seconds (EMAIL_TIMEOUT bounds each SMTP step); ten minutes is a worker that is gone.
 SENDING_LEASE = dt.timedelta(minutes=10)
 UNCERTAIN_NOTE = "the worker stopped while sending: unknown whether the mail server took it"
+DROPPED_NOTE = "the mail server dropped the line after receiving the message: unknown whether it took it"
 DRAIN_TASK = "clients.tasks.outbox_drain"
 State = OutboxEmail.State
 
@@ -176,6 +183,12 @@ def _deliver(*, pk: int, now: dt.datetime) -> bool:
     row = OutboxEmail.objects.get(pk=pk)
     try:
         _message(row).send()
+    except DeliveryUncertain as error:
+        # The server had the whole message when the line dropped: it may deliver it. Never twice.
+        OutboxEmail.objects.filter(pk=pk).update(
+            state=State.UNCERTAIN, next_attempt_at=None, last_error=f"{DROPPED_NOTE} ({error})"[:2000])
+        logger.warning("email %s to %s: %s", pk, row.to, error)
+        return False
     except Exception as error:
         given_up = row.attempts >= MAX_ATTEMPTS
         OutboxEmail.objects.filter(pk=pk).update(
@@ -191,14 +204,25 @@ def _deliver(*, pk: int, now: dt.datetime) -> bool:
     return True
 
 
+def _sender(stored: str) -> str | None:
+    """The sender as the brand has it now, not as it was when the row was queued: a sender name
+    fixed after a refusal reaches the rows already waiting (issue #24). Rows queued without a
+    sender keep DEFAULT_FROM_EMAIL."""
+    if not stored:
+        return None
+    _name, address = parseaddr(header_text(stored))
+    brand = brand_for(getattr(connection, "tenant", None))
+    return formataddr((header_text(brand.get("sender") or brand["name"]), address or settings.DEFAULT_FROM_EMAIL))
+
+
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:
     payload: dict[str, Any] = row.payload
     message = EmailMultiAlternatives(
-        subject=payload.get("subject", ""),
+        subject=header_text(payload.get("subject", "")),
         body=payload.get("body", ""),
-        from_email=payload.get("from_email") or None,
+        from_email=_sender(payload.get("from_email") or ""),
         to=[row.to],
-        headers=payload.get("headers") or {},
+        headers={name: header_text(str(value)) for name, value in (payload.get("headers") or {}).items()},
     )
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")

@@ -2,12 +2,15 @@ from django.urls import include, path
 
 from clients import views, views_criteria, views_leads, views_records
 
+# Record ids are the outside world's (a CRM's, a file's: "web/2026/8812" is a lead id). They are
+# routed with the path converter, so a row whose id holds "/" has a working page (issue #24).
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("panels/data/", views.panel_data, name="panel_data"),
     path("panels/team/", views.panel_team, name="panel_team"),
     path("leads/", views_leads.lead_list, name="lead_list"),
-    path("leads/<str:lead_id>/", views_leads.lead_detail, name="lead_detail"),
+    path("leads/<path:lead_id>/", views_leads.lead_detail, name="lead_detail"),
     path("criteria/", views_criteria.criteria_versions, name="criteria_versions"),
     path("criteria/new/", views_criteria.criteria_edit, name="criteria_edit"),
     path("criteria/builder/", views_criteria.criteria_builder, name="criteria_builder"),
@@ -15,13 +18,13 @@ urlpatterns = [
     path("criteria/<int:version>/", views_criteria.criteria_version_detail, name="criteria_version_detail"),
     path("personas/", views_records.persona_list, name="persona_list"),
     path("personas/new/", views_records.persona_edit, name="persona_add"),
-    path("personas/<slug:code>/", views_records.persona_edit, name="persona_edit"),
+    path("personas/<path:code>/", views_records.persona_edit, name="persona_edit"),
     path("holidays/", views_records.holidays_edit, name="holidays"),
     path("contracts/", views_records.contract_list, name="contract_list"),
     path("contracts/new/", views_records.contract_edit, name="contract_add"),
-    path("contracts/<str:contract_id>/edit/", views_records.contract_edit, name="contract_edit"),
-    path("contracts/<str:renew>/renew/", views_records.contract_edit, name="contract_renew"),
-    path("contracts/<str:contract_id>/cancel/", views_records.contract_cancel_view, name="contract_cancel"),
+    path("contracts/<path:contract_id>/edit/", views_records.contract_edit, name="contract_edit"),
+    path("contracts/<path:renew>/renew/", views_records.contract_edit, name="contract_renew"),
+    path("contracts/<path:contract_id>/cancel/", views_records.contract_cancel_view, name="contract_cancel"),
     path("", include("clients.urls_imports")),
     path("", include("clients.urls_sources")),
     path("", include("clients.urls_mappings")),

@@ -63,6 +63,14 @@ class Group:
     title: Promise
 
 
+# The largest magnitude a value of each unit may take (targets, the planner): far above any
+# agency's figures, far below where float arithmetic and 28-digit decimals stop being exact.
+UNIT_CEILING: dict[str, float] = {
+    Unit.COUNT: 1e12, Unit.MONEY: 1e12, Unit.RATE: 1e6, Unit.RATIO: 1e6,
+    Unit.HOURS: 1e6, Unit.DAYS: 36_500, Unit.MONTHS: 1_200,
+}
+
+
 @dataclass(frozen=True)
 class Formula:
     """A pure function of ``kpis.formulas`` and what it is applied to: each name is another KPI
@@ -96,7 +104,7 @@ class Kpi:
     count becomes its target. ``null_reasons``: why the value can be undefined, as the spec says
     (empty for counts and sums that are never null). ``benchmarkable``: a published band can be
     compared to it (a rate or a unit cost is; a client-sized total is not). ``bounds`` overrides
-    the unit's plausible range for a target (``None`` = unbounded end). ``beyond_spec``: a KPI of
+    the unit's plausible range for a target (``None``: the unit's ceiling). ``beyond_spec``: a KPI of
     this product that kpis.md does not list (the catalogue's test allows it only so marked).
     """
 
@@ -130,16 +138,20 @@ class Kpi:
         return self.unit in (Unit.COUNT, Unit.DAYS)
 
     @property
-    def range(self) -> tuple[float | None, float | None]:
-        """The plausible (low, high) of a value, None for an open end: a rate that is a share of a
-        whole lies in 0–1, counts, money and hours are 0 or more, ratios and months are not limited."""
+    def range(self) -> tuple[float, float]:
+        """The plausible (low, high) of a value, always finite: a rate that is a share of a whole
+        lies in 0–1; counts, money and hours are 0 or more; growth, ROI and ratios may be negative.
+        An open end stops at the unit's ceiling (``UNIT_CEILING``): a target of 1e27 is a typing
+        mistake, and a figure that large would overflow the report's formatting (issue #24)."""
+        ceiling = UNIT_CEILING[self.unit]
         if self.bounds is not None:
-            return self.bounds
+            low, high = self.bounds
+            return (-ceiling if low is None else low, ceiling if high is None else high)
         if self.unit == Unit.RATE:
             return (0.0, 1.0)
         if self.unit in (Unit.COUNT, Unit.DAYS, Unit.MONEY, Unit.HOURS):
-            return (0.0, None)
-        return (None, None)
+            return (0.0, ceiling)
+        return (-ceiling, ceiling)
 
 
 GROUPS: tuple[Group, ...] = (
@@ -450,6 +462,15 @@ def kpi(key: str) -> Kpi:
 
 def is_kpi(key: object) -> bool:
     return key in _BY_KEY
+
+
+def target_in_range(key: str, value: float | None) -> bool:
+    """Whether ``value`` is a target ``key`` can have: a KPI of the catalogue, a finite number in
+    its range. Reads skip targets stored before the bounds existed (1e27, infinity, NaN)."""
+    if key not in _BY_KEY or value is None:
+        return False
+    low, high = _BY_KEY[key].range
+    return low <= value <= high  # False for NaN
 
 
 def kpis_in(group: str) -> tuple[Kpi, ...]:

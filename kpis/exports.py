@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
 
@@ -193,11 +194,12 @@ def scorecard_pdf(
         _para(client_name, styles["title"]),
         _para(_("Marketing report, %(period)s") % {"period": month_label}, styles["h2"]),
     ]
-    if logo:
+    drawable = logo_readable(str(logo)) if logo else None  # decoded first: a broken file is left out
+    if drawable:
         try:
             from reportlab.platypus import Image
 
-            image = Image(str(logo))
+            image = Image(io.BytesIO(drawable))
             ratio = image.imageHeight / image.imageWidth if image.imageWidth else 1
             image.drawWidth, image.drawHeight = 30 * mm, 30 * mm * ratio
             story.append(Table([[heading, image]], colWidths=[usable - 34 * mm, 34 * mm]))

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import flatatt
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -42,6 +42,11 @@ class MonthField(forms.CharField):
         if month is None:
             raise forms.ValidationError(_("Choose a month (YYYY-MM)."), code="month")
         return month
+
+
+def _plain(value: float) -> str:
+    """A bound as people read it: 1,000,000,000,000 rather than 1e12 or 1000000000000.0."""
+    return number_format(int(value) if float(value).is_integer() else value, force_grouping=True)
 
 
 def number_parse(text: str) -> Decimal:
@@ -184,8 +189,11 @@ class TargetForm(DescribedForm):
             low, high = declared.range
             if declared.whole and (value < 0 or value != int(value)):
                 self.add_error("value", _("This KPI counts things: use a whole number, 0 or more."))
-            elif declared.unit == Unit.RATE and ((low is not None and value < low) or (high is not None and value > high)):
+            elif declared.unit == Unit.RATE and (value < low or value > high):
                 self.add_error("value", _("A rate is a fraction between 0 and 1: write 0.25 for 25 %."))
-            elif declared.unit in {Unit.MONEY, Unit.HOURS} and low is not None and value < low:
+            elif declared.unit in {Unit.MONEY, Unit.HOURS} and value < low:
                 self.add_error("value", _("Use an amount of 0 or more."))
+            elif not low <= value <= high:
+                self.add_error("value", _("Use a value between %(low)s and %(high)s.") % {
+                    "low": _plain(low), "high": _plain(high)})
         return data

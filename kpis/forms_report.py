@@ -61,8 +61,8 @@ class ReportSettingsForm(forms.ModelForm):
 
     def clean_brand_logo(self) -> Any:
         logo = self.cleaned_data.get("brand_logo")
-        if logo and hasattr(logo, "content_type"):  # a new upload
-            logo_validate(logo)
+        if logo and hasattr(logo, "content_type"):  # a new upload, re-encoded: decodable, without metadata
+            return logo_validate(logo)
         return logo
 
     def save(self, commit: bool = True) -> Client:

@@ -16,7 +16,7 @@ from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis import catalogue
-from kpis.catalogue import Better, headline_kpis
+from kpis.catalogue import Better, headline_kpis, target_in_range
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthClose, ClientMonthSummary, SourceFailure, Target
 
@@ -65,7 +65,8 @@ def targets_by_client(*, clients: list[Client], month: dt.date) -> dict[int, dic
     for client_id, kpi, value in Target.objects.filter(
         client__in=[c.pk for c in clients], month=month, kpi__in=COLUMNS
     ).values_list("client_id", "kpi", "value"):
-        found.setdefault(client_id, {})[kpi] = value
+        if target_in_range(kpi, value):
+            found.setdefault(client_id, {})[kpi] = value
     return found
 
 

@@ -160,6 +160,22 @@ def recompute_pending(*, client: Client) -> list[str]:
     return sorted(month.decode() for month in redis_client().sunion([pending, taken]))
 
 
+def recompute_waiting(*, client: Client) -> tuple[set[str], bool]:
+    """The months waiting for their recompute, and whether that is known.
+
+    Redis's pending and taken sets, plus the requests the database outbox keeps while Redis is
+    down (a change accepted during an outage is waiting too). With Redis unreachable the answer
+    is the outbox's months and ``False``: callers that must not act on figures about to change
+    (the approval) refuse; pages say the state cannot be checked instead of failing."""
+    months = {month for row in RecomputeOutbox.objects.filter(client=client).values_list("months", flat=True) for month in row}
+    try:
+        months.update(recompute_pending(client=client))
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute state")
+        return months, False
+    return months, True
+
+
 def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
     """``months`` are about to be computed in-process (``compute_snapshots`` without a worker): they
     no longer wait for the debounced run, so the close can approve them at once (issue #23; the
@@ -178,13 +194,10 @@ def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
 
 
 def month_recompute_waiting(*, client: Client, month: dt.date) -> bool:
-    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"); False
-    when Redis does not answer (the degraded banner already says figures may be late)."""
-    try:
-        return str(Month.of(month)) in recompute_pending(client=client)
-    except REDIS_ERRORS as error:
-        redis_failed(error, what="recompute pending read")
-        return False
+    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"); with
+    Redis unreachable, only the database outbox's requests are known (the degraded banner says the rest)."""
+    months, _known = recompute_waiting(client=client)
+    return str(Month.of(month)) in months
 
 
 def recompute_pending_take(*, client: Client) -> list[str]:

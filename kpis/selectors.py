@@ -29,6 +29,7 @@ from agency.months import Month
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
+from kpis.catalogue import target_in_range
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
 from kpis.report import period_of
@@ -406,7 +407,8 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
-    targets = dict(Target.objects.filter(client=client, month=month).values_list("kpi", "value"))
+    targets = {key: value for key, value in Target.objects.filter(client=client, month=month).values_list("kpi", "value")
+               if target_in_range(key, value)}
     snapshot = rows.get(month)
     total = snapshot.document["kpis"].get("working_days") if snapshot else None
     return Scorecard(

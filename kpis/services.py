@@ -20,7 +20,8 @@ from agency.months import Month
 from clients.models import Holiday, Job
 from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
-from kpis.catalogue import KPI_KEYS, plan_targets
+from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
+from kpis.catalogue import kpi as kpi_declared
 from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
@@ -139,6 +140,9 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
     if value is None:
         Target.objects.filter(client=client, month=month, kpi=kpi).delete()
         return None
+    if not target_in_range(kpi, value):
+        low, high = kpi_declared(kpi).range
+        raise ValidationError({"value": [_("Use a value between %(low)s and %(high)s.") % {"low": low, "high": high}]})
     target, _created = Target.objects.update_or_create(
         client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": getattr(user, "username", "")}
     )

@@ -97,6 +97,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
     job = recompute_request(client=request.tenant, months=[month], user=request.user)
+    job.refresh_from_db()  # queuing ran at commit: with the queue unreachable the job is failed now
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
@@ -123,8 +124,8 @@ def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 class PlanForm(forms.Form):
-    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"))
-    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"))
+    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
+    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
     first_month = forms.CharField(label=gettext_lazy("From (YYYY-MM)"), max_length=7)
     last_month = forms.CharField(label=gettext_lazy("To (YYYY-MM)"), max_length=7)
     sql_to_customer = forms.DecimalField(

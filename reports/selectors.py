@@ -20,7 +20,7 @@ from agency.selectors import brand_is_default, console_url
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from kpis.models import Snapshot
-from kpis.recompute import recompute_pending
+from kpis.recompute import recompute_waiting
 from kpis.scorecard import card_as_shown
 from kpis.selectors import scorecard_load
 from reports.diff import documents_differ, figures_diff
@@ -100,15 +100,26 @@ def revision_pending(*, month: dt.date) -> bool:
     return bool(version and snapshot and documents_differ(version.document, snapshot.document))
 
 
-def recompute_busy(*, client: Client, month: dt.date) -> bool:
-    """A recompute of ``month`` is queued or running: approving now could freeze figures about to
-    change. Asked-for recomputes are Jobs; data changes wait in the debounce's Redis sets
-    (kpis.recompute: pending, or taken by a run that has not finished)."""
+def recompute_state(*, client: Client, month: dt.date) -> str:
+    """"busy": a recompute of ``month`` is queued or running (approving now could freeze figures
+    about to change); "unknown": Redis, which holds the debounced requests, cannot be read;
+    "idle" otherwise. Asked-for recomputes are Jobs; data changes wait in the debounce's Redis
+    sets or, during a Redis outage, in the database outbox (kpis.recompute.recompute_waiting)."""
     label = str(Month.of(month))
     jobs = Job.objects.filter(
         kind="recompute", status__in=[Job.Status.QUEUED, Job.Status.RUNNING], params__months__contains=[label]
     )
-    return jobs.exists() or label in recompute_pending(client=client)
+    if jobs.exists():
+        return "busy"
+    waiting, known = recompute_waiting(client=client)
+    if label in waiting:
+        return "busy"
+    return "idle" if known else "unknown"
+
+
+def recompute_busy(*, client: Client, month: dt.date) -> bool:
+    """Not known to be idle: the approval waits (see recompute_state)."""
+    return recompute_state(client=client, month=month) != "idle"
 
 
 def client_this_month(*, client: Client, at: dt.datetime) -> dt.date:
@@ -265,7 +276,8 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             texts=commentary_texts(month=month),
             history=commentary_history(month=month)[:50],
             links=list(ShareLink.objects.filter(month=month)),
-            busy=recompute_busy(client=client, month=month),
+            busy=(recompute := recompute_state(client=client, month=month)) != "idle",
+            busy_unknown=recompute == "unknown",
             may_approve=can_approve(user=viewer),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),

@@ -34,7 +34,7 @@ from reports.selectors import (
     client_this_month,
     commentary_state,
     commentary_texts,
-    recompute_busy,
+    recompute_state,
     token_hash,
 )
 from reports.text import MAX_LENGTH
@@ -163,7 +163,12 @@ def month_approve(
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
     reason = (reason or "").strip()
     with tenant_context(client):
-        if recompute_busy(client=client, month=month):
+        recompute = recompute_state(client=client, month=month)
+        if recompute == "unknown":
+            raise ApprovalRefused(_(
+                "Whether this month's figures are being recomputed cannot be checked just now (the task queue is "
+                "unreachable). Nothing was approved: try again in a few minutes."))
+        if recompute == "busy":
             raise ApprovalRefused(_("The figures of this month are being recomputed. Approve once the recompute has finished."))
         with transaction.atomic():
             MonthReport.objects.get_or_create(month=month)

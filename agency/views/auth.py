@@ -8,6 +8,7 @@ password again, and a cookie from one client's host is never needed at another's
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
@@ -44,6 +46,7 @@ from agency.selectors import (
 from agency.services import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
+logger = logging.getLogger(__name__)
 HANDOFF_SALT = "agency.handoff"
 HANDOFF_MAX_AGE = 60
 
@@ -51,10 +54,21 @@ HANDOFF_MAX_AGE = 60
 class PortalAuthenticationForm(AuthenticationForm):
     """At a client's host, only that client's members may sign in."""
 
+    # A password is hashed as typed: one of a megabyte would cost the server seconds.
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, max_length=4096,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "no_access": gettext_lazy("This account has no access to this portal."),
     }
+
+    def clean(self) -> dict:
+        # A name longer than any account's is nobody's: a field error before authentication,
+        # which would record the attempt in django-axes' 255-character column (issue #24).
+        if len(self.data.get("username") or "") > self.username_field.max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
 
     def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
@@ -68,6 +82,15 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: PortalAuthenticationForm) -> HttpResponse:
+        """Another host is reached by a page that moves on by itself, not by a redirect: the
+        Content-Security-Policy's ``form-action 'self'`` covers a form's redirects too."""
+        response = super().form_valid(form)
+        target = response.get("Location", "")
+        if response.status_code == 302 and not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return TemplateResponse(self.request, "registration/continue.html", {"next_url": target})
+        return response
 
     def get_success_url(self) -> str:
         user = self.request.user
@@ -112,12 +135,29 @@ class PortalPasswordResetForm(PasswordResetForm):
             # agency people: at once, from the console (agency.emails).
             client = None if user.is_agency else client_of_user(user=user)
             message = password_email_render(user=user, client=client, kind="password_reset", link=host_url(host=host) + path)
-            registry_email_send(user=user, client=client, kind="password_reset", message=message)
+            # A refusal is remembered (issue #24): the page must not say "sent" for a message the
+            # mail server did not take (through the outbox it is also retried by itself).
+            try:
+                sent, _refusal = registry_email_send(user=user, client=client, kind="password_reset", message=message)
+            except Exception:
+                logger.exception("password reset email to user %s not sent", user.pk)
+                sent = False
+            if not sent:
+                self.mail_failed = True
+
+    mail_failed = False
 
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "registration/password_reset.html"
+
+    def form_valid(self, form: PortalPasswordResetForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.mail_failed:
+            form.add_error(None, _("The email could not be sent just now. Please try again in a few minutes."))
+            return self.render_to_response(self.get_context_data(form=form))
+        return response
 
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -61,8 +61,9 @@ def test_client_user_cannot_sign_in_at_another_clients_host(client_user_a, tenan
 
 def test_client_user_signing_in_at_the_console_is_sent_to_its_portal(client_user_a, tenant_a) -> None:
     response = _login(HttpClient(), client_user_a, host_of(None))
-    assert response.status_code == 302
-    assert response["Location"].startswith(f"http://{host_of(tenant_a)}:8000/accounts/handoff/start/?")
+    # A page that moves on by itself, not a redirect: CSP's form-action 'self' covers a form's redirects.
+    assert response.status_code == 200
+    assert f'content="0;url=http://{host_of(tenant_a)}:8000/accounts/handoff/start/?' in response.content.decode()
 
 
 def test_repeated_failed_logins_are_throttled(staff_a, settings) -> None:

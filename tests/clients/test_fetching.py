@@ -142,6 +142,36 @@ def test_a_slow_server_hits_the_time_limit(server, allow_private, tmp_path: Path
         url_fetch(f"{base}/slow.csv", target=tmp_path / "f.csv", timeout=0.5)
 
 
+@pytest.mark.parametrize("where", ["status line", "headers", "body"])
+def test_the_time_limit_covers_the_status_line_the_headers_and_the_body(server, allow_private, tmp_path: Path,
+                                                                        where: str) -> None:
+    """A server trickling one byte at a time never trips a socket timeout; the whole fetch still stops
+    at its deadline (issue #24: 30 s against a 5 s limit)."""
+    base, handler = server
+    start = b"HTTP/1.0 200 OK\r\n"
+    headers = b"Content-Type: text/csv\r\nX-Padding: " + b"x" * 40 + b"\r\n\r\n"
+    trickled = {"status line": start, "headers": headers, "body": CSV * 4}[where]
+    before = {"status line": b"", "headers": start, "body": start + headers}[where]
+
+    def trickle(h: BaseHTTPRequestHandler) -> None:
+        try:
+            h.wfile.write(before)
+            h.wfile.flush()
+            for byte in trickled:
+                h.wfile.write(bytes([byte]))
+                h.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return
+
+    handler.routes["/trickle.csv"] = trickle
+    began = time.monotonic()
+    with pytest.raises(FetchError, match="longer than"):
+        url_fetch(f"{base}/trickle.csv", target=tmp_path / "f.csv", timeout=1)
+    assert time.monotonic() - began < 2
+    assert not (tmp_path / "f.csv").exists()
+
+
 def test_no_credential_reaches_the_log(server, allow_private, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     base, handler = server
     handler.routes["/r"] = redirect("/gone?sig=topsecret2")
@@ -162,6 +192,10 @@ def test_no_credential_reaches_the_log(server, allow_private, tmp_path: Path, ca
         "127.0.0.1", "10.0.0.5", "172.16.3.4", "192.168.1.10", "169.254.169.254",
         "0.0.0.0",  # noqa: S104 - an address that must be refused, not one bound to
         "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1", "100.64.0.1", "224.0.0.1",
+        # issue #24: what is_global let through, and the rest of IANA's special-purpose registries
+        "2002:7f00:1::", "2002:a00:1::1", "fec0::1", "192.0.0.8", "192.0.0.170", "192.88.99.1", "198.18.0.1",
+        "2001::1", "2001:db8::1", "64:ff9b::a00:1", "64:ff9b:1::1", "100::1", "3fff::1", "5f00::1", "::", "ff02::1",
+        "240.0.0.1", "255.255.255.255", "192.0.2.1", "198.51.100.7", "203.0.113.9", "192.31.196.1", "192.175.48.1",
     ],
 )
 def test_non_public_addresses_are_refused(address: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,6 +203,11 @@ def test_non_public_addresses_are_refused(address: str, monkeypatch: pytest.Monk
     assert not address_is_public(address)
     with pytest.raises(FetchError, match="private or local"):
         url_check("https://sheets.example/export?format=csv")
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822", "1.1.1.1"])
+def test_public_addresses_pass(address: str) -> None:
+    assert address_is_public(address)
 
 
 def test_a_host_with_any_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

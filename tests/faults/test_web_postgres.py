@@ -1,6 +1,6 @@
 """The web server as production runs it, while PostgreSQL restarts (issue #10: "web and workers reconnect").
 
-gunicorn with DEBUG off and persistent connections (``CONN_MAX_AGE`` 60, ``CONN_HEALTH_CHECKS``):
+gunicorn with DEBUG off and its connection pool (``PORTAL_DB_POOL_MAX``, each checkout checked):
 every gunicorn process holds a connection that the restart cuts. A user signed in through the
 sign-in form reads pages and an API client writes leads (sending a 5xx again, as API clients
 should: leads are upserted by id), before, during and after the restart.

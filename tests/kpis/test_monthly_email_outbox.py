@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import pytest
 import time_machine
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from clients import outbox
@@ -83,10 +85,46 @@ def smtp_server(handler: MailServer) -> Iterator[int]:
 @pytest.fixture
 def smtp_settings(settings: pytest.FixtureRequest) -> Iterator[callable]:
     def use(port: int) -> None:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_BACKEND = "agency.mail.EmailBackend"  # what production runs (agency.settings)
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 10
 
     return use
+
+
+class DroppingMailServer(MailServer):
+    """Stores the message, then drops the line before its 250 (issue #24)."""
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(envelope)
+        server.transport.close()
+        return "250 Message accepted"
+
+
+def test_a_line_dropped_after_data_is_uncertain_and_never_sent_again(tenant_a, client_user_a, smtp_settings) -> None:
+    server = DroppingMailServer(accept=True)
+    with smtp_server(server) as port, mock.patch.object(outbox, "enqueue_for_client"):
+        smtp_settings(port)
+        assert _queue_and_send(tenant_a, client_user_a.pk) == 0
+        with schema_context("alpha"):
+            row = OutboxEmail.objects.get()
+            assert row.state == OutboxEmail.State.UNCERTAIN and row.next_attempt_at is None
+            assert "dropped the line" in row.last_error
+            OutboxEmail.objects.update(next_attempt_at=timezone.now())  # even if it looked due
+        assert outbox.outbox_send_due(client=tenant_a) == 0
+        assert len(server.received) == 1  # stored once, never twice
+
+
+def test_a_line_dropped_before_data_is_a_failure_retried(tenant_a, client_user_a, smtp_settings) -> None:
+    """Refused or cut before the message went: nothing was stored, so it is tried again."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with mock.patch.object(outbox, "enqueue_for_client"):
+        smtp_settings(port)
+        assert _queue_and_send(tenant_a, client_user_a.pk) == 0
+    with schema_context("alpha"):
+        row = OutboxEmail.objects.get()
+        assert row.state == OutboxEmail.State.FAILED and row.next_attempt_at is not None
 
 
 def _with_a_march_snapshot(client: object) -> None:

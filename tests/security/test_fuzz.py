@@ -72,7 +72,9 @@ EDGE_TEXTS = [
 ]
 # The values that broke the portal before (issue #10), drawn often.
 NASTY = ["\x00", "a\x00b", "0001-01", "9999-12", "0001-01-01", "9999-12-31", "9999-12-31T23:59:59-12:00", "1e309",
-         "[" * 3000, "x" * 5000, "NaN", "-1"]
+         "[" * 3000, "x" * 5000, "NaN", "-1",
+         # issue #24: what broke the portal in the second attack
+         "9223372036854775808", "1e27", "x" * 256, "2026-13", "web/2026/8812", "K/evil", "Acme\r\nBcc: x@example.com"]
 # Any text a form or URL can carry (lone surrogates cannot be encoded in a request at all).
 TEXT = st.one_of(
     st.sampled_from(NASTY),
@@ -272,11 +274,43 @@ def _hunt_page(host: str, name: str, kwargs: dict, browsers: dict, tenants: dict
         params = dict.fromkeys(fields, value)
         check(f"admin GET {path} {value!r:.40}", lambda p=path, q=params: admin.get(p, q, HTTP_HOST=http_host))
         check(f"admin POST {path} {value!r:.40}", lambda p=path, q=params: admin.post(p, q, HTTP_HOST=http_host))
+    # Raw bytes no text holds, in the path and in every query parameter; a POST to the URL
+    # without its final slash; a truncated image in every file field (issue #24).
+    raw = _path_for(name, kwargs, host, dict.fromkeys(kwargs, "x")) if kwargs else None
+    if raw is not None:
+        raw = re.sub(r"/x(?=/|$)", "/" + RAW_SURROGATE, raw, count=1)
+        check(f"admin GET {raw}", lambda p=raw: admin.get(p, HTTP_HOST=http_host))
+    path = _path_for(name, kwargs, host, {})
+    query = "&".join(f"{quote(field)}={RAW_SURROGATE}" for field in fields)
+    check(f"admin GET {path}?…={RAW_SURROGATE}", lambda p=f"{path}?{query}": admin.get(p, HTTP_HOST=http_host))
+    if path.endswith("/") and path != "/":
+        check(f"admin POST {path[:-1]}", lambda p=path[:-1]: admin.post(p, {}, HTTP_HOST=http_host))
+    if FILE_FIELDS & set(fields):
+        def upload(p: str = path) -> object:
+            files = {field: SimpleUploadedFile("logo.png", _truncated_png(), "image/png") for field in FILE_FIELDS & set(fields)}
+            return admin.post(p, {**dict.fromkeys(set(fields) - FILE_FIELDS, "1"), **files}, HTTP_HOST=http_host)
+
+        check(f"admin POST {path} truncated image", upload)
     hunt()
 
 
 PAGE_EXAMPLES = 2
-SWEEP = ["a\x00b", "0001-01", "9999-12-31T23:59:59-12:00", "[" * 3000]
+SWEEP = ["a\x00b", "0001-01", "9999-12-31T23:59:59-12:00", "[" * 3000,
+         # issue #24: numbers beyond float and bigint, a string longer than any column, an invalid month
+         "1e309", "9223372036854775808", "x" * 300, "2026-13"]
+# Bytes no text holds (a UTF-8 lone surrogate), sent raw in the path and the query string.
+RAW_SURROGATE = "%ED%A0%80"
+FILE_FIELDS = {"file", "logo", "brand_logo"}
+
+
+def _truncated_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()[:-40]
 
 
 @pytest.mark.parametrize("hosts", [(CONSOLE,), ("alpha", "beta")], ids=["console", "clients"])

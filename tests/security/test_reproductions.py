@@ -241,3 +241,22 @@ def test_one_bad_month_does_not_block_the_others_in_the_debounced_recompute(in_t
     assert set(Snapshot.objects.values_list("month", flat=True)) == {dt.date(2026, 1, 1), dt.date(2026, 2, 1)}
     assert "0001-01" in caplog.text
     assert recompute.recompute_pending(client=in_tenant_a) == []  # not retried forever
+
+
+# --- issue #24 -------------------------------------------------------------------------------
+
+
+def test_a_post_to_a_url_without_its_slash_is_not_a_500_in_development(staff_a, tenant_a, settings) -> None:
+    settings.DEBUG = True  # scripts/run: Django raised RuntimeError for such a POST
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), raise_request_exception=False)
+    http.force_login(staff_a)
+    answer = http.post("/scorecard/targets", {"kpi": "cpl"})
+    assert answer.status_code == 301 and answer["Location"] == "/scorecard/targets/"
+
+
+@pytest.mark.parametrize("path", ["/reports/%ED%A0%80/", "/leads/%ED%A0%80/", "/scorecard/?month=%ED%A0%80",
+                                  "/reports/2026-13/", "/scorecard/?month=2026-13"])
+def test_bytes_no_text_holds_and_invalid_months_are_not_a_500(staff_a, tenant_a, path) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), raise_request_exception=False)
+    http.force_login(staff_a)
+    assert http.get(path).status_code in {200, 400, 404}

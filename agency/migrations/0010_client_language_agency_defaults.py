@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agency', '0007_user_session_generation_recomputeoutbox'),
+        ('agency', '0009_names_single_line'),
     ]
 
     operations = [

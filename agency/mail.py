@@ -1,0 +1,60 @@
+"""The SMTP backend: Django's, telling a failed send from one whose outcome is unknown.
+
+Once the whole message has gone to the mail server after ``DATA``, only the final reply says
+whether it was stored. A line dropped (or timed out) while waiting for that reply leaves it
+unknown: the server may have stored it and be about to deliver it (issue #24: a server that
+stored the message and cut the line before its ``250`` got it twice, the outbox retrying). Such
+a send raises :class:`DeliveryUncertain`; the outbox marks the row uncertain and never sends it
+again by itself (clients.outbox). Any failure before the message went is a plain failure, retried.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from typing import Any
+
+from django.core.mail.backends.smtp import EmailBackend as DjangoEmailBackend
+
+LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def header_text(text: str) -> str:
+    """``text`` on one line, fit for a header (a subject, a sender's name): line breaks become
+    spaces. Names are refused with line breaks at the door (agency.validators); this keeps
+    anything stored before from failing every email that carries it."""
+    return LINE_BREAKS.sub(" ", text).strip()
+
+
+class DeliveryUncertain(smtplib.SMTPException):
+    """The message was sent after DATA but its final reply never came."""
+
+
+class _Tracking:
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self._body_sent = False
+        try:
+            return super().data(msg)  # type: ignore[misc]
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            if self._body_sent:
+                raise DeliveryUncertain(f"the line dropped after the message was sent ({type(error).__name__})") from error
+            raise
+
+    def send(self, s: Any) -> None:
+        super().send(s)  # type: ignore[misc]
+        if s not in ("data\r\n", b"data\r\n"):
+            self._body_sent = True
+
+
+class _SMTP(_Tracking, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_Tracking, smtplib.SMTP_SSL):
+    pass
+
+
+class EmailBackend(DjangoEmailBackend):
+    @property
+    def connection_class(self) -> type[smtplib.SMTP]:
+        return _SMTPSSL if self.use_ssl else _SMTP
