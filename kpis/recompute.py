@@ -194,10 +194,14 @@ def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
 
 
 def month_recompute_waiting(*, client: Client, month: dt.date) -> bool:
-    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"); with
-    Redis unreachable, only the database outbox's requests are known (the degraded banner says the rest)."""
-    months, _known = recompute_waiting(client=client)
-    return str(Month.of(month)) in months
+    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"): Redis's
+    sets only, no query (a cached scorecard reads nothing else); False when Redis does not answer
+    (the degraded banner already says figures may be late)."""
+    try:
+        return str(Month.of(month)) in recompute_pending(client=client)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute pending read")
+        return False
 
 
 def recompute_pending_take(*, client: Client) -> list[str]:
