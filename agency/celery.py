@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.dispatch_month_reviews",
         "schedule": crontab(minute=5),
     },
+    # The staff's daily digest of the month's checks left to look at (one email a day at most).
+    "checks-digest": {
+        "task": "reports.tasks.dispatch_checks_digest",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # Refresh the current month's snapshot daily.
     "refresh-current-month": {
         "task": "kpis.tasks.dispatch_current_month_refresh",

@@ -8,15 +8,23 @@ unique to that client (``DEMO-MARKER-<SLUG>``); the leak tests look for it at ot
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.core.management import call_command, get_commands
+from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
+from agency.months import Month, local_midnight
 from agency.services import client_create, staff_assign, user_create
 from clients.demo_sources import demo_sources_seed
-from clients.models import Job, Lead
+from clients.models import Job, Lead, TrafficRow
+from clients.services import leads_requalify
+from kpis.report import last_complete_month
+from kpis.selectors import data_months
+from kpis.services import snapshot_compute
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 -- printed by the run command; demo only
 
@@ -42,6 +50,11 @@ DEMO_CLIENTS = (
     DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
     DemoClient("umbrella", "Umbrella Outdoor", "Europe/Madrid", "EUR", "uma@umbrella.example", from_sources=True),
 )
+
+# The client whose data has an incident in the month before the last complete one (October, when
+# the demo is seeded in December): its close shows real checks (docs/monthly-close.md "Checks").
+# Globex, the other client of the demo's staff member, stays clean.
+INCIDENT_CLIENT = "acme"
 
 DEMO_ADMIN = ("admin", "admin@agency.example")
 DEMO_STAFF = ("sam", "sam@agency.example")
@@ -95,3 +108,27 @@ def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month
         marker=demo.marker,
         stdout=stdout,
     )
+    if demo.slug == INCIDENT_CLIENT:
+        month = Month.of(last_complete_month(client)) - 1
+        demo_incident(client=client, month=month.first_day)
+        if stdout is not None:
+            stdout.write(f"{demo.slug}: {month} has a traffic gap, leads without UTM tags and customers without deal values\n")
+
+
+def demo_incident(*, client: Client, month: dt.date) -> None:
+    """What goes wrong in a real month, for the checks to find: the analytics tag was off for four
+    days (no traffic on the 13th to the 16th: a source gap), a landing page lost its UTM tags from
+    the 20th (leads without channel or campaign: a tracking break), and the CRM export left out
+    the deal values of the month's customers (customers but no revenue: a reconciliation gap).
+    The month's snapshots (and checks) are computed again at once."""
+    first, zone = Month.of(month), ZoneInfo(client.timezone)
+    start, end = first.bounds(zone)
+    with tenant_context(client), transaction.atomic():
+        TrafficRow.objects.filter(date__range=(month.replace(day=13), month.replace(day=16))).delete()
+        untagged = local_midnight(month.replace(day=20), zone)
+        Lead.objects.filter(created_at__gte=untagged, created_at__lt=end).update(channel="", campaign=None)
+        Lead.objects.filter(customer_at__gte=start, customer_at__lt=end).update(deal_value=None)
+    leads_requalify(client=client, months=[str(first)])
+    with tenant_context(client):
+        months = [m for m in data_months(timezone=client.timezone) if m >= month]
+    snapshot_compute(client=client, months=months)

@@ -44,3 +44,30 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return self.text
 
+
+class CheckResult(models.Model):
+    """One finding of a month's checks (kpis.checks), stored with the snapshot it was computed from.
+
+    One row per month, check and subject: recomputing upserts the figures and keeps a resolution;
+    a finding the data no longer shows is removed. Staff resolve a finding with a note on the
+    month's close page (reports.services.check_resolve); the note stays in the month's history.
+    """
+
+    month = models.DateField(help_text="first day of the month")
+    key = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200, blank=True, default="")
+    family = models.CharField(max_length=20)
+    severity = models.CharField(max_length=10)
+    figures = models.JSONField(default=dict)
+    link = models.CharField(max_length=300, blank=True, default="")
+    computed_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_name = models.CharField(max_length=150, blank=True, default="")
+    resolution_note = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["month", "key", "subject"]
+        constraints = [models.UniqueConstraint(fields=["month", "key", "subject"], name="check_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.key} {self.subject}"

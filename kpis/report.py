@@ -216,7 +216,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": null_reason(kpi(key)) if value is None else "",
-                "change": None if card.in_progress else change(key, value, previous),
+                "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
                 "met": None if card.in_progress else target_status(key, value, target),

@@ -176,13 +176,24 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
     return {"text": "—", "reason": " ".join(reasons) or str(_("Not defined for this row."))}
 
 
-def change(key: str, value: float | None, before: float | None) -> dict[str, Any] | None:
-    """Against the comparison month: points for rates, a relative change otherwise; None if undefined."""
-    if value is None or before is None:
+SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
+
+
+def change(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
+    """Against the comparison month: points for rates, a relative change otherwise; None if undefined.
+
+    No percentage on a base too small to mean anything (issue #21): a count that was below
+    SMALL_BASE shows its absolute change ("+14"), and the first month with data says so."""
+    if value is None:
         return None
+    if before is None:
+        return {"text": gettext("first full month"), "good": True, "flat": True} if first else None
     better = figure(key).better
-    if figure(key).unit == Unit.RATE:
+    kind = figure(key).unit
+    if kind == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
+    elif kind == Unit.COUNT and abs(before) < SMALL_BASE:
+        delta, text = value - before, number_shown(value - before, 0, force_grouping=True)
     elif before == 0:
         return None
     else:
@@ -226,6 +237,11 @@ class Scorecard:
     @property
     def in_progress(self) -> bool:
         return self.period is not None and not self.period.complete
+
+    @property
+    def first_month(self) -> bool:
+        """No month before this one has figures: its changes read "first full month"."""
+        return self.snapshot is not None and not any(month < self.month for month in self.history)
 
     def kpi(self, key: str) -> float | None:
         """The month's figure; the lifetime value panel's derived figures are worked out from it."""
@@ -387,7 +403,7 @@ def tiles(
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": null_reason(declared) if value is None else "",
-                    "change": None if card.in_progress else change(key, value, previous),
+                    "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,

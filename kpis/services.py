@@ -22,6 +22,7 @@ from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
+from kpis.checks.services import checks_compute
 from kpis.exports import report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
@@ -60,7 +61,9 @@ def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]
         for month in months:
             document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
             rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
-        return snapshot_upsert(client=client, rows=rows)
+        snapshots = snapshot_upsert(client=client, rows=rows)
+        checks_compute(client=client, months=months)  # they read the figures just stored
+        return snapshots
 
 
 def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.datetime) -> Snapshot:

@@ -23,7 +23,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi
-from kpis.portfolio import COLUMNS, alerts, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
+from kpis.portfolio import COLUMNS, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value
 from portfolio.selectors import month_closes_waiting, source_failures_visible
 
@@ -34,19 +34,21 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     last_closed = (Month.of(timezone.now().date()) - 1).first_day
     month = month_parse(request.GET.get("month", "")) or last_closed  # outside the portal's dates: the default
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
-    query, only_alerts = request.GET.get("q", "").strip(), request.GET.get("alerts") == "1"
+    query = request.GET.get("q", "").strip()
+    show = request.GET.get("show") or ("checks" if request.GET.get("alerts") == "1" else "all")  # alerts=1: older links
+    show = show if show in SHOW else "all"
     context = {
         "month": month,
         "sort": sort,
         "descending": descending,
         "q": query,
-        "only_alerts": only_alerts,
+        "show": show,
         "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
     context["month_choices"] = _month_choices(tuple(context["months"]), get_language() or "")
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
-        f"{CODE_VERSION}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{only_alerts}|{get_language()}|{stamp}".encode()
+        f"{CODE_VERSION}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{get_language()}|{stamp}".encode()
     )
     # The table as rendered, and what the page shows around it (the closes waiting, the failing
     # sources, the header's client switcher) as read: kept together, under a stamp that changes
@@ -57,7 +59,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         page = {
             "table": render_to_string(
                 "kpis/portfolio.html#portfolio-table",
-                {**context, **_table(request, month, sort, descending, query, only_alerts)},
+                {**context, **_table(request, month, sort, descending, query, show)},
             ),
             "waiting": list(month_closes_waiting(clients=clients_for_user(user=request.user))),
             "source_failures": source_failures_visible(user=request.user),
@@ -84,22 +86,17 @@ def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt
     return tuple((m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in months)
 
 
-def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, only_alerts: bool) -> dict:
+def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str) -> dict:
     rows = []
-    clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending))
+    clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show))
     targets = targets_by_client(clients=clients, month=month)
     for client in clients:
         status = target_summary(client, targets.get(client.pk, {}))
-        flagged = alerts(client) + [{"kpi": kpi, "missed": True} for kpi in status["missed"]]
-        if only_alerts and not flagged:
-            continue
         rows.append(
             {
                 "client": client,
-                "alerts": [
-                    _("%(kpi)s: target missed") % {"kpi": kpi(a["kpi"]).label} if a.get("missed") else kpi(a["kpi"]).label
-                    for a in flagged
-                ],
+                "checks": {"total": client.checks_total, "open": client.checks_open, "open_high": client.checks_open_high},
+                "missed": [_("%(kpi)s: target missed") % {"kpi": kpi(key).label} for key in status["missed"]],
                 "targets": status,
                 "has_data": client.computed_at is not None,
                 "cells": [format_value(column, getattr(client, column), client.currency) for column in COLUMNS],

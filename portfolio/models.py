@@ -186,6 +186,30 @@ class ClientMonthClose(models.Model):
         return f"{self.client_id} {self.month:%Y-%m} {self.state}"
 
 
+class ClientMonthChecks(models.Model):
+    """How many checks one client's month raised (kpis.checks), mirrored from the client's schema.
+
+    Written with each snapshot's checks and when staff resolve one, in the same transaction, so the
+    portfolio's counts and "clean months" filter (and the console's close board) read one table for
+    every client. ``open``: not resolved; ``open_high``: of those, how many are of high severity.
+    """
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="month_checks")
+    month = models.DateField(help_text="first day of the month")
+    total = models.PositiveIntegerField(default=0)
+    high = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    open_high = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_checks_client_month")]
+        indexes = [models.Index(fields=["month", "open"], name="month_checks_month_open")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%Y-%m} {self.open}/{self.total}"
+
+
 class SourceFailure(models.Model):
     """A client's scheduled source whose last run failed, for the portfolio (one query for all clients).
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthSummary, SourceFailure
+from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, SourceFailure
 
 BENCHMARK_FIELDS = (
     "kpi", "label", "platform", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position",
@@ -103,3 +103,14 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         SourceFailure.objects.update_or_create(
             client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
         )
+
+
+def client_month_checks_upsert(*, client: Client, counts: dict[Any, dict[str, int]]) -> None:
+    """The console's counts of a client's months' checks (kpis.checks), one row per client and month:
+    ``counts[month] = {"total", "high", "open", "open_high"}``. One statement whatever the months."""
+    ClientMonthChecks.objects.bulk_create(
+        [ClientMonthChecks(client=client, month=month, **figures) for month, figures in counts.items()],
+        update_conflicts=True,
+        unique_fields=["client", "month"],
+        update_fields=["total", "high", "open", "open_high", "updated_at"],
+    )

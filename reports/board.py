@@ -22,7 +22,7 @@ from django.utils import timezone
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
-from portfolio.models import ClientMonthClose, SourceFailure
+from portfolio.models import ClientMonthChecks, ClientMonthClose, SourceFailure
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
@@ -41,7 +41,8 @@ def _waiting() -> Q:
 
 
 def _clean() -> Q:
-    return Q(this__state=State.IN_REVIEW, this__figures_at__isnull=False, this__open_questions=0, failing=False)
+    no_open_check = Q(checks__open__isnull=True) | Q(checks__open=0)  # issue #21's mirror: none open
+    return Q(this__state=State.IN_REVIEW, this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
 
 
 @dataclass
@@ -93,6 +94,7 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
         clients_for_user(user=user)
         .annotate(
             this=FilteredRelation("month_closes", condition=Q(month_closes__month=month)),
+            checks=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
             failing=Exists(SourceFailure.objects.filter(client=OuterRef("pk"))),
         )
         .annotate(
@@ -102,6 +104,9 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
             c_commentary=F("this__commentary_state"),
             c_figures=F("this__figures_at"),
             c_since=F("this__in_review_since"),
+            c_checks_open=F("checks__open"),
+            c_checks_high=F("checks__open_high"),
+            c_checks_total=F("checks__total"),
         )
     )
     if mine:
@@ -146,6 +151,9 @@ def board_page(
                 cell=cell,
                 history=[mine_cells.get(m) or Cell(month=m, state="") for m in months],
                 failing_sources=client.failing,
+                checks_open=client.c_checks_open or 0,
+                checks_high=client.c_checks_high or 0,
+                checks_total=client.c_checks_total,
             )
         )
     return current, rows
@@ -157,17 +165,19 @@ def board_stamp(*, user: User) -> str:
     table is cached under it (reports.views_board), so a board nobody changed costs one query.
     The mirror's rows are summed as hashes of their change times, not only their latest: a
     change stamped earlier than another row's (clocks of two web servers) still changes it."""
-    close, client, membership, failure = (
+    close, client, membership, failure, checks = (
         ClientMonthClose._meta.db_table,
         Client._meta.db_table,
         Membership._meta.db_table,
         SourceFailure._meta.db_table,
+        ClientMonthChecks._meta.db_table,
     )
     sql = f"""
         SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0) FROM {close}),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),
                (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s),
-               (SELECT count(*) || ':' || coalesce(max(failed_at)::text, '') FROM {failure})
+               (SELECT count(*) || ':' || coalesce(max(failed_at)::text, '') FROM {failure}),
+               (SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0) FROM {checks})
     """  # table names from the models, the value as a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])

@@ -45,6 +45,10 @@ class ReportVersion(models.Model):
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="", help_text="why the figures were revised")
     commentary = models.JSONField(default=dict, blank=True, help_text="the commentary's sections as approved")
+    checks_reason = models.CharField(
+        max_length=200, blank=True, default="", help_text="why it was approved with a high check unresolved"
+    )
+    checks_open = models.JSONField(default=list, blank=True, help_text="the checks left unresolved at approval (keys)")
 
     class Meta:
         ordering = ["month", "number"]
@@ -130,3 +134,26 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CheckNote(models.Model):
+    """A staff member resolved one of the month's checks (kpis.CheckResult) with a note.
+
+    Kept as the month's history even if a later recompute no longer finds the check: the sentence
+    is stored as it read then, in the language of who resolved it.
+    """
+
+    month = models.DateField(db_index=True)
+    key = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200, blank=True, default="")
+    sentence = models.TextField()
+    note = models.CharField(max_length=300)
+    author = models.BigIntegerField(null=True, blank=True)
+    author_name = models.CharField(max_length=150, blank=True, default="")
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["month", "-written_at"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.key}: {self.note[:40]}"

@@ -19,12 +19,13 @@ from agency.months import Month
 from agency.selectors import brand_is_default, console_url
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
+from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.scorecard import card_as_shown
 from kpis.selectors import scorecard_load
 from reports.diff import documents_differ, figures_diff
-from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
 
 SECTIONS = tuple(Commentary.Section)
@@ -284,6 +285,13 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             emails=emails_needing_attention(month=month),
             brand_default=brand_is_default(),
             brand_url=console_url(path="/brand/"),
+        )
+        checks = month_checks_read(month=month, currency=client.currency)
+        context.update(
+            checks=checks,
+            checks_open=[c for c in checks if c["resolved_at"] is None],
+            checks_open_high=sum(1 for c in checks if c["resolved_at"] is None and c["severity"] == "high"),
+            check_notes=list(CheckNote.objects.filter(month=month)),
         )
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()

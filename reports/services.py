@@ -24,11 +24,13 @@ from django_tenants.utils import tenant_context
 from agency.models import Client, User
 from agency.months import Month
 from clients.outbox import outbox_drain_schedule
-from kpis.models import Snapshot
+from kpis.checks.selectors import month_checks_read
+from kpis.checks.services import checks_mirror
+from kpis.models import CheckResult, Snapshot
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
-from reports.models import Acknowledgement, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.selectors import (
     can_approve,
     client_this_month,
@@ -147,6 +149,7 @@ def month_approve(
     user: User | None,
     reason: str = "",
     notify: bool = True,
+    checks_reason: str = "",
     figures_at: dt.datetime | None = None,
 ) -> ReportVersion:
     """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
@@ -156,12 +159,15 @@ def month_approve(
     only when ``notify``. The month's row is locked: of two approvals at once, the second finds
     the figures already approved and is refused. A killed process leaves either the version
     and its queued emails, or nothing. ``user`` None is the operator's ``close_month --approve``.
+    A month with a high-severity check left unresolved (kpis.checks) is approved only with
+    ``checks_reason``, one line kept on the version and shown in the month's history.
     ``figures_at``: the computation of the figures the approver saw (the close board's
     confirmation); figures computed since then are refused, checked under the lock.
     """
     if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
     reason = (reason or "").strip()
+    checks_reason = " ".join((checks_reason or "").split())
     with tenant_context(client):
         recompute = recompute_state(client=client, month=month)
         if recompute == "unknown":
@@ -182,6 +188,13 @@ def month_approve(
                 raise ApprovalRefused(_("The figures changed after you looked at them: open the month and check them first."))
             previous = ReportVersion.objects.filter(month=month).order_by("-number").first()
             texts = commentary_texts(month=month)
+            unresolved = list(
+                CheckResult.objects.filter(month=month, resolved_at__isnull=True).values_list("key", "subject", "severity")
+            )
+            if any(severity == "high" for _key, _subject, severity in unresolved) and not checks_reason:
+                raise ApprovalRefused(
+                    _("A check of high severity is unresolved: resolve it, or say in one line why the month goes out anyway.")
+                )
             if previous is not None:
                 if not documents_differ(previous.document, snapshot.document):
                     raise ApprovalRefused(_("These figures are already approved."))
@@ -197,6 +210,8 @@ def month_approve(
                 approved_by_name=_name(user) if user else COMMAND_LINE,
                 reason=reason[:300],
                 commentary=texts,
+                checks_reason=checks_reason[:200] if unresolved else "",
+                checks_open=[f"{key}:{subject}" if subject else key for key, subject, _severity in unresolved],
             )
             report.state = State.REVISED if previous else State.APPROVED
             report.approved_at, report.approved_by_name = now, version.approved_by_name
@@ -208,6 +223,40 @@ def month_approve(
             month_close_mirror(client=client, month=month)
             transaction.on_commit(lambda: outbox_drain_schedule(client=client))
     return version
+
+
+# --- the month's checks ---------------------------------------------------------------------------
+
+
+def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
+    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
+    console's counts follow in the same transaction) and the note joins the month's history."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff resolve checks."))
+    note = " ".join((note or "").split())
+    if not note:
+        raise ValidationError({"note": [_("Say in a few words what you found.")]})
+    if len(note) > 300:
+        raise ValidationError({"note": [_("At most %(count)s characters.") % {"count": 300}]})
+    with tenant_context(client), transaction.atomic():
+        row = CheckResult.objects.select_for_update().filter(pk=check_id, month=month).first()
+        if row is None:
+            raise ValidationError(_("This check is no longer raised: the figures were recomputed."))
+        shown = {item["id"]: item["sentence"] for item in month_checks_read(month=month, currency=client.currency)}
+        now = timezone.now()
+        row.resolved_at, row.resolved_by_name, row.resolution_note = now, _name(user), note
+        row.save(update_fields=["resolved_at", "resolved_by_name", "resolution_note"])
+        checks_mirror(client=client, months=[month])
+        return CheckNote.objects.create(
+            month=month,
+            key=row.key,
+            subject=row.subject,
+            sentence=shown.get(row.pk, row.key),
+            note=note,
+            author=user.pk,
+            author_name=_name(user),
+            written_at=now,
+        )
 
 
 # --- restatements: late data moved an approved month ---------------------------------------------

@@ -20,6 +20,7 @@ from agency.celery import app
 from agency.models import Client
 from agency.tasks import enqueue_for_client
 from kpis.tasks import CLIENT_TASK, SPREAD_SECONDS, ready_clients
+from reports.digest import checks_digest_queue
 from reports.services import month_reviews_start
 
 
@@ -39,3 +40,9 @@ def dispatch_month_reviews(at: str | None = None) -> int:
     for index, client in enumerate(clients):
         enqueue_for_client(month_reviews_start_task, client=client, at=instant, countdown=index * SPREAD_SECONDS)
     return len(clients)
+
+
+@shared_task(acks_late=True)
+def dispatch_checks_digest(day: str | None = None) -> int:
+    """The staff's daily digest of checks to look at (reports.digest), for ``day`` (default: today, UTC)."""
+    return checks_digest_queue(day=dt.date.fromisoformat(day) if day else timezone.now().date())

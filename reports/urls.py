@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
     path("reports/<str:month>/close-status/", views.close_status_view, name="report_close_status"),
     path("reports/<str:month>/approve/", views.approve_view, name="report_approve"),
+    path("reports/<str:month>/checks/<int:check_id>/resolve/", views.check_resolve_view, name="report_check_resolve"),
     path("reports/<str:month>/links/", views.share_link_create_view, name="report_link_create"),
     path("reports/<str:month>/links/<int:link_id>/revoke/", views.share_link_revoke_view, name="report_link_revoke"),
     path("reports/<str:month>/read/", views.acknowledge_view, name="report_read"),

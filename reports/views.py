@@ -38,6 +38,7 @@ from reports.selectors import (
 )
 from reports.services import (
     ApprovalRefused,
+    check_resolve,
     commentary_save,
     month_acknowledge,
     month_approve,
@@ -126,7 +127,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
 
     Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
     Done: the status without its poll (polling stops) and, swapped out of band, the sections the
-    recompute changes: the enabled Approve, the revision (if any) and the figures as now computed,
+    recompute changes: the enabled Approve, the revision (if any), the month's checks and the figures as now computed,
     so staff approve what they see without reloading."""
     first_day = _month(month)
     if not request.htmx:  # a fragment: opened by hand (or from history), it is the month's page
@@ -139,7 +140,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     context["oob"] = True
     parts += [
         render_to_string(f"reports/month.html#{name}", context, request=request)
-        for name in ("close-approve", "close-revision", "close-figures")
+        for name in ("close-approve", "close-revision", "close-checks", "close-figures")
     ]
     return HttpResponse("".join(parts))
 
@@ -184,6 +185,19 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
 
 @client_staff_required
 @require_POST
+def check_resolve_view(request: HttpRequest, month: str, check_id: int) -> HttpResponse:
+    first_day = _month(month)
+
+    def write() -> object:
+        return check_resolve(
+            client=request.tenant, month=first_day, check_id=check_id, note=request.POST.get("note", ""), user=request.user
+        )
+
+    return _written(request, first_day, write, _("Check resolved: your note is kept in the month's history."))
+
+
+@client_staff_required
+@require_POST
 def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     try:
@@ -193,6 +207,7 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
             user=request.user,
             reason=request.POST.get("reason", ""),
             notify=request.POST.get("notify") == "1",
+            checks_reason=request.POST.get("checks_reason", ""),
         )
     except ApprovalRefused as error:
         messages.error(request, _errors(error))

@@ -129,12 +129,16 @@ def header_candidates(lines: list[str]) -> Iterator[tuple[int, str, list[str]]]:
                 yield number, delimiter, [cell.strip().lstrip("\ufeff") for cell in cells]
 
 
-def data_rows(text_file: TextFile, *, header_line: int, delimiter: str, width: int) -> Iterator[tuple[int, list[str]]]:
+def data_rows(
+    text_file: TextFile, *, header_line: int, delimiter: str, width: int, totals: list[tuple[int, list[str]]] | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """The data lines after the header as (line number, cells).
 
     Skipped: blank lines, total rows, and the trailing lines after the data (lines with one
     value at the end of the file, or everything from a ``#`` line on, as GA4 appends more
     tables there). A one-value line followed by more data is data (and so a bad row).
+    ``totals``: a list that receives the total rows skipped (the month's checks compare them
+    with the rows, docs/monthly-close.md "Checks").
     """
     with text_file.path.open(encoding=text_file.encoding, newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
@@ -154,6 +158,8 @@ def data_rows(text_file: TextFile, *, header_line: int, delimiter: str, width: i
             if first[0] == "#":
                 break
             if first[0] in TOTAL_INITIALS and TOTAL_ROW.match(first):
+                if totals is not None:
+                    totals.append((start, row))
                 continue
             if width > 2 and len(row) < width:
                 if filled is None:

@@ -66,6 +66,9 @@ class SourceImport:
     result: ImportResult | None = None
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
+    total_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # the file's own total rows
+    rows_amount: float = 0.0  # spend: the rows' amounts as the file gives them (before conversion)
+    totals_amount: float | None = None  # spend: the amount of the file's first total row that gives one
     # What a person checks against the platform's own screen (rows read without errors; sources.md):
     totals: dict[str, Any] = field(default_factory=dict)  # canonical column -> sum (amount: converted)
     spend_by_currency: dict[str, Any] = field(default_factory=dict)  # original currency -> original amounts
@@ -121,6 +124,8 @@ class SourceImport:
                               for target, values in sorted(self.unmapped.items())],
             "customers_without_deal": self.customers_without_deal,
         })
+        if self.totals_amount is not None:  # the file's own totals row, for the month's checks
+            data["totals_row"] = {"amount": self.totals_amount, "rows_amount": round(self.rows_amount, 6)}
         return data
 
 
@@ -171,9 +176,9 @@ class _Context:
     outcome: SourceImport
 
 
-def _lines(detection: Detection) -> Iterator[tuple[int, list[str]]]:
+def _lines(detection: Detection, totals: list[tuple[int, list[str]]] | None = None) -> Iterator[tuple[int, list[str]]]:
     return data_rows(detection.text_file, header_line=detection.header_line, delimiter=detection.delimiter,
-                     width=len(detection.header))
+                     width=len(detection.header), totals=totals)
 
 
 def canonical_header(detection: Detection, compiled: Compiled) -> list[str]:
@@ -208,8 +213,9 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
     outcome.dropped = compiled.dropped
     outcome.unmapped_to = {target: str(rule.other) for target, rule in mapping.columns.items()
                            if rule.other is not None}
-    for line, cells in _lines(detection):
+    for line, cells in _lines(detection, outcome.total_rows):
         if compiled.is_total(cells):
+            outcome.total_rows.append((line, cells))
             continue
         outcome.rows += 1
         values, errors = compiled.convert(line, cells)
@@ -231,6 +237,7 @@ def canonical_rows(context: _Context) -> Iterator[tuple[int, dict[str, Any], lis
         values.pop("campaign_id", None)
         values.pop("campaign_name", None)
         if kind == "spend":
+            outcome.rows_amount += float(values.get("amount") or 0)
             errors = _spend(values, context, line, client_currency, fixed_currency)
             if not errors and values.get("original_amount") is not None:
                 code = values["currency"]
@@ -341,7 +348,7 @@ def source_import(
                             continue
                         yield line, list(map(values.get, header))
 
-                outcome.rows = 0
+                outcome.rows, outcome.rows_amount, outcome.total_rows = 0, 0.0, []
                 result = import_records(kind=kind, header=header, records=records(), zone=zone, progress=progress,
                                         internal=True, sum_duplicates=kind in SUMMED_KINDS, typed=True)
                 outcome.result = result
@@ -356,9 +363,20 @@ def source_import(
     if outcome.errors:
         outcome.campaigns_created = []
         outcome.campaign_names = {}
+    elif kind == "spend":
+        outcome.totals_amount = _totals_amount(compiled, outcome.total_rows)
     if outcome.ok and not dry_run and outcome.result and outcome.result.written:
         data_changed(client=client, kind=kind, months=outcome.result.months)
     return outcome
+
+
+def _totals_amount(compiled: Compiled, rows: list[tuple[int, list[str]]]) -> float | None:
+    """The spend of the file's first total row that gives one, as the file writes it (its currency)."""
+    for line, cells in rows:
+        amount = compiled.convert(line, cells)[0].get("amount")
+        if amount is not None:
+            return float(amount)
+    return None
 
 
 def _first_pass(context: _Context, zone: ZoneInfo, errors: list[RowError]) -> None:

@@ -147,6 +147,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_version", {"month": "2026-03", "number": 1}, row(302, 404, 404, 404, 404)),
     (ALPHA, "report_commentary", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_approve", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_check_resolve", {"month": "2026-03", "check_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_close_status", {"month": "2026-03"}, row(302, 404, 404, 302, 302)),
     (ALPHA, "report_link_create", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_link_revoke", {"month": "2026-03", "link_id": 1}, row(302, 404, 404, 405, 405)),

@@ -51,7 +51,8 @@ def test_the_exported_snapshot_document_has_the_catalogues_keys_in_its_order(mar
     out = io.StringIO()
     call_command("export_snapshot", "alpha", "--month", "2026-03", stdout=out)
     document = json.loads(out.getvalue())
-    close = ["state", "approved_at", "revision_pending", "revisions"]  # the monthly close's keys (#13), after the document
+    # the monthly close's keys (#13) and the month's checks (#21), after the document
+    close = ["state", "approved_at", "revision_pending", "revisions", "checks"]
     assert list(document) == ["client", "month", "computed_at", "criteria_version", "kpis", "breakdowns", *close]
     assert list(document["kpis"]) == list(KPI_KEYS)  # jsonb stores keys sorted by length; the export restores the order
     assert list(document["breakdowns"]) == list(BREAKDOWN_KEYS)

@@ -153,3 +153,18 @@ def test_the_scorecard_says_figures_are_updating_while_a_recompute_waits(
     finally:
         cache.clear()  # the pending month lives in Redis, which the test's rollback does not undo
     assert "Cifras actualizándose (unos 30 s)" in page and 'id="figures-updating"' in page
+
+
+def test_a_month_with_an_open_check_is_not_clean_and_the_board_says_so(in_review, admin_user) -> None:
+    from portfolio.models import ClientMonthChecks
+
+    ClientMonthChecks.objects.update_or_create(client=in_review, month=MARCH, defaults={"total": 3, "open": 2, "open_high": 1})
+    _page, rows = board_page(user=admin_user, month=MARCH, months=board_months(now=APRIL_5))
+    alpha = next(row for row in rows if row.client.slug == "alpha")
+    assert (alpha.checks_open, alpha.checks_high, alpha.clean) == (2, 1, False)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 0
+    with time_machine.travel(APRIL_5):
+        page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+    assert "2 abiertas · 1 alta" in page
+    ClientMonthChecks.objects.filter(client=in_review, month=MARCH).update(open=0, open_high=0)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 1

@@ -39,6 +39,7 @@ def test_the_close_page_polls_while_the_month_recomputes_and_then_shows_approve(
     approve = body.split('id="close-approve"')[1].split("</div>")[0]
     assert 'hx-swap-oob="true"' in approve and "Aprobar y enviar" in approve and "disabled" not in approve
     assert 'id="close-figures" hx-swap-oob="true"' in body and "215,72" in body
+    assert 'id="close-checks" hx-swap-oob="true"' in body  # the checks as now computed
     # The page loaded after the recompute does not poll at all.
     assert "every 3s" not in staff.get("/reports/2026-03/").content.decode()
 

@@ -49,7 +49,8 @@ def test_a_client_stored_with_a_line_break_in_its_name_can_still_invite(admin_us
 
 
 def test_queued_emails_are_sent_with_the_brand_as_it_is_now(tenant_a, client_user_a) -> None:
-    brand = AgencyBrand.current() or AgencyBrand.objects.create(name="Agency")
+    # The row itself, not the cached brand: an earlier test's cached row may be rolled back.
+    brand = AgencyBrand.objects.order_by("pk").first() or AgencyBrand.objects.create(name="Agency")
     AgencyBrand.objects.filter(pk=brand.pk).update(sender_name=BROKEN)  # stored before the check
     outbox.outbox_email_enqueue(client=tenant_a, kind="test", recipient_id=client_user_a.pk, to="ann@alpha.example",
                                 subject=f"{BROKEN}: your report", body="b", from_email=f'"{BROKEN}" <portal@localhost>',

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
 from clients.management.commands._client import client_by_slug
+from kpis.management.commands.check_month import checks_exported
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
 from kpis.snapshot import document_ordered
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             snapshot = Snapshot.objects.filter(month=month).first()
             # The monthly close adds "state", "approved_at" and "revisions" (docs/monthly-close.md).
             close = export_for(month) if snapshot is not None else {}
+            checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
-        self.stdout.write(json.dumps({**document_ordered(snapshot.document), **close}, indent=1, ensure_ascii=False))
+        document = {**document_ordered(snapshot.document), **close, "checks": checks}
+        self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))

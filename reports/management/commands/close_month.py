@@ -1,8 +1,9 @@
-"""``close_month SLUG --month YYYY-MM [--approve [--reason TEXT] [--no-notify]]``.
+"""``close_month SLUG --month YYYY-MM [--approve [--reason TEXT] [--no-notify] [--checks-reason TEXT]]``.
 
 Without ``--approve``: the month enters the close and goes to review now (whatever the settling
 delay). With it: the month is approved as from the report page (the version frozen and the
-emails queued in one transaction; a revision needs ``--reason``), and the queued emails are sent.
+emails queued in one transaction; a revision needs ``--reason``, a month with a high-severity
+check unresolved ``--checks-reason``), and the queued emails are sent.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--approve", action="store_true", help="approve the month (or its revision) and send the emails")
         parser.add_argument("--reason", default="", help="why the figures were revised (required for a revision)")
         parser.add_argument("--no-notify", action="store_true", help="approve a revision without emailing the client")
+        parser.add_argument("--checks-reason", default="", help="why the month goes out with a high-severity check unresolved")
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])
@@ -38,7 +40,12 @@ class Command(BaseCommand):
             return
         try:
             version = month_approve(
-                client=client, month=month, user=None, reason=options["reason"], notify=not options["no_notify"]
+                client=client,
+                month=month,
+                user=None,
+                reason=options["reason"],
+                notify=not options["no_notify"],
+                checks_reason=options["checks_reason"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -36,7 +36,11 @@ def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_withou
         assert change("new_leads", 45, 39)["text"] == "+15,4 %"
     falling = change("cpl", 400.0, 500.0)
     assert falling["text"] == "-20.0 %" and falling["good"] is True  # cost per lead down is good news
-    assert change("new_leads", 5, 0) is None and change("cpl", None, 10.0) is None
+    assert change("cpl", 5, 0) is None and change("cpl", None, 10.0) is None
+    # A count on a base under 20 (or 0) shows its absolute change, never a percentage (issue #21).
+    assert change("new_leads", 5, 0)["text"] == "+5" and change("new_leads", 16, 1)["text"] == "+15"
+    assert change("new_leads", 45, 20)["text"] == "+125.0 %"
+    assert change("new_leads", 5, None, first=True)["text"] == "first full month" and change("new_leads", 5, None) is None
 
 
 @pytest.fixture(autouse=True)

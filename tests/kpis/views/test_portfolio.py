@@ -1,4 +1,4 @@
-"""The agency portfolio: who sees which clients, sorting, filtering, alerts, a fixed number of queries."""
+"""The agency portfolio: who sees which clients, sorting, filtering, checks, a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -50,14 +50,24 @@ def test_sorting_and_filtering_happen_on_the_server(tenant_a, tenant_b, admin_us
     assert "Beta Brands" in filtered and "Alpha Analytics" not in filtered
 
 
-def test_alerts_flag_moves_for_the_worse(tenant_a, tenant_b, admin_user) -> None:
-    summary(tenant_a, FEBRUARY, new_leads=100, cpl=50)
-    summary(tenant_a, MARCH, new_leads=60, cpl=51)  # leads fell 40 %: alert; CPL rose 2 %: none
-    summary(tenant_b, FEBRUARY, new_leads=100)
-    summary(tenant_b, MARCH, new_leads=140)  # a rise in leads is no alert
-    body = page(admin_user, "/portfolio/?month=2026-03&alerts=1", HTTP_HX_REQUEST="true")
-    assert "Alpha Analytics" in body and "Beta Brands" not in body
-    assert '<span class="badge alert">New leads</span>' in body and "Cost per lead</span>" not in body
+def test_checks_replace_the_fixed_alerts_and_clean_months_filter(tenant_a, tenant_b, admin_user) -> None:
+    from portfolio.models import ClientMonthChecks
+
+    summary(tenant_a, FEBRUARY, new_leads=100)
+    summary(tenant_a, MARCH, new_leads=60)  # leads fell 40 %: no fixed alert any more
+    summary(tenant_b, MARCH, new_leads=140)
+    ClientMonthChecks.objects.create(client=tenant_a, month=MARCH, total=3, high=1, open=2, open_high=1)
+    ClientMonthChecks.objects.create(client=tenant_b, month=MARCH, total=1, high=0, open=0, open_high=0)
+    body = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    assert 'data-checks-open="2"' in body and "2 to look at · 1 high" in body and 'data-checks-open="0"' in body
+    assert "New leads</span>" not in body
+    with_checks = page(admin_user, "/portfolio/?month=2026-03&show=checks", HTTP_HX_REQUEST="true")
+    assert "Alpha Analytics" in with_checks and "Beta Brands" not in with_checks
+    assert "Alpha Analytics" in page(admin_user, "/portfolio/?month=2026-03&alerts=1", HTTP_HX_REQUEST="true")  # older links
+    clean = page(admin_user, "/portfolio/?month=2026-03&show=clean", HTTP_HX_REQUEST="true")
+    assert "Beta Brands" in clean and "Alpha Analytics" not in clean
+    spanish = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="es")
+    assert "2 por revisar · 1 alta" in spanish and "sin pendientes" in spanish
 
 
 def test_one_query_for_the_rows_whatever_the_number_of_clients(tenant_a, admin_user) -> None:

@@ -45,7 +45,7 @@ def test_tiles_show_values_in_the_locale_with_the_change_and_undefined_as_a_dash
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     assert "€12,345.60" in body  # marketing spend, English grouping and the client's currency
     assert "€1,543.20" in body  # cost per lead = 12,345.60 / 8
-    assert "+100.0 %" in body  # new leads 4 → 8
+    assert '<span class="change good">+4 ' in body  # new leads 4 → 8: a base under 20 shows the absolute change (#21)
     assert 'title="No customers this month."' in body  # CAC undefined: a dash with its reason, never 0
 
 
@@ -128,7 +128,7 @@ def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> No
         "Leads and funnel",
         "New leads",
         "8",
-        "+100.0 %",
+        "+4",  # 4 → 8: no percentage on a base under 20 (issue #21)
         "",
         "",
         "",

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     snapshot); their commentary state is filled at the next change of their month."""
 
     dependencies = [
-        ("portfolio", "0008_benchmark_platform"),
+        ("portfolio", "0009_client_month_checks"),
     ]
 
     operations = [

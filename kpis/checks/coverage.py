@@ -1,0 +1,174 @@
+"""Coverage: is all of the month's data there? A usual source with days missing, a source that
+stopped, a month with fewer days of data than the three before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import pairwise
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
+
+DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of the three months before
+STALE_DAYS = 7  # no data in the month's last 7 days (or longer than the source's usual gap)
+FEWER_MARGIN = 0.1  # data days per working day more than 0.1 below the lowest of the three months before
+IMPORTS = "/imports/"
+FEEDS = ("spend", "traffic", "email")  # sources that report every day; leads may have quiet days
+
+
+def _days_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> set[dt.date]:
+    return {day for day in data.source_days.get(source, frozenset()) if first <= day <= last}
+
+
+def _before_span(data: CheckData) -> tuple[dt.date, dt.date]:
+    return (data.month - 3).first_day, (data.month - 1).last_day
+
+
+def _last_day(data: CheckData, source: str) -> dt.date | None:
+    days = _days_in(data, source, (data.month - 3).first_day, data.month.last_day)
+    return max(days) if days else None
+
+
+def _is_daily(data: CheckData, source: str) -> bool:
+    first, last = _before_span(data)
+    span = (last - first).days + 1
+    return len(_days_in(data, source, first, last)) >= DAILY_SHARE * span
+
+
+def _usual_gap(data: CheckData, source: str) -> int:
+    """The longest run of days without data between two days with data in the three months before
+    (a source posted monthly has about 30; a daily one 1)."""
+    first, last = _before_span(data)
+    days = sorted(_days_in(data, source, first, last))
+    return max(((b - a).days for a, b in pairwise(days)), default=0)
+
+
+def _stale_since(data: CheckData, source: str) -> dt.date | None:
+    """The last day with data, when the source had data the three months before and none since for
+    longer than both STALE_DAYS and its usual gap."""
+    first, last = _before_span(data)
+    before = _days_in(data, source, first, last)
+    if not before:
+        return None
+    latest = _last_day(data, source)
+    this_month = latest is not None and latest >= data.month.first_day
+    if this_month and len(before) < 2:
+        return None  # one day of data before: its rhythm is unknown, and it has data this month
+    if this_month and (data.month.last_day - latest).days <= max(STALE_DAYS - 1, _usual_gap(data, source)):
+        return None
+    return latest
+
+
+def source_gap(data: CheckData) -> list[Finding]:
+    """Days of the month with no row of a daily source, before its last day of data (the days after
+    are the stale check's)."""
+    found = []
+    for source in FEEDS:
+        if not _is_daily(data, source) or _stale_since(data, source) is not None:
+            continue
+        latest = _last_day(data, source)
+        have = _days_in(data, source, data.month.first_day, data.month.last_day)
+        missing = sorted(day for day in data.month.days() if latest is not None and day <= latest and day not in have)
+        if missing:
+            severity = Severity.HIGH if len(missing) >= 3 else Severity.MEDIUM
+            found.append(
+                finding(
+                    SOURCE_GAP,
+                    {"source": source, "days": missing, "count": len(missing)},
+                    subject=source,
+                    link=IMPORTS,
+                    severity=severity,
+                )
+            )
+    return found
+
+
+def source_stale(data: CheckData) -> list[Finding]:
+    found = []
+    for source in SOURCES:
+        since = _stale_since(data, source)
+        if since is not None:
+            found.append(finding(SOURCE_STALE, {"source": source, "since": since}, subject=source, link=IMPORTS))
+    return found
+
+
+def fewer_data_days(data: CheckData) -> list[Finding]:
+    """Days with data per working day, against the lowest of the three months before (each must
+    have data): a month of 19 working days is not short of a month of 23."""
+    found = []
+    working = {m: (data.history.get(m) or {}).get("working_days") for m in [data.month, *data.before(3)]}
+    if any(not days for days in working.values()):
+        return []
+    for source in SOURCES:
+        if _stale_since(data, source) is not None or _is_daily(data, source):
+            continue  # said by the stale and gap checks
+        counts = {m: len(_days_in(data, source, m.first_day, m.last_day)) for m in working}
+        earlier = [counts[m] / working[m] for m in data.before(3)]
+        if min(counts[m] for m in data.before(3)) == 0:
+            continue
+        now = counts[data.month] / working[data.month]
+        if now < min(earlier) - FEWER_MARGIN:
+            lowest = min(counts[m] for m in data.before(3))
+            found.append(
+                finding(
+                    FEWER_DAYS, {"source": source, "days": counts[data.month], "lowest": lowest}, subject=source, link=IMPORTS
+                )
+            )
+    return found
+
+
+SOURCE_GAP = register(
+    Check(
+        key="coverage.source_gap",
+        family=Family.COVERAGE,
+        severity=Severity.MEDIUM,
+        sentence=ngettext_lazy(
+            "%(source)s has no data for %(count)s day of the month: %(days)s.",
+            "%(source)s has no data for %(count)s days of the month: %(days)s.",
+            "n",
+        ),
+        count="count",
+        rule=_(
+            "A source of spend, traffic or email with data on at least 90 % of the days of the three months before "
+            "has days without any row this month (before its last day of data). High from 3 days."
+        ),
+        evaluate=source_gap,
+    )
+)
+SOURCE_STALE = register(
+    Check(
+        key="coverage.source_stale",
+        family=Family.COVERAGE,
+        severity=Severity.HIGH,
+        sentence=_("%(source)s has had no data since %(since)s."),
+        rule=_(
+            "A source with data in the three months before has none since a day further from the month's end than 7 days "
+            "and than its longest usual gap in those months (a source posted monthly is not stale after a week)."
+        ),
+        evaluate=source_stale,
+    )
+)
+FEWER_DAYS = register(
+    Check(
+        key="coverage.fewer_days",
+        family=Family.COVERAGE,
+        severity=Severity.LOW,
+        sentence=ngettext_lazy(
+            "%(source)s has data on %(days)s day this month, "
+            "fewer than in each of the three months before (at least %(lowest)s).",
+            "%(source)s has data on %(days)s days this month, "
+            "fewer than in each of the three months before (at least %(lowest)s).",
+            "n",
+        ),
+        count="days",
+        rule=_(
+            "Days with data per working day more than 0.1 below the lowest of the three months before "
+            "(sources that are not daily; working days make a short month no alarm)."
+        ),
+        evaluate=fewer_data_days,
+    )
+)
+
+__all__ = ["FEWER_DAYS", "SOURCE_GAP", "SOURCE_STALE", "Check"]

@@ -1,0 +1,207 @@
+"""What the checks of a range of months read, aggregated in SQL in the client's schema.
+
+A fixed number of queries whatever the months: the stored snapshots' KPIs (the months and the 25
+before them, for the anomalies' seasons), the days with data of each source (the months and the 3
+before) with the leads that arrived without channel or campaign, the campaign names with data in
+each month, the imported spend files that carried a totals row (their jobs' results), and, once
+spend rows carry delivery columns, the daily spend, clicks and conversions per campaign. Run
+inside the client's schema (tenant_context).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+
+from agency.months import Month
+from clients.models import Campaign, Job, Lead, Spend, TrafficRow
+from clients.models import EmailRow as EmailRowModel
+from kpis.checks.base import FAMILY_LABELS, REGISTRY, SEVERITY_LABELS, CheckData, Finding, Severity
+from kpis.checks.words import figures_from_plain, sentence
+from kpis.models import CheckResult, Snapshot
+
+HISTORY = 25  # months of snapshots before a month: 24 for the season, 1 more for last year's trailing months
+DELIVERY_COLUMNS = ("clicks", "conversions")
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def delivery_available() -> bool:
+    """Spend rows carry clicks and conversions (the paid-media columns of formats.md)."""
+    names = {f.name for f in Spend._meta.get_fields()}
+    return all(column in names for column in DELIVERY_COLUMNS)
+
+
+def _source_days(first: dt.date, after: dt.date, zone: ZoneInfo) -> tuple[dict[str, set[dt.date]], dict[dt.date, int]]:
+    spend, traffic, email, lead = (m._meta.db_table for m in (Spend, TrafficRow, EmailRowModel, Lead))
+    start, end = Month.of(first).bounds(zone)[0], Month.of(after).bounds(zone)[0]
+    rows = _fetch(
+        f"""
+        SELECT 'spend', date, 0 FROM {spend} WHERE date >= %s AND date < %s GROUP BY date
+        UNION ALL SELECT 'traffic', date, 0 FROM {traffic} WHERE date >= %s AND date < %s GROUP BY date
+        UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %s AND date < %s GROUP BY date
+        UNION ALL SELECT 'leads', (created_at AT TIME ZONE %s)::date,
+                         count(*) FILTER (WHERE channel = '' AND campaign_id IS NULL)
+                  FROM {lead} WHERE created_at >= %s AND created_at < %s GROUP BY 2
+        """,  # table names from the models, values as parameters
+        [first, after, first, after, first, after, str(zone), start, end],
+    )
+    days: dict[str, set[dt.date]] = {}
+    unattributed: dict[dt.date, int] = {}
+    for source, day, without in rows:
+        days.setdefault(source, set()).add(day)
+        if without:
+            month = Month.of(day).first_day
+            unattributed[month] = unattributed.get(month, 0) + without
+    return days, unattributed
+
+
+def _campaign_names(first: dt.date, after: dt.date, zone: ZoneInfo) -> dict[dt.date, set[str]]:
+    spend, lead, campaign = Spend._meta.db_table, Lead._meta.db_table, Campaign._meta.db_table
+    start, end = Month.of(first).bounds(zone)[0], Month.of(after).bounds(zone)[0]
+    rows = _fetch(
+        f"""
+        SELECT DISTINCT m, c.name FROM (
+            SELECT date_trunc('month', date)::date AS m, campaign_id FROM {spend}
+            WHERE date >= %s AND date < %s AND campaign_id IS NOT NULL
+            UNION SELECT date_trunc('month', created_at AT TIME ZONE %s)::date, campaign_id FROM {lead}
+            WHERE created_at >= %s AND created_at < %s AND campaign_id IS NOT NULL
+        ) used JOIN {campaign} c ON c.id = used.campaign_id
+        """,
+        [first, after, str(zone), start, end],
+    )
+    names: dict[dt.date, set[str]] = {}
+    for month, name in rows:
+        names.setdefault(month, set()).add(name)
+    return names
+
+
+def _delivery(first: dt.date, after: dt.date) -> dict[str, dict[dt.date, tuple[float, float | None, float | None]]]:
+    spend, campaign = Spend._meta.db_table, Campaign._meta.db_table
+    rows = _fetch(
+        f"""
+        SELECT c.name, s.date, sum(s.amount), sum(s.clicks), sum(s.conversions)
+        FROM {spend} s JOIN {campaign} c ON c.id = s.campaign_id
+        WHERE s.date >= %s AND s.date < %s AND s.platform <> '' GROUP BY 1, 2
+        """,
+        [first, after],
+    )
+    found: dict[str, dict[dt.date, tuple[float, float | None, float | None]]] = {}
+    for name, day, amount, clicks, conversions in rows:
+        found.setdefault(name, {})[day] = (
+            float(amount or 0),
+            None if clicks is None else float(clicks),
+            None if conversions is None else float(conversions),
+        )
+    return found
+
+
+def _file_totals() -> list[dict[str, Any]]:
+    """Imported spend files that carried a totals row (clients.sources), the latest import of each
+    file name: {"file", "job", "total", "rows_sum", "first", "last"}."""
+    latest: dict[str, dict[str, Any]] = {}
+    jobs = Job.objects.filter(kind="import", status=Job.Status.DONE, result__has_key="totals_row").order_by("id")
+    for pk, params, result in jobs.values_list("id", "params", "result"):
+        if not result.get("first_day") or not result.get("ok", True):
+            continue
+        name = (params or {}).get("filename") or f"#{pk}"
+        latest[name] = {
+            "file": name,
+            "job": pk,
+            "total": result["totals_row"]["amount"],
+            "rows_sum": result["totals_row"]["rows_amount"],
+            "first": dt.date.fromisoformat(result["first_day"]),
+            "last": dt.date.fromisoformat(result["last_day"]),
+        }
+    return list(latest.values())
+
+
+def check_data(*, months: list[dt.date], timezone: str) -> dict[dt.date, CheckData]:
+    """The ``CheckData`` of each month of ``months`` (first days)."""
+    if not months:
+        return {}
+    zone = ZoneInfo(timezone)
+    low, high = Month.of(min(months)), Month.of(max(months))
+    history = {
+        Month.of(month): kpis or {}
+        for month, kpis in Snapshot.objects.filter(month__gte=(low - HISTORY).first_day, month__lte=high.first_day).values_list(
+            "month", "document__kpis"
+        )
+    }
+    first, after = (low - 3).first_day, (high + 1).first_day
+    days, unattributed = _source_days(first, after, zone)
+    names = _campaign_names(low.first_day, after, zone)
+    delivery = _delivery((low - 1).first_day, after) if delivery_available() else None
+    files = _file_totals()
+    found = {}
+    for month in months:
+        m = Month.of(month)
+        window = (m - 3).first_day, m.last_day
+        found[month] = CheckData(
+            month=m,
+            history={k: v for k, v in history.items() if k <= m},
+            source_days={s: frozenset(d for d in ds if window[0] <= d <= window[1]) for s, ds in days.items()},
+            unattributed_leads=unattributed.get(month, 0),
+            campaign_names=tuple(sorted(names.get(month, ()))),
+            file_totals=[
+                {key: item[key] for key in ("file", "job", "total", "rows_sum")}
+                for item in files
+                if item["first"] <= m.last_day and item["last"] >= m.first_day
+            ],
+            delivery=None
+            if delivery is None
+            else {
+                name: {d: v for d, v in per_day.items() if (m - 1).first_day <= d <= m.last_day}
+                for name, per_day in delivery.items()
+            },
+        )
+    return found
+
+
+def stored_checks(*, month: dt.date) -> list[CheckResult]:
+    """The month's stored findings, gravest first (high, medium, low), then by check."""
+    order = {"high": 0, "medium": 1, "low": 2}
+    rows = list(CheckResult.objects.filter(month=month))
+    return sorted(rows, key=lambda r: (order.get(r.severity, 3), r.key, r.subject))
+
+
+def stored_figures(row: CheckResult) -> dict[str, Any]:
+    return figures_from_plain(row.figures)
+
+
+def month_checks_read(*, month: dt.date, currency: str) -> list[dict[str, Any]]:
+    """The month's stored findings as people read them (the active language): id, key, family and
+    severity (with their labels), subject, figures, sentence, link and the resolution. One query."""
+    found = []
+    for row in stored_checks(month=month):
+        check = REGISTRY.get(row.key)
+        if check is None:  # a check removed from the code since the row was stored
+            continue
+        figures = stored_figures(row)
+        item = Finding(key=row.key, severity=Severity(row.severity), figures=figures, subject=row.subject, link=row.link)
+        found.append(
+            {
+                "id": row.pk,
+                "key": row.key,
+                "family": row.family,
+                "family_label": str(FAMILY_LABELS[check.family]),
+                "severity": row.severity,
+                "severity_label": str(SEVERITY_LABELS[item.severity]),
+                "subject": row.subject,
+                "figures": row.figures,
+                "sentence": sentence(item, currency=currency),
+                "rule": str(check.rule),
+                "link": row.link,
+                "resolved_at": row.resolved_at,
+                "resolved_by_name": row.resolved_by_name,
+                "resolution_note": row.resolution_note,
+            }
+        )
+    return found

@@ -1,0 +1,334 @@
+"""The month's checks as pure functions: each on data built to trigger it and on data built not to."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agency.months import Month
+from kpis.checks import REGISTRY, month_check_results, month_checks
+from kpis.checks.anomalies import change_shown
+from kpis.checks.base import CheckData
+from kpis.checks.tracking import name_key
+from kpis.checks.words import day_ranges
+
+OCT = Month.parse("2026-10")
+
+
+def days_of(*months: Month, skip: set[dt.date] = frozenset()) -> frozenset[dt.date]:
+    return frozenset(d for m in months for d in m.days() if d not in skip)
+
+
+def weekdays(*months: Month) -> frozenset[dt.date]:
+    return frozenset(d for m in months for d in m.days() if d.weekday() < 5)
+
+
+def history(values: dict[Month, dict], **defaults) -> dict[Month, dict]:
+    return {m: {"working_days": 21, **defaults, **v} for m, v in values.items()}
+
+
+def steady(month: Month, months: int, **kpis) -> dict[Month, dict]:
+    return {month - i: {"working_days": 21, **kpis} for i in range(months + 1)}
+
+
+def keys(data: CheckData) -> list[str]:
+    return [f.key for f in month_checks(data)]
+
+
+# --- coverage ------------------------------------------------------------------------------------
+
+
+def test_a_daily_source_with_missing_days_says_which() -> None:
+    gap = {dt.date(2026, 10, 3), dt.date(2026, 10, 4), dt.date(2026, 10, 5), dt.date(2026, 10, 12)}
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
+    (found,) = [f for f in month_checks(data) if f.key == "coverage.source_gap"]
+    assert found.subject == "spend" and found.figures["count"] == 4 and found.severity == "high"
+    with translation.override("en"):
+        assert day_ranges(found.figures["days"]) == "3–5 Oct, 12 Oct"
+
+
+def test_a_complete_daily_source_raises_nothing() -> None:
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT)})
+    assert keys(data) == []
+
+
+def test_a_source_that_stopped_is_stale_since_its_last_day() -> None:
+    last = dt.date(2026, 10, 14)
+    days = days_of(OCT - 3, OCT - 2, OCT - 1) | {d for d in OCT.days() if d <= last}
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"traffic": frozenset(days)})
+    found = month_checks(data)
+    assert [(f.key, f.figures["since"]) for f in found] == [("coverage.source_stale", last)]  # not also a gap
+
+
+def test_a_source_with_nothing_this_month_is_stale_since_the_month_before() -> None:
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"email": weekdays(OCT - 3, OCT - 2, OCT - 1)})
+    (found,) = month_checks(data)
+    assert found.key == "coverage.source_stale" and found.figures["since"] == (OCT - 1).last_day - dt.timedelta(
+        days=0 if (OCT - 1).last_day.weekday() < 5 else 1
+    )
+
+
+def test_fewer_data_days_than_the_three_months_before() -> None:
+    data = CheckData(
+        month=OCT,
+        history=steady(OCT, 3),
+        source_days={"leads": weekdays(OCT - 3, OCT - 2, OCT - 1) | frozenset(sorted(weekdays(OCT))[::2])},
+    )
+    assert keys(data) == ["coverage.fewer_days"]
+
+
+def test_a_month_of_19_working_days_is_not_short_of_one_of_23() -> None:
+    """Leads arrive on working days only: a month with holidays has fewer days of data, not a gap."""
+    holidays = set(sorted(weekdays(OCT))[:3])  # 22 working days in October 2026, minus 3
+    months = {OCT - 3: 23, OCT - 2: 23, OCT - 1: 22, OCT: 22 - 3}
+    hist = {m: {"working_days": wd} for m, wd in months.items()}
+    data = CheckData(
+        month=OCT, history=hist, source_days={"leads": weekdays(OCT - 3, OCT - 2, OCT - 1) | (weekdays(OCT) - holidays)}
+    )
+    assert keys(data) == []
+
+
+# --- tracking ------------------------------------------------------------------------------------
+
+
+def delivery(clicks_from: int | None) -> dict:
+    """A campaign spending every day of September and October; clicks stop on October ``clicks_from``."""
+    found = {}
+    for day in days_of(OCT - 1, OCT):
+        silent = clicks_from is not None and day.month == 10 and day.day >= clicks_from
+        found[day] = (50.0, 0.0 if silent else 40.0, 0.0 if silent else 2.0)
+    return {"Brand search": found}
+
+
+def test_spend_without_clicks_after_having_them() -> None:
+    data = CheckData(month=OCT, history=steady(OCT, 3), delivery=delivery(clicks_from=20))
+    (found,) = month_checks(data)
+    assert found.key == "tracking.spend_without_results" and found.figures["count"] == 12
+    assert found.figures["first"] == dt.date(2026, 10, 20) and found.figures["measure"] == "clicks"
+
+
+def test_spend_with_clicks_every_day_is_fine_and_missing_columns_skip() -> None:
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), delivery=delivery(clicks_from=None))) == []
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), delivery=None)) == []
+
+
+def test_two_silent_days_are_not_enough() -> None:
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), delivery=delivery(clicks_from=30))) == []
+
+
+def test_leads_without_channel_or_campaign_above_a_fifth() -> None:
+    hist = steady(OCT, 3, new_leads=50)
+    assert keys(CheckData(month=OCT, history=hist, unattributed_leads=15)) == ["tracking.leads_unattributed"]
+    assert keys(CheckData(month=OCT, history=hist, unattributed_leads=10)) == []
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3, new_leads=5), unattributed_leads=5)) == []
+
+
+def test_campaign_names_that_differ_only_by_case_spaces_or_accents() -> None:
+    assert name_key("Marca  España") == name_key("marca espana")
+    data = CheckData(month=OCT, history=steady(OCT, 3), campaign_names=("Marca España", "marca espana", "Retargeting"))
+    (found,) = month_checks(data)
+    assert found.figures["names"] == ["Marca España", "marca espana"]
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), campaign_names=("Brand", "Brand 2"))) == []
+
+
+def test_sessions_without_leads_when_there_were_leads_before() -> None:
+    hist = steady(OCT, 3, sessions=2000, new_leads=40)
+    hist[OCT] = {"working_days": 22, "sessions": 2100, "new_leads": 0}
+    assert "tracking.sessions_without_leads" in keys(CheckData(month=OCT, history=hist))
+    hist[OCT]["new_leads"] = 35
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+# --- reconciliation ------------------------------------------------------------------------------
+
+
+def test_paid_lead_match_rate_outside_the_usual_band() -> None:
+    hist = {
+        m: {"working_days": 21, "paid_lead_match_rate": r}
+        for m, r in zip([OCT - i for i in range(1, 7)], [0.8, 0.82, 0.78, 0.81, 0.79, 0.8], strict=True)
+    }
+    hist[OCT] = {"working_days": 22, "paid_lead_match_rate": 0.35}
+    (found,) = month_checks(CheckData(month=OCT, history=hist))
+    assert found.key == "reconciliation.paid_lead_match_rate" and found.figures["rate"] == 0.35
+    hist[OCT]["paid_lead_match_rate"] = 0.74
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+def test_file_spend_against_its_totals_row() -> None:
+    bad = [{"file": "google.csv", "job": 7, "total": 1200.0, "rows_sum": 1100.0}]
+    good = [{"file": "google.csv", "job": 7, "total": 1200.0, "rows_sum": 1199.6}]
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), file_totals=bad)) == ["reconciliation.file_totals"]
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), file_totals=good)) == []
+
+
+def test_customers_without_revenue() -> None:
+    hist = steady(OCT, 3)
+    hist[OCT] = {"working_days": 22, "customers": 3, "revenue": 0.0}
+    assert keys(CheckData(month=OCT, history=hist)) == ["reconciliation.revenue_zero"]
+    hist[OCT]["revenue"] = 9000.0
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+# --- anomalies -----------------------------------------------------------------------------------
+
+
+def noisy(month: Month, months: int, per_day: float, days: int = 21) -> dict[Month, dict]:
+    wobble = [1.0, 1.04, 0.97, 1.02, 0.99, 1.05, 0.96, 1.01, 1.03, 0.98, 1.0, 1.02]
+    return {month - i: {"working_days": days, "new_leads": round(per_day * days * wobble[i % 12])} for i in range(1, months + 1)}
+
+
+def test_a_collapse_of_leads_per_working_day_is_flagged_against_trailing_months() -> None:
+    hist = noisy(OCT, 12, 10)
+    hist[OCT] = {"working_days": 22, "new_leads": 60}
+    (found,) = month_checks(CheckData(month=OCT, history=hist))
+    assert found.key == "anomaly.kpi" and found.subject == "new_leads" and found.severity == "medium"
+    assert found.figures["seasonal"] is False and found.figures["months"] == 12
+    hist[OCT] = {"working_days": 22, "new_leads": 5}
+    assert [f.severity for f in month_checks(CheckData(month=OCT, history=hist))] == ["high"]
+
+
+def test_19_working_days_against_23_is_no_anomaly() -> None:
+    hist = noisy(OCT, 12, 10, days=23)
+    hist[OCT] = {"working_days": 19, "new_leads": 190}  # 17 % fewer leads, the same per working day
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+def test_a_rise_of_a_kpi_where_up_is_good_is_no_anomaly() -> None:
+    hist = noisy(OCT, 12, 10)
+    hist[OCT] = {"working_days": 22, "new_leads": 600}
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+def test_a_december_dip_every_year_is_not_flagged() -> None:
+    dec = Month.parse("2026-12")
+    hist = noisy(dec, 36, 10)
+    for year in (1, 2, 3):
+        hist[dec - 12 * year]["new_leads"] = round(hist[dec - 12 * year]["new_leads"] * 0.4)
+    hist[dec] = {"working_days": 21, "new_leads": 84}
+    assert keys(CheckData(month=dec, history=hist)) == []
+    # The same dip without the seasons (under 24 months) is flagged, and says it used trailing months only.
+    short = {m: v for m, v in hist.items() if m >= dec - 12}
+    (found,) = month_checks(CheckData(month=dec, history=short))
+    assert found.figures["seasonal"] is False
+    with translation.override("en"):
+        (result,) = month_check_results(CheckData(month=dec, history=short), currency="EUR")
+    assert "under 24 months of history" in result["sentence"]
+
+
+def test_a_client_with_three_months_of_history_gets_no_anomaly_and_no_error() -> None:
+    hist = noisy(OCT, 2, 10)
+    hist[OCT] = {"working_days": 22, "new_leads": 2}
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+def test_tiny_counts_are_not_scored() -> None:
+    hist = noisy(OCT, 12, 0.5)  # about 10 leads a month
+    hist[OCT] = {"working_days": 22, "new_leads": 1}
+    assert keys(CheckData(month=OCT, history=hist)) == []
+
+
+def test_no_percentage_on_a_base_too_small() -> None:
+    assert change_shown(now=16, before=1, first_month=False, count=True) == {"kind": "absolute", "value": 15}
+    assert change_shown(now=16, before=None, first_month=True, count=True) == {"kind": "first"}
+    assert change_shown(now=30, before=20, first_month=False, count=True) == {"kind": "relative", "value": 0.5}
+
+
+# --- words -----------------------------------------------------------------------------------------
+
+
+def test_sentences_in_spanish() -> None:
+    hist = steady(OCT, 3)
+    hist[OCT] = {"working_days": 22, "customers": 3, "revenue": 0.0}
+    gap = {dt.date(2026, 10, 3), dt.date(2026, 10, 4)}
+    data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
+    with translation.override("es"):
+        sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
+    assert "Inversión no tiene datos de 2 días del mes: 3–4 oct." in sentences
+    assert (
+        "3 clientes nuevos pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?"
+        in sentences
+    )
+
+
+def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
+    assert len(REGISTRY) == 11
+    for check in REGISTRY.values():
+        assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
+
+
+# --- no check ever raises on empty or partial data ------------------------------------------------
+
+KPI_NAMES = ("sessions", "new_leads", "mqls", "customers", "revenue", "marketing_spend", "working_days", "paid_lead_match_rate")
+values = st.one_of(st.none(), st.integers(min_value=0, max_value=10_000), st.floats(min_value=0, max_value=1e6, allow_nan=False))
+month_kpis = st.dictionaries(st.sampled_from(KPI_NAMES), values, max_size=len(KPI_NAMES))
+day_sets = st.frozensets(st.dates(min_value=dt.date(2026, 6, 1), max_value=dt.date(2026, 10, 31)), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kpis=st.dictionaries(st.integers(min_value=0, max_value=30), month_kpis, max_size=30),
+    sources=st.dictionaries(st.sampled_from(("spend", "traffic", "email", "leads")), day_sets, max_size=4),
+    unattributed=st.integers(min_value=0, max_value=100),
+    names=st.lists(st.text(max_size=8), max_size=5),
+    totals=st.one_of(
+        st.none(),
+        st.lists(
+            st.fixed_dictionaries(
+                {"file": st.text(max_size=5), "job": st.integers(0, 9), "total": st.floats(0, 1e6), "rows_sum": st.floats(0, 1e6)}
+            ),
+            max_size=2,
+        ),
+    ),
+)
+def test_no_check_raises_on_empty_or_partial_data(kpis, sources, unattributed, names, totals) -> None:
+    data = CheckData(
+        month=OCT,
+        history={OCT - back: figures for back, figures in kpis.items()},
+        source_days=sources,
+        unattributed_leads=unattributed,
+        campaign_names=tuple(names),
+        file_totals=totals,
+    )
+    with translation.override("es"):
+        for result in month_check_results(data, currency="EUR"):
+            assert result["sentence"] and "%(" not in result["sentence"]
+
+
+def test_a_source_posted_once_a_month_is_not_stale_after_a_week() -> None:
+    firsts = frozenset((OCT - i).first_day for i in range(4))
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": firsts})) == []
+    stopped = firsts - {OCT.first_day}
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": stopped})) == ["coverage.source_stale"]
+
+
+def test_quiet_days_of_leads_are_no_gap_and_a_new_monthly_source_is_not_stale() -> None:
+    quiet = {dt.date(2026, 10, 7), dt.date(2026, 10, 21)}
+    leads = days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=quiet)
+    data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"leads": leads})
+    assert keys(data) == []
+    started = frozenset({(OCT - 1).first_day, OCT.first_day})
+    assert keys(CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": started})) == []
+
+
+def test_the_utm_sentence_counts_leads_not_money() -> None:
+    data = CheckData(month=OCT, history={**steady(OCT, 3), OCT: {"working_days": 22, "new_leads": 119}}, unattributed_leads=51)
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == "51 de 119 leads nuevos (42,9 %) llegaron sin canal ni campaña: revise las etiquetas UTM."
+
+
+def test_one_day_and_one_customer_read_in_the_singular() -> None:
+    hist = steady(OCT, 3)
+    hist[OCT] = {"working_days": 22, "customers": 1, "revenue": 0.0}
+    gap = {dt.date(2026, 10, 3)}
+    data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
+    with translation.override("es"):
+        sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
+    assert "Inversión no tiene datos de 1 día del mes: 3 oct." in sentences
+    assert "1 cliente nuevo pero ningún ingreso: ¿está el valor de la oportunidad en la exportación del CRM?" in sentences
+    with translation.override("en"):
+        sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
+    assert "Spend has no data for 1 day of the month: 3 Oct." in sentences
