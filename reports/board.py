@@ -79,11 +79,20 @@ class Row:
     cell: Cell  # the chosen month
     history: list[Cell] = field(default_factory=list)  # every month of the window, newest first
     failing_sources: bool = False
+    checks_open: int = 0  # issue #21's mirror (portfolio.ClientMonthChecks): unresolved checks
+    checks_high: int = 0
+    checks_total: int | None = None  # None: the month's checks never ran
 
     @property
     def clean(self) -> bool:
         c = self.cell
-        return c.state == State.IN_REVIEW and c.figures_at is not None and not c.open_questions and not self.failing_sources
+        return (
+            c.state == State.IN_REVIEW
+            and c.figures_at is not None
+            and not c.open_questions
+            and not self.failing_sources
+            and not self.checks_open
+        )
 
 
 def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool = False, query: str = "") -> QuerySet[Client]:
