@@ -30,6 +30,12 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_scheduled_sources",
         "schedule": crontab(minute=0, hour=1),
     },
+    # Connected platforms (clients.connectors): every 10 minutes, queue the connections whose
+    # nightly time has come (spread between 01:00 and 05:00 in each client's zone).
+    "connector-syncs": {
+        "task": "clients.tasks.dispatch_connection_syncs",
+        "schedule": crontab(minute="*/10"),
+    },
     # Retry the DNS TXT check of custom domains waiting for verification.
     "check-pending-domains": {
         "task": "agency.tasks.domain_claims_check",

@@ -272,6 +272,44 @@ PORTAL_SOURCES_ALLOW_PRIVATE = env_bool("PORTAL_SOURCES_ALLOW_PRIVATE", False)
 PORTAL_SOURCES_MAX_BYTES = int(os.environ.get("PORTAL_SOURCES_MAX_BYTES", str(50_000_000)))
 PORTAL_SOURCES_TIMEOUT = float(os.environ.get("PORTAL_SOURCES_TIMEOUT", "60"))
 
+# --- Connectors (clients.connectors; docs/connectors.md) -------------------------------------
+# Keys that encrypt the connections' credentials at rest (Fernet keys, comma-separated: the first
+# encrypts, every one decrypts, so a key can be rotated). Required when DEBUG is false; in
+# development a key is made once in .local/secrets_key (as the secret key is).
+PORTAL_SECRETS_KEYS = [key.strip() for key in os.environ.get("PORTAL_SECRETS_KEY", "").split(",") if key.strip()]
+if not PORTAL_SECRETS_KEYS:
+    if not DEBUG:
+        raise StartupError("PORTAL_SECRETS_KEY must be set when DEBUG is false (docs/connectors.md).")
+    from agency.secret import development_fernet_key
+
+    PORTAL_SECRETS_KEYS = [development_fernet_key(BASE_DIR / ".local" / "secrets_key")]
+# PORTAL_CONNECTOR_URL_<PLATFORM> / PORTAL_OAUTH_URL_<PLATFORM>: the platform's API (and OAuth) scheme,
+# host and port, for tests and proxies. Environment only: no screen can set them.
+PORTAL_CONNECTOR_URLS = {
+    name[len("PORTAL_CONNECTOR_URL_"):].lower(): value.rstrip("/")
+    for name, value in os.environ.items() if name.startswith("PORTAL_CONNECTOR_URL_") and value
+}
+PORTAL_OAUTH_URLS = {
+    name[len("PORTAL_OAUTH_URL_"):].lower(): value.rstrip("/")
+    for name, value in os.environ.items() if name.startswith("PORTAL_OAUTH_URL_") and value
+}
+# The agency's OAuth apps: PORTAL_OAUTH_CLIENT_ID_<PLATFORM> and PORTAL_OAUTH_CLIENT_SECRET_<PLATFORM>
+# (a connector refreshes its clients' access tokens with them).
+PORTAL_OAUTH_APPS = {
+    name[len("PORTAL_OAUTH_CLIENT_ID_"):].lower(): (
+        value, os.environ.get("PORTAL_OAUTH_CLIENT_SECRET_" + name[len("PORTAL_OAUTH_CLIENT_ID_"):], ""))
+    for name, value in os.environ.items() if name.startswith("PORTAL_OAUTH_CLIENT_ID_") and value
+}
+# Syncs of one platform running at once across the whole agency (a Redis semaphore).
+PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))
+# Rows a sync writes per batch (0: each connector's own, 5,000); smaller batches commit progress more often.
+PORTAL_CONNECTOR_BATCH_ROWS = int(os.environ.get("PORTAL_CONNECTOR_BATCH_ROWS", "0"))
+PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"))
+# Attempts of one request that the platform answers 429 or 5xx, and the longest wait between two.
+PORTAL_CONNECTOR_RETRIES = int(os.environ.get("PORTAL_CONNECTOR_RETRIES", "6"))
+PORTAL_CONNECTOR_MAX_WAIT = float(os.environ.get("PORTAL_CONNECTOR_MAX_WAIT", "120"))
+PORTAL_CONNECTOR_BACKOFF = float(os.environ.get("PORTAL_CONNECTOR_BACKOFF", "1"))  # seconds before the first retry
+
 # --- Auth ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -427,3 +427,76 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({self.state})"
+
+
+class Connection(models.Model):
+    """A client's account on one platform whose API the portal syncs (clients.connectors).
+
+    ``secrets`` holds the credentials encrypted (clients.connectors.vault), never in clear.
+    ``cursor`` is the platform's watermark between syncs (HubSpot: the last modification time
+    read); ``run`` is the sync under way: its window and how far its committed batches got, so
+    a sync stopped half-way resumes after the last batch it wrote (saved in that batch's
+    transaction). ``failing_since`` is the first failure of the current run of failures.
+    """
+
+    class State(models.TextChoices):
+        CONNECTED = "connected", _("connected")
+        SYNCING = "syncing", _("syncing")
+        FAILING = "failing", _("failing")
+        REAUTH = "reauth", _("needs re-authorisation")
+
+    platform = models.CharField(max_length=30, unique=True)
+    account_id = models.CharField(max_length=200)
+    account_label = models.CharField(max_length=300, blank=True, default="")
+    secrets = models.TextField(blank=True, default="")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CONNECTED)
+    reason = models.TextField(blank=True, default="")
+    reason_words = models.JSONField(default=dict, blank=True, help_text="the reason as message and values, translated when shown")
+    options = models.JSONField(default=dict, blank=True, help_text="the platform's settings (GA4: landing pages)")
+    cursor = models.JSONField(default=dict, blank=True)
+    run = models.JSONField(default=dict, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    connected_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_rows = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveBigIntegerField(default=0)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failure_emailed_at = models.DateTimeField(null=True, blank=True)
+    backfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["platform"]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.account_id}"
+
+
+class SyncRun(models.Model):
+    """One sync of a connection: its window, what it wrote, how it ended (the health history)."""
+
+    class Trigger(models.TextChoices):
+        BACKFILL = "backfill", _("backfill")
+        DAILY = "daily", _("daily")
+        MANUAL = "manual", _("sync now")
+        COMMAND = "command", _("command line")
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    window_from = models.DateField()
+    window_to = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True, blank=True)
+    rows = models.PositiveBigIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    months = ArrayField(models.CharField(max_length=7), default=list, blank=True)
+    message = models.TextField(blank=True, default="")
+    progress = models.FloatField(default=0, help_text="0..1 of the window done")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

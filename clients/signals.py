@@ -33,6 +33,13 @@ leads_requalified = Signal()
 # removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``at``. kpis keeps the
 # portfolio's list of failing sources from it.
 scheduled_source_result = Signal()
+# Sent after each sync of a connection (clients.connectors.sync) and when one is removed: ``client``,
+# ``platform``, ``label`` (the platform's name), ``state`` ("" once disconnected), ``reason``,
+# ``last_success_at``, ``failing_since``, ``token_expires_at``, ``at``. kpis mirrors it for the portfolio.
+connection_health = Signal()
+# Sent when a sync wrote rows: ``client``, ``platform``, ``label``, ``kind``, ``months`` ("YYYY-MM" touched),
+# ``synced_on`` (the sync's date). reports names the platform and the sync in a restated month's reason.
+connection_synced = Signal()
 
 
 def data_changed(*, client: Any, kind: str, months: set[str]) -> None:

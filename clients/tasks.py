@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import random
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
 from agency.tasks import enqueue_for_client
+from clients.connectors.caps import cap_acquire, cap_release
+from clients.connectors.health import connection_failure_notify, connections_due
+from clients.connectors.sync import connection_sync
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
 from clients.services_jobs import jobs_stale_fail
@@ -104,3 +110,37 @@ def jobs_stale_sweep() -> int:
         with tenant_context(client):
             failed += jobs_stale_fail()
     return failed
+
+
+@app.task(base=TenantTask, bind=True, name="clients.tasks.connection_sync_run", acks_late=True, max_retries=None)
+def connection_sync_run(self: TenantTask, *, client_slug: str, platform: str, trigger: str = "daily") -> str:
+    """Sync one connection (clients.connectors.sync), holding one of the platform's agency-wide slots.
+
+    All slots taken: the task comes back 5 to 30 seconds later (jittered), so the caps hold however
+    many clients the dispatcher released at once.
+    """
+    client = Client.objects.get(slug=client_slug)
+    holder = f"{client.schema_name}:{platform}"
+    if not cap_acquire(platform=platform, holder=holder):
+        raise self.retry(countdown=random.uniform(5, 30))
+    try:
+        outcome = connection_sync(client=client, platform=platform, trigger=trigger)
+    finally:
+        cap_release(platform=platform, holder=holder)
+    connection_failure_notify(client=client, platform=platform)
+    return "skipped" if outcome.skipped else ("ok" if outcome.ok else "failed")
+
+
+@app.task(name="clients.tasks.dispatch_connection_syncs")
+def dispatch_connection_syncs() -> int:
+    """Beat, every 10 minutes: queue the connections whose nightly time (client's zone) has come."""
+    count = 0
+    now = timezone.now()
+    clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
+    for client in clients:
+        with tenant_context(client):
+            due = connections_due(now=now)
+        for platform in due:
+            enqueue_for_client(connection_sync_run, client=client, platform=platform, countdown=count * 0.2)
+            count += 1
+    return count

@@ -26,6 +26,7 @@ urlpatterns = [
     path("contracts/<path:renew>/renew/", views_records.contract_edit, name="contract_renew"),
     path("contracts/<path:contract_id>/cancel/", views_records.contract_cancel_view, name="contract_cancel"),
     path("", include("clients.urls_imports")),
+    path("", include("clients.urls_connectors")),
     path("", include("clients.urls_sources")),
     path("", include("clients.urls_mappings")),
     path("", include("clients.urls_api")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import client_staff_required
+from clients.connectors.health import connections_context
 from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
 from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
@@ -48,7 +49,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
         return redirect("import_detected", token=token)
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "jobs": import_jobs_recent(), **_reference()}
+    context = {"form": form, "jobs": import_jobs_recent(), **_reference(), **connections_context(client=request.tenant)}
     return render(request, "clients/imports/start.html", context, status=status)
 
 

@@ -7,9 +7,10 @@ class KpisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from clients.signals import data_imported, leads_requalified, scheduled_source_result
+        from clients.signals import connection_health, data_imported, leads_requalified, scheduled_source_result
         from kpis import receivers
 
         data_imported.connect(receivers.on_data_imported, dispatch_uid="kpis.recompute_on_import")
         scheduled_source_result.connect(receivers.on_scheduled_source_result, dispatch_uid="kpis.source_failure_note")
         leads_requalified.connect(receivers.on_leads_requalified, dispatch_uid="kpis.recompute_on_requalify")
+        connection_health.connect(receivers.on_connection_health, dispatch_uid="kpis.connection_health_note")

@@ -20,7 +20,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis.catalogue import headline_kpis, target_in_range
 from kpis.scorecard import target_status
-from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure, Target
+from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
 
 # The catalogue's headline KPIs: typed columns of the public summary, so sortable in SQL.
 COLUMNS = tuple(k.key for k in headline_kpis())
@@ -80,10 +80,11 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
     """What the portfolio page depends on, from light aggregates in one round trip: summaries of the
     month and the one before, the month's targets, the clients (and their settings) and the user's
     assignments (which also decide the header's client switcher), the monthly closes waiting for
-    the agency, the failing scheduled sources and the month's check counts."""
+    the agency, the failing scheduled sources and the month's check counts and the connections' health."""
     summary, target = ClientMonthSummary._meta.db_table, Target._meta.db_table
     client, membership = Client._meta.db_table, Membership._meta.db_table
     close, failure, checks = ClientMonthClose._meta.db_table, SourceFailure._meta.db_table, ClientMonthChecks._meta.db_table
+    health = ConnectionHealth._meta.db_table
     sql = f"""
         SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {summary} WHERE month IN (%s, %s)),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE month = %s),
@@ -92,7 +93,8 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {close}),
                (SELECT count(*) || ':' || coalesce(max(id)::text, '') || ':' || coalesce(max(failed_at)::text, '')
                 FROM {failure}),
-               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {checks} WHERE month = %s)
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {checks} WHERE month = %s),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {health})
     """  # table names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [month, (Month.of(month) - 1).first_day, month, user.pk, month])

@@ -8,7 +8,7 @@ from agency.models import Client
 from agency.months import Month
 from kpis.models import Snapshot
 from kpis.recompute import months_recompute_request
-from portfolio.services import source_failure_note
+from portfolio.services import connection_health_note, source_failure_note
 
 # Contract figures at the end of a month depend on every contract known by then: a change to
 # contracts moves every later month too.
@@ -37,3 +37,14 @@ def on_scheduled_source_result(
 ) -> None:
     """Keep the portfolio's list of failing scheduled sources (public table) in step with each run."""
     source_failure_note(client=client, source_id=source_id, source_name=source_name, ok=ok, message=message, at=at)
+
+
+def on_connection_health(
+    sender: Any, *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any,
+    failing_since: Any, token_expires_at: Any, at: Any, reason_words: dict | None = None, **kwargs: Any,
+) -> None:
+    """Keep the portfolio's mirror of every client's connections (public table) in step with each sync."""
+    connection_health_note(client=client, platform=platform, label=label, state=state, reason=reason,
+                           reason_words=reason_words or {},
+                           last_success_at=last_success_at, failing_since=failing_since,
+                           token_expires_at=token_expires_at, at=at)

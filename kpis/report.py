@@ -22,6 +22,8 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.pacing import quarter_months, working_days_in
+from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
     EMPTY_REASONS,
     axis_format,
@@ -45,6 +47,10 @@ def month_add(month: dt.date, count: int) -> dt.date:
 def month_last_day(month: dt.date) -> dt.date:
     return Month.of(month).last_day
 
+
+# What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
+# cached before a deploy are drawn again (2: "What changed" and the pacing bar).
+REPORT_LAYOUT = "2"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -117,6 +123,7 @@ class Period:
     days: int = 0
     working_elapsed: int = 0
     working_total: int = 0
+    later_working: tuple[tuple[dt.date, int], ...] = ()  # the quarter's months after this one, their working days
 
     @property
     def label(self) -> str:
@@ -144,7 +151,8 @@ def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, wo
     today = client_today(client, now)
     if today > month_last_day(month) or today < month:
         return Period(month=month, complete=today > month_last_day(month))
-    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=month_last_day(month)).values_list("date", flat=True))
+    quarter_end = month_last_day(quarter_months(month)[-1])  # the quarter's later months too, for its pace
+    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=quarter_end).values_list("date", flat=True))
     elapsed, total, day = 0, 0, month
     while day.month == month.month:
         if day.weekday() < 5 and day not in holidays:
@@ -158,6 +166,7 @@ def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, wo
         days=month_last_day(month).day,
         working_elapsed=elapsed,
         working_total=working_total or total,
+        later_working=tuple((m, working_days_in(m, holidays)) for m in quarter_months(month) if m > month),
     )
 
 
@@ -291,6 +300,7 @@ def report_context(
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),
+        **report_hooks(card, currency=client.currency),  # "What changed" and the pacing bar (kpis.report_drivers)
     }
 
 

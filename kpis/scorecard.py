@@ -233,6 +233,7 @@ class Scorecard:
     annotations: list = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=dict)
     period: Any = None  # kpis.report.Period: complete, or the month to date
+    quarter_targets: dict[dt.date, dict[str, float]] = field(default_factory=dict)  # the pacing bar's (kpis.pacing)
 
     @property
     def in_progress(self) -> bool:

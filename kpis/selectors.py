@@ -26,12 +26,14 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday
+from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
+from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
+from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import period_of
 from kpis.scorecard import Scorecard
 from portfolio.models import Benchmark, Target
@@ -407,8 +409,15 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
-    targets = {key: value for key, value in Target.objects.filter(client=client, month=month).values_list("kpi", "value")
-               if target_in_range(key, value)}
+    # The quarter's targets in the same query: the month's, and the others' for the quarter's pace
+    # (a stored target outside its KPI's range, from before targets were bounded, is left out).
+    quarter_targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter_months(month)}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=list(quarter_targets)).values_list(
+        "month", "kpi", "value"
+    ):
+        if target_in_range(key, value):
+            quarter_targets[target_month][key] = value
+    targets = quarter_targets[month]
     snapshot = rows.get(month)
     total = snapshot.document["kpis"].get("working_days") if snapshot else None
     return Scorecard(
@@ -419,6 +428,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         annotations=notes,
         targets=targets,
         period=period_of(month=month, client=client, now=now, working_total=total),
+        quarter_targets=quarter_targets,
     )
 
 
@@ -437,7 +447,8 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     columns = [
         f"(SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s)",
-        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target}"
+        " WHERE client_id = %s AND month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})",
         f"""(SELECT coalesce(string_agg(currency || date::text || '=' || per_euro::text, ',' ORDER BY currency, date), '')
              FROM {rate} WHERE date BETWEEN %s AND %s
@@ -446,7 +457,7 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     params = [
         first, month,
         (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month,
-        client.pk, month,
+        client.pk, quarter_months(month)[0], quarter_months(month)[-1],  # the quarter's: its pace reads them
         day - RATE_MAX_AGE, day, (client.currency or "").upper(), Benchmark.Unit.MONEY,
     ]  # fmt: skip
     return columns, params
@@ -550,3 +561,41 @@ def benchmarks_for_month(*, currency: str, month: dt.date) -> dict[str, Any]:
     bands = benchmarks_by_kpi()
     day = min(Month.of(month).last_day, django_timezone.localdate())
     return {"benchmarks": bands, "rates": benchmark_rates(bands=bands, currency=currency, day=day)}
+
+
+# --- the commentary draft's reads (kpis.draft writes it; reports' close page shows it) ----------
+
+
+def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
+    """What the draft of ``month`` reads, in five queries whatever the breakdowns: the snapshots of
+    the month, the month before, the same month a year before and the quarter's months so far; the
+    quarter's targets; its holidays (working days of months not computed yet); the campaigns' and
+    personas' names. The quarter is paced as at the month's end."""
+    previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
+    quarter = quarter_months(month)
+    wanted = {month, previous, last_year, *(m for m in quarter if m <= month)}
+    documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
+    targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
+        if target_in_range(key, value):
+            targets[target_month][key] = value
+    holidays = frozenset(
+        Holiday.objects.filter(date__gte=quarter[0], date__lte=Month.of(quarter[-1]).last_day).values_list("date", flat=True)
+    )
+    months = []
+    for m in quarter:
+        total = working_days_in(m, holidays)
+        document = documents.get(m) if m <= month else None
+        months.append(
+            MonthFigures(
+                month=m,
+                working_total=total,
+                working_elapsed=total if m <= month else 0,
+                figures=document["kpis"] if document else None,
+                targets=targets[m],
+            )
+        )
+    names = {"campaign": campaign_names(), "persona": dict(Persona.objects.values_list("code", "name"))}
+    return DraftInputs(
+        month=month, documents=documents, targets=targets[month], quarter=months, currency=client.currency, names=names
+    )

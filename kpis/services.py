@@ -180,7 +180,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
-PDF_LAYOUT = "4"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media
+# 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
+PDF_LAYOUT = "5"
 
 
 def report_pdf_build(

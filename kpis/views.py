@@ -32,7 +32,15 @@ from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
 from kpis.recompute import month_recompute_waiting
-from kpis.report import client_today, commentary_joined, default_month, headline_keys, last_complete_month, report_context
+from kpis.report import (
+    REPORT_LAYOUT,
+    client_today,
+    commentary_joined,
+    default_month,
+    headline_keys,
+    last_complete_month,
+    report_context,
+)
 from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
@@ -169,7 +177,7 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     headline = ",".join(headline_keys(client))
     viewer = "agency" if request.user.is_agency else "client"  # the close's header differs, and what is shown
     key_parts = (
-        f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}|{viewer}"
+        f"{CODE_VERSION}|{REPORT_LAYOUT}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}|{viewer}"
     )
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)

@@ -25,7 +25,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import kpi
 from kpis.portfolio import COLUMNS, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value
-from portfolio.selectors import month_closes_waiting, source_failures_visible
+from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
 @agency_required
@@ -63,6 +63,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             ),
             "waiting": list(month_closes_waiting(clients=clients_for_user(user=request.user))),
             "source_failures": source_failures_visible(user=request.user),
+            "connections_broken": connections_broken_visible(user=request.user, now=timezone.now()),
             "switcher": switchable_clients(user=request.user),
         }
         cache.set(key, page, 3600)
@@ -75,6 +76,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]
     ]
     context["source_failures"] = page["source_failures"]
+    context["connections_broken"] = page.get("connections_broken", [])
     return render(
         request, "kpis/portfolio.html", {**context, "table": mark_safe(page["table"]), "waiting": waiting}  # noqa: S308 -- our template
     )

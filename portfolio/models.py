@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.reasons import Words
 from kpis.catalogue import Unit, headline_kpis
 
 
@@ -229,3 +230,35 @@ class SourceFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.source_name}"
+
+
+class ConnectionHealth(models.Model):
+    """Each client's platform connection as its last sync left it, for the portfolio (one query for all
+    clients). Written by ``portfolio.services.connection_health_note`` (kpis listens to
+    ``clients.signals.connection_health``); the connection itself and its credentials stay in the
+    client's schema."""
+
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="connection_health")
+    platform = models.CharField(max_length=30)
+    label = models.CharField(max_length=60)
+    state = models.CharField(max_length=10)
+    reason = models.TextField(blank=True, default="")
+    reason_words = models.JSONField(default=dict, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["client_id", "platform"]
+        constraints = [models.UniqueConstraint(fields=["client", "platform"], name="connection_health_client_platform")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.platform} {self.state}"
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason in the reader's language (the sync wrote it as message and values)."""
+        if not self.reason_words:
+            return self.reason
+        return str(Words.from_json(self.reason_words))

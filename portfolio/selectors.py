@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
 from agency.models import Client
 from agency.selectors import clients_for_user
-from portfolio.models import Benchmark, ClientMonthClose, SourceFailure
+from portfolio.models import Benchmark, ClientMonthClose, ConnectionHealth, SourceFailure
 
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
@@ -36,4 +37,15 @@ def source_failures_visible(*, user: Any) -> list[SourceFailure]:
         SourceFailure.objects.filter(client__in=clients_for_user(user=user))
         .select_related("client")
         .order_by("client__name", "source_name")
+    )
+
+
+def connections_broken_visible(*, user: Any, now: Any) -> list[ConnectionHealth]:
+    """Connections of the clients ``user`` may open that are failing, need re-authorisation, or whose
+    token expires within 7 days (the portfolio's notice): one query."""
+    broken = Q(state__in=["failing", "reauth"]) | Q(token_expires_at__lte=now + dt.timedelta(days=7))
+    return list(
+        ConnectionHealth.objects.filter(broken, client__in=clients_for_user(user=user))
+        .select_related("client")
+        .order_by("client__name", "platform")
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from kpis.catalogue import is_kpi, kpi
-from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, SourceFailure
+from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, ConnectionHealth, SourceFailure
 
 BENCHMARK_FIELDS = (
     "kpi", "label", "platform", "low", "high", "unit", "currency", "source_name", "source_url", "citation", "position",
@@ -114,3 +114,17 @@ def client_month_checks_upsert(*, client: Client, counts: dict[Any, dict[str, in
         unique_fields=["client", "month"],
         update_fields=["total", "high", "open", "open_high", "updated_at"],
     )
+
+
+def connection_health_note(
+    *, client: Client, platform: str, label: str, state: str, reason: str, last_success_at: Any, failing_since: Any,
+    token_expires_at: Any, at: Any, reason_words: dict | None = None,
+) -> None:
+    """Mirror a client's connection health for the portfolio; ``state`` empty: it was disconnected."""
+    if not state:
+        ConnectionHealth.objects.filter(client=client, platform=platform).delete()
+        return
+    ConnectionHealth.objects.update_or_create(client=client, platform=platform, defaults={
+        "label": label, "state": state, "reason": reason[:2000], "reason_words": reason_words or {},
+        "last_success_at": last_success_at,
+        "failing_since": failing_since, "token_expires_at": token_expires_at, "updated_at": at})

@@ -26,6 +26,9 @@ class MonthReport(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
+    # What restated an approved month since its last approval ("HubSpot corrected leads of 2026-10,
+    # sync of 2026-11-03"): the revision's reason is proposed from it; cleared by the next approval.
+    restated_by = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["-month"]
@@ -73,6 +76,9 @@ class Commentary(models.Model):
     author = models.BigIntegerField(null=True, blank=True)
     author_name = models.CharField(max_length=150, blank=True, default="")
     written_at = models.DateTimeField()
+    # Written by "Draft from the figures" (kpis.draft), not typed: a later draft may replace it,
+    # while text a person wrote is never overwritten by a draft.
+    drafted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["month", "section", "-written_at"]

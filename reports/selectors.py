@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agency.models import Client, User
 from agency.months import Month
 from agency.selectors import brand_is_default, console_url
+from clients.connectors.health import connections_health
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from kpis.checks.selectors import month_checks_read
@@ -268,6 +269,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         "revisions": revisions(versions=versions, currency=client.currency),
         "snapshot": snapshot,
         "revision_pending": pending,
+        "restated_by": report.restated_by if report and pending else "",
         "pending_diff": figures_diff(versions[-1].document, snapshot.document, currency=client.currency) if pending else [],
         "questions": list(Question.objects.filter(month=month)),
         "read_at": None,
@@ -285,6 +287,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             emails=emails_needing_attention(month=month),
             brand_default=brand_is_default(),
             brand_url=console_url(path="/brand/"),
+            connections=connections_health(),
         )
         checks = month_checks_read(month=month, currency=client.currency)
         context.update(

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
@@ -215,7 +216,8 @@ def month_approve(
             )
             report.state = State.REVISED if previous else State.APPROVED
             report.approved_at, report.approved_by_name = now, version.approved_by_name
-            report.save(update_fields=["state", "approved_at", "approved_by_name", "updated_at"])
+            report.restated_by = ""
+            report.save(update_fields=["state", "approved_at", "approved_by_name", "restated_by", "updated_at"])
             if previous is None:
                 approval_emails(client=client, version=version)
             elif notify:
@@ -260,6 +262,37 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
 
 
 # --- restatements: late data moved an approved month ---------------------------------------------
+
+
+KIND_WORDS = {"leads": gettext_lazy("leads"), "traffic": gettext_lazy("traffic"), "email": gettext_lazy("email results"),
+              "spend": gettext_lazy("spend")}
+
+
+def restatement_note(*, client: Client, platform_label: str, kind: str, months: set[str], synced_on: dt.date) -> list[str]:
+    """A connector's sync wrote rows of approved months: note on each what restated it, for the
+    revision's reason ("HubSpot corrected leads of 2026-10, sync of 2026-11-03"). The revision itself
+    waits for staff as any late data does (the client keeps the approved figures until then).
+    Returns the months noted."""
+    firsts = sorted(Month.parse(month).first_day for month in months)
+    noted = []
+    language = getattr(client, "language", "") or settings.LANGUAGE_CODE
+    with tenant_context(client), translation.override(language):
+        approved = set(ReportVersion.objects.filter(month__in=firsts).values_list("month", flat=True))
+        for month in firsts:
+            if month not in approved:
+                continue
+            words = str(KIND_WORDS.get(kind, kind))
+            text = _("%(platform)s corrected %(what)s of %(month)s, sync of %(day)s") % {
+                "platform": platform_label, "what": words, "month": f"{month:%Y-%m}", "day": synced_on.isoformat()}
+            with transaction.atomic():
+                report, _created = MonthReport.objects.select_for_update().get_or_create(month=month)
+                parts = [part for part in report.restated_by.split("; ") if part]
+                if text not in parts:
+                    parts = [part for part in parts if not part.startswith(text.split(",")[0])] + [text]
+                    report.restated_by = "; ".join(parts)[-300:]
+                    report.save(update_fields=["restated_by", "updated_at"])
+            noted.append(f"{month:%Y-%m}")
+    return noted
 
 
 def months_recomputed(*, client: Client, months: list[dt.date]) -> None:

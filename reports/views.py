@@ -36,6 +36,7 @@ from reports.selectors import (
     months_of_close,
     recompute_busy,
 )
+from reports.selectors_draft import draft_panel
 from reports.services import (
     ApprovalRefused,
     check_resolve,
@@ -49,6 +50,7 @@ from reports.services import (
     share_link_revoke,
     share_link_use,
 )
+from reports.services_draft import commentary_draft_apply
 
 
 def _month(text: str) -> dt.date:
@@ -117,6 +119,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         ]
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
+        if context["snapshot"] is not None:
+            context["draft"] = draft_panel(client=request.tenant, month=first_day)
     return render(request, "reports/month.html", context)
 
 
@@ -181,6 +185,28 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         if saved is None:
             return HttpResponse("")
     return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
+
+
+@client_staff_required
+@require_POST
+def draft_view(request: HttpRequest, month: str) -> HttpResponse:
+    """ "Draft from the figures": fill the sections nobody has written, then say which were kept."""
+    first_day = _month(month)
+    try:
+        filled, kept = commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return _page(first_day)
+    titles = dict(Commentary.Section.choices)
+    if filled:
+        messages.success(request, _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
+                         % {"sections": ", ".join(str(titles[key]) for key in filled)})  # fmt: skip
+    if kept:
+        messages.info(request, _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
+                      % {"sections": ", ".join(str(titles[key]) for key in kept)})  # fmt: skip
+    if not filled and not kept:
+        messages.info(request, _("The draft is already in the commentary: nothing changed."))
+    return _page(first_day)
 
 
 @client_staff_required
@@ -290,7 +316,7 @@ def question_answer_view(request: HttpRequest, month: str, question_id: int) -> 
 @client_staff_required
 @require_POST
 def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpResponse:
-    """"Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
+    """ "Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
     first_day = _month(month)
     if outbox_email_resend(client=request.tenant, pk=email_id):
         messages.success(request, _("The email is queued to be sent again."))

@@ -19,6 +19,7 @@ from honcho.manager import Manager
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
+FAKE_PLATFORMS_PORT = int(os.environ.get("PORTAL_FAKE_PLATFORMS_PORT", "9100"))
 
 
 def manage(*args: str) -> None:
@@ -40,6 +41,13 @@ def main() -> int:
     options = parse_options()
 
     os.environ.setdefault("PORTAL_PORT", str(options.port))
+    # The demo's connected platforms: a local fake of HubSpot, GA4 and Mailchimp (clients.connectors.
+    # fake_server), which every process's connectors call instead of the real APIs.
+    fake_platforms = f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}"
+    if not options.no_demo:
+        for platform in ("HUBSPOT", "GA4", "MAILCHIMP"):
+            os.environ.setdefault(f"PORTAL_CONNECTOR_URL_{platform}", fake_platforms)
+        os.environ.setdefault("PORTAL_OAUTH_URL_GA4", fake_platforms)
     from agency import embedded
 
     started_here = []
@@ -57,6 +65,7 @@ def main() -> int:
     if not options.no_demo:
         print("» demo agency (kept if it exists)", flush=True)
         manage("seed_demo")
+        manage("seed_demo_connections")
 
     # honcho runs the three processes, prefixes their output, and on Ctrl-C (or when one of
     # them exits) stops the others: SIGTERM to each process group, SIGKILL 5 s later.
@@ -67,6 +76,8 @@ def main() -> int:
         ("web", [PYTHON, "manage.py", "runserver", f"{address}:{options.port}"]),
         ("worker", [PYTHON, "-m", "celery", "-A", "agency", "worker", "--loglevel", "INFO", "--concurrency", "2"]),
         ("beat", [PYTHON, "-m", "celery", "-A", "agency", "beat", "--loglevel", "INFO", "--schedule", beat_schedule]),
+        *((("platforms", [PYTHON, "manage.py", "fake_platforms", "--port", str(FAKE_PLATFORMS_PORT)]),)
+          if not options.no_demo else ()),
     ):
         manager.add_process(name, shlex.join(command), cwd=str(ROOT), env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
@@ -78,10 +89,11 @@ The portal is running. Ctrl-C stops it.
   Agency console   http://localhost:{port}/
   Client portals   http://acme.localhost:{port}/   http://globex.localhost:{port}/   http://initech.localhost:{port}/
                    http://umbrella.localhost:{port}/ (fed only from the platforms' export files)
+                   http://wayne.localhost:{port}/ (HubSpot, GA4, Mailchimp connected to {fake_platforms})
 
   Logins (password for all: portal-demo-2026)
     admin               agency admin, every client          (console)
-    sam                 agency staff, acme and globex       (console)
+    sam                 agency staff, acme, globex, wayne   (console)
     ana@acme.example    client user of Acme Robotics        (acme.localhost)
     gil@globex.example  client user of Globex Foods         (globex.localhost)
     ivy@initech.example client user of Initech Software     (initech.localhost)

@@ -144,6 +144,17 @@ def _media_root(settings, tmp_path_factory) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_platform_on_the_network(settings) -> None:
+    """No test reaches a real platform: connectors point at a closed local port (tried once) unless a
+    test's fake platforms' server (tests/clients/connectors/conftest.py) points them at itself."""
+    closed = "http://127.0.0.1:9"
+    settings.PORTAL_CONNECTOR_URLS = dict.fromkeys(("hubspot", "ga4", "mailchimp", "google_ads", "meta_ads",
+                                                    "linkedin_ads"), closed)
+    settings.PORTAL_OAUTH_URLS = dict(settings.PORTAL_CONNECTOR_URLS)
+    settings.PORTAL_CONNECTOR_RETRIES = 1
+
+
+@pytest.fixture(autouse=True)
 def _language_reset() -> Iterator[None]:
     """A request in Spanish leaves Spanish active in the thread: every test starts in English."""
     from django.utils import translation

@@ -133,6 +133,13 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "scheduled_source_detail", {"pk": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "scheduled_source_run", {"pk": 999999}, row(302, 404, 404, 405, 405)),
     (ALPHA, "scheduled_source_remove", {"pk": 999999}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "connections_panel", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "hubspot"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "ga4"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "mailchimp"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "nope"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_tokens", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "api_token_revoke", {"token_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_leads", {}, row(405, 405, 404, 405, 405)),
@@ -147,6 +154,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_version", {"month": "2026-03", "number": 1}, row(302, 404, 404, 404, 404)),
     (ALPHA, "report_commentary", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_approve", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_draft", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_check_resolve", {"month": "2026-03", "check_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_close_status", {"month": "2026-03"}, row(302, 404, 404, 302, 302)),
     (ALPHA, "report_link_create", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
@@ -165,6 +173,10 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "imports", {}, row(302, 404, 404, 404, 200)),
     (BETA, "mapping_list", {}, row(302, 404, 404, 404, 200)),
     (BETA, "scheduled_sources", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "connections_panel", {}, row(302, 404, 404, 404, 200)),
+    (BETA, "connection_connect", {"platform": "hubspot"}, row(302, 404, 404, 404, 200)),
+    (BETA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
+    (BETA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
 ]
 
 

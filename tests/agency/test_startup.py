@@ -16,7 +16,10 @@ from django.conf import settings
 from agency import embedded
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "false", "PORTAL_TESTING": "false", "SECRET_KEY": "x9!prod-like-" + "k" * 60}
+PRODUCTION = {
+    "DEBUG": "false", "PORTAL_TESTING": "false", "SECRET_KEY": "x9!prod-like-" + "k" * 60,
+    "PORTAL_SECRETS_KEY": "7dwDU5uI1OyV2sOc5T6xSWCj2YzxJQ2Xc8tlSX9y5Hw=",
+}
 
 
 def manage(*args: str, env: dict[str, str], unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
@@ -45,6 +48,14 @@ def test_production_without_a_service_url_stops_with_one_sentence_and_starts_not
         f"DEBUG is false, so set {missing}: the embedded PostgreSQL and Redis run only in development and tests."
     )
     assert not data.exists()  # no embedded server was started (it would have made its data folder)
+
+
+def test_production_without_a_secrets_key_refuses_to_start(tmp_path: Path) -> None:
+    without = {name: value for name, value in PRODUCTION.items() if name != "PORTAL_SECRETS_KEY"}
+    env = {**without, "DATABASE_URL": _embedded_url("postgres"), "REDIS_URL": settings.REDIS_URL}
+    result = manage("check", env=env, unset=("PORTAL_SECRETS_KEY",))
+    assert result.returncode == 1
+    assert result.stderr.strip() == "PORTAL_SECRETS_KEY must be set when DEBUG is false (docs/connectors.md)."
 
 
 def _embedded_url(database: str) -> str:

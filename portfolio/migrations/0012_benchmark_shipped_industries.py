@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     the industry column existed and shown to every client: they now carry their industry."""
 
     dependencies = [
-        ("portfolio", "0010_clientmonthclose_board"),
+        ("portfolio", "0011_clientmonthclose_board"),
     ]
 
     operations = [migrations.RunPython(shipped_industries, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     snapshot); their commentary state is filled at the next change of their month."""
 
     dependencies = [
-        ("portfolio", "0009_client_month_checks"),
+        ("portfolio", "0010_connection_health"),
     ]
 
     operations = [

@@ -1,0 +1,134 @@
+"""A connection's health in words, the nightly due list, and the email after two failed days.
+
+States (docs/connectors.md): connected · syncing · failing (the platform's reason) · needs
+re-authorisation. A token that expires is warned of 7 days before. When a connection has
+failed on two days in a row (the client's days), the client's assigned staff get one email
+through the outbox (one per run of failures: a success starts the count again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, User
+from agency.reasons import Words
+from agency.selectors import client_url, staff_for_client
+from clients.connectors.registry import PLATFORMS, connector_for
+from clients.connectors.vault import SecretsError, unseal
+from clients.models import Connection, SyncRun
+from clients.outbox import outbox_email_enqueue
+
+TOKEN_WARNING = dt.timedelta(days=7)
+STALE_SYNC = dt.timedelta(minutes=30)
+
+
+def connections_due(*, now: dt.datetime) -> list[str]:
+    """Platforms of the current schema's connections whose nightly run has come (and that can run)."""
+    return list(Connection.objects.filter(next_run_at__lte=now).exclude(state=Connection.State.REAUTH)
+                .filter(Q(state__in=[Connection.State.CONNECTED, Connection.State.FAILING])
+                        | Q(state=Connection.State.SYNCING, last_attempt_at__lt=now - STALE_SYNC))
+                .order_by("platform").values_list("platform", flat=True))
+
+
+@dataclass
+class Health:
+    """What a screen shows of one connection (never its credentials)."""
+
+    connection: Connection
+    label: str
+    state: str
+    state_label: str
+    reason: str
+    last_success_at: dt.datetime | None
+    last_rows: int
+    next_run_at: dt.datetime | None
+    token_days: int | None
+    token_warning: bool
+    running: SyncRun | None
+    masked: str
+
+    @property
+    def broken(self) -> bool:
+        return self.state in {Connection.State.FAILING, Connection.State.REAUTH}
+
+
+def connection_health(*, connection: Connection, now: dt.datetime | None = None, masked: str = "") -> Health:
+    now = now or timezone.now()
+    connector = PLATFORMS.get(connection.platform)
+    expires = connection.token_expires_at
+    days = (expires - now).days if expires else None
+    running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
+    return Health(
+        connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
+        state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
+        last_success_at=connection.last_success_at, last_rows=connection.last_rows, next_run_at=connection.next_run_at,
+        token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
+        masked=masked,
+    )
+
+
+def connection_reason(*, connection: Connection) -> str:
+    """Why the connection fails, in the reader's language (a platform's own words stay as it said them)."""
+    return str(Words.from_json(connection.reason_words)) if connection.reason_words else connection.reason
+
+
+def connections_health(*, now: dt.datetime | None = None) -> list[Health]:
+    """Every connection of the current schema, in platform order."""
+    return [connection_health(connection=c, now=now) for c in Connection.objects.order_by("platform")]
+
+
+def connection_failure_notify(*, client: Client, platform: str, now: dt.datetime | None = None) -> int:
+    """After two failed days in a row, one email to each assigned staff member; returns how many were queued."""
+    now = now or timezone.now()
+    zone = ZoneInfo(client.timezone)
+    with tenant_context(client):
+        connection = Connection.objects.filter(platform=platform).first()
+        if (connection is None or connection.failing_since is None or connection.failure_emailed_at is not None
+                or connection.state not in {Connection.State.FAILING, Connection.State.REAUTH}):
+            return 0
+        if now.astimezone(zone).date() - connection.failing_since.astimezone(zone).date() < dt.timedelta(days=1):
+            return 0
+        Connection.objects.filter(pk=connection.pk).update(failure_emailed_at=now)
+    label = connector_for(platform).label
+    queued = 0
+    for user in staff_for_client(client=client).exclude(email=""):
+        queued += _queue_email(client, user, connection, label, now)
+    return queued
+
+
+def _queue_email(client: Client, user: User, connection: Connection, label: str, now: dt.datetime) -> int:
+    with translation.override(user.language or "en"):
+        subject = _("%(platform)s of %(client)s has not synced for two days") % {"platform": label, "client": client.name}
+        link = client_url(client=client, path="/imports/")
+        body = "\n\n".join([
+            _("The %(platform)s connection of %(client)s has failed since %(since)s.") % {
+                "platform": label, "client": client.name,
+                "since": connection.failing_since.astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m-%d %H:%M")},
+            _("Reason: %(reason)s") % {"reason": connection_reason(connection=connection) or _("unknown")},
+            _("Until it syncs again, this client's figures from %(platform)s stop at its last successful sync. "
+              "Open the client's Imports page to sync it now or connect it again: %(link)s") % {
+                "platform": label, "link": link},
+        ])
+    reference = f"connection:{connection.platform}:{connection.failing_since.isoformat()}"[:100]
+    return int(outbox_email_enqueue(client=client, kind="connection_failing", recipient_id=user.pk, to=user.email,
+                                    subject=subject, body=body, reference=reference))
+
+
+def connections_context(*, client: Client) -> dict[str, Any]:
+    """The Imports page's connections: each platform, connected (with its health) or not."""
+    healths = {health.connection.platform: health for health in connections_health()}
+    for health in healths.values():
+        try:
+            health.masked = unseal(health.connection.secrets, owner=client.schema_name).masked()
+        except SecretsError:
+            health.masked = _("unreadable with the configured keys: connect again")
+    rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
+    return {"connections": rows, "connections_running": any(h.running for h in healths.values())}

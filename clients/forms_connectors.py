@@ -1,0 +1,50 @@
+"""The connect form of a platform: its account id and credential fields (clients.connectors)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clients.connectors.base import Connector
+from clients.connectors.vault import Credentials
+
+
+class ConnectForm(forms.Form):
+    """Built from the connector's declaration; secrets are password fields never rendered back."""
+
+    def __init__(self, *args: Any, connector: Connector, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connector = connector
+        self.fields["account_id"] = forms.CharField(label=connector.account_label, max_length=200,
+                                                    help_text=connector.account_help)
+        for spec in connector.credential_fields:
+            widget = (forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}) if spec.multiline
+                      else forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False))
+            self.fields[spec.name] = forms.CharField(label=spec.label, help_text=spec.help, widget=widget,
+                                                     max_length=20_000, strip=True)
+        if connector.slug == "ga4":
+            self.fields["landing_page"] = forms.BooleanField(
+                label=_("Read landing pages too"), required=False,
+                help_text=_("One row per day, channel, device and landing page: more rows, and the landing page "
+                            "breakdown on the report."))
+
+    def clean_service_account(self) -> dict[str, Any]:
+        text = self.cleaned_data.get("service_account") or ""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(_("This is not a JSON key file: paste the whole file Google downloaded.")) from None
+        if not isinstance(data, dict) or not data.get("private_key") or not data.get("client_email"):
+            raise forms.ValidationError(_("A service account key file has “client_email” and “private_key”."))
+        return data
+
+    def credentials(self) -> Credentials:
+        data = self.cleaned_data
+        return Credentials(access_token=data.get("access_token", ""), api_key=data.get("api_key", ""),
+                           service_account=data.get("service_account") or {})
+
+    def options(self) -> dict[str, Any]:
+        return {"landing_page": True} if self.cleaned_data.get("landing_page") else {}

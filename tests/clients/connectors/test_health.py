@@ -1,0 +1,104 @@
+"""Health beyond the Imports page: the portfolio lists broken connections of every client one may open,
+the month's close page shows them, the assigned staff get one email after two failed days, and the
+nightly dispatcher queues what is due in each client's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, User
+from clients.connectors.caps import cap_acquire, cap_holders, cap_release
+from clients.connectors.fake_server import FakePlatforms
+from clients.connectors.health import connection_failure_notify, connections_due
+from clients.connectors.sync import connection_next_run, connection_sync
+from clients.models import Connection, OutboxEmail
+from portfolio.models import ConnectionHealth
+from tests.clients.connectors.conftest import NOW, connect_hubspot
+from tests.conftest import host_of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
+    tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms, staff_a: User, admin_user: User
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    assert ConnectionHealth.objects.get(client=tenant_a).state == "reauth"
+    for user, shown in ((staff_a, True), (admin_user, True)):
+        http = HttpClient(HTTP_HOST=host_of(None))
+        http.force_login(user)
+        page = http.get(reverse("portfolio", urlconf="agency.urls_public")).content.decode()
+        assert ("HubSpot: needs re-authorisation" in page) is shown
+    other = UserFactory(username="bea-staff", role=User.Role.STAFF, clients=[tenant_b])
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(other)
+    assert "HubSpot: needs re-authorisation" not in http.get(reverse("portfolio", urlconf="agency.urls_public")).content.decode()
+
+
+def test_the_close_page_shows_the_connections_health(
+    tenant_a: Client, hubspot: FakePlatforms, staff_http: HttpClient
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    page = staff_http.get("/reports/2026-10/").content.decode()
+    assert "HubSpot — failing: HubSpot had an error (HTTP 503) on every attempt" in page
+
+
+def test_two_failed_days_email_the_assigned_staff_once(
+    tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=100)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=NOW) == 0  # one day only
+    later = NOW + dt.timedelta(days=1)
+    connection_sync(client=tenant_a, platform="hubspot", now=later)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later + dt.timedelta(days=1)) == 0
+    with tenant_context(tenant_a):
+        email = OutboxEmail.objects.get(kind="connection_failing")
+    assert email.recipient_id == staff_a.pk
+    assert email.payload["subject"] == "HubSpot of Alpha Analytics has not synced for two days"
+    assert "HubSpot had an error (HTTP 503) on every attempt" in email.payload["body"]
+
+
+def test_nightly_runs_are_spread_between_one_and_five_in_the_clients_zone(tenant_a: Client, tenant_b: Client) -> None:
+    for client in (tenant_a, tenant_b):
+        for platform in ("hubspot", "ga4", "mailchimp"):
+            run = connection_next_run(client=client, platform=platform, after=NOW)
+            local = run.astimezone(ZoneInfo(client.timezone))
+            assert 1 <= local.hour < 5 and run > NOW
+            assert run - NOW <= dt.timedelta(days=1, hours=5)
+
+
+def test_the_dispatcher_lists_what_is_due_and_skips_connections_needing_reauthorisation(
+    tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    with tenant_context(tenant_a):
+        Connection.objects.update(next_run_at=NOW - dt.timedelta(minutes=1))
+        assert connections_due(now=NOW) == ["hubspot"]
+        Connection.objects.update(state=Connection.State.REAUTH)
+        assert connections_due(now=NOW) == []
+
+
+def test_the_per_platform_cap_holds_across_holders() -> None:
+    holders = [f"client{n}:hubspot" for n in range(6)]
+    taken = [cap_acquire(platform="hubspot-test", holder=h, limit=4) for h in holders]
+    assert taken == [True, True, True, True, False, False]
+    assert cap_holders(platform="hubspot-test") == 4
+    cap_release(platform="hubspot-test", holder=holders[0])
+    assert cap_acquire(platform="hubspot-test", holder=holders[5], limit=4)
+    for holder in holders:
+        cap_release(platform="hubspot-test", holder=holder)
+    assert cap_holders(platform="hubspot-test") == 0
