@@ -65,6 +65,12 @@ def user_can_access_client(*, user: User, client: Client) -> bool:
     return known[client.pk]
 
 
+def client_of_user(*, user: User) -> Client | None:
+    """A client user's client (their first membership); None for anyone else."""
+    membership = user.memberships.select_related("client").order_by("pk").first()
+    return membership.client if membership else None
+
+
 def client_primary_host(*, client: Client) -> str:
     domain = Domain.objects.filter(tenant=client, is_primary=True).first()
     if domain is None:
@@ -125,6 +131,17 @@ def opt_out_user(token: str) -> User | None:
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=payload.get("u")).first()
+
+
+def language_for(*, user: User, client: Client | None) -> str:
+    """The language ``user`` is written to in (emails, PDF): their own choice, else for a client's
+    user the client's language, else the agency's default language."""
+    if user.language:
+        return user.language
+    if client is not None and not user.is_agency:
+        return client.report_language
+    brand = AgencyBrand.current()
+    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
 
 
 def brand_is_default() -> bool:

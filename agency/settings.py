@@ -361,8 +361,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "UTC"
+TIME_ZONE = "UTC"  # at a client's host the client's zone is active (agency.middleware.UserLanguageMiddleware)
 USE_TZ = True
+FORMAT_MODULE_PATH = ["agency.formats"]  # a date and time names its zone
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

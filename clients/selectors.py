@@ -274,3 +274,10 @@ def revenue_data_exists() -> bool:
     HubSpot contacts export carries none; until then ROMI (−100 %) and revenue (0) say nothing, so
     a default executive summary leaves them out (kpis.report.summary_keys). Run in the client's schema."""
     return Contract.objects.exists() or Lead.objects.filter(deal_value__isnull=False).exclude(deal_value=0).exists()
+
+
+def first_lead_month(*, timezone: str) -> dt.date | None:
+    """The first day of the month (client's zone) of the client's earliest lead; None without leads.
+    A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
+    first = Lead.objects.aggregate(first=Min("created_at"))["first"]
+    return Month.of(first, ZoneInfo(timezone)).first_day if first else None

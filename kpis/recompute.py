@@ -30,6 +30,7 @@ the run once Redis answers. A change accepted during an outage is never left wit
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
@@ -176,6 +177,34 @@ def recompute_waiting(*, client: Client) -> tuple[set[str], bool]:
         redis_failed(error, what="recompute state")
         return months, False
     return months, True
+
+
+def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
+    """``months`` are about to be computed in-process (``compute_snapshots`` without a worker): they
+    no longer wait for the debounced run, so the close can approve them at once (issue #23; the
+    approval refused them while a recompute was pending). Called *before* computing: a change
+    landing during the computation asks for its month again and is not lost. Months a running
+    task has taken stay where they are (that run finishes them). Redis unreachable: nothing to forget."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    pending, _taken, _scheduled = _keys(client)
+    try:
+        redis_client().srem(pending, *wanted)
+        _settle(client=client, months=[], deadline=time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute forget")
+
+
+def month_recompute_waiting(*, client: Client, month: dt.date) -> bool:
+    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"): Redis's
+    sets only, no query (a cached scorecard reads nothing else); False when Redis does not answer
+    (the degraded banner already says figures may be late)."""
+    try:
+        return str(Month.of(month)) in recompute_pending(client=client)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute pending read")
+        return False
 
 
 def recompute_pending_take(*, client: Client) -> list[str]:

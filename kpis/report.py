@@ -35,6 +35,7 @@ from kpis.scorecard import (
     funnel_labels,
     number_shown,
     pace_text,
+    row_cell_shown,
     target_status,
 )
 
@@ -425,7 +426,7 @@ def paid_media(
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
-            {"member": member_label("campaign", member, names), "cells": [cell_shown(key, figures.get(key), currency)
+            {"member": member_label("campaign", member, names), "cells": [row_cell_shown(key, figures, currency)
                                                                           for key in CAMPAIGN_FIGURES]}
             for member, figures in spent
         ],

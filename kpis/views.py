@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,6 +33,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
+from kpis.recompute import month_recompute_waiting
 from kpis.report import (
     REPORT_LAYOUT,
     client_today,
@@ -45,11 +47,11 @@ from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
     card_as_shown,
-    cell_shown,
     figure,
     format_value,
     funnel_steps,
     lifetime_value_panel,
+    row_cell_shown,
     tiles,
 )
 from kpis.selectors import (
@@ -247,6 +249,10 @@ def scorecard_page(
     }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
+        # Data arrived and its debounced recompute has not run yet: say so rather than show the old
+        # figures as current (the notice polls, and the fresh tiles replace it once computed).
+        context["updating"] = month_recompute_waiting(client=client, month=month)
+        context["updating_seconds"] = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
@@ -266,7 +272,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     currency = request.tenant.currency
     names = _member_names(dimension)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [cell_shown(k, r[k], currency) for k in keys]}
+        {"member": member_label(dimension, r["member"], names), "cells": [row_cell_shown(k, r, currency) for k in keys]}
         for r in rows
     ]
     bar_key = sort if sort in keys else keys[0]

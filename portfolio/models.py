@@ -170,11 +170,19 @@ class ClientMonthClose(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     revision_pending = models.BooleanField(default=False)
     open_questions = models.PositiveIntegerField(default=0)
+    # For the close board (reports.board): the commentary's state as staff see it ("none" when
+    # nothing is written yet, else reports.selectors.commentary_state's words) and when the
+    # month's figures were last computed (they are recomputed only when its data changes: the
+    # data's freshness, and the stamp a bulk approval checks so that it never approves figures
+    # that changed after the confirmation was shown).
+    commentary_state = models.CharField(max_length=10, default="none")
+    figures_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["client_id", "-month"]
         constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_close_client_month")]
+        indexes = [models.Index(fields=["month", "client"], name="month_close_month_client")]
 
     def __str__(self) -> str:
         return f"{self.client_id} {Month.of(self.month)} {self.state}"

@@ -336,3 +336,20 @@ def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
 
 def months_of_close() -> list[MonthReport]:
     return list(MonthReport.objects.order_by("-month"))
+
+
+def months_listed() -> list[dict[str, Any]]:
+    """Staff's Monthly reports: every month in the close and every month with figures that never
+    entered it (its data came before the close existed, e.g. a new client's import of past months),
+    newest first, so that any month is one click away (a month's URL never has to be typed)."""
+    reports = {report.month: report for report in months_of_close()}
+    months = set(reports) | set(Snapshot.objects.values_list("month", flat=True))
+    return [
+        {
+            "month": month,
+            "state": reports[month].state if month in reports else "",
+            "state_label": reports[month].get_state_display() if month in reports else _("Not in the close"),
+            "approved_at": reports[month].approved_at if month in reports else None,
+        }
+        for month in sorted(months, reverse=True)
+    ]

@@ -34,6 +34,7 @@ from reports.selectors import (
     commentary_current,
     commentary_sections,
     month_close_page,
+    months_listed,
     months_of_close,
     recompute_busy,
 )
@@ -95,10 +96,14 @@ def month_list(request: HttpRequest) -> HttpResponse:
         # close (and goes to review once its settling days have passed). A new client's first month
         # is then here at once, not up to an hour later. Idempotent, like the beat's run.
         month_reviews_start(client=request.tenant, at=timezone.now())
-        rows = months_of_close()
+        rows = months_listed()
     else:
         approved = approved_months()
-        rows = [report for report in months_of_close() if report.month in approved]
+        rows = [
+            {"month": r.month, "state": r.state, "state_label": r.get_state_display(), "approved_at": r.approved_at}
+            for r in months_of_close()
+            if r.month in approved
+        ]
     return render(request, "reports/month_list.html", {"rows": rows})
 
 

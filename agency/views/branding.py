@@ -28,7 +28,9 @@ def brand_edit(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Brand saved."))
         return redirect("brand_edit")
-    return render(request, "agency/brand_form.html", {"form": form}, status=422 if form.errors else 200)
+    # The current logo as this host serves it (brand_logo), not the media URL, which no host serves.
+    context = {"form": form, "logo_url": brand_for(None)["logo_url"] if brand.logo else ""}
+    return render(request, "agency/brand_form.html", context, status=422 if form.errors else 200)
 
 
 @require_GET

@@ -165,11 +165,12 @@ def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client
 
 
 def test_a_usd_money_band_is_converted_for_a_euro_client_or_hidden_without_a_rate(client_user_a, snapshots) -> None:
-    from agency.models import ExchangeRate
+    from agency.models import Client, ExchangeRate
     from portfolio.models import Benchmark
     from portfolio.seed import benchmarks_seed
 
     benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    Client.objects.filter(slug="alpha").update(industry="media")  # that band is of its industry only
     ExchangeRate.objects.filter(currency="USD").delete()
 
     def cpl_tile() -> str:
@@ -191,12 +192,13 @@ def test_a_rate_import_changes_the_cached_scorecard_at_once(client_user_a, snaps
     """The money bands are converted with the agency's rates when the parts are rendered: the
     cached parts' stamp carries the rates they were converted with, so a rate loaded or corrected
     later shows on the next request, with nothing cleared by hand."""
-    from agency.models import ExchangeRate
+    from agency.models import Client, ExchangeRate
     from clients.sources import rates_import
     from portfolio.models import Benchmark
     from portfolio.seed import benchmarks_seed
 
     benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    Client.objects.filter(slug="alpha").update(industry="media")  # that band is of its industry only
     ExchangeRate.objects.filter(currency="USD").delete()
     cache.clear()
 
