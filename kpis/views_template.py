@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from agency.decorators import agency_required
 from agency.selectors import clients_for_user
@@ -15,6 +16,7 @@ from kpis.services_template import PARTS, template_apply, template_plan
 
 
 @agency_required
+@require_http_methods(["GET", "POST"])
 def client_template(request: HttpRequest, slug: str) -> HttpResponse:
     source = clients_for_user(user=request.user).filter(slug=slug).first()
     if source is None:

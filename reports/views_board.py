@@ -23,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agency.dates import month_parse
 from agency.decorators import agency_required
+from agency.http import HtmxHttpRequest
+from agency.months import Month
 from agency.selectors import switchable_clients
 from reports.board import (
     FILTERS,
@@ -68,7 +70,7 @@ def _strips(rows: list, months: list) -> None:
     link per month to its page at the client's host through the hand-off, its month and state in
     words for screen readers and on hover."""
     words = {key: escape(word) for key, word in _state_words().items()}
-    labels = {m: (escape(date_format(m, "F Y")), escape(date_format(m, "M")[:1]), f"{m:%Y-%m}") for m in months}
+    labels = {m: (escape(date_format(m, "F Y")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
     prefix = reverse("client_switch", args=["-"])[:-2]
     for row in rows:
         base = escape(f"{prefix}{row.client.slug}/?next=/reports/")
@@ -86,9 +88,9 @@ def _strips(rows: list, months: list) -> None:
 
 @agency_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: HtmxHttpRequest) -> HttpResponse:
     f = _filters(request)
-    base = {"month": f"{f['month']:%Y-%m}", "q": f["q"], **({"mine": "1"} if f["mine"] else {})}
+    base = {"month": str(Month.of(f["month"])), "q": f["q"], **({"mine": "1"} if f["mine"] else {})}
     query_string = urlencode({**base, "show": f["show"]})
     may_approve = can_approve(user=request.user)
     # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp)
@@ -126,7 +128,7 @@ def board(request: HttpRequest) -> HttpResponse:
         **f,
         "table": mark_safe(table),  # noqa: S308 -- our template
         "may_approve": may_approve,
-        "month_choices": [(m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in f["months"]],
+        "month_choices": [(m, str(Month.of(m)), date_format(m, "F Y")) for m in f["months"]],
     }
     return render(request, "reports/board.html", context)
 
