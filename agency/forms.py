@@ -5,9 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from agency.models import Client, User
+from agency.models import AgencyBrand, Client, User
 from agency.validators import single_line
 
 TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
@@ -24,7 +25,31 @@ class ClientForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
     horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, max_value=1200, initial=60)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        required=False,  # not sent: the agency's default language
+        help_text=_("Of the client's emails, PDF reports and invitations, and of its users' pages until they choose one."),
+    )
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+
+    start_from = forms.ChoiceField(
+        label=_("Start from another client's set-up (optional)"),
+        required=False,
+        help_text=_("Next, you choose what to copy from it: criteria, mappings, summary, targets, holidays, colour."),
+    )
+
+    def __init__(self, *args: Any, clients: Any = (), **kwargs: Any) -> None:
+        """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
+        ``clients``: those the user may start from."""
+        super().__init__(*args, **kwargs)
+        self.fields["start_from"].choices = [("", "—"), *((c.slug, c.name) for c in clients)]
+        brand = AgencyBrand.current()
+        if brand is not None:
+            self.fields["timezone"].initial = brand.default_timezone
+            self.fields["currency"].initial = brand.default_currency
+            self.fields["language"].initial = brand.default_language
 
 
 class DomainForm(forms.Form):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
+from agency.forms import TIMEZONE_CHOICES
 from agency.models import AgencyBrand
 
 
@@ -20,14 +23,47 @@ class AgencyBrandForm(forms.ModelForm):
 
     class Meta:
         model = AgencyBrand
-        fields = ["name", "sender_name", "accent", "bar_colour", "logo"]
+        fields = [
+            "name",
+            "sender_name",
+            "accent",
+            "bar_colour",
+            "logo",
+            "default_timezone",
+            "default_currency",
+            "default_language",
+        ]
         widgets = {"accent": ColourInput(), "bar_colour": ColourInput()}
-        help_texts = {"logo": _("PNG, JPEG or WebP, at most 512 KB."), "sender_name": _("Empty: the agency name.")}
+        help_texts = {
+            "logo": _("PNG, JPEG or WebP, at most 512 KB."),
+            "sender_name": _("Empty: the agency name."),
+            "default_timezone": _("New clients start with these; each client can differ."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         self.fields["logo"].required = False
+        self.fields["default_timezone"] = forms.ChoiceField(
+            label=capfirst(_("default time zone")), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text
+        )
+        for name in ("default_timezone", "default_currency", "default_language"):
+            self.fields[name].required = False  # not sent: kept as they are
+
+    def _kept(self, name: str) -> str:
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_default_timezone(self) -> str:
+        return self._kept("default_timezone")
+
+    def clean_default_language(self) -> str:
+        return self._kept("default_language")
+
+    def clean_default_currency(self) -> str:
+        value = self._kept("default_currency").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise forms.ValidationError(_("Three letters, e.g. EUR."))
+        return value
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

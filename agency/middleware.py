@@ -9,6 +9,7 @@ member of that client gets 404, whatever the URL (django-tenants #52).
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -18,7 +19,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.request import split_domain_port
 from django.middleware.common import CommonMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -83,17 +84,35 @@ class PortalCommonMiddleware(CommonMiddleware):
 
 
 class UserLanguageMiddleware:
-    """Activate the signed-in user's chosen language over the browser's."""
+    """Activate the signed-in user's chosen language over the browser's (a client's user who never
+    chose: the client's language), and at a client's host the client's time zone: every time
+    shown there is the client's, and its format names the zone (agency.formats)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        response = self.get_response(request)
+        language = ""
+        if user is not None and user.is_authenticated:
+            language = user.language
+            tenant = getattr(request, "tenant", None)
+            if not language and not user.is_agency and tenant is not None and not tenant.is_public:
+                # A client user who never chose: the client's language when it has one set, else
+                # the browser's (an email, which has no browser, falls back to the agency's default).
+                language = tenant.language
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        tenant = getattr(request, "tenant", None)
+        zone = None
+        if tenant is not None and not tenant.is_public:
+            try:
+                zone = ZoneInfo(tenant.timezone)
+            except (ValueError, KeyError):
+                zone = None
+        with timezone.override(zone):  # restored after the response: nothing leaks to the thread's next work
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
 

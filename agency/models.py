@@ -59,6 +59,9 @@ class Client(TenantMixin):
         _("accent colour"), max_length=7, blank=True, default="", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
     )
     brand_logo = models.ImageField(_("logo"), upload_to=client_logo_path, blank=True, default="")
+    # The language of the client's emails, PDF and invitations, and of its users' pages until they
+    # choose one; empty: the agency's default language (AgencyBrand.default_language).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     auto_create_schema = True
     auto_drop_schema = True
@@ -79,6 +82,14 @@ class Client(TenantMixin):
     @property
     def is_public(self) -> bool:
         return self.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+    @property
+    def report_language(self) -> str:
+        """The language the client is written to in: its own, else the agency's default."""
+        if self.language:
+            return self.language
+        brand = AgencyBrand.current()
+        return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
 
 
 class Domain(DomainMixin):
@@ -230,6 +241,11 @@ class AgencyBrand(models.Model):
         _("top bar colour"), max_length=7, default="#14213d", validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
     )
     logo = models.ImageField(_("logo"), upload_to="public/brand/", blank=True, default="")
+    # The agency's defaults: they prefill the add-client form (issue #23), and a client without a
+    # language of its own is written to in default_language.
+    default_timezone = models.CharField(_("default time zone"), max_length=64, default="UTC")
+    default_currency = models.CharField(_("default currency"), max_length=3, default="USD")
+    default_language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES, default="en")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -11,6 +11,11 @@ from django.db.models import QuerySet
 from agency.models import AgencyBrand, Client, Domain, Membership, User
 
 
+def clients_ready() -> QuerySet[Client]:
+    """Clients whose schema is migrated, by id: beat can fire while a new client is still provisioning."""
+    return Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
+
+
 def clients_for_user(*, user: User) -> QuerySet[Client]:
     """The clients a user may open: all for admins, assigned ones for staff, one for a client."""
     clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
@@ -58,6 +63,12 @@ def user_can_access_client(*, user: User, client: Client) -> bool:
     if client.pk not in known:
         known[client.pk] = Membership.objects.filter(user=user, client=client).exists()
     return known[client.pk]
+
+
+def client_of_user(*, user: User) -> Client | None:
+    """A client user's client (their first membership); None for anyone else."""
+    membership = user.memberships.select_related("client").order_by("pk").first()
+    return membership.client if membership else None
 
 
 def client_primary_host(*, client: Client) -> str:
@@ -120,6 +131,17 @@ def opt_out_user(token: str) -> User | None:
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=payload.get("u")).first()
+
+
+def language_for(*, user: User, client: Client | None) -> str:
+    """The language ``user`` is written to in (emails, PDF): their own choice, else for a client's
+    user the client's language, else the agency's default language."""
+    if user.language:
+        return user.language
+    if client is not None and not user.is_agency:
+        return client.report_language
+    brand = AgencyBrand.current()
+    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
 
 
 def brand_is_default() -> bool:

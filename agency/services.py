@@ -16,17 +16,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from agency import dns as portal_dns
-from agency.mail import LINE_BREAKS, header_text
+from agency.emails import password_email_render, registry_email_send
+from agency.mail import LINE_BREAKS
 from agency.models import Client, Domain, DomainClaim, Membership, User
 from agency.selectors import client_primary_host, console_url, host_url
 from agency.tokens import password_token_generator
@@ -97,6 +96,7 @@ def client_create(
     gross_margin: Decimal | float | str = Decimal("0.7"),
     horizon_months: int = 60,
     domain: str | None = None,
+    language: str = "",
 ) -> Client:
     """Provision a client: its schema (migrated), its ``<slug>.<base host>``, and a claim on its
     custom domain, which goes live once its DNS TXT record is verified (:func:`domain_claim_verify`)."""
@@ -121,6 +121,7 @@ def client_create(
         currency=currency,
         gross_margin=Decimal(str(gross_margin)),
         horizon_months=int(horizon_months),
+        language=language if language in dict(settings.LANGUAGES) else "",
     )
     client.save(verbosity=0)  # creates and migrates the schema; django-tenants drops it on failure
     try:
@@ -204,8 +205,9 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
     """Create a client user without a password and email them a link to choose one; for someone
     of this client already invited who has not chosen a password yet, email the link again.
 
-    The user is kept when the mail server refuses the email (the caller says so): inviting
-    them again retries."""
+    The invitation goes through the client's outbox (agency.emails): a refusal of the mail server
+    keeps the person and the email, which is tried again by itself; ``user.invitation_refused``
+    says what the server answered ("" when it went out)."""
     email = (email or "").strip().lower()
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         raise ValidationError({"email": [_("Enter a valid email address.")]})
@@ -220,20 +222,24 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
             email=email,
             role=User.Role.CLIENT,
             client=client,
-            language=language or invited_by.language,
+            # The client's language, not the inviting staff member's (a Spanish client was invited
+            # in English by English-speaking staff): the user's pages and emails until they choose.
+            language=language or client.report_language,
         )
-    _password_link_send(
-        user=user,
-        host=password_link_host(user=user, client=client),
-        subject=_("You are invited to %(client)s's marketing portal") % {"client": client.name},
-        context={"client": client, "invited_by": invited_by},
+    host = password_link_host(user=user, client=client)
+    message = password_email_render(
+        user=user, client=client, kind="invitation", link=password_link(user=user, host=host), invited_by=invited_by
     )
+    _sent, user.invitation_refused = registry_email_send(user=user, client=client, kind="invitation", message=message)
     return user
 
 
 def user_password_setup_send(*, user: User) -> None:
-    """Email an agency user a link to choose their password at the console."""
-    _password_link_send(user=user, host=settings.PORTAL_BASE_HOST, subject=_("Your agency portal account"), context={})
+    """Email an agency user a link to choose their password at the console (sent at once: the
+    console has no outbox)."""
+    link = password_link(user=user, host=settings.PORTAL_BASE_HOST)
+    message = password_email_render(user=user, client=None, kind="account", link=link)
+    registry_email_send(user=user, client=None, kind="account", message=message)
 
 
 def password_link_host(*, user: User, client: Client | None = None) -> str | None:
@@ -248,18 +254,12 @@ def password_link_host(*, user: User, client: Client | None = None) -> str | Non
     return client_primary_host(client=client) if client is not None else None
 
 
-def _password_link_send(*, user: User, host: str, subject: str, context: dict) -> None:
+def password_link(*, user: User, host: str) -> str:
     """The link is built from the configured scheme and port and a host of the routing table,
     never from a request, and its token is only accepted at that host (agency.tokens)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = password_token_generator(host=host).make_token(user)
-    link = host_url(host=host) + f"/accounts/reset/{uid}/{token}/"
-    send_mail(
-        subject=header_text(subject),
-        message=render_to_string("registration/invite_email.txt", {**context, "link": link, "user": user}),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    return host_url(host=host) + f"/accounts/reset/{uid}/{token}/"
 
 
 def user_language_set(*, user: User, language: str) -> None:

@@ -1,8 +1,10 @@
 """Settings for the agency portal, read from the environment.
 
-Development needs nothing set: without ``DATABASE_URL`` / ``REDIS_URL`` the embedded
-PostgreSQL and Redis of :mod:`agency.embedded` are started (in development and tests only).
-Production sets ``DEBUG=false``, ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and
+``DEBUG`` is false unless set: ``scripts/run`` sets it (development) and ``scripts/test`` too
+(with ``PORTAL_TESTING``); then, without ``DATABASE_URL`` / ``REDIS_URL``, the embedded
+PostgreSQL and Redis of :mod:`agency.embedded` are started. Anywhere else a forgotten variable
+stops start-up with one sentence instead of starting servers behind production's back.
+Production sets ``SECRET_KEY``, ``DATABASE_URL``, ``REDIS_URL`` and
 ``PORTAL_BASE_HOST``; with those the settings pass ``manage.py check --deploy``; without a URL
 start-up stops with one sentence saying which to set.
 """
@@ -28,7 +30,7 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("PORTAL_TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -366,8 +368,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "UTC"
+TIME_ZONE = "UTC"  # at a client's host the client's zone is active (agency.middleware.UserLanguageMiddleware)
 USE_TZ = True
+FORMAT_MODULE_PATH = ["agency.formats"]  # a date and time names its zone
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("agency.urls_auth")),
     path("", include("kpis.urls_public")),
     path("", include("clients.urls_oauth_public")),
+    path("", include("reports.urls_public")),
 ]

@@ -36,6 +36,7 @@ VISIBILITY = 10
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
     os.environ.setdefault("PORTAL_API_RATE_PER_MINUTE", "1000000")  # the load is one token; not what is measured
     import django
 

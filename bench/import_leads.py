@@ -86,6 +86,7 @@ def write_leads(path: Path, count: int, seed: int = 7) -> None:
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
     import django
 
     django.setup()

@@ -88,6 +88,7 @@ WRITERS = {"google_ads": write_google_ads, "hubspot": write_hubspot}
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
     import django
 
     django.setup()

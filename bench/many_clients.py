@@ -38,6 +38,7 @@ MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
     import django
 
     django.setup()
@@ -203,6 +204,28 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
         worker.wait(timeout=60)
 
 
+def floor(clients: list, repeat: int = 3) -> float:
+    """The floor: one statement counting the same leads by month across the clients' schemas
+    (a UNION ALL of one grouped count per schema, in the clients' zone), best of ``repeat``."""
+    from django.db import connection
+
+    sql = " UNION ALL ".join(
+        f"SELECT '{c.schema_name}' AS s, date_trunc('month', created_at AT TIME ZONE '{TZ}') AS m, count(*) AS n "
+        f'FROM "{c.schema_name}".clients_lead GROUP BY 2'
+        for c in clients
+    )
+    best = float("inf")
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            cursor.execute(sql)
+            counted = sum(row[2] for row in cursor.fetchall())
+            best = min(best, time.perf_counter() - started)
+    assert counted == 2400 * len(clients), counted
+    return best
+
+
 def run(clients: list, workers: int) -> dict:
     from agency.celery import app
     from agency.tasks import enqueue_for_client
@@ -226,11 +249,15 @@ def run(clients: list, workers: int) -> dict:
         elapsed = time.perf_counter() - started
     finally:
         stop_workers(processes)
+    lowest = floor(clients)
     return {
         "clients": len(clients),
         "snapshots": expected,
-        "seconds": round(elapsed, 1),
-        "seconds_per_client": round(elapsed / len(clients), 3),
+        "seconds": round(elapsed, 2),
+        "seconds_per_client": round(elapsed / len(clients), 4),
+        "floor_seconds": round(lowest, 3),
+        "ratio_to_floor": round(elapsed / lowest, 1),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
     }
 
 
@@ -247,7 +274,11 @@ def main() -> None:
     started = time.perf_counter()
     clients = provision(max(args.sizes))
     provisioned = round(time.perf_counter() - started, 1)
-    rows = [run(clients[:size], args.workers) for size in args.sizes]
+    print(json.dumps({"provision_seconds": provisioned, "load_average": os.getloadavg()}), flush=True)
+    rows = []
+    for size in args.sizes:
+        rows.append(run(clients[:size], args.workers))
+        print(json.dumps(rows[-1]), flush=True)
     base = rows[0]["seconds_per_client"]
     for row in rows:
         row["per_client_vs_smallest"] = round(row["seconds_per_client"] / base, 2)

@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
 SLUG = "bench-pdf"
 MONTH = dt.date(2026, 10, 1)
 

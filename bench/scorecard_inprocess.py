@@ -222,6 +222,7 @@ def main() -> int:
     os.chdir(root)
     sys.path.insert(0, str(root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
     from agency import embedded
 
     os.environ.update(

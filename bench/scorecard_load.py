@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
 SLUG, CLIENTS = "bench-score", 500
 SECRET = "bench-only-secret-" + "x" * 50
 

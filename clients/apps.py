@@ -17,3 +17,9 @@ class ClientsConfig(AppConfig):
 
         # Detection everywhere (uploads, import_source, scheduled sources) knows the client's saved mappings.
         register_mapping_provider(saved_mappings_for)
+
+        from agency.emails import register_client_sender
+        from clients.registry_emails import registry_email_queue
+
+        # Invitations and client users' password emails go through the client's outbox.
+        register_client_sender(registry_email_queue)

@@ -200,6 +200,13 @@ def personas_problems(personas: Any) -> list[str]:
     return problems + _text_problems(personas)
 
 
+def criteria_max_score(criteria: dict) -> float:
+    """The most a lead can score doing each listed action once: the positive points of every
+    attribute rule and action rule, each counted once (the criteria editor explains a backtest of
+    0 MQLs with it: "your rules can score at most 25; the threshold is 30")."""
+    return float(sum(max(0, entry.get("points") or 0) for entry in criteria.get("points", []) if isinstance(entry, dict)))
+
+
 def criteria_validate(criteria: Any) -> None:
     problems = criteria_problems(criteria)
     if problems:

@@ -154,8 +154,7 @@ def write_demo_files(
                                   "", f"{category} team {ym}"])
             counts["spend"] += len(campaigns) + 3
             # traffic and email, per day
-            for day in range(1, days + 1):
-                date = first.replace(day=day)
+            for date in Month.of(first).days():
                 if date > today:
                     break
                 weekday = date.weekday() < 5

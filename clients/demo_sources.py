@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from agency.months import Month
 from clients.demo import CRITERIA, PERSONAS, month_list
 from clients.services import criteria_version_create, import_job_create_from_path, import_job_run, imports_dir, personas_set
 from clients.sources.currencies import rates_import
@@ -167,7 +168,7 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                       "Recent Deal Amount", "Total Revenue"])
         record = 90_000
         for first in month_list(end, months):
-            last_day = min(end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+            last_day = min(end, Month.of(first).last_day)
             for _n in range(leads_per_month):
                 record += 1
                 created = dt.datetime.combine(first + dt.timedelta(days=rng.randint(0, (last_day - first).days)),

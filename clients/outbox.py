@@ -239,3 +239,11 @@ def _message(row: OutboxEmail) -> EmailMultiAlternatives:
         else:
             message.attach(attachment["name"], path.read_bytes(), attachment["mimetype"])
     return message
+
+
+def outbox_email_send_now(*, client: Client, pk: int) -> OutboxEmail:
+    """Try one queued row at once (an invitation staff wait for on the page); a refusal leaves it
+    failed with its next attempt set, for the drain, exactly as a worker's attempt would."""
+    with tenant_context(client):
+        _deliver(pk=pk, now=timezone.now())
+        return OutboxEmail.objects.get(pk=pk)

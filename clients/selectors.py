@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from agency.months import Month
 from clients.criteria import lead_value, rule_matches
 from clients.models import (
     Activity,
@@ -259,7 +260,7 @@ def spend_conversions(*, month: dt.date) -> list[dict[str, Any]]:
     Each row: currency, rate (client currency units per unit), rate_date, days, original and
     converted totals. Spend in the client's own currency has no currency stored and is left out.
     """
-    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    end = (Month.of(month) + 1).first_day
     return list(
         Spend.objects.filter(date__gte=month, date__lt=end, exchange_rate__isnull=False).exclude(currency="")
         .values("currency", "exchange_rate", "rate_date")
@@ -273,3 +274,10 @@ def revenue_data_exists() -> bool:
     HubSpot contacts export carries none; until then ROMI (−100 %) and revenue (0) say nothing, so
     a default executive summary leaves them out (kpis.report.summary_keys). Run in the client's schema."""
     return Contract.objects.exists() or Lead.objects.filter(deal_value__isnull=False).exclude(deal_value=0).exists()
+
+
+def first_lead_month(*, timezone: str) -> dt.date | None:
+    """The first day of the month (client's zone) of the client's earliest lead; None without leads.
+    A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
+    first = Lead.objects.aggregate(first=Min("created_at"))["first"]
+    return Month.of(first, ZoneInfo(timezone)).first_day if first else None

@@ -13,13 +13,14 @@ from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
-from agency.tasks import enqueue_for_client
+from agency.selectors import clients_ready
+from agency.tasks import clients_fan_out, enqueue_for_client
 from clients.connectors.caps import cap_acquire, cap_release
 from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
 from clients.connectors.sync import connection_sync
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
-from clients.services_jobs import jobs_stale_fail
+from clients.services_jobs import jobs_stale_sweep_run
 from clients.sources_schedule import scheduled_sources_due, source_run
 
 
@@ -52,9 +53,6 @@ def scheduled_source_fetch(self: TenantTask, *, client_slug: str, source_id: int
 @app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_sources_client", acks_late=True)
 def scheduled_sources_client(self: TenantTask, *, client_slug: str) -> int:
     """Run every scheduled source of one client that is due; returns how many ran."""
-    from django_tenants.utils import tenant_context
-
-
     client = Client.objects.get(slug=client_slug)
     with tenant_context(client):
         due = [source.pk for source in scheduled_sources_due()]
@@ -66,10 +64,7 @@ def scheduled_sources_client(self: TenantTask, *, client_slug: str) -> int:
 @app.task(name="clients.tasks.dispatch_scheduled_sources")
 def dispatch_scheduled_sources() -> int:
     """Beat, daily: one task per ready client, which runs the sources it has due."""
-    clients = list(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"))
-    for index, client in enumerate(clients):
-        enqueue_for_client(scheduled_sources_client, client=client, countdown=index * 0.2)
-    return len(clients)
+    return clients_fan_out(scheduled_sources_client)
 
 
 @app.task(
@@ -97,19 +92,12 @@ def dispatch_outbox_drain() -> int:
     The sweep does not queue follow-ups: the drains queued after a failure already do, and one
     chain per client is enough.
     """
-    clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
-    count = 0
-    for count, client in enumerate(clients, start=1):
-        enqueue_for_client(outbox_drain, client=client, follow=False, countdown=(count - 1) * 0.2)
-    return count
+    return clients_fan_out(outbox_drain, follow=False)
 @shared_task(acks_late=True)
 def jobs_stale_sweep() -> int:
-    """Beat, every 15 s: in every ready client, fail the running jobs whose worker died."""
-    failed = 0
-    for client in Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"):
-        with tenant_context(client):
-            failed += jobs_stale_fail()
-    return failed
+    """Beat, every 15 s: fail the running jobs whose worker died; visits only the clients of
+    overdue jobs (clients.services_jobs.jobs_stale_sweep_run), never every schema."""
+    return jobs_stale_sweep_run()
 
 
 @app.task(base=TenantTask, bind=True, name="clients.tasks.connection_sync_run", acks_late=True, max_retries=None)
@@ -137,8 +125,7 @@ def dispatch_connection_syncs() -> int:
     """Beat, every 10 minutes: queue the connections whose nightly time (client's zone) has come."""
     count = 0
     now = timezone.now()
-    clients = Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk")
-    for client in clients:
+    for client in clients_ready():
         with tenant_context(client):
             due = connections_due(now=now)
         for platform in due:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from agency.decorators import client_member_required
 from agency.selectors import client_users_for_client, staff_for_client
@@ -15,11 +16,13 @@ from clients.words import shown_number
 
 
 @client_member_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/home.html", {"failing_sources": scheduled_sources_failing()})
 
 
 @client_member_required
+@require_GET
 def panel_data(request: HttpRequest) -> HttpResponse:
     summary = data_summary()
     has_data = any(row["count"] for row in summary)
@@ -30,6 +33,7 @@ def panel_data(request: HttpRequest) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def panel_team(request: HttpRequest) -> HttpResponse:
     client = request.tenant
     context = {"staff": staff_for_client(client=client), "client_users": client_users_for_client(client=client)}

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
@@ -31,6 +31,7 @@ def _connector(platform: str) -> Connector:
 
 
 @client_staff_required
+@require_GET
 def connections_panel(request: HttpRequest) -> HttpResponse:
     """The connections card alone (polled while a sync runs)."""
     return render(request, "clients/imports/start.html#connections", connections_context(client=request.tenant))

@@ -11,15 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_admin_required
 from agency.months import Month
-from clients.criteria import FIELDS, OPS_FOR, criteria_problems, field_type
+from clients.criteria import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.criteria_form import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
 from clients.models import CriteriaVersion
 from clients.qualification import backtest
-from clients.selectors import criteria_periods
+from clients.selectors import criteria_periods, first_lead_month
 from clients.services import criteria_version_create
 from clients.vocab import ACTIONS
 from clients.words import problem_words
@@ -62,12 +62,14 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
 
 
 @client_admin_required
+@require_GET
 def criteria_versions(request: HttpRequest) -> HttpResponse:
     periods = criteria_periods(list(CriteriaVersion.objects.order_by("-version")))
     return render(request, "clients/criteria/versions.html", {"versions": periods})
 
 
 @client_admin_required
+@require_GET
 def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
     current = get_object_or_404(CriteriaVersion, version=version)
     previous = CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
@@ -84,6 +86,7 @@ def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
 
 
 @client_admin_required
+@require_http_methods(["GET", "POST"])
 def criteria_edit(request: HttpRequest) -> HttpResponse:
     zone = ZoneInfo(request.tenant.timezone)
     today = timezone.now().astimezone(zone).date()
@@ -116,10 +119,13 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "clients/criteria/edit.html", context, status=422)
     latest = CriteriaVersion.objects.order_by("-version").first()
     criteria = latest.criteria if latest else EMPTY
+    # A first version applies from the first month with leads (from today, past months stayed at 0
+    # MQLs); a later one from today, so closed months keep the criteria they were judged by.
+    first = None if latest else first_lead_month(timezone=request.tenant.timezone)
     context = _context(
         request,
         criteria_to_draft(criteria),
-        effective_from=today.isoformat(),
+        effective_from=(first or today).isoformat(),
         json_text=json.dumps(criteria, indent=2, ensure_ascii=False),
     )
     return render(request, "clients/criteria/edit.html", context)
@@ -145,4 +151,20 @@ def criteria_backtest(request: HttpRequest) -> HttpResponse:
     months = [str(month) for month in Month.range(this_month - 12, this_month - 1)]
     result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
     rows = [{"month": m, **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
-    return render(request, "clients/criteria/edit.html#backtest", {"rows": rows})
+    return render(request, "clients/criteria/edit.html#backtest", {"rows": rows, "why_none": _why_none(criteria, rows)})
+
+
+def _why_none(criteria: dict, rows: list[dict]) -> str:
+    """A backtest of 0 MQLs in every month, explained (it read as a broken editor)."""
+    if any(row["draft_mqls"] for row in rows):
+        return ""
+    threshold, best = criteria.get("threshold") or 0, criteria_max_score(criteria)
+    if best < threshold and not criteria.get("sales_ready_actions"):
+        return _(
+            "No lead becomes an MQL with this draft: its rules can score at most %(best)s points (each rule and "
+            "action once), and the threshold is %(threshold)s. Lower the threshold or give the rules more points."
+        ) % {"best": f"{best:g}", "threshold": f"{threshold:g}"}
+    return _(
+        "No lead of the last 12 months becomes an MQL with this draft: none both fits and reaches %(threshold)s "
+        "points. Loosen the fit rules or lower the threshold."
+    ) % {"threshold": f"{threshold:g}"}

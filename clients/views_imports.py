@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
+from agency.http import HtmxHttpRequest
 from clients.connectors.health import connections_context
 from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
@@ -23,7 +24,7 @@ from clients.mappings import source_extension_save
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
-from clients.services_jobs import job_enqueue, job_retry
+from clients.services_jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.source_files import (
     NotRecognized,
     extension_choices,
@@ -60,6 +61,7 @@ def _reference() -> dict:
 
 
 @client_staff_required
+@require_GET
 def import_example(request: HttpRequest, kind: str) -> HttpResponse:
     """A small valid example file of a canonical kind, to download and fill in."""
     if kind not in EXAMPLES:
@@ -178,7 +180,9 @@ def _shown(value: object) -> object:
 
 
 @client_staff_required
-def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+@require_GET
+def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
     job = get_object_or_404(Job.objects.select_related("created_by"), id=job_id, kind="import")
     progress, total = job_progress(job=job)
     context = {
@@ -207,6 +211,7 @@ def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
     job = get_object_or_404(Job, id=job_id, kind="import")
     path = imports_dir(client=request.tenant) / f"{job.id}.errors.csv"

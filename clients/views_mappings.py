@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
+from agency.http import HtmxHttpRequest
 from agency.models import Client
 from clients.forms_imports import KIND_LABELS
 from clients.importing import KINDS
@@ -35,7 +36,7 @@ from clients.sources.reading import SourceError
 
 @client_staff_required
 @require_http_methods(["GET", "POST"])
-def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
+def mapping_editor(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """Map an uploaded file's columns onto a canonical kind, with a live preview; save it under a name."""
     path = import_pending_path(client=request.tenant, token=token)
     if path is None:
@@ -85,6 +86,7 @@ def mapping_editor(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def mapping_list(request: HttpRequest) -> HttpResponse:
     mappings = saved_mappings()
     for mapping in mappings:  # a client's additions to a built-in source say what they add, not a header

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
 from agency.months import add_months
@@ -18,11 +19,13 @@ from clients.services import contract_cancel, contract_save, holidays_set, perso
 
 
 @client_staff_required
+@require_GET
 def persona_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/records/personas.html", {"personas": Persona.objects.order_by("priority", "code")})
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     persona = get_object_or_404(Persona, code=code) if code else None
     initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match)} if persona else {}
@@ -39,6 +42,7 @@ def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def holidays_edit(request: HttpRequest) -> HttpResponse:
     """The client's non-working days on a screen: the set-up checklist's step without a shell."""
     current = "\n".join(f"{day:%Y-%m-%d}" for day in Holiday.objects.order_by("date").values_list("date", flat=True))
@@ -57,12 +61,14 @@ def holidays_edit(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = Contract.objects.select_related("renewal_of").order_by("-start_date", "id")
     return render(request, "clients/records/contracts.html", {"contracts": contracts, "cancel_form": CancelForm()})
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: str | None = None) -> HttpResponse:
     contract = get_object_or_404(Contract, pk=contract_id) if contract_id else None
     initial = {}
@@ -93,6 +99,7 @@ def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: s
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def contract_cancel_view(request: HttpRequest, contract_id: str) -> HttpResponse:
     contract = get_object_or_404(Contract, pk=contract_id)
     form = CancelForm(request.POST or None)

@@ -124,8 +124,8 @@ def demo_incident(*, client: Client, month: dt.date) -> None:
     first, zone = Month.of(month), ZoneInfo(client.timezone)
     start, end = first.bounds(zone)
     with tenant_context(client), transaction.atomic():
-        TrafficRow.objects.filter(date__range=(month.replace(day=13), month.replace(day=16))).delete()
-        untagged = local_midnight(month.replace(day=20), zone)
+        TrafficRow.objects.filter(date__range=(first.days()[12], first.days()[15])).delete()
+        untagged = local_midnight(first.days()[19], zone)
         Lead.objects.filter(created_at__gte=untagged, created_at__lt=end).update(channel="", campaign=None)
         Lead.objects.filter(customer_at__gte=start, customer_at__lt=end).update(deal_value=None)
     leads_requalify(client=client, months=[str(first)])

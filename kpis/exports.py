@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -27,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
@@ -242,6 +244,7 @@ def scorecard_pdf(
             )
         )
         story.append(grid)
+    story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
         # formatting, not one run-on paragraph.
@@ -368,6 +371,30 @@ def _paid_story(
     return story
 
 
+def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:
+    """"What changed" (kpis.report_drivers.what_changed) and the pacing bars, as on the page."""
+    story: list[Any] = []
+    bullet = ParagraphStyle("changed-item", parent=styles["body"], leftIndent=10, bulletIndent=2)
+    if report.get("what_changed"):
+        block: list[Any] = [_para(_("What changed"), styles["h2"])]
+        block += [Paragraph(pdf_text(row["line"].text), bullet, bulletText="•") for row in report["what_changed"]]
+        story.append(KeepTogether(block))
+    pacing = report.get("pacing") or {}
+    if pacing.get("month") or pacing.get("quarter"):
+        block = [_para(_("Pace against the targets"), styles["h2"])]
+        for scope, rows in (("month", pacing.get("month") or []), ("quarter", pacing.get("quarter") or [])):
+            if rows:
+                quarter = _("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}
+                period = report.get("period")
+                title = (date_format(period.month, "F Y") if period else month_label) if scope == "month" else quarter
+                block.append(_para(f"{title} ({rows[0]['days']})", styles["body"]))
+            for row in rows:
+                block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]
+        block.append(_para(_("The dark tick is where the bar should be by now."), styles["note"]))
+        story.append(KeepTogether(block))
+    return story
+
+
 def _drilldown_story(
     drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str
 ) -> list[Any]:
@@ -405,4 +432,4 @@ def _drilldown_story(
 def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:
     """``MEDIA_ROOT/<schema>/reports/<month>-<digest>.pdf``: one file per snapshot state and language."""
     digest = hashlib.sha256(stamp.encode()).hexdigest()[:20]
-    return Path(settings.MEDIA_ROOT) / client.schema_name / "reports" / f"{month:%Y-%m}-{digest}.pdf"
+    return Path(settings.MEDIA_ROOT) / client.schema_name / "reports" / f"{Month.of(month)}-{digest}.pdf"

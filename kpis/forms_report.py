@@ -28,12 +28,16 @@ class ReportSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = ["headline_kpis", "industry", "brand_accent", "brand_logo"]
+        fields = ["headline_kpis", "industry", "language", "brand_accent", "brand_logo"]
         widgets = {"brand_accent": forms.TextInput(attrs={"placeholder": "#1f5fbf", "pattern": "#[0-9a-fA-F]{6}"})}
         help_texts = {
             "brand_accent": _("The client's own accent colour, as #rrggbb; empty uses the agency's."),
             "brand_logo": _("PNG, JPEG or WebP, at most 512 KB."),
             "industry": _("Benchmark bands of this industry are shown; empty shows the general ones."),
+            "language": _(
+                "Of the client's emails, PDF reports and invitations, and of its users' pages until they choose one; "
+                "empty: the agency's default language."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

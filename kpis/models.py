@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from agency.months import Month
 from portfolio.models import HeadlineFigures
 
 
@@ -24,7 +25,7 @@ class Snapshot(HeadlineFigures):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return self.month.strftime("%Y-%m")
+        return str(Month.of(self.month))
 
 
 class Annotation(models.Model):
@@ -70,4 +71,4 @@ class CheckResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "key", "subject"], name="check_result_once")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.key} {self.subject}"
+        return f"{Month.of(self.month)} {self.key} {self.subject}"

@@ -30,6 +30,7 @@ the run once Redis answers. A change accepted during an outage is never left wit
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
@@ -44,7 +45,10 @@ from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client, RecomputeOutbox
 from agency.months import Month
 from agency.redis_client import redis_client, redis_key
+from agency.selectors import clients_ready
 from agency.tasks import enqueue_for_client
+from clients.models import Job
+from clients.services_jobs import job_heartbeat
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -175,6 +179,34 @@ def recompute_waiting(*, client: Client) -> tuple[set[str], bool]:
     return months, True
 
 
+def recompute_pending_forget(*, client: Client, months: Iterable[str]) -> None:
+    """``months`` are about to be computed in-process (``compute_snapshots`` without a worker): they
+    no longer wait for the debounced run, so the close can approve them at once (issue #23; the
+    approval refused them while a recompute was pending). Called *before* computing: a change
+    landing during the computation asks for its month again and is not lost. Months a running
+    task has taken stay where they are (that run finishes them). Redis unreachable: nothing to forget."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return
+    pending, _taken, _scheduled = _keys(client)
+    try:
+        redis_client().srem(pending, *wanted)
+        _settle(client=client, months=[], deadline=time.time() + DEBOUNCE_SECONDS + GRACE_SECONDS)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute forget")
+
+
+def month_recompute_waiting(*, client: Client, month: dt.date) -> bool:
+    """Whether ``month``'s figures wait for a recompute (the pages say "figures updating"): Redis's
+    sets only, no query (a cached scorecard reads nothing else); False when Redis does not answer
+    (the degraded banner already says figures may be late)."""
+    try:
+        return str(Month.of(month)) in recompute_pending(client=client)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="recompute pending read")
+        return False
+
+
 def recompute_pending_take(*, client: Client) -> list[str]:
     """Move every pending month to the client's "taken" set in one transaction and return that set.
 
@@ -215,7 +247,7 @@ def recompute_overdue_dispatch_run(*, limit: int = 500) -> int:
                                                                           num=limit)]
     if not overdue:
         return 0
-    ready = Client.objects.filter(schema_name__in=overdue, is_ready=True).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    ready = clients_ready().filter(schema_name__in=overdue)
     clients = {client.schema_name: client for client in ready}
     sent = 0
     for schema in overdue:
@@ -253,3 +285,28 @@ def recompute_pending_run(*, client: Client) -> int:
                 logger.exception("recompute of %s for client %s failed; the other months go on", month, client.slug)
     recompute_pending_done(client=client, months=months)
     return written
+
+
+def recompute_job_run(*, client: Client, job_id: int) -> int:
+    """Run a recompute asked for on the scorecard (kpis.services.recompute_request): its months one
+    by one, with progress on its Job, which goes running → done, or failed on an error in a month.
+
+    A dead database connection leaves the job running and raises: the task is retried, and a
+    worker that died is noticed by the job's heartbeat (clients.services_jobs). Returns how many
+    months were computed.
+    """
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
+    try:
+        months = [Month.parse(month) for month in job.params.get("months", [])]
+        with job_heartbeat(client=client, job_id=job_id):
+            for done, month in enumerate(months, start=1):
+                snapshot_compute(client=client, months=[month.first_day])
+                Job.objects.filter(pk=job_id).update(progress=done)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
+        raise
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now())
+    return len(months)

@@ -22,6 +22,8 @@ from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.pacing import quarter_months, working_days_in
+from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
     EMPTY_REASONS,
     axis_format,
@@ -33,17 +35,13 @@ from kpis.scorecard import (
     funnel_labels,
     number_shown,
     pace_text,
+    row_cell_shown,
     target_status,
 )
 
-
-def month_add(month: dt.date, count: int) -> dt.date:
-    return (Month.of(month) + count).first_day
-
-
-def month_last_day(month: dt.date) -> dt.date:
-    return Month.of(month).last_day
-
+# What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
+# cached before a deploy are drawn again (2: "What changed" and the pacing bar).
+REPORT_LAYOUT = "2"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -92,13 +90,13 @@ def client_today(client: Any, now: dt.datetime | None = None) -> dt.date:
 
 
 def last_complete_month(client: Any, now: dt.datetime | None = None) -> dt.date:
-    return month_add(client_today(client, now).replace(day=1), -1)
+    return (Month.of(client_today(client, now)) - 1).first_day
 
 
 def default_month(months: list[dt.date], client: Any, now: dt.datetime | None = None) -> dt.date | None:
     """The last complete month with a snapshot; else the latest that has begun; else the newest."""
     closed = last_complete_month(client, now)
-    this_month = month_add(closed, 1)
+    this_month = (Month.of(closed) + 1).first_day
     return (
         next((m for m in months if m <= closed), None)
         or next((m for m in months if m <= this_month), None)
@@ -116,6 +114,7 @@ class Period:
     days: int = 0
     working_elapsed: int = 0
     working_total: int = 0
+    later_working: tuple[tuple[dt.date, int], ...] = ()  # the quarter's months after this one, their working days
 
     @property
     def label(self) -> str:
@@ -140,29 +139,25 @@ class Period:
 def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, working_total: int | None = None) -> Period:
     """Complete once the client's calendar has left the month; else day N of M and the working
     days so far (Monday–Friday minus the client's holidays: one query, only for that month)."""
-    today = client_today(client, now)
-    if today > month_last_day(month) or today < month:
-        return Period(month=month, complete=today > month_last_day(month))
-    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=month_last_day(month)).values_list("date", flat=True))
-    elapsed, total, day = 0, 0, month
-    while day.month == month.month:
-        if day.weekday() < 5 and day not in holidays:
-            total += 1
-            elapsed += day <= today
-        day += dt.timedelta(days=1)
+    today, span = client_today(client, now), Month.of(month)
+    if today > span.last_day or today < month:
+        return Period(month=month, complete=today > span.last_day)
+    quarter_end = Month.of(quarter_months(month)[-1]).last_day  # the quarter's later months too, for its pace
+    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=quarter_end).values_list("date", flat=True))
     return Period(
         month=month,
         complete=False,
         day=today.day,
-        days=month_last_day(month).day,
-        working_elapsed=elapsed,
-        working_total=working_total or total,
+        days=span.last_day.day,
+        working_elapsed=span.working_days(holidays, through=today),
+        working_total=working_total or span.working_days(holidays),
+        later_working=tuple((m, working_days_in(m, holidays)) for m in quarter_months(month) if m > month),
     )
 
 
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
-    span = [month_add(card.month, -(months - 1) + i) for i in range(months)]
+    span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
     values = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
@@ -290,6 +285,7 @@ def report_context(
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),
+        **report_hooks(card, currency=client.currency),  # "What changed" and the pacing bar (kpis.report_drivers)
     }
 
 
@@ -430,7 +426,7 @@ def paid_media(
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
-            {"member": member_label("campaign", member, names), "cells": [cell_shown(key, figures.get(key), currency)
+            {"member": member_label("campaign", member, names), "cells": [row_cell_shown(key, figures, currency)
                                                                           for key in CAMPAIGN_FIGURES]}
             for member, figures in spent
         ],

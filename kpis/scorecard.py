@@ -19,7 +19,23 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
 from clients.words import CURRENCY_SYMBOLS, member_label, money
-from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, Better, Kpi, Unit, funnel_kpis, kpi, kpis_in, null_reason
+from kpis.catalogue import (
+    BREAKDOWN_KEYS,
+    GROUPS,
+    NO_CUSTOMERS,
+    NO_MQLS,
+    NO_NEW_LEADS,
+    NO_SESSIONS,
+    NO_SPEND,
+    NO_SQLS,
+    Better,
+    Kpi,
+    Unit,
+    funnel_kpis,
+    kpi,
+    kpis_in,
+    null_reason,
+)
 
 if TYPE_CHECKING:
     from kpis.models import Snapshot
@@ -127,6 +143,39 @@ def cell_shown(key: str, value: float | None, currency: str) -> dict[str, str]:
     return {"text": format_value(key, value, currency), "reason": null_reason(figure(key)) if value is None else ""}
 
 
+# A breakdown row's "—" is explained by the row's own figures, never by the month's: "No marketing
+# spend this month" under a channel table whose other rows spent €4,137.93 contradicted it.
+ROW_REASONS = {
+    "sessions": _("No sessions in this row."),
+    "new_leads": _("No new leads in this row."),
+    "mqls": _("No MQLs in this row."),
+    "sqls": _("No SQLs in this row."),
+    "customers": _("No customers in this row."),
+    "marketing_spend": _("No marketing spend in this row."),
+}
+# The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
+MONTH_REASON_COUNT = (
+    (NO_SESSIONS, "sessions"),
+    (NO_NEW_LEADS, "new_leads"),
+    (NO_MQLS, "mqls"),
+    (NO_SQLS, "sqls"),
+    (NO_CUSTOMERS, "customers"),
+    (NO_SPEND, "marketing_spend"),
+)
+
+
+def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+    """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
+    counts of the row that are zero among those the KPI needs — or, when the row does not carry
+    them, that the figure is not defined for this row."""
+    value = row.get(key)
+    if value is not None:
+        return {"text": format_value(key, value, currency), "reason": ""}
+    counts = [count for reason in figure(key).null_reasons for known, count in MONTH_REASON_COUNT if reason is known]
+    reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
+    return {"text": "—", "reason": " ".join(reasons) or str(_("Not defined for this row."))}
+
+
 SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
 
 
@@ -184,6 +233,7 @@ class Scorecard:
     annotations: list = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=dict)
     period: Any = None  # kpis.report.Period: complete, or the month to date
+    quarter_targets: dict[dt.date, dict[str, float]] = field(default_factory=dict)  # the pacing bar's (kpis.pacing)
 
     @property
     def in_progress(self) -> bool:
@@ -313,9 +363,11 @@ def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | No
                 "date": converted[1].isoformat(),
             }
     shown_in = currency if note or band.unit != Unit.MONEY.value else (band.currency or currency)
+    # The shipped bands' words are in the catalogue (portfolio.seed, their Spanish in the .po):
+    # translated like every other word; a band the agency wrote stays as written.
     return {
-        "label": band.label,
-        "source": band.source_name,
+        "label": gettext(band.label) if band.label else "",
+        "source": gettext(band.source_name) if band.source_name else "",
         "url": band.source_url,
         "band": "–".join(format_value(key, v * factor, shown_in) if v is not None else "…" for v in (band.low, band.high)),
         "converted": note,
@@ -332,7 +384,7 @@ def tiles(
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     before = card.history.get(card.compare_to)
     marks = [
-        {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{note.month:%Y-%m}: {note.text}"}
+        {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{Month.of(note.month)}: {note.text}"}
         for note in card.annotations
         if note.month in months
     ]
@@ -358,10 +410,18 @@ def tiles(
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
                     "met": None if card.in_progress else target_status(key, value, card.targets.get(key)),
-                    "benchmarks": [
-                        benchmark_shown(key, b, currency=currency, rates=rates)
-                        for b in benchmarks_that_fit(benchmarks.get(key, []), currency=currency, industry=industry, rates=rates)
-                    ],
+                    "benchmarks": (
+                        shown := [
+                            benchmark_shown(key, b, currency=currency, rates=rates)
+                            for b in benchmarks_that_fit(
+                                benchmarks.get(key, []), currency=currency, industry=industry, rates=rates
+                            )
+                        ]
+                    ),
+                    # The KPI's bands are all of other industries: say so, rather than nothing.
+                    "no_industry_benchmark": not shown
+                    and bool(benchmarks.get(key))
+                    and all(getattr(b, "industry", "") not in ("", industry) for b in benchmarks.get(key, [])),
                 }
             )
         groups.append(
@@ -418,7 +478,7 @@ def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[st
                 "rows": [
                     {
                         "member": member_label(dimension, r["member"], names if dimension == "campaign" else None),
-                        "cells": [cell_shown(k, r[k], currency) for k in keys],
+                        "cells": [row_cell_shown(k, r, currency) for k in keys],
                     }
                     for r in rows
                 ],

@@ -16,22 +16,26 @@ contract lifetime value's renewals and segments.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday
+from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
+from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
+from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import period_of
 from kpis.scorecard import Scorecard
 from portfolio.models import Benchmark, Target
@@ -87,6 +91,16 @@ def month_edges(span: list[dt.date], zone: ZoneInfo) -> list[dt.datetime]:
     return [month.bounds(zone)[0] for month in months] + [months[-1].bounds(zone)[1]]
 
 
+def _array(instants: list[dt.datetime]) -> str:
+    """The month edges as one ``timestamptz[]`` literal, written once per computation.
+
+    A list parameter is dumped again at each of its places in a statement (eleven in the lead
+    scan), element by element through psycopg's escaping: a fixed cost of every client's task
+    that a text literal, cast in SQL (``%(b)s::timestamptz[]``), does not have.
+    """
+    return "{" + ",".join(instant.isoformat() for instant in instants) + "}"
+
+
 def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
     """Funnel events by month and breakdown member, database size, opt-outs and speed-to-lead counts.
 
@@ -101,7 +115,8 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
     n = len(span)
     events = ", ".join(f"('{kind}', f.{kind})" for kind in LEAD_EVENTS)
     buckets = ",\n".join(
-        f"width_bucket(l.{column}, %(b)s) AS {kind}" for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS, strict=True)
+        f"width_bucket(l.{column}, %(b)s::timestamptz[]) AS {kind}"
+        for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS, strict=True)
     )
     rows = _fetch(
         f"""
@@ -109,8 +124,8 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
             SELECT l.campaign_id, l.channel, l.device, l.persona, l.origin = 'marketing' AS marketing,
                    {buckets},
                    width_bucket(CASE WHEN l.unsubscribed_at IS NOT NULL THEN GREATEST(l.created_at, l.unsubscribed_at) END,
-                                %(b)s) AS gone,
-                   width_bucket(l.unsubscribed_at, %(b)s) AS unsubscribed,
+                                %(b)s::timestamptz[]) AS gone,
+                   width_bucket(l.unsubscribed_at, %(b)s::timestamptz[]) AS unsubscribed,
                    count(*) AS n, COALESCE(sum(l.deal_value), 0) AS deal,
                    count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours') AS fast,
                    count(*) FILTER (WHERE l.first_contacted_at IS NULL) AS uncontacted
@@ -142,7 +157,7 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
                COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL
         FROM f WHERE new BETWEEN 1 AND %(n)s GROUP BY new
         """,
-        {"b": bounds, "n": n},
+        {"b": _array(bounds), "n": n},
     )
     created = dict.fromkeys(range(n + 2), 0)
     gone = dict.fromkeys(range(n + 2), 0)
@@ -179,27 +194,75 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
         inputs.database_size[month] = size
 
 
-def _response_times(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
-    """Median and 90th percentile of first-contact hours of the leads created in each month.
+def _response_times(span: list[dt.date], bounds: list[dt.datetime]) -> tuple[list[tuple], dt.datetime | None]:
+    """Median and 90th percentile of first-contact hours of the leads created in each month, and
+    the earliest lead.
 
     Its own pass: an ordered-set aggregate needs the values themselves, not group counts.
     Only leads created in the span with a first contact are read (by the created_at index).
     """
     rows = _fetch(
         """
-        SELECT width_bucket(created_at, %(b)s),
+        SELECT width_bucket(created_at, %(b)s::timestamptz[]),
                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
                    ORDER BY date_part('epoch', first_contacted_at - created_at) / 3600.0)
         FROM clients_lead
         WHERE first_contacted_at IS NOT NULL AND created_at >= %(start)s AND created_at < %(end)s
         GROUP BY 1
         """,
-        {"b": bounds, "start": bounds[0], "end": bounds[-1]},
+        {"b": _array(bounds), "start": bounds[0], "end": bounds[-1]},
     )
+    ((earliest,),) = _fetch("SELECT min(created_at) FROM clients_lead", [])
+    return rows, earliest
+
+
+def _response_times_apply(inputs: Inputs, span: list[dt.date], found: tuple[list[tuple], dt.datetime | None]) -> None:
+    rows, inputs.earliest_lead = found
     for index, (median, p90) in rows:
         inputs.new_lead_stats.setdefault(span[index - 1], {}).update(median_response_hours=median, p90_response_hours=p90)
-    ((earliest,),) = _fetch("SELECT min(created_at) FROM clients_lead", [])
-    inputs.earliest_lead = earliest
+
+
+# Memory for the percentile pass's sort on a big client: it sorts every first-contact time of the
+# span (26 MB for a million leads), which spills to disk at PostgreSQL's default of 4 MB.
+LEAD_SCAN_WORK_MEM = "64MB"
+
+
+def _work_mem() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{LEAD_SCAN_WORK_MEM}'")
+
+
+def _lead_estimate() -> int:
+    """The planner's row count of the leads: free, and enough to tell a big client from a small one
+    (a table never analyzed says -1, read as 0: its passes run one after the other, as before)."""
+    ((estimate,),) = _fetch("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass", [])
+    return max(estimate, 0)
+
+
+def _in_schema(schema: str, work: Any, *args: Any) -> Any:
+    """In a pool thread: its own connection, set to the caller's schema, closed after."""
+    try:
+        connection.set_schema(schema)
+        with transaction.atomic():
+            _work_mem()
+            return work(*args)
+    finally:
+        connection.close()
+
+
+def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
+    """The two passes over the leads: at once on two connections for a big client (each is one
+    statement on one core; PostgreSQL's own workers do not split an ordered-set aggregate), one
+    after the other otherwise, and always inside a caller's transaction (another connection
+    would not see its rows)."""
+    if connection.in_atomic_block or _lead_estimate() < settings.QUALIFICATION_PARALLEL_FROM:
+        _lead_scan(inputs, span, bounds)
+        _response_times_apply(inputs, span, _response_times(span, bounds))
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lead-pass") as pool:
+        percentiles = pool.submit(_in_schema, connection.schema_name, _response_times, span, bounds)
+        _lead_scan(inputs, span, bounds)  # at the default work_mem: given more, the planner sorts in parallel, 3× slower
+        _response_times_apply(inputs, span, percentiles.result())
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
@@ -340,8 +403,7 @@ def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     first, after = span[0], (Month.of(span[-1]) + 1).first_day
     bounds = month_edges(span, zone)
     inputs = Inputs(zone=zone)
-    _lead_scan(inputs, span, bounds)
-    _response_times(inputs, span, bounds)
+    _lead_passes(inputs, span, bounds)
     _traffic(inputs, first, after)
     _email(inputs, first, after)
     _spend(inputs, first, after)
@@ -407,8 +469,15 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
-    targets = {key: value for key, value in Target.objects.filter(client=client, month=month).values_list("kpi", "value")
-               if target_in_range(key, value)}
+    # The quarter's targets in the same query: the month's, and the others' for the quarter's pace
+    # (a stored target outside its KPI's range, from before targets were bounded, is left out).
+    quarter_targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter_months(month)}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=list(quarter_targets)).values_list(
+        "month", "kpi", "value"
+    ):
+        if target_in_range(key, value):
+            quarter_targets[target_month][key] = value
+    targets = quarter_targets[month]
     snapshot = rows.get(month)
     total = snapshot.document["kpis"].get("working_days") if snapshot else None
     return Scorecard(
@@ -419,6 +488,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         annotations=notes,
         targets=targets,
         period=period_of(month=month, client=client, now=now, working_total=total),
+        quarter_targets=quarter_targets,
     )
 
 
@@ -437,7 +507,8 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     columns = [
         f"(SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {snapshot} WHERE month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM {note} WHERE month BETWEEN %s AND %s)",
-        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE client_id = %s AND month = %s)",
+        f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target}"
+        " WHERE client_id = %s AND month BETWEEN %s AND %s)",
         f"(SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {benchmark})",
         f"""(SELECT coalesce(string_agg(currency || date::text || '=' || per_euro::text, ',' ORDER BY currency, date), '')
              FROM {rate} WHERE date BETWEEN %s AND %s
@@ -446,7 +517,7 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     params = [
         first, month,
         (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month,
-        client.pk, month,
+        client.pk, quarter_months(month)[0], quarter_months(month)[-1],  # the quarter's: its pace reads them
         day - RATE_MAX_AGE, day, (client.currency or "").upper(), Benchmark.Unit.MONEY,
     ]  # fmt: skip
     return columns, params
@@ -550,3 +621,41 @@ def benchmarks_for_month(*, currency: str, month: dt.date) -> dict[str, Any]:
     bands = benchmarks_by_kpi()
     day = min(Month.of(month).last_day, django_timezone.localdate())
     return {"benchmarks": bands, "rates": benchmark_rates(bands=bands, currency=currency, day=day)}
+
+
+# --- the commentary draft's reads (kpis.draft writes it; reports' close page shows it) ----------
+
+
+def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
+    """What the draft of ``month`` reads, in five queries whatever the breakdowns: the snapshots of
+    the month, the month before, the same month a year before and the quarter's months so far; the
+    quarter's targets; its holidays (working days of months not computed yet); the campaigns' and
+    personas' names. The quarter is paced as at the month's end."""
+    previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
+    quarter = quarter_months(month)
+    wanted = {month, previous, last_year, *(m for m in quarter if m <= month)}
+    documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
+    targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
+    for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
+        if target_in_range(key, value):
+            targets[target_month][key] = value
+    holidays = frozenset(
+        Holiday.objects.filter(date__gte=quarter[0], date__lte=Month.of(quarter[-1]).last_day).values_list("date", flat=True)
+    )
+    months = []
+    for m in quarter:
+        total = working_days_in(m, holidays)
+        document = documents.get(m) if m <= month else None
+        months.append(
+            MonthFigures(
+                month=m,
+                working_total=total,
+                working_elapsed=total if m <= month else 0,
+                figures=document["kpis"] if document else None,
+                targets=targets[m],
+            )
+        )
+    names = {"campaign": campaign_names(), "persona": dict(Persona.objects.values_list("code", "name"))}
+    return DraftInputs(
+        month=month, documents=documents, targets=targets[month], quarter=months, currency=client.currency, names=names
+    )

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
+from psycopg.types.json import Jsonb
 
 from agency.branding import brand_for
 from agency.models import Client
@@ -38,7 +39,7 @@ from kpis.selectors import (
     trailing_rates,
 )
 from kpis.signals import snapshots_computed
-from kpis.snapshot import snapshot_document, working_days
+from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown
 from portfolio.models import Target
 from portfolio.services import client_month_summary_upsert
@@ -86,12 +87,39 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
     all clients never disagrees with a client's own snapshots. Runs in the client's schema:
     the public table is reached through the search path.
     """
-    fields = ["document", "criteria_version", "computed_at", "code_version", *Snapshot.HEADLINE]
     with transaction.atomic():
-        snapshots = Snapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month"], update_fields=fields)
+        snapshots = _snapshots_write(rows)
         client_month_summary_upsert(client=client, snapshots=snapshots)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
+
+
+def _snapshots_write(rows: list[Snapshot]) -> list[Snapshot]:
+    """The upsert itself, one ``VALUES`` row per month, the document passed as one JSON value.
+
+    Not ``bulk_create(update_conflicts=True)``: on PostgreSQL Django sends many rows as one array
+    per column (``UNNEST``), and an array of JSON documents is escaped element by element, quote by
+    quote, in Python — the largest fixed cost of a small client's snapshot task (docs/performance.md,
+    "Many small clients").
+    """
+    if not rows:
+        return rows
+    columns = ["month", "document", "criteria_version", "computed_at", "code_version", *Snapshot.HEADLINE]
+    table = connection.ops.quote_name(Snapshot._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    updates = ", ".join(f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in columns[1:])
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    params = [Jsonb(row.document) if column == "document" else getattr(row, column) for row in rows for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT (month) DO UPDATE SET {updates} RETURNING id, month",
+            params,
+        )
+        ids = dict((month, pk) for pk, month in cursor.fetchall())
+    for row in rows:
+        row.pk = ids[row.month]
+        row._state.adding, row._state.db = False, connection.alias
+    return rows
 
 
 def plan_compute(
@@ -110,7 +138,7 @@ def plan_compute(
         holidays = set(Holiday.objects.values_list("date", flat=True))
     totals = reverse_funnel(revenue_goal=float(revenue_goal), average_deal=float(average_deal), rates=used)
     days = {
-        str(month): working_days(month.first_day, holidays) for month in Month.range(Month.of(first_month), Month.of(last_month))
+        str(month): month.working_days(holidays) for month in Month.range(Month.of(first_month), Month.of(last_month))
     }
     return {
         **{name: round_up(value) for name, value in totals.items()},
@@ -128,7 +156,7 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
         raise ValidationError({"text": [_("Write what happened that month.")]})
     with tenant_context(client):
         return Annotation.objects.create(
-            month=month.replace(day=1),
+            month=Month.of(month).first_day,
             text=text[:300],
             author=user if getattr(user, "pk", None) else None,
             author_name=getattr(user, "username", "") or "",
@@ -139,7 +167,7 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
         raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
-    month = month.replace(day=1)
+    month = Month.of(month).first_day
     if value is None:
         Target.objects.filter(client=client, month=month, kpi=kpi).delete()
         return None
@@ -180,7 +208,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
-PDF_LAYOUT = "4"  # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media
+# 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
+PDF_LAYOUT = "5"
 
 
 def report_pdf_build(

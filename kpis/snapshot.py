@@ -19,11 +19,6 @@ from kpis.selectors import AD_SUMS, Inputs
 MARKETING = ("media", "marketing", "nurture")
 
 
-def working_days(month: dt.date, holidays: set[dt.date]) -> int:
-    """Monday–Friday in the month, minus the client's holidays."""
-    return sum(1 for day in Month.of(month).days() if day.weekday() < 5 and day not in holidays)
-
-
 def _events(inputs: Inputs, month: dt.date) -> dict[str, dict[str, float]]:
     empty = {"count": 0, "revenue": 0.0, "marketing_count": 0, "marketing_revenue": 0.0}
     counts = inputs.lead_counts.get(month, {})
@@ -77,8 +72,8 @@ def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contrac
         # leads and funnel
         "new_leads": events["new"]["count"],
         "new_leads_prev": prev_events["new"]["count"],
-        "working_days": working_days(month, inputs.holidays),
-        "working_days_prev": working_days(before, inputs.holidays),
+        "working_days": Month.of(month).working_days(inputs.holidays),
+        "working_days_prev": Month.of(before).working_days(inputs.holidays),
         "database_size": inputs.database_size.get(month, 0),
         "database_size_prev": inputs.database_size.get(before, 0),
         "opted_out": inputs.opted_out.get(month, 0),
@@ -324,7 +319,7 @@ def snapshot_document(*, inputs: Inputs, month: dt.date, client: Any, computed_a
     numbers = month_inputs(inputs, month, gross_margin=float(client.gross_margin), contracts=contract_top)
     return {
         "client": client.slug,
-        "month": month.strftime("%Y-%m"),
+        "month": str(Month.of(month)),
         "computed_at": computed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "criteria_version": criteria_version_at(inputs, Month.of(month).last_day),
         "kpis": kpi_values(numbers),

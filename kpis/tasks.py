@@ -28,10 +28,13 @@ from agency.celery import app
 from agency.dates import date_in_range
 from agency.models import Client
 from agency.months import Month
-from agency.tasks import enqueue_for_client
-from clients.models import Job
-from clients.services_jobs import job_heartbeat
-from kpis.recompute import recompute_outbox_drain_run, recompute_overdue_dispatch_run, recompute_pending_run
+from agency.tasks import clients_fan_out, enqueue_for_client
+from kpis.recompute import (
+    recompute_job_run,
+    recompute_outbox_drain_run,
+    recompute_overdue_dispatch_run,
+    recompute_pending_run,
+)
 from kpis.report import last_complete_month
 from kpis.services import report_pdf_build, snapshot_compute
 from portfolio.models import ClientMonthSummary
@@ -49,7 +52,6 @@ CLIENT_TASK = {
     "retry_backoff_max": 300,
     "max_retries": 8,
 }
-SPREAD_SECONDS = 0.2  # fan-out spacing, so 500 clients do not land on the workers at once
 
 
 def _months(values: list[str]) -> list[dt.date]:
@@ -68,7 +70,7 @@ def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[st
     computed = snapshot_compute(client=client, months=_months(months))
     closed = last_complete_month(client)
     if any(snapshot.month == closed for snapshot in computed):
-        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[closed.strftime("%Y-%m")]))
+        transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[str(Month.of(closed))]))
     return len(computed)
 
 
@@ -87,19 +89,9 @@ def report_pdfs_build(*, client: Client, months: list[dt.date]) -> int:
     return made
 
 
-def ready_clients() -> list[Client]:
-    """Clients whose schema is migrated: beat can fire while a new client is still provisioning."""
-    return list(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(is_ready=True).order_by("pk"))
-
-
 def month_fan_out(*, month: dt.date, task: TenantTask | None = None) -> int:
     """Queue ``month`` for every ready client; returns how many tasks were sent."""
-    clients = ready_clients()
-    for index, client in enumerate(clients):
-        enqueue_for_client(
-            task or snapshot_compute_task, client=client, months=[str(Month.of(month))], countdown=index * SPREAD_SECONDS
-        )
-    return len(clients)
+    return clients_fan_out(task or snapshot_compute_task, months=[str(Month.of(month))])
 
 
 @app.task(**CLIENT_TASK)
@@ -137,15 +129,13 @@ def month_fan_out_missing(*, month: dt.date, task: TenantTask | None = None, sin
     if since is not None:
         fresh = fresh.filter(computed_at__gte=since)
     have = set(fresh.values_list("client_id", flat=True))
-    missing = [client for client in ready_clients() if client.pk not in have]
-    for index, client in enumerate(missing):
-        enqueue_for_client(
-            task or snapshot_compute_task, client=client, months=[str(Month.of(month))], countdown=index * SPREAD_SECONDS
-        )
+    missing = clients_fan_out(
+        task or snapshot_compute_task, skip=lambda client: client.pk in have, months=[str(Month.of(month))]
+    )
     if missing:
-        logger.warning("%s client(s) had no fresh snapshot of %s after the fan-out: queued again", len(missing),
+        logger.warning("%s client(s) had no fresh snapshot of %s after the fan-out: queued again", missing,
                        Month.of(month))
-    return len(missing)
+    return missing
 
 
 @shared_task(acks_late=True)
@@ -191,19 +181,4 @@ def snapshot_recompute_pending(self: TenantTask, *, client_slug: str) -> int:
 @app.task(**CLIENT_TASK)
 def snapshot_recompute_job(self: TenantTask, *, client_slug: str, job_id: int) -> int:
     """A recompute asked for on the scorecard: month by month, with progress on its Job."""
-    client = Client.objects.get(slug=client_slug)
-    job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now(), progress=0)
-    try:
-        months = _months(job.params.get("months", []))
-        with job_heartbeat(client=client, job_id=job_id):
-            for done, month in enumerate(months, start=1):
-                snapshot_compute(client=client, months=[month])
-                Job.objects.filter(pk=job_id).update(progress=done)
-    except (OperationalError, InterfaceError):
-        raise  # the connection died: retried (CLIENT_TASK), the job stays running meanwhile
-    except Exception:
-        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now())
-        raise
-    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now())
-    return len(months)
+    return recompute_job_run(client=Client.objects.get(slug=client_slug), job_id=job_id)

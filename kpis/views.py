@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,11 +19,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.branding import brand_for_request
 from agency.dates import month_parse
 from agency.decorators import client_member_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.words import member_label
@@ -30,16 +33,25 @@ from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
 from kpis.models import Snapshot
-from kpis.report import client_today, commentary_joined, default_month, headline_keys, last_complete_month, report_context
+from kpis.recompute import month_recompute_waiting
+from kpis.report import (
+    REPORT_LAYOUT,
+    client_today,
+    commentary_joined,
+    default_month,
+    headline_keys,
+    last_complete_month,
+    report_context,
+)
 from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
     card_as_shown,
-    cell_shown,
     figure,
     format_value,
     funnel_steps,
     lifetime_value_panel,
+    row_cell_shown,
     tiles,
 )
 from kpis.selectors import (
@@ -76,7 +88,7 @@ def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -
                 "day": today.day,
                 "days": Month.of(m).last_day.day,
             }
-        options.append((f"{m:%Y-%m}", label))
+        options.append((str(Month.of(m)), label))
     return tuple(options)
 
 
@@ -167,7 +179,7 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     headline = ",".join(headline_keys(client))
     viewer = "agency" if request.user.is_agency else "client"  # the close's header differs, and what is shown
     key_parts = (
-        f"{CODE_VERSION}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}|{viewer}"
+        f"{CODE_VERSION}|{REPORT_LAYOUT}|{month}|{compare}|{get_language()}|{client.currency}|{stamp}|{today}|{accent}|{headline}|{viewer}"
     )
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
@@ -196,12 +208,13 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def scorecard(request: HttpRequest) -> HttpResponse:
     return scorecard_page(request, month_text=request.GET.get("month", ""), compare=request.GET.get("compare", ""))
 
@@ -226,8 +239,8 @@ def scorecard_page(
     context = {
         "months": months,
         "month_options": options,
-        "month_options_html": _month_options_html(options, f"{month:%Y-%m}" if month else ""),
-        "month_value": f"{month:%Y-%m}" if month else "",
+        "month_options_html": _month_options_html(options, str(Month.of(month)) if month else ""),
+        "month_value": str(Month.of(month)) if month else "",
         "month": month,
         "compare": compare,
         "dimensions": DIMENSION_LABELS,
@@ -236,6 +249,10 @@ def scorecard_page(
     }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
+        # Data arrived and its debounced recompute has not run yet: say so rather than show the old
+        # figures as current (the notice polls, and the fresh tiles replace it once computed).
+        context["updating"] = month_recompute_waiting(client=client, month=month)
+        context["updating_seconds"] = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
@@ -244,6 +261,7 @@ def scorecard_page(
 
 @client_member_required
 @vary_on_headers("HX-Request")
+@require_GET
 def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
@@ -254,7 +272,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     currency = request.tenant.currency
     names = _member_names(dimension)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [cell_shown(k, r[k], currency) for k in keys]}
+        {"member": member_label(dimension, r["member"], names), "cells": [row_cell_shown(k, r, currency) for k in keys]}
         for r in rows
     ]
     bar_key = sort if sort in keys else keys[0]
@@ -321,6 +339,7 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 
 
 @client_member_required
+@require_GET
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
     the change and the target, in the user's language (the KPI key last, for machines)."""
@@ -359,10 +378,11 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         gettext("Why there is no value"),
         "key",
     ]
-    return _csv(f"{client.slug}-scorecard-{month:%Y-%m}.csv", header, rows)
+    return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
 
 
 @client_member_required
+@require_GET
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     """A drill-down as on the page: members in words (campaigns by name), values as shown."""
     if dimension not in BREAKDOWN_KEYS:
@@ -381,10 +401,11 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         for row in rows
     ]
     header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys]]
-    return _csv(f"{request.tenant.slug}-{dimension}-{month:%Y-%m}.csv", header, cells)
+    return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 
 @client_member_required
+@require_GET
 def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     """The month's report PDF: the file kept for this snapshot state, or drawn now and kept."""
     month = _month(request)
@@ -402,5 +423,5 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{month:%Y-%m}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{Month.of(month)}.pdf"'
     return response

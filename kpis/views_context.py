@@ -9,18 +9,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
 from agency.months import Month
 from clients.models import Job
-from clients.services_jobs import job_retry
+from clients.services_jobs import job_retry, jobs_stale_fail
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
@@ -37,7 +37,7 @@ PLAN_MAX_MONTHS = 120
 
 
 def _back(month: dt.date | None) -> HttpResponse:
-    return redirect(f"/scorecard/?month={month:%Y-%m}" if month else "/scorecard/")
+    return redirect(f"/scorecard/?month={Month.of(month)}" if month else "/scorecard/")
 
 
 def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:
@@ -52,9 +52,8 @@ def _invalid(request: HttpRequest, **bound: Any) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def annotation_add(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = AnnotationForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
         return _invalid(request, annotation=form)
@@ -71,9 +70,8 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def target_set_view(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = TargetForm(request.POST, month=_month(request.POST.get("month", "")))
     if not form.is_valid():
         return _invalid(request, target=form)
@@ -90,9 +88,8 @@ def target_set_view(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     month = _month(request.POST.get("month", ""))
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
@@ -102,7 +99,9 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 
 @client_staff_required
+@require_GET
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
@@ -160,6 +159,7 @@ class PlanForm(forms.Form):
 
 
 @client_staff_required
+@require_http_methods(["GET", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     plan = None

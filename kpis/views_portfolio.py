@@ -15,10 +15,12 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.dates import month_parse
 from agency.decorators import agency_required
+from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
@@ -30,7 +32,8 @@ from portfolio.selectors import connections_broken_visible, month_closes_waiting
 
 @agency_required
 @vary_on_headers("HX-Request")
-def portfolio(request: HttpRequest) -> HttpResponse:
+@require_GET
+def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     last_closed = (Month.of(timezone.now().date()) - 1).first_day
     month = month_parse(request.GET.get("month", "")) or last_closed  # outside the portal's dates: the default
     sort, descending = request.GET.get("sort", "name"), request.GET.get("dir") == "desc"
@@ -85,7 +88,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @lru_cache(maxsize=64)
 def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt.date, str, str], ...]:
     """The month picker's (month, value, label), written once per list and ``language`` (active)."""
-    return tuple((m, f"{m:%Y-%m}", date_format(m, "F Y")) for m in months)
+    return tuple((m, str(Month.of(m)), date_format(m, "F Y")) for m in months)
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str) -> dict:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from agency.decorators import agency_required
 from agency.views.console import _client_for
@@ -13,6 +14,7 @@ from kpis.forms_report import ReportSettingsForm
 
 
 @agency_required
+@require_http_methods(["GET", "POST"])
 def client_report_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """A client's summary KPIs and its own accent and logo (staff of the client, admins)."""
     client = _client_for(request, slug)

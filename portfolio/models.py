@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.months import Month
 from agency.reasons import Words
 from kpis.catalogue import Unit, headline_kpis
 
@@ -122,7 +123,7 @@ class ClientMonthSummary(HeadlineFigures):
         indexes = [models.Index(fields=["month", "client"], name="summary_month_client")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m}"
+        return f"{self.client_id} {Month.of(self.month)}"
 
 
 class Target(models.Model):
@@ -144,7 +145,7 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["client", "month", "kpi"], name="target_client_month_kpi")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.kpi}"
+        return f"{self.client_id} {Month.of(self.month)} {self.kpi}"
 
 
 class ClientMonthClose(models.Model):
@@ -169,14 +170,22 @@ class ClientMonthClose(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     revision_pending = models.BooleanField(default=False)
     open_questions = models.PositiveIntegerField(default=0)
+    # For the close board (reports.board): the commentary's state as staff see it ("none" when
+    # nothing is written yet, else reports.selectors.commentary_state's words) and when the
+    # month's figures were last computed (they are recomputed only when its data changes: the
+    # data's freshness, and the stamp a bulk approval checks so that it never approves figures
+    # that changed after the confirmation was shown).
+    commentary_state = models.CharField(max_length=10, default="none")
+    figures_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["client_id", "-month"]
         constraints = [models.UniqueConstraint(fields=["client", "month"], name="month_close_client_month")]
+        indexes = [models.Index(fields=["month", "client"], name="month_close_month_client")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.state}"
+        return f"{self.client_id} {Month.of(self.month)} {self.state}"
 
 
 class ClientMonthChecks(models.Model):
@@ -200,7 +209,7 @@ class ClientMonthChecks(models.Model):
         indexes = [models.Index(fields=["month", "open"], name="month_checks_month_open")]
 
     def __str__(self) -> str:
-        return f"{self.client_id} {self.month:%Y-%m} {self.open}/{self.total}"
+        return f"{self.client_id} {Month.of(self.month)} {self.open}/{self.total}"
 
 
 class SourceFailure(models.Model):

@@ -111,3 +111,15 @@ def benchmarks_cite_publishers(benchmark_model: type) -> int:
             source_name=figures["source_name"], industry=figures.get("industry", "")
         )
     return changed
+
+
+def benchmarks_shipped_industries(benchmark_model: type) -> int:
+    """Shipped bands of one industry that have none (seeded before the column existed, they were
+    shown to every client: an industrial client saw "Media and publishing") get it; returns how many."""
+    changed = 0
+    for figures in BENCHMARKS:
+        if figures.get("industry"):
+            changed += benchmark_model.objects.filter(kpi=figures["kpi"], label=figures["label"], industry="").update(
+                industry=figures["industry"]
+            )
+    return changed

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import admin_required, agency_required
 from agency.forms import apply_errors
@@ -17,6 +17,7 @@ from portfolio.services import benchmark_delete, benchmark_save
 
 
 @agency_required
+@require_GET
 def benchmark_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portfolio/benchmark_list.html", {"benchmarks": Benchmark.objects.all()})
 
@@ -36,11 +37,13 @@ def _edit(request: HttpRequest, benchmark: Benchmark | None) -> HttpResponse:
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def benchmark_add(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, get_object_or_404(Benchmark, pk=pk))
 

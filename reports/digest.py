@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from agency.models import Client, Membership, User
+from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_drain_schedule, outbox_email_enqueue
 from portfolio.models import ClientMonthChecks, ClientMonthClose
@@ -74,7 +75,7 @@ def checks_digest_queue(*, day: dt.date) -> int:
                         if item["open_high"]
                         else ""
                     ),
-                    "link": client_url(client=item["client"], path=f"/reports/{item['month']:%Y-%m}/"),
+                    "link": client_url(client=item["client"], path=f"/reports/{Month.of(item['month'])}/"),
                 }
                 for item in items
             ]

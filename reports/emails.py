@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 from email.utils import formataddr
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from agency.branding import brand_for
 from agency.models import Client, User
-from agency.selectors import client_url, opt_out_token, staff_for_client
+from agency.months import Month
+from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
 from kpis.report import commentary_joined, funnel_chart, summary, summary_keys
@@ -95,9 +97,10 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
     queued = 0
     pdfs: dict[str, str | None] = {}
     looks: dict[str, dict[str, Any]] = {}
+    zone = ZoneInfo(client.timezone)  # the PDF's and the email's times are the client's
     for user in _client_users(client):
-        language = user.language or "en"
-        with translation.override(language):
+        language = language_for(user=user, client=client)
+        with translation.override(language), timezone.override(zone):
             if language not in pdfs:
                 pdfs[language] = report_pdf(client=client, version=version, language=language)
                 looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
@@ -111,7 +114,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "summary": look["summary"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
-                "link": client_url(client=client, path=f"/reports/{version.month:%Y-%m}/"),
+                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
@@ -120,7 +123,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
-                name = f"{client.slug}-report-{version.month:%Y-%m}.pdf"
+                name = f"{client.slug}-report-{Month.of(version.month)}.pdf"
                 attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
             payload = {
                 "subject": subject,
@@ -152,8 +155,8 @@ def _queue_each(
     and the link to the month's page."""
     queued = 0
     for user in users:
-        with translation.override(user.language or "en"):
-            link = client_url(client=client, path=f"/reports/{month:%Y-%m}/")
+        with translation.override(language_for(user=user, client=client)):
+            link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
                 "body": render_to_string(template, {"client": client, "link": link, **context()}),

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agency.months import Month
+
 
 class MonthReport(models.Model):
     class State(models.TextChoices):
@@ -34,7 +36,7 @@ class MonthReport(models.Model):
         ordering = ["-month"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.state}"
+        return f"{Month.of(self.month)} {self.state}"
 
 
 class ReportVersion(models.Model):
@@ -58,7 +60,7 @@ class ReportVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "number"], name="report_version_unique")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} v{self.number}"
+        return f"{Month.of(self.month)} v{self.number}"
 
 
 class Commentary(models.Model):
@@ -76,13 +78,16 @@ class Commentary(models.Model):
     author = models.BigIntegerField(null=True, blank=True)
     author_name = models.CharField(max_length=150, blank=True, default="")
     written_at = models.DateTimeField()
+    # Written by "Draft from the figures" (kpis.draft), not typed: a later draft may replace it,
+    # while text a person wrote is never overwritten by a draft.
+    drafted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["month", "section", "-written_at"]
         indexes = [models.Index(fields=["month", "section", "-written_at"], name="commentary_latest")]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.section}"
+        return f"{Month.of(self.month)} {self.section}"
 
 
 class ShareLink(models.Model):
@@ -106,7 +111,7 @@ class ShareLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} link {self.pk}"
+        return f"{Month.of(self.month)} link {self.pk}"
 
 
 class Acknowledgement(models.Model):
@@ -159,4 +164,4 @@ class CheckNote(models.Model):
         ordering = ["month", "-written_at"]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.key}: {self.note[:40]}"
+        return f"{Month.of(self.month)} {self.key}: {self.note[:40]}"

@@ -176,7 +176,8 @@ def shown_from_rows(rows: list[tuple[dt.date, int | None]]) -> tuple[frozenset[d
     """shown_months' answer from the close's (month, latest version number or None) rows."""
     approved = {month: number for month, number in rows if number is not None}
     hidden = frozenset(month for month, number in rows if number is None)
-    stamp = ",".join(f"{m:%Y-%m}v{n}" for m, n in sorted(approved.items())) + "|" + ",".join(f"{m:%Y-%m}" for m in sorted(hidden))
+    stamp = ",".join(f"{Month.of(m)}v{n}" for m, n in sorted(approved.items()))
+    stamp += "|" + ",".join(str(Month.of(m)) for m in sorted(hidden))
     return hidden, approved, stamp
 
 
@@ -351,3 +352,20 @@ def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
 
 def months_of_close() -> list[MonthReport]:
     return list(MonthReport.objects.order_by("-month"))
+
+
+def months_listed() -> list[dict[str, Any]]:
+    """Staff's Monthly reports: every month in the close and every month with figures that never
+    entered it (its data came before the close existed, e.g. a new client's import of past months),
+    newest first, so that any month is one click away (a month's URL never has to be typed)."""
+    reports = {report.month: report for report in months_of_close()}
+    months = set(reports) | set(Snapshot.objects.values_list("month", flat=True))
+    return [
+        {
+            "month": month,
+            "state": reports[month].state if month in reports else "",
+            "state_label": reports[month].get_state_display() if month in reports else _("Not in the close"),
+            "approved_at": reports[month].approved_at if month in reports else None,
+        }
+        for month in sorted(months, reverse=True)
+    ]

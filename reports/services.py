@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,14 @@ from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
-from reports.selectors import can_approve, client_this_month, commentary_texts, recompute_state, token_hash
+from reports.selectors import (
+    can_approve,
+    client_this_month,
+    commentary_state,
+    commentary_texts,
+    recompute_state,
+    token_hash,
+)
 from reports.text import MAX_LENGTH
 
 State = MonthReport.State
@@ -45,7 +53,10 @@ def month_close_mirror(*, client: Client, month: dt.date) -> None:
     """Copy the month's state to the console's public row (call inside the change's transaction)."""
     report = MonthReport.objects.filter(month=month).first()
     version = ReportVersion.objects.filter(month=month).order_by("-number").first()
-    snapshot = Snapshot.objects.filter(month=month).first()
+    snapshot = Snapshot.objects.filter(month=month).only("computed_at", "document").first()
+    pending = bool(version and snapshot and documents_differ(version.document, snapshot.document))
+    texts = commentary_texts(month=month)
+    written = any(text.strip() for text in texts.values()) or bool(version and any((version.commentary or {}).values()))
     ClientMonthClose.objects.update_or_create(
         client=client,
         month=month,
@@ -53,8 +64,10 @@ def month_close_mirror(*, client: Client, month: dt.date) -> None:
             "state": report.state if report else State.OPEN,
             "in_review_since": report.in_review_since if report else None,
             "approved_at": report.approved_at if report else None,
-            "revision_pending": bool(version and snapshot and documents_differ(version.document, snapshot.document)),
+            "revision_pending": pending,
             "open_questions": Question.objects.filter(month=month, answered_at__isnull=True).count(),
+            "commentary_state": commentary_state(texts=texts, latest=version, revision_pending=pending) if written else "none",
+            "figures_at": snapshot.computed_at if snapshot else None,
         },
     )
 
@@ -113,9 +126,11 @@ def commentary_save(*, client: Client, month: dt.date, section: str, text: str, 
         if commentary_texts(month=month).get(section, "") == text:
             return None
         MonthReport.objects.get_or_create(month=month)
-        return Commentary.objects.create(
+        saved = Commentary.objects.create(
             month=month, section=section, text=text, author=user.pk, author_name=_name(user), written_at=timezone.now()
         )
+        month_close_mirror(client=client, month=month)  # the close board shows the commentary's state
+        return saved
 
 
 # --- approval ----------------------------------------------------------------------------------
@@ -129,7 +144,14 @@ COMMAND_LINE = "close_month"  # who approved, when it was the operator's command
 
 
 def month_approve(
-    *, client: Client, month: dt.date, user: User | None, reason: str = "", notify: bool = True, checks_reason: str = ""
+    *,
+    client: Client,
+    month: dt.date,
+    user: User | None,
+    reason: str = "",
+    notify: bool = True,
+    checks_reason: str = "",
+    figures_at: dt.datetime | None = None,
 ) -> ReportVersion:
     """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
 
@@ -140,6 +162,8 @@ def month_approve(
     and its queued emails, or nothing. ``user`` None is the operator's ``close_month --approve``.
     A month with a high-severity check left unresolved (kpis.checks) is approved only with
     ``checks_reason``, one line kept on the version and shown in the month's history.
+    ``figures_at``: the computation of the figures the approver saw (the close board's
+    confirmation); figures computed since then are refused, checked under the lock.
     """
     if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
@@ -161,6 +185,8 @@ def month_approve(
             snapshot = Snapshot.objects.select_for_update().filter(month=month).first()
             if snapshot is None:
                 raise ApprovalRefused(_("This month has no figures yet."))
+            if figures_at is not None and snapshot.computed_at != figures_at:
+                raise ApprovalRefused(_("The figures changed after you looked at them: open the month and check them first."))
             previous = ReportVersion.objects.filter(month=month).order_by("-number").first()
             texts = commentary_texts(month=month)
             unresolved = list(
@@ -257,7 +283,7 @@ def restatement_note(*, client: Client, platform_label: str, kind: str, months: 
                 continue
             words = str(KIND_WORDS.get(kind, kind))
             text = _("%(platform)s corrected %(what)s of %(month)s, sync of %(day)s") % {
-                "platform": platform_label, "what": words, "month": f"{month:%Y-%m}", "day": synced_on.isoformat()}
+                "platform": platform_label, "what": words, "month": str(Month.of(month)), "day": synced_on.isoformat()}
             with transaction.atomic():
                 report, _created = MonthReport.objects.select_for_update().get_or_create(month=month)
                 parts = [part for part in report.restated_by.split("; ") if part]
@@ -265,16 +291,46 @@ def restatement_note(*, client: Client, platform_label: str, kind: str, months: 
                     parts = [part for part in parts if not part.startswith(text.split(",")[0])] + [text]
                     report.restated_by = "; ".join(parts)[-300:]
                     report.save(update_fields=["restated_by", "updated_at"])
-            noted.append(f"{month:%Y-%m}")
+            noted.append(str(Month.of(month)))
     return noted
 
 
 def months_recomputed(*, client: Client, months: list[dt.date]) -> None:
-    """After snapshots were stored (kpis.signals.snapshots_computed, same transaction): an approved
-    month's mirror notes whether its figures now differ from the approved version."""
+    """After snapshots were stored (kpis.signals.snapshots_computed, same transaction): the mirror
+    of each month in the close notes when its figures were computed and, for an approved month,
+    whether they now differ from the approved version."""
     with tenant_context(client):
-        for month in ReportVersion.objects.filter(month__in=months).values_list("month", flat=True).distinct():
+        for month in MonthReport.objects.filter(month__in=months).values_list("month", flat=True):
             month_close_mirror(client=client, month=month)
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    client: Client
+    month: dt.date
+    approved: bool
+    message: str
+
+
+def months_approve(*, items: list[tuple[Client, dt.date, dt.datetime | None]], user: User) -> list[BulkOutcome]:
+    """Approve several months at once (the close board), each through month_approve exactly as a
+    single approval, each in its own transaction: one refused (its figures changed after the
+    confirmation listed them, someone approved it meanwhile, a recompute is running) is said and
+    does not stop the others. A revision is never approved this way (it needs its reason)."""
+    outcomes = []
+    for client, month, figures_at in items:
+        try:
+            with tenant_context(client):
+                if ReportVersion.objects.filter(month=month).exists():
+                    raise ApprovalRefused(
+                        _("This month was already approved: a revision is approved on its own page, with its reason.")
+                    )
+            month_approve(client=client, month=month, user=user, figures_at=figures_at)
+        except ValidationError as error:
+            outcomes.append(BulkOutcome(client, month, False, " ".join(str(m) for m in error.messages)))
+        else:
+            outcomes.append(BulkOutcome(client, month, True, ""))
+    return outcomes
 
 
 # --- share links -------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
 from agency.models import Client
-from agency.tasks import enqueue_for_client
-from kpis.tasks import CLIENT_TASK, SPREAD_SECONDS, ready_clients
+from agency.months import Month
+from agency.tasks import clients_fan_out
+from kpis.tasks import CLIENT_TASK
 from reports.digest import checks_digest_queue
 from reports.services import month_reviews_start
 
@@ -29,17 +30,13 @@ def month_reviews_start_task(self: TenantTask, *, client_slug: str, at: str) -> 
     """Open (and, when due, move to review) the month that ended before ``at`` (ISO instant)."""
     client = Client.objects.get(slug=client_slug)
     month = month_reviews_start(client=client, at=dt.datetime.fromisoformat(at))
-    return f"{month:%Y-%m}" if month else None
+    return str(Month.of(month)) if month else None
 
 
 @shared_task(acks_late=True)
 def dispatch_month_reviews(at: str | None = None) -> int:
     """One ``month_reviews_start_task`` per ready client, all for the same instant ``at`` (default: now)."""
-    instant = at or timezone.now().isoformat()
-    clients = ready_clients()
-    for index, client in enumerate(clients):
-        enqueue_for_client(month_reviews_start_task, client=client, at=instant, countdown=index * SPREAD_SECONDS)
-    return len(clients)
+    return clients_fan_out(month_reviews_start_task, at=at or timezone.now().isoformat())
 
 
 @shared_task(acks_late=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/<str:month>/", views.month_page, name="report_month"),
     path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
+    path("reports/<str:month>/draft/", views.draft_view, name="report_draft"),
     path("reports/<str:month>/close-status/", views.close_status_view, name="report_close_status"),
     path("reports/<str:month>/approve/", views.approve_view, name="report_approve"),
     path("reports/<str:month>/checks/<int:check_id>/resolve/", views.check_resolve_view, name="report_check_resolve"),

@@ -11,17 +11,19 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
+from agency.http import HtmxHttpRequest
+from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
@@ -32,9 +34,11 @@ from reports.selectors import (
     commentary_current,
     commentary_sections,
     month_close_page,
+    months_listed,
     months_of_close,
     recompute_busy,
 )
+from reports.selectors_draft import draft_panel
 from reports.services import (
     ApprovalRefused,
     check_resolve,
@@ -48,6 +52,7 @@ from reports.services import (
     share_link_revoke,
     share_link_use,
 )
+from reports.services_draft import commentary_draft_apply
 
 
 def _month(text: str) -> dt.date:
@@ -59,7 +64,7 @@ def _month(text: str) -> dt.date:
 
 
 def _page(month: dt.date) -> HttpResponse:
-    return redirect(f"/reports/{month:%Y-%m}/")
+    return redirect(f"/reports/{Month.of(month)}/")
 
 
 def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
@@ -84,21 +89,27 @@ def _written(request: HttpRequest, month: dt.date, write: Callable[[], object], 
 
 
 @client_member_required
+@require_GET
 def month_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_agency:
         # What beat does every hour, done now for staff who look: the month that ended enters the
         # close (and goes to review once its settling days have passed). A new client's first month
         # is then here at once, not up to an hour later. Idempotent, like the beat's run.
         month_reviews_start(client=request.tenant, at=timezone.now())
-        rows = months_of_close()
+        rows = months_listed()
     else:
         approved = approved_months()
-        rows = [report for report in months_of_close() if report.month in approved]
+        rows = [
+            {"month": r.month, "state": r.state, "state_label": r.get_state_display(), "approved_at": r.approved_at}
+            for r in months_of_close()
+            if r.month in approved
+        ]
     return render(request, "reports/month_list.html", {"rows": rows})
 
 
 @client_member_required
 @never_cache
+@require_GET
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     staff = request.user.is_agency
@@ -112,12 +123,15 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         ]
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
+        if context["snapshot"] is not None:
+            context["draft"] = draft_panel(client=request.tenant, month=first_day)
     return render(request, "reports/month.html", context)
 
 
 @client_staff_required
 @never_cache
-def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
+@require_GET
+def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     """What the close page polls (HTMX, every few seconds) while the month is being recomputed.
 
     Still busy: 204, so htmx swaps nothing (no flicker, no alert read out again) and polls on.
@@ -130,7 +144,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
     if recompute_busy(client=request.tenant, month=first_day):
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    context.update(month=first_day, m=f"{first_day:%Y-%m}", figures=_figures(request, first_day), refreshed=True)
+    context.update(month=first_day, m=str(Month.of(first_day)), figures=_figures(request, first_day), refreshed=True)
     parts = [render_to_string("reports/month.html#close-status", context, request=request)]
     context["oob"] = True
     parts += [
@@ -141,6 +155,7 @@ def close_status_view(request: HttpRequest, month: str) -> HttpResponse:
 
 
 @client_member_required
+@require_GET
 def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
     """An approved version as the client saw it: the history stays readable."""
     first_day = _month(month)
@@ -176,6 +191,28 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         if saved is None:
             return HttpResponse("")
     return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
+
+
+@client_staff_required
+@require_POST
+def draft_view(request: HttpRequest, month: str) -> HttpResponse:
+    """ "Draft from the figures": fill the sections nobody has written, then say which were kept."""
+    first_day = _month(month)
+    try:
+        filled, kept = commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return _page(first_day)
+    titles = dict(Commentary.Section.choices)
+    if filled:
+        messages.success(request, _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
+                         % {"sections": ", ".join(str(titles[key]) for key in filled)})  # fmt: skip
+    if kept:
+        messages.info(request, _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
+                      % {"sections": ", ".join(str(titles[key]) for key in kept)})  # fmt: skip
+    if not filled and not kept:
+        messages.info(request, _("The draft is already in the commentary: nothing changed."))
+    return _page(first_day)
 
 
 @client_staff_required
@@ -226,7 +263,7 @@ def share_link_create_view(request: HttpRequest, month: str) -> HttpResponse:
     except (ValueError, ValidationError) as error:
         messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Give the number of days."))
         return _page(first_day)
-    url = client_url(client=request.tenant, path=f"/shared/{first_day:%Y-%m}/{token}/")
+    url = client_url(client=request.tenant, path=f"/shared/{Month.of(first_day)}/{token}/")
     messages.success(request, _("Share link created. Copy it now, it is not shown again: %(url)s") % {"url": url})
     return _page(first_day)
 
@@ -285,7 +322,7 @@ def question_answer_view(request: HttpRequest, month: str, question_id: int) -> 
 @client_staff_required
 @require_POST
 def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpResponse:
-    """"Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
+    """ "Send again" for an email whose outcome is unknown or that was given up (clients.outbox)."""
     first_day = _month(month)
     if outbox_email_resend(client=request.tenant, pk=email_id):
         messages.success(request, _("The email is queued to be sent again."))
@@ -295,14 +332,13 @@ def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpRe
 
 
 @never_cache
+@require_safe
 def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     """The approved month for someone with a share link: no session needed, and none used.
 
     The membership middleware lets ``/shared/`` through at a client's host; what is shown is
     decided by the link alone (its client schema, month, expiry and revocation): 404 otherwise.
     """
-    if request.method not in {"GET", "HEAD"}:
-        return HttpResponseNotAllowed(["GET"])
     first_day = _month(month)
     if share_link_use(client=request.tenant, token=token, month=first_day) is None:
         raise Http404

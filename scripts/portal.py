@@ -40,6 +40,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
 def main() -> int:
     options = parse_options()
 
+    os.environ.setdefault("DEBUG", "true")  # development: DEBUG defaults to false anywhere else (agency/settings.py)
     os.environ.setdefault("PORTAL_PORT", str(options.port))
     # The demo's connected platforms: a local fake of HubSpot, GA4 and Mailchimp (clients.connectors.
     # fake_server), which every process's connectors call instead of the real APIs.

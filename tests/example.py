@@ -19,8 +19,12 @@ def example_dir() -> Path:
     return COPY
 
 
-def spec_beside_repository() -> Path | None:
-    """``shared/spec/example`` beside a parent folder of the repository, if there is one."""
+def spec_beside_repository(*, named_by_environment: bool = False) -> Path | None:
+    """``shared/spec/example`` beside a parent folder of the repository, if there is one (or, with
+    ``named_by_environment``, first the ``example`` folder of ``PORTAL_SPEC_DIR`` when it is set)."""
+    if named_by_environment and os.environ.get("PORTAL_SPEC_DIR"):
+        candidate = Path(os.environ["PORTAL_SPEC_DIR"]) / "example"
+        return candidate if candidate.is_dir() else None
     for parent in Path(__file__).resolve().parents:
         if (candidate := parent / "shared" / "spec" / "example").is_dir():
             return candidate

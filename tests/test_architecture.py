@@ -17,6 +17,7 @@ Every rule is also run against small pieces of code that break it, so that the t
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,3 +210,81 @@ def test_each_rule_catches_what_it_forbids(module: str, source: str, complaint: 
 )
 def test_what_the_rules_allow(module: str, source: str) -> None:
     assert violations(module, source) == []
+
+
+# --- months travel as agency.months.Month (docs/architecture.md "Months") -----------------------
+
+MONTH_TEXT = re.compile(r"%Y-%m(?!-%d)")  # a month printed by strftime; a date (%Y-%m-%d) is fine
+# Helpers that would be a second month type: shifting, bounding or counting the days of a month.
+MONTH_HELPERS = re.compile(r"^(month_(add|last_day|first_day|start|end|next|previous)|(next|previous|add)_months?"
+                           r"|first_of_month|last_of_month|.*working_days)$")
+
+
+def month_violations(module: str, source: str) -> list[str]:
+    """What in ``module`` handles months by hand instead of with ``Month``, one sentence each."""
+    if module == "agency.months":
+        return []
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        where = f"{module}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and MONTH_TEXT.search(node.value):
+            problems.append(f"{where}: a month printed with %Y-%m: use str(Month.of(day))")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" and any(
+            keyword.arg == "day" for keyword in node.keywords
+        ):
+            problems.append(f"{where}: .replace(day=…) to reach a month's edge: use Month.of(day).first_day / .last_day")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and any(
+            isinstance(side, ast.Call)
+            and ast.unparse(side.func).split(".")[-1] == "timedelta"
+            and any(
+                keyword.arg == "days" and isinstance(keyword.value, ast.Constant) and keyword.value.value in range(27, 33)
+                for keyword in side.keywords
+            )
+            for side in (node.left, node.right)
+        ):
+            problems.append(f"{where}: adding days to find another month: use Month arithmetic (month + 1)")
+        elif isinstance(node, ast.While) and any(
+            isinstance(part, ast.Attribute) and part.attr == "month" for part in ast.walk(node.test)
+        ):
+            problems.append(f"{where}: walking a month day by day: use Month.days() or Month.working_days()")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and MONTH_HELPERS.match(node.name):
+            problems.append(f"{where}: {node.name}() is a second month helper: agency.months has it")
+    return problems
+
+
+def test_months_travel_as_month() -> None:
+    problems = [
+        problem for module, path in project_modules() for problem in month_violations(module, path.read_text(encoding="utf-8"))
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("source", "complaint"),
+    [
+        ('label = f"{month:%Y-%m}"\n', "printed with %Y-%m"),
+        ('label = month.strftime("%Y-%m")\n', "printed with %Y-%m"),
+        ("first = day.replace(day=1)\n", ".replace(day="),
+        ("end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)\n", ".replace(day="),
+        ("later = first + dt.timedelta(days=32)\n", "adding days"),
+        ("while day.month == month.month:\n    day += dt.timedelta(days=1)\n", "day by day"),
+        ("def working_days(month, holidays):\n    return 20\n", "second month helper"),
+        ("def month_add(month, count):\n    return month\n", "second month helper"),
+    ],
+)
+def test_the_month_rule_catches_what_it_forbids(source: str, complaint: str) -> None:
+    assert any(complaint in problem for problem in month_violations("kpis.report", source))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'day = f"{moment:%Y-%m-%d}"\n',
+        "label = str(Month.of(day))\n",
+        "def leads_per_working_day(*, new_leads, working_days):\n    return new_leads / working_days\n",
+        "later = moment + dt.timedelta(days=1)\n",
+        "lookback = dt.timedelta(days=30)\n",  # a duration, not a way to another month
+    ],
+)
+def test_what_the_month_rule_allows(source: str) -> None:
+    assert month_violations("kpis.report", source) == []

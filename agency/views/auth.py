@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -21,21 +22,27 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from agency.emails import password_email_render, registry_email_send
 from agency.models import Client, User
-from agency.selectors import client_primary_host, domain_for_host, host_is_routed, host_url, user_can_access_client
+from agency.selectors import (
+    client_of_user,
+    client_primary_host,
+    domain_for_host,
+    host_is_routed,
+    host_url,
+    user_can_access_client,
+)
 from agency.services import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
@@ -124,22 +131,19 @@ class PortalPasswordResetForm(PasswordResetForm):
             path = reverse(
                 "password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
             )
-            context = {"email": user.email, "user": user, "link": host_url(host=host) + path}
-            self.send_mail(
-                "registration/password_reset_subject.txt", "registration/password_reset_email.txt", context, None, user.email
-            )
-
-    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict, from_email: str | None,
-                  to_email: str, html_email_template_name: str | None = None) -> None:
-        """Django's, but a refusal is remembered (Django only logs it): the page must not say
-        "sent" for a message the mail server never took."""
-        try:
-            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-            body = loader.render_to_string(email_template_name, context)
-            EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
-        except Exception:
-            logger.exception("password reset email to user %s not sent", context["user"].pk)
-            self.mail_failed = True
+            # A client's user: through the client's outbox, in the client's language and brand;
+            # agency people: at once, from the console (agency.emails).
+            client = None if user.is_agency else client_of_user(user=user)
+            message = password_email_render(user=user, client=client, kind="password_reset", link=host_url(host=host) + path)
+            # A refusal is remembered (issue #24): the page must not say "sent" for a message the
+            # mail server did not take (through the outbox it is also retried by itself).
+            try:
+                sent, _refusal = registry_email_send(user=user, client=client, kind="password_reset", message=message)
+            except Exception:
+                logger.exception("password reset email to user %s not sent", user.pk)
+                sent = False
+            if not sent:
+                self.mail_failed = True
 
     mail_failed = False
 
@@ -168,35 +172,51 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 HANDOFF_COOKIE = "portal_handoff"
 HANDOFF_INTENTS = "handoff_intents"
+HANDOFF_PATHS = "handoff_paths"  # intent → the page to open at the target host (the close board's links)
+NEXT_PATH = re.compile(r"^/[A-Za-z0-9/_\-]{0,200}$")  # a path of the portal: no host, no query, no "//"
+
+
+def handoff_next(value: str) -> str:
+    """The page to open after a hand-off, if ``value`` is a plain path of the portal; else ""."""
+    return value if NEXT_PATH.match(value or "") and "//" not in value else ""
 
 
 def _binding(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def handoff_url(*, request: HttpRequest, client: Client, via: str | None = None) -> str:
+def handoff_url(*, request: HttpRequest, client: Client, via: str | None = None, next_path: str = "") -> str:
     """Where to send a browser to move into ``client``'s portal.
 
     The move starts at the target host (``handoff_start``), which gives this browser a nonce
     cookie there before the link is issued, so the link works in this browser only. ``via`` is
     the host the user is signed in at, which issues the link (default: the console); it issues
     only for an intent recorded here in the user's session, so no other site can make it issue.
+    ``next_path`` (a plain path) is the page opened once signed in there, kept with the intent.
     """
     host = client_primary_host(client=client)
     intent = secrets.token_urlsafe(16)
     intents = dict(list(request.session.get(HANDOFF_INTENTS, {}).items())[-4:])
     intents[intent] = host
     request.session[HANDOFF_INTENTS] = intents
+    paths = {key: value for key, value in request.session.get(HANDOFF_PATHS, {}).items() if key in intents}
+    if handoff_next(next_path):
+        paths[intent] = next_path
+    request.session[HANDOFF_PATHS] = paths
     query = {"via": via or settings.PORTAL_BASE_HOST, "i": intent}
     return host_url(host=host) + "/accounts/handoff/start/?" + urlencode(query)
 
 
-def handoff_token(*, user: User, host: str, binding: str) -> str:
+def handoff_token(*, user: User, host: str, binding: str, next_path: str = "") -> str:
     """A signed, one-minute, single-use token for ``user`` at ``host``, for the browser whose
-    hand-off cookie hashes to ``binding``."""
-    return signing.dumps({"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}, salt=HANDOFF_SALT)
+    hand-off cookie hashes to ``binding``; ``next_path`` is the page it opens there."""
+    payload = {"u": user.pk, "h": host, "n": secrets.token_urlsafe(16), "b": binding}
+    if next_path:
+        payload["p"] = next_path
+    return signing.dumps(payload, salt=HANDOFF_SALT)
 
 
+@require_GET
 def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     """Go to another client's portal: start a hand-off for a client the user may see."""
     if not request.user.is_authenticated:
@@ -205,9 +225,13 @@ def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
     via = request_host(request)
-    return HttpResponseRedirect(handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None))
+    next_path = handoff_next(request.GET.get("next", ""))
+    return HttpResponseRedirect(
+        handoff_url(request=request, client=client, via=via if host_is_routed(host=via) else None, next_path=next_path)
+    )
 
 
+@require_GET
 def handoff_start(request: HttpRequest) -> HttpResponse:
     """At the target host: give this browser a nonce cookie, then ask the issuing host for a link
     bound to it. A link opened in another browser finds no cookie there and signs nobody in."""
@@ -226,12 +250,18 @@ def handoff_start(request: HttpRequest) -> HttpResponse:
     issue = host_url(host=via) + "/accounts/handoff/issue/?" + query
     response = HttpResponseRedirect(issue)
     response.set_cookie(
-        HANDOFF_COOKIE, nonce, max_age=HANDOFF_MAX_AGE * 2, httponly=True, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE, path="/accounts/handoff/",
+        HANDOFF_COOKIE,
+        nonce,
+        max_age=HANDOFF_MAX_AGE * 2,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/accounts/handoff/",
     )
     return response
 
 
+@require_GET
 def handoff_issue(request: HttpRequest) -> HttpResponse:
     """At the host the user is signed in at: issue the link for the browser that started it."""
     if not request.user.is_authenticated:
@@ -241,15 +271,19 @@ def handoff_issue(request: HttpRequest) -> HttpResponse:
     if intents.get(intent) != host:  # not a move this user asked for here
         raise Http404
     request.session[HANDOFF_INTENTS] = {key: value for key, value in intents.items() if key != intent}
+    paths = request.session.get(HANDOFF_PATHS, {})
+    next_path = handoff_next(paths.get(intent, ""))
+    request.session[HANDOFF_PATHS] = {key: value for key, value in paths.items() if key != intent}
     domain = domain_for_host(host=host)
     if domain is None or domain.tenant.is_public or len(binding) != 64:
         raise Http404
     if not user_can_access_client(user=request.user, client=domain.tenant):
         raise Http404
-    token = handoff_token(user=request.user, host=host, binding=binding)
+    token = handoff_token(user=request.user, host=host, binding=binding, next_path=next_path)
     return HttpResponseRedirect(host_url(host=host) + "/accounts/handoff/?" + urlencode({"t": token}))
 
 
+@require_GET
 def handoff(request: HttpRequest) -> HttpResponse:
     """Sign in at this host from a hand-off link issued at another host, in the browser that
     started the hand-off (its nonce cookie matches the link)."""
@@ -272,7 +306,8 @@ def handoff(request: HttpRequest) -> HttpResponse:
     if user is None or tenant is None or not user_can_access_client(user=user, client=tenant):
         raise Http404
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    response = redirect("home")
+    next_path = handoff_next(str(payload.get("p", "")))
+    response = redirect(next_path or "home")
     response.delete_cookie(HANDOFF_COOKIE, path="/accounts/handoff/")
     return response
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.branding import brand_for
 from agency.decorators import admin_required
@@ -19,6 +19,7 @@ from agency.models import AgencyBrand
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def brand_edit(request: HttpRequest) -> HttpResponse:
     """The agency's name, sender name, colours and logo."""
     brand = AgencyBrand.current() or AgencyBrand()
@@ -27,7 +28,9 @@ def brand_edit(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Brand saved."))
         return redirect("brand_edit")
-    return render(request, "agency/brand_form.html", {"form": form}, status=422 if form.errors else 200)
+    # The current logo as this host serves it (brand_logo), not the media URL, which no host serves.
+    context = {"form": form, "logo_url": brand_for(None)["logo_url"] if brand.logo else ""}
+    return render(request, "agency/brand_form.html", context, status=422 if form.errors else 200)
 
 
 @require_GET

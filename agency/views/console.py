@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -11,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from agency import services
 from agency.decorators import admin_required, agency_required
 from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
+from agency.http import HtmxHttpRequest
 from agency.models import Client, DomainClaim, User
 from agency.selectors import (
     brand_is_default,
@@ -37,7 +36,8 @@ def _client_for(request: HttpRequest, slug: str) -> Client:
 
 @agency_required
 @vary_on_headers("HX-Request")
-def console_home(request: HttpRequest) -> HttpResponse:
+@require_GET
+def console_home(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     clients = clients_for_user(user=request.user).annotate(
         staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
@@ -52,23 +52,29 @@ def console_home(request: HttpRequest) -> HttpResponse:
 
 
 @agency_required
+@require_http_methods(["GET", "POST"])
 def client_add(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None)
+    form = ClientForm(request.POST or None, clients=clients_for_user(user=request.user).order_by("name"))
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        start_from = fields.pop("start_from", "")
         try:
-            client = services.client_create(**form.cleaned_data)
+            client = services.client_create(**fields)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             if request.user.role == User.Role.STAFF:
                 services.staff_assign(user=request.user, client=client)
             messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
+            if start_from:  # a new client from a template: choose what to copy into it
+                return redirect(f"/clients/{start_from}/template/?to={client.slug}")
             return redirect("client_detail", slug=client.slug)
     status = 422 if form.errors else 200
     return render(request, "agency/client_form.html", {"form": form}, status=status)
 
 
 @agency_required
+@require_GET
 def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     context = {
@@ -165,25 +171,30 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
+            user = services.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        except (smtplib.SMTPException, OSError) as error:
-            # The person is kept (listed as invited): sending the invitation again retries.
-            messages.error(
-                request,
-                _("%(email)s was added, but the invitation could not be emailed (the mail server said: %(error)s). "
-                  "Send the invitation again once the mail server works.") % {**form.cleaned_data, "error": error},
-            )
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            if user.invitation_refused:
+                # The person and the email are kept: the outbox tries again by itself.
+                messages.error(
+                    request,
+                    _(
+                        "%(email)s was added, but the invitation could not be emailed (the mail server said: %(error)s). "
+                        "It is tried again by itself; send the invitation again to try at once."
+                    )
+                    % {**form.cleaned_data, "error": user.invitation_refused},
+                )
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:
         messages.error(request, _("Enter a valid email address."))
     return redirect("client_detail", slug=slug)
 
 
 @admin_required
+@require_http_methods(["GET", "POST"])
 def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.selectors import opt_out_user
 from agency.services import user_sessions_end_all
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def email_preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         request.user.monthly_email = request.POST.get("monthly_email") == "on"
@@ -36,6 +37,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # the signed token is the authorization; mail clients' one-click unsubscribe posts without a session
+@require_http_methods(["GET", "POST"])
 def monthly_email_off(request: HttpRequest) -> HttpResponse:
     """The signed link at the foot of every monthly email: no sign-in needed.
 

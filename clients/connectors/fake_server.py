@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 
+from agency.months import Month
 from clients.connectors import fake_ads
 
 CHANNELS = ["Organic Search", "Paid Search", "Organic Social", "Paid Social", "Email", "Referral", "Direct",
@@ -478,7 +479,7 @@ def demo_platforms(directory: Path, *, today: dt.date) -> tuple[FakePlatforms, d
     """The demo's fake accounts, records up to ``today`` (13 months and the current one), and the
     credentials that open them (what ``seed_demo_connections`` stores)."""
     account, public = demo_service_account(directory)
-    first = dt.datetime(today.year - 1, today.month, 1, tzinfo=dt.UTC) - dt.timedelta(days=31)
+    first = dt.datetime.combine((Month.of(today) - 13).first_day, dt.time(0), tzinfo=dt.UTC)
     last = dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
     platforms = FakePlatforms(
         hubspot_tokens={DEMO_HUBSPOT_TOKEN: DEMO_PORTAL},

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import smtplib
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
 
 from agency.models import User
 from agency.services import client_user_invite
 from agency.views.auth import handoff_token
+from clients.models import OutboxEmail
 from tests.conftest import host_of
 from tests.factories import PASSWORD
 
@@ -204,24 +208,31 @@ def test_inviting_again_someone_who_never_chose_a_password_sends_the_link_again(
         client_user_invite(client=tenant_a, email="late@client.example", invited_by=staff_a)
 
 
-def test_an_invitation_the_mail_server_refuses_says_so_and_can_be_sent_again(admin_user, tenant_a, monkeypatch) -> None:
-    import smtplib
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses everything (the settings name it for one test)."""
 
-    from agency import services
-
-    def refuse(**kwargs):
+    def send_messages(self, messages):
         raise smtplib.SMTPDataError(554, b"relay refused")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+
+def test_an_invitation_the_mail_server_refuses_says_so_and_can_be_sent_again(admin_user, tenant_a, settings) -> None:
+    """Through the client's outbox: the refused email is kept (retried by itself); inviting again
+    replaces it with the new link and sends at once — the person receives exactly one."""
+    settings.EMAIL_BACKEND = "tests.agency.test_auth.RefusingBackend"
     http = HttpClient(HTTP_HOST=host_of(None))
     http.force_login(admin_user)
     page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
     assert "cfo@client.example was added, but the invitation could not be emailed" in page
-    assert "relay refused" in page and "Send the invitation again" in page
-    monkeypatch.undo()
+    assert "relay refused" in page and "It is tried again by itself" in page
+    with schema_context("alpha"):
+        (row,) = OutboxEmail.objects.filter(kind="invitation")
+        assert row.state == "failed" and row.next_attempt_at is not None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     page = http.post("/clients/alpha/invite/", {"email": "cfo@client.example"}, follow=True).content.decode()
     assert "Invitation sent to cfo@client.example." in page
     assert [m.to for m in mail.outbox] == [["cfo@client.example"]]
+    with schema_context("alpha"):
+        assert list(OutboxEmail.objects.filter(kind="invitation").values_list("state", flat=True)) == ["sent"]
 
 
 def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, staff_a) -> None:
@@ -229,3 +240,20 @@ def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, sta
     mail.outbox.clear()
     HttpClient().post("/accounts/password/reset/", {"email": "LOST@client.example"}, HTTP_HOST=host_of(tenant_a))
     assert len(mail.outbox) == 1 and f"http://{host_of(tenant_a)}:8000/accounts/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("asked", "lands"),
+    [
+        ("/reports/2026-03/", "/reports/2026-03/"),  # the close board's one click to a month
+        ("//evil.example/reports/", "/"),  # another host: ignored
+        ("https://evil.example/", "/"),
+        ("/reports/?x=1", "/"),  # a query: not a plain path
+    ],
+)
+def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, tenant_b, asked, lands) -> None:
+    http = HttpClient()
+    http.force_login(staff_ab)
+    start = http.get("/accounts/switch/beta/", {"next": asked}, HTTP_HOST=host_of(None))["Location"]
+    assert "next" not in start and "reports" not in start  # kept in the session, never in the link
+    assert _hop(http, _handoff_link(http, start))["Location"] == lands

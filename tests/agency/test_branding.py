@@ -4,7 +4,9 @@ logos checked by content, the summary's KPIs chosen by staff, and the console's 
 from __future__ import annotations
 
 import io
+import re
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from PIL import Image
@@ -97,3 +99,19 @@ def test_the_console_counts_every_user_of_a_staff_members_client(staff_a, tenant
     row = row[row.index("</td>") + 5 : row.index("</tr>")]
     cells = [c.split("</td>")[0].strip(" >") for c in row.split("<td")[1:]]
     assert cells[1:3] == ["1", "2"], cells  # 2 client users, 1 staff member (was 0 and 1)
+
+
+def test_the_brand_pages_current_logo_is_served_at_the_console(admin_user) -> None:
+    """The Brand page showed the logo at its media URL, which no host serves: a broken image."""
+    admin = http_for(admin_user)
+    saved = admin.post(
+        "/brand/",
+        {"name": "Northwind", "accent": "#0a7d55", "bar_colour": "#222222", "logo": SimpleUploadedFile("a.png", png())},
+        HTTP_HOST=host_of(None),
+    )
+    assert saved.status_code == 302, saved.content.decode()[-3000:]
+    page = admin.get("/brand/", HTTP_HOST=host_of(None)).content.decode()
+    src = re.search(r'<img src="([^"]+)" alt="Current logo"', page).group(1)
+    response = admin.get(src, HTTP_HOST=host_of(None))
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)  # the cached brand outlives the test's rollback
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"

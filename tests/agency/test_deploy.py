@@ -16,6 +16,7 @@ def test_check_deploy_passes_with_production_settings() -> None:
         "DEBUG": "false",
         "PORTAL_TESTING": "false",
         "SECRET_KEY": "x9!prod-like-" + "k" * 60,
+        "PORTAL_SECRETS_KEY": "7dwDU5uI1OyV2sOc5T6xSWCj2YzxJQ2Xc8tlSX9y5Hw=",  # connectors' vault (docs/connectors.md)
         "PORTAL_BASE_HOST": "portal.agency.example",
         # The servers are not contacted by the checks; the URLs only have to be well-formed.
         "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",

@@ -50,6 +50,18 @@ def test_production_without_a_service_url_stops_with_one_sentence_and_starts_not
     assert not data.exists()  # no embedded server was started (it would have made its data folder)
 
 
+def test_debug_forgotten_is_production_and_fails_loudly(tmp_path: Path) -> None:
+    """No DEBUG in the environment (a forgotten variable): not development, so no embedded server."""
+    data = tmp_path / "data"
+    env = {**{name: value for name, value in PRODUCTION.items() if name != "DEBUG"}, "PORTAL_DATA_DIR": str(data)}
+    result = manage("check", env=env, unset=("DEBUG", "DATABASE_URL", "REDIS_URL"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("DEBUG is false, so set DATABASE_URL and REDIS_URL")
+    assert not data.exists()
+    without_key = manage("check", env={"PORTAL_TESTING": "false"}, unset=("DEBUG", "SECRET_KEY", "DATABASE_URL"))
+    assert "SECRET_KEY must be set when DEBUG is false." in without_key.stderr
+
+
 def test_production_without_a_secrets_key_refuses_to_start(tmp_path: Path) -> None:
     without = {name: value for name, value in PRODUCTION.items() if name != "PORTAL_SECRETS_KEY"}
     env = {**without, "DATABASE_URL": _embedded_url("postgres"), "REDIS_URL": settings.REDIS_URL}

@@ -12,8 +12,8 @@ import time_machine
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from agency.months import Month
 from kpis.models import Annotation
-from kpis.report import month_add
 from kpis.services import snapshot_compute
 from portfolio.models import Target
 from tests.browser.conftest import ARTIFACTS, screenshot
@@ -36,7 +36,7 @@ def clock():
 def report_data(tenants, clock):
     alpha = tenants["alpha"]
     call_command("generate_demo_data", "alpha", "--months", "14", "--leads-per-month", "90", "--seed", "7")
-    months = [month_add(dt.date(2026, 11, 1), -i) for i in range(14)]
+    months = [(Month(2026, 11) - i).first_day for i in range(14)]
     snapshot_compute(client=alpha, months=months)
     with schema_context("alpha"):
         Annotation.objects.create(month=dt.date(2026, 6, 1), text="Site redesign launched", author_name="Sam")

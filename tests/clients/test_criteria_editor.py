@@ -108,3 +108,23 @@ def test_the_builder_names_fields_conditions_and_actions_in_words(admin_user, te
     admin_user.save()
     spanish = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Solicitud de demo" in spanish or "demostración" in spanish
+
+
+def test_a_backtest_of_no_mql_says_why(admin_user, tenant_a) -> None:
+    """The rules score at most 35 (15 + 20, each once) and the threshold is 40: said, with numbers."""
+    now = dt.datetime.now(dt.UTC).replace(day=1) - dt.timedelta(days=20)
+    with schema_context("alpha"):
+        Lead.objects.create(id="z1", created_at=now, employees=100, vertical="saas")
+    http = admin_http(admin_user)
+    form = {**FORM, "threshold": "40", "sales_ready": []}
+    body = http.post("/criteria/backtest/", form, HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "its rules can score at most 35 points (each rule and action once), and the threshold is 40" in body
+    reachable = http.post("/criteria/backtest/", {**form, "threshold": "30"}, HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "at most" not in reachable and "none both fits and reaches 30 points" in reachable
+
+
+def test_a_first_version_takes_effect_from_the_first_month_with_leads(admin_user, tenant_a) -> None:
+    with schema_context("alpha"):
+        Lead.objects.create(id="old", created_at=dt.datetime(2025, 11, 20, 23, 30, tzinfo=dt.UTC))  # 21 Nov in Madrid
+    page = admin_http(admin_user).get("/criteria/new/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert 'name="effective_from" value="2025-11-01"' in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from unittest import mock
 
 import pytest
 from django.db import OperationalError
@@ -11,6 +12,8 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from agency.redis_client import redis_client
+from clients import services_jobs
 from clients import tasks as client_tasks
 from clients.models import Job, Lead
 from clients.services_jobs import job_heartbeat, jobs_stale_fail
@@ -34,12 +37,42 @@ def test_a_running_job_whose_heartbeat_stopped_is_failed_and_a_live_one_is_not(t
     assert states == {dead.pk: "failed", never.pk: "failed", alive.pk: "running", queued.pk: "queued"}
 
 
-def test_the_beat_sweep_looks_in_every_ready_client(tenant_a, tenant_b) -> None:
+def test_the_beat_sweep_visits_only_the_clients_of_overdue_jobs(tenant_a, tenant_b, staff_ab) -> None:
+    redis_client().delete(services_jobs._running_key())
     old = timezone.now() - dt.timedelta(minutes=3)
+    jobs = {}
     for tenant in (tenant_a, tenant_b):
         with tenant_context(tenant):
-            _job(status=Job.Status.RUNNING, started_at=old, heartbeat_at=old)
-    assert client_tasks.jobs_stale_sweep() == 2
+            jobs[tenant.slug] = _job(status=Job.Status.RUNNING, started_at=old, heartbeat_at=old)
+    # Alpha's worker registered its job and died; beta's job was never registered (Redis was down).
+    services_jobs._watch(f"{tenant_a.schema_name}:{jobs['alpha'].pk}", deadline=old.timestamp())
+    visited = []
+    real = services_jobs.tenant_context
+    with mock.patch.object(services_jobs, "tenant_context", lambda client: visited.append(client.slug) or real(client)):
+        assert client_tasks.jobs_stale_sweep() == 1
+        assert client_tasks.jobs_stale_sweep() == 0  # forgotten once failed
+    assert visited == ["alpha"]
+    assert redis_client().zcard(services_jobs._running_key()) == 0
+    with tenant_context(tenant_b):
+        assert Job.objects.get(pk=jobs["beta"].pk).status == Job.Status.RUNNING
+    # Beta's job is found when its page polls it.
+    http = HttpClient(HTTP_HOST=host_of(tenant_b))
+    http.force_login(staff_ab)
+    assert "stopped" in http.get(f"/imports/jobs/{jobs['beta'].pk}/").content.decode()
+    with tenant_context(tenant_b):
+        assert Job.objects.get(pk=jobs["beta"].pk).status == Job.Status.FAILED
+
+
+def test_a_live_job_keeps_its_deadline_moving_and_leaves_the_set_when_done(tenant_a, clean_tenant_tables) -> None:
+    redis_client().delete(services_jobs._running_key())
+    with tenant_context(tenant_a):
+        job = _job(status=Job.Status.RUNNING, started_at=timezone.now())
+        with job_heartbeat(client=tenant_a, job_id=job.pk, every=0.2):
+            first = redis_client().zscore(services_jobs._running_key(), f"{tenant_a.schema_name}:{job.pk}")
+            time.sleep(0.7)
+            later = redis_client().zscore(services_jobs._running_key(), f"{tenant_a.schema_name}:{job.pk}")
+    assert first is not None and later > first
+    assert redis_client().zcard(services_jobs._running_key()) == 0
 
 
 def test_the_heartbeat_thread_touches_the_job_from_its_own_connection(tenant_a, clean_tenant_tables) -> None:

@@ -125,7 +125,7 @@ def test_history_keeps_every_run_and_beat_runs_only_due_sources(server, allow_pr
 
 def test_beat_dispatches_one_task_per_ready_client(monkeypatch, tenants) -> None:
     sent = []
-    monkeypatch.setattr("clients.tasks.enqueue_for_client", lambda task, *, client, **kw: sent.append(client.slug))
+    monkeypatch.setattr("agency.tasks.enqueue_for_client", lambda task, *, client, **kw: sent.append(client.slug))
     assert dispatch_scheduled_sources.apply().get() == len(sent) >= 2
     from agency.celery import app
 

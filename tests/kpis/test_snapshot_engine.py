@@ -15,7 +15,6 @@ from clients.models import Campaign, Contract, Holiday, Lead, Spend, TrafficRow
 from kpis.models import Snapshot
 from kpis.selectors import data_months
 from kpis.services import snapshot_compute
-from kpis.snapshot import working_days
 
 MADRID = ZoneInfo("Europe/Madrid")
 
@@ -55,8 +54,8 @@ def test_month_boundaries_follow_the_client_zone_across_a_dst_change(in_tenant_a
 
 
 def test_working_days_leave_out_weekends_and_holidays(in_tenant_a) -> None:
-    assert working_days(month("2025-12"), set()) == 23
-    assert working_days(month("2025-12"), {dt.date(2025, 12, 8), dt.date(2025, 12, 25), dt.date(2025, 12, 27)}) == 21
+    assert Month(2025, 12).working_days() == 23
+    assert Month(2025, 12).working_days({dt.date(2025, 12, 8), dt.date(2025, 12, 25), dt.date(2025, 12, 27)}) == 21
     Holiday.objects.bulk_create([Holiday(date=dt.date(2025, 12, 8)), Holiday(date=dt.date(2025, 12, 25))])
     Lead.objects.bulk_create([lead(f"l{i}", "2025-12-10T10:00:00") for i in range(21)])
     kpis = kpis_of(in_tenant_a, "2025-12")

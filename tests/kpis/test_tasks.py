@@ -29,7 +29,7 @@ def test_month_close_fans_out_one_task_per_ready_client_for_the_previous_month(t
     provisioning.auto_create_schema = False
     provisioning.save()
     with (
-        mock.patch.object(tasks, "enqueue_for_client") as enqueue,
+        mock.patch("agency.tasks.enqueue_for_client") as enqueue,
         time_machine.travel(dt.datetime(2026, 4, 1, 2, 15, tzinfo=dt.UTC)),
     ):
         assert tasks.dispatch_month_close.apply().get() == 2
@@ -38,7 +38,7 @@ def test_month_close_fans_out_one_task_per_ready_client_for_the_previous_month(t
 
 
 def test_the_month_is_passed_in_not_read_from_the_clock(tenants) -> None:
-    with mock.patch.object(tasks, "enqueue_for_client") as enqueue:
+    with mock.patch("agency.tasks.enqueue_for_client") as enqueue:
         tasks.dispatch_month_close.apply(kwargs={"month": "2025-11"}).get()
     assert {tuple(call.kwargs["months"]) for call in enqueue.call_args_list} == {("2025-11",)}
 
@@ -182,7 +182,7 @@ def test_the_sweep_after_a_close_queues_only_the_clients_still_without_the_month
     def enqueue(task, *, client, **kw) -> None:
         sent.append((task.name, client.slug, kw["months"]))
 
-    monkeypatch.setattr(kpi_tasks, "enqueue_for_client", enqueue)
+    monkeypatch.setattr("agency.tasks.enqueue_for_client", enqueue)
     assert kpi_tasks.dispatch_month_close_missing("2026-03") == 1
     assert sent == [("kpis.tasks.month_close_task", "beta", ["2026-03"])]
 
@@ -274,7 +274,7 @@ def test_the_sweep_after_the_daily_refresh_queues_the_clients_not_refreshed_toda
     def enqueue(task, *, client, **kw) -> None:
         sent.append((task.name, client.slug, kw["months"]))
 
-    monkeypatch.setattr(tasks, "enqueue_for_client", enqueue)
+    monkeypatch.setattr("agency.tasks.enqueue_for_client", enqueue)
     with time_machine.travel(dt.datetime(2026, 3, 18, 4, 50, tzinfo=dt.UTC)):
         assert tasks.dispatch_current_month_refresh_missing.apply().get() == 1
     assert sent == [("kpis.tasks.snapshot_compute_task", "beta", ["2026-03"])]

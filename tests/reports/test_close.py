@@ -79,7 +79,7 @@ def test_the_delay_is_the_clients_setting(march) -> None:
 
 def test_the_dispatcher_passes_one_instant_down_and_the_task_never_reads_the_clock(march, monkeypatch) -> None:
     sent = []
-    monkeypatch.setattr("reports.tasks.enqueue_for_client", lambda task, *, client, **kw: sent.append((client.slug, kw["at"])))
+    monkeypatch.setattr("agency.tasks.enqueue_for_client", lambda task, *, client, **kw: sent.append((client.slug, kw["at"])))
     assert dispatch_month_reviews.apply(kwargs={"at": "2026-04-10T08:00:00+00:00"}).get() == 2
     assert sorted(sent) == [("alpha", "2026-04-10T08:00:00+00:00"), ("beta", "2026-04-10T08:00:00+00:00")]
     with time_machine.travel(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)):  # the clock says another year: ignored

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
+from agency.months import Month
 from clients.management.commands._client import client_by_slug
 from kpis.checks.selectors import month_checks_read
 from kpis.checks.services import checks_compute
@@ -43,9 +44,9 @@ class Command(BaseCommand):
         month = parse_month(options["month"])
         with tenant_context(client):
             if not Snapshot.objects.filter(month=month).exists():
-                raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
+                raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         checks_compute(client=client, months=[month])  # a month still running is not checked: its stored checks stay
         with tenant_context(client), translation.override(options["language"]):
             found = checks_exported(month=month, currency=client.currency)
-        document = {"client": client.slug, "month": f"{month:%Y-%m}", "checks": found}
+        document = {"client": client.slug, "month": str(Month.of(month)), "checks": found}
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))

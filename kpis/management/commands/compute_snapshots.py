@@ -12,6 +12,7 @@ from agency.dates import date_bounds, month_parse
 from agency.months import Month
 from agency.tasks import enqueue_for_client
 from clients.management.commands._client import client_by_slug
+from kpis.recompute import recompute_pending_forget
 from kpis.selectors import data_months
 from kpis.services import snapshot_compute
 from kpis.tasks import snapshot_compute_task
@@ -22,7 +23,7 @@ def parse_month(value: str) -> dt.date:
     month = month_parse(value)
     if month is None:
         first, last = date_bounds()
-        raise CommandError(f"'{value}' is not a month (YYYY-MM) between {first:%Y-%m} and {last:%Y-%m}")
+        raise CommandError(f"'{value}' is not a month (YYYY-MM) between {Month.of(first)} and {Month.of(last)}")
     return month
 
 
@@ -50,5 +51,8 @@ class Command(BaseCommand):
             enqueue_for_client(snapshot_compute_task, client=client, months=[str(Month.of(m)) for m in months])
             self.stdout.write(f"{client.slug}: {len(months)} month(s) sent to the workers")
             return
+        # Computed here and now: these months no longer wait for a worker's debounced recompute
+        # (which the close's approval waits for), so `close_month --approve` works right after.
+        recompute_pending_forget(client=client, months=[str(Month.of(m)) for m in months])
         snapshots = snapshot_compute(client=client, months=months)
-        self.stdout.write(f"{client.slug}: {len(snapshots)} snapshot(s), {months[0]:%Y-%m} to {months[-1]:%Y-%m}")
+        self.stdout.write(f"{client.slug}: {len(snapshots)} snapshot(s), {Month.of(months[0])} to {Month.of(months[-1])}")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
+from agency.months import Month
 from clients.management.commands._client import client_by_slug
 from kpis.management.commands.check_month import checks_exported
 from kpis.management.commands.compute_snapshots import parse_month
@@ -32,6 +33,6 @@ class Command(BaseCommand):
             close = export_for(month) if snapshot is not None else {}
             checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
         if snapshot is None:
-            raise CommandError(f"{client.slug} has no snapshot for {month:%Y-%m}: run compute_snapshots first")
+            raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         document = {**document_ordered(snapshot.document), **close, "checks": checks}
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from agency.months import Month
 from clients.management.commands._client import client_by_slug
 from clients.outbox import outbox_send_due
 from kpis.management.commands.compute_snapshots import parse_month
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         month = parse_month(options["month"])
         report = month_review_start(client=client, month=month, at=timezone.now())
         if not options["approve"]:
-            self.stdout.write(f"{client.slug} {month:%Y-%m}: {report.state}")
+            self.stdout.write(f"{client.slug} {Month.of(month)}: {report.state}")
             return
         try:
             version = month_approve(
@@ -50,4 +51,4 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         sent = outbox_send_due(client=client)
-        self.stdout.write(f"{client.slug} {month:%Y-%m}: approved version {version.number}, {sent} emails sent")
+        self.stdout.write(f"{client.slug} {Month.of(month)}: approved version {version.number}, {sent} emails sent")

@@ -126,3 +126,18 @@ def test_arithmetic_agrees_with_the_first_day_shifted_by_relativedelta(year: int
     assert moved - start == shift and moved - shift == start
     assert Month.parse(str(moved)) == moved
     assert Month.of(moved.last_day) == moved and Month.of(moved.first_day) == moved
+
+
+def test_working_days_leave_out_weekends_and_holidays_and_can_stop_at_a_day() -> None:
+    december = Month(2025, 12)  # 1 December 2025 is a Monday: 23 weekdays
+    assert december.working_days() == 23
+    assert december.working_days({dt.date(2025, 12, 8), dt.date(2025, 12, 27)}) == 22  # the 27th is a Saturday
+    assert december.working_days(through=dt.date(2025, 12, 7)) == 5
+    assert december.working_days({dt.date(2025, 12, 1)}, through=dt.date(2025, 12, 1)) == 0
+
+
+@given(st.dates(dt.date(2, 1, 1), dt.date(9997, 12, 31)), st.integers(-12, 120))
+def test_add_months_agrees_with_relativedelta(day: dt.date, shift: int) -> None:
+    from dateutil.relativedelta import relativedelta  # the oracle; the portal no longer needs it here
+
+    assert add_months(day, shift) == day + relativedelta(months=shift)

@@ -165,11 +165,12 @@ def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client
 
 
 def test_a_usd_money_band_is_converted_for_a_euro_client_or_hidden_without_a_rate(client_user_a, snapshots) -> None:
-    from agency.models import ExchangeRate
+    from agency.models import Client, ExchangeRate
     from portfolio.models import Benchmark
     from portfolio.seed import benchmarks_seed
 
     benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    Client.objects.filter(slug="alpha").update(industry="media")  # that band is of its industry only
     ExchangeRate.objects.filter(currency="USD").delete()
 
     def cpl_tile() -> str:
@@ -191,12 +192,13 @@ def test_a_rate_import_changes_the_cached_scorecard_at_once(client_user_a, snaps
     """The money bands are converted with the agency's rates when the parts are rendered: the
     cached parts' stamp carries the rates they were converted with, so a rate loaded or corrected
     later shows on the next request, with nothing cleared by hand."""
-    from agency.models import ExchangeRate
+    from agency.models import Client, ExchangeRate
     from clients.sources import rates_import
     from portfolio.models import Benchmark
     from portfolio.seed import benchmarks_seed
 
     benchmarks_seed(Benchmark)  # the published CPL bands are in USD (Media and publishing: 11–25)
+    Client.objects.filter(slug="alpha").update(industry="media")  # that band is of its industry only
     ExchangeRate.objects.filter(currency="USD").delete()
     cache.clear()
 
@@ -254,6 +256,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snapshots) -> None:
+    from kpis.catalogue import BREAKDOWN_KEYS, kpi, null_reason
     from kpis.scorecard import DIMENSION_LABELS
     from kpis.services import report_pdf_build
 
@@ -265,8 +268,16 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     page = get(client_user_a, "/scorecard/breakdowns/campaign/?month=2026-02", snapshots, HTTP_HX_REQUEST="true").content.decode()
     assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
     campaigns = text[text.index("=SUM(1+1) campaign") :]
-    assert campaigns.split()[3] == "4"  # spend "—" (no spend), then the 4 new leads, as on the page
-    assert "No spend this month." in text or "—" in campaigns  # a dash says why on paper
+    # The campaign's row, in as many parts as the paper's width needs, column for column as on the
+    # page: no spend (€0.00), 4 new leads, CPL €0.00, no MQL, customer or revenue; every other figure
+    # "—" (no spend, no ad platform's file).
+    shown = {"marketing_spend": "€0.00", "new_leads": "4", "cpl": "€0.00", "mqls": "0", "customers": "0", "revenue": "€0.00"}
+    keys = BREAKDOWN_KEYS["campaign"]
+    cells = [cell for line in campaigns.splitlines() if line.startswith("=SUM(1+1) campaign") for cell in line.split()[2:]]
+    assert cells == [shown.get(key, "—") for key in keys]
+    # On paper a dash has no hover: the table's note says why, in the catalogue's words, once each.
+    reasons = " ".join(dict.fromkeys(null_reason(kpi(key)) for key in keys if key not in shown))
+    assert f"— {' '.join(reasons.split())}" in " ".join(campaigns.split())
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
     assert "Desgloses" in spanish and "Campaña" in spanish
 

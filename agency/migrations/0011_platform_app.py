@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agency', '0009_names_single_line'),
+        ('agency', '0010_client_language_agency_defaults'),
     ]
 
     operations = [

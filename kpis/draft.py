@@ -1,0 +1,674 @@
+"""A commentary draft written from the figures: summary, wins, concerns, next steps.
+
+Every sentence is a declared ``kpis.sentences`` text whose slots are filled with words and
+``Figure``s; a figure knows where it came from (the KPI, the month, the breakdown member, or the
+figures a derived number was worked out from), so the close page shows each number as a link to
+its figure and each sentence's sources on hover. Nothing is invented: a client with one month of
+figures gets a draft that says so, a KPI without an earlier value gets no trend. The drivers are
+``kpis.explain``'s, pacing ``kpis.pacing``'s, and concerns from the checks come in as ``Line``s.
+Reads no database: ``kpis.selectors.draft_inputs`` reads what this needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from agency.months import Month
+from clients.words import member_label, money
+from kpis.catalogue import Better, Unit, is_kpi, kpi
+from kpis.drivers import REST, budget_volume_split, exact
+from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
+from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
+from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown
+from kpis.sentences import CONCERNS, NEXT_STEPS, REST_LABEL, SUMMARY, UNITS, WINS, sentence
+
+FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
+HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
+DRAFT_KPIS = ("mqls", "new_leads", "cpl", "cost_per_mql", "cac", "sessions", "roas", "cost_per_conversion")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a sentence: shown as the page shows it, with where it comes from.
+
+    ``kpi``/``month``/``dimension``/``member`` name a figure of a snapshot (its value is that
+    figure, exactly); a ``derived`` number (a change, a share, a part) says what it was worked
+    out from in ``why``."""
+
+    shown: str
+    value: float | None
+    why: str
+    href: str = ""
+    kpi: str = ""
+    month: dt.date | None = None
+    dimension: str = ""
+    member: str = ""
+    derived: bool = False
+
+
+@dataclass
+class Line:
+    """One sentence of the draft: its declared key, its slots, and the text and HTML they make.
+
+    The checks (issue "Checks before a client sees a month") hand their concerns in as Lines
+    made with ``Line.of_text`` (a sentence already written, and its figures)."""
+
+    key: str
+    slots: dict[str, str | Figure]
+    text: str = ""
+    html: str = ""
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [value for value in self.slots.values() if isinstance(value, Figure)]
+
+    @property
+    def why(self) -> str:
+        return "; ".join(figure.why for figure in self.figures)
+
+    @classmethod
+    def of_text(cls, key: str, text: str, figures: list[Figure], *, href: str = "") -> Line:
+        """A sentence written elsewhere (a check's), with the figures it came from: shown as is,
+        each figure's shown text in it linked; with ``href``, a link to where it points after it."""
+        line = cls(key=key, slots={f"f{i}": figure for i, figure in enumerate(figures)})
+        line.text = text
+        body = html.escape(text)
+        for figure in figures:
+            if figure.shown and len(figure.shown) > 1:
+                body = body.replace(html.escape(figure.shown), _figure_html(figure), 1)
+        if href:
+            body += f' <a class="figure" href="{html.escape(href, quote=True)}" title="{html.escape(line.why, quote=True)}">↗</a>'
+        line.html = body
+        return line
+
+
+@dataclass
+class Draft:
+    month: dt.date
+    sections: dict[str, list[Line]] = field(default_factory=dict)
+    first_month: bool = False
+
+    def text(self, section: str) -> str:
+        """The section as commentary text (reports.text): the summary a paragraph, the others a list."""
+        lines = [line.text for line in self.sections.get(section, [])]
+        if section == SUMMARY:
+            return " ".join(lines)
+        return "\n".join(f"- {line}" for line in lines)
+
+    def lines(self) -> list[Line]:
+        return [line for section in (SUMMARY, WINS, CONCERNS, NEXT_STEPS) for line in self.sections.get(section, [])]
+
+
+_SLOT = re.compile(r"%\((\w+)\)s")
+
+
+def _figure_html(figure: Figure) -> str:
+    shown = html.escape(figure.shown)
+    title = html.escape(figure.why, quote=True)
+    if figure.href:
+        return f'<a class="figure" href="{html.escape(figure.href, quote=True)}" title="{title}">{shown}</a>'
+    return f'<span class="figure" title="{title}">{shown}</span>'
+
+
+def line(key: str, **slots: str | Figure) -> Line:
+    """The declared sentence ``key`` with its slots filled: plain text, and HTML whose figures are
+    links with their source on hover (words escaped, never markup)."""
+    template = str(sentence(key).text)
+    text_parts, html_parts, last = [], [], 0
+    for match in _SLOT.finditer(template):
+        literal = template[last : match.start()]
+        text_parts.append(literal)
+        html_parts.append(html.escape(literal))
+        value = slots[match.group(1)]
+        if isinstance(value, Figure):
+            text_parts.append(value.shown)
+            html_parts.append(_figure_html(value))
+        else:
+            text_parts.append(str(value))
+            html_parts.append(html.escape(str(value)))
+        last = match.end()
+    text_parts.append(template[last:])
+    html_parts.append(html.escape(template[last:]))
+    used = {name: slots[name] for name in _SLOT.findall(template)}  # the sentence's sources: what it shows
+    text, body = "".join(text_parts), "".join(html_parts)
+    if text[:1].islower() and body[:1] == text[:1]:  # "octubre 2026 trajo…": a sentence starts with a capital
+        text, body = text[0].upper() + text[1:], body[0].upper() + body[1:]
+    return Line(key=key, slots=used, text=text, html=body)
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: "Cost per lead" → "cost per lead", "MQLs" stays."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def month_words(month: dt.date) -> str:
+    return date_format(month, "F Y")
+
+
+def report_href(month: dt.date, key: str = "") -> str:
+    """The month's report, at a KPI's tile when ``key`` is given."""
+    return f"/scorecard/?month={Month.of(month)}" + (f"#kpi-{key}" if key else "")
+
+
+def breakdown_href(dimension: str, month: dt.date) -> str:
+    return f"/scorecard/breakdowns/{dimension}/?month={Month.of(month)}"
+
+
+class Writer:
+    """Makes the figures of one client-month's draft: values shown the page's way, links, sources."""
+
+    def __init__(
+        self, *, month: dt.date, documents: dict[dt.date, dict[str, Any]], currency: str, names: dict[str, dict[str, str]]
+    ):
+        self.month, self.documents, self.currency, self.names = month, documents, currency, names
+
+    def _show(self, key: str, value: float | Fraction | None) -> str:
+        if is_kpi(key):
+            return format_value(key, None if value is None else float(value), self.currency)
+        return number_shown(float(value or 0), 2, force_grouping=True)
+
+    def kpi(self, key: str, month: dt.date) -> Figure:
+        """A KPI of a month, as the snapshot has it; a link to its tile on that month's report."""
+        value = self.documents[month]["kpis"].get(key)
+        shown = self._show(key, value)
+        return Figure(
+            shown=shown,
+            value=value,
+            kpi=key,
+            month=month,
+            why=f"{kpi(key).label}, {month_words(month)}: {shown}",
+            href=report_href(month, key),
+        )
+
+    def member_name(self, dimension: str, member: str) -> str:
+        if member == REST:
+            return str(REST_LABEL)
+        return member_label(dimension, member, self.names.get(dimension))
+
+    def member(
+        self, key: str, month: dt.date, dimension: str, member: str, value: float | Fraction | None, *, stored: bool
+    ) -> Figure:
+        """A breakdown member's figure (``stored``: the snapshot's own, else worked out from it)."""
+        if stored:  # the snapshot's value itself, not one recomputed from its parts
+            value = self.documents[month].get("breakdowns", {}).get(dimension, {}).get(member, {}).get(key, value)
+        shown = self._show(key, value)
+        label = kpi(key).label if is_kpi(key) else key
+        return Figure(
+            shown=shown,
+            value=None if value is None else float(value),
+            kpi=key,
+            month=month,
+            dimension=dimension,
+            member=member,
+            derived=not stored,
+            why=f"{label}, {self.member_name(dimension, member)}, {month_words(month)}: {shown}",
+            href=breakdown_href(dimension, month),
+        )
+
+    def derived(self, shown: str, value: float | Fraction | None, why: str, href: str = "") -> Figure:
+        """A number worked out from figures (``why`` says how); a link to the month's report unless told."""
+        href = href or report_href(self.month)
+        return Figure(shown=shown, value=None if value is None else float(value), why=why, href=href, derived=True)
+
+    def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
+        """The relative change (percentage points for a rate), unsigned (the sentence says the way)
+        unless ``signed`` ("+4.4 %", "−2.1 pp")."""
+        b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
+        if a is None or b is None:
+            return None
+        if kpi(key).unit == Unit.RATE:
+            delta = a - b
+            shown = f"{number_shown(abs(delta) * 100, 1)} pp"
+        elif b == 0:
+            return None
+        else:
+            delta = (a - b) / abs(b)
+            shown = f"{number_shown(abs(delta) * 100, 1)} %"
+        if signed:  # as the tiles write a change: "+4.4 %", "-2.1 pp"
+            shown = ("+" if delta > 0 else "") + shown.replace(number_shown(abs(delta) * 100, 1), number_shown(delta * 100, 1), 1)
+        why = _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
+            "kpi": kpi(key).label,
+            "before": self._show(key, b),
+            "b": month_words(before),
+            "after": self._show(key, a),
+            "a": month_words(after),
+        }
+        return self.derived(shown, delta, why, href=report_href(after, key))
+
+
+def _flat(key: str, before: float, after: float) -> bool:
+    if kpi(key).unit == Unit.RATE:
+        return abs(after - before) < 0.005
+    return before == 0 or abs(after - before) / abs(before) < FLAT
+
+
+def _good(key: str, before: float, after: float) -> bool | None:
+    better = kpi(key).better
+    if better == Better.NEUTRAL:
+        return None
+    return (after > before) == (better == Better.UP)
+
+
+def _member_pair(document: dict[str, Any], key: str, dimension: str, member: str) -> tuple[Any, Any]:
+    shape = SHAPES[key]
+    figures = document.get("breakdowns", {}).get(dimension, {}).get(member, {})
+    return figures.get(shape.num), figures.get(shape.den) if shape.den else None
+
+
+def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+    """The sentence saying which member moved a KPI, and how (its rate, or the mix)."""
+    key, shape = top.kpi, SHAPES[top.kpi]
+    if top.member == REST:
+        return None
+    member = w.member_name(top.dimension, top.member)
+    doc0, doc1 = w.documents[before], w.documents[after]
+    n0, d0 = _member_pair(doc0, key, top.dimension, top.member)
+    n1, d1 = _member_pair(doc1, key, top.dimension, top.member)
+    label = lower_first(str(kpi(key).label))
+    if shape.kind == "ratio" and not d0 and not d1:
+        return None  # a member with nothing to divide by in either month (spend without a customer)
+    if shape.kind == "ratio":
+        if abs(top.rate) >= abs(top.mix) and d0 and d1:
+            r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
+            stored = key in doc1.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {})
+            return line(
+                "driver_rate",
+                member=member,
+                kpi_lower=label,
+                member_before=w.member(key, before, top.dimension, top.member, r0, stored=stored),
+                member_after=w.member(key, after, top.dimension, top.member, r1, stored=stored),
+            )
+        total0 = exact(doc0["kpis"].get(shape.top_denominator) or 0)
+        total1 = exact(doc1["kpis"].get(shape.top_denominator) or 0)
+        if not total0 or not total1:
+            return None
+        share0, share1 = exact(d0 or 0) / total0, exact(d1 or 0) / total1
+        unit = str(UNITS.get(shape.den or "", shape.den or ""))
+        return line(
+            "driver_mix",
+            member=member,
+            unit=unit,
+            share_before=w.derived(
+                f"{number_shown(float(share0) * 100, 1)} %",
+                share0,
+                f"{member}: {d0 or 0} / {doc0['kpis'].get(shape.top_denominator)} {unit}, {month_words(before)}",
+                href=breakdown_href(top.dimension, before),
+            ),
+            share_after=w.derived(
+                f"{number_shown(float(share1) * 100, 1)} %",
+                share1,
+                f"{member}: {d1 or 0} / {doc1['kpis'].get(shape.top_denominator)} {unit}, {month_words(after)}",
+                href=breakdown_href(top.dimension, after),
+            ),
+        )
+    if abs(top.rate) > abs(top.mix) and d0 and d1 and shape.den:
+        r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
+        unit = str(UNITS.get(shape.den, shape.den))
+        href0 = breakdown_href(top.dimension, before)
+        href1 = breakdown_href(top.dimension, after)
+        return line(
+            "driver_conversion",
+            member=member,
+            unit=unit,
+            rate_before=w.derived(
+                f"{number_shown(float(r0) * 100, 1)} %",
+                r0,
+                f"{member}: {n0} {kpi(key).label} / {d0} {unit}, {month_words(before)}",
+                href0,
+            ),
+            rate_after=w.derived(
+                f"{number_shown(float(r1) * 100, 1)} %",
+                r1,
+                f"{member}: {n1} {kpi(key).label} / {d1} {unit}, {month_words(after)}",
+                href1,
+            ),
+        )
+    return line(
+        "driver_volume",
+        member=member,
+        kpi_lower=label,
+        count_before=w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
+        count_after=w.member(key, after, top.dimension, top.member, n1 or 0, stored=True),
+    )
+
+
+def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | None:
+    """Volume against price for a spend-based ratio: did the spend or the results move it?
+    (kpis.drivers.budget_volume_split: ΔC = ΔS·mean(1/V) + Δ(1/V)·mean(S), exact.)"""
+    shape = SHAPES[key]
+    pair0, pair1 = top_pair(w.documents[before], shape), top_pair(w.documents[after], shape)
+    if pair0 is None or pair1 is None or pair0[1] is None or pair1[1] is None:
+        return None
+    split = budget_volume_split(spend_before=pair0[0], spend_after=pair1[0], volume_before=pair0[1], volume_after=pair1[1])
+    if split is None:
+        return None
+    spend_effect, volume_effect = split
+    if key == "roas":  # value per spend: the "spend" is the value, the "volume" the ad spend
+        return None
+
+    def spend(month: dt.date, value: Fraction) -> Figure:
+        if len(shape.top_numerator) == 1:
+            return w.kpi(shape.num, month)
+        parts = " + ".join(
+            f"{kpi(k).label} {format_value(k, w.documents[month]['kpis'][k], w.currency)}" for k in shape.top_numerator
+        )
+        shown = money(float(value), w.currency)
+        return w.derived(shown, value, f"{parts}, {month_words(month)}", href=report_href(month, shape.num))
+
+    unit = str(UNITS.get(shape.top_denominator or "", shape.top_denominator or ""))
+    return line(
+        "driver_results" if abs(volume_effect) >= abs(spend_effect) else "driver_budget",
+        unit=unit,
+        volume_before=w.kpi(shape.top_denominator, before),
+        volume_after=w.kpi(shape.top_denominator, after),
+        spend_before=spend(before, pair0[0]),
+        spend_after=spend(after, pair1[0]),
+    )
+
+
+def _calendar_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+    change = top.after - top.before
+    if SHAPES[top.kpi].kind != "count" or not change or abs(top.calendar) * 3 < abs(change):
+        return None
+    return line(
+        "driver_calendar" if top.calendar * change > 0 else "driver_calendar_against",
+        month=month_words(after),
+        days_after=w.kpi("working_days", after),
+        days_before=w.kpi("working_days", before),
+        calendar=w.derived(
+            format_value(top.kpi, float(abs(top.calendar)), w.currency),
+            top.calendar,
+            _("%(kpi)s per working day × the change in working days") % {"kpi": kpi(top.kpi).label},
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DraftInputs:
+    """What a draft reads: the month's snapshot documents (the month, the one before, the same
+    month a year before, when they exist), the month's targets, the quarter's months for pacing
+    and the names of campaigns and personas."""
+
+    month: dt.date
+    documents: dict[dt.date, dict[str, Any]]
+    targets: dict[str, float]
+    quarter: list[MonthFigures]
+    currency: str
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+MOVES_PER_SECTION = 3  # an analyst names the few moves that matter, not every KPI
+# How much a move of each KPI matters to the client, beside its size: pipeline and its cost first.
+IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 1.0, "new_leads": 1.0,
+              "cost_per_conversion": 1.0, "sessions": 0.6}  # fmt: skip
+# A concern explained by one member: what to do about that member.
+REVIEW_STEPS = {
+    "driver_rate": "step_review_member",
+    "driver_volume": "step_review_volume",
+    "driver_conversion": "step_review_conversion",
+}
+
+
+def _move_lines(
+    w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date
+) -> tuple[list[Line], list[Line], list[Line]]:
+    """Wins, concerns and next steps from the KPIs' moves against ``before`` and what drove them:
+    the largest moves (relative to the earlier value) first, at most three each way."""
+    moves: dict[bool, list[list[Line]]] = {True: [], False: []}
+    steps: list[Line] = []
+    ranked = sorted(
+        top_drivers(drivers, count=len(drivers)),
+        key=lambda t: (-t.weight * IMPORTANCE.get(t.kpi, 1.0), DRAFT_KPIS.index(t.kpi)),
+    )
+    reviewed: set[str] = set()
+    calendar_said = False
+    for top in ranked:
+        key = top.kpi
+        if not is_kpi(key):
+            continue
+        b, a = w.documents[before]["kpis"].get(key), w.documents[after]["kpis"].get(key)
+        if a is None or b is None or _flat(key, b, a):
+            continue
+        good = _good(key, b, a)
+        change = w.change(key, before, after)
+        if good is None or change is None or len(moves[good]) >= MOVES_PER_SECTION:
+            continue
+        lines = [
+            line(
+                "kpi_up" if a > b else "kpi_down",
+                kpi=str(kpi(key).label),
+                change=change,
+                compare=month_words(before),
+                before=w.kpi(key, before),
+                after=w.kpi(key, after),
+            )
+        ]
+        explained = driver_line(w, top, before, after)
+        if explained is None and SHAPES[key].kind == "ratio":
+            explained = budget_line(w, key, before, after)
+        if explained is not None:
+            lines.append(explained)
+        calendar = None if calendar_said else _calendar_line(w, top, before, after)
+        if calendar is not None:  # said once: the working days are the same for every count
+            lines.append(calendar)
+            calendar_said = True
+        moves[good].append(lines)
+        # A move one member explains: what to do about that member (once per member); a concern
+        # no single member explains (the mix, the spend, the volume): watch it next month.
+        member = top.member
+        label = lower_first(str(kpi(key).label))
+        if explained is not None and explained.key in ("driver_rate", *REVIEW_STEPS):
+            if member in reviewed:
+                continue  # that member has its step already
+            slots = {**explained.slots, "kpi_lower": label}
+            if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
+                steps.append(line("step_shift_budget", **slots))
+                reviewed.add(member)
+                continue
+            if not good and explained.key in REVIEW_STEPS:
+                steps.append(line(REVIEW_STEPS[explained.key], **slots))
+                reviewed.add(member)
+                continue
+        if not good:
+            steps.append(line("step_watch", kpi_lower=label, after=w.kpi(key, after)))
+    wins = [sentence_line for lines in moves[True] for sentence_line in lines]
+    concerns = [sentence_line for lines in moves[False] for sentence_line in lines]
+    return wins, concerns, steps
+
+
+def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line], list[Line]]:
+    wins: list[Line] = []
+    concerns: list[Line] = []
+    steps: list[Line] = []
+    for key in PACED_KPIS:
+        p = quarter_pace(inputs.quarter, kpi=key)
+        if p is None or not is_kpi(key):
+            continue
+        slots = _pace_slots(w, p, inputs)
+        if key == "marketing_spend":
+            if p.status in ("over", "under"):
+                concerns.append(line(f"spend_{p.status}", **{k: slots[k] for k in ("actual", "projected", "target")}))
+            continue
+        if p.status == "on_track":
+            wins.append(line("quarter_on_track", **{k: slots[k] for k in ("kpi_lower", "actual", "target", "projected")}))
+        elif p.status == "met":
+            wins.append(line("quarter_met", **{k: slots[k] for k in ("kpi_lower", "actual", "target")}))
+        elif p.status == "behind":
+            concerns.append(
+                line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
+            )
+            steps.append(line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")}))
+        elif p.status == "missed":
+            concerns.append(line("quarter_missed", **{k: slots[k] for k in ("kpi_lower", "actual", "target")}))
+    return wins, concerns, steps
+
+
+def _pace_slots(w: Writer, p: Pace, inputs: DraftInputs) -> dict[str, str | Figure]:
+    quarter = f"{month_words(inputs.quarter[0].month)} – {month_words(inputs.quarter[-1].month)}"
+    label = str(kpi(p.kpi).label)
+    shown = lambda value: format_value(p.kpi, value, w.currency)  # noqa: E731
+    href = report_href(inputs.month, p.kpi)
+    days = _("%(elapsed)s of %(total)s working days gone") % {"elapsed": p.elapsed, "total": p.total}
+    return {
+        "kpi_lower": lower_first(label),
+        "actual": w.derived(
+            shown(p.actual),
+            p.actual,
+            _("%(kpi)s, %(quarter)s so far: %(value)s") % {"kpi": label, "quarter": quarter, "value": shown(p.actual)},
+            href,
+        ),
+        "target": w.derived(
+            shown(p.target),
+            p.target,
+            _("Targets of %(kpi)s, %(quarter)s: %(value)s") % {"kpi": label, "quarter": quarter, "value": shown(p.target)},
+            href,
+        ),
+        "projected": w.derived(
+            shown(p.projected),
+            p.projected,
+            _("%(value)s so far × working days of the quarter ÷ working days gone (%(days)s)")
+            % {"value": shown(p.actual), "days": days},
+        ),
+        "gap": w.derived(shown(p.gap), p.gap, _("target − projection")),
+        "needed": w.derived(
+            number_shown(p.needed_per_day or 0, 1, force_grouping=True),
+            p.needed_per_day,
+            _("(target − so far) ÷ %(left)s working days left") % {"left": p.left},
+        ),
+        "left": w.derived(str(p.left), p.left, days),
+    }
+
+
+def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line]]:
+    wins: list[Line] = []
+    concerns: list[Line] = []
+    kpis = inputs.documents[inputs.month]["kpis"]
+    for key in ("new_leads", "mqls", "sqls", "customers", "cpl", "cost_per_mql", "cac"):
+        target, value = inputs.targets.get(key), kpis.get(key)
+        if target is None or value is None or not is_kpi(key):
+            continue
+        met = value <= target if kpi(key).better == Better.DOWN else value >= target
+        figure_target = w.derived(
+            format_value(key, target, w.currency),
+            target,
+            _("Target of %(kpi)s for %(month)s") % {"kpi": kpi(key).label, "month": month_words(inputs.month)},
+            report_href(inputs.month, key),
+        )
+        sentence_line = line(
+            "target_met" if met else "target_missed",
+            kpi_lower=lower_first(str(kpi(key).label)),
+            after=w.kpi(key, inputs.month),
+            target=figure_target,
+        )
+        (wins if met else concerns).append(sentence_line)
+    return wins, concerns
+
+
+def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> Draft:
+    """The draft of ``inputs.month``: against the month before (drivers), the same month a year
+    before (one line per headline KPI), the targets and the quarter's pace; ``concerns`` (the
+    checks') go first among the concerns. One month of figures: a draft that says so."""
+    month = inputs.month
+    w = Writer(month=month, documents=inputs.documents, currency=inputs.currency, names=inputs.names)
+    draft = Draft(month=month, sections={SUMMARY: [], WINS: [], CONCERNS: list(concerns or []), NEXT_STEPS: []})
+    if month not in inputs.documents:
+        return draft
+    kpis = inputs.documents[month]["kpis"]
+    previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
+    summary = draft.sections[SUMMARY]
+    if previous not in inputs.documents and last_year not in inputs.documents:
+        draft.first_month = True
+        summary.append(
+            line(
+                "first_month",
+                month=month_words(month),
+                new_leads=w.kpi("new_leads", month),
+                mqls=w.kpi("mqls", month),
+                spend=w.kpi("marketing_spend", month),
+            )
+        )
+        wins, target_concerns = _target_lines(w, inputs)
+        draft.sections[WINS].extend(wins)
+        draft.sections[CONCERNS].extend(target_concerns)
+        draft.sections[NEXT_STEPS].append(line("no_trend_yet", next=month_words((Month.of(month) + 1).first_day)))
+        return draft
+    if kpis.get("new_leads"):
+        summary.append(
+            line(
+                "month_funnel",
+                month=month_words(month),
+                mqls=w.kpi("mqls", month),
+                new_leads=w.kpi("new_leads", month),
+                spend=w.kpi("marketing_spend", month),
+                cpl=w.kpi("cpl", month),
+            )
+        )
+    else:
+        summary.append(line("month_funnel_no_leads", month=month_words(month), spend=w.kpi("marketing_spend", month)))
+    wins: list[Line] = []
+    worries: list[Line] = []
+    steps: list[Line] = []
+    if previous in inputs.documents:
+        drivers = month_drivers(inputs.documents[previous], inputs.documents[month])
+        for headline in HEADLINE:  # the pipeline and its cost, every month, moved or not
+            b, a = inputs.documents[previous]["kpis"].get(headline), kpis.get(headline)
+            change = w.change(headline, previous, month)
+            if a is None or b is None or change is None:
+                continue
+            key = "headline_flat" if _flat(headline, b, a) else ("headline_up" if a > b else "headline_down")
+            slots = {
+                "compare": month_words(previous),
+                "kpi_lower": lower_first(str(kpi(headline).label)),
+                "after": w.kpi(headline, month),
+            }
+            if key != "headline_flat":
+                slots.update(change=change, before=w.kpi(headline, previous))
+            summary.append(line(key, **slots))
+        wins, worries, steps = _move_lines(w, drivers, previous, month)
+    if last_year in inputs.documents:
+        for key in ("mqls", "cpl"):
+            b, a = inputs.documents[last_year]["kpis"].get(key), kpis.get(key)
+            change = w.change(key, last_year, month)
+            if a is None or b is None or change is None or _flat(key, b, a):
+                continue
+            summary.append(
+                line(
+                    "year_up" if a > b else "year_down",
+                    compare=month_words(last_year),
+                    kpi_lower=lower_first(str(kpi(key).label)),
+                    change=change,
+                    before=w.kpi(key, last_year),
+                )
+            )
+    target_wins, target_concerns = _target_lines(w, inputs)
+    pace_wins, pace_concerns, pace_steps = _pace_lines(w, inputs)
+    draft.sections[WINS].extend([*wins, *target_wins, *pace_wins])
+    draft.sections[CONCERNS].extend([*worries, *target_concerns, *pace_concerns])
+    draft.sections[NEXT_STEPS].extend([*steps, *pace_steps])
+    compare = month_words(previous if previous in inputs.documents else last_year)
+    if not draft.sections[WINS]:
+        draft.sections[WINS].append(line("no_wins", compare=compare))
+    if not draft.sections[CONCERNS]:
+        draft.sections[CONCERNS].append(line("no_concerns", compare=compare))
+    if not draft.sections[NEXT_STEPS]:
+        draft.sections[NEXT_STEPS].append(line("step_keep"))
+    return draft
+
+
+def draft_sections_text(draft: Draft) -> dict[str, str]:
+    """The draft as the commentary's four texts (reports.models.Commentary sections)."""
+    return {section: draft.text(section) for section in (SUMMARY, WINS, CONCERNS, NEXT_STEPS)}
+
+
+def dimension_label(dimension: str) -> str:
+    return str(DIMENSION_LABELS.get(dimension, dimension))

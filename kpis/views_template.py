@@ -1,0 +1,44 @@
+"""Templates across clients at the console: copy one client's set-up to others, after a preview of
+what each will get and what each keeps (kpis.services_template). Thin: the plan and the copy are
+the service's."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from agency.decorators import agency_required
+from agency.selectors import clients_for_user
+from kpis.services_template import PARTS, template_apply, template_plan
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def client_template(request: HttpRequest, slug: str) -> HttpResponse:
+    source = clients_for_user(user=request.user).filter(slug=slug).first()
+    if source is None:
+        raise Http404
+    others = list(clients_for_user(user=request.user).exclude(pk=source.pk).order_by("name"))
+    data = request.POST if request.method == "POST" else None
+    chosen_slugs = set(data.getlist("to")) if data else set(request.GET.getlist("to"))
+    parts = [p for p in (data.getlist("part") if data else list(PARTS)) if p in PARTS]
+    targets = [c for c in others if c.slug in chosen_slugs]
+    context = {"source": source, "others": others, "chosen": chosen_slugs, "parts": parts, "part_labels": PARTS.items()}
+    if data is not None:
+        if not targets or not parts:
+            messages.error(request, _("Choose at least one client and one thing to copy."))
+        elif data.get("confirm") == "1":
+            plan = template_apply(source=source, targets=targets, parts=parts, user=request.user)
+            copied = sum(1 for steps in plan.values() for step in steps if step.action == "copy")
+            messages.success(
+                request,
+                _("Copied from %(client)s: %(count)s settings to %(clients)s clients; their own settings were kept.")
+                % {"client": source.name, "count": copied, "clients": len(targets)},
+            )
+            return redirect("client_detail", slug=source.slug)
+        else:
+            context["plan"] = list(template_plan(source=source, targets=targets, parts=parts).items())
+    return render(request, "kpis/client_template.html", context)

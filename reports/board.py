@@ -1,0 +1,243 @@
+"""Reads of the close board: every client the viewer may open × the last 13 months, from the public
+mirror of the close (portfolio.ClientMonthClose) alone — no client schema is opened, so 500 clients
+cost the same few queries as five (bench/close_board.py).
+
+A month is **clean** when nothing in it needs a person's look before it goes to the client: it is
+in review, its figures are computed, no client question waits, no scheduled source of the client is
+failing (and, once issue #21's checks count is mirrored, no check fails). Clean months can be
+approved together from the board (reports.services.months_approve).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from agency.models import Client, Membership, User
+from agency.months import Month
+from agency.selectors import clients_for_user
+from portfolio.models import ClientMonthChecks, ClientMonthClose, SourceFailure
+
+WINDOW = 13  # months shown per client: the month being closed and the twelve before it
+PAGE_SIZE = 50  # an account manager's clients on one page
+FILTERS = ("all", "waiting", "clean")
+State = ClientMonthClose.State
+
+
+def board_months(*, now: dt.datetime) -> list[dt.date]:
+    """The board's months, newest first: the month that ended last (UTC) and the 12 before it."""
+    last = Month.of(now.date()) - 1
+    return [(last - i).first_day for i in range(WINDOW)]
+
+
+def _waiting() -> Q:
+    return Q(this__state=State.IN_REVIEW) | Q(this__revision_pending=True) | Q(this__open_questions__gt=0)
+
+
+def _clean() -> Q:
+    no_open_check = Q(checks__open__isnull=True) | Q(checks__open=0)  # issue #21's mirror: none open
+    return Q(this__state=State.IN_REVIEW, this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
+
+
+@dataclass
+class Cell:
+    """One client's month as the board shows it."""
+
+    month: dt.date
+    state: str  # "" when the month is not in the close (before the close existed, or not ended)
+    revision_pending: bool = False
+    open_questions: int = 0
+    commentary_state: str = "none"
+    figures_at: dt.datetime | None = None
+    in_review_since: dt.datetime | None = None
+
+    @property
+    def waiting_days(self) -> int | None:
+        if self.state != State.IN_REVIEW or self.in_review_since is None:
+            return None
+        return (timezone.now() - self.in_review_since).days
+
+    @property
+    def status(self) -> str:
+        """The board's four words: open, in_review, approved (approved or revised), revision (waits)."""
+        if self.revision_pending:
+            return "revision"
+        if self.state == State.REVISED:
+            return "approved"
+        return self.state or "none"
+
+
+@dataclass
+class Row:
+    client: Client
+    cell: Cell  # the chosen month
+    history: list[Cell] = field(default_factory=list)  # every month of the window, newest first
+    failing_sources: bool = False
+    checks_open: int = 0  # issue #21's mirror (portfolio.ClientMonthChecks): unresolved checks
+    checks_high: int = 0
+    checks_total: int | None = None  # None: the month's checks never ran
+
+    @property
+    def clean(self) -> bool:
+        c = self.cell
+        return (
+            c.state == State.IN_REVIEW
+            and c.figures_at is not None
+            and not c.open_questions
+            and not self.failing_sources
+            and not self.checks_open
+        )
+
+
+def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool = False, query: str = "") -> QuerySet[Client]:
+    """The clients of the board for ``month`` with that month's close row joined in (``this__…``),
+    filtered: ``waiting`` (in review, a revision to approve or a question), ``clean``, ``mine``
+    (assigned to the viewer, admins included), a name; by name. One query when evaluated."""
+    clients = (
+        clients_for_user(user=user)
+        .annotate(
+            this=FilteredRelation("month_closes", condition=Q(month_closes__month=month)),
+            checks=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
+            failing=Exists(SourceFailure.objects.filter(client=OuterRef("pk"))),
+        )
+        .annotate(
+            c_state=F("this__state"),
+            c_revision=F("this__revision_pending"),
+            c_questions=F("this__open_questions"),
+            c_commentary=F("this__commentary_state"),
+            c_figures=F("this__figures_at"),
+            c_since=F("this__in_review_since"),
+            c_checks_open=F("checks__open"),
+            c_checks_high=F("checks__open_high"),
+            c_checks_total=F("checks__total"),
+        )
+    )
+    if mine:
+        clients = clients.filter(pk__in=Membership.objects.filter(user=user).values("client_id"))
+    if query:
+        clients = clients.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    if show == "waiting":
+        clients = clients.filter(_waiting())
+    elif show == "clean":
+        clients = clients.filter(_clean())
+    return clients.order_by("name", "pk")
+
+
+def board_page(
+    *, user: User, month: dt.date, months: list[dt.date], show: str = "all", mine: bool = False, query: str = "", page: int = 1
+) -> tuple[Page, list[Row]]:
+    """One page of the board: the clients (count + one query) and their window's months (one query)."""
+    paginator = Paginator(board_clients(user=user, month=month, show=show, mine=mine, query=query), PAGE_SIZE)
+    current = paginator.get_page(page)
+    clients = list(current.object_list)
+    cells: dict[int, dict[dt.date, Cell]] = {}
+    for row in ClientMonthClose.objects.filter(client__in=[c.pk for c in clients], month__in=months).values(
+        "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since"
+    ):
+        client_id = row.pop("client_id")
+        cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
+    rows = []
+    for client in clients:
+        mine_cells = cells.get(client.pk, {})
+        cell = Cell(
+            month=month,
+            state=client.c_state or "",
+            revision_pending=bool(client.c_revision),
+            open_questions=client.c_questions or 0,
+            commentary_state=client.c_commentary or "none",
+            figures_at=client.c_figures,
+            in_review_since=client.c_since,
+        )
+        rows.append(
+            Row(
+                client=client,
+                cell=cell,
+                history=[mine_cells.get(m) or Cell(month=m, state="") for m in months],
+                failing_sources=client.failing,
+                checks_open=client.c_checks_open or 0,
+                checks_high=client.c_checks_high or 0,
+                checks_total=client.c_checks_total,
+            )
+        )
+    return current, rows
+
+
+def board_stamp(*, user: User) -> str:
+    """What the board's table depends on, in one round trip of light aggregates: the close mirror,
+    the clients (names, settings), the user's assignments and the failing sources. The rendered
+    table is cached under it (reports.views_board), so a board nobody changed costs one query.
+    The mirror's rows are summed as hashes of their change times, not only their latest: a
+    change stamped earlier than another row's (clocks of two web servers) still changes it."""
+    close, client, membership, failure, checks = (
+        ClientMonthClose._meta.db_table,
+        Client._meta.db_table,
+        Membership._meta.db_table,
+        SourceFailure._meta.db_table,
+        ClientMonthChecks._meta.db_table,
+    )
+    sql = f"""
+        SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0) FROM {close}),
+               (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),
+               (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s),
+               (SELECT count(*) || ':' || coalesce(max(failed_at)::text, '') FROM {failure}),
+               (SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || updated_at::text)::bigint), 0) FROM {checks})
+    """  # table names from the models, the value as a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        return "|".join(cursor.fetchone())
+
+
+def board_counts(*, user: User, month: dt.date, mine: bool = False) -> dict[str, Any]:
+    """How many clients each filter shows for ``month`` (the filter buttons' numbers): one query."""
+    clients = board_clients(user=user, month=month, mine=mine)
+    return clients.aggregate(
+        all=Count("pk"),
+        waiting=Count("pk", filter=_waiting()),
+        clean=Count("pk", filter=_clean()),
+    )
+
+
+def board_picks(*, user: User, picks: list[str]) -> tuple[list[tuple[Client, dt.date, dt.datetime | None]], list[str]]:
+    """The months a bulk approval names (``slug|YYYY-MM|figures computed at``), kept only for
+    clients ``user`` may open; returns them and the values that were not understood."""
+    parsed: list[tuple[str, dt.date, dt.datetime | None]] = []
+    bad: list[str] = []
+    for value in picks[:500]:
+        slug, _sep, rest = value.partition("|")
+        month_text, _sep, stamp = rest.partition("|")
+        try:
+            month = Month.parse(month_text).first_day
+            figures_at = dt.datetime.fromisoformat(stamp) if stamp else None
+        except ValueError:
+            bad.append(value)
+            continue
+        if figures_at is not None and figures_at.tzinfo is None:
+            bad.append(value)
+            continue
+        parsed.append((slug, month, figures_at))
+    clients = {c.slug: c for c in clients_for_user(user=user).filter(slug__in=[slug for slug, _m, _f in parsed])}
+    items = []
+    for slug, month, figures_at in parsed:
+        if slug in clients:
+            items.append((clients[slug], month, figures_at))
+        else:
+            bad.append(slug)
+    return items, bad
+
+
+def board_confirmation(*, items: list[tuple[Client, dt.date, dt.datetime | None]]) -> list[dict[str, Any]]:
+    """What the confirmation lists for each picked month: its close row as the board read it."""
+    rows = {
+        (r.client_id, r.month): r
+        for r in ClientMonthClose.objects.filter(client__in=[c.pk for c, _m, _f in items], month__in={m for _c, m, _f in items})
+    }
+    return [
+        {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month))}
+        for client, month, figures_at in items
+    ]

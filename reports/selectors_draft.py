@@ -1,0 +1,72 @@
+"""Reads for the commentary draft on the close page: the draft of a month, in the client's language.
+
+The sentences are kpis.draft's (written from the figures, kpis.explain's drivers and kpis.pacing);
+this adds what the close knows: which sections a person wrote (a draft never replaces them), the
+concerns of the month's checks, and the language the client reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import translation
+
+from agency.models import Client
+from kpis.checks.selectors import month_checks_read
+from kpis.draft import Draft, Figure, Line, month_draft, report_href
+from kpis.selectors import draft_inputs
+from reports.models import Commentary
+from reports.selectors import commentary_current
+
+
+def draft_language(client: Client) -> str:
+    """The client's language when it has one (a setting per client), else the page's."""
+    return getattr(client, "language", "") or translation.get_language() or "en"
+
+
+def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:
+    """The month's unresolved checks (kpis.checks, stored with the snapshot) as concerns, first
+    among the draft's: each check's own sentence in the active language, its figures as the
+    sentence's sources (on hover), linked to where the check points (else the month's report)."""
+    concerns = []
+    for found in month_checks_read(month=month, currency=client.currency):
+        if found["resolved_at"]:
+            continue  # staff looked at it and said why: not a concern for the client's words
+        link = found["link"] or report_href(month)
+        figures = [
+            Figure(
+                shown=str(value),
+                value=value if isinstance(value, int | float) else None,
+                why=f"{name}: {value}",
+                href=link,
+                derived=True,
+            )
+            for name, value in (found["figures"] or {}).items()
+        ]
+        concerns.append(Line.of_text(f"check_{found['key']}", found["sentence"], figures, href=link))
+    return concerns
+
+
+def month_draft_for(*, client: Client, month: dt.date, language: str | None = None) -> Draft:
+    """The draft of ``month`` from its figures, in ``language`` (default: the client's)."""
+    with translation.override(language or draft_language(client)):
+        return month_draft(draft_inputs(month=month, client=client), concerns=draft_concerns(client=client, month=month))
+
+
+def sections_written_by_people(*, month: dt.date) -> set[str]:
+    """Sections whose current text a person wrote (not empty, not a draft): a draft leaves them alone."""
+    return {key for key, row in commentary_current(month=month).items() if row.text.strip() and not row.drafted}
+
+
+def draft_panel(*, client: Client, month: dt.date) -> dict[str, Any]:
+    """The close page's "Draft from the figures" panel: the draft's sentences (numbers linked,
+    sources on hover) by section, and which sections a press of the button would fill."""
+    draft = month_draft_for(client=client, month=month)
+    kept = sections_written_by_people(month=month)
+    with translation.override(draft_language(client)):
+        sections = [
+            {"key": c.value, "title": str(c.label), "lines": draft.sections.get(c.value, []), "kept": c.value in kept}
+            for c in Commentary.Section
+        ]
+    return {"sections": sections, "first_month": draft.first_month, "language": draft_language(client)}

@@ -1,0 +1,168 @@
+"""The close board at the console: every client × month of the close, filters, and the approval of
+several clean months at once after a confirmation listing them. Thin: reads through reports.board,
+writes through reports.services.months_approve (each month through the single approval)."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agency.dates import month_parse
+from agency.decorators import agency_required
+from agency.http import HtmxHttpRequest
+from agency.months import Month
+from agency.selectors import switchable_clients
+from reports.board import (
+    FILTERS,
+    board_confirmation,
+    board_counts,
+    board_months,
+    board_page,
+    board_picks,
+    board_stamp,
+)
+from reports.selectors import can_approve
+from reports.services import months_approve
+
+
+def _filters(request: HttpRequest) -> dict:
+    months = board_months(now=timezone.now())
+    month = month_parse(request.GET.get("month", ""))
+    show = request.GET.get("show", "all")
+    page = request.GET.get("page", "1")
+    return {
+        "months": months,
+        "month": month if month in months else months[0],
+        "show": show if show in FILTERS else "all",
+        "mine": request.GET.get("mine") == "1",
+        "q": request.GET.get("q", "").strip()[:100],
+        "page": int(page) if page.isdigit() else 1,
+    }
+
+
+def _state_words() -> dict[str, str]:
+    return {
+        "revision": _("Revision waiting"),
+        "approved": _("Approved"),
+        "in_review": _("In review"),
+        "open": _("Open"),
+        "none": _("Not in the close"),
+    }
+
+
+def _strips(rows: list, months: list) -> None:
+    """Each row's 13 month squares, written here in one pass over pre-escaped parts (a template
+    include, then format_html, per square made a page of 100 clients take most of a second): a
+    link per month to its page at the client's host through the hand-off, its month and state in
+    words for screen readers and on hover."""
+    words = {key: escape(word) for key, word in _state_words().items()}
+    labels = {m: (escape(date_format(m, "F Y")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
+    prefix = reverse("client_switch", args=["-"])[:-2]
+    for row in rows:
+        base = escape(f"{prefix}{row.client.slug}/?next=/reports/")
+        parts = []
+        for cell in row.history:
+            label, letter, value = labels[cell.month]
+            word = words[cell.status]
+            parts.append(
+                f'<li><a class="sq sq-{cell.status}" href="{base}{value}/" title="{label}: {word}">'
+                f'<span class="visually-hidden">{label}: {word}</span><span aria-hidden="true">{letter}</span></a></li>'
+            )
+        row.strip = mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
+        row.state_word = words[row.cell.status]
+
+
+@agency_required
+@require_GET
+def board(request: HtmxHttpRequest) -> HttpResponse:
+    f = _filters(request)
+    base = {"month": str(Month.of(f["month"])), "q": f["q"], **({"mine": "1"} if f["mine"] else {})}
+    query_string = urlencode({**base, "show": f["show"]})
+    may_approve = can_approve(user=request.user)
+    # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp)
+    # and the day (days waiting): a board nobody changed costs one light query.
+    stamp = board_stamp(user=request.user)
+    digest = hashlib.sha256(
+        f"{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
+    ).hexdigest()
+    key = f"reports:board-page:{digest}"
+    # With the header's client switcher, which the stamp covers too (clients, assignments).
+    cached = cache.get(key)
+    if cached is None:
+        page, rows = board_page(
+            user=request.user, month=f["month"], months=f["months"], show=f["show"], mine=f["mine"], query=f["q"], page=f["page"]
+        )
+        _strips(rows, f["months"])
+        table = render_to_string(
+            "reports/board.html#board-table",
+            {
+                **f,
+                "rows": rows,
+                "page_obj": page,
+                "counts": board_counts(user=request.user, month=f["month"], mine=f["mine"]),
+                "may_approve": may_approve,
+                "query_string": query_string,
+            },
+        )
+        cached = {"table": table, "switcher": switchable_clients(user=request.user)}
+        cache.set(key, cached, 3600)
+    table = cached["table"]
+    request.switchable_clients = cached["switcher"]  # agency.context_processors: already read
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(table)
+    context = {
+        **f,
+        "table": mark_safe(table),  # noqa: S308 -- our template
+        "may_approve": may_approve,
+        "month_choices": [(m, str(Month.of(m)), date_format(m, "F Y")) for m in f["months"]],
+    }
+    return render(request, "reports/board.html", context)
+
+
+@agency_required
+@require_POST
+def board_approve(request: HttpRequest) -> HttpResponse:
+    """First the confirmation listing the picked months; approving happens only from it."""
+    back = request.POST.get("back", "")
+    back_url = "/board/?" + back if back and "//" not in back else "/board/"
+    if not can_approve(user=request.user):
+        messages.error(request, _("You may not approve reports: the agency lets only its admins approve."))
+        return redirect(back_url)
+    items, bad = board_picks(user=request.user, picks=request.POST.getlist("pick"))
+    if bad:
+        messages.error(request, _("Some of the months chosen could not be read; choose them again."))
+        return redirect(back_url)
+    if not items:
+        messages.error(request, _("Choose at least one clean month to approve."))
+        return redirect(back_url)
+    if request.POST.get("confirm") != "1":
+        return render(
+            request, "reports/board_confirm.html", {"items": board_confirmation(items=items), "back": back, "back_url": back_url}
+        )
+    outcomes = months_approve(items=items, user=request.user)
+    approved = [o for o in outcomes if o.approved]
+    if approved:
+        names = ", ".join(f"{o.client.name} ({date_format(o.month, 'F Y')})" for o in approved)
+        messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": names})
+    for outcome in outcomes:
+        if not outcome.approved:
+            messages.error(
+                request,
+                _("%(client)s, %(month)s was not approved: %(reason)s")
+                % {"client": outcome.client.name, "month": date_format(outcome.month, "F Y"), "reason": outcome.message},
+            )
+    return redirect(back_url)

@@ -1,0 +1,57 @@
+"""The pages issue #23 added or changed, in Spanish at 1440 and 390 px: none is wider than the
+screen, the header is one line at 1440 px and folded under "Menú" on a phone; each is kept as a
+screenshot to look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reports.services import month_reviews_start
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD
+from tests.reports.conftest import march  # noqa: F401 -- alpha's closed March
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
+
+
+def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march, admin_user) -> None:  # noqa: F811
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    admin_user.language = "es"
+    admin_user.save()
+    pages = {
+        "board": portal.console + "/board/?month=2026-03",
+        "template": portal.console + "/clients/alpha/template/",
+        "client-add": portal.console + "/clients/new/",
+        "brand": portal.console + "/brand/",
+    }
+    for size, viewport in SIZES.items():
+        context = browser.new_context(locale="es-ES", viewport=viewport)
+        page = context.new_page()
+        try:
+            _sign_in(page, portal.console, admin_user.username)
+            for name, url in pages.items():
+                page.goto(url)
+                assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
+                header = page.locator("header.topbar").bounding_box()
+                if size == "1440":
+                    assert header["height"] < 80, (name, header)  # one line
+                else:
+                    assert header["height"] < 130, (name, header)  # folded under Menú
+                screenshot(page, f"issue23-{name}-{size}-es")
+            if size == "390":
+                page.get_by_text("Menú").click()
+                page.get_by_role("link", name="Tablero de cierre").wait_for()
+                screenshot(page, f"issue23-menu-open-{size}-es")
+        finally:
+            context.close()

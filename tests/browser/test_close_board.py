@@ -1,0 +1,123 @@
+"""The close board in a real browser, in Spanish: the filters, a month opened in one click (through
+the hand-off to the client's host), and two clean months approved together after the confirmation —
+one refused because its figures changed after the confirmation listed them, then approved once
+looked at. Screenshots at 1440 and 390 px."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from clients.models import Lead, Spend
+from kpis.services import snapshot_compute
+from portfolio.models import ClientMonthClose
+from reports.services import month_reviews_start
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD
+from tests.reports.conftest import MARCH, late_spend, march  # noqa: F401 -- alpha's closed March
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
+APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
+
+
+def _beta_march(tenant_b) -> None:
+    with schema_context("beta"):
+        Lead.objects.bulk_create([Lead(id=f"b{i}", created_at=dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) for i in range(5)])
+        Spend.objects.create(id="bs1", date=dt.date(2026, 3, 6), category="media", amount=Decimal("900"))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
+
+
+ROWS = "table.board tbody th[scope=row] > a"
+
+
+def _rows(page) -> list[str]:
+    return [name.strip() for name in page.locator(ROWS).all_inner_texts()]
+
+
+def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, march, tenant_b, staff_ab) -> None:  # noqa: F811
+    _beta_march(tenant_b)
+    # alpha's March is in review; beta's too; alpha's February is open
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    context = browser.new_context(locale="es-ES", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    traveller = time_machine.travel(APRIL_5 + dt.timedelta(days=1), tick=True)
+    traveller.start()
+    try:
+        _sign_in(page, portal.console, staff_ab.username)
+        page.get_by_role("link", name="Tablero de cierre").click()
+        page.get_by_role("heading", name="Tablero de cierre").wait_for()
+        assert _rows(page) == ["Alpha Analytics", "Beta Brands"]
+        # a question of beta's client: beta is waiting but not clean
+        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=1, updated_at=timezone.now())
+        page.reload()
+        page.get_by_label("Mostrar").select_option("clean")
+        expect(page.locator(ROWS)).to_have_count(1)
+        assert _rows(page) == ["Alpha Analytics"]
+        page.get_by_label("Mostrar").select_option("waiting")
+        expect(page.locator(ROWS)).to_have_count(2)
+        ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=0, updated_at=timezone.now())
+        page.get_by_label("Mostrar").select_option("clean")
+        page.wait_for_url(re.compile("show=clean"))
+        expect(page.locator(ROWS)).to_have_count(2)
+        expect(page.locator(".board-counts")).to_have_text("2 clientes · 2 pendientes de revisión · 2 limpios")
+        screenshot(page, "board-1-clean-1440-es")
+
+        # keyboard: tick both with the space bar, submit with Enter
+        page.get_by_label("Aprobar Alpha Analytics, marzo 2026").focus()
+        page.keyboard.press("Space")
+        page.get_by_label("Aprobar Beta Brands, marzo 2026").focus()
+        page.keyboard.press("Space")
+        page.get_by_role("button", name="Aprobar los meses marcados…").press("Enter")
+        page.get_by_role("heading", name="¿Aprobar 2 meses y enviarlos a los clientes?").wait_for()
+        listed = page.locator("table tbody").inner_text()
+        assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo 2026" in listed
+        screenshot(page, "board-2-confirm-1440-es")
+        # beta's Google Ads restate March while the confirmation is on the screen
+        late_spend(tenant_b, "50")
+        page.get_by_role("button", name="Aprobar y enviar 2 informes").click()
+        page.get_by_text("Aprobado y enviado al cliente: Alpha Analytics (marzo 2026).").wait_for()
+        refused = page.locator("#messages .message.error").inner_text()
+        assert re.search(r"Beta Brands, marzo 2026 no se aprobó: Las cifras cambiaron después de que las vieras", refused)
+        screenshot(page, "board-3-one-refused-1440-es")
+        assert ClientMonthClose.objects.get(client=march, month=MARCH).state == "approved"
+        assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "in_review"
+
+        # beta's month, opened in one click from its square: its close page at beta's host
+        page.get_by_label("Mostrar").select_option("all")
+        expect(page.locator(ROWS)).to_have_count(2)
+        page.locator("tr", has_text="Beta Brands").get_by_role("link", name="marzo 2026: En revisión").click()
+        page.wait_for_url(re.compile(r"http://beta\.localhost:\d+/reports/2026-03/"))
+        page.get_by_text("En revisión", exact=True).first.wait_for()
+        # looked at: approved from the board with the new figures
+        page.goto(portal.console + "/board/?month=2026-03&show=clean")
+        page.get_by_label("Aprobar Beta Brands, marzo 2026").check()
+        page.get_by_role("button", name="Aprobar los meses marcados…").click()
+        page.get_by_role("button", name="Aprobar y enviar 1 informe").click()
+        page.get_by_text("Aprobado y enviado al cliente: Beta Brands (marzo 2026).").wait_for()
+        assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "approved"
+        page.goto(portal.console + "/board/?month=2026-03")
+        screenshot(page, "board-4-all-approved-1440-es")
+        page.set_viewport_size(PHONE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(page, "board-5-390-es")
+    finally:
+        traveller.stop()
+        context.close()

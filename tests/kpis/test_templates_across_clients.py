@@ -1,0 +1,91 @@
+"""Templates across clients: alpha's set-up copied to three clients after a preview; what a client
+set for itself is kept (an override); a new client can start from a template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from agency.models import Client
+from clients.models import CriteriaVersion, Holiday, SavedMapping
+from clients.services import criteria_version_create
+from kpis.services_template import template_apply, template_plan
+from portfolio.models import Target
+from tests.conftest import host_of
+
+CRITERIA = {"fit": {"all": [{"field": "employees", "op": "gte", "value": 10}]}, "threshold": 10, "points": []}
+SUMMARY = ["new_leads", "mqls", "customers", "marketing_spend", "cpl", "cac"]
+
+
+def _public_only(slug: str) -> Client:
+    """A client row for the public parts (summary, targets, colour): the board of 500 clients'
+    way, no schema (creating schemas per test is too slow)."""
+    client = Client(schema_name=f"t_{slug}", slug=slug, name=slug.title(), is_ready=True)
+    client.auto_create_schema = False
+    client.save()
+    return client
+
+
+def _alpha_setup(alpha: Client) -> None:
+    alpha.headline_kpis, alpha.brand_accent = SUMMARY, "#0a7d55"
+    alpha.save()
+    Target.objects.create(client=alpha, month=dt.date(2026, 4, 1), kpi="cpl", value=120)
+    Target.objects.create(client=alpha, month=dt.date(2026, 4, 1), kpi="new_leads", value=300)
+    criteria_version_create(criteria=CRITERIA, effective_from="2026-01-01", client=alpha)
+    with schema_context("alpha"):
+        Holiday.objects.create(date=dt.date(2026, 5, 1))
+        SavedMapping.objects.create(name="CRM leads", kind="leads", header=["Id"], header_signature="x", spec={"kind": "leads"})
+
+
+def test_three_clients_get_the_template_and_one_keeps_its_own_summary(tenant_a, tenant_b, admin_user) -> None:
+    _alpha_setup(tenant_a)
+    gamma, delta = _public_only("gamma"), _public_only("delta")
+    delta.headline_kpis = ["sessions", "new_leads", "mqls", "sqls", "customers", "revenue"]  # its own choice
+    delta.save()
+    Target.objects.create(client=gamma, month=dt.date(2026, 4, 1), kpi="cpl", value=99)  # its own target
+    parts = ["summary", "targets", "brand"]
+    plan = template_plan(source=tenant_a, targets=[tenant_b, gamma, delta], parts=parts)
+    words = {client.slug: {step.part: step.action for step in steps} for client, steps in plan.items()}
+    assert words == {
+        "beta": {"summary": "copy", "targets": "copy", "brand": "copy"},
+        "gamma": {"summary": "copy", "targets": "copy", "brand": "copy"},
+        "delta": {"summary": "keep", "targets": "copy", "brand": "copy"},
+    }
+    template_apply(source=tenant_a, targets=[tenant_b, gamma, delta], parts=parts, user=admin_user)
+    for client in (tenant_b, gamma, delta):
+        client.refresh_from_db()
+        assert client.brand_accent == "#0a7d55"
+    assert tenant_b.headline_kpis == SUMMARY and gamma.headline_kpis == SUMMARY
+    assert delta.headline_kpis[0] == "sessions"  # the override kept
+    assert Target.objects.get(client=gamma, kpi="cpl").value == 99  # its own target kept
+    assert Target.objects.get(client=gamma, kpi="new_leads").value == 300
+    assert Target.objects.filter(client=tenant_b).count() == 2
+
+
+def test_criteria_holidays_and_mappings_are_copied_into_the_clients_schema(tenant_a, tenant_b, admin_user) -> None:
+    _alpha_setup(tenant_a)
+    plan = template_apply(source=tenant_a, targets=[tenant_b], parts=["criteria", "holidays", "mappings"], user=admin_user)
+    assert [step.action for step in plan[tenant_b]] == ["copy", "copy", "copy"]
+    with schema_context("beta"):
+        assert CriteriaVersion.objects.get().criteria == CRITERIA
+        assert list(Holiday.objects.values_list("date", flat=True)) == [dt.date(2026, 5, 1)]
+        assert SavedMapping.objects.get().name == "CRM leads"
+    again = template_plan(source=tenant_a, targets=[tenant_b], parts=["criteria", "holidays", "mappings"])
+    assert [step.action for step in again[tenant_b]] == ["same", "same", "same"]  # nothing twice
+
+
+def test_the_console_previews_then_copies_and_a_new_client_starts_from_a_template(tenant_a, tenant_b, admin_user) -> None:
+    _alpha_setup(tenant_a)
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    preview = http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"]}).content.decode()
+    assert "Beta Brands" in preview and "se copia" in preview
+    tenant_b.refresh_from_db()
+    assert tenant_b.brand_accent == ""  # a preview changes nothing
+    http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"], "confirm": "1"})
+    tenant_b.refresh_from_db()
+    assert tenant_b.brand_accent == "#0a7d55" and tenant_b.headline_kpis == SUMMARY
+    form = http.get("/clients/new/").content.decode()
+    assert 'name="start_from"' in form and "Alpha Analytics" in form

@@ -1,0 +1,173 @@
+"""The commentary draft from the figures: traceable sentences, Spanish, one-month clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from agency.months import Month
+from kpis.draft import DraftInputs, Line, month_draft
+from kpis.explain import month_drivers, top_drivers
+from kpis.pacing import MonthFigures
+from kpis.sentences import SENTENCES
+
+SEP, OCT, OCT_LAST_YEAR = dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2025, 10, 1)
+
+
+def channel(*, spend: float, leads: int, mqls: int, sessions: int, customers: int = 0) -> dict[str, Any]:
+    return {
+        "sessions": sessions, "new_leads": leads, "mqls": mqls, "customers": customers, "marketing_spend": spend,
+        "cpl": spend / leads if leads else None,
+    }  # fmt: skip
+
+
+def document(month: dt.date, channels: dict[str, dict[str, Any]], *, working_days: int, sales: float = 0.0) -> dict[str, Any]:
+    total = {k: sum(c[k] for c in channels.values()) for k in ("sessions", "new_leads", "mqls", "customers", "marketing_spend")}
+    spend, leads, mqls, customers = total["marketing_spend"], total["new_leads"], total["mqls"], total["customers"]
+    return {
+        "client": "acme",
+        "month": str(Month.of(month)),
+        "kpis": {
+            **total,
+            "working_days": working_days,
+            "sales_spend": sales,
+            "sqls": 0,
+            "cpl": spend / leads if leads else None,
+            "cost_per_mql": spend / mqls if mqls else None,
+            "cac": (spend + sales) / customers if customers else None,
+        },
+        "breakdowns": {"channel": channels, "campaign": {}, "persona": {}},
+    }
+
+
+def documents() -> dict[dt.date, dict[str, Any]]:
+    return {
+        OCT_LAST_YEAR: document(OCT_LAST_YEAR, {
+            "paid_search": channel(spend=900, leads=9, mqls=3, sessions=900),
+        }, working_days=22),
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000, customers=1),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=800),
+        }, working_days=22, sales=500),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1800, leads=20, mqls=9, sessions=1500, customers=2),
+            "paid_social": channel(spend=1900, leads=10, mqls=3, sessions=700),
+        }, working_days=22, sales=500),
+    }  # fmt: skip
+
+
+def inputs(docs: dict[dt.date, dict[str, Any]], *, targets: dict[str, float] | None = None, quarter=None) -> DraftInputs:
+    return DraftInputs(month=OCT, documents=docs, targets=targets or {}, quarter=quarter or [], currency="EUR")
+
+
+def draft_in(language: str, docs: dict[dt.date, dict[str, Any]], **kwargs):
+    with translation.override(language):
+        return month_draft(inputs(docs, **kwargs))
+
+
+def test_the_top_drivers_name_the_kpi_and_member_that_moved_most():
+    tops = top_drivers(month_drivers(documents()[SEP], documents()[OCT]))
+    assert [t.kpi for t in tops][:1] == ["mqls"]  # 8 → 12: +50 %
+    assert tops[0].member == "paid_search" and tops[0].part > 0
+
+
+def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was_worked_out_from():
+    docs = documents()
+    quarter = [
+        MonthFigures(dt.date(2026, 10, 1), 22, 22, docs[OCT]["kpis"], {"mqls": 10}),
+        MonthFigures(dt.date(2026, 11, 1), 21, 0, None, {"mqls": 10}),
+        MonthFigures(dt.date(2026, 12, 1), 21, 0, None, {"mqls": 10}),
+    ]
+    draft = draft_in("en", docs, targets={"cpl": 120.0, "mqls": 10}, quarter=quarter)
+    checked = 0
+    for line in draft.lines():
+        assert line.figures or line.key in {"step_keep", "no_wins", "no_concerns"}, line.text
+        for figure in line.figures:
+            assert figure.why and figure.shown in line.text
+            assert figure.href.startswith("/scorecard/")  # every number is a link to its figure
+            if figure.derived:
+                continue
+            doc = docs[figure.month]
+            stored = doc["breakdowns"][figure.dimension][figure.member] if figure.dimension else doc["kpis"]
+            assert figure.value == stored[figure.kpi]  # exactly the snapshot's
+            assert figure.href.startswith("/scorecard/")
+            checked += 1
+    assert checked >= 10
+    text = {section: [line.text for line in lines] for section, lines in draft.sections.items()}
+    assert text["summary"][0] == (
+        "October 2026 brought 12 MQLs from 30 new leads, with €3,700.00 of marketing spend (€123.33 a lead)."
+    )
+    assert "MQLs rose 50.0 % against September 2026, from 8 to 12." in text["wins"]
+    assert "Paid search did most of it: its MQLs went from 4 to 9." in text["wins"]  # twice the leads, at 40 → 45 %
+    assert "Customer acquisition cost (CAC) fell 40.0 % against September 2026, from €3,500.00 to €2,100.00." in text["wins"]
+    assert "The customers did most of it: 1 → 2, while the spend went from €3,500.00 to €4,200.00." in text["wins"]
+    assert "Target missed for cost per lead: €123.33 against €120.00." in text["concerns"]
+    assert "Target met for MQLs: 12 against 10." in text["wins"]
+    assert "Against October 2025 a year earlier: MQLs up 300.0 % (3 then)." in text["summary"]
+    assert len([t for t in text["wins"] if " rose " in t or " fell " in t]) == 3  # the three largest moves
+
+
+def test_the_html_links_every_number_and_shows_where_each_sentence_comes_from():
+    draft = draft_in("en", documents())
+    first = draft.sections["summary"][0]
+    links = re.findall(r'<a class="figure" href="([^"]+)" title="([^"]+)">([^<]+)</a>', first.html)
+    assert [shown for _h, _t, shown in links] == ["12", "30", "€3,700.00", "€123.33"]
+    assert links[0][0] == "/scorecard/?month=2026-10#kpi-mqls" and links[0][1] == "MQLs, October 2026: 12"
+    assert "MQLs, October 2026: 12" in first.why
+
+
+def test_words_in_a_sentence_are_escaped_never_markup():
+    docs = documents()
+    for doc in docs.values():
+        doc["breakdowns"]["channel"]["<b>x</b>"] = doc["breakdowns"]["channel"].pop("paid_search")
+    draft = draft_in("en", docs)
+    assert all("<b>" not in line.html for line in draft.lines())
+
+
+def test_a_client_with_one_month_of_figures_gets_a_draft_that_says_so():
+    draft = draft_in("en", {OCT: documents()[OCT]})
+    assert draft.first_month
+    text = draft.text("summary")
+    assert "first month with figures" in text and "no earlier month to compare" in text
+    assert not any(line.key.startswith(("kpi_", "driver_", "headline_", "year_")) for line in draft.lines())
+    assert draft.sections["next_steps"][0].key == "no_trend_yet"
+
+
+def test_concerns_from_the_checks_come_first_with_their_figures():
+    docs = documents()
+    with translation.override("en"):
+        check = Line.of_text("check_spend_gap", "No spend imported for 3 days.", [])
+        draft = month_draft(inputs(docs), concerns=[check])
+    assert draft.sections["concerns"][0] is check
+
+
+@pytest.mark.parametrize("one_month", [False, True])
+def test_a_spanish_draft_has_no_english_left(one_month):
+    docs = {OCT: documents()[OCT]} if one_month else documents()
+    quarter = [
+        MonthFigures(dt.date(2026, 10, 1), 22, 22, docs[OCT]["kpis"], {"mqls": 100, "marketing_spend": 9000}),
+        MonthFigures(dt.date(2026, 11, 1), 21, 0, None, {"mqls": 100, "marketing_spend": 9000}),
+        MonthFigures(dt.date(2026, 12, 1), 21, 0, None, {"mqls": 100, "marketing_spend": 9000}),
+    ]
+    draft = draft_in("es", docs, targets={"mqls": 100}, quarter=quarter)
+    keys = {line.key for line in draft.lines()}
+    assert keys
+    english = re.compile(r"\b(the|of|from|rose|fell|against|working|days|target|month|spend|quarter|with|new)\b")
+    for line in draft.lines():
+        assert not english.search(line.text), line.text
+        assert not english.search(line.why.replace("MQLs", "")), line.why
+    assert "Octubre 2026" in draft.text("summary")  # a sentence starts with a capital
+
+
+def test_every_declared_sentence_has_its_spanish():
+    for sentence in SENTENCES.values():
+        with translation.override("en"):
+            english = str(sentence.text)
+        with translation.override("es"):
+            spanish = str(sentence.text)
+        assert spanish != english, sentence.key
+        assert sorted(re.findall(r"%\((\w+)\)s", spanish)) == sorted(re.findall(r"%\((\w+)\)s", english)), sentence.key

@@ -1,0 +1,170 @@
+"""The close board's reads and its bulk approval, without a browser: the mirror's board columns,
+the filters, the confirmation, and a month refused because its figures changed meanwhile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from clients.models import OutboxEmail
+from portfolio.models import ClientMonthClose
+from reports.board import board_counts, board_months, board_page
+from reports.models import ReportVersion
+from reports.services import commentary_save, month_reviews_start, months_approve
+from tests.reports.conftest import MARCH, browser_for, late_spend
+
+APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def in_review(march):
+    month_reviews_start(client=march, at=APRIL_5)
+    return march
+
+
+def test_the_mirror_carries_the_commentary_state_and_when_the_figures_were_computed(in_review, staff_a) -> None:
+    row = ClientMonthClose.objects.get(client=in_review, month=MARCH)
+    assert row.commentary_state == "none" and row.figures_at is not None
+    commentary_save(client=in_review, month=MARCH, section="summary", text="Buen mes", user=staff_a)
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).commentary_state == "draft"
+    before = row.figures_at
+    late_spend(in_review)
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at > before
+
+
+def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_user) -> None:
+    months = board_months(now=APRIL_5)
+    assert months[0] == MARCH and len(months) == 13
+    _page, rows = board_page(user=admin_user, month=MARCH, months=months)
+    by_slug = {row.client.slug: row for row in rows}
+    assert by_slug["alpha"].clean and by_slug["alpha"].cell.status == "in_review"
+    assert not by_slug["beta"].clean and by_slug["beta"].cell.status == "none"
+    assert [c.status for c in by_slug["alpha"].history][:2] == ["in_review", "none"]
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 1}
+    _page, clean = board_page(user=admin_user, month=MARCH, months=months, show="clean")
+    assert [row.client.slug for row in clean] == ["alpha"]
+    # "mine": the admin is assigned to no client; staff_a sees only alpha anyway
+    assert board_page(user=admin_user, month=MARCH, months=months, mine=True)[1] == []
+    assert [row.client.slug for row in board_page(user=staff_a, month=MARCH, months=months)[1]] == ["alpha"]
+
+
+def test_a_client_question_makes_a_month_not_clean(in_review, admin_user) -> None:
+    ClientMonthClose.objects.filter(client=in_review, month=MARCH).update(open_questions=1, updated_at=timezone.now())
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0}
+
+
+def test_bulk_approval_refuses_a_month_whose_figures_changed_after_the_confirmation(in_review, staff_a) -> None:
+    shown = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    late_spend(in_review)  # a recompute after the board was read
+    (outcome,) = months_approve(items=[(in_review, MARCH, shown)], user=staff_a)
+    assert not outcome.approved and "changed" in outcome.message
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists() and not OutboxEmail.objects.exists()
+    fresh = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    (outcome,) = months_approve(items=[(in_review, MARCH, fresh)], user=staff_a)
+    assert outcome.approved
+    with schema_context("alpha"):
+        assert ReportVersion.objects.get().number == 1 and OutboxEmail.objects.filter(kind="report_approved").exists()
+
+
+def test_the_board_page_confirms_then_approves_through_the_single_approval(in_review, staff_a) -> None:
+    console = browser_for(staff_a, None)
+    with time_machine.travel(APRIL_5 + dt.timedelta(days=2)):
+        page = console.get("/board/?month=2026-03").content.decode()
+    assert "Tablero de cierre" in page and "2 días" in page
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
+    assert "Alpha Analytics" in confirm and "marzo 2026" in confirm.lower()
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
+    assert "Aprobado y enviado al cliente: Alpha Analytics (marzo 2026)" in done.content.decode()
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
+
+
+def test_a_pick_of_a_client_the_user_cannot_open_is_refused(in_review, tenant_b, staff_a) -> None:
+    console = browser_for(staff_a, None)
+    response = console.post("/board/approve/", {"pick": ["beta|2026-03|"], "confirm": "1"}, follow=True)
+    assert "no se pudieron leer" in response.content.decode()
+
+
+def test_a_client_user_gets_404_at_the_board(in_review, client_user_a) -> None:
+    assert browser_for(client_user_a, None).get("/board/").status_code == 404
+
+
+def test_monthly_reports_lists_months_that_never_entered_the_close(in_review, staff_a) -> None:
+    """A new client's import of past months: October computed, November in review; October is
+    still one click away on Monthly reports (it had to be typed before)."""
+    from kpis.services import snapshot_compute
+
+    snapshot_compute(client=in_review, months=[dt.date(2026, 2, 1)])
+    with time_machine.travel(APRIL_5):
+        page = browser_for(staff_a, in_review).get("/reports/").content.decode()
+    assert 'href="/reports/2026-02/"' in page and "Fuera del cierre" in page
+    assert 'href="/reports/2026-03/"' in page
+
+
+def test_close_month_approves_after_import_and_compute_without_a_worker(
+    tenant_a, client_user_a, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """import_data asks for a debounced recompute (no worker runs here); compute_snapshots computes
+    the months itself, so they no longer wait and close_month --approve is not refused."""
+    import io
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from kpis.recompute import recompute_pending
+
+    cache.clear()
+    leads = tmp_path / "leads.csv"
+    leads.write_text("id,created_at\nL1,2026-03-03T10:00:00Z\nL2,2026-03-04T10:00:00Z\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_data", "alpha", "leads", str(leads), stdout=io.StringIO())
+    assert recompute_pending(client=tenant_a) == ["2026-03"]
+    call_command("compute_snapshots", "alpha", "--month", "2026-03", stdout=io.StringIO())
+    assert recompute_pending(client=tenant_a) == []
+    out = io.StringIO()
+    call_command("close_month", "alpha", month="2026-03", approve=True, stdout=out)
+    assert "approved version 1" in out.getvalue()
+
+
+def test_the_scorecard_says_figures_are_updating_while_a_recompute_waits(
+    march, staff_a, django_capture_on_commit_callbacks
+) -> None:
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from kpis import recompute
+
+    cache.clear()
+    http = browser_for(staff_a, march)
+    assert "Cifras actualizándose" not in http.get("/scorecard/?month=2026-03").content.decode()
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=march, months={"2026-03"})
+    try:
+        page = http.get("/scorecard/?month=2026-03").content.decode()
+    finally:
+        cache.clear()  # the pending month lives in Redis, which the test's rollback does not undo
+    assert "Cifras actualizándose (unos 30 s)" in page and 'id="figures-updating"' in page
+
+
+def test_a_month_with_an_open_check_is_not_clean_and_the_board_says_so(in_review, admin_user) -> None:
+    from portfolio.models import ClientMonthChecks
+
+    ClientMonthChecks.objects.update_or_create(client=in_review, month=MARCH, defaults={"total": 3, "open": 2, "open_high": 1})
+    _page, rows = board_page(user=admin_user, month=MARCH, months=board_months(now=APRIL_5))
+    alpha = next(row for row in rows if row.client.slug == "alpha")
+    assert (alpha.checks_open, alpha.checks_high, alpha.clean) == (2, 1, False)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 0
+    with time_machine.travel(APRIL_5):
+        page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+    assert "2 abiertas · 1 alta" in page
+    ClientMonthChecks.objects.filter(client=in_review, month=MARCH).update(open=0, open_high=0)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 1

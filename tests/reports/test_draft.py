@@ -1,0 +1,124 @@
+""""Draft from the figures" on the close page: traceable sentences, never over a person's words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from django_tenants.utils import schema_context
+
+from clients.models import Lead, Spend
+from kpis.checks.selectors import month_checks_read
+from kpis.models import CheckResult, Snapshot
+from kpis.services import snapshot_compute, target_set
+from reports.models import Commentary
+from reports.selectors import commentary_texts
+from reports.selectors_draft import month_draft_for
+from reports.services import commentary_save
+from reports.services_draft import commentary_draft_apply
+from tests.reports.conftest import MARCH, browser_for
+
+pytestmark = pytest.mark.django_db
+FEBRUARY = dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def two_months(march):
+    """February: 4 leads for 1,000 EUR (250 a lead); March (the fixture's): 8 for 1,725.76 (215.72)."""
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"f{i}", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC)) for i in range(4)])
+        Spend.objects.create(id="s-feb", date=dt.date(2026, 2, 5), category="media", amount=Decimal("1000"))
+    snapshot_compute(client=march, months=[FEBRUARY, MARCH])
+    return march
+
+
+def test_every_figure_of_the_draft_is_the_snapshots_own(two_months) -> None:
+    target_set(client=two_months, month=MARCH, kpi="new_leads", value=10)
+    with schema_context("alpha"):
+        documents = {s.month: s.document for s in Snapshot.objects.all()}
+        draft = month_draft_for(client=two_months, month=MARCH, language="en")
+    texts = [line.text for line in draft.lines()]
+    assert "Cost per lead fell 13.7 % against February 2026, from €250.00 to €215.72." in texts
+    assert "New leads rose 100.0 % against February 2026, from 4 to 8." in texts
+    assert "Target missed for new leads: 8 against 10." in texts
+    stored = 0
+    for line in draft.lines():
+        for figure in line.figures:
+            assert figure.shown in line.text and figure.why in line.why
+            if not figure.derived:
+                document = documents[figure.month]
+                source = document["breakdowns"][figure.dimension][figure.member] if figure.dimension else document["kpis"]
+                assert figure.value == source[figure.kpi]
+                stored += 1
+    assert stored >= 8
+
+
+def test_the_button_fills_empty_sections_and_never_a_persons_words(two_months, staff_a) -> None:
+    commentary_save(client=two_months, month=MARCH, section="wins", text="A record month for demos.", user=staff_a)
+    filled, kept = commentary_draft_apply(client=two_months, month=MARCH, user=staff_a, language="en")
+    assert kept == ["wins"] and set(filled) == {"summary", "concerns", "next_steps"}
+    with schema_context("alpha"):
+        texts = commentary_texts(month=MARCH)
+        assert texts["wins"] == "A record month for demos."
+        assert texts["summary"].startswith("March 2026 brought 0 MQLs from 8 new leads")
+        assert Commentary.objects.filter(month=MARCH, section="summary", drafted=True).count() == 1
+    # Pressing again changes nothing; a person's edit of a drafted section makes it theirs.
+    assert commentary_draft_apply(client=two_months, month=MARCH, user=staff_a, language="en") == ([], ["wins"])
+    commentary_save(client=two_months, month=MARCH, section="summary", text="Our own summary.", user=staff_a)
+    filled, kept = commentary_draft_apply(client=two_months, month=MARCH, user=staff_a, language="en")
+    assert "summary" in kept and "summary" not in filled
+    with schema_context("alpha"):
+        assert commentary_texts(month=MARCH)["summary"] == "Our own summary."
+
+
+def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(two_months, staff_a) -> None:
+    http = browser_for(staff_a, two_months, language="es")
+    page = http.get("/reports/2026-03/").content.decode()
+    panel = page[page.index('class="card draft-panel"') : page.index('class="card close-form"')]
+    assert "Redactar a partir de las cifras" in panel
+    link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Coste por lead, marzo 2026: 215,72'
+    assert re.search(link, panel)
+    assert 'class="draft-sentence" title="' in panel
+    english = re.compile(r"\b(the|of|from|rose|fell|against|working|target|month|spend|quarter|with|Draft)\b")
+    visible = re.sub(r"<[^>]+>", " ", panel)
+    assert not english.search(visible), english.search(visible)
+    response = http.post("/reports/2026-03/draft/")
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo 2026 trajo")
+
+
+def test_a_client_with_one_month_gets_a_draft_that_says_so(march, staff_a) -> None:
+    with schema_context("alpha"), translation.override("en"):
+        draft = month_draft_for(client=march, month=MARCH, language="en")
+    assert draft.first_month
+    assert "There is no earlier month to compare with yet" in draft.text("summary")
+    page = browser_for(staff_a, march, language="en").get("/reports/2026-03/").content.decode()
+    assert "first month with figures: the draft describes the month" in page
+
+
+def test_client_users_cannot_draft(march, client_user_a) -> None:
+    assert browser_for(client_user_a, march).post("/reports/2026-03/draft/").status_code == 404
+
+
+def test_the_months_unresolved_checks_come_first_among_the_concerns(two_months, staff_a) -> None:
+    with schema_context("alpha"):
+        CheckResult.objects.create(
+            month=MARCH, key="coverage.source_stale", subject="spend", family="coverage", severity="high",
+            figures={"source": "spend", "since": "2026-03-05"}, link="/imports/", computed_at=timezone.now(),
+        )  # fmt: skip
+        CheckResult.objects.create(
+            month=MARCH, key="coverage.source_stale", subject="email", family="coverage", severity="high",
+            figures={"source": "email", "since": "2026-03-02"}, computed_at=timezone.now(), resolved_at=timezone.now(),
+        )  # fmt: skip
+    with schema_context("alpha"), translation.override("en"):
+        checks = [c for c in month_checks_read(month=MARCH, currency="EUR") if not c["resolved_at"]]
+        draft = month_draft_for(client=two_months, month=MARCH, language="en")
+    assert len(checks) == 1  # the resolved one is no concern
+    concerns = draft.sections["concerns"]
+    assert [line.text for line in concerns[: len(checks)]] == [c["sentence"] for c in checks]
+    assert concerns[0].key == "check_coverage.source_stale" and "since: 2026-03-05" in concerns[0].why
+    assert 'href="/imports/"' in concerns[0].html
