@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pypdfium2
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -142,8 +143,18 @@ def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
     client_user_a.language = "es"
     client_user_a.save()
     rows = list(csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode())))
-    assert rows[0][:3] == ["Grupo", "KPI", "Valor"]
+    assert rows[0][:4] == ["Grupo", "KPI", "Valor", "Variación"]  # the figure's change, not the verb "Cambiar"
     assert next(r for r in rows if r[-1] == "cpl")[:3] == ["Coste e ingresos", "Coste por lead", "1\xa0543,20\xa0€"]
+
+
+def test_the_spanish_pdf_heads_the_change_column_variacion(client_user_a, snapshots) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    response = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots)
+    assert response.status_code == 200
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "Variación" in text and "Cambiar" not in text
 
 
 def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> None:
