@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -282,7 +283,7 @@ def scorecard_pdf(
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(_("Change")), _text(_("Target"))]]
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))]]
         for tile in group["tiles"]:
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")

@@ -18,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -372,7 +372,7 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         gettext("Group"),
         gettext("KPI"),
         gettext("Value"),
-        gettext("Change"),
+        pgettext("column", "Change"),  # the change of a figure, not the verb
         gettext("Target"),
         gettext("Status"),
         gettext("Why there is no value"),

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pypdfium2
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -142,8 +143,18 @@ def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
     client_user_a.language = "es"
     client_user_a.save()
     rows = list(csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode())))
-    assert rows[0][:3] == ["Grupo", "KPI", "Valor"]
+    assert rows[0][:4] == ["Grupo", "KPI", "Valor", "Variación"]  # the figure's change, not the verb "Cambiar"
     assert next(r for r in rows if r[-1] == "cpl")[:3] == ["Coste e ingresos", "Coste por lead", "1\xa0543,20\xa0€"]
+
+
+def test_the_spanish_pdf_heads_the_change_column_variacion(client_user_a, snapshots) -> None:
+    client_user_a.language = "es"
+    client_user_a.save()
+    response = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots)
+    assert response.status_code == 200
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "Variación" in text and "Cambiar" not in text
 
 
 def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> None:
@@ -275,9 +286,11 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     keys = BREAKDOWN_KEYS["campaign"]
     cells = [cell for line in campaigns.splitlines() if line.startswith("=SUM(1+1) campaign") for cell in line.split()[2:]]
     assert cells == [shown.get(key, "—") for key in keys]
-    # On paper a dash has no hover: the table's note says why, in the catalogue's words, once each.
-    reasons = " ".join(dict.fromkeys(null_reason(kpi(key)) for key in keys if key not in shown))
-    assert f"— {' '.join(reasons.split())}" in " ".join(campaigns.split())
+    # On paper a dash has no hover: the table's note says why from the row's own figures, once each
+    # (issue #23: never the month's "No marketing spend this month" under a row of a month that spent).
+    campaign_part = " ".join(campaigns[: campaigns.index("Ad platform")].split())
+    assert campaign_part.endswith("— No marketing spend in this row. Not defined for this row.")
+    assert str(null_reason(kpi("cpl"))) not in campaign_part
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
     assert "Desgloses" in spanish and "Campaña" in spanish
 
