@@ -269,3 +269,20 @@ class AgencyBrand(models.Model):
                 found = cls.objects.order_by("pk").first() or False
             cache.set(cls.BRAND_CACHE_KEY, found, 3600)
         return found or None
+
+
+class PlatformApp(models.Model):
+    """The agency's OAuth app on one ad platform, saved from the admin screen (clients.connectors.apps).
+
+    ``secrets`` holds the client id, client secret and (Google Ads) developer token and manager
+    id, encrypted with ``PORTAL_SECRETS_KEY`` as a connection's credentials are; the environment's
+    ``PORTAL_OAUTH_CLIENT_ID_<PLATFORM>`` wins over a saved app.
+    """
+
+    platform = models.CharField(max_length=30, unique=True)
+    secrets = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by_name = models.CharField(max_length=150, blank=True, default="")
+
+    def __str__(self) -> str:
+        return self.platform

@@ -302,6 +302,13 @@ PORTAL_OAUTH_APPS = {
         value, os.environ.get("PORTAL_OAUTH_CLIENT_SECRET_" + name[len("PORTAL_OAUTH_CLIENT_ID_"):], ""))
     for name, value in os.environ.items() if name.startswith("PORTAL_OAUTH_CLIENT_ID_") and value
 }
+# Google Ads: the agency's developer token (every request) and, optionally, its manager account's id
+# (login-customer-id) when the clients' accounts are read through it. An admin screen can set them too.
+PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN = os.environ.get("PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN", "")
+PORTAL_GOOGLE_ADS_LOGIN_CUSTOMER_ID = os.environ.get("PORTAL_GOOGLE_ADS_LOGIN_CUSTOMER_ID", "")
+# Meta's asynchronous report jobs: seconds between two polls, and the longest a job may take.
+PORTAL_CONNECTOR_JOB_POLL = float(os.environ.get("PORTAL_CONNECTOR_JOB_POLL", "2"))
+PORTAL_CONNECTOR_JOB_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_JOB_TIMEOUT", "900"))
 # Syncs of one platform running at once across the whole agency (a Redis semaphore).
 PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))
 # Rows a sync writes per batch (0: each connector's own, 5,000); smaller batches commit progress more often.

@@ -48,3 +48,33 @@ class ConnectForm(forms.Form):
 
     def options(self) -> dict[str, Any]:
         return {"landing_page": True} if self.cleaned_data.get("landing_page") else {}
+
+
+class PlatformAppForm(forms.Form):
+    """The agency's app on one ad platform; a secret left empty keeps the saved one (never shown back)."""
+
+    client_id = forms.CharField(label=_("Client ID"), max_length=300)
+    client_secret = forms.CharField(label=_("Client secret"), max_length=300, required=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+                                    help_text=_("Leave empty to keep the saved one."))
+
+    def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.platform = platform
+        saved = (kwargs.get("initial") or {})
+        if saved.get("client_secret"):
+            self.fields["client_secret"].help_text = _("Saved: %(mask)s. Leave empty to keep it.") % {
+                "mask": saved["client_secret"]}
+        else:
+            self.fields["client_secret"].required = True
+            self.fields["client_secret"].help_text = ""
+        if platform == "google_ads":
+            self.fields["developer_token"] = forms.CharField(
+                label=_("Developer token"), max_length=300, required=not saved.get("developer_token"),
+                widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+                help_text=(_("Saved: %(mask)s. Leave empty to keep it.") % {"mask": saved["developer_token"]}
+                           if saved.get("developer_token") else _("Google Ads › Tools › API Center (a manager account).")))
+            self.fields["login_customer_id"] = forms.RegexField(
+                label=_("Manager account ID (optional)"), regex=r"^\d{3}-?\d{3}-?\d{4}$", required=False,
+                help_text=_("Sent as login-customer-id when the clients' accounts are reached through the agency's "
+                            "manager account (123-456-7890)."))

@@ -16,7 +16,7 @@ from agency.models import Client
 from agency.selectors import clients_ready
 from agency.tasks import clients_fan_out, enqueue_for_client
 from clients.connectors.caps import cap_acquire, cap_release
-from clients.connectors.health import connection_failure_notify, connections_due
+from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
 from clients.connectors.sync import connection_sync
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.services import import_job_run
@@ -116,6 +116,7 @@ def connection_sync_run(self: TenantTask, *, client_slug: str, platform: str, tr
     finally:
         cap_release(platform=platform, holder=holder)
     connection_failure_notify(client=client, platform=platform)
+    connection_token_warn(client=client, platform=platform)
     return "skipped" if outcome.skipped else ("ok" if outcome.ok else "failed")
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
+from clients.connectors.ads import AdConnector
 from clients.connectors.base import Connector
 from clients.connectors.health import connections_context
 from clients.connectors.registry import PLATFORMS
@@ -20,6 +21,7 @@ from clients.connectors.transport import ConnectorError
 from clients.forms_connectors import ConnectForm
 from clients.models import Connection, SyncRun
 from clients.tasks import connection_sync_run
+from clients.views_oauth import consent_page
 
 
 def _connector(platform: str) -> Connector:
@@ -39,6 +41,8 @@ def connections_panel(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse:
     connector = _connector(platform)
+    if isinstance(connector, AdConnector):  # connected through the platform's consent, not a pasted token
+        return consent_page(request, connector)
     existing = Connection.objects.filter(platform=platform).first()
     initial = {"account_id": existing.account_id} if existing else {}
     form = ConnectForm(request.POST or None, connector=connector, initial=initial)

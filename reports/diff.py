@@ -6,8 +6,14 @@ labelled by the KPI catalogue (kpis.catalogue) and formatted as the scorecard do
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
 from kpis.scorecard import format_value
 
@@ -46,3 +52,33 @@ def documents_differ(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """Whether any KPI of the two documents differs (at full precision)."""
     old, new = before.get("kpis", {}), after.get("kpis", {})
     return any(not _same(old.get(key), new.get(key)) for key in set(old) | set(new))
+
+
+# An ad platform's own figures, as the close page names them when a platform restated a month.
+PLATFORM_WORDS = {
+    "ad_spend": gettext_lazy("spend"), "impressions": gettext_lazy("impressions"), "clicks": gettext_lazy("clicks"),
+    "platform_conversions": gettext_lazy("conversions"), "conversion_value": gettext_lazy("conversion value"),
+}
+
+
+def platform_changes(before: dict[str, Any], after: dict[str, Any], *, currency: str, month: dt.date) -> list[dict[str, Any]]:
+    """Each ad platform whose own figures moved between the approved document and the new one, in words:
+    "Google Ads changed October 2026 after approval: conversions 212 → 219"."""
+    old = before.get("breakdowns", {}).get("platform", {})
+    new = after.get("breakdowns", {}).get("platform", {})
+    changes = []
+    for member in sorted(set(old) | set(new)):
+        was, now = old.get(member, {}), new.get(member, {})
+        parts = []
+        for key, word in PLATFORM_WORDS.items():
+            if _same(was.get(key), now.get(key)):
+                continue
+            shown_before, shown_after = format_value(key, was.get(key), currency), format_value(key, now.get(key), currency)
+            if shown_before != shown_after:
+                parts.append(f"{word} {shown_before} → {shown_after}")
+        if parts:
+            label = member_label("platform", member)
+            changes.append({"member": member, "label": label, "parts": parts, "text": _(
+                "%(platform)s changed %(month)s after approval: %(changes)s") % {
+                "platform": label, "month": date_format(month, "YEAR_MONTH_FORMAT"), "changes": "; ".join(parts)}})
+    return changes

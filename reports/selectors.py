@@ -20,12 +20,13 @@ from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
 from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
+from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.scorecard import card_as_shown
 from kpis.selectors import scorecard_load
-from reports.diff import documents_differ, figures_diff
+from reports.diff import documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
 
@@ -256,6 +257,15 @@ def revisions(*, versions: list[ReportVersion], currency: str) -> list[Revision]
     ]
 
 
+def restatements_shown(restated_by: str, *, changes: list[dict[str, Any]], document: dict[str, Any]) -> str:
+    """What restated the month, without the ad platforms whose syncs re-read it and changed nothing
+    (every daily sync re-reads 28–30 days: only a platform whose figures moved restated it)."""
+    still = {change["label"] for change in changes}
+    quiet = {member_label("platform", member) for member in document.get("breakdowns", {}).get("platform", {})} - still
+    parts = [part for part in restated_by.split("; ") if part and not any(part.startswith(label + " ") for label in quiet)]
+    return "; ".join(parts)
+
+
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
     """Everything the month's close page shows to ``viewer``."""
     report = report_of(month=month)
@@ -270,11 +280,17 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         "revisions": revisions(versions=versions, currency=client.currency),
         "snapshot": snapshot,
         "revision_pending": pending,
-        "restated_by": report.restated_by if report and pending else "",
+        "restated_by": "",
         "pending_diff": figures_diff(versions[-1].document, snapshot.document, currency=client.currency) if pending else [],
+        "platform_changes": [],
         "questions": list(Question.objects.filter(month=month)),
         "read_at": None,
     }
+    if pending:
+        changes = platform_changes(versions[-1].document, snapshot.document, currency=client.currency, month=month)
+        context["platform_changes"] = changes
+        context["restated_by"] = restatements_shown(report.restated_by if report else "", changes=changes,
+                                                    document=snapshot.document)
     if staff:
         context.update(
             texts=commentary_texts(month=month),

@@ -74,6 +74,11 @@ class Connector:
     lookback: dt.timedelta = dt.timedelta(days=3)
     batch_rows: int = 5000
     token_lifetime: dt.timedelta | None = None  # tokens of this kind expire (OAuth); None: they don't
+    exclusive_accounts: bool = False  # an account feeds one client only (ad accounts: their spend is that client's)
+
+    def account_key(self, account_id: str) -> str:
+        """The account id as stored (``act_123`` → ``123``): one account, one spelling."""
+        return account_id
 
     # --- the HTTP side ------------------------------------------------------------------------
 
@@ -100,6 +105,11 @@ class Connector:
     def error_words(self, body: dict[str, Any]) -> str:
         """The platform's own explanation in an error answer."""
         return str(body.get("message") or body.get("detail") or body.get("error_description") or "")[:300]
+
+    def throttled(self, response: httpx.Response) -> float | None:
+        """A rate-limit answer in the platform's own shape (Meta's HTTP 400 with code 17 or 80004):
+        the seconds its usage headers ask to wait (0: back off as for a 429), else None."""
+        return None
 
     def pause_after(self, response: httpx.Response) -> float:
         """Seconds to wait after a successful answer whose usage headers say the limit is near."""

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.conf import settings
 
 from agency.months import Month
+from clients.connectors import fake_ads
 
 CHANNELS = ["Organic Search", "Paid Search", "Organic Social", "Paid Social", "Email", "Referral", "Direct",
             "Unassigned"]
@@ -75,6 +76,7 @@ class FakePlatforms:
     expired: set[str] = field(default_factory=set)  # platforms whose every token is expired
     expired_tokens: set[str] = field(default_factory=set)  # single tokens that have expired
     latency: float = 0.0
+    ads: fake_ads.AdsFake = field(default_factory=fake_ads.AdsFake)  # Google Ads, Meta, LinkedIn (fake_ads)
     on_request: Callable[[str, str], None] | None = None  # (platform, path), e.g. to kill a worker mid-sync
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     data_requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -227,7 +229,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         self.raw = self.rfile.read(length) if length else b""
-        platform = ("hubspot" if path.startswith(("/crm/", "/account-info/", "/oauth/v1/")) else
+        platform = fake_ads.platform_of(path, self.raw) or (
+                    "hubspot" if path.startswith(("/crm/", "/account-info/", "/oauth/v1/")) else
                     "ga4" if path.startswith(("/v1beta/", "/token")) else "mailchimp" if path.startswith("/3.0") else "")
         state = self.platforms
         with state.lock:
@@ -264,6 +267,8 @@ class Handler(BaseHTTPRequestHandler):
             return {}
 
     def _route(self, method: str, path: str, platform: str) -> int:
+        if platform in fake_ads.ADS:
+            return fake_ads.route(self, method, path, platform)
         if platform == "hubspot":
             return self._hubspot(method, path)
         if platform == "ga4":

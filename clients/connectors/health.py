@@ -104,6 +104,41 @@ def connection_failure_notify(*, client: Client, platform: str, now: dt.datetime
     return queued
 
 
+def connection_token_warn(*, client: Client, platform: str, now: dt.datetime | None = None) -> int:
+    """An access token that cannot be refreshed expires within 7 days (LinkedIn's and Meta's 60-day
+    tokens): one email to each assigned staff member per expiry date, to connect again in time."""
+    now = now or timezone.now()
+    with tenant_context(client):
+        connection = Connection.objects.filter(platform=platform).first()
+        if connection is None or connection.token_expires_at is None or connection.state == Connection.State.REAUTH:
+            return 0
+        if not now < connection.token_expires_at <= now + TOKEN_WARNING:
+            return 0
+        try:
+            if unseal(connection.secrets, owner=client.schema_name).refresh_token:
+                return 0  # refreshed by the syncs themselves
+        except SecretsError:
+            return 0
+    label = connector_for(platform).label
+    expires = connection.token_expires_at.astimezone(ZoneInfo(client.timezone))
+    queued = 0
+    for user in staff_for_client(client=client).exclude(email=""):
+        with translation.override(user.language or "en"):
+            subject = _("%(platform)s of %(client)s must be connected again by %(date)s") % {
+                "platform": label, "client": client.name, "date": expires.strftime("%Y-%m-%d")}
+            body = "\n\n".join([
+                _("The %(platform)s access of %(client)s expires on %(when)s; the platform gives no way to renew it "
+                  "without a person's consent.") % {"platform": label, "client": client.name,
+                                                      "when": expires.strftime("%Y-%m-%d %H:%M")},
+                _("Open the client's Imports page and choose Connect again: the figures already read stay. %(link)s")
+                % {"link": client_url(client=client, path="/imports/")},
+            ])
+        queued += int(outbox_email_enqueue(client=client, kind="connection_token", recipient_id=user.pk, to=user.email,
+                                           subject=subject, body=body,
+                                           reference=f"token:{platform}:{expires.date().isoformat()}"))
+    return queued
+
+
 def _queue_email(client: Client, user: User, connection: Connection, label: str, now: dt.datetime) -> int:
     with translation.override(user.language or "en"):
         subject = _("%(platform)s of %(client)s has not synced for two days") % {"platform": label, "client": client.name}
@@ -127,7 +162,10 @@ def connections_context(*, client: Client) -> dict[str, Any]:
     healths = {health.connection.platform: health for health in connections_health()}
     for health in healths.values():
         try:
-            health.masked = unseal(health.connection.secrets, owner=client.schema_name).masked()
+            credentials = unseal(health.connection.secrets, owner=client.schema_name)
+            health.masked = credentials.masked()
+            if credentials.refresh_token:  # renewed by the syncs themselves: no countdown to show
+                health.token_days, health.token_warning = None, False
         except SecretsError:
             health.masked = _("unreadable with the configured keys: connect again")
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]

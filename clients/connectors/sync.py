@@ -99,6 +99,12 @@ def connection_connect(
     """
     connector = connector_for(platform)
     account_id = account_id.strip()
+    if connector.exclusive_accounts:
+        account_id = connector.account_key(account_id)
+        other = account_owner(platform=platform, account_id=account_id, besides=client)
+        if other is not None:
+            raise ConnectorError(_("This %(platform)s account is already connected to another client: one account "
+                                   "feeds one client.") % {"platform": connector.label})
     label, summary = ("", "")
     if check:
         label, summary = connection_check(platform=platform, account_id=account_id, credentials=credentials,
@@ -121,6 +127,15 @@ def connection_connect(
     logger.info("connected %s of %s (account %s)", connector.slug, client.slug, account_id)
     _health(client, connector, connection)
     return connection, summary
+
+
+def account_owner(*, platform: str, account_id: str, besides: Client) -> Client | None:
+    """The other client whose ``platform`` connection reads ``account_id`` (one schema at a time), or None."""
+    for other in Client.objects.exclude(pk=besides.pk).exclude(schema_name="public").order_by("pk"):
+        with tenant_context(other):
+            if Connection.objects.filter(platform=platform, account_id=account_id).exists():
+                return other
+    return None
 
 
 def connection_disconnect(*, client: Client, platform: str) -> bool:
@@ -339,11 +354,21 @@ def _failed(
     return outcome
 
 
+def _expiry_to_warn(client: Client, connection: Connection) -> dt.datetime | None:
+    """The token's expiry when a person must act before it (no refresh token renews it), else None."""
+    try:
+        if vault.unseal(connection.secrets, owner=client.schema_name).refresh_token:
+            return None
+    except vault.SecretsError:
+        pass
+    return connection.token_expires_at
+
+
 def _health(client: Client, connector: Connector, connection: Connection) -> None:
     connection_health.send(sender=Client, client=client, platform=connector.slug, label=connector.label,
                            state=connection.state, reason=connection.reason, reason_words=connection.reason_words,
                            last_success_at=connection.last_success_at,
-                           failing_since=connection.failing_since, token_expires_at=connection.token_expires_at,
+                           failing_since=connection.failing_since, token_expires_at=_expiry_to_warn(client, connection),
                            at=timezone.now())
 
 
@@ -391,7 +416,9 @@ class _BatchWriter:
                                          prefix=f"sync-{self.connector.slug}-", dir=self.directory,
                                          delete=False) as handle:
             writer = csv.writer(handle)
-            writer.writerow([header for _target, header in self.columns])
+            # A header naming the amounts' currency ("Amount spent ({currency})", Meta's) names the batch's.
+            currency = next(iter(self.buffer.values())).values.get("currency") or self.client.currency
+            writer.writerow([header.replace("{currency}", currency) for _target, header in self.columns])
             for row in self.buffer.values():
                 writer.writerow([row.values.get(target, "") for target, _header in self.columns])
         path = Path(handle.name)

@@ -124,8 +124,11 @@ class Session:
             finally:
                 self.requests += 1
             kwargs["headers"] = headers
-            if response.status_code in RETRIED and attempt + 1 < attempts:
+            throttled = self.connector.throttled(response)
+            if (response.status_code in RETRIED or throttled is not None) and attempt + 1 < attempts:
                 asked = retry_after(response)
+                if throttled:
+                    asked = max(asked or 0.0, throttled)
                 wait = min(max_wait, asked) if asked is not None else self._backoff(attempt, max_wait)
                 logger.info("%s answered %s; waiting %.1f s (attempt %s)", self.connector.slug, response.status_code,
                             wait, attempt + 1)

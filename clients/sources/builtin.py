@@ -254,6 +254,8 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
             Col("conversions", ("Results",), ("Resultados",), required=False, when="_indicator",
                 when_any=("lead", "conversion", "purchase", "cliente potencial", "conversión", "compra")),
             Col("_indicator", ("Result indicator",), ("Indicador de resultado",), required=False),
+            Col("conversion_value", ("Purchases conversion value",), ("Valor de conversión de compras",),
+                required=False),
         ),
         fixed={"category": "media", "platform": "meta_ads"}, channel="paid_social", social_network="facebook",
         total_if_empty="campaign_name",

@@ -42,6 +42,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "client_template", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "client_template", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "brand_edit", {}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "platform_apps", {}, row(302, 404, 404, 404, 200)),
+    # The platforms' OAuth redirect: open to anyone (the signed, single-use state is the guard); no state is a 400.
+    (CONSOLE, "oauth_callback", {}, row(400, 404, 404, 400, 400)),
     (CONSOLE, "brand_css", {}, row(200, 404, 404, 200, 200)),
     (CONSOLE, "brand_logo", {}, row(404, 404, 404, 404, 404)),
     (CONSOLE, "portfolio", {}, row(302, 404, 404, 200, 200)),
@@ -138,6 +141,12 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "connection_connect", {"platform": "ga4"}, row(302, 404, 404, 200, 200)),
     (ALPHA, "connection_connect", {"platform": "mailchimp"}, row(302, 404, 404, 200, 200)),
     (ALPHA, "connection_connect", {"platform": "nope"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "connection_connect", {"platform": "google_ads"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "meta_ads"}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "connection_connect", {"platform": "linkedin_ads"}, row(302, 404, 404, 200, 200)),
+    # The choice of ad account after a consent: without its one-time handoff a 400 page.
+    (ALPHA, "connection_account", {"platform": "google_ads"}, row(302, 404, 404, 400, 400)),
+    (ALPHA, "connection_account", {"platform": "hubspot"}, row(302, 404, 404, 400, 400)),
     (ALPHA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "api_tokens", {}, row(302, 404, 404, 200, 200)),
@@ -175,6 +184,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "scheduled_sources", {}, row(302, 404, 404, 404, 200)),
     (BETA, "connections_panel", {}, row(302, 404, 404, 404, 200)),
     (BETA, "connection_connect", {"platform": "hubspot"}, row(302, 404, 404, 404, 200)),
+    (BETA, "connection_account", {"platform": "meta_ads"}, row(302, 404, 404, 404, 400)),
     (BETA, "connection_sync", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
     (BETA, "connection_disconnect", {"platform": "hubspot"}, row(302, 404, 404, 404, 405)),
 ]

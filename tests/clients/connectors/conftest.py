@@ -62,3 +62,6 @@ def mailchimp(platforms: FakePlatforms) -> FakePlatforms:
 def connect_hubspot(client: Client) -> None:
     connection_connect(client=client, platform="hubspot", account_id="4242",
                        credentials=Credentials(access_token=HUBSPOT_TOKEN))
+
+
+from tests.clients.connectors.ads_fixtures import ads  # noqa: E402, F401  (the ad platforms' fake accounts)
