@@ -178,9 +178,9 @@ def generate(cursor, *, leads: int, activities: int) -> None:
     )
     cursor.execute(
         f"""
-        INSERT INTO clients_spend (id, date, category, amount, campaign_id, note, currency)
+        INSERT INTO clients_spend (id, date, category, amount, campaign_id, note, currency, platform)
         SELECT 'S' || d::date || '-' || n, d::date, (ARRAY['media', 'marketing', 'nurture', 'sales'])[1 + n % 4],
-               50 + (n * 17 + extract(doy FROM d)::int) % 400, CASE WHEN n = 20 THEN NULL ELSE 'cmp' || n END, '', ''
+               50 + (n * 17 + extract(doy FROM d)::int) % 400, CASE WHEN n = 20 THEN NULL ELSE 'cmp' || n END, '', '', ''
         FROM generate_series('{FIRST_MONTH}'::date, '{LAST_DAY}'::date, interval '1 day') d, generate_series(0, 20) n
         """
     )

@@ -87,8 +87,8 @@ def fill_template(client) -> None:
         )
         cursor.execute(
             """
-            INSERT INTO clients_spend (id, date, category, amount, campaign_id, note, currency)
-            SELECT 'S' || d::date || c, d::date, 'media', 40 + extract(doy FROM d)::int % 60, c, '', ''
+            INSERT INTO clients_spend (id, date, category, amount, campaign_id, note, currency, platform)
+            SELECT 'S' || d::date || c, d::date, 'media', 40 + extract(doy FROM d)::int % 60, c, '', '', ''
             FROM generate_series('2025-01-01'::date, '2025-12-31'::date, interval '1 day') d, unnest(ARRAY['ads', 'li']) c
             """
         )

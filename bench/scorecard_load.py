@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
@@ -165,6 +167,7 @@ def main() -> int:
         "REDIS_URL": os.environ.get("REDIS_URL") or embedded.redis_url(),
         "DEBUG": "false",
         "SECRET_KEY": SECRET,
+        "PORTAL_SECRETS_KEY": Fernet.generate_key().decode(),  # production settings refuse to start without it
         "SECURE_SSL_REDIRECT": "false",
         "PORTAL_BASE_HOST": "localhost",
         "PORTAL_SCHEME": "http",

@@ -34,7 +34,8 @@ def database_url() -> str:
 def subprocess_env(**extra: str) -> dict[str, str]:
     from django.conf import settings
 
-    return {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL, **extra}
+    return {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
+            "PORTAL_SECRETS_KEY": settings.PORTAL_SECRETS_KEYS[0], **extra}  # production settings refuse to start without it
 
 
 def worker_start(name: str, log: Path, *, concurrency: int = 2, visibility_timeout: int = 10) -> subprocess.Popen:
