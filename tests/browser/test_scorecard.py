@@ -72,11 +72,14 @@ def test_spanish_shows_spanish_labels_and_number_formats(page, portal, client_us
 def test_another_client_cannot_reach_this_scorecard(page, portal, client_user_b, scorecard_data) -> None:
     sign_in(page, portal.client("beta"), client_user_b.username)
     page.wait_for_url(portal.client("beta") + "/")
-    # carry beta's session to alpha's host: 404, no figures
+    # carry beta's session to alpha's host: refused and ended (sign-in page), no figures
     cookies = page.context.cookies(portal.client("beta"))
     page.context.add_cookies([{**c, "domain": "alpha.localhost"} for c in cookies if c["name"] == "sessionid"])
-    response = page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
-    assert response.status == 404 and "12,345.60" not in page.content()
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    assert "/accounts/login/" in page.url and "12,345.60" not in page.content()
+    # the session is ended: back at its own host it no longer signs anyone in
+    page.goto(portal.client("beta") + "/")
+    assert "/accounts/login/" in page.url
 
 
 def test_the_portfolio_sorts_and_filters(page, portal, admin_user, tenants) -> None:
