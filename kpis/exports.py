@@ -229,22 +229,29 @@ def scorecard_pdf(
 
     summary = report.get("summary") or []
     if summary:
-        story.append(_para(_("Summary"), styles["h2"]))
         cell_w = (usable - 6 * mm) / 2
         cells = [_summary_cell(entry, styles, cell_w - 4 * mm) for entry in summary]
         rows = [cells[i : i + 2] + ([[]] if len(cells[i : i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
-        grid = Table(rows, colWidths=[cell_w + 3 * mm, cell_w + 3 * mm])
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#d5dae3")),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-                ]
+
+        def grid(part: list) -> Table:
+            table = Table(part, colWidths=[cell_w + 3 * mm, cell_w + 3 * mm])
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#d5dae3")),
+                        ("TOPPADDING", (0, 0), (-1, -1), 5),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                    ]
+                )
             )
-        )
-        story.append(grid)
+            return table
+
+        # The heading goes over with the first row only: kept with the whole grid, a summary a little
+        # taller than what remains of page 1 left that page empty under the title.
+        story.append(KeepTogether([_para(_("Summary"), styles["h2"]), grid(rows[:1])]))
+        if rows[1:]:
+            story.append(grid(rows[1:]))
     story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's

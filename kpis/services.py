@@ -209,7 +209,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
 # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
-PDF_LAYOUT = "5"
+PDF_LAYOUT = "6"
 
 
 def report_pdf_build(
