@@ -67,7 +67,7 @@ def test_the_paid_media_section_in_spanish(page, portal, client_user_a, paid_dat
     screenshot(page, f"paid-media-page-es-{width}")
 
 
-def test_the_paid_media_pages_of_the_pdf(paid_data) -> None:
+def test_the_paid_media_pages_of_the_pdf(paid_data, clean_tenant_tables) -> None:
     for language in ("en", "es"):
         document = pypdfium2.PdfDocument(report_pdf_build(client=paid_data, month=MARCH, language=language))
         pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
