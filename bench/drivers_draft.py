@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
 os.environ.setdefault("PORTAL_TESTING", "true")
+os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
 
 FLOOR_MS = 200
 
