@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from clients.connectors.base import Connector, Row, Window
-from clients.connectors.oauth import OAuthEndpoints, token_request, tokens_apply
+from clients.connectors.oauth import OAuthEndpoints, session_app, token_request, tokens_apply
 from clients.connectors.transport import ConnectorError
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def prefetched(session: Session, spans: list[tuple[dt.date, dt.date]],
         for span in spans:
             yield span, fetch(*span)
         return
+    session_app(session, session.connector.slug)  # read here, in the sync's thread (and its transaction)
     store = session.on_refresh
     refreshed: queue.SimpleQueue[Credentials] = queue.SimpleQueue()
     session.on_refresh = refreshed.put
@@ -101,8 +103,14 @@ def prefetched(session: Session, spans: list[tuple[dt.date, dt.date]],
             if store is not None:
                 store(credentials)
 
+    def read(first: dt.date, last: dt.date) -> T:
+        try:
+            return fetch(first, last)
+        finally:
+            connections.close_all()  # this thread's own, should anything have opened one
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"prefetch-{session.connector.slug}")
-    future = pool.submit(fetch, *spans[0])
+    future = pool.submit(read, *spans[0])
     try:
         for index, span in enumerate(spans):
             try:
@@ -110,7 +118,7 @@ def prefetched(session: Session, spans: list[tuple[dt.date, dt.date]],
             finally:
                 hand_on()
             if index + 1 < len(spans):
-                future = pool.submit(fetch, *spans[index + 1])
+                future = pool.submit(read, *spans[index + 1])
             yield span, answer
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, prefetched, resume_day
 from clients.connectors.base import Row, Window
-from clients.connectors.oauth import OAuthEndpoints, app_credentials, refresh_with
+from clients.connectors.oauth import OAuthEndpoints, refresh_with, session_app
 from clients.connectors.transport import ConnectorError
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class GoogleAds(AdConnector):
         return customer_id(account_id)
 
     def authorize(self, session: Session, headers: dict[str, str]) -> None:
-        app = app_credentials(self.slug)
+        app = session_app(session, self.slug)
         headers["Authorization"] = f"Bearer {session.credentials.access_token}"
         headers["developer-token"] = app.developer_token
         manager = session.credentials.extra.get("login_customer_id") or app.login_customer_id
