@@ -45,12 +45,12 @@ def setup_django() -> None:
     call_command("migrate_schemas", shared=True, verbosity=0)
 
 
-def serve(campaigns: int, days: int, port_queue, tokens_queue) -> None:
+def serve(campaigns: int, days: int, latency: float, port_queue, tokens_queue) -> None:
     setup_django()
     from clients.connectors.fake_ads import make_ad_rows
     from clients.connectors.fake_server import FakePlatforms, fake_server_start
 
-    platforms = FakePlatforms()
+    platforms = FakePlatforms(latency=latency)  # seconds each answer takes (a real platform's server time)
     ads = platforms.ads
     ads.apps[APP[0]] = APP[1]
     ads.developer_tokens.add("bench-dev-token")
@@ -190,11 +190,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--campaigns", type=int, default=40)
     parser.add_argument("--days", type=int, default=400)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake platforms take per answer")
     parser.add_argument("--profile", choices=sorted(ACCOUNTS), help="cProfile this platform's sequential sync (bench/out/)")
     args = parser.parse_args()
     context = multiprocessing.get_context("fork")
     ports, tokens = context.Queue(), context.Queue()
-    child = context.Process(target=serve, args=(args.campaigns, args.days, ports, tokens), daemon=True)
+    child = context.Process(target=serve, args=(args.campaigns, args.days, args.latency, ports, tokens), daemon=True)
     child.start()
     issued = tokens.get(timeout=300)
     port = ports.get(timeout=300)
@@ -227,7 +228,8 @@ def main() -> None:
     floor = export_floor(client, kept)
     assert fingerprint(client) == figures, (fingerprint(client), figures)
     child.terminate()
-    print(json.dumps({"campaigns": args.campaigns, "days": args.days, "sequential": before, "overlapped": after,
+    print(json.dumps({"campaigns": args.campaigns, "days": args.days, "latency": args.latency,
+                      "sequential": before, "overlapped": after,
                       "floor": floor, "figures_equal": True, "peak_rss_mb": round(rss_peak / 1024, 1),
                       "growth_mb": round((rss_peak - rss_before) / 1024, 1)}))
 
