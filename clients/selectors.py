@@ -21,6 +21,7 @@ from clients.models import (
     Activity,
     ApiToken,
     Campaign,
+    Connection,
     Contract,
     CriteriaVersion,
     EmailRow,
@@ -28,6 +29,7 @@ from clients.models import (
     Job,
     Lead,
     Persona,
+    SavedMapping,
     ScheduledSource,
     Spend,
     TrafficRow,
@@ -84,6 +86,14 @@ def job_progress(*, job: Job) -> tuple[int, int]:
     if job.status == Job.Status.RUNNING:
         return int(cache.get(job_progress_key(job_id=job.id)) or job.progress), job.total
     return job.progress, job.total
+
+
+def job_get(*, job_id: int, kind: str, status: str | None = None) -> Job | None:
+    """One job of ``kind`` (an import, a recompute), with who started it; of ``status`` if given
+    (a retry is only for a failed one). Read again after queuing: a queue found unreachable at
+    commit has marked it failed by then."""
+    jobs = Job.objects.select_related("created_by").filter(pk=job_id, kind=kind)
+    return (jobs.filter(status=status) if status else jobs).first()
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -281,3 +291,66 @@ def first_lead_month(*, timezone: str) -> dt.date | None:
     A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
     first = Lead.objects.aggregate(first=Min("created_at"))["first"]
     return Month.of(first, ZoneInfo(timezone)).first_day if first else None
+
+
+# --- what the client's screens show (the views read through these: tests/test_architecture.py) ---
+
+
+def connection_get(*, platform: str) -> Connection | None:
+    """The client's connection to ``platform``, if it has one (one per platform)."""
+    return Connection.objects.filter(platform=platform).first()
+
+
+def criteria_versions_list() -> list[CriteriaVersion]:
+    """Every criteria version, newest first (criteria_periods says when each is in force)."""
+    return list(CriteriaVersion.objects.order_by("-version"))
+
+
+def criteria_version_get(*, version: int) -> CriteriaVersion | None:
+    return CriteriaVersion.objects.filter(version=version).first()
+
+
+def criteria_version_before(*, version: int) -> CriteriaVersion | None:
+    """The version saved just before ``version`` (what a version's page compares it with)."""
+    return CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
+
+
+def criteria_version_latest() -> CriteriaVersion | None:
+    """The last version saved: the editor starts from it."""
+    return CriteriaVersion.objects.order_by("-version").first()
+
+
+def lead_get(*, lead_id: str) -> Lead | None:
+    """One lead with its campaign (the lead's page names it)."""
+    return Lead.objects.select_related("campaign").filter(pk=lead_id).first()
+
+
+def mapping_get(*, mapping_id: int) -> SavedMapping | None:
+    return SavedMapping.objects.filter(pk=mapping_id).first()
+
+
+def personas_list() -> QuerySet[Persona]:
+    """The client's personas in the order they are tried (priority, then code)."""
+    return Persona.objects.order_by("priority", "code")
+
+
+def persona_get(*, code: str) -> Persona | None:
+    return Persona.objects.filter(code=code).first()
+
+
+def holidays_list() -> list[dt.date]:
+    """The client's non-working days, earliest first."""
+    return list(Holiday.objects.order_by("date").values_list("date", flat=True))
+
+
+def contracts_list() -> QuerySet[Contract]:
+    """The client's contracts, latest start first, each with the contract it renews."""
+    return Contract.objects.select_related("renewal_of").order_by("-start_date", "id")
+
+
+def contract_get(*, contract_id: str) -> Contract | None:
+    return Contract.objects.filter(pk=contract_id).first()
+
+
+def scheduled_source_get(*, source_id: int) -> ScheduledSource | None:
+    return ScheduledSource.objects.filter(pk=source_id).first()

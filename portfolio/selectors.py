@@ -20,6 +20,15 @@ def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
     return grouped
 
 
+def benchmark_list() -> QuerySet[Benchmark]:
+    """Every benchmark band in the model's order (the console's benchmark page)."""
+    return Benchmark.objects.all()
+
+
+def benchmark_get(*, benchmark_id: int) -> Benchmark | None:
+    return Benchmark.objects.filter(pk=benchmark_id).first()
+
+
 def month_closes_waiting(*, clients: QuerySet[Client]) -> QuerySet[ClientMonthClose]:
     """The months of ``clients`` that wait for the agency: in review, a revision to approve, or
     a client's question to answer; oldest wait first. One query on the public mirror."""
