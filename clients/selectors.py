@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agency.months import Month
-from clients.criteria import lead_value, rule_matches
+from clients.criteria.qualification import judges
+from clients.criteria.rules import lead_value, rule_matches
 from clients.models import (
     Activity,
     ApiToken,
@@ -32,7 +33,6 @@ from clients.models import (
     Spend,
     TrafficRow,
 )
-from clients.qualification import judges
 from clients.storage import imports_dir
 
 
@@ -201,7 +201,7 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
 
 
 def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
-    """When each criteria version is in force, as qualification applies them (clients.qualification
+    """When each criteria version is in force, as qualification applies them (clients.criteria.qualification
     .judges): ordered by effective date then version, each runs until the next one starts; the
     first also covers everything before it. ``cut_short``: its range ends at a version saved
     *before* it with a later date, so it does not run open-ended as its author may expect;

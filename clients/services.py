@@ -28,15 +28,15 @@ from django_tenants.utils import tenant_context
 from agency.dates import date_in_range, date_range_message
 from agency.models import Client
 from agency.months import Month, local_midnight
-from clients.criteria import criteria_validate, personas_problems
+from clients.criteria.qualification import leads_judge
+from clients.criteria.rules import criteria_validate, personas_problems
 from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
 from clients.importing import KINDS, ImportResult, import_csv, import_records
+from clients.jobs import job_heartbeat
 from clients.models import ApiToken, CriteriaVersion, Holiday, Job, Persona
-from clients.qualification import leads_judge
 from clients.selectors import api_token_hash, import_pending_path, job_progress_key
-from clients.services_jobs import job_heartbeat
 from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
-from clients.source_files import source_file_import
+from clients.sources.files import source_file_import
 from clients.storage import imports_dir
 
 
@@ -251,7 +251,7 @@ def job_file_import(
 
     ``params`` may name a canonical ``kind``, a saved ``mapping`` (id) or a built-in ``source``;
     with neither a mapping nor a source, a file that is not of the canonical kind given is
-    read by the source detected from its header (clients.source_files).
+    read by the source detected from its header (clients.sources.files).
     """
     if params.get("mapping") or params.get("source") or params.get("kind") not in KINDS:
         return source_file_import(

@@ -29,7 +29,7 @@ from django_tenants.utils import tenant_context
 
 data_imported = Signal()
 leads_requalified = Signal()
-# Sent after each run of a scheduled source (clients.sources_schedule), and with ok=True when one is
+# Sent after each run of a scheduled source (clients.sources.schedule), and with ok=True when one is
 # removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``at``. kpis keeps the
 # portfolio's list of failing sources from it.
 scheduled_source_result = Signal()

@@ -174,7 +174,7 @@ def test_the_scan_sees_the_whole_project() -> None:
     ("module", "source", "complaint"),
     [
         ("agency.views.preferences", "from kpis.emails import opt_out_user\n", "agency may import only"),
-        ("clients.views_criteria", "from kpis.selectors import month_add\n", "clients may import only"),
+        ("clients.criteria.views", "from kpis.selectors import month_add\n", "clients may import only"),
         ("portfolio.models", "from kpis.models import HeadlineFigures\n", "portfolio may import only"),
         ("portfolio.views", "import kpis.portfolio\n", "portfolio may import only"),
         ("clients.views", "from kpis import receivers\n", "clients may import only"),

@@ -95,7 +95,7 @@ def test_a_recompute_asked_for_with_redis_down_fails_at_once_and_can_be_retried(
     assert job.result == {"ok": False, "failure": "queue-unreachable"}
     assert "Try again" in http.get(f"/scorecard/recompute/{job.pk}/").content.decode()
     sent = []
-    monkeypatch.setattr("clients.services_jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append(kw["job_id"]))
+    monkeypatch.setattr("clients.jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append(kw["job_id"]))
     response = http.post(f"/scorecard/recompute/{job.pk}/retry/")
     assert response.status_code == 200
     assert sent == [job.pk]

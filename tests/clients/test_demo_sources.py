@@ -6,8 +6,8 @@ from __future__ import annotations
 import time_machine
 from django.db import connection
 
-from clients.demo_sources import FILES, demo_sources_seed, write_source_exports
 from clients.models import Campaign, EmailRow, Job, Lead, Spend, TrafficRow
+from clients.sources.demo import FILES, demo_sources_seed, write_source_exports
 
 
 def test_every_export_is_recognized_and_imported(tenant_a, settings, tmp_path) -> None:

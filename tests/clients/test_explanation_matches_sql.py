@@ -1,6 +1,6 @@
 """Property: a lead's "why it qualified" page tells the same story as the SQL engine.
 
-The engine judges every lead in one statement (clients.qualification); the lead page explains
+The engine judges every lead in one statement (clients.criteria.qualification); the lead page explains
 one lead step by step in Python (clients.selectors.lead_qualification_explain). They share the
 rule table but not the scoring, so on random criteria and random leads with activities before
 and after their creation, the explanation's MQL and sales-ready moments must be the ones the
@@ -18,7 +18,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clients.criteria import criteria_problems
+from clients.criteria.rules import criteria_problems
 from clients.models import Activity, Campaign, Lead
 from clients.selectors import lead_qualification_explain
 from clients.services import criteria_version_create

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clients import fetching
-from clients.fetching import FetchError, address_is_public, url_check, url_fetch, url_redact
+from clients.sources import fetching
+from clients.sources.fetching import FetchError, address_is_public, url_check, url_fetch, url_redact
 from tests.clients.local_http import CSV, allow_private_fixture, body, redirect, server_fixture  # noqa: F401 - fixtures
 
 
@@ -176,7 +176,7 @@ def test_no_credential_reaches_the_log(server, allow_private, tmp_path: Path, ca
     base, handler = server
     handler.routes["/r"] = redirect("/gone?sig=topsecret2")
     url = base.replace("http://", "http://agency:hunter2@") + "/r?key=topsecret1"
-    with caplog.at_level(logging.DEBUG, logger="clients.fetching"), pytest.raises(FetchError) as raised:
+    with caplog.at_level(logging.DEBUG, logger="clients.sources.fetching"), pytest.raises(FetchError) as raised:
         url_fetch(url, target=tmp_path / "f.csv")
     text = caplog.text + str(raised.value)
     assert "redirects to" in caplog.text

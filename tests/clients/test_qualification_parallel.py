@@ -13,9 +13,9 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
-from clients import qualification
+from clients.criteria import qualification
+from clients.criteria.qualification import leads_judge
 from clients.models import Activity, CriteriaVersion, Lead
-from clients.qualification import leads_judge
 
 MADRID = ZoneInfo("Europe/Madrid")
 START = dt.datetime(2025, 11, 3, 9, 0, tzinfo=MADRID)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
-from clients.criteria import criteria_problems
+from clients.criteria.rules import criteria_problems
 from clients.models import Activity, Campaign, Lead
 from clients.services import criteria_version_create, leads_requalify, personas_set
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client as HttpClient
 
-from clients import fetching
 from clients.models import Campaign, ScheduledSource, SourceRun
-from clients.sources_schedule import scheduled_source_save, scheduled_sources_due, source_run
+from clients.sources import fetching
+from clients.sources.schedule import scheduled_source_save, scheduled_sources_due, source_run
 from clients.tasks import dispatch_scheduled_sources, scheduled_sources_client
 from portfolio.models import SourceFailure
 from tests.clients.local_http import CSV, allow_private_fixture, body, server_fixture  # noqa: F401 - fixtures

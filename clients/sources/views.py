@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
-from clients.fetching import url_redact
-from clients.forms_sources import ScheduledSourceForm
 from clients.models import SavedMapping, ScheduledSource
-from clients.sources_schedule import (
+from clients.sources.fetching import url_redact
+from clients.sources.forms import ScheduledSourceForm
+from clients.sources.schedule import (
     scheduled_source_delete,
     scheduled_source_save,
     scheduled_sources_list,

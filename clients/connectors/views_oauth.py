@@ -18,9 +18,9 @@ from agency.tasks import enqueue_for_client
 from clients.connectors import consent
 from clients.connectors.ads import AdConnector
 from clients.connectors.apps import app_masked, app_save
+from clients.connectors.forms import PlatformAppForm
 from clients.connectors.oauth import app_credentials
 from clients.connectors.registry import PLATFORMS
-from clients.forms_connectors import PlatformAppForm
 from clients.models import Connection, SyncRun
 from clients.tasks import connection_sync_run
 

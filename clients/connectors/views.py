@@ -14,14 +14,14 @@ from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
 from clients.connectors.ads import AdConnector
 from clients.connectors.base import Connector
+from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
 from clients.connectors.registry import PLATFORMS
 from clients.connectors.sync import connection_connect, connection_disconnect
 from clients.connectors.transport import ConnectorError
-from clients.forms_connectors import ConnectForm
+from clients.connectors.views_oauth import consent_page
 from clients.models import Connection, SyncRun
 from clients.tasks import connection_sync_run
-from clients.views_oauth import consent_page
 
 
 def _connector(platform: str) -> Connector:

@@ -4,7 +4,7 @@ Each group is posted as ``group-<path>`` (all/any) and each rule as ``rule-<path
 where ``<path>`` is the dotted position in the tree (``r`` is the root, ``r.0.1`` its first
 child's second child). Points rows are ``points-<i>-…``. Parsing never fails: an incomplete
 row stays in the draft for the page to show again; :func:`draft_to_criteria` turns values
-into numbers and lists, and the validator of clients.criteria reports what is wrong.
+into numbers and lists, and the validator of clients.criteria.rules reports what is wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from clients.criteria import NUMBER_FIELDS, field_type
+from clients.criteria.rules import NUMBER_FIELDS, field_type
 
 PATH = re.compile(r"^r(\.\d+)*$")
 

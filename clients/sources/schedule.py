@@ -1,7 +1,7 @@
 """Scheduled sources: a CSV at a URL, fetched daily by Celery beat and imported like an upload.
 
 Writes (services) and reads (selectors) of the scheduled sources live together here, being
-small. Each run fetches the file safely (:mod:`clients.fetching`) into the client's imports
+small. Each run fetches the file safely (:mod:`clients.sources.fetching`) into the client's imports
 folder, then imports it through the same import job as a web upload (detection, saved mapping
 or canonical kind), and records a :class:`clients.models.SourceRun`. A failed run is also
 announced (``clients.signals.scheduled_source_result``); kpis keeps a note of it in the public
@@ -24,11 +24,11 @@ from django.utils.translation import ngettext
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
-from clients.fetching import FetchError, url_check, url_fetch, url_redact
 from clients.importing import KINDS
 from clients.models import Job, SavedMapping, ScheduledSource, SourceRun
 from clients.services import import_job_create_from_path, import_job_run, imports_dir
 from clients.signals import scheduled_source_result
+from clients.sources.fetching import FetchError, url_check, url_fetch, url_redact
 
 logger = logging.getLogger(__name__)
 RUN_EVERY = dt.timedelta(hours=20)  # "daily", with room for the beat's own drift

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agency.dates import date_range_message, date_range_validate, months_fit
-from clients.criteria import personas_problems
+from clients.criteria.rules import personas_problems
 from clients.models import Contract
 from clients.words import vocab_label
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clients import views_oauth
+from clients.connectors import views_oauth
 from clients.connectors.consent import CALLBACK_PATH
 
 urlpatterns = [

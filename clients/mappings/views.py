@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agency.decorators import client_staff_required
 from agency.http import HtmxHttpRequest
 from agency.models import Client
-from clients.forms_imports import KIND_LABELS
 from clients.importing import KINDS
-from clients.mapping_editor import DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview, source_spec
-from clients.mappings import (
+from clients.imports.forms import KIND_LABELS
+from clients.mappings.editor import DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview, source_spec
+from clients.mappings.saved import (
     extension_summary,
     mapping_copy,
     mapping_copy_targets,

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agency.decorators import client_admin_required
 from agency.months import Month
-from clients.criteria import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
-from clients.criteria_form import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
+from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
+from clients.criteria.qualification import backtest
+from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.models import CriteriaVersion
-from clients.qualification import backtest
 from clients.selectors import criteria_periods, first_lead_month
 from clients.services import criteria_version_create
 from clients.vocab import ACTIONS
@@ -28,7 +28,7 @@ EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
 
 
 def _with_paths(node: dict, path: str = "r") -> dict:
-    """Number the tree's nodes for the form's field names (see clients.criteria_form)."""
+    """Number the tree's nodes for the form's field names (see clients.criteria.forms)."""
     node["path"] = path
     for index, child in enumerate(node.get("children", [])):
         _with_paths(child, f"{path}.{index}")

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
-from clients.forms_imports import KIND_LABELS
 from clients.importing import SPECS, ImportResult, RowError, import_csv
-from clients.mappings import vocabulary_of
+from clients.imports.forms import KIND_LABELS
+from clients.mappings.saved import vocabulary_of
 from clients.models import SavedMapping
 from clients.sources import Mapping, saved_mappings, source_import, source_preview
 from clients.sources.mapping import canonical_text, targets_of

@@ -1,6 +1,6 @@
 """The qualification engine: ``mql_at``, ``sales_ready_at``, persona and criteria version of leads.
 
-Set-based: each criteria version is compiled to SQL (clients.criteria) and judges the leads
+Set-based: each criteria version is compiled to SQL (clients.criteria.rules) and judges the leads
 created in its effective range with one statement — one pass over those leads and their
 activities, a running score per lead by a window sum, and an UPDATE of the rows whose
 outcome changed. Nothing loops over leads in Python.
@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connection
 
 from agency.months import Month, local_midnight
-from clients.criteria import Sql, rule_sql
+from clients.criteria.rules import Sql, rule_sql
 from clients.models import CriteriaVersion, Persona
 
 FAR_PAST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)

@@ -17,22 +17,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agency.decorators import client_staff_required
 from agency.http import HtmxHttpRequest
 from clients.connectors.health import connections_context
-from clients.forms_imports import KIND_LABELS, ImportUploadForm
 from clients.importing import KINDS
-from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
-from clients.mappings import source_extension_save
+from clients.imports.forms import KIND_LABELS, ImportUploadForm
+from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
+from clients.mappings.saved import source_extension_save
 from clients.models import Job
 from clients.selectors import import_jobs_recent, import_pending_path, job_progress
 from clients.services import data_import, import_job_create, import_upload_store
-from clients.services_jobs import job_enqueue, job_retry, jobs_stale_fail
-from clients.source_files import (
+from clients.sources.catalogue import builtin_sources
+from clients.sources.files import (
     NotRecognized,
     extension_choices,
     file_recognize,
     source_file_report,
     source_rows_preview,
 )
-from clients.sources_catalogue import builtin_sources
 from clients.storage import imports_dir
 from clients.tasks import import_run
 
@@ -182,7 +182,7 @@ def _shown(value: object) -> object:
 @client_staff_required
 @require_GET
 def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
-    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.jobs)
     job = get_object_or_404(Job.objects.select_related("created_by"), id=job_id, kind="import")
     progress, total = job_progress(job=job)
     context = {

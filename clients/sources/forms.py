@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms_imports import KIND_LABELS
 from clients.importing import KINDS
+from clients.imports.forms import KIND_LABELS
 
 
 class ScheduledSourceForm(forms.Form):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
-from clients.mappings import vocabulary_of
+from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
 from agency.months import add_months
-from clients.forms_records import CancelForm, ContractForm, HolidaysForm, PersonaForm
 from clients.models import Contract, Holiday, Persona
+from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
 from clients.services import contract_cancel, contract_save, holidays_set, persona_save
 
 
