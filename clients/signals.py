@@ -15,7 +15,7 @@ transaction (a test, an API view in a request transaction) that transaction is s
 so a receiver that queues work for another process should wrap it in
 ``transaction.on_commit``. Receivers that recompute in-process (qualification) can run at once.
 
-``leads_requalified`` is sent by :func:`clients.services.leads_requalify` when the
+``leads_requalified`` is sent by :func:`clients.criteria.services.leads_requalify` when the
 qualification engine changed some leads' MQL or sales-ready time or persona, with ``client``
 and ``months`` (the ``"YYYY-MM"`` months whose funnel figures moved).
 """

@@ -18,9 +18,9 @@ from agency.months import Month
 from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
+from clients.criteria.selectors import criteria_periods, first_lead_month
+from clients.criteria.services import criteria_version_create
 from clients.models import CriteriaVersion
-from clients.selectors import criteria_periods, first_lead_month
-from clients.services import criteria_version_create
 from clients.vocab import ACTIONS
 from clients.words import problem_words
 

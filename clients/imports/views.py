@@ -20,11 +20,12 @@ from clients.connectors.health import connections_context
 from clients.importing import KINDS
 from clients.imports.forms import KIND_LABELS, ImportUploadForm
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.imports.selectors import import_jobs_recent, import_pending_path, job_progress
+from clients.imports.services import import_job_create, import_upload_store
 from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.mappings.saved import source_extension_save
 from clients.models import Job
-from clients.selectors import import_jobs_recent, import_pending_path, job_progress
-from clients.services import data_import, import_job_create, import_upload_store
+from clients.services import data_import
 from clients.sources.catalogue import builtin_sources
 from clients.sources.files import (
     NotRecognized,

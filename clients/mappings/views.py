@@ -18,6 +18,7 @@ from agency.http import HtmxHttpRequest
 from agency.models import Client
 from clients.importing import KINDS
 from clients.imports.forms import KIND_LABELS
+from clients.imports.selectors import import_pending_path
 from clients.mappings.editor import DECIMAL_CHOICES, editor_state, file_head, guess_spec, mapping_preview, source_spec
 from clients.mappings.saved import (
     extension_summary,
@@ -29,7 +30,6 @@ from clients.mappings.saved import (
     saved_mappings_for,
 )
 from clients.models import SavedMapping
-from clients.selectors import import_pending_path
 from clients.sources.builtin import SOURCES
 from clients.sources.reading import SourceError
 

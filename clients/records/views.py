@@ -15,7 +15,7 @@ from agency.decorators import client_staff_required
 from agency.months import add_months
 from clients.models import Contract, Holiday, Persona
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
-from clients.services import contract_cancel, contract_save, holidays_set, persona_save
+from clients.records.services import contract_cancel, contract_save, holidays_set, persona_save
 
 
 @client_staff_required

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from agency.decorators import client_member_required
 from agency.http import HtmxHttpRequest
 from clients.models import Lead
-from clients.selectors import lead_qualification_explain, leads_search
+from clients.records.selectors import lead_qualification_explain, leads_search
 
 
 @client_member_required

@@ -31,9 +31,11 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from agency.months import Month
+from clients.criteria.services import criteria_version_create, personas_set
 from clients.demo import CRITERIA, PERSONAS, month_list
-from clients.services import criteria_version_create, import_job_create_from_path, import_job_run, imports_dir, personas_set
+from clients.imports.services import import_job_create_from_path, import_job_run
 from clients.sources.currencies import rates_import
+from clients.storage import imports_dir
 
 FILES = ("google_ads_es.csv", "meta_ads_usd.csv", "linkedin_ads.csv", "ga4_traffic.csv", "mailchimp.csv",
          "hubspot_contacts.csv")

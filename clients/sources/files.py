@@ -51,7 +51,7 @@ class Recognized:
 
     @property
     def params(self) -> dict[str, Any]:
-        """The import job's parameters for this file (clients.services.job_file_import)."""
+        """The import job's parameters for this file (clients.imports.services.job_file_import)."""
         if self.source or self.mapping_id:
             return {"source": self.source, **({"mapping": self.mapping_id} if self.mapping_id else {})}
         return {}

@@ -25,10 +25,11 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.importing import KINDS
+from clients.imports.services import import_job_create_from_path, import_job_run
 from clients.models import Job, SavedMapping, ScheduledSource, SourceRun
-from clients.services import import_job_create_from_path, import_job_run, imports_dir
 from clients.signals import scheduled_source_result
 from clients.sources.fetching import FetchError, url_check, url_fetch, url_redact
+from clients.storage import imports_dir
 
 logger = logging.getLogger(__name__)
 RUN_EVERY = dt.timedelta(hours=20)  # "daily", with room for the beat's own drift

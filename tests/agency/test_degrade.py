@@ -15,8 +15,8 @@ from django_tenants.utils import tenant_context
 
 from agency.degrade import REDIS_ERRORS
 from agency.models import RecomputeOutbox
+from clients.api.services import api_token_create
 from clients.models import Job
-from clients.services import api_token_create
 from kpis import recompute, tasks
 from kpis.recompute import recompute_pending, recompute_pending_done, recompute_pending_take
 from tests.conftest import host_of

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 
+from clients.api.services import api_token_create, api_token_revoke
 from clients.api.utm import utm_channel
 from clients.models import Activity, ApiToken, Campaign, Lead
-from clients.services import api_token_create, api_token_revoke
 from tests.conftest import host_of
 
 

@@ -1,7 +1,7 @@
 """Property: a lead's "why it qualified" page tells the same story as the SQL engine.
 
 The engine judges every lead in one statement (clients.criteria.qualification); the lead page explains
-one lead step by step in Python (clients.selectors.lead_qualification_explain). They share the
+one lead step by step in Python (clients.records.selectors.lead_qualification_explain). They share the
 rule table but not the scoring, so on random criteria and random leads with activities before
 and after their creation, the explanation's MQL and sales-ready moments must be the ones the
 engine wrote.
@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clients.criteria.rules import criteria_problems
+from clients.criteria.services import criteria_version_create
 from clients.models import Activity, Campaign, Lead
-from clients.selectors import lead_qualification_explain
-from clients.services import criteria_version_create
+from clients.records.selectors import lead_qualification_explain
 
 ZONE = "Europe/Madrid"
 T0 = dt.datetime(2026, 3, 27, 9, 0, tzinfo=ZoneInfo(ZONE))  # the days around the March DST change

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
 
+from clients.imports.selectors import job_progress_key
 from clients.models import Campaign, Job
-from clients.selectors import job_progress_key
 from clients.tasks import import_run
 from tests.clients.conftest import upload as upload_file
 from tests.conftest import host_of

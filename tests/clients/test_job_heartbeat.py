@@ -109,7 +109,7 @@ def test_a_failed_import_shows_why_and_can_be_run_again(
 
 
 def test_an_import_whose_connection_died_is_retried_not_failed(tenant_a, write_csv, monkeypatch) -> None:
-    from clients import services
+    from clients.imports import services
 
     path = write_csv("id,created_at\nr1,2026-03-04T10:00:00\n")
     from clients.storage import imports_dir

@@ -7,8 +7,8 @@ import datetime as dt
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
+from clients.criteria.services import criteria_version_create
 from clients.models import Campaign, Lead
-from clients.services import criteria_version_create
 from tests.conftest import host_of
 
 AT = dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC)

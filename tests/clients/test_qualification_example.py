@@ -7,8 +7,9 @@ import json
 import pytest
 from django.db import connection
 
+from clients.criteria.services import criteria_version_create, leads_requalify, personas_set
 from clients.models import Lead
-from clients.services import criteria_version_create, data_import, leads_requalify, personas_set
+from clients.services import data_import
 from tests.example import EXAMPLE
 
 
@@ -79,7 +80,7 @@ def test_judging_again_changes_nothing(example_in_alpha) -> None:
 
 
 def test_the_explanation_of_each_lead_agrees_with_the_engine(example_in_alpha) -> None:
-    from clients.selectors import lead_qualification_explain
+    from clients.records.selectors import lead_qualification_explain
 
     checked = fast_tracked = by_score = 0
     for lead in Lead.objects.select_related("campaign").prefetch_related("activities"):

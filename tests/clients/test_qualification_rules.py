@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
 from clients.criteria.rules import criteria_problems
+from clients.criteria.services import criteria_version_create, leads_requalify, personas_set
 from clients.models import Activity, Campaign, Lead
-from clients.services import criteria_version_create, leads_requalify, personas_set
 
 MADRID = ZoneInfo("Europe/Madrid")
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=MADRID)

@@ -39,9 +39,9 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clients.api.services import api_token_create
 from clients.importing import SPECS
 from clients.models import Job
-from clients.services import api_token_create
 from tests.agency.test_access_matrix import CONSOLE, MATRIX, ROLES
 from tests.conftest import host_of
 
