@@ -18,7 +18,8 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
 from agency.months import Month, local_midnight
-from agency.services import client_create, staff_assign, user_create
+from agency.services import client_create
+from agency.services_users import staff_assign, user_create
 from clients.criteria.services import leads_requalify
 from clients.models import Job, Lead, TrafficRow
 from clients.sources.demo import demo_sources_seed
