@@ -18,7 +18,7 @@ from agency.months import Month, local_midnight
 from clients.criteria.qualification import leads_judge
 from clients.criteria.rules import criteria_validate, personas_problems
 from clients.models import CriteriaVersion, Persona
-from clients.signals import data_changed, leads_requalified  # data_changed: re-exported
+from clients.signals import data_changed, leads_requalified
 
 
 def leads_requalify(*, client: Client, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:

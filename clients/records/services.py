@@ -16,7 +16,7 @@ from agency.models import Client
 from agency.months import Month
 from clients.criteria.services import personas_set
 from clients.models import Holiday, Persona
-from clients.signals import data_changed  # data_changed: re-exported
+from clients.signals import data_changed
 
 
 def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.date]:
