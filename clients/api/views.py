@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from clients.api.selectors import api_token_for_secret
+from clients.api.services import api_token_used
 from clients.api.utm import utm_channel
 from clients.importing import SPECS
 from clients.importing.cells import storable
 from clients.models import ApiToken
-from clients.selectors import api_token_for_secret
-from clients.services import api_token_used, data_records_import
+from clients.services import data_records_import
 
 MAX_BATCH = 1000
 UTM_IGNORED = ("utm_term", "utm_content", "utm_id")
