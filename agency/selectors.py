@@ -61,6 +61,7 @@ def client_by_slug(*, slug: str) -> Client | None:
 
 
 def client_domains_list(*, client: Client) -> QuerySet[Domain]:
+    """The hosts that open the client's portal (its console page lists them)."""
     return Domain.objects.filter(tenant=client)
 
 
@@ -75,6 +76,7 @@ def domain_claim_pending_get(*, client: Client, claim_id: int) -> DomainClaim | 
 
 
 def user_get(*, user_id: int) -> User | None:
+    """Anyone by id, active or not (unassigning someone deactivated still works); None if gone."""
     return User.objects.filter(pk=user_id).first()
 
 

@@ -26,6 +26,7 @@ def benchmark_list() -> QuerySet[Benchmark]:
 
 
 def benchmark_get(*, benchmark_id: int) -> Benchmark | None:
+    """One band to edit or remove; None if it was removed meanwhile (the page answers 404)."""
     return Benchmark.objects.filter(pk=benchmark_id).first()
 
 

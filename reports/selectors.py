@@ -48,6 +48,7 @@ def month_approved(*, month: dt.date) -> bool:
 
 
 def version_get(*, month: dt.date, number: int) -> ReportVersion | None:
+    """One approved version of the month, as the client saw it then (the history stays readable)."""
     return ReportVersion.objects.filter(month=month, number=number).first()
 
 

@@ -57,6 +57,7 @@ def criteria_versions_list() -> list[CriteriaVersion]:
 
 
 def criteria_version_get(*, version: int) -> CriteriaVersion | None:
+    """A version by its number (versions are numbered per client, never reused)."""
     return CriteriaVersion.objects.filter(version=version).first()
 
 

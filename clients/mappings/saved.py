@@ -192,6 +192,7 @@ def saved_mappings() -> list[SavedMapping]:
 
 
 def mapping_get(*, mapping_id: int) -> SavedMapping | None:
+    """A saved mapping of the current schema, to edit, copy or remove."""
     return SavedMapping.objects.filter(pk=mapping_id).first()
 
 

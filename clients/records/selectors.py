@@ -115,6 +115,7 @@ def personas_list() -> QuerySet[Persona]:
 
 
 def persona_get(*, code: str) -> Persona | None:
+    """A persona by its code, the key leads are matched to."""
     return Persona.objects.filter(code=code).first()
 
 
@@ -129,4 +130,5 @@ def contracts_list() -> QuerySet[Contract]:
 
 
 def contract_get(*, contract_id: str) -> Contract | None:
+    """A contract by its id (the CRM's or the import's), to edit, renew or cancel."""
     return Contract.objects.filter(pk=contract_id).first()

@@ -151,6 +151,7 @@ def scheduled_sources_list() -> list[ScheduledSource]:
 
 
 def scheduled_source_get(*, source_id: int) -> ScheduledSource | None:
+    """A scheduled source of the current schema, to show, run now or remove."""
     return ScheduledSource.objects.filter(pk=source_id).first()
 
 
