@@ -25,6 +25,7 @@ from agency.models import AgencyBrand, PublicOutboxEmail, User
 from agency.services import user_create, user_password_setup_send
 from agency.tasks import public_outbox_drain
 from clients.models import OutboxEmail
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import host_of
 from tests.kpis.test_monthly_email_outbox import MailServer, smtp_server, smtp_settings  # noqa: F401 (a fixture)
 from tests.reports.test_client_language import english_in, visible_text
@@ -77,6 +78,8 @@ def test_a_spanish_agencys_staff_invitation_is_spanish_throughout(tenant_a, span
     assert "#0f766e" in html and 'src="cid:brand-logo"' in html
     (logo,) = [part for part in message.message().walk() if part.get("Content-ID") == "<brand-logo>"]
     assert logo.get_content_type() == "image/png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "staff-invitation-es.html").write_text(html)  # looked at in a browser
 
 
 def test_a_staff_member_who_chose_english_gets_english(tenant_a, spanish_agency) -> None:
