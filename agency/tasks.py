@@ -8,7 +8,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db.models import QuerySet
 
-from agency import services
+from agency import services_domains
 from agency.models import Client
 from agency.outbox import PUBLIC, PUBLIC_DRAIN_TASK
 from agency.selectors import clients_ready
@@ -65,8 +65,8 @@ def clients_fan_out(
 
 @shared_task(acks_late=True)
 def domain_claims_check() -> int:
-    """Retry the DNS check of pending custom domains (agency.services.domain_claims_check)."""
-    return services.domain_claims_check()
+    """Retry the DNS check of pending custom domains (agency.services_domains.domain_claims_check)."""
+    return services_domains.domain_claims_check()
 
 
 @shared_task(name=PUBLIC_DRAIN_TASK, acks_late=True)

@@ -22,7 +22,7 @@ from PIL import Image
 
 from agency import outbox
 from agency.models import AgencyBrand, PublicOutboxEmail, User
-from agency.services import user_create, user_password_setup_send
+from agency.services_users import user_create, user_password_setup_send
 from agency.tasks import public_outbox_drain
 from clients.models import OutboxEmail
 from tests.browser.conftest import ARTIFACTS
