@@ -138,6 +138,23 @@ def client_user_b(tenant_b: Client) -> User:
     return UserFactory(username="bob-beta", role=User.Role.CLIENT, clients=[tenant_b])
 
 
+@pytest.fixture
+def march_with_leads(tenant_a: Client) -> Client:
+    """alpha with three leads created in March 2026 and March's snapshot: a month the scorecard,
+    its targets and its exports show (modules take it as ``march``)."""
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Lead
+    from kpis.services import snapshot_compute
+
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"n{i}", created_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)) for i in range(3)])
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    return tenant_a
+
+
 def host_of(client: Client | None) -> str:
     return f"{client.slug}.{settings.PORTAL_BASE_HOST}" if client else settings.PORTAL_BASE_HOST
 
