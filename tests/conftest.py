@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from agency.models import Client, Domain, User
+from agency.models import AgencyBrand, Client, Domain, User
 from tests.factories import UserFactory
 
 TENANTS = {
@@ -174,6 +174,15 @@ def _no_platform_on_the_network(settings) -> None:
                                                     "linkedin_ads"), closed)
     settings.PORTAL_OAUTH_URLS = dict(settings.PORTAL_CONNECTOR_URLS)
     settings.PORTAL_CONNECTOR_RETRIES = 1
+
+
+@pytest.fixture(autouse=True)
+def _no_brand_cached() -> None:
+    """The agency's brand is cached in Redis (AgencyBrand.current), which outlives a test's rolled
+    back row: a brand one test saved was the next test's sender name. Every test starts with none."""
+    from django.core.cache import cache
+
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)
