@@ -541,7 +541,7 @@ class PageRead:
 
     months: list[dt.date]  # every month with a snapshot, newest first
     stamp: str  # scorecard_stamp's, for the month asked
-    criteria: bool  # the client has qualification criteria (clients.selectors.criteria_exist)
+    criteria: bool  # the client has qualification criteria (clients.criteria.selectors.criteria_exist)
     extra: dict[str, Any]  # the caller's own columns, by name
 
 

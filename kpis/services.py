@@ -18,8 +18,8 @@ from psycopg.types.json import Jsonb
 from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
+from clients.jobs import job_enqueue
 from clients.models import Holiday, Job
-from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared

@@ -20,8 +20,8 @@ from agency.dates import month_parse
 from agency.decorators import client_staff_required
 from agency.forms import apply_errors
 from agency.months import Month
+from clients.jobs import job_retry, jobs_stale_fail
 from clients.models import Job
-from clients.services_jobs import job_retry, jobs_stale_fail
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
@@ -98,7 +98,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 @require_GET
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.jobs)
     job = get_object_or_404(Job, pk=job_id, kind="recompute")
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 

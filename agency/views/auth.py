@@ -43,7 +43,7 @@ from agency.selectors import (
     host_url,
     user_can_access_client,
 )
-from agency.services import password_link_host, user_language_set
+from agency.services_users import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ class PortalLoginView(auth_views.LoginView):
 
 class PortalPasswordResetForm(PasswordResetForm):
     """A reset link never comes from the request: its host is the one the user's account belongs
-    to (agency.services.password_link_host: the console's base host for agency people, the
+    to (agency.services_users.password_link_host: the console's base host for agency people, the
     client's primary verified domain for a client's user) with the configured scheme and port,
     and its token is valid at that host only.
 

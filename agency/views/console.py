@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from agency import services
+from agency import services, services_domains, services_users
 from agency.decorators import admin_required, agency_required
 from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
 from agency.http import HtmxHttpRequest
@@ -64,7 +64,7 @@ def client_add(request: HttpRequest) -> HttpResponse:
             apply_errors(form, error)
         else:
             if request.user.role == User.Role.STAFF:
-                services.staff_assign(user=request.user, client=client)
+                services_users.staff_assign(user=request.user, client=client)
             messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
             if start_from:  # a new client from a template: choose what to copy into it
                 return redirect(f"/clients/{start_from}/template/?to={client.slug}")
@@ -102,7 +102,7 @@ def client_domain_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = DomainForm(request.POST)
     if form.is_valid():
         try:
-            claim = services.domain_claim_create(client=client, domain=form.cleaned_data["domain"])
+            claim = services_domains.domain_claim_create(client=client, domain=form.cleaned_data["domain"])
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -120,7 +120,7 @@ def client_domain_verify(request: HttpRequest, slug: str, claim_id: int) -> Http
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     claim = get_object_or_404(DomainClaim, pk=claim_id, client=client, verified_at__isnull=True)
-    if services.domain_claim_verify(claim=claim):
+    if services_domains.domain_claim_verify(claim=claim):
         messages.success(request, _("%(domain)s is verified and now opens this client's portal.") % {"domain": claim.domain})
     else:
         messages.error(request, claim.last_error)
@@ -147,7 +147,7 @@ def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     form = AssignStaffForm(request.POST, client=client)
     if form.is_valid():
-        services.staff_assign(user=form.cleaned_data["user"], client=client)
+        services_users.staff_assign(user=form.cleaned_data["user"], client=client)
         messages.success(request, _("Staff member assigned."))
     else:
         messages.error(request, _("Choose a staff member."))
@@ -158,7 +158,7 @@ def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def client_unassign(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     client = _client_for(request, slug)
-    services.staff_unassign(user=get_object_or_404(User, pk=user_id), client=client)
+    services_users.staff_unassign(user=get_object_or_404(User, pk=user_id), client=client)
     messages.success(request, _("Staff member unassigned."))
     return redirect("client_detail", slug=slug)
 
@@ -171,7 +171,7 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            user = services.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
+            user = services_users.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -199,11 +199,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(**form.cleaned_data)
+            user = services_users.user_create(**form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            services.user_password_setup_send(user=user)
+            services_users.user_password_setup_send(user=user)
             messages.success(request, _("%(name)s was added and emailed a link to set a password.") % {"name": user.username})
             return redirect("staff_list")
     people = User.objects.filter(role__in=[User.Role.ADMIN, User.Role.STAFF]).prefetch_related("memberships__client")

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from clients.api.selectors import api_token_for_secret
 from clients.api.utm import utm_channel
 from clients.importing import SPECS
 from clients.importing.cells import storable
 from clients.models import ApiToken
-from clients.selectors import api_token_for_secret
 from clients.services import data_records_import
 
 MAX_BATCH = 1000
