@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
+from agency.forms import apply_errors
 from agency.tasks import enqueue_for_client
 from clients.models import SavedMapping, ScheduledSource
 from clients.sources.fetching import url_redact
@@ -22,11 +23,6 @@ from clients.sources.schedule import (
     source_runs_recent,
 )
 from clients.tasks import scheduled_source_fetch
-
-
-def _form_errors(form: ScheduledSourceForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @client_staff_required
@@ -42,7 +38,7 @@ def scheduled_sources(request: HttpRequest) -> HttpResponse:
                 mapping_id=mapping_id, active=form.cleaned_data["active"], user=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Scheduled source saved; it is fetched once a day."))
             return redirect("scheduled_source_detail", pk=source.pk)
@@ -67,7 +63,7 @@ def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=kind, mapping_id=mapping_id, active=form.cleaned_data["active"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Scheduled source saved."))
             return redirect("scheduled_source_detail", pk=source.pk)
