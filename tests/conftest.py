@@ -10,10 +10,12 @@ those rows back, and ``clean_tenant_tables`` empties what such tests left in the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client as HttpClient
 
 from agency.models import AgencyBrand, Client, Domain, User
 from tests.factories import UserFactory
@@ -157,6 +159,15 @@ def march_with_leads(tenant_a: Client) -> Client:
 
 def host_of(client: Client | None) -> str:
     return f"{client.slug}.{settings.PORTAL_BASE_HOST}" if client else settings.PORTAL_BASE_HOST
+
+
+def signed_in(user: User | None, tenant: Client | None = None, **defaults: Any) -> HttpClient:
+    """A test client at ``tenant``'s host (None: the console), signed in as ``user`` (None: a
+    visitor); ``defaults`` go to the client (HTTP_ACCEPT_LANGUAGE="es", raise_request_exception=False)."""
+    http = HttpClient(HTTP_HOST=host_of(tenant), **defaults)
+    if user is not None:
+        http.force_login(user)
+    return http
 
 
 @pytest.fixture(autouse=True)

@@ -13,16 +13,14 @@ from django.test import Client as HttpClient
 
 from kpis.catalogue import KPIS
 from portfolio.models import Target
-from tests.conftest import host_of, march_with_leads
+from tests.conftest import host_of, march_with_leads, signed_in
 
 MARCH = dt.date(2026, 3, 1)
 march = march_with_leads  # the fixture (alpha, three March leads, the snapshot) under the name these tests use
 
 
 def _as(user, tenant) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(tenant), raise_request_exception=False)
-    http.force_login(user)
-    return http
+    return signed_in(user, tenant, raise_request_exception=False)
 
 
 def test_every_kpi_has_a_finite_range() -> None:
