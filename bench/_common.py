@@ -1,14 +1,14 @@
-"""What the server benchmarks share: production settings over this data folder's servers, a
-signed-in agency admin, gunicorn on a loopback port, and the load generator with its report.
-
-Used by ``bench/scorecard_load.py`` and ``bench/close_board.py``; traffic goes to 127.0.0.1 only
-and every loop is bounded.
+"""What the benchmarks share: production settings over this data folder's servers, a signed-in
+agency admin, gunicorn on a loopback port, and the load generator with its report (used by
+``bench/scorecard_load.py`` and ``bench/close_board.py``; traffic goes to 127.0.0.1 only and every
+loop is bounded); each case of a memory benchmark in a process of its own (``bench/import_*.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import socket
 import statistics
@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 
@@ -65,6 +66,18 @@ def admin_session() -> str:
     session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+def each_in_a_process(script: str, cases: list[str]) -> list[dict[str, Any]]:
+    """Each case measured by ``script --one CASE`` in a process of its own, so that its peak memory
+    is its own; the process's last line is the case's figures as JSON, printed as each ends."""
+    rows = []
+    for case in cases:
+        run = [sys.executable, script, "--one", case]
+        output = subprocess.run(run, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+        rows.append(json.loads(output.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
 
 
 def server_arguments(description: str | None) -> argparse.ArgumentParser:
