@@ -38,6 +38,7 @@ from kpis.selectors import (
     snapshot_inputs,
     trailing_rates,
 )
+from kpis.selectors_report import report_summary_keys
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown
@@ -262,8 +263,8 @@ def report_pdf_file(
         if card.snapshot is None:
             return None
         names = campaign_names()
-        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names,
-                                bench=bench)
+        report = report_context(card, client=client, accent=brand["accent"], keys=report_summary_keys(client=client),
+                                days=paid_media_days(month=month), names=names, bench=bench)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")

@@ -33,6 +33,11 @@ def api_token_create(*, client: Client, name: str, user: Any = None) -> tuple[Ap
     return token, secret
 
 
+def api_token_used(*, token: ApiToken) -> None:
+    """Note when a token was last used (the token screen shows it): one UPDATE, no read."""
+    ApiToken.objects.filter(id=token.id).update(last_used_at=timezone.now())
+
+
 def api_token_revoke(*, client: Client, token_id: int) -> None:
     """Revoke a token of ``client`` at once; its requests get 401 from now on."""
     with tenant_context(client):

@@ -17,10 +17,11 @@ from clients.connectors.base import Connector
 from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
 from clients.connectors.registry import PLATFORMS
+from clients.connectors.selectors import connection_get
 from clients.connectors.sync import connection_connect, connection_disconnect
 from clients.connectors.transport import ConnectorError
 from clients.connectors.views_oauth import consent_page
-from clients.models import Connection, SyncRun
+from clients.models import SyncRun
 from clients.tasks import connection_sync_run
 
 
@@ -43,7 +44,7 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
     connector = _connector(platform)
     if isinstance(connector, AdConnector):  # connected through the platform's consent, not a pasted token
         return consent_page(request, connector)
-    existing = Connection.objects.filter(platform=platform).first()
+    existing = connection_get(platform=platform)
     initial = {"account_id": existing.account_id} if existing else {}
     form = ConnectForm(request.POST or None, connector=connector, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +70,7 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
 @require_POST
 def connection_sync_view(request: HttpRequest, platform: str) -> HttpResponse:
     _connector(platform)
-    if not Connection.objects.filter(platform=platform).exists():
+    if connection_get(platform=platform) is None:
         raise Http404
     client = request.tenant
     transaction.on_commit(lambda: enqueue_for_client(connection_sync_run, client=client, platform=platform,

@@ -21,13 +21,14 @@ from clients.connectors.apps import app_masked, app_save
 from clients.connectors.forms import PlatformAppForm
 from clients.connectors.oauth import app_credentials
 from clients.connectors.registry import PLATFORMS
-from clients.models import Connection, SyncRun
+from clients.connectors.selectors import connection_get
+from clients.models import SyncRun
 from clients.tasks import connection_sync_run
 
 
 def consent_page(request: HttpRequest, connector: AdConnector) -> HttpResponse:
     """GET: what the consent does; POST: off to the platform's consent screen (called by connection_connect_view)."""
-    existing = Connection.objects.filter(platform=connector.slug).first()
+    existing = connection_get(platform=connector.slug)
     if request.method == "POST":
         try:
             return redirect(consent.consent_start(client=request.tenant, user=request.user, platform=connector.slug))
@@ -78,7 +79,7 @@ def connection_account_view(request: HttpRequest, platform: str) -> HttpResponse
         return render(request, "clients/imports/consent_refused.html", {"reason": refused.reason}, status=400)
     return render(request, "clients/imports/consent_accounts.html", {
         "connector": connector, "accounts": accounts, "handoff": handoff,
-        "existing": Connection.objects.filter(platform=platform).first()})
+        "existing": connection_get(platform=platform)})
 
 
 @admin_required

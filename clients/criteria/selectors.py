@@ -49,3 +49,23 @@ def first_lead_month(*, timezone: str) -> dt.date | None:
     A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
     first = Lead.objects.aggregate(first=Min("created_at"))["first"]
     return Month.of(first, ZoneInfo(timezone)).first_day if first else None
+
+
+def criteria_versions_list() -> list[CriteriaVersion]:
+    """Every criteria version, newest first (criteria_periods says when each is in force)."""
+    return list(CriteriaVersion.objects.order_by("-version"))
+
+
+def criteria_version_get(*, version: int) -> CriteriaVersion | None:
+    """A version by its number (versions are numbered per client, never reused)."""
+    return CriteriaVersion.objects.filter(version=version).first()
+
+
+def criteria_version_before(*, version: int) -> CriteriaVersion | None:
+    """The version saved just before ``version`` (what a version's page compares it with)."""
+    return CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
+
+
+def criteria_version_latest() -> CriteriaVersion | None:
+    """The last version saved: the editor starts from it."""
+    return CriteriaVersion.objects.order_by("-version").first()

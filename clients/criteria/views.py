@@ -8,19 +8,26 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_admin_required
+from agency.http import found
 from agency.months import Month
 from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
-from clients.criteria.selectors import criteria_periods, first_lead_month
+from clients.criteria.selectors import (
+    criteria_periods,
+    criteria_version_before,
+    criteria_version_get,
+    criteria_version_latest,
+    criteria_versions_list,
+    first_lead_month,
+)
 from clients.criteria.services import criteria_version_create
-from clients.models import CriteriaVersion
 from clients.vocab import ACTIONS
 from clients.words import problem_words
 
@@ -64,15 +71,15 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
 @client_admin_required
 @require_GET
 def criteria_versions(request: HttpRequest) -> HttpResponse:
-    periods = criteria_periods(list(CriteriaVersion.objects.order_by("-version")))
+    periods = criteria_periods(criteria_versions_list())
     return render(request, "clients/criteria/versions.html", {"versions": periods})
 
 
 @client_admin_required
 @require_GET
 def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
-    current = get_object_or_404(CriteriaVersion, version=version)
-    previous = CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
+    current = found(criteria_version_get(version=version))
+    previous = criteria_version_before(version=version)
     return render(
         request,
         "clients/criteria/version.html",
@@ -117,7 +124,7 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
             json_text=request.POST.get("json", ""),
         )
         return render(request, "clients/criteria/edit.html", context, status=422)
-    latest = CriteriaVersion.objects.order_by("-version").first()
+    latest = criteria_version_latest()
     criteria = latest.criteria if latest else EMPTY
     # A first version applies from the first month with leads (from today, past months stayed at 0
     # MQLs); a later one from today, so closed months keep the criteria they were judged by.

@@ -35,3 +35,11 @@ def job_progress(*, job: Job) -> tuple[int, int]:
     if job.status == Job.Status.RUNNING:
         return int(cache.get(job_progress_key(job_id=job.id)) or job.progress), job.total
     return job.progress, job.total
+
+
+def job_get(*, job_id: int, kind: str, status: str | None = None) -> Job | None:
+    """One job of ``kind`` (an import, a recompute), with who started it; of ``status`` if given
+    (a retry is only for a failed one). Read again after queuing: a queue found unreachable at
+    commit has marked it failed by then."""
+    jobs = Job.objects.select_related("created_by").filter(pk=job_id, kind=kind)
+    return (jobs.filter(status=status) if status else jobs).first()

@@ -8,19 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
-from agency.http import HtmxHttpRequest
+from agency.http import HtmxHttpRequest, found
 from clients.connectors.health import connections_context
 from clients.importing import KINDS
 from clients.imports.forms import KIND_LABELS, ImportUploadForm
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
-from clients.imports.selectors import import_jobs_recent, import_pending_path, job_progress
+from clients.imports.selectors import import_jobs_recent, import_pending_path, job_get, job_progress
 from clients.imports.services import import_job_create, import_upload_store
 from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.mappings.saved import source_extension_save
@@ -184,7 +184,7 @@ def _shown(value: object) -> object:
 @require_GET
 def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.jobs)
-    job = get_object_or_404(Job.objects.select_related("created_by"), id=job_id, kind="import")
+    job = found(job_get(job_id=job_id, kind="import"))
     progress, total = job_progress(job=job)
     context = {
         "job": job, "progress": progress, "total": total,
@@ -205,7 +205,7 @@ def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     """Run a failed import again (its worker died, or the queue was unreachable): all-or-nothing, so safe."""
-    job = get_object_or_404(Job, id=job_id, kind="import", status=Job.Status.FAILED)
+    job = found(job_get(job_id=job_id, kind="import", status=Job.Status.FAILED))
     client = request.tenant
     transaction.on_commit(lambda: job_retry(client=client, job=job, task=import_run))
     return redirect("import_job", job_id=job.id)
@@ -214,7 +214,7 @@ def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 @client_staff_required
 @require_GET
 def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
-    job = get_object_or_404(Job, id=job_id, kind="import")
+    job = found(job_get(job_id=job_id, kind="import"))
     path = imports_dir(client=request.tenant) / f"{job.id}.errors.csv"
     if not path.is_file():
         raise Http404

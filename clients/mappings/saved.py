@@ -191,6 +191,11 @@ def saved_mappings() -> list[SavedMapping]:
     return list(SavedMapping.objects.order_by("name"))
 
 
+def mapping_get(*, mapping_id: int) -> SavedMapping | None:
+    """A saved mapping of the current schema, to edit, copy or remove."""
+    return SavedMapping.objects.filter(pk=mapping_id).first()
+
+
 def saved_mappings_as_engine() -> list[Any]:
     """The current schema's saved mappings as the engine's Mapping objects (for detection)."""
     return [Mapping.from_dict({**m.spec, "name": m.name, "header": m.header}) for m in saved_mappings()]

@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
-from agency.http import HtmxHttpRequest
-from agency.models import Client
+from agency.http import HtmxHttpRequest, found
+from agency.selectors import clients_by_ids
 from clients.importing import KINDS
 from clients.imports.forms import KIND_LABELS
 from clients.imports.selectors import import_pending_path
@@ -25,11 +25,11 @@ from clients.mappings.saved import (
     mapping_copy,
     mapping_copy_targets,
     mapping_delete,
+    mapping_get,
     mapping_save,
     saved_mappings,
     saved_mappings_for,
 )
-from clients.models import SavedMapping
 from clients.sources.builtin import SOURCES
 from clients.sources.reading import SourceError
 
@@ -47,7 +47,7 @@ def mapping_editor(request: HtmxHttpRequest, token: str) -> HttpResponse:
         return render(request, "clients/mappings/unreadable.html", {"errors": error.errors}, status=422)
     editing = None
     if request.GET.get("mapping", "").isdigit():
-        editing = get_object_or_404(SavedMapping, pk=int(request.GET["mapping"]))
+        editing = found(mapping_get(mapping_id=int(request.GET["mapping"])))
     source = request.GET.get("source", "") if request.GET.get("source", "") in SOURCES and not editing else ""
     initial = editing.spec if editing else None
     if source:  # remapping a file a built-in source recognized: start from how the source reads it
@@ -102,7 +102,7 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def mapping_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
-    mapping = get_object_or_404(SavedMapping, pk=pk)
+    mapping = found(mapping_get(mapping_id=pk))
     targets = mapping_copy_targets(user=request.user, current=request.tenant)
     errors: list[str] = []
     if request.method == "POST":
@@ -111,7 +111,7 @@ def mapping_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = [client for client in targets if str(client.pk) in wanted]
         unknown = wanted - {str(client.pk) for client in targets}
         if unknown:
-            others = list(Client.objects.filter(pk__in=[v for v in unknown if v.isdigit()]))
+            others = clients_by_ids(ids=[int(v) for v in unknown if v.isdigit()])
             chosen += others
         if not wanted:
             errors = [_("Choose at least one client.")]
@@ -131,7 +131,7 @@ def mapping_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
 @client_staff_required
 @require_POST
 def mapping_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    mapping = get_object_or_404(SavedMapping, pk=pk)
+    mapping = found(mapping_get(mapping_id=pk))
     try:
         mapping_delete(client=request.tenant, mapping_id=mapping.pk)
     except ValidationError as error:

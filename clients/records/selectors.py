@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria.qualification import judges
 from clients.criteria.rules import lead_value, rule_matches
-from clients.models import CriteriaVersion, Lead
+from clients.models import Contract, CriteriaVersion, Holiday, Lead, Persona
 
 
 def leads_search(*, query: str = "", status: str = "") -> QuerySet[Lead]:
@@ -102,3 +102,33 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
         "mql_at": mql_at,
         "fast_tracked": ready_at is not None and (threshold_at is None or ready_at < threshold_at),
     }
+
+
+def lead_get(*, lead_id: str) -> Lead | None:
+    """One lead with its campaign (the lead's page names it)."""
+    return Lead.objects.select_related("campaign").filter(pk=lead_id).first()
+
+
+def personas_list() -> QuerySet[Persona]:
+    """The client's personas in the order they are tried (priority, then code)."""
+    return Persona.objects.order_by("priority", "code")
+
+
+def persona_get(*, code: str) -> Persona | None:
+    """A persona by its code, the key leads are matched to."""
+    return Persona.objects.filter(code=code).first()
+
+
+def holidays_list() -> list[dt.date]:
+    """The client's non-working days, earliest first."""
+    return list(Holiday.objects.order_by("date").values_list("date", flat=True))
+
+
+def contracts_list() -> QuerySet[Contract]:
+    """The client's contracts, latest start first, each with the contract it renews."""
+    return Contract.objects.select_related("renewal_of").order_by("-start_date", "id")
+
+
+def contract_get(*, contract_id: str) -> Contract | None:
+    """A contract by its id (the CRM's or the import's), to edit, renew or cancel."""
+    return Contract.objects.filter(pk=contract_id).first()

@@ -7,27 +7,28 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agency.decorators import client_staff_required
+from agency.http import found
 from agency.months import add_months
-from clients.models import Contract, Holiday, Persona
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
+from clients.records.selectors import contract_get, contracts_list, holidays_list, persona_get, personas_list
 from clients.records.services import contract_cancel, contract_save, holidays_set, persona_save
 
 
 @client_staff_required
 @require_GET
 def persona_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "clients/records/personas.html", {"personas": Persona.objects.order_by("priority", "code")})
+    return render(request, "clients/records/personas.html", {"personas": personas_list()})
 
 
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    persona = get_object_or_404(Persona, code=code) if code else None
+    persona = found(persona_get(code=code)) if code else None
     initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match)} if persona else {}
     form = PersonaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +46,7 @@ def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def holidays_edit(request: HttpRequest) -> HttpResponse:
     """The client's non-working days on a screen: the set-up checklist's step without a shell."""
-    current = "\n".join(f"{day:%Y-%m-%d}" for day in Holiday.objects.order_by("date").values_list("date", flat=True))
+    current = "\n".join(f"{day:%Y-%m-%d}" for day in holidays_list())
     form = HolidaysForm(request.POST or None, initial={"dates": current})
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,17 +64,17 @@ def holidays_edit(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
-    contracts = Contract.objects.select_related("renewal_of").order_by("-start_date", "id")
+    contracts = contracts_list()
     return render(request, "clients/records/contracts.html", {"contracts": contracts, "cancel_form": CancelForm()})
 
 
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: str | None = None) -> HttpResponse:
-    contract = get_object_or_404(Contract, pk=contract_id) if contract_id else None
+    contract = found(contract_get(contract_id=contract_id)) if contract_id else None
     initial = {}
     if renew:
-        renewed = get_object_or_404(Contract, pk=renew)
+        renewed = found(contract_get(contract_id=renew))
         start = renewed.cancelled_on or renewed.end_date
         if renewed.kind == "retainer" and start is None:
             start = add_months(renewed.start_date, renewed.term_months or 0)
@@ -101,7 +102,7 @@ def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: s
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def contract_cancel_view(request: HttpRequest, contract_id: str) -> HttpResponse:
-    contract = get_object_or_404(Contract, pk=contract_id)
+    contract = found(contract_get(contract_id=contract_id))
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

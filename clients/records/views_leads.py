@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from agency.decorators import client_member_required
-from agency.http import HtmxHttpRequest
-from clients.models import Lead
-from clients.records.selectors import lead_qualification_explain, leads_search
+from agency.http import HtmxHttpRequest, found
+from clients.records.selectors import lead_get, lead_qualification_explain, leads_search
 
 
 @client_member_required
@@ -29,6 +28,6 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
 @client_member_required
 @require_GET
 def lead_detail(request: HttpRequest, lead_id: str) -> HttpResponse:
-    lead = get_object_or_404(Lead.objects.select_related("campaign"), pk=lead_id)
+    lead = found(lead_get(lead_id=lead_id))
     explained = lead_qualification_explain(lead=lead, timezone=request.tenant.timezone)
     return render(request, "clients/leads/detail.html", {"lead": lead, "why": explained})

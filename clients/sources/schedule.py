@@ -150,6 +150,11 @@ def scheduled_sources_list() -> list[ScheduledSource]:
     return list(ScheduledSource.objects.select_related("mapping").order_by("name"))
 
 
+def scheduled_source_get(*, source_id: int) -> ScheduledSource | None:
+    """A scheduled source of the current schema, to show, run now or remove."""
+    return ScheduledSource.objects.filter(pk=source_id).first()
+
+
 def source_runs_recent(*, source: ScheduledSource, limit: int = 20) -> list[SourceRun]:
     return list(source.runs.order_by("-started_at", "-id")[:limit])
 

@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
 from agency.forms import apply_errors
+from agency.http import found
 from agency.tasks import enqueue_for_client
-from clients.models import SavedMapping, ScheduledSource
+from clients.mappings.saved import saved_mappings
 from clients.sources.fetching import url_redact
 from clients.sources.forms import ScheduledSourceForm
 from clients.sources.schedule import (
     scheduled_source_delete,
+    scheduled_source_get,
     scheduled_source_save,
     scheduled_sources_list,
     source_runs_recent,
@@ -28,7 +30,7 @@ from clients.tasks import scheduled_source_fetch
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def scheduled_sources(request: HttpRequest) -> HttpResponse:
-    mappings = list(SavedMapping.objects.order_by("name"))
+    mappings = saved_mappings()
     form = ScheduledSourceForm(request.POST or None, mappings=mappings)
     if request.method == "POST" and form.is_valid():
         kind, mapping_id = form.how_parts()
@@ -50,8 +52,8 @@ def scheduled_sources(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(ScheduledSource, pk=pk)
-    mappings = list(SavedMapping.objects.order_by("name"))
+    source = found(scheduled_source_get(source_id=pk))
+    mappings = saved_mappings()
     how = f"kind:{source.kind}" if source.kind else (f"mapping:{source.mapping_id}" if source.mapping_id else "")
     initial = {"name": source.name, "url": source.url, "how": how, "active": source.active}
     form = ScheduledSourceForm(request.POST or None, initial=initial, mappings=mappings)
@@ -74,7 +76,7 @@ def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @client_staff_required
 @require_POST
 def scheduled_source_run(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(ScheduledSource, pk=pk)
+    source = found(scheduled_source_get(source_id=pk))
     client = request.tenant
     transaction.on_commit(lambda: enqueue_for_client(scheduled_source_fetch, client=client, source_id=source.pk))
     messages.success(request, _("The source is being fetched; its run appears below in a moment."))
@@ -84,7 +86,7 @@ def scheduled_source_run(request: HttpRequest, pk: int) -> HttpResponse:
 @client_staff_required
 @require_POST
 def scheduled_source_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(ScheduledSource, pk=pk)
+    source = found(scheduled_source_get(source_id=pk))
     scheduled_source_delete(client=request.tenant, source_id=source.pk)
     messages.success(request, _("Scheduled source removed; the data it imported stays."))
     return redirect("scheduled_sources")
