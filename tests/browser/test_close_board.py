@@ -19,8 +19,7 @@ from clients.models import Lead, Spend
 from kpis.services import snapshot_compute
 from portfolio.models import ClientMonthClose
 from reports.services import month_reviews_start
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.reports.conftest import MARCH, late_spend, march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,14 +34,6 @@ def _beta_march(tenant_b) -> None:
     snapshot_compute(client=tenant_b, months=[MARCH])
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(base + "/")
-
-
 ROWS = "table.board tbody th[scope=row] > a"
 
 
@@ -55,13 +46,11 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
     # alpha's March is in review; beta's too; alpha's February is open
     month_reviews_start(client=march, at=APRIL_5)
     month_reviews_start(client=tenant_b, at=APRIL_5)
-    context = browser.new_context(locale="es-ES", viewport=DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale="es-ES", viewport=DESKTOP)
     traveller = time_machine.travel(APRIL_5 + dt.timedelta(days=1), tick=True)
     traveller.start()
     try:
-        _sign_in(page, portal.console, staff_ab.username)
+        sign_in_home(page, portal.console, staff_ab.username)
         page.get_by_role("link", name="Tablero de cierre").click()
         page.get_by_role("heading", name="Tablero de cierre").wait_for()
         assert _rows(page) == ["Alpha Analytics", "Beta Brands"]

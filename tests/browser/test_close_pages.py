@@ -14,8 +14,7 @@ from agency.redis_client import redis_client
 from clients.models import OutboxEmail
 from kpis.recompute import _keys as recompute_keys
 from reports.services import commentary_save, month_approve, question_ask, share_link_create
-from tests.browser.conftest import screenshot
-from tests.browser.test_monthly_close import _sign_in
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,11 +101,9 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
     for who, user in (("staff", staff_a), ("client", client_user_a)):
         user.language = language
         user.save()
-        context = browser.new_context(locale=language)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        context, page = new_page(browser, locale=language)
         try:
-            _sign_in(page, alpha, user.username)
+            sign_in_home(page, alpha, user.username)
             for width, viewport in WIDTHS.items():
                 page.set_viewport_size(viewport)
                 for path in pages[who]:
