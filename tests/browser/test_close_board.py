@@ -136,7 +136,7 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
         context = browser.new_context(locale="es-ES" if language == "es" else "en-GB", viewport=viewport)
         page = context.new_page()
         try:
-            _sign_in(page, portal.console, staff_ab.username)
+            sign_in_home(page, portal.console, staff_ab.username)
             page.goto(portal.console + "/board/?month=2026-03")
             expect(page.locator(ROWS)).to_have_count(2)
             screenshot(page, f"board-strip-{size}-{language}")
