@@ -62,6 +62,12 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_outbox_drain",
         "schedule": crontab(minute=45),
     },
+    # The same for the agency's own outbox (staff's account emails and digest, in the public schema).
+    "drain-public-outbox": {
+        "task": "agency.tasks.public_outbox_drain",
+        "schedule": crontab(minute=45),
+        "kwargs": {"follow": False},
+    },
     # After the close, hourly on the 1st and the 2nd: clients whose close was lost (a killed
     # worker's task that the broker never gave back) are closed again; closed ones are left alone.
     "close-previous-month-missing": {
@@ -78,6 +84,6 @@ app.conf.beat_schedule = {
     "recompute-overdue": {"task": "kpis.tasks.recompute_overdue_dispatch", "schedule": 60.0},
     # Recomputes kept in the database while Redis was down (agency.degrade) are queued.
     "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
-    # Jobs whose worker died are marked failed (clients.services_jobs), within a minute.
+    # Jobs whose worker died are marked failed (clients.jobs), within a minute.
     "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
 }

@@ -235,7 +235,7 @@ PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_BYTES", str(2 * 10
 
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections
-# (clients.qualification.leads_judge); one slice per worker thread.
+# (clients.criteria.qualification.leads_judge); one slice per worker thread.
 QUALIFICATION_WORKERS = int(os.environ.get("QUALIFICATION_WORKERS", str(min(os.cpu_count() or 1, 4))))
 QUALIFICATION_PARALLEL_FROM = int(os.environ.get("QUALIFICATION_PARALLEL_FROM", "100000"))
 
@@ -267,7 +267,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".local" / "celerybeat-schedule")
 
-# --- Scheduled sources (clients.fetching) -----------------------------------------------------
+# --- Scheduled sources (clients.sources.fetching) -----------------------------------------------------
 # Fetching a source's URL refuses private, loopback and link-local addresses unless this is true
 # (a development machine serving its own test files; tests turn it on for their local server).
 PORTAL_SOURCES_ALLOW_PRIVATE = env_bool("PORTAL_SOURCES_ALLOW_PRIVATE", False)
@@ -405,7 +405,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Each SMTP step gives up after this many seconds: a send never outlasts the outbox's ten-minute
-# lease (clients.outbox.SENDING_LEASE), after which a row still "sending" is called uncertain.
+# lease (agency.outbox.SENDING_LEASE), after which a row still "sending" is called uncertain.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"portal@{PORTAL_BASE_HOST}")
 

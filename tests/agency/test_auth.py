@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from agency.models import User
-from agency.services import client_user_invite
+from agency.services_users import client_user_invite
 from agency.views.auth import handoff_token
 from clients.models import OutboxEmail
 from tests.conftest import host_of
@@ -164,6 +164,22 @@ def test_password_change(staff_a) -> None:
     assert response.status_code == 302
     staff_a.refresh_from_db()
     assert staff_a.check_password("Another-good-pass-7")
+
+
+def test_the_password_pages_each_show_their_heading_and_form(staff_a) -> None:
+    """One template (registration/password_form.html) serves the three: each its own heading, the
+    change page its "sign out everywhere", a used or forged link says so instead of a form."""
+    visitor = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    ask = visitor.get("/accounts/password/reset/").content.decode()
+    assert "<h1>Restablecer la contraseña</h1>" in ask and 'name="email"' in ask
+    forged = visitor.get("/accounts/reset/MQ/set-password/", follow=True).content.decode()
+    assert "<h1>Elige una contraseña</h1>" in forged and "Este enlace ya no es válido" in forged
+    assert 'name="new_password1"' not in forged
+    staff = HttpClient(HTTP_HOST=host_of(None))
+    staff.force_login(staff_a)
+    change = staff.get("/accounts/password/change/").content.decode()
+    assert "<h1>Change your password</h1>" in change and 'name="old_password"' in change
+    assert "Sign out everywhere" in change and "no longer valid" not in change
 
 
 @pytest.mark.parametrize(("language", "expected"), [("es", "Iniciar sesión"), ("en", "Sign in")])

@@ -16,27 +16,18 @@ from django.test import Client as HttpClient
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from clients.models import Lead
 from clients.outbox import outbox_send_due
 from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, KPI_KEYS, KPIS, Unit, kpi, kpis_in
 from kpis.models import Snapshot
-from kpis.services import snapshot_compute
 from portfolio.forms import BenchmarkForm
 from portfolio.models import Benchmark
 from portfolio.seed import BENCHMARKS
 from portfolio.services import benchmark_save
 from reports.services import month_approve
-from tests.conftest import host_of
+from tests.conftest import host_of, march_with_leads
 
 MARCH = dt.date(2026, 3, 1)
-
-
-@pytest.fixture
-def march(tenant_a):
-    with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"c{i}", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC)) for i in range(3)])
-    snapshot_compute(client=tenant_a, months=[MARCH])
-    return tenant_a
+march = march_with_leads  # the fixture (alpha, three March leads, the snapshot) under the name these tests use
 
 
 def get(user, path: str, tenant):
@@ -75,7 +66,7 @@ def test_the_pdf_export_carries_the_catalogues_labels(client_user_a, march) -> N
 
 
 def test_the_monthly_email_lists_the_headline_kpis_in_the_catalogues_order(tenant_a, client_user_a, march) -> None:
-    from kpis.report import summary_keys
+    from kpis.selectors_report import report_summary_keys
 
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()
@@ -83,7 +74,7 @@ def test_the_monthly_email_lists_the_headline_kpis_in_the_catalogues_order(tenan
     assert outbox_send_due(client=tenant_a) == 1
     body = mail.outbox[0].body
     with translation.override("en"), schema_context("alpha"):
-        labels = [str(kpi(key).label) for key in summary_keys(tenant_a)]  # the report's summary, in its order
+        labels = [str(kpi(key).label) for key in report_summary_keys(client=tenant_a)]  # the report's summary, in its order
     positions = [body.find(f"{label}: ") for label in labels]
     assert -1 not in positions and positions == sorted(positions), body
     assert "New leads: 3" in body and f"{kpi('working_days').label}:" not in body  # headline figures only

@@ -44,11 +44,11 @@ from clients.connectors.fake_server import (
 )
 from clients.connectors.oauth import app_credentials
 from clients.connectors.sync import connection_connect
+from clients.criteria.services import criteria_version_create
 from clients.demo import CRITERIA
 from clients.management.commands.connect_source import credentials_from_json
 from clients.management.commands.fake_platforms import demo_directory
 from clients.models import Connection, CriteriaVersion, SyncRun
-from clients.services import criteria_version_create
 from clients.tasks import connection_sync_run
 
 SLUG = "wayne"

@@ -1,0 +1,101 @@
+"""Staff screens for personas and contracts: add, edit, cancel early, renew; errors on the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from clients.models import Contract, Lead, Persona
+from tests.conftest import host_of, signed_in
+
+
+def staff_http(user) -> HttpClient:
+    return signed_in(user)  # each request names its host
+
+
+def test_staff_add_and_edit_a_persona_and_leads_take_it(staff_a, tenant_a) -> None:
+    with schema_context("alpha"):
+        Lead.objects.create(id="big", created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), employees=900)
+    http, host = staff_http(staff_a), host_of(tenant_a)
+    bad = http.post(
+        "/personas/new/", {"code": "ops", "name": "Ops", "match": '{"field": "shoe", "op": "eq", "value": 1}'}, HTTP_HOST=host
+    )
+    assert bad.status_code == 422 and "unknown field" in bad.content.decode()
+    ok = http.post(
+        "/personas/new/",
+        {"code": "ops", "name": "Ops", "match": '{"field": "employees", "op": "gte", "value": 500}'},
+        HTTP_HOST=host,
+    )
+    assert ok.status_code == 302
+    with schema_context("alpha"):
+        assert Lead.objects.get(id="big").persona == "ops"
+    http.post(
+        "/personas/ops/",
+        {"code": "ops", "name": "Operations", "match": '{"field": "employees", "op": "gte", "value": 1000}'},
+        HTTP_HOST=host,
+    )
+    with schema_context("alpha"):
+        assert Persona.objects.get(code="ops").name == "Operations"
+        assert Lead.objects.get(id="big").persona == ""
+
+
+def test_contract_rules_are_field_errors(staff_a, tenant_a) -> None:
+    response = staff_http(staff_a).post(
+        "/contracts/new/",
+        {"id": "c1", "account": "acme", "kind": "retainer", "start_date": "2026-01-31"},
+        HTTP_HOST=host_of(tenant_a),
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "A retainer needs a term of at least one month." in body and "A retainer needs a monthly fee." in body
+    with schema_context("alpha"):
+        assert not Contract.objects.exists()
+
+
+def test_cancel_early_and_renew(staff_a, tenant_a) -> None:
+    http, host = staff_http(staff_a), host_of(tenant_a)
+    created = http.post(
+        "/contracts/new/",
+        {
+            "id": "c1",
+            "account": "acme",
+            "kind": "retainer",
+            "start_date": "2026-01-31",
+            "term_months": "6",
+            "monthly_fee": "2500",
+            "segment": "smb",
+        },
+        HTTP_HOST=host,
+    )
+    assert created.status_code == 302
+    renew_page = http.get("/contracts/c1/renew/", HTTP_HOST=host).content.decode()
+    assert 'value="2026-07-31"' in renew_page  # the term end, same day clamped: Jan 31 + 6 months
+    renewed = http.post(
+        "/contracts/c1/renew/",
+        {
+            "id": "c2",
+            "account": "acme",
+            "kind": "retainer",
+            "start_date": "2026-07-31",
+            "term_months": "12",
+            "monthly_fee": "3000",
+            "renewal_of": "c1",
+        },
+        HTTP_HOST=host,
+    )
+    assert renewed.status_code == 302
+    too_early = http.post("/contracts/c2/cancel/", {"cancelled_on": "2026-07-01"}, HTTP_HOST=host)
+    assert too_early.status_code == 422
+    assert http.post("/contracts/c2/cancel/", {"cancelled_on": "2026-10-15"}, HTTP_HOST=host).status_code == 302
+    with schema_context("alpha"):
+        c2 = Contract.objects.get(id="c2")
+    assert (c2.renewal_of_id, c2.cancelled_on, c2.monthly_fee) == ("c1", dt.date(2026, 10, 15), Decimal("3000.00"))
+
+
+def test_client_users_cannot_reach_the_screens(client_user_a, tenant_a) -> None:
+    http = staff_http(client_user_a)
+    for path in ("/personas/", "/contracts/", "/contracts/new/", "/personas/new/"):
+        assert http.get(path, HTTP_HOST=host_of(tenant_a)).status_code == 404
