@@ -18,6 +18,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client
 from agency.months import Month
 from kpis.checks import REGISTRY, month_checks
+from kpis.checks.base import SnapshotFacts
 from kpis.checks.selectors import check_data
 from kpis.checks.words import plain_figures
 from kpis.models import CheckResult
@@ -44,15 +45,18 @@ def checks_mirror(*, client: Client, months: list[dt.date]) -> None:
     client_month_checks_upsert(client=client, counts=counts)
 
 
-def checks_compute(*, client: Client, months: list[dt.date], today: dt.date | None = None) -> dict[dt.date, list[CheckResult]]:
+def checks_compute(
+    *, client: Client, months: list[dt.date], today: dt.date | None = None, facts: SnapshotFacts | None = None
+) -> dict[dt.date, list[CheckResult]]:
     """Evaluate and store the checks of ``months`` (first days) that ended before ``today`` (the
-    client's today unless given)."""
+    client's today unless given). ``facts``: what the snapshots just computed counted over the
+    leads (kpis.selectors.check_facts), so that the checks do not read every lead again."""
     today = today or client_today(client)
     ended = sorted({m for m in months if Month.of(m).last_day < today})
     if not ended:
         return {}
     with tenant_context(client):
-        data = check_data(months=ended, timezone=client.timezone)
+        data = check_data(months=ended, timezone=client.timezone, facts=facts)
         now = timezone.now()
         rows = [
             CheckResult(
