@@ -11,6 +11,7 @@ from itertools import pairwise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from agency.months import Month
 from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
 
 DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of the three months before
@@ -31,12 +32,18 @@ def _days_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> set
     return set(days[bisect_left(days, first) : bisect_right(days, last)])
 
 
+@lru_cache(maxsize=256)
+def _spans(month: Month) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """The three months before ``month``, and those three with it, as (first day, last day)."""
+    return ((month - 3).first_day, (month - 1).last_day), ((month - 3).first_day, month.last_day)
+
+
 def _before_span(data: CheckData) -> tuple[dt.date, dt.date]:
-    return (data.month - 3).first_day, (data.month - 1).last_day
+    return _spans(data.month)[0]
 
 
 def _last_day(data: CheckData, source: str) -> dt.date | None:
-    days = _days_in(data, source, (data.month - 3).first_day, data.month.last_day)
+    days = _days_in(data, source, *_spans(data.month)[1])
     return max(days) if days else None
 
 
