@@ -2,7 +2,8 @@
 
 - ``dispatch_month_close`` (beat, the 1st of each month): one ``month_close_task`` per
   ready client for the month that just closed (its snapshot; the email waits for approval).
-- ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
+- ``dispatch_current_month_refresh`` (beat, daily): the month in progress for every ready
+  client, in chunks of clients per task (``snapshots_fan_out``).
 - ``dispatch_month_close_missing`` and ``dispatch_current_month_refresh_missing`` (beat, hourly
   after each): the same again for clients whose task was lost (no fresh snapshot);
   ``recompute_overdue_dispatch`` (every minute) for a lost debounced recompute (kpis.recompute).
