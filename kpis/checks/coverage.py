@@ -56,23 +56,36 @@ def _is_daily(data: CheckData, source: str) -> bool:
 def _usual_gap(data: CheckData, source: str) -> int:
     """The longest run of days without data between two days with data in the three months before
     (a source posted monthly has about 30; a daily one 1)."""
-    first, last = _before_span(data)
-    days = sorted(_days_in(data, source, first, last))
-    return max(((b - a).days for a, b in pairwise(days)), default=0)
+    return _longest_gap(data.source_days.get(source, frozenset()), data.month)
+
+
+@lru_cache(maxsize=1024)
+def _longest_gap(days: frozenset[dt.date], month: Month) -> int:
+    ordered = _ordered(days)
+    first, last = _spans(month)[0]
+    span = ordered[bisect_left(ordered, first) : bisect_right(ordered, last)]
+    return max(((b - a).days for a, b in pairwise(span)), default=0)
 
 
 def _stale_since(data: CheckData, source: str) -> dt.date | None:
     """The last day with data, when the source had data the three months before and none since for
-    longer than both STALE_DAYS and its usual gap."""
-    first, last = _before_span(data)
-    before = _days_in(data, source, first, last)
+    longer than both STALE_DAYS and its usual gap (asked by three checks: worked out once)."""
+    return _stale(data.source_days.get(source, frozenset()), data.month)
+
+
+@lru_cache(maxsize=1024)
+def _stale(days: frozenset[dt.date], month: Month) -> dt.date | None:
+    ordered = _ordered(days)
+    (first, last), (_first, end) = _spans(month)
+    before = bisect_right(ordered, last) - bisect_left(ordered, first)
     if not before:
         return None
-    latest = _last_day(data, source)
-    this_month = latest is not None and latest >= data.month.first_day
-    if this_month and len(before) < 2:
+    upto = ordered[bisect_left(ordered, first) : bisect_right(ordered, end)]
+    latest = upto[-1] if upto else None
+    this_month = latest is not None and latest >= month.first_day
+    if this_month and before < 2:
         return None  # one day of data before: its rhythm is unknown, and it has data this month
-    if this_month and (data.month.last_day - latest).days <= max(STALE_DAYS - 1, _usual_gap(data, source)):
+    if this_month and (month.last_day - latest).days <= max(STALE_DAYS - 1, _longest_gap(days, month)):
         return None
     return latest
 
