@@ -12,7 +12,7 @@ class ClientsConfig(AppConfig):
 
         data_imported.connect(receivers.on_data_imported, dispatch_uid="clients.requalify_after_import")
 
-        from clients.mappings import saved_mappings_for
+        from clients.mappings.saved import saved_mappings_for
         from clients.sources import register_mapping_provider
 
         # Detection everywhere (uploads, import_source, scheduled sources) knows the client's saved mappings.
