@@ -11,6 +11,7 @@ inside the client's schema (tenant_context).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -178,6 +179,7 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
         unattributed, names = facts.unattributed, facts.campaign_names
     delivery = _delivery((low - 1).first_day, after) if delivery_available() else None
     files = _file_totals()
+    ordered = {source: sorted(source_days) for source, source_days in days.items()}
     found = {}
     for month in months:
         m = Month.of(month)
@@ -185,7 +187,9 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
         found[month] = CheckData(
             month=m,
             history={k: v for k, v in history.items() if k <= m},
-            source_days={s: frozenset(d for d in ds if window[0] <= d <= window[1]) for s, ds in days.items()},
+            source_days={
+                s: frozenset(ds[bisect_left(ds, window[0]) : bisect_right(ds, window[1])]) for s, ds in ordered.items()
+            },
             unattributed_leads=unattributed.get(month, 0),
             campaign_names=tuple(sorted(names.get(month, ()))),
             file_totals=[
