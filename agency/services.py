@@ -28,6 +28,7 @@ from agency.emails import password_email_render, registry_email_send
 from agency.mail import LINE_BREAKS
 from agency.models import Client, Domain, DomainClaim, Membership, User
 from agency.selectors import client_primary_host, console_url, host_url
+from agency.signals import client_timezone_changed
 from agency.tokens import password_token_generator
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
@@ -398,6 +399,7 @@ def domain_claims_check(*, now: dt.datetime | None = None) -> int:
 
 __all__ = [
     "client_create",
+    "client_timezone_set",
     "client_user_invite",
     "console_url",
     "domain_claim_create",
@@ -423,6 +425,19 @@ def client_review_delay_set(*, client: Client, days: object) -> Client:
         raise ValidationError({"review_delay_days": [_("Between 0 and 28 days.")]})
     client.review_delay_days = value
     client.save(update_fields=["review_delay_days", "updated_at"])
+    return client
+
+
+def client_timezone_set(*, client: Client, zone: str) -> Client:
+    """Move the client to another time zone; what is scheduled by its local time follows
+    (``agency.signals.client_timezone_changed``: its connections' nightly syncs)."""
+    if zone not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": [_("“%(tz)s” is not a known time zone.") % {"tz": zone}]})
+    if zone == client.timezone:
+        return client
+    client.timezone = zone
+    client.save(update_fields=["timezone", "updated_at"])
+    client_timezone_changed.send(sender=Client, client=client, at=timezone.now())
     return client
 
 
