@@ -16,7 +16,7 @@ from agency.celery import app
 from agency.connections_due import connections_due_claim
 from agency.models import Client
 from agency.tasks import clients_fan_out, enqueue_for_client
-from clients.connectors.caps import cap_acquire, cap_release
+from clients.connectors.caps import cap_release, cap_wait
 from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
 from clients.connectors.schedule import STALE_SYNC, connections_due_rebuild
 from clients.connectors.sync import connection_sync
@@ -109,16 +109,16 @@ def connection_sync_run(
     """Sync one connection (clients.connectors.sync), holding one of the platform's agency-wide slots.
 
     ``due``: the dispatcher's instant; a connection no longer due by then (a copy of this message
-    already synced it) is skipped, so a sync queued twice runs once. All slots taken: the task
-    comes back 5 to 30 seconds later (jittered), so the caps hold however many clients the
-    dispatcher released at once.
+    already synced it) is skipped, so a sync queued twice runs once. All slots taken: it waits for
+    one to be given back (PORTAL_CONNECTOR_CAP_WAIT seconds at most), else the task comes back 1 to
+    5 seconds later (jittered), so the caps hold however many clients the dispatcher released at once.
     """
     client = Client.objects.get(slug=client_slug)
     if due is not None and platform not in connections_due(now=dt.datetime.fromisoformat(due)):
         return "skipped"
     holder = f"{client.schema_name}:{platform}"
-    if not cap_acquire(platform=platform, holder=holder):
-        raise self.retry(countdown=random.uniform(5, 30))
+    if not cap_wait(platform=platform, holder=holder, seconds=settings.PORTAL_CONNECTOR_CAP_WAIT):
+        raise self.retry(countdown=random.uniform(1, 5))
     try:
         outcome = connection_sync(client=client, platform=platform, trigger=trigger)
     finally:
