@@ -182,7 +182,7 @@ if PORTAL_DB_POOL_MAX:
         "timeout": float(os.environ.get("PORTAL_DB_POOL_TIMEOUT", "20")),
         "max_idle": 300,
     }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["ENGINE"] = "agency.db_backend.tenants"  # django_tenants.postgresql_backend, fewer SETs
 # django-tenants' backend subclasses this one: opening a connection waits up to
 # PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).
 ORIGINAL_BACKEND = "agency.db_backend"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,12 +58,36 @@ def serve(port_queue, stats_queue, account_path: str, platforms_factory: Callabl
         time.sleep(3600)
 
 
-def clone_clients(count: int, *, prefix: str = "cd", timezone: str = "Europe/Madrid", currency: str = "EUR") -> list:
-    """``count`` ready clients ``<prefix>-0001`` …, each a clone of one migrated template schema (kept
-    between runs: only the missing ones are cloned, ~0.5 s each on a fresh database connection)."""
+def _template_sql(schema: str) -> str:
+    """The template schema as SQL (pg_dump, PostgreSQL's own, next to the server's binaries)."""
     from django.conf import settings
     from django.db import connection
-    from django_tenants.clone import CloneSchema
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW unix_socket_directories")
+        socket_dir = cursor.fetchone()[0].split(",")[0].strip()
+    database = settings.DATABASES["default"]
+    pg_dump = shutil.which("pg_dump", path=str(Path(pgserver_bin()))) or "pg_dump"
+    return subprocess.run(
+        [pg_dump, "-h", database.get("HOST") or socket_dir, "-U", database["USER"], "-d", database["NAME"],
+         f"--schema={schema}", "--no-owner", "--no-privileges", "--inserts"],
+        check=True, capture_output=True, text=True, env={**os.environ, "PGPASSWORD": database.get("PASSWORD") or ""},
+    ).stdout
+
+
+def pgserver_bin() -> str:
+    import pgserver
+
+    return str(Path(pgserver.__file__).parent / "pginstall" / "bin")
+
+
+def clone_clients(count: int, *, prefix: str = "cd", timezone: str = "Europe/Madrid", currency: str = "EUR") -> list:
+    """``count`` ready clients ``<prefix>-0001`` …, each a copy of one migrated template schema (kept
+    between runs: only the missing ones are made). The template is dumped once (pg_dump) and its SQL
+    replayed under each new name, in one transaction a schema: ~0.2 s each, where
+    ``django_tenants.clone`` took 0.5 s on a quiet machine and 8 s under load."""
+    from django.conf import settings
+    from django.db import connection, transaction
     from django_tenants.utils import schema_exists
 
     from agency.models import Client, Domain
@@ -73,23 +99,27 @@ def clone_clients(count: int, *, prefix: str = "cd", timezone: str = "Europe/Mad
         template.is_ready = False
         template.save(update_fields=["is_ready"])
     existing = set(Client.objects.filter(slug__startswith=f"{prefix}-0").values_list("slug", flat=True))
-    cloner = CloneSchema()
-    for n in range(1, count + 1):
+    missing = [n for n in range(1, count + 1) if f"{prefix}-{n:04d}" not in existing]
+    if missing:
+        connection.set_schema_to_public()
+        dump = _template_sql(template.schema_name)
+        name = re.compile(rf"\b{re.escape(template.schema_name)}\b")
+    for n in missing:
         slug = f"{prefix}-{n:04d}"
-        if slug in existing:
-            continue
         schema = slug.replace("-", "_")
         connection.set_schema_to_public()
-        if schema_exists(schema):
+        with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        cloner.clone_schema(template.schema_name, schema, "DATA")
-        client = Client(schema_name=schema, slug=slug, name=f"Client {n}", timezone=timezone, currency=currency,
-                        is_ready=True)
-        client.auto_create_schema = False
-        client.save()
-        Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
-        connection.close()  # a backend that has cloned hundreds of schemas slows down (bench/many_clients.py)
+                if schema_exists(schema):
+                    cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                cursor.execute(name.sub(schema, dump))
+                cursor.execute('SET search_path = "public"')  # the dump emptied it
+            client = Client(schema_name=schema, slug=slug, name=f"Client {n}", timezone=timezone, currency=currency,
+                            is_ready=True)
+            client.auto_create_schema = False
+            client.save()
+            Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
+        connection.close()  # a backend that made hundreds of schemas keeps their catalog entries
     connection.set_schema_to_public()
     return list(Client.objects.filter(slug__startswith=f"{prefix}-0").order_by("slug")[:count])
 
@@ -176,3 +206,11 @@ def syncs_summary(clients: list, since: dt.datetime) -> dict:
         failed += sum(1 for ok, _rows in finished if not ok)
         rows += sum(r for _ok, r in finished)
     return {"done": done, "failed": failed, "rows": rows}
+
+
+def recomputes_waiting(clients: list) -> int:
+    """Clients whose debounced recompute (kpis.recompute) has not run yet: members of its deadline set."""
+    from agency.redis_client import redis_client, redis_key
+
+    waiting = {member.decode() for member in redis_client().zrange(redis_key("kpis", "recompute", "due"), 0, -1)}
+    return sum(1 for client in clients if client.schema_name in waiting)

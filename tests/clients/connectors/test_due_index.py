@@ -6,11 +6,13 @@ schemas when lost."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -182,3 +184,12 @@ def test_the_daily_rebuild_is_one_task_per_ready_client(tenants: dict, monkeypat
     assert tasks.dispatch_connections_due_rebuild.apply().get() == len(sent) >= 2
 
     assert any(e["task"] == "clients.tasks.dispatch_connections_due_rebuild" for e in app.conf.beat_schedule.values())
+
+
+def test_the_rebuild_command_restores_one_client(tenant_a: Client, hubspot: FakePlatforms) -> None:
+    connect_hubspot(tenant_a)
+    ConnectionDue.objects.all().delete()
+    out = io.StringIO()
+    call_command("connections_due_rebuild", "alpha", stdout=out)
+    assert out.getvalue().strip() == "1 connection(s) of 1 client(s) in the due index"
+    assert _due(tenant_a) == _connection(tenant_a).next_run_at
