@@ -134,7 +134,8 @@ def bench_credentials(account: dict) -> dict:
 
 def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> None:
     """Each client's connections (``credentials``: platform → (account, Credentials)) connected, last
-    synced a day before ``now`` and due now (its row and the due index), with no sync history."""
+    synced a day before ``now`` and due now (its row and the due index), with no sync history. Connected
+    as a person connects them: their credentials tested first (a GA4 key is validated then, once)."""
     from django_tenants.utils import tenant_context
 
     from clients.connectors.schedule import connections_due_rebuild
@@ -143,7 +144,7 @@ def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> Non
 
     for client in clients:
         for platform, (account_id, creds) in credentials.items():  # the fake server's keys are new each run
-            connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds, check=False)
+            connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds)
         with tenant_context(client):
             Connection.objects.update(cursor={"through": (now - dt.timedelta(days=1)).isoformat()}, run={},
                                       state=Connection.State.CONNECTED, next_run_at=now - dt.timedelta(minutes=1))

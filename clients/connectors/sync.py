@@ -111,6 +111,7 @@ def connection_connect(
     if check:
         label, summary = connection_check(platform=platform, account_id=account_id, credentials=credentials,
                                           options=options)
+        credentials = connector.checked(credentials)
     with tenant_context(client):
         connection = Connection.objects.filter(platform=platform).first() or Connection(platform=platform)
         if connection.pk and connection.account_id != account_id:
