@@ -19,8 +19,12 @@ from agency.selectors import clients_ready
 
 
 def connection_due_set(*, client: Client, platform: str, due_at: dt.datetime | None) -> None:
-    """When ``client``'s ``platform`` connection is next due (``None``: not until someone acts)."""
-    ConnectionDue.objects.update_or_create(client=client, platform=platform, defaults={"due_at": due_at})
+    """When ``client``'s ``platform`` connection is next due (``None``: not until someone acts).
+
+    One statement (an upsert), in the caller's transaction: each sync writes it twice."""
+    ConnectionDue.objects.bulk_create([ConnectionDue(client=client, platform=platform, due_at=due_at)],
+                                      update_conflicts=True, unique_fields=["client", "platform"],
+                                      update_fields=["due_at"])
 
 
 def connection_due_forget(*, client: Client, platform: str) -> None:
