@@ -3,7 +3,7 @@ the fake platforms in a child process, clients cloned from one migrated template
 their connections set as last synced a day ago, the workers, and how many syncs have finished.
 
 Names kept stable for the benches that import them: ``setup_django``, ``serve``, ``provision``,
-``clients_reset``, ``worker_env``, ``workers_start``, ``workers_stop``, ``syncs_finished``.
+``clients_reset``, ``point_at``, ``worker_env``, ``workers_start``, ``workers_stop``, ``syncs_finished``.
 """
 
 from __future__ import annotations
@@ -157,6 +157,14 @@ def provision(count: int, account: dict, now: dt.datetime) -> list:
     clients = clone_clients(count)
     clients_reset(clients, bench_credentials(account), now)
     return clients
+
+
+def point_at(url: str, platforms: Iterable[str] = PLATFORMS, oauth: Iterable[str] = ("ga4",)) -> None:
+    """This process's connectors pointed at the fake server (the workers get it from worker_env)."""
+    from django.conf import settings
+
+    settings.PORTAL_CONNECTOR_URLS = {**settings.PORTAL_CONNECTOR_URLS, **dict.fromkeys(platforms, url)}
+    settings.PORTAL_OAUTH_URLS = {**settings.PORTAL_OAUTH_URLS, **dict.fromkeys(oauth, url)}
 
 
 def worker_env(url: str, *, cap: int, platforms: Iterable[str] = PLATFORMS, **extra: str) -> dict:

@@ -1,6 +1,6 @@
 """Benchmark: the nightly sync of many clients × 3 connections through two real Celery workers.
 
-    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py [--clients 500] [--cap 2]
+    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py [--clients 500] [--cap 2] [--floor 60]
     PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py --clients 20 --sequential 60 [--profile]
 
 Provisions ``--clients`` clients ``cd-0001`` … (kept between runs) as clones of one migrated
@@ -12,9 +12,13 @@ overlap), GA4's last 3 days, Mailchimp's last 30 days of reports. Two worker pro
 (``--pool=solo``) run ``clients.tasks.connection_sync_run`` for every connection, queued at once
 (the worst case: the dispatcher spreads them over the night); the per-platform cap is
 ``--cap`` (PORTAL_CONNECTOR_CONCURRENCY). The fake server measures the most requests of one
-platform in flight at once, which must not exceed the cap. ``--sequential N``: the floor instead,
-the same task run N times one after the other in this process (no broker, no cap ever taken by
-another), optionally under cProfile. Figures go to docs/performance.md.
+platform in flight at once, which must not exceed the cap. The time is until every sync has
+finished, then until every client's recompute (kpis.recompute, debounced 30 s) has run.
+
+The floor, in the same run before the workers start (``--floor 60``): the first 60 syncs run one
+after the other in this process through the same task (no broker, no cap taken by another),
+then the recomputes they asked for; those clients are then set back. ``--sequential N`` runs only
+that (optionally under cProfile: ``--profile``). Figures go to docs/performance.md.
 
 The provisioning lives in bench/_connectors.py (shared with the ad platforms' nightly bench);
 ``setup_django``, ``serve`` and ``provision`` stay importable from here too.
@@ -41,6 +45,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _connectors import (  # noqa: E402
     PLATFORMS,
     TEMPLATE,
+    bench_credentials,
+    clients_reset,
+    point_at,
     provision,
     recomputes_waiting,
     serve,
@@ -55,15 +62,12 @@ from _connectors import (  # noqa: E402
 __all__ = ["PLATFORMS", "TEMPLATE", "provision", "serve", "setup_django"]
 
 
-def sequential(clients: list, count: int, url: str, *, profile: bool) -> dict:
+def sequential(clients: list, count: int, *, profile: bool) -> dict:
     """The floor: ``count`` syncs run one after the other in this process, through the same task."""
-    from django.conf import settings
     from django.utils import timezone
 
     from clients.tasks import connection_sync_run
 
-    settings.PORTAL_CONNECTOR_URLS = dict.fromkeys(PLATFORMS, url)
-    settings.PORTAL_OAUTH_URLS = {"ga4": url}
     jobs = [(client, platform) for client in clients for platform in PLATFORMS][:count]
     since = timezone.now()
     profiler = cProfile.Profile() if profile else None
@@ -98,6 +102,7 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sequential", type=int, default=0, help="the floor: N syncs one after another, in-process")
+    parser.add_argument("--floor", type=int, default=60, help="first, N syncs one after another in-process (the floor)")
     parser.add_argument("--profile", action="store_true", help="with --sequential: cProfile to bench/out/daily-profile.txt")
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
@@ -115,16 +120,23 @@ def main() -> None:
     from agency.tasks import enqueue_for_client
     from clients.tasks import connection_sync_run
 
+    url = f"http://127.0.0.1:{port}"
+    point_at(url)
     now = timezone.now()
     provisioning = time.perf_counter()
     clients = provision(args.clients, json.loads(account_path.read_text()), now)
     provisioning = time.perf_counter() - provisioning
-    url = f"http://127.0.0.1:{port}"
     if args.sequential:
-        result = sequential(clients, args.sequential, url, profile=args.profile)
+        result = sequential(clients, args.sequential, profile=args.profile)
         child.terminate()
         print(json.dumps({**result, "load_average": round(os.getloadavg()[0], 1)}))
         return
+    floor = {}
+    if args.floor:  # in the same run: the first clients synced one by one here, then set back as they were
+        floor = sequential(clients, args.floor, profile=False)
+        floor["load_average"] = round(os.getloadavg()[0], 1)
+        clients_reset(clients[: -(-args.floor // len(PLATFORMS))], bench_credentials(json.loads(account_path.read_text())),
+                      now)
     app.control.purge()
     workers = workers_start(args.workers, worker_env(url, cap=args.cap), out)
     expected = len(clients) * len(PLATFORMS)
@@ -154,7 +166,7 @@ def main() -> None:
                       "rows_per_connection": round(summary["rows"] / max(1, summary["done"]), 1),
                       "seconds": round(elapsed, 1), "with_recomputes_seconds": round(recomputed, 1),
                       "cap": args.cap, "workers": args.workers, **measured,
-                      "provisioning_seconds": round(provisioning, 1),
+                      "provisioning_seconds": round(provisioning, 1), "floor": floor,
                       "load_average": [round(load_before, 1), round(load_after, 1)]}))
 
 
