@@ -42,12 +42,18 @@ def serve(port_queue, stats_queue, account_path: str, platforms_factory: Callabl
     requests of each platform seen in flight at once, and the request counts, on ``stats_queue``."""
     setup_django()
     from connectors_backfill import dataset
+    from cryptography.hazmat.primitives import serialization
 
     from clients.connectors.fake_server import fake_server_start
 
     if platforms_factory is None:
         platforms, account = dataset(20_000, end=dt.datetime.now(dt.UTC))
-        Path(account_path).write_text(json.dumps(account))
+        kept = Path(account_path)
+        if kept.exists():  # the key the kept clients were connected with, so they need not connect again
+            account = json.loads(kept.read_text())
+            key = serialization.load_pem_private_key(account["private_key"].encode(), password=None)
+            platforms.ga4_accounts[account["client_email"]] = key.public_key()
+        kept.write_text(json.dumps(account))
     else:
         platforms = platforms_factory()
     server = fake_server_start(platforms)
@@ -143,8 +149,11 @@ def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> Non
     from clients.models import Connection, SyncRun
 
     for client in clients:
-        for platform, (account_id, creds) in credentials.items():  # the fake server's keys are new each run
-            connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds)
+        with tenant_context(client):
+            have = set(Connection.objects.values_list("platform", flat=True))
+        for platform, (account_id, creds) in credentials.items():
+            if platform not in have:
+                connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds)
         with tenant_context(client):
             Connection.objects.update(cursor={"through": (now - dt.timedelta(days=1)).isoformat()}, run={},
                                       state=Connection.State.CONNECTED, next_run_at=now - dt.timedelta(minutes=1))
