@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
@@ -193,3 +195,25 @@ def test_the_rebuild_command_restores_one_client(tenant_a: Client, hubspot: Fake
     call_command("connections_due_rebuild", "alpha", stdout=out)
     assert out.getvalue().strip() == "1 connection(s) of 1 client(s) in the due index"
     assert _due(tenant_a) == _connection(tenant_a).next_run_at
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_beat_s_dispatch_syncs_the_due_client_through_a_real_worker_and_leaves_the_other_alone(
+    tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms, clean_tenant_tables: None
+) -> None:
+    connect_hubspot(tenant_a)
+    connect_hubspot(tenant_b)
+    _make_due(tenant_a, timezone.now() - dt.timedelta(minutes=1))
+    tomorrow = _due(tenant_b)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        tasks.dispatch_connection_syncs.delay()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _connection(tenant_a).last_success_at is None:
+            time.sleep(0.2)
+    synced = _connection(tenant_a)
+    assert synced.last_success_at is not None and synced.state == Connection.State.CONNECTED
+    assert _due(tenant_a) == synced.next_run_at > timezone.now()  # the next night
+    with tenant_context(tenant_b):
+        assert not Connection.objects.get().runs.exists()
+    assert _due(tenant_b) == tomorrow
