@@ -85,6 +85,6 @@ app.conf.beat_schedule = {
     "recompute-overdue": {"task": "kpis.tasks.recompute_overdue_dispatch", "schedule": 60.0},
     # Recomputes kept in the database while Redis was down (agency.degrade) are queued.
     "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
-    # Jobs whose worker died are marked failed (clients.services_jobs), within a minute.
+    # Jobs whose worker died are marked failed (clients.jobs), within a minute.
     "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
 }

@@ -33,7 +33,7 @@ class PortalTenantMiddleware(TenantMainMiddleware):
 
     Lower case and no trailing dot (``ACME.example.`` is ``acme.example``); ``www.X`` is looked
     up as ``X``, as django-tenants does: a custom domain and its www. form are one pair that
-    always belongs to one client (agency.services.domain_pair).
+    always belongs to one client (agency.services_domains.domain_pair).
     """
 
     @staticmethod

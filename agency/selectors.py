@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from agency.models import AgencyBrand, Client, Domain, Membership, User
+from agency.models import AgencyBrand, Client, Domain, DomainClaim, Membership, User
 
 
 def clients_ready() -> QuerySet[Client]:
@@ -26,6 +26,73 @@ def clients_for_user(*, user: User) -> QuerySet[Client]:
     # A subquery, not a join: counts annotated on the result (staff, client users) must see every
     # membership of the client, not only the row that matched this user.
     return clients.filter(pk__in=Membership.objects.filter(user=user).values("client_id"))
+
+
+def client_for_user(*, user: User, slug: str) -> Client | None:
+    """The client ``slug`` if ``user`` may open it: None for one that is not theirs as for one that
+    does not exist, so that a page says "not found" alike."""
+    return clients_for_user(user=user).filter(slug=slug).first()
+
+
+def clients_by_name(*, user: User, besides: Client | None = None) -> QuerySet[Client]:
+    """The clients ``user`` may open, by name (a choice of clients), without ``besides``."""
+    clients = clients_for_user(user=user)
+    return (clients.exclude(pk=besides.pk) if besides is not None else clients).order_by("name")
+
+
+def clients_console_list(*, user: User, query: str = "") -> QuerySet[Client]:
+    """The console's client table: the clients ``user`` may open with their staff and client-user
+    counts (aggregated in the query), those whose name or slug holds ``query`` when one is given."""
+    clients = clients_for_user(user=user).annotate(
+        staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
+        user_count=Count("memberships", filter=Q(memberships__user__role=User.Role.CLIENT)),
+    )
+    return clients.filter(Q(name__icontains=query) | Q(slug__icontains=query)) if query else clients
+
+
+def clients_by_ids(*, ids: list[int]) -> list[Client]:
+    """Clients by id, whoever may open them (the caller refuses those not the user's, by name)."""
+    return list(Client.objects.filter(pk__in=ids))
+
+
+def client_by_slug(*, slug: str) -> Client | None:
+    """Any client by slug (never the public tenant); the caller checks the user may open it."""
+    return Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).filter(slug=slug).first()
+
+
+def client_domains_list(*, client: Client) -> QuerySet[Domain]:
+    """The hosts that open the client's portal (its console page lists them)."""
+    return Domain.objects.filter(tenant=client)
+
+
+def domain_claims_pending(*, client: Client) -> QuerySet[DomainClaim]:
+    """The client's custom domains still waiting for their TXT record."""
+    return DomainClaim.objects.filter(client=client, verified_at__isnull=True)
+
+
+def domain_claim_pending_get(*, client: Client, claim_id: int) -> DomainClaim | None:
+    """One of the client's claims still to verify (a verified one is no longer checked)."""
+    return domain_claims_pending(client=client).filter(pk=claim_id).first()
+
+
+def user_get(*, user_id: int) -> User | None:
+    """Anyone by id, active or not (unassigning someone deactivated still works); None if gone."""
+    return User.objects.filter(pk=user_id).first()
+
+
+def user_active_get(*, user_id: object) -> User | None:
+    """An active user by id (a hand-off's signed payload names them); None if gone or deactivated."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def users_active_by_email(*, email: str) -> QuerySet[User]:
+    """Active users whose address is ``email`` whatever its case (a password reset's addressees)."""
+    return User.objects.filter(email__iexact=email, is_active=True)
+
+
+def agency_people_list() -> QuerySet[User]:
+    """The agency's admins and staff with their clients (the staff page: one query for the clients)."""
+    return User.objects.filter(role__in=[User.Role.ADMIN, User.Role.STAFF]).prefetch_related("memberships__client")
 
 
 SWITCHER_SIZE = 30  # the header's client switcher lists this many, then a link to the full list

@@ -235,7 +235,7 @@ PORTAL_IMAGE_MAX_BYTES = int(os.environ.get("PORTAL_IMAGE_MAX_BYTES", str(2 * 10
 
 # --- Qualification ----------------------------------------------------------------------------
 # A client with this many leads or more is judged in slices on parallel connections
-# (clients.qualification.leads_judge); one slice per worker thread.
+# (clients.criteria.qualification.leads_judge); one slice per worker thread.
 QUALIFICATION_WORKERS = int(os.environ.get("QUALIFICATION_WORKERS", str(min(os.cpu_count() or 1, 4))))
 QUALIFICATION_PARALLEL_FROM = int(os.environ.get("QUALIFICATION_PARALLEL_FROM", "100000"))
 
@@ -267,7 +267,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".local" / "celerybeat-schedule")
 
-# --- Scheduled sources (clients.fetching) -----------------------------------------------------
+# --- Scheduled sources (clients.sources.fetching) -----------------------------------------------------
 # Fetching a source's URL refuses private, loopback and link-local addresses unless this is true
 # (a development machine serving its own test files; tests turn it on for their local server).
 PORTAL_SOURCES_ALLOW_PRIVATE = env_bool("PORTAL_SOURCES_ALLOW_PRIVATE", False)

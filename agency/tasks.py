@@ -8,7 +8,7 @@ from typing import Any
 from celery import Task, shared_task
 from django.db.models import QuerySet
 
-from agency import services
+from agency import services_domains
 from agency.models import Client
 from agency.selectors import clients_ready
 
@@ -64,5 +64,5 @@ def clients_fan_out(
 
 @shared_task(acks_late=True)
 def domain_claims_check() -> int:
-    """Retry the DNS check of pending custom domains (agency.services.domain_claims_check)."""
-    return services.domain_claims_check()
+    """Retry the DNS check of pending custom domains (agency.services_domains.domain_claims_check)."""
+    return services_domains.domain_claims_check()

@@ -18,6 +18,6 @@ urlpatterns = [
     path("brand/", branding.brand_edit, name="brand_edit"),
     path("", include("agency.urls_auth")),
     path("", include("kpis.urls_public")),
-    path("", include("clients.urls_oauth_public")),
+    path("", include("clients.connectors.urls_public")),
     path("", include("reports.urls_public")),
 ]

@@ -45,7 +45,7 @@ def setup_django() -> None:
 
 def redis_scenario(client, out: Path, *, requests: int) -> dict:
     from agency.models import User
-    from clients.services import api_token_create
+    from clients.api.services import api_token_create
     from kpis import recompute
     from tests.faults import harness
 

@@ -4,7 +4,7 @@
 
 Times, in the same run and against the same data:
 
-1. qualification of every lead (``clients.qualification.leads_judge`` with the example's
+1. qualification of every lead (``clients.criteria.qualification.leads_judge`` with the example's
    criteria and personas: one set-based statement per criteria version);
 2. all 24 monthly snapshots (``kpis.services.snapshot_compute``: the selectors' fixed set of
    queries over the whole range, the documents, the upsert);
@@ -287,7 +287,7 @@ def main() -> None:
         if args.skip_qualification:
             report["qualification"] = "skipped (--skip-qualification)"
         else:
-            from clients.qualification import leads_judge
+            from clients.criteria.qualification import leads_judge
 
             def reset() -> None:
                 with connection.cursor() as cursor:  # every lead judged and written, as after a criteria change

@@ -50,8 +50,8 @@ def fill_template(client) -> None:
     from django_tenants.utils import tenant_context
 
     from bench.kpi_engine import CRITERIA, PERSONAS
+    from clients.criteria.qualification import leads_judge
     from clients.models import CriteriaVersion, Persona
-    from clients.qualification import leads_judge
 
     start = f"'2025-01-01 00:00'::timestamp AT TIME ZONE '{TZ}'"
     step = f"(('2026-01-01 00:00'::timestamp AT TIME ZONE '{TZ}') - ({start})) / 2400"

@@ -16,7 +16,7 @@ class ClientsConfig(AppConfig):
 
         client_timezone_changed.connect(receivers.on_client_timezone_changed, dispatch_uid="clients.connections_reschedule")
 
-        from clients.mappings import saved_mappings_for
+        from clients.mappings.saved import saved_mappings_for
         from clients.sources import register_mapping_provider
 
         # Detection everywhere (uploads, import_source, scheduled sources) knows the client's saved mappings.

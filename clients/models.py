@@ -125,7 +125,7 @@ class Lead(models.Model):
     lost_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     deal_value = models.DecimalField(**MONEY, null=True, blank=True)
-    # Set by the qualification engine (clients.qualification), never imported. Not indexed: the
+    # Set by the qualification engine (clients.criteria.qualification), never imported. Not indexed: the
     # snapshots read leads in one pass, and re-judging a million leads should not rewrite indexes.
     mql_at = models.DateTimeField(null=True, blank=True)
     sales_ready_at = models.DateTimeField(null=True, blank=True)
@@ -287,7 +287,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Touched every few seconds by the worker running the job (clients.services_jobs): a job
+    # Touched every few seconds by the worker running the job (clients.jobs): a job
     # "running" whose heartbeat stopped belongs to a worker that died, and is marked failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
@@ -318,7 +318,7 @@ class SavedMapping(models.Model):
     ``spec`` is the data the shared mapping engine takes (the canonical kind, each canonical
     column's file column or fixed value, value tables, date format, decimal separator); built-in
     sources are declared the same way. ``header_signature`` (see
-    :func:`clients.mappings.header_signature`) lets a later file with the same header be
+    :func:`clients.mappings.saved.header_signature`) lets a later file with the same header be
     recognized by this mapping.
     """
 

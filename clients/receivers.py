@@ -6,7 +6,7 @@ from typing import Any
 
 from agency.models import Client
 from clients.connectors.schedule import connections_reschedule
-from clients.services import leads_requalify
+from clients.criteria.services import leads_requalify
 
 
 def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:

@@ -15,7 +15,7 @@ transaction (a test, an API view in a request transaction) that transaction is s
 so a receiver that queues work for another process should wrap it in
 ``transaction.on_commit``. Receivers that recompute in-process (qualification) can run at once.
 
-``leads_requalified`` is sent by :func:`clients.services.leads_requalify` when the
+``leads_requalified`` is sent by :func:`clients.criteria.services.leads_requalify` when the
 qualification engine changed some leads' MQL or sales-ready time or persona, with ``client``
 and ``months`` (the ``"YYYY-MM"`` months whose funnel figures moved).
 """
@@ -29,7 +29,7 @@ from django_tenants.utils import tenant_context
 
 data_imported = Signal()
 leads_requalified = Signal()
-# Sent after each run of a scheduled source (clients.sources_schedule), and with ok=True when one is
+# Sent after each run of a scheduled source (clients.sources.schedule), and with ok=True when one is
 # removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``at``. kpis keeps the
 # portfolio's list of failing sources from it.
 scheduled_source_result = Signal()

@@ -20,10 +20,10 @@ from clients.connectors.caps import cap_release, cap_wait
 from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
 from clients.connectors.schedule import STALE_SYNC, connections_due_rebuild
 from clients.connectors.sync import connection_sync
+from clients.imports.services import import_job_run
+from clients.jobs import jobs_stale_sweep_run
 from clients.outbox import outbox_drain_schedule, outbox_send_due
-from clients.services import import_job_run
-from clients.services_jobs import jobs_stale_sweep_run
-from clients.sources_schedule import scheduled_sources_due, source_run
+from clients.sources.schedule import scheduled_sources_due, source_run
 
 
 @app.task(
@@ -39,7 +39,7 @@ from clients.sources_schedule import scheduled_sources_due, source_run
     max_retries=6,
 )
 def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
-    """Run an uploaded import (clients.services.import_job_run); progress is polled by the job page."""
+    """Run an uploaded import (clients.imports.services.import_job_run); progress is polled by the job page."""
     client = Client.objects.get(slug=client_slug)
     if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
         raise RuntimeError(f"import for {client_slug} started in schema {connection.schema_name}")
@@ -48,7 +48,7 @@ def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
 
 @app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_source_fetch", acks_late=True)
 def scheduled_source_fetch(self: TenantTask, *, client_slug: str, source_id: int) -> None:
-    """Fetch and import one scheduled source now (clients.sources_schedule.source_run)."""
+    """Fetch and import one scheduled source now (clients.sources.schedule.source_run)."""
     source_run(client=Client.objects.get(slug=client_slug), source_id=source_id)
 
 
@@ -98,7 +98,7 @@ def dispatch_outbox_drain() -> int:
 @shared_task(acks_late=True)
 def jobs_stale_sweep() -> int:
     """Beat, every 15 s: fail the running jobs whose worker died; visits only the clients of
-    overdue jobs (clients.services_jobs.jobs_stale_sweep_run), never every schema."""
+    overdue jobs (clients.jobs.jobs_stale_sweep_run), never every schema."""
     return jobs_stale_sweep_run()
 
 

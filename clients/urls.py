@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from clients import views, views_criteria, views_leads, views_records
+from clients import views
+from clients.criteria import views as views_criteria
+from clients.records import views as views_records
+from clients.records import views_leads
 
 # Record ids are the outside world's (a CRM's, a file's: "web/2026/8812" is a lead id). They are
 # routed with the path converter, so a row whose id holds "/" has a working page (issue #24).
@@ -25,9 +28,9 @@ urlpatterns = [
     path("contracts/<path:contract_id>/edit/", views_records.contract_edit, name="contract_edit"),
     path("contracts/<path:renew>/renew/", views_records.contract_edit, name="contract_renew"),
     path("contracts/<path:contract_id>/cancel/", views_records.contract_cancel_view, name="contract_cancel"),
-    path("", include("clients.urls_imports")),
-    path("", include("clients.urls_connectors")),
-    path("", include("clients.urls_sources")),
-    path("", include("clients.urls_mappings")),
-    path("", include("clients.urls_api")),
+    path("", include("clients.imports.urls")),
+    path("", include("clients.connectors.urls")),
+    path("", include("clients.sources.urls")),
+    path("", include("clients.mappings.urls")),
+    path("", include("clients.api.urls")),
 ]

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from agency.decorators import client_member_required
 from agency.selectors import client_users_for_client, staff_for_client
-from clients.forms_imports import KIND_LABELS
+from clients.imports.forms import KIND_LABELS
 from clients.selectors import data_summary
-from clients.sources_schedule import scheduled_sources_failing
+from clients.sources.schedule import scheduled_sources_failing
 from clients.words import shown_number
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db import models
+from django.db.models.enums import TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +37,7 @@ from kpis.formulas.common import ratio
 from kpis.formulas.contracts import KEYS as CONTRACT_KEYS
 
 
-class Unit(models.TextChoices):
+class Unit(TextChoices):
     """What a KPI's value measures: decides how it is written, checked and compared."""
 
     COUNT = "count", _("Count")

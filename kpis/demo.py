@@ -18,10 +18,11 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, Membership, User
 from agency.months import Month, local_midnight
-from agency.services import client_create, staff_assign, user_create
-from clients.demo_sources import demo_sources_seed
+from agency.services import client_create
+from agency.services_users import staff_assign, user_create
+from clients.criteria.services import leads_requalify
 from clients.models import Job, Lead, TrafficRow
-from clients.services import leads_requalify
+from clients.sources.demo import demo_sources_seed
 from kpis.report import last_complete_month
 from kpis.selectors import data_months
 from kpis.services import snapshot_compute
@@ -36,7 +37,7 @@ class DemoClient:
     timezone: str
     currency: str
     user_email: str
-    # Fed only from the platforms' export files (clients.demo_sources), not the canonical CSVs.
+    # Fed only from the platforms' export files (clients.sources.demo), not the canonical CSVs.
     from_sources: bool = False
 
     @property

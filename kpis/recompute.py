@@ -47,8 +47,8 @@ from agency.months import Month
 from agency.redis_client import redis_client, redis_key
 from agency.selectors import clients_ready
 from agency.tasks import enqueue_for_client
+from clients.jobs import job_heartbeat
 from clients.models import Job
-from clients.services_jobs import job_heartbeat
 from kpis.services import snapshot_compute
 
 logger = logging.getLogger(__name__)
@@ -292,7 +292,7 @@ def recompute_job_run(*, client: Client, job_id: int) -> int:
     by one, with progress on its Job, which goes running → done, or failed on an error in a month.
 
     A dead database connection leaves the job running and raises: the task is retried, and a
-    worker that died is noticed by the job's heartbeat (clients.services_jobs). Returns how many
+    worker that died is noticed by the job's heartbeat (clients.jobs). Returns how many
     months were computed.
     """
     job = Job.objects.get(pk=job_id)

@@ -1,12 +1,15 @@
 """The client's report: which month it opens on, the month in progress, the executive summary.
 
 Shared by the scorecard page, the PDF and the monthly email so that all three say the same thing.
-Reads stored snapshots only (through ``kpis.scorecard.Scorecard``); no KPI is computed here.
+A formatting module: it is handed what was read (the ``kpis.scorecard.Scorecard``, the client's
+holidays and whether it has revenue data, read by ``kpis.selectors_report``) and queries nothing,
+so the page, the PDF and the email cost the same queries whichever of them draws the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agency.months import Month
-from clients.models import Holiday
-from clients.selectors import revenue_data_exists
 from clients.words import member_label
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi, null_reason
@@ -67,16 +68,13 @@ def headline_chosen(client: Any) -> bool:
     return len([key for key in (getattr(client, "headline_kpis", None) or []) if key in KPI_KEYS]) >= HEADLINE_MIN
 
 
-def summary_keys(client: Any, *, has_revenue: bool | None = None) -> tuple[str, ...]:
+def summary_keys(client: Any, *, has_revenue: bool) -> tuple[str, ...]:
     """The executive summary's KPIs as shown: staff's choice as it is; the defaults without the
     revenue-based KPIs while the client has no revenue data at all (no contracts, no deal values),
-    the next headline figures taking their place. Reads the client's schema unless told."""
+    the next headline figures taking their place (kpis.selectors_report.report_summary_keys reads
+    ``has_revenue``, only when it matters)."""
     keys = headline_keys(client)
-    if headline_chosen(client):
-        return keys
-    if has_revenue is None:
-        has_revenue = revenue_data_exists()
-    if has_revenue:
+    if headline_chosen(client) or has_revenue:
         return keys
     # Built on revenue (leads' deal values, contracts): with none imported they read ROMI −100 %,
     # revenue 0. The snapshot keeps them as the spec says; only a default summary leaves them out.
@@ -136,14 +134,22 @@ class Period:
         return value * self.pace_factor
 
 
-def period_of(*, month: dt.date, client: Any, now: dt.datetime | None = None, working_total: int | None = None) -> Period:
+def month_running(*, month: dt.date, client: Any, now: dt.datetime | None = None) -> bool:
+    """Whether the client's calendar is inside ``month`` (then its working days are counted)."""
+    return month <= client_today(client, now) <= Month.of(month).last_day
+
+
+def period_of(
+    *, month: dt.date, client: Any, holidays: Collection[dt.date], now: dt.datetime | None = None,
+    working_total: int | None = None,
+) -> Period:
     """Complete once the client's calendar has left the month; else day N of M and the working
-    days so far (Monday–Friday minus the client's holidays: one query, only for that month)."""
+    days so far (Monday–Friday minus ``holidays``: the client's, from the month to its quarter's
+    end, read by kpis.selectors_report.report_period only while the month runs)."""
     today, span = client_today(client, now), Month.of(month)
-    if today > span.last_day or today < month:
+    if not month_running(month=month, client=client, now=now):
         return Period(month=month, complete=today > span.last_day)
-    quarter_end = Month.of(quarter_months(month)[-1]).last_day  # the quarter's later months too, for its pace
-    holidays = set(Holiday.objects.filter(date__gte=month, date__lte=quarter_end).values_list("date", flat=True))
+    holidays = set(holidays)
     return Period(
         month=month,
         complete=False,
@@ -266,12 +272,13 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
 
 
 def report_context(
-    card: Any, *, client: Any, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
+    card: Any, *, client: Any, accent: str, keys: tuple[str, ...], days: list[tuple[dt.date, float, float | None]] | None = None,
     names: dict[str, str] | None = None, bench: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the summary shows, for the page, the PDF and the email alike. ``days``: the
-    month's ad rows by day (kpis.selectors.paid_media_days); ``names``: campaign names by id;
-    ``bench``: the benchmark bands and rates (kpis.selectors.benchmarks_for_month)."""
+    """Everything the summary shows, for the page, the PDF and the email alike. ``keys``: the
+    summary's KPIs (kpis.selectors_report.report_summary_keys); ``days``: the month's ad rows by
+    day (kpis.selectors.paid_media_days); ``names``: campaign names by id; ``bench``: the benchmark
+    bands and rates (kpis.selectors.benchmarks_for_month)."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     return {
@@ -279,7 +286,7 @@ def report_context(
                            industry=getattr(client, "industry", "") or ""),
         "paid_empty": EMPTY_REASONS["paid_media"],
         "period": card.period,
-        "summary": summary(card, keys=summary_keys(client), currency=client.currency, accent=accent),
+        "summary": summary(card, keys=keys, currency=client.currency, accent=accent),
         "funnel_chart": funnel,
         "funnel_svg": charts.bars_svg(funnel),
         "mix_chart": mix,

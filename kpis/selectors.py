@@ -36,8 +36,8 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.models import Annotation, Snapshot
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
-from kpis.report import period_of
 from kpis.scorecard import Scorecard
+from kpis.selectors_report import report_period
 from portfolio.models import Benchmark, Target
 from portfolio.selectors import benchmarks_by_kpi
 
@@ -464,7 +464,7 @@ HISTORY_MONTHS = 13  # the summary's charts: the month and the twelve before it
 def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetime | None = None) -> Scorecard:
     """The month's snapshot, the comparison month's, 13 months of history, their annotations and
     the month's targets: three queries whatever the months or members (a fourth, the holidays,
-    only while the month is in progress: kpis.report.period_of)."""
+    only while the month is in progress: kpis.selectors_report.report_period)."""
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
@@ -487,7 +487,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         history=rows,
         annotations=notes,
         targets=targets,
-        period=period_of(month=month, client=client, now=now, working_total=total),
+        period=report_period(month=month, client=client, now=now, working_total=total),
         quarter_targets=quarter_targets,
     )
 
@@ -541,7 +541,7 @@ class PageRead:
 
     months: list[dt.date]  # every month with a snapshot, newest first
     stamp: str  # scorecard_stamp's, for the month asked
-    criteria: bool  # the client has qualification criteria (clients.selectors.criteria_exist)
+    criteria: bool  # the client has qualification criteria (clients.criteria.selectors.criteria_exist)
     extra: dict[str, Any]  # the caller's own columns, by name
 
 

@@ -18,8 +18,8 @@ from psycopg.types.json import Jsonb
 from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
+from clients.jobs import job_enqueue
 from clients.models import Holiday, Job
-from clients.services_jobs import job_enqueue
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
@@ -38,6 +38,7 @@ from kpis.selectors import (
     snapshot_inputs,
     trailing_rates,
 )
+from kpis.selectors_report import report_summary_keys
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown
@@ -262,8 +263,8 @@ def report_pdf_file(
         if card.snapshot is None:
             return None
         names = campaign_names()
-        report = report_context(card, client=client, accent=brand["accent"], days=paid_media_days(month=month), names=names,
-                                bench=bench)
+        report = report_context(card, client=client, accent=brand["accent"], keys=report_summary_keys(client=client),
+                                days=paid_media_days(month=month), names=names, bench=bench)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")

@@ -22,9 +22,10 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
+from clients.criteria.selectors import first_lead_month
+from clients.criteria.services import criteria_version_create
 from clients.models import CriteriaVersion, Holiday, SavedMapping
-from clients.selectors import first_lead_month
-from clients.services import criteria_version_create, holidays_set
+from clients.records.services import holidays_set
 from portfolio.models import Target
 
 PARTS = {

@@ -62,6 +62,7 @@ from kpis.selectors import (
     scorecard_load,
     scorecard_page_read,
 )
+from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
 from kpis.visibility import commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
@@ -114,7 +115,7 @@ def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str 
 def _months_available(request: HttpRequest | None = None) -> list[dt.date]:
     """The months with a snapshot that this viewer may see (kpis.visibility: a client user sees a
     month of the monthly close only once approved)."""
-    return _months_shown(request, list(Snapshot.objects.order_by("-month").values_list("month", flat=True)))
+    return _months_shown(request, snapshot_months_list())
 
 
 def _months_shown(request: HttpRequest | None, months: list[dt.date]) -> list[dt.date]:
@@ -190,8 +191,8 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
         parts_context = {
             **context,
             "card": card,
-            **report_context(card, client=client, accent=accent, days=paid_media_days(month=month), names=campaign_names(),
-                             bench=bench),
+            **report_context(card, client=client, accent=accent, keys=report_summary_keys(client=client),
+                             days=paid_media_days(month=month), names=campaign_names(), bench=bench),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
@@ -267,7 +268,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         raise Http404
     month = _month(request)
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
-    snapshot = _visible(request, Snapshot.objects.filter(month=month).first() if month else None)
+    snapshot = _visible(request, snapshot_get(month=month))
     keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
     currency = request.tenant.currency
     names = _member_names(dimension)
@@ -344,7 +345,7 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
     the change and the target, in the user's language (the KPI key last, for machines)."""
     month = _month(request)
-    if month is None or _visible(request, Snapshot.objects.filter(month=month).first()) is None:
+    if month is None or _visible(request, snapshot_get(month=month)) is None:
         raise Http404
     client = request.tenant
     card = _card_shown(request, scorecard_load(month=month, compare="month", client=client))
@@ -388,7 +389,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
     month = _month(request)
-    snapshot = _visible(request, Snapshot.objects.filter(month=month).first() if month else None)
+    snapshot = _visible(request, snapshot_get(month=month))
     if snapshot is None:
         raise Http404
     keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)

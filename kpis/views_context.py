@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
+from agency.http import found
 from agency.months import Month
+from clients.imports.selectors import job_get
+from clients.jobs import job_retry, jobs_stale_fail
 from clients.models import Job
-from clients.services_jobs import job_retry, jobs_stale_fail
 from kpis.forms import AnnotationForm, TargetForm
 from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
@@ -94,15 +96,15 @@ def recompute(request: HttpRequest) -> HttpResponse:
     if month is None:
         return HttpResponse(_("Choose a month."), status=400)
     job = recompute_request(client=request.tenant, months=[month], user=request.user)
-    job.refresh_from_db()  # queuing ran at commit: with the queue unreachable the job is failed now
+    job = found(job_get(job_id=job.pk, kind="recompute"))  # queuing ran at commit: with the queue unreachable it failed
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
 @client_staff_required
 @require_GET
 def recompute_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.services_jobs)
-    job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.jobs)
+    job = found(job_get(job_id=job_id, kind="recompute"))
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 
@@ -116,9 +118,9 @@ def _job_month(job: Job) -> str:
 @require_POST
 def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
     """Run a failed recompute again (its worker died, or the queue was unreachable)."""
-    job = get_object_or_404(Job, pk=job_id, kind="recompute")
+    job = found(job_get(job_id=job_id, kind="recompute"))
     job_retry(client=request.tenant, job=job, task=snapshot_recompute_job)
-    job.refresh_from_db()
+    job = found(job_get(job_id=job_id, kind="recompute"))  # as the retry left it (failed again without a queue)
     return render(request, "kpis/recompute_status.html", {"job": job, "month": _job_month(job)})
 
 

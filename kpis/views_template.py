@@ -5,23 +5,22 @@ the service's."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import agency_required
-from agency.selectors import clients_for_user
+from agency.http import found
+from agency.selectors import client_for_user, clients_by_name
 from kpis.services_template import PARTS, template_apply, template_plan
 
 
 @agency_required
 @require_http_methods(["GET", "POST"])
 def client_template(request: HttpRequest, slug: str) -> HttpResponse:
-    source = clients_for_user(user=request.user).filter(slug=slug).first()
-    if source is None:
-        raise Http404
-    others = list(clients_for_user(user=request.user).exclude(pk=source.pk).order_by("name"))
+    source = found(client_for_user(user=request.user, slug=slug))
+    others = list(clients_by_name(user=request.user, besides=source))
     data = request.POST if request.method == "POST" else None
     chosen_slugs = set(data.getlist("to")) if data else set(request.GET.getlist("to"))
     parts = [p for p in (data.getlist("part") if data else list(PARTS)) if p in PARTS]

@@ -20,6 +20,16 @@ def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
     return grouped
 
 
+def benchmark_list() -> QuerySet[Benchmark]:
+    """Every benchmark band in the model's order (the console's benchmark page)."""
+    return Benchmark.objects.all()
+
+
+def benchmark_get(*, benchmark_id: int) -> Benchmark | None:
+    """One band to edit or remove; None if it was removed meanwhile (the page answers 404)."""
+    return Benchmark.objects.filter(pk=benchmark_id).first()
+
+
 def month_closes_waiting(*, clients: QuerySet[Client]) -> QuerySet[ClientMonthClose]:
     """The months of ``clients`` that wait for the agency: in review, a revision to approve, or
     a client's question to answer; oldest wait first. One query on the public mirror."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import admin_required, agency_required
 from agency.forms import apply_errors
+from agency.http import found
+from portfolio import selectors
 from portfolio.forms import BenchmarkForm
 from portfolio.models import Benchmark
 from portfolio.services import benchmark_delete, benchmark_save
@@ -19,7 +21,7 @@ from portfolio.services import benchmark_delete, benchmark_save
 @agency_required
 @require_GET
 def benchmark_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "portfolio/benchmark_list.html", {"benchmarks": Benchmark.objects.all()})
+    return render(request, "portfolio/benchmark_list.html", {"benchmarks": selectors.benchmark_list()})
 
 
 def _edit(request: HttpRequest, benchmark: Benchmark | None) -> HttpResponse:
@@ -45,12 +47,12 @@ def benchmark_add(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def benchmark_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit(request, get_object_or_404(Benchmark, pk=pk))
+    return _edit(request, found(selectors.benchmark_get(benchmark_id=pk)))
 
 
 @admin_required
 @require_POST
 def benchmark_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    benchmark_delete(benchmark=get_object_or_404(Benchmark, pk=pk), user=request.user)
+    benchmark_delete(benchmark=found(selectors.benchmark_get(benchmark_id=pk)), user=request.user)
     messages.success(request, _("Benchmark removed."))
     return redirect("benchmark_list")

@@ -29,7 +29,8 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
-from kpis.report import commentary_joined, funnel_chart, summary, summary_keys
+from kpis.report import commentary_joined, funnel_chart, summary
+from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
@@ -66,7 +67,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     sees it, and the funnel chart as a PNG kept beside the PDF. Runs in the recipient's language."""
     brand = brand_for(client)
     card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
-    entries = summary(card, keys=summary_keys(client), currency=client.currency, accent=brand["accent"])
+    entries = summary(card, keys=report_summary_keys(client=client), currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
     attachments: list[dict[str, str]] = []
     logo = Path(brand["logo_path"]) if brand.get("logo_path") else None

@@ -42,6 +42,21 @@ def approved_months() -> set[dt.date]:
     return set(ReportVersion.objects.values_list("month", flat=True).distinct())
 
 
+def month_approved(*, month: dt.date) -> bool:
+    """Whether the month has an approved version (before that, nothing of it is the client's)."""
+    return ReportVersion.objects.filter(month=month).exists()
+
+
+def version_get(*, month: dt.date, number: int) -> ReportVersion | None:
+    """One approved version of the month, as the client saw it then (the history stays readable)."""
+    return ReportVersion.objects.filter(month=month, number=number).first()
+
+
+def version_latest(*, month: dt.date) -> ReportVersion | None:
+    """The month's last approved version: what the client sees now."""
+    return ReportVersion.objects.filter(month=month).order_by("-number").first()
+
+
 def versions_of(*, month: dt.date) -> list[ReportVersion]:
     return list(ReportVersion.objects.filter(month=month).order_by("number"))
 

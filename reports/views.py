@@ -27,16 +27,19 @@ from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
 from kpis.scorecard import tiles
-from reports.models import Commentary, MonthReport, ReportVersion
+from reports.models import Commentary, MonthReport
 from reports.selectors import (
     approved_months,
     card_for,
     commentary_current,
     commentary_sections,
+    month_approved,
     month_close_page,
     months_listed,
     months_of_close,
     recompute_busy,
+    version_get,
+    version_latest,
 )
 from reports.selectors_draft import draft_panel
 from reports.services import (
@@ -113,7 +116,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
     staff = request.user.is_agency
-    if not staff and not ReportVersion.objects.filter(month=first_day).exists():
+    if not staff and not month_approved(month=first_day):
         raise Http404  # a draft does not exist for the client
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, figures=_figures(request, first_day))
@@ -159,7 +162,7 @@ def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
 def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
     """An approved version as the client saw it: the history stays readable."""
     first_day = _month(month)
-    version = ReportVersion.objects.filter(month=first_day, number=number).first()
+    version = version_get(month=first_day, number=number)
     if version is None:
         raise Http404
     context = {
@@ -295,7 +298,7 @@ def acknowledge_view(request: HttpRequest, month: str) -> HttpResponse:
 @require_POST
 def question_ask_view(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
-    if request.user.is_agency or not ReportVersion.objects.filter(month=first_day).exists():
+    if request.user.is_agency or not month_approved(month=first_day):
         raise Http404
     text = request.POST.get("text", "")
     return _written(
@@ -342,7 +345,7 @@ def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     first_day = _month(month)
     if share_link_use(client=request.tenant, token=token, month=first_day) is None:
         raise Http404
-    version = ReportVersion.objects.filter(month=first_day).order_by("-number").first()
+    version = version_latest(month=first_day)
     context = {
         "month": first_day,
         "version": version,

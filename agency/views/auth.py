@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -34,16 +34,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agency.emails import password_email_render, registry_email_send
+from agency.http import found
 from agency.models import Client, User
 from agency.selectors import (
+    client_by_slug,
     client_of_user,
     client_primary_host,
     domain_for_host,
     host_is_routed,
     host_url,
+    user_active_get,
     user_can_access_client,
+    users_active_by_email,
 )
-from agency.services import password_link_host, user_language_set
+from agency.services_users import password_link_host, user_language_set
 from agency.tokens import password_token_generator, request_host
 
 logger = logging.getLogger(__name__)
@@ -96,15 +100,15 @@ class PortalLoginView(auth_views.LoginView):
         user = self.request.user
         at_console = connection.schema_name == settings.PUBLIC_SCHEMA_NAME
         if at_console and not user.is_agency:
-            client = user.memberships.select_related("client").first()
+            client = client_of_user(user=user)
             if client is not None:
-                return handoff_url(request=self.request, client=client.client)
+                return handoff_url(request=self.request, client=client)
         return super().get_success_url()
 
 
 class PortalPasswordResetForm(PasswordResetForm):
     """A reset link never comes from the request: its host is the one the user's account belongs
-    to (agency.services.password_link_host: the console's base host for agency people, the
+    to (agency.services_users.password_link_host: the console's base host for agency people, the
     client's primary verified domain for a client's user) with the configured scheme and port,
     and its token is valid at that host only.
 
@@ -116,7 +120,7 @@ class PortalPasswordResetForm(PasswordResetForm):
         """Active users with this address, including those invited who never chose a password
         (Django leaves those out): for them the link is their invitation again."""
         wanted = email.casefold()
-        return (user for user in User.objects.filter(email__iexact=email, is_active=True) if user.email.casefold() == wanted)
+        return (user for user in users_active_by_email(email=email) if user.email.casefold() == wanted)
 
     def save(self, *args: object, request: HttpRequest | None = None, **kwargs: object) -> None:  # type: ignore[override]
         tenant = getattr(request, "tenant", None)
@@ -221,7 +225,7 @@ def client_switch(request: HttpRequest, slug: str) -> HttpResponse:
     """Go to another client's portal: start a hand-off for a client the user may see."""
     if not request.user.is_authenticated:
         return redirect(settings.LOGIN_URL)
-    client = get_object_or_404(Client.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME), slug=slug)
+    client = found(client_by_slug(slug=slug))
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
     via = request_host(request)
@@ -301,7 +305,7 @@ def handoff(request: HttpRequest) -> HttpResponse:
     if not cache.add(f"handoff:{payload['n']}", 1, HANDOFF_MAX_AGE * 2):
         messages.error(request, _("That link was already used. Please sign in."))
         return redirect(settings.LOGIN_URL)
-    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    user = user_active_get(user_id=payload.get("u"))
     tenant = getattr(request, "tenant", None)
     if user is None or tenant is None or not user_can_access_client(user=user, client=tenant):
         raise Http404

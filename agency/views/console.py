@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from agency import services
+from agency import services, services_domains, services_users
 from agency.decorators import admin_required, agency_required
 from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
-from agency.http import HtmxHttpRequest
-from agency.models import Client, DomainClaim, User
+from agency.http import HtmxHttpRequest, found
+from agency.models import Client, User
 from agency.selectors import (
+    agency_people_list,
     brand_is_default,
+    client_domains_list,
+    client_for_user,
     client_primary_host,
     client_users_for_client,
-    clients_for_user,
+    clients_by_name,
+    clients_console_list,
+    domain_claim_pending_get,
+    domain_claims_pending,
     staff_for_client,
     user_can_access_client,
+    user_get,
 )
 
 
 def _client_for(request: HttpRequest, slug: str) -> Client:
-    client = get_object_or_404(clients_for_user(user=request.user), slug=slug)
+    client = found(client_for_user(user=request.user, slug=slug))
     if not user_can_access_client(user=request.user, client=client):
         raise Http404
     return client
@@ -39,12 +45,7 @@ def _client_for(request: HttpRequest, slug: str) -> Client:
 @require_GET
 def console_home(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    clients = clients_for_user(user=request.user).annotate(
-        staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
-        user_count=Count("memberships", filter=Q(memberships__user__role=User.Role.CLIENT)),
-    )
-    if query:
-        clients = clients.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    clients = clients_console_list(user=request.user, query=query)
     template = "agency/console_home.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#client-table"
@@ -54,7 +55,7 @@ def console_home(request: HtmxHttpRequest) -> HttpResponse:
 @agency_required
 @require_http_methods(["GET", "POST"])
 def client_add(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, clients=clients_for_user(user=request.user).order_by("name"))
+    form = ClientForm(request.POST or None, clients=clients_by_name(user=request.user))
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         start_from = fields.pop("start_from", "")
@@ -64,7 +65,7 @@ def client_add(request: HttpRequest) -> HttpResponse:
             apply_errors(form, error)
         else:
             if request.user.role == User.Role.STAFF:
-                services.staff_assign(user=request.user, client=client)
+                services_users.staff_assign(user=request.user, client=client)
             messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
             if start_from:  # a new client from a template: choose what to copy into it
                 return redirect(f"/clients/{start_from}/template/?to={client.slug}")
@@ -80,13 +81,13 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "client": client,
         "host": client_primary_host(client=client),
-        "domains": client.domains.all(),
+        "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),
         "client_users": client_users_for_client(client=client),
         "assign_form": AssignStaffForm(client=client),
         "invite_form": InviteForm(),
         "domain_form": DomainForm(),
-        "claims": client.domain_claims.filter(verified_at__isnull=True),
+        "claims": domain_claims_pending(client=client),
         "brand_default": brand_is_default(),
         "brand_url": reverse("brand_edit"),
     }
@@ -102,7 +103,7 @@ def client_domain_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = DomainForm(request.POST)
     if form.is_valid():
         try:
-            claim = services.domain_claim_create(client=client, domain=form.cleaned_data["domain"])
+            claim = services_domains.domain_claim_create(client=client, domain=form.cleaned_data["domain"])
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -119,8 +120,8 @@ def client_domain_verify(request: HttpRequest, slug: str, claim_id: int) -> Http
     client = _client_for(request, slug)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    claim = get_object_or_404(DomainClaim, pk=claim_id, client=client, verified_at__isnull=True)
-    if services.domain_claim_verify(claim=claim):
+    claim = found(domain_claim_pending_get(client=client, claim_id=claim_id))
+    if services_domains.domain_claim_verify(claim=claim):
         messages.success(request, _("%(domain)s is verified and now opens this client's portal.") % {"domain": claim.domain})
     else:
         messages.error(request, claim.last_error)
@@ -147,7 +148,7 @@ def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     form = AssignStaffForm(request.POST, client=client)
     if form.is_valid():
-        services.staff_assign(user=form.cleaned_data["user"], client=client)
+        services_users.staff_assign(user=form.cleaned_data["user"], client=client)
         messages.success(request, _("Staff member assigned."))
     else:
         messages.error(request, _("Choose a staff member."))
@@ -158,7 +159,7 @@ def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def client_unassign(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     client = _client_for(request, slug)
-    services.staff_unassign(user=get_object_or_404(User, pk=user_id), client=client)
+    services_users.staff_unassign(user=found(user_get(user_id=user_id)), client=client)
     messages.success(request, _("Staff member unassigned."))
     return redirect("client_detail", slug=slug)
 
@@ -171,7 +172,7 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            user = services.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
+            user = services_users.client_user_invite(client=client, email=form.cleaned_data["email"], invited_by=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -199,13 +200,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(**form.cleaned_data)
+            user = services_users.user_create(**form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            services.user_password_setup_send(user=user)
+            services_users.user_password_setup_send(user=user)
             messages.success(request, _("%(name)s was added and emailed a link to set a password.") % {"name": user.username})
             return redirect("staff_list")
-    people = User.objects.filter(role__in=[User.Role.ADMIN, User.Role.STAFF]).prefetch_related("memberships__client")
+    people = agency_people_list()
     status = 422 if form.errors else 200
     return render(request, "agency/staff_list.html", {"form": form, "people": people}, status=status)

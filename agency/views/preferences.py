@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.selectors import opt_out_user
-from agency.services import user_sessions_end_all
+from agency.services_users import user_sessions_end_all
 
 
 @login_required

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
-from clients.selectors import api_tokens_list
-from clients.services import api_token_create, api_token_revoke
+from clients.api.selectors import api_tokens_list
+from clients.api.services import api_token_create, api_token_revoke
 
 
 class ApiTokenForm(forms.Form):

@@ -13,16 +13,16 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, JsonResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from clients.api.selectors import api_token_for_secret
+from clients.api.services import api_token_used
 from clients.api.utm import utm_channel
 from clients.importing import SPECS
 from clients.importing.cells import storable
 from clients.models import ApiToken
-from clients.selectors import api_token_for_secret
 from clients.services import data_records_import
 
 MAX_BATCH = 1000
@@ -69,7 +69,7 @@ def _ingest(request: HttpRequest, *, kind: str, batch_key: str) -> JsonResponse:
     if token is None:
         return _errors({"authorization": [_("Send a valid API token of this client: Authorization: Bearer <token>.")]},
                        status=401)
-    ApiToken.objects.filter(id=token.id).update(last_used_at=timezone.now())
+    api_token_used(token=token)
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting 100k deep

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import template
 
-from clients.selectors import criteria_exist, setup_steps
+from clients.criteria.selectors import criteria_exist
+from clients.selectors import setup_steps
 
 register = template.Library()
 

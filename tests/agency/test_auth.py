@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from agency.models import User
-from agency.services import client_user_invite
+from agency.services_users import client_user_invite
 from agency.views.auth import handoff_token
 from clients.models import OutboxEmail
 from tests.conftest import host_of

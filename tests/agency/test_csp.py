@@ -40,7 +40,7 @@ class _Inline(HTMLParser):
             self.links.append(values["href"])
 
 
-CONSENT_PAGE = re.compile(r"^/imports/connections/[a-z_]+/connect/$")  # clients.views_oauth: one origin more
+CONSENT_PAGE = re.compile(r"^/imports/connections/[a-z_]+/connect/$")  # clients.connectors.views_oauth: one origin more
 
 
 def _crawl(http: HttpClient, host: str, start: str = "/") -> dict[str, list[str]]:

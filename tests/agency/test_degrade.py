@@ -15,8 +15,8 @@ from django_tenants.utils import tenant_context
 
 from agency.degrade import REDIS_ERRORS
 from agency.models import RecomputeOutbox
+from clients.api.services import api_token_create
 from clients.models import Job
-from clients.services import api_token_create
 from kpis import recompute, tasks
 from kpis.recompute import recompute_pending, recompute_pending_done, recompute_pending_take
 from tests.conftest import host_of
@@ -95,7 +95,7 @@ def test_a_recompute_asked_for_with_redis_down_fails_at_once_and_can_be_retried(
     assert job.result == {"ok": False, "failure": "queue-unreachable"}
     assert "Try again" in http.get(f"/scorecard/recompute/{job.pk}/").content.decode()
     sent = []
-    monkeypatch.setattr("clients.services_jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append(kw["job_id"]))
+    monkeypatch.setattr("clients.jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append(kw["job_id"]))
     response = http.post(f"/scorecard/recompute/{job.pk}/retry/")
     assert response.status_code == 200
     assert sent == [job.pk]

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 
 from agency.ratelimit import rate_limit_hit
-from clients.services import api_token_create
+from clients.api.services import api_token_create
 from tests.conftest import host_of
 from tests.factories import PASSWORD
 from tests.redis_control import redis_down

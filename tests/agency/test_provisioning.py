@@ -11,7 +11,8 @@ from django_tenants.utils import schema_exists
 
 from agency import dns as portal_dns
 from agency.models import Client, Domain, Membership
-from agency.services import client_create, domain_claim_verify
+from agency.services import client_create
+from agency.services_domains import domain_claim_verify
 
 
 def _schemas() -> set[str]:

@@ -10,7 +10,7 @@ import pytest
 from kpis.services import snapshot_compute
 from tests.browser.conftest import screenshot
 from tests.browser.test_portal_shell import sign_in
-from tests.clients.test_upload_detection import GOOGLE_ADS_ES
+from tests.clients.imports.test_upload_detection import GOOGLE_ADS_ES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from agency.redis_client import redis_client
-from clients import services_jobs
+from clients import jobs as jobs_module
 from clients import tasks as client_tasks
+from clients.jobs import job_heartbeat, jobs_stale_fail
 from clients.models import Job, Lead
-from clients.services_jobs import job_heartbeat, jobs_stale_fail
 from tests.conftest import host_of
 
 
@@ -38,21 +38,21 @@ def test_a_running_job_whose_heartbeat_stopped_is_failed_and_a_live_one_is_not(t
 
 
 def test_the_beat_sweep_visits_only_the_clients_of_overdue_jobs(tenant_a, tenant_b, staff_ab) -> None:
-    redis_client().delete(services_jobs._running_key())
+    redis_client().delete(jobs_module._running_key())
     old = timezone.now() - dt.timedelta(minutes=3)
     jobs = {}
     for tenant in (tenant_a, tenant_b):
         with tenant_context(tenant):
             jobs[tenant.slug] = _job(status=Job.Status.RUNNING, started_at=old, heartbeat_at=old)
     # Alpha's worker registered its job and died; beta's job was never registered (Redis was down).
-    services_jobs._watch(f"{tenant_a.schema_name}:{jobs['alpha'].pk}", deadline=old.timestamp())
+    jobs_module._watch(f"{tenant_a.schema_name}:{jobs['alpha'].pk}", deadline=old.timestamp())
     visited = []
-    real = services_jobs.tenant_context
-    with mock.patch.object(services_jobs, "tenant_context", lambda client: visited.append(client.slug) or real(client)):
+    real = jobs_module.tenant_context
+    with mock.patch.object(jobs_module, "tenant_context", lambda client: visited.append(client.slug) or real(client)):
         assert client_tasks.jobs_stale_sweep() == 1
         assert client_tasks.jobs_stale_sweep() == 0  # forgotten once failed
     assert visited == ["alpha"]
-    assert redis_client().zcard(services_jobs._running_key()) == 0
+    assert redis_client().zcard(jobs_module._running_key()) == 0
     with tenant_context(tenant_b):
         assert Job.objects.get(pk=jobs["beta"].pk).status == Job.Status.RUNNING
     # Beta's job is found when its page polls it.
@@ -64,15 +64,15 @@ def test_the_beat_sweep_visits_only_the_clients_of_overdue_jobs(tenant_a, tenant
 
 
 def test_a_live_job_keeps_its_deadline_moving_and_leaves_the_set_when_done(tenant_a, clean_tenant_tables) -> None:
-    redis_client().delete(services_jobs._running_key())
+    redis_client().delete(jobs_module._running_key())
     with tenant_context(tenant_a):
         job = _job(status=Job.Status.RUNNING, started_at=timezone.now())
         with job_heartbeat(client=tenant_a, job_id=job.pk, every=0.2):
-            first = redis_client().zscore(services_jobs._running_key(), f"{tenant_a.schema_name}:{job.pk}")
+            first = redis_client().zscore(jobs_module._running_key(), f"{tenant_a.schema_name}:{job.pk}")
             time.sleep(0.7)
-            later = redis_client().zscore(services_jobs._running_key(), f"{tenant_a.schema_name}:{job.pk}")
+            later = redis_client().zscore(jobs_module._running_key(), f"{tenant_a.schema_name}:{job.pk}")
     assert first is not None and later > first
-    assert redis_client().zcard(services_jobs._running_key()) == 0
+    assert redis_client().zcard(jobs_module._running_key()) == 0
 
 
 def test_the_heartbeat_thread_touches_the_job_from_its_own_connection(tenant_a, clean_tenant_tables) -> None:
@@ -97,7 +97,7 @@ def test_a_failed_import_shows_why_and_can_be_run_again(
     assert "The worker running this import stopped; nothing was written." in page
     assert "Try again" in page
     sent = []
-    monkeypatch.setattr("clients.services_jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append((task.name, kw)))
+    monkeypatch.setattr("clients.jobs.enqueue_for_client", lambda task, *, client, **kw: sent.append((task.name, kw)))
     with django_capture_on_commit_callbacks(execute=True):
         response = http.post(f"/imports/jobs/{job.pk}/retry/")
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_a_failed_import_shows_why_and_can_be_run_again(
 
 
 def test_an_import_whose_connection_died_is_retried_not_failed(tenant_a, write_csv, monkeypatch) -> None:
-    from clients import services
+    from clients.imports import services
 
     path = write_csv("id,created_at\nr1,2026-03-04T10:00:00\n")
     from clients.storage import imports_dir

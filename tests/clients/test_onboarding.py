@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 
-from clients.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
 from clients.services import data_import
 from tests.conftest import host_of

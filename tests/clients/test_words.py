@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from clients.selectors import criteria_periods
+from clients.criteria.selectors import criteria_periods
 from clients.words import problem_words, rule_sentence, rules_sentence
 from tests.conftest import host_of
 

@@ -15,8 +15,8 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context, tenant_context
 
 from agency.celery import app
+from clients.api.services import api_token_create
 from clients.models import Job
-from clients.services import api_token_create
 from kpis import recompute
 from kpis.models import Snapshot
 from reports.models import ReportVersion

@@ -19,7 +19,7 @@ from django_tenants.utils import tenant_context
 from agency.celery import app
 from agency.models import Client
 from bench.many_clients import fill_template
-from clients.services import api_token_create
+from clients.api.services import api_token_create
 from kpis import recompute
 from kpis.models import Snapshot
 from kpis.services import snapshot_compute

@@ -28,8 +28,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from clients.api.services import api_token_create
 from clients.models import Lead
-from clients.services import api_token_create
 from kpis.models import Snapshot
 from tests.factories import PASSWORD
 from tests.faults import harness

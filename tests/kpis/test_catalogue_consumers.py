@@ -75,7 +75,7 @@ def test_the_pdf_export_carries_the_catalogues_labels(client_user_a, march) -> N
 
 
 def test_the_monthly_email_lists_the_headline_kpis_in_the_catalogues_order(tenant_a, client_user_a, march) -> None:
-    from kpis.report import summary_keys
+    from kpis.selectors_report import report_summary_keys
 
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()
@@ -83,7 +83,7 @@ def test_the_monthly_email_lists_the_headline_kpis_in_the_catalogues_order(tenan
     assert outbox_send_due(client=tenant_a) == 1
     body = mail.outbox[0].body
     with translation.override("en"), schema_context("alpha"):
-        labels = [str(kpi(key).label) for key in summary_keys(tenant_a)]  # the report's summary, in its order
+        labels = [str(kpi(key).label) for key in report_summary_keys(client=tenant_a)]  # the report's summary, in its order
     positions = [body.find(f"{label}: ") for label in labels]
     assert -1 not in positions and positions == sorted(positions), body
     assert "New leads: 3" in body and f"{kpi('working_days').label}:" not in body  # headline figures only

@@ -172,7 +172,7 @@ def _google_ads_export(path, *, total: str) -> None:
 
 @time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False)
 def test_an_imported_file_whose_rows_miss_its_totals_row_is_a_reconciliation_gap(tenant_a, tmp_path) -> None:
-    from clients.services import import_job_create_from_path, import_job_run
+    from clients.imports.services import import_job_create_from_path, import_job_run
     from clients.storage import imports_dir
 
     for name, total, expected in (("agrees.csv", "200,00", []), ("short.csv", "260,00", ["reconciliation.file_totals"])):

@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 
+from clients.api.services import api_token_create
 from clients.models import Campaign, Lead, TrafficRow
-from clients.services import api_token_create, data_import
+from clients.services import data_import
 from clients.sources import rates_import, source_import
 from kpis.models import Snapshot
 from kpis.services import snapshot_compute

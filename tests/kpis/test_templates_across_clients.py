@@ -9,8 +9,8 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from agency.models import Client
+from clients.criteria.services import criteria_version_create
 from clients.models import CriteriaVersion, Holiday, SavedMapping
-from clients.services import criteria_version_create
 from kpis.services_template import template_apply, template_plan
 from portfolio.models import Target
 from tests.conftest import host_of

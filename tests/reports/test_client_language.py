@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from agency.models import AgencyBrand
-from agency.services import client_user_invite
+from agency.services_users import client_user_invite
 from clients.models import OutboxEmail
 from reports.services import month_approve
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text

@@ -74,7 +74,7 @@ FORMS = _project_forms()
 
 def test_the_walk_finds_the_projects_forms() -> None:
     names = {f"{form.__module__}.{form.__name__}" for form in FORMS}
-    assert {"agency.forms.ClientForm", "kpis.forms.TargetForm", "clients.forms_records.ContractForm"} <= names
+    assert {"agency.forms.ClientForm", "kpis.forms.TargetForm", "clients.records.forms.ContractForm"} <= names
     assert len(FORMS) >= 15
 
 

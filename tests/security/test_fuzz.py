@@ -39,9 +39,9 @@ from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clients.api.services import api_token_create
 from clients.importing import SPECS
 from clients.models import Job
-from clients.services import api_token_create
 from tests.agency.test_access_matrix import CONSOLE, MATRIX, ROLES
 from tests.conftest import host_of
 
@@ -139,8 +139,8 @@ class _Rollback(Exception):
 def run_tasks_at_once(monkeypatch) -> None:
     """Tasks a request queues run at once, in their client's schema (failures stay in the task)."""
     import agency.tasks
-    import clients.services_jobs
-    import clients.views_imports
+    import clients.imports.views
+    import clients.jobs
     import kpis.recompute
     import kpis.services
     import kpis.tasks
@@ -149,7 +149,7 @@ def run_tasks_at_once(monkeypatch) -> None:
         with tenant_context(client):
             task.apply(kwargs={"client_slug": client.slug, **kwargs})
 
-    for module in (agency.tasks, kpis.tasks, kpis.recompute, kpis.services, clients.views_imports, clients.services_jobs):
+    for module in (agency.tasks, kpis.tasks, kpis.recompute, kpis.services, clients.imports.views, clients.jobs):
         monkeypatch.setattr(module, "enqueue_for_client", enqueue, raising=False)
 
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
+from clients.api.services import api_token_create
 from clients.models import Contract, Persona
-from clients.services import api_token_create
 from tests.conftest import host_of
 
 

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 
+from clients.api.services import api_token_create
 from clients.models import CriteriaVersion, Job, Lead
-from clients.services import api_token_create
 from kpis.models import Snapshot
 from tests.conftest import host_of
 

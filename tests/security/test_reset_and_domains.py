@@ -16,7 +16,8 @@ from django.test import Client as HttpClient
 
 from agency import dns as portal_dns
 from agency.models import Domain, DomainClaim
-from agency.services import client_user_invite, domain_claim_create, domain_claim_verify, domain_normalize
+from agency.services_domains import domain_claim_create, domain_claim_verify, domain_normalize
+from agency.services_users import client_user_invite
 from tests.conftest import host_of
 
 

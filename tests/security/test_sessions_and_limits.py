@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client as HttpClient
 
 from agency.ratelimit import rate_limit_hit
-from clients.services import api_token_create
+from clients.api.services import api_token_create
 from tests.agency.test_auth import _hop
 from tests.conftest import host_of
 from tests.factories import PASSWORD

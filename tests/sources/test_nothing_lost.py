@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from clients.mappings import mapping_save, saved_mappings_as_engine, source_extension_save
+from clients.mappings.saved import mapping_save, saved_mappings_as_engine, source_extension_save
 from clients.models import Lead, Spend, TrafficRow
 from clients.sources import Mapping, Rule, detect
 

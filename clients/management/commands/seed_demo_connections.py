@@ -20,11 +20,11 @@ from agency.services import client_create
 from agency.tasks import enqueue_for_client
 from clients.connectors.fake_server import demo_platforms
 from clients.connectors.sync import connection_connect
+from clients.criteria.services import criteria_version_create
 from clients.demo import CRITERIA
 from clients.management.commands.connect_source import credentials_from_json
 from clients.management.commands.fake_platforms import demo_directory
 from clients.models import Connection, CriteriaVersion, SyncRun
-from clients.services import criteria_version_create
 from clients.tasks import connection_sync_run
 
 SLUG = "wayne"

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from clients.criteria.services import criteria_version_create
 from clients.management.commands._client import client_by_slug
 from clients.management.commands._json import json_file_read
-from clients.services import criteria_version_create
 
 
 class Command(BaseCommand):

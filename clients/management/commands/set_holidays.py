@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.management.commands._client import client_by_slug
-from clients.services import holidays_set
+from clients.records.services import holidays_set
 
 
 class Command(BaseCommand):

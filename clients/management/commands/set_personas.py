@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from clients.criteria.services import personas_set
 from clients.management.commands._client import client_by_slug
 from clients.management.commands._json import json_file_read
-from clients.services import personas_set
 
 
 class Command(BaseCommand):

@@ -1,0 +1,90 @@
+"""Staff screens of a client's connections: connect (credentials tested first), sync now, disconnect,
+and their health with the backfill's progress (polled). Client users never reach them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agency.decorators import client_staff_required
+from agency.tasks import enqueue_for_client
+from clients.connectors.ads import AdConnector
+from clients.connectors.base import Connector
+from clients.connectors.forms import ConnectForm
+from clients.connectors.health import connections_context
+from clients.connectors.registry import PLATFORMS
+from clients.connectors.selectors import connection_get
+from clients.connectors.sync import connection_connect, connection_disconnect
+from clients.connectors.transport import ConnectorError
+from clients.connectors.views_oauth import consent_page
+from clients.models import SyncRun
+from clients.tasks import connection_sync_run
+
+
+def _connector(platform: str) -> Connector:
+    if platform not in PLATFORMS:
+        raise Http404
+    return PLATFORMS[platform]
+
+
+@client_staff_required
+@require_GET
+def connections_panel(request: HttpRequest) -> HttpResponse:
+    """The connections card alone (polled while a sync runs)."""
+    return render(request, "clients/imports/start.html#connections", connections_context(client=request.tenant))
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse:
+    connector = _connector(platform)
+    if isinstance(connector, AdConnector):  # connected through the platform's consent, not a pasted token
+        return consent_page(request, connector)
+    existing = connection_get(platform=platform)
+    initial = {"account_id": existing.account_id} if existing else {}
+    form = ConnectForm(request.POST or None, connector=connector, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _connection, summary = connection_connect(
+                client=request.tenant, platform=platform, account_id=form.cleaned_data["account_id"],
+                credentials=form.credentials(), options=form.options(), user=request.user)
+        except ConnectorError as error:
+            form.add_error(None, error.reason)
+        else:
+            client = request.tenant
+            backfill = existing is None or existing.backfilled_at is None
+            trigger = SyncRun.Trigger.BACKFILL if backfill else SyncRun.Trigger.MANUAL
+            transaction.on_commit(lambda: enqueue_for_client(connection_sync_run, client=client, platform=platform,
+                                                             trigger=trigger))
+            messages.success(request, summary + (" · " + _("the 13-month backfill has started.") if backfill else ""))
+            return redirect("imports")
+    return render(request, "clients/imports/connect.html", {"form": form, "connector": connector, "existing": existing},
+                  status=422 if form.errors else 200)
+
+
+@client_staff_required
+@require_POST
+def connection_sync_view(request: HttpRequest, platform: str) -> HttpResponse:
+    _connector(platform)
+    if connection_get(platform=platform) is None:
+        raise Http404
+    client = request.tenant
+    transaction.on_commit(lambda: enqueue_for_client(connection_sync_run, client=client, platform=platform,
+                                                     trigger=SyncRun.Trigger.MANUAL))
+    messages.success(request, _("The sync has been queued; this page shows its progress."))
+    return redirect("imports")
+
+
+@client_staff_required
+@require_POST
+def connection_disconnect_view(request: HttpRequest, platform: str) -> HttpResponse:
+    connector = _connector(platform)
+    if not connection_disconnect(client=request.tenant, platform=platform):
+        raise Http404
+    messages.success(request, _("%(platform)s disconnected: its credentials are deleted; the data already imported "
+                                "stays.") % {"platform": connector.label})
+    return redirect("imports")

@@ -1,0 +1,1 @@
+"""MQL qualification: the criteria's rules, the engine that judges leads, the criteria editor."""

@@ -1,0 +1,171 @@
+"""The criteria editor's form: a rule tree posted as flat fields, and back.
+
+Each group is posted as ``group-<path>`` (all/any) and each rule as ``rule-<path>-field|op|value``,
+where ``<path>`` is the dotted position in the tree (``r`` is the root, ``r.0.1`` its first
+child's second child). Points rows are ``points-<i>-…``. Parsing never fails: an incomplete
+row stays in the draft for the page to show again; :func:`draft_to_criteria` turns values
+into numbers and lists, and the validator of clients.criteria.rules reports what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from clients.criteria.rules import NUMBER_FIELDS, field_type
+
+PATH = re.compile(r"^r(\.\d+)*$")
+
+
+def _node(draft: dict, path: str) -> dict:
+    node = draft
+    for index in path.split(".")[1:]:
+        node = node["children"][int(index)]
+    return node
+
+
+def draft_from_post(data: Any) -> dict[str, Any]:
+    """The editor's state from posted fields: {"fit": tree, "points": [...], "threshold", "sales_ready_actions"}."""
+    groups = {key[6:]: value for key, value in data.items() if key.startswith("group-") and PATH.match(key[6:])}
+    rules: dict[str, dict[str, str]] = {}
+    for key, value in data.items():
+        match = re.match(r"^rule-(r(?:\.\d+)+)-(field|op|value)$", key)
+        if match:
+            rules.setdefault(match.group(1), {})[match.group(2)] = value
+    nodes = {path: {"kind": kind if kind in {"all", "any"} else "all", "children": []} for path, kind in groups.items()}
+    nodes.setdefault("r", {"kind": "all", "children": []})
+    nodes.update(
+        {path: {"field": r.get("field", ""), "op": r.get("op", ""), "value": r.get("value", "")} for path, r in rules.items()}
+    )
+    for path in sorted(nodes, key=lambda p: [int(i) for i in p.split(".")[1:]]):
+        if path != "r":
+            parent = nodes.get(path.rsplit(".", 1)[0])
+            if parent is not None and "children" in parent:
+                parent["children"].append(nodes[path])
+    points = []
+    for index in sorted({int(m.group(1)) for key in data if (m := re.match(r"^points-(\d+)-", key))}):
+        get = lambda name, i=index: data.get(f"points-{i}-{name}", "")  # noqa: E731
+        points.append(
+            {
+                "kind": get("kind") or "action",
+                "action": get("action"),
+                "field": get("field"),
+                "op": get("op"),
+                "value": get("value"),
+                "points": get("points"),
+            }
+        )
+    ready = data.getlist("sales_ready") if hasattr(data, "getlist") else data.get("sales_ready", [])
+    return {"fit": nodes["r"], "points": points, "threshold": data.get("threshold", ""), "sales_ready_actions": list(ready)}
+
+
+def draft_apply(draft: dict[str, Any], operation: str) -> dict[str, Any]:
+    """Add or remove a rule, a group or a points row (the builder's buttons)."""
+    action, _, path = operation.partition(":")
+    if action in {"add-rule", "add-group"} and PATH.match(path):
+        child = {"field": "", "op": "", "value": ""} if action == "add-rule" else {"kind": "any", "children": []}
+        _node(draft["fit"], path)["children"].append(child)
+    elif action == "remove" and PATH.match(path) and path != "r":
+        parent, index = path.rsplit(".", 1)
+        del _node(draft["fit"], parent)["children"][int(index)]
+    elif action == "add-points":
+        draft["points"].append({"kind": "action", "action": "", "field": "", "op": "", "value": "", "points": ""})
+    elif action == "remove-points" and path.isdigit() and int(path) < len(draft["points"]):
+        del draft["points"][int(path)]
+    return draft
+
+
+def _number(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return text  # left as text: the validator says a number is needed
+    return int(number) if number.is_integer() else number
+
+
+def _value(field: str, op: str, raw: str) -> Any:
+    raw = (raw or "").strip()
+    kind = field_type(field) if field else "text"
+    convert = _number if field in NUMBER_FIELDS else (lambda v: v)
+    if op == "exists":
+        return None
+    if op in {"in", "not_in", "between"}:
+        return [convert(part.strip()) for part in raw.split(",") if part.strip()]
+    return raw if kind != "number" else convert(raw)
+
+
+def _tree_to_rule(node: dict) -> dict:
+    if "children" in node:
+        return {node["kind"]: [_tree_to_rule(child) for child in node["children"]]} if node["children"] else {}
+    rule = {"field": node["field"], "op": node["op"]}
+    value = _value(node["field"], node["op"], node["value"])
+    if value is not None:
+        rule["value"] = value
+    return rule
+
+
+def draft_to_criteria(draft: dict[str, Any]) -> dict[str, Any]:
+    points = []
+    for row in draft["points"]:
+        amount = _number(str(row["points"]).strip())
+        if row["kind"] == "action":
+            points.append({"action": row["action"], "points": amount})
+        else:
+            rule = _tree_to_rule({"field": row["field"], "op": row["op"], "value": row["value"]})
+            points.append({**rule, "points": amount})
+    return {
+        "fit": _tree_to_rule(draft["fit"]),
+        "threshold": _number(str(draft["threshold"]).strip()),
+        "points": points,
+        "sales_ready_actions": draft["sales_ready_actions"],
+    }
+
+
+def _rule_to_tree(rule: dict) -> dict:
+    for group in ("all", "any"):
+        if group in rule:
+            return {"kind": group, "children": [_rule_to_tree(member) for member in rule[group]]}
+    if not rule:
+        return {"kind": "all", "children": []}
+    value = rule.get("value", "")
+    text = ", ".join(str(v) for v in value) if isinstance(value, list) else ("" if value is None else str(value))
+    return {"field": rule["field"], "op": rule["op"], "value": text}
+
+
+def criteria_to_draft(criteria: dict[str, Any]) -> dict[str, Any]:
+    fit = _rule_to_tree(criteria.get("fit", {}))
+    if "children" not in fit:
+        fit = {"kind": "all", "children": [fit]}
+    points = []
+    for entry in criteria.get("points", []):
+        if "action" in entry:
+            points.append(
+                {"kind": "action", "action": entry["action"], "field": "", "op": "", "value": "", "points": entry["points"]}
+            )
+        else:
+            leaf = _rule_to_tree({k: v for k, v in entry.items() if k != "points"})
+            points.append({"kind": "rule", "action": "", **leaf, "points": entry["points"]})
+    return {
+        "fit": fit,
+        "points": points,
+        "threshold": criteria.get("threshold", ""),
+        "sales_ready_actions": list(criteria.get("sales_ready_actions", [])),
+    }
+
+
+def criteria_diff(before: dict | None, after: dict) -> list[str]:
+    """A readable list of what changed between two versions (the change log's "what")."""
+    if before is None:
+        return ["first version"]
+    changes = []
+    for key in ("threshold", "fit", "sales_ready_actions"):
+        if before.get(key) != after.get(key):
+            changes.append(
+                f"{key}: {json.dumps(before.get(key), ensure_ascii=False)} → {json.dumps(after.get(key), ensure_ascii=False)}"
+            )
+    old_points = [json.dumps(p, sort_keys=True) for p in before.get("points", [])]
+    new_points = [json.dumps(p, sort_keys=True) for p in after.get("points", [])]
+    changes += [f"points removed: {p}" for p in old_points if p not in new_points]
+    changes += [f"points added: {p}" for p in new_points if p not in old_points]
+    return changes

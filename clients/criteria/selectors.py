@@ -1,0 +1,71 @@
+"""Reads of the criteria editor: the versions' periods, whether criteria exist, the first month with leads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Min
+
+from agency.months import Month
+from clients.models import CriteriaVersion, Lead
+
+
+def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
+    """When each criteria version is in force, as qualification applies them (clients.criteria.qualification
+    .judges): ordered by effective date then version, each runs until the next one starts; the
+    first also covers everything before it. ``cut_short``: its range ends at a version saved
+    *before* it with a later date, so it does not run open-ended as its author may expect;
+    ``never``: a later save on the same date replaced it entirely. Newest version first."""
+    import datetime as dt
+
+    ordered = sorted(versions, key=lambda v: (v.effective_from, v.version))
+    rows = []
+    for index, version in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        until = following.effective_from - dt.timedelta(days=1) if following else None
+        rows.append(
+            {
+                "version": version,
+                "since": None if index == 0 else version.effective_from,
+                "until": until,
+                "never": following is not None and following.effective_from <= version.effective_from and index > 0,
+                "cut_short": following is not None and following.version < version.version,
+                "cut_by": following if following is not None and following.version < version.version else None,
+            }
+        )
+    return sorted(rows, key=lambda row: -row["version"].version)
+
+
+
+def criteria_exist() -> bool:
+    """Whether the client has any qualification criteria (without them no lead is an MQL)."""
+    return CriteriaVersion.objects.exists()
+
+
+def first_lead_month(*, timezone: str) -> dt.date | None:
+    """The first day of the month (client's zone) of the client's earliest lead; None without leads.
+    A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
+    first = Lead.objects.aggregate(first=Min("created_at"))["first"]
+    return Month.of(first, ZoneInfo(timezone)).first_day if first else None
+
+
+def criteria_versions_list() -> list[CriteriaVersion]:
+    """Every criteria version, newest first (criteria_periods says when each is in force)."""
+    return list(CriteriaVersion.objects.order_by("-version"))
+
+
+def criteria_version_get(*, version: int) -> CriteriaVersion | None:
+    """A version by its number (versions are numbered per client, never reused)."""
+    return CriteriaVersion.objects.filter(version=version).first()
+
+
+def criteria_version_before(*, version: int) -> CriteriaVersion | None:
+    """The version saved just before ``version`` (what a version's page compares it with)."""
+    return CriteriaVersion.objects.filter(version__lt=version).order_by("-version").first()
+
+
+def criteria_version_latest() -> CriteriaVersion | None:
+    """The last version saved: the editor starts from it."""
+    return CriteriaVersion.objects.order_by("-version").first()

@@ -1,0 +1,81 @@
+"""Writes of qualification: criteria versions, personas, and judging the leads again after either."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from agency.dates import date_in_range, date_range_message
+from agency.models import Client
+from agency.months import Month, local_midnight
+from clients.criteria.qualification import leads_judge
+from clients.criteria.rules import criteria_validate, personas_problems
+from clients.models import CriteriaVersion, Persona
+from clients.signals import data_changed, leads_requalified
+
+
+def leads_requalify(*, client: Client, months: Iterable[str] | None = None, created_from: dt.datetime | None = None) -> set[str]:
+    """Re-judge the client's leads (all, or those an import touched) and announce the months that moved."""
+    with tenant_context(client):
+        touched = leads_judge(timezone=client.timezone, months=months, created_from=created_from)
+        if touched:
+            leads_requalified.send(sender=Client, client=client, months=touched)
+    return touched
+
+
+def criteria_version_create(
+    *, criteria: dict, effective_from: dt.date | str, author: Any = None, change_note: str = "", client: Client | None = None
+) -> CriteriaVersion:
+    """Store a new version of the qualification criteria and judge again the leads it governs.
+
+    Runs in the current schema (or ``client``'s). Invalid criteria raise ValidationError with
+    every problem and its JSON path; nothing is saved.
+    """
+    criteria_validate(criteria)
+    if isinstance(effective_from, str):
+        try:
+            effective_from = dt.date.fromisoformat(effective_from)
+        except ValueError:
+            raise ValidationError({"effective_from": [_("Use a date, YYYY-MM-DD.")]}) from None
+    if not date_in_range(effective_from):  # checked before anything is written
+        raise ValidationError({"effective_from": [date_range_message()]})
+    client = client or connection.tenant
+    with tenant_context(client), transaction.atomic():
+        latest = CriteriaVersion.objects.select_for_update().order_by("-version").first()
+        first = not CriteriaVersion.objects.exists()
+        version = CriteriaVersion.objects.create(
+            version=(latest.version + 1) if latest else 1,
+            effective_from=effective_from,
+            criteria=criteria,
+            author=author if getattr(author, "pk", None) else None,
+            author_name=getattr(author, "username", "") or "",
+            change_note=change_note,
+        )
+    created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
+    leads_requalify(client=client, created_from=created_from)
+    # Snapshots from the effective month on name the version in effect: they are recomputed too.
+    data_changed(client=client, kind="criteria", months={str(Month.of(effective_from))})
+    return version
+
+
+def personas_set(*, personas: list[dict], client: Client | None = None) -> list[Persona]:
+    """Replace the client's personas (in priority order) and judge every lead's persona again."""
+    problems = personas_problems(personas)
+    if problems:
+        raise ValidationError({"personas": problems})
+    client = client or connection.tenant
+    with tenant_context(client), transaction.atomic():
+        Persona.objects.all().delete()
+        stored = Persona.objects.bulk_create(
+            Persona(code=p["code"], name=p["name"], match=p.get("match") or {}, priority=index)
+            for index, p in enumerate(personas)
+        )
+    leads_requalify(client=client)
+    return stored

@@ -1,0 +1,177 @@
+"""The criteria editor for agency admins: build rules, backtest a draft, save a new version."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agency.decorators import client_admin_required
+from agency.http import found
+from agency.months import Month
+from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
+from clients.criteria.qualification import backtest
+from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
+from clients.criteria.selectors import (
+    criteria_periods,
+    criteria_version_before,
+    criteria_version_get,
+    criteria_version_latest,
+    criteria_versions_list,
+    first_lead_month,
+)
+from clients.criteria.services import criteria_version_create
+from clients.vocab import ACTIONS
+from clients.words import problem_words
+
+EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
+
+
+def _with_paths(node: dict, path: str = "r") -> dict:
+    """Number the tree's nodes for the form's field names (see clients.criteria.forms)."""
+    node["path"] = path
+    for index, child in enumerate(node.get("children", [])):
+        _with_paths(child, f"{path}.{index}")
+    return node
+
+
+def _context(request: HttpRequest, draft: dict, **extra: object) -> dict:
+    _with_paths(draft["fit"])
+    return {
+        "draft": draft,
+        "fields": sorted(FIELDS),
+        "actions": ACTIONS,
+        "ops": sorted(set().union(*OPS_FOR.values())),
+        "ops_by_type": {kind: sorted(ops) for kind, ops in OPS_FOR.items()},
+        "field_types": {name: field_type(name) for name in FIELDS},
+        **extra,
+    }
+
+
+def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
+    if request.POST.get("mode") == "json":
+        try:
+            criteria = json.loads(request.POST.get("json", ""))
+        except json.JSONDecodeError as error:
+            return None, [_("Not valid JSON: %(error)s") % {"error": error}]
+        except (RecursionError, ValueError):  # nested thousands deep; an integer of 5000 digits
+            return None, [_("Not valid JSON: nested too deep or a number too long.")]
+    else:
+        criteria = draft_to_criteria(draft_from_post(request.POST))
+    return criteria, [problem_words(problem) for problem in criteria_problems(criteria)]
+
+
+@client_admin_required
+@require_GET
+def criteria_versions(request: HttpRequest) -> HttpResponse:
+    periods = criteria_periods(criteria_versions_list())
+    return render(request, "clients/criteria/versions.html", {"versions": periods})
+
+
+@client_admin_required
+@require_GET
+def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
+    current = found(criteria_version_get(version=version))
+    previous = criteria_version_before(version=version)
+    return render(
+        request,
+        "clients/criteria/version.html",
+        {
+            "version": current,
+            "previous": previous,
+            "changes": criteria_diff(previous.criteria if previous else None, current.criteria),
+            "pretty": json.dumps(current.criteria, indent=2, ensure_ascii=False),
+        },
+    )
+
+
+@client_admin_required
+@require_http_methods(["GET", "POST"])
+def criteria_edit(request: HttpRequest) -> HttpResponse:
+    zone = ZoneInfo(request.tenant.timezone)
+    today = timezone.now().astimezone(zone).date()
+    if request.method == "POST":
+        criteria, problems = _draft_criteria(request)
+        effective = request.POST.get("effective_from", "")
+        if not problems:
+            try:
+                version = criteria_version_create(
+                    criteria=criteria,
+                    effective_from=effective,
+                    author=request.user,
+                    change_note=request.POST.get("change_note", ""),
+                    client=request.tenant,
+                )
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(request, _("Criteria version %(n)s saved; leads were judged again.") % {"n": version.version})
+                return redirect("criteria_version_detail", version=version.version)
+        draft = criteria_to_draft(criteria) if criteria and request.POST.get("mode") == "json" else draft_from_post(request.POST)
+        context = _context(
+            request,
+            draft,
+            problems=problems,
+            effective_from=effective,
+            change_note=request.POST.get("change_note", ""),
+            json_text=request.POST.get("json", ""),
+        )
+        return render(request, "clients/criteria/edit.html", context, status=422)
+    latest = criteria_version_latest()
+    criteria = latest.criteria if latest else EMPTY
+    # A first version applies from the first month with leads (from today, past months stayed at 0
+    # MQLs); a later one from today, so closed months keep the criteria they were judged by.
+    first = None if latest else first_lead_month(timezone=request.tenant.timezone)
+    context = _context(
+        request,
+        criteria_to_draft(criteria),
+        effective_from=(first or today).isoformat(),
+        json_text=json.dumps(criteria, indent=2, ensure_ascii=False),
+    )
+    return render(request, "clients/criteria/edit.html", context)
+
+
+@client_admin_required
+@require_POST
+def criteria_builder(request: HttpRequest) -> HttpResponse:
+    """Re-render the rule builder after an add/remove button, keeping what was typed."""
+    draft = draft_apply(draft_from_post(request.POST), request.POST.get("operation", ""))
+    return render(request, "clients/criteria/edit.html#builder", _context(request, draft))
+
+
+@client_admin_required
+@require_POST
+def criteria_backtest(request: HttpRequest) -> HttpResponse:
+    """The last 12 months under the stored criteria and under the draft, side by side; saves nothing."""
+    criteria, problems = _draft_criteria(request)
+    if problems:
+        return render(request, "clients/criteria/edit.html#backtest", {"problems": problems}, status=422)
+    zone = ZoneInfo(request.tenant.timezone)
+    this_month = Month.of(timezone.now(), zone)
+    months = [str(month) for month in Month.range(this_month - 12, this_month - 1)]
+    result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
+    rows = [{"month": m, **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
+    return render(request, "clients/criteria/edit.html#backtest", {"rows": rows, "why_none": _why_none(criteria, rows)})
+
+
+def _why_none(criteria: dict, rows: list[dict]) -> str:
+    """A backtest of 0 MQLs in every month, explained (it read as a broken editor)."""
+    if any(row["draft_mqls"] for row in rows):
+        return ""
+    threshold, best = criteria.get("threshold") or 0, criteria_max_score(criteria)
+    if best < threshold and not criteria.get("sales_ready_actions"):
+        return _(
+            "No lead becomes an MQL with this draft: its rules can score at most %(best)s points (each rule and "
+            "action once), and the threshold is %(threshold)s. Lower the threshold or give the rules more points."
+        ) % {"best": f"{best:g}", "threshold": f"{threshold:g}"}
+    return _(
+        "No lead of the last 12 months becomes an MQL with this draft: none both fits and reaches %(threshold)s "
+        "points. Loosen the fit rules or lower the threshold."
+    ) % {"threshold": f"{threshold:g}"}

@@ -1,0 +1,222 @@
+"""Web upload of CSV files for agency staff: upload, preview, confirm, progress, result."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agency.decorators import client_staff_required
+from agency.http import HtmxHttpRequest, found
+from clients.connectors.health import connections_context
+from clients.importing import KINDS
+from clients.imports.forms import KIND_LABELS, ImportUploadForm
+from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
+from clients.imports.selectors import import_jobs_recent, import_pending_path, job_get, job_progress
+from clients.imports.services import import_job_create, import_upload_store
+from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
+from clients.mappings.saved import source_extension_save
+from clients.models import Job
+from clients.services import data_import
+from clients.sources.catalogue import builtin_sources
+from clients.sources.files import (
+    NotRecognized,
+    extension_choices,
+    file_recognize,
+    source_file_report,
+    source_rows_preview,
+)
+from clients.storage import imports_dir
+from clients.tasks import import_run
+
+PREVIEW_ROWS = 20
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = import_upload_store(client=request.tenant, uploaded=form.cleaned_data["file"])
+        request.session[f"import-name-{token}"] = form.cleaned_data["file"].name
+        if form.cleaned_data["kind"]:
+            return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
+        return redirect("import_detected", token=token)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "jobs": import_jobs_recent(), **_reference(), **connections_context(client=request.tenant)}
+    return render(request, "clients/imports/start.html", context, status=status)
+
+
+def _reference() -> dict:
+    """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
+    kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
+    return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
+
+
+@client_staff_required
+@require_GET
+def import_example(request: HttpRequest, kind: str) -> HttpResponse:
+    """A small valid example file of a canonical kind, to download and fill in."""
+    if kind not in EXAMPLES:
+        raise Http404
+    response = HttpResponse(kind_example_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="example-{kind}.csv"'
+    return response
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def import_detected(request: HttpRequest, token: str) -> HttpResponse:
+    """What an uploaded file was recognized as, what it holds, its first canonical rows; confirm to import."""
+    path = import_pending_path(client=request.tenant, token=token)
+    if path is None:
+        raise Http404
+    filename = request.session.get(f"import-name-{token}", path.name)
+    mapping_id = int(request.GET["mapping"]) if request.GET.get("mapping", "").isdigit() else None
+    try:
+        recognized = file_recognize(client=request.tenant, path=path, mapping_id=mapping_id)
+    except NotRecognized as error:
+        return render(request, "clients/imports/not_recognized.html",
+                      {"errors": error.errors, "token": token, "filename": filename}, status=422)
+    extend_errors: list[str] = []
+    if request.method == "POST" and request.POST.get("action") == "extend" and recognized.source:
+        try:
+            source_extension_save(client=request.tenant, source=recognized.source, header=recognized.check.detection.header,
+                                  user=request.user, **extension_choices(request.POST, recognized))
+        except ValidationError as error:
+            extend_errors = error.messages
+        else:
+            messages.success(request, _("Saved for this client: files of this source are read with these additions."))
+            return redirect("import_detected", token=token)
+    elif request.method == "POST":
+        job = import_job_create(client=request.tenant, kind=recognized.kind, token=token, filename=filename,
+                                user=request.user, **recognized.params)
+        client = request.tenant
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
+        return redirect("import_job", job_id=job.id)
+    context = {"recognized": recognized, "filename": filename, "kind_label": KIND_LABELS.get(recognized.kind, ""),
+               "token": token}
+    if recognized.is_canonical:
+        result = data_import(kind=recognized.kind, path_or_file=path, client=request.tenant, dry_run=True,
+                             limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
+        context.update(_preview_rows(result))
+    else:
+        context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
+        errors = recognized.check.errors
+        if recognized.check.detection is not None and recognized.check.detection.missing:
+            errors = []  # the columns report names the missing columns, with the form that maps them
+        context.update({"header_errors": [], "other_errors": errors[:20], "error_count": len(errors),
+                        "report": source_file_report(client=request.tenant, recognized=recognized),
+                        "extend_errors": extend_errors})
+    with timezone.override(ZoneInfo(request.tenant.timezone)):
+        return render(request, "clients/imports/detected.html", context, status=422 if extend_errors else 200)
+
+
+def _sample_rows(result: object) -> list[dict]:
+    """The preview's sampled rows, each cell with its error (the first one per column)."""
+    by_line: dict[int, dict[str, str]] = {}
+    for error in result.errors:
+        by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
+    rows = []
+    for line, values, _cell_errors in result.sample:
+        errors = by_line.get(line, {})
+        rows.append({
+            "line": line, "bad": bool(errors),
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
+            # Errors not about one column of the header (wrong number of values, a composite key).
+            "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
+        })
+    return rows
+
+
+def _preview_rows(result: object) -> dict:
+    header_errors = [error for error in result.errors if error.line in (None, 1) and not result.sample]
+    rows = _sample_rows(result)
+    sampled = {line for line, _values, _errors in result.sample}
+    other_errors = [error for error in result.errors if error.line not in sampled and error not in header_errors]
+    return {"columns": result.columns, "rows": rows, "header_errors": header_errors, "other_errors": other_errors[:20],
+            "bad_rows": sum(row["bad"] for row in rows)}
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+    if kind not in KINDS:  # a platform export goes through import_detected
+        raise Http404
+    path = import_pending_path(client=request.tenant, token=token)
+    if path is None:
+        raise Http404
+    filename = request.session.get(f"import-name-{token}", path.name)
+    if request.method == "POST":
+        job = import_job_create(client=request.tenant, kind=kind, token=token, filename=filename, user=request.user)
+        client = request.tenant
+        transaction.on_commit(lambda: job_enqueue(task=import_run, client=client, job=job))
+        return redirect("import_job", job_id=job.id)
+    result = data_import(kind=kind, path_or_file=path, client=request.tenant, dry_run=True, limit=PREVIEW_ROWS,
+                         sample=PREVIEW_ROWS)
+    header_errors = [error for error in result.errors if error.line == 1]
+    rows = _sample_rows(result)
+    context = {
+        "kind": kind, "kind_label": KIND_LABELS[kind], "filename": filename, "columns": result.columns,
+        "rows": rows, "header_errors": header_errors, "bad_rows": sum(row["bad"] for row in rows),
+    }
+    with timezone.override(ZoneInfo(request.tenant.timezone)):
+        return render(request, "clients/imports/preview.html", context)
+
+
+def _shown(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    return value
+
+
+@client_staff_required
+@require_GET
+def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+    jobs_stale_fail(job_ids=[job_id])  # a job whose worker died unnoticed (clients.jobs)
+    job = found(job_get(job_id=job_id, kind="import"))
+    progress, total = job_progress(job=job)
+    context = {
+        "job": job, "progress": progress, "total": total,
+        "percent": int(progress * 100 / total) if total else (100 if job.status == Job.Status.DONE else 0),
+        "finished": job.status in {Job.Status.DONE, Job.Status.FAILED},
+        "kind_label": KIND_LABELS.get(job.params.get("kind"), ""), "result": job.result,
+        "errors_file": (imports_dir(client=request.tenant) / f"{job.id}.errors.csv").is_file(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "clients/imports/job.html#progress", context)
+    else:
+        response = render(request, "clients/imports/job.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@client_staff_required
+@require_http_methods(["POST"])
+def import_job_retry(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Run a failed import again (its worker died, or the queue was unreachable): all-or-nothing, so safe."""
+    job = found(job_get(job_id=job_id, kind="import", status=Job.Status.FAILED))
+    client = request.tenant
+    transaction.on_commit(lambda: job_retry(client=client, job=job, task=import_run))
+    return redirect("import_job", job_id=job.id)
+
+
+@client_staff_required
+@require_GET
+def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
+    job = found(job_get(job_id=job_id, kind="import"))
+    path = imports_dir(client=request.tenant) / f"{job.id}.errors.csv"
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"import-{job.id}-errors.csv",
+                        content_type="text/csv")

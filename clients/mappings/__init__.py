@@ -1,0 +1,1 @@
+"""Saved mappings: a client's own way of reading a file no built-in source knows, their editor and screens."""

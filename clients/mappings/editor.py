@@ -1,0 +1,251 @@
+"""The mapping editor's logic, apart from its view: reading the form into a mapping, and the preview.
+
+The editor works on an uploaded file (kept under the client's imports folder by its token).
+:func:`editor_state` turns the posted form into the engine's mapping data (see
+:class:`clients.sources.mapping.Mapping`) and the choices the page shows;
+:func:`mapping_preview` runs that mapping over the file's first rows, then checks the
+canonical rows as the importer does, so the preview shows the rows and errors an import would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.importing import KINDS, SPECS, RowError, RowParser
+from clients.mappings.saved import vocabulary_of
+from clients.sources.detection import detect
+from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
+from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
+
+PREVIEW_ROWS = 20
+DISTINCT_SCAN = 500  # data lines read for the values to map
+DISTINCT_MAX = 30  # value table rows shown per column
+
+DATE_CHOICES = (
+    ("%Y-%m-%d", "2026-03-31"), ("%d/%m/%Y", "31/03/2026"), ("%m/%d/%Y", "03/31/2026"), ("%d.%m.%Y", "31.03.2026"),
+    ("%Y%m%d", "20260331"), ("%d/%m/%y", "31/03/26"), ("%m/%d/%y", "03/31/26"), ("%b %d, %Y", "Mar 31, 2026"),
+    ("%d %b %Y", "31 Mar 2026"),
+)
+
+CARRIED_RULE = ("minus", "other", "lower", "fallback", "only_with")
+CARRIED_SPEC = ("currency", "keep", "total_if_empty", "social_network")
+
+DECIMAL_CHOICES = ((".", gettext_lazy("1,234.56 (dot for decimals)")), (",", gettext_lazy("1.234,56 (comma for decimals)")))
+
+
+@dataclass
+class FileHead:
+    """The uploaded file's header and how it is written (found by the sources' reader)."""
+
+    header: list[str]
+    header_line: int
+    delimiter: str
+    text_file: Any
+    distinct: dict[int, list[str]] = field(default_factory=dict)
+
+
+def file_head(path: Path) -> FileHead:
+    """The header line of a file no source recognized: the first line that looks like one.
+
+    Raises :class:`clients.sources.reading.SourceError` for a file that does not decode or has no header.
+    """
+    text_file = open_text(path)
+    for line, delimiter, cells in header_candidates(head(text_file)):
+        return FileHead(header=cells, header_line=line, delimiter=delimiter, text_file=text_file)
+    raise SourceError([RowError(1, "", "", _("no header line: the file has no line with two or more columns"))])
+
+
+def distinct_values(head_: FileHead, index: int) -> list[str]:
+    """The different values of one column among the first data lines (for its value table)."""
+    if index in head_.distinct:
+        return head_.distinct[index]
+    seen: dict[str, str] = {}
+    for count, (_line, cells) in enumerate(
+        data_rows(head_.text_file, header_line=head_.header_line, delimiter=head_.delimiter, width=len(head_.header))
+    ):
+        if count >= DISTINCT_SCAN or len(seen) >= DISTINCT_MAX:
+            break
+        if index < len(cells) and cells[index].strip():
+            seen.setdefault(" ".join(cells[index].lower().split()), cells[index].strip())
+    head_.distinct[index] = list(seen.values())
+    return head_.distinct[index]
+
+
+def _plain(text: str) -> str:
+    return normalized(text).replace("_", " ")
+
+
+def guess_spec(kind: str, header: list[str]) -> dict[str, Any]:
+    """A first mapping for the editor: canonical columns named like a file column are mapped to it."""
+    plain = {_plain(name): name for name in header}
+    columns = {target: {"column": plain[_plain(target)]} for target in targets_of(kind) if _plain(target) in plain}
+    return {"kind": kind, "columns": columns, "date_format": "%Y-%m-%d", "decimal": "."}
+
+
+def source_spec(path: Path, source: str, mappings: Any = ()) -> dict[str, Any] | None:
+    """The mapping a built-in source reads this file with (the client's additions applied), to remap it."""
+    try:
+        detection = detect(path, source=source, mappings=mappings)
+    except SourceError:
+        return None
+    return detection.mapping.to_dict()
+
+
+def _time_format(date_format: str) -> str:
+    return "|".join((f"{date_format} %H:%M", f"{date_format} %H:%M:%S", f"{date_format}T%H:%M:%S", date_format))
+
+
+def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The mapping the form describes (``spec``) and every choice the editor shows for it.
+
+    ``data`` is the posted form (a QueryDict) or None for a first visit (then ``initial``,
+    a stored mapping or a guess, fills the form).
+    """
+    header = head_.header
+    initial = initial or {}
+    kind = (data.get("kind") if data is not None else initial.get("kind")) or "leads"
+    if kind not in KINDS:
+        kind = "leads"
+    if data is not None and data.get("previous_kind") not in (None, kind):
+        initial, data = guess_spec(kind, header), None  # another kind: start again from a guess
+    init_columns = initial.get("columns") or {}
+    required = {t for entry in required_targets(kind) for t in ((entry,) if isinstance(entry, str) else entry)}
+    index_of = {name: index for index, name in enumerate(header)}
+    columns: dict[str, dict[str, Any]] = {}
+    rows = []
+    for target in targets_of(kind):
+        if data is not None:
+            choice = data.get(f"src_{target}", "")
+            fixed = data.get(f"fixed_{target}", "").strip()
+        else:
+            stored_rule = init_columns.get(target) or {}
+            choice = "fixed" if stored_rule.get("value") else ""
+            if stored_rule.get("column") in index_of:
+                choice = f"col:{index_of[stored_rule['column']]}"
+            fixed = stored_rule.get("value", "")
+        rule: dict[str, Any] = {}
+        column_index = None
+        if choice.startswith("col:") and choice[4:].isdigit() and int(choice[4:]) < len(header):
+            column_index = int(choice[4:])
+            rule["column"] = header[column_index]
+            stored_rule = init_columns.get(target) or {}
+            if stored_rule.get("column") == rule["column"]:
+                # A built-in source's rule kept as it was (bounced = sessions − engaged; unknown values → other).
+                rule.update({key: stored_rule[key] for key in CARRIED_RULE if key in stored_rule})
+        elif choice == "fixed" and fixed:
+            rule["value"] = fixed
+        table_rows = []
+        vocabulary = vocabulary_of(target)
+        if column_index is not None and vocabulary:
+            stored = {" ".join(k.lower().split()): v for k, v in ((init_columns.get(target) or {}).get("values") or {}).items()}
+            values: dict[str, str] = {}
+            for position, raw in enumerate(distinct_values(head_, column_index)):
+                if data is not None:
+                    chosen = data.get(f"vmap_{target}_{position}", "")
+                else:
+                    chosen = stored.get(" ".join(raw.lower().split()), raw if raw in vocabulary else "")
+                if chosen and chosen in vocabulary:
+                    values[raw] = chosen
+                table_rows.append({"position": position, "raw": raw, "chosen": chosen})
+            if values:
+                rule["values"] = values
+            carried = init_columns.get(target) or {}
+            if carried.get("values") and carried.get("column") == rule.get("column"):
+                # The source's whole table, beyond the values of the file's first lines, with the choices on top.
+                rule["values"] = {**carried["values"], **values}
+        if rule:
+            columns[target] = rule
+        rows.append({
+            "target": target, "required": target in required, "choice": choice if rule else "",
+            "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
+            "fixed": fixed, "vocabulary": vocabulary, "values": table_rows, "label": _target_label(target),
+        })
+    date_choices = list(DATE_CHOICES)
+    if initial.get("date_format") and initial["date_format"] not in dict(DATE_CHOICES):
+        date_choices.insert(0, (initial["date_format"], _("as the source reads it (%(formats)s)")
+                                % {"formats": initial["date_format"].replace("|", " · ")}))
+    date_format = (data.get("date_format") if data is not None else initial.get("date_format")) or "%Y-%m-%d"
+    if date_format not in dict(date_choices):
+        date_format = "%Y-%m-%d"
+    decimal = (data.get("decimal") if data is not None else initial.get("decimal")) or "."
+    campaign_channel = (data.get("campaign_channel") if data is not None else initial.get("channel")) or ""
+    spec = {
+        "kind": kind, "columns": columns, "date_format": date_format, "time_format": _time_format(date_format),
+        "decimal": decimal if decimal in {".", ","} else ".", "header": list(header),
+        "channel": campaign_channel if campaign_channel in vocabulary_of("channel") else "",
+    }
+    if initial.get("kind") == kind:
+        # What a built-in source's mapping says that the form has no field for (Meta's currency in its header, …).
+        spec.update({key: initial[key] for key in CARRIED_SPEC if initial.get(key)})
+        if initial.get("date_format") == date_format and initial.get("time_format"):
+            spec["time_format"] = initial["time_format"]
+    return {
+        "spec": spec, "kind": kind, "rows": rows, "header": list(enumerate(header)), "date_format": date_format,
+        "decimal": spec["decimal"], "campaign_channel": spec["channel"], "creates_campaigns": kind in {"spend", "email"},
+        "channels": vocabulary_of("channel"), "date_choices": date_choices,
+    }
+
+
+def _target_label(target: str) -> str:
+    labels = {
+        "campaign_id": _("campaign ID (matched, or the campaign is created)"),
+        "campaign_name": _("campaign name (matched, or the campaign is created)"),
+        "currency": _("currency of the amounts (ISO code; empty: the client's)"),
+    }
+    return labels.get(target, target)
+
+
+def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, limit: int = PREVIEW_ROWS) -> dict[str, Any]:
+    """The first canonical rows the mapping makes of the file, each with its errors.
+
+    Values are converted by the engine (dates, numbers, value tables), then checked as the
+    canonical importer checks them (vocabularies, required values, row rules). References to
+    campaigns and leads are checked by the import itself.
+    """
+    mapping = Mapping.from_dict(spec)
+    problems = mapping.problems()
+    compiled = Compiled(mapping, head_.header, header_line=head_.header_line)
+    kind_spec = SPECS[mapping.kind]
+    canonical = [target for target in compiled.targets if target in kind_spec.by_name]
+    parser = RowParser(kind_spec, canonical, zone)
+    column_to_target = {plan.rule.column: plan.target for plan in compiled.plans if plan.rule.column}
+    rows = []
+    for count, (line, cells) in enumerate(
+        data_rows(head_.text_file, header_line=head_.header_line, delimiter=head_.delimiter, width=len(head_.header))
+    ):
+        if count >= limit:
+            break
+        if compiled.is_total(cells):
+            continue
+        values, errors = compiled.convert(line, cells)
+        by_target: dict[str, str] = {}
+        row_errors: list[str] = []
+        for error in errors:
+            target = column_to_target.get(error.column, error.column)
+            if target in compiled.targets:
+                by_target.setdefault(target, error.reason)
+            else:
+                row_errors.append(error.reason)
+        texts = {target: canonical_text(values.get(target)) for target in compiled.targets}
+        if not errors:
+            _parsed, checked = parser.parse([texts[target] for target in canonical])
+            for name, _value, reason in checked:
+                if name in compiled.targets:
+                    by_target.setdefault(name, reason)
+                else:
+                    row_errors.append(reason)
+        rows.append({
+            "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors,
+            "cells": [{"value": texts[target], "error": by_target.get(target, "")} for target in compiled.targets],
+        })
+    return {
+        "columns": compiled.targets, "rows": rows, "problems": problems,
+        "header_errors": [f"{error.column}: {error.reason}" for error in compiled.errors],
+        "bad_rows": sum(row["bad"] for row in rows),
+    }

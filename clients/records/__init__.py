@@ -1,0 +1,1 @@
+"""Staff screens of a client's records: leads, personas, contracts, holidays."""

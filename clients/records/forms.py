@@ -1,0 +1,115 @@
+"""Forms for the staff screens that edit personas and contracts one at a time."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agency.dates import date_range_message, date_range_validate, months_fit
+from clients.criteria.rules import personas_problems
+from clients.models import Contract
+from clients.words import vocab_label
+
+
+class PersonaForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    match = forms.CharField(
+        label=_("Match rule (JSON)"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_('Same syntax as the qualification rules, e.g. {"field": "employees", "op": "gte", "value": 250}'),
+    )
+
+    def clean_match(self) -> dict:
+        text = self.cleaned_data["match"].strip() or "{}"
+        try:
+            match = json.loads(text)
+        except (RecursionError, ValueError) as error:  # JSONDecodeError is a ValueError
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
+        problems = personas_problems([{"code": "x", "name": "x", "match": match}])
+        if problems:
+            raise forms.ValidationError([p.replace("[0].match", "match") for p in problems])
+        return match
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "start_date",
+            "segment",
+            "term_months",
+            "monthly_fee",
+            "project_fee",
+            "end_date",
+            "cancelled_on",
+            "renewal_of",
+        ]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("start_date", "end_date", "cancelled_on")}
+        labels = {"id": _("Contract id"), "renewal_of": _("Renews contract")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date", "cancelled_on"):
+            self.fields[name].validators.append(date_range_validate)
+        # The kinds in words, in the user's language (the model's choices are the raw vocabulary).
+        self.fields["kind"].choices = [
+            (value, vocab_label(value) if value else label) for value, label in self.fields["kind"].choices
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "retainer":
+            if not data.get("term_months") or data["term_months"] < 1:
+                self.add_error("term_months", _("A retainer needs a term of at least one month."))
+            if data.get("monthly_fee") is None:
+                self.add_error("monthly_fee", _("A retainer needs a monthly fee."))
+        if kind == "project":
+            if data.get("project_fee") is None:
+                self.add_error("project_fee", _("A project needs a fee."))
+            if data.get("end_date") is None:
+                self.add_error("end_date", _("A project needs an end date."))
+        for name in ("monthly_fee", "project_fee"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("Fees are not negative."))
+        term, start = data.get("term_months"), data.get("start_date")
+        if term and start and not months_fit(start, term):
+            self.add_error("term_months", date_range_message())
+        if data.get("cancelled_on") and data.get("start_date") and data["cancelled_on"] < data["start_date"]:
+            self.add_error("cancelled_on", _("A contract cannot be cancelled before it starts."))
+        renewal_of = data.get("renewal_of")
+        if renewal_of is not None and self.instance.pk and renewal_of.pk == self.instance.pk:
+            self.add_error("renewal_of", _("A contract cannot renew itself."))
+        return data
+
+
+class CancelForm(forms.Form):
+    cancelled_on = forms.DateField(
+        label=_("Cancelled on"), widget=forms.DateInput(attrs={"type": "date"}), validators=[date_range_validate]
+    )
+
+
+class HolidaysForm(forms.Form):
+    """The client's non-working days, one date a line (what ``set_holidays`` takes, on a screen)."""
+
+    dates = forms.CharField(
+        label=_("Non-working days"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "placeholder": "2026-12-25\n2027-01-01"}),
+        help_text=_("One date a line, as YYYY-MM-DD (commas and spaces also separate them). They replace the "
+                    "list; leads per working day leave them out. Empty: no holidays."),
+    )
+
+    def date_list(self) -> list[str]:
+        return [value for value in re.split(r"[\s,;]+", self.cleaned_data.get("dates") or "") if value]

@@ -1,0 +1,120 @@
+"""Staff screens for a client's personas and contracts."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agency.decorators import client_staff_required
+from agency.http import found
+from agency.months import add_months
+from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
+from clients.records.selectors import contract_get, contracts_list, holidays_list, persona_get, personas_list
+from clients.records.services import contract_cancel, contract_save, holidays_set, persona_save
+
+
+@client_staff_required
+@require_GET
+def persona_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "clients/records/personas.html", {"personas": personas_list()})
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    persona = found(persona_get(code=code)) if code else None
+    initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match)} if persona else {}
+    form = PersonaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            persona_save(client=request.tenant, original_code=code, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("code", error.messages[0])
+        else:
+            messages.success(request, _("Persona saved; leads were judged again."))
+            return redirect("persona_list")
+    return render(request, "clients/records/form.html", {"form": form, "title": _("Persona")}, status=422 if form.errors else 200)
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def holidays_edit(request: HttpRequest) -> HttpResponse:
+    """The client's non-working days on a screen: the set-up checklist's step without a shell."""
+    current = "\n".join(f"{day:%Y-%m-%d}" for day in holidays_list())
+    form = HolidaysForm(request.POST or None, initial={"dates": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = holidays_set(client=request.tenant, dates=form.date_list())
+        except ValidationError as error:
+            for message in error.message_dict.get("dates", error.messages):
+                form.add_error("dates", message)
+        else:
+            messages.success(request, _("%(count)s non-working days saved.") % {"count": len(saved)})
+            return redirect("holidays")
+    context = {"form": form, "title": _("Holidays")}
+    return render(request, "clients/records/form.html", context, status=422 if form.errors else 200)
+
+
+@client_staff_required
+@require_GET
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = contracts_list()
+    return render(request, "clients/records/contracts.html", {"contracts": contracts, "cancel_form": CancelForm()})
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, contract_id: str | None = None, renew: str | None = None) -> HttpResponse:
+    contract = found(contract_get(contract_id=contract_id)) if contract_id else None
+    initial = {}
+    if renew:
+        renewed = found(contract_get(contract_id=renew))
+        start = renewed.cancelled_on or renewed.end_date
+        if renewed.kind == "retainer" and start is None:
+            start = add_months(renewed.start_date, renewed.term_months or 0)
+        initial = {
+            "account": renewed.account,
+            "kind": renewed.kind,
+            "segment": renewed.segment,
+            "start_date": start,
+            "term_months": renewed.term_months,
+            "monthly_fee": renewed.monthly_fee,
+            "renewal_of": renewed.pk,
+        }
+    form = ContractForm(request.POST or None, instance=contract, initial=initial)
+    if contract is not None:
+        form.fields["id"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        contract_save(client=request.tenant, contract=form.save(commit=False), created=contract is None)
+        messages.success(request, _("Contract saved."))
+        return redirect("contract_list")
+    return render(
+        request, "clients/records/form.html", {"form": form, "title": _("Contract")}, status=422 if form.errors else 200
+    )
+
+
+@client_staff_required
+@require_http_methods(["GET", "POST"])
+def contract_cancel_view(request: HttpRequest, contract_id: str) -> HttpResponse:
+    contract = found(contract_get(contract_id=contract_id))
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract_cancel(client=request.tenant, contract=contract, cancelled_on=form.cleaned_data["cancelled_on"])
+        except ValidationError as error:
+            form.add_error("cancelled_on", error.messages[0])
+        else:
+            messages.success(request, _("Contract %(id)s cancelled.") % {"id": contract.pk})
+            return redirect("contract_list")
+    return render(
+        request,
+        "clients/records/form.html",
+        {"form": form, "title": _("Cancel contract %(id)s") % {"id": contract.pk}},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,272 @@
+"""What the upload screen, the scheduled sources and the demo need from the sources core, in one place.
+
+- :func:`file_recognize`: what a file is — a canonical file of a kind (its header is that
+  kind's columns), a built-in source or a saved mapping (the core's detection) — with what it
+  holds, from a dry run of the whole file: rows, first and last day, campaigns it would create.
+- :func:`source_rows_preview`: its first canonical rows with their errors.
+- :func:`source_file_import`: import it through the core's ``source_import`` (all or nothing),
+  given the client's saved mappings (through the provider ClientsConfig.ready registers with the
+  core) so that a file with a saved header is recognized.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from clients.importing import SPECS, ImportResult, RowError, import_csv
+from clients.imports.forms import KIND_LABELS
+from clients.mappings.saved import vocabulary_of
+from clients.models import SavedMapping
+from clients.sources import Mapping, saved_mappings, source_import, source_preview
+from clients.sources.mapping import canonical_text, targets_of
+
+
+@dataclass
+class Recognized:
+    """What a file was recognized as, and what it holds (counted without writing anything)."""
+
+    kind: str
+    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Canonical file: Leads"
+    language: str = ""  # "Spanish", "English", or "" (a mapping, a canonical file)
+    source: str = ""  # the built-in source's slug
+    mapping_id: int | None = None
+    encoding: str = ""
+    rows: int = 0
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    new_campaigns: list[str] = field(default_factory=list)  # their names, as the client knows them (the id if none)
+    left_out: int = 0
+    check: Any = None  # the dry run of the whole file (the core's SourceImport), for a source file
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The import job's parameters for this file (clients.imports.services.job_file_import)."""
+        if self.source or self.mapping_id:
+            return {"source": self.source, **({"mapping": self.mapping_id} if self.mapping_id else {})}
+        return {}
+
+    @property
+    def is_canonical(self) -> bool:
+        return self.check is None
+
+
+class NotRecognized(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(map(str, errors)))
+        self.errors = errors
+
+
+def canonical_kind_of(path: Path) -> str | None:
+    """The canonical kind whose columns this file's header has exactly (formats.md), if any."""
+    import csv
+
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except (UnicodeDecodeError, OSError, csv.Error):
+        return None
+    if not header:
+        return None
+    names = {name.strip() for name in header}
+    for kind, spec in SPECS.items():
+        public = set(getattr(spec, "public", None) or spec.by_name)
+        if names <= public and set(spec.required) <= names:
+            return kind
+    return None
+
+
+def file_recognize(*, client: Client, path: Path, mapping_id: int | None = None) -> Recognized:
+    """Recognize an uploaded file and check all of it without writing; raises :class:`NotRecognized`."""
+    if mapping_id is None:
+        kind = canonical_kind_of(path)
+        if kind is not None:
+            return _canonical_summary(client=client, path=path, kind=kind, label=str(KIND_LABELS[kind]))
+    check = source_file_import(client=client, path=path, mapping_id=mapping_id, dry_run=True)
+    detection = getattr(check, "detection", None)
+    if detection is None:
+        raise NotRecognized(check.errors)
+    mapping_found = None
+    if detection.source is None:
+        with tenant_context(client):
+            mapping_found = SavedMapping.objects.filter(name=detection.mapping.name).values_list("pk", flat=True).first()
+    if detection.source is not None:
+        label = str(detection.source.label)
+    else:
+        label = _("Saved mapping: %(name)s") % {"name": detection.mapping.name}
+    return Recognized(
+        kind=detection.kind, label=label, language=detection.language_label if detection.source else "",
+        source=detection.source.slug if detection.source else "", mapping_id=mapping_found,
+        encoding=detection.encoding, rows=check.rows, first_day=check.first_day, last_day=check.last_day,
+        new_campaigns=[check.campaign_names.get(campaign_id) or campaign_id for campaign_id in check.campaigns_created],
+        left_out=check.skipped_total, check=check,
+    )
+
+
+def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> Recognized:
+    """A canonical file: its rows from a dry run of the importer (nothing written)."""
+    with tenant_context(client):
+        result = import_csv(kind=kind, source=path, zone=ZoneInfo(client.timezone), dry_run=True)
+    return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
+
+
+def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
+    """The first canonical rows of a source file with their errors (the detection page's table)."""
+    mapping = _engine_mapping(client, recognized.mapping_id) if recognized.mapping_id else None
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
+    _outcome, rows = source_preview(client=client, path=path, source=recognized.source or None, mapping=mapping,
+                                    mappings=mappings, limit=limit)
+    columns: list[str] = []
+    for _line, values, _errors in rows:
+        columns += [name for name in values if name not in columns]
+    # The conversion columns only when some amount was in another currency than the client's.
+    if not any(values.get("currency") not in (None, "", client.currency) for _line, values, _errors in rows):
+        columns = [name for name in columns if name not in {"original_amount", "currency", "exchange_rate", "rate_date"}]
+    # Columns empty in every row shown are named under the table instead of taking its width.
+    empty = [name for name in columns if rows and all(values.get(name) in (None, "", []) for _l, values, _e in rows)]
+    columns = [name for name in columns if name not in empty]
+    shown = []
+    for line, values, errors in rows:
+        reasons: dict[str, str] = {}
+        for error in errors:
+            reasons.setdefault(error.column, error.reason)
+        shown.append({
+            "line": line, "bad": bool(errors),
+            "cells": [_cell(column, values.get(column)) for column in columns],
+            "row_errors": list(reasons.items()),
+        })
+    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown), "empty_columns": empty}
+
+
+def _cell(column: str, value: Any) -> dict[str, Any]:
+    """A preview cell; a date or a short value never wraps (ids, counts), a long one may."""
+    text = display_value(column, value)
+    return {"value": text, "error": "", "whole": isinstance(value, dt.date) or len(text) <= 10}
+
+
+def display_value(column: str, value: Any) -> str:
+    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact)."""
+    if isinstance(value, Decimal):
+        places = RATE_PLACES if column == "exchange_rate" else CENTS
+        return format(value.quantize(places, rounding=ROUND_HALF_UP), "f")
+    if isinstance(value, dt.datetime):  # the client's time, as the file gives it, to the minute
+        return value.strftime("%Y-%m-%d %H:%M") if not value.second else value.strftime("%Y-%m-%d %H:%M:%S")
+    return canonical_text(value)
+
+
+def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, Any]:
+    """What the preview says about a source file beyond its rows (sources.md "Nothing is lost in silence").
+
+    Every column of the file as used (for which canonical columns) or ignored; required columns
+    a loosely recognized file lacks; optional columns a KPI needs that it lacks and what that
+    leaves empty; values outside a value table with their row counts and where they went; the
+    totals to check against the platform's screen; and, for the additions form, the columns an
+    ignored one may give and each value table's vocabulary.
+    """
+    check = recognized.check
+    detection = getattr(check, "detection", None)
+    if detection is None:
+        return {}
+    kind = detection.kind
+    columns = [{"index": index, "name": cell, "targets": [_shown_target(target) for target in targets]}
+               for index, (cell, targets) in enumerate(detection.uses())]
+    unmapped = [
+        {"target": target, "went": check.unmapped_to.get(target, ""), "vocabulary": vocabulary_of(target),
+         "values": sorted(values.items(), key=lambda item: (-item[1], item[0]))}
+        for target, values in sorted(check.unmapped.items())
+    ]
+    totals = [(TOTAL_LABELS[name], check.totals[name]) for name in TOTAL_LABELS if name in check.totals]
+    if kind == "leads":
+        totals.insert(0, (_("Contacts"), check.rows - check.skipped_total))
+    return {
+        "columns_used": columns, "ignored_count": sum(1 for column in columns if not column["targets"]),
+        "missing": [(target, " / ".join(names)) for target, names in detection.missing],
+        "lacking": [(target, " / ".join(names), reason) for target, names, reason in detection.lacking()],
+        "unmapped": unmapped, "totals": totals,
+        "spend_by_currency": sorted(check.spend_by_currency.items()), "client_currency": client.currency,
+        "converted": any(code != client.currency for code in check.spend_by_currency),
+        "amount": check.totals.get("amount"), "dropped": check.dropped.get("deal_value", 0),
+        "customers_without_deal": check.customers_without_deal,
+        "extend_targets": [target for target in targets_of(kind) if target not in {"id"}],
+        "extension": detection.extension.name if detection.extension is not None else "",
+        "source": detection.source.slug if detection.source is not None else "",
+    }
+
+
+def _shown_target(target: str) -> str:
+    if target.startswith("−"):  # a column subtracted: engaged sessions, for bounced sessions
+        return _("%(target)s (subtracted from it)") % {"target": target[1:]}
+    if target.startswith("+"):  # a column added: LinkedIn's lead-gen form leads, to conversions
+        return _("%(target)s (added to it)") % {"target": target[1:]}
+    if target.startswith("?"):  # Meta's Result indicator: which lines' Results are conversions
+        return _("%(target)s (which lines count)") % {"target": target[1:]}
+    return target
+
+
+def extension_choices(data: Any, recognized: Recognized) -> dict[str, Any]:
+    """The additions form's choices: ``use_<n>`` = the target the file's n-th column gives (empty: stays
+    ignored), ``means_<target>_<n>`` = the meaning of ``value_<target>_<n>``; as source_extension_save takes them."""
+    header = recognized.check.detection.header
+    columns: dict[str, str] = {}
+    for index, cell in enumerate(header):
+        target = (data.get(f"use_{index}") or "").strip()
+        if target:
+            columns[target] = cell
+    values: dict[str, dict[str, str]] = {}
+    for key in data:
+        if key.startswith("means_") and (meaning := (data.get(key) or "").strip()):
+            target, _sep, position = key[len("means_"):].rpartition("_")
+            raw = (data.get(f"value_{target}_{position}") or "").strip()
+            if target and raw:
+                values.setdefault(target, {})[raw] = meaning
+    return {"columns": columns, "values": values}
+
+
+TOTAL_LABELS = {
+    "impressions": gettext_lazy("Impressions"), "clicks": gettext_lazy("Clicks"),
+    "conversions": gettext_lazy("Conversions"), "conversion_value": gettext_lazy("Conversion value"),
+    "sessions": gettext_lazy("Sessions"), "bounced_sessions": gettext_lazy("Bounced sessions"),
+    "sent": gettext_lazy("Emails sent"), "delivered": gettext_lazy("Delivered"),
+    "unique_opens": gettext_lazy("Unique opens"), "unique_clicks": gettext_lazy("Unique clicks"),
+    "unsubscribes": gettext_lazy("Unsubscribes"), "deal_value": gettext_lazy("Deal value of customers"),
+}
+CENTS = Decimal("0.01")
+RATE_PLACES = Decimal("0.000001")
+
+
+def _engine_mapping(client: Client, mapping_id: int) -> Any:
+    with tenant_context(client):
+        stored = SavedMapping.objects.filter(pk=mapping_id).first()
+    if stored is None:
+        return None
+    return Mapping.from_dict({**stored.spec, "name": stored.name, "header": stored.header})
+
+
+def source_file_import(
+    *, client: Client, path: Path, source: str | None = None, mapping_id: int | None = None,
+    progress: Callable[[int], None] | None = None, dry_run: bool = False, **_ignored: Any,
+) -> Any:
+    """Import a source file (a built-in source, a saved mapping, or detected) through the core's import.
+
+    Returns the core's ``SourceImport`` (``ok``, ``errors``, ``rows``, ``as_dict()``, as an ImportResult has).
+    """
+    mapping = None
+    if mapping_id:
+        mapping = _engine_mapping(client, mapping_id)
+        if mapping is None:
+            result = ImportResult(kind="")
+            result.errors.append(RowError(None, "", str(mapping_id), _("the saved mapping no longer exists")))
+            return result
+    mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
+    return source_import(client=client, path=path, source=source, mapping=mapping, mappings=mappings,
+                         progress=progress, dry_run=dry_run)

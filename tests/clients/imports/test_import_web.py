@@ -1,0 +1,137 @@
+"""The web upload for agency staff: upload, preview, confirm, background job, progress, result."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client as HttpClient
+
+from clients.imports.selectors import job_progress_key
+from clients.models import Campaign, Job
+from clients.tasks import import_run
+from tests.clients.conftest import upload as upload_file
+from tests.conftest import host_of
+
+GOOD = b"id,name,channel,nurture\nc1,Launch,email,yes\nc2,=1+1,paid_search,no\n"
+BAD = b"id,name,channel\nc1,Launch,email\nc2,Other,tv\nc1,Again,email\n"
+
+
+def upload(http, content, kind="campaigns"):
+    return upload_file(http, content, "data.csv", kind=kind)
+
+
+def confirm(http, preview_url, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = http.post(preview_url)
+    return response, callbacks
+
+
+def run_job(tenant, job_id):
+    connection.set_tenant(tenant)
+    import_run.apply(kwargs={"client_slug": tenant.slug, "job_id": job_id})
+    connection.set_schema_to_public()
+
+
+def test_staff_upload_previews_then_imports_in_the_background(staff_http, tenant_a, media, django_capture_on_commit_callbacks):
+    assert staff_http.get("/imports/").status_code == 200
+
+    response = upload(staff_http, GOOD)
+    assert response.status_code == 302 and "/imports/preview/campaigns/" in response.url
+    [pending] = (media / "alpha" / "imports").glob("pending-*.csv")
+
+    preview = staff_http.get(response.url)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Launch" in html and "=1+1" in html and "bad-row" not in html
+    connection.set_tenant(tenant_a)
+    assert not Campaign.objects.exists()  # the preview writes nothing
+    connection.set_schema_to_public()
+
+    response, callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    assert len(callbacks) == 1  # the task is queued once the job is committed
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    connection.set_schema_to_public()
+    assert response.status_code == 302 and response.url == f"/imports/jobs/{job.id}/"
+    assert job.status == Job.Status.QUEUED and job.params["kind"] == "campaigns"
+    assert not pending.exists() and (media / "alpha" / "imports" / f"{job.id}.csv").is_file()
+
+    page = staff_http.get(response.url).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+
+    run_job(tenant_a, job.id)
+
+    partial = staff_http.get(response.url, HTTP_HX_REQUEST="true")
+    assert "HX-Request" in partial["Vary"]
+    text = partial.content.decode()
+    assert "<html" not in text and "hx-trigger" not in text  # finished: polling stops
+    assert "2 rows read, 2 added, 0 updated, 0 unchanged" in text
+    connection.set_tenant(tenant_a)
+    assert Campaign.objects.get(id="c2").name == "=1+1"
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.total) == (Job.Status.DONE, 2, 2)
+
+
+def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
+    staff_http, tenant_a, django_capture_on_commit_callbacks
+):
+    response = upload(staff_http, BAD)
+    html = staff_http.get(response.url).content.decode()
+    assert html.count('class="bad-row"') == 2  # line 3 (channel) and line 4 (duplicate id)
+    assert "not one of" in html and "duplicate key" in html
+
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
+    run_job(tenant_a, job_id)
+
+    text = staff_http.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Nothing was written: 2 problems in the file." in text
+    assert '<td class="num">3</td><td>channel</td><td><code>tv</code></td>' in text
+    assert '<td class="num">4</td><td>id</td><td><code>c1</code></td>' in text
+    errors_csv = staff_http.get(f"/imports/jobs/{job_id}/errors.csv")
+    assert b"3,channel,tv," in b"".join(errors_csv.streaming_content)
+    connection.set_tenant(tenant_a)
+    assert not Campaign.objects.exists()
+
+
+def test_an_unknown_column_is_shown_at_the_preview_and_cannot_be_confirmed(staff_http):
+    response = upload(staff_http, b"id,name,channel,colour\nc1,One,email,red\n")
+    html = staff_http.get(response.url).content.decode()
+    assert "colour" in html and "unknown column" in html
+    assert "Import the whole file" not in html
+
+
+def test_the_progress_partial_shows_rows_processed_while_running(staff_http, tenant_a):
+    connection.set_tenant(tenant_a)
+    job = Job.objects.create(kind="import", status=Job.Status.RUNNING, total=1000, params={"kind": "leads"})
+    cache.set(job_progress_key(job_id=job.id), 400)
+    connection.set_schema_to_public()
+    text = staff_http.get(f"/imports/jobs/{job.id}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "400 of 1,000 rows checked" in text and 'value="40"' in text
+    assert 'hx-trigger="every 1s"' in text
+
+
+def test_an_upload_without_a_file_shows_the_form_again(staff_http):
+    response = staff_http.post("/imports/", {"kind": "leads"})
+    assert response.status_code == 422
+
+
+def test_client_users_and_other_staff_cannot_import(client_user_a, tenant_a, tenant_b, media):
+    from tests.factories import UserFactory
+
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(client_user_a)
+    assert http.get("/imports/").status_code == 404
+    outsider = UserFactory(username="otto-staff", clients=[tenant_b])
+    http.force_login(outsider)
+    assert http.get("/imports/").status_code == 404
+
+
+def test_a_pending_upload_of_one_client_is_not_found_at_another(staff_ab, tenant_a, tenant_b, media):
+    http_a = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http_a.force_login(staff_ab)
+    preview_url = upload(http_a, GOOD).url
+    http_b = HttpClient(HTTP_HOST=host_of(tenant_b))
+    http_b.force_login(staff_ab)
+    assert http_b.get(preview_url).status_code == 404
+    assert http_b.post(preview_url).status_code == 404

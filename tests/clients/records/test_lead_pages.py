@@ -1,0 +1,48 @@
+"""The leads list and a lead's page, as a client user sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test import Client as HttpClient
+from django_tenants.utils import schema_context
+
+from clients.criteria.services import criteria_version_create
+from clients.models import Campaign, Lead
+from tests.conftest import host_of
+
+AT = dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC)
+
+
+def test_the_list_shows_each_leads_resolved_channel_and_filters_mqls(client_user_a, tenant_a) -> None:
+    with schema_context("alpha"):
+        Campaign.objects.create(id="ads", name="Ads", channel="paid_search")
+        Lead.objects.bulk_create(
+            [
+                Lead(id="own", created_at=AT, channel="referral"),
+                Lead(id="via-campaign", created_at=AT, campaign_id="ads"),
+                Lead(id="bare", created_at=AT),
+                Lead(id="mql", created_at=AT, mql_at=AT),
+            ]
+        )
+    http = HttpClient()
+    http.force_login(client_user_a)
+    body = http.get("/leads/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    for expected in ("referral", "paid_search", "direct"):
+        assert f"<td>{expected}</td>" in body
+    partial = http.get("/leads/?status=mql", HTTP_HOST=host_of(tenant_a), HTTP_HX_REQUEST="true").content.decode()
+    assert "/leads/mql/" in partial and "/leads/bare/" not in partial and "<html" not in partial
+
+
+def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
+    with schema_context("alpha"):
+        Lead.objects.create(id="big", created_at=AT, employees=400)
+    criteria_version_create(
+        criteria={"fit": {}, "threshold": 10, "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
+        effective_from=dt.date(2026, 1, 1),
+        client=tenant_a,
+    )
+    http = HttpClient()
+    http.force_login(client_user_a)
+    body = http.get("/leads/big/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "Judged by criteria version 1." in body and "+25" in body and "MQL since" in body
