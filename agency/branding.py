@@ -62,8 +62,10 @@ def logo_validate(uploaded: Any) -> SimpleUploadedFile:
     """A logo is an image we can show and embed: checked by content, decoded whole by Pillow and
     saved anew in its own format, so what is stored is what Pillow could draw (a PNG whose
     header and checksums are right but whose pixels are not decodes nowhere and is refused) and
-    carries no metadata (EXIF: a phone's GPS position, the camera; issue #24). Returns the file
-    to store in place of the upload; raises ValidationError saying what is wrong."""
+    carries no metadata (EXIF and XMP: a phone's GPS position, the camera; a JPEG's comment; PNG
+    text: issue #24): only the pixels, turned the way EXIF said to show them, and their colour
+    profile. Returns the file to store in place of the upload; raises ValidationError saying what
+    is wrong."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
     from PIL import Image, ImageOps
@@ -79,8 +81,15 @@ def logo_validate(uploaded: Any) -> SimpleUploadedFile:
             fmt = IMAGE_FORMATS[kind]
             if fmt == "JPEG" and clean.mode not in {"RGB", "L", "CMYK"}:
                 clean = clean.convert("RGB")
+            # Pillow writes back some of what it read (a JPEG's comment): nothing is, but the colour
+            # profile, in every format, so that the logo's colours stay what the agency chose.
+            profile = clean.info.get("icc_profile")
+            clean.info = {}
+            options: dict[str, Any] = {"quality": 90} if fmt != "PNG" else {}
+            if profile:
+                options["icc_profile"] = profile
             out = io.BytesIO()
-            clean.save(out, format=fmt, **({"quality": 90} if fmt != "PNG" else {}))
+            clean.save(out, format=fmt, **options)
     except ValidationError:
         raise
     except Exception as error:

@@ -69,6 +69,12 @@ app.conf.beat_schedule = {
         "task": "clients.tasks.dispatch_outbox_drain",
         "schedule": crontab(minute=45),
     },
+    # The same for the agency's own outbox (staff's account emails and digest, in the public schema).
+    "drain-public-outbox": {
+        "task": "agency.tasks.public_outbox_drain",
+        "schedule": crontab(minute=45),
+        "kwargs": {"follow": False},
+    },
     # After the close, hourly on the 1st and the 2nd: clients whose close was lost (a killed
     # worker's task that the broker never gave back) are closed again; closed ones are left alone.
     "close-previous-month-missing": {

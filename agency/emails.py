@@ -1,29 +1,33 @@
 """The registry's own emails — an invitation, a password link, a new staff account — rendered in
 the reader's language (a client's user: the client's language unless they chose one), branded
-like the monthly report email (the agency's sender name, its colour and the client's colour), and
-sent through the client's outbox when they concern a client.
+like the monthly report email (the agency's sender name, the logo and colour of the client or the
+agency), and sent through an outbox (agency.outbox): written first, tried at once, retried by the
+drain when the mail server refuses.
 
-The outbox lives in ``clients`` (above this app): ``clients.apps.ready()`` registers it here
-(:func:`register_client_sender`). Emails about no client (an agency person's own account, at the
-console) are sent at once: the public schema has no outbox.
+Emails about a client go through the client's outbox, which lives in ``clients`` (above this
+app): ``clients.apps.ready()`` registers it here (:func:`register_client_sender`). Emails about no
+client (an agency person's own account and password links) go through the agency's own outbox
+in the public schema (agency.outbox.PUBLIC).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from email.utils import formataddr
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from agency.branding import brand_for
 from agency.mail import header_text
 from agency.models import Client, User
+from agency.outbox import PUBLIC
 from agency.selectors import language_for
 
+LOGO_ID = "brand-logo"  # the inline logo's Content-ID: the HTML shows it as cid:brand-logo
 # (client, user, kind, message) -> (sent now, the mail server's refusal or "")
 ClientSender = Callable[..., tuple[bool, str]]
 _client_sender: list[ClientSender] = []
@@ -45,11 +49,28 @@ def register_client_sender(sender: ClientSender) -> None:
     _client_sender[:] = [sender]
 
 
-def password_email_render(*, user: User, client: Client | None, kind: str, link: str, **extra: Any) -> dict[str, str]:
-    """Subject, text, HTML and sender of a password link email (``kind``: invitation, password_reset
-    or account), in ``user``'s language, with the brand of ``client`` (None: the agency's)."""
+def brand_logo_inline(brand: dict[str, Any]) -> list[dict[str, str]]:
+    """The brand's logo as an inline attachment of an outbox email (shown as ``cid:brand-logo``),
+    or nothing when the brand has none (or its file is gone)."""
+    logo = Path(brand["logo_path"]) if brand.get("logo_path") else None
+    if logo is None or not logo.exists():
+        return []
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(logo.suffix.lower(), "png")
+    return [{"path": str(logo), "name": f"logo.{kind}", "mimetype": f"image/{kind}", "inline_id": LOGO_ID}]
+
+
+def brand_sender(brand: dict[str, Any]) -> str:
+    """The From of a branded email: the agency's sender name at the portal's address."""
+    return formataddr((header_text(brand.get("sender") or brand["name"]), settings.DEFAULT_FROM_EMAIL))
+
+
+def password_email_render(*, user: User, client: Client | None, kind: str, link: str, **extra: Any) -> dict[str, Any]:
+    """Subject, text, HTML, sender and logo of a password link email (``kind``: invitation,
+    password_reset or account), in ``user``'s language, with the brand of ``client`` (None: the
+    agency's)."""
     brand = brand_for(client)
-    context = {"user": user, "client": client, "link": link, "brand": brand, "kind": kind, **extra}
+    logo = brand_logo_inline(brand)
+    context = {"user": user, "client": client, "link": link, "brand": brand, "kind": kind, "has_logo": bool(logo), **extra}
     with translation.override(language_for(user=user, client=client)):
         subject = header_text(" ".join(render_to_string(SUBJECTS[kind], context).split()))  # one line (issue #24)
         return {
@@ -58,18 +79,15 @@ def password_email_render(*, user: User, client: Client | None, kind: str, link:
                 f"registration/{'password_reset' if kind == 'password_reset' else 'invite'}_email.txt", context
             ),
             "html": render_to_string("registration/password_email.html", {**context, "subject": subject}),
-            "from_email": formataddr((header_text(brand.get("sender") or brand["name"]), settings.DEFAULT_FROM_EMAIL)),
+            "from_email": brand_sender(brand),
+            "attachments": logo,
         }
 
 
-def registry_email_send(*, user: User, client: Client | None, kind: str, message: dict[str, str]) -> tuple[bool, str]:
-    """Send a rendered email to ``user``: through ``client``'s outbox (written first, retried when
-    the mail server refuses, never twice), else at once (a refusal raises). Returns whether it went
-    out now and, if not, what the mail server said (the outbox tries again by itself)."""
+def registry_email_send(*, user: User, client: Client | None, kind: str, message: dict[str, Any]) -> tuple[bool, str]:
+    """Send a rendered email to ``user`` through an outbox (written first, tried now, retried when
+    the mail server refuses, never twice): ``client``'s, else the agency's own. Returns whether it
+    went out now and, if not, what the mail server said (the outbox tries again by itself)."""
     if client is not None and not client.is_public and _client_sender:
         return _client_sender[0](client=client, user=user, kind=kind, message=message)
-    email = EmailMultiAlternatives(message["subject"], message["body"], message.get("from_email") or None, [user.email])
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    email.send()
-    return True, ""
+    return PUBLIC.registry_queue(user=user, kind=kind, message=message)

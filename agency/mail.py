@@ -5,7 +5,7 @@ whether it was stored. A line dropped (or timed out) while waiting for that repl
 unknown: the server may have stored it and be about to deliver it (issue #24: a server that
 stored the message and cut the line before its ``250`` got it twice, the outbox retrying). Such
 a send raises :class:`DeliveryUncertain`; the outbox marks the row uncertain and never sends it
-again by itself (clients.outbox). Any failure before the message went is a plain failure, retried.
+again by itself (agency.outbox). Any failure before the message went is a plain failure, retried.
 """
 
 from __future__ import annotations

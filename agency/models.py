@@ -228,6 +228,67 @@ class RecomputeOutbox(models.Model):
         ordering = ["pk"]
 
 
+class OutboxEmailFields(models.Model):
+    """One email to one person, written before it is sent: the columns and states of every outbox
+    (agency.outbox): a client's (``clients.OutboxEmail``, in its schema) and the agency's own
+    (:class:`PublicOutboxEmail`, in the public schema).
+
+    It moves pending → sending → sent; a failed attempt goes to failed with the error, and is
+    tried again at ``next_attempt_at`` (none left: given up). A row still in sending when its
+    lease has run out (``claimed_at`` + ``agency.outbox.SENDING_LEASE``: its worker died mid-send)
+    becomes uncertain: the mail server may or may not have taken it, so it is not sent again
+    until agency staff say so. The unique key of each concrete table makes queueing safe to
+    repeat: one row per kind, recipient, month and reference (what the email is about beyond
+    the month, e.g. an approval's id; empty for the monthly scorecard).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+        UNCERTAIN = "uncertain"
+
+    kind = models.CharField(max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    to = models.EmailField(blank=True, default="")
+    month = models.DateField(null=True, blank=True, help_text="first day of the month the email is about")
+    reference = models.CharField(max_length=100, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True, help_text="subject, body, html, headers")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker last claimed it to send it")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.state})"
+
+
+class PublicOutboxEmail(OutboxEmailFields):
+    """The agency's own outbox, in the public schema: emails that concern no client — an agency
+    person's account and password links, the staff's daily digest of checks."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "month", "reference"], name="public_outbox_email_once", nulls_distinct=False
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="public_outbox_email_due", condition=models.Q(next_attempt_at__isnull=False)
+            )
+        ]
+
+
 class AgencyBrand(models.Model):
     """The agency's white label: its name, logo and colours on the console, the client pages,
     the PDF and the emails (one row; agency admins edit it). Emails go out under ``sender_name``."""

@@ -110,12 +110,14 @@ def client_user_invite(*, client: Client, email: str, invited_by: User, language
     return user
 
 
-def user_password_setup_send(*, user: User) -> None:
-    """Email an agency user a link to choose their password at the console (sent at once: the
-    console has no outbox)."""
+def user_password_setup_send(*, user: User) -> str:
+    """Email an agency user a link to choose their password at the console, through the agency's
+    own outbox (agency.emails: tried now, retried by itself). Returns what the mail server said
+    when it refused ("" when it went out)."""
     link = password_link(user=user, host=settings.PORTAL_BASE_HOST)
     message = password_email_render(user=user, client=None, kind="account", link=link)
-    registry_email_send(user=user, client=None, kind="account", message=message)
+    _sent, refusal = registry_email_send(user=user, client=None, kind="account", message=message)
+    return refusal
 
 
 def password_link_host(*, user: User, client: Client | None = None) -> str | None:

@@ -407,7 +407,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Each SMTP step gives up after this many seconds: a send never outlasts the outbox's ten-minute
-# lease (clients.outbox.SENDING_LEASE), after which a row still "sending" is called uncertain.
+# lease (agency.outbox.SENDING_LEASE), after which a row still "sending" is called uncertain.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"portal@{PORTAL_BASE_HOST}")
 

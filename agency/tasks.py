@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from agency import services_domains
 from agency.models import Client
+from agency.outbox import PUBLIC, PUBLIC_DRAIN_TASK
 from agency.selectors import clients_ready
 
 SPREAD_SECONDS = 0.2  # fan-out spacing between chunks, so 500 clients do not land on the workers at once
@@ -66,3 +67,14 @@ def clients_fan_out(
 def domain_claims_check() -> int:
     """Retry the DNS check of pending custom domains (agency.services_domains.domain_claims_check)."""
     return services_domains.domain_claims_check()
+
+
+@shared_task(name=PUBLIC_DRAIN_TASK, acks_late=True)
+def public_outbox_drain(follow: bool = True) -> int:
+    """Send the agency's own due emails (agency.outbox.PUBLIC: account and password links, the
+    staff's digest), then (``follow``) queue itself for the next one that waits. The hourly sweep
+    runs it with ``follow=False``: the drains queued after a failure already follow."""
+    sent = PUBLIC.send_due()
+    if follow:
+        PUBLIC.drain_schedule()
+    return sent

@@ -9,28 +9,22 @@ schema, since the board reads only the public mirror. Starts gunicorn with produ
 (DEBUG off, one worker per core), warms each page once, then ``--users`` threads send
 ``--requests`` GETs each to the board: the default page, the filters (waiting, clean, only mine),
 another month, another page of 100 clients. Target: p95 ≤ 150 ms with 20 readers, no errors.
-Reuses bench/scorecard_load.py's load generator; traffic goes to 127.0.0.1 only.
+Shares bench/_common.py's server and load generator with bench/scorecard_load.py; traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
+os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
 
-from bench.scorecard_load import SECRET, free_port, load, report  # noqa: E402
+from bench._common import admin_session, gunicorn_serving, production_env, server_arguments, warm_and_measure
 
 CLIENTS, MONTHS = 500, 13
-GUNICORN = [sys.executable, "-m", "gunicorn", "agency.wsgi"]
 
 
 def setup() -> tuple[str, list[str]]:
@@ -39,13 +33,10 @@ def setup() -> tuple[str, list[str]]:
     django.setup()
     import datetime as dt
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.utils import timezone
 
-    from agency.models import Client, User
+    from agency.models import Client
     from agency.services import public_tenant_ensure
     from portfolio.models import ClientMonthClose
     from reports.board import board_months
@@ -85,56 +76,15 @@ def setup() -> tuple[str, list[str]]:
                 )
             )
     ClientMonthClose.objects.bulk_create(rows, batch_size=2000)
-    admin = User.objects.filter(username="bench-admin").first() or User.objects.create(username="bench-admin", role="admin")
-    cache.clear()
-    session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(admin.pk), "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
-    session.create()
     print(f"{len(clients)} clients, {ClientMonthClose.objects.filter(client__in=clients).count()} close rows")
-    return session.session_key, [f"{m:%Y-%m}" for m in months]
+    return admin_session(), [f"{m:%Y-%m}" for m in months]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds a reader looks at a page before the next (mean)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn processes (one per core)")
-    options = parser.parse_args()
-    from agency import embedded
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or embedded.postgres_url(),
-        "REDIS_URL": os.environ.get("REDIS_URL") or embedded.redis_url(),
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET,
-        "PORTAL_SECRETS_KEY": Fernet.generate_key().decode(),  # production settings refuse to start without it
-        "SECURE_SSL_REDIRECT": "false",
-        "PORTAL_BASE_HOST": "localhost",
-        "PORTAL_SCHEME": "http",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
+    options = server_arguments(__doc__).parse_args()
+    env = production_env()
     cookie, months = setup()
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [*GUNICORN, "--workers", str(options.workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        import socket
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn_serving(env, workers=options.workers) as port:
         paths = [
             "/board/",
             "/board/?show=waiting",
@@ -143,22 +93,8 @@ def main() -> int:
             "/board/?page=3",
             "/board/?show=all&mine=1",
         ]
-        load(port=port, host="localhost", paths=paths, cookie=cookie, users=1, requests=len(paths))
-        report(
-            f"close board ({CLIENTS} clients × {MONTHS} months)",
-            *load(
-                port=port,
-                host="localhost",
-                paths=paths,
-                cookie=cookie,
-                users=options.users,
-                requests=options.requests,
-                think=options.think,
-            ),
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        name = f"close board ({CLIENTS} clients × {MONTHS} months)"
+        warm_and_measure(name, port=port, host="localhost", paths=paths, cookie=cookie, options=options)
     return 0
 
 

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -159,13 +158,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one)))
         return
-    rows = []
-    for size in args.sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)], check=True, capture_output=True, text=True, cwd=ROOT
-        ).stdout
-        rows.append(json.loads(output.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]))
+    sys.path.insert(0, str(ROOT))
+    from bench._common import each_in_a_process
+
+    rows = each_in_a_process(__file__, [str(size) for size in args.sizes])
     print(
         "\n| leads | file | import | rows/s | peak RSS | RSS growth in import | Python peak (tracemalloc) |"
         " re-import (unchanged) |"

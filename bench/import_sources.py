@@ -20,7 +20,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -182,12 +181,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one)))
         return
-    rows = []
-    for case in args.cases:
-        output = subprocess.run([sys.executable, __file__, "--one", case], check=True, capture_output=True, text=True,
-                                cwd=ROOT).stdout
-        rows.append(json.loads(output.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]), flush=True)
+    sys.path.insert(0, str(ROOT))
+    from bench._common import each_in_a_process
+
+    rows = each_in_a_process(__file__, args.cases)
     print("\n| export | rows | file | import (wall) | Python CPU | load avg | rows/s | floor (raw COPY) | peak RSS |"
           " RSS growth in import | Python peak (tracemalloc) | re-import (nothing written) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

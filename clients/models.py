@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agency.models import OutboxEmailFields
 from clients import vocab
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -382,40 +383,9 @@ class SourceRun(models.Model):
         ordering = ["-started_at", "-id"]
 
 
-class OutboxEmail(models.Model):
-    """One email to one person, written before it is sent (the outbox of ``clients.outbox``).
-
-    It moves pending → sending → sent; a failed attempt goes to failed with the error, and is
-    tried again at ``next_attempt_at`` (none left: given up). A row still in sending when its
-    lease has run out (``claimed_at`` + ``clients.outbox.SENDING_LEASE``: its worker died mid-send)
-    becomes uncertain: the mail server may or may not have taken it, so it is not sent again
-    until agency staff say so. The unique key makes queueing safe
-    to repeat: one row per kind, recipient, month and reference (what the email is about beyond
-    the month, e.g. an approval's id; empty for the monthly scorecard).
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending"
-        SENDING = "sending"
-        SENT = "sent"
-        FAILED = "failed"
-        UNCERTAIN = "uncertain"
-
-    kind = models.CharField(max_length=40)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    to = models.EmailField(blank=True, default="")
-    month = models.DateField(null=True, blank=True, help_text="first day of the month the email is about")
-    reference = models.CharField(max_length=100, blank=True, default="")
-    payload = models.JSONField(default=dict, blank=True, help_text="subject, body, html, headers")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when a worker last claimed it to send it")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+class OutboxEmail(OutboxEmailFields):
+    """A client's outbox (``clients.outbox``), in its schema: its columns and states are every
+    outbox's (agency.models.OutboxEmailFields)."""
 
     class Meta:
         constraints = [
@@ -424,9 +394,6 @@ class OutboxEmail(models.Model):
             )
         ]
         indexes = [models.Index(fields=["next_attempt_at"], name="outbox_email_due", condition=Q(next_attempt_at__isnull=False))]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.to} ({self.state})"
 
 
 class Connection(models.Model):

@@ -586,35 +586,24 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
     kpis = inputs.documents[month]["kpis"]
     previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
     summary = draft.sections[SUMMARY]
+    funnel = {
+        "month": month_words(month),
+        "new_leads": w.kpi("new_leads", month),
+        "mqls": w.kpi("mqls", month),
+        "spend": w.kpi("marketing_spend", month),
+    }
     if previous not in inputs.documents and last_year not in inputs.documents:
         draft.first_month = True
-        summary.append(
-            line(
-                "first_month",
-                month=month_words(month),
-                new_leads=w.kpi("new_leads", month),
-                mqls=w.kpi("mqls", month),
-                spend=w.kpi("marketing_spend", month),
-            )
-        )
+        summary.append(line("first_month", **funnel))
         wins, target_concerns = _target_lines(w, inputs)
         draft.sections[WINS].extend(wins)
         draft.sections[CONCERNS].extend(target_concerns)
         draft.sections[NEXT_STEPS].append(line("no_trend_yet", next=month_words((Month.of(month) + 1).first_day)))
         return draft
     if kpis.get("new_leads"):
-        summary.append(
-            line(
-                "month_funnel",
-                month=month_words(month),
-                mqls=w.kpi("mqls", month),
-                new_leads=w.kpi("new_leads", month),
-                spend=w.kpi("marketing_spend", month),
-                cpl=w.kpi("cpl", month),
-            )
-        )
+        summary.append(line("month_funnel", **funnel, cpl=w.kpi("cpl", month)))
     else:
-        summary.append(line("month_funnel_no_leads", month=month_words(month), spend=w.kpi("marketing_spend", month)))
+        summary.append(line("month_funnel_no_leads", month=funnel["month"], spend=funnel["spend"]))
     wins: list[Line] = []
     worries: list[Line] = []
     steps: list[Line] = []

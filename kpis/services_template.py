@@ -10,6 +10,7 @@ portal yet.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ PARTS = {
     "holidays": gettext_lazy("Holidays"),
     "brand": gettext_lazy("Brand colour"),
 }
+SETTINGS = {"summary": "headline_kpis", "brand": "brand_accent"}  # the parts that are one field of the client's row
 
 
 @dataclass
@@ -87,14 +89,21 @@ def _plan_mappings(source_rows: list[SavedMapping], target: Client) -> Step | No
     return Step("mappings", "copy", detail, new)
 
 
-def _plan_summary(source: Client, target: Client) -> Step | None:
-    if not source.headline_kpis:
+def _plan_setting(part: str, source: Client, target: Client) -> Step | None:
+    """A part that is one setting on the client's row (SETTINGS): copied where the target has none."""
+    field = SETTINGS[part]
+    value, theirs = getattr(source, field), getattr(target, field)
+    if not value:
         return None
-    if target.headline_kpis == source.headline_kpis:
-        return Step("summary", "same", _("already the same"))
-    if target.headline_kpis:
-        return Step("summary", "keep", _("its own choice is kept"))
-    return Step("summary", "copy", _("%(count)s KPIs") % {"count": len(source.headline_kpis)}, list(source.headline_kpis))
+    if theirs == value:
+        return Step(part, "same", _("already the same"))
+    if part == "summary":
+        kept, copied = _("its own choice is kept"), _("%(count)s KPIs") % {"count": len(value)}
+    else:
+        kept, copied = _("its own colour %(colour)s is kept") % {"colour": theirs}, value
+    if theirs:
+        return Step(part, "keep", kept)
+    return Step(part, "copy", copied, copy.copy(value))
 
 
 def _plan_targets(source_targets: list[Target], target: Client) -> Step | None:
@@ -122,16 +131,6 @@ def _plan_holidays(source_days: list[dt.date], target: Client) -> Step | None:
     return Step("holidays", "copy", _("%(count)s days") % {"count": len(new)}, new)
 
 
-def _plan_brand(source: Client, target: Client) -> Step | None:
-    if not source.brand_accent:
-        return None
-    if target.brand_accent == source.brand_accent:
-        return Step("brand", "same", _("already the same"))
-    if target.brand_accent:
-        return Step("brand", "keep", _("its own colour %(colour)s is kept") % {"colour": target.brand_accent})
-    return Step("brand", "copy", source.brand_accent, source.brand_accent)
-
-
 def template_plan(*, source: Client, targets: list[Client], parts: list[str]) -> dict[Client, list[Step]]:
     """What copying ``parts`` of ``source`` to each of ``targets`` would do, part by part."""
     wanted = [part for part in PARTS if part in parts]
@@ -145,10 +144,10 @@ def template_plan(*, source: Client, targets: list[Client], parts: list[str]) ->
         steps = [
             _plan_criteria(criteria, target) if "criteria" in wanted else None,
             _plan_mappings(mappings, target) if "mappings" in wanted else None,
-            _plan_summary(source, target) if "summary" in wanted else None,
+            _plan_setting("summary", source, target) if "summary" in wanted else None,
             _plan_targets(source_targets, target) if "targets" in wanted else None,
             _plan_holidays(days, target) if "holidays" in wanted else None,
-            _plan_brand(source, target) if "brand" in wanted else None,
+            _plan_setting("brand", source, target) if "brand" in wanted else None,
         ]
         plan[target] = [step for step in steps if step is not None]
     return plan
@@ -186,10 +185,7 @@ def template_apply(*, source: Client, targets: list[Client], parts: list[str], u
                     [Target(client=target, month=t.month, kpi=t.kpi, value=t.value, set_by=user.username) for t in step.payload],
                     ignore_conflicts=True,
                 )
-            elif step.part == "summary":
-                target.headline_kpis = step.payload
-                target.save(update_fields=["headline_kpis", "updated_at"])
-            elif step.part == "brand":
-                target.brand_accent = step.payload
-                target.save(update_fields=["brand_accent", "updated_at"])
+            elif step.part in SETTINGS:
+                setattr(target, SETTINGS[step.part], step.payload)
+                target.save(update_fields=[SETTINGS[step.part], "updated_at"])
     return plan

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agency.dates import month_parse
 from agency.decorators import client_staff_required
+from agency.forms import apply_errors
 from agency.http import found
 from agency.months import Month
 from clients.imports.selectors import job_get
@@ -63,9 +64,7 @@ def annotation_add(request: HttpRequest) -> HttpResponse:
     try:
         annotation_create(client=request.tenant, month=month, text=form.cleaned_data["text"], user=request.user)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        apply_errors(form, error)
         return _invalid(request, annotation=form)
     messages.success(request, _("Note added."))
     return _back(month)
@@ -81,9 +80,7 @@ def target_set_view(request: HttpRequest) -> HttpResponse:
     try:
         target_set(client=request.tenant, month=month, kpi=form.cleaned_data["kpi"], value=value, user=request.user)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        apply_errors(form, error)
         return _invalid(request, target=form)
     messages.success(request, _("Target saved.") if value is not None else _("Target removed."))
     return _back(month)

@@ -3,9 +3,10 @@
 Read from the public mirrors (portfolio.ClientMonthChecks, portfolio.ClientMonthClose), so a
 staff member's 50 clients cost a few queries and no client schema is opened. It lists the months
 waiting for the agency (open, in review, or with a revision to approve) that still have checks to
-look at. Queued through the outbox (clients.outbox) of the staff member's first assigned client
-(the lowest id: the same one every day), with the day as the reference: the outbox's unique key
-makes a second run on the same day queue nothing.
+look at. Queued through the agency's own outbox (agency.outbox.PUBLIC, in the public schema: the
+digest is about many clients, so no client's outbox holds it), with the day as the reference: the
+outbox's unique key makes a second run on the same day queue nothing. Written in the staff
+member's language (their choice, else the agency's), branded like the monthly email.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
-from agency.models import Client, Membership, User
+from agency.branding import brand_for
+from agency.emails import brand_logo_inline, brand_sender
+from agency.models import Membership, User
 from agency.months import Month
-from agency.selectors import client_url
-from clients.outbox import outbox_drain_schedule, outbox_email_enqueue
+from agency.outbox import PUBLIC
+from agency.selectors import client_url, language_for
 from portfolio.models import ClientMonthChecks, ClientMonthClose
 
 KIND = "checks_digest"
@@ -55,16 +58,13 @@ def digest_rows() -> dict[int, list[dict[str, Any]]]:
 
 def checks_digest_queue(*, day: dt.date) -> int:
     """Queue today's digest for every staff member with checks to look at; returns how many were queued."""
-    queued, outboxes = 0, set()
+    queued = 0
     rows = digest_rows()
-    users = User.objects.filter(pk__in=rows).exclude(email="")
-    first = Membership.objects.filter(user_id__in=rows).order_by("user_id", "client_id").distinct("user_id")
-    home = dict(first.values_list("user_id", "client_id"))
-    clients = Client.objects.in_bulk({*home.values()})
-    for user in users:
+    brand = brand_for(None)
+    logo = brand_logo_inline(brand)
+    for user in User.objects.filter(pk__in=rows).exclude(email="").order_by("pk"):
         items = sorted(rows[user.pk], key=lambda item: (-item["open_high"], item["client"].name, item["month"]))
-        outbox = clients[home[user.pk]]
-        with translation.override(user.language or "en"):
+        with translation.override(language_for(user=user, client=None)):
             lines = [
                 {
                     "client": item["client"].name,
@@ -83,14 +83,13 @@ def checks_digest_queue(*, day: dt.date) -> int:
             subject = ngettext(
                 "%(count)s check to look at before you approve", "%(count)s checks to look at before you approve", total
             ) % {"count": total}
-            body = render_to_string("reports/email/checks_digest.txt", {"lines": lines, "day": day, "user": user})
-        created = outbox_email_enqueue(
-            client=outbox, kind=KIND, recipient_id=user.pk, to=user.email, subject=subject, body=body, reference=day.isoformat()
+            context = {"lines": lines, "day": day, "user": user, "brand": brand, "has_logo": bool(logo), "subject": subject}
+            body = render_to_string("reports/email/checks_digest.txt", context)
+            html = render_to_string("reports/email/checks_digest.html", context)
+        queued += PUBLIC.enqueue(
+            kind=KIND, recipient_id=user.pk, to=user.email, subject=subject, body=body, html=html,
+            reference=day.isoformat(), from_email=brand_sender(brand), attachments=logo,
         )
-        queued += created
-        if created:
-            outboxes.add(outbox.pk)
-    for pk in outboxes:
-        outbox_drain_schedule(client=clients[pk])
+    if queued:
+        PUBLIC.drain_schedule()
     return queued
-

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agency.branding import brand_for
+from agency.emails import brand_logo_inline, brand_sender
 from agency.models import Client, User
 from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
@@ -69,11 +68,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
     entries = summary(card, keys=report_summary_keys(client=client), currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
-    attachments: list[dict[str, str]] = []
-    logo = Path(brand["logo_path"]) if brand.get("logo_path") else None
-    if logo is not None and logo.exists():
-        kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}.get(logo.suffix.lower(), "png")
-        attachments.append({"path": str(logo), "name": f"logo.{kind}", "mimetype": f"image/{kind}", "inline_id": "report-logo"})
+    attachments = brand_logo_inline(brand)
     if pdf:
         chart = Path(pdf).with_name(Path(pdf).stem + "-funnel.png")
         if not chart.exists():
@@ -81,13 +76,13 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
     return {
         "brand": brand,
-        "has_logo": bool(attachments and attachments[0]["inline_id"] == "report-logo"),
+        "has_logo": bool(attachments),
         "summary": entries,
         # A new client's first months: from when its data runs (the changes have little behind them).
         "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
         "chart_title": funnel.title if pdf else "",
         "attachments": attachments,
-        "from_email": formataddr((brand.get("sender") or brand["name"], settings.DEFAULT_FROM_EMAIL)),
+        "from_email": brand_sender(brand),
     }
 
 

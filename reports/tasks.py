@@ -5,7 +5,8 @@
   read once, here, and passed down: the per-client work never reads the clock to decide.
 
 The close's emails go through the client's outbox (clients.outbox): queued in the transaction
-that decides them, sent by ``clients.tasks.outbox_drain``.
+that decides them, sent by ``clients.tasks.outbox_drain``. The staff's daily digest is about many
+clients: it goes through the agency's own outbox (agency.outbox.PUBLIC).
 """
 
 from __future__ import annotations

@@ -10,12 +10,14 @@ those rows back, and ``clean_tenant_tables`` empties what such tests left in the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client as HttpClient
 
-from agency.models import Client, Domain, User
+from agency.models import AgencyBrand, Client, Domain, User
 from tests.factories import UserFactory
 
 TENANTS = {
@@ -138,8 +140,34 @@ def client_user_b(tenant_b: Client) -> User:
     return UserFactory(username="bob-beta", role=User.Role.CLIENT, clients=[tenant_b])
 
 
+@pytest.fixture
+def march_with_leads(tenant_a: Client) -> Client:
+    """alpha with three leads created in March 2026 and March's snapshot: a month the scorecard,
+    its targets and its exports show (modules take it as ``march``)."""
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Lead
+    from kpis.services import snapshot_compute
+
+    with schema_context("alpha"):
+        Lead.objects.bulk_create([Lead(id=f"n{i}", created_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)) for i in range(3)])
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 3, 1)])
+    return tenant_a
+
+
 def host_of(client: Client | None) -> str:
     return f"{client.slug}.{settings.PORTAL_BASE_HOST}" if client else settings.PORTAL_BASE_HOST
+
+
+def signed_in(user: User | None, tenant: Client | None = None, **defaults: Any) -> HttpClient:
+    """A test client at ``tenant``'s host (None: the console), signed in as ``user`` (None: a
+    visitor); ``defaults`` go to the client (HTTP_ACCEPT_LANGUAGE="es", raise_request_exception=False)."""
+    http = HttpClient(HTTP_HOST=host_of(tenant), **defaults)
+    if user is not None:
+        http.force_login(user)
+    return http
 
 
 @pytest.fixture(autouse=True)
@@ -157,6 +185,15 @@ def _no_platform_on_the_network(settings) -> None:
                                                     "linkedin_ads"), closed)
     settings.PORTAL_OAUTH_URLS = dict(settings.PORTAL_CONNECTOR_URLS)
     settings.PORTAL_CONNECTOR_RETRIES = 1
+
+
+@pytest.fixture(autouse=True)
+def _no_brand_cached() -> None:
+    """The agency's brand is cached in Redis (AgencyBrand.current), which outlives a test's rolled
+    back row: a brand one test saved was the next test's sender name. Every test starts with none."""
+    from django.core.cache import cache
+
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)

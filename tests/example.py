@@ -31,4 +31,19 @@ def spec_beside_repository(*, named_by_environment: bool = False) -> Path | None
     return None
 
 
+def spec_beside_repository_or_skip(what: str) -> Path:
+    """:func:`spec_beside_repository` (named by the environment first), or the test skipped saying
+    how to run it: ``what`` names what is compared ("shared/spec")."""
+    import pytest
+
+    spec = spec_beside_repository(named_by_environment=True)
+    if spec is None:
+        pytest.skip(
+            f"no {what} beside this clone to compare with; the copy is used as it is. To run this test, "
+            "clone the repository inside the workspace that holds shared/ (any parent folder of the clone), "
+            "or set PORTAL_SPEC_DIR=/path/to/spec"
+        )
+    return spec
+
+
 EXAMPLE = example_dir()

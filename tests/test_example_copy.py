@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.example import COPY, spec_beside_repository
+from tests.example import COPY, spec_beside_repository_or_skip
 
 
 def _files(root):
@@ -12,13 +10,7 @@ def _files(root):
 
 
 def test_the_copy_of_the_worked_example_matches_the_spec() -> None:
-    spec = spec_beside_repository(named_by_environment=True)
-    if spec is None:
-        pytest.skip(
-            "no shared/spec/example beside this clone to compare with; the copy is used as it is. To run this test, "
-            "clone the repository inside the workspace that holds shared/ (any parent folder of the clone), "
-            "or set PORTAL_SPEC_DIR=/path/to/spec"
-        )
+    spec = spec_beside_repository_or_skip("shared/spec/example")
     assert _files(COPY) == _files(spec)
 
 

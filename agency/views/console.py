@@ -204,8 +204,18 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            services_users.user_password_setup_send(user=user)
-            messages.success(request, _("%(name)s was added and emailed a link to set a password.") % {"name": user.username})
+            refusal = services_users.user_password_setup_send(user=user)
+            if refusal:  # the person and the email are kept: the agency's outbox tries again by itself
+                messages.error(
+                    request,
+                    _(
+                        "%(name)s was added, but the email with the link to set a password could not be sent "
+                        "(the mail server said: %(error)s). It is tried again by itself."
+                    )
+                    % {"name": user.username, "error": refusal},
+                )
+            else:
+                messages.success(request, _("%(name)s was added and emailed a link to set a password.") % {"name": user.username})
             return redirect("staff_list")
     people = agency_people_list()
     status = 422 if form.errors else 200

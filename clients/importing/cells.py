@@ -178,25 +178,22 @@ def timestamp(zone: ZoneInfo) -> Parser:
 def count(maximum: int = 2**63 - 1) -> Parser:
     """A whole number that cannot be negative (counts, employees, age, term_months)."""
 
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            raise CellError(_("not a whole number")) from None
+    def bounded(number: int) -> int:
         if number < 0:
             raise CellError(_("negative; a count or an amount cannot be negative"))
         if number > maximum:
             raise CellError(_("too large (at most %(n)s)") % {"n": maximum})
         return number
 
-    def check(number: Any) -> int:
-        if type(number) is not int:
-            return parse(cell_text(number))
-        if number < 0:
-            raise CellError(_("negative; a count or an amount cannot be negative"))
-        if number > maximum:
-            raise CellError(_("too large (at most %(n)s)") % {"n": maximum})
-        return number
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise CellError(_("not a whole number")) from None
+        return bounded(number)
+
+    def check(number: Any) -> int:  # a typed value (the sources): an int is only bounded
+        return bounded(number) if type(number) is int else parse(cell_text(number))
 
     parse.check = check  # type: ignore[attr-defined]
     return parse
@@ -206,11 +203,7 @@ def amount(max_digits: int, decimal_places: int) -> Parser:
     """A non-negative decimal amount that fits the column."""
     limit = Decimal(10) ** (max_digits - decimal_places)
 
-    def parse(value: str) -> Decimal:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise CellError(_("not a number (use a dot for decimals, no thousands separators)")) from None
+    def bounded(number: Decimal) -> Decimal:
         if not number.is_finite():
             raise CellError(_("not a number (use a dot for decimals, no thousands separators)"))
         if number < 0:
@@ -219,16 +212,15 @@ def amount(max_digits: int, decimal_places: int) -> Parser:
             raise CellError(_("too large (less than %(n)s)") % {"n": limit})
         return number
 
-    def check(number: Any) -> Decimal:
-        if type(number) is not Decimal:
-            return parse(cell_text(number))
-        if not number.is_finite():
-            raise CellError(_("not a number (use a dot for decimals, no thousands separators)"))
-        if number < 0:
-            raise CellError(_("negative; a count or an amount cannot be negative"))
-        if number >= limit:
-            raise CellError(_("too large (less than %(n)s)") % {"n": limit})
-        return number
+    def parse(value: str) -> Decimal:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise CellError(_("not a number (use a dot for decimals, no thousands separators)")) from None
+        return bounded(number)
+
+    def check(number: Any) -> Decimal:  # a typed value (the sources): a Decimal is only bounded
+        return bounded(number) if type(number) is Decimal else parse(cell_text(number))
 
     parse.check = check  # type: ignore[attr-defined]
     return parse

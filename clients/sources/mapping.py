@@ -252,19 +252,13 @@ class Compiled:
         self.date_formats = tuple(mapping.date_format.split("|"))
         self.time_formats = tuple(mapping.time_format.split("|")) + self.date_formats
         for target, rule in mapping.columns.items():
-            index = minus_index = None
-            if rule.column:
-                index = positions.get(normalized(rule.column))
-                if index is None:
-                    self.errors.append(RowError(header_line, rule.column, "",
-                                                _("column missing from the file (it gives %(target)s)") % {"target": target}))
-                    continue
-            if rule.minus:
-                minus_index = positions.get(normalized(rule.minus))
-                if minus_index is None:
-                    self.errors.append(RowError(header_line, rule.minus, "",
-                                                _("column missing from the file (it gives %(target)s)") % {"target": target}))
-                    continue
+            missing = [column for column in (rule.column, rule.minus) if column and normalized(column) not in positions]
+            if missing:  # the first of them: the column, else the one subtracted from it
+                self.errors.append(RowError(header_line, missing[0], "",
+                                            _("column missing from the file (it gives %(target)s)") % {"target": target}))
+                continue
+            index = positions[normalized(rule.column)] if rule.column else None
+            minus_index = positions[normalized(rule.minus)] if rule.minus else None
             fallback_index = positions.get(normalized(rule.fallback)) if rule.fallback else None
             table = {" ".join(key.lower().split()): value for key, value in rule.values.items()}
             plus_index = positions.get(normalized(rule.plus)) if rule.plus else None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
+from agency.forms import apply_errors
 from agency.http import found
 from agency.tasks import enqueue_for_client
 from clients.mappings.saved import saved_mappings
@@ -26,11 +27,6 @@ from clients.sources.schedule import (
 from clients.tasks import scheduled_source_fetch
 
 
-def _form_errors(form: ScheduledSourceForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def scheduled_sources(request: HttpRequest) -> HttpResponse:
@@ -44,7 +40,7 @@ def scheduled_sources(request: HttpRequest) -> HttpResponse:
                 mapping_id=mapping_id, active=form.cleaned_data["active"], user=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Scheduled source saved; it is fetched once a day."))
             return redirect("scheduled_source_detail", pk=source.pk)
@@ -69,7 +65,7 @@ def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=kind, mapping_id=mapping_id, active=form.cleaned_data["active"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Scheduled source saved."))
             return redirect("scheduled_source_detail", pk=source.pk)

@@ -166,6 +166,22 @@ def test_password_change(staff_a) -> None:
     assert staff_a.check_password("Another-good-pass-7")
 
 
+def test_the_password_pages_each_show_their_heading_and_form(staff_a) -> None:
+    """One template (registration/password_form.html) serves the three: each its own heading, the
+    change page its "sign out everywhere", a used or forged link says so instead of a form."""
+    visitor = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    ask = visitor.get("/accounts/password/reset/").content.decode()
+    assert "<h1>Restablecer la contraseña</h1>" in ask and 'name="email"' in ask
+    forged = visitor.get("/accounts/reset/MQ/set-password/", follow=True).content.decode()
+    assert "<h1>Elige una contraseña</h1>" in forged and "Este enlace ya no es válido" in forged
+    assert 'name="new_password1"' not in forged
+    staff = HttpClient(HTTP_HOST=host_of(None))
+    staff.force_login(staff_a)
+    change = staff.get("/accounts/password/change/").content.decode()
+    assert "<h1>Change your password</h1>" in change and 'name="old_password"' in change
+    assert "Sign out everywhere" in change and "no longer valid" not in change
+
+
 @pytest.mark.parametrize(("language", "expected"), [("es", "Iniciar sesión"), ("en", "Sign in")])
 def test_language_choice_is_remembered_on_the_user(staff_a, language, expected) -> None:
     http = HttpClient()

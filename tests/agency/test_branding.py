@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from PIL import Image
 
 from agency.models import AgencyBrand
-from tests.conftest import host_of
+from tests.conftest import host_of, signed_in
 from tests.factories import UserFactory
 
 
@@ -23,9 +23,7 @@ def png(size=(40, 20)) -> bytes:
 
 
 def http_for(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
+    return signed_in(user)  # each request names its host
 
 
 def test_the_agency_brand_shows_on_the_console_and_every_client_host(admin_user, client_user_a, tenant_a) -> None:

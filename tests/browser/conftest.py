@@ -60,12 +60,44 @@ def portal(live_server, settings, tenants, clean_tenant_tables):
 
 
 @pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Celery tasks run in the web process: for tests about the screens, not the worker (the
+    real-worker tests run the pipeline)."""
+    from agency.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def page(browser) -> Iterator[object]:
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def new_page(browser, *, locale: str, viewport: dict | None = None) -> tuple[object, object]:
+    """A page in a browser context of its own (``locale``, ``viewport``), 15 s for each wait:
+    (context, page); the caller closes the context."""
+    context = browser.new_context(locale=locale, viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def sign_in_home(page, base: str, username: str) -> None:
+    """Sign in through the login form's fields (whatever the page's language) and wait for the home page."""
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
 
 
 def screenshot(page, name: str) -> Path:

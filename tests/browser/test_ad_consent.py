@@ -4,7 +4,6 @@ clients, the backfill — and a wrong state, a replayed answer and another redir
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,17 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The fake platforms' server and the ad accounts, from the connectors' tests (function-scoped fixtures).
 platforms = connectors_fixtures.platforms
 ads = ads_fixtures.ads
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """The backfill runs in the web process: this test is about the consent, not the worker."""
-    from agency.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def test_staff_connect_google_ads_through_the_consent_and_the_answer_cannot_be_forged_or_replayed(

@@ -9,20 +9,11 @@ import datetime as dt
 import pytest
 
 from reports.services import month_reviews_start
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import screenshot, sign_in_home
 from tests.reports.conftest import march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(base + "/")
 
 
 def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march, admin_user) -> None:  # noqa: F811
@@ -39,7 +30,7 @@ def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march
         context = browser.new_context(locale="es-ES", viewport=viewport)
         page = context.new_page()
         try:
-            _sign_in(page, portal.console, admin_user.username)
+            sign_in_home(page, portal.console, admin_user.username)
             for name, url in pages.items():
                 page.goto(url)
                 assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name

@@ -19,8 +19,7 @@ from clients.models import Lead, Spend
 from kpis.services import snapshot_compute
 from portfolio.models import ClientMonthClose
 from reports.services import month_reviews_start
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.reports.conftest import MARCH, late_spend, march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,14 +34,6 @@ def _beta_march(tenant_b) -> None:
     snapshot_compute(client=tenant_b, months=[MARCH])
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(base + "/")
-
-
 ROWS = "table.board tbody th[scope=row] > a"
 
 
@@ -55,13 +46,11 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
     # alpha's March is in review; beta's too; alpha's February is open
     month_reviews_start(client=march, at=APRIL_5)
     month_reviews_start(client=tenant_b, at=APRIL_5)
-    context = browser.new_context(locale="es-ES", viewport=DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale="es-ES", viewport=DESKTOP)
     traveller = time_machine.travel(APRIL_5 + dt.timedelta(days=1), tick=True)
     traveller.start()
     try:
-        _sign_in(page, portal.console, staff_ab.username)
+        sign_in_home(page, portal.console, staff_ab.username)
         page.get_by_role("link", name="Tablero de cierre").click()
         page.get_by_role("heading", name="Tablero de cierre").wait_for()
         assert _rows(page) == ["Alpha Analytics", "Beta Brands"]
@@ -121,3 +110,45 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
     finally:
         traveller.stop()
         context.close()
+
+
+WIDTHS = {"1440": {"width": 1440, "height": 900}, "1280": {"width": 1280, "height": 800}, "390": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenant_b, staff_ab, language) -> None:  # noqa: F811
+    """The 13 squares of every row are on the screen, none behind a scroll bar, in either language:
+    with a long client name, a question, a failing source and open checks widening the columns."""
+    from portfolio.models import ClientMonthChecks
+
+    _beta_march(tenant_b)
+    tenant_b.name = "Ferretería Industrial del Cantábrico S.L."
+    tenant_b.save()
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=2, updated_at=timezone.now())
+    ClientMonthChecks.objects.update_or_create(
+        client=tenant_b, month=MARCH, defaults={"total": 4, "high": 1, "open": 3, "open_high": 1}
+    )
+    staff_ab.language = language
+    staff_ab.save()
+    for size, viewport in WIDTHS.items():
+        context = browser.new_context(locale="es-ES" if language == "es" else "en-GB", viewport=viewport)
+        page = context.new_page()
+        try:
+            sign_in_home(page, portal.console, staff_ab.username)
+            page.goto(portal.console + "/board/?month=2026-03")
+            expect(page.locator(ROWS)).to_have_count(2)
+            screenshot(page, f"board-strip-{size}-{language}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
+            wrap = page.locator("#board-table .table-wrap")
+            assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), f"the table scrolls sideways at {size}"
+            for strip in page.locator(".month-strip").all():
+                squares = strip.locator("a.sq")
+                expect(squares).to_have_count(13)
+                last = squares.last.bounding_box()
+                assert last["x"] + last["width"] <= viewport["width"], (size, last)
+                if size != "390":  # one line of 13 on a desktop
+                    assert squares.first.bounding_box()["y"] == last["y"], size
+        finally:
+            context.close()

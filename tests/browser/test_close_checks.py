@@ -11,8 +11,8 @@ from agency.redis_client import redis_client
 from kpis.demo import demo_incident
 from kpis.recompute import _keys as recompute_keys
 from reports.models import CheckNote, ReportVersion
-from tests.browser.conftest import screenshot
-from tests.browser.test_monthly_close import PASSWORD, _sign_in
+from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.test_monthly_close import PASSWORD
 from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,11 +31,9 @@ def test_staff_review_the_checks_resolve_one_and_approve_with_a_reason(browser, 
     alpha = portal.client("alpha")
     staff_a.language = "es"
     staff_a.save()
-    context = browser.new_context(locale="es")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale="es")
     try:
-        _sign_in(page, alpha, staff_a.username)
+        sign_in_home(page, alpha, staff_a.username)
         page.set_viewport_size(PHONE)
         page.goto(f"{alpha}/reports/2026-10/")
         heading = page.locator("#checks-title")
@@ -67,11 +65,9 @@ def test_staff_review_the_checks_resolve_one_and_approve_with_a_reason(browser, 
 
 def test_the_approval_asks_why_a_high_check_is_left(browser, portal, staff_a, october_with_checks) -> None:
     alpha = portal.client("alpha")
-    context = browser.new_context(locale="es")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale="es")
     try:
-        _sign_in(page, alpha, staff_a.username)
+        sign_in_home(page, alpha, staff_a.username)
         page.set_viewport_size(DESKTOP)
         page.goto(f"{alpha}/reports/2026-10/")
         reason = page.locator("#checks-reason-approve")
@@ -88,9 +84,7 @@ def test_the_portfolio_shows_the_checks_and_filters_clean_months(browser, portal
     admin_user.language = "es"
     admin_user.set_password(PASSWORD)
     admin_user.save()
-    context = browser.new_context(locale="es")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale="es")
     try:
         page.goto(portal.console + "/accounts/login/")
         page.locator("#id_username").fill(admin_user.username)

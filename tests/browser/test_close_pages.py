@@ -14,8 +14,7 @@ from agency.redis_client import redis_client
 from clients.models import OutboxEmail
 from kpis.recompute import _keys as recompute_keys
 from reports.services import commentary_save, month_approve, question_ask, share_link_create
-from tests.browser.conftest import screenshot
-from tests.browser.test_monthly_close import _sign_in
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,6 +63,30 @@ def _figures_on_screen(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= limit
 
 
+def _words_whole(page) -> None:
+    """No word split across two lines in a table that wraps (Spanish "Estado" read "Esta do" on a
+    phone, "noviembre" "noviemb re"), and no badge broken over two lines."""
+    split = page.evaluate(
+        """() => {
+            const split = [...document.querySelectorAll('.badge')].filter(e => e.getClientRects().length > 1)
+                .map(e => e.textContent.trim());
+            for (const table of document.querySelectorAll('table.fits')) {
+                const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const word of node.textContent.matchAll(/\\S+/g)) {
+                        const range = document.createRange();
+                        range.setStart(node, word.index);
+                        range.setEnd(node, word.index + word[0].length);
+                        if (range.getClientRects().length > 1) split.push(word[0]);
+                    }
+                }
+            }
+            return split.slice(0, 5);
+        }"""
+    )
+    assert not split, f"{page.url}: split over two lines: {split}"
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_close_pages_and_the_scorecard_fit_a_phone(
     browser, portal, staff_a, client_user_a, approved_october, language
@@ -78,11 +101,9 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
     for who, user in (("staff", staff_a), ("client", client_user_a)):
         user.language = language
         user.save()
-        context = browser.new_context(locale=language)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        context, page = new_page(browser, locale=language)
         try:
-            _sign_in(page, alpha, user.username)
+            sign_in_home(page, alpha, user.username)
             for width, viewport in WIDTHS.items():
                 page.set_viewport_size(viewport)
                 for path in pages[who]:
@@ -90,6 +111,7 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
                     if width == "390":
                         _no_overflow(page)
                         _figures_on_screen(page)
+                        _words_whole(page)
                     name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0]) or "home"
                     screenshot(page, f"close-pages-{who}-{name}-{language}-{width}")
                     seen += 1

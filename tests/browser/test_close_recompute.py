@@ -10,7 +10,8 @@ from django_tenants.utils import schema_context
 
 from clients.models import Job
 from reports.services import month_reviews_start
-from tests.browser.test_monthly_close import DESKTOP, _page, _sign_in
+from tests.browser.conftest import sign_in_home
+from tests.browser.test_monthly_close import DESKTOP, _page
 from tests.reports.conftest import march  # noqa: F401 -- the fixture of a closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ def test_approve_is_enabled_without_a_reload_when_the_recompute_ends(browser, po
         job = Job.objects.create(kind="recompute", params={"months": ["2026-03"]}, total=1)
     context, page = _page(browser, DESKTOP)
     try:
-        _sign_in(page, alpha, staff_a.username)
+        sign_in_home(page, alpha, staff_a.username)
         page.goto(alpha + "/reports/2026-03/")
         approve = page.get_by_role("button", name="Aprobar y enviar al cliente")
         assert approve.is_disabled()

@@ -9,8 +9,7 @@ import pytest
 from agency.models import Client
 from clients.connectors.sync import connection_connect, connection_sync
 from clients.connectors.vault import Credentials
-from tests.browser.conftest import screenshot
-from tests.browser.test_monthly_close import _sign_in
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.browser.test_report import _no_overflow
 from tests.clients.connectors.conftest import (  # noqa: F401 -- fixtures
     MAILCHIMP_KEY,
@@ -40,11 +39,9 @@ def test_connections_fit_a_phone_and_read_in_the_viewers_language(
     connection_sync(client=alpha, platform="mailchimp", now=NOW)
     staff_a.language = language
     staff_a.save()
-    context = browser.new_context(locale=language)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = new_page(browser, locale=language)
     try:
-        _sign_in(page, alpha_client, staff_a.username)
+        sign_in_home(page, alpha_client, staff_a.username)
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             for path, name in (("/imports/", "imports"), ("/imports/connections/ga4/connect/", "connect-ga4"),

@@ -123,17 +123,11 @@ def _logo(folder):
 
 
 @pytest.fixture
-def eager_tasks(monkeypatch) -> Iterator[None]:
-    """Imports, recomputes and the outbox run in the web process: the screens are the point here
-    (the real-worker tests run the pipeline). The report PDFs drawn ahead after each recompute are
-    left out (tests/kpis/test_report.py has them); the approval draws the one it attaches."""
-    from agency.celery import app
-
+def eager_tasks(eager_tasks, monkeypatch) -> None:
+    """Imports, recomputes and the outbox run in the web process (tests/browser/conftest.py), and
+    the report PDFs drawn ahead after each recompute are left out (tests/kpis/test_report.py has
+    them); the approval draws the one it attaches."""
     monkeypatch.setattr("kpis.tasks.report_pdfs_build", lambda **kwargs: 0)
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -243,7 +237,7 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         (report,) = reports
         assert report.subject == f"Nimbus Outdoor: your marketing report for {month:%B %Y}"
         html = report.alternatives[0][0]
-        assert "#0f766e" in html and 'src="cid:report-logo"' in html and 'src="cid:report-chart"' in html
+        assert "#0f766e" in html and 'src="cid:brand-logo"' in html and 'src="cid:report-chart"' in html
         assert "<strong>first month</strong>" in html and f"{nimbus}/reports/{month:%Y-%m}/" in html
         for kpi, shown in HEADLINE.items():
             assert f"{kpi}: {shown}" in report.body, kpi

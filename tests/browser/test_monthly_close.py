@@ -10,7 +10,7 @@ import re
 import pytest
 
 from reports.services import month_reviews_start
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.factories import PASSWORD
 from tests.reports.conftest import late_spend, march  # noqa: F401 -- the fixture of a closed March
 
@@ -19,18 +19,7 @@ DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 
 
 def _page(browser, viewport):
-    context = browser.new_context(locale="es-ES", viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(base + "/")
+    return new_page(browser, locale="es-ES", viewport=viewport)
 
 
 def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, client_user_a) -> None:  # noqa: F811
@@ -40,7 +29,7 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
     client_context, client = _page(browser, PHONE)
     try:
         # staff: the month waits for review; the commentary saves itself as it is typed
-        _sign_in(staff, alpha, staff_a.username)
+        sign_in_home(staff, alpha, staff_a.username)
         staff.goto(alpha + "/reports/2026-03/")
         staff.get_by_text("En revisión", exact=True).wait_for()
         staff.get_by_label("Resumen").fill("Marzo cerró **bien**: más leads con el mismo gasto.")
@@ -49,7 +38,7 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         staff.locator("#saved-next_steps").get_by_text(re.compile("Guardado a las")).wait_for()
         screenshot(staff, "close-1-staff-review-1440")
         # the client sees no draft yet
-        _sign_in(client, alpha, client_user_a.username)
+        sign_in_home(client, alpha, client_user_a.username)
         assert client.goto(alpha + "/reports/2026-03/").status == 404
         # staff approve: the client sees the month, commentary on top
         staff.goto(alpha + "/reports/2026-03/")

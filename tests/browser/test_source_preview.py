@@ -9,20 +9,12 @@ from pathlib import Path
 import pytest
 
 from clients.sources import rates_import
-from tests.browser.conftest import screenshot
-from tests.browser.test_portal_shell import PASSWORD
+from tests.browser.conftest import new_page, screenshot, sign_in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 WIDER_THAN_ITS_BOX = """sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1).length"""
-
-
-def _page(browser, viewport, locale):
-    context = browser.new_context(locale=locale, viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def _upload(page, base: str, path: Path) -> None:
@@ -32,22 +24,14 @@ def _upload(page, base: str, path: Path) -> None:
     page.locator("#file-columns").wait_for()
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(base + "/")
-
-
 @pytest.mark.parametrize("locale", ["es-ES", "en-US"])
 def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, settings, tmp_path, locale) -> None:
     settings.MEDIA_ROOT = tmp_path
     assert rates_import(path=FIXTURES / "eurofxref-hist.csv").ok
     alpha = portal.client("alpha")
     for viewport, width in ((DESKTOP, "1440"), (PHONE, "390")):
-        context, page = _page(browser, viewport, locale)
-        _sign_in(page, alpha, staff_a.username)
+        context, page = new_page(browser, locale=locale, viewport=viewport)
+        sign_in_home(page, alpha, staff_a.username)
         renamed = tmp_path / "google_ads_renamed.csv"
         renamed.write_text("Campaign report\nDay,Campaign,Campaign ID,Currency code,Cost (account currency),Impr.\n"
                            "2026-03-01,Brand Search,111,EUR,\"1,234.50\",100\n", encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -13,17 +12,6 @@ from tests.browser.test_portal_shell import sign_in
 from tests.clients.imports.test_upload_detection import GOOGLE_ADS_ES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """The import job runs in the web process: this test is about the screens, not the worker."""
-    from agency.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 def test_staff_upload_a_spanish_google_ads_report_and_see_the_spend(

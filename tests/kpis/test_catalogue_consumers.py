@@ -16,27 +16,18 @@ from django.test import Client as HttpClient
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from clients.models import Lead
 from clients.outbox import outbox_send_due
 from kpis.catalogue import BREAKDOWN_KEYS, GROUPS, KPI_KEYS, KPIS, Unit, kpi, kpis_in
 from kpis.models import Snapshot
-from kpis.services import snapshot_compute
 from portfolio.forms import BenchmarkForm
 from portfolio.models import Benchmark
 from portfolio.seed import BENCHMARKS
 from portfolio.services import benchmark_save
 from reports.services import month_approve
-from tests.conftest import host_of
+from tests.conftest import host_of, march_with_leads
 
 MARCH = dt.date(2026, 3, 1)
-
-
-@pytest.fixture
-def march(tenant_a):
-    with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"c{i}", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC)) for i in range(3)])
-    snapshot_compute(client=tenant_a, months=[MARCH])
-    return tenant_a
+march = march_with_leads  # the fixture (alpha, three March leads, the snapshot) under the name these tests use
 
 
 def get(user, path: str, tenant):

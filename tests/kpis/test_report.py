@@ -184,8 +184,8 @@ def test_the_rates_for_a_band_follow_the_seven_day_rule(db) -> None:
 
 
 def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user_a, settings, tmp_path) -> None:
+    from agency.outbox import _message
     from clients.models import OutboxEmail
-    from clients.outbox import _message
 
     outside = tmp_path / "secret.txt"
     outside.write_text("not ours")

@@ -8,20 +8,19 @@ GROUPING SETS members, cumulative database size, percentiles) shows up as a diff
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from clients.models import Campaign, Lead, Spend, TrafficRow
 from kpis.formulas.common import ratio
 from kpis.models import Snapshot
 from kpis.services import snapshot_compute
+from tests.properties import db_examples, rolled_back
 
 ZONE = ZoneInfo("Europe/Madrid")
 WINDOW_START = dt.datetime(2025, 9, 20, tzinfo=ZONE)
@@ -149,17 +148,8 @@ def build(lead_specs, spend_specs, traffic_specs):
     return leads, spend, traffic
 
 
-class Rollback(Exception):
-    pass
-
-
 @pytest.mark.django_db
-@settings(
-    max_examples=int(os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES", "30")),
-    deadline=None,
-    derandomize=not os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES"),
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@db_examples(30)
 @given(lead_specs=leads_strategy, spend_specs=spend_strategy, traffic_specs=traffic_strategy)
 @example(  # contacted "12 hours later" across the October DST change: 13 hours really elapsed
     lead_specs=[
@@ -181,17 +171,13 @@ class Rollback(Exception):
 def test_sql_path_equals_plain_python(in_tenant_a, lead_specs, spend_specs, traffic_specs) -> None:
     leads, spend, traffic = build(lead_specs, spend_specs, traffic_specs)
     expected = oracle(leads, spend, traffic)
-    try:
-        with transaction.atomic():
-            Campaign.objects.bulk_create([Campaign(id=k, name=k, channel=v) for k, v in CAMPAIGNS.items()])
-            Lead.objects.bulk_create(leads)
-            Spend.objects.bulk_create(spend)
-            TrafficRow.objects.bulk_create(traffic)
-            snapshot_compute(client=in_tenant_a, months=[MONTH])
-            document = Snapshot.objects.get(month=MONTH).document
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        Campaign.objects.bulk_create([Campaign(id=k, name=k, channel=v) for k, v in CAMPAIGNS.items()])
+        Lead.objects.bulk_create(leads)
+        Spend.objects.bulk_create(spend)
+        TrafficRow.objects.bulk_create(traffic)
+        snapshot_compute(client=in_tenant_a, months=[MONTH])
+        document = Snapshot.objects.get(month=MONTH).document
     kpis = document["kpis"]
     for key, value in expected.items():
         if key == "channel_new_leads":

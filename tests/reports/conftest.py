@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from clients.models import Lead, Spend
 from kpis.services import snapshot_compute
-from tests.conftest import host_of
+from tests.conftest import signed_in
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -38,7 +38,4 @@ def late_spend(tenant, amount: str = "29.44") -> None:
 
 
 def browser_for(user, tenant, *, language: str = "es") -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(tenant), HTTP_ACCEPT_LANGUAGE=language)
-    if user is not None:
-        http.force_login(user)
-    return http
+    return signed_in(user, tenant, HTTP_ACCEPT_LANGUAGE=language)

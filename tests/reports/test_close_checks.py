@@ -96,6 +96,10 @@ def test_a_client_user_cannot_resolve_a_check(october, client_user_a) -> None:
 
 
 def test_staff_get_one_digest_a_day_never_one_per_check(october, staff_a, client_user_a) -> None:
+    from django.core import mail
+
+    from agency.models import PublicOutboxEmail
+    from agency.tasks import public_outbox_drain
     from clients.models import OutboxEmail
     from portfolio.models import ClientMonthClose
     from reports.digest import checks_digest_queue
@@ -108,12 +112,20 @@ def test_staff_get_one_digest_a_day_never_one_per_check(october, staff_a, client
     assert ClientMonthClose.objects.get(client=october, month=OCT.first_day).state == "open"
     assert checks_digest_queue(day=dt.date(2026, 11, 10)) == 1
     assert checks_digest_queue(day=dt.date(2026, 11, 10)) == 0  # a second run the same day: nothing
+    # In the agency's own outbox (public schema), not in a client's: it is about many clients.
+    (email,) = PublicOutboxEmail.objects.filter(kind="checks_digest")
     with schema_context("alpha"):
-        (email,) = OutboxEmail.objects.filter(kind="checks_digest")
+        assert not OutboxEmail.objects.filter(kind="checks_digest").exists()
     assert email.recipient_id == staff_a.pk and email.to == "sam@agency.example"
     assert email.payload["subject"] == "2 comprobaciones por revisar antes de aprobar"
     assert "Alpha Analytics, octubre 2026: 2 por revisar · 1 alta" in email.payload["body"]
-    assert "/reports/2026-10/" in email.payload["body"]
+    assert "/reports/2026-10/" in email.payload["body"] and "/reports/2026-10/" in email.payload["html"]
+    mail.outbox.clear()
+    assert public_outbox_drain.apply(kwargs={"follow": False}).get() == 1  # the drain sends it
+    (sent,) = mail.outbox
+    assert sent.to == ["sam@agency.example"] and sent.subject == email.payload["subject"]
+    email.refresh_from_db()
+    assert email.state == "sent"
     assert checks_digest_queue(day=dt.date(2026, 11, 11)) == 1  # the next day, one more
     month_approve(client=october, month=OCT.first_day, user=staff_a, checks_reason="known outage")
     assert checks_digest_queue(day=dt.date(2026, 11, 12)) == 0  # approved: nothing waits

@@ -11,15 +11,13 @@ from django_tenants.utils import schema_context
 from agency.models import AgencyBrand, Client
 from clients import outbox
 from clients.models import OutboxEmail
-from tests.conftest import host_of
+from tests.conftest import signed_in
 
 BROKEN = "Acme\r\nBcc: everyone@example.com"
 
 
 def _console(user) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(None), raise_request_exception=False)
-    http.force_login(user)
-    return http
+    return signed_in(user, None, raise_request_exception=False)
 
 
 def test_a_client_name_with_a_line_break_is_a_field_error(admin_user) -> None:

@@ -12,14 +12,11 @@ from django_tenants.utils import schema_context
 
 from clients.api.services import api_token_create
 from clients.models import Contract, Persona
-from tests.conftest import host_of
+from tests.conftest import signed_in
 
 
 def _as(user, tenant) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(tenant), raise_request_exception=False)
-    if user is not None:
-        http.force_login(user)
-    return http
+    return signed_in(user, tenant, raise_request_exception=False)
 
 
 def test_an_api_lead_whose_id_holds_slashes_has_a_working_list_and_page(tenant_a, staff_a, client_user_a,

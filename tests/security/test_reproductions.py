@@ -17,7 +17,7 @@ from django.test import Client as HttpClient
 from clients.api.services import api_token_create
 from clients.models import CriteriaVersion, Job, Lead
 from kpis.models import Snapshot
-from tests.conftest import host_of
+from tests.conftest import host_of, signed_in
 
 
 @pytest.fixture
@@ -37,9 +37,7 @@ def _api(tenant, token: str, body: bytes | str):
 
 
 def _as(user, tenant=None) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(tenant))
-    http.force_login(user)
-    return http
+    return signed_in(user, tenant)
 
 
 def _lead_count(tenant) -> int:

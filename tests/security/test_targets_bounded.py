@@ -10,29 +10,17 @@ import datetime as dt
 
 import pytest
 from django.test import Client as HttpClient
-from django_tenants.utils import schema_context
 
-from clients.models import Lead
 from kpis.catalogue import KPIS
-from kpis.services import snapshot_compute
 from portfolio.models import Target
-from tests.conftest import host_of
+from tests.conftest import host_of, march_with_leads, signed_in
 
 MARCH = dt.date(2026, 3, 1)
-
-
-@pytest.fixture
-def march(tenant_a):
-    with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"n{i}", created_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)) for i in range(3)])
-    snapshot_compute(client=tenant_a, months=[MARCH])
-    return tenant_a
+march = march_with_leads  # the fixture (alpha, three March leads, the snapshot) under the name these tests use
 
 
 def _as(user, tenant) -> HttpClient:
-    http = HttpClient(HTTP_HOST=host_of(tenant), raise_request_exception=False)
-    http.force_login(user)
-    return http
+    return signed_in(user, tenant, raise_request_exception=False)
 
 
 def test_every_kpi_has_a_finite_range() -> None:

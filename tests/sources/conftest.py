@@ -6,11 +6,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.test import Client as HttpClient
 
 from agency.models import Client
 from clients.sources import SourceImport, rates_import, source_import
+from tests.conftest import host_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+
+
+@pytest.fixture
+def staff_http(staff_a, tenant_a: Client, settings, tmp_path: Path) -> HttpClient:
+    """Staff of client A signed in at its host, uploads under this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    return http
 
 
 @pytest.fixture

@@ -6,23 +6,12 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client as HttpClient
 from django.urls import reverse
 
 from clients.models import Job, SavedMapping
 from clients.tasks import import_run
-from tests.conftest import host_of
-
-
-@pytest.fixture
-def staff_http(staff_a, tenant_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    http = HttpClient(HTTP_HOST=host_of(tenant_a))
-    http.force_login(staff_a)
-    return http
 
 
 def _upload(http, name, content):

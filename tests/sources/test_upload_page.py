@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client as HttpClient
 
 from clients.models import Job, Spend
 from clients.tasks import import_run
-from tests.conftest import host_of
-
-
-@pytest.fixture
-def staff_http(staff_a, tenant_a, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    http = HttpClient(HTTP_HOST=host_of(tenant_a))
-    http.force_login(staff_a)
-    return http
 
 
 def test_a_source_file_uploaded_is_detected_and_imported(staff_http, tenant_a, fixture_path,

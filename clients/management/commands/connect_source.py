@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,6 +22,7 @@ from clients.connectors.sync import connection_connect
 from clients.connectors.transport import ConnectorError
 from clients.connectors.vault import Credentials
 from clients.management.commands._client import client_by_slug
+from clients.management.commands._files import existing_file
 
 
 def credentials_from_json(data: Any) -> Credentials:
@@ -60,13 +60,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])
-        if options["token_file"]:
-            path = Path(options["token_file"])
-            if not path.is_file():
-                raise CommandError(f"no such file: {path}")
-            text = path.read_text(encoding="utf-8")
-        else:
-            text = sys.stdin.read()
+        token_file = options["token_file"]
+        text = existing_file(token_file).read_text(encoding="utf-8") if token_file else sys.stdin.read()
         try:
             data = json.loads(text)
         except ValueError as error:

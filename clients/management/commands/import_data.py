@@ -6,13 +6,13 @@ row on stderr as ``line N, column C, value 'V': reason``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from clients.importing import KINDS
 from clients.management.commands._client import client_by_slug
+from clients.management.commands._files import existing_file, refused
 from clients.services import data_import
 
 
@@ -26,14 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+        path = existing_file(options["file"])
         result = data_import(kind=options["kind"], path_or_file=path, client=client)
         if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"nothing written: {len(result.errors)} error(s) in {path}")
+            refused(self, result.errors, path)
         self.stdout.write(
             f"{result.kind}: {result.rows} rows read, {result.inserted} inserted, {result.updated} updated,"
             f" {result.unchanged} unchanged"

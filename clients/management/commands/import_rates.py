@@ -6,11 +6,11 @@ nothing written, every bad line on stderr.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from clients.management.commands._files import existing_file, refused
 from clients.sources import rates_import
 
 
@@ -21,14 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+        path = existing_file(options["file"])
         result = rates_import(path=path)
         if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"nothing written: {len(result.errors)} error(s) in {path}")
+            refused(self, result.errors, path)
         self.stdout.write(
             f"rates: {result.rows} ({len(result.currencies)} currencies, {result.first} … {result.last}):"
             f" {result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"

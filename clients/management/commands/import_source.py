@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clients.management.commands._client import client_by_slug
+from clients.management.commands._files import existing_file, refused
 from clients.sources import SOURCES, Mapping, saved_mappings, source_import
 
 
@@ -28,9 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+        path = existing_file(options["file"])
         mapping = self._mapping(client, options["mapping"]) if options["mapping"] else None
         outcome = source_import(client=client, path=path, source=options["source"], mapping=mapping,
                                 mappings=saved_mappings(client=client))
@@ -44,9 +43,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"left out: {left}")
             self._nothing_lost(outcome)
         if not outcome.ok:
-            for error in outcome.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"nothing written: {len(outcome.errors)} error(s) in {path}")
+            refused(self, outcome.errors, path)
         result = outcome.result
         assert result is not None
         if outcome.campaigns_created:

@@ -20,7 +20,7 @@ from clients.connectors.consent import redirect_uri
 from clients.connectors.fake_ads import AdsFake
 from clients.models import Connection
 from tests.clients.connectors.ads_fixtures import APP, MANAGER, SPAIN
-from tests.conftest import host_of
+from tests.conftest import host_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +46,7 @@ def _allow(authorize: str) -> str:
 
 
 def _console(user=None) -> HttpClient:
-    http = HttpClient(HTTP_HOST=settings.PORTAL_BASE_HOST)
-    if user is not None:
-        http.force_login(user)
-    return http
+    return signed_in(user)
 
 
 def _callback(http: HttpClient, back: str):

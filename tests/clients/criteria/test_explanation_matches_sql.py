@@ -10,18 +10,17 @@ engine wrote.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clients.criteria.rules import criteria_problems
 from clients.criteria.services import criteria_version_create
 from clients.models import Activity, Campaign, Lead
 from clients.records.selectors import lead_qualification_explain
+from tests.properties import db_examples, rolled_back
 
 ZONE = "Europe/Madrid"
 T0 = dt.datetime(2026, 3, 27, 9, 0, tzinfo=ZoneInfo(ZONE))  # the days around the March DST change
@@ -102,52 +101,39 @@ lead_strategy = st.fixed_dictionaries(
 )
 
 
-class Rollback(Exception):
-    pass
-
-
 @pytest.mark.django_db
-@settings(
-    max_examples=int(os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES", "25")),
-    deadline=None,
-    derandomize=not os.environ.get("PORTAL_HYPOTHESIS_EXAMPLES"),
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@db_examples(25, slow_ok=True)
 @given(criteria=criteria_strategy, specs=st.lists(lead_strategy, min_size=1, max_size=10))
 def test_the_explanation_of_every_lead_agrees_with_the_sql_engine(in_tenant_a, criteria, specs) -> None:
     assert criteria_problems(criteria) == []  # the strategy only makes criteria an agency could save
     outcomes = {}
-    try:
-        with transaction.atomic():
-            Campaign.objects.create(id="ads", name="Ads", channel="paid_search")
-            leads, activities = [], []
-            for index, spec in enumerate(specs):
-                created = T0 + dt.timedelta(minutes=spec["created"])
-                leads.append(
-                    Lead(
-                        id=f"L{index}",
-                        created_at=created,
-                        employees=spec["employees"],
-                        vertical=spec["vertical"],
-                        channel=spec["channel"],
-                        campaign_id=spec["campaign"],
-                        interests=spec["interests"],
-                    )
+    with rolled_back():
+        Campaign.objects.create(id="ads", name="Ads", channel="paid_search")
+        leads, activities = [], []
+        for index, spec in enumerate(specs):
+            created = T0 + dt.timedelta(minutes=spec["created"])
+            leads.append(
+                Lead(
+                    id=f"L{index}",
+                    created_at=created,
+                    employees=spec["employees"],
+                    vertical=spec["vertical"],
+                    channel=spec["channel"],
+                    campaign_id=spec["campaign"],
+                    interests=spec["interests"],
                 )
-                activities += [
-                    Activity(
-                        id=f"L{index}-{n}", lead_id=f"L{index}", action=action, occurred_at=created + dt.timedelta(minutes=after)
-                    )
-                    for n, (action, after) in enumerate(spec["activities"])
-                ]
-            Lead.objects.bulk_create(leads)
-            Activity.objects.bulk_create(activities)
-            criteria_version_create(criteria=criteria, effective_from=dt.date(2020, 1, 1), client=in_tenant_a)
-            for lead in Lead.objects.all():
-                story = lead_qualification_explain(lead=lead, timezone=ZONE)
-                outcomes[lead.id] = ((lead.mql_at, lead.sales_ready_at), (story["mql_at"], story["ready_at"]))
-            raise Rollback
-    except Rollback:
-        pass
+            )
+            activities += [
+                Activity(
+                    id=f"L{index}-{n}", lead_id=f"L{index}", action=action, occurred_at=created + dt.timedelta(minutes=after)
+                )
+                for n, (action, after) in enumerate(spec["activities"])
+            ]
+        Lead.objects.bulk_create(leads)
+        Activity.objects.bulk_create(activities)
+        criteria_version_create(criteria=criteria, effective_from=dt.date(2020, 1, 1), client=in_tenant_a)
+        for lead in Lead.objects.all():
+            story = lead_qualification_explain(lead=lead, timezone=ZONE)
+            outcomes[lead.id] = ((lead.mql_at, lead.sales_ready_at), (story["mql_at"], story["ready_at"]))
     for lead_id, (engine, explanation) in outcomes.items():
         assert explanation == engine, (lead_id, criteria)

@@ -9,13 +9,11 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from clients.models import Contract, Lead, Persona
-from tests.conftest import host_of
+from tests.conftest import host_of, signed_in
 
 
 def staff_http(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
+    return signed_in(user)  # each request names its host
 
 
 def test_staff_add_and_edit_a_persona_and_leads_take_it(staff_a, tenant_a) -> None:

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from kpis import catalogue
 from kpis.catalogue import GROUPS, KPI_KEYS, KPIS, Better, Unit, grouped_choices, headline_kpis, kpi, kpis_in
-from tests.example import spec_beside_repository
+from tests.example import spec_beside_repository_or_skip
 
 SPEC_COPY = Path(__file__).resolve().parents[2] / "fixtures" / "kpis.md"
 # kpis.md's sections that hold snapshot keys, and the catalogue group each belongs to.
@@ -67,13 +67,7 @@ def test_the_parser_would_notice_a_missing_or_doubled_key() -> None:
 
 
 def test_the_tests_copy_of_kpis_md_is_the_specs() -> None:
-    spec = spec_beside_repository(named_by_environment=True)
-    if spec is None:
-        pytest.skip(
-            "no shared/spec beside this clone to compare with; the copy is used as it is. To run this test, "
-            "clone the repository inside the workspace that holds shared/ (any parent folder of the clone), "
-            "or set PORTAL_SPEC_DIR=/path/to/spec"
-        )
+    spec = spec_beside_repository_or_skip("shared/spec")
     assert SPEC_COPY.read_bytes() == (spec.parent / "kpis.md").read_bytes()
 
 

@@ -12,15 +12,13 @@ from kpis.models import Annotation, Snapshot
 from kpis.services import snapshot_compute
 from kpis.tasks import snapshot_recompute_job
 from portfolio.models import Target
-from tests.conftest import host_of
+from tests.conftest import host_of, signed_in
 
 MARCH = dt.date(2026, 3, 1)
 
 
 def http_for(user) -> HttpClient:
-    http = HttpClient()
-    http.force_login(user)
-    return http
+    return signed_in(user)  # each request names its host
 
 
 def test_staff_annotate_a_month_and_it_shows_on_the_scorecard_and_its_sparklines(staff_a, client_user_a, tenant_a) -> None:

@@ -10,22 +10,13 @@ from django.test import Client as HttpClient
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from clients.models import Lead
 from kpis.forms import TargetForm, number_parse
 from kpis.models import Annotation
-from kpis.services import snapshot_compute
 from portfolio.models import Target
-from tests.conftest import host_of
+from tests.conftest import host_of, march_with_leads
 
 MARCH = dt.date(2026, 3, 1)
-
-
-@pytest.fixture
-def march(tenant_a):
-    with schema_context("alpha"):
-        Lead.objects.bulk_create([Lead(id=f"n{i}", created_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)) for i in range(3)])
-    snapshot_compute(client=tenant_a, months=[MARCH])
-    return tenant_a
+march = march_with_leads  # the fixture (alpha, three March leads, the snapshot) under the name these tests use
 
 
 def post(user, path: str, data: dict, tenant):

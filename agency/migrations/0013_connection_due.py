@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("agency", "0011_platform_app"),
+        ("agency", "0012_public_outbox_email"),
     ]
 
     operations = [
