@@ -138,10 +138,11 @@ def bench_credentials(account: dict) -> dict:
             "mailchimp": ("bench", Credentials(api_key="bench0000000000000000000000000000-us21"))}
 
 
-def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> None:
+def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime, *, check: bool = False) -> None:
     """Each client's connections (``credentials``: platform → (account, Credentials)) connected, last
-    synced a day before ``now`` and due now (its row and the due index), with no sync history. Connected
-    as a person connects them: their credentials tested first (a GA4 key is validated then, once)."""
+    synced a day before ``now`` and due now (its row and the due index), with no sync history.
+    ``check``: connected as a person connects them, their credentials tested first against the
+    platforms this process points at (:func:`point_at`), so a GA4 key is validated then, once."""
     from django_tenants.utils import tenant_context
 
     from clients.connectors.schedule import connections_due_rebuild
@@ -153,7 +154,8 @@ def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> Non
             have = set(Connection.objects.values_list("platform", flat=True))
         for platform, (account_id, creds) in credentials.items():
             if platform not in have:
-                connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds)
+                connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds,
+                                   check=check)
         with tenant_context(client):
             Connection.objects.update(cursor={"through": (now - dt.timedelta(days=1)).isoformat()}, run={},
                                       state=Connection.State.CONNECTED, next_run_at=now - dt.timedelta(minutes=1))
@@ -161,10 +163,15 @@ def clients_reset(clients: Iterable, credentials: dict, now: dt.datetime) -> Non
         connections_due_rebuild(client=client)
 
 
-def provision(count: int, account: dict, now: dt.datetime) -> list:
-    """``count`` clients with HubSpot, GA4 and Mailchimp connected to the fake platforms, due now."""
+def provision(count: int, account: dict, now: dt.datetime, *, url: str | None = None) -> list:
+    """``count`` clients with HubSpot, GA4 and Mailchimp connected to the fake platforms, due now.
+
+    ``url``: the fake server's; given, this process points at it and each connection is connected
+    as a person does it (credentials tested first); without it, stored untested."""
+    if url is not None:
+        point_at(url)
     clients = clone_clients(count)
-    clients_reset(clients, bench_credentials(account), now)
+    clients_reset(clients, bench_credentials(account), now, check=url is not None)
     return clients
 
 

@@ -47,7 +47,6 @@ from _connectors import (  # noqa: E402
     TEMPLATE,
     bench_credentials,
     clients_reset,
-    point_at,
     provision,
     recomputes_waiting,
     serve,
@@ -121,10 +120,9 @@ def main() -> None:
     from clients.tasks import connection_sync_run
 
     url = f"http://127.0.0.1:{port}"
-    point_at(url)
     now = timezone.now()
     provisioning = time.perf_counter()
-    clients = provision(args.clients, json.loads(account_path.read_text()), now)
+    clients = provision(args.clients, json.loads(account_path.read_text()), now, url=url)
     provisioning = time.perf_counter() - provisioning
     if args.sequential:
         result = sequential(clients, args.sequential, profile=args.profile)
