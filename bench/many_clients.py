@@ -9,9 +9,10 @@ the others are clones of its schema (``django_tenants.clone``: creating 500 sche
 every migration would take longer than the benchmark itself).
 
 Then, for each size K, it starts two worker processes (``celery worker --pool=solo``), queues
-one ``kpis.tasks.snapshot_compute_task`` per client for the 12 months through
-``agency.tasks.enqueue_for_client`` (each runs in its own client's schema), and times until
-all K × 12 snapshots have landed, watching the public ``portfolio.ClientMonthSummary`` table
+the K clients' 12 months as the daily refresh does, in chunks of ``--chunk`` clients per task
+(``kpis.tasks.snapshots_fan_out``: each client computed in its own schema; ``--chunk 1`` is one
+``kpis.tasks.snapshot_compute_task`` per client, as before), and times until all K × 12
+snapshots have landed, watching the public ``portfolio.ClientMonthSummary`` table
 that ``snapshot_upsert`` writes in the same transaction as each client's snapshots. Growth
 is linear when seconds per client stay flat as K grows. No countdown spread is used here (the
 beat dispatcher spreads its fan-out on purpose; that spacing would only measure itself).
@@ -226,10 +227,10 @@ def floor(clients: list, repeat: int = 3) -> float:
     return best
 
 
-def run(clients: list, workers: int) -> dict:
+def run(clients: list, workers: int, chunk: int) -> dict:
     from agency.celery import app
     from agency.tasks import enqueue_for_client
-    from kpis.tasks import snapshot_compute_task
+    from kpis.tasks import snapshot_compute_task, snapshots_fan_out
     from portfolio.models import ClientMonthSummary
 
     ClientMonthSummary.objects.filter(client__in=clients).delete()
@@ -238,8 +239,12 @@ def run(clients: list, workers: int) -> dict:
     try:
         time.sleep(6)  # let the workers connect before the clock starts
         started = time.perf_counter()
-        for client in clients:
-            enqueue_for_client(snapshot_compute_task, client=client, months=[m.strftime("%Y-%m") for m in MONTHS])
+        months = [m.strftime("%Y-%m") for m in MONTHS]
+        if chunk > 1:
+            snapshots_fan_out(clients=clients, months=months, chunk=chunk)
+        else:
+            for client in clients:
+                enqueue_for_client(snapshot_compute_task, client=client, months=months)
         expected = len(clients) * len(MONTHS)
         deadline = started + 3600
         while (landed := ClientMonthSummary.objects.filter(client__in=clients).count()) < expected:
@@ -252,6 +257,7 @@ def run(clients: list, workers: int) -> dict:
     lowest = floor(clients)
     return {
         "clients": len(clients),
+        "clients_per_task": chunk,
         "snapshots": expected,
         "seconds": round(elapsed, 2),
         "seconds_per_client": round(elapsed / len(clients), 4),
@@ -265,6 +271,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--chunk", type=int, default=None, help="clients per task (default: the fan-out's, SNAPSHOT_CHUNK)")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     setup_django()
@@ -276,8 +283,10 @@ def main() -> None:
     provisioned = round(time.perf_counter() - started, 1)
     print(json.dumps({"provision_seconds": provisioned, "load_average": os.getloadavg()}), flush=True)
     rows = []
+    from kpis.tasks import SNAPSHOT_CHUNK
+
     for size in args.sizes:
-        rows.append(run(clients[:size], args.workers))
+        rows.append(run(clients[:size], args.workers, args.chunk or SNAPSHOT_CHUNK))
         print(json.dumps(rows[-1]), flush=True)
     base = rows[0]["seconds_per_client"]
     for row in rows:

@@ -28,12 +28,14 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
+from clients.models import Campaign, CriteriaVersion, Holiday, Persona
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
+from kpis.checks.base import SnapshotFacts
 from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
+from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.scorecard import Scorecard
@@ -43,6 +45,23 @@ from portfolio.selectors import benchmarks_by_kpi
 
 LEAD_EVENTS = ("new", "mql", "ready", "sql", "sal", "opp", "customer")
 DIMENSIONS = ("channel", "device", "persona", "campaign", "social")
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    """What the snapshots read of a campaign: its channel (spend by channel) and name (the checks)."""
+
+    id: str
+    name: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """A criteria version's number and the day it took effect (the document's ``criteria_version``)."""
+
+    version: int
+    effective_from: dt.date
 
 
 @dataclass
@@ -58,16 +77,18 @@ class Inputs:
     new_lead_stats: dict[dt.date, dict[str, Any]] = field(default_factory=dict)
     database_size: dict[dt.date, int] = field(default_factory=dict)
     opted_out: dict[dt.date, int] = field(default_factory=dict)
+    # leads created in the month with neither a channel nor a campaign (the checks' tracking.leads_unattributed)
+    unattributed: dict[dt.date, int] = field(default_factory=dict)
     earliest_lead: dt.datetime | None = None
     email: dict[dt.date, dict[str, int]] = field(default_factory=dict)
     # spend[month][(category, campaign id or "")] = amount
     spend: dict[dt.date, dict[tuple[str, str], float]] = field(default_factory=dict)
     # ads[month][(platform, campaign id or "")] = the ad rows' sums (AD_SUMS; None: no row gives the column)
     ads: dict[dt.date, dict[tuple[str, str], dict[str, float | None]]] = field(default_factory=dict)
-    campaigns: dict[str, Campaign] = field(default_factory=dict)
-    contracts: list[Contract] = field(default_factory=list)
+    campaigns: dict[str, CampaignRecord] = field(default_factory=dict)
+    contracts: list[ContractRecord] = field(default_factory=list)
     holidays: set[dt.date] = field(default_factory=set)
-    criteria_versions: list[CriteriaVersion] = field(default_factory=list)
+    criteria_versions: list[VersionRecord] = field(default_factory=list)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
@@ -109,8 +130,10 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
     (tens of thousands for a million leads), and everything else is rolled up from them in the
     same statement: the funnel events with GROUPING SETS per breakdown dimension (a lead's
     channel resolved through its campaign only now, on the groups), the monthly counts of
-    leads created and leaving the database, the opt-outs, and the per-month speed-to-lead and
-    nurture counts. Leads created before the span land in index 0, which the database size needs.
+    leads created and leaving the database, the opt-outs, the per-month speed-to-lead and
+    nurture counts, and the leads without channel or campaign (for the month's checks, which
+    would otherwise read every lead again: ``check_facts``). Leads created before the span land
+    in index 0, which the database size needs.
     """
     n = len(span)
     events = ", ".join(f"('{kind}', f.{kind})" for kind in LEAD_EVENTS)
@@ -153,6 +176,9 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
         SELECT 'db:opted_out', unsubscribed, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
         FROM f WHERE unsubscribed BETWEEN 1 AND %(n)s AND new < unsubscribed GROUP BY unsubscribed
         UNION ALL
+        SELECT 'db:unattributed', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        FROM f WHERE new BETWEEN 1 AND %(n)s AND channel = '' AND campaign_id IS NULL GROUP BY new
+        UNION ALL
         SELECT 'stats', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(fast), sum(uncontacted),
                COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL
         FROM f WHERE new BETWEEN 1 AND %(n)s GROUP BY new
@@ -168,6 +194,8 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
             gone[index] += int(count)
         elif kind == "db:opted_out":
             inputs.opted_out[span[index - 1]] = int(count)
+        elif kind == "db:unattributed":
+            inputs.unattributed[span[index - 1]] = int(count)
         elif kind == "stats":
             inputs.new_lead_stats.setdefault(span[index - 1], {}).update(
                 contacted_within_4h=int(count), uncontacted=int(revenue), nurture_leads=int(m_count)
@@ -194,14 +222,13 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
         inputs.database_size[month] = size
 
 
-def _response_times(span: list[dt.date], bounds: list[dt.datetime]) -> tuple[list[tuple], dt.datetime | None]:
-    """Median and 90th percentile of first-contact hours of the leads created in each month, and
-    the earliest lead.
+def _response_times(span: list[dt.date], bounds: list[dt.datetime]) -> list[tuple]:
+    """Median and 90th percentile of first-contact hours of the leads created in each month.
 
     Its own pass: an ordered-set aggregate needs the values themselves, not group counts.
     Only leads created in the span with a first contact are read (by the created_at index).
     """
-    rows = _fetch(
+    return _fetch(
         """
         SELECT width_bucket(created_at, %(b)s::timestamptz[]),
                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
@@ -212,12 +239,9 @@ def _response_times(span: list[dt.date], bounds: list[dt.datetime]) -> tuple[lis
         """,
         {"b": _array(bounds), "start": bounds[0], "end": bounds[-1]},
     )
-    ((earliest,),) = _fetch("SELECT min(created_at) FROM clients_lead", [])
-    return rows, earliest
 
 
-def _response_times_apply(inputs: Inputs, span: list[dt.date], found: tuple[list[tuple], dt.datetime | None]) -> None:
-    rows, inputs.earliest_lead = found
+def _response_times_apply(inputs: Inputs, span: list[dt.date], rows: list[tuple]) -> None:
     for index, (median, p90) in rows:
         inputs.new_lead_stats.setdefault(span[index - 1], {}).update(median_response_hours=median, p90_response_hours=p90)
 
@@ -232,13 +256,6 @@ def _work_mem() -> None:
         cursor.execute(f"SET LOCAL work_mem = '{LEAD_SCAN_WORK_MEM}'")
 
 
-def _lead_estimate() -> int:
-    """The planner's row count of the leads: free, and enough to tell a big client from a small one
-    (a table never analyzed says -1, read as 0: its passes run one after the other, as before)."""
-    ((estimate,),) = _fetch("SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass", [])
-    return max(estimate, 0)
-
-
 def _in_schema(schema: str, work: Any, *args: Any) -> Any:
     """In a pool thread: its own connection, set to the caller's schema, closed after."""
     try:
@@ -250,12 +267,13 @@ def _in_schema(schema: str, work: Any, *args: Any) -> Any:
         connection.close()
 
 
-def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
+def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime], *, estimate: int) -> None:
     """The two passes over the leads: at once on two connections for a big client (each is one
     statement on one core; PostgreSQL's own workers do not split an ordered-set aggregate), one
     after the other otherwise, and always inside a caller's transaction (another connection
-    would not see its rows)."""
-    if connection.in_atomic_block or _lead_estimate() < settings.QUALIFICATION_PARALLEL_FROM:
+    would not see its rows). ``estimate``: the planner's row count of the leads (a table never
+    analyzed says -1: small)."""
+    if connection.in_atomic_block or estimate < settings.QUALIFICATION_PARALLEL_FROM:
         _lead_scan(inputs, span, bounds)
         _response_times_apply(inputs, span, _response_times(span, bounds))
         return
@@ -266,6 +284,13 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime])
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
+    """Traffic by month and breakdown member, in one hashed pass (GROUPING SETS).
+
+    The month's active landing pages are its landing-page members with sessions (sessions are
+    never negative, so a page with a row of sessions > 0 is one whose sum is > 0): counted here
+    rather than by a ``count(DISTINCT …)``, which would make PostgreSQL sort the rows once per
+    grouping set.
+    """
     rows = _fetch(
         """
         SELECT month, GROUPING(channel, device, landing_page, social_network) AS level,
@@ -279,8 +304,7 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
                COALESCE(sum(sessions) FILTER (WHERE channel = 'organic_search'), 0),
                COALESCE(sum(sessions) FILTER (WHERE channel IN ('organic_social', 'paid_social')), 0),
                COALESCE(sum(sessions) FILTER (WHERE device = 'mobile'), 0),
-               COALESCE(sum(bounced_sessions) FILTER (WHERE device = 'mobile'), 0),
-               count(DISTINCT landing_page) FILTER (WHERE landing_page <> '' AND sessions > 0)
+               COALESCE(sum(bounced_sessions) FILTER (WHERE device = 'mobile'), 0)
         FROM (SELECT date_trunc('month', date)::date AS month, * FROM clients_trafficrow WHERE date >= %s AND date < %s) t
         GROUP BY GROUPING SETS ((month), (month, channel), (month, device), (month, landing_page), (month, social_network))
         """,
@@ -305,7 +329,6 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         social_sessions,
         mobile,
         mobile_bounced,
-        pages,
     ) in rows:
         figures = {
             "sessions": int(sessions),
@@ -324,12 +347,14 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
                 "mobile_bounced": None if not mobile_with_bounces else int(mobile_bounced),
                 "mobile_with_bounces": int(mobile_with_bounces),
                 "rows_without_device": int(without_device),
-                "active_landing_pages": pages,
             }
             continue
         for dimension, member in (("channel", channel), ("device", device), ("landing_page", landing_page), ("social", social)):
             if member is not None and member != "":
                 inputs.traffic_members.setdefault(month, {}).setdefault(dimension, {})[member] = figures
+    for month, figures in inputs.traffic.items():
+        pages = inputs.traffic_members.get(month, {}).get("landing_page", {})
+        figures["active_landing_pages"] = sum(1 for page in pages.values() if page["sessions"] > 0)
 
 
 def _email(inputs: Inputs, first: dt.date, after: dt.date) -> None:
@@ -396,6 +421,43 @@ def _ads(inputs: Inputs, first: dt.date, after: dt.date) -> None:
         }
 
 
+def _reference(inputs: Inputs) -> int:
+    """The small tables read whole (campaigns, contracts, holidays, criteria versions), the earliest
+    lead and the planner's row count of the leads, in one round trip; returns that count.
+
+    Four ORM queries and two scalar ones before: on a small client each statement's round trip and
+    first planning in its schema cost more than its rows (docs/performance.md, "Many small clients").
+    Contracts come in the model's order (start date, id), as the formulas always saw them.
+    """
+    ((campaigns, contracts, holidays, versions, earliest, estimate),) = _fetch(
+        """
+        SELECT (SELECT coalesce(json_agg(json_build_array(id, name, channel)), '[]') FROM clients_campaign),
+               (SELECT coalesce(json_agg(json_build_array(id, account, kind, start_date, segment, term_months,
+                                                          monthly_fee, project_fee, end_date, cancelled_on, renewal_of_id)
+                                         ORDER BY start_date, id), '[]') FROM clients_contract),
+               (SELECT coalesce(array_agg(date), '{}') FROM clients_holiday),
+               (SELECT coalesce(json_agg(json_build_array(version, effective_from)), '[]') FROM clients_criteriaversion),
+               (SELECT min(created_at) FROM clients_lead),
+               (SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass)
+        """,
+        [],
+    )
+    day = dt.date.fromisoformat
+    inputs.campaigns = {row[0]: CampaignRecord(*row) for row in campaigns}
+    inputs.contracts = [
+        ContractRecord(
+            id=id_, account=account, kind=kind, start_date=day(start), segment=segment, term_months=term,
+            monthly_fee=None if monthly is None else float(monthly), project_fee=None if project is None else float(project),
+            end_date=end and day(end), cancelled_on=cancelled and day(cancelled), renewal_of=renewal_of,
+        )
+        for id_, account, kind, start, segment, term, monthly, project, end, cancelled, renewal_of in contracts
+    ]  # fmt: skip
+    inputs.holidays = set(holidays)
+    inputs.criteria_versions = [VersionRecord(version, day(effective)) for version, effective in versions]
+    inputs.earliest_lead = earliest
+    return max(estimate, 0)
+
+
 def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     """All inputs for ``months`` (first days), plus the 3 months before them (trends, uplift)."""
     zone = ZoneInfo(timezone)
@@ -403,16 +465,26 @@ def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     first, after = span[0], (Month.of(span[-1]) + 1).first_day
     bounds = month_edges(span, zone)
     inputs = Inputs(zone=zone)
-    _lead_passes(inputs, span, bounds)
+    estimate = _reference(inputs)
+    _lead_passes(inputs, span, bounds, estimate=estimate)
     _traffic(inputs, first, after)
     _email(inputs, first, after)
     _spend(inputs, first, after)
     _ads(inputs, first, after)
-    inputs.campaigns = {c.id: c for c in Campaign.objects.all()}
-    inputs.contracts = list(Contract.objects.all())
-    inputs.holidays = set(Holiday.objects.values_list("date", flat=True))
-    inputs.criteria_versions = list(CriteriaVersion.objects.all())
     return inputs
+
+
+def check_facts(inputs: Inputs) -> SnapshotFacts:
+    """What the month's checks read about leads and campaigns, from the snapshots' inputs (their
+    pass over the leads already counted it): per month, the new leads with neither channel nor
+    campaign, and the names of the campaigns with spend rows or new leads that month."""
+    months = set(inputs.spend) | set(inputs.lead_members)
+    names: dict[dt.date, frozenset[str]] = {}
+    for month in months:
+        ids = {campaign for _category, campaign in inputs.spend.get(month, {}) if campaign}
+        ids |= {c for c, events in inputs.lead_members.get(month, {}).get("campaign", {}).items() if "new" in events}
+        names[month] = frozenset(inputs.campaigns[c].name for c in ids if c in inputs.campaigns)
+    return SnapshotFacts(unattributed=dict(inputs.unattributed), campaign_names=names)
 
 
 def data_months(*, timezone: str) -> list[dt.date]:

@@ -284,22 +284,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
 
 
 def _contracts(inputs: Inputs) -> list[Contract]:
-    return [
-        Contract(
-            id=c.id,
-            account=c.account,
-            kind=c.kind,
-            start_date=c.start_date,
-            segment=c.segment,
-            term_months=c.term_months,
-            monthly_fee=None if c.monthly_fee is None else float(c.monthly_fee),
-            project_fee=None if c.project_fee is None else float(c.project_fee),
-            end_date=c.end_date,
-            cancelled_on=c.cancelled_on,
-            renewal_of=c.renewal_of_id,
-        )
-        for c in inputs.contracts
-    ]
+    return inputs.contracts  # read as the formulas' records (kpis.selectors._reference)
 
 
 def criteria_version_at(inputs: Inputs, day: dt.date) -> int | None:

@@ -2,7 +2,8 @@
 
 - ``dispatch_month_close`` (beat, the 1st of each month): one ``month_close_task`` per
   ready client for the month that just closed (its snapshot; the email waits for approval).
-- ``dispatch_current_month_refresh`` (beat, daily): the same for the month in progress.
+- ``dispatch_current_month_refresh`` (beat, daily): the month in progress for every ready
+  client, in chunks of clients per task (``snapshots_fan_out``).
 - ``dispatch_month_close_missing`` and ``dispatch_current_month_refresh_missing`` (beat, hourly
   after each): the same again for clients whose task was lost (no fresh snapshot);
   ``recompute_overdue_dispatch`` (every minute) for a lost debounced recompute (kpis.recompute).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
 from django.conf import settings
@@ -28,6 +30,7 @@ from agency.celery import app
 from agency.dates import date_in_range
 from agency.models import Client
 from agency.months import Month
+from agency.selectors import clients_ready
 from agency.tasks import clients_fan_out, enqueue_for_client
 from kpis.recompute import (
     recompute_job_run,
@@ -66,12 +69,53 @@ def _months(values: list[str]) -> list[dt.date]:
 def snapshot_compute_task(self: TenantTask, *, client_slug: str, months: list[str]) -> int:
     """Compute ``months`` ("YYYY-MM") for the client named; runs in that client's schema. When the
     last complete month is among them, its report PDF is prepared in the background next."""
-    client = Client.objects.get(slug=client_slug)
-    computed = snapshot_compute(client=client, months=_months(months))
+    return _client_snapshots(client=Client.objects.get(slug=client_slug), months=_months(months))
+
+
+def _client_snapshots(*, client: Client, months: list[dt.date]) -> int:
+    computed = snapshot_compute(client=client, months=months)
     closed = last_complete_month(client)
     if any(snapshot.month == closed for snapshot in computed):
         transaction.on_commit(lambda: enqueue_for_client(report_pdf_task, client=client, months=[str(Month.of(closed))]))
     return len(computed)
+
+
+@app.task(**CLIENT_TASK)
+def snapshot_compute_clients_task(self: TenantTask, *, client_slugs: list[str], months: list[str]) -> int:
+    """Compute ``months`` for each client named, one after the other, each in its own schema.
+
+    A small client's snapshots cost less than a task's own round (the message, the worker's
+    connection, the client's lookup), so a fan-out over many clients sends them in chunks
+    (``snapshots_fan_out``). Each client is computed exactly as by ``snapshot_compute_task``:
+    ``snapshot_compute`` enters that client's schema and leaves it before the next one. A client
+    whose computation fails is queued again on its own, with its own retries, so one client never
+    holds back or repeats the others. Sent from, and running in, the public schema.
+    """
+    wanted = _months(months)
+    clients = list(Client.objects.filter(slug__in=client_slugs, is_ready=True).order_by("slug"))
+    written = 0
+    for client in clients:
+        try:
+            written += _client_snapshots(client=client, months=wanted)
+        except Exception:
+            logger.exception("snapshots of %s failed in a chunk: queued again on their own", client.slug)
+            enqueue_for_client(snapshot_compute_task, client=client, months=months)
+    return written
+
+
+SNAPSHOT_CHUNK = 10  # clients per task of a fan-out (snapshots_fan_out)
+
+
+def snapshots_fan_out(*, clients: Iterable[Client], months: list[str], chunk: int = SNAPSHOT_CHUNK) -> int:
+    """Queue ``months`` ("YYYY-MM") for ``clients`` in tasks of ``chunk`` clients each
+    (``snapshot_compute_clients_task``, in the public schema); returns how many clients were queued."""
+    slugs = [client.slug for client in clients]
+    for start in range(0, len(slugs), chunk):
+        snapshot_compute_clients_task.apply_async(
+            kwargs={"client_slugs": slugs[start : start + chunk], "months": months},
+            headers={"_schema_name": settings.PUBLIC_SCHEMA_NAME},
+        )
+    return len(slugs)
 
 
 @app.task(**CLIENT_TASK)
@@ -147,8 +191,9 @@ def dispatch_month_close_missing(month: str | None = None) -> int:
 
 @shared_task(acks_late=True)
 def dispatch_current_month_refresh(month: str | None = None) -> int:
-    """Refresh ``month`` (default: the month beat fires in) for every client."""
-    return month_fan_out(month=_months([month])[0] if month else _this_month())
+    """Refresh ``month`` (default: the month beat fires in) for every client, in chunks of clients."""
+    target = _months([month])[0] if month else _this_month()
+    return snapshots_fan_out(clients=clients_ready().iterator(chunk_size=500), months=[str(Month.of(target))])
 
 
 @shared_task(acks_late=True)

@@ -10,6 +10,7 @@ With less, only the trailing months are used, and the sentence says so.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
@@ -39,11 +40,16 @@ def per_working_day(month_kpis: dict[str, Any] | None, key: str) -> float | None
     return float(value) / float(days)
 
 
+@lru_cache(maxsize=256)
+def _months_before(month: Month) -> tuple[Month, ...]:
+    return tuple(month - i for i in range(1, TRAILING + 1))
+
+
 def _trailing(history: dict[Month, dict[str, Any]], month: Month, key: str) -> tuple[list[float], list[float]]:
     """Per-working-day values and monthly values of the TRAILING months before ``month`` that have one."""
     rates, raw = [], []
-    for i in range(1, TRAILING + 1):
-        earlier = history.get(month - i)
+    for before in _months_before(month):
+        earlier = history.get(before)
         rate = per_working_day(earlier, key)
         if rate is not None:
             rates.append(rate)

@@ -56,6 +56,17 @@ SOURCE_LABELS = {"spend": _("Spend"), "traffic": _("Traffic"), "email": _("Email
 
 
 @dataclass(frozen=True)
+class SnapshotFacts:
+    """What the snapshots' pass over the leads already counted, per month (first day), handed to
+    the checks computed right after them so that they do not read every lead again
+    (kpis.selectors.check_facts): the leads with neither channel nor campaign, and the names of
+    the campaigns with spend rows or new leads."""
+
+    unattributed: dict[dt.date, int] = field(default_factory=dict)
+    campaign_names: dict[dt.date, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class CheckData:
     """Everything the checks of one month read, as plain values (kpis.checks.selectors fills it).
 

@@ -4,11 +4,14 @@ stopped, a month with fewer days of data than the three before it."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from agency.months import Month
 from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
 
 DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of the three months before
@@ -18,16 +21,29 @@ IMPORTS = "/imports/"
 FEEDS = ("spend", "traffic", "email")  # sources that report every day; leads may have quiet days
 
 
+@lru_cache(maxsize=256)
+def _ordered(days: frozenset[dt.date]) -> tuple[dt.date, ...]:
+    """A month's days with data, sorted once: the checks ask for many spans of the same days."""
+    return tuple(sorted(days))
+
+
 def _days_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> set[dt.date]:
-    return {day for day in data.source_days.get(source, frozenset()) if first <= day <= last}
+    days = _ordered(data.source_days.get(source, frozenset()))
+    return set(days[bisect_left(days, first) : bisect_right(days, last)])
+
+
+@lru_cache(maxsize=256)
+def _spans(month: Month) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """The three months before ``month``, and those three with it, as (first day, last day)."""
+    return ((month - 3).first_day, (month - 1).last_day), ((month - 3).first_day, month.last_day)
 
 
 def _before_span(data: CheckData) -> tuple[dt.date, dt.date]:
-    return (data.month - 3).first_day, (data.month - 1).last_day
+    return _spans(data.month)[0]
 
 
 def _last_day(data: CheckData, source: str) -> dt.date | None:
-    days = _days_in(data, source, (data.month - 3).first_day, data.month.last_day)
+    days = _days_in(data, source, *_spans(data.month)[1])
     return max(days) if days else None
 
 
@@ -40,23 +56,36 @@ def _is_daily(data: CheckData, source: str) -> bool:
 def _usual_gap(data: CheckData, source: str) -> int:
     """The longest run of days without data between two days with data in the three months before
     (a source posted monthly has about 30; a daily one 1)."""
-    first, last = _before_span(data)
-    days = sorted(_days_in(data, source, first, last))
-    return max(((b - a).days for a, b in pairwise(days)), default=0)
+    return _longest_gap(data.source_days.get(source, frozenset()), data.month)
+
+
+@lru_cache(maxsize=1024)
+def _longest_gap(days: frozenset[dt.date], month: Month) -> int:
+    ordered = _ordered(days)
+    first, last = _spans(month)[0]
+    span = ordered[bisect_left(ordered, first) : bisect_right(ordered, last)]
+    return max(((b - a).days for a, b in pairwise(span)), default=0)
 
 
 def _stale_since(data: CheckData, source: str) -> dt.date | None:
     """The last day with data, when the source had data the three months before and none since for
-    longer than both STALE_DAYS and its usual gap."""
-    first, last = _before_span(data)
-    before = _days_in(data, source, first, last)
+    longer than both STALE_DAYS and its usual gap (asked by three checks: worked out once)."""
+    return _stale(data.source_days.get(source, frozenset()), data.month)
+
+
+@lru_cache(maxsize=1024)
+def _stale(days: frozenset[dt.date], month: Month) -> dt.date | None:
+    ordered = _ordered(days)
+    (first, last), (_first, end) = _spans(month)
+    before = bisect_right(ordered, last) - bisect_left(ordered, first)
     if not before:
         return None
-    latest = _last_day(data, source)
-    this_month = latest is not None and latest >= data.month.first_day
-    if this_month and len(before) < 2:
+    upto = ordered[bisect_left(ordered, first) : bisect_right(ordered, end)]
+    latest = upto[-1] if upto else None
+    this_month = latest is not None and latest >= month.first_day
+    if this_month and before < 2:
         return None  # one day of data before: its rhythm is unknown, and it has data this month
-    if this_month and (data.month.last_day - latest).days <= max(STALE_DAYS - 1, _usual_gap(data, source)):
+    if this_month and (month.last_day - latest).days <= max(STALE_DAYS - 1, _longest_gap(days, month)):
         return None
     return latest
 

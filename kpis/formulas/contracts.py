@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from agency.months import add_months
 
@@ -43,9 +44,14 @@ class Contract:
     cancelled_on: dt.date | None = None
     renewal_of: str | None = None
 
+    @cached_property
+    def term_end_day(self) -> dt.date:
+        """Computed once per record: the figures of every month ask for it (hundreds of times a month)."""
+        return add_months(self.start_date, self.term_months or 0)
+
 
 def term_end(contract: Contract) -> dt.date:
-    return add_months(contract.start_date, contract.term_months or 0)
+    return contract.term_end_day
 
 
 def contract_end(contract: Contract) -> dt.date:
