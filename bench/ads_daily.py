@@ -2,14 +2,14 @@
 
     PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/ads_daily.py [--clients 500] [--campaigns 10] [--cap 1]
 
-The clients are bench/connectors_daily.py's (``cd-0001`` …, provisioned by its ``provision``:
-clones of the template schema ``cd-template``, kept between runs), with one difference written
+The clients are bench/connectors_daily.py's (``cd-0001`` …, provisioned by its ``provision``, from
+bench/_connectors.py: clones of the template schema ``cd-template``, kept between runs), with one difference written
 here: before the first clone is made, the template is *filled* — its Google Ads, Meta and
 LinkedIn accounts connected to the fake platforms (clients.connectors.fake_server with
 fake_ads, in a child process) and backfilled for 13 months through clients.connectors.sync —
 so every clone starts as a client with a year of ad delivery and three backfilled connections,
-as many_clients.py clones a filled template (``--clone-jobs`` processes clone at once: cloning,
-not the syncs, is what takes long; kept between runs). Each clone then gets accounts of its own (one ad
+as many_clients.py clones a filled template (``provision`` replays the template's dump under each
+new name; clones are kept between runs). Each clone then gets accounts of its own (one ad
 account feeds one client) and credentials sealed for its own schema, and its connections were
 last synced a day ago, so each sync is a nightly one: the last 30 days of Google Ads and
 LinkedIn, 28 of Meta, re-read and upserted (``--campaigns`` campaigns a day on each).
@@ -111,56 +111,6 @@ def fill_template(tokens: dict[str, str], now: dt.datetime) -> None:
         assert outcome.ok, outcome.message
 
 
-def clone_some(numbers: list[int]) -> None:
-    """Clones of the template for client ``numbers`` (one process of several: cloning is the slow part)."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django_tenants.clone import CloneSchema
-    from django_tenants.utils import schema_exists
-
-    from agency.models import Client, Domain
-
-    template = Client.objects.get(slug=TEMPLATE)
-    for number in numbers:
-        slug = f"cd-{number:04d}"
-        schema = slug.replace("-", "_")
-        connection.set_schema_to_public()
-        if schema_exists(schema):
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        CloneSchema().clone_schema(template.schema_name, schema, "DATA")
-        client = Client(schema_name=schema, slug=slug, name=f"Client {number}", timezone="Europe/Madrid",
-                        currency="EUR", is_ready=True)
-        client.auto_create_schema = False
-        client.save()
-        Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
-
-
-def clone_missing(count: int, jobs: int) -> None:
-    """The clones ``provision`` would make one after the other, made by ``jobs`` processes at once first
-    (provision then finds them and only connects them)."""
-    from django.db import connections
-
-    from agency.models import Client
-
-    existing = set(Client.objects.filter(slug__startswith="cd-0").values_list("slug", flat=True))
-    missing = [n for n in range(1, count + 1) if f"cd-{n:04d}" not in existing]
-    if not missing:
-        return
-    connections.close_all()
-    context = multiprocessing.get_context("spawn")  # fresh processes: no database connection (or pool) shared
-    processes = [context.Process(target=clone_some, args=(missing[job::jobs],)) for job in range(jobs)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join()
-        assert process.exitcode == 0, "a cloning process failed"
-
-
 def accounts_own(clients: list, tokens: dict[str, str], now: dt.datetime) -> None:
     """Each clone's own accounts and credentials (this run's tokens, sealed for its schema), synced a day ago."""
     from django.utils import timezone
@@ -203,7 +153,6 @@ def main() -> None:
     parser.add_argument("--campaigns", type=int, default=10)
     parser.add_argument("--cap", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--clone-jobs", type=int, default=2, help="processes cloning the template at once (provisioning)")
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -230,7 +179,6 @@ def main() -> None:
     settings.PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN = DEVELOPER_TOKEN
     began = time.perf_counter()
     fill_template(tokens, now)
-    clone_missing(args.clients, args.clone_jobs)
     clients = provision(args.clients, service_account()[0], now)
     accounts_own(clients, tokens, now)
     provisioned = round(time.perf_counter() - began, 1)
