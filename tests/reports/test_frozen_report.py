@@ -1,0 +1,107 @@
+"""An approved month's report is frozen whole: its daily ad charts and campaign names come from the
+approved version, not from the rows, so a restated import changes nothing the client sees (page,
+campaign breakdown, PDF) until staff approve the revision; staff see the rows at once."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pypdfium2
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from clients.services import data_import
+from kpis.report import FROZEN
+from kpis.services import snapshot_compute
+from reports.models import ReportVersion
+from reports.services import month_approve
+from tests.conftest import signed_in
+from tests.kpis.test_paid_media import MARCH, SPEND, campaigns, write  # noqa: F401 -- fixtures
+
+pytestmark = pytest.mark.django_db
+
+# Google Ads restates 2 March (100 → 900 EUR, 50 → 450 clicks) and adds a day; the campaign is renamed.
+RESTATED = SPEND.replace("s1,2026-03-02,media,100,g1,,google_ads,1000,50,5,400",
+                         "s1,2026-03-02,media,900,g1,,google_ads,1000,450,5,400")
+RESTATED += "s7,2026-03-20,media,70,g1,,google_ads,700,35,1,\n"
+RENAMED = "id,name,channel\ng1,Brand search 2026,paid_search\n"
+
+
+@pytest.fixture
+def approved(campaigns, write, staff_a):  # noqa: F811 -- the fixture of the same name
+    assert data_import(kind="spend", path_or_file=write(SPEND), client=campaigns).ok
+    snapshot_compute(client=campaigns, months=[MARCH])
+    connection.set_schema_to_public()
+    with translation.override("en"):
+        month_approve(client=campaigns, month=MARCH, user=staff_a)
+    connection.set_schema_to_public()
+    return campaigns
+
+
+def _restate(tenant, write) -> None:  # noqa: F811
+    connection.set_tenant(tenant)
+    assert data_import(kind="spend", path_or_file=write(RESTATED), client=tenant).ok
+    assert data_import(kind="campaigns", path_or_file=write(RENAMED), client=tenant).ok
+    snapshot_compute(client=tenant, months=[MARCH])
+    connection.set_schema_to_public()
+
+
+def _daily_svgs(html: str) -> list[str]:
+    """The daily charts of the paid media section (spend, clicks) as drawn."""
+    return re.findall(r'<svg[^>]*aria-label="(?:Ad spend|Clicks) per day".*?</svg>', unescape(html), flags=re.S)
+
+
+def _read(user, tenant) -> tuple[list[str], str, str, str]:
+    """What ``user`` sees of March: the daily charts, the top campaigns' names, the campaign
+    breakdown and the PDF's text (English, the charts' axis labels included)."""
+    user.language = "en"
+    user.save()
+    http = signed_in(user, tenant, HTTP_ACCEPT_LANGUAGE="en")
+    page = http.get("/scorecard/?month=2026-03").content.decode()
+    breakdown = http.get("/scorecard/breakdowns/campaign/?month=2026-03").content.decode()
+    pdf = http.get("/scorecard/export.pdf?month=2026-03")
+    assert pdf.status_code == 200
+    content = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    document = pypdfium2.PdfDocument(content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    return _daily_svgs(page), _no_tokens(page), _no_tokens(breakdown), text
+
+
+def _no_tokens(html: str) -> str:
+    """The page without its CSRF tokens (new per request): what is left is what the reader sees."""
+    return re.sub(r'(csrfmiddlewaretoken" value=|"x-csrftoken": )"[^"]+"', r"\1", unescape(html))
+
+
+def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until_the_revision(
+    approved, write, staff_a, client_user_a  # noqa: F811
+) -> None:
+    connection.set_tenant(approved)
+    version = ReportVersion.objects.get(month=MARCH)
+    assert version.document[FROZEN]["paid_days"][0] == ["2026-03-02", 160.0, 60.0]  # Google Ads + LinkedIn
+    assert version.document[FROZEN]["campaign_names"]["g1"] == "Search"
+    connection.set_schema_to_public()
+    charts, page, breakdown, pdf = _read(client_user_a, approved)
+    assert len(charts) == 2 and "Search" in page and "Search" in breakdown
+
+    _restate(approved, write)
+
+    # staff: the rows as they are now, and the revision waiting with what moved
+    staff_charts, staff_page, staff_breakdown, staff_pdf = _read(staff_a, approved)
+    assert staff_charts != charts and "Brand search 2026" in staff_page and "Brand search 2026" in staff_breakdown
+    assert "Brand search 2026" in staff_pdf
+    close = signed_in(staff_a, approved, HTTP_ACCEPT_LANGUAGE="en").get("/reports/2026-03/").content.decode()
+    assert "Approve the revision" in close and "Ad spend €270.00 → €1,140.00" in unescape(close)
+    # the client: the approved charts, names, freshness line and PDF, unchanged to the byte
+    assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
+
+    connection.set_tenant(approved)
+    with translation.override("en"):
+        month_approve(client=approved, month=MARCH, user=staff_a, reason="Google Ads restated March")
+    connection.set_schema_to_public()
+    # the revision approved: the client sees what staff saw
+    after_charts, after_page, after_breakdown, after_pdf = _read(client_user_a, approved)
+    assert after_charts == staff_charts and after_charts != charts
+    assert "Brand search 2026" in after_page and "Brand search 2026" in after_breakdown and "Brand search 2026" in after_pdf
+    assert after_pdf != pdf
