@@ -362,9 +362,16 @@ def match_line(platform: str, figures: dict[str, Any]) -> str:
 FROZEN = "report"
 
 
-def report_frozen(*, days: list[tuple[dt.date, float, float | None]], names: dict[str, str]) -> dict[str, Any]:
-    """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks]."""
-    return {"paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days], "campaign_names": dict(names)}
+def report_frozen(
+    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool
+) -> dict[str, Any]:
+    """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
+    campaigns' names, whether the client had revenue data (which KPIs a default summary shows)."""
+    return {
+        "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
+        "campaign_names": dict(names),
+        "has_revenue": has_revenue,
+    }
 
 
 def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, float | None]] | None:
@@ -375,6 +382,12 @@ def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, f
         return None
     return [(dt.date.fromisoformat(day), float(spend), None if clicks is None else float(clicks))
             for day, spend, clicks in frozen["paid_days"]]
+
+
+def frozen_has_revenue(document: dict[str, Any] | None) -> bool | None:
+    """Whether the client had revenue data when the document was approved; None when it froze none."""
+    frozen = (document or {}).get(FROZEN)
+    return bool(frozen["has_revenue"]) if isinstance(frozen, dict) and "has_revenue" in frozen else None
 
 
 def frozen_names(document: dict[str, Any] | None) -> dict[str, str] | None:

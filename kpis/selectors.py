@@ -29,6 +29,7 @@ from django.utils import timezone as django_timezone
 from agency.models import ExchangeRate
 from agency.months import Month
 from clients.models import Campaign, CriteriaVersion, Holiday, Persona
+from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
@@ -665,11 +666,12 @@ def campaign_names() -> dict[str, str]:
 
 
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
-    """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day
-    and the names of the campaigns its breakdown holds, as the rows say now. Two queries."""
+    """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
+    the names of the campaigns its breakdown holds and whether the client has revenue data, as the
+    rows say now. Three queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
-    return report_frozen(days=paid_media_days(month=month), names=names)
+    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists())
 
 
 def report_days(*, snapshot: Snapshot | None, month: dt.date) -> list[tuple[dt.date, float, float | None]]:

@@ -266,7 +266,8 @@ def report_pdf_file(
             return None
         # What the approved version froze (the days, the names) for a client's view; the rows for staff.
         names = report_names(snapshot=card.snapshot)
-        report = report_context(card, client=client, accent=brand["accent"], keys=report_summary_keys(client=client),
+        keys = report_summary_keys(client=client, document=card.snapshot.document)
+        report = report_context(card, client=client, accent=brand["accent"], keys=keys,
                                 days=report_days(snapshot=card.snapshot, month=month), names=names, bench=bench)
         if commentary:
             report["commentary"] = commentary

@@ -143,6 +143,10 @@ def _card_shown(request: HttpRequest, card: Any) -> Any:
     return card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
 
 
+def _document(card: Any) -> dict[str, Any] | None:
+    return card.snapshot.document if card.snapshot else None
+
+
 def _commentary_text(request: HttpRequest, month: dt.date) -> str:
     """The monthly close's commentary for the report's slot (staff: the draft; clients: as approved)."""
     return commentary_joined(commentary_for(request.user, month))
@@ -192,9 +196,10 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
         parts_context = {
             **context,
             "card": card,
-            **report_context(card, client=client, accent=accent, keys=report_summary_keys(client=client),
-                             days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot),
-                             bench=bench),
+            **report_context(
+                card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
+                days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+            ),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),

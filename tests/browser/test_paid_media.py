@@ -77,3 +77,37 @@ def test_the_paid_media_pages_of_the_pdf(paid_data, clean_tenant_tables) -> None
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 image = document[index + offset].render(scale=1.4).to_pil()
                 image.save(ARTIFACTS / f"paid-media-pdf-{language}-{offset + 1}.png")
+
+
+def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(page, portal, client_user_a, paid_data, tmp_path) -> None:
+    """Approved, then Google Ads restates 10 March: the client's daily charts still draw the approved
+    days (the same SVG) until the revision is approved, and they render at 1440 px in Spanish."""
+    from kpis.recompute import recompute_pending_run
+    from reports.services import month_approve
+
+    client_user_a.language = "es"
+    client_user_a.save()
+    recompute_pending_run(client=paid_data)  # the import's debounced recompute, as the worker runs it
+    month_approve(client=paid_data, month=MARCH, user=None)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+
+    def charts() -> list[str]:
+        page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+        section = page.locator('[data-section="paid-media"]')
+        section.scroll_into_view_if_needed()
+        assert section.locator("svg.chart").count() == 2 and section.locator("svg.chart polyline").count() >= 2
+        return [chart.inner_html() for chart in section.locator("svg.chart").all()]
+
+    approved = charts()
+    restated = tmp_path / "restated.csv"
+    restated.write_text("id,date,category,amount,campaign,note,platform,impressions,clicks,conversions,conversion_value\n"
+                        "g10,2026-03-10,media,2400.00,brand,,google_ads,4900,900,9.5,1100\n", encoding="utf-8")
+    assert data_import(kind="spend", path_or_file=restated, client=paid_data).ok
+    assert recompute_pending_run(client=paid_data) == 1
+    assert charts() == approved
+    _no_overflow(page)
+    page.locator('[data-section="paid-media"]').screenshot(path=str(ARTIFACTS / "paid-media-approved-es-1440.png"))
+    month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo")
+    assert charts() != approved

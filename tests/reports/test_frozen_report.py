@@ -4,6 +4,7 @@ campaign breakdown, PDF) until staff approve the revision; staff see the rows at
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -15,6 +16,7 @@ from django.utils import translation
 from clients.services import data_import
 from kpis.report import FROZEN
 from kpis.services import snapshot_compute
+from reports.diff import days_changes
 from reports.models import ReportVersion
 from reports.services import month_approve
 from tests.conftest import signed_in
@@ -27,6 +29,9 @@ RESTATED = SPEND.replace("s1,2026-03-02,media,100,g1,,google_ads,1000,50,5,400",
                          "s1,2026-03-02,media,900,g1,,google_ads,1000,450,5,400")
 RESTATED += "s7,2026-03-20,media,70,g1,,google_ads,700,35,1,\n"
 RENAMED = "id,name,channel\ng1,Brand search 2026,paid_search\n"
+# The client's first contract arrives too: a default summary would now show the revenue KPIs.
+CONTRACTS = "id,account,kind,start_date,segment,term_months,monthly_fee,project_fee,end_date,cancelled_on,renewal_of\n" \
+            "c1,acct-1,retainer,2026-03-01,smb,12,1500,,,,\n"
 
 
 @pytest.fixture
@@ -44,6 +49,7 @@ def _restate(tenant, write) -> None:  # noqa: F811
     connection.set_tenant(tenant)
     assert data_import(kind="spend", path_or_file=write(RESTATED), client=tenant).ok
     assert data_import(kind="campaigns", path_or_file=write(RENAMED), client=tenant).ok
+    assert data_import(kind="contracts", path_or_file=write(CONTRACTS), client=tenant).ok
     snapshot_compute(client=tenant, months=[MARCH])
     connection.set_schema_to_public()
 
@@ -81,18 +87,30 @@ def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until
     version = ReportVersion.objects.get(month=MARCH)
     assert version.document[FROZEN]["paid_days"][0] == ["2026-03-02", 160.0, 60.0]  # Google Ads + LinkedIn
     assert version.document[FROZEN]["campaign_names"]["g1"] == "Search"
+    assert version.document[FROZEN]["has_revenue"] is False  # the default summary without ROMI
     connection.set_schema_to_public()
     charts, page, breakdown, pdf = _read(client_user_a, approved)
-    assert len(charts) == 2 and "Search" in page and "Search" in breakdown
+    assert len(charts) == 2 and "Search" in page and "Search" in breakdown and 'data-kpi="romi" data-summary' not in page
 
     _restate(approved, write)
 
     # staff: the rows as they are now, and the revision waiting with what moved
     staff_charts, staff_page, staff_breakdown, staff_pdf = _read(staff_a, approved)
     assert staff_charts != charts and "Brand search 2026" in staff_page and "Brand search 2026" in staff_breakdown
-    assert "Brand search 2026" in staff_pdf
+    assert "Brand search 2026" in staff_pdf and 'data-kpi="romi" data-summary' in staff_page
     close = signed_in(staff_a, approved, HTTP_ACCEPT_LANGUAGE="en").get("/reports/2026-03/").content.decode()
-    assert "Approve the revision" in close and "Ad spend €270.00 → €1,140.00" in unescape(close)
+    close = unescape(close)
+    assert "Approve the revision" in close and "Ad spend €270.00 → €1,140.00" in close
+    # ... and, beside the approved days the client's chart still shows, the days as the rows say now
+    assert "The daily ad charts changed on 2 days" in close
+    assert "<li>March 2: ad spend €160.00 → €960.00, clicks 60 → 460</li>" in close
+    assert "<li>March 20: ad spend €0.00 → €70.00, clicks 0 → 35</li>" in close
+    staff_a.language = "es"
+    staff_a.save()
+    spanish = signed_in(staff_a, approved, HTTP_ACCEPT_LANGUAGE="es").get("/reports/2026-03/").content.decode()
+    spanish = unescape(spanish).replace("\xa0", " ")
+    assert "Los gráficos diarios de anuncios cambiaron en 2 días" in spanish
+    assert "<li>2 de marzo: inversión en anuncios 160,00 € → 960,00 €, clics 60 → 460</li>" in spanish
     # the client: the approved charts, names, freshness line and PDF, unchanged to the byte
     assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
 
@@ -104,4 +122,15 @@ def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until
     after_charts, after_page, after_breakdown, after_pdf = _read(client_user_a, approved)
     assert after_charts == staff_charts and after_charts != charts
     assert "Brand search 2026" in after_page and "Brand search 2026" in after_breakdown and "Brand search 2026" in after_pdf
-    assert after_pdf != pdf
+    assert after_pdf != pdf and 'data-kpi="romi" data-summary' in after_page
+
+
+def test_the_days_that_moved_are_listed_ten_at_most_and_a_change_below_a_cent_is_none() -> None:
+    march = [MARCH + dt.timedelta(days=i) for i in range(14)]
+    before = [(day, 100.0, 10.0) for day in march]
+    with translation.override("en"):
+        assert days_changes(before, [(day, 100.001, 10.0) for day in march], currency="EUR") is None
+        moved = days_changes(before, [(day, 120.0, None) for day in march[:12]], currency="EUR")
+    assert moved["title"].startswith("The daily ad charts changed on 14 days")
+    assert moved["lines"][0] == "March 1: ad spend €100.00 → €120.00, clicks 10 → 0" and len(moved["lines"]) == 10
+    assert moved["more"] == "and 4 more days"
