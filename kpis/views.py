@@ -259,7 +259,11 @@ def scorecard_page(
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
         # Data arrived and its debounced recompute has not run yet: say so rather than show the old
         # figures as current (the notice polls, and the fresh tiles replace it once computed).
-        context["updating"] = month_recompute_waiting(client=client, month=month)
+        # A client user reading an approved month reads its approved version: new data changes nothing
+        # they see until staff approve it, so nothing is "updating" for them.
+        shown = shown_for(request.user)
+        frozen = shown is not None and month in shown.approved
+        context["updating"] = not frozen and month_recompute_waiting(client=client, month=month)
         context["updating_seconds"] = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)

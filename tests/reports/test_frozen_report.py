@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
+from unittest import mock
 
 import pypdfium2
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
 from clients.services import data_import
+from kpis import recompute
 from kpis.report import FROZEN
 from kpis.services import snapshot_compute
 from reports.diff import days_changes
@@ -81,7 +84,7 @@ def _no_tokens(html: str) -> str:
 
 
 def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until_the_revision(
-    approved, write, staff_a, client_user_a  # noqa: F811
+    approved, write, staff_a, client_user_a, django_capture_on_commit_callbacks  # noqa: F811
 ) -> None:
     connection.set_tenant(approved)
     version = ReportVersion.objects.get(month=MARCH)
@@ -113,6 +116,14 @@ def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until
     assert "<li>2 de marzo: inversión en anuncios 160,00 € → 960,00 €, clics 60 → 460</li>" in spanish
     # the client: the approved charts, names, freshness line and PDF, unchanged to the byte
     assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
+    # more data waiting for its recompute: staff are told the figures are updating, the client is not
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=approved, months={"2026-03"})
+    try:
+        assert 'id="figures-updating"' in _read(staff_a, approved)[1]
+        assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
+    finally:
+        cache.clear()  # the pending month lives in Redis, which the test's rollback does not undo
 
     connection.set_tenant(approved)
     with translation.override("en"):
