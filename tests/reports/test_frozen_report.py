@@ -145,3 +145,28 @@ def test_the_days_that_moved_are_listed_ten_at_most_and_a_change_below_a_cent_is
     assert moved["title"].startswith("The daily ad charts changed on 14 days")
     assert moved["lines"][0] == "March 1: ad spend €100.00 → €120.00, clicks 10 → 0" and len(moved["lines"]) == 10
     assert moved["more"] == "and 4 more days"
+
+
+def test_versions_approved_before_keep_their_days_where_the_rows_still_add_up(approved, write) -> None:  # noqa: F811
+    """reports/migrations/0006: the latest version of a month without the frozen part gets it from the
+    rows when they still add up to its ad spend and clicks; a month restated since is left to the rows."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    freeze = importlib.import_module("reports.migrations.0006_versions_freeze_report_days").freeze
+    connection.set_tenant(approved)
+    version = ReportVersion.objects.get(month=MARCH)
+    frozen = version.document.pop(FROZEN)
+    version.save()
+    freeze(apps, SimpleNamespace(connection=connection))
+    version.refresh_from_db()
+    assert version.document[FROZEN] == {"paid_days": frozen["paid_days"], "campaign_names": frozen["campaign_names"]}
+    del version.document[FROZEN]
+    version.save()
+    _restate(approved, write)
+    connection.set_tenant(approved)
+    freeze(apps, SimpleNamespace(connection=connection))
+    version.refresh_from_db()
+    assert FROZEN not in version.document
