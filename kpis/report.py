@@ -356,7 +356,8 @@ def match_line(platform: str, figures: dict[str, Any]) -> str:
 # --- what an approved version freezes beside the figures --------------------------------------------
 # A version's document (reports.models.ReportVersion) is the snapshot document plus, under this key,
 # what the report draws from rows rather than from the figures: the month's ad rows by day (the daily
-# charts) and the campaigns' names (the campaign table, the PDF's drill-downs). Frozen at approval
+# charts), the campaigns' names (the campaign table, the breakdown, the PDF's drill-downs) and whether
+# the client had revenue data (which KPIs a default summary shows). Frozen at approval
 # (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
 # until staff approve the revision. A snapshot as computed has no such key: staff read the rows.
 FROZEN = "report"
