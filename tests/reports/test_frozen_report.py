@@ -13,6 +13,7 @@ import pypdfium2
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from clients.services import data_import
@@ -116,6 +117,14 @@ def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until
     assert "<li>2 de marzo: inversión en anuncios 160,00 € → 960,00 €, clics 60 → 460</li>" in spanish
     # the client: the approved charts, names, freshness line and PDF, unchanged to the byte
     assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
+    # drawn afresh (cache cleared), the client's page and PDF read no row of the client's data at all
+    cache.clear()
+    http = signed_in(client_user_a, approved, HTTP_ACCEPT_LANGUAGE="en")
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get("/scorecard/?month=2026-03").status_code == 200
+        assert http.get("/scorecard/export.pdf?month=2026-03").status_code == 200
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "kpis_snapshot" in read and not re.search(r"clients_(spend|campaign|contract|lead)\b", read)
     # more data waiting for its recompute: staff are told the figures are updating, the client is not
     with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
         recompute.months_recompute_request(client=approved, months={"2026-03"})
