@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from clients.models import Campaign, Lead
 from clients.services import data_import
 from kpis.services import report_pdf_build, snapshot_compute
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
 from tests.browser.test_portal_shell import sign_in
 from tests.browser.test_report import _no_overflow
 
@@ -79,7 +79,9 @@ def test_the_paid_media_pages_of_the_pdf(paid_data, clean_tenant_tables) -> None
                 image.save(ARTIFACTS / f"paid-media-pdf-{language}-{offset + 1}.png")
 
 
-def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(page, portal, client_user_a, paid_data, tmp_path) -> None:
+def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
+    browser, page, portal, client_user_a, staff_a, paid_data, tmp_path
+) -> None:
     """Approved, then Google Ads restates 10 March: the client's daily charts still draw the approved
     days (the same SVG) until the revision is approved, and they render at 1440 px in Spanish."""
     from kpis.recompute import recompute_pending_run
@@ -109,5 +111,18 @@ def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(page, porta
     assert charts() == approved
     _no_overflow(page)
     page.locator('[data-section="paid-media"]').screenshot(path=str(ARTIFACTS / "paid-media-approved-es-1440.png"))
+    # staff: the revision waiting, with the day that moved beside the approved one
+    staff_a.language = "es"
+    staff_a.save()
+    context, staff_page = new_page(browser, locale="es-ES", viewport={"width": 1440, "height": 1000})
+    try:
+        sign_in_home(staff_page, portal.client("alpha"), staff_a.username)
+        staff_page.goto(portal.client("alpha") + "/reports/2026-03/")
+        box = staff_page.locator("section.revision-pending")
+        assert "10 de marzo: inversión en anuncios" in box.locator("[data-day-changes]").inner_text()
+        _no_overflow(staff_page)
+        box.screenshot(path=str(ARTIFACTS / "revision-days-es-1440.png"))
+    finally:
+        context.close()
     month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo")
     assert charts() != approved
