@@ -21,7 +21,7 @@ from agency.account_claims import account_claims_replace
 from agency.connections_due import connection_due_set, connections_due_replace
 from agency.models import Client
 from agency.months import local_midnight
-from clients.connectors.registry import connector_for
+from clients.connectors.registry import PLATFORMS
 from clients.models import Connection
 
 STALE_SYNC = dt.timedelta(minutes=30)  # a sync started (or queued) this long ago without finishing is lost
@@ -81,6 +81,7 @@ def connections_due_rebuild(*, client: Client) -> int:
         # Locked: a sync finishing meanwhile writes its row after this, not before and then lost.
         connections = list(Connection.objects.select_for_update())
         connections_due_replace(client=client, due={c.platform: connection_due_at(connection=c) for c in connections})
+        exclusive = {slug for slug, connector in PLATFORMS.items() if connector.exclusive_accounts}
         account_claims_replace(client=client, accounts={c.platform: c.account_id for c in connections
-                                                        if connector_for(c.platform).exclusive_accounts})
+                                                        if c.platform in exclusive})
     return len(connections)
