@@ -116,12 +116,15 @@ def accounts_own(clients: list, tokens: dict[str, str], now: dt.datetime) -> Non
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
+    from agency.account_claims import account_claim
     from clients.connectors import vault
     from clients.models import Connection, SyncRun
 
     expires = timezone.now() + dt.timedelta(days=1)
     for client in clients:
         number = int(client.slug.rpartition("-")[2])
+        for platform in ADS:  # one ad account feeds one client, as connecting claims it
+            assert account_claim(client=client, platform=platform, account_id=account_of(platform, number))
         with tenant_context(client):
             for platform in ADS:
                 secrets = vault.seal(vault.Credentials(access_token=tokens[platform], expires_at=expires),
