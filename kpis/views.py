@@ -192,11 +192,12 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
             **context,
             "card": card,
             **report_context(card, client=client, accent=accent, keys=report_summary_keys(client=client),
-                             days=paid_media_days(month=month), names=campaign_names(), bench=bench),
+                             days=paid_media_days(month=month), names=campaign_names(), bench=bench,
+                             staff=viewer == "agency"),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, industry=client.industry, **bench),
+            "groups": tiles(card, currency=client.currency, industry=client.industry, staff=viewer == "agency", **bench),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
         parts = {
