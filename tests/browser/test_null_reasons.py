@@ -71,6 +71,10 @@ def test_on_a_phone_in_spanish_cltvs_dash_says_the_true_reason(page, portal, sta
     page.locator('details[data-group="lifetime-value"] summary').click()
     side = page.locator(".ltv-side .why").first
     assert side.is_visible() and ZERO_CHURN_ES in side.inner_text()
+    # The segment table's dashes: their reasons once each in a line under it, not only in titles.
+    under = page.locator('details[data-group="lifetime-value"] .table-why')
+    assert under.is_visible() and "Todavía no ha terminado ninguna iguala." in under.inner_text()
+    _inside_the_screen(page, under)
     page.locator("#kpi-cltv").scroll_into_view_if_needed()
     screenshot(page, "null-reasons-scorecard-phone-es")
 

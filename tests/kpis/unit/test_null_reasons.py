@@ -79,3 +79,13 @@ def test_the_scorecard_and_its_lifetime_value_panel_explain_from_the_snapshot() 
     assert shown["ltv_to_cac"]["reason"] == str(NO_CHURN)
     side = dict(lifetime_value_panel(card, currency="EUR")["side_by_side"])
     assert side[kpi("cltv").label] == {"text": "—", "reason": str(NO_CHURN)}
+
+
+def test_a_tables_dashes_are_explained_under_it_once_each() -> None:
+    from kpis.templatetags.dashes import dash_reasons
+
+    rows = [{"cells": [{"text": "—", "reason": "No clicks."}, {"text": "4", "reason": ""}]},
+            {"cells": [{"text": "—", "reason": "No clicks."}, {"text": "—", "reason": "No conversions."}]}]
+    assert dash_reasons(rows) == ["No clicks.", "No conversions."]
+    assert dash_reasons(rows, [{"text": "—", "reason": "No retainer."}]) == ["No clicks.", "No conversions.", "No retainer."]
+    assert dash_reasons([]) == []
