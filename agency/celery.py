@@ -31,10 +31,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=1),
     },
     # Connected platforms (clients.connectors): every 10 minutes, queue the connections whose
-    # nightly time has come (spread between 01:00 and 05:00 in each client's zone).
+    # nightly time has come (spread between 01:00 and 05:00 in each client's zone), read from the
+    # public due index: only the schemas of clients with something due are opened.
     "connector-syncs": {
         "task": "clients.tasks.dispatch_connection_syncs",
         "schedule": crontab(minute="*/10"),
+    },
+    # The connections' due index (agency.models.ConnectionDue) rebuilt from the clients' schemas, a
+    # safety net for a schema restored behind the code's back; midday UTC, away from the nights.
+    "connections-due-rebuild": {
+        "task": "clients.tasks.dispatch_connections_due_rebuild",
+        "schedule": crontab(minute=40, hour=12),
     },
     # Retry the DNS TXT check of custom domains waiting for verification.
     "check-pending-domains": {

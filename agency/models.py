@@ -347,3 +347,27 @@ class PlatformApp(models.Model):
 
     def __str__(self) -> str:
         return self.platform
+
+
+class ConnectionDue(models.Model):
+    """When a client's connection to a platform is next due: the nightly dispatcher's index.
+
+    The connection itself lives in the client's schema (``clients.models.Connection``); this row
+    in the public schema says when it next wants a sync — its nightly slot in the client's zone,
+    or, while a sync runs or waits in the queue, the moment it counts as lost and is retried —
+    so that ``clients.tasks.dispatch_connection_syncs`` finds what is due with one query and opens
+    no schema that has nothing due. ``due_at`` is empty while nothing can run (the connection
+    needs re-authorisation). Written by ``clients.connectors.schedule`` in the same transaction
+    as the connection's own row; rebuilt from the schemas daily, as a safety net (docs/connectors.md).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="connections_due")
+    platform = models.CharField(max_length=30)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "platform"], name="connection_due_client_platform")]
+        indexes = [models.Index(fields=["due_at"], name="connection_due_at", condition=models.Q(due_at__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.platform} {self.due_at}"

@@ -15,11 +15,13 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agency.mail import LINE_BREAKS
 from agency.models import Client, Domain
 from agency.services_domains import domain_claim_create, domain_normalize, domain_problems
+from agency.signals import client_timezone_changed
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = {"public", "www", "admin", "api", "static", "media", "mail", "console", "information_schema"}
@@ -148,4 +150,17 @@ def client_review_delay_set(*, client: Client, days: object) -> Client:
         raise ValidationError({"review_delay_days": [_("Between 0 and 28 days.")]})
     client.review_delay_days = value
     client.save(update_fields=["review_delay_days", "updated_at"])
+    return client
+
+
+def client_timezone_set(*, client: Client, zone: str) -> Client:
+    """Move the client to another time zone; what is scheduled by its local time follows
+    (``agency.signals.client_timezone_changed``: its connections' nightly syncs)."""
+    if zone not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": [_("“%(tz)s” is not a known time zone.") % {"tz": zone}]})
+    if zone == client.timezone:
+        return client
+    client.timezone = zone
+    client.save(update_fields=["timezone", "updated_at"])
+    client_timezone_changed.send(sender=Client, client=client, at=timezone.now())
     return client

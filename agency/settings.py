@@ -182,7 +182,7 @@ if PORTAL_DB_POOL_MAX:
         "timeout": float(os.environ.get("PORTAL_DB_POOL_TIMEOUT", "20")),
         "max_idle": 300,
     }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["ENGINE"] = "agency.db_backend.tenants"  # django_tenants.postgresql_backend, fewer SETs
 # django-tenants' backend subclasses this one: opening a connection waits up to
 # PORTAL_DB_CONNECT_WAIT seconds for a PostgreSQL that is restarting (agency.db_backend).
 ORIGINAL_BACKEND = "agency.db_backend"
@@ -311,6 +311,9 @@ PORTAL_CONNECTOR_JOB_POLL = float(os.environ.get("PORTAL_CONNECTOR_JOB_POLL", "2
 PORTAL_CONNECTOR_JOB_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_JOB_TIMEOUT", "900"))
 # Syncs of one platform running at once across the whole agency (a Redis semaphore).
 PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))
+# A sync that finds its platform's slots all taken waits this long for one to be given back, then
+# its task comes back 1 to 5 seconds later (clients.connectors.caps.cap_wait).
+PORTAL_CONNECTOR_CAP_WAIT = float(os.environ.get("PORTAL_CONNECTOR_CAP_WAIT", "5"))
 # Rows a sync writes per batch (0: each connector's own, 5,000); smaller batches commit progress more often.
 PORTAL_CONNECTOR_BATCH_ROWS = int(os.environ.get("PORTAL_CONNECTOR_BATCH_ROWS", "0"))
 PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"))

@@ -1,6 +1,7 @@
 """Benchmark: the nightly sync of many clients × 3 connections through two real Celery workers.
 
-    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py [--clients 100] [--cap 1]
+    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py [--clients 500] [--cap 2] [--floor 60]
+    PORTAL_DATA_DIR=$PWD/.local/bench .venv/bin/python bench/connectors_daily.py --clients 20 --sequential 60 [--profile]
 
 Provisions ``--clients`` clients ``cd-0001`` … (kept between runs) as clones of one migrated
 template schema (``django_tenants.clone``; the template has no data), each with HubSpot, GA4 and Mailchimp
@@ -11,18 +12,28 @@ overlap), GA4's last 3 days, Mailchimp's last 30 days of reports. Two worker pro
 (``--pool=solo``) run ``clients.tasks.connection_sync_run`` for every connection, queued at once
 (the worst case: the dispatcher spreads them over the night); the per-platform cap is
 ``--cap`` (PORTAL_CONNECTOR_CONCURRENCY). The fake server measures the most requests of one
-platform in flight at once, which must not exceed the cap. Figures go to docs/performance.md.
+platform in flight at once, which must not exceed the cap. The time is until every sync has
+finished, then until every client's recompute (kpis.recompute, debounced 30 s) has run.
+
+The floor, in the same run before the workers start (``--floor 60``): the first 60 syncs run one
+after the other in this process through the same task (no broker, no cap taken by another),
+then the recomputes they asked for; those clients are then set back. ``--sequential N`` runs only
+that (optionally under cProfile: ``--profile``). Figures go to docs/performance.md.
+
+The provisioning lives in bench/_connectors.py (shared with the ad platforms' nightly bench);
+``setup_django``, ``serve`` and ``provision`` stay importable from here too.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import cProfile
+import io
 import json
 import multiprocessing
 import os
+import pstats
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,91 +41,68 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-TEMPLATE = "cd-template"
-PLATFORMS = ("hubspot", "ga4", "mailchimp")
+
+from _connectors import (  # noqa: E402
+    PLATFORMS,
+    TEMPLATE,
+    bench_credentials,
+    clients_reset,
+    provision,
+    recomputes_waiting,
+    serve,
+    setup_django,
+    syncs_finished,
+    syncs_summary,
+    worker_env,
+    workers_start,
+    workers_stop,
+)
+
+__all__ = ["PLATFORMS", "TEMPLATE", "provision", "serve", "setup_django"]
 
 
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
-    import django
+def sequential(clients: list, count: int, *, profile: bool) -> dict:
+    """The floor: ``count`` syncs run one after the other in this process, through the same task."""
+    from django.utils import timezone
 
-    django.setup()
-    from django.core.management import call_command
+    from clients.tasks import connection_sync_run
 
-    call_command("migrate_schemas", shared=True, verbosity=0)
+    jobs = [(client, platform) for client in clients for platform in PLATFORMS][:count]
+    since = timezone.now()
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for client, platform in jobs:
+        connection_sync_run.apply(kwargs={"client_slug": client.slug, "platform": platform},
+                                  headers={"_schema_name": client.schema_name}, throw=True)
+    synced = time.perf_counter() - started
+    # The recompute each client's syncs asked for (kpis.recompute, debounced in production), one per client.
+    from kpis.tasks import snapshot_recompute_pending
 
-
-def serve(port_queue, stats_queue, account_path: str) -> None:
-    setup_django()
-    from connectors_backfill import dataset
-
-    from clients.connectors.fake_server import fake_server_start
-
-    platforms, account = dataset(20_000, end=dt.datetime.now(dt.UTC))
-    Path(account_path).write_text(json.dumps(account))
-    server = fake_server_start(platforms)
-    port_queue.put(server.server_address[1])
-    signal.signal(signal.SIGUSR1, lambda *_: stats_queue.put(
-        {"max_in_flight": dict(platforms.max_in_flight), "requests": dict(platforms.requests)}))
-    while True:
-        time.sleep(3600)
-
-
-def provision(count: int, account: dict, now: dt.datetime) -> list:
-    from django.conf import settings
-    from django.db import connection
-    from django_tenants.clone import CloneSchema
-    from django_tenants.utils import schema_exists, tenant_context
-
-    from agency.models import Client, Domain
-    from agency.services import client_create
-    from clients.connectors.sync import connection_connect
-    from clients.connectors.vault import Credentials
-    from clients.models import Connection, SyncRun
-
-    template = Client.objects.filter(slug=TEMPLATE).first()
-    if template is None:
-        template = client_create(slug=TEMPLATE, name="Connectors template", timezone="Europe/Madrid", currency="EUR")
-        template.is_ready = False
-        template.save(update_fields=["is_ready"])
-    existing = set(Client.objects.filter(slug__startswith="cd-0").values_list("slug", flat=True))
-    cloner = CloneSchema()
-    for n in range(1, count + 1):
-        slug = f"cd-{n:04d}"
-        if slug in existing:
-            continue
-        schema = slug.replace("-", "_")
-        connection.set_schema_to_public()
-        if schema_exists(schema):
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        cloner.clone_schema(template.schema_name, schema, "DATA")
-        client = Client(schema_name=schema, slug=slug, name=f"Client {n}", timezone="Europe/Madrid", currency="EUR",
-                        is_ready=True)
-        client.auto_create_schema = False
-        client.save()
-        Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
-        connection.close()
-    connection.set_schema_to_public()
-    clients = list(Client.objects.filter(slug__startswith="cd-0").order_by("slug")[:count])
-    credentials = {"hubspot": ("4242", Credentials(access_token="pat-bench-0000-0000")),  # noqa: S106 (fake)
-                   "ga4": ("123456", Credentials(service_account=account)),
-                   "mailchimp": ("bench", Credentials(api_key="bench0000000000000000000000000000-us21"))}
-    for client in clients:
-        for platform, (account_id, creds) in credentials.items():
-            connection_connect(client=client, platform=platform, account_id=account_id, credentials=creds, check=False)
-        with tenant_context(client):
-            Connection.objects.update(cursor={"through": (now - dt.timedelta(days=1)).isoformat()}, run={},
-                                      state=Connection.State.CONNECTED, next_run_at=now - dt.timedelta(minutes=1))
-            SyncRun.objects.all().delete()
-    return clients
+    for client in {client.slug: client for client, _platform in jobs}.values():
+        snapshot_recompute_pending.apply(kwargs={"client_slug": client.slug}, headers={"_schema_name": client.schema_name},
+                                         throw=True)
+    if profiler:
+        profiler.disable()
+    elapsed = time.perf_counter() - started
+    if profiler:
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(45)
+        (ROOT / "bench" / "out" / "daily-profile.txt").write_text(text.getvalue())
+    return {"sequential": len(jobs), "syncs_seconds": round(synced, 2), "per_sync": round(synced / max(1, len(jobs)), 3),
+            "with_recomputes_seconds": round(elapsed, 2),
+            **syncs_summary(clients, since)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--cap", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--cap", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sequential", type=int, default=0, help="the floor: N syncs one after another, in-process")
+    parser.add_argument("--floor", type=int, default=60, help="first, N syncs one after another in-process (the floor)")
+    parser.add_argument("--profile", action="store_true", help="with --sequential: cProfile to bench/out/daily-profile.txt")
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -126,57 +114,58 @@ def main() -> None:
     port = ports.get(timeout=900)
     setup_django()
     from django.utils import timezone
-    from django_tenants.utils import tenant_context
 
     from agency.celery import app
     from agency.tasks import enqueue_for_client
-    from clients.models import SyncRun
     from clients.tasks import connection_sync_run
 
-    now = timezone.now()
-    clients = provision(args.clients, json.loads(account_path.read_text()), now)
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings", "PORTAL_CONNECTOR_CONCURRENCY": str(args.cap),
-           **{f"PORTAL_CONNECTOR_URL_{p.upper()}": url for p in PLATFORMS}, "PORTAL_OAUTH_URL_GA4": url}
+    now = timezone.now()
+    provisioning = time.perf_counter()
+    clients = provision(args.clients, json.loads(account_path.read_text()), now, url=url)
+    provisioning = time.perf_counter() - provisioning
+    if args.sequential:
+        result = sequential(clients, args.sequential, profile=args.profile)
+        child.terminate()
+        print(json.dumps({**result, "load_average": round(os.getloadavg()[0], 1)}))
+        return
+    floor = {}
+    if args.floor:  # in the same run: the first clients synced one by one here, then set back as they were
+        floor = sequential(clients, args.floor, profile=False)
+        floor["load_average"] = round(os.getloadavg()[0], 1)
+        clients_reset(clients[: -(-args.floor // len(PLATFORMS))], bench_credentials(json.loads(account_path.read_text())),
+                      now)
     app.control.purge()
-    workers = []
-    for n in range(args.workers):
-        log = (out / f"daily-worker{n}.log").open("w")
-        workers.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "agency", "worker", "--pool=solo", "-n", f"daily{n}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+    workers = workers_start(args.workers, worker_env(url, cap=args.cap), out)
+    expected = len(clients) * len(PLATFORMS)
     try:
         time.sleep(6)
+        load_before = os.getloadavg()[0]
+        since = timezone.now()
         started = time.perf_counter()
         for client in clients:
             for platform in PLATFORMS:
                 enqueue_for_client(connection_sync_run, client=client, platform=platform)
-        expected = len(clients) * len(PLATFORMS)
-        while True:
-            done = failed = rows = 0
-            for client in clients:
-                with tenant_context(client):
-                    finished = SyncRun.objects.filter(finished_at__isnull=False)
-                    done += finished.count()
-                    failed += finished.filter(ok=False).count()
-                    rows += sum(finished.values_list("rows", flat=True))
-            if done >= expected or time.perf_counter() - started > 3600:
-                break
-            time.sleep(2)
+        while syncs_finished(clients, since) < expected and time.perf_counter() - started < 3600:
+            time.sleep(1)
         elapsed = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
+        # Then the recomputes the syncs asked for (debounced: each client's runs once its syncs went quiet).
+        while recomputes_waiting(clients) and time.perf_counter() - started < 3600:
+            time.sleep(1)
+        recomputed = time.perf_counter() - started
     finally:
-        for worker in workers:
-            os.killpg(worker.pid, signal.SIGTERM)
-        for worker in workers:
-            worker.wait(timeout=60)
+        workers_stop(workers)
     os.kill(child.pid, signal.SIGUSR1)
     measured = stats.get(timeout=30)
     child.terminate()
-    print(json.dumps({"clients": len(clients), "connections": expected, "done": done, "failed": failed,
-                      "rows_per_connection": round(rows / max(1, done), 1), "rows": rows,
-                      "seconds": round(elapsed, 1), "cap": args.cap, "workers": args.workers, **measured,
-                      "load_average": round(os.getloadavg()[0], 1)}))
+    summary = syncs_summary(clients, since)
+    print(json.dumps({"clients": len(clients), "connections": expected, **summary,
+                      "rows_per_connection": round(summary["rows"] / max(1, summary["done"]), 1),
+                      "seconds": round(elapsed, 1), "with_recomputes_seconds": round(recomputed, 1),
+                      "cap": args.cap, "workers": args.workers, **measured,
+                      "provisioning_seconds": round(provisioning, 1), "floor": floor,
+                      "load_average": [round(load_before, 1), round(load_after, 1)]}))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ class ClientsConfig(AppConfig):
 
         data_imported.connect(receivers.on_data_imported, dispatch_uid="clients.requalify_after_import")
 
+        from agency.signals import client_timezone_changed
+
+        client_timezone_changed.connect(receivers.on_client_timezone_changed, dispatch_uid="clients.connections_reschedule")
+
         from clients.mappings.saved import saved_mappings_for
         from clients.sources import register_mapping_provider
 

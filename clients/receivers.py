@@ -1,10 +1,11 @@
-"""What the client's own data does when an import lands (connected in ClientsConfig.ready())."""
+"""What the client's data does when an import lands or its zone changes (connected in ClientsConfig.ready())."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from agency.models import Client
+from clients.connectors.schedule import connections_reschedule
 from clients.criteria.services import leads_requalify
 
 
@@ -14,3 +15,8 @@ def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str]
         leads_requalify(client=client, months=months)
     elif kind == "campaigns":
         leads_requalify(client=client)
+
+
+def on_client_timezone_changed(sender: Any, *, client: Client, at: Any, **kwargs: Any) -> None:
+    """The connections' coming nightly syncs move to the night of the client's new zone."""
+    connections_reschedule(client=client, now=at)

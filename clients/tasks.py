@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from celery import shared_task
@@ -12,11 +13,12 @@ from django_tenants.utils import tenant_context
 from tenant_schemas_celery.task import TenantTask
 
 from agency.celery import app
+from agency.connections_due import connections_due_claim
 from agency.models import Client
-from agency.selectors import clients_ready
 from agency.tasks import clients_fan_out, enqueue_for_client
-from clients.connectors.caps import cap_acquire, cap_release
+from clients.connectors.caps import cap_release, cap_wait
 from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
+from clients.connectors.schedule import STALE_SYNC, connections_due_rebuild
 from clients.connectors.sync import connection_sync
 from clients.imports.services import import_job_run
 from clients.jobs import jobs_stale_sweep_run
@@ -101,16 +103,22 @@ def jobs_stale_sweep() -> int:
 
 
 @app.task(base=TenantTask, bind=True, name="clients.tasks.connection_sync_run", acks_late=True, max_retries=None)
-def connection_sync_run(self: TenantTask, *, client_slug: str, platform: str, trigger: str = "daily") -> str:
+def connection_sync_run(
+    self: TenantTask, *, client_slug: str, platform: str, trigger: str = "daily", due: str | None = None
+) -> str:
     """Sync one connection (clients.connectors.sync), holding one of the platform's agency-wide slots.
 
-    All slots taken: the task comes back 5 to 30 seconds later (jittered), so the caps hold however
-    many clients the dispatcher released at once.
+    ``due``: the dispatcher's instant; a connection no longer due by then (a copy of this message
+    already synced it) is skipped, so a sync queued twice runs once. All slots taken: it waits for
+    one to be given back (PORTAL_CONNECTOR_CAP_WAIT seconds at most), else the task comes back 1 to
+    5 seconds later (jittered), so the caps hold however many clients the dispatcher released at once.
     """
     client = Client.objects.get(slug=client_slug)
+    if due is not None and platform not in connections_due(now=dt.datetime.fromisoformat(due)):
+        return "skipped"
     holder = f"{client.schema_name}:{platform}"
-    if not cap_acquire(platform=platform, holder=holder):
-        raise self.retry(countdown=random.uniform(5, 30))
+    if not cap_wait(platform=platform, holder=holder, seconds=settings.PORTAL_CONNECTOR_CAP_WAIT):
+        raise self.retry(countdown=random.uniform(1, 5))
     try:
         outcome = connection_sync(client=client, platform=platform, trigger=trigger)
     finally:
@@ -122,13 +130,28 @@ def connection_sync_run(self: TenantTask, *, client_slug: str, platform: str, tr
 
 @app.task(name="clients.tasks.dispatch_connection_syncs")
 def dispatch_connection_syncs() -> int:
-    """Beat, every 10 minutes: queue the connections whose nightly time (client's zone) has come."""
-    count = 0
+    """Beat, every 10 minutes: queue the connections whose nightly time (client's zone) has come.
+
+    Read from the public index (agency.connections_due), claimed for STALE_SYNC: no client's schema
+    is opened here, and only the clients with something due get a task.
+    """
     now = timezone.now()
-    for client in clients_ready():
-        with tenant_context(client):
-            due = connections_due(now=now)
-        for platform in due:
-            enqueue_for_client(connection_sync_run, client=client, platform=platform, countdown=count * 0.2)
-            count += 1
+    count = 0
+    for client, platform in connections_due_claim(now=now, lease=STALE_SYNC):
+        enqueue_for_client(connection_sync_run, client=client, platform=platform, countdown=count * 0.2 or None,
+                           due=now.isoformat())
+        count += 1
     return count
+
+
+@app.task(base=TenantTask, bind=True, name="clients.tasks.connections_due_rebuild_client", acks_late=True)
+def connections_due_rebuild_client(self: TenantTask, *, client_slug: str) -> int:
+    """Write one client's rows of the due index again from its schema (clients.connectors.schedule)."""
+    return connections_due_rebuild(client=Client.objects.get(slug=client_slug))
+
+
+@app.task(name="clients.tasks.dispatch_connections_due_rebuild")
+def dispatch_connections_due_rebuild() -> int:
+    """Beat, daily: the due index rebuilt from every client's schema, one task per client, spread
+    over the fan-out — the safety net for a schema restored or changed behind the code's back."""
+    return clients_fan_out(connections_due_rebuild_client, spread=2.0)

@@ -124,7 +124,10 @@ def connection_health_note(
     if not state:
         ConnectionHealth.objects.filter(client=client, platform=platform).delete()
         return
-    ConnectionHealth.objects.update_or_create(client=client, platform=platform, defaults={
-        "label": label, "state": state, "reason": reason[:2000], "reason_words": reason_words or {},
-        "last_success_at": last_success_at,
-        "failing_since": failing_since, "token_expires_at": token_expires_at, "updated_at": at})
+    row = ConnectionHealth(client=client, platform=platform, label=label, state=state, reason=reason[:2000],
+                           reason_words=reason_words or {}, last_success_at=last_success_at,
+                           failing_since=failing_since, token_expires_at=token_expires_at, updated_at=at)
+    # One upsert statement (every sync of every client ends here).
+    ConnectionHealth.objects.bulk_create([row], update_conflicts=True, unique_fields=["client", "platform"],
+                                         update_fields=["label", "state", "reason", "reason_words", "last_success_at",
+                                                        "failing_since", "token_expires_at", "updated_at"])

@@ -99,6 +99,10 @@ class Connector:
         """
         return False
 
+    def checked(self, credentials: Credentials) -> Credentials:
+        """The credentials as stored after ``check`` accepted them (GA4 notes its key was validated)."""
+        return credentials
+
     def needs_reauth(self, status: int, body: dict[str, Any]) -> bool:
         return status == 401
 

@@ -3,9 +3,11 @@
 An agency with 300 HubSpot portals must not run 300 syncs against HubSpot at once. Each sync
 takes a slot of its platform (``PORTAL_CONNECTOR_CONCURRENCY``, default 4) before it starts and
 gives it back when it ends; a slot whose holder died expires after ``ttl`` seconds. A sync that
-finds no free slot is retried later by its task (with jitter). The slots live in one sorted set
-per platform (member: the holder, score: when its lease ends), changed by a Lua script so that
-two workers never take the last slot together.
+finds no free slot waits for one to be given back (:func:`cap_wait`: each release pushes a token
+on the platform's "freed" list, which waiters block on), a few seconds at most, then its task is
+retried a little later. The slots live in one sorted set per platform (member: the holder,
+score: when its lease ends), changed by a Lua script so that two workers never take the last
+slot together.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def _key(platform: str) -> str:
     return redis_key("connector-cap", platform)
 
 
+def _freed_key(platform: str) -> str:
+    return redis_key("connector-cap-freed", platform)
+
+
 def cap_acquire(*, platform: str, holder: str, ttl: int = 1800, limit: int | None = None) -> bool:
     """Take one of ``platform``'s slots for ``holder`` (True), or find them all taken (False)."""
     limit = limit if limit is not None else settings.PORTAL_CONNECTOR_CONCURRENCY
@@ -44,7 +50,29 @@ def cap_acquire(*, platform: str, holder: str, ttl: int = 1800, limit: int | Non
 
 
 def cap_release(*, platform: str, holder: str) -> None:
-    redis_client().zrem(_key(platform), holder)
+    """Give the slot back, and wake one sync waiting for it (the list is bounded: tokens nobody took
+    only cause a waiter a spurious try)."""
+    freed = _freed_key(platform)
+    with redis_client().pipeline(transaction=True) as pipe:
+        pipe.zrem(_key(platform), holder)
+        pipe.lpush(freed, 1)
+        pipe.ltrim(freed, 0, 63)
+        pipe.expire(freed, 600)
+        pipe.execute()
+
+
+def cap_wait(*, platform: str, holder: str, seconds: float, limit: int | None = None) -> bool:
+    """Take a slot of ``platform``, waiting up to ``seconds`` for one to be given back (True), or not."""
+    deadline = time.monotonic() + seconds
+    client = redis_client()
+    while True:
+        if cap_acquire(platform=platform, holder=holder, limit=limit):
+            return True
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        # Below the client's socket timeout (2 s); a slot whose holder died frees itself without a token.
+        client.blpop([_freed_key(platform)], timeout=min(1.0, max(left, 0.01)))
 
 
 def cap_holders(*, platform: str) -> int:

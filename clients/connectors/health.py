@@ -22,16 +22,20 @@ from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
 from clients.connectors.registry import PLATFORMS, connector_for
+from clients.connectors.schedule import STALE_SYNC
 from clients.connectors.vault import SecretsError, unseal
 from clients.models import Connection, SyncRun
 from clients.outbox import outbox_email_enqueue
 
 TOKEN_WARNING = dt.timedelta(days=7)
-STALE_SYNC = dt.timedelta(minutes=30)
 
 
 def connections_due(*, now: dt.datetime) -> list[str]:
-    """Platforms of the current schema's connections whose nightly run has come (and that can run)."""
+    """Platforms of the current schema's connections whose nightly run has come (and that can run).
+
+    The same rule as clients.connectors.schedule.connection_due_at, read in the client's schema: a
+    queued sync checks it before it runs, so a connection queued twice syncs once.
+    """
     return list(Connection.objects.filter(next_run_at__lte=now).exclude(state=Connection.State.REAUTH)
                 .filter(Q(state__in=[Connection.State.CONNECTED, Connection.State.FAILING])
                         | Q(state=Connection.State.SYNCING, last_attempt_at__lt=now - STALE_SYNC))

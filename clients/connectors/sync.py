@@ -31,11 +31,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
 
+from agency.connections_due import connection_due_forget
 from agency.models import Client
 from agency.months import Month, local_midnight
 from clients.connectors import vault
 from clients.connectors.base import Connector, Row, Window
 from clients.connectors.registry import connector_for
+from clients.connectors.schedule import connection_due_note, connection_next_run
 from clients.connectors.transport import ConnectorError, ReauthNeeded, Session, say
 from clients.models import Connection, SyncRun
 from clients.signals import connection_health, connection_synced
@@ -109,6 +111,7 @@ def connection_connect(
     if check:
         label, summary = connection_check(platform=platform, account_id=account_id, credentials=credentials,
                                           options=options)
+        credentials = connector.checked(credentials)
     with tenant_context(client):
         connection = Connection.objects.filter(platform=platform).first() or Connection(platform=platform)
         if connection.pk and connection.account_id != account_id:
@@ -123,7 +126,9 @@ def connection_connect(
         connection.next_run_at = connection_next_run(client=client, platform=platform, after=timezone.now())
         if user is not None and getattr(user, "pk", None):
             connection.connected_by = user
-        connection.save()
+        with transaction.atomic():
+            connection.save()
+            connection_due_note(client=client, connection=connection)
     logger.info("connected %s of %s (account %s)", connector.slug, client.slug, account_id)
     _health(client, connector, connection)
     return connection, summary
@@ -141,8 +146,9 @@ def account_owner(*, platform: str, account_id: str, besides: Client) -> Client 
 def connection_disconnect(*, client: Client, platform: str) -> bool:
     """Forget the connection and its credentials (rows already imported stay). False if none."""
     connector = connector_for(platform)
-    with tenant_context(client):
+    with tenant_context(client), transaction.atomic():
         deleted, _detail = Connection.objects.filter(platform=platform).delete()
+        connection_due_forget(client=client, platform=platform)
     if deleted:
         connection_health.send(sender=Client, client=client, platform=platform, label=connector.label, state="",
                                reason="", reason_words={}, last_success_at=None, failing_since=None, token_expires_at=None,
@@ -161,23 +167,6 @@ def secrets_reencrypt(*, client: Client) -> int:
 
 
 # --- when ---------------------------------------------------------------------------------------
-
-def connection_next_run(*, client: Client, platform: str, after: dt.datetime) -> dt.datetime:
-    """The next nightly run: between 01:00 and 05:00 in the client's zone, at a minute of its own.
-
-    The minute comes from a stable hash of the client and platform, so an agency's syncs spread
-    over the night instead of all starting at once.
-    """
-    zone = ZoneInfo(client.timezone)
-    spread = int.from_bytes(f"{client.schema_name}:{platform}".encode(), "big") % (4 * 60)
-    local = after.astimezone(zone)
-    for days in (0, 1, 2):
-        day = local.date() + dt.timedelta(days=days)
-        slot = local_midnight(day, zone) + dt.timedelta(hours=1, minutes=spread)
-        if slot > after:
-            return slot
-    raise AssertionError("unreachable")
-
 
 def backfill_start(*, client: Client, now: dt.datetime) -> dt.datetime:
     """The first instant of a backfill: 13 full months before the current one, in the client's zone."""
@@ -262,7 +251,9 @@ def _sync(
             run_state["run_id"] = run.pk
         connection.run = run_state
         connection.state, connection.last_attempt_at = Connection.State.SYNCING, now
-        connection.save(update_fields=["run", "state", "last_attempt_at"])
+        with transaction.atomic():
+            connection.save(update_fields=["run", "state", "last_attempt_at"])
+            connection_due_note(client=client, connection=connection)  # lost unless it ends within STALE_SYNC
         try:
             credentials = connection_credentials(client=client, connection=connection)
         except vault.SecretsError as error:
@@ -314,6 +305,7 @@ def _sync(
                 connection.backfilled_at = finished
             connection.next_run_at = connection_next_run(client=client, platform=connector.slug, after=finished)
             connection.save()
+            connection_due_note(client=client, connection=connection)
             run.finished_at, run.ok, run.progress = finished, True, 1.0
             run.message = _("%(rows)s rows written") % {"rows": run.rows}
             run.save(update_fields=["finished_at", "ok", "progress", "message"])
@@ -335,7 +327,7 @@ def _failed(
     error: ConnectorError, *, now: dt.datetime,
 ) -> SyncOutcome:
     reason = error.reason
-    with tenant_context(client):
+    with tenant_context(client), transaction.atomic():
         connection.refresh_from_db()
         connection.state = Connection.State.REAUTH if isinstance(error, ReauthNeeded) else Connection.State.FAILING
         connection.reason = reason
@@ -346,6 +338,7 @@ def _failed(
         connection.next_run_at = connection_next_run(client=client, platform=connector.slug,
                                                      after=max(now, timezone.now()))
         connection.save()
+        connection_due_note(client=client, connection=connection)
         run.finished_at, run.ok, run.message = timezone.now(), False, reason
         run.save(update_fields=["finished_at", "ok", "message"])
     logger.warning("sync of %s for %s failed: %s", connector.slug, client.slug, reason)

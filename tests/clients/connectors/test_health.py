@@ -5,6 +5,8 @@ nightly dispatcher queues what is due in each client's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
-from clients.connectors.caps import cap_acquire, cap_holders, cap_release
+from clients.connectors.caps import cap_acquire, cap_holders, cap_release, cap_wait
 from clients.connectors.fake_server import FakePlatforms
 from clients.connectors.health import connection_failure_notify, connections_due
 from clients.connectors.sync import connection_next_run, connection_sync
@@ -102,3 +104,17 @@ def test_the_per_platform_cap_holds_across_holders() -> None:
     for holder in holders:
         cap_release(platform="hubspot-test", holder=holder)
     assert cap_holders(platform="hubspot-test") == 0
+
+
+def test_a_sync_waiting_for_a_slot_takes_the_one_given_back() -> None:
+    assert cap_acquire(platform="wait-test", holder="first", limit=1)
+    started = time.monotonic()
+    assert not cap_wait(platform="wait-test", holder="second", seconds=0.3, limit=1)  # none given back: gives up
+    assert time.monotonic() - started >= 0.3
+    release = threading.Timer(0.2, lambda: cap_release(platform="wait-test", holder="first"))
+    release.start()
+    assert cap_wait(platform="wait-test", holder="second", seconds=5, limit=1)
+    assert time.monotonic() - started < 4  # woken by the release, not at the end of the wait
+    assert cap_holders(platform="wait-test") == 1
+    cap_release(platform="wait-test", holder="second")
+    release.join()

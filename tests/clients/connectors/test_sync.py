@@ -237,3 +237,23 @@ def test_a_mailchimp_key_without_its_data_centre_is_refused_in_words(tenant_a: C
     with pytest.raises(ConnectorError, match="ends in its data centre"):
         connection_connect(client=tenant_a, platform="mailchimp", account_id="alpha",
                            credentials=Credentials(api_key="0123456789abcdef"))
+
+
+def test_a_ga4_key_is_checked_once_when_connected_not_at_every_sync(
+    tenant_a: Client, platforms: FakePlatforms, ga4: dict, monkeypatch
+) -> None:
+    loads: list[bool] = []
+    real = ga4_module.serialization.load_pem_private_key
+
+    def load(data: bytes, password: None, unsafe_skip_rsa_key_validation: bool = False):
+        loads.append(unsafe_skip_rsa_key_validation)
+        return real(data, password=password, unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation)
+
+    monkeypatch.setattr(ga4_module.serialization, "load_pem_private_key", load)
+    connection_connect(client=tenant_a, platform="ga4", account_id="123456", credentials=Credentials(service_account=ga4))
+    assert connection_sync(client=tenant_a, platform="ga4", now=NOW).ok
+    assert loads == [False, True]  # validated by the connect's test; the sync signs with it as stored
+    connection_connect(client=tenant_a, platform="ga4", account_id="123456", credentials=Credentials(service_account=ga4),
+                       check=False)
+    assert connection_sync(client=tenant_a, platform="ga4", now=NOW).ok
+    assert loads[2:] == [False]  # a key stored without the test is checked when used
