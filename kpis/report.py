@@ -355,6 +355,52 @@ def match_line(platform: str, figures: dict[str, Any]) -> str:
     }
 
 
+# --- what an approved version freezes beside the figures --------------------------------------------
+# A version's document (reports.models.ReportVersion) is the snapshot document plus, under this key,
+# what the report draws from rows rather than from the figures: the month's ad rows by day (the daily
+# charts), the campaigns' names (the campaign table, the breakdown, the PDF's drill-downs) and whether
+# the client had revenue data (which KPIs a default summary shows). Frozen at approval
+# (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
+# until staff approve the revision. A snapshot as computed has no such key: staff read the rows.
+FROZEN = "report"
+
+
+def report_frozen(
+    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool
+) -> dict[str, Any]:
+    """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
+    campaigns' names, whether the client had revenue data (which KPIs a default summary shows)."""
+    return {
+        "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
+        "campaign_names": dict(names),
+        "has_revenue": has_revenue,
+    }
+
+
+def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, float | None]] | None:
+    """The ad rows by day an approved document froze; None when it froze none (as computed, or
+    approved before versions kept them: then the rows are read)."""
+    frozen = (document or {}).get(FROZEN)
+    if not isinstance(frozen, dict) or "paid_days" not in frozen:
+        return None
+    return [(dt.date.fromisoformat(day), float(spend), None if clicks is None else float(clicks))
+            for day, spend, clicks in frozen["paid_days"]]
+
+
+def frozen_has_revenue(document: dict[str, Any] | None) -> bool | None:
+    """Whether the client had revenue data when the document was approved; None when it froze none."""
+    frozen = (document or {}).get(FROZEN)
+    return bool(frozen["has_revenue"]) if isinstance(frozen, dict) and "has_revenue" in frozen else None
+
+
+def frozen_names(document: dict[str, Any] | None) -> dict[str, str] | None:
+    """The campaigns' names an approved document froze; None when it froze none."""
+    frozen = (document or {}).get(FROZEN)
+    if not isinstance(frozen, dict) or "campaign_names" not in frozen:
+        return None
+    return dict(frozen["campaign_names"])
+
+
 def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.date, currency: str, accent: str) -> list:
     """The month's ad spend and clicks per day as two line charts (days between the first and the
     last with ad rows count 0 when they have none; clicks are a gap where no row gives them)."""

@@ -7,6 +7,7 @@ month's and the 11 before it for the sparklines) into a ``Scorecard``, which thi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 from dataclasses import dataclass, field, replace
@@ -272,10 +273,18 @@ def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dic
         if month in hidden:
             continue
         if month in documents:
-            snapshot = copy.copy(snapshot)
-            snapshot.document = documents[month]
+            snapshot = document_shown(copy.copy(snapshot), documents[month])
         history[month] = snapshot
     return replace(card, snapshot=history.get(card.month), history=history)
+
+
+def document_shown(snapshot: Any, document: dict[str, Any]) -> Any:
+    """``snapshot`` carrying an approved ``document``, with that document's time of computing: "figures
+    as of" (the page, the PDF) is when the approved figures were computed, not the last recompute."""
+    snapshot.document = document
+    with contextlib.suppress(KeyError, TypeError, ValueError):  # none is written without its time: else the row's
+        snapshot.computed_at = dt.datetime.strptime(document["computed_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return snapshot
 
 
 def target_status(key: str, value: float | None, target: float | None) -> bool | None:

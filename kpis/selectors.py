@@ -29,6 +29,7 @@ from django.utils import timezone as django_timezone
 from agency.models import ExchangeRate
 from agency.months import Month
 from clients.models import Campaign, CriteriaVersion, Holiday, Persona
+from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
@@ -38,6 +39,7 @@ from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
+from kpis.report import frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
 from kpis.selectors_report import report_period
 from portfolio.models import Benchmark, Target
@@ -661,6 +663,28 @@ def paid_media_days(*, month: dt.date) -> list[tuple[dt.date, float, float | Non
 def campaign_names() -> dict[str, str]:
     """The current client's campaigns by id: a breakdown names them as the client does (one query)."""
     return dict(Campaign.objects.values_list("id", "name"))
+
+
+def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
+    """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
+    the names of the campaigns its breakdown holds and whether the client has revenue data, as the
+    rows say now. Three queries at most."""
+    members = set(document.get("breakdowns", {}).get("campaign", {}))
+    names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
+    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists())
+
+
+def report_days(*, snapshot: Snapshot | None, month: dt.date) -> list[tuple[dt.date, float, float | None]]:
+    """The month's ad rows by day as the viewer's document has them: frozen in an approved version
+    (no query), else read from the rows (staff, a month the close never held)."""
+    frozen = frozen_days(snapshot.document if snapshot else None)
+    return frozen if frozen is not None else paid_media_days(month=month)
+
+
+def report_names(*, snapshot: Snapshot | None) -> dict[str, str]:
+    """The campaigns' names as the viewer's document has them: frozen at approval, else read."""
+    frozen = frozen_names(snapshot.document if snapshot else None)
+    return frozen if frozen is not None else campaign_names()
 
 
 def benchmark_rates(*, bands: dict[str, list[Benchmark]], currency: str, day: dt.date) -> dict[str, tuple[Decimal, dt.date]]:

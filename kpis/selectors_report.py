@@ -14,7 +14,7 @@ from clients.models import Holiday
 from clients.selectors import revenue_data_exists
 from kpis.models import Snapshot
 from kpis.pacing import quarter_months
-from kpis.report import Period, headline_chosen, month_running, period_of, summary_keys
+from kpis.report import Period, frozen_has_revenue, headline_chosen, month_running, period_of, summary_keys
 
 
 def snapshot_months_list() -> list[dt.date]:
@@ -44,7 +44,12 @@ def report_period(
     return period_of(month=month, client=client, holidays=holidays, now=now, working_total=working_total)
 
 
-def report_summary_keys(*, client: Any) -> tuple[str, ...]:
+def report_summary_keys(*, client: Any, document: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The executive summary's KPIs as shown (kpis.report.summary_keys). Whether the client has
-    revenue data matters only for a default summary: staff's choice costs no query."""
-    return summary_keys(client, has_revenue=headline_chosen(client) or revenue_data_exists())
+    revenue data matters only for a default summary: staff's choice costs no query, and an approved
+    ``document`` says it as it was at approval (kpis.report.FROZEN: an import since changes nothing
+    the client sees); else it is read."""
+    if headline_chosen(client):
+        return summary_keys(client, has_revenue=True)
+    frozen = frozen_has_revenue(document)
+    return summary_keys(client, has_revenue=frozen if frozen is not None else revenue_data_exists())

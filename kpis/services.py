@@ -31,9 +31,9 @@ from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
 from kpis.selectors import (
     benchmarks_for_month,
-    campaign_names,
     check_facts,
-    paid_media_days,
+    report_days,
+    report_names,
     scorecard_load,
     scorecard_stamp,
     snapshot_inputs,
@@ -265,9 +265,11 @@ def report_pdf_file(
             card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
         if card.snapshot is None:
             return None
-        names = campaign_names()
-        report = report_context(card, client=client, accent=brand["accent"], keys=report_summary_keys(client=client),
-                                days=paid_media_days(month=month), names=names, bench=bench)
+        # What the approved version froze (the days, the names) for a client's view; the rows for staff.
+        names = report_names(snapshot=card.snapshot)
+        keys = report_summary_keys(client=client, document=card.snapshot.document)
+        report = report_context(card, client=client, accent=brand["accent"], keys=keys,
+                                days=report_days(snapshot=card.snapshot, month=month), names=names, bench=bench)
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")

@@ -47,6 +47,7 @@ from kpis.scorecard import (
     DIMENSION_LABELS,
     breakdown_rows,
     card_as_shown,
+    document_shown,
     figure,
     format_value,
     funnel_steps,
@@ -57,8 +58,8 @@ from kpis.scorecard import (
 from kpis.selectors import (
     PageRead,
     benchmarks_for_month,
-    campaign_names,
-    paid_media_days,
+    report_days,
+    report_names,
     scorecard_load,
     scorecard_page_read,
 )
@@ -131,8 +132,8 @@ def _visible(request: HttpRequest, snapshot: Snapshot | None) -> Snapshot | None
         return snapshot
     if snapshot.month in shown.hidden:
         return None
-    snapshot.document = shown.documents([snapshot.month]).get(snapshot.month, snapshot.document)
-    return snapshot
+    approved = shown.documents([snapshot.month]).get(snapshot.month)
+    return document_shown(snapshot, approved) if approved is not None else snapshot
 
 
 def _card_shown(request: HttpRequest, card: Any) -> Any:
@@ -140,6 +141,10 @@ def _card_shown(request: HttpRequest, card: Any) -> Any:
     if shown is None:
         return card
     return card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
+
+
+def _document(card: Any) -> dict[str, Any] | None:
+    return card.snapshot.document if card.snapshot else None
 
 
 def _commentary_text(request: HttpRequest, month: dt.date) -> str:
@@ -191,9 +196,11 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
         parts_context = {
             **context,
             "card": card,
-            **report_context(card, client=client, accent=accent, keys=report_summary_keys(client=client),
-                             days=paid_media_days(month=month), names=campaign_names(), bench=bench,
-                             staff=viewer == "agency"),
+            **report_context(
+                card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
+                days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+                staff=viewer == "agency",
+            ),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
@@ -253,7 +260,11 @@ def scorecard_page(
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)
         # Data arrived and its debounced recompute has not run yet: say so rather than show the old
         # figures as current (the notice polls, and the fresh tiles replace it once computed).
-        context["updating"] = month_recompute_waiting(client=client, month=month)
+        # A client user reading an approved month reads its approved version: new data changes nothing
+        # they see until staff approve it, so nothing is "updating" for them.
+        shown = shown_for(request.user)
+        frozen = shown is not None and month in shown.approved
+        context["updating"] = not frozen and month_recompute_waiting(client=client, month=month)
         context["updating_seconds"] = settings.PORTAL_RECOMPUTE_DEBOUNCE_SECONDS
     template = "kpis/scorecard.html" + ("#tiles" if _partial(request) else "")
     response = render(request, template, context, status=status)
@@ -272,7 +283,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     snapshot = _visible(request, snapshot_get(month=month))
     keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
     currency = request.tenant.currency
-    names = _member_names(dimension)
+    names = _member_names(dimension, snapshot)
     shown = [
         {"member": member_label(dimension, r["member"], names), "cells": [row_cell_shown(k, r, currency) for k in keys]}
         for r in rows
@@ -311,11 +322,12 @@ def _column_label(key: str) -> str:
     return str(figure(key).label)
 
 
-def _member_names(dimension: str) -> dict[str, str]:
-    """Campaigns by name (one query, only for the campaign breakdown)."""
+def _member_names(dimension: str, snapshot: Any) -> dict[str, str]:
+    """Campaigns by name, only for the campaign breakdown: as frozen in an approved version, else
+    read (one query)."""
     if dimension != "campaign":
         return {}
-    return campaign_names()
+    return report_names(snapshot=snapshot)
 
 
 SIGNED_FIGURE = re.compile(r"[+-]?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h))?")
@@ -394,7 +406,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     if snapshot is None:
         raise Http404
     keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
-    names, currency = _member_names(dimension), request.tenant.currency
+    names, currency = _member_names(dimension, snapshot), request.tenant.currency
     cells = [
         [
             member_label(dimension, row["member"], names),

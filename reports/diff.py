@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
@@ -82,3 +82,42 @@ def platform_changes(before: dict[str, Any], after: dict[str, Any], *, currency:
                 "%(platform)s changed %(month)s after approval: %(changes)s") % {
                 "platform": label, "month": date_format(month, "YEAR_MONTH_FORMAT"), "changes": "; ".join(parts)}})
     return changes
+
+
+DAYS_SHOWN = 10  # the days listed one by one; the rest are counted
+
+
+def days_changes(
+    before: list[tuple[dt.date, float, float | None]], after: list[tuple[dt.date, float, float | None]], *, currency: str
+) -> dict[str, Any] | None:
+    """The days of the report's daily ad charts that moved between the approved version (``before``,
+    frozen at approval) and the rows now (``after``), for staff before they approve the revision:
+    "March 2: ad spend €160.00 → €960.00, clicks 60 → 460". A day without ad rows spent 0; clicks
+    are compared where either side gives them. None when no day moved as shown."""
+    old = {day: (spend, clicks) for day, spend, clicks in before}
+    new = {day: (spend, clicks) for day, spend, clicks in after}
+    lines = []
+    for day in sorted(set(old) | set(new)):
+        (was_spend, was_clicks), (now_spend, now_clicks) = old.get(day, (0.0, None)), new.get(day, (0.0, None))
+        parts = []
+        pairs = (("ad_spend", _("ad spend"), was_spend, now_spend), ("clicks", _("clicks"), was_clicks, now_clicks))
+        for key, word, was, now in pairs:
+            if was is None and now is None:
+                continue
+            shown_was, shown_now = format_value(key, was or 0.0, currency), format_value(key, now or 0.0, currency)
+            if shown_was != shown_now:
+                parts.append(f"{word} {shown_was} → {shown_now}")
+        if parts:
+            lines.append(f"{date_format(day, 'MONTH_DAY_FORMAT')}: {', '.join(parts)}")
+    if not lines:
+        return None
+    hidden = len(lines) - DAYS_SHOWN
+    return {
+        "title": ngettext(
+            "The daily ad charts changed on %(count)s day (the client sees the approved days until you approve):",
+            "The daily ad charts changed on %(count)s days (the client sees the approved days until you approve):",
+            len(lines),
+        ) % {"count": len(lines)},
+        "lines": lines[:DAYS_SHOWN],
+        "more": ngettext("and %(count)s more day", "and %(count)s more days", hidden) % {"count": hidden} if hidden > 0 else "",
+    }

@@ -66,7 +66,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     sees it, and the funnel chart as a PNG kept beside the PDF. Runs in the recipient's language."""
     brand = brand_for(client)
     card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
-    entries = summary(card, keys=report_summary_keys(client=client), currency=client.currency, accent=brand["accent"])
+    keys = report_summary_keys(client=client, document=version.document)  # revenue data or not, as approved
+    entries = summary(card, keys=keys, currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
     attachments = brand_logo_inline(brand)
     if pdf:

@@ -26,9 +26,10 @@ from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
+from kpis.report import frozen_days
 from kpis.scorecard import card_as_shown
-from kpis.selectors import scorecard_load
-from reports.diff import documents_differ, figures_diff, platform_changes
+from kpis.selectors import paid_media_days, scorecard_load
+from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
 
@@ -300,6 +301,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         "restated_by": "",
         "pending_diff": figures_diff(versions[-1].document, snapshot.document, currency=client.currency) if pending else [],
         "platform_changes": [],
+        "day_changes": None,
         "questions": list(Question.objects.filter(month=month)),
         "read_at": None,
     }
@@ -308,6 +310,10 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         context["platform_changes"] = changes
         context["restated_by"] = restatements_shown(report.restated_by if report else "", changes=changes,
                                                     document=snapshot.document)
+        # The daily ad charts the client sees are the approved days: what the rows say now, beside them.
+        frozen = frozen_days(versions[-1].document)
+        if frozen is not None:
+            context["day_changes"] = days_changes(frozen, paid_media_days(month=month), currency=client.currency)
     if staff:
         context.update(
             texts=commentary_texts(month=month),

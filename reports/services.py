@@ -28,6 +28,8 @@ from clients.outbox import outbox_drain_schedule
 from kpis.checks.selectors import month_checks_read
 from kpis.checks.services import checks_mirror
 from kpis.models import CheckResult, Snapshot
+from kpis.report import FROZEN
+from kpis.selectors import report_frozen_read
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
@@ -205,7 +207,9 @@ def month_approve(
             version = ReportVersion.objects.create(
                 month=month,
                 number=previous.number + 1 if previous else 1,
-                document=snapshot.document,
+                # The figures and what the report draws from rows (the days, the names): the client's
+                # page, PDF and email read all of it from here until the next approval.
+                document={**snapshot.document, FROZEN: report_frozen_read(month=month, document=snapshot.document)},
                 approved_at=now,
                 approved_by=user.pk if user else None,
                 approved_by_name=_name(user) if user else COMMAND_LINE,

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 from clients.models import Campaign, Lead
 from clients.services import data_import
 from kpis.services import report_pdf_build, snapshot_compute
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
 from tests.browser.test_portal_shell import sign_in
 from tests.browser.test_report import _no_overflow
 
@@ -77,3 +77,52 @@ def test_the_paid_media_pages_of_the_pdf(paid_data, clean_tenant_tables) -> None
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 image = document[index + offset].render(scale=1.4).to_pil()
                 image.save(ARTIFACTS / f"paid-media-pdf-{language}-{offset + 1}.png")
+
+
+def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
+    browser, page, portal, client_user_a, staff_a, paid_data, tmp_path
+) -> None:
+    """Approved, then Google Ads restates 10 March: the client's daily charts still draw the approved
+    days (the same SVG) until the revision is approved, and they render at 1440 px in Spanish."""
+    from kpis.recompute import recompute_pending_run
+    from reports.services import month_approve
+
+    client_user_a.language = "es"
+    client_user_a.save()
+    recompute_pending_run(client=paid_data)  # the import's debounced recompute, as the worker runs it
+    month_approve(client=paid_data, month=MARCH, user=None)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+
+    def charts() -> list[str]:
+        page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+        section = page.locator('[data-section="paid-media"]')
+        section.scroll_into_view_if_needed()
+        assert section.locator("svg.chart").count() == 2 and section.locator("svg.chart polyline").count() >= 2
+        return [chart.inner_html() for chart in section.locator("svg.chart").all()]
+
+    approved = charts()
+    restated = tmp_path / "restated.csv"
+    restated.write_text("id,date,category,amount,campaign,note,platform,impressions,clicks,conversions,conversion_value\n"
+                        "g10,2026-03-10,media,2400.00,brand,,google_ads,4900,900,9.5,1100\n", encoding="utf-8")
+    assert data_import(kind="spend", path_or_file=restated, client=paid_data).ok
+    assert recompute_pending_run(client=paid_data) == 1
+    assert charts() == approved
+    _no_overflow(page)
+    page.locator('[data-section="paid-media"]').screenshot(path=str(ARTIFACTS / "paid-media-approved-es-1440.png"))
+    # staff: the revision waiting, with the day that moved beside the approved one
+    staff_a.language = "es"
+    staff_a.save()
+    context, staff_page = new_page(browser, locale="es-ES", viewport={"width": 1440, "height": 1000})
+    try:
+        sign_in_home(staff_page, portal.client("alpha"), staff_a.username)
+        staff_page.goto(portal.client("alpha") + "/reports/2026-03/")
+        box = staff_page.locator("section.revision-pending")
+        assert "10 de marzo: inversión en anuncios" in box.locator("[data-day-changes]").inner_text()
+        _no_overflow(staff_page)
+        box.screenshot(path=str(ARTIFACTS / "revision-days-es-1440.png"))
+    finally:
+        context.close()
+    month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo")
+    assert charts() != approved
