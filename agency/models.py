@@ -371,3 +371,28 @@ class ConnectionDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.platform} {self.due_at}"
+
+
+class AccountClaim(models.Model):
+    """Which client a platform account feeds, for the platforms whose accounts feed one client only.
+
+    An ad account's spend is one client's: a second client connecting it would count it twice in
+    the agency's portfolio. The connection lives in the client's schema; this row in the public
+    schema lets a new connection be checked with one query, without opening any other client's
+    schema, and its unique key keeps the rule even when two clients connect the same account at
+    once. Written by ``clients.connectors.sync`` in the same transaction as the connection's row;
+    rebuilt from the schemas with the due index (docs/connectors.md).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="account_claims")
+    platform = models.CharField(max_length=30)
+    account_id = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "account_id"], name="account_claim_one_client"),
+            models.UniqueConstraint(fields=["client", "platform"], name="account_claim_client_platform"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.account_id} → {self.client_id}"

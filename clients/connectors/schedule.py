@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from agency.account_claims import account_claims_replace
 from agency.connections_due import connection_due_set, connections_due_replace
 from agency.models import Client
 from agency.months import local_midnight
+from clients.connectors.registry import PLATFORMS
 from clients.models import Connection
 
 STALE_SYNC = dt.timedelta(minutes=30)  # a sync started (or queued) this long ago without finishing is lost
@@ -72,9 +74,14 @@ def connections_reschedule(*, client: Client, now: dt.datetime) -> int:
 
 
 def connections_due_rebuild(*, client: Client) -> int:
-    """Write the client's index rows again from its schema (the daily safety net); returns how many."""
+    """Write the client's index rows and account claims again from its schema (the daily safety net).
+
+    Returns how many connections the client has."""
     with tenant_context(client), transaction.atomic():
         # Locked: a sync finishing meanwhile writes its row after this, not before and then lost.
         connections = list(Connection.objects.select_for_update())
         connections_due_replace(client=client, due={c.platform: connection_due_at(connection=c) for c in connections})
+        exclusive = {slug for slug, connector in PLATFORMS.items() if connector.exclusive_accounts}
+        account_claims_replace(client=client, accounts={c.platform: c.account_id for c in connections
+                                                        if c.platform in exclusive})
     return len(connections)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
 
+from agency.account_claims import account_claim, account_holder, account_release
 from agency.connections_due import connection_due_forget
 from agency.models import Client
 from agency.months import Month, local_midnight
@@ -103,10 +104,8 @@ def connection_connect(
     account_id = account_id.strip()
     if connector.exclusive_accounts:
         account_id = connector.account_key(account_id)
-        other = account_owner(platform=platform, account_id=account_id, besides=client)
-        if other is not None:
-            raise ConnectorError(_("This %(platform)s account is already connected to another client: one account "
-                                   "feeds one client.") % {"platform": connector.label})
+        if account_holder(platform=platform, account_id=account_id, besides=client) is not None:
+            raise _account_taken(connector)
     label, summary = ("", "")
     if check:
         label, summary = connection_check(platform=platform, account_id=account_id, credentials=credentials,
@@ -129,18 +128,19 @@ def connection_connect(
         with transaction.atomic():
             connection.save()
             connection_due_note(client=client, connection=connection)
+            # Claimed with the row: of two clients connecting one account at once, the second is refused here.
+            if connector.exclusive_accounts and not account_claim(client=client, platform=platform,
+                                                                  account_id=account_id):
+                raise _account_taken(connector)
     logger.info("connected %s of %s (account %s)", connector.slug, client.slug, account_id)
     _health(client, connector, connection)
     return connection, summary
 
 
-def account_owner(*, platform: str, account_id: str, besides: Client) -> Client | None:
-    """The other client whose ``platform`` connection reads ``account_id`` (one schema at a time), or None."""
-    for other in Client.objects.exclude(pk=besides.pk).exclude(schema_name="public").order_by("pk"):
-        with tenant_context(other):
-            if Connection.objects.filter(platform=platform, account_id=account_id).exists():
-                return other
-    return None
+def _account_taken(connector: Connector) -> ConnectorError:
+    """Another client holds the account (agency.account_claims: one query, no other schema opened)."""
+    return ConnectorError(_("This %(platform)s account is already connected to another client: one account "
+                            "feeds one client.") % {"platform": connector.label})
 
 
 def connection_disconnect(*, client: Client, platform: str) -> bool:
@@ -149,6 +149,7 @@ def connection_disconnect(*, client: Client, platform: str) -> bool:
     with tenant_context(client), transaction.atomic():
         deleted, _detail = Connection.objects.filter(platform=platform).delete()
         connection_due_forget(client=client, platform=platform)
+        account_release(client=client, platform=platform)
     if deleted:
         connection_health.send(sender=Client, client=client, platform=platform, label=connector.label, state="",
                                reason="", reason_words={}, last_success_at=None, failing_since=None, token_expires_at=None,

@@ -1,4 +1,5 @@
-"""``connections_due_rebuild [SLUG …]``: write the dispatcher's due index again from the clients' schemas."""
+"""``connections_due_rebuild [SLUG …]``: write the dispatcher's due index and
+the ad accounts' claims again from the clients' schemas."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from clients.management.commands._client import client_by_slug
 
 
 class Command(BaseCommand):
-    help = ("Rebuild the nightly dispatcher's index of when connections are due (agency.ConnectionDue) from "
-            "the clients' schemas: after restoring a schema. Without slugs: every ready client.")
+    help = ("Rebuild the nightly dispatcher's index of when connections are due (agency.ConnectionDue) and the ad "
+            "accounts' claims (agency.AccountClaim) from the clients' schemas: after restoring a schema. Without "
+            "slugs: every ready client.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slugs", nargs="*")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import connections
 
 from agency.models import Client
 from clients.connectors import fake_server
@@ -57,6 +59,22 @@ def mailchimp(platforms: FakePlatforms) -> FakePlatforms:
     platforms.mailchimp_reports = fake_server.make_reports(
         30, first=dt.datetime(2026, 6, 1, 8, tzinfo=dt.UTC), last=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     return platforms
+
+
+@pytest.fixture
+def schemas_opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every client schema the connection is switched to (tenant_context, set_schema: both set_tenant)."""
+    opened: list[str] = []
+    wrapper = connections["default"]
+    real = wrapper.set_tenant
+
+    def spy(tenant: Any, *args: Any, **kwargs: Any) -> None:
+        if tenant.schema_name != "public":
+            opened.append(tenant.schema_name)
+        real(tenant, *args, **kwargs)
+
+    monkeypatch.setattr(wrapper, "set_tenant", spy)
+    yield opened
 
 
 def connect_hubspot(client: Client) -> None:

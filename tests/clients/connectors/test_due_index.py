@@ -8,14 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import time
-from collections.abc import Iterator
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -39,22 +36,6 @@ def _due(client: Client, platform: str = "hubspot") -> dt.datetime | None:
 def _connection(client: Client) -> Connection:
     with tenant_context(client):
         return Connection.objects.get(platform="hubspot")
-
-
-@pytest.fixture
-def schemas_opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every client schema the connection is switched to (tenant_context, set_schema: both set_tenant)."""
-    opened: list[str] = []
-    wrapper = connections["default"]
-    real = wrapper.set_tenant
-
-    def spy(tenant: Any, *args: Any, **kwargs: Any) -> None:
-        if tenant.schema_name != "public":
-            opened.append(tenant.schema_name)
-        real(tenant, *args, **kwargs)
-
-    monkeypatch.setattr(wrapper, "set_tenant", spy)
-    yield opened
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""Which client each exclusive platform account feeds (agency.models.AccountClaim).
+
+Connecting an ad account asks here whether another client holds it: one query in the public
+schema instead of opening every other client's schema. ``clients.connectors.sync`` writes the
+claim in the same transaction as the connection's row; the unique key on (platform, account)
+refuses the second of two clients connecting the same account at the same moment.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from agency.models import AccountClaim, Client
+
+logger = logging.getLogger(__name__)
+
+
+def account_holder(*, platform: str, account_id: str, besides: Client) -> Client | None:
+    """The other client whose ``platform`` connection reads ``account_id``, or None."""
+    claim = (AccountClaim.objects.filter(platform=platform, account_id=account_id).exclude(client=besides)
+             .select_related("client").first())
+    return claim.client if claim else None
+
+
+def account_claim(*, client: Client, platform: str, account_id: str) -> bool:
+    """``client``'s ``platform`` connection now reads ``account_id`` (its former account is freed).
+
+    False, and nothing written, when another client holds the account. In the caller's transaction
+    (a savepoint of its own, so a refusal leaves the caller's transaction usable).
+    """
+    try:
+        with transaction.atomic():
+            AccountClaim.objects.bulk_create(
+                [AccountClaim(client=client, platform=platform, account_id=account_id)],
+                update_conflicts=True, unique_fields=["client", "platform"], update_fields=["account_id"])
+    except IntegrityError:
+        return False
+    return True
+
+
+def account_release(*, client: Client, platform: str) -> None:
+    """``client``'s ``platform`` connection is gone: its account is free for another client."""
+    AccountClaim.objects.filter(client=client, platform=platform).delete()
+
+
+def account_claims_replace(*, client: Client, accounts: dict[str, str]) -> int:
+    """``client``'s claims become exactly ``accounts`` (platform → account id): the rebuild.
+
+    An account another client already holds is left to that client (logged), as a new connection
+    of it would be refused. Returns how many claims ``client`` holds.
+    """
+    with transaction.atomic():
+        AccountClaim.objects.filter(client=client).delete()
+        AccountClaim.objects.bulk_create(
+            [AccountClaim(client=client, platform=platform, account_id=account_id)
+             for platform, account_id in accounts.items()], ignore_conflicts=True)
+        held = AccountClaim.objects.filter(client=client).count()
+    if held < len(accounts):
+        logger.warning("%s: %s account(s) held by another client were not claimed", client.slug, len(accounts) - held)
+    return held
