@@ -205,14 +205,15 @@ class Outbox:
             transaction.on_commit(self.drain_schedule)
         return bool(changed)
 
-    def attention(self, *, month: dt.date) -> list[OutboxEmailFields]:
-        """The month's emails staff should look at: failed ones (still retried, or given up),
-        uncertain ones, and ones still "sending" past their lease (the drain has not marked them
-        yet; they read as uncertain)."""
+    def attention(self, *, month: dt.date | None = None, every_month: bool = False) -> list[OutboxEmailFields]:
+        """The month's emails staff should look at (``every_month``: whatever month they are
+        about, or none): failed ones (still retried, or given up), uncertain ones, and ones still
+        "sending" past their lease (the drain has not marked them yet; they read as uncertain)."""
         with self.schema():
-            rows = self.model.objects.filter(
-                Q(state__in=[State.FAILED, State.UNCERTAIN]) | _stuck(timezone.now() - SENDING_LEASE), month=month
-            )
+            waiting = Q(state__in=[State.FAILED, State.UNCERTAIN]) | _stuck(timezone.now() - SENDING_LEASE)
+            rows = self.model.objects.filter(waiting)
+            if not every_month:
+                rows = rows.filter(month=month)
             return list(rows.order_by("pk"))
 
     def next_attempt(self) -> dt.datetime | None:
@@ -259,6 +260,24 @@ class Outbox:
             return False
         rows.filter(pk=pk).update(state=State.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="")
         return True
+
+
+def attention_shown(
+    rows: list[OutboxEmailFields], *, kind_label: Callable[[str], str], resend_url: Callable[[int], str]
+) -> list[dict[str, Any]]:
+    """Rows of :meth:`Outbox.attention` as the outbox partial (``agency/_outbox_attention.html``)
+    shows them, whichever outbox: "retrying" (a next attempt is set: nothing to do), "given_up",
+    or "uncertain" (the mail server may have it: staff check, then may send again)."""
+    shown = []
+    for row in rows:
+        status = "uncertain"
+        if row.state == State.FAILED:
+            status = "retrying" if row.next_attempt_at else "given_up"
+        shown.append({
+            "row": row, "kind": kind_label(row.kind), "status": status, "may_resend": status != "retrying",
+            "resend_url": resend_url(row.pk),
+        })  # fmt: skip
+    return shown
 
 
 def _payload(

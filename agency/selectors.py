@@ -7,8 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from agency.models import AgencyBrand, Client, Domain, DomainClaim, Membership, User
+from agency.outbox import PUBLIC, attention_shown
 
 
 def clients_ready() -> QuerySet[Client]:
@@ -221,3 +224,23 @@ def brand_is_default() -> bool:
         return True
     default_name = AgencyBrand._meta.get_field("name").default
     return not brand.sender_name.strip() and brand.name.strip() in {"", default_name}
+
+
+# The agency's own emails (agency.outbox.PUBLIC) in words: an agency person's account and password
+# links, a client user's when their client is gone, and the staff's daily digest of checks.
+PUBLIC_EMAIL_KINDS = {
+    "invitation": _("An invitation"),
+    "account": _("A link to set a password"),
+    "password_reset": _("A password reset link"),
+    "checks_digest": _("The daily digest of checks"),
+}
+
+
+def public_outbox_attention() -> list[dict[str, Any]]:
+    """The agency's own emails an admin should look at (failed, given up, outcome unknown), as the
+    outbox partial shows them, with their "Send again" URL (agency.outbox.attention_shown)."""
+    return attention_shown(
+        PUBLIC.attention(every_month=True),
+        kind_label=lambda kind: str(PUBLIC_EMAIL_KINDS.get(kind, kind)),
+        resend_url=lambda pk: reverse("outbox_resend", args=[pk]),
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agency.emails import password_email_render, registry_email_send
 from agency.models import Client, Membership, User
+from agency.outbox import PUBLIC
 from agency.selectors import client_primary_host, host_url
 from agency.tokens import password_token_generator
 
@@ -158,3 +159,9 @@ def user_sessions_end_all(*, user: User) -> None:
 
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
+
+
+def public_outbox_email_resend(*, pk: int) -> bool:
+    """An agency admin's "Send again" on one of the agency's own emails (agency.outbox.Outbox.resend):
+    False when it is not waiting for them (sent meanwhile, or still being retried)."""
+    return PUBLIC.resend(pk=pk)

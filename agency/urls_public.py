@@ -15,6 +15,8 @@ urlpatterns = [
     path("clients/<slug:slug>/domains/", console.client_domain_add, name="client_domain_add"),
     path("clients/<slug:slug>/domains/<int:claim_id>/verify/", console.client_domain_verify, name="client_domain_verify"),
     path("staff/", console.staff_list, name="staff_list"),
+    path("emails/", console.outbox_page, name="outbox"),
+    path("emails/<int:email_id>/resend/", console.outbox_resend, name="outbox_resend"),
     path("brand/", branding.brand_edit, name="brand_edit"),
     path("", include("agency.urls_auth")),
     path("", include("kpis.urls_public")),

@@ -115,7 +115,7 @@ class Kpi:
     unit: Unit
     better: Better = Better.UP
     headline: bool = False
-    null_reasons: tuple[Promise, ...] = ()
+    null_reasons: tuple[Reason, ...] = ()
     benchmarkable: bool = False
     bounds: tuple[float | None, float | None] | None = None
     formula: Formula | None = None
@@ -164,34 +164,80 @@ GROUPS: tuple[Group, ...] = (
 )
 
 UNBOUNDED = (None, None)  # growth, ROI, uplift: may be negative or above 1
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a figure can be undefined, and how to tell from the month's KPI values (the snapshot
+    document's ``kpis``) whether it is why this month: a "—" names the causes that hold, never one
+    the month contradicts ("no account pays a retainer" beside an MRR of €157k). ``holds`` is None
+    when the document cannot tell (its input is not a KPI): the reason is then shown as it stands."""
+
+    text: Promise
+    holds: Callable[[dict[str, Any]], bool] | None = None
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+def _zero(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda values: name in values and values[name] == 0
+
+
+def _none_or_zero(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda values: name in values and not values[name]
+
+
+def _null(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda values: name in values and values[name] is None
+
+
+def _positive(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda values: bool(values.get(name))
+
+
 # Why a figure is undefined: the reasons shared by several KPIs.
-NO_SESSIONS = _("No sessions this month.")
-NO_NEW_LEADS = _("No new leads this month.")
-NO_MQLS = _("No MQLs this month.")
-NO_SQLS = _("No SQLs this month.")
-NO_CUSTOMERS = _("No customers this month.")
-NO_SPEND = _("No marketing spend this month.")
-NO_SENT = _("No emails sent this month.")
-NO_DELIVERED = _("No emails delivered this month.")
-NOT_CONTACTED = _("No lead of this month has been contacted yet.")
-SHORT_HISTORY = _("Less than three months of history before this month.")
-NO_MRR_BEFORE = _("No MRR at the end of the previous month.")
-NO_ACCOUNTS = _("No account pays a retainer at the end of this month.")
-NO_ACCOUNTS_BEFORE = _("No account paid a retainer at the end of the previous month.")
-NO_CHURN = _("No account churned, so the churn rate is zero or unknown.")
-NO_RETAINERS = _("No retainer is known at the end of this month.")
-NO_SETTLED_RETAINERS = _("No retainer has ended yet.")
-NO_FULL_TERM = _("No retainer has run its full term yet.")
-NO_PROJECTS = _("No project is known at the end of this month.")
-NO_SETTLED_PROJECTS = _("No project has ended yet.")
-NO_DEVICE = _("A traffic row of this month gives no device, so the device shares are unknown.")
-NO_BOUNCES = _("No traffic row of this month gives its bounced sessions.")
+NO_SESSIONS = Reason(_("No sessions this month."), _zero("sessions"))
+NO_NEW_LEADS = Reason(_("No new leads this month."), _zero("new_leads"))
+NO_MQLS = Reason(_("No MQLs this month."), _zero("mqls"))
+NO_SQLS = Reason(_("No SQLs this month."), _zero("sqls"))
+NO_CUSTOMERS = Reason(_("No customers this month."), _zero("customers"))
+NO_SPEND = Reason(_("No marketing spend this month."), _zero("marketing_spend"))
+NO_SENT = Reason(_("No emails sent this month."), _zero("emails_sent"))
+NO_DELIVERED = Reason(_("No emails delivered this month."), _zero("emails_delivered"))
+NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."))
+SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"))
+NO_REVENUE_BEFORE = Reason(_("No marketing revenue in the three months before."),
+                           lambda values: values.get("revenue_uplift") is not None)
+NO_MRR_BEFORE = Reason(_("No MRR at the end of the previous month."), _zero("mrr_start"))
+NO_ACCOUNTS = Reason(_("No account pays a retainer at the end of this month."), _zero("accounts"))
+# The churn rate is undefined exactly when no account paid at the end of the previous month.
+NO_ACCOUNTS_BEFORE = Reason(_("No account paid a retainer at the end of the previous month."),
+                            _null("customer_churn_rate"))
+NO_CHURN = Reason(_("No account stopped paying this month: with a churn rate of zero, lifetime value has no end."),
+                  _zero("customer_churn_rate"))
+NO_ACQUISITION_COST = Reason(_("No marketing or sales spend this month, so CAC is zero."), _zero("cac"))
+NO_RETAINERS = Reason(_("No retainer is known at the end of this month."))
+NO_SETTLED_RETAINERS = Reason(_("No retainer has ended yet."))
+NO_FULL_TERM = Reason(_("No retainer has run its full term yet."))
+NO_PROJECTS = Reason(_("No project is known at the end of this month."))
+NO_SETTLED_PROJECTS = Reason(_("No project has ended yet."))
+NO_WORKING_DAYS = Reason(_("No working days this month."), _zero("working_days"))
+NO_MOBILE = Reason(_("No mobile sessions this month."), _zero("mobile_share"))
+NO_DEVICE = Reason(_("A traffic row of this month gives no device, so the device shares are unknown."),
+                   lambda values: bool(values.get("sessions")) and _null("mobile_share")(values))
+NO_BOUNCES = Reason(_("No traffic row of this month gives its bounced sessions."),
+                    lambda values: bool(values.get("sessions")) and _null("bounce_rate")(values))
+NO_MOBILE_BOUNCES = Reason(_("No mobile traffic row of this month gives its bounced sessions."), _positive("mobile_share"))
 # Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
-NO_AD_SPEND = _("No ad platform spend this month (spend rows with a platform).")
-NO_IMPRESSIONS = _("No impressions this month, or the ad platforms' files do not give them.")
-NO_CLICKS = _("No clicks this month, or the ad platforms' files do not give them.")
-NO_CONVERSIONS = _("No platform conversions this month, or the ad platforms' files do not give them.")
-NO_CONVERSION_VALUE = _("No conversion value this month, or the ad platforms' files do not give it.")
+NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"))
+NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms' files do not give them."),
+                        _none_or_zero("impressions"))
+NO_CLICKS = Reason(_("No clicks this month, or the ad platforms' files do not give them."), _none_or_zero("clicks"))
+NO_CONVERSIONS = Reason(_("No platform conversions this month, or the ad platforms' files do not give them."),
+                        _none_or_zero("platform_conversions"))
+NO_CONVERSION_VALUE = Reason(_("No conversion value this month, or the ad platforms' files do not give it."),
+                             _none_or_zero("conversion_value"))
 
 C, M, R, X, H, D, MO = Unit.COUNT, Unit.MONEY, Unit.RATE, Unit.RATIO, Unit.HOURS, Unit.DAYS, Unit.MONTHS
 DOWN, NEUTRAL = Better.DOWN, Better.NEUTRAL
@@ -213,11 +259,11 @@ KPIS: tuple[Kpi, ...] = (
         null_reasons=(NO_SESSIONS, NO_BOUNCES), benchmarkable=True,
         formula=of(traffic.bounce_rate, "bounced_sessions", "sessions_with_bounces")),
     Kpi("mobile_bounce_rate", "traffic", _("Mobile bounce rate"), _("Bounced sessions ÷ sessions, on mobile only."), R, DOWN,
-        null_reasons=(_("No mobile sessions this month."), NO_DEVICE, NO_BOUNCES), benchmarkable=True,
+        null_reasons=(NO_MOBILE, NO_DEVICE, NO_MOBILE_BOUNCES), benchmarkable=True,
         formula=of(traffic.bounce_rate, "mobile_bounced_sessions", "mobile_sessions_with_bounces")),
     Kpi("landing_page_conversion_rate", "traffic", _("Landing page conversion"),
         _("Form submissions ÷ sessions, on landing pages only."), R,
-        null_reasons=(_("No landing page sessions this month."),), benchmarkable=True,
+        null_reasons=(Reason(_("No landing page sessions this month.")),), benchmarkable=True,
         formula=of(traffic.landing_page_conversion_rate, "landing_page_form_submissions", "landing_page_sessions")),
     Kpi("active_landing_pages", "traffic", _("Active landing pages"), _("Landing pages with at least one session."), C),
     Kpi("traffic_to_lead", "traffic", _("Traffic → lead rate"), _("New leads ÷ sessions."), R,
@@ -228,17 +274,17 @@ KPIS: tuple[Kpi, ...] = (
         paced=True, summary=1, funnel=2, funnel_label=_("Leads"), plan="leads"),
     Kpi("working_days", "funnel", _("Working days"), _("Monday to Friday, minus the client's holidays."), D, NEUTRAL),
     Kpi("leads_per_working_day", "funnel", _("Leads per working day"), _("New leads ÷ working days."), X,
-        null_reasons=(_("No working days this month."),),
+        null_reasons=(NO_WORKING_DAYS,),
         formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
-        null_reasons=(_("No new leads in the previous month."),), bounds=UNBOUNDED,
+        null_reasons=(Reason(_("No new leads in the previous month.")),), bounds=UNBOUNDED,
         formula=of(funnel.growth_needed_per_working_day, working_days="working_days",
             working_days_prev="working_days_prev", new_leads_prev="new_leads_prev")),
     Kpi("database_size", "funnel", _("Database size"), _("Leads at the end of the month, less those who unsubscribed."), C),
     Kpi("opt_out_rate", "funnel", _("Opt-out rate"),
         _("Leads of last month's database who unsubscribed this month ÷ that database."), R, DOWN,
-        null_reasons=(_("The database was empty at the end of the previous month."),), benchmarkable=True,
+        null_reasons=(Reason(_("The database was empty at the end of the previous month.")),), benchmarkable=True,
         formula=of(funnel.opt_out_rate, unsubscribed="opted_out", database_size_prev="database_size_prev")),
     Kpi("mqls", "funnel", _("MQLs"), _("Leads that became marketing-qualified in the month."), C, headline=True,
         paced=True, summary=2, funnel=3, plan="mqls"),
@@ -264,7 +310,7 @@ KPIS: tuple[Kpi, ...] = (
         null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
         formula=of(funnel.conversion, "customers", "new_leads")),
     Kpi("lead_velocity_rate", "funnel", _("Lead velocity rate"), _("The change in MQLs against the previous month."), R,
-        null_reasons=(_("No MQLs in the previous month."),), benchmarkable=True, bounds=UNBOUNDED,
+        null_reasons=(Reason(_("No MQLs in the previous month.")),), benchmarkable=True, bounds=UNBOUNDED,
         formula=of(funnel.lead_velocity_rate, mqls="mqls", mqls_prev="mqls_prev")),
     Kpi("nurture_leads", "funnel", _("Nurture leads"), _("New leads from campaigns marked nurture."), C,
         paced=True),
@@ -345,7 +391,7 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(costs.revenue_uplift_annualized, "revenue_uplift"), revenue_based=True),
     Kpi("revenue_uplift_rate", "cost_and_revenue", _("Revenue uplift rate"),
         _("Revenue uplift ÷ the mean marketing revenue of the three months before."), R,
-        null_reasons=(SHORT_HISTORY, _("No marketing revenue in the three months before.")), benchmarkable=True,
+        null_reasons=(SHORT_HISTORY, NO_REVENUE_BEFORE), benchmarkable=True,
         bounds=UNBOUNDED,
         formula=of(costs.revenue_uplift_rate, uplift="revenue_uplift", previous_three="marketing_revenue_before"),
             revenue_based=True),
@@ -412,13 +458,13 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(recurring.customer_churn_rate, churned_accounts="churned_accounts",
             accounts_start="accounts_start")),
     Kpi("cltv", "recurring_revenue_and_value", _("CLTV"), _("ARPA ÷ customer churn rate."), M,
-        null_reasons=(NO_CHURN, NO_ACCOUNTS), benchmarkable=True,
+        null_reasons=(NO_CHURN, NO_ACCOUNTS, NO_ACCOUNTS_BEFORE), benchmarkable=True,
         formula=of(recurring.cltv, arpa="arpa", customer_churn_rate="customer_churn_rate")),
     Kpi("cac_payback_months", "recurring_revenue_and_value", _("CAC payback (months)"), _("CAC ÷ (ARPA × gross margin)."),
         MO, DOWN, null_reasons=(NO_CUSTOMERS, NO_ACCOUNTS), benchmarkable=True,
         formula=of(recurring.cac_payback_months, cac="cac", arpa="arpa", gross_margin="gross_margin")),
     Kpi("ltv_to_cac", "recurring_revenue_and_value", _("LTV : CAC"), _("CLTV ÷ CAC."), X,
-        null_reasons=(NO_CHURN, NO_CUSTOMERS), benchmarkable=True,
+        null_reasons=(NO_CHURN, NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CUSTOMERS, NO_ACQUISITION_COST), benchmarkable=True,
         formula=of(recurring.ltv_to_cac, cltv="cltv", cac="cac")),
     Kpi("early_cancel_rate", "recurring_revenue_and_value", _("Early cancellation rate"),
         _("Share of ended retainers cancelled before their term end."), R, DOWN,
@@ -444,7 +490,7 @@ KPIS: tuple[Kpi, ...] = (
         _("Mean project fee × expected projects."), M, null_reasons=(NO_PROJECTS,), benchmarkable=True),
     Kpi("contract_ltv", "recurring_revenue_and_value", _("Contract lifetime value"),
         _("Retainer and project lifetime values, weighted by the accounts holding each."), M, headline=True,
-        null_reasons=(_("No contract is known at the end of this month."),), benchmarkable=True),
+        null_reasons=(Reason(_("No contract is known at the end of this month.")),), benchmarkable=True),
 )
 
 _BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
@@ -509,9 +555,21 @@ def grouped_choices(*, only: tuple[Kpi, ...] | None = None) -> list[tuple[Promis
     ]
 
 
-def null_reason(figure: Kpi) -> str:
-    """Why ``figure`` is undefined, to show instead of a misleading 0 (its own reasons, else the general one)."""
-    return " ".join(str(reason) for reason in figure.null_reasons) or str(DEFAULT_REASON)
+def null_reason(figure: Kpi, values: dict[str, Any] | None = None) -> str:
+    """Why ``figure`` is undefined, to show instead of a misleading 0. With the month's KPI values
+    (a snapshot document's ``kpis``, or a breakdown member's figures), only the reasons that hold for
+    them, or those the values cannot judge; without them (or when none holds), every reason it can
+    have; the general reason when it declares none."""
+    reasons = figure.null_reasons
+    if values is not None:
+        judged = [r for r in reasons if getattr(r, "holds", None) is not None]
+        holding = [r for r in judged if r.holds(values)]
+        unjudged = [r for r in reasons if getattr(r, "holds", None) is None]
+        if holding or unjudged:
+            reasons = tuple(holding or unjudged)
+        elif judged:
+            return str(DEFAULT_REASON)
+    return " ".join(str(reason) for reason in reasons) or str(DEFAULT_REASON)
 
 
 # The breakdowns of the snapshot (kpis.md "Breakdowns"): the figures of each member.

@@ -26,12 +26,12 @@ from kpis.catalogue import KPI_KEYS, kpi, null_reason
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
-    EMPTY_REASONS,
     axis_format,
     benchmark_shown,
     benchmarks_that_fit,
     cell_shown,
     change,
+    empty_reason,
     format_value,
     funnel_labels,
     number_shown,
@@ -41,9 +41,10 @@ from kpis.scorecard import (
 )
 
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
-# cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: the paid
+# cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: a "—" says why
+# in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
 # campaigns table wraps on a wide screen).
-REPORT_LAYOUT = "3"
+REPORT_LAYOUT = "4"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -216,7 +217,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "label": kpi(key).label,
                 "value": value,
                 "shown": format_value(key, value, currency),
-                "reason": null_reason(kpi(key)) if value is None else "",
+                "reason": null_reason(kpi(key), card.values) if value is None else "",
                 "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
@@ -274,18 +275,19 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
 
 def report_context(
     card: Any, *, client: Any, accent: str, keys: tuple[str, ...], days: list[tuple[dt.date, float, float | None]] | None = None,
-    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, staff: bool = False,
 ) -> dict[str, Any]:
     """Everything the summary shows, for the page, the PDF and the email alike. ``keys``: the
     summary's KPIs (kpis.selectors_report.report_summary_keys); ``days``: the month's ad rows by
     day (kpis.selectors.paid_media_days); ``names``: campaign names by id; ``bench``: the benchmark
-    bands and rates (kpis.selectors.benchmarks_for_month)."""
+    bands and rates (kpis.selectors.benchmarks_for_month); ``staff``: the reader is agency staff
+    (an empty section then says what to import; the PDF and the email are the client's)."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     return {
         "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
                            industry=getattr(client, "industry", "") or ""),
-        "paid_empty": EMPTY_REASONS["paid_media"],
+        "paid_empty": empty_reason("paid_media", staff=staff),
         "period": card.period,
         "summary": summary(card, keys=keys, currency=client.currency, accent=accent),
         "funnel_chart": funnel,
@@ -457,7 +459,7 @@ def paid_media(
         label = member_label("platform", member)
         shown = [
             {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
-             **cell_shown(key, figures.get(key), currency),
+             **cell_shown(key, figures.get(key), currency, values=figures),
              "bands": platform_bands(key, member, bench=bench, currency=currency, industry=industry)}
             for key in PLATFORM_FIGURES
         ]

@@ -26,11 +26,13 @@ from kpis.catalogue import (
     NO_CUSTOMERS,
     NO_MQLS,
     NO_NEW_LEADS,
+    NO_RETAINERS,
     NO_SESSIONS,
     NO_SPEND,
     NO_SQLS,
     Better,
     Kpi,
+    Reason,
     Unit,
     funnel_kpis,
     kpi,
@@ -52,6 +54,7 @@ PANEL_FIGURES = {
             _("Mean fee × mean term"),
             _("Mean monthly fee × mean term of the retainers."),
             Unit.MONEY,
+            null_reasons=(NO_RETAINERS,),
         ),
         Kpi(
             "served_fraction_when_cancelled",
@@ -59,6 +62,7 @@ PANEL_FIGURES = {
             _("Served fraction when cancelled early"),
             _("Mean share of the term served by retainers cancelled early."),
             Unit.RATE,
+            null_reasons=(Reason(_("No retainer was cancelled early.")),),
         ),
         Kpi("form_submissions", "traffic", _("Form submissions"), _("Form submissions in the month."), Unit.COUNT),
     )
@@ -139,9 +143,10 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     return number_shown(value, 2, force_grouping=True)  # ratios and months
 
 
-def cell_shown(key: str, value: float | None, currency: str) -> dict[str, str]:
-    """A table cell: the value as shown and, for "—", why there is none (hover and screen readers)."""
-    return {"text": format_value(key, value, currency), "reason": null_reason(figure(key)) if value is None else ""}
+def cell_shown(key: str, value: float | None, currency: str, *, values: dict[str, Any] | None = None) -> dict[str, str]:
+    """A table cell: the value as shown and, for "—", why there is none — the reasons that hold for
+    ``values`` (the figures of the month or of the row the cell is in) when given."""
+    return {"text": format_value(key, value, currency), "reason": null_reason(figure(key), values) if value is None else ""}
 
 
 # A breakdown row's "—" is explained by the row's own figures, never by the month's: "No marketing
@@ -254,6 +259,11 @@ class Scorecard:
             return retainer_explained(kpis)[key]
         return kpis.get(key)
 
+    @property
+    def values(self) -> dict[str, Any] | None:
+        """The month's KPI values (what a "—" is explained from); None without a snapshot."""
+        return None if self.snapshot is None else self.snapshot.document.get("kpis", {})
+
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
     """The scorecard as a viewer sees it (kpis.visibility): months ``hidden`` are left out, and a
@@ -290,9 +300,18 @@ EMPTY_REASONS = {
     "funnel": _("No leads for this month."),
     "email": _("No email data for this month."),
     "cost_and_revenue": _("No spend or revenue data for this month."),
-    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
+    "paid_media": _("No ad platform data for this month."),
     "recurring_revenue_and_value": _("No contract data for this month."),
 }
+# What staff read instead, where there is something for them to do (a client cannot import).
+EMPTY_REASONS_STAFF = {
+    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
+}
+
+
+def empty_reason(group: str, *, staff: bool) -> str:
+    """Why a group has no figure this month, worded for its reader: staff are told what to do."""
+    return str((staff and EMPTY_REASONS_STAFF.get(group)) or EMPTY_REASONS.get(group, ""))
 
 
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
@@ -384,10 +403,12 @@ def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | No
 
 
 def tiles(
-    card: Scorecard, *, currency: str, benchmarks: dict[str, list], industry: str = "", rates: BandRates | None = None
+    card: Scorecard, *, currency: str, benchmarks: dict[str, list], industry: str = "", rates: BandRates | None = None,
+    staff: bool = False,
 ) -> list[dict[str, Any]]:
     """The tiles of every group for the template. While the month runs there is no change against
     a complete month and no target verdict: counts show their pace to the month's end instead.
+    ``staff``: the reader is agency staff (an empty group then says what to import).
     ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
     that convert money bands in other currencies."""
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
@@ -412,7 +433,7 @@ def tiles(
                     "definition": declared.definition,
                     "value": value,
                     "shown": format_value(key, value, currency),
-                    "reason": null_reason(declared) if value is None else "",
+                    "reason": null_reason(declared, card.values) if value is None else "",
                     "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
@@ -439,7 +460,7 @@ def tiles(
                 "title": group.title,
                 "tiles": group_tiles,
                 "empty": all(not t["value"] for t in group_tiles),
-                "empty_reason": EMPTY_REASONS.get(group.key, ""),
+                "empty_reason": empty_reason(group.key, staff=staff),
             }
         )
     return groups
@@ -563,17 +584,17 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
     rows = [
         {
             "segment": member_label("segment", name),
-            "cells": [cell_shown(key, explained.get(key), currency) for key in SEGMENT_FIGURES],
+            "cells": [cell_shown(key, explained.get(key), currency, values=explained) for key in SEGMENT_FIGURES],
         }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
     side_by_side = [
-        (kpi(key).label, format_value(key, card.kpi(key), currency))
+        (kpi(key).label, cell_shown(key, card.kpi(key), currency, values=card.values))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
     ]
     return {
         "columns": [figure(key).label for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
-        "total": [cell_shown(key, card.kpi(key), currency) for key in SEGMENT_FIGURES],
+        "total": [cell_shown(key, card.kpi(key), currency, values=card.values) for key in SEGMENT_FIGURES],
     }

@@ -212,7 +212,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
 # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
-PDF_LAYOUT = "6"
+# 7: a "—" names the cause true for the month; an empty paid-media section in the client's words
+PDF_LAYOUT = "7"
 
 
 def report_pdf_build(

@@ -199,11 +199,12 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
             **report_context(
                 card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
                 days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+                staff=viewer == "agency",
             ),
             "commentary": commentary,
             "viewer": viewer,  # the criteria's version number is staff's information
             "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, industry=client.industry, **bench),
+            "groups": tiles(card, currency=client.currency, industry=client.industry, staff=viewer == "agency", **bench),
             "ltv": lifetime_value_panel(card, currency=client.currency),
         }
         parts = {

@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
 from agency.months import Month
+from agency.outbox import attention_shown
 from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
-from clients.models import Job, OutboxEmail
+from clients.models import Job
 from clients.outbox import outbox_attention
 from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
@@ -362,13 +364,12 @@ def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
     """The month's outbox rows staff should see (clients.outbox.outbox_attention), in words:
     "retrying" (a next attempt is set), "given up", or "uncertain" (the worker died mid-send: the
     mail server may have it; staff check, then may send again)."""
-    rows = []
-    for row in outbox_attention(month=month):
-        status = "uncertain"
-        if row.state == OutboxEmail.State.FAILED:
-            status = "retrying" if row.next_attempt_at else "given_up"
-        rows.append({"row": row, "kind": email_kind_label(row.kind), "status": status, "may_resend": status != "retrying"})
-    return rows
+    page = str(Month.of(month))
+    return attention_shown(
+        outbox_attention(month=month),
+        kind_label=email_kind_label,
+        resend_url=lambda pk: reverse("report_email_resend", args=[page, pk]),
+    )
 
 
 def months_of_close() -> list[MonthReport]:

@@ -73,7 +73,8 @@ def _page(month: dt.date) -> HttpResponse:
 def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
     """The month's tiles as this viewer sees them (staff: as computed; others: the client's view)."""
     card = card_for(client=request.tenant, month=month, viewer=request.user, override=override)
-    return tiles(card, currency=request.tenant.currency, benchmarks={}) if card.snapshot else []
+    staff = bool(getattr(request.user, "is_agency", False))  # a shared link's reader has no account
+    return tiles(card, currency=request.tenant.currency, benchmarks={}, staff=staff) if card.snapshot else []
 
 
 def _errors(error: ValidationError) -> str:
@@ -115,7 +116,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def month_page(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
-    staff = request.user.is_agency
+    staff = bool(getattr(request.user, "is_agency", False))  # a shared link's reader has no account
     if not staff and not month_approved(month=first_day):
         raise Http404  # a draft does not exist for the client
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)

@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agency.emails import password_email_render, registry_email_send
 from agency.http import found
 from agency.models import Client, User
+from agency.outbox import DROPPED_NOTE
 from agency.selectors import (
     client_by_slug,
     client_of_user,
@@ -142,14 +143,19 @@ class PortalPasswordResetForm(PasswordResetForm):
             # A refusal is remembered (issue #24): the page must not say "sent" for a message the
             # mail server did not take (through the outbox it is also retried by itself).
             try:
-                sent, _refusal = registry_email_send(user=user, client=client, kind="password_reset", message=message)
+                sent, refusal = registry_email_send(user=user, client=client, kind="password_reset", message=message)
             except Exception:
                 logger.exception("password reset email to user %s not sent", user.pk)
-                sent = False
+                self.mail_failed = True  # not even queued: asking again is the way
+                continue
             if not sent:
-                self.mail_failed = True
+                # In the outbox: a refusal is tried again by itself; a dropped line may have delivered it.
+                self.mail_uncertain |= refusal.startswith(DROPPED_NOTE)
+                self.mail_retrying |= not refusal.startswith(DROPPED_NOTE)
 
     mail_failed = False
+    mail_retrying = False
+    mail_uncertain = False
 
 
 class PortalPasswordResetView(auth_views.PasswordResetView):
@@ -161,6 +167,16 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
         if form.mail_failed:
             form.add_error(None, _("The email could not be sent just now. Please try again in a few minutes."))
             return self.render_to_response(self.get_context_data(form=form))
+        if form.mail_retrying or form.mail_uncertain:
+            # Queued in an outbox: it is retried by itself, so asking again would only send a second link.
+            notice = (
+                _("The mail server did not take the email just now. It is tried again by itself over the next "
+                  "hours: there is no need to ask again.")
+                if form.mail_retrying
+                else _("The mail server's line dropped while it was taking the email: it may arrive in a few "
+                       "minutes. If it has not arrived within the hour, ask again.")
+            )
+            return render(self.request, "registration/password_reset_done.html", {"notice": notice})
         return response
 
 

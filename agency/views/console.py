@@ -27,6 +27,7 @@ from agency.selectors import (
     clients_console_list,
     domain_claim_pending_get,
     domain_claims_pending,
+    public_outbox_attention,
     staff_for_client,
     user_can_access_client,
     user_get,
@@ -220,3 +221,20 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     people = agency_people_list()
     status = 422 if form.errors else 200
     return render(request, "agency/staff_list.html", {"form": form, "people": people}, status=status)
+
+
+@admin_required
+@require_GET
+def outbox_page(request: HttpRequest) -> HttpResponse:
+    """The agency's own emails that need a look (invitations, password links, the digest of checks)."""
+    return render(request, "agency/outbox.html", {"emails": public_outbox_attention()})
+
+
+@admin_required
+@require_POST
+def outbox_resend(request: HttpRequest, email_id: int) -> HttpResponse:
+    if services_users.public_outbox_email_resend(pk=email_id):
+        messages.success(request, _("The email is queued to be sent again."))
+    else:
+        messages.error(request, _("This email is not waiting for you any more (sent, or still being tried)."))
+    return redirect("outbox")

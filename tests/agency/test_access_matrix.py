@@ -37,6 +37,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "client_domain_add", {"slug": "beta"}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "client_domain_verify", {"slug": "alpha", "claim_id": 1}, row(302, 404, 404, 405, 405)),
     (CONSOLE, "staff_list", {}, row(302, 404, 404, 404, 200)),
+    # The agency's own outbox: admins only (a staff member's, a client's email is none of theirs).
+    (CONSOLE, "outbox", {}, row(302, 404, 404, 404, 200)),
+    (CONSOLE, "outbox_resend", {"email_id": 999999}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "client_report_settings", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "client_report_settings", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "client_template", {"slug": "alpha"}, row(302, 404, 404, 200, 200)),

@@ -61,11 +61,32 @@ def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client
     assert campaigns_table.index("Search") < campaigns_table.index("LinkedIn") < campaigns_table.index("Meta")
 
 
-def test_the_page_says_why_when_there_is_no_ad_platform_data(client_user_a, in_tenant_a) -> None:
+STAFF_EMPTY = {
+    "en": "No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform).",
+    "es": "Sin filas de plataformas de anuncios este mes: importe las exportaciones de las plataformas (o filas de "
+          "inversión con plataforma).",
+}
+CLIENT_EMPTY = {"en": "No ad platform data for this month.", "es": "No hay datos de plataformas de anuncios para este mes."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_without_ad_platform_data_a_client_reads_a_client_sentence_and_staff_what_to_do(
+    client_user_a, staff_a, in_tenant_a, language
+) -> None:
     snapshot_compute(client=in_tenant_a, months=[MARCH])
     connection.set_schema_to_public()
-    paid = section(page(client_user_a, in_tenant_a))
-    assert "No ad platform rows this month" in paid and "data-platform" not in paid
+    seen_by_client = section(page(client_user_a, in_tenant_a, language))
+    assert CLIENT_EMPTY[language] in seen_by_client and "data-platform" not in seen_by_client
+    assert STAFF_EMPTY[language][:20] not in seen_by_client  # no instruction a client cannot follow
+    seen_by_staff = section(page(staff_a, in_tenant_a, language))
+    assert STAFF_EMPTY[language] in seen_by_staff and CLIENT_EMPTY[language] not in seen_by_staff
+
+
+def test_the_pdf_a_client_receives_has_the_client_sentence(in_tenant_a) -> None:
+    snapshot_compute(client=in_tenant_a, months=[MARCH])
+    for language in ("en", "es"):
+        text = " ".join(_pdf_text(report_pdf_build(client=in_tenant_a, month=MARCH, language=language)).split())
+        assert CLIENT_EMPTY[language] in text and STAFF_EMPTY[language][:20] not in text
 
 
 def test_the_section_in_spanish(client_user_a, paid_month) -> None:

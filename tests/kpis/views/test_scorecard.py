@@ -47,7 +47,9 @@ def test_tiles_show_values_in_the_locale_with_the_change_and_undefined_as_a_dash
     assert "€12,345.60" in body  # marketing spend, English grouping and the client's currency
     assert "€1,543.20" in body  # cost per lead = 12,345.60 / 8
     assert '<span class="change good">+4 ' in body  # new leads 4 → 8: a base under 20 shows the absolute change (#21)
-    assert 'title="No customers this month."' in body  # CAC undefined: a dash with its reason, never 0
+    # CAC undefined: a dash with its reason in words, visible without hovering, never 0
+    cac = body[body.index('id="kpi-cac"') :]
+    assert '<p class="value">—</p><p class="why">No customers this month.</p>' in cac[: cac.index("</article>")]
 
 
 def test_spanish_uses_spanish_labels_and_number_formats(client_user_a, snapshots) -> None:

@@ -1,0 +1,18 @@
+"""Why a table's "—" cells are undefined, in words under the table: a cell's title is hover-only
+and a phone has no hover (the PDF lists them the same way, kpis.exports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def dash_reasons(rows: list[dict[str, Any]], more_cells: list[dict[str, Any]] | None = None) -> list[str]:
+    """The reasons of the rows' "—" cells (``row["cells"]``), and of ``more_cells`` (a total row),
+    each once, in the order they first appear."""
+    cells = [cell for row in rows or () for cell in row.get("cells", ())] + list(more_cells or ())
+    return list(dict.fromkeys(str(cell["reason"]) for cell in cells if cell.get("reason")))

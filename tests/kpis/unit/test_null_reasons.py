@@ -1,0 +1,91 @@
+"""A "—" names the cause that is true for the month, never one its figures contradict (review:
+CLTV said "No account pays a retainer at the end of this month." beside an MRR of €157k, when
+what made it undefined was a month in which no account stopped paying)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.utils import translation
+
+from kpis.catalogue import NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CHURN, NO_CUSTOMERS, kpi, null_reason
+from kpis.models import Snapshot
+from kpis.scorecard import Scorecard, lifetime_value_panel, tiles
+from kpis.snapshot import kpi_values
+
+
+def month(**inputs: Any) -> dict[str, Any]:
+    """Every KPI over a month's inputs through the catalogue's formulas (inputs not named are 0)."""
+    given: defaultdict[str, Any] = defaultdict(int, marketing_revenue_before=None, gross_margin=0.6)
+    given.update(inputs)
+    return kpi_values(given)
+
+
+RETAINERS_NOBODY_LEFT = {  # MRR €157k over 40 accounts, all of them paying a month before too
+    "mrr": 157_000.0, "mrr_start": 157_000.0, "accounts": 40, "accounts_start": 40, "churned_accounts": 0,
+    "customers": 3, "marketing_spend": 9_000.0, "sales_spend": 3_000.0,
+}
+
+
+def test_cltv_with_mrr_and_no_churn_names_the_zero_churn_not_missing_accounts() -> None:
+    values = month(**RETAINERS_NOBODY_LEFT)
+    assert values["mrr"] == 157_000.0 and values["cltv"] is None and values["ltv_to_cac"] is None
+    for key in ("cltv", "ltv_to_cac"):
+        reason = null_reason(kpi(key), values)
+        assert reason == str(NO_CHURN.text)
+        assert "No account pays a retainer" not in reason and "No customers" not in reason
+    with translation.override("es"):
+        reason = null_reason(kpi("cltv"), values)
+        assert reason == "Ninguna cuenta dejó de pagar este mes: con una tasa de abandono de cero, el valor de vida no tiene fin."
+
+
+def test_a_first_month_of_retainers_says_no_account_paid_the_month_before() -> None:
+    values = month(mrr=10_000.0, accounts=4, accounts_start=0, churned_accounts=0, customers=2, marketing_spend=500.0)
+    assert values["customer_churn_rate"] is None and values["cltv"] is None
+    assert null_reason(kpi("cltv"), values) == str(NO_ACCOUNTS_BEFORE)
+
+
+def test_ltv_to_cac_without_customers_names_only_the_customers() -> None:
+    values = month(mrr=8_000.0, mrr_start=10_000.0, accounts=4, accounts_start=5, churned_accounts=1,
+                   customers=0, marketing_spend=500.0)
+    assert values["cltv"] is not None and values["ltv_to_cac"] is None
+    assert null_reason(kpi("ltv_to_cac"), values) == str(NO_CUSTOMERS)
+
+
+def test_no_retainers_at_all_names_the_accounts_of_both_month_ends() -> None:
+    values = month(customers=2, marketing_spend=500.0)
+    assert null_reason(kpi("cltv"), values) == f"{NO_ACCOUNTS} {NO_ACCOUNTS_BEFORE}"
+
+
+def test_paid_and_traffic_reasons_follow_what_the_month_gives() -> None:
+    values = month(sessions=1_200, sessions_with_bounces=0, bounced_sessions=None, mobile_sessions=300,
+                   clicks=50, platform_conversions=None, clicks_with_conversions=0, conversions_with_clicks=0)
+    assert null_reason(kpi("bounce_rate"), values) == "No traffic row of this month gives its bounced sessions."
+    assert null_reason(kpi("click_conversion_rate"), values) == str(kpi("platform_conversions").null_reasons[0])
+    assert null_reason(kpi("bounce_rate"), month(sessions=0, bounced_sessions=None)) == "No sessions this month."
+
+
+def test_without_the_months_figures_every_possible_reason_is_given() -> None:
+    assert null_reason(kpi("cltv")) == f"{NO_CHURN} {NO_ACCOUNTS} {NO_ACCOUNTS_BEFORE}"
+
+
+def test_the_scorecard_and_its_lifetime_value_panel_explain_from_the_snapshot() -> None:
+    snapshot = Snapshot(month=dt.date(2026, 3, 1), document={"kpis": month(**RETAINERS_NOBODY_LEFT), "breakdowns": {}})
+    card = Scorecard(month=dt.date(2026, 3, 1), compare_to=dt.date(2026, 2, 1), snapshot=snapshot, history={})
+    shown = {t["key"]: t for g in tiles(card, currency="EUR", benchmarks={}) for t in g["tiles"]}
+    assert shown["cltv"]["shown"] == "—" and shown["cltv"]["reason"] == str(NO_CHURN)
+    assert shown["ltv_to_cac"]["reason"] == str(NO_CHURN)
+    side = dict(lifetime_value_panel(card, currency="EUR")["side_by_side"])
+    assert side[kpi("cltv").label] == {"text": "—", "reason": str(NO_CHURN)}
+
+
+def test_a_tables_dashes_are_explained_under_it_once_each() -> None:
+    from kpis.templatetags.dashes import dash_reasons
+
+    rows = [{"cells": [{"text": "—", "reason": "No clicks."}, {"text": "4", "reason": ""}]},
+            {"cells": [{"text": "—", "reason": "No clicks."}, {"text": "—", "reason": "No conversions."}]}]
+    assert dash_reasons(rows) == ["No clicks.", "No conversions."]
+    assert dash_reasons(rows, [{"text": "—", "reason": "No retainer."}]) == ["No clicks.", "No conversions.", "No retainer."]
+    assert dash_reasons([]) == []
