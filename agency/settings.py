@@ -306,8 +306,9 @@ PORTAL_OAUTH_APPS = {
 # (login-customer-id) when the clients' accounts are read through it. An admin screen can set them too.
 PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN = os.environ.get("PORTAL_GOOGLE_ADS_DEVELOPER_TOKEN", "")
 PORTAL_GOOGLE_ADS_LOGIN_CUSTOMER_ID = os.environ.get("PORTAL_GOOGLE_ADS_LOGIN_CUSTOMER_ID", "")
-# Meta's asynchronous report jobs: seconds between two polls, and the longest a job may take.
-PORTAL_CONNECTOR_JOB_POLL = float(os.environ.get("PORTAL_CONNECTOR_JOB_POLL", "2"))
+# Meta's asynchronous report jobs: seconds before the second check (checked at once, then after
+# 1, 2, 4 … s, at most 30 s apart), and the longest a job may take.
+PORTAL_CONNECTOR_JOB_POLL = float(os.environ.get("PORTAL_CONNECTOR_JOB_POLL", "1"))
 PORTAL_CONNECTOR_JOB_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_JOB_TIMEOUT", "900"))
 # Syncs of one platform running at once across the whole agency (a Redis semaphore).
 PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY", "4"))

@@ -42,13 +42,15 @@ def main() -> int:
 
     os.environ.setdefault("DEBUG", "true")  # development: DEBUG defaults to false anywhere else (agency/settings.py)
     os.environ.setdefault("PORTAL_PORT", str(options.port))
-    # The demo's connected platforms: a local fake of HubSpot, GA4 and Mailchimp (clients.connectors.
-    # fake_server), which every process's connectors call instead of the real APIs.
+    # The demo's connected platforms: a local fake of HubSpot, GA4, Mailchimp, Google Ads, Meta and
+    # LinkedIn, and of the ad platforms' consent pages (clients.connectors.fake_server), which every
+    # process's connectors call instead of the real APIs.
     fake_platforms = f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}"
     if not options.no_demo:
-        for platform in ("HUBSPOT", "GA4", "MAILCHIMP"):
+        for platform in ("HUBSPOT", "GA4", "MAILCHIMP", "GOOGLE_ADS", "META_ADS", "LINKEDIN_ADS"):
             os.environ.setdefault(f"PORTAL_CONNECTOR_URL_{platform}", fake_platforms)
-        os.environ.setdefault("PORTAL_OAUTH_URL_GA4", fake_platforms)
+        for platform in ("GA4", "GOOGLE_ADS", "META_ADS", "LINKEDIN_ADS"):
+            os.environ.setdefault(f"PORTAL_OAUTH_URL_{platform}", fake_platforms)
     from agency import embedded
 
     started_here = []
@@ -90,7 +92,8 @@ The portal is running. Ctrl-C stops it.
   Agency console   http://localhost:{port}/
   Client portals   http://acme.localhost:{port}/   http://globex.localhost:{port}/   http://initech.localhost:{port}/
                    http://umbrella.localhost:{port}/ (fed only from the platforms' export files)
-                   http://wayne.localhost:{port}/ (HubSpot, GA4, Mailchimp connected to {fake_platforms})
+                   http://wayne.localhost:{port}/ (HubSpot, GA4, Mailchimp, Google Ads, Meta, LinkedIn
+                   connected to the fake platforms at {fake_platforms})
 
   Logins (password for all: portal-demo-2026)
     admin               agency admin, every client          (console)

@@ -11,18 +11,25 @@ across batches), and a resumed sync starts again at the day after its last commi
 from __future__ import annotations
 
 import datetime as dt
+import queue
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from clients.connectors.base import Connector, Row, Window
-from clients.connectors.oauth import OAuthEndpoints, token_request, tokens_apply
+from clients.connectors.oauth import OAuthEndpoints, session_app, token_request, tokens_apply
 from clients.connectors.transport import ConnectorError
 
 if TYPE_CHECKING:
     from clients.connectors.transport import Session
+    from clients.connectors.vault import Credentials
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,13 @@ def number_text(value: Any) -> str:
     """A platform's number (int, float or text) as the export writes it: plain, dot decimal."""
     if value in (None, ""):
         return "0"
+    # Most of a platform's figures are whole counts: already as the export writes them.
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and value.isascii() and (value[0] != "0" or value == "0" or value[:2] == "0."):
+        whole, dot, fraction = value.partition(".")
+        if whole.isdigit() and (not dot or fraction.isdigit()):  # "1234", "12.50": its trailing zeros dropped
+            return f"{whole}.{fraction}".rstrip("0").rstrip(".") if dot else value
     text = format(Decimal(str(value)).normalize(), "f")
     return text
 
@@ -61,6 +75,56 @@ def day_row(values: dict[str, str], *, day: dt.date, window: Window) -> Row:
     total = max(1, window.days())
     return Row(values, position={"through_day": day.isoformat()}, group=day.isoformat(),
                progress=min(1.0, max(0.0, ((day - window.first_day).days + 1) / total)))
+
+
+def prefetched(session: Session, spans: list[tuple[dt.date, dt.date]],
+               fetch: Callable[[dt.date, dt.date], T]) -> Iterator[tuple[tuple[dt.date, dt.date], T]]:
+    """Each span with ``fetch``'s answer for it, the next span requested while this one is written.
+
+    A backfill reads a quarter at a time; the platform's answer (and Meta's report job) for the
+    next quarter is awaited in one helper thread while the import writes the current one, so the
+    platform's time and the database's overlap. The thread only talks HTTP: a token refreshed
+    there is handed to the session's ``on_refresh`` here, in the sync's own thread (its database
+    connection, its transaction). Spans stay in order, so a resumed sync is as before; a sync that
+    stops early abandons the one request in flight.
+    """
+    if len(spans) < 2:
+        for span in spans:
+            yield span, fetch(*span)
+        return
+    session_app(session, session.connector.slug)  # read here, in the sync's thread (and its transaction)
+    store = session.on_refresh
+    refreshed: queue.SimpleQueue[Credentials] = queue.SimpleQueue()
+    session.on_refresh = refreshed.put
+
+    def hand_on() -> None:
+        while not refreshed.empty():
+            credentials = refreshed.get()
+            if store is not None:
+                store(credentials)
+
+    def read(first: dt.date, last: dt.date) -> T:
+        try:
+            return fetch(first, last)
+        finally:
+            connections.close_all()  # this thread's own, should anything have opened one
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"prefetch-{session.connector.slug}")
+    future = pool.submit(read, *spans[0])
+    try:
+        for index, span in enumerate(spans):
+            try:
+                answer = future.result()
+            finally:
+                hand_on()
+            if index + 1 < len(spans):
+                future = pool.submit(read, *spans[index + 1])
+            yield span, answer
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        if future.done():  # else the abandoned request may still refresh: into the queue, not the store
+            hand_on()
+            session.on_refresh = store
 
 
 def chunks(first: dt.date, last: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:

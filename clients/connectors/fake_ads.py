@@ -72,15 +72,20 @@ class AdsFake:
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     job_polls: int = 2  # "Job Running" answers before a job completes
     usage: dict[str, dict[str, str]] = field(default_factory=dict)  # platform -> headers on every data answer
+    # The demo's tokens are the same in every run of the fake server (platform -> token), so a
+    # connection made through the consent keeps working after the development processes restart.
+    fixed_tokens: dict[str, str] = field(default_factory=dict)
+    fixed_refresh_tokens: dict[str, str] = field(default_factory=dict)
     fault_headers: dict[str, dict[str, str]] = field(default_factory=dict)  # platform -> headers on a scripted fault
 
     def token_issue(self, platform: str, seconds: int) -> str:
-        token = {"google_ads": "ya29.", "meta_ads": "EAAB", "linkedin_ads": "AQV"}[platform] + secrets.token_urlsafe(24)
+        token = self.fixed_tokens.get(platform) or (
+            {"google_ads": "ya29.", "meta_ads": "EAAB", "linkedin_ads": "AQV"}[platform] + secrets.token_urlsafe(24))
         self.tokens[token] = (platform, time.time() + seconds)
         return token
 
     def refresh_issue(self, platform: str) -> str:
-        token = "1//rt-" + secrets.token_urlsafe(18)
+        token = self.fixed_refresh_tokens.get(platform) or "1//rt-" + secrets.token_urlsafe(18)
         self.refresh_tokens[token] = platform
         return token
 
@@ -94,11 +99,13 @@ class AdsFake:
                 del self.refresh_tokens[token]
 
 
-def make_ad_rows(*, campaigns: int, first_day: dt.date, days: int, seed: int = 5, prefix: str = "1") -> list[AdRow]:
-    """``campaigns`` campaigns with a row for every day (ordered by day, then campaign)."""
+def make_ad_rows(*, campaigns: int, first_day: dt.date, days: int, seed: int = 5, prefix: str = "1",
+                 titles: tuple[str, ...] = ()) -> list[AdRow]:
+    """``campaigns`` campaigns (named ``titles`` when given) with a row for every day (ordered by day, then campaign)."""
     rng = random.Random(seed)
     rows = []
-    names = [(f"{prefix}{number:04d}", f"Campaign {prefix}-{number:02d}") for number in range(1, campaigns + 1)]
+    names = [(f"{prefix}{number:04d}", titles[number - 1] if number <= len(titles) else f"Campaign {prefix}-{number:02d}")
+             for number in range(1, campaigns + 1)]
     for offset in range(days):
         day = first_day + dt.timedelta(days=offset)
         for campaign_id, name in names:

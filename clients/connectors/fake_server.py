@@ -34,6 +34,7 @@ from django.conf import settings
 
 from agency.months import Month
 from clients.connectors import fake_ads
+from clients.connectors.consent import redirect_uri
 
 CHANNELS = ["Organic Search", "Paid Search", "Organic Social", "Paid Social", "Email", "Referral", "Direct",
             "Unassigned"]
@@ -492,4 +493,42 @@ def demo_platforms(directory: Path, *, today: dt.date) -> tuple[FakePlatforms, d
     credentials = {"hubspot": (DEMO_PORTAL, {"access_token": DEMO_HUBSPOT_TOKEN}),
                    "ga4": (DEMO_GA4_PROPERTY, {"service_account": account}),
                    "mailchimp": ("wayne-news", {"api_key": DEMO_MAILCHIMP_KEY})}
+    demo_ads(platforms.ads, first_day=first.date(), today=today)
     return platforms, credentials
+
+
+DEMO_AD_APP = ("demo-agency-app.apps.example", "demo-app-secret-0000")  # the fake's, not a secret
+DEMO_DEVELOPER_TOKEN = "demo-developer-token-0000"  # noqa: S105 (the fake server's)
+DEMO_AD_ACCOUNTS = {"google_ads": "5550001234", "meta_ads": "424242424", "linkedin_ads": "508424242"}
+DEMO_AD_CAMPAIGNS = {  # Wayne Outdoor sells outdoor gear in Spain: its campaigns are named in Spanish
+    "google_ads": ("Búsqueda · Marca Wayne", "Búsqueda · Tiendas de campaña", "Shopping · Mochilas",
+                   "Performance Max · Calzado"),
+    "meta_ads": ("Prospección · Senderismo", "Remarketing · Carrito abandonado", "Leads · Catálogo 2026"),
+    "linkedin_ads": ("B2B · Clubes y escuelas de montaña", "B2B · Regalos de empresa"),
+}
+
+
+def demo_ads(ads: fake_ads.AdsFake, *, first_day: dt.date, today: dt.date) -> None:
+    """The demo's Google Ads (under the agency's manager account), Meta and LinkedIn accounts, their
+    daily delivery since ``first_day``, the agency's app on each, and tokens that survive a restart."""
+    ads.apps[DEMO_AD_APP[0]] = DEMO_AD_APP[1]
+    ads.redirect_uris.add(redirect_uri())
+    ads.developer_tokens.add(DEMO_DEVELOPER_TOKEN)
+    manager, google = "5550000001", DEMO_AD_ACCOUNTS["google_ads"]
+    ads.google_customers = {manager: {"name": "Demo Agency MCC", "currency": "EUR", "manager": True, "clients": [google]},
+                            google: {"name": "Wayne Outdoor ES", "currency": "EUR"}}
+    ads.google_accessible = [manager]
+    ads.meta_accounts = {DEMO_AD_ACCOUNTS["meta_ads"]: {"name": "Wayne Outdoor", "currency": "EUR"}}
+    ads.linkedin_accounts = {DEMO_AD_ACCOUNTS["linkedin_ads"]: {"name": "Wayne Outdoor B2B", "currency": "EUR"}}
+    ads.job_polls = 1  # a report job ready at its second check
+    days = (today - first_day).days + 1
+    for seed, (platform, titles) in enumerate(DEMO_AD_CAMPAIGNS.items(), start=45):
+        ads.rows[(platform, DEMO_AD_ACCOUNTS[platform])] = fake_ads.make_ad_rows(
+            campaigns=len(titles), first_day=first_day, days=days, seed=seed, prefix=str(seed), titles=titles)
+    lifetime = {"google_ads": 3599, "meta_ads": 5183944, "linkedin_ads": 5184000}
+    for platform in fake_ads.ADS:
+        ads.fixed_tokens[platform] = f"demo-{platform}-access-0000"
+        ads.tokens[ads.fixed_tokens[platform]] = (platform, time.time() + lifetime[platform])
+        if platform != "meta_ads":
+            ads.fixed_refresh_tokens[platform] = f"demo-{platform}-refresh-0000"
+            ads.refresh_tokens[ads.fixed_refresh_tokens[platform]] = platform

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from django.utils.translation import gettext_lazy as _
 
-from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, resume_day
+from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, prefetched, resume_day
 from clients.connectors.base import Row, Window
-from clients.connectors.oauth import OAuthEndpoints, app_credentials, refresh_with
+from clients.connectors.oauth import OAuthEndpoints, refresh_with, session_app
 from clients.connectors.transport import ConnectorError
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class GoogleAds(AdConnector):
         return customer_id(account_id)
 
     def authorize(self, session: Session, headers: dict[str, str]) -> None:
-        app = app_credentials(self.slug)
+        app = session_app(session, self.slug)
         headers["Authorization"] = f"Bearer {session.credentials.access_token}"
         headers["developer-token"] = app.developer_token
         manager = session.credentials.extra.get("login_customer_id") or app.login_customer_id
@@ -154,8 +154,12 @@ class GoogleAds(AdConnector):
 
     def rows(self, session: Session, window: Window, position: dict[str, Any], options: dict[str, Any]) -> Iterator[Row]:
         account = customer_id(session.account_id)
-        for first, last in chunks(resume_day(window, position), window.last_day, SPAN_DAYS):
-            results = self._search(session, account, QUERY.format(first=first.isoformat(), last=last.isoformat()))
+        spans = chunks(resume_day(window, position), window.last_day, SPAN_DAYS)
+
+        def fetch(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+            return self._search(session, account, QUERY.format(first=first.isoformat(), last=last.isoformat()))
+
+        for _span, results in prefetched(session, spans, fetch):
             for result in results:
                 campaign = result.get("campaign") or {}
                 metrics = result.get("metrics") or {}

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.utils.translation import gettext_lazy as _
 
-from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, resume_day
+from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, prefetched, resume_day
 from clients.connectors.base import Row, Window
 from clients.connectors.oauth import OAuthEndpoints, refresh_with
 from clients.connectors.transport import ConnectorError
@@ -113,12 +113,15 @@ class LinkedInAds(AdConnector):
         currency = str(self._account(session).get("currency") or "")
         names = self.campaign_names(session)
         account = quote(f"urn:li:sponsoredAccount:{session.account_id}", safe="")
-        for first, last in spans:
+
+        def fetch(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
             query = (f"q=analytics&pivot=CAMPAIGN&timeGranularity=DAILY&dateRange=(start:{_date(first)},end:{_date(last)})"
                      f"&accounts=List({account})&fields={FIELDS}")
             answer = session.request("GET", f"/rest/adAnalytics?{query}")
-            elements = sorted(answer.get("elements") or [],
-                              key=lambda e: (_day(e["dateRange"]["start"]), str((e.get("pivotValues") or [""])[0])))
+            return sorted(answer.get("elements") or [],
+                          key=lambda e: (_day(e["dateRange"]["start"]), str((e.get("pivotValues") or [""])[0])))
+
+        for _span, elements in prefetched(session, spans, fetch):
             for element in elements:
                 day = _day(element["dateRange"]["start"])
                 campaign = str((element.get("pivotValues") or [""])[0]).rpartition(":")[2]

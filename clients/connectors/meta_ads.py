@@ -27,7 +27,7 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, resume_day
+from clients.connectors.ads import AdAccount, AdConnector, chunks, day_row, number_text, prefetched, resume_day
 from clients.connectors.base import Row, Window
 from clients.connectors.oauth import OAuthEndpoints, token_request, tokens_apply
 from clients.connectors.transport import ConnectorError
@@ -44,6 +44,7 @@ ENDPOINTS = OAuthEndpoints(
 FIELDS = "campaign_id,campaign_name,spend,impressions,inline_link_clicks,actions,action_values,account_currency"
 PAGE = 500
 ASYNC_DAYS = 31  # longer ranges run as a report job
+POLL_MAX = 30.0  # seconds: the longest wait between two checks of a report job
 SPAN_DAYS = 92  # one report a quarter: a backfill resumes after the last quarter written
 THROTTLE_CODES = frozenset({4, 17, 32, 613, 80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014})
 REAUTH_CODES = frozenset({102, 190, 200, 10})
@@ -56,14 +57,17 @@ def account_number(text: str) -> str:
     return (text or "").strip().removeprefix("act_")
 
 
-def action_total(actions: list[dict[str, Any]] | None, choices: tuple[tuple[str, ...], ...]) -> Decimal:
+def action_values(actions: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """Meta's ``actions`` (or ``action_values``) list by action type: its value as Meta gave it."""
+    return {str(action.get("action_type")): action.get("value") for action in actions or ()}
+
+
+def action_total(actions: list[dict[str, Any]] | dict[str, Any] | None, choices: tuple[tuple[str, ...], ...]) -> Decimal:
     """The first of ``choices`` (a group of action types) present in ``actions``, summed."""
-    by_type: dict[str, Decimal] = {}
-    for action in actions or []:
-        by_type[str(action.get("action_type"))] = Decimal(str(action.get("value") or 0))
+    by_type = actions if isinstance(actions, dict) else action_values(actions)
     for group in choices:
         if any(name in by_type for name in group):
-            return sum((by_type.get(name, Decimal(0)) for name in group), Decimal(0))
+            return sum((Decimal(str(by_type[name] or 0)) for name in group if name in by_type), Decimal(0))
     return Decimal(0)
 
 
@@ -183,6 +187,7 @@ class MetaAds(AdConnector):
         if not run_id:
             raise ConnectorError(str(_("Meta did not start the report job.")))
         deadline = time.monotonic() + settings.PORTAL_CONNECTOR_JOB_TIMEOUT
+        wait = settings.PORTAL_CONNECTOR_JOB_POLL
         while True:
             status = session.request("GET", f"/{API_VERSION}/{run_id}")
             state = str(status.get("async_status") or "")
@@ -194,23 +199,30 @@ class MetaAds(AdConnector):
             if time.monotonic() > deadline:
                 raise ConnectorError(str(_("Meta's report job had not finished after %(seconds)s s; the next sync "
                                            "tries again.") % {"seconds": int(settings.PORTAL_CONNECTOR_JOB_TIMEOUT)}))
-            time.sleep(settings.PORTAL_CONNECTOR_JOB_POLL)
+            # Checked at once (a small report is often ready), then less and less often: each check
+            # counts against the account's rate limit, and a long report takes minutes.
+            time.sleep(max(0.0, min(wait, deadline - time.monotonic())))
+            wait = min(POLL_MAX, wait * 2)
         yield from self._pages(session, f"/{API_VERSION}/{run_id}/insights", {"limit": PAGE})
 
     def rows(self, session: Session, window: Window, position: dict[str, Any], options: dict[str, Any]) -> Iterator[Row]:
         number = account_number(session.account_id)
-        for first, last in chunks(resume_day(window, position), window.last_day, SPAN_DAYS):
+        spans = chunks(resume_day(window, position), window.last_day, SPAN_DAYS)
+
+        def fetch(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
             # Meta promises no order: a span's records sorted by day, so a resumed sync starts after the last day written.
-            records = sorted(self._insights(session, number, first, last),
-                             key=lambda record: (str(record.get("date_start")), str(record.get("campaign_id"))))
+            return sorted(self._insights(session, number, first, last),
+                          key=lambda record: (str(record.get("date_start")), str(record.get("campaign_id"))))
+
+        for _span, records in prefetched(session, spans, fetch):
             yield from (self._row(record, window) for record in records)
 
     def _row(self, record: dict[str, Any], window: Window) -> Row:
         day = dt.date.fromisoformat(str(record.get("date_start")))
-        leads = action_total(record.get("actions"), LEAD_TYPES)
-        purchases = action_total(record.get("actions"), PURCHASE_TYPES)
-        value = action_total(record.get("action_values"), PURCHASE_TYPES) + action_total(
-            record.get("action_values"), LEAD_TYPES)
+        actions, values_by_type = action_values(record.get("actions")), action_values(record.get("action_values"))
+        leads = action_total(actions, LEAD_TYPES)
+        purchases = action_total(actions, PURCHASE_TYPES)
+        value = action_total(values_by_type, PURCHASE_TYPES) + action_total(values_by_type, LEAD_TYPES)
         values = {
             "date": day.isoformat(), "campaign_id": str(record.get("campaign_id") or ""),
             "campaign_name": str(record.get("campaign_name") or record.get("campaign_id") or ""),

@@ -81,6 +81,14 @@ def app_credentials(platform: str) -> AppCredentials:
                           login_customer_id or stored.get("login_customer_id", ""), origin="screen")
 
 
+def session_app(session: Session, platform: str) -> AppCredentials:
+    """The agency's app for the session's sync, read once: a backfill's reading thread never queries the database."""
+    key = f"app:{platform}"
+    if key not in session.memo:
+        session.memo[key] = app_credentials(platform)
+    return session.memo[key]
+
+
 def pkce_challenge(verifier: str) -> str:
     """RFC 7636 S256: base64url(sha256(verifier)) without padding."""
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -99,7 +107,7 @@ def consent_url(*, platform: str, endpoints: OAuthEndpoints, app: AppCredentials
 def token_request(session: Session, *, platform: str, endpoints: OAuthEndpoints, form: dict[str, str],
                   method: str = "POST") -> dict[str, Any]:
     """One call to the platform's token endpoint with the agency's app; the JSON answer."""
-    app = app_credentials(platform)
+    app = session_app(session, platform)
     if not app.configured:
         raise ReauthNeeded(_("The agency's %(platform)s app is not configured (client id and secret).") % {
             "platform": session.connector.label})

@@ -95,6 +95,7 @@ class Session:
                                    headers={"User-Agent": "agency-portal-connector/1", "Accept": "application/json"})
         self.requests = 0
         self.credentials_changed = False
+        self.memo: dict[str, Any] = {}  # what a connector reads once a sync (the agency's app)
         # Called with the new credentials as soon as a refresh succeeds (the framework stores them at
         # once: a refresh token the platform rotated must not be lost if the sync fails later).
         self.on_refresh: Callable[[Credentials], None] | None = None

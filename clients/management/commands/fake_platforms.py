@@ -1,4 +1,4 @@
-"""``fake_platforms [--port 9100]``: serve the demo's fake HubSpot, GA4 and Mailchimp (development only).
+"""``fake_platforms [--port 9100]``: serve the demo's fake HubSpot, GA4, Mailchimp and ad platforms (development only).
 
 ``scripts/run`` starts it beside the portal and points the connectors at it
 (``PORTAL_CONNECTOR_URL_*``), so the demo's connected client syncs for real through the same code.
@@ -23,7 +23,7 @@ def demo_directory() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Serve fake HubSpot, GA4 and Mailchimp APIs with the demo's accounts (development only)."
+    help = "Serve fake HubSpot, GA4, Mailchimp, Google Ads, Meta and LinkedIn APIs with the demo's accounts (development only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=9100)
@@ -35,7 +35,8 @@ class Command(BaseCommand):
             server = fake_server_start(platforms, port=options["port"])
         except FakeServerRefused as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"fake HubSpot, GA4 and Mailchimp at http://127.0.0.1:{server.server_address[1]}", ending="\n")
+        self.stdout.write(f"fake HubSpot, GA4, Mailchimp, Google Ads, Meta and LinkedIn at "
+                          f"http://127.0.0.1:{server.server_address[1]}", ending="\n")
         self.stdout.flush()
         try:
             while True:

@@ -287,3 +287,42 @@ def test_a_linkedin_token_without_refresh_is_warned_of_7_days_before_once(tenant
         email = OutboxEmail.objects.get(kind="connection_token")
     assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by 2027-01-02"
     assert email.to == staff_a.email
+
+
+def test_a_token_revoked_during_a_backfill_is_refreshed_and_stored_although_quarters_are_read_ahead(
+    tenant_a: Client, ads: AdsFake, platforms: FakePlatforms
+) -> None:
+    # The next quarter is requested on a helper thread while the current one is written: a refresh
+    # there must still reach the connection's row (in the sync's own transaction), and no quarter be lost.
+    old = connect(tenant_a, ads, "google_ads", SPAIN, manager=MANAGER, check=False)
+    searches = []
+
+    def revoke_on_the_third_quarter(platform: str, path: str) -> None:
+        if path.endswith("googleAds:searchStream"):
+            searches.append(path)
+            if len(searches) == 3:
+                ads.tokens.pop(old.access_token, None)
+
+    platforms.on_request = revoke_on_the_third_quarter
+    outcome = connection_sync(client=tenant_a, platform="google_ads", now=NOW)
+    assert outcome.ok, outcome.message
+    assert ("/token", 200) in _paths(platforms, "google_ads")
+    with tenant_context(tenant_a):
+        connection = Connection.objects.get()
+        assert Spend.objects.filter(platform="google_ads").count() == len(ads.rows[("google_ads", SPAIN)])
+    from clients.connectors.vault import unseal
+    stored = unseal(connection.secrets, owner=tenant_a.schema_name)
+    assert stored.access_token != old.access_token and stored.access_token in ads.tokens
+
+
+def test_meta_checks_a_report_job_at_once_then_less_and_less_often(
+    tenant_a: Client, ads: AdsFake, settings, monkeypatch
+) -> None:
+    settings.PORTAL_CONNECTOR_JOB_POLL = 0.01
+    ads.job_polls = 4
+    waits: list[float] = []
+    monkeypatch.setattr(meta_ads.time, "sleep", waits.append)
+    connect(tenant_a, ads, "meta_ads", f"act_{META}")
+    assert connection_sync(client=tenant_a, platform="meta_ads", first_day=dt.date(2026, 7, 1),
+                           last_day=dt.date(2026, 8, 31), now=NOW).ok
+    assert waits == [0.01, 0.02, 0.04, 0.08]  # one job (62 days): four "Job Running" answers, the first check at once

@@ -1,0 +1,81 @@
+"""seed_demo_connections: the demo client's six platforms connected, the ad platforms through their
+consent (the agency's app saved, the consent page's Allow, the callback, the account chosen) and their
+tokens accepted by the fake platforms' server of the development processes, which then syncs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from agency.models import Client, PlatformApp, User
+from agency.months import Month
+from clients.connectors import vault
+from clients.connectors.fake_ads import ADS
+from clients.connectors.fake_server import DEMO_AD_ACCOUNTS, FakePlatforms, demo_ads
+from clients.connectors.sync import connection_sync
+from clients.models import Connection, Spend
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo_connections", "--client", "alpha", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_client_gets_its_ad_platforms_through_the_consent_and_they_sync(
+    tenant_a: Client, platforms: FakePlatforms, settings
+) -> None:
+    settings.DEBUG = True
+    sam = UserFactory(username="sam", role=User.Role.STAFF, clients=[tenant_a])
+    out = _seed()
+    for platform in ADS:
+        assert f"alpha: {platform} connected through its consent (account {DEMO_AD_ACCOUNTS[platform]})" in out
+    assert PlatformApp.objects.filter(platform__in=ADS).count() == 3  # as an admin saves them on the screen
+    with tenant_context(tenant_a):
+        connections = {connection.platform: connection for connection in Connection.objects.all()}
+    assert set(connections) == {"hubspot", "ga4", "mailchimp", *ADS}
+    google = connections["google_ads"]
+    assert google.connected_by_id == sam.pk and google.account_label == "Wayne Outdoor ES"
+    credentials = vault.unseal(google.secrets, owner=tenant_a.schema_name)
+    # chosen under the agency's manager account, with the refresh token the code was exchanged for
+    assert credentials.extra["login_customer_id"] == "5550000001" and credentials.refresh_token
+    assert vault.unseal(connections["meta_ads"].secrets, owner=tenant_a.schema_name).expires_at > (
+        timezone.now() + dt.timedelta(days=50))  # Meta's short-lived token exchanged for a long-lived one
+
+    # The development processes' fake server (another process: its own codes, the demo's fixed tokens)
+    # serves the accounts' delivery; the queued backfills read it.
+    today = timezone.localdate()
+    demo_ads(platforms.ads, first_day=(Month.of(today) - 13).first_day, today=today)
+    url = settings.PORTAL_CONNECTOR_URLS["hubspot"]
+    settings.PORTAL_CONNECTOR_URLS = {**settings.PORTAL_CONNECTOR_URLS, **dict.fromkeys(ADS, url)}
+    settings.PORTAL_OAUTH_URLS = {**settings.PORTAL_OAUTH_URLS, **dict.fromkeys(ADS, url)}
+    for platform in ADS:
+        outcome = connection_sync(client=tenant_a, platform=platform)
+        assert outcome.ok, outcome.message
+        assert len(outcome.months) >= 13
+    with tenant_context(tenant_a):
+        for platform in ADS:
+            expected = sum(row.cost for row in platforms.ads.rows[(platform, DEMO_AD_ACCOUNTS[platform])]
+                           if row.day >= (Month.of(today) - 13).first_day)
+            assert Spend.objects.filter(platform=platform).aggregate(total=Sum("amount"))["total"] == expected
+
+    # Run again (every scripts/run): nothing is connected twice.
+    assert "connected" not in _seed()
+
+
+def test_without_the_demo_staff_member_the_ad_platforms_are_left_unconnected(
+    tenant_a: Client, platforms: FakePlatforms, settings
+) -> None:
+    settings.DEBUG = True
+    assert "no staff member 'sam'" in _seed()
+    with tenant_context(tenant_a):
+        assert not Connection.objects.filter(platform__in=ADS).exists()
