@@ -10,6 +10,7 @@ Production sets the URLs and never imports this module's servers.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -36,11 +37,31 @@ def postgres_url() -> str:
     import pgserver  # imported lazily: production never needs it
 
     pgdata = data_dir() / "pg"
+    pid_list_repair(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     return server.get_uri(DATABASE_NAME)
+
+
+def pid_list_repair(pgdata: Path) -> None:
+    """Make pgserver's list of processes using the server readable again.
+
+    pgserver keeps it in ``.handle_pids.json`` and rewrites it on exit; a run interrupted at that
+    moment leaves an empty or cut file, on which the next start fails with a JSON error. The list
+    only decides when pgserver may stop the server itself, which we never let it do
+    (``cleanup_mode=None``), so an unreadable list is safely started again empty.
+    """
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return
+    try:
+        readable = isinstance(json.loads(path.read_text()), list)
+    except ValueError:  # json.JSONDecodeError included
+        readable = False
+    if not readable:
+        path.write_text("[]")
 
 
 def postgres_stop() -> None:
