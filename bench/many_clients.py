@@ -24,14 +24,14 @@ import argparse
 import datetime as dt
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._connectors import workers_start, workers_stop  # noqa: E402 -- after the path
+
 TEMPLATE = "mc-template"
 TZ = "Europe/Madrid"
 MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
@@ -165,46 +165,6 @@ def provision(count: int) -> list:
     return list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[:count])
 
 
-def start_workers(count: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}
-    workers = []
-    for n in range(count):
-        log = open(ROOT / "bench" / "out" / f"worker{n}.log", "w")  # noqa: SIM115 -- closed with the process
-        workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "agency",
-                    "worker",
-                    "--pool=solo",
-                    "-n",
-                    f"bench{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-l",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-    return workers
-
-
-def stop_workers(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        os.killpg(worker.pid, signal.SIGTERM)
-    for worker in workers:
-        worker.wait(timeout=60)
-
-
 def floor(clients: list, repeat: int = 3) -> float:
     """The floor: one statement counting the same leads by month across the clients' schemas
     (a UNION ALL of one grouped count per schema, in the clients' zone), best of ``repeat``."""
@@ -235,7 +195,9 @@ def run(clients: list, workers: int, chunk: int) -> dict:
 
     ClientMonthSummary.objects.filter(client__in=clients).delete()
     app.control.purge()
-    processes = start_workers(workers)
+    processes = workers_start(
+        workers, {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}, ROOT / "bench" / "out", name="bench"
+    )
     try:
         time.sleep(6)  # let the workers connect before the clock starts
         started = time.perf_counter()
@@ -253,7 +215,7 @@ def run(clients: list, workers: int, chunk: int) -> dict:
             time.sleep(0.25)
         elapsed = time.perf_counter() - started
     finally:
-        stop_workers(processes)
+        workers_stop(processes)
     lowest = floor(clients)
     return {
         "clients": len(clients),
