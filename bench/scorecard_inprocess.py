@@ -223,6 +223,8 @@ def main() -> int:
     sys.path.insert(0, str(root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
     os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
+    from cryptography.fernet import Fernet
+
     from agency import embedded
 
     os.environ.update(
@@ -231,6 +233,8 @@ def main() -> int:
             "REDIS_URL": os.environ.get("REDIS_URL") or embedded.redis_url(),
             "DEBUG": "false",
             "SECRET_KEY": SECRET,
+            # production settings refuse to start without it (as bench/_common.py's production_env)
+            "PORTAL_SECRETS_KEY": os.environ.get("PORTAL_SECRETS_KEY") or Fernet.generate_key().decode(),
             "SECURE_SSL_REDIRECT": "false",
             "PORTAL_BASE_HOST": "localhost",
             "PORTAL_SCHEME": "http",
