@@ -45,7 +45,6 @@ from clients.connectors.fake_server import (
 from clients.connectors.oauth import app_credentials
 from clients.connectors.sync import connection_connect
 from clients.criteria.services import criteria_version_create
-from clients.demo import CRITERIA
 from clients.management.commands.connect_source import credentials_from_json
 from clients.management.commands.fake_platforms import demo_directory
 from clients.models import Connection, CriteriaVersion, SyncRun
@@ -53,6 +52,18 @@ from clients.tasks import connection_sync_run
 
 SLUG = "wayne"
 STAFF = "sam"
+# Wayne's leads come from its CRM alone: no website activity to score, so the demo files' criteria
+# (which need downloads or webinar sign-ups to reach their threshold) would make no MQL at all.
+# These score what HubSpot's contacts carry: company size and revenue.
+CRITERIA = {
+    "fit": {"all": [{"field": "employees", "op": "between", "value": [20, 5000]}]},
+    "threshold": 30,
+    "points": [
+        {"field": "employees", "op": "gte", "value": 100, "points": 20},
+        {"field": "company_revenue", "op": "gte", "value": 1000000, "points": 20},
+    ],
+    "sales_ready_actions": ["demo_request", "contact_request"],
+}
 
 
 class Command(BaseCommand):

@@ -17,9 +17,10 @@ from agency.models import Client, PlatformApp, User
 from agency.months import Month
 from clients.connectors import vault
 from clients.connectors.fake_ads import ADS
-from clients.connectors.fake_server import DEMO_AD_ACCOUNTS, FakePlatforms, demo_ads
+from clients.connectors.fake_server import DEMO_AD_ACCOUNTS, FakePlatforms, demo_ads, demo_platforms
 from clients.connectors.sync import connection_sync
-from clients.models import Connection, Spend
+from clients.management.commands.fake_platforms import demo_directory
+from clients.models import Connection, Lead, Spend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,23 @@ def test_without_the_demo_staff_member_the_ad_platforms_are_left_unconnected(
     assert "no staff member 'sam'" in _seed()
     with tenant_context(tenant_a):
         assert not Connection.objects.filter(platform__in=ADS).exists()
+
+
+def test_the_demo_client_s_criteria_qualify_part_of_its_crm_leads(
+    tenant_a: Client, platforms: FakePlatforms, settings
+) -> None:
+    """Wayne's leads come from HubSpot alone (no website activity): its criteria score company size and
+    revenue, so its funnel shows MQLs instead of a row of zeros, and not every lead either."""
+    settings.DEBUG = True
+    today = timezone.localdate()
+    demo, _credentials = demo_platforms(demo_directory(), today=today)
+    platforms.hubspot_tokens.update(demo.hubspot_tokens)
+    platforms.hubspot_contacts[:] = demo.hubspot_contacts
+    _seed()
+    outcome = connection_sync(client=tenant_a, platform="hubspot")
+    assert outcome.ok, outcome.message
+    with tenant_context(tenant_a):
+        leads = Lead.objects.count()
+        mqls = Lead.objects.filter(mql_at__isnull=False).count()
+    assert leads == 1800
+    assert 0.05 * leads < mqls < 0.5 * leads, mqls
