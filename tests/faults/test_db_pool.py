@@ -76,8 +76,15 @@ def test_fifty_concurrent_visitors_share_twenty_connections_without_a_5xx(kind, 
         done = threading.Event()
 
         def sample() -> None:
+            # A count held over four samples (about 0.2 s), not a single reading: a backend whose
+            # connection was just closed stays listed until its process has exited, which on a
+            # loaded machine overlapped once with the connection replacing it (CI read 21). A
+            # pool over its bound keeps the extra connections open, so it still shows here.
+            window: list[int] = []
             while not done.is_set():
-                peak[0] = max(peak[0], _backends(monitor, database) - baseline)
+                window = [*window[-3:], _backends(monitor, database) - baseline]
+                if len(window) == 4:
+                    peak[0] = max(peak[0], min(window))
                 time.sleep(0.05)
 
         def visitor(n: int) -> None:
