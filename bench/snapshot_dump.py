@@ -21,7 +21,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.many_clients import MONTHS, setup_django
 
-
 FINDINGS = "mcx-findings"
 
 
@@ -103,7 +102,7 @@ def dump(count: int) -> dict[str, Any]:
         from portfolio.models import ClientMonthChecks, ClientMonthSummary
 
         summary = {
-            str(row["month"]): {k: (str(v) if k == "computed_at" else v) for k, v in row.items() if k not in ("id", "computed_at")}
+            str(row["month"]): {k: v for k, v in row.items() if k not in ("id", "computed_at")}
             for row in ClientMonthSummary.objects.filter(client=client, month__in=MONTHS).values()
         }
         counts = {

@@ -69,3 +69,23 @@ def test_the_portfolio_month_is_one_query_for_any_number_of_clients(tenant_a, te
         rows = [(row.name, row.new_leads) for row in portfolio_rows(user=admin_user, month=MARCH)]
     selects = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
     assert len(rows) == 2 and len(selects) == 1
+
+
+def test_the_summary_upsert_stores_every_value_as_given(tenant_a) -> None:
+    """agency.upsert sends the rows as one JSON parameter: floats come back bit for bit, None stays
+    NULL where the column allows it, an aware datetime keeps its microseconds; a second write updates."""
+    from portfolio.services import client_month_summary_upsert
+
+    at = dt.datetime(2026, 4, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    figures = {"sessions": 12, "new_leads": 3, "marketing_spend": 0.1 + 0.2, "revenue": 1e-300, "cpl": 2.8306891181623515,
+               "cac": None, "romi": -123456789.98765432, "contract_ltv": 23383.88763637598, "mrr": 124500}
+    snapshot = Snapshot(month=MARCH, computed_at=at, criteria_version=None, document={"kpis": figures})
+    client_month_summary_upsert(client=tenant_a, snapshots=[snapshot])
+    row = ClientMonthSummary.objects.get(client=tenant_a, month=MARCH)
+    assert (row.marketing_spend, row.revenue, row.cpl, row.romi, row.contract_ltv) == (
+        0.1 + 0.2, 1e-300, 2.8306891181623515, -123456789.98765432, 23383.88763637598
+    )
+    assert (row.cac, row.gross_mrr_churn_rate, row.mqls, row.mrr, row.computed_at) == (None, None, 0, 124500.0, at)
+    snapshot.document = {"kpis": {**figures, "new_leads": 4, "cac": 7.5}}
+    client_month_summary_upsert(client=tenant_a, snapshots=[snapshot])
+    assert list(ClientMonthSummary.objects.filter(client=tenant_a).values_list("new_leads", "cac")) == [(4, 7.5)]
