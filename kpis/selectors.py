@@ -286,7 +286,10 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime],
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
-    """Traffic by month and breakdown member, in one hashed pass (GROUPING SETS).
+    """Traffic by month and breakdown member: the rows summed once per month and member of every
+    dimension (a few dozen groups for a small client), then rolled up with GROUPING SETS over those
+    groups rather than over every row (each sum is a sum of sums; a row count becomes a sum of
+    counts).
 
     The month's active landing pages are its landing-page members with sessions (sessions are
     never negative, so a page with a row of sessions > 0 is one whose sum is > 0): counted here
@@ -295,19 +298,25 @@ def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
     """
     rows = _fetch(
         """
+        WITH fine AS (
+            SELECT date_trunc('month', date::timestamp)::date AS month, channel, device, landing_page, social_network,
+                   sum(sessions) AS sessions, sum(bounced_sessions) AS bounced, sum(form_submissions) AS forms,
+                   sum(sessions) FILTER (WHERE bounced_sessions IS NOT NULL) AS with_bounces, count(*) AS n
+            FROM clients_trafficrow WHERE date >= %s AND date < %s GROUP BY 1, 2, 3, 4, 5
+        )
         SELECT month, GROUPING(channel, device, landing_page, social_network) AS level,
                channel, device, landing_page, social_network,
-               sum(sessions), sum(bounced_sessions), sum(form_submissions),
-               COALESCE(sum(sessions) FILTER (WHERE bounced_sessions IS NOT NULL), 0),
-               COALESCE(sum(sessions) FILTER (WHERE device = 'mobile' AND bounced_sessions IS NOT NULL), 0),
-               count(*) FILTER (WHERE device = ''),
+               sum(sessions), sum(bounced), sum(forms),
+               COALESCE(sum(with_bounces), 0),
+               COALESCE(sum(with_bounces) FILTER (WHERE device = 'mobile'), 0),
+               COALESCE(sum(n) FILTER (WHERE device = ''), 0),
                COALESCE(sum(sessions) FILTER (WHERE landing_page <> ''), 0),
-               COALESCE(sum(form_submissions) FILTER (WHERE landing_page <> ''), 0),
+               COALESCE(sum(forms) FILTER (WHERE landing_page <> ''), 0),
                COALESCE(sum(sessions) FILTER (WHERE channel = 'organic_search'), 0),
                COALESCE(sum(sessions) FILTER (WHERE channel IN ('organic_social', 'paid_social')), 0),
                COALESCE(sum(sessions) FILTER (WHERE device = 'mobile'), 0),
-               COALESCE(sum(bounced_sessions) FILTER (WHERE device = 'mobile'), 0)
-        FROM (SELECT date_trunc('month', date)::date AS month, * FROM clients_trafficrow WHERE date >= %s AND date < %s) t
+               COALESCE(sum(bounced) FILTER (WHERE device = 'mobile'), 0)
+        FROM fine
         GROUP BY GROUPING SETS ((month), (month, channel), (month, device), (month, landing_page), (month, social_network))
         """,
         [first, after],

@@ -49,6 +49,17 @@ class Contract:
         """Computed once per record: the figures of every month ask for it (hundreds of times a month)."""
         return add_months(self.start_date, self.term_months or 0)
 
+    @cached_property
+    def end_day(self) -> dt.date:
+        """``contract_end``, once per record (asked for every contract of every month)."""
+        end = self.term_end_day
+        return min(end, self.cancelled_on) if self.cancelled_on is not None else end
+
+    @cached_property
+    def ended_early(self) -> bool:
+        """``cancelled_early``, once per record."""
+        return self.cancelled_on is not None and self.cancelled_on < self.term_end_day
+
 
 def term_end(contract: Contract) -> dt.date:
     return contract.term_end_day
@@ -56,12 +67,11 @@ def term_end(contract: Contract) -> dt.date:
 
 def contract_end(contract: Contract) -> dt.date:
     """A retainer ends at the earlier of its cancellation and its term end."""
-    end = term_end(contract)
-    return min(end, contract.cancelled_on) if contract.cancelled_on is not None else end
+    return contract.end_day
 
 
 def cancelled_early(contract: Contract) -> bool:
-    return contract.cancelled_on is not None and contract.cancelled_on < term_end(contract)
+    return contract.ended_early
 
 
 def geometric_sum(rate: float, terms: int) -> float:
