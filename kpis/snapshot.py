@@ -13,7 +13,7 @@ from agency.months import Month
 from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS, declarations, is_kpi, kpi
 from kpis.formulas import costs, recurring
 from kpis.formulas.common import ratio
-from kpis.formulas.contracts import Contract, contract_end, contract_values
+from kpis.formulas.contracts import Contract, contract_values
 from kpis.selectors import AD_SUMS, Inputs
 
 MARKETING = ("media", "marketing", "nurture")
@@ -195,7 +195,7 @@ def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
     """Each account's MRR on ``day``: the monthly fees of its retainers with start ≤ day < end."""
     mrr: dict[str, float] = {}
     for contract in contracts:
-        if contract.kind == "retainer" and contract.start_date <= day < contract_end(contract):
+        if contract.kind == "retainer" and contract.start_date <= day < contract.end_day:  # contract_end, cached
             mrr[contract.account] = mrr.get(contract.account, 0.0) + float(contract.monthly_fee)
     return {account: value for account, value in mrr.items() if value > 0}
 

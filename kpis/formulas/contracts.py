@@ -94,13 +94,13 @@ class RetainerRates:
 
 def retainer_rates(retainers: list[Contract], known: list[Contract], day: dt.date) -> RetainerRates:
     """Early cancellation, served fraction and renewal among the retainers settled by ``day``."""
-    settled = [c for c in retainers if contract_end(c) <= day]
+    settled = [c for c in retainers if c.end_day <= day]  # contract_end, cached on the record
     if not settled:
         return RetainerRates(None, None, None, 0)
-    early = [c for c in settled if cancelled_early(c)]
+    early = [c for c in settled if c.ended_early]
     served = _mean((c.cancelled_on - c.start_date).days / (term_end(c) - c.start_date).days for c in early)
     renewed_ids = {c.renewal_of for c in known if c.renewal_of}
-    full_term = [c for c in settled if not cancelled_early(c)]
+    full_term = [c for c in settled if not c.ended_early]
     renewal = sum(c.id in renewed_ids for c in full_term) / len(full_term) if full_term else None
     return RetainerRates(len(early) / len(settled), served, renewal, len(settled))
 
@@ -110,13 +110,14 @@ def repeat_rate(projects: list[Contract], known: list[Contract], day: dt.date) -
     settled = [p for p in projects if p.end_date is not None and p.end_date <= day]
     if not settled:
         return None, 0
-    all_projects = [c for c in known if c.kind == "project"]
+    by_account: dict[str, list[Contract]] = {}  # the account's known projects: the only ones that can follow
+    for c in known:
+        if c.kind == "project":
+            by_account.setdefault(c.account, []).append(c)
     followed = sum(
         any(
-            other.id != p.id
-            and other.account == p.account
-            and p.start_date < other.start_date <= p.end_date + dt.timedelta(days=365)
-            for other in all_projects
+            other.id != p.id and p.start_date < other.start_date <= p.end_date + dt.timedelta(days=365)
+            for other in by_account.get(p.account, ())
         )
         for p in settled
     )
@@ -132,7 +133,7 @@ def _retainer_figures(retainers: list[Contract], rates: RetainerRates, day: dt.d
     terms = sum(c.term_months for c in retainers)
     k = math.ceil(Fraction(horizon * len(retainers), terms))
     expected_terms = geometric_sum(continuation, k)
-    active = [c for c in retainers if c.start_date <= day < contract_end(c)]
+    active = [c for c in retainers if c.start_date <= day < c.end_day]
     fee = _mean(float(c.monthly_fee) for c in (active or retainers))
     ltv = fee * (terms / len(retainers)) * factor * expected_terms
     return {
