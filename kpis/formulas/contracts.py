@@ -8,10 +8,8 @@ Computed at day ``d`` (the last day of the month) from the contracts known then
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 from agency.months import add_months
@@ -74,6 +72,12 @@ def cancelled_early(contract: Contract) -> bool:
     return contract.ended_early
 
 
+def _ceil_div(numerator: int, denominator: int) -> int:
+    """⌈numerator ÷ denominator⌉ of whole numbers, exactly (as ``math.ceil(Fraction(…))``, without
+    building a Fraction three times a month)."""
+    return -(-numerator // denominator)
+
+
 def geometric_sum(rate: float, terms: int) -> float:
     """1 + r + r² + … + r^(terms − 1)."""
     return float(sum(rate**k for k in range(max(terms, 1))))
@@ -131,7 +135,7 @@ def _retainer_figures(retainers: list[Contract], rates: RetainerRates, day: dt.d
     factor = 1 - ecr * (1 - served) if ecr and served is not None else 1.0
     continuation = (1 - ecr) * (renewal or 0) if ecr is not None else 0.0
     terms = sum(c.term_months for c in retainers)
-    k = math.ceil(Fraction(horizon * len(retainers), terms))
+    k = _ceil_div(horizon * len(retainers), terms)
     expected_terms = geometric_sum(continuation, k)
     active = [c for c in retainers if c.start_date <= day < c.end_day]
     fee = _mean(float(c.monthly_fee) for c in (active or retainers))
@@ -148,7 +152,7 @@ def _retainer_figures(retainers: list[Contract], rates: RetainerRates, day: dt.d
 def _project_figures(projects: list[Contract], rate: float | None, horizon: int) -> dict:
     if not projects:
         return dict.fromkeys(("project_ltv", "repeat_rate", "expected_projects"))
-    expected = geometric_sum(rate or 0.0, math.ceil(Fraction(horizon, 12)))
+    expected = geometric_sum(rate or 0.0, _ceil_div(horizon, 12))
     return {
         "project_ltv": _mean(float(p.project_fee) for p in projects) * expected,
         "repeat_rate": rate,
