@@ -80,20 +80,24 @@ def _source_days(
                   FROM {lead} WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 2"""
     rows = _fetch(
         f"""{head}
-        SELECT 'spend', date, 0 FROM {spend} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL SELECT 'traffic', date, 0 FROM {traffic} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL {leads}
-        """,  # table names from the models, values as parameters
+        SELECT source, array_agg(day), array_agg(without) FROM (
+            SELECT 'spend' AS source, date AS day, 0 AS without FROM {spend}
+            WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL SELECT 'traffic', date, 0 FROM {traffic} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL {leads}
+        ) found GROUP BY source
+        """,  # table names from the models, values as parameters; one row per source, its days as one array
         params,
     )
     days: dict[str, set[dt.date]] = {}
     unattributed: dict[dt.date, int] = {}
-    for source, day, without in rows:
-        days.setdefault(source, set()).add(day)
-        if without:
-            month = Month.of(day).first_day
-            unattributed[month] = unattributed.get(month, 0) + without
+    for source, source_days, withouts in rows:
+        days[source] = set(source_days)
+        for day, without in zip(source_days, withouts, strict=True) if any(withouts) else ():
+            if without:
+                month = Month.of(day).first_day
+                unattributed[month] = unattributed.get(month, 0) + without
     return days, unattributed
 
 
