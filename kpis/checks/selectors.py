@@ -41,10 +41,10 @@ def delivery_available() -> bool:
     return all(column in names for column in DELIVERY_COLUMNS)
 
 
-def _source_days(
-    first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool = False
-) -> tuple[dict[str, set[dt.date]], dict[dt.date, int]]:
-    """Per source, the days with rows, and the leads without channel or campaign per month.
+def _source_days_sql(first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool = False) -> tuple[str, str, dict]:
+    """The statement's head (a ``WITH``), body and parameters reading, per source, the days with
+    rows (one row per source, its days as an array) and the leads without channel or campaign
+    per day (``_source_days`` reads its rows).
 
     ``counted``: the snapshots' pass over the leads has already counted those leads
     (``SnapshotFacts``); only the days with leads are read then, from a big client's
@@ -78,8 +78,7 @@ def _source_days(
         leads = f"""SELECT 'leads', (created_at AT TIME ZONE %(tz)s)::date,
                          count(*) FILTER (WHERE channel = '' AND campaign_id IS NULL)
                   FROM {lead} WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 2"""
-    rows = _fetch(
-        f"""{head}
+    body = f"""
         SELECT source, array_agg(day), array_agg(without) FROM (
             SELECT 'spend' AS source, date AS day, 0 AS without FROM {spend}
             WHERE date >= %(first)s AND date < %(after)s GROUP BY date
@@ -87,9 +86,12 @@ def _source_days(
             UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
             UNION ALL {leads}
         ) found GROUP BY source
-        """,  # table names from the models, values as parameters; one row per source, its days as one array
-        params,
-    )
+        """  # table names from the models, values as parameters; one row per source, its days as one array
+    return head, body, params
+
+
+def _source_days(rows: list[tuple]) -> tuple[dict[str, set[dt.date]], dict[dt.date, int]]:
+    """Per source, the days with rows, and the leads without channel or campaign per month."""
     days: dict[str, set[dt.date]] = {}
     unattributed: dict[dt.date, int] = {}
     for source, source_days, withouts in rows:
@@ -121,12 +123,12 @@ def _campaign_names(first: dt.date, after: dt.date, zone: ZoneInfo) -> dict[dt.d
     return names
 
 
-def _stored(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] | None) -> tuple[list, list | None, list]:
-    """The stored snapshots' KPIs over ``history`` (first and last month), the ad rows' spend,
-    clicks and conversions per campaign name and day over ``delivery`` (None: not read), and the
-    imported files' jobs that recorded a totals row, in one round trip: three small reads that
-    cost a small client more in statements than in rows. Each comes back as the JSON PostgreSQL
-    prints (the KPIs as stored, sums of numeric columns as exact decimals)."""
+def _stored_sql(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] | None) -> tuple[str, dict]:
+    """Three JSON columns and their parameters: the stored snapshots' KPIs over ``history`` (first
+    and last month), the ad rows' spend, clicks and conversions per campaign name and day over
+    ``delivery`` (None: not read), and the imported files' jobs that recorded a totals row. Each
+    comes back as the JSON PostgreSQL prints (the KPIs as stored, sums of numeric columns as
+    exact decimals)."""
     snapshot, spend, campaign, job = (m._meta.db_table for m in (Snapshot, Spend, Campaign, Job))
     ads = (
         f"""(SELECT coalesce(json_agg(json_build_array(name, date, amount, clicks, conversions)), '[]') FROM (
@@ -134,20 +136,35 @@ def _stored(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] 
                 FROM {spend} s JOIN {campaign} c ON c.id = s.campaign_id
                 WHERE s.date >= %(d0)s AND s.date < %(d1)s AND s.platform <> '' GROUP BY 1, 2) d)"""
         if delivery is not None
-        else "NULL"
+        else "NULL::json"
     )
-    ((kpis, days, files),) = _fetch(
-        f"""
-        SELECT (SELECT coalesce(json_agg(json_build_array(month, document -> 'kpis')), '[]') FROM {snapshot}
+    columns = f"""(SELECT coalesce(json_agg(json_build_array(month, document -> 'kpis')), '[]') FROM {snapshot}
                 WHERE month >= %(h0)s AND month <= %(h1)s),
                {ads},
                (SELECT coalesce(json_agg(json_build_array(id, params, result) ORDER BY id), '[]') FROM {job}
-                WHERE kind = 'import' AND status = %(done)s AND result ? 'totals_row')
+                WHERE kind = 'import' AND status = %(done)s AND result ? 'totals_row')"""
+    return columns, {"h0": history[0], "h1": history[1], "d0": delivery and delivery[0], "d1": delivery and delivery[1],
+                     "done": Job.Status.DONE}  # fmt: skip
+
+
+def _reads(
+    first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool, history: tuple[dt.date, dt.date],
+    delivery: tuple[dt.date, dt.date] | None,
+) -> tuple[list[tuple], tuple]:
+    """The source days' rows and the stored reads' three columns (``_stored_sql``), in one round
+    trip: reads that cost a small client more in statements than in rows."""
+    head, body, params = _source_days_sql(first, after, zone, counted=counted)
+    columns, more = _stored_sql(history, delivery)
+    rows = _fetch(
+        f"""{head}
+        SELECT source, days, withouts, NULL::json, NULL::json, NULL::json FROM ({body}) AS found(source, days, withouts)
+        UNION ALL
+        SELECT 'stored', NULL, NULL, {columns}
         """,  # table names from the models, values as parameters
-        {"h0": history[0], "h1": history[1], "d0": delivery and delivery[0], "d1": delivery and delivery[1],
-         "done": Job.Status.DONE},
+        {**params, **more},
     )  # fmt: skip
-    return kpis, days, files
+    (stored,) = [row for row in rows if row[0] == "stored"]
+    return [row[:3] for row in rows if row[0] != "stored"], stored[3:]
 
 
 def _delivery(rows: list) -> dict[str, dict[dt.date, tuple[float, float | None, float | None]]]:
@@ -189,11 +206,12 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
     zone = ZoneInfo(timezone)
     low, high = Month.of(min(months)), Month.of(max(months))
     first, after = (low - 3).first_day, (high + 1).first_day
-    stored, ad_days, jobs = _stored(
-        ((low - HISTORY).first_day, high.first_day), ((low - 1).first_day, after) if delivery_available() else None
+    source_rows, (stored, ad_days, jobs) = _reads(
+        first, after, zone, counted=facts is not None, history=((low - HISTORY).first_day, high.first_day),
+        delivery=((low - 1).first_day, after) if delivery_available() else None,
     )
     history = {Month.of(dt.date.fromisoformat(month)): kpis or {} for month, kpis in stored}
-    days, unattributed = _source_days(first, after, zone, counted=facts is not None)
+    days, unattributed = _source_days(source_rows)
     if facts is None:
         names = _campaign_names(low.first_day, after, zone)
     else:
