@@ -89,3 +89,21 @@ def test_the_summary_upsert_stores_every_value_as_given(tenant_a) -> None:
     snapshot.document = {"kpis": {**figures, "new_leads": 4, "cac": 7.5}}
     client_month_summary_upsert(client=tenant_a, snapshots=[snapshot])
     assert list(ClientMonthSummary.objects.filter(client=tenant_a).values_list("new_leads", "cac")) == [(4, 7.5)]
+
+
+def test_the_snapshots_typed_columns_are_its_documents_figures(tenant_a) -> None:
+    """kpis.services reads the headline columns from the stored document in SQL: they must be the
+    figures ``Snapshot.figures_from`` takes from it (a float to the last bit, 0 or NULL when undefined)."""
+    _leads(tenant_a, 3)
+    with tenant_context(tenant_a):
+        Spend.objects.create(id="s", date=dt.date(2026, 3, 2), category="media", amount="100.10")
+    snapshot_compute(client=tenant_a, months=[MARCH, dt.date(2026, 4, 1)])
+    with tenant_context(tenant_a):
+        snapshots = list(Snapshot.objects.order_by("month"))
+    assert [s.month for s in snapshots] == [MARCH, dt.date(2026, 4, 1)]
+    for snapshot in snapshots:
+        stored = {name: getattr(snapshot, name) for name in Snapshot.HEADLINE}
+        assert stored == Snapshot.figures_from(snapshot.document["kpis"], Snapshot.HEADLINE)
+        assert snapshot.criteria_version == snapshot.document["criteria_version"]
+    assert (snapshots[0].new_leads, snapshots[0].cpl, snapshots[0].cac) == (3, 100.1 / 3, None)
+    assert (snapshots[1].new_leads, snapshots[1].cpl) == (0, None)
