@@ -22,7 +22,7 @@ from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
 from clients.connectors.registry import PLATFORMS, connector_for
-from clients.connectors.schedule import STALE_SYNC
+from clients.connectors.schedule import STALE_SYNC, connection_due_at
 from clients.connectors.vault import SecretsError, unseal
 from clients.models import Connection, SyncRun
 from clients.outbox import outbox_email_enqueue
@@ -58,6 +58,7 @@ class Health:
     token_warning: bool
     running: SyncRun | None
     masked: str
+    paused: bool = False  # the nightly dispatcher will not run it until someone acts (connects it again)
 
     @property
     def broken(self) -> bool:
@@ -70,12 +71,15 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     expires = connection.token_expires_at
     days = (expires - now).days if expires else None
     running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
+    # Paused: the dispatcher queues no run until someone connects it again, so no "next run" to show.
+    paused = connection_due_at(connection=connection) is None
     return Health(
         connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
         state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
-        last_success_at=connection.last_success_at, last_rows=connection.last_rows, next_run_at=connection.next_run_at,
+        last_success_at=connection.last_success_at, last_rows=connection.last_rows,
+        next_run_at=None if paused else connection.next_run_at,
         token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
-        masked=masked,
+        masked=masked, paused=paused,
     )
 
 

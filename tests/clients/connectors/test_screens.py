@@ -121,3 +121,25 @@ def test_a_failure_written_by_the_worker_in_english_reads_in_spanish(
     # The platform's own words stay as it said them; the portal's around them are translated.
     assert ("HubSpot rechazó las credenciales (HTTP 401): The OAuth token used to make this call expired 2 hour(s) ago."
             in page)
+
+
+@pytest.mark.parametrize(("language", "paused", "next_run", "connect"), [
+    ("en", "paused until someone connects it again", "Next run", "Connect again"),
+    ("es", "en pausa hasta que alguien la vuelva a conectar", "Próxima ejecución", "Volver a conectar"),
+])
+def test_a_connection_needing_reauthorisation_shows_syncing_paused_not_a_next_run(
+    language: str, paused: str, next_run: str, connect: str,
+    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert next_run in page and paused not in page  # connected: its nightly run is shown
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    with tenant_context(tenant_a):
+        assert Connection.objects.get().next_run_at is not None  # the row keeps a slot; the dispatcher skips it
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert paused in page and next_run not in page
+    connect_url = reverse("connection_connect", kwargs={"platform": "hubspot"})
+    assert f'<a class="button" href="{connect_url}">{connect}</a>' in page
+    assert reverse("connection_sync", kwargs={"platform": "hubspot"}) not in page  # Sync now would only fail again
