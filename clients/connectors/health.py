@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
+from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.schedule import STALE_SYNC, connection_due_at
 from clients.connectors.vault import SecretsError, unseal
@@ -59,6 +61,12 @@ class Health:
     running: SyncRun | None
     masked: str
     paused: bool = False  # the nightly dispatcher will not run it until someone acts (connects it again)
+    running_since: dt.datetime | None = None  # a live sync holds the connection's lock since then
+
+    @property
+    def interrupted(self) -> bool:
+        """A sync was left unfinished by a worker that died: the next sync resumes it."""
+        return self.running is not None and self.running_since is None
 
     @property
     def broken(self) -> bool:
@@ -80,6 +88,7 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
         next_run_at=None if paused else connection.next_run_at,
         token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
         masked=masked, paused=paused,
+        running_since=sync_lock_since(schema=db.schema_name, platform=connection.platform),
     )
 
 
@@ -177,4 +186,4 @@ def connections_context(*, client: Client) -> dict[str, Any]:
         except SecretsError:
             health.masked = _("unreadable with the configured keys: connect again")
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
-    return {"connections": rows, "connections_running": any(h.running for h in healths.values())}
+    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values())}

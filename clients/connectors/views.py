@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +18,7 @@ from clients.connectors.ads import AdConnector
 from clients.connectors.base import Connector
 from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
+from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS
 from clients.connectors.selectors import connection_get
 from clients.connectors.sync import connection_connect, connection_disconnect
@@ -69,10 +72,17 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
 @client_staff_required
 @require_POST
 def connection_sync_view(request: HttpRequest, platform: str) -> HttpResponse:
-    _connector(platform)
+    connector = _connector(platform)
     if connection_get(platform=platform) is None:
         raise Http404
     client = request.tenant
+    since = sync_lock_since(schema=client.schema_name, platform=platform)
+    if since is not None:  # the worker would skip it: say so rather than promise a sync
+        messages.warning(request, _("A sync of %(platform)s has been running since %(since)s, so nothing more was "
+                                    "queued: its progress shows below, and Sync now is available again when it "
+                                    "ends.") % {"platform": connector.label,
+                                                "since": date_format(timezone.localtime(since), "SHORT_DATETIME_FORMAT")})
+        return redirect("imports")
     transaction.on_commit(lambda: enqueue_for_client(connection_sync_run, client=client, platform=platform,
                                                      trigger=SyncRun.Trigger.MANUAL))
     messages.success(request, _("The sync has been queued; this page shows its progress."))
