@@ -335,11 +335,46 @@ PLATFORM_FIGURES = (
 )
 CAMPAIGN_FIGURES = ("marketing_spend", "new_leads", "cpl", "platform_conversions", "cost_per_conversion")
 TOP_CAMPAIGNS = 5
+# The figures that count the CRM's leads of a campaign: a "—" with its reason when no lead names one.
+UNLINKED_FIGURES = frozenset({"paid_leads", "new_leads", "cpl"})
 
 
-def match_line(platform: str, figures: dict[str, Any]) -> str:
-    """The CRM's leads beside the platform's conversions, in one sentence a client can read."""
+def crm_leads_unlinked(document: dict[str, Any]) -> int | None:
+    """The month's new leads when none of them names a campaign, else None.
+
+    Then no lead can be matched to an ad platform's campaigns — a CRM that records where each lead
+    came from but not its campaign (HubSpot's connection reads the Original Traffic Source only:
+    kpis.md gives no campaign field for it) — and a platform's "leads in the CRM" of 0 would read
+    as a fact it is not. Read from the document (its campaign breakdown's leads), so an approved
+    version says the same as when it was approved.
+    """
+    new_leads = (document.get("kpis") or {}).get("new_leads") or 0
+    campaigns = (document.get("breakdowns") or {}).get("campaign") or {}
+    linked = sum((figures.get("new_leads") or 0) for figures in campaigns.values())
+    return int(new_leads) if new_leads and not linked else None
+
+
+def unlinked_reason() -> str:
+    return _("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
+
+
+def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None = None) -> str:
+    """The CRM's leads beside the platform's conversions, in one sentence a client can read
+    (``unlinked``: the month's new leads, none of which names a campaign — no 0 claimed then)."""
     leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
+    if unlinked is not None:
+        said = ngettext(
+            "The CRM's %(leads)s new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
+            "The CRM's %(leads)s new leads of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
+            unlinked,
+        ) % {"leads": number_shown(unlinked, 0, force_grouping=True), "platform": platform}
+        if conversions is None:
+            return said
+        return _("%(platform)s claims %(conversions)s conversions. %(unmatched)s") % {
+            "platform": platform, "conversions": format_value("platform_conversions", conversions, ""),
+            "unmatched": said}
     if conversions is None:
         return _("%(leads)s leads reached the CRM from these campaigns; %(platform)s reports no conversions to compare.") % {
             "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
@@ -454,12 +489,15 @@ def paid_media(
     platforms = document.get("breakdowns", {}).get("platform", {})
     if not platforms:
         return None
+    unlinked = crm_leads_unlinked(document)
+    unmatched = {"text": "—", "reason": unlinked_reason()} if unlinked is not None else None
     cards = []
     for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
         label = member_label("platform", member)
         shown = [
             {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
-             **cell_shown(key, figures.get(key), currency, values=figures),
+             **(unmatched if unmatched and key in UNLINKED_FIGURES else
+                cell_shown(key, figures.get(key), currency, values=figures)),
              "bands": platform_bands(key, member, bench=bench, currency=currency, industry=industry)}
             for key in PLATFORM_FIGURES
         ]
@@ -468,7 +506,7 @@ def paid_media(
             "label": label,
             "figures": shown,
             "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
-            "match": match_line(label, figures),
+            "match": match_line(label, figures, unlinked=unlinked),
         })
     campaigns = document.get("breakdowns", {}).get("campaign", {})
     spent = sorted(
@@ -482,8 +520,9 @@ def paid_media(
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
-            {"member": member_label("campaign", member, names), "cells": [row_cell_shown(key, figures, currency)
-                                                                          for key in CAMPAIGN_FIGURES]}
+            {"member": member_label("campaign", member, names),
+             "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
+                       for key in CAMPAIGN_FIGURES]}
             for member, figures in spent
         ],
         "note": _("Platform conversions are the platforms' own claims (their attribution windows, view-through and "
