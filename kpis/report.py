@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from agency.months import Month
 from clients.words import member_label
 from kpis import catalogue, charts
-from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.catalogue import KPI_KEYS, kpi
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -31,6 +31,7 @@ from kpis.scorecard import (
     benchmarks_that_fit,
     cell_shown,
     change,
+    crm_leads_unlinked,
     empty_reason,
     format_value,
     funnel_labels,
@@ -38,13 +39,15 @@ from kpis.scorecard import (
     pace_text,
     row_cell_shown,
     target_status,
+    unlinked_reason,
 )
 
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
 # cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: a "—" says why
 # in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
-# campaigns table wraps on a wide screen).
-REPORT_LAYOUT = "4"
+# campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
+# platforms, never counted 0).
+REPORT_LAYOUT = "5"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -207,7 +210,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
     before = card.history.get(card.compare_to)
     entries = []
     for key in keys:
-        value = card.kpi(key)
+        value, reason = card.shown(key)
         previous = before.document["kpis"].get(key) if before else None
         target = card.targets.get(key)
         chart = series_chart(card, key, currency=currency, accent=accent)
@@ -217,7 +220,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "label": kpi(key).label,
                 "value": value,
                 "shown": format_value(key, value, currency),
-                "reason": null_reason(kpi(key), card.values) if value is None else "",
+                "reason": reason,
                 "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
@@ -337,25 +340,6 @@ CAMPAIGN_FIGURES = ("marketing_spend", "new_leads", "cpl", "platform_conversions
 TOP_CAMPAIGNS = 5
 # The figures that count the CRM's leads of a campaign: a "—" with its reason when no lead names one.
 UNLINKED_FIGURES = frozenset({"paid_leads", "new_leads", "cpl"})
-
-
-def crm_leads_unlinked(document: dict[str, Any]) -> int | None:
-    """The month's new leads when none of them names a campaign, else None.
-
-    Then no lead can be matched to an ad platform's campaigns — a CRM that records where each lead
-    came from but not its campaign (HubSpot's connection reads the Original Traffic Source only:
-    kpis.md gives no campaign field for it) — and a platform's "leads in the CRM" of 0 would read
-    as a fact it is not. Read from the document (its campaign breakdown's leads), so an approved
-    version says the same as when it was approved.
-    """
-    new_leads = (document.get("kpis") or {}).get("new_leads") or 0
-    campaigns = (document.get("breakdowns") or {}).get("campaign") or {}
-    linked = sum((figures.get("new_leads") or 0) for figures in campaigns.values())
-    return int(new_leads) if new_leads and not linked else None
-
-
-def unlinked_reason() -> str:
-    return _("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
 
 
 def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None = None) -> str:

@@ -232,3 +232,18 @@ def test_crm_leads_that_name_no_campaign_are_said_unmatched_never_0(client_user_
 def test_a_month_whose_leads_name_campaigns_keeps_its_counts(client_user_a, paid_month) -> None:
     paid = section(page(client_user_a, paid_month))
     assert "cannot be matched" not in paid and "3 leads reached the CRM" in paid
+
+
+def test_the_crm_match_kpis_read_unmatched_in_the_details_and_the_summary(client_user_a, unlinked_month) -> None:
+    reason = UNLINKED["en"][0]
+    unlinked_month.headline_kpis = ["ad_spend", "paid_leads", "paid_lead_match_rate", "cpc", "ctr", "new_leads"]
+    unlinked_month.save()
+    html = unescape(page(client_user_a, unlinked_month))
+    for key in ("paid_leads", "paid_lead_match_rate"):
+        summary_tile = html[html.index(f'data-kpi="{key}" data-summary') :]
+        assert summary_tile[: summary_tile.index("</article>")].count(reason) == 1
+        tile = html[html.index(f'id="kpi-{key}"') :]
+        tile = tile[: tile.index("</article>")]
+        assert '<p class="value">—</p>' in tile and reason in tile
+    new_leads = html[html.index('id="kpi-new_leads"') :]
+    assert '<p class="value">5</p>' in new_leads[: new_leads.index("</article>")]  # the CRM's own count stays
