@@ -20,6 +20,7 @@ from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
 from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS
+from clients.connectors.schedule import connection_due_at
 from clients.connectors.selectors import connection_get
 from clients.connectors.sync import connection_connect, connection_disconnect
 from clients.connectors.transport import ConnectorError
@@ -73,9 +74,14 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
 @require_POST
 def connection_sync_view(request: HttpRequest, platform: str) -> HttpResponse:
     connector = _connector(platform)
-    if connection_get(platform=platform) is None:
+    connection = connection_get(platform=platform)
+    if connection is None:
         raise Http404
     client = request.tenant
+    if connection_due_at(connection=connection) is None:  # paused: a sync would only be refused again
+        messages.error(request, _("%(platform)s must be connected again before it can sync: choose Connect again.")
+                       % {"platform": connector.label})
+        return redirect("imports")
     since = sync_lock_since(schema=client.schema_name, platform=platform)
     if since is not None:  # the worker would skip it: say so rather than promise a sync
         messages.warning(request, _("A sync of %(platform)s has been running since %(since)s, so nothing more was "

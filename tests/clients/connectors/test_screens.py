@@ -130,7 +130,7 @@ def test_a_failure_written_by_the_worker_in_english_reads_in_spanish(
 ])
 def test_a_connection_needing_reauthorisation_shows_syncing_paused_not_a_next_run(
     language: str, paused: str, next_run: str, connect: str,
-    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms, django_capture_on_commit_callbacks
 ) -> None:
     connect_hubspot(tenant_a)
     page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
@@ -144,6 +144,12 @@ def test_a_connection_needing_reauthorisation_shows_syncing_paused_not_a_next_ru
     connect_url = reverse("connection_connect", kwargs={"platform": "hubspot"})
     assert f'<a class="button" href="{connect_url}">{connect}</a>' in page
     assert reverse("connection_sync", kwargs={"platform": "hubspot"}) not in page  # Sync now would only fail again
+    with django_capture_on_commit_callbacks() as callbacks:  # a page opened before, or a stale tab: refused
+        response = staff_http.post(reverse("connection_sync", kwargs={"platform": "hubspot"}),
+                                   HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert not callbacks
+    assert ("must be connected again before it can sync" in response.content.decode()
+            or "Hay que volver a conectar HubSpot antes" in response.content.decode())
 
 
 @pytest.mark.parametrize(("language", "refused", "card"), [
