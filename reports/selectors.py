@@ -284,6 +284,15 @@ def restatements_shown(restated_by: str, *, changes: list[dict[str, Any]], docum
     return "; ".join(parts)
 
 
+def report_recipients(*, client: Client) -> list[User]:
+    """The client's users the approved report is emailed to: active, with an address, the monthly email on."""
+    return list(
+        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
+            email=""
+        )
+    )
+
+
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
     """Everything the month's close page shows to ``viewer``."""
     report = report_of(month=month)
@@ -322,6 +331,9 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             busy=(recompute := recompute_state(client=client, month=month)) != "idle",
             busy_unknown=recompute == "unknown",
             may_approve=can_approve(user=viewer),
+            # Nobody to email: approving still publishes the month in the portal, and the page says so.
+            recipients=len(report_recipients(client=client)),
+            client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),

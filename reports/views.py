@@ -38,6 +38,7 @@ from reports.selectors import (
     months_listed,
     months_of_close,
     recompute_busy,
+    report_recipients,
     version_get,
     version_latest,
 )
@@ -248,7 +249,10 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     except ApprovalRefused as error:
         messages.error(request, _errors(error))
         return _page(first_day)
-    if version.number == 1:
+    if version.number == 1 and not report_recipients(client=request.tenant):
+        messages.success(request, _("Approved: the client sees these figures now in its portal. Nobody at the client "
+                                    "gets the email: no client user with the monthly email on."))
+    elif version.number == 1:
         messages.success(request, _("Approved: the client sees these figures now and the report is on its way by email."))
     else:
         messages.success(request, _("Revision approved: the client sees the revised figures and what changed."))
