@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import agency_required
@@ -32,6 +33,14 @@ def client_template(request: HttpRequest, slug: str) -> HttpResponse:
         elif data.get("confirm") == "1":
             plan = template_apply(source=source, targets=targets, parts=parts, user=request.user)
             copied = sum(1 for steps in plan.values() for step in steps if step.action == "copy")
+            if len(targets) == 1:  # often a new client started from a template: carry on with it, not the source
+                (target,) = targets
+                messages.success(request, ngettext(
+                    "Copied %(count)s setting from %(client)s to %(target)s; what it set itself was kept.",
+                    "Copied %(count)s settings from %(client)s to %(target)s; what it set itself was kept.",
+                    copied,
+                ) % {"count": copied, "client": source.name, "target": target.name})
+                return redirect("client_detail", slug=target.slug)
             messages.success(
                 request,
                 _("Copied from %(client)s: %(count)s settings to %(clients)s clients; their own settings were kept.")

@@ -84,7 +84,10 @@ def test_the_console_previews_then_copies_and_a_new_client_starts_from_a_templat
     assert "Beta Brands" in preview and "se copia" in preview
     tenant_b.refresh_from_db()
     assert tenant_b.brand_accent == ""  # a preview changes nothing
-    http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"], "confirm": "1"})
+    copied = http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"], "confirm": "1"}, follow=True)
+    # One client chosen (a new client started from a template): the page goes on with that client, not the source.
+    assert copied.redirect_chain[-1][0] == "/clients/beta/"
+    assert "Se copiaron 2 ajustes de Alpha Analytics a Beta Brands" in copied.content.decode()
     tenant_b.refresh_from_db()
     assert tenant_b.brand_accent == "#0a7d55" and tenant_b.headline_kpis == SUMMARY
     form = http.get("/clients/new/").content.decode()
