@@ -301,13 +301,15 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             share_before=w.derived(
                 f"{number_shown(float(share0) * 100, 1)} %",
                 share0,
-                f"{member}: {d0 or 0} / {doc0['kpis'].get(shape.top_denominator)} {unit}, {month_words(before)}",
+                f"{member}: {w._show(shape.den or '', d0 or 0)} / {w._show(shape.top_denominator or '', total0)} {unit}, "
+                f"{month_words(before)}",
                 href=breakdown_href(top.dimension, before),
             ),
             share_after=w.derived(
                 f"{number_shown(float(share1) * 100, 1)} %",
                 share1,
-                f"{member}: {d1 or 0} / {doc1['kpis'].get(shape.top_denominator)} {unit}, {month_words(after)}",
+                f"{member}: {w._show(shape.den or '', d1 or 0)} / {w._show(shape.top_denominator or '', total1)} {unit}, "
+                f"{month_words(after)}",
                 href=breakdown_href(top.dimension, after),
             ),
         )
@@ -323,13 +325,15 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             rate_before=w.derived(
                 f"{number_shown(float(r0) * 100, 1)} %",
                 r0,
-                f"{member}: {n0} {kpi(key).label} / {d0} {unit}, {month_words(before)}",
+                f"{member}: {w._show(shape.num, n0 or 0)} {kpi(key).label} / {w._show(shape.den, d0)} {unit}, "
+                f"{month_words(before)}",
                 href0,
             ),
             rate_after=w.derived(
                 f"{number_shown(float(r1) * 100, 1)} %",
                 r1,
-                f"{member}: {n1} {kpi(key).label} / {d1} {unit}, {month_words(after)}",
+                f"{member}: {w._show(shape.num, n1 or 0)} {kpi(key).label} / {w._show(shape.den, d1)} {unit}, "
+                f"{month_words(after)}",
                 href1,
             ),
         )

@@ -171,3 +171,25 @@ def test_every_declared_sentence_has_its_spanish():
             spanish = str(sentence.text)
         assert spanish != english, sentence.key
         assert sorted(re.findall(r"%\((\w+)\)s", spanish)) == sorted(re.findall(r"%\((\w+)\)s", english)), sentence.key
+
+
+def test_the_figures_a_driver_was_worked_out_from_are_written_as_the_report_writes_numbers():
+    """A mix or conversion driver says what it divided ("Meta Ads: €9,027.94 / €26,163.00 ad spend"),
+    never the stored floats ("9027.939999999999 / 26163.000000000004") or an ungrouped 16009."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000.1 + 0.2, leads=10, mqls=4, sessions=10000),
+            "paid_social": channel(spend=2000.1 + 0.2, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000.1 + 0.2, leads=30, mqls=4, sessions=10500),
+            "paid_social": channel(spend=2000.1 + 0.2, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+    }  # fmt: skip
+    for language in ("en", "es"):
+        draft = draft_in(language, docs)
+        worked_out = [line.why for line in draft.lines() if " / " in line.why]
+        assert worked_out, "no driver sentence divides anything"
+        for why in worked_out:
+            numbers = re.sub(r"\b20\d\d\b", "", why).replace("\xa0", " ")  # the months' years aside
+            assert not re.search(r"\d{4}|\d[.,]\d{3}\d", numbers), why
