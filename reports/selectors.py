@@ -293,6 +293,15 @@ def report_recipients(*, client: Client) -> list[User]:
     )
 
 
+def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
+    """The report's recipients who have not had ``month``'s approved report (invited, or who turned
+    the monthly email back on, after the approval): the close page offers to send it to them."""
+    from clients.models import OutboxEmail
+
+    had = set(OutboxEmail.objects.filter(kind="report_approved", month=month).values_list("recipient_id", flat=True))
+    return [user for user in report_recipients(client=client) if user.pk not in had]
+
+
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
     """Everything the month's close page shows to ``viewer``."""
     report = report_of(month=month)
@@ -333,6 +342,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             may_approve=can_approve(user=viewer),
             # Nobody to email: approving still publishes the month in the portal, and the page says so.
             recipients=len(report_recipients(client=client)),
+            unsent=recipients_without_report(client=client, month=month) if versions else [],
             client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
