@@ -20,7 +20,7 @@ from agency.months import Month
 from agency.outbox import attention_shown
 from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
-from clients.models import Job
+from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
@@ -296,8 +296,6 @@ def report_recipients(*, client: Client) -> list[User]:
 def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
     """The report's recipients who have not had ``month``'s approved report (invited, or who turned
     the monthly email back on, after the approval): the close page offers to send it to them."""
-    from clients.models import OutboxEmail
-
     had = set(OutboxEmail.objects.filter(kind="report_approved", month=month).values_list("recipient_id", flat=True))
     return [user for user in report_recipients(client=client) if user.pk not in had]
 
