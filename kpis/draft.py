@@ -604,7 +604,12 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
         draft.sections[CONCERNS].extend(target_concerns)
         draft.sections[NEXT_STEPS].append(line("no_trend_yet", next=month_words((Month.of(month) + 1).first_day)))
         return draft
-    if kpis.get("new_leads"):
+    if kpis.get("new_leads") and not kpis.get("marketing_spend"):
+        # No spend recorded (often none imported or connected): "0,00 € of spend (0,00 € a lead)" would
+        # read as free leads; the sentence says what is known instead.
+        summary.append(line("month_funnel_no_spend", month=funnel["month"], mqls=funnel["mqls"],
+                            new_leads=funnel["new_leads"]))
+    elif kpis.get("new_leads"):
         summary.append(line("month_funnel", **funnel, cpl=w.kpi("cpl", month)))
     else:
         summary.append(line("month_funnel_no_leads", month=funnel["month"], spend=funnel["spend"]))

@@ -193,3 +193,16 @@ def test_the_figures_a_driver_was_worked_out_from_are_written_as_the_report_writ
         for why in worked_out:
             numbers = re.sub(r"\b20\d\d\b", "", why).replace("\xa0", " ")  # the months' years aside
             assert not re.search(r"\d{4}|\d[.,]\d{3}\d", numbers), why
+
+
+def test_a_month_without_spend_is_not_written_as_free_leads():
+    docs = documents()
+    for doc in docs.values():
+        for figures in doc["breakdowns"]["channel"].values():
+            figures["marketing_spend"], figures["cpl"] = 0, 0.0
+        doc["kpis"].update(marketing_spend=0, sales_spend=0, cpl=0.0, cost_per_mql=0.0, cac=0.0)
+    summary = draft_in("en", docs).sections["summary"][0]
+    assert summary.text == "October 2026 brought 12 MQLs from 30 new leads; no marketing spend is recorded for the month."
+    assert "€0.00" not in summary.html
+    spanish = draft_in("es", docs).sections["summary"][0].text
+    assert spanish == "Octubre 2026 trajo 12 MQL a partir de 30 leads nuevos; no hay inversión en marketing registrada en el mes."
