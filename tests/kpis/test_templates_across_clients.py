@@ -66,6 +66,9 @@ def test_three_clients_get_the_template_and_one_keeps_its_own_summary(tenant_a, 
 
 def test_criteria_holidays_and_mappings_are_copied_into_the_clients_schema(tenant_a, tenant_b, admin_user) -> None:
     _alpha_setup(tenant_a)
+    (criteria_step, *_rest) = template_plan(source=tenant_a, targets=[tenant_b], parts=["criteria"])[tenant_b]
+    # the client's first version judges every lead: no "in effect from" this month, no ISO date
+    assert str(criteria_step.detail) == "version 1, its first criteria: they judge every lead"
     plan = template_apply(source=tenant_a, targets=[tenant_b], parts=["criteria", "holidays", "mappings"], user=admin_user)
     assert [step.action for step in plan[tenant_b]] == ["copy", "copy", "copy"]
     with schema_context("beta"):
