@@ -128,3 +128,19 @@ def test_staff_set_the_holidays_on_a_screen_from_the_checklist(staff_http, tenan
     connection.set_tenant(tenant_a)
     assert sorted(Holiday.objects.values_list("date", flat=True)) == [dt.date(2026, 12, 25), dt.date(2027, 1, 1)]
     assert "2026-12-25\n2027-01-01" in staff_http.get("/holidays/").content.decode()
+
+
+def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_user_a) -> None:
+    data = staff_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The client's data" in data and "Your agency loads" not in data and 'href="/imports/"' in data
+    team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Client users" in team and "People at your company" not in team
+    client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    client_http.force_login(client_user_a)
+    assert "Your agency loads" in client_http.get("/panels/data/").content.decode()  # the client's own words
+    assert "People at your company" in client_http.get("/panels/team/").content.decode()
+
+
+def test_staff_are_offered_the_invitation_while_nobody_from_the_client_has_access(staff_http, tenant_a) -> None:
+    team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Nobody from the client has access yet." in team and "/clients/alpha/#client-users" in team
