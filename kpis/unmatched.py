@@ -32,11 +32,12 @@ LEAD_COUNTS = frozenset({"new_leads", "mqls", "customers", "paid_leads"})
 
 
 def crm_leads_unlinked(document: dict[str, Any] | None) -> int | None:
-    """The month's new leads when none of them names a campaign, else None (no lead, or some linked).
+    """The month's new leads when none of them names a campaign while the month has ad platform rows,
+    else None (no lead, some linked, or no ad to match them to: its 0 paid leads is then a fact).
 
-    Read from the document: its new leads, and the leads of its campaign breakdown.
+    Read from the document: its new leads, its platform breakdown and the leads of its campaigns.
     """
-    if not document:
+    if not document or not (document.get("breakdowns") or {}).get("platform"):
         return None
     new_leads = (document.get("kpis") or {}).get("new_leads") or 0
     campaigns = (document.get("breakdowns") or {}).get("campaign") or {}

@@ -199,3 +199,30 @@ def test_the_pdf_breakdowns_say_unmatched_too(linked_then_unlinked, language):
         text = " ".join(_pdf_text(report_pdf_build(client=linked_then_unlinked, month=MARCH, language=language)).split())
     breakdowns = text[text.rindex("Ad platform" if language == "en" else "Plataforma de anuncios") :]
     assert reason in breakdowns
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_monthly_emails_text_and_html_give_every_dash_its_reason(client_user_a, linked_then_unlinked, language):
+    """The plain-text part printed "Paid leads: —" with nothing after it: every undefined KPI says why,
+    in the words the report's summary (page, PDF) uses."""
+    from django.core import mail
+
+    from clients.outbox import outbox_send_due
+    from reports.services import month_approve
+
+    linked_then_unlinked.headline_kpis = ["ad_spend", "paid_leads", "paid_lead_match_rate", "cost_per_mql", "cpc", "new_leads"]
+    linked_then_unlinked.save()
+    client_user_a.email, client_user_a.language = "ann@alpha.example", language
+    client_user_a.save()
+    month_approve(client=linked_then_unlinked, month=MARCH, user=None)
+    assert outbox_send_due(client=linked_then_unlinked) == 1
+    message = mail.outbox[0]
+    body = message.body
+    figures = body[body.index("Key figures" if language == "en" else "Cifras clave") :].splitlines()
+    dashes = [line for line in figures if ": —" in line]
+    assert len(dashes) >= 3, figures  # paid leads, match rate, cost per MQL (no MQL this month)
+    for line in dashes:
+        assert line.endswith(")") and " — (" in line, line
+    assert f"{LEADS_COLUMN[language]}: — ({UNLINKED[language][0]})" in body
+    html = unescape(message.alternatives[0][0])
+    assert html.count(UNLINKED[language][0]) == 2  # paid leads and the match rate, under their labels

@@ -47,6 +47,8 @@ def test_a_month_whose_leads_name_no_campaign_is_unlinked_and_one_with_a_linked_
     assert crm_leads_unlinked(LINKED) is None
     assert crm_leads_unlinked(month(leads=0, by_campaign={})) is None  # no lead: 0 paid leads is a fact
     assert crm_leads_unlinked(None) is None
+    no_ads = {**UNLINKED, "breakdowns": {**UNLINKED["breakdowns"], "platform": {}}}
+    assert crm_leads_unlinked(no_ads) is None  # nothing to match them to: 0 paid leads is a fact
 
 
 def test_the_counts_of_crm_leads_by_campaign_are_unmatched_and_the_ad_platforms_own_figures_are_not() -> None:
