@@ -16,6 +16,7 @@ contract lifetime value's renewals and segments.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,6 +126,13 @@ def _array(instants: list[dt.datetime]) -> str:
 
 
 def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -> None:
+    """The lead scan over the whole table, on the caller's connection."""
+    _lead_scan_apply(inputs, span, [_lead_scan_rows(span, bounds)])
+
+
+def _lead_scan_rows(
+    span: list[dt.date], bounds: list[dt.datetime], created: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+) -> list[tuple]:
     """Funnel events by month and breakdown member, database size, opt-outs and speed-to-lead counts.
 
     One pass over the leads: every lead falls into a fine group (campaign, raw channel, device,
@@ -136,14 +144,21 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
     nurture counts, and the leads without channel or campaign (for the month's checks, which
     would otherwise read every lead again: ``check_facts``). Leads created before the span land
     in index 0, which the database size needs.
+
+    ``created`` (from, before) reads only the leads created in that range (``None``: unbounded):
+    every row is a sum, so the rows of disjoint ranges add up to those of all leads
+    (``_lead_scan_apply``), and the ranges' fine groups are disjoint, so none is rolled up twice.
     """
+    since, before = created
+    where = ["l.created_at >= %(since)s"] if since is not None else []
+    where += ["l.created_at < %(before)s"] if before is not None else []
     n = len(span)
     events = ", ".join(f"('{kind}', f.{kind})" for kind in LEAD_EVENTS)
     buckets = ",\n".join(
         f"width_bucket(l.{column}, %(b)s::timestamptz[]) AS {kind}"
         for kind, column in zip(LEAD_EVENTS, EVENT_COLUMNS, strict=True)
     )
-    rows = _fetch(
+    return _fetch(
         f"""
         WITH fine AS (
             SELECT l.campaign_id, l.channel, l.device, l.persona, l.origin = 'marketing' AS marketing,
@@ -155,6 +170,7 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
                    count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours') AS fast,
                    count(*) FILTER (WHERE l.first_contacted_at IS NULL) AS uncontacted
             FROM clients_lead l
+            {"WHERE " + " AND ".join(where) if where else ""}
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
         ), f AS (
             SELECT fine.*, COALESCE(NULLIF(fine.channel, ''), c.channel, 'direct') AS resolved,
@@ -185,8 +201,22 @@ def _lead_scan(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime]) -
                COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL
         FROM f WHERE new BETWEEN 1 AND %(n)s GROUP BY new
         """,
-        {"b": _array(bounds), "n": n},
+        {"b": _array(bounds), "n": n, "since": since, "before": before},
     )
+
+
+def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple]]) -> None:
+    """The lead scan's rows into ``inputs``. The rows of several ranges of leads are summed first,
+    exactly (counts and ``numeric`` sums, made floats only once added)."""
+    n = len(span)
+    rows = parts[0]
+    if len(parts) > 1:
+        summed: dict[tuple, list[Any]] = {}
+        for row in (row for part in parts for row in part):
+            key, values = row[:8], row[8:]
+            total = summed.setdefault(key, [None] * len(values))
+            summed[key] = [b if a is None else a if b is None else a + b for a, b in zip(total, values, strict=True)]
+        rows = [key + tuple(values) for key, values in summed.items()]
     created = dict.fromkeys(range(n + 2), 0)
     gone = dict.fromkeys(range(n + 2), 0)
     for kind, index, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue in rows:
@@ -253,36 +283,73 @@ def _response_times_apply(inputs: Inputs, span: list[dt.date], rows: list[tuple]
 LEAD_SCAN_WORK_MEM = "64MB"
 
 
-def _work_mem() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{LEAD_SCAN_WORK_MEM}'")
-
-
-def _in_schema(schema: str, work: Any, *args: Any) -> Any:
-    """In a pool thread: its own connection, set to the caller's schema, closed after."""
+def _in_snapshot(schema: str, snapshot: str, work_mem: str | None, work: Any, *args: Any) -> Any:
+    """In a pool thread: its own connection, in the caller's schema and the caller's snapshot (the
+    rows exactly as the caller's transaction sees them, whatever commits meanwhile), closed after."""
     try:
         connection.set_schema(schema)
         with transaction.atomic():
-            _work_mem()
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                if work_mem:
+                    cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
+                else:
+                    cursor.execute("SET LOCAL enable_sort = off")
             return work(*args)
     finally:
         connection.close()
 
 
 def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime], *, estimate: int) -> None:
-    """The two passes over the leads: at once on two connections for a big client (each is one
-    statement on one core; PostgreSQL's own workers do not split an ordered-set aggregate), one
-    after the other otherwise, and always inside a caller's transaction (another connection
-    would not see its rows). ``estimate``: the planner's row count of the leads (a table never
-    analyzed says -1: small)."""
+    """The two passes over the leads: one after the other for a small client and inside a caller's
+    transaction (another connection would not see its rows); for a big one, at once on several
+    connections sharing one snapshot. ``estimate``: the planner's row count of the leads (a table
+    never analyzed says -1: small).
+
+    Each statement runs on one core (PostgreSQL's own workers do not split an ordered-set
+    aggregate, and the planner, misled by the fine grouping's estimate of a group per lead, does
+    not aggregate partially in parallel). So the percentile pass runs on a connection of its own,
+    and the lead scan is cut into ``QUALIFICATION_WORKERS`` ranges of creation time holding about
+    as many leads each (from the planner's histogram of ``created_at``), one on the caller's
+    connection and each other on its own; their rows add up (``_lead_scan_apply``). The
+    connections import the caller's exported snapshot: together they read the leads exactly as
+    one statement would. The scans hash their fine groups (``enable_sort`` off): over a part of
+    the leads the planner, expecting a group per lead, would sort them, three times slower.
+    """
     if connection.in_atomic_block or estimate < settings.QUALIFICATION_PARALLEL_FROM:
         _lead_scan(inputs, span, bounds)
         _response_times_apply(inputs, span, _response_times(span, bounds))
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lead-pass") as pool:
-        percentiles = pool.submit(_in_schema, connection.schema_name, _response_times, span, bounds)
-        _lead_scan(inputs, span, bounds)  # at the default work_mem: given more, the planner sorts in parallel, 3× slower
-        _response_times_apply(inputs, span, percentiles.result())
+    schema = connection.schema_name
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(
+                """
+                SELECT pg_export_snapshot(),
+                       (SELECT histogram_bounds::text::timestamptz[] FROM pg_stats
+                        WHERE schemaname = current_schema() AND tablename = 'clients_lead' AND attname = 'created_at')
+                """
+            )
+            ((snapshot, histogram),) = cursor.fetchall()
+        ranges = list(itertools.pairwise([None, *_quantiles(histogram or [], settings.QUALIFICATION_WORKERS), None]))
+        with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="lead-pass") as pool:
+            percentiles = pool.submit(_in_snapshot, schema, snapshot, LEAD_SCAN_WORK_MEM, _response_times, span, bounds)
+            others = [pool.submit(_in_snapshot, schema, snapshot, "", _lead_scan_rows, span, bounds, part) for part in ranges[1:]]
+            mine = _lead_scan_rows(span, bounds, ranges[0])
+            _lead_scan_apply(inputs, span, [mine, *(other.result() for other in others)])
+            _response_times_apply(inputs, span, percentiles.result())
+
+
+def _quantiles(histogram: list[dt.datetime], parts: int) -> list[dt.datetime]:
+    """The instants cutting a sorted histogram (equal counts between its bounds) into ``parts``
+    ranges of about as many rows; none for one part or no histogram."""
+    if parts < 2 or len(histogram) < parts + 1:
+        return []
+    cuts = [histogram[len(histogram) * i // parts] for i in range(1, parts)]
+    return sorted(set(cuts))
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:
