@@ -136,7 +136,7 @@ def _lead_scan_rows(
     """Funnel events by month and breakdown member, database size, opt-outs and speed-to-lead counts.
 
     One pass over the leads: every lead falls into a fine group (campaign, raw channel, device,
-    persona, origin, and the month index of each of its timestamps); there are few such groups
+    persona, origin, and the month index of each of its timestamps: 13 keys); there are few such groups
     (tens of thousands for a million leads), and everything else is rolled up from them in the
     same statement: the funnel events with GROUPING SETS per breakdown dimension (a lead's
     channel resolved through its campaign only now, on the groups), the monthly counts of
@@ -163,17 +163,18 @@ def _lead_scan_rows(
         WITH fine AS (
             SELECT l.campaign_id, l.channel, l.device, l.persona, l.origin = 'marketing' AS marketing,
                    {buckets},
-                   width_bucket(CASE WHEN l.unsubscribed_at IS NOT NULL THEN GREATEST(l.created_at, l.unsubscribed_at) END,
-                                %(b)s::timestamptz[]) AS gone,
                    width_bucket(l.unsubscribed_at, %(b)s::timestamptz[]) AS unsubscribed,
                    count(*) AS n, COALESCE(sum(l.deal_value), 0) AS deal,
                    count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours') AS fast,
                    count(*) FILTER (WHERE l.first_contacted_at IS NULL) AS uncontacted
             FROM clients_lead l
             {"WHERE " + " AND ".join(where) if where else ""}
-            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
         ), f AS (
-            SELECT fine.*, COALESCE(NULLIF(fine.channel, ''), c.channel, 'direct') AS resolved,
+            -- left the database: unsubscribed, not before creation; width_bucket is monotonic, so the month of
+            -- GREATEST(created_at, unsubscribed_at) is the later of the two months, worked out on the groups
+            SELECT fine.*, CASE WHEN fine.unsubscribed IS NOT NULL THEN GREATEST(fine.new, fine.unsubscribed) END AS gone,
+                   COALESCE(NULLIF(fine.channel, ''), c.channel, 'direct') AS resolved,
                    COALESCE(fine.campaign_id, '') AS campaign, COALESCE(c.social_network, '') AS social,
                    COALESCE(c.nurture, false) AS nurture
             FROM fine LEFT JOIN clients_campaign c ON c.id = fine.campaign_id
