@@ -147,7 +147,8 @@ def _lead_scan_rows(
 
     ``created`` (from, before) reads only the leads created in that range (``None``: unbounded):
     every row is a sum, so the rows of disjoint ranges add up to those of all leads
-    (``_lead_scan_apply``), and the ranges' fine groups are disjoint, so none is rolled up twice.
+    (``_lead_scan_apply``), and the ranges' fine groups are disjoint but for the month a cut falls in
+    (their creation months differ), so the roll-up is not done twice over.
     """
     since, before = created
     where = ["l.created_at >= %(since)s"] if since is not None else []
@@ -282,21 +283,29 @@ def _response_times_apply(inputs: Inputs, span: list[dt.date], rows: list[tuple]
 # Memory for the percentile pass's sort on a big client: it sorts every first-contact time of the
 # span (26 MB for a million leads), which spills to disk at PostgreSQL's default of 4 MB.
 LEAD_SCAN_WORK_MEM = "64MB"
+PERCENTILE_SETTINGS = {"work_mem": LEAD_SCAN_WORK_MEM}
+# A range of the lead scan hashes its fine groups: over part of the leads the planner, expecting a
+# group per lead, would sort them instead (an external merge, three times slower). The scan keeps the
+# default work_mem: given more, the planner sorted in parallel instead of hashing, three times slower.
+RANGE_SETTINGS = {"enable_sort": "off"}
 
 
-def _in_snapshot(schema: str, snapshot: str, work_mem: str | None, work: Any, *args: Any) -> Any:
+def _set_local(cursor: Any, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        cursor.execute(f"SET LOCAL {name} = '{value}'")
+
+
+def _in_snapshot(schema: str, snapshot: str, local: dict[str, str], work: Any, *args: Any) -> Any:
     """In a pool thread: its own connection, in the caller's schema and the caller's snapshot (the
-    rows exactly as the caller's transaction sees them, whatever commits meanwhile), closed after."""
+    rows exactly as the caller's transaction sees them, whatever commits meanwhile), with the
+    ``local`` settings, closed after."""
     try:
         connection.set_schema(schema)
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                if work_mem:
-                    cursor.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                else:
-                    cursor.execute("SET LOCAL enable_sort = off")
+                _set_local(cursor, local)
             return work(*args)
     finally:
         connection.close()
@@ -315,8 +324,7 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime],
     as many leads each (from the planner's histogram of ``created_at``), one on the caller's
     connection and each other on its own; their rows add up (``_lead_scan_apply``). The
     connections import the caller's exported snapshot: together they read the leads exactly as
-    one statement would. The scans hash their fine groups (``enable_sort`` off): over a part of
-    the leads the planner, expecting a group per lead, would sort them, three times slower.
+    one statement would (``RANGE_SETTINGS``: how the ranges are planned).
     """
     if connection.in_atomic_block or estimate < settings.QUALIFICATION_PARALLEL_FROM:
         _lead_scan(inputs, span, bounds)
@@ -326,7 +334,7 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime],
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SET LOCAL enable_sort = off")
+            _set_local(cursor, RANGE_SETTINGS)
             cursor.execute(
                 """
                 SELECT pg_export_snapshot(),
@@ -337,8 +345,11 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime],
             ((snapshot, histogram),) = cursor.fetchall()
         ranges = list(itertools.pairwise([None, *_quantiles(histogram or [], settings.QUALIFICATION_WORKERS), None]))
         with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="lead-pass") as pool:
-            percentiles = pool.submit(_in_snapshot, schema, snapshot, LEAD_SCAN_WORK_MEM, _response_times, span, bounds)
-            others = [pool.submit(_in_snapshot, schema, snapshot, "", _lead_scan_rows, span, bounds, part) for part in ranges[1:]]
+            percentiles = pool.submit(_in_snapshot, schema, snapshot, PERCENTILE_SETTINGS, _response_times, span, bounds)
+            others = [
+                pool.submit(_in_snapshot, schema, snapshot, RANGE_SETTINGS, _lead_scan_rows, span, bounds, part)
+                for part in ranges[1:]
+            ]
             mine = _lead_scan_rows(span, bounds, ranges[0])
             _lead_scan_apply(inputs, span, [mine, *(other.result() for other in others)])
             _response_times_apply(inputs, span, percentiles.result())

@@ -39,13 +39,18 @@ def _leads() -> None:
         cursor.execute("ANALYZE clients_lead")  # the histogram of created_at the ranges are cut from
 
 
-def _inputs_recording(monkeypatch: pytest.MonkeyPatch) -> tuple[selectors.Inputs, list[tuple[str, str, str]]]:
-    ran: list[tuple[str, str]] = []
+def _inputs_recording(monkeypatch: pytest.MonkeyPatch) -> tuple[selectors.Inputs, list[tuple[str, ...]]]:
+    ran: list[tuple[str, ...]] = []
     original = selectors._in_snapshot
 
-    def recording(schema, snapshot, work_mem, work, *args):
-        ran.append((threading.current_thread().name, schema, work.__name__))
-        return original(schema, snapshot, work_mem, work, *args)
+    def recording(schema, snapshot, local, work, *args):
+        def reading_settings(*args):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_sort'), current_setting('transaction_isolation')")
+                ran.append((threading.current_thread().name, schema, work.__name__, *cursor.fetchone()))
+            return work(*args)
+
+        return original(schema, snapshot, local, reading_settings, *args)
 
     monkeypatch.setattr(selectors, "_in_snapshot", recording)
     return selectors.snapshot_inputs(months=MONTHS, timezone="Europe/Madrid"), ran
@@ -69,10 +74,10 @@ def test_the_passes_at_once_give_the_serial_inputs_in_the_callers_schema(
         settings.QUALIFICATION_PARALLEL_FROM = 0
         settings.QUALIFICATION_WORKERS = 3
         at_once, ran = _inputs_recording(monkeypatch)
-    assert sorted((name.startswith("lead-pass"), schema, work) for name, schema, work in ran) == [
-        (True, "alpha", "_lead_scan_rows"),
-        (True, "alpha", "_lead_scan_rows"),
-        (True, "alpha", "_response_times"),
+    assert sorted((name.startswith("lead-pass"), *rest) for name, *rest in ran) == [
+        (True, "alpha", "_lead_scan_rows", "off", "repeatable read"),  # hashing its groups, in the shared snapshot
+        (True, "alpha", "_lead_scan_rows", "off", "repeatable read"),
+        (True, "alpha", "_response_times", "on", "repeatable read"),
     ]  # the scan in three ranges of creation time (the caller's connection runs the first), the percentiles
     assert at_once == serial
 
