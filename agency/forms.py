@@ -52,6 +52,24 @@ class ClientForm(forms.Form):
             self.fields["language"].initial = brand.default_language
 
 
+class ClientTimezoneForm(forms.Form):
+    """A client's time zone, changed through agency.services.client_timezone_set (what follows it:
+    the help text, and docs/scorecards.md)."""
+
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIMEZONE_CHOICES,
+        help_text=_(
+            "The client's days and months are counted in this zone: a lead created at 23:30 on the last day of a "
+            "month may belong to the next month in another zone. Changing it computes every month of the client "
+            "again in the new zone (within a few minutes); an approved month whose figures change then waits for "
+            "staff to approve it as a revision, and the client keeps seeing the approved figures until then. The "
+            "connected platforms' nightly syncs move to the new zone's night, and file timestamps without an offset "
+            "are read in the new zone from then on; rows already imported keep their moment in time."
+        ),
+    )
+
+
 class DomainForm(forms.Form):
     domain = forms.CharField(label=_("Custom domain"), max_length=253)
 

@@ -317,6 +317,9 @@ PORTAL_CONNECTOR_CONCURRENCY = int(os.environ.get("PORTAL_CONNECTOR_CONCURRENCY"
 PORTAL_CONNECTOR_CAP_WAIT = float(os.environ.get("PORTAL_CONNECTOR_CAP_WAIT", "5"))
 # Rows a sync writes per batch (0: each connector's own, 5,000); smaller batches commit progress more often.
 PORTAL_CONNECTOR_BATCH_ROWS = int(os.environ.get("PORTAL_CONNECTOR_BATCH_ROWS", "0"))
+# A sync's lock on its connection (clients.connectors.lock): renewed every third of this while the
+# sync runs, so a killed worker's lock lapses within it and the next sync resumes.
+PORTAL_CONNECTOR_LOCK_SECONDS = int(os.environ.get("PORTAL_CONNECTOR_LOCK_SECONDS", "30"))
 PORTAL_CONNECTOR_TIMEOUT = float(os.environ.get("PORTAL_CONNECTOR_TIMEOUT", "60"))
 # Attempts of one request that the platform answers 429 or 5xx, and the longest wait between two.
 PORTAL_CONNECTOR_RETRIES = int(os.environ.get("PORTAL_CONNECTOR_RETRIES", "6"))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_tenants.utils import tenant_context
+
 from agency.models import Client
 from agency.months import Month
 from kpis.models import Snapshot
 from kpis.recompute import months_recompute_request
+from kpis.selectors import data_months
+from kpis.selectors_report import snapshot_months_list
 from portfolio.services import connection_health_note, source_failure_note
 
 # Contract figures at the end of a month depend on every contract known by then: a change to
@@ -26,6 +30,16 @@ def _and_later(months: set[str]) -> set[str]:
 def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
     if months:
         months_recompute_request(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
+
+
+def on_client_timezone_changed(sender: Any, *, client: Client, at: Any, **kwargs: Any) -> None:
+    """The client's days and months are counted in its new zone: every month with a snapshot or with data
+    (read in the new zone) is computed again. An approved month whose figures move then waits for staff
+    as a revision (reports), the client seeing the approved version until it is approved."""
+    with tenant_context(client):
+        months = {str(Month.of(month)) for month in snapshot_months_list()}
+        months |= {str(Month.of(month)) for month in data_months(timezone=client.timezone)}
+        months_recompute_request(client=client, months=months)
 
 
 def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwargs: Any) -> None:

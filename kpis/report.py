@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from agency.months import Month
 from clients.words import member_label
 from kpis import catalogue, charts
-from kpis.catalogue import KPI_KEYS, kpi, null_reason
+from kpis.catalogue import KPI_KEYS, kpi
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -31,6 +31,7 @@ from kpis.scorecard import (
     benchmarks_that_fit,
     cell_shown,
     change,
+    crm_leads_unlinked,
     empty_reason,
     format_value,
     funnel_labels,
@@ -38,13 +39,15 @@ from kpis.scorecard import (
     pace_text,
     row_cell_shown,
     target_status,
+    unlinked_reason,
 )
 
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
 # cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: a "—" says why
 # in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
-# campaigns table wraps on a wide screen).
-REPORT_LAYOUT = "4"
+# campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
+# platforms, never counted 0).
+REPORT_LAYOUT = "5"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -207,7 +210,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
     before = card.history.get(card.compare_to)
     entries = []
     for key in keys:
-        value = card.kpi(key)
+        value, reason = card.shown(key)
         previous = before.document["kpis"].get(key) if before else None
         target = card.targets.get(key)
         chart = series_chart(card, key, currency=currency, accent=accent)
@@ -217,7 +220,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "label": kpi(key).label,
                 "value": value,
                 "shown": format_value(key, value, currency),
-                "reason": null_reason(kpi(key), card.values) if value is None else "",
+                "reason": reason,
                 "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
@@ -335,11 +338,27 @@ PLATFORM_FIGURES = (
 )
 CAMPAIGN_FIGURES = ("marketing_spend", "new_leads", "cpl", "platform_conversions", "cost_per_conversion")
 TOP_CAMPAIGNS = 5
+# The figures that count the CRM's leads of a campaign: a "—" with its reason when no lead names one.
+UNLINKED_FIGURES = frozenset({"paid_leads", "new_leads", "cpl"})
 
 
-def match_line(platform: str, figures: dict[str, Any]) -> str:
-    """The CRM's leads beside the platform's conversions, in one sentence a client can read."""
+def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None = None) -> str:
+    """The CRM's leads beside the platform's conversions, in one sentence a client can read
+    (``unlinked``: the month's new leads, none of which names a campaign — no 0 claimed then)."""
     leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
+    if unlinked is not None:
+        said = ngettext(
+            "The CRM's %(leads)s new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
+            "The CRM's %(leads)s new leads of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
+            unlinked,
+        ) % {"leads": number_shown(unlinked, 0, force_grouping=True), "platform": platform}
+        if conversions is None:
+            return said
+        return _("%(platform)s claims %(conversions)s conversions. %(unmatched)s") % {
+            "platform": platform, "conversions": format_value("platform_conversions", conversions, ""),
+            "unmatched": said}
     if conversions is None:
         return _("%(leads)s leads reached the CRM from these campaigns; %(platform)s reports no conversions to compare.") % {
             "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
@@ -454,12 +473,15 @@ def paid_media(
     platforms = document.get("breakdowns", {}).get("platform", {})
     if not platforms:
         return None
+    unlinked = crm_leads_unlinked(document)
+    unmatched = {"text": "—", "reason": unlinked_reason()} if unlinked is not None else None
     cards = []
     for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
         label = member_label("platform", member)
         shown = [
             {"key": key, "label": _("Leads in the CRM") if key == "paid_leads" else kpi(key).label,
-             **cell_shown(key, figures.get(key), currency, values=figures),
+             **(unmatched if unmatched and key in UNLINKED_FIGURES else
+                cell_shown(key, figures.get(key), currency, values=figures)),
              "bands": platform_bands(key, member, bench=bench, currency=currency, industry=industry)}
             for key in PLATFORM_FIGURES
         ]
@@ -468,7 +490,7 @@ def paid_media(
             "label": label,
             "figures": shown,
             "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
-            "match": match_line(label, figures),
+            "match": match_line(label, figures, unlinked=unlinked),
         })
     campaigns = document.get("breakdowns", {}).get("campaign", {})
     spent = sorted(
@@ -482,8 +504,9 @@ def paid_media(
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
-            {"member": member_label("campaign", member, names), "cells": [row_cell_shown(key, figures, currency)
-                                                                          for key in CAMPAIGN_FIGURES]}
+            {"member": member_label("campaign", member, names),
+             "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
+                       for key in CAMPAIGN_FIGURES]}
             for member, figures in spent
         ],
         "note": _("Platform conversions are the platforms' own claims (their attribution windows, view-through and "

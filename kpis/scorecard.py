@@ -230,6 +230,30 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
     return "|".join(" ".join(points) for points in segments if len(points) > 1)
 
 
+# The figures that count the CRM's leads of the ad campaigns: "—" with unlinked_reason() instead of a
+# 0 when none of the month's leads names a campaign (crm_leads_unlinked).
+CRM_LINKED_KPIS = frozenset({"paid_leads", "paid_lead_match_rate"})
+
+
+def crm_leads_unlinked(document: dict[str, Any]) -> int | None:
+    """The month's new leads when none of them names a campaign, else None.
+
+    Then no lead can be matched to an ad platform's campaigns — a CRM that records where each lead
+    came from but not its campaign (HubSpot's connection reads the Original Traffic Source only:
+    kpis.md gives no campaign field for it) — and a platform's "leads in the CRM" of 0 would read
+    as a fact it is not. Read from the document (its campaign breakdown's leads), so an approved
+    version says the same as when it was approved.
+    """
+    new_leads = (document.get("kpis") or {}).get("new_leads") or 0
+    campaigns = (document.get("breakdowns") or {}).get("campaign") or {}
+    linked = sum((figures.get("new_leads") or 0) for figures in campaigns.values())
+    return int(new_leads) if new_leads and not linked else None
+
+
+def unlinked_reason() -> str:
+    return gettext("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -263,6 +287,14 @@ class Scorecard:
     def values(self) -> dict[str, Any] | None:
         """The month's KPI values (what a "—" is explained from); None without a snapshot."""
         return None if self.snapshot is None else self.snapshot.document.get("kpis", {})
+
+    def shown(self, key: str) -> tuple[float | None, str]:
+        """The month's figure as a tile shows it, and why it is "—" when it is: a count of the CRM's
+        leads of the ad campaigns is "—" when no lead of the month names a campaign (not a 0)."""
+        if key in CRM_LINKED_KPIS and self.snapshot is not None and crm_leads_unlinked(self.snapshot.document):
+            return None, unlinked_reason()
+        value = self.kpi(key)
+        return value, null_reason(figure(key), self.values) if value is None else ""
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
@@ -423,7 +455,7 @@ def tiles(
         group_tiles = []
         for declared in kpis_in(group.key):
             key = declared.key
-            value = card.kpi(key)
+            value, reason = card.shown(key)
             previous = before.document["kpis"].get(key) if before else None
             series = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in months]
             group_tiles.append(
@@ -433,7 +465,7 @@ def tiles(
                     "definition": declared.definition,
                     "value": value,
                     "shown": format_value(key, value, currency),
-                    "reason": null_reason(declared, card.values) if value is None else "",
+                    "reason": reason,
                     "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],

@@ -213,7 +213,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # What the PDF holds, beyond the figures: bump when its sections change so kept files are redrawn.
 # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
 # 7: a "—" names the cause true for the month; an empty paid-media section in the client's words
-PDF_LAYOUT = "7"
+# 8: CRM leads that name no campaign are not matched to the ad platforms (no 0 claimed)
+PDF_LAYOUT = "8"
 
 
 def report_pdf_build(

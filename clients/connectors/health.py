@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,8 +22,9 @@ from django_tenants.utils import tenant_context
 from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
+from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
-from clients.connectors.schedule import STALE_SYNC
+from clients.connectors.schedule import STALE_SYNC, connection_due_at
 from clients.connectors.vault import SecretsError, unseal
 from clients.models import Connection, SyncRun
 from clients.outbox import outbox_email_enqueue
@@ -58,6 +60,13 @@ class Health:
     token_warning: bool
     running: SyncRun | None
     masked: str
+    paused: bool = False  # the nightly dispatcher will not run it until someone acts (connects it again)
+    running_since: dt.datetime | None = None  # a live sync holds the connection's lock since then
+
+    @property
+    def interrupted(self) -> bool:
+        """A sync was left unfinished by a worker that died: the next sync resumes it."""
+        return self.running is not None and self.running_since is None
 
     @property
     def broken(self) -> bool:
@@ -70,12 +79,16 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     expires = connection.token_expires_at
     days = (expires - now).days if expires else None
     running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
+    # Paused: the dispatcher queues no run until someone connects it again, so no "next run" to show.
+    paused = connection_due_at(connection=connection) is None
     return Health(
         connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
         state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
-        last_success_at=connection.last_success_at, last_rows=connection.last_rows, next_run_at=connection.next_run_at,
+        last_success_at=connection.last_success_at, last_rows=connection.last_rows,
+        next_run_at=None if paused else connection.next_run_at,
         token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
-        masked=masked,
+        masked=masked, paused=paused,
+        running_since=sync_lock_since(schema=db.schema_name, platform=connection.platform),
     )
 
 
@@ -173,4 +186,4 @@ def connections_context(*, client: Client) -> dict[str, Any]:
         except SecretsError:
             health.masked = _("unreadable with the configured keys: connect again")
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
-    return {"connections": rows, "connections_running": any(h.running for h in healths.values())}
+    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values())}

@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from agency.models import Client
 from agency.months import Month, local_midnight
 from clients.connectors import vault
 from clients.connectors.base import Connector, Row, Window
+from clients.connectors.lock import sync_lock
 from clients.connectors.registry import connector_for
 from clients.connectors.schedule import connection_due_note, connection_next_run
 from clients.connectors.transport import ConnectorError, ReauthNeeded, Session, say
@@ -48,7 +48,6 @@ from clients.storage import imports_dir
 
 logger = logging.getLogger(__name__)
 BACKFILL_MONTHS = 13
-LOCK_SECONDS = 5 * 60  # a killed sync's lock lapses after this; a live one renews it before each request
 REFRESH_BEFORE = dt.timedelta(minutes=5)
 
 
@@ -188,10 +187,6 @@ def window_for_days(*, client: Client, first_day: dt.date, last_day: dt.date) ->
 
 # --- the sync -----------------------------------------------------------------------------------
 
-def _lock_key(client: Client, platform: str) -> str:
-    return f"connector-sync:{client.schema_name}:{platform}"
-
-
 def connection_sync(
     *, client: Client, platform: str, trigger: str = SyncRun.Trigger.DAILY, first_day: dt.date | None = None,
     last_day: dt.date | None = None, now: dt.datetime | None = None, progress: Callable[[float], None] | None = None,
@@ -200,23 +195,20 @@ def connection_sync(
 
     Without days, the window is the backfill (never synced) or the last sync's end minus the
     platform's lookback, up to ``now``. A sync already running for this connection (another
-    worker) makes this one return ``skipped``.
+    live worker: clients.connectors.lock) makes this one return ``skipped``.
     """
     connector = connector_for(platform)
     now = now or timezone.now()
-    lock = _lock_key(client, platform)
-    if not cache.add(lock, "1", LOCK_SECONDS):
-        return SyncOutcome(run=None, ok=False, skipped=True, message=_("a sync of this connection is under way"))
-    try:
+    with sync_lock(schema=client.schema_name, platform=platform) as held:
+        if not held:
+            return SyncOutcome(run=None, ok=False, skipped=True, message=_("a sync of this connection is under way"))
         return _sync(client, connector, trigger=trigger, first_day=first_day, last_day=last_day, now=now,
-                     progress=progress, lock=lock)
-    finally:
-        cache.delete(lock)
+                     progress=progress)
 
 
 def _sync(
     client: Client, connector: Connector, *, trigger: str, first_day: dt.date | None, last_day: dt.date | None,
-    now: dt.datetime, progress: Callable[[float], None] | None, lock: str,
+    now: dt.datetime, progress: Callable[[float], None] | None,
 ) -> SyncOutcome:
     zone = ZoneInfo(client.timezone)
     with tenant_context(client):
@@ -272,7 +264,6 @@ def _sync(
             _credentials_store(client, connection, new)
 
     session.on_refresh = store
-    session.on_request = lambda: cache.touch(lock, LOCK_SECONDS)
     try:
         if credentials.expires_at and credentials.expires_at - REFRESH_BEFORE <= timezone.now():
             if not connector.refresh(session):
@@ -280,7 +271,7 @@ def _sync(
                                        platform=connector.label, date=credentials.expires_at.date().isoformat()))
             session.refreshed()
         writer = _BatchWriter(client=client, connector=connector, connection=connection, run=run,
-                              run_state=run_state, outcome=outcome, lock=lock, session=session)
+                              run_state=run_state, outcome=outcome, session=session)
         for row in connector.rows(session, window, dict(run_state.get("position") or {}), dict(connection.options)):
             if progress is not None and row.progress is not None and writer.pending == 0:
                 progress(row.progress)
@@ -370,9 +361,9 @@ class _BatchWriter:
     """Rows into batches: each a file in the export's layout, imported with the run's position."""
 
     def __init__(self, *, client: Client, connector: Connector, connection: Connection, run: SyncRun,
-                 run_state: dict[str, Any], outcome: SyncOutcome, lock: str, session: Session) -> None:
+                 run_state: dict[str, Any], outcome: SyncOutcome, session: Session) -> None:
         self.client, self.connector, self.connection, self.run = client, connector, connection, run
-        self.run_state, self.outcome, self.lock, self.session = run_state, outcome, lock, session
+        self.run_state, self.outcome, self.session = run_state, outcome, session
         source = SOURCES[connector.source]
         self.source = source
         self.batch_rows = settings.PORTAL_CONNECTOR_BATCH_ROWS or connector.batch_rows
@@ -448,4 +439,3 @@ class _BatchWriter:
         self.outcome.rows += self.pending
         self.outcome.rows_by_kind[kind] = self.outcome.rows_by_kind.get(kind, 0) + self.pending
         self.outcome.months |= months
-        cache.touch(self.lock, LOCK_SECONDS)

@@ -99,7 +99,6 @@ class Session:
         # Called with the new credentials as soon as a refresh succeeds (the framework stores them at
         # once: a refresh token the platform rotated must not be lost if the sync fails later).
         self.on_refresh: Callable[[Credentials], None] | None = None
-        self.on_request: Callable[[], None] | None = None  # before each request (the sync renews its lock)
 
     def close(self) -> None:
         self.client.close()
@@ -120,8 +119,6 @@ class Session:
             headers = dict(kwargs.pop("headers", {}) or {})
             if auth:
                 self.connector.authorize(self, headers)
-            if self.on_request is not None:
-                self.on_request()
             try:
                 response = self.client.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +18,9 @@ from clients.connectors.ads import AdConnector
 from clients.connectors.base import Connector
 from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
+from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS
+from clients.connectors.schedule import connection_due_at
 from clients.connectors.selectors import connection_get
 from clients.connectors.sync import connection_connect, connection_disconnect
 from clients.connectors.transport import ConnectorError
@@ -69,10 +73,22 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
 @client_staff_required
 @require_POST
 def connection_sync_view(request: HttpRequest, platform: str) -> HttpResponse:
-    _connector(platform)
-    if connection_get(platform=platform) is None:
+    connector = _connector(platform)
+    connection = connection_get(platform=platform)
+    if connection is None:
         raise Http404
     client = request.tenant
+    if connection_due_at(connection=connection) is None:  # paused: a sync would only be refused again
+        messages.error(request, _("%(platform)s must be connected again before it can sync: choose Connect again.")
+                       % {"platform": connector.label})
+        return redirect("imports")
+    since = sync_lock_since(schema=client.schema_name, platform=platform)
+    if since is not None:  # the worker would skip it: say so rather than promise a sync
+        messages.warning(request, _("A sync of %(platform)s has been running since %(since)s, so nothing more was "
+                                    "queued: its progress shows below, and Sync now is available again when it "
+                                    "ends.") % {"platform": connector.label,
+                                                "since": date_format(timezone.localtime(since), "SHORT_DATETIME_FORMAT")})
+        return redirect("imports")
     transaction.on_commit(lambda: enqueue_for_client(connection_sync_run, client=client, platform=platform,
                                                      trigger=SyncRun.Trigger.MANUAL))
     messages.success(request, _("The sync has been queued; this page shows its progress."))

@@ -126,3 +126,38 @@ def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
         context.close()
     month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo")
     assert charts() != approved
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_crm_leads_without_campaigns_read_unmatched_in_spanish(page, portal, client_user_a, tenants, tmp_path,
+                                                              width) -> None:
+    """A client whose CRM leads name no campaign (HubSpot through its API): each card says they cannot be
+    matched, never 0, and fits a phone."""
+    alpha = tenants["alpha"]
+    path = tmp_path / "spend.csv"
+    path.write_text("id,date,category,amount,campaign,note,platform,impressions,clicks,conversions,conversion_value\n"
+                    "g1,2026-03-02,media,120.00,brand,,google_ads,4000,160,6.5,900\n"
+                    "m1,2026-03-03,media,80.00,spring,,meta_ads,9000,120,3,\n", encoding="utf-8")
+    with schema_context("alpha"):
+        Campaign.objects.bulk_create([Campaign(id="brand", name="Búsqueda de marca", channel="paid_search"),
+                                      Campaign(id="spring", name="Spring leads (Meta)", channel="paid_social")])
+        at = dt.datetime(2026, 3, 12, 10, tzinfo=dt.UTC)
+        Lead.objects.bulk_create([Lead(id=f"h{i}", created_at=at, channel="paid_search") for i in range(42)])
+    assert data_import(kind="spend", path_or_file=path, client=alpha).ok
+    snapshot_compute(client=alpha, months=[MARCH])
+    client_user_a.language = "es"
+    client_user_a.save()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    section = page.locator('[data-section="paid-media"]')
+    section.scroll_into_view_if_needed()
+    text = section.inner_text()
+    assert text.count("no pueden vincularse a las campañas de") == 2 and "llegaron al CRM" not in text
+    _no_overflow(page)
+    section.screenshot(path=str(ARTIFACTS / f"paid-media-unmatched-es-{width}.png"))
+    document = pypdfium2.PdfDocument(report_pdf_build(client=alpha, month=MARCH, language="es"))
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    index = next(i for i, text in enumerate(pages) if "Medios pagados" in text)
+    document[index].render(scale=1.4).to_pil().save(ARTIFACTS / "paid-media-unmatched-pdf-es.png")

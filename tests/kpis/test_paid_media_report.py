@@ -180,3 +180,70 @@ def test_the_monthly_email_shows_the_paid_media_kpis_staff_chose(paid_month, cli
     body = mail.outbox[0].body
     for line in ("Inversión en anuncios: 270,00\xa0€", "Coste por clic: 2,00\xa0€", "CTR de los anuncios: 1,6 %"):
         assert line in body, (line, body)
+
+
+@pytest.fixture
+def unlinked_month(in_tenant_a, write):  # noqa: F811 -- the fixture of the same name
+    """The ad rows of paid_month, and five CRM leads of March that name no campaign (as HubSpot's connection
+    brings them: an original source, no campaign)."""
+    from clients.models import Campaign, Lead
+
+    Campaign.objects.bulk_create([
+        Campaign(id="g1", name="Search", channel="paid_search"), Campaign(id="m1", name="Meta", channel="paid_social"),
+        Campaign(id="li1", name="LinkedIn", channel="paid_social"), Campaign(id="plain", name="Newsletter", channel="email"),
+    ])
+    at = dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC)
+    Lead.objects.bulk_create([Lead(id=f"h{i}", created_at=at, channel="paid_search") for i in range(5)])
+    assert data_import(kind="spend", path_or_file=write(SPEND), client=in_tenant_a).ok
+    snapshot_compute(client=in_tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    return in_tenant_a
+
+
+UNLINKED = {
+    "en": ("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.",
+           "Google Ads claims 7.5 conversions. The CRM's 5 new leads of this month cannot be matched to the campaigns "
+           "of Google Ads: the CRM records where each lead came from (such as paid search or paid social), not which "
+           "ad campaign brought it."),
+    "es": ("Los leads del CRM no indican ninguna campaña de anuncios, así que ninguno puede vincularse a las campañas "
+           "de anuncios.",
+           "Google Ads declara 7,5 conversiones. Los 5 leads nuevos del CRM de este mes no pueden vincularse a las "
+           "campañas de Google Ads: el CRM registra de dónde llegó cada lead (por ejemplo, búsqueda de pago o redes "
+           "sociales de pago), no qué campaña de anuncios los trajo."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_crm_leads_that_name_no_campaign_are_said_unmatched_never_0(client_user_a, unlinked_month, language) -> None:
+    reason, sentence = UNLINKED[language]
+    paid = section(page(client_user_a, unlinked_month, language))
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    crm = google[google.index('data-kpi="paid_leads"') :]
+    assert crm[crm.index("<dd") : crm.index("</dd>")].count("—") == 1 and reason in crm  # a dash with its reason
+    assert sentence in google and "reached the CRM" not in paid
+    linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
+    assert "cannot be" in linkedin or "no pueden" in linkedin  # every platform's card says it
+    table = paid[paid.index('id="paid-campaigns-title"') :]
+    assert reason in table  # the campaigns' leads and cost per lead: dashes with the same reason, not 0
+    text = " ".join(_pdf_text(report_pdf_build(client=unlinked_month, month=MARCH, language=language)).split())
+    assert reason in text and sentence in text
+
+
+def test_a_month_whose_leads_name_campaigns_keeps_its_counts(client_user_a, paid_month) -> None:
+    paid = section(page(client_user_a, paid_month))
+    assert "cannot be matched" not in paid and "3 leads reached the CRM" in paid
+
+
+def test_the_crm_match_kpis_read_unmatched_in_the_details_and_the_summary(client_user_a, unlinked_month) -> None:
+    reason = UNLINKED["en"][0]
+    unlinked_month.headline_kpis = ["ad_spend", "paid_leads", "paid_lead_match_rate", "cpc", "ctr", "new_leads"]
+    unlinked_month.save()
+    html = unescape(page(client_user_a, unlinked_month))
+    for key in ("paid_leads", "paid_lead_match_rate"):
+        summary_tile = html[html.index(f'data-kpi="{key}" data-summary') :]
+        assert summary_tile[: summary_tile.index("</article>")].count(reason) == 1
+        tile = html[html.index(f'id="kpi-{key}"') :]
+        tile = tile[: tile.index("</article>")]
+        assert '<p class="value">—</p>' in tile and reason in tile
+    new_leads = html[html.index('id="kpi-new_leads"') :]
+    assert '<p class="value">5</p>' in new_leads[: new_leads.index("</article>")]  # the CRM's own count stays

@@ -100,3 +100,42 @@ def test_the_demo_client_s_criteria_qualify_part_of_its_crm_leads(
         mqls = Lead.objects.filter(mql_at__isnull=False).count()
     assert leads == 1800
     assert 0.05 * leads < mqls < 0.5 * leads, mqls
+
+
+def test_the_demo_clients_paid_media_cards_say_its_hubspot_leads_cannot_be_matched_not_0(
+    tenant_a: Client, platforms: FakePlatforms, settings, client_user_a: User
+) -> None:
+    """Wayne's CRM is HubSpot through its API: a contact brings its Original Traffic Source, no campaign
+    (docs/connectors.md), so no lead is linked to the ad campaigns and no card may claim 0 leads."""
+    from django.test import Client as HttpClient
+
+    from kpis.report import last_complete_month
+    from kpis.services import snapshot_compute
+    from tests.conftest import host_of
+
+    settings.DEBUG = True
+    today = timezone.localdate()
+    demo, _credentials = demo_platforms(demo_directory(), today=today)
+    platforms.hubspot_tokens.update(demo.hubspot_tokens)
+    platforms.hubspot_contacts[:] = demo.hubspot_contacts
+    UserFactory(username="sam", role=User.Role.STAFF, clients=[tenant_a])
+    _seed()
+    demo_ads(platforms.ads, first_day=(Month.of(today) - 13).first_day, today=today)
+    url = settings.PORTAL_CONNECTOR_URLS["hubspot"]
+    settings.PORTAL_CONNECTOR_URLS = {**settings.PORTAL_CONNECTOR_URLS, **dict.fromkeys(ADS, url)}
+    settings.PORTAL_OAUTH_URLS = {**settings.PORTAL_OAUTH_URLS, **dict.fromkeys(ADS, url)}
+    for platform in ("hubspot", *ADS):
+        assert connection_sync(client=tenant_a, platform=platform).ok
+    month = last_complete_month(tenant_a)
+    with tenant_context(tenant_a):
+        assert Lead.objects.filter(created_at__date__gte=month).exists()
+        assert not Lead.objects.filter(campaign__isnull=False).exists()  # HubSpot's mapping names no campaign
+    snapshot_compute(client=tenant_a, months=[month])
+    http = HttpClient()
+    http.force_login(client_user_a)
+    page = http.get(f"/scorecard/?month={month:%Y-%m}", HTTP_HOST=host_of(tenant_a)).content.decode()
+    paid = page[page.index('data-section="paid-media"') :]
+    for platform in ADS:
+        assert f'data-platform="{platform}"' in paid
+    assert paid.count("cannot be matched to the campaigns of") == len(ADS)
+    assert "leads reached the CRM" not in paid

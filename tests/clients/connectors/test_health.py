@@ -46,6 +46,44 @@ def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
     assert "HubSpot: needs re-authorisation" not in http.get(reverse("portfolio", urlconf="agency.urls_public")).content.decode()
 
 
+@pytest.mark.parametrize(("language", "paused", "connect"), [
+    ("en", "syncing paused until someone connects it again", "Connect again"),
+    ("es", "sincronización en pausa hasta que alguien la vuelva a conectar", "Volver a conectar"),
+])
+def test_the_portfolio_says_syncing_is_paused_and_links_to_connect_again(
+    language: str, paused: str, connect: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(staff_a)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert paused not in page  # failing: the nightly run still tries it
+    hubspot.faults.clear()
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    link = reverse("client_switch", urlconf="agency.urls_public", args=[tenant_a.slug])
+    assert paused in page
+    assert f'<a href="{link}?next=/imports/connections/hubspot/connect/">{connect}</a>' in page
+
+
+@pytest.mark.parametrize(("language", "paused", "connect"), [
+    ("en", "syncing paused until someone connects it again", "Connect again"),
+    ("es", "sincronización en pausa hasta que alguien la vuelva a conectar", "Volver a conectar"),
+])
+def test_the_close_page_says_syncing_is_paused_with_the_reconnect_link(
+    language: str, paused: str, connect: str, tenant_a: Client, hubspot: FakePlatforms, staff_http: HttpClient
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    page = staff_http.get("/reports/2026-10/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert paused in page
+    assert f'<a href="{reverse("connection_connect", kwargs={"platform": "hubspot"})}">{connect}</a>' in page
+
+
 def test_the_close_page_shows_the_connections_health(
     tenant_a: Client, hubspot: FakePlatforms, staff_http: HttpClient
 ) -> None:

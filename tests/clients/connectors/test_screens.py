@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from clients.connectors.fake_server import FakePlatforms
+from clients.connectors.lock import sync_lock
 from clients.connectors.sync import connection_sync
 from clients.models import Connection
 from tests.clients.connectors.conftest import HUBSPOT_TOKEN, NOW, connect_hubspot
@@ -121,3 +122,55 @@ def test_a_failure_written_by_the_worker_in_english_reads_in_spanish(
     # The platform's own words stay as it said them; the portal's around them are translated.
     assert ("HubSpot rechazó las credenciales (HTTP 401): The OAuth token used to make this call expired 2 hour(s) ago."
             in page)
+
+
+@pytest.mark.parametrize(("language", "paused", "next_run", "connect"), [
+    ("en", "paused until someone connects it again", "Next run", "Connect again"),
+    ("es", "en pausa hasta que alguien la vuelva a conectar", "Próxima ejecución", "Volver a conectar"),
+])
+def test_a_connection_needing_reauthorisation_shows_syncing_paused_not_a_next_run(
+    language: str, paused: str, next_run: str, connect: str,
+    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms, django_capture_on_commit_callbacks
+) -> None:
+    connect_hubspot(tenant_a)
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert next_run in page and paused not in page  # connected: its nightly run is shown
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    with tenant_context(tenant_a):
+        assert Connection.objects.get().next_run_at is not None  # the row keeps a slot; the dispatcher skips it
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert paused in page and next_run not in page
+    connect_url = reverse("connection_connect", kwargs={"platform": "hubspot"})
+    assert f'<a class="button" href="{connect_url}">{connect}</a>' in page
+    assert reverse("connection_sync", kwargs={"platform": "hubspot"}) not in page  # Sync now would only fail again
+    with django_capture_on_commit_callbacks() as callbacks:  # a page opened before, or a stale tab: refused
+        response = staff_http.post(reverse("connection_sync", kwargs={"platform": "hubspot"}),
+                                   HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert not callbacks
+    assert ("must be connected again before it can sync" in response.content.decode()
+            or "Hay que volver a conectar HubSpot antes" in response.content.decode())
+
+
+@pytest.mark.parametrize(("language", "refused", "card"), [
+    ("en", "A sync of HubSpot has been running since", "A sync has been running since"),
+    ("es", "Hay una sincronización de HubSpot en curso desde el", "Hay una sincronización en curso desde el"),
+])
+def test_sync_now_while_a_sync_runs_says_since_when_and_queues_nothing(
+    language: str, refused: str, card: str, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms,
+    django_capture_on_commit_callbacks
+) -> None:
+    connect_hubspot(tenant_a)
+    with sync_lock(schema=tenant_a.schema_name, platform="hubspot") as held:  # a live sync of it, in this process
+        assert held
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = staff_http.post(reverse("connection_sync", kwargs={"platform": "hubspot"}),
+                                       HTTP_ACCEPT_LANGUAGE=language, follow=True)
+        assert not callbacks  # the worker would only skip it
+        page = response.content.decode()
+        assert refused in page and card in page
+        assert 'hx-trigger="every 3s"' in page  # the card follows the running sync
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = staff_http.post(reverse("connection_sync", kwargs={"platform": "hubspot"}),
+                                   HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert len(callbacks) == 1 and refused not in response.content.decode()  # ended: Sync now queues again
