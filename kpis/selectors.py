@@ -313,16 +313,17 @@ def _in_snapshot(schema: str, snapshot: str, local: dict[str, str], work: Any, *
 
 def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime], *, estimate: int) -> None:
     """The two passes over the leads: one after the other for a small client and inside a caller's
-    transaction (another connection would not see its rows); for a big one, at once on several
-    connections sharing one snapshot. ``estimate``: the planner's row count of the leads (a table
-    never analyzed says -1: small).
+    transaction (another connection would not see its rows); for a big one, shared out between
+    ``QUALIFICATION_WORKERS`` connections (at least two) reading one snapshot. ``estimate``: the
+    planner's row count of the leads (a table never analyzed says -1: small).
 
     Each statement runs on one core (PostgreSQL's own workers do not split an ordered-set
     aggregate, and the planner, misled by the fine grouping's estimate of a group per lead, does
-    not aggregate partially in parallel). So the percentile pass runs on a connection of its own,
-    and the lead scan is cut into ``QUALIFICATION_WORKERS`` ranges of creation time holding about
-    as many leads each (from the planner's histogram of ``created_at``), one on the caller's
-    connection and each other on its own; their rows add up (``_lead_scan_apply``). The
+    not aggregate partially in parallel). So the lead scan is cut into ranges of creation time
+    (from the planner's histogram of ``created_at``) whose rows add up (``_lead_scan_apply``): the
+    caller's connection scans the first, each other connection one more, and the last connection
+    runs the percentile pass before its range, which is smaller by the pass's cost
+    (``_shares``): as many connections as there are cores, each with about as much to do. The
     connections import the caller's exported snapshot: together they read the leads exactly as
     one statement would (``RANGE_SETTINGS``: how the ranges are planned).
     """
@@ -343,25 +344,64 @@ def _lead_passes(inputs: Inputs, span: list[dt.date], bounds: list[dt.datetime],
                 """
             )
             ((snapshot, histogram),) = cursor.fetchall()
-        ranges = list(itertools.pairwise([None, *_quantiles(histogram or [], settings.QUALIFICATION_WORKERS), None]))
+        shares = _shares(settings.QUALIFICATION_WORKERS)
+        ranges = list(itertools.pairwise([None, *_cuts(histogram or [], shares), None]))
+        # the last range goes to the percentile pass's connection if the leads were cut as planned
+        last = ranges.pop() if len(ranges) == len(shares) > 1 and shares[-1] > 0 else None
         with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="lead-pass") as pool:
-            percentiles = pool.submit(_in_snapshot, schema, snapshot, PERCENTILE_SETTINGS, _response_times, span, bounds)
+            percentiles = pool.submit(
+                _in_snapshot, schema, snapshot, PERCENTILE_SETTINGS, _percentiles_and_range, span, bounds, last
+            )
             others = [
                 pool.submit(_in_snapshot, schema, snapshot, RANGE_SETTINGS, _lead_scan_rows, span, bounds, part)
                 for part in ranges[1:]
             ]
             mine = _lead_scan_rows(span, bounds, ranges[0])
-            _lead_scan_apply(inputs, span, [mine, *(other.result() for other in others)])
-            _response_times_apply(inputs, span, percentiles.result())
+            percentile_rows, last_rows = percentiles.result()
+            _lead_scan_apply(inputs, span, [mine, *(other.result() for other in others), *([last_rows] if last else [])])
+            _response_times_apply(inputs, span, percentile_rows)
 
 
-def _quantiles(histogram: list[dt.datetime], parts: int) -> list[dt.datetime]:
-    """The instants cutting a sorted histogram (equal counts between its bounds) into ``parts``
-    ranges of about as many rows; none for one part or no histogram."""
-    if parts < 2 or len(histogram) < parts + 1:
+def _percentiles_and_range(
+    span: list[dt.date], bounds: list[dt.datetime], created: tuple[dt.datetime | None, dt.datetime | None] | None
+) -> tuple[list[tuple], list[tuple]]:
+    """The percentile pass, then (if given) a range of the lead scan, planned as the others are."""
+    percentiles = _response_times(span, bounds)
+    if created is None:
+        return percentiles, []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        _set_local(cursor, RANGE_SETTINGS)
+    return percentiles, _lead_scan_rows(span, bounds, created)
+
+
+# What the percentile pass costs against a scan of the same leads (measured: 0.46 s against
+# 0.85 s for 1M leads, 80 % of them contacted): the connection running it scans that much less.
+PERCENTILES_PER_SCAN = 0.5
+
+
+def _shares(connections: int) -> list[float]:
+    """The fraction of the leads each connection scans, the percentile pass's connection last, so
+    that each has about as much to do: ``(1 + PERCENTILES_PER_SCAN) / connections`` of a scan.
+    Two connections: ¾ and ¼; three: ½, ½ and the percentiles alone."""
+    if connections < 2:
+        return [1.0]
+    last = max(0.0, (1 + PERCENTILES_PER_SCAN) / connections - PERCENTILES_PER_SCAN)
+    return [(1 - last) / (connections - 1)] * (connections - 1) + [last]
+
+
+def _cuts(histogram: list[dt.datetime], shares: list[float]) -> list[dt.datetime]:
+    """The instants cutting a sorted histogram (equal counts between its bounds) after each share of
+    its rows but the last; none for one share or no histogram, and no empty range at the end."""
+    if len(shares) < 2 or len(histogram) < 2:
         return []
-    cuts = [histogram[len(histogram) * i // parts] for i in range(1, parts)]
-    return sorted(set(cuts))
+    cuts, done = [], 0.0
+    for share in shares[:-1]:
+        done += share
+        index = round((len(histogram) - 1) * done)
+        if 0 < index < len(histogram) - 1 and (not cuts or histogram[index] > cuts[-1]):
+            cuts.append(histogram[index])
+    return cuts
 
 
 def _traffic(inputs: Inputs, first: dt.date, after: dt.date) -> None:

@@ -21,6 +21,7 @@ MADRID = ZoneInfo("Europe/Madrid")
 MONTHS = [dt.date(2026, month, 1) for month in (1, 2, 3, 4)]
 
 pytestmark = pytest.mark.django_db(transaction=True)
+IN_SNAPSHOT = selectors._in_snapshot
 
 
 def _leads() -> None:
@@ -41,7 +42,7 @@ def _leads() -> None:
 
 def _inputs_recording(monkeypatch: pytest.MonkeyPatch) -> tuple[selectors.Inputs, list[tuple[str, ...]]]:
     ran: list[tuple[str, ...]] = []
-    original = selectors._in_snapshot
+    original = IN_SNAPSHOT  # not an earlier call's recording
 
     def recording(schema, snapshot, local, work, *args):
         def reading_settings(*args):
@@ -74,26 +75,35 @@ def test_the_passes_at_once_give_the_serial_inputs_in_the_callers_schema(
         settings.QUALIFICATION_PARALLEL_FROM = 0
         settings.QUALIFICATION_WORKERS = 3
         at_once, ran = _inputs_recording(monkeypatch)
+        settings.QUALIFICATION_WORKERS = 2
+        two, ran_two = _inputs_recording(monkeypatch)
     assert sorted((name.startswith("lead-pass"), *rest) for name, *rest in ran) == [
         (True, "alpha", "_lead_scan_rows", "off", "repeatable read"),  # hashing its groups, in the shared snapshot
-        (True, "alpha", "_lead_scan_rows", "off", "repeatable read"),
-        (True, "alpha", "_response_times", "on", "repeatable read"),
-    ]  # the scan in three ranges of creation time (the caller's connection runs the first), the percentiles
+        (True, "alpha", "_percentiles_and_range", "on", "repeatable read"),
+    ]  # three connections: the scan in two ranges of creation time (the caller's runs the first), the percentiles alone
+    assert [(name.startswith("lead-pass"), *rest) for name, *rest in ran_two] == [
+        (True, "alpha", "_percentiles_and_range", "on", "repeatable read")
+    ]  # two: the caller's connection scans ¾ of the leads, the other runs the percentiles, then the last ¼
     assert at_once == serial
+    assert two == serial
 
 
-def test_the_ranges_hold_about_as_many_leads_and_cover_every_lead(tenant_a, clean_tenant_tables) -> None:
+def test_the_connections_share_the_work_out_evenly(tenant_a, clean_tenant_tables) -> None:
+    assert selectors._shares(1) == [1.0]
+    assert selectors._shares(2) == [0.75, 0.25]  # the percentile pass costs about half a scan
+    assert selectors._shares(3) == [0.5, 0.5, 0.0]
+    assert selectors._shares(4) == pytest.approx([1 / 3, 1 / 3, 1 / 3, 0.0])  # the percentiles are more than a share
     with tenant_context(tenant_a):
         _leads()
         with connection.cursor() as cursor:
             cursor.execute("SELECT histogram_bounds::text::timestamptz[] FROM pg_stats WHERE tablename = 'clients_lead' "
                            "AND attname = 'created_at' AND schemaname = current_schema()")  # fmt: skip
             ((histogram,),) = cursor.fetchall()
-        (cut,) = selectors._quantiles(histogram, 2)
+        (cut,) = selectors._cuts(histogram, [0.75, 0.25])
         earlier = Lead.objects.filter(created_at__lt=cut).count()
-    assert 30 <= earlier <= 50  # of 80
-    assert selectors._quantiles(histogram, 1) == [] and selectors._quantiles([], 2) == []
-    assert selectors._quantiles(histogram, 4) == sorted(selectors._quantiles(histogram, 4))
+        assert len(selectors._cuts(histogram, [0.5, 0.5, 0.0])) == 1  # no empty range at the end
+    assert 50 <= earlier <= 70  # of 80
+    assert selectors._cuts(histogram, [1.0]) == [] and selectors._cuts([], [0.75, 0.25]) == []
 
 
 def test_the_connections_read_the_callers_snapshot_not_what_commits_meanwhile(
@@ -136,7 +146,7 @@ def test_the_connections_read_the_callers_snapshot_not_what_commits_meanwhile(
     monkeypatch.setattr(selectors, "_lead_scan_rows", first_range_after_a_commit)
     monkeypatch.setattr(selectors, "_in_snapshot", after_the_commit)
     settings.QUALIFICATION_PARALLEL_FROM = 0
-    settings.QUALIFICATION_WORKERS = 2
+    settings.QUALIFICATION_WORKERS = 3  # the pool's connection scanning the later range, with the late lead
     with tenant_context(tenant_a):
         at_once = selectors.snapshot_inputs(months=MONTHS, timezone="Europe/Madrid")
         assert Lead.objects.filter(id="late").exists()
