@@ -102,7 +102,7 @@ class Month:
 
     @property
     def last_day(self) -> dt.date:
-        return (self + 1).first_day - dt.timedelta(days=1)
+        return dt.date(self.year, self.month, monthrange(self.year, self.month)[1])
 
     def days(self) -> list[dt.date]:
         """Every day of the month, in order."""
@@ -111,6 +111,16 @@ class Month:
     def working_days(self, holidays: Container[dt.date] = (), *, through: dt.date | None = None) -> int:
         """Monday to Friday in the month, minus ``holidays`` (the client's); with ``through``, only
         the days up to that one (included): the working days of a month so far."""
+        if through is None and isinstance(holidays, (set, frozenset, tuple, list)):
+            # Counted, not walked (every snapshot asks for two months, the checks for four): the
+            # weekdays of the month, less the holidays that are weekdays of it.
+            first_weekday, length = monthrange(self.year, self.month)
+            weeks, rest = divmod(length, 7)
+            weekdays = weeks * 5 + sum(1 for offset in range(rest) if (first_weekday + offset) % 7 < 5)
+            return weekdays - sum(
+                1 for day in set(holidays)
+                if type(day) is dt.date and day.year == self.year and day.month == self.month and day.weekday() < 5
+            )  # fmt: skip
         return sum(1 for day in self.days() if day.weekday() < 5 and day not in holidays and (through is None or day <= through))
 
     def bounds(self, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

@@ -506,6 +506,11 @@ def kpi(key: str) -> Kpi:
     return _BY_KEY[key]
 
 
+def declarations() -> tuple[Kpi, ...]:
+    """Every KPI's declaration as it stands (a test may replace one), in the catalogue's order."""
+    return tuple(_BY_KEY.values())
+
+
 def is_kpi(key: object) -> bool:
     return key in _BY_KEY
 

@@ -97,27 +97,43 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
     return snapshots
 
 
+def _headline_from_document(name: str) -> str:
+    """The SQL reading a headline column from the row's document as ``Snapshot.figures_from`` does:
+    the KPI's value (the digits Python wrote, read by the same correctly rounded conversion), else
+    NULL where the column allows it and 0 where it does not."""
+    field = Snapshot._meta.get_field(name)
+    cast = "numeric::bigint" if field.get_internal_type() == "BigIntegerField" else "float8"
+    value = f"(v.document -> 'kpis' ->> '{name}')::{cast}"
+    return value if field.null else f"COALESCE({value}, 0)"
+
+
 def _snapshots_write(rows: list[Snapshot]) -> list[Snapshot]:
-    """The upsert itself, one ``VALUES`` row per month, the document passed as one JSON value.
+    """The upsert itself, one ``VALUES`` row per month with four parameters (month, document,
+    computed_at, code version); the criteria version and the headline columns are read from the
+    document in SQL, as ``snapshot_row`` read them.
 
     Not ``bulk_create(update_conflicts=True)``: on PostgreSQL Django sends many rows as one array
     per column (``UNNEST``), and an array of JSON documents is escaped element by element, quote by
-    quote, in Python — the largest fixed cost of a small client's snapshot task (docs/performance.md,
-    "Many small clients").
+    quote, in Python — the largest fixed cost of a small client's snapshot task. Nor a parameter
+    per column: 180 of them for 12 months make a statement psycopg does not keep converted, and
+    re-parses in Python for every client (docs/performance.md, "Many small clients").
     """
     if not rows:
         return rows
+    quote = connection.ops.quote_name
     columns = ["month", "document", "criteria_version", "computed_at", "code_version", *Snapshot.HEADLINE]
-    table = connection.ops.quote_name(Snapshot._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    updates = ", ".join(f"{connection.ops.quote_name(c)} = EXCLUDED.{connection.ops.quote_name(c)}" for c in columns[1:])
-    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-    params = [Jsonb(row.document) if column == "document" else getattr(row, column) for row in rows for column in columns]
+    read = ["v.month", "v.document", "(v.document ->> 'criteria_version')::int", "v.computed_at", "v.code_version",
+            *map(_headline_from_document, Snapshot.HEADLINE)]  # fmt: skip
+    updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns[1:])
+    values = ", ".join(["(%s::date, %s::jsonb, %s::timestamptz, %s)"] * len(rows))
+    params = [value for row in rows for value in (row.month, Jsonb(row.document), row.computed_at, row.code_version)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT (month) DO UPDATE SET {updates} RETURNING id, month",
+            f"INSERT INTO {quote(Snapshot._meta.db_table)} ({', '.join(map(quote, columns))}) SELECT {', '.join(read)} "
+            f"FROM (VALUES {values}) AS v(month, document, computed_at, code_version) "
+            f"ON CONFLICT (month) DO UPDATE SET {updates} RETURNING id, month",
             params,
-        )
+        )  # table and column names from the model, values as parameters
         ids = dict((month, pk) for pk, month in cursor.fetchall())
     for row in rows:
         row.pk = ids[row.month]

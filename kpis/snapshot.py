@@ -10,10 +10,10 @@ import datetime as dt
 from typing import Any
 
 from agency.months import Month
-from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS, is_kpi, kpi
+from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS, declarations, is_kpi, kpi
 from kpis.formulas import costs, recurring
 from kpis.formulas.common import ratio
-from kpis.formulas.contracts import Contract, contract_end, contract_values
+from kpis.formulas.contracts import Contract, contract_values
 from kpis.selectors import AD_SUMS, Inputs
 
 MARKETING = ("media", "marketing", "nurture")
@@ -134,19 +134,58 @@ def by_catalogue(keys: tuple[str, ...], numbers: dict[str, Any]) -> dict[str, An
     return {key: numbers[key] if key in numbers else kpi(key).formula(numbers.__getitem__) for key in keys}
 
 
+_PLANNED: dict[str, Any] = {}
+
+
+def _plan() -> tuple[tuple[str, Any, tuple[tuple[str, bool], ...], tuple[tuple[str, str, bool], ...]], ...]:
+    """The catalogue's KPIs in an order where each formula's KPIs come before it, each with its
+    function and its arguments' names (flagged: a KPI of the month, else an input). Worked out
+    once, again only when a declaration was replaced (tests do)."""
+    declared = declarations()
+    if _PLANNED.get("for") != declared:  # the same objects: compared by identity, element by element
+        _PLANNED.update({"for": declared, "plan": _plan_of()})
+    return _PLANNED["plan"]
+
+
+def _plan_of() -> tuple[tuple[str, Any, tuple[tuple[str, bool], ...], tuple[tuple[str, str, bool], ...]], ...]:
+    order: list[str] = []
+
+    def visit(key: str) -> None:
+        if key in order:
+            return
+        formula = kpi(key).formula
+        for name in () if formula is None else (*formula.args, *(name for _arg, name in formula.kwargs)):
+            if is_kpi(name):
+                visit(name)
+        order.append(key)
+
+    for key in KPI_KEYS:
+        visit(key)
+    plan = []
+    for key in order:
+        formula = kpi(key).formula
+        if formula is None:
+            plan.append((key, None, (), ()))
+        else:
+            args = tuple((name, is_kpi(name)) for name in formula.args)
+            plan.append((key, formula.function, args, tuple((arg, name, is_kpi(name)) for arg, name in formula.kwargs)))
+    return tuple(plan)
+
+
 def kpi_values(inputs: dict[str, Any]) -> dict[str, Any]:
     """Every KPI of the catalogue over one month's ``inputs``, in the catalogue's order; a formula
-    naming another KPI gets it computed first (once)."""
+    naming another KPI gets it computed first (once). The same calls as ``Kpi.compute`` over a
+    ``value_of`` that computes a named KPI on first use, without a Python call per name asked."""
     values: dict[str, Any] = {}
-
-    def value_of(name: str) -> Any:
-        if not is_kpi(name):
-            return inputs[name]
-        if name not in values:
-            values[name] = kpi(name).compute(value_of, inputs)
-        return values[name]
-
-    return {key: value_of(key) for key in KPI_KEYS}
+    for key, function, args, kwargs in _plan():
+        if function is None:
+            values[key] = inputs[key]
+        else:
+            values[key] = function(
+                *[values[name] if known else inputs[name] for name, known in args],
+                **{arg: values[name] if known else inputs[name] for arg, name, known in kwargs},
+            )
+    return {key: values[key] for key in KPI_KEYS}
 
 
 # --- recurring revenue (retainers) ----------------------------------------------------------
@@ -156,7 +195,7 @@ def mrr_by_account(contracts: list[Contract], day: dt.date) -> dict[str, float]:
     """Each account's MRR on ``day``: the monthly fees of its retainers with start ≤ day < end."""
     mrr: dict[str, float] = {}
     for contract in contracts:
-        if contract.kind == "retainer" and contract.start_date <= day < contract_end(contract):
+        if contract.kind == "retainer" and contract.start_date <= day < contract.end_day:  # contract_end, cached
             mrr[contract.account] = mrr.get(contract.account, 0.0) + float(contract.monthly_fee)
     return {account: value for account, value in mrr.items() if value > 0}
 

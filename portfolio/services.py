@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
+from agency.upsert import rows_upsert
 from kpis.catalogue import is_kpi, kpi
 from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, ConnectionHealth, SourceFailure
 
@@ -73,26 +74,22 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
     Called by ``kpis.services.snapshot_upsert`` inside its transaction, so the summary never
     disagrees with the snapshot it mirrors. ``INSERT … ON CONFLICT (client, month) DO UPDATE``.
     """
-    rows = []
-    for snapshot in snapshots:
-        kpis = snapshot.document["kpis"]
-        rows.append(
-            ClientMonthSummary(
-                client=client,
-                month=snapshot.month,
-                computed_at=snapshot.computed_at,
-                criteria_version=snapshot.criteria_version,
-                **ClientMonthSummary.figures_from(kpis, ClientMonthSummary.FIGURES),
-            )
-        )
-    if rows:
-        with transaction.atomic():
-            ClientMonthSummary.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["client", "month"],
-                update_fields=["computed_at", "criteria_version", *ClientMonthSummary.FIGURES],
-            )
+    rows = [
+        {
+            "client": client.pk,
+            "month": snapshot.month,
+            "computed_at": snapshot.computed_at,
+            "criteria_version": snapshot.criteria_version,
+            **ClientMonthSummary.figures_from(snapshot.document["kpis"], ClientMonthSummary.FIGURES),
+        }
+        for snapshot in snapshots
+    ]
+    rows_upsert(
+        model=ClientMonthSummary,
+        rows=rows,
+        unique=("client", "month"),
+        update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES),
+    )
 
 
 def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:
@@ -105,14 +102,21 @@ def source_failure_note(*, client: Client, source_id: int, source_name: str, ok:
         )
 
 
+CHECK_COUNTS = ("total", "high", "open", "open_high")
+
+
 def client_month_checks_upsert(*, client: Client, counts: dict[Any, dict[str, int]]) -> None:
     """The console's counts of a client's months' checks (kpis.checks), one row per client and month:
     ``counts[month] = {"total", "high", "open", "open_high"}``. One statement whatever the months."""
-    ClientMonthChecks.objects.bulk_create(
-        [ClientMonthChecks(client=client, month=month, **figures) for month, figures in counts.items()],
-        update_conflicts=True,
-        unique_fields=["client", "month"],
-        update_fields=["total", "high", "open", "open_high", "updated_at"],
+    now = timezone.now()  # updated_at (auto_now: the ORM would set it on each row)
+    rows_upsert(
+        model=ClientMonthChecks,
+        rows=[
+            {"client": client.pk, "month": month, **{key: figures[key] for key in CHECK_COUNTS}, "updated_at": now}
+            for month, figures in counts.items()
+        ],
+        unique=("client", "month"),
+        update=(*CHECK_COUNTS, "updated_at"),
     )
 
 

@@ -46,14 +46,17 @@ def _months_before(month: Month) -> tuple[Month, ...]:
 
 
 def _trailing(history: dict[Month, dict[str, Any]], month: Month, key: str) -> tuple[list[float], list[float]]:
-    """Per-working-day values and monthly values of the TRAILING months before ``month`` that have one."""
+    """Per-working-day values and monthly values of the TRAILING months before ``month`` that have one
+    (``per_working_day``'s rule, written out: asked 7 times a month for 12 months, twice with a season)."""
     rates, raw = [], []
     for before in _months_before(month):
         earlier = history.get(before)
-        rate = per_working_day(earlier, key)
-        if rate is not None:
-            rates.append(rate)
-            raw.append(float(earlier[key]))
+        if not earlier:
+            continue
+        value, days = earlier.get(key), earlier.get("working_days")
+        if value is not None and days:
+            rates.append(float(value) / float(days))
+            raw.append(float(value))
     return rates, raw
 
 

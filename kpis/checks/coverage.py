@@ -32,6 +32,17 @@ def _days_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> set
     return set(days[bisect_left(days, first) : bisect_right(days, last)])
 
 
+def _count_in(data: CheckData, source: str, first: dt.date, last: dt.date) -> int:
+    """``len(_days_in(…))`` without building the set (the checks ask for many counts)."""
+    days = _ordered(data.source_days.get(source, frozenset()))
+    return bisect_right(days, last) - bisect_left(days, first)
+
+
+@lru_cache(maxsize=256)
+def _month_days(month: Month) -> tuple[dt.date, ...]:
+    return tuple(month.days())
+
+
 @lru_cache(maxsize=256)
 def _spans(month: Month) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
     """The three months before ``month``, and those three with it, as (first day, last day)."""
@@ -43,14 +54,16 @@ def _before_span(data: CheckData) -> tuple[dt.date, dt.date]:
 
 
 def _last_day(data: CheckData, source: str) -> dt.date | None:
-    days = _days_in(data, source, *_spans(data.month)[1])
-    return max(days) if days else None
+    days = _ordered(data.source_days.get(source, frozenset()))
+    first, last = _spans(data.month)[1]
+    low, high = bisect_left(days, first), bisect_right(days, last)
+    return days[high - 1] if high > low else None
 
 
 def _is_daily(data: CheckData, source: str) -> bool:
     first, last = _before_span(data)
     span = (last - first).days + 1
-    return len(_days_in(data, source, first, last)) >= DAILY_SHARE * span
+    return _count_in(data, source, first, last) >= DAILY_SHARE * span
 
 
 def _usual_gap(data: CheckData, source: str) -> int:
@@ -99,7 +112,7 @@ def source_gap(data: CheckData) -> list[Finding]:
             continue
         latest = _last_day(data, source)
         have = _days_in(data, source, data.month.first_day, data.month.last_day)
-        missing = sorted(day for day in data.month.days() if latest is not None and day <= latest and day not in have)
+        missing = sorted(day for day in _month_days(data.month) if latest is not None and day <= latest and day not in have)
         if missing:
             severity = Severity.HIGH if len(missing) >= 3 else Severity.MEDIUM
             found.append(
@@ -133,7 +146,7 @@ def fewer_data_days(data: CheckData) -> list[Finding]:
     for source in SOURCES:
         if _stale_since(data, source) is not None or _is_daily(data, source):
             continue  # said by the stale and gap checks
-        counts = {m: len(_days_in(data, source, m.first_day, m.last_day)) for m in working}
+        counts = {m: _count_in(data, source, m.first_day, m.last_day) for m in working}
         earlier = [counts[m] / working[m] for m in data.before(3)]
         if min(counts[m] for m in data.before(3)) == 0:
             continue

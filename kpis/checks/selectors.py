@@ -41,10 +41,10 @@ def delivery_available() -> bool:
     return all(column in names for column in DELIVERY_COLUMNS)
 
 
-def _source_days(
-    first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool = False
-) -> tuple[dict[str, set[dt.date]], dict[dt.date, int]]:
-    """Per source, the days with rows, and the leads without channel or campaign per month.
+def _source_days_sql(first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool = False) -> tuple[str, str, dict]:
+    """The statement's head (a ``WITH``), body and parameters reading, per source, the days with
+    rows (one row per source, its days as an array) and the leads without channel or campaign
+    per day (``_source_days`` reads its rows).
 
     ``counted``: the snapshots' pass over the leads has already counted those leads
     (``SnapshotFacts``); only the days with leads are read then, from a big client's
@@ -78,22 +78,28 @@ def _source_days(
         leads = f"""SELECT 'leads', (created_at AT TIME ZONE %(tz)s)::date,
                          count(*) FILTER (WHERE channel = '' AND campaign_id IS NULL)
                   FROM {lead} WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 2"""
-    rows = _fetch(
-        f"""{head}
-        SELECT 'spend', date, 0 FROM {spend} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL SELECT 'traffic', date, 0 FROM {traffic} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
-        UNION ALL {leads}
-        """,  # table names from the models, values as parameters
-        params,
-    )
+    body = f"""
+        SELECT source, array_agg(day), array_agg(without) FROM (
+            SELECT 'spend' AS source, date AS day, 0 AS without FROM {spend}
+            WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL SELECT 'traffic', date, 0 FROM {traffic} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL SELECT 'email', date, 0 FROM {email} WHERE date >= %(first)s AND date < %(after)s GROUP BY date
+            UNION ALL {leads}
+        ) found GROUP BY source
+        """  # table names from the models, values as parameters; one row per source, its days as one array
+    return head, body, params
+
+
+def _source_days(rows: list[tuple]) -> tuple[dict[str, set[dt.date]], dict[dt.date, int]]:
+    """Per source, the days with rows, and the leads without channel or campaign per month."""
     days: dict[str, set[dt.date]] = {}
     unattributed: dict[dt.date, int] = {}
-    for source, day, without in rows:
-        days.setdefault(source, set()).add(day)
-        if without:
-            month = Month.of(day).first_day
-            unattributed[month] = unattributed.get(month, 0) + without
+    for source, source_days, withouts in rows:
+        days[source] = set(source_days)
+        for day, without in zip(source_days, withouts, strict=True) if any(withouts) else ():
+            if without:
+                month = Month.of(day).first_day
+                unattributed[month] = unattributed.get(month, 0) + without
     return days, unattributed
 
 
@@ -117,19 +123,54 @@ def _campaign_names(first: dt.date, after: dt.date, zone: ZoneInfo) -> dict[dt.d
     return names
 
 
-def _delivery(first: dt.date, after: dt.date) -> dict[str, dict[dt.date, tuple[float, float | None, float | None]]]:
-    spend, campaign = Spend._meta.db_table, Campaign._meta.db_table
-    rows = _fetch(
-        f"""
-        SELECT c.name, s.date, sum(s.amount), sum(s.clicks), sum(s.conversions)
-        FROM {spend} s JOIN {campaign} c ON c.id = s.campaign_id
-        WHERE s.date >= %s AND s.date < %s AND s.platform <> '' GROUP BY 1, 2
-        """,
-        [first, after],
+def _stored_sql(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] | None) -> tuple[str, dict]:
+    """Three JSON columns and their parameters: the stored snapshots' KPIs over ``history`` (first
+    and last month), the ad rows' spend, clicks and conversions per campaign name and day over
+    ``delivery`` (None: not read), and the imported files' jobs that recorded a totals row. Each
+    comes back as the JSON PostgreSQL prints (the KPIs as stored, sums of numeric columns as
+    exact decimals)."""
+    snapshot, spend, campaign, job = (m._meta.db_table for m in (Snapshot, Spend, Campaign, Job))
+    ads = (
+        f"""(SELECT coalesce(json_agg(json_build_array(name, date, amount, clicks, conversions)), '[]') FROM (
+                SELECT c.name, s.date, sum(s.amount) AS amount, sum(s.clicks) AS clicks, sum(s.conversions) AS conversions
+                FROM {spend} s JOIN {campaign} c ON c.id = s.campaign_id
+                WHERE s.date >= %(d0)s AND s.date < %(d1)s AND s.platform <> '' GROUP BY 1, 2) d)"""
+        if delivery is not None
+        else "NULL::json"
     )
+    columns = f"""(SELECT coalesce(json_agg(json_build_array(month, document -> 'kpis')), '[]') FROM {snapshot}
+                WHERE month >= %(h0)s AND month <= %(h1)s),
+               {ads},
+               (SELECT coalesce(json_agg(json_build_array(id, params, result) ORDER BY id), '[]') FROM {job}
+                WHERE kind = 'import' AND status = %(done)s AND result ? 'totals_row')"""
+    return columns, {"h0": history[0], "h1": history[1], "d0": delivery and delivery[0], "d1": delivery and delivery[1],
+                     "done": Job.Status.DONE}  # fmt: skip
+
+
+def _reads(
+    first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool, history: tuple[dt.date, dt.date],
+    delivery: tuple[dt.date, dt.date] | None,
+) -> tuple[list[tuple], tuple]:
+    """The source days' rows and the stored reads' three columns (``_stored_sql``), in one round
+    trip: reads that cost a small client more in statements than in rows."""
+    head, body, params = _source_days_sql(first, after, zone, counted=counted)
+    columns, more = _stored_sql(history, delivery)
+    rows = _fetch(
+        f"""{head}
+        SELECT source, days, withouts, NULL::json, NULL::json, NULL::json FROM ({body}) AS found(source, days, withouts)
+        UNION ALL
+        SELECT 'stored', NULL, NULL, {columns}
+        """,  # table names from the models, values as parameters
+        {**params, **more},
+    )  # fmt: skip
+    (stored,) = [row for row in rows if row[0] == "stored"]
+    return [row[:3] for row in rows if row[0] != "stored"], stored[3:]
+
+
+def _delivery(rows: list) -> dict[str, dict[dt.date, tuple[float, float | None, float | None]]]:
     found: dict[str, dict[dt.date, tuple[float, float | None, float | None]]] = {}
     for name, day, amount, clicks, conversions in rows:
-        found.setdefault(name, {})[day] = (
+        found.setdefault(name, {})[dt.date.fromisoformat(day)] = (
             float(amount or 0),
             None if clicks is None else float(clicks),
             None if conversions is None else float(conversions),
@@ -137,12 +178,11 @@ def _delivery(first: dt.date, after: dt.date) -> dict[str, dict[dt.date, tuple[f
     return found
 
 
-def _file_totals() -> list[dict[str, Any]]:
+def _file_totals(jobs: list) -> list[dict[str, Any]]:
     """Imported spend files that carried a totals row (clients.sources), the latest import of each
     file name: {"file", "job", "total", "rows_sum", "first", "last"}."""
     latest: dict[str, dict[str, Any]] = {}
-    jobs = Job.objects.filter(kind="import", status=Job.Status.DONE, result__has_key="totals_row").order_by("id")
-    for pk, params, result in jobs.values_list("id", "params", "result"):
+    for pk, params, result in jobs:
         if not result.get("first_day") or not result.get("ok", True):
             continue
         name = (params or {}).get("filename") or f"#{pk}"
@@ -165,20 +205,19 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
         return {}
     zone = ZoneInfo(timezone)
     low, high = Month.of(min(months)), Month.of(max(months))
-    history = {
-        Month.of(month): kpis or {}
-        for month, kpis in Snapshot.objects.filter(month__gte=(low - HISTORY).first_day, month__lte=high.first_day).values_list(
-            "month", "document__kpis"
-        )
-    }
     first, after = (low - 3).first_day, (high + 1).first_day
-    days, unattributed = _source_days(first, after, zone, counted=facts is not None)
+    source_rows, (stored, ad_days, jobs) = _reads(
+        first, after, zone, counted=facts is not None, history=((low - HISTORY).first_day, high.first_day),
+        delivery=((low - 1).first_day, after) if delivery_available() else None,
+    )
+    history = {Month.of(dt.date.fromisoformat(month)): kpis or {} for month, kpis in stored}
+    days, unattributed = _source_days(source_rows)
     if facts is None:
         names = _campaign_names(low.first_day, after, zone)
     else:
         unattributed, names = facts.unattributed, facts.campaign_names
-    delivery = _delivery((low - 1).first_day, after) if delivery_available() else None
-    files = _file_totals()
+    delivery = None if ad_days is None else _delivery(ad_days)
+    files = _file_totals(jobs)
     ordered = {source: sorted(source_days) for source, source_days in days.items()}
     found = {}
     for month in months:

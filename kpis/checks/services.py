@@ -9,11 +9,13 @@ upsert that keeps a staff resolution); findings the data no longer shows are rem
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from psycopg.types.json import Jsonb
 
 from agency.models import Client
 from agency.months import Month
@@ -23,7 +25,7 @@ from kpis.checks.selectors import check_data
 from kpis.checks.words import plain_figures
 from kpis.models import CheckResult
 from kpis.report import client_today
-from portfolio.services import client_month_checks_upsert
+from portfolio.services import CHECK_COUNTS, client_month_checks_upsert
 
 
 def checks_mirror(*, client: Client, months: list[dt.date]) -> None:
@@ -45,15 +47,54 @@ def checks_mirror(*, client: Client, months: list[dt.date]) -> None:
     client_month_checks_upsert(client=client, counts=counts)
 
 
-def _gone_delete(*, months: list[dt.date], kept: list[CheckResult]) -> None:
-    """Remove the months' stored findings the data no longer shows: one DELETE, whatever the rows
-    (the ORM's delete reads every row it removes first, a round trip per computation)."""
+_STORED = (
+    "month", "key", "subject", "family", "severity", "figures", "link", "computed_at", "resolved_by_name", "resolution_note"
+)
+_REFRESHED = ("family", "severity", "figures", "link", "computed_at")  # a staff resolution is kept
+
+
+def _findings_store(*, months: list[dt.date], rows: list[dict[str, Any]]) -> dict[dt.date, dict[str, int]]:
+    """Store the months' findings (each row's ``id`` set) and return their counts per month, as
+    ``checks_mirror`` counts them.
+
+    One statement: the months' stored findings the data no longer shows are removed, the others
+    upserted on (month, key, subject) keeping any resolution, and what the upsert returns (every
+    finding of the months, as stored) is counted here. Raw SQL rather than a ``bulk_create`` with
+    a DELETE before and a count after: a small client's checks were four round trips and more
+    Python than SQL (docs/performance.md, "Many small clients").
+    """
+    table = connection.ops.quote_name(CheckResult._meta.db_table)  # the table's name from the model
+    gone = (
+        f"DELETE FROM {table} WHERE month = ANY(%s::date[]) AND (month, key, subject) NOT IN "
+        "(SELECT * FROM unnest(%s::date[], %s::varchar[], %s::varchar[]))"
+    )
+    params: list[Any] = [
+        months, [row["month"] for row in rows], [row["key"] for row in rows], [row["subject"] for row in rows]
+    ]  # fmt: skip
+    counts = {month: dict.fromkeys(CHECK_COUNTS, 0) for month in months}
     with connection.cursor() as cursor:
+        if not rows:
+            cursor.execute(gone, params)
+            return counts
+        values = ", ".join(["(" + ", ".join(["%s"] * len(_STORED)) + ")"] * len(rows))
+        params += [Jsonb(row[c]) if c == "figures" else row[c] for row in rows for c in _STORED]
         cursor.execute(
-            f"DELETE FROM {CheckResult._meta.db_table} WHERE month = ANY(%s) AND (month, key, subject) NOT IN "
-            "(SELECT * FROM unnest(%s::date[], %s::varchar[], %s::varchar[]))",  # the table's name from the model
-            [months, [row.month for row in kept], [row.key for row in kept], [row.subject for row in kept]],
+            f"WITH gone AS ({gone}) INSERT INTO {table} ({', '.join(_STORED)}) VALUES {values} "
+            f"ON CONFLICT (month, key, subject) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _REFRESHED)} "
+            "RETURNING id, month, key, subject, severity = 'high', resolved_at IS NULL",
+            params,
         )
+        ids = {}
+        for pk, month, key, subject, high, unresolved in cursor.fetchall():
+            ids[month, key, subject] = pk
+            figures = counts[month]
+            figures["total"] += 1
+            figures["high"] += high
+            figures["open"] += unresolved
+            figures["open_high"] += high and unresolved
+    for row in rows:
+        row["id"] = ids[row["month"], row["key"], row["subject"]]
+    return counts
 
 
 def checks_compute(
@@ -70,27 +111,22 @@ def checks_compute(
         data = check_data(months=ended, timezone=client.timezone, facts=facts)
         now = timezone.now()
         rows = [
-            CheckResult(
-                month=month,
-                key=item.key,
-                subject=item.subject[:200],
-                family=REGISTRY[item.key].family.value,
-                severity=item.severity.value,
-                figures=plain_figures(item.figures),
-                link=item.link[:300],
-                computed_at=now,
-            )
+            {
+                "month": month,
+                "key": item.key,
+                "subject": item.subject[:200],
+                "family": REGISTRY[item.key].family.value,
+                "severity": item.severity.value,
+                "figures": plain_figures(item.figures),
+                "link": item.link[:300],
+                "computed_at": now,
+                "resolved_by_name": "",  # a new finding's (an upsert keeps a stored one's)
+                "resolution_note": "",
+            }
             for month in ended
             for item in month_checks(data[month])
         ]
         with transaction.atomic():
-            _gone_delete(months=ended, kept=rows)
-            if rows:
-                CheckResult.objects.bulk_create(
-                    rows,
-                    update_conflicts=True,
-                    unique_fields=["month", "key", "subject"],
-                    update_fields=["family", "severity", "figures", "link", "computed_at"],
-                )
-            checks_mirror(client=client, months=ended)
-    return {month: [row for row in rows if row.month == month] for month in ended}
+            counts = _findings_store(months=ended, rows=rows)
+            client_month_checks_upsert(client=client, counts=counts)
+    return {month: [CheckResult(**row) for row in rows if row["month"] == month] for month in ended}

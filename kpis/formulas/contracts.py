@@ -8,10 +8,8 @@ Computed at day ``d`` (the last day of the month) from the contracts known then
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cached_property
 
 from agency.months import add_months
@@ -49,6 +47,17 @@ class Contract:
         """Computed once per record: the figures of every month ask for it (hundreds of times a month)."""
         return add_months(self.start_date, self.term_months or 0)
 
+    @cached_property
+    def end_day(self) -> dt.date:
+        """``contract_end``, once per record (asked for every contract of every month)."""
+        end = self.term_end_day
+        return min(end, self.cancelled_on) if self.cancelled_on is not None else end
+
+    @cached_property
+    def ended_early(self) -> bool:
+        """``cancelled_early``, once per record."""
+        return self.cancelled_on is not None and self.cancelled_on < self.term_end_day
+
 
 def term_end(contract: Contract) -> dt.date:
     return contract.term_end_day
@@ -56,12 +65,17 @@ def term_end(contract: Contract) -> dt.date:
 
 def contract_end(contract: Contract) -> dt.date:
     """A retainer ends at the earlier of its cancellation and its term end."""
-    end = term_end(contract)
-    return min(end, contract.cancelled_on) if contract.cancelled_on is not None else end
+    return contract.end_day
 
 
 def cancelled_early(contract: Contract) -> bool:
-    return contract.cancelled_on is not None and contract.cancelled_on < term_end(contract)
+    return contract.ended_early
+
+
+def _ceil_div(numerator: int, denominator: int) -> int:
+    """⌈numerator ÷ denominator⌉ of whole numbers, exactly (as ``math.ceil(Fraction(…))``, without
+    building a Fraction three times a month)."""
+    return -(-numerator // denominator)
 
 
 def geometric_sum(rate: float, terms: int) -> float:
@@ -84,13 +98,13 @@ class RetainerRates:
 
 def retainer_rates(retainers: list[Contract], known: list[Contract], day: dt.date) -> RetainerRates:
     """Early cancellation, served fraction and renewal among the retainers settled by ``day``."""
-    settled = [c for c in retainers if contract_end(c) <= day]
+    settled = [c for c in retainers if c.end_day <= day]  # contract_end, cached on the record
     if not settled:
         return RetainerRates(None, None, None, 0)
-    early = [c for c in settled if cancelled_early(c)]
+    early = [c for c in settled if c.ended_early]
     served = _mean((c.cancelled_on - c.start_date).days / (term_end(c) - c.start_date).days for c in early)
     renewed_ids = {c.renewal_of for c in known if c.renewal_of}
-    full_term = [c for c in settled if not cancelled_early(c)]
+    full_term = [c for c in settled if not c.ended_early]
     renewal = sum(c.id in renewed_ids for c in full_term) / len(full_term) if full_term else None
     return RetainerRates(len(early) / len(settled), served, renewal, len(settled))
 
@@ -100,13 +114,14 @@ def repeat_rate(projects: list[Contract], known: list[Contract], day: dt.date) -
     settled = [p for p in projects if p.end_date is not None and p.end_date <= day]
     if not settled:
         return None, 0
-    all_projects = [c for c in known if c.kind == "project"]
+    by_account: dict[str, list[Contract]] = {}  # the account's known projects: the only ones that can follow
+    for c in known:
+        if c.kind == "project":
+            by_account.setdefault(c.account, []).append(c)
     followed = sum(
         any(
-            other.id != p.id
-            and other.account == p.account
-            and p.start_date < other.start_date <= p.end_date + dt.timedelta(days=365)
-            for other in all_projects
+            other.id != p.id and p.start_date < other.start_date <= p.end_date + dt.timedelta(days=365)
+            for other in by_account.get(p.account, ())
         )
         for p in settled
     )
@@ -120,9 +135,9 @@ def _retainer_figures(retainers: list[Contract], rates: RetainerRates, day: dt.d
     factor = 1 - ecr * (1 - served) if ecr and served is not None else 1.0
     continuation = (1 - ecr) * (renewal or 0) if ecr is not None else 0.0
     terms = sum(c.term_months for c in retainers)
-    k = math.ceil(Fraction(horizon * len(retainers), terms))
+    k = _ceil_div(horizon * len(retainers), terms)
     expected_terms = geometric_sum(continuation, k)
-    active = [c for c in retainers if c.start_date <= day < contract_end(c)]
+    active = [c for c in retainers if c.start_date <= day < c.end_day]
     fee = _mean(float(c.monthly_fee) for c in (active or retainers))
     ltv = fee * (terms / len(retainers)) * factor * expected_terms
     return {
@@ -137,7 +152,7 @@ def _retainer_figures(retainers: list[Contract], rates: RetainerRates, day: dt.d
 def _project_figures(projects: list[Contract], rate: float | None, horizon: int) -> dict:
     if not projects:
         return dict.fromkeys(("project_ltv", "repeat_rate", "expected_projects"))
-    expected = geometric_sum(rate or 0.0, math.ceil(Fraction(horizon, 12)))
+    expected = geometric_sum(rate or 0.0, _ceil_div(horizon, 12))
     return {
         "project_ltv": _mean(float(p.project_fee) for p in projects) * expected,
         "repeat_rate": rate,

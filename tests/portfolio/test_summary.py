@@ -69,3 +69,41 @@ def test_the_portfolio_month_is_one_query_for_any_number_of_clients(tenant_a, te
         rows = [(row.name, row.new_leads) for row in portfolio_rows(user=admin_user, month=MARCH)]
     selects = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
     assert len(rows) == 2 and len(selects) == 1
+
+
+def test_the_summary_upsert_stores_every_value_as_given(tenant_a) -> None:
+    """agency.upsert sends the rows as one JSON parameter: floats come back bit for bit, None stays
+    NULL where the column allows it, an aware datetime keeps its microseconds; a second write updates."""
+    from portfolio.services import client_month_summary_upsert
+
+    at = dt.datetime(2026, 4, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    figures = {"sessions": 12, "new_leads": 3, "marketing_spend": 0.1 + 0.2, "revenue": 1e-300, "cpl": 2.8306891181623515,
+               "cac": None, "romi": -123456789.98765432, "contract_ltv": 23383.88763637598, "mrr": 124500}
+    snapshot = Snapshot(month=MARCH, computed_at=at, criteria_version=None, document={"kpis": figures})
+    client_month_summary_upsert(client=tenant_a, snapshots=[snapshot])
+    row = ClientMonthSummary.objects.get(client=tenant_a, month=MARCH)
+    assert (row.marketing_spend, row.revenue, row.cpl, row.romi, row.contract_ltv) == (
+        0.1 + 0.2, 1e-300, 2.8306891181623515, -123456789.98765432, 23383.88763637598
+    )
+    assert (row.cac, row.gross_mrr_churn_rate, row.mqls, row.mrr, row.computed_at) == (None, None, 0, 124500.0, at)
+    snapshot.document = {"kpis": {**figures, "new_leads": 4, "cac": 7.5}}
+    client_month_summary_upsert(client=tenant_a, snapshots=[snapshot])
+    assert list(ClientMonthSummary.objects.filter(client=tenant_a).values_list("new_leads", "cac")) == [(4, 7.5)]
+
+
+def test_the_snapshots_typed_columns_are_its_documents_figures(tenant_a) -> None:
+    """kpis.services reads the headline columns from the stored document in SQL: they must be the
+    figures ``Snapshot.figures_from`` takes from it (a float to the last bit, 0 or NULL when undefined)."""
+    _leads(tenant_a, 3)
+    with tenant_context(tenant_a):
+        Spend.objects.create(id="s", date=dt.date(2026, 3, 2), category="media", amount="100.10")
+    snapshot_compute(client=tenant_a, months=[MARCH, dt.date(2026, 4, 1)])
+    with tenant_context(tenant_a):
+        snapshots = list(Snapshot.objects.order_by("month"))
+    assert [s.month for s in snapshots] == [MARCH, dt.date(2026, 4, 1)]
+    for snapshot in snapshots:
+        stored = {name: getattr(snapshot, name) for name in Snapshot.HEADLINE}
+        assert stored == Snapshot.figures_from(snapshot.document["kpis"], Snapshot.HEADLINE)
+        assert snapshot.criteria_version == snapshot.document["criteria_version"]
+    assert (snapshots[0].new_leads, snapshots[0].cpl, snapshots[0].cac) == (3, 100.1 / 3, None)
+    assert (snapshots[1].new_leads, snapshots[1].cpl) == (0, None)

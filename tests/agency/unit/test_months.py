@@ -141,3 +141,20 @@ def test_add_months_agrees_with_relativedelta(day: dt.date, shift: int) -> None:
     from dateutil.relativedelta import relativedelta  # the oracle; the portal no longer needs it here
 
     assert add_months(day, shift) == day + relativedelta(months=shift)
+
+
+@given(
+    st.integers(1, 9999),
+    st.integers(1, 12),
+    st.lists(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)) | st.datetimes().map(lambda t: t), max_size=12),
+    st.sampled_from([set, frozenset, tuple, list]),
+    st.booleans(),
+)
+def test_working_days_counted_are_the_days_walked(year, month, holidays, kind, inside) -> None:
+    """The counted working days (a set, tuple or list of holidays) equal the walked ones, day by day."""
+    m = Month(year, month)
+    if inside:  # holidays within the month, weekdays or not
+        holidays = [m.first_day + dt.timedelta(days=h.toordinal() % (m.last_day.day)) for h in holidays]
+    walked = sum(1 for day in m.days() if day.weekday() < 5 and day not in holidays)
+    assert m.working_days(kind(holidays)) == walked
+    assert m.last_day == (m + 1).first_day - dt.timedelta(days=1) if year < 9999 or month < 12 else m.last_day.day == 31

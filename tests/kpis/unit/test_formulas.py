@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpis.formulas import costs, funnel, recurring
 from kpis.formulas.common import ratio
@@ -181,3 +183,13 @@ def test_every_kpi_of_the_catalogue_has_a_label_and_a_titled_group_on_the_scorec
     assert len(KPI_KEYS) == len(set(KPI_KEYS))  # kpis.md's keys: tests/kpis/unit/test_catalogue.py
     assert {k.group for k in KPIS} == set(GROUP_TITLES)
     assert [key for key in KPI_KEYS if key not in LABELS] == []
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**4))
+def test_the_whole_number_ceiling_is_the_exact_fractions(numerator, denominator) -> None:
+    import math
+    from fractions import Fraction
+
+    from kpis.formulas.contracts import _ceil_div
+
+    assert _ceil_div(numerator, denominator) == math.ceil(Fraction(numerator, denominator))
