@@ -53,6 +53,8 @@ def test_the_drilldowns_say_unmatched_in_spanish(page, portal, client_user_a, un
         assert table.locator(f'td[title="{REASON}"]').count() >= 4  # 2 rows × (leads, cost per lead) at least
         assert REASON in page.locator("p.table-why").inner_text()
         _no_overflow(page)
+        link = page.get_by_role("link", name="Descargar CSV").bounding_box()  # the caption stays in view
+        assert link is not None and link["x"] + link["width"] <= width, link
         screenshot(page, f"unmatched-{dimension}-drilldown-es-{width}")
 
 
