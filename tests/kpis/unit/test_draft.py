@@ -206,3 +206,18 @@ def test_a_month_without_spend_is_not_written_as_free_leads():
     assert "€0.00" not in summary.html
     spanish = draft_in("es", docs).sections["summary"][0].text
     assert spanish == "Octubre 2026 trajo 12 MQL a partir de 30 leads nuevos; no hay inversión en marketing registrada en el mes."
+
+
+def test_a_conversion_under_one_percent_is_written_with_two_decimals_so_its_change_shows():
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=21, mqls=4, sessions=17918),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=12, mqls=4, sessions=16009),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+    }  # fmt: skip
+    lines = [line.text for line in draft_in("en", docs).lines() if "of its sessions" in line.text]
+    assert lines and all("0.07 %" in text and "0.12 %" in text for text in lines), lines
