@@ -39,8 +39,9 @@ def backend_cpu(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     args = parser.parse_args()
-    setup_django()
+    setup_django(debug=args.debug)
     from django.db import connection
 
     from agency.models import Client
@@ -94,6 +95,7 @@ def main() -> None:
         "floor_cpu_seconds": [round(cpu, 2) for cpu, _wall in floors],
         "floor_wall_seconds": [round(wall, 3) for _cpu, wall in floors],
         "estimate_ratio_two_cores": round(per_client * len(clients) / 2 / floor_cpu, 1),
+        "debug": args.debug,
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }))  # fmt: skip
