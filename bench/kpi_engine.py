@@ -220,6 +220,44 @@ def generate(cursor, *, leads: int, activities: int) -> None:
     cursor.execute("INSERT INTO clients_holiday (date) VALUES ('2024-12-25'), ('2025-01-01'), ('2025-12-25'), ('2026-01-01')")
 
 
+def server_cpu() -> float | None:
+    """CPU seconds spent so far by the embedded PostgreSQL: its processes alive (backends, parallel
+    workers) plus those already ended (the postmaster's reaped children: the connections the lead
+    passes open and close). ``None`` when the server is not the embedded one on this machine."""
+    from agency import embedded
+
+    pidfile = embedded.data_dir() / "pg" / "postmaster.pid"
+    if os.environ.get("DATABASE_URL") or not pidfile.exists():
+        return None
+    postmaster = int(pidfile.read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(entry.name) == postmaster:
+            total += sum(int(value) for value in fields[11:15])  # its own CPU and its reaped children's
+        elif int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def best_cpu(function, repeat: int) -> tuple[float, list[float], list[float | None]]:
+    """Best wall time of ``repeat`` runs, the runs, and each run's CPU (this process + PostgreSQL's)."""
+    times, cpus = [], []
+    for _ in range(repeat):
+        server, own, started = server_cpu(), time.process_time(), time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+        after = server_cpu()
+        cpus.append(None if server is None or after is None else after - server + time.process_time() - own)
+    return min(times), times, cpus
+
+
 def best(function, repeat: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(repeat):
@@ -282,7 +320,7 @@ def main() -> None:
                 assert len(cursor.fetchall()) == MONTHS
 
         floor()  # warm the cache
-        report["floor_seconds"], report["floor_runs"] = best(floor, args.repeat)
+        report["floor_seconds"], report["floor_runs"], report["floor_cpu_runs"] = best_cpu(floor, args.repeat)
 
         if args.skip_qualification:
             report["qualification"] = "skipped (--skip-qualification)"
@@ -342,12 +380,17 @@ def main() -> None:
 
     months = [(Month.of(FIRST_MONTH) + i).first_day for i in range(MONTHS)]
     snapshot_compute(client=client, months=months)  # warm
-    report["snapshots_seconds"], report["snapshots_runs"] = best(
+    report["snapshots_seconds"], report["snapshots_runs"], report["snapshots_cpu_runs"] = best_cpu(
         lambda: snapshot_compute(client=client, months=months), args.repeat
     )
     one_month, _runs = best(lambda: snapshot_compute(client=client, months=[months[-1]]), args.repeat)
     report["one_snapshot_seconds"] = one_month
     report["ratio_snapshots_to_floor"] = report["snapshots_seconds"] / report["floor_seconds"]
+    if None not in report["snapshots_cpu_runs"] + report["floor_cpu_runs"]:
+        # what the load moves less: all the CPU the snapshots took (this process's Python and every
+        # PostgreSQL process, however many connections) against the floor's
+        report["ratio_cpu_snapshots_to_floor"] = min(report["snapshots_cpu_runs"]) / min(report["floor_cpu_runs"])
+        report["cores"] = os.cpu_count()
     report["load_average"] = [round(value, 2) for value in os.getloadavg()]
     with tenant_context(client):
         from kpis.models import Snapshot
@@ -358,7 +401,7 @@ def main() -> None:
         if isinstance(value, float):
             report[key] = round(value, 3)
         elif isinstance(value, list) and value and isinstance(value[0], float):
-            report[key] = [round(v, 3) for v in value]
+            report[key] = [None if v is None else round(v, 3) for v in value]
     report["median_snapshots_seconds"] = round(statistics.median(report["snapshots_runs"]), 3)
     print(json.dumps(report, indent=1))
 
