@@ -31,7 +31,6 @@ from kpis.scorecard import (
     benchmarks_that_fit,
     cell_shown,
     change,
-    crm_leads_unlinked,
     empty_reason,
     format_value,
     funnel_labels,
@@ -41,13 +40,14 @@ from kpis.scorecard import (
     target_status,
     unlinked_reason,
 )
+from kpis.unmatched import crm_leads_unlinked, kpi_matched
 
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
 # cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: a "—" says why
 # in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
 # campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
-# platforms, never counted 0).
-REPORT_LAYOUT = "5"
+# platforms, never counted 0; 6: nor in the charts and changes of the months after).
+REPORT_LAYOUT = "6"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -169,7 +169,7 @@ def period_of(
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
-    values = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in span]
+    values = [kpi_matched(card.history[m].document, key) if m in card.history else None for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
         for note in card.annotations
@@ -211,7 +211,7 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
     entries = []
     for key in keys:
         value, reason = card.shown(key)
-        previous = before.document["kpis"].get(key) if before else None
+        previous = kpi_matched(before.document, key) if before else None  # an unmatched 0 is no base
         target = card.targets.get(key)
         chart = series_chart(card, key, currency=currency, accent=accent)
         entries.append(

@@ -39,6 +39,7 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
     from kpis.models import Snapshot
@@ -231,23 +232,8 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
 
 
 # The figures that count the CRM's leads of the ad campaigns: "—" with unlinked_reason() instead of a
-# 0 when none of the month's leads names a campaign (crm_leads_unlinked).
-CRM_LINKED_KPIS = frozenset({"paid_leads", "paid_lead_match_rate"})
-
-
-def crm_leads_unlinked(document: dict[str, Any]) -> int | None:
-    """The month's new leads when none of them names a campaign, else None.
-
-    Then no lead can be matched to an ad platform's campaigns — a CRM that records where each lead
-    came from but not its campaign (HubSpot's connection reads the Original Traffic Source only:
-    kpis.md gives no campaign field for it) — and a platform's "leads in the CRM" of 0 would read
-    as a fact it is not. Read from the document (its campaign breakdown's leads), so an approved
-    version says the same as when it was approved.
-    """
-    new_leads = (document.get("kpis") or {}).get("new_leads") or 0
-    campaigns = (document.get("breakdowns") or {}).get("campaign") or {}
-    linked = sum((figures.get("new_leads") or 0) for figures in campaigns.values())
-    return int(new_leads) if new_leads and not linked else None
+# 0 when none of the month's leads names a campaign (kpis.unmatched).
+CRM_LINKED_KPIS = frozenset(LINKED["kpis"])
 
 
 def unlinked_reason() -> str:
@@ -291,7 +277,7 @@ class Scorecard:
     def shown(self, key: str) -> tuple[float | None, str]:
         """The month's figure as a tile shows it, and why it is "—" when it is: a count of the CRM's
         leads of the ad campaigns is "—" when no lead of the month names a campaign (not a 0)."""
-        if key in CRM_LINKED_KPIS and self.snapshot is not None and crm_leads_unlinked(self.snapshot.document):
+        if self.snapshot is not None and figure_unmatched(self.snapshot.document, key):
             return None, unlinked_reason()
         value = self.kpi(key)
         return value, null_reason(figure(key), self.values) if value is None else ""
@@ -456,8 +442,8 @@ def tiles(
         for declared in kpis_in(group.key):
             key = declared.key
             value, reason = card.shown(key)
-            previous = before.document["kpis"].get(key) if before else None
-            series = [card.history[m].document["kpis"].get(key) if m in card.history else None for m in months]
+            previous = kpi_matched(before.document, key) if before else None  # an unmatched 0 is no base
+            series = [kpi_matched(card.history[m].document, key) if m in card.history else None for m in months]
             group_tiles.append(
                 {
                     "key": key,
@@ -498,11 +484,24 @@ def tiles(
     return groups
 
 
+def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+    """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, else row_cell_shown."""
+    if key in row.get("unmatched", ()):
+        return {"text": "—", "reason": unlinked_reason()}
+    return row_cell_shown(key, row, currency)
+
+
 def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last."""
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
+    for row, figures in zip(rows, members.values(), strict=True):
+        # A count of the CRM's leads by campaign in a month whose leads name none: no value (sorted
+        # last, no bar), and breakdown_cell says why (kpis.unmatched).
+        unmatched = {k for k in keys if figure_unmatched(snapshot.document, k, figures=figures, place=dimension)}
+        if unmatched:
+            row.update(dict.fromkeys(unmatched), unmatched=unmatched)
     if sort == "member" or sort not in keys:
         rows.sort(key=lambda r: r["member"], reverse=descending)
     else:
@@ -540,7 +539,7 @@ def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[st
                 "rows": [
                     {
                         "member": member_label(dimension, r["member"], names if dimension == "campaign" else None),
-                        "cells": [row_cell_shown(k, r, currency) for k in keys],
+                        "cells": [breakdown_cell(k, r, currency) for k in keys],
                     }
                     for r in rows
                 ],

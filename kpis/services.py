@@ -231,7 +231,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 2: the breakdowns, converted benchmark bands; 3: the commentary by section; 4: paid media; 5: what changed, pacing
 # 7: a "—" names the cause true for the month; an empty paid-media section in the client's words
 # 8: CRM leads that name no campaign are not matched to the ad platforms (no 0 claimed)
-PDF_LAYOUT = "8"
+# 9: the breakdowns and the summary charts read unmatched CRM leads as — too (kpis.unmatched)
+PDF_LAYOUT = "9"
 
 
 def report_pdf_build(

@@ -45,6 +45,7 @@ from kpis.report import (
 )
 from kpis.scorecard import (
     DIMENSION_LABELS,
+    breakdown_cell,
     breakdown_rows,
     card_as_shown,
     document_shown,
@@ -52,7 +53,6 @@ from kpis.scorecard import (
     format_value,
     funnel_steps,
     lifetime_value_panel,
-    row_cell_shown,
     tiles,
 )
 from kpis.selectors import (
@@ -285,7 +285,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [row_cell_shown(k, r, currency) for k in keys]}
+        {"member": member_label(dimension, r["member"], names), "cells": [breakdown_cell(k, r, currency) for k in keys]}
         for r in rows
     ]
     bar_key = sort if sort in keys else keys[0]
@@ -395,6 +395,16 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
     return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
 
 
+def _blank_reasons(keys: list[str], row: dict[str, Any], currency: str) -> str:
+    """Why a CSV row's empty cells are empty, as the page's "—" says it: "Paid leads, Cost per lead: the
+    CRM's leads name no ad campaign…", each reason once with the columns it explains."""
+    columns: dict[str, list[str]] = {}
+    for key in keys:
+        if row[key] is None:
+            columns.setdefault(breakdown_cell(key, row, currency)["reason"], []).append(_column_label(key))
+    return " ".join(f"{', '.join(labels)}: {reason}" for reason, labels in columns.items())
+
+
 @client_member_required
 @require_GET
 def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
@@ -411,10 +421,11 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         [
             member_label(dimension, row["member"], names),
             *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
+            _blank_reasons(keys, row, currency),
         ]
         for row in rows
     ]
-    header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys]]
+    header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys], gettext("Why there is no value")]
     return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 

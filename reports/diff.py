@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
 from kpis.scorecard import format_value
+from kpis.unmatched import kpi_matched
 
 KEYS = tuple(figure.key for group in GROUPS for figure in kpis_in(group.key))
 
@@ -28,11 +29,12 @@ def _same(a: Any, b: Any) -> bool:
 
 def figures_diff(before: dict[str, Any], after: dict[str, Any], *, currency: str) -> list[dict[str, Any]]:
     """The KPIs whose value moved from the ``before`` document to the ``after`` one, in scorecard order."""
-    old, new = before.get("kpis", {}), after.get("kpis", {})
     lines = []
     for key in KEYS:
-        if not _same(old.get(key), new.get(key)):
-            shown_before, shown_after = format_value(key, old.get(key), currency), format_value(key, new.get(key), currency)
+        # As the report reads them: a count of CRM leads by campaign none of whose leads names one is "—".
+        was, now = kpi_matched(before, key), kpi_matched(after, key)
+        if not _same(was, now):
+            shown_before, shown_after = format_value(key, was, currency), format_value(key, now, currency)
             if shown_before == shown_after:
                 continue  # a change below what the page shows is no news to the reader
             label = str(kpi(key).label)

@@ -13,7 +13,9 @@ from clients.management.commands._client import client_by_slug
 from kpis.management.commands.check_month import checks_exported
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
+from kpis.scorecard import unlinked_reason
 from kpis.snapshot import document_ordered
+from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for
 
 
@@ -34,5 +36,15 @@ class Command(BaseCommand):
             checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
-        document = {**document_ordered(snapshot.document), **close, "checks": checks}
+        document = {**document_ordered(snapshot.document), **close, "checks": checks, **unmatched_note(snapshot.document)}
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
+
+
+def unmatched_note(document: dict[str, Any]) -> dict[str, Any]:
+    """``"crm_leads_unmatched"``: null, or — in a month none of whose new leads names a campaign — the
+    reason and the figures it concerns. Their values stay kpis.md's (a count: 0); the report shows
+    "—" with the reason for them (kpis.unmatched, docs/scorecards.md)."""
+    found = unmatched_figures(document)
+    if found is None:
+        return {"crm_leads_unmatched": None}
+    return {"crm_leads_unmatched": {"new_leads": crm_leads_unlinked(document), "reason": unlinked_reason(), "figures": found}}
