@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -42,11 +43,24 @@ def rows_upsert(
     if not rows:
         return []
     names = tuple(rows[0])
+    sql, columns, fields = _statement(model, names, tuple(unique), tuple(update), tuple(returning))
+    data = [{column: field.get_prep_value(row[name]) for name, column, field in zip(names, columns, fields, strict=True)}
+            for row in rows]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps(data, default=_plain)])
+        return cursor.fetchall() if returning else []
+
+
+@cache
+def _statement(
+    model: type, names: tuple[str, ...], unique: tuple[str, ...], update: tuple[str, ...], returning: tuple[str, ...]
+) -> tuple[str, list[str], list[Any]]:
+    """The statement's text, columns and fields, made once per model and columns: it names no schema
+    (the current one is reached through the search path) and holds no value, and building it (each
+    field's database type) cost about as much Python as sending a small client's rows."""
     fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     columns = [field.column for field in fields]
-    data = [{column: field.get_prep_value(row[name]) for name, column, field in zip(names, columns, fields, strict=True)}
-            for row in rows]  # fmt: skip
     shape = ", ".join(f"{quote(column)} {field.db_type(connection)}" for column, field in zip(columns, fields, strict=True))
     listed = ", ".join(quote(column) for column in columns)
     conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
@@ -57,6 +71,4 @@ def rows_upsert(
     )  # table and column names from the model, every value in the one parameter
     if returning:
         sql += " RETURNING " + ", ".join(quote(model._meta.get_field(name).column) for name in returning)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(data, default=_plain)])
-        return cursor.fetchall() if returning else []
+    return sql, columns, fields

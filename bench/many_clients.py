@@ -5,8 +5,8 @@
 Provisions ``max(--sizes)`` clients ``mc-0001`` … (once, kept between runs): one template client
 is created and migrated the normal way and filled with a small client's year of data (2,400
 leads, 7,200 activities, spend, traffic, email, 40 contracts, criteria and personas, qualified);
-the others are clones of its schema (``django_tenants.clone``: creating 500 schemas by running
-every migration would take longer than the benchmark itself).
+the others are copies of its schema (``pg_dump`` once, replayed under each name: creating 500 schemas
+by running every migration would take longer than the benchmark itself).
 
 Then, for each size K, it starts two worker processes (``celery worker --pool=solo``), queues
 the K clients' 12 months as the daily refresh does, in chunks of ``--chunk`` clients per task
@@ -37,9 +37,18 @@ TZ = "Europe/Madrid"
 MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
 
 
-def setup_django() -> None:
+def setup_django(*, debug: bool = False) -> None:
+    """Production settings (DEBUG off, as the workers run in production) over this data folder's
+    embedded PostgreSQL and Redis, their addresses given as a production install gives them
+    (bench/_common.py's ``production_env``); ``debug``: the development settings instead, whose
+    debug cursor formats and keeps every statement (what these benches measured before)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agency.settings")
-    os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
+    if debug:
+        os.environ.setdefault("DEBUG", "true")  # development settings: the embedded PostgreSQL and Redis
+    else:
+        from bench._common import production_env
+
+        production_env()
     import django
 
     django.setup()
@@ -129,13 +138,19 @@ def fill_template(client) -> None:
 
 
 def provision(count: int) -> list:
+    """The template (made once), then its clones ``mc-0001`` …: the template schema dumped once
+    (``pg_dump``) and replayed under each new name in one transaction a schema, as
+    bench/_connectors.py does (``django_tenants.clone`` slowed from 1–2 s to 28 s a clone as the
+    catalog grew past ~150 schemas)."""
+    import re
+
     from django.conf import settings
-    from django.db import connection
-    from django_tenants.clone import CloneSchema
+    from django.db import connection, transaction
     from django_tenants.utils import schema_exists
 
     from agency.models import Client, Domain
     from agency.services import client_create
+    from bench._connectors import _template_sql
 
     template = Client.objects.filter(slug=TEMPLATE).first()
     if template is None:
@@ -144,23 +159,26 @@ def provision(count: int) -> list:
         template.is_ready = False  # a template, never scheduled
         template.save(update_fields=["is_ready"])
     existing = set(Client.objects.filter(slug__startswith="mc-0").values_list("slug", flat=True))
-    cloner = CloneSchema()
-    for n in range(1, count + 1):
-        slug = f"mc-{n:04d}"
-        if slug in existing:
-            continue
+    missing = [n for n in range(1, count + 1) if f"mc-{n:04d}" not in existing]
+    if missing:
         connection.set_schema_to_public()
-        if schema_exists(slug.replace("-", "_")):  # left half-made by an interrupted run
+        dump = _template_sql(template.schema_name)
+        name = re.compile(rf"\b{re.escape(template.schema_name)}\b")
+    for n in missing:
+        slug = f"mc-{n:04d}"
+        schema = slug.replace("-", "_")
+        connection.set_schema_to_public()
+        with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute(f'DROP SCHEMA "{slug.replace("-", "_")}" CASCADE')
-        cloner.clone_schema(template.schema_name, slug.replace("-", "_"), "DATA")
-        client = Client(
-            schema_name=slug.replace("-", "_"), slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR", is_ready=True
-        )
-        client.auto_create_schema = False
-        client.save()
-        Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
-        connection.close()  # a backend that has cloned hundreds of schemas keeps their catalog entries and slows down
+                if schema_exists(schema):  # left half-made by an interrupted run
+                    cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                cursor.execute(name.sub(schema, dump))
+                cursor.execute('SET search_path = "public"')  # the dump emptied it
+            client = Client(schema_name=schema, slug=slug, name=f"Client {n}", timezone=TZ, currency="EUR", is_ready=True)
+            client.auto_create_schema = False
+            client.save()
+            Domain.objects.create(domain=f"{slug}.{settings.PORTAL_BASE_HOST}", tenant=client, is_primary=True)
+        connection.close()  # a backend that made hundreds of schemas keeps their catalog entries and slows down
     connection.set_schema_to_public()
     return list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[:count])
 
@@ -234,9 +252,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=None, help="clients per task (default: the fan-out's, SNAPSHOT_CHUNK)")
+    parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
-    setup_django()
+    setup_django(debug=args.debug)
     from django.core.management import call_command
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)

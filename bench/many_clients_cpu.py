@@ -14,14 +14,22 @@ backend's CPU. On an otherwise idle machine with two cores, two workers take abo
 CPU per client) × clients ÷ 2 of wall time and the floor about its CPU: their quotient is printed as
 ``estimate_ratio_two_cores`` (the broker's and Celery's own costs are not counted: a chunked fan-out
 makes them small).
+
+``--phases``: instead, where PostgreSQL's CPU goes, per statement of the task (first pass over the
+clients): parsing, parse analysis and rewriting (where a schema's relations are looked up and opened),
+planning, execution — PostgreSQL's own ``log_parser_stats``, ``log_planner_stats`` and
+``log_executor_stats`` (getrusage per phase), sent to this process as notices. The statistics cost
+CPU themselves: compare the phases with each other, not with the plain pass's total.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,11 +44,65 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+PHASE = re.compile(r"!\s+([\d.]+) s user, ([\d.]+) s system")
+PHASES = {"PARSER STATISTICS": "parse", "PARSE ANALYSIS STATISTICS": "analyze", "REWRITER STATISTICS": "rewrite",
+          "PLANNER STATISTICS": "plan", "EXECUTOR STATISTICS": "execute"}  # fmt: skip
+
+
+def phases(clients: list) -> dict:
+    """PostgreSQL's CPU per client by phase, overall and per statement (first 70 characters)."""
+    from django.db import connection
+
+    from kpis.services import snapshot_compute
+
+    connection.close()
+    connection.ensure_connection()  # a fresh backend: the schemas met for the first time
+    noted: list[tuple[str, float]] = []
+
+    def note(diagnostic) -> None:
+        found = PHASE.search(diagnostic.message_detail or "")
+        if found and diagnostic.message_primary in PHASES:
+            noted.append((PHASES[diagnostic.message_primary], float(found[1]) + float(found[2])))
+
+    connection.connection.add_notice_handler(note)
+    with connection.cursor() as cursor:
+        for setting in ("log_parser_stats", "log_planner_stats", "log_executor_stats"):
+            cursor.execute(f"SET {setting} = on")
+        cursor.execute("SET client_min_messages = log")
+    by_statement: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+
+    def sort_out(execute, sql, params, many, context):
+        noted.clear()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if not sql.startswith("SET search_path"):
+                for phase, cpu in noted:
+                    by_statement[" ".join(sql.split())[:70]][phase] += cpu
+
+    with connection.execute_wrapper(sort_out):
+        for client in clients:
+            connection.set_schema_to_public()
+            snapshot_compute(client=client, months=MONTHS)
+    connection.close()
+    per_client = lambda seconds: round(seconds / len(clients) * 1000, 2)  # noqa: E731
+    total = sum(by_statement.values(), collections.Counter())
+    return {
+        "pg_cpu_ms_per_client_by_phase": {phase: per_client(total[phase]) for phase in PHASES.values()},
+        "statements": [
+            {"sql": sql, **{phase: per_client(cpu[phase]) for phase in PHASES.values()}}
+            for sql, cpu in sorted(by_statement.items(), key=lambda item: -sum(item[1].values()))
+        ],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
+    parser.add_argument("--phases", action="store_true", help="PostgreSQL's CPU by phase and statement instead")
     args = parser.parse_args()
-    setup_django()
+    setup_django(debug=args.debug)
     from django.db import connection
 
     from agency.models import Client
@@ -49,6 +111,9 @@ def main() -> None:
     clients = list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[: args.clients])
     if not clients:
         raise SystemExit("no clients: run bench/many_clients.py first (it provisions them)")
+    if args.phases:
+        print(json.dumps({"clients": len(clients), **phases(clients), "load_average": os.getloadavg()}, indent=1))
+        return
 
     def backend_pid() -> int:
         with connection.cursor() as cursor:
@@ -94,6 +159,7 @@ def main() -> None:
         "floor_cpu_seconds": [round(cpu, 2) for cpu, _wall in floors],
         "floor_wall_seconds": [round(wall, 3) for _cpu, wall in floors],
         "estimate_ratio_two_cores": round(per_client * len(clients) / 2 / floor_cpu, 1),
+        "debug": args.debug,
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }))  # fmt: skip

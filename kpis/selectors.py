@@ -588,17 +588,18 @@ def snapshot_inputs(*, months: list[dt.date], timezone: str) -> Inputs:
     return inputs
 
 
-def check_facts(inputs: Inputs) -> SnapshotFacts:
+def check_facts(inputs: Inputs, *, kpis: dict[dt.date, dict[str, Any]] | None = None) -> SnapshotFacts:
     """What the month's checks read about leads and campaigns, from the snapshots' inputs (their
     pass over the leads already counted it): per month, the new leads with neither channel nor
-    campaign, and the names of the campaigns with spend rows or new leads that month."""
+    campaign, and the names of the campaigns with spend rows or new leads that month. ``kpis``:
+    the KPIs of the documents just stored, per month, handed on as they are."""
     months = set(inputs.spend) | set(inputs.lead_members)
     names: dict[dt.date, frozenset[str]] = {}
     for month in months:
         ids = {campaign for _category, campaign in inputs.spend.get(month, {}) if campaign}
         ids |= {c for c, events in inputs.lead_members.get(month, {}).get("campaign", {}).items() if "new" in events}
         names[month] = frozenset(inputs.campaigns[c].name for c in ids if c in inputs.campaigns)
-    return SnapshotFacts(unattributed=dict(inputs.unattributed), campaign_names=names)
+    return SnapshotFacts(unattributed=dict(inputs.unattributed), campaign_names=names, kpis=dict(kpis or {}))
 
 
 def data_months(*, timezone: str) -> list[dt.date]:

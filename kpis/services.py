@@ -65,8 +65,9 @@ def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]
             document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
             rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
         snapshots = snapshot_upsert(client=client, rows=rows)
-        # They read the figures just stored; what the inputs counted over the leads is not read again.
-        checks_compute(client=client, months=months, facts=check_facts(inputs))
+        # They take the figures just stored and what the inputs counted over the leads: neither is read again.
+        kpis = {row.month: row.document["kpis"] for row in rows}
+        checks_compute(client=client, months=months, facts=check_facts(inputs, kpis=kpis))
         return snapshots
 
 

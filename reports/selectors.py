@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,16 @@ SECTIONS = tuple(Commentary.Section)
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def report_months_among(*, months: list[dt.date]) -> list[dt.date]:
+    """The months of ``months`` (first days) that have a close record (``MonthReport``) in the
+    current client's schema. Asked after every snapshot computation (reports.receivers), where
+    building the query through the ORM cost a small client's task more than running it
+    (0.45 ms of Python against 0.17 ms; docs/performance.md): one plain statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT month FROM {MonthReport._meta.db_table} WHERE month = ANY(%s)", [list(months)])
+        return [month for (month,) in cursor.fetchall()]  # table name from the model, months as a parameter
 
 
 def approved_months() -> set[dt.date]:

@@ -40,6 +40,7 @@ from reports.selectors import (
     commentary_state,
     commentary_texts,
     recompute_state,
+    report_months_among,
     token_hash,
 )
 from reports.text import MAX_LENGTH
@@ -318,7 +319,7 @@ def months_recomputed(*, client: Client, months: list[dt.date]) -> None:
     of each month in the close notes when its figures were computed and, for an approved month,
     whether they now differ from the approved version."""
     with tenant_context(client):
-        for month in MonthReport.objects.filter(month__in=months).values_list("month", flat=True):
+        for month in report_months_among(months=months):
             month_close_mirror(client=client, month=month)
 
 

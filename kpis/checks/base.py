@@ -60,10 +60,12 @@ class SnapshotFacts:
     """What the snapshots' pass over the leads already counted, per month (first day), handed to
     the checks computed right after them so that they do not read every lead again
     (kpis.selectors.check_facts): the leads with neither channel nor campaign, and the names of
-    the campaigns with spend rows or new leads."""
+    the campaigns with spend rows or new leads. ``kpis``: the KPIs of the documents just stored
+    (their ``kpis``), so that the checks' history does not read them back from the table."""
 
     unattributed: dict[dt.date, int] = field(default_factory=dict)
     campaign_names: dict[dt.date, frozenset[str]] = field(default_factory=dict)
+    kpis: dict[dt.date, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

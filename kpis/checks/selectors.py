@@ -123,12 +123,14 @@ def _campaign_names(first: dt.date, after: dt.date, zone: ZoneInfo) -> dict[dt.d
     return names
 
 
-def _stored_sql(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] | None) -> tuple[str, dict]:
+def _stored_sql(
+    history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.date] | None, known: list[dt.date]
+) -> tuple[str, dict]:
     """Three JSON columns and their parameters: the stored snapshots' KPIs over ``history`` (first
-    and last month), the ad rows' spend, clicks and conversions per campaign name and day over
-    ``delivery`` (None: not read), and the imported files' jobs that recorded a totals row. Each
-    comes back as the JSON PostgreSQL prints (the KPIs as stored, sums of numeric columns as
-    exact decimals)."""
+    and last month) but for the ``known`` months (the caller has their KPIs), the ad rows' spend,
+    clicks and conversions per campaign name and day over ``delivery`` (None: not read), and the
+    imported files' jobs that recorded a totals row. Each comes back as the JSON PostgreSQL prints
+    (the KPIs as stored, sums of numeric columns as exact decimals)."""
     snapshot, spend, campaign, job = (m._meta.db_table for m in (Snapshot, Spend, Campaign, Job))
     ads = (
         f"""(SELECT coalesce(json_agg(json_build_array(name, date, amount, clicks, conversions)), '[]') FROM (
@@ -139,22 +141,22 @@ def _stored_sql(history: tuple[dt.date, dt.date], delivery: tuple[dt.date, dt.da
         else "NULL::json"
     )
     columns = f"""(SELECT coalesce(json_agg(json_build_array(month, document -> 'kpis')), '[]') FROM {snapshot}
-                WHERE month >= %(h0)s AND month <= %(h1)s),
+                WHERE month >= %(h0)s AND month <= %(h1)s AND NOT month = ANY(%(known)s)),
                {ads},
                (SELECT coalesce(json_agg(json_build_array(id, params, result) ORDER BY id), '[]') FROM {job}
                 WHERE kind = 'import' AND status = %(done)s AND result ? 'totals_row')"""
-    return columns, {"h0": history[0], "h1": history[1], "d0": delivery and delivery[0], "d1": delivery and delivery[1],
-                     "done": Job.Status.DONE}  # fmt: skip
+    return columns, {"h0": history[0], "h1": history[1], "known": known, "d0": delivery and delivery[0],
+                     "d1": delivery and delivery[1], "done": Job.Status.DONE}  # fmt: skip
 
 
 def _reads(
     first: dt.date, after: dt.date, zone: ZoneInfo, *, counted: bool, history: tuple[dt.date, dt.date],
-    delivery: tuple[dt.date, dt.date] | None,
+    delivery: tuple[dt.date, dt.date] | None, known: list[dt.date],
 ) -> tuple[list[tuple], tuple]:
     """The source days' rows and the stored reads' three columns (``_stored_sql``), in one round
     trip: reads that cost a small client more in statements than in rows."""
     head, body, params = _source_days_sql(first, after, zone, counted=counted)
-    columns, more = _stored_sql(history, delivery)
+    columns, more = _stored_sql(history, delivery, known)
     rows = _fetch(
         f"""{head}
         SELECT source, days, withouts, NULL::json, NULL::json, NULL::json FROM ({body}) AS found(source, days, withouts)
@@ -205,12 +207,15 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
         return {}
     zone = ZoneInfo(timezone)
     low, high = Month.of(min(months)), Month.of(max(months))
+    # The KPIs the snapshots just stored, in the history's range (the others are read).
+    known = {m: k for m, k in (facts.kpis if facts else {}).items() if (low - HISTORY).first_day <= m <= high.first_day}
     first, after = (low - 3).first_day, (high + 1).first_day
     source_rows, (stored, ad_days, jobs) = _reads(
         first, after, zone, counted=facts is not None, history=((low - HISTORY).first_day, high.first_day),
-        delivery=((low - 1).first_day, after) if delivery_available() else None,
+        delivery=((low - 1).first_day, after) if delivery_available() else None, known=list(known),
     )
     history = {Month.of(dt.date.fromisoformat(month)): kpis or {} for month, kpis in stored}
+    history.update((Month.of(month), kpis or {}) for month, kpis in known.items())
     days, unattributed = _source_days(source_rows)
     if facts is None:
         names = _campaign_names(low.first_day, after, zone)

@@ -62,3 +62,26 @@ def test_the_checks_read_the_same_data_with_the_snapshots_facts(tenant_a, monkey
     assert april.campaign_names == ("Brand", "Newsletter", "Spend only")
     assert dt.date(2026, 4, 1) in april.source_days["leads"] and dt.date(2026, 3, 31) not in april.source_days["leads"]
     assert alone[MONTHS[2]].campaign_names == ("Brand", "Newsletter")
+
+
+def test_the_checks_take_the_kpis_just_stored_as_the_table_gives_them(tenant_a, tenant_b) -> None:
+    """The months just computed are not read back: their KPIs, handed over from the documents, equal
+    what the table gives; the months before them are still read (here stored first, then not
+    recomputed), and another client's snapshots of the same months never enter the history."""
+    from kpis.services import snapshot_compute
+
+    with schema_context("alpha"):
+        seed()
+    earlier = [Month.parse("2026-02").first_day]
+    snapshot_compute(client=tenant_b, months=MONTHS)  # another client's same months: never read here
+    snapshot_compute(client=tenant_a, months=earlier)
+    stored = snapshot_compute(client=tenant_a, months=MONTHS)
+    with schema_context("alpha"):
+        inputs = snapshot_inputs(months=MONTHS, timezone="Europe/Madrid")
+        facts = check_facts(inputs, kpis={row.month: row.document["kpis"] for row in stored})
+        read = check_data(months=MONTHS, timezone="Europe/Madrid", facts=check_facts(inputs))
+        given = check_data(months=MONTHS, timezone="Europe/Madrid", facts=facts)
+    assert given == read
+    may = given[MONTHS[2]]
+    assert sorted(map(str, may.history)) == ["2026-02", "2026-03", "2026-04", "2026-05"]
+    assert may.history[Month.of(MONTHS[1])]["new_leads"] == 23  # April's new leads, alpha's own
