@@ -41,11 +41,11 @@ def client_template(request: HttpRequest, slug: str) -> HttpResponse:
                     copied,
                 ) % {"count": copied, "client": source.name, "target": target.name})
                 return redirect("client_detail", slug=target.slug)
-            messages.success(
-                request,
-                _("Copied from %(client)s: %(count)s settings to %(clients)s clients; their own settings were kept.")
-                % {"client": source.name, "count": copied, "clients": len(targets)},
-            )
+            messages.success(request, ngettext(
+                "Copied from %(client)s: %(count)s setting across %(clients)s clients; their own settings were kept.",
+                "Copied from %(client)s: %(count)s settings across %(clients)s clients; their own settings were kept.",
+                copied,
+            ) % {"client": source.name, "count": copied, "clients": len(targets)})
             return redirect("client_detail", slug=source.slug)
         else:
             context["plan"] = list(template_plan(source=source, targets=targets, parts=parts).items())

@@ -95,3 +95,17 @@ def test_the_console_previews_then_copies_and_a_new_client_starts_from_a_templat
     assert tenant_b.brand_accent == "#0a7d55" and tenant_b.headline_kpis == SUMMARY
     form = http.get("/clients/new/").content.decode()
     assert 'name="start_from"' in form and "Alpha Analytics" in form
+
+
+def test_copying_one_setting_to_several_clients_says_so_in_the_singular(tenant_a, tenant_b, admin_user) -> None:
+    _alpha_setup(tenant_a)
+    gamma = _public_only("gamma")
+    gamma.brand_accent = "#0a7d55"  # already alpha's colour: only beta gets it
+    gamma.save()
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    done = http.post("/clients/alpha/template/", {"part": ["brand"], "to": ["beta", "gamma"], "confirm": "1"}, follow=True)
+    assert done.redirect_chain[-1][0] == "/clients/alpha/"  # several clients: back to the source
+    assert "Copiado de Alpha Analytics: 1 ajuste entre 2 clientes" in done.content.decode()
+    again = http.post("/clients/alpha/template/", {"part": ["brand"], "to": ["beta", "gamma"], "confirm": "1"}, follow=True)
+    assert "Copiado de Alpha Analytics: 0 ajustes entre 2 clientes" in again.content.decode()
