@@ -101,6 +101,13 @@ class UserLanguageMiddleware:
                 # A client user who never chose: the client's language when it has one set, else
                 # the browser's (an email, which has no browser, falls back to the agency's default).
                 language = tenant.language
+        elif settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            # A visitor at a client's host (the sign-in page, the invitation's "choose a password"
+            # page) who never used the language switch: the client's language when it has one set,
+            # as the invitation email that brought them here was written, else the browser's.
+            tenant = getattr(request, "tenant", None)
+            if tenant is not None and not tenant.is_public and tenant.language:
+                language = tenant.language
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -41,6 +41,12 @@ def data_summary() -> list[dict[str, Any]]:
     return summary
 
 
+def spend_exists() -> bool:
+    """Whether the client has any spend at all (imported, connected or sent): without any, its cost
+    figures are zeros for want of data, which the set-up list and the scorecard say. In its schema."""
+    return Spend.objects.exists()
+
+
 def setup_steps() -> list[dict[str, Any]]:
     """The steps a new client goes through before its scorecard means something, each done or not."""
     has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
@@ -49,6 +55,10 @@ def setup_steps() -> list[dict[str, Any]]:
          "label": _("Campaigns, or a source that creates them"),
          "help": _("Import campaigns first (spend, leads and email refer to them), "
                    "or an ad platform's export, which creates them.")},
+        {"key": "spend", "done": spend_exists(), "url": reverse("imports"), "admin_only": False,
+         "label": _("Spend: an ad platform connected, or spend imported"),
+         "help": _("Until then, marketing spend reads zero, and so do cost per lead and CAC: "
+                   "not because nothing was spent.")},
         {"key": "criteria", "done": criteria_exist(), "url": reverse("criteria_edit"), "admin_only": True,
          "label": _("Qualification criteria"),
          "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},

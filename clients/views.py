@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from agency.decorators import client_member_required
-from agency.selectors import client_users_for_client, staff_for_client
+from agency.selectors import client_users_for_client, console_url, staff_for_client
 from clients.imports.forms import KIND_LABELS
 from clients.selectors import data_summary
 from clients.sources.schedule import scheduled_sources_failing
@@ -36,5 +36,6 @@ def panel_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def panel_team(request: HttpRequest) -> HttpResponse:
     client = request.tenant
-    context = {"staff": staff_for_client(client=client), "client_users": client_users_for_client(client=client)}
+    context = {"staff": staff_for_client(client=client), "client_users": client_users_for_client(client=client),
+               "invite_url": console_url(path=f"/clients/{client.slug}/#client-users")}
     return render(request, "clients/home.html#panel-team", context)

@@ -265,6 +265,12 @@ def _member_pair(document: dict[str, Any], key: str, dimension: str, member: str
     return figures.get(shape.num), figures.get(shape.den) if shape.den else None
 
 
+def _places(before: Fraction, after: Fraction) -> int:
+    """Decimals for two shares compared in one sentence: one, or two under 1 % (a lead per thousand
+    sessions), so that a change the sentence names never reads "0.1 %, against 0.1 % before"."""
+    return 2 if max(abs(float(before)), abs(float(after))) < 0.01 else 1
+
+
 def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
     """The sentence saying which member moved a KPI, and how (its rate, or the mix)."""
     key, shape = top.kpi, SHAPES[top.kpi]
@@ -299,15 +305,17 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             member=member,
             unit=unit,
             share_before=w.derived(
-                f"{number_shown(float(share0) * 100, 1)} %",
+                f"{number_shown(float(share0) * 100, _places(share0, share1))} %",
                 share0,
-                f"{member}: {d0 or 0} / {doc0['kpis'].get(shape.top_denominator)} {unit}, {month_words(before)}",
+                f"{member}: {w._show(shape.den or '', d0 or 0)} / {w._show(shape.top_denominator or '', total0)} {unit}, "
+                f"{month_words(before)}",
                 href=breakdown_href(top.dimension, before),
             ),
             share_after=w.derived(
-                f"{number_shown(float(share1) * 100, 1)} %",
+                f"{number_shown(float(share1) * 100, _places(share0, share1))} %",
                 share1,
-                f"{member}: {d1 or 0} / {doc1['kpis'].get(shape.top_denominator)} {unit}, {month_words(after)}",
+                f"{member}: {w._show(shape.den or '', d1 or 0)} / {w._show(shape.top_denominator or '', total1)} {unit}, "
+                f"{month_words(after)}",
                 href=breakdown_href(top.dimension, after),
             ),
         )
@@ -321,15 +329,17 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             member=member,
             unit=unit,
             rate_before=w.derived(
-                f"{number_shown(float(r0) * 100, 1)} %",
+                f"{number_shown(float(r0) * 100, _places(r0, r1))} %",
                 r0,
-                f"{member}: {n0} {kpi(key).label} / {d0} {unit}, {month_words(before)}",
+                f"{member}: {w._show(shape.num, n0 or 0)} {kpi(key).label} / {w._show(shape.den, d0)} {unit}, "
+                f"{month_words(before)}",
                 href0,
             ),
             rate_after=w.derived(
-                f"{number_shown(float(r1) * 100, 1)} %",
+                f"{number_shown(float(r1) * 100, _places(r0, r1))} %",
                 r1,
-                f"{member}: {n1} {kpi(key).label} / {d1} {unit}, {month_words(after)}",
+                f"{member}: {w._show(shape.num, n1 or 0)} {kpi(key).label} / {w._show(shape.den, d1)} {unit}, "
+                f"{month_words(after)}",
                 href1,
             ),
         )
@@ -600,7 +610,12 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
         draft.sections[CONCERNS].extend(target_concerns)
         draft.sections[NEXT_STEPS].append(line("no_trend_yet", next=month_words((Month.of(month) + 1).first_day)))
         return draft
-    if kpis.get("new_leads"):
+    if kpis.get("new_leads") and not kpis.get("marketing_spend"):
+        # No spend recorded (often none imported or connected): "0,00 € of spend (0,00 € a lead)" would
+        # read as free leads; the sentence says what is known instead.
+        summary.append(line("month_funnel_no_spend", month=funnel["month"], mqls=funnel["mqls"],
+                            new_leads=funnel["new_leads"]))
+    elif kpis.get("new_leads"):
         summary.append(line("month_funnel", **funnel, cpl=w.kpi("cpl", month)))
     else:
         summary.append(line("month_funnel_no_leads", month=funnel["month"], spend=funnel["spend"]))

@@ -40,6 +40,8 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "month_funnel": _(
             "%(month)s brought %(mqls)s MQLs from %(new_leads)s new leads, with %(spend)s of marketing spend "
             "(%(cpl)s a lead)."),
+        "month_funnel_no_spend": _(
+            "%(month)s brought %(mqls)s MQLs from %(new_leads)s new leads; no marketing spend is recorded for the month."),
         "month_funnel_no_leads": _(
             "%(month)s brought no new leads, with %(spend)s of marketing spend."),
         "headline_up": _("Against %(compare)s, %(kpi_lower)s rose %(change)s (%(before)s → %(after)s)."),

@@ -68,7 +68,9 @@ def _plan_criteria(source_criteria: dict | None, target: Client) -> Step | None:
         start = first_lead_month(timezone=target.timezone)
     if latest is None:
         start = start or Month.of(timezone.now().date()).first_day
-        return Step("criteria", "copy", _("version 1, in effect from %(date)s") % {"date": start.isoformat()}, start)
+        # A client's first version judges every lead whatever its date (docs/kpis.md): saying "in effect
+        # from" this month (a new client has no leads yet) read as if its past would have no MQLs.
+        return Step("criteria", "copy", _("version 1, its first criteria: they judge every lead"), start)
     if latest.criteria == source_criteria:
         return Step("criteria", "same", _("already the same"))
     return Step("criteria", "keep", _("its own criteria (version %(n)s) are kept") % {"n": latest.version})

@@ -28,6 +28,7 @@ from agency.decorators import client_member_required
 from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
+from clients.models import Spend
 from clients.words import member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
@@ -162,6 +163,8 @@ def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[P
     column (kpis.visibility) and, for agency staff, the header's client switcher; and the close's
     stamp. A client user's Shown and the switcher come from the same row (no query of their own)."""
     extra = {}
+    if request.user.is_agency:  # the no-spend warning, for staff (a client's page reads its approved version only)
+        extra["spend"] = (f"EXISTS (SELECT 1 FROM {Spend._meta.db_table})", [])
     column = page_column_for(request.user, month)
     if column is not None:
         extra["close"] = column
@@ -255,6 +258,8 @@ def scorecard_page(
         "dimensions": DIMENSION_LABELS,
         "scorecard_forms": bound_forms or {},
         "criteria_exist": read.criteria,  # the no-criteria warning (clients.templatetags.onboarding)
+        # the no-spend warning (clients.templatetags.onboarding): staff only, who can connect or import it
+        "spend_exists": bool(read.extra.get("spend", True)),
     }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from agency.decorators import agency_required
@@ -32,11 +33,19 @@ def client_template(request: HttpRequest, slug: str) -> HttpResponse:
         elif data.get("confirm") == "1":
             plan = template_apply(source=source, targets=targets, parts=parts, user=request.user)
             copied = sum(1 for steps in plan.values() for step in steps if step.action == "copy")
-            messages.success(
-                request,
-                _("Copied from %(client)s: %(count)s settings to %(clients)s clients; their own settings were kept.")
-                % {"client": source.name, "count": copied, "clients": len(targets)},
-            )
+            if len(targets) == 1:  # often a new client started from a template: carry on with it, not the source
+                (target,) = targets
+                messages.success(request, ngettext(
+                    "Copied %(count)s setting from %(client)s to %(target)s; what it set itself was kept.",
+                    "Copied %(count)s settings from %(client)s to %(target)s; what it set itself was kept.",
+                    copied,
+                ) % {"count": copied, "client": source.name, "target": target.name})
+                return redirect("client_detail", slug=target.slug)
+            messages.success(request, ngettext(
+                "Copied from %(client)s: %(count)s setting across %(clients)s clients; their own settings were kept.",
+                "Copied from %(client)s: %(count)s settings across %(clients)s clients; their own settings were kept.",
+                copied,
+            ) % {"client": source.name, "count": copied, "clients": len(targets)})
             return redirect("client_detail", slug=source.slug)
         else:
             context["plan"] = list(template_plan(source=source, targets=targets, parts=parts).items())

@@ -33,7 +33,7 @@ from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
-from reports.selectors import card_for, commentary_sections
+from reports.selectors import card_for, commentary_sections, report_recipients
 from reports.visibility import client_view
 
 
@@ -44,11 +44,7 @@ def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str,
 
 
 def _client_users(client: Client) -> list[User]:
-    return list(
-        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
-            email=""
-        )
-    )
+    return report_recipients(client=client)
 
 
 def report_pdf(*, client: Client, version: ReportVersion, language: str) -> str | None:

@@ -21,7 +21,7 @@ from agency.months import Month
 from agency.outbox import attention_shown
 from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
-from clients.models import Job
+from clients.models import Job, OutboxEmail
 from clients.outbox import outbox_attention
 from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
@@ -295,6 +295,22 @@ def restatements_shown(restated_by: str, *, changes: list[dict[str, Any]], docum
     return "; ".join(parts)
 
 
+def report_recipients(*, client: Client) -> list[User]:
+    """The client's users the approved report is emailed to: active, with an address, the monthly email on."""
+    return list(
+        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
+            email=""
+        )
+    )
+
+
+def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
+    """The report's recipients who have not had ``month``'s approved report (invited, or who turned
+    the monthly email back on, after the approval): the close page offers to send it to them."""
+    had = set(OutboxEmail.objects.filter(kind="report_approved", month=month).values_list("recipient_id", flat=True))
+    return [user for user in report_recipients(client=client) if user.pk not in had]
+
+
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
     """Everything the month's close page shows to ``viewer``."""
     report = report_of(month=month)
@@ -333,6 +349,10 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             busy=(recompute := recompute_state(client=client, month=month)) != "idle",
             busy_unknown=recompute == "unknown",
             may_approve=can_approve(user=viewer),
+            # Nobody to email: approving still publishes the month in the portal, and the page says so.
+            recipients=len(report_recipients(client=client)),
+            unsent=recipients_without_report(client=client, month=month) if versions else [],
+            client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),

@@ -34,17 +34,11 @@ def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:
         if found["resolved_at"]:
             continue  # staff looked at it and said why: not a concern for the client's words
         link = found["link"] or report_href(month)
-        figures = [
-            Figure(
-                shown=str(value),
-                value=value if isinstance(value, int | float) else None,
-                why=f"{name}: {value}",
-                href=link,
-                derived=True,
-            )
-            for name, value in (found["figures"] or {}).items()
-        ]
-        concerns.append(Line.of_text(f"check_{found['key']}", found["sentence"], figures, href=link))
+        # The check's sentence already gives its figures in words; what the reader hovers is the
+        # rule that found it (the check's stored figures are its own keys and raw values: a
+        # "score: -6.7; seasonal: False" is no help to anyone reading the draft).
+        rule = Figure(shown="", value=None, why=f"{found['family_label']}: {found['rule']}", href=link, derived=True)
+        concerns.append(Line.of_text(f"check_{found['key']}", found["sentence"], [rule], href=link))
     return concerns
 
 

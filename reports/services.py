@@ -232,6 +232,20 @@ def month_approve(
     return version
 
 
+def report_send_to_new_recipients(*, client: Client, month: dt.date) -> int:
+    """Email the month's latest approved version to the client's users who never had it (invited
+    after the approval): the same email and PDF as the approval's, at most once each. Returns how
+    many were queued (0 when the month is not approved)."""
+    with tenant_context(client):
+        version = ReportVersion.objects.filter(month=month).order_by("-number").first()
+        if version is None:
+            return 0
+        with transaction.atomic():
+            queued = approval_emails(client=client, version=version)
+            transaction.on_commit(lambda: outbox_drain_schedule(client=client))
+    return queued
+
+
 # --- the month's checks ---------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/<str:month>/questions/", views.question_ask_view, name="report_question"),
     path("reports/<str:month>/questions/<int:question_id>/answer/", views.question_answer_view, name="report_answer"),
     path("reports/<str:month>/emails/<int:email_id>/resend/", views.email_resend_view, name="report_email_resend"),
+    path("reports/<str:month>/send-new/", views.send_to_new_recipients_view, name="report_send_new"),
     # Read-only, for people without an account: the link's token is the only key.
     path("shared/<str:month>/<str:token>/", views.shared_page, name="report_shared"),
 ]

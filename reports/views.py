@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -38,6 +39,7 @@ from reports.selectors import (
     months_listed,
     months_of_close,
     recompute_busy,
+    report_recipients,
     version_get,
     version_latest,
 )
@@ -51,6 +53,7 @@ from reports.services import (
     month_reviews_start,
     question_answer,
     question_ask,
+    report_send_to_new_recipients,
     share_link_create,
     share_link_revoke,
     share_link_use,
@@ -248,7 +251,10 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     except ApprovalRefused as error:
         messages.error(request, _errors(error))
         return _page(first_day)
-    if version.number == 1:
+    if version.number == 1 and not report_recipients(client=request.tenant):
+        messages.success(request, _("Approved: the client sees these figures now in its portal. Nobody at the client "
+                                    "gets the email: no client user with the monthly email on."))
+    elif version.number == 1:
         messages.success(request, _("Approved: the client sees these figures now and the report is on its way by email."))
     else:
         messages.success(request, _("Revision approved: the client sees the revised figures and what changed."))
@@ -332,6 +338,20 @@ def email_resend_view(request: HttpRequest, month: str, email_id: int) -> HttpRe
         messages.success(request, _("The email is queued to be sent again."))
     else:
         messages.error(request, _("This email is not waiting for you any more (sent, or still being tried)."))
+    return _page(first_day)
+
+
+@client_staff_required
+@require_POST
+def send_to_new_recipients_view(request: HttpRequest, month: str) -> HttpResponse:
+    """The approved report for the client's users who never had it (invited after the approval)."""
+    first_day = _month(month)
+    queued = report_send_to_new_recipients(client=request.tenant, month=first_day)
+    if queued:
+        messages.success(request, ngettext("The report is on its way to %(count)s person.",
+                                           "The report is on its way to %(count)s people.", queued) % {"count": queued})
+    else:
+        messages.info(request, _("Everyone who gets the monthly email already has this report."))
     return _page(first_day)
 
 

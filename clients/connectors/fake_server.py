@@ -213,6 +213,19 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _ga4_day(value: str, *, today: dt.date | None = None) -> str:
+    """A GA4 date as the rows hold it (YYYYMMDD): "2026-03-01", or the relative "today",
+    "yesterday" and "NdaysAgo" GA4 accepts (counted back from the machine's today, as the demo's rows are)."""
+    today = today or dt.date.today()  # noqa: DTZ011 (the fake's rows run up to the machine's today)
+    if value == "today":
+        return today.strftime("%Y%m%d")
+    if value == "yesterday":
+        return (today - dt.timedelta(days=1)).strftime("%Y%m%d")
+    if value.endswith("daysAgo") and value.removesuffix("daysAgo").isdigit():
+        return (today - dt.timedelta(days=int(value.removesuffix("daysAgo")))).strftime("%Y%m%d")
+    return value.replace("-", "")
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     platforms: FakePlatforms
@@ -387,11 +400,7 @@ class Handler(BaseHTTPRequestHandler):
     def _report(self, body: dict[str, Any]) -> dict[str, Any]:
         names = [d["name"] for d in body.get("dimensions") or []]
         date_range = (body.get("dateRanges") or [{}])[0]
-        start, end = date_range.get("startDate", ""), date_range.get("endDate", "")
-        if not start[:1].isdigit():  # "28daysAgo"
-            start, end = "00000000", "99999999"
-        else:
-            start, end = start.replace("-", ""), end.replace("-", "")
+        start, end = (_ga4_day(date_range.get(edge, "")) for edge in ("startDate", "endDate"))
         columns = {"date": 0, "sessionDefaultChannelGroup": 1, "deviceCategory": 2, "landingPage": 3}
         totals: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
         for row in self.platforms.ga4_rows:

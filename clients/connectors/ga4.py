@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clients.connectors.base import Connector, CredentialField, Row, Window
@@ -141,7 +142,7 @@ class GA4(Connector):
         sessions = int(rows[0]["metricValues"][0]["value"]) if rows else 0
         label = _("property %(id)s") % {"id": session.account_id}
         return str(label), str(_("connected: %(count)s sessions in the last 28 days, property %(id)s") % {
-            "count": f"{sessions:,}", "id": session.account_id})
+            "count": number_format(sessions, force_grouping=True), "id": session.account_id})
 
     def rows(self, session: Session, window: Window, position: dict[str, Any], options: dict[str, Any]) -> Iterator[Row]:
         dimensions = ["date", "sessionDefaultChannelGroup", "deviceCategory"]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -131,7 +132,7 @@ class HubSpot(Connector):
         total = int(found.get("total") or 0)
         label = _("portal %(portal)s") % {"portal": portal}
         return str(label), str(_("connected: %(count)s contacts, portal %(portal)s") % {
-            "count": f"{total:,}", "portal": portal})
+            "count": number_format(total, force_grouping=True), "portal": portal})
 
     def rows(self, session: Session, window: Window, position: dict[str, Any], options: dict[str, Any]) -> Iterator[Row]:
         since = position.get("since") or _millis(window.start)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clients.connectors.base import Connector, CredentialField, Row, Window
@@ -69,7 +70,7 @@ class Mailchimp(Connector):
         reports = session.request("GET", "/3.0/reports", params={"count": 1, "fields": "total_items"})
         total = int(reports.get("total_items") or 0)
         return name, str(_("connected: %(count)s campaign reports, account %(name)s") % {
-            "count": f"{total:,}", "name": name})
+            "count": number_format(total, force_grouping=True), "name": name})
 
     def rows(self, session: Session, window: Window, position: dict[str, Any], options: dict[str, Any]) -> Iterator[Row]:
         offset = int(position.get("offset") or 0)

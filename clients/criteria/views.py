@@ -157,7 +157,8 @@ def criteria_backtest(request: HttpRequest) -> HttpResponse:
     this_month = Month.of(timezone.now(), zone)
     months = [str(month) for month in Month.range(this_month - 12, this_month - 1)]
     result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
-    rows = [{"month": m, **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
+    rows = [{"month": m, "first_day": Month.parse(m).first_day,
+             **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
     return render(request, "clients/criteria/edit.html#backtest", {"rows": rows, "why_none": _why_none(criteria, rows)})
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 
 from clients.criteria.selectors import criteria_exist
-from clients.selectors import setup_steps
+from clients.selectors import setup_steps, spend_exists
 
 register = template.Library()
 
@@ -24,6 +24,21 @@ def no_criteria_warning(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     known = context.get("criteria_exist")
     return {"show": not (criteria_exist() if known is None else known), "user": getattr(request, "user", None)}
+
+
+@register.inclusion_tag("clients/includes/no_spend_warning.html", takes_context=True)
+def no_spend_warning(context: template.Context) -> dict[str, Any]:
+    """A warning while the client has no spend at all: its cost figures (spend, cost per lead, CAC)
+    read zero for want of data, not because nothing was spent. A page that has already read the
+    answer (the scorecard, in its one read) passes it as ``spend_exists`` in its context. Staff only:
+    the month's draft says "no marketing spend is recorded" in the words the client reads."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_agency", False):
+        # Staff fix it (connect, import); a client's page reads nothing but its approved version.
+        return {"show": False, "user": user}
+    known = context.get("spend_exists")  # the scorecard's one read has it
+    return {"show": not (spend_exists() if known is None else known), "user": user}
 
 
 @register.inclusion_tag("clients/includes/checklist.html", takes_context=True)

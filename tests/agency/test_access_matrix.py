@@ -175,6 +175,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_question", {"month": "2026-03"}, row(302, 405, 404, 405, 405)),
     (ALPHA, "report_answer", {"month": "2026-03", "question_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_email_resend", {"month": "2026-03", "email_id": 1}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "report_send_new", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     # --- client B's host: A's people see nothing ---
     (BETA, "home", {}, row(302, 404, 200, 404, 200)),

@@ -210,6 +210,20 @@ def test_the_browser_language_picks_spanish_for_visitors(db) -> None:
     assert "Iniciar sesión" in page.content.decode()
 
 
+def test_a_visitor_at_a_spanish_clients_host_reads_spanish_until_switching(tenant_a) -> None:
+    """The invitation email of a Spanish client is in Spanish: the sign-in and choose-a-password
+    pages it leads to are too, whatever the browser says, until the visitor switches language."""
+    tenant_a.language = "es"
+    tenant_a.save(update_fields=["language"])
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Iniciar sesión" in http.get("/accounts/login/").content.decode()
+    http.post("/i18n/language/", {"language": "en", "next": "/accounts/login/"})
+    assert "Sign in" in http.get("/accounts/login/").content.decode()
+    # the console is no client's: a visitor there reads the browser's language
+    console = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sign in" in console.content.decode()
+
+
 # --- an invitation that did not arrive (tests/browser/test_journey.py walks the happy path) ------
 
 

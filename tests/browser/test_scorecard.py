@@ -107,6 +107,43 @@ def test_the_portfolio_sorts_and_filters(page, portal, admin_user, tenants) -> N
     screenshot(page, "portfolio")
 
 
+WRAP_WIDTHS = "(() => { const w = document.querySelector('#portfolio-table'); return [w.scrollWidth, w.clientWidth]; })()"
+FIGURES_ON_TWO_LINES = """[...document.querySelectorAll('#portfolio-table td.num')].filter(td => {
+  const range = document.createRange(); range.selectNodeContents(td);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+}).map(td => td.innerText)"""
+
+
+def test_the_portfolio_fits_1440_px_in_spanish_without_a_sideways_scroll(browser, portal, admin_user, tenants) -> None:
+    """An account manager reads every client's headline KPIs at once: at 1440 px the fifteen columns
+    fit (headers wrap, figures never do), even with large figures, long names and Spanish labels."""
+    from django.utils import timezone
+
+    from agency.months import Month
+    from portfolio.models import ClientMonthSummary
+    from tests.browser.conftest import new_page, sign_in_home
+
+    month = (Month.of(timezone.now().date().replace(day=1)) - 1).first_day
+    big = {key: 987_654.32 for key in ClientMonthSummary.FIGURES}
+    big.update(romi=12.345, gross_mrr_churn_rate=0.123)
+    for slug in ("alpha", "beta"):
+        figures = {k: v for k, v in big.items() if hasattr(ClientMonthSummary, k)}
+        ClientMonthSummary.objects.create(client=tenants[slug], month=month, computed_at=timezone.now(), **figures)
+    context, page = new_page(browser, locale="es-ES", viewport={"width": 1440, "height": 900})
+    try:
+        admin_user.language = "es"
+        admin_user.save()
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/portfolio/")
+        page.locator("#portfolio-table tbody tr").first.wait_for()
+        widths = page.evaluate(WRAP_WIDTHS)
+        assert widths[0] <= widths[1], widths
+        assert page.evaluate(FIGURES_ON_TWO_LINES) == []  # "197,6 %" never split over two lines
+        screenshot(page, "portfolio-1440-es")
+    finally:
+        context.close()
+
+
 def test_staff_annotate_a_month_and_set_a_target_and_see_both(page, portal, staff_a, scorecard_data) -> None:
     sign_in(page, portal.client("alpha"), staff_a.username)
     page.wait_for_url(portal.client("alpha") + "/")

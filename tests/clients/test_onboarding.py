@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona
+from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona, Spend
 from clients.services import data_import
 from tests.conftest import host_of
 
@@ -24,19 +24,20 @@ def staff_http(staff_a, tenant_a):
 def test_a_new_client_gets_a_checklist_until_every_step_is_done(staff_http, tenant_a) -> None:
     html = staff_http.get("/").content.decode()
     assert 'id="setup-checklist"' in html
-    for step in ("Campaigns, or a source that creates them", "Qualification criteria", "Buyer personas", "Holidays",
-                 "Contracts"):
+    for step in ("Campaigns, or a source that creates them", "Spend: an ad platform connected, or spend imported",
+                 "Qualification criteria", "Buyer personas", "Holidays", "Contracts"):
         assert step in html
-    assert html.count('class="todo"') == 5
+    assert html.count('class="todo"') == 6
     connection.set_tenant(tenant_a)
     Campaign.objects.create(id="c1", name="C1", channel="email")
     Persona.objects.create(code="cfo", name="CFO")
     html = staff_http.get("/").content.decode()
-    assert html.count('class="todo"') == 3 and html.count('class="done"') == 2
+    assert html.count('class="todo"') == 4 and html.count('class="done"') == 2
     connection.set_tenant(tenant_a)
     CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
     Holiday.objects.create(date=dt.date(2026, 1, 1))
     Contract.objects.create(id="K", account="a", kind="retainer", start_date=dt.date(2026, 1, 1), term_months=1, monthly_fee=1)
+    Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=1)
     assert 'id="setup-checklist"' not in staff_http.get("/").content.decode()
 
 
@@ -49,6 +50,23 @@ def test_the_scorecard_warns_while_there_are_no_criteria(staff_http, tenant_a, c
     connection.set_tenant(tenant_a)
     CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
     assert 'id="no-criteria-warning"' not in staff_http.get("/scorecard/").content.decode()
+
+
+def _warning(html: str) -> str:
+    return html.split('id="no-spend-warning"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_scorecard_says_its_cost_figures_are_zero_for_want_of_spend(staff_http, tenant_a, client_user_a) -> None:
+    html = staff_http.get("/scorecard/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'id="no-spend-warning"' in html and "no porque no se haya invertido nada" in html
+    assert 'href="/imports/"' in _warning(html)  # staff: where to connect or import it
+    client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    client_http.force_login(client_user_a)
+    # the client's page reads nothing but its approved version: the draft's words tell the client instead
+    assert 'id="no-spend-warning"' not in client_http.get("/scorecard/").content.decode()
+    connection.set_tenant(tenant_a)
+    Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=1)
+    assert 'id="no-spend-warning"' not in staff_http.get("/scorecard/").content.decode()
 
 
 def test_the_warning_is_in_spanish_too(staff_http, staff_a) -> None:
@@ -110,3 +128,19 @@ def test_staff_set_the_holidays_on_a_screen_from_the_checklist(staff_http, tenan
     connection.set_tenant(tenant_a)
     assert sorted(Holiday.objects.values_list("date", flat=True)) == [dt.date(2026, 12, 25), dt.date(2027, 1, 1)]
     assert "2026-12-25\n2027-01-01" in staff_http.get("/holidays/").content.decode()
+
+
+def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_user_a) -> None:
+    data = staff_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The client's data" in data and "Your agency loads" not in data and 'href="/imports/"' in data
+    team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Client users" in team and "People at your company" not in team
+    client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    client_http.force_login(client_user_a)
+    assert "Your agency loads" in client_http.get("/panels/data/").content.decode()  # the client's own words
+    assert "People at your company" in client_http.get("/panels/team/").content.decode()
+
+
+def test_staff_are_offered_the_invitation_while_nobody_from_the_client_has_access(staff_http, tenant_a) -> None:
+    team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Nobody from the client has access yet." in team and "/clients/alpha/#client-users" in team

@@ -66,6 +66,9 @@ def test_three_clients_get_the_template_and_one_keeps_its_own_summary(tenant_a, 
 
 def test_criteria_holidays_and_mappings_are_copied_into_the_clients_schema(tenant_a, tenant_b, admin_user) -> None:
     _alpha_setup(tenant_a)
+    (criteria_step, *_rest) = template_plan(source=tenant_a, targets=[tenant_b], parts=["criteria"])[tenant_b]
+    # the client's first version judges every lead: no "in effect from" this month, no ISO date
+    assert str(criteria_step.detail) == "version 1, its first criteria: they judge every lead"
     plan = template_apply(source=tenant_a, targets=[tenant_b], parts=["criteria", "holidays", "mappings"], user=admin_user)
     assert [step.action for step in plan[tenant_b]] == ["copy", "copy", "copy"]
     with schema_context("beta"):
@@ -84,8 +87,25 @@ def test_the_console_previews_then_copies_and_a_new_client_starts_from_a_templat
     assert "Beta Brands" in preview and "se copia" in preview
     tenant_b.refresh_from_db()
     assert tenant_b.brand_accent == ""  # a preview changes nothing
-    http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"], "confirm": "1"})
+    copied = http.post("/clients/alpha/template/", {"part": ["summary", "brand"], "to": ["beta"], "confirm": "1"}, follow=True)
+    # One client chosen (a new client started from a template): the page goes on with that client, not the source.
+    assert copied.redirect_chain[-1][0] == "/clients/beta/"
+    assert "Se copiaron 2 ajustes de Alpha Analytics a Beta Brands" in copied.content.decode()
     tenant_b.refresh_from_db()
     assert tenant_b.brand_accent == "#0a7d55" and tenant_b.headline_kpis == SUMMARY
     form = http.get("/clients/new/").content.decode()
     assert 'name="start_from"' in form and "Alpha Analytics" in form
+
+
+def test_copying_one_setting_to_several_clients_says_so_in_the_singular(tenant_a, tenant_b, admin_user) -> None:
+    _alpha_setup(tenant_a)
+    gamma = _public_only("gamma")
+    gamma.brand_accent = "#0a7d55"  # already alpha's colour: only beta gets it
+    gamma.save()
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    done = http.post("/clients/alpha/template/", {"part": ["brand"], "to": ["beta", "gamma"], "confirm": "1"}, follow=True)
+    assert done.redirect_chain[-1][0] == "/clients/alpha/"  # several clients: back to the source
+    assert "Copiado de Alpha Analytics: 1 ajuste entre 2 clientes" in done.content.decode()
+    again = http.post("/clients/alpha/template/", {"part": ["brand"], "to": ["beta", "gamma"], "confirm": "1"}, follow=True)
+    assert "Copiado de Alpha Analytics: 0 ajustes entre 2 clientes" in again.content.decode()

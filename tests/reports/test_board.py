@@ -168,3 +168,14 @@ def test_a_month_with_an_open_check_is_not_clean_and_the_board_says_so(in_review
     assert "2 abiertas · 1 alta" in page
     ClientMonthChecks.objects.filter(client=in_review, month=MARCH).update(open=0, open_high=0)
     assert board_counts(user=admin_user, month=MARCH)["clean"] == 1
+
+
+def test_a_month_that_went_to_review_today_waits_since_today_not_for_0_days(in_review, staff_a, admin_user) -> None:
+    with time_machine.travel(APRIL_5 + dt.timedelta(hours=2)):
+        board = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+        page = browser_for(staff_a, in_review).get("/reports/2026-03/").content.decode()
+    assert "Desde hoy" in board and "0 días" not in board
+    assert "pendiente de revisión desde hoy" in page and "0 días" not in page
+    with time_machine.travel(APRIL_5 + dt.timedelta(days=2, hours=1)):
+        board = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+    assert "2 días" in board

@@ -441,3 +441,40 @@ def test_a_group_without_data_says_why_instead_of_a_column_of_dashes(march, staf
     assert "Sin filas de plataformas de anuncios este mes" in paid
     assert "Impresiones" not in paid and "—" not in paid
     assert "Coste por lead" in page  # the groups with data keep their table
+
+
+def test_a_month_with_nobody_to_email_says_so_before_and_after_approving(march, staff_a, client_user_a) -> None:
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    staff = browser_for(staff_a, march)
+    assert "data-no-recipients" not in staff.get("/reports/2026-03/").content.decode()  # ann gets the email
+    client_user_a.monthly_email = False
+    client_user_a.save()
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert "data-no-recipients" in page and "Nadie del cliente recibe todavía este correo" in page
+    assert "/clients/alpha/#client-users" in page  # where to invite one, in the console
+    response = staff.post("/reports/2026-03/approve/", follow=True)
+    text = response.content.decode()
+    assert "Nadie del cliente recibe el correo" in text and "va de camino por correo" not in text
+    with schema_context("alpha"):
+        assert OutboxEmail.objects.count() == 0
+
+
+def test_a_client_user_invited_after_the_approval_can_be_sent_the_approved_report_once(march, staff_a, client_user_a) -> None:
+    client_user_a.monthly_email = False
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)  # nobody to email yet
+    staff = browser_for(staff_a, march)
+    assert "data-unsent" not in staff.get("/reports/2026-03/").content.decode()
+    client_user_a.monthly_email = True  # as if invited now
+    client_user_a.save()
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert "data-unsent" in page and "ann@alpha.example" in page and "Enviarles el informe aprobado" in page
+    sent = staff.post("/reports/2026-03/send-new/", follow=True).content.decode()
+    assert "El informe va de camino a 1 persona." in sent and "data-unsent" not in sent
+    with schema_context("alpha"):
+        rows = list(OutboxEmail.objects.values_list("kind", "to"))
+    assert rows == [("report_approved", "ann@alpha.example")]
+    again = staff.post("/reports/2026-03/send-new/", follow=True).content.decode()
+    assert "ya tienen este informe" in again
+    with schema_context("alpha"):
+        assert OutboxEmail.objects.count() == 1  # never twice

@@ -120,5 +120,23 @@ def test_the_months_unresolved_checks_come_first_among_the_concerns(two_months, 
     assert len(checks) == 1  # the resolved one is no concern
     concerns = draft.sections["concerns"]
     assert [line.text for line in concerns[: len(checks)]] == [c["sentence"] for c in checks]
-    assert concerns[0].key == "check_coverage.source_stale" and "since: 2026-03-05" in concerns[0].why
+    assert concerns[0].key == "check_coverage.source_stale"
+    # What the reader hovers is the check's rule in words, never its stored keys and raw values.
+    assert concerns[0].why == f"{checks[0]['family_label']}: {checks[0]['rule']}"
+    assert "since:" not in concerns[0].why and "2026-03-05" not in concerns[0].why
     assert 'href="/imports/"' in concerns[0].html
+
+
+def test_an_anomalys_concern_is_hovered_as_its_rule_not_its_raw_figures(two_months, staff_a) -> None:
+    with schema_context("alpha"):
+        CheckResult.objects.create(
+            month=MARCH, key="anomaly.kpi", subject="sqls", family="anomaly", severity="high",
+            figures={"kpi": "sqls", "value": 0.0, "expected": 1.9783549783549783, "change": -1.0, "score": -6.7,
+                     "months": 12, "seasonal": False},
+            link="/scorecard/?month=2026-03#kpi-sqls", computed_at=timezone.now(),
+        )  # fmt: skip
+    page = browser_for(staff_a, two_months, language="en").get("/reports/2026-03/").content.decode()
+    assert "per working day is 0.0" in page  # the check's sentence says its figures in words
+    assert "Anomaly: Sessions, new leads, MQLs" in page  # what the reader hovers: the rule that found it
+    for raw in ("kpi: sqls", "score: -6.7", "1.9783549783549783", "seasonal: False"):
+        assert raw not in page

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.db.models import Sum
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
+from clients.connectors import fake_server
 from clients.connectors import ga4 as ga4_module
 from clients.connectors import hubspot as hubspot_module
 from clients.connectors.fake_server import FakePlatforms
@@ -257,3 +259,32 @@ def test_a_ga4_key_is_checked_once_when_connected_not_at_every_sync(
                        check=False)
     assert connection_sync(client=tenant_a, platform="ga4", now=NOW).ok
     assert loads[2:] == [False]  # a key stored without the test is checked when used
+
+
+def test_the_connect_summary_groups_thousands_the_way_the_page_language_does(tenant_a: Client, hubspot: FakePlatforms) -> None:
+    hubspot.hubspot_contacts = fake_server.make_contacts(
+        1800, first=dt.datetime(2025, 10, 2, tzinfo=dt.UTC), last=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    with translation.override("es"):
+        _connection, summary = connection_connect(client=tenant_a, platform="hubspot", account_id="4242",
+                                                  credentials=Credentials(access_token=HUBSPOT_TOKEN))
+    assert summary == "conectado: 1\xa0800 contactos, portal 4242"  # never "1,800": a decimal comma in Spanish
+
+
+def test_ga4s_connect_check_counts_the_sessions_of_the_last_28_days(
+    tenant_a: Client, platforms: FakePlatforms, ga4: dict
+) -> None:
+    today = dt.date.today()  # noqa: DTZ011 (GA4's "28daysAgo" is counted from the fake's today)
+    platforms.ga4_rows = fake_server.make_ga4_rows(today - dt.timedelta(days=60), 60)
+    first, last = ((today - dt.timedelta(days=n)).strftime("%Y%m%d") for n in (28, 1))
+    recent = sum(row[4] for row in platforms.ga4_rows if first <= row[0] <= last)
+    _connection, summary = connection_connect(client=tenant_a, platform="ga4", account_id="123456",
+                                              credentials=Credentials(service_account=ga4))
+    assert recent > 0 and summary == f"connected: {recent:,} sessions in the last 28 days, property 123456"
+
+
+def test_the_fake_ga4_reads_relative_dates_as_ga4_does() -> None:
+    today = dt.date(2026, 12, 6)
+    assert fake_server._ga4_day("28daysAgo", today=today) == "20261108"
+    assert fake_server._ga4_day("yesterday", today=today) == "20261205"
+    assert fake_server._ga4_day("today", today=today) == "20261206"
+    assert fake_server._ga4_day("2026-03-01", today=today) == "20260301"

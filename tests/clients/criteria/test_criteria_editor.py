@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.test import Client as HttpClient
+from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
 from clients.models import CriteriaVersion, Lead
@@ -70,6 +72,8 @@ def test_backtest_compares_current_and_draft_without_saving(admin_user, tenant_a
     body = response.content.decode()
     assert response.status_code == 200
     assert "MQLs with the draft" in body and ">4<" in body and "50 %" in body
+    # months named as people say them, in the page's language, never as codes ("2026-03")
+    assert f"<td>{date_format(now, 'F Y')}</td>" in body and not re.search(r"<td>\d{4}-\d{2}</td>", body)
     with schema_context("alpha"):
         assert not CriteriaVersion.objects.exists()
         assert not Lead.objects.filter(mql_at__isnull=False).exists()

@@ -171,3 +171,53 @@ def test_every_declared_sentence_has_its_spanish():
             spanish = str(sentence.text)
         assert spanish != english, sentence.key
         assert sorted(re.findall(r"%\((\w+)\)s", spanish)) == sorted(re.findall(r"%\((\w+)\)s", english)), sentence.key
+
+
+def test_the_figures_a_driver_was_worked_out_from_are_written_as_the_report_writes_numbers():
+    """A mix or conversion driver says what it divided ("Meta Ads: €9,027.94 / €26,163.00 ad spend"),
+    never the stored floats ("9027.939999999999 / 26163.000000000004") or an ungrouped 16009."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000.1 + 0.2, leads=10, mqls=4, sessions=10000),
+            "paid_social": channel(spend=2000.1 + 0.2, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000.1 + 0.2, leads=30, mqls=4, sessions=10500),
+            "paid_social": channel(spend=2000.1 + 0.2, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+    }  # fmt: skip
+    for language in ("en", "es"):
+        draft = draft_in(language, docs)
+        worked_out = [line.why for line in draft.lines() if " / " in line.why]
+        assert worked_out, "no driver sentence divides anything"
+        for why in worked_out:
+            numbers = re.sub(r"\b20\d\d\b", "", why).replace("\xa0", " ")  # the months' years aside
+            assert not re.search(r"\d{4}|\d[.,]\d{3}\d", numbers), why
+
+
+def test_a_month_without_spend_is_not_written_as_free_leads():
+    docs = documents()
+    for doc in docs.values():
+        for figures in doc["breakdowns"]["channel"].values():
+            figures["marketing_spend"], figures["cpl"] = 0, 0.0
+        doc["kpis"].update(marketing_spend=0, sales_spend=0, cpl=0.0, cost_per_mql=0.0, cac=0.0)
+    summary = draft_in("en", docs).sections["summary"][0]
+    assert summary.text == "October 2026 brought 12 MQLs from 30 new leads; no marketing spend is recorded for the month."
+    assert "€0.00" not in summary.html
+    spanish = draft_in("es", docs).sections["summary"][0].text
+    assert spanish == "Octubre 2026 trajo 12 MQL a partir de 30 leads nuevos; no hay inversión en marketing registrada en el mes."
+
+
+def test_a_conversion_under_one_percent_is_written_with_two_decimals_so_its_change_shows():
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=21, mqls=4, sessions=17918),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=12, mqls=4, sessions=16009),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=16009),
+        }, working_days=22),
+    }  # fmt: skip
+    lines = [line.text for line in draft_in("en", docs).lines() if "of its sessions" in line.text]
+    assert lines and all("0.07 %" in text and "0.12 %" in text for text in lines), lines
