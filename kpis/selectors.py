@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Persona
+from clients.models import Campaign, CriteriaVersion, Holiday, Persona, Spend
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -39,6 +40,7 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
+from kpis.nospend import SPENT_ALWAYS, frozen_has_spend
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
@@ -654,7 +656,12 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     only while the month is in progress: kpis.selectors_report.report_period)."""
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
-    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
+    # The client's first spend date rides on the snapshots' query (one uncorrelated subquery, the first
+    # entry of an index): a month before it reads its costs — (kpis.nospend).
+    read = Snapshot.objects.filter(month__gte=first, month__lte=month).annotate(
+        first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
+    )
+    rows = {s.month: s for s in read}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
     # The quarter's targets in the same query: the month's, and the others' for the quarter's pace
     # (a stored target outside its KPI's range, from before targets were bounded, is left out).
@@ -676,6 +683,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         targets=targets,
         period=report_period(month=month, client=client, now=now, working_total=total),
         quarter_targets=quarter_targets,
+        first_spend=next(iter(rows.values())).first_spend if rows else SPENT_ALWAYS,
     )
 
 
@@ -780,11 +788,21 @@ def campaign_names() -> dict[str, str]:
 
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
-    the names of the campaigns its breakdown holds and whether the client has revenue data, as the
-    rows say now. Three queries at most."""
+    the names of the campaigns its breakdown holds, whether the client has revenue data and whether it
+    has a spend row dated up to the month's end (kpis.nospend), as the rows say now. Four queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
-    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists())
+    has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
+    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend)
+
+
+def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:
+    """Whether the month's costs are facts (kpis.nospend): as its approved document froze it (no
+    query), else whether a spend row is dated up to the month's end (one EXISTS)."""
+    frozen = frozen_has_spend(snapshot.document if snapshot else None)
+    if frozen is not None:
+        return frozen
+    return Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
 
 
 def report_days(*, snapshot: Snapshot | None, month: dt.date) -> list[tuple[dt.date, float, float | None]]:

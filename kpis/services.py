@@ -232,7 +232,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 7: a "—" names the cause true for the month; an empty paid-media section in the client's words
 # 8: CRM leads that name no campaign are not matched to the ad platforms (no 0 claimed)
 # 9: the breakdowns and the summary charts read unmatched CRM leads as — too (kpis.unmatched)
-PDF_LAYOUT = "9"
+# 10: a client without spend loaded reads its costs as — with the reason, not 0 € (kpis.nospend)
+PDF_LAYOUT = "10"
 
 
 def report_pdf_build(
@@ -300,7 +301,7 @@ def report_pdf_file(
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
-            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names),
+            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend()),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")
