@@ -61,3 +61,21 @@ def spend_unknown_figures(document: dict[str, Any] | None, *, has_spend: bool) -
     if has_spend or not document:
         return None
     return [key for key in (document.get("kpis") or {}) if key in SPEND_FIGURES]
+
+
+def document_known(document: dict[str, Any], *, has_spend: bool) -> dict[str, Any]:
+    """``document`` as a sentence reads it: without spend loaded, its spend figures (the month's and
+    every breakdown member's) are None — undefined, as a cost per lead without leads is — so that no
+    draft, driver or "What changed" line says "cost per lead fell from €12.00 to €0.00". A copy; the
+    stored document keeps kpis.md's values."""
+    if has_spend:
+        return document
+    kpis = {key: (None if key in SPEND_FIGURES else value) for key, value in (document.get("kpis") or {}).items()}
+    breakdowns = {
+        dimension: {
+            member: {key: (None if key in SPEND_FIGURES else value) for key, value in figures.items()}
+            for member, figures in members.items()
+        }
+        for dimension, members in (document.get("breakdowns") or {}).items()
+    }
+    return {**document, "kpis": kpis, "breakdowns": breakdowns}

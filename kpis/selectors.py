@@ -40,7 +40,7 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
-from kpis.nospend import SPENT_ALWAYS, frozen_has_spend
+from kpis.nospend import SPENT_ALWAYS, document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
@@ -861,7 +861,14 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
     previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
     quarter = quarter_months(month)
     wanted = {month, previous, last_year, *(m for m in quarter if m <= month)}
-    documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
+    # The client's first spend date rides on the snapshots' query: a month without spend loaded up to
+    # its end has no costs to write about (kpis.nospend: its spend figures read as None).
+    read = Snapshot.objects.filter(month__in=wanted).annotate(
+        first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
+    )
+    documents = {
+        s.month: document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)) for s in read
+    }
     targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
     for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
         if target_in_range(key, value):

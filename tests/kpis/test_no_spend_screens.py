@@ -225,3 +225,56 @@ def test_the_pdf_drilldowns_of_a_client_with_spend_keep_their_0(spend_in_februar
     connection.set_tenant(spend_in_february_only)
     text = " ".join(_pdf_text(report_pdf_build(client=spend_in_february_only, month=MARCH, language="en")).split())
     assert REASON["en"] not in text and "€0.00" in text
+
+
+DRAFT_NO_SPEND = {
+    "en": "no marketing spend is recorded for the month",
+    "es": "no hay inversión en marketing registrada en el mes",
+}
+
+
+def _all_text(draft) -> str:
+    return " ".join(draft.text(section) for section in draft.sections)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_draft_says_no_cost_and_names_no_zero_cost(no_spend, language):
+    from reports.selectors_draft import month_draft_for
+
+    connection.set_tenant(no_spend)
+    text = _all_text(month_draft_for(client=no_spend, month=MARCH, language=language))
+    assert DRAFT_NO_SPEND[language] in text
+    assert " 0,00 €" not in text and "€0.00" not in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_first_month_without_spend_is_not_written_as_0_of_spend(in_tenant_a, write, language):  # noqa: F811
+    from reports.selectors_draft import month_draft_for
+
+    _client(in_tenant_a, write, spend=None)
+    connection.set_tenant(in_tenant_a)
+    text = _all_text(month_draft_for(client=in_tenant_a, month=FEBRUARY, language=language))
+    said = {"en": "No spend has been loaded for this client, so its costs are unknown.",
+            "es": "No se ha cargado ninguna inversión para este cliente, así que sus costes son desconocidos."}
+    assert said[language] in text, text
+    assert " 0,00 €" not in text and "€0.00" not in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_costs_against_a_month_before_the_first_spend_are_no_move(client_user_a, no_spend, write, language):  # noqa: F811
+    """Spend loaded from March on: neither the draft nor "What changed" says the cost per lead or the
+    spend rose from 0 (February's costs are unknown)."""
+    from reports.selectors_draft import month_draft_for
+
+    connection.set_tenant(no_spend)
+    assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
+    snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
+    text = _all_text(month_draft_for(client=no_spend, month=MARCH, language=language))
+    assert " 0,00 €" not in text and "€0.00" not in text, text
+    connection.set_schema_to_public()
+    html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                          HTTP_HOST=host_of(no_spend)).content.decode())
+    if 'class="what-changed"' in html:
+        changed = html[html.index('class="what-changed"') :]
+        changed = changed[: changed.index("</section>")]
+        assert " 0,00 €" not in changed and "€0.00" not in changed, changed
