@@ -19,7 +19,7 @@ from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
 from clients.jobs import job_enqueue
-from clients.models import Holiday, Job
+from clients.models import Holiday, Job, Spend
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
@@ -93,7 +93,10 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
     """
     with transaction.atomic():
         snapshots = _snapshots_write(rows)
-        client_month_summary_upsert(client=client, snapshots=snapshots)
+        # The client's first spend date (the first entry of an index): whether each month has spend
+        # loaded up to its end, which the portfolio reads (kpis.nospend).
+        first_spend = Spend.objects.order_by("date").values_list("date", flat=True).first()
+        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 

@@ -278,3 +278,28 @@ def test_costs_against_a_month_before_the_first_spend_are_no_move(client_user_a,
         changed = html[html.index('class="what-changed"') :]
         changed = changed[: changed.index("</section>")]
         assert " 0,00 €" not in changed and "€0.00" not in changed, changed
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_portfolio_shows_the_costs_of_a_client_without_spend_as_dashes(admin_user, no_spend, write, language):  # noqa: F811
+    from portfolio.models import ClientMonthSummary
+
+    assert not ClientMonthSummary.objects.get(client=no_spend, month=MARCH).has_spend
+    admin_user.language = language
+    admin_user.save()
+    http = HttpClient()
+    http.force_login(admin_user)
+    html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
+    row = html[html.index(f">{no_spend.name}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert row.count(f'title="{REASON[language]}"') == 3, row  # marketing spend, cost per lead, CAC
+    assert ">0,00 €<" not in row and ">€0.00<" not in row, row
+    # Spend backdated to February: March's (not recomputed) row and the page read costs again.
+    connection.set_tenant(no_spend)
+    assert data_import(kind="spend", path_or_file=write(FEBRUARY_SPEND), client=no_spend).ok
+    snapshot_compute(client=no_spend, months=[FEBRUARY])
+    connection.set_schema_to_public()
+    assert ClientMonthSummary.objects.get(client=no_spend, month=MARCH).has_spend is True
+    html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
+    row = html[html.index(f">{no_spend.name}</a>") :]
+    assert REASON[language] not in row[: row.index("</tr>")]
