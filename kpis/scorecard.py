@@ -39,10 +39,12 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
-from kpis.nospend import SPENT_ALWAYS, document_has_spend, spend_figure_unknown
+from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kpis.models import Snapshot
 
 # Figures the scorecard shows that are not snapshot KPIs: the two that explain retainer_ltv in the
@@ -257,8 +259,10 @@ class Scorecard:
     period: Any = None  # kpis.report.Period: complete, or the month to date
     quarter_targets: dict[dt.date, dict[str, float]] = field(default_factory=dict)  # the pacing bar's (kpis.pacing)
     # The date of the client's first spend row (None: it has none): a month before it has no spend
-    # loaded and its costs read — (kpis.nospend). SPENT_ALWAYS when the reader did not read it.
+    # loaded and its costs read — (kpis.nospend). SPENT_ALWAYS when the reader did not read it;
+    # ``first_spend_read`` reads it on first need (an approved month froze its answer: no query).
     first_spend: dt.date | None = SPENT_ALWAYS
+    first_spend_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -288,7 +292,13 @@ class Scorecard:
         document froze it at approval or as the rows say (kpis.nospend)."""
         month = self.month if month is None else month
         snapshot = self.snapshot if month == self.month else self.history.get(month)
-        return document_has_spend(snapshot.document if snapshot else None, month=month, first_spend=self.first_spend)
+        document = snapshot.document if snapshot else None
+        frozen = frozen_has_spend(document)
+        if frozen is not None:
+            return frozen
+        if self.first_spend_read is not None:
+            self.first_spend, self.first_spend_read = self.first_spend_read(), None
+        return document_has_spend(document, month=month, first_spend=self.first_spend)
 
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact

@@ -40,7 +40,7 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
-from kpis.nospend import SPENT_ALWAYS, document_known, frozen_has_spend, spend_loaded
+from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
@@ -656,12 +656,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
     only while the month is in progress: kpis.selectors_report.report_period)."""
     compare_to = (Month.of(month) - 12).first_day if compare == "year" else (Month.of(month) - 1).first_day
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
-    # The client's first spend date rides on the snapshots' query (one uncorrelated subquery, the first
-    # entry of an index): a month before it reads its costs — (kpis.nospend).
-    read = Snapshot.objects.filter(month__gte=first, month__lte=month).annotate(
-        first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
-    )
-    rows = {s.month: s for s in read}
+    rows = {s.month: s for s in Snapshot.objects.filter(month__gte=first, month__lte=month)}
     notes = list(Annotation.objects.filter(month__gte=(Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month__lte=month))
     # The quarter's targets in the same query: the month's, and the others' for the quarter's pace
     # (a stored target outside its KPI's range, from before targets were bounded, is left out).
@@ -683,7 +678,9 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         targets=targets,
         period=report_period(month=month, client=client, now=now, working_total=total),
         quarter_targets=quarter_targets,
-        first_spend=next(iter(rows.values())).first_spend if rows else SPENT_ALWAYS,
+        # Read only when a month's document froze no answer (kpis.nospend): a client's approved
+        # months read nothing of the rows.
+        first_spend_read=spend_first_date,
     )
 
 
@@ -794,6 +791,12 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
     return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend)
+
+
+def spend_first_date() -> dt.date | None:
+    """The date of the client's first spend row (None: it has none): one query, the first entry of an
+    index. A month before it has no spend loaded (kpis.nospend)."""
+    return Spend.objects.order_by("date").values_list("date", flat=True).first()
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:

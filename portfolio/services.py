@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
+from agency.months import Month
 from agency.upsert import rows_upsert
 from kpis.catalogue import is_kpi, kpi
 from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, ConnectionHealth, SourceFailure
@@ -104,7 +105,7 @@ def client_month_summary_upsert(
     if first_spend is None:
         mine.update(has_spend=False)
     else:
-        since = first_spend.replace(day=1)
+        since = Month.of(first_spend).first_day
         mine.update(has_spend=ExpressionWrapper(Q(month__gte=since), output_field=BooleanField()))
 
 

@@ -202,6 +202,14 @@ def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a
     staff_page = unescape(http_for(staff_a, "en").get("/scorecard/?month=2026-03",
                                                       HTTP_HOST=host_of(no_spend)).content.decode())
     assert REASON["en"] not in tile(staff_page, "cpl") and "50.00" in tile(staff_page, "cpl")
+    # The revision's diff reads the approved "—", not "€0.00 → €50.00".
+    from kpis.models import Snapshot
+    from reports.diff import figures_diff
+
+    connection.set_tenant(no_spend)
+    version, snapshot = ReportVersion.objects.get(month=MARCH), Snapshot.objects.get(month=MARCH)
+    lines = {line["key"]: line for line in figures_diff(version.document, snapshot.document, currency="EUR")}
+    assert (lines["cpl"]["before"], lines["cpl"]["after"]) == ("—", "€50.00"), lines["cpl"]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
