@@ -657,6 +657,14 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     return steps
 
 
+def _panel_cell(card: Scorecard, key: str, currency: str) -> dict[str, str]:
+    """A figure of the value panel as the tiles show it: a cost without spend loaded says so (kpis.nospend)."""
+    value, reason = card.shown(key)
+    return {"text": format_value(key, value, currency), "reason": reason} if reason else cell_shown(
+        key, card.kpi(key), currency, values=card.values
+    )
+
+
 def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
     """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
     segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
@@ -668,7 +676,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
     side_by_side = [
-        (kpi(key).label, cell_shown(key, card.kpi(key), currency, values=card.values))
+        (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
     ]
     return {

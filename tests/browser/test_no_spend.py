@@ -52,7 +52,11 @@ def test_the_report_page_says_why_costs_are_dashes_in_spanish(page, portal, clie
         assert "0,00 €" not in summary.inner_text()
     _no_overflow(page)
     screenshot(page, f"no-spend-report-es-{width}")
-    page.locator("#kpi-cpl").scroll_into_view_if_needed()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # the details' groups
+    tile = page.locator("#kpi-cpl")
+    assert REASON in tile.inner_text() and "0,00 €" not in tile.inner_text()
+    tile.scroll_into_view_if_needed()
+    _no_overflow(page)
     screenshot(page, f"no-spend-tiles-es-{width}")
 
 

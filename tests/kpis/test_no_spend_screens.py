@@ -311,3 +311,13 @@ def test_the_portfolio_shows_the_costs_of_a_client_without_spend_as_dashes(admin
     html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
     row = html[html.index(f">{no_spend.name}</a>") :]
     assert REASON[language] not in row[: row.index("</tr>")]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_value_panel_reads_cac_and_cpl_as_dashes_too(client_user_a, no_spend, language):
+    html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                          HTTP_HOST=host_of(no_spend)).content.decode())
+    panel = html[html.index('<dl class="ltv-side">') :]
+    panel = panel[: panel.index("</dl>")]
+    assert panel.count(REASON[language]) == 3, panel  # CAC, CAC payback, cost per lead
+    assert ">0,00 €<" not in panel and ">€0.00<" not in panel and "0,00 €" not in panel, panel
