@@ -300,8 +300,12 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("qualified_lead_rate", "funnel", _("Lead → MQL rate"), _("MQLs ÷ new leads."), R,
         null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
         formula=of(funnel.conversion, "mqls", "new_leads")),
-    Kpi("mql_to_sql_rate", "funnel", _("MQL → SQL rate"), _("SQLs ÷ MQLs."), R, null_reasons=(NO_MQLS,), benchmarkable=True,
-        formula=of(funnel.conversion, "sqls", "mqls")),
+    # Not a cohort: the month's SQLs are other leads than its MQLs (the criteria editor's backtest
+    # follows the same leads, and says so), hence a definition that says it can pass 100 %.
+    Kpi("mql_to_sql_rate", "funnel", _("MQL → SQL rate"),
+        _("This month's SQLs ÷ this month's MQLs. They are not the same leads (a lead that became an MQL in an "
+          "earlier month can become an SQL this month), so the rate can exceed 100 %."),
+        R, null_reasons=(NO_MQLS,), benchmarkable=True, formula=of(funnel.conversion, "sqls", "mqls")),
     Kpi("sal_rate", "funnel", _("SQL → SAL rate"), _("SALs ÷ SQLs."), R, null_reasons=(NO_SQLS,), benchmarkable=True,
         formula=of(funnel.conversion, "sals", "sqls")),
     Kpi("sql_to_customer_rate", "funnel", _("SQL → customer rate"), _("Customers ÷ SQLs."), R,

@@ -369,6 +369,15 @@ def empty_reason(group: str, *, staff: bool) -> str:
     return str((staff and EMPTY_REASONS_STAFF.get(group)) or EMPTY_REASONS.get(group, ""))
 
 
+def over_100_note(key: str, value: float | None) -> str:
+    """Why the MQL → SQL rate can read 148 %: the month's SQLs over the month's MQLs are different
+    leads (kpis.md), said on the tile itself when it passes 100 % — its definition is a hover a
+    phone does not have, and the criteria editor's backtest shows a cohort share under a similar name."""
+    if key != "mql_to_sql_rate" or value is None or value <= 1:
+        return ""
+    return gettext("Above 100 %: this month's SQLs include leads that became MQLs in earlier months.")
+
+
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
     """For the month in progress: "on pace for 1,240 by month end" (counts and sums only)."""
     projected = card.period.projected(key, value) if card.in_progress else None
@@ -490,6 +499,7 @@ def tiles(
                     "reason": reason,
                     "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
+                    "note": over_100_note(key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),

@@ -159,7 +159,9 @@ def criteria_backtest(request: HttpRequest) -> HttpResponse:
     result = backtest(criteria=criteria, timezone=request.tenant.timezone, months=months)
     rows = [{"month": m, "first_day": Month.parse(m).first_day,
              **{f"{w}_{k}": v for w in ("current", "draft") for k, v in result[m][w].items()}} for m in months]
-    return render(request, "clients/criteria/edit.html#backtest", {"rows": rows, "why_none": _why_none(criteria, rows)})
+    any_dash = any(row["current_rate"] is None or row["draft_rate"] is None for row in rows)  # its "—" says why
+    return render(request, "clients/criteria/edit.html#backtest",
+                  {"rows": rows, "why_none": _why_none(criteria, rows), "any_dash": any_dash})
 
 
 def _why_none(criteria: dict, rows: list[dict]) -> str:

@@ -16,3 +16,10 @@ def dash_reasons(rows: list[dict[str, Any]], more_cells: list[dict[str, Any]] | 
     each once, in the order they first appear."""
     cells = [cell for row in rows or () for cell in row.get("cells", ())] + list(more_cells or ())
     return list(dict.fromkeys(str(cell["reason"]) for cell in cells if cell.get("reason")))
+
+
+@register.filter
+def labelled(cells: list[dict[str, Any]], labels: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Each cell beside its column's label: a table that becomes a stack of cards on a phone
+    names each figure in its cell (``data-label``), its header row being hidden there."""
+    return list(zip(labels or (), cells or (), strict=False))

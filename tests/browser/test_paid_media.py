@@ -161,3 +161,52 @@ def test_crm_leads_without_campaigns_read_unmatched_in_spanish(page, portal, cli
     pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
     index = next(i for i, text in enumerate(pages) if "Medios pagados" in text)
     document[index].render(scale=1.4).to_pil().save(ARTIFACTS / "paid-media-unmatched-pdf-es.png")
+
+
+LONG_NAME = "Campaña de captación de directores financieros — Contenido patrocinado en LinkedIn (España y México)"
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_top_campaigns_read_whole_without_a_sideways_scroll_in_spanish(page, portal, client_user_a, paid_data,
+                                                                        width) -> None:
+    """The walkthrough's snag: at 390 px the top campaigns' table cut the names and scrolled sideways.
+    On a phone each campaign is a card (its whole name, then its figures, each labelled); at 1440 px
+    it stays a table with one header row."""
+    with schema_context("alpha"):
+        Campaign.objects.filter(id="cfo").update(name=LONG_NAME)
+    client_user_a.language = "es"
+    client_user_a.save()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    table = page.locator('[data-section="paid-media"] table.campaign-cards')
+    table.scroll_into_view_if_needed()
+    names = [name.strip() for name in table.locator("tbody th[scope=row]").all_inner_texts()]
+    assert set(names) == {"Búsqueda de marca", LONG_NAME, "Spring leads (Meta)"}
+    # nothing in the table scrolls or reaches past the screen's edge, and no name is cut
+    wrap = table.locator("xpath=..")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the campaigns' table scrolls sideways"
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth")
+    for cell in table.locator("tbody th[scope=row], tbody td").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, cell.inner_text()
+        assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), cell.inner_text()
+    _no_overflow(page)
+    long_row = table.locator("tbody tr", has_text=LONG_NAME)
+    if width == 390:
+        # a card: the name on its own line across the card, each figure under its label (Spanish)
+        assert table.locator("thead").bounding_box()["height"] <= 1
+        name_box = long_row.locator("th").bounding_box()
+        assert name_box["width"] > 0.7 * long_row.bounding_box()["width"]
+        labels = long_row.locator("td").evaluate_all(
+            "cells => cells.map(c => getComputedStyle(c, '::before').content)")
+        assert labels[0] == '"Inversión en marketing"' and '"Conversiones"' in labels, labels
+        assert all(label not in ("none", "normal", '""') for label in labels)
+    else:
+        # the desktop keeps its table: one header row, a campaign per row, the figures side by side
+        assert table.locator("thead th").count() == 6 and table.locator("thead").bounding_box()["height"] > 10
+        tops = {round(box["y"]) for box in (c.bounding_box() for c in long_row.locator("th, td").all())}
+        assert len(tops) == 1, "the desktop row's cells are not side by side"
+        assert table.evaluate("e => getComputedStyle(e).display") == "table"
+    table.locator("xpath=../..").screenshot(path=str(ARTIFACTS / f"paid-campaigns-es-{width}.png"))

@@ -73,7 +73,7 @@ def test_backtest_compares_current_and_draft_without_saving(admin_user, tenant_a
     assert response.status_code == 200
     assert "MQLs with the draft" in body and ">4<" in body and "50 %" in body
     # months named as people say them, in the page's language, never as codes ("2026-03")
-    assert f"<td>{date_format(now, 'F Y')}</td>" in body and not re.search(r"<td>\d{4}-\d{2}</td>", body)
+    assert f'<td class="month">{date_format(now, "F Y")}</td>' in body and not re.search(r"<td[^>]*>\d{4}-\d{2}</td>", body)
     with schema_context("alpha"):
         assert not CriteriaVersion.objects.exists()
         assert not Lead.objects.filter(mql_at__isnull=False).exists()
@@ -132,3 +132,35 @@ def test_a_first_version_takes_effect_from_the_first_month_with_leads(admin_user
         Lead.objects.create(id="old", created_at=dt.datetime(2025, 11, 20, 23, 30, tzinfo=dt.UTC))  # 21 Nov in Madrid
     page = admin_http(admin_user).get("/criteria/new/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert 'name="effective_from" value="2025-11-01"' in page
+
+
+def test_the_backtest_names_its_cohort_share_apart_from_the_reports_mql_to_sql_rate(admin_user, tenant_a) -> None:
+    """The backtest follows the same leads (of a month's MQLs, the share that became SQL); the report's
+    "MQL → SQL rate" divides the month's SQLs by its MQLs. Each column says which, in both languages,
+    and the "—" of a month without MQLs says why."""
+    now = dt.datetime.now(dt.UTC).replace(day=1) - dt.timedelta(days=20)
+    with schema_context("alpha"):
+        Lead.objects.bulk_create(
+            [Lead(id=f"c{i}", created_at=now, employees=100, vertical="saas", sql_at=now if i < 1 else None)
+             for i in range(4)]
+        )
+    http = admin_http(admin_user)
+    body = http.post("/criteria/backtest/", {**FORM, "threshold": "0"}, HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "Backtest: the MQLs the rules find per month, and of those same leads, the share that became SQL" in body
+    assert body.count('data-measure="cohort"') == 2
+    assert "Of these MQLs, share that became SQL, now" in body
+    assert "Of these MQLs, share that became SQL, with the draft" in body and "25 %" in body
+    assert "MQL→SQL" not in body
+    assert "It is not the report's “MQL → SQL rate”, which divides the month's SQLs by the month's MQLs" in body
+    assert "— A month with no MQLs has no share." in body  # the months before these leads
+    admin_user.language = "es"
+    admin_user.save()
+    spanish = http.post("/criteria/backtest/", {**FORM, "threshold": "0"}, HTTP_HOST=host_of(tenant_a),
+                        HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Prueba: los MQL que encuentran las reglas cada mes y, de esos mismos leads, la parte que pasó a SQL" in spanish
+    assert "De estos MQL, parte que pasó a SQL, ahora" in spanish
+    assert "De estos MQL, parte que pasó a SQL, con el borrador" in spanish
+    assert "No es la «Tasa MQL → SQL» del informe, que divide los SQL del mes entre los MQL del mes" in spanish
+    assert "— Un mes sin MQL no tiene parte." in spanish
+    assert "(leads distintos, así que puede superar el 100 %)." in spanish and "%%" not in spanish + body
+    assert "share" not in spanish and "Backtest" not in spanish

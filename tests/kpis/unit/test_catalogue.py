@@ -215,3 +215,13 @@ def test_pace_revenue_funnel_and_plan_come_from_the_catalogue(changed) -> None:
     changed("sals", plan="deals")
     changed("customers", plan="")
     assert plan_targets()["deals"] == "sals"
+
+
+def test_the_mql_to_sql_rate_says_it_divides_the_months_sqls_by_its_mqls_and_can_pass_100() -> None:
+    """Not the criteria editor's backtest (a cohort of the same leads): its definition says so."""
+    definition = kpi("mql_to_sql_rate").definition
+    assert str(definition).startswith("This month's SQLs ÷ this month's MQLs.")
+    assert "not the same leads" in str(definition) and "can exceed 100 %" in str(definition)
+    with translation.override("es"):
+        assert str(definition).startswith("SQL de este mes ÷ MQL de este mes.")
+        assert "No son los mismos leads" in str(definition) and "puede superar el 100 %" in str(definition)

@@ -365,3 +365,41 @@ def test_a_nearly_empty_13_month_chart_says_from_when_the_data_runs(client_user_
     assert '<p class="chart-note">Data from January 2026: 3 months so far</p>' in page
     pdf = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content
     assert "Data from January 2026: 3 months so far" in _pdf_text(pdf).replace("\r", "").replace("\n", " ")
+
+
+def test_an_mql_to_sql_rate_over_100_says_it_compares_the_months_sqls_with_its_mqls(client_user_a, tenant_a) -> None:
+    """October: 10 leads became MQLs and 15 became SQLs, 12 of them MQLs of September — 150 %, as
+    kpis.md defines it (not a cohort). The tile says what it divides and why it passes 100 %, in
+    both languages; the definition is in the tile's title and its described-by text."""
+    september, october = dt.datetime(2026, 9, 8, tzinfo=dt.UTC), dt.datetime(2026, 10, 14, tzinfo=dt.UTC)
+    with schema_context("alpha"):
+        Lead.objects.bulk_create(
+            [Lead(id=f"o{i}", created_at=october, mql_at=october, sql_at=october if i < 3 else None) for i in range(10)]
+            + [Lead(id=f"s{i}", created_at=september, mql_at=september, sql_at=october) for i in range(12)]
+        )
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 9, 1), dt.date(2026, 10, 1)])
+
+    def tile() -> str:
+        body = get(client_user_a, "/scorecard/?month=2026-10", tenant_a).content.decode()
+        start = body.index('id="kpi-mql_to_sql_rate"')
+        return body[start: body.index("</article>", start)]
+
+    english = tile()
+    assert "150" in english and "%" in english
+    definition = ("This month&#x27;s SQLs ÷ this month&#x27;s MQLs. They are not the same leads (a lead that became an "
+                  "MQL in an earlier month can become an SQL this month), so the rate can exceed 100 %.")
+    assert f'title="{definition}"' in english and f'id="def-mql_to_sql_rate">{definition}</p>' in english
+    assert ("Above 100 %: this month&#x27;s SQLs include leads that became MQLs in earlier months.") in english
+    client_user_a.language = "es"
+    client_user_a.save()
+    spanish = tile()
+    assert "150" in spanish and "Tasa MQL → SQL" in spanish
+    assert ("SQL de este mes ÷ MQL de este mes. No son los mismos leads (un lead que pasó a MQL en un mes anterior "
+            "puede pasar a SQL este mes), así que la tasa puede superar el 100 %.") in spanish
+    assert "Por encima del 100 %: los SQL de este mes incluyen leads que pasaron a MQL en meses anteriores." in spanish
+    assert "This month" not in spanish and "Above 100" not in spanish
+
+
+def test_an_mql_to_sql_rate_under_100_carries_no_note(client_user_a, snapshots) -> None:
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert 'id="kpi-mql_to_sql_rate"' in body and "Above 100 %" not in body
