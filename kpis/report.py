@@ -34,6 +34,7 @@ from kpis.scorecard import (
     empty_reason,
     format_value,
     funnel_labels,
+    no_spend_reason,
     number_shown,
     pace_text,
     row_cell_shown,
@@ -227,6 +228,8 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
+                # A cost no month of the chart has (no spend loaded, kpis.nospend): no empty 0–1 € chart.
+                "no_chart": reason == no_spend_reason() and all(v is None for v in chart.values),
             }
         )
     return entries

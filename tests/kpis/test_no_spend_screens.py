@@ -95,6 +95,8 @@ def test_the_report_pages_tiles_and_summary_read_a_dash_with_the_reason(client_u
     for key in ("marketing_spend", "cpl", "cac"):
         shown = summary_tile(html, key)
         assert REASON[language] in shown and "0,00" not in shown and "0.00" not in shown, shown
+        assert 'class="chart-box"' not in shown  # no empty 0–1 € chart under the dash
+    assert 'class="chart-box"' in summary_tile(html, "new_leads")
     assert REASON[language] not in tile(html, "new_leads")  # a count keeps its value
     assert '<p class="value">4</p>' in tile(html, "new_leads")
 
