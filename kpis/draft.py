@@ -604,7 +604,10 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
     }
     if previous not in inputs.documents and last_year not in inputs.documents:
         draft.first_month = True
-        summary.append(line("first_month", **funnel))
+        if funnel["spend"].value is None:  # no spend loaded (kpis.nospend): its costs are unknown, not 0
+            summary.append(line("first_month_no_spend", **funnel))
+        else:
+            summary.append(line("first_month", **funnel))
         wins, target_concerns = _target_lines(w, inputs)
         draft.sections[WINS].extend(wins)
         draft.sections[CONCERNS].extend(target_concerns)
@@ -617,6 +620,8 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
                             new_leads=funnel["new_leads"]))
     elif kpis.get("new_leads"):
         summary.append(line("month_funnel", **funnel, cpl=w.kpi("cpl", month)))
+    elif funnel["spend"].value is None:  # no spend loaded (kpis.nospend)
+        summary.append(line("month_funnel_no_leads_no_spend", month=funnel["month"]))
     else:
         summary.append(line("month_funnel_no_leads", month=funnel["month"], spend=funnel["spend"]))
     wins: list[Line] = []

@@ -137,6 +137,8 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     if entry["reason"]:
         cell.append(_para(entry["reason"], styles["fact"]))
     cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
+        return cell
     cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
     if entry["chart"].note:
         cell.append(_para(entry["chart"].note, styles["note"]))

@@ -37,6 +37,7 @@ def portfolio_rows(
         checked=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),
+        has_spend=F("now__has_spend"),
         checks_total=F("checked__total"),
         checks_open=F("checked__open"),
         checks_open_high=F("checked__open_high"),
@@ -78,7 +79,9 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
 
 def portfolio_stamp(*, user: User, month: dt.date) -> str:
     """What the portfolio page depends on, from light aggregates in one round trip: summaries of the
-    month and the one before, the month's targets, the clients (and their settings) and the user's
+    month and the one before (and how many had spend loaded: a backdated spend file changes a month's
+    costs from — to its figures without recomputing it, kpis.nospend), the month's targets, the
+    clients (and their settings) and the user's
     assignments (which also decide the header's client switcher), the monthly closes waiting for
     the agency, the failing scheduled sources and the month's check counts and the connections' health."""
     summary, target = ClientMonthSummary._meta.db_table, Target._meta.db_table
@@ -86,7 +89,8 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
     close, failure, checks = ClientMonthClose._meta.db_table, SourceFailure._meta.db_table, ClientMonthChecks._meta.db_table
     health = ConnectionHealth._meta.db_table
     sql = f"""
-        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') FROM {summary} WHERE month IN (%s, %s)),
+        SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') || ':' || count(*) FILTER (WHERE has_spend)
+                FROM {summary} WHERE month IN (%s, %s)),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE month = %s),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),
                (SELECT count(*) || ':' || coalesce(max(id)::text, '') FROM {membership} WHERE user_id = %s),

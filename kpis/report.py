@@ -34,20 +34,22 @@ from kpis.scorecard import (
     empty_reason,
     format_value,
     funnel_labels,
+    no_spend_reason,
     number_shown,
     pace_text,
     row_cell_shown,
     target_status,
     unlinked_reason,
 )
-from kpis.unmatched import crm_leads_unlinked, kpi_matched
+from kpis.unmatched import crm_leads_unlinked
 
 # What the report's cached parts hold beyond the figures: bump when its blocks change, so that pages
 # cached before a deploy are drawn again (2: "What changed" and the pacing bar; 3: a "—" says why
 # in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
 # campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
-# platforms, never counted 0; 6: nor in the charts and changes of the months after).
-REPORT_LAYOUT = "6"
+# platforms, never counted 0; 6: nor in the charts and changes of the months after; 7: a client
+# without spend loaded reads its costs as — with the reason, kpis.nospend).
+REPORT_LAYOUT = "7"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -169,7 +171,7 @@ def period_of(
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
-    values = [kpi_matched(card.history[m].document, key) if m in card.history else None for m in span]
+    values = [card.kpi_known(m, key) for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
         for note in card.annotations
@@ -207,11 +209,10 @@ def history_note(span: list[dt.date], computed: list[bool]) -> str:
 
 def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:
     """The executive summary's tiles: value, change, target status, pace and the 13-month chart."""
-    before = card.history.get(card.compare_to)
     entries = []
     for key in keys:
         value, reason = card.shown(key)
-        previous = kpi_matched(before.document, key) if before else None  # an unmatched 0 is no base
+        previous = card.kpi_known(card.compare_to, key)  # an unmatched 0, or one of no spend, is no base
         target = card.targets.get(key)
         chart = series_chart(card, key, currency=currency, accent=accent)
         entries.append(
@@ -227,6 +228,8 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
+                # A cost no month of the chart has (no spend loaded, kpis.nospend): no empty 0–1 € chart.
+                "no_chart": reason == no_spend_reason() and all(v is None for v in chart.values),
             }
         )
     return entries
@@ -379,21 +382,24 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
 # A version's document (reports.models.ReportVersion) is the snapshot document plus, under this key,
 # what the report draws from rows rather than from the figures: the month's ad rows by day (the daily
 # charts), the campaigns' names (the campaign table, the breakdown, the PDF's drill-downs) and whether
-# the client had revenue data (which KPIs a default summary shows). Frozen at approval
+# the client had revenue data (which KPIs a default summary shows) and any spend up to the month's
+# end (kpis.nospend). Frozen at approval
 # (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
 # until staff approve the revision. A snapshot as computed has no such key: staff read the rows.
 FROZEN = "report"
 
 
 def report_frozen(
-    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool
+    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
-    campaigns' names, whether the client had revenue data (which KPIs a default summary shows)."""
+    campaigns' names, whether the client had revenue data (which KPIs a default summary shows) and
+    whether it had any spend row up to the month's end (kpis.nospend: else its costs read —)."""
     return {
         "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
         "campaign_names": dict(names),
         "has_revenue": has_revenue,
+        "has_spend": has_spend,
     }
 
 

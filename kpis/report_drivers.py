@@ -17,6 +17,7 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
+from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
 from kpis.scorecard import format_value, number_shown
 
@@ -39,7 +40,10 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
     if card.snapshot is None or card.in_progress or card.compare_to not in card.history:
         return []
     before, after = card.compare_to, card.month
-    documents = {m: s.document for m, s in card.history.items() if m in (before, after)}
+    # A month without spend loaded has no costs to compare (kpis.nospend): its spend figures are None.
+    documents = {
+        m: document_known(s.document, has_spend=card.has_spend(m)) for m, s in card.history.items() if m in (before, after)
+    }
     drivers = {
         key: [d for d in found if d.dimension in REPORT_DIMENSIONS]
         for key, found in month_drivers(documents[before], documents[after]).items()

@@ -39,9 +39,12 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kpis.models import Snapshot
 
 # Figures the scorecard shows that are not snapshot KPIs: the two that explain retainer_ltv in the
@@ -240,6 +243,11 @@ def unlinked_reason() -> str:
     return gettext("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
 
 
+def no_spend_reason() -> str:
+    """Why a cost reads — for a client without any spend loaded (kpis.nospend)."""
+    return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -250,6 +258,11 @@ class Scorecard:
     targets: dict[str, float] = field(default_factory=dict)
     period: Any = None  # kpis.report.Period: complete, or the month to date
     quarter_targets: dict[dt.date, dict[str, float]] = field(default_factory=dict)  # the pacing bar's (kpis.pacing)
+    # The date of the client's first spend row (None: it has none): a month before it has no spend
+    # loaded and its costs read — (kpis.nospend). SPENT_ALWAYS when the reader did not read it;
+    # ``first_spend_read`` reads it on first need (an approved month froze its answer: no query).
+    first_spend: dt.date | None = SPENT_ALWAYS
+    first_spend_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -274,11 +287,35 @@ class Scorecard:
         """The month's KPI values (what a "—" is explained from); None without a snapshot."""
         return None if self.snapshot is None else self.snapshot.document.get("kpis", {})
 
+    def has_spend(self, month: dt.date | None = None) -> bool:
+        """Whether ``month`` (the card's month by default) has spend loaded up to its end, as its
+        document froze it at approval or as the rows say (kpis.nospend)."""
+        month = self.month if month is None else month
+        snapshot = self.snapshot if month == self.month else self.history.get(month)
+        document = snapshot.document if snapshot else None
+        frozen = frozen_has_spend(document)
+        if frozen is not None:
+            return frozen
+        if self.first_spend_read is not None:
+            self.first_spend, self.first_spend_read = self.first_spend_read(), None
+        return document_has_spend(document, month=month, first_spend=self.first_spend)
+
+    def kpi_known(self, month: dt.date, key: str) -> Any:
+        """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
+        (a count of unmatched CRM leads, a cost without spend loaded) or the month has no figures."""
+        snapshot = self.history.get(month)
+        if snapshot is None or spend_figure_unknown(key, has_spend=self.has_spend(month)):
+            return None
+        return kpi_matched(snapshot.document, key)
+
     def shown(self, key: str) -> tuple[float | None, str]:
         """The month's figure as a tile shows it, and why it is "—" when it is: a count of the CRM's
-        leads of the ad campaigns is "—" when no lead of the month names a campaign (not a 0)."""
+        leads of the ad campaigns is "—" when no lead of the month names a campaign (not a 0), a cost
+        is "—" when the client has no spend loaded (not a 0 €)."""
         if self.snapshot is not None and figure_unmatched(self.snapshot.document, key):
             return None, unlinked_reason()
+        if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
+            return None, no_spend_reason()
         value = self.kpi(key)
         return value, null_reason(figure(key), self.values) if value is None else ""
 
@@ -439,7 +476,6 @@ def tiles(
     ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
     that convert money bands in other currencies."""
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
-    before = card.history.get(card.compare_to)
     marks = [
         {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{Month.of(note.month)}: {note.text}"}
         for note in card.annotations
@@ -451,8 +487,8 @@ def tiles(
         for declared in kpis_in(group.key):
             key = declared.key
             value, reason = card.shown(key)
-            previous = kpi_matched(before.document, key) if before else None  # an unmatched 0 is no base
-            series = [kpi_matched(card.history[m].document, key) if m in card.history else None for m in months]
+            previous = card.kpi_known(card.compare_to, key)  # an unmatched 0, or one of no spend, is no base
+            series = [card.kpi_known(m, key) for m in months]
             group_tiles.append(
                 {
                     "key": key,
@@ -495,14 +531,21 @@ def tiles(
 
 
 def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
-    """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, else row_cell_shown."""
+    """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, a cost of a client
+    without spend loaded too, else row_cell_shown."""
     if key in row.get("unmatched", ()):
         return {"text": "—", "reason": unlinked_reason()}
+    if key in row.get("no_spend", ()):
+        return {"text": "—", "reason": no_spend_reason()}
     return row_cell_shown(key, row, currency)
 
 
-def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool) -> tuple[list[str], list[dict]]:
-    """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last."""
+def breakdown_rows(
+    snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True
+) -> tuple[list[str], list[dict]]:
+    """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last.
+    ``has_spend``: the client had spend loaded up to the month's end (kpis.nospend); else its costs
+    have no value (sorted last, no bar) and breakdown_cell says why."""
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -512,6 +555,9 @@ def breakdown_rows(snapshot: Snapshot | None, dimension: str, *, sort: str, desc
         unmatched = {k for k in keys if figure_unmatched(snapshot.document, k, figures=figures, place=dimension)}
         if unmatched:
             row.update(dict.fromkeys(unmatched), unmatched=unmatched)
+        no_spend = {k for k in keys if spend_figure_unknown(k, has_spend=has_spend)}
+        if no_spend:
+            row.update(dict.fromkeys(no_spend), no_spend=no_spend)
     if sort == "member" or sort not in keys:
         rows.sort(key=lambda r: r["member"], reverse=descending)
     else:
@@ -534,13 +580,15 @@ DIMENSION_LABELS = {
 }
 
 
-def drilldown_tables(snapshot: Snapshot | None, *, currency: str, names: dict[str, str]) -> list[dict[str, Any]]:
+def drilldown_tables(
+    snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True
+) -> list[dict[str, Any]]:
     """Every drill-down of the month as the page's tables show them before a sort is chosen: members
     in words (``names``: campaign ids to names), values in the KPI's format, "—" with its reason.
     For the PDF, which cannot open them one at a time as the page does."""
     tables = []
     for dimension, title in DIMENSION_LABELS.items():
-        keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
+        keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
         tables.append(
             {
                 "dimension": dimension,
@@ -619,6 +667,14 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     return steps
 
 
+def _panel_cell(card: Scorecard, key: str, currency: str) -> dict[str, str]:
+    """A figure of the value panel as the tiles show it: a cost without spend loaded says so (kpis.nospend)."""
+    value, reason = card.shown(key)
+    return {"text": format_value(key, value, currency), "reason": reason} if reason else cell_shown(
+        key, card.kpi(key), currency, values=card.values
+    )
+
+
 def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
     """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
     segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
@@ -630,7 +686,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
     side_by_side = [
-        (kpi(key).label, cell_shown(key, card.kpi(key), currency, values=card.values))
+        (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
     ]
     return {

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Persona
+from clients.models import Campaign, CriteriaVersion, Holiday, Persona, Spend
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -39,6 +40,7 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
+from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
@@ -676,6 +678,9 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         targets=targets,
         period=report_period(month=month, client=client, now=now, working_total=total),
         quarter_targets=quarter_targets,
+        # Read only when a month's document froze no answer (kpis.nospend): a client's approved
+        # months read nothing of the rows.
+        first_spend_read=spend_first_date,
     )
 
 
@@ -780,11 +785,27 @@ def campaign_names() -> dict[str, str]:
 
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
-    the names of the campaigns its breakdown holds and whether the client has revenue data, as the
-    rows say now. Three queries at most."""
+    the names of the campaigns its breakdown holds, whether the client has revenue data and whether it
+    has a spend row dated up to the month's end (kpis.nospend), as the rows say now. Four queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
-    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists())
+    has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
+    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend)
+
+
+def spend_first_date() -> dt.date | None:
+    """The date of the client's first spend row (None: it has none): one query, the first entry of an
+    index. A month before it has no spend loaded (kpis.nospend)."""
+    return Spend.objects.order_by("date").values_list("date", flat=True).first()
+
+
+def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:
+    """Whether the month's costs are facts (kpis.nospend): as its approved document froze it (no
+    query), else whether a spend row is dated up to the month's end (one EXISTS)."""
+    frozen = frozen_has_spend(snapshot.document if snapshot else None)
+    if frozen is not None:
+        return frozen
+    return Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
 
 
 def report_days(*, snapshot: Snapshot | None, month: dt.date) -> list[tuple[dt.date, float, float | None]]:
@@ -843,7 +864,14 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
     previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
     quarter = quarter_months(month)
     wanted = {month, previous, last_year, *(m for m in quarter if m <= month)}
-    documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=wanted)}
+    # The client's first spend date rides on the snapshots' query: a month without spend loaded up to
+    # its end has no costs to write about (kpis.nospend: its spend figures read as None).
+    read = Snapshot.objects.filter(month__in=wanted).annotate(
+        first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
+    )
+    documents = {
+        s.month: document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)) for s in read
+    }
     targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
     for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
         if target_in_range(key, value):

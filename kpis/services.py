@@ -19,7 +19,7 @@ from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
 from clients.jobs import job_enqueue
-from clients.models import Holiday, Job
+from clients.models import Holiday, Job, Spend
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
@@ -93,7 +93,10 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
     """
     with transaction.atomic():
         snapshots = _snapshots_write(rows)
-        client_month_summary_upsert(client=client, snapshots=snapshots)
+        # The client's first spend date (the first entry of an index): whether each month has spend
+        # loaded up to its end, which the portfolio reads (kpis.nospend).
+        first_spend = Spend.objects.order_by("date").values_list("date", flat=True).first()
+        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 
@@ -232,7 +235,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 7: a "—" names the cause true for the month; an empty paid-media section in the client's words
 # 8: CRM leads that name no campaign are not matched to the ad platforms (no 0 claimed)
 # 9: the breakdowns and the summary charts read unmatched CRM leads as — too (kpis.unmatched)
-PDF_LAYOUT = "9"
+# 10: a client without spend loaded reads its costs as — with the reason, not 0 € (kpis.nospend)
+PDF_LAYOUT = "10"
 
 
 def report_pdf_build(
@@ -300,7 +304,7 @@ def report_pdf_file(
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
-            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names),
+            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend()),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

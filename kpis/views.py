@@ -59,6 +59,7 @@ from kpis.scorecard import (
 from kpis.selectors import (
     PageRead,
     benchmarks_for_month,
+    month_has_spend,
     report_days,
     report_names,
     scorecard_load,
@@ -286,7 +287,8 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     month = _month(request)
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
     snapshot = _visible(request, snapshot_get(month=month))
-    keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending)
+    has_spend = snapshot is None or month_has_spend(snapshot=snapshot, month=month)
+    keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend)
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
     shown = [
@@ -420,7 +422,8 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     snapshot = _visible(request, snapshot_get(month=month))
     if snapshot is None:
         raise Http404
-    keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False)
+    has_spend = month_has_spend(snapshot=snapshot, month=month)
+    keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
     names, currency = _member_names(dimension, snapshot), request.tenant.currency
     cells = [
         [

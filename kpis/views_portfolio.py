@@ -25,8 +25,9 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi
+from kpis.nospend import spend_figure_unknown
 from kpis.portfolio import COLUMNS, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
-from kpis.scorecard import format_value
+from kpis.scorecard import format_value, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -104,7 +105,14 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
                 "missed": [_("%(kpi)s: target missed") % {"kpi": kpi(key).label} for key in status["missed"]],
                 "targets": status,
                 "has_data": client.computed_at is not None,
-                "cells": [format_value(column, getattr(client, column), client.currency) for column in COLUMNS],
+                # A client without spend loaded up to the month's end: its costs are unknown, not 0 €
+                # (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend).
+                "cells": [
+                    {"text": "—", "reason": no_spend_reason()}
+                    if spend_figure_unknown(column, has_spend=client.has_spend is not False)
+                    else {"text": format_value(column, getattr(client, column), client.currency), "reason": ""}
+                    for column in COLUMNS
+                ],
             }
         )
     return {

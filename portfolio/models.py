@@ -114,6 +114,9 @@ class ClientMonthSummary(HeadlineFigures):
     computed_at = models.DateTimeField()
     criteria_version = models.PositiveIntegerField(null=True, blank=True)
     mrr = models.FloatField(default=0)
+    # Whether the client has a spend row dated up to the month's end (kpis.nospend): without one its
+    # costs are unknown, not 0, and the portfolio shows them as — with the reason. Null: not read yet.
+    has_spend = models.BooleanField(null=True, blank=True)
 
     FIGURES = (*HeadlineFigures.HEADLINE, "mrr")
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
+from agency.months import Month
 from agency.upsert import rows_upsert
 from kpis.catalogue import is_kpi, kpi
 from portfolio.models import Benchmark, ClientMonthChecks, ClientMonthSummary, ConnectionHealth, SourceFailure
@@ -68,8 +71,14 @@ def benchmark_delete(*, benchmark: Benchmark, user: User) -> None:
     benchmark.delete()
 
 
-def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> None:
+def client_month_summary_upsert(
+    *, client: Client, snapshots: Iterable[Any], first_spend: dt.date | bool | None = True
+) -> None:
     """Copy the headline figures of ``snapshots`` to the public summary (one row per client and month).
+
+    ``first_spend``: the date of the client's first spend row (None: it has none; True: not read). Every
+    month of the client then says whether it had spend loaded up to its end (``has_spend``), in one
+    UPDATE: a spend file backdated to January changes February's answer too, not only January's figures.
 
     Called by ``kpis.services.snapshot_upsert`` inside its transaction, so the summary never
     disagrees with the snapshot it mirrors. ``INSERT … ON CONFLICT (client, month) DO UPDATE``.
@@ -90,6 +99,14 @@ def client_month_summary_upsert(*, client: Client, snapshots: Iterable[Any]) -> 
         unique=("client", "month"),
         update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES),
     )
+    if first_spend is True:
+        return
+    mine = ClientMonthSummary.objects.filter(client=client)
+    if first_spend is None:
+        mine.update(has_spend=False)
+    else:
+        since = Month.of(first_spend).first_day
+        mine.update(has_spend=ExpressionWrapper(Q(month__gte=since), output_field=BooleanField()))
 
 
 def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
+from kpis.nospend import frozen_has_spend, spend_figure_unknown
 from kpis.scorecard import format_value
 from kpis.unmatched import kpi_matched
 
@@ -33,6 +34,11 @@ def figures_diff(before: dict[str, Any], after: dict[str, Any], *, currency: str
     for key in KEYS:
         # As the report reads them: a count of CRM leads by campaign none of whose leads names one is "—".
         was, now = kpi_matched(before, key), kpi_matched(after, key)
+        # A cost of a version approved without spend loaded read "—" (kpis.nospend): "— → 50,00 €".
+        if spend_figure_unknown(key, has_spend=frozen_has_spend(before) is not False):
+            was = None
+        if spend_figure_unknown(key, has_spend=frozen_has_spend(after) is not False):
+            now = None
         if not _same(was, now):
             shown_before, shown_after = format_value(key, was, currency), format_value(key, now, currency)
             if shown_before == shown_after:

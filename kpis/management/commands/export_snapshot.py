@@ -10,10 +10,12 @@ from django_tenants.utils import tenant_context
 
 from agency.months import Month
 from clients.management.commands._client import client_by_slug
+from clients.models import Spend
 from kpis.management.commands.check_month import checks_exported
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
-from kpis.scorecard import unlinked_reason
+from kpis.nospend import spend_unknown_figures
+from kpis.scorecard import no_spend_reason, unlinked_reason
 from kpis.snapshot import document_ordered
 from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for
@@ -34,9 +36,11 @@ class Command(BaseCommand):
             # The monthly close adds "state", "approved_at" and "revisions" (docs/monthly-close.md).
             close = export_for(month) if snapshot is not None else {}
             checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
+            has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         document = {**document_ordered(snapshot.document), **close, "checks": checks, **unmatched_note(snapshot.document)}
+        document.update(no_spend_note(snapshot.document, has_spend=has_spend))
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
 
 
@@ -48,3 +52,11 @@ def unmatched_note(document: dict[str, Any]) -> dict[str, Any]:
     if found is None:
         return {"crm_leads_unmatched": None}
     return {"crm_leads_unmatched": {"new_leads": crm_leads_unlinked(document), "reason": unlinked_reason(), "figures": found}}
+
+
+def no_spend_note(document: dict[str, Any], *, has_spend: bool) -> dict[str, Any]:
+    """``"spend_not_loaded"``: null, or — for a client with no spend row dated up to the month's end —
+    the reason and the figures it concerns. Their values stay kpis.md's (sums over no rows: 0); the
+    report shows "—" with the reason for them (kpis.nospend, docs/scorecards.md)."""
+    found = spend_unknown_figures(document, has_spend=has_spend)
+    return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(), "figures": found}}

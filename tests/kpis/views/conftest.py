@@ -14,7 +14,10 @@ from tests.example import EXAMPLE
 
 @pytest.fixture
 def example_snapshots(tenant_a):
-    """Write the expected documents as alpha's snapshots through the engine's upsert (no computing)."""
+    """Write the expected documents as alpha's snapshots through the engine's upsert (no computing).
+    The worked example loaded spend from its first month: one spend row says so, or its costs would
+    read "—" for want of spend (kpis.nospend)."""
+    from clients.models import Spend
     from kpis.services import snapshot_row, snapshot_upsert
 
     expected = EXAMPLE / "expected"
@@ -25,5 +28,6 @@ def example_snapshots(tenant_a):
         document.update(json.loads(path.read_text()))
         rows.append(snapshot_row(month=month, document=document, computed_at=dt.datetime(2026, 5, 1, 2, tzinfo=dt.UTC)))
     with schema_context("alpha"):
+        Spend.objects.create(id="example-spend", date=min(row.month for row in rows), category="media", amount=0)
         snapshot_upsert(client=tenant_a, rows=rows)
     return tenant_a

@@ -282,16 +282,19 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
     campaigns = text[text.index("=SUM(1+1) campaign") :]
     # The campaign's row, in as many parts as the paper's width needs, column for column as on the
-    # page: no spend (€0.00), 4 new leads, CPL €0.00, no MQL, customer or revenue; every other figure
-    # "—" (no spend, no ad platform's file).
-    shown = {"marketing_spend": "€0.00", "new_leads": "4", "cpl": "€0.00", "mqls": "0", "customers": "0", "revenue": "€0.00"}
+    # page: 4 new leads, no MQL, customer or revenue; every other figure "—" (the client has no spend
+    # loaded, so its spend and CPL are unknown, not €0.00 (kpis.nospend); no ad platform's file).
+    shown = {"new_leads": "4", "mqls": "0", "customers": "0", "revenue": "€0.00"}
     keys = BREAKDOWN_KEYS["campaign"]
     cells = [cell for line in campaigns.splitlines() if line.startswith("=SUM(1+1) campaign") for cell in line.split()[2:]]
     assert cells == [shown.get(key, "—") for key in keys]
     # On paper a dash has no hover: the table's note says why from the row's own figures, once each
     # (issue #23: never the month's "No marketing spend this month" under a row of a month that spent).
     campaign_part = " ".join(campaigns[: campaigns.index("Ad platform")].split())
-    assert campaign_part.endswith("— No marketing spend in this row. Not defined for this row.")
+    assert campaign_part.endswith(
+        "— No spend has been loaded for this client: costs are unknown, not zero. No marketing spend in this row. "
+        "Not defined for this row."
+    ), campaign_part[-300:]
     assert str(null_reason(kpi("cpl"))) not in campaign_part
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
     assert "Desgloses" in spanish and "Campaña" in spanish
