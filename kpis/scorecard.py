@@ -369,13 +369,29 @@ def empty_reason(group: str, *, staff: bool) -> str:
     return str((staff and EMPTY_REASONS_STAFF.get(group)) or EMPTY_REASONS.get(group, ""))
 
 
+# The funnel rates kpis.md defines as this month's later stage over this month's earlier one: different
+# leads, so each can pass 100 % (a lead that reached the earlier stage in an earlier month).
+OVER_100_NOTES = {
+    "qualified_lead_rate": _("Above 100 %: this month's MQLs include leads created in earlier months."),
+    "mql_to_sql_rate": _("Above 100 %: this month's SQLs include leads that became MQLs in earlier months."),
+    "sal_rate": _("Above 100 %: this month's SALs include leads that became SQLs in earlier months."),
+    "sql_to_customer_rate": _(
+        "Above 100 %: this month's customers include leads that became SQLs in earlier months."
+    ),
+    "lead_to_customer_rate": _(
+        "Above 100 %: this month's customers include leads created in earlier months."
+    ),
+}
+
+
 def over_100_note(key: str, value: float | None) -> str:
-    """Why the MQL → SQL rate can read 148 %: the month's SQLs over the month's MQLs are different
-    leads (kpis.md), said on the tile itself when it passes 100 % — its definition is a hover a
-    phone does not have, and the criteria editor's backtest shows a cohort share under a similar name."""
-    if key != "mql_to_sql_rate" or value is None or value <= 1:
+    """Why a funnel rate can read 148 %: the month's later stage over the month's earlier one are
+    different leads (kpis.md), said on the tile itself when it passes 100 % — its definition is a
+    hover a phone does not have, and the criteria editor's backtest shows a cohort share under a
+    similar name."""
+    if key not in OVER_100_NOTES or value is None or value <= 1:
         return ""
-    return gettext("Above 100 %: this month's SQLs include leads that became MQLs in earlier months.")
+    return str(OVER_100_NOTES[key])
 
 
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:

@@ -400,6 +400,38 @@ def test_an_mql_to_sql_rate_over_100_says_it_compares_the_months_sqls_with_its_m
     assert "This month" not in spanish and "Above 100" not in spanish
 
 
+def test_every_funnel_rate_over_100_says_why_on_its_tile(client_user_a, tenant_a) -> None:
+    """Not only MQL → SQL: the lead → MQL and lead → customer rates also divide this month's later
+    stage by this month's earlier one (kpis.md), so September's leads qualifying and closing in
+    October beside one new lead read 300 % and 400 %, with the reason on the tile in both languages;
+    a rate with nothing over 100 % carries none."""
+    september, october = dt.datetime(2026, 9, 8, tzinfo=dt.UTC), dt.datetime(2026, 10, 14, tzinfo=dt.UTC)
+    with schema_context("alpha"):
+        Lead.objects.bulk_create(
+            [Lead(id="new", created_at=october)]
+            + [Lead(id=f"s{i}", created_at=september, mql_at=october, sql_at=september, customer_at=october)
+               for i in range(3)]
+            + [Lead(id="sql", created_at=september, mql_at=september, sql_at=september, customer_at=october)]
+        )
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 9, 1), dt.date(2026, 10, 1)])
+
+    def tile(key: str) -> str:
+        body = get(client_user_a, "/scorecard/?month=2026-10", tenant_a).content.decode()
+        start = body.index(f'id="kpi-{key}"')
+        return body[start: body.index("</article>", start)]
+
+    assert "Above 100 %: this month&#x27;s MQLs include leads created in earlier months." in tile("qualified_lead_rate")
+    assert "Above 100 %: this month&#x27;s customers include leads created in earlier months." in tile(
+        "lead_to_customer_rate")
+    assert "Above 100" not in tile("mql_to_sql_rate")  # 0 SQLs in October
+    client_user_a.language = "es"
+    client_user_a.save()
+    assert "Por encima del 100 %: los MQL de este mes incluyen leads creados en meses anteriores." in tile(
+        "qualified_lead_rate")
+    assert "Por encima del 100 %: los clientes de este mes incluyen leads creados en meses anteriores." in tile(
+        "lead_to_customer_rate")
+
+
 def test_an_mql_to_sql_rate_under_100_carries_no_note(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     assert 'id="kpi-mql_to_sql_rate"' in body and "Above 100 %" not in body
