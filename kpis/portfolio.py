@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis.catalogue import headline_kpis, target_in_range
+from kpis.nospend import SPEND_FIGURES, spend_figure_unknown
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
 
@@ -49,7 +50,14 @@ def portfolio_rows(
     elif show == "clean":
         clients = clients.filter(checks_open=0, computed_at__isnull=False)
     if sort in COLUMNS:
-        order = F(sort).desc(nulls_last=True) if descending else F(sort).asc(nulls_last=True)
+        # A client without spend loaded reads its costs as "—" (kpis.nospend): sorted with the unknown
+        # values, last, not as the cheapest at its stored 0.
+        value = (
+            Case(When(has_spend=False, then=Value(None)), default=F(sort))
+            if sort in SPEND_FIGURES
+            else F(sort)
+        )
+        order = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
         return clients.order_by(order, "name")
     return clients.order_by("-name" if descending else "name")
 
@@ -68,8 +76,10 @@ def targets_by_client(*, clients: list[Client], month: dt.date) -> dict[int, dic
 def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
     """How many headline targets the client met, and which it missed."""
     met, missed = [], []
+    has_spend = getattr(client, "has_spend", None) is not False  # null: a row from before it was kept
     for kpi, target in targets.items():
-        status = target_status(kpi, getattr(client, kpi), target)
+        value = None if spend_figure_unknown(kpi, has_spend=has_spend) else getattr(client, kpi)
+        status = target_status(kpi, value, target)  # an unknown cost neither meets nor misses its target
         if status is True:
             met.append(kpi)
         elif status is False:

@@ -323,3 +323,28 @@ def test_the_value_panel_reads_cac_and_cpl_as_dashes_too(client_user_a, no_spend
     panel = panel[: panel.index("</dl>")]
     assert panel.count(REASON[language]) == 3, panel  # CAC, CAC payback, cost per lead
     assert ">0,00 €<" not in panel and ">€0.00<" not in panel and "0,00 €" not in panel, panel
+
+
+def test_the_portfolio_sorts_a_client_without_spend_with_the_unknown_costs_and_judges_no_cost_target(
+    admin_user, tenant_a, tenant_b, write  # noqa: F811 -- the fixture of the same name
+):
+    """Sorted by cost per lead, the client without spend (its stored 0) comes after a client whose
+    leads cost 50 €, both ways, as the "—" it shows; and its 0 does not meet a cost-per-lead target."""
+    from kpis.portfolio import portfolio_rows, target_summary
+    from portfolio.models import Target
+
+    connection.set_tenant(tenant_a)
+    _client(tenant_a, write, spend=None)
+    connection.set_tenant(tenant_b)
+    _client(tenant_b, write, spend=MARCH_SPEND)  # 200 € over March's 4 leads: 50 € a lead
+
+    def order(descending: bool) -> list[str]:
+        rows = portfolio_rows(user=admin_user, month=MARCH, sort="cpl", descending=descending)
+        return [c.slug for c in rows if c.slug in (tenant_a.slug, tenant_b.slug)]
+
+    assert order(False) == [tenant_b.slug, tenant_a.slug]
+    assert order(True) == [tenant_b.slug, tenant_a.slug]
+    Target.objects.create(client=tenant_a, month=MARCH, kpi="cpl", value=10)
+    row = next(c for c in portfolio_rows(user=admin_user, month=MARCH) if c.pk == tenant_a.pk)
+    assert row.cpl == 0 and row.has_spend is False  # kpis.md's 0 is kept in the summary
+    assert target_summary(row, {"cpl": 10.0}) == {"met": [], "missed": [], "total": 1}
