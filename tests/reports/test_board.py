@@ -179,3 +179,16 @@ def test_a_month_that_went_to_review_today_waits_since_today_not_for_0_days(in_r
     with time_machine.travel(APRIL_5 + dt.timedelta(days=2, hours=1)):
         board = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
     assert "2 días" in board
+
+
+def test_the_board_puts_the_month_that_ended_in_the_close_without_waiting_for_beat(march, tenant_b, staff_a) -> None:
+    """Opened before beat's hourly run, the board does that run for the viewer's clients: the
+    month that ended is in review (and clean), not a column of "Not in the close"."""
+    assert not ClientMonthClose.objects.exists()
+    console = browser_for(staff_a, None)
+    with time_machine.travel(APRIL_5):
+        page = console.get("/board/?month=2026-03").content.decode()
+    row = ClientMonthClose.objects.get(client=march, month=MARCH)
+    assert row.state == ClientMonthClose.State.IN_REVIEW
+    assert 'id="pick-alpha"' in page  # clean, so it can be ticked at once
+    assert not ClientMonthClose.objects.filter(client=tenant_b).exists()  # not staff_a's client
