@@ -107,7 +107,9 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "summary": look["summary"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
-                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
+                # The report itself (summary, charts, commentary: the approved version), not the
+                # close page's table of every KPI; it links to the questions and versions.
+                "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
