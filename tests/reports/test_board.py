@@ -192,3 +192,16 @@ def test_the_board_puts_the_month_that_ended_in_the_close_without_waiting_for_be
     assert row.state == ClientMonthClose.State.IN_REVIEW
     assert 'id="pick-alpha"' in page  # clean, so it can be ticked at once
     assert not ClientMonthClose.objects.filter(client=tenant_b).exists()  # not staff_a's client
+
+
+def test_a_revision_waiting_counts_its_days_from_the_restated_figures_not_not_waiting(in_review, staff_a, admin_user) -> None:
+    (outcome,) = months_approve(
+        items=[(in_review, MARCH, ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at)], user=staff_a
+    )
+    assert outcome.approved
+    late_spend(in_review)  # restated data: a revision to approve
+    restated = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    with time_machine.travel(restated + dt.timedelta(days=2)):
+        _page, rows = board_page(user=admin_user, month=MARCH, months=board_months(now=APRIL_5))
+        (row,) = [r for r in rows if r.client.slug == "alpha"]
+        assert row.cell.status == "revision" and row.cell.waiting_days == 2
