@@ -205,3 +205,15 @@ def test_a_revision_waiting_counts_its_days_from_the_restated_figures_not_not_wa
         _page, rows = board_page(user=admin_user, month=MARCH, months=board_months(now=APRIL_5))
         (row,) = [r for r in rows if r.client.slug == "alpha"]
         assert row.cell.status == "revision" and row.cell.waiting_days == 2
+
+
+def test_a_filter_left_empty_by_the_approvals_says_why_not_no_client_matches(in_review, staff_a) -> None:
+    shown = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    (outcome,) = months_approve(items=[(in_review, MARCH, shown)], user=staff_a)
+    assert outcome.approved
+    console = browser_for(staff_a, None)
+    with time_machine.travel(APRIL_5 + dt.timedelta(days=1)):
+        clean = console.get("/board/?month=2026-03&show=clean").content.decode()
+        waiting = console.get("/board/?month=2026-03&show=waiting").content.decode()
+    assert "Ningún mes de marzo 2026 está limpio ahora" in clean and "No hay cliente" not in clean
+    assert "Nada de marzo 2026 está pendiente de la agencia." in waiting
