@@ -183,21 +183,17 @@ SOURCE_GAP = register(
 
 
 def no_contact_times(data: CheckData) -> list[Finding]:
-    """Every one of the month's new leads (at least CONTACT_MIN) lacks a first-contact time, and
-    no month before it (in the history the checks read) had a lead with one: the CRM data does not
-    carry the field, so speed to lead and "uncontacted" are meaningless rather than alarming. A
-    sudden 100 % after months with contact times is left to the figures themselves: it may be
-    true (no one called), and the report shows it as such."""
-    new, uncontacted = data.kpis.get("new_leads") or 0, data.kpis.get("uncontacted")
-    if new < CONTACT_MIN or uncontacted is None or uncontacted < new:
+    """Every one of the month's new leads (at least CONTACT_MIN) lacks a first-contact time (the
+    document's ``uncontacted_share`` is 1), and no month before it (in the history the checks read)
+    had a lead with one: the CRM data does not carry the field, so speed to lead and "uncontacted"
+    are meaningless rather than alarming. A sudden 100 % after months with contact times is left
+    to the figures themselves: it may be true (no one called), and the report shows it as such."""
+    new, share = data.kpis.get("new_leads") or 0, data.kpis.get("uncontacted_share")
+    if new < CONTACT_MIN or share is None or share < 1:
         return []
-    for month in data.history:
-        before = data.history[month] or {}
-        if (
-            month < data.month
-            and before.get("uncontacted") is not None
-            and before["uncontacted"] < (before.get("new_leads") or 0)
-        ):
+    for month, before in data.history.items():
+        earlier = (before or {}).get("uncontacted_share")
+        if month < data.month and earlier is not None and earlier < 1:
             return []
     return [finding(NO_CONTACT_TIMES, {"leads": new}, link=IMPORTS)]
 

@@ -266,7 +266,7 @@ KPI_NAMES = (
     "mqls",
     "sqls",
     "customers",
-    "uncontacted",
+    "uncontacted_share",
     "revenue",
     "marketing_spend",
     "working_days",
@@ -349,8 +349,8 @@ def test_one_day_and_one_customer_read_in_the_singular() -> None:
 
 def funnel_month(**kpis) -> CheckData:
     """October with the three months before it normal (leads, MQLs, contact times)."""
-    hist = steady(OCT, 3, new_leads=40, mqls=12, sqls=5, customers=2, uncontacted=3)
-    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 16, "customers": 3, "uncontacted": 4, **kpis}
+    hist = steady(OCT, 3, new_leads=40, mqls=12, sqls=5, customers=2, uncontacted_share=0.08)
+    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 16, "customers": 3, "uncontacted_share": 0.1, **kpis}
     return CheckData(month=OCT, history=hist)
 
 
@@ -375,13 +375,13 @@ def test_a_skipped_stage_needs_three_later_leads_new_leads_and_no_mql() -> None:
     assert keys(funnel_month(mqls=0, sqls=2, customers=1)) == ["tracking.mql_stage_skipped"]
     assert keys(funnel_month(mqls=0, sqls=1, customers=1)) == []  # two could be last month's MQLs
     assert keys(funnel_month(mqls=1)) == []  # the criteria score some leads
-    assert "tracking.mql_stage_skipped" not in keys(funnel_month(mqls=0, new_leads=0, uncontacted=0))  # no new lead
+    assert "tracking.mql_stage_skipped" not in keys(funnel_month(mqls=0, new_leads=0, uncontacted_share=None))  # no new lead
     assert keys(funnel_month(mqls=None)) == []  # not computed: not judged
 
 
 def test_no_contact_time_on_any_lead_ever_says_the_crm_lacks_it() -> None:
-    hist = steady(OCT, 3, new_leads=30, uncontacted=30)
-    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 4, "uncontacted": 42}
+    hist = steady(OCT, 3, new_leads=30, uncontacted_share=1.0)
+    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 4, "uncontacted_share": 1.0}
     data = CheckData(month=OCT, history=hist)
     (found,) = month_checks(data)
     assert (found.key, found.severity, found.link) == ("coverage.no_contact_times", "medium", "/imports/")
@@ -397,14 +397,18 @@ def test_no_contact_time_on_any_lead_ever_says_the_crm_lacks_it() -> None:
 
 
 def test_no_contact_times_needs_ten_leads_all_without_and_none_before_with_one() -> None:
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 10, "uncontacted": 10}})) == ["coverage.no_contact_times"]
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 9, "uncontacted": 9}})) == []  # too few to say
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 42, "uncontacted": 41}})) == []  # one has a time
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 10, "uncontacted_share": 1.0}})) == ["coverage.no_contact_times"]
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 9, "uncontacted_share": 1.0}})) == []  # too few to say
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 42, "uncontacted_share": 41 / 42}})) == []  # one has a time
     # A sudden 100 % after a month with contact times may be true (no one called): the figure says it.
-    after_times = {OCT - 2: {"new_leads": 30, "uncontacted": 2}, OCT: {"new_leads": 42, "uncontacted": 42}}
+    after_times = {OCT - 2: {"new_leads": 30, "uncontacted_share": 2 / 30}, OCT: {"new_leads": 42, "uncontacted_share": 1.0}}
     assert keys(CheckData(month=OCT, history=after_times)) == []
     # A month before without the figure (or without leads) proves nothing either way.
-    unknown = {OCT - 1: {"new_leads": 30}, OCT - 2: {"new_leads": 0, "uncontacted": 0}, OCT: {"new_leads": 42, "uncontacted": 42}}
+    unknown = {
+        OCT - 1: {"new_leads": 30},
+        OCT - 2: {"new_leads": 0, "uncontacted_share": None},
+        OCT: {"new_leads": 42, "uncontacted_share": 1.0},
+    }
     assert keys(CheckData(month=OCT, history=unknown)) == ["coverage.no_contact_times"]
 
 
