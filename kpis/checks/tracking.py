@@ -14,6 +14,8 @@ SILENT_DAYS = 3  # days in a row with spend and no clicks (or no conversions)
 UNATTRIBUTED_SHARE = 0.2  # leads with neither channel nor campaign
 UNATTRIBUTED_MIN = 10  # leads in the month before the share means anything
 SESSIONS_MIN = 100  # sessions in a month with no lead at all
+SKIPPED_MIN = 3  # SQLs + customers in a month with new leads and no MQL before the gap means anything
+CRITERIA = "/criteria/new/"  # the qualification criteria editor (clients.urls "criteria_edit")
 
 
 def _silent_runs(days: dict, index: int, month_first) -> list[list]:
@@ -103,6 +105,20 @@ def sessions_without_leads(data: CheckData) -> list[Finding]:
     return [finding(SESSIONS_NO_LEADS, {"sessions": sessions, "before": max(earlier)}, link=f"/scorecard/?month={data.month}")]
 
 
+def mql_stage_skipped(data: CheckData) -> list[Finding]:
+    """The month has new leads and leads reaching a later stage (SQLs + customers, at least
+    SKIPPED_MIN) but not one MQL: the qualification criteria (which alone set mql_at) score none
+    of the client's leads, so the MQL counts, the cost per MQL and every MQL rate are wrong. One
+    month's figures suffice: no lead scan (a month whose SQLs all came from earlier months' MQLs
+    would need SKIPPED_MIN of them and not one new MQL, which a working criteria set rarely shows)."""
+    kpis = data.kpis
+    new, mqls = kpis.get("new_leads") or 0, kpis.get("mqls")
+    sqls, customers = kpis.get("sqls") or 0, kpis.get("customers") or 0
+    if not new or mqls is None or mqls > 0 or sqls + customers < SKIPPED_MIN:
+        return []
+    return [finding(MQL_SKIPPED, {"sqls": sqls, "customers": customers, "leads": new}, link=CRITERIA)]
+
+
 SPEND_WITHOUT_RESULTS = register(
     Check(
         key="tracking.spend_without_results",
@@ -145,5 +161,21 @@ SESSIONS_NO_LEADS = register(
         ),
         rule=_("At least 100 sessions and no new lead in the month, when one of the three months before had leads."),
         evaluate=sessions_without_leads,
+    )
+)
+MQL_SKIPPED = register(
+    Check(
+        key="tracking.mql_stage_skipped",
+        family=Family.TRACKING,
+        severity=Severity.HIGH,
+        sentence=_(
+            "This month has SQLs (%(sqls)s) and customers (%(customers)s) but not one MQL: "
+            "the qualification criteria score none of these leads."
+        ),
+        rule=_(
+            "New leads in the month, no MQL, and at least 3 SQLs and customers together: the qualification criteria "
+            "qualify none of the leads, so MQLs, cost per MQL and the MQL rates are wrong."
+        ),
+        evaluate=mql_stage_skipped,
     )
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
+from agency.months import Month
 from agency.redis_client import redis_client
 from kpis.demo import demo_incident
 from kpis.recompute import _keys as recompute_keys
@@ -101,5 +102,42 @@ def test_the_portfolio_shows_the_checks_and_filters_clean_months(browser, portal
         page.select_option("#portfolio-show", "clean")
         page.get_by_text("Ningún cliente coincide.").or_(page.get_by_text("No client matches.")).first.wait_for()
         assert "Alpha Analytics" not in page.locator("#portfolio-table").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def october_without_mqls_or_contact_times(report_data):  # noqa: F811
+    """Alpha's data as if its criteria scored no lead and its CRM export carried no contact time."""
+    from clients.models import Lead
+    from kpis.services import snapshot_compute
+
+    with schema_context("alpha"):
+        Lead.objects.update(mql_at=None, sales_ready_at=None, first_contacted_at=None)
+    snapshot_compute(client=report_data, months=[(Month(2026, 11) - i).first_day for i in range(14)])
+    redis_client().delete(*recompute_keys(report_data))
+    yield report_data
+    redis_client().delete(*recompute_keys(report_data))
+
+
+def test_a_skipped_mql_stage_and_missing_contact_times_read_in_spanish_on_a_phone(
+    browser, portal, staff_a, october_without_mqls_or_contact_times
+) -> None:
+    alpha = portal.client("alpha")
+    context, page = new_page(browser, locale="es")
+    try:
+        sign_in_home(page, alpha, staff_a.username)
+        page.set_viewport_size(PHONE)
+        page.goto(f"{alpha}/reports/2026-10/")
+        skipped = page.locator("li[data-check='tracking.mql_stage_skipped']")
+        assert "pero ni un solo MQL: los criterios de cualificación no puntúan ninguno de estos leads." in skipped.inner_text()
+        assert skipped.locator("a[href='/criteria/new/']").count() == 1
+        times = page.locator("li[data-check='coverage.no_contact_times']")
+        assert "leads nuevos del mes tiene hora de primer contacto" in times.inner_text()
+        assert times.locator("a[href='/imports/']").count() == 1
+        _no_overflow(page)
+        screenshot(page, "checks-data-gaps-es-390")
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, "checks-data-gaps-es-1440")
     finally:
         context.close()

@@ -26,9 +26,13 @@ MONTHS = [(OCT - i).first_day for i in range(4, -1, -1)]  # June … October
 GAP = {dt.date(2026, 10, 6), dt.date(2026, 10, 7), dt.date(2026, 10, 8)}
 
 
-def seed(*, gap: set[dt.date] = frozenset(), twins: bool = False) -> None:
-    """Daily spend and traffic June–October, 60 leads a month with a campaign; ``gap``: days of
-    October without spend."""
+def seed(
+    *, gap: set[dt.date] = frozenset(), twins: bool = False, contacted: bool = True, sqls: int = 0, mqls: bool = True
+) -> None:
+    """Daily spend and traffic June–October, 60 leads a month with a campaign, each first contacted
+    two hours after it arrived unless not ``contacted``; ``gap``: days of October without spend;
+    ``sqls``: leads a month that become SQLs the next day (MQLs an hour after arriving, unless not
+    ``mqls``)."""
     Campaign.objects.create(id="c1", name="Marca España", channel="paid_search")
     if twins:
         Campaign.objects.create(id="c2", name="marca  espana", channel="paid_search")
@@ -40,7 +44,16 @@ def seed(*, gap: set[dt.date] = frozenset(), twins: bool = False) -> None:
             traffic.append(TrafficRow(date=day, channel="organic_search", device="desktop", sessions=100))
         for i in range(60):
             created = dt.datetime.combine(month + dt.timedelta(days=i % 27), dt.time(10), tzinfo=dt.UTC)
-            leads.append(Lead(id=f"{month}-{i}", created_at=created, campaign_id="c2" if twins and i == 0 else "c1"))
+            leads.append(
+                Lead(
+                    id=f"{month}-{i}",
+                    created_at=created,
+                    campaign_id="c2" if twins and i == 0 else "c1",
+                    first_contacted_at=created + dt.timedelta(hours=2) if contacted else None,
+                    mql_at=created + dt.timedelta(hours=1) if i < sqls and mqls else None,
+                    sql_at=created + dt.timedelta(days=1) if i < sqls else None,
+                )
+            )
     Spend.objects.bulk_create(spend)
     TrafficRow.objects.bulk_create(traffic)
     Lead.objects.bulk_create(leads)

@@ -52,3 +52,19 @@ def test_the_clean_demo_client_has_no_check_in_any_month(tenant_b) -> None:
     with schema_context(tenant_b.schema_name):
         found = list(CheckResult.objects.filter(month__in=months).values_list("month", "key", "subject"))
     assert found == []
+
+
+def test_the_demo_client_fed_by_export_files_shows_the_skipped_mql_stage_and_no_contact_times(
+    tenant_b, settings, tmp_path
+) -> None:
+    """Umbrella's HubSpot export carries no first-contact time and its leads do nothing its
+    criteria score (no website activity): every complete month says so, and only that."""
+    from clients.sources.demo import demo_sources_seed
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_sources_seed(client=tenant_b, months=3, seed=sum(map(ord, "umbrella")), leads_per_month=60, directory=tmp_path)
+    with schema_context(tenant_b.schema_name):
+        months = data_months(timezone=tenant_b.timezone)
+    snapshot_compute(client=tenant_b, months=months)
+    for month in (OCTOBER, dt.date(2026, 11, 1)):
+        assert {"tracking.mql_stage_skipped", "coverage.no_contact_times"} <= checks(tenant_b, month)

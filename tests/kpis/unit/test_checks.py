@@ -248,20 +248,30 @@ def test_sentences_in_spanish() -> None:
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
     assert "Inversión no tiene datos de 2 días del mes: 3–4 oct." in sentences
     assert (
-        "3 clientes nuevos pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?"
-        in sentences
+        "3 clientes nuevos pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?" in sentences
     )
 
 
 def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
-    assert len(REGISTRY) == 11
+    assert len(REGISTRY) == 13
     for check in REGISTRY.values():
         assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
 
 
 # --- no check ever raises on empty or partial data ------------------------------------------------
 
-KPI_NAMES = ("sessions", "new_leads", "mqls", "customers", "revenue", "marketing_spend", "working_days", "paid_lead_match_rate")
+KPI_NAMES = (
+    "sessions",
+    "new_leads",
+    "mqls",
+    "sqls",
+    "customers",
+    "uncontacted_share",
+    "revenue",
+    "marketing_spend",
+    "working_days",
+    "paid_lead_match_rate",
+)
 values = st.one_of(st.none(), st.integers(min_value=0, max_value=10_000), st.floats(min_value=0, max_value=1e6, allow_nan=False))
 month_kpis = st.dictionaries(st.sampled_from(KPI_NAMES), values, max_size=len(KPI_NAMES))
 day_sets = st.frozensets(st.dates(min_value=dt.date(2026, 6, 1), max_value=dt.date(2026, 10, 31)), max_size=40)
@@ -332,3 +342,75 @@ def test_one_day_and_one_customer_read_in_the_singular() -> None:
     with translation.override("en"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
     assert "Spend has no data for 1 day of the month: 3 Oct." in sentences
+
+
+# --- a funnel stage skipped; no contact times -----------------------------------------------------
+
+
+def funnel_month(**kpis) -> CheckData:
+    """October with the three months before it normal (leads, MQLs, contact times)."""
+    hist = steady(OCT, 3, new_leads=40, mqls=12, sqls=5, customers=2, uncontacted_share=0.08)
+    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 16, "customers": 3, "uncontacted_share": 0.1, **kpis}
+    return CheckData(month=OCT, history=hist)
+
+
+def test_sqls_and_customers_without_a_single_mql_point_at_the_criteria() -> None:
+    data = funnel_month(mqls=0)
+    (found,) = month_checks(data)
+    assert (found.key, found.severity, found.link) == ("tracking.mql_stage_skipped", "high", "/criteria/new/")
+    with translation.override("en"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == (
+        "This month has SQLs (16) and customers (3) but not one MQL: the qualification criteria score none of these leads."
+    )
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == (
+        "Este mes tiene SQL (16) y clientes (3) pero ni un solo MQL: "
+        "los criterios de cualificación no puntúan ninguno de estos leads."
+    )
+
+
+def test_a_skipped_stage_needs_three_later_leads_new_leads_and_no_mql() -> None:
+    assert keys(funnel_month(mqls=0, sqls=2, customers=1)) == ["tracking.mql_stage_skipped"]
+    assert keys(funnel_month(mqls=0, sqls=1, customers=1)) == []  # two could be last month's MQLs
+    assert keys(funnel_month(mqls=1)) == []  # the criteria score some leads
+    assert "tracking.mql_stage_skipped" not in keys(funnel_month(mqls=0, new_leads=0, uncontacted_share=None))  # no new lead
+    assert keys(funnel_month(mqls=None)) == []  # not computed: not judged
+
+
+def test_no_contact_time_on_any_lead_ever_says_the_crm_lacks_it() -> None:
+    hist = steady(OCT, 3, new_leads=30, uncontacted_share=1.0)
+    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 4, "uncontacted_share": 1.0}
+    data = CheckData(month=OCT, history=hist)
+    (found,) = month_checks(data)
+    assert (found.key, found.severity, found.link) == ("coverage.no_contact_times", "medium", "/imports/")
+    with translation.override("en"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == (
+        "None of the 42 new leads of the month has a first-contact time: the CRM data does not carry it, "
+        "so the time to first contact and “Not contacted” cannot be judged."
+    )
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"].startswith("Ninguno de los 42 leads nuevos del mes tiene hora de primer contacto")
+
+
+def test_no_contact_times_needs_ten_leads_all_without_and_none_before_with_one() -> None:
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 10, "uncontacted_share": 1.0}})) == ["coverage.no_contact_times"]
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 9, "uncontacted_share": 1.0}})) == []  # too few to say
+    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 42, "uncontacted_share": 41 / 42}})) == []  # one has a time
+    # A sudden 100 % after a month with contact times may be true (no one called): the figure says it.
+    after_times = {OCT - 2: {"new_leads": 30, "uncontacted_share": 2 / 30}, OCT: {"new_leads": 42, "uncontacted_share": 1.0}}
+    assert keys(CheckData(month=OCT, history=after_times)) == []
+    # A month before without the figure (or without leads) proves nothing either way.
+    unknown = {
+        OCT - 1: {"new_leads": 30},
+        OCT - 2: {"new_leads": 0, "uncontacted_share": None},
+        OCT: {"new_leads": 42, "uncontacted_share": 1.0},
+    }
+    assert keys(CheckData(month=OCT, history=unknown)) == ["coverage.no_contact_times"]
+
+
+def test_a_normal_month_with_mqls_and_contact_times_raises_neither() -> None:
+    assert keys(funnel_month()) == []
