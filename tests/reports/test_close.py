@@ -300,6 +300,8 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     assert "revisadas" in revised.subject and "Coste por lead 215,72\xa0€ → 219,40\xa0€" in revised.body
     # the date in words, as the pages write dates, not 2026-12-04
     assert "se revisaron el 4 de diciembre de 2026." in revised.body and "2026-12-04" not in revised.body
+    approved = next(m for m in mail.outbox if "revisadas" not in m.subject)
+    assert revised.from_email == approved.from_email  # the agency's name, as the report's email
 
 
 def test_a_revision_without_telling_the_client_queues_no_email(march, staff_a) -> None:
