@@ -8,3 +8,4 @@ DATETIME_FORMAT = "N j, Y, P T"
 # markets; "Dec 6, 2026" reads the same to all of them (the close board's "Figures computed",
 # contracts, criteria versions).
 SHORT_DATE_FORMAT = "M j, Y"
+SHORT_DATETIME_FORMAT = "M j, Y, P"  # "Dec 6, 2026, 2:50 p.m." (a connection's last sync), not 12/06/2026
