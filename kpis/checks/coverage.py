@@ -18,7 +18,6 @@ DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of
 STALE_DAYS = 7  # no data in the month's last 7 days (or longer than the source's usual gap)
 FEWER_MARGIN = 0.1  # data days per working day more than 0.1 below the lowest of the three months before
 IMPORTS = "/imports/"
-CONTACT_MIN = 10  # new leads in the month before "none has a first-contact time" means the data lacks it
 FEEDS = ("spend", "traffic", "email")  # sources that report every day; leads may have quiet days
 
 
@@ -182,22 +181,6 @@ SOURCE_GAP = register(
 )
 
 
-def no_contact_times(data: CheckData) -> list[Finding]:
-    """Every one of the month's new leads (at least CONTACT_MIN) lacks a first-contact time (the
-    document's ``uncontacted_share`` is 1), and no month before it (in the history the checks read)
-    had a lead with one: the CRM data does not carry the field, so speed to lead and "uncontacted"
-    are meaningless rather than alarming. A sudden 100 % after months with contact times is left
-    to the figures themselves: it may be true (no one called), and the report shows it as such."""
-    new, share = data.kpis.get("new_leads") or 0, data.kpis.get("uncontacted_share")
-    if new < CONTACT_MIN or share is None or share < 1:
-        return []
-    for month, before in data.history.items():
-        earlier = (before or {}).get("uncontacted_share")
-        if month < data.month and earlier is not None and earlier < 1:
-            return []
-    return [finding(NO_CONTACT_TIMES, {"leads": new}, link=IMPORTS)]
-
-
 SOURCE_STALE = register(
     Check(
         key="coverage.source_stale",
@@ -232,18 +215,4 @@ FEWER_DAYS = register(
     )
 )
 
-NO_CONTACT_TIMES = register(
-    Check(
-        key="coverage.no_contact_times",
-        family=Family.COVERAGE,
-        severity=Severity.MEDIUM,
-        sentence=_(
-            "None of the %(leads)s new leads of the month has a first-contact time: the CRM data does not carry it, "
-            "so the time to first contact and “Not contacted” cannot be judged."
-        ),
-        rule=_("Every new lead of the month (at least 10) has no first-contact time, and no month before had a lead with one."),
-        evaluate=no_contact_times,
-    )
-)
-
-__all__ = ["FEWER_DAYS", "NO_CONTACT_TIMES", "SOURCE_GAP", "SOURCE_STALE", "Check"]
+__all__ = ["FEWER_DAYS", "SOURCE_GAP", "SOURCE_STALE", "Check"]

@@ -253,7 +253,7 @@ def test_sentences_in_spanish() -> None:
 
 
 def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
-    assert len(REGISTRY) == 13
+    assert len(REGISTRY) == 12
     for check in REGISTRY.values():
         assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
 
@@ -377,39 +377,6 @@ def test_a_skipped_stage_needs_three_later_leads_new_leads_and_no_mql() -> None:
     assert keys(funnel_month(mqls=1)) == []  # the criteria score some leads
     assert "tracking.mql_stage_skipped" not in keys(funnel_month(mqls=0, new_leads=0, uncontacted_share=None))  # no new lead
     assert keys(funnel_month(mqls=None)) == []  # not computed: not judged
-
-
-def test_no_contact_time_on_any_lead_ever_says_the_crm_lacks_it() -> None:
-    hist = steady(OCT, 3, new_leads=30, uncontacted_share=1.0)
-    hist[OCT] = {"working_days": 22, "new_leads": 42, "mqls": 10, "sqls": 4, "uncontacted_share": 1.0}
-    data = CheckData(month=OCT, history=hist)
-    (found,) = month_checks(data)
-    assert (found.key, found.severity, found.link) == ("coverage.no_contact_times", "medium", "/imports/")
-    with translation.override("en"):
-        (result,) = month_check_results(data, currency="EUR")
-    assert result["sentence"] == (
-        "None of the 42 new leads of the month has a first-contact time: the CRM data does not carry it, "
-        "so the time to first contact and “Not contacted” cannot be judged."
-    )
-    with translation.override("es"):
-        (result,) = month_check_results(data, currency="EUR")
-    assert result["sentence"].startswith("Ninguno de los 42 leads nuevos del mes tiene hora de primer contacto")
-
-
-def test_no_contact_times_needs_ten_leads_all_without_and_none_before_with_one() -> None:
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 10, "uncontacted_share": 1.0}})) == ["coverage.no_contact_times"]
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 9, "uncontacted_share": 1.0}})) == []  # too few to say
-    assert keys(CheckData(month=OCT, history={OCT: {"new_leads": 42, "uncontacted_share": 41 / 42}})) == []  # one has a time
-    # A sudden 100 % after a month with contact times may be true (no one called): the figure says it.
-    after_times = {OCT - 2: {"new_leads": 30, "uncontacted_share": 2 / 30}, OCT: {"new_leads": 42, "uncontacted_share": 1.0}}
-    assert keys(CheckData(month=OCT, history=after_times)) == []
-    # A month before without the figure (or without leads) proves nothing either way.
-    unknown = {
-        OCT - 1: {"new_leads": 30},
-        OCT - 2: {"new_leads": 0, "uncontacted_share": None},
-        OCT: {"new_leads": 42, "uncontacted_share": 1.0},
-    }
-    assert keys(CheckData(month=OCT, history=unknown)) == ["coverage.no_contact_times"]
 
 
 def test_a_normal_month_with_mqls_and_contact_times_raises_neither() -> None:
