@@ -319,7 +319,10 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
                 href=breakdown_href(top.dimension, after),
             ),
         )
-    if abs(top.rate) > abs(top.mix) and d0 and d1 and shape.den:
+    # A share of the unit that converted, never over 100 %: a month's MQLs include leads created
+    # earlier, so 12 MQLs from 4 new leads reads as its count moving, not as 300 % converting.
+    converts = bool(d0 and d1) and (n0 or 0) <= d0 and (n1 or 0) <= d1
+    if abs(top.rate) > abs(top.mix) and converts and shape.den:
         r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
         unit = str(UNITS.get(shape.den, shape.den))
         href0 = breakdown_href(top.dimension, before)

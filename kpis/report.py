@@ -168,6 +168,12 @@ def period_of(
     )
 
 
+def month_labels(span: list[dt.date]) -> list[str]:
+    """A chart's x labels: the month's short name, with the whole year on the first month and on
+    each January ("Nov 2025", not "Nov 25", which reads as the 25th of November)."""
+    return [date_format(m, "M Y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)]
+
+
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
@@ -181,7 +187,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     period = getattr(card, "period", None)
     return charts.SeriesChart(
         title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
-        labels=[date_format(m, "M y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)],
+        labels=month_labels(span),
         values=values,
         format=axis_format(key, currency),
         target=target,

@@ -597,11 +597,13 @@ DIMENSION_LABELS = {
 
 
 def drilldown_tables(
-    snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True
+    snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True,
+    persona_names: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every drill-down of the month as the page's tables show them before a sort is chosen: members
-    in words (``names``: campaign ids to names), values in the KPI's format, "—" with its reason.
-    For the PDF, which cannot open them one at a time as the page does."""
+    in words (``names``: campaign ids to names; ``persona_names``: persona codes to names), values in
+    the KPI's format, "—" with its reason. For the PDF, which cannot open them one at a time as the page does."""
+    by_dimension = {"campaign": names, "persona": persona_names}
     tables = []
     for dimension, title in DIMENSION_LABELS.items():
         keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
@@ -612,7 +614,7 @@ def drilldown_tables(
                 "columns": [str(figure(k).label) for k in keys],
                 "rows": [
                     {
-                        "member": member_label(dimension, r["member"], names if dimension == "campaign" else None),
+                        "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
                         "cells": [breakdown_cell(k, r, currency) for k in keys],
                     }
                     for r in rows

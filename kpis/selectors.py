@@ -783,6 +783,11 @@ def campaign_names() -> dict[str, str]:
     return dict(Campaign.objects.values_list("id", "name"))
 
 
+def persona_names() -> dict[str, str]:
+    """The current client's personas by code: a breakdown names them ("Finance lead", not "cfo"; one query)."""
+    return dict(Persona.objects.values_list("code", "name"))
+
+
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
     the names of the campaigns its breakdown holds, whether the client has revenue data and whether it
@@ -892,7 +897,7 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
                 targets=targets[m],
             )
         )
-    names = {"campaign": campaign_names(), "persona": dict(Persona.objects.values_list("code", "name"))}
+    names = {"campaign": campaign_names(), "persona": persona_names()}
     return DraftInputs(
         month=month, documents=documents, targets=targets[month], quarter=months, currency=client.currency, names=names
     )

@@ -32,6 +32,7 @@ from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel
 from kpis.selectors import (
     benchmarks_for_month,
     check_facts,
+    persona_names,
     report_days,
     report_names,
     scorecard_load,
@@ -304,7 +305,9 @@ def report_pdf_file(
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
-            drilldowns=drilldown_tables(card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend()),
+            drilldowns=drilldown_tables(
+                card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(), persona_names=persona_names()
+            ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")

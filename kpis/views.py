@@ -60,6 +60,7 @@ from kpis.selectors import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
+    persona_names,
     report_days,
     report_names,
     scorecard_load,
@@ -330,8 +331,10 @@ def _column_label(key: str) -> str:
 
 
 def _member_names(dimension: str, snapshot: Any) -> dict[str, str]:
-    """Campaigns by name, only for the campaign breakdown: as frozen in an approved version, else
-    read (one query)."""
+    """Campaigns by name (as frozen in an approved version, else read) and personas by name (read):
+    one query, only for those two breakdowns; other members are words of clients.words."""
+    if dimension == "persona":
+        return persona_names()
     if dimension != "campaign":
         return {}
     return report_names(snapshot=snapshot)

@@ -59,6 +59,10 @@ class Cell:
 
     @property
     def waiting_days(self) -> int | None:
+        """Days in review, or, for a revision waiting, since the restated figures were computed
+        (what it waits on): never "Not waiting" beside "Revision waiting"."""
+        if self.revision_pending and self.figures_at is not None:
+            return (timezone.now() - self.figures_at).days
         if self.state != State.IN_REVIEW or self.in_review_since is None:
             return None
         return (timezone.now() - self.in_review_since).days

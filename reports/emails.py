@@ -107,7 +107,9 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "summary": look["summary"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
-                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
+                # The report itself (summary, charts, commentary: the approved version), not the
+                # close page's table of every KPI; it links to the questions and versions.
+                "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
                 "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
@@ -147,12 +149,14 @@ def _queue_each(
     ``context()`` returns (called in the user's language: worded figures follow it), the client
     and the link to the month's page."""
     queued = 0
+    sender = brand_sender(brand_for(client))  # the agency's name, as the approved report's email
     for user in users:
         with translation.override(language_for(user=user, client=client)):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
                 "body": render_to_string(template, {"client": client, "link": link, **context()}),
+                "from_email": sender,
             }
         queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
     return queued

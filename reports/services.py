@@ -24,6 +24,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
+from agency.selectors import clients_ready
 from clients.outbox import outbox_drain_schedule
 from kpis.checks.selectors import month_checks_read
 from kpis.checks.services import checks_mirror
@@ -111,6 +112,23 @@ def month_reviews_start(*, client: Client, at: dt.datetime) -> dt.date | None:
         month_review_start(client=client, month=ended, at=at)
         return ended
     return None
+
+
+def month_reviews_catch_up(*, clients, at: dt.datetime) -> int:
+    """Beat's hourly step, at once, for those of ``clients`` whose month that ended (UTC) is not in
+    the close yet: the close board opened before beat's next run (a new agency, a new client, the
+    first hour of a month) lists their months to review instead of a column of "Not in the close",
+    as a client's Monthly reports page already does for its own client. Returns how many it moved;
+    once beat has run it costs one query."""
+    ended = (Month.of(at.date()) - 1).first_day
+    missing = clients.filter(pk__in=clients_ready().values("pk")).exclude(
+        pk__in=ClientMonthClose.objects.filter(month=ended).values("client_id")
+    )
+    started = 0
+    for client in missing:
+        month_reviews_start(client=client, at=at)
+        started += 1
+    return started
 
 
 # --- commentary --------------------------------------------------------------------------------

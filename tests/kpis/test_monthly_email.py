@@ -37,7 +37,7 @@ def test_month_close_computes_but_emails_only_once_approved(tenant_a, client_use
     assert [m.to for m in mail.outbox] == [["ann@alpha.example"]]  # not the one who opted out, not beta's user
     message = mail.outbox[0]
     assert "Leads nuevos: 3" in message.body  # in the user's language
-    assert "http://alpha.localhost:8000/reports/2026-03/" in message.body
+    assert "http://alpha.localhost:8000/scorecard/?month=2026-03" in message.body
     assert outbox_send_due(client=tenant_a) == 0  # a redelivered task sends nothing twice
     assert len(mail.outbox) == 1
 

@@ -179,3 +179,41 @@ def test_a_month_that_went_to_review_today_waits_since_today_not_for_0_days(in_r
     with time_machine.travel(APRIL_5 + dt.timedelta(days=2, hours=1)):
         board = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
     assert "2 días" in board
+
+
+def test_the_board_puts_the_month_that_ended_in_the_close_without_waiting_for_beat(march, tenant_b, staff_a) -> None:
+    """Opened before beat's hourly run, the board does that run for the viewer's clients: the
+    month that ended is in review (and clean), not a column of "Not in the close"."""
+    assert not ClientMonthClose.objects.exists()
+    console = browser_for(staff_a, None)
+    with time_machine.travel(APRIL_5):
+        page = console.get("/board/?month=2026-03").content.decode()
+    row = ClientMonthClose.objects.get(client=march, month=MARCH)
+    assert row.state == ClientMonthClose.State.IN_REVIEW
+    assert 'id="pick-alpha"' in page  # clean, so it can be ticked at once
+    assert not ClientMonthClose.objects.filter(client=tenant_b).exists()  # not staff_a's client
+
+
+def test_a_revision_waiting_counts_its_days_from_the_restated_figures_not_not_waiting(in_review, staff_a, admin_user) -> None:
+    (outcome,) = months_approve(
+        items=[(in_review, MARCH, ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at)], user=staff_a
+    )
+    assert outcome.approved
+    late_spend(in_review)  # restated data: a revision to approve
+    restated = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    with time_machine.travel(restated + dt.timedelta(days=2)):
+        _page, rows = board_page(user=admin_user, month=MARCH, months=board_months(now=APRIL_5))
+        (row,) = [r for r in rows if r.client.slug == "alpha"]
+        assert row.cell.status == "revision" and row.cell.waiting_days == 2
+
+
+def test_a_filter_left_empty_by_the_approvals_says_why_not_no_client_matches(in_review, staff_a) -> None:
+    shown = ClientMonthClose.objects.get(client=in_review, month=MARCH).figures_at
+    (outcome,) = months_approve(items=[(in_review, MARCH, shown)], user=staff_a)
+    assert outcome.approved
+    console = browser_for(staff_a, None)
+    with time_machine.travel(APRIL_5 + dt.timedelta(days=1)):
+        clean = console.get("/board/?month=2026-03&show=clean").content.decode()
+        waiting = console.get("/board/?month=2026-03&show=waiting").content.decode()
+    assert "Ningún mes de marzo 2026 está limpio ahora" in clean and "No hay cliente" not in clean
+    assert "Nada de marzo 2026 está pendiente de la agencia." in waiting

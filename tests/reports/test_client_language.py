@@ -78,6 +78,9 @@ def test_a_spanish_client_user_gets_the_report_email_and_pdf_in_spanish(spanish_
     with schema_context("alpha"):
         payload = OutboxEmail.objects.get(kind="report_approved").payload
     assert payload["subject"] == "Alpha Analytics: tu informe de marketing de marzo 2026"
+    # The button opens the report (summary, charts, commentary), not the close page's KPI table.
+    assert "/scorecard/?month=2026-03" in payload["body"] and "/scorecard/?month=2026-03" in payload["html"]
+    assert "/reports/2026-03/" not in payload["body"]
     assert english_in(payload["body"]) == [] and english_in(visible_text(payload["html"])) == []
     (pdf,) = [a for a in payload["attachments"] if a["mimetype"] == "application/pdf"]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

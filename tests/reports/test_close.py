@@ -286,10 +286,10 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     # the client now sees the revised figures and what changed, when and why
     page = client.get("/reports/2026-03/").content.decode()
     assert "219,40" in page
-    assert "Revisado 2026-12-04: gasto tardío de Google Ads" in page
+    assert "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in page
     assert "Coste por lead 215,72\xa0€ → 219,40\xa0€" in page
     card = client.get("/scorecard/?month=2026-03").content.decode()
-    assert "219,40" in card and "Revisado 2026-12-04: gasto tardío de Google Ads" in card
+    assert "219,40" in card and "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in card
     # the history stays readable: version 1 as the client first saw it
     assert "215,72" in client.get("/reports/2026-03/versions/1/").content.decode()
     assert "219,40" in client.get("/reports/2026-03/versions/2/").content.decode()
@@ -298,6 +298,10 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
         assert outbox_send_due(client=march) == 1
     revised = mail.outbox[-1]
     assert "revisadas" in revised.subject and "Coste por lead 215,72\xa0€ → 219,40\xa0€" in revised.body
+    # the date in words, as the pages write dates, not 2026-12-04
+    assert "se revisaron el 4 de diciembre de 2026." in revised.body and "2026-12-04" not in revised.body
+    approved = next(m for m in mail.outbox if "revisadas" not in m.subject)
+    assert revised.from_email == approved.from_email  # the agency's name, as the report's email
 
 
 def test_a_revision_without_telling_the_client_queues_no_email(march, staff_a) -> None:

@@ -4,3 +4,8 @@ are shown in the client's zone, activated per request by agency.middleware)."""
 from django.conf.locale.en.formats import *  # noqa: F403
 
 DATETIME_FORMAT = "N j, Y, P T"
+# Not Django's m/d/Y: "12/06/2026" reads as 12 June to most of the agencies' English-speaking
+# markets; "Dec 6, 2026" reads the same to all of them (the close board's "Figures computed",
+# contracts, criteria versions).
+SHORT_DATE_FORMAT = "M j, Y"
+SHORT_DATETIME_FORMAT = "M j, Y, P"  # "Dec 6, 2026, 2:50 p.m." (a connection's last sync), not 12/06/2026

@@ -221,3 +221,26 @@ def test_a_conversion_under_one_percent_is_written_with_two_decimals_so_its_chan
     }  # fmt: skip
     lines = [line.text for line in draft_in("en", docs).lines() if "of its sessions" in line.text]
     assert lines and all("0.07 %" in text and "0.12 %" in text for text in lines), lines
+
+
+def test_a_member_with_more_mqls_than_new_leads_is_not_said_to_convert_over_100_percent():
+    """A month's MQLs include leads created earlier, so a channel can have 12 MQLs from 4 new leads:
+    "300.0 % of its new leads converted" is not a thing a client can read. The driver says its
+    count moved instead (draft and the report's "What changed" share these lines)."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=2, sessions=1000),
+            "paid_social": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=4, mqls=12, sessions=1000),
+            "paid_social": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    for language in ("en", "es"):
+        texts = [line.text for line in draft_in(language, docs).lines()]
+        rates = [t for t in texts if "converted" in t or "convirti" in t]
+        over = [t for t in rates if re.search(r"\b[1-9]\d{2,}[.,]\d\s?%", t.replace("\xa0", " "))]
+        assert not over, over
+    english = [line.text for line in draft_in("en", docs).lines()]
+    assert any("its MQLs went from 2 to 12" in t for t in english), english

@@ -133,3 +133,14 @@ def test_the_cached_portfolio_shows_a_failing_source_a_close_waiting_and_a_new_c
     Client.objects.filter(pk=tenant_a.pk).update(name="Gamma Goods", updated_at=timezone.now())
     after = page(admin_user, "/portfolio/?month=2026-03")
     assert after.count("Gamma Goods") >= 2  # the table and the header's switcher
+
+
+def test_a_client_without_targets_says_none_set_not_a_bare_dash(tenant_a, staff_a) -> None:
+    summary(tenant_a, MARCH, new_leads=40)
+    body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    row = body[body.index("Alpha Analytics") :]
+    row = row[: row.index("</tr>")]
+    assert "data-no-targets" in row and "none set" in row
+    staff_a.language = "es"
+    staff_a.save()
+    assert "sin definir" in page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
