@@ -21,6 +21,7 @@ from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
 from tests.kpis.test_paid_media import write  # noqa: F401 -- fixture
 from tests.kpis.test_paid_media_report import _pdf_text
+from tests.kpis.test_unmatched_leads_screens import http_for, tile
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +65,6 @@ def no_spend(in_tenant_a, write):  # noqa: F811 -- the fixture of the same name
 def spend_in_february_only(in_tenant_a, write):  # noqa: F811 -- the fixture of the same name
     _client(in_tenant_a, write, spend=FEBRUARY_SPEND)
     return in_tenant_a
-
-
-def http_for(user, language: str) -> HttpClient:
-    user.language = language
-    user.save()
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
-
-def tile(html: str, key: str) -> str:
-    found = html[html.index(f'id="kpi-{key}"') :]
-    return found[: found.index("</article>")]
 
 
 def summary_tile(html: str, key: str) -> str:
