@@ -238,7 +238,8 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         assert report.subject == f"Nimbus Outdoor: your marketing report for {month:%B %Y}"
         html = report.alternatives[0][0]
         assert "#0f766e" in html and 'src="cid:brand-logo"' in html and 'src="cid:report-chart"' in html
-        assert "<strong>first month</strong>" in html and f"{nimbus}/reports/{month:%Y-%m}/" in html
+        # "See the whole report" opens the report itself, not the close page's table
+        assert "<strong>first month</strong>" in html and f"{nimbus}/scorecard/?month={month:%Y-%m}" in html
         for kpi, shown in HEADLINE.items():
             assert f"{kpi}: {shown}" in report.body, kpi
         (pdf,) = [a for a in report.attachments if isinstance(a, tuple)]
