@@ -396,6 +396,7 @@ def _calendar_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -
     return line(
         "driver_calendar" if top.calendar * change > 0 else "driver_calendar_against",
         month=month_words(after),
+        kpi_lower=lower_first(str(kpi(top.kpi).label)),  # "held it back by 3": 3 of what
         days_after=w.kpi("working_days", after),
         days_before=w.kpi("working_days", before),
         calendar=w.derived(

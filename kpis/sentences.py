@@ -76,10 +76,11 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "The spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s went from "
             "%(volume_before)s to %(volume_after)s."),
         "driver_calendar_against": _(
-            "%(month)s had %(days_after)s working days against %(days_before)s, which held it back by %(calendar)s."),
+            "%(month)s had %(days_after)s working days against %(days_before)s, which held %(kpi_lower)s back by "
+            "%(calendar)s."),
         "driver_calendar": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which accounts for "
-            "%(calendar)s of the change."),
+            "%(calendar)s of the change in %(kpi_lower)s."),
         "target_met": _("Target met for %(kpi_lower)s: %(after)s against %(target)s."),
         "quarter_on_track": _(
             "The quarter is on track for %(kpi_lower)s: %(actual)s of %(target)s so far, %(projected)s at this pace."),

@@ -244,3 +244,20 @@ def test_a_member_with_more_mqls_than_new_leads_is_not_said_to_convert_over_100_
         assert not over, over
     english = [line.text for line in draft_in("en", docs).lines()]
     assert any("its MQLs went from 2 to 12" in t for t in english), english
+
+
+def test_fewer_working_days_say_which_figure_they_held_back():
+    """The same leads per working day in a month with two working days fewer: the calendar explains the
+    fall, and the sentence names the figure it held back, not a bare number ("held it back by 3")."""
+    docs = documents()
+    docs[SEP]["kpis"]["working_days"] = 22
+    docs[OCT] = document(OCT, {
+        "paid_search": channel(spend=1000, leads=9, mqls=4, sessions=1000, customers=1),
+        "paid_social": channel(spend=2000, leads=9, mqls=4, sessions=800),
+    }, working_days=20, sales=500)  # fmt: skip
+    english = [line.text for lines in draft_in("en", docs).sections.values() for line in lines]
+    said = [text for text in english if "working days against" in text]
+    assert said and all("held new leads back by" in text or "change in new leads" in text
+                        or "held MQLs back by" in text or "change in MQLs" in text for text in said), english
+    spanish = [line.text for lines in draft_in("es", docs).sections.values() for line in lines]
+    assert [t for t in spanish if "días laborables frente a" in t and (" en leads nuevos." in t or " en MQL." in t)], spanish
