@@ -433,7 +433,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # httpx logs every request's whole URL at INFO, and some platforms' documented calls carry
+    # secrets in the query string (Meta's token exchange: the app secret and the user's token), so
+    # the HTTP client's own request log stays off; the connectors log what they did in words.
+    "loggers": {
+        "pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+    },
 }
 
 # --- The monthly close (reports) -------------------------------------------------------------

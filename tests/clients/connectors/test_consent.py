@@ -4,6 +4,7 @@ the client, used once, PKCE, the redirect URI on the console's host only, the ch
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -154,6 +155,24 @@ def test_meta_consent_exchanges_the_code_for_a_long_lived_token(
     with tenant_context(tenant_a):
         connection = Connection.objects.get(platform="meta_ads")
     assert connection.token_expires_at is not None and (connection.token_expires_at - connection.connected_at).days >= 59
+
+
+def test_the_consent_and_token_exchange_log_no_secret_even_at_debug(
+    staff_http: HttpClient, consent: AdsFake, tenant_a: Client, caplog
+) -> None:
+    """Meta's token exchange is a GET carrying the app secret and the short-lived token in its query
+    string (Graph API's documented shape): the HTTP client's request log (httpx, at INFO) wrote that URL
+    whole, secret and token included, to the portal's log. Nothing of them may reach a log record."""
+    caplog.set_level(logging.DEBUG)
+    for platform, account in (("meta_ads", "123456789"), ("google_ads", None), ("linkedin_ads", None)):
+        chooser = urlsplit(_callback(_console(), _allow(_start(staff_http, platform)))["Location"])
+        if account:
+            handoff = parse_qs(chooser.query)["handoff"][0]
+            assert staff_http.post(chooser.path, {"handoff": handoff, "account": account}).status_code == 302
+    secrets_issued = [APP[1], *consent.tokens, *consent.refresh_tokens]
+    assert len(secrets_issued) > 3
+    assert [s for s in secrets_issued if s in caplog.text] == []
+    assert "client_secret" not in caplog.text and "fb_exchange_token=" not in caplog.text
 
 
 def test_an_account_of_another_clients_connection_is_refused_at_the_choice(
