@@ -68,7 +68,7 @@ from kpis.selectors import (
 )
 from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
-from kpis.visibility import commentary_for, header_for, page_apply_for, page_column_for, shown_for
+from kpis.visibility import Shown, commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
 DEFAULT_ACCENT = "#1f5fbf"
 
@@ -195,23 +195,9 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
     if parts is None:
-        commentary = _commentary_text(request, month)
         card = _card_shown(request, scorecard_load(month=month, compare=compare, client=client))
-        bench = benchmarks_for_month(currency=client.currency, month=card.month)
-        parts_context = {
-            **context,
-            "card": card,
-            **report_context(
-                card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
-                days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
-                staff=viewer == "agency",
-            ),
-            "commentary": commentary,
-            "viewer": viewer,  # the criteria's version number is staff's information
-            "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, industry=client.industry, staff=viewer == "agency", **bench),
-            "ltv": lifetime_value_panel(card, currency=client.currency),
-        }
+        parts_context = _parts_context(card, client=client, month=month, accent=accent, viewer=viewer, context=context)
+        parts_context["commentary"] = _commentary_text(request, month)
         parts = {
             "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
             "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
@@ -220,6 +206,44 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
         cache.set(key, parts, BODY_CACHE_SECONDS)
     context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
+
+
+def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewer: str, context: dict) -> dict[str, Any]:
+    """What the scorecard's head and body draw: the report (summary, charts, what changed, paid
+    media), the tiles, the funnel and the value panel of ``card`` as its ``viewer`` sees it."""
+    bench = benchmarks_for_month(currency=client.currency, month=card.month)
+    staff = viewer == "agency"
+    return {
+        **context,
+        "card": card,
+        **report_context(
+            card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
+            days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+            staff=staff,
+        ),
+        "viewer": viewer,  # the criteria's version number is staff's information
+        "funnel": funnel_steps(card),
+        "groups": tiles(card, currency=client.currency, industry=client.industry, staff=staff, **bench),
+        "ltv": lifetime_value_panel(card, currency=client.currency),
+    }
+
+
+def report_shared_parts(request: HttpRequest, *, month: dt.date, shown: Shown, pdf_url: str) -> dict[str, str]:
+    """The scorecard's head and body of ``month`` for a reader without an account (the monthly
+    close's share link): drawn as a client user's page, from the months as ``shown`` has them (the
+    approved versions, never the figures as computed now), without what needs a sign-in (the CSV,
+    the drill-downs, the notes and tools of staff), its PDF at ``pdf_url``. Not cached: the link's
+    token is in the page, and a share link is opened a few times, not on every visit."""
+    client = request.tenant
+    card = scorecard_load(month=month, compare="month", client=client)
+    card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
+    context = {"month": month, "dimensions": DIMENSION_LABELS, "shared": {"pdf": pdf_url}}
+    parts_context = _parts_context(card, client=client, month=month, accent=brand_accent(request), viewer="client",
+                                   context=context)
+    return {
+        "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
+        "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
+    }
 
 
 def _partial(request: HtmxHttpRequest) -> bool:

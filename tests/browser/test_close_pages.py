@@ -10,11 +10,12 @@ import re
 import pytest
 from django_tenants.utils import schema_context
 
+from agency.models import Client
 from agency.redis_client import redis_client
 from clients.models import OutboxEmail
 from kpis.recompute import _keys as recompute_keys
 from reports.services import commentary_save, month_approve, question_ask, share_link_create
-from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
 from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,17 +118,26 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
                     seen += 1
         finally:
             context.close()
-    # the read-only link, opened without an account, in the browser's language
-    context = browser.new_context(locale=language)
+    # the read-only link, opened without an account: the whole report, in the client's language
+    # whatever the browser's (here the other one)
+    Client.objects.filter(slug="alpha").update(language=language)
+    context = browser.new_context(locale="es" if language == "en" else "en")
     page = context.new_page()
     try:
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             assert page.goto(f"{alpha}/shared/{month}/{approved_october}/").status == 200
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator("[data-summary] svg.chart").count() >= 6  # the summary's charts
             if width == "390":
                 _no_overflow(page)
                 _figures_on_screen(page)
+                _words_whole(page)
             screenshot(page, f"close-pages-shared-{language}-{width}")
+        with page.expect_download() as download:
+            page.locator(".freshness a[download]").click()
+        assert download.value.suggested_filename == f"alpha-report-{month}.pdf"
+        download.value.save_as(ARTIFACTS / f"shared-report-{language}.pdf")  # looked at as images (pdftoppm)
     finally:
         context.close()
     assert seen == 14
