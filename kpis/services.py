@@ -32,9 +32,9 @@ from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel
 from kpis.selectors import (
     benchmarks_for_month,
     check_facts,
-    persona_names,
     report_days,
     report_names,
+    report_persona_names,
     scorecard_load,
     scorecard_stamp,
     snapshot_inputs,
@@ -306,7 +306,8 @@ def report_pdf_file(
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
             drilldowns=drilldown_tables(
-                card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(), persona_names=persona_names()
+                card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
+                persona_names=report_persona_names(snapshot=card.snapshot),
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

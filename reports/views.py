@@ -28,10 +28,12 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
+from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.report import commentary_joined
-from kpis.scorecard import tiles
+from kpis.scorecard import document_shown, tiles
+from kpis.selectors_report import snapshot_get
 from kpis.services import report_pdf_build
-from kpis.views import report_shared_parts
+from kpis.views import breakdown_context, report_shared_parts
 from reports.models import Commentary
 from reports.selectors import (
     approved_months,
@@ -395,13 +397,17 @@ def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
         if first_day is None:
             return _shared_response(render(request, "reports/shared_gone.html", {"client": client}, status=404), language)
         version = version_latest(month=first_day)
-        pdf_url = reverse("report_shared_pdf", args=[str(Month.of(first_day)), token])
+        m = str(Month.of(first_day))
+        parts = report_shared_parts(
+            request, month=first_day, shown=client_view(), pdf_url=reverse("report_shared_pdf", args=[m, token]),
+            breakdowns_url=reverse("report_shared", args=[m, token]) + "breakdowns/",
+        )
         context = {
             "month": first_day,
             "version": version,
             "sections": commentary_sections(version.commentary),
             "client": client,
-            **report_shared_parts(request, month=first_day, shown=client_view(), pdf_url=pdf_url),
+            **parts,
         }
         return _shared_response(render(request, "reports/shared.html", context), language)
 
@@ -426,3 +432,28 @@ def shared_pdf(request: HttpRequest, month: str, token: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{client.slug}-report-{Month.of(first_day)}.pdf"'
     return _shared_response(response, language)
+
+
+@never_cache
+@require_safe
+def shared_breakdown(request: HtmxHttpRequest, month: str, token: str, dimension: str) -> HttpResponse:
+    """A drill-down of the shared month (the page's Breakdowns buttons, HTMX): the approved version's
+    breakdown, names as approved, in the client's language; opened on its own, the shared page."""
+    client = request.tenant
+    language = client.report_language
+    if dimension not in BREAKDOWN_KEYS:
+        raise Http404
+    first_day = _shared_link(request, month, token)
+    if first_day is None:
+        return shared_page(request, month, token)  # the dead link's page
+    if not request.htmx:  # opened on its own (JavaScript off, a copied address): the report
+        return redirect(reverse("report_shared", args=[month, token]))
+    approved = client_view().documents([first_day]).get(first_day)
+    snapshot = snapshot_get(month=first_day)
+    with translation.override(language):
+        context = breakdown_context(
+            request, dimension=dimension, month=first_day,
+            snapshot=document_shown(snapshot, approved) if snapshot is not None and approved is not None else None,
+            shared_url=reverse("report_shared_breakdown", args=[month, token, dimension]),
+        )
+        return _shared_response(render(request, "kpis/breakdown.html", context), language)

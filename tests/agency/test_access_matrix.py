@@ -178,6 +178,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_send_new", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (ALPHA, "report_shared_pdf", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
+    (ALPHA, "report_shared_breakdown", {"month": "2026-03", "token": "unknown", "dimension": "channel"},
+     row(404, 404, 404, 404, 404)),
     # --- client B's host: A's people see nothing ---
     (BETA, "home", {}, row(302, 404, 200, 404, 200)),
     (BETA, "panel_data", {}, row(302, 404, 200, 404, 200)),
@@ -185,6 +187,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (BETA, "report_shared_pdf", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
+    (BETA, "report_shared_breakdown", {"month": "2026-03", "token": "unknown", "dimension": "channel"},
+     row(404, 404, 404, 404, 404)),
     (BETA, "imports", {}, row(302, 404, 404, 404, 200)),
     (BETA, "mapping_list", {}, row(302, 404, 404, 404, 200)),
     (BETA, "scheduled_sources", {}, row(302, 404, 404, 404, 200)),

@@ -39,11 +39,11 @@ def shared(march, staff_a):
     cache.delete(AgencyBrand.BRAND_CACHE_KEY)
 
 
-def _open(tenant, path: str, *, language: str = "en", user=None):
+def _open(tenant, path: str, *, language: str = "en", user=None, hx: bool = False):
     http = HttpClient(HTTP_HOST=host_of(tenant), HTTP_ACCEPT_LANGUAGE=language)
     if user is not None:
         http.force_login(user)
-    return http.get(path)
+    return http.get(path, **({"HTTP_HX_REQUEST": "true"} if hx else {}))
 
 
 def _pdf_text(response) -> str:
@@ -74,7 +74,13 @@ def test_the_shared_page_is_the_clients_report_page_without_what_needs_a_sign_in
     links = _links(html)
     assert [link for link in links if link.startswith("/") and not link.startswith((path, "/static/", "/brand"))] == []
     assert "<form" not in html and "csrf" not in html.lower()
-    assert f"{path}report.pdf" in links and "Download CSV" not in html and 'id="drill-title"' not in html
+    assert f"{path}report.pdf" in links and "Download CSV" not in html
+    # the drill-downs, through the link: the approved breakdown, without its CSV
+    assert f"{path}breakdowns/channel/?month=2026-03" in links
+    drill = _open(tenant, f"{path}breakdowns/channel/?month=2026-03", hx=True)
+    assert drill.status_code == 200 and "Download CSV" not in drill.content.decode()
+    assert f"{path}breakdowns/channel/?month=2026-03&sort=" in drill.content.decode()
+    assert _open(tenant, f"{path}breakdowns/channel/").status_code == 302  # opened on its own: the report
     assert "Approved" in html and "Read-only link" in html
     text = _pdf_text(_open(tenant, f"{path}report.pdf"))
     assert "215.72" in text and SUMMARY_TEXT in text
@@ -102,7 +108,7 @@ def test_an_expired_or_revoked_link_says_so_and_shows_nothing_of_the_report(shar
 
         link = ShareLink.objects.get()
     with time_machine.travel(link.expires_at + dt.timedelta(seconds=1)):
-        for url in (path, f"{path}report.pdf"):
+        for url in (path, f"{path}report.pdf", f"{path}breakdowns/channel/"):
             gone = _open(tenant, url)
             html = gone.content.decode()
             assert gone.status_code == 404 and "This link does not open a report" in html
@@ -130,6 +136,7 @@ def test_a_clients_link_shows_only_its_own_report(shared, tenant_b, staff_ab) ->
     assert _open(tenant_b, path_a).status_code == 404
     assert _open(tenant_a, f"/shared/2026-03/{token_b}/report.pdf").status_code == 404
     assert "246.91" not in _pdf_text(_open(tenant_a, f"{path_a}report.pdf"))
+    assert _open(tenant_b, f"{path_a}breakdowns/channel/", hx=True).status_code == 404
 
 
 def test_the_link_speaks_the_clients_language_whatever_the_browser_asks(shared) -> None:
