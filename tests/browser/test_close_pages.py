@@ -134,6 +134,13 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
                 _figures_on_screen(page)
                 _words_whole(page)
             screenshot(page, f"close-pages-shared-{language}-{width}")
+        # a drill-down through the link (HTMX): the approved breakdown, sortable, without a sign-in
+        page.locator(".drill nav button").nth(2).click()
+        page.locator("#drilldown table tbody tr").first.wait_for()
+        page.locator("#drilldown thead button").nth(1).click()
+        page.locator("#drilldown th[aria-sort]").wait_for()
+        _no_overflow(page)
+        screenshot(page, f"close-pages-shared-breakdown-{language}-390")
         with page.expect_download() as download:
             page.locator(".freshness a[download]").click()
         assert download.value.suggested_filename == f"alpha-report-{month}.pdf"
