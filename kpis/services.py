@@ -183,7 +183,7 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
             month=Month.of(month).first_day,
             text=text[:300],
             author=user if getattr(user, "pk", None) else None,
-            author_name=getattr(user, "username", "") or "",
+            author_name=getattr(user, "display_name", "") or "",
         )
 
 
