@@ -145,6 +145,11 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
             page.locator(".freshness a[download]").click()
         assert download.value.suggested_filename == f"alpha-report-{month}.pdf"
         download.value.save_as(ARTIFACTS / f"shared-report-{language}.pdf")  # looked at as images (pdftoppm)
+        # a dead link: a page that says so, in the client's language, nothing of the report
+        assert page.goto(f"{alpha}/shared/{month}/{approved_october}x/").status == 404
+        assert page.locator("[data-summary]").count() == 0 and page.locator("h1").inner_text()
+        _no_overflow(page)
+        screenshot(page, f"close-pages-shared-gone-{language}-390")
     finally:
         context.close()
     assert seen == 14
