@@ -423,8 +423,8 @@ def shared_pdf(request: HttpRequest, month: str, token: str) -> HttpResponse:
     if first_day is None:
         return shared_page(request, month, token)
     version = version_latest(month=first_day)
-    sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
-    with translation.override(language):
+    with translation.override(language):  # the sections' titles too
+        sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
         pdf = report_pdf_build(client=client, month=first_day, language=language, shown=client_view(),
                                commentary=commentary_joined(sections))
     if pdf is None:
