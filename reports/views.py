@@ -405,6 +405,7 @@ def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
         context = {
             "month": first_day,
             "version": version,
+            "first_approved_at": (version_get(month=first_day, number=1) if version.number > 1 else version).approved_at,
             "sections": commentary_sections(version.commentary),
             "client": client,
             **parts,
