@@ -16,7 +16,7 @@ from clients.models import OutboxEmail
 from kpis.recompute import _keys as recompute_keys
 from reports.services import commentary_save, month_approve, question_ask, share_link_create
 from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
-from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
+from tests.browser.test_report import AXE, CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = {"1440": {"width": 1440, "height": 1000}, "390": {"width": 390, "height": 844}}
@@ -134,6 +134,12 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
                 _figures_on_screen(page)
                 _words_whole(page)
             screenshot(page, f"close-pages-shared-{language}-{width}")
+        # axe-core finds no serious violation (evaluated through DevTools, not an inline script)
+        page.evaluate(AXE.read_text())
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
         # a drill-down through the link (HTMX): the approved breakdown, sortable, without a sign-in
         page.locator(".drill nav button").nth(2).click()
         page.locator("#drilldown table tbody tr").first.wait_for()
