@@ -39,6 +39,7 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.nocontact import CONTACT_FIGURES, contact_unknown
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -248,6 +249,14 @@ def no_spend_reason() -> str:
     return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
 
 
+def no_contact_reason() -> str:
+    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
+    return gettext(
+        "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
+        "“never contacted”. It is shown once the leads are imported with their first-contact date."
+    )
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -263,6 +272,10 @@ class Scorecard:
     # ``first_spend_read`` reads it on first need (an approved month froze its answer: no query).
     first_spend: dt.date | None = SPENT_ALWAYS
     first_spend_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
+    # The date of the client's earliest first-contact time (kpis.nocontact), read on first need: only
+    # for a month whose new leads all lack one and that froze no answer. None: no lead has one.
+    first_contact_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
+    _first_contact: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -300,11 +313,27 @@ class Scorecard:
             self.first_spend, self.first_spend_read = self.first_spend_read(), None
         return document_has_spend(document, month=month, first_spend=self.first_spend)
 
+    def contact_unknown(self, month: dt.date | None = None) -> bool:
+        """Whether ``month``'s speed-to-lead figures are not facts: its leads all lack a first-contact
+        time and the CRM sent none up to its end (kpis.nocontact)."""
+        month = self.month if month is None else month
+        snapshot = self.snapshot if month == self.month else self.history.get(month)
+
+        def first_contact() -> dt.date | None:
+            if not self._first_contact:
+                self._first_contact.append(self.first_contact_read() if self.first_contact_read else dt.date.min)
+            return self._first_contact[0]
+
+        return contact_unknown(snapshot.document if snapshot else None, month=month, first_contact=first_contact)
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
-        (a count of unmatched CRM leads, a cost without spend loaded) or the month has no figures."""
+        (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
+        does not send) or the month has no figures."""
         snapshot = self.history.get(month)
         if snapshot is None or spend_figure_unknown(key, has_spend=self.has_spend(month)):
+            return None
+        if key in CONTACT_FIGURES and self.contact_unknown(month):
             return None
         return kpi_matched(snapshot.document, key)
 
@@ -316,6 +345,8 @@ class Scorecard:
             return None, unlinked_reason()
         if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
             return None, no_spend_reason()
+        if key in CONTACT_FIGURES and self.contact_unknown():
+            return None, no_contact_reason()
         value = self.kpi(key)
         return value, null_reason(figure(key), self.values) if value is None else ""
 
