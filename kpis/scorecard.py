@@ -214,6 +214,25 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 
 
+def change_shown(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
+    """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
+    undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — with
+    ``why`` saying so on hover and on paper. None (an empty cell) only without a value or a base."""
+    shown = change(key, value, before, first=first)
+    if shown is not None or value is None or before is None or before != 0:
+        return shown
+    if value == 0:
+        return {"text": gettext("no change"), "good": True, "flat": True, "why": ""}
+    better = figure(key).better
+    good = (value < 0) if better == Better.DOWN else (value > 0)
+    return {
+        "text": gettext("up from 0") if value > 0 else gettext("down from 0"),
+        "good": good,
+        "flat": better == Better.NEUTRAL,
+        "why": gettext("A change from 0 has no percentage."),
+    }
+
+
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
     """Polyline points for the SVG; gaps (undefined months) break the line into segments."""
     known = [v for v in values if v is not None]
@@ -544,7 +563,7 @@ def tiles(
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": reason,
-                    "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
+                    "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
