@@ -419,6 +419,35 @@ def empty_reason(group: str, *, staff: bool) -> str:
     return str((staff and EMPTY_REASONS_STAFF.get(group)) or EMPTY_REASONS.get(group, ""))
 
 
+def media_without_delivery(card: Scorecard) -> float | None:
+    """The month's media spend when it was loaded as totals only (spend rows without a platform, so no
+    impressions or clicks: the demo's Acme): None when there is an ad row, or no media spend to name,
+    or spend is not loaded (kpis.nospend)."""
+    if card.snapshot is None or card.snapshot.document.get("breakdowns", {}).get("platform"):
+        return None
+    media, _reason = card.shown("media_spend")
+    return media if media else None
+
+
+def paid_empty_reason(card: Scorecard, *, currency: str, staff: bool) -> str:
+    """Why Paid media is empty, worded for its reader: when media spend was loaded without the ad
+    platforms' delivery, what is there and what is missing (staff: how to get it), not "no data"
+    beside the tiles' media spend."""
+    media = media_without_delivery(card)
+    if media is None:
+        return empty_reason("paid_media", staff=staff)
+    amount = {"amount": format_value("media_spend", media, currency)}
+    if staff:
+        return gettext(
+            "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
+            "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports."
+        ) % amount
+    return gettext(
+        "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
+        "(impressions, clicks), so there is nothing to show by platform."
+    ) % amount
+
+
 # The funnel rates kpis.md defines as this month's later stage over this month's earlier one: different
 # leads, so each can pass 100 % (a lead that reached the earlier stage in an earlier month).
 OVER_100_NOTES = {
@@ -590,7 +619,11 @@ def tiles(
                 "title": group.title,
                 "tiles": group_tiles,
                 "empty": all(not t["value"] for t in group_tiles),
-                "empty_reason": empty_reason(group.key, staff=staff),
+                "empty_reason": (
+                    paid_empty_reason(card, currency=currency, staff=staff)
+                    if group.key == "paid_media"
+                    else empty_reason(group.key, staff=staff)
+                ),
             }
         )
     return groups
