@@ -216,10 +216,16 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
 
 def change_shown(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
     """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
-    undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — with
-    ``why`` saying so on hover and on paper. None (an empty cell) only without a value or a base."""
+    undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — or
+    "nothing to compare" when the comparison month has no figure, with ``why`` on hover. None (an
+    empty cell) only without a value."""
     shown = change(key, value, before, first=first)
-    if shown is not None or value is None or before is None or before != 0:
+    if shown is not None or value is None:
+        return shown
+    if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
+        return {"text": gettext("nothing to compare"), "good": True, "flat": True,
+                "why": gettext("The comparison month has no figure for this.")}
+    if before != 0:
         return shown
     if value == 0:
         return {"text": gettext("no change"), "good": True, "flat": True, "why": ""}

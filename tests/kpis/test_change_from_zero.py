@@ -1,6 +1,7 @@
 """A change from a month at 0: the number stays undefined (a percentage from 0 is not one), but the
-cell says so in words — "up from 0" after a month of none, "no change" at 0 both months — on the
-page, the scorecard CSV, the PDF and the email, in English and Spanish; never a blank cell."""
+cell says so in words — "up from 0" after a month of none, "no change" at 0 both months, "nothing to
+compare" when the comparison month has no figure — on the page, the scorecard CSV, the PDF and the
+email, in English and Spanish; never a blank cell."""
 
 from __future__ import annotations
 
@@ -35,7 +36,10 @@ def test_the_number_stays_undefined_and_the_cell_has_words(language) -> None:
         assert change_shown("revenue_uplift", -300.0, 0)["text"] == {"en": "down from 0", "es": "baja desde 0"}[language]
         # Unchanged elsewhere: a number where there is one, nothing without a base or a value.
         assert change_shown("revenue", 600.0, 500.0) == change("revenue", 600.0, 500.0)
-        assert change_shown("revenue", 600.0, None) is None and change_shown("revenue", None, 0) is None
+        assert change_shown("revenue", None, 0) is None  # no value: an empty cell
+        nothing = change_shown("revenue", 600.0, None)  # the comparison month has no figure
+        assert nothing["text"] == {"en": "nothing to compare", "es": "sin dato para comparar"}[language]
+        assert nothing["flat"] and nothing["why"]
         assert change_shown("revenue", 600.0, None, first=True)["text"] == change("revenue", 1, None, first=True)["text"]
 
 
