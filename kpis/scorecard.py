@@ -630,6 +630,8 @@ def tiles(
                     if group.key == "paid_media"
                     else empty_reason(group.key, staff=staff)
                 ),
+                # Staff get the link to Imports where delivery is connected or uploaded (a client cannot).
+                "empty_fix": staff and group.key == "paid_media" and media_without_delivery(card) is not None,
             }
         )
     return groups

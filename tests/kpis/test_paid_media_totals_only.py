@@ -57,10 +57,14 @@ def test_a_client_reads_what_is_loaded_and_what_is_missing_without_a_link(client
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_staff_read_how_to_get_delivery_with_the_link_to_imports(staff_a, totals_only, language):
-    paid = section(page(staff_a, totals_only, language))
+    html = page(staff_a, totals_only, language)
+    paid = section(html)
     assert STAFF_SAYS[language] in paid, paid
     assert STAFF_EMPTY[language] not in paid
-    assert 'href="/imports/">' + {"en": "Imports", "es": "Importaciones"}[language] + "</a>" in paid, paid
+    link = 'href="/imports/">' + {"en": "Imports", "es": "Importaciones"}[language] + "</a>"
+    assert link in paid, paid
+    details = unescape(html)[unescape(html).index('data-group="paid_media"') :]
+    assert link in details[: details.index("</p>")]  # the details' line too
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
