@@ -11,13 +11,14 @@ and kpis.md then reads "100 % not contacted, 0 % within 4 hours", which a client
 ever called": nobody knows that.
 
 When a month's figures are not facts: the month has new leads, none of them has a first-contact time
-(uncontacted_share is 1), and no lead of the client has a first-contact time dated before the month's
-end (the CRM has never sent one up to then). A client whose leads carry the field elsewhere keeps its
-100 %: its CRM sends the time, so the month's leads were truly not contacted. The snapshot keeps the
-spec's values; every screen and sentence reads them through here and shows "—" with the reason
+(uncontacted_share is 1), and no earlier month's new leads had one either (the CRM has never sent
+one up to then). A client whose leads carried the field in an earlier month keeps its 100 %: its CRM
+sends the time, so the month's leads were truly not contacted. The snapshot keeps the spec's values;
+every screen and sentence reads them through here and shows "—" with the reason
 (kpis.scorecard.no_contact_reason), as kpis.nospend does for costs. Approved versions freeze the
-answer (kpis.report.FROZEN's ``has_contact_times``); otherwise the client's first first-contact time
-is read live, and only for a month whose leads are all without one. Pure.
+answer (kpis.report.FROZEN's ``has_contact_times``); otherwise the first month whose leads had a
+first-contact time is read from the stored snapshots (kpis.selectors.contact_first_month), only for
+a month whose leads are all without one. Pure.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ CONTACT_FIGURES = frozenset({"median_response_hours", "p90_response_hours", "con
 
 
 def contact_times_loaded(*, month: dt.date, first_contact: dt.date | None) -> bool:
-    """Whether a lead has a first-contact time dated on or before ``month``'s last day, given the date
-    of the client's earliest one (None: no lead has one)."""
+    """Whether leads created up to ``month``'s end carried a first-contact time, given the first month
+    (a date in it) whose new leads had one (None: no month's)."""
     return first_contact is not None and first_contact < (Month.of(month) + 1).first_day
 
 
@@ -49,8 +50,8 @@ def all_uncontacted(document: dict[str, Any] | None) -> bool:
 
 
 def contact_unknown(document: dict[str, Any] | None, *, month: dt.date, first_contact: Any) -> bool:
-    """Whether the month's speed-to-lead figures are not facts. ``first_contact``: the date of the
-    client's earliest first-contact time, or a callable reading it (called only when needed: a month
+    """Whether the month's speed-to-lead figures are not facts. ``first_contact``: the first month
+    whose new leads had a first-contact time (None: none), or a callable reading it (called only when needed: a month
     with a contacted lead, or an approved one, reads no rows)."""
     if not all_uncontacted(document):
         return False

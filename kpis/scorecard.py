@@ -297,8 +297,8 @@ class Scorecard:
     # ``first_spend_read`` reads it on first need (an approved month froze its answer: no query).
     first_spend: dt.date | None = SPENT_ALWAYS
     first_spend_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
-    # The date of the client's earliest first-contact time (kpis.nocontact), read on first need: only
-    # for a month whose new leads all lack one and that froze no answer. None: no lead has one.
+    # The first month whose new leads had a first-contact time (kpis.nocontact), read on first need:
+    # only for a month whose new leads all lack one and that froze no answer. None: no month's had one.
     first_contact_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
     _first_contact: list = field(default_factory=list, repr=False, compare=False)
 

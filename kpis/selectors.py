@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min, Subquery
+from django.db.models import Subquery
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Lead, Persona, Spend
+from clients.models import Campaign, CriteriaVersion, Holiday, Persona, Spend
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -682,7 +682,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         # Read only when a month's document froze no answer (kpis.nospend): a client's approved
         # months read nothing of the rows.
         first_spend_read=spend_first_date,
-        first_contact_read=contact_first_date,  # kpis.nocontact: read only for a month of uncontacted leads
+        first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
     )
 
 
@@ -798,7 +798,7 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
-    has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_date())
+    has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
     return report_frozen(
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
         has_contact_times=has_contact_times,
@@ -811,11 +811,16 @@ def spend_first_date() -> dt.date | None:
     return Spend.objects.order_by("date").values_list("date", flat=True).first()
 
 
-def contact_first_date() -> dt.date | None:
-    """The date of the client's earliest first-contact time (None: no lead has one; kpis.nocontact).
-    Read only for a month whose new leads all lack one."""
-    first = Lead.objects.filter(first_contacted_at__isnull=False).aggregate(first=Min("first_contacted_at"))["first"]
-    return None if first is None else first.date()
+def contact_first_month() -> dt.date | None:
+    """The first month whose new leads include one with a first-contact time (None: no month has one;
+    kpis.nocontact): read from the stored snapshots (their uncontacted_share below 1), a few rows,
+    not a scan of the leads. Read only for a month whose new leads all lack one."""
+    return (
+        Snapshot.objects.filter(document__kpis__new_leads__gt=0, document__kpis__uncontacted_share__lt=1)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:

@@ -17,7 +17,7 @@ from kpis.models import Snapshot
 from kpis.nocontact import contact_unknown, contact_unknown_figures
 from kpis.nospend import spend_unknown_figures
 from kpis.scorecard import no_contact_reason, no_spend_reason, unlinked_reason
-from kpis.selectors import contact_first_date
+from kpis.selectors import contact_first_month
 from kpis.snapshot import document_ordered
 from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
             has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
             unknown_contact = snapshot is not None and contact_unknown(
-                snapshot.document, month=month, first_contact=contact_first_date
+                snapshot.document, month=month, first_contact=contact_first_month
             )
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
