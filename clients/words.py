@@ -84,7 +84,22 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
         "other": gettext_lazy("Other"),
     },
     "device": {"desktop": gettext_lazy("Desktop"), "mobile": gettext_lazy("Mobile"), "tablet": gettext_lazy("Tablet")},
-    "segment": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+    "kind": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+    # A contract's segment is the client's own word (formats.md gives it no vocabulary): the usual
+    # codes read in words, any other is shown as written ("mid_market" as "Mid market").
+    "segment": {
+        "smb": gettext_lazy("Small and midsize businesses"),
+        "sme": gettext_lazy("Small and midsize businesses"),
+        "mid_market": gettext_lazy("Mid-market"),
+        "midmarket": gettext_lazy("Mid-market"),
+        "enterprise": gettext_lazy("Enterprises"),
+        "gov": gettext_lazy("Public sector"),
+        "government": gettext_lazy("Public sector"),
+        "public_sector": gettext_lazy("Public sector"),
+        "nonprofit": gettext_lazy("Non-profits"),
+        "non_profit": gettext_lazy("Non-profits"),
+        "startup": gettext_lazy("Start-ups"),
+    },
     # Brand names stay as the platforms write them.
     "platform": {
         "google_ads": "Google Ads", "meta_ads": "Meta Ads", "linkedin_ads": "LinkedIn Ads",
@@ -92,11 +107,22 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
     },
 }
 UNKNOWN_MEMBER = gettext_lazy("Not attributed")
+NO_SEGMENT = gettext_lazy("No segment")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
 
 
 def member_label(dimension: str, member: str, names: dict[str, str] | None = None) -> str:
-    """A breakdown member in words: a translated vocabulary label, a campaign's name, or as is."""
+    """A breakdown member in words: a translated vocabulary label, a campaign's name, or as is
+    (a contract segment's own code with its underscores as spaces and a capital: "Mid market")."""
+    if dimension == "segment":
+        code = str(member or "").strip()
+        if not code:
+            return str(NO_SEGMENT)  # contracts without a segment: not an attribution gap
+        label = MEMBER_LABELS["segment"].get(code.lower())
+        if label is not None:
+            return str(label)
+        words = code.replace("_", " ")
+        return words[:1].upper() + words[1:]
     if member in ("", None, "None", "unattributed", "unknown"):
         return str(UNKNOWN_MEMBER)
     if names and member in names:
