@@ -386,17 +386,17 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     parts = -(-count // MAX_FIGURE_COLUMNS)
     size = -(-count // parts)
     member_w = 44 * mm
+    tables: list[Any] = []
     for start in range(0, count, size):
         columns = range(start, min(start + size, count))
         head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
         body = [[_para(member, styles["fact"])] + [_text(cells[i]["text"]) for i in columns] for member, cells in rows]
         width = (usable - member_w) / len(columns)
-        story.append(_table([head, *body], [member_w] + [width] * len(columns), accent))
-        story.append(Spacer(1, 1.5 * mm))
+        tables += [_table([head, *body], [member_w] + [width] * len(columns), accent), Spacer(1, 1.5 * mm)]
     reasons = list(dict.fromkeys(c["reason"] for _member, cells in rows for c in cells if c.get("reason")))
-    if reasons:
-        story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
-    return story
+    if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
+        tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+    return [*story, *tables[:-3], KeepTogether(tables[-3:])]
 
 
 def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:

@@ -52,9 +52,10 @@ def test_the_lifetime_value_table_continues_under_itself_and_keeps_words_whole(c
         pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
     finally:
         document.close()
-    page = next(p for p in pages if "Valor de vida del contrato, explicado" in p)
-    table = page[page.index("Valor de vida del contrato, explicado") :]
+    text = "\n".join(pages)
+    table = text[text.index("Valor de vida del contrato, explicado") : text.index("Desgloses")]
     lines = [line.strip() for line in table.splitlines()]
     for label in ("Grandes empresas", "Sector público", "Pymes", "Todos los contratos"):
         assert sum(line.startswith(label) for line in lines) == 2, label  # once in each of the two tables
     assert "Grandes empresas 106 280,93 € 147 787,45 € 77 000,00 €" in " ".join(lines).replace("\xa0", " ")
+    assert "— No se conoce ningún proyecto al final de este mes." in table  # gov's dashes, under the table
