@@ -152,6 +152,8 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     if kind == Unit.MONEY:
         return money(value, currency)
     if kind == Unit.RATE:
+        if figure(key).bounds is None:  # a share of a whole (0–1): never "0.0 %" (share_shown)
+            return share_shown(value)
         return f"{number_shown(value * 100, 1, force_grouping=True)} %"
     if kind == Unit.HOURS:
         return f"{number_shown(value, 1, force_grouping=True)} h"
