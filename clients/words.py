@@ -99,6 +99,15 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
         "nonprofit": gettext_lazy("Non-profits"),
         "non_profit": gettext_lazy("Non-profits"),
         "startup": gettext_lazy("Start-ups"),
+        # Segments by industry (the demo client's, the usual verticals)
+        "saas": "SaaS",
+        "fintech": "Fintech",
+        "retail": gettext_lazy("Retail"),
+        "ecommerce": gettext_lazy("E-commerce"),
+        "health": gettext_lazy("Health"),
+        "healthcare": gettext_lazy("Health"),
+        "manufacturing": gettext_lazy("Manufacturing"),
+        "education": gettext_lazy("Education"),
     },
     # Brand names stay as the platforms write them.
     "platform": {

@@ -132,6 +132,7 @@ def test_a_segment_outside_the_usual_words_reads_as_written_and_none_says_so() -
         assert member_label("segment", "mid_market") == "Mediana empresa"
         assert member_label("segment", "SMB") == "Pymes"
         assert member_label("segment", "healthcare_eu") == "Healthcare eu"
+        assert member_label("segment", "saas") == "SaaS" and member_label("segment", "retail") == "Comercio minorista"
         assert member_label("segment", "") == "Sin segmento"
     assert member_label("segment", "Retail") == "Retail"
     assert member_label("channel", "") == "Not attributed"  # other breakdowns keep their word
