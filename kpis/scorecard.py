@@ -720,6 +720,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
+    rows.sort(key=lambda row: row["segment"].casefold())  # in the reader's words' order, not the codes'
     side_by_side = [
         (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
