@@ -205,6 +205,12 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         page.wait_for_url(re.compile(r"/board/\?"))
         expect(page.locator(ROWS)).to_have_count(2)
         assert ClientMonthClose.objects.get(client=march, month=MARCH).state == "in_review"  # nothing approved
+        # A filter swaps the table in (htmx): its rows are one stop each again.
+        page.evaluate("window.boardBefore = document.getElementById('board-table')")
+        page.get_by_label("Mostrar").select_option("clean")
+        page.wait_for_function("() => document.getElementById('board-table') !== window.boardBefore")
+        expect(page.locator(".month-strip a.sq[tabindex='0']")).to_have_count(2)
+        assert page.evaluate(TAB_STOPS) == [3, 3]
 
         # The arrows: along alpha's months, back, then down to beta's March; Enter opens it.
         page.get_by_role("link", name="Alpha Analytics").focus()
