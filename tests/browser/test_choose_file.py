@@ -10,7 +10,7 @@ import base64
 import pytest
 
 from tests.browser.conftest import new_page, screenshot, sign_in_home
-from tests.browser.test_report import _no_overflow
+from tests.browser.test_report import AXE, _no_overflow
 from tests.clients.imports.test_upload_detection import GOOGLE_ADS_ES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +51,14 @@ def name_file(name: str) -> str:
     return _FILES[name]
 
 
+def _axe_serious(page) -> list:
+    """axe's serious and critical findings on the page (run through DevTools, not an inline script)."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
 def test_the_imports_upload_in_spanish(browser, portal, staff_a, tenants, eager_tasks, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     upload = tmp_path / "informe-google-ads.csv"
@@ -64,6 +72,7 @@ def test_the_imports_upload_in_spanish(browser, portal, staff_a, tenants, eager_
         sign_in_home(page, alpha, staff_a.username)
         page.goto(alpha + "/imports/")
         assert page.get_by_label("Archivo", exact=True).count() == 1  # the field's label still names the input
+        assert _axe_serious(page) == []
         _looks_translated(page, "id_file", upload.name)
         screenshot(page, "choose-file-imports-es-1440")
         page.set_viewport_size(PHONE)
@@ -88,25 +97,28 @@ def test_the_imports_upload_in_spanish(browser, portal, staff_a, tenants, eager_
         context.close()
 
 
-def test_the_brand_and_report_logos_in_spanish(browser, portal, admin_user, tmp_path, settings) -> None:
+@pytest.mark.parametrize(("path", "input_id"), [("/brand/", "id_logo"), ("/clients/alpha/report/", "id_brand_logo")])
+def test_the_brand_and_report_logos_in_spanish(browser, portal, admin_user, tmp_path, settings, path, input_id) -> None:
+    """The agency's logo (Brand) and a client's own (its report settings), a browser context each
+    (headless Chromium did not open a second file chooser a moment after the first one)."""
     settings.MEDIA_ROOT = tmp_path
     logo = tmp_path / "logotipo.png"
     logo.write_bytes(PNG)
     _FILES[logo.name] = str(logo)
     admin_user.language = "es"
     admin_user.save()
+    shot = "brand" if path == "/brand/" else "report"
     context, page = new_page(browser, locale="es-ES", viewport=DESKTOP)
     try:
         sign_in_home(page, portal.console, admin_user.username)
-        for path, input_id, shot in (("/brand/", "id_logo", "brand"), ("/clients/alpha/report/", "id_brand_logo", "report")):
-            page.set_viewport_size(DESKTOP)
-            assert page.goto(portal.console + path).status == 200
-            _looks_translated(page, input_id, logo.name)
-            page.locator(f"#{input_id}").locator("xpath=..").scroll_into_view_if_needed()
-            screenshot(page, f"choose-file-{shot}-es-1440")
-            page.set_viewport_size(PHONE)
-            _no_overflow(page)
-            page.locator(f"#{input_id}").locator("xpath=..").scroll_into_view_if_needed()
-            screenshot(page, f"choose-file-{shot}-es-390")
+        assert page.goto(portal.console + path).status == 200
+        _looks_translated(page, input_id, logo.name)
+        assert _axe_serious(page) == [], path
+        page.locator(f"#{input_id}").locator("xpath=..").scroll_into_view_if_needed()
+        screenshot(page, f"choose-file-{shot}-es-1440")
+        page.set_viewport_size(PHONE)
+        _no_overflow(page)
+        page.locator(f"#{input_id}").locator("xpath=..").scroll_into_view_if_needed()
+        screenshot(page, f"choose-file-{shot}-es-390")
     finally:
         context.close()

@@ -181,6 +181,9 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         expect(page.locator(".month-strip a.sq[tabindex='0']")).to_have_count(2)  # board.js ran
         assert page.evaluate(TAB_STOPS) == [3, 3]
         assert "Intro abre el mes" in page.locator("#board-keys").inner_text()
+        from tests.browser.test_choose_file import _axe_serious
+
+        assert _axe_serious(page) == []
 
         # Tab, Space and Enter alone: tick both clean months and reach the confirmation.
         page.locator("#board-q").focus()
