@@ -20,6 +20,11 @@ ASK = {
           "califican a ninguno de los leads, pide a un administrador de la agencia que los revise.",
 }
 
+NONE_YET = {
+    "en": "No criteria yet: every lead stays unqualified until an agency admin saves a first version.",
+    "es": "Aún no hay criterios: ningún lead se califica hasta que un administrador de la agencia guarde una primera versión.",
+}
+
 
 def signed(user) -> HttpClient:
     http = HttpClient()
@@ -30,10 +35,12 @@ def signed(user) -> HttpClient:
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_staff_follow_the_checks_link_to_the_criteria_to_read(admin_user, staff_a, tenant_a, language) -> None:
     host = host_of(tenant_a)
-    assert signed(admin_user).post("/criteria/new/", FORM, HTTP_HOST=host).status_code == 302  # version 1
     staff_a.language = language
     staff_a.save()
     http = signed(staff_a)
+    none_yet = unescape(http.get(CRITERIA, HTTP_HOST=host, follow=True).content.decode())
+    assert NONE_YET[language] in none_yet  # not "until you save a first version": staff cannot
+    assert signed(admin_user).post("/criteria/new/", FORM, HTTP_HOST=host).status_code == 302  # version 1
     followed = http.get(CRITERIA, HTTP_HOST=host, follow=True)
     assert followed.status_code == 200 and followed.redirect_chain == [("/criteria/", 302)]
     page = unescape(followed.content.decode())
