@@ -38,8 +38,18 @@ def _looks_translated(page, input_id: str, name: str) -> None:
     assert page.evaluate("document.activeElement.id") == input_id
     outline = pick.locator(".file-pick-button").evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline == "solid", outline
-    with page.expect_file_chooser() as chooser:  # Space on the focused input opens the chooser
-        page.keyboard.press("Space")
+    # Space on the focused input opens the chooser. Headless Chromium now and then drops a chooser
+    # asked for a moment after the page loaded: a few tries, each a real key press.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(4):
+        try:
+            with page.expect_file_chooser(timeout=4000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeout:
+            assert attempt < 3, "Space on the file input opened no chooser"
+            assert page.evaluate("document.activeElement.id") == input_id
     chooser.value.set_files(name_file(name))
     assert chosen.inner_text() == name
 
