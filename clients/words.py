@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 FIELD_LABELS = {
     "company_revenue": gettext_lazy("Company revenue"),
@@ -144,6 +147,20 @@ def shown_number(value: float, places: int) -> str:
     """Rounded half away from zero, grouped the active language's way (as kpis.scorecard does)."""
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(abs(rounded) if rounded == 0 else rounded, places, force_grouping=True)
+
+
+def share_shown(value: float | Fraction, places: int = 1) -> str:
+    """A share (a fraction of a whole) as a percent: "12.5 %". A true 0 reads "0 %"; a share that
+    would round to 0 but is not 0 reads "< 0.1 %" (at ``places`` decimals), never "0.0 %", which
+    says nothing was there when something was (one customer in thousands)."""
+    if value == 0:
+        return "0 %"
+    percent = Decimal(repr(float(value) * 100))
+    step = Decimal(1).scaleb(-places)
+    if percent.quantize(step, rounding=ROUND_HALF_UP) == 0:
+        smallest = number_format(step, places)
+        return f"< {smallest} %" if percent > 0 else f"> -{smallest} %"
+    return f"{shown_number(float(percent), places)} %"
 
 
 def money(value: float, currency: str, places: int = 2) -> str:

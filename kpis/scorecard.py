@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
-from clients.words import CURRENCY_SYMBOLS, member_label, money
+from clients.words import CURRENCY_SYMBOLS, member_label, money, share_shown
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
     GROUPS,
@@ -45,7 +45,6 @@ from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from fractions import Fraction
 
     from kpis.models import Snapshot
 
@@ -90,20 +89,6 @@ def number_shown(value: float | int, places: int, force_grouping: bool = False) 
     if rounded == 0:
         rounded = abs(rounded)
     return number_format(rounded, places, force_grouping=force_grouping)
-
-
-def share_shown(value: float | Fraction, places: int = 1) -> str:
-    """A share (a fraction of a whole) as a percent: "12.5 %". A true 0 reads "0 %"; a share that
-    would round to 0 but is not 0 reads "< 0.1 %" (at ``places`` decimals), never "0.0 %", which
-    says nothing was there when something was (one customer in thousands)."""
-    if value == 0:
-        return "0 %"
-    percent = Decimal(repr(float(value) * 100))
-    step = Decimal(1).scaleb(-places)
-    if percent.quantize(step, rounding=ROUND_HALF_UP) == 0:
-        smallest = number_format(step, places)
-        return f"< {smallest} %" if percent > 0 else f"> -{smallest} %"
-    return f"{number_shown(percent, places)} %"
 
 
 def unit(key: str) -> str:

@@ -44,3 +44,11 @@ def money(value: Any, currency: str) -> str:
     if value in (None, ""):
         return ""
     return words.money(float(value), currency or "")
+
+
+@register.filter
+def share(value: Any) -> str:
+    """A share of a whole as a percent ("33.3 %"), "0 %" for none and "< 0.1 %" for a sliver, never "0.0 %"."""
+    if value in (None, ""):
+        return "—"
+    return words.share_shown(float(value))

@@ -65,3 +65,13 @@ def test_the_cac_mix_line_says_none_or_under_a_tenth_never_0_0() -> None:
     assert "Paid search brought 50.0 % of the customers, against 0 %." in none, none
     with translation.override("es"):
         assert "< 0,1 %" in _mix_line(_documents(1, 4000, 5, 10))
+
+
+def test_the_criteria_backtest_writes_its_shares_the_same_way() -> None:
+    """The criteria editor's backtest (a share of the month's MQLs that became SQL) uses the same
+    words through the ``share`` filter; it wrote whole percents ("0 %" for one in three hundred)."""
+    from clients.templatetags.clients_words import share
+
+    with translation.override("es"):
+        assert share(Fraction(1, 300)) == "0,3 %" and share(Fraction(1, 3000)) == "< 0,1 %"
+        assert share(0) == "0 %" and share(None) == "—" and share(Fraction(1, 3)) == "33,3 %"
