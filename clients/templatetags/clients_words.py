@@ -52,3 +52,11 @@ def share(value: Any) -> str:
     if value in (None, ""):
         return "—"
     return words.share_shown(float(value))
+
+
+@register.filter
+def segment_words(value: Any) -> str:
+    """A contract's segment in words with the code the files carry beside it ("Pymes (smb)"),
+    "No segment" for none: the records list, where staff read what they import."""
+    label = words.member_label("segment", str(value or ""))
+    return f"{label} ({value})" if value and label.casefold() != str(value).casefold() else label
