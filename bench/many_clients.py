@@ -205,7 +205,7 @@ def floor(clients: list, repeat: int = 3) -> float:
     return best
 
 
-def run(clients: list, workers: int, chunk: int) -> dict:
+def run(clients: list, workers: int, chunk: int, concurrency: int = 0) -> dict:
     from agency.celery import app
     from agency.tasks import enqueue_for_client
     from kpis.tasks import snapshot_compute_task, snapshots_fan_out
@@ -213,8 +213,9 @@ def run(clients: list, workers: int, chunk: int) -> dict:
 
     ClientMonthSummary.objects.filter(client__in=clients).delete()
     app.control.purge()
+    pool = ("--pool=prefork", f"--concurrency={concurrency}") if concurrency else ("--pool=solo",)
     processes = workers_start(
-        workers, {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}, ROOT / "bench" / "out", name="bench"
+        workers, {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}, ROOT / "bench" / "out", name="bench", args=pool
     )
     try:
         time.sleep(6)  # let the workers connect before the clock starts
@@ -238,6 +239,7 @@ def run(clients: list, workers: int, chunk: int) -> dict:
     return {
         "clients": len(clients),
         "clients_per_task": chunk,
+        "pool": " ".join(pool),
         "snapshots": expected,
         "seconds": round(elapsed, 2),
         "seconds_per_client": round(elapsed / len(clients), 4),
@@ -252,6 +254,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=None, help="clients per task (default: the fan-out's, SNAPSHOT_CHUNK)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="each worker a prefork pool of this many processes (production's is 2) instead of --pool=solo")
     parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
@@ -267,7 +271,7 @@ def main() -> None:
     from kpis.tasks import SNAPSHOT_CHUNK
 
     for size in args.sizes:
-        rows.append(run(clients[:size], args.workers, args.chunk or SNAPSHOT_CHUNK))
+        rows.append(run(clients[:size], args.workers, args.chunk or SNAPSHOT_CHUNK, args.concurrency))
         print(json.dumps(rows[-1]), flush=True)
     base = rows[0]["seconds_per_client"]
     for row in rows:
