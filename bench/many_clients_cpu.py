@@ -53,7 +53,7 @@ PHASES = {"PARSER STATISTICS": "parse", "PARSE ANALYSIS STATISTICS": "analyze", 
           "PLANNER STATISTICS": "plan", "EXECUTOR STATISTICS": "execute"}  # fmt: skip
 
 
-def phases(clients: list) -> dict:
+def phases(clients: list, months: list) -> dict:
     """PostgreSQL's CPU per client by phase, overall and per statement (first 70 characters)."""
     from django.db import connection
 
@@ -87,7 +87,7 @@ def phases(clients: list) -> dict:
     with connection.execute_wrapper(sort_out):
         for client in clients:
             connection.set_schema_to_public()
-            snapshot_compute(client=client, months=MONTHS)
+            snapshot_compute(client=client, months=months)
     connection.close()
     per_client = lambda seconds: round(seconds / len(clients) * 1000, 2)  # noqa: E731
     total = sum(by_statement.values(), collections.Counter())
@@ -105,6 +105,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     parser.add_argument("--phases", action="store_true", help="PostgreSQL's CPU by phase and statement instead")
+    parser.add_argument("--months", type=int, default=len(MONTHS),
+                        help="compute the last N months of the 12 (1: the daily refresh's one month a client)")
     parser.add_argument("--fresh", action="store_true",
                         help="the first pass writes every month for the first time (stored snapshots and findings deleted first)")
     args = parser.parse_args()
@@ -121,8 +123,10 @@ def main() -> None:
         from bench.many_clients import stored_forget
 
         stored_forget(clients)
+    months = MONTHS[-args.months :]
     if args.phases:
-        print(json.dumps({"clients": len(clients), **phases(clients), "load_average": os.getloadavg()}, indent=1))
+        found = phases(clients, months)
+        print(json.dumps({"clients": len(clients), "months": len(months), **found, "load_average": os.getloadavg()}, indent=1))
         return
 
     def backend_pid() -> int:
@@ -135,7 +139,7 @@ def main() -> None:
         pg, py, wall = backend_cpu(pid), time.process_time(), time.perf_counter()
         for client in clients:
             connection.set_schema_to_public()
-            snapshot_compute(client=client, months=MONTHS)
+            snapshot_compute(client=client, months=months)
         n = len(clients)
         return {
             "pg_cpu_ms_per_client": round((backend_cpu(pid) - pg) / n * 1000, 1),
@@ -163,7 +167,7 @@ def main() -> None:
     per_client = (first["pg_cpu_ms_per_client"] + first["python_cpu_ms_per_client"]) / 1000
     print(json.dumps({
         "clients": len(clients),
-        "months": len(MONTHS),
+        "months": len(months),
         "first_pass": first,
         "second_pass": second,
         "floor_cpu_seconds": [round(cpu, 2) for cpu, _wall in floors],
