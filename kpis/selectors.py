@@ -86,6 +86,7 @@ class Inputs:
     # leads created in the month with neither a channel nor a campaign (the checks' tracking.leads_unattributed)
     unattributed: dict[dt.date, int] = field(default_factory=dict)
     earliest_lead: dt.datetime | None = None
+    first_spend: dt.date | None = None  # the client's first spend row's date (kpis.nospend), whatever the months
     email: dict[dt.date, dict[str, int]] = field(default_factory=dict)
     # spend[month][(category, campaign id or "")] = amount
     spend: dict[dt.date, dict[tuple[str, str], float]] = field(default_factory=dict)
@@ -547,13 +548,14 @@ def _sums(inputs: Inputs, first: dt.date, after: dt.date) -> None:
 
 def _reference(inputs: Inputs) -> int:
     """The small tables read whole (campaigns, contracts, holidays, criteria versions), the earliest
-    lead and the planner's row count of the leads, in one round trip; returns that count.
+    lead, the first spend date (the portfolio's ``has_spend``, kpis.nospend) and the planner's row count
+    of the leads, in one round trip; returns that count.
 
     Four ORM queries and two scalar ones before: on a small client each statement's round trip and
     first planning in its schema cost more than its rows (docs/performance.md, "Many small clients").
     Contracts come in the model's order (start date, id), as the formulas always saw them.
     """
-    ((campaigns, contracts, holidays, versions, earliest, estimate),) = _fetch(
+    ((campaigns, contracts, holidays, versions, earliest, first_spend, estimate),) = _fetch(
         """
         SELECT (SELECT coalesce(json_agg(json_build_array(id, name, channel)), '[]') FROM clients_campaign),
                (SELECT coalesce(json_agg(json_build_array(id, account, kind, start_date, segment, term_months,
@@ -562,6 +564,7 @@ def _reference(inputs: Inputs) -> int:
                (SELECT coalesce(array_agg(date), '{}') FROM clients_holiday),
                (SELECT coalesce(json_agg(json_build_array(version, effective_from)), '[]') FROM clients_criteriaversion),
                (SELECT min(created_at) FROM clients_lead),
+               (SELECT min(date) FROM clients_spend),
                (SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass)
         """,
         [],
@@ -579,6 +582,7 @@ def _reference(inputs: Inputs) -> int:
     inputs.holidays = set(holidays)
     inputs.criteria_versions = [VersionRecord(version, day(effective)) for version, effective in versions]
     inputs.earliest_lead = earliest
+    inputs.first_spend = first_spend
     return max(estimate, 0)
 
 
