@@ -23,7 +23,15 @@ class ClientForm(forms.Form):
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
-    gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
+    gross_margin = forms.DecimalField(
+        label=_("Gross margin"),
+        min_value=0,
+        max_value=1,
+        initial=Decimal("0.7"),
+        help_text=_("A fraction of revenue: 0.65 is a 65 % margin (used by ROMI and the lifetime values)."),
+        # "55" typed for 55 %: the error says what to type instead of "less than or equal to 1".
+        error_messages={"max_value": _("Type the margin as a fraction between 0 and 1: 0.55 for 55 %%.")},
+    )
     horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, max_value=1200, initial=60)
     language = forms.ChoiceField(
         label=_("Language"),

@@ -98,6 +98,23 @@ def test_console_form_shows_field_errors(tenants, staff_a) -> None:
     assert "already exists" in response.content.decode()
 
 
+@pytest.mark.parametrize(("language", "help_text", "error"), [
+    ("en", "0.65 is a 65 % margin", "Type the margin as a fraction between 0 and 1: 0.55 for 55 %."),
+    ("es", "0.65 es un margen del 65 %", "Escribe el margen como una fracción entre 0 y 1: 0.55 para un 55 %."),
+])
+def test_the_gross_margin_says_it_is_a_fraction_and_a_percentage_typed_is_told_so(tenants, staff_a, language, help_text, error):
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    assert help_text in http.get("/clients/new/", HTTP_HOST="localhost").content.decode()
+    response = http.post(
+        "/clients/new/",
+        {"name": "X", "slug": "x-co", "timezone": "UTC", "currency": "MXN", "gross_margin": "55", "horizon_months": "60"},
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 422
+    assert error in response.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenant_tables) -> None:
     http = HttpClient()
