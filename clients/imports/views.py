@@ -175,6 +175,8 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
 def _shown(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a nurture flag as stored: "yes"/"sí", not Python's "True"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(value)
     return value

@@ -116,6 +116,14 @@ def test_the_problems_of_an_import_are_written_in_the_language_of_who_confirmed_
     assert "no es uno de:" in errors_csv
 
 
+def test_the_preview_writes_a_yes_or_no_column_in_words_not_true_and_false(staff_a, tenant_a, media) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    html = http.get(upload(http, GOOD).url).content.decode()
+    assert "<td>sí</td>" in html and "<td>no</td>" in html
+    assert "True" not in html and "False" not in html
+
+
 def test_an_unknown_column_is_shown_at_the_preview_and_cannot_be_confirmed(staff_http):
     response = upload(staff_http, b"id,name,channel,colour\nc1,One,email,red\n")
     html = staff_http.get(response.url).content.decode()
