@@ -121,6 +121,8 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     """The home page's first panel: the latest approved report (what the client came to read), and
     for staff the month waiting for review."""
     staff = bool(request.user.is_agency)
+    if staff:  # as Monthly reports does: a new client's month that ended is there to review at once
+        month_reviews_start(client=request.tenant, at=timezone.now())
     return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
 
 
