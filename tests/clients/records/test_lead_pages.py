@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from clients.criteria.services import criteria_version_create
-from clients.models import Campaign, Lead
+from clients.models import Campaign, Lead, Persona
 from tests.conftest import host_of
 
 AT = dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC)
@@ -28,8 +28,9 @@ def test_the_list_shows_each_leads_resolved_channel_and_filters_mqls(client_user
     http = HttpClient()
     http.force_login(client_user_a)
     body = http.get("/leads/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    for expected in ("referral", "paid_search", "direct"):
+    for expected in ("Referral", "Paid search", "Direct"):  # the channel in words, not its code
         assert f"<td>{expected}</td>" in body
+    assert "<td>paid_search</td>" not in body
     partial = http.get("/leads/?status=mql", HTTP_HOST=host_of(tenant_a), HTTP_HX_REQUEST="true").content.decode()
     assert "/leads/mql/" in partial and "/leads/bare/" not in partial and "<html" not in partial
 
@@ -46,3 +47,16 @@ def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
     http.force_login(client_user_a)
     body = http.get("/leads/big/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Judged by criteria version 1." in body and "+25" in body and "MQL since" in body
+
+
+def test_the_list_and_the_leads_page_name_the_persona_and_channel_in_the_readers_language(client_user_a, tenant_a) -> None:
+    with schema_context("alpha"):
+        Persona.objects.create(code="founder", name="Fundador", match={"field": "employees", "op": "lt", "value": 50})
+        Lead.objects.create(id="f1", created_at=AT, channel="organic_search", persona="founder")
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(client_user_a)
+    body = http.get("/leads/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "<td>Fundador</td>" in body and "<td>Búsqueda orgánica</td>" in body
+    assert "<td>founder</td>" not in body and "organic_search" not in body
+    detail = http.get("/leads/f1/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "<dd>Fundador</dd>" in detail
