@@ -37,9 +37,10 @@ def test_the_list_shows_each_leads_resolved_channel_and_filters_mqls(client_user
 
 def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
     with schema_context("alpha"):
-        Lead.objects.create(id="big", created_at=AT, employees=400)
+        Lead.objects.create(id="big", created_at=AT, employees=400, company_revenue=9_000_000)
     criteria_version_create(
-        criteria={"fit": {}, "threshold": 10, "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
+        criteria={"fit": {"field": "company_revenue", "op": "gte", "value": 1_000_000}, "threshold": 10,
+                  "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
         effective_from=dt.date(2026, 1, 1),
         client=tenant_a,
     )
@@ -47,6 +48,9 @@ def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
     http.force_login(client_user_a)
     body = http.get("/leads/big/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Judged by criteria version 1." in body and "+25" in body and "MQL since" in body
+    # numbers as people read them: not "9000000.0" nor "400.0"
+    assert "lead has <code>9,000,000</code>" in body and "<dd>400</dd>" in body and "<dd>9,000,000</dd>" in body
+    assert ".0<" not in body
 
 
 def test_the_list_and_the_leads_page_name_the_persona_and_channel_in_the_readers_language(client_user_a, tenant_a) -> None:
