@@ -51,14 +51,20 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
         return redirect("import_detected", token=token)
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "jobs": import_jobs_recent(), **_reference(), **connections_context(client=request.tenant)}
+    jobs = list(import_jobs_recent())
+    sources = {source["slug"]: source["label"] for source in builtin_sources()}
+    for job in jobs:  # in words: "Inversión · Informe de campañas de Google Ads", not "spend · google_ads_campaigns"
+        job.kind_label = KIND_LABELS.get(job.params.get("kind"), job.params.get("kind", ""))
+        job.source_label = sources.get(job.params.get("source"), job.params.get("source", ""))
+    context = {"form": form, "jobs": jobs, **_reference(), **connections_context(client=request.tenant)}
     return render(request, "clients/imports/start.html", context, status=status)
 
 
 def _reference() -> dict:
     """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
     kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
-    return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
+    sources = [{**source, "kind_label": KIND_LABELS.get(source["kind"], source["kind"])} for source in builtin_sources()]
+    return {"kinds_reference": kinds, "builtin_sources": sources}
 
 
 @client_staff_required

@@ -124,6 +124,17 @@ def test_the_preview_writes_a_yes_or_no_column_in_words_not_true_and_false(staff
     assert "True" not in html and "False" not in html
 
 
+def test_recent_imports_and_the_recognized_reports_name_the_kind_in_words(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    confirm(http, upload(http, GOOD).url, django_capture_on_commit_callbacks)
+    page = http.get("/imports/").content.decode()
+    assert "<td>Campañas</td>" in page and "<td>campaigns</td>" not in page  # the recent imports
+    assert "Informe de campañas de Google Ads → Inversión" in page and "→ spend" not in page
+
+
 def test_an_unknown_column_is_shown_at_the_preview_and_cannot_be_confirmed(staff_http):
     response = upload(staff_http, b"id,name,channel,colour\nc1,One,email,red\n")
     html = staff_http.get(response.url).content.decode()
