@@ -129,3 +129,11 @@ def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenan
         assert Membership.objects.filter(user=staff_a, client__slug="delta").exists()
     finally:
         Client.objects.get(slug="delta").delete(force_drop=True)
+
+
+def test_the_client_page_links_its_time_zone_to_where_it_is_changed(tenants, staff_a) -> None:
+    """The zone is changed on the report settings page: the client page, where staff look for it, says where."""
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    page = http.get("/clients/alpha/", HTTP_HOST="localhost").content.decode()
+    assert '<a href="/clients/alpha/report/#client-timezone">Cambiar la zona horaria</a>' in page
