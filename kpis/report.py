@@ -30,13 +30,15 @@ from kpis.scorecard import (
     benchmark_shown,
     benchmarks_that_fit,
     cell_shown,
-    change,
-    empty_reason,
+    change_shown,
     format_value,
     funnel_labels,
+    media_without_delivery,
+    no_contact_reason,
     no_spend_reason,
     number_shown,
     pace_text,
+    paid_empty_reason,
     row_cell_shown,
     target_status,
     unlinked_reason,
@@ -48,8 +50,9 @@ from kpis.unmatched import crm_leads_unlinked
 # in words on every screen, an empty paid-media section is worded for its reader; 4: the paid
 # campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
 # platforms, never counted 0; 6: nor in the charts and changes of the months after; 7: a client
-# without spend loaded reads its costs as — with the reason, kpis.nospend).
-REPORT_LAYOUT = "7"
+# without spend loaded reads its costs as — with the reason, kpis.nospend; 8: speed to lead without
+# first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery).
+REPORT_LAYOUT = "8"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -228,14 +231,15 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": reason,
-                "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
+                "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
-                # A cost no month of the chart has (no spend loaded, kpis.nospend): no empty 0–1 € chart.
-                "no_chart": reason == no_spend_reason() and all(v is None for v in chart.values),
+                # A cost no month of the chart has (no spend loaded, kpis.nospend), a time to first contact
+                # the CRM never sent (kpis.nocontact): no empty 0–1 € or 0–100 % chart.
+                "no_chart": reason in (no_spend_reason(), no_contact_reason()) and all(v is None for v in chart.values),
             }
         )
     return entries
@@ -299,7 +303,9 @@ def report_context(
     return {
         "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
                            industry=getattr(client, "industry", "") or ""),
-        "paid_empty": empty_reason("paid_media", staff=staff),
+        "paid_empty": paid_empty_reason(card, currency=client.currency, staff=staff),
+        # Staff get a link to where delivery is connected or imported (a client cannot import).
+        "paid_empty_fix": staff and media_without_delivery(card) is not None,
         "period": card.period,
         "summary": summary(card, keys=keys, currency=client.currency, accent=accent),
         "funnel_chart": funnel,
@@ -396,7 +402,8 @@ FROZEN = "report"
 
 
 def report_frozen(
-    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool
+    *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool,
+    has_contact_times: bool = True,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows) and
@@ -406,6 +413,7 @@ def report_frozen(
         "campaign_names": dict(names),
         "has_revenue": has_revenue,
         "has_spend": has_spend,
+        "has_contact_times": has_contact_times,  # a first-contact time up to the month's end (kpis.nocontact)
     }
 
 

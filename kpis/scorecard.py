@@ -39,6 +39,7 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.nocontact import CONTACT_FIGURES, contact_unknown
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -213,6 +214,31 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 
 
+def change_shown(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
+    """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
+    undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — or
+    "nothing to compare" when the comparison month has no figure, with ``why`` on hover. None (an
+    empty cell) only without a value."""
+    shown = change(key, value, before, first=first)
+    if shown is not None or value is None:
+        return shown
+    if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
+        return {"text": gettext("nothing to compare"), "good": True, "flat": True,
+                "why": gettext("The comparison month has no figure for this.")}
+    if before != 0:
+        return shown
+    if value == 0:
+        return {"text": gettext("no change"), "good": True, "flat": True, "why": ""}
+    better = figure(key).better
+    good = (value < 0) if better == Better.DOWN else (value > 0)
+    return {
+        "text": gettext("up from 0") if value > 0 else gettext("down from 0"),
+        "good": good,
+        "flat": better == Better.NEUTRAL,
+        "why": gettext("A change from 0 has no percentage."),
+    }
+
+
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
     """Polyline points for the SVG; gaps (undefined months) break the line into segments."""
     known = [v for v in values if v is not None]
@@ -248,6 +274,14 @@ def no_spend_reason() -> str:
     return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
 
 
+def no_contact_reason() -> str:
+    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
+    return gettext(
+        "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
+        "“never contacted”. It is shown once the leads are imported with their first-contact date."
+    )
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -263,6 +297,10 @@ class Scorecard:
     # ``first_spend_read`` reads it on first need (an approved month froze its answer: no query).
     first_spend: dt.date | None = SPENT_ALWAYS
     first_spend_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
+    # The first month whose new leads had a first-contact time (kpis.nocontact), read on first need:
+    # only for a month whose new leads all lack one and that froze no answer. None: no month's had one.
+    first_contact_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
+    _first_contact: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -300,11 +338,27 @@ class Scorecard:
             self.first_spend, self.first_spend_read = self.first_spend_read(), None
         return document_has_spend(document, month=month, first_spend=self.first_spend)
 
+    def contact_unknown(self, month: dt.date | None = None) -> bool:
+        """Whether ``month``'s speed-to-lead figures are not facts: its leads all lack a first-contact
+        time and the CRM sent none up to its end (kpis.nocontact)."""
+        month = self.month if month is None else month
+        snapshot = self.snapshot if month == self.month else self.history.get(month)
+
+        def first_contact() -> dt.date | None:
+            if not self._first_contact:
+                self._first_contact.append(self.first_contact_read() if self.first_contact_read else dt.date.min)
+            return self._first_contact[0]
+
+        return contact_unknown(snapshot.document if snapshot else None, month=month, first_contact=first_contact)
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
-        (a count of unmatched CRM leads, a cost without spend loaded) or the month has no figures."""
+        (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
+        does not send) or the month has no figures."""
         snapshot = self.history.get(month)
         if snapshot is None or spend_figure_unknown(key, has_spend=self.has_spend(month)):
+            return None
+        if key in CONTACT_FIGURES and self.contact_unknown(month):
             return None
         return kpi_matched(snapshot.document, key)
 
@@ -316,6 +370,8 @@ class Scorecard:
             return None, unlinked_reason()
         if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
             return None, no_spend_reason()
+        if key in CONTACT_FIGURES and self.contact_unknown():
+            return None, no_contact_reason()
         value = self.kpi(key)
         return value, null_reason(figure(key), self.values) if value is None else ""
 
@@ -367,6 +423,35 @@ EMPTY_REASONS_STAFF = {
 def empty_reason(group: str, *, staff: bool) -> str:
     """Why a group has no figure this month, worded for its reader: staff are told what to do."""
     return str((staff and EMPTY_REASONS_STAFF.get(group)) or EMPTY_REASONS.get(group, ""))
+
+
+def media_without_delivery(card: Scorecard) -> float | None:
+    """The month's media spend when it was loaded as totals only (spend rows without a platform, so no
+    impressions or clicks: the demo's Acme): None when there is an ad row, or no media spend to name,
+    or spend is not loaded (kpis.nospend)."""
+    if card.snapshot is None or card.snapshot.document.get("breakdowns", {}).get("platform"):
+        return None
+    media, _reason = card.shown("media_spend")
+    return media if media else None
+
+
+def paid_empty_reason(card: Scorecard, *, currency: str, staff: bool) -> str:
+    """Why Paid media is empty, worded for its reader: when media spend was loaded without the ad
+    platforms' delivery, what is there and what is missing (staff: how to get it), not "no data"
+    beside the tiles' media spend."""
+    media = media_without_delivery(card)
+    if media is None:
+        return empty_reason("paid_media", staff=staff)
+    amount = {"amount": format_value("media_spend", media, currency)}
+    if staff:
+        return gettext(
+            "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
+            "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports."
+        ) % amount
+    return gettext(
+        "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
+        "(impressions, clicks), so there is nothing to show by platform."
+    ) % amount
 
 
 # The funnel rates kpis.md defines as this month's later stage over this month's earlier one: different
@@ -513,7 +598,7 @@ def tiles(
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": reason,
-                    "change": None if card.in_progress else change(key, value, previous, first=card.first_month),
+                    "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
@@ -540,7 +625,13 @@ def tiles(
                 "title": group.title,
                 "tiles": group_tiles,
                 "empty": all(not t["value"] for t in group_tiles),
-                "empty_reason": empty_reason(group.key, staff=staff),
+                "empty_reason": (
+                    paid_empty_reason(card, currency=currency, staff=staff)
+                    if group.key == "paid_media"
+                    else empty_reason(group.key, staff=staff)
+                ),
+                # Staff get the link to Imports where delivery is connected or uploaded (a client cannot).
+                "empty_fix": staff and group.key == "paid_media" and media_without_delivery(card) is not None,
             }
         )
     return groups

@@ -40,6 +40,7 @@ from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
+from kpis.nocontact import contact_times_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
@@ -681,6 +682,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         # Read only when a month's document froze no answer (kpis.nospend): a client's approved
         # months read nothing of the rows.
         first_spend_read=spend_first_date,
+        first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
     )
 
 
@@ -791,17 +793,34 @@ def persona_names() -> dict[str, str]:
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
     the names of the campaigns its breakdown holds, whether the client has revenue data and whether it
-    has a spend row dated up to the month's end (kpis.nospend), as the rows say now. Four queries at most."""
+    has a spend row dated up to the month's end (kpis.nospend) and a first-contact time (kpis.nocontact), as the rows
+    say now. Five queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
-    return report_frozen(days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend)
+    has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
+    return report_frozen(
+        days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
+        has_contact_times=has_contact_times,
+    )
 
 
 def spend_first_date() -> dt.date | None:
     """The date of the client's first spend row (None: it has none): one query, the first entry of an
     index. A month before it has no spend loaded (kpis.nospend)."""
     return Spend.objects.order_by("date").values_list("date", flat=True).first()
+
+
+def contact_first_month() -> dt.date | None:
+    """The first month whose new leads include one with a first-contact time (None: no month has one;
+    kpis.nocontact): read from the stored snapshots (their uncontacted_share below 1), a few rows,
+    not a scan of the leads. Read only for a month whose new leads all lack one."""
+    return (
+        Snapshot.objects.filter(document__kpis__new_leads__gt=0, document__kpis__uncontacted_share__lt=1)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:

@@ -237,7 +237,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 8: CRM leads that name no campaign are not matched to the ad platforms (no 0 claimed)
 # 9: the breakdowns and the summary charts read unmatched CRM leads as — too (kpis.unmatched)
 # 10: a client without spend loaded reads its costs as — with the reason, not 0 € (kpis.nospend)
-PDF_LAYOUT = "10"
+# 11: speed to lead without first-contact times reads — (kpis.nocontact); a change from 0 in words;
+# paid media with spend but no delivery says what is loaded and what is missing
+PDF_LAYOUT = "11"
 
 
 def report_pdf_build(

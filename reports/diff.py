@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
+from kpis.nocontact import CONTACT_FIGURES, all_uncontacted, frozen_has_contact_times
 from kpis.nospend import frozen_has_spend, spend_figure_unknown
 from kpis.scorecard import format_value
 from kpis.unmatched import kpi_matched
@@ -38,6 +39,11 @@ def figures_diff(before: dict[str, Any], after: dict[str, Any], *, currency: str
         if spend_figure_unknown(key, has_spend=frozen_has_spend(before) is not False):
             was = None
         if spend_figure_unknown(key, has_spend=frozen_has_spend(after) is not False):
+            now = None
+        # Nor a time to first contact the CRM did not send (kpis.nocontact): "— → 62,5 %".
+        if key in CONTACT_FIGURES and all_uncontacted(before) and frozen_has_contact_times(before) is False:
+            was = None
+        if key in CONTACT_FIGURES and all_uncontacted(after) and frozen_has_contact_times(after) is False:
             now = None
         if not _same(was, now):
             shown_before, shown_after = format_value(key, was, currency), format_value(key, now, currency)

@@ -438,11 +438,14 @@ def test_staff_opening_monthly_reports_find_the_month_that_ended_without_waiting
 
 def test_a_group_without_data_says_why_instead_of_a_column_of_dashes(march, staff_a) -> None:
     """March has no ad platform rows: the paid-media group is one sentence, not ten rows of "—"
-    whose reason only a mouse could read (a phone has no hover)."""
+    whose reason only a mouse could read (a phone has no hover); its media spend was loaded as totals,
+    so the sentence says so and what staff can do (kpis.scorecard.paid_empty_reason)."""
     page = browser_for(staff_a, march, language="es").get("/reports/2026-03/").content.decode()
     paid = page[page.index('data-group="paid_media"') :]
     paid = paid[: paid.index("</section>")]
-    assert "Sin filas de plataformas de anuncios este mes" in paid
+    assert "Este mes se han cargado 1\xa0725,76\xa0€ de inversión en medios como totales" in paid
+    assert "conecte Google Ads, Meta o LinkedIn, o importe sus exportaciones" in paid
+    assert 'href="/imports/">Importaciones</a>' in paid  # staff: where to connect or upload
     assert "Impresiones" not in paid and "—" not in paid
     assert "Coste por lead" in page  # the groups with data keep their table
 

@@ -14,8 +14,10 @@ from clients.models import Spend
 from kpis.management.commands.check_month import checks_exported
 from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
+from kpis.nocontact import contact_unknown, contact_unknown_figures
 from kpis.nospend import spend_unknown_figures
-from kpis.scorecard import no_spend_reason, unlinked_reason
+from kpis.scorecard import no_contact_reason, no_spend_reason, unlinked_reason
+from kpis.selectors import contact_first_month
 from kpis.snapshot import document_ordered
 from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for
@@ -37,10 +39,14 @@ class Command(BaseCommand):
             close = export_for(month) if snapshot is not None else {}
             checks = checks_exported(month=month, currency=client.currency)  # docs/monthly-close.md "Checks"
             has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
+            unknown_contact = snapshot is not None and contact_unknown(
+                snapshot.document, month=month, first_contact=contact_first_month
+            )
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         document = {**document_ordered(snapshot.document), **close, "checks": checks, **unmatched_note(snapshot.document)}
         document.update(no_spend_note(snapshot.document, has_spend=has_spend))
+        document.update(no_contact_note(snapshot.document, unknown=unknown_contact))
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
 
 
@@ -60,3 +66,12 @@ def no_spend_note(document: dict[str, Any], *, has_spend: bool) -> dict[str, Any
     report shows "—" with the reason for them (kpis.nospend, docs/scorecards.md)."""
     found = spend_unknown_figures(document, has_spend=has_spend)
     return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(), "figures": found}}
+
+
+def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any]:
+    """``"first_contact_not_sent"``: null, or — in a month whose new leads all lack a first-contact
+    time while the CRM has sent none up to the month's end — the reason and the speed-to-lead figures
+    it concerns. Their values stay kpis.md's (uncontacted_share 1, percentiles null); the report shows
+    "—" with the reason for them (kpis.nocontact, docs/scorecards.md)."""
+    found = contact_unknown_figures(document, unknown=unknown)
+    return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(), "figures": found}}
