@@ -90,11 +90,13 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
 def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a) -> None:
     """Fifty clean months approved from the board went out with no commentary at all: the
     confirmation offers the month page's "Draft from the figures" for those nobody wrote."""
-    console = browser_for(staff_a, None)
+    in_review.language = "es"  # the client is written to in Spanish; the account manager reads English
+    in_review.save(update_fields=["language"])
+    console = browser_for(staff_a, None, language="en")
     page = console.get("/board/?month=2026-03").content.decode()
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
-    assert 'name="draft_empty"' in confirm and "del 1 mes que nadie escribió" in confirm
+    assert 'name="draft_empty"' in confirm and "of the 1 month nobody wrote" in confirm
     console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
     with schema_context("alpha"):
         version = ReportVersion.objects.get()
