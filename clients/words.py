@@ -151,7 +151,8 @@ def number_words(value: Any) -> str:
 
 def _value(name: str, value: Any) -> str:
     if isinstance(value, str):
-        return f"“{vocab_label(value) if name in ('channel', 'device', 'origin') else value}”"
+        shown = vocab_label(value) if name in ("channel", "device", "origin") else value
+        return _("“%(value)s”") % {"value": shown}  # «saas» in Spanish
     return _number(value)
 
 
