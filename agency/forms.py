@@ -20,6 +20,8 @@ class ClientForm(forms.Form):
         label=_("Slug"),
         max_length=40,
         help_text=_("Lowercase letters, digits and hyphens; the client's address will be <slug>.<portal host>."),
+        # Written from the name as it is typed ("Ferretería Solís" → ferreteria-solis) until edited by hand.
+        widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
@@ -52,7 +54,7 @@ class ClientForm(forms.Form):
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
         ``clients``: those the user may start from."""
         super().__init__(*args, **kwargs)
-        self.fields["start_from"].choices = [("", "—"), *((c.slug, c.name) for c in clients)]
+        self.fields["start_from"].choices = [("", _("None: start from nothing")), *((c.slug, c.name) for c in clients)]
         brand = AgencyBrand.current()
         if brand is not None:
             self.fields["timezone"].initial = brand.default_timezone
