@@ -14,7 +14,10 @@ the K clients' 12 months as the daily refresh does, in chunks of ``--chunk`` cli
 ``kpis.tasks.snapshot_compute_task`` per client, as before), and times until all K × 12
 snapshots have landed, watching the public ``portfolio.ClientMonthSummary`` table
 that ``snapshot_upsert`` writes in the same transaction as each client's snapshots. Growth
-is linear when seconds per client stay flat as K grows. No countdown spread is used here (the
+is linear when seconds per client stay flat as K grows. ``--fresh``: the clients' stored snapshots and
+findings are deleted first (every month written for the first time; by default the run writes over
+the documents of the run before, as the daily refresh does). ``--concurrency N``: each worker a
+prefork pool of N processes (production runs one worker with ``--concurrency 2``). No countdown spread is used here (the
 beat dispatcher spreads its fan-out on purpose; that spacing would only measure itself).
 """
 
@@ -205,16 +208,36 @@ def floor(clients: list, repeat: int = 3) -> float:
     return best
 
 
-def run(clients: list, workers: int, chunk: int) -> dict:
+def stored_forget(clients: list) -> None:
+    """A fresh computation: the clients' stored snapshots, findings and public rows deleted, so that
+    the run writes every month for the first time (as the close of a new month does) rather than
+    over the same documents (the daily refresh). Outside the timed part."""
+    from django.db import connection, transaction
+
+    from portfolio.models import ClientMonthChecks, ClientMonthSummary
+
+    connection.set_schema_to_public()
+    for client in clients:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'DELETE FROM "{client.schema_name}".kpis_snapshot')
+            cursor.execute(f'DELETE FROM "{client.schema_name}".kpis_checkresult')
+    ClientMonthSummary.objects.filter(client__in=clients).delete()
+    ClientMonthChecks.objects.filter(client__in=clients).delete()
+
+
+def run(clients: list, workers: int, chunk: int, concurrency: int = 0, fresh: bool = False) -> dict:
     from agency.celery import app
     from agency.tasks import enqueue_for_client
     from kpis.tasks import snapshot_compute_task, snapshots_fan_out
     from portfolio.models import ClientMonthSummary
 
+    if fresh:
+        stored_forget(clients)
     ClientMonthSummary.objects.filter(client__in=clients).delete()
     app.control.purge()
+    pool = ("--pool=prefork", f"--concurrency={concurrency}") if concurrency else ("--pool=solo",)
     processes = workers_start(
-        workers, {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}, ROOT / "bench" / "out", name="bench"
+        workers, {**os.environ, "DJANGO_SETTINGS_MODULE": "agency.settings"}, ROOT / "bench" / "out", name="bench", args=pool
     )
     try:
         time.sleep(6)  # let the workers connect before the clock starts
@@ -238,6 +261,8 @@ def run(clients: list, workers: int, chunk: int) -> dict:
     return {
         "clients": len(clients),
         "clients_per_task": chunk,
+        "pool": " ".join(pool),
+        "stored_before": "none (fresh)" if fresh else "the same months (daily refresh)",
         "snapshots": expected,
         "seconds": round(elapsed, 2),
         "seconds_per_client": round(elapsed / len(clients), 4),
@@ -252,6 +277,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 250, 500])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=None, help="clients per task (default: the fan-out's, SNAPSHOT_CHUNK)")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="each worker a prefork pool of this many processes (production's is 2) instead of --pool=solo")
+    parser.add_argument("--fresh", action="store_true",
+                        help="delete the clients' stored snapshots and findings first: every month written for the first time")
     parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
@@ -267,7 +296,7 @@ def main() -> None:
     from kpis.tasks import SNAPSHOT_CHUNK
 
     for size in args.sizes:
-        rows.append(run(clients[:size], args.workers, args.chunk or SNAPSHOT_CHUNK))
+        rows.append(run(clients[:size], args.workers, args.chunk or SNAPSHOT_CHUNK, args.concurrency, args.fresh))
         print(json.dumps(rows[-1]), flush=True)
     base = rows[0]["seconds_per_client"]
     for row in rows:

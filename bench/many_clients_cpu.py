@@ -15,6 +15,10 @@ CPU per client) × clients ÷ 2 of wall time and the floor about its CPU: their 
 ``estimate_ratio_two_cores`` (the broker's and Celery's own costs are not counted: a chunked fan-out
 makes them small).
 
+``--fresh``: the clients' stored snapshots and findings are deleted first, so the first pass writes
+every month for the first time (a new month's close) instead of over the same documents (the daily
+refresh, the default; the second pass always is one).
+
 ``--phases``: instead, where PostgreSQL's CPU goes, per statement of the task (first pass over the
 clients): parsing, parse analysis and rewriting (where a schema's relations are looked up and opened),
 planning, execution — PostgreSQL's own ``log_parser_stats``, ``log_planner_stats`` and
@@ -49,7 +53,7 @@ PHASES = {"PARSER STATISTICS": "parse", "PARSE ANALYSIS STATISTICS": "analyze", 
           "PLANNER STATISTICS": "plan", "EXECUTOR STATISTICS": "execute"}  # fmt: skip
 
 
-def phases(clients: list) -> dict:
+def phases(clients: list, months: list) -> dict:
     """PostgreSQL's CPU per client by phase, overall and per statement (first 70 characters)."""
     from django.db import connection
 
@@ -83,7 +87,7 @@ def phases(clients: list) -> dict:
     with connection.execute_wrapper(sort_out):
         for client in clients:
             connection.set_schema_to_public()
-            snapshot_compute(client=client, months=MONTHS)
+            snapshot_compute(client=client, months=months)
     connection.close()
     per_client = lambda seconds: round(seconds / len(clients) * 1000, 2)  # noqa: E731
     total = sum(by_statement.values(), collections.Counter())
@@ -101,6 +105,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on) instead of production's")
     parser.add_argument("--phases", action="store_true", help="PostgreSQL's CPU by phase and statement instead")
+    parser.add_argument("--months", type=int, default=len(MONTHS),
+                        help="compute the last N months of the 12 (1: the daily refresh's one month a client)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="the first pass writes every month for the first time (stored snapshots and findings deleted first)")
     args = parser.parse_args()
     setup_django(debug=args.debug)
     from django.db import connection
@@ -111,8 +119,14 @@ def main() -> None:
     clients = list(Client.objects.filter(slug__startswith="mc-0").order_by("slug")[: args.clients])
     if not clients:
         raise SystemExit("no clients: run bench/many_clients.py first (it provisions them)")
+    if args.fresh:
+        from bench.many_clients import stored_forget
+
+        stored_forget(clients)
+    months = MONTHS[-args.months :]
     if args.phases:
-        print(json.dumps({"clients": len(clients), **phases(clients), "load_average": os.getloadavg()}, indent=1))
+        found = phases(clients, months)
+        print(json.dumps({"clients": len(clients), "months": len(months), **found, "load_average": os.getloadavg()}, indent=1))
         return
 
     def backend_pid() -> int:
@@ -125,7 +139,7 @@ def main() -> None:
         pg, py, wall = backend_cpu(pid), time.process_time(), time.perf_counter()
         for client in clients:
             connection.set_schema_to_public()
-            snapshot_compute(client=client, months=MONTHS)
+            snapshot_compute(client=client, months=months)
         n = len(clients)
         return {
             "pg_cpu_ms_per_client": round((backend_cpu(pid) - pg) / n * 1000, 1),
@@ -153,13 +167,14 @@ def main() -> None:
     per_client = (first["pg_cpu_ms_per_client"] + first["python_cpu_ms_per_client"]) / 1000
     print(json.dumps({
         "clients": len(clients),
-        "months": len(MONTHS),
+        "months": len(months),
         "first_pass": first,
         "second_pass": second,
         "floor_cpu_seconds": [round(cpu, 2) for cpu, _wall in floors],
         "floor_wall_seconds": [round(wall, 3) for _cpu, wall in floors],
         "estimate_ratio_two_cores": round(per_client * len(clients) / 2 / floor_cpu, 1),
         "debug": args.debug,
+        "first_pass_stored_before": "none (fresh)" if args.fresh else "the same months (daily refresh)",
         "load_average": [round(value, 2) for value in os.getloadavg()],
         "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }))  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
 from agency.models import Client
+from agency.widgets import ChooseFileInput
 from kpis.catalogue import grouped_choices, kpi
 from kpis.report import HEADLINE_MAX, HEADLINE_MIN, headline_defaults
 
@@ -49,7 +50,7 @@ class ReportSettingsForm(forms.ModelForm):
         self.fields["headline_kpis"].help_text = format_lazy(
             "{} {}", self.fields["headline_kpis"].help_text, _("The defaults: %(kpis)s.") % {"kpis": defaults}
         )
-        self.fields["brand_logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        self.fields["brand_logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         # The empty choice in words ("---------" said nothing, in no language).
         self.fields["language"].choices = [("", _("The agency's default language")), *settings.LANGUAGES]
 

@@ -30,7 +30,7 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Persona, Spend
+from clients.models import Campaign, CriteriaVersion, Holiday, Lead, Persona, Spend
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -86,6 +86,7 @@ class Inputs:
     # leads created in the month with neither a channel nor a campaign (the checks' tracking.leads_unattributed)
     unattributed: dict[dt.date, int] = field(default_factory=dict)
     earliest_lead: dt.datetime | None = None
+    first_spend: dt.date | None = None  # the client's first spend row's date (kpis.nospend), whatever the months
     email: dict[dt.date, dict[str, int]] = field(default_factory=dict)
     # spend[month][(category, campaign id or "")] = amount
     spend: dict[dt.date, dict[tuple[str, str], float]] = field(default_factory=dict)
@@ -104,6 +105,10 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
+# Deal values are summed in the lead scan as whole cents (``bigint``): an exact sum that PostgreSQL adds
+# in 128-bit integers rather than ``numeric``, and Python reads as an ``int``. The cents' quotient by
+# 100 (a correctly rounded division) is the float nearest the exact sum, as ``float(Decimal)`` was.
+DEAL_CENTS = 10 ** Lead._meta.get_field("deal_value").decimal_places
 EVENT_COLUMNS = ("created_at", "mql_at", "sales_ready_at", "sql_at", "sal_at", "opportunity_at", "customer_at")
 
 
@@ -168,9 +173,9 @@ def _lead_scan_rows(
             SELECT l.campaign_id, l.channel, l.device, l.persona, l.origin = 'marketing' AS marketing,
                    {buckets},
                    width_bucket(l.unsubscribed_at, %(b)s::timestamptz[]) AS unsubscribed,
-                   count(*) AS n, COALESCE(sum(l.deal_value), 0) AS deal,
-                   count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours') AS fast,
-                   count(*) FILTER (WHERE l.first_contacted_at IS NULL) AS uncontacted
+                   count(*)::int AS n, (COALESCE(sum(l.deal_value), 0) * {DEAL_CENTS})::bigint AS deal,
+                   (count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours'))::int AS fast,
+                   (count(*) FILTER (WHERE l.first_contacted_at IS NULL))::int AS uncontacted
             FROM clients_lead l
             {"WHERE " + " AND ".join(where) if where else ""}
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
@@ -185,7 +190,8 @@ def _lead_scan_rows(
         )
         SELECT ev.kind, ev.m, GROUPING(resolved, device, persona, campaign, social),
                resolved, device, persona, campaign, social,
-               sum(n), sum(deal), COALESCE(sum(n) FILTER (WHERE marketing), 0), COALESCE(sum(deal) FILTER (WHERE marketing), 0)
+               sum(n), sum(deal)::bigint, COALESCE(sum(n) FILTER (WHERE marketing), 0),
+               COALESCE(sum(deal) FILTER (WHERE marketing), 0)::bigint
         FROM f CROSS JOIN LATERAL (VALUES {events}) AS ev(kind, m)
         WHERE ev.m BETWEEN 1 AND %(n)s
         GROUP BY GROUPING SETS ((ev.kind, ev.m), (ev.kind, ev.m, resolved), (ev.kind, ev.m, device),
@@ -212,7 +218,7 @@ def _lead_scan_rows(
 
 def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple]]) -> None:
     """The lead scan's rows into ``inputs``. The rows of several ranges of leads are summed first,
-    exactly (counts and ``numeric`` sums, made floats only once added)."""
+    exactly (counts and whole cents, made floats only once added)."""
     n = len(span)
     rows = parts[0]
     if len(parts) > 1:
@@ -240,10 +246,10 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
         else:
             month = span[index - 1]
             figures = {
-                "count": int(count),
-                "revenue": float(revenue or 0),
-                "marketing_count": int(m_count),
-                "marketing_revenue": float(m_revenue or 0),
+                "count": count,
+                "revenue": revenue / DEAL_CENTS,  # an int's true division: the float nearest the exact sum
+                "marketing_count": m_count,
+                "marketing_revenue": m_revenue / DEAL_CENTS,
             }
             if level == 0b11111:
                 inputs.lead_counts.setdefault(month, {})[kind] = figures
@@ -542,13 +548,14 @@ def _sums(inputs: Inputs, first: dt.date, after: dt.date) -> None:
 
 def _reference(inputs: Inputs) -> int:
     """The small tables read whole (campaigns, contracts, holidays, criteria versions), the earliest
-    lead and the planner's row count of the leads, in one round trip; returns that count.
+    lead, the first spend date (the portfolio's ``has_spend``, kpis.nospend) and the planner's row count
+    of the leads, in one round trip; returns that count.
 
     Four ORM queries and two scalar ones before: on a small client each statement's round trip and
     first planning in its schema cost more than its rows (docs/performance.md, "Many small clients").
     Contracts come in the model's order (start date, id), as the formulas always saw them.
     """
-    ((campaigns, contracts, holidays, versions, earliest, estimate),) = _fetch(
+    ((campaigns, contracts, holidays, versions, earliest, first_spend, estimate),) = _fetch(
         """
         SELECT (SELECT coalesce(json_agg(json_build_array(id, name, channel)), '[]') FROM clients_campaign),
                (SELECT coalesce(json_agg(json_build_array(id, account, kind, start_date, segment, term_months,
@@ -557,6 +564,7 @@ def _reference(inputs: Inputs) -> int:
                (SELECT coalesce(array_agg(date), '{}') FROM clients_holiday),
                (SELECT coalesce(json_agg(json_build_array(version, effective_from)), '[]') FROM clients_criteriaversion),
                (SELECT min(created_at) FROM clients_lead),
+               (SELECT min(date) FROM clients_spend),
                (SELECT reltuples::bigint FROM pg_class WHERE oid = 'clients_lead'::regclass)
         """,
         [],
@@ -574,6 +582,7 @@ def _reference(inputs: Inputs) -> int:
     inputs.holidays = set(holidays)
     inputs.criteria_versions = [VersionRecord(version, day(effective)) for version, effective in versions]
     inputs.earliest_lead = earliest
+    inputs.first_spend = first_spend
     return max(estimate, 0)
 
 

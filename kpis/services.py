@@ -19,7 +19,7 @@ from agency.branding import brand_for
 from agency.models import Client
 from agency.months import Month
 from clients.jobs import job_enqueue
-from clients.models import Holiday, Job, Spend
+from clients.models import Holiday, Job
 from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
@@ -38,6 +38,7 @@ from kpis.selectors import (
     scorecard_load,
     scorecard_stamp,
     snapshot_inputs,
+    spend_first_date,
     trailing_rates,
 )
 from kpis.selectors_report import report_summary_keys
@@ -65,7 +66,7 @@ def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]
         for month in months:
             document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
             rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
-        snapshots = snapshot_upsert(client=client, rows=rows)
+        snapshots = snapshot_upsert(client=client, rows=rows, first_spend=inputs.first_spend)
         # They take the figures just stored and what the inputs counted over the leads: neither is read again.
         kpis = {row.month: row.document["kpis"] for row in rows}
         checks_compute(client=client, months=months, facts=check_facts(inputs, kpis=kpis))
@@ -84,19 +85,24 @@ def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.da
     )
 
 
-def snapshot_upsert(*, client: Client, rows: list[Snapshot]) -> list[Snapshot]:
+FIRST_SPEND_UNREAD = object()  # snapshot_upsert's default: the client's first spend date is read there
+
+
+def snapshot_upsert(*, client: Client, rows: list[Snapshot], first_spend: Any = FIRST_SPEND_UNREAD) -> list[Snapshot]:
     """INSERT … ON CONFLICT (month) DO UPDATE: one statement, one row per month whatever the races.
 
     In the same transaction, the headline figures go to the public portfolio summary
     (portfolio.ClientMonthSummary, one row per client and month), so the console's view of
     all clients never disagrees with a client's own snapshots. Runs in the client's schema:
-    the public table is reached through the search path.
+    the public table is reached through the search path. ``first_spend``: the client's first spend
+    date (None: no spend row) as the inputs of ``rows`` read it (``snapshot_compute``: with the
+    reference tables, no statement of its own); read here when not given.
     """
     with transaction.atomic():
         snapshots = _snapshots_write(rows)
-        # The client's first spend date (the first entry of an index): whether each month has spend
-        # loaded up to its end, which the portfolio reads (kpis.nospend).
-        first_spend = Spend.objects.order_by("date").values_list("date", flat=True).first()
+        # Whether each month has spend loaded up to its end, which the portfolio reads (kpis.nospend).
+        if first_spend is FIRST_SPEND_UNREAD:
+            first_spend = spend_first_date()
         client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
