@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,8 @@ class ReportSettingsForm(forms.ModelForm):
             "{} {}", self.fields["headline_kpis"].help_text, _("The defaults: %(kpis)s.") % {"kpis": defaults}
         )
         self.fields["brand_logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        # The empty choice in words ("---------" said nothing, in no language).
+        self.fields["language"].choices = [("", _("The agency's default language")), *settings.LANGUAGES]
 
     def clean_headline_kpis(self) -> list[str]:
         chosen = self.cleaned_data["headline_kpis"]
