@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -440,10 +440,11 @@ def shared_pdf(request: HttpRequest, month: str, token: str) -> HttpResponse:
         sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
         pdf = report_pdf_build(client=client, month=first_day, language=language, shown=client_view(),
                                commentary=commentary_joined(sections))
+        word = pgettext("file name", "report")  # the file's name in the client's language too
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{client.slug}-report-{Month.of(first_day)}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{client.slug}-{word}-{Month.of(first_day)}.pdf"'
     return _shared_response(response, language)
 
 

@@ -149,7 +149,7 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
         screenshot(page, f"close-pages-shared-breakdown-{language}-390")
         with page.expect_download() as download:
             page.locator(".freshness a[download]").click()
-        assert download.value.suggested_filename == f"alpha-report-{month}.pdf"
+        assert download.value.suggested_filename == f"alpha-{'informe' if language == 'es' else 'report'}-{month}.pdf"
         download.value.save_as(ARTIFACTS / f"shared-report-{language}.pdf")  # looked at as images (pdftoppm)
         # a dead link: a page that says so, in the client's language, nothing of the report
         assert page.goto(f"{alpha}/shared/{month}/{approved_october}x/").status == 404

@@ -172,6 +172,8 @@ def test_the_link_speaks_the_clients_language_whatever_the_browser_asks(shared) 
     http.cookies["django_language"] = "en"
     assert "215,72" in http.get(f"{path}?language=en").content.decode()
     assert "Este enlace no abre ningún informe" in _open(tenant, path.replace("/2026-03/", "/2026-02/")).content.decode()
-    text = _pdf_text(http.get(f"{path}report.pdf"))  # the browser with its English cookie
+    pdf = http.get(f"{path}report.pdf")  # the browser with its English cookie
+    assert 'filename="alpha-informe-2026-03.pdf"' in pdf["Content-Disposition"]
+    text = _pdf_text(pdf)
     assert "Coste por lead" in text and SUMMARY_TEXT in text
     assert "Summary" not in text  # the commentary's section titles too
