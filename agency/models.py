@@ -132,6 +132,12 @@ class User(AbstractUser):
         ).hexdigest()
 
     @property
+    def display_name(self) -> str:
+        """How pages, PDFs and emails name the person (who approved, wrote, asked, answered): the full
+        name, else the email address, else the login name (at most 150 characters: the names stored)."""
+        return (self.get_full_name() or self.email or self.get_username())[:150]
+
+    @property
     def is_agency_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
 

@@ -23,4 +23,7 @@ urlpatterns = [
     path("reports/<str:month>/send-new/", views.send_to_new_recipients_view, name="report_send_new"),
     # Read-only, for people without an account: the link's token is the only key.
     path("shared/<str:month>/<str:token>/", views.shared_page, name="report_shared"),
+    path("shared/<str:month>/<str:token>/report.pdf", views.shared_pdf, name="report_shared_pdf"),
+    path("shared/<str:month>/<str:token>/breakdowns/<slug:dimension>/", views.shared_breakdown,
+         name="report_shared_breakdown"),
 ]

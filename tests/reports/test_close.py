@@ -122,7 +122,7 @@ def test_commentary_autosaves_keeps_every_save_and_never_lets_markup_through(mar
     with schema_context("alpha"):
         saves = list(Commentary.objects.filter(month=MARCH, section="summary").order_by("written_at"))
     assert [s.text for s in saves] == ["Un **buen** mes", "Un **gran** mes <script>alert(1)</script>"]
-    assert saves[0].author_name == staff_a.username
+    assert saves[0].author_name == staff_a.display_name == "sam@agency.example"  # no name: the email, not the login
     page = staff.get("/reports/2026-03/").content.decode()
     assert "Un <strong>gran</strong> mes &lt;script&gt;" in page and "<script>alert(1)" not in page
     assert "<ul><li>Más leads</li><li>CPL estable</li></ul>" in page
