@@ -181,7 +181,7 @@ def month_labels(span: list[dt.date]) -> list[str]:
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
-    values = [card.kpi_known(m, key) for m in span]
+    values = [card.kpi_charted(m, key) for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
         for note in card.annotations
@@ -200,7 +200,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
         whole=kpi(key).whole,
-        note=history_note(span, [m in card.history for m in span]),
+        note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),
     )
 
 

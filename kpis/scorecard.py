@@ -39,6 +39,7 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
@@ -303,6 +304,10 @@ class Scorecard:
     # only for a month whose new leads all lack one and that froze no answer. None: no month's had one.
     first_contact_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
     _first_contact: list = field(default_factory=list, repr=False, compare=False)
+    # Each source's first month with rows (kpis.datastart), read on a chart's first need; empty: not
+    # read (no month is before its data).
+    first_data: dict[str, dt.date | None] = field(default_factory=dict)
+    first_data_read: Callable[[], dict[str, dt.date | None]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -363,6 +368,18 @@ class Scorecard:
         if key in CONTACT_FIGURES and self.contact_unknown(month):
             return None
         return kpi_matched(snapshot.document, key)
+
+    def before_data(self, month: dt.date, key: str) -> bool:
+        """Whether ``month`` is before the first rows of ``key``'s source (kpis.datastart)."""
+        if self.first_data_read is not None:
+            self.first_data, self.first_data_read = self.first_data_read(), None
+        return before_data(key, month, first=self.first_data)
+
+    def kpi_charted(self, month: dt.date, key: str) -> Any:
+        """``key`` of ``month`` as a chart draws it: as ``kpi_known``, and None (a gap, not a 0) for a
+        month before the first rows of the figure's source (kpis.datastart)."""
+        value = self.kpi_known(month, key)
+        return None if value is None or self.before_data(month, key) else value
 
     def shown(self, key: str) -> tuple[float | None, str]:
         """The month's figure as a tile shows it, and why it is "—" when it is: a count of the CRM's
@@ -591,7 +608,7 @@ def tiles(
             key = declared.key
             value, reason = card.shown(key)
             previous = card.kpi_known(card.compare_to, key)  # an unmatched 0, or one of no spend, is no base
-            series = [card.kpi_known(m, key) for m in months]
+            series = [card.kpi_charted(m, key) for m in months]
             group_tiles.append(
                 {
                     "key": key,
