@@ -277,6 +277,12 @@ def no_spend_reason() -> str:
     return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
 
 
+def no_contracts_reason() -> str:
+    """Why a contract figure reads — for a client with no contract known at the month's end."""
+    return gettext("No contracts loaded for this client up to this month's end: its recurring revenue figures "
+                   "cannot be worked out.")
+
+
 def no_contact_reason() -> str:
     """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
     return gettext(
