@@ -178,16 +178,34 @@ MONTH_REASON_COUNT = (
 )
 
 
+# A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, by the figure's name.
+ROW_FIGURE_REASONS = {
+    "bounce_rate": _("Bounce rate: the traffic data of this row does not give bounced sessions, so the share "
+                     "that bounced is unknown."),
+    "landing_page_conversion_rate": _("Landing page conversion: no landing page sessions in this row, so there is "
+                                      "nothing to divide the form submissions by."),
+}
+AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+
+
 def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
     """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
-    counts of the row that are zero among those the KPI needs — or, when the row does not carry
-    them, that the figure is not defined for this row."""
+    counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
+    campaign without ad platform rows — or else which figure cannot be worked out and its formula."""
     value = row.get(key)
     if value is not None:
         return {"text": format_value(key, value, currency), "reason": ""}
     counts = [count for reason in figure(key).null_reasons for known, count in MONTH_REASON_COUNT if reason is known]
     reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
-    return {"text": "—", "reason": " ".join(reasons) or str(_("Not defined for this row."))}
+    if not reasons and key in ROW_FIGURE_REASONS:
+        reasons = [str(ROW_FIGURE_REASONS[key])]
+    if not reasons and figure(key).group == "paid_media" and all(row.get(k) is None for k in AD_ROW_FIGURES):
+        reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) "
+                           "are unknown.")]
+    if not reasons:
+        reasons = [gettext("%(kpi)s cannot be worked out for this row: %(definition)s")
+                   % {"kpi": figure(key).label, "definition": figure(key).definition}]
+    return {"text": "—", "reason": " ".join(reasons)}
 
 
 SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
