@@ -30,6 +30,14 @@ PRESENCE: dict[str, tuple[str, ...]] = {
     "contracts": ("mrr", "mrr_start", "accounts", "churned_mrr"),
 }
 
+# The figures of which any above 0 shows a row dated in the month (a session, a lead or its step, an
+# email, spend, an ad row, a contract starting, changing or ending): a month with none of them has no
+# data at all, though stocks (database size, MRR in force) carry over (kpis.report.month_with_data).
+MONTH_ROWS = (
+    "sessions", "new_leads", "mqls", "sqls", "customers", "emails_sent", "marketing_spend", "sales_spend",
+    "ad_spend", "impressions", "clicks", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
+)
+
 GROUP_SOURCE = {
     "traffic": "traffic",
     "funnel": "leads",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -111,6 +112,33 @@ def default_month(months: list[dt.date], client: Any, now: dt.datetime | None = 
         or next((m for m in months if m <= this_month), None)
         or (months[0] if months else None)
     )
+
+
+def month_with_data(
+    month: dt.date | None, months: list[dt.date], *, with_data: set[dt.date], approved: frozenset[dt.date] | None,
+) -> tuple[dt.date | None, str]:
+    """The month a report opens on when ``month`` (the default: the last complete month) has no data
+    at all (its snapshot shows no row dated in it, kpis.datastart.MONTH_ROWS) and an earlier one has: the latest
+    approved month for a client user (``approved``: the months they read as approved), else the
+    latest month with data; and why, to say it ("approved", "data"; "" when ``month`` stays)."""
+    if month is None or month in with_data:
+        return month, ""
+    if approved is not None:
+        earlier = [m for m in months if m in approved and m < month]
+        if earlier:
+            return max(earlier), "approved"
+    earlier = [m for m in months if m in with_data and m < month]
+    return (max(earlier), "data") if earlier else (month, "")
+
+
+def month_opened_note(empty: dt.date, shown: dt.date, why: str) -> str:
+    """Says which month the report opened on and why (kpis.report.month_with_data)."""
+    if not why:
+        return ""
+    words = {"empty": date_format(empty, "F Y"), "shown": date_format(shown, "F Y")}
+    if why == "approved":
+        return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest approved report.") % words)
+    return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest month with data.") % words)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
@@ -36,7 +36,7 @@ from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
 from kpis.checks.base import SnapshotFacts
-from kpis.datastart import PRESENCE, sources_present
+from kpis.datastart import MONTH_ROWS, PRESENCE, sources_present
 from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
@@ -838,6 +838,14 @@ def data_first_months() -> dict[str, dt.date | None]:
         if all(first.values()):
             break
     return first
+
+
+def snapshot_months_with_data() -> set[dt.date]:
+    """The months whose snapshot shows a row dated in them (kpis.datastart.MONTH_ROWS): one query."""
+    has_row = Q()
+    for key in MONTH_ROWS:
+        has_row |= Q(**{f"document__kpis__{key}__gt": 0})
+    return set(Snapshot.objects.filter(has_row).values_list("month", flat=True))
 
 
 def contact_first_month() -> dt.date | None:
