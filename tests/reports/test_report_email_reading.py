@@ -1,0 +1,41 @@
+"""The monthly report email as its reader meets it: the inbox's preview line under the subject
+carries the month's first figures (not the agency's name and the subject again), in the
+recipient's language."""
+
+from __future__ import annotations
+
+import re
+
+from django_tenants.utils import schema_context
+
+from clients.models import OutboxEmail
+from reports.services import month_approve
+from tests.reports.conftest import MARCH
+
+
+def _preview(html: str) -> str:
+    found = re.search(r"<div[^>]*data-preview[^>]*>(.*?)</div>", html, re.S)
+    assert found, "no preview line"
+    return re.sub(r"&#\d+;", "", found.group(1)).strip()
+
+
+def _payload() -> dict:
+    with schema_context("alpha"):
+        return OutboxEmail.objects.get(kind="report_approved").payload
+
+
+def test_the_preview_line_carries_the_first_figures_before_anything_else(march, client_user_a, staff_a) -> None:
+    client_user_a.language = "en"
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    html = _payload()["html"]
+    assert _preview(html).startswith("New leads: 8")
+    # First in the body: before the coloured header with the agency's name.
+    assert html.index("data-preview") < html.index("<table")
+
+
+def test_the_preview_line_is_in_spanish_for_a_spanish_reader(march, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)  # march's user reads Spanish
+    preview = _preview(_payload()["html"])
+    assert preview.startswith("Leads nuevos: 8") and "MQL" in preview
+    assert "New leads" not in preview
