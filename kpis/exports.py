@@ -304,7 +304,11 @@ def scorecard_pdf(
                 label.append(_para(line, styles["note"]))
             rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
         story.append(_para(group["title"], heading))
-        story.append(_table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent))
+        table = _table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent)
+        # The change column holds paragraphs (a change, or why there is none) that start at its left:
+        # its heading starts there too, above them, not at the column's far right.
+        table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))
+        story.append(table)
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):
         story.append(_para(_("Contract lifetime value, explained"), styles["h2"]))
