@@ -51,8 +51,9 @@ from kpis.unmatched import crm_leads_unlinked
 # campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
 # platforms, never counted 0; 6: nor in the charts and changes of the months after; 7: a client
 # without spend loaded reads its costs as — with the reason, kpis.nospend; 8: speed to lead without
-# first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery).
-REPORT_LAYOUT = "8"
+# first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery;
+# 9: the summary tiles say what their figure means in plain words, ROMI named in words).
+REPORT_LAYOUT = "9"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -228,6 +229,8 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
             {
                 "key": key,
                 "label": kpi(key).label,
+                # In plain words under the tile (MQL, CAC, ROMI are jargon to many clients); a phone has no hover.
+                "definition": kpi(key).definition,
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": reason,
