@@ -311,14 +311,7 @@ def scorecard_pdf(
         story.append(table)
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):
-        story.append(_para(_("Contract lifetime value, explained"), styles["h2"]))
-        head = [_para(_("Segment"), styles["fact"])] + [_para(c, styles["fact"]) for c in ltv["columns"]]
-        body = [
-            [_para(r["segment"], styles["fact"])] + [_para(c["text"], styles["right"]) for c in r["cells"]] for r in ltv["rows"]
-        ]
-        total = [[_para(_("All contracts"), styles["fact"])] + [_para(c["text"], styles["right"]) for c in ltv["total"]]]
-        width = usable / (len(ltv["columns"]) + 1)
-        story.append(_table([head, *body, *total], [width] * (len(ltv["columns"]) + 1), accent))
+        story += _ltv_story(ltv, styles=styles, usable=usable, accent=accent)
 
     if drilldowns:
         story += _drilldown_story(drilldowns, styles=styles, heading=heading, usable=usable, accent=accent)
@@ -406,6 +399,28 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
                 block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]
         block.append(_para(_("The dark tick is where the bar should be by now."), styles["note"]))
         story.append(KeepTogether(block))
+    return story
+
+
+def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable: float, accent: str) -> list[Any]:
+    """The contract lifetime value's table, its eleven figures in parts of at most six columns, the
+    segment repeated (as the breakdowns): in one table each column was 15 mm wide and "46 833,97 MX$"
+    or "cancelación" broke over three lines."""
+    story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
+    count = len(ltv["columns"])
+    parts = -(-count // MAX_FIGURE_COLUMNS)
+    size = -(-count // parts)
+    segment_w = 34 * mm
+    lines = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
+    for start in range(0, count, size):
+        columns = range(start, min(start + size, count))
+        head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
+        body = [
+            [_para(name, styles["fact"])] + [_para(cells[i]["text"], styles["right"]) for i in columns] for name, cells in lines
+        ]
+        width = (usable - segment_w) / len(columns)
+        story.append(_table([head, *body], [segment_w] + [width] * len(columns), accent))
+        story.append(Spacer(1, 1.5 * mm))
     return story
 
 
