@@ -245,9 +245,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 10: a client without spend loaded reads its costs as — with the reason, not 0 € (kpis.nospend)
 # 11: speed to lead without first-contact times reads — (kpis.nocontact); a change from 0 in words;
 # paid media with spend but no delivery says what is loaded and what is missing
-# 12: the details tables' change heading over its column; open benchmark bands in words; the lifetime value
-# table in parts of six columns
-PDF_LAYOUT = "12"
+# 12: the details tables' change heading over its column; open benchmark bands in words
+# 13: the lifetime value table in parts of six columns
+PDF_LAYOUT = "13"
 
 
 def report_pdf_build(
