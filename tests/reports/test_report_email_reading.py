@@ -39,3 +39,11 @@ def test_the_preview_line_is_in_spanish_for_a_spanish_reader(march, staff_a) -> 
     preview = _preview(_payload()["html"])
     assert preview.startswith("Leads nuevos: 8") and "MQL" in preview
     assert "New leads" not in preview
+
+
+def test_the_text_part_says_what_its_brackets_hold(march, client_user_a, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)  # Spanish
+    body = _payload()["body"]
+    assert "Entre paréntesis: el cambio frente al mes anterior." in body
+    lines = body.splitlines()
+    assert lines.index("Entre paréntesis: el cambio frente al mes anterior.") > lines.index("Cifras clave")
