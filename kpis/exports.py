@@ -137,12 +137,14 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     if entry["reason"]:
         cell.append(_para(entry["reason"], styles["fact"]))
     cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    # As on the page and in the email: what the figure means in plain words (MQL, CAC, ROMI are jargon).
+    meaning = [_para(entry["definition"], styles["note"])] if entry.get("definition") else []
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
-        return cell
-    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
+        return cell + meaning
+    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.36))
     if entry["chart"].note:
         cell.append(_para(entry["chart"].note, styles["note"]))
-    return cell
+    return cell + meaning
 
 
 def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:

@@ -61,3 +61,19 @@ def test_romi_is_named_in_words_with_its_abbreviation(db) -> None:
         assert str(kpi("romi").label) == "Return on marketing investment (ROMI)"  # like "Customer acquisition cost (CAC)"
     with translation.override("es"):
         assert str(kpi("romi").label) == "Retorno de la inversión en marketing (ROMI)"
+
+
+def test_the_pdf_summary_says_what_its_figures_mean_in_english_and_spanish(client_user_a, snapshots) -> None:  # noqa: F811
+    import datetime as dt
+
+    from kpis.services import report_pdf_build
+
+    def text(pdf: bytes) -> str:
+        document = pypdfium2.PdfDocument(pdf)
+        first = document[0].get_textpage().get_text_range()  # the summary, page 1
+        return " ".join(first.split())
+
+    english = text(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    assert "Leads that became marketing-qualified in the month." in english
+    spanish = text(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="es"))
+    assert "Leads que pasaron a ser cualificados por marketing durante el mes." in spanish
