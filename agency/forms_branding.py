@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agency.branding import logo_validate
 from agency.forms import TIMEZONE_CHOICES
 from agency.models import AgencyBrand
+from agency.widgets import ChooseFileInput
 
 
 class ColourInput(forms.TextInput):
@@ -42,7 +43,7 @@ class AgencyBrandForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        self.fields["logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         self.fields["logo"].required = False
         self.fields["default_timezone"] = forms.ChoiceField(
             label=capfirst(_("default time zone")), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text

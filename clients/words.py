@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 FIELD_LABELS = {
     "company_revenue": gettext_lazy("Company revenue"),
@@ -84,7 +87,31 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
         "other": gettext_lazy("Other"),
     },
     "device": {"desktop": gettext_lazy("Desktop"), "mobile": gettext_lazy("Mobile"), "tablet": gettext_lazy("Tablet")},
-    "segment": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+    "kind": {"retainer": gettext_lazy("Retainer"), "project": gettext_lazy("Project")},
+    # A contract's segment is the client's own word (formats.md gives it no vocabulary): the usual
+    # codes read in words, any other is shown as written ("mid_market" as "Mid market").
+    "segment": {
+        "smb": gettext_lazy("Small and midsize businesses"),
+        "sme": gettext_lazy("Small and midsize businesses"),
+        "mid_market": gettext_lazy("Mid-market"),
+        "midmarket": gettext_lazy("Mid-market"),
+        "enterprise": gettext_lazy("Enterprises"),
+        "gov": gettext_lazy("Public sector"),
+        "government": gettext_lazy("Public sector"),
+        "public_sector": gettext_lazy("Public sector"),
+        "nonprofit": gettext_lazy("Non-profits"),
+        "non_profit": gettext_lazy("Non-profits"),
+        "startup": gettext_lazy("Start-ups"),
+        # Segments by industry (the demo client's, the usual verticals)
+        "saas": "SaaS",
+        "fintech": "Fintech",
+        "retail": gettext_lazy("Retail"),
+        "ecommerce": gettext_lazy("E-commerce"),
+        "health": gettext_lazy("Health"),
+        "healthcare": gettext_lazy("Health"),
+        "manufacturing": gettext_lazy("Manufacturing"),
+        "education": gettext_lazy("Education"),
+    },
     # Brand names stay as the platforms write them.
     "platform": {
         "google_ads": "Google Ads", "meta_ads": "Meta Ads", "linkedin_ads": "LinkedIn Ads",
@@ -92,11 +119,22 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
     },
 }
 UNKNOWN_MEMBER = gettext_lazy("Not attributed")
+NO_SEGMENT = gettext_lazy("No segment")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
 
 
 def member_label(dimension: str, member: str, names: dict[str, str] | None = None) -> str:
-    """A breakdown member in words: a translated vocabulary label, a campaign's name, or as is."""
+    """A breakdown member in words: a translated vocabulary label, a campaign's name, or as is
+    (a contract segment's own code with its underscores as spaces and a capital: "Mid market")."""
+    if dimension == "segment":
+        code = str(member or "").strip()
+        if not code:
+            return str(NO_SEGMENT)  # contracts without a segment: not an attribution gap
+        label = MEMBER_LABELS["segment"].get(code.lower())
+        if label is not None:
+            return str(label)
+        words = code.replace("_", " ")
+        return words[:1].upper() + words[1:]
     if member in ("", None, "None", "unattributed", "unknown"):
         return str(UNKNOWN_MEMBER)
     if names and member in names:
@@ -109,6 +147,20 @@ def shown_number(value: float, places: int) -> str:
     """Rounded half away from zero, grouped the active language's way (as kpis.scorecard does)."""
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(abs(rounded) if rounded == 0 else rounded, places, force_grouping=True)
+
+
+def share_shown(value: float | Fraction, places: int = 1) -> str:
+    """A share (a fraction of a whole) as a percent: "12.5 %". A true 0 reads "0 %"; a share that
+    would round to 0 but is not 0 reads "< 0.1 %" (at ``places`` decimals), never "0.0 %", which
+    says nothing was there when something was (one customer in thousands)."""
+    if value == 0:
+        return "0 %"
+    percent = Decimal(repr(float(value) * 100))
+    step = Decimal(1).scaleb(-places)
+    if percent.quantize(step, rounding=ROUND_HALF_UP) == 0:
+        smallest = number_format(step, places)
+        return f"< {smallest} %" if percent > 0 else f"> -{smallest} %"
+    return f"{shown_number(float(percent), places)} %"
 
 
 def money(value: float, currency: str, places: int = 2) -> str:

@@ -27,7 +27,7 @@ from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
-from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown
+from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown
 from kpis.sentences import CONCERNS, NEXT_STEPS, REST_LABEL, SUMMARY, UNITS, WINS, sentence
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
@@ -305,14 +305,14 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             member=member,
             unit=unit,
             share_before=w.derived(
-                f"{number_shown(float(share0) * 100, _places(share0, share1))} %",
+                share_shown(share0, _places(share0, share1)),
                 share0,
                 f"{member}: {w._show(shape.den or '', d0 or 0)} / {w._show(shape.top_denominator or '', total0)} {unit}, "
                 f"{month_words(before)}",
                 href=breakdown_href(top.dimension, before),
             ),
             share_after=w.derived(
-                f"{number_shown(float(share1) * 100, _places(share0, share1))} %",
+                share_shown(share1, _places(share0, share1)),
                 share1,
                 f"{member}: {w._show(shape.den or '', d1 or 0)} / {w._show(shape.top_denominator or '', total1)} {unit}, "
                 f"{month_words(after)}",
@@ -332,14 +332,14 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             member=member,
             unit=unit,
             rate_before=w.derived(
-                f"{number_shown(float(r0) * 100, _places(r0, r1))} %",
+                share_shown(r0, _places(r0, r1)),
                 r0,
                 f"{member}: {w._show(shape.num, n0 or 0)} {kpi(key).label} / {w._show(shape.den, d0)} {unit}, "
                 f"{month_words(before)}",
                 href0,
             ),
             rate_after=w.derived(
-                f"{number_shown(float(r1) * 100, _places(r0, r1))} %",
+                share_shown(r1, _places(r0, r1)),
                 r1,
                 f"{member}: {w._show(shape.num, n1 or 0)} {kpi(key).label} / {w._show(shape.den, d1)} {unit}, "
                 f"{month_words(after)}",

@@ -34,8 +34,10 @@ from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
 
-# The standard PDF fonts cover Latin-1 and the euro sign; arrows and the like are spelled out.
-_PLAIN = str.maketrans({"→": "->", "≤": "<=", "≥": ">=", "\u202f": " ", "\xa0": " ", "−": "-", "…": "..."})
+# The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
+# draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
+# reader carries it). Only what neither has is changed: the narrow no-break space, and "−" kept as "-".
+_PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 
@@ -378,6 +380,29 @@ def _paid_story(
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story
+
+
+def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable: float, accent: str) -> list[Any]:
+    """The lifetime value table: eleven figures per segment do not fit one A4 width (squeezed, words and
+    amounts broke mid-way), so it continues under itself with the segment repeated, as the breakdowns
+    do; its "—" are explained under it."""
+    story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
+    rows = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
+    count = len(ltv["columns"])
+    parts = -(-count // MAX_FIGURE_COLUMNS)
+    size = -(-count // parts)
+    member_w = 44 * mm
+    tables: list[Any] = []
+    for start in range(0, count, size):
+        columns = range(start, min(start + size, count))
+        head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
+        body = [[_para(member, styles["fact"])] + [_text(cells[i]["text"]) for i in columns] for member, cells in rows]
+        width = (usable - member_w) / len(columns)
+        tables += [_table([head, *body], [member_w] + [width] * len(columns), accent), Spacer(1, 1.5 * mm)]
+    reasons = list(dict.fromkeys(c["reason"] for _member, cells in rows for c in cells if c.get("reason")))
+    if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
+        tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+    return [*story, *tables[:-3], KeepTogether(tables[-3:])]
 
 
 def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
 from agency.models import Client
+from agency.widgets import ChooseFileInput
 from kpis.catalogue import grouped_choices, kpi
 from kpis.report import HEADLINE_MAX, HEADLINE_MIN, headline_defaults
 
@@ -48,7 +49,7 @@ class ReportSettingsForm(forms.ModelForm):
         self.fields["headline_kpis"].help_text = format_lazy(
             "{} {}", self.fields["headline_kpis"].help_text, _("The defaults: %(kpis)s.") % {"kpis": defaults}
         )
-        self.fields["brand_logo"].widget = forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        self.fields["brand_logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
 
     def clean_headline_kpis(self) -> list[str]:
         chosen = self.cleaned_data["headline_kpis"]

@@ -40,6 +40,7 @@ from kpis.scorecard import (
     pace_text,
     paid_empty_reason,
     row_cell_shown,
+    share_shown,
     target_status,
     unlinked_reason,
 )
@@ -257,7 +258,7 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         note = ""
         if before is not None:
             note = (
-                _("%(rate)s of %(stage)s") % {"rate": f"{number_shown(value / before[1] * 100, 1)} %", "stage": before[0]}
+                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": before[0]}
                 if before[1]
                 else ""
             )
@@ -284,7 +285,7 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
             label=member_label("channel", member),
             value=value,
             text=number_shown(value, 0, force_grouping=True),
-            note=f"{number_shown(value / total * 100, 1)} %",
+            note=share_shown(value / total),
         )
         for member, value in rows
         if value

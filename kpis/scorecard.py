@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
-from clients.words import CURRENCY_SYMBOLS, member_label, money
+from clients.words import CURRENCY_SYMBOLS, member_label, money, share_shown
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
     GROUPS,
@@ -138,6 +138,8 @@ def format_value(key: str, value: float | None, currency: str) -> str:
     if kind == Unit.MONEY:
         return money(value, currency)
     if kind == Unit.RATE:
+        if figure(key).bounds is None:  # a share of a whole (0–1): never "0.0 %" (share_shown)
+            return share_shown(value)
         return f"{number_shown(value * 100, 1, force_grouping=True)} %"
     if kind == Unit.HOURS:
         return f"{number_shown(value, 1, force_grouping=True)} h"
@@ -782,7 +784,7 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
                 "key": key,
                 "label": label,
                 "value": number_shown(value, 0, force_grouping=True),
-                "rate": None if rate is None else f"{number_shown(rate * 100, 1)} %",
+                "rate": None if rate is None else share_shown(rate),
                 "width": max(2, round(value / top * 100)),
             }
         )
@@ -807,6 +809,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
+    rows.sort(key=lambda row: row["segment"].casefold())  # in the reader's words' order, not the codes'
     side_by_side = [
         (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")

@@ -4,6 +4,7 @@ writes through reports.services.months_approve (each month through the single ap
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from urllib.parse import urlencode
 
@@ -64,11 +65,12 @@ def _state_words() -> dict[str, str]:
     }
 
 
-def _strips(rows: list, months: list) -> None:
+def _strips(rows: list, months: list, selected: dt.date | None = None) -> None:
     """Each row's 13 month squares, written here in one pass over pre-escaped parts (a template
     include, then format_html, per square made a page of 100 clients take most of a second): a
     link per month to its page at the client's host through the hand-off, its month and state in
-    words for screen readers and on hover."""
+    words for screen readers and on hover. The board's month is marked: static/js/board.js makes
+    it the row's one tab stop in the strip (the arrow keys move between the squares)."""
     words = {key: escape(word) for key, word in _state_words().items()}
     labels = {m: (escape(date_format(m, "F Y")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
     prefix = reverse("client_switch", args=["-"])[:-2]
@@ -78,8 +80,9 @@ def _strips(rows: list, months: list) -> None:
         for cell in row.history:
             label, letter, value = labels[cell.month]
             word = words[cell.status]
+            mark = " data-board-month" if cell.month == selected else ""
             parts.append(
-                f'<li><a class="sq sq-{cell.status}" href="{base}{value}/" title="{label}: {word}">'
+                f'<li><a class="sq sq-{cell.status}" href="{base}{value}/" title="{label}: {word}"{mark}>'
                 f'<span class="visually-hidden">{label}: {word}</span><span aria-hidden="true">{letter}</span></a></li>'
             )
         row.strip = mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
@@ -109,7 +112,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         page, rows = board_page(
             user=request.user, month=f["month"], months=f["months"], show=f["show"], mine=f["mine"], query=f["q"], page=f["page"]
         )
-        _strips(rows, f["months"])
+        _strips(rows, f["months"], f["month"])
         table = render_to_string(
             "reports/board.html#board-table",
             {

@@ -1,4 +1,7 @@
-"""The criteria editor for agency admins: build rules, backtest a draft, save a new version."""
+"""The criteria editor for agency admins: build rules, backtest a draft, save a new version.
+
+The versions and each version's rules are open to the client's agency staff too, read-only: the
+month check "the criteria qualify none of the leads" sends them here, and they ask an admin."""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agency.decorators import client_admin_required
+from agency.decorators import client_admin_required, client_staff_required
 from agency.http import found
 from agency.months import Month
 from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
@@ -68,14 +71,14 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
     return criteria, [problem_words(problem) for problem in criteria_problems(criteria)]
 
 
-@client_admin_required
+@client_staff_required
 @require_GET
 def criteria_versions(request: HttpRequest) -> HttpResponse:
     periods = criteria_periods(criteria_versions_list())
     return render(request, "clients/criteria/versions.html", {"versions": periods})
 
 
-@client_admin_required
+@client_staff_required
 @require_GET
 def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
     current = found(criteria_version_get(version=version))
@@ -92,9 +95,15 @@ def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
     )
 
 
-@client_admin_required
+@client_staff_required
 @require_http_methods(["GET", "POST"])
 def criteria_edit(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_agency_admin:
+        # Staff following a link here (the month check's "Look") read the criteria instead: the
+        # versions page says that an agency admin changes them.
+        if request.method != "GET":
+            raise Http404
+        return redirect("criteria_versions")
     zone = ZoneInfo(request.tenant.timezone)
     today = timezone.now().astimezone(zone).date()
     if request.method == "POST":

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from agency.widgets import ChooseFileInput
 from clients.importing import KINDS
 
 KIND_LABELS = {
@@ -22,7 +23,7 @@ class ImportUploadForm(forms.Form):
         label=_("File"),
         help_text=_("A report exported from Google Ads, Meta Ads, LinkedIn, GA4, Mailchimp or HubSpot, a file a saved "
                     "mapping reads, or a file in the portal's own format (CSV, or the platform's TSV)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"}),
+        widget=ChooseFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"}),
     )
     kind = forms.ChoiceField(
         label=_("Kind of data"), required=False,

@@ -58,7 +58,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
 def _reference() -> dict:
     """The upload page's reference: every canonical kind's columns and example, and the built-in sources."""
     kinds = [{"kind": kind, "label": KIND_LABELS[kind], "columns": kind_columns(kind)} for kind in KIND_ORDER]
-    return {"kinds_reference": kinds, "builtin_sources": builtin_sources()}
+    # Each source's kind in words, its code beside it as "the portal's own file types" show it.
+    sources = [{**source, "kind_label": KIND_LABELS.get(source["kind"], source["kind"])} for source in builtin_sources()]
+    return {"kinds_reference": kinds, "builtin_sources": sources}
 
 
 @client_staff_required

@@ -44,3 +44,19 @@ def money(value: Any, currency: str) -> str:
     if value in (None, ""):
         return ""
     return words.money(float(value), currency or "")
+
+
+@register.filter
+def share(value: Any) -> str:
+    """A share of a whole as a percent ("33.3 %"), "0 %" for none and "< 0.1 %" for a sliver, never "0.0 %"."""
+    if value in (None, ""):
+        return "—"
+    return words.share_shown(float(value))
+
+
+@register.filter
+def segment_words(value: Any) -> str:
+    """A contract's segment in words with the code the files carry beside it ("Pymes (smb)"),
+    "No segment" for none: the records list, where staff read what they import."""
+    label = words.member_label("segment", str(value or ""))
+    return f"{label} ({value})" if value and label.casefold() != str(value).casefold() else label

@@ -6,6 +6,31 @@ document.addEventListener("change", function (event) {
   var field = event.target;
   if (field && field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
 });
+// A file input shown as a translated "Choose file" label (agency.widgets.ChooseFileInput): the
+// chosen file's name beside it, and a file dropped on the label or the name lands in the input,
+// as it would on the browser's own control.
+function showChosenFile(input) {
+  var shown = document.getElementById(input.getAttribute("data-file-pick"));
+  if (!shown) return;
+  var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+  shown.textContent = names.length ? names.join(", ") : shown.getAttribute("data-empty");
+}
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field && field.matches && field.matches("input[data-file-pick]")) showChosenFile(field);
+});
+["dragover", "drop"].forEach(function (kind) {
+  document.addEventListener(kind, function (event) {
+    var box = event.target && event.target.closest ? event.target.closest(".file-pick") : null;
+    var input = box && box.querySelector("input[data-file-pick]");
+    if (!input || !event.dataTransfer) return;
+    event.preventDefault();
+    if (kind === "drop" && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+});
 document.addEventListener("click", function (event) {
   var trigger = event.target && event.target.closest ? event.target.closest("[data-print]") : null;
   if (trigger) window.print();

@@ -109,8 +109,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "planner", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "lead_list", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "lead_detail", {"lead_id": "missing"}, row(302, 404, 404, 404, 404)),
-    (ALPHA, "criteria_versions", {}, row(302, 404, 404, 404, 200)),
-    (ALPHA, "criteria_edit", {}, row(302, 404, 404, 404, 200)),
+    # Staff read the criteria (the month check links them there); the editor sends them to the versions.
+    (ALPHA, "criteria_versions", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "criteria_edit", {}, row(302, 404, 404, 302, 200)),
     (ALPHA, "criteria_builder", {}, row(302, 404, 404, 404, 405)),
     (ALPHA, "criteria_backtest", {}, row(302, 404, 404, 404, 405)),
     (ALPHA, "criteria_version_detail", {"version": 99}, row(302, 404, 404, 404, 404)),

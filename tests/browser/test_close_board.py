@@ -152,3 +152,94 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
                     assert squares.first.bounding_box()["y"] == last["y"], size
         finally:
             context.close()
+
+
+TAB_STOPS = """() => [...document.querySelectorAll('table.board tbody tr')].map(row =>
+    [...row.querySelectorAll('a[href], input, button, select, [tabindex]')]
+        .filter(e => e.tabIndex >= 0 && !e.disabled && e.getClientRects().length).length)"""
+
+
+def _focused_title(page) -> str:
+    return page.evaluate("document.activeElement.getAttribute('title') || document.activeElement.getAttribute('aria-label') "
+                         "|| document.activeElement.textContent.trim()")
+
+
+def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab) -> None:  # noqa: F811
+    """A row is at most three tab stops (its tick box, the client, its months) instead of fifteen;
+    the arrows move between a client's months and to the client below, Enter opens the month, and
+    two clean months are ticked and sent to the confirmation with Tab, Space and Enter alone."""
+    _beta_march(tenant_b)
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    context, page = new_page(browser, locale="es-ES", viewport=DESKTOP)
+    traveller = time_machine.travel(APRIL_5 + dt.timedelta(days=1), tick=True)
+    traveller.start()
+    try:
+        sign_in_home(page, portal.console, staff_ab.username)
+        page.goto(portal.console + "/board/?month=2026-03")
+        expect(page.locator(ROWS)).to_have_count(2)
+        expect(page.locator(".month-strip a.sq[tabindex='0']")).to_have_count(2)  # board.js ran
+        assert page.evaluate(TAB_STOPS) == [3, 3]
+        assert "Intro abre el mes" in page.locator("#board-keys").inner_text()
+        from tests.browser.test_choose_file import _axe_serious
+
+        assert _axe_serious(page) == []
+
+        # Tab, Space and Enter alone: tick both clean months and reach the confirmation.
+        page.locator("#board-q").focus()
+        order = []
+        for _ in range(7):
+            page.keyboard.press("Tab")
+            order.append(_focused_title(page))
+            if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo 2026"):
+                page.keyboard.press("Space")
+        assert order == [
+            "Aprobar Alpha Analytics, marzo 2026", "Alpha Analytics", "marzo 2026: En revisión",
+            "Aprobar Beta Brands, marzo 2026", "Beta Brands", "marzo 2026: En revisión",
+            "Aprobar los meses marcados…",
+        ], order
+        screenshot(page, "board-keyboard-1-1440-es")
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="¿Aprobar 2 meses y enviarlos a los clientes?").wait_for()
+        expect(page.get_by_role("button", name="Aprobar y enviar 2 informes")).to_be_focused()
+        page.keyboard.press("Tab")  # from the autofocused "Approve and send" to Cancel
+        expect(page.get_by_role("link", name="Cancelar")).to_be_focused()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/board/\?"))
+        expect(page.locator(ROWS)).to_have_count(2)
+        assert ClientMonthClose.objects.get(client=march, month=MARCH).state == "in_review"  # nothing approved
+        # A filter swaps the table in (htmx): its rows are one stop each again.
+        page.evaluate("window.boardBefore = document.getElementById('board-table')")
+        page.get_by_label("Mostrar").select_option("clean")
+        page.wait_for_function("() => document.getElementById('board-table') !== window.boardBefore")
+        expect(page.locator(".month-strip a.sq[tabindex='0']")).to_have_count(2)
+        assert page.evaluate(TAB_STOPS) == [3, 3]
+
+        # The arrows: along alpha's months, back, then down to beta's March; Enter opens it.
+        page.get_by_role("link", name="Alpha Analytics").focus()
+        page.keyboard.press("Tab")
+        assert _focused_title(page) == "marzo 2026: En revisión"
+        page.keyboard.press("ArrowRight")
+        assert _focused_title(page).startswith("febrero 2026: ")
+        page.keyboard.press("End")
+        assert _focused_title(page).startswith("marzo 2025: ") or _focused_title(page).startswith("abril 2025: ")
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowLeft")
+        assert _focused_title(page) == "marzo 2026: En revisión"  # the newest square: nothing before it
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Shift+Tab")
+        assert _focused_title(page) == "Alpha Analytics"
+        page.keyboard.press("Tab")
+        assert _focused_title(page).startswith("febrero 2026: ")  # the square last reached is the row's stop now
+        page.keyboard.press("Home")
+        page.keyboard.press("ArrowDown")
+        assert _focused_title(page) == "marzo 2026: En revisión"
+        assert page.evaluate("document.activeElement.closest('tr').querySelector('th > a').textContent.trim()") == "Beta Brands"
+        page.set_viewport_size(PHONE)
+        screenshot(page, "board-keyboard-2-390-es")
+        page.set_viewport_size(DESKTOP)
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"http://beta\.localhost:\d+/reports/2026-03/"))
+    finally:
+        traveller.stop()
+        context.close()

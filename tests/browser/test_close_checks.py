@@ -136,5 +136,13 @@ def test_a_skipped_mql_stage_reads_in_spanish_on_a_phone(
         screenshot(page, "checks-data-gaps-es-390")
         page.set_viewport_size(DESKTOP)
         screenshot(page, "checks-data-gaps-es-1440")
+        # Staff may not edit the criteria: "Ver" opens them to read, with whom to ask (not a 404).
+        skipped.locator("a[href='/criteria/new/']").click()
+        page.wait_for_url(f"{alpha}/criteria/")
+        assert "pide a un administrador de la agencia que los revise" in page.locator("main").inner_text()
+        screenshot(page, "criteria-staff-es-1440")
+        page.set_viewport_size(PHONE)
+        _no_overflow(page)
+        screenshot(page, "criteria-staff-es-390")
     finally:
         context.close()

@@ -33,7 +33,7 @@ def test_a_hostile_client_name_is_printed_as_text(name) -> None:
 
 def test_pdf_text_escapes_markup_and_keeps_the_words() -> None:
     assert pdf_text('<img src="/x"/> & co') == '&lt;img src="/x"/&gt; &amp; co'
-    assert pdf_text("Café → 5") == "Café -&gt; 5"  # printed as "->"
+    assert pdf_text("Café → 5 & co") == "Café → 5 &amp; co"  # the arrow printed as such (Symbol font)
 
 
 # --- images ------------------------------------------------------------------------------------

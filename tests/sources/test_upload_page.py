@@ -42,3 +42,15 @@ def test_an_unrecognized_file_names_the_sources_compared(staff_http):
     assert "/imports/detected/" in response.url
     preview = staff_http.get(response.url).content.decode()
     assert "no source recognizes this file" in preview and "HubSpot contacts export (hubspot_contacts)" in preview
+
+
+def test_the_recognized_reports_name_their_kind_in_words(staff_http) -> None:
+    """"Google Ads campaign report → Spend (spend)", "Inversión (spend)" in Spanish, as the portal's own
+    file types are listed: not the bare code on a Spanish page."""
+    from html import unescape
+
+    english = unescape(staff_http.get("/imports/").content.decode())
+    assert "Google Ads campaign report → Spend (spend)</summary>" in english
+    spanish = unescape(staff_http.get("/imports/", HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    assert "Informe de campañas de Google Ads → Inversión (spend)</summary>" in spanish
+    assert "→ spend</summary>" not in spanish and "→ traffic</summary>" not in spanish

@@ -71,7 +71,7 @@ def test_backtest_compares_current_and_draft_without_saving(admin_user, tenant_a
     response = http.post("/criteria/backtest/", {**FORM, "threshold": "0"}, HTTP_HOST=host_of(tenant_a))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "MQLs with the draft" in body and ">4<" in body and "50 %" in body
+    assert "MQLs with the draft" in body and ">4<" in body and "50.0 %" in body
     # months named as people say them, in the page's language, never as codes ("2026-03")
     assert f'<td class="month">{date_format(now, "F Y")}</td>' in body and not re.search(r"<td[^>]*>\d{4}-\d{2}</td>", body)
     with schema_context("alpha"):
@@ -149,7 +149,7 @@ def test_the_backtest_names_its_cohort_share_apart_from_the_reports_mql_to_sql_r
     assert "Backtest: the MQLs the rules find per month, and of those same leads, the share that became SQL" in body
     assert body.count('data-measure="cohort"') == 2
     assert "Of these MQLs, share that became SQL, now" in body
-    assert "Of these MQLs, share that became SQL, with the draft" in body and "25 %" in body
+    assert "Of these MQLs, share that became SQL, with the draft" in body and "25.0 %" in body
     assert "MQL→SQL" not in body
     assert "It is not the report's “MQL → SQL rate”, which divides the month's SQLs by the month's MQLs" in body
     assert "— A month with no MQLs has no share." in body  # the months before these leads

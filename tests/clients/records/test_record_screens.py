@@ -93,6 +93,8 @@ def test_cancel_early_and_renew(staff_a, tenant_a) -> None:
     with schema_context("alpha"):
         c2 = Contract.objects.get(id="c2")
     assert (c2.renewal_of_id, c2.cancelled_on, c2.monthly_fee) == ("c1", dt.date(2026, 10, 15), Decimal("3000.00"))
+    listing = http.get("/contracts/", HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<td>Pymes (smb)</td>" in listing and "<td>Sin segmento</td>" in listing  # c2 names none, not a bare "—"
 
 
 def test_client_users_cannot_reach_the_screens(client_user_a, tenant_a) -> None:

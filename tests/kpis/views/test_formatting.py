@@ -21,6 +21,12 @@ from kpis.scorecard import change, format_value
         ("en", "sessions", 16296, "16,296"),
         ("es", "sessions", 16296, "16\xa0296"),
         ("en", "growth_needed_per_working_day", -0.0001, "0.0 %"),  # no "-0.0 %"
+        # A share of a whole: a true 0 reads "0 %", one too small for a decimal "< 0.1 %", never "0.0 %".
+        ("en", "opt_out_rate", 0.0, "0 %"),
+        ("en", "email_unsubscribe_rate", 0.0004, "< 0.1 %"),
+        ("es", "bounce_rate", 0.0004, "< 0,1 %"),
+        ("en", "bounce_rate", 0.4567, "45.7 %"),
+        ("en", "roi", 0.0, "0.0 %"),  # not a share (it may be negative or above 100 %): as before
         ("en", "cpl", None, "—"),
         ("es", "cac", None, "—"),
     ],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html import unescape
+
+import pytest
 from django.test import Client as HttpClient
 
 from kpis.scorecard import retainer_explained
@@ -45,7 +48,7 @@ def test_the_panel_shows_every_factor_per_segment_and_overall(client_user_a, exa
     # early cancels 1 in 6, served 42.9 % of their term (checked by hand from contracts.csv)
     assert "16.7 %" in overall and "42.9 %" in overall and "60.0 %" in overall and "1.97" in overall
     assert "€67,679.68" in overall and "€47,401.71" in overall  # contract LTV and mean fee × mean term
-    gov = html[html.index('<th scope="row">gov</th>') :]
+    gov = html[html.index('<th scope="row">Public sector</th>') :]
     gov = gov[: gov.index("</tr>")]
     assert gov.count("—") == 3  # no projects in gov: project value, repeat rate, expected projects undefined
 
@@ -77,3 +80,59 @@ def test_the_pdf_says_no_value_yet_for_a_target_on_an_undefined_figure(client_us
         for stream in re.findall(rb"/Filter \[ /ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)endstream", pdf, re.S)
     )
     assert b"1,000.00 \\(no value yet\\)) Tj" in text and rb"(50 \(missed\)) Tj" in text
+
+
+SEGMENTS = {
+    "en": ("Enterprises", "Public sector", "Small and midsize businesses"),
+    "es": ("Grandes empresas", "Sector público", "Pymes"),
+}
+
+
+def _pdf_text(content: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    try:
+        return " ".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace("\r\n", " ")
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_contract_segments_read_in_words_never_as_codes(client_user_a, example_snapshots, language) -> None:
+    """The worked example's segments (smb, enterprise, gov) on the value panel, the segment
+    drill-down, its CSV and the PDF: their labels in the reader's language, not the import codes."""
+    client_user_a.language = language
+    client_user_a.save()
+    http = HttpClient()
+    http.force_login(client_user_a)
+    host = host_of(example_snapshots)
+    page = unescape(http.get("/scorecard/?month=2025-11", HTTP_HOST=host).content.decode())
+    start = page.index('id="ltv-segments-title"')
+    ltv = page[start : page.index("</table>", start)]
+    drill = unescape(http.get("/scorecard/breakdowns/segment/?month=2025-11", HTTP_HOST=host).content.decode())
+    csv = http.get("/scorecard/breakdowns/segment/export.csv?month=2025-11", HTTP_HOST=host).content.decode()
+    pdf = _pdf_text(http.get("/scorecard/export.pdf?month=2025-11", HTTP_HOST=host).content)
+    for label in SEGMENTS[language]:
+        assert f'<th scope="row">{label}</th>' in ltv, label
+        assert f'<th scope="row">{label}</th>' in drill, label
+        assert f"\n{label}," in csv or f'\n"{label}",' in csv, label
+        assert label in pdf, label
+    for code in ("smb", "enterprise", "gov"):
+        assert f">{code}<" not in ltv and f">{code}<" not in drill and f"\n{code}," not in csv
+        assert f" {code} " not in pdf
+
+
+def test_a_segment_outside_the_usual_words_reads_as_written_and_none_says_so() -> None:
+    from django.utils import translation
+
+    from clients.words import member_label
+
+    with translation.override("es"):
+        assert member_label("segment", "mid_market") == "Mediana empresa"
+        assert member_label("segment", "SMB") == "Pymes"
+        assert member_label("segment", "healthcare_eu") == "Healthcare eu"
+        assert member_label("segment", "saas") == "SaaS" and member_label("segment", "retail") == "Comercio minorista"
+        assert member_label("segment", "") == "Sin segmento"
+    assert member_label("segment", "Retail") == "Retail"
+    assert member_label("channel", "") == "Not attributed"  # other breakdowns keep their word

@@ -252,7 +252,7 @@ def test_funnel_and_lifetime_value_panel(client_user_a, snapshots) -> None:
     assert "Leads</span>" in funnel[: funnel.index("</ol>")] and ">8</strong>" in funnel
     panel = body[body.index("Contract lifetime value, explained") :]
     panel = panel[: panel.index("</table>")]
-    assert '<th scope="row">smb</th>' in panel and "€6,000.00" in panel  # 1000 × 6 months
+    assert '<th scope="row">Small and midsize businesses</th>' in panel and "€6,000.00" in panel  # 1000 × 6 months
 
 
 def test_the_scorecard_pdf(client_user_a, client_user_b, snapshots) -> None:

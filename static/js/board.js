@@ -1,0 +1,68 @@
+// The close board's month squares from the keyboard: each client's 13 squares are one tab stop
+// (a roving tabindex: the board's month first), so Tab goes client by client instead of through
+// 13 links a row. ← → (and Home, End) move between a client's months, ↑ ↓ to the same month of
+// the client above or below; Enter opens the month (a plain link). Without this script every
+// square is a tab stop as before.
+(function () {
+  var SQUARES = ".month-strip a.sq";
+
+  function squaresOf(strip) {
+    return Array.prototype.slice.call(strip.querySelectorAll("a.sq"));
+  }
+
+  function makeStop(square) {
+    var strip = square.closest(".month-strip");
+    squaresOf(strip).forEach(function (other) {
+      other.setAttribute("tabindex", other === square ? "0" : "-1");
+      if (other !== square) other.removeAttribute("aria-describedby");
+    });
+    if (document.getElementById("board-keys")) square.setAttribute("aria-describedby", "board-keys");
+  }
+
+  function setUp(root) {
+    root.querySelectorAll(".month-strip").forEach(function (strip) {
+      var squares = squaresOf(strip);
+      if (!squares.length) return;
+      makeStop(strip.querySelector("a.sq[data-board-month]") || squares[0]);
+    });
+  }
+
+  function move(target) {
+    if (!target) return;
+    makeStop(target);
+    target.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var square = event.target && event.target.closest ? event.target.closest(SQUARES) : null;
+    if (!square || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var strip = square.closest(".month-strip");
+    var squares = squaresOf(strip);
+    var index = squares.indexOf(square);
+    var target = null;
+    if (event.key === "ArrowRight") target = squares[index + 1];
+    else if (event.key === "ArrowLeft") target = squares[index - 1];
+    else if (event.key === "Home") target = squares[0];
+    else if (event.key === "End") target = squares[squares.length - 1];
+    else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var strips = Array.prototype.slice.call(document.querySelectorAll(".month-strip"));
+      var next = strips[strips.indexOf(strip) + (event.key === "ArrowDown" ? 1 : -1)];
+      if (next) {
+        var others = squaresOf(next);
+        target = others[Math.min(index, others.length - 1)];
+      }
+    } else return;
+    event.preventDefault();  // the arrows move between squares, not the page
+    move(target);
+  });
+
+  // A square clicked or reached otherwise becomes its row's stop, so Shift+Tab comes back to it.
+  document.addEventListener("focusin", function (event) {
+    var square = event.target && event.target.closest ? event.target.closest(SQUARES) : null;
+    if (square && square.getAttribute("tabindex") !== "0") makeStop(square);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  // The filters swap the table in with htmx: its new squares get their stops too.
+  document.addEventListener("htmx:afterSettle", function () { setUp(document); });
+})();
