@@ -53,8 +53,9 @@ from kpis.unmatched import crm_leads_unlinked
 # platforms, never counted 0; 6: nor in the charts and changes of the months after; 7: a client
 # without spend loaded reads its costs as — with the reason, kpis.nospend; 8: speed to lead without
 # first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery;
-# 9: the summary tiles say what their figure means in plain words, ROMI named in words).
-REPORT_LAYOUT = "9"
+# 9: the summary tiles say what their figure means in plain words, ROMI named in words; 10: "What
+# changed" says a change in the split, not "the mix").
+REPORT_LAYOUT = "10"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -247,8 +247,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # paid media with spend but no delivery says what is loaded and what is missing
 # 12: the details tables' change heading over its column; open benchmark bands in words
 # 13: the lifetime value table in parts of six columns
-# 14: the summary says what each figure means in plain words
-PDF_LAYOUT = "14"
+# 14: the summary says what each figure means in plain words; 15: "What changed" without "the mix"
+PDF_LAYOUT = "15"
 
 
 def report_pdf_build(
