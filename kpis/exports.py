@@ -27,7 +27,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from agency.months import Month
 from agency.uploads import logo_readable
@@ -40,6 +40,7 @@ from kpis.report import commentary_blocks
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
+GROUP_ROOM = 35 * mm  # a details group's heading starts a page only when less than this is left (a few rows)
 
 
 def pdf_text(value: Any) -> str:
@@ -290,8 +291,13 @@ def scorecard_pdf(
     if "paid_empty" in report:
         story += _paid_story(report.get("paid"), report["paid_empty"], styles=styles, usable=usable, accent=accent)
 
-    story.append(_para(_("Details"), styles["h2"]))
+    # A group's table may run on over the page: kept whole with its heading (keepWithNext), a table a
+    # little taller than what remained of a page moved over and left half of it empty. Its heading
+    # goes over only when less than a few rows' room is left.
+    story.append(CondPageBreak(GROUP_ROOM + 12 * mm))  # the section's heading and its first group's room
+    story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
+    group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     for group in groups:
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
@@ -307,7 +313,8 @@ def scorecard_pdf(
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
             rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
-        story.append(_para(group["title"], heading))
+        story.append(CondPageBreak(GROUP_ROOM))
+        story.append(_para(group["title"], group_heading))
         table = _table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent)
         # The change column holds paragraphs (a change, or why there is none) that start at its left:
         # its heading starts there too, above them, not at the column's far right.

@@ -248,7 +248,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 12: the details tables' change heading over its column; open benchmark bands in words
 # 13: the lifetime value table in parts of six columns
 # 14: the summary says what each figure means in plain words; 15: "What changed" without "the mix"
-PDF_LAYOUT = "15"
+# 16: a details group runs on over the page instead of leaving half of one empty
+PDF_LAYOUT = "16"
 
 
 def report_pdf_build(
