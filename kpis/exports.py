@@ -145,7 +145,7 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
         return cell + meaning
     cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.36))
-    if entry["chart"].note:
+    if entry["chart"].note and not entry.get("note_shared"):  # else said once under the summary
         cell.append(_para(entry["chart"].note, styles["note"]))
     return cell + meaning
 
@@ -259,6 +259,8 @@ def scorecard_pdf(
         story.append(KeepTogether([_para(_("Summary"), styles["h2"]), grid(rows[:1])]))
         if rows[1:]:
             story.append(grid(rows[1:]))
+        if report.get("summary_note"):
+            story.append(_para(report["summary_note"], styles["note"]))
     story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
@@ -433,28 +435,6 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
                 block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]
         block.append(_para(_("The dark tick is where the bar should be by now."), styles["note"]))
         story.append(KeepTogether(block))
-    return story
-
-
-def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable: float, accent: str) -> list[Any]:
-    """The contract lifetime value's table, its eleven figures in parts of at most six columns, the
-    segment repeated (as the breakdowns): in one table each column was 15 mm wide and "46 833,97 MX$"
-    or "cancelación" broke over three lines."""
-    story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
-    count = len(ltv["columns"])
-    parts = -(-count // MAX_FIGURE_COLUMNS)
-    size = -(-count // parts)
-    segment_w = 34 * mm
-    lines = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
-    for start in range(0, count, size):
-        columns = range(start, min(start + size, count))
-        head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
-        body = [
-            [_para(name, styles["fact"])] + [_para(cells[i]["text"], styles["right"]) for i in columns] for name, cells in lines
-        ]
-        width = (usable - segment_w) / len(columns)
-        story.append(_table([head, *body], [segment_w] + [width] * len(columns), accent))
-        story.append(Spacer(1, 1.5 * mm))
     return story
 
 

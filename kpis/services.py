@@ -248,8 +248,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 12: the details tables' change heading over its column; open benchmark bands in words
 # 13: the lifetime value table in parts of six columns
 # 14: the summary says what each figure means in plain words; 15: "What changed" without "the mix"
-# 16: a details group runs on over the page instead of leaving half of one empty
-PDF_LAYOUT = "16"
+# 16: a details group runs on over the page instead of leaving half of one empty; 17: a history note shared by the
+# summary's charts said once under it
+PDF_LAYOUT = "17"
 
 
 def report_pdf_build(
