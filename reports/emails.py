@@ -79,6 +79,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
         "chart_title": funnel.title if pdf else "",
         "preview": preview_line(entries),
+        "points": points_in(entries),
         "attachments": attachments,
         "from_email": brand_sender(brand),
     }
@@ -93,6 +94,12 @@ def preview_line(entries: list[dict[str, Any]], *, count: int = 3) -> str:
         change = entry["change"]["text"] if entry["change"] else ""
         parts.append(f"{entry['label']}: {entry['shown']}" + (f" ({change})" if change else ""))
     return " · ".join(parts)
+
+
+def points_in(entries: list[dict[str, Any]]) -> bool:
+    """Whether a change is in percentage points ("-185.0 pp", a rate's change): the email then says
+    once what "pp" stands for."""
+    return any(entry["change"] and entry["change"]["text"].endswith(" pp") for entry in entries)
 
 
 def approval_emails(*, client: Client, version: ReportVersion) -> int:
@@ -120,6 +127,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "preview": look["preview"],
+                "points": look["points"],
                 # The report itself (summary, charts, commentary: the approved version), not the
                 # close page's table of every KPI; it links to the questions and versions.
                 "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),

@@ -47,3 +47,21 @@ def test_the_text_part_says_what_its_brackets_hold(march, client_user_a, staff_a
     assert "Entre paréntesis: el cambio frente al mes anterior." in body
     lines = body.splitlines()
     assert lines.index("Entre paréntesis: el cambio frente al mes anterior.") > lines.index("Cifras clave")
+
+
+def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from reports.emails import points_in
+
+    romi = {"label": "ROMI", "shown": "422.1 %", "reason": "", "change": {"text": "-185.0 pp"}}
+    leads = {"label": "New leads", "shown": "169", "reason": "", "change": {"text": "+12.7 %"}}
+    assert points_in([leads, romi]) and not points_in([leads, {**romi, "change": None}])
+    context = {"summary": [leads, romi], "points": True, "brand": {"accent": "#123456"}, "month": MARCH}
+    with translation.override("es"):
+        assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.txt", context)
+        assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.html", context)
+    with translation.override("en"):
+        body = render_to_string("reports/email/approved.txt", {**context, "points": False})
+        assert "percentage points" not in body
