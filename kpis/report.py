@@ -55,8 +55,8 @@ from kpis.unmatched import crm_leads_unlinked
 # first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery;
 # 9: the summary tiles say what their figure means in plain words, ROMI named in words; 10: "What
 # changed" says a change in the split, not "the mix"; 11: a history note shared by the summary's charts
-# said once).
-REPORT_LAYOUT = "11"
+# said once; 12: the same small count both months reads "no change", not "0").
+REPORT_LAYOUT = "12"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

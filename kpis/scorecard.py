@@ -206,7 +206,9 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     if kind == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
     elif kind == Unit.COUNT and abs(before) < SMALL_BASE:
-        delta, text = value - before, number_shown(value - before, 0, force_grouping=True)
+        # The same small count both months reads "no change", not a bare "0" beside the figure.
+        delta = value - before
+        text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
     elif before == 0:
         return None
     else:
