@@ -250,7 +250,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 14: the summary says what each figure means in plain words; 15: "What changed" without "the mix"
 # 16: a details group runs on over the page instead of leaving half of one empty; 17: a history note shared by the
 # summary's charts said once under it; 18: the same small count both months reads "no change"
-PDF_LAYOUT = "18"
+# 19: social networks by their brand names ("LinkedIn", not "linkedin")
+PDF_LAYOUT = "19"
 
 
 def report_pdf_build(
