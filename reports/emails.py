@@ -135,7 +135,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
                 "client": client.name,
-                "month": date_format(version.month, "F Y"),
+                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # prose: "de noviembre de 2026"
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
