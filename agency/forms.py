@@ -44,7 +44,7 @@ class ClientForm(forms.Form):
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
         ``clients``: those the user may start from."""
         super().__init__(*args, **kwargs)
-        self.fields["start_from"].choices = [("", "—"), *((c.slug, c.name) for c in clients)]
+        self.fields["start_from"].choices = [("", _("None: start empty")), *((c.slug, c.name) for c in clients)]
         brand = AgencyBrand.current()
         if brand is not None:
             self.fields["timezone"].initial = brand.default_timezone
@@ -88,7 +88,7 @@ class AssignStaffForm(forms.Form):
     """Offers only the staff not yet assigned to ``client``: choosing someone already on the team
     did nothing and made the menu look as if nobody was."""
 
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), empty_label=_("Choose a staff member"))
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
