@@ -459,5 +459,7 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{Month.of(month)}.pdf"'
+    # The file's name in the reader's language too ("acme-informe-2026-03.pdf"): it is what they keep.
+    word = pgettext("file name", "report")
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{word}-{Month.of(month)}.pdf"'
     return response

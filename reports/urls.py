@@ -6,6 +6,7 @@ from reports import views
 
 urlpatterns = [
     path("reports/", views.month_list, name="report_list"),
+    path("panels/report/", views.home_panel, name="panel_report"),
     path("reports/<str:month>/", views.month_page, name="report_month"),
     path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),

@@ -34,6 +34,7 @@ from reports.selectors import (
     card_for,
     commentary_current,
     commentary_sections,
+    home_report,
     month_approved,
     month_close_page,
     months_listed,
@@ -112,6 +113,17 @@ def month_list(request: HttpRequest) -> HttpResponse:
             if r.month in approved
         ]
     return render(request, "reports/month_list.html", {"rows": rows})
+
+
+@client_member_required
+@require_GET
+def home_panel(request: HttpRequest) -> HttpResponse:
+    """The home page's first panel: the latest approved report (what the client came to read), and
+    for staff the month waiting for review."""
+    staff = bool(request.user.is_agency)
+    if staff:  # as Monthly reports does: a new client's month that ended is there to review at once
+        month_reviews_start(client=request.tenant, at=timezone.now())
+    return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
 
 
 @client_member_required

@@ -39,6 +39,7 @@ from reports.board import (
 )
 from reports.selectors import can_approve
 from reports.services import month_reviews_catch_up, months_approve
+from reports.services_draft import commentary_draft_apply
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -158,9 +159,14 @@ def board_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose at least one clean month to approve."))
         return redirect(back_url)
     if request.POST.get("confirm") != "1":
-        return render(
-            request, "reports/board_confirm.html", {"items": board_confirmation(items=items), "back": back, "back_url": back_url}
-        )
+        rows = board_confirmation(items=items)
+        unwritten = sum(1 for row in rows if row["row"] is None or row["row"].commentary_state == "none")
+        return render(request, "reports/board_confirm.html", {"items": rows, "back": back, "back_url": back_url,
+                                                                "unwritten": unwritten})
+    if request.POST.get("draft_empty") == "1":
+        # As the month page's "Draft from the figures", for each month: only sections nobody wrote.
+        for client, month, _figures_at in items:
+            commentary_draft_apply(client=client, month=month, user=request.user)
     outcomes = months_approve(items=items, user=request.user)
     approved = [o for o in outcomes if o.approved]
     if approved:

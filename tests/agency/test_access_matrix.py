@@ -78,6 +78,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "home", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "panel_data", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "panel_team", {}, row(302, 200, 404, 200, 200)),
+    (ALPHA, "panel_report", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "login", {}, row(200, 302, 404, 302, 302)),
     (ALPHA, "logout", {}, row(405, 405, 405, 405, 405)),
     (ALPHA, "password_change", {}, row(302, 200, 404, 200, 200)),
@@ -181,6 +182,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     # --- client B's host: A's people see nothing ---
     (BETA, "home", {}, row(302, 404, 200, 404, 200)),
     (BETA, "panel_data", {}, row(302, 404, 200, 404, 200)),
+    (BETA, "panel_report", {}, row(302, 404, 200, 404, 200)),
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),

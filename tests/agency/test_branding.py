@@ -90,6 +90,16 @@ def test_staff_choose_six_to_eight_summary_kpis(staff_a, tenant_a) -> None:
     assert tenant_a.headline_kpis == chosen
 
 
+def test_the_clients_language_offers_the_agency_default_in_words_not_dashes(staff_a, tenant_a) -> None:
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    page = http.get("/clients/alpha/report/", HTTP_HOST=host_of(None)).content.decode()
+    # Named: the agency's default is English here (no brand saved); tests/agency/test_form_blank_choices.py
+    # has a Spanish agency in both languages.
+    assert '<option value="" selected>Predeterminado de la agencia (inglés)</option>' in page
+    assert "---------" not in page
+
+
 def test_the_console_counts_every_user_of_a_staff_members_client(staff_a, tenant_a, client_user_a) -> None:
     UserFactory(username="second", role="client", clients=[tenant_a])
     body = http_for(staff_a).get("/", HTTP_HOST=host_of(None)).content.decode()

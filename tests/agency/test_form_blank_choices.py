@@ -18,14 +18,14 @@ WORDS = {
     "en": {
         "report": '<option value="" selected>Agency default (Spanish)</option>',
         "detail": '<option value="" selected>Choose a staff member</option>',
-        "add": '<option value="" selected>None: start empty</option>',
+        "add": '<option value="" selected>None: start from nothing</option>',
         "contract": ('<option value="" selected>Choose a kind</option>',
                      '<option value="" selected>None: a new contract</option>'),
     },
     "es": {
         "report": '<option value="" selected>Predeterminado de la agencia (español)</option>',
         "detail": '<option value="" selected>Elige a un miembro del equipo</option>',
-        "add": '<option value="" selected>Ninguno: empezar desde cero</option>',
+        "add": '<option value="" selected>Ninguno: empezar de cero</option>',
         "contract": ('<option value="" selected>Elige un tipo</option>',
                      '<option value="" selected>Ninguno: es un contrato nuevo</option>'),
     },

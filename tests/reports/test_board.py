@@ -87,6 +87,36 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
+def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a) -> None:
+    """Fifty clean months approved from the board went out with no commentary at all: the
+    confirmation offers the month page's "Draft from the figures" for those nobody wrote."""
+    in_review.language = "es"  # the client is written to in Spanish; the account manager reads English
+    in_review.save(update_fields=["language"])
+    console = browser_for(staff_a, None, language="en")
+    page = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
+    assert 'name="draft_empty"' in confirm and "of the 1 month nobody wrote" in confirm
+    console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
+    with schema_context("alpha"):
+        version = ReportVersion.objects.get()
+    assert "Marzo 2026" in version.commentary.get("summary", "")  # the client's language (Spanish)
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
+
+
+def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a) -> None:
+    commentary_save(client=in_review, month=MARCH, section="summary", text="Nuestro resumen.", user=staff_a)
+    console = browser_for(staff_a, None)
+    page = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
+    assert 'name="draft_empty"' not in confirm  # nothing unwritten: no option
+    console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
+    with schema_context("alpha"):
+        version = ReportVersion.objects.get()
+    assert version.commentary.get("summary") == "Nuestro resumen."
+
+
 def test_a_pick_of_a_client_the_user_cannot_open_is_refused(in_review, tenant_b, staff_a) -> None:
     console = browser_for(staff_a, None)
     response = console.post("/board/approve/", {"pick": ["beta|2026-03|"], "confirm": "1"}, follow=True)

@@ -160,7 +160,7 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72\xa0€" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
     (attachment,) = [a for a in message.attachments if isinstance(a, tuple)]  # the funnel chart is inline
-    assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
+    assert attachment[0] == "alpha-informe-2026-03.pdf" and attachment[1].startswith(b"%PDF")  # her language
     html = message.alternatives[0][0]
     assert 'src="cid:report-chart"' in html and "Coste por lead" in html  # branded like the report
     # A new client's first month: the email says from when its data runs (translated).
