@@ -20,10 +20,20 @@ class ClientForm(forms.Form):
         label=_("Slug"),
         max_length=40,
         help_text=_("Lowercase letters, digits and hyphens; the client's address will be <slug>.<portal host>."),
+        # Written from the name as it is typed ("Ferretería Solís" → ferreteria-solis) until edited by hand.
+        widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
-    gross_margin = forms.DecimalField(label=_("Gross margin"), min_value=0, max_value=1, initial=Decimal("0.7"))
+    gross_margin = forms.DecimalField(
+        label=_("Gross margin"),
+        min_value=0,
+        max_value=1,
+        initial=Decimal("0.7"),
+        help_text=_("A fraction of revenue: 0.65 is a 65 % margin (used by ROMI and the lifetime values)."),
+        # "55" typed for 55 %: the error says what to type instead of "less than or equal to 1".
+        error_messages={"max_value": _("Type the margin as a fraction between 0 and 1: 0.55 for 55 %%.")},
+    )
     horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, max_value=1200, initial=60)
     language = forms.ChoiceField(
         label=_("Language"),
@@ -44,7 +54,7 @@ class ClientForm(forms.Form):
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
         ``clients``: those the user may start from."""
         super().__init__(*args, **kwargs)
-        self.fields["start_from"].choices = [("", "—"), *((c.slug, c.name) for c in clients)]
+        self.fields["start_from"].choices = [("", _("None: start from nothing")), *((c.slug, c.name) for c in clients)]
         brand = AgencyBrand.current()
         if brand is not None:
             self.fields["timezone"].initial = brand.default_timezone
@@ -88,7 +98,7 @@ class AssignStaffForm(forms.Form):
     """Offers only the staff not yet assigned to ``client``: choosing someone already on the team
     did nothing and made the menu look as if nobody was."""
 
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), empty_label=_("Choose a staff member"))
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

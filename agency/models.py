@@ -86,10 +86,13 @@ class Client(TenantMixin):
     @property
     def report_language(self) -> str:
         """The language the client is written to in: its own, else the agency's default."""
-        if self.language:
-            return self.language
-        brand = AgencyBrand.current()
-        return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
+        return self.language or agency_language()
+
+
+def agency_language() -> str:
+    """The agency's default language (the Brand page), which a client without its own is written in."""
+    brand = AgencyBrand.current()
+    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
 
 
 class Domain(DomainMixin):
@@ -130,6 +133,12 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+    @property
+    def display_name(self) -> str:
+        """How pages, PDFs and emails name the person (who approved, wrote, asked, answered): the full
+        name, else the email address, else the login name (at most 150 characters: the names stored)."""
+        return (self.get_full_name() or self.email or self.get_username())[:150]
 
     @property
     def is_agency_admin(self) -> bool:

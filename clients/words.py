@@ -203,9 +203,15 @@ def _number(value: Any) -> str:
     return str(value)
 
 
+def number_words(value: Any) -> str:
+    """A number with the reader's separators, without decimals when it is whole (120.0 → "120")."""
+    return _number(value)
+
+
 def _value(name: str, value: Any) -> str:
     if isinstance(value, str):
-        return f"“{vocab_label(value) if name in ('channel', 'device', 'origin') else value}”"
+        shown = vocab_label(value) if name in ("channel", "device", "origin") else value
+        return _("“%(value)s”") % {"value": shown}  # «saas» in Spanish
     return _number(value)
 
 

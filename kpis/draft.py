@@ -379,8 +379,12 @@ def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | 
         return w.derived(shown, value, f"{parts}, {month_words(month)}", href=report_href(month, shape.num))
 
     unit = str(UNITS.get(shape.top_denominator or "", shape.top_denominator or ""))
+    if abs(volume_effect) >= abs(spend_effect):
+        key = "driver_results"
+    else:  # "the customers went from 5 to 5" reads as a slip: a volume that did not move is said to hold
+        key = "driver_budget" if pair0[1] != pair1[1] else "driver_budget_flat"
     return line(
-        "driver_results" if abs(volume_effect) >= abs(spend_effect) else "driver_budget",
+        key,
         unit=unit,
         volume_before=w.kpi(shape.top_denominator, before),
         volume_after=w.kpi(shape.top_denominator, after),

@@ -413,7 +413,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
 # --- what an approved version freezes beside the figures --------------------------------------------
 # A version's document (reports.models.ReportVersion) is the snapshot document plus, under this key,
 # what the report draws from rows rather than from the figures: the month's ad rows by day (the daily
-# charts), the campaigns' names (the campaign table, the breakdown, the PDF's drill-downs) and whether
+# charts), the campaigns' and the personas' names (the campaign table, the breakdowns, the PDF's drill-downs) and whether
 # the client had revenue data (which KPIs a default summary shows) and any spend up to the month's
 # end (kpis.nospend). Frozen at approval
 # (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
@@ -423,14 +423,17 @@ FROZEN = "report"
 
 def report_frozen(
     *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool,
+    personas: dict[str, str] | None = None,
     has_contact_times: bool = True,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
-    campaigns' names, whether the client had revenue data (which KPIs a default summary shows) and
-    whether it had any spend row up to the month's end (kpis.nospend: else its costs read —)."""
+    campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
+    whether it had any spend row up to the month's end (kpis.nospend: else its costs read —) and
+    the buyer personas' names (the persona breakdown, the PDF's drill-down)."""
     return {
         "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
         "campaign_names": dict(names),
+        "persona_names": dict(personas or {}),
         "has_revenue": has_revenue,
         "has_spend": has_spend,
         "has_contact_times": has_contact_times,  # a first-contact time up to the month's end (kpis.nocontact)
@@ -453,12 +456,13 @@ def frozen_has_revenue(document: dict[str, Any] | None) -> bool | None:
     return bool(frozen["has_revenue"]) if isinstance(frozen, dict) and "has_revenue" in frozen else None
 
 
-def frozen_names(document: dict[str, Any] | None) -> dict[str, str] | None:
-    """The campaigns' names an approved document froze; None when it froze none."""
+def frozen_names(document: dict[str, Any] | None, kind: str = "campaign_names") -> dict[str, str] | None:
+    """The campaigns' names (``kind`` "persona_names": the personas') an approved document froze;
+    None when it froze none (as computed, or approved before versions kept them: then they are read)."""
     frozen = (document or {}).get(FROZEN)
-    if not isinstance(frozen, dict) or "campaign_names" not in frozen:
+    if not isinstance(frozen, dict) or kind not in frozen:
         return None
-    return dict(frozen["campaign_names"])
+    return dict(frozen[kind])
 
 
 def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.date, currency: str, accent: str) -> list:

@@ -30,6 +30,7 @@ COMPACT = {
     "driver_conversion": "changed_conversion",
     "driver_results": "changed_results",
     "driver_budget": "changed_budget",
+    "driver_budget_flat": "changed_budget",
 }
 
 

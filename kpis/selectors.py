@@ -801,16 +801,18 @@ def persona_names() -> dict[str, str]:
 
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
-    the names of the campaigns its breakdown holds, whether the client has revenue data and whether it
+    the names of the campaigns and personas its breakdowns hold, whether the client has revenue data and whether it
     has a spend row dated up to the month's end (kpis.nospend) and a first-contact time (kpis.nocontact), as the rows
-    say now. Five queries at most."""
+    say now. Six queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
+    codes = set(document.get("breakdowns", {}).get("persona", {}))
+    personas = dict(Persona.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
     has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
     return report_frozen(
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
-        has_contact_times=has_contact_times,
+        has_contact_times=has_contact_times, personas=personas,
     )
 
 
@@ -852,6 +854,13 @@ def report_names(*, snapshot: Snapshot | None) -> dict[str, str]:
     """The campaigns' names as the viewer's document has them: frozen at approval, else read."""
     frozen = frozen_names(snapshot.document if snapshot else None)
     return frozen if frozen is not None else campaign_names()
+
+
+def report_persona_names(*, snapshot: Snapshot | None) -> dict[str, str]:
+    """The personas' names as the viewer's document has them: frozen at approval (a persona renamed
+    since does not rename what the client approved), else read (staff; versions from before)."""
+    frozen = frozen_names(snapshot.document if snapshot else None, "persona_names")
+    return frozen if frozen is not None else persona_names()
 
 
 def benchmark_rates(*, bands: dict[str, list[Benchmark]], currency: str, day: dt.date) -> dict[str, tuple[Decimal, dt.date]]:

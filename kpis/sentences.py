@@ -75,6 +75,8 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_budget": _(
             "The spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s went from "
             "%(volume_before)s to %(volume_after)s."),
+        "driver_budget_flat": _(
+            "The spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s held at %(volume_after)s."),
         "driver_calendar_against": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which held %(kpi_lower)s back by "
             "%(calendar)s."),

@@ -32,9 +32,9 @@ from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel
 from kpis.selectors import (
     benchmarks_for_month,
     check_facts,
-    persona_names,
     report_days,
     report_names,
+    report_persona_names,
     scorecard_load,
     scorecard_stamp,
     snapshot_inputs,
@@ -189,7 +189,7 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
             month=Month.of(month).first_day,
             text=text[:300],
             author=user if getattr(user, "pk", None) else None,
-            author_name=getattr(user, "username", "") or "",
+            author_name=getattr(user, "display_name", "") or "",
         )
 
 
@@ -320,7 +320,8 @@ def report_pdf_file(
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,
             drilldowns=drilldown_tables(
-                card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(), persona_names=persona_names()
+                card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
+                persona_names=report_persona_names(snapshot=card.snapshot),
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

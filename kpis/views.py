@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
@@ -60,15 +61,15 @@ from kpis.selectors import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
-    persona_names,
     report_days,
     report_names,
+    report_persona_names,
     scorecard_load,
     scorecard_page_read,
 )
 from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
-from kpis.visibility import commentary_for, header_for, page_apply_for, page_column_for, shown_for
+from kpis.visibility import Shown, commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
 DEFAULT_ACCENT = "#1f5fbf"
 
@@ -195,23 +196,9 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
     key = "kpis:scorecard-parts:" + hashlib.sha256(key_parts.encode()).hexdigest()
     parts = cache.get(key)
     if parts is None:
-        commentary = _commentary_text(request, month)
         card = _card_shown(request, scorecard_load(month=month, compare=compare, client=client))
-        bench = benchmarks_for_month(currency=client.currency, month=card.month)
-        parts_context = {
-            **context,
-            "card": card,
-            **report_context(
-                card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
-                days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
-                staff=viewer == "agency",
-            ),
-            "commentary": commentary,
-            "viewer": viewer,  # the criteria's version number is staff's information
-            "funnel": funnel_steps(card),
-            "groups": tiles(card, currency=client.currency, industry=client.industry, staff=viewer == "agency", **bench),
-            "ltv": lifetime_value_panel(card, currency=client.currency),
-        }
+        parts_context = _parts_context(card, client=client, month=month, accent=accent, viewer=viewer, context=context)
+        parts_context["commentary"] = _commentary_text(request, month)
         parts = {
             "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
             "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
@@ -220,6 +207,46 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
         cache.set(key, parts, BODY_CACHE_SECONDS)
     context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
+
+
+def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewer: str, context: dict) -> dict[str, Any]:
+    """What the scorecard's head and body draw: the report (summary, charts, what changed, paid
+    media), the tiles, the funnel and the value panel of ``card`` as its ``viewer`` sees it."""
+    bench = benchmarks_for_month(currency=client.currency, month=card.month)
+    staff = viewer == "agency"
+    return {
+        **context,
+        "card": card,
+        **report_context(
+            card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
+            days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+            staff=staff,
+        ),
+        "viewer": viewer,  # the criteria's version number is staff's information
+        "funnel": funnel_steps(card),
+        "groups": tiles(card, currency=client.currency, industry=client.industry, staff=staff, **bench),
+        "ltv": lifetime_value_panel(card, currency=client.currency),
+    }
+
+
+def report_shared_parts(
+    request: HttpRequest, *, month: dt.date, shown: Shown, pdf_url: str, breakdowns_url: str
+) -> dict[str, str]:
+    """The scorecard's head and body of ``month`` for a reader without an account (the monthly
+    close's share link): drawn as a client user's page, from the months as ``shown`` has them (the
+    approved versions, never the figures as computed now), without what needs a sign-in (the CSVs,
+    staff's tools), its PDF at ``pdf_url`` and its drill-downs under ``breakdowns_url``. Not cached:
+    the link's token is in the page, and a share link is opened a few times, not on every visit."""
+    client = request.tenant
+    card = scorecard_load(month=month, compare="month", client=client)
+    card = card_as_shown(card, hidden=shown.hidden, documents=shown.documents(list(card.history)))
+    context = {"month": month, "dimensions": DIMENSION_LABELS, "shared": {"pdf": pdf_url, "breakdowns": breakdowns_url}}
+    parts_context = _parts_context(card, client=client, month=month, accent=brand_accent(request), viewer="client",
+                                   context=context)
+    return {
+        "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
+        "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
+    }
 
 
 def _partial(request: HtmxHttpRequest) -> bool:
@@ -286,8 +313,17 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     if dimension not in BREAKDOWN_KEYS:
         raise Http404
     month = _month(request)
+    context = breakdown_context(request, dimension=dimension, month=month, snapshot=_visible(request, snapshot_get(month=month)))
+    # Opened on its own (a link shared, JavaScript off): the same table inside the portal's page.
+    return render(request, "kpis/breakdown.html" if _partial(request) else "kpis/breakdown_page.html", context)
+
+
+def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | None, snapshot: Snapshot | None,
+                      shared_url: str = "") -> dict[str, Any]:
+    """What a drill-down draws of ``snapshot`` (as its reader may see it: kpis.views._visible, or
+    the approved version for a share link), sorted as the query asks. ``shared_url``: the drill-down's
+    address under a share link (its sort buttons go there, and it offers no CSV, which needs a sign-in)."""
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
-    snapshot = _visible(request, snapshot_get(month=month))
     has_spend = snapshot is None or month_has_spend(snapshot=snapshot, month=month)
     keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend)
     currency = request.tenant.currency
@@ -311,7 +347,7 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         ],
         accent=brand_accent(request),
     )
-    context = {
+    return {
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
@@ -321,9 +357,9 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         "descending": descending,
         "month": month,
         "chart_svg": bars_svg(bars, width=420) if bars.bars and any(b.value for b in bars.bars) else "",
+        "drill_url": shared_url or reverse("breakdown", args=[dimension]),
+        "shared": bool(shared_url),
     }
-    # Opened on its own (a link shared, JavaScript off): the same table inside the portal's page.
-    return render(request, "kpis/breakdown.html" if _partial(request) else "kpis/breakdown_page.html", context)
 
 
 def _column_label(key: str) -> str:
@@ -331,10 +367,10 @@ def _column_label(key: str) -> str:
 
 
 def _member_names(dimension: str, snapshot: Any) -> dict[str, str]:
-    """Campaigns by name (as frozen in an approved version, else read) and personas by name (read):
-    one query, only for those two breakdowns; other members are words of clients.words."""
+    """Campaigns and personas by name (as frozen in an approved version, else read): one query at
+    most, only for those two breakdowns; other members are words of clients.words."""
     if dimension == "persona":
-        return persona_names()
+        return report_persona_names(snapshot=snapshot)
     if dimension != "campaign":
         return {}
     return report_names(snapshot=snapshot)
@@ -459,5 +495,7 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-report-{Month.of(month)}.pdf"'
+    # The file's name in the reader's language too ("acme-informe-2026-03.pdf"): it is what they keep.
+    word = pgettext("file name", "report")
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{word}-{Month.of(month)}.pdf"'
     return response

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from agency.branding import brand_for
 from agency.emails import brand_logo_inline, brand_sender
@@ -139,7 +139,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
-                name = f"{client.slug}-report-{Month.of(version.month)}.pdf"
+                name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
                 attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
             payload = {
                 "subject": subject,

@@ -403,6 +403,21 @@ def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
     )
 
 
+def home_report(*, staff: bool) -> dict[str, Any]:
+    """What the client's home says about its monthly reports: the latest approved month (the one a
+    client user reads), and for staff the newest month waiting for the agency (open or in review;
+    a revision to approve is said on the month's page and the close board)."""
+    latest = ReportVersion.objects.order_by("-month", "-number").values("month", "approved_at").first()
+    waiting = None
+    if staff:
+        waiting = (
+            MonthReport.objects.filter(state__in=[MonthReport.State.OPEN, MonthReport.State.IN_REVIEW])
+            .order_by("-month")
+            .first()
+        )
+    return {"latest": latest, "waiting": waiting}
+
+
 def months_of_close() -> list[MonthReport]:
     return list(MonthReport.objects.order_by("-month"))
 

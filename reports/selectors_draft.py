@@ -21,8 +21,11 @@ from reports.selectors import commentary_current
 
 
 def draft_language(client: Client) -> str:
-    """The client's language when it has one (a setting per client), else the page's."""
-    return getattr(client, "language", "") or translation.get_language() or "en"
+    """The language the client is written to (its own, else the agency's default): the one its
+    email and PDF are in. The page's language was used when the client had none of its own, so a
+    Spanish-speaking account manager's draft went into an English client's email under English
+    headings."""
+    return client.report_language
 
 
 def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:

@@ -50,7 +50,9 @@ State = MonthReport.State
 
 
 def _name(user: Any) -> str:
-    return (getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "") or "")[:150]
+    """The person as the close names them (agency.models.User.display_name): never a bare login name
+    when they have a name or an email."""
+    return getattr(user, "display_name", "") or ""
 
 
 def month_close_mirror(*, client: Client, month: dt.date) -> None:

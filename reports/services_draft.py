@@ -47,7 +47,7 @@ def commentary_draft_apply(
                     continue
                 Commentary.objects.create(
                     month=month, section=section.value, text=text, author=user.pk,
-                    author_name=user.get_username(), written_at=timezone.now(), drafted=True,
+                    author_name=user.display_name, written_at=timezone.now(), drafted=True,
                 )  # fmt: skip
                 filled.append(section.value)
     return filled, kept

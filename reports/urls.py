@@ -6,6 +6,7 @@ from reports import views
 
 urlpatterns = [
     path("reports/", views.month_list, name="report_list"),
+    path("panels/report/", views.home_panel, name="panel_report"),
     path("reports/<str:month>/", views.month_page, name="report_month"),
     path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
@@ -22,4 +23,7 @@ urlpatterns = [
     path("reports/<str:month>/send-new/", views.send_to_new_recipients_view, name="report_send_new"),
     # Read-only, for people without an account: the link's token is the only key.
     path("shared/<str:month>/<str:token>/", views.shared_page, name="report_shared"),
+    path("shared/<str:month>/<str:token>/report.pdf", views.shared_pdf, name="report_shared_pdf"),
+    path("shared/<str:month>/<str:token>/breakdowns/<slug:dimension>/", views.shared_breakdown,
+         name="report_shared_breakdown"),
 ]

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -27,13 +28,19 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import client_url
 from clients.outbox import outbox_email_resend
-from kpis.scorecard import tiles
-from reports.models import Commentary, MonthReport
+from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.report import commentary_joined
+from kpis.scorecard import document_shown, tiles
+from kpis.selectors_report import snapshot_get
+from kpis.services import report_pdf_build
+from kpis.views import breakdown_context, report_shared_parts
+from reports.models import Commentary
 from reports.selectors import (
     approved_months,
     card_for,
     commentary_current,
     commentary_sections,
+    home_report,
     month_approved,
     month_close_page,
     months_listed,
@@ -59,6 +66,7 @@ from reports.services import (
     share_link_use,
 )
 from reports.services_draft import commentary_draft_apply
+from reports.visibility import client_view
 
 
 def _month(text: str) -> dt.date:
@@ -112,6 +120,17 @@ def month_list(request: HttpRequest) -> HttpResponse:
             if r.month in approved
         ]
     return render(request, "reports/month_list.html", {"rows": rows})
+
+
+@client_member_required
+@require_GET
+def home_panel(request: HttpRequest) -> HttpResponse:
+    """The home page's first panel: the latest approved report (what the client came to read), and
+    for staff the month waiting for review."""
+    staff = bool(request.user.is_agency)
+    if staff:  # as Monthly reports does: a new client's month that ended is there to review at once
+        month_reviews_start(client=request.tenant, at=timezone.now())
+    return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
 
 
 @client_member_required
@@ -355,27 +374,100 @@ def send_to_new_recipients_view(request: HttpRequest, month: str) -> HttpRespons
     return _page(first_day)
 
 
+def _shared_link(request: HttpRequest, month: str, token: str) -> dt.date | None:
+    """The month a live share link opens (counting this use), or None (unknown, revoked, expired,
+    another month: all alike, so that a guessed token learns nothing)."""
+    first_day = month_parse(month)
+    if first_day is None or share_link_use(client=request.tenant, token=token, month=first_day) is None:
+        return None
+    return first_day
+
+
+def _shared_response(response: HttpResponse, language: str) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Content-Language"] = language
+    return response
+
+
 @never_cache
 @require_safe
 def shared_page(request: HttpRequest, month: str, token: str) -> HttpResponse:
     """The approved month for someone with a share link: no session needed, and none used.
 
     The membership middleware lets ``/shared/`` through at a client's host; what is shown is
-    decided by the link alone (its client schema, month, expiry and revocation): 404 otherwise.
+    decided by the link alone (its client schema, month, expiry and revocation). It is the client's
+    report page as a client user reads it (the commentary, the summary and its charts, what changed,
+    the tiles), from the approved versions only, in the client's language (the reader cannot switch
+    it), under the agency's brand, with nothing that needs a sign-in. A dead link is a page saying
+    so (404), with nothing of the report.
     """
-    first_day = _month(month)
-    if share_link_use(client=request.tenant, token=token, month=first_day) is None:
-        raise Http404
+    client = request.tenant
+    language = client.report_language
+    with translation.override(language):
+        first_day = _shared_link(request, month, token)
+        if first_day is None:
+            return _shared_response(render(request, "reports/shared_gone.html", {"client": client}, status=404), language)
+        version = version_latest(month=first_day)
+        m = str(Month.of(first_day))
+        parts = report_shared_parts(
+            request, month=first_day, shown=client_view(), pdf_url=reverse("report_shared_pdf", args=[m, token]),
+            breakdowns_url=reverse("report_shared", args=[m, token]) + "breakdowns/",
+        )
+        context = {
+            "month": first_day,
+            "version": version,
+            "first_approved_at": (version_get(month=first_day, number=1) if version.number > 1 else version).approved_at,
+            "sections": commentary_sections(version.commentary),
+            "client": client,
+            **parts,
+        }
+        return _shared_response(render(request, "reports/shared.html", context), language)
+
+
+@never_cache
+@require_safe
+def shared_pdf(request: HttpRequest, month: str, token: str) -> HttpResponse:
+    """The shared month's report PDF: the one a client user downloads (the approved versions, the
+    approved commentary), in the client's language; a dead link is the shared page's 404."""
+    client = request.tenant
+    language = client.report_language
+    first_day = _shared_link(request, month, token)
+    if first_day is None:
+        return shared_page(request, month, token)
     version = version_latest(month=first_day)
-    context = {
-        "month": first_day,
-        "version": version,
-        "sections": commentary_sections(version.commentary),
-        "figures": _figures(request, first_day, {first_day: version.document}),
-        "client": request.tenant,
-        "state": MonthReport.State,
-    }
-    response = render(request, "reports/shared.html", context)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    with translation.override(language):  # the sections' titles too
+        sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
+        pdf = report_pdf_build(client=client, month=first_day, language=language, shown=client_view(),
+                               commentary=commentary_joined(sections))
+        word = pgettext("file name", "report")  # the file's name in the client's language too
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{client.slug}-{word}-{Month.of(first_day)}.pdf"'
+    return _shared_response(response, language)
+
+
+@never_cache
+@require_safe
+def shared_breakdown(request: HtmxHttpRequest, month: str, token: str, dimension: str) -> HttpResponse:
+    """A drill-down of the shared month (the page's Breakdowns buttons, HTMX): the approved version's
+    breakdown, names as approved, in the client's language; opened on its own, the shared page."""
+    client = request.tenant
+    language = client.report_language
+    if dimension not in BREAKDOWN_KEYS:
+        raise Http404
+    first_day = _shared_link(request, month, token)
+    if first_day is None:
+        return shared_page(request, month, token)  # the dead link's page
+    if not request.htmx:  # opened on its own (JavaScript off, a copied address): the report
+        return redirect(reverse("report_shared", args=[month, token]))
+    approved = client_view().documents([first_day]).get(first_day)
+    snapshot = snapshot_get(month=first_day)
+    with translation.override(language):
+        context = breakdown_context(
+            request, dimension=dimension, month=first_day,
+            snapshot=document_shown(snapshot, approved) if snapshot is not None and approved is not None else None,
+            shared_url=reverse("report_shared_breakdown", args=[month, token, dimension]),
+        )
+        return _shared_response(render(request, "kpis/breakdown.html", context), language)

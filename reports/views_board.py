@@ -28,6 +28,7 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from reports.board import (
+    BOARD_LAYOUT,
     FILTERS,
     board_confirmation,
     board_counts,
@@ -38,6 +39,7 @@ from reports.board import (
 )
 from reports.selectors import can_approve
 from reports.services import month_reviews_catch_up, months_approve
+from reports.services_draft import commentary_draft_apply
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -99,11 +101,12 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     # The month that ended enters the close now, as beat would within the hour (before the stamp:
     # the rows it writes change what the board shows).
     month_reviews_catch_up(clients=clients_for_user(user=request.user), at=timezone.now())
-    # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp)
-    # and the day (days waiting): a board nobody changed costs one light query.
+    # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp),
+    # the day (days waiting) and the markup's version (BOARD_LAYOUT: a deploy's new markup is drawn
+    # at once, not after the hour): a board nobody changed costs one light query.
     stamp = board_stamp(user=request.user)
     digest = hashlib.sha256(
-        f"{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
+        f"{BOARD_LAYOUT}|{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
     ).hexdigest()
     key = f"reports:board-page:{digest}"
     # With the header's client switcher, which the stamp covers too (clients, assignments).
@@ -156,9 +159,14 @@ def board_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose at least one clean month to approve."))
         return redirect(back_url)
     if request.POST.get("confirm") != "1":
-        return render(
-            request, "reports/board_confirm.html", {"items": board_confirmation(items=items), "back": back, "back_url": back_url}
-        )
+        rows = board_confirmation(items=items)
+        unwritten = sum(1 for row in rows if row["row"] is None or row["row"].commentary_state == "none")
+        return render(request, "reports/board_confirm.html", {"items": rows, "back": back, "back_url": back_url,
+                                                                "unwritten": unwritten})
+    if request.POST.get("draft_empty") == "1":
+        # As the month page's "Draft from the figures", for each month: only sections nobody wrote.
+        for client, month, _figures_at in items:
+            commentary_draft_apply(client=client, month=month, user=request.user)
     outcomes = months_approve(items=items, user=request.user)
     approved = [o for o in outcomes if o.approved]
     if approved:

@@ -83,6 +83,7 @@ def _header(user: Any, month: dt.date) -> str:
         "sections": commentary_sections(texts),
         "revised": len(versions) > 1,
         "latest": latest,
+        "first": versions[0] if versions else None,  # "Approved <its date>" (the latest: "Revised <date>")
         "revision_pending": pending,
         "commentary_state": commentary_state(texts=texts, latest=latest, revision_pending=pending) if user.is_agency else "",
     }

@@ -13,7 +13,11 @@ import json
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from clients.criteria.rules import NUMBER_FIELDS, field_type
+from clients.words import ACTION_LABELS, TOP_LABELS, rule_sentence, rules_sentence
 
 PATH = re.compile(r"^r(\.\d+)*$")
 
@@ -154,18 +158,39 @@ def criteria_to_draft(criteria: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _point_words(entry: dict[str, Any]) -> str:
+    """A scoring rule in words: "Demo request: 20 points", "Employees at least 250: 25 points"."""
+    what = (
+        str(ACTION_LABELS.get(entry["action"], entry["action"]))
+        if "action" in entry
+        else rule_sentence({k: v for k, v in entry.items() if k != "points"})
+    )
+    return ngettext("%(what)s: %(points)s point", "%(what)s: %(points)s points", entry.get("points") or 0) % {
+        "what": what,
+        "points": entry.get("points"),
+    }
+
+
+def _actions_words(actions: Any) -> str:
+    return ", ".join(str(ACTION_LABELS.get(a, a)) for a in actions or []) or _("none")
+
+
 def criteria_diff(before: dict | None, after: dict) -> list[str]:
-    """A readable list of what changed between two versions (the change log's "what")."""
+    """What changed between two versions, in words (the version page's "What changed")."""
     if before is None:
-        return ["first version"]
-    changes = []
-    for key in ("threshold", "fit", "sales_ready_actions"):
-        if before.get(key) != after.get(key):
-            changes.append(
-                f"{key}: {json.dumps(before.get(key), ensure_ascii=False)} → {json.dumps(after.get(key), ensure_ascii=False)}"
-            )
+        return [_("The first version.")]
+    shown = {"threshold": str, "fit": rules_sentence, "sales_ready_actions": _actions_words}
+    changes = [
+        f"{TOP_LABELS[key]}: {words(before.get(key))} → {words(after.get(key))}"
+        for key, words in shown.items()
+        if before.get(key) != after.get(key)
+    ]
     old_points = [json.dumps(p, sort_keys=True) for p in before.get("points", [])]
     new_points = [json.dumps(p, sort_keys=True) for p in after.get("points", [])]
-    changes += [f"points removed: {p}" for p in old_points if p not in new_points]
-    changes += [f"points added: {p}" for p in new_points if p not in old_points]
+    changes += [
+        _("Scoring rule removed: %(rule)s") % {"rule": _point_words(json.loads(p))} for p in old_points if p not in new_points
+    ]
+    changes += [
+        _("Scoring rule added: %(rule)s") % {"rule": _point_words(json.loads(p))} for p in new_points if p not in old_points
+    ]
     return changes

@@ -431,8 +431,19 @@ def _check_file(
                 " ORDER BY s._line"
             )
             for line, value in cursor.fetchall():
-                result.errors.append(RowError(line, name, value, _("unknown %(what)s “%(code)s”")
-                                              % {"what": target, "code": value}))
+                result.errors.append(RowError(line, name, value, _unknown_reason(target, value)))
+
+
+def _unknown_reason(target: str, code: str) -> str:
+    """A reference to nothing, in words that say what to load first (the target's name translated:
+    "persona desconocido" was half English)."""
+    reasons = {
+        "campaign": _("unknown campaign “%(code)s”: add the campaigns first"),
+        "lead": _("unknown lead “%(code)s”: add the leads first"),
+        "contract": _("unknown contract “%(code)s”: add the contract it renews first"),
+        "persona": _("unknown persona “%(code)s”: add it under Buyer personas first"),
+    }
+    return reasons[target] % {"code": code}
 
 
 def _sum_stage(spec: KindSpec) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
@@ -52,7 +53,8 @@ def import_job_create(
 ) -> Job:
     """Turn a confirmed upload into a queued import job; the file is renamed ``<job id>.csv``.
 
-    The caller queues :func:`clients.tasks.import_run` for the job once this has committed.
+    The caller queues :func:`clients.tasks.import_run` for the job once this has committed. The
+    job keeps the language active now (the uploader's): its problems are written in it.
     """
     if kind not in KINDS and kind != "source":
         raise ValueError(f"unknown kind {kind!r}")
@@ -62,7 +64,7 @@ def import_job_create(
     with tenant_context(client):
         job = Job.objects.create(
             kind="import",
-            params={**params, "kind": kind, "filename": filename[:200]},
+            params={**params, "kind": kind, "filename": filename[:200], "language": translation.get_language() or ""},
             created_by=user if getattr(user, "pk", None) else None,
         )
         target = imports_dir(client=client) / f"{job.id}.csv"
@@ -88,8 +90,15 @@ def import_job_create_from_path(
 
 
 def import_job_run(*, client: Client, job_id: int) -> Any:
-    """Run a queued import job: count the rows, import with progress, store the result."""
+    """Run a queued import job: count the rows, import with progress, store the result.
+
+    The rows' problems are stored as words, so they are written in the language of the person who
+    confirmed the upload (``params["language"]``), not in the worker's.
+    """
     with tenant_context(client):
+        language = (Job.objects.filter(id=job_id).values_list("params__language", flat=True).first()
+                    or settings.LANGUAGE_CODE)
+    with tenant_context(client), translation.override(language):
         job = Job.objects.filter(id=job_id, kind="import").first()
         if job is None or job.status in {Job.Status.DONE, Job.Status.FAILED}:
             return None

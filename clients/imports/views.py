@@ -51,7 +51,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
         return redirect("import_detected", token=token)
     status = 422 if request.method == "POST" else 200
-    context = {"form": form, "jobs": import_jobs_recent(), **_reference(), **connections_context(client=request.tenant)}
+    jobs = list(import_jobs_recent())
+    sources = {source["slug"]: source["label"] for source in builtin_sources()}
+    for job in jobs:  # in words: "Inversión · Informe de campañas de Google Ads", not "spend · google_ads_campaigns"
+        job.kind_label = KIND_LABELS.get(job.params.get("kind"), job.params.get("kind", ""))
+        job.source_label = sources.get(job.params.get("source"), job.params.get("source", ""))
+    context = {"form": form, "jobs": jobs, **_reference(), **connections_context(client=request.tenant)}
     return render(request, "clients/imports/start.html", context, status=status)
 
 
@@ -177,6 +182,8 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
 def _shown(value: object) -> object:
     if value is None:
         return ""
+    if isinstance(value, bool):  # a nurture flag as stored: "yes"/"sí", not Python's "True"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(value)
     return value

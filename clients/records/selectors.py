@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria.qualification import judges
@@ -14,9 +14,15 @@ from clients.criteria.rules import lead_value, rule_matches
 from clients.models import Contract, CriteriaVersion, Holiday, Lead, Persona
 
 
+def _persona_name() -> Subquery:
+    """The name of the lead's persona (a lead stores its code): pages show "Founder", not "founder"."""
+    return Subquery(Persona.objects.filter(code=OuterRef("persona")).values("name")[:1])
+
+
 def leads_search(*, query: str = "", status: str = "") -> QuerySet[Lead]:
     leads = Lead.objects.annotate(
-        resolved_channel=Coalesce(NullIf("channel", Value("")), "campaign__channel", Value("direct"))
+        resolved_channel=Coalesce(NullIf("channel", Value("")), "campaign__channel", Value("direct")),
+        persona_name=_persona_name(),
     ).order_by("-created_at", "id")
     if query:
         leads = leads.filter(Q(id__icontains=query) | Q(email__icontains=query))
@@ -106,7 +112,7 @@ def lead_qualification_explain(*, lead: Lead, timezone: str) -> dict[str, Any]:
 
 def lead_get(*, lead_id: str) -> Lead | None:
     """One lead with its campaign (the lead's page names it)."""
-    return Lead.objects.select_related("campaign").filter(pk=lead_id).first()
+    return Lead.objects.select_related("campaign").annotate(persona_name=_persona_name()).filter(pk=lead_id).first()
 
 
 def personas_list() -> QuerySet[Persona]:

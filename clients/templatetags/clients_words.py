@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -44,6 +45,19 @@ def money(value: Any, currency: str) -> str:
     if value in (None, ""):
         return ""
     return words.money(float(value), currency or "")
+
+
+@register.filter
+def lead_figure(value: Any) -> str:
+    """A lead's value as people read it: 9000000.0 → "9,000,000" ("9 000 000"), 120.0 → "120",
+    a list joined; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, Decimal):
+        value = float(value)
+    return words.number_words(value)
 
 
 @register.filter

@@ -19,6 +19,7 @@ STALE_DAYS = 7  # no data in the month's last 7 days (or longer than the source'
 FEWER_MARGIN = 0.1  # data days per working day more than 0.1 below the lowest of the three months before
 IMPORTS = "/imports/"
 FEEDS = ("spend", "traffic", "email")  # sources that report every day; leads may have quiet days
+ACTIVITY = ("new_leads", "sessions", "marketing_spend", "emails_sent")  # what a month with data has some of
 
 
 @lru_cache(maxsize=256)
@@ -161,6 +162,25 @@ def fewer_data_days(data: CheckData) -> list[Finding]:
     return found
 
 
+def month_without_data(data: CheckData) -> list[Finding]:
+    """Not one row of leads, spend, traffic or email in the month, while an earlier month had some.
+
+    The stale check only looks three months back: a client whose files stopped coming four months
+    ago would otherwise have a "clean" month of zeros to approve. Said once for the month, and only
+    when no source is stale (then the stale check names each source)."""
+    month = data.month
+    if any(data.kpis.get(k) for k in ACTIVITY) or any(
+        _count_in(data, source, month.first_day, month.last_day) for source in SOURCES
+    ):
+        return []
+    if any(_stale_since(data, source) is not None for source in SOURCES):
+        return []
+    earlier = [m for m, kpis in data.history.items() if m < month and any((kpis or {}).get(k) for k in ACTIVITY)]
+    if not earlier:
+        return []  # a client without any data yet: its set-up checklist says what to load
+    return [finding(NO_DATA, {"month": max(earlier).first_day}, link=IMPORTS)]
+
+
 SOURCE_GAP = register(
     Check(
         key="coverage.source_gap",
@@ -194,6 +214,22 @@ SOURCE_STALE = register(
         evaluate=source_stale,
     )
 )
+NO_DATA = register(
+    Check(
+        key="coverage.no_data",
+        family=Family.COVERAGE,
+        severity=Severity.HIGH,
+        sentence=_(
+            "No leads, spend, traffic or email at all this month; the last month with any was %(month)s. "
+            "Were this month's files imported, or did a connection stop?"
+        ),
+        rule=_(
+            "Not one row of leads, spend, traffic or email in the month, while one of the months before had some, "
+            "and no source had data in the three months before (then the stale check names each source)."
+        ),
+        evaluate=month_without_data,
+    )
+)
 FEWER_DAYS = register(
     Check(
         key="coverage.fewer_days",
@@ -215,4 +251,4 @@ FEWER_DAYS = register(
     )
 )
 
-__all__ = ["FEWER_DAYS", "SOURCE_GAP", "SOURCE_STALE", "Check"]
+__all__ = ["FEWER_DAYS", "NO_DATA", "SOURCE_GAP", "SOURCE_STALE", "Check"]

@@ -15,6 +15,7 @@ UNATTRIBUTED_SHARE = 0.2  # leads with neither channel nor campaign
 UNATTRIBUTED_MIN = 10  # leads in the month before the share means anything
 SESSIONS_MIN = 100  # sessions in a month with no lead at all
 SKIPPED_MIN = 3  # SQLs + customers in a month with new leads and no MQL before the gap means anything
+NO_MQLS_MIN = 20  # new leads in a month with no MQL at all before it says something about the criteria
 CRITERIA = "/criteria/new/"  # the qualification criteria editor (clients.urls "criteria_edit")
 
 
@@ -119,6 +120,18 @@ def mql_stage_skipped(data: CheckData) -> list[Finding]:
     return [finding(MQL_SKIPPED, {"sqls": sqls, "customers": customers, "leads": new}, link=CRITERIA)]
 
 
+def leads_without_mqls(data: CheckData) -> list[Finding]:
+    """Many new leads and not one MQL, without the later stages that make it ``mql_stage_skipped``:
+    most often a client without qualification criteria yet (then every MQL figure reads 0 and the
+    report would show it as a result), or criteria that score none of its leads."""
+    kpis = data.kpis
+    new, mqls = kpis.get("new_leads") or 0, kpis.get("mqls")
+    sqls, customers = kpis.get("sqls") or 0, kpis.get("customers") or 0
+    if new < NO_MQLS_MIN or mqls is None or mqls > 0 or sqls + customers >= SKIPPED_MIN:
+        return []
+    return [finding(NO_MQLS, {"leads": new}, link=CRITERIA)]
+
+
 SPEND_WITHOUT_RESULTS = register(
     Check(
         key="tracking.spend_without_results",
@@ -177,5 +190,21 @@ MQL_SKIPPED = register(
             "qualify none of the leads, so MQLs, cost per MQL and the MQL rates are wrong."
         ),
         evaluate=mql_stage_skipped,
+    )
+)
+NO_MQLS = register(
+    Check(
+        key="tracking.no_mqls",
+        family=Family.TRACKING,
+        severity=Severity.HIGH,
+        sentence=_(
+            "Not one of the month's %(leads)s new leads is an MQL: does this client have qualification criteria "
+            "(an agency admin sets them), and do they score these leads?"
+        ),
+        rule=_(
+            "At least 20 new leads in the month and no MQL (without the 3 SQLs and customers that make it a skipped "
+            "stage): the criteria are missing or qualify none of the leads, and every MQL figure reads 0."
+        ),
+        evaluate=leads_without_mqls,
     )
 )

@@ -6,6 +6,17 @@ document.addEventListener("change", function (event) {
   var field = event.target;
   if (field && field.matches && field.matches("[data-autosubmit]") && field.form) field.form.submit();
 });
+// A slug field written from another field as it is typed (data-slug-from: that field's id), until
+// someone edits the slug by hand: "Ferretería Solís" → "ferreteria-solis".
+document.addEventListener("input", function (event) {
+  var field = event.target;
+  if (!field || !field.id) return;
+  if (field.matches && field.matches("[data-slug-from]")) { field.dataset.edited = "1"; return; }
+  var slug = document.querySelector('[data-slug-from="' + field.id + '"]');
+  if (!slug || slug.dataset.edited) return;
+  slug.value = field.value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+});
 // A file input shown as a translated "Choose file" label (agency.widgets.ChooseFileInput): the
 // chosen file's name beside it, and a file dropped on the label or the name lands in the input,
 // as it would on the browser's own control.
@@ -95,4 +106,11 @@ document.addEventListener("DOMContentLoaded", function () {
       if (focusable) { focusable.focus(); return; }
     }
   });
+});
+// A colour swatch's hex beside it (agency.forms_branding.ColourInput) follows the colour picked.
+document.addEventListener("input", function (event) {
+  var field = event.target;
+  if (!field || !field.matches || !field.matches("input[data-colour-hex]")) return;
+  var shown = document.getElementById(field.getAttribute("data-colour-hex"));
+  if (shown) shown.textContent = field.value;
 });

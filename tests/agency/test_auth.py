@@ -145,6 +145,17 @@ def test_an_invited_client_user_sets_a_password_from_the_email_link(tenant_a, st
     assert user.check_password("a-Long-new-pass-42")
 
 
+def test_the_invitations_password_page_speaks_to_a_spanish_client_as_tu_throughout(tenant_a, staff_a) -> None:
+    """Django's own help said "Su contraseña…" (usted) above the portal's "Tu contraseña está lista"."""
+    client_user_invite(client=tenant_a, email="lucia@client.example", invited_by=staff_a)
+    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    page = http.get(link.split(":8000", 1)[1], HTTP_HOST=host_of(tenant_a), follow=True).content.decode()
+    assert "Tu contraseña no puede parecerse tanto a tu otra información personal." in page
+    assert "Tu contraseña debe tener al menos" in page and "Para comprobarla, escribe otra vez la misma contraseña." in page
+    assert "Su contraseña" not in page and "introduzca" not in page
+
+
 def test_password_reset_mail_links_to_the_users_own_portal(client_user_a, tenant_a) -> None:
     client_user_a.email = "ann@alpha.example"
     client_user_a.save()

@@ -98,6 +98,23 @@ def test_console_form_shows_field_errors(tenants, staff_a) -> None:
     assert "already exists" in response.content.decode()
 
 
+@pytest.mark.parametrize(("language", "help_text", "error"), [
+    ("en", "0.65 is a 65 % margin", "Type the margin as a fraction between 0 and 1: 0.55 for 55 %."),
+    ("es", "0.65 es un margen del 65 %", "Escribe el margen como una fracción entre 0 y 1: 0.55 para un 55 %."),
+])
+def test_the_gross_margin_says_it_is_a_fraction_and_a_percentage_typed_is_told_so(tenants, staff_a, language, help_text, error):
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    assert help_text in http.get("/clients/new/", HTTP_HOST="localhost").content.decode()
+    response = http.post(
+        "/clients/new/",
+        {"name": "X", "slug": "x-co", "timezone": "UTC", "currency": "MXN", "gross_margin": "55", "horizon_months": "60"},
+        HTTP_HOST="localhost",
+    )
+    assert response.status_code == 422
+    assert error in response.content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenant_tables) -> None:
     http = HttpClient()
@@ -112,3 +129,11 @@ def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenan
         assert Membership.objects.filter(user=staff_a, client__slug="delta").exists()
     finally:
         Client.objects.get(slug="delta").delete(force_drop=True)
+
+
+def test_the_client_page_links_its_time_zone_to_where_it_is_changed(tenants, staff_a) -> None:
+    """The zone is changed on the report settings page: the client page, where staff look for it, says where."""
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    page = http.get("/clients/alpha/", HTTP_HOST="localhost").content.decode()
+    assert '<a href="/clients/alpha/report/#client-timezone">Cambiar la zona horaria</a>' in page

@@ -92,6 +92,10 @@ def data_values() -> frozenset[str]:
 
 @pytest.fixture
 def data(tenant_a):
+    # A Spanish client: what is written for it (the commentary's draft, in the language it is
+    # written to) is Spanish too; an English client's draft on a Spanish page is rightly English.
+    tenant_a.language = "es"
+    tenant_a.save(update_fields=["language"])
     with schema_context("alpha"):
         # Campaign names in English, as a client may well write them: data, which the test must not flag.
         Campaign.objects.create(id="ads", name="Search ads", channel="paid_search")

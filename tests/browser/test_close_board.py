@@ -79,6 +79,16 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         listed = page.locator("table tbody").inner_text()
         assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo 2026" in listed
         screenshot(page, "board-2-confirm-1440-es")
+        # on a phone the list is cards, the commentary column in sight (it scrolled out of view), and
+        # the months nobody wrote can get the draft before approving
+        page.set_viewport_size(PHONE)
+        wrap = page.locator("main .table-wrap")
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+        expect(page.locator('main td[data-label="Comentario"]').first).to_be_visible()
+        expect(page.locator("main table tbody")).to_contain_text("Sin escribir")
+        expect(page.get_by_label(re.compile("Antes de aprobar, escribir el borrador"))).to_be_visible()
+        screenshot(page, "board-2-confirm-390-es")
+        page.set_viewport_size(DESKTOP)
         # beta's Google Ads restate March while the confirmation is on the screen
         late_spend(tenant_b, "50")
         page.get_by_role("button", name="Aprobar y enviar 2 informes").click()

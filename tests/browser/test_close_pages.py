@@ -10,12 +10,13 @@ import re
 import pytest
 from django_tenants.utils import schema_context
 
+from agency.models import Client
 from agency.redis_client import redis_client
 from clients.models import OutboxEmail
 from kpis.recompute import _keys as recompute_keys
 from reports.services import commentary_save, month_approve, question_ask, share_link_create
-from tests.browser.conftest import new_page, screenshot, sign_in_home
-from tests.browser.test_report import CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
+from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
+from tests.browser.test_report import AXE, CLOSED, _no_overflow, clock, report_data  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = {"1440": {"width": 1440, "height": 1000}, "390": {"width": 390, "height": 844}}
@@ -117,17 +118,44 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
                     seen += 1
         finally:
             context.close()
-    # the read-only link, opened without an account, in the browser's language
-    context = browser.new_context(locale=language)
+    # the read-only link, opened without an account: the whole report, in the client's language
+    # whatever the browser's (here the other one)
+    Client.objects.filter(slug="alpha").update(language=language)
+    context = browser.new_context(locale="es" if language == "en" else "en")
     page = context.new_page()
     try:
         for width, viewport in WIDTHS.items():
             page.set_viewport_size(viewport)
             assert page.goto(f"{alpha}/shared/{month}/{approved_october}/").status == 200
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator("[data-summary] svg.chart").count() >= 6  # the summary's charts
             if width == "390":
                 _no_overflow(page)
                 _figures_on_screen(page)
+                _words_whole(page)
             screenshot(page, f"close-pages-shared-{language}-{width}")
+        # axe-core finds no serious violation (evaluated through DevTools, not an inline script)
+        page.evaluate(AXE.read_text())
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
+        # a drill-down through the link (HTMX): the approved breakdown, sortable, without a sign-in
+        page.locator(".drill nav button").nth(2).click()
+        page.locator("#drilldown table tbody tr").first.wait_for()
+        page.locator("#drilldown thead button").nth(1).click()
+        page.locator("#drilldown th[aria-sort]").wait_for()
+        _no_overflow(page)
+        screenshot(page, f"close-pages-shared-breakdown-{language}-390")
+        with page.expect_download() as download:
+            page.locator(".freshness a[download]").click()
+        assert download.value.suggested_filename == f"alpha-{'informe' if language == 'es' else 'report'}-{month}.pdf"
+        download.value.save_as(ARTIFACTS / f"shared-report-{language}.pdf")  # looked at as images (pdftoppm)
+        # a dead link: a page that says so, in the client's language, nothing of the report
+        assert page.goto(f"{alpha}/shared/{month}/{approved_october}x/").status == 404
+        assert page.locator("[data-summary]").count() == 0 and page.locator("h1").inner_text()
+        _no_overflow(page)
+        screenshot(page, f"close-pages-shared-gone-{language}-390")
     finally:
         context.close()
     assert seen == 14

@@ -271,6 +271,10 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         laura.get_by_role("button", name="Sign in").click()
         laura.wait_for_url(nimbus + "/")
         assert laura.locator("#setup-checklist").count() == 0  # the agency's to-do list is not the client's
+        # the home page opens with the report she came for: one click to it
+        _wait_for_text(laura, f"The report of {month:%B %Y}, approved on")
+        laura.get_by_role("link", name="Read the report").click()
+        laura.wait_for_url(f"{nimbus}/scorecard/?month={month:%Y-%m}")
         laura.goto(nimbus + "/reports/")
         months = laura.locator("tbody th").all_inner_texts()
         assert months == [f"{month:%B %Y}"]

@@ -24,6 +24,8 @@ def _page(browser, viewport):
 
 def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, client_user_a) -> None:  # noqa: F811
     alpha = portal.client("alpha")
+    march.language = "es"  # a Spanish-speaking client: its share link is in Spanish
+    march.save()
     month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
     staff_context, staff = _page(browser, DESKTOP)
     client_context, client = _page(browser, PHONE)
@@ -84,6 +86,8 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         try:
             assert anonymous.goto(link).status == 200
             anonymous.get_by_text(re.compile("219,40")).first.wait_for()
+            assert "Marzo cerró bien" in anonymous.locator(".commentary").inner_text()
+            assert anonymous.locator("[data-summary] svg.chart").count() >= 6  # the whole report, charts too
             screenshot(anonymous, "close-7-shared-no-session-390")
         finally:
             anonymous_context.close()

@@ -7,6 +7,7 @@ shows both that the rule is enforced and that the good row was not written eithe
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from clients.importing import SPECS
 
@@ -411,3 +412,22 @@ def test_a_bad_row_cannot_vouch_for_a_renewal(base_data, run_import):
         "K2,acme,retainer,2027-01-01,12,1100,K1\n",
     )
     assert {(e.line, e.column) for e in result.errors} == {(2, "term_months"), (3, "renewal_of")}
+
+
+@pytest.mark.parametrize(("kind", "header", "row", "english", "spanish"), [
+    ("leads", LEAD_H, "L2,2026-03-02T10:00:00,,,,,ceo,,,,,,,",
+     "unknown persona “ceo”: add it under Buyer personas first",
+     "buyer persona desconocido «ceo»: añádelo antes en Buyer personas"),
+    ("spend", "id,date,category,amount,campaign", "S9,2026-03-01,media,10,nope",
+     "unknown campaign “nope”: add the campaigns first",
+     "campaña desconocida «nope»: añade antes las campañas"),
+])
+def test_a_reference_to_nothing_says_what_to_load_first_in_the_readers_language(
+    base_data, run_import, kind, header, row, english, spanish
+):
+    """Was "persona desconocido «ceo»": the English name of the table inside a Spanish sentence,
+    and no word of what to do."""
+    with translation.override("en"):
+        assert run_import(kind, f"{header}\n{row}\n").errors[0].reason == english
+    with translation.override("es"):
+        assert run_import(kind, f"{header}\n{row}\n").errors[0].reason == spanish

@@ -29,6 +29,8 @@ def test_rules_read_as_sentences() -> None:
     assert rules_sentence(tree) == "Employees at least 50 and (Age is known or Interests include “ai”)"
     with translation.override("es"):
         assert rule_sentence({"field": "employees", "op": "between", "value": [50, 1000]}) == "Empleados entre 50 y 1\xa0000"
+        # Spanish quotes, as the rest of the Spanish pages («…»), not the English “…”
+        assert rule_sentence({"field": "vertical", "op": "in", "value": ["saas", "retail"]}) == "Sector es «saas» o «retail»"
 
 
 def test_criteria_problems_say_where_in_words() -> None:

@@ -50,7 +50,8 @@ def seed(
                     created_at=created,
                     campaign_id="c2" if twins and i == 0 else "c1",
                     first_contacted_at=created + dt.timedelta(hours=2) if contacted else None,
-                    mql_at=created + dt.timedelta(hours=1) if i < sqls and mqls else None,
+                    # 5 MQLs a month besides the SQLs': a month of leads and no MQL is a check of its own
+                    mql_at=created + dt.timedelta(hours=1) if (i < sqls or i >= 55) and mqls else None,
                     sql_at=created + dt.timedelta(days=1) if i < sqls else None,
                 )
             )

@@ -87,6 +87,36 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
+def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a) -> None:
+    """Fifty clean months approved from the board went out with no commentary at all: the
+    confirmation offers the month page's "Draft from the figures" for those nobody wrote."""
+    in_review.language = "es"  # the client is written to in Spanish; the account manager reads English
+    in_review.save(update_fields=["language"])
+    console = browser_for(staff_a, None, language="en")
+    page = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
+    assert 'name="draft_empty"' in confirm and "of the 1 month nobody wrote" in confirm
+    console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
+    with schema_context("alpha"):
+        version = ReportVersion.objects.get()
+    assert "Marzo 2026" in version.commentary.get("summary", "")  # the client's language (Spanish)
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
+
+
+def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a) -> None:
+    commentary_save(client=in_review, month=MARCH, section="summary", text="Nuestro resumen.", user=staff_a)
+    console = browser_for(staff_a, None)
+    page = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
+    assert 'name="draft_empty"' not in confirm  # nothing unwritten: no option
+    console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
+    with schema_context("alpha"):
+        version = ReportVersion.objects.get()
+    assert version.commentary.get("summary") == "Nuestro resumen."
+
+
 def test_a_pick_of_a_client_the_user_cannot_open_is_refused(in_review, tenant_b, staff_a) -> None:
     console = browser_for(staff_a, None)
     response = console.post("/board/approve/", {"pick": ["beta|2026-03|"], "confirm": "1"}, follow=True)
@@ -217,3 +247,30 @@ def test_a_filter_left_empty_by_the_approvals_says_why_not_no_client_matches(in_
         waiting = console.get("/board/?month=2026-03&show=waiting").content.decode()
     assert "Ningún mes de marzo 2026 está limpio ahora" in clean and "No hay cliente" not in clean
     assert "Nada de marzo 2026 está pendiente de la agencia." in waiting
+
+
+def test_a_board_cached_under_an_older_markup_version_is_not_served_after_a_deploy(in_review, staff_a, monkeypatch) -> None:
+    """The table is cached an hour under a stamp of its data; a deploy changing its markup (the
+    board's month square as static/js/board.js's tab stop) bumps BOARD_LAYOUT, and the old entry
+    is no longer read."""
+    from django.core.cache import cache
+
+    from reports import views_board
+
+    cache.clear()
+    console = browser_for(staff_a, None)
+    monkeypatch.setattr(views_board, "BOARD_LAYOUT", "old")
+    with time_machine.travel(APRIL_5):
+        assert "data-board-month" in console.get("/board/?month=2026-03").content.decode()
+        # The entry the old deploy wrote, made recognisable: found in Redis by its key's name.
+        redis = cache._cache.get_client(write=True)
+        raw_keys = [k.decode() for k in redis.keys("*reports:board-page:*")]
+        assert raw_keys
+        old = {"table": "<p>OLD BOARD MARKUP</p>", "switcher": ([], False)}
+        for raw in raw_keys:
+            cache.set("reports:board-page:" + raw.rsplit(":", 1)[1], old, 3600)
+        assert "OLD BOARD MARKUP" in console.get("/board/?month=2026-03").content.decode()  # served while the version holds
+        monkeypatch.undo()
+        page = console.get("/board/?month=2026-03").content.decode()
+    cache.clear()
+    assert "OLD BOARD MARKUP" not in page and "data-board-month" in page

@@ -122,7 +122,7 @@ def test_commentary_autosaves_keeps_every_save_and_never_lets_markup_through(mar
     with schema_context("alpha"):
         saves = list(Commentary.objects.filter(month=MARCH, section="summary").order_by("written_at"))
     assert [s.text for s in saves] == ["Un **buen** mes", "Un **gran** mes <script>alert(1)</script>"]
-    assert saves[0].author_name == staff_a.username
+    assert saves[0].author_name == staff_a.display_name == "sam@agency.example"  # no name: the email, not the login
     page = staff.get("/reports/2026-03/").content.decode()
     assert "Un <strong>gran</strong> mes &lt;script&gt;" in page and "<script>alert(1)" not in page
     assert "<ul><li>Más leads</li><li>CPL estable</li></ul>" in page
@@ -160,7 +160,7 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72\xa0€" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
     (attachment,) = [a for a in message.attachments if isinstance(a, tuple)]  # the funnel chart is inline
-    assert attachment[0] == "alpha-report-2026-03.pdf" and attachment[1].startswith(b"%PDF")
+    assert attachment[0] == "alpha-informe-2026-03.pdf" and attachment[1].startswith(b"%PDF")  # her language
     html = message.alternatives[0][0]
     assert 'src="cid:report-chart"' in html and "Coste por lead" in html  # branded like the report
     # A new client's first month: the email says from when its data runs (translated).

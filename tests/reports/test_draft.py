@@ -75,6 +75,8 @@ def test_the_button_fills_empty_sections_and_never_a_persons_words(two_months, s
 
 
 def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(two_months, staff_a) -> None:
+    two_months.language = "es"  # a Spanish client: its draft is in Spanish (the language it is written to)
+    two_months.save(update_fields=["language"])
     http = browser_for(staff_a, two_months, language="es")
     page = http.get("/reports/2026-03/").content.decode()
     panel = page[page.index('class="card draft-panel"') : page.index('class="card close-form"')]
@@ -140,3 +142,23 @@ def test_an_anomalys_concern_is_hovered_as_its_rule_not_its_raw_figures(two_mont
     assert "Anomaly: Sessions, new leads, MQLs" in page  # what the reader hovers: the rule that found it
     for raw in ("kpi: sqls", "score: -6.7", "1.9783549783549783", "seasonal: False"):
         assert raw not in page
+
+
+def test_the_draft_is_written_in_the_language_the_client_is_written_to_not_the_pages(two_months, staff_a) -> None:
+    """A client without a language of its own gets the agency's default in its email and PDF: a
+    draft written in the Spanish of the account manager's page went out under English headings."""
+    two_months.language = ""
+    two_months.save(update_fields=["language"])
+    with translation.override("es"):  # the account manager's page
+        commentary_draft_apply(client=two_months, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        summary = commentary_texts(month=MARCH)["summary"]
+    assert summary.startswith("March 2026 brought"), summary
+    two_months.language = "es"
+    two_months.save(update_fields=["language"])
+    with schema_context("alpha"):
+        Commentary.objects.all().delete()
+    with translation.override("en"):
+        commentary_draft_apply(client=two_months, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo 2026 trajo")

@@ -45,8 +45,8 @@ def test_staff_create_a_link_anyone_can_open_without_an_account(approved, staff_
     assert link.token_hash not in path and path.split("/")[3] not in link.token_hash  # only the hash is kept
     assert (link.expires_at - link.created_at).days == 30  # the default
     anonymous = HttpClient(HTTP_HOST=host_of(approved), HTTP_ACCEPT_LANGUAGE="es")
-    page = anonymous.get(path)
-    assert page.status_code == 200 and "215,72" in page.content.decode()
+    page = anonymous.get(path)  # in the client's language (English), not the browser's
+    assert page.status_code == 200 and "215.72" in page.content.decode()
     assert page["X-Robots-Tag"] == "noindex, nofollow"
     with schema_context("alpha"):
         link.refresh_from_db()

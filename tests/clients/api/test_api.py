@@ -95,7 +95,7 @@ def test_a_bad_lead_gets_400_with_the_fields_at_fault(api, tenant_a):
     assert set(errors) == {"created_at", "employees"}
     assert "ISO 8601" in errors["created_at"][0] and "negative" in errors["employees"][0]
     response = api("/api/v1/leads", {"id": "x", "created_at": "2026-03-01T10:00:00", "utm_campaign": "nope"})
-    assert response.json() == {"errors": {"utm_campaign": ["unknown campaign “nope”"]}}
+    assert response.json() == {"errors": {"utm_campaign": ["unknown campaign “nope”: add the campaigns first"]}}
     in_a(tenant_a)
     assert not Lead.objects.exists()
 

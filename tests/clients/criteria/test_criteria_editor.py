@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 from django.test import Client as HttpClient
+from django.utils import translation
 from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
+from clients.criteria.forms import criteria_diff
 from clients.models import CriteriaVersion, Lead
 from tests.conftest import host_of
 
@@ -96,7 +98,11 @@ def test_saving_creates_a_version_with_author_and_a_readable_change(admin_user, 
     second = http.post("/criteria/new/", {**FORM, "threshold": "35", "change_note": "Higher bar"}, HTTP_HOST=host_of(tenant_a))
     assert second.status_code == 302
     detail = http.get("/criteria/2/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    assert "threshold: 20 → 35" in detail
+    assert "Threshold: 20 → 35" in detail and "<code>" not in detail.split("The rules")[0]
+    first = http.get("/criteria/1/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "The first version." in first and "first version</code>" not in first
+    spanish = http.get("/criteria/2/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Umbral: 20 → 35" in spanish and "threshold:" not in spanish
     listing = http.get("/criteria/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Higher bar" in listing and "Tighter fit" in listing
 
@@ -164,3 +170,25 @@ def test_the_backtest_names_its_cohort_share_apart_from_the_reports_mql_to_sql_r
     assert "— Un mes sin MQL no tiene parte." in spanish
     assert "(leads distintos, así que puede superar el 100 %)." in spanish and "%%" not in spanish + body
     assert "share" not in spanish and "Backtest" not in spanish
+
+
+def test_what_changed_between_versions_is_said_in_words_in_both_languages() -> None:
+    before = {
+        "fit": {"field": "employees", "op": "gte", "value": 10},
+        "threshold": 30,
+        "points": [{"action": "demo_request", "points": 20}],
+        "sales_ready_actions": ["demo_request"],
+    }
+    after = {
+        "fit": {"field": "employees", "op": "gte", "value": 50},
+        "threshold": 30,
+        "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}],
+        "sales_ready_actions": [],
+    }
+    with translation.override("es"):
+        changes = criteria_diff(before, after)
+    assert changes[0] == "Reglas de encaje: Empleados al menos 10 → Empleados al menos 50"
+    assert changes[1] == "Acciones de lead listo para ventas: Solicitud de demo → ninguna"
+    assert "Regla de puntuación quitada: Solicitud de demo: 20 puntos" in changes
+    assert "Regla de puntuación añadida: Empleados al menos 250: 25 puntos" in changes
+    assert not any("{" in change for change in changes)  # no JSON

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from clients.imports.selectors import job_progress_key
 from clients.models import Campaign, Job
@@ -92,6 +93,48 @@ def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
     assert b"3,channel,tv," in b"".join(errors_csv.streaming_content)
     connection.set_tenant(tenant_a)
     assert not Campaign.objects.exists()
+
+
+def test_the_problems_of_an_import_are_written_in_the_language_of_who_confirmed_it(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+):
+    """The worker runs in the portal's default language; the stored problems must not be English
+    on a Spanish page (nor in the errors file the Spanish user downloads)."""
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    response = upload(http, BAD)
+    response, _callbacks = confirm(http, response.url, django_capture_on_commit_callbacks)
+    job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
+    with translation.override("en"):  # the worker's language
+        run_job(tenant_a, job_id)
+
+    text = http.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "No se ha escrito nada: 2 problemas en el archivo." in text
+    assert "no es uno de:" in text and "clave duplicada" in text
+    assert "not one of" not in text and "duplicate key" not in text
+    errors_csv = b"".join(http.get(f"/imports/jobs/{job_id}/errors.csv").streaming_content).decode()
+    assert "no es uno de:" in errors_csv
+
+
+def test_the_preview_writes_a_yes_or_no_column_in_words_not_true_and_false(staff_a, tenant_a, media) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    html = http.get(upload(http, GOOD).url).content.decode()
+    assert "<td>sí</td>" in html and "<td>no</td>" in html
+    assert "True" not in html and "False" not in html
+
+
+def test_recent_imports_and_the_recognized_reports_name_the_kind_in_words(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    confirm(http, upload(http, GOOD).url, django_capture_on_commit_callbacks)
+    page = http.get("/imports/").content.decode()
+    assert "<td>Campañas</td>" in page and "<td>campaigns</td>" not in page  # the recent imports
+    assert "Informe de campañas de Google Ads → Inversión" in page and "→ spend" not in page
+    # the order of imports names the personas too: a leads file naming one is refused without it
+    assert 'Los leads que nombran un buyer persona lo necesitan antes: <a href="/personas/">Buyer personas</a>' in page
 
 
 def test_an_unknown_column_is_shown_at_the_preview_and_cannot_be_confirmed(staff_http):

@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from clients.criteria.services import criteria_version_create
-from clients.models import Campaign, Lead
+from clients.models import Campaign, Lead, Persona
 from tests.conftest import host_of
 
 AT = dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC)
@@ -28,17 +28,19 @@ def test_the_list_shows_each_leads_resolved_channel_and_filters_mqls(client_user
     http = HttpClient()
     http.force_login(client_user_a)
     body = http.get("/leads/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    for expected in ("referral", "paid_search", "direct"):
+    for expected in ("Referral", "Paid search", "Direct"):  # the channel in words, not its code
         assert f"<td>{expected}</td>" in body
+    assert "<td>paid_search</td>" not in body
     partial = http.get("/leads/?status=mql", HTTP_HOST=host_of(tenant_a), HTTP_HX_REQUEST="true").content.decode()
     assert "/leads/mql/" in partial and "/leads/bare/" not in partial and "<html" not in partial
 
 
 def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
     with schema_context("alpha"):
-        Lead.objects.create(id="big", created_at=AT, employees=400)
+        Lead.objects.create(id="big", created_at=AT, employees=400, company_revenue=9_000_000)
     criteria_version_create(
-        criteria={"fit": {}, "threshold": 10, "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
+        criteria={"fit": {"field": "company_revenue", "op": "gte", "value": 1_000_000}, "threshold": 10,
+                  "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
         effective_from=dt.date(2026, 1, 1),
         client=tenant_a,
     )
@@ -46,3 +48,19 @@ def test_a_leads_page_says_why_it_qualified(client_user_a, tenant_a) -> None:
     http.force_login(client_user_a)
     body = http.get("/leads/big/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Judged by criteria version 1." in body and "+25" in body and "MQL since" in body
+    # numbers as people read them: not "9000000.0" nor "400.0"
+    assert "lead has <code>9,000,000</code>" in body and "<dd>400</dd>" in body and "<dd>9,000,000</dd>" in body
+    assert ".0<" not in body
+
+
+def test_the_list_and_the_leads_page_name_the_persona_and_channel_in_the_readers_language(client_user_a, tenant_a) -> None:
+    with schema_context("alpha"):
+        Persona.objects.create(code="founder", name="Fundador", match={"field": "employees", "op": "lt", "value": 50})
+        Lead.objects.create(id="f1", created_at=AT, channel="organic_search", persona="founder")
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(client_user_a)
+    body = http.get("/leads/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "<td>Fundador</td>" in body and "<td>Búsqueda orgánica</td>" in body
+    assert "<td>founder</td>" not in body and "organic_search" not in body
+    detail = http.get("/leads/f1/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "<dd>Fundador</dd>" in detail

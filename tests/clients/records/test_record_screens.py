@@ -101,3 +101,11 @@ def test_client_users_cannot_reach_the_screens(client_user_a, tenant_a) -> None:
     http = staff_http(client_user_a)
     for path in ("/personas/", "/contracts/", "/contracts/new/", "/personas/new/"):
         assert http.get(path, HTTP_HOST=host_of(tenant_a)).status_code == 404
+
+
+def test_the_personas_page_says_what_a_persona_is_for_and_that_leads_files_need_it_first(staff_a, tenant_a) -> None:
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    page = http.get("/personas/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "Aún no hay buyer personas." in page
+    assert "el informe desglosa los leads por buyer persona" in page and "se rechaza: añade antes el buyer persona" in page

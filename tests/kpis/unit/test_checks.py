@@ -71,6 +71,37 @@ def test_a_source_with_nothing_this_month_is_stale_since_the_month_before() -> N
     )
 
 
+def test_a_month_without_any_data_long_after_the_last_is_not_clean() -> None:
+    """The stale check looks three months back: files that stopped in April leave November with
+    zeros everywhere and nothing to say, unless the month itself says it has no data at all."""
+    april = Month.parse("2026-04")
+    past = {april - i: {"working_days": 21, "new_leads": 50, "sessions": 14000, "marketing_spend": 2000.0}
+            for i in range(3)}
+    months_after = {april + i: {"working_days": 21, "new_leads": 0, "sessions": 0, "marketing_spend": 0.0}
+                    for i in range(1, 8)}
+    november = april + 7
+    data = CheckData(month=november, history={**past, **months_after},
+                     source_days={"leads": weekdays(april - 2, april - 1, april)})
+    (found,) = month_checks(data)
+    assert (found.key, found.severity, found.figures["month"]) == ("coverage.no_data", "high", april.first_day)
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"].startswith(
+        "Ni leads, ni inversión, ni tráfico, ni email este mes; el último mes con datos fue abril 2026."
+    )
+    with translation.override("en"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert "the last month with any was April 2026." in result["sentence"]
+
+
+def test_no_data_is_not_said_for_a_client_without_data_yet_nor_beside_a_stale_source() -> None:
+    empty = {OCT - i: {"working_days": 21, "new_leads": 0} for i in range(4)}
+    assert keys(CheckData(month=OCT, history=empty)) == []
+    stopped = {**empty, OCT - 1: {"working_days": 21, "new_leads": 40}}
+    data = CheckData(month=OCT, history=stopped, source_days={"leads": weekdays(OCT - 3, OCT - 2, OCT - 1)})
+    assert keys(data) == ["coverage.source_stale"]
+
+
 def test_fewer_data_days_than_the_three_months_before() -> None:
     data = CheckData(
         month=OCT,
@@ -253,7 +284,7 @@ def test_sentences_in_spanish() -> None:
 
 
 def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
-    assert len(REGISTRY) == 12
+    assert len(REGISTRY) == 14
     for check in REGISTRY.values():
         assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
 
@@ -373,11 +404,45 @@ def test_sqls_and_customers_without_a_single_mql_point_at_the_criteria() -> None
 
 def test_a_skipped_stage_needs_three_later_leads_new_leads_and_no_mql() -> None:
     assert keys(funnel_month(mqls=0, sqls=2, customers=1)) == ["tracking.mql_stage_skipped"]
-    assert keys(funnel_month(mqls=0, sqls=1, customers=1)) == []  # two could be last month's MQLs
+    # two could be last month's MQLs: not a skipped stage, but 42 new leads and no MQL say something
+    assert keys(funnel_month(mqls=0, sqls=1, customers=1)) == ["tracking.no_mqls"]
     assert keys(funnel_month(mqls=1)) == []  # the criteria score some leads
     assert "tracking.mql_stage_skipped" not in keys(funnel_month(mqls=0, new_leads=0, uncontacted_share=None))  # no new lead
     assert keys(funnel_month(mqls=None)) == []  # not computed: not judged
 
 
+def test_new_leads_and_not_one_mql_ask_whether_the_client_has_criteria() -> None:
+    """A client without qualification criteria: 135 new leads, 0 MQLs, 0 SQLs, 2 customers. The
+    month was "clean" and its report showed MQLs 0 as a result."""
+    data = funnel_month(new_leads=135, mqls=0, sqls=0, customers=2)
+    (found,) = month_checks(data)
+    assert (found.key, found.severity, found.link) == ("tracking.no_mqls", "high", "/criteria/new/")
+    with translation.override("es"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"] == (
+        "Ninguno de los 135 leads nuevos del mes es MQL: ¿tiene este cliente criterios de cualificación "
+        "(los fija un administrador de la agencia), y puntúan a estos leads?"
+    )
+    with translation.override("en"):
+        (result,) = month_check_results(data, currency="EUR")
+    assert result["sentence"].startswith("Not one of the month's 135 new leads is an MQL")
+    assert "tracking.no_mqls" not in keys(funnel_month(new_leads=19, mqls=0, sqls=0, customers=0))  # too few to say
+    assert "tracking.no_mqls" not in keys(funnel_month(new_leads=135, mqls=None, sqls=0, customers=0))  # not computed
+
+
 def test_a_normal_month_with_mqls_and_contact_times_raises_neither() -> None:
     assert keys(funnel_month()) == []
+
+
+def test_a_findings_shares_read_as_shares_a_true_zero_and_a_sliver_never_0_0() -> None:
+    """The match rate's band and the unattributed share through clients.words.share_shown: a true 0
+    reads "0 %", a share that rounds to 0 "< 0.1 %" (it read "0.0 %" for both)."""
+    from kpis.checks.base import Finding, Severity
+    from kpis.checks.words import figures_shown
+
+    item = Finding(key="reconciliation.paid_lead_match_rate", severity=Severity.MEDIUM,
+                   figures={"rate": 0.0004, "low": 0.0, "high": 0.8125})
+    with translation.override("en"):
+        assert figures_shown(item, currency="EUR") == {"rate": "< 0.1 %", "low": "0 %", "high": "81.3 %"}
+    with translation.override("es"):
+        assert figures_shown(item, currency="EUR") == {"rate": "< 0,1 %", "low": "0 %", "high": "81,3 %"}

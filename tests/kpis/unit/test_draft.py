@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from agency.months import Month
-from kpis.draft import DraftInputs, Line, month_draft
+from kpis.draft import DraftInputs, Line, Writer, budget_line, month_draft
 from kpis.explain import month_drivers, top_drivers
 from kpis.pacing import MonthFigures
 from kpis.sentences import SENTENCES
@@ -261,3 +261,19 @@ def test_fewer_working_days_say_which_figure_they_held_back():
                         or "held MQLs back by" in text or "change in MQLs" in text for text in said), english
     spanish = [line.text for lines in draft_in("es", docs).sections.values() for line in lines]
     assert [t for t in spanish if "días laborables frente a" in t and (" en leads nuevos." in t or " en MQL." in t)], spanish
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "The spend did most of it: €3,500.00 → €4,200.00, while the customers held at 1."),
+    ("es", "La inversión explica la mayor parte: 3 500,00 € → 4 200,00 €, mientras el volumen de clientes se mantuvo en 1."),
+])
+def test_a_cost_whose_results_did_not_move_says_they_held_not_that_they_went_from_1_to_1(language, expected):
+    docs = documents()
+    docs[OCT]["breakdowns"]["channel"]["paid_search"]["customers"] = 1
+    docs[OCT]["kpis"]["customers"] = 1
+    docs[OCT]["kpis"]["cac"] = (docs[OCT]["kpis"]["marketing_spend"] + 500) / 1
+    with translation.override(language):
+        w = Writer(month=OCT, documents=docs, currency="EUR", names={})
+        explained = budget_line(w, "cac", SEP, OCT)
+    assert explained.key == "driver_budget_flat"
+    assert explained.text.replace("\xa0", " ") == expected

@@ -155,6 +155,7 @@ def test_the_spanish_pdf_heads_the_change_column_variacion(client_user_a, snapsh
     client_user_a.save()
     response = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots)
     assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="alpha-informe-2026-03.pdf"'  # the name too
     document = pypdfium2.PdfDocument(response.content)
     text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert "Variación" in text and "Cambiar" not in text

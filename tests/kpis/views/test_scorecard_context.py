@@ -30,7 +30,7 @@ def test_staff_annotate_a_month_and_it_shows_on_the_scorecard_and_its_sparklines
     )
     assert response.status_code == 302
     with schema_context("alpha"):
-        assert Annotation.objects.get().author_name == staff_a.username
+        assert Annotation.objects.get().author_name == staff_a.display_name == "sam-staff@example.com"  # no name: the email
     body = http_for(client_user_a).get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Site redesign launched" in body and "<title>2026-02: Site redesign launched</title>" in body
     assert "Staff: annotate" not in body  # client users see the notes, not the staff tools

@@ -1,0 +1,47 @@
+"""The client's home page names its latest approved report: a client user signing in came to read
+it, and the home page used to show only row counts of the imported data."""
+
+from __future__ import annotations
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django_tenants.utils import schema_context
+
+from agency.months import Month
+from reports.models import MonthReport
+from reports.services import month_approve, month_open
+from tests.reports.conftest import MARCH, browser_for
+
+
+def test_a_client_user_is_told_no_report_is_approved_yet_then_offered_the_latest(march, client_user_a, staff_a) -> None:
+    home = browser_for(client_user_a, march).get("/").content.decode()
+    assert 'hx-get="/panels/report/"' in home and "Tu informe mensual" in home
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "Tu agencia aún no ha aprobado ningún informe mensual" in panel
+
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "El informe de marzo 2026, aprobado el" in panel
+    assert 'href="/scorecard/?month=2026-03"' in panel and "Leer el informe" in panel
+    assert 'href="/scorecard/export.pdf?month=2026-03"' in panel
+    client_user_a.language = "en"
+    client_user_a.save()
+    english = browser_for(client_user_a, march, language="en").get("/panels/report/").content.decode()
+    assert "The report of March 2026, approved on" in english and "Read the report" in english
+
+
+def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_look(march, staff_a) -> None:
+    """The panel does what Monthly reports does: the month that ended enters the close at once,
+    so a new client's first month is named with its link the first time staff open the home."""
+    ended = (Month.of(timezone.now().date()) - 1).first_day
+    english = browser_for(staff_a, march, language="en").get("/panels/report/").content.decode()
+    assert f"Waiting for the agency: {date_format(ended, 'F Y')}" in english
+    assert f'href="/reports/{Month.of(ended)}/"' in english
+    assert "No month approved yet: the client sees its reports once you approve them." in english
+    with schema_context("alpha"):
+        MonthReport.objects.all().delete()
+    month_open(client=march, month=MARCH)
+    with translation.override("es"):
+        spanish = browser_for(staff_a, march).get("/panels/report/").content.decode()
+    assert "Pendiente de la agencia:" in spanish and "Aún no hay ningún mes aprobado" in spanish
