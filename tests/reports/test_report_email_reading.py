@@ -65,3 +65,16 @@ def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
     with translation.override("en"):
         body = render_to_string("reports/email/approved.txt", {**context, "points": False})
         assert "percentage points" not in body
+
+
+def test_a_month_approved_by_the_operators_command_reads_approved_by_the_agency(march, client_user_a) -> None:
+    from tests.reports.conftest import browser_for
+
+    month_approve(client=march, month=MARCH, user=None)  # close_month --approve: no user
+    for language, words in (("es", "por la agencia"), ("en", "by the agency")):
+        client_user_a.language = language
+        client_user_a.save()
+        page = browser_for(client_user_a, march, language=language).get("/reports/2026-03/", follow=True).content.decode()
+        assert words in page and "close_month" not in page
+        version = browser_for(client_user_a, march, language=language).get("/reports/2026-03/versions/1/", follow=True)
+        assert "close_month" not in version.content.decode()
