@@ -101,7 +101,7 @@ class AssignStaffForm(forms.Form):
     """Offers only the staff not yet assigned to ``client``: choosing someone already on the team
     did nothing and made the menu look as if nobody was."""
 
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none(), empty_label=_("Choose a staff member"))
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,22 @@ from agency.widgets import ChooseFileInput
 
 
 class ColourInput(forms.TextInput):
+    """A colour swatch with its hex beside it (static/js/portal.js keeps it up to date as one picks):
+    a swatch alone says nothing to whom cannot tell two blues apart, nor in a screenshot."""
+
     input_type = "color"
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        attrs = dict(attrs or {})
+        input_id = attrs.get("id") or f"id_{name}"
+        attrs.update({"id": input_id, "data-colour-hex": f"{input_id}_hex"})
+        return format_html(
+            '<span class="colour-pick">{}<output id="{}" for="{}" class="colour-hex">{}</output></span>',
+            super().render(name, value, attrs, renderer),
+            f"{input_id}_hex",
+            input_id,
+            value or "",
+        )
 
 
 class AgencyBrandForm(forms.ModelForm):

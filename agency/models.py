@@ -86,10 +86,13 @@ class Client(TenantMixin):
     @property
     def report_language(self) -> str:
         """The language the client is written to in: its own, else the agency's default."""
-        if self.language:
-            return self.language
-        brand = AgencyBrand.current()
-        return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
+        return self.language or agency_language()
+
+
+def agency_language() -> str:
+    """The agency's default language (the Brand page), which a client without its own is written in."""
+    brand = AgencyBrand.current()
+    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
 
 
 class Domain(DomainMixin):

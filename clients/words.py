@@ -112,6 +112,11 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
         "manufacturing": gettext_lazy("Manufacturing"),
         "education": gettext_lazy("Education"),
     },
+    # A campaign's social network is free text ("linkedin"): the usual ones by their brand names.
+    "social_network": {
+        "linkedin": "LinkedIn", "facebook": "Facebook", "instagram": "Instagram", "twitter": "X (Twitter)",
+        "x": "X (Twitter)", "tiktok": "TikTok", "youtube": "YouTube", "pinterest": "Pinterest", "meta": "Meta",
+    },
     # Brand names stay as the platforms write them.
     "platform": {
         "google_ads": "Google Ads", "meta_ads": "Meta Ads", "linkedin_ads": "LinkedIn Ads",
@@ -140,6 +145,8 @@ def member_label(dimension: str, member: str, names: dict[str, str] | None = Non
     if names and member in names:
         return names[member]
     label = MEMBER_LABELS.get(dimension, {}).get(member)
+    if label is None and dimension == "social_network":
+        label = MEMBER_LABELS["social_network"].get(str(member).strip().lower())
     return str(label) if label is not None else str(member)
 
 

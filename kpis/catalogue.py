@@ -380,7 +380,7 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("roi", "cost_and_revenue", _("ROI"), _("(Marketing revenue − marketing spend) ÷ marketing spend."), R,
         null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED,
         formula=of(costs.roi, revenue="marketing_revenue", spend="marketing_spend"), revenue_based=True),
-    Kpi("romi", "cost_and_revenue", _("ROMI"),
+    Kpi("romi", "cost_and_revenue", _("Return on marketing investment (ROMI)"),
         _("(Marketing revenue × gross margin − marketing spend) ÷ marketing spend."), R, headline=True,
         null_reasons=(NO_SPEND,), benchmarkable=True, bounds=UNBOUNDED,
         formula=of(costs.romi, marketing_revenue="marketing_revenue", gross_margin="gross_margin",

@@ -27,7 +27,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from agency.months import Month
 from agency.uploads import logo_readable
@@ -40,6 +40,7 @@ from kpis.report import commentary_blocks
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
+GROUP_ROOM = 35 * mm  # a details group's heading starts a page only when less than this is left (a few rows)
 
 
 def pdf_text(value: Any) -> str:
@@ -139,12 +140,14 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     if entry["reason"]:
         cell.append(_para(entry["reason"], styles["fact"]))
     cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    # As on the page and in the email: what the figure means in plain words (MQL, CAC, ROMI are jargon).
+    meaning = [_para(entry["definition"], styles["note"])] if entry.get("definition") else []
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
-        return cell
-    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.42))
-    if entry["chart"].note:
+        return cell + meaning
+    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.36))
+    if entry["chart"].note and not entry.get("note_shared"):  # else said once under the summary
         cell.append(_para(entry["chart"].note, styles["note"]))
-    return cell
+    return cell + meaning
 
 
 def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
@@ -256,6 +259,8 @@ def scorecard_pdf(
         story.append(KeepTogether([_para(_("Summary"), styles["h2"]), grid(rows[:1])]))
         if rows[1:]:
             story.append(grid(rows[1:]))
+        if report.get("summary_note"):
+            story.append(_para(report["summary_note"], styles["note"]))
     story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
@@ -288,8 +293,13 @@ def scorecard_pdf(
     if "paid_empty" in report:
         story += _paid_story(report.get("paid"), report["paid_empty"], styles=styles, usable=usable, accent=accent)
 
-    story.append(_para(_("Details"), styles["h2"]))
+    # A group's table may run on over the page: kept whole with its heading (keepWithNext), a table a
+    # little taller than what remained of a page moved over and left half of it empty. Its heading
+    # goes over only when less than a few rows' room is left.
+    story.append(CondPageBreak(GROUP_ROOM + 12 * mm))  # the section's heading and its first group's room
+    story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
+    group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     for group in groups:
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
@@ -305,8 +315,13 @@ def scorecard_pdf(
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
             rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
-        story.append(_para(group["title"], heading))
-        story.append(_table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent))
+        story.append(CondPageBreak(GROUP_ROOM))
+        story.append(_para(group["title"], group_heading))
+        table = _table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent)
+        # The change column holds paragraphs (a change, or why there is none) that start at its left:
+        # its heading starts there too, above them, not at the column's far right.
+        table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))
+        story.append(table)
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):
         story += _ltv_story(ltv, styles=styles, usable=usable, accent=accent)

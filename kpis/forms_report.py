@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
-from agency.models import Client
+from agency.models import Client, agency_language
 from agency.widgets import ChooseFileInput
 from kpis.catalogue import grouped_choices, kpi
 from kpis.report import HEADLINE_MAX, HEADLINE_MIN, headline_defaults
@@ -51,8 +50,10 @@ class ReportSettingsForm(forms.ModelForm):
             "{} {}", self.fields["headline_kpis"].help_text, _("The defaults: %(kpis)s.") % {"kpis": defaults}
         )
         self.fields["brand_logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
-        # The empty choice in words ("---------" said nothing, in no language).
-        self.fields["language"].choices = [("", _("The agency's default language")), *settings.LANGUAGES]
+        # The empty language says what it gives (Django's "---------" said nothing).
+        blank = {"en": _("Agency default (English)"), "es": _("Agency default (Spanish)")}
+        self.fields["language"].choices = [("", blank.get(agency_language(), blank["en"])),
+                                           *self.fields["language"].choices[1:]]
 
     def clean_headline_kpis(self) -> list[str]:
         chosen = self.cleaned_data["headline_kpis"]

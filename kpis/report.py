@@ -53,8 +53,12 @@ from kpis.unmatched import crm_leads_unlinked
 # campaigns table wraps on a wide screen; 5: CRM leads naming no campaign are not matched to the ad
 # platforms, never counted 0; 6: nor in the charts and changes of the months after; 7: a client
 # without spend loaded reads its costs as — with the reason, kpis.nospend; 8: speed to lead without
-# first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery).
-REPORT_LAYOUT = "8"
+# first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery;
+# 9: the summary tiles say what their figure means in plain words, ROMI named in words; 10: "What
+# changed" says a change in the split, not "the mix"; 11: a history note shared by the summary's charts
+# said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
+# months before its source's first rows, a breakdown row's "—" names the figure and why).
+REPORT_LAYOUT = "13"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -257,6 +261,8 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
             {
                 "key": key,
                 "label": kpi(key).label,
+                # In plain words under the tile (MQL, CAC, ROMI are jargon to many clients); a phone has no hover.
+                "definition": kpi(key).definition,
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": reason,
@@ -318,6 +324,18 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
     return charts.BarChart(title=_("New leads by channel"), bars=bars, accent=accent)
 
 
+def summary_note(entries: list[dict[str, Any]]) -> str:
+    """A new client's history note ("Data from November 2025: 12 months so far") when every summary
+    chart has the same: said once under the summary, and the entries marked to leave it out, not
+    repeated under eight charts. "" when the charts differ (each keeps its own) or have none."""
+    notes = {entry["chart"].note for entry in entries if not entry["no_chart"]}
+    if len(notes) != 1 or not (note := notes.pop()):
+        return ""
+    for entry in entries:
+        entry["note_shared"] = True
+    return note
+
+
 def report_context(
     card: Any, *, client: Any, accent: str, keys: tuple[str, ...], days: list[tuple[dt.date, float, float | None]] | None = None,
     names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, staff: bool = False,
@@ -329,6 +347,7 @@ def report_context(
     (an empty section then says what to import; the PDF and the email are the client's)."""
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
+    entries = summary(card, keys=keys, currency=client.currency, accent=accent)
     return {
         "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
                            industry=getattr(client, "industry", "") or ""),
@@ -336,7 +355,8 @@ def report_context(
         # Staff get a link to where delivery is connected or imported (a client cannot import).
         "paid_empty_fix": staff and media_without_delivery(card) is not None,
         "period": card.period,
-        "summary": summary(card, keys=keys, currency=client.currency, accent=accent),
+        "summary": entries,
+        "summary_note": summary_note(entries),
         "funnel_chart": funnel,
         "funnel_svg": charts.bars_svg(funnel),
         "mix_chart": mix,

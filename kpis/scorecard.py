@@ -225,7 +225,9 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     if kind == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
     elif kind == Unit.COUNT and abs(before) < SMALL_BASE:
-        delta, text = value - before, number_shown(value - before, 0, force_grouping=True)
+        # The same small count both months reads "no change", not a bare "0" beside the figure.
+        delta = value - before
+        text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
     elif before == 0:
         return None
     else:
@@ -584,6 +586,19 @@ def rate_shown(rate: Decimal) -> str:
     return number_format(rounded, max(0, -rounded.as_tuple().exponent), force_grouping=True)
 
 
+def band_range(key: str, low: float | None, high: float | None, *, factor: float = 1.0, currency: str) -> str:
+    """A band's range in words when one end is open ("at least 50.0 %", "up to €12.00"), not
+    "50.0 %–…": the PDF spells the ellipsis out as "...", and a reader takes either for text cut off."""
+    shown = [format_value(key, v * factor, currency) if v is not None else None for v in (low, high)]
+    if shown[0] is not None and shown[1] is not None:
+        return f"{shown[0]}–{shown[1]}"
+    if shown[0] is not None:
+        return gettext("at least %(value)s") % {"value": shown[0]}
+    if shown[1] is not None:
+        return gettext("up to %(value)s") % {"value": shown[1]}
+    return ""
+
+
 def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | None) -> dict[str, str]:
     """One band for the tile: its range in the client's currency and, when converted, a line saying
     from what, at which rate and of which date."""
@@ -605,7 +620,7 @@ def benchmark_shown(key: str, band: Any, *, currency: str, rates: BandRates | No
         "label": gettext(band.label) if band.label else "",
         "source": gettext(band.source_name) if band.source_name else "",
         "url": band.source_url,
-        "band": "–".join(format_value(key, v * factor, shown_in) if v is not None else "…" for v in (band.low, band.high)),
+        "band": band_range(key, band.low, band.high, factor=factor, currency=shown_in),
         "converted": note,
     }
 

@@ -130,9 +130,10 @@ _DECLARED: dict[str, dict[str, Promise]] = {
     CHANGED: {
         "changed_rate": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(member_before)s → %(member_after)s."),
+        # "The mix" is an analyst's word: say it as a change in how the month's volume was split.
         "changed_mix": _(
-            "%(kpi)s %(change)s against %(compare)s: mostly the mix, %(member)s at %(share_after)s of the %(unit)s "
-            "(%(share_before)s before)."),
+            "%(kpi)s %(change)s against %(compare)s: mostly a change in the split of the %(unit)s, %(member)s "
+            "having %(share_after)s of the total (%(share_before)s before)."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
         "changed_conversion": _(

@@ -245,7 +245,14 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 10: a client without spend loaded reads its costs as — with the reason, not 0 € (kpis.nospend)
 # 11: speed to lead without first-contact times reads — (kpis.nocontact); a change from 0 in words;
 # paid media with spend but no delivery says what is loaded and what is missing
-PDF_LAYOUT = "11"
+# 12: the details tables' change heading over its column; open benchmark bands in words
+# 13: the lifetime value table in parts of six columns
+# 14: the summary says what each figure means in plain words; 15: "What changed" without "the mix"
+# 16: a details group runs on over the page instead of leaving half of one empty; 17: a history note shared by the
+# summary's charts said once under it; 18: the same small count both months reads "no change"
+# 19: social networks by their brand names ("LinkedIn", not "linkedin")
+# 20: a chart leaves out the months before its source's first rows; a breakdown row's "—" names the figure and why
+PDF_LAYOUT = "20"
 
 
 def report_pdf_build(

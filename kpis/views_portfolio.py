@@ -27,7 +27,7 @@ from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi, null_reason
 from kpis.nospend import spend_figure_unknown
-from kpis.portfolio import COLUMNS, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
+from kpis.portfolio import COLUMNS, PORTFOLIO_LAYOUT, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
 from kpis.scorecard import format_value, no_contracts_reason, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
@@ -53,7 +53,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     context["month_choices"] = _month_choices(tuple(context["months"]), get_language() or "")
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
-        f"{CODE_VERSION}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{get_language()}|{stamp}".encode()
+        f"{CODE_VERSION}|{PORTFOLIO_LAYOUT}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{get_language()}|{stamp}".encode()
     )
     # The table as rendered, and what the page shows around it (the closes waiting, the failing
     # sources, the header's client switcher) as read: kept together, under a stamp that changes

@@ -172,6 +172,13 @@ def board_page(
     return current, rows
 
 
+# What the board's cached table holds beyond the figures: its markup. The table is cached for an
+# hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
+# the old table until it expired: bump this when reports/board.html's table or _strips' squares
+# change (2: the board's month square marked data-board-month, static/js/board.js's tab stop).
+BOARD_LAYOUT = "2"
+
+
 def board_stamp(*, user: User) -> str:
     """What the board's table depends on, in one round trip of light aggregates: the close mirror,
     the clients (names, settings), the user's assignments and the failing sources. The rendered

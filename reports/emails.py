@@ -78,9 +78,28 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         # A new client's first months: from when its data runs (the changes have little behind them).
         "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
         "chart_title": funnel.title if pdf else "",
+        "preview": preview_line(entries),
+        "points": points_in(entries),
         "attachments": attachments,
         "from_email": brand_sender(brand),
     }
+
+
+def preview_line(entries: list[dict[str, Any]], *, count: int = 3) -> str:
+    """What an inbox shows under the subject: the first key figures with their change (the
+    summary's order), so the month reads at a glance before the email is opened. Without it, mail
+    clients show the first text of the body: the agency's name and the subject again."""
+    parts = []
+    for entry in entries[:count]:
+        change = entry["change"]["text"] if entry["change"] else ""
+        parts.append(f"{entry['label']}: {entry['shown']}" + (f" ({change})" if change else ""))
+    return " · ".join(parts)
+
+
+def points_in(entries: list[dict[str, Any]]) -> bool:
+    """Whether a change is in percentage points ("-185.0 pp", a rate's change): the email then says
+    once what "pp" stands for."""
+    return any(entry["change"] and entry["change"]["text"].endswith(" pp") for entry in entries)
 
 
 def approval_emails(*, client: Client, version: ReportVersion) -> int:
@@ -107,6 +126,8 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "summary": look["summary"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
+                "preview": look["preview"],
+                "points": look["points"],
                 # The report itself (summary, charts, commentary: the approved version), not the
                 # close page's table of every KPI; it links to the questions and versions.
                 "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
@@ -114,7 +135,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
                 "client": client.name,
-                "month": date_format(version.month, "F Y"),
+                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # prose: "de noviembre de 2026"
             }
             attachments = list(look["attachments"])
             if pdfs[language]:

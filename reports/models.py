@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
 
+# Who approved, when it was the operator's command (``close_month``, no user).
+APPROVED_BY_COMMAND = "close_month"
+
+
+def approver_shown(name: str) -> str:
+    """Who approved, for the reader: the operator's command is the agency, never "close_month"."""
+    return str(_("the agency")) if name in ("", APPROVED_BY_COMMAND) else name
+
 
 class MonthReport(models.Model):
     class State(models.TextChoices):
@@ -38,6 +46,10 @@ class MonthReport(models.Model):
     def __str__(self) -> str:
         return f"{Month.of(self.month)} {self.state}"
 
+    @property
+    def approved_by_shown(self) -> str:
+        return approver_shown(self.approved_by_name)
+
 
 class ReportVersion(models.Model):
     """One approved version of a month's figures: the snapshot document as the client saw it."""
@@ -61,6 +73,10 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{Month.of(self.month)} v{self.number}"
+
+    @property
+    def approved_by_shown(self) -> str:
+        return approver_shown(self.approved_by_name)
 
 
 class Commentary(models.Model):

@@ -34,7 +34,16 @@ from kpis.selectors import report_frozen_read
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails
-from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.models import (
+    APPROVED_BY_COMMAND,
+    Acknowledgement,
+    CheckNote,
+    Commentary,
+    MonthReport,
+    Question,
+    ReportVersion,
+    ShareLink,
+)
 from reports.selectors import (
     can_approve,
     client_this_month,
@@ -163,7 +172,7 @@ class ApprovalRefused(ValidationError):
     """The month cannot be approved now; the message says why, in the user's language."""
 
 
-COMMAND_LINE = "close_month"  # who approved, when it was the operator's command (no user)
+COMMAND_LINE = APPROVED_BY_COMMAND  # who approved, when it was the operator's command (no user)
 
 
 def month_approve(

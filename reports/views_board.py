@@ -28,6 +28,7 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from reports.board import (
+    BOARD_LAYOUT,
     FILTERS,
     board_confirmation,
     board_counts,
@@ -100,11 +101,12 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     # The month that ended enters the close now, as beat would within the hour (before the stamp:
     # the rows it writes change what the board shows).
     month_reviews_catch_up(clients=clients_for_user(user=request.user), at=timezone.now())
-    # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp)
-    # and the day (days waiting): a board nobody changed costs one light query.
+    # The table as rendered, cached under a stamp of everything it shows (reports.board.board_stamp),
+    # the day (days waiting) and the markup's version (BOARD_LAYOUT: a deploy's new markup is drawn
+    # at once, not after the hour): a board nobody changed costs one light query.
     stamp = board_stamp(user=request.user)
     digest = hashlib.sha256(
-        f"{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
+        f"{BOARD_LAYOUT}|{request.user.pk}|{may_approve}|{query_string}|{f['page']}|{get_language()}|{timezone.now().date()}|{stamp}".encode()
     ).hexdigest()
     key = f"reports:board-page:{digest}"
     # With the header's client switcher, which the stamp covers too (clients, assignments).

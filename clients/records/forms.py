@@ -63,8 +63,9 @@ class ContractForm(forms.ModelForm):
             self.fields[name].validators.append(date_range_validate)
         # The kinds in words, in the user's language (the model's choices are the raw vocabulary).
         self.fields["kind"].choices = [
-            (value, vocab_label(value) if value else label) for value, label in self.fields["kind"].choices
+            (value, vocab_label(value) if value else _("Choose a kind")) for value, _label in self.fields["kind"].choices
         ]
+        self.fields["renewal_of"].empty_label = _("None: a new contract")
 
     def clean(self) -> dict:
         data = super().clean()

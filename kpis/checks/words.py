@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from clients.words import money
+from clients.words import money, share_shown
 from kpis.catalogue import Unit, kpi
 from kpis.checks.base import REGISTRY, SOURCE_LABELS, Finding
 from kpis.scorecard import number_shown
@@ -37,6 +37,7 @@ def _day(day: dt.date, *, year: bool = False) -> str:
 
 
 def _percent(value: float) -> str:
+    """A relative change (+35.0 %): not a share, so the share's "< 0.1 %" does not apply."""
     return f"{number_shown(value * 100, 1)} %"
 
 
@@ -64,8 +65,8 @@ def figures_shown(item: Finding, *, currency: str) -> dict[str, str]:
             shown[name] = date_format(value, "F Y")  # "April 2026", "abril 2026"
         elif isinstance(value, dt.date):
             shown[name] = _day(value, year=name == "since")
-        elif name in ("share", "rate", "low", "high"):
-            shown[name] = _percent(value)
+        elif name in ("share", "rate", "low", "high"):  # shares of a whole: a true 0 is "0 %", a sliver "< 0.1 %"
+            shown[name] = share_shown(value)
         elif name == "kpi":
             shown[name] = str(kpi(value).label)
         elif name in ("value", "expected"):

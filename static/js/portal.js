@@ -107,3 +107,10 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+// A colour swatch's hex beside it (agency.forms_branding.ColourInput) follows the colour picked.
+document.addEventListener("input", function (event) {
+  var field = event.target;
+  if (!field || !field.matches || !field.matches("input[data-colour-hex]")) return;
+  var shown = document.getElementById(field.getAttribute("data-colour-hex"));
+  if (shown) shown.textContent = field.value;
+});

@@ -94,9 +94,9 @@ def test_the_clients_language_offers_the_agency_default_in_words_not_dashes(staf
     http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
     http.force_login(staff_a)
     page = http.get("/clients/alpha/report/", HTTP_HOST=host_of(None)).content.decode()
-    assert '<option value="">El idioma por defecto de la agencia</option>' in page or (
-        '<option value="" selected>El idioma por defecto de la agencia</option>' in page
-    )
+    # Named: the agency's default is English here (no brand saved); tests/agency/test_form_blank_choices.py
+    # has a Spanish agency in both languages.
+    assert '<option value="" selected>Predeterminado de la agencia (inglés)</option>' in page
     assert "---------" not in page
 
 
@@ -123,3 +123,26 @@ def test_the_brand_pages_current_logo_is_served_at_the_console(admin_user) -> No
     response = admin.get(src, HTTP_HOST=host_of(None))
     cache.delete(AgencyBrand.BRAND_CACHE_KEY)  # the cached brand outlives the test's rollback
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_the_brand_pages_colour_swatches_carry_the_saved_colours_and_say_them_in_hex(admin_user) -> None:
+    """A colour input drawn without its value is an empty swatch (headless Chromium draws it so):
+    each carries the saved colour, and its hex reads beside it, on the English and Spanish page."""
+    AgencyBrand.objects.create(name="Northwind", accent="#0a7d55", bar_colour="#222222")
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+    for language in ("en", "es"):
+        admin_user.language = language
+        admin_user.save()
+        page = http_for(admin_user).get("/brand/", HTTP_HOST=host_of(None)).content.decode()
+        for name, colour in (("accent", "#0a7d55"), ("bar_colour", "#222222")):
+            field = re.search(rf'<input type="color" name="{name}"[^>]*>', page).group(0)
+            assert f'value="{colour}"' in field, field
+            assert re.search(rf'<output [^>]*for="id_{name}"[^>]*>{colour}</output>', page), (language, name)
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+
+
+def test_a_brand_never_saved_shows_the_default_colours_not_empty_swatches(admin_user) -> None:
+    page = http_for(admin_user).get("/brand/", HTTP_HOST=host_of(None)).content.decode()
+    accent = re.search(r'<input type="color" name="accent"[^>]*>', page).group(0)
+    assert 'value="#1f5fbf"' in accent, accent
+    assert re.search(r'<output [^>]*for="id_accent"[^>]*>#1f5fbf</output>', page)

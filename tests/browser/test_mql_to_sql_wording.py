@@ -66,7 +66,7 @@ def test_the_backtest_names_its_cohort_share_in_spanish(page, portal, admin_user
     section.wait_for()
     headers = page.locator("#backtest th[data-measure=cohort]").all_inner_texts()
     assert headers == ["De estos MQL, parte que pasó a SQL, ahora", "De estos MQL, parte que pasó a SQL, con el borrador"]
-    assert "25 %" in section.inner_text()
+    assert "25,0 %" in section.inner_text()
     assert "No es la «Tasa MQL → SQL» del informe" in page.locator("#backtest-measure").inner_text()
     assert section.locator("xpath=..").evaluate("e => e.scrollWidth <= e.clientWidth"), "the backtest scrolls sideways"
     if width == 390:  # a card per month, each figure under its own name

@@ -90,7 +90,7 @@ def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
     client_user_a.language = "es"
     client_user_a.save()
     recompute_pending_run(client=paid_data)  # the import's debounced recompute, as the worker runs it
-    month_approve(client=paid_data, month=MARCH, user=None)
+    month_approve(client=paid_data, month=MARCH, user=None, checks_reason="the test is about the charts")
     page.set_viewport_size({"width": 1440, "height": 1000})
     sign_in(page, portal.client("alpha"), client_user_a.username)
     page.wait_for_url(portal.client("alpha") + "/")
@@ -124,7 +124,8 @@ def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
         box.screenshot(path=str(ARTIFACTS / "revision-days-es-1440.png"))
     finally:
         context.close()
-    month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo")
+    month_approve(client=paid_data, month=MARCH, user=None, reason="Google Ads corrigió el 10 de marzo",
+                  checks_reason="the test is about the charts")
     assert charts() != approved
 
 

@@ -74,3 +74,11 @@ def test_contract_fees_show_with_currency_and_separators(staff_a, tenant_a) -> N
     http.force_login(staff_a)
     body = http.get("/contracts/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "€44,080.81" in body and "44080.81" not in body and "Retainer" in body
+
+
+def test_a_social_network_reads_by_its_brand_name_not_its_code() -> None:
+    from clients.words import member_label
+
+    assert member_label("social_network", "linkedin") == "LinkedIn"  # the demo's campaigns write it so
+    assert member_label("social_network", "Instagram") == "Instagram" and member_label("social_network", "x") == "X (Twitter)"
+    assert member_label("social_network", "mastodon") == "mastodon"  # one it does not know: as written

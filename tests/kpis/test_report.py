@@ -159,8 +159,12 @@ def test_a_money_band_in_another_currency_is_converted_with_the_agencys_rates_or
         assert shown["band"] == "€10.12–€23.00"
         assert shown["converted"] == "converted from USD at 0.92 on 2026-10-30"
         same = benchmark_shown("cpl", eur, currency="EUR", rates=rates)
-        assert same["converted"] == "" and same["band"] == "€10.00–…"
+        assert same["converted"] == "" and same["band"] == "at least €10.00"  # an open end in words, not "–…"
         assert benchmark_shown("lead_to_customer_rate", rate, currency="EUR", rates=rates)["converted"] == ""
+        capped = Band(unit="money", currency="EUR", industry="", label="cap", low=None, high=12.0, source_name="S", source_url="")
+        assert benchmark_shown("cpl", capped, currency="EUR", rates=rates)["band"] == "up to €12.00"
+    with translation.override("es"):
+        assert benchmark_shown("cpl", eur, currency="EUR", rates=rates)["band"] == "al menos 10,00\xa0€"
 
 
 def test_the_rates_for_a_band_follow_the_seven_day_rule(db) -> None:

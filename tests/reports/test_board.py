@@ -247,3 +247,30 @@ def test_a_filter_left_empty_by_the_approvals_says_why_not_no_client_matches(in_
         waiting = console.get("/board/?month=2026-03&show=waiting").content.decode()
     assert "Ningún mes de marzo 2026 está limpio ahora" in clean and "No hay cliente" not in clean
     assert "Nada de marzo 2026 está pendiente de la agencia." in waiting
+
+
+def test_a_board_cached_under_an_older_markup_version_is_not_served_after_a_deploy(in_review, staff_a, monkeypatch) -> None:
+    """The table is cached an hour under a stamp of its data; a deploy changing its markup (the
+    board's month square as static/js/board.js's tab stop) bumps BOARD_LAYOUT, and the old entry
+    is no longer read."""
+    from django.core.cache import cache
+
+    from reports import views_board
+
+    cache.clear()
+    console = browser_for(staff_a, None)
+    monkeypatch.setattr(views_board, "BOARD_LAYOUT", "old")
+    with time_machine.travel(APRIL_5):
+        assert "data-board-month" in console.get("/board/?month=2026-03").content.decode()
+        # The entry the old deploy wrote, made recognisable: found in Redis by its key's name.
+        redis = cache._cache.get_client(write=True)
+        raw_keys = [k.decode() for k in redis.keys("*reports:board-page:*")]
+        assert raw_keys
+        old = {"table": "<p>OLD BOARD MARKUP</p>", "switcher": ([], False)}
+        for raw in raw_keys:
+            cache.set("reports:board-page:" + raw.rsplit(":", 1)[1], old, 3600)
+        assert "OLD BOARD MARKUP" in console.get("/board/?month=2026-03").content.decode()  # served while the version holds
+        monkeypatch.undo()
+        page = console.get("/board/?month=2026-03").content.decode()
+    cache.clear()
+    assert "OLD BOARD MARKUP" not in page and "data-board-month" in page

@@ -77,7 +77,7 @@ def test_a_spanish_client_user_gets_the_report_email_and_pdf_in_spanish(spanish_
     month_approve(client=spanish_client, month=MARCH, user=staff_a)
     with schema_context("alpha"):
         payload = OutboxEmail.objects.get(kind="report_approved").payload
-    assert payload["subject"] == "Alpha Analytics: tu informe de marketing de marzo 2026"
+    assert payload["subject"] == "Alpha Analytics: tu informe de marketing de marzo de 2026"  # prose, "de … de"
     # The button opens the report (summary, charts, commentary), not the close page's KPI table.
     assert "/scorecard/?month=2026-03" in payload["body"] and "/scorecard/?month=2026-03" in payload["html"]
     assert "/reports/2026-03/" not in payload["body"]

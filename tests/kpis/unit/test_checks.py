@@ -432,3 +432,17 @@ def test_new_leads_and_not_one_mql_ask_whether_the_client_has_criteria() -> None
 
 def test_a_normal_month_with_mqls_and_contact_times_raises_neither() -> None:
     assert keys(funnel_month()) == []
+
+
+def test_a_findings_shares_read_as_shares_a_true_zero_and_a_sliver_never_0_0() -> None:
+    """The match rate's band and the unattributed share through clients.words.share_shown: a true 0
+    reads "0 %", a share that rounds to 0 "< 0.1 %" (it read "0.0 %" for both)."""
+    from kpis.checks.base import Finding, Severity
+    from kpis.checks.words import figures_shown
+
+    item = Finding(key="reconciliation.paid_lead_match_rate", severity=Severity.MEDIUM,
+                   figures={"rate": 0.0004, "low": 0.0, "high": 0.8125})
+    with translation.override("en"):
+        assert figures_shown(item, currency="EUR") == {"rate": "< 0.1 %", "low": "0 %", "high": "81.3 %"}
+    with translation.override("es"):
+        assert figures_shown(item, currency="EUR") == {"rate": "< 0,1 %", "low": "0 %", "high": "81,3 %"}

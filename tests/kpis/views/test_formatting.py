@@ -46,6 +46,11 @@ def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_withou
     # A count on a base under 20 (or 0) shows its absolute change, never a percentage (issue #21).
     assert change("new_leads", 5, 0)["text"] == "+5" and change("new_leads", 16, 1)["text"] == "+15"
     assert change("new_leads", 45, 20)["text"] == "+125.0 %"
+    # The same small count both months: words, not a bare "0" beside the figure.
+    same = change("customers", 10, 10)
+    assert same["text"] == "no change" and same["flat"] is True
+    with translation.override("es"):
+        assert change("customers", 10, 10)["text"] == "sin cambio"
     assert change("new_leads", 5, None, first=True)["text"] == "first full month" and change("new_leads", 5, None) is None
 
 

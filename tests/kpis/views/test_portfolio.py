@@ -160,3 +160,25 @@ def test_the_contract_figures_of_a_client_without_contracts_say_why_in_both_lang
         row = row[: row.index("</tr>")]
         assert row.count(f'<small class="cell-why" aria-hidden="true">{words}</small>') == 2, language
         assert row.count(f'title="{reason}') == 2, language
+
+
+def test_a_table_cached_under_an_older_markup_version_is_not_served_after_a_deploy(tenant_a, admin_user, monkeypatch) -> None:
+    """The table is cached an hour under a stamp of its data; a deploy changing its markup bumps
+    PORTFOLIO_LAYOUT, and the old entry is no longer read."""
+    from kpis import views_portfolio
+
+    summary(tenant_a, MARCH, new_leads=40)
+    cache.clear()
+    monkeypatch.setattr(views_portfolio, "PORTFOLIO_LAYOUT", "old")
+    assert "Alpha Analytics" in page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    redis = cache._cache.get_client(write=True)
+    raw_keys = [k.decode() for k in redis.keys("*kpis:portfolio-page:*")]
+    assert raw_keys
+    for raw in raw_keys:
+        key = "kpis:portfolio-page:" + raw.rsplit(":", 1)[1]
+        cache.set(key, {**cache.get(key), "table": "<p>OLD PORTFOLIO MARKUP</p>"}, 3600)
+    assert "OLD PORTFOLIO MARKUP" in page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    monkeypatch.undo()
+    fresh = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    cache.clear()
+    assert "OLD PORTFOLIO MARKUP" not in fresh and "Alpha Analytics" in fresh

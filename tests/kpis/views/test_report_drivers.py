@@ -62,7 +62,10 @@ def test_what_changed_names_the_largest_moves_and_the_member_behind_each(client_
     assert len(lines) == 2  # no MQLs and no sessions either month: two KPIs moved
     assert "New leads +150.0 % against February 2026: mostly Paid search, 0 → 8." in lines
     # Leads moved from Email (250 EUR a lead both months) to the cheaper Paid search (125).
-    mix = "Cost per lead -40.0 % against February 2026: mostly the mix, Email at 20.0 % of the new leads (100.0 % before)."
+    mix = (
+        "Cost per lead -40.0 % against February 2026: mostly a change in the split of the new leads, "
+        "Email having 20.0 % of the total (100.0 % before)."
+    )
     assert mix in lines
     assert 'href="/scorecard/breakdowns/channel/?month=2026-03"' in changed  # each number links to its figure
     assert 'Cost per lead: €250.00 in February 2026, €150.00 in March 2026' in changed  # where each line came from
@@ -75,6 +78,9 @@ def test_what_changed_in_spanish(client_user_a, months) -> None:
         changed = block(page(client_user_a, months, "/scorecard/?month=2026-03", "es"), "what-changed")
     text = re.sub(r"<[^>]+>", " ", changed)
     assert "Qué cambió" in text and "frente a febrero 2026" in text and "sobre todo" in text
+    # The mix in words a client reads ("la mezcla" is an analyst's word).
+    assert "sobre todo un cambio en el reparto del total de leads nuevos, con Correo electrónico en el" in " ".join(text.split())
+    assert "mezcla" not in text
     assert not re.search(r"\b(against|mostly|the|of|before)\b", text)
 
 

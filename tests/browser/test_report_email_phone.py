@@ -1,0 +1,52 @@
+"""The monthly report email in Chromium at a phone's width (390 px), its images as the mail client
+shows them and blocked: nothing wider than the screen (the funnel chart shrinks to fit), and each key figure
+says in plain words what it means; English and Spanish."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from django_tenants.utils import schema_context
+
+from clients.models import OutboxEmail
+from reports.services import month_approve
+from tests.browser.conftest import screenshot
+from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed March
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def _as_shown(payload: dict) -> str:
+    """The HTML with its inline images (cid:) in place, as a mail client draws it."""
+    html = payload["html"]
+    for attachment in payload["attachments"]:
+        if attachment.get("inline_id"):
+            data = base64.b64encode(Path(attachment["path"]).read_bytes()).decode()
+            html = html.replace(f"cid:{attachment['inline_id']}", f"data:{attachment['mimetype']};base64,{data}")
+    return html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_report_email_fits_a_phone_and_explains_its_figures(browser, march, client_user_a, staff_a, language) -> None:  # noqa: F811
+    client_user_a.language = language
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        payload = OutboxEmail.objects.get(kind="report_approved").payload
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_content(_as_shown(payload))
+    # The funnel chart drawn (the test reads its real width, not a broken image's).
+    chart = "document.querySelector('img[src^=\"data:image/png\"]')"
+    page.wait_for_function(f"{chart} && {chart}.complete && {chart}.naturalWidth > 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_content(payload["html"])  # a mail client that blocks images (Outlook's default): still no wider
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_content(_as_shown(payload))
+    mqls = {"en": "Leads that became marketing-qualified in the month.",
+            "es": "Leads que pasaron a ser cualificados por marketing durante el mes."}[language]
+    assert mqls in page.locator("[data-definition]").all_inner_texts()
+    screenshot(page, f"report-email-390-{language}")
+    context.close()

@@ -1,0 +1,43 @@
+"""A details group's table that does not fit what is left of a page starts there and runs on over
+the next, its heading with it, rather than moving whole to the next page and leaving half of one
+empty; a heading never stands alone at a page's foot."""
+
+from __future__ import annotations
+
+import pypdfium2
+
+from kpis.exports import scorecard_pdf
+
+
+def _group(title: str, count: int) -> dict:
+    tiles = [
+        {"label": f"{title} figure {i}", "shown": str(i), "change": None, "target": None, "met": None, "reason": ""}
+        for i in range(count)
+    ]
+    return {"title": title, "tiles": tiles}
+
+
+def _pages(pdf: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def test_a_long_group_starts_under_the_one_before_and_runs_on() -> None:
+    groups = [_group("Traffic", 12), _group("Leads", 40)]
+    pages = _pages(scorecard_pdf(client_name="Acme", month_label="October 2026", computed="", groups=groups))
+    assert "Traffic figure 11" in pages[0]
+    # Leads' heading and its first rows under Traffic on page 1, the rest over the page.
+    assert "Leads figure 0" in pages[0] and "Leads figure 39" in pages[1]
+
+
+def test_a_heading_at_the_foot_of_a_page_goes_over_with_its_rows() -> None:
+    # Traffic fills page 1 to a few lines from its foot: Leads's heading may not stay there alone.
+    for count in range(34, 44):
+        groups = [_group("Traffic", count), _group("Leads", 10)]
+        pages = _pages(scorecard_pdf(client_name="Acme", month_label="October 2026", computed="", groups=groups))
+        for page in pages:
+            if "Leads" in [line.strip() for line in page.splitlines()]:  # the heading's own line
+                assert "Leads figure 0" in page, count

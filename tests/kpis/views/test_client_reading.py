@@ -1,0 +1,79 @@
+"""The scorecard as its client reads it, page and PDF: the summary's jargon (MQL, CAC, ROMI) in plain
+words on the tile itself (a phone has no hover), a PDF column's heading over its figures."""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2
+
+from tests.kpis.views.test_scorecard import get, snapshots  # noqa: F401 (the fixture)
+
+
+def _runs(content: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every text run of every page with its box (left, bottom, right, top)."""
+    document = pypdfium2.PdfDocument(content)
+    runs = []
+    for i in range(len(document)):
+        text = document[i].get_textpage()
+        for r in range(text.count_rects()):
+            box = text.get_rect(r)
+            runs.append((text.get_text_bounded(*box).strip(), box))
+    return runs
+
+
+def test_the_change_heading_stands_over_the_changes_in_the_details_tables(client_user_a, snapshots) -> None:  # noqa: F811
+    runs = _runs(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    headings = [box for text, box in runs if text == "Change"]
+    assert headings, "no details table"
+    values = [box for text, box in runs if text == "Value"]
+    for heading in headings:
+        # The first run right of "Value" on the next line down: that row's change (or why there is none).
+        value = min(values, key=lambda box: abs(box[1] - heading[1]))
+        below = [box for text, box in runs if box[1] < heading[1] - 5 and box[0] > value[2] and box[0] < heading[2] + 60]
+        first = max(below, key=lambda box: box[1])
+        assert abs(first[0] - heading[0]) < 3, (heading, first)
+
+
+def _summary_tile(body: str, key: str) -> str:
+    found = re.search(rf'<article class="card headline-kpi" data-kpi="{key}".*?</article>', body, re.S)
+    assert found, key
+    return found.group(0)
+
+
+def test_the_summary_tiles_say_what_their_jargon_means_in_english_and_spanish(client_user_a, snapshots) -> None:  # noqa: F811
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<p class="definition">Leads that became marketing-qualified in the month.</p>' in _summary_tile(body, "mqls")
+    assert "(Marketing spend + sales spend) ÷ customers." in _summary_tile(body, "cac")
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    tile = _summary_tile(body, "mqls")
+    assert '<p class="definition">Leads que pasaron a ser cualificados por marketing durante el mes.</p>' in tile
+
+
+def test_romi_is_named_in_words_with_its_abbreviation(db) -> None:
+    from django.utils import translation
+
+    from kpis.catalogue import kpi
+
+    with translation.override("en"):
+        assert str(kpi("romi").label) == "Return on marketing investment (ROMI)"  # like "Customer acquisition cost (CAC)"
+    with translation.override("es"):
+        assert str(kpi("romi").label) == "Retorno de la inversión en marketing (ROMI)"
+
+
+def test_the_pdf_summary_says_what_its_figures_mean_in_english_and_spanish(client_user_a, snapshots) -> None:  # noqa: F811
+    import datetime as dt
+
+    from kpis.services import report_pdf_build
+
+    def text(pdf: bytes) -> str:
+        document = pypdfium2.PdfDocument(pdf)
+        first = document[0].get_textpage().get_text_range()  # the summary, page 1
+        return " ".join(first.split())
+
+    english = text(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    assert "Leads that became marketing-qualified in the month." in english
+    spanish = text(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="es"))
+    assert "Leads que pasaron a ser cualificados por marketing durante el mes." in spanish

@@ -1,0 +1,80 @@
+"""The monthly report email as its reader meets it: the inbox's preview line under the subject
+carries the month's first figures (not the agency's name and the subject again), in the
+recipient's language."""
+
+from __future__ import annotations
+
+import re
+
+from django_tenants.utils import schema_context
+
+from clients.models import OutboxEmail
+from reports.services import month_approve
+from tests.reports.conftest import MARCH
+
+
+def _preview(html: str) -> str:
+    found = re.search(r"<div[^>]*data-preview[^>]*>(.*?)</div>", html, re.S)
+    assert found, "no preview line"
+    return re.sub(r"&#\d+;", "", found.group(1)).strip()
+
+
+def _payload() -> dict:
+    with schema_context("alpha"):
+        return OutboxEmail.objects.get(kind="report_approved").payload
+
+
+def test_the_preview_line_carries_the_first_figures_before_anything_else(march, client_user_a, staff_a) -> None:
+    client_user_a.language = "en"
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    html = _payload()["html"]
+    assert _preview(html).startswith("New leads: 8")
+    # First in the body: before the coloured header with the agency's name.
+    assert html.index("data-preview") < html.index("<table")
+
+
+def test_the_preview_line_is_in_spanish_for_a_spanish_reader(march, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)  # march's user reads Spanish
+    preview = _preview(_payload()["html"])
+    assert preview.startswith("Leads nuevos: 8") and "MQL" in preview
+    assert "New leads" not in preview
+
+
+def test_the_text_part_says_what_its_brackets_hold(march, client_user_a, staff_a) -> None:
+    month_approve(client=march, month=MARCH, user=staff_a)  # Spanish
+    body = _payload()["body"]
+    assert "Entre paréntesis: el cambio frente al mes anterior." in body
+    lines = body.splitlines()
+    assert lines.index("Entre paréntesis: el cambio frente al mes anterior.") > lines.index("Cifras clave")
+
+
+def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from reports.emails import points_in
+
+    romi = {"label": "ROMI", "shown": "422.1 %", "reason": "", "change": {"text": "-185.0 pp"}}
+    leads = {"label": "New leads", "shown": "169", "reason": "", "change": {"text": "+12.7 %"}}
+    assert points_in([leads, romi]) and not points_in([leads, {**romi, "change": None}])
+    context = {"summary": [leads, romi], "points": True, "brand": {"accent": "#123456"}, "month": MARCH}
+    with translation.override("es"):
+        assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.txt", context)
+        assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.html", context)
+    with translation.override("en"):
+        body = render_to_string("reports/email/approved.txt", {**context, "points": False})
+        assert "percentage points" not in body
+
+
+def test_a_month_approved_by_the_operators_command_reads_approved_by_the_agency(march, client_user_a) -> None:
+    from tests.reports.conftest import browser_for
+
+    month_approve(client=march, month=MARCH, user=None)  # close_month --approve: no user
+    for language, words in (("es", "por la agencia"), ("en", "by the agency")):
+        client_user_a.language = language
+        client_user_a.save()
+        page = browser_for(client_user_a, march, language=language).get("/reports/2026-03/", follow=True).content.decode()
+        assert words in page and "close_month" not in page
+        version = browser_for(client_user_a, march, language=language).get("/reports/2026-03/versions/1/", follow=True)
+        assert "close_month" not in version.content.decode()
