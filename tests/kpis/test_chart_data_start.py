@@ -87,3 +87,17 @@ def test_the_report_page_and_pdf_say_from_when_the_leads_run(client_user_a, late
     pdf = get(client_user_a, "/scorecard/export.pdf?month=2026-04", late_leads).content
     assert note in _pdf_text(pdf).replace("\r", "").replace("\n", " ")
 
+
+
+def test_a_history_note_every_chart_shares_is_said_once_and_differing_ones_each_under_its_chart() -> None:
+    from kpis.charts import SeriesChart
+    from kpis.report import summary_note
+
+    def entry(note: str) -> dict:
+        return {"chart": SeriesChart(title="t", labels=[], values=[], note=note), "no_chart": False}
+
+    same = [entry("Data from January 2026: 3 months so far") for _ in range(3)]
+    assert summary_note(same) == "Data from January 2026: 3 months so far"
+    assert all(e["note_shared"] for e in same)
+    differing = [entry("Data from January 2026: 3 months so far"), entry("Data from February 2026: 2 months so far")]
+    assert summary_note(differing) == "" and not any(e.get("note_shared") for e in differing)
