@@ -178,20 +178,22 @@ MONTH_REASON_COUNT = (
 )
 
 
-# A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, by the figure's name.
+# A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, in words that name
+# what is missing (the CSV and the PDF's note put the figure's name before it).
 ROW_FIGURE_REASONS = {
-    "bounce_rate": _("Bounce rate: the traffic data of this row does not give bounced sessions, so the share "
-                     "that bounced is unknown."),
-    "landing_page_conversion_rate": _("Landing page conversion: no landing page sessions in this row, so there is "
-                                      "nothing to divide the form submissions by."),
+    "bounce_rate": _("The traffic data of this row does not give bounced sessions, so its bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in this row, so its landing page conversion "
+                                      "cannot be worked out."),
 }
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
+                                "conversion_value", "roas"})
 
 
 def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
     """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
     counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
-    campaign without ad platform rows — or else which figure cannot be worked out and its formula."""
+    campaign without ad platform rows, ad rows without conversions — or else the figure's formula."""
     value = row.get(key)
     if value is not None:
         return {"text": format_value(key, value, currency), "reason": ""}
@@ -199,12 +201,15 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
     reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
     if not reasons and key in ROW_FIGURE_REASONS:
         reasons = [str(ROW_FIGURE_REASONS[key])]
-    if not reasons and figure(key).group == "paid_media" and all(row.get(k) is None for k in AD_ROW_FIGURES):
-        reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) "
-                           "are unknown.")]
+    if not reasons and figure(key).group == "paid_media":
+        if all(row.get(k) is None for k in AD_ROW_FIGURES):
+            reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, "
+                               "conversions) are unknown.")]
+        elif key in CONVERSION_FIGURES:
+            reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
     if not reasons:
-        reasons = [gettext("%(kpi)s cannot be worked out for this row: %(definition)s")
-                   % {"kpi": figure(key).label, "definition": figure(key).definition}]
+        reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
+            "definition": str(figure(key).definition).rstrip(".")}]
     return {"text": "—", "reason": " ".join(reasons)}
 
 
