@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
 from decimal import Decimal
 from typing import Any
 
@@ -9,9 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agency.models import AgencyBrand, Client, User
+from agency.timezones import TimeZoneField
 from agency.validators import single_line
-
-TIMEZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class ClientForm(forms.Form):
@@ -23,7 +21,7 @@ class ClientForm(forms.Form):
         # Written from the name as it is typed ("Ferretería Solís" → ferreteria-solis) until edited by hand.
         widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
     )
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="UTC")
+    timezone = TimeZoneField(label=_("Time zone"), initial="UTC")
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
     gross_margin = forms.DecimalField(
         label=_("Gross margin"),
@@ -58,6 +56,7 @@ class ClientForm(forms.Form):
         brand = AgencyBrand.current()
         if brand is not None:
             self.fields["timezone"].initial = brand.default_timezone
+            self.fields["timezone"].keep(brand.default_timezone)
             self.fields["currency"].initial = brand.default_currency
             self.fields["language"].initial = brand.default_language
 
@@ -66,9 +65,8 @@ class ClientTimezoneForm(forms.Form):
     """A client's time zone, changed through agency.services.client_timezone_set (what follows it:
     the help text, and docs/scorecards.md)."""
 
-    timezone = forms.ChoiceField(
+    timezone = TimeZoneField(
         label=_("Time zone"),
-        choices=TIMEZONE_CHOICES,
         help_text=_(
             "The client's days and months are counted in this zone: a lead created at 23:30 on the last day of a "
             "month may belong to the next month in another zone. Changing it computes every month of the client "
@@ -78,6 +76,11 @@ class ClientTimezoneForm(forms.Form):
             "are read in the new zone from then on; rows already imported keep their moment in time."
         ),
     )
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].keep(self.initial.get("timezone"))  # a stored legacy name stays shown
 
 
 class DomainForm(forms.Form):

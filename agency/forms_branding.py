@@ -11,8 +11,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agency.branding import logo_validate
-from agency.forms import TIMEZONE_CHOICES
 from agency.models import AgencyBrand
+from agency.timezones import TimeZoneField
 from agency.widgets import ChooseFileInput
 
 
@@ -61,9 +61,10 @@ class AgencyBrandForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         self.fields["logo"].required = False
-        self.fields["default_timezone"] = forms.ChoiceField(
-            label=capfirst(_("default time zone")), choices=TIMEZONE_CHOICES, help_text=self.fields["default_timezone"].help_text
+        self.fields["default_timezone"] = TimeZoneField(
+            label=capfirst(_("default time zone")), help_text=self.fields["default_timezone"].help_text
         )
+        self.fields["default_timezone"].keep(self.instance.default_timezone)
         for name in ("default_timezone", "default_currency", "default_language"):
             self.fields[name].required = False  # not sent: kept as they are
 

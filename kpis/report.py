@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -55,8 +56,9 @@ from kpis.unmatched import crm_leads_unlinked
 # first-contact times reads — (kpis.nocontact), a change from 0 in words, paid media spend without delivery;
 # 9: the summary tiles say what their figure means in plain words, ROMI named in words; 10: "What
 # changed" says a change in the split, not "the mix"; 11: a history note shared by the summary's charts
-# said once; 12: the same small count both months reads "no change", not "0").
-REPORT_LAYOUT = "12"
+# said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
+# months before its source's first rows, a breakdown row's "—" names the figure and why).
+REPORT_LAYOUT = "13"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -114,6 +116,33 @@ def default_month(months: list[dt.date], client: Any, now: dt.datetime | None = 
         or next((m for m in months if m <= this_month), None)
         or (months[0] if months else None)
     )
+
+
+def month_with_data(
+    month: dt.date | None, months: list[dt.date], *, with_data: set[dt.date], approved: frozenset[dt.date] | None,
+) -> tuple[dt.date | None, str]:
+    """The month a report opens on when ``month`` (the default: the last complete month) has no data
+    at all (its snapshot shows no row dated in it, kpis.datastart.MONTH_ROWS) and an earlier one has: the latest
+    approved month for a client user (``approved``: the months they read as approved), else the
+    latest month with data; and why, to say it ("approved", "data"; "" when ``month`` stays)."""
+    if month is None or month in with_data:
+        return month, ""
+    if approved is not None:
+        earlier = [m for m in months if m in approved and m < month]
+        if earlier:
+            return max(earlier), "approved"
+    earlier = [m for m in months if m in with_data and m < month]
+    return (max(earlier), "data") if earlier else (month, "")
+
+
+def month_opened_note(empty: dt.date, shown: dt.date, why: str) -> str:
+    """Says which month the report opened on and why (kpis.report.month_with_data)."""
+    if not why:
+        return ""
+    words = {"empty": date_format(empty, "F Y"), "shown": date_format(shown, "F Y")}
+    if why == "approved":
+        return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest approved report.") % words)
+    return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest month with data.") % words)
 
 
 @dataclass(frozen=True)
@@ -184,7 +213,7 @@ def month_labels(span: list[dt.date]) -> list[str]:
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
-    values = [card.kpi_known(m, key) for m in span]
+    values = [card.kpi_charted(m, key) for m in span]
     notes = [
         (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
         for note in card.annotations
@@ -203,7 +232,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
         whole=kpi(key).whole,
-        note=history_note(span, [m in card.history for m in span]),
+        note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),
     )
 
 

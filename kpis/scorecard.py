@@ -39,6 +39,7 @@ from kpis.catalogue import (
     kpis_in,
     null_reason,
 )
+from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
@@ -177,16 +178,39 @@ MONTH_REASON_COUNT = (
 )
 
 
+# A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, in words that name
+# what is missing (the CSV and the PDF's note put the figure's name before it).
+ROW_FIGURE_REASONS = {
+    "bounce_rate": _("The traffic data of this row does not give bounced sessions, so its bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in this row, so its landing page conversion "
+                                      "cannot be worked out."),
+}
+AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
+                                "conversion_value", "roas"})
+
+
 def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
     """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
-    counts of the row that are zero among those the KPI needs — or, when the row does not carry
-    them, that the figure is not defined for this row."""
+    counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
+    campaign without ad platform rows, ad rows without conversions — or else the figure's formula."""
     value = row.get(key)
     if value is not None:
         return {"text": format_value(key, value, currency), "reason": ""}
     counts = [count for reason in figure(key).null_reasons for known, count in MONTH_REASON_COUNT if reason is known]
     reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
-    return {"text": "—", "reason": " ".join(reasons) or str(_("Not defined for this row."))}
+    if not reasons and key in ROW_FIGURE_REASONS:
+        reasons = [str(ROW_FIGURE_REASONS[key])]
+    if not reasons and figure(key).group == "paid_media":
+        if all(row.get(k) is None for k in AD_ROW_FIGURES):
+            reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, "
+                               "conversions) are unknown.")]
+        elif key in CONVERSION_FIGURES:
+            reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
+    if not reasons:
+        reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
+            "definition": str(figure(key).definition).rstrip(".")}]
+    return {"text": "—", "reason": " ".join(reasons)}
 
 
 SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
@@ -278,6 +302,12 @@ def no_spend_reason() -> str:
     return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
 
 
+def no_contracts_reason() -> str:
+    """Why a contract figure reads — for a client with no contract known at the month's end."""
+    return gettext("No contracts loaded for this client up to this month's end: its recurring revenue figures "
+                   "cannot be worked out.")
+
+
 def no_contact_reason() -> str:
     """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
     return gettext(
@@ -305,6 +335,10 @@ class Scorecard:
     # only for a month whose new leads all lack one and that froze no answer. None: no month's had one.
     first_contact_read: Callable[[], dt.date | None] | None = field(default=None, repr=False, compare=False)
     _first_contact: list = field(default_factory=list, repr=False, compare=False)
+    # Each source's first month with rows (kpis.datastart), read on a chart's first need; empty: not
+    # read (no month is before its data).
+    first_data: dict[str, dt.date | None] = field(default_factory=dict)
+    first_data_read: Callable[[], dict[str, dt.date | None]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -365,6 +399,18 @@ class Scorecard:
         if key in CONTACT_FIGURES and self.contact_unknown(month):
             return None
         return kpi_matched(snapshot.document, key)
+
+    def before_data(self, month: dt.date, key: str) -> bool:
+        """Whether ``month`` is before the first rows of ``key``'s source (kpis.datastart)."""
+        if self.first_data_read is not None:
+            self.first_data, self.first_data_read = self.first_data_read(), None
+        return before_data(key, month, first=self.first_data)
+
+    def kpi_charted(self, month: dt.date, key: str) -> Any:
+        """``key`` of ``month`` as a chart draws it: as ``kpi_known``, and None (a gap, not a 0) for a
+        month before the first rows of the figure's source (kpis.datastart)."""
+        value = self.kpi_known(month, key)
+        return None if value is None or self.before_data(month, key) else value
 
     def shown(self, key: str) -> tuple[float | None, str]:
         """The month's figure as a tile shows it, and why it is "—" when it is: a count of the CRM's
@@ -606,7 +652,7 @@ def tiles(
             key = declared.key
             value, reason = card.shown(key)
             previous = card.kpi_known(card.compare_to, key)  # an unmatched 0, or one of no spend, is no base
-            series = [card.kpi_known(m, key) for m in months]
+            series = [card.kpi_charted(m, key) for m in months]
             group_tiles.append(
                 {
                     "key": key,

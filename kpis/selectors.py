@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
@@ -36,6 +36,7 @@ from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
 from kpis.checks.base import SnapshotFacts
+from kpis.datastart import MONTH_ROWS, PRESENCE, sources_present
 from kpis.draft import DraftInputs
 from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
@@ -692,6 +693,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         # months read nothing of the rows.
         first_spend_read=spend_first_date,
         first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
+        first_data_read=data_first_months,  # kpis.datastart: read on a chart's first need
     )
 
 
@@ -820,6 +822,30 @@ def spend_first_date() -> dt.date | None:
     """The date of the client's first spend row (None: it has none): one query, the first entry of an
     index. A month before it has no spend loaded (kpis.nospend)."""
     return Spend.objects.order_by("date").values_list("date", flat=True).first()
+
+
+def data_first_months() -> dict[str, dt.date | None]:
+    """Each source's first month with rows (kpis.datastart; None: no month has any), read from the
+    stored snapshots' presence figures: one query over a row per month, not a scan of the rows."""
+    keys = sorted({key for keys in PRESENCE.values() for key in keys})
+    first: dict[str, dt.date | None] = dict.fromkeys(PRESENCE)
+    for month, *values in Snapshot.objects.order_by("month").values_list(
+        "month", *(f"document__kpis__{key}" for key in keys)
+    ):
+        for source in sources_present({"kpis": dict(zip(keys, values, strict=True))}):
+            if first[source] is None:
+                first[source] = month
+        if all(first.values()):
+            break
+    return first
+
+
+def snapshot_months_with_data() -> set[dt.date]:
+    """The months whose snapshot shows a row dated in them (kpis.datastart.MONTH_ROWS): one query."""
+    has_row = Q()
+    for key in MONTH_ROWS:
+        has_row |= Q(**{f"document__kpis__{key}__gt": 0})
+    return set(Snapshot.objects.filter(has_row).values_list("month", flat=True))
 
 
 def contact_first_month() -> dt.date | None:

@@ -251,7 +251,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 16: a details group runs on over the page instead of leaving half of one empty; 17: a history note shared by the
 # summary's charts said once under it; 18: the same small count both months reads "no change"
 # 19: social networks by their brand names ("LinkedIn", not "linkedin")
-PDF_LAYOUT = "19"
+# 20: a chart leaves out the months before its source's first rows; a breakdown row's "—" names the figure and why
+PDF_LAYOUT = "20"
 
 
 def report_pdf_build(

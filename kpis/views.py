@@ -43,6 +43,8 @@ from kpis.report import (
     default_month,
     headline_keys,
     last_complete_month,
+    month_opened_note,
+    month_with_data,
     report_context,
 )
 from kpis.scorecard import (
@@ -66,6 +68,7 @@ from kpis.selectors import (
     report_persona_names,
     scorecard_load,
     scorecard_page_read,
+    snapshot_months_with_data,
 )
 from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
@@ -114,7 +117,23 @@ def _month(request: HttpRequest, months: list[dt.date] | None = None, text: str 
         return month
     if months is None:
         months = _months_available(request)
-    return default_month(months, request.tenant)
+    return _month_opened(request, months)[0]
+
+
+def _month_opened(request: HttpRequest, months: list[dt.date]) -> tuple[dt.date | None, str]:
+    """The month a page opens on without one asked: the last complete month with a snapshot, or, when
+    that month has no data at all and an earlier one has, the latest approved month (a client user)
+    or the latest with data; and the sentence saying so ("" when none is needed). One query more
+    only for a page opened without a month."""
+    client = request.tenant
+    month = default_month(months, client)
+    if month is None:
+        return None, ""
+    shown = shown_for(request.user)
+    opened, why = month_with_data(
+        month, months, with_data=snapshot_months_with_data(), approved=None if shown is None else shown.approved
+    )
+    return opened, month_opened_note(month, opened, why)
 
 
 def _months_available(request: HttpRequest | None = None) -> list[dt.date]:
@@ -273,7 +292,7 @@ def scorecard_page(
     # page usually opens on (a second read only when the default is another month).
     read, close_stamp = _page_read(request, month=asked or last_complete_month(client), compare=compare)
     months = _months_shown(request, read.months)
-    month = asked or default_month(months, client)
+    month, opened_note = (asked, "") if asked else _month_opened(request, months)
     if month is not None and month != (asked or last_complete_month(client)):
         read, close_stamp = _page_read(request, month=month, compare=compare)
     options = month_options(months, client)
@@ -289,6 +308,7 @@ def scorecard_page(
         "criteria_exist": read.criteria,  # the no-criteria warning (clients.templatetags.onboarding)
         # the no-spend warning (clients.templatetags.onboarding): staff only, who can connect or import it
         "spend_exists": bool(read.extra.get("spend", True)),
+        "opened_note": opened_note,
     }
     if month is not None:
         _scorecard_parts(request, month=month, compare=compare, stamp=f"{read.stamp}|{close_stamp}", context=context)

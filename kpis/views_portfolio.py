@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from functools import lru_cache
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -24,10 +25,10 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
-from kpis.catalogue import kpi
+from kpis.catalogue import kpi, null_reason
 from kpis.nospend import spend_figure_unknown
 from kpis.portfolio import COLUMNS, PORTFOLIO_LAYOUT, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
-from kpis.scorecard import format_value, no_spend_reason
+from kpis.scorecard import format_value, no_contracts_reason, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -92,6 +93,24 @@ def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt
     return tuple((m, str(Month.of(m)), date_format(m, "F Y")) for m in months)
 
 
+CONTRACT_COLUMNS = frozenset(c for c in COLUMNS if kpi(c).group == "recurring_revenue_and_value")
+
+
+def _cell(client: Any, column: str) -> dict[str, str]:
+    """A figure of the row as shown; a "—" says why, on hover and in words: a cost without spend loaded
+    (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend), a contract
+    figure of a client with no contract known at the month's end (its contract lifetime value is then
+    null, kpis.md), any other undefined figure by the catalogue's reasons."""
+    if spend_figure_unknown(column, has_spend=client.has_spend is not False):
+        return {"text": "—", "reason": no_spend_reason(), "words": ""}
+    value = getattr(client, column)
+    if value is None and client.computed_at is not None:
+        if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
+            return {"text": "—", "reason": no_contracts_reason(), "words": _("no contracts loaded")}
+        return {"text": "—", "reason": null_reason(kpi(column)), "words": ""}
+    return {"text": format_value(column, value, client.currency), "reason": "", "words": ""}
+
+
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str) -> dict:
     rows = []
     clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show))
@@ -107,12 +126,7 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
                 "has_data": client.computed_at is not None,
                 # A client without spend loaded up to the month's end: its costs are unknown, not 0 €
                 # (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend).
-                "cells": [
-                    {"text": "—", "reason": no_spend_reason()}
-                    if spend_figure_unknown(column, has_spend=client.has_spend is not False)
-                    else {"text": format_value(column, getattr(client, column), client.currency), "reason": ""}
-                    for column in COLUMNS
-                ],
+                "cells": [_cell(client, column) for column in COLUMNS],
             }
         )
     return {

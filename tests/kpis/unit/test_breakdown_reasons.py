@@ -19,10 +19,43 @@ def test_a_row_with_spend_and_leads_never_says_there_were_none() -> None:
     row = {"member": "paid_search", "marketing_spend": 4137.93, "new_leads": 159, "cpl": None}
     reason = row_cell_shown("cpl", row, "EUR")["reason"]
     assert "No marketing spend" not in reason and "No new leads" not in reason
-    assert reason == "Not defined for this row."
+    assert reason == "Cannot be worked out for this row (Marketing spend ÷ new leads)"
 
 
 def test_a_defined_cell_has_no_reason_and_the_reasons_are_translated() -> None:
     assert row_cell_shown("new_leads", {"new_leads": 3}, "EUR") == {"text": "3", "reason": ""}
     with translation.override("es"):
         assert row_cell_shown("cpl", {"new_leads": 0, "cpl": None}, "EUR")["reason"] == "Sin leads nuevos en esta fila."
+
+
+def test_a_device_rows_dash_names_the_undefined_figure_and_why_in_both_languages() -> None:
+    """The device table's bounce rate and landing page conversion have bases the row does not carry:
+    "Not defined for this row" told the reader nothing."""
+    row = {"member": "desktop", "sessions": 120, "new_leads": 3, "traffic_to_lead": 0.025, "bounce_rate": None,
+           "landing_page_conversion_rate": None}
+    assert row_cell_shown("bounce_rate", row, "EUR")["reason"] == (
+        "The traffic data of this row does not give bounced sessions, so its bounce rate is unknown."
+    )
+    assert row_cell_shown("landing_page_conversion_rate", row, "EUR")["reason"] == (
+        "No landing page sessions in this row, so its landing page conversion cannot be worked out."
+    )
+    assert row_cell_shown("bounce_rate", {**row, "sessions": 0}, "EUR")["reason"] == "No sessions in this row."
+    with translation.override("es"):
+        assert row_cell_shown("bounce_rate", row, "EUR")["reason"].endswith("así que su tasa de rebote es desconocida.")
+        assert row_cell_shown("landing_page_conversion_rate", row, "EUR")["reason"].endswith(
+            "así que su conversión de landing pages no se puede calcular."
+        )
+
+
+def test_a_campaign_without_ad_rows_says_so_once_for_its_ad_figures() -> None:
+    row = {"member": "g1", "new_leads": 4, "impressions": None, "clicks": None, "platform_conversions": None,
+           "ctr": None, "cpc": None, "roas": None}
+    reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("impressions", "clicks", "ctr", "cpc", "roas")}
+    assert reasons == {"No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."}
+
+
+def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() -> None:
+    row = {"member": "linkedin_ads", "impressions": 900, "clicks": 12, "platform_conversions": None,
+           "cost_per_conversion": None, "conversion_value": None, "roas": None}
+    reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("platform_conversions", "conversion_value", "roas")}
+    assert reasons == {"Its ad platform rows give no conversions or conversion value."}

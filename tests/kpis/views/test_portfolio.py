@@ -146,6 +146,22 @@ def test_a_client_without_targets_says_none_set_not_a_bare_dash(tenant_a, staff_
     assert "sin definir" in page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
 
 
+def test_the_contract_figures_of_a_client_without_contracts_say_why_in_both_languages(tenant_a, staff_a) -> None:
+    cache.clear()
+    summary(tenant_a, MARCH, new_leads=40, has_spend=True)  # contract_ltv and gross MRR churn null: no contracts
+    for language, words, reason in (
+        ("en", "no contracts loaded", "No contracts loaded for this client up to this month&#x27;s end"),
+        ("es", "sin contratos cargados", "No hay contratos cargados para este cliente hasta el cierre del mes"),
+    ):
+        staff_a.language = language
+        staff_a.save()
+        body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+        row = body[body.index("Alpha Analytics") :]
+        row = row[: row.index("</tr>")]
+        assert row.count(f'<small class="cell-why" aria-hidden="true">{words}</small>') == 2, language
+        assert row.count(f'title="{reason}') == 2, language
+
+
 def test_a_table_cached_under_an_older_markup_version_is_not_served_after_a_deploy(tenant_a, admin_user, monkeypatch) -> None:
     """The table is cached an hour under a stamp of its data; a deploy changing its markup bumps
     PORTFOLIO_LAYOUT, and the old entry is no longer read."""

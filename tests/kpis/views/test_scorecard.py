@@ -295,7 +295,7 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     campaign_part = " ".join(campaigns[: campaigns.index("Ad platform")].split())
     assert campaign_part.endswith(
         "— No spend has been loaded for this client: costs are unknown, not zero. No marketing spend in this row. "
-        "Not defined for this row."
+        "No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
     ), campaign_part[-300:]
     assert str(null_reason(kpi("cpl"))) not in campaign_part
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
@@ -364,11 +364,14 @@ def test_the_criteria_version_is_staffs_information_a_client_sees_when_the_figur
 def test_a_nearly_empty_13_month_chart_says_from_when_the_data_runs(client_user_a, snapshots) -> None:
     cache.clear()
     page = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    # Said once under the summary, not under each of its charts (they all run from January).
-    assert page.count("Data from January 2026: 3 months so far") == 1
-    assert '<p class="chart-note" data-summary-note>Data from January 2026: 3 months so far</p>' in page
-    pdf = get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content
-    assert _pdf_text(pdf).replace("\r", "").replace("\n", " ").count("Data from January 2026: 3 months so far") == 1
+    # The leads start in February, the other sources in January (kpis.datastart): the charts differ,
+    # so each says its own (a note shared by every chart is said once: tests/kpis/test_chart_data_start.py).
+    assert "data-summary-note" not in page
+    assert '<p class="chart-note">Data from February 2026: 2 months so far</p>' in page  # the leads' charts
+    assert '<p class="chart-note">Data from January 2026: 3 months so far</p>' in page
+    pdf = _pdf_text(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    pdf = pdf.replace("\r", "").replace("\n", " ")
+    assert "Data from February 2026: 2 months so far" in pdf and "Data from January 2026: 3 months so far" in pdf
 
 
 def test_an_mql_to_sql_rate_over_100_says_it_compares_the_months_sqls_with_its_mqls(client_user_a, tenant_a) -> None:
