@@ -301,6 +301,8 @@ def scorecard_pdf(
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     for group in groups:
+        if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
+            continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
