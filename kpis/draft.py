@@ -152,7 +152,7 @@ def lower_first(label: str) -> str:
 
 
 def month_words(month: dt.date) -> str:
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def report_href(month: dt.date, key: str = "") -> str:

@@ -431,7 +431,8 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
             if rows:
                 quarter = _("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}
                 period = report.get("period")
-                title = (date_format(period.month, "F Y") if period else month_label) if scope == "month" else quarter
+                named = date_format(period.month, "YEAR_MONTH_FORMAT") if period else month_label
+                title = named if scope == "month" else quarter
                 block.append(_para(f"{title} ({rows[0]['days']})", styles["body"]))
             for row in rows:
                 block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]

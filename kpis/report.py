@@ -139,7 +139,7 @@ def month_opened_note(empty: dt.date, shown: dt.date, why: str) -> str:
     """Says which month the report opened on and why (kpis.report.month_with_data)."""
     if not why:
         return ""
-    words = {"empty": date_format(empty, "F Y"), "shown": date_format(shown, "F Y")}
+    words = {"empty": date_format(empty, "YEAR_MONTH_FORMAT"), "shown": date_format(shown, "YEAR_MONTH_FORMAT")}
     if why == "approved":
         return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest approved report.") % words)
     return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest month with data.") % words)
@@ -159,7 +159,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        name = date_format(self.month, "F Y")
+        name = date_format(self.month, "YEAR_MONTH_FORMAT")
         if self.complete:
             return name
         return _("%(month)s, month to date (day %(day)s of %(days)s)") % {"month": name, "day": self.day, "days": self.days}
@@ -215,7 +215,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
     values = [card.kpi_charted(m, key) for m in span]
     notes = [
-        (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
+        (span.index(note.month), f"{date_format(note.month, 'YEAR_MONTH_FORMAT')}: {note.text}")
         for note in card.annotations
         if note.month in span
     ]
@@ -246,7 +246,7 @@ def history_note(span: list[dt.date], computed: list[bool]) -> str:
     count = len(span) - first
     return ngettext(
         "Data from %(first)s: %(count)s month so far", "Data from %(first)s: %(count)s months so far", count
-    ) % {"first": date_format(span[first], "F Y"), "count": count}
+    ) % {"first": date_format(span[first], "YEAR_MONTH_FORMAT"), "count": count}
 
 
 def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:
@@ -296,7 +296,7 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         bars.append(charts.Bar(label=str(label), value=value, text=number_shown(value, 0, force_grouping=True), note=note))
         before = (str(label), value)
     return charts.BarChart(
-        title=_("Funnel of %(month)s") % {"month": date_format(card.month, "F Y")},
+        title=_("Funnel of %(month)s") % {"month": date_format(card.month, "YEAR_MONTH_FORMAT")},
         bars=bars,
         log=True,
         scale_note=_("Bar lengths on a logarithmic scale, so that every stage shows."),

@@ -137,7 +137,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
                 "client": client.name,
-                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # prose: "de noviembre de 2026"
+                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
@@ -177,7 +177,7 @@ def _queue_each(
         with translation.override(language_for(user=user, client=client)):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
             payload = {
-                "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
+                "subject": str(subject) % {"client": client.name, "month": date_format(month, "YEAR_MONTH_FORMAT")},
                 "body": render_to_string(template, {"client": client, "link": link, **context()}),
                 "from_email": sender,
             }

@@ -113,7 +113,7 @@ def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
 
     from kpis.report import summary_note
 
-    note = "Datos desde enero 2026: 3 meses hasta ahora"
+    note = "Datos desde enero de 2026: 3 meses hasta ahora"
     entries = [_noted("Leads nuevos", note), _noted("MRR", note)]
     context = {"summary": entries, "history_note": summary_note(entries), "brand": {"accent": "#123"}, "month": MARCH}
     with translation.override("es"):
