@@ -312,6 +312,10 @@ def scorecard_pdf(
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
+            # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
+            # "LTV : CAC"), as the summary says it (the page's tile shows it on its title).
+            if tile.get("definition"):
+                label.append(_para(str(tile["definition"]), styles["note"]))
             for band in tile.get("benchmarks") or []:  # as on the page: the band, its conversion, its source
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"

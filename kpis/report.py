@@ -58,7 +58,8 @@ from kpis.unmatched import crm_leads_unlinked
 # changed" says a change in the split, not "the mix"; 11: a history note shared by the summary's charts
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
-REPORT_LAYOUT = "13"
+# 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
+REPORT_LAYOUT = "14"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -38,3 +38,4 @@ def test_the_pdfs_title_reads_de_in_spanish(snapshots) -> None:  # noqa: F811
     assert "marzo de 2026" in spanish and "marzo 2026" not in spanish
     english = _flat(_pdf_text(report_pdf_build(client=snapshots, month=MARCH, language="en")))
     assert "March 2026" in english
+
