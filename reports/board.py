@@ -17,6 +17,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agency.models import Client, Membership, User
@@ -108,6 +109,9 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
         .annotate(
             this=FilteredRelation("month_closes", condition=Q(month_closes__month=month)),
             checks=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
+            # A month not in the close still has figures (the client reads them): their date from the
+            # portfolio's summary, so the board never says "no figures yet" beside a computed month.
+            summary=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month)),
             failing=Exists(SourceFailure.objects.filter(client=OuterRef("pk"))),
         )
         .annotate(
@@ -115,7 +119,7 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
             c_revision=F("this__revision_pending"),
             c_questions=F("this__open_questions"),
             c_commentary=F("this__commentary_state"),
-            c_figures=F("this__figures_at"),
+            c_figures=Coalesce(F("this__figures_at"), F("summary__computed_at")),
             c_since=F("this__in_review_since"),
             c_checks_open=F("checks__open"),
             c_checks_high=F("checks__open_high"),
@@ -176,7 +180,7 @@ def board_page(
 # hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
 # the old table until it expired: bump this when reports/board.html's table or _strips' squares
 # change (2: the board's month square marked data-board-month, static/js/board.js's tab stop).
-BOARD_LAYOUT = "2"
+BOARD_LAYOUT = "3"
 
 
 def board_stamp(*, user: User) -> str:

@@ -274,3 +274,20 @@ def test_a_board_cached_under_an_older_markup_version_is_not_served_after_a_depl
         page = console.get("/board/?month=2026-03").content.decode()
     cache.clear()
     assert "OLD BOARD MARKUP" not in page and "data-board-month" in page
+
+
+def test_a_month_not_in_the_close_shows_when_its_figures_were_computed_not_no_figures_yet(march, staff_a) -> None:
+    """February is computed (the client reads it) but never entered the close: the board dates its
+    figures from the portfolio's summary instead of saying there are none."""
+    from kpis.services import snapshot_compute
+    from portfolio.models import ClientMonthSummary
+
+    february = dt.date(2026, 2, 1)
+    snapshot_compute(client=march, months=[february])
+    summary = ClientMonthSummary.objects.get(client=march, month=february)
+    assert not ClientMonthClose.objects.filter(client=march, month=february).exists()
+    _page, rows = board_page(user=staff_a, month=february, months=board_months(now=APRIL_5))
+    (row,) = rows
+    assert row.cell.status == "none" and row.cell.figures_at == summary.computed_at
+    page = browser_for(staff_a, None).get("/board/?month=2026-02").content.decode()
+    assert "No figures yet" not in page
