@@ -139,7 +139,7 @@ def line(key: str, **slots: str | Figure) -> Line:
     html_parts.append(html.escape(template[last:]))
     used = {name: slots[name] for name in _SLOT.findall(template)}  # the sentence's sources: what it shows
     text, body = "".join(text_parts), "".join(html_parts)
-    if text[:1].islower() and body[:1] == text[:1]:  # "octubre 2026 trajo…": a sentence starts with a capital
+    if text[:1].islower() and body[:1] == text[:1]:  # "octubre de 2026 trajo…": a sentence starts with a capital
         text, body = text[0].upper() + text[1:], body[0].upper() + body[1:]
     return Line(key=key, slots=used, text=text, html=body)
 
@@ -152,7 +152,7 @@ def lower_first(label: str) -> str:
 
 
 def month_words(month: dt.date) -> str:
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def report_href(month: dt.date, key: str = "") -> str:

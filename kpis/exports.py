@@ -301,6 +301,8 @@ def scorecard_pdf(
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     for group in groups:
+        if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
+            continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
@@ -310,6 +312,10 @@ def scorecard_pdf(
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
+            # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
+            # "LTV : CAC"), as the summary says it (the page's tile shows it on its title).
+            if tile.get("definition"):
+                label.append(_para(str(tile["definition"]), styles["note"]))
             for band in tile.get("benchmarks") or []:  # as on the page: the band, its conversion, its source
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
@@ -429,7 +435,8 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
             if rows:
                 quarter = _("The quarter, %(quarter)s") % {"quarter": report.get("pacing_quarter", "")}
                 period = report.get("period")
-                title = (date_format(period.month, "F Y") if period else month_label) if scope == "month" else quarter
+                named = date_format(period.month, "YEAR_MONTH_FORMAT") if period else month_label
+                title = named if scope == "month" else quarter
                 block.append(_para(f"{title} ({rows[0]['days']})", styles["body"]))
             for row in rows:
                 block += [_para(row["text"], styles["body"]), charts.to_drawing(row["shapes"], 320, 16), Spacer(1, 1.5 * mm)]

@@ -120,7 +120,7 @@ class AnnotationForm(DescribedForm):
         super().__init__(*args, **kwargs)
         if month is not None:
             self.fields["month"].initial = month
-            self.fields["text"].label = _("A note on %(month)s") % {"month": date_format(month, "F Y")}
+            self.fields["text"].label = _("A note on %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
         else:
             self.fields["text"].label = _("Note")
         self.fields["text"].widget.attrs["placeholder"] = _("e.g. site redesign launched")
@@ -160,7 +160,7 @@ class TargetForm(DescribedForm):
         if month is not None:
             self.fields["month"].initial = month
             self.fields["value"].label = _("Target for %(month)s (rates as fractions, 0.25 = 25 %%)") % {
-                "month": date_format(month, "F Y")
+                "month": date_format(month, "YEAR_MONTH_FORMAT")
             }
         else:
             self.fields["value"].label = _("Target (rates as fractions, 0.25 = 25 %)")

@@ -58,7 +58,8 @@ from kpis.unmatched import crm_leads_unlinked
 # changed" says a change in the split, not "the mix"; 11: a history note shared by the summary's charts
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
-REPORT_LAYOUT = "13"
+# 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
+REPORT_LAYOUT = "14"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -139,7 +140,7 @@ def month_opened_note(empty: dt.date, shown: dt.date, why: str) -> str:
     """Says which month the report opened on and why (kpis.report.month_with_data)."""
     if not why:
         return ""
-    words = {"empty": date_format(empty, "F Y"), "shown": date_format(shown, "F Y")}
+    words = {"empty": date_format(empty, "YEAR_MONTH_FORMAT"), "shown": date_format(shown, "YEAR_MONTH_FORMAT")}
     if why == "approved":
         return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest approved report.") % words)
     return capfirst(_("%(empty)s has no data yet: showing %(shown)s, the latest month with data.") % words)
@@ -159,7 +160,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        name = date_format(self.month, "F Y")
+        name = date_format(self.month, "YEAR_MONTH_FORMAT")
         if self.complete:
             return name
         return _("%(month)s, month to date (day %(day)s of %(days)s)") % {"month": name, "day": self.day, "days": self.days}
@@ -215,7 +216,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
     values = [card.kpi_charted(m, key) for m in span]
     notes = [
-        (span.index(note.month), f"{date_format(note.month, 'F Y')}: {note.text}")
+        (span.index(note.month), f"{date_format(note.month, 'YEAR_MONTH_FORMAT')}: {note.text}")
         for note in card.annotations
         if note.month in span
     ]
@@ -246,7 +247,7 @@ def history_note(span: list[dt.date], computed: list[bool]) -> str:
     count = len(span) - first
     return ngettext(
         "Data from %(first)s: %(count)s month so far", "Data from %(first)s: %(count)s months so far", count
-    ) % {"first": date_format(span[first], "F Y"), "count": count}
+    ) % {"first": date_format(span[first], "YEAR_MONTH_FORMAT"), "count": count}
 
 
 def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> list[dict[str, Any]]:
@@ -296,7 +297,7 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         bars.append(charts.Bar(label=str(label), value=value, text=number_shown(value, 0, force_grouping=True), note=note))
         before = (str(label), value)
     return charts.BarChart(
-        title=_("Funnel of %(month)s") % {"month": date_format(card.month, "F Y")},
+        title=_("Funnel of %(month)s") % {"month": date_format(card.month, "YEAR_MONTH_FORMAT")},
         bars=bars,
         log=True,
         scale_note=_("Bar lengths on a logarithmic scale, so that every stage shows."),

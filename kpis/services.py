@@ -252,7 +252,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # summary's charts said once under it; 18: the same small count both months reads "no change"
 # 19: social networks by their brand names ("LinkedIn", not "linkedin")
 # 20: a chart leaves out the months before its source's first rows; a breakdown row's "—" names the figure and why
-PDF_LAYOUT = "20"
+# 21: a month reads "marzo de 2026" in Spanish; paid media's empty line said once; the details say what
+# each figure means in plain words
+PDF_LAYOUT = "21"
 
 
 def report_pdf_build(

@@ -90,7 +90,7 @@ def _month_options(months: tuple[dt.date, ...], today: dt.date, language: str) -
     ``language`` is the active one, in the key because the labels are in it."""
     options = []
     for m in months:
-        label = date_format(m, "F Y")
+        label = date_format(m, "YEAR_MONTH_FORMAT")
         if m.year == today.year and m.month == today.month:
             label = gettext("%(month)s, month to date (day %(day)s of %(days)s)") % {
                 "month": label,

@@ -90,7 +90,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
 @lru_cache(maxsize=64)
 def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt.date, str, str], ...]:
     """The month picker's (month, value, label), written once per list and ``language`` (active)."""
-    return tuple((m, str(Month.of(m)), date_format(m, "F Y")) for m in months)
+    return tuple((m, str(Month.of(m)), date_format(m, "YEAR_MONTH_FORMAT")) for m in months)
 
 
 CONTRACT_COLUMNS = frozenset(c for c in COLUMNS if kpi(c).group == "recurring_revenue_and_value")

@@ -68,7 +68,7 @@ def checks_digest_queue(*, day: dt.date) -> int:
             lines = [
                 {
                     "client": item["client"].name,
-                    "month": date_format(item["month"], "F Y"),
+                    "month": date_format(item["month"], "YEAR_MONTH_FORMAT"),
                     "counts": ngettext("%(count)s to look at", "%(count)s to look at", item["open"]) % {"count": item["open"]}
                     + (
                         " · " + ngettext("%(count)s high", "%(count)s high", item["open_high"]) % {"count": item["open_high"]}

@@ -28,7 +28,7 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
-from kpis.report import commentary_joined, funnel_chart, summary
+from kpis.report import commentary_joined, funnel_chart, summary, summary_note
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
@@ -76,7 +76,9 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "has_logo": bool(attachments),
         "summary": entries,
         # A new client's first months: from when its data runs (the changes have little behind them).
-        "history_note": next((entry["chart"].note for entry in entries if entry["chart"].note), ""),
+        # Each source's data starts in its own month (kpis.datastart): one note when every figure
+        # shares it, else each figure's own under its name (as the report page does).
+        "history_note": summary_note(entries),
         "chart_title": funnel.title if pdf else "",
         "preview": preview_line(entries),
         "points": points_in(entries),
@@ -135,7 +137,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
             }
             subject = _("%(client)s: your marketing report for %(month)s") % {
                 "client": client.name,
-                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # prose: "de noviembre de 2026"
+                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
             }
             attachments = list(look["attachments"])
             if pdfs[language]:
@@ -175,7 +177,7 @@ def _queue_each(
         with translation.override(language_for(user=user, client=client)):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
             payload = {
-                "subject": str(subject) % {"client": client.name, "month": date_format(month, "F Y")},
+                "subject": str(subject) % {"client": client.name, "month": date_format(month, "YEAR_MONTH_FORMAT")},
                 "body": render_to_string(template, {"client": client, "link": link, **context()}),
                 "from_email": sender,
             }

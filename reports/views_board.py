@@ -74,7 +74,7 @@ def _strips(rows: list, months: list, selected: dt.date | None = None) -> None:
     words for screen readers and on hover. The board's month is marked: static/js/board.js makes
     it the row's one tab stop in the strip (the arrow keys move between the squares)."""
     words = {key: escape(word) for key, word in _state_words().items()}
-    labels = {m: (escape(date_format(m, "F Y")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
+    labels = {m: (escape(date_format(m, "YEAR_MONTH_FORMAT")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
     prefix = reverse("client_switch", args=["-"])[:-2]
     for row in rows:
         base = escape(f"{prefix}{row.client.slug}/?next=/reports/")
@@ -137,7 +137,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         **f,
         "table": mark_safe(table),  # noqa: S308 -- our template
         "may_approve": may_approve,
-        "month_choices": [(m, str(Month.of(m)), date_format(m, "F Y")) for m in f["months"]],
+        "month_choices": [(m, str(Month.of(m)), date_format(m, "YEAR_MONTH_FORMAT")) for m in f["months"]],
     }
     return render(request, "reports/board.html", context)
 
@@ -170,13 +170,17 @@ def board_approve(request: HttpRequest) -> HttpResponse:
     outcomes = months_approve(items=items, user=request.user)
     approved = [o for o in outcomes if o.approved]
     if approved:
-        names = ", ".join(f"{o.client.name} ({date_format(o.month, 'F Y')})" for o in approved)
+        names = ", ".join(f"{o.client.name} ({date_format(o.month, 'YEAR_MONTH_FORMAT')})" for o in approved)
         messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": names})
     for outcome in outcomes:
         if not outcome.approved:
             messages.error(
                 request,
                 _("%(client)s, %(month)s was not approved: %(reason)s")
-                % {"client": outcome.client.name, "month": date_format(outcome.month, "F Y"), "reason": outcome.message},
+                % {
+                    "client": outcome.client.name,
+                    "month": date_format(outcome.month, "YEAR_MONTH_FORMAT"),
+                    "reason": outcome.message,
+                },
             )
     return redirect(back_url)

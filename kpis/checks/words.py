@@ -62,7 +62,7 @@ def figures_shown(item: Finding, *, currency: str) -> dict[str, str]:
         elif name == "days" and isinstance(value, list):
             shown[name] = day_ranges(value)
         elif name == "month" and isinstance(value, dt.date):
-            shown[name] = date_format(value, "F Y")  # "April 2026", "abril 2026"
+            shown[name] = date_format(value, "YEAR_MONTH_FORMAT")  # "April 2026", "abril de 2026"
         elif isinstance(value, dt.date):
             shown[name] = _day(value, year=name == "since")
         elif name in ("share", "rate", "low", "high"):  # shares of a whole: a true 0 is "0 %", a sliver "< 0.1 %"

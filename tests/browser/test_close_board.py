@@ -70,14 +70,14 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         screenshot(page, "board-1-clean-1440-es")
 
         # keyboard: tick both with the space bar, submit with Enter
-        page.get_by_label("Aprobar Alpha Analytics, marzo 2026").focus()
+        page.get_by_label("Aprobar Alpha Analytics, marzo de 2026").focus()
         page.keyboard.press("Space")
-        page.get_by_label("Aprobar Beta Brands, marzo 2026").focus()
+        page.get_by_label("Aprobar Beta Brands, marzo de 2026").focus()
         page.keyboard.press("Space")
         page.get_by_role("button", name="Aprobar los meses marcados…").press("Enter")
         page.get_by_role("heading", name="¿Aprobar 2 meses y enviarlos a los clientes?").wait_for()
         listed = page.locator("table tbody").inner_text()
-        assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo 2026" in listed
+        assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo de 2026" in listed
         screenshot(page, "board-2-confirm-1440-es")
         # on a phone the list is cards, the commentary column in sight (it scrolled out of view), and
         # the months nobody wrote can get the draft before approving
@@ -92,9 +92,9 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         # beta's Google Ads restate March while the confirmation is on the screen
         late_spend(tenant_b, "50")
         page.get_by_role("button", name="Aprobar y enviar 2 informes").click()
-        page.get_by_text("Aprobado y enviado al cliente: Alpha Analytics (marzo 2026).").wait_for()
+        page.get_by_text("Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026).").wait_for()
         refused = page.locator("#messages .message.error").inner_text()
-        assert re.search(r"Beta Brands, marzo 2026 no se aprobó: Las cifras cambiaron después de que las vieras", refused)
+        assert re.search(r"Beta Brands, marzo de 2026 no se aprobó: Las cifras cambiaron después de que las vieras", refused)
         screenshot(page, "board-3-one-refused-1440-es")
         assert ClientMonthClose.objects.get(client=march, month=MARCH).state == "approved"
         assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "in_review"
@@ -102,15 +102,15 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         # beta's month, opened in one click from its square: its close page at beta's host
         page.get_by_label("Mostrar").select_option("all")
         expect(page.locator(ROWS)).to_have_count(2)
-        page.locator("tr", has_text="Beta Brands").get_by_role("link", name="marzo 2026: En revisión").click()
+        page.locator("tr", has_text="Beta Brands").get_by_role("link", name="marzo de 2026: En revisión").click()
         page.wait_for_url(re.compile(r"http://beta\.localhost:\d+/reports/2026-03/"))
         page.get_by_text("En revisión", exact=True).first.wait_for()
         # looked at: approved from the board with the new figures
         page.goto(portal.console + "/board/?month=2026-03&show=clean")
-        page.get_by_label("Aprobar Beta Brands, marzo 2026").check()
+        page.get_by_label("Aprobar Beta Brands, marzo de 2026").check()
         page.get_by_role("button", name="Aprobar los meses marcados…").click()
         page.get_by_role("button", name="Aprobar y enviar 1 informe").click()
-        page.get_by_text("Aprobado y enviado al cliente: Beta Brands (marzo 2026).").wait_for()
+        page.get_by_text("Aprobado y enviado al cliente: Beta Brands (marzo de 2026).").wait_for()
         assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "approved"
         page.goto(portal.console + "/board/?month=2026-03")
         screenshot(page, "board-4-all-approved-1440-es")
@@ -201,11 +201,11 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         for _ in range(7):
             page.keyboard.press("Tab")
             order.append(_focused_title(page))
-            if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo 2026"):
+            if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo de 2026"):
                 page.keyboard.press("Space")
         assert order == [
-            "Aprobar Alpha Analytics, marzo 2026", "Alpha Analytics", "marzo 2026: En revisión",
-            "Aprobar Beta Brands, marzo 2026", "Beta Brands", "marzo 2026: En revisión",
+            "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: En revisión",
+            "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: En revisión",
             "Aprobar los meses marcados…",
         ], order
         screenshot(page, "board-keyboard-1-1440-es")
@@ -228,22 +228,22 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         # The arrows: along alpha's months, back, then down to beta's March; Enter opens it.
         page.get_by_role("link", name="Alpha Analytics").focus()
         page.keyboard.press("Tab")
-        assert _focused_title(page) == "marzo 2026: En revisión"
+        assert _focused_title(page) == "marzo de 2026: En revisión"
         page.keyboard.press("ArrowRight")
-        assert _focused_title(page).startswith("febrero 2026: ")
+        assert _focused_title(page).startswith("febrero de 2026: ")
         page.keyboard.press("End")
-        assert _focused_title(page).startswith("marzo 2025: ") or _focused_title(page).startswith("abril 2025: ")
+        assert _focused_title(page).startswith("marzo de 2025: ") or _focused_title(page).startswith("abril de 2025: ")
         page.keyboard.press("Home")
         page.keyboard.press("ArrowLeft")
-        assert _focused_title(page) == "marzo 2026: En revisión"  # the newest square: nothing before it
+        assert _focused_title(page) == "marzo de 2026: En revisión"  # the newest square: nothing before it
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Shift+Tab")
         assert _focused_title(page) == "Alpha Analytics"
         page.keyboard.press("Tab")
-        assert _focused_title(page).startswith("febrero 2026: ")  # the square last reached is the row's stop now
+        assert _focused_title(page).startswith("febrero de 2026: ")  # the square last reached is the row's stop now
         page.keyboard.press("Home")
         page.keyboard.press("ArrowDown")
-        assert _focused_title(page) == "marzo 2026: En revisión"
+        assert _focused_title(page) == "marzo de 2026: En revisión"
         assert page.evaluate("document.activeElement.closest('tr').querySelector('th > a').textContent.trim()") == "Beta Brands"
         page.set_viewport_size(PHONE)
         screenshot(page, "board-keyboard-2-390-es")

@@ -64,7 +64,8 @@ def test_the_pdf_pages_say_why_costs_are_dashes(no_spend, clean_tenant_tables) -
     document = pypdfium2.PdfDocument(report_pdf_build(client=no_spend, month=MARCH, language="es"))
     pages = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
     assert REASON in pages[0]  # the summary
-    assert any("Coste por lead — " + REASON in text for text in pages)  # the details
+    # The details: the figure, what it means (paper has no hover), its dash and why.
+    assert any("Coste por lead Inversión en marketing ÷ leads nuevos. — " + REASON in text for text in pages)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for index in range(len(document)):
         document[index].render(scale=1.2).to_pil().save(ARTIFACTS / f"no-spend-pdf-es-{index + 1}.png")

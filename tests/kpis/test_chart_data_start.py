@@ -76,7 +76,7 @@ def test_the_leads_chart_starts_at_the_first_leads_while_contracts_and_spend_run
 
 @pytest.mark.parametrize(
     ("language", "note"),
-    [("en", "Data from March 2026: 2 months so far"), ("es", "Datos desde marzo 2026: 2 meses hasta ahora")],
+    [("en", "Data from March 2026: 2 months so far"), ("es", "Datos desde marzo de 2026: 2 meses hasta ahora")],
 )
 def test_the_report_page_and_pdf_say_from_when_the_leads_run(client_user_a, late_leads, language, note) -> None:
     cache.clear()

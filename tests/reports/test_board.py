@@ -79,11 +79,11 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     assert "Tablero de cierre" in page and "2 días" in page
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
-    assert "Alpha Analytics" in confirm and "marzo 2026" in confirm.lower()
+    assert "Alpha Analytics" in confirm and "marzo de 2026" in confirm.lower()
     with schema_context("alpha"):
         assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
     done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
-    assert "Aprobado y enviado al cliente: Alpha Analytics (marzo 2026)" in done.content.decode()
+    assert "Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026)" in done.content.decode()
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
@@ -100,7 +100,7 @@ def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_r
     console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
     with schema_context("alpha"):
         version = ReportVersion.objects.get()
-    assert "Marzo 2026" in version.commentary.get("summary", "")  # the client's language (Spanish)
+    assert "Marzo de 2026" in version.commentary.get("summary", "")  # the client's language (Spanish)
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
@@ -245,8 +245,8 @@ def test_a_filter_left_empty_by_the_approvals_says_why_not_no_client_matches(in_
     with time_machine.travel(APRIL_5 + dt.timedelta(days=1)):
         clean = console.get("/board/?month=2026-03&show=clean").content.decode()
         waiting = console.get("/board/?month=2026-03&show=waiting").content.decode()
-    assert "Ningún mes de marzo 2026 está limpio ahora" in clean and "No hay cliente" not in clean
-    assert "Nada de marzo 2026 está pendiente de la agencia." in waiting
+    assert "Ningún mes de marzo de 2026 está limpio ahora" in clean and "No hay cliente" not in clean
+    assert "Nada de marzo de 2026 está pendiente de la agencia." in waiting
 
 
 def test_a_board_cached_under_an_older_markup_version_is_not_served_after_a_deploy(in_review, staff_a, monkeypatch) -> None:

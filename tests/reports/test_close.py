@@ -94,7 +94,7 @@ def test_the_dispatcher_passes_one_instant_down_and_the_task_never_reads_the_clo
 
 def test_a_month_in_the_close_is_a_draft_the_client_does_not_see(march, client_user_a, staff_a) -> None:
     client = browser_for(client_user_a, march)
-    assert "marzo 2026" in client.get("/scorecard/").content.decode().lower()  # before the close: as today
+    assert "marzo de 2026" in client.get("/scorecard/").content.decode().lower()  # before the close: as today
     month_open(client=march, month=MARCH)
     page = client.get("/scorecard/?month=2026-03").content.decode()
     assert "215,72" not in page

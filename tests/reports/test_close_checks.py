@@ -118,7 +118,7 @@ def test_staff_get_one_digest_a_day_never_one_per_check(october, staff_a, client
         assert not OutboxEmail.objects.filter(kind="checks_digest").exists()
     assert email.recipient_id == staff_a.pk and email.to == "sam@agency.example"
     assert email.payload["subject"] == "2 comprobaciones por revisar antes de aprobar"
-    assert "Alpha Analytics, octubre 2026: 2 por revisar · 1 alta" in email.payload["body"]
+    assert "Alpha Analytics, octubre de 2026: 2 por revisar · 1 alta" in email.payload["body"]
     assert "/reports/2026-10/" in email.payload["body"] and "/reports/2026-10/" in email.payload["html"]
     mail.outbox.clear()
     assert public_outbox_drain.apply(kwargs={"follow": False}).get() == 1  # the drain sends it

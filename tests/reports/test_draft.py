@@ -81,7 +81,7 @@ def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(
     page = http.get("/reports/2026-03/").content.decode()
     panel = page[page.index('class="card draft-panel"') : page.index('class="card close-form"')]
     assert "Redactar a partir de las cifras" in panel
-    link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Coste por lead, marzo 2026: 215,72'
+    link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Coste por lead, marzo de 2026: 215,72'
     assert re.search(link, panel)
     assert 'class="draft-sentence" title="' in panel
     english = re.compile(r"\b(the|of|from|rose|fell|against|working|target|month|spend|quarter|with|Draft)\b")
@@ -90,7 +90,7 @@ def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(
     response = http.post("/reports/2026-03/draft/")
     assert response.status_code == 302
     with schema_context("alpha"):
-        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo 2026 trajo")
+        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo de 2026 trajo")
 
 
 def test_a_client_with_one_month_gets_a_draft_that_says_so(march, staff_a) -> None:
@@ -161,4 +161,4 @@ def test_the_draft_is_written_in_the_language_the_client_is_written_to_not_the_p
     with translation.override("en"):
         commentary_draft_apply(client=two_months, month=MARCH, user=staff_a)
     with schema_context("alpha"):
-        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo 2026 trajo")
+        assert commentary_texts(month=MARCH)["summary"].startswith("Marzo de 2026 trajo")

@@ -22,7 +22,7 @@ def test_a_client_user_is_told_no_report_is_approved_yet_then_offered_the_latest
     month_open(client=march, month=MARCH)
     month_approve(client=march, month=MARCH, user=staff_a, notify=False)
     panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
-    assert "El informe de marzo 2026, aprobado el" in panel
+    assert "El informe de marzo de 2026, aprobado el" in panel
     assert 'href="/scorecard/?month=2026-03"' in panel and "Leer el informe" in panel
     assert 'href="/scorecard/export.pdf?month=2026-03"' in panel
     client_user_a.language = "en"

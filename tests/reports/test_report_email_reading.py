@@ -78,3 +78,46 @@ def test_a_month_approved_by_the_operators_command_reads_approved_by_the_agency(
         assert words in page and "close_month" not in page
         version = browser_for(client_user_a, march, language=language).get("/reports/2026-03/versions/1/", follow=True)
         assert "close_month" not in version.content.decode()
+
+
+def _noted(label: str, note: str) -> dict:
+    from kpis.charts import SeriesChart
+
+    chart = SeriesChart(title=label, labels=[], values=[], note=note)
+    return {"label": label, "shown": "8", "reason": "", "change": None, "chart": chart, "no_chart": False}
+
+
+def test_each_key_figure_says_its_own_data_start_when_the_sources_start_apart(db) -> None:
+    """Leads from February, contracts from January (kpis.datastart): the email says each figure's
+    own start under it, not the first chart's note for all of them."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from kpis.report import summary_note
+
+    leads = _noted("New leads", "Data from February 2026: 2 months so far")
+    mrr = _noted("MRR", "Data from January 2026: 3 months so far")
+    context = {"summary": [leads, mrr], "history_note": summary_note([leads, mrr]), "brand": {"accent": "#123"}, "month": MARCH}
+    with translation.override("en"):
+        html = render_to_string("reports/email/approved.html", context)
+        body = render_to_string("reports/email/approved.txt", context)
+    assert 'id="history-note"' not in html
+    assert html.index("Data from February 2026") < html.index("MRR") < html.index("Data from January 2026")
+    assert "New leads: 8. Data from February 2026: 2 months so far" in body
+    assert "MRR: 8. Data from January 2026: 3 months so far" in body
+
+
+def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from kpis.report import summary_note
+
+    note = "Datos desde enero de 2026: 3 meses hasta ahora"
+    entries = [_noted("Leads nuevos", note), _noted("MRR", note)]
+    context = {"summary": entries, "history_note": summary_note(entries), "brand": {"accent": "#123"}, "month": MARCH}
+    with translation.override("es"):
+        html = render_to_string("reports/email/approved.html", context)
+        body = render_to_string("reports/email/approved.txt", context)
+    assert html.count("Datos desde enero") == 1 and 'id="history-note"' in html
+    assert body.count("Datos desde enero") == 1

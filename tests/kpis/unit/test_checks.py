@@ -87,7 +87,7 @@ def test_a_month_without_any_data_long_after_the_last_is_not_clean() -> None:
     with translation.override("es"):
         (result,) = month_check_results(data, currency="EUR")
     assert result["sentence"].startswith(
-        "Ni leads, ni inversión, ni tráfico, ni email este mes; el último mes con datos fue abril 2026."
+        "Ni leads, ni inversión, ni tráfico, ni email este mes; el último mes con datos fue abril de 2026."
     )
     with translation.override("en"):
         (result,) = month_check_results(data, currency="EUR")

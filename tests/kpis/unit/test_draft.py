@@ -160,7 +160,7 @@ def test_a_spanish_draft_has_no_english_left(one_month):
     for line in draft.lines():
         assert not english.search(line.text), line.text
         assert not english.search(line.why.replace("MQLs", "")), line.why
-    assert "Octubre 2026" in draft.text("summary")  # a sentence starts with a capital
+    assert "Octubre de 2026" in draft.text("summary")  # a sentence starts with a capital
 
 
 def test_every_declared_sentence_has_its_spanish():
@@ -205,7 +205,9 @@ def test_a_month_without_spend_is_not_written_as_free_leads():
     assert summary.text == "October 2026 brought 12 MQLs from 30 new leads; no marketing spend is recorded for the month."
     assert "€0.00" not in summary.html
     spanish = draft_in("es", docs).sections["summary"][0].text
-    assert spanish == "Octubre 2026 trajo 12 MQL a partir de 30 leads nuevos; no hay inversión en marketing registrada en el mes."
+    assert spanish == (
+        "Octubre de 2026 trajo 12 MQL a partir de 30 leads nuevos; no hay inversión en marketing registrada en el mes."
+    )
 
 
 def test_a_conversion_under_one_percent_is_written_with_two_decimals_so_its_change_shows():

@@ -10,27 +10,29 @@ import pypdfium2
 from tests.kpis.views.test_scorecard import get, snapshots  # noqa: F401 (the fixture)
 
 
-def _runs(content: bytes) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Every text run of every page with its box (left, bottom, right, top)."""
+def _runs(content: bytes) -> list[tuple[str, tuple[float, float, float, float], int]]:
+    """Every text run of every page with its box (left, bottom, right, top) and its page."""
     document = pypdfium2.PdfDocument(content)
     runs = []
     for i in range(len(document)):
         text = document[i].get_textpage()
         for r in range(text.count_rects()):
             box = text.get_rect(r)
-            runs.append((text.get_text_bounded(*box).strip(), box))
+            runs.append((text.get_text_bounded(*box).strip(), box, i))
     return runs
 
 
 def test_the_change_heading_stands_over_the_changes_in_the_details_tables(client_user_a, snapshots) -> None:  # noqa: F811
     runs = _runs(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
-    headings = [box for text, box in runs if text == "Change"]
+    headings = [(box, page) for text, box, page in runs if text == "Change"]
     assert headings, "no details table"
-    values = [box for text, box in runs if text == "Value"]
-    for heading in headings:
-        # The first run right of "Value" on the next line down: that row's change (or why there is none).
+    for heading, page in headings:
+        # The first run right of "Value" on the next line down, on the heading's page: that row's change
+        # (or why there is none).
+        values = [box for text, box, on in runs if text == "Value" and on == page]
         value = min(values, key=lambda box: abs(box[1] - heading[1]))
-        below = [box for text, box in runs if box[1] < heading[1] - 5 and box[0] > value[2] and box[0] < heading[2] + 60]
+        below = [box for _text, box, on in runs
+                 if on == page and box[1] < heading[1] - 5 and box[0] > value[2] and box[0] < heading[2] + 60]
         first = max(below, key=lambda box: box[1])
         assert abs(first[0] - heading[0]) < 3, (heading, first)
 

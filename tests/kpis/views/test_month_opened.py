@@ -52,7 +52,7 @@ def _selected(page: str) -> str:
 
 @pytest.mark.parametrize(("language", "note"), [
     ("en", "May 2026 has no data yet: showing February 2026, the latest month with data."),
-    ("es", "Mayo 2026 aún no tiene datos: se muestra febrero 2026, el último mes con datos."),
+    ("es", "Mayo de 2026 aún no tiene datos: se muestra febrero de 2026, el último mes con datos."),
 ])
 def test_staff_open_on_the_latest_month_with_data_and_are_told_why(staff_a, data_ends_in_february, language, note):
     cache.clear()
@@ -67,7 +67,7 @@ def test_staff_open_on_the_latest_month_with_data_and_are_told_why(staff_a, data
 
 @pytest.mark.parametrize(("language", "note"), [
     ("en", "showing January 2026, the latest approved report."),
-    ("es", "se muestra enero 2026, el último informe aprobado."),
+    ("es", "se muestra enero de 2026, el último informe aprobado."),
 ])
 def test_a_client_user_opens_on_the_latest_approved_report(client_user_a, data_ends_in_february, language, note):
     from reports.services import month_approve

@@ -77,7 +77,7 @@ def test_what_changed_in_spanish(client_user_a, months) -> None:
     with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=dt.UTC)):
         changed = block(page(client_user_a, months, "/scorecard/?month=2026-03", "es"), "what-changed")
     text = re.sub(r"<[^>]+>", " ", changed)
-    assert "Qué cambió" in text and "frente a febrero 2026" in text and "sobre todo" in text
+    assert "Qué cambió" in text and "frente a febrero de 2026" in text and "sobre todo" in text
     # The mix in words a client reads ("la mezcla" is an analyst's word).
     assert "sobre todo un cambio en el reparto del total de leads nuevos, con Correo electrónico en el" in " ".join(text.split())
     assert "mezcla" not in text

@@ -136,5 +136,5 @@ def test_the_blank_staff_forms_follow_the_month_and_the_language(staff_a, march)
     staff_a.language = "es"
     staff_a.save()
     spanish = http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(march)).content.decode()
-    assert "Una nota sobre marzo 2026" in spanish[spanish.index('<label for="annotation-text">') :][:80]
+    assert "Una nota sobre marzo de 2026" in spanish[spanish.index('<label for="annotation-text">') :][:80]
     assert 'name="csrfmiddlewaretoken"' in spanish  # the token is per user, outside the shared form HTML
