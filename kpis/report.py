@@ -59,7 +59,7 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-REPORT_LAYOUT = "14"
+REPORT_LAYOUT = "15"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

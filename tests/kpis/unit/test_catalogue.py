@@ -225,3 +225,20 @@ def test_the_mql_to_sql_rate_says_it_divides_the_months_sqls_by_its_mqls_and_can
     with translation.override("es"):
         assert str(definition).startswith("SQL de este mes ÷ MQL de este mes.")
         assert "No son los mismos leads" in str(definition) and "puede superar el 100 %" in str(definition)
+
+
+@pytest.mark.parametrize(
+    ("key", "english", "spanish"),
+    [
+        ("arpa", "Average revenue per account", "Ingreso medio por cuenta"),
+        ("cltv", "Customer lifetime value", "Valor de vida del cliente"),
+        ("ltv_to_cac", "Customer lifetime value against the cost", "Valor de vida del cliente frente al coste"),
+    ],
+)
+def test_an_abbreviations_definition_spells_it_out_before_its_formula(key, english, spanish) -> None:
+    """The PDF's details and the tiles show the definition under the name: an abbreviation a client
+    may not know (ARPA, CLTV, LTV : CAC) is said in words there, not only as a formula."""
+    with translation.override("en"):
+        assert str(kpi(key).definition).startswith(english)
+    with translation.override("es"):
+        assert str(kpi(key).definition).startswith(spanish)
