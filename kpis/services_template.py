@@ -170,6 +170,7 @@ def template_apply(*, source: Client, targets: list[Client], parts: list[str], u
                     author=user,
                     change_note=_("Copied from %(client)s") % {"client": source.name},
                     client=target,
+                    saved_via=CriteriaVersion.SavedVia.COPY,
                 )
             elif step.part == "mappings":
                 with tenant_context(target), transaction.atomic():
