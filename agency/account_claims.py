@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from agency.models import AccountClaim, Client
 
@@ -33,6 +34,22 @@ def account_sharers(*, platform: str, account_id: str, besides: Client) -> list[
     """The other clients whose ``platform`` connection reads ``account_id`` (a shareable account), by name."""
     return [claim.client for claim in AccountClaim.objects.filter(platform=platform, account_id=account_id)
             .exclude(client=besides).select_related("client").order_by("client__name")]
+
+
+def account_shared_with(*, client: Client) -> dict[str, list[str]]:
+    """Per platform, the names of the other clients that read the account ``client``'s connection reads
+    (a shareable account): the Imports page says so on the connection, so the sharing stays visible."""
+    mine = list(AccountClaim.objects.filter(client=client, exclusive=False).values_list("platform", "account_id"))
+    if not mine:
+        return {}
+    same = Q()
+    for platform, account_id in mine:
+        same |= Q(platform=platform, account_id=account_id)
+    shared: dict[str, list[str]] = {}
+    for platform, name in (AccountClaim.objects.filter(same, exclusive=False).exclude(client=client)
+                           .order_by("client__name").values_list("platform", "client__name")):
+        shared.setdefault(platform, []).append(name)
+    return shared
 
 
 def account_claimed(*, client: Client, platform: str, account_id: str) -> bool:

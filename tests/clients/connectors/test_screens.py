@@ -201,3 +201,5 @@ def test_connecting_a_portal_another_client_reads_names_it_and_goes_on_only_when
     assert ticked.status_code == 302
     with tenant_context(tenant_a):
         assert Connection.objects.get().account_id == "4242"
+    imports = staff_http.get(reverse("imports")).content.decode()  # and it stays said on the connection
+    assert "Also connected to" in imports and "Beta Brands: this account's data counts for each client" in imports
