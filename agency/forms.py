@@ -107,6 +107,8 @@ class AssignStaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         assigned = User.objects.filter(memberships__client=client).values("pk")
         self.fields["user"].queryset = User.objects.filter(role=User.Role.STAFF).exclude(pk__in=assigned).order_by("username")
+        # The person as the team list names them (full name, else email), not by the login name.
+        self.fields["user"].label_from_instance = lambda user: user.display_name
 
 
 class InviteForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -81,6 +82,8 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     context = {
         "client": client,
+        # The language its emails, PDF and invitations are written in, said as a word (the setting may be empty).
+        "language_label": dict(settings.LANGUAGES).get(client.report_language, client.report_language),
         "host": client_primary_host(client=client),
         "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),

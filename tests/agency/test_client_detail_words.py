@@ -1,0 +1,32 @@
+"""The console's client page names what a new client was set up with and who can be assigned in words:
+the client's language (said, with the agency's default when it has none of its own), and each staff
+member by their name (else email), not by their login name ("sam")."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+
+from agency.models import AgencyBrand, Client, User
+from tests.conftest import signed_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_client_page_says_its_language_and_names_staff_to_assign(admin_user: User, tenant_a: Client) -> None:
+    AgencyBrand.objects.create(name="Agencia Norte", default_language="es")
+    UserFactory(username="nadia", first_name="Nadia", last_name="Pérez")
+    UserFactory(username="omar", first_name="", last_name="", email="omar@agency.example")
+    console = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="en")
+    Client.objects.filter(pk=tenant_a.pk).update(language="")
+    page = unescape(console.get("/clients/alpha/").content.decode())
+    assert "<dt>Language</dt><dd>Spanish (the agency's default)" in page
+    assert ">Nadia Pérez</option>" in page and ">omar@agency.example</option>" in page
+    assert ">nadia</option>" not in page and ">omar</option>" not in page
+    Client.objects.filter(pk=tenant_a.pk).update(language="en")
+    page = unescape(console.get("/clients/alpha/").content.decode())
+    assert "<dt>Language</dt><dd>English · " in page
+    spanish = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="es").get("/clients/alpha/").content.decode())
+    assert "<dt>Idioma</dt><dd>Inglés · " in spanish and "Cambiar el idioma" in spanish
