@@ -144,3 +144,17 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
 def test_staff_are_offered_the_invitation_while_nobody_from_the_client_has_access(staff_http, tenant_a) -> None:
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Nobody from the client has access yet." in team and "/clients/alpha/#client-users" in team
+
+
+def test_staff_see_who_sets_the_criteria_and_can_read_them_from_the_checklist(staff_http, admin_user, tenant_a) -> None:
+    """The criteria step is an admin's: for staff it was plain text, a dead end; it links to the
+    (read-only) criteria page and says who sets them, in the viewer's language."""
+    html = staff_http.get("/").content.decode()
+    step = html[html.index('id="setup-checklist"'):]
+    assert '<a href="/criteria/">Qualification criteria</a>' in step and "An agency admin sets them: ask one." in step
+    spanish = staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Los fija un administrador de la agencia: pídeselo a uno." in spanish
+    admin = HttpClient(HTTP_HOST=host_of(tenant_a))
+    admin.force_login(admin_user)
+    admin_html = admin.get("/").content.decode()
+    assert '<a href="/criteria/new/">Qualification criteria</a>' in admin_html and "data-admin-only" not in admin_html
