@@ -107,6 +107,15 @@ def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words
     panel = http.get("/panels/data/").content.decode()
     assert "Tráfico diario" in panel and ">traffic<" not in panel  # the kind in words, not its key
     assert "1.200" in panel or "1\xa0200" in panel  # 1,200 rows in the reader's number format
+    # a kind without rows, and the personas (no dates), say why their days are empty: never a bare "—"
+    assert "ninguna todavía" in panel and "—" not in panel
+    connection.set_tenant(tenant_a)
+    Persona.objects.create(code="cfo", name="CFO")
+    assert "sin fechas" in http.get("/panels/data/").content.decode()
+    english_http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en")
+    english_http.force_login(client_user_a)
+    english = english_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "none yet" in english and "not dated" in english
 
 
 def _traffic_csv(folder):
@@ -135,6 +144,7 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
     assert "The client's data" in data and "Your agency loads" not in data and 'href="/imports/"' in data
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Client users" in team and "People at your company" not in team
+    assert "<li>sam-staff@example.com</li>" in team  # no full name: the email, as the close names people
     client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
     client_http.force_login(client_user_a)
     assert "Your agency loads" in client_http.get("/panels/data/").content.decode()  # the client's own words
