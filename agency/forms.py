@@ -48,6 +48,10 @@ class ClientForm(forms.Form):
         help_text=_("Next, you choose what to copy from it: criteria, mappings, summary, targets, holidays, colour."),
     )
 
+    def clean_currency(self) -> str:
+        """"mxn" or " eur " is the code meant: written as ISO writes it (the service checks the three letters)."""
+        return (self.cleaned_data.get("currency") or "").strip().upper()
+
     def __init__(self, *args: Any, clients: Any = (), **kwargs: Any) -> None:
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
         ``clients``: those the user may start from."""

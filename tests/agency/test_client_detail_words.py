@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 
+from agency.forms import ClientForm
 from agency.models import AgencyBrand, Client, User
 from tests.conftest import signed_in
 from tests.factories import UserFactory
@@ -30,3 +31,13 @@ def test_the_client_page_says_its_language_and_names_staff_to_assign(admin_user:
     assert "<dt>Language</dt><dd>English · " in page
     spanish = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="es").get("/clients/alpha/").content.decode())
     assert "<dt>Idioma</dt><dd>Inglés · " in spanish and "Cambiar el idioma" in spanish
+
+
+def test_a_currency_typed_in_lowercase_is_the_code_meant(tenants) -> None:
+    """"mxn" was refused ("Use a three-letter ISO currency code"): it is MXN; "pesos" is still refused."""
+    base = {"name": "Clínica Sol", "slug": "clinicasol", "timezone": "America/Mexico_City", "gross_margin": "0.7",
+            "horizon_months": "60", "language": "es"}
+    form = ClientForm(data={**base, "currency": " mxn "})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["currency"] == "MXN"
+    assert not ClientForm(data={**base, "currency": "pesos"}).is_valid()
