@@ -21,8 +21,14 @@ class ClientForm(forms.Form):
         # Written from the name as it is typed ("Ferretería Solís" → ferreteria-solis) until edited by hand.
         widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
     )
-    timezone = TimeZoneField(label=_("Time zone"), initial="UTC")
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    timezone = TimeZoneField(
+        label=_("Time zone"), initial="UTC",
+        help_text=_("The client's days and months are counted in it, and the times of its files without an offset "
+                    "are read in it: choose the zone its CRM and ad accounts report in."))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="USD",
+        help_text=_("Its three-letter code (EUR, USD, MXN): every amount of its reports is in it; spend in another "
+                    "currency is converted at the day's reference rate."))
     gross_margin = forms.DecimalField(
         label=_("Gross margin"),
         min_value=0,

@@ -41,3 +41,12 @@ def test_a_currency_typed_in_lowercase_is_the_code_meant(tenants) -> None:
     assert form.is_valid(), form.errors
     assert form.cleaned_data["currency"] == "MXN"
     assert not ClientForm(data={**base, "currency": "pesos"}).is_valid()
+
+
+def test_the_add_client_form_says_what_the_time_zone_and_currency_decide(admin_user, tenants) -> None:
+    """The walk's costliest snag: a client given another zone than its files refused its leads. The form says it."""
+    page = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="en").get("/clients/new/").content.decode())
+    assert "the times of its files without an offset are read in it" in page
+    assert "Its three-letter code (EUR, USD, MXN)" in page
+    spanish = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="es").get("/clients/new/").content.decode())
+    assert "las horas de sus archivos sin desfase se leen en ella" in spanish
