@@ -168,3 +168,14 @@ def test_staff_see_who_sets_the_criteria_and_can_read_them_from_the_checklist(st
     admin.force_login(admin_user)
     admin_html = admin.get("/").content.decode()
     assert '<a href="/criteria/new/">Qualification criteria</a>' in admin_html and "data-admin-only" not in admin_html
+
+
+def test_the_set_up_pages_speak_spanish_in_one_register(staff_http) -> None:
+    """The portal says tú ("Elige", "Importa"); the upload card and the checklist said usted ("Suelte
+    el informe", "Importe primero", "Déjelo a la detección") beside it."""
+    imports = staff_http.get("/imports/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    home = staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Suelta el informe tal como lo descargaste" in imports and "Déjalo a la detección" in imports
+    assert "Importa primero las campañas (la inversión" in home
+    for usted in ("Suelte", "Déjelo", "Importe primero", "indique el tipo"):
+        assert usted not in imports + home, usted
