@@ -114,8 +114,9 @@ def connection_connect(
     account_id = account_id.strip()
     if connector.exclusive_accounts:
         account_id = connector.account_key(account_id)
-        if account_holder(platform=platform, account_id=account_id, besides=client) is not None:
-            raise _account_taken(connector)
+        holder = account_holder(platform=platform, account_id=account_id, besides=client)
+        if holder is not None:
+            raise _account_taken(connector, holder)
     else:
         account_id = connector.account_key(account_id)
         sharers = account_sharers(platform=platform, account_id=account_id, besides=client)
@@ -147,16 +148,22 @@ def connection_connect(
             # Claimed with the row: of two clients connecting one account at once, the second is refused here.
             if not account_claim(client=client, platform=platform, account_id=account_id,
                                  exclusive=connector.exclusive_accounts):
-                raise _account_taken(connector)
+                raise _account_taken(connector, account_holder(platform=platform, account_id=account_id,
+                                                               besides=client))
     logger.info("connected %s of %s (account %s)", connector.slug, client.slug, account_id)
     _health(client, connector, connection)
     return connection, summary
 
 
-def _account_taken(connector: Connector) -> ConnectorError:
-    """Another client holds the account (agency.account_claims: one query, no other schema opened)."""
-    return ConnectorError(_("This %(platform)s account is already connected to another client: one account "
-                            "feeds one client.") % {"platform": connector.label})
+def _account_taken(connector: Connector, holder: Client | None) -> ConnectorError:
+    """Another client holds the account (agency.account_claims: one query, no other schema opened),
+    named so that staff know where to disconnect it."""
+    if holder is None:
+        return ConnectorError(_("This %(platform)s account is already connected to another client: one account "
+                                "feeds one client.") % {"platform": connector.label})
+    return ConnectorError(_("This %(platform)s account is already connected to another client, %(client)s: one "
+                            "account feeds one client (its spend would count twice). Disconnect it there first if it "
+                            "is now this client's.") % {"platform": connector.label, "client": holder.name})
 
 
 def _account_shared(connector: Connector, account_id: str, sharers: list[Client]) -> AccountShared:

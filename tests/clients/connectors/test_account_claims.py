@@ -43,7 +43,8 @@ def test_connecting_opens_no_other_client_s_schema(
     connect(tenant_b, ads, "meta_ads", OTHER_META, check=False)
     assert set(schemas_opened) == {"beta"}  # its own, to write the connection; the old check opened alpha's
     schemas_opened.clear()
-    with pytest.raises(ConnectorError, match="already connected to another client"):
+    # the holder named, so staff know where to disconnect it
+    with pytest.raises(ConnectorError, match="already connected to another client, Alpha Analytics: one account"):
         connect(tenant_b, ads, "linkedin_ads", LINKEDIN)
     assert schemas_opened == []  # refused before any schema is opened
     assert _claims() == [("alpha", "linkedin_ads", LINKEDIN), ("alpha", "meta_ads", META),
