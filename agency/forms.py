@@ -51,7 +51,8 @@ class ClientForm(forms.Form):
     start_from = forms.ChoiceField(
         label=_("Start from another client's set-up (optional)"),
         required=False,
-        help_text=_("Next, you choose what to copy from it: criteria, mappings, summary, targets, holidays, colour."),
+        help_text=_("Next, you choose what to copy from it: criteria, personas, mappings, summary, targets, holidays, "
+                    "colour."),
     )
 
     def clean_currency(self) -> str:
