@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -256,3 +256,18 @@ def board_confirmation(*, items: list[tuple[Client, dt.date, dt.datetime | None]
         {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month))}
         for client, month, figures_at in items
     ]
+
+
+def board_next_waiting(*, user: User, client: Client, month: dt.date) -> tuple[Client | None, int]:
+    """The client whose ``month`` waits for the agency next after ``client`` in the board's order
+    (by name; after the last, the first again), and how many other clients' months wait: the
+    month's page offers it, so an account manager goes from one approval to the next client in one
+    click instead of back through the console and the board. One query, public schema only."""
+    ordered = list(
+        board_clients(user=user, month=month)
+        .annotate(waits=Case(When(_waiting(), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .only("pk", "name", "slug")
+    )
+    here = next((i for i, c in enumerate(ordered) if c.pk == client.pk), -1)
+    waiting = [c for c in ordered[here + 1 :] + ordered[: here + 1] if c.waits and c.pk != client.pk]
+    return (waiting[0] if waiting else None), len(waiting)

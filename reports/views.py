@@ -26,7 +26,7 @@ from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
 from agency.http import HtmxHttpRequest
 from agency.months import Month
-from agency.selectors import client_url
+from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.report import commentary_joined
@@ -34,6 +34,7 @@ from kpis.scorecard import document_shown, tiles
 from kpis.selectors_report import snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_shared_parts
+from reports.board import board_next_waiting
 from reports.models import Commentary
 from reports.selectors import (
     approved_months,
@@ -151,6 +152,11 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
         if context["snapshot"] is not None:
             context["draft"] = draft_panel(client=request.tenant, month=first_day)
+        # The close goes on client after client: the next one waiting, one click away (reports.board).
+        context["next_waiting"], context["waiting_left"] = board_next_waiting(
+            user=request.user, client=request.tenant, month=first_day
+        )
+        context["board_url"] = console_url(path=f"/board/?month={Month.of(first_day)}")
     return render(request, "reports/month.html", context)
 
 

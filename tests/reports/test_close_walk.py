@@ -1,0 +1,66 @@
+"""The account manager's month, client after client, without a browser: the month's page offers the
+next client waiting (one click, no way back through the console and the board), a check is resolved
+in place (no page reload), and Approve says what it will do (who gets the email; a month going out
+without commentary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django_tenants.utils import schema_context
+
+from clients.models import Lead, Spend
+from kpis.services import snapshot_compute
+from reports.board import board_next_waiting
+from reports.services import month_reviews_start
+from tests.reports.conftest import MARCH, browser_for
+
+APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _april():
+    with time_machine.travel(APRIL_5 + dt.timedelta(hours=2), tick=False):
+        yield
+
+
+@pytest.fixture
+def both_in_review(march, tenant_b):
+    """alpha's and beta's March, both in review."""
+    with schema_context("beta"):
+        Lead.objects.bulk_create([Lead(id=f"b{i}", created_at=dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) for i in range(5)])
+        Spend.objects.create(id="bs1", date=dt.date(2026, 3, 6), category="media", amount=Decimal("900"))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    return march, tenant_b
+
+
+def _next_link(page: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*">', page)
+    return found.group(1) if found else None
+
+
+def test_the_month_page_offers_the_next_client_waiting_then_says_when_none_is_left(both_in_review, staff_ab) -> None:
+    alpha, beta = both_in_review
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    # one click to beta's March, through the sign-in hand-off; and back to the board's month
+    assert _next_link(page) == "/accounts/switch/beta/?next=/reports/2026-03/"
+    assert "Next client waiting: Beta Brands" in page and "(1 client's month waiting)" in page
+    assert re.search(r'href="http://[^"]+/board/\?month=2026-03">← Close board', page)
+    # after the last client, the first again
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+    # approved: beta's page has nobody left to go to, and says so
+    assert browser_for(staff_ab, alpha).post("/reports/2026-03/approve/").status_code == 302
+    page = browser_for(staff_ab, beta).get("/reports/2026-03/").content.decode()
+    assert _next_link(page) is None
+    assert "Ningún otro cliente tiene marzo de 2026 pendiente de revisión." in page
+
+
+def test_the_next_client_is_one_the_viewer_may_open(both_in_review, staff_a) -> None:
+    alpha, _beta = both_in_review
+    assert board_next_waiting(user=staff_a, client=alpha, month=MARCH) == (None, 0)
