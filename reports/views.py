@@ -249,7 +249,10 @@ def draft_view(request: HttpRequest, month: str) -> HttpResponse:
 
 @client_staff_required
 @require_POST
-def check_resolve_view(request: HttpRequest, month: str, check_id: int) -> HttpResponse:
+def check_resolve_view(request: HtmxHttpRequest, month: str, check_id: int) -> HttpResponse:
+    """Resolve a check with its note. From the page (HTMX) the checks are swapped in place, with
+    Approve out of band (a high check resolved no longer asks for a reason): no reload, the page
+    stays where the account manager is reading. Without JavaScript, the page again."""
     first_day = _month(month)
 
     def write() -> object:
@@ -257,7 +260,21 @@ def check_resolve_view(request: HttpRequest, month: str, check_id: int) -> HttpR
             client=request.tenant, month=first_day, check_id=check_id, note=request.POST.get("note", ""), user=request.user
         )
 
-    return _written(request, first_day, write, _("Check resolved: your note is kept in the month's history."))
+    done = _("Check resolved: your note is kept in the month's history.")
+    if not request.htmx:
+        return _written(request, first_day, write, done)
+    try:
+        write()
+    except ValidationError as error:
+        said, level = _errors(error), "error"
+    else:
+        said, level = done, "success"
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    context.update(month=first_day, m=str(Month.of(first_day)), check_message=said, check_message_level=level)
+    parts = [render_to_string("reports/month.html#close-checks", context, request=request)]
+    context["oob"] = True
+    parts.append(render_to_string("reports/month.html#close-approve", context, request=request))
+    return HttpResponse("".join(parts))
 
 
 @client_staff_required

@@ -64,3 +64,34 @@ def test_the_month_page_offers_the_next_client_waiting_then_says_when_none_is_le
 def test_the_next_client_is_one_the_viewer_may_open(both_in_review, staff_a) -> None:
     alpha, _beta = both_in_review
     assert board_next_waiting(user=staff_a, client=alpha, month=MARCH) == (None, 0)
+
+
+def test_a_check_is_resolved_in_place_and_approve_stops_asking_why(tenant_a, staff_a) -> None:
+    """Resolving from the page (HTMX) answers the checks to swap in, Approve out of band: no redirect,
+    no reload, the page stays where it was read."""
+    from kpis.models import CheckResult
+    from tests.kpis.test_checks_stored import GAP, MONTHS, OCT, seed
+
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False):
+        with schema_context("alpha"):
+            seed(gap=GAP, twins=False)
+        snapshot_compute(client=tenant_a, months=MONTHS)
+        with schema_context("alpha"):
+            check = CheckResult.objects.get(month=OCT.first_day, key="coverage.source_gap")
+        staff = browser_for(staff_a, tenant_a, language="en")
+        page = staff.get("/reports/2026-10/").content.decode()
+        assert f'hx-post="/reports/2026-10/checks/{check.pk}/resolve/" hx-target="#close-checks"' in page
+        response = staff.post(f"/reports/2026-10/checks/{check.pk}/resolve/", {"note": "Feed restated on the 9th"},
+                              HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert body.startswith('<div id="close-checks">')
+        assert "Check resolved: your note is kept in the month&#x27;s history." in body
+        assert "Resolved by" in body and "Feed restated on the 9th" in body
+        approve = body[body.index('<div id="close-approve" hx-swap-oob="true">'):]
+        assert "Approve and send to the client" in approve and 'name="checks_reason"' not in approve
+        # an empty note: said in the checks, nothing resolved
+        with schema_context("alpha"):
+            CheckResult.objects.filter(pk=check.pk).update(resolved_at=None)
+        body = staff.post(f"/reports/2026-10/checks/{check.pk}/resolve/", {"note": " "}, HTTP_HX_REQUEST="true").content.decode()
+        assert 'class="message error"' in body and 'name="checks_reason"' in body
