@@ -179,8 +179,9 @@ def board_page(
 # What the board's cached table holds beyond the figures: its markup. The table is cached for an
 # hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
 # the old table until it expired: bump this when reports/board.html's table or _strips' squares
-# change (2: the board's month square marked data-board-month, static/js/board.js's tab stop).
-BOARD_LAYOUT = "3"
+# change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
+# 4: the open checks a link to the month's checks).
+BOARD_LAYOUT = "4"
 
 
 def board_stamp(*, user: User) -> str:

@@ -66,7 +66,7 @@ def test_the_next_client_is_one_the_viewer_may_open(both_in_review, staff_a) -> 
     assert board_next_waiting(user=staff_a, client=alpha, month=MARCH) == (None, 0)
 
 
-def test_a_check_is_resolved_in_place_and_approve_stops_asking_why(tenant_a, staff_a) -> None:
+def test_a_check_opens_from_the_board_and_is_resolved_in_place(tenant_a, staff_a) -> None:
     """Resolving from the page (HTMX) answers the checks to swap in, Approve out of band: no redirect,
     no reload, the page stays where it was read."""
     from kpis.models import CheckResult
@@ -78,6 +78,10 @@ def test_a_check_is_resolved_in_place_and_approve_stops_asking_why(tenant_a, sta
         snapshot_compute(client=tenant_a, months=MONTHS)
         with schema_context("alpha"):
             check = CheckResult.objects.get(month=OCT.first_day, key="coverage.source_gap")
+        # the board's open checks open the month's checks, through the hand-off, in one click
+        board = browser_for(staff_a, None, language="en").get("/board/?month=2026-10").content.decode()
+        assert re.search(r'<a class="badge alert" data-checks-link href="/accounts/switch/alpha/\?next=/reports/2026-10/#checks"'
+                         r'[^>]*>1 open · 1 high</a>', board)
         staff = browser_for(staff_a, tenant_a, language="en")
         page = staff.get("/reports/2026-10/").content.decode()
         assert f'hx-post="/reports/2026-10/checks/{check.pk}/resolve/" hx-target="#close-checks"' in page
