@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
@@ -222,7 +223,10 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         saved = commentary_current(month=first_day).get(request.POST.get("section", ""))
         if saved is None:
             return HttpResponse("")
-    return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
+    said = _("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")}
+    if saved.text.strip():  # Approve's "nobody has written the commentary" is no longer true: gone
+        return HttpResponse(escape(said) + '<span id="no-commentary" hx-swap-oob="true"></span>')
+    return HttpResponse(said)
 
 
 @client_staff_required

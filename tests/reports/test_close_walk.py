@@ -99,3 +99,18 @@ def test_a_check_opens_from_the_board_and_is_resolved_in_place(tenant_a, staff_a
             CheckResult.objects.filter(pk=check.pk).update(resolved_at=None)
         body = staff.post(f"/reports/2026-10/checks/{check.pk}/resolve/", {"note": " "}, HTTP_HX_REQUEST="true").content.decode()
         assert 'class="message error"' in body and 'name="checks_reason"' in body
+
+
+def test_approve_says_whom_it_emails_and_that_the_commentary_is_empty(both_in_review, staff_ab) -> None:
+    alpha, _beta = both_in_review
+    staff = browser_for(staff_ab, alpha, language="en")
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert ("emails the report with its PDF to 1 person at the client: ann@alpha.example.") in page
+    assert 'id="no-commentary"' in page and "Nobody has written the commentary: the report goes out without it." in page
+    # typing in a box takes the notice away at once (out of band with the autosave's "Saved at")
+    saved = staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "A good month"}, HTTP_HX_REQUEST="true")
+    assert saved.content.decode().endswith('<span id="no-commentary" hx-swap-oob="true"></span>')
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'id="no-commentary"' not in page
+    spanish = browser_for(staff_ab, _beta, language="es").get("/reports/2026-03/").content.decode()
+    assert "Nadie ha escrito el comentario" in spanish and "Aprobar congela estas cifras" in spanish
