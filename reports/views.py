@@ -135,6 +135,15 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
 
 
+def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> None:
+    """The commentary's boxes and the draft from the figures, as the close page shows them to staff."""
+    context["sections_form"] = [
+        (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
+    ]
+    if context["snapshot"] is not None:
+        context["draft"] = draft_panel(client=request.tenant, month=month)
+
+
 @client_member_required
 @never_cache
 @require_GET
@@ -146,13 +155,9 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, figures=_figures(request, first_day))
     if staff:
-        context["sections_form"] = [
-            (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
-        ]
+        _commentary_parts(request, first_day, context)
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
-        if context["snapshot"] is not None:
-            context["draft"] = draft_panel(client=request.tenant, month=first_day)
         # The close goes on client after client: the next one waiting, one click away (reports.board).
         context["next_waiting"], context["waiting_left"] = board_next_waiting(
             user=request.user, client=request.tenant, month=first_day
@@ -231,24 +236,40 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
 
 @client_staff_required
 @require_POST
-def draft_view(request: HttpRequest, month: str) -> HttpResponse:
-    """ "Draft from the figures": fill the sections nobody has written, then say which were kept."""
+def draft_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
+    """ "Draft from the figures": fill the sections nobody has written, then say which were kept.
+
+    From the page (HTMX) the draft and the filled boxes are swapped in where the account manager
+    is reading (Approve out of band: its "nobody has written the commentary" goes), with what was
+    filled and kept said above the boxes; without JavaScript, the page again with the same words."""
     first_day = _month(month)
+    said: list[tuple[str, str]] = []
     try:
         filled, kept = commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        said.append(("error", _errors(error)))
+    else:
+        titles = dict(Commentary.Section.choices)
+        if filled:
+            said.append(("success", _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
+                         % {"sections": ", ".join(str(titles[key]) for key in filled)}))  # fmt: skip
+        if kept:
+            said.append(("info", _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
+                         % {"sections": ", ".join(str(titles[key]) for key in kept)}))  # fmt: skip
+        if not filled and not kept:
+            said.append(("info", _("The draft is already in the commentary: nothing changed.")))
+    if not request.htmx:
+        for level, text in said:
+            messages.add_message(request, getattr(messages, level.upper()), text)
         return _page(first_day)
-    titles = dict(Commentary.Section.choices)
-    if filled:
-        messages.success(request, _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
-                         % {"sections": ", ".join(str(titles[key]) for key in filled)})  # fmt: skip
-    if kept:
-        messages.info(request, _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
-                      % {"sections": ", ".join(str(titles[key]) for key in kept)})  # fmt: skip
-    if not filled and not kept:
-        messages.info(request, _("The draft is already in the commentary: nothing changed."))
-    return _page(first_day)
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    context.update(month=first_day, m=str(Month.of(first_day)), draft_said=said)
+    _commentary_parts(request, first_day, context)
+    parts = [render_to_string("reports/month.html#close-draft", context, request=request)]
+    context["oob"] = True
+    parts += [render_to_string(f"reports/month.html#{name}", context, request=request)
+              for name in ("close-commentary", "close-approve")]
+    return HttpResponse("".join(parts))
 
 
 @client_staff_required

@@ -114,3 +114,26 @@ def test_approve_says_whom_it_emails_and_that_the_commentary_is_empty(both_in_re
     assert 'id="no-commentary"' not in page
     spanish = browser_for(staff_ab, _beta, language="es").get("/reports/2026-03/").content.decode()
     assert "Nadie ha escrito el comentario" in spanish and "Aprobar congela estas cifras" in spanish
+
+
+def test_the_draft_fills_the_boxes_in_place(both_in_review, staff_ab) -> None:
+    """"Draft from the figures" from the page (HTMX): the draft and the filled boxes swapped in where
+    they are read, what was filled said above the boxes, Approve's empty-commentary notice gone; no
+    reload back to the top of a long page."""
+    alpha, _beta = both_in_review
+    staff = browser_for(staff_ab, alpha, language="en")
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'hx-post="/reports/2026-03/draft/" hx-target="#close-draft"' in page
+    response = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.startswith('<div id="close-draft">')
+    boxes = body[body.index('<div id="close-commentary" hx-swap-oob="true">'):body.index('<div id="close-approve"')]
+    assert "Drafted from the figures: Summary" in boxes
+    summary = re.search(r'<textarea id="c-summary"[^>]*>([^<]*)</textarea>', boxes).group(1)
+    assert "March 2026" in summary or "marzo de 2026" in summary.lower()
+    approve = body[body.index('<div id="close-approve" hx-swap-oob="true">'):]
+    assert "Approve and send to the client" in approve and 'id="no-commentary"' not in approve
+    # again: nothing changed, and it says so in place
+    again = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true").content.decode()
+    assert "The draft is already in the commentary: nothing changed." in again
