@@ -52,10 +52,13 @@ def test_the_month_page_offers_the_next_client_waiting_then_says_when_none_is_le
     assert _next_link(page) == "/accounts/switch/beta/?next=/reports/2026-03/"
     assert "Next client waiting: Beta Brands" in page and "(1 client's month waiting)" in page
     assert re.search(r'href="http://[^"]+/board/\?month=2026-03">← Close board', page)
+    # on a phone Approve is four screens down, past the draft, the checks and the commentary: one jump
+    assert '<a href="#approve-title" data-jump-approve>To Approve ↓</a>' in page and 'id="approve-title"' in page
     # after the last client, the first again
     assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
     # approved: beta's page has nobody left to go to, and says so
     assert browser_for(staff_ab, alpha).post("/reports/2026-03/approve/").status_code == 302
+    assert "data-jump-approve" not in browser_for(staff_ab, alpha).get("/reports/2026-03/").content.decode()
     page = browser_for(staff_ab, beta).get("/reports/2026-03/").content.decode()
     assert _next_link(page) is None
     assert "Ningún otro cliente tiene marzo de 2026 pendiente de revisión." in page
@@ -137,3 +140,15 @@ def test_the_draft_fills_the_boxes_in_place(both_in_review, staff_ab) -> None:
     # again: nothing changed, and it says so in place
     again = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true").content.decode()
     assert "The draft is already in the commentary: nothing changed." in again
+
+
+def test_a_revision_waiting_is_one_jump_away_and_its_month_waits_on_the_board(both_in_review, staff_ab) -> None:
+    from tests.reports.conftest import late_spend
+
+    alpha, beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    late_spend(alpha)
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    assert '<a href="#pending-title" data-jump-approve>' in page and 'id="pending-title"' in page
+    # from beta, alpha's revision is the next client waiting
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
