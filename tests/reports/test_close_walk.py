@@ -152,3 +152,14 @@ def test_a_revision_waiting_is_one_jump_away_and_its_month_waits_on_the_board(bo
     assert '<a href="#pending-title" data-jump-approve>' in page and 'id="pending-title"' in page
     # from beta, alpha's revision is the next client waiting
     assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+
+
+def test_the_board_says_draft_once_the_draft_fills_the_commentary(both_in_review, staff_ab) -> None:
+    """The draft written from the figures is commentary like any other: the board's Commentary
+    column and the bulk confirmation read "Draft", not "Not written" (which offered to draft it again)."""
+    from portfolio.models import ClientMonthClose
+
+    alpha, _beta = both_in_review
+    assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "none"
+    browser_for(staff_ab, alpha).post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "draft"
