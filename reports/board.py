@@ -24,6 +24,7 @@ from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from portfolio.models import ClientMonthChecks, ClientMonthClose, SourceFailure
+from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
@@ -248,13 +249,16 @@ def board_picks(*, user: User, picks: list[str]) -> tuple[list[tuple[Client, dt.
 
 
 def board_confirmation(*, items: list[tuple[Client, dt.date, dt.datetime | None]]) -> list[dict[str, Any]]:
-    """What the confirmation lists for each picked month: its close row as the board read it."""
+    """What the confirmation lists for each picked month: its close row as the board read it, and
+    whom its report will be emailed to (nobody: published in the portal only)."""
     rows = {
         (r.client_id, r.month): r
         for r in ClientMonthClose.objects.filter(client__in=[c.pk for c, _m, _f in items], month__in={m for _c, m, _f in items})
     }
+    recipients = report_recipients_by_client(clients=[client for client, _m, _f in items])
     return [
-        {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month))}
+        {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month)),
+         "recipients": recipients[client.pk]}
         for client, month, figures_at in items
     ]
 

@@ -295,13 +295,24 @@ def restatements_shown(restated_by: str, *, changes: list[dict[str, Any]], docum
     return "; ".join(parts)
 
 
+def _recipients() -> Any:
+    return User.objects.filter(role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(email="")
+
+
 def report_recipients(*, client: Client) -> list[User]:
     """The client's users the approved report is emailed to: active, with an address, the monthly email on."""
-    return list(
-        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
-            email=""
-        )
-    )
+    return list(_recipients().filter(memberships__client=client))
+
+
+def report_recipients_by_client(*, clients: list[Client]) -> dict[int, list[str]]:
+    """The addresses each client's approved report goes to (as report_recipients), for several
+    clients in one query: the board's confirmation says whom each month is emailed to."""
+    found: dict[int, list[str]] = {client.pk: [] for client in clients}
+    for client_id, email in (
+        _recipients().filter(memberships__client__in=clients).values_list("memberships__client_id", "email").order_by("email")
+    ):
+        found[client_id].append(email)
+    return found
 
 
 def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:

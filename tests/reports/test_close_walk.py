@@ -163,3 +163,18 @@ def test_the_board_says_draft_once_the_draft_fills_the_commentary(both_in_review
     assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "none"
     browser_for(staff_ab, alpha).post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
     assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "draft"
+
+
+def test_the_bulk_confirmation_says_whom_each_month_is_emailed_to(both_in_review, staff_ab) -> None:
+    """"Emailed to the client's users" said nothing of a client with none: each month's row names
+    its recipients, or says it is published in the portal only."""
+    console = browser_for(staff_ab, None, language="en")
+    page = console.get("/board/?month=2026-03").content.decode()
+    picks = re.findall(r'name="pick" id="pick-\w+" value="([^"]+)"', page)
+    assert len(picks) == 2
+    confirm = console.post("/board/approve/", {"pick": picks, "back": "month=2026-03"}).content.decode()
+    cells = re.findall(r"<td data-label=\"Emailed to\" data-recipients>(.*?)</td>", confirm)
+    assert cells[0] == "ann@alpha.example"  # Alpha Analytics
+    assert "Nobody: published in the portal only" in cells[1]  # Beta Brands has no client user
+    spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
+    assert "Nadie: solo se publica en el portal" in spanish and "Se envía a" in spanish
