@@ -196,7 +196,7 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                 qualified = industry in TARGET_INDUSTRIES and employees >= 150
                 sql = opportunity = customer = ""
                 stage = "lead"
-                if rng.random() < (0.5 if qualified else 0.05):
+                if rng.random() < (0.35 if qualified else 0.03):
                     sql_at = created + dt.timedelta(days=rng.randint(1, 6), hours=2)
                     sql, stage = f"{sql_at:%Y-%m-%d %H:%M}", "salesqualifiedlead"
                     if rng.random() < 0.45:
