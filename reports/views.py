@@ -158,6 +158,7 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         _commentary_parts(request, first_day, context)
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
+        context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)
         # The close goes on client after client: the next one waiting, one click away (reports.board).
         context["next_waiting"], context["waiting_left"] = board_next_waiting(
             user=request.user, client=request.tenant, month=first_day

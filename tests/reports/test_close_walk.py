@@ -178,3 +178,19 @@ def test_the_bulk_confirmation_says_whom_each_month_is_emailed_to(both_in_review
     assert "Nobody: published in the portal only" in cells[1]  # Beta Brands has no client user
     spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
     assert "Nadie: solo se publica en el portal" in spanish and "Se envía a" in spanish
+
+
+def test_an_approved_month_with_a_question_opens_on_it_not_on_the_draft(both_in_review, staff_ab, client_user_a) -> None:
+    """A month waits on the board for a client's question: its page, six screens long, jumps to the
+    question in one click, and the draft from the figures (nothing to write on an approved month)
+    is folded away."""
+    alpha, _beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    browser_for(client_user_a, alpha).post("/reports/2026-03/questions/", {"text": "¿Por qué subió el CPL?"})
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    assert '<a href="#questions-title" data-jump-questions>To the client\'s question ↓</a>' in page
+    assert 'id="questions-title"' in page and "data-draft-folded" in page
+    spanish = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    assert "A la pregunta del cliente ↓" in spanish
+    # a month in review keeps its draft open
+    assert "data-draft-folded" not in browser_for(staff_ab, _beta).get("/reports/2026-03/").content.decode()
