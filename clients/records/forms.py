@@ -15,7 +15,7 @@ from agency.dates import date_range_message, date_range_validate, months_fit
 from clients.criteria.forms import draft_from_post
 from clients.criteria.rules import personas_problems
 from clients.models import Contract
-from clients.records.persona_builder import match_from_tree, match_shown_by_rows, match_tree
+from clients.records.persona_builder import fine_rows, match_from_tree, match_shown_by_rows, match_tree, with_paths
 from clients.words import problem_words, vocab_label
 
 
@@ -48,6 +48,7 @@ class PersonaForm(forms.Form):
         else:
             self.tree = match_tree(stored_match if self.rows_show_stored else {})
         self.row_faults = 0
+        self.fine_rows: list[str] = []  # after match_to_count: the rows with nothing wrong now
 
     def json_mode(self) -> bool:
         if not self.is_bound:
@@ -94,7 +95,10 @@ class PersonaForm(forms.Form):
                 return self._json_match(str(self.data.get("match", "")))
             except forms.ValidationError:
                 return None
-        return match_from_tree(copy.deepcopy(self.tree))[0]
+        marked = with_paths(copy.deepcopy(self.tree))
+        match = match_from_tree(marked)[0]
+        self.fine_rows = fine_rows(marked)
+        return match
 
 
 class ContractForm(forms.ModelForm):

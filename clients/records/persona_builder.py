@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from clients.criteria.forms import criteria_to_draft, draft_to_criteria
 from clients.criteria.rules import ALL_OPS, FIELDS, OPS_FOR, field_type, personas_problems
-from clients.words import field_label, number_words, op_label, problem_words, rules_sentence
+from clients.words import OP_LABELS, field_label, number_words, op_label, problem_words, rules_sentence
 
 
 def builder_choices() -> dict[str, list[str]]:
@@ -32,6 +32,14 @@ def with_paths(node: dict, path: str = "r") -> dict:
     for index, child in enumerate(node.get("children", [])):
         with_paths(child, f"{path}.{index}")
     return node
+
+
+def fine_rows(node: dict) -> list[str]:
+    """The paths of the rows :func:`match_from_tree` found nothing wrong with (the live count
+    clears the error a save left beside them)."""
+    if "children" not in node:
+        return [] if node.get("error") else [node["path"]]
+    return [path for child in node["children"] for path in fine_rows(child)]
 
 
 def match_tree(match: Any) -> dict:
@@ -84,7 +92,7 @@ def _row_error(node: dict, rule: dict) -> str:
         return _("Choose a condition.")
     kind = field_type(name)
     if op not in OPS_FOR[kind]:
-        allowed = [op_label(o) for o in sorted(OPS_FOR[kind])]
+        allowed = [_("“%(value)s”") % {"value": op_label(o)} for o in OP_LABELS if o in OPS_FOR[kind]]
         return _("“%(op)s” does not apply to %(field)s: choose %(ops)s.") % {
             "op": op_label(op),
             "field": field_label(name),

@@ -47,6 +47,8 @@ def _persona_context(form: PersonaForm, *, code: str | None, persona: object | N
         "original_code": code or "",
         "json_open": form.json_mode() or bool(form.errors.get("match")),
         "rows_show_stored": form.rows_show_stored,
+        # The summary says only "rows need fixing": the live count hides it once they are fixed.
+        "only_row_faults": bool(form.row_faults) and len(form.errors) == 1 and len(form.non_field_errors()) == 1,
         "title": _("Persona %(name)s") % {"name": persona.name} if persona else _("New persona"),
         **builder_choices(),
     }
@@ -87,8 +89,11 @@ def persona_builder(request: HttpRequest) -> HttpResponse:
     if operation:
         form.tree = draft_apply({"fit": form.tree, "points": []}, operation)["fit"]
     context = _persona_context(form, code=code, persona=persona, match=form.match_to_count())
-    partial = "builder" if operation else "count"
-    return render(request, f"clients/records/persona_form.html#{partial}", context)
+    if operation:
+        return render(request, "clients/records/persona_form.html#builder", context)
+    context["oob_rows"] = [] if form.json_mode() else form.fine_rows
+    context["oob_summary"] = not form.json_mode() and context["count"] is not None
+    return render(request, "clients/records/persona_form.html#count", context)
 
 
 @client_staff_required
