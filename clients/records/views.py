@@ -45,6 +45,7 @@ def _persona_context(form: PersonaForm, *, code: str | None, persona: object | N
         "tree": form.tree,
         "count": count,
         "original_code": code or "",
+        "json_mode": form.json_mode(),
         "json_open": form.json_mode() or bool(form.errors.get("match")),
         "rows_show_stored": form.rows_show_stored,
         # The summary says only "rows need fixing": the live count hides it once they are fixed.
@@ -61,7 +62,7 @@ def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     stored = persona.match if persona else None
     initial = {}
     if persona:
-        initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match, ensure_ascii=False)}
+        initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match, ensure_ascii=False, indent=2)}
     form = PersonaForm(request.POST or None, initial=initial, stored_match=stored)
     form.initial["use_json"] = form.json_mode()
     if request.method == "POST" and form.is_valid():

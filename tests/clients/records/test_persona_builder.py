@@ -126,14 +126,17 @@ def test_the_page_adds_a_persona_from_rows_and_shows_a_bad_row_beside_it(staff_a
 
 def test_a_rule_the_rows_cannot_show_says_so_and_survives_a_save(staff_a, tenant_a) -> None:
     rule = {"field": "age", "op": "exists", "value": False}
+    with schema_context("alpha"):
+        Lead.objects.create(id="aged", created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), age=30)
     personas_set(personas=[{"code": "anon", "name": "Anonymous", "match": rule}], client=tenant_a)
     http, host = signed_in(staff_a, HTTP_ACCEPT_LANGUAGE="es"), host_of(tenant_a)
     page = http.get("/personas/anon/", HTTP_HOST=host).content.decode()
     assert 'id="rows-cannot-show"' in page and "«no se conoce»" in page
+    assert "Ningún lead cumple esta regla." in page  # the count follows the JSON when the rows cannot show it
     assert re.search(r'<input type="checkbox" name="use_json"[^>]*checked', page)
     saved = http.post("/personas/anon/", {"code": "anon", "name": "Anónimos", "group-r": "all", "use_json": "on",
                                            "match": '{"field": "age", "op": "exists", "value": false}'}, HTTP_HOST=host)
-    assert saved.status_code == 302
+    assert saved.status_code == 302, saved.content.decode()
     with schema_context("alpha"):
         assert Persona.objects.get(code="anon").match == rule
 
@@ -169,3 +172,6 @@ def test_the_rows_buttons_and_the_live_count_keep_what_was_typed(staff_a, tenant
     counted = http.post("/personas/new/rows/", data, HTTP_HOST=host).content.decode()
     assert counted.lstrip().startswith('<section id="persona-count"')
     assert "This rule matches 1 of the client&#x27;s 1 lead." in counted
+    assert 'id="rule-r.0-error" hx-swap-oob="true" hidden' in counted  # a fixed row's old error is cleared
+    json_typed = http.post("/personas/new/rows/", {**data, "use_json": "on", "match": "{"}, HTTP_HOST=host).content.decode()
+    assert "The count appears once the JSON is a valid rule." in json_typed and "hx-swap-oob" not in json_typed
