@@ -183,7 +183,7 @@ def match_count_words(count: dict[str, Any], match: dict) -> dict[str, Any]:
                     "or loosen a row."
                 )
             )
-        else:
+        elif count["rows"]:
             notes.append(
                 _(
                     "No lead meets the rows counted 0 below. Check each value is written as in the leads: "

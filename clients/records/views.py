@@ -46,6 +46,7 @@ def _persona_context(form: PersonaForm, *, code: str | None, persona: object | N
         "count": count,
         "original_code": code or "",
         "json_mode": form.json_mode(),
+        "oob_rows": None,  # the count's answer alone clears the errors of rows fixed since (persona_builder)
         "json_open": form.json_mode() or bool(form.errors.get("match")),
         "rows_show_stored": form.rows_show_stored,
         # The summary says only "rows need fixing": the live count hides it once they are fixed.
