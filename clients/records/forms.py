@@ -47,6 +47,8 @@ class PersonaForm(forms.Form):
             self.tree = draft_from_post(data)["fit"]
         else:
             self.tree = match_tree(stored_match if self.rows_show_stored else {})
+            if stored_match is None and not self.is_bound:  # a new persona starts with a row to fill in
+                self.tree["children"].append({"field": "", "op": "", "value": ""})
         self.row_faults = 0
         self.fine_rows: list[str] = []  # after match_to_count: the rows with nothing wrong now
 

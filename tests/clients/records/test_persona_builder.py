@@ -105,6 +105,7 @@ def test_the_page_adds_a_persona_from_rows_and_shows_a_bad_row_beside_it(staff_a
     http, host = signed_in(staff_a, HTTP_ACCEPT_LANGUAGE="es"), host_of(tenant_a)
     page = http.get("/personas/new/", HTTP_HOST=host).content.decode()
     assert 'name="group-r"' in page and "Añadir regla" in page and "Avanzado: la regla en JSON" in page
+    assert 'name="rule-r.0-field"' in page and 'name="rule-r.1-field"' not in page  # one row to fill in
     bad = rows_post({"all": [{"field": "employees", "op": "gte", "value": 500}, {"field": "vertical", "op": "eq", "value": "x"}]})
     bad["rule-r.1-op"] = "gt"
     response = http.post("/personas/new/", bad, HTTP_HOST=host)
@@ -175,3 +176,24 @@ def test_the_rows_buttons_and_the_live_count_keep_what_was_typed(staff_a, tenant
     assert 'id="rule-r.0-error" hx-swap-oob="true" hidden' in counted  # a fixed row's old error is cleared
     json_typed = http.post("/personas/new/rows/", {**data, "use_json": "on", "match": "{"}, HTTP_HOST=host).content.decode()
     assert "The count appears once the JSON is a valid rule." in json_typed and "hx-swap-oob" not in json_typed
+
+
+def test_a_bad_row_inside_a_group_gets_the_error_not_its_neighbours() -> None:
+    data = {
+        "code": "cfo", "name": "CFO", "group-r": "any",
+        "rule-r.0-field": "employees", "rule-r.0-op": "gte", "rule-r.0-value": "250",
+        "group-r.1": "all",
+        "rule-r.1.0-field": "interests", "rule-r.1.0-op": "contains", "rule-r.1.0-value": "seo",
+        "rule-r.1.1-field": "age", "rule-r.1.1-op": "between", "rule-r.1.1-value": "60, 30",
+    }
+    form = PersonaForm(data)
+    assert not form.is_valid()
+    group = form.tree["children"][1]
+    assert [form.tree["children"][0].get("error"), group["children"][0].get("error")] == ["", ""]
+    assert group["children"][1]["error"] == "Enter two numbers, the lower first, separated by a comma: 50, 1000."
+    data["rule-r.1.1-value"] = "30, 60"
+    fixed = PersonaForm(data)
+    assert fixed.is_valid() and fixed.cleaned_data["match"] == {"any": [
+        {"field": "employees", "op": "gte", "value": 250},
+        {"all": [{"field": "interests", "op": "contains", "value": "seo"}, {"field": "age", "op": "between", "value": [30, 60]}]},
+    ]}
