@@ -20,7 +20,7 @@ from clients.words import problem_words, vocab_label
 
 
 class PersonaForm(forms.Form):
-    """A persona: code, name, and its match rule as rows (field, condition, value) or, for a rule
+    """A persona: code, name, and its match rule as rows (field, operator, value) or, for a rule
     the rows cannot show, as the spec's JSON (the "advanced" view; also what a post naming no
     rows, like a script's, sends)."""
 

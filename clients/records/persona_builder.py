@@ -1,4 +1,4 @@
-"""A persona's match rule on a form: the criteria editor's rule rows (field, condition, value),
+"""A persona's match rule on a form: the criteria editor's rule rows (field, operator, value),
 and back to the spec's JSON rule syntax — so an account manager never writes JSON.
 
 The rows are posted and parsed exactly as the criteria editor's "Who fits" tree
@@ -89,7 +89,7 @@ def _row_error(node: dict, rule: dict) -> str:
     if name not in FIELDS:
         return _("Choose a field from the list.")
     if not op:
-        return _("Choose a condition.")
+        return _("Choose an operator.")
     kind = field_type(name)
     if op not in OPS_FOR[kind]:
         allowed = [_("“%(value)s”") % {"value": op_label(o)} for o in OP_LABELS if o in OPS_FOR[kind]]
