@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria.qualification import judges
@@ -117,8 +117,10 @@ def lead_get(*, lead_id: str) -> Lead | None:
 
 
 def personas_list() -> QuerySet[Persona]:
-    """The client's personas in the order they are tried (priority, then code)."""
-    return Persona.objects.order_by("priority", "code")
+    """The client's personas in the order they are tried (priority, then code), each with ``leads``,
+    how many leads have it now (a persona no lead takes reads as one to check)."""
+    leads = Lead.objects.filter(persona=OuterRef("code")).order_by().values("persona").annotate(n=Count("id")).values("n")
+    return Persona.objects.annotate(leads=Coalesce(Subquery(leads), 0)).order_by("priority", "code")
 
 
 def persona_get(*, code: str) -> Persona | None:

@@ -15,6 +15,7 @@ from clients.models import Lead, Persona
 from clients.records.forms import PersonaForm
 from clients.records.persona_builder import match_count_words, match_shown_by_rows, match_tree, with_paths
 from clients.records.selectors import persona_match_count
+from clients.words import rules_sentence
 from tests.conftest import host_of, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,8 @@ def test_the_page_adds_a_persona_from_rows_and_shows_a_bad_row_beside_it(staff_a
             "all": [{"field": "employees", "op": "gte", "value": 500}, {"field": "vertical", "op": "eq", "value": "saas"}]
         }
         assert Lead.objects.get(id="big").persona == "cfo"
+    listing = http.get("/personas/", HTTP_HOST=host).content.decode()
+    assert '<th scope="col" class="num">Leads</th>' in listing and '<td class="num" data-label="Leads">1</td>' in listing
     edit = http.get("/personas/cfo/", HTTP_HOST=host).content.decode()
     assert "Esta regla la cumplen 1 de 1 lead del cliente." in edit
 
@@ -197,3 +200,10 @@ def test_a_bad_row_inside_a_group_gets_the_error_not_its_neighbours() -> None:
         {"field": "employees", "op": "gte", "value": 250},
         {"all": [{"field": "interests", "op": "contains", "value": "seo"}, {"field": "age", "op": "between", "value": [30, 60]}]},
     ]}
+
+
+def test_is_known_reads_without_a_gender_in_spanish() -> None:
+    """"Edad no es conocido" (Edad is feminine): the menu's "se conoce" instead."""
+    with translation.override("es"):
+        assert rules_sentence({"field": "age", "op": "exists", "value": False}) == "Edad no se conoce"
+        assert rules_sentence({"field": "campaign", "op": "exists"}) == "Campaña se conoce"
