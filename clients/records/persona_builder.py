@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from clients.criteria.forms import criteria_to_draft, draft_to_criteria
 from clients.criteria.rules import ALL_OPS, FIELDS, OPS_FOR, field_type, personas_problems
-from clients.words import OP_LABELS, field_label, number_words, op_label, problem_words, rules_sentence
+from clients.words import OP_LABELS, field_label, number_words, op_label, problem_words, rules_sentence, vocab_label
 
 
 def builder_choices() -> dict[str, list[str]]:
@@ -148,13 +148,30 @@ def match_from_tree(tree: dict, *, stored: Any = None) -> tuple[dict | None, int
     return shaped, 0, []
 
 
+def _seen_value(name: str, value: str) -> str:
+    """A value as it must be typed, with its words when it is a vocabulary's code: “paid_search” (Paid search)."""
+    typed = _("“%(value)s”") % {"value": value}
+    words = vocab_label(value) if name in {"channel", "device", "origin"} else ""
+    return f"{typed} ({words})" if words and words != value else typed
+
+
 def match_count_words(count: dict[str, Any], match: dict) -> dict[str, Any]:
     """The live count in words: the headline, why it is what it is, and each row's own count."""
 
     def leads(n: int) -> str:
         return ngettext("%(n)s lead", "%(n)s leads", n) % {"n": number_words(n)}
 
-    rows = [{"words": rules_sentence(r["rule"]), "leads": leads(r["leads"]), "none": not r["leads"]} for r in count["rows"]]
+    rows = [
+        {
+            "words": rules_sentence(r["rule"]),
+            "leads": leads(r["leads"]),
+            "none": not r["leads"],
+            "seen": _("The leads hold: %(values)s.") % {"values": "; ".join(
+                f"{_seen_value(r['rule']['field'], value)}: {number_words(n)}" for value, n in r["values"]
+            )} if r.get("values") else "",
+        }
+        for r in count["rows"]
+    ]
     notes: list[str] = []
     if not count["leads"]:
         headline = _("The client has no leads yet, so no count: it appears once leads are imported.")

@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria.qualification import judges
-from clients.criteria.rules import lead_value, rule_matches, rule_sql
+from clients.criteria.rules import SQL_COLUMN, field_type, lead_value, rule_matches, rule_sql
 from clients.models import Contract, CriteriaVersion, Holiday, Lead, Persona
 
 
@@ -165,8 +165,29 @@ FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id"""
         "matched": matched,
         "taken": taken,
         "given": given,
-        "rows": [{"rule": row, "leads": count} for row, count in zip(rows, per_row, strict=True)],
+        "rows": [
+            {"rule": row, "leads": count, "values": _values_seen(row) if not count else []}
+            for row, count in zip(rows, per_row, strict=True)
+        ],
     }
+
+
+def _values_seen(row: dict) -> list[tuple[str, int]]:
+    """The values the leads hold for a text or list row that meets none (the most common first, eight):
+    how "SaaS" is really written is what such a row needs."""
+    name = row.get("field")
+    if row.get("op") not in {"eq", "in", "contains"} or field_type(name) == "number":
+        return []
+    column = SQL_COLUMN[name]
+    if field_type(name) == "list":
+        text = f"""SELECT v, count(*) FROM clients_lead l, unnest({column}) AS v
+WHERE v <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"""
+    else:
+        text = f"""SELECT {column}, count(*) FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id
+WHERE {column} <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"""
+    with connection.cursor() as cursor:
+        cursor.execute(text)
+        return [(value, count) for value, count in cursor.fetchall()]
 
 
 def holidays_list() -> list[dt.date]:

@@ -164,6 +164,11 @@ def test_the_count_is_sql_over_the_clients_leads_and_says_why_none(tenant_a) -> 
             assert "ninguno las cumple todas a la vez" in words["notes"][0]
             typo = match_count_words(persona_match_count(match={"field": "vertical", "op": "eq", "value": "SaaS"}), {})
             assert "«saas» no es «SaaS»" in typo["notes"][0] and typo["rows"][0]["leads"] == "0 leads"
+            assert typo["rows"][0]["seen"] == "Valores en los leads: «saas»: 2; «retail»: 1."  # how it is written
+            Lead.objects.filter(id="l3").update(channel="paid_search")
+            channel = persona_match_count(match={"field": "channel", "op": "eq", "value": "Paid search"})
+            assert match_count_words(channel, {})["rows"][0]["seen"] == (
+                "Valores en los leads: «direct» (Directo): 3; «paid_search» (Búsqueda de pago): 1.")
 
 
 def test_the_rows_buttons_and_the_live_count_keep_what_was_typed(staff_a, tenant_a) -> None:
