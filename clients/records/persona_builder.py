@@ -200,13 +200,15 @@ def match_count_words(count: dict[str, Any], match: dict) -> dict[str, Any]:
                     "or loosen a row."
                 )
             )
-        elif count["rows"]:
+        elif any(r["values"] for r in count["rows"]):  # a text value no lead holds: how it is written
             notes.append(
                 _(
                     "No lead meets the rows counted 0 below. Check each value is written as in the leads: "
                     "text must match exactly (“saas” is not “SaaS”), numbers have no thousands separator."
                 )
             )
+        elif count["rows"]:
+            notes.append(_("No lead meets the rows counted 0 below."))
     if count["given"]:
         notes.append(
             _("%(given)s name this persona in the leads file and keep it whatever the rule.") % {"given": leads(count["given"])}

@@ -165,6 +165,8 @@ def test_the_count_is_sql_over_the_clients_leads_and_says_why_none(tenant_a) -> 
             typo = match_count_words(persona_match_count(match={"field": "vertical", "op": "eq", "value": "SaaS"}), {})
             assert "«saas» no es «SaaS»" in typo["notes"][0] and typo["rows"][0]["leads"] == "0 leads"
             assert typo["rows"][0]["seen"] == "Valores en los leads: «saas»: 2; «retail»: 1."  # how it is written
+            unknown = match_count_words(persona_match_count(match={"field": "age", "op": "exists"}), {})
+            assert unknown["notes"] == ["Ningún lead cumple las filas con 0 abajo."]  # no spelling advice for "se conoce"
             Lead.objects.filter(id="l3").update(channel="paid_search")
             channel = persona_match_count(match={"field": "channel", "op": "eq", "value": "Paid search"})
             assert match_count_words(channel, {})["rows"][0]["seen"] == (
