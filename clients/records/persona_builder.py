@@ -4,7 +4,7 @@ and back to the spec's JSON rule syntax — so an account manager never writes J
 The rows are posted and parsed exactly as the criteria editor's "Who fits" tree
 (clients.criteria.forms: ``group-<path>``, ``rule-<path>-field|op|value``); this module adds what a
 persona needs on top: an error beside the row at fault, one row stored as a bare rule (the spec's
-example shape), a stored rule kept byte for byte when the rows did not change it, and the words
+example shape), a stored rule kept as it is when the rows did not change its meaning, and the words
 for a rule the rows cannot show (``exists: false``, a comma inside a list value, an empty group).
 """
 
