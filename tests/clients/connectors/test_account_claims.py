@@ -144,7 +144,7 @@ def test_the_migration_fills_the_claims_from_the_schemas(tenant_a: Client, tenan
     with connection.schema_editor() as editor:
         migration.fill(apps, editor)
     assert _claims() == [("alpha", "linkedin_ads", LINKEDIN), ("alpha", "meta_ads", META)]
-    shared = importlib.import_module("agency.migrations.0015_account_claim_shared")
+    shared = importlib.import_module("agency.migrations.0016_account_claim_shared")
     with connection.schema_editor() as editor:
         shared.fill(apps, editor)  # the connections of the platforms several clients may read
     assert _shared() == [("beta", "hubspot", "4242")]

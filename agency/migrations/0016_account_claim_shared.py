@@ -35,7 +35,7 @@ def empty(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("agency", "0014_account_claim"),
+        ("agency", "0015_language_spanish_mexico"),
     ]
 
     operations = [
