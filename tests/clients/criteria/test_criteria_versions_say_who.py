@@ -106,3 +106,17 @@ def test_json_pasted_without_ticking_use_the_json_is_refused_not_dropped(admin_u
     assert untouched.status_code == 302  # the rules above, as before, when the box was not touched
     with schema_context("alpha"):
         assert [v.criteria["threshold"] for v in CriteriaVersion.objects.order_by("version")] == [0, 20]
+
+
+def test_a_first_version_replaced_from_its_own_date_says_it_only_judges_earlier_leads(admin_user, tenant_a) -> None:
+    """Version 1 effective from 1 September, version 2 saved later for the same date: version 1 read
+    "from the start – 31 August", beside its own date of 1 September; it now says what that means."""
+    with schema_context("alpha"):
+        CriteriaVersion.objects.create(version=1, effective_from="2025-09-01", criteria=CRITERIA, author_name="Alex Rivera")
+        CriteriaVersion.objects.create(version=2, effective_from="2025-09-01", criteria=CRITERIA, author_name="Alex Rivera")
+    table = _versions_table(_http(admin_user), tenant_a)
+    first = table.split("<tr", 2)[2]  # newest first: version 1 is the second row
+    assert "Only for leads from before Sep 1, 2025: version 2, saved later, applies from that date." in first
+    assert "from the start" not in first
+    spanish = _versions_table(_http(admin_user, "es"), tenant_a)
+    assert "Solo para los leads anteriores al 01/09/2025: la versión 2" in spanish
