@@ -84,6 +84,8 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "client": client,
         # The language its emails, PDF and invitations are written in, said as a word (the setting may be empty).
         "language_label": dict(settings.LANGUAGES).get(client.report_language, client.report_language),
+        # "America/" and "Mexico_City" on two lines in a narrow column, never "Mexico_Ci" and "ty".
+        "timezone_parts": client.timezone.split("/", 1),
         "host": client_primary_host(client=client),
         "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),

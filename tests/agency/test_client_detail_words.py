@@ -50,3 +50,9 @@ def test_the_add_client_form_says_what_the_time_zone_and_currency_decide(admin_u
     assert "Its three-letter code (EUR, USD, MXN)" in page
     spanish = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="es").get("/clients/new/").content.decode())
     assert "las horas de sus archivos sin desfase se leen en ella" in spanish
+
+
+def test_the_time_zone_breaks_after_its_slash_only(admin_user, tenant_a) -> None:
+    Client.objects.filter(pk=tenant_a.pk).update(timezone="America/Mexico_City")
+    page = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="en").get("/clients/alpha/").content.decode()
+    assert '<span class="zone">America/<wbr>Mexico_City</span>' in page
