@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
@@ -168,12 +169,13 @@ def _account_taken(connector: Connector, holder: Client | None) -> ConnectorErro
 
 def _account_shared(connector: Connector, account_id: str, sharers: list[Client]) -> AccountShared:
     """Another client reads the account already: what connecting it here too would mean, and how to go on."""
-    names = ", ".join(sharer.name for sharer in sharers)
+    names = get_text_list([sharer.name for sharer in sharers], _("and"))
     return AccountShared(
         _("This %(platform)s account (%(account)s) is already connected to %(clients)s. Connected here too, "
-          "everything it brings (leads, traffic or email results) counts for both clients: in each one's report, "
-          "and twice in the agency's portfolio. If that is meant — one account shared by two brands, say — tick "
-          "“Connect it to this client too” and enter the credentials again (they are never shown back).")
+          "everything it brings (leads, traffic or email results) counts for each client it is connected to: in "
+          "each one's report, and more than once in the agency's portfolio. If that is meant — one account shared "
+          "by two brands, say — tick “Connect it to this client too” and enter the credentials again (they are "
+          "never shown back).")
         % {"platform": connector.label, "account": account_id, "clients": names}, clients=sharers)
 
 

@@ -151,3 +151,16 @@ def test_the_migration_fills_the_claims_from_the_schemas(tenant_a: Client, tenan
     with connection.schema_editor() as editor:
         shared.empty(apps, editor)  # backwards
     assert _shared() == [] and len(_claims()) == 2
+
+
+def test_an_account_several_clients_read_names_them_all(tenant_a: Client, tenant_b: Client, hubspot: object) -> None:
+    """Two other clients read the portal: both named ("Beta Brands and Gamma"), and never "both clients"."""
+    gamma = Client(schema_name="t_gamma", slug="gamma", name="Gamma", is_ready=True)
+    gamma.auto_create_schema = False
+    gamma.save()
+    AccountClaim.objects.create(client=gamma, platform="hubspot", account_id="4242", exclusive=False)
+    connect_hubspot(tenant_b, shared_ok=True)
+    with pytest.raises(AccountShared) as said:
+        connect_hubspot(tenant_a)
+    assert "already connected to Beta Brands and Gamma." in said.value.reason
+    assert "counts for each client it is connected to" in said.value.reason and "both" not in said.value.reason
