@@ -150,6 +150,22 @@ def client_review_delay(request: HttpRequest, slug: str) -> HttpResponse:
 
 @admin_required
 @require_POST
+def client_economics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The client's gross margin and LTV horizon, changed after it was added (its months computed again)."""
+    client = _client_for(request, slug)
+    try:
+        services.client_economics_set(client=client, gross_margin=request.POST.get("gross_margin", ""),
+                                      horizon_months=request.POST.get("horizon_months", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved: every month of the client is being computed again with them."))
+    return redirect("client_detail", slug=slug)
+
+
+@admin_required
+@require_POST
 def client_assign(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     form = AssignStaffForm(request.POST, client=client)

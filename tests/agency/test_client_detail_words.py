@@ -4,6 +4,8 @@ member by their name (else email), not by their login name ("sam")."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -56,3 +58,30 @@ def test_the_time_zone_breaks_after_its_slash_only(admin_user, tenant_a) -> None
     Client.objects.filter(pk=tenant_a.pk).update(timezone="America/Mexico_City")
     page = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="en").get("/clients/alpha/").content.decode()
     assert '<span class="zone">America/<wbr>Mexico_City</span>' in page
+
+
+def test_an_admin_changes_the_gross_margin_and_horizon_and_every_month_is_computed_again(
+    admin_user, staff_a, tenant_a, monkeypatch
+) -> None:
+    """Typed wrong when the client was added (0.7 and 60 left as they were), they could not be changed."""
+    asked: list[set[str]] = []
+    monkeypatch.setattr("kpis.receivers.months_recompute_request", lambda *, client, months: asked.append(months))
+    monkeypatch.setattr("kpis.receivers.snapshot_months_list", lambda: [dt.date(2026, 2, 1), dt.date(2026, 3, 1)])
+    console = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="en")
+    page = unescape(console.get("/clients/alpha/").content.decode())
+    assert "Change the gross margin or the LTV horizon" in page
+    saved = console.post("/clients/alpha/economics/", {"gross_margin": "0,65", "horizon_months": "48"}, follow=True)
+    assert "every month of the client is being computed again" in saved.content.decode()
+    tenant_a.refresh_from_db()
+    assert (tenant_a.gross_margin, tenant_a.horizon_months) == (Decimal("0.65"), 48)
+    assert asked == [{"2026-02", "2026-03"}]
+    refused = console.post("/clients/alpha/economics/", {"gross_margin": "65", "horizon_months": "0"}, follow=True)
+    body = refused.content.decode()
+    assert "The gross margin is a fraction between 0 and 1." in body and "at least 1" in body
+    tenant_a.refresh_from_db()
+    assert tenant_a.gross_margin == Decimal("0.65") and len(asked) == 1  # nothing changed, nothing recomputed
+    console.post("/clients/alpha/economics/", {"gross_margin": "0.65", "horizon_months": "48"})
+    assert len(asked) == 1  # the same values: no recompute
+    staff = signed_in(staff_a, HTTP_ACCEPT_LANGUAGE="en")
+    assert staff.post("/clients/alpha/economics/", {"gross_margin": "0.5", "horizon_months": "12"}).status_code in (403, 404)
+    assert "Change the gross margin" not in staff.get("/clients/alpha/").content.decode()
