@@ -43,3 +43,18 @@ def test_the_console_lists_clients_by_name_and_fits_a_phone(page, portal, admin_
         assert label == '"Dirección: "', label
     _no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / f"console-clients-es-{width}.png"), full_page=True)
+
+
+def test_a_clients_settings_read_whole_on_a_phone(page, portal, admin_user, tenants) -> None:
+    """Each setting's name on its line above its value; they were one letter a line beside the values."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, portal.console, admin_user.username)
+    page.wait_for_load_state()
+    page.goto(portal.console + "/clients/alpha/")
+    names = page.locator("main dl.settings-list dt")
+    assert names.count() >= 5
+    for name in names.all():
+        lines = name.evaluate("d => d.getBoundingClientRect().height / parseFloat(getComputedStyle(d).lineHeight)")
+        assert lines < 2.5, (name.inner_text(), lines)  # "Days before a closed month goes to review" may take two
+    _no_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "console-client-settings-390.png"), full_page=True)
