@@ -46,3 +46,19 @@ def test_a_points_row_shows_only_the_controls_of_its_kind(page, portal, admin_us
     assert activity.locator("select[name$='-field'] option").first.inner_text() == "campo…"
     _no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "criteria-points-rows-es-390.png"), full_page=True)
+
+
+def test_a_versions_facts_read_whole_on_a_phone(page, portal, admin_user, tenants) -> None:
+    """"Effective from", "Saved", "Note" beside a long value: they were one letter a line at 390 px."""
+    with schema_context("alpha"):
+        CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria=CRITERIA,
+                                       author_name="Alexandra Rivera-Montenegro")
+    page.set_viewport_size({"width": 390, "height": 900})
+    sign_in(page, portal.client("alpha"), admin_user.username)
+    page.wait_for_load_state()
+    page.goto(portal.client("alpha") + "/criteria/1/")
+    for name in page.locator("main dl dt").all():
+        lines = name.evaluate("d => d.getBoundingClientRect().height / parseFloat(getComputedStyle(d).lineHeight)")
+        assert lines < 2.5, (name.inner_text(), lines)
+    _no_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / "criteria-version-390.png"), full_page=True)
