@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -59,7 +59,8 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-REPORT_LAYOUT = "15"
+# 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
+REPORT_LAYOUT = "16.1"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -205,10 +206,23 @@ def period_of(
     )
 
 
+def month_tick(month: dt.date, with_year: bool = False) -> str:
+    """A month under a chart's axis, short, as the active language writes it: each language's format
+    module (agency.formats) names it, CHART_MONTH_FORMAT and CHART_YEAR_MONTH_FORMAT. English
+    capitalises ("Nov 2025", "Dec"); Spanish does not ("nov 2025", "dic"). The whole year, never
+    "Nov 25", which reads as the 25th of November."""
+    name = "CHART_YEAR_MONTH_FORMAT" if with_year else "CHART_MONTH_FORMAT"
+    fmt = get_format(name)
+    if fmt == name:  # a language without a format module of ours: Django's short month
+        fmt = "M Y" if with_year else "M"
+    return date_format(month, fmt)
+
+
 def month_labels(span: list[dt.date]) -> list[str]:
     """A chart's x labels: the month's short name, with the whole year on the first month and on
-    each January ("Nov 2025", not "Nov 25", which reads as the 25th of November)."""
-    return [date_format(m, "M Y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)]
+    each January. The chart labels the months its width has room for and puts the year on the first
+    of those in each year (SeriesChart.months, kpis.charts.x_labels)."""
+    return [month_tick(m, m.month == 1 or i == 0) for i, m in enumerate(span)]
 
 
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
@@ -225,6 +239,8 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     return charts.SeriesChart(
         title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
         labels=month_labels(span),
+        months=span,
+        month_text=month_tick,
         values=values,
         format=axis_format(key, currency),
         target=target,
@@ -316,7 +332,9 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
         charts.Bar(
             label=member_label("channel", member),
             value=value,
-            text=number_shown(value, 0, force_grouping=True),
+            # "43 leads", not a bare 43: the bars are counted in leads, their share at the right.
+            text=ngettext("%(count)s lead", "%(count)s leads", int(value))
+            % {"count": number_shown(value, 0, force_grouping=True)},
             note=share_shown(value / total),
         )
         for member, value in rows
@@ -575,7 +593,7 @@ def paid_media(
     return {
         "platforms": cards,
         "charts": day_charts,
-        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
+        "charts_svg": [(chart.title, charts.series_svg(chart, widths=(340, 520))) for chart in day_charts],  # half-page cards
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
             {"member": member_label("campaign", member, names),

@@ -1,0 +1,86 @@
+"""The charts' text is readable where it is shown: on the page each chart is drawn at the widths its
+box may have (kpis.charts.responsive_svg), at screen size, so that a phone renders its labels at
+≥ 12 px instead of a wide drawing scaled down (they were about 10 px at 390 px); the PDF keeps its
+point sizes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kpis import charts
+
+FUNNEL = charts.BarChart(
+    title="Embudo de noviembre de 2026",
+    bars=[charts.Bar("Sesiones", 6462, "6 462"), charts.Bar("Leads", 169, "169", "2,6 % de Sesiones"),
+          charts.Bar("MQL", 57, "57", "33,7 % de Leads"), charts.Bar("Clientes", 8, "8", "22,2 % de SQL")],
+    log=True,
+    scale_note="Longitud de las barras en escala logarítmica, para que se vean todas las etapas.",
+)
+SERIES = charts.SeriesChart(title="Inversión en marketing", labels=[str(i) for i in range(13)],
+                            values=[30000.0 + 1000 * i for i in range(13)], format=lambda v: f"{v / 1000:g}k MX$")
+
+
+def _texts(svg: str) -> list[tuple[float, float, str]]:
+    """(font size, x, text) of each text of one drawing."""
+    return [(float(size), float(x), text) for x, size, text in
+            re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+
+
+def _drawings(svg: str) -> list[tuple[str, float, str]]:
+    return [(cls, float(width), body) for cls, width, body in
+            re.findall(r'<svg class="([^"]+)" viewBox="0 0 ([\d.]+) [\d.]+".*?>(.*?)</svg>', svg, flags=re.S)]
+
+
+@pytest.mark.parametrize("svg", [charts.series_svg(SERIES), charts.bars_svg(FUNNEL),
+                                 charts.series_svg(SERIES, widths=(340, 520)), charts.bars_svg(FUNNEL, widths=(260, 340))])
+def test_every_label_is_drawn_at_12_px_or_more_for_each_width_of_its_box(svg) -> None:
+    drawings = _drawings(svg)
+    assert len(drawings) == 2
+    for _cls, _width, body in drawings:
+        texts = _texts(body)
+        assert texts and min(size for size, _x, _t in texts) >= 12
+
+
+def test_each_drawing_says_which_box_widths_it_is_for() -> None:
+    classes = [cls.split() for cls, _w, _b in _drawings(charts.series_svg(SERIES))]
+    assert classes == [["chart", "w260", "upto-300"], ["chart", "w340", "from-300"]]
+    classes = [cls.split() for cls, _w, _b in _drawings(charts.bars_svg(FUNNEL))]
+    assert classes == [["chart", "bars", "w340", "upto-430"], ["chart", "bars", "w520", "from-430"]]
+    with pytest.raises(ValueError, match="neighbours"):
+        charts.bars_svg(FUNNEL, widths=(260, 520))  # portal.css has no switch between those
+
+
+def test_the_phone_drawing_shows_at_about_its_width_on_a_390_px_phone() -> None:
+    """At 390 px a card's chart box is about 324 px: the 340 drawing scales by 0.95, its 13 px text
+    renders at 12.4 px (the wide 520 drawing would have rendered its bars' labels at 10 px)."""
+    box = 324
+    for cls, width, body in _drawings(charts.bars_svg(FUNNEL)):
+        if "upto-430" in cls:
+            assert min(size for size, _x, _t in _texts(body)) * box / width >= 12
+
+
+def test_a_long_label_wraps_and_a_note_too_long_for_its_line_goes_under_the_bar() -> None:
+    chart = charts.BarChart(title="t", bars=[
+        charts.Bar("Campaña de primavera, búsqueda de marca, concordancia exacta", 40, "40", "61,5 %"),
+        charts.Bar("Redes sociales orgánicas y de pago, con influencers", 25, "25", "38,5 % de los leads nuevos del mes"),
+    ])
+    shapes, height = charts.layout_bars(chart, 260, size=charts.SCREEN_TEXT)
+    texts = [s for s in shapes if s.kind == "text"]
+    for s in texts:  # nothing runs out of the drawing
+        left = s.coords[0] - (charts.text_width(s.text, s.size, bold=s.bold) if s.anchor == "end" else 0)
+        assert left >= 0 and left + charts.text_width(s.text, s.size, bold=s.bold) <= 260 + 0.5, s.text
+    assert len([s for s in texts if s.bold]) >= 4  # both labels on two lines or more
+    note = [s for s in texts if s.text.startswith("38,5 %")]
+    bar = [s for s in shapes if s.kind == "rect"][1]
+    assert len(note) == 1 and note[0].coords[1] > bar.coords[1] + bar.coords[3]  # under its bar
+    assert height > max(s.coords[1] for s in texts)
+
+
+def test_the_pdf_keeps_its_point_sizes() -> None:
+    shapes, _height = charts.layout_bars(FUNNEL, 250)
+    assert {s.size for s in shapes if s.kind == "text"} == {charts.PRINT_TEXT, charts.PRINT_TEXT * 1.12}
+    assert charts.PRINT_TEXT >= 9.5  # as readable as before (9–10.5 pt) or better
+    drawing = charts.series_drawing(SERIES, width=250, height=90)
+    assert drawing.width == 250 and len(drawing.contents) == len(charts.layout_series(SERIES, 250, 90))
