@@ -44,6 +44,7 @@ class SeriesChart:
     target: float | None = None
     target_text: str = ""
     marks: list[tuple[int, str]] = field(default_factory=list)  # (x index, note text)
+    marks_text: str = ""  # the legend's word for a mark ("Month with a note"): "" draws no legend for them
     projected: float | None = None  # month in progress: the pace to month end, drawn dashed
     accent: str = "#1f5fbf"
     whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
@@ -140,9 +141,34 @@ def x_labels(chart: SeriesChart, positions: list[float], size: float) -> list[tu
     return texts(max(count - 1, 1))
 
 
+def legend_rows(chart: SeriesChart, width: float, size: float) -> list[list[tuple[float, str, str]]]:
+    """What the dashed target line and the note markers mean, under the axis (a phone has no hover
+    to show their tooltips): rows of (x, kind, text), wrapped to the width."""
+    items = []
+    if chart.target is not None and chart.target_text:
+        items.append(("target", chart.target_text))
+    if chart.marks and chart.marks_text:
+        items.append(("mark", chart.marks_text))
+    rows: list[list[tuple[float, str, str]]] = []
+    at = width
+    for kind, text in items:
+        room = size * 1.9 + text_width(text, size)
+        if not rows or at + room > width:
+            rows.append([])
+            at = 0.0
+        rows[-1].append((at, kind, text))
+        at += room + size * 1.2
+    return rows
+
+
+def legend_height(chart: SeriesChart, width: float, size: float) -> float:
+    return size * 1.5 * len(legend_rows(chart, width, size))
+
+
 def layout_series(chart: SeriesChart, width: float = 320, height: float = 150, *, size: float = PRINT_TEXT) -> list[Shape]:
     """Axes with round ticks, the line (gaps where undefined), the target line, note markers. The
-    margins are as wide as the tick and month labels at ``size`` need, so none is cut or overlaps."""
+    margins are as wide as the tick and month labels at ``size`` need, so none is cut or overlaps.
+    ``height`` leaves out the legend, drawn below it (``legend_height`` more: the plot keeps its size)."""
     known = [v for v in chart.values if v is not None]
     extra = [v for v in (chart.target, chart.projected) if v is not None]
     low, high = min(known + extra, default=0.0), max(known + extra, default=1.0)
@@ -151,7 +177,9 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150, *
     tick_texts = [chart.format(tick) for tick in ticks]
     y_min, y_max = ticks[0], ticks[-1]
     count = max(len(chart.values), 2)
-    top, bottom = size * 0.6, size * 1.9
+    legend = legend_rows(chart, width, size)
+    height += legend_height(chart, width, size)
+    top, bottom = size * 0.6, size * 1.9 + size * 1.5 * len(legend)
     left = max(text_width(text, size) for text in tick_texts) + size * 0.5
     right = size * 0.8
     # Two passes: the labels chosen decide how much room the last one needs at the right.
@@ -174,8 +202,34 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150, *
         shapes.append(Shape("line", (left, y(tick), width - right, y(tick)), stroke=GRID, width=0.6))
         shapes.append(Shape("text", (left - size * 0.4, y(tick) + size * 0.35), fill=MUTED, text=text, size=size, anchor="end"))
     shapes.append(Shape("line", (left, top + plot_h, width - right, top + plot_h), stroke=MUTED, width=0.8))
+    label_y = height - size * (0.45 + 1.5 * len(legend))
     for index, label in labels:
-        shapes.append(Shape("text", (x(index), height - size * 0.45), fill=MUTED, text=label, size=size, anchor="middle"))
+        shapes.append(Shape("text", (x(index), label_y), fill=MUTED, text=label, size=size, anchor="middle"))
+    for number, row in enumerate(legend):
+        baseline = height - size * (0.35 + 1.5 * (len(legend) - 1 - number))
+        for at, kind, text in row:
+            if kind == "target":
+                shapes.append(
+                    Shape(
+                        "line",
+                        (at, baseline - size * 0.35, at + size * 1.4, baseline - size * 0.35),
+                        stroke=TARGET,
+                        width=1.2,
+                        dash=(5, 3),
+                    )
+                )
+            else:
+                shapes.append(
+                    Shape(
+                        "line",
+                        (at + size * 0.7, baseline - size * 0.9, at + size * 0.7, baseline + size * 0.1),
+                        stroke=MARK,
+                        width=1,
+                        dash=(2, 2),
+                    )
+                )
+                shapes.append(Shape("circle", (at + size * 0.7, baseline - size * 0.9, 3), fill=MARK))
+            shapes.append(Shape("text", (at + size * 1.9, baseline), fill=MUTED, text=text, size=size))
     for index, text in chart.marks:
         shapes.append(Shape("line", (x(index), top, x(index), top + plot_h), stroke=MARK, width=1, dash=(2, 2), tooltip=text))
         shapes.append(Shape("circle", (x(index), top + 3, 3), fill=MARK, tooltip=text))
@@ -343,9 +397,12 @@ def series_height(width: float) -> float:
 
 def series_svg(chart: SeriesChart, widths: tuple[int, ...] = (260, 340)) -> str:
     """A line chart for the page; the default widths are a summary tile's (four across to one)."""
-    return responsive_svg(
-        lambda w: (layout_series(chart, w, series_height(w), size=SCREEN_TEXT), series_height(w)), widths, label=chart.title
-    )
+
+    def draw(width: float) -> tuple[list[Shape], float]:
+        height = series_height(width)
+        return layout_series(chart, width, height, size=SCREEN_TEXT), height + legend_height(chart, width, SCREEN_TEXT)
+
+    return responsive_svg(draw, widths, label=chart.title)
 
 
 def bars_svg(chart: BarChart, widths: tuple[int, ...] = (340, 520)) -> str:
@@ -390,7 +447,8 @@ def to_drawing(shapes: list[Shape], width: float, height: float, *, font: str = 
 
 
 def series_drawing(chart: SeriesChart, width: float = 320, height: float = 150, *, size: float = PRINT_TEXT, **fonts: str):
-    return to_drawing(layout_series(chart, width, height, size=size), width, height, **fonts)
+    full = height + legend_height(chart, width, size)
+    return to_drawing(layout_series(chart, width, height, size=size), width, full, **fonts)
 
 
 def bars_drawing(chart: BarChart, width: float = 320, *, size: float = PRINT_TEXT, **fonts: str):

@@ -35,8 +35,6 @@ from kpis.scorecard import (
     format_value,
     funnel_labels,
     media_without_delivery,
-    no_contact_reason,
-    no_spend_reason,
     number_shown,
     pace_text,
     paid_empty_reason,
@@ -60,7 +58,7 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.1"
+REPORT_LAYOUT = "16.3"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -246,6 +244,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         target=target,
         target_text=_("Target %(value)s") % {"value": format_value(key, target, currency)} if target is not None else "",
         marks=notes,
+        marks_text=_("Month with a note"),
         projected=period.projected(key, values[-1]) if period else None,
         accent=accent,
         whole=kpi(key).whole,
@@ -289,9 +288,10 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
-                # A cost no month of the chart has (no spend loaded, kpis.nospend), a time to first contact
-                # the CRM never sent (kpis.nocontact): no empty 0–1 € or 0–100 % chart.
-                "no_chart": reason in (no_spend_reason(), no_contact_reason()) and all(v is None for v in chart.values),
+                # A figure no month of the chart has (a cost without spend loaded, kpis.nospend; a time to
+                # first contact the CRM never sent, kpis.nocontact; ROMI without revenue): no empty 0–1 € or
+                # 0–100 % frame, the tile's reason says why instead.
+                "no_chart": value is None and all(v is None for v in chart.values),
             }
         )
     return entries
@@ -377,7 +377,8 @@ def report_context(
         "summary": entries,
         "summary_note": summary_note(entries),
         "funnel_chart": funnel,
-        "funnel_svg": charts.bars_svg(funnel),
+        # A month with nothing at any stage: a sentence, not five empty bars of 0.
+        "funnel_svg": charts.bars_svg(funnel) if any(bar.value for bar in funnel.bars) else "",
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),

@@ -84,3 +84,19 @@ def test_the_pdf_keeps_its_point_sizes() -> None:
     assert charts.PRINT_TEXT >= 9.5  # as readable as before (9–10.5 pt) or better
     drawing = charts.series_drawing(SERIES, width=250, height=90)
     assert drawing.width == 250 and len(drawing.contents) == len(charts.layout_series(SERIES, 250, 90))
+
+
+@pytest.mark.parametrize(("width", "size"), [(260, charts.SCREEN_TEXT), (340, charts.SCREEN_TEXT), (250, charts.PRINT_TEXT)])
+def test_the_target_line_and_the_note_markers_are_named_under_the_axis(width, size) -> None:
+    """A phone has no hover: the dashed line and the orange markers say what they are in a legend."""
+    chart = charts.SeriesChart(title="Leads", labels=[str(i) for i in range(13)], values=[float(i) for i in range(13)],
+                               target=10, target_text="Objetivo 10", marks=[(4, "marzo de 2026: rediseño")],
+                               marks_text="Mes con una nota")
+    shapes = charts.layout_series(chart, width, 150, size=size)
+    legend = {s.text: s for s in shapes if s.kind == "text" and s.text in ("Objetivo 10", "Mes con una nota")}
+    assert set(legend) == {"Objetivo 10", "Mes con una nota"}
+    month_y = max(s.coords[1] for s in shapes if s.kind == "text" and s.anchor == "middle")
+    assert all(s.coords[1] > month_y + size for s in legend.values())  # under the month labels, not on them
+    assert all(s.coords[0] + charts.text_width(s.text, size) <= width for s in legend.values())
+    plain = charts.SeriesChart(title="Leads", labels=chart.labels, values=chart.values)
+    assert not [s for s in charts.layout_series(plain, width, 150, size=size) if s.kind == "text" and s.anchor == "start"]
