@@ -54,6 +54,7 @@ class SeriesChart:
     # months the width leaves room to label ("nov 2025 · mar 2026 · jul · nov").
     months: list[dt.date] | None = None
     month_text: Callable[[dt.date, bool], str] | None = None
+    from_start: bool = False  # label every n-th point from the first (days: 1, 8, 15…), not from the last
 
 
 @dataclass
@@ -117,11 +118,12 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 
 def x_labels(chart: SeriesChart, positions: list[float], size: float) -> list[tuple[int, str]]:
     """The x labels that fit: every ``step``-th point counted back from the last (the month shown
-    is always labelled), the step the smallest that keeps neighbouring labels a gap apart."""
+    is always labelled) or, ``from_start``, on from the first; the step the smallest that keeps
+    neighbouring labels a gap apart."""
     count = len(chart.labels)
 
     def texts(step: int) -> list[tuple[int, str]]:
-        shown = sorted(range(count - 1, -1, -step))
+        shown = list(range(0, count, step)) if chart.from_start else sorted(range(count - 1, -1, -step))
         if not (chart.months and chart.month_text):
             return [(i, chart.labels[i]) for i in shown]
         out, year = [], None
@@ -131,7 +133,7 @@ def x_labels(chart: SeriesChart, positions: list[float], size: float) -> list[tu
             year = month.year
         return out
 
-    for step in (1, 2, 3, 4, 6, 12, 24, 48):
+    for step in (1, 2, 3, 4, 6, 12, 24, 48) if not chart.from_start else (1, 7, 14):
         shown = texts(step)
         if all(
             positions[b] - positions[a] >= (text_width(ta, size) + text_width(tb, size)) / 2 + size * 0.8

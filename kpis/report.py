@@ -58,7 +58,7 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.3"
+REPORT_LAYOUT = "16.4"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -541,7 +541,7 @@ def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.d
         charts_made.append(
             charts.SeriesChart(
                 title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
-                whole=kpi(key).whole,
+                whole=kpi(key).whole, from_start=True,  # days 1, 8, 15, 22, 29: the month's weeks
             )
         )
     return charts_made

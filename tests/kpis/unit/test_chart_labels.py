@@ -64,3 +64,11 @@ def test_a_wider_drawing_labels_more_months() -> None:
         narrow = _shown(charts.layout_series(_chart(), 260, 150, size=charts.SCREEN_TEXT), charts.SCREEN_TEXT)
         wide = _shown(charts.layout_series(_chart(), 520, 228, size=charts.SCREEN_TEXT), charts.SCREEN_TEXT)
     assert 3 <= len(narrow) < len(wide)
+
+
+@pytest.mark.parametrize("width", [340, 520])
+def test_a_daily_chart_labels_the_months_weeks_from_day_1(width) -> None:
+    chart = charts.SeriesChart(title="Clicks per day", labels=[str(d) for d in range(1, 31)],
+                               values=[float(d) for d in range(30)], from_start=True)
+    labels = _shown(charts.layout_series(chart, width, charts.series_height(width), size=charts.SCREEN_TEXT), 0)
+    assert [s.text for s in labels] == ["1", "8", "15", "22", "29"]
