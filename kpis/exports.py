@@ -297,7 +297,9 @@ def scorecard_pdf(
             else _para(_("No leads by channel this month."), styles["note"])
         )
         pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([pair]))
 
     if "paid_empty" in report:
@@ -390,7 +392,9 @@ def _paid_story(
         cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]
                  for chart in paid["charts"]]
         pair = Table([cells + ([[]] if len(cells) == 1 else [])], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([Spacer(1, 2 * mm), pair]))
     if paid["campaigns"]:
         member_w = 52 * mm

@@ -1,12 +1,15 @@
-"""A chart with nothing to draw says why in words instead of an empty frame: a summary figure no
-month of its 13 has (ROMI without revenue) shows its reason and no 0–1 axis; a month with nothing at
-any funnel stage says so instead of five bars of 0, on the page and in the PDF."""
+"""The charts in the report as a client reads them. A chart with nothing to draw says why in words
+instead of an empty frame: a summary figure no month of its 13 has (ROMI without spend) shows its
+reason and no 0–1 axis; a month with nothing at any funnel stage says so instead of five bars of 0,
+on the page and in the PDF. The PDF names what the target line and the note markers are, and its
+funnel and channel mix line up with the rest of the page."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import unescape
 
+import pypdfium2
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -84,3 +87,20 @@ def test_the_pdf_names_the_target_line_and_the_notes_its_markers_stand_for(leads
     pdf = " ".join(_pdf_text(report_pdf_build(client=leads_only, month=MARCH, language=language)).split())
     for text in words:
         assert text in pdf, text
+
+
+def _left(document: pypdfium2.PdfDocument, text: str) -> float:
+    """Where ``text`` starts on the page that has it, in points from the left edge."""
+    for page in document:
+        textpage = page.get_textpage()
+        found = textpage.search(text, match_case=True, match_whole_word=True).get_next()
+        if found:
+            return textpage.get_charbox(found[0])[0]
+    raise AssertionError(f"{text!r} is not in the PDF")
+
+
+def test_the_pdfs_funnel_and_channel_mix_start_at_the_margin_as_its_other_headings(leads_only) -> None:
+    """They were a table without the frame's padding: 6 pt left of every other heading."""
+    connection.set_tenant(leads_only)
+    document = pypdfium2.PdfDocument(report_pdf_build(client=leads_only, month=MARCH, language="en"))
+    assert abs(_left(document, "Funnel") - _left(document, "Summary")) < 0.5
