@@ -58,7 +58,7 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.4"
+REPORT_LAYOUT = "16.5"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -255,7 +255,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 21: a month reads "marzo de 2026" in Spanish; paid media's empty line said once; the details say what
 # each figure means in plain words
 # 23: the charts' labels sized to fit (no overlap), Spanish months in lower case ("dic"), leads by channel say "leads"
-PDF_LAYOUT = "23"
+PDF_LAYOUT = "23.1"
 
 
 def report_pdf_build(
