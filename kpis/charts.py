@@ -46,6 +46,7 @@ class SeriesChart:
     marks: list[tuple[int, str]] = field(default_factory=list)  # (x index, note text)
     marks_text: str = ""  # the legend's word for a mark ("Month with a note"): "" draws no legend for them
     projected: float | None = None  # month in progress: the pace to month end, drawn dashed
+    projected_text: str = ""  # the legend's words for it ("Pace to the month's end")
     accent: str = "#1f5fbf"
     whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
     note: str = ""  # under the chart: why it is nearly empty ("Data from March 2026: 2 months so far")
@@ -151,15 +152,20 @@ def legend_rows(chart: SeriesChart, width: float, size: float) -> list[list[tupl
         items.append(("target", chart.target_text))
     if chart.marks and chart.marks_text:
         items.append(("mark", chart.marks_text))
+    if chart.projected is not None and chart.values and chart.values[-1] is not None and chart.projected_text:
+        items.append(("pace", chart.projected_text))
     rows: list[list[tuple[float, str, str]]] = []
     at = width
     for kind, text in items:
-        room = size * 1.9 + text_width(text, size)
-        if not rows or at + room > width:
+        lines = _wrap(text, width - size * 1.9, size)
+        room = size * 1.9 + text_width(lines[0], size)
+        if not rows or len(lines) > 1 or at + room > width:
             rows.append([])
             at = 0.0
-        rows[-1].append((at, kind, text))
-        at += room + size * 1.2
+        rows[-1].append((at, kind, lines[0]))
+        for line in lines[1:]:  # a long item goes on under its first line, without a second sample
+            rows.append([(0.0, "", line)])
+        at = width if len(lines) > 1 else at + room + size * 1.2
     return rows
 
 
@@ -220,7 +226,11 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150, *
                         dash=(5, 3),
                     )
                 )
-            else:
+            elif kind == "pace":
+                shapes.append(
+                    Shape("circle", (at + size * 0.7, baseline - size * 0.35, 3), stroke=chart.accent, fill="#ffffff", width=1.5)
+                )
+            elif kind == "mark":  # "" is a long item's next line: no sample
                 shapes.append(
                     Shape(
                         "line",

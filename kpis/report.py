@@ -58,7 +58,7 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.5"
+REPORT_LAYOUT = "16.7"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -234,6 +234,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     ]
     target = card.targets.get(key)
     period = getattr(card, "period", None)
+    projected = period.projected(key, values[-1]) if period else None
     return charts.SeriesChart(
         title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
         labels=month_labels(span),
@@ -245,7 +246,8 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         target_text=_("Target %(value)s") % {"value": format_value(key, target, currency)} if target is not None else "",
         marks=notes,
         marks_text=_("Month with a note"),
-        projected=period.projected(key, values[-1]) if period else None,
+        projected=projected,
+        projected_text=_("Pace to the month's end"),  # its value is the tile's pace line, just above
         accent=accent,
         whole=kpi(key).whole,
         note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),

@@ -100,3 +100,15 @@ def test_the_target_line_and_the_note_markers_are_named_under_the_axis(width, si
     assert all(s.coords[0] + charts.text_width(s.text, size) <= width for s in legend.values())
     plain = charts.SeriesChart(title="Leads", labels=chart.labels, values=chart.values)
     assert not [s for s in charts.layout_series(plain, width, 150, size=size) if s.kind == "text" and s.anchor == "start"]
+
+
+def test_the_pace_to_month_end_is_named_and_a_long_legend_wraps_inside_the_drawing() -> None:
+    chart = charts.SeriesChart(title="Inversión", labels=[str(i) for i in range(13)], values=[float(i) for i in range(13)],
+                               projected=20.0, projected_text="Al ritmo actual, 45 000,00 € a fin de mes",
+                               target=15, target_text="Objetivo 40 000,00 €")
+    shapes = charts.layout_series(chart, 260, 150, size=charts.SCREEN_TEXT)
+    legend = [s for s in shapes if s.kind == "text" and s.anchor == "start"]
+    assert " ".join(s.text for s in legend) == "Objetivo 40 000,00 € Al ritmo actual, 45 000,00 € a fin de mes"
+    assert len({s.coords[1] for s in legend}) == 3  # the pace on two lines under the target's
+    assert all(s.coords[0] + charts.text_width(s.text, s.size) <= 260 for s in legend)
+    assert len([s for s in shapes if s.kind == "circle" and s.fill == "#ffffff"]) == 2  # the hollow point and its sample
