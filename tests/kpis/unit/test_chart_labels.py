@@ -26,6 +26,8 @@ def test_spanish_months_are_written_in_lower_case_as_spanish_writes_them() -> No
     with translation.override("es"):
         assert month_labels(SPAN)[:4] == ["nov 2025", "dic", "ene 2026", "feb"]
         assert month_tick(dt.date(2025, 3, 1), True) == "mar 2025" and month_tick(dt.date(2025, 12, 1)) == "dic"
+    with translation.override("es-mx"):  # Mexico's Spanish too (its own format module)
+        assert month_labels(SPAN)[:3] == ["nov 2025", "dic", "ene 2026"]
     with translation.override("en"):  # English keeps its capitals: the language decides, not a string
         assert month_tick(dt.date(2025, 3, 1), True) == "Mar 2025" and month_tick(dt.date(2025, 12, 1)) == "Dec"
 
