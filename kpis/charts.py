@@ -27,10 +27,11 @@ INK, MUTED, GRID, TARGET, MARK, GOOD, BAD = "#1d2330", "#4b5566", "#d5dae3", "#1
 # is a point.
 SCREEN_TEXT = 13.0
 PRINT_TEXT = 9.5
-# The widths a chart is drawn at for the page; static/css/portal.css switches between neighbours at
-# their midpoints (300 and 430 px of the chart's box), with container queries.
+# The widths a chart is drawn at for the page. static/css/portal.css switches, with container
+# queries, to the wider drawing where its box is wide enough to show its text at 12 px or more
+# (wider × 12 / 13: 315 and 480 px); below, the narrower drawing is shown a little enlarged.
 WIDTHS = (260, 340, 520)
-BREAKS = {(260, 340): 300, (340, 520): 430}
+BREAKS = {(260, 340): 315, (340, 520): 480}
 
 
 @dataclass
@@ -407,8 +408,8 @@ def series_height(width: float) -> float:
     return round(150 + max(width - 260, 0) * 0.3)
 
 
-def series_svg(chart: SeriesChart, widths: tuple[int, ...] = (260, 340)) -> str:
-    """A line chart for the page; the default widths are a summary tile's (four across to one)."""
+def series_svg(chart: SeriesChart, widths: tuple[int, ...] = WIDTHS) -> str:
+    """A line chart for the page, drawn for a box of any width from a phone's to half a page."""
 
     def draw(width: float) -> tuple[list[Shape], float]:
         height = series_height(width)
@@ -417,8 +418,8 @@ def series_svg(chart: SeriesChart, widths: tuple[int, ...] = (260, 340)) -> str:
     return responsive_svg(draw, widths, label=chart.title)
 
 
-def bars_svg(chart: BarChart, widths: tuple[int, ...] = (340, 520)) -> str:
-    """A bar chart for the page; the default widths are a half-page card's (two across to one)."""
+def bars_svg(chart: BarChart, widths: tuple[int, ...] = WIDTHS) -> str:
+    """A bar chart for the page, drawn for a box of any width from a phone's to half a page."""
     return responsive_svg(lambda w: layout_bars(chart, w, size=SCREEN_TEXT), widths, label=chart.title, css_class="chart bars")
 
 

@@ -58,7 +58,7 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.7"
+REPORT_LAYOUT = "16.8"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -596,7 +596,7 @@ def paid_media(
     return {
         "platforms": cards,
         "charts": day_charts,
-        "charts_svg": [(chart.title, charts.series_svg(chart, widths=(340, 520))) for chart in day_charts],  # half-page cards
+        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
         "campaigns": [
             {"member": member_label("campaign", member, names),

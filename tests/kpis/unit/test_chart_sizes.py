@@ -37,7 +37,7 @@ def _drawings(svg: str) -> list[tuple[str, float, str]]:
                                  charts.series_svg(SERIES, widths=(340, 520)), charts.bars_svg(FUNNEL, widths=(260, 340))])
 def test_every_label_is_drawn_at_12_px_or_more_for_each_width_of_its_box(svg) -> None:
     drawings = _drawings(svg)
-    assert len(drawings) == 2
+    assert len(drawings) in (2, 3)
     for _cls, _width, body in drawings:
         texts = _texts(body)
         assert texts and min(size for size, _x, _t in texts) >= 12
@@ -45,20 +45,32 @@ def test_every_label_is_drawn_at_12_px_or_more_for_each_width_of_its_box(svg) ->
 
 def test_each_drawing_says_which_box_widths_it_is_for() -> None:
     classes = [cls.split() for cls, _w, _b in _drawings(charts.series_svg(SERIES))]
-    assert classes == [["chart", "w260", "upto-300"], ["chart", "w340", "from-300"]]
-    classes = [cls.split() for cls, _w, _b in _drawings(charts.bars_svg(FUNNEL))]
-    assert classes == [["chart", "bars", "w340", "upto-430"], ["chart", "bars", "w520", "from-430"]]
+    assert classes == [["chart", "w260", "upto-315"], ["chart", "w340", "from-315", "upto-480"], ["chart", "w520", "from-480"]]
+    classes = [cls.split() for cls, _w, _b in _drawings(charts.bars_svg(FUNNEL, widths=(340, 520)))]
+    assert classes == [["chart", "bars", "w340", "upto-480"], ["chart", "bars", "w520", "from-480"]]
     with pytest.raises(ValueError, match="neighbours"):
         charts.bars_svg(FUNNEL, widths=(260, 520))  # portal.css has no switch between those
 
 
-def test_the_phone_drawing_shows_at_about_its_width_on_a_390_px_phone() -> None:
-    """At 390 px a card's chart box is about 324 px: the 340 drawing scales by 0.95, its 13 px text
-    renders at 12.4 px (the wide 520 drawing would have rendered its bars' labels at 10 px)."""
-    box = 324
-    for cls, width, body in _drawings(charts.bars_svg(FUNNEL)):
-        if "upto-430" in cls:
-            assert min(size for size, _x, _t in _texts(body)) * box / width >= 12
+def _shown_at(box: float, cls: str) -> bool:
+    """Whether portal.css shows the drawing of classes ``cls`` in a chart box ``box`` px wide."""
+    for name in cls.split():
+        kind, _, edge = name.partition("-")
+        if (kind == "upto" and box >= float(edge)) or (kind == "from" and box < float(edge)):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("box", [250, 294, 305, 314, 315, 324, 335, 400, 442, 479, 480, 530])
+def test_one_drawing_shows_in_a_box_of_any_width_and_its_text_renders_at_12_px_or_more(box) -> None:
+    """A card's chart box is 324 px at 390 px (a summary tile's 335), 294 at 360, 250 in four
+    columns, 530 in two: the wide 520 drawing scaled down to 324 rendered the bars' labels at 10 px."""
+    for svg in (charts.series_svg(SERIES), charts.bars_svg(FUNNEL)):
+        shown = [(width, body) for cls, width, body in _drawings(svg) if _shown_at(box, cls)]
+        assert len(shown) == 1
+        width, body = shown[0]
+        sizes = [size * box / width for size, _x, _t in _texts(body)]
+        assert min(sizes) >= 12 and max(sizes) <= 13 * 1.12 * 1.45
 
 
 def test_a_long_label_wraps_and_a_note_too_long_for_its_line_goes_under_the_bar() -> None:
