@@ -57,8 +57,9 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-# 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic").
-REPORT_LAYOUT = "16.8"
+# 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
+# a legend under a chart, no empty chart frame.
+REPORT_LAYOUT = "16"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -1,5 +1,5 @@
-"""The report's charts read on a phone: at 390 px every label of every chart shown renders at
-12 px or more (the funnel and the channel mix were one wide drawing scaled down to about 10 px),
+"""The report's charts read on a phone: at 390 px (and 360, and on a desktop) every label of every
+chart shown renders at 12 px or more (the funnel and the channel mix were one wide drawing scaled down to about 10 px),
 the page does not scroll sideways, and a Spanish reader sees Spanish months in lower case."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ RENDERED = """() => [...document.querySelectorAll('.chart-box svg')].filter(svg 
             texts: [...svg.querySelectorAll('text')].map(t => t.textContent)}; })"""
 
 
-@pytest.mark.parametrize("width", [390, 1440])
+@pytest.mark.parametrize("width", [390, 360, 1440])
 def test_every_chart_label_renders_at_12_px_or_more_in_spanish(
     page, portal, client_user_a, report_data, width  # noqa: F811
 ) -> None:
