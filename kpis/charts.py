@@ -22,16 +22,16 @@ from html import escape
 INK, MUTED, GRID, TARGET, MARK, GOOD, BAD = "#1d2330", "#4b5566", "#d5dae3", "#17663a", "#c77700", "#17663a", "#a32020"
 
 # Text sizes, in the drawing's units. On a page a chart is drawn at about the width it is shown at
-# (``responsive_svg``: one drawing per width its place may have, the box shows the nearest), so a
+# (``responsive_svg``: one drawing per width its box may have, the box shows the one that fits), so a
 # unit is about a CSS pixel and no label renders under 12 px, on a phone either. In the PDF a unit
 # is a point.
 SCREEN_TEXT = 13.0
 PRINT_TEXT = 9.5
-# The widths a chart is drawn at for the page. static/css/portal.css switches, with container
-# queries, to the wider drawing where its box is wide enough to show its text at 12 px or more
-# (wider × 12 / 13: 315 and 480 px); below, the narrower drawing is shown a little enlarged.
+# The widths a chart is drawn at for the page (classes w260, w340, w520). static/css/portal.css
+# shows the middle one, and with container queries the wider one where its box can show it with
+# its text at 12 px or more (520 × 12 / 13: from 480 px), the narrower one where the middle one's
+# text would shrink under that (below 315 px): the one shown is at most a little enlarged.
 WIDTHS = (260, 340, 520)
-BREAKS = {(260, 340): 315, (340, 520): 480}
 
 
 @dataclass
@@ -382,24 +382,15 @@ def to_svg(shapes: list[Shape], width: float, height: float, *, label: str, css_
     )
 
 
-def responsive_svg(
-    draw: Callable[[float], tuple[list[Shape], float]], widths: tuple[int, ...], *, label: str, css_class: str = "chart"
-) -> str:
-    """The chart drawn at each width its place on the page may have (neighbours in ``WIDTHS``), each
-    drawing classed by the box widths it is for: portal.css shows the one nearest its box's width.
-    A phone then gets a drawing made for about its width, labels ≥ 12 px, not the wide one scaled
-    down; no script, no measuring in the browser."""
-    if widths != tuple(w for w in WIDTHS if widths[0] <= w <= widths[-1]):
-        raise ValueError(f"chart widths must be neighbours in {WIDTHS}: {widths}")
+def responsive_svg(draw: Callable[[float], tuple[list[Shape], float]], *, label: str, css_class: str = "chart") -> str:
+    """The chart drawn at each of ``WIDTHS``, classed by its width: portal.css shows the one that
+    fits its box. A phone then gets a drawing made for about its width, labels ≥ 12 px, not the wide
+    one scaled down; no script, no measuring in the browser (a browser without container queries
+    shows the middle one)."""
     drawings = []
-    for index, width in enumerate(widths):
-        classes = [css_class, f"w{width}"]
-        if index:
-            classes.append(f"from-{BREAKS[(widths[index - 1], width)]}")
-        if index < len(widths) - 1:
-            classes.append(f"upto-{BREAKS[(width, widths[index + 1])]}")
+    for width in WIDTHS:
         shapes, height = draw(width)
-        drawings.append(to_svg(shapes, width, height, label=label, css_class=" ".join(classes)))
+        drawings.append(to_svg(shapes, width, height, label=label, css_class=f"{css_class} w{width}"))
     return "".join(drawings)
 
 
@@ -408,19 +399,19 @@ def series_height(width: float) -> float:
     return round(150 + max(width - 260, 0) * 0.3)
 
 
-def series_svg(chart: SeriesChart, widths: tuple[int, ...] = WIDTHS) -> str:
+def series_svg(chart: SeriesChart) -> str:
     """A line chart for the page, drawn for a box of any width from a phone's to half a page."""
 
     def draw(width: float) -> tuple[list[Shape], float]:
         height = series_height(width)
         return layout_series(chart, width, height, size=SCREEN_TEXT), height + legend_height(chart, width, SCREEN_TEXT)
 
-    return responsive_svg(draw, widths, label=chart.title)
+    return responsive_svg(draw, label=chart.title)
 
 
-def bars_svg(chart: BarChart, widths: tuple[int, ...] = WIDTHS) -> str:
+def bars_svg(chart: BarChart) -> str:
     """A bar chart for the page, drawn for a box of any width from a phone's to half a page."""
-    return responsive_svg(lambda w: layout_bars(chart, w, size=SCREEN_TEXT), widths, label=chart.title, css_class="chart bars")
+    return responsive_svg(lambda w: layout_bars(chart, w, size=SCREEN_TEXT), label=chart.title, css_class="chart bars")
 
 
 def to_drawing(shapes: list[Shape], width: float, height: float, *, font: str = "Helvetica", bold_font: str = "Helvetica-Bold"):

@@ -1,11 +1,12 @@
 """The charts' text is readable where it is shown: on the page each chart is drawn at the widths its
-box may have (kpis.charts.responsive_svg), at screen size, so that a phone renders its labels at
+box may have (kpis.charts.responsive_svg, portal.css shows one), at screen size, so that a phone renders its labels at
 ≥ 12 px instead of a wide drawing scaled down (they were about 10 px at 390 px); the PDF keeps its
 point sizes."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -33,44 +34,34 @@ def _drawings(svg: str) -> list[tuple[str, float, str]]:
             re.findall(r'<svg class="([^"]+)" viewBox="0 0 ([\d.]+) [\d.]+".*?>(.*?)</svg>', svg, flags=re.S)]
 
 
-@pytest.mark.parametrize("svg", [charts.series_svg(SERIES), charts.bars_svg(FUNNEL),
-                                 charts.series_svg(SERIES, widths=(340, 520)), charts.bars_svg(FUNNEL, widths=(260, 340))])
-def test_every_label_is_drawn_at_12_px_or_more_for_each_width_of_its_box(svg) -> None:
+@pytest.mark.parametrize("svg", [charts.series_svg(SERIES), charts.bars_svg(FUNNEL)])
+def test_every_label_is_drawn_at_12_px_or_more_at_each_width(svg) -> None:
     drawings = _drawings(svg)
-    assert len(drawings) in (2, 3)
+    assert [(cls.split()[-1], width) for cls, width, _b in drawings] == [("w260", 260), ("w340", 340), ("w520", 520)]
     for _cls, _width, body in drawings:
         texts = _texts(body)
         assert texts and min(size for size, _x, _t in texts) >= 12
 
 
-def test_each_drawing_says_which_box_widths_it_is_for() -> None:
-    classes = [cls.split() for cls, _w, _b in _drawings(charts.series_svg(SERIES))]
-    assert classes == [["chart", "w260", "upto-315"], ["chart", "w340", "from-315", "upto-480"], ["chart", "w520", "from-480"]]
-    classes = [cls.split() for cls, _w, _b in _drawings(charts.bars_svg(FUNNEL, widths=(340, 520)))]
-    assert classes == [["chart", "bars", "w340", "upto-480"], ["chart", "bars", "w520", "from-480"]]
-    with pytest.raises(ValueError, match="neighbours"):
-        charts.bars_svg(FUNNEL, widths=(260, 520))  # portal.css has no switch between those
-
-
-def _shown_at(box: float, cls: str) -> bool:
-    """Whether portal.css shows the drawing of classes ``cls`` in a chart box ``box`` px wide."""
-    for name in cls.split():
-        kind, _, edge = name.partition("-")
-        if (kind == "upto" and box >= float(edge)) or (kind == "from" and box < float(edge)):
-            return False
-    return True
+def _shown_at(box: float) -> str:
+    """The drawing portal.css shows in a chart box ``box`` px wide (its container queries)."""
+    return "w260" if box < 315 else "w520" if box >= 480 else "w340"
 
 
 @pytest.mark.parametrize("box", [250, 294, 305, 314, 315, 324, 335, 400, 442, 479, 480, 530])
-def test_one_drawing_shows_in_a_box_of_any_width_and_its_text_renders_at_12_px_or_more(box) -> None:
+def test_the_drawing_a_box_of_any_width_shows_renders_its_text_at_12_px_or_more(box) -> None:
     """A card's chart box is 324 px at 390 px (a summary tile's 335), 294 at 360, 250 in four
     columns, 530 in two: the wide 520 drawing scaled down to 324 rendered the bars' labels at 10 px."""
     for svg in (charts.series_svg(SERIES), charts.bars_svg(FUNNEL)):
-        shown = [(width, body) for cls, width, body in _drawings(svg) if _shown_at(box, cls)]
-        assert len(shown) == 1
-        width, body = shown[0]
+        width, body = next((width, body) for cls, width, body in _drawings(svg) if _shown_at(box) in cls.split())
         sizes = [size * box / width for size, _x, _t in _texts(body)]
         assert min(sizes) >= 12 and max(sizes) <= 13 * 1.12 * 1.45
+
+
+def test_portal_css_switches_drawings_where_the_tests_above_say() -> None:
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "portal.css").read_text(encoding="utf-8")
+    assert "@container (max-width: 314.98px) { .chart-box > svg.w260 { display: block; }" in css
+    assert "@container (min-width: 480px) { .chart-box > svg.w520 { display: block; }" in css
 
 
 def test_a_long_label_wraps_and_a_note_too_long_for_its_line_goes_under_the_bar() -> None:
