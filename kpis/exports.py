@@ -233,6 +233,15 @@ def scorecard_pdf(
             )
         )
     story.append(Spacer(1, 3 * mm))
+    verdict = report.get("verdict")
+    if verdict:
+        # Whether marketing paid off, before any figure (kpis.report.month_verdict): the page's line.
+        edge = {True: "#2e7d32", False: "#c62828"}.get(verdict["good"], "#98a2b3")
+        line = Table([[_para(verdict["text"], ParagraphStyle("verdict", parent=styles["body"], fontName="Helvetica-Bold",
+                                                              fontSize=10.5, leading=14))]], colWidths=[usable])
+        line.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, 0), 3, colors.HexColor(edge)),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+        story += [line, Spacer(1, 2 * mm)]
 
     summary = report.get("summary") or []
     if summary:
@@ -280,7 +289,7 @@ def scorecard_pdf(
     if report.get("funnel_chart"):
         half = (usable - 8 * mm) / 2
         funnel = [_para(_("Funnel"), styles["h2"]), charts.bars_drawing(report["funnel_chart"], width=half)]
-        mix = [_para(_("Channel mix"), styles["h2"])]
+        mix = [_para(_("New leads by channel"), styles["h2"])]
         mix.append(
             charts.bars_drawing(report["mix_chart"], width=half)
             if report.get("mix_chart")

@@ -28,7 +28,7 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
-from kpis.report import commentary_joined, funnel_chart, summary, summary_note
+from kpis.report import commentary_joined, funnel_chart, month_verdict, summary, summary_note
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
@@ -75,6 +75,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "brand": brand,
         "has_logo": bool(attachments),
         "summary": entries,
+        # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
+        "verdict": month_verdict(card, keys=keys, currency=client.currency),
         # A new client's first months: from when its data runs (the changes have little behind them).
         # Each source's data starts in its own month (kpis.datastart): one note when every figure
         # shares it, else each figure's own under its name (as the report page does).
@@ -126,6 +128,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "brand": look["brand"],
                 "has_logo": look["has_logo"],
                 "summary": look["summary"],
+                "verdict": look["verdict"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "preview": look["preview"],
