@@ -79,3 +79,17 @@ def test_the_pdf_summary_says_what_its_figures_mean_in_english_and_spanish(clien
     assert "Leads that became marketing-qualified in the month." in english
     spanish = text(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="es"))
     assert "Leads que pasaron a ser cualificados por marketing durante el mes." in spanish
+
+
+def test_the_channel_chart_says_it_counts_new_leads_on_the_page_and_in_the_pdf(client_user_a, snapshots) -> None:  # noqa: F811
+    """Its bars are the month's new leads by channel; headed "Channel mix", a client could not tell
+    what 45 or 34 counted."""
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<h2 id="mix-title">New leads by channel</h2>' in body and "Channel mix" not in body
+    pdf = pypdfium2.PdfDocument(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pdf)
+    assert "New leads by channel" in text and "Channel mix" not in text
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<h2 id="mix-title">Leads nuevos por canal</h2>' in body
