@@ -377,6 +377,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "descending": descending,
         "month": month,
         "chart_svg": bars_svg(bars, width=420) if bars.bars and any(b.value for b in bars.bars) else "",
+        "chart_title": bars.title,  # said over the bars: they count the sorted column, "Sessions by channel"
         "drill_url": shared_url or reverse("breakdown", args=[dimension]),
         "shared": bool(shared_url),
     }

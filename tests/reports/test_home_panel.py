@@ -45,3 +45,21 @@ def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_loo
     with translation.override("es"):
         spanish = browser_for(staff_a, march).get("/panels/report/").content.decode()
     assert "Pendiente de la agencia:" in spanish and "Aún no hay ningún mes aprobado" in spanish
+
+
+def test_a_client_user_reads_no_jargon_and_no_bare_dash_before_the_first_report(march, client_user_a, staff_a) -> None:
+    """Monthly reports told a client "a month enters the close when it ends" (the agency's word for
+    its review); the data panel showed campaigns and personas with "—" for their days (they have none)."""
+    reader = browser_for(client_user_a, march, language="en")
+    client_user_a.language = "en"
+    client_user_a.save()
+    listing = reader.get("/reports/").content.decode()
+    assert "Your agency has not approved a monthly report yet" in listing and "the close" not in listing
+    staff = browser_for(staff_a, march, language="en").get("/reports/").content.decode()
+    assert "Your agency has not approved" not in staff
+    data = reader.get("/panels/data/").content.decode()
+    assert '<td>Campaigns</td><td class="num">0</td><td><span class="hint">a list, without dates</span></td>' in data
+    client_user_a.language = "es"
+    client_user_a.save()
+    data = browser_for(client_user_a, march).get("/panels/data/").content.decode()
+    assert "una lista, sin fechas" in data

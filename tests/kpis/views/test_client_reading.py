@@ -93,3 +93,14 @@ def test_the_channel_chart_says_it_counts_new_leads_on_the_page_and_in_the_pdf(c
     client_user_a.save()
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     assert '<h2 id="mix-title">Leads nuevos por canal</h2>' in body
+
+
+def test_a_drill_down_chart_says_what_its_bars_count(client_user_a, snapshots) -> None:  # noqa: F811
+    """The bars follow the sorted column: without a heading, a client saw bars of 1,769 and 1,342 and
+    could not tell sessions from leads."""
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
+    assert '<h3 class="drill-chart-title">New leads by channel</h3>' in body
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
+    assert '<h3 class="drill-chart-title">Leads nuevos por canal</h3>' in body
