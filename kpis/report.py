@@ -288,14 +288,19 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
 
     Judged by ROMI, (marketing revenue × gross margin − spend) ÷ spend, said the way a client
     reads it: each 1 of spend brought back 1 + ROMI of gross margin; above 0 it paid off. Without
-    revenue data (ROMI not in the summary ``keys``) or without spend, the month's leads and
+    revenue data (ROMI not in the summary ``keys``), without spend, or with new customers but no
+    marketing revenue (their deal values missing: ROMI would read -100 %), the month's leads and
     customers for its spend, and why no verdict. ``good`` colours it (None: no verdict). None for a
     month still running (its return is judged once it ends) or without figures."""
     if card.snapshot is None or card.in_progress:
         return None
     month = date_format(card.month, "YEAR_MONTH_FORMAT")
     romi, _why = card.shown("romi")
-    if "romi" in keys and romi is not None:
+    leads = int(card.kpi("new_leads") or 0)
+    customers = int(card.kpi("customers") or 0)
+    # New customers but no revenue from marketing: their deal values are missing, not worth nothing.
+    unpriced = customers > 0 and not card.kpi("marketing_revenue")
+    if "romi" in keys and romi is not None and not unpriced:
         values = {
             "month": month,
             "one": money(1, currency),
@@ -309,8 +314,6 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
             text = _("Marketing did not pay for itself in %(month)s: each %(one)s of marketing spend brought back "
                      "%(back)s of gross margin (return on marketing investment, ROMI: %(romi)s).")
         return {"text": text % values, "good": romi > 0}
-    leads = int(card.kpi("new_leads") or 0)
-    customers = int(card.kpi("customers") or 0)
     values = {
         "month": month,
         "leads": ngettext("%(count)s new lead", "%(count)s new leads", leads)
@@ -319,7 +322,11 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
         % {"count": format_value("customers", customers, currency)},
     }
     spend, _why = card.shown("marketing_spend")
-    if spend:
+    if spend and unpriced and "romi" in keys:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but no revenue is "
+                 "recorded for them, so this report cannot say whether marketing paid for itself.")
+    elif spend:
         values["spend"] = format_value("marketing_spend", spend, currency)
         text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s. Without revenue "
                  "figures, this report cannot say whether marketing paid for itself.")

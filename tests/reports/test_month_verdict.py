@@ -76,6 +76,19 @@ def test_without_revenue_data_or_spend_it_says_the_month_in_counts_and_why_there
     )
 
 
+def test_new_customers_without_revenue_are_not_read_as_marketing_failing() -> None:
+    """Their deal values missing, ROMI reads -100 %: the demo's October said "Marketing did not pay
+    for itself" over 10 new customers whose revenue nobody had recorded."""
+    values = {"romi": -1.0, "marketing_spend": 500, "marketing_revenue": 0, "new_leads": 155, "customers": 10}
+    with translation.override("en"):
+        verdict = month_verdict(_card(values), keys=WITH_REVENUE, currency="EUR")
+    assert verdict == {
+        "text": "November 2026: €500.00 of marketing spend brought 155 new leads and 10 new customers, but no revenue "
+        "is recorded for them, so this report cannot say whether marketing paid for itself.",
+        "good": None,
+    }
+
+
 def test_a_month_still_running_has_no_verdict_yet() -> None:
     assert month_verdict(_card({"romi": 1.0}, in_progress=True), keys=WITH_REVENUE, currency="EUR") is None
 
