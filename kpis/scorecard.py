@@ -238,6 +238,8 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     else:
         delta = (value - before) / abs(before)
         text = f"{number_shown(delta * 100, 1)} %"
+    if delta == 0:  # the same figure both months: in words, as a small count's, not "0.0 %" or "0.0 pp"
+        text = gettext("no change")
     good = delta == 0 or ((delta < 0) if better == Better.DOWN else (delta > 0))
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 

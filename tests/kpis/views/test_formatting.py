@@ -54,6 +54,17 @@ def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_withou
     assert change("new_leads", 5, None, first=True)["text"] == "first full month" and change("new_leads", 5, None) is None
 
 
+def test_the_same_figure_both_months_reads_no_change_whatever_its_size_or_unit() -> None:
+    """60 new leads both months read "0,0 %" in the email beside "MQL: 0 (sin cambio)"; a rate held
+    read "0.0 pp"."""
+    for key, value in (("new_leads", 60), ("marketing_spend", 1500.0), ("open_rate", 0.25)):
+        same = change(key, value, value)
+        assert same["text"] == "no change" and same["flat"] is True and same["good"] is True, key
+    with translation.override("es"):
+        assert change("new_leads", 60, 60)["text"] == "sin cambio"
+    assert change("open_rate", 0.2504, 0.25)["text"] == "+0.0 pp"  # a change too small to show is still one
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_said() -> None:
     """A request earlier in the run may leave another language active in this thread."""
