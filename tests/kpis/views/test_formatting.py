@@ -62,7 +62,21 @@ def test_the_same_figure_both_months_reads_no_change_whatever_its_size_or_unit()
         assert same["text"] == "no change" and same["flat"] is True and same["good"] is True, key
     with translation.override("es"):
         assert change("new_leads", 60, 60)["text"] == "sin cambio"
-    assert change("open_rate", 0.2504, 0.25)["text"] == "+0.0 pp"  # a change too small to show is still one
+
+
+
+def test_a_change_too_small_for_its_decimal_reads_as_it_rounds_neither_good_nor_bad() -> None:
+    """The month page showed "Tasa tráfico → lead 2,6 %, frente al mes anterior 0,0 pp" in red."""
+    for key, value, before, shown in (
+        ("traffic_to_lead", 0.0259, 0.0260, "0.0 pp"),
+        ("open_rate", 0.2504, 0.25, "0.0 pp"),
+        ("marketing_spend", 100000.0, 100010.0, "0.0 %"),
+    ):
+        tiny = change(key, value, before)
+        assert tiny == {"text": shown, "good": True, "flat": True}, key
+    with translation.override("es"):
+        assert change("traffic_to_lead", 0.0259, 0.0260)["text"] == "0,0 pp"
+    assert change("open_rate", 0.2506, 0.25)["text"] == "+0.1 pp"  # one that shows is still a change
 
 
 @pytest.fixture(autouse=True)
