@@ -238,10 +238,11 @@ def scorecard_pdf(
         # Whether marketing paid off, before any figure (kpis.report.month_verdict): the page's line.
         edge = {True: "#2e7d32", False: "#c62828"}.get(verdict["good"], "#98a2b3")
         line = Table([[_para(verdict["text"], ParagraphStyle("verdict", parent=styles["body"], fontName="Helvetica-Bold",
-                                                              fontSize=10.5, leading=14))]], colWidths=[usable])
+                                                              fontSize=10, leading=12.5))]], colWidths=[usable])
         line.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, 0), 3, colors.HexColor(edge)),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
-        story += [line, Spacer(1, 2 * mm)]
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        story += [line]  # the summary's heading keeps its own space above
 
     summary = report.get("summary") or []
     if summary:

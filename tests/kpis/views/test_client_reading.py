@@ -104,3 +104,22 @@ def test_a_drill_down_chart_says_what_its_bars_count(client_user_a, snapshots) -
     client_user_a.save()
     body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
     assert '<h3 class="drill-chart-title">Leads nuevos por canal</h3>' in body
+
+
+def test_the_verdict_and_every_summary_figure_share_the_pdfs_first_page(client_user_a, example_snapshots) -> None:
+    """The verdict line over the summary pushed its last row (ROMI, sessions) onto page 2."""
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Lead
+    from kpis.services import report_pdf_build
+
+    with schema_context("alpha"):  # revenue data: ROMI joins the summary, eight figures in four rows
+        won = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+        Lead.objects.create(id="deal", created_at=won, customer_at=won, deal_value=1000)
+    pdf = pypdfium2.PdfDocument(report_pdf_build(client=example_snapshots, month=dt.date(2026, 3, 1), language="en"))
+    first = " ".join(pdf[0].get_textpage().get_text_range().split())
+    assert "Marketing paid off in March 2026" in first
+    for label in ("New leads", "MQLs", "Customers", "Marketing spend", "Cost per lead", "Return on marketing", "Sessions"):
+        assert label in first, label
