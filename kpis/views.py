@@ -396,6 +396,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
         "columns": [(k, _column_label(k)) for k in keys],
+        "labels": [_column_label(k) for k in keys],  # each cell's on a phone, where the header row is hidden
         "rows": shown,
         "sort": sort,
         "descending": descending,

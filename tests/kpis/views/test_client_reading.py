@@ -123,3 +123,12 @@ def test_the_verdict_and_every_summary_figure_share_the_pdfs_first_page(client_u
     assert "Marketing paid off in March 2026" in first
     for label in ("New leads", "MQLs", "Customers", "Marketing spend", "Cost per lead", "Return on marketing", "Sessions"):
         assert label in first, label
+
+
+def test_a_drill_down_names_each_figure_in_its_cell_for_a_phone(client_user_a, snapshots) -> None:  # noqa: F811
+    """Ten columns at 390 px: the table scrolled sideways and a phone showed the channel and its
+    sessions only. Each row is a card of labelled lines there (stack-table), as the paid campaigns are."""
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-03", snapshots).content.decode()
+    assert '<table class="data stack-table"' in body
+    assert re.search(r'<td class="num" data-label="Sessions"[^>]*>', body)
+    assert re.search(r'<td class="num" data-label="Cost per lead"[^>]*>', body)
