@@ -310,13 +310,16 @@ def scorecard_pdf(
     story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
+    # A Target column only when a figure has one: a client without targets read a column of blanks.
+    targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
     for group in groups:
         if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
             continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))]]
+        columns = 4 if targets else 3
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))][:columns]]
         for tile in group["tiles"]:
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
@@ -330,10 +333,11 @@ def scorecard_pdf(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
+            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
         story.append(_para(group["title"], group_heading))
-        table = _table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent)
+        widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
+        table = _table(rows, widths, accent)
         # The change column holds paragraphs (a change, or why there is none) that start at its left:
         # its heading starts there too, above them, not at the column's far right.
         table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))

@@ -255,7 +255,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 21: a month reads "marzo de 2026" in Spanish; paid media's empty line said once; the details say what
 # each figure means in plain words
 # 22: ARPA, CLTV and LTV : CAC defined in words; 23: the month's verdict over the summary, the channel chart named
-# for its leads
+# for its leads, no Target column without a target
 PDF_LAYOUT = "23"
 
 

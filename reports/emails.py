@@ -77,6 +77,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "summary": entries,
         # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
         "verdict": month_verdict(card, keys=keys, currency=client.currency),
+        # A target column only when a figure has one: on a phone an empty one squeezed the labels.
+        "targets": any(entry["target"] for entry in entries),
         # A new client's first months: from when its data runs (the changes have little behind them).
         # Each source's data starts in its own month (kpis.datastart): one note when every figure
         # shares it, else each figure's own under its name (as the report page does).
@@ -129,6 +131,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "has_logo": look["has_logo"],
                 "summary": look["summary"],
                 "verdict": look["verdict"],
+                "targets": look["targets"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "preview": look["preview"],

@@ -132,3 +132,19 @@ def test_a_drill_down_names_each_figure_in_its_cell_for_a_phone(client_user_a, s
     assert '<table class="data stack-table"' in body
     assert re.search(r'<td class="num" data-label="Sessions"[^>]*>', body)
     assert re.search(r'<td class="num" data-label="Cost per lead"[^>]*>', body)
+
+
+def test_the_pdf_details_have_a_target_column_only_when_a_figure_has_a_target(client_user_a, snapshots) -> None:  # noqa: F811
+    """Without any target, every details table ended in a column of blanks headed "Target"."""
+    import datetime as dt
+
+    from kpis.services import report_pdf_build
+    from portfolio.models import Target
+
+    def headings(pdf: bytes) -> list[str]:
+        return [text for text, _box, page in _runs(pdf) if page > 0 and text in ("Change", "Target")]
+
+    without = headings(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="en"))
+    assert "Change" in without and "Target" not in without
+    Target.objects.create(client=snapshots, month=dt.date(2026, 3, 1), kpi="new_leads", value=10)
+    assert "Target" in headings(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="en"))
