@@ -59,8 +59,9 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-# 16: the month's verdict (did marketing pay off) over the summary; the channel chart named for its leads.
-REPORT_LAYOUT = "16"
+# 16: the month's verdict (did marketing pay off) over the summary; the channel chart named for its leads;
+# 17: each detail tile says what its figure means in plain words (a phone has no hover).
+REPORT_LAYOUT = "17"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

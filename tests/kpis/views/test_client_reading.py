@@ -148,3 +148,13 @@ def test_the_pdf_details_have_a_target_column_only_when_a_figure_has_a_target(cl
     assert "Change" in without and "Target" not in without
     Target.objects.create(client=snapshots, month=dt.date(2026, 3, 1), kpi="new_leads", value=10)
     assert "Target" in headings(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="en"))
+
+
+def test_each_detail_tile_says_what_its_figure_means_on_the_tile(client_user_a, snapshots) -> None:  # noqa: F811
+    """The details' definitions were for screen readers only (and a hover title): on a phone a client
+    read "Growth needed per working day" or "Lead velocity rate" with nothing to explain them."""
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    tile = body[body.index('id="kpi-lead_velocity_rate"') :]
+    tile = tile[: tile.index("</article>")]
+    assert '<p class="definition" id="def-lead_velocity_rate">The change in MQLs against the previous month.</p>' in tile
+    assert "visually-hidden\" id=\"def-" not in body
