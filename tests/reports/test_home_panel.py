@@ -63,3 +63,15 @@ def test_a_client_user_reads_no_jargon_and_no_bare_dash_before_the_first_report(
     client_user_a.save()
     data = browser_for(client_user_a, march).get("/panels/data/").content.decode()
     assert "una lista, sin fechas" in data
+
+
+def test_a_client_opens_a_listed_month_on_its_report_with_its_questions_beside_it(march, client_user_a, staff_a) -> None:
+    """Monthly reports sent a client to the close's page of the month (a table of every KPI), not to
+    the report (summary, charts, what changed) the home page and the email open."""
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    listing = browser_for(client_user_a, march).get("/reports/").content.decode()
+    assert '<a href="/scorecard/?month=2026-03">marzo de 2026</a>' in listing
+    assert '<a href="/reports/2026-03/">Preguntas y versiones</a>' in listing
+    staff = browser_for(staff_a, march).get("/reports/").content.decode()
+    assert 'href="/reports/2026-03/">marzo de 2026</a>' in staff and "Preguntas y versiones" not in staff
