@@ -73,5 +73,6 @@ def test_a_client_opens_a_listed_month_on_its_report_with_its_questions_beside_i
     listing = browser_for(client_user_a, march).get("/reports/").content.decode()
     assert '<a href="/scorecard/?month=2026-03">marzo de 2026</a>' in listing
     assert '<a href="/reports/2026-03/">Preguntas y versiones</a>' in listing
+    assert 'class="data fits stack-table"' in listing  # four columns: a card per month on a phone
     staff = browser_for(staff_a, march).get("/reports/").content.decode()
     assert 'href="/reports/2026-03/">marzo de 2026</a>' in staff and "Preguntas y versiones" not in staff
