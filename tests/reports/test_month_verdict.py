@@ -72,7 +72,7 @@ def test_without_revenue_data_or_spend_it_says_the_month_in_counts_and_why_there
     with translation.override("es"):
         spanish = month_verdict(_card(values), keys=WITHOUT_REVENUE, currency="EUR")["text"]
     assert spanish.startswith(
-        "Noviembre de 2026: 725,76\xa0€ de inversión en marketing trajeron 8 leads nuevos y 1 cliente nuevo."
+        "Noviembre de 2026: con 725,76\xa0€ de inversión en marketing llegaron 8 leads nuevos y 1 cliente nuevo."
     )
 
 
@@ -107,7 +107,7 @@ def test_the_home_the_report_the_pdf_and_the_email_say_the_same_verdict(march, c
     month_open(client=march, month=MARCH)
     month_approve(client=march, month=MARCH, user=staff_a)  # the client user reads Spanish
     expected = (
-        "Marzo de 2026: 1 725,76 € de inversión en marketing trajeron 8 leads nuevos y 0 clientes nuevos. Sin cifras "
+        "Marzo de 2026: con 1 725,76 € de inversión en marketing llegaron 8 leads nuevos y 0 clientes nuevos. Sin cifras "
         "de ingresos, este informe no puede decir si el marketing cubrió su coste."
     )
     reader = browser_for(client_user_a, march)
