@@ -28,8 +28,19 @@ def data_dir() -> Path:
     return path
 
 
+STARTED_URL = "PORTAL_EMBEDDED_DATABASE_URL"
+
+
 def postgres_url() -> str:
-    """Start or reuse the embedded PostgreSQL 16 (pgserver) and return a URL to our database."""
+    """Start or reuse the embedded PostgreSQL 16 (pgserver) and return a URL to our database.
+
+    ``scripts/run`` starts the server once and hands its URL to the web, worker and beat
+    processes in ``PORTAL_EMBEDDED_DATABASE_URL``: they then never load pgserver, whose exit hook
+    in every process rewrote the same list of processes at once and printed a JSON traceback
+    on each stop.
+    """
+    if started := os.environ.get(STARTED_URL):
+        return started
     runtime = data_dir() / "run"
     runtime.mkdir(mode=0o700, exist_ok=True)
     runtime.chmod(0o700)

@@ -372,7 +372,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Spanish (Mexico) is Spanish's words with Mexico's numbers (1,234.56, not 1\xa0234,56): gettext
+# falls back from es_MX to the es catalogue, the formats come from agency/formats/es_MX.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("es-mx", _("Spanish (Mexico)"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"  # at a client's host the client's zone is active (agency.middleware.UserLanguageMiddleware)

@@ -126,6 +126,20 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
 UNKNOWN_MEMBER = gettext_lazy("Not attributed")
 NO_SEGMENT = gettext_lazy("No segment")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
+# Where a variant writes a currency its own way: in Mexico "$" is the peso, so the dollar is "US$".
+LOCAL_SYMBOLS = {"es-mx": {"MXN": "$", "USD": "US$"}}
+
+
+def currency_symbol(currency: str) -> str:
+    """The currency's symbol for the active language (its ISO code when it has none)."""
+    local = LOCAL_SYMBOLS.get((get_language() or "en").lower(), {})
+    return local.get(currency) or CURRENCY_SYMBOLS.get(currency, currency)
+
+
+def symbol_first(symbol: str) -> bool:
+    """A one- or two-character symbol goes before the amount ("€44,080.81", Mexico's "$44,080.81"),
+    but after it in Spain's Spanish ("44 080,81 €"); an ISO code always goes after."""
+    return len(symbol) < 3 and (get_language() or "en").lower() not in ("es", "es-es")
 
 
 def member_label(dimension: str, member: str, names: dict[str, str] | None = None) -> str:
@@ -172,11 +186,12 @@ def share_shown(value: float | Fraction, places: int = 1) -> str:
 
 def money(value: float, currency: str, places: int = 2) -> str:
     """An amount with its currency the active language's way: "€44,080.81" in English,
-    "44 080,81 €" in Spanish; a currency without a known symbol keeps its ISO code after it."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    "44 080,81 €" in Spanish, "$44,080.81" (pesos) in Mexico's Spanish; a currency without a known
+    symbol keeps its ISO code after it."""
+    symbol = currency_symbol(currency)
     text = shown_number(abs(value), places)
     sign = "-" if value < 0 and text.strip("0,. \xa0") else ""
-    if (get_language() or "en").startswith("es") or len(symbol) == 3:
+    if not symbol_first(symbol):
         return f"{sign}{text}\xa0{symbol}"
     return f"{sign}{symbol}{text}"
 

@@ -46,7 +46,7 @@ class DemoClient:
 
 DEMO_CLIENTS = (
     DemoClient("acme", "Acme Robotics", "Europe/Madrid", "EUR", "ana@acme.example"),
-    DemoClient("globex", "Globex Foods", "America/Mexico_City", "MXN", "gil@globex.example", language="es"),
+    DemoClient("globex", "Globex Foods", "America/Mexico_City", "MXN", "gil@globex.example", language="es-mx"),
     DemoClient("initech", "Initech Software", "America/New_York", "USD", "ivy@initech.example"),
     DemoClient("umbrella", "Umbrella Outdoor", "Europe/Madrid", "EUR", "uma@umbrella.example", from_sources=True,
                language="es"),

@@ -51,7 +51,8 @@ class ReportSettingsForm(forms.ModelForm):
         )
         self.fields["brand_logo"].widget = ChooseFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
         # The empty language says what it gives (Django's "---------" said nothing).
-        blank = {"en": _("Agency default (English)"), "es": _("Agency default (Spanish)")}
+        blank = {"en": _("Agency default (English)"), "es": _("Agency default (Spanish)"),
+                 "es-mx": _("Agency default (Spanish, Mexico)")}
         self.fields["language"].choices = [("", blank.get(agency_language(), blank["en"])),
                                            *self.fields["language"].choices[1:]]
 

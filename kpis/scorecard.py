@@ -15,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
-from clients.words import CURRENCY_SYMBOLS, member_label, money, share_shown
+from clients.words import currency_symbol, member_label, money, share_shown, symbol_first
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
     GROUPS,
@@ -112,11 +112,11 @@ def compact(value: float) -> str:
 def axis_format(key: str, currency: str) -> Any:
     """How a chart's axis writes this KPI's values (shorter than the tiles)."""
     kind = figure(key).unit
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    symbol = currency_symbol(currency)
     if kind == Unit.MONEY:
         # The symbol where the tiles put it (clients.words.money): "€60k" in English, "60k €" in Spanish.
         def money_axis(v: float) -> str:
-            if len(symbol) < 3 and not (get_language() or "en").startswith("es"):
+            if symbol_first(symbol):
                 return f"{symbol}{compact(v)}"
             return f"{compact(v)}\xa0{symbol}"
 

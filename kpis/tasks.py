@@ -128,7 +128,9 @@ def report_pdf_task(self: TenantTask, *, client_slug: str, months: list[str]) ->
 def report_pdfs_build(*, client: Client, months: list[dt.date]) -> int:
     made = 0
     for month in months:
-        for language, _name in settings.LANGUAGES:
+        # The client's language, and English and Spanish for staff reading in either; another
+        # variant (Spanish, Mexico) is drawn on its first download, as any missing file is.
+        for language in dict.fromkeys((client.report_language, "en", "es")):
             made += report_pdf_build(client=client, month=month, language=language) is not None
     return made
 

@@ -57,7 +57,7 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         if not (embedded.data_dir() / "pg" / "postmaster.pid").exists():
             started_here.append(embedded.postgres_stop)
-        embedded.postgres_url()
+        os.environ[embedded.STARTED_URL] = embedded.postgres_url()  # the children reuse it as it is
     if not os.environ.get("REDIS_URL"):
         if not embedded._redis_answers(embedded._redis_socket()):
             started_here.append(embedded.redis_stop)

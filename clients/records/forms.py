@@ -2,39 +2,104 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agency.dates import date_range_message, date_range_validate, months_fit
+from clients.criteria.forms import draft_from_post
 from clients.criteria.rules import personas_problems
 from clients.models import Contract
-from clients.words import vocab_label
+from clients.records.persona_builder import fine_rows, match_from_tree, match_shown_by_rows, match_tree, with_paths
+from clients.words import problem_words, vocab_label
 
 
 class PersonaForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=50)
+    """A persona: code, name, and its match rule as rows (field, operator, value) or, for a rule
+    the rows cannot show, as the spec's JSON (the "advanced" view; also what a post naming no
+    rows, like a script's, sends)."""
+
+    code = forms.SlugField(
+        label=_("Code"), max_length=50, help_text=_("Short, no spaces: the leads file's “persona” column names it.")
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     match = forms.CharField(
-        label=_("Match rule (JSON)"),
+        label=_("Match rule as JSON"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_('Same syntax as the qualification rules, e.g. {"field": "employees", "op": "gte", "value": 250}'),
     )
+    use_json = forms.BooleanField(label=_("Use the JSON instead of the rows"), required=False)
 
-    def clean_match(self) -> dict:
-        text = self.cleaned_data["match"].strip() or "{}"
+    def __init__(self, data: Any = None, *, stored_match: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.stored_match = stored_match
+        # A stored rule the rows cannot show (``exists: false``…) is said in words, kept as JSON.
+        self.rows_show_stored = stored_match is None or match_shown_by_rows(stored_match)
+        self.rows_posted = data is not None and "group-r" in data
+        if self.rows_posted:
+            self.tree = draft_from_post(data)["fit"]
+        else:
+            self.tree = match_tree(stored_match if self.rows_show_stored else {})
+            if stored_match is None and not self.is_bound:  # a new persona starts with a row to fill in
+                self.tree["children"].append({"field": "", "op": "", "value": ""})
+        self.row_faults = 0
+        self.fine_rows: list[str] = []  # after match_to_count: the rows with nothing wrong now
+
+    def json_mode(self) -> bool:
+        if not self.is_bound:
+            return not self.rows_show_stored
+        return not self.rows_posted or self.data.get("use_json") in {"on", "true", "1", True}
+
+    def _json_match(self, text: str) -> dict:
         try:
-            match = json.loads(text)
+            match = json.loads(text.strip() or "{}")
         except (RecursionError, ValueError) as error:  # JSONDecodeError is a ValueError
             raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
         problems = personas_problems([{"code": "x", "name": "x", "match": match}])
         if problems:
-            raise forms.ValidationError([p.replace("[0].match", "match") for p in problems])
+            raise forms.ValidationError([problem_words(p.replace("[0].match", "match")) for p in problems])
+        return match
+
+    def clean_match(self) -> dict | None:
+        return self._json_match(self.cleaned_data["match"]) if self.json_mode() else None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.json_mode():
+            rule, self.row_faults, problems = match_from_tree(self.tree, stored=self.stored_match)
+            if self.row_faults:
+                self.add_error(
+                    None,
+                    ngettext(
+                        "%(n)s row of the match rule needs fixing: its error is beside it.",
+                        "%(n)s rows of the match rule need fixing: each error is beside its row.",
+                        self.row_faults,
+                    )
+                    % {"n": self.row_faults},
+                )
+            for problem in problems:
+                self.add_error(None, problem)
+            if rule is not None:
+                data["match"] = rule
+        return data
+
+    def match_to_count(self) -> dict | None:
+        """The rule as typed so far, when it is whole and valid (the live count needs no code or name)."""
+        if self.json_mode():
+            try:
+                return self._json_match(str(self.data.get("match", "")))
+            except forms.ValidationError:
+                return None
+        marked = with_paths(copy.deepcopy(self.tree))
+        match = match_from_tree(marked)[0]
+        self.fine_rows = fine_rows(marked)
         return match
 
 

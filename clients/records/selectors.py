@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from clients.criteria.qualification import judges
-from clients.criteria.rules import lead_value, rule_matches
+from clients.criteria.rules import SQL_COLUMN, field_type, lead_value, rule_matches, rule_sql
 from clients.models import Contract, CriteriaVersion, Holiday, Lead, Persona
 
 
@@ -116,13 +117,77 @@ def lead_get(*, lead_id: str) -> Lead | None:
 
 
 def personas_list() -> QuerySet[Persona]:
-    """The client's personas in the order they are tried (priority, then code)."""
-    return Persona.objects.order_by("priority", "code")
+    """The client's personas in the order they are tried (priority, then code), each with ``leads``,
+    how many leads have it now (a persona no lead takes reads as one to check)."""
+    leads = Lead.objects.filter(persona=OuterRef("code")).order_by().values("persona").annotate(n=Count("id")).values("n")
+    return Persona.objects.annotate(leads=Coalesce(Subquery(leads), 0)).order_by("priority", "code")
 
 
 def persona_get(*, code: str) -> Persona | None:
     """A persona by its code, the key leads are matched to."""
     return Persona.objects.filter(code=code).first()
+
+
+def _top_rows(match: dict) -> list[dict]:
+    """The rule's rows as the form lists them: the root group's members (or the one bare rule)."""
+    for kind in ("all", "any"):
+        if isinstance(match.get(kind), list):
+            return match[kind]
+    return [match] if match else []
+
+
+def persona_match_count(*, match: dict, code: str = "") -> dict[str, Any]:
+    """How many of the client's leads a (valid) match rule meets — one SQL statement, like the
+    criteria backtest, nothing written: ``leads`` in all, ``matched`` meeting the rule, ``taken``
+    of those that would get this persona (a lead takes the first persona it meets, in priority
+    order, unless its file names one), ``given`` naming this persona in the leads file, and
+    ``rows``: each of the rule's top rows with the leads it meets alone (why a rule finds none).
+    ``code`` is the persona being edited (its place in the order); a new one comes last."""
+    personas = list(Persona.objects.order_by("priority", "code"))
+    place = next((index for index, p in enumerate(personas) if p.code == code), len(personas))
+    earlier = [rule_sql(p.match or {}) for p in personas[:place]]
+    earlier_text = "(" + " OR ".join(e.text for e in earlier) + ")" if earlier else "FALSE"
+    rule = rule_sql(match)
+    rows = _top_rows(match)
+    row_sql = [rule_sql(row) for row in rows]
+    columns = "".join(f", count(*) FILTER (WHERE {r.text})" for r in row_sql)
+    text = f"""
+SELECT count(*), count(*) FILTER (WHERE {rule.text}),
+       count(*) FILTER (WHERE {rule.text} AND l.persona_given = '' AND NOT {earlier_text}),
+       count(*) FILTER (WHERE l.persona_given <> '' AND l.persona_given = %s){columns}
+FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id"""
+    params = [*rule.params, *rule.params, *[v for e in earlier for v in e.params], code, *[v for r in row_sql for v in r.params]]
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        leads, matched, taken, given, *per_row = cursor.fetchone()
+    return {
+        "leads": leads,
+        "matched": matched,
+        "taken": taken,
+        "given": given,
+        "rows": [
+            {"rule": row, "leads": count, "values": _values_seen(row) if not count else []}
+            for row, count in zip(rows, per_row, strict=True)
+        ],
+    }
+
+
+def _values_seen(row: dict) -> list[tuple[str, int]]:
+    """The values the leads hold for a text or list row that meets none (the most common first, eight):
+    how "SaaS" is really written is what such a row needs."""
+    name = row.get("field")
+    if row.get("op") not in {"eq", "in", "contains"} or field_type(name) == "number":
+        return []
+    column = SQL_COLUMN[name]
+    if field_type(name) == "list":
+        text = f"""SELECT v, count(*) FROM clients_lead l, unnest({column}) AS v
+WHERE v <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"""
+    else:
+        text = f"""SELECT {column}, count(*) FROM clients_lead l LEFT JOIN clients_campaign c ON c.id = l.campaign_id
+WHERE {column} <> '' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"""
+    with connection.cursor() as cursor:
+        cursor.execute(text)
+        return [(value, count) for value, count in cursor.fetchall()]
 
 
 def holidays_list() -> list[dt.date]:

@@ -9,13 +9,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
 from agency.http import found
 from agency.months import add_months
+from clients.criteria.forms import draft_apply
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
-from clients.records.selectors import contract_get, contracts_list, holidays_list, persona_get, personas_list
+from clients.records.persona_builder import builder_choices, match_count_words, with_paths
+from clients.records.selectors import (
+    contract_get,
+    contracts_list,
+    holidays_list,
+    persona_get,
+    persona_match_count,
+    personas_list,
+)
 from clients.records.services import contract_cancel, contract_save, holidays_set, persona_save
 
 
@@ -25,21 +34,68 @@ def persona_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/records/personas.html", {"personas": personas_list()})
 
 
+def _persona_context(form: PersonaForm, *, code: str | None, persona: object | None, match: dict | None) -> dict:
+    """The persona page's state: the rows (numbered as the criteria editor numbers them), the live count."""
+    with_paths(form.tree)
+    count = None
+    if match is not None:
+        count = match_count_words(persona_match_count(match=match, code=code or ""), match)
+    return {
+        "form": form,
+        "tree": form.tree,
+        "count": count,
+        "original_code": code or "",
+        "json_mode": form.json_mode(),
+        "oob_rows": None,  # the count's answer alone clears the errors of rows fixed since (persona_builder)
+        "json_open": form.json_mode() or bool(form.errors.get("match")),
+        "rows_show_stored": form.rows_show_stored,
+        # The summary says only "rows need fixing": the live count hides it once they are fixed.
+        "only_row_faults": bool(form.row_faults) and len(form.errors) == 1 and len(form.non_field_errors()) == 1,
+        "title": _("Persona %(name)s") % {"name": persona.name} if persona else _("New persona"),
+        **builder_choices(),
+    }
+
+
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def persona_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
     persona = found(persona_get(code=code)) if code else None
-    initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match)} if persona else {}
-    form = PersonaForm(request.POST or None, initial=initial)
+    stored = persona.match if persona else None
+    initial = {}
+    if persona:
+        initial = {"code": persona.code, "name": persona.name, "match": json.dumps(persona.match, ensure_ascii=False, indent=2)}
+    form = PersonaForm(request.POST or None, initial=initial, stored_match=stored)
+    form.initial["use_json"] = form.json_mode()
     if request.method == "POST" and form.is_valid():
         try:
-            persona_save(client=request.tenant, original_code=code, **form.cleaned_data)
+            fields = {name: form.cleaned_data[name] for name in ("code", "name", "match")}
+            persona_save(client=request.tenant, original_code=code, **fields)
         except ValidationError as error:
             form.add_error("code", error.messages[0])
         else:
             messages.success(request, _("Persona saved; leads were judged again."))
             return redirect("persona_list")
-    return render(request, "clients/records/form.html", {"form": form, "title": _("Persona")}, status=422 if form.errors else 200)
+    match = form.match_to_count() if form.is_bound else (stored if stored is not None else None)
+    context = _persona_context(form, code=code, persona=persona, match=match)
+    return render(request, "clients/records/persona_form.html", context, status=422 if form.errors else 200)
+
+
+@client_staff_required
+@require_POST
+def persona_builder(request: HttpRequest) -> HttpResponse:
+    """The rows after an add/remove button (``operation``), or only the live count, keeping what was typed."""
+    code = request.POST.get("original_code") or None
+    persona = persona_get(code=code) if code else None
+    form = PersonaForm(request.POST, stored_match=persona.match if persona else None)
+    operation = request.POST.get("operation", "")
+    if operation:
+        form.tree = draft_apply({"fit": form.tree, "points": []}, operation)["fit"]
+    context = _persona_context(form, code=code, persona=persona, match=form.match_to_count())
+    if operation:
+        return render(request, "clients/records/persona_form.html#builder", context)
+    context["oob_rows"] = [] if form.json_mode() else form.fine_rows
+    context["oob_summary"] = not form.json_mode() and context["count"] is not None
+    return render(request, "clients/records/persona_form.html#count", context)
 
 
 @client_staff_required

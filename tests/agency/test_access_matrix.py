@@ -118,6 +118,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "criteria_version_detail", {"version": 99}, row(302, 404, 404, 404, 404)),
     (ALPHA, "persona_list", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "persona_add", {}, row(302, 404, 404, 200, 200)),
+    (ALPHA, "persona_builder", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "persona_edit", {"code": "missing"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "holidays", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_list", {}, row(302, 404, 404, 200, 200)),

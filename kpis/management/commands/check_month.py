@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django_tenants.utils import tenant_context
@@ -37,7 +38,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("--month", required=True, metavar="YYYY-MM")
-        parser.add_argument("--language", default="en", choices=("en", "es"), help="the language of the sentences")
+        parser.add_argument(
+            "--language", default="en", choices=[code for code, _name in settings.LANGUAGES], help="the language of the sentences"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])

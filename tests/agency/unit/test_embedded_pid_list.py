@@ -26,3 +26,13 @@ def test_a_readable_pid_list_is_left_as_it_is(tmp_path: Path) -> None:
 def test_no_pid_list_is_not_created(tmp_path: Path) -> None:
     pid_list_repair(tmp_path)
     assert not (tmp_path / ".handle_pids.json").exists()
+
+
+def test_a_process_scripts_run_started_reuses_its_url_without_pgserver(tmp_path: Path, monkeypatch) -> None:
+    """Only the supervisor registers pgserver's exit hook: the children's hooks raced on stop."""
+    from agency import embedded
+
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(embedded.STARTED_URL, "postgresql://postgres:@/portal?host=/somewhere")
+    assert embedded.postgres_url() == "postgresql://postgres:@/portal?host=/somewhere"
+    assert not (tmp_path / "pg").exists()

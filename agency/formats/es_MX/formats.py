@@ -1,0 +1,6 @@
+"""Mexican Spanish formats: Django's (a decimal point and thousands commas, as Mexico writes
+1,234.56), with the time zone named after a date and time as in Spanish (issue #23)."""
+
+from django.conf.locale.es_MX.formats import *  # noqa: F403
+
+DATETIME_FORMAT = r"j \d\e F \d\e Y \a \l\a\s H:i T"
