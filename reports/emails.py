@@ -65,6 +65,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     keys = report_summary_keys(client=client, document=version.document)  # revenue data or not, as approved
     entries = summary(card, keys=keys, currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
+    verdict = month_verdict(card, keys=keys, currency=client.currency)
     attachments = brand_logo_inline(brand)
     if pdf:
         chart = Path(pdf).with_name(Path(pdf).stem + "-funnel.png")
@@ -76,7 +77,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "has_logo": bool(attachments),
         "summary": entries,
         # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
-        "verdict": month_verdict(card, keys=keys, currency=client.currency),
+        "verdict": verdict,
         # A target column only when a figure has one: on a phone an empty one squeezed the labels.
         "targets": any(entry["target"] for entry in entries),
         # A new client's first months: from when its data runs (the changes have little behind them).
@@ -84,18 +85,19 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         # shares it, else each figure's own under its name (as the report page does).
         "history_note": summary_note(entries),
         "chart_title": funnel.title if pdf else "",
-        "preview": preview_line(entries),
+        "preview": preview_line(entries, verdict=verdict),
         "points": points_in(entries),
         "attachments": attachments,
         "from_email": brand_sender(brand),
     }
 
 
-def preview_line(entries: list[dict[str, Any]], *, count: int = 3) -> str:
-    """What an inbox shows under the subject: the first key figures with their change (the
-    summary's order), so the month reads at a glance before the email is opened. Without it, mail
-    clients show the first text of the body: the agency's name and the subject again."""
-    parts = []
+def preview_line(entries: list[dict[str, Any]], *, count: int = 3, verdict: dict[str, Any] | None = None) -> str:
+    """What an inbox shows under the subject: whether marketing paid off (the report's verdict, when
+    it judges), then the first key figures with their change (the summary's order), so the month
+    reads at a glance before the email is opened. Without it, mail clients show the first text of
+    the body: the agency's name and the subject again."""
+    parts = [verdict["text"]] if verdict and verdict["good"] is not None else []
     for entry in entries[:count]:
         change = entry["change"]["text"] if entry["change"] else ""
         parts.append(f"{entry['label']}: {entry['shown']}" + (f" ({change})" if change else ""))

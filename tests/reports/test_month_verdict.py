@@ -121,3 +121,15 @@ def test_the_home_the_report_the_pdf_and_the_email_say_the_same_verdict(march, c
     assert _verdict_in(email["html"]) == expected
     body = email["body"].replace("\xa0", " ")
     assert expected in body and body.index(expected) < body.index("Cifras clave")
+
+
+def test_the_inbox_preview_opens_on_the_verdict_when_there_is_one() -> None:
+    """The preview under the subject is the email's first screen: it said three figures and left the
+    reader to work out whether the month went well."""
+    from reports.emails import preview_line
+
+    entries = [{"label": "New leads", "shown": "167", "change": {"text": "-1.8 %"}}]
+    paid = {"text": "Marketing paid off in October 2026: each $1.00 of marketing spend brought back $3.59 …", "good": True}
+    assert preview_line(entries, verdict=paid) == f"{paid['text']} · New leads: 167 (-1.8 %)"
+    no_verdict = {"text": "October 2026: … cannot say whether marketing paid for itself.", "good": None}
+    assert preview_line(entries, verdict=no_verdict) == "New leads: 167 (-1.8 %)"  # the figures say more than that
