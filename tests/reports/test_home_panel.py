@@ -76,3 +76,12 @@ def test_a_client_opens_a_listed_month_on_its_report_with_its_questions_beside_i
     assert 'class="data fits stack-table"' in listing  # four columns: a card per month on a phone
     staff = browser_for(staff_a, march).get("/reports/").content.decode()
     assert 'href="/reports/2026-03/">marzo de 2026</a>' in staff and "Preguntas y versiones" not in staff
+
+
+def test_a_clients_month_page_puts_its_questions_and_versions_before_every_figure(march, client_user_a, staff_a) -> None:
+    """Reached by "Questions and versions", the page opened on a table of some eighty figures and the
+    question box came after them, 6,000 px down on a phone."""
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+    assert page.index('id="questions-title"') < page.index('id="versions-title"') < page.index('id="figures-title"')
