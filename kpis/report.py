@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agency.months import Month
-from clients.words import member_label
+from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.pacing import quarter_months, working_days_in
@@ -58,8 +58,9 @@ from kpis.unmatched import crm_leads_unlinked
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
-# a legend under a chart, no empty chart frame.
-REPORT_LAYOUT = "16"
+# a legend under a chart, no empty chart frame; 17: the month's verdict (did marketing pay off) over
+# the summary, the channel chart named for its leads, each detail tile's definition in plain words.
+REPORT_LAYOUT = "18"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -300,6 +301,60 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
     return entries
 
 
+def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[str, Any] | None:
+    """Whether marketing paid off in the month, in one sentence over the summary (the page, the
+    PDF, the email, the client's home): what a client opens the report to learn, before any tile.
+
+    Judged by ROMI, (marketing revenue × gross margin − spend) ÷ spend, said the way a client
+    reads it: each 1 of spend brought back 1 + ROMI of gross margin; above 0 it paid off. Without
+    revenue data (ROMI not in the summary ``keys``), without spend, or with new customers but no
+    marketing revenue (their deal values missing: ROMI would read -100 %), the month's leads and
+    customers for its spend, and why no verdict. ``good`` colours it (None: no verdict). None for a
+    month still running (its return is judged once it ends) or without figures."""
+    if card.snapshot is None or card.in_progress:
+        return None
+    month = date_format(card.month, "YEAR_MONTH_FORMAT")
+    romi, _why = card.shown("romi")
+    leads = int(card.kpi("new_leads") or 0)
+    customers = int(card.kpi("customers") or 0)
+    # New customers but no revenue from marketing: their deal values are missing, not worth nothing.
+    unpriced = customers > 0 and not card.kpi("marketing_revenue")
+    if "romi" in keys and romi is not None and not unpriced:
+        values = {
+            "month": month,
+            "one": money(1, currency),
+            "back": money(1 + romi, currency),
+            "romi": format_value("romi", romi, currency),
+        }
+        if romi > 0:
+            text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
+                     "gross margin (return on marketing investment, ROMI: %(romi)s).")
+        else:
+            text = _("Marketing did not pay for itself in %(month)s: each %(one)s of marketing spend brought back "
+                     "%(back)s of gross margin (return on marketing investment, ROMI: %(romi)s).")
+        return {"text": text % values, "good": romi > 0}
+    values = {
+        "month": month,
+        "leads": ngettext("%(count)s new lead", "%(count)s new leads", leads)
+        % {"count": format_value("new_leads", leads, currency)},
+        "customers": ngettext("%(count)s new customer", "%(count)s new customers", customers)
+        % {"count": format_value("customers", customers, currency)},
+    }
+    spend, _why = card.shown("marketing_spend")
+    if spend and unpriced and "romi" in keys:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but no revenue is "
+                 "recorded for them, so this report cannot say whether marketing paid for itself.")
+    elif spend:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s. Without revenue "
+                 "figures, this report cannot say whether marketing paid for itself.")
+    else:
+        text = _("%(month)s: %(leads)s and %(customers)s. No marketing spend is recorded for the month, so this "
+                 "report cannot say whether marketing paid for itself.")
+    return {"text": capfirst(text % values), "good": None}  # "noviembre de 2026: …" opens a sentence
+
+
 def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
@@ -377,6 +432,7 @@ def report_context(
         # Staff get a link to where delivery is connected or imported (a client cannot import).
         "paid_empty_fix": staff and media_without_delivery(card) is not None,
         "period": card.period,
+        "verdict": month_verdict(card, keys=keys, currency=client.currency),
         "summary": entries,
         "summary_note": summary_note(entries),
         "funnel_chart": funnel,
