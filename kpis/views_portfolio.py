@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,16 @@ from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi, null_reason
 from kpis.nospend import spend_figure_unknown
-from kpis.portfolio import COLUMNS, PORTFOLIO_LAYOUT, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
+from kpis.portfolio import (
+    COLUMNS,
+    MONEY_COLUMNS,
+    PORTFOLIO_LAYOUT,
+    SHOW,
+    portfolio_rows,
+    portfolio_stamp,
+    target_summary,
+    targets_by_client,
+)
 from kpis.scorecard import format_value, no_contracts_reason, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
@@ -42,18 +52,23 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show = request.GET.get("show") or ("checks" if request.GET.get("alerts") == "1" else "all")  # alerts=1: older links
     show = show if show in SHOW else "all"
+    mine = request.GET.get("mine") == "1"
+    filters = {"month": str(Month.of(month)), "q": query}
+    filters |= ({"show": show} if show != "all" else {}) | ({"mine": "1"} if mine else {})
     context = {
         "month": month,
         "sort": sort,
         "descending": descending,
         "q": query,
         "show": show,
+        "mine": mine,
+        "filters": urlencode(filters),  # the sort links keep the month, the search and the filters
         "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
     context["month_choices"] = _month_choices(tuple(context["months"]), get_language() or "")
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
-        f"{CODE_VERSION}|{PORTFOLIO_LAYOUT}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{get_language()}|{stamp}".encode()
+        f"{CODE_VERSION}|{PORTFOLIO_LAYOUT}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{mine}|{get_language()}|{stamp}".encode()
     )
     # The table as rendered, and what the page shows around it (the closes waiting, the failing
     # sources, the header's client switcher) as read: kept together, under a stamp that changes
@@ -64,7 +79,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         page = {
             "table": render_to_string(
                 "kpis/portfolio.html#portfolio-table",
-                {**context, **_table(request, month, sort, descending, query, show)},
+                {**context, **_table(request, month, sort, descending, query, show, mine)},
             ),
             "waiting": list(month_closes_waiting(clients=clients_for_user(user=request.user))),
             "source_failures": source_failures_visible(user=request.user),
@@ -77,13 +92,13 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     request.switchable_clients = page["switcher"]  # agency.context_processors: already read
     # The monthly close: months waiting for review (and for how long), revisions, open questions.
     now = timezone.now()
-    waiting = [
-        {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]
-    ]
+    waiting = [{"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]]
     context["source_failures"] = page["source_failures"]
     context["connections_broken"] = page.get("connections_broken", [])
     return render(
-        request, "kpis/portfolio.html", {**context, "table": mark_safe(page["table"]), "waiting": waiting}  # noqa: S308 -- our template
+        request,
+        "kpis/portfolio.html",
+        {**context, "table": mark_safe(page["table"]), "waiting": waiting},  # noqa: S308 -- our template
     )
 
 
@@ -102,7 +117,7 @@ def _cell(client: Any, column: str) -> dict[str, str]:
     figure of a client with no contract known at the month's end (its contract lifetime value is then
     null, kpis.md), any other undefined figure by the catalogue's reasons."""
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
-        return {"text": "—", "reason": no_spend_reason(), "words": ""}
+        return {"text": "—", "reason": no_spend_reason(), "words": _("no spend loaded")}
     value = getattr(client, column)
     if value is None and client.computed_at is not None:
         if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
@@ -111,10 +126,17 @@ def _cell(client: Any, column: str) -> dict[str, str]:
     return {"text": format_value(column, value, client.currency), "reason": "", "words": ""}
 
 
-def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str) -> dict:
+def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str, mine: bool) -> dict:
     rows = []
-    clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show))
+    clients = list(
+        portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show, mine=mine)
+    )
     targets = targets_by_client(clients=clients, month=month)
+    # Sorted by an amount, clients of several currencies come in one group per currency, each
+    # headed by it: an amount is ranked against amounts of its own currency only.
+    labels = {column: str(kpi(column).label) for column in COLUMNS}
+    grouped = sort in MONEY_COLUMNS and len({client.currency for client in clients}) > 1
+    previous = None
     for client in clients:
         status = target_summary(client, targets.get(client.pk, {}))
         rows.append(
@@ -126,10 +148,13 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
                 "has_data": client.computed_at is not None,
                 # A client without spend loaded up to the month's end: its costs are unknown, not 0 €
                 # (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend).
-                "cells": [_cell(client, column) for column in COLUMNS],
+                "cells": [{**_cell(client, column), "label": labels[column]} for column in COLUMNS],  # label: the phone's card
+                "currency_group": client.currency if grouped and client.currency != previous else "",
             }
         )
+        previous = client.currency
     return {
         "rows": rows,
-        "columns": [(c, kpi(c).label) for c in COLUMNS],
+        "columns": list(labels.items()),
+        "month_path": f"/reports/{Month.of(month)}/",  # the client's month, opened through the hand-off
     }

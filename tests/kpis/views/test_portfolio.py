@@ -182,3 +182,88 @@ def test_a_table_cached_under_an_older_markup_version_is_not_served_after_a_depl
     fresh = page(admin_user, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
     cache.clear()
     assert "OLD PORTFOLIO MARKUP" not in fresh and "Alpha Analytics" in fresh
+
+
+THREE = ("Alpha Analytics", "Gamma Goods", "Beta Brands")
+
+
+def _rows_in_order(body: str, *names: str) -> list[str]:
+    return sorted(names, key=body.index)
+
+
+def test_a_client_row_opens_that_clients_month(tenant_a, staff_a) -> None:
+    """The name (and the checks badge) open the month shown, not the client's home page."""
+    from portfolio.models import ClientMonthChecks
+
+    summary(tenant_a, MARCH, new_leads=40)
+    ClientMonthChecks.objects.create(client=tenant_a, month=MARCH, total=2, high=0, open=2, open_high=0)
+    body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    row = body[body.index('<th scope="row">') :]
+    row = row[: row.index("</tr>")]
+    assert row.count('href="/accounts/switch/alpha/?next=/reports/2026-03/"') == 2, row
+    assert ">Alpha Analytics</a>" in row
+
+
+def test_amounts_rank_within_their_currency_never_across(tenant_a, tenant_b, admin_user) -> None:
+    """Sorted by spend, 900 US$ is not ranked above 500 €: a group per currency, each headed by it;
+    a count (new leads) still ranks every client together."""
+    beta_2 = Client(schema_name="gamma", slug="gamma", name="Gamma Goods", currency="EUR", is_ready=True)
+    beta_2.auto_create_schema = False
+    beta_2.save()
+    summary(tenant_a, MARCH, new_leads=10, marketing_spend=500.0)  # EUR
+    summary(beta_2, MARCH, new_leads=30, marketing_spend=300.0)  # EUR
+    summary(tenant_b, MARCH, new_leads=20, marketing_spend=900.0)  # USD
+    body = page(admin_user, "/portfolio/?month=2026-03&sort=marketing_spend&dir=desc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(body, *THREE) == ["Alpha Analytics", "Gamma Goods", "Beta Brands"]
+    assert body.index("Amounts in EUR, ranked among themselves") < body.index("Alpha Analytics")
+    assert body.index("Gamma Goods") < body.index("Amounts in USD, ranked among themselves") < body.index("Beta Brands")
+    ascending = page(admin_user, "/portfolio/?month=2026-03&sort=marketing_spend&dir=asc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(ascending, *THREE) == ["Gamma Goods", "Alpha Analytics", "Beta Brands"]
+    leads = page(admin_user, "/portfolio/?month=2026-03&sort=new_leads&dir=desc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(leads, *THREE) == ["Gamma Goods", "Beta Brands", "Alpha Analytics"]
+    assert "Amounts in" not in leads
+    spanish = page(admin_user, "/portfolio/?month=2026-03&sort=cpl&dir=desc", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Importes en EUR, ordenados solo entre sí" in spanish and "Amounts in" not in spanish
+
+
+def test_an_admin_can_keep_only_the_clients_assigned_to_them(tenant_a, tenant_b, admin_user) -> None:
+    from agency.models import Membership
+
+    Membership.objects.create(user=admin_user, client=tenant_a)
+    summary(tenant_a, MARCH, new_leads=40)
+    summary(tenant_b, MARCH, new_leads=12)
+    full = page(admin_user, "/portfolio/?month=2026-03")
+    assert 'name="mine"' in full and "Only my clients" in full and "Beta Brands" in full
+    mine = page(admin_user, "/portfolio/?month=2026-03&mine=1", HTTP_HX_REQUEST="true")
+    assert "Alpha Analytics" in mine and "Beta Brands" not in mine and "only the clients assigned to you" in mine
+    assert "mine=1&amp;sort=new_leads" in mine  # a column's sort keeps the filter
+    assert "Solo mis clientes" in page(admin_user, "/portfolio/?month=2026-03", HTTP_ACCEPT_LANGUAGE="es")
+
+
+def test_sorting_by_checks_puts_the_clients_needing_attention_first(tenant_a, tenant_b, admin_user) -> None:
+    from portfolio.models import ClientMonthChecks
+
+    gamma = Client(schema_name="gamma", slug="gamma", name="Gamma Goods", currency="EUR", is_ready=True)
+    gamma.auto_create_schema = False
+    gamma.save()
+    for client in (tenant_a, tenant_b, gamma):
+        summary(client, MARCH, new_leads=10)
+    ClientMonthChecks.objects.create(client=tenant_a, month=MARCH, total=3, high=0, open=3, open_high=0)
+    ClientMonthChecks.objects.create(client=gamma, month=MARCH, total=1, high=1, open=1, open_high=1)
+    ClientMonthChecks.objects.create(client=tenant_b, month=MARCH, total=1, high=0, open=0, open_high=0)
+    body = page(admin_user, "/portfolio/?month=2026-03&sort=checks&dir=desc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(body, *THREE) == ["Gamma Goods", "Alpha Analytics", "Beta Brands"]
+    assert 'aria-sort="descending"><a href="?month=2026-03&amp;q=&amp;sort=checks&amp;dir=asc"' in body  # again: fewest first
+
+
+def test_a_cost_without_spend_says_why_in_words_not_only_on_hover(tenant_a, staff_a) -> None:
+    """A phone has no hover: a "—" carries its reason in words (the short words, else the reason)."""
+    summary(tenant_a, MARCH, new_leads=40, has_spend=False, contract_ltv=100.0, gross_mrr_churn_rate=0.0)
+    for language, words in (("en", "no spend loaded"), ("es", "sin inversión cargada")):
+        staff_a.language = language
+        staff_a.save()
+        body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+        row = body[body.index("Alpha Analytics") :]
+        row = row[: row.index("</tr>")]
+        assert row.count(f'<small class="cell-why" aria-hidden="true">{words}</small>') == 3, (language, row)
+        assert '<small class="cell-why phone-why" aria-hidden="true">' in row  # sessions unknown: the catalogue's reason
