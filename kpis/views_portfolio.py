@@ -111,18 +111,19 @@ def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt
 CONTRACT_COLUMNS = frozenset(c for c in COLUMNS if kpi(c).group == "recurring_revenue_and_value")
 
 
-def _cell(client: Any, column: str) -> dict[str, str]:
+def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
     """A figure of the row as shown; a "—" says why, on hover and in words: a cost without spend loaded
     (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend), a contract
     figure of a client with no contract known at the month's end (its contract lifetime value is then
-    null, kpis.md), any other undefined figure by the catalogue's reasons."""
+    null, kpis.md), any other undefined figure by the catalogue's reasons that hold for the row's ``values`` (never
+    "no marketing spend" beside the client's spend)."""
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
         return {"text": "—", "reason": no_spend_reason(), "words": _("no spend loaded")}
     value = getattr(client, column)
     if value is None and client.computed_at is not None:
         if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
             return {"text": "—", "reason": no_contracts_reason(), "words": _("no contracts loaded")}
-        return {"text": "—", "reason": null_reason(kpi(column)), "words": ""}
+        return {"text": "—", "reason": null_reason(kpi(column), values), "words": ""}
     return {"text": format_value(column, value, client.currency), "reason": "", "words": ""}
 
 
@@ -138,6 +139,7 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
     grouped = sort in MONEY_COLUMNS and len({client.currency for client in clients}) > 1
     previous = None
     for client in clients:
+        values = {column: getattr(client, column) for column in COLUMNS}
         status = target_summary(client, targets.get(client.pk, {}))
         rows.append(
             {
@@ -148,7 +150,8 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
                 "has_data": client.computed_at is not None,
                 # A client without spend loaded up to the month's end: its costs are unknown, not 0 €
                 # (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend).
-                "cells": [{**_cell(client, column), "label": labels[column]} for column in COLUMNS],  # label: the phone's card
+                # label: each figure names its KPI on the phone's card (kpis/portfolio.html)
+                "cells": [{**_cell(client, column, values), "label": labels[column]} for column in COLUMNS],
                 "currency_group": client.currency if grouped and client.currency != previous else "",
             }
         )

@@ -267,3 +267,13 @@ def test_a_cost_without_spend_says_why_in_words_not_only_on_hover(tenant_a, staf
         row = row[: row.index("</tr>")]
         assert row.count(f'<small class="cell-why" aria-hidden="true">{words}</small>') == 3, (language, row)
         assert '<small class="cell-why phone-why" aria-hidden="true">' in row  # sessions unknown: the catalogue's reason
+
+
+def test_a_dash_names_only_the_reasons_the_row_does_not_contradict(tenant_a, staff_a) -> None:
+    """ROMI undefined beside €500 of spend: not "No marketing spend this month."."""
+    summary(tenant_a, MARCH, new_leads=40, has_spend=True, marketing_spend=500.0, romi=None, contract_ltv=1.0)
+    body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    row = body[body.index("Alpha Analytics") :]
+    assert "No marketing spend this month." not in row[: row.index("</tr>")]
+    summary(tenant_a, FEBRUARY, new_leads=4, has_spend=True, marketing_spend=0.0, romi=None)
+    assert "No marketing spend this month." in page(staff_a, "/portfolio/?month=2026-02", HTTP_HX_REQUEST="true")

@@ -1,0 +1,51 @@
+"""The portfolio at 390 px in Spanish, as an agency admin: each client a card of labelled figures
+(it scrolled sideways, the KPIs out of sight), the sort links above, amounts grouped by currency
+when sorted by one, and a client's name opening that client's month."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from agency.months import Month
+from portfolio.models import ClientMonthSummary
+from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.test_report import _no_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_portfolio_reads_as_cards_on_a_phone_and_opens_a_clients_month(browser, portal, admin_user, tenants, width) -> None:
+    month = (Month.of(timezone.now().date().replace(day=1)) - 1).first_day
+    for slug, spend in (("alpha", 48_867.87), ("beta", 39_641.17)):  # EUR, USD
+        ClientMonthSummary.objects.create(
+            client=tenants[slug], month=month, computed_at=timezone.now(), has_spend=True, new_leads=170,
+            marketing_spend=spend, cpl=spend / 170,
+        )
+    admin_user.language = "es"
+    admin_user.save()
+    context, page = new_page(browser, locale="es-ES", viewport={"width": width, "height": 900})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/portfolio/?sort=marketing_spend&dir=desc")
+        table = page.locator("#portfolio-table")
+        table.locator("tbody tr").first.wait_for()
+        assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), "the portfolio scrolls sideways"
+        assert "Importes en EUR, ordenados solo entre sí" in table.inner_text()
+        assert "Importes en USD, ordenados solo entre sí" in table.inner_text()
+        if width == 390:
+            labels = table.locator("tbody tr td[data-label]").evaluate_all(
+                "cells => cells.filter(c => c.offsetParent).map(c => getComputedStyle(c, '::before').content)")
+            assert '"Inversión en marketing"' in labels and '"Coste por lead"' in labels, labels
+            spend = table.locator("td[data-label='Inversión en marketing']").first
+            assert spend.is_visible() and "48 867,87 €" in re.sub(r"\s", " ", spend.inner_text())
+            assert table.get_by_role("link", name="Inversión en marketing", exact=True).is_visible()  # sort links above the cards
+        _no_overflow(page)
+        screenshot(page, f"portfolio-es-{width}")
+        table.get_by_role("link", name="Alpha Analytics").click()
+        page.wait_for_url(re.compile(rf"http://alpha\.localhost:\d+/reports/{Month.of(month)}/"))
+    finally:
+        context.close()
