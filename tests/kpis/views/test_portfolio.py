@@ -277,3 +277,19 @@ def test_a_dash_names_only_the_reasons_the_row_does_not_contradict(tenant_a, sta
     assert "No marketing spend this month." not in row[: row.index("</tr>")]
     summary(tenant_a, FEBRUARY, new_leads=4, has_spend=True, marketing_spend=0.0, romi=None)
     assert "No marketing spend this month." in page(staff_a, "/portfolio/?month=2026-02", HTTP_HX_REQUEST="true")
+
+
+def test_a_month_waiting_for_the_agency_opens_that_month_and_says_why_no_days(tenant_a, staff_a) -> None:
+    """An approved month with a client's question waits for an answer, not for a review: its
+    "Waiting" says so (it read a bare "—"); the client's name opens that month."""
+    from portfolio.models import ClientMonthClose
+
+    summary(tenant_a, MARCH, new_leads=40)
+    ClientMonthClose.objects.create(client=tenant_a, month=FEBRUARY, state="approved", open_questions=1)
+    body = page(staff_a, "/portfolio/?month=2026-03")
+    queue = body[body.index("close-queue") :]
+    assert 'href="/accounts/switch/alpha/?next=/reports/2026-02/"' in queue
+    assert "not in review" in queue and "<td>—</td>" not in queue
+    staff_a.language = "es"
+    staff_a.save()
+    assert "sin revisión abierta" in page(staff_a, "/portfolio/?month=2026-03")
