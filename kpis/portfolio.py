@@ -30,7 +30,9 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
 PORTFOLIO_LAYOUT = "3"
-SHOW = ("all", "checks", "clean")  # every client, those with checks to look at, clean months only
+# Every client; those needing attention (checks open, a target missed or no figures yet: judged
+# by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
+SHOW = ("all", "attention", "checks", "clean")
 # Amounts in the client's currency: sorted within each currency, never one against another (a
 # client's 37,000 MX$ is not more than another's €30,000).
 MONEY_COLUMNS = frozenset(c for c in COLUMNS if kpi_of(c).unit == Unit.MONEY)

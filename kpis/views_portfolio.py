@@ -128,19 +128,21 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str, mine: bool) -> dict:
-    rows = []
     clients = list(
         portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show, mine=mine)
     )
     targets = targets_by_client(clients=clients, month=month)
+    statuses = {client.pk: target_summary(client, targets.get(client.pk, {})) for client in clients}
+    if show == "attention":  # checks open, a target missed, or no figures for the month yet
+        clients = [c for c in clients if c.computed_at is None or c.checks_open or statuses[c.pk]["missed"]]
     # Sorted by an amount, clients of several currencies come in one group per currency, each
     # headed by it: an amount is ranked against amounts of its own currency only.
     labels = {column: str(kpi(column).label) for column in COLUMNS}
     grouped = sort in MONEY_COLUMNS and len({client.currency for client in clients}) > 1
-    previous = None
+    rows, previous = [], None
     for client in clients:
         values = {column: getattr(client, column) for column in COLUMNS}
-        status = target_summary(client, targets.get(client.pk, {}))
+        status = statuses[client.pk]
         rows.append(
             {
                 "client": client,

@@ -293,3 +293,31 @@ def test_a_month_waiting_for_the_agency_opens_that_month_and_says_why_no_days(te
     staff_a.language = "es"
     staff_a.save()
     assert "sin revisión abierta" in page(staff_a, "/portfolio/?month=2026-03")
+
+
+def test_needing_attention_keeps_open_checks_missed_targets_and_months_without_figures(tenant_a, tenant_b, admin_user) -> None:
+    """The owner's short list: a client with a check open, one that missed a target, one with no
+    figures for the month; a clean client on target is left out."""
+    from portfolio.models import ClientMonthChecks, Target
+
+    names = ("Alpha Analytics", "Beta Brands", "Gamma Goods", "Delta Dairy")
+    others = []
+    for slug, name in (("gamma", names[2]), ("delta", names[3])):
+        client = Client(schema_name=slug, slug=slug, name=name, currency="EUR", is_ready=True)
+        client.auto_create_schema = False
+        client.save()
+        others.append(client)
+    gamma = others[0]  # delta: no figures for March
+    summary(tenant_a, MARCH, new_leads=40)
+    summary(tenant_b, MARCH, new_leads=40)
+    summary(gamma, MARCH, new_leads=40)  # delta: no figures for March
+    for client, open_ in ((tenant_a, 1), (tenant_b, 0), (gamma, 0)):
+        ClientMonthChecks.objects.create(client=client, month=MARCH, total=1, high=0, open=open_, open_high=0)
+    Target.objects.create(client=tenant_b, month=MARCH, kpi="new_leads", value=50)  # missed
+    Target.objects.create(client=gamma, month=MARCH, kpi="new_leads", value=30)  # met
+    body = page(admin_user, "/portfolio/?month=2026-03&show=attention", HTTP_HX_REQUEST="true")
+    assert [n for n in names if n in body] == ["Alpha Analytics", "Beta Brands", "Delta Dairy"]
+    full = page(admin_user, "/portfolio/?month=2026-03")
+    assert 'value="attention"' in full and "Needing attention: checks, missed targets, no figures" in full
+    spanish = page(admin_user, "/portfolio/?month=2026-03", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Con algo que atender" in spanish
