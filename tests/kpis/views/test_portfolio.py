@@ -317,7 +317,8 @@ def test_needing_attention_keeps_open_checks_missed_targets_and_months_without_f
     Target.objects.create(client=gamma, month=MARCH, kpi="new_leads", value=30)  # met
     body = page(admin_user, "/portfolio/?month=2026-03&show=attention", HTTP_HX_REQUEST="true")
     assert [n for n in names if n in body] == ["Alpha Analytics", "Beta Brands", "Delta Dairy"]
+    assert "only the clients needing attention: a check open, a target missed or no figures yet" in body  # what counts
     full = page(admin_user, "/portfolio/?month=2026-03")
-    assert 'value="attention"' in full and "Needing attention: checks, missed targets, no figures" in full
-    spanish = page(admin_user, "/portfolio/?month=2026-03", HTTP_ACCEPT_LANGUAGE="es")
-    assert "Con algo que atender" in spanish
+    assert 'value="attention"' in full and ">Needing attention</option>" in full
+    spanish = page(admin_user, "/portfolio/?month=2026-03&show=attention", HTTP_ACCEPT_LANGUAGE="es")
+    assert ">Con algo que atender</option>" in spanish and "solo los clientes con algo que atender" in spanish
