@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Max, Min
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
@@ -19,17 +20,28 @@ from portfolio.services import connection_health_note, source_failure_note
 CUMULATIVE_KINDS = {"contracts", "criteria"}
 
 
-def _and_later(months: set[str]) -> set[str]:
+def _and_later(months: set[str], *, kind: str) -> set[str]:
+    """The months asked and every later month up to the last stored snapshot.
+
+    A criteria version's effective month is a boundary, not data: only the stored snapshots from it on
+    are computed again (the leads it requalifies ask for their own months). A version effective from
+    2020 on a client whose data starts in 2025 computed an empty January 2020 that nobody asked for.
+    """
     start = Month.parse(min(months))
-    latest = Snapshot.objects.order_by("-month").values_list("month", flat=True).first()
-    if latest is None or latest < start.first_day:
-        return months
-    return set(months) | {str(month) for month in Month.range(start, Month.of(latest))}
+    stored = Snapshot.objects.filter(month__gte=start.first_day).aggregate(first=Min("month"), last=Max("month"))
+    asked = set() if kind == "criteria" else set(months)
+    if stored["last"] is None:
+        return asked
+    if kind == "criteria":
+        start = Month.of(stored["first"])
+    return asked | {str(month) for month in Month.range(start, Month.of(stored["last"]))}
 
 
 def on_data_imported(sender: Any, *, client: Client, kind: str, months: set[str], **kwargs: Any) -> None:
     if months:
-        months_recompute_request(client=client, months=_and_later(months) if kind in CUMULATIVE_KINDS else months)
+        asked = _and_later(months, kind=kind) if kind in CUMULATIVE_KINDS else months
+        if asked:
+            months_recompute_request(client=client, months=asked)
 
 
 def on_client_timezone_changed(sender: Any, *, client: Client, at: Any, **kwargs: Any) -> None:

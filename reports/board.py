@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from portfolio.models import ClientMonthChecks, ClientMonthClose, SourceFailure
+from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
@@ -179,8 +180,9 @@ def board_page(
 # What the board's cached table holds beyond the figures: its markup. The table is cached for an
 # hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
 # the old table until it expired: bump this when reports/board.html's table or _strips' squares
-# change (2: the board's month square marked data-board-month, static/js/board.js's tab stop).
-BOARD_LAYOUT = "3"
+# change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
+# 4: the open checks a link to the month's checks).
+BOARD_LAYOUT = "4"
 
 
 def board_stamp(*, user: User) -> str:
@@ -247,12 +249,30 @@ def board_picks(*, user: User, picks: list[str]) -> tuple[list[tuple[Client, dt.
 
 
 def board_confirmation(*, items: list[tuple[Client, dt.date, dt.datetime | None]]) -> list[dict[str, Any]]:
-    """What the confirmation lists for each picked month: its close row as the board read it."""
+    """What the confirmation lists for each picked month: its close row as the board read it, and
+    whom its report will be emailed to (nobody: published in the portal only)."""
     rows = {
         (r.client_id, r.month): r
         for r in ClientMonthClose.objects.filter(client__in=[c.pk for c, _m, _f in items], month__in={m for _c, m, _f in items})
     }
+    recipients = report_recipients_by_client(clients=[client for client, _m, _f in items])
     return [
-        {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month))}
+        {"client": client, "month": month, "figures_at": figures_at, "row": rows.get((client.pk, month)),
+         "recipients": recipients[client.pk]}
         for client, month, figures_at in items
     ]
+
+
+def board_next_waiting(*, user: User, client: Client, month: dt.date) -> tuple[Client | None, int]:
+    """The client whose ``month`` waits for the agency next after ``client`` in the board's order
+    (by name; after the last, the first again), and how many other clients' months wait: the
+    month's page offers it, so an account manager goes from one approval to the next client in one
+    click instead of back through the console and the board. One query, public schema only."""
+    ordered = list(
+        board_clients(user=user, month=month)
+        .annotate(waits=Case(When(_waiting(), then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .only("pk", "name", "slug")
+    )
+    here = next((i for i, c in enumerate(ordered) if c.pk == client.pk), -1)
+    waiting = [c for c in ordered[here + 1 :] + ordered[: here + 1] if c.waits and c.pk != client.pk]
+    return (waiting[0] if waiting else None), len(waiting)

@@ -295,13 +295,24 @@ def restatements_shown(restated_by: str, *, changes: list[dict[str, Any]], docum
     return "; ".join(parts)
 
 
+def _recipients() -> Any:
+    return User.objects.filter(role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(email="")
+
+
 def report_recipients(*, client: Client) -> list[User]:
     """The client's users the approved report is emailed to: active, with an address, the monthly email on."""
-    return list(
-        User.objects.filter(memberships__client=client, role=User.Role.CLIENT, is_active=True, monthly_email=True).exclude(
-            email=""
-        )
-    )
+    return list(_recipients().filter(memberships__client=client))
+
+
+def report_recipients_by_client(*, clients: list[Client]) -> dict[int, list[str]]:
+    """The addresses each client's approved report goes to (as report_recipients), for several
+    clients in one query: the board's confirmation says whom each month is emailed to."""
+    found: dict[int, list[str]] = {client.pk: [] for client in clients}
+    for client_id, email in (
+        _recipients().filter(memberships__client__in=clients).values_list("memberships__client_id", "email").order_by("email")
+    ):
+        found[client_id].append(email)
+    return found
 
 
 def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
@@ -342,6 +353,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         if frozen is not None:
             context["day_changes"] = days_changes(frozen, paid_media_days(month=month), currency=client.currency)
     if staff:
+        recipients = report_recipients(client=client)
         context.update(
             texts=commentary_texts(month=month),
             history=commentary_history(month=month)[:50],
@@ -350,7 +362,10 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             busy_unknown=recompute == "unknown",
             may_approve=can_approve(user=viewer),
             # Nobody to email: approving still publishes the month in the portal, and the page says so.
-            recipients=len(report_recipients(client=client)),
+            recipients=len(recipients),
+            # Approve says whom it emails (a confirmation that does not say what will happen costs a
+            # look at the client's users for each of 50 clients).
+            recipient_emails=", ".join(sorted(user.email for user in recipients)[:10]) + (" …" if len(recipients) > 10 else ""),
             unsent=recipients_without_report(client=client, month=month) if versions else [],
             client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
@@ -373,6 +388,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
     shown = commentary_for(viewer=viewer, month=month)
     context["sections"] = commentary_sections(shown)
     if staff:
+        context["commentary_empty"] = not any(text.strip() for text in context["texts"].values())
         context["commentary_state"] = commentary_state(
             texts=shown, latest=versions[-1] if versions else None, revision_pending=pending
         )

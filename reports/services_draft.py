@@ -22,6 +22,7 @@ from kpis.draft import draft_sections_text
 from reports.models import Commentary, MonthReport
 from reports.selectors import commentary_current
 from reports.selectors_draft import month_draft_for
+from reports.services import month_close_mirror
 from reports.text import MAX_LENGTH
 
 
@@ -50,4 +51,6 @@ def commentary_draft_apply(
                     author_name=user.display_name, written_at=timezone.now(), drafted=True,
                 )  # fmt: skip
                 filled.append(section.value)
+            if filled:  # the close board's Commentary column (and the bulk confirmation) says "Draft" now
+                month_close_mirror(client=client, month=month)
     return filled, kept

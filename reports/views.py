@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
@@ -26,7 +27,7 @@ from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
 from agency.http import HtmxHttpRequest
 from agency.months import Month
-from agency.selectors import client_url
+from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.report import commentary_joined
@@ -34,6 +35,7 @@ from kpis.scorecard import document_shown, tiles
 from kpis.selectors_report import snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_shared_parts
+from reports.board import board_next_waiting
 from reports.models import Commentary
 from reports.selectors import (
     approved_months,
@@ -133,6 +135,15 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
 
 
+def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> None:
+    """The commentary's boxes and the draft from the figures, as the close page shows them to staff."""
+    context["sections_form"] = [
+        (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
+    ]
+    if context["snapshot"] is not None:
+        context["draft"] = draft_panel(client=request.tenant, month=month)
+
+
 @client_member_required
 @never_cache
 @require_GET
@@ -144,13 +155,15 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, figures=_figures(request, first_day))
     if staff:
-        context["sections_form"] = [
-            (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
-        ]
+        _commentary_parts(request, first_day, context)
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
-        if context["snapshot"] is not None:
-            context["draft"] = draft_panel(client=request.tenant, month=first_day)
+        context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)
+        # The close goes on client after client: the next one waiting, one click away (reports.board).
+        context["next_waiting"], context["waiting_left"] = board_next_waiting(
+            user=request.user, client=request.tenant, month=first_day
+        )
+        context["board_url"] = console_url(path=f"/board/?month={Month.of(first_day)}")
     return render(request, "reports/month.html", context)
 
 
@@ -216,34 +229,56 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         saved = commentary_current(month=first_day).get(request.POST.get("section", ""))
         if saved is None:
             return HttpResponse("")
-    return HttpResponse(_("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")})
+    said = _("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")}
+    if saved.text.strip():  # Approve's "nobody has written the commentary" is no longer true: gone
+        return HttpResponse(escape(said) + '<span id="no-commentary" hx-swap-oob="true"></span>')
+    return HttpResponse(said)
 
 
 @client_staff_required
 @require_POST
-def draft_view(request: HttpRequest, month: str) -> HttpResponse:
-    """ "Draft from the figures": fill the sections nobody has written, then say which were kept."""
+def draft_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
+    """ "Draft from the figures": fill the sections nobody has written, then say which were kept.
+
+    From the page (HTMX) the draft and the filled boxes are swapped in where the account manager
+    is reading (Approve out of band: its "nobody has written the commentary" goes), with what was
+    filled and kept said above the boxes; without JavaScript, the page again with the same words."""
     first_day = _month(month)
+    said: list[tuple[str, str]] = []
     try:
         filled, kept = commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        said.append(("error", _errors(error)))
+    else:
+        titles = dict(Commentary.Section.choices)
+        if filled:
+            said.append(("success", _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
+                         % {"sections": ", ".join(str(titles[key]) for key in filled)}))  # fmt: skip
+        if kept:
+            said.append(("info", _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
+                         % {"sections": ", ".join(str(titles[key]) for key in kept)}))  # fmt: skip
+        if not filled and not kept:
+            said.append(("info", _("The draft is already in the commentary: nothing changed.")))
+    if not request.htmx:
+        for level, text in said:
+            messages.add_message(request, getattr(messages, level.upper()), text)
         return _page(first_day)
-    titles = dict(Commentary.Section.choices)
-    if filled:
-        messages.success(request, _("Drafted from the figures: %(sections)s. Read it, edit it, then approve.")
-                         % {"sections": ", ".join(str(titles[key]) for key in filled)})  # fmt: skip
-    if kept:
-        messages.info(request, _("Left as written: %(sections)s (a draft never replaces what a person wrote).")
-                      % {"sections": ", ".join(str(titles[key]) for key in kept)})  # fmt: skip
-    if not filled and not kept:
-        messages.info(request, _("The draft is already in the commentary: nothing changed."))
-    return _page(first_day)
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    context.update(month=first_day, m=str(Month.of(first_day)), draft_said=said)
+    _commentary_parts(request, first_day, context)
+    parts = [render_to_string("reports/month.html#close-draft", context, request=request)]
+    context["oob"] = True
+    parts += [render_to_string(f"reports/month.html#{name}", context, request=request)
+              for name in ("close-commentary", "close-approve")]
+    return HttpResponse("".join(parts))
 
 
 @client_staff_required
 @require_POST
-def check_resolve_view(request: HttpRequest, month: str, check_id: int) -> HttpResponse:
+def check_resolve_view(request: HtmxHttpRequest, month: str, check_id: int) -> HttpResponse:
+    """Resolve a check with its note. From the page (HTMX) the checks are swapped in place, with
+    Approve out of band (a high check resolved no longer asks for a reason): no reload, the page
+    stays where the account manager is reading. Without JavaScript, the page again."""
     first_day = _month(month)
 
     def write() -> object:
@@ -251,7 +286,21 @@ def check_resolve_view(request: HttpRequest, month: str, check_id: int) -> HttpR
             client=request.tenant, month=first_day, check_id=check_id, note=request.POST.get("note", ""), user=request.user
         )
 
-    return _written(request, first_day, write, _("Check resolved: your note is kept in the month's history."))
+    done = _("Check resolved: your note is kept in the month's history.")
+    if not request.htmx:
+        return _written(request, first_day, write, done)
+    try:
+        write()
+    except ValidationError as error:
+        said, level = _errors(error), "error"
+    else:
+        said, level = done, "success"
+    context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
+    context.update(month=first_day, m=str(Month.of(first_day)), check_message=said, check_message_level=level)
+    parts = [render_to_string("reports/month.html#close-checks", context, request=request)]
+    context["oob"] = True
+    parts.append(render_to_string("reports/month.html#close-approve", context, request=request))
+    return HttpResponse("".join(parts))
 
 
 @client_staff_required

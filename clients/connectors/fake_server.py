@@ -140,16 +140,19 @@ def make_contacts(count: int, *, first: dt.datetime, last: dt.datetime, seed: in
             "numberofemployees": str(rng.choice([5, 25, 120, 800])), "annualrevenue": str(rng.choice([0, 250000, 4000000])),
         }
         modified = created + dt.timedelta(hours=1)
-        if rng.random() < 0.3 and created + dt.timedelta(days=55) < last:  # stages only where they are in the past
-            sql = created + dt.timedelta(days=rng.randrange(1, 20))
+        # Each stage only where it is in the past: a lead of the last weeks can already be an SQL (the
+        # month being closed has its sales), not yet a customer. (A lead that would pass a stage
+        # after ``last`` stops before it, as a real portal's would on ``last``.)
+        sql = created + dt.timedelta(days=rng.randrange(1, 20)) if rng.random() < 0.3 else last
+        if sql < last:
             properties["hs_v2_date_entered_salesqualifiedlead"] = _iso(sql)
             modified = sql
-            if rng.random() < 0.5:
-                opportunity = sql + dt.timedelta(days=rng.randrange(1, 15))
+            opportunity = sql + dt.timedelta(days=rng.randrange(1, 15)) if rng.random() < 0.5 else last
+            if opportunity < last:
                 properties["hs_v2_date_entered_opportunity"] = _iso(opportunity)
                 modified = opportunity
-                if rng.random() < 0.5:
-                    customer = opportunity + dt.timedelta(days=rng.randrange(1, 20))
+                customer = opportunity + dt.timedelta(days=rng.randrange(1, 20)) if rng.random() < 0.5 else last
+                if customer < last:
                     properties["hs_v2_date_entered_customer"] = _iso(customer)
                     if rng.random() < 0.7:
                         properties["recent_deal_amount"] = str(rng.choice([1200, 4800, 9600]))

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from agency.months import Month
 from clients.criteria.services import criteria_version_create, personas_set
-from clients.demo import CRITERIA, PERSONAS, month_list
+from clients.demo import PERSONAS, month_list
 from clients.imports.services import import_job_create_from_path, import_job_run
 from clients.sources.currencies import rates_import
 from clients.storage import imports_dir
@@ -48,6 +48,21 @@ GA4_CHANNELS = (("Organic Search", 0.34), ("Paid Search", 0.18), ("Direct", 0.16
 HUBSPOT_SOURCES = (("Organic Search", 0.3), ("Paid Search", 0.22), ("Paid Social", 0.16), ("Email Marketing", 0.1),
                    ("Direct Traffic", 0.1), ("Referrals", 0.07), ("Offline Sources", 0.05))
 INDUSTRIES = ("SaaS", "Fintech", "Retail", "Health", "Manufacturing")
+TARGET_INDUSTRIES = ("SaaS", "Fintech", "Health")
+# The qualification criteria of a client fed by export files: a contacts export carries no website
+# activity, so a lead is scored on what HubSpot knows of its company, as such agencies do (an
+# activity-scored criteria like clients.demo.CRITERIA would score none of these leads: no MQL in
+# any month while SQLs and customers come in, which the checks rightly flag as
+# tracking.mql_stage_skipped). A lead of a target industry with 150 employees or more is an MQL.
+EXPORT_CRITERIA = {
+    "fit": {"all": [{"field": "employees", "op": "between", "value": [20, 5000]}]},
+    "threshold": 40,
+    "points": [
+        {"field": "vertical", "op": "in", "value": [name.lower() for name in TARGET_INDUSTRIES], "points": 25},
+        {"field": "employees", "op": "gte", "value": 150, "points": 15},
+        {"field": "company_revenue", "op": "gte", "value": 5_000_000, "points": 10},
+    ],
+}
 USD_PER_EUR = 1.08
 
 
@@ -176,9 +191,12 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                 created = dt.datetime.combine(first + dt.timedelta(days=rng.randint(0, (last_day - first).days)),
                                               dt.time(rng.randint(8, 19), rng.randint(0, 59)))
                 employees = rng.choice((8, 25, 60, 150, 400, 1200))
+                industry = rng.choice(INDUSTRIES)
+                # Sales takes up mostly the leads marketing qualified (EXPORT_CRITERIA), a few others.
+                qualified = industry in TARGET_INDUSTRIES and employees >= 150
                 sql = opportunity = customer = ""
                 stage = "lead"
-                if rng.random() < 0.3:
+                if rng.random() < (0.35 if qualified else 0.03):
                     sql_at = created + dt.timedelta(days=rng.randint(1, 6), hours=2)
                     sql, stage = f"{sql_at:%Y-%m-%d %H:%M}", "salesqualifiedlead"
                     if rng.random() < 0.45:
@@ -190,7 +208,7 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                 recent, total = (deal, "") if rng.random() < 0.8 else ("", deal)  # some only have Total Revenue
                 out.writerow([str(record), "Alex", f"Demo{record}", f"lead{record}@umbrella-prospects.example",
                               f"{created:%Y-%m-%d %H:%M}", stage, _pick(rng, HUBSPOT_SOURCES), sql, opportunity,
-                              customer, rng.choice(INDUSTRIES), str(employees), str(employees * 90_000), recent, total])
+                              customer, industry, str(employees), str(employees * 90_000), recent, total])
 
     # ECB reference rates: Date, then units per 1 EUR per currency, newest first, a trailing comma.
     with paths["eurofxref-hist.csv"].open("w", newline="", encoding="utf-8") as handle:
@@ -220,7 +238,7 @@ def demo_sources_seed(*, client: Any, months: int, seed: int, marker: str = "", 
                                      leads_per_month=leads_per_month)
         rates_import(path=paths["eurofxref-hist.csv"])
         personas_set(personas=PERSONAS, client=client)
-        criteria_version_create(criteria=CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data",
+        criteria_version_create(criteria=EXPORT_CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data",
                                 client=client)
         results = {}
         for name in FILES:

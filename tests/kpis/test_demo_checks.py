@@ -54,17 +54,24 @@ def test_the_clean_demo_client_has_no_check_in_any_month(tenant_b) -> None:
     assert found == []
 
 
-def test_the_demo_client_fed_by_export_files_shows_the_skipped_mql_stage(
-    tenant_b, settings, tmp_path
-) -> None:
-    """Umbrella's leads do nothing its criteria score (no website activity) while its HubSpot export
-    carries their SQL and customer dates: every complete month says so."""
+def test_the_demo_client_fed_by_export_files_has_mqls_and_a_clean_month(tenant_b, settings, tmp_path) -> None:
+    """Umbrella's contacts export carries no website activity: its criteria score what HubSpot knows
+    of the company, so its months have MQLs before their SQLs and customers (no skipped MQL stage,
+    which the checks would rightly flag in every month), and its last complete month is clean for
+    the board's bulk approval."""
     from clients.sources.demo import demo_sources_seed
+    from kpis.models import Snapshot
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_sources_seed(client=tenant_b, months=3, seed=sum(map(ord, "umbrella")), leads_per_month=60, directory=tmp_path)
     with schema_context(tenant_b.schema_name):
         months = data_months(timezone=tenant_b.timezone)
     snapshot_compute(client=tenant_b, months=months)
+    with schema_context(tenant_b.schema_name):
+        for month in (OCTOBER, dt.date(2026, 11, 1)):
+            kpis = Snapshot.objects.get(month=month).document["kpis"]
+            assert kpis["mqls"] >= 10 and kpis["sqls"] >= 3, (month, kpis["mqls"], kpis["sqls"])
+            assert kpis["mqls"] > kpis["sqls"] >= kpis["customers"]
     for month in (OCTOBER, dt.date(2026, 11, 1)):
-        assert "tracking.mql_stage_skipped" in checks(tenant_b, month)
+        assert not checks(tenant_b, month) & {"tracking.mql_stage_skipped", "tracking.no_mqls"}
+    assert checks(tenant_b, dt.date(2026, 11, 1)) == set()

@@ -1,0 +1,196 @@
+"""The account manager's month, client after client, without a browser: the month's page offers the
+next client waiting (one click, no way back through the console and the board), a check is resolved
+in place (no page reload), and Approve says what it will do (who gets the email; a month going out
+without commentary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django_tenants.utils import schema_context
+
+from clients.models import Lead, Spend
+from kpis.services import snapshot_compute
+from reports.board import board_next_waiting
+from reports.services import month_reviews_start
+from tests.reports.conftest import MARCH, browser_for
+
+APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _april():
+    with time_machine.travel(APRIL_5 + dt.timedelta(hours=2), tick=False):
+        yield
+
+
+@pytest.fixture
+def both_in_review(march, tenant_b):
+    """alpha's and beta's March, both in review."""
+    with schema_context("beta"):
+        Lead.objects.bulk_create([Lead(id=f"b{i}", created_at=dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) for i in range(5)])
+        Spend.objects.create(id="bs1", date=dt.date(2026, 3, 6), category="media", amount=Decimal("900"))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    return march, tenant_b
+
+
+def _next_link(page: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*">', page)
+    return found.group(1) if found else None
+
+
+def test_the_month_page_offers_the_next_client_waiting_then_says_when_none_is_left(both_in_review, staff_ab) -> None:
+    alpha, beta = both_in_review
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    # one click to beta's March, through the sign-in hand-off; and back to the board's month
+    assert _next_link(page) == "/accounts/switch/beta/?next=/reports/2026-03/"
+    assert "Next client waiting: Beta Brands" in page and "(1 client's month waiting)" in page
+    assert re.search(r'href="http://[^"]+/board/\?month=2026-03">← Close board', page)
+    # on a phone Approve is four screens down, past the draft, the checks and the commentary: one jump
+    assert '<a href="#approve-title" data-jump-approve>To Approve ↓</a>' in page and 'id="approve-title"' in page
+    # after the last client, the first again
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+    # approved: beta's page has nobody left to go to, and says so
+    assert browser_for(staff_ab, alpha).post("/reports/2026-03/approve/").status_code == 302
+    assert "data-jump-approve" not in browser_for(staff_ab, alpha).get("/reports/2026-03/").content.decode()
+    page = browser_for(staff_ab, beta).get("/reports/2026-03/").content.decode()
+    assert _next_link(page) is None
+    assert "Ningún otro cliente tiene marzo de 2026 pendiente de revisión." in page
+
+
+def test_the_next_client_is_one_the_viewer_may_open(both_in_review, staff_a) -> None:
+    alpha, _beta = both_in_review
+    assert board_next_waiting(user=staff_a, client=alpha, month=MARCH) == (None, 0)
+
+
+def test_a_check_opens_from_the_board_and_is_resolved_in_place(tenant_a, staff_a) -> None:
+    """Resolving from the page (HTMX) answers the checks to swap in, Approve out of band: no redirect,
+    no reload, the page stays where it was read."""
+    from kpis.models import CheckResult
+    from tests.kpis.test_checks_stored import GAP, MONTHS, OCT, seed
+
+    with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False):
+        with schema_context("alpha"):
+            seed(gap=GAP, twins=False)
+        snapshot_compute(client=tenant_a, months=MONTHS)
+        with schema_context("alpha"):
+            check = CheckResult.objects.get(month=OCT.first_day, key="coverage.source_gap")
+        # the board's open checks open the month's checks, through the hand-off, in one click
+        board = browser_for(staff_a, None, language="en").get("/board/?month=2026-10").content.decode()
+        assert re.search(r'<a class="badge alert" data-checks-link href="/accounts/switch/alpha/\?next=/reports/2026-10/#checks"'
+                         r'[^>]*>1 open · 1 high</a>', board)
+        staff = browser_for(staff_a, tenant_a, language="en")
+        page = staff.get("/reports/2026-10/").content.decode()
+        assert f'hx-post="/reports/2026-10/checks/{check.pk}/resolve/" hx-target="#close-checks"' in page
+        response = staff.post(f"/reports/2026-10/checks/{check.pk}/resolve/", {"note": "Feed restated on the 9th"},
+                              HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert body.startswith('<div id="close-checks">')
+        assert "Check resolved: your note is kept in the month&#x27;s history." in body
+        assert "Resolved by" in body and "Feed restated on the 9th" in body
+        approve = body[body.index('<div id="close-approve" hx-swap-oob="true">'):]
+        assert "Approve and send to the client" in approve and 'name="checks_reason"' not in approve
+        # an empty note: said in the checks, nothing resolved
+        with schema_context("alpha"):
+            CheckResult.objects.filter(pk=check.pk).update(resolved_at=None)
+        body = staff.post(f"/reports/2026-10/checks/{check.pk}/resolve/", {"note": " "}, HTTP_HX_REQUEST="true").content.decode()
+        assert 'class="message error"' in body and 'name="checks_reason"' in body
+
+
+def test_approve_says_whom_it_emails_and_that_the_commentary_is_empty(both_in_review, staff_ab) -> None:
+    alpha, _beta = both_in_review
+    staff = browser_for(staff_ab, alpha, language="en")
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert ("emails the report with its PDF to 1 person at the client: ann@alpha.example.") in page
+    assert 'id="no-commentary"' in page and "Nobody has written the commentary: the report goes out without it." in page
+    # typing in a box takes the notice away at once (out of band with the autosave's "Saved at")
+    saved = staff.post("/reports/2026-03/commentary/", {"section": "summary", "text": "A good month"}, HTTP_HX_REQUEST="true")
+    assert saved.content.decode().endswith('<span id="no-commentary" hx-swap-oob="true"></span>')
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'id="no-commentary"' not in page
+    spanish = browser_for(staff_ab, _beta, language="es").get("/reports/2026-03/").content.decode()
+    assert "Nadie ha escrito el comentario" in spanish and "Aprobar congela estas cifras" in spanish
+
+
+def test_the_draft_fills_the_boxes_in_place(both_in_review, staff_ab) -> None:
+    """"Draft from the figures" from the page (HTMX): the draft and the filled boxes swapped in where
+    they are read, what was filled said above the boxes, Approve's empty-commentary notice gone; no
+    reload back to the top of a long page."""
+    alpha, _beta = both_in_review
+    staff = browser_for(staff_ab, alpha, language="en")
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'hx-post="/reports/2026-03/draft/" hx-target="#close-draft"' in page
+    response = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.startswith('<div id="close-draft">')
+    boxes = body[body.index('<div id="close-commentary" hx-swap-oob="true">'):body.index('<div id="close-approve"')]
+    assert "Drafted from the figures: Summary" in boxes
+    summary = re.search(r'<textarea id="c-summary"[^>]*>([^<]*)</textarea>', boxes).group(1)
+    assert "March 2026" in summary or "marzo de 2026" in summary.lower()
+    approve = body[body.index('<div id="close-approve" hx-swap-oob="true">'):]
+    assert "Approve and send to the client" in approve and 'id="no-commentary"' not in approve
+    # again: nothing changed, and it says so in place
+    again = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true").content.decode()
+    assert "The draft is already in the commentary: nothing changed." in again
+
+
+def test_a_revision_waiting_is_one_jump_away_and_its_month_waits_on_the_board(both_in_review, staff_ab) -> None:
+    from tests.reports.conftest import late_spend
+
+    alpha, beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    late_spend(alpha)
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    assert '<a href="#pending-title" data-jump-approve>' in page and 'id="pending-title"' in page
+    # from beta, alpha's revision is the next client waiting
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+
+
+def test_the_board_says_draft_once_the_draft_fills_the_commentary(both_in_review, staff_ab) -> None:
+    """The draft written from the figures is commentary like any other: the board's Commentary
+    column and the bulk confirmation read "Draft", not "Not written" (which offered to draft it again)."""
+    from portfolio.models import ClientMonthClose
+
+    alpha, _beta = both_in_review
+    assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "none"
+    browser_for(staff_ab, alpha).post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    assert ClientMonthClose.objects.get(client=alpha, month=MARCH).commentary_state == "draft"
+
+
+def test_the_bulk_confirmation_says_whom_each_month_is_emailed_to(both_in_review, staff_ab) -> None:
+    """"Emailed to the client's users" said nothing of a client with none: each month's row names
+    its recipients, or says it is published in the portal only."""
+    console = browser_for(staff_ab, None, language="en")
+    page = console.get("/board/?month=2026-03").content.decode()
+    picks = re.findall(r'name="pick" id="pick-\w+" value="([^"]+)"', page)
+    assert len(picks) == 2
+    confirm = console.post("/board/approve/", {"pick": picks, "back": "month=2026-03"}).content.decode()
+    cells = re.findall(r"<td data-label=\"Emailed to\" data-recipients>(.*?)</td>", confirm)
+    assert cells[0] == "ann@alpha.example"  # Alpha Analytics
+    assert "Nobody: published in the portal only" in cells[1]  # Beta Brands has no client user
+    spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
+    assert "Nadie: solo se publica en el portal" in spanish and "Se envía a" in spanish
+
+
+def test_an_approved_month_with_a_question_opens_on_it_not_on_the_draft(both_in_review, staff_ab, client_user_a) -> None:
+    """A month waits on the board for a client's question: its page, six screens long, jumps to the
+    question in one click, and the draft from the figures (nothing to write on an approved month)
+    is folded away."""
+    alpha, _beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    browser_for(client_user_a, alpha).post("/reports/2026-03/questions/", {"text": "¿Por qué subió el CPL?"})
+    page = browser_for(staff_ab, alpha, language="en").get("/reports/2026-03/").content.decode()
+    assert '<a href="#questions-title" data-jump-questions>To the client\'s question ↓</a>' in page
+    assert 'id="questions-title"' in page and "data-draft-folded" in page
+    spanish = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    assert "A la pregunta del cliente ↓" in spanish
+    # a month in review keeps its draft open
+    assert "data-draft-folded" not in browser_for(staff_ab, _beta).get("/reports/2026-03/").content.decode()
