@@ -29,7 +29,7 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # The markup of the portfolio's cached table (kpis.views_portfolio), which its key carries beside
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
-PORTFOLIO_LAYOUT = "3"
+PORTFOLIO_LAYOUT = "5"
 # Every client; those needing attention (checks open, a target missed or no figures yet: judged
 # by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
 SHOW = ("all", "attention", "checks", "clean")
@@ -53,8 +53,13 @@ def portfolio_rows(
     clients the user is assigned to (an admin sees every client otherwise). ``sort``: a headline
     KPI (an amount within its currency: the currencies by code, then the amounts), "checks" (the
     most high-severity checks open first when descending, then the most open), or the name."""
+    previous = (Month.of(month) - 1).first_day
     clients = clients_for_user(user=user).annotate(
         now=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month)),
+        # The month before, for each figure's change (kpis.views_portfolio): the same one query.
+        before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=previous)),
+        **{f"before_{column}": F(f"before__{column}") for column in COLUMNS},
+        before_has_spend=F("before__has_spend"),
         checked=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),

@@ -38,7 +38,7 @@ from kpis.portfolio import (
     target_summary,
     targets_by_client,
 )
-from kpis.scorecard import format_value, no_contracts_reason, no_spend_reason
+from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -124,7 +124,20 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
         if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
             return {"text": "—", "reason": no_contracts_reason(), "words": _("no contracts loaded")}
         return {"text": "—", "reason": null_reason(kpi(column), values), "words": ""}
-    return {"text": format_value(column, value, client.currency), "reason": "", "words": ""}
+    return {"text": format_value(column, value, client.currency), "reason": "", "words": "", "change": _change(client, column)}
+
+
+def _change(client: Any, column: str) -> dict[str, Any] | None:
+    """The figure against the month before, as the scorecard says it (points for rates, a count on a
+    small base as a number); None when that month has no figure, or its costs were unknown (no
+    spend loaded then: a change from an unknown is no change)."""
+    before = getattr(client, f"before_{column}", None)
+    if before is None or spend_figure_unknown(column, has_spend=client.before_has_spend is not False):
+        return None
+    shown = change(column, getattr(client, column), before)
+    if shown and shown["text"][:1] in "+-0123456789":  # "+12.3 %" on one line; "no change" may wrap
+        shown["text"] = shown["text"].replace(" ", "\xa0")
+    return shown
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str, mine: bool) -> dict:
@@ -162,4 +175,5 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
         "rows": rows,
         "columns": list(labels.items()),
         "month_path": f"/reports/{Month.of(month)}/",  # the client's month, opened through the hand-off
+        "month_before": (Month.of(month) - 1).first_day,
     }

@@ -49,3 +49,38 @@ def test_the_portfolio_reads_as_cards_on_a_phone_and_opens_a_clients_month(brows
         page.wait_for_url(re.compile(rf"http://alpha\.localhost:\d+/reports/{Month.of(month)}/"))
     finally:
         context.close()
+
+
+def test_the_changes_under_the_figures_still_fit_1440_px_in_spanish(browser, portal, admin_user, tenants) -> None:
+    """Each figure's change against the month before sits under it: with large figures both months
+    and Spanish labels the fifteen columns still fit at 1440 px, and no figure or change splits."""
+    from tests.browser.test_scorecard import WRAP_WIDTHS
+
+    month = (Month.of(timezone.now().date().replace(day=1)) - 1).first_day
+    big = {key: 987_654.32 for key in ClientMonthSummary.FIGURES if hasattr(ClientMonthSummary, key)}
+    for slug in ("alpha", "beta"):
+        for when, factor in ((month, 1.0), ((Month.of(month) - 1).first_day, 0.37)):
+            figures = {k: v * factor for k, v in big.items()} | {"romi": 12.345 * factor, "gross_mrr_churn_rate": 0.123 * factor}
+            ClientMonthSummary.objects.create(client=tenants[slug], month=when, computed_at=timezone.now(), **figures)
+    admin_user.language = "es"
+    admin_user.save()
+    context, page = new_page(browser, locale="es-ES", viewport={"width": 1440, "height": 900})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/portfolio/")
+        page.locator("#portfolio-table tbody tr").first.wait_for()
+        assert page.locator("#portfolio-table .change").count() >= 20
+        widths = page.evaluate(WRAP_WIDTHS)
+        assert widths[0] <= widths[1], widths
+        assert page.evaluate(SPLIT_FIGURES) == []  # "987 654,32 €" and "+170,3 %" never split
+        screenshot(page, "portfolio-changes-1440-es")
+    finally:
+        context.close()
+
+
+# A figure (the cell's first text) or its change (the first text of its .change) on two lines.
+SPLIT_FIGURES = """[...document.querySelectorAll('#portfolio-table td.num')].flatMap(td => [td.firstChild,
+    td.querySelector('.change') && td.querySelector('.change').firstChild]).filter(n => n && n.nodeType === 3).filter(n => {
+  const range = document.createRange(); range.selectNodeContents(n);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+}).map(n => n.textContent)"""

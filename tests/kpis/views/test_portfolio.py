@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.cache import cache
 from django.db import connection
@@ -322,3 +323,22 @@ def test_needing_attention_keeps_open_checks_missed_targets_and_months_without_f
     assert 'value="attention"' in full and ">Needing attention</option>" in full
     spanish = page(admin_user, "/portfolio/?month=2026-03&show=attention", HTTP_ACCEPT_LANGUAGE="es")
     assert ">Con algo que atender</option>" in spanish and "solo los clientes con algo que atender" in spanish
+
+
+def test_each_figure_says_its_change_against_the_month_before(tenant_a, staff_a) -> None:
+    """Which clients moved: "+25.0 %" under 50 leads after 40, points for a rate, nothing after a
+    month whose costs were unknown (no spend loaded then) or that has no figure."""
+    summary(tenant_a, FEBRUARY, new_leads=40, has_spend=False, cpl=0.0, romi=0.5, contract_ltv=None)
+    summary(tenant_a, MARCH, new_leads=50, has_spend=True, cpl=20.0, romi=0.75, contract_ltv=900.0)
+    body = page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+    row = body[body.index("Alpha Analytics") :]
+    row = row[: row.index("</tr>")]
+    cells = dict(re.findall(r'<td class="num" data-label="([^"]+)"[^>]*>(.*?)</td>', row))
+    against = '<small class="change good" title="against February 2026">'
+    assert f"{against}+25.0\xa0%" in cells["New leads"], cells["New leads"]
+    assert f"{against}+25.0\xa0pp" in cells["Return on marketing investment (ROMI)"]
+    assert "change" not in cells["Cost per lead"] and "change" not in cells["Contract lifetime value"]
+    assert "under each figure, its change against February 2026" in body
+    staff_a.language = "es"
+    staff_a.save()
+    assert 'title="frente a febrero de 2026">+25,0\xa0%' in page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
