@@ -148,6 +148,8 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
     statuses = {client.pk: target_summary(client, targets.get(client.pk, {})) for client in clients}
     if show == "attention":  # checks open, a target missed, or no figures for the month yet
         clients = [c for c in clients if c.computed_at is None or c.checks_open or statuses[c.pk]["missed"]]
+    if sort == "targets":  # judged here, as the targets are: the most missed first (descending), then by name
+        clients.sort(key=lambda c: (len(statuses[c.pk]["missed"]), statuses[c.pk]["total"] > 0), reverse=descending)
     # Sorted by an amount, clients of several currencies come in one group per currency, each
     # headed by it: an amount is ranked against amounts of its own currency only.
     labels = {column: str(kpi(column).label) for column in COLUMNS}

@@ -342,3 +342,22 @@ def test_each_figure_says_its_change_against_the_month_before(tenant_a, staff_a)
     staff_a.language = "es"
     staff_a.save()
     assert 'title="frente a febrero de 2026">+25,0\xa0%' in page(staff_a, "/portfolio/?month=2026-03", HTTP_HX_REQUEST="true")
+
+
+def test_sorting_by_targets_puts_the_most_missed_first(tenant_a, tenant_b, admin_user) -> None:
+    from portfolio.models import Target
+
+    gamma = Client(schema_name="gamma", slug="gamma", name="Gamma Goods", currency="EUR", is_ready=True)
+    gamma.auto_create_schema = False
+    gamma.save()
+    for client in (tenant_a, tenant_b, gamma):
+        summary(client, MARCH, new_leads=40, sessions=100)
+    Target.objects.create(client=tenant_b, month=MARCH, kpi="new_leads", value=50)  # missed
+    Target.objects.create(client=tenant_b, month=MARCH, kpi="sessions", value=500)  # missed
+    Target.objects.create(client=gamma, month=MARCH, kpi="new_leads", value=50)  # missed
+    Target.objects.create(client=gamma, month=MARCH, kpi="sessions", value=50)  # met
+    body = page(admin_user, "/portfolio/?month=2026-03&sort=targets&dir=desc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(body, *THREE) == ["Beta Brands", "Gamma Goods", "Alpha Analytics"]
+    assert 'aria-sort="descending"><a href="?month=2026-03&amp;q=&amp;sort=targets&amp;dir=asc"' in body
+    ascending = page(admin_user, "/portfolio/?month=2026-03&sort=targets&dir=asc", HTTP_HX_REQUEST="true")
+    assert _rows_in_order(ascending, *THREE) == ["Alpha Analytics", "Gamma Goods", "Beta Brands"]
