@@ -141,14 +141,23 @@ def _change(client: Any, column: str) -> dict[str, Any] | None:
 
 
 def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str, mine: bool) -> dict:
+    by_targets = sort == "targets"  # judged below, as the targets are; ties by name either way
     clients = list(
-        portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show, mine=mine)
+        portfolio_rows(
+            user=request.user,
+            month=month,
+            query=query,
+            sort="name" if by_targets else sort,
+            descending=descending and not by_targets,
+            show=show,
+            mine=mine,
+        )
     )
     targets = targets_by_client(clients=clients, month=month)
     statuses = {client.pk: target_summary(client, targets.get(client.pk, {})) for client in clients}
     if show == "attention":  # checks open, a target missed, or no figures for the month yet
         clients = [c for c in clients if c.computed_at is None or c.checks_open or statuses[c.pk]["missed"]]
-    if sort == "targets":  # judged here, as the targets are: the most missed first (descending), then by name
+    if by_targets:  # the most missed first (descending); a stable sort keeps the names' order among equals
         clients.sort(key=lambda c: (len(statuses[c.pk]["missed"]), statuses[c.pk]["total"] > 0), reverse=descending)
     # Sorted by an amount, clients of several currencies come in one group per currency, each
     # headed by it: an amount is ranked against amounts of its own currency only.

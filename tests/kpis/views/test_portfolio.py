@@ -350,14 +350,18 @@ def test_sorting_by_targets_puts_the_most_missed_first(tenant_a, tenant_b, admin
     gamma = Client(schema_name="gamma", slug="gamma", name="Gamma Goods", currency="EUR", is_ready=True)
     gamma.auto_create_schema = False
     gamma.save()
-    for client in (tenant_a, tenant_b, gamma):
+    delta = Client(schema_name="delta", slug="delta", name="Delta Dairy", currency="EUR", is_ready=True)
+    delta.auto_create_schema = False
+    delta.save()
+    for client in (tenant_a, tenant_b, gamma, delta):
         summary(client, MARCH, new_leads=40, sessions=100)
     Target.objects.create(client=tenant_b, month=MARCH, kpi="new_leads", value=50)  # missed
     Target.objects.create(client=tenant_b, month=MARCH, kpi="sessions", value=500)  # missed
     Target.objects.create(client=gamma, month=MARCH, kpi="new_leads", value=50)  # missed
     Target.objects.create(client=gamma, month=MARCH, kpi="sessions", value=50)  # met
     body = page(admin_user, "/portfolio/?month=2026-03&sort=targets&dir=desc", HTTP_HX_REQUEST="true")
-    assert _rows_in_order(body, *THREE) == ["Beta Brands", "Gamma Goods", "Alpha Analytics"]
+    four = (*THREE, "Delta Dairy")  # Alpha and Delta have no target: by name, both ways
+    assert _rows_in_order(body, *four) == ["Beta Brands", "Gamma Goods", "Alpha Analytics", "Delta Dairy"]
     assert 'aria-sort="descending"><a href="?month=2026-03&amp;q=&amp;sort=targets&amp;dir=asc"' in body
     ascending = page(admin_user, "/portfolio/?month=2026-03&sort=targets&dir=asc", HTTP_HX_REQUEST="true")
-    assert _rows_in_order(ascending, *THREE) == ["Alpha Analytics", "Gamma Goods", "Beta Brands"]
+    assert _rows_in_order(ascending, *four) == ["Alpha Analytics", "Delta Dairy", "Gamma Goods", "Beta Brands"]
