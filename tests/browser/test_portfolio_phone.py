@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from agency.months import Month
-from portfolio.models import ClientMonthSummary
+from portfolio.models import ClientMonthClose, ClientMonthSummary
 from tests.browser.conftest import new_page, screenshot, sign_in_home
 from tests.browser.test_report import _no_overflow
 
@@ -25,12 +25,16 @@ def test_the_portfolio_reads_as_cards_on_a_phone_and_opens_a_clients_month(brows
             client=tenants[slug], month=month, computed_at=timezone.now(), has_spend=True, new_leads=170,
             marketing_spend=spend, cpl=spend / 170,
         )
+    ClientMonthClose.objects.create(client=tenants["alpha"], month=month, state="in_review", in_review_since=timezone.now())
     admin_user.language = "es"
     admin_user.save()
     context, page = new_page(browser, locale="es-ES", viewport={"width": width, "height": 900})
     try:
         sign_in_home(page, portal.console, admin_user.username)
         page.goto(portal.console + "/portfolio/?sort=marketing_spend&dir=desc")
+        queue = page.locator(".close-queue .table-wrap")  # the months waiting: every column on screen
+        assert queue.evaluate("e => e.scrollWidth <= e.clientWidth"), "the close queue scrolls sideways"
+        assert queue.get_by_text("Desde hoy").is_visible()
         table = page.locator("#portfolio-table")
         table.locator("tbody tr").first.wait_for()
         assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), "the portfolio scrolls sideways"
