@@ -261,6 +261,11 @@ def scorecard_pdf(
             story.append(grid(rows[1:]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
+        # What the charts' note markers stand for: the page lists the notes under the summary (and
+        # shows each on hover); paper has neither.
+        notes = list(dict.fromkeys(text for entry in summary if not entry.get("no_chart") for _i, text in entry["chart"].marks))
+        if notes:
+            story.append(_para(f"{_('Notes on these months')}: {' · '.join(notes)}", styles["note"]))
     story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
@@ -279,7 +284,12 @@ def scorecard_pdf(
         story.append(KeepTogether(words))
     if report.get("funnel_chart"):
         half = (usable - 8 * mm) / 2
-        funnel = [_para(_("Funnel"), styles["h2"]), charts.bars_drawing(report["funnel_chart"], width=half)]
+        funnel = [
+            _para(_("Funnel"), styles["h2"]),
+            charts.bars_drawing(report["funnel_chart"], width=half)
+            if any(bar.value for bar in report["funnel_chart"].bars)
+            else _para(_("No sessions, leads or customers this month."), styles["note"]),
+        ]
         mix = [_para(_("Channel mix"), styles["h2"])]
         mix.append(
             charts.bars_drawing(report["mix_chart"], width=half)
@@ -287,7 +297,9 @@ def scorecard_pdf(
             else _para(_("No leads by channel this month."), styles["note"])
         )
         pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([pair]))
 
     if "paid_empty" in report:
@@ -380,7 +392,9 @@ def _paid_story(
         cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]
                  for chart in paid["charts"]]
         pair = Table([cells + ([[]] if len(cells) == 1 else [])], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([Spacer(1, 2 * mm), pair]))
     if paid["campaigns"]:
         member_w = 52 * mm

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,8 +35,6 @@ from kpis.scorecard import (
     format_value,
     funnel_labels,
     media_without_delivery,
-    no_contact_reason,
-    no_spend_reason,
     number_shown,
     pace_text,
     paid_empty_reason,
@@ -59,7 +57,9 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-REPORT_LAYOUT = "15"
+# 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
+# a legend under a chart, no empty chart frame.
+REPORT_LAYOUT = "16"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -205,10 +205,23 @@ def period_of(
     )
 
 
+def month_tick(month: dt.date, with_year: bool = False) -> str:
+    """A month under a chart's axis, short, as the active language writes it: each language's format
+    module (agency.formats) names it, CHART_MONTH_FORMAT and CHART_YEAR_MONTH_FORMAT. English
+    capitalises ("Nov 2025", "Dec"); Spanish does not ("nov 2025", "dic"). The whole year, never
+    "Nov 25", which reads as the 25th of November."""
+    name = "CHART_YEAR_MONTH_FORMAT" if with_year else "CHART_MONTH_FORMAT"
+    fmt = get_format(name)
+    if fmt == name:  # a language without a format module of ours: Django's short month
+        fmt = "M Y" if with_year else "M"
+    return date_format(month, fmt)
+
+
 def month_labels(span: list[dt.date]) -> list[str]:
     """A chart's x labels: the month's short name, with the whole year on the first month and on
-    each January ("Nov 2025", not "Nov 25", which reads as the 25th of November)."""
-    return [date_format(m, "M Y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)]
+    each January. The chart labels the months its width has room for and puts the year on the first
+    of those in each year (SeriesChart.months, kpis.charts.x_labels)."""
+    return [month_tick(m, m.month == 1 or i == 0) for i, m in enumerate(span)]
 
 
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
@@ -222,15 +235,20 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     ]
     target = card.targets.get(key)
     period = getattr(card, "period", None)
+    projected = period.projected(key, values[-1]) if period else None
     return charts.SeriesChart(
         title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
         labels=month_labels(span),
+        months=span,
+        month_text=month_tick,
         values=values,
         format=axis_format(key, currency),
         target=target,
         target_text=_("Target %(value)s") % {"value": format_value(key, target, currency)} if target is not None else "",
         marks=notes,
-        projected=period.projected(key, values[-1]) if period else None,
+        marks_text=_("Month with a note"),
+        projected=projected,
+        projected_text=_("Pace to the month's end"),  # its value is the tile's pace line, just above
         accent=accent,
         whole=kpi(key).whole,
         note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),
@@ -273,9 +291,10 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
-                # A cost no month of the chart has (no spend loaded, kpis.nospend), a time to first contact
-                # the CRM never sent (kpis.nocontact): no empty 0–1 € or 0–100 % chart.
-                "no_chart": reason in (no_spend_reason(), no_contact_reason()) and all(v is None for v in chart.values),
+                # A figure no month of the chart has (a cost without spend loaded, kpis.nospend; a time to
+                # first contact the CRM never sent, kpis.nocontact; ROMI without revenue): no empty 0–1 € or
+                # 0–100 % frame, the tile's reason says why instead.
+                "no_chart": value is None and all(v is None for v in chart.values),
             }
         )
     return entries
@@ -316,7 +335,9 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
         charts.Bar(
             label=member_label("channel", member),
             value=value,
-            text=number_shown(value, 0, force_grouping=True),
+            # "43 leads", not a bare 43: the bars are counted in leads, their share at the right.
+            text=ngettext("%(count)s lead", "%(count)s leads", int(value))
+            % {"count": number_shown(value, 0, force_grouping=True)},
             note=share_shown(value / total),
         )
         for member, value in rows
@@ -359,7 +380,8 @@ def report_context(
         "summary": entries,
         "summary_note": summary_note(entries),
         "funnel_chart": funnel,
-        "funnel_svg": charts.bars_svg(funnel),
+        # A month with nothing at any stage: a sentence, not five empty bars of 0.
+        "funnel_svg": charts.bars_svg(funnel) if any(bar.value for bar in funnel.bars) else "",
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),
@@ -522,7 +544,7 @@ def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.d
         charts_made.append(
             charts.SeriesChart(
                 title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
-                whole=kpi(key).whole,
+                whole=kpi(key).whole, from_start=True,  # days 1, 8, 15, 22, 29: the month's weeks
             )
         )
     return charts_made

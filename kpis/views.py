@@ -376,7 +376,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "sort": sort,
         "descending": descending,
         "month": month,
-        "chart_svg": bars_svg(bars, width=420) if bars.bars and any(b.value for b in bars.bars) else "",
+        "chart_svg": bars_svg(bars) if bars.bars and any(b.value for b in bars.bars) else "",
         "drill_url": shared_url or reverse("breakdown", args=[dimension]),
         "shared": bool(shared_url),
     }

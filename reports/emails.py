@@ -67,9 +67,10 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     funnel = funnel_chart(card, accent=brand["accent"])
     attachments = brand_logo_inline(brand)
     if pdf:
-        chart = Path(pdf).with_name(Path(pdf).stem + "-funnel.png")
+        # Drawn at about the width the email shows it (≤ 340 px), screen-size text: readable on a phone.
+        chart = Path(pdf).with_name(Path(pdf).stem + "-funnel-340.png")
         if not chart.exists():
-            chart.write_bytes(charts.png(charts.bars_drawing(funnel, width=420)))
+            chart.write_bytes(charts.png(charts.bars_drawing(funnel, width=340, size=charts.SCREEN_TEXT)))
         attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
     return {
         "brand": brand,

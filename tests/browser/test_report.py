@@ -70,7 +70,7 @@ def test_the_report_opens_on_the_last_complete_month_with_its_summary(page, port
     assert page.locator("#month").input_value() == "2026-10"  # the last complete month, not November
     summary = page.locator("[data-summary]")
     assert 6 <= summary.count() <= 8
-    assert page.locator("[data-summary] svg.chart").count() == summary.count()
+    assert page.locator("[data-summary] svg.chart:visible").count() == summary.count()
     assert page.locator('[data-summary][data-kpi="new_leads"] .target').inner_text().startswith("Target 80")
     page.locator("#summary-title").scroll_into_view_if_needed()
     screenshot(page, "report-summary-desktop")
