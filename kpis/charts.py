@@ -11,12 +11,27 @@ construction, need no extra dependency, and work with JavaScript off and under a
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
 # Colours by role; the accent is the agency's (or the client's) brand colour.
 INK, MUTED, GRID, TARGET, MARK, GOOD, BAD = "#1d2330", "#4b5566", "#d5dae3", "#17663a", "#c77700", "#17663a", "#a32020"
+
+# Text sizes, in the drawing's units. On a page a chart is drawn at about the width it is shown at
+# (``responsive_svg``: one drawing per width its box may have, the box shows the one that fits), so a
+# unit is about a CSS pixel and no label renders under 12 px, on a phone either. In the PDF a unit
+# is a point.
+SCREEN_TEXT = 13.0
+PRINT_TEXT = 9.5
+# The widths a chart is drawn at for the page (classes w260, w340, w520). static/css/portal.css
+# shows the middle one, and with container queries the wider one where its box can show it with
+# its text at 12 px or more (520 × 12 / 13: from 480 px), the narrower one where the middle one's
+# text would shrink under that (below 315 px): the one shown is at most a little enlarged.
+WIDTHS = (260, 340, 520)
 
 
 @dataclass
@@ -30,10 +45,18 @@ class SeriesChart:
     target: float | None = None
     target_text: str = ""
     marks: list[tuple[int, str]] = field(default_factory=list)  # (x index, note text)
+    marks_text: str = ""  # the legend's word for a mark ("Month with a note"): "" draws no legend for them
     projected: float | None = None  # month in progress: the pace to month end, drawn dashed
+    projected_text: str = ""  # the legend's words for it ("Pace to the month's end")
     accent: str = "#1f5fbf"
     whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
     note: str = ""  # under the chart: why it is nearly empty ("Data from March 2026: 2 months so far")
+    # A monthly chart's months and how to write one under the axis (the caller's language): then the
+    # year shows on the first month labelled and on the first labelled in each new year, whichever
+    # months the width leaves room to label ("nov 2025 · mar 2026 · jul · nov").
+    months: list[dt.date] | None = None
+    month_text: Callable[[dt.date, bool], str] | None = None
+    from_start: bool = False  # label every n-th point from the first (days: 1, 8, 15…), not from the last
 
 
 @dataclass
@@ -89,17 +112,93 @@ def nice_ticks(low: float, high: float, count: int = 4, *, whole: bool = False) 
     return ticks
 
 
-def layout_series(chart: SeriesChart, width: float = 320, height: float = 150) -> list[Shape]:
-    """Axes with round ticks, the line (gaps where undefined), the target line, note markers."""
-    left, right, top, bottom = 44.0, 10.0, 8.0, 20.0
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """About how wide ``text`` is at font ``size`` (a sans-serif glyph averages 0.6 em, bold 0.66):
+    enough to keep labels apart and inside the drawing without measuring a font."""
+    return len(text) * size * (0.66 if bold else 0.6)
+
+
+def x_labels(chart: SeriesChart, positions: list[float], size: float) -> list[tuple[int, str]]:
+    """The x labels that fit: every ``step``-th point counted back from the last (the month shown
+    is always labelled) or, ``from_start``, on from the first; the step the smallest that keeps
+    neighbouring labels a gap apart."""
+    count = len(chart.labels)
+
+    def texts(step: int) -> list[tuple[int, str]]:
+        shown = list(range(0, count, step)) if chart.from_start else sorted(range(count - 1, -1, -step))
+        if not (chart.months and chart.month_text):
+            return [(i, chart.labels[i]) for i in shown]
+        out, year = [], None
+        for i in shown:
+            month = chart.months[i]
+            out.append((i, chart.month_text(month, month.year != year)))
+            year = month.year
+        return out
+
+    for step in (1, 2, 3, 4, 6, 12, 24, 48) if not chart.from_start else (1, 7, 14):
+        shown = texts(step)
+        if all(
+            positions[b] - positions[a] >= (text_width(ta, size) + text_width(tb, size)) / 2 + size * 0.8
+            for (a, ta), (b, tb) in itertools.pairwise(shown)
+        ):
+            return shown
+    return texts(max(count - 1, 1))
+
+
+def legend_rows(chart: SeriesChart, width: float, size: float) -> list[list[tuple[float, str, str]]]:
+    """What the dashed target line and the note markers mean, under the axis (a phone has no hover
+    to show their tooltips): rows of (x, kind, text), wrapped to the width."""
+    items = []
+    if chart.target is not None and chart.target_text:
+        items.append(("target", chart.target_text))
+    if chart.marks and chart.marks_text:
+        items.append(("mark", chart.marks_text))
+    if chart.projected is not None and chart.values and chart.values[-1] is not None and chart.projected_text:
+        items.append(("pace", chart.projected_text))
+    rows: list[list[tuple[float, str, str]]] = []
+    at = width
+    for kind, text in items:
+        lines = _wrap(text, width - size * 1.9, size)
+        room = size * 1.9 + text_width(lines[0], size)
+        if not rows or len(lines) > 1 or at + room > width:
+            rows.append([])
+            at = 0.0
+        rows[-1].append((at, kind, lines[0]))
+        for line in lines[1:]:  # a long item goes on under its first line, without a second sample
+            rows.append([(0.0, "", line)])
+        at = width if len(lines) > 1 else at + room + size * 1.2
+    return rows
+
+
+def legend_height(chart: SeriesChart, width: float, size: float) -> float:
+    return size * 1.5 * len(legend_rows(chart, width, size))
+
+
+def layout_series(chart: SeriesChart, width: float = 320, height: float = 150, *, size: float = PRINT_TEXT) -> list[Shape]:
+    """Axes with round ticks, the line (gaps where undefined), the target line, note markers. The
+    margins are as wide as the tick and month labels at ``size`` need, so none is cut or overlaps.
+    ``height`` leaves out the legend, drawn below it (``legend_height`` more: the plot keeps its size)."""
     known = [v for v in chart.values if v is not None]
     extra = [v for v in (chart.target, chart.projected) if v is not None]
     low, high = min(known + extra, default=0.0), max(known + extra, default=1.0)
     low = min(low, 0.0) if low >= 0 else low
     ticks = nice_ticks(low, high, whole=chart.whole)
+    tick_texts = [chart.format(tick) for tick in ticks]
     y_min, y_max = ticks[0], ticks[-1]
-    plot_w, plot_h = width - left - right, height - top - bottom
     count = max(len(chart.values), 2)
+    legend = legend_rows(chart, width, size)
+    height += legend_height(chart, width, size)
+    top, bottom = size * 0.6, size * 1.9 + size * 1.5 * len(legend)
+    left = max(text_width(text, size) for text in tick_texts) + size * 0.5
+    right = size * 0.8
+    # Two passes: the labels chosen decide how much room the last one needs at the right.
+    for _pass in range(2):
+        plot_w, plot_h = width - left - right, height - top - bottom
+        positions = [left + plot_w * index / (count - 1) for index in range(len(chart.labels))]
+        labels = x_labels(chart, positions, size) if chart.labels else []
+        if labels:
+            right = max(size * 0.8, text_width(labels[-1][1], size) / 2 + 2)
+            left = max(left, text_width(labels[0][1], size) / 2 + 2)
 
     def x(index: float) -> float:
         return left + plot_w * index / (count - 1)
@@ -108,14 +207,42 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150) -
         return top + plot_h * (1 - (value - y_min) / ((y_max - y_min) or 1))
 
     shapes: list[Shape] = []
-    for tick in ticks:
+    for tick, text in zip(ticks, tick_texts, strict=True):
         shapes.append(Shape("line", (left, y(tick), width - right, y(tick)), stroke=GRID, width=0.6))
-        shapes.append(Shape("text", (left - 4, y(tick) + 3), fill=MUTED, text=chart.format(tick), size=9, anchor="end"))
+        shapes.append(Shape("text", (left - size * 0.4, y(tick) + size * 0.35), fill=MUTED, text=text, size=size, anchor="end"))
     shapes.append(Shape("line", (left, top + plot_h, width - right, top + plot_h), stroke=MUTED, width=0.8))
-    step = 1 if count <= 7 else 3
-    for index, label in enumerate(chart.labels):
-        if (len(chart.labels) - 1 - index) % step == 0:
-            shapes.append(Shape("text", (x(index), height - 6), fill=MUTED, text=label, size=9, anchor="middle"))
+    label_y = height - size * (0.45 + 1.5 * len(legend))
+    for index, label in labels:
+        shapes.append(Shape("text", (x(index), label_y), fill=MUTED, text=label, size=size, anchor="middle"))
+    for number, row in enumerate(legend):
+        baseline = height - size * (0.35 + 1.5 * (len(legend) - 1 - number))
+        for at, kind, text in row:
+            if kind == "target":
+                shapes.append(
+                    Shape(
+                        "line",
+                        (at, baseline - size * 0.35, at + size * 1.4, baseline - size * 0.35),
+                        stroke=TARGET,
+                        width=1.2,
+                        dash=(5, 3),
+                    )
+                )
+            elif kind == "pace":
+                shapes.append(
+                    Shape("circle", (at + size * 0.7, baseline - size * 0.35, 3), stroke=chart.accent, fill="#ffffff", width=1.5)
+                )
+            elif kind == "mark":  # "" is a long item's next line: no sample
+                shapes.append(
+                    Shape(
+                        "line",
+                        (at + size * 0.7, baseline - size * 0.9, at + size * 0.7, baseline + size * 0.1),
+                        stroke=MARK,
+                        width=1,
+                        dash=(2, 2),
+                    )
+                )
+                shapes.append(Shape("circle", (at + size * 0.7, baseline - size * 0.9, 3), fill=MARK))
+            shapes.append(Shape("text", (at + size * 1.9, baseline), fill=MUTED, text=text, size=size))
     for index, text in chart.marks:
         shapes.append(Shape("line", (x(index), top, x(index), top + plot_h), stroke=MARK, width=1, dash=(2, 2), tooltip=text))
         shapes.append(Shape("circle", (x(index), top + 3, 3), fill=MARK, tooltip=text))
@@ -168,36 +295,50 @@ def layout_series(chart: SeriesChart, width: float = 320, height: float = 150) -
     return shapes
 
 
-def layout_bars(chart: BarChart, width: float = 320, row: float = 34) -> tuple[list[Shape], float]:
-    """One row per bar: label above, bar, value at its end, and the note (a conversion) beside it."""
+def layout_bars(chart: BarChart, width: float = 320, *, size: float = PRINT_TEXT) -> tuple[list[Shape], float]:
+    """One row per bar: label above (wrapped when long), bar, value at its end, and the note (a
+    conversion, a share) at the right of the label; on its own line under the bar when too long."""
     shapes: list[Shape] = []
     values = [max(bar.value, 0) for bar in chart.bars]
     top_value = max(values, default=0) or 1
+    big = size * 1.12
 
     def share(value: float) -> float:
         if chart.log:
             return math.log10(value + 1) / math.log10(top_value + 1) if top_value > 0 else 0
         return value / top_value
 
-    bar_area = width - 80
-    for index, bar in enumerate(chart.bars):
-        base = index * row
-        shapes.append(Shape("text", (0, base + 11), fill=INK, text=bar.label, size=10.5, bold=True))
-        if bar.note:
-            shapes.append(Shape("text", (width, base + 11), fill=MUTED, text=bar.note, size=9.5, anchor="end"))
+    reserve = max((text_width(bar.text, big) for bar in chart.bars), default=0) + big * 0.5
+    bar_area = max(width - reserve, width * 0.35)
+    base = 0.0
+    for bar in chart.bars:
+        note_w = text_width(bar.note, size) + size if bar.note else 0
+        under = note_w > width * 0.55  # too long to share the label's line
+        label_lines = _wrap(bar.label, width - (0 if under else note_w), big, bold=True) or [""]
+        for number, line in enumerate(label_lines):
+            shapes.append(Shape("text", (0, base + big * (1 + 1.2 * number)), fill=INK, text=line, size=big, bold=True))
+        if bar.note and not under:
+            shapes.append(Shape("text", (width, base + big), fill=MUTED, text=bar.note, size=size, anchor="end"))
+        bar_top = base + big * (1.2 * len(label_lines) + 0.15)
         length = max(2.0, bar_area * share(max(bar.value, 0)))
-        shapes.append(Shape("rect", (0, base + 15, length, 12), fill=chart.accent, tooltip=f"{bar.label}: {bar.text}"))
-        shapes.append(Shape("text", (length + 4, base + 25.5), fill=INK, text=bar.text, size=10.5))
-    lines = _wrap(chart.scale_note, width, 9) if chart.scale_note else []
-    height = row * len(chart.bars) + 2 + 12 * len(lines)
+        shapes.append(Shape("rect", (0, bar_top, length, big * 0.95), fill=chart.accent, tooltip=f"{bar.label}: {bar.text}"))
+        shapes.append(Shape("text", (length + big * 0.35, bar_top + big * 0.8), fill=INK, text=bar.text, size=big))
+        base = bar_top + big * 1.75
+        if bar.note and under:
+            for line in _wrap(bar.note, width, size):
+                shapes.append(Shape("text", (0, base), fill=MUTED, text=line, size=size))
+                base += size * 1.3
+            base += size * 0.5
+    lines = _wrap(chart.scale_note, width, size) if chart.scale_note else []
     for index, line in enumerate(lines):
-        shapes.append(Shape("text", (0, row * len(chart.bars) + 10 + 12 * index), fill=MUTED, text=line, size=9))
+        shapes.append(Shape("text", (0, base + size * (0.6 + 1.3 * index)), fill=MUTED, text=line, size=size))
+    height = base + size * 1.3 * len(lines) + 2
     return shapes, height
 
 
-def _wrap(text: str, width: float, size: float) -> list[str]:
-    """Lines of ``text`` that fit ``width`` at font ``size`` (an average glyph is about 0.55 em)."""
-    limit = max(10, int(width / (size * 0.55)))
+def _wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    """Lines of ``text`` that fit ``width`` at font ``size`` (text_width's average glyph)."""
+    limit = max(10, int(width / (size * (0.66 if bold else 0.6))))
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > limit:
@@ -241,13 +382,36 @@ def to_svg(shapes: list[Shape], width: float, height: float, *, label: str, css_
     )
 
 
-def series_svg(chart: SeriesChart, width: float = 280, height: float = 140) -> str:
-    return to_svg(layout_series(chart, width, height), width, height, label=chart.title)
+def responsive_svg(draw: Callable[[float], tuple[list[Shape], float]], *, label: str, css_class: str = "chart") -> str:
+    """The chart drawn at each of ``WIDTHS``, classed by its width: portal.css shows the one that
+    fits its box. A phone then gets a drawing made for about its width, labels ≥ 12 px, not the wide
+    one scaled down; no script, no measuring in the browser (a browser without container queries
+    shows the middle one)."""
+    drawings = []
+    for width in WIDTHS:
+        shapes, height = draw(width)
+        drawings.append(to_svg(shapes, width, height, label=label, css_class=f"{css_class} w{width}"))
+    return "".join(drawings)
 
 
-def bars_svg(chart: BarChart, width: float = 320) -> str:
-    shapes, height = layout_bars(chart, width)
-    return to_svg(shapes, width, height, label=chart.title, css_class="chart bars")
+def series_height(width: float) -> float:
+    """A line chart's height at ``width``: a little taller when wider, never flatter than 150."""
+    return round(150 + max(width - 260, 0) * 0.3)
+
+
+def series_svg(chart: SeriesChart) -> str:
+    """A line chart for the page, drawn for a box of any width from a phone's to half a page."""
+
+    def draw(width: float) -> tuple[list[Shape], float]:
+        height = series_height(width)
+        return layout_series(chart, width, height, size=SCREEN_TEXT), height + legend_height(chart, width, SCREEN_TEXT)
+
+    return responsive_svg(draw, label=chart.title)
+
+
+def bars_svg(chart: BarChart) -> str:
+    """A bar chart for the page, drawn for a box of any width from a phone's to half a page."""
+    return responsive_svg(lambda w: layout_bars(chart, w, size=SCREEN_TEXT), label=chart.title, css_class="chart bars")
 
 
 def to_drawing(shapes: list[Shape], width: float, height: float, *, font: str = "Helvetica", bold_font: str = "Helvetica-Bold"):
@@ -286,12 +450,15 @@ def to_drawing(shapes: list[Shape], width: float, height: float, *, font: str = 
     return drawing
 
 
-def series_drawing(chart: SeriesChart, width: float = 320, height: float = 150, **fonts: str):
-    return to_drawing(layout_series(chart, width, height), width, height, **fonts)
+def series_drawing(chart: SeriesChart, width: float = 320, height: float = 150, *, size: float = PRINT_TEXT, **fonts: str):
+    full = height + legend_height(chart, width, size)
+    return to_drawing(layout_series(chart, width, height, size=size), width, full, **fonts)
 
 
-def bars_drawing(chart: BarChart, width: float = 320, **fonts: str):
-    shapes, height = layout_bars(chart, width)
+def bars_drawing(chart: BarChart, width: float = 320, *, size: float = PRINT_TEXT, **fonts: str):
+    shapes, height = layout_bars(chart, width, size=size)
+    return to_drawing(shapes, width, height, **fonts)
+
     return to_drawing(shapes, width, height, **fonts)
 
 

@@ -233,6 +233,16 @@ def scorecard_pdf(
             )
         )
     story.append(Spacer(1, 3 * mm))
+    verdict = report.get("verdict")
+    if verdict:
+        # Whether marketing paid off, before any figure (kpis.report.month_verdict): the page's line.
+        edge = {True: "#2e7d32", False: "#c62828"}.get(verdict["good"], "#98a2b3")
+        line = Table([[_para(verdict["text"], ParagraphStyle("verdict", parent=styles["body"], fontName="Helvetica-Bold",
+                                                              fontSize=10, leading=12.5))]], colWidths=[usable])
+        line.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, 0), 3, colors.HexColor(edge)),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        story += [line]  # the summary's heading keeps its own space above
 
     summary = report.get("summary") or []
     if summary:
@@ -261,6 +271,11 @@ def scorecard_pdf(
             story.append(grid(rows[1:]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
+        # What the charts' note markers stand for: the page lists the notes under the summary (and
+        # shows each on hover); paper has neither.
+        notes = list(dict.fromkeys(text for entry in summary if not entry.get("no_chart") for _i, text in entry["chart"].marks))
+        if notes:
+            story.append(_para(f"{_('Notes on these months')}: {' · '.join(notes)}", styles["note"]))
     story += _drivers_story(report, styles, month_label)
     if report.get("commentary"):
         # Each section's title in bold and its lines as written ("- " lines as bullets): the page's
@@ -279,15 +294,22 @@ def scorecard_pdf(
         story.append(KeepTogether(words))
     if report.get("funnel_chart"):
         half = (usable - 8 * mm) / 2
-        funnel = [_para(_("Funnel"), styles["h2"]), charts.bars_drawing(report["funnel_chart"], width=half)]
-        mix = [_para(_("Channel mix"), styles["h2"])]
+        funnel = [
+            _para(_("Funnel"), styles["h2"]),
+            charts.bars_drawing(report["funnel_chart"], width=half)
+            if any(bar.value for bar in report["funnel_chart"].bars)
+            else _para(_("No sessions, leads or customers this month."), styles["note"]),
+        ]
+        mix = [_para(_("New leads by channel"), styles["h2"])]
         mix.append(
             charts.bars_drawing(report["mix_chart"], width=half)
             if report.get("mix_chart")
             else _para(_("No leads by channel this month."), styles["note"])
         )
         pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([pair]))
 
     if "paid_empty" in report:
@@ -300,13 +322,16 @@ def scorecard_pdf(
     story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
+    # A Target column only when a figure has one: a client without targets read a column of blanks.
+    targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
     for group in groups:
         if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
             continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))]]
+        columns = 4 if targets else 3
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))][:columns]]
         for tile in group["tiles"]:
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
@@ -320,10 +345,11 @@ def scorecard_pdf(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)])
+            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
         story.append(_para(group["title"], group_heading))
-        table = _table(rows, [62 * mm, 36 * mm, 46 * mm, 36 * mm], accent)
+        widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
+        table = _table(rows, widths, accent)
         # The change column holds paragraphs (a change, or why there is none) that start at its left:
         # its heading starts there too, above them, not at the column's far right.
         table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))
@@ -380,7 +406,9 @@ def _paid_story(
         cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]
                  for chart in paid["charts"]]
         pair = Table([cells + ([[]] if len(cells) == 1 else [])], colWidths=[half + 4 * mm, half + 4 * mm])
-        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
+        # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
+        pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(KeepTogether([Spacer(1, 2 * mm), pair]))
     if paid["campaigns"]:
         member_w = 52 * mm

@@ -18,7 +18,8 @@ from django.db.models import Case, F, FilteredRelation, Q, QuerySet, Value, When
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
-from kpis.catalogue import headline_kpis, target_in_range
+from kpis.catalogue import Unit, headline_kpis, target_in_range
+from kpis.catalogue import kpi as kpi_of
 from kpis.nospend import SPEND_FIGURES, spend_figure_unknown
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
@@ -28,17 +29,37 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # The markup of the portfolio's cached table (kpis.views_portfolio), which its key carries beside
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
-PORTFOLIO_LAYOUT = "2"
-SHOW = ("all", "checks", "clean")  # every client, those with checks to look at, clean months only
+PORTFOLIO_LAYOUT = "6"
+# Every client; those needing attention (checks open, a target missed or no figures yet: judged
+# by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
+SHOW = ("all", "attention", "checks", "clean")
+# Amounts in the client's currency: sorted within each currency, never one against another (a
+# client's 37,000 MX$ is not more than another's €30,000).
+MONEY_COLUMNS = frozenset(c for c in COLUMNS if kpi_of(c).unit == Unit.MONEY)
 
 
 def portfolio_rows(
-    *, user: User, month: dt.date, query: str = "", sort: str = "name", descending: bool = False, show: str = "all"
+    *,
+    user: User,
+    month: dt.date,
+    query: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    show: str = "all",
+    mine: bool = False,
 ) -> QuerySet[Client]:
     """``show``: "checks" keeps the clients whose month has checks left open; "clean" those whose
-    month was checked and has none open (a month not yet checked is neither)."""
+    month was checked and has none open (a month not yet checked is neither). ``mine``: only the
+    clients the user is assigned to (an admin sees every client otherwise). ``sort``: a headline
+    KPI (an amount within its currency: the currencies by code, then the amounts), "checks" (the
+    most high-severity checks open first when descending, then the most open), or the name."""
+    previous = (Month.of(month) - 1).first_day
     clients = clients_for_user(user=user).annotate(
         now=FilteredRelation("month_summaries", condition=Q(month_summaries__month=month)),
+        # The month before, for each figure's change (kpis.views_portfolio): the same one query.
+        before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=previous)),
+        **{f"before_{column}": F(f"before__{column}") for column in COLUMNS},
+        before_has_spend=F("before__has_spend"),
         checked=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),
@@ -47,6 +68,8 @@ def portfolio_rows(
         checks_open=F("checked__open"),
         checks_open_high=F("checked__open_high"),
     )
+    if mine:
+        clients = clients.filter(pk__in=Membership.objects.filter(user=user).values("client_id"))
     if query:
         clients = clients.filter(Q(name__icontains=query) | Q(slug__icontains=query))
     if show == "checks":
@@ -56,13 +79,14 @@ def portfolio_rows(
     if sort in COLUMNS:
         # A client without spend loaded reads its costs as "—" (kpis.nospend): sorted with the unknown
         # values, last, not as the cheapest at its stored 0.
-        value = (
-            Case(When(has_spend=False, then=Value(None)), default=F(sort))
-            if sort in SPEND_FIGURES
-            else F(sort)
-        )
+        value = Case(When(has_spend=False, then=Value(None)), default=F(sort)) if sort in SPEND_FIGURES else F(sort)
         order = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
-        return clients.order_by(order, "name")
+        return clients.order_by(*(["currency"] if sort in MONEY_COLUMNS else []), order, "name")
+    if sort == "checks":
+        high, open_ = F("checks_open_high"), F("checks_open")
+        if descending:
+            return clients.order_by(high.desc(nulls_last=True), open_.desc(nulls_last=True), "name")
+        return clients.order_by(high.asc(nulls_last=True), open_.asc(nulls_last=True), "name")
     return clients.order_by("-name" if descending else "name")
 
 

@@ -15,13 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agency.months import Month
-from clients.words import member_label
+from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.pacing import quarter_months, working_days_in
@@ -35,8 +35,6 @@ from kpis.scorecard import (
     format_value,
     funnel_labels,
     media_without_delivery,
-    no_contact_reason,
-    no_spend_reason,
     number_shown,
     pace_text,
     paid_empty_reason,
@@ -59,7 +57,10 @@ from kpis.unmatched import crm_leads_unlinked
 # said once; 12: the same small count both months reads "no change", not "0"; 13: a chart leaves out the
 # months before its source's first rows, a breakdown row's "—" names the figure and why).
 # 14: a month reads "marzo de 2026" in Spanish, paid media's empty line said once.
-REPORT_LAYOUT = "15"
+# 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
+# a legend under a chart, no empty chart frame; 17: the month's verdict (did marketing pay off) over
+# the summary, the channel chart named for its leads, each detail tile's definition in plain words.
+REPORT_LAYOUT = "18"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -205,10 +206,23 @@ def period_of(
     )
 
 
+def month_tick(month: dt.date, with_year: bool = False) -> str:
+    """A month under a chart's axis, short, as the active language writes it: each language's format
+    module (agency.formats) names it, CHART_MONTH_FORMAT and CHART_YEAR_MONTH_FORMAT. English
+    capitalises ("Nov 2025", "Dec"); Spanish does not ("nov 2025", "dic"). The whole year, never
+    "Nov 25", which reads as the 25th of November."""
+    name = "CHART_YEAR_MONTH_FORMAT" if with_year else "CHART_MONTH_FORMAT"
+    fmt = get_format(name)
+    if fmt == name:  # a language without a format module of ours: Django's short month
+        fmt = "M Y" if with_year else "M"
+    return date_format(month, fmt)
+
+
 def month_labels(span: list[dt.date]) -> list[str]:
     """A chart's x labels: the month's short name, with the whole year on the first month and on
-    each January ("Nov 2025", not "Nov 25", which reads as the 25th of November)."""
-    return [date_format(m, "M Y") if m.month == 1 or i == 0 else date_format(m, "M") for i, m in enumerate(span)]
+    each January. The chart labels the months its width has room for and puts the year on the first
+    of those in each year (SeriesChart.months, kpis.charts.x_labels)."""
+    return [month_tick(m, m.month == 1 or i == 0) for i, m in enumerate(span)]
 
 
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
@@ -222,15 +236,20 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
     ]
     target = card.targets.get(key)
     period = getattr(card, "period", None)
+    projected = period.projected(key, values[-1]) if period else None
     return charts.SeriesChart(
         title=_("%(kpi)s, last 13 months") % {"kpi": kpi(key).label},
         labels=month_labels(span),
+        months=span,
+        month_text=month_tick,
         values=values,
         format=axis_format(key, currency),
         target=target,
         target_text=_("Target %(value)s") % {"value": format_value(key, target, currency)} if target is not None else "",
         marks=notes,
-        projected=period.projected(key, values[-1]) if period else None,
+        marks_text=_("Month with a note"),
+        projected=projected,
+        projected_text=_("Pace to the month's end"),  # its value is the tile's pace line, just above
         accent=accent,
         whole=kpi(key).whole,
         note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),
@@ -273,12 +292,67 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "met": None if card.in_progress else target_status(key, value, target),
                 "chart": chart,
                 "svg": charts.series_svg(chart),
-                # A cost no month of the chart has (no spend loaded, kpis.nospend), a time to first contact
-                # the CRM never sent (kpis.nocontact): no empty 0–1 € or 0–100 % chart.
-                "no_chart": reason in (no_spend_reason(), no_contact_reason()) and all(v is None for v in chart.values),
+                # A figure no month of the chart has (a cost without spend loaded, kpis.nospend; a time to
+                # first contact the CRM never sent, kpis.nocontact; ROMI without revenue): no empty 0–1 € or
+                # 0–100 % frame, the tile's reason says why instead.
+                "no_chart": value is None and all(v is None for v in chart.values),
             }
         )
     return entries
+
+
+def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[str, Any] | None:
+    """Whether marketing paid off in the month, in one sentence over the summary (the page, the
+    PDF, the email, the client's home): what a client opens the report to learn, before any tile.
+
+    Judged by ROMI, (marketing revenue × gross margin − spend) ÷ spend, said the way a client
+    reads it: each 1 of spend brought back 1 + ROMI of gross margin; above 0 it paid off. Without
+    revenue data (ROMI not in the summary ``keys``), without spend, or with new customers but no
+    marketing revenue (their deal values missing: ROMI would read -100 %), the month's leads and
+    customers for its spend, and why no verdict. ``good`` colours it (None: no verdict). None for a
+    month still running (its return is judged once it ends) or without figures."""
+    if card.snapshot is None or card.in_progress:
+        return None
+    month = date_format(card.month, "YEAR_MONTH_FORMAT")
+    romi, _why = card.shown("romi")
+    leads = int(card.kpi("new_leads") or 0)
+    customers = int(card.kpi("customers") or 0)
+    # New customers but no revenue from marketing: their deal values are missing, not worth nothing.
+    unpriced = customers > 0 and not card.kpi("marketing_revenue")
+    if "romi" in keys and romi is not None and not unpriced:
+        values = {
+            "month": month,
+            "one": money(1, currency),
+            "back": money(1 + romi, currency),
+            "romi": format_value("romi", romi, currency),
+        }
+        if romi > 0:
+            text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
+                     "gross margin (return on marketing investment, ROMI: %(romi)s).")
+        else:
+            text = _("Marketing did not pay for itself in %(month)s: each %(one)s of marketing spend brought back "
+                     "%(back)s of gross margin (return on marketing investment, ROMI: %(romi)s).")
+        return {"text": text % values, "good": romi > 0}
+    values = {
+        "month": month,
+        "leads": ngettext("%(count)s new lead", "%(count)s new leads", leads)
+        % {"count": format_value("new_leads", leads, currency)},
+        "customers": ngettext("%(count)s new customer", "%(count)s new customers", customers)
+        % {"count": format_value("customers", customers, currency)},
+    }
+    spend, _why = card.shown("marketing_spend")
+    if spend and unpriced and "romi" in keys:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but no revenue is "
+                 "recorded for them, so this report cannot say whether marketing paid for itself.")
+    elif spend:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s. Without revenue "
+                 "figures, this report cannot say whether marketing paid for itself.")
+    else:
+        text = _("%(month)s: %(leads)s and %(customers)s. No marketing spend is recorded for the month, so this "
+                 "report cannot say whether marketing paid for itself.")
+    return {"text": capfirst(text % values), "good": None}  # "noviembre de 2026: …" opens a sentence
 
 
 def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
@@ -316,7 +390,9 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
         charts.Bar(
             label=member_label("channel", member),
             value=value,
-            text=number_shown(value, 0, force_grouping=True),
+            # "43 leads", not a bare 43: the bars are counted in leads, their share at the right.
+            text=ngettext("%(count)s lead", "%(count)s leads", int(value))
+            % {"count": number_shown(value, 0, force_grouping=True)},
             note=share_shown(value / total),
         )
         for member, value in rows
@@ -356,10 +432,12 @@ def report_context(
         # Staff get a link to where delivery is connected or imported (a client cannot import).
         "paid_empty_fix": staff and media_without_delivery(card) is not None,
         "period": card.period,
+        "verdict": month_verdict(card, keys=keys, currency=client.currency),
         "summary": entries,
         "summary_note": summary_note(entries),
         "funnel_chart": funnel,
-        "funnel_svg": charts.bars_svg(funnel),
+        # A month with nothing at any stage: a sentence, not five empty bars of 0.
+        "funnel_svg": charts.bars_svg(funnel) if any(bar.value for bar in funnel.bars) else "",
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
         "commentary": commentary_of(card),
@@ -522,7 +600,7 @@ def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.d
         charts_made.append(
             charts.SeriesChart(
                 title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
-                whole=kpi(key).whole,
+                whole=kpi(key).whole, from_start=True,  # days 1, 8, 15, 22, 29: the month's weeks
             )
         )
     return charts_made

@@ -238,6 +238,12 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     else:
         delta = (value - before) / abs(before)
         text = f"{number_shown(delta * 100, 1)} %"
+    if delta == 0:  # the same figure both months: in words, as a small count's, not "0.0 %" or "0.0 pp"
+        text = gettext("no change")
+    # A change too small for its one decimal ("0.0 pp") is shown as it rounds, neither good nor bad:
+    # a red "0.0 pp" read as a fall of nothing.
+    if delta != 0 and not text.strip("+-0.,% p\xa0"):
+        return {"text": text.lstrip("-"), "good": True, "flat": True}
     good = delta == 0 or ((delta < 0) if better == Better.DOWN else (delta > 0))
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 

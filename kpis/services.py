@@ -254,7 +254,11 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 20: a chart leaves out the months before its source's first rows; a breakdown row's "—" names the figure and why
 # 21: a month reads "marzo de 2026" in Spanish; paid media's empty line said once; the details say what
 # each figure means in plain words
-PDF_LAYOUT = "22"
+# 22: ARPA, CLTV and LTV : CAC defined in words
+# 23: the charts' labels sized to fit (no overlap), Spanish months in lower case ("dic"), leads by channel say "leads"
+#     the target line, note markers and pace named in a legend, the notes listed; charts at the text margin
+# 24: the month's verdict over the summary, the channel chart named for its leads, no Target column without a target
+PDF_LAYOUT = "24"
 
 
 def report_pdf_build(

@@ -262,10 +262,34 @@ def report_shared_parts(
     context = {"month": month, "dimensions": DIMENSION_LABELS, "shared": {"pdf": pdf_url, "breakdowns": breakdowns_url}}
     parts_context = _parts_context(card, client=client, month=month, accent=brand_accent(request), viewer="client",
                                    context=context)
+    body = render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else ""
     return {
         "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
-        "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
+        "body": mark_safe(shared_figure_links(body, month=month)),  # noqa: S308 -- our own template's output
     }
+
+
+# A figure's link in "What changed" (kpis.draft.Line): to a tile of the report, or to a drill-down.
+FIGURE_LINK = re.compile(r'<a class="figure" href="(?P<href>[^"]*)"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
+
+
+def shared_figure_links(html: str, *, month: dt.date) -> str:
+    """A share link's page without links that need a sign-in: "What changed" links each figure to
+    the signed-in scorecard (a tile, a drill-down of this month or the one before), which sent a
+    reader without an account to the login page. A tile of the shared month becomes a link within
+    the page; any other keeps its text (the Breakdowns buttons under the link open the month's),
+    a line's arrow to it goes."""
+    tile = f"/scorecard/?month={Month.of(month)}#"
+
+    def local(found: re.Match) -> str:
+        href = found["href"]
+        if href.startswith(tile):
+            return f'<a class="figure" href="#{href[len(tile):]}"{found["rest"]}>{found["text"]}</a>'
+        if found["text"] == "↗":  # a line's "see where" arrow, nowhere to point to
+            return ""
+        return f'<span class="figure"{found["rest"]}>{found["text"]}</span>'
+
+    return FIGURE_LINK.sub(local, html)
 
 
 def _partial(request: HtmxHttpRequest) -> bool:
@@ -372,11 +396,13 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
         "columns": [(k, _column_label(k)) for k in keys],
+        "labels": [_column_label(k) for k in keys],  # each cell's on a phone, where the header row is hidden
         "rows": shown,
         "sort": sort,
         "descending": descending,
         "month": month,
-        "chart_svg": bars_svg(bars, width=420) if bars.bars and any(b.value for b in bars.bars) else "",
+        "chart_svg": bars_svg(bars) if bars.bars and any(b.value for b in bars.bars) else "",
+        "chart_title": bars.title,  # said over the bars: they count the sorted column, "Sessions by channel"
         "drill_url": shared_url or reverse("breakdown", args=[dimension]),
         "shared": bool(shared_url),
     }

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -27,8 +28,17 @@ from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi, null_reason
 from kpis.nospend import spend_figure_unknown
-from kpis.portfolio import COLUMNS, PORTFOLIO_LAYOUT, SHOW, portfolio_rows, portfolio_stamp, target_summary, targets_by_client
-from kpis.scorecard import format_value, no_contracts_reason, no_spend_reason
+from kpis.portfolio import (
+    COLUMNS,
+    MONEY_COLUMNS,
+    PORTFOLIO_LAYOUT,
+    SHOW,
+    portfolio_rows,
+    portfolio_stamp,
+    target_summary,
+    targets_by_client,
+)
+from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -42,18 +52,23 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     show = request.GET.get("show") or ("checks" if request.GET.get("alerts") == "1" else "all")  # alerts=1: older links
     show = show if show in SHOW else "all"
+    mine = request.GET.get("mine") == "1"
+    filters = {"month": str(Month.of(month)), "q": query}
+    filters |= ({"show": show} if show != "all" else {}) | ({"mine": "1"} if mine else {})
     context = {
         "month": month,
         "sort": sort,
         "descending": descending,
         "q": query,
         "show": show,
+        "mine": mine,
+        "filters": urlencode(filters),  # the sort links keep the month, the search and the filters
         "months": [(Month.of(last_closed) - i).first_day for i in range(12)],
     }
     context["month_choices"] = _month_choices(tuple(context["months"]), get_language() or "")
     stamp = portfolio_stamp(user=request.user, month=month)
     digest = hashlib.sha256(
-        f"{CODE_VERSION}|{PORTFOLIO_LAYOUT}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{get_language()}|{stamp}".encode()
+        f"{CODE_VERSION}|{PORTFOLIO_LAYOUT}|{request.user.pk}|{month}|{sort}|{descending}|{query}|{show}|{mine}|{get_language()}|{stamp}".encode()
     )
     # The table as rendered, and what the page shows around it (the closes waiting, the failing
     # sources, the header's client switcher) as read: kept together, under a stamp that changes
@@ -64,7 +79,7 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
         page = {
             "table": render_to_string(
                 "kpis/portfolio.html#portfolio-table",
-                {**context, **_table(request, month, sort, descending, query, show)},
+                {**context, **_table(request, month, sort, descending, query, show, mine)},
             ),
             "waiting": list(month_closes_waiting(clients=clients_for_user(user=request.user))),
             "source_failures": source_failures_visible(user=request.user),
@@ -77,13 +92,13 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     request.switchable_clients = page["switcher"]  # agency.context_processors: already read
     # The monthly close: months waiting for review (and for how long), revisions, open questions.
     now = timezone.now()
-    waiting = [
-        {"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]
-    ]
+    waiting = [{"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]]
     context["source_failures"] = page["source_failures"]
     context["connections_broken"] = page.get("connections_broken", [])
     return render(
-        request, "kpis/portfolio.html", {**context, "table": mark_safe(page["table"]), "waiting": waiting}  # noqa: S308 -- our template
+        request,
+        "kpis/portfolio.html",
+        {**context, "table": mark_safe(page["table"]), "waiting": waiting},  # noqa: S308 -- our template
     )
 
 
@@ -96,27 +111,62 @@ def _month_choices(months: tuple[dt.date, ...], language: str) -> tuple[tuple[dt
 CONTRACT_COLUMNS = frozenset(c for c in COLUMNS if kpi(c).group == "recurring_revenue_and_value")
 
 
-def _cell(client: Any, column: str) -> dict[str, str]:
+def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
     """A figure of the row as shown; a "—" says why, on hover and in words: a cost without spend loaded
     (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend), a contract
     figure of a client with no contract known at the month's end (its contract lifetime value is then
-    null, kpis.md), any other undefined figure by the catalogue's reasons."""
+    null, kpis.md), any other undefined figure by the catalogue's reasons that hold for the row's ``values`` (never
+    "no marketing spend" beside the client's spend)."""
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
-        return {"text": "—", "reason": no_spend_reason(), "words": ""}
+        return {"text": "—", "reason": no_spend_reason(), "words": _("no spend loaded")}
     value = getattr(client, column)
     if value is None and client.computed_at is not None:
         if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
             return {"text": "—", "reason": no_contracts_reason(), "words": _("no contracts loaded")}
-        return {"text": "—", "reason": null_reason(kpi(column)), "words": ""}
-    return {"text": format_value(column, value, client.currency), "reason": "", "words": ""}
+        return {"text": "—", "reason": null_reason(kpi(column), values), "words": ""}
+    return {"text": format_value(column, value, client.currency), "reason": "", "words": "", "change": _change(client, column)}
 
 
-def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str) -> dict:
-    rows = []
-    clients = list(portfolio_rows(user=request.user, month=month, query=query, sort=sort, descending=descending, show=show))
+def _change(client: Any, column: str) -> dict[str, Any] | None:
+    """The figure against the month before, as the scorecard says it (points for rates, a count on a
+    small base as a number); None when that month has no figure, or its costs were unknown (no
+    spend loaded then: a change from an unknown is no change)."""
+    before = getattr(client, f"before_{column}", None)
+    if before is None or spend_figure_unknown(column, has_spend=client.before_has_spend is not False):
+        return None
+    shown = change(column, getattr(client, column), before)
+    if shown and shown["text"][:1] in "+-0123456789":  # "+12.3 %" on one line; "no change" may wrap
+        shown["text"] = shown["text"].replace(" ", "\xa0")
+    return shown
+
+
+def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, query: str, show: str, mine: bool) -> dict:
+    by_targets = sort == "targets"  # judged below, as the targets are; ties by name either way
+    clients = list(
+        portfolio_rows(
+            user=request.user,
+            month=month,
+            query=query,
+            sort="name" if by_targets else sort,
+            descending=descending and not by_targets,
+            show=show,
+            mine=mine,
+        )
+    )
     targets = targets_by_client(clients=clients, month=month)
+    statuses = {client.pk: target_summary(client, targets.get(client.pk, {})) for client in clients}
+    if show == "attention":  # checks open, a target missed, or no figures for the month yet
+        clients = [c for c in clients if c.computed_at is None or c.checks_open or statuses[c.pk]["missed"]]
+    if by_targets:  # the most missed first (descending); a stable sort keeps the names' order among equals
+        clients.sort(key=lambda c: (len(statuses[c.pk]["missed"]), statuses[c.pk]["total"] > 0), reverse=descending)
+    # Sorted by an amount, clients of several currencies come in one group per currency, each
+    # headed by it: an amount is ranked against amounts of its own currency only.
+    labels = {column: str(kpi(column).label) for column in COLUMNS}
+    grouped = sort in MONEY_COLUMNS and len({client.currency for client in clients}) > 1
+    rows, previous = [], None
     for client in clients:
-        status = target_summary(client, targets.get(client.pk, {}))
+        values = {column: getattr(client, column) for column in COLUMNS}
+        status = statuses[client.pk]
         rows.append(
             {
                 "client": client,
@@ -126,10 +176,15 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
                 "has_data": client.computed_at is not None,
                 # A client without spend loaded up to the month's end: its costs are unknown, not 0 €
                 # (kpis.nospend; has_spend null: a summary row from before it was kept, read as spend).
-                "cells": [_cell(client, column) for column in COLUMNS],
+                # label: each figure names its KPI on the phone's card (kpis/portfolio.html)
+                "cells": [{**_cell(client, column, values), "label": labels[column]} for column in COLUMNS],
+                "currency_group": client.currency if grouped and client.currency != previous else "",
             }
         )
+        previous = client.currency
     return {
         "rows": rows,
-        "columns": [(c, kpi(c).label) for c in COLUMNS],
+        "columns": list(labels.items()),
+        "month_path": f"/reports/{Month.of(month)}/",  # the client's month, opened through the hand-off
+        "month_before": (Month.of(month) - 1).first_day,
     }

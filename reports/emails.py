@@ -28,7 +28,7 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
-from kpis.report import commentary_joined, funnel_chart, summary, summary_note
+from kpis.report import commentary_joined, funnel_chart, month_verdict, summary, summary_note
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
@@ -65,33 +65,40 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     keys = report_summary_keys(client=client, document=version.document)  # revenue data or not, as approved
     entries = summary(card, keys=keys, currency=client.currency, accent=brand["accent"])
     funnel = funnel_chart(card, accent=brand["accent"])
+    verdict = month_verdict(card, keys=keys, currency=client.currency)
     attachments = brand_logo_inline(brand)
     if pdf:
-        chart = Path(pdf).with_name(Path(pdf).stem + "-funnel.png")
+        # Drawn at about the width the email shows it (≤ 340 px), screen-size text: readable on a phone.
+        chart = Path(pdf).with_name(Path(pdf).stem + "-funnel-340.png")
         if not chart.exists():
-            chart.write_bytes(charts.png(charts.bars_drawing(funnel, width=420)))
+            chart.write_bytes(charts.png(charts.bars_drawing(funnel, width=340, size=charts.SCREEN_TEXT)))
         attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
     return {
         "brand": brand,
         "has_logo": bool(attachments),
         "summary": entries,
+        # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
+        "verdict": verdict,
+        # A target column only when a figure has one: on a phone an empty one squeezed the labels.
+        "targets": any(entry["target"] for entry in entries),
         # A new client's first months: from when its data runs (the changes have little behind them).
         # Each source's data starts in its own month (kpis.datastart): one note when every figure
         # shares it, else each figure's own under its name (as the report page does).
         "history_note": summary_note(entries),
         "chart_title": funnel.title if pdf else "",
-        "preview": preview_line(entries),
+        "preview": preview_line(entries, verdict=verdict),
         "points": points_in(entries),
         "attachments": attachments,
         "from_email": brand_sender(brand),
     }
 
 
-def preview_line(entries: list[dict[str, Any]], *, count: int = 3) -> str:
-    """What an inbox shows under the subject: the first key figures with their change (the
-    summary's order), so the month reads at a glance before the email is opened. Without it, mail
-    clients show the first text of the body: the agency's name and the subject again."""
-    parts = []
+def preview_line(entries: list[dict[str, Any]], *, count: int = 3, verdict: dict[str, Any] | None = None) -> str:
+    """What an inbox shows under the subject: whether marketing paid off (the report's verdict, when
+    it judges), then the first key figures with their change (the summary's order), so the month
+    reads at a glance before the email is opened. Without it, mail clients show the first text of
+    the body: the agency's name and the subject again."""
+    parts = [verdict["text"]] if verdict and verdict["good"] is not None else []
     for entry in entries[:count]:
         change = entry["change"]["text"] if entry["change"] else ""
         parts.append(f"{entry['label']}: {entry['shown']}" + (f" ({change})" if change else ""))
@@ -126,6 +133,8 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "brand": look["brand"],
                 "has_logo": look["has_logo"],
                 "summary": look["summary"],
+                "verdict": look["verdict"],
+                "targets": look["targets"],
                 "history_note": look["history_note"],
                 "chart_title": look["chart_title"],
                 "preview": look["preview"],

@@ -251,6 +251,13 @@ def card_for(*, client: Client, month: dt.date, viewer: Any, override: dict[dt.d
     return card_as_shown(card, hidden=hidden - set(override or {}), documents=documents)
 
 
+def approved_card(*, client: Client, month: dt.date) -> Any:
+    """The month's scorecard as its latest approved version has it, whoever reads it (as the
+    monthly email draws it): what the client's home says of the latest report."""
+    version = version_latest(month=month)
+    return card_for(client=client, month=month, viewer=None, override={month: version.document} if version else None)
+
+
 def approved_documents(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     """The latest approved document of each of ``months`` (one query)."""
     rows = ReportVersion.objects.filter(month__in=months).order_by("month", "-number").distinct("month")

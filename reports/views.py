@@ -31,14 +31,15 @@ from agency.months import Month
 from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from kpis.catalogue import BREAKDOWN_KEYS
-from kpis.report import commentary_joined
+from kpis.report import commentary_joined, month_verdict
 from kpis.scorecard import document_shown, tiles
-from kpis.selectors_report import snapshot_get
+from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_shared_parts
 from reports.board import board_next_waiting
 from reports.models import Commentary
 from reports.selectors import (
+    approved_card,
     approved_months,
     card_for,
     commentary_current,
@@ -134,7 +135,13 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     staff = bool(request.user.is_agency)
     if staff:  # as Monthly reports does: a new client's month that ended is there to review at once
         month_reviews_start(client=request.tenant, at=timezone.now())
-    return render(request, "reports/home_panel.html", {**home_report(staff=staff), "staff": staff})
+    context = {**home_report(staff=staff), "staff": staff}
+    if latest := context["latest"]:
+        # Whether marketing paid off that month, on the first screen (the report's and the email's sentence).
+        card = approved_card(client=request.tenant, month=latest["month"])
+        keys = report_summary_keys(client=request.tenant, document=card.snapshot.document if card.snapshot else None)
+        context["verdict"] = month_verdict(card, keys=keys, currency=request.tenant.currency)
+    return render(request, "reports/home_panel.html", context)
 
 
 def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> None:

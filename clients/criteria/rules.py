@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from clients.vocab import ACTIONS
+from clients.words import OP_LABELS, field_label, op_label
 
 NUMBER_FIELDS = {"company_revenue", "employees", "age", "income"}
 TEXT_FIELDS = {"vertical", "gender", "challenge", "channel", "device", "origin", "campaign", "landing_page"}
@@ -108,15 +109,21 @@ def _check_rule(rule: Any, path: str, problems: list[str], depth: int = 0) -> No
         return
     kind = field_type(name)
     if op not in OPS_FOR[kind]:
+        allowed = [_("“%(value)s”") % {"value": op_label(o)} for o in OP_LABELS if o in OPS_FOR[kind]]
         problems.append(
             f"{path}.op: "
-            + _("“%(op)s” does not apply to %(field)s (a %(kind)s field)") % {"op": op, "field": name, "kind": kind}
+            + _("“%(op)s” does not apply to %(field)s: choose %(ops)s.")
+            % {
+                "op": op_label(op),
+                "field": field_label(name),
+                "ops": _("%(items)s or %(last)s") % {"items": ", ".join(allowed[:-1]), "last": allowed[-1]},
+            }
         )
         return
     value = rule.get("value")
     if op == "exists":
         if "value" in rule and not isinstance(value, bool):
-            problems.append(f"{path}.value: " + _("“exists” takes true or false"))
+            problems.append(f"{path}.value: " + _("“%(op)s” takes true or false") % {"op": op_label("exists")})
         return
     if "value" not in rule:
         problems.append(f"{path}.value: " + _("a value is required"))
@@ -124,18 +131,22 @@ def _check_rule(rule: Any, path: str, problems: list[str], depth: int = 0) -> No
     scalar_ok = _is_number if kind == "number" else (lambda v: isinstance(v, str))
     if op == "between":
         if not (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value)) and value[0] <= value[1]):
-            problems.append(f"{path}.value: " + _("“between” takes [low, high], two numbers with low ≤ high"))
+            problems.append(f"{path}.value: " + _("“%(op)s” takes two numbers, the lower first") % {"op": op_label("between")})
     elif op in {"in", "not_in"}:
         if not (isinstance(value, list) and value and all(map(scalar_ok, value))):
             problems.append(
-                f"{path}.value: " + _("“%(op)s” takes a non-empty list of %(kind)s values") % {"op": op, "kind": kind}
+                f"{path}.value: "
+                + (_("“%(op)s” takes one or more numbers") if kind == "number" else _("“%(op)s” takes one or more texts"))
+                % {"op": op_label(op)}
             )
     elif op == "contains":
         if not isinstance(value, str):
-            problems.append(f"{path}.value: " + _("“contains” takes a text value"))
+            problems.append(f"{path}.value: " + _("“%(op)s” takes a text") % {"op": op_label("contains")})
     elif not scalar_ok(value):
         problems.append(
-            f"{path}.value: " + _("“%(op)s” on %(field)s takes a %(kind)s value") % {"op": op, "field": name, "kind": kind}
+            f"{path}.value: "
+            + (_("“%(op)s” on %(field)s takes a number") if kind == "number" else _("“%(op)s” on %(field)s takes a text"))
+            % {"op": op_label(op), "field": field_label(name)}
         )
 
 

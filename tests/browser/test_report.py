@@ -70,7 +70,7 @@ def test_the_report_opens_on_the_last_complete_month_with_its_summary(page, port
     assert page.locator("#month").input_value() == "2026-10"  # the last complete month, not November
     summary = page.locator("[data-summary]")
     assert 6 <= summary.count() <= 8
-    assert page.locator("[data-summary] svg.chart").count() == summary.count()
+    assert page.locator("[data-summary] svg.chart:visible").count() == summary.count()
     assert page.locator('[data-summary][data-kpi="new_leads"] .target').inner_text().startswith("Target 80")
     page.locator("#summary-title").scroll_into_view_if_needed()
     screenshot(page, "report-summary-desktop")
@@ -106,7 +106,16 @@ def test_phone_spanish_and_print(page, portal, client_user_a, report_data) -> No
     page.goto(portal.client("alpha") + "/scorecard/?month=2026-10")
     page.get_by_role("heading", name="Resumen").wait_for()
     _no_overflow(page)
+    assert "octubre de 2026" in page.locator("[data-verdict]").inner_text().lower()  # did marketing pay off, first
     screenshot(page, "report-phone-es")
+    # A drill-down's ten columns: a card of labelled lines per row, nothing scrolled out of sight.
+    page.get_by_role("button", name="Canal", exact=True).click()
+    page.locator("#drilldown td[data-label]").first.wait_for()
+    assert page.locator("#drilldown .table-wrap").evaluate("w => w.scrollWidth <= w.clientWidth + 1")
+    # A "—" says why beside it (organic channels have no spend, so no ROI), not only in the note after the last card.
+    why = page.locator("#drilldown td[title] .visually-hidden").first
+    assert why.is_visible() and why.evaluate("e => e.getBoundingClientRect().width > 20"), why.inner_text()
+    page.locator("#drilldown").screenshot(path=str(ARTIFACTS / "report-drilldown-phone-es.png"))
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(portal.client("alpha") + "/scorecard/?month=2026-10")
     screenshot(page, "report-desktop-es")

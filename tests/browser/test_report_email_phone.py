@@ -42,6 +42,10 @@ def test_the_report_email_fits_a_phone_and_explains_its_figures(browser, march, 
     chart = "document.querySelector('img[src^=\"data:image/png\"]')"
     page.wait_for_function(f"{chart} && {chart}.complete && {chart}.naturalWidth > 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Its labels read at 12 px or more: drawn at 13 px on a 340 px drawing (its PNG twice that), shown
+    # at most that wide (kpis.charts.SCREEN_TEXT; it was 10.5 px on 420 px, shrunk on a phone).
+    shown, natural = page.evaluate(f"[{chart}.getBoundingClientRect().width, {chart}.naturalWidth]")
+    assert natural == 680 and 12 <= 13 * shown / (natural / 2) <= 13
     page.set_content(payload["html"])  # a mail client that blocks images (Outlook's default): still no wider
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_content(_as_shown(payload))

@@ -111,11 +111,11 @@ def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words
     assert "ninguna todavía" in panel and "—" not in panel
     connection.set_tenant(tenant_a)
     Persona.objects.create(code="cfo", name="CFO")
-    assert "sin fechas" in http.get("/panels/data/").content.decode()
+    assert "una lista, sin fechas" in http.get("/panels/data/").content.decode()
     english_http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en")
     english_http.force_login(client_user_a)
     english = english_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "none yet" in english and "not dated" in english
+    assert "none yet" in english and "a list, without dates" in english
 
 
 def _traffic_csv(folder):

@@ -4,7 +4,9 @@ month before the client's data: the demo's version effective from 2020 computed 
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
+import pytest
 from django.core.cache import cache
 from django_tenants.utils import tenant_context
 
@@ -15,6 +17,16 @@ from kpis.models import Snapshot
 CRITERIA = {"fit": {"all": [{"field": "employees", "op": "gte", "value": 10}]}, "threshold": 10, "points": []}
 
 
+@pytest.fixture(autouse=True)
+def _nothing_left_pending():
+    """The requests go to the test's Redis: no task queued, no month left pending for the next test
+    (a month left pending refuses its approval there)."""
+    cache.clear()
+    with mock.patch.object(recompute, "enqueue_for_client"):
+        yield
+    cache.clear()
+
+
 def _stored(*months: str) -> None:
     for month in months:
         Snapshot.objects.create(
@@ -23,7 +35,6 @@ def _stored(*months: str) -> None:
 
 
 def test_a_version_from_before_the_data_asks_for_the_stored_months_only(tenant_a, django_capture_on_commit_callbacks) -> None:
-    cache.clear()
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         _stored("2026-01", "2026-03")
         criteria_version_create(criteria=CRITERIA, effective_from="2020-01-01", client=tenant_a)
@@ -32,7 +43,6 @@ def test_a_version_from_before_the_data_asks_for_the_stored_months_only(tenant_a
 
 
 def test_a_version_on_a_client_with_nothing_stored_asks_for_no_month(tenant_a, django_capture_on_commit_callbacks) -> None:
-    cache.clear()
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         criteria_version_create(criteria=CRITERIA, effective_from="2020-01-01", client=tenant_a)
     with tenant_context(tenant_a):
@@ -42,7 +52,6 @@ def test_a_version_on_a_client_with_nothing_stored_asks_for_no_month(tenant_a, d
 def test_contracts_still_ask_for_their_months_and_every_later_stored_one(tenant_a, django_capture_on_commit_callbacks) -> None:
     from clients.signals import data_changed
 
-    cache.clear()
     with tenant_context(tenant_a), django_capture_on_commit_callbacks(execute=True):
         _stored("2026-03")
         data_changed(client=tenant_a, kind="contracts", months={"2025-12"})

@@ -322,6 +322,8 @@ def test_the_portfolio_sorts_a_client_without_spend_with_the_unknown_costs_and_j
     from kpis.portfolio import portfolio_rows, target_summary
     from portfolio.models import Target
 
+    tenant_b.currency = tenant_a.currency  # amounts rank within one currency (kpis.portfolio.MONEY_COLUMNS)
+    tenant_b.save()
     connection.set_tenant(tenant_a)
     _client(tenant_a, write, spend=None)
     connection.set_tenant(tenant_b)

@@ -54,7 +54,8 @@ def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client
     # LinkedIn's rows give no conversions: a dash with its reason, never 0.
     assert "No platform conversions this month, or the ad platforms' files do not give them." in linkedin
     assert "LinkedIn Ads reports no conversions to compare" in linkedin
-    assert "Ad spend per day" in paid and "Clicks per day" in paid and paid.count("<svg") == 2
+    # Two charts, each drawn at three widths (kpis.charts.responsive_svg).
+    assert "Ad spend per day" in paid and "Clicks per day" in paid and paid.count("<svg") == 2 * 3
     campaigns_table = paid[paid.index("Top campaigns by spend") :]
     assert [name for name in ("Search", "LinkedIn", "Meta", "Newsletter") if name in campaigns_table] == [
         "Search", "LinkedIn", "Meta", "Newsletter"]

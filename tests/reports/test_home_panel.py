@@ -45,3 +45,43 @@ def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_loo
     with translation.override("es"):
         spanish = browser_for(staff_a, march).get("/panels/report/").content.decode()
     assert "Pendiente de la agencia:" in spanish and "Aún no hay ningún mes aprobado" in spanish
+
+
+def test_a_client_user_reads_no_jargon_and_no_bare_dash_before_the_first_report(march, client_user_a, staff_a) -> None:
+    """Monthly reports told a client "a month enters the close when it ends" (the agency's word for
+    its review); the data panel showed campaigns and personas with "—" for their days (they have none)."""
+    reader = browser_for(client_user_a, march, language="en")
+    client_user_a.language = "en"
+    client_user_a.save()
+    listing = reader.get("/reports/").content.decode()
+    assert "Your agency has not approved a monthly report yet" in listing and "the close" not in listing
+    staff = browser_for(staff_a, march, language="en").get("/reports/").content.decode()
+    assert "Your agency has not approved" not in staff
+    data = reader.get("/panels/data/").content.decode()
+    assert '<td>Campaigns</td><td class="num">0</td><td><span class="hint">a list, without dates</span></td>' in data
+    client_user_a.language = "es"
+    client_user_a.save()
+    data = browser_for(client_user_a, march).get("/panels/data/").content.decode()
+    assert "una lista, sin fechas" in data
+
+
+def test_a_client_opens_a_listed_month_on_its_report_with_its_questions_beside_it(march, client_user_a, staff_a) -> None:
+    """Monthly reports sent a client to the close's page of the month (a table of every KPI), not to
+    the report (summary, charts, what changed) the home page and the email open."""
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    listing = browser_for(client_user_a, march).get("/reports/").content.decode()
+    assert '<a href="/scorecard/?month=2026-03">marzo de 2026</a>' in listing
+    assert '<a href="/reports/2026-03/">Preguntas y versiones</a>' in listing
+    assert 'class="data fits stack-table"' in listing  # four columns: a card per month on a phone
+    staff = browser_for(staff_a, march).get("/reports/").content.decode()
+    assert 'href="/reports/2026-03/">marzo de 2026</a>' in staff and "Preguntas y versiones" not in staff
+
+
+def test_a_clients_month_page_puts_its_questions_and_versions_before_every_figure(march, client_user_a, staff_a) -> None:
+    """Reached by "Questions and versions", the page opened on a table of some eighty figures and the
+    question box came after them, 6,000 px down on a phone."""
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+    assert page.index('id="questions-title"') < page.index('id="versions-title"') < page.index('id="figures-title"')

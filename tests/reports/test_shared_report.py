@@ -17,7 +17,7 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from agency.models import AgencyBrand
-from clients.models import Lead, Spend
+from clients.models import Campaign, Lead, Spend
 from kpis.services import snapshot_compute
 from reports.services import commentary_save, month_approve, share_link_create, share_link_revoke
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
@@ -177,3 +177,29 @@ def test_the_link_speaks_the_clients_language_whatever_the_browser_asks(shared) 
     text = _pdf_text(pdf)
     assert "Coste por lead" in text and SUMMARY_TEXT in text
     assert "Summary" not in text  # the commentary's section titles too
+
+
+def test_what_changed_on_the_link_points_within_the_page_never_to_a_sign_in(march, staff_a) -> None:
+    """"What changed" linked each figure to the signed-in scorecard and its drill-downs: a reader
+    of the link who clicked one landed on the login page."""
+    with schema_context("alpha"):
+        Campaign.objects.create(id="news", name="Newsletter", channel="email")
+        Campaign.objects.create(id="gads", name="Search", channel="paid_search")
+        Lead.objects.bulk_create(
+            [Lead(id=f"f{i}", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC), campaign_id="news") for i in range(4)]
+            + [Lead(id=f"p{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC), campaign_id="gads") for i in range(30)]
+        )
+        Spend.objects.create(id="s-feb", date=dt.date(2026, 2, 5), category="media", amount=Decimal("900.00"),
+                             campaign_id="news")
+    snapshot_compute(client=march, months=[dt.date(2026, 2, 1), MARCH])
+    for month in (dt.date(2026, 2, 1), MARCH):
+        month_approve(client=march, month=month, user=staff_a, checks_reason="A test month.")
+    _link, token = share_link_create(client=march, month=MARCH, user=staff_a)
+    path = f"/shared/2026-03/{token}/"
+    html = _open(march, path).content.decode()
+    changed = re.search(r'<section class="what-changed".*?</section>', html, re.S)
+    assert changed, "no What changed"
+    assert 'class="figure"' in changed.group(0)
+    links = _links(html)
+    assert [link for link in links if link.startswith("/") and not link.startswith((path, "/static/", "/brand"))] == []
+    assert any(link.startswith("#kpi-") for link in links)  # a figure of the month: its tile on this page

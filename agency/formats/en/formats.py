@@ -9,3 +9,6 @@ DATETIME_FORMAT = "N j, Y, P T"
 # contracts, criteria versions).
 SHORT_DATE_FORMAT = "M j, Y"
 SHORT_DATETIME_FORMAT = "M j, Y, P"  # "Dec 6, 2026, 2:50 p.m." (a connection's last sync), not 12/06/2026
+# A month under a chart's axis (kpis.report.month_tick): "Nov 2025", then "Dec".
+CHART_MONTH_FORMAT = "M"
+CHART_YEAR_MONTH_FORMAT = "M Y"

@@ -4,3 +4,7 @@
 from django.conf.locale.es_MX.formats import *  # noqa: F403
 
 DATETIME_FORMAT = r"j \d\e F \d\e Y \a \l\a\s H:i T"
+
+# A month under a chart's axis (kpis.report.month_tick): in lower case, as in Spain ("nov 2025", "dic").
+CHART_MONTH_FORMAT = "b"
+CHART_YEAR_MONTH_FORMAT = "b Y"

@@ -63,6 +63,21 @@ def test_invalid_rules_show_the_problem_and_save_nothing(admin_user, tenant_a) -
         assert not CriteriaVersion.objects.exists()
 
 
+def test_a_rule_error_names_the_condition_and_field_in_words_in_both_languages(admin_user, tenant_a) -> None:
+    """Not "“gte” does not apply to vertical (a text field)": the menus' words, and what to choose instead."""
+    http = admin_http(admin_user)
+    bad = {**FORM, "rule-r.1.0-op": "gte", "rule-r.1.0-value": "saas", "rule-r.0-op": "in", "rule-r.0-value": "many"}
+    body = http.post("/criteria/new/", bad, HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "“at least” does not apply to Industry: choose “is”, “is not”, “is one of”, “is none of” or “is known”." in body
+    assert "“is one of” takes one or more numbers" in body
+    assert "gte" not in re.sub(r'value="[^"]*"', "", body.split("<main", 1)[1])  # only the menus' values
+    admin_user.language = "es"
+    admin_user.save()
+    spanish = http.post("/criteria/new/", bad, HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "«al menos» no se aplica a Sector" in spanish, re.findall(r"no se aplica[^<]*", spanish)
+    assert "«es uno de» pide uno o más números" in spanish, re.findall(r"pide[^<]*", spanish)
+
+
 def test_backtest_compares_current_and_draft_without_saving(admin_user, tenant_a) -> None:
     now = dt.datetime.now(dt.UTC).replace(day=1) - dt.timedelta(days=20)
     with schema_context("alpha"):

@@ -79,3 +79,82 @@ def test_the_pdf_summary_says_what_its_figures_mean_in_english_and_spanish(clien
     assert "Leads that became marketing-qualified in the month." in english
     spanish = text(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="es"))
     assert "Leads que pasaron a ser cualificados por marketing durante el mes." in spanish
+
+
+def test_the_channel_chart_says_it_counts_new_leads_on_the_page_and_in_the_pdf(client_user_a, snapshots) -> None:  # noqa: F811
+    """Its bars are the month's new leads by channel; headed "Channel mix", a client could not tell
+    what 45 or 34 counted."""
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<h2 id="mix-title">New leads by channel</h2>' in body and "Channel mix" not in body
+    pdf = pypdfium2.PdfDocument(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
+    text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pdf)
+    assert "New leads by channel" in text and "Channel mix" not in text
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert '<h2 id="mix-title">Leads nuevos por canal</h2>' in body
+
+
+def test_a_drill_down_chart_says_what_its_bars_count(client_user_a, snapshots) -> None:  # noqa: F811
+    """The bars follow the sorted column: without a heading, a client saw bars of 1,769 and 1,342 and
+    could not tell sessions from leads."""
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
+    assert '<h3 class="drill-chart-title">New leads by channel</h3>' in body
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-02&sort=new_leads&dir=desc", snapshots).content.decode()
+    assert '<h3 class="drill-chart-title">Leads nuevos por canal</h3>' in body
+
+
+def test_the_verdict_and_every_summary_figure_share_the_pdfs_first_page(client_user_a, example_snapshots) -> None:
+    """The verdict line over the summary pushed its last row (ROMI, sessions) onto page 2."""
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Lead
+    from kpis.services import report_pdf_build
+
+    with schema_context("alpha"):  # revenue data: ROMI joins the summary, eight figures in four rows
+        won = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+        Lead.objects.create(id="deal", created_at=won, customer_at=won, deal_value=1000)
+    pdf = pypdfium2.PdfDocument(report_pdf_build(client=example_snapshots, month=dt.date(2026, 3, 1), language="en"))
+    first = " ".join(pdf[0].get_textpage().get_text_range().split())
+    assert "Marketing paid off in March 2026" in first
+    for label in ("New leads", "MQLs", "Customers", "Marketing spend", "Cost per lead", "Return on marketing", "Sessions"):
+        assert label in first, label
+
+
+def test_a_drill_down_names_each_figure_in_its_cell_for_a_phone(client_user_a, snapshots) -> None:  # noqa: F811
+    """Ten columns at 390 px: the table scrolled sideways and a phone showed the channel and its
+    sessions only. Each row is a card of labelled lines there (stack-table), as the paid campaigns are."""
+    body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-03", snapshots).content.decode()
+    assert '<table class="data stack-table"' in body
+    assert re.search(r'<td class="num" data-label="Sessions"[^>]*>', body)
+    assert re.search(r'<td class="num" data-label="Cost per lead"[^>]*>', body)
+
+
+def test_the_pdf_details_have_a_target_column_only_when_a_figure_has_a_target(client_user_a, snapshots) -> None:  # noqa: F811
+    """Without any target, every details table ended in a column of blanks headed "Target"."""
+    import datetime as dt
+
+    from kpis.services import report_pdf_build
+    from portfolio.models import Target
+
+    def headings(pdf: bytes) -> list[str]:
+        return [text for text, _box, page in _runs(pdf) if page > 0 and text in ("Change", "Target")]
+
+    without = headings(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="en"))
+    assert "Change" in without and "Target" not in without
+    Target.objects.create(client=snapshots, month=dt.date(2026, 3, 1), kpi="new_leads", value=10)
+    assert "Target" in headings(report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="en"))
+
+
+def test_each_detail_tile_says_what_its_figure_means_on_the_tile(client_user_a, snapshots) -> None:  # noqa: F811
+    """The details' definitions were for screen readers only (and a hover title): on a phone a client
+    read "Growth needed per working day" or "Lead velocity rate" with nothing to explain them."""
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    tile = body[body.index('id="kpi-lead_velocity_rate"') :]
+    tile = tile[: tile.index("</article>")]
+    assert '<p class="definition" id="def-lead_velocity_rate">The change in MQLs against the previous month.</p>' in tile
+    assert "visually-hidden\" id=\"def-" not in body

@@ -54,6 +54,31 @@ def test_changes_are_points_for_rates_and_percent_otherwise_and_undefined_withou
     assert change("new_leads", 5, None, first=True)["text"] == "first full month" and change("new_leads", 5, None) is None
 
 
+def test_the_same_figure_both_months_reads_no_change_whatever_its_size_or_unit() -> None:
+    """60 new leads both months read "0,0 %" in the email beside "MQL: 0 (sin cambio)"; a rate held
+    read "0.0 pp"."""
+    for key, value in (("new_leads", 60), ("marketing_spend", 1500.0), ("open_rate", 0.25)):
+        same = change(key, value, value)
+        assert same["text"] == "no change" and same["flat"] is True and same["good"] is True, key
+    with translation.override("es"):
+        assert change("new_leads", 60, 60)["text"] == "sin cambio"
+
+
+
+def test_a_change_too_small_for_its_decimal_reads_as_it_rounds_neither_good_nor_bad() -> None:
+    """The month page showed "Tasa tráfico → lead 2,6 %, frente al mes anterior 0,0 pp" in red."""
+    for key, value, before, shown in (
+        ("traffic_to_lead", 0.0259, 0.0260, "0.0 pp"),
+        ("open_rate", 0.2504, 0.25, "0.0 pp"),
+        ("marketing_spend", 100000.0, 100010.0, "0.0 %"),
+    ):
+        tiny = change(key, value, before)
+        assert tiny == {"text": shown, "good": True, "flat": True}, key
+    with translation.override("es"):
+        assert change("traffic_to_lead", 0.0259, 0.0260)["text"] == "0,0 pp"
+    assert change("open_rate", 0.2506, 0.25)["text"] == "+0.1 pp"  # one that shows is still a change
+
+
 @pytest.fixture(autouse=True)
 def _english_unless_said() -> None:
     """A request earlier in the run may leave another language active in this thread."""

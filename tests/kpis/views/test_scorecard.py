@@ -166,9 +166,17 @@ def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> N
         assert get(client_user_b, path, snapshots).status_code == 404
 
 
-def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, tenant_a) -> None:
+def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, staff_a, tenant_a) -> None:
     body = get(client_user_a, "/scorecard/", tenant_a).content.decode()
-    assert "No monthly snapshot has been computed for this client yet." in body
+    # A client reads no "snapshot" (the engine's word); staff do.
+    assert "No figures yet: once your agency has loaded your data, each month's figures appear here." in body
+    assert "snapshot" not in body.lower()
+    assert "No monthly snapshot has been computed for this client yet." in get(staff_a, "/scorecard/", tenant_a).content.decode()
+
+
+def test_a_client_reading_a_month_without_figures_reads_no_engine_word(client_user_a, snapshots) -> None:
+    body = get(client_user_a, "/scorecard/?month=2025-01", snapshots).content.decode()
+    assert "No figures for this month yet." in body and "snapshot" not in body.lower()
 
 
 def test_benchmark_bands_are_formatted_in_the_kpis_unit_with_their_source(client_user_a, snapshots) -> None:
