@@ -86,6 +86,7 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "language_label": dict(settings.LANGUAGES).get(client.report_language, client.report_language),
         # "America/" and "Mexico_City" on two lines in a narrow column, never "Mexico_Ci" and "ty".
         "timezone_parts": client.timezone.split("/", 1),
+        "margin_help": ClientForm.base_fields["gross_margin"].help_text,  # as the Add client form says it
         "host": client_primary_host(client=client),
         "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),
