@@ -21,8 +21,14 @@ class ClientForm(forms.Form):
         # Written from the name as it is typed ("Ferretería Solís" → ferreteria-solis) until edited by hand.
         widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
     )
-    timezone = TimeZoneField(label=_("Time zone"), initial="UTC")
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="USD")
+    timezone = TimeZoneField(
+        label=_("Time zone"), initial="UTC",
+        help_text=_("The client's days and months are counted in it, and the times of its files without an offset "
+                    "are read in it: choose the zone its CRM and ad accounts report in."))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="USD",
+        help_text=_("Its three-letter code (EUR, USD, MXN): every amount of its reports is in it; spend in another "
+                    "currency is converted at the day's reference rate."))
     gross_margin = forms.DecimalField(
         label=_("Gross margin"),
         min_value=0,
@@ -45,8 +51,13 @@ class ClientForm(forms.Form):
     start_from = forms.ChoiceField(
         label=_("Start from another client's set-up (optional)"),
         required=False,
-        help_text=_("Next, you choose what to copy from it: criteria, mappings, summary, targets, holidays, colour."),
+        help_text=_("Next, you choose what to copy from it: criteria, personas, mappings, summary, targets, holidays, "
+                    "colour."),
     )
+
+    def clean_currency(self) -> str:
+        """"mxn" or " eur " is the code meant: written as ISO writes it (the service checks the three letters)."""
+        return (self.cleaned_data.get("currency") or "").strip().upper()
 
     def __init__(self, *args: Any, clients: Any = (), **kwargs: Any) -> None:
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
@@ -107,6 +118,8 @@ class AssignStaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         assigned = User.objects.filter(memberships__client=client).values("pk")
         self.fields["user"].queryset = User.objects.filter(role=User.Role.STAFF).exclude(pk__in=assigned).order_by("username")
+        # The person as the team list names them (full name, else email), not by the login name.
+        self.fields["user"].label_from_instance = lambda user: user.display_name
 
 
 class InviteForm(forms.Form):

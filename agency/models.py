@@ -383,7 +383,8 @@ class ConnectionDue(models.Model):
 
 
 class AccountClaim(models.Model):
-    """Which client a platform account feeds, for the platforms whose accounts feed one client only.
+    """Which client a platform account feeds: one client only for the ad platforms (``exclusive``);
+    for the others, every client it feeds (connecting it again is said, naming them).
 
     An ad account's spend is one client's: a second client connecting it would count it twice in
     the agency's portfolio. The connection lives in the client's schema; this row in the public
@@ -396,10 +397,14 @@ class AccountClaim(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="account_claims")
     platform = models.CharField(max_length=30)
     account_id = models.CharField(max_length=200)
+    # False: a platform whose accounts several clients may read (a CRM portal, an analytics property);
+    # its claim only lets a new connection say which other client reads the account already.
+    exclusive = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["platform", "account_id"], name="account_claim_one_client"),
+            models.UniqueConstraint(fields=["platform", "account_id"], condition=models.Q(exclusive=True),
+                                    name="account_claim_one_client"),
             models.UniqueConstraint(fields=["client", "platform"], name="account_claim_client_platform"),
         ]
 

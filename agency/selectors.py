@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -45,11 +46,12 @@ def clients_by_name(*, user: User, besides: Client | None = None) -> QuerySet[Cl
 
 def clients_console_list(*, user: User, query: str = "") -> QuerySet[Client]:
     """The console's client table: the clients ``user`` may open with their staff and client-user
-    counts (aggregated in the query), those whose name or slug holds ``query`` when one is given."""
+    counts (aggregated in the query), those whose name or slug holds ``query`` when one is given; by
+    name (a GROUP BY drops the model's ordering: a client just added showed up anywhere)."""
     clients = clients_for_user(user=user).annotate(
         staff_count=Count("memberships", filter=Q(memberships__user__role=User.Role.STAFF)),
         user_count=Count("memberships", filter=Q(memberships__user__role=User.Role.CLIENT)),
-    )
+    ).order_by(Lower("name"), "slug")
     return clients.filter(Q(name__icontains=query) | Q(slug__icontains=query)) if query else clients
 
 

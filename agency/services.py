@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from agency.mail import LINE_BREAKS
 from agency.models import Client, Domain
 from agency.services_domains import domain_claim_create, domain_normalize, domain_problems
-from agency.signals import client_timezone_changed
+from agency.signals import client_economics_changed, client_timezone_changed
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = {"public", "www", "admin", "api", "static", "media", "mail", "console", "information_schema"}
@@ -150,6 +150,34 @@ def client_review_delay_set(*, client: Client, days: object) -> Client:
         raise ValidationError({"review_delay_days": [_("Between 0 and 28 days.")]})
     client.review_delay_days = value
     client.save(update_fields=["review_delay_days", "updated_at"])
+    return client
+
+
+def client_economics_set(*, client: Client, gross_margin: object, horizon_months: object) -> Client:
+    """Change the client's gross margin (a fraction, 0–1) and LTV horizon (months, at least 1): a value
+    typed wrong when the client was added is no dead end. Every month is then computed again with them
+    (``agency.signals.client_economics_changed``); an approved month whose figures move waits for staff
+    as a revision, as after a time zone change."""
+    errors: dict[str, list[str]] = {}
+    try:
+        margin = Decimal(str(gross_margin).strip().replace(",", ".")).quantize(Decimal("0.0001"))
+        if not (Decimal(0) <= margin <= Decimal(1)):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["gross_margin"] = [_("The gross margin is a fraction between 0 and 1.")]
+    try:
+        horizon = int(str(horizon_months).strip())
+        if not 1 <= horizon <= 1200:
+            raise ValueError
+    except ValueError:
+        errors["horizon_months"] = [_("The horizon is a whole number of months, at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    if margin == client.gross_margin and horizon == client.horizon_months:
+        return client
+    client.gross_margin, client.horizon_months = margin, horizon
+    client.save(update_fields=["gross_margin", "horizon_months", "updated_at"])
+    client_economics_changed.send(sender=Client, client=client)
     return client
 
 

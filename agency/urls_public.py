@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/<slug:slug>/", console.client_detail, name="client_detail"),
     path("clients/<slug:slug>/assign/", console.client_assign, name="client_assign"),
     path("clients/<slug:slug>/review-delay/", console.client_review_delay, name="client_review_delay"),
+    path("clients/<slug:slug>/economics/", console.client_economics, name="client_economics"),
     path("clients/<slug:slug>/unassign/<int:user_id>/", console.client_unassign, name="client_unassign"),
     path("clients/<slug:slug>/invite/", console.client_invite, name="client_invite"),
     path("clients/<slug:slug>/domains/", console.client_domain_add, name="client_domain_add"),

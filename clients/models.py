@@ -263,8 +263,27 @@ class CriteriaVersion(models.Model):
     change_note = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class SavedVia(models.TextChoices):
+        """How a version came in: a version without a person says so in words, never a bare "—"."""
+
+        EDITOR = "editor", _("saved in the editor")
+        COPY = "copy", _("copied from another client's set-up")
+        COMMAND = "command", _("set up on the command line: nobody signed in")
+        DEMO = "demo", _("set up with the demo data")
+
+    saved_via = models.CharField(max_length=10, choices=SavedVia.choices, blank=True, default="")
+
     class Meta:
         ordering = ["-version"]
+
+    @property
+    def author_shown(self) -> str:
+        """Who saved it, or why no person is named (the versions table and a version's page)."""
+        if self.author_name:
+            return self.author_name
+        if self.saved_via:
+            return str(self.get_saved_via_display())
+        return str(_("not recorded: saved outside the editor"))
 
 
 class Job(models.Model):

@@ -134,7 +134,8 @@ def demo_data_generate(
             results["qualification"] = "stored"
         if latest is None or latest.criteria != CRITERIA:
             criteria_version_create(
-                criteria=CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data", client=client
+                criteria=CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data", client=client,
+                saved_via=CriteriaVersion.SavedVia.DEMO,
             )
             results["qualification"] = "stored"
         for kind in DEMO_ORDER:

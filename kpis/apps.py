@@ -7,11 +7,12 @@ class KpisConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from agency.signals import client_timezone_changed
+        from agency.signals import client_economics_changed, client_timezone_changed
         from clients.signals import connection_health, data_imported, leads_requalified, scheduled_source_result
         from kpis import receivers
 
         client_timezone_changed.connect(receivers.on_client_timezone_changed, dispatch_uid="kpis.recompute_on_timezone")
+        client_economics_changed.connect(receivers.on_client_economics_changed, dispatch_uid="kpis.recompute_on_economics")
 
         data_imported.connect(receivers.on_data_imported, dispatch_uid="kpis.recompute_on_import")
         scheduled_source_result.connect(receivers.on_scheduled_source_result, dispatch_uid="kpis.source_failure_note")

@@ -54,6 +54,15 @@ def on_client_timezone_changed(sender: Any, *, client: Client, at: Any, **kwargs
         months_recompute_request(client=client, months=months)
 
 
+def on_client_economics_changed(sender: Any, *, client: Client, **kwargs: Any) -> None:
+    """The client's gross margin or LTV horizon changed: every month with a snapshot is computed again
+    (ROMI and the lifetime values read them); an approved month whose figures move waits as a revision."""
+    with tenant_context(client):
+        months = {str(Month.of(month)) for month in snapshot_months_list()}
+    if months:
+        months_recompute_request(client=client, months=months)
+
+
 def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwargs: Any) -> None:
     months_recompute_request(client=client, months=months)
 

@@ -1,5 +1,5 @@
-"""Templates across clients: one client's set-up copied to others — qualification criteria, saved
-mappings, the executive summary's choice, targets, holidays and the brand (accent colour).
+"""Templates across clients: one client's set-up copied to others — qualification criteria, buyer
+personas, saved mappings, the executive summary's choice, targets, holidays and the brand (accent colour).
 
 The rule is the same for every part: what a client set for itself is **kept** (an override), and
 only what it lacks is copied; the preview (:func:`template_plan`) says, per client and part, what
@@ -18,19 +18,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
 from clients.criteria.selectors import first_lead_month
-from clients.criteria.services import criteria_version_create
-from clients.models import CriteriaVersion, Holiday, SavedMapping
+from clients.criteria.services import criteria_version_create, personas_set
+from clients.models import CriteriaVersion, Holiday, Persona, SavedMapping
 from clients.records.services import holidays_set
 from portfolio.models import Target
 
 PARTS = {
     "criteria": gettext_lazy("Qualification criteria"),
+    "personas": gettext_lazy("Buyer personas"),
     "mappings": gettext_lazy("Saved mappings"),
     "summary": gettext_lazy("Executive summary KPIs"),
     "targets": gettext_lazy("Targets"),
@@ -74,6 +75,20 @@ def _plan_criteria(source_criteria: dict | None, target: Client) -> Step | None:
     if latest.criteria == source_criteria:
         return Step("criteria", "same", _("already the same"))
     return Step("criteria", "keep", _("its own criteria (version %(n)s) are kept") % {"n": latest.version})
+
+
+def _plan_personas(source_personas: list[dict[str, Any]], target: Client) -> Step | None:
+    """A new client's personas (typed one by one, with their match rules) from another's: only where it has none."""
+    if not source_personas:
+        return None
+    with tenant_context(target):
+        theirs = [{"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority")]
+    if theirs == source_personas:
+        return Step("personas", "same", _("already the same"))
+    if theirs:
+        return Step("personas", "keep", ngettext("its own persona is kept", "its own %(count)s personas are kept",
+                                                 len(theirs)) % {"count": len(theirs)})
+    return Step("personas", "copy", ", ".join(p["name"] for p in source_personas), source_personas)
 
 
 def _plan_mappings(source_rows: list[SavedMapping], target: Client) -> Step | None:
@@ -138,6 +153,8 @@ def template_plan(*, source: Client, targets: list[Client], parts: list[str]) ->
     wanted = [part for part in PARTS if part in parts]
     criteria = _source_criteria(source) if "criteria" in wanted else None
     with tenant_context(source):
+        personas = ([{"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority")]
+                    if "personas" in wanted else [])
         mappings = list(SavedMapping.objects.order_by("name")) if "mappings" in wanted else []
         days = list(Holiday.objects.values_list("date", flat=True)) if "holidays" in wanted else []
     source_targets = list(Target.objects.filter(client=source)) if "targets" in wanted else []
@@ -145,6 +162,7 @@ def template_plan(*, source: Client, targets: list[Client], parts: list[str]) ->
     for target in targets:
         steps = [
             _plan_criteria(criteria, target) if "criteria" in wanted else None,
+            _plan_personas(personas, target) if "personas" in wanted else None,
             _plan_mappings(mappings, target) if "mappings" in wanted else None,
             _plan_setting("summary", source, target) if "summary" in wanted else None,
             _plan_targets(source_targets, target) if "targets" in wanted else None,
@@ -170,7 +188,10 @@ def template_apply(*, source: Client, targets: list[Client], parts: list[str], u
                     author=user,
                     change_note=_("Copied from %(client)s") % {"client": source.name},
                     client=target,
+                    saved_via=CriteriaVersion.SavedVia.COPY,
                 )
+            elif step.part == "personas":  # through the service: the leads are judged again by persona
+                personas_set(personas=step.payload, client=target)
             elif step.part == "mappings":
                 with tenant_context(target), transaction.atomic():
                     for m in step.payload:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -445,18 +445,38 @@ def months_of_close() -> list[MonthReport]:
     return list(MonthReport.objects.order_by("-month"))
 
 
-def months_listed() -> list[dict[str, Any]]:
-    """Staff's Monthly reports: every month in the close and every month with figures that never
-    entered it (its data came before the close existed, e.g. a new client's import of past months),
-    newest first, so that any month is one click away (a month's URL never has to be typed)."""
+# A month "has activity" when one of these is above zero: a month with none is figures of nothing (or
+# only the contracts' MRR, which runs on by itself) that nobody closes.
+ACTIVITY = ("sessions", "new_leads", "marketing_spend", "customers", "revenue")
+
+
+def months_listed(*, current: dt.date) -> dict[str, Any]:
+    """Staff's Monthly reports: the months that matter, newest first, and the others folded.
+
+    ``rows``: every month in the close, and every month with activity (leads, traffic, spend, emails,
+    customers or revenue) that never entered it (its data came before the close existed, e.g. a new
+    client's import of past months), so that any such month is one click away. ``quiet``: the months
+    computed without any activity and not in the close (a contract's history, or zeros around the
+    data: recomputing every month of a new client leaves three years of them), listed behind one
+    line, still one click away. ``current`` (the first day of the client's month in progress) is
+    labelled as such rather than "not in the close".
+    """
     reports = {report.month: report for report in months_of_close()}
-    months = set(reports) | set(Snapshot.objects.values_list("month", flat=True))
-    return [
-        {
-            "month": month,
-            "state": reports[month].state if month in reports else "",
-            "state_label": reports[month].get_state_display() if month in reports else _("Not in the close"),
-            "approved_at": reports[month].approved_at if month in reports else None,
-        }
-        for month in sorted(months, reverse=True)
-    ]
+    activity = Q(document__kpis__emails_sent__gt=0)
+    for name in ACTIVITY:
+        activity |= Q(**{f"{name}__gt": 0})
+    computed = dict(Snapshot.objects.annotate(active=ExpressionWrapper(activity, output_field=BooleanField()))
+                    .values_list("month", "active"))
+    rows, quiet = [], []
+    for month in sorted(set(reports) | set(computed), reverse=True):
+        report = reports.get(month)
+        if report is not None:
+            label = report.get_state_display()
+        elif month == current:
+            label = _("Month in progress")
+        else:
+            label = _("Not in the close")
+        row = {"month": month, "state": report.state if report else "", "state_label": label,
+               "approved_at": report.approved_at if report else None}
+        (rows if report is not None or computed.get(month) else quiet).append(row)
+    return {"rows": rows, "quiet": quiet}

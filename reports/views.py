@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -114,14 +115,15 @@ def month_list(request: HttpRequest) -> HttpResponse:
         # close (and goes to review once its settling days have passed). A new client's first month
         # is then here at once, not up to an hour later. Idempotent, like the beat's run.
         month_reviews_start(client=request.tenant, at=timezone.now())
-        rows = months_listed()
-    else:
-        approved = approved_months()
-        rows = [
-            {"month": r.month, "state": r.state, "state_label": r.get_state_display(), "approved_at": r.approved_at}
-            for r in months_of_close()
-            if r.month in approved
-        ]
+        current = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
+        listed = months_listed(current=current)
+        return render(request, "reports/month_list.html", {"rows": listed["rows"], "quiet": listed["quiet"]})
+    approved = approved_months()
+    rows = [
+        {"month": r.month, "state": r.state, "state_label": r.get_state_display(), "approved_at": r.approved_at}
+        for r in months_of_close()
+        if r.month in approved
+    ]
     return render(request, "reports/month_list.html", {"rows": rows})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -81,6 +82,11 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
     client = _client_for(request, slug)
     context = {
         "client": client,
+        # The language its emails, PDF and invitations are written in, said as a word (the setting may be empty).
+        "language_label": dict(settings.LANGUAGES).get(client.report_language, client.report_language),
+        # "America/" and "Mexico_City" on two lines in a narrow column, never "Mexico_Ci" and "ty".
+        "timezone_parts": client.timezone.split("/", 1),
+        "margin_help": ClientForm.base_fields["gross_margin"].help_text,  # as the Add client form says it
         "host": client_primary_host(client=client),
         "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),
@@ -140,6 +146,22 @@ def client_review_delay(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Saved."))
+    return redirect("client_detail", slug=slug)
+
+
+@admin_required
+@require_POST
+def client_economics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The client's gross margin and LTV horizon, changed after it was added (its months computed again)."""
+    client = _client_for(request, slug)
+    try:
+        services.client_economics_set(client=client, gross_margin=request.POST.get("gross_margin", ""),
+                                      horizon_months=request.POST.get("horizon_months", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved: every month of the client is being computed again with them."))
     return redirect("client_detail", slug=slug)
 
 

@@ -31,6 +31,13 @@ class ConnectForm(forms.Form):
                 help_text=_("One row per day, channel, device and landing page: more rows, and the landing page "
                             "breakdown on the report."))
 
+    def share_offer(self) -> None:
+        """The account feeds another client already (clients.connectors.sync.AccountShared): the box that
+        connects it here too, deliberately (the warning above it names the client)."""
+        self.fields["share"] = forms.BooleanField(
+            label=_("Connect it to this client too"), required=False,
+            help_text=_("Its data then counts for both clients: tick only if that is meant."))
+
     def clean_service_account(self) -> dict[str, Any]:
         text = self.cleaned_data.get("service_account") or ""
         try:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.account_claims import account_shared_with
 from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
@@ -185,5 +186,8 @@ def connections_context(*, client: Client) -> dict[str, Any]:
                 health.token_days, health.token_warning = None, False
         except SecretsError:
             health.masked = _("unreadable with the configured keys: connect again")
+    shared = account_shared_with(client=client) if healths else {}
+    for slug, health in healths.items():
+        health.shared_with = ", ".join(shared.get(slug, []))
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
     return {"connections": rows, "connections_running": any(h.running_since for h in healths.values())}

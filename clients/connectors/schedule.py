@@ -82,6 +82,8 @@ def connections_due_rebuild(*, client: Client) -> int:
         connections = list(Connection.objects.select_for_update())
         connections_due_replace(client=client, due={c.platform: connection_due_at(connection=c) for c in connections})
         exclusive = {slug for slug, connector in PLATFORMS.items() if connector.exclusive_accounts}
-        account_claims_replace(client=client, accounts={c.platform: c.account_id for c in connections
-                                                        if c.platform in exclusive})
+        account_claims_replace(client=client,
+                               accounts={c.platform: c.account_id for c in connections if c.platform in exclusive},
+                               shared={c.platform: c.account_id for c in connections
+                                       if c.platform in PLATFORMS and c.platform not in exclusive})
     return len(connections)

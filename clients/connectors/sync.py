@@ -26,11 +26,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tenants.utils import tenant_context
 
-from agency.account_claims import account_claim, account_holder, account_release
+from agency.account_claims import account_claim, account_claimed, account_holder, account_release, account_sharers
 from agency.connections_due import connection_due_forget
 from agency.models import Client
 from agency.months import Month, local_midnight
@@ -90,21 +91,39 @@ def connection_check(
         return connector.check(session)
 
 
+class AccountShared(ConnectorError):
+    """The account (of a platform whose accounts may feed several clients) already feeds another
+    client: said, naming it, before anything is saved; ``connection_connect(shared_ok=True)`` goes on."""
+
+    def __init__(self, reason: str, *, clients: list[Client]) -> None:
+        super().__init__(reason)
+        self.clients = clients
+
+
 def connection_connect(
     *, client: Client, platform: str, account_id: str, credentials: vault.Credentials,
-    options: dict[str, Any] | None = None, user: Any = None, check: bool = True,
+    options: dict[str, Any] | None = None, user: Any = None, check: bool = True, shared_ok: bool = False,
 ) -> tuple[Connection, str]:
     """Store (or replace) the client's connection to ``platform`` after testing its credentials.
 
     Returns the connection and the test's sentence ("12,408 contacts, portal 4242"). Replacing
-    the credentials of an existing connection keeps its cursor (no second backfill).
+    the credentials of an existing connection keeps its cursor (no second backfill). An ad account
+    another client holds is refused; any other account another client reads raises AccountShared
+    (its leads would count for both) unless ``shared_ok``: allowed, but never silently.
     """
     connector = connector_for(platform)
     account_id = account_id.strip()
     if connector.exclusive_accounts:
         account_id = connector.account_key(account_id)
-        if account_holder(platform=platform, account_id=account_id, besides=client) is not None:
-            raise _account_taken(connector)
+        holder = account_holder(platform=platform, account_id=account_id, besides=client)
+        if holder is not None:
+            raise _account_taken(connector, holder)
+    else:
+        account_id = connector.account_key(account_id)
+        sharers = account_sharers(platform=platform, account_id=account_id, besides=client)
+        # Said once: reconnecting the account this client already reads (shared knowingly) says nothing.
+        if sharers and not shared_ok and not account_claimed(client=client, platform=platform, account_id=account_id):
+            raise _account_shared(connector, account_id, sharers)
     label, summary = ("", "")
     if check:
         label, summary = connection_check(platform=platform, account_id=account_id, credentials=credentials,
@@ -128,18 +147,36 @@ def connection_connect(
             connection.save()
             connection_due_note(client=client, connection=connection)
             # Claimed with the row: of two clients connecting one account at once, the second is refused here.
-            if connector.exclusive_accounts and not account_claim(client=client, platform=platform,
-                                                                  account_id=account_id):
-                raise _account_taken(connector)
+            if not account_claim(client=client, platform=platform, account_id=account_id,
+                                 exclusive=connector.exclusive_accounts):
+                raise _account_taken(connector, account_holder(platform=platform, account_id=account_id,
+                                                               besides=client))
     logger.info("connected %s of %s (account %s)", connector.slug, client.slug, account_id)
     _health(client, connector, connection)
     return connection, summary
 
 
-def _account_taken(connector: Connector) -> ConnectorError:
-    """Another client holds the account (agency.account_claims: one query, no other schema opened)."""
-    return ConnectorError(_("This %(platform)s account is already connected to another client: one account "
-                            "feeds one client.") % {"platform": connector.label})
+def _account_taken(connector: Connector, holder: Client | None) -> ConnectorError:
+    """Another client holds the account (agency.account_claims: one query, no other schema opened),
+    named so that staff know where to disconnect it."""
+    if holder is None:
+        return ConnectorError(_("This %(platform)s account is already connected to another client: one account "
+                                "feeds one client.") % {"platform": connector.label})
+    return ConnectorError(_("This %(platform)s account is already connected to another client, %(client)s: one "
+                            "account feeds one client (its spend would count twice). Disconnect it there first if it "
+                            "is now this client's.") % {"platform": connector.label, "client": holder.name})
+
+
+def _account_shared(connector: Connector, account_id: str, sharers: list[Client]) -> AccountShared:
+    """Another client reads the account already: what connecting it here too would mean, and how to go on."""
+    names = get_text_list([sharer.name for sharer in sharers], _("and"))
+    return AccountShared(
+        _("This %(platform)s account (%(account)s) is already connected to %(clients)s. Connected here too, "
+          "everything it brings (leads, traffic or email results) counts for each client it is connected to: in "
+          "each one's report, and more than once in the agency's portfolio. If that is meant — one account shared "
+          "by two brands, say — tick “Connect it to this client too” and enter the credentials again (they are "
+          "never shown back).")
+        % {"platform": connector.label, "account": account_id, "clients": names}, clients=sharers)
 
 
 def connection_disconnect(*, client: Client, platform: str) -> bool:

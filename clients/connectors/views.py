@@ -22,7 +22,7 @@ from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS
 from clients.connectors.schedule import connection_due_at
 from clients.connectors.selectors import connection_get
-from clients.connectors.sync import connection_connect, connection_disconnect
+from clients.connectors.sync import AccountShared, connection_connect, connection_disconnect
 from clients.connectors.transport import ConnectorError
 from clients.connectors.views_oauth import consent_page
 from clients.models import SyncRun
@@ -51,11 +51,17 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
     existing = connection_get(platform=platform)
     initial = {"account_id": existing.account_id} if existing else {}
     form = ConnectForm(request.POST or None, connector=connector, initial=initial)
+    if "share" in request.POST:  # the box offered after the warning below, ticked or not
+        form.share_offer()
     if request.method == "POST" and form.is_valid():
         try:
             _connection, summary = connection_connect(
                 client=request.tenant, platform=platform, account_id=form.cleaned_data["account_id"],
-                credentials=form.credentials(), options=form.options(), user=request.user)
+                credentials=form.credentials(), options=form.options(), user=request.user,
+                shared_ok=bool(form.cleaned_data.get("share")))
+        except AccountShared as shared:  # allowed by design, never silently: say who, offer the box
+            form.add_error(None, shared.reason)
+            form.share_offer()
         except ConnectorError as error:
             form.add_error(None, error.reason)
         else:

@@ -31,6 +31,11 @@ def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
                 "since": None if index == 0 else version.effective_from,
                 "until": until,
                 "never": following is not None and following.effective_from <= version.effective_from and index > 0,
+                # The first version, replaced from its own date by a later save: it judges only the leads
+                # from before that date ("from the start – the day before its own date" read as a contradiction).
+                "before_only": following is not None and following.effective_from <= version.effective_from
+                and index == 0,
+                "following": following,
                 "cut_short": following is not None and following.version < version.version,
                 "cut_by": following if following is not None and following.version < version.version else None,
             }

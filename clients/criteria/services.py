@@ -31,9 +31,14 @@ def leads_requalify(*, client: Client, months: Iterable[str] | None = None, crea
 
 
 def criteria_version_create(
-    *, criteria: dict, effective_from: dt.date | str, author: Any = None, change_note: str = "", client: Client | None = None
+    *, criteria: dict, effective_from: dt.date | str, author: Any = None, change_note: str = "", client: Client | None = None,
+    saved_via: str = "",
 ) -> CriteriaVersion:
     """Store a new version of the qualification criteria and judge again the leads it governs.
+
+    ``author`` is named as the close names people (``User.display_name``: the full name, else the
+    email); ``saved_via`` (a ``CriteriaVersion.SavedVia``; the editor when an author is given) says
+    how a version without a person came in, so its page gives a reason rather than a bare "—".
 
     Runs in the current schema (or ``client``'s). Invalid criteria raise ValidationError with
     every problem and its JSON path; nothing is saved.
@@ -55,8 +60,9 @@ def criteria_version_create(
             effective_from=effective_from,
             criteria=criteria,
             author=author if getattr(author, "pk", None) else None,
-            author_name=getattr(author, "username", "") or "",
+            author_name=getattr(author, "display_name", "") or "",
             change_note=change_note,
+            saved_via=saved_via or (CriteriaVersion.SavedVia.EDITOR if getattr(author, "pk", None) else ""),
         )
     created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
     leads_requalify(client=client, created_from=created_from)

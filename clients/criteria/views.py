@@ -58,7 +58,20 @@ def _context(request: HttpRequest, draft: dict, **extra: object) -> dict:
     }
 
 
+def _json_edited(request: HttpRequest) -> bool:
+    """Whether the JSON box holds other criteria than the page showed (spaces and line breaks aside)."""
+    typed, shown = request.POST.get("json", ""), request.POST.get("json_shown", "")
+    try:
+        return json.loads(typed) != json.loads(shown)
+    except (ValueError, RecursionError):
+        return typed.split() != shown.split()
+
+
 def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
+    if request.POST.get("mode") != "json" and "json_shown" in request.POST and _json_edited(request):
+        # Saving the rules above would silently drop what was pasted in the JSON box.
+        return None, [_("The JSON box was changed but “Use the JSON” is not ticked: tick it to save the JSON, "
+                        "or undo the change to save the rules above.")]
     if request.POST.get("mode") == "json":
         try:
             criteria = json.loads(request.POST.get("json", ""))
@@ -131,6 +144,9 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
             effective_from=effective,
             change_note=request.POST.get("change_note", ""),
             json_text=request.POST.get("json", ""),
+            json_shown=request.POST.get("json_shown", request.POST.get("json", "")),
+            json_open=request.POST.get("mode") == "json" or _json_edited(request),
+            json_mode=request.POST.get("mode") == "json",
         )
         return render(request, "clients/criteria/edit.html", context, status=422)
     latest = criteria_version_latest()

@@ -6,6 +6,7 @@ preview and the ingestion API, so the three accept and reject exactly the same r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,10 @@ INT = 2**31 - 1
 
 # --- row rules (formats.md "Row rules") ----------------------------------------------------
 
+def _utc_minute(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+
+
 def _lead_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
     errors = []
     created = values.get("created_at")
@@ -109,7 +114,10 @@ def _lead_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
         for name in vocab.LEAD_LIFECYCLE_FIELDS:
             moment = values.get(name)
             if moment is not None and moment < created:
-                errors.append((name, _("before created_at")))
+                # Both moments as read, in UTC: a file in another zone than the client's shows here.
+                errors.append((name, _("before created_at (%(created)s UTC; this is %(moment)s UTC): a time without "
+                                       "an offset is read in the client's time zone")
+                               % {"created": _utc_minute(created), "moment": _utc_minute(moment)}))
     if values.get("customer_at") is not None and values.get("lost_at") is not None:
         errors.append(("lost_at", _("a lead cannot have both customer_at and lost_at")))
     if values.get("deal_value") is not None and values.get("customer_at") is None:

@@ -34,6 +34,7 @@ from agency.months import Month
 from clients.criteria.services import criteria_version_create, personas_set
 from clients.demo import PERSONAS, month_list
 from clients.imports.services import import_job_create_from_path, import_job_run
+from clients.models import CriteriaVersion
 from clients.sources.currencies import rates_import
 from clients.storage import imports_dir
 
@@ -239,7 +240,7 @@ def demo_sources_seed(*, client: Any, months: int, seed: int, marker: str = "", 
         rates_import(path=paths["eurofxref-hist.csv"])
         personas_set(personas=PERSONAS, client=client)
         criteria_version_create(criteria=EXPORT_CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data",
-                                client=client)
+                                client=client, saved_via=CriteriaVersion.SavedVia.DEMO)
         results = {}
         for name in FILES:
             target = imports_dir(client=client) / f"incoming-{name}"

@@ -30,6 +30,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "client_detail", {"slug": "beta"}, row(302, 404, 404, 404, 200)),
     (CONSOLE, "client_assign", {"slug": "alpha"}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "client_review_delay", {"slug": "alpha"}, row(302, 404, 404, 404, 405)),
+    (CONSOLE, "client_economics", {"slug": "alpha"}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "client_unassign", {"slug": "alpha", "user_id": 1}, row(302, 404, 404, 404, 405)),
     (CONSOLE, "client_invite", {"slug": "alpha"}, row(302, 404, 404, 405, 405)),
     (CONSOLE, "client_invite", {"slug": "beta"}, row(302, 404, 404, 404, 405)),

@@ -431,3 +431,16 @@ def test_a_reference_to_nothing_says_what_to_load_first_in_the_readers_language(
         assert run_import(kind, f"{header}\n{row}\n").errors[0].reason == english
     with translation.override("es"):
         assert run_import(kind, f"{header}\n{row}\n").errors[0].reason == spanish
+
+
+def test_a_moment_before_created_at_names_both_as_read_so_a_file_in_another_zone_shows(base_data, run_import):
+    """A new client's CRM export in another zone than the client's: the reason shows both moments in
+    UTC and why (a time without an offset is read in the client's zone), not a bare "before created_at"."""
+    result = run_import("leads", "id,created_at,first_contacted_at\nL1,2026-03-02T08:45:00,2026-03-02T07:15:00Z\n")
+    (error,) = result.errors
+    assert error.column == "first_contacted_at"
+    assert "before created_at (2026-03-02 07:45 UTC; this is 2026-03-02 07:15 UTC)" in error.reason
+    assert "read in the client's time zone" in error.reason
+    with translation.override("es"):
+        spanish = run_import("leads", "id,created_at,first_contacted_at\nL1,2026-03-02T08:45:00,2026-03-02T07:15:00Z\n")
+    assert "anterior a created_at (2026-03-02 07:45 UTC; este es 2026-03-02 07:15 UTC)" in spanish.errors[0].reason

@@ -107,6 +107,15 @@ def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words
     panel = http.get("/panels/data/").content.decode()
     assert "Tráfico diario" in panel and ">traffic<" not in panel  # the kind in words, not its key
     assert "1.200" in panel or "1\xa0200" in panel  # 1,200 rows in the reader's number format
+    # a kind without rows, and the personas (no dates), say why their days are empty: never a bare "—"
+    assert "ninguna todavía" in panel and "—" not in panel
+    connection.set_tenant(tenant_a)
+    Persona.objects.create(code="cfo", name="CFO")
+    assert "una lista, sin fechas" in http.get("/panels/data/").content.decode()
+    english_http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en")
+    english_http.force_login(client_user_a)
+    english = english_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "none yet" in english and "a list, without dates" in english
 
 
 def _traffic_csv(folder):
@@ -135,6 +144,7 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
     assert "The client's data" in data and "Your agency loads" not in data and 'href="/imports/"' in data
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Client users" in team and "People at your company" not in team
+    assert "<li>sam-staff@example.com</li>" in team  # no full name: the email, as the close names people
     client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
     client_http.force_login(client_user_a)
     assert "Your agency loads" in client_http.get("/panels/data/").content.decode()  # the client's own words
@@ -144,3 +154,28 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
 def test_staff_are_offered_the_invitation_while_nobody_from_the_client_has_access(staff_http, tenant_a) -> None:
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Nobody from the client has access yet." in team and "/clients/alpha/#client-users" in team
+
+
+def test_staff_see_who_sets_the_criteria_and_can_read_them_from_the_checklist(staff_http, admin_user, tenant_a) -> None:
+    """The criteria step is an admin's: for staff it was plain text, a dead end; it links to the
+    (read-only) criteria page and says who sets them, in the viewer's language."""
+    html = staff_http.get("/").content.decode()
+    step = html[html.index('id="setup-checklist"'):]
+    assert '<a href="/criteria/">Qualification criteria</a>' in step and "An agency admin sets them: ask one." in step
+    spanish = staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Los fija un administrador de la agencia: pídeselo a uno." in spanish
+    admin = HttpClient(HTTP_HOST=host_of(tenant_a))
+    admin.force_login(admin_user)
+    admin_html = admin.get("/").content.decode()
+    assert '<a href="/criteria/new/">Qualification criteria</a>' in admin_html and "data-admin-only" not in admin_html
+
+
+def test_the_set_up_pages_speak_spanish_in_one_register(staff_http) -> None:
+    """The portal says tú ("Elige", "Importa"); the upload card and the checklist said usted ("Suelte
+    el informe", "Importe primero", "Déjelo a la detección") beside it."""
+    imports = staff_http.get("/imports/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    home = staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Suelta el informe tal como lo descargaste" in imports and "Déjalo a la detección" in imports
+    assert "Importa primero las campañas (la inversión" in home
+    for usted in ("Suelte", "Déjelo", "Importe primero", "indique el tipo"):
+        assert usted not in imports + home, usted

@@ -9,8 +9,8 @@ from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
 from agency.models import Client
-from clients.criteria.services import criteria_version_create
-from clients.models import CriteriaVersion, Holiday, SavedMapping
+from clients.criteria.services import criteria_version_create, personas_set
+from clients.models import CriteriaVersion, Holiday, Persona, SavedMapping
 from kpis.services_template import template_apply, template_plan
 from portfolio.models import Target
 from tests.conftest import host_of
@@ -109,3 +109,26 @@ def test_copying_one_setting_to_several_clients_says_so_in_the_singular(tenant_a
     assert "Copiado de Alpha Analytics: 1 ajuste entre 2 clientes" in done.content.decode()
     again = http.post("/clients/alpha/template/", {"part": ["brand"], "to": ["beta", "gamma"], "confirm": "1"}, follow=True)
     assert "Copiado de Alpha Analytics: 0 ajustes entre 2 clientes" in again.content.decode()
+
+
+def test_a_new_client_gets_the_personas_of_another_and_one_with_its_own_keeps_them(tenant_a, tenant_b, admin_user) -> None:
+    """The walk's slowest step was typing three personas' match rules as JSON: a new client started
+    from another's set-up gets them (in their order, each lead judged by them); a client with its own keeps them."""
+    personas = [{"code": "ops", "name": "Operations lead", "match": {"field": "employees", "op": "gte", "value": 250}},
+                {"code": "founder", "name": "Founder", "match": {"field": "employees", "op": "lt", "value": 50}}]
+    personas_set(personas=personas, client=tenant_a)
+    (step,) = template_plan(source=tenant_a, targets=[tenant_b], parts=["personas"])[tenant_b]
+    assert (step.action, str(step.label), step.detail) == ("copy", "Buyer personas", "Operations lead, Founder")
+    template_apply(source=tenant_a, targets=[tenant_b], parts=["personas"], user=admin_user)
+    with schema_context("beta"):
+        assert [(p.code, p.name, p.match) for p in Persona.objects.order_by("priority")] == [
+            (p["code"], p["name"], p["match"]) for p in personas]
+    (again,) = template_plan(source=tenant_a, targets=[tenant_b], parts=["personas"])[tenant_b]
+    assert again.action == "same"
+    personas_set(personas=personas[:1], client=tenant_b)  # its own now
+    (kept,) = template_plan(source=tenant_a, targets=[tenant_b], parts=["personas"])[tenant_b]
+    assert (kept.action, str(kept.detail)) == ("keep", "its own persona is kept")
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    page = http.get("/clients/alpha/template/").content.decode()
+    assert 'value="personas"' in page and "Buyer personas" in page

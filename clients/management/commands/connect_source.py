@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clients.connectors.registry import PLATFORMS
-from clients.connectors.sync import connection_connect
+from clients.connectors.sync import AccountShared, connection_connect
 from clients.connectors.transport import ConnectorError
 from clients.connectors.vault import Credentials
 from clients.management.commands._client import client_by_slug
@@ -57,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--account", required=True, help="the platform's account id (HubSpot portal, GA4 property)")
         parser.add_argument("--token-file", help="a JSON file with the credentials (default: read from standard input)")
         parser.add_argument("--landing-pages", action="store_true", help="GA4: read landing pages too")
+        parser.add_argument("--shared", action="store_true",
+                            help="connect it even if another client reads this account (its data counts for both)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         client = client_by_slug(options["slug"])
@@ -71,7 +73,9 @@ class Command(BaseCommand):
         try:
             _connection, summary = connection_connect(client=client, platform=options["platform"],
                                                       account_id=options["account"], credentials=credentials,
-                                                      options=extra)
+                                                      options=extra, shared_ok=options["shared"])
+        except AccountShared as error:
+            raise CommandError(f"not connected: {error.reason} (on the command line: --shared)") from None
         except ConnectorError as error:
             raise CommandError(f"not connected: {error.reason}") from None
         self.stdout.write(summary)

@@ -87,7 +87,7 @@ class Command(BaseCommand):
             connected = set(Connection.objects.values_list("platform", flat=True))
         if not has_criteria:
             criteria_version_create(client=client, criteria=CRITERIA, effective_from="2020-01-01",
-                                    change_note="demo criteria")
+                                    change_note="demo criteria", saved_via=CriteriaVersion.SavedVia.DEMO)
         _platforms, credentials = demo_platforms(demo_directory(), today=dt.date.today())  # noqa: DTZ011 (demo data)
         for platform, (account, data) in credentials.items():
             if platform in connected:

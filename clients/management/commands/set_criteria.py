@@ -18,6 +18,7 @@ from django.utils import timezone
 from clients.criteria.services import criteria_version_create
 from clients.management.commands._client import client_by_slug
 from clients.management.commands._json import json_file_read
+from clients.models import CriteriaVersion
 
 
 class Command(BaseCommand):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         effective = options["effective_from"] or timezone.now().astimezone(ZoneInfo(client.timezone)).date()
         try:
             version = criteria_version_create(
-                criteria=criteria, effective_from=effective, change_note=options["note"], client=client
+                criteria=criteria, effective_from=effective, change_note=options["note"], client=client,
+                saved_via=CriteriaVersion.SavedVia.COMMAND,
             )
         except ValidationError as error:
             raise CommandError("criteria not stored:\n  " + "\n  ".join(error.messages)) from None

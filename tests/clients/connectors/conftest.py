@@ -77,9 +77,9 @@ def schemas_opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield opened
 
 
-def connect_hubspot(client: Client) -> None:
+def connect_hubspot(client: Client, *, shared_ok: bool = False) -> None:
     connection_connect(client=client, platform="hubspot", account_id="4242",
-                       credentials=Credentials(access_token=HUBSPOT_TOKEN))
+                       credentials=Credentials(access_token=HUBSPOT_TOKEN), shared_ok=shared_ok)
 
 
 from tests.clients.connectors.ads_fixtures import ads  # noqa: E402, F401  (the ad platforms' fake accounts)

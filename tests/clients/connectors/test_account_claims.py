@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from agency.account_claims import account_claim, account_holder
+from agency.account_claims import account_claim, account_holder, account_sharers
 from agency.models import AccountClaim, Client
 from clients.connectors.fake_ads import AdsFake
 from clients.connectors.schedule import connections_due_rebuild
-from clients.connectors.sync import connection_disconnect
+from clients.connectors.sync import AccountShared, connection_disconnect
 from clients.connectors.transport import ConnectorError
 from clients.models import Connection
 from tests.clients.connectors.ads_fixtures import LINKEDIN, META, connect
@@ -43,7 +43,8 @@ def test_connecting_opens_no_other_client_s_schema(
     connect(tenant_b, ads, "meta_ads", OTHER_META, check=False)
     assert set(schemas_opened) == {"beta"}  # its own, to write the connection; the old check opened alpha's
     schemas_opened.clear()
-    with pytest.raises(ConnectorError, match="already connected to another client"):
+    # the holder named, so staff know where to disconnect it
+    with pytest.raises(ConnectorError, match="already connected to another client, Alpha Analytics: one account"):
         connect(tenant_b, ads, "linkedin_ads", LINKEDIN)
     assert schemas_opened == []  # refused before any schema is opened
     assert _claims() == [("alpha", "linkedin_ads", LINKEDIN), ("alpha", "meta_ads", META),
@@ -72,12 +73,27 @@ def test_disconnecting_frees_the_account_for_another_client(tenant_a: Client, te
     assert _claims() == [("beta", "meta_ads", META)]
 
 
-def test_accounts_of_other_platforms_may_feed_several_clients(
+def _shared() -> list[tuple[str, str, str]]:
+    return list(AccountClaim.objects.filter(exclusive=False).order_by("client__slug", "platform")
+                .values_list("client__slug", "platform", "account_id"))
+
+
+def test_accounts_of_other_platforms_may_feed_several_clients_but_never_silently(
     tenant_a: Client, tenant_b: Client, hubspot: object
 ) -> None:
     connect_hubspot(tenant_a)
-    connect_hubspot(tenant_b)  # the same portal: as before, a CRM account is not exclusive
-    assert _claims() == []
+    with pytest.raises(AccountShared, match="already connected to Alpha Analytics") as said:
+        connect_hubspot(tenant_b)  # the same portal: its leads would count for both
+    assert said.value.clients == [tenant_a]
+    with tenant_context(tenant_b):
+        assert not Connection.objects.exists()  # nothing saved before the user says so
+    connect_hubspot(tenant_b, shared_ok=True)  # deliberately: a CRM account is not exclusive
+    assert _shared() == [("alpha", "hubspot", "4242"), ("beta", "hubspot", "4242")]
+    assert account_sharers(platform="hubspot", account_id="4242", besides=tenant_a) == [tenant_b]
+    connect_hubspot(tenant_b)  # a reconnect of the same client's own account: nothing to say
+    assert connection_disconnect(client=tenant_a, platform="hubspot")
+    assert _shared() == [("beta", "hubspot", "4242")]
+    assert _claims() == [("beta", "hubspot", "4242")]  # no ad account among them
 
 
 def test_the_unique_key_refuses_a_second_holder_and_leaves_the_transaction_usable(
@@ -100,7 +116,8 @@ def test_the_rebuild_fills_the_claims_from_the_schemas(tenant_a: Client, tenant_
     AccountClaim.objects.create(client=tenant_b, platform="linkedin_ads", account_id=LINKEDIN)  # stale
     for client in (tenant_a, tenant_b):
         connections_due_rebuild(client=client)
-    assert _claims() == [("alpha", "meta_ads", META)]
+    assert _claims() == [("alpha", "meta_ads", META), ("beta", "hubspot", "4242")]
+    assert _shared() == [("beta", "hubspot", "4242")]  # the portal, claimed as one several clients may read
     AccountClaim.objects.all().delete()
     out = io.StringIO()
     call_command("connections_due_rebuild", "alpha", stdout=out)
@@ -127,3 +144,23 @@ def test_the_migration_fills_the_claims_from_the_schemas(tenant_a: Client, tenan
     with connection.schema_editor() as editor:
         migration.fill(apps, editor)
     assert _claims() == [("alpha", "linkedin_ads", LINKEDIN), ("alpha", "meta_ads", META)]
+    shared = importlib.import_module("agency.migrations.0016_account_claim_shared")
+    with connection.schema_editor() as editor:
+        shared.fill(apps, editor)  # the connections of the platforms several clients may read
+    assert _shared() == [("beta", "hubspot", "4242")]
+    with connection.schema_editor() as editor:
+        shared.empty(apps, editor)  # backwards
+    assert _shared() == [] and len(_claims()) == 2
+
+
+def test_an_account_several_clients_read_names_them_all(tenant_a: Client, tenant_b: Client, hubspot: object) -> None:
+    """Two other clients read the portal: both named ("Beta Brands and Gamma"), and never "both clients"."""
+    gamma = Client(schema_name="t_gamma", slug="gamma", name="Gamma", is_ready=True)
+    gamma.auto_create_schema = False
+    gamma.save()
+    AccountClaim.objects.create(client=gamma, platform="hubspot", account_id="4242", exclusive=False)
+    connect_hubspot(tenant_b, shared_ok=True)
+    with pytest.raises(AccountShared) as said:
+        connect_hubspot(tenant_a)
+    assert "already connected to Beta Brands and Gamma." in said.value.reason
+    assert "counts for each client it is connected to" in said.value.reason and "both" not in said.value.reason

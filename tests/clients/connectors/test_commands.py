@@ -61,3 +61,15 @@ def test_refused_credentials_and_bad_token_files_are_clear_errors(
     mailchimp.expired.add("mailchimp")
     with pytest.raises(CommandError, match="sync failed: Mailchimp refused the credentials"):
         _run("sync_source", "alpha", "mailchimp")
+
+
+def test_connect_source_names_the_other_client_of_a_shared_portal_and_goes_on_with_shared(
+    tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms, tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token.json"
+    token_file.write_text(json.dumps({"access_token": HUBSPOT_TOKEN}))
+    _run("connect_source", "alpha", "hubspot", "--account", "4242", "--token-file", str(token_file))
+    with pytest.raises(CommandError, match=r"already connected to Alpha Analytics.*--shared"):
+        _run("connect_source", "beta", "hubspot", "--account", "4242", "--token-file", str(token_file))
+    assert _run("connect_source", "beta", "hubspot", "--account", "4242", "--token-file", str(token_file),
+                "--shared").startswith("connected: ")

@@ -188,7 +188,7 @@ def test_an_account_of_another_clients_connection_is_refused_at_the_choice(
             assert answer.status_code == 302
         else:
             assert answer.status_code == 400
-            assert "already connected to another client" in answer.content.decode()
+            assert "already connected to another client, Alpha Analytics" in answer.content.decode()
     with tenant_context(tenant_b):
         assert not Connection.objects.exists()
 

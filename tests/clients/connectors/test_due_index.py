@@ -63,7 +63,7 @@ def test_the_dispatcher_opens_no_schema_and_queues_only_the_due_clients_once(
     tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms, schemas_opened: list[str], queued: list
 ) -> None:
     connect_hubspot(tenant_a)
-    connect_hubspot(tenant_b)
+    connect_hubspot(tenant_b, shared_ok=True)  # one fake portal for both clients
     now = timezone.now()
     _make_due(tenant_a, now - dt.timedelta(minutes=1))
     _make_due(tenant_b, now + dt.timedelta(hours=3))
@@ -184,7 +184,7 @@ def test_beat_s_dispatch_syncs_the_due_client_through_a_real_worker_and_leaves_t
     tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms, clean_tenant_tables: None
 ) -> None:
     connect_hubspot(tenant_a)
-    connect_hubspot(tenant_b)
+    connect_hubspot(tenant_b, shared_ok=True)  # one fake portal for both clients
     _make_due(tenant_a, timezone.now() - dt.timedelta(minutes=1))
     tomorrow = _due(tenant_b)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -174,3 +174,32 @@ def test_sync_now_while_a_sync_runs_says_since_when_and_queues_nothing(
         response = staff_http.post(reverse("connection_sync", kwargs={"platform": "hubspot"}),
                                    HTTP_ACCEPT_LANGUAGE=language, follow=True)
     assert len(callbacks) == 1 and refused not in response.content.decode()  # ended: Sync now queues again
+
+
+def test_connecting_a_portal_another_client_reads_names_it_and_goes_on_only_when_ticked(
+    staff_http: HttpClient, tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """One HubSpot portal feeding two clients counts its leads for both: allowed by design, never silent."""
+    connect_hubspot(tenant_b)
+    url = reverse("connection_connect", kwargs={"platform": "hubspot"})
+    warned = staff_http.post(url, {"account_id": "4242", "access_token": HUBSPOT_TOKEN})
+    body = warned.content.decode()
+    assert warned.status_code == 422
+    assert "This HubSpot account (4242) is already connected to Beta Brands." in body
+    assert 'name="share"' in body and "Connect it to this client too" in body
+    assert HUBSPOT_TOKEN not in body  # never rendered back
+    with tenant_context(tenant_a):
+        assert not Connection.objects.exists()
+    again = staff_http.post(url, {"account_id": "4242", "access_token": HUBSPOT_TOKEN})  # not ticked: said again
+    assert again.status_code == 422 and "already connected to Beta Brands" in again.content.decode()
+    spanish = staff_http.post(url, {"account_id": "4242", "access_token": HUBSPOT_TOKEN}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "ya está conectada a Beta Brands" in spanish.content.decode()
+    assert "Conectarla también a este cliente" in spanish.content.decode()
+    with django_capture_on_commit_callbacks():
+        ticked = staff_http.post(url, {"account_id": "4242", "access_token": HUBSPOT_TOKEN, "share": "on"})
+    assert ticked.status_code == 302
+    with tenant_context(tenant_a):
+        assert Connection.objects.get().account_id == "4242"
+    imports = staff_http.get(reverse("imports")).content.decode()  # and it stays said on the connection
+    assert "Also connected to" in imports and "Beta Brands: this account's data counts for each client" in imports

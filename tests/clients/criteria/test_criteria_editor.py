@@ -102,7 +102,7 @@ def test_saving_creates_a_version_with_author_and_a_readable_change(admin_user, 
     assert response.status_code == 302
     with schema_context("alpha"):
         version = CriteriaVersion.objects.get()
-    assert version.author_name == admin_user.username and version.change_note == "Tighter fit"
+    assert version.author_name == admin_user.display_name and version.change_note == "Tighter fit"
     assert version.criteria["fit"] == {
         "all": [
             {"field": "employees", "op": "gte", "value": 50},

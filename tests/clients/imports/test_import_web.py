@@ -87,8 +87,10 @@ def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
 
     text = staff_http.get(response.url, HTTP_HX_REQUEST="true").content.decode()
     assert "Nothing was written: 2 problems in the file." in text
-    assert '<td class="num">3</td><td>channel</td><td><code>tv</code></td>' in text
-    assert '<td class="num">4</td><td>id</td><td><code>c1</code></td>' in text
+    assert ('<td class="num" data-label="Line">3</td><td data-label="Column">channel</td>'
+            '<td data-label="Value"><code>tv</code></td>') in text
+    assert ('<td class="num" data-label="Line">4</td><td data-label="Column">id</td>'
+            '<td data-label="Value"><code>c1</code></td>') in text
     errors_csv = staff_http.get(f"/imports/jobs/{job_id}/errors.csv")
     assert b"3,channel,tv," in b"".join(errors_csv.streaming_content)
     connection.set_tenant(tenant_a)
