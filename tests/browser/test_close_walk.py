@@ -46,7 +46,7 @@ def test_from_the_board_through_a_month_to_the_next_client(browser, portal, tena
         page.wait_for_url(re.compile(r"http://alpha\.localhost:\d+/reports/2026-10/#checks"))
         page.evaluate("window.__samePage = true")  # gone if anything below reloads the page
         check = page.locator("#close-checks li.check-item").first
-        check.get_by_placeholder("Lo que encontró").fill("El feed de gasto se reenvió el día 9")
+        check.get_by_placeholder("Lo que encontraste").fill("El feed de gasto se reenvió el día 9")
         check.get_by_role("button", name="Resolver").click()
         expect(page.locator("#close-checks .message.success")).to_contain_text("Comprobación resuelta")
         expect(page.locator("#close-checks")).to_contain_text("El feed de gasto se reenvió el día 9")
