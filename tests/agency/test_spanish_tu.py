@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.test import Client as HttpClient
 from django.utils import translation
+
+from tests.conftest import host_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -35,7 +38,8 @@ USTED = re.compile(
 ALLOWED = {
     "revise": ["que los revise"],  # "pide a un administrador… que los revise": the admin reviews
     "corrija": ["hasta que se corrija"],  # impersonal: "nada se escribirá hasta que se corrija"
-    "envíe": ["antes de que se envíe"],  # impersonal: "verás la lista antes de que se envíe nada"
+    # "verás la lista antes de que se envíe nada"; "necesita que tu navegador envíe": the browser sends
+    "envíe": ["antes de que se envíe", "que tu navegador envíe", "para que no envíe"],
     "cambie": ["antes de que cambie nada", "cuyas cifras cambien"],  # "nada" changes
     "vuelva": ["Hasta que vuelva a sincronizarse", "cuando se vuelva a conectar", "alguien la vuelva a conectar"],
     "pase": ["antes de que un mes cerrado pase", "Antes de que un mes cerrado pase"],  # a month moves on
@@ -118,3 +122,13 @@ def test_djangos_own_form_errors_say_tu(language: str) -> None:
             assert not _usted_left(message)
         invalid_login = str(AuthenticationForm.error_messages["invalid_login"]) % {"username": "nombre de usuario"}
     assert invalid_login.startswith("Escribe un nombre de usuario y una contraseña correctos.")
+
+
+@pytest.mark.django_db
+def test_the_refused_form_page_says_tu(tenant_a) -> None:
+    """A form posted without its CSRF cookie (a browser refusing cookies) got Django's "vuelva a habilitarlas"."""
+    http = HttpClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="es")
+    response = http.post("/accounts/login/", {"username": "x", "password": "y"}, HTTP_HOST=host_of(tenant_a))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "vuelve a activarlas" in page and not _usted_left(page)
