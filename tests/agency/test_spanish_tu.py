@@ -31,7 +31,7 @@ USTED = re.compile(
     r"asegúrese|Corrija|corrija|Indique|indique|Envíe|envíe|Resuelva|resuelva|Diga|Compare|Cambie|cambie|"
     r"Conecte|conecte|Ingrese|ingrese|Escoja|escoja|Cópielo|cópielo|Impórtelo|impórtelo|Déjelo|déjelo|Léalo|"
     r"léalo|Edítelo|edítelo|Apruébelo|apruébelo|Resuélvala|resuélvala|Súbalo|súbalo|Apruebe|apruebe|Pase|pase|"
-    r"Asigne|asigne|Elíjalo|elíjalo)\b"
+    r"Asigne|asigne|Elíjalo|elíjalo|le hemos|Le hemos|le enviamos|le invitamos|le recomendamos|le avisaremos)\b"
 )
 
 # The same words where they are not addressed to the reader: each with the context that makes it so.
@@ -101,6 +101,7 @@ def test_the_check_catches_an_usted_string() -> None:
     assert _usted_left("Resuelva cada uno con una nota, o déjelo.") == ["Resuelva", "déjelo"]
     assert _usted_left("A estos clientes (los que usted gestiona)") == ["usted"]
     assert _usted_left("Pide a un administrador de la agencia que los revise.") == []
+    assert _usted_left("Si alguna cuenta usa esa dirección, le hemos enviado un enlace.") == ["le hemos"]
 
 
 @pytest.mark.parametrize("language", ["es", "es-mx"])
