@@ -19,6 +19,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.test import Client as HttpClient
 from django.utils import translation
 
+from kpis.sentences import sentence
 from tests.conftest import host_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +134,11 @@ def test_the_refused_form_page_says_tu(tenant_a) -> None:
     page = response.content.decode()
     assert response.status_code == 403
     assert "vuelve a activarlas" in page and not _usted_left(page)
+
+
+def test_the_drafts_watch_step_reads_as_spanish() -> None:
+    """"Vigilar coste por MQL el próximo mes" lacked its article (English word order): the KPI now follows a colon."""
+    with translation.override("es"):
+        text = str(sentence("step_watch").text) % {"kpi_lower": "coste por MQL", "after": "656,94 €"}
+    assert text == ("A vigilar el próximo mes: coste por MQL, que empeoró (656,94 €) sin que un solo canal o "
+                    "campaña lo explique.")
