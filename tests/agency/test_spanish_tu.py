@@ -32,7 +32,8 @@ USTED = re.compile(
     r"asegúrese|Corrija|corrija|Indique|indique|Envíe|envíe|Resuelva|resuelva|Diga|Compare|Cambie|cambie|"
     r"Conecte|conecte|Ingrese|ingrese|Escoja|escoja|Cópielo|cópielo|Impórtelo|impórtelo|Déjelo|déjelo|Léalo|"
     r"léalo|Edítelo|edítelo|Apruébelo|apruébelo|Resuélvala|resuélvala|Súbalo|súbalo|Apruebe|apruebe|Pase|pase|"
-    r"Asigne|asigne|Elíjalo|elíjalo|le hemos|Le hemos|le enviamos|le invitamos|le recomendamos|le avisaremos)\b"
+    r"Asigne|asigne|Elíjalo|elíjalo|le hemos|Le hemos|le enviamos|le invitamos|le recomendamos|le avisaremos|"
+    r"Descárguelo|descárguelo|importe las|importe los|importe sus|importe el|Use|use)\b"
 )
 
 # The same words where they are not addressed to the reader: each with the context that makes it so.
