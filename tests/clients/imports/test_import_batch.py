@@ -134,6 +134,6 @@ def test_the_result_page_speaks_spanish(staff_a, tenant_a, media, django_capture
     assert "Importación de 3 archivos" in html
     assert "Importado: 2 filas leídas" in html
     assert "Rechazado, no se ha escrito nada: 1 problema en el archivo." in html
-    assert "Mapea sus columnas" in html
+    assert "Asigna sus columnas" in html
     for english in ("Imported:", "Refused", "Map its columns", "whatever order"):
         assert english not in html
