@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from agency.widgets import ChooseFileInput
+from agency.widgets import ChooseFilesInput
 from clients.importing import KINDS
 
 KIND_LABELS = {
@@ -18,10 +18,6 @@ KIND_LABELS = {
     # with this kind (the core's own path) are still labelled by it.
     "source": _("A platform export (Google Ads, Meta, LinkedIn, GA4, Mailchimp, HubSpot)"),
 }
-
-
-class ChooseFilesInput(ChooseFileInput):
-    allow_multiple_selected = True
 
 
 class FilesField(forms.FileField):
