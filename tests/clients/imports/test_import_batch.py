@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 
-from clients.models import Activity, Campaign, Job, Lead
+from clients.models import Activity, Campaign, Job, Lead, Persona
 from clients.tasks import import_batch_run
 from tests.conftest import host_of
+from tests.example import EXAMPLE
 
 CAMPAIGNS = b"id,name,channel\nspring,Spring launch,email\nsearch,Search,paid_search\n"
 LEADS = b"id,created_at,campaign\nL1,2026-03-02T09:00:00,spring\nL2,2026-03-03T10:00:00,search\n"
@@ -137,3 +138,22 @@ def test_the_result_page_speaks_spanish(staff_a, tenant_a, media, django_capture
     assert "Asigna sus columnas" in html
     for english in ("Imported:", "Refused", "Map its columns", "whatever order"):
         assert english not in html
+
+
+def test_the_example_clients_seven_files_picked_backwards_all_import(
+    staff_http, tenant_a, django_capture_on_commit_callbacks
+):
+    """The new client's walk: the seven exports in one go, contracts first as picked, campaigns first as imported."""
+    tenant_a.timezone = "Europe/Madrid"
+    tenant_a.save()
+    connection.set_tenant(tenant_a)
+    Persona.objects.create(code="marketer", name="Marketer", priority=1)
+    connection.set_schema_to_public()
+    kinds = ["contracts", "email", "traffic", "activities", "leads", "spend", "campaigns"]
+    files = [(f"{kind}.csv", (EXAMPLE / f"{kind}.csv").read_bytes()) for kind in kinds]
+    _response, batch_id = post_and_run(staff_http, tenant_a, files, django_capture_on_commit_callbacks)
+    connection.set_tenant(tenant_a)
+    jobs = [Job.objects.get(pk=job_id) for job_id in Job.objects.get(pk=batch_id).params["jobs"]]
+    assert [job.params["kind"] for job in jobs] == kinds[::-1]
+    assert [(job.status, job.result["ok"], job.result.get("errors", [])[:1]) for job in jobs] == [
+        (Job.Status.DONE, True, [])] * 7
