@@ -98,8 +98,12 @@ def import_batch_run(*, client: Client, batch_id: int) -> None:
             import_job_run(client=client, job_id=job_id)
         except (OperationalError, InterfaceError):
             raise  # the database went away: the task runs the batch again from this job (nothing written)
-        except Exception:  # the job is marked failed (nothing written); the others go on
+        except Exception as error:  # nothing written (one transaction); the others go on
             logger.exception("import job %s of batch %s failed", job_id, batch_id)
+            with tenant_context(client):  # failed before it started (its file gone): said so, not "waiting"
+                Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+                    status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}
+                )
     with tenant_context(client):
         Job.objects.filter(pk=batch_id).update(status=Job.Status.DONE)
 

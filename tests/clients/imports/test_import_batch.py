@@ -160,3 +160,35 @@ def test_the_example_clients_seven_files_picked_backwards_all_import(
     connection.set_schema_to_public()
     html = staff_http.get(f"/imports/batches/{batch_id}/").content.decode()
     assert "Imported: 2,382 rows read (2,382 added, 0 updated, 0 unchanged)." in html  # traffic, thousands grouped
+
+
+def test_an_import_that_fails_midway_does_not_stop_the_next_ones_and_a_second_run_changes_nothing(
+    staff_http, tenant_a, media, django_capture_on_commit_callbacks
+):
+    files = [("activities.csv", ACTIVITIES), ("leads.csv", LEADS), ("campaigns.csv", CAMPAIGNS)]
+    with django_capture_on_commit_callbacks(execute=False):
+        response = upload_many(staff_http, files)
+    connection.set_tenant(tenant_a)
+    campaigns_job, leads_job, activities_job = Job.objects.get(kind="import-batch").params["jobs"]
+    connection.set_schema_to_public()
+    (media / "alpha" / "imports" / f"{leads_job}.csv").unlink()  # its file gone: the job fails outright
+
+    batch_id = run_batch(tenant_a, response, None)
+
+    connection.set_tenant(tenant_a)
+    statuses = dict(Job.objects.filter(kind="import").values_list("pk", "status"))
+    assert statuses == {campaigns_job: Job.Status.DONE, leads_job: Job.Status.FAILED, activities_job: Job.Status.DONE}
+    assert Campaign.objects.count() == 2 and not Lead.objects.exists()
+    assert not Activity.objects.exists()  # refused: the leads it names are missing, and it says so
+    assert Job.objects.get(pk=activities_job).result["ok"] is False
+    finished = dict(Job.objects.filter(kind="import").values_list("pk", "finished_at"))
+    connection.set_schema_to_public()
+
+    html = staff_http.get(response.url).content.decode()
+    assert "Not imported: the import stopped before the end; nothing was written." in html
+    assert "add the leads first" in html
+
+    run_batch(tenant_a, response, None)  # the task delivered twice: finished imports are not run again
+    connection.set_tenant(tenant_a)
+    assert dict(Job.objects.filter(kind="import").values_list("pk", "finished_at")) == finished
+    assert Job.objects.get(pk=batch_id).status == Job.Status.DONE
