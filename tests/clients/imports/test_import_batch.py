@@ -121,6 +121,10 @@ def test_too_many_files_or_a_kind_named_for_several_are_refused_with_the_limit(s
     assert "These files add up to 0.0 MB; up to 0 MB can be uploaded at once." in response.content.decode()
 
     settings.PORTAL_UPLOAD_MAX_TOTAL_BYTES = 10_000_000
+    settings.PORTAL_UPLOAD_MAX_BYTES = 60  # the 69-byte file is named, with the limit
+    response = upload_many(staff_http, [("a.csv", CAMPAIGNS), ("b.csv", ACTIVITIES[:50])])
+    assert "a.csv is 0.0 MB; files up to 0 MB can be uploaded." in response.content.decode()
+    settings.PORTAL_UPLOAD_MAX_BYTES = 10_000_000
     response = upload_many(staff_http, [("a.csv", CAMPAIGNS), ("b.csv", LEADS)], kind="campaigns")
     assert response.status_code == 422 and "With several files, leave it to detection" in response.content.decode()
     assert not list((media / "alpha" / "imports").glob("*.csv"))  # nothing kept
