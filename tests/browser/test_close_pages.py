@@ -143,6 +143,7 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
         # a drill-down through the link (HTMX): the approved breakdown, sortable, without a sign-in
         page.locator(".drill nav button").nth(2).click()
         page.locator("#drilldown table tbody tr").first.wait_for()
+        assert page.locator("#drilldown .sort-by").is_visible()  # a phone sorts the cards from a row of links
         page.locator("#drilldown thead button").nth(1).click()
         page.locator("#drilldown th[aria-sort]").wait_for()
         _no_overflow(page)
