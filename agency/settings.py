@@ -361,6 +361,9 @@ PORTAL_PASSWORD_RESET_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_PASSWORD_RES
 PORTAL_PASSWORD_RESET_RATE_PER_EMAIL = int(os.environ.get("PORTAL_PASSWORD_RESET_RATE_PER_EMAIL", _UNLIMITED_IN_TESTS or "3"))
 # Uploads (imports, logos): larger files are refused with a form error, not a 413 page.
 PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_MB", "25")) * 1024 * 1024
+# Several files at once on the Imports screen (a new client's exports): how many, and how much in all.
+PORTAL_UPLOAD_MAX_FILES = int(os.environ.get("PORTAL_UPLOAD_MAX_FILES", "12"))
+PORTAL_UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_TOTAL_MB", "100")) * 1024 * 1024
 AXES_VERBOSE = False
 
 # Each host keeps its own session cookie; staff move between clients through a signed,

@@ -14,10 +14,13 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class ChooseFileInput(forms.FileInput):
     """A file input with a translated "Choose file" button and the chosen file's name."""
+
+    choose_label = _lazy("Choose file")
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         attrs = dict(attrs or {})
@@ -32,8 +35,15 @@ class ChooseFileInput(forms.FileInput):
             '<span class="file-pick-name" id="{}" data-empty="{}">{}</span></span>',
             super().render(name, value, attrs, renderer),
             input_id,
-            _("Choose file"),
+            self.choose_label,
             chosen_id,
             empty,
             empty,
         )
+
+
+class ChooseFilesInput(ChooseFileInput):
+    """The same for several files at once (``<input multiple>``): every chosen file's name beside it."""
+
+    allow_multiple_selected = True
+    choose_label = _lazy("Choose files")

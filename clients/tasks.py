@@ -20,6 +20,7 @@ from clients.connectors.caps import cap_release, cap_wait
 from clients.connectors.health import connection_failure_notify, connection_token_warn, connections_due
 from clients.connectors.schedule import STALE_SYNC, connections_due_rebuild
 from clients.connectors.sync import connection_sync
+from clients.imports.batch import import_batch_run as batch_run
 from clients.imports.services import import_job_run
 from clients.jobs import jobs_stale_sweep_run
 from clients.outbox import outbox_drain_schedule, outbox_send_due
@@ -44,6 +45,26 @@ def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
     if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
         raise RuntimeError(f"import for {client_slug} started in schema {connection.schema_name}")
     import_job_run(client=client, job_id=job_id)
+
+
+@app.task(
+    base=TenantTask,
+    bind=True,
+    name="clients.tasks.import_batch_run",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Each of its imports is one transaction and a finished one is skipped: running it again is safe.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=6,
+)
+def import_batch_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
+    """Run the imports of several uploaded files in order (clients.imports.batch.import_batch_run)."""
+    client = Client.objects.get(slug=client_slug)
+    if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
+        raise RuntimeError(f"import batch for {client_slug} started in schema {connection.schema_name}")
+    batch_run(client=client, batch_id=job_id)
 
 
 @app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_source_fetch", acks_late=True)

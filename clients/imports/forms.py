@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from agency.widgets import ChooseFileInput
+from agency.widgets import ChooseFilesInput
 from clients.importing import KINDS
 
 KIND_LABELS = {
@@ -18,12 +20,24 @@ KIND_LABELS = {
 }
 
 
+class FilesField(forms.FileField):
+    """One or several files, cleaned one by one (Django's own recipe for ``<input multiple>``)."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not files:
+            return [super().clean(None, initial)]  # "This field is required."
+        return [super(FilesField, self).clean(item, initial) for item in files]
+
+
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("A report exported from Google Ads, Meta Ads, LinkedIn, GA4, Mailchimp or HubSpot, a file a saved "
-                    "mapping reads, or a file in the portal's own format (CSV, or the platform's TSV)."),
-        widget=ChooseFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values"}),
+    file = FilesField(
+        label=_("Files"),
+        help_text=_("One file or several at once (the seven files of a new client, say): reports exported from "
+                    "Google Ads, Meta Ads, LinkedIn, GA4, Mailchimp or HubSpot, files a saved mapping reads, or "
+                    "files in the portal's own format (CSV, or the platform's TSV)."),
+        widget=ChooseFilesInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values",
+                                       "multiple": True}),
     )
     kind = forms.ChoiceField(
         label=_("Kind of data"), required=False,
@@ -33,14 +47,34 @@ class ImportUploadForm(forms.Form):
         help_text=_("Leave it to detection, or name the kind of a file in the portal's own format."),
     )
 
-    def clean_file(self):
-        """Refuse a file above PORTAL_UPLOAD_MAX_MB with a message that says the limit (not a 413 page)."""
-        uploaded = self.cleaned_data["file"]
+    def clean_file(self) -> list[Any]:
+        """Refuse a file above PORTAL_UPLOAD_MAX_MB, more than PORTAL_UPLOAD_MAX_FILES files or more than
+        PORTAL_UPLOAD_MAX_TOTAL_MB in all, with a message that says the limit (not a 413 page)."""
+        files = self.cleaned_data["file"]
         limit = settings.PORTAL_UPLOAD_MAX_BYTES
-        if uploaded.size > limit:
+        for uploaded in files:
+            if uploaded.size > limit:
+                message = (_("%(name)s is %(size)s MB; files up to %(limit)s MB can be uploaded. Split it into smaller "
+                             "files.") if len(files) > 1 else
+                           _("This file is %(size)s MB; files up to %(limit)s MB can be uploaded. Split it into smaller "
+                             "files."))
+                raise forms.ValidationError(message, code="too_large", params={
+                    "name": uploaded.name, "size": f"{uploaded.size / 1048576:.1f}", "limit": limit // 1048576})
+        if len(files) > settings.PORTAL_UPLOAD_MAX_FILES:
             raise forms.ValidationError(
-                _("This file is %(size)s MB; files up to %(limit)s MB can be uploaded. Split it into smaller files."),
-                code="too_large",
-                params={"size": f"{uploaded.size / 1048576:.1f}", "limit": limit // 1048576},
-            )
-        return uploaded
+                _("You chose %(count)s files; up to %(limit)s can be uploaded at once. Upload the rest afterwards."),
+                code="too_many", params={"count": len(files), "limit": settings.PORTAL_UPLOAD_MAX_FILES})
+        total = sum(uploaded.size for uploaded in files)
+        if total > settings.PORTAL_UPLOAD_MAX_TOTAL_BYTES:
+            raise forms.ValidationError(
+                _("These files add up to %(size)s MB; up to %(limit)s MB can be uploaded at once. Upload them in two "
+                  "goes."), code="too_large_total",
+                params={"size": f"{total / 1048576:.1f}", "limit": settings.PORTAL_UPLOAD_MAX_TOTAL_BYTES // 1048576})
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") and len(cleaned.get("file") or []) > 1:
+            self.add_error("kind", _("With several files, leave it to detection: each file is recognized by its "
+                                     "header. Name a kind only when you upload one file."))
+        return cleaned

@@ -43,3 +43,14 @@ def job_get(*, job_id: int, kind: str, status: str | None = None) -> Job | None:
     commit has marked it failed by then."""
     jobs = Job.objects.select_related("created_by").filter(pk=job_id, kind=kind)
     return (jobs.filter(status=status) if status else jobs).first()
+
+
+def import_batch_get(*, batch_id: int) -> Job | None:
+    return Job.objects.filter(pk=batch_id, kind="import-batch").first()
+
+
+def import_batch_files(*, batch: Job) -> list[dict[str, Any]]:
+    """Every file of a batch in the order it is imported, each with its import job (if it has one)."""
+    jobs = Job.objects.in_bulk(batch.params.get("jobs", []))
+    return [{**entry, "job": jobs.get(entry["job"]) if entry.get("job") else None}
+            for entry in batch.params.get("files", [])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,9 +19,17 @@ from agency.decorators import client_staff_required
 from agency.http import HtmxHttpRequest, found
 from clients.connectors.health import connections_context
 from clients.importing import KINDS
+from clients.imports.batch import import_batch_create, import_batch_queue
 from clients.imports.forms import KIND_LABELS, ImportUploadForm
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
-from clients.imports.selectors import import_jobs_recent, import_pending_path, job_get, job_progress
+from clients.imports.selectors import (
+    import_batch_files,
+    import_batch_get,
+    import_jobs_recent,
+    import_pending_path,
+    job_get,
+    job_progress,
+)
 from clients.imports.services import import_job_create, import_upload_store
 from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.mappings.saved import source_extension_save
@@ -35,7 +44,7 @@ from clients.sources.files import (
     source_rows_preview,
 )
 from clients.storage import imports_dir
-from clients.tasks import import_run
+from clients.tasks import import_batch_run, import_run
 
 PREVIEW_ROWS = 20
 
@@ -45,8 +54,11 @@ PREVIEW_ROWS = 20
 def import_start(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = import_upload_store(client=request.tenant, uploaded=form.cleaned_data["file"])
-        request.session[f"import-name-{token}"] = form.cleaned_data["file"].name
+        files = form.cleaned_data["file"]
+        if len(files) > 1:
+            return _batch_start(request, files)
+        token = import_upload_store(client=request.tenant, uploaded=files[0])
+        request.session[f"import-name-{token}"] = files[0].name
         if form.cleaned_data["kind"]:
             return redirect("import_preview", kind=form.cleaned_data["kind"], token=token)
         return redirect("import_detected", token=token)
@@ -56,8 +68,43 @@ def import_start(request: HttpRequest) -> HttpResponse:
     for job in jobs:  # in words: "Inversión · Informe de campañas de Google Ads", not "spend · google_ads_campaigns"
         job.kind_label = KIND_LABELS.get(job.params.get("kind"), job.params.get("kind", ""))
         job.source_label = sources.get(job.params.get("source"), job.params.get("source", ""))
-    context = {"form": form, "jobs": jobs, **_reference(), **connections_context(client=request.tenant)}
+    context = {"form": form, "jobs": jobs, "max_files": settings.PORTAL_UPLOAD_MAX_FILES, **_reference(),
+                **connections_context(client=request.tenant)}
     return render(request, "clients/imports/start.html", context, status=status)
+
+
+def _batch_start(request: HttpRequest, files: list) -> HttpResponse:
+    """Several files: each stored and recognized, the importable ones queued in order; then the result page."""
+    uploads = []
+    for uploaded in files:
+        token = import_upload_store(client=request.tenant, uploaded=uploaded)
+        request.session[f"import-name-{token}"] = uploaded.name  # a file to map goes on as a single upload
+        uploads.append((token, uploaded.name))
+    batch = import_batch_create(client=request.tenant, uploads=uploads, user=request.user)
+    client = request.tenant
+    transaction.on_commit(lambda: import_batch_queue(client=client, batch=batch, task=import_batch_run))
+    return redirect("import_batch", batch_id=batch.id)
+
+
+@client_staff_required
+@require_GET
+def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
+    """Every file of a several-file upload with its outcome in words; polls while any is still importing."""
+    batch = found(import_batch_get(batch_id=batch_id))
+    files = import_batch_files(batch=batch)
+    jobs_stale_fail(job_ids=[entry["job"].id for entry in files if entry["job"]])
+    files = import_batch_files(batch=batch)
+    for entry in files:
+        entry["kind_label"] = KIND_LABELS.get(entry.get("kind"), "")
+    pending = any(entry["job"] and entry["job"].status in {Job.Status.QUEUED, Job.Status.RUNNING} for entry in files)
+    context = {"batch": batch, "files": files, "pending": pending,
+               "imported": [entry for entry in files if entry["job"]],
+               "to_map": [entry for entry in files if not entry["job"]]}
+    template = "clients/imports/batch.html#files" if request.htmx and not request.htmx.history_restore_request \
+        else "clients/imports/batch.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _reference() -> dict:

@@ -25,6 +25,11 @@ function showChosenFile(input) {
   if (!shown) return;
   var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
   shown.textContent = names.length ? names.join(", ") : shown.getAttribute("data-empty");
+  // Several files go straight to their imports (clients/imports): the button says so.
+  var button = input.form && input.form.querySelector("button[data-several]");
+  if (!button) return;
+  if (!button.hasAttribute("data-one")) button.setAttribute("data-one", button.textContent);
+  button.textContent = names.length > 1 ? button.getAttribute("data-several") : button.getAttribute("data-one");
 }
 document.addEventListener("change", function (event) {
   var field = event.target;

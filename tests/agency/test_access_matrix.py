@@ -130,6 +130,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "imports", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "import_preview", {"kind": "leads", "token": "missing"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "import_job", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "import_batch", {"batch_id": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "import_job_errors", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "import_job_retry", {"job_id": 999999}, row(302, 404, 404, 405, 405)),
     (ALPHA, "import_detected", {"token": "missing"}, row(302, 404, 404, 404, 404)),

@@ -20,13 +20,13 @@ PNG = base64.b64decode(
 )
 
 
-def _looks_translated(page, input_id: str, name: str) -> None:
+def _looks_translated(page, input_id: str, name: str, button: str = "Elegir archivo") -> None:
     """The native control is out of sight; its translated label and the file's name are shown."""
     field = page.locator(f"#{input_id}")
     box = field.bounding_box()
     assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
     pick = field.locator("xpath=..")
-    assert pick.locator(".file-pick-button").inner_text() == "Elegir archivo"
+    assert pick.locator(".file-pick-button").inner_text() == button
     chosen = page.locator(f"#{input_id}_chosen")
     assert chosen.inner_text() == "Ningún archivo elegido"
     assert "Choose" not in pick.inner_text() and "No file" not in pick.inner_text()
@@ -81,9 +81,9 @@ def test_the_imports_upload_in_spanish(browser, portal, staff_a, tenants, eager_
     try:
         sign_in_home(page, alpha, staff_a.username)
         page.goto(alpha + "/imports/")
-        assert page.get_by_label("Archivo", exact=True).count() == 1  # the field's label still names the input
+        assert page.get_by_label("Archivos", exact=True).count() == 1  # the field's label still names the input
         assert _axe_serious(page) == []
-        _looks_translated(page, "id_file", upload.name)
+        _looks_translated(page, "id_file", upload.name, "Elegir archivos")
         screenshot(page, "choose-file-imports-es-1440")
         page.set_viewport_size(PHONE)
         _no_overflow(page)
@@ -99,7 +99,7 @@ def test_the_imports_upload_in_spanish(browser, portal, staff_a, tenants, eager_
         )
         assert page.locator("#id_file_chosen").inner_text() == "campañas.csv"
         assert page.evaluate("document.getElementById('id_file').files[0].name") == "campañas.csv"
-        page.get_by_label("Archivo", exact=True).set_input_files(str(upload))
+        page.get_by_label("Archivos", exact=True).set_input_files(str(upload))
         assert page.locator("#id_file_chosen").inner_text() == upload.name
         page.get_by_role("button", name="Vista previa").click()
         page.locator("#detected").wait_for()  # the form still uploads the file

@@ -197,7 +197,7 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         }
         for name, path in files.items():
             staff.goto(nimbus + "/imports/")
-            staff.get_by_label("File", exact=True).set_input_files(str(path))
+            staff.get_by_label("Files", exact=True).set_input_files(str(path))
             staff.get_by_role("button", name="Preview").click()
             assert detected[name] in " ".join(staff.locator("#detected").inner_text().split()), name
             staff.get_by_role("button", name="Import the whole file").click()

@@ -24,7 +24,7 @@ def test_staff_upload_a_spanish_google_ads_report_and_see_the_spend(
     sign_in(page, alpha, staff_a.username)
     page.wait_for_url(alpha + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Imports").click()
-    page.get_by_label("File", exact=True).set_input_files(str(upload))
+    page.get_by_label("Files", exact=True).set_input_files(str(upload))
     page.get_by_role("button", name="Preview").click()
 
     detected = page.locator("#detected")

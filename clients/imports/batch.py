@@ -1,0 +1,118 @@
+"""Several files uploaded at once: each recognized as a single upload is, each imported as its own
+all-or-nothing job, one after the other in the order that lets references resolve.
+
+Setting up a client from its exports meant seven uploads one by one. A batch is a ``Job`` of kind
+``import-batch`` that remembers every file and its outcome; the files it can import become
+ordinary import jobs (same params, same importer, same idempotency) run in sequence by
+``clients.tasks.import_batch_run``. A file that needs a mapping keeps its pending upload and links
+to the same detection page a single upload reaches; a bad file is refused alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from agency.models import Client
+from clients.imports.kind_docs import KIND_ORDER
+from clients.imports.selectors import import_pending_path
+from clients.imports.services import import_job_create, import_job_run
+from clients.jobs import QUEUE_FAILED, job_enqueue
+from clients.models import Job
+from clients.sources.files import NotRecognized, file_recognize
+
+BATCH_KIND = "import-batch"
+logger = logging.getLogger(__name__)
+
+
+def import_order_key(kind: str) -> int:
+    """Where a file of ``kind`` goes in a batch: campaigns before what names them, leads before activities."""
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def import_batch_create(*, client: Client, uploads: list[tuple[str, str]], user: Any = None) -> Job:
+    """Recognize every uploaded file (``(token, filename)`` pairs, as picked) and queue the importable ones.
+
+    Returns the batch job; its ``params["jobs"]`` are the import jobs in the order to run them
+    (the caller queues :func:`clients.tasks.import_batch_run` once this has committed). A file
+    no source, mapping or canonical kind reads, or one whose columns need mapping, is kept
+    pending (``state`` "mapping") for the detection page; nothing of it is written.
+    """
+    entries: list[dict[str, Any]] = []
+    for position, (token, filename) in enumerate(uploads):
+        path = import_pending_path(client=client, token=token)
+        if path is None:  # the caller has just stored it
+            raise FileNotFoundError(token)
+        entries.append({"filename": filename[:200], "token": token, "picked": position,
+                        **_recognized(client=client, path=path)})
+    importable = sorted((entry for entry in entries if entry["state"] == "import"),
+                        key=lambda entry: (import_order_key(entry["kind"]), entry["picked"]))
+    job_ids = []
+    for entry in importable:
+        job = import_job_create(client=client, kind=entry["kind"], token=entry.pop("token"),
+                                filename=entry["filename"], user=user, **entry.pop("params"))
+        entry["job"] = job.id
+        job_ids.append(job.id)
+    others = [entry for entry in entries if entry["state"] != "import"]
+    with tenant_context(client):
+        batch = Job.objects.create(
+            kind=BATCH_KIND, params={"files": [*importable, *others], "jobs": job_ids},
+            total=len(entries), created_by=user if getattr(user, "pk", None) else None,
+        )
+    return batch
+
+
+def _recognized(*, client: Client, path: Path) -> dict[str, Any]:
+    """A file's state in the batch: importable (with its kind, label and job params) or needing a mapping."""
+    try:
+        recognized = file_recognize(client=client, path=path)
+    except NotRecognized as error:
+        return {"state": "mapping", "reason": str(error.errors[0].reason) if error.errors else ""}
+    detection = getattr(recognized.check, "detection", None)
+    if detection is not None and detection.missing:
+        # A known source or mapping whose file lacks columns: its detection page maps them.
+        return {"state": "mapping", "kind": recognized.kind, "label": recognized.label, "reason": ""}
+    # A canonical file is named by its kind alone; a platform's export or a mapping's file by what read it.
+    label = "" if recognized.is_canonical else str(recognized.label)
+    return {"state": "import", "kind": recognized.kind, "label": label, "params": recognized.params}
+
+
+def import_batch_run(*, client: Client, batch_id: int) -> None:
+    """Run a batch's import jobs one after the other; a job that fails does not stop the next ones.
+
+    Each job is its own transaction (all or nothing); a job already done or failed is skipped,
+    so a batch run again after its worker died carries on where it stopped.
+    """
+    with tenant_context(client):
+        batch = Job.objects.filter(pk=batch_id, kind=BATCH_KIND).first()
+        if batch is None:
+            return
+        Job.objects.filter(pk=batch_id).update(status=Job.Status.RUNNING)
+    for job_id in batch.params.get("jobs", []):
+        try:
+            import_job_run(client=client, job_id=job_id)
+        except (OperationalError, InterfaceError):
+            raise  # the database went away: the task runs the batch again from this job (nothing written)
+        except Exception as error:  # nothing written (one transaction); the others go on
+            logger.exception("import job %s of batch %s failed", job_id, batch_id)
+            with tenant_context(client):  # failed before it started (its file gone): said so, not "waiting"
+                Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+                    status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": str(error)[:500]}
+                )
+    with tenant_context(client):
+        Job.objects.filter(pk=batch_id).update(status=Job.Status.DONE)
+
+
+def import_batch_queue(*, client: Client, batch: Job, task: Any) -> None:
+    """Queue a batch; with the queue unreachable its imports are failed at once, each with *Try again*."""
+    if job_enqueue(task=task, client=client, job=batch):
+        return
+    with tenant_context(client):
+        Job.objects.filter(pk__in=batch.params.get("jobs", []), status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": QUEUE_FAILED}
+        )
