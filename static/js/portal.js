@@ -73,14 +73,16 @@ document.addEventListener("DOMContentLoaded", function () {
     box.textContent = text;
     box.hidden = false;
   }
+  // Spanish whatever the variant: a page in Spanish (Mexico) says lang="es-mx".
+  var spanish = /^es\b/i.test(document.documentElement.lang);
   document.body.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    show((document.documentElement.lang === "es"
+    show((spanish
       ? "No se pudo cargar esta parte de la página (error "
       : "This part of the page could not be loaded (error ") + status + ").");
   });
   document.body.addEventListener("htmx:sendError", function () {
-    show(document.documentElement.lang === "es"
+    show(spanish
       ? "Sin conexión con el portal. Inténtalo de nuevo."
       : "The portal could not be reached. Please try again.");
   });

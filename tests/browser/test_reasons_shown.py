@@ -24,7 +24,7 @@ SAYS = {
         "contact": "El CRM no envía la hora del primer contacto de estos leads",
         "up": "sube desde 0",
         "paid_client": "Este mes se han cargado 8\xa0400,00\xa0€ de inversión en medios como totales",
-        "paid_staff": "conecte Google Ads, Meta o LinkedIn, o importe sus exportaciones.",
+        "paid_staff": "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones.",
         "imports": "Importaciones",
     },
     "en": {

@@ -172,3 +172,16 @@ def test_a_failed_swap_shows_a_message(page, portal, client_user_a, scorecard_da
     alert = page.locator("#htmx-error")
     alert.wait_for(state="visible")
     assert "could not be loaded (error 404)" in alert.inner_text()
+
+
+def test_a_failed_swap_speaks_spanish_on_a_mexican_spanish_page(page, portal, client_user_a, scorecard_data) -> None:
+    """The page says lang="es-mx" in Spanish (Mexico): the message was in English there."""
+    client_user_a.language = "es-mx"
+    client_user_a.save()
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    page.evaluate("htmx.ajax('GET', '/scorecard/breakdowns/no-such-dimension/', '#drilldown')")
+    alert = page.locator("#htmx-error")
+    alert.wait_for(state="visible")
+    assert alert.inner_text() == "No se pudo cargar esta parte de la página (error 404)."

@@ -64,7 +64,7 @@ def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client
 
 STAFF_EMPTY = {
     "en": "No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform).",
-    "es": "Sin filas de plataformas de anuncios este mes: importe las exportaciones de las plataformas (o filas de "
+    "es": "Sin filas de plataformas de anuncios este mes: importa las exportaciones de las plataformas (o filas de "
           "inversión con plataforma).",
 }
 CLIENT_EMPTY = {"en": "No ad platform data for this month.", "es": "No hay datos de plataformas de anuncios para este mes."}

@@ -33,7 +33,7 @@ STAFF_SAYS = {
     "en": "€41,658.50 of media spend is loaded for this month as totals, without the ad platforms' delivery "
     "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports.",
     "es": "Este mes se han cargado 41\xa0658,50\xa0€ de inversión en medios como totales, sin la entrega de las "
-    "plataformas de anuncios (impresiones, clics): conecte Google Ads, Meta o LinkedIn, o importe sus exportaciones.",
+    "plataformas de anuncios (impresiones, clics): conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones.",
 }
 
 

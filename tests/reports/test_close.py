@@ -444,7 +444,7 @@ def test_a_group_without_data_says_why_instead_of_a_column_of_dashes(march, staf
     paid = page[page.index('data-group="paid_media"') :]
     paid = paid[: paid.index("</section>")]
     assert "Este mes se han cargado 1\xa0725,76\xa0€ de inversión en medios como totales" in paid
-    assert "conecte Google Ads, Meta o LinkedIn, o importe sus exportaciones" in paid
+    assert "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones" in paid
     assert 'href="/imports/">Importaciones</a>' in paid  # staff: where to connect or upload
     assert "Impresiones" not in paid and "—" not in paid
     assert "Coste por lead" in page  # the groups with data keep their table

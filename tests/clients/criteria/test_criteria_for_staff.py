@@ -16,13 +16,13 @@ from tests.conftest import host_of
 ASK = {
     "en": "Only an agency admin can change the criteria. If a month's check says they qualify none of the leads, "
           "ask an agency admin to review them.",
-    "es": "Solo un administrador de la agencia puede cambiar los criterios. Si la revisión de un mes dice que no "
-          "califican a ninguno de los leads, pide a un administrador de la agencia que los revise.",
+    "es": "Solo un administrador de la agencia puede cambiar los criterios. Si una comprobación del mes dice que no "
+          "cualifican a ninguno de los leads, pide a un administrador de la agencia que los revise.",
 }
 
 NONE_YET = {
     "en": "No criteria yet: every lead stays unqualified until an agency admin saves a first version.",
-    "es": "Aún no hay criterios: ningún lead se califica hasta que un administrador de la agencia guarde una primera versión.",
+    "es": "Aún no hay criterios: ningún lead se cualifica hasta que un administrador de la agencia guarde una primera versión.",
 }
 
 

@@ -358,7 +358,7 @@ def test_the_utm_sentence_counts_leads_not_money() -> None:
     data = CheckData(month=OCT, history={**steady(OCT, 3), OCT: {"working_days": 22, "new_leads": 119}}, unattributed_leads=51)
     with translation.override("es"):
         (result,) = month_check_results(data, currency="EUR")
-    assert result["sentence"] == "51 de 119 leads nuevos (42,9 %) llegaron sin canal ni campaña: revise las etiquetas UTM."
+    assert result["sentence"] == "51 de 119 leads nuevos (42,9 %) llegaron sin canal ni campaña: revisa las etiquetas UTM."
 
 
 def test_one_day_and_one_customer_read_in_the_singular() -> None:
