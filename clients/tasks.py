@@ -26,45 +26,32 @@ from clients.jobs import jobs_stale_sweep_run
 from clients.outbox import outbox_drain_schedule, outbox_send_due
 from clients.sources.schedule import scheduled_sources_due, source_run
 
+# An import is one transaction (a batch's imports one each, a finished one skipped): a connection that
+# died wrote nothing, so running it again is safe.
+IMPORT_TASK = {
+    "base": TenantTask, "bind": True, "acks_late": True, "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 6,
+}
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    name="clients.tasks.import_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # The import is one transaction: a connection that died wrote nothing, so running it again is safe.
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=30,
-    max_retries=6,
-)
+
+def _import_client(client_slug: str, what: str) -> Client:
+    """The client an import task names, refusing to run in another client's schema."""
+    client = Client.objects.get(slug=client_slug)
+    if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
+        raise RuntimeError(f"{what} for {client_slug} started in schema {connection.schema_name}")
+    return client
+
+
+@app.task(name="clients.tasks.import_run", **IMPORT_TASK)
 def import_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
     """Run an uploaded import (clients.imports.services.import_job_run); progress is polled by the job page."""
-    client = Client.objects.get(slug=client_slug)
-    if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
-        raise RuntimeError(f"import for {client_slug} started in schema {connection.schema_name}")
-    import_job_run(client=client, job_id=job_id)
+    import_job_run(client=_import_client(client_slug, "import"), job_id=job_id)
 
 
-@app.task(
-    base=TenantTask,
-    bind=True,
-    name="clients.tasks.import_batch_run",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # Each of its imports is one transaction and a finished one is skipped: running it again is safe.
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=30,
-    max_retries=6,
-)
+@app.task(name="clients.tasks.import_batch_run", **IMPORT_TASK)
 def import_batch_run(self: TenantTask, *, client_slug: str, job_id: int) -> None:
     """Run the imports of several uploaded files in order (clients.imports.batch.import_batch_run)."""
-    client = Client.objects.get(slug=client_slug)
-    if connection.schema_name not in {client.schema_name, settings.PUBLIC_SCHEMA_NAME}:
-        raise RuntimeError(f"import batch for {client_slug} started in schema {connection.schema_name}")
-    batch_run(client=client, batch_id=job_id)
+    batch_run(client=_import_client(client_slug, "import batch"), batch_id=job_id)
 
 
 @app.task(base=TenantTask, bind=True, name="clients.tasks.scheduled_source_fetch", acks_late=True)
