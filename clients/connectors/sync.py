@@ -112,14 +112,12 @@ def connection_connect(
     (its leads would count for both) unless ``shared_ok``: allowed, but never silently.
     """
     connector = connector_for(platform)
-    account_id = account_id.strip()
+    account_id = connector.account_key(account_id.strip())
     if connector.exclusive_accounts:
-        account_id = connector.account_key(account_id)
         holder = account_holder(platform=platform, account_id=account_id, besides=client)
         if holder is not None:
             raise _account_taken(connector, holder)
     else:
-        account_id = connector.account_key(account_id)
         sharers = account_sharers(platform=platform, account_id=account_id, besides=client)
         # Said once: reconnecting the account this client already reads (shared knowingly) says nothing.
         if sharers and not shared_ok and not account_claimed(client=client, platform=platform, account_id=account_id):
