@@ -189,7 +189,7 @@ def test_an_import_that_fails_midway_does_not_stop_the_next_ones_and_a_second_ru
     connection.set_schema_to_public()
 
     html = staff_http.get(response.url).content.decode()
-    assert "Not imported: the import stopped before the end; nothing was written." in html
+    assert "Not imported: the uploaded file is no longer on the server; nothing was written. Upload it again." in html
     assert "add the leads first" in html
 
     run_batch(tenant_a, response, None)  # the task delivered twice: finished imports are not run again

@@ -180,3 +180,27 @@ def test_a_pending_upload_of_one_client_is_not_found_at_another(staff_ab, tenant
     http_b.force_login(staff_ab)
     assert http_b.get(preview_url).status_code == 404
     assert http_b.post(preview_url).status_code == 404
+
+
+def test_a_single_import_whose_stored_file_vanished_fails_with_its_reason_not_queued(
+    staff_http, tenant_a, media, django_capture_on_commit_callbacks
+):
+    response = upload(staff_http, GOOD)
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    connection.set_schema_to_public()
+    (media / "alpha" / "imports" / f"{job.id}.csv").unlink()  # cleaned away before a worker took it
+
+    run_job(tenant_a, job.id)
+
+    connection.set_tenant(tenant_a)
+    job.refresh_from_db()
+    connection.set_schema_to_public()
+    assert job.status == Job.Status.FAILED and job.finished_at is not None
+    assert job.result == {"ok": False, "failure": "file-gone"}
+    page = staff_http.get(response.url).content.decode()
+    assert "The uploaded file is no longer on the server" in page and "Upload the file again" in page
+    assert "Waiting for a worker" not in page and "Try again" not in page
+    page = staff_http.get(response.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "El archivo subido ya no está en el servidor" in page and "no longer on the server" not in page
