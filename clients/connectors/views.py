@@ -64,6 +64,8 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
             form.share_offer()
         except ConnectorError as error:
             form.add_error(None, error.reason)
+            if error.said:  # the platform's own text, apart: the portal's words say what happened
+                form.add_error(None, _("The platform said: “%(said)s”") % {"said": error.said})
         else:
             client = request.tenant
             backfill = existing is None or existing.backfilled_at is None
