@@ -28,7 +28,17 @@ from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
 from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown
-from kpis.sentences import CHANNELS_IN_TEXT, CONCERNS, NEXT_STEPS, REST_LABEL, SUMMARY, UNITS, WINS, sentence
+from kpis.sentences import (
+    CHANNELS_IN_TEXT,
+    CONCERNS,
+    NEXT_STEPS,
+    REST_LABEL,
+    SUMMARY,
+    UNATTRIBUTED_IN_TEXT,
+    UNITS,
+    WINS,
+    sentence,
+)
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
 HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
@@ -200,6 +210,8 @@ class Writer:
         de pago", where a table says "Búsqueda de pago"), any other member as ``member_name``."""
         if dimension == "channel" and member in CHANNELS_IN_TEXT:
             return str(CHANNELS_IN_TEXT[member])
+        if dimension in UNATTRIBUTED_IN_TEXT and member in ("", None, "None", "unattributed", "unknown"):
+            return str(UNATTRIBUTED_IN_TEXT[dimension])  # "sobre todo lo que no vino de ninguna campaña", not "Sin atribuir"
         return self.member_name(dimension, member)
 
     def member(

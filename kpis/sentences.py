@@ -189,6 +189,11 @@ CHANNELS_IN_TEXT: dict[str, Promise] = {
     "offline": pgettext_lazy(IN_TEXT, "Offline"),
     "other": pgettext_lazy(IN_TEXT, "Other"),
 }
+# A member a breakdown could not attribute ("Not attributed" in its table), as a sentence says it.
+UNATTRIBUTED_IN_TEXT: dict[str, Promise] = {
+    "campaign": _("what came from no campaign"),
+    "persona": _("what matched no buyer persona"),
+}
 
 
 def sentence(key: str) -> Sentence:

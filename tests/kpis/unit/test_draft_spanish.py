@@ -85,3 +85,17 @@ def test_the_funnel_says_of_leads_in_lower_case(language: str, notes: list[str])
         chart = funnel_chart(card, accent="#1f5fbf")
     assert [bar.note.replace("\xa0", " ") for bar in chart.bars] == notes
     assert chart.bars[1].label in ("Leads",)  # the bar's own label keeps its capital
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es", "La mayor parte vino de lo que no encajó en ningún buyer persona, donde la conversión de sus leads nuevos "
+           "fue del 90,0 %, frente al 10,0 % antes."),
+    ("en", "What matched no buyer persona did most of it: 10.0 % of its new leads converted, against 90.0 % now."),
+])
+def test_leads_of_no_persona_are_named_in_words_not_as_a_tables_not_attributed(language: str, expected: str) -> None:
+    """"La mayor parte vino de Sin atribuir" read as a table cell dropped into a sentence."""
+    docs = documents()
+    for month, mqls in ((SEP, 1), (OCT, 9)):
+        docs[month]["breakdowns"] = {"persona": {"": {"mqls": mqls, "new_leads": 10}}}
+    texts = _texts(language, docs)
+    assert expected in texts, texts
