@@ -99,3 +99,17 @@ def test_leads_of_no_persona_are_named_in_words_not_as_a_tables_not_attributed(l
         docs[month]["breakdowns"] = {"persona": {"": {"mqls": mqls, "new_leads": 10}}}
     texts = _texts(language, docs)
     assert expected in texts, texts
+
+
+def test_the_catch_up_step_says_what_to_plan_for_each_working_day() -> None:
+    """"planificar 6,9 por día laborable": 6,9 of what? The figure now carries its KPI."""
+    from kpis.pacing import MonthFigures
+
+    docs = documents()
+    targets = {"mqls": 100}
+    quarter = [MonthFigures(dt.date(2026, 10, 1), 22, 22, docs[OCT]["kpis"], targets),
+               MonthFigures(dt.date(2026, 11, 1), 21, 0, None, targets),
+               MonthFigures(dt.date(2026, 12, 1), 21, 0, None, targets)]  # fmt: skip
+    steps = [line.text for line in draft_in("es", docs, quarter=quarter).sections["next_steps"]]
+    assert ("Para alcanzar el objetivo del trimestre, planificar 6,9 MQL por día laborable en los 42 días laborables "
+            "que quedan.") in steps, steps
