@@ -211,7 +211,7 @@ class Writer:
         if dimension == "channel" and member in CHANNELS_IN_TEXT:
             return str(CHANNELS_IN_TEXT[member])
         if dimension in UNATTRIBUTED_IN_TEXT and member in ("", None, "None", "unattributed", "unknown"):
-            return str(UNATTRIBUTED_IN_TEXT[dimension])  # "sobre todo lo que no vino de ninguna campaña", not "Sin atribuir"
+            return str(UNATTRIBUTED_IN_TEXT[dimension])  # "lo que llegó sin campaña", not "Sin atribuir"
         return self.member_name(dimension, member)
 
     def member(
