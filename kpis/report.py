@@ -24,6 +24,7 @@ from agency.months import Month
 from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
+from kpis.draft import lower_first
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -364,7 +365,8 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         note = ""
         if before is not None:
             note = (
-                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": before[0]}
+                # running text: "33.7 % of leads", "33,7 % de leads" (the bar's own label keeps its capital)
+                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": lower_first(before[0])}
                 if before[1]
                 else ""
             )
