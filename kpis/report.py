@@ -493,7 +493,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
     leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
     if unlinked is not None:
         said = ngettext(
-            "The CRM's %(leads)s new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "The CRM's only new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
             "The CRM's %(leads)s new leads of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
