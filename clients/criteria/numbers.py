@@ -1,6 +1,7 @@
 """Numbers typed in the rule rows (criteria and personas) as the user's language writes them.
 
-A Spanish user writes a thousand "1.000" and two and a half "2,5"; an English one "1,000" and "2.5".
+A user in Spain writes a thousand "1.000" and two and a half "2,5"; an English or Mexican one "1,000"
+and "2.5" (the separators come from the language's format module, agency/formats).
 Read with Python's ``float``, "1.000" was 1 — a rule "employees at least 1.000" matched every company
 of two people. So a number is read with the separators of the active language, and what could be
 read two ways ("1,000" on a Spanish page: a thousand as English writes it, or one with three
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,9 +26,14 @@ class NumberUnclear(ValueError):
 
 
 def separators(language: str | None = None) -> tuple[str, str]:
-    """(thousands, decimal) separators of ``language`` (default: the active one)."""
-    language = (language or get_language() or "en").lower()
-    return (".", ",") if language.startswith("es") else (",", ".")
+    """(thousands, decimal) separators of ``language`` (default: the active one), from its format
+    module (agency/formats): Spain writes 1.234,5, Mexico and English 1,234.5."""
+    language = language or get_language() or "en"
+    decimal = str(get_format("DECIMAL_SEPARATOR", lang=language, use_l10n=True))
+    group = str(get_format("THOUSAND_SEPARATOR", lang=language, use_l10n=True))
+    if group not in {".", ","} or group == decimal:  # a space or none: the other of the two marks
+        group = "," if decimal == "." else "."
+    return group, decimal
 
 
 def number_read(text: str, *, language: str | None = None) -> int | float:
@@ -40,15 +47,21 @@ def number_read(text: str, *, language: str | None = None) -> int | float:
     plain = re.fullmatch(r"\d+", whole) is not None
     if not (plain or grouped) or (has_decimal and not re.fullmatch(r"\d+", fraction)):
         if re.fullmatch(r"[\d.,]+", digits) and (digits.count(".") + digits.count(",")):
-            raise NumberUnclear(_("“%(value)s” is not a number as this page writes them: a thousand is 1,000 and "
-                                  "two and a half 2.5.") % {"value": text})
+            raise NumberUnclear(_("“%(value)s” is not a number as this page writes them: a thousand is %(thousand)s "
+                                  "and two and a half %(half)s.") % {"value": text, **examples(language)})
         raise NumberUnclear(_("“%(value)s” is not a number.") % {"value": text})
     if has_decimal and not grouped and len(fraction) == 3 and len(whole) <= 3 and whole != "0":
         # "1,000" on a Spanish page (or "1.000" on an English one): the other language's thousand?
-        raise NumberUnclear(_("“%(value)s” can be read two ways: write a thousand as 1000 or 1,000, and a "
-                              "number with decimals with fewer than three of them, as 2.5.") % {"value": text})
+        raise NumberUnclear(_("“%(value)s” can be read two ways: write a thousand as 1000 or %(thousand)s, and a "
+                              "number with decimals with fewer than three of them, as %(half)s.")
+                            % {"value": text, **examples(language)})
     number = float(sign + whole.replace(group, "") + ("." + fraction if has_decimal else ""))
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def examples(language: str | None = None) -> dict[str, str]:
+    """A thousand and two and a half as ``language`` writes them, for messages and hints."""
+    return {"thousand": number_typed(1000, language=language), "half": number_typed(2.5, language=language)}
 
 
 def number_typed(value: int | float, *, language: str | None = None) -> str:

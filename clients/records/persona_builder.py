@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.criteria.forms import criteria_to_draft, draft_to_criteria, value_number_problem
+from clients.criteria.numbers import examples
 from clients.criteria.rules import ALL_OPS, FIELDS, OPS_FOR, field_type, personas_problems
 from clients.words import OP_LABELS, field_label, number_words, op_label, problem_words, rules_sentence, vocab_label
 
@@ -109,13 +110,13 @@ def _row_error(node: dict, rule: dict) -> str:
     if not problems:
         return ""
     if op == "between":
-        return _("Enter two numbers, the lower first, separated by a semicolon: 50; 1,000.")
+        return _("Enter two numbers, the lower first, separated by a semicolon: 50; %(thousand)s.") % examples()
     if op in {"in", "not_in"}:
         if kind == "number":
             return _("Enter one or more numbers separated by semicolons: 10; 50.")
         return _("Enter one or more values separated by commas.")
     if kind == "number":
-        return _("Enter a number, such as 250 or 1,000.")
+        return _("Enter a number, such as 250 or %(thousand)s.") % examples()
     return problems[0].partition(": ")[2] or problems[0]
 
 

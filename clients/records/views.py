@@ -15,6 +15,7 @@ from agency.decorators import client_staff_required
 from agency.http import found
 from agency.months import add_months
 from clients.criteria.forms import draft_apply
+from clients.criteria.numbers import examples
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
 from clients.records.persona_builder import builder_choices, match_count_words, with_paths
 from clients.records.selectors import (
@@ -58,6 +59,7 @@ def _persona_context(form: PersonaForm, *, code: str | None, persona: object | N
         count = match_count_words(persona_match_count(match=match, code=code or ""), match)
     return {
         "form": form,
+        "number_examples": examples(),  # the hint's 1,000 and 2.5, as the page's language writes them
         "tree": form.tree,
         "count": count,
         "original_code": code or "",

@@ -257,3 +257,17 @@ def test_a_list_of_numbers_in_spanish_is_separated_by_semicolons() -> None:
         assert form.is_valid(), form.tree
         assert form.cleaned_data["match"]["value"] == [1500.5, 20000]
         assert match_tree(form.cleaned_data["match"])["children"][0]["value"] == "1.500,5; 20.000"
+
+
+def test_a_mexican_user_writes_numbers_as_mexico_does() -> None:
+    """es-MX writes 1,234.5 (its format module): a thousand with a comma, not Spain's dot."""
+    with translation.override("es-mx"):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": "1,000"})
+        assert form.is_valid(), form.tree
+        assert form.cleaned_data["match"]["value"] == 1000
+        refused = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                               "rule-r.0-op": "gte", "rule-r.0-value": "1.000"})
+        assert not refused.is_valid()
+        assert refused.tree["children"][0]["error"].startswith("«1.000» se puede leer de dos maneras: escribe mil "
+                                                                 "como 1000 o 1,000")
