@@ -43,8 +43,9 @@ def failure_advice(*, kind: str, platform: str, account: str, account_label: str
         if kind == Failure.RATE_LIMITED:
             return _("Nothing to do: the portal tries again by itself %(day)s at %(time)s, when the limit has "
                      "reset.") % values
-        return _("Nothing to do: the problem is on %(platform)s's side and the portal tries again by itself "
-                 "%(day)s at %(time)s. If it still fails then, use Sync now later or check %(platform)s's status "
+        # The time before the day: "4:48 a.m." ending a sentence would read "a.m.."
+        return _("Nothing to do: the problem is on %(platform)s's side and the portal tries again by itself at "
+                 "%(time)s %(day)s. If it still fails then, use Sync now later or check %(platform)s's status "
                  "page.") % values
     if kind == Failure.NOT_FOUND:
         return _("Check the %(account_label)s, %(account)s, under Change credentials: it must be this client's "

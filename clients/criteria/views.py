@@ -89,9 +89,11 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
     else:
         draft = draft_from_post(request.POST)
         criteria = draft_to_criteria(draft)
-        # "1,000" on a Spanish page: said how to write it, never guessed (the validator adds what it finds).
+        # "1,000" on a Spanish page: said how to write it, never guessed; what the validator would say of
+        # the same row ("between takes two numbers") follows from it, so it waits until the number is fixed.
         unclear = draft_number_problems(draft)
-        return criteria, unclear + [problem_words(problem) for problem in criteria_problems(criteria)]
+        if unclear:
+            return criteria, unclear
     return criteria, [problem_words(problem) for problem in criteria_problems(criteria)]
 
 

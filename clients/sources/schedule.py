@@ -215,8 +215,9 @@ def source_failure(*, source: ScheduledSource) -> dict[str, str]:
                            "source; if the sheet was unpublished, publish it again."),
         FETCH_NOT_CSV: _("Put the link to the CSV itself in the source's address (in Google Sheets: Publish to "
                          "the web, as CSV), not the link to the page that shows it."),
-        FETCH_LIMITED: _("Nothing to do: the portal fetches it again by itself %(day)s at %(time)s.") % values,
-        FETCH_UNAVAILABLE: _("Nothing to do: the portal fetches it again by itself %(day)s at %(time)s. If it "
+        # The time before the day: "1:00 a.m." ending a sentence would read "a.m.."
+        FETCH_LIMITED: _("Nothing to do: the portal fetches it again by itself at %(time)s %(day)s.") % values,
+        FETCH_UNAVAILABLE: _("Nothing to do: the portal fetches it again by itself at %(time)s %(day)s. If it "
                              "keeps failing, check that the address still opens in a browser.") % values,
         "refused-file": _("Open the source to see the file's problems, fix them where the file is made; the next "
                           "fetch imports it."),
