@@ -80,6 +80,9 @@ def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
     html = staff_http.get(response.url).content.decode()
     assert html.count('class="bad-row"') == 2  # line 3 (channel) and line 4 (duplicate id)
     assert "not one of" in html and "duplicate key" in html
+    # Listed again under the table (shown on a phone, where the table scrolls and a reason at its edge was cut).
+    problems = html.split('class="preview-problems"', 1)[1].split("</ul>", 1)[0]
+    assert "Line 3, channel “tv”: not one of" in problems
 
     response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
