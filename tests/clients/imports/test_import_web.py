@@ -136,7 +136,7 @@ def test_recent_imports_and_the_recognized_reports_name_the_kind_in_words(
     http.force_login(staff_a)
     confirm(http, upload(http, GOOD).url, django_capture_on_commit_callbacks)
     page = http.get("/imports/").content.decode()
-    assert "<td>Campañas</td>" in page and "<td>campaigns</td>" not in page  # the recent imports
+    assert "<td data-label=\"Tipo\">Campañas</td>" in page and ">campaigns</td>" not in page  # the recent imports
     assert "Informe de campañas de Google Ads → Inversión" in page and "→ spend" not in page
     # the order of imports names the personas too: a leads file naming one is refused without it
     assert 'Los leads que nombran un buyer persona lo necesitan antes: <a href="/personas/">Buyer personas</a>' in page
@@ -207,3 +207,15 @@ def test_a_single_import_whose_stored_file_vanished_fails_with_its_reason_not_qu
     assert "Waiting for a worker" not in page and "Try again" not in page
     page = staff_http.get(response.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "El archivo subido ya no está en el servidor" in page and "no longer on the server" not in page
+
+
+def test_recent_imports_read_as_cards_on_a_phone_with_a_refused_file_marked(
+    staff_http, tenant_a, media, django_capture_on_commit_callbacks
+):
+    response = upload(staff_http, BAD)
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    run_job(tenant_a, int(response.url.rstrip("/").rsplit("/", 1)[1]))
+    page = staff_http.get("/imports/").content.decode()
+    table = page.split('class="data fits stack-table recent-imports"', 1)[1].split("</table>", 1)[0]
+    assert '<tr class="bad-row">' in table  # nothing written: marked, not only said in the last column
+    assert '<td data-label="Status">Done · nothing written</td>' in table
