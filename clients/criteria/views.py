@@ -27,6 +27,7 @@ from clients.criteria.forms import (
     draft_number_problems,
     draft_to_criteria,
 )
+from clients.criteria.numbers import examples
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.criteria.selectors import (
@@ -61,6 +62,7 @@ def _context(request: HttpRequest, draft: dict, **extra: object) -> dict:
         "ops": sorted(set().union(*OPS_FOR.values())),
         "ops_by_type": {kind: sorted(ops) for kind, ops in OPS_FOR.items()},
         "field_types": {name: field_type(name) for name in FIELDS},
+        "number_examples": examples(),  # the hint's 1,000 and 2.5, as the page's language writes them
         **extra,
     }
 

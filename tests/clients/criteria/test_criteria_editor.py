@@ -222,6 +222,7 @@ def test_a_spanish_admin_writes_a_thousand_with_a_dot_and_sees_it_back_so(admin_
     page = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'name="rule-r.0-value" value="1.000"' in page and 'value="20.000; 45.000,5"' in page
     assert 'name="threshold" value="12,5"' in page
+    assert "Los números, como los escribes (1.000 · 2,5)" in page  # the hint, in the page's own format
     english = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert 'name="rule-r.0-value" value="1,000"' in english and 'name="threshold" value="12.5"' in english
 
