@@ -39,7 +39,12 @@ def separators(language: str | None = None) -> tuple[str, str]:
 def number_read(text: str, *, language: str | None = None) -> int | float:
     """``text`` as a number written the ``language``'s way; :class:`NumberUnclear` otherwise."""
     group, decimal = separators(language)
-    raw = SPACES.sub("", str(text))
+    typed = str(text).strip()
+    # A space may group thousands ("1 000", as Spanish prints them), nothing else: "10 20" is two numbers.
+    if SPACES.search(typed) and not re.fullmatch(rf"[-+]?\d{{1,3}}(?:{SPACES.pattern}\d{{3}})+(?:{re.escape(decimal)}\d+)?",
+                                                 typed):
+        raise NumberUnclear(_("“%(value)s” is not a number.") % {"value": text})
+    raw = SPACES.sub("", typed)
     sign = "-" if raw.startswith("-") else ""
     digits = raw[1:] if raw[:1] in {"-", "+"} else raw
     whole, has_decimal, fraction = digits.partition(decimal)

@@ -271,3 +271,14 @@ def test_a_mexican_user_writes_numbers_as_mexico_does() -> None:
         assert not refused.is_valid()
         assert refused.tree["children"][0]["error"].startswith("«1.000» se puede leer de dos maneras: escribe mil "
                                                                  "como 1000 o 1,000")
+
+
+@pytest.mark.parametrize(("typed", "read"), [("1 000", 1000), ("1\u00a0000,5", 1000.5), ("10 20", None)])
+def test_a_space_groups_thousands_as_spanish_prints_them_and_nothing_else(typed: str, read: float | None) -> None:
+    with translation.override("es"):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": typed})
+        if read is None:  # two numbers, not 1020
+            assert not form.is_valid() and form.tree["children"][0]["error"] == f"«{typed}» no es un número."
+        else:
+            assert form.is_valid() and form.cleaned_data["match"]["value"] == read
