@@ -62,6 +62,8 @@ def test_an_unrecognized_file_is_mapped_saved_recognized_and_imported(staff_http
     editor = staff_http.get(f"/imports/map/{token}/")
     assert editor.status_code == 200
     assert "Lead Source" in editor.content.decode()
+    # The portal's column names (first_contacted_at…) are explained where the file kind is documented.
+    assert '<a href="/imports/#kind-leads" target="_blank" rel="noopener">what each one holds</a>' in editor.content.decode()
 
     # The live preview (HTMX): canonical rows with the values mapped.
     preview = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true")
