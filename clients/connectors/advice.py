@@ -57,3 +57,19 @@ def failure_advice(*, kind: str, platform: str, account: str, account_label: str
         return _("Choose Sync now to try again; if it fails again, send what %(platform)s said (below) to "
                  "whoever manages the %(platform)s account.") % values
     return ""
+
+
+def connect_advice(*, kind: str, platform: str, account: str, account_label: str) -> str:
+    """What to do when the test of new credentials failed (nothing was saved): "" when the kind has no advice."""
+    values = {"platform": platform, "account": account, "account_label": account_label}
+    if kind == Failure.CREDENTIALS:
+        return _("Check that the whole key or token was copied (no space before or after) and that it was not "
+                 "revoked in %(platform)s, then try again.") % values
+    if kind == Failure.NOT_FOUND:
+        return _("Check the %(account_label)s: %(platform)s does not know “%(account)s”.") % values
+    if kind == Failure.PERMISSION:
+        return _("The credentials work but cannot read “%(account)s”: give their user or app access to it in "
+                 "%(platform)s (read access is enough), then try again.") % values
+    if kind in {Failure.RATE_LIMITED, Failure.UNAVAILABLE}:
+        return _("Nothing was saved: try again in a few minutes.")
+    return ""

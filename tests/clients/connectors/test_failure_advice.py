@@ -89,3 +89,15 @@ def test_a_retried_failure_names_when_the_portal_tries_again(
     # The next nightly run, in the client's zone (Europe/Madrid), by day and time.
     assert re.search(r"tries again by itself at [^<]{1,12} (today|tomorrow)\. If it still fails", page)
     assert "a.m.." not in page and "p.m.." not in page
+
+
+def test_a_refused_connect_says_what_to_check_in_spanish(staff_http: HttpClient, hubspot: FakePlatforms) -> None:
+    response = staff_http.post(reverse("connection_connect", kwargs={"platform": "hubspot"}),
+                               {"account_id": "4242", "access_token": "pat-eu1-not-a-real-token-9999"},
+                               HTTP_ACCEPT_LANGUAGE="es")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    assert "HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron." in page
+    assert "Comprueba que copiaste la clave o el token entero" in page
+    assert "La plataforma dijo: «HTTP 401: Authentication credentials not found.»" in page
+    assert "Check that the whole" not in page

@@ -45,6 +45,7 @@ def test_a_refused_token_shows_the_platforms_reason_and_saves_nothing(
     assert response.status_code == 422
     text = response.content.decode()
     assert "HubSpot refused the credentials: they are wrong, expired or were revoked." in text
+    assert "Check that the whole key or token was copied" in text  # what to do, before the platform's words
     assert "The platform said: “HTTP 401: Authentication credentials not found.”" in text
     assert "pat-eu1-not-a-real-token-9999" not in text  # never rendered back
     with tenant_context(tenant_a):
