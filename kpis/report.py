@@ -24,6 +24,7 @@ from agency.months import Month
 from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
+from kpis.nodata import revenue_unpriced
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -317,8 +318,9 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     romi, _why = card.shown("romi")
     leads = int(card.kpi("new_leads") or 0)
     customers = int(card.kpi("customers") or 0)
-    # New customers but no revenue from marketing: their deal values are missing, not worth nothing.
-    unpriced = customers > 0 and not card.kpi("marketing_revenue")
+    # New customers but no revenue from marketing: their deal values are missing, not worth nothing
+    # (kpis.nodata: the revenue tiles read "—" by the same condition).
+    unpriced = revenue_unpriced(card.snapshot.document)
     if "romi" in keys and romi is not None and not unpriced:
         values = {
             "month": month,
@@ -362,6 +364,10 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
+        if card.snapshot is not None and card.not_fact(card.month, key):  # no traffic loaded: no bar of 0 sessions
+            bars.append(charts.Bar(label=str(label), value=0, text="—", note=_("no traffic data loaded")))
+            before = (str(label), 0)
+            continue
         if before is not None:
             note = (
                 _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": before[0]}
@@ -533,12 +539,13 @@ def report_frozen(
     *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool,
     personas: dict[str, str] | None = None,
     has_contact_times: bool = True,
+    sources_loaded: dict[str, bool] | None = None,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
     whether it had any spend row up to the month's end (kpis.nospend: else its costs read —) and
     the buyer personas' names (the persona breakdown, the PDF's drill-down)."""
-    return {
+    frozen = {
         "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
         "campaign_names": dict(names),
         "persona_names": dict(personas or {}),
@@ -546,6 +553,9 @@ def report_frozen(
         "has_spend": has_spend,
         "has_contact_times": has_contact_times,  # a first-contact time up to the month's end (kpis.nocontact)
     }
+    if sources_loaded is not None:  # whether the traffic and the email results had a row in the month (kpis.nodata)
+        frozen["sources_loaded"] = dict(sources_loaded)
+    return frozen
 
 
 def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, float | None]] | None:

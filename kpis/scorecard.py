@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
@@ -41,6 +41,7 @@ from kpis.catalogue import (
 )
 from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
+from kpis.nodata import figure_source, revenue_figure_unknown, source_loaded
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -322,6 +323,43 @@ def no_contact_reason() -> str:
     )
 
 
+def not_loaded_reason(source: str) -> str:
+    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata)."""
+    if source == "traffic":
+        return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
+    return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+
+
+def unpriced_reason(document: dict[str, Any] | None) -> str:
+    """Why a revenue figure reads — for a month whose new customers have no deal value (kpis.nodata)."""
+    kpis = (document or {}).get("kpis") or {}
+    customers = int(kpis.get("customers") or 0)
+    if kpis.get("revenue"):  # some customers priced, none of those from marketing
+        return gettext("No deal value is recorded for the new customers from marketing: the revenue from marketing "
+                       "is unknown, not zero, so its return cannot be worked out.")
+    return ngettext(
+        "%(count)s new customer has no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        "%(count)s new customers have no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        customers,
+    ) % {"count": number_shown(customers, 0, force_grouping=True)}
+
+
+def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any) -> str:
+    """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
+    traffic or email figure of a month without rows of its source, a revenue figure of a month whose
+    customers have no deal value; "" when it is a fact."""
+    if document is None:
+        return ""
+    source = figure_source(key)
+    if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
+        return not_loaded_reason(source)
+    if revenue_figure_unknown(key, document):
+        return unpriced_reason(document)
+    return ""
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -345,6 +383,10 @@ class Scorecard:
     # read (no month is before its data).
     first_data: dict[str, dt.date | None] = field(default_factory=dict)
     first_data_read: Callable[[], dict[str, dt.date | None]] | None = field(default=None, repr=False, compare=False)
+    # Each source's (traffic, email) months with rows (kpis.nodata), read on first need: only for a
+    # month whose figures show none of its rows and that froze no answer. Empty: every month has rows.
+    row_months_read: Callable[[], dict[str, set[dt.date]]] | None = field(default=None, repr=False, compare=False)
+    _row_months: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -395,6 +437,18 @@ class Scorecard:
 
         return contact_unknown(snapshot.document if snapshot else None, month=month, first_contact=first_contact)
 
+    def row_months(self) -> dict[str, set[dt.date]] | None:
+        """Each source's months with rows (kpis.nodata), read once; None without a reader (every month has them)."""
+        if not self._row_months:
+            self._row_months.append(self.row_months_read() if self.row_months_read else None)
+        return self._row_months[0]
+
+    def not_fact(self, month: dt.date, key: str) -> str:
+        """Why ``key`` of ``month`` is no fact (kpis.nodata: no traffic or email rows, customers without a
+        deal value); "" when it is one."""
+        snapshot = self.snapshot if month == self.month else self.history.get(month)
+        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months)
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
         (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
@@ -403,6 +457,8 @@ class Scorecard:
         if snapshot is None or spend_figure_unknown(key, has_spend=self.has_spend(month)):
             return None
         if key in CONTACT_FIGURES and self.contact_unknown(month):
+            return None
+        if self.not_fact(month, key):
             return None
         return kpi_matched(snapshot.document, key)
 
@@ -428,6 +484,9 @@ class Scorecard:
             return None, no_spend_reason()
         if key in CONTACT_FIGURES and self.contact_unknown():
             return None, no_contact_reason()
+        why = self.not_fact(self.month, key)
+        if why:
+            return None, why
         value = self.kpi(key)
         return value, null_reason(figure(key), self.values) if value is None else ""
 
@@ -697,7 +756,9 @@ def tiles(
                 "empty_reason": (
                     paid_empty_reason(card, currency=currency, staff=staff)
                     if group.key == "paid_media"
-                    else empty_reason(group.key, staff=staff)
+                    # No row of the group's source in the month (kpis.nodata): the tiles' own reason.
+                    else next((t["reason"] for t in group_tiles if t["reason"] and figure_source(t["key"])), "")
+                    or empty_reason(group.key, staff=staff)
                 ),
                 # Staff get the link to Imports where delivery is connected or uploaded (a client cannot).
                 "empty_fix": staff and group.key == "paid_media" and media_without_delivery(card) is not None,
@@ -833,11 +894,14 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     for index, (key, label, value) in enumerate(values):
         before = values[index - 1][2] if index else None
         rate = None if before in (None, 0) else value / before
+        # No traffic loaded for the month (kpis.nodata): its sessions are "—", not a step of 0.
+        unknown = card.snapshot is not None and card.not_fact(card.month, key)
         steps.append(
             {
                 "key": key,
                 "label": label,
-                "value": number_shown(value, 0, force_grouping=True),
+                "value": "—" if unknown else number_shown(value, 0, force_grouping=True),
+                "reason": card.not_fact(card.month, key) if unknown else "",
                 "rate": None if rate is None else share_shown(rate),
                 "width": max(2, round(value / top * 100)),
             }

@@ -30,7 +30,7 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Lead, Persona, Spend
+from clients.models import Campaign, CriteriaVersion, EmailRow, Holiday, Lead, Persona, Spend, TrafficRow
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -42,6 +42,7 @@ from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
 from kpis.nocontact import contact_times_loaded
+from kpis.nodata import document_facts
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
@@ -694,6 +695,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         first_spend_read=spend_first_date,
         first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
         first_data_read=data_first_months,  # kpis.datastart: read on a chart's first need
+        row_months_read=source_row_months,  # kpis.nodata: read only for a month showing no traffic or email rows
     )
 
 
@@ -804,8 +806,8 @@ def persona_names() -> dict[str, str]:
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
     the names of the campaigns and personas its breakdowns hold, whether the client has revenue data and whether it
-    has a spend row dated up to the month's end (kpis.nospend) and a first-contact time (kpis.nocontact), as the rows
-    say now. Six queries at most."""
+    has a spend row dated up to the month's end (kpis.nospend), a first-contact time (kpis.nocontact) and traffic and
+    email rows in the month (kpis.nodata), as the rows say now. Eight queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     codes = set(document.get("breakdowns", {}).get("persona", {}))
@@ -814,8 +816,27 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
     return report_frozen(
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
-        has_contact_times=has_contact_times, personas=personas,
+        has_contact_times=has_contact_times, personas=personas, sources_loaded=sources_loaded_in(month),
     )
+
+
+def source_row_months() -> dict[str, set[dt.date]]:
+    """The months with a traffic row and with an email row (kpis.nodata): two DISTINCT reads, made only
+    for a month whose figures show none of a source's rows."""
+    return {
+        "traffic": set(TrafficRow.objects.dates("date", "month")),
+        "email": set(EmailRow.objects.dates("date", "month")),
+    }
+
+
+def sources_loaded_in(month: dt.date) -> dict[str, bool]:
+    """Whether the traffic and the email results have a row dated in ``month`` (kpis.nodata): what an
+    approval freezes. Two EXISTS."""
+    first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
+    return {
+        "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
+        "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
+    }
 
 
 def spend_first_date() -> dt.date | None:
@@ -937,8 +958,19 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
     read = Snapshot.objects.filter(month__in=wanted).annotate(
         first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
     )
+    rows_read: list[dict[str, set[dt.date]]] = []
+
+    def row_months() -> dict[str, set[dt.date]]:  # kpis.nodata: read only for a month showing no traffic or email rows
+        if not rows_read:
+            rows_read.append(source_row_months())
+        return rows_read[0]
+
     documents = {
-        s.month: document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)) for s in read
+        s.month: document_facts(
+            document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)),
+            month=s.month, row_months=row_months,
+        )
+        for s in read
     }
     targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
     for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):
