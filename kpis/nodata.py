@@ -115,3 +115,12 @@ def document_facts(
     if not unknown:
         return document
     return {**document, "kpis": {key: (None if key in unknown else value) for key, value in kpis.items()}}
+
+
+def summary_revenue_unknown(key: str, *, customers: Any, revenue: Any) -> bool:
+    """``key`` of a portfolio row (kpis.portfolio: the public summary has customers and revenue, not
+    marketing revenue) is a revenue figure that missing deal values make unknown: the month has new
+    customers and revenue exactly 0 (no deal value on any of them; then marketing revenue is 0 too)."""
+    if key not in MARKETING_REVENUE_FIGURES | REVENUE_FIGURES:
+        return False
+    return bool(customers) and revenue == 0

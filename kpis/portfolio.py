@@ -20,6 +20,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis.catalogue import Unit, headline_kpis, target_in_range
 from kpis.catalogue import kpi as kpi_of
+from kpis.nodata import summary_revenue_unknown
 from kpis.nospend import SPEND_FIGURES, spend_figure_unknown
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
@@ -36,6 +37,8 @@ SHOW = ("all", "attention", "checks", "clean")
 # Amounts in the client's currency: sorted within each currency, never one against another (a
 # client's 37,000 MX$ is not more than another's €30,000).
 MONEY_COLUMNS = frozenset(c for c in COLUMNS if kpi_of(c).unit == Unit.MONEY)
+# Revenue figures that read "—" for a month whose new customers have no deal value (kpis.nodata).
+UNPRICED_COLUMNS = frozenset(c for c in COLUMNS if summary_revenue_unknown(c, customers=1, revenue=0))
 
 
 def portfolio_rows(
@@ -80,6 +83,8 @@ def portfolio_rows(
         # A client without spend loaded reads its costs as "—" (kpis.nospend): sorted with the unknown
         # values, last, not as the cheapest at its stored 0.
         value = Case(When(has_spend=False, then=Value(None)), default=F(sort)) if sort in SPEND_FIGURES else F(sort)
+        if sort in UNPRICED_COLUMNS:  # new customers without a deal value: ROMI "—", not −100 % (kpis.nodata)
+            value = Case(When(customers__gt=0, revenue=0, then=Value(None)), default=F(sort))
         order = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
         return clients.order_by(*(["currency"] if sort in MONEY_COLUMNS else []), order, "name")
     if sort == "checks":
@@ -107,6 +112,8 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
     has_spend = getattr(client, "has_spend", None) is not False  # null: a row from before it was kept
     for kpi, target in targets.items():
         value = None if spend_figure_unknown(kpi, has_spend=has_spend) else getattr(client, kpi)
+        if summary_revenue_unknown(kpi, customers=getattr(client, "customers", None), revenue=getattr(client, "revenue", None)):
+            value = None  # ROMI unknown (customers without a deal value, kpis.nodata): neither met nor missed
         status = target_status(kpi, value, target)  # an unknown cost neither meets nor misses its target
         if status is True:
             met.append(kpi)

@@ -774,15 +774,38 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
         return {"text": "—", "reason": no_spend_reason()}
+    if key in row.get("no_traffic", ()):
+        return {"text": "—", "reason": not_loaded_reason("traffic")}
+    if key in row.get("unpriced", ()):
+        return {"text": "—", "reason": row_unpriced_reason(row.get("customers"))}
     return row_cell_shown(key, row, currency)
 
 
+# A breakdown row's figures summed from traffic rows, and those over its customers' deal values
+# (kpis.nodata: "—" with the reason when the month has no traffic row, or the row's customers no deal value).
+ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate",
+                                 "form_submissions"})
+ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
+
+
+def row_unpriced_reason(customers: Any) -> str:
+    """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata)."""
+    count = int(customers or 0)
+    return ngettext(
+        "%(count)s new customer in this row has no deal value: its revenue is unknown, not zero.",
+        "%(count)s new customers in this row have no deal value: their revenue is unknown, not zero.",
+        count,
+    ) % {"count": number_shown(count, 0, force_grouping=True)}
+
+
 def breakdown_rows(
-    snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True
+    snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True,
+    traffic_loaded: bool = True,
 ) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last.
     ``has_spend``: the client had spend loaded up to the month's end (kpis.nospend); else its costs
-    have no value (sorted last, no bar) and breakdown_cell says why."""
+    have no value (sorted last, no bar) and breakdown_cell says why. ``traffic_loaded``: the month has a
+    traffic row (kpis.nodata); else the rows' sessions and traffic rates have none either."""
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -795,6 +818,12 @@ def breakdown_rows(
         no_spend = {k for k in keys if spend_figure_unknown(k, has_spend=has_spend)}
         if no_spend:
             row.update(dict.fromkeys(no_spend), no_spend=no_spend)
+        # No traffic row in the month, or the row's customers without a deal value (kpis.nodata).
+        no_traffic = set() if traffic_loaded else {k for k in keys if k in ROW_TRAFFIC_FIGURES}
+        priced = not figures.get("customers") or figures.get("revenue") != 0
+        unpriced = set() if priced else {k for k in keys if k in ROW_REVENUE_FIGURES}
+        if no_traffic or unpriced:
+            row.update(dict.fromkeys(no_traffic | unpriced), no_traffic=no_traffic, unpriced=unpriced)
     if sort == "member" or sort not in keys:
         rows.sort(key=lambda r: r["member"], reverse=descending)
     else:
@@ -819,7 +848,7 @@ DIMENSION_LABELS = {
 
 def drilldown_tables(
     snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True,
-    persona_names: dict[str, str] | None = None,
+    persona_names: dict[str, str] | None = None, traffic_loaded: bool = True,
 ) -> list[dict[str, Any]]:
     """Every drill-down of the month as the page's tables show them before a sort is chosen: members
     in words (``names``: campaign ids to names; ``persona_names``: persona codes to names), values in
@@ -827,7 +856,9 @@ def drilldown_tables(
     by_dimension = {"campaign": names, "persona": persona_names}
     tables = []
     for dimension, title in DIMENSION_LABELS.items():
-        keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
+        keys, rows = breakdown_rows(
+            snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
+        )
         tables.append(
             {
                 "dimension": dimension,

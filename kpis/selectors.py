@@ -42,7 +42,7 @@ from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
 from kpis.nocontact import contact_times_loaded
-from kpis.nodata import document_facts
+from kpis.nodata import document_facts, source_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
@@ -879,6 +879,16 @@ def contact_first_month() -> dt.date | None:
         .values_list("month", flat=True)
         .first()
     )
+
+
+def month_traffic_loaded(*, snapshot: Snapshot, month: dt.date) -> bool:
+    """Whether the month has a traffic row (kpis.nodata): from its figures or frozen answer (no query),
+    else one EXISTS."""
+
+    def row_months() -> dict[str, set[dt.date]]:
+        return {"traffic": {month} if sources_loaded_in(month)["traffic"] else set()}
+
+    return source_loaded("traffic", snapshot.document, month=month, row_months=row_months)
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:

@@ -329,6 +329,7 @@ def report_pdf_file(
             drilldowns=drilldown_tables(
                 card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
                 persona_names=report_persona_names(snapshot=card.snapshot),
+                traffic_loaded=not card.not_fact(card.month, "sessions"),  # kpis.nodata
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -166,3 +166,16 @@ def test_a_month_after_one_without_traffic_has_nothing_to_compare(client_user_a,
         "/scorecard/export.csv?month=2026-03", HTTP_HOST=host_of(in_tenant_a)).content.decode())))
     row = next(r for r in rows if r[-1] == "sessions")
     assert row[2] == "250" and row[3] == {"en": "nothing to compare", "es": "sin dato para comparar"}[language], row
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_channel_drilldown_and_its_csv_read_no_sessions(client_user_a, no_march_traffic, language):
+    http = http_for(client_user_a, language)
+    html = unescape(http.get("/scorecard/breakdowns/channel/?month=2026-03",
+                             HTTP_HOST=host_of(no_march_traffic)).content.decode())
+    assert html.count(f'title="{TRAFFIC[language]}"') >= 2, html  # Paid search's sessions and traffic → lead rate
+    rows = list(csv.reader(io.StringIO(http.get("/scorecard/breakdowns/channel/export.csv?month=2026-03",
+                                                HTTP_HOST=host_of(no_march_traffic)).content.decode())))
+    header, row = rows[0], rows[1]
+    assert row[header.index({"en": "Sessions", "es": "Sesiones"}[language])] == "", (header, row)
+    assert TRAFFIC[language] in row[-1]
