@@ -320,7 +320,7 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     customers = int(card.kpi("customers") or 0)
     # New customers but no revenue from marketing: their deal values are missing, not worth nothing
     # (kpis.nodata: the revenue tiles read "—" by the same condition).
-    unpriced = revenue_unpriced(card.snapshot.document)
+    unpriced = revenue_unpriced({"kpis": {key: card.kpi(key) for key in ("customers", "marketing_revenue")}})
     if "romi" in keys and romi is not None and not unpriced:
         values = {
             "month": month,
