@@ -82,6 +82,19 @@ def source_loaded(
     return months is None or month in months.get(source, ())
 
 
+# Figures over the traffic rows' landing page: unknown in a month whose traffic names none.
+LANDING_FIGURES = frozenset({"active_landing_pages", "landing_page_conversion_rate"})
+
+
+def landing_pages_unnamed(document: dict[str, Any] | None) -> bool:
+    """The month has traffic but none of its rows names a landing page (a GA4 channel report, a
+    file without the column): "0 active landing pages" would be no fact. Every session lands on a
+    page, so sessions without any landing page say the column is missing, not that no page was active."""
+    kpis = (document or {}).get("kpis") or {}
+    pages = ((document or {}).get("breakdowns") or {}).get("landing_page")
+    return bool(kpis.get("sessions")) and not pages  # the breakdown has a member per landing page named
+
+
 def revenue_unpriced(document: dict[str, Any] | None) -> bool:
     """New customers in the month but no marketing revenue: their deal values are missing, not worth
     nothing (kpis.md would read ROMI −100 %). The month's verdict and the revenue figures judge by it."""

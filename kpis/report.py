@@ -61,7 +61,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
 # a legend under a chart, no empty chart frame; 17: the month's verdict (did marketing pay off) over
 # the summary, the channel chart named for its leads, each detail tile's definition in plain words.
-REPORT_LAYOUT = "18"
+# 19: a month without traffic or email rows, customers without deal values, traffic without landing pages:
+# "—" with the reason (kpis.nodata), the funnel's sessions bar too.
+REPORT_LAYOUT = "19"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -41,7 +41,7 @@ from kpis.catalogue import (
 )
 from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
-from kpis.nodata import figure_source, revenue_figure_unknown, source_loaded
+from kpis.nodata import LANDING_FIGURES, figure_source, landing_pages_unnamed, revenue_figure_unknown, source_loaded
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -355,6 +355,8 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
         return not_loaded_reason(source)
+    if key in LANDING_FIGURES and landing_pages_unnamed(document):
+        return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
     if revenue_figure_unknown(key, document):
         return unpriced_reason(document)
     return ""

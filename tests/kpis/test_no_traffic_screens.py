@@ -179,3 +179,43 @@ def test_the_channel_drilldown_and_its_csv_read_no_sessions(client_user_a, no_ma
     header, row = rows[0], rows[1]
     assert row[header.index({"en": "Sessions", "es": "Sesiones"}[language])] == "", (header, row)
     assert TRAFFIC[language] in row[-1]
+
+
+LANDING = {
+    "en": "The traffic data of this month names no landing page, so its landing page figures are unknown.",
+    "es": "Los datos de tráfico de este mes no indican ninguna landing page, así que sus cifras de landing pages son "
+          "desconocidas.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_traffic_without_any_landing_page_reads_no_active_landing_pages(client_user_a, in_tenant_a, write, language):  # noqa: F811
+    """February's traffic names no landing page (a channel report): "0 active landing pages" is no fact;
+    March's names one: its count stands."""
+    _client(in_tenant_a, write, traffic=FEBRUARY_TRAFFIC + "2026-03-03,direct,50\n")
+    connection.set_tenant(in_tenant_a)
+    assert data_import(kind="traffic", client=in_tenant_a, path_or_file=write(
+        "date,channel,sessions,form_submissions,landing_page\n2026-03-04,direct,20,2,/offer\n")).ok
+    snapshot_compute(client=in_tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    february = _page(client_user_a, in_tenant_a, language, "2026-02")
+    for key in ("active_landing_pages", "landing_page_conversion_rate"):
+        shown = tile(february, key)
+        assert LANDING[language] in shown and '<p class="value">—</p>' in shown, shown
+    march = _page(client_user_a, in_tenant_a, language)
+    assert LANDING[language] not in march and '<p class="value">1</p>' in tile(march, "active_landing_pages")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_what_changed_and_the_draft_name_no_fall_of_sessions_to_an_unknown(client_user_a, no_march_traffic, language):
+    """February had 400 sessions, March has no traffic row: no "Sessions −100 %" (the leads still move)."""
+    from reports.selectors_draft import month_draft_for
+
+    html = _page(client_user_a, no_march_traffic, language)
+    changed = html[html.index('class="what-changed"') :]
+    changed = changed[: changed.index("</section>")]
+    assert "-100" not in changed and {"en": "Sessions", "es": "Sesiones"}[language] not in changed, changed
+    connection.set_tenant(no_march_traffic)
+    draft = month_draft_for(client=no_march_traffic, month=MARCH, language=language)
+    text = " ".join(draft.text(section) for section in draft.sections)
+    assert "-100" not in text and "−100" not in text, text
