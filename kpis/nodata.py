@@ -95,6 +95,28 @@ def landing_pages_unnamed(document: dict[str, Any] | None) -> bool:
     return bool(kpis.get("sessions")) and not pages  # the breakdown has a member per landing page named
 
 
+# Figures over the leads' sales-accepted date, which some CRMs' exports do not carry (HubSpot's
+# contacts export: sources.md maps no SAL column); sources.md: a column a KPI needs and the file lacks
+# makes the KPI unknown, never 0.
+SAL_FIGURES = frozenset({"sals", "sal_rate"})
+
+
+def sal_dates_unknown(
+    document: dict[str, Any] | None, *, month: dt.date,
+    row_months: dict[str, set[dt.date]] | Callable[[], dict[str, set[dt.date]] | None] | None,
+) -> bool:
+    """The month has no SAL and no lead up to its end ever had a sales-accepted date (the CRM sends
+    none): its SALs are unknown, not 0. ``row_months["sal"]``: the months whose snapshot counts a SAL."""
+    kpis = (document or {}).get("kpis") or {}
+    if document is None or kpis.get("sals"):
+        return False
+    frozen = frozen_sources_loaded(document)
+    if frozen is not None and "sal_dates" in frozen:
+        return not frozen["sal_dates"]
+    months = row_months() if callable(row_months) else row_months
+    return months is not None and not any(m <= month for m in months.get("sal", ()))
+
+
 def revenue_unpriced(document: dict[str, Any] | None) -> bool:
     """New customers in the month but no marketing revenue: their deal values are missing, not worth
     nothing (kpis.md would read ROMI −100 %). The month's verdict and the revenue figures judge by it."""
@@ -122,6 +144,8 @@ def document_facts(
     anything changes; the stored document keeps kpis.md's values."""
     kpis = document.get("kpis") or {}
     unknown = {key for key in kpis if revenue_figure_unknown(key, document)}
+    if sal_dates_unknown(document, month=month, row_months=row_months):
+        unknown |= SAL_FIGURES & kpis.keys()
     for source, keys in SOURCE_FIGURES.items():
         if any(key in kpis for key in keys) and not source_loaded(source, document, month=month, row_months=row_months):
             unknown |= keys & kpis.keys()

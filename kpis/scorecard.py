@@ -41,7 +41,15 @@ from kpis.catalogue import (
 )
 from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
-from kpis.nodata import LANDING_FIGURES, figure_source, landing_pages_unnamed, revenue_figure_unknown, source_loaded
+from kpis.nodata import (
+    LANDING_FIGURES,
+    SAL_FIGURES,
+    figure_source,
+    landing_pages_unnamed,
+    revenue_figure_unknown,
+    sal_dates_unknown,
+    source_loaded,
+)
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -355,6 +363,8 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
         return not_loaded_reason(source)
+    if key in SAL_FIGURES and sal_dates_unknown(document, month=month, row_months=row_months):
+        return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
         return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
     if revenue_figure_unknown(key, document):
@@ -779,7 +789,7 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
     if key in row.get("no_traffic", ()):
         return {"text": "—", "reason": not_loaded_reason("traffic")}
     if key in row.get("unpriced", ()):
-        return {"text": "—", "reason": row_unpriced_reason(row.get("customers"))}
+        return {"text": "—", "reason": row_unpriced_reason()}
     return row_cell_shown(key, row, currency)
 
 
@@ -790,14 +800,10 @@ ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "
 ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
 
 
-def row_unpriced_reason(customers: Any) -> str:
-    """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata)."""
-    count = int(customers or 0)
-    return ngettext(
-        "%(count)s new customer in this row has no deal value: its revenue is unknown, not zero.",
-        "%(count)s new customers in this row have no deal value: their revenue is unknown, not zero.",
-        count,
-    ) % {"count": number_shown(count, 0, force_grouping=True)}
+def row_unpriced_reason() -> str:
+    """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata); said
+    once under a PDF table, so it names no row's count."""
+    return gettext("The new customers of this row have no deal value: its revenue is unknown, not zero.")
 
 
 def breakdown_rows(

@@ -821,21 +821,24 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
 
 
 def source_row_months() -> dict[str, set[dt.date]]:
-    """The months with a traffic row and with an email row (kpis.nodata): two DISTINCT reads, made only
-    for a month whose figures show none of a source's rows."""
+    """The months with a traffic row and with an email row, and those whose snapshot counts a SAL
+    (kpis.nodata): three reads, made only for a month whose figures show none of a source's rows."""
     return {
         "traffic": set(TrafficRow.objects.dates("date", "month")),
         "email": set(EmailRow.objects.dates("date", "month")),
+        "sal": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
     }
 
 
 def sources_loaded_in(month: dt.date) -> dict[str, bool]:
-    """Whether the traffic and the email results have a row dated in ``month`` (kpis.nodata): what an
-    approval freezes. Two EXISTS."""
+    """Whether the traffic and the email results have a row dated in ``month``, and whether the CRM had
+    sent a sales-accepted date up to its end (kpis.nodata): what an approval freezes. Three EXISTS."""
     first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
     return {
         "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
         "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
+        # Whether the CRM had sent a sales-accepted date up to the month's end (a month counting a SAL).
+        "sal_dates": Snapshot.objects.filter(month__lte=month, document__kpis__sals__gt=0).exists(),
     }
 
 
@@ -886,7 +889,8 @@ def month_traffic_loaded(*, snapshot: Snapshot, month: dt.date) -> bool:
     else one EXISTS."""
 
     def row_months() -> dict[str, set[dt.date]]:
-        return {"traffic": {month} if sources_loaded_in(month)["traffic"] else set()}
+        first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
+        return {"traffic": {month} if TrafficRow.objects.filter(date__gte=first, date__lt=after).exists() else set()}
 
     return source_loaded("traffic", snapshot.document, month=month, row_months=row_months)
 

@@ -167,7 +167,7 @@ def test_the_campaign_drilldown_reads_no_revenue_and_no_roi(client_user_a, unpri
                                                           HTTP_HOST=host_of(unpriced)).content.decode())
     search = html[html.index('<th scope="row">Search</th>') :]
     search = search[: search.index("</tr>")]
-    reason = {"en": "2 new customers in this row have no deal value: their revenue is unknown, not zero.",
-              "es": "2 clientes nuevos de esta fila no tienen valor de oportunidad: sus ingresos son desconocidos, no cero."}
+    reason = {"en": "The new customers of this row have no deal value: its revenue is unknown, not zero.",
+              "es": "Los clientes nuevos de esta fila no tienen valor de oportunidad: sus ingresos son desconocidos, no cero."}
     assert search.count(f'title="{reason[language]}"') == 2, search  # revenue, ROI
     assert "-100" not in search, search

@@ -1,0 +1,67 @@
+"""A CRM that sends no sales-accepted date (HubSpot's contacts export has no such column): SALs and the
+SQL → SAL rate read "—" with the reason, not "0" and "0 %" (kpis.nodata; sources.md: a column a KPI
+needs and the file lacks makes the KPI unknown, never 0); a CRM that sent one in an earlier month keeps
+its real 0; the stored document keeps kpis.md's 0."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.db import connection
+
+from kpis.services import snapshot_compute
+from tests.conftest import host_of
+from tests.kpis.test_unmatched_leads_screens import http_for, tile
+
+pytestmark = pytest.mark.django_db
+
+FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+REASON = {
+    "en": "The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.",
+    "es": "El CRM no envía la fecha de aceptación por ventas de estos leads, así que los SAL son desconocidos, no cero.",
+}
+
+
+def _client(tenant, *, february_sal: bool) -> None:
+    """February and March with 4 new leads each, two of them SQLs; a February SAL when asked."""
+    from clients.models import Lead
+
+    leads = []
+    for month in (FEBRUARY, MARCH):
+        at = dt.datetime(month.year, month.month, 3, 10, tzinfo=dt.UTC)
+        leads += [Lead(id=f"l{month.month}-{i}", created_at=at) for i in range(4)]
+    for lead in leads[:2] + leads[4:6]:
+        lead.sql_at = lead.created_at + dt.timedelta(days=2)
+    if february_sal:
+        leads[0].sal_at = leads[0].sql_at + dt.timedelta(days=1)
+    Lead.objects.bulk_create(leads)
+    snapshot_compute(client=tenant, months=[FEBRUARY, MARCH])
+    connection.set_schema_to_public()
+
+
+def _page(user, tenant, language: str) -> str:
+    return unescape(http_for(user, language).get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant)).content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sals_of_a_crm_that_sends_no_sales_accepted_date_read_a_dash(client_user_a, in_tenant_a, language):
+    from kpis.models import Snapshot
+
+    _client(in_tenant_a, february_sal=False)
+    html = _page(client_user_a, in_tenant_a, language)
+    for key in ("sals", "sal_rate"):
+        shown = tile(html, key)
+        assert REASON[language] in shown and '<p class="value">—</p>' in shown, shown
+    assert REASON[language] not in tile(html, "sqls") and '<p class="value">2</p>' in tile(html, "sqls")
+    connection.set_tenant(in_tenant_a)
+    assert Snapshot.objects.get(month=MARCH).document["kpis"]["sals"] == 0  # kpis.md's count is kept
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_crm_that_sent_a_sales_accepted_date_before_keeps_its_real_0(client_user_a, in_tenant_a, language):
+    _client(in_tenant_a, february_sal=True)
+    html = _page(client_user_a, in_tenant_a, language)
+    assert REASON[language] not in html
+    assert '<p class="value">0</p>' in tile(html, "sals") and "0 %" in tile(html, "sal_rate")
