@@ -95,26 +95,39 @@ def landing_pages_unnamed(document: dict[str, Any] | None) -> bool:
     return bool(kpis.get("sessions")) and not pages  # the breakdown has a member per landing page named
 
 
-# Figures over the leads' sales-accepted date, which some CRMs' exports do not carry (HubSpot's
-# contacts export: sources.md maps no SAL column); sources.md: a column a KPI needs and the file lacks
-# makes the KPI unknown, never 0.
-SAL_FIGURES = frozenset({"sals", "sal_rate"})
+# Figures over something some clients never send, judged from the month up to its end (as speed to
+# lead is, kpis.nocontact): the leads' sales-accepted date (HubSpot's contacts export has no such
+# column: sources.md maps none) and the leads' activities (the buying signals of sales-ready leads; a
+# client fed by a contacts export has none). sources.md: a column a KPI needs and the file lacks makes
+# the KPI unknown, never 0. Per kind: the figure that counts it in a month, the figures unknown without
+# it, and the key of ``row_months`` (the months showing it) and of the frozen answer.
+SINCE: dict[str, tuple[str, frozenset[str]]] = {
+    "sal_dates": ("sals", frozenset({"sals", "sal_rate"})),
+    "activities": ("sales_ready_leads", frozenset({"sales_ready_leads"})),
+}
+SAL_FIGURES = SINCE["sal_dates"][1]
 
 
-def sal_dates_unknown(
-    document: dict[str, Any] | None, *, month: dt.date,
+def never_sent(
+    kind: str, document: dict[str, Any] | None, *, month: dt.date,
     row_months: dict[str, set[dt.date]] | Callable[[], dict[str, set[dt.date]] | None] | None,
 ) -> bool:
-    """The month has no SAL and no lead up to its end ever had a sales-accepted date (the CRM sends
-    none): its SALs are unknown, not 0. ``row_months["sal"]``: the months whose snapshot counts a SAL."""
+    """The month counts none of ``kind`` (SINCE) and none was sent up to its end: its figures are
+    unknown, not 0. ``row_months[kind]``: the months showing one (a first month suffices)."""
+    count, _figures = SINCE[kind]
     kpis = (document or {}).get("kpis") or {}
-    if document is None or kpis.get("sals"):
+    if document is None or kpis.get(count):
         return False
     frozen = frozen_sources_loaded(document)
-    if frozen is not None and "sal_dates" in frozen:
-        return not frozen["sal_dates"]
+    if frozen is not None and kind in frozen:
+        return not frozen[kind]
     months = row_months() if callable(row_months) else row_months
-    return months is not None and not any(m <= month for m in months.get("sal", ()))
+    return months is not None and not any(m <= month for m in months.get(kind, ()))
+
+
+def never_sent_kind(key: str) -> str | None:
+    """The SINCE kind whose absence makes ``key`` unknown; None for any other figure."""
+    return next((kind for kind, (_count, figures) in SINCE.items() if key in figures), None)
 
 
 def revenue_unpriced(document: dict[str, Any] | None) -> bool:
@@ -144,8 +157,9 @@ def document_facts(
     anything changes; the stored document keeps kpis.md's values."""
     kpis = document.get("kpis") or {}
     unknown = {key for key in kpis if revenue_figure_unknown(key, document)}
-    if sal_dates_unknown(document, month=month, row_months=row_months):
-        unknown |= SAL_FIGURES & kpis.keys()
+    for kind, (_count, figures) in SINCE.items():
+        if figures & kpis.keys() and never_sent(kind, document, month=month, row_months=row_months):
+            unknown |= figures & kpis.keys()
     for source, keys in SOURCE_FIGURES.items():
         if any(key in kpis for key in keys) and not source_loaded(source, document, month=month, row_months=row_months):
             unknown |= keys & kpis.keys()

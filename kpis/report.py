@@ -328,7 +328,8 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
             "month": month,
             "one": money(1, currency),
             "back": money(1 + romi, currency),
-            "romi": format_value("romi", romi, currency),
+            # "22,2 %" kept on one line: on a phone the sentence broke it into "22,2" and "%)".
+            "romi": format_value("romi", romi, currency).replace(" %", "\xa0%"),
         }
         if romi > 0:
             text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
@@ -359,6 +360,12 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     return {"text": capfirst(text % values), "good": None}  # "noviembre de 2026: …" opens a sentence
 
 
+def stage_word(label: str) -> str:
+    """A funnel stage's label inside a phrase: "35.5 % of leads", "46,0 % de sesiones" (a capital
+    mid-phrase read as a broken sentence), an acronym as it is ("20.0 % of SQLs")."""
+    return label if label[1:] != label[1:].lower() else label.lower()
+
+
 def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
@@ -366,13 +373,14 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
-        if card.snapshot is not None and card.not_fact(card.month, key):  # no traffic loaded: no bar of 0 sessions
+        if key == "sessions" and card.snapshot is not None and card.not_fact(card.month, key):
+            # No traffic loaded (kpis.nodata): no bar of 0 sessions, and no rate of leads over them.
             bars.append(charts.Bar(label=str(label), value=0, text="—", note=_("no traffic data loaded")))
             before = (str(label), 0)
             continue
         if before is not None:
             note = (
-                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": before[0]}
+                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": stage_word(before[0])}
                 if before[1]
                 else ""
             )

@@ -43,11 +43,11 @@ from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
 from kpis.nodata import (
     LANDING_FIGURES,
-    SAL_FIGURES,
     figure_source,
     landing_pages_unnamed,
+    never_sent,
+    never_sent_kind,
     revenue_figure_unknown,
-    sal_dates_unknown,
     source_loaded,
 )
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
@@ -363,8 +363,12 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
         return not_loaded_reason(source)
-    if key in SAL_FIGURES and sal_dates_unknown(document, month=month, row_months=row_months):
-        return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
+    kind = never_sent_kind(key)
+    if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
+        if kind == "sal_dates":
+            return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
+        return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
+                       "leads, are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
         return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
     if revenue_figure_unknown(key, document):

@@ -30,7 +30,7 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, EmailRow, Holiday, Lead, Persona, Spend, TrafficRow
+from clients.models import Activity, Campaign, CriteriaVersion, EmailRow, Holiday, Lead, Persona, Spend, TrafficRow
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -826,19 +826,25 @@ def source_row_months() -> dict[str, set[dt.date]]:
     return {
         "traffic": set(TrafficRow.objects.dates("date", "month")),
         "email": set(EmailRow.objects.dates("date", "month")),
-        "sal": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
+        "sal_dates": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
+        "activities": {Month.of(first.date()).first_day for first in Activity.objects.order_by("occurred_at")
+                       .values_list("occurred_at", flat=True)[:1]},  # the first activity's month suffices
     }
 
 
 def sources_loaded_in(month: dt.date) -> dict[str, bool]:
     """Whether the traffic and the email results have a row dated in ``month``, and whether the CRM had
-    sent a sales-accepted date up to its end (kpis.nodata): what an approval freezes. Three EXISTS."""
+    sent a sales-accepted date and any activity up to its end (kpis.nodata): what an approval freezes.
+    Four EXISTS."""
     first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
     return {
         "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
         "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
         # Whether the CRM had sent a sales-accepted date up to the month's end (a month counting a SAL).
         "sal_dates": Snapshot.objects.filter(month__lte=month, document__kpis__sals__gt=0).exists(),
+        # Whether any activity occurred up to its end (by UTC: only a client's very first activity in the
+        # month's last hours could be judged a month late).
+        "activities": Activity.objects.filter(occurred_at__lt=dt.datetime.combine(after, dt.time(), dt.UTC)).exists(),
     }
 
 

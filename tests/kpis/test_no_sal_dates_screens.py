@@ -1,7 +1,8 @@
 """A CRM that sends no sales-accepted date (HubSpot's contacts export has no such column): SALs and the
 SQL → SAL rate read "—" with the reason, not "0" and "0 %" (kpis.nodata; sources.md: a column a KPI
 needs and the file lacks makes the KPI unknown, never 0); a CRM that sent one in an earlier month keeps
-its real 0; the stored document keeps kpis.md's 0."""
+its real 0; the stored document keeps kpis.md's 0. Likewise sales-ready leads (a buying signal is an
+activity) of a client without any activity loaded."""
 
 from __future__ import annotations
 
@@ -65,3 +66,32 @@ def test_a_crm_that_sent_a_sales_accepted_date_before_keeps_its_real_0(client_us
     html = _page(client_user_a, in_tenant_a, language)
     assert REASON[language] not in html
     assert '<p class="value">0</p>' in tile(html, "sals") and "0 %" in tile(html, "sal_rate")
+
+
+ACTIVITIES = {
+    "en": "No activities have been loaded for these leads: their buying signals, and so the sales-ready leads, are "
+          "unknown, not zero.",
+    "es": "No se han cargado actividades de estos leads: sus señales de compra, y por tanto los leads listos para "
+          "ventas, son desconocidos, no cero.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sales_ready_leads_without_any_activity_loaded_read_a_dash(client_user_a, in_tenant_a, language):
+    _client(in_tenant_a, february_sal=True)
+    shown = tile(_page(client_user_a, in_tenant_a, language), "sales_ready_leads")
+    assert ACTIVITIES[language] in shown and '<p class="value">—</p>' in shown, shown
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_sales_ready_leads_with_activities_loaded_keep_their_real_0(client_user_a, in_tenant_a, language):
+    from clients.models import Activity, Lead
+
+    _client(in_tenant_a, february_sal=True)
+    connection.set_tenant(in_tenant_a)
+    Activity.objects.create(id="a1", lead=Lead.objects.get(id="l2-1"), occurred_at=dt.datetime(2026, 2, 4, tzinfo=dt.UTC),
+                            action="content_download")
+    snapshot_compute(client=in_tenant_a, months=[FEBRUARY, MARCH])
+    connection.set_schema_to_public()
+    shown = tile(_page(client_user_a, in_tenant_a, language), "sales_ready_leads")
+    assert ACTIVITIES[language] not in shown and '<p class="value">0</p>' in shown, shown
