@@ -220,3 +220,31 @@ def test_what_changed_and_the_draft_name_no_fall_of_sessions_to_an_unknown(clien
     draft = month_draft_for(client=no_march_traffic, month=MARCH, language=language)
     text = " ".join(draft.text(section) for section in draft.sections)
     assert "-100" not in text and "−100" not in text, text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_portfolio_shows_sessions_of_a_month_without_traffic_as_a_dash(admin_user, no_march_traffic, language):
+    from django.test import Client as HttpClient
+
+    from kpis.portfolio import portfolio_rows, target_summary
+    from portfolio.models import ClientMonthSummary
+
+    summaries = ClientMonthSummary.objects.filter(client=no_march_traffic)
+    assert (summaries.get(month=MARCH).has_traffic, summaries.get(month=FEBRUARY).has_traffic) == (False, True)
+    admin_user.language = language
+    admin_user.save()
+    http = HttpClient()
+    http.force_login(admin_user)
+    html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
+    row = html[html.index(f">{no_march_traffic.name}</a>") :]
+    row = row[: row.index("</tr>")]
+    assert row.count(f'title="{TRAFFIC[language]}"') == 1, row
+    assert {"en": "no traffic loaded", "es": "sin tráfico cargado"}[language] in row
+    client = next(c for c in portfolio_rows(user=admin_user, month=MARCH, sort="sessions") if c.pk == no_march_traffic.pk)
+    assert client.sessions == 0 and target_summary(client, {"sessions": 100.0})["missed"] == []
+
+
+def test_the_portfolio_keeps_a_real_0_of_sessions(march_traffic_of_zero):
+    from portfolio.models import ClientMonthSummary
+
+    assert ClientMonthSummary.objects.get(client=march_traffic_of_zero, month=MARCH).has_traffic is True
