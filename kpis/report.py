@@ -62,8 +62,8 @@ from kpis.unmatched import crm_leads_unlinked
 # a legend under a chart, no empty chart frame; 17: the month's verdict (did marketing pay off) over
 # the summary, the channel chart named for its leads, each detail tile's definition in plain words.
 # 19: a month without traffic or email rows, customers without deal values, traffic without landing pages:
-# "—" with the reason (kpis.nodata), the funnel's sessions bar too.
-REPORT_LAYOUT = "19"
+# "—" with the reason (kpis.nodata), the funnel's sessions bar too; 20: funnel notes in lower case ("de leads").
+REPORT_LAYOUT = "20"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -261,7 +261,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 23: the charts' labels sized to fit (no overlap), Spanish months in lower case ("dic"), leads by channel say "leads"
 #     the target line, note markers and pace named in a legend, the notes listed; charts at the text margin
 # 24: the month's verdict over the summary, the channel chart named for its leads, no Target column without a target
-PDF_LAYOUT = "25"
+PDF_LAYOUT = "26"
 
 
 def report_pdf_build(
