@@ -96,14 +96,16 @@ def landing_pages_unnamed(document: dict[str, Any] | None) -> bool:
 
 
 # Figures over something some clients never send, judged from the month up to its end (as speed to
-# lead is, kpis.nocontact): the leads' sales-accepted date (HubSpot's contacts export has no such
-# column: sources.md maps none) and the leads' activities (the buying signals of sales-ready leads; a
-# client fed by a contacts export has none). sources.md: a column a KPI needs and the file lacks makes
+# lead is, kpis.nocontact): the leads' sales-accepted and unsubscribe dates (HubSpot's contacts export
+# has no such column: sources.md maps none) and the leads' activities (the buying signals of sales-ready
+# leads; a client fed by a contacts export has none). sources.md: a column a KPI needs and the file lacks makes
 # the KPI unknown, never 0. Per kind: the figure that counts it in a month, the figures unknown without
 # it, and the key of ``row_months`` (the months showing it) and of the frozen answer.
 SINCE: dict[str, tuple[str, frozenset[str]]] = {
     "sal_dates": ("sals", frozenset({"sals", "sal_rate"})),
     "activities": ("sales_ready_leads", frozenset({"sales_ready_leads"})),
+    # The leads' unsubscribe date (a contacts export without it: every opt-out rate 0 %).
+    "unsubscribes": ("opt_out_rate", frozenset({"opt_out_rate"})),
 }
 SAL_FIGURES = SINCE["sal_dates"][1]
 
@@ -116,8 +118,8 @@ def never_sent(
     unknown, not 0. ``row_months[kind]``: the months showing one (a first month suffices)."""
     count, _figures = SINCE[kind]
     kpis = (document or {}).get("kpis") or {}
-    if document is None or kpis.get(count):
-        return False
+    if document is None or kpis.get(count) is None or kpis.get(count):
+        return False  # one counted, or undefined for its own reason (an opt-out rate over an empty database)
     frozen = frozen_sources_loaded(document)
     if frozen is not None and kind in frozen:
         return not frozen[kind]

@@ -367,6 +367,8 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
     if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
         if kind == "sal_dates":
             return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
+        if kind == "unsubscribes":
+            return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
         return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
                        "leads, are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):

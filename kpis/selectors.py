@@ -821,12 +821,14 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
 
 
 def source_row_months() -> dict[str, set[dt.date]]:
-    """The months with a traffic row and with an email row, and those whose snapshot counts a SAL
-    (kpis.nodata): three reads, made only for a month whose figures show none of a source's rows."""
+    """The months with a traffic row and with an email row, those whose snapshot counts a SAL or an
+    opt-out, and the first activity's (kpis.nodata): five reads, made only for a month whose figures
+    show none of a source's rows."""
     return {
         "traffic": set(TrafficRow.objects.dates("date", "month")),
         "email": set(EmailRow.objects.dates("date", "month")),
         "sal_dates": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
+        "unsubscribes": set(Snapshot.objects.filter(document__kpis__opt_out_rate__gt=0).values_list("month", flat=True)),
         "activities": {Month.of(first.date()).first_day for first in Activity.objects.order_by("occurred_at")
                        .values_list("occurred_at", flat=True)[:1]},  # the first activity's month suffices
     }
@@ -834,14 +836,15 @@ def source_row_months() -> dict[str, set[dt.date]]:
 
 def sources_loaded_in(month: dt.date) -> dict[str, bool]:
     """Whether the traffic and the email results have a row dated in ``month``, and whether the CRM had
-    sent a sales-accepted date and any activity up to its end (kpis.nodata): what an approval freezes.
-    Four EXISTS."""
+    sent a sales-accepted or unsubscribe date and any activity up to its end (kpis.nodata): what an
+    approval freezes. Five EXISTS."""
     first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
     return {
         "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
         "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
         # Whether the CRM had sent a sales-accepted date up to the month's end (a month counting a SAL).
         "sal_dates": Snapshot.objects.filter(month__lte=month, document__kpis__sals__gt=0).exists(),
+        "unsubscribes": Snapshot.objects.filter(month__lte=month, document__kpis__opt_out_rate__gt=0).exists(),
         # Whether any activity occurred up to its end (by UTC: only a client's very first activity in the
         # month's last hours could be judged a month late).
         "activities": Activity.objects.filter(occurred_at__lt=dt.datetime.combine(after, dt.time(), dt.UTC)).exists(),

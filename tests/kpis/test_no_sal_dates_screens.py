@@ -2,7 +2,8 @@
 SQL → SAL rate read "—" with the reason, not "0" and "0 %" (kpis.nodata; sources.md: a column a KPI
 needs and the file lacks makes the KPI unknown, never 0); a CRM that sent one in an earlier month keeps
 its real 0; the stored document keeps kpis.md's 0. Likewise sales-ready leads (a buying signal is an
-activity) of a client without any activity loaded."""
+activity) of a client without any activity loaded, and the opt-out rate of a CRM that sends no
+unsubscribe date."""
 
 from __future__ import annotations
 
@@ -95,3 +96,30 @@ def test_sales_ready_leads_with_activities_loaded_keep_their_real_0(client_user_
     connection.set_schema_to_public()
     shown = tile(_page(client_user_a, in_tenant_a, language), "sales_ready_leads")
     assert ACTIVITIES[language] not in shown and '<p class="value">0</p>' in shown, shown
+
+
+UNSUBSCRIBES = {
+    "en": "The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.",
+    "es": "El CRM no envía la fecha de baja de estos leads, así que la tasa de bajas es desconocida, no cero.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_opt_out_rate_of_a_crm_that_sends_no_unsubscribe_date_reads_a_dash(client_user_a, in_tenant_a, language):
+    _client(in_tenant_a, february_sal=True)
+    shown = tile(_page(client_user_a, in_tenant_a, language), "opt_out_rate")
+    assert UNSUBSCRIBES[language] in shown and '<p class="value">—</p>' in shown, shown
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_crm_that_sent_an_unsubscribe_before_keeps_its_real_0_percent(client_user_a, in_tenant_a, language):
+    from clients.models import Lead
+
+    connection.set_tenant(in_tenant_a)
+    Lead.objects.create(id="old", created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    Lead.objects.create(id="gone", created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+                        unsubscribed_at=dt.datetime(2026, 2, 7, tzinfo=dt.UTC))
+    snapshot_compute(client=in_tenant_a, months=[dt.date(2026, 1, 1)])
+    _client(in_tenant_a, february_sal=True)
+    shown = tile(_page(client_user_a, in_tenant_a, language), "opt_out_rate")
+    assert UNSUBSCRIBES[language] not in shown and "0 %" in shown, shown
