@@ -171,3 +171,17 @@ def test_the_campaign_drilldown_reads_no_revenue_and_no_roi(client_user_a, unpri
               "es": "Los clientes nuevos de esta fila no tienen valor de oportunidad: sus ingresos son desconocidos, no cero."}
     assert search.count(f'title="{reason[language]}"') == 2, search  # revenue, ROI
     assert "-100" not in search, search
+
+
+def test_export_snapshot_keeps_kpis_md_values_and_names_the_figures_that_are_no_facts(unpriced):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_snapshot", unpriced.slug, "--month", "2026-03", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["kpis"]["romi"] == -1 and document["kpis"]["revenue"] == 0  # kpis.md's values
+    notes = {note["reason"]: note["figures"] for note in document["figures_not_facts"]}
+    assert {"revenue", "marketing_revenue", "roi", "romi"} <= set(notes[UNPRICED["en"]])
+    assert "customers" not in notes[UNPRICED["en"]]
