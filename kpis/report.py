@@ -24,6 +24,7 @@ from agency.months import Month
 from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
+from kpis.draft import lower_first
 from kpis.nodata import revenue_unpriced
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
@@ -360,12 +361,6 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     return {"text": capfirst(text % values), "good": None}  # "noviembre de 2026: …" opens a sentence
 
 
-def stage_word(label: str) -> str:
-    """A funnel stage's label inside a phrase: "35.5 % of leads", "46,0 % de sesiones" (a capital
-    mid-phrase read as a broken sentence), an acronym as it is ("20.0 % of SQLs")."""
-    return label if label[1:] != label[1:].lower() else label.lower()
-
-
 def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
@@ -380,7 +375,8 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
             continue
         if before is not None:
             note = (
-                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": stage_word(before[0])}
+                # running text: "33.7 % of leads", "33,7 % de leads" (the bar's own label keeps its capital)
+                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": lower_first(before[0])}
                 if before[1]
                 else ""
             )
@@ -507,7 +503,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
     leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
     if unlinked is not None:
         said = ngettext(
-            "The CRM's %(leads)s new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "The CRM's only new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
             "The CRM's %(leads)s new leads of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
