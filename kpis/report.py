@@ -318,13 +318,14 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     if card.snapshot is None or card.in_progress:
         return None
     month = date_format(card.month, "YEAR_MONTH_FORMAT")
-    romi, _why = card.shown("romi")
+    romi, partial = card.shown("romi")  # partial: some customers without a deal value (kpis.nodata)
     leads = int(card.kpi("new_leads") or 0)
     customers = int(card.kpi("customers") or 0)
     # New customers but no revenue from marketing: their deal values are missing, not worth nothing
     # (kpis.nodata: the revenue tiles read "—" by the same condition).
     unpriced = revenue_unpriced({"kpis": {key: card.kpi(key) for key in ("customers", "marketing_revenue")}})
-    if "romi" in keys and romi is not None and not unpriced:
+    # A partial ROMI above 0 is a floor (marketing paid off at least that much); at or below 0 it says nothing.
+    if "romi" in keys and romi is not None and not unpriced and not (partial and romi <= 0):
         values = {
             "month": month,
             "one": money(1, currency),
@@ -347,7 +348,11 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
         % {"count": format_value("customers", customers, currency)},
     }
     spend, _why = card.shown("marketing_spend")
-    if spend and unpriced and "romi" in keys:
+    if spend and partial and romi is not None and "romi" in keys:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but some of these "
+                 "customers have no deal value, so this report cannot say whether marketing paid for itself.")
+    elif spend and unpriced and "romi" in keys:
         values["spend"] = format_value("marketing_spend", spend, currency)
         text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but no revenue is "
                  "recorded for them, so this report cannot say whether marketing paid for itself.")
@@ -546,6 +551,7 @@ def report_frozen(
     personas: dict[str, str] | None = None,
     has_contact_times: bool = True,
     sources_loaded: dict[str, bool] | None = None,
+    unpriced_customers: int | None = None,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
@@ -561,6 +567,8 @@ def report_frozen(
     }
     if sources_loaded is not None:  # whether the traffic and the email results had a row in the month (kpis.nodata)
         frozen["sources_loaded"] = dict(sources_loaded)
+    if unpriced_customers is not None:  # the month's new customers without a deal value (kpis.nodata)
+        frozen["unpriced_customers"] = unpriced_customers
     return frozen
 
 

@@ -331,6 +331,11 @@ def no_contact_reason() -> str:
     )
 
 
+# Revenue figures that count only the customers with a deal value: partial when some have none.
+PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
+                             "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
 def not_loaded_reason(source: str) -> str:
     """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata)."""
     if source == "traffic":
@@ -405,6 +410,10 @@ class Scorecard:
     # month whose figures show none of its rows and that froze no answer. Empty: every month has rows.
     row_months_read: Callable[[], dict[str, set[dt.date]]] | None = field(default=None, repr=False, compare=False)
     _row_months: list = field(default_factory=list, repr=False, compare=False)
+    # How many of the month's new customers have no deal value (kpis.nodata: its revenue figures are then
+    # partial), read on first need; an approved month froze it. None: not read (none counted).
+    unpriced_read: Callable[[], int] | None = field(default=None, repr=False, compare=False)
+    _unpriced: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -467,6 +476,29 @@ class Scorecard:
         snapshot = self.snapshot if month == self.month else self.history.get(month)
         return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months)
 
+    def partial_note(self, key: str, value: Any) -> str:
+        """A revenue figure of the month counting only some of its customers (the others have no deal
+        value, kpis.nodata): says so under the figure; "" when it counts them all."""
+        customers = int(self.kpi("customers") or 0)
+        if value is None or key not in PARTIAL_FIGURES or customers == 0 or self.snapshot is None:
+            return ""
+        if not self._unpriced:
+            frozen = (self.snapshot.document.get("report") or {}).get("unpriced_customers")
+            self._unpriced.append(frozen if frozen is not None else (self.unpriced_read() if self.unpriced_read else 0))
+        unpriced = min(int(self._unpriced[0] or 0), customers)
+        if not unpriced:
+            return ""
+        return ngettext(
+            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
+            "the others.",
+            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
+            "the others.",
+            unpriced,
+        ) % {
+            "count": number_shown(unpriced, 0, force_grouping=True),
+            "customers": number_shown(customers, 0, force_grouping=True),
+        }
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
         (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
@@ -506,7 +538,7 @@ class Scorecard:
         if why:
             return None, why
         value = self.kpi(key)
-        return value, null_reason(figure(key), self.values) if value is None else ""
+        return value, null_reason(figure(key), self.values) if value is None else self.partial_note(key, value)
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:

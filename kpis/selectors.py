@@ -696,6 +696,8 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
         first_data_read=data_first_months,  # kpis.datastart: read on a chart's first need
         row_months_read=source_row_months,  # kpis.nodata: read only for a month showing no traffic or email rows
+        # kpis.nodata: read only for a month whose customers' revenue shows (a partial figure says so)
+        unpriced_read=lambda: customers_unpriced(month=month, timezone=client.timezone),
     )
 
 
@@ -817,6 +819,7 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     return report_frozen(
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
         has_contact_times=has_contact_times, personas=personas, sources_loaded=sources_loaded_in(month),
+        unpriced_customers=customers_unpriced(month=month, timezone=getattr(connection.tenant, "timezone", "UTC")),
     )
 
 
@@ -832,6 +835,13 @@ def source_row_months() -> dict[str, set[dt.date]]:
         "activities": {Month.of(first.date()).first_day for first in Activity.objects.order_by("occurred_at")
                        .values_list("occurred_at", flat=True)[:1]},  # the first activity's month suffices
     }
+
+
+def customers_unpriced(*, month: dt.date, timezone: str) -> int:
+    """How many of ``month``'s new customers have no deal value (kpis.nodata: a revenue figure then
+    counts only the others): one count, read only for a month with customers whose revenue shows."""
+    start, end = Month.of(month).bounds(ZoneInfo(timezone))
+    return Lead.objects.filter(customer_at__gte=start, customer_at__lt=end, deal_value__isnull=True).count()
 
 
 def sources_loaded_in(month: dt.date) -> dict[str, bool]:

@@ -37,7 +37,7 @@ MARKETING_UNPRICED = {
 SPEND = "id,date,category,amount,campaign\nf1,2026-02-03,media,500,g1\nm1,2026-03-03,media,500,g1\n"
 
 
-def _client(tenant, write, *, march_sales_value: int | None = None) -> None:  # noqa: F811 -- the fixture's name
+def _client(tenant, write, *, march_sales_value: int | None = None, march_priced: int | None = None) -> None:  # noqa: F811
     """February and March with 4 new leads each; February's 2 customers with deal values, March's 2 from
     marketing without; ``march_sales_value``: a third March customer, sales-sourced, priced."""
     from clients.models import Campaign, Lead
@@ -50,6 +50,8 @@ def _client(tenant, write, *, march_sales_value: int | None = None) -> None:  # 
     for lead in leads[:2] + leads[4:6]:
         lead.customer_at = lead.created_at + dt.timedelta(days=5)
         lead.deal_value = 2000 if lead.created_at.month == 2 else None
+    if march_priced is not None:  # a third March customer, from marketing, with its deal value
+        leads[6].customer_at, leads[6].deal_value = leads[6].created_at + dt.timedelta(days=5), march_priced
     if march_sales_value is not None:
         leads.append(Lead(id="sales-1", created_at=dt.datetime(2026, 3, 4, tzinfo=dt.UTC), origin="sales",
                           customer_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC), deal_value=march_sales_value))
@@ -185,3 +187,49 @@ def test_export_snapshot_keeps_kpis_md_values_and_names_the_figures_that_are_no_
     notes = {note["reason"]: note["figures"] for note in document["figures_not_facts"]}
     assert {"revenue", "marketing_revenue", "roi", "romi"} <= set(notes[UNPRICED["en"]])
     assert "customers" not in notes[UNPRICED["en"]]
+
+
+PARTIAL = {
+    "en": "Partial: 2 of the 3 new customers have no deal value, so this figure counts only the others.",
+    "es": "Parcial: 2 de los 3 clientes nuevos no tienen valor de oportunidad, así que esta cifra solo cuenta los demás.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_revenue_of_some_customers_only_is_shown_and_said_partial(client_user_a, in_tenant_a, write, language):  # noqa: F811
+    """Two of March's three customers lack a deal value: revenue and ROMI keep their figures (a floor),
+    each says it is partial; the page, the PDF and the approved version agree."""
+    from reports.models import ReportVersion
+    from reports.services import month_approve
+
+    _client(in_tenant_a, write, march_priced=9000)
+    html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                          HTTP_HOST=host_of(in_tenant_a)).content.decode())
+    for key in ("revenue", "romi"):
+        shown = _summary_tile(html, key)
+        assert PARTIAL[language] in shown and '<p class="value">—</p>' not in shown, shown
+    assert PARTIAL[language] not in _summary_tile(html, "customers")
+    connection.set_tenant(in_tenant_a)
+    text = " ".join(_pdf_text(report_pdf_build(client=in_tenant_a, month=MARCH, language=language)).split())
+    assert PARTIAL[language] in text
+    month_approve(client=in_tenant_a, month=MARCH, user=None, checks_reason="Two deal values are missing.")
+    connection.set_tenant(in_tenant_a)
+    assert ReportVersion.objects.get(month=MARCH).document["report"]["unpriced_customers"] == 2
+
+
+def test_a_partial_romi_at_or_below_zero_gives_no_verdict():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from kpis.report import month_verdict
+
+    values = {"romi": -0.4, "marketing_spend": 1000, "new_leads": 8, "customers": 3, "marketing_revenue": 500}
+    card = SimpleNamespace(snapshot=object(), in_progress=False, month=MARCH, kpi=values.get,
+                           shown=lambda key: (values.get(key), "Partial: …" if key == "romi" else ""))
+    with translation.override("en"):
+        verdict = month_verdict(card, keys=("romi", "marketing_spend"), currency="EUR")
+    assert verdict["good"] is None and "some of these customers have no deal value" in verdict["text"], verdict
+    values["romi"] = 0.8  # a floor above 0: it paid off at least that much
+    with translation.override("en"):
+        assert month_verdict(card, keys=("romi", "marketing_spend"), currency="EUR")["good"] is True
