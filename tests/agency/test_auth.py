@@ -302,10 +302,10 @@ def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, ten
 
 def test_the_account_menu_names_the_person_not_the_login(staff_a, tenant_a) -> None:
     """The top bar said "sam": the menu names the person as the close does (full name, else email),
-    the login name kept on hover for signing in."""
+    the login name kept on hover for signing in, after the whole name (the bar cuts a long one)."""
     staff_a.first_name, staff_a.last_name = "Sam", "Ortega"
     staff_a.save()
     http = HttpClient()
     _login(http, staff_a, host_of(tenant_a))
     page = http.get("/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    assert re.search(r'<summary class="who" title="sam-staff">Sam Ortega</summary>', page), page[:2000]
+    assert re.search(r'<summary class="who" title="Sam Ortega — sam-staff">Sam Ortega</summary>', page), page[:2000]
