@@ -450,6 +450,19 @@ def months_of_close() -> list[MonthReport]:
 ACTIVITY = ("sessions", "new_leads", "marketing_spend", "customers", "revenue")
 
 
+def _outside_close(month: dt.date, *, current: dt.date, first: dt.date | None) -> tuple[str, str]:
+    """What a month that is not in the close is, and what its Approved column says instead of "Not
+    approved yet" (which would suggest an approval pending): in progress, not started, before the
+    client's first report (its data came in before the close began), or out of the close otherwise."""
+    if month == current:
+        return _("Month in progress"), _("Enters the close when it ends")
+    if month > current:
+        return _("Month not started"), _("Nothing to approve")
+    if first is None or month < first:
+        return _("Before this client's first report"), _("Never in the close: nothing to approve")
+    return _("Not in the close"), _("Nothing to approve")
+
+
 def months_listed(*, current: dt.date) -> dict[str, Any]:
     """Staff's Monthly reports: the months that matter, newest first, and the others folded.
 
@@ -459,7 +472,7 @@ def months_listed(*, current: dt.date) -> dict[str, Any]:
     computed without any activity and not in the close (a contract's history, or zeros around the
     data: recomputing every month of a new client leaves three years of them), listed behind one
     line, still one click away. ``current`` (the first day of the client's month in progress) is
-    labelled as such rather than "not in the close".
+    labelled as such, and the months before the client's first report as such (_outside_close).
     """
     reports = {report.month: report for report in months_of_close()}
     activity = Q(document__kpis__emails_sent__gt=0)
@@ -468,15 +481,11 @@ def months_listed(*, current: dt.date) -> dict[str, Any]:
     computed = dict(Snapshot.objects.annotate(active=ExpressionWrapper(activity, output_field=BooleanField()))
                     .values_list("month", "active"))
     rows, quiet = [], []
+    first = min(reports, default=None)
     for month in sorted(set(reports) | set(computed), reverse=True):
         report = reports.get(month)
-        if report is not None:
-            label = report.get_state_display()
-        elif month == current:
-            label = _("Month in progress")
-        else:
-            label = _("Not in the close")
+        label, note = _outside_close(month, current=current, first=first) if report is None else (report.get_state_display(), "")
         row = {"month": month, "state": report.state if report else "", "state_label": label,
-               "approved_at": report.approved_at if report else None}
+               "approved_at": report.approved_at if report else None, "approval_note": note}
         (rows if report is not None or computed.get(month) else quiet).append(row)
     return {"rows": rows, "quiet": quiet}
