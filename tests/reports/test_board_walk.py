@@ -120,9 +120,10 @@ def test_approve_the_ticked_months_shows_only_when_a_month_can_be_ticked(both_in
 
 
 @pytest.mark.parametrize(("language", "before", "never", "in_progress", "enters"), [
-    ("en", "Before this client&#x27;s first report", "Never in the close: nothing to approve", "Month in progress",
+    ("en", "Before this client&#x27;s first report", "Never in the close: no approval pending", "Month in progress",
      "Enters the close when it ends"),
-    ("es", "Anterior al primer informe de este cliente", "Nunca estuvo en el cierre: nada que aprobar", "Mes en curso",
+    ("es", "Anterior al primer informe de este cliente", "Nunca estuvo en el cierre: ninguna aprobación pendiente",
+     "Mes en curso",
      "Entra en el cierre cuando termine"),
 ])
 def test_months_outside_the_close_say_what_they_are_not_not_approved_yet(
@@ -141,3 +142,30 @@ def test_months_outside_the_close_say_what_they_are_not_not_approved_yet(
     pending = {"en": "Not approved yet", "es": "Aún sin aprobar"}[language]
     assert pending in rows["2026-03"]  # in review: its approval is what is pending
     assert pending not in rows["2026-04"] and pending not in rows["2026-02"]
+
+
+@pytest.mark.parametrize(("language", "running", "before"), [
+    ("en", "April 2026 is still running", "Before this client&#x27;s first report"),
+    ("es", "abril de 2026 aún está en curso", "Anterior al primer informe de este cliente"),
+])
+def test_the_month_in_progress_is_not_offered_for_approval_and_says_what_it_is(
+    both_in_review, admin_user, language, running, before
+) -> None:
+    from reports.services import ApprovalRefused, month_approve
+
+    alpha, _beta = both_in_review
+    snapshot_compute(client=alpha, months=[dt.date(2026, 2, 1), dt.date(2026, 4, 1)])
+    staff = browser_for(admin_user, alpha, language=language)
+    page = staff.get("/reports/2026-04/").content.decode()
+    assert 'data-state="outside"' in page and {"en": "Month in progress", "es": "Mes en curso"}[language] in page
+    assert "data-jump-approve" not in page and "data-in-progress" in page and running in page
+    assert 'action="/reports/2026-04/approve/' not in page
+    # a form left open (or the command line) is refused too: a part of a month is not the month's report
+    with pytest.raises(ApprovalRefused):
+        month_approve(client=alpha, month=dt.date(2026, 4, 1), user=admin_user)
+    assert staff.post("/reports/2026-04/approve/").status_code == 302
+    # February, before alpha's first report: said so, and still approvable (a past month sent on purpose)
+    page = staff.get("/reports/2026-02/").content.decode()
+    assert before in page and 'data-state="outside"' in page and 'action="/reports/2026-02/approve/' in page
+    # March, in the close: its state as ever
+    assert 'data-state="in_review"' in staff.get("/reports/2026-03/").content.decode()
