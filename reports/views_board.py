@@ -131,6 +131,7 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
                 "query_string": query_string,
                 "next_tail": next_tail,
                 "any_clean": any(row.clean for row in rows),
+                "any_waiting": any(row.cell.status in ("in_review", "revision") or row.cell.open_questions for row in rows),
             },
         )
         cached = {"table": table, "switcher": switchable_clients(user=request.user)}

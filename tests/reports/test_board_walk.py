@@ -51,7 +51,7 @@ def admin_of_alpha(tenant_a) -> User:
 
 
 def _next_link(page: str) -> str | None:
-    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*">', page)
+    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*"[^>]*>', page)
     return found.group(1) if found else None
 
 
@@ -117,6 +117,12 @@ def test_approve_the_ticked_months_shows_only_when_a_month_can_be_ticked(both_in
     # the filters swap the table (htmx): the button and the reason go with it
     partial = console.get("/board/?month=2026-03&show=waiting", HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="board-table">') and why in partial
+    # every month approved: nothing waits, and it says that (not "open a month waiting for review")
+    later = APRIL_5 + dt.timedelta(hours=4)
+    ClientMonthClose.objects.filter(month=MARCH).update(state="approved", open_questions=0, updated_at=later)
+    page = console.get("/board/?month=2026-03").content.decode()
+    nothing = {"en": "Nothing of March 2026 waits for the agency.", "es": "Nada de marzo de 2026 está pendiente de la agencia."}
+    assert button not in page and why not in page and nothing[language] in page
 
 
 @pytest.mark.parametrize(("language", "before", "never", "in_progress", "enters"), [
@@ -169,3 +175,12 @@ def test_the_month_in_progress_is_not_offered_for_approval_and_says_what_it_is(
     assert before in page and 'data-state="outside"' in page and 'action="/reports/2026-02/approve/' in page
     # March, in the close: its state as ever
     assert 'data-state="in_review"' in staff.get("/reports/2026-03/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "why"), [
+    ("en", "No client is assigned to you: untick “Only my clients” to see every client."),
+    ("es", "No tienes ningún cliente asignado: desmarca «Solo mis clientes» para ver todos."),
+])
+def test_only_my_clients_with_none_assigned_says_so_not_no_client_matches(both_in_review, admin_user, language, why) -> None:
+    page = browser_for(admin_user, None, language=language).get("/board/?month=2026-03&mine=1").content.decode()
+    assert why in page and {"en": "No client matches.", "es": "Ningún cliente coincide."}[language] not in page
