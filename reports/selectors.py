@@ -470,7 +470,7 @@ def month_outside_close(month: dt.date, *, current: dt.date, first: dt.date | No
     if month > current:
         return _("Month not started"), _("Nothing to approve")
     if first is None or month < first:
-        return _("Before this client's first report"), _("Never in the close: no approval pending")
+        return _("Before this client's first report"), _("No approval pending")
     return _("Not in the close"), _("No approval pending")
 
 

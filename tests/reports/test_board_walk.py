@@ -126,10 +126,9 @@ def test_approve_the_ticked_months_shows_only_when_a_month_can_be_ticked(both_in
 
 
 @pytest.mark.parametrize(("language", "before", "never", "in_progress", "enters"), [
-    ("en", "Before this client&#x27;s first report", "Never in the close: no approval pending", "Month in progress",
+    ("en", "Before this client&#x27;s first report", "No approval pending", "Month in progress",
      "Enters the close when it ends"),
-    ("es", "Anterior al primer informe de este cliente", "Nunca estuvo en el cierre: ninguna aprobación pendiente",
-     "Mes en curso",
+    ("es", "Anterior al primer informe de este cliente", "Ninguna aprobación pendiente", "Mes en curso",
      "Entra en el cierre cuando termine"),
 ])
 def test_months_outside_the_close_say_what_they_are_not_not_approved_yet(
