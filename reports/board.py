@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -110,6 +110,11 @@ class Row:
     checks_open: int = 0  # issue #21's mirror (portfolio.ClientMonthChecks): unresolved checks
     checks_high: int = 0
     checks_total: int | None = None  # None: the month's checks never ran
+    first_close: dt.date | None = None  # the client's first month in the close (None: none yet)
+
+    def before_first(self, month: dt.date) -> bool:
+        """Whether ``month`` is out of the close because it came before the client's first report."""
+        return self.first_close is None or month < self.first_close
 
     @property
     def clean(self) -> bool:
@@ -164,7 +169,10 @@ def board_page(
     *, user: User, month: dt.date, months: list[dt.date], show: str = "all", mine: bool = False, query: str = "", page: int = 1
 ) -> tuple[Page, list[Row]]:
     """One page of the board: the clients (count + one query) and their window's months (one query)."""
-    paginator = Paginator(board_clients(user=user, month=month, show=show, mine=mine, query=query), PAGE_SIZE)
+    # Each client's first month in the close: the months before it are "before the first report".
+    first = ClientMonthClose.objects.filter(client=OuterRef("pk")).order_by("month").values("month")[:1]
+    clients = board_clients(user=user, month=month, show=show, mine=mine, query=query).annotate(c_first=Subquery(first))
+    paginator = Paginator(clients, PAGE_SIZE)
     current = paginator.get_page(page)
     clients = list(current.object_list)
     cells: dict[int, dict[dt.date, Cell]] = {}
@@ -194,6 +202,7 @@ def board_page(
                 checks_open=client.c_checks_open or 0,
                 checks_high=client.c_checks_high or 0,
                 checks_total=client.c_checks_total,
+                first_close=client.c_first,
             )
         )
     return current, rows
@@ -203,8 +212,9 @@ def board_page(
 # hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
 # the old table until it expired: bump this when reports/board.html's table or _strips' squares
 # change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
-# 4: the open checks a link to the month's checks; 5: the links carry the board's filters).
-BOARD_LAYOUT = "5"
+# 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
+# before the client's first report says so).
+BOARD_LAYOUT = "6"
 
 
 def board_stamp(*, user: User) -> str:

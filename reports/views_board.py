@@ -66,6 +66,7 @@ def _state_words() -> dict[str, str]:
         "in_review": _("In review"),
         "open": _("Open"),
         "none": _("Not in the close"),
+        "before": _("Before this client's first report"),
     }
 
 
@@ -74,7 +75,8 @@ def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str
     include, then format_html, per square made a page of 100 clients take most of a second): a
     link per month to its page at the client's host through the hand-off, its month and state in
     words for screen readers and on hover. The board's month is marked: static/js/board.js makes
-    it the row's one tab stop in the strip (the arrow keys move between the squares). ``tail``
+    it the row's one tab stop in the strip (the arrow keys move between the squares). A month out of
+    the close before the client's first report says so, not "Not in the close". ``tail``
     carries the board's filters to the month's page (reports.board.board_next_tail)."""
     words = {key: escape(word) for key, word in _state_words().items()}
     labels = {m: (escape(date_format(m, "YEAR_MONTH_FORMAT")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
@@ -84,14 +86,14 @@ def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str
         parts = []
         for cell in row.history:
             label, letter, value = labels[cell.month]
-            word = words[cell.status]
+            word = words["before" if cell.status == "none" and row.before_first(cell.month) else cell.status]
             mark = " data-board-month" if cell.month == selected else ""
             parts.append(
                 f'<li><a class="sq sq-{cell.status}" href="{base}{value}/{tail}" title="{label}: {word}"{mark}>'
                 f'<span class="visually-hidden">{label}: {word}</span><span aria-hidden="true">{letter}</span></a></li>'
             )
         row.strip = mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
-        row.state_word = words[row.cell.status]
+        row.state_word = words["before" if row.cell.status == "none" and row.before_first(row.cell.month) else row.cell.status]
 
 
 @agency_required
