@@ -152,7 +152,9 @@ def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> No
     context["sections_form"] = [
         (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
     ]
-    if context["snapshot"] is not None:
+    # Not for the month in progress: its comparisons would set a part of a month against whole ones
+    # ("MQLs fell 89.8 %" on the 6th); the Approve card says the month is still running.
+    if context["snapshot"] is not None and not context.get("in_progress"):
         context["draft"] = draft_panel(client=request.tenant, month=month)
 
 

@@ -165,6 +165,7 @@ def test_the_month_in_progress_is_not_offered_for_approval_and_says_what_it_is(
     assert 'data-state="outside"' in page and {"en": "Month in progress", "es": "Mes en curso"}[language] in page
     assert "data-jump-approve" not in page and "data-in-progress" in page and running in page
     assert 'action="/reports/2026-04/approve/' not in page
+    assert 'id="draft-title"' not in page  # no draft setting 5 days against whole months
     # a form left open (or the command line) is refused too: a part of a month is not the month's report
     with pytest.raises(ApprovalRefused):
         month_approve(client=alpha, month=dt.date(2026, 4, 1), user=admin_user)
@@ -172,8 +173,9 @@ def test_the_month_in_progress_is_not_offered_for_approval_and_says_what_it_is(
     # February, before alpha's first report: said so, and still approvable (a past month sent on purpose)
     page = staff.get("/reports/2026-02/").content.decode()
     assert before in page and 'data-state="outside"' in page and 'action="/reports/2026-02/approve/' in page
-    # March, in the close: its state as ever
-    assert 'data-state="in_review"' in staff.get("/reports/2026-03/").content.decode()
+    # March, in the close: its state and its draft as ever
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert 'data-state="in_review"' in page and 'id="draft-title"' in page
 
 
 @pytest.mark.parametrize(("language", "why"), [
@@ -194,6 +196,6 @@ def test_the_board_says_a_month_came_before_the_clients_first_report(
 ) -> None:
     page = browser_for(admin_user, None, language=language).get("/board/?month=2026-02").content.decode()
     table = page.split('id="board-table"', 1)[1]
-    assert f'<span class="badge state-none">{before}</span>' in table  # February's state, for both clients
+    assert f'<span class="hint" data-state="outside">{before}</span>' in table  # February's state, for both clients
     assert f'title="{in_review}"' in table and f": {before}\"" in table  # and its squares
     assert {"en": "Not in the close</span>", "es": "Fuera del cierre</span>"}[language] not in table.split('class="legend"')[0]
