@@ -28,7 +28,17 @@ from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
 from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown
-from kpis.sentences import CONCERNS, NEXT_STEPS, REST_LABEL, SUMMARY, UNITS, WINS, sentence
+from kpis.sentences import (
+    CHANNELS_IN_TEXT,
+    CONCERNS,
+    NEXT_STEPS,
+    REST_LABEL,
+    SUMMARY,
+    UNATTRIBUTED_IN_TEXT,
+    UNITS,
+    WINS,
+    sentence,
+)
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
 HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
@@ -195,6 +205,15 @@ class Writer:
             return str(REST_LABEL)
         return member_label(dimension, member, self.names.get(dimension))
 
+    def member_in_text(self, dimension: str, member: str) -> str:
+        """A member as a sentence names it: a channel as running text writes it ("sobre todo búsqueda
+        de pago", where a table says "Búsqueda de pago"), any other member as ``member_name``."""
+        if dimension == "channel" and member in CHANNELS_IN_TEXT:
+            return str(CHANNELS_IN_TEXT[member])
+        if dimension in UNATTRIBUTED_IN_TEXT and member in ("", None, "None", "unattributed", "unknown"):
+            return str(UNATTRIBUTED_IN_TEXT[dimension])  # "lo que llegó sin campaña", not "Sin atribuir"
+        return self.member_name(dimension, member)
+
     def member(
         self, key: str, month: dt.date, dimension: str, member: str, value: float | Fraction | None, *, stored: bool
     ) -> Figure:
@@ -276,7 +295,8 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
     key, shape = top.kpi, SHAPES[top.kpi]
     if top.member == REST:
         return None
-    member = w.member_name(top.dimension, top.member)
+    member = w.member_name(top.dimension, top.member)  # as a label: the figures' sources ("Paid search: 3 / 10")
+    named = w.member_in_text(top.dimension, top.member)  # as the sentence says it
     doc0, doc1 = w.documents[before], w.documents[after]
     n0, d0 = _member_pair(doc0, key, top.dimension, top.member)
     n1, d1 = _member_pair(doc1, key, top.dimension, top.member)
@@ -289,7 +309,7 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             stored = key in doc1.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {})
             return line(
                 "driver_rate",
-                member=member,
+                member=named,
                 kpi_lower=label,
                 member_before=w.member(key, before, top.dimension, top.member, r0, stored=stored),
                 member_after=w.member(key, after, top.dimension, top.member, r1, stored=stored),
@@ -302,7 +322,7 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         unit = str(UNITS.get(shape.den or "", shape.den or ""))
         return line(
             "driver_mix",
-            member=member,
+            member=named,
             unit=unit,
             share_before=w.derived(
                 share_shown(share0, _places(share0, share1)),
@@ -329,26 +349,26 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         href1 = breakdown_href(top.dimension, after)
         return line(
             "driver_conversion",
-            member=member,
+            member=named,
             unit=unit,
             rate_before=w.derived(
                 share_shown(r0, _places(r0, r1)),
                 r0,
-                f"{member}: {w._show(shape.num, n0 or 0)} {kpi(key).label} / {w._show(shape.den, d0)} {unit}, "
+                f"{member}: {w._show(shape.num, n0 or 0)} {label} / {w._show(shape.den, d0)} {unit}, "
                 f"{month_words(before)}",
                 href0,
             ),
             rate_after=w.derived(
                 share_shown(r1, _places(r0, r1)),
                 r1,
-                f"{member}: {w._show(shape.num, n1 or 0)} {kpi(key).label} / {w._show(shape.den, d1)} {unit}, "
+                f"{member}: {w._show(shape.num, n1 or 0)} {label} / {w._show(shape.den, d1)} {unit}, "
                 f"{month_words(after)}",
                 href1,
             ),
         )
     return line(
         "driver_volume",
-        member=member,
+        member=named,
         kpi_lower=label,
         count_before=w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
         count_after=w.member(key, after, top.dimension, top.member, n1 or 0, stored=True),

@@ -24,6 +24,7 @@ from agency.months import Month
 from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
+from kpis.draft import lower_first
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -364,7 +365,8 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         note = ""
         if before is not None:
             note = (
-                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": before[0]}
+                # running text: "33.7 % of leads", "33,7 % de leads" (the bar's own label keeps its capital)
+                _("%(rate)s of %(stage)s") % {"rate": share_shown(value / before[1]), "stage": lower_first(before[0])}
                 if before[1]
                 else ""
             )
@@ -491,7 +493,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
     leads, conversions = figures.get("paid_leads") or 0, figures.get("platform_conversions")
     if unlinked is not None:
         said = ngettext(
-            "The CRM's %(leads)s new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
+            "The CRM's only new lead of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",
             "The CRM's %(leads)s new leads of this month cannot be matched to the campaigns of %(platform)s: the CRM "
             "records where each lead came from (such as paid search or paid social), not which ad campaign brought it.",

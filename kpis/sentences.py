@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SUMMARY, WINS, CONCERNS, NEXT_STEPS = "summary", "wins", "concerns", "next_steps"
 CHANGED = "changed"  # the report's "What changed" block and its pacing bar
@@ -170,6 +171,29 @@ UNITS: dict[str, Promise] = {
     "platform_conversions": _("platform conversions"),
 }
 REST_LABEL = _("what the breakdown leaves out")
+
+# A channel as a sentence names it ("mostly Paid search"): English keeps the label's capital, while
+# Spanish running text writes a channel as the common noun it is ("sobre todo búsqueda de pago"; the
+# tables and headings keep "Búsqueda de pago"). Campaign, persona and platform names are names: as written.
+IN_TEXT = "channel, inside a sentence"
+CHANNELS_IN_TEXT: dict[str, Promise] = {
+    "organic_search": pgettext_lazy(IN_TEXT, "Organic search"),
+    "paid_search": pgettext_lazy(IN_TEXT, "Paid search"),
+    "organic_social": pgettext_lazy(IN_TEXT, "Organic social"),
+    "paid_social": pgettext_lazy(IN_TEXT, "Paid social"),
+    "email": pgettext_lazy(IN_TEXT, "Email"),
+    "referral": pgettext_lazy(IN_TEXT, "Referral"),
+    "direct": pgettext_lazy(IN_TEXT, "Direct"),
+    "display": pgettext_lazy(IN_TEXT, "Display"),
+    "events": pgettext_lazy(IN_TEXT, "Events"),
+    "offline": pgettext_lazy(IN_TEXT, "Offline"),
+    "other": pgettext_lazy(IN_TEXT, "Other"),
+}
+# A member a breakdown could not attribute ("Not attributed" in its table), as a sentence says it.
+UNATTRIBUTED_IN_TEXT: dict[str, Promise] = {
+    "campaign": _("what came from no campaign"),
+    "persona": _("what matched no buyer persona"),
+}
 
 
 def sentence(key: str) -> Sentence:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,6 +70,20 @@ def _state_words() -> dict[str, str]:
     }
 
 
+def _state_after_colon() -> dict[str, str]:
+    """The states as a square's title says them after its month ("noviembre de 2026: en revisión"):
+    Spanish writes on in lower case after a colon, English keeps the badge's capital."""
+    context = "close state, after a colon"
+    return {
+        "revision": pgettext(context, "Revision waiting"),
+        "approved": pgettext(context, "Approved"),
+        "in_review": pgettext(context, "In review"),
+        "open": pgettext(context, "Open"),
+        "none": pgettext(context, "Not in the close"),
+        "before": pgettext(context, "Before this client's first report"),
+    }
+
+
 def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str = "") -> None:
     """Each row's 13 month squares, written here in one pass over pre-escaped parts (a template
     include, then format_html, per square made a page of 100 clients take most of a second): a
@@ -78,7 +92,8 @@ def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str
     it the row's one tab stop in the strip (the arrow keys move between the squares). A month out of
     the close before the client's first report says so, not "Not in the close". ``tail``
     carries the board's filters to the month's page (reports.board.board_next_tail)."""
-    words = {key: escape(word) for key, word in _state_words().items()}
+    words = {key: escape(word) for key, word in _state_after_colon().items()}
+    badges = {key: escape(word) for key, word in _state_words().items()}
     labels = {m: (escape(date_format(m, "YEAR_MONTH_FORMAT")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
     prefix = reverse("client_switch", args=["-"])[:-2]
     for row in rows:
@@ -93,7 +108,7 @@ def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str
                 f'<span class="visually-hidden">{label}: {word}</span><span aria-hidden="true">{letter}</span></a></li>'
             )
         row.strip = mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
-        row.state_word = words["before" if row.cell.status == "none" and row.before_first(row.cell.month) else row.cell.status]
+        row.state_word = badges["before" if row.cell.status == "none" and row.before_first(row.cell.month) else row.cell.status]
 
 
 @agency_required

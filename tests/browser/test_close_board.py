@@ -102,7 +102,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         # beta's month, opened in one click from its square: its close page at beta's host
         page.get_by_label("Mostrar").select_option("all")
         expect(page.locator(ROWS)).to_have_count(2)
-        page.locator("tr", has_text="Beta Brands").get_by_role("link", name="marzo de 2026: En revisión").click()
+        page.locator("tr", has_text="Beta Brands").get_by_role("link", name="marzo de 2026: en revisión").click()
         page.wait_for_url(re.compile(r"http://beta\.localhost:\d+/reports/2026-03/"))
         page.get_by_text("En revisión", exact=True).first.wait_for()
         # looked at: approved from the board with the new figures
@@ -204,8 +204,8 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
             if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo de 2026"):
                 page.keyboard.press("Space")
         assert order == [
-            "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: En revisión",
-            "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: En revisión",
+            "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: en revisión",
+            "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: en revisión",
             "Aprobar los meses marcados…",
         ], order
         screenshot(page, "board-keyboard-1-1440-es")
@@ -228,14 +228,14 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         # The arrows: along alpha's months, back, then down to beta's March; Enter opens it.
         page.get_by_role("link", name="Alpha Analytics").focus()
         page.keyboard.press("Tab")
-        assert _focused_title(page) == "marzo de 2026: En revisión"
+        assert _focused_title(page) == "marzo de 2026: en revisión"
         page.keyboard.press("ArrowRight")
         assert _focused_title(page).startswith("febrero de 2026: ")
         page.keyboard.press("End")
         assert _focused_title(page).startswith("marzo de 2025: ") or _focused_title(page).startswith("abril de 2025: ")
         page.keyboard.press("Home")
         page.keyboard.press("ArrowLeft")
-        assert _focused_title(page) == "marzo de 2026: En revisión"  # the newest square: nothing before it
+        assert _focused_title(page) == "marzo de 2026: en revisión"  # the newest square: nothing before it
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Shift+Tab")
         assert _focused_title(page) == "Alpha Analytics"
@@ -243,7 +243,7 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         assert _focused_title(page).startswith("febrero de 2026: ")  # the square last reached is the row's stop now
         page.keyboard.press("Home")
         page.keyboard.press("ArrowDown")
-        assert _focused_title(page) == "marzo de 2026: En revisión"
+        assert _focused_title(page) == "marzo de 2026: en revisión"
         assert page.evaluate("document.activeElement.closest('tr').querySelector('th > a').textContent.trim()") == "Beta Brands"
         page.set_viewport_size(PHONE)
         screenshot(page, "board-keyboard-2-390-es")

@@ -54,3 +54,33 @@ def test_the_report_email_fits_a_phone_and_explains_its_figures(browser, march, 
     assert mqls in page.locator("[data-definition]").all_inner_texts()
     screenshot(page, f"report-email-390-{language}")
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_key_figures_read_across_the_screen_on_a_phone_and_a_desktop(
+    browser, march, client_user_a, staff_a, language  # noqa: F811
+) -> None:
+    """At 390 px the key-figure table had four columns: a figure's meaning squeezed into ~110 px, five
+    words a line. Each figure is now its name and its value on one row, its meaning on a row of its own
+    across the table, in plain table markup (no media query: Gmail and Outlook draw it the same)."""
+    client_user_a.language = language
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        payload = OutboxEmail.objects.get(kind="report_approved").payload
+    assert "{#" not in payload["html"] and "{%" not in payload["html"]  # no template text shown
+    for width in (390, 640):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_content(payload["html"])  # images blocked
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        table = page.locator("[data-key-figures]").bounding_box()
+        notes = page.locator("[data-figure-notes]")
+        assert notes.count() == page.locator("[data-key-figure]").count() >= 5
+        for box in (notes.nth(i).bounding_box() for i in range(notes.count())):
+            assert box["width"] >= table["width"] - 1  # the meaning spans the whole table
+        # the figure's name has most of its row; the value and its change keep to the right
+        name = page.locator("[data-key-figure] td").first.bounding_box()
+        assert name["width"] >= table["width"] * 0.5
+        screenshot(page, f"report-email-key-figures-{width}-{language}")
+        context.close()

@@ -187,15 +187,16 @@ def test_only_my_clients_with_none_assigned_says_so_not_no_client_matches(both_i
     assert why in page and {"en": "No client matches.", "es": "Ningún cliente coincide."}[language] not in page
 
 
-@pytest.mark.parametrize(("language", "before", "in_review"), [
-    ("en", "Before this client&#x27;s first report", "March 2026: In review"),
-    ("es", "Anterior al primer informe de este cliente", "marzo de 2026: En revisión"),
+@pytest.mark.parametrize(("language", "before", "in_review", "square"), [
+    ("en", "Before this client&#x27;s first report", "March 2026: In review", "February 2026: Before this client&#x27;s first report"),
+    ("es", "Anterior al primer informe de este cliente", "marzo de 2026: en revisión",
+     "febrero de 2026: anterior al primer informe de este cliente"),
 ])
 def test_the_board_says_a_month_came_before_the_clients_first_report(
-    both_in_review, admin_user, language, before, in_review
+    both_in_review, admin_user, language, before, in_review, square
 ) -> None:
     page = browser_for(admin_user, None, language=language).get("/board/?month=2026-02").content.decode()
     table = page.split('id="board-table"', 1)[1]
     assert f'<span class="hint" data-state="outside">{before}</span>' in table  # February's state, for both clients
-    assert f'title="{in_review}"' in table and f": {before}\"" in table  # and its squares
+    assert f'title="{in_review}"' in table and f'title="{square}"' in table  # and its squares
     assert {"en": "Not in the close</span>", "es": "Fuera del cierre</span>"}[language] not in table.split('class="legend"')[0]

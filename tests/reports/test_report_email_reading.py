@@ -123,19 +123,24 @@ def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
     assert body.count("Datos desde enero") == 1
 
 
-def test_the_key_figures_have_a_target_column_only_when_a_figure_has_a_target(march, client_user_a, staff_a) -> None:
-    """An empty fourth column squeezed the figures' names to a word a line on a phone."""
+def test_the_key_figures_have_two_columns_and_no_empty_target(march, client_user_a, staff_a) -> None:
+    """An empty fourth column squeezed the figures' names to a word a line on a phone; then three columns
+    still left a figure's meaning ~110 px wide. Each figure is its name and its value, its meaning (and a
+    target, when it has one) on a row of its own across the table."""
 
     month_approve(client=march, month=MARCH, user=staff_a)
-    rows = re.findall(r'<tr style="border-bottom:1px solid #e7ebf2">(.*?)</tr>', _payload()["html"], re.S)
-    assert rows and all(row.count("<td") == 3 for row in rows)
+    html = _payload()["html"]
+    rows = re.findall(r"<tr data-key-figure>(.*?)</tr>", html, re.S)
+    assert rows and all(row.count("<td") == 2 for row in rows)
+    assert html.count('<td colspan="2"') == len(rows) and "data-target" not in html
 
 
-def test_a_target_set_brings_the_target_column(march, client_user_a, staff_a) -> None:
+def test_a_target_set_says_it_under_its_figure(march, client_user_a, staff_a) -> None:
     from portfolio.models import Target
 
     Target.objects.create(client=march, month=MARCH, kpi="new_leads", value=10)
     month_approve(client=march, month=MARCH, user=staff_a)
     html = _payload()["html"]
-    rows = re.findall(r'<tr style="border-bottom:1px solid #e7ebf2">(.*?)</tr>', html, re.S)
-    assert all(row.count("<td") == 4 for row in rows) and "Objetivo 10" in html
+    rows = re.findall(r"<tr data-key-figure>(.*?)</tr>", html, re.S)
+    assert all(row.count("<td") == 2 for row in rows)
+    assert re.search(r"<span[^>]*data-target>Objetivo 10 — ", html) and html.count("data-target") == 1

@@ -101,3 +101,14 @@ def test_the_version_diff_says_paid_leads_became_unmatched_never_that_they_fell_
             lines = {line["key"]: line["text"] for line in figures_diff(LINKED, UNLINKED, currency="EUR")}
         assert lines["paid_leads"] == dash, lines
         assert not any(text.endswith(" → 0") or "→ 0,0" in text for text in lines.values()), lines
+
+
+def test_one_unlinked_lead_reads_as_the_only_one_not_as_1() -> None:
+    """"The CRM's 1 new lead" / "El 1 lead nuevo" read as a form letter: one lead is "the only one"."""
+    from kpis.report import match_line
+
+    for language, one, many in (("en", "The CRM's only new lead", "The CRM's 3 new leads"),
+                                ("es", "El único lead nuevo del CRM", "Los 3 leads nuevos del CRM")):  # fmt: skip
+        with translation.override(language):
+            assert match_line("Google Ads", {}, unlinked=1).startswith(one)
+            assert match_line("Google Ads", {}, unlinked=3).startswith(many)

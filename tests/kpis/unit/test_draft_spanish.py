@@ -1,0 +1,115 @@
+"""What a Spanish-speaking client reads in the generated sentences: a channel inside a sentence is a
+common noun (lower case), a channel's name never governs a verb (whose number it would have to match:
+"redes sociales de pago" is plural), no word agrees with a KPI's gender (la tasa, el coste), and the
+funnel says "de leads", as the rest of the catalogue writes the word in running text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.utils import translation
+
+from kpis.report import funnel_chart
+from kpis.sentences import SENTENCES
+from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, draft_in
+
+
+def _texts(language: str, docs) -> list[str]:
+    return [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+
+
+def test_a_channel_inside_a_spanish_sentence_is_written_in_lower_case_and_its_sources_keep_the_label() -> None:
+    spanish = draft_in("es", documents())
+    texts = [line.text for line in spanish.lines()]
+    assert "La mayor parte vino de búsqueda de pago: sus MQL pasaron de 4 a 9." in texts
+    assert not [t for t in texts if "Búsqueda de pago" in t]
+    # Where a figure came from reads as a label ("MQL, Búsqueda de pago, octubre de 2026: 9"): its capital stays.
+    assert any("Búsqueda de pago, octubre de 2026" in line.why for line in spanish.lines())
+    assert "Paid search did most of it: its MQLs went from 4 to 9." in _texts("en", documents())  # English keeps it
+
+
+def _conversion_docs():
+    """Paid social converts 4 of 10 new leads in September and 3 of 10 in October: a conversion driver."""
+    return {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=2000, leads=10, mqls=8, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=2000, leads=10, mqls=3, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+
+
+def test_a_plural_channel_reads_without_a_singular_verb() -> None:
+    """"Redes sociales de pago explica la mayor parte: convirtió…" made a plural name the subject of a singular verb."""
+    texts = _texts("es", _conversion_docs())
+    assert ("La mayor parte vino de redes sociales de pago, donde la conversión de sus leads nuevos fue del 30,0 %, "
+            "frente al 80,0 % antes.") in texts, texts
+    assert "Revisar redes sociales de pago: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+
+
+def test_no_spanish_sentence_makes_a_member_the_subject_of_its_verb() -> None:
+    """A member is a channel (singular or plural), a platform or a campaign: a verb after it would have to
+    agree with a number the sentence cannot know. Spanish puts it after a preposition or "sobre todo"."""
+    with translation.override("es"):
+        spanish = {key: str(s.text) for key, s in SENTENCES.items() if "%(member)s" in str(s.text)}
+    assert len(spanish) >= 10
+    loose = {key: text for key, text in spanish.items()
+             if not re.search(r"\b(de|hacia|todo|con|Revisar) %\(member\)s", text)}
+    assert not loose, loose
+
+
+def test_no_spanish_sentence_agrees_with_the_gender_of_a_kpi_or_a_unit() -> None:
+    """"cuyo %(kpi_lower)s" read "cuyo tasa de conversión": the KPI's and the unit's gender are unknown
+    to the sentence (la tasa, el coste, las sesiones), so no article or relative agrees with them."""
+    # "su"/"sus" mark no gender ("sus" only a plural: the counts, MQL, leads nuevos, sesiones)
+    gendered = re.compile(r"\b(el|la|los|las|del|al|un|una|cuyo|cuya|cuyos|cuyas|este|esta) %\((kpi|kpi_lower|unit)\)s")
+    with translation.override("es"):
+        found = {key: str(s.text) for key, s in SENTENCES.items() if gendered.search(str(s.text))}
+    assert not found, found
+
+
+@pytest.mark.parametrize(("language", "notes"), [
+    ("es", ["", "2,0 % de sesiones", "40,0 % de leads", "50,0 % de MQL", "50,0 % de SQL"]),
+    ("en", ["", "2.0 % of sessions", "40.0 % of leads", "50.0 % of MQLs", "50.0 % of SQLs"]),
+])
+def test_the_funnel_says_of_leads_in_lower_case(language: str, notes: list[str]) -> None:
+    values = {"sessions": 1000, "new_leads": 20, "mqls": 8, "sqls": 4, "customers": 2}
+    card = SimpleNamespace(kpi=lambda key: values.get(key), month=dt.date(2026, 10, 1))
+    with translation.override(language):
+        chart = funnel_chart(card, accent="#1f5fbf")
+    assert [bar.note.replace("\xa0", " ") for bar in chart.bars] == notes
+    assert chart.bars[1].label in ("Leads",)  # the bar's own label keeps its capital
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es", "La mayor parte vino de lo que no encajó en ningún buyer persona, donde la conversión de sus leads nuevos "
+           "fue del 90,0 %, frente al 10,0 % antes."),
+    ("en", "What matched no buyer persona did most of it: 10.0 % of its new leads converted, against 90.0 % now."),
+])
+def test_leads_of_no_persona_are_named_in_words_not_as_a_tables_not_attributed(language: str, expected: str) -> None:
+    """"La mayor parte vino de Sin atribuir" read as a table cell dropped into a sentence."""
+    docs = documents()
+    for month, mqls in ((SEP, 1), (OCT, 9)):
+        docs[month]["breakdowns"] = {"persona": {"": {"mqls": mqls, "new_leads": 10}}}
+    texts = _texts(language, docs)
+    assert expected in texts, texts
+
+
+def test_the_catch_up_step_says_what_to_plan_for_each_working_day() -> None:
+    """"planificar 6,9 por día laborable": 6,9 of what? The figure now carries its KPI."""
+    from kpis.pacing import MonthFigures
+
+    docs = documents()
+    targets = {"mqls": 100}
+    quarter = [MonthFigures(dt.date(2026, 10, 1), 22, 22, docs[OCT]["kpis"], targets),
+               MonthFigures(dt.date(2026, 11, 1), 21, 0, None, targets),
+               MonthFigures(dt.date(2026, 12, 1), 21, 0, None, targets)]  # fmt: skip
+    steps = [line.text for line in draft_in("es", docs, quarter=quarter).sections["next_steps"]]
+    assert ("Para alcanzar el objetivo del trimestre, planificar 6,9 MQL por día laborable en los 42 días laborables "
+            "que quedan.") in steps, steps
