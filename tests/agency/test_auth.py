@@ -289,7 +289,9 @@ def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, sta
         ("/reports/2026-03/", "/reports/2026-03/"),  # the close board's one click to a month
         ("//evil.example/reports/", "/"),  # another host: ignored
         ("https://evil.example/", "/"),
-        ("/reports/?x=1", "/"),  # a query: not a plain path
+        ("/reports/2026-03/?mine=1&show=waiting", "/reports/2026-03/?mine=1&show=waiting"),  # the board's filters
+        ("/reports/?next=https://evil.example/", "/"),  # a query of anything but plain words: ignored
+        ("/reports/?a=b?c", "/"),
     ],
 )
 def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, tenant_b, asked, lands) -> None:
