@@ -30,7 +30,8 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # The markup of the portfolio's cached table (kpis.views_portfolio), which its key carries beside
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
-PORTFOLIO_LAYOUT = "7"
+# 7: abbreviated headers (CAC, ROMI), the sticky header row; 8: "— no traffic loaded", "— no deal values".
+PORTFOLIO_LAYOUT = "8"
 # Every client; those needing attention (checks open, a target missed or no figures yet: judged
 # by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
 SHOW = ("all", "attention", "checks", "clean")

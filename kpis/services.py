@@ -196,6 +196,11 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
         )
 
 
+def _person(user: Any) -> str:
+    """Who set a target, as pages name people (agency.models.User.display_name), not the login name."""
+    return getattr(user, "display_name", "") if user is not None else ""
+
+
 def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
@@ -208,7 +213,7 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
         low, high = kpi_declared(kpi).range
         raise ValidationError({"value": [_("Use a value between %(low)s and %(high)s.") % {"low": low, "high": high}]})
     target, _created = Target.objects.update_or_create(
-        client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": getattr(user, "username", "")}
+        client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": _person(user)}
     )
     return target
 

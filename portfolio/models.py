@@ -143,7 +143,7 @@ class Target(models.Model):
     month = models.DateField(help_text="first day of the month")
     kpi = models.CharField(max_length=60)
     value = models.FloatField()
-    set_by = models.CharField(max_length=150, blank=True, default="")
+    set_by = models.CharField(max_length=150, blank=True, default="")  # the person's name (User.display_name)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

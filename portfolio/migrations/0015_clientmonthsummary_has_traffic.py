@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0013_clientmonthsummary_has_spend'),
+        ('portfolio', '0014_target_set_by_person_name'),
     ]
 
     operations = [
