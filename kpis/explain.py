@@ -71,7 +71,9 @@ def top_pair(document: dict[str, Any], shape: Shape) -> tuple[Fraction, Fraction
     if shape.top_denominator is None:
         return numerator, None
     if kpis.get(shape.top_denominator) is None:
-        return None
+        # A count whose driver is unknown (sessions of a month without traffic rows, kpis.nodata) still
+        # splits by member, without its driver; a ratio without its denominator does not exist.
+        return (numerator, None) if shape.kind == "count" else None
     return numerator, exact(kpis[shape.top_denominator])
 
 
@@ -84,7 +86,7 @@ def members_of(document: dict[str, Any], shape: Shape, dimension: str) -> dict[s
         return None
     if not members or not any(shape.num in figures for figures in members.values()):
         return None  # no such breakdown this month, or it lacks the KPI's figures
-    with_den = shape.den is not None and any(shape.den in figures for figures in members.values())
+    with_den = shape.den is not None and top[1] is not None and any(shape.den in figures for figures in members.values())
     pairs: dict[str, Pair] = {}
     for member, figures in members.items():
         if shape.num not in figures:

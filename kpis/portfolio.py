@@ -20,6 +20,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis.catalogue import Unit, headline_kpis, target_in_range
 from kpis.catalogue import kpi as kpi_of
+from kpis.nodata import figure_source, summary_revenue_unknown
 from kpis.nospend import SPEND_FIGURES, spend_figure_unknown
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
@@ -29,13 +30,16 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # The markup of the portfolio's cached table (kpis.views_portfolio), which its key carries beside
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
-PORTFOLIO_LAYOUT = "6"
+# 7: abbreviated headers (CAC, ROMI), the sticky header row; 8: "— no traffic loaded", "— no deal values".
+PORTFOLIO_LAYOUT = "8"
 # Every client; those needing attention (checks open, a target missed or no figures yet: judged
 # by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
 SHOW = ("all", "attention", "checks", "clean")
 # Amounts in the client's currency: sorted within each currency, never one against another (a
 # client's 37,000 MX$ is not more than another's €30,000).
 MONEY_COLUMNS = frozenset(c for c in COLUMNS if kpi_of(c).unit == Unit.MONEY)
+# Revenue figures that read "—" for a month whose new customers have no deal value (kpis.nodata).
+UNPRICED_COLUMNS = frozenset(c for c in COLUMNS if summary_revenue_unknown(c, customers=1, revenue=0))
 
 
 def portfolio_rows(
@@ -60,10 +64,12 @@ def portfolio_rows(
         before=FilteredRelation("month_summaries", condition=Q(month_summaries__month=previous)),
         **{f"before_{column}": F(f"before__{column}") for column in COLUMNS},
         before_has_spend=F("before__has_spend"),
+        before_has_traffic=F("before__has_traffic"),
         checked=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),
         has_spend=F("now__has_spend"),
+        has_traffic=F("now__has_traffic"),
         checks_total=F("checked__total"),
         checks_open=F("checked__open"),
         checks_open_high=F("checked__open_high"),
@@ -80,6 +86,10 @@ def portfolio_rows(
         # A client without spend loaded reads its costs as "—" (kpis.nospend): sorted with the unknown
         # values, last, not as the cheapest at its stored 0.
         value = Case(When(has_spend=False, then=Value(None)), default=F(sort)) if sort in SPEND_FIGURES else F(sort)
+        if sort in UNPRICED_COLUMNS:  # new customers without a deal value: ROMI "—", not −100 % (kpis.nodata)
+            value = Case(When(customers__gt=0, revenue=0, then=Value(None)), default=F(sort))
+        if figure_source(sort) == "traffic":  # no traffic row in the month: sessions "—", not 0 (kpis.nodata)
+            value = Case(When(has_traffic=False, then=Value(None)), default=F(sort))
         order = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
         return clients.order_by(*(["currency"] if sort in MONEY_COLUMNS else []), order, "name")
     if sort == "checks":
@@ -107,6 +117,10 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
     has_spend = getattr(client, "has_spend", None) is not False  # null: a row from before it was kept
     for kpi, target in targets.items():
         value = None if spend_figure_unknown(kpi, has_spend=has_spend) else getattr(client, kpi)
+        if summary_revenue_unknown(kpi, customers=getattr(client, "customers", None), revenue=getattr(client, "revenue", None)):
+            value = None  # ROMI unknown (customers without a deal value, kpis.nodata): neither met nor missed
+        if figure_source(kpi) == "traffic" and getattr(client, "has_traffic", None) is False:
+            value = None  # sessions of a month without traffic rows (kpis.nodata)
         status = target_status(kpi, value, target)  # an unknown cost neither meets nor misses its target
         if status is True:
             met.append(kpi)

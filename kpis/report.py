@@ -25,6 +25,7 @@ from clients.words import member_label, money
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.draft import lower_first
+from kpis.nodata import revenue_unpriced
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -61,7 +62,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 16: the charts drawn per width (labels ≥ 12 px on a phone), Spanish months in lower case ("dic"),
 # a legend under a chart, no empty chart frame; 17: the month's verdict (did marketing pay off) over
 # the summary, the channel chart named for its leads, each detail tile's definition in plain words.
-REPORT_LAYOUT = "18"
+# 19: a month without traffic or email rows, customers without deal values, traffic without landing pages:
+# "—" with the reason (kpis.nodata), the funnel's sessions bar too; 20: funnel notes in lower case ("de leads").
+REPORT_LAYOUT = "20"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -315,17 +318,20 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     if card.snapshot is None or card.in_progress:
         return None
     month = date_format(card.month, "YEAR_MONTH_FORMAT")
-    romi, _why = card.shown("romi")
+    romi, partial = card.shown("romi")  # partial: some customers without a deal value (kpis.nodata)
     leads = int(card.kpi("new_leads") or 0)
     customers = int(card.kpi("customers") or 0)
-    # New customers but no revenue from marketing: their deal values are missing, not worth nothing.
-    unpriced = customers > 0 and not card.kpi("marketing_revenue")
-    if "romi" in keys and romi is not None and not unpriced:
+    # New customers but no revenue from marketing: their deal values are missing, not worth nothing
+    # (kpis.nodata: the revenue tiles read "—" by the same condition).
+    unpriced = revenue_unpriced({"kpis": {key: card.kpi(key) for key in ("customers", "marketing_revenue")}})
+    # A partial ROMI above 0 is a floor (marketing paid off at least that much); at or below 0 it says nothing.
+    if "romi" in keys and romi is not None and not unpriced and not (partial and romi <= 0):
         values = {
             "month": month,
             "one": money(1, currency),
             "back": money(1 + romi, currency),
-            "romi": format_value("romi", romi, currency),
+            # "22,2 %" kept on one line: on a phone the sentence broke it into "22,2" and "%)".
+            "romi": format_value("romi", romi, currency).replace(" %", "\xa0%"),
         }
         if romi > 0:
             text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
@@ -342,7 +348,11 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
         % {"count": format_value("customers", customers, currency)},
     }
     spend, _why = card.shown("marketing_spend")
-    if spend and unpriced and "romi" in keys:
+    if spend and partial and romi is not None and "romi" in keys:
+        values["spend"] = format_value("marketing_spend", spend, currency)
+        text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but some of these "
+                 "customers have no deal value, so this report cannot say whether marketing paid for itself.")
+    elif spend and unpriced and "romi" in keys:
         values["spend"] = format_value("marketing_spend", spend, currency)
         text = _("%(month)s: %(spend)s of marketing spend brought %(leads)s and %(customers)s, but no revenue is "
                  "recorded for them, so this report cannot say whether marketing paid for itself.")
@@ -363,6 +373,11 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
+        if key == "sessions" and card.snapshot is not None and card.not_fact(card.month, key):
+            # No traffic loaded (kpis.nodata): no bar of 0 sessions, and no rate of leads over them.
+            bars.append(charts.Bar(label=str(label), value=0, text="—", note=_("no traffic data loaded")))
+            before = (str(label), 0)
+            continue
         if before is not None:
             note = (
                 # running text: "33.7 % of leads", "33,7 % de leads" (the bar's own label keeps its capital)
@@ -535,12 +550,14 @@ def report_frozen(
     *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool,
     personas: dict[str, str] | None = None,
     has_contact_times: bool = True,
+    sources_loaded: dict[str, bool] | None = None,
+    unpriced_customers: int | None = None,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
     whether it had any spend row up to the month's end (kpis.nospend: else its costs read —) and
     the buyer personas' names (the persona breakdown, the PDF's drill-down)."""
-    return {
+    frozen = {
         "paid_days": [[day.isoformat(), spend, clicks] for day, spend, clicks in days],
         "campaign_names": dict(names),
         "persona_names": dict(personas or {}),
@@ -548,6 +565,11 @@ def report_frozen(
         "has_spend": has_spend,
         "has_contact_times": has_contact_times,  # a first-contact time up to the month's end (kpis.nocontact)
     }
+    if sources_loaded is not None:  # whether the traffic and the email results had a row in the month (kpis.nodata)
+        frozen["sources_loaded"] = dict(sources_loaded)
+    if unpriced_customers is not None:  # the month's new customers without a deal value (kpis.nodata)
+        frozen["unpriced_customers"] = unpriced_customers
+    return frozen
 
 
 def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, float | None]] | None:

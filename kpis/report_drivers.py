@@ -17,6 +17,7 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
+from kpis.nodata import document_facts
 from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
 from kpis.scorecard import format_value, number_shown
@@ -42,8 +43,11 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
         return []
     before, after = card.compare_to, card.month
     # A month without spend loaded has no costs to compare (kpis.nospend): its spend figures are None.
+    # Nor traffic or email figures of a month without their rows, nor revenue without deal values (kpis.nodata).
     documents = {
-        m: document_known(s.document, has_spend=card.has_spend(m)) for m, s in card.history.items() if m in (before, after)
+        m: document_facts(document_known(s.document, has_spend=card.has_spend(m)), month=m, row_months=card.row_months)
+        for m, s in card.history.items()
+        if m in (before, after)
     }
     drivers = {
         key: [d for d in found if d.dimension in REPORT_DIMENSIONS]

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
@@ -41,6 +41,15 @@ from kpis.catalogue import (
 )
 from kpis.datastart import before_data
 from kpis.nocontact import CONTACT_FIGURES, contact_unknown
+from kpis.nodata import (
+    LANDING_FIGURES,
+    figure_source,
+    landing_pages_unnamed,
+    never_sent,
+    never_sent_kind,
+    revenue_figure_unknown,
+    source_loaded,
+)
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
@@ -322,6 +331,58 @@ def no_contact_reason() -> str:
     )
 
 
+# Revenue figures that count only the customers with a deal value: partial when some have none.
+PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
+                             "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
+def not_loaded_reason(source: str) -> str:
+    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata)."""
+    if source == "traffic":
+        return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
+    return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+
+
+def unpriced_reason(document: dict[str, Any] | None) -> str:
+    """Why a revenue figure reads — for a month whose new customers have no deal value (kpis.nodata)."""
+    kpis = (document or {}).get("kpis") or {}
+    customers = int(kpis.get("customers") or 0)
+    if kpis.get("revenue"):  # some customers priced, none of those from marketing
+        return gettext("No deal value is recorded for the new customers from marketing: the revenue from marketing "
+                       "is unknown, not zero, so its return cannot be worked out.")
+    return ngettext(
+        "%(count)s new customer has no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        "%(count)s new customers have no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        customers,
+    ) % {"count": number_shown(customers, 0, force_grouping=True)}
+
+
+def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any) -> str:
+    """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
+    traffic or email figure of a month without rows of its source, a revenue figure of a month whose
+    customers have no deal value; "" when it is a fact."""
+    if document is None:
+        return ""
+    source = figure_source(key)
+    if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
+        return not_loaded_reason(source)
+    kind = never_sent_kind(key)
+    if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
+        if kind == "sal_dates":
+            return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
+        if kind == "unsubscribes":
+            return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
+        return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
+                       "leads, are unknown, not zero.")
+    if key in LANDING_FIGURES and landing_pages_unnamed(document):
+        return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
+    if revenue_figure_unknown(key, document):
+        return unpriced_reason(document)
+    return ""
+
+
 @dataclass
 class Scorecard:
     month: dt.date
@@ -345,6 +406,14 @@ class Scorecard:
     # read (no month is before its data).
     first_data: dict[str, dt.date | None] = field(default_factory=dict)
     first_data_read: Callable[[], dict[str, dt.date | None]] | None = field(default=None, repr=False, compare=False)
+    # Each source's (traffic, email) months with rows (kpis.nodata), read on first need: only for a
+    # month whose figures show none of its rows and that froze no answer. Empty: every month has rows.
+    row_months_read: Callable[[], dict[str, set[dt.date]]] | None = field(default=None, repr=False, compare=False)
+    _row_months: list = field(default_factory=list, repr=False, compare=False)
+    # How many of the month's new customers have no deal value (kpis.nodata: its revenue figures are then
+    # partial), read on first need; an approved month froze it. None: not read (none counted).
+    unpriced_read: Callable[[], int] | None = field(default=None, repr=False, compare=False)
+    _unpriced: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -395,6 +464,41 @@ class Scorecard:
 
         return contact_unknown(snapshot.document if snapshot else None, month=month, first_contact=first_contact)
 
+    def row_months(self) -> dict[str, set[dt.date]] | None:
+        """Each source's months with rows (kpis.nodata), read once; None without a reader (every month has them)."""
+        if not self._row_months:
+            self._row_months.append(self.row_months_read() if self.row_months_read else None)
+        return self._row_months[0]
+
+    def not_fact(self, month: dt.date, key: str) -> str:
+        """Why ``key`` of ``month`` is no fact (kpis.nodata: no traffic or email rows, customers without a
+        deal value); "" when it is one."""
+        snapshot = self.snapshot if month == self.month else self.history.get(month)
+        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months)
+
+    def partial_note(self, key: str, value: Any) -> str:
+        """A revenue figure of the month counting only some of its customers (the others have no deal
+        value, kpis.nodata): says so under the figure; "" when it counts them all."""
+        customers = int(self.kpi("customers") or 0)
+        if value is None or key not in PARTIAL_FIGURES or customers == 0 or self.snapshot is None:
+            return ""
+        if not self._unpriced:
+            frozen = (self.snapshot.document.get("report") or {}).get("unpriced_customers")
+            self._unpriced.append(frozen if frozen is not None else (self.unpriced_read() if self.unpriced_read else 0))
+        unpriced = min(int(self._unpriced[0] or 0), customers)
+        if not unpriced:
+            return ""
+        return ngettext(
+            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
+            "the others.",
+            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
+            "the others.",
+            unpriced,
+        ) % {
+            "count": number_shown(unpriced, 0, force_grouping=True),
+            "customers": number_shown(customers, 0, force_grouping=True),
+        }
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
         (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
@@ -403,6 +507,8 @@ class Scorecard:
         if snapshot is None or spend_figure_unknown(key, has_spend=self.has_spend(month)):
             return None
         if key in CONTACT_FIGURES and self.contact_unknown(month):
+            return None
+        if self.not_fact(month, key):
             return None
         return kpi_matched(snapshot.document, key)
 
@@ -428,8 +534,11 @@ class Scorecard:
             return None, no_spend_reason()
         if key in CONTACT_FIGURES and self.contact_unknown():
             return None, no_contact_reason()
+        why = self.not_fact(self.month, key)
+        if why:
+            return None, why
         value = self.kpi(key)
-        return value, null_reason(figure(key), self.values) if value is None else ""
+        return value, null_reason(figure(key), self.values) if value is None else self.partial_note(key, value)
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
@@ -697,7 +806,9 @@ def tiles(
                 "empty_reason": (
                     paid_empty_reason(card, currency=currency, staff=staff)
                     if group.key == "paid_media"
-                    else empty_reason(group.key, staff=staff)
+                    # No row of the group's source in the month (kpis.nodata): the tiles' own reason.
+                    else next((t["reason"] for t in group_tiles if t["reason"] and figure_source(t["key"])), "")
+                    or empty_reason(group.key, staff=staff)
                 ),
                 # Staff get the link to Imports where delivery is connected or uploaded (a client cannot).
                 "empty_fix": staff and group.key == "paid_media" and media_without_delivery(card) is not None,
@@ -713,15 +824,34 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
         return {"text": "—", "reason": no_spend_reason()}
+    if key in row.get("no_traffic", ()):
+        return {"text": "—", "reason": not_loaded_reason("traffic")}
+    if key in row.get("unpriced", ()):
+        return {"text": "—", "reason": row_unpriced_reason()}
     return row_cell_shown(key, row, currency)
 
 
+# A breakdown row's figures summed from traffic rows, and those over its customers' deal values
+# (kpis.nodata: "—" with the reason when the month has no traffic row, or the row's customers no deal value).
+ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate",
+                                 "form_submissions"})
+ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
+
+
+def row_unpriced_reason() -> str:
+    """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata); said
+    once under a PDF table, so it names no row's count."""
+    return gettext("The new customers of this row have no deal value: its revenue is unknown, not zero.")
+
+
 def breakdown_rows(
-    snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True
+    snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True,
+    traffic_loaded: bool = True,
 ) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last.
     ``has_spend``: the client had spend loaded up to the month's end (kpis.nospend); else its costs
-    have no value (sorted last, no bar) and breakdown_cell says why."""
+    have no value (sorted last, no bar) and breakdown_cell says why. ``traffic_loaded``: the month has a
+    traffic row (kpis.nodata); else the rows' sessions and traffic rates have none either."""
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -734,6 +864,12 @@ def breakdown_rows(
         no_spend = {k for k in keys if spend_figure_unknown(k, has_spend=has_spend)}
         if no_spend:
             row.update(dict.fromkeys(no_spend), no_spend=no_spend)
+        # No traffic row in the month, or the row's customers without a deal value (kpis.nodata).
+        no_traffic = set() if traffic_loaded else {k for k in keys if k in ROW_TRAFFIC_FIGURES}
+        priced = not figures.get("customers") or figures.get("revenue") != 0
+        unpriced = set() if priced else {k for k in keys if k in ROW_REVENUE_FIGURES}
+        if no_traffic or unpriced:
+            row.update(dict.fromkeys(no_traffic | unpriced), no_traffic=no_traffic, unpriced=unpriced)
     if sort == "member" or sort not in keys:
         rows.sort(key=lambda r: r["member"], reverse=descending)
     else:
@@ -758,7 +894,7 @@ DIMENSION_LABELS = {
 
 def drilldown_tables(
     snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True,
-    persona_names: dict[str, str] | None = None,
+    persona_names: dict[str, str] | None = None, traffic_loaded: bool = True,
 ) -> list[dict[str, Any]]:
     """Every drill-down of the month as the page's tables show them before a sort is chosen: members
     in words (``names``: campaign ids to names; ``persona_names``: persona codes to names), values in
@@ -766,7 +902,9 @@ def drilldown_tables(
     by_dimension = {"campaign": names, "persona": persona_names}
     tables = []
     for dimension, title in DIMENSION_LABELS.items():
-        keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
+        keys, rows = breakdown_rows(
+            snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
+        )
         tables.append(
             {
                 "dimension": dimension,
@@ -833,11 +971,14 @@ def funnel_steps(card: Scorecard) -> list[dict[str, Any]]:
     for index, (key, label, value) in enumerate(values):
         before = values[index - 1][2] if index else None
         rate = None if before in (None, 0) else value / before
+        # No traffic loaded for the month (kpis.nodata): its sessions are "—", not a step of 0.
+        unknown = card.snapshot is not None and card.not_fact(card.month, key)
         steps.append(
             {
                 "key": key,
                 "label": label,
-                "value": number_shown(value, 0, force_grouping=True),
+                "value": "—" if unknown else number_shown(value, 0, force_grouping=True),
+                "reason": card.not_fact(card.month, key) if unknown else "",
                 "rate": None if rate is None else share_shown(rate),
                 "width": max(2, round(value / top * 100)),
             }

@@ -30,7 +30,7 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Campaign, CriteriaVersion, Holiday, Lead, Persona, Spend
+from clients.models import Activity, Campaign, CriteriaVersion, EmailRow, Holiday, Lead, Persona, Spend, TrafficRow
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -42,6 +42,7 @@ from kpis.formulas.common import ratio
 from kpis.formulas.contracts import Contract as ContractRecord
 from kpis.models import Annotation, Snapshot
 from kpis.nocontact import contact_times_loaded
+from kpis.nodata import document_facts, source_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_days, frozen_names, report_frozen
@@ -694,6 +695,9 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         first_spend_read=spend_first_date,
         first_contact_read=contact_first_month,  # kpis.nocontact: read only for a month of uncontacted leads
         first_data_read=data_first_months,  # kpis.datastart: read on a chart's first need
+        row_months_read=source_row_months,  # kpis.nodata: read only for a month showing no traffic or email rows
+        # kpis.nodata: read only for a month whose customers' revenue shows (a partial figure says so)
+        unpriced_read=lambda: customers_unpriced(month=month, timezone=client.timezone),
     )
 
 
@@ -804,8 +808,8 @@ def persona_names() -> dict[str, str]:
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
     the names of the campaigns and personas its breakdowns hold, whether the client has revenue data and whether it
-    has a spend row dated up to the month's end (kpis.nospend) and a first-contact time (kpis.nocontact), as the rows
-    say now. Six queries at most."""
+    has a spend row dated up to the month's end (kpis.nospend), a first-contact time (kpis.nocontact) and traffic and
+    email rows in the month (kpis.nodata), as the rows say now. Eight queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     codes = set(document.get("breakdowns", {}).get("persona", {}))
@@ -814,8 +818,47 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
     return report_frozen(
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
-        has_contact_times=has_contact_times, personas=personas,
+        has_contact_times=has_contact_times, personas=personas, sources_loaded=sources_loaded_in(month),
+        unpriced_customers=customers_unpriced(month=month, timezone=getattr(connection.tenant, "timezone", "UTC")),
     )
+
+
+def source_row_months() -> dict[str, set[dt.date]]:
+    """The months with a traffic row and with an email row, those whose snapshot counts a SAL or an
+    opt-out, and the first activity's (kpis.nodata): five reads, made only for a month whose figures
+    show none of a source's rows."""
+    return {
+        "traffic": set(TrafficRow.objects.dates("date", "month")),
+        "email": set(EmailRow.objects.dates("date", "month")),
+        "sal_dates": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
+        "unsubscribes": set(Snapshot.objects.filter(document__kpis__opt_out_rate__gt=0).values_list("month", flat=True)),
+        "activities": {Month.of(first.date()).first_day for first in Activity.objects.order_by("occurred_at")
+                       .values_list("occurred_at", flat=True)[:1]},  # the first activity's month suffices
+    }
+
+
+def customers_unpriced(*, month: dt.date, timezone: str) -> int:
+    """How many of ``month``'s new customers have no deal value (kpis.nodata: a revenue figure then
+    counts only the others): one count, read only for a month with customers whose revenue shows."""
+    start, end = Month.of(month).bounds(ZoneInfo(timezone))
+    return Lead.objects.filter(customer_at__gte=start, customer_at__lt=end, deal_value__isnull=True).count()
+
+
+def sources_loaded_in(month: dt.date) -> dict[str, bool]:
+    """Whether the traffic and the email results have a row dated in ``month``, and whether the CRM had
+    sent a sales-accepted or unsubscribe date and any activity up to its end (kpis.nodata): what an
+    approval freezes. Five EXISTS."""
+    first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
+    return {
+        "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
+        "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
+        # Whether the CRM had sent a sales-accepted date up to the month's end (a month counting a SAL).
+        "sal_dates": Snapshot.objects.filter(month__lte=month, document__kpis__sals__gt=0).exists(),
+        "unsubscribes": Snapshot.objects.filter(month__lte=month, document__kpis__opt_out_rate__gt=0).exists(),
+        # Whether any activity occurred up to its end (by UTC: only a client's very first activity in the
+        # month's last hours could be judged a month late).
+        "activities": Activity.objects.filter(occurred_at__lt=dt.datetime.combine(after, dt.time(), dt.UTC)).exists(),
+    }
 
 
 def spend_first_date() -> dt.date | None:
@@ -858,6 +901,17 @@ def contact_first_month() -> dt.date | None:
         .values_list("month", flat=True)
         .first()
     )
+
+
+def month_traffic_loaded(*, snapshot: Snapshot, month: dt.date) -> bool:
+    """Whether the month has a traffic row (kpis.nodata): from its figures or frozen answer (no query),
+    else one EXISTS."""
+
+    def row_months() -> dict[str, set[dt.date]]:
+        first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
+        return {"traffic": {month} if TrafficRow.objects.filter(date__gte=first, date__lt=after).exists() else set()}
+
+    return source_loaded("traffic", snapshot.document, month=month, row_months=row_months)
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:
@@ -937,8 +991,19 @@ def draft_inputs(*, month: dt.date, client: Any) -> DraftInputs:
     read = Snapshot.objects.filter(month__in=wanted).annotate(
         first_spend=Subquery(Spend.objects.order_by("date").values("date")[:1])
     )
+    rows_read: list[dict[str, set[dt.date]]] = []
+
+    def row_months() -> dict[str, set[dt.date]]:  # kpis.nodata: read only for a month showing no traffic or email rows
+        if not rows_read:
+            rows_read.append(source_row_months())
+        return rows_read[0]
+
     documents = {
-        s.month: document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)) for s in read
+        s.month: document_facts(
+            document_known(s.document, has_spend=spend_loaded(month=s.month, first_spend=s.first_spend)),
+            month=s.month, row_months=row_months,
+        )
+        for s in read
     }
     targets: dict[dt.date, dict[str, float]] = {m: {} for m in quarter}
     for target_month, key, value in Target.objects.filter(client=client, month__in=quarter).values_list("month", "kpi", "value"):

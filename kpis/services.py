@@ -66,7 +66,8 @@ def snapshot_compute(*, client: Client, months: list[dt.date]) -> list[Snapshot]
         for month in months:
             document = snapshot_document(inputs=inputs, month=month, client=client, computed_at=computed_at)
             rows.append(snapshot_row(month=month, document=document, computed_at=computed_at))
-        snapshots = snapshot_upsert(client=client, rows=rows, first_spend=inputs.first_spend)
+        snapshots = snapshot_upsert(client=client, rows=rows, first_spend=inputs.first_spend,
+                                    traffic_months=set(inputs.traffic))  # the months with a traffic row
         # They take the figures just stored and what the inputs counted over the leads: neither is read again.
         kpis = {row.month: row.document["kpis"] for row in rows}
         checks_compute(client=client, months=months, facts=check_facts(inputs, kpis=kpis))
@@ -88,7 +89,9 @@ def snapshot_row(*, month: dt.date, document: dict[str, Any], computed_at: dt.da
 FIRST_SPEND_UNREAD = object()  # snapshot_upsert's default: the client's first spend date is read there
 
 
-def snapshot_upsert(*, client: Client, rows: list[Snapshot], first_spend: Any = FIRST_SPEND_UNREAD) -> list[Snapshot]:
+def snapshot_upsert(
+    *, client: Client, rows: list[Snapshot], first_spend: Any = FIRST_SPEND_UNREAD, traffic_months: set[dt.date] | None = None
+) -> list[Snapshot]:
     """INSERT … ON CONFLICT (month) DO UPDATE: one statement, one row per month whatever the races.
 
     In the same transaction, the headline figures go to the public portfolio summary
@@ -103,7 +106,7 @@ def snapshot_upsert(*, client: Client, rows: list[Snapshot], first_spend: Any = 
         # Whether each month has spend loaded up to its end, which the portfolio reads (kpis.nospend).
         if first_spend is FIRST_SPEND_UNREAD:
             first_spend = spend_first_date()
-        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend)
+        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend, traffic_months=traffic_months)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 
@@ -193,6 +196,11 @@ def annotation_create(*, client: Client, month: dt.date, text: str, user: Any = 
         )
 
 
+def _person(user: Any) -> str:
+    """Who set a target, as pages name people (agency.models.User.display_name), not the login name."""
+    return getattr(user, "display_name", "") if user is not None else ""
+
+
 def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
@@ -205,7 +213,7 @@ def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None,
         low, high = kpi_declared(kpi).range
         raise ValidationError({"value": [_("Use a value between %(low)s and %(high)s.") % {"low": low, "high": high}]})
     target, _created = Target.objects.update_or_create(
-        client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": getattr(user, "username", "")}
+        client=client, month=month, kpi=kpi, defaults={"value": float(value), "set_by": _person(user)}
     )
     return target
 
@@ -258,7 +266,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 23: the charts' labels sized to fit (no overlap), Spanish months in lower case ("dic"), leads by channel say "leads"
 #     the target line, note markers and pace named in a legend, the notes listed; charts at the text margin
 # 24: the month's verdict over the summary, the channel chart named for its leads, no Target column without a target
-PDF_LAYOUT = "24"
+PDF_LAYOUT = "26"
 
 
 def report_pdf_build(
@@ -329,6 +337,7 @@ def report_pdf_file(
             drilldowns=drilldown_tables(
                 card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
                 persona_names=report_persona_names(snapshot=card.snapshot),
+                traffic_loaded=not card.not_fact(card.month, "sessions"),  # kpis.nodata
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -205,7 +205,10 @@ def template_apply(*, source: Client, targets: list[Client], parts: list[str], u
                 holidays_set(client=target, dates=[*theirs, *step.payload])
             elif step.part == "targets":
                 Target.objects.bulk_create(
-                    [Target(client=target, month=t.month, kpi=t.kpi, value=t.value, set_by=user.username) for t in step.payload],
+                    [
+                        Target(client=target, month=t.month, kpi=t.kpi, value=t.value, set_by=user.display_name)
+                        for t in step.payload
+                    ],
                     ignore_conflicts=True,
                 )
             elif step.part in SETTINGS:

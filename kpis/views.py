@@ -63,6 +63,7 @@ from kpis.selectors import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
+    month_traffic_loaded,
     report_days,
     report_names,
     report_persona_names,
@@ -369,7 +370,10 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     address under a share link (its sort buttons go there, and it offers no CSV, which needs a sign-in)."""
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
     has_spend = snapshot is None or month_has_spend(snapshot=snapshot, month=month)
-    keys, rows = breakdown_rows(snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend)
+    traffic = snapshot is None or month_traffic_loaded(snapshot=snapshot, month=month)
+    keys, rows = breakdown_rows(
+        snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend, traffic_loaded=traffic
+    )
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
     shown = [
@@ -508,7 +512,10 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
     if snapshot is None:
         raise Http404
     has_spend = month_has_spend(snapshot=snapshot, month=month)
-    keys, rows = breakdown_rows(snapshot, dimension, sort="member", descending=False, has_spend=has_spend)
+    traffic = month_traffic_loaded(snapshot=snapshot, month=month)
+    keys, rows = breakdown_rows(
+        snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic
+    )
     names, currency = _member_names(dimension, snapshot), request.tenant.currency
     cells = [
         [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi, null_reason
+from kpis.nodata import figure_source, summary_revenue_unknown
 from kpis.nospend import spend_figure_unknown
 from kpis.portfolio import (
     COLUMNS,
@@ -38,7 +40,7 @@ from kpis.portfolio import (
     target_summary,
     targets_by_client,
 )
-from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason
+from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason, not_loaded_reason, unpriced_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -119,12 +121,26 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
     "no marketing spend" beside the client's spend)."""
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
         return {"text": "—", "reason": no_spend_reason(), "words": _("no spend loaded")}
+    if figure_source(column) == "traffic" and getattr(client, "has_traffic", None) is False:
+        return {"text": "—", "reason": not_loaded_reason("traffic"), "words": _("no traffic loaded")}
+    if summary_revenue_unknown(column, customers=values.get("customers"), revenue=values.get("revenue")):
+        # New customers without a deal value (kpis.nodata): ROMI is unknown, not −100 %.
+        reason = unpriced_reason({"kpis": {"customers": values.get("customers"), "revenue": 0}})
+        return {"text": "—", "reason": reason, "words": _("no deal values")}
     value = getattr(client, column)
     if value is None and client.computed_at is not None:
         if column in CONTRACT_COLUMNS and getattr(client, "contract_ltv", None) is None:
             return {"text": "—", "reason": no_contracts_reason(), "words": _("no contracts loaded")}
         return {"text": "—", "reason": null_reason(kpi(column), values), "words": ""}
     return {"text": format_value(column, value, client.currency), "reason": "", "words": "", "change": _change(client, column)}
+
+
+def _abbreviation(label: str) -> str:
+    """A KPI's abbreviation when its name ends with one ("Customer acquisition cost (CAC)"): the
+    portfolio's header shows it (the full name on hover and to screen readers), so fifteen columns'
+    header row stays two lines high, not six, above 50 clients."""
+    found = re.search(r"\(([A-Z]{2,6})\)$", label)
+    return found.group(1) if found else ""
 
 
 def _change(client: Any, column: str) -> dict[str, Any] | None:
@@ -134,6 +150,11 @@ def _change(client: Any, column: str) -> dict[str, Any] | None:
     before = getattr(client, f"before_{column}", None)
     if before is None or spend_figure_unknown(column, has_spend=client.before_has_spend is not False):
         return None
+    if figure_source(column) == "traffic" and getattr(client, "before_has_traffic", None) is False:
+        return None  # no traffic row the month before: its 0 sessions are no base
+    before_customers, before_revenue = getattr(client, "before_customers", None), getattr(client, "before_revenue", None)
+    if summary_revenue_unknown(column, customers=before_customers, revenue=before_revenue):
+        return None  # the month before's ROMI was unknown (its customers had no deal value): no change from it
     shown = change(column, getattr(client, column), before)
     if shown and shown["text"][:1] in "+-0123456789":  # "+12.3 %" on one line; "no change" may wrap
         shown["text"] = shown["text"].replace(" ", "\xa0")
@@ -184,7 +205,7 @@ def _table(request: HttpRequest, month: dt.date, sort: str, descending: bool, qu
         previous = client.currency
     return {
         "rows": rows,
-        "columns": list(labels.items()),
+        "columns": [(column, label, _abbreviation(label)) for column, label in labels.items()],
         "month_path": f"/reports/{Month.of(month)}/",  # the client's month, opened through the hand-off
         "month_before": (Month.of(month) - 1).first_day,
     }

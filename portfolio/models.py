@@ -117,6 +117,9 @@ class ClientMonthSummary(HeadlineFigures):
     # Whether the client has a spend row dated up to the month's end (kpis.nospend): without one its
     # costs are unknown, not 0, and the portfolio shows them as — with the reason. Null: not read yet.
     has_spend = models.BooleanField(null=True, blank=True)
+    # Whether the month has a traffic row (kpis.nodata): without one its sessions are unknown, not 0,
+    # and the portfolio shows them as — with the reason. Null: not known (read as loaded).
+    has_traffic = models.BooleanField(null=True, blank=True)
 
     FIGURES = (*HeadlineFigures.HEADLINE, "mrr")
 
@@ -140,7 +143,7 @@ class Target(models.Model):
     month = models.DateField(help_text="first day of the month")
     kpi = models.CharField(max_length=60)
     value = models.FloatField()
-    set_by = models.CharField(max_length=150, blank=True, default="")
+    set_by = models.CharField(max_length=150, blank=True, default="")  # the person's name (User.display_name)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

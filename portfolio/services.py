@@ -72,7 +72,8 @@ def benchmark_delete(*, benchmark: Benchmark, user: User) -> None:
 
 
 def client_month_summary_upsert(
-    *, client: Client, snapshots: Iterable[Any], first_spend: dt.date | bool | None = True
+    *, client: Client, snapshots: Iterable[Any], first_spend: dt.date | bool | None = True,
+    traffic_months: set[dt.date] | None = None,
 ) -> None:
     """Copy the headline figures of ``snapshots`` to the public summary (one row per client and month).
 
@@ -82,6 +83,10 @@ def client_month_summary_upsert(
 
     Called by ``kpis.services.snapshot_upsert`` inside its transaction, so the summary never
     disagrees with the snapshot it mirrors. ``INSERT … ON CONFLICT (client, month) DO UPDATE``.
+
+    ``traffic_months``: the months of ``snapshots`` with a traffic row (kpis.nodata), as the inputs
+    read them; a month whose sessions are above 0 has one anyway; None: not known (``has_traffic``
+    null, read as loaded).
     """
     rows = [
         {
@@ -90,6 +95,7 @@ def client_month_summary_upsert(
             "computed_at": snapshot.computed_at,
             "criteria_version": snapshot.criteria_version,
             **ClientMonthSummary.figures_from(snapshot.document["kpis"], ClientMonthSummary.FIGURES),
+            "has_traffic": _has_traffic(snapshot, traffic_months),
         }
         for snapshot in snapshots
     ]
@@ -97,7 +103,7 @@ def client_month_summary_upsert(
         model=ClientMonthSummary,
         rows=rows,
         unique=("client", "month"),
-        update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES),
+        update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES, "has_traffic"),
     )
     if first_spend is True:
         return
@@ -113,6 +119,13 @@ def client_month_summary_upsert(
         cursor.execute(
             f"UPDATE {table} SET {has_spend} = COALESCE({month} >= %s, false) WHERE {client_id} = %s", [since, client.pk]
         )  # table and column names from the model, values as parameters
+
+
+def _has_traffic(snapshot: Any, traffic_months: set[dt.date] | None) -> bool | None:
+    """Whether the snapshot's month has a traffic row: its sessions say so, else ``traffic_months``."""
+    if (snapshot.document["kpis"].get("sessions") or 0) > 0:
+        return True
+    return None if traffic_months is None else snapshot.month in traffic_months
 
 
 def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:

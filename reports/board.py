@@ -11,12 +11,14 @@ approved together from the board (reports.services.months_approve).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +32,26 @@ WINDOW = 13  # months shown per client: the month being closed and the twelve be
 PAGE_SIZE = 50  # an account manager's clients on one page
 FILTERS = ("all", "waiting", "clean")
 State = ClientMonthClose.State
+
+
+def board_filters(params: Mapping[str, str]) -> dict[str, Any]:
+    """The board's choices a person made (Show, Only my clients, Find a client), read from a query:
+    the board's own, or a month page's opened from it, so that the month page's "Next client waiting"
+    goes through the same clients the board showed."""
+    show = params.get("show", "all")
+    query = params.get("q", "").strip()[:100]
+    return {"show": show if show in FILTERS else "all", "mine": params.get("mine") == "1", "query": query}
+
+
+def board_query(*, show: str = "all", mine: bool = False, query: str = "") -> str:
+    """Those choices as a query string, the ones not at their default only ("" for none)."""
+    pairs = {"show": "" if show == "all" else show, "mine": "1" if mine else "", "q": query}
+    return urlencode({key: value for key, value in pairs.items() if value})
+
+
+def board_next_tail(query: str) -> str:
+    """What a hand-off link's ``next`` path gets after it to carry the board's choices ("" for none)."""
+    return quote("?" + query, safe="") if query else ""
 
 
 def board_months(*, now: dt.datetime) -> list[dt.date]:
@@ -88,6 +110,11 @@ class Row:
     checks_open: int = 0  # issue #21's mirror (portfolio.ClientMonthChecks): unresolved checks
     checks_high: int = 0
     checks_total: int | None = None  # None: the month's checks never ran
+    first_close: dt.date | None = None  # the client's first month in the close (None: none yet)
+
+    def before_first(self, month: dt.date) -> bool:
+        """Whether ``month`` is out of the close because it came before the client's first report."""
+        return self.first_close is None or month < self.first_close
 
     @property
     def clean(self) -> bool:
@@ -142,7 +169,10 @@ def board_page(
     *, user: User, month: dt.date, months: list[dt.date], show: str = "all", mine: bool = False, query: str = "", page: int = 1
 ) -> tuple[Page, list[Row]]:
     """One page of the board: the clients (count + one query) and their window's months (one query)."""
-    paginator = Paginator(board_clients(user=user, month=month, show=show, mine=mine, query=query), PAGE_SIZE)
+    # Each client's first month in the close: the months before it are "before the first report".
+    first = ClientMonthClose.objects.filter(client=OuterRef("pk")).order_by("month").values("month")[:1]
+    clients = board_clients(user=user, month=month, show=show, mine=mine, query=query).annotate(c_first=Subquery(first))
+    paginator = Paginator(clients, PAGE_SIZE)
     current = paginator.get_page(page)
     clients = list(current.object_list)
     cells: dict[int, dict[dt.date, Cell]] = {}
@@ -172,6 +202,7 @@ def board_page(
                 checks_open=client.c_checks_open or 0,
                 checks_high=client.c_checks_high or 0,
                 checks_total=client.c_checks_total,
+                first_close=client.c_first,
             )
         )
     return current, rows
@@ -181,8 +212,9 @@ def board_page(
 # hour under a stamp of the data only (board_stamp), so a deploy that changes the markup would serve
 # the old table until it expired: bump this when reports/board.html's table or _strips' squares
 # change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
-# 4: the open checks a link to the month's checks).
-BOARD_LAYOUT = "4"
+# 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
+# before the client's first report says so; 7: a month out of the close in words, not a badge).
+BOARD_LAYOUT = "7"
 
 
 def board_stamp(*, user: User) -> str:
@@ -263,13 +295,16 @@ def board_confirmation(*, items: list[tuple[Client, dt.date, dt.datetime | None]
     ]
 
 
-def board_next_waiting(*, user: User, client: Client, month: dt.date) -> tuple[Client | None, int]:
+def board_next_waiting(
+    *, user: User, client: Client, month: dt.date, show: str = "all", mine: bool = False, query: str = ""
+) -> tuple[Client | None, int]:
     """The client whose ``month`` waits for the agency next after ``client`` in the board's order
     (by name; after the last, the first again), and how many other clients' months wait: the
     month's page offers it, so an account manager goes from one approval to the next client in one
-    click instead of back through the console and the board. One query, public schema only."""
+    click instead of back through the console and the board. Among the clients the board showed
+    (its filters: ``show``, ``mine``, ``query``), not all of them. One query, public schema only."""
     ordered = list(
-        board_clients(user=user, month=month)
+        board_clients(user=user, month=month, show=show, mine=mine, query=query)
         .annotate(waits=Case(When(_waiting(), then=Value(True)), default=Value(False), output_field=BooleanField()))
         .only("pk", "name", "slug")
     )

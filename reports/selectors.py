@@ -336,9 +336,15 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
     snapshot = snapshot_of(month=month)
     staff = viewer.is_agency
     pending = bool(staff and versions and snapshot and documents_differ(versions[-1].document, snapshot.document))
+    # A month not in the close says what it is (in progress, before the client's first report), not
+    # "Open" beside an Approve: the month in progress is approved once it has ended.
+    current = Month.of(timezone.now(), ZoneInfo(client.timezone)).first_day
+    outside = None if report else month_outside_close(month, current=current, first=min(reports_months(), default=None))
     context: dict[str, Any] = {
         "report": report,
         "state": report.state if report else MonthReport.State.OPEN,
+        "outside_close": outside,
+        "in_progress": month >= current,
         "versions": versions,
         "revisions": revisions(versions=versions, currency=client.currency),
         "snapshot": snapshot,
@@ -441,6 +447,11 @@ def home_report(*, staff: bool) -> dict[str, Any]:
     return {"latest": latest, "waiting": waiting}
 
 
+def reports_months() -> list[dt.date]:
+    """The months in the client's close (a month report each)."""
+    return list(MonthReport.objects.values_list("month", flat=True))
+
+
 def months_of_close() -> list[MonthReport]:
     return list(MonthReport.objects.order_by("-month"))
 
@@ -448,6 +459,19 @@ def months_of_close() -> list[MonthReport]:
 # A month "has activity" when one of these is above zero: a month with none is figures of nothing (or
 # only the contracts' MRR, which runs on by itself) that nobody closes.
 ACTIVITY = ("sessions", "new_leads", "marketing_spend", "customers", "revenue")
+
+
+def month_outside_close(month: dt.date, *, current: dt.date, first: dt.date | None) -> tuple[str, str]:
+    """What a month that is not in the close is, and what its Approved column says instead of "Not
+    approved yet" (which would suggest an approval pending): in progress, not started, before the
+    client's first report (its data came in before the close began), or out of the close otherwise."""
+    if month == current:
+        return _("Month in progress"), _("Enters the close when it ends")
+    if month > current:
+        return _("Month not started"), _("Nothing to approve")
+    if first is None or month < first:
+        return _("Before this client's first report"), _("No approval pending")
+    return _("Not in the close"), _("No approval pending")
 
 
 def months_listed(*, current: dt.date) -> dict[str, Any]:
@@ -459,7 +483,7 @@ def months_listed(*, current: dt.date) -> dict[str, Any]:
     computed without any activity and not in the close (a contract's history, or zeros around the
     data: recomputing every month of a new client leaves three years of them), listed behind one
     line, still one click away. ``current`` (the first day of the client's month in progress) is
-    labelled as such rather than "not in the close".
+    labelled as such, and the months before the client's first report as such (month_outside_close).
     """
     reports = {report.month: report for report in months_of_close()}
     activity = Q(document__kpis__emails_sent__gt=0)
@@ -468,15 +492,14 @@ def months_listed(*, current: dt.date) -> dict[str, Any]:
     computed = dict(Snapshot.objects.annotate(active=ExpressionWrapper(activity, output_field=BooleanField()))
                     .values_list("month", "active"))
     rows, quiet = [], []
+    first = min(reports, default=None)
     for month in sorted(set(reports) | set(computed), reverse=True):
         report = reports.get(month)
-        if report is not None:
-            label = report.get_state_display()
-        elif month == current:
-            label = _("Month in progress")
+        if report is None:
+            label, note = month_outside_close(month, current=current, first=first)
         else:
-            label = _("Not in the close")
+            label, note = report.get_state_display(), ""
         row = {"month": month, "state": report.state if report else "", "state_label": label,
-               "approved_at": report.approved_at if report else None}
+               "approved_at": report.approved_at if report else None, "approval_note": note}
         (rows if report is not None or computed.get(month) else quiet).append(row)
     return {"rows": rows, "quiet": quiet}

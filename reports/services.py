@@ -199,6 +199,9 @@ def month_approve(
     """
     if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
+    if month >= Month.of(timezone.now(), ZoneInfo(client.timezone)).first_day:
+        # A part of a month sent as the month's report: the page offers no Approve then; a form left open does.
+        raise ApprovalRefused(_("This month is still running: it can be approved once it has ended."))
     reason = (reason or "").strip()
     checks_reason = " ".join((checks_reason or "").split())
     with tenant_context(client):

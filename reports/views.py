@@ -36,7 +36,7 @@ from kpis.scorecard import document_shown, tiles
 from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_shared_parts
-from reports.board import board_next_waiting
+from reports.board import board_filters, board_next_tail, board_next_waiting, board_query
 from reports.models import Commentary
 from reports.selectors import (
     approved_card,
@@ -81,8 +81,11 @@ def _month(text: str) -> dt.date:
     return month
 
 
-def _page(month: dt.date) -> HttpResponse:
-    return redirect(f"/reports/{Month.of(month)}/")
+def _page(month: dt.date, request: HttpRequest | None = None) -> HttpResponse:
+    """Back to the month's page; with the close board's filters it was opened with (``request``'s
+    query, which the approval forms keep), so its "Next client waiting" still goes by them."""
+    query = board_query(**board_filters(request.GET)) if request is not None else ""
+    return redirect(f"/reports/{Month.of(month)}/" + (f"?{query}" if query else ""))
 
 
 def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
@@ -149,7 +152,9 @@ def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> No
     context["sections_form"] = [
         (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
     ]
-    if context["snapshot"] is not None:
+    # Not for the month in progress: its comparisons would set a part of a month against whole ones
+    # ("MQLs fell 89.8 %" on the 6th); the Approve card says the month is still running.
+    if context["snapshot"] is not None and not context.get("in_progress"):
         context["draft"] = draft_panel(client=request.tenant, month=month)
 
 
@@ -168,11 +173,16 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
         context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)
-        # The close goes on client after client: the next one waiting, one click away (reports.board).
+        # The close goes on client after client: the next one waiting, one click away (reports.board),
+        # among the clients the board showed: its filters came with the link and go on with it.
+        chosen = board_filters(request.GET)
         context["next_waiting"], context["waiting_left"] = board_next_waiting(
-            user=request.user, client=request.tenant, month=first_day
+            user=request.user, client=request.tenant, month=first_day, **chosen
         )
-        context["board_url"] = console_url(path=f"/board/?month={Month.of(first_day)}")
+        query = board_query(**chosen)
+        context["board_query"], context["next_tail"] = query, board_next_tail(query)
+        context["board_url"] = console_url(path=f"/board/?month={Month.of(first_day)}" + (f"&{query}" if query else ""))
+        context["focus_next"] = request.session.pop("close_focus_next", None) == str(Month.of(first_day))
     return render(request, "reports/month.html", context)
 
 
@@ -193,6 +203,7 @@ def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, m=str(Month.of(first_day)), figures=_figures(request, first_day), refreshed=True)
+    context["board_query"] = board_query(**board_filters(request.GET))  # the approve forms keep the board's filters
     parts = [render_to_string("reports/month.html#close-status", context, request=request)]
     context["oob"] = True
     parts += [
@@ -327,7 +338,7 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
         )
     except ApprovalRefused as error:
         messages.error(request, _errors(error))
-        return _page(first_day)
+        return _page(first_day, request)
     if version.number == 1 and not report_recipients(client=request.tenant):
         messages.success(request, _("Approved: the client sees these figures now in its portal. Nobody at the client "
                                     "gets the email: no client user with the monthly email on."))
@@ -335,7 +346,10 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
         messages.success(request, _("Approved: the client sees these figures now and the report is on its way by email."))
     else:
         messages.success(request, _("Revision approved: the client sees the revised figures and what changed."))
-    return _page(first_day)
+    # The page after an approval has the keyboard on "Next client waiting" (else "← Close board"),
+    # not at the top: the next client is one Enter away instead of nineteen Tabs.
+    request.session["close_focus_next"] = str(Month.of(first_day))
+    return _page(first_day, request)
 
 
 @client_staff_required

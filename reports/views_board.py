@@ -29,12 +29,14 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from reports.board import (
     BOARD_LAYOUT,
-    FILTERS,
     board_confirmation,
     board_counts,
+    board_filters,
     board_months,
+    board_next_tail,
     board_page,
     board_picks,
+    board_query,
     board_stamp,
 )
 from reports.selectors import can_approve
@@ -45,14 +47,14 @@ from reports.services_draft import commentary_draft_apply
 def _filters(request: HttpRequest) -> dict:
     months = board_months(now=timezone.now())
     month = month_parse(request.GET.get("month", ""))
-    show = request.GET.get("show", "all")
     page = request.GET.get("page", "1")
+    chosen = board_filters(request.GET)
     return {
         "months": months,
         "month": month if month in months else months[0],
-        "show": show if show in FILTERS else "all",
-        "mine": request.GET.get("mine") == "1",
-        "q": request.GET.get("q", "").strip()[:100],
+        "show": chosen["show"],
+        "mine": chosen["mine"],
+        "q": chosen["query"],
         "page": int(page) if page.isdigit() else 1,
     }
 
@@ -64,6 +66,7 @@ def _state_words() -> dict[str, str]:
         "in_review": _("In review"),
         "open": _("Open"),
         "none": _("Not in the close"),
+        "before": _("Before this client's first report"),
     }
 
 
@@ -77,15 +80,18 @@ def _state_after_colon() -> dict[str, str]:
         "in_review": pgettext(context, "In review"),
         "open": pgettext(context, "Open"),
         "none": pgettext(context, "Not in the close"),
+        "before": pgettext(context, "Before this client's first report"),
     }
 
 
-def _strips(rows: list, months: list, selected: dt.date | None = None) -> None:
+def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str = "") -> None:
     """Each row's 13 month squares, written here in one pass over pre-escaped parts (a template
     include, then format_html, per square made a page of 100 clients take most of a second): a
     link per month to its page at the client's host through the hand-off, its month and state in
     words for screen readers and on hover. The board's month is marked: static/js/board.js makes
-    it the row's one tab stop in the strip (the arrow keys move between the squares)."""
+    it the row's one tab stop in the strip (the arrow keys move between the squares). A month out of
+    the close before the client's first report says so, not "Not in the close". ``tail``
+    carries the board's filters to the month's page (reports.board.board_next_tail)."""
     words = {key: escape(word) for key, word in _state_after_colon().items()}
     badges = {key: escape(word) for key, word in _state_words().items()}
     labels = {m: (escape(date_format(m, "YEAR_MONTH_FORMAT")), escape(date_format(m, "M")[:1]), str(Month.of(m))) for m in months}
@@ -95,14 +101,14 @@ def _strips(rows: list, months: list, selected: dt.date | None = None) -> None:
         parts = []
         for cell in row.history:
             label, letter, value = labels[cell.month]
-            word = words[cell.status]
+            word = words["before" if cell.status == "none" and row.before_first(cell.month) else cell.status]
             mark = " data-board-month" if cell.month == selected else ""
             parts.append(
-                f'<li><a class="sq sq-{cell.status}" href="{base}{value}/" title="{label}: {word}"{mark}>'
+                f'<li><a class="sq sq-{cell.status}" href="{base}{value}/{tail}" title="{label}: {word}"{mark}>'
                 f'<span class="visually-hidden">{label}: {word}</span><span aria-hidden="true">{letter}</span></a></li>'
             )
         row.strip = mark_safe("".join(parts))  # noqa: S308 -- every part escaped above
-        row.state_word = badges[row.cell.status]
+        row.state_word = badges["before" if row.cell.status == "none" and row.before_first(row.cell.month) else row.cell.status]
 
 
 @agency_required
@@ -129,7 +135,8 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         page, rows = board_page(
             user=request.user, month=f["month"], months=f["months"], show=f["show"], mine=f["mine"], query=f["q"], page=f["page"]
         )
-        _strips(rows, f["months"], f["month"])
+        next_tail = board_next_tail(board_query(show=f["show"], mine=f["mine"], query=f["q"]))
+        _strips(rows, f["months"], f["month"], escape(next_tail))
         table = render_to_string(
             "reports/board.html#board-table",
             {
@@ -139,6 +146,9 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
                 "counts": board_counts(user=request.user, month=f["month"], mine=f["mine"]),
                 "may_approve": may_approve,
                 "query_string": query_string,
+                "next_tail": next_tail,
+                "any_clean": any(row.clean for row in rows),
+                "any_waiting": any(row.cell.status in ("in_review", "revision") or row.cell.open_questions for row in rows),
             },
         )
         cached = {"table": table, "switcher": switchable_clients(user=request.user)}

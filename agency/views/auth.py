@@ -193,7 +193,9 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 HANDOFF_COOKIE = "portal_handoff"
 HANDOFF_INTENTS = "handoff_intents"
 HANDOFF_PATHS = "handoff_paths"  # intent → the page to open at the target host (the close board's links)
-NEXT_PATH = re.compile(r"^/[A-Za-z0-9/_\-]{0,200}$")  # a path of the portal: no host, no query, no "//"
+# A path of the portal, no host, no "//"; a plain query may follow (the close board's filters, which
+# the month page's "Next client waiting" keeps): letters, digits and = & % + . _ - only.
+NEXT_PATH = re.compile(r"^/[A-Za-z0-9/_\-]{0,200}(\?[A-Za-z0-9=&%+._\-]{0,300})?$")
 
 
 def handoff_next(value: str) -> str:

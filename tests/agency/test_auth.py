@@ -289,7 +289,9 @@ def test_forgot_password_mails_an_invited_user_who_never_chose_one(tenant_a, sta
         ("/reports/2026-03/", "/reports/2026-03/"),  # the close board's one click to a month
         ("//evil.example/reports/", "/"),  # another host: ignored
         ("https://evil.example/", "/"),
-        ("/reports/?x=1", "/"),  # a query: not a plain path
+        ("/reports/2026-03/?mine=1&show=waiting", "/reports/2026-03/?mine=1&show=waiting"),  # the board's filters
+        ("/reports/?next=https://evil.example/", "/"),  # a query of anything but plain words: ignored
+        ("/reports/?a=b?c", "/"),
     ],
 )
 def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, tenant_b, asked, lands) -> None:
@@ -302,10 +304,10 @@ def test_a_handoff_opens_only_a_plain_path_of_the_portal(staff_ab, tenant_a, ten
 
 def test_the_account_menu_names_the_person_not_the_login(staff_a, tenant_a) -> None:
     """The top bar said "sam": the menu names the person as the close does (full name, else email),
-    the login name kept on hover for signing in."""
+    the login name kept on hover for signing in, after the whole name (the bar cuts a long one)."""
     staff_a.first_name, staff_a.last_name = "Sam", "Ortega"
     staff_a.save()
     http = HttpClient()
     _login(http, staff_a, host_of(tenant_a))
     page = http.get("/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    assert re.search(r'<summary class="who" title="sam-staff">Sam Ortega</summary>', page), page[:2000]
+    assert re.search(r'<summary class="who" title="Sam Ortega — sam-staff">Sam Ortega</summary>', page), page[:2000]

@@ -45,7 +45,7 @@ def test_the_exported_snapshot_document_has_the_catalogues_keys_in_its_order(mar
     # the monthly close's keys (#13), the month's checks (#21) and the CRM leads no campaign matches
     # (null here: this month's leads name their campaigns), after the document
     close = ["state", "approved_at", "revision_pending", "revisions", "checks", "crm_leads_unmatched", "spend_not_loaded",
-             "first_contact_not_sent"]
+             "first_contact_not_sent", "figures_not_facts"]
     assert list(document) == ["client", "month", "computed_at", "criteria_version", "kpis", "breakdowns", *close]
     assert document["crm_leads_unmatched"] is None
     assert list(document["kpis"]) == list(KPI_KEYS)  # jsonb stores keys sorted by length; the export restores the order

@@ -135,7 +135,7 @@ def test_monthly_reports_lists_months_that_never_entered_the_close(in_review, st
     snapshot_compute(client=in_review, months=[dt.date(2026, 2, 1)])
     with time_machine.travel(APRIL_5):
         page = browser_for(staff_a, in_review).get("/reports/").content.decode()
-    assert 'href="/reports/2026-02/"' in page and "Fuera del cierre" in page
+    assert 'href="/reports/2026-02/"' in page and "Anterior al primer informe de este cliente" in page
     assert 'href="/reports/2026-03/"' in page
 
 

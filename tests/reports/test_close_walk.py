@@ -41,7 +41,7 @@ def both_in_review(march, tenant_b):
 
 
 def _next_link(page: str) -> str | None:
-    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*">', page)
+    found = re.search(r'<a href="([^"]+)" data-next-client="[^"]*"[^>]*>', page)
     return found.group(1) if found else None
 
 

@@ -36,14 +36,14 @@ def test_a_positive_romi_says_marketing_paid_off_and_what_each_unit_of_spend_bro
         verdict = month_verdict(card, keys=WITH_REVENUE, currency="EUR")
     assert verdict == {
         "text": "Marketing paid off in November 2026: each €1.00 of marketing spend brought back €3.33 of gross margin "
-        "(return on marketing investment, ROMI: 232.7 %).",
+        "(return on marketing investment, ROMI: 232.7\xa0%).",
         "good": True,
     }
     with translation.override("es"):
         spanish = month_verdict(card, keys=WITH_REVENUE, currency="MXN")["text"]
     assert spanish == (
         "El marketing fue rentable en noviembre de 2026: cada 1,00\xa0MX$ de inversión en marketing devolvió "
-        "3,33\xa0MX$ de margen bruto (retorno de la inversión en marketing, ROMI: 232,7 %)."
+        "3,33\xa0MX$ de margen bruto (retorno de la inversión en marketing, ROMI: 232,7\xa0%)."
     )
 
 

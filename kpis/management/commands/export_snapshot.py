@@ -16,8 +16,8 @@ from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
 from kpis.nocontact import contact_unknown, contact_unknown_figures
 from kpis.nospend import spend_unknown_figures
-from kpis.scorecard import no_contact_reason, no_spend_reason, unlinked_reason
-from kpis.selectors import contact_first_month
+from kpis.scorecard import figure_not_fact, no_contact_reason, no_spend_reason, unlinked_reason
+from kpis.selectors import contact_first_month, source_row_months
 from kpis.snapshot import document_ordered
 from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for
@@ -42,11 +42,13 @@ class Command(BaseCommand):
             unknown_contact = snapshot is not None and contact_unknown(
                 snapshot.document, month=month, first_contact=contact_first_month
             )
+            not_facts = not_facts_note(snapshot.document, month=month) if snapshot is not None else {}
         if snapshot is None:
             raise CommandError(f"{client.slug} has no snapshot for {Month.of(month)}: run compute_snapshots first")
         document = {**document_ordered(snapshot.document), **close, "checks": checks, **unmatched_note(snapshot.document)}
         document.update(no_spend_note(snapshot.document, has_spend=has_spend))
         document.update(no_contact_note(snapshot.document, unknown=unknown_contact))
+        document.update(not_facts)
         self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
 
 
@@ -75,3 +77,25 @@ def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any
     "—" with the reason for them (kpis.nocontact, docs/scorecards.md)."""
     found = contact_unknown_figures(document, unknown=unknown)
     return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(), "figures": found}}
+
+
+def not_facts_note(document: dict[str, Any], *, month: Any) -> dict[str, Any]:
+    """``"figures_not_facts"``: null, or the month's figures kept at kpis.md's value that the report
+    shows as "—" (kpis.nodata: no traffic or email row in the month, customers without a deal value,
+    traffic naming no landing page, a CRM that sends no SAL or unsubscribe date, no activity loaded),
+    as ``[{"reason": …, "figures": [keys]}]``, one entry per reason. Reads the rows only for a month
+    whose figures show none of a source's."""
+    read: list[dict[str, set]] = []
+
+    def row_months() -> dict[str, set]:
+        if not read:
+            read.append(source_row_months())
+        return read[0]
+
+    by_reason: dict[str, list[str]] = {}
+    for key in document.get("kpis") or {}:
+        reason = figure_not_fact(key, document, month=month, row_months=row_months)
+        if reason:
+            by_reason.setdefault(str(reason), []).append(key)
+    found = [{"reason": reason, "figures": keys} for reason, keys in by_reason.items()]
+    return {"figures_not_facts": found or None}

@@ -1,0 +1,67 @@
+"""The close board of 50 clients, in Spanish and English: half-way down, "Approve the ticked
+months…" is at the window's foot (it was under the 50th client), and at 1440 px the columns' names
+stay at the window's top; on a phone the button follows as well."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from agency.models import Client
+from portfolio.models import ClientMonthClose
+from reports.board import board_months
+from tests.browser.conftest import new_page, screenshot, sign_in_home
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fifty_clean(tenants: dict[str, Client]) -> None:
+    """50 clients whose month that ended is in review and clean (the board reads the public mirror
+    only: 48 of them have no schema)."""
+    month = board_months(now=timezone.now())[0]
+    clients = list(tenants.values())
+    for index in range(50 - len(clients)):
+        client = Client(schema_name=f"t_board_{index:02d}", slug=f"board-{index:02d}", name=f"Cliente {index:02d}", is_ready=True)
+        client.auto_create_schema = False
+        client.save()
+        clients.append(client)
+    now = timezone.now()
+    ClientMonthClose.objects.bulk_create([
+        ClientMonthClose(client=client, month=month, state="in_review", in_review_since=now, figures_at=now) for client in clients
+    ])
+
+
+@pytest.mark.parametrize(("language", "width", "button"), [
+    ("es", 1440, "Aprobar los meses marcados…"),
+    ("en", 1440, "Approve the ticked months…"),
+    ("es", 390, "Aprobar los meses marcados…"),
+])
+def test_approve_and_the_headers_stay_on_screen_down_50_clients(
+    browser, portal, admin_user, tenants, language, width, button
+) -> None:
+    _fifty_clean(tenants)
+    admin_user.language = language
+    admin_user.save()
+    context, page = new_page(browser, locale={"es": "es-ES", "en": "en-US"}[language], viewport={"width": width, "height": 900})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/board/")
+        boxes = page.locator("input[name=pick]")
+        boxes.nth(49).wait_for(state="attached")
+        boxes.nth(24).scroll_into_view_if_needed()
+        boxes.nth(24).check()  # a client half-way down
+        approve = page.get_by_role("button", name=button)
+        in_view = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }"
+        assert approve.evaluate(in_view), "Approve is below the last client, out of sight"
+        assert approve.evaluate("e => e.contains(document.elementFromPoint(e.getBoundingClientRect().left + 5, "
+                                "e.getBoundingClientRect().top + 5))"), "a row is drawn over Approve"
+        if width == 1440:
+            header = page.locator("table.board thead th").nth(1)
+            assert abs(header.evaluate("e => e.getBoundingClientRect().top")) <= 1, "the columns' names scrolled away"
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        screenshot(page, f"board-fifty-{width}-{language}")
+        approve.click()
+        page.wait_for_url("**/board/approve/")
+        page.locator("main").get_by_text("Cliente 22").wait_for()  # the confirmation lists the one ticked (by name: the 25th)
+    finally:
+        context.close()
