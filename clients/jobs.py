@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10
 STALE_SECONDS = 45  # with the sweep every 15 s: a dead worker's job shows failed within a minute
 QUEUE_FAILED = "queue-unreachable"
+FILE_GONE = "file-gone"  # the stored upload is no longer on disk: only a new upload helps
 
 
 @contextlib.contextmanager

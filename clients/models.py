@@ -376,6 +376,8 @@ class ScheduledSource(models.Model):
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_ok = models.BooleanField(null=True, blank=True)
     last_message = models.TextField(blank=True, default="")
+    # The last failure as message and values (translated where read), its kind and what the address said.
+    last_words = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -396,6 +398,7 @@ class SourceRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     message = models.TextField(blank=True, default="")
+    words = models.JSONField(default=dict, blank=True)  # the message as message and values, translated where read
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

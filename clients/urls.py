@@ -22,6 +22,7 @@ urlpatterns = [
     path("personas/", views_records.persona_list, name="persona_list"),
     path("personas/new/", views_records.persona_edit, name="persona_add"),
     path("personas/new/rows/", views_records.persona_builder, name="persona_builder"),
+    path("personas/move/<path:code>/", views_records.persona_move_view, name="persona_move"),
     path("personas/<path:code>/", views_records.persona_edit, name="persona_edit"),
     path("holidays/", views_records.holidays_edit, name="holidays"),
     path("contracts/", views_records.contract_list, name="contract_list"),

@@ -23,6 +23,7 @@ from agency.account_claims import account_shared_with
 from agency.models import Client, User
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
+from clients.connectors.advice import failure_advice, failure_of
 from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.schedule import STALE_SYNC, connection_due_at
@@ -63,6 +64,8 @@ class Health:
     masked: str
     paused: bool = False  # the nightly dispatcher will not run it until someone acts (connects it again)
     running_since: dt.datetime | None = None  # a live sync holds the connection's lock since then
+    advice: str = ""  # what to do about the failure, by its kind (clients.connectors.advice)
+    said: str = ""  # what the platform said itself, shown apart and untranslated
 
     @property
     def interrupted(self) -> bool:
@@ -82,13 +85,20 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
     # Paused: the dispatcher queues no run until someone connects it again, so no "next run" to show.
     paused = connection_due_at(connection=connection) is None
+    kind, said = failure_of(connection.reason_words)
+    advice = ""
+    if connection.state in {Connection.State.FAILING, Connection.State.REAUTH}:
+        advice = failure_advice(kind=kind, platform=connector.label if connector else connection.platform,
+                                account=connection.account_id,
+                                account_label=str(connector.account_label) if connector else "",
+                                next_run_at=None if paused else connection.next_run_at, paused=paused)
     return Health(
         connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
         state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
         last_success_at=connection.last_success_at, last_rows=connection.last_rows,
         next_run_at=None if paused else connection.next_run_at,
         token_days=days, token_warning=expires is not None and expires - now <= TOKEN_WARNING, running=running,
-        masked=masked, paused=paused,
+        masked=masked, paused=paused, advice=advice, said=said,
         running_since=sync_lock_since(schema=db.schema_name, platform=connection.platform),
     )
 

@@ -106,7 +106,7 @@ class HubSpot(Connector):
             if error.status is None or error.status >= 500 or error.status == 429:
                 raise  # HubSpot unreachable or failing: the next sync tries again
             raise ReauthNeeded(say(gettext_noop("HubSpot refused to refresh the access token: %(reason)s"),
-                                   reason=error.words or error.reason)) from None
+                                   reason=error.words or error.reason), said=error.said) from None
         credentials.access_token = str(answer.get("access_token") or "")
         credentials.refresh_token = str(answer.get("refresh_token") or credentials.refresh_token)
         credentials.expires_at = timezone.now() + dt.timedelta(seconds=int(answer.get("expires_in") or 1800))

@@ -21,9 +21,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from clients.connectors.apps import app_stored
-from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base
+from clients.connectors.transport import ConnectorError, ReauthNeeded, oauth_base, say
 
 if TYPE_CHECKING:
     from clients.connectors.transport import Session
@@ -144,6 +145,7 @@ def refresh_with(session: Session, *, platform: str, endpoints: OAuthEndpoints) 
     except ConnectorError as error:
         if error.status is None or error.status >= 500 or error.status == 429:
             raise  # the platform is unreachable or failing: the next sync tries again
-        raise ReauthNeeded(_("%(platform)s refused to refresh the access token: %(reason)s") % {
-            "platform": session.connector.label, "reason": error.reason}) from None
+        raise ReauthNeeded(say(gettext_noop("%(platform)s refused to refresh the access token: %(reason)s"),
+                               platform=session.connector.label, reason=error.words or error.reason),
+                           said=error.said) from None
     return tokens_apply(session, answer)

@@ -358,7 +358,7 @@ def _failed(
         connection.refresh_from_db()
         connection.state = Connection.State.REAUTH if isinstance(error, ReauthNeeded) else Connection.State.FAILING
         connection.reason = reason
-        connection.reason_words = error.words.to_json() if error.words else {}
+        connection.reason_words = error.to_json()
         connection.failing_since = connection.failing_since or now
         if isinstance(error, ReauthNeeded):
             connection.run = {}  # the credentials must change first; the next sync starts afresh
@@ -369,7 +369,8 @@ def _failed(
         run.finished_at, run.ok, run.message = timezone.now(), False, reason
         run.save(update_fields=["finished_at", "ok", "message"])
     logger.warning("sync of %s for %s failed: %s", connector.slug, client.slug, reason)
-    outcome.ok, outcome.message, outcome.months = False, reason, set(run.months)
+    outcome.ok, outcome.months = False, set(run.months)
+    outcome.message = f"{reason} ({error.said})" if error.said else reason  # the commands print it
     _health(client, connector, connection)
     return outcome
 

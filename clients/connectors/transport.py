@@ -34,15 +34,37 @@ logger = logging.getLogger(__name__)
 RETRIED = frozenset({429, 500, 502, 503, 504})
 
 
+class Failure:
+    """Kinds of failure, each with its own advice on screen (clients.connectors.advice)."""
+
+    CREDENTIALS = "credentials"  # refused, expired or revoked: connect again
+    RATE_LIMITED = "rate-limited"  # the platform's limits: the portal retries by itself
+    UNAVAILABLE = "unavailable"  # 5xx, unreachable, timed out: the platform's side, retried tonight
+    NOT_FOUND = "not-found"  # the account (or what the sync reads) is unknown: check the account id
+    PERMISSION = "permission"  # the credentials cannot read this account: check the user's access
+    REFUSED = "refused"  # another refusal of the request
+    OTHER = ""
+
+
 class ConnectorError(Exception):
     """The platform refused or failed; ``reason`` says it in words (shown to staff), ``words`` keeps
-    it translatable (None for a reason that is plain text)."""
+    it translatable (None for a reason that is plain text). ``kind`` (a :class:`Failure`) chooses the
+    advice shown with it; ``said`` is what the platform said itself, shown apart as a detail."""
 
-    def __init__(self, reason: str | Words, *, status: int | None = None) -> None:
+    def __init__(self, reason: str | Words, *, status: int | None = None, kind: str = Failure.OTHER,
+                 said: str = "") -> None:
         super().__init__(str(reason))
         self.words = reason if isinstance(reason, Words) else None
         self.reason = str(reason)
         self.status = status
+        self.kind = kind or (Failure.CREDENTIALS if isinstance(self, ReauthNeeded) else Failure.OTHER)
+        self.said = said
+
+    def to_json(self) -> dict[str, Any]:
+        """The reason as stored on the connection: its words (translated where read), kind and the platform's text."""
+        # A reason in plain text (already in the worker's language) is kept as a message with no values.
+        stored: dict[str, Any] = self.words.to_json() if self.words else {"msgid": self.reason, "params": {}}
+        return {**stored, "kind": self.kind, "said": self.said}
 
 
 class ReauthNeeded(ConnectorError):
@@ -123,8 +145,9 @@ class Session:
                 response = self.client.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:
                 if attempt + 1 >= attempts:
-                    raise ConnectorError(say(gettext_noop("%(platform)s could not be reached: %(error)s"),
-                                             platform=self.connector.label, error=type(error).__name__)) from None
+                    raise ConnectorError(say(gettext_noop("%(platform)s could not be reached."),
+                                             platform=self.connector.label),
+                                         kind=Failure.UNAVAILABLE, said=type(error).__name__) from None
                 self._sleep(self._backoff(attempt, max_wait))
                 kwargs["headers"] = headers
                 continue
@@ -151,7 +174,8 @@ class Session:
             if pause:
                 self._sleep(min(max_wait, pause))
             return response.json() if response.content else {}
-        raise ConnectorError(say(gettext_noop("%(platform)s kept failing"), platform=self.connector.label))
+        raise ConnectorError(say(gettext_noop("%(platform)s kept failing"), platform=self.connector.label),
+                             kind=Failure.UNAVAILABLE)
 
     def refreshed(self) -> None:
         """A connector's refresh put new credentials in ``self.credentials``: hand them on to be stored."""
@@ -172,24 +196,33 @@ class Session:
             body = response.json()
         except ValueError:
             body = {}
-        # What the platform said is its own text: redacted of the connection's secrets, never translated.
-        said = self._redact(self.connector.error_words(body) if isinstance(body, dict) else "")[:300]
+        # What the platform said is its own text: redacted of the connection's secrets, never translated,
+        # and shown apart from the portal's words (which say what happened and what to do).
+        words = self._redact(self.connector.error_words(body) if isinstance(body, dict) else "")[:300]
         status = response.status_code
-        label = self.connector.label
+        said = f"HTTP {status}: {words or self._redact(response.reason_phrase)}"
+        platform = self.connector.label
         if self.connector.needs_reauth(status, body if isinstance(body, dict) else {}):
-            return ReauthNeeded(say(gettext_noop("%(platform)s refused the credentials (HTTP %(status)s): %(said)s"),
-                                    platform=label, status=status,
-                                    said=said or say(gettext_noop("expired or revoked"))), status=status)
-        if status == 429:
-            reason = say(gettext_noop("%(platform)s is limiting requests (HTTP 429) and still did after %(count)s attempts"),
-                         platform=label, count=settings.PORTAL_CONNECTOR_RETRIES)
-        elif status >= 500:
-            reason = say(gettext_noop("%(platform)s had an error (HTTP %(status)s) on every attempt"), platform=label,
-                         status=status)
-        else:
-            reason = say(gettext_noop("%(platform)s refused the request (HTTP %(status)s): %(said)s"), platform=label,
-                         status=status, said=said or self._redact(response.reason_phrase))
-        return ConnectorError(reason, status=status)
+            return ReauthNeeded(say(gettext_noop("%(platform)s refused the credentials: they are wrong, expired or "
+                                                 "were revoked."), platform=platform),
+                                status=status, kind=Failure.CREDENTIALS, said=said)
+        if status == 429 or self.connector.throttled(response) is not None:
+            return ConnectorError(say(gettext_noop("%(platform)s is limiting how often the portal may ask for data, "
+                                                   "and still was after %(count)s attempts."),
+                                      platform=platform, count=settings.PORTAL_CONNECTOR_RETRIES),
+                                  status=status, kind=Failure.RATE_LIMITED, said=said)
+        if status >= 500:
+            return ConnectorError(say(gettext_noop("%(platform)s was unavailable: its servers answered with an error "
+                                                   "on every attempt."), platform=platform),
+                                  status=status, kind=Failure.UNAVAILABLE, said=said)
+        if status == 404:
+            return ConnectorError(say(gettext_noop("%(platform)s did not find the account or the data asked for."),
+                                      platform=platform), status=status, kind=Failure.NOT_FOUND, said=said)
+        if status == 403:
+            return ConnectorError(say(gettext_noop("%(platform)s refused access to this account's data."),
+                                      platform=platform), status=status, kind=Failure.PERMISSION, said=said)
+        return ConnectorError(say(gettext_noop("%(platform)s refused the request."), platform=platform),
+                              status=status, kind=Failure.REFUSED, said=said)
 
     def _redact(self, text: str) -> str:
         return redact(text, self.credentials)

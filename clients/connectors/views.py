@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agency.decorators import client_staff_required
 from agency.tasks import enqueue_for_client
 from clients.connectors.ads import AdConnector
+from clients.connectors.advice import connect_advice
 from clients.connectors.base import Connector
 from clients.connectors.forms import ConnectForm
 from clients.connectors.health import connections_context
@@ -64,6 +65,12 @@ def connection_connect_view(request: HttpRequest, platform: str) -> HttpResponse
             form.share_offer()
         except ConnectorError as error:
             form.add_error(None, error.reason)
+            advice = connect_advice(kind=error.kind, platform=connector.label, account=form.cleaned_data["account_id"],
+                                    account_label=str(connector.account_label))
+            if advice:
+                form.add_error(None, advice)
+            if error.said:  # the platform's own text, apart: the portal's words say what happened
+                form.add_error(None, _("The platform said: “%(said)s”") % {"said": error.said})
         else:
             client = request.tenant
             backfill = existing is None or existing.backfilled_at is None

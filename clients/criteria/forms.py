@@ -16,8 +16,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clients.criteria.numbers import NumberUnclear, number_read, number_typed, numbers_split
 from clients.criteria.rules import NUMBER_FIELDS, field_type
-from clients.words import ACTION_LABELS, TOP_LABELS, rule_sentence, rules_sentence
+from clients.words import ACTION_LABELS, TOP_LABELS, field_label, rule_sentence, rules_sentence
 
 PATH = re.compile(r"^r(\.\d+)*$")
 
@@ -81,22 +82,84 @@ def draft_apply(draft: dict[str, Any], operation: str) -> dict[str, Any]:
 
 
 def _number(text: str) -> Any:
+    """A typed number as the page's language writes it (clients.criteria.numbers); text when it is not
+    one (the validator says a number is needed; :func:`draft_number_problems` says how to write it)."""
     try:
-        number = float(text)
-    except ValueError:
-        return text  # left as text: the validator says a number is needed
-    return int(number) if number.is_integer() else number
+        return number_read(text)
+    except NumberUnclear:
+        return text
 
 
 def _value(field: str, op: str, raw: str) -> Any:
     raw = (raw or "").strip()
     kind = field_type(field) if field else "text"
-    convert = _number if field in NUMBER_FIELDS else (lambda v: v)
     if op == "exists":
         return None
     if op in {"in", "not_in", "between"}:
-        return [convert(part.strip()) for part in raw.split(",") if part.strip()]
-    return raw if kind != "number" else convert(raw)
+        if field in NUMBER_FIELDS:
+            return [_number(part) for part in numbers_split(raw)]
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw if kind != "number" else _number(raw)
+
+
+def value_number_problem(field: str, op: str, raw: str) -> str:
+    """Why a number row's value cannot be read in the page's language ("" when it can, or is not a number)."""
+    if field not in NUMBER_FIELDS or op == "exists" or not str(raw or "").strip():
+        return ""
+    parts = numbers_split(str(raw)) if op in {"in", "not_in", "between"} else [str(raw).strip()]
+    for part in parts:
+        problem = _number_error(part)
+        if problem:
+            return problem
+    return ""
+
+
+def draft_number_problems(draft: dict[str, Any]) -> list[str]:
+    """The draft's numbers that cannot be read as the page's language writes them, each said with its place."""
+    problems: list[str] = []
+
+    def visit(node: dict) -> None:
+        if "children" in node:
+            for child in node["children"]:
+                visit(child)
+            return
+        problem = value_number_problem(node.get("field", ""), node.get("op", ""), node.get("value", ""))
+        if problem:
+            problems.append(f"{field_label(node['field'])}: {problem}")
+
+    visit(draft["fit"])
+    for row in draft["points"]:
+        if row.get("kind") != "action":
+            visit({"field": row.get("field", ""), "op": row.get("op", ""), "value": row.get("value", "")})
+        if _number_error(str(row.get("points", ""))):
+            problems.append(f"{TOP_LABELS['points']}: {_number_error(str(row['points']))}")
+    if _number_error(str(draft.get("threshold", ""))):
+        problems.append(f"{TOP_LABELS['threshold']}: {_number_error(str(draft['threshold']))}")
+    return problems
+
+
+def _number_error(text: str) -> str:
+    """How to write a number that has digits but cannot be read ("1,000" on a Spanish page); "" otherwise
+    (a word where a number goes is the validator's to say)."""
+    if not any(character.isdigit() for character in text):
+        return ""
+    try:
+        number_read(text.strip())
+    except NumberUnclear as error:
+        return str(error)
+    return ""
+
+
+def _typed(value: Any) -> Any:
+    """Points and the threshold as typed in the page's language (2,5 on a Spanish page)."""
+    return number_typed(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def _shown(field: str, value: Any) -> str:
+    """A stored value as typed in a row: numbers of number fields in the page's language's format."""
+    if field in NUMBER_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_typed(value)
+    return str(value)
 
 
 def _tree_to_rule(node: dict) -> dict:
@@ -133,7 +196,10 @@ def _rule_to_tree(rule: dict) -> dict:
     if not rule:
         return {"kind": "all", "children": []}
     value = rule.get("value", "")
-    text = ", ".join(str(v) for v in value) if isinstance(value, list) else ("" if value is None else str(value))
+    field = rule.get("field", "")
+    joiner = "; " if field in NUMBER_FIELDS else ", "  # a number list: "1.000; 2,5" reads back as two numbers
+    text = joiner.join(_shown(field, v) for v in value) if isinstance(value, list) else (
+        "" if value is None else _shown(field, value))
     return {"field": rule["field"], "op": rule["op"], "value": text}
 
 
@@ -145,15 +211,16 @@ def criteria_to_draft(criteria: dict[str, Any]) -> dict[str, Any]:
     for entry in criteria.get("points", []):
         if "action" in entry:
             points.append(
-                {"kind": "action", "action": entry["action"], "field": "", "op": "", "value": "", "points": entry["points"]}
+                {"kind": "action", "action": entry["action"], "field": "", "op": "", "value": "",
+                 "points": _typed(entry.get("points"))}
             )
         else:
             leaf = _rule_to_tree({k: v for k, v in entry.items() if k != "points"})
-            points.append({"kind": "rule", "action": "", **leaf, "points": entry["points"]})
+            points.append({"kind": "rule", "action": "", **leaf, "points": _typed(entry.get("points"))})
     return {
         "fit": fit,
         "points": points,
-        "threshold": criteria.get("threshold", ""),
+        "threshold": _typed(criteria.get("threshold", "")),
         "sales_ready_actions": list(criteria.get("sales_ready_actions", [])),
     }
 

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agency.decorators import client_admin_required, client_staff_required
 from agency.http import found
 from agency.months import Month
-from clients.criteria.forms import criteria_diff, criteria_to_draft, draft_apply, draft_from_post, draft_to_criteria
+from clients.criteria.forms import (
+    criteria_diff,
+    criteria_to_draft,
+    draft_apply,
+    draft_from_post,
+    draft_number_problems,
+    draft_to_criteria,
+)
+from clients.criteria.numbers import examples
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.criteria.selectors import (
@@ -54,6 +62,7 @@ def _context(request: HttpRequest, draft: dict, **extra: object) -> dict:
         "ops": sorted(set().union(*OPS_FOR.values())),
         "ops_by_type": {kind: sorted(ops) for kind, ops in OPS_FOR.items()},
         "field_types": {name: field_type(name) for name in FIELDS},
+        "number_examples": examples(),  # the hint's 1,000 and 2.5, as the page's language writes them
         **extra,
     }
 
@@ -80,7 +89,13 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
         except (RecursionError, ValueError):  # nested thousands deep; an integer of 5000 digits
             return None, [_("Not valid JSON: nested too deep or a number too long.")]
     else:
-        criteria = draft_to_criteria(draft_from_post(request.POST))
+        draft = draft_from_post(request.POST)
+        criteria = draft_to_criteria(draft)
+        # "1,000" on a Spanish page: said how to write it, never guessed; what the validator would say of
+        # the same row ("between takes two numbers") follows from it, so it waits until the number is fixed.
+        unclear = draft_number_problems(draft)
+        if unclear:
+            return criteria, unclear
     return criteria, [problem_words(problem) for problem in criteria_problems(criteria)]
 
 

@@ -21,7 +21,7 @@ from django_tenants.utils import tenant_context
 from agency.models import Client
 from clients.importing import KINDS, ImportResult
 from clients.imports.selectors import import_pending_path, job_progress_key
-from clients.jobs import job_heartbeat
+from clients.jobs import FILE_GONE, job_heartbeat
 from clients.models import Job
 from clients.services import data_import
 from clients.sources.files import source_file_import
@@ -102,7 +102,13 @@ def import_job_run(*, client: Client, job_id: int) -> Any:
         job = Job.objects.filter(id=job_id, kind="import").first()
         if job is None or job.status in {Job.Status.DONE, Job.Status.FAILED}:
             return None
-        path = imports_dir(client=client) / job.params["file"]
+        path = imports_dir(client=client) / job.params.get("file", "")
+        if not job.params.get("file") or not path.is_file():
+            # The stored upload vanished (cleaned away, a restored server): the job can never run, so
+            # it fails now with its reason rather than stay "queued" (the batch path does the same).
+            Job.objects.filter(id=job.id).update(
+                status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": FILE_GONE})
+            return None
         total = _count_records(path)
         Job.objects.filter(id=job.id).update(status=Job.Status.RUNNING, started_at=timezone.now(), total=total, progress=0)
         key = job_progress_key(job_id=job.id)

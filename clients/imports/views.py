@@ -184,7 +184,8 @@ def _sample_rows(result: object) -> list[dict]:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, "")} for column in result.columns],
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column}
+                      for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
         })

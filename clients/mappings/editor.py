@@ -9,6 +9,7 @@ canonical rows as the importer does, so the preview shows the rows and errors an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,33 @@ def _plain(text: str) -> str:
     return normalized(text).replace("_", " ")
 
 
-def guess_spec(kind: str, header: list[str]) -> dict[str, Any]:
-    """A first mapping for the editor: canonical columns named like a file column are mapped to it."""
+COMMA_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")  # 12,5 · 1.234,56
+DOT_DECIMAL = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")  # 12.5 · 1,234.56
+
+
+def guess_decimal(head_: FileHead | None) -> str:
+    """The decimal mark the file's first data lines use: "," when its numbers read 12,5 or 1.234,56 more
+    often than 12.5 (a Spanish export defaulted to the dot read 12,5 as 125), else "."."""
+    if head_ is None:
+        return "."
+    comma = dot = 0
+    rows = data_rows(head_.text_file, header_line=head_.header_line, delimiter=head_.delimiter, width=len(head_.header))
+    for count, (_line, cells) in enumerate(rows):
+        if count >= DISTINCT_SCAN:
+            break
+        for cell in cells:
+            text = cell.strip()
+            comma += bool(COMMA_DECIMAL.match(text))
+            dot += bool(DOT_DECIMAL.match(text))
+    return "," if comma > dot else "."
+
+
+def guess_spec(kind: str, header: list[str], head_: FileHead | None = None) -> dict[str, Any]:
+    """A first mapping for the editor: canonical columns named like a file column are mapped to it, and
+    the decimal mark the file's numbers use."""
     plain = {_plain(name): name for name in header}
     columns = {target: {"column": plain[_plain(target)]} for target in targets_of(kind) if _plain(target) in plain}
-    return {"kind": kind, "columns": columns, "date_format": "%Y-%m-%d", "decimal": "."}
+    return {"kind": kind, "columns": columns, "date_format": "%Y-%m-%d", "decimal": guess_decimal(head_)}
 
 
 def source_spec(path: Path, source: str, mappings: Any = ()) -> dict[str, Any] | None:
@@ -113,7 +136,7 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
     if kind not in KINDS:
         kind = "leads"
     if data is not None and data.get("previous_kind") not in (None, kind):
-        initial, data = guess_spec(kind, header), None  # another kind: start again from a guess
+        initial, data = guess_spec(kind, header, head_), None  # another kind: start again from a guess
     init_columns = initial.get("columns") or {}
     required = {t for entry in required_targets(kind) for t in ((entry,) if isinstance(entry, str) else entry)}
     index_of = {name: index for index, name in enumerate(header)}

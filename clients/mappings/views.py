@@ -53,7 +53,7 @@ def mapping_editor(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if source:  # remapping a file a built-in source recognized: start from how the source reads it
         initial = source_spec(path, source, saved_mappings_for(request.tenant))
     if initial is None:
-        initial = guess_spec(request.GET.get("kind") or "leads", head_.header)
+        initial = guess_spec(request.GET.get("kind") or "leads", head_.header, head_)
     data = request.POST if request.method == "POST" else None
     state = editor_state(data, head_, initial=initial)
     name = (request.POST.get("name") if data is not None else (editing.name if editing else "")) or ""

@@ -16,7 +16,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clients.criteria.forms import criteria_to_draft, draft_to_criteria
+from clients.criteria.forms import criteria_to_draft, draft_to_criteria, value_number_problem
+from clients.criteria.numbers import examples
 from clients.criteria.rules import ALL_OPS, FIELDS, OPS_FOR, field_type, personas_problems
 from clients.words import OP_LABELS, field_label, number_words, op_label, problem_words, rules_sentence, vocab_label
 
@@ -102,17 +103,20 @@ def _row_error(node: dict, rule: dict) -> str:
         return ""
     if not raw:
         return _("Enter a value.")
+    unclear = value_number_problem(name, op, raw)  # "1.000" on an English page: said, never read as 1
+    if unclear:
+        return unclear
     problems = personas_problems([{"code": "x", "name": "x", "match": rule}])
     if not problems:
         return ""
     if op == "between":
-        return _("Enter two numbers, the lower first, separated by a comma: 50, 1000.")
+        return _("Enter two numbers, the lower first, separated by a semicolon: 50; %(thousand)s.") % examples()
     if op in {"in", "not_in"}:
         if kind == "number":
-            return _("Enter one or more numbers separated by commas: 10, 50.")
+            return _("Enter one or more numbers separated by semicolons: 10; 50.")
         return _("Enter one or more values separated by commas.")
     if kind == "number":
-        return _("Enter a number, such as 250 (no thousands separator).")
+        return _("Enter a number, such as 250 or %(thousand)s.") % examples()
     return problems[0].partition(": ")[2] or problems[0]
 
 
@@ -204,7 +208,7 @@ def match_count_words(count: dict[str, Any], match: dict) -> dict[str, Any]:
             notes.append(
                 _(
                     "No lead meets the rows counted 0 below. Check each value is written as in the leads: "
-                    "text must match exactly (“saas” is not “SaaS”), numbers have no thousands separator."
+                    "text must match exactly (“saas” is not “SaaS”)."
                 )
             )
         elif count["rows"]:

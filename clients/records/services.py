@@ -68,6 +68,20 @@ def persona_save(*, client: Client, code: str, name: str, match: dict, original_
     return personas_set(personas=replaced, client=client)
 
 
+def persona_move(*, client: Client, code: str, step: int) -> bool:
+    """Move a persona one place earlier (``step`` -1) or later (+1) in the priority order — a lead
+    takes the first persona it matches (kpis.md "Persona"), so the order decides; leads are judged
+    again. False when there is no such persona or it is already first / last."""
+    with tenant_context(client):
+        current = [{"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority", "code")]
+    index = next((i for i, p in enumerate(current) if p["code"] == code), None)
+    if index is None or step not in {-1, 1} or not 0 <= index + step < len(current):
+        return False
+    current[index], current[index + step] = current[index + step], current[index]
+    personas_set(personas=current, client=client)
+    return True
+
+
 def _contract_months(contract: Any) -> set[str]:
     return {str(Month.of(day)) for day in (contract.start_date, contract.end_date, contract.cancelled_on) if day}
 

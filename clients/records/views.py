@@ -15,6 +15,7 @@ from agency.decorators import client_staff_required
 from agency.http import found
 from agency.months import add_months
 from clients.criteria.forms import draft_apply
+from clients.criteria.numbers import examples
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
 from clients.records.persona_builder import builder_choices, match_count_words, with_paths
 from clients.records.selectors import (
@@ -25,13 +26,29 @@ from clients.records.selectors import (
     persona_match_count,
     personas_list,
 )
-from clients.records.services import contract_cancel, contract_save, holidays_set, persona_save
+from clients.records.services import contract_cancel, contract_save, holidays_set, persona_move, persona_save
 
 
 @client_staff_required
 @require_GET
 def persona_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/records/personas.html", {"personas": personas_list()})
+
+
+@client_staff_required
+@require_POST
+def persona_move_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Up or down one place in the priority order (buttons, so the keyboard works as the mouse)."""
+    persona = found(persona_get(code=code))
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        return HttpResponse(status=400)
+    if persona_move(client=request.tenant, code=persona.code, step=step):
+        messages.success(request, _("“%(name)s” moved %(where)s; leads were matched to personas again.") % {
+            "name": persona.name, "where": _("up") if step < 0 else _("down")})
+    response = redirect("persona_list")
+    response["Location"] += f"#persona-{persona.code}"  # back to the row moved, where the focus was
+    return response
 
 
 def _persona_context(form: PersonaForm, *, code: str | None, persona: object | None, match: dict | None) -> dict:
@@ -42,6 +59,7 @@ def _persona_context(form: PersonaForm, *, code: str | None, persona: object | N
         count = match_count_words(persona_match_count(match=match, code=code or ""), match)
     return {
         "form": form,
+        "number_examples": examples(),  # the hint's 1,000 and 2.5, as the page's language writes them
         "tree": form.tree,
         "count": count,
         "original_code": code or "",

@@ -86,7 +86,7 @@ class Detection:
 
 
 def _compared(sources: Iterable[Source], mappings: Iterable[Mapping]) -> str:
-    names = [f"{source.label} ({source.slug})" for source in sources]
+    names = [str(source.label) for source in sources]  # in words: the slug is the command line's, not a reader's
     names += [_("saved mapping “%(name)s”") % {"name": mapping.name} for mapping in mappings]
     return "; ".join(names)
 
@@ -136,7 +136,8 @@ def detect(
             "columns": ", ".join(col.en[0] for col in SOURCES[source].columns if col.required and not col.target.startswith("_"))}
     else:
         reason = _("no source recognizes this file's header; compared with: %(sources)s. Map its columns by hand"
-                   " (a saved mapping) or use the canonical format of the kind.") % {
+                   " (a saved mapping), or write it in one of the portal's own file kinds (listed on the Imports "
+                   "page).") % {
             "sources": _compared(candidates, saved)}
     raise SourceError([RowError(first[0], "", first[1][:200], reason)])
 

@@ -33,7 +33,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from agency.reasons import Words, say
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,24 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 
 class FetchError(Exception):
-    """A fetch that did not give a CSV file; ``str()`` is a message for people (no secret in it)."""
+    """A fetch that did not give a CSV file; ``str()`` is a message for people (no secret in it).
+
+    ``words`` keeps it translatable where it is read (a fetch runs in a worker, in English), ``kind``
+    chooses the advice shown with it (clients.sources.schedule.source_failure), ``said`` is what the
+    address answered itself (its status line), shown apart."""
+
+    def __init__(self, reason: str | Words, *, kind: str = "", said: str = "") -> None:
+        super().__init__(str(reason))
+        self.words = reason if isinstance(reason, Words) else Words(str(reason))
+        self.kind, self.said = kind, said
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.words.to_json(), "kind": self.kind, "said": self.said}
+
+
+# The kinds of a failed fetch (each has its advice).
+FETCH_SIGN_IN, FETCH_NOT_FOUND, FETCH_LIMITED, FETCH_UNAVAILABLE, FETCH_NOT_CSV = (
+    "sign-in", "not-found", "rate-limited", "unavailable", "not-csv")
 
 
 @dataclass(frozen=True)
@@ -116,26 +135,25 @@ def url_check(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise FetchError(_("This is not a valid web address.")) from None
+        raise FetchError(say(gettext_noop("This is not a valid web address."))) from None
     if parts.scheme not in {"http", "https"}:
-        raise FetchError(_("Only http:// and https:// addresses can be fetched."))
+        raise FetchError(say(gettext_noop("Only http:// and https:// addresses can be fetched.")))
     host = parts.hostname
     if not host:
-        raise FetchError(_("The address has no host name."))
+        raise FetchError(say(gettext_noop("The address has no host name.")))
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = host_addresses(host, port)
     except (socket.gaierror, UnicodeError, OSError):
-        raise FetchError(_("The host %(host)s could not be found.") % {"host": host}) from None
+        raise FetchError(say(gettext_noop("The host %(host)s could not be found."), host=host)) from None
     if not addresses:
-        raise FetchError(_("The host %(host)s could not be found.") % {"host": host})
+        raise FetchError(say(gettext_noop("The host %(host)s could not be found."), host=host))
     if not getattr(settings, "PORTAL_SOURCES_ALLOW_PRIVATE", False):
         for address in addresses:
             if not address_is_public(address):
-                raise FetchError(
-                    _("%(url)s leads to a private or local network address (%(address)s); only public addresses are fetched.")
-                    % {"url": url_redact(url), "address": address}
-                )
+                raise FetchError(say(
+                    gettext_noop("%(url)s leads to a private or local network address (%(address)s); only public "
+                                 "addresses are fetched."), url=url_redact(url), address=address))
     return parts.scheme, host, port, addresses[0]
 
 
@@ -186,21 +204,19 @@ def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: 
                 if response.status in REDIRECTS:
                     location = response.getheader("Location")
                     if not location:
-                        raise FetchError(_("The address redirected without saying where to."))
+                        raise FetchError(say(gettext_noop("The address redirected without saying where to.")))
                     current = urljoin(current, location)
                     logger.info("source fetch: %s redirects to %s", url_redact(url), url_redact(current))
                     continue
                 if response.status != 200:
-                    raise FetchError(
-                        _("The address answered %(status)s %(reason)s instead of a CSV file.")
-                        % {"status": response.status, "reason": response.reason}
-                    )
+                    raise _status_error(response.status, response.reason)
                 content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
                 if content_type in {"text/html", "application/xhtml+xml"}:
-                    raise FetchError(_("The address answered with a web page, not a CSV file (is the sheet published as CSV?)."))
+                    raise FetchError(say(NOT_CSV), kind=FETCH_NOT_CSV)
                 declared = response.getheader("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise FetchError(_("The file is larger than the %(limit)s MB allowed.") % {"limit": _megabytes(max_bytes)})
+                    raise FetchError(say(gettext_noop("The file is larger than the %(limit)s MB allowed."),
+                                 limit=_megabytes(max_bytes)))
                 size = _stream_to(response, target, max_bytes=max_bytes, deadline=deadline)
                 if watchdog.expired:  # the line was cut at the deadline: what came is not the whole file
                     raise TimeoutError
@@ -213,17 +229,41 @@ def url_fetch(url: str, *, target: Path, max_bytes: int | None = None, timeout: 
             finally:
                 watchdog.cancel()
                 conn.close()
-        raise FetchError(_("The address redirected more than %(count)s times.") % {"count": MAX_REDIRECTS})
+        raise FetchError(say(gettext_noop("The address redirected more than %(count)s times."),
+                             count=MAX_REDIRECTS))
     except FetchError:
         target.unlink(missing_ok=True)
         raise
     except TimeoutError:
         target.unlink(missing_ok=True)
-        raise FetchError(_("The address took longer than %(seconds)s seconds to answer.") % {"seconds": int(timeout)}) from None
+        raise FetchError(say(gettext_noop("The address took longer than %(seconds)s seconds to answer."),
+                             seconds=int(timeout)), kind=FETCH_UNAVAILABLE) from None
     except (OSError, http.client.HTTPException) as error:
         target.unlink(missing_ok=True)
         logger.info("source fetch of %s failed: %s", url_redact(url), type(error).__name__)
-        raise FetchError(_("The address could not be reached (%(error)s).") % {"error": type(error).__name__}) from None
+        raise FetchError(say(gettext_noop("The address could not be reached.")), kind=FETCH_UNAVAILABLE,
+                         said=type(error).__name__) from None
+
+
+NOT_CSV = gettext_noop("The address answered with a web page, not a CSV file (is the sheet published as CSV?).")
+
+
+def _status_error(status: int, reason: str) -> FetchError:
+    """An answer other than 200, by kind: a sign-in asked, nothing there, a limit, the server failing."""
+    said = f"HTTP {status} {reason}".strip()
+    if status in {401, 403, 407}:
+        return FetchError(say(gettext_noop("The address asks for a sign-in or refused access to the file.")),
+                          kind=FETCH_SIGN_IN, said=said)
+    if status in {404, 410}:
+        return FetchError(say(gettext_noop("There is no file at this address (any more).")), kind=FETCH_NOT_FOUND,
+                          said=said)
+    if status == 429:
+        return FetchError(say(gettext_noop("The server at this address is limiting how often it may be asked.")),
+                          kind=FETCH_LIMITED, said=said)
+    if status >= 500:
+        return FetchError(say(gettext_noop("The server at this address was unavailable (an error on its side).")),
+                          kind=FETCH_UNAVAILABLE, said=said)
+    return FetchError(say(gettext_noop("The address did not answer with a CSV file.")), said=said)
 
 
 class _Watchdog:
@@ -266,7 +306,8 @@ def _stream_to(response: http.client.HTTPResponse, target: Path, *, max_bytes: i
                 return size
             size += len(chunk)
             if size > max_bytes:
-                raise FetchError(_("The file is larger than the %(limit)s MB allowed.") % {"limit": _megabytes(max_bytes)})
+                raise FetchError(say(gettext_noop("The file is larger than the %(limit)s MB allowed."),
+                                 limit=_megabytes(max_bytes)))
             handle.write(chunk)
 
 
@@ -275,4 +316,4 @@ def _refuse_html(path: Path) -> None:
     with path.open("rb") as handle:
         start = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")):
-        raise FetchError(_("The address answered with a web page, not a CSV file (is the sheet published as CSV?)."))
+        raise FetchError(say(NOT_CSV), kind=FETCH_NOT_CSV)

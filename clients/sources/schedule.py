@@ -16,19 +16,32 @@ import logging
 import time
 from typing import Any
 
+from django.contrib.humanize.templatetags.humanize import naturalday
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
+from agency.reasons import Words, say
 from clients.importing import KINDS
 from clients.imports.services import import_job_create_from_path, import_job_run
 from clients.models import Job, SavedMapping, ScheduledSource, SourceRun
 from clients.signals import scheduled_source_result
-from clients.sources.fetching import FetchError, url_check, url_fetch, url_redact
+from clients.sources.fetching import (
+    FETCH_LIMITED,
+    FETCH_NOT_CSV,
+    FETCH_NOT_FOUND,
+    FETCH_SIGN_IN,
+    FETCH_UNAVAILABLE,
+    FetchError,
+    url_check,
+    url_fetch,
+    url_redact,
+)
 from clients.storage import imports_dir
 
 logger = logging.getLogger(__name__)
@@ -94,7 +107,7 @@ def source_run(*, client: Client, source_id: int) -> SourceRun | None:
         try:
             fetched = url_fetch(source.url, target=target)
         except FetchError as error:
-            return _finish(client, source, run, clock, ok=False, message=str(error))
+            return _finish(client, source, run, clock, ok=False, message=str(error), words=error.to_json())
         job = import_job_create_from_path(
             client=client, path=fetched.path, filename=f"{source.name}.csv", kind=source.kind,
             mapping_id=source.mapping_id, scheduled_source=source.pk,
@@ -103,18 +116,24 @@ def source_run(*, client: Client, source_id: int) -> SourceRun | None:
         result = import_job_run(client=client, job_id=job.pk)
         job.refresh_from_db()
         if result is None or job.status == Job.Status.FAILED:
-            message = job.result.get("failure") or job.result.get("message") or _("The import failed.")
-            return _finish(client, source, run, clock, ok=False, message=message)
+            words = say(gettext_noop("The file was fetched but its import stopped before the end; nothing was "
+                                     "written."))
+            return _finish(client, source, run, clock, ok=False, message=str(words),
+                           words={**words.to_json(), "kind": "import-failed"})
         rows, errors = job.result.get("rows", 0), job.result.get("error_count", 0)
         if job.result.get("ok"):
-            message = _("%(rows)s rows read, %(inserted)s added, %(updated)s updated.") % {
-                "rows": rows, "inserted": job.result.get("inserted", 0), "updated": job.result.get("updated", 0)}
+            done = say(gettext_noop("%(rows)s rows read, %(inserted)s added, %(updated)s updated."), rows=rows,
+                       inserted=job.result.get("inserted", 0), updated=job.result.get("updated", 0))
+            message = str(done)
         else:
             first = (job.result.get("errors") or [[None, "", "", job.result.get("message", "")]])[0]
             message = ngettext("Nothing was written: %(count)s problem: %(first)s",
                                "Nothing was written: %(count)s problems, the first: %(first)s", errors) % {
                 "count": errors, "first": _error_text(first)}
-        return _finish(client, source, run, clock, ok=bool(job.result.get("ok")), message=message, rows=rows, errors=errors)
+        # A refused file: its problems are in the file, said in the job's language; the advice points to them.
+        words = done.to_json() if job.result.get("ok") else {"msgid": message, "params": {}, "kind": "refused-file"}
+        return _finish(client, source, run, clock, ok=bool(job.result.get("ok")), message=message, rows=rows,
+                       errors=errors, words=words)
 
 
 def _error_text(error: list[Any]) -> str:
@@ -125,14 +144,15 @@ def _error_text(error: list[Any]) -> str:
 
 def _finish(
     client: Client, source: ScheduledSource, run: SourceRun, clock: float, *, ok: bool, message: str,
-    rows: int = 0, errors: int = 0,
+    rows: int = 0, errors: int = 0, words: dict[str, Any] | None = None,
 ) -> SourceRun:
     now = timezone.now()
     run.finished_at, run.duration, run.ok = now, round(time.monotonic() - clock, 3), ok
-    run.rows, run.error_count, run.message = rows, errors, message[:2000]
+    run.rows, run.error_count, run.message, run.words = rows, errors, message[:2000], words or {}
     with transaction.atomic():
         run.save()
-        ScheduledSource.objects.filter(pk=source.pk).update(last_run_at=now, last_ok=ok, last_message=run.message)
+        ScheduledSource.objects.filter(pk=source.pk).update(last_run_at=now, last_ok=ok, last_message=run.message,
+                                                            last_words={} if ok else (words or {}))
         old = SourceRun.objects.filter(source=source).order_by("-started_at", "-id").values_list("pk", flat=True)[HISTORY_KEPT:]
         SourceRun.objects.filter(pk__in=list(old)).delete()
     # The portfolio keeps a note of failing sources (kpis.receivers writes it: clients knows no portfolio).
@@ -156,11 +176,53 @@ def scheduled_source_get(*, source_id: int) -> ScheduledSource | None:
 
 
 def source_runs_recent(*, source: ScheduledSource, limit: int = 20) -> list[SourceRun]:
-    return list(source.runs.order_by("-started_at", "-id")[:limit])
+    """The last runs, each with ``shown``: its message in the reader's language (older runs: as stored)."""
+    runs = list(source.runs.order_by("-started_at", "-id")[:limit])
+    for run in runs:
+        run.shown = str(Words.from_json(run.words)) if (run.words or {}).get("msgid") else run.message
+    return runs
 
 
 def scheduled_sources_failing() -> list[ScheduledSource]:
-    """Sources of the current schema whose last run failed (the client's home page shows them)."""
-    return list(ScheduledSource.objects.filter(last_ok=False, active=True).order_by("name"))
+    """Sources of the current schema whose last run failed (the client's home page shows them), each
+    with its failure in the reader's words (:func:`source_failure`)."""
+    sources = list(ScheduledSource.objects.filter(last_ok=False, active=True).order_by("name"))
+    for source in sources:
+        source.failure = source_failure(source=source)
+    return sources
+
+
+def scheduled_source_next_fetch(*, source: ScheduledSource) -> dt.datetime:
+    """When the daily dispatcher (01:00 UTC, agency.celery) next fetches a source run at ``last_run_at``."""
+    after = (source.last_run_at or timezone.now()) + RUN_EVERY
+    moment = after.astimezone(dt.UTC).replace(hour=1, minute=0, second=0, microsecond=0)
+    return moment if moment >= after else moment + dt.timedelta(days=1)
+
+
+def source_failure(*, source: ScheduledSource) -> dict[str, str]:
+    """A failed run for people: what happened, what to do (by the kind of failure), what the address said.
+
+    Runs recorded before the words were kept show their stored message, in the worker's language."""
+    stored = source.last_words or {}
+    reason = str(Words.from_json(stored)) if stored.get("msgid") else source.last_message
+    kind, said = str(stored.get("kind") or ""), str(stored.get("said") or "")
+    when = timezone.localtime(scheduled_source_next_fetch(source=source))
+    values = {"day": naturalday(when.date()), "time": time_format(when.time(), "TIME_FORMAT")}
+    advice = {
+        FETCH_SIGN_IN: _("The file must open without signing in: in Google Sheets use File › Share › Publish to "
+                         "the web, as CSV, and put that link in the source's address."),
+        FETCH_NOT_FOUND: _("Open the address in a browser: if the file moved, put its new address in the "
+                           "source; if the sheet was unpublished, publish it again."),
+        FETCH_NOT_CSV: _("Put the link to the CSV itself in the source's address (in Google Sheets: Publish to "
+                         "the web, as CSV), not the link to the page that shows it."),
+        # The time before the day: "1:00 a.m." ending a sentence would read "a.m.."
+        FETCH_LIMITED: _("Nothing to do: the portal fetches it again by itself at %(time)s %(day)s.") % values,
+        FETCH_UNAVAILABLE: _("Nothing to do: the portal fetches it again by itself at %(time)s %(day)s. If it "
+                             "keeps failing, check that the address still opens in a browser.") % values,
+        "refused-file": _("Open the source to see the file's problems, fix them where the file is made; the next "
+                          "fetch imports it."),
+        "import-failed": _("Choose Fetch now on the source's page to try again."),
+    }.get(kind, "")
+    return {"reason": reason, "advice": advice, "said": said}
 
 

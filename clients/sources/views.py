@@ -22,6 +22,7 @@ from clients.sources.schedule import (
     scheduled_source_get,
     scheduled_source_save,
     scheduled_sources_list,
+    source_failure,
     source_runs_recent,
 )
 from clients.tasks import scheduled_source_fetch
@@ -44,7 +45,8 @@ def scheduled_sources(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Scheduled source saved; it is fetched once a day."))
             return redirect("scheduled_source_detail", pk=source.pk)
-    sources = [{"source": s, "url": url_redact(s.url)} for s in scheduled_sources_list()]
+    sources = [{"source": s, "url": url_redact(s.url), "failure": source_failure(source=s) if s.last_ok is False else None}
+               for s in scheduled_sources_list()]
     return render(request, "clients/sources/scheduled.html", {"form": form, "sources": sources},
                   status=422 if form.errors else 200)
 
@@ -69,7 +71,9 @@ def scheduled_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Scheduled source saved."))
             return redirect("scheduled_source_detail", pk=source.pk)
-    context = {"source": source, "url": url_redact(source.url), "runs": source_runs_recent(source=source), "form": form}
+    failure = source_failure(source=source) if source.last_ok is False else None
+    context = {"source": source, "url": url_redact(source.url), "runs": source_runs_recent(source=source), "form": form,
+               "failure": failure}
     return render(request, "clients/sources/scheduled_detail.html", context, status=422 if form.errors else 200)
 
 

@@ -121,3 +121,11 @@ document.addEventListener("input", function (event) {
   var shown = document.getElementById(field.getAttribute("data-colour-hex"));
   if (shown) shown.textContent = field.value;
 });
+// A link to a closed <details> (the Imports page's file kind reference, #kind-leads) opens it.
+function openTargetedDetails() {
+  var id = decodeURIComponent(location.hash.slice(1));
+  var target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS") { target.open = true; target.scrollIntoView(); }
+}
+window.addEventListener("hashchange", openTargetedDetails);
+document.addEventListener("DOMContentLoaded", openTargetedDetails);

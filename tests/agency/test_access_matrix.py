@@ -121,6 +121,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "persona_add", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "persona_builder", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "persona_edit", {"code": "missing"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "persona_move", {"code": "missing"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "holidays", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_list", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "contract_add", {}, row(302, 404, 404, 200, 200)),

@@ -22,8 +22,9 @@ from tests.clients.connectors.conftest import (  # noqa: F401 -- fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = {"1440": {"width": 1440, "height": 1000}, "390": {"width": 390, "height": 844}}
-WORDS = {"en": ("Connected platforms", "had an error (HTTP 503) on every attempt", "Sync now"),
-         "es": ("Plataformas conectadas", "dio un error (HTTP 503) en todos los intentos", "Sincronizar ahora")}
+WORDS = {"en": ("Connected platforms", "its servers answered with an error on every attempt", "Sync now"),
+         "es": ("Plataformas conectadas", "sus servidores respondieron con un error en todos los intentos",
+                "Sincronizar ahora")}
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -50,7 +50,7 @@ def test_several_files_in_spanish_on_a_phone(browser, portal, staff_a, tenants, 
         names = result.locator("ol.batch-files .batch-file-name").all_inner_texts()
         assert names == ["campañas.csv", "leads.csv", "leads-marzo.csv", "actividades.csv"]
         outcomes = [" ".join(text.split()) for text in result.locator("ol.batch-files .batch-outcome").all_inner_texts()]
-        assert outcomes[0] == "Importado: 2 filas leídas (2 añadidas, 0 actualizadas, 0 sin cambios)."
+        assert outcomes[0] == "Importado: 2 filas leídas (añadidas: 2, actualizadas: 0, sin cambios: 0)."
         assert outcomes[2].startswith("Rechazado, no se ha escrito nada: 1 problema en el archivo. Línea 3, created_at:")
         assert outcomes[2].endswith("Ver todos los problemas")
         assert "sea cual sea el orden en que los elegiste" in result.inner_text()

@@ -43,7 +43,7 @@ def test_a_persona_is_added_with_two_rows_in_spanish_and_shows_its_count(page, p
     page.get_by_role("button", name="Guardar").click()
 
     error = page.locator("#rule-r\\.0-error")
-    assert error.inner_text() == "Escribe un número, como 250 (sin separador de miles)."
+    assert error.inner_text() == "Escribe un número, como 250 o 1.000."
     assert page.locator("[name='rule-r.1-value']").input_value() == "saas"  # nothing typed is lost
     page.screenshot(path=str(ARTIFACTS / f"persona-rows-error-es-{width}.png"), full_page=True)
 

@@ -24,7 +24,7 @@ def nothing_written():
 CASES = {
     "no source recognizes it": (
         "Opportunity Name,Stage,Amount\nBig deal,Won,100\n", 1, "", "Opportunity Name,Stage,Amount",
-        "no source recognizes this file's header; compared with: Google Ads campaign report (google_ads); Meta Ads"),
+        "no source recognizes this file's header; compared with: Google Ads campaign report; Meta Ads"),
     "google ads without the Day segment": (
         "Campaign report\nMarch 2026\nCampaign,Campaign ID,Cost\nBrand,1,10.00\n", 3, "Day", "",
         "add the Day segment (Segments › Time › Day)"),

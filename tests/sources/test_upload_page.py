@@ -41,7 +41,10 @@ def test_an_unrecognized_file_names_the_sources_compared(staff_http):
         "deals.csv", b"Deal - ID,Deal - Title\n1,Big\n", "text/csv")})
     assert "/imports/detected/" in response.url
     preview = staff_http.get(response.url).content.decode()
-    assert "no source recognizes this file" in preview and "HubSpot contacts export (hubspot_contacts)" in preview
+    assert "no source recognizes this file" in preview and "HubSpot contacts export" in preview
+    assert "(hubspot_contacts)" not in preview  # the sources in words, not their slugs
+    spanish = staff_http.get(response.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "ninguna fuente reconoce la cabecera" in spanish and "los tipos de archivo propios del portal" in spanish
 
 
 def test_the_recognized_reports_name_their_kind_in_words(staff_http) -> None:

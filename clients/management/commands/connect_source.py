@@ -77,5 +77,5 @@ class Command(BaseCommand):
         except AccountShared as error:
             raise CommandError(f"not connected: {error.reason} (on the command line: --shared)") from None
         except ConnectorError as error:
-            raise CommandError(f"not connected: {error.reason}") from None
+            raise CommandError(f"not connected: {error.reason}" + (f" ({error.said})" if error.said else "")) from None
         self.stdout.write(summary)

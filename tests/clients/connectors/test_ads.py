@@ -53,8 +53,9 @@ def test_a_manager_account_lists_its_clients_and_reads_one_with_login_customer_i
         (MANAGER, "Agency MCC", "", "", True), (SPAIN, "Alpha España", "EUR", MANAGER, False),
         (STATES, "Alpha USA", "USD", MANAGER, False)]
     # A client account read without its manager's id is refused by Google, in Google's words.
-    with pytest.raises(ConnectorError, match="login-customer-id"):
+    with pytest.raises(ConnectorError, match="Google Ads refused access to this account's data") as refused:
         connect(tenant_a, ads, "google_ads", "111-222-3333")
+    assert "login-customer-id" in refused.value.said
     connect(tenant_a, ads, "google_ads", "111-222-3333", manager=MANAGER)
     platforms.log.clear()
     outcome = connection_sync(client=tenant_a, platform="google_ads", now=NOW)

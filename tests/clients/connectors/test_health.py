@@ -91,7 +91,7 @@ def test_the_close_page_shows_the_connections_health(
     hubspot.fail("hubspot", 503, times=10)
     connection_sync(client=tenant_a, platform="hubspot", now=NOW)
     page = staff_http.get("/reports/2026-10/").content.decode()
-    assert "HubSpot — failing: HubSpot had an error (HTTP 503) on every attempt" in page
+    assert "HubSpot — failing: HubSpot was unavailable: its servers answered with an error on every attempt." in page
 
 
 def test_two_failed_days_email_the_assigned_staff_once(
@@ -109,7 +109,7 @@ def test_two_failed_days_email_the_assigned_staff_once(
         email = OutboxEmail.objects.get(kind="connection_failing")
     assert email.recipient_id == staff_a.pk
     assert email.payload["subject"] == "HubSpot of Alpha Analytics has not synced for two days"
-    assert "HubSpot had an error (HTTP 503) on every attempt" in email.payload["body"]
+    assert "HubSpot was unavailable: its servers answered with an error on every attempt." in email.payload["body"]
 
 
 def test_nightly_runs_are_spread_between_one_and_five_in_the_clients_zone(tenant_a: Client, tenant_b: Client) -> None:

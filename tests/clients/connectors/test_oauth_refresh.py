@@ -71,6 +71,6 @@ def test_a_refused_refresh_needs_reauthorisation_and_writes_nothing(tenant_a: Cl
         connection = Connection.objects.get()
         assert not Lead.objects.exists()
     assert connection.state == Connection.State.REAUTH
-    assert connection.reason == ("HubSpot refused to refresh the access token: HubSpot refused the request (HTTP 400): "
-                                 "missing or invalid refresh token")
+    assert connection.reason == "HubSpot refused to refresh the access token: HubSpot refused the request."
+    assert connection.reason_words["said"] == "HTTP 400: missing or invalid refresh token"
     assert "revoked-refresh-token-000000" not in connection.reason

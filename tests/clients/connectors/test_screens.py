@@ -44,7 +44,9 @@ def test_a_refused_token_shows_the_platforms_reason_and_saves_nothing(
                                {"account_id": "4242", "access_token": "pat-eu1-not-a-real-token-9999"})
     assert response.status_code == 422
     text = response.content.decode()
-    assert "HubSpot refused the credentials (HTTP 401): Authentication credentials not found." in text
+    assert "HubSpot refused the credentials: they are wrong, expired or were revoked." in text
+    assert "Check that the whole key or token was copied" in text  # what to do, before the platform's words
+    assert "The platform said: “HTTP 401: Authentication credentials not found.”" in text
     assert "pat-eu1-not-a-real-token-9999" not in text  # never rendered back
     with tenant_context(tenant_a):
         assert not Connection.objects.exists()
@@ -66,7 +68,8 @@ def test_health_shows_a_failing_sync_in_words_and_its_last_success(
     connection_sync(client=tenant_a, platform="hubspot", now=NOW + dt.timedelta(days=1))
     page = staff_http.get(reverse("imports")).content.decode()
     assert "needs re-authorisation" in page
-    assert "HubSpot refused the credentials (HTTP 401): The OAuth token used to make this call expired" in page
+    assert "HubSpot refused the credentials: they are wrong, expired or were revoked." in page
+    assert "The platform said: “HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago.”" in page
     assert "250 rows" in page and "Connect again" in page
 
 
@@ -113,15 +116,15 @@ def test_a_failure_written_by_the_worker_in_english_reads_in_spanish(
     hubspot.fail("hubspot", 503, times=10)
     connection_sync(client=tenant_a, platform="hubspot", now=NOW)  # the worker's language: English
     page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "HubSpot dio un error (HTTP 503) en todos los intentos" in page
+    assert "HubSpot no estaba disponible: sus servidores respondieron con un error en todos los intentos." in page
     assert "con errores" in page and "on every attempt" not in page
     hubspot.faults.clear()
     hubspot.expired.add("hubspot")
     connection_sync(client=tenant_a, platform="hubspot", now=NOW)
     page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     # The platform's own words stay as it said them; the portal's around them are translated.
-    assert ("HubSpot rechazó las credenciales (HTTP 401): The OAuth token used to make this call expired 2 hour(s) ago."
-            in page)
+    assert "HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron." in page
+    assert "La plataforma dijo: «HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago.»" in page
 
 
 @pytest.mark.parametrize(("language", "paused", "next_run", "connect"), [

@@ -129,7 +129,7 @@ def test_errors_that_persist_fail_the_sync_with_the_reason_in_words(tenant_a: Cl
     assert not outcome.ok
     connection = _connection(tenant_a, "hubspot")
     assert connection.state == Connection.State.FAILING
-    assert connection.reason == "HubSpot had an error (HTTP 503) on every attempt"
+    assert connection.reason == "HubSpot was unavailable: its servers answered with an error on every attempt."
     assert connection.failing_since == NOW
 
 
@@ -140,7 +140,8 @@ def test_an_expired_token_needs_reauthorisation_and_writes_nothing(tenant_a: Cli
     assert not outcome.ok
     connection = _connection(tenant_a, "hubspot")
     assert connection.state == Connection.State.REAUTH
-    assert "expired 2 hour(s) ago" in connection.reason
+    assert "expired 2 hour(s) ago" in connection.reason_words["said"]
+    assert connection.reason_words["kind"] == "credentials"
     with tenant_context(tenant_a):
         assert not Lead.objects.exists()
 
@@ -213,9 +214,10 @@ def test_ga4_pages_by_offset_and_sums_channel_groups_of_a_day(
 
 def test_ga4_with_a_bad_service_account_key_needs_reauthorisation(tenant_a: Client, platforms: FakePlatforms, ga4: dict) -> None:
     forged = dict(ga4, client_email="someone-else@fake-project.iam.gserviceaccount.com")
-    with pytest.raises(ConnectorError, match="Invalid JWT Signature"):
+    with pytest.raises(ConnectorError, match="GA4 refused the credentials") as refused:
         connection_connect(client=tenant_a, platform="ga4", account_id="123456",
                            credentials=Credentials(service_account=forged))
+    assert "Invalid JWT Signature" in refused.value.said
 
 
 def test_mailchimp_reports_become_email_rows_and_campaigns(tenant_a: Client, mailchimp: FakePlatforms) -> None:

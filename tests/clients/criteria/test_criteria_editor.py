@@ -207,3 +207,33 @@ def test_what_changed_between_versions_is_said_in_words_in_both_languages() -> N
     assert "Regla de puntuación quitada: Solicitud de demo: 20 puntos" in changes
     assert "Regla de puntuación añadida: Empleados al menos 250: 25 puntos" in changes
     assert not any("{" in change for change in changes)  # no JSON
+
+
+def test_a_spanish_admin_writes_a_thousand_with_a_dot_and_sees_it_back_so(admin_user, tenant_a) -> None:
+    http = admin_http(admin_user)
+    spanish = {**FORM, "rule-r.0-value": "1.000", "points-1-kind": "rule", "points-1-field": "income",
+               "points-1-op": "between", "points-1-value": "20.000; 45.000,5", "threshold": "12,5"}
+    response = http.post("/criteria/new/", spanish, HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        criteria = CriteriaVersion.objects.get().criteria
+    assert criteria["fit"]["all"][0] == {"field": "employees", "op": "gte", "value": 1000}  # not 1
+    assert criteria["points"][1]["value"] == [20000, 45000.5] and criteria["threshold"] == 12.5
+    page = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'name="rule-r.0-value" value="1.000"' in page and 'value="20.000; 45.000,5"' in page
+    assert 'name="threshold" value="12,5"' in page
+    assert "Los números, como los escribes (1.000 · 2,5)" in page  # the hint, in the page's own format
+    english = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert 'name="rule-r.0-value" value="1,000"' in english and 'name="threshold" value="12.5"' in english
+
+
+def test_a_number_that_could_be_read_two_ways_is_refused_with_how_to_write_it(admin_user, tenant_a) -> None:
+    http = admin_http(admin_user)
+    response = http.post("/criteria/new/", {**FORM, "rule-r.0-value": "1,000"}, HTTP_HOST=host_of(tenant_a),
+                         HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Empleados: «1,000» se puede leer de dos maneras" in body
+    assert "pide un número" not in body  # not a second, confusing line for the same value
+    with schema_context("alpha"):
+        assert not CriteriaVersion.objects.exists()

@@ -189,10 +189,23 @@ def test_an_import_that_fails_midway_does_not_stop_the_next_ones_and_a_second_ru
     connection.set_schema_to_public()
 
     html = staff_http.get(response.url).content.decode()
-    assert "Not imported: the import stopped before the end; nothing was written." in html
+    assert "Not imported: the uploaded file is no longer on the server; nothing was written. Upload it again." in html
     assert "add the leads first" in html
 
     run_batch(tenant_a, response, None)  # the task delivered twice: finished imports are not run again
     connection.set_tenant(tenant_a)
     assert dict(Job.objects.filter(kind="import").values_list("pk", "finished_at")) == finished
     assert Job.objects.get(pk=batch_id).status == Job.Status.DONE
+
+
+def test_one_row_imported_reads_in_correct_spanish() -> None:
+    """"1 añadidas" (a plural participle after 1): the counts are given as labels instead."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("es"):
+        text = gettext(" (%(inserted)s added, %(updated)s updated, %(unchanged)s unchanged).") % {
+            "inserted": 1, "updated": 0, "unchanged": 0}
+        done = gettext("Done: %(rows)s rows read, %(inserted)s added, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "rows": 1, "inserted": 1, "updated": 0, "unchanged": 0}
+    assert text == " (añadidas: 1, actualizadas: 0, sin cambios: 0)." and "1 añadidas" not in done

@@ -80,6 +80,9 @@ def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
     html = staff_http.get(response.url).content.decode()
     assert html.count('class="bad-row"') == 2  # line 3 (channel) and line 4 (duplicate id)
     assert "not one of" in html and "duplicate key" in html
+    # Listed again under the table (shown on a phone, where the table scrolls and a reason at its edge was cut).
+    problems = html.split('class="preview-problems"', 1)[1].split("</ul>", 1)[0]
+    assert "Line 3, channel “tv”: not one of" in problems
 
     response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
@@ -133,7 +136,7 @@ def test_recent_imports_and_the_recognized_reports_name_the_kind_in_words(
     http.force_login(staff_a)
     confirm(http, upload(http, GOOD).url, django_capture_on_commit_callbacks)
     page = http.get("/imports/").content.decode()
-    assert "<td>Campañas</td>" in page and "<td>campaigns</td>" not in page  # the recent imports
+    assert "<td data-label=\"Tipo\">Campañas</td>" in page and ">campaigns</td>" not in page  # the recent imports
     assert "Informe de campañas de Google Ads → Inversión" in page and "→ spend" not in page
     # the order of imports names the personas too: a leads file naming one is refused without it
     assert 'Los leads que nombran un buyer persona lo necesitan antes: <a href="/personas/">Buyer personas</a>' in page
@@ -180,3 +183,39 @@ def test_a_pending_upload_of_one_client_is_not_found_at_another(staff_ab, tenant
     http_b.force_login(staff_ab)
     assert http_b.get(preview_url).status_code == 404
     assert http_b.post(preview_url).status_code == 404
+
+
+def test_a_single_import_whose_stored_file_vanished_fails_with_its_reason_not_queued(
+    staff_http, tenant_a, media, django_capture_on_commit_callbacks
+):
+    response = upload(staff_http, GOOD)
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    connection.set_schema_to_public()
+    (media / "alpha" / "imports" / f"{job.id}.csv").unlink()  # cleaned away before a worker took it
+
+    run_job(tenant_a, job.id)
+
+    connection.set_tenant(tenant_a)
+    job.refresh_from_db()
+    connection.set_schema_to_public()
+    assert job.status == Job.Status.FAILED and job.finished_at is not None
+    assert job.result == {"ok": False, "failure": "file-gone"}
+    page = staff_http.get(response.url).content.decode()
+    assert "The uploaded file is no longer on the server" in page and "Upload the file again" in page
+    assert "Waiting for a worker" not in page and "Try again" not in page
+    page = staff_http.get(response.url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "El archivo subido ya no está en el servidor" in page and "no longer on the server" not in page
+
+
+def test_recent_imports_read_as_cards_on_a_phone_with_a_refused_file_marked(
+    staff_http, tenant_a, media, django_capture_on_commit_callbacks
+):
+    response = upload(staff_http, BAD)
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    run_job(tenant_a, int(response.url.rstrip("/").rsplit("/", 1)[1]))
+    page = staff_http.get("/imports/").content.decode()
+    table = page.split('class="data fits stack-table recent-imports"', 1)[1].split("</table>", 1)[0]
+    assert '<tr class="bad-row">' in table  # nothing written: marked, not only said in the last column
+    assert '<td data-label="Status">Done · nothing written</td>' in table

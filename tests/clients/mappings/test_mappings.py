@@ -62,6 +62,8 @@ def test_an_unrecognized_file_is_mapped_saved_recognized_and_imported(staff_http
     editor = staff_http.get(f"/imports/map/{token}/")
     assert editor.status_code == 200
     assert "Lead Source" in editor.content.decode()
+    # The portal's column names (first_contacted_at…) are explained where the file kind is documented.
+    assert '<a href="/imports/#kind-leads" target="_blank" rel="noopener">what each one holds</a>' in editor.content.decode()
 
     # The live preview (HTMX): canonical rows with the values mapped.
     preview = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true")
@@ -194,3 +196,14 @@ def test_client_users_see_no_mapping_screen(client_user_a, tenant_a) -> None:
     http.force_login(client_user_a)
     assert http.get("/mappings/").status_code == 404
     assert http.post(f"/mappings/{mapping.pk}/copy/", {"clients": ["1"]}).status_code == 404
+
+
+def test_the_editor_starts_with_the_decimal_mark_the_files_numbers_use(staff_http) -> None:
+    """Salesforce's Spanish export writes 1.200.000,50: the editor starts on "comma for decimals"."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    editor = staff_http.get(f"/imports/map/{token}/").content.decode()
+    assert re.search(r'<option value=","\s+selected', editor), re.findall(r"<option value=\"[.,]\"[^>]*>", editor)
+    english = "Lead ID,Lead Source,Created Date,Email,Employees,Annual Revenue\n00Q1,Web,04/03/2026 09:30,a@b.c,250,1200000.50\n"
+    token = token_of(upload(staff_http, english).url)
+    editor = staff_http.get(f"/imports/map/{token}/").content.decode()
+    assert re.search(r'<option value="\."\s+selected', editor), re.findall(r"<option value=\"[.,]\"[^>]*>", editor)

@@ -92,7 +92,7 @@ def test_bad_rows_get_their_error_beside_them_in_spanish() -> None:
         errors = [str(child.get("error", "")) for child in form.tree["children"]]
         assert errors[0] == "Elige un campo."
         assert errors[1].startswith("«al menos» no se aplica a Sector")
-        assert errors[2] == "Escribe un número, como 250 (sin separador de miles)."
+        assert errors[2] == "Escribe un número, como 250 o 1.000."
         assert errors[3].startswith("Escribe dos números")
         assert errors[4] == "Escribe un valor."
         assert errors[5] == ""
@@ -200,7 +200,7 @@ def test_a_bad_row_inside_a_group_gets_the_error_not_its_neighbours() -> None:
     assert not form.is_valid()
     group = form.tree["children"][1]
     assert [form.tree["children"][0].get("error"), group["children"][0].get("error")] == ["", ""]
-    assert group["children"][1]["error"] == "Enter two numbers, the lower first, separated by a comma: 50, 1000."
+    assert group["children"][1]["error"] == "Enter two numbers, the lower first, separated by a semicolon: 50; 1,000."
     data["rule-r.1.1-value"] = "30, 60"
     fixed = PersonaForm(data)
     assert fixed.is_valid() and fixed.cleaned_data["match"] == {"any": [
@@ -214,3 +214,71 @@ def test_is_known_reads_without_a_gender_in_spanish() -> None:
     with translation.override("es"):
         assert rules_sentence({"field": "age", "op": "exists", "value": False}) == "Edad no se conoce"
         assert rules_sentence({"field": "campaign", "op": "exists"}) == "Campaña se conoce"
+
+
+@pytest.mark.parametrize(("language", "typed", "stored", "shown"), [
+    ("es", "1.000", 1000, "1.000"),
+    ("en", "1,000", 1000, "1,000"),
+    ("es", "2,5", 2.5, "2,5"),
+    ("en", "2.5", 2.5, "2.5"),
+    ("es", "1.000.000", 1000000, "1.000.000"),
+    ("en", "250", 250, "250"),
+])
+def test_a_persona_rows_number_is_read_and_shown_as_the_users_language_writes_it(
+    language: str, typed: str, stored: float, shown: str
+) -> None:
+    with translation.override(language):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": typed})
+        assert form.is_valid(), form.tree
+        assert form.cleaned_data["match"] == {"field": "employees", "op": "gte", "value": stored}
+        assert match_tree(form.cleaned_data["match"])["children"][0]["value"] == shown
+        assert match_shown_by_rows(form.cleaned_data["match"])  # shown and read back: the same rule
+
+
+@pytest.mark.parametrize(("language", "typed", "error"), [
+    ("es", "1,000", "«1,000» se puede leer de dos maneras"),
+    ("en", "1.000", "“1.000” can be read two ways"),
+    ("es", "1.5", "«1.5» no es un número tal como los escribe esta página"),
+    ("en", "1,5", "“1,5” is not a number as this page writes them"),
+])
+def test_a_number_that_could_be_read_two_ways_is_a_field_error_not_a_guess(language: str, typed: str, error: str) -> None:
+    with translation.override(language):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": typed})
+        assert not form.is_valid()
+        assert form.tree["children"][0]["error"].startswith(error)
+
+
+def test_a_list_of_numbers_in_spanish_is_separated_by_semicolons() -> None:
+    with translation.override("es"):
+        form = PersonaForm({"code": "mid", "name": "Mid", "group-r": "all", "rule-r.0-field": "income",
+                            "rule-r.0-op": "between", "rule-r.0-value": "1.500,5; 20.000"})
+        assert form.is_valid(), form.tree
+        assert form.cleaned_data["match"]["value"] == [1500.5, 20000]
+        assert match_tree(form.cleaned_data["match"])["children"][0]["value"] == "1.500,5; 20.000"
+
+
+def test_a_mexican_user_writes_numbers_as_mexico_does() -> None:
+    """es-MX writes 1,234.5 (its format module): a thousand with a comma, not Spain's dot."""
+    with translation.override("es-mx"):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": "1,000"})
+        assert form.is_valid(), form.tree
+        assert form.cleaned_data["match"]["value"] == 1000
+        refused = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                               "rule-r.0-op": "gte", "rule-r.0-value": "1.000"})
+        assert not refused.is_valid()
+        assert refused.tree["children"][0]["error"].startswith("«1.000» se puede leer de dos maneras: escribe mil "
+                                                                 "como 1000 o 1,000")
+
+
+@pytest.mark.parametrize(("typed", "read"), [("1 000", 1000), ("1\u00a0000,5", 1000.5), ("10 20", None)])
+def test_a_space_groups_thousands_as_spanish_prints_them_and_nothing_else(typed: str, read: float | None) -> None:
+    with translation.override("es"):
+        form = PersonaForm({"code": "big", "name": "Big", "group-r": "all", "rule-r.0-field": "employees",
+                            "rule-r.0-op": "gte", "rule-r.0-value": typed})
+        if read is None:  # two numbers, not 1020
+            assert not form.is_valid() and form.tree["children"][0]["error"] == f"«{typed}» no es un número."
+        else:
+            assert form.is_valid() and form.cleaned_data["match"]["value"] == read

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.test import Client as HttpClient
 from django_tenants.utils import schema_context
 
+from clients.criteria.services import personas_set
 from clients.models import Contract, Lead, Persona
 from tests.conftest import host_of, signed_in
 
@@ -109,3 +110,33 @@ def test_the_personas_page_says_what_a_persona_is_for_and_that_leads_files_need_
     page = http.get("/personas/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "Aún no hay buyer personas." in page
     assert "el informe desglosa los leads por buyer persona" in page and "se rechaza: añade antes el buyer persona" in page
+
+
+def test_staff_reorder_personas_and_the_first_match_decides_a_leads_persona(staff_a, tenant_a) -> None:
+    """kpis.md: a lead takes the first persona, in priority order, whose match it meets."""
+    with schema_context("alpha"):
+        Lead.objects.create(id="big", created_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC), employees=5000)
+    personas_set(client=tenant_a, personas=[  # judged again now the lead is there
+        {"code": "any-size", "name": "Any company", "match": {"field": "employees", "op": "gte", "value": 1}},
+        {"code": "enterprise", "name": "Enterprise", "match": {"field": "employees", "op": "gte", "value": 1000}},
+    ])
+    with schema_context("alpha"):
+        assert Lead.objects.get(id="big").persona == "any-size"
+    http, host = staff_http(staff_a), host_of(tenant_a)
+    page = http.get("/personas/", HTTP_HOST=host).content.decode()
+    assert 'aria-label="Move Enterprise up"' in page and 'aria-label="Move Any company up"' in page
+    assert page.index('aria-label="Move Any company up"') < page.index('aria-label="Move Enterprise up"')
+
+    moved = http.post("/personas/move/enterprise/", {"direction": "up"}, HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="es")
+    assert moved.status_code == 302 and moved["Location"].endswith("/personas/#persona-enterprise")
+    with schema_context("alpha"):
+        assert list(Persona.objects.order_by("priority").values_list("code", flat=True)) == ["enterprise", "any-size"]
+        assert Lead.objects.get(id="big").persona == "enterprise"  # judged again: the first match now wins
+    page = http.get("/personas/", HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert page.index('aria-label="Subir Enterprise"') < page.index('aria-label="Subir Any company"')
+    assert "«Enterprise» se movió hacia arriba" in page
+    # Already first: nothing moves; an unknown direction is refused.
+    assert http.post("/personas/move/enterprise/", {"direction": "up"}, HTTP_HOST=host).status_code == 302
+    assert http.post("/personas/move/enterprise/", {"direction": "sideways"}, HTTP_HOST=host).status_code == 400
+    with schema_context("alpha"):
+        assert list(Persona.objects.order_by("priority").values_list("code", flat=True)) == ["enterprise", "any-size"]

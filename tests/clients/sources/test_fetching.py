@@ -25,8 +25,9 @@ def test_a_csv_is_downloaded(server, allow_private, tmp_path: Path) -> None:
 
 def test_404_is_refused_and_nothing_is_left(server, allow_private, tmp_path: Path) -> None:
     base, _handler = server
-    with pytest.raises(FetchError, match="404"):
+    with pytest.raises(FetchError, match="There is no file at this address") as refused:
         url_fetch(f"{base}/gone.csv", target=tmp_path / "f.csv")
+    assert refused.value.kind == "not-found" and refused.value.said.startswith("HTTP 404")
     assert not (tmp_path / "f.csv").exists()
 
 

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client as HttpClient
+from django.urls import reverse
 
 from clients.models import Campaign, ScheduledSource, SourceRun
 from clients.sources import fetching
@@ -44,7 +45,7 @@ def test_a_run_imports_the_file_and_records_it(server, allow_private, tenant_a, 
 @pytest.mark.parametrize(
     ("route", "expected"),
     [
-        (None, "404"),
+        (None, "There is no file at this address"),
         (body(b"<html><body>Sign in to continue</body></html>", "text/html"), "web page"),
         (body(b"id,name,channel\nx,X,television\n"), "Nothing was written: 1 problem: line 2, channel 'television'"),
     ],
@@ -158,3 +159,43 @@ def test_staff_manage_sources_on_their_page(
     assert http.post(f"/sources/scheduled/{source.pk}/remove/").status_code == 302
     connection.set_tenant(tenant_a)
     assert not ScheduledSource.objects.exists()
+
+
+def _status(code: int) -> object:
+    def route(h) -> None:
+        h.send_response(code)
+        h.end_headers()
+
+    return route
+
+
+@pytest.mark.parametrize(("code", "language", "what", "todo", "said"), [
+    (500, "en", "The server at this address was unavailable (an error on its side).",
+     "Nothing to do: the portal fetches it again by itself", "The address answered: “HTTP 500 Internal Server Error”"),
+    (500, "es", "El servidor de esta dirección no estaba disponible (un error de su lado).",
+     "No hace falta hacer nada: el portal lo vuelve a descargar solo",
+     "La dirección respondió: «HTTP 500 Internal Server Error»"),
+    (401, "en", "The address asks for a sign-in or refused access to the file.",
+     "The file must open without signing in", "The address answered: “HTTP 401 Unauthorized”"),
+    (401, "es", "La dirección pide iniciar sesión o denegó el acceso al archivo.",
+     "El archivo debe abrirse sin iniciar sesión", "La dirección respondió: «HTTP 401 Unauthorized»"),
+])
+def test_the_failing_sources_notice_says_what_happened_and_what_to_do_in_the_readers_language(
+    server, allow_private, tenant_a, media, staff_a, client_user_a, code, language, what, todo, said
+) -> None:
+    base, handler = server
+    handler.routes["/pub"] = _status(code)
+    source = add_source(tenant_a, f"{base}/pub")
+    source_run(client=tenant_a, source_id=source.pk)  # the worker's language: English
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    for page in (http.get("/", HTTP_ACCEPT_LANGUAGE=language), http.get(reverse("scheduled_source_detail", args=[source.pk]),
+                                                                         HTTP_ACCEPT_LANGUAGE=language)):
+        text = page.content.decode()
+        assert what in text and todo in text and said in text
+        if language == "es":
+            assert "The server at this address" not in text and "The address asks" not in text
+    reader = HttpClient(HTTP_HOST=host_of(tenant_a))
+    reader.force_login(client_user_a)
+    home = reader.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert what in home and todo not in home  # the client reads what happened; what to do is the agency's

@@ -1,0 +1,75 @@
+"""What to do about a failing connection, by kind of failure, in the reader's language.
+
+A sync fails in a worker; its reason is stored as words (agency.reasons) with the kind of failure
+(clients.connectors.transport.Failure) and the platform's own text apart. The screen shows three
+things: what happened (the stored words), what to do (chosen here, from the kind, when the page is
+read: "the portal tries again tomorrow at 03:00" needs the next run as it is now), and, smaller, what
+the platform said itself, untranslated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import naturalday
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from clients.connectors.transport import Failure
+
+
+def failure_of(reason_words: dict[str, Any] | None) -> tuple[str, str]:
+    """(kind, what the platform said) of a stored reason; ("", "") for one stored before kinds were kept."""
+    stored = reason_words or {}
+    return str(stored.get("kind") or ""), str(stored.get("said") or "")
+
+
+def _when(moment: dt.datetime) -> dict[str, str]:
+    local = timezone.localtime(moment)
+    return {"day": str(naturalday(local.date())), "time": time_format(local.time(), "TIME_FORMAT")}
+
+
+def failure_advice(*, kind: str, platform: str, account: str, account_label: str,
+                   next_run_at: dt.datetime | None, paused: bool = False) -> str:
+    """What a person should do about a failure of ``kind`` ("" when the kind has no advice)."""
+    values = {"platform": platform, "account": account, "account_label": account_label}
+    if kind == Failure.CREDENTIALS or paused:
+        return _("Choose Connect again and sign in to %(platform)s with a user who can read this account; "
+                 "the figures already imported stay.") % values
+    if kind in {Failure.RATE_LIMITED, Failure.UNAVAILABLE} and next_run_at is not None:
+        values.update(_when(next_run_at))
+        if kind == Failure.RATE_LIMITED:
+            return _("Nothing to do: the portal tries again by itself %(day)s at %(time)s, when the limit has "
+                     "reset.") % values
+        # The time before the day: "4:48 a.m." ending a sentence would read "a.m.."
+        return _("Nothing to do: the problem is on %(platform)s's side and the portal tries again by itself at "
+                 "%(time)s %(day)s. If it still fails then, use Sync now later or check %(platform)s's status "
+                 "page.") % values
+    if kind == Failure.NOT_FOUND:
+        return _("Check the %(account_label)s, %(account)s, under Change credentials: it must be this client's "
+                 "account in %(platform)s, and still exist there.") % values
+    if kind == Failure.PERMISSION:
+        return _("Check in %(platform)s that the user who connected it can still read account %(account)s "
+                 "(read access is enough), then choose Sync now.") % values
+    if kind == Failure.REFUSED:
+        return _("Choose Sync now to try again; if it fails again, send what %(platform)s said (below) to "
+                 "whoever manages the %(platform)s account.") % values
+    return ""
+
+
+def connect_advice(*, kind: str, platform: str, account: str, account_label: str) -> str:
+    """What to do when the test of new credentials failed (nothing was saved): "" when the kind has no advice."""
+    values = {"platform": platform, "account": account, "account_label": account_label}
+    if kind == Failure.CREDENTIALS:
+        return _("Check that the whole key or token was copied (no space before or after) and that it was not "
+                 "revoked in %(platform)s, then try again.") % values
+    if kind == Failure.NOT_FOUND:
+        return _("Check the %(account_label)s: %(platform)s does not know “%(account)s”.") % values
+    if kind == Failure.PERMISSION:
+        return _("The credentials work but cannot read “%(account)s”: give their user or app access to it in "
+                 "%(platform)s (read access is enough), then try again.") % values
+    if kind in {Failure.RATE_LIMITED, Failure.UNAVAILABLE}:
+        return _("Nothing was saved: try again in a few minutes.")
+    return ""

@@ -1,0 +1,103 @@
+"""A failing connection on the Imports page says what happened and what to do, by kind of failure,
+in the reader's language; what the platform said itself stays apart, as it said it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from agency.models import Client
+from clients.connectors.fake_server import FakePlatforms
+from clients.connectors.sync import connection_sync
+from tests.clients.connectors.conftest import NOW, connect_hubspot
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"status": "error", "message": "Object not found.", "category": "OBJECT_NOT_FOUND"}
+FORBIDDEN = {"status": "error", "message": "This app hasn't been granted all required scopes.",
+             "category": "MISSING_SCOPES"}
+
+CASES = {
+    # kind: (fault, {language: (what happened, what to do)}, what HubSpot said)
+    "expired": (None, {
+        "en": ("HubSpot refused the credentials: they are wrong, expired or were revoked.",
+               "Choose Connect again and sign in to HubSpot"),
+        "es": ("HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron.",
+               "Elige Volver a conectar e inicia sesión en HubSpot"),
+    }, "HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago."),
+    "limited": ((429, None), {
+        "en": ("HubSpot is limiting how often the portal may ask for data", "the portal tries again by itself"),
+        "es": ("HubSpot está limitando la frecuencia con la que el portal puede pedir datos",
+               "el portal lo vuelve a intentar solo"),
+    }, "HTTP 429: You have reached your secondly limit."),
+    "unavailable": ((503, None), {
+        "en": ("HubSpot was unavailable: its servers answered with an error on every attempt.",
+               "the problem is on HubSpot's side and the portal tries again by itself"),
+        "es": ("HubSpot no estaba disponible: sus servidores respondieron con un error en todos los intentos.",
+               "el problema está del lado de HubSpot y el portal lo vuelve a intentar solo"),
+    }, "HTTP 503: You have reached your secondly limit."),
+    "not found": ((404, NOT_FOUND), {
+        "en": ("HubSpot did not find the account or the data asked for.",
+               "Check the Portal ID (Hub ID), 4242, under Change credentials"),
+        "es": ("HubSpot no encontró la cuenta ni los datos pedidos.",
+               "Revisa el ID del portal (Hub ID), 4242, en Cambiar credenciales"),
+    }, "HTTP 404: Object not found."),
+    "permission": ((403, FORBIDDEN), {
+        "en": ("HubSpot refused access to this account's data.",
+               "Check in HubSpot that the user who connected it can still read account 4242"),
+        "es": ("HubSpot denegó el acceso a los datos de esta cuenta.",
+               "Comprueba en HubSpot que el usuario que la conectó todavía puede leer la cuenta 4242"),
+    }, "HTTP 403: This app hasn't been granted all required scopes."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_failing_sync_says_what_happened_and_what_to_do_with_the_platforms_words_apart(
+    case: str, language: str, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    fault, words, said = CASES[case]
+    connect_hubspot(tenant_a)
+    if fault is None:
+        hubspot.expired.add("hubspot")
+    else:
+        status, body = fault
+        hubspot.fail("hubspot", status, times=10, body=body)
+    assert not connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok  # the worker: English
+    page = html.unescape(staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    what, todo = words[language]
+    assert what in page and todo in page
+    said_label = {"en": "The platform said: “%s”", "es": "La plataforma dijo: «%s»"}[language]
+    assert said_label % said in page
+    assert "(HTTP" not in page  # the status is a detail of what the platform said, not the portal's sentence
+    if language == "es":
+        english_what, english_todo = words["en"]
+        assert english_what not in page and english_todo not in page
+
+
+def test_a_retried_failure_names_when_the_portal_tries_again(
+    staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    page = staff_http.get(reverse("imports")).content.decode()
+    # The next nightly run, in the client's zone (Europe/Madrid), by day and time.
+    assert re.search(r"tries again by itself at [^<]{1,12} (today|tomorrow)\. If it still fails", page)
+    assert "a.m.." not in page and "p.m.." not in page
+
+
+def test_a_refused_connect_says_what_to_check_in_spanish(staff_http: HttpClient, hubspot: FakePlatforms) -> None:
+    response = staff_http.post(reverse("connection_connect", kwargs={"platform": "hubspot"}),
+                               {"account_id": "4242", "access_token": "pat-eu1-not-a-real-token-9999"},
+                               HTTP_ACCEPT_LANGUAGE="es")
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    assert "HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron." in page
+    assert "Comprueba que copiaste la clave o el token entero" in page
+    assert "La plataforma dijo: «HTTP 401: Authentication credentials not found.»" in page
+    assert "Check that the whole" not in page
