@@ -52,13 +52,14 @@ def test_from_the_board_through_a_month_to_the_next_client(browser, portal, tena
         expect(page.locator("#close-checks")).to_contain_text("El feed de gasto se reenvió el día 9")
         expect(page.locator("#checks-reason-approve")).to_have_count(0)  # Approve no longer asks why
         # the keyboard goes on from there, not from the top of the page
-        # (htmx moves the focus to the autofocus element once the swap settles: wait for it, up to 5 s)
-        page.wait_for_function("document.activeElement.matches('#close-checks .message.success')", timeout=5000)
+        # (htmx moves the focus to the autofocus element once the swap settles: wait for it, up to 5 s;
+        # Playwright's expect polls without eval, which the page's CSP refuses to wait_for_function)
+        expect(page.locator("#close-checks .message.success:focus")).to_have_count(1, timeout=5000)
         # the draft fills the boxes where they are read
         page.locator("#close-draft").get_by_role("button", name="Redactar a partir de las cifras").click()
         expect(page.locator("#close-commentary .message.success")).to_contain_text("Borrador escrito a partir de las cifras")
         assert page.locator("#c-summary").input_value().strip()
-        page.wait_for_function("document.activeElement.matches('#close-commentary .message.success')", timeout=5000)
+        expect(page.locator("#close-commentary .message.success:focus")).to_have_count(1, timeout=5000)
         expect(page.locator("#no-commentary")).to_have_count(0)
         assert page.evaluate("window.__samePage === true"), "the page was reloaded"
         says = page.locator("[data-approve-says]").inner_text()
