@@ -11,6 +11,7 @@ Lists of numbers (``in``, ``between``) are separated by a semicolon, or a comma 
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.utils.formats import get_format
@@ -71,6 +72,8 @@ def examples(language: str | None = None) -> dict[str, str]:
 
 def number_typed(value: int | float, *, language: str | None = None) -> str:
     """A stored number as the ``language`` writes it (read back by :func:`number_read` as the same number)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "inf", "nan": refused by the validator, shown back as they came
     group, decimal = separators(language)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         value = int(value)
