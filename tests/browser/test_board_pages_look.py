@@ -59,3 +59,31 @@ def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march
                 screenshot(page, f"issue23-menu-open-{size}-es")
         finally:
             context.close()
+
+
+def test_a_clients_portal_bar_is_one_line_at_1440_in_spanish_for_staff(browser, portal, march, admin_user) -> None:  # noqa: F811
+    """Staff in a client's portal had eleven items on two rows in Spanish; the set-up pages are under
+    "Configuración" and the way back to the console heads the client menu, each one click away."""
+    admin_user.language = "es"
+    admin_user.save()
+    context = browser.new_context(locale="es-ES", viewport=SIZES["1440"])
+    page = context.new_page()
+    try:
+        sign_in_home(page, portal.client("alpha"), admin_user.username)
+        page.goto(portal.client("alpha") + "/personas/")
+        tops = page.eval_on_selector_all("#main-nav > *", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        screenshot(page, "client-bar-1440-es")
+        widths = page.eval_on_selector_all(
+            ".topbar > *, #main-nav > *",
+            "els => els.map(e => [e.textContent.trim().slice(0, 20), Math.round(e.getBoundingClientRect().width)])",
+        )
+        assert len(set(tops)) == 1, (tops, widths)
+        assert page.locator("header.topbar").bounding_box()["height"] < 60
+        page.locator(".setup-menu summary").click()
+        page.get_by_role("link", name="Criterios").click()
+        page.wait_for_url("**/criteria/**")
+        page.locator(".switcher:not(.setup-menu) summary").click()
+        page.get_by_role("link", name="← Consola de la agencia").click()
+        page.wait_for_url(portal.console + "/**")  # the console's own host (its sign-in, if not signed in there)
+    finally:
+        context.close()
