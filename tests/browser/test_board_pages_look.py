@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from agency.models import AgencyBrand
 from reports.services import month_reviews_start
 from tests.browser.conftest import screenshot, sign_in_home
 from tests.reports.conftest import march  # noqa: F401 -- alpha's closed March
@@ -18,6 +19,7 @@ SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height":
 
 def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march, admin_user) -> None:  # noqa: F811
     month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    AgencyBrand.objects.update_or_create(pk=1, defaults={"name": "Northwind Growth"})  # the demo's, a little long
     admin_user.language = "es"
     admin_user.save()
     pages = {
@@ -35,6 +37,8 @@ def test_the_changed_pages_fit_at_1440_and_390_in_spanish(browser, portal, march
                 page.goto(url)
                 assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
                 header = page.locator("header.topbar").bounding_box()
+                # the agency's name and "Consola de la agencia" whole, never clipped
+                assert page.evaluate("(b => b.scrollWidth <= b.clientWidth)(document.querySelector('.brand'))"), name
                 if size == "1440":
                     # one line: every item of the bar on the same row (two rows were 77 px tall)
                     tops = page.eval_on_selector_all(
