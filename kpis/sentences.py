@@ -69,7 +69,7 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_volume": _(
             "%(member)s did most of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
         "driver_conversion": _(
-            "%(member)s did most of it: %(rate_before)s of its %(unit)s converted, against %(rate_after)s now."),
+            "%(member)s did most of it: %(rate_after)s of its %(unit)s converted, against %(rate_before)s before."),
         "driver_results": _(
             "The %(unit)s did most of it: %(volume_before)s → %(volume_after)s, while the spend went from "
             "%(spend_before)s to %(spend_after)s."),
