@@ -33,6 +33,7 @@ from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
+from kpis.scorecard import value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -148,6 +149,12 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     if entry["chart"].note and not entry.get("note_shared"):  # else said once under the summary
         cell.append(_para(entry["chart"].note, styles["note"]))
     return cell + meaning
+
+
+def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
+    """The details table's change column: the change (or why there is no value), then any note on the
+    value in the notes' grey."""
+    return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
 
 
 def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
@@ -335,6 +342,10 @@ def scorecard_pdf(
         for tile in group["tiles"]:
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
+            # A note on a value (partial revenue, nurture leads nobody counts, above 100 %) under its change:
+            # the page shows it under the figure, and a change alone hid it here.
+            note = value_note(tile)
+            note = "" if note and note in change else note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
@@ -345,7 +356,7 @@ def scorecard_pdf(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)][:columns])
+            rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
         story.append(_para(group["title"], group_heading))
         widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]

@@ -552,6 +552,7 @@ def report_frozen(
     has_contact_times: bool = True,
     sources_loaded: dict[str, bool] | None = None,
     unpriced_customers: int | None = None,
+    nurture_marked: bool | None = None,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
@@ -569,6 +570,8 @@ def report_frozen(
         frozen["sources_loaded"] = dict(sources_loaded)
     if unpriced_customers is not None:  # the month's new customers without a deal value (kpis.nodata)
         frozen["unpriced_customers"] = unpriced_customers
+    if nurture_marked is not None:  # whether a campaign was marked nurture (kpis.nurture)
+        frozen["nurture_marked"] = nurture_marked
     return frozen
 
 

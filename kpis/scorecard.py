@@ -51,6 +51,7 @@ from kpis.nodata import (
     source_loaded,
 )
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
+from kpis.nurture import nurture_unmarked
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
@@ -233,7 +234,7 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     if value is None:
         return None
     if before is None:
-        return {"text": gettext("first full month"), "good": True, "flat": True} if first else None
+        return {"text": gettext("first full month"), "good": True, "flat": True, "first": True} if first else None
     better = figure(key).better
     kind = figure(key).unit
     if kind == Unit.RATE:
@@ -331,6 +332,12 @@ def no_contact_reason() -> str:
     )
 
 
+def no_nurture_note() -> str:
+    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing."""
+    return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no "
+                   "leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+
+
 # Revenue figures that count only the customers with a deal value: partial when some have none.
 PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
                              "revenue_uplift_annualized", "revenue_uplift_rate"})
@@ -414,6 +421,10 @@ class Scorecard:
     # partial), read on first need; an approved month froze it. None: not read (none counted).
     unpriced_read: Callable[[], int] | None = field(default=None, repr=False, compare=False)
     _unpriced: list = field(default_factory=list, repr=False, compare=False)
+    # Whether any campaign is marked nurture (kpis.nurture), read on first need: only for a month whose
+    # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
+    nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+    _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -499,6 +510,17 @@ class Scorecard:
             "customers": number_shown(customers, 0, force_grouping=True),
         }
 
+    def nurture_note(self, key: str) -> str:
+        """Nurture leads of 0 when no campaign is marked nurture (kpis.nurture): says so beside the 0."""
+
+        def marked() -> bool | None:
+            if not self._nurture_marked:
+                self._nurture_marked.append(self.nurture_marked_read() if self.nurture_marked_read else None)
+            return self._nurture_marked[0]
+
+        document = self.snapshot.document if self.snapshot is not None else None
+        return no_nurture_note() if nurture_unmarked(key, document, marked=marked) else ""
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
         (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
@@ -538,7 +560,9 @@ class Scorecard:
         if why:
             return None, why
         value = self.kpi(key)
-        return value, null_reason(figure(key), self.values) if value is None else self.partial_note(key, value)
+        if value is None:
+            return value, null_reason(figure(key), self.values)
+        return value, self.partial_note(key, value) or self.nurture_note(key)
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
@@ -815,6 +839,15 @@ def tiles(
             }
         )
     return groups
+
+
+def value_note(tile: dict[str, Any]) -> str:
+    """What a tile says beside its value (a revenue figure counting some customers only, nurture leads no
+    campaign is marked for, a funnel rate above 100 %): a note on a value, "" for a figure without one
+    (its ``reason`` then says why there is none). The CSV and the PDF keep the two apart."""
+    if tile["value"] is None:
+        return ""
+    return " ".join(str(text) for text in (tile["reason"], tile.get("note")) if text)
 
 
 def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:

@@ -58,6 +58,7 @@ from kpis.scorecard import (
     funnel_steps,
     lifetime_value_panel,
     tiles,
+    value_note,
 )
 from kpis.selectors import (
     PageRead,
@@ -452,7 +453,9 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 @require_GET
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
-    the change and the target, in the user's language (the KPI key last, for machines)."""
+    the change and the target, in the user's language (the KPI key last, for machines). A note on a
+    value ("Partial: …") and the reason there is no value have a column each: a reader tells "no value,
+    because…" from "a value, but…" without reading both."""
     month = _month(request)
     if month is None or _visible(request, snapshot_get(month=month)) is None:
         raise Http404
@@ -474,7 +477,8 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
                     t["change"]["text"] if t["change"] else t.get("pace", ""),
                     t["target"] or "",
                     status,
-                    t["reason"],
+                    value_note(t),  # beside a value: partial, nurture not set up, above 100 %
+                    "" if t["value"] is not None else t["reason"],
                     t["key"],
                 ]
             )
@@ -485,7 +489,8 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         pgettext("column", "Change"),  # the change of a figure, not the verb
         gettext("Target"),
         gettext("Status"),
-        gettext("Why there is no value"),
+        gettext("Note on the value"),
+        gettext("Why there is no value"),  # second to last, as before the note had its column
         "key",
     ]
     return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)

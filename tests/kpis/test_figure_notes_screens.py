@@ -1,0 +1,187 @@
+"""How a figure and its note read, in English and Spanish: a note beside a value (a revenue figure counting
+some customers only, nurture leads no campaign is marked for) has its own column in the scorecard CSV,
+apart from why a figure has no value, and its line under the figure in the PDF's details and the email;
+nurture leads of 0 say when no campaign is marked nurture (kpis.nurture); a tile's change names, for a
+screen reader, the month it is against."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from html import unescape
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from kpis.services import report_pdf_build, snapshot_compute
+from tests.conftest import host_of
+from tests.kpis.test_paid_media import write  # noqa: F401 -- fixture
+from tests.kpis.test_paid_media_report import _pdf_text
+from tests.kpis.test_unmatched_leads_screens import COLUMN, http_for, tile
+from tests.kpis.test_unpriced_revenue_screens import PARTIAL, _client
+
+pytestmark = pytest.mark.django_db
+
+FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
+NOTE_COLUMN = {"en": "Note on the value", "es": "Nota sobre el valor"}
+NURTURE = {
+    "en": "No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no leads. "
+          "A campaign is marked nurture in the campaigns file (its nurture column).",
+    "es": "Ninguna campaña está marcada como de nutrición, así que aquí no puede contarse ningún lead: 0 no significa "
+          "que la nutrición no trajera leads. Una campaña se marca como de nutrición en el archivo de campañas (su "
+          "columna nurture).",
+}
+
+
+def _csv_rows(user, tenant, language: str) -> list[list[str]]:
+    content = http_for(user, language).get("/scorecard/export.csv?month=2026-03", HTTP_HOST=host_of(tenant)).content
+    return list(csv.reader(io.StringIO(content.decode())))
+
+
+def _pdf(tenant, language: str) -> str:
+    connection.set_tenant(tenant)
+    return " ".join(_pdf_text(report_pdf_build(client=tenant, month=MARCH, language=language)).split())
+
+
+@pytest.fixture
+def partial(in_tenant_a, write):  # noqa: F811 -- the fixture of the same name
+    """March: 2 of 3 customers without a deal value (revenue and ROMI partial); no traffic rows (sessions "—")."""
+    _client(in_tenant_a, write, march_priced=9000)
+    return in_tenant_a
+
+
+def _leads(tenant, *, marked: bool) -> None:
+    """February and March with 3 new leads each from a campaign not marked nurture; ``marked``: another
+    campaign, without leads, is marked nurture."""
+    from clients.models import Campaign, Lead
+
+    connection.set_tenant(tenant)
+    Campaign.objects.create(id="g1", name="Search", channel="paid_search")
+    if marked:
+        Campaign.objects.create(id="n1", name="Onboarding emails", channel="email", nurture=True)
+    Lead.objects.bulk_create([
+        Lead(id=f"l{month.month}-{i}", created_at=dt.datetime(month.year, month.month, 3, 10, tzinfo=dt.UTC),
+             campaign_id="g1")
+        for month in (FEBRUARY, MARCH) for i in range(3)
+    ])  # fmt: skip
+    snapshot_compute(client=tenant, months=[FEBRUARY, MARCH])
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def unmarked(tenant_a):
+    _leads(tenant_a, marked=False)
+    return tenant_a
+
+
+# --- 1. the CSV: a note on a value in its own column -------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_scorecard_csv_puts_a_partial_note_in_its_own_column(client_user_a, partial, language):
+    rows = _csv_rows(client_user_a, partial, language)
+    assert rows[0][-3:] == [NOTE_COLUMN[language], COLUMN[language], "key"], rows[0]
+    for key in ("revenue", "romi", "marketing_revenue"):
+        row = next(r for r in rows if r[-1] == key)
+        assert row[2] and row[-3] == PARTIAL[language] and row[-2] == "", row  # a value, and why it is partial
+    sessions = next(r for r in rows if r[-1] == "sessions")  # no traffic rows: no value, and why
+    assert sessions[2] == "" and sessions[-3] == "" and sessions[-2], sessions
+    assert not [r for r in rows[1:] if r[2] and r[-2]], "a value beside a reason for no value"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pdf_details_say_a_figure_is_partial_under_its_change(client_user_a, partial, language):
+    """The summary says it under ROMI (always in it); the details say it under revenue, marketing revenue,
+    ROI and ROMI too, where a change alone hid it."""
+    partial.headline_kpis = ["new_leads", "customers"]
+    partial.save()
+    assert _pdf(partial, language).count(PARTIAL[language]) >= 1 + 4
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_emails_key_figures_say_a_figure_is_partial_beside_its_change(client_user_a, partial, language):
+    from django.core import mail
+
+    from clients.outbox import outbox_send_due
+    from reports.services import month_approve
+
+    client_user_a.email, client_user_a.language = "ann@alpha.example", language
+    client_user_a.save()
+    connection.set_tenant(partial)
+    month_approve(client=partial, month=MARCH, user=None, checks_reason="Two deal values are missing.")
+    assert outbox_send_due(client=partial) == 1
+    body = mail.outbox[0].body
+    figures = body[body.index("Key figures" if language == "en" else "Cifras clave") :]
+    revenue = next(line for line in figures.splitlines() if line.startswith({"en": "Revenue:", "es": "Ingresos:"}[language]))
+    assert re.search(r"\(.+\)\. " + re.escape(PARTIAL[language]), revenue), revenue  # the change, then the note
+
+
+# --- 2. nurture leads when no campaign is marked nurture -----------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_nurture_leads_of_0_say_no_campaign_is_marked(client_user_a, unmarked, language):
+    html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                          HTTP_HOST=host_of(unmarked)).content.decode())
+    shown = tile(html, "nurture_leads")
+    assert '<p class="value">0</p>' in shown and NURTURE[language] in shown, shown  # kpis.md's 0, with its note
+    row = next(r for r in _csv_rows(client_user_a, unmarked, language) if r[-1] == "nurture_leads")
+    assert (row[2], row[-3], row[-2]) == ("0", NURTURE[language], ""), row
+    assert NURTURE[language] in _pdf(unmarked, language)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_nurture_leads_of_0_with_a_campaign_marked_are_a_plain_0(client_user_a, tenant_a, language):
+    _leads(tenant_a, marked=True)
+    html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                          HTTP_HOST=host_of(tenant_a)).content.decode())
+    assert '<p class="value">0</p>' in tile(html, "nurture_leads")
+    assert NURTURE[language] not in html
+    assert NURTURE[language] not in _pdf(tenant_a, language)
+
+
+def test_an_approved_month_keeps_its_answer_when_a_campaign_is_marked_later(client_user_a, unmarked):
+    from clients.models import Campaign
+    from reports.models import ReportVersion
+    from reports.services import month_approve
+
+    connection.set_tenant(unmarked)
+    month_approve(client=unmarked, month=MARCH, user=None, checks_reason="Checked.")
+    assert ReportVersion.objects.get(month=MARCH).document["report"]["nurture_marked"] is False
+    Campaign.objects.filter(id="g1").update(nurture=True)  # marked after the report was sent
+    connection.set_schema_to_public()
+    cache.clear()
+    html = unescape(http_for(client_user_a, "en").get("/scorecard/?month=2026-03",
+                                                      HTTP_HOST=host_of(unmarked)).content.decode())
+    assert NURTURE["en"] in tile(html, "nurture_leads")
+
+
+# --- 3. a change names the month it is against, for a screen reader ------------------------------------
+
+
+AGAINST = {
+    ("en", "month"): "against February 2026", ("es", "month"): "frente a febrero de 2026",
+    ("en", "year"): "against March 2025", ("es", "year"): "frente a marzo de 2025",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("compare", ["month", "year"])
+def test_a_tiles_change_names_its_month_for_a_screen_reader(client_user_a, unmarked, language, compare):
+    html = unescape(http_for(client_user_a, language).get(f"/scorecard/?month=2026-03&compare={compare}",
+                                                          HTTP_HOST=host_of(unmarked)).content.decode())
+    hidden = f'<span class="visually-hidden">{AGAINST[language, compare]}</span>'
+    assert hidden in tile(html, "new_leads"), tile(html, "new_leads")
+    summary = html[html.index('data-kpi="new_leads" data-summary') :]
+    assert hidden in summary[: summary.index("</article>")]
+    assert "against the comparison month" not in html and "respecto al mes de comparación" not in html
+
+
+def test_a_first_months_change_names_no_month(client_user_a, unmarked):
+    html = unescape(http_for(client_user_a, "en").get("/scorecard/?month=2026-02",
+                                                      HTTP_HOST=host_of(unmarked)).content.decode())
+    shown = tile(html, "new_leads")
+    assert "first full month" in shown and "visually-hidden" not in shown[shown.index("first full month") :], shown
