@@ -845,9 +845,9 @@ def value_note(tile: dict[str, Any]) -> str:
     """What a tile says beside its value (a revenue figure counting some customers only, nurture leads no
     campaign is marked for, a funnel rate above 100 %): a note on a value, "" for a figure without one
     (its ``reason`` then says why there is none). The CSV and the PDF keep the two apart."""
-    if tile["value"] is None:
+    if tile.get("value") is None:
         return ""
-    return " ".join(str(text) for text in (tile["reason"], tile.get("note")) if text)
+    return " ".join(str(text) for text in (tile.get("reason"), tile.get("note")) if text)
 
 
 def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:

@@ -127,7 +127,8 @@ def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> No
     )
     assert scorecard_rows[0][:6] == ["Group", "KPI", "Value", "Change", "Target", "Status"]
     # as shown (February's cost per lead is undefined: nothing to compare)
-    assert ["Cost and revenue", "Cost per lead", "€1,543.20", "nothing to compare", "", "", "", "cpl"] in scorecard_rows
+    assert scorecard_rows[0][6:] == ["Note on the value", "Why there is no value", "key"]
+    assert ["Cost and revenue", "Cost per lead", "€1,543.20", "nothing to compare", "", "", "", "", "cpl"] in scorecard_rows
     assert next(r for r in scorecard_rows if r[-1] == "new_leads") == [
         "Leads and funnel",
         "New leads",
@@ -136,10 +137,11 @@ def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> No
         "",
         "",
         "",
+        "",
         "new_leads",
     ]
     cac = next(r for r in scorecard_rows if r[-1] == "cac")
-    assert cac[2] == "" and cac[6] == "No customers this month."
+    assert cac[2] == "" and cac[6] == "" and cac[7] == "No customers this month."
 
 
 def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
