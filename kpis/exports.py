@@ -151,6 +151,19 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     return cell + meaning
 
 
+def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
+    """"Changes are against October 2026. pp: percentage points.": what a change on paper is against
+    (the page has its *Compare with*, the email its own line); "" when no figure has a change against a
+    month (the month in progress, a first month)."""
+    changes = [t["change"] for group in groups for t in group.get("tiles") or [] if t.get("change")]
+    if not any(not change.get("first") for change in changes):
+        return ""
+    line = _("Changes are against %(month)s.") % {"month": date_format(compare_to, "YEAR_MONTH_FORMAT")}
+    if any(str(change["text"]).endswith(" pp") for change in changes):
+        line += " " + _("pp: percentage points.")
+    return line
+
+
 def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
     """The details table's change column: the change (or why there is no value), then any note on the
     value in the notes' grey."""
@@ -185,10 +198,12 @@ def scorecard_pdf(
     ltv: dict[str, Any] | None = None,
     brand: dict[str, Any] | None = None,
     drilldowns: list[dict[str, Any]] | None = None,
+    changes_against: str = "",
 ) -> bytes:
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
-    (``kpis.scorecard.drilldown_tables``: on paper every one is open)."""
+    (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
+    saying which month the changes are against (changes_line), under the summary and the details' heading."""
     brand = brand or {}
     accent = brand.get("accent") or "#1f5fbf"
     brand_name = brand.get("name") or ""
@@ -276,6 +291,8 @@ def scorecard_pdf(
         story.append(KeepTogether([_para(_("Summary"), styles["h2"]), grid(rows[:1])]))
         if rows[1:]:
             story.append(grid(rows[1:]))
+        if changes_against:  # the page has its "Compare with"; paper says against what "+4.4 %" is
+            story.append(_para(changes_against, styles["note"]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
         # What the charts' note markers stand for: the page lists the notes under the summary (and
@@ -327,6 +344,8 @@ def scorecard_pdf(
     # goes over only when less than a few rows' room is left.
     story.append(CondPageBreak(GROUP_ROOM + 12 * mm))  # the section's heading and its first group's room
     story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
+    if changes_against:
+        story.append(_para(changes_against, styles["note"]))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.

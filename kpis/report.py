@@ -64,7 +64,8 @@ from kpis.unmatched import crm_leads_unlinked
 # the summary, the channel chart named for its leads, each detail tile's definition in plain words.
 # 19: a month without traffic or email rows, customers without deal values, traffic without landing pages:
 # "—" with the reason (kpis.nodata), the funnel's sessions bar too; 20: funnel notes in lower case ("de leads").
-REPORT_LAYOUT = "20"
+# 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader.
+REPORT_LAYOUT = "21"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -30,7 +30,7 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.models import Spend
-from clients.words import member_label
+from clients.words import CURRENCY_SYMBOLS, LOCAL_SYMBOLS, member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
@@ -427,12 +427,20 @@ def _member_names(dimension: str, snapshot: Any) -> dict[str, str]:
     return report_names(snapshot=snapshot)
 
 
-SIGNED_FIGURE = re.compile(r"[+-]?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h))?")
+# A currency as an amount is written (clients.words.money): its symbol before or after, or its ISO code after.
+_SYMBOL = "(?:" + "|".join(re.escape(symbol) for symbol in sorted(
+    {*CURRENCY_SYMBOLS.values(), *(symbol for local in LOCAL_SYMBOLS.values() for symbol in local.values())},
+    key=len, reverse=True)) + ")"
+# A figure we wrote, signed: "+4.4 %", "-2.1 pp", and a negative amount ("-€51,833.33", "-51 833,33 €"),
+# which read "'-51 833,33 €" in the CSV. Digits, separators and a known symbol: no formula can hide in it.
+SIGNED_FIGURE = re.compile(
+    rf"[+-]?{_SYMBOL}?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h|{_SYMBOL}|[A-Z]{{3}}))?"
+)
 
 
 def spreadsheet_safe(value: object) -> object:
     """A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote; a
-    signed figure we wrote ("+4.4 %", "-2.1 pp") is left as it is: no formula can hide in it."""
+    signed figure we wrote ("+4.4 %", "-2.1 pp", "-€51,833.33") is left as it is: no formula can hide in it."""
     if isinstance(value, str) and SIGNED_FIGURE.fullmatch(value):
         return value
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:

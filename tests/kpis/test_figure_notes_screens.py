@@ -185,3 +185,22 @@ def test_a_first_months_change_names_no_month(client_user_a, unmarked):
                                                       HTTP_HOST=host_of(unmarked)).content.decode())
     shown = tile(html, "new_leads")
     assert "first full month" in shown and "visually-hidden" not in shown[shown.index("first full month") :], shown
+
+
+CHANGES_LINE = {
+    "en": "Changes are against February 2026. pp: percentage points.",
+    "es": "Las variaciones son frente a febrero de 2026. pp: puntos porcentuales.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pdf_says_which_month_its_changes_are_against(partial, language):
+    """The page has its "Compare with"; on paper "+125.0 %" said against what nowhere (twice: under the
+    summary and under the details' heading, pages apart)."""
+    assert _pdf(partial, language).count(CHANGES_LINE[language]) == 2
+
+
+def test_a_first_months_pdf_names_no_month_to_compare(unmarked):
+    connection.set_tenant(unmarked)
+    text = " ".join(_pdf_text(report_pdf_build(client=unmarked, month=FEBRUARY, language="en")).split())
+    assert "first full month" in text and "Changes are against" not in text
