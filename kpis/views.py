@@ -485,7 +485,9 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
                     t["change"]["text"] if t["change"] else t.get("pace", ""),
                     t["target"] or "",
                     status,
-                    value_note(t),  # beside a value: partial, nurture not set up, above 100 %
+                    # beside a value: partial, nurture not set up, above 100 %; in a group the page hides as
+                    # empty, what the page says instead (Acme's "€0.00" ad spend beside its media spend)
+                    value_note(t) or (str(group["empty_reason"]) if group["empty"] and t["value"] is not None else ""),
                     "" if t["value"] is not None else t["reason"],
                     t["key"],
                 ]
