@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
-from clients.words import currency_symbol, member_label, money, share_shown, symbol_first
+from clients.words import UNKNOWN_MEMBER, currency_symbol, member_label, money, share_shown, symbol_first
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
     GROUPS,
@@ -912,6 +913,14 @@ def breakdown_rows(
     return keys, rows
 
 
+def reading_order(label: str) -> tuple[bool, str]:
+    """A breakdown's member in words as a reader looks it up: alphabetical in the reader's language,
+    accents aside ("Búsqueda orgánica" among the b's), "Not attributed" last. Sorted by their codes,
+    a Spanish channel list or a campaign list (by id) read in no order a reader could follow."""
+    plain = unicodedata.normalize("NFKD", str(label).casefold()).encode("ascii", "ignore").decode()
+    return str(label) == str(UNKNOWN_MEMBER), plain
+
+
 # The drill-downs, in the page's order and words (the page's buttons, the PDF's tables).
 DIMENSION_LABELS = {
     "channel": _("Channel"),
@@ -938,19 +947,16 @@ def drilldown_tables(
         keys, rows = breakdown_rows(
             snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
         )
-        tables.append(
+        shown = [
             {
-                "dimension": dimension,
-                "title": title,
-                "columns": [str(figure(k).label) for k in keys],
-                "rows": [
-                    {
-                        "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
-                        "cells": [breakdown_cell(k, r, currency) for k in keys],
-                    }
-                    for r in rows
-                ],
+                "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
+                "cells": [breakdown_cell(k, r, currency) for k in keys],
             }
+            for r in rows
+        ]
+        shown.sort(key=lambda row: reading_order(row["member"]))
+        tables.append(
+            {"dimension": dimension, "title": title, "columns": [str(figure(k).label) for k in keys], "rows": shown}
         )
     return tables
 
@@ -1037,7 +1043,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
-    rows.sort(key=lambda row: row["segment"].casefold())  # in the reader's words' order, not the codes'
+    rows.sort(key=lambda row: reading_order(row["segment"]))  # in the reader's words' order, not the codes'
     side_by_side = [
         (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")

@@ -57,6 +57,7 @@ from kpis.scorecard import (
     format_value,
     funnel_steps,
     lifetime_value_panel,
+    reading_order,
     tiles,
     value_note,
 )
@@ -381,6 +382,9 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         {"member": member_label(dimension, r["member"], names), "cells": [breakdown_cell(k, r, currency) for k in keys]}
         for r in rows
     ]
+    if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
+        shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
+        shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
     bar_key = sort if sort in keys else keys[0]
     bars = BarChart(
         title=gettext("%(figure)s by %(dimension)s")
@@ -540,6 +544,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         ]
         for row in rows
     ]
+    cells.sort(key=lambda cell: reading_order(cell[0]))  # as the page lists them: in words, not by code
     header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys], gettext("Why there is no value")]
     return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 

@@ -204,3 +204,51 @@ def test_a_first_months_pdf_names_no_month_to_compare(unmarked):
     connection.set_tenant(unmarked)
     text = " ".join(_pdf_text(report_pdf_build(client=unmarked, month=FEBRUARY, language="en")).split())
     assert "first full month" in text and "Changes are against" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_breakdown_lists_its_members_in_the_readers_words_order(client_user_a, tenant_a, language):
+    """Sorted by their codes, Spanish channels read "Directo, Correo electrónico, Búsqueda orgánica…" and
+    campaigns by id; in words and alphabetical (accents aside): the page, the CSV, the PDF."""
+    from clients.models import Campaign, Lead
+
+    connection.set_tenant(tenant_a)
+    Campaign.objects.bulk_create([Campaign(id="a1", name="Zeta retargeting", channel="display"),
+                                  Campaign(id="b2", name="Alpha search", channel="paid_search")])
+    at = dt.datetime(2026, 3, 3, 10, tzinfo=dt.UTC)
+    Lead.objects.bulk_create([
+        Lead(id="d", created_at=at, channel="direct"), Lead(id="o", created_at=at, channel="organic_search"),
+        Lead(id="e", created_at=at, channel="email"),
+        Lead(id="z", created_at=at, campaign_id="a1"), Lead(id="a", created_at=at, campaign_id="b2"),
+    ])  # fmt: skip
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    expected = {
+        "en": ["Direct", "Display", "Email", "Organic search", "Paid search"],
+        "es": ["Búsqueda de pago", "Búsqueda orgánica", "Correo electrónico", "Directo", "Display"],
+    }[language]
+    http = http_for(client_user_a, language)
+    html = unescape(http.get("/scorecard/breakdowns/channel/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode())
+    assert re.findall(r'<th scope="row">([^<]*)</th>', html) == expected
+    rows = list(csv.reader(io.StringIO(http.get("/scorecard/breakdowns/channel/export.csv?month=2026-03",
+                                                HTTP_HOST=host_of(tenant_a)).content.decode())))
+    assert [row[0] for row in rows[1:]] == expected
+    campaigns = list(csv.reader(io.StringIO(http.get("/scorecard/breakdowns/campaign/export.csv?month=2026-03",
+                                                     HTTP_HOST=host_of(tenant_a)).content.decode())))
+    assert [row[0] for row in campaigns[1:]][:2] == ["Alpha search", "Zeta retargeting"]
+    text = _pdf(tenant_a, language)
+    positions = [text.index(f" {member} ", text.index({"en": "Breakdowns", "es": "Desgloses"}[language]))
+                 for member in expected]
+    assert positions == sorted(positions), positions
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_not_attributed_comes_last_and_accents_sort_with_their_letter(language):
+    from django.utils import translation
+
+    from kpis.scorecard import reading_order
+
+    with translation.override(language):
+        unknown = {"en": "Not attributed", "es": "Sin atribuir"}[language]
+        members = ["Zeta", unknown, "Éxito", "búsqueda", "Alpha", "Correo"]
+        assert sorted(members, key=reading_order) == ["Alpha", "búsqueda", "Correo", "Éxito", "Zeta", unknown]
