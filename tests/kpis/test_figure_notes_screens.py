@@ -252,3 +252,23 @@ def test_not_attributed_comes_last_and_accents_sort_with_their_letter(language):
         unknown = {"en": "Not attributed", "es": "Sin atribuir"}[language]
         members = ["Zeta", unknown, "Éxito", "búsqueda", "Alpha", "Correo"]
         assert sorted(members, key=reading_order) == ["Alpha", "búsqueda", "Correo", "Éxito", "Zeta", unknown]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_funnel_step_above_100_percent_says_why_under_the_funnel(language):
+    """"SQLs 9 — 150.0 % of MQLs" stood in the funnel without the word its tile has."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from kpis.report import funnel_chart
+    from kpis.scorecard import over_100_note
+
+    values = {"sessions": 1542, "new_leads": 45, "mqls": 6, "sqls": 9, "customers": 0}
+    card = SimpleNamespace(kpi=values.get, snapshot=None, month=MARCH, not_fact=lambda month, key: "")
+    with translation.override(language):
+        said = over_100_note("mql_to_sql_rate", 1.5)  # the tile's words, in the reader's language
+        assert said.startswith({"en": "Above 100 %: this month's SQLs", "es": "Por encima del 100"}[language]), said
+        assert said in funnel_chart(card, accent="#1f5fbf").scale_note
+        values["sqls"] = 5
+        assert said not in funnel_chart(card, accent="#1f5fbf").scale_note
