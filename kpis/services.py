@@ -267,7 +267,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     the target line, note markers and pace named in a legend, the notes listed; charts at the text margin
 # 24: the month's verdict over the summary, the channel chart named for its leads, no Target column without a target
 # 27: a note on a value (partial revenue, nurture leads no campaign is marked for, above 100 %) under its change;
-#     the month the changes are against, under the summary and the details' heading
+#     the month the changes are against, under the summary and the details' heading; a funnel step above 100 %
+#     says why; "What changed" gives a small count's change as a number; breakdowns in the words' order
 PDF_LAYOUT = "27"
 
 
