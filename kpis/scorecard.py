@@ -339,6 +339,16 @@ def no_nurture_note() -> str:
                    "leads. A campaign is marked nurture in the campaigns file (its nurture column).")
 
 
+# The returns on spend: while the month runs without a customer yet, −100 % is no verdict (kpis.md's value kept).
+RUNNING_RETURN_FIGURES = frozenset({"roi", "romi", "revenue_uplift", "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
+def no_customer_yet_note() -> str:
+    """Beside a return of the month in progress before its first customer: "ROMI −100 %" on the 7th."""
+    return gettext("No new customer yet this month, so no revenue to set against its spend so far: this figure is "
+                   "judged once the month is complete.")
+
+
 # Revenue figures that count only the customers with a deal value: partial when some have none.
 PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
                              "revenue_uplift_annualized", "revenue_uplift_rate"})
@@ -563,7 +573,13 @@ class Scorecard:
         value = self.kpi(key)
         if value is None:
             return value, null_reason(figure(key), self.values)
-        return value, self.partial_note(key, value) or self.nurture_note(key)
+        return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+
+    def running_note(self, key: str) -> str:
+        """A return of the month in progress before its first customer (ROMI −100 % on the 7th): says so."""
+        if key in RUNNING_RETURN_FIGURES and self.in_progress and not self.kpi("customers"):
+            return no_customer_yet_note()
+        return ""
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:

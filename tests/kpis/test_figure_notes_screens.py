@@ -272,3 +272,36 @@ def test_a_funnel_step_above_100_percent_says_why_under_the_funnel(language):
         assert said in funnel_chart(card, accent="#1f5fbf").scale_note
         values["sqls"] = 5
         assert said not in funnel_chart(card, accent="#1f5fbf").scale_note
+
+
+RUNNING = {
+    "en": "No new customer yet this month, so no revenue to set against its spend so far: this figure is judged once "
+          "the month is complete.",
+    "es": "Todavía no hay clientes nuevos este mes, así que no hay ingresos que comparar con la inversión hasta ahora: "
+          "esta cifra se valora cuando el mes termine.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_return_of_the_month_in_progress_before_its_first_customer_says_so(client_user_a, tenant_a, language):
+    """On March 16th, with spend and leads but no customer yet, ROMI reads −100 % (kpis.md); it says why that is
+    no verdict. Once March is over, the same −100 % stands without the note."""
+    import time_machine
+
+    from clients.models import Spend
+
+    _leads(tenant_a, marked=True)
+    connection.set_tenant(tenant_a)
+    Spend.objects.create(id="s1", date=dt.date(2026, 3, 2), category="media", amount=500, campaign_id="g1")
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    connection.set_schema_to_public()
+    http = http_for(client_user_a, language)
+    with time_machine.travel(dt.datetime(2026, 3, 16, 12, tzinfo=dt.UTC)):
+        html = unescape(http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode())
+    for key in ("romi", "roi"):
+        assert RUNNING[language] in tile(html, key), tile(html, key)
+    assert RUNNING[language] not in tile(html, "marketing_spend")
+    cache.clear()
+    with time_machine.travel(dt.datetime(2026, 4, 10, 12, tzinfo=dt.UTC)):
+        html = unescape(http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode())
+    assert RUNNING[language] not in html and "-100.0 %" in tile(html, "romi").replace("-100,0 %", "-100.0 %")
