@@ -295,7 +295,9 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": reason,
-                "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
+                "change": None if card.in_progress else change_shown(
+                    key, value, previous, first=card.first_month, compare=card.compare_to
+                ),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
                 "met": None if card.in_progress else target_status(key, value, target),

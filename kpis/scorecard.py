@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -259,17 +259,20 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 
 
-def change_shown(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
+def change_shown(
+    key: str, value: float | None, before: float | None, *, first: bool = False, compare: dt.date | None = None
+) -> dict[str, Any] | None:
     """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
     undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — or
     "nothing to compare" when the comparison month has no figure, with ``why`` on hover. None (an
-    empty cell) only without a value."""
+    empty cell) only without a value. ``compare``: the comparison month, named on hover."""
     shown = change(key, value, before, first=first)
     if shown is not None or value is None:
         return shown
     if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
-        return {"text": gettext("nothing to compare"), "good": True, "flat": True,
-                "why": gettext("The comparison month has no figure for this.")}
+        why = (gettext("No figure for this in %(month)s.") % {"month": date_format(compare, "YEAR_MONTH_FORMAT")}
+               if compare else gettext("The comparison month has no figure for this."))
+        return {"text": gettext("nothing to compare"), "good": True, "flat": True, "why": why}
     if before != 0:
         return shown
     if value == 0:
@@ -817,7 +820,9 @@ def tiles(
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": reason,
-                    "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
+                    "change": None if card.in_progress else change_shown(
+                        key, value, previous, first=card.first_month, compare=card.compare_to
+                    ),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],

@@ -178,6 +178,9 @@ def test_a_tiles_change_names_its_month_for_a_screen_reader(client_user_a, unmar
     summary = html[html.index('data-kpi="new_leads" data-summary') :]
     assert hidden in summary[: summary.index("</article>")]
     assert "against the comparison month" not in html and "respecto al mes de comparación" not in html
+    if compare == "year":  # no March 2025 at all: "nothing to compare", its hover naming the month too
+        hover = {"en": "No figure for this in March 2025.", "es": "No hay esta cifra en marzo de 2025."}[language]
+        assert f'title="{hover}"' in tile(html, "new_leads"), tile(html, "new_leads")
 
 
 def test_a_first_months_change_names_no_month(client_user_a, unmarked):
