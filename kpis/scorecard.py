@@ -244,8 +244,8 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
         # The same small count both months reads "no change", not a bare "0" beside the figure.
         delta = value - before
         text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
-    elif before == 0:
-        return None
+    elif before == 0 or (value != 0 and (before < 0) != (value < 0)):
+        return None  # from 0, or across it (a revenue uplift from +€658 to −€51,833 read "-7875.0 %")
     else:
         delta = (value - before) / abs(before)
         text = f"{number_shown(delta * 100, 1)} %"
@@ -273,6 +273,14 @@ def change_shown(
         why = (gettext("No figure for this in %(month)s.") % {"month": date_format(compare, "YEAR_MONTH_FORMAT")}
                if compare else gettext("The comparison month has no figure for this."))
         return {"text": gettext("nothing to compare"), "good": True, "flat": True, "why": why}
+    if before != 0 and value != 0 and (before < 0) != (value < 0):  # across 0: in words, as from 0
+        better, up = figure(key).better, value > before
+        return {
+            "text": gettext("up above 0") if up else gettext("down below 0"),
+            "good": up == (better != Better.DOWN),
+            "flat": better == Better.NEUTRAL,
+            "why": gettext("A change across 0 has no percentage."),
+        }
     if before != 0:
         return shown
     if value == 0:

@@ -308,3 +308,23 @@ def test_a_return_of_the_month_in_progress_before_its_first_customer_says_so(cli
     with time_machine.travel(dt.datetime(2026, 4, 10, 12, tzinfo=dt.UTC)):
         html = unescape(http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(tenant_a)).content.decode())
     assert RUNNING[language] not in html and "-100.0 %" in tile(html, "romi").replace("-100,0 %", "-100.0 %")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_change_across_0_is_said_in_words_not_as_a_percentage(language):
+    """A revenue uplift from +€658 to −€51,833 read "-7875.0 %" (Umbrella's November): across 0 a
+    percentage means nothing; in words, as a change from 0 is."""
+    from django.utils import translation
+
+    from kpis.scorecard import change, change_shown
+
+    with translation.override(language):
+        down = change_shown("revenue_uplift", -51833.33, 658.33)
+        assert (down["text"], down["good"]) == ({"en": "down below 0", "es": "baja por debajo de 0"}[language], False)
+        assert down["why"] == {"en": "A change across 0 has no percentage.",
+                               "es": "Un cambio que cruza el 0 no tiene porcentaje."}[language]
+        up = change_shown("revenue_uplift", 300.0, -200.0)
+        assert (up["text"], up["good"]) == ({"en": "up above 0", "es": "sube por encima de 0"}[language], True)
+        assert change("revenue_uplift", -51833.33, 658.33) is None
+        assert change("revenue_uplift", -100.0, -200.0)["text"].endswith("%")  # both below 0: a percentage still
+        assert change("revenue_uplift", 0, 658.33)["text"] == "-100.0 %".replace(".", "," if language == "es" else ".")
