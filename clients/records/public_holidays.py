@@ -59,14 +59,20 @@ def public_holidays(*, country: str, region: str = "", years: Iterable[int], lan
     return sorted(calendar.items())
 
 
+def region_names(country: str) -> dict[str, str]:
+    """A country's region codes and the name the ``holidays`` package gives each (the first it lists)."""
+    names: dict[str, str] = {}
+    for name, code in getattr(holidays.country_holidays(country), "subdivisions_aliases", {}).items():
+        names.setdefault(code, name)
+    return names
+
+
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The regions of the offered countries, grouped by country for a menu: ``("ES-MD", "Madrid (MD)")``."""
     groups = []
     for country, label in COUNTRIES.items():
         calendar = holidays.country_holidays(country)
-        names: dict[str, str] = {}
-        for name, code in getattr(calendar, "subdivisions_aliases", {}).items():
-            names.setdefault(code, name)
+        names = region_names(country)
         regions = [(f"{country}-{code}", f"{names[code]} ({code})" if code in names else code) for code in calendar.subdivisions]
         if regions:
             groups.append((str(label), sorted(regions, key=lambda choice: choice[1])))

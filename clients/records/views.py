@@ -22,7 +22,7 @@ from clients.criteria.forms import draft_apply
 from clients.criteria.numbers import examples
 from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm, PublicHolidaysForm
 from clients.records.persona_builder import builder_choices, match_count_words, with_paths
-from clients.records.public_holidays import COUNTRIES, ZONE_COUNTRY
+from clients.records.public_holidays import COUNTRIES, ZONE_COUNTRY, region_names
 from clients.records.selectors import (
     contract_get,
     contracts_list,
@@ -169,7 +169,7 @@ def _holidays_add_public(request: HttpRequest, form: PublicHolidaysForm) -> Http
         return render(request, "clients/records/holidays.html",
                       {"form": HolidaysForm(initial={"dates": "\n".join(f"{d:%Y-%m-%d}" for d in holidays_list())}),
                        "public": form}, status=422)
-    place = str(COUNTRIES[country]) + (f" ({region})" if region else "")
+    place = str(COUNTRIES[country]) + (f" ({region_names(country).get(region, region)})" if region else "")
     messages.success(request, ngettext(
         "%(added)s public holiday of %(place)s for %(years)s added (%(total)s in those years; "
         "the others were already in the list).",

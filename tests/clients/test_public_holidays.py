@@ -53,7 +53,7 @@ def test_staff_add_spains_holidays_keeping_the_days_already_there(staff_http, te
     answer = staff_http.post("/holidays/", {"action": "public", "country": "ES", "region": "ES-MD",
                                             "first_year": 2025, "last_year": 2026}, follow=True)
     assert answer.status_code == 200
-    assert "public holidays of Spain (MD) for 2025–2026 added" in answer.content.decode()
+    assert "public holidays of Spain (Madrid) for 2025–2026 added" in answer.content.decode()
     connection.set_tenant(tenant_a)
     days = set(Holiday.objects.values_list("date", flat=True))
     connection.set_schema_to_public()
@@ -62,7 +62,7 @@ def test_staff_add_spains_holidays_keeping_the_days_already_there(staff_http, te
 
     again = staff_http.post("/holidays/", {"action": "public", "country": "ES", "region": "ES-MD",
                                            "first_year": 2025, "last_year": 2026}, follow=True)
-    assert "0 public holidays of Spain (MD)" in again.content.decode()  # nothing twice
+    assert "0 public holidays of Spain (Madrid)" in again.content.decode()  # nothing twice
     connection.set_tenant(tenant_a)
     assert set(Holiday.objects.values_list("date", flat=True)) == days
     connection.set_schema_to_public()
