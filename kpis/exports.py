@@ -33,6 +33,7 @@ from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
+from kpis.scorecard import value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -150,6 +151,25 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     return cell + meaning
 
 
+def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
+    """"Changes are against October 2026. pp: percentage points.": what a change on paper is against
+    (the page has its *Compare with*, the email its own line); "" when no figure has a change against a
+    month (the month in progress, a first month)."""
+    changes = [t["change"] for group in groups for t in group.get("tiles") or [] if t.get("change")]
+    if not any(not change.get("first") for change in changes):
+        return ""
+    line = _("Changes are against %(month)s.") % {"month": date_format(compare_to, "YEAR_MONTH_FORMAT")}
+    if any(str(change["text"]).endswith(" pp") for change in changes):
+        line += " " + _("pp: percentage points.")
+    return line
+
+
+def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
+    """The details table's change column: the change (or why there is no value), then any note on the
+    value in the notes' grey."""
+    return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
+
+
 def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -178,10 +198,12 @@ def scorecard_pdf(
     ltv: dict[str, Any] | None = None,
     brand: dict[str, Any] | None = None,
     drilldowns: list[dict[str, Any]] | None = None,
+    changes_against: str = "",
 ) -> bytes:
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
-    (``kpis.scorecard.drilldown_tables``: on paper every one is open)."""
+    (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
+    saying which month the changes are against (changes_line), under the summary and the details' heading."""
     brand = brand or {}
     accent = brand.get("accent") or "#1f5fbf"
     brand_name = brand.get("name") or ""
@@ -269,6 +291,8 @@ def scorecard_pdf(
         story.append(KeepTogether([_para(_("Summary"), styles["h2"]), grid(rows[:1])]))
         if rows[1:]:
             story.append(grid(rows[1:]))
+        if changes_against:  # the page has its "Compare with"; paper says against what "+4.4 %" is
+            story.append(_para(changes_against, styles["note"]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
         # What the charts' note markers stand for: the page lists the notes under the summary (and
@@ -320,6 +344,8 @@ def scorecard_pdf(
     # goes over only when less than a few rows' room is left.
     story.append(CondPageBreak(GROUP_ROOM + 12 * mm))  # the section's heading and its first group's room
     story.append(_para(_("Details"), ParagraphStyle("details", parent=styles["h2"], keepWithNext=0)))
+    if changes_against:
+        story.append(_para(changes_against, styles["note"]))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
     group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.
@@ -335,6 +361,10 @@ def scorecard_pdf(
         for tile in group["tiles"]:
             # On paper there is no hover: an undefined figure says why in the change column.
             change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
+            # A note on a value (partial revenue, nurture leads nobody counts, above 100 %) under its change:
+            # the page shows it under the figure, and a change alone hid it here.
+            note = value_note(tile)
+            note = "" if note and note in change else note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
@@ -345,7 +375,7 @@ def scorecard_pdf(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _para(change, styles["fact"]), _text(target)][:columns])
+            rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
         story.append(_para(group["title"], group_heading))
         widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]

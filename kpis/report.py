@@ -39,6 +39,7 @@ from kpis.scorecard import (
     funnel_labels,
     media_without_delivery,
     number_shown,
+    over_100_note,
     pace_text,
     paid_empty_reason,
     row_cell_shown,
@@ -65,7 +66,9 @@ from kpis.unmatched import crm_leads_unlinked
 # the summary, the channel chart named for its leads, each detail tile's definition in plain words.
 # 19: a month without traffic or email rows, customers without deal values, traffic without landing pages:
 # "—" with the reason (kpis.nodata), the funnel's sessions bar too; 20: funnel notes in lower case ("de leads").
-REPORT_LAYOUT = "20"
+# 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
+# a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
+REPORT_LAYOUT = "21"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -292,7 +295,9 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "value": value,
                 "shown": format_value(key, value, currency),
                 "reason": reason,
-                "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
+                "change": None if card.in_progress else change_shown(
+                    key, value, previous, first=card.first_month, compare=card.compare_to
+                ),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),
                 "met": None if card.in_progress else target_status(key, value, target),
@@ -371,7 +376,7 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
 def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     """Sessions → leads → MQLs → SQLs → customers on a log scale (every stage visible), each
     stage labelled with its conversion from the stage before."""
-    bars, before = [], None
+    bars, before, over = [], None, []
     for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
@@ -387,15 +392,22 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
                 if before[1]
                 else ""
             )
+        if before is not None and before[1] and value > before[1] and key in FUNNEL_STEP_RATES:
+            over.append(over_100_note(FUNNEL_STEP_RATES[key], value / before[1]))  # as its tile says it
         bars.append(charts.Bar(label=str(label), value=value, text=number_shown(value, 0, force_grouping=True), note=note))
         before = (str(label), value)
     return charts.BarChart(
         title=_("Funnel of %(month)s") % {"month": date_format(card.month, "YEAR_MONTH_FORMAT")},
         bars=bars,
         log=True,
-        scale_note=_("Bar lengths on a logarithmic scale, so that every stage shows."),
+        # A step above 100 % of the one before ("150.0 % of MQLs") says why, as the rate's tile does.
+        scale_note=" ".join([_("Bar lengths on a logarithmic scale, so that every stage shows."), *over]),
         accent=accent,
     )
+
+
+# A funnel step's rate over the step before, where kpis.md's later stage can outnumber the earlier one.
+FUNNEL_STEP_RATES = {"mqls": "qualified_lead_rate", "sqls": "mql_to_sql_rate", "customers": "sql_to_customer_rate"}
 
 
 def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.BarChart | None:
@@ -554,6 +566,7 @@ def report_frozen(
     has_contact_times: bool = True,
     sources_loaded: dict[str, bool] | None = None,
     unpriced_customers: int | None = None,
+    nurture_marked: bool | None = None,
 ) -> dict[str, Any]:
     """What a version keeps beside its figures, as JSON: the days as [ISO date, spend, clicks], the
     campaigns' names, whether the client had revenue data (which KPIs a default summary shows),
@@ -571,6 +584,8 @@ def report_frozen(
         frozen["sources_loaded"] = dict(sources_loaded)
     if unpriced_customers is not None:  # the month's new customers without a deal value (kpis.nodata)
         frozen["unpriced_customers"] = unpriced_customers
+    if nurture_marked is not None:  # whether a campaign was marked nurture (kpis.nurture)
+        frozen["nurture_marked"] = nurture_marked
     return frozen
 
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
-from clients.words import currency_symbol, member_label, money, share_shown, symbol_first
+from clients.words import UNKNOWN_MEMBER, currency_symbol, member_label, money, share_shown, symbol_first
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
     GROUPS,
@@ -51,6 +52,7 @@ from kpis.nodata import (
     source_loaded,
 )
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
+from kpis.nurture import nurture_unmarked
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
 
 if TYPE_CHECKING:
@@ -233,7 +235,7 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     if value is None:
         return None
     if before is None:
-        return {"text": gettext("first full month"), "good": True, "flat": True} if first else None
+        return {"text": gettext("first full month"), "good": True, "flat": True, "first": True} if first else None
     better = figure(key).better
     kind = figure(key).unit
     if kind == Unit.RATE:
@@ -242,8 +244,8 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
         # The same small count both months reads "no change", not a bare "0" beside the figure.
         delta = value - before
         text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
-    elif before == 0:
-        return None
+    elif before == 0 or (value != 0 and (before < 0) != (value < 0)):
+        return None  # from 0, or across it (a revenue uplift from +€658 to −€51,833 read "-7875.0 %")
     else:
         delta = (value - before) / abs(before)
         text = f"{number_shown(delta * 100, 1)} %"
@@ -257,17 +259,28 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     return {"text": ("+" if delta > 0 else "") + text, "good": good, "flat": delta == 0 or better == Better.NEUTRAL}
 
 
-def change_shown(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
+def change_shown(
+    key: str, value: float | None, before: float | None, *, first: bool = False, compare: dt.date | None = None
+) -> dict[str, Any] | None:
     """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
     undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — or
     "nothing to compare" when the comparison month has no figure, with ``why`` on hover. None (an
-    empty cell) only without a value."""
+    empty cell) only without a value. ``compare``: the comparison month, named on hover."""
     shown = change(key, value, before, first=first)
     if shown is not None or value is None:
         return shown
     if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
-        return {"text": gettext("nothing to compare"), "good": True, "flat": True,
-                "why": gettext("The comparison month has no figure for this.")}
+        why = (gettext("No figure for this in %(month)s.") % {"month": date_format(compare, "YEAR_MONTH_FORMAT")}
+               if compare else gettext("The comparison month has no figure for this."))
+        return {"text": gettext("nothing to compare"), "good": True, "flat": True, "why": why}
+    if before != 0 and value != 0 and (before < 0) != (value < 0):  # across 0: in words, as from 0
+        better, up = figure(key).better, value > before
+        return {
+            "text": gettext("up above 0") if up else gettext("down below 0"),
+            "good": up == (better != Better.DOWN),
+            "flat": better == Better.NEUTRAL,
+            "why": gettext("A change across 0 has no percentage."),
+        }
     if before != 0:
         return shown
     if value == 0:
@@ -329,6 +342,22 @@ def no_contact_reason() -> str:
         "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
         "“never contacted”. It is shown once the leads are imported with their first-contact date."
     )
+
+
+def no_nurture_note() -> str:
+    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing."""
+    return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no "
+                   "leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+
+
+# The returns on spend: while the month runs without a customer yet, −100 % is no verdict (kpis.md's value kept).
+RUNNING_RETURN_FIGURES = frozenset({"roi", "romi", "revenue_uplift", "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
+def no_customer_yet_note() -> str:
+    """Beside a return of the month in progress before its first customer: "ROMI −100 %" on the 7th."""
+    return gettext("No new customer yet this month, so no revenue to set against its spend so far: this figure is "
+                   "judged once the month is complete.")
 
 
 # Revenue figures that count only the customers with a deal value: partial when some have none.
@@ -414,6 +443,10 @@ class Scorecard:
     # partial), read on first need; an approved month froze it. None: not read (none counted).
     unpriced_read: Callable[[], int] | None = field(default=None, repr=False, compare=False)
     _unpriced: list = field(default_factory=list, repr=False, compare=False)
+    # Whether any campaign is marked nurture (kpis.nurture), read on first need: only for a month whose
+    # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
+    nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
+    _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def in_progress(self) -> bool:
@@ -499,6 +532,17 @@ class Scorecard:
             "customers": number_shown(customers, 0, force_grouping=True),
         }
 
+    def nurture_note(self, key: str) -> str:
+        """Nurture leads of 0 when no campaign is marked nurture (kpis.nurture): says so beside the 0."""
+
+        def marked() -> bool | None:
+            if not self._nurture_marked:
+                self._nurture_marked.append(self.nurture_marked_read() if self.nurture_marked_read else None)
+            return self._nurture_marked[0]
+
+        document = self.snapshot.document if self.snapshot is not None else None
+        return no_nurture_note() if nurture_unmarked(key, document, marked=marked) else ""
+
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
         (a count of unmatched CRM leads, a cost without spend loaded, a time to first contact the CRM
@@ -538,7 +582,15 @@ class Scorecard:
         if why:
             return None, why
         value = self.kpi(key)
-        return value, null_reason(figure(key), self.values) if value is None else self.partial_note(key, value)
+        if value is None:
+            return value, null_reason(figure(key), self.values)
+        return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+
+    def running_note(self, key: str) -> str:
+        """A return of the month in progress before its first customer (ROMI −100 % on the 7th): says so."""
+        if key in RUNNING_RETURN_FIGURES and self.in_progress and not self.kpi("customers"):
+            return no_customer_yet_note()
+        return ""
 
 
 def card_as_shown(card: Scorecard, *, hidden: frozenset[dt.date], documents: dict[dt.date, dict[str, Any]]) -> Scorecard:
@@ -776,7 +828,9 @@ def tiles(
                     "value": value,
                     "shown": format_value(key, value, currency),
                     "reason": reason,
-                    "change": None if card.in_progress else change_shown(key, value, previous, first=card.first_month),
+                    "change": None if card.in_progress else change_shown(
+                        key, value, previous, first=card.first_month, compare=card.compare_to
+                    ),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
@@ -815,6 +869,15 @@ def tiles(
             }
         )
     return groups
+
+
+def value_note(tile: dict[str, Any]) -> str:
+    """What a tile says beside its value (a revenue figure counting some customers only, nurture leads no
+    campaign is marked for, a funnel rate above 100 %): a note on a value, "" for a figure without one
+    (its ``reason`` then says why there is none). The CSV and the PDF keep the two apart."""
+    if tile.get("value") is None:
+        return ""
+    return " ".join(str(text) for text in (tile.get("reason"), tile.get("note")) if text)
 
 
 def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
@@ -879,6 +942,14 @@ def breakdown_rows(
     return keys, rows
 
 
+def reading_order(label: str) -> tuple[bool, str]:
+    """A breakdown's member in words as a reader looks it up: alphabetical in the reader's language,
+    accents aside ("Búsqueda orgánica" among the b's), "Not attributed" last. Sorted by their codes,
+    a Spanish channel list or a campaign list (by id) read in no order a reader could follow."""
+    plain = unicodedata.normalize("NFKD", str(label).casefold()).encode("ascii", "ignore").decode()
+    return str(label) == str(UNKNOWN_MEMBER), plain
+
+
 # The drill-downs, in the page's order and words (the page's buttons, the PDF's tables).
 DIMENSION_LABELS = {
     "channel": _("Channel"),
@@ -905,19 +976,16 @@ def drilldown_tables(
         keys, rows = breakdown_rows(
             snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
         )
-        tables.append(
+        shown = [
             {
-                "dimension": dimension,
-                "title": title,
-                "columns": [str(figure(k).label) for k in keys],
-                "rows": [
-                    {
-                        "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
-                        "cells": [breakdown_cell(k, r, currency) for k in keys],
-                    }
-                    for r in rows
-                ],
+                "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
+                "cells": [breakdown_cell(k, r, currency) for k in keys],
             }
+            for r in rows
+        ]
+        shown.sort(key=lambda row: reading_order(row["member"]))
+        tables.append(
+            {"dimension": dimension, "title": title, "columns": [str(figure(k).label) for k in keys], "rows": shown}
         )
     return tables
 
@@ -1004,7 +1072,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         }
         for name, explained in ((name, retainer_explained(figures)) for name, figures in sorted(segments.items()))
     ]
-    rows.sort(key=lambda row: row["segment"].casefold())  # in the reader's words' order, not the codes'
+    rows.sort(key=lambda row: reading_order(row["segment"]))  # in the reader's words' order, not the codes'
     side_by_side = [
         (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")

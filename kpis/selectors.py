@@ -698,6 +698,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         row_months_read=source_row_months,  # kpis.nodata: read only for a month showing no traffic or email rows
         # kpis.nodata: read only for a month whose customers' revenue shows (a partial figure says so)
         unpriced_read=lambda: customers_unpriced(month=month, timezone=client.timezone),
+        nurture_marked_read=nurture_marked,  # kpis.nurture: read only for a month of 0 nurture leads
     )
 
 
@@ -809,7 +810,8 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
     the names of the campaigns and personas its breakdowns hold, whether the client has revenue data and whether it
     has a spend row dated up to the month's end (kpis.nospend), a first-contact time (kpis.nocontact) and traffic and
-    email rows in the month (kpis.nodata), as the rows say now. Eight queries at most."""
+    email rows in the month (kpis.nodata) and whether a campaign is marked nurture (kpis.nurture), as the rows say
+    now. Nine queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     codes = set(document.get("breakdowns", {}).get("persona", {}))
@@ -820,7 +822,14 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
         days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
         has_contact_times=has_contact_times, personas=personas, sources_loaded=sources_loaded_in(month),
         unpriced_customers=customers_unpriced(month=month, timezone=getattr(connection.tenant, "timezone", "UTC")),
+        nurture_marked=nurture_marked(),
     )
+
+
+def nurture_marked() -> bool:
+    """Whether any of the client's campaigns is marked nurture (kpis.nurture: else its nurture leads of 0
+    say so); one query."""
+    return Campaign.objects.filter(nurture=True).exists()
 
 
 def source_row_months() -> dict[str, set[dt.date]]:

@@ -24,7 +24,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
 from kpis.checks.services import checks_compute
-from kpis.exports import report_pdf_path, scorecard_pdf
+from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
@@ -266,7 +266,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 23: the charts' labels sized to fit (no overlap), Spanish months in lower case ("dic"), leads by channel say "leads"
 #     the target line, note markers and pace named in a legend, the notes listed; charts at the text margin
 # 24: the month's verdict over the summary, the channel chart named for its leads, no Target column without a target
-PDF_LAYOUT = "26"
+# 27: a note on a value (partial revenue, nurture leads no campaign is marked for, above 100 %) under its change;
+#     the month the changes are against, under the summary and the details' heading; a funnel step above 100 %
+#     says why; "What changed" gives a small count's change as a number; breakdowns in the words' order
+PDF_LAYOUT = "27"
 
 
 def report_pdf_build(
@@ -326,11 +329,13 @@ def report_pdf_file(
         if commentary:
             report["commentary"] = commentary
         computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
+        groups = tiles(card, currency=client.currency, industry=client.industry, **bench)
         pdf = scorecard_pdf(
             client_name=client.name,
             month_label=card.period.label,
             computed=str(_("Computed %(when)s") % {"when": computed}),
-            groups=tiles(card, currency=client.currency, industry=client.industry, **bench),
+            groups=groups,
+            changes_against=changes_line(groups, compare_to=card.compare_to),
             report=report,
             ltv=lifetime_value_panel(card, currency=client.currency),
             brand=brand,

@@ -30,7 +30,7 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.models import Spend
-from clients.words import member_label
+from clients.words import CURRENCY_SYMBOLS, LOCAL_SYMBOLS, member_label
 from kpis import CODE_VERSION
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
@@ -57,7 +57,9 @@ from kpis.scorecard import (
     format_value,
     funnel_steps,
     lifetime_value_panel,
+    reading_order,
     tiles,
+    value_note,
 )
 from kpis.selectors import (
     PageRead,
@@ -380,6 +382,9 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         {"member": member_label(dimension, r["member"], names), "cells": [breakdown_cell(k, r, currency) for k in keys]}
         for r in rows
     ]
+    if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
+        shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
+        shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
     bar_key = sort if sort in keys else keys[0]
     bars = BarChart(
         title=gettext("%(figure)s by %(dimension)s")
@@ -426,12 +431,20 @@ def _member_names(dimension: str, snapshot: Any) -> dict[str, str]:
     return report_names(snapshot=snapshot)
 
 
-SIGNED_FIGURE = re.compile(r"[+-]?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h))?")
+# A currency as an amount is written (clients.words.money): its symbol before or after, or its ISO code after.
+_SYMBOL = "(?:" + "|".join(re.escape(symbol) for symbol in sorted(
+    {*CURRENCY_SYMBOLS.values(), *(symbol for local in LOCAL_SYMBOLS.values() for symbol in local.values())},
+    key=len, reverse=True)) + ")"
+# A figure we wrote, signed: "+4.4 %", "-2.1 pp", and a negative amount ("-€51,833.33", "-51 833,33 €"),
+# which read "'-51 833,33 €" in the CSV. Digits, separators and a known symbol: no formula can hide in it.
+SIGNED_FIGURE = re.compile(
+    rf"[+-]?{_SYMBOL}?[0-9][0-9.,\s\xa0\u202f]*(?:\s?(?:%|pp|h|{_SYMBOL}|[A-Z]{{3}}))?"
+)
 
 
 def spreadsheet_safe(value: object) -> object:
     """A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading quote; a
-    signed figure we wrote ("+4.4 %", "-2.1 pp") is left as it is: no formula can hide in it."""
+    signed figure we wrote ("+4.4 %", "-2.1 pp", "-€51,833.33") is left as it is: no formula can hide in it."""
     if isinstance(value, str) and SIGNED_FIGURE.fullmatch(value):
         return value
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
@@ -452,7 +465,9 @@ def _csv(filename: str, header: list[str], rows: list[list[object]]) -> HttpResp
 @require_GET
 def scorecard_csv(request: HttpRequest) -> HttpResponse:
     """The month's figures as a person reads them on the page: rounded as shown, with their unit,
-    the change and the target, in the user's language (the KPI key last, for machines)."""
+    the change and the target, in the user's language (the KPI key last, for machines). A note on a
+    value ("Partial: …") and the reason there is no value have a column each: a reader tells "no value,
+    because…" from "a value, but…" without reading both."""
     month = _month(request)
     if month is None or _visible(request, snapshot_get(month=month)) is None:
         raise Http404
@@ -474,7 +489,10 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
                     t["change"]["text"] if t["change"] else t.get("pace", ""),
                     t["target"] or "",
                     status,
-                    t["reason"],
+                    # beside a value: partial, nurture not set up, above 100 %; in a group the page hides as
+                    # empty, what the page says instead (Acme's "€0.00" ad spend beside its media spend)
+                    value_note(t) or (str(group["empty_reason"]) if group["empty"] and t["value"] is not None else ""),
+                    "" if t["value"] is not None else t["reason"],
                     t["key"],
                 ]
             )
@@ -485,7 +503,8 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
         pgettext("column", "Change"),  # the change of a figure, not the verb
         gettext("Target"),
         gettext("Status"),
-        gettext("Why there is no value"),
+        gettext("Note on the value"),
+        gettext("Why there is no value"),  # second to last, as before the note had its column
         "key",
     ]
     return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
@@ -525,6 +544,7 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         ]
         for row in rows
     ]
+    cells.sort(key=lambda cell: reading_order(cell[0]))  # as the page lists them: in words, not by code
     header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys], gettext("Why there is no value")]
     return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 

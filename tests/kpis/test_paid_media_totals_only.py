@@ -81,3 +81,22 @@ def test_without_media_spend_the_section_keeps_its_no_data_line(client_user_a, s
     connection.set_schema_to_public()
     assert CLIENT_EMPTY["en"] in section(page(client_user_a, in_tenant_a))
     assert STAFF_EMPTY["en"] in section(page(staff_a, in_tenant_a))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_scorecard_csv_says_why_ad_spend_is_0_beside_the_media_spend(client_user_a, totals_only, language):
+    """The page hides the empty Paid media group behind its line; the CSV listed "Ad spend €0.00, no change"
+    beside €41,658.50 of media spend without a word. Its rows now carry the page's line as their note."""
+    import csv
+    import io
+
+    from tests.conftest import host_of
+    from tests.kpis.test_unmatched_leads_screens import http_for
+
+    content = http_for(client_user_a, language).get("/scorecard/export.csv?month=2026-03",
+                                                    HTTP_HOST=host_of(totals_only)).content.decode()
+    rows = list(csv.reader(io.StringIO(content)))
+    ad_spend = next(r for r in rows if r[-1] == "ad_spend")
+    assert ad_spend[2] and ad_spend[-3] == CLIENT_SAYS[language] and ad_spend[-2] == "", ad_spend
+    media = next(r for r in rows if r[-1] == "media_spend")
+    assert media[-3] == "", media  # a group with figures: no such note

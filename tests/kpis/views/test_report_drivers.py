@@ -60,7 +60,8 @@ def test_what_changed_names_the_largest_moves_and_the_member_behind_each(client_
         changed = block(page(client_user_a, months, "/scorecard/?month=2026-03"), "what-changed")
     lines = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li[^>]*>(.*?)<span class=\"visually-hidden\">", changed)]
     assert len(lines) == 2  # no MQLs and no sessions either month: two KPIs moved
-    assert "New leads +150.0 % against February 2026: mostly Paid search, 0 → 8." in lines
+    # 4 → 10 leads: as the tile says it, a number on a base under 20, not "+150.0 %" (issue #21)
+    assert "New leads +6 against February 2026: mostly Paid search, 0 → 8." in lines
     # Leads moved from Email (250 EUR a lead both months) to the cheaper Paid search (125).
     mix = (
         "Cost per lead -40.0 % against February 2026: mostly a change in the split of the new leads, "
@@ -78,6 +79,7 @@ def test_what_changed_in_spanish(client_user_a, months) -> None:
         changed = block(page(client_user_a, months, "/scorecard/?month=2026-03", "es"), "what-changed")
     text = re.sub(r"<[^>]+>", " ", changed)
     assert "Qué cambió" in text and "frente a febrero de 2026" in text and "sobre todo" in text
+    assert "Leads nuevos  +6  frente a febrero de 2026" in text and "150,0 %" not in text  # the tile's "+6"
     # The mix in words a client reads ("la mezcla" is an analyst's word); a channel inside the sentence is a
     # common noun, in lower case ("con correo electrónico"), as Spanish writes it.
     assert "sobre todo un cambio en el reparto del total de leads nuevos, con correo electrónico en el" in " ".join(text.split())

@@ -127,7 +127,8 @@ def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> No
     )
     assert scorecard_rows[0][:6] == ["Group", "KPI", "Value", "Change", "Target", "Status"]
     # as shown (February's cost per lead is undefined: nothing to compare)
-    assert ["Cost and revenue", "Cost per lead", "€1,543.20", "nothing to compare", "", "", "", "cpl"] in scorecard_rows
+    assert scorecard_rows[0][6:] == ["Note on the value", "Why there is no value", "key"]
+    assert ["Cost and revenue", "Cost per lead", "€1,543.20", "nothing to compare", "", "", "", "", "cpl"] in scorecard_rows
     assert next(r for r in scorecard_rows if r[-1] == "new_leads") == [
         "Leads and funnel",
         "New leads",
@@ -136,10 +137,11 @@ def test_csv_exports_escape_spreadsheet_formulas(client_user_a, snapshots) -> No
         "",
         "",
         "",
+        "",
         "new_leads",
     ]
     cac = next(r for r in scorecard_rows if r[-1] == "cac")
-    assert cac[2] == "" and cac[6] == "No customers this month."
+    assert cac[2] == "" and cac[6] == "" and cac[7] == "No customers this month."
 
 
 def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
@@ -348,6 +350,12 @@ def test_the_cached_scorecard_changes_as_soon_as_what_it_shows_changes(staff_a, 
         ("+4.4 %", "+4.4 %"),
         ("-2.1 pp", "-2.1 pp"),
         ("-1 234,5 %", "-1 234,5 %"),
+        ("-€51,833.33", "-€51,833.33"),  # a negative amount as the CSV writes it: no "'" before it
+        ("-51\xa0833,33\xa0€", "-51\xa0833,33\xa0€"),
+        ("-MX$1,234.00", "-MX$1,234.00"),
+        ("-1\xa0234,00\xa0CHF", "-1\xa0234,00\xa0CHF"),
+        ("-€1+cmd|x", "'-€1+cmd|x"),
+        ("-A1", "'-A1"),
         ("+1+cmd|x", "'+1+cmd|x"),
         ("-2+3", "'-2+3"),
         ("=1", "'=1"),
