@@ -14,6 +14,7 @@ from agency.models import Client
 from clients.connectors.fake_server import FakePlatforms
 from clients.connectors.sync import connection_sync
 from tests.clients.connectors.conftest import NOW, connect_hubspot
+from tests.conftest import host_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,38 @@ def test_a_refused_connect_says_what_to_check_in_spanish(staff_http: HttpClient,
     assert "Comprueba que copiaste la clave o el token entero" in page
     assert "La plataforma dijo: «HTTP 401: Authentication credentials not found.»" in page
     assert "Check that the whole" not in page
+
+
+def _advice(page: str, css: str) -> list[str]:
+    return [html.unescape(text) for text in re.findall(rf'<p class="{css}">(.*?)</p>', page, re.S)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_portfolios_note_says_what_happened_and_what_to_do_as_the_imports_page_does(
+    case: str, language: str, staff_a, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    fault, words, said = CASES[case]
+    connect_hubspot(tenant_a)
+    if fault is None:
+        hubspot.expired.add("hubspot")
+    else:
+        status, body = fault
+        hubspot.fail("hubspot", status, times=10, body=body)
+    assert not connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok  # the worker: English
+    console = HttpClient(HTTP_HOST=host_of(None))
+    console.force_login(staff_a)
+    page = console.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = page[page.index('id="portfolio-connections"'):]
+    note = html.unescape(note[:note.index("</div>")])
+    what, todo = words[language]
+    said_label = {"en": "The platform said: “%s”", "es": "La plataforma dijo: «%s»"}[language]
+    assert what in note and todo in note and said_label % said in note
+    assert note.index(what) < note.index(todo) < note.index(said_label % said)
+    assert "(HTTP" not in note
+    # The very sentence of the client's Imports page (the next run in the client's zone), no wording of its own.
+    imports = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert _advice(page, "failure-advice")[:1] == _advice(imports, "connection-advice")
+    if language == "es":
+        english_what, english_todo = words["en"]
+        assert english_what not in note and english_todo not in note
