@@ -5,6 +5,7 @@ nightly dispatcher queues what is due in each client's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -110,6 +111,65 @@ def test_two_failed_days_email_the_assigned_staff_once(
     assert email.recipient_id == staff_a.pk
     assert email.payload["subject"] == "HubSpot of Alpha Analytics has not synced for two days"
     assert "HubSpot was unavailable: its servers answered with an error on every attempt." in email.payload["body"]
+
+
+EMAIL_CASES = {
+    # language: (what happened, what to do, the platform's words, English that must not be there)
+    "en": ("HubSpot was unavailable: its servers answered with an error on every attempt.",
+           "Nothing to do: the problem is on HubSpot's side and the portal tries again by itself at",
+           "The platform said: “HTTP 503: ", None),
+    "es": ("HubSpot no estaba disponible: sus servidores respondieron con un error en todos los intentos.",
+           "No hace falta hacer nada: el problema está del lado de HubSpot y el portal lo vuelve a intentar solo",
+           "La plataforma dijo: «HTTP 503: ", ("HubSpot was unavailable", "Nothing to do", "The platform said",
+                                              "Until it syncs", "has not synced")),
+}
+
+
+@pytest.mark.parametrize("language", list(EMAIL_CASES))
+def test_the_two_days_email_says_what_happened_what_to_do_and_links_to_the_connection(
+    language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=100)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    connection_sync(client=tenant_a, platform="hubspot", now=later)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    with tenant_context(tenant_a):
+        email = OutboxEmail.objects.get(kind="connection_failing")
+    body = email.payload["body"]
+    what, todo, said, english = EMAIL_CASES[language]
+    assert body.index(what) < body.index(todo) < body.index(said)  # the platform's words apart, last
+    assert "(HTTP" not in body and "Reason:" not in body and "Motivo:" not in body
+    assert re.search(rf"https?://{re.escape(host_of(tenant_a))}(:\d+)?/imports/#connection-hubspot\n", body)
+    for words in english or ():
+        assert words not in body and words not in email.payload["subject"]
+    if language == "es":
+        assert email.payload["subject"] == "HubSpot de Alpha Analytics lleva dos días sin sincronizarse"
+
+
+@pytest.mark.parametrize(("language", "todo", "link"), [
+    ("en", "Choose Connect again and sign in to HubSpot", "Connect it again: "),
+    ("es", "Elige Volver a conectar e inicia sesión en HubSpot", "Vuelve a conectarla: "),
+])
+def test_the_two_days_email_of_refused_credentials_links_to_connect_again(
+    language: str, todo: str, link: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connect_hubspot(tenant_a)
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    with tenant_context(tenant_a):  # paused: no nightly run; a day later it is still refused
+        Connection.objects.update(failing_since=NOW)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    with tenant_context(tenant_a):
+        body = OutboxEmail.objects.get(kind="connection_failing").payload["body"]
+    assert todo in body
+    assert re.search(rf"{link}https?://{re.escape(host_of(tenant_a))}(:\d+)?/imports/connections/hubspot/connect/\n", body + "\n")
 
 
 def test_nightly_runs_are_spread_between_one_and_five_in_the_clients_zone(tenant_a: Client, tenant_b: Client) -> None:
