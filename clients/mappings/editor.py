@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
+from clients.imports.kind_docs import column_name
 from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
+from clients.words import vocab_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -187,7 +189,8 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         rows.append({
             "target": target, "required": target in required, "choice": choice if rule else "",
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
-            "fixed": fixed, "vocabulary": vocabulary, "values": table_rows, "label": _target_label(target),
+            "fixed": fixed, "vocabulary": [(value, value_label(value)) for value in vocabulary], "values": table_rows,
+            "label": column_name(kind, target), "hint": _target_hint(target),
         })
     date_choices = list(DATE_CHOICES)
     if initial.get("date_format") and initial["date_format"] not in dict(DATE_CHOICES):
@@ -211,17 +214,30 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
     return {
         "spec": spec, "kind": kind, "rows": rows, "header": list(enumerate(header)), "date_format": date_format,
         "decimal": spec["decimal"], "campaign_channel": spec["channel"], "creates_campaigns": kind in {"spend", "email"},
-        "channels": vocabulary_of("channel"), "date_choices": date_choices,
+        "channels": [(value, value_label(value)) for value in vocabulary_of("channel")], "date_choices": date_choices,
     }
 
 
-def _target_label(target: str) -> str:
-    labels = {
-        "campaign_id": _("campaign ID (matched, or the campaign is created)"),
-        "campaign_name": _("campaign name (matched, or the campaign is created)"),
-        "currency": _("currency of the amounts (ISO code; empty: the client's)"),
+def _target_hint(target: str) -> str:
+    """What a column the engine adds to a kind's own does, under its name."""
+    hints = {
+        "campaign_id": _("Matched to the client's campaigns; one not found is created."),
+        "campaign_name": _("Matched to the client's campaigns; one not found is created."),
+        "currency": _("ISO code; empty: the client's currency."),
     }
-    return labels.get(target, target)
+    return hints.get(target, "")
+
+
+# Values of the vocabularies clients.words does not name (spend categories, directions, origins).
+VALUE_WORDS = {
+    "media": gettext_lazy("Media"), "marketing": gettext_lazy("Marketing"), "nurture": gettext_lazy("Nurture"),
+    "sales": gettext_lazy("Sales"), "inbound": gettext_lazy("Inbound"), "outbound": gettext_lazy("Outbound"),
+}
+
+
+def value_label(value: str) -> str:
+    """A vocabulary value as the menus show it ("Paid search", "Búsqueda de pago"), never its code."""
+    return str(VALUE_WORDS[value]) if value in VALUE_WORDS else vocab_label(value)
 
 
 def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, limit: int = PREVIEW_ROWS) -> dict[str, Any]:
@@ -268,7 +284,8 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
             "cells": [{"value": texts[target], "error": by_target.get(target, "")} for target in compiled.targets],
         })
     return {
-        "columns": compiled.targets, "rows": rows, "problems": problems,
+        "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],
+        "rows": rows, "problems": problems,
         "header_errors": [f"{error.column}: {error.reason}" for error in compiled.errors],
         "bad_rows": sum(row["bad"] for row in rows),
     }

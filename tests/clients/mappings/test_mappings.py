@@ -207,3 +207,28 @@ def test_the_editor_starts_with_the_decimal_mark_the_files_numbers_use(staff_htt
     token = token_of(upload(staff_http, english).url)
     editor = staff_http.get(f"/imports/map/{token}/").content.decode()
     assert re.search(r'<option value="\."\s+selected', editor), re.findall(r"<option value=\"[.,]\"[^>]*>", editor)
+
+
+@pytest.mark.parametrize(("language", "names", "value"), [
+    ("en", {"campaign": "Campaign", "first_contacted_at": "First contacted", "created_at": "Creation date",
+            "id": "Lead ID"}, "Paid search"),
+    ("es", {"campaign": "Campaña", "first_contacted_at": "Primer contacto", "created_at": "Fecha de creación",
+            "id": "ID del lead"}, "Búsqueda de pago"),
+])
+def test_the_editor_names_the_portals_columns_and_values_in_words_the_code_only_beneath(
+    staff_http, language, names, value
+) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for code, name in names.items():
+        # The name is what the row reads; the code follows, small, for the kind's reference.
+        assert re.search(rf'<label for="src-{code}">{name}</label>.*?<small class="column-code"><code>{code}</code>',
+                         part), code
+        assert f"<th scope=\"col\">{name}</th>" in part or code not in ("id", "created_at")  # the preview's head
+    head = re.search(r'<table class="data preview fits" id="map-preview-rows">\s*<thead>(.*?)</thead>', part, re.S)
+    assert "_" not in head.group(1)  # no column code (created_at…) in the preview's head
+    # The value table's menu says what a value means, not its code.
+    assert f'<option value="paid_search" selected>{value}</option>' in part
+    columns = part[part.index('id="map-columns"'):part.index('id="map-preview"')]
+    assert ">paid_search<" not in columns and ">organic_search<" not in columns
