@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 
 import pytest
 from django.test import Client as HttpClient
@@ -137,3 +138,21 @@ def test_the_portfolios_note_says_what_happened_and_what_to_do_as_the_imports_pa
     if language == "es":
         english_what, english_todo = words["en"]
         assert english_what not in note and english_todo not in note
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_unreachable_platform_says_nothing_the_platform_did_not_say(
+    language: str, settings, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    with socket.socket() as closed:  # a port nobody listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.PORTAL_CONNECTOR_URLS = {**settings.PORTAL_CONNECTOR_URLS, "hubspot": f"http://127.0.0.1:{port}"}
+    assert not connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
+    page = html.unescape(staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    reached, todo = {"en": ("HubSpot could not be reached.", "the problem is on HubSpot's side"),
+                     "es": ("No se pudo contactar con HubSpot.", "el problema está del lado de HubSpot")}[language]
+    assert reached in page and todo in page
+    assert "Error" not in re.sub(r"<[^>]+>", "", page.split('id="connections"')[1].split("</section>")[0])
+    assert "The platform said" not in page and "La plataforma dijo" not in page
