@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
@@ -45,6 +47,27 @@ def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
     http = HttpClient(HTTP_HOST=host_of(None))
     http.force_login(other)
     assert "HubSpot: needs re-authorisation" not in http.get(reverse("portfolio", urlconf="agency.urls_public")).content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
+    language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    """The note says "tries again at 3:44 tomorrow" in the client's zone, as its Imports page does: its
+    last successful sync is said in the same zone, not the console's."""
+    connect_hubspot(tenant_a)
+    assert connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW + dt.timedelta(hours=1))
+    success = ConnectionHealth.objects.get(client=tenant_a).last_success_at
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(staff_a)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = page[page.index('id="portfolio-connections"'):]
+    with translation.override(language):
+        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "SHORT_DATETIME_FORMAT")
+        utc = date_format(success.astimezone(dt.UTC), "SHORT_DATETIME_FORMAT")
+    assert madrid != utc and madrid in note[:note.index("</div>")] and utc not in note
 
 
 @pytest.mark.parametrize(("language", "paused", "connect"), [
