@@ -88,44 +88,6 @@ DESCRIPTIONS: dict[str, Any] = {
     "renewal_of": _("The id of the contract this one renews."),
 }
 
-# Each column by its name in words, for pages where people choose columns (the mapping editor): the
-# code above is what a file of the portal's own kinds writes in its header, not what people read.
-COLUMN_NAMES: dict[str, Any] = {
-    "name": _("Campaign name"), "channel": _("Channel"), "direction": _("Inbound or outbound"),
-    "nurture": _("Nurture campaign"), "social_network": _("Social network"), "start_date": _("Start date"),
-    "end_date": _("End date"), "date": _("Date"), "category": _("Spend category"), "amount": _("Amount"),
-    "campaign": _("Campaign"), "note": _("Note"), "platform": _("Ad platform"), "impressions": _("Impressions"),
-    "clicks": _("Clicks"), "conversions": _("Conversions"), "conversion_value": _("Conversion value"),
-    "campaign_id": _("Campaign ID"), "campaign_name": _("Campaign name"), "currency": _("Currency"),
-    "created_at": _("Creation date"), "email": _("Email address"), "device": _("Device"),
-    "landing_page": _("Landing page"), "persona": _("Persona"), "origin": _("Origin"),
-    "company_revenue": _("Company revenue"), "employees": _("Employees"), "vertical": _("Industry"), "age": _("Age"),
-    "gender": _("Gender"), "income": _("Income"), "interests": _("Interests"), "challenge": _("Challenge"),
-    "first_contacted_at": _("First contacted"), "sql_at": _("Became an SQL"), "sal_at": _("Accepted by sales (SAL)"),
-    "opportunity_at": _("Became an opportunity"), "customer_at": _("Became a customer"), "lost_at": _("Lost on"),
-    "unsubscribed_at": _("Unsubscribed on"), "deal_value": _("Deal value"), "lead": _("Lead"),
-    "occurred_at": _("When it happened"), "action": _("Action"), "detail": _("Detail"), "sessions": _("Sessions"),
-    "bounced_sessions": _("Bounced sessions"), "pageviews": _("Page views"), "form_submissions": _("Form submissions"),
-    "sent": _("Emails sent"), "delivered": _("Delivered"), "unique_opens": _("Unique opens"),
-    "unique_clicks": _("Unique clicks"), "unsubscribes": _("Unsubscribes"), "account": _("Customer account"),
-    "kind": _("Contract type"), "segment": _("Segment"), "term_months": _("Term in months"),
-    "monthly_fee": _("Monthly fee"), "project_fee": _("Project fee"), "cancelled_on": _("Cancelled on"),
-    "renewal_of": _("Renews contract"),
-}
-# "id" is each kind's own row: the campaign's, the lead's, ...
-ID_NAMES: dict[str, Any] = {
-    "campaigns": _("Campaign ID"), "spend": _("Spend row ID"), "leads": _("Lead ID"), "activities": _("Activity ID"),
-    "contracts": _("Contract ID"),
-}
-
-
-def column_name(kind: str, name: str) -> str:
-    """A column of ``kind`` by its name in the reader's language ("Campaign", "Campaña"); its code if unnamed."""
-    if name == "id":
-        return str(ID_NAMES.get(kind, name))
-    return str(COLUMN_NAMES.get(name, name))
-
-
 EXAMPLES: dict[str, list[list[str]]] = {
     "campaigns": [
         ["id", "name", "channel", "direction", "nurture", "social_network", "start_date", "end_date"],

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
-from clients.imports.kind_docs import column_name
 from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
-from clients.words import vocab_label
+from clients.words import column_name, vocab_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -254,6 +253,7 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     canonical = [target for target in compiled.targets if target in kind_spec.by_name]
     parser = RowParser(kind_spec, canonical, zone)
     column_to_target = {plan.rule.column: plan.target for plan in compiled.plans if plan.rule.column}
+    valued = {plan.target for plan in compiled.plans if plan.rule.column and vocabulary_of(plan.target)}
     rows = []
     for count, (line, cells) in enumerate(
         data_rows(head_.text_file, header_line=head_.header_line, delimiter=head_.delimiter, width=len(head_.header))
@@ -274,7 +274,11 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
         texts = {target: canonical_text(values.get(target)) for target in compiled.targets}
         if not errors:
             _parsed, checked = parser.parse([texts[target] for target in canonical])
-            for name, _value, reason in checked:
+            for name, value, reason in checked:
+                if name in valued and value and value not in vocabulary_of(name):
+                    # The importer lists the codes a file of the portal's kind must write; here the value
+                    # comes from the file and its meaning is chosen in the value table.
+                    reason = _("Choose what it means in the column's table of values, above.")
                 if name in compiled.targets:
                     by_target.setdefault(name, reason)
                 else:

@@ -3,6 +3,7 @@ recognized next time by its header, imported, and copied to other clients (staff
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -102,7 +103,10 @@ def test_a_required_column_left_unmapped_is_refused(staff_http, tenant_a) -> Non
     token = token_of(upload(staff_http, SALESFORCE).url)
     response = staff_http.post(f"/imports/map/{token}/", form(action="save", name="Broken", src_created_at=""))
     assert response.status_code == 422
-    assert "the required column created_at is not mapped" in response.content.decode()
+    assert "the required column “Creation date” is not mapped" in response.content.decode()
+    spanish = staff_http.post(f"/imports/map/{token}/", form(src_created_at=""), HTTP_HX_REQUEST="true",
+                              HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "la columna obligatoria «Fecha de creación» no está asignada" in spanish and "created_at no" not in spanish
     connection.set_tenant(tenant_a)
     assert not SavedMapping.objects.exists()
 
@@ -232,3 +236,16 @@ def test_the_editor_names_the_portals_columns_and_values_in_words_the_code_only_
     assert f'<option value="paid_search" selected>{value}</option>' in part
     columns = part[part.index('id="map-columns"'):part.index('id="map-preview"')]
     assert ">paid_search<" not in columns and ">organic_search<" not in columns
+
+
+@pytest.mark.parametrize(("language", "advice"), [
+    ("en", "Choose what it means in the column's table of values, above."),
+    ("es", "Elige qué significa en la tabla de valores de la columna, arriba."),
+])
+def test_a_value_of_the_file_left_as_written_says_where_to_give_its_meaning(staff_http, language, advice) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    preview = html.unescape(part[part.index('id="map-preview"'):])
+    assert "bad-cell" in preview and advice in preview
+    assert "organic_search, paid_search" not in preview  # not the codes a portal file must write
