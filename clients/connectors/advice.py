@@ -27,8 +27,12 @@ def failure_of(reason_words: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def _when(moment: dt.datetime) -> dict[str, str]:
+    """The day ("today", "tomorrow", a date) and time of ``moment`` in the active zone.
+
+    naturalday is given the aware moment, not its date: with a bare date it compares with the
+    server's date, and a Mexican client's evening (already tomorrow in UTC) would read "today"."""
     local = timezone.localtime(moment)
-    return {"day": str(naturalday(local.date())), "time": time_format(local.time(), "TIME_FORMAT")}
+    return {"day": str(naturalday(local)), "time": time_format(local.time(), "TIME_FORMAT")}
 
 
 def failure_advice(*, kind: str, platform: str, account: str, account_label: str,

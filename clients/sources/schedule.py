@@ -221,7 +221,8 @@ def source_failure_described(*, words: dict[str, Any] | None, message: str,
     reason = str(Words.from_json(stored)) if stored.get("msgid") else message
     kind, said = str(stored.get("kind") or ""), str(stored.get("said") or "")
     when = timezone.localtime(source_next_fetch(last_run_at=last_run_at))
-    values = {"day": naturalday(when.date()), "time": time_format(when.time(), "TIME_FORMAT")}
+    # The aware moment, not its date: naturalday compares a bare date with the server's (UTC) date.
+    values = {"day": naturalday(when), "time": time_format(when.time(), "TIME_FORMAT")}
     advice = {
         FETCH_SIGN_IN: _("The file must open without signing in: in Google Sheets use File › Share › Publish to "
                          "the web, as CSV, and put that link in the source's address."),

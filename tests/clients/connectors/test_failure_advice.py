@@ -3,17 +3,25 @@ in the reader's language; what the platform said itself stays apart, as it said 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import socket
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from agency.models import Client
+from clients.connectors.advice import failure_advice
 from clients.connectors.fake_server import FakePlatforms
 from clients.connectors.sync import connection_sync
+from clients.connectors.transport import Failure
+from clients.sources.fetching import FETCH_UNAVAILABLE
+from clients.sources.schedule import RUN_EVERY, source_failure_described
 from tests.clients.connectors.conftest import NOW, connect_hubspot
 from tests.conftest import host_of
 
@@ -156,3 +164,22 @@ def test_an_unreachable_platform_says_nothing_the_platform_did_not_say(
     assert reached in page and todo in page
     assert "Error" not in re.sub(r"<[^>]+>", "", page.split('id="connections"')[1].split("</section>")[0])
     assert "The platform said" not in page and "La plataforma dijo" not in page
+
+
+@pytest.mark.parametrize(("language", "tomorrow"), [("en", "tomorrow"), ("es", "mañana")])
+def test_the_next_run_is_tomorrow_in_the_clients_zone_even_when_it_is_already_tomorrow_in_utc(
+    language: str, tomorrow: str
+) -> None:
+    """20:00 in Mexico City is 02:00 the next day in UTC: the 03:00 run is tomorrow there, not today."""
+    mexico = ZoneInfo("America/Mexico_City")
+    now = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 2 November, 20:00 in Mexico City
+    run = dt.datetime(2026, 11, 3, 3, 0, tzinfo=mexico)
+    advice_of = {
+        "connection": lambda: failure_advice(kind=Failure.UNAVAILABLE, platform="HubSpot", account="4242",
+                                             account_label="Hub ID", next_run_at=run),
+        "source": lambda: source_failure_described(words={"msgid": "x", "params": {}, "kind": FETCH_UNAVAILABLE},
+                                                   message="", last_run_at=run - RUN_EVERY)["advice"],
+    }
+    with time_machine.travel(now, tick=False), timezone.override(mexico), translation.override(language):
+        for name, advice in advice_of.items():
+            assert f" {tomorrow}" in advice(), name
