@@ -220,4 +220,5 @@ def connections_context(*, client: Client) -> dict[str, Any]:
     for slug, health in healths.items():
         health.shared_with = ", ".join(shared.get(slug, []))
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
-    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values())}
+    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values()),
+            "connections_any": bool(healths)}
