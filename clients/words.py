@@ -189,6 +189,9 @@ COLUMN_NAMES: dict[str, Any] = {
     "project_fee": gettext_lazy("Project fee"),
     "cancelled_on": gettext_lazy("Cancelled on"),
     "renewal_of": gettext_lazy("Renews contract"),
+    "original_amount": gettext_lazy("Original amount"),
+    "exchange_rate": gettext_lazy("Exchange rate"),
+    "rate_date": gettext_lazy("Rate date"),
 }
 # "id" is each kind's own row: the campaign's, the lead's, ...
 ID_NAMES: dict[str, Any] = {
@@ -286,6 +289,18 @@ def vocab_label(value: str) -> str:
         if value in labels:
             return str(labels[value])
     return str(value).replace("_", " ").capitalize() if value else ""
+
+
+# Values of the vocabularies MEMBER_LABELS does not name (spend categories, directions, origins).
+VALUE_WORDS = {
+    "media": gettext_lazy("Media"), "marketing": gettext_lazy("Marketing"), "nurture": gettext_lazy("Nurture"),
+    "sales": gettext_lazy("Sales"), "inbound": gettext_lazy("Inbound"), "outbound": gettext_lazy("Outbound"),
+}
+
+
+def value_label(value: str) -> str:
+    """A vocabulary value as the menus show it ("Paid search", "Búsqueda de pago"), never its code."""
+    return str(VALUE_WORDS[value]) if value in VALUE_WORDS else vocab_label(value)
 
 
 def op_label(op: str) -> str:

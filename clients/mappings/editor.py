@@ -23,7 +23,7 @@ from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
-from clients.words import column_name, vocab_label
+from clients.words import column_name, value_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -225,18 +225,6 @@ def _target_hint(target: str) -> str:
         "currency": _("ISO code; empty: the client's currency."),
     }
     return hints.get(target, "")
-
-
-# Values of the vocabularies clients.words does not name (spend categories, directions, origins).
-VALUE_WORDS = {
-    "media": gettext_lazy("Media"), "marketing": gettext_lazy("Marketing"), "nurture": gettext_lazy("Nurture"),
-    "sales": gettext_lazy("Sales"), "inbound": gettext_lazy("Inbound"), "outbound": gettext_lazy("Outbound"),
-}
-
-
-def value_label(value: str) -> str:
-    """A vocabulary value as the menus show it ("Paid search", "Búsqueda de pago"), never its code."""
-    return str(VALUE_WORDS[value]) if value in VALUE_WORDS else vocab_label(value)
 
 
 def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, limit: int = PREVIEW_ROWS) -> dict[str, Any]:

@@ -42,9 +42,11 @@ def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_the
     text = _text(page)
     assert "Contacts 6" in text and "Deal value of customers 27,500.5" in text
     assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
-    assert "Original Traffic Source channel" in text and "Lifecycle Stage ignored" in text.replace(
+    # The portal's columns by their names ("Channel"), not their codes ("channel").
+    assert "Original Traffic Source Channel" in text and "Lifecycle Stage ignored" in text.replace(
         'Lifecycle Stage What Lifecycle Stage gives ignored', "Lifecycle Stage ignored")
-    assert "Values of channel the source does not know (imported as “other”)" in text and "Social Video 1" in text
+    assert "Values of Channel the source does not know (imported as “Other”)" in text and "Social Video 1" in text
+    assert '<option value="organic_social">Organic social</option>' in page  # the meanings in words
     # Map the unknown value and an ignored column for this client.
     header = re.findall(r'<td>([^<]+)</td>\s*<td[^>]*><label class="visually-hidden" for="use-(\d+)"', page)
     index = dict(header)["Original Traffic Source Drill-Down 1"]
@@ -52,7 +54,7 @@ def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_the
                                      "means_channel_0": "organic_social", f"use_{index}": "landing_page"})
     assert response.status_code == 302
     again = _text(staff_http.get(url).content.decode())
-    assert "Social Video" not in again and "Original Traffic Source Drill-Down 1 landing_page" in again
+    assert "Social Video" not in again and "Original Traffic Source Drill-Down 1 Landing page" in again
     connection.set_tenant(tenant_a)
     [extension] = SavedMapping.objects.all()
     assert extension.spec["extends"] == "hubspot_contacts"
@@ -113,3 +115,15 @@ def test_the_saved_mappings_list_says_what_this_clients_additions_add(staff_http
     text = _text(staff_http.get(reverse("mapping_list")).content.decode())
     assert "HubSpot contacts export: this client's additions" in text
     assert "Adds to every HubSpot contacts export of this client: channel: Social Video → organic_social" in text
+
+
+def test_a_sources_preview_names_the_portals_columns_in_spanish(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    text = _text(page)
+    head = re.search(r'id="detected-preview">\s*<thead>(.*?)</thead>', page, re.S).group(1)
+    assert "Fecha de creación" in head and "created_at" not in head and "_" not in head
+    assert "Original Traffic Source Canal" in text
+    assert "Valores de Canal que la fuente no conoce (importados como «Otros»)" in text
+    assert '<option value="organic_social">Redes sociales orgánicas</option>' in page
+    assert re.search(r'<option value="landing_page">Landing page</option>', page)
