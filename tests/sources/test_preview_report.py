@@ -114,7 +114,7 @@ def test_the_saved_mappings_list_says_what_this_clients_additions_add(staff_http
     staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
     text = _text(staff_http.get(reverse("mapping_list")).content.decode())
     assert "HubSpot contacts export: this client's additions" in text
-    assert "Adds to every HubSpot contacts export of this client: channel: Social Video → organic_social" in text
+    assert "Adds to every HubSpot contacts export of this client: Channel: Social Video → Organic social" in text
 
 
 def test_a_sources_preview_names_the_portals_columns_in_spanish(staff_http, fixture_path):
@@ -127,3 +127,11 @@ def test_a_sources_preview_names_the_portals_columns_in_spanish(staff_http, fixt
     assert "Valores de Canal que la fuente no conoce (importados como «Otros»)" in text
     assert '<option value="organic_social">Redes sociales orgánicas</option>' in page
     assert re.search(r'<option value="landing_page">Landing page</option>', page)
+
+
+def test_the_saved_mappings_list_names_kinds_columns_and_values_in_spanish(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
+    page = staff_http.get(reverse("mapping_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<td>Leads</td>" in page and "<td>leads</td>" not in page  # the kind in words
+    assert "Canal: Social Video → Redes sociales orgánicas" in html.unescape(page)
