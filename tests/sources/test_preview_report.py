@@ -105,7 +105,7 @@ def test_the_import_summary_says_what_the_file_lacked_and_did_not_know(staff_htt
     connection.set_schema_to_public()
     text = _text(staff_http.get(f"/imports/jobs/{job.id}/").content.decode())
     assert "Done: 6 rows read, 6 added" in text
-    assert "Values of channel the source does not know (imported as “other”): Social Video (1)" in text
+    assert "Values of Channel the source does not know (imported as “Other”): Social Video (1)" in text
     assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
 
 
@@ -133,5 +133,5 @@ def test_the_saved_mappings_list_names_kinds_columns_and_values_in_spanish(staff
     url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
     staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
     page = staff_http.get(reverse("mapping_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "<td>Leads</td>" in page and "<td>leads</td>" not in page  # the kind in words
+    assert 'data-label="Tipo">Leads</td>' in page and ">leads</td>" not in page  # the kind in words
     assert "Canal: Social Video → Redes sociales orgánicas" in html.unescape(page)
