@@ -196,7 +196,7 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
         totals.insert(0, (_("Contacts"), check.rows - check.skipped_total))
     return {
         "columns_used": columns, "ignored_count": sum(1 for column in columns if not column["targets"]),
-        "missing": [(target, " / ".join(names)) for target, names in detection.missing],
+        "missing": [(column_name(kind, target), " / ".join(names)) for target, names in detection.missing],
         "lacking": [(target, " / ".join(names), reason) for target, names, reason in detection.lacking()],
         "unmapped": unmapped, "totals": totals,
         "spend_by_currency": sorted(check.spend_by_currency.items()), "client_currency": client.currency,

@@ -67,7 +67,7 @@ def test_a_renamed_column_is_named_and_mappable_on_the_page(staff_http, write_fi
     url = _upload(staff_http, "ads.csv", content)
     text = _text(staff_http.get(url).content.decode())
     assert "Detected: Google Ads campaign report" in text
-    assert "no column gives amount (looked for Cost / Coste / Costo)" in text
+    assert "no column gives Amount (looked for Cost / Coste / Costo)" in text
     assert "Import the whole file" not in text
     response = staff_http.post(url, {"action": "extend", "use_4": "amount"})
     assert response.status_code == 302
