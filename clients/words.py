@@ -1,6 +1,7 @@
 """The client's data in words: qualification rules as sentences, where a criteria problem is
-(not ``fit.all[1].any[2].field``), the vocabularies of formats.md translated, money with its
-currency. Used by the templates (``clients_words`` tags) and the criteria editor."""
+(not ``fit.all[1].any[2].field``), the vocabularies of formats.md translated, the portal's columns by
+their names (the mapping editor, a file's preview), money with its currency. Used by the templates
+(``clients_words`` tags), the criteria editor and the import pages."""
 
 from __future__ import annotations
 
