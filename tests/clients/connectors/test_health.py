@@ -5,6 +5,7 @@ nightly dispatcher queues what is due in each client's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import threading
 import time
@@ -68,6 +69,24 @@ def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
         madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "SHORT_DATETIME_FORMAT")
         utc = date_format(success.astimezone(dt.UTC), "SHORT_DATETIME_FORMAT")
     assert madrid != utc and madrid in note[:note.index("</div>")] and utc not in note
+
+
+@pytest.mark.parametrize(("language", "todo", "connect"), [
+    ("en", "Connect it again before then", "Connect again"),
+    ("es", "Vuelve a conectarla antes", "Volver a conectar"),
+])
+def test_the_portfolio_says_what_to_do_about_a_token_that_expires_soon(
+    language: str, todo: str, connect: str, tenant_a: Client, staff_a: User
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    ConnectionHealth.objects.create(client=tenant_a, platform="linkedin_ads", label="LinkedIn Ads", state="connected",
+                                    token_expires_at=now + dt.timedelta(days=3), updated_at=now)
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(staff_a)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = html.unescape(page[page.index('id="portfolio-connections"'):])
+    link = reverse("client_switch", urlconf="agency.urls_public", args=[tenant_a.slug])
+    assert todo in note and f'<a href="{link}?next=/imports/connections/linkedin_ads/connect/">{connect}</a>' in note
 
 
 @pytest.mark.parametrize(("language", "paused", "connect"), [
