@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from agency.models import Client
-from clients.connectors.advice import failure_advice, failure_of
+from clients.connectors.advice import connected_by_consent, failure_advice, failure_of
 from clients.connectors.registry import PLATFORMS
 from clients.sources.schedule import source_failure_described
 
@@ -52,7 +52,8 @@ def connections_broken_described(*, connections: list[Any]) -> list[dict[str, An
                 advice = failure_advice(
                     kind=kind, platform=row.label, account=getattr(row, "account_id", None) or "",
                     account_label=str(connector.account_label) if connector else "",
-                    next_run_at=getattr(row, "due_at", None), paused=row.state == "reauth")
+                    next_run_at=getattr(row, "due_at", None), paused=row.state == "reauth",
+                    consent=connected_by_consent(connector))
         reason = row.reason_shown if (row.reason or row.reason_words) else ""
         described.append({"row": row, "client": row.client, "reason": reason, "advice": advice, "said": said})
     return described

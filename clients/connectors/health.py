@@ -23,7 +23,7 @@ from agency.account_claims import account_shared_with
 from agency.models import Client, User, agency_language
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
-from clients.connectors.advice import failure_advice, failure_of
+from clients.connectors.advice import connected_by_consent, failure_advice, failure_of
 from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.schedule import STALE_SYNC, connection_due_at
@@ -107,7 +107,8 @@ def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str
     return failure_advice(kind=kind, platform=connector.label if connector else connection.platform,
                           account=connection.account_id,
                           account_label=str(connector.account_label) if connector else "",
-                          next_run_at=None if paused else connection.next_run_at, paused=paused), said
+                          next_run_at=None if paused else connection.next_run_at, paused=paused,
+                          consent=connected_by_consent(connector)), said
 
 
 def connection_reason(*, connection: Connection) -> str:

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agency.models import Client
-from clients.connectors.advice import failure_advice
+from clients.connectors.advice import connected_by_consent, failure_advice
 from clients.connectors.fake_server import FakePlatforms
+from clients.connectors.registry import PLATFORMS
 from clients.connectors.sync import connection_sync
 from clients.connectors.transport import Failure
 from clients.sources.fetching import FETCH_UNAVAILABLE
@@ -35,9 +36,9 @@ CASES = {
     # kind: (fault, {language: (what happened, what to do)}, what HubSpot said)
     "expired": (None, {
         "en": ("HubSpot refused the credentials: they are wrong, expired or were revoked.",
-               "Choose Connect again and sign in to HubSpot"),
+               "Choose Connect again and enter credentials HubSpot accepts for this account"),
         "es": ("HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron.",
-               "Elige Volver a conectar e inicia sesión en HubSpot"),
+               "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte para esta cuenta"),
     }, "HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago."),
     "limited": ((429, None), {
         "en": ("HubSpot is limiting how often the portal may ask for data", "the portal tries again by itself"),
@@ -183,3 +184,22 @@ def test_the_next_run_is_tomorrow_in_the_clients_zone_even_when_it_is_already_to
     with time_machine.travel(now, tick=False), timezone.override(mexico), translation.override(language):
         for name, advice in advice_of.items():
             assert f" {tomorrow}" in advice(), name
+
+
+@pytest.mark.parametrize(("language", "signed_in", "pasted"), [
+    ("en", "Choose Connect again and sign in to Google Ads", "Choose Connect again and enter credentials GA4 accepts"),
+    ("es", "Elige Volver a conectar e inicia sesión en Google Ads",
+     "Elige Volver a conectar e introduce unas credenciales que GA4 acepte"),
+])
+def test_refused_credentials_advice_follows_how_the_platform_is_connected(
+    language: str, signed_in: str, pasted: str
+) -> None:
+    """An ad platform is connected by signing in on its consent screen; GA4, HubSpot and Mailchimp by
+    credentials pasted in the form (a service account has no one to sign in)."""
+    with translation.override(language):
+        for platform, consent, expected in (("google_ads", True, signed_in), ("ga4", False, pasted)):
+            connector = PLATFORMS[platform]
+            assert connected_by_consent(connector) is consent
+            advice = failure_advice(kind=Failure.CREDENTIALS, platform=connector.label, account="1",
+                                    account_label="", next_run_at=None, consent=connected_by_consent(connector))
+            assert advice.startswith(expected), advice

@@ -193,8 +193,8 @@ def test_the_two_days_email_says_what_happened_what_to_do_and_links_to_the_conne
 
 
 @pytest.mark.parametrize(("language", "todo", "link"), [
-    ("en", "Choose Connect again and sign in to HubSpot", "Connect it again: "),
-    ("es", "Elige Volver a conectar e inicia sesión en HubSpot", "Vuelve a conectarla: "),
+    ("en", "Choose Connect again and enter credentials HubSpot accepts", "Connect it again: "),
+    ("es", "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte", "Vuelve a conectarla: "),
 ])
 def test_the_two_days_email_of_refused_credentials_links_to_connect_again(
     language: str, todo: str, link: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
