@@ -30,7 +30,8 @@ from django_tenants.utils import tenant_context
 data_imported = Signal()
 leads_requalified = Signal()
 # Sent after each run of a scheduled source (clients.sources.schedule), and with ok=True when one is
-# removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``at``. kpis keeps the
+# removed: ``client``, ``source_id``, ``source_name``, ``ok``, ``message``, ``words`` (the reason as
+# agency.reasons.Words with its kind and what the address said, when kept), ``at``. kpis keeps the
 # portfolio's list of failing sources from it.
 scheduled_source_result = Signal()
 # Sent after each sync of a connection (clients.connectors.sync) and when one is removed: ``client``,

@@ -1,6 +1,7 @@
 """The client's data in words: qualification rules as sentences, where a criteria problem is
-(not ``fit.all[1].any[2].field``), the vocabularies of formats.md translated, money with its
-currency. Used by the templates (``clients_words`` tags) and the criteria editor."""
+(not ``fit.all[1].any[2].field``), the vocabularies of formats.md translated, the portal's columns by
+their names (the mapping editor, a file's preview), money with its currency. Used by the templates
+(``clients_words`` tags), the criteria editor and the import pages."""
 
 from __future__ import annotations
 
@@ -123,6 +124,93 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
         "microsoft_ads": "Microsoft Ads", "tiktok_ads": "TikTok Ads", "other_ads": gettext_lazy("Other ad platforms"),
     },
 }
+# Each column of formats.md's kinds by its name in words, for pages where people choose columns (the
+# mapping editor): its code is what a file of the portal's own kinds writes in its header, not what people read.
+COLUMN_NAMES: dict[str, Any] = {
+    "name": gettext_lazy("Campaign name"),
+    "channel": gettext_lazy("Channel"),
+    "direction": gettext_lazy("Inbound or outbound"),
+    "nurture": gettext_lazy("Nurture campaign"),
+    "social_network": gettext_lazy("Social network"),
+    "start_date": gettext_lazy("Start date"),
+    "end_date": gettext_lazy("End date"),
+    "date": gettext_lazy("Date"),
+    "category": gettext_lazy("Spend category"),
+    "amount": gettext_lazy("Amount"),
+    "campaign": gettext_lazy("Campaign"),
+    "note": gettext_lazy("Note"),
+    "platform": gettext_lazy("Ad platform"),
+    "impressions": gettext_lazy("Impressions"),
+    "clicks": gettext_lazy("Clicks"),
+    "conversions": gettext_lazy("Conversions"),
+    "conversion_value": gettext_lazy("Conversion value"),
+    "campaign_id": gettext_lazy("Campaign ID"),
+    "campaign_name": gettext_lazy("Campaign name"),
+    "currency": gettext_lazy("Currency"),
+    "created_at": gettext_lazy("Creation date"),
+    "email": gettext_lazy("Email address"),
+    "device": gettext_lazy("Device"),
+    "landing_page": gettext_lazy("Landing page"),
+    "persona": gettext_lazy("Persona"),
+    "origin": gettext_lazy("Origin"),
+    "company_revenue": gettext_lazy("Company revenue"),
+    "employees": gettext_lazy("Employees"),
+    "vertical": gettext_lazy("Industry"),
+    "age": gettext_lazy("Age"),
+    "gender": gettext_lazy("Gender"),
+    "income": gettext_lazy("Income"),
+    "interests": gettext_lazy("Interests"),
+    "challenge": gettext_lazy("Challenge"),
+    "first_contacted_at": gettext_lazy("First contacted"),
+    "sql_at": gettext_lazy("Became an SQL"),
+    "sal_at": gettext_lazy("Accepted by sales (SAL)"),
+    "opportunity_at": gettext_lazy("Became an opportunity"),
+    "customer_at": gettext_lazy("Became a customer"),
+    "lost_at": gettext_lazy("Lost on"),
+    "unsubscribed_at": gettext_lazy("Unsubscribed on"),
+    "deal_value": gettext_lazy("Deal value"),
+    "lead": gettext_lazy("Lead"),
+    "occurred_at": gettext_lazy("When it happened"),
+    "action": gettext_lazy("Action"),
+    "detail": gettext_lazy("Detail"),
+    "sessions": gettext_lazy("Sessions"),
+    "bounced_sessions": gettext_lazy("Bounced sessions"),
+    "pageviews": gettext_lazy("Page views"),
+    "form_submissions": gettext_lazy("Form submissions"),
+    "sent": gettext_lazy("Emails sent"),
+    "delivered": gettext_lazy("Delivered"),
+    "unique_opens": gettext_lazy("Unique opens"),
+    "unique_clicks": gettext_lazy("Unique clicks"),
+    "unsubscribes": gettext_lazy("Unsubscribes"),
+    "account": gettext_lazy("Customer account"),
+    "kind": gettext_lazy("Contract type"),
+    "segment": gettext_lazy("Segment"),
+    "term_months": gettext_lazy("Term in months"),
+    "monthly_fee": gettext_lazy("Monthly fee"),
+    "project_fee": gettext_lazy("Project fee"),
+    "cancelled_on": gettext_lazy("Cancelled on"),
+    "renewal_of": gettext_lazy("Renews contract"),
+    "original_amount": gettext_lazy("Original amount"),
+    "exchange_rate": gettext_lazy("Exchange rate"),
+    "rate_date": gettext_lazy("Rate date"),
+}
+# "id" is each kind's own row: the campaign's, the lead's, ...
+ID_NAMES: dict[str, Any] = {
+    "campaigns": gettext_lazy("Campaign ID"),
+    "spend": gettext_lazy("Spend row ID"),
+    "leads": gettext_lazy("Lead ID"),
+    "activities": gettext_lazy("Activity ID"),
+    "contracts": gettext_lazy("Contract ID"),
+}
+
+
+def column_name(kind: str, name: str) -> str:
+    """A column of ``kind`` by its name in the reader's language ("Campaign", "Campaña"); its code if unnamed."""
+    if name == "id":
+        return str(ID_NAMES.get(kind, name))
+    return str(COLUMN_NAMES.get(name, name))
+
+
 UNKNOWN_MEMBER = gettext_lazy("Not attributed")
 NO_SEGMENT = gettext_lazy("No segment")
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "MXN": "MX$", "CAD": "CA$", "AUD": "A$"}
@@ -202,6 +290,18 @@ def vocab_label(value: str) -> str:
         if value in labels:
             return str(labels[value])
     return str(value).replace("_", " ").capitalize() if value else ""
+
+
+# Values of the vocabularies MEMBER_LABELS does not name (spend categories, directions, origins).
+VALUE_WORDS = {
+    "media": gettext_lazy("Media"), "marketing": gettext_lazy("Marketing"), "nurture": gettext_lazy("Nurture"),
+    "sales": gettext_lazy("Sales"), "inbound": gettext_lazy("Inbound"), "outbound": gettext_lazy("Outbound"),
+}
+
+
+def value_label(value: str) -> str:
+    """A vocabulary value as the menus show it ("Paid search", "Búsqueda de pago"), never its code."""
+    return str(VALUE_WORDS[value]) if value in VALUE_WORDS else vocab_label(value)
 
 
 def op_label(op: str) -> str:

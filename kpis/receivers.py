@@ -68,10 +68,12 @@ def on_leads_requalified(sender: Any, *, client: Client, months: set[str], **kwa
 
 
 def on_scheduled_source_result(
-    sender: Any, *, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any, **kwargs: Any
+    sender: Any, *, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any,
+    words: dict | None = None, **kwargs: Any,
 ) -> None:
     """Keep the portfolio's list of failing scheduled sources (public table) in step with each run."""
-    source_failure_note(client=client, source_id=source_id, source_name=source_name, ok=ok, message=message, at=at)
+    source_failure_note(client=client, source_id=source_id, source_name=source_name, ok=ok, message=message,
+                        words=words or {}, at=at)
 
 
 def on_connection_health(

@@ -40,6 +40,7 @@ from kpis.portfolio import (
     target_summary,
     targets_by_client,
 )
+from kpis.portfolio_failures import connections_broken_described, source_failures_described
 from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason, not_loaded_reason, unpriced_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
@@ -95,8 +96,9 @@ def portfolio(request: HtmxHttpRequest) -> HttpResponse:
     # The monthly close: months waiting for review (and for how long), revisions, open questions.
     now = timezone.now()
     waiting = [{"row": row, "days": (now - row.in_review_since).days if row.in_review_since else None} for row in page["waiting"]]
-    context["source_failures"] = page["source_failures"]
-    context["connections_broken"] = page.get("connections_broken", [])
+    # What happened and what to do, in the reader's language and each client's time ("tomorrow" as of now).
+    context["source_failures"] = source_failures_described(failures=page["source_failures"])
+    context["connections_broken"] = connections_broken_described(connections=page.get("connections_broken", []))
     return render(
         request,
         "kpis/portfolio.html",

@@ -229,7 +229,8 @@ class SourceFailure(models.Model):
     source_id = models.PositiveIntegerField()
     source_name = models.CharField(max_length=100)
     failed_at = models.DateTimeField()
-    message = models.TextField(blank=True, default="")
+    message = models.TextField(blank=True, default="")  # in the worker's language: shown only without words
+    words = models.JSONField(default=dict, blank=True)  # the run's reason (agency.reasons.Words, its kind, "said")
 
     class Meta:
         ordering = ["client_id", "source_name"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
-from agency.models import Client
+from agency.models import AccountClaim, Client, ConnectionDue
 from agency.selectors import clients_for_user
 from portfolio.models import Benchmark, ClientMonthClose, ConnectionHealth, SourceFailure
 
@@ -52,10 +52,17 @@ def source_failures_visible(*, user: Any) -> list[SourceFailure]:
 
 def connections_broken_visible(*, user: Any, now: Any) -> list[ConnectionHealth]:
     """Connections of the clients ``user`` may open that are failing, need re-authorisation, or whose
-    token expires within 7 days (the portfolio's notice): one query."""
+    token expires within 7 days (the portfolio's notice): one query.
+
+    Each with ``due_at`` (when the nightly dispatcher next runs it; None: not until someone acts) and
+    ``account_id`` (the platform account it reads), from the public indexes the syncs keep, so the
+    notice can say what to do as the client's Imports page does."""
     broken = Q(state__in=["failing", "reauth"]) | Q(token_expires_at__lte=now + dt.timedelta(days=7))
+    same = {"client": OuterRef("client"), "platform": OuterRef("platform")}
     return list(
         ConnectionHealth.objects.filter(broken, client__in=clients_for_user(user=user))
+        .annotate(due_at=Subquery(ConnectionDue.objects.filter(**same).values("due_at")[:1]),
+                  account_id=Subquery(AccountClaim.objects.filter(**same).values("account_id")[:1]))
         .select_related("client")
         .order_by("client__name", "platform")
     )

@@ -128,13 +128,16 @@ def _has_traffic(snapshot: Any, traffic_months: set[dt.date] | None) -> bool | N
     return None if traffic_months is None else snapshot.month in traffic_months
 
 
-def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any) -> None:
-    """Note (or clear, when ``ok``) a client's failing scheduled source, for the portfolio."""
+def source_failure_note(*, client: Client, source_id: int, source_name: str, ok: bool, message: str, at: Any,
+                        words: dict | None = None) -> None:
+    """Note (or clear, when ``ok``) a client's failing scheduled source, for the portfolio (``words``: its
+    reason with its kind and what the address said, so the portfolio says it in the reader's language)."""
     if ok:
         SourceFailure.objects.filter(client=client, source_id=source_id).delete()
     else:
         SourceFailure.objects.update_or_create(
-            client=client, source_id=source_id, defaults={"source_name": source_name, "failed_at": at, "message": message}
+            client=client, source_id=source_id,
+            defaults={"source_name": source_name, "failed_at": at, "message": message, "words": words or {}},
         )
 
 

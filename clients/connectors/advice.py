@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from clients.connectors.ads import AdConnector
 from clients.connectors.transport import Failure
 
 
@@ -27,14 +28,30 @@ def failure_of(reason_words: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def _when(moment: dt.datetime) -> dict[str, str]:
+    """The day ("today", "tomorrow", a date) and time of ``moment`` in the active zone.
+
+    naturalday is given the aware moment, not its date: with a bare date it compares with the
+    server's date, and a Mexican client's evening (already tomorrow in UTC) would read "today"."""
     local = timezone.localtime(moment)
-    return {"day": str(naturalday(local.date())), "time": time_format(local.time(), "TIME_FORMAT")}
+    return {"day": str(naturalday(local)), "time": time_format(local.time(), "TIME_FORMAT")}
+
+
+def connected_by_consent(connector: Any) -> bool:
+    """Whether ``connector``'s accounts are connected through the platform's consent screen (the ad
+    platforms: a person signs in there), not with a key, token or service account pasted in a form."""
+    return isinstance(connector, AdConnector)
 
 
 def failure_advice(*, kind: str, platform: str, account: str, account_label: str,
-                   next_run_at: dt.datetime | None, paused: bool = False) -> str:
-    """What a person should do about a failure of ``kind`` ("" when the kind has no advice)."""
+                   next_run_at: dt.datetime | None, paused: bool = False, consent: bool = True) -> str:
+    """What a person should do about a failure of ``kind`` ("" when the kind has no advice).
+
+    ``consent``: the platform is connected by signing in on its consent screen; else by credentials
+    pasted in the connect form (HubSpot's token, Mailchimp's key, GA4's service account)."""
     values = {"platform": platform, "account": account, "account_label": account_label}
+    if (kind == Failure.CREDENTIALS or paused) and not consent:
+        return _("Choose Connect again and enter credentials %(platform)s accepts for this account (the form "
+                 "says where to find them); the figures already imported stay.") % values
     if kind == Failure.CREDENTIALS or paused:
         return _("Choose Connect again and sign in to %(platform)s with a user who can read this account; "
                  "the figures already imported stay.") % values

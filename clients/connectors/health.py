@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.account_claims import account_shared_with
-from agency.models import Client, User
+from agency.models import Client, User, agency_language
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
-from clients.connectors.advice import failure_advice, failure_of
+from clients.connectors.advice import connected_by_consent, failure_advice, failure_of
 from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.schedule import STALE_SYNC, connection_due_at
@@ -85,13 +85,7 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     running = connection.runs.filter(finished_at__isnull=True).order_by("-started_at").first()
     # Paused: the dispatcher queues no run until someone connects it again, so no "next run" to show.
     paused = connection_due_at(connection=connection) is None
-    kind, said = failure_of(connection.reason_words)
-    advice = ""
-    if connection.state in {Connection.State.FAILING, Connection.State.REAUTH}:
-        advice = failure_advice(kind=kind, platform=connector.label if connector else connection.platform,
-                                account=connection.account_id,
-                                account_label=str(connector.account_label) if connector else "",
-                                next_run_at=None if paused else connection.next_run_at, paused=paused)
+    advice, said = connection_advice(connection=connection, paused=paused)
     return Health(
         connection=connection, label=connector.label if connector else connection.platform, state=connection.state,
         state_label=str(Connection.State(connection.state).label), reason=connection_reason(connection=connection),
@@ -101,6 +95,20 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
         masked=masked, paused=paused, advice=advice, said=said,
         running_since=sync_lock_since(schema=db.schema_name, platform=connection.platform),
     )
+
+
+def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str]:
+    """(what to do, what the platform said) about a failing connection, in the active language and time
+    zone; ("", said) when it is not failing or its kind of failure has no advice."""
+    kind, said = failure_of(connection.reason_words)
+    if connection.state not in {Connection.State.FAILING, Connection.State.REAUTH}:
+        return "", said
+    connector = PLATFORMS.get(connection.platform)
+    return failure_advice(kind=kind, platform=connector.label if connector else connection.platform,
+                          account=connection.account_id,
+                          account_label=str(connector.account_label) if connector else "",
+                          next_run_at=None if paused else connection.next_run_at, paused=paused,
+                          consent=connected_by_consent(connector)), said
 
 
 def connection_reason(*, connection: Connection) -> str:
@@ -151,7 +159,7 @@ def connection_token_warn(*, client: Client, platform: str, now: dt.datetime | N
     expires = connection.token_expires_at.astimezone(ZoneInfo(client.timezone))
     queued = 0
     for user in staff_for_client(client=client).exclude(email=""):
-        with translation.override(user.language or "en"):
+        with translation.override(user.language or agency_language()):
             subject = _("%(platform)s of %(client)s must be connected again by %(date)s") % {
                 "platform": label, "client": client.name, "date": expires.strftime("%Y-%m-%d")}
             body = "\n\n".join([
@@ -168,18 +176,31 @@ def connection_token_warn(*, client: Client, platform: str, now: dt.datetime | N
 
 
 def _queue_email(client: Client, user: User, connection: Connection, label: str, now: dt.datetime) -> int:
-    with translation.override(user.language or "en"):
-        subject = _("%(platform)s of %(client)s has not synced for two days") % {"platform": label, "client": client.name}
-        link = client_url(client=client, path="/imports/")
-        body = "\n\n".join([
+    """What happened, what to do (clients.connectors.advice, the next run in the client's zone) and what the
+    platform said, apart, with a link to where it is mended, in the recipient's language."""
+    zone = ZoneInfo(client.timezone)
+    paused = connection_due_at(connection=connection) is None
+    # Credentials refused: the connect page; anything else: the connection on the Imports page.
+    path = (f"/imports/connections/{connection.platform}/connect/" if paused
+            else f"/imports/#connection-{connection.platform}")
+    with translation.override(user.language or agency_language()), timezone.override(zone):
+        values = {"platform": label, "client": client.name}
+        subject = _("%(platform)s of %(client)s has not synced for two days") % values
+        advice, said = connection_advice(connection=connection, paused=paused)
+        parts = [
             _("The %(platform)s connection of %(client)s has failed since %(since)s.") % {
-                "platform": label, "client": client.name,
-                "since": connection.failing_since.astimezone(ZoneInfo(client.timezone)).strftime("%Y-%m-%d %H:%M")},
-            _("Reason: %(reason)s") % {"reason": connection_reason(connection=connection) or _("unknown")},
-            _("Until it syncs again, this client's figures from %(platform)s stop at its last successful sync. "
-              "Open the client's Imports page to sync it now or connect it again: %(link)s") % {
-                "platform": label, "link": link},
-        ])
+                **values, "since": connection.failing_since.astimezone(zone).strftime("%Y-%m-%d %H:%M")},
+            connection_reason(connection=connection) or _("Reason: %(reason)s") % {"reason": _("unknown")},
+        ]
+        if advice:
+            parts.append(advice)
+        parts.append(_("Until it syncs again, this client's figures from %(platform)s stop at its last successful "
+                       "sync.") % values)
+        parts.append((_("Connect it again: %(link)s") if paused else _("Open the connection: %(link)s"))
+                     % {"link": client_url(client=client, path=path)})
+        if said:
+            parts.append(_("The platform said: “%(said)s”") % {"said": said})
+        body = "\n\n".join(parts)
     reference = f"connection:{connection.platform}:{connection.failing_since.isoformat()}"[:100]
     return int(outbox_email_enqueue(client=client, kind="connection_failing", recipient_id=user.pk, to=user.email,
                                     subject=subject, body=body, reference=reference))
@@ -200,4 +221,5 @@ def connections_context(*, client: Client) -> dict[str, Any]:
     for slug, health in healths.items():
         health.shared_with = ", ".join(shared.get(slug, []))
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
-    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values())}
+    return {"connections": rows, "connections_running": any(h.running_since for h in healths.values()),
+            "connections_any": bool(healths)}

@@ -145,9 +145,11 @@ class Session:
                 response = self.client.request(method, url, headers=headers, **kwargs)
             except httpx.TransportError as error:
                 if attempt + 1 >= attempts:
+                    # The platform said nothing: no "The platform said: “ConnectError”" (the library's name).
+                    logger.info("%s could not be reached: %s", self.connector.slug, type(error).__name__)
                     raise ConnectorError(say(gettext_noop("%(platform)s could not be reached."),
                                              platform=self.connector.label),
-                                         kind=Failure.UNAVAILABLE, said=type(error).__name__) from None
+                                         kind=Failure.UNAVAILABLE) from None
                 self._sleep(self._backoff(attempt, max_wait))
                 kwargs["headers"] = headers
                 continue

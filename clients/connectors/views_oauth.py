@@ -36,8 +36,7 @@ def consent_page(request: HttpRequest, connector: AdConnector) -> HttpResponse:
             messages.error(request, refused.reason)
     app = app_credentials(connector.slug)
     response = render(request, "clients/imports/consent.html", {
-        "connector": connector, "existing": existing, "app_ready": app.configured,
-        "pkce": connector.endpoints.pkce})
+        "connector": connector, "existing": existing, "app_ready": app.configured})
     # The form's answer redirects to the platform's consent screen: CSP's form-action must allow that origin
     # (and only that one) on this page.
     parts = urlsplit(connector.endpoints.authorize_url(connector.slug))

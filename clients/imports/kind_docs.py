@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients import vocab
 from clients.importing import SPECS
+from clients.words import column_name
 
 # The order files are best imported in: later kinds refer to earlier ones.
 KIND_ORDER = ("campaigns", "spend", "leads", "activities", "traffic", "email", "contracts")
@@ -142,7 +143,8 @@ EXAMPLES: dict[str, list[list[str]]] = {
 def kind_columns(kind: str) -> list[dict[str, Any]]:
     """The columns of ``kind`` for the upload page: name, required, and what it holds."""
     return [
-        {"name": column.name, "required": column.required, "description": _description(column.name)}
+        {"name": column.name, "required": column.required, "description": _description(column.name),
+         "label": column_name(kind, column.name)}
         for column in SPECS[kind].columns
         if not getattr(column, "internal", False)  # written by the sources only (the rate of converted spend)
     ]

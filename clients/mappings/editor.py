@@ -23,6 +23,7 @@ from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
+from clients.words import column_name, value_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -187,7 +188,8 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         rows.append({
             "target": target, "required": target in required, "choice": choice if rule else "",
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
-            "fixed": fixed, "vocabulary": vocabulary, "values": table_rows, "label": _target_label(target),
+            "fixed": fixed, "vocabulary": [(value, value_label(value)) for value in vocabulary], "values": table_rows,
+            "label": column_name(kind, target), "hint": _target_hint(target),
         })
     date_choices = list(DATE_CHOICES)
     if initial.get("date_format") and initial["date_format"] not in dict(DATE_CHOICES):
@@ -211,17 +213,18 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
     return {
         "spec": spec, "kind": kind, "rows": rows, "header": list(enumerate(header)), "date_format": date_format,
         "decimal": spec["decimal"], "campaign_channel": spec["channel"], "creates_campaigns": kind in {"spend", "email"},
-        "channels": vocabulary_of("channel"), "date_choices": date_choices,
+        "channels": [(value, value_label(value)) for value in vocabulary_of("channel")], "date_choices": date_choices,
     }
 
 
-def _target_label(target: str) -> str:
-    labels = {
-        "campaign_id": _("campaign ID (matched, or the campaign is created)"),
-        "campaign_name": _("campaign name (matched, or the campaign is created)"),
-        "currency": _("currency of the amounts (ISO code; empty: the client's)"),
+def _target_hint(target: str) -> str:
+    """What a column the engine adds to a kind's own does, under its name."""
+    hints = {
+        "campaign_id": _("Matched to the client's campaigns; one not found is created."),
+        "campaign_name": _("Matched to the client's campaigns; one not found is created."),
+        "currency": _("ISO code; empty: the client's currency."),
     }
-    return labels.get(target, target)
+    return hints.get(target, "")
 
 
 def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, limit: int = PREVIEW_ROWS) -> dict[str, Any]:
@@ -238,6 +241,7 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     canonical = [target for target in compiled.targets if target in kind_spec.by_name]
     parser = RowParser(kind_spec, canonical, zone)
     column_to_target = {plan.rule.column: plan.target for plan in compiled.plans if plan.rule.column}
+    valued = {plan.target for plan in compiled.plans if plan.rule.column and vocabulary_of(plan.target)}
     rows = []
     for count, (line, cells) in enumerate(
         data_rows(head_.text_file, header_line=head_.header_line, delimiter=head_.delimiter, width=len(head_.header))
@@ -258,7 +262,11 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
         texts = {target: canonical_text(values.get(target)) for target in compiled.targets}
         if not errors:
             _parsed, checked = parser.parse([texts[target] for target in canonical])
-            for name, _value, reason in checked:
+            for name, value, reason in checked:
+                if name in valued and value and value not in vocabulary_of(name):
+                    # The importer lists the codes a file of the portal's kind must write; here the value
+                    # comes from the file and its meaning is chosen in the value table.
+                    reason = _("Choose what it means in the column's table of values, above.")
                 if name in compiled.targets:
                     by_target.setdefault(name, reason)
                 else:
@@ -268,7 +276,8 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
             "cells": [{"value": texts[target], "error": by_target.get(target, "")} for target in compiled.targets],
         })
     return {
-        "columns": compiled.targets, "rows": rows, "problems": problems,
+        "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],
+        "rows": rows, "problems": problems,
         "header_errors": [f"{error.column}: {error.reason}" for error in compiled.errors],
         "bad_rows": sum(row["bad"] for row in rows),
     }

@@ -25,6 +25,7 @@ from clients.models import SavedMapping
 from clients.sources.builtin import SOURCES
 from clients.sources.mapping import Mapping, targets_of
 from clients.sources.reading import normalized
+from clients.words import column_name, value_label
 
 # The canonical columns whose values are a vocabulary: their file values get a value table.
 VOCABULARY_TARGETS = {
@@ -139,10 +140,13 @@ def source_extension_save(
 def extension_summary(spec: dict[str, Any]) -> list[str]:
     """What a client's additions to a built-in source add, one line each (the saved mappings list)."""
     lines = []
+    source = SOURCES.get(spec.get("extends", ""))
+    kind = source.kind if source else str(spec.get("kind") or "")
     for target, rule in sorted((spec.get("columns") or {}).items()):
+        name = column_name(kind, target)  # the portal's column in words, as the editor names it
         if rule.get("column"):
-            lines.append(f"{target} ← {rule['column']}")
-        lines += [f"{target}: {raw} → {meaning}" for raw, meaning in sorted((rule.get("values") or {}).items())]
+            lines.append(f"{name} ← {rule['column']}")
+        lines += [f"{name}: {raw} → {value_label(meaning)}" for raw, meaning in sorted((rule.get("values") or {}).items())]
     return lines
 
 

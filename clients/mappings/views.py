@@ -93,6 +93,7 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
         extends = SOURCES.get(mapping.spec.get("extends", ""))
         mapping.extends_label = str(extends.label) if extends else ""
         mapping.adds = extension_summary(mapping.spec) if extends else []
+        mapping.kind_label = KIND_LABELS.get(mapping.kind, mapping.kind)
     return render(request, "clients/mappings/list.html", {
         "mappings": mappings, "kind_labels": KIND_LABELS,
         "can_copy": bool(mapping_copy_targets(user=request.user, current=request.tenant)),

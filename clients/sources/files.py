@@ -30,6 +30,7 @@ from clients.mappings.saved import vocabulary_of
 from clients.models import SavedMapping
 from clients.sources import Mapping, saved_mappings, source_import, source_preview
 from clients.sources.mapping import canonical_text, targets_of
+from clients.words import column_name, value_label
 
 
 @dataclass
@@ -145,7 +146,10 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
             "cells": [_cell(column, values.get(column)) for column in columns],
             "row_errors": list(reasons.items()),
         })
-    return {"columns": columns, "rows": shown, "bad_rows": sum(row["bad"] for row in shown), "empty_columns": empty}
+    # The portal's columns by their names in the reader's language (the code is the portal's own files' header).
+    name = {column: column_name(recognized.kind, column) for column in [*columns, *empty]}
+    return {"columns": columns, "column_heads": [name[column] for column in columns], "rows": shown,
+            "bad_rows": sum(row["bad"] for row in shown), "empty_columns": [name[column] for column in empty]}
 
 
 def _cell(column: str, value: Any) -> dict[str, Any]:
@@ -178,10 +182,12 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
     if detection is None:
         return {}
     kind = detection.kind
-    columns = [{"index": index, "name": cell, "targets": [_shown_target(target) for target in targets]}
+    columns = [{"index": index, "name": cell, "targets": [_shown_target(target, kind) for target in targets]}
                for index, (cell, targets) in enumerate(detection.uses())]
     unmapped = [
-        {"target": target, "went": check.unmapped_to.get(target, ""), "vocabulary": vocabulary_of(target),
+        {"target": target, "went": check.unmapped_to.get(target, ""), "name": column_name(kind, target),
+         "went_label": value_label(check.unmapped_to.get(target, "")),
+         "vocabulary": [(value, value_label(value)) for value in vocabulary_of(target)],
          "values": sorted(values.items(), key=lambda item: (-item[1], item[0]))}
         for target, values in sorted(check.unmapped.items())
     ]
@@ -190,27 +196,28 @@ def source_file_report(*, client: Client, recognized: Recognized) -> dict[str, A
         totals.insert(0, (_("Contacts"), check.rows - check.skipped_total))
     return {
         "columns_used": columns, "ignored_count": sum(1 for column in columns if not column["targets"]),
-        "missing": [(target, " / ".join(names)) for target, names in detection.missing],
+        "missing": [(column_name(kind, target), " / ".join(names)) for target, names in detection.missing],
         "lacking": [(target, " / ".join(names), reason) for target, names, reason in detection.lacking()],
         "unmapped": unmapped, "totals": totals,
         "spend_by_currency": sorted(check.spend_by_currency.items()), "client_currency": client.currency,
         "converted": any(code != client.currency for code in check.spend_by_currency),
         "amount": check.totals.get("amount"), "dropped": check.dropped.get("deal_value", 0),
         "customers_without_deal": check.customers_without_deal,
-        "extend_targets": [target for target in targets_of(kind) if target not in {"id"}],
+        "extend_targets": [(target, column_name(kind, target)) for target in targets_of(kind) if target not in {"id"}],
         "extension": detection.extension.name if detection.extension is not None else "",
         "source": detection.source.slug if detection.source is not None else "",
     }
 
 
-def _shown_target(target: str) -> str:
+def _shown_target(target: str, kind: str) -> str:
+    """The portal column a file's column gives, by its name in the reader's language (not its code)."""
     if target.startswith("−"):  # a column subtracted: engaged sessions, for bounced sessions
-        return _("%(target)s (subtracted from it)") % {"target": target[1:]}
+        return _("%(target)s (subtracted from it)") % {"target": column_name(kind, target[1:])}
     if target.startswith("+"):  # a column added: LinkedIn's lead-gen form leads, to conversions
-        return _("%(target)s (added to it)") % {"target": target[1:]}
+        return _("%(target)s (added to it)") % {"target": column_name(kind, target[1:])}
     if target.startswith("?"):  # Meta's Result indicator: which lines' Results are conversions
-        return _("%(target)s (which lines count)") % {"target": target[1:]}
-    return target
+        return _("%(target)s (which lines count)") % {"target": column_name(kind, target[1:])}
+    return column_name(kind, target)
 
 
 def extension_choices(data: Any, recognized: Recognized) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from clients.importing import SPECS, RowError
 from clients.importing.cells import cell_text
 from clients.sources.numbers import FAST_FORMATS, ValueProblem, iso_moment, moment, number, whole
 from clients.sources.reading import normalized
+from clients.words import column_name
 
 CAMPAIGN_TARGETS = ("campaign_id", "campaign_name")
 PSEUDO_TARGETS = {"spend": (*CAMPAIGN_TARGETS, "currency"), "email": CAMPAIGN_TARGETS}
@@ -162,7 +163,10 @@ class Mapping:
         for target in required_targets(self.kind):
             options = target if isinstance(target, tuple) else (target,)
             if not any(option in self.columns for option in options):
-                problems.append(_("the required column %(target)s is not mapped") % {"target": " or ".join(options)})
+                names = [_("“%(value)s”") % {"value": column_name(self.kind, option)} for option in options]
+                shown = names[0] if len(names) == 1 else _("%(items)s or %(last)s") % {
+                    "items": ", ".join(names[:-1]), "last": names[-1]}
+                problems.append(_("the required column %(name)s is not mapped") % {"name": shown})
         return problems
 
     def matches_header(self, header: Iterable[str]) -> bool:

@@ -157,7 +157,7 @@ def _finish(
         SourceRun.objects.filter(pk__in=list(old)).delete()
     # The portfolio keeps a note of failing sources (kpis.receivers writes it: clients knows no portfolio).
     scheduled_source_result.send(sender=Client, client=client, source_id=source.pk, source_name=source.name, ok=ok,
-                                 message=run.message, at=now)
+                                 message=run.message, words=run.words, at=now)
     if not ok:
         logger.warning("scheduled source %s of %s failed: %s", source.pk, client.slug, run.message)
     return run
@@ -194,20 +194,35 @@ def scheduled_sources_failing() -> list[ScheduledSource]:
 
 def scheduled_source_next_fetch(*, source: ScheduledSource) -> dt.datetime:
     """When the daily dispatcher (01:00 UTC, agency.celery) next fetches a source run at ``last_run_at``."""
-    after = (source.last_run_at or timezone.now()) + RUN_EVERY
+    return source_next_fetch(last_run_at=source.last_run_at)
+
+
+def source_next_fetch(*, last_run_at: dt.datetime | None) -> dt.datetime:
+    """When the daily dispatcher (01:00 UTC, agency.celery) next fetches a source last run at ``last_run_at``."""
+    after = (last_run_at or timezone.now()) + RUN_EVERY
     moment = after.astimezone(dt.UTC).replace(hour=1, minute=0, second=0, microsecond=0)
     return moment if moment >= after else moment + dt.timedelta(days=1)
 
 
 def source_failure(*, source: ScheduledSource) -> dict[str, str]:
-    """A failed run for people: what happened, what to do (by the kind of failure), what the address said.
+    """A failed run for people: what happened, what to do (by the kind of failure), what the address said."""
+    return source_failure_described(words=source.last_words, message=source.last_message,
+                                    last_run_at=source.last_run_at)
 
-    Runs recorded before the words were kept show their stored message, in the worker's language."""
-    stored = source.last_words or {}
-    reason = str(Words.from_json(stored)) if stored.get("msgid") else source.last_message
+
+def source_failure_described(*, words: dict[str, Any] | None, message: str,
+                             last_run_at: dt.datetime | None) -> dict[str, str]:
+    """What happened, what to do (by the kind of failure) and what the address said, of a run that failed
+    at ``last_run_at`` with ``words`` (its stored reason): the sources' pages and the agency's portfolio.
+
+    Runs recorded before the words were kept show their stored message, in the worker's language. The
+    next fetch is said in the active time zone."""
+    stored = words or {}
+    reason = str(Words.from_json(stored)) if stored.get("msgid") else message
     kind, said = str(stored.get("kind") or ""), str(stored.get("said") or "")
-    when = timezone.localtime(scheduled_source_next_fetch(source=source))
-    values = {"day": naturalday(when.date()), "time": time_format(when.time(), "TIME_FORMAT")}
+    when = timezone.localtime(source_next_fetch(last_run_at=last_run_at))
+    # The aware moment, not its date: naturalday compares a bare date with the server's (UTC) date.
+    values = {"day": naturalday(when), "time": time_format(when.time(), "TIME_FORMAT")}
     advice = {
         FETCH_SIGN_IN: _("The file must open without signing in: in Google Sheets use File › Share › Publish to "
                          "the web, as CSV, and put that link in the source's address."),

@@ -40,6 +40,18 @@ def vocab(value: Any) -> str:
 
 
 @register.filter
+def column_words(name: Any, kind: Any) -> str:
+    """A portal column of ``kind`` by its name ("channel" → "Channel", "Canal")."""
+    return words.column_name(str(kind or ""), str(name)) if name else ""
+
+
+@register.filter
+def value_words(value: Any) -> str:
+    """A vocabulary value by its name ("other" → "Other", "paid_search" → "Paid search")."""
+    return words.value_label(str(value)) if value else ""
+
+
+@register.filter
 def money(value: Any, currency: str) -> str:
     """An amount with its currency and separators ("€44,080.81"); empty stays empty."""
     if value in (None, ""):

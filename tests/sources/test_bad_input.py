@@ -136,7 +136,7 @@ def test_a_mapping_leaving_a_required_column_unmapped(import_a, write_file):
                                                               "sessions": Rule(column="Visitas")})
     outcome = import_a(write_file("Fecha,Visitas\n2026-03-01,10\n"), mapping=mapping)
     # device is optional (formats.md): only channel is named.
-    assert [e.reason for e in outcome.errors] == ["the required column channel is not mapped"]
+    assert [e.reason for e in outcome.errors] == ["the required column “Channel” is not mapped"]
     assert nothing_written()
 
 

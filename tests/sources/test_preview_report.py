@@ -42,9 +42,11 @@ def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_the
     text = _text(page)
     assert "Contacts 6" in text and "Deal value of customers 27,500.5" in text
     assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
-    assert "Original Traffic Source channel" in text and "Lifecycle Stage ignored" in text.replace(
+    # The portal's columns by their names ("Channel"), not their codes ("channel").
+    assert "Original Traffic Source Channel" in text and "Lifecycle Stage ignored" in text.replace(
         'Lifecycle Stage What Lifecycle Stage gives ignored', "Lifecycle Stage ignored")
-    assert "Values of channel the source does not know (imported as “other”)" in text and "Social Video 1" in text
+    assert "Values of Channel the source does not know (imported as “Other”)" in text and "Social Video 1" in text
+    assert '<option value="organic_social">Organic social</option>' in page  # the meanings in words
     # Map the unknown value and an ignored column for this client.
     header = re.findall(r'<td>([^<]+)</td>\s*<td[^>]*><label class="visually-hidden" for="use-(\d+)"', page)
     index = dict(header)["Original Traffic Source Drill-Down 1"]
@@ -52,7 +54,7 @@ def test_a_hubspot_preview_lists_ignored_columns_and_unknown_values_and_maps_the
                                      "means_channel_0": "organic_social", f"use_{index}": "landing_page"})
     assert response.status_code == 302
     again = _text(staff_http.get(url).content.decode())
-    assert "Social Video" not in again and "Original Traffic Source Drill-Down 1 landing_page" in again
+    assert "Social Video" not in again and "Original Traffic Source Drill-Down 1 Landing page" in again
     connection.set_tenant(tenant_a)
     [extension] = SavedMapping.objects.all()
     assert extension.spec["extends"] == "hubspot_contacts"
@@ -65,7 +67,7 @@ def test_a_renamed_column_is_named_and_mappable_on_the_page(staff_http, write_fi
     url = _upload(staff_http, "ads.csv", content)
     text = _text(staff_http.get(url).content.decode())
     assert "Detected: Google Ads campaign report" in text
-    assert "no column gives amount (looked for Cost / Coste / Costo)" in text
+    assert "no column gives Amount (looked for Cost / Coste / Costo)" in text
     assert "Import the whole file" not in text
     response = staff_http.post(url, {"action": "extend", "use_4": "amount"})
     assert response.status_code == 302
@@ -103,7 +105,7 @@ def test_the_import_summary_says_what_the_file_lacked_and_did_not_know(staff_htt
     connection.set_schema_to_public()
     text = _text(staff_http.get(f"/imports/jobs/{job.id}/").content.decode())
     assert "Done: 6 rows read, 6 added" in text
-    assert "Values of channel the source does not know (imported as “other”): Social Video (1)" in text
+    assert "Values of Channel the source does not know (imported as “Other”): Social Video (1)" in text
     assert "1 customer has neither a recent deal amount nor a total revenue: its revenue counts as 0." in text
 
 
@@ -112,4 +114,24 @@ def test_the_saved_mappings_list_says_what_this_clients_additions_add(staff_http
     staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
     text = _text(staff_http.get(reverse("mapping_list")).content.decode())
     assert "HubSpot contacts export: this client's additions" in text
-    assert "Adds to every HubSpot contacts export of this client: channel: Social Video → organic_social" in text
+    assert "Adds to every HubSpot contacts export of this client: Channel: Social Video → Organic social" in text
+
+
+def test_a_sources_preview_names_the_portals_columns_in_spanish(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    text = _text(page)
+    head = re.search(r'id="detected-preview">\s*<thead>(.*?)</thead>', page, re.S).group(1)
+    assert "Fecha de creación" in head and "created_at" not in head and "_" not in head
+    assert "Original Traffic Source Canal" in text
+    assert "Valores de Canal que la fuente no conoce (importados como «Otros»)" in text
+    assert '<option value="organic_social">Redes sociales orgánicas</option>' in page
+    assert re.search(r'<option value="landing_page">Landing page</option>', page)
+
+
+def test_the_saved_mappings_list_names_kinds_columns_and_values_in_spanish(staff_http, fixture_path):
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    staff_http.post(url, {"action": "extend", "value_channel_0": "Social Video", "means_channel_0": "organic_social"})
+    page = staff_http.get(reverse("mapping_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'data-label="Tipo">Leads</td>' in page and ">leads</td>" not in page  # the kind in words
+    assert "Canal: Social Video → Redes sociales orgánicas" in html.unescape(page)

@@ -267,3 +267,14 @@ def test_a_revoked_consent_shows_needs_reauthorisation_with_connect_again_and_re
         assert Spend.objects.count() == rows  # the history stays
     assert connection.state == Connection.State.CONNECTED and connection.cursor == cursor and connection.backfilled_at
     assert connection_sync(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=1)).ok
+
+
+@pytest.mark.parametrize(("language", "bound"), [
+    ("en", "The consent is bound to you and to this client; it expires after 10 minutes."),
+    ("es", "El consentimiento queda ligado a ti y a este cliente; caduca a los 10 minutos."),
+])
+def test_the_consent_page_says_what_a_person_needs_without_protocol_names(
+    language: str, bound: str, staff_http: HttpClient, consent: AdsFake
+) -> None:
+    page = staff_http.get("/imports/connections/google_ads/connect/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert bound in page and "PKCE" not in page

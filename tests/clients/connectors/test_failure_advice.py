@@ -3,17 +3,28 @@ in the reader's language; what the platform said itself stays apart, as it said 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+import socket
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from agency.models import Client
+from clients.connectors.advice import connected_by_consent, failure_advice
 from clients.connectors.fake_server import FakePlatforms
+from clients.connectors.registry import PLATFORMS
 from clients.connectors.sync import connection_sync
+from clients.connectors.transport import Failure
+from clients.sources.fetching import FETCH_UNAVAILABLE
+from clients.sources.schedule import RUN_EVERY, source_failure_described
 from tests.clients.connectors.conftest import NOW, connect_hubspot
+from tests.conftest import host_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +36,9 @@ CASES = {
     # kind: (fault, {language: (what happened, what to do)}, what HubSpot said)
     "expired": (None, {
         "en": ("HubSpot refused the credentials: they are wrong, expired or were revoked.",
-               "Choose Connect again and sign in to HubSpot"),
+               "Choose Connect again and enter credentials HubSpot accepts for this account"),
         "es": ("HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron.",
-               "Elige Volver a conectar e inicia sesión en HubSpot"),
+               "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte para esta cuenta"),
     }, "HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago."),
     "limited": ((429, None), {
         "en": ("HubSpot is limiting how often the portal may ask for data", "the portal tries again by itself"),
@@ -101,3 +112,94 @@ def test_a_refused_connect_says_what_to_check_in_spanish(staff_http: HttpClient,
     assert "Comprueba que copiaste la clave o el token entero" in page
     assert "La plataforma dijo: «HTTP 401: Authentication credentials not found.»" in page
     assert "Check that the whole" not in page
+
+
+def _advice(page: str, css: str) -> list[str]:
+    return [html.unescape(text) for text in re.findall(rf'<p class="{css}">(.*?)</p>', page, re.S)]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_portfolios_note_says_what_happened_and_what_to_do_as_the_imports_page_does(
+    case: str, language: str, staff_a, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    fault, words, said = CASES[case]
+    connect_hubspot(tenant_a)
+    if fault is None:
+        hubspot.expired.add("hubspot")
+    else:
+        status, body = fault
+        hubspot.fail("hubspot", status, times=10, body=body)
+    assert not connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok  # the worker: English
+    console = HttpClient(HTTP_HOST=host_of(None))
+    console.force_login(staff_a)
+    page = console.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = page[page.index('id="portfolio-connections"'):]
+    note = html.unescape(note[:note.index("</div>")])
+    what, todo = words[language]
+    said_label = {"en": "The platform said: “%s”", "es": "La plataforma dijo: «%s»"}[language]
+    assert what in note and todo in note and said_label % said in note
+    assert note.index(what) < note.index(todo) < note.index(said_label % said)
+    assert "(HTTP" not in note
+    # The very sentence of the client's Imports page (the next run in the client's zone), no wording of its own.
+    imports = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert _advice(page, "failure-advice")[:1] == _advice(imports, "connection-advice")
+    if language == "es":
+        english_what, english_todo = words["en"]
+        assert english_what not in note and english_todo not in note
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_unreachable_platform_says_nothing_the_platform_did_not_say(
+    language: str, settings, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    connect_hubspot(tenant_a)
+    with socket.socket() as closed:  # a port nobody listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.PORTAL_CONNECTOR_URLS = {**settings.PORTAL_CONNECTOR_URLS, "hubspot": f"http://127.0.0.1:{port}"}
+    assert not connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
+    page = html.unescape(staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    reached, todo = {"en": ("HubSpot could not be reached.", "the problem is on HubSpot's side"),
+                     "es": ("No se pudo contactar con HubSpot.", "el problema está del lado de HubSpot")}[language]
+    assert reached in page and todo in page
+    assert "Error" not in re.sub(r"<[^>]+>", "", page.split('id="connections"')[1].split("</section>")[0])
+    assert "The platform said" not in page and "La plataforma dijo" not in page
+
+
+@pytest.mark.parametrize(("language", "tomorrow"), [("en", "tomorrow"), ("es", "mañana")])
+def test_the_next_run_is_tomorrow_in_the_clients_zone_even_when_it_is_already_tomorrow_in_utc(
+    language: str, tomorrow: str
+) -> None:
+    """20:00 in Mexico City is 02:00 the next day in UTC: the 03:00 run is tomorrow there, not today."""
+    mexico = ZoneInfo("America/Mexico_City")
+    now = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 2 November, 20:00 in Mexico City
+    run = dt.datetime(2026, 11, 3, 3, 0, tzinfo=mexico)
+    advice_of = {
+        "connection": lambda: failure_advice(kind=Failure.UNAVAILABLE, platform="HubSpot", account="4242",
+                                             account_label="Hub ID", next_run_at=run),
+        "source": lambda: source_failure_described(words={"msgid": "x", "params": {}, "kind": FETCH_UNAVAILABLE},
+                                                   message="", last_run_at=run - RUN_EVERY)["advice"],
+    }
+    with time_machine.travel(now, tick=False), timezone.override(mexico), translation.override(language):
+        for name, advice in advice_of.items():
+            assert f" {tomorrow}" in advice(), name
+
+
+@pytest.mark.parametrize(("language", "signed_in", "pasted"), [
+    ("en", "Choose Connect again and sign in to Google Ads", "Choose Connect again and enter credentials GA4 accepts"),
+    ("es", "Elige Volver a conectar e inicia sesión en Google Ads",
+     "Elige Volver a conectar e introduce unas credenciales que GA4 acepte"),
+])
+def test_refused_credentials_advice_follows_how_the_platform_is_connected(
+    language: str, signed_in: str, pasted: str
+) -> None:
+    """An ad platform is connected by signing in on its consent screen; GA4, HubSpot and Mailchimp by
+    credentials pasted in the form (a service account has no one to sign in)."""
+    with translation.override(language):
+        for platform, consent, expected in (("google_ads", True, signed_in), ("ga4", False, pasted)):
+            connector = PLATFORMS[platform]
+            assert connected_by_consent(connector) is consent
+            advice = failure_advice(kind=Failure.CREDENTIALS, platform=connector.label, account="1",
+                                    account_label="", next_run_at=None, consent=connected_by_consent(connector))
+            assert advice.startswith(expected), advice

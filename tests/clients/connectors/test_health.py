@@ -5,6 +5,8 @@ nightly dispatcher queues what is due in each client's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import threading
 import time
 from zoneinfo import ZoneInfo
@@ -12,6 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
@@ -44,6 +48,45 @@ def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
     http = HttpClient(HTTP_HOST=host_of(None))
     http.force_login(other)
     assert "HubSpot: needs re-authorisation" not in http.get(reverse("portfolio", urlconf="agency.urls_public")).content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
+    language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    """The note says "tries again at 3:44 tomorrow" in the client's zone, as its Imports page does: its
+    last successful sync is said in the same zone, not the console's."""
+    connect_hubspot(tenant_a)
+    assert connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
+    hubspot.fail("hubspot", 503, times=10)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW + dt.timedelta(hours=1))
+    success = ConnectionHealth.objects.get(client=tenant_a).last_success_at
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(staff_a)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = page[page.index('id="portfolio-connections"'):]
+    with translation.override(language):
+        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "SHORT_DATETIME_FORMAT")
+        utc = date_format(success.astimezone(dt.UTC), "SHORT_DATETIME_FORMAT")
+    assert madrid != utc and madrid in note[:note.index("</div>")] and utc not in note
+
+
+@pytest.mark.parametrize(("language", "todo", "connect"), [
+    ("en", "Connect it again before then", "Connect again"),
+    ("es", "Vuelve a conectarla antes", "Volver a conectar"),
+])
+def test_the_portfolio_says_what_to_do_about_a_token_that_expires_soon(
+    language: str, todo: str, connect: str, tenant_a: Client, staff_a: User
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    ConnectionHealth.objects.create(client=tenant_a, platform="linkedin_ads", label="LinkedIn Ads", state="connected",
+                                    token_expires_at=now + dt.timedelta(days=3), updated_at=now)
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(staff_a)
+    page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    note = html.unescape(page[page.index('id="portfolio-connections"'):])
+    link = reverse("client_switch", urlconf="agency.urls_public", args=[tenant_a.slug])
+    assert todo in note and f'<a href="{link}?next=/imports/connections/linkedin_ads/connect/">{connect}</a>' in note
 
 
 @pytest.mark.parametrize(("language", "paused", "connect"), [
@@ -110,6 +153,65 @@ def test_two_failed_days_email_the_assigned_staff_once(
     assert email.recipient_id == staff_a.pk
     assert email.payload["subject"] == "HubSpot of Alpha Analytics has not synced for two days"
     assert "HubSpot was unavailable: its servers answered with an error on every attempt." in email.payload["body"]
+
+
+EMAIL_CASES = {
+    # language: (what happened, what to do, the platform's words, English that must not be there)
+    "en": ("HubSpot was unavailable: its servers answered with an error on every attempt.",
+           "Nothing to do: the problem is on HubSpot's side and the portal tries again by itself at",
+           "The platform said: “HTTP 503: ", None),
+    "es": ("HubSpot no estaba disponible: sus servidores respondieron con un error en todos los intentos.",
+           "No hace falta hacer nada: el problema está del lado de HubSpot y el portal lo vuelve a intentar solo",
+           "La plataforma dijo: «HTTP 503: ", ("HubSpot was unavailable", "Nothing to do", "The platform said",
+                                              "Until it syncs", "has not synced")),
+}
+
+
+@pytest.mark.parametrize("language", list(EMAIL_CASES))
+def test_the_two_days_email_says_what_happened_what_to_do_and_links_to_the_connection(
+    language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=100)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    connection_sync(client=tenant_a, platform="hubspot", now=later)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    with tenant_context(tenant_a):
+        email = OutboxEmail.objects.get(kind="connection_failing")
+    body = email.payload["body"]
+    what, todo, said, english = EMAIL_CASES[language]
+    assert body.index(what) < body.index(todo) < body.index(said)  # the platform's words apart, last
+    assert "(HTTP" not in body and "Reason:" not in body and "Motivo:" not in body
+    assert re.search(rf"https?://{re.escape(host_of(tenant_a))}(:\d+)?/imports/#connection-hubspot\n", body)
+    for words in english or ():
+        assert words not in body and words not in email.payload["subject"]
+    if language == "es":
+        assert email.payload["subject"] == "HubSpot de Alpha Analytics lleva dos días sin sincronizarse"
+
+
+@pytest.mark.parametrize(("language", "todo", "link"), [
+    ("en", "Choose Connect again and enter credentials HubSpot accepts", "Connect it again: "),
+    ("es", "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte", "Vuelve a conectarla: "),
+])
+def test_the_two_days_email_of_refused_credentials_links_to_connect_again(
+    language: str, todo: str, link: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connect_hubspot(tenant_a)
+    hubspot.expired.add("hubspot")
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    with tenant_context(tenant_a):  # paused: no nightly run; a day later it is still refused
+        Connection.objects.update(failing_since=NOW)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    with tenant_context(tenant_a):
+        body = OutboxEmail.objects.get(kind="connection_failing").payload["body"]
+    assert todo in body
+    assert re.search(rf"{link}https?://{re.escape(host_of(tenant_a))}(:\d+)?/imports/connections/hubspot/connect/\n", body + "\n")
 
 
 def test_nightly_runs_are_spread_between_one_and_five_in_the_clients_zone(tenant_a: Client, tenant_b: Client) -> None:

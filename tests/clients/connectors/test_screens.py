@@ -206,3 +206,19 @@ def test_connecting_a_portal_another_client_reads_names_it_and_goes_on_only_when
         assert Connection.objects.get().account_id == "4242"
     imports = staff_http.get(reverse("imports")).content.decode()  # and it stays said on the connection
     assert "Also connected to" in imports and "Beta Brands: this account's data counts for each client" in imports
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "No files imported yet: the connected platforms above bring their data by themselves every night."),
+    ("es", "Todavía no se ha importado ningún archivo: las plataformas conectadas de arriba traen sus datos solas "
+           "cada noche."),
+])
+def test_recent_imports_of_a_connected_client_without_files_say_where_its_data_comes_from(
+    language: str, said: str, staff_http: HttpClient, tenant_a: Client, hubspot: FakePlatforms
+) -> None:
+    before = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert said not in before  # nothing connected: "no imports yet" is the whole story
+    connect_hubspot(tenant_a)
+    assert connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
+    page = staff_http.get(reverse("imports"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert said in page and "No imports yet." not in page and "Todavía no hay importaciones" not in page

@@ -3,6 +3,7 @@ recognized next time by its header, imported, and copied to other clients (staff
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -102,7 +103,10 @@ def test_a_required_column_left_unmapped_is_refused(staff_http, tenant_a) -> Non
     token = token_of(upload(staff_http, SALESFORCE).url)
     response = staff_http.post(f"/imports/map/{token}/", form(action="save", name="Broken", src_created_at=""))
     assert response.status_code == 422
-    assert "the required column created_at is not mapped" in response.content.decode()
+    assert "the required column “Creation date” is not mapped" in response.content.decode()
+    spanish = staff_http.post(f"/imports/map/{token}/", form(src_created_at=""), HTTP_HX_REQUEST="true",
+                              HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "la columna obligatoria «Fecha de creación» no está asignada" in spanish and "created_at no" not in spanish
     connection.set_tenant(tenant_a)
     assert not SavedMapping.objects.exists()
 
@@ -207,3 +211,41 @@ def test_the_editor_starts_with_the_decimal_mark_the_files_numbers_use(staff_htt
     token = token_of(upload(staff_http, english).url)
     editor = staff_http.get(f"/imports/map/{token}/").content.decode()
     assert re.search(r'<option value="\."\s+selected', editor), re.findall(r"<option value=\"[.,]\"[^>]*>", editor)
+
+
+@pytest.mark.parametrize(("language", "names", "value"), [
+    ("en", {"campaign": "Campaign", "first_contacted_at": "First contacted", "created_at": "Creation date",
+            "id": "Lead ID"}, "Paid search"),
+    ("es", {"campaign": "Campaña", "first_contacted_at": "Primer contacto", "created_at": "Fecha de creación",
+            "id": "ID del lead"}, "Búsqueda de pago"),
+])
+def test_the_editor_names_the_portals_columns_and_values_in_words_the_code_only_beneath(
+    staff_http, language, names, value
+) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for code, name in names.items():
+        # The name is what the row reads; the code follows, small, for the kind's reference.
+        assert re.search(rf'<label for="src-{code}">{name}</label>.*?<small class="column-code"><code>{code}</code>',
+                         part), code
+        assert f"<th scope=\"col\">{name}</th>" in part or code not in ("id", "created_at")  # the preview's head
+    head = re.search(r'<table class="data preview fits" id="map-preview-rows">\s*<thead>(.*?)</thead>', part, re.S)
+    assert "_" not in head.group(1)  # no column code (created_at…) in the preview's head
+    # The value table's menu says what a value means, not its code.
+    assert f'<option value="paid_search" selected>{value}</option>' in part
+    columns = part[part.index('id="map-columns"'):part.index('id="map-preview"')]
+    assert ">paid_search<" not in columns and ">organic_search<" not in columns
+
+
+@pytest.mark.parametrize(("language", "advice"), [
+    ("en", "Choose what it means in the column's table of values, above."),
+    ("es", "Elige qué significa en la tabla de valores de la columna, arriba."),
+])
+def test_a_value_of_the_file_left_as_written_says_where_to_give_its_meaning(staff_http, language, advice) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    preview = html.unescape(part[part.index('id="map-preview"'):])
+    assert "bad-cell" in preview and advice in preview
+    assert "organic_search, paid_search" not in preview  # not the codes a portal file must write

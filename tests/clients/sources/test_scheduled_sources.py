@@ -3,6 +3,8 @@ and a failure shown on the client's page and the agency portfolio. A real local 
 
 from __future__ import annotations
 
+import html
+
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -169,7 +171,7 @@ def _status(code: int) -> object:
     return route
 
 
-@pytest.mark.parametrize(("code", "language", "what", "todo", "said"), [
+NOTICE_CASES = [
     (500, "en", "The server at this address was unavailable (an error on its side).",
      "Nothing to do: the portal fetches it again by itself", "The address answered: “HTTP 500 Internal Server Error”"),
     (500, "es", "El servidor de esta dirección no estaba disponible (un error de su lado).",
@@ -179,7 +181,10 @@ def _status(code: int) -> object:
      "The file must open without signing in", "The address answered: “HTTP 401 Unauthorized”"),
     (401, "es", "La dirección pide iniciar sesión o denegó el acceso al archivo.",
      "El archivo debe abrirse sin iniciar sesión", "La dirección respondió: «HTTP 401 Unauthorized»"),
-])
+]
+
+
+@pytest.mark.parametrize(("code", "language", "what", "todo", "said"), NOTICE_CASES)
 def test_the_failing_sources_notice_says_what_happened_and_what_to_do_in_the_readers_language(
     server, allow_private, tenant_a, media, staff_a, client_user_a, code, language, what, todo, said
 ) -> None:
@@ -199,3 +204,29 @@ def test_the_failing_sources_notice_says_what_happened_and_what_to_do_in_the_rea
     reader.force_login(client_user_a)
     home = reader.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert what in home and todo not in home  # the client reads what happened; what to do is the agency's
+
+
+@pytest.mark.parametrize(("code", "language", "what", "todo", "said"), NOTICE_CASES)
+def test_the_portfolios_failing_sources_note_says_what_happened_and_what_to_do_as_the_clients_pages_do(
+    server, allow_private, tenant_a, tenant_b, media, staff_a, code, language, what, todo, said
+) -> None:
+    base, handler = server
+    handler.routes["/pub"] = _status(code)
+    source = add_source(tenant_a, f"{base}/pub")
+    source_run(client=tenant_a, source_id=source.pk)  # the worker's language: English
+    other = add_source(tenant_b, f"{base}/pub", name="Beta sheet")
+    source_run(client=tenant_b, source_id=other.pk)
+    console = HttpClient(HTTP_HOST=host_of(None))
+    console.force_login(staff_a)
+    page = html.unescape(console.get("/portfolio/", HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    note = page[page.index('id="portfolio-source-failures"'):]
+    note = note[:note.index("</div>")]
+    assert what in note and todo in note and said in note
+    assert note.index(what) < note.index(todo) < note.index(said)  # what happened, what to do, then the words apart
+    assert "Beta sheet" not in note  # another client's source: not this staff member's
+    # The link opens the source in the client's portal.
+    switch = reverse("client_switch", urlconf="agency.urls_public", args=[tenant_a.slug])
+    assert f'href="{switch}?next=/sources/scheduled/{source.pk}/"' in note
+    if language == "es":
+        assert "The server at this address" not in note and "The address asks" not in note
+        assert "Nothing to do" not in note and "The file must" not in note
