@@ -128,7 +128,9 @@ def month_list(request: HttpRequest) -> HttpResponse:
         for r in months_of_close()
         if r.month in approved
     ]
-    return render(request, "reports/month_list.html", {"rows": rows})
+    # Before the first approval, where the figures the client may already read are (as the home says).
+    unreviewed = None if rows else home_unreviewed_month(client=request.tenant)
+    return render(request, "reports/month_list.html", {"rows": rows, "unreviewed": unreviewed})
 
 
 @client_member_required

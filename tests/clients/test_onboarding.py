@@ -108,7 +108,7 @@ def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words
     assert "Tráfico diario" in panel and ">traffic<" not in panel  # the kind in words, not its key
     assert "1.200" in panel or "1\xa0200" in panel  # 1,200 rows in the reader's number format
     # a kind without rows, and the personas (no dates), say why their days are empty: never a bare "—"
-    assert "ninguna todavía" in panel and "—" not in panel
+    assert "todavía no hay" in panel and "—" not in panel
     connection.set_tenant(tenant_a)
     Persona.objects.create(code="cfo", name="CFO")
     assert "una lista, sin fechas" in http.get("/panels/data/").content.decode()
