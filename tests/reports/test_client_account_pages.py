@@ -55,7 +55,7 @@ def test_the_email_preferences_say_what_the_email_is_and_where_it_goes(client_us
             "attached.") in page
     assert 'aria-describedby="monthly-email-hint"' in page
     page = _as(client_user_a, tenant_a, "es").get("/accounts/email-preferences/").content.decode()
-    assert f"Cada mes que tu agencia aprueba, su informe se envía a {client_user_a.email}, con el PDF adjunto." in page
+    assert f"Cada mes que tu agencia aprueba, el informe del mes se envía a {client_user_a.email}, con el PDF adjunto." in page
 
 
 def test_sign_out_everywhere_speaks_to_a_client_user_of_their_browsers_only(client_user_a, tenant_a, staff_a) -> None:
