@@ -71,8 +71,9 @@ def _header(user: Any, month: dt.date) -> str:
         if month not in shown.hidden and month not in shown.approved:
             # A month the close never held (before the client's first report, or still running): its
             # figures as computed, which the page must not let pass for an approved report.
-            return render_to_string("reports/header.html", {"user": user, "unreviewed": True}) if month_has_snapshot(
-                month=month) else ""
+            if not month_has_snapshot(month=month):
+                return ""
+            return render_to_string("reports/header.html", {"user": user, "unreviewed": True})
     report = report_of(month=month)
     if report is None:
         return ""
