@@ -61,3 +61,21 @@ def test_a_client_users_address_is_whole_in_the_bar(browser, portal, client_user
             screenshot(page, f"client-bar-address-{size}-{language}")
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_sign_in_pages_offer_no_empty_menu_on_a_phone(browser, portal, client_user_a, language) -> None:
+    """Signed out, the bar has no links, yet a phone showed "Menú", which opened nothing."""
+    context, page = new_page(browser, locale="es-ES" if language == "es" else "en-GB", viewport=SIZES["390"])
+    menu = WORDS[language][0]
+    base = portal.client("alpha")
+    try:
+        for path in ("/accounts/login/", "/accounts/password/reset/"):
+            page.goto(base + path)
+            page.locator("main form").wait_for()
+            expect(page.get_by_text(menu, exact=True)).to_have_count(0)
+            screenshot(page, f"client-signed-out{path.replace('/', '-').rstrip('-')}-390-{language}")
+        sign_in_home(page, base, client_user_a.username)
+        expect(page.get_by_text(menu, exact=True)).to_be_visible()  # signed in, the menu has the portal's links
+    finally:
+        context.close()
