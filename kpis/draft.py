@@ -414,6 +414,8 @@ def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | 
         key = "driver_results"
     else:  # "the customers went from 5 to 5" reads as a slip: a volume that did not move is said to hold
         key = "driver_budget" if pair0[1] != pair1[1] else "driver_budget_flat"
+    if len(shape.top_numerator) > 1:  # CAC: "the spend" would read as the marketing spend the summary names
+        key += "_sales"
     return line(
         key,
         unit=unit,

@@ -26,6 +26,7 @@ from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.draft import lower_first
 from kpis.nodata import revenue_unpriced
+from kpis.nospend import SPEND_FIGURES
 from kpis.pacing import quarter_months, working_days_in
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
@@ -256,7 +257,8 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected_text=_("Pace to the month's end"),  # its value is the tile's pace line, just above
         accent=accent,
         whole=kpi(key).whole,
-        note=history_note(span, [m in card.history and not card.before_data(m, key) for m in span]),
+        note=history_note(span, [m in card.history and not card.before_data(m, key)
+                                 and (key not in SPEND_FIGURES or card.has_spend(m)) for m in span]),
     )
 
 

@@ -32,6 +32,9 @@ COMPACT = {
     "driver_results": "changed_results",
     "driver_budget": "changed_budget",
     "driver_budget_flat": "changed_budget",
+    "driver_results_sales": "changed_results",
+    "driver_budget_sales": "changed_budget_sales",
+    "driver_budget_flat_sales": "changed_budget_sales",
 }
 
 

@@ -78,6 +78,16 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(volume_before)s to %(volume_after)s."),
         "driver_budget_flat": _(
             "The spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s held at %(volume_after)s."),
+        # CAC's spend is marketing and sales spend, not the month's marketing spend the summary names.
+        "driver_results_sales": _(
+            "The %(unit)s did most of it: %(volume_before)s → %(volume_after)s, while the marketing and sales spend "
+            "went from %(spend_before)s to %(spend_after)s."),
+        "driver_budget_sales": _(
+            "The marketing and sales spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s "
+            "went from %(volume_before)s to %(volume_after)s."),
+        "driver_budget_flat_sales": _(
+            "The marketing and sales spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s "
+            "held at %(volume_after)s."),
         "driver_calendar_against": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which held %(kpi_lower)s back by "
             "%(calendar)s."),
@@ -144,6 +154,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(kpi)s %(change)s against %(compare)s: mostly the volume of %(unit)s, %(volume_before)s → %(volume_after)s."),
         "changed_budget": _(
             "%(kpi)s %(change)s against %(compare)s: mostly the spend, %(spend_before)s → %(spend_after)s."),
+        "changed_budget_sales": _(
+            "%(kpi)s %(change)s against %(compare)s: mostly the marketing and sales spend, %(spend_before)s → "
+            "%(spend_after)s."),
         "changed_plain": _("%(kpi)s %(change)s against %(compare)s."),
         "pace_on_track": _("%(kpi)s: %(actual)s of %(target)s, on track (%(projected)s at this pace)."),
         "pace_met": _("%(kpi)s: %(actual)s of %(target)s, target reached."),

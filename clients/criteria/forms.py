@@ -242,6 +242,20 @@ def _actions_words(actions: Any) -> str:
     return ", ".join(str(ACTION_LABELS.get(a, a)) for a in actions or []) or _("none")
 
 
+def criteria_words(criteria: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Every part of a version in words, in the order qualification applies them (the version page's
+    "The rules"): who fits, the scoring rules, the threshold, the buying signals. The page showed the
+    fit rules alone, so the points and the threshold that decide an MQL could only be read as JSON."""
+    points = [_point_words(entry) for entry in criteria.get("points") or []]
+    threshold = criteria.get("threshold")
+    return [
+        (str(TOP_LABELS["fit"]), [rules_sentence(criteria.get("fit") or {})]),
+        (str(TOP_LABELS["points"]), points or [str(_("none: every lead that fits scores 0"))]),
+        (str(_("MQL threshold (points)")), [str(threshold if threshold is not None else 0)]),
+        (str(_("Buying signals (fast-track to MQL)")), [_actions_words(criteria.get("sales_ready_actions"))]),
+    ]
+
+
 def criteria_diff(before: dict | None, after: dict) -> list[str]:
     """What changed between two versions, in words (the version page's "What changed")."""
     if before is None:

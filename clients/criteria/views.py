@@ -22,6 +22,7 @@ from agency.months import Month
 from clients.criteria.forms import (
     criteria_diff,
     criteria_to_draft,
+    criteria_words,
     draft_apply,
     draft_from_post,
     draft_number_problems,
@@ -118,6 +119,7 @@ def criteria_version_detail(request: HttpRequest, version: int) -> HttpResponse:
             "version": current,
             "previous": previous,
             "changes": criteria_diff(previous.criteria if previous else None, current.criteria),
+            "rules": criteria_words(current.criteria),
             "pretty": json.dumps(current.criteria, indent=2, ensure_ascii=False),
         },
     )

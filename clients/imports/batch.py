@@ -11,6 +11,8 @@ to the same detection page a single upload reaches; a bad file is refused alone.
 from __future__ import annotations
 
 import logging
+import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,12 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.imports.kind_docs import KIND_ORDER
-from clients.imports.selectors import import_pending_path
+from clients.imports.selectors import import_batch_refused, import_pending_path
 from clients.imports.services import import_job_create, import_job_run
 from clients.jobs import QUEUE_FAILED, job_enqueue
 from clients.models import Job
 from clients.sources.files import NotRecognized, file_recognize
+from clients.storage import imports_dir
 
 BATCH_KIND = "import-batch"
 logger = logging.getLogger(__name__)
@@ -115,4 +118,40 @@ def import_batch_queue(*, client: Client, batch: Job, task: Any) -> None:
     with tenant_context(client):
         Job.objects.filter(pk__in=batch.params.get("jobs", []), status=Job.Status.QUEUED).update(
             status=Job.Status.FAILED, finished_at=timezone.now(), result={"ok": False, "failure": QUEUE_FAILED}
+        )
+
+
+def import_batch_again(*, client: Client, batch: Job, user: Any = None) -> Job | None:
+    """A new batch importing again the refused files of ``batch``, from the copies kept of them.
+
+    A first upload is often refused for what the portal does not have yet (the buyer personas or
+    campaigns a file names); once they are added, the same files are imported again without picking
+    them from disk. Each file becomes a new import job of the same kind, source or mapping (its own
+    all-or-nothing run, the same idempotent upsert: a file already imported changes nothing), in the
+    batch's order; the refused jobs stay as they were, in the history. None when no refused file
+    is left on the server. The caller queues the new batch once this has committed.
+    """
+    uploads = []
+    directory = imports_dir(client=client)
+    for entry in import_batch_refused(batch=batch):
+        stored = directory / str(entry["job"].params.get("file") or "")
+        if not entry["job"].params.get("file") or not stored.is_file():
+            continue
+        token = uuid.uuid4().hex
+        shutil.copyfile(stored, directory / f"pending-{token}.csv")  # the refused job keeps its own copy
+        uploads.append((token, entry, entry["job"].params))
+    if not uploads:
+        return None
+    files, job_ids = [], []
+    for position, (token, entry, params) in enumerate(uploads):
+        kept = {key: value for key, value in params.items() if key not in {"kind", "filename", "language", "file"}}
+        job = import_job_create(client=client, kind=params.get("kind") or entry["kind"], token=token,
+                                filename=entry["filename"], user=user, **kept)
+        files.append({"filename": entry["filename"], "kind": entry.get("kind", ""), "label": entry.get("label", ""),
+                      "state": "import", "picked": position, "job": job.id})
+        job_ids.append(job.id)
+    with tenant_context(client):
+        return Job.objects.create(
+            kind=BATCH_KIND, params={"files": files, "jobs": job_ids, "again_of": batch.id},
+            total=len(files), created_by=user if getattr(user, "pk", None) else None,
         )

@@ -54,3 +54,9 @@ def import_batch_files(*, batch: Job) -> list[dict[str, Any]]:
     jobs = Job.objects.in_bulk(batch.params.get("jobs", []))
     return [{**entry, "job": jobs.get(entry["job"]) if entry.get("job") else None}
             for entry in batch.params.get("files", [])]
+
+
+def import_batch_refused(*, batch: Job) -> list[dict[str, Any]]:
+    """A batch's files that were read and refused (nothing written), in the batch's order."""
+    return [entry for entry in import_batch_files(batch=batch)
+            if entry["job"] is not None and entry["job"].status == Job.Status.DONE and not (entry["job"].result or {}).get("ok")]

@@ -13,18 +13,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
 from agency.http import HtmxHttpRequest, found
 from clients.connectors.health import connections_context
 from clients.importing import KINDS
-from clients.imports.batch import import_batch_create, import_batch_queue
+from clients.imports.batch import import_batch_again, import_batch_create, import_batch_queue
 from clients.imports.forms import KIND_LABELS, ImportUploadForm
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.imports.selectors import (
     import_batch_files,
     import_batch_get,
+    import_batch_refused,
     import_jobs_recent,
     import_pending_path,
     job_get,
@@ -99,12 +100,27 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     pending = any(entry["job"] and entry["job"].status in {Job.Status.QUEUED, Job.Status.RUNNING} for entry in files)
     context = {"batch": batch, "files": files, "pending": pending,
                "imported": [entry for entry in files if entry["job"]],
-               "to_map": [entry for entry in files if not entry["job"]]}
+               "to_map": [entry for entry in files if not entry["job"]],
+               "refused": [] if pending else import_batch_refused(batch=batch)}
     template = "clients/imports/batch.html#files" if request.htmx and not request.htmx.history_restore_request \
         else "clients/imports/batch.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@client_staff_required
+@require_POST
+def import_batch_again_start(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Import a batch's refused files again (after adding what they named), from the copies kept."""
+    batch = found(import_batch_get(batch_id=batch_id))
+    again = import_batch_again(client=request.tenant, batch=batch, user=request.user)
+    if again is None:
+        messages.error(request, _("No refused file of this upload is left on the server: upload them again."))
+        return redirect("import_batch", batch_id=batch.id)
+    client = request.tenant
+    transaction.on_commit(lambda: import_batch_queue(client=client, batch=again, task=import_batch_run))
+    return redirect("import_batch", batch_id=again.id)
 
 
 def _reference() -> dict:

@@ -72,6 +72,31 @@ def test_the_leads_chart_starts_at_the_first_leads_while_contracts_and_spend_run
     assert spend.values[-4:] == [100, 100, 100, 100]
     assert leads.note == "Data from March 2026: 2 months so far"
     assert mrr.note == "Data from January 2026: 4 months so far"
+    assert spend.note == "Data from January 2026: 4 months so far"  # said as for the other sources
+
+
+def test_a_spend_chart_says_from_when_the_spend_runs_as_the_others_do(tenant_a) -> None:
+    """Spend from March, as the leads: every summary chart begins in March and says so, so the note is
+    said once under the summary. The spend charts said nothing, so the note stood under the lead
+    charts only and was repeated under each of them."""
+    from clients.models import Lead, Spend
+    from kpis.report import series_chart, summary_note
+    from kpis.selectors import scorecard_load
+    from kpis.services import snapshot_compute
+
+    with schema_context("alpha"):
+        Spend.objects.bulk_create(
+            Spend(id=f"s{m.month}", date=m + dt.timedelta(days=4), category="media", amount=Decimal("100")) for m in (MAR, APR)
+        )
+        Lead.objects.bulk_create(Lead(id=f"l{i}", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC)) for i in range(4))
+    snapshot_compute(client=tenant_a, months=[JAN, FEB, MAR, APR])
+    with schema_context("alpha"):
+        card = scorecard_load(month=APR, compare="month", client=tenant_a)
+        charts = {key: series_chart(card, key, currency="EUR", accent="#000") for key in ("new_leads", "marketing_spend", "cpl")}
+    assert {key: chart.note for key, chart in charts.items()} == dict.fromkeys(charts, "Data from March 2026: 2 months so far")
+    entries = [{"chart": chart, "no_chart": False} for chart in charts.values()]
+    assert summary_note(entries) == "Data from March 2026: 2 months so far"
+    assert all(entry["note_shared"] for entry in entries)
 
 
 @pytest.mark.parametrize(
