@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis import views, views_context
+from kpis import views, views_context, views_glossary
 
 urlpatterns = [
     path("scorecard/", views.scorecard, name="scorecard"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("scorecard/recompute/<int:job_id>/", views_context.recompute_status, name="recompute_status"),
     path("scorecard/recompute/<int:job_id>/retry/", views_context.recompute_retry, name="recompute_retry"),
     path("planner/", views_context.planner, name="planner"),
+    path("glossary/", views_glossary.glossary, name="glossary"),
 ]

@@ -16,6 +16,7 @@ from clients.criteria.forms import draft_from_post
 from clients.criteria.rules import personas_problems
 from clients.models import Contract
 from clients.records.persona_builder import fine_rows, match_from_tree, match_shown_by_rows, match_tree, with_paths
+from clients.records.public_holidays import COUNTRIES, region_choices
 from clients.words import problem_words, vocab_label
 
 
@@ -179,3 +180,31 @@ class HolidaysForm(forms.Form):
 
     def date_list(self) -> list[str]:
         return [value for value in re.split(r"[\s,;]+", self.cleaned_data.get("dates") or "") if value]
+
+
+class PublicHolidaysForm(forms.Form):
+    """A country's (and region's) public holidays for some years, added to the client's list."""
+
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.ChoiceField(label=_("Region (optional)"), required=False,
+                               help_text=_("Its own holidays are added too (Madrid's 2 May, Catalonia's 11 September)."))
+    first_year = forms.IntegerField(label=_("From the year"), min_value=2000, max_value=2099)
+    last_year = forms.IntegerField(label=_("To the year"), min_value=2000, max_value=2099)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [(code, label) for code, label in COUNTRIES.items()]
+        self.fields["region"].choices = [("", _("None: the national holidays only")), *region_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        country, region = data.get("country"), data.get("region") or ""
+        if country and region and not region.startswith(f"{country}-"):
+            self.add_error("region", _("This region is not in %(country)s.") % {"country": COUNTRIES[country]})
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and not 0 <= last - first < 10:
+            self.add_error("last_year", _("From 1 to 10 years, the last not before the first."))
+        return data
+
+    def region_code(self) -> str:
+        return (self.cleaned_data.get("region") or "").partition("-")[2]

@@ -16,6 +16,7 @@ from agency.models import Client
 from agency.months import Month
 from clients.criteria.services import personas_set
 from clients.models import Holiday, Persona
+from clients.records.public_holidays import public_holidays
 from clients.signals import data_changed
 
 
@@ -55,6 +56,20 @@ def holidays_set(*, client: Client, dates: Iterable[dt.date | str]) -> list[dt.d
 
 # --- personas and contracts, one at a time (staff screens) --------------------------------------
 
+
+
+def holidays_add_public(
+    *, client: Client, country: str, region: str = "", years: range, language: str
+) -> tuple[list[tuple[dt.date, str]], int]:
+    """Add a country's (and region's) public holidays of ``years`` to the client's non-working days;
+    the days already there stay. Returns the public holidays (date, name in ``language``) and how many
+    of them were new. Their months are recomputed as any change of holidays (``holidays_set``)."""
+    public = public_holidays(country=country, region=region, years=years, language=language)
+    with tenant_context(client):
+        current = set(Holiday.objects.values_list("date", flat=True))
+    days = {day for day, _name in public}
+    holidays_set(client=client, dates=current | days)
+    return public, len(days - current)
 
 def persona_save(*, client: Client, code: str, name: str, match: dict, original_code: str | None = None) -> list[Persona]:
     """Add or change one persona (kept in its priority place) through :func:`personas_set`."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.decorators import client_staff_required
@@ -16,8 +20,9 @@ from agency.http import found
 from agency.months import add_months
 from clients.criteria.forms import draft_apply
 from clients.criteria.numbers import examples
-from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm
+from clients.records.forms import CancelForm, ContractForm, HolidaysForm, PersonaForm, PublicHolidaysForm
 from clients.records.persona_builder import builder_choices, match_count_words, with_paths
+from clients.records.public_holidays import COUNTRIES, ZONE_COUNTRY, region_names
 from clients.records.selectors import (
     contract_get,
     contracts_list,
@@ -26,7 +31,14 @@ from clients.records.selectors import (
     persona_match_count,
     personas_list,
 )
-from clients.records.services import contract_cancel, contract_save, holidays_set, persona_move, persona_save
+from clients.records.services import (
+    contract_cancel,
+    contract_save,
+    holidays_add_public,
+    holidays_set,
+    persona_move,
+    persona_save,
+)
 
 
 @client_staff_required
@@ -119,10 +131,15 @@ def persona_builder(request: HttpRequest) -> HttpResponse:
 @client_staff_required
 @require_http_methods(["GET", "POST"])
 def holidays_edit(request: HttpRequest) -> HttpResponse:
-    """The client's non-working days on a screen: the set-up checklist's step without a shell."""
+    """The client's non-working days on a screen: the set-up checklist's step without a shell, and a
+    country's public holidays added in one step."""
     current = "\n".join(f"{day:%Y-%m-%d}" for day in holidays_list())
-    form = HolidaysForm(request.POST or None, initial={"dates": current})
-    if request.method == "POST" and form.is_valid():
+    public_post = request.method == "POST" and request.POST.get("action") == "public"
+    form = HolidaysForm(request.POST if request.method == "POST" and not public_post else None, initial={"dates": current})
+    public = PublicHolidaysForm(request.POST if public_post else None, initial=_public_initial(request.tenant))
+    if public_post and public.is_valid():
+        return _holidays_add_public(request, public)
+    if request.method == "POST" and not public_post and form.is_valid():
         try:
             saved = holidays_set(client=request.tenant, dates=form.date_list())
         except ValidationError as error:
@@ -131,8 +148,36 @@ def holidays_edit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(count)s non-working days saved.") % {"count": len(saved)})
             return redirect("holidays")
-    context = {"form": form, "title": _("Holidays")}
-    return render(request, "clients/records/form.html", context, status=422 if form.errors else 200)
+    status = 422 if form.errors or public.errors else 200
+    return render(request, "clients/records/holidays.html", {"form": form, "public": public}, status=status)
+
+
+def _public_initial(client: Any) -> dict[str, Any]:
+    year = timezone.now().astimezone(ZoneInfo(client.timezone)).year
+    return {"country": ZONE_COUNTRY.get(client.timezone, ""), "first_year": year - 1, "last_year": year + 1}
+
+
+def _holidays_add_public(request: HttpRequest, form: PublicHolidaysForm) -> HttpResponse:
+    country, region = form.cleaned_data["country"], form.region_code()
+    years = range(form.cleaned_data["first_year"], form.cleaned_data["last_year"] + 1)
+    try:
+        public, added = holidays_add_public(client=request.tenant, country=country, region=region, years=years,
+                                            language=translation.get_language() or "en")
+    except ValidationError as error:  # a date outside the portal's range
+        for message in error.message_dict.get("dates", error.messages):
+            form.add_error("first_year", message)
+        return render(request, "clients/records/holidays.html",
+                      {"form": HolidaysForm(initial={"dates": "\n".join(f"{d:%Y-%m-%d}" for d in holidays_list())}),
+                       "public": form}, status=422)
+    place = str(COUNTRIES[country]) + (f" ({region_names(country).get(region, region)})" if region else "")
+    messages.success(request, ngettext(
+        "%(added)s public holiday of %(place)s for %(years)s added (%(total)s in those years; "
+        "the others were already in the list).",
+        "%(added)s public holidays of %(place)s for %(years)s added (%(total)s in those years; "
+        "the others were already in the list).",
+        added) % {"added": added, "place": place, "total": len(public),
+                "years": str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"})
+    return redirect("holidays")
 
 
 @client_staff_required

@@ -50,3 +50,31 @@ def test_the_checklist_and_the_criteria_rules_read_whole_in_spanish(page, portal
         assert values["y"] >= names["y"] + names["height"] - 1, (names, values)
     _no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / f"criteria-rules-es-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_holidays_page_adds_spains_days_in_spanish(page, portal, staff_a, tenants, width) -> None:
+    """Holidays at 1440 and 390 px in Spanish: the country's days added from the page, the list filled,
+    nothing wider than the screen."""
+    from django_tenants.utils import schema_context
+
+    from clients.models import Holiday
+
+    staff_a.language = "es"
+    staff_a.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, portal.client("alpha"), staff_a.username)
+    page.wait_for_load_state()
+    page.goto(portal.client("alpha") + "/holidays/")
+    page.select_option("#public-holidays select[name=country]", "ES")
+    page.select_option("#public-holidays select[name=region]", "ES-CT")
+    page.fill("#public-holidays input[name=first_year]", "2026")
+    page.fill("#public-holidays input[name=last_year]", "2026")
+    with page.expect_navigation():
+        page.click("#public-holidays button[type=submit]")
+    assert "festivos oficiales de España (Cataluña) añadidos para 2026" in page.locator("body").inner_text()
+    assert "2026-09-11" in page.locator("textarea[name=dates]").input_value()  # Catalonia's own day
+    with schema_context("alpha"):
+        assert Holiday.objects.filter(date="2026-12-25").exists()
+    _no_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / f"holidays-es-{width}.png"), full_page=True)

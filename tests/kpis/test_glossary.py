@@ -28,3 +28,39 @@ def test_every_figure_is_in_the_glossary_with_its_definition_in_each_language() 
     assert "| Coste por lead (`cpl`) | Inversión en marketing ÷ leads nuevos. |" in spanish
     assert "a fall" in english.split("(`cpl`)")[1].split("\n")[0]  # a cost falling is good news
     assert "una bajada" in spanish.split("(`cpl`)")[1].split("\n")[0]
+
+
+def test_the_report_links_its_glossary_page_for_the_client_in_its_language(client_user_a, staff_a, tenant_a) -> None:
+    import datetime as dt
+
+    from django.test import Client as HttpClient
+
+    from kpis.services import snapshot_compute
+    from tests.conftest import host_of
+
+    snapshot_compute(client=tenant_a, months=[dt.date(2026, 10, 1)])
+    staff = HttpClient(HTTP_HOST=host_of(tenant_a))
+    staff.force_login(staff_a)
+    assert 'href="/glossary/"' in staff.get("/scorecard/?month=2026-10").content.decode()
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(client_user_a)
+    english = http.get("/glossary/").content.decode()
+    assert "What each figure means" in english and 'id="kpi-cpl"' in english
+    assert "Marketing spend ÷ new leads." in english and "No new leads this month." in english
+    client_user_a.language = "es"
+    client_user_a.save()
+    spanish = http.get("/glossary/").content.decode()
+    assert "Qué significa cada cifra" in spanish and "Inversión en marketing ÷ leads nuevos." in spanish
+    assert "una bajada" in spanish and "Good news" not in spanish
+
+
+def test_the_glossary_is_for_people_of_the_client_only(tenant_a, tenant_b, client_user_a) -> None:
+    from django.test import Client as HttpClient
+
+    from tests.conftest import host_of
+
+    anonymous = HttpClient(HTTP_HOST=host_of(tenant_a))
+    assert anonymous.get("/glossary/").status_code == 302  # to sign in
+    other = HttpClient(HTTP_HOST=host_of(tenant_b))
+    other.force_login(client_user_a)
+    assert other.get("/glossary/").status_code in {403, 404}
