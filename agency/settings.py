@@ -418,7 +418,21 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Each SMTP step gives up after this many seconds: a send never outlasts the outbox's ten-minute
 # lease (agency.outbox.SENDING_LEASE), after which a row still "sending" is called uncertain.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"portal@{PORTAL_BASE_HOST}")
+
+
+def default_from_email(base_host: str) -> str:
+    """The portal's sender address when ``DEFAULT_FROM_EMAIL`` is not set (the name shown beside it is
+    the agency's, from its brand: agency.emails.brand_sender). At a real domain, ``portal@`` it; on a
+    development machine (``localhost``, ``*.localhost``: the demo's emails read "from
+    portal@localhost") the demo agency's own domain, ``agency.example`` (its staff are
+    sam@agency.example), a reserved domain no mail server delivers to (RFC 2606)."""
+    host = base_host.strip().lower().rstrip(".")
+    if "." not in host or host.endswith(".localhost"):
+        host = "agency.example"
+    return f"portal@{host}"
+
+
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_from_email(PORTAL_BASE_HOST)
 
 # --- Security (production) -----------------------------------------------------------------
 if not DEBUG:

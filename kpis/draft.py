@@ -135,15 +135,14 @@ def line(key: str, **slots: str | Figure) -> Line:
     text_parts, html_parts, last = [], [], 0
     for match in _SLOT.finditer(template):
         literal = template[last : match.start()]
-        text_parts.append(literal)
-        html_parts.append(html.escape(literal))
         value = slots[match.group(1)]
         if isinstance(value, Figure):
-            text_parts.append(value.shown)
-            html_parts.append(_figure_html(value))
+            shown, shown_html = value.shown, _figure_html(value)
         else:
-            text_parts.append(str(value))
-            html_parts.append(html.escape(str(value)))
+            literal, shown = _contracted(literal, str(value))
+            shown_html = html.escape(shown)
+        text_parts += [literal, shown]
+        html_parts += [html.escape(literal), shown_html]
         last = match.end()
     text_parts.append(template[last:])
     html_parts.append(html.escape(template[last:]))
@@ -152,6 +151,18 @@ def line(key: str, **slots: str | Figure) -> Line:
     if text[:1].islower() and body[:1] == text[:1]:  # "octubre de 2026 trajo…": a sentence starts with a capital
         text, body = text[0].upper() + text[1:], body[0].upper() + body[1:]
     return Line(key=key, slots=used, text=text, html=body)
+
+
+_BEFORE_EL = re.compile(r"(^|\s)(de|a) $")
+
+
+def _contracted(literal: str, words: str) -> tuple[str, str]:
+    """Spanish contracts "de el" and "a el" ("vino del correo electrónico"): a channel inside a
+    sentence carries its article there (kpis.sentences.CHANNELS_IN_TEXT), and the sentence's "de"
+    is in the text before it. Any other pair, and any other language, as they are."""
+    if words.startswith("el ") and (match := _BEFORE_EL.search(literal)):
+        return literal[: match.start(2)] + match.group(2) + "l ", words[3:]
+    return literal, words
 
 
 def lower_first(label: str) -> str:

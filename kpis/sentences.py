@@ -186,8 +186,10 @@ UNITS: dict[str, Promise] = {
 REST_LABEL = _("what the breakdown leaves out")
 
 # A channel as a sentence names it ("mostly Paid search"): English keeps the label's capital, while
-# Spanish running text writes a channel as the common noun it is ("sobre todo búsqueda de pago"; the
-# tables and headings keep "Búsqueda de pago"). Campaign, persona and platform names are names: as written.
+# Spanish running text writes a channel as the common noun it is, with its article ("sobre todo la
+# búsqueda de pago", "Revisar las redes sociales de pago", "vino del correo electrónico": kpis.draft.line
+# contracts "de el"; the tables and headings keep "Búsqueda de pago"). Campaign, persona and platform
+# names are names: as written.
 IN_TEXT = "channel, inside a sentence"
 CHANNELS_IN_TEXT: dict[str, Promise] = {
     "organic_search": pgettext_lazy(IN_TEXT, "Organic search"),

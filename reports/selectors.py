@@ -27,9 +27,10 @@ from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
-from kpis.report import frozen_days
+from kpis.report import default_month, frozen_days, month_with_data
 from kpis.scorecard import card_as_shown
-from kpis.selectors import paid_media_days, scorecard_load
+from kpis.selectors import paid_media_days, scorecard_load, snapshot_months_with_data
+from kpis.selectors_report import snapshot_months_list
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
@@ -445,6 +446,24 @@ def home_report(*, staff: bool) -> dict[str, Any]:
             .first()
         )
     return {"latest": latest, "waiting": waiting}
+
+
+def month_has_snapshot(*, month: dt.date) -> bool:
+    return Snapshot.objects.filter(month=month).exists()
+
+
+def home_unreviewed_month(*, client: Client) -> dt.date | None:
+    """For a client user's home while no month is approved: the month their report opens on (as
+    /scorecard/ picks it, kpis.report.default_month and month_with_data) among the months they may
+    read, those with a snapshot outside the close, as computed and not reviewed by the agency. The
+    same months the report offers them (kpis.visibility), no more: a month in the close is theirs only
+    once approved. None when they may read none."""
+    hidden, _approved, _stamp = shown_months(viewer=None)
+    months = [month for month in snapshot_months_list() if month not in hidden]
+    month = default_month(months, client)
+    if month is None:
+        return None
+    return month_with_data(month, months, with_data=snapshot_months_with_data(), approved=frozenset())[0]
 
 
 def reports_months() -> list[dt.date]:

@@ -45,6 +45,7 @@ from reports.selectors import (
     commentary_current,
     commentary_sections,
     home_report,
+    home_unreviewed_month,
     month_approved,
     month_close_page,
     months_listed,
@@ -127,7 +128,9 @@ def month_list(request: HttpRequest) -> HttpResponse:
         for r in months_of_close()
         if r.month in approved
     ]
-    return render(request, "reports/month_list.html", {"rows": rows})
+    # Before the first approval, where the figures the client may already read are (as the home says).
+    unreviewed = None if rows else home_unreviewed_month(client=request.tenant)
+    return render(request, "reports/month_list.html", {"rows": rows, "unreviewed": unreviewed})
 
 
 @client_member_required
@@ -144,6 +147,10 @@ def home_panel(request: HttpRequest) -> HttpResponse:
         card = approved_card(client=request.tenant, month=latest["month"])
         keys = report_summary_keys(client=request.tenant, document=card.snapshot.document if card.snapshot else None)
         context["verdict"] = month_verdict(card, keys=keys, currency=request.tenant.currency)
+    elif not staff:
+        # No report approved yet, but the months before the close began are readable as computed:
+        # the home says where they are, and that the agency has not reviewed them.
+        context["unreviewed"] = home_unreviewed_month(client=request.tenant)
     return render(request, "reports/home_panel.html", context)
 
 

@@ -19,6 +19,7 @@ from reports.selectors import (
     commentary_for,
     commentary_sections,
     commentary_state,
+    month_has_snapshot,
     report_of,
     revision_pending,
     shown_from_rows,
@@ -68,7 +69,11 @@ def _header(user: Any, month: dt.date) -> str:
     if not user.is_agency:
         shown = _shown(user)
         if month not in shown.hidden and month not in shown.approved:
-            return ""  # a month the close never held: no query
+            # A month the close never held (before the client's first report, or still running): its
+            # figures as computed, which the page must not let pass for an approved report.
+            if not month_has_snapshot(month=month):
+                return ""
+            return render_to_string("reports/header.html", {"user": user, "unreviewed": True})
     report = report_of(month=month)
     if report is None:
         return ""

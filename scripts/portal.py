@@ -67,7 +67,7 @@ def main() -> int:
     manage("migrate_schemas", "--verbosity", "0")
     if not options.no_demo:
         print("» demo agency (kept if it exists)", flush=True)
-        manage("seed_demo")
+        manage("seed_demo", "--no-logins")  # the logins are printed once, below, with Wayne's
         manage("seed_demo_connections")
 
     # honcho runs the three processes, prefixes their output, and on Ctrl-C (or when one of

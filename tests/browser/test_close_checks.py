@@ -41,7 +41,7 @@ def test_staff_review_the_checks_resolve_one_and_approve_with_a_reason(browser, 
         assert heading.inner_text() == "3 cosas que revisar"
         assert page.locator("#checks").bounding_box()["y"] < page.locator("#approve-title").bounding_box()["y"]
         sentences = page.locator(".check-sentence").all_inner_texts()
-        assert any("Tráfico no tiene datos de 4 días del mes: 13–16 oct." in s for s in sentences), sentences
+        assert any("Tráfico: faltan los datos de 4 días del mes (13–16 oct)." in s for s in sentences), sentences
         _no_overflow(page)
         screenshot(page, "checks-close-es-390")
         page.set_viewport_size(DESKTOP)

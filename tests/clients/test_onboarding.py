@@ -108,7 +108,7 @@ def test_the_client_never_sees_the_agencys_checklist_and_reads_its_data_in_words
     assert "Tráfico diario" in panel and ">traffic<" not in panel  # the kind in words, not its key
     assert "1.200" in panel or "1\xa0200" in panel  # 1,200 rows in the reader's number format
     # a kind without rows, and the personas (no dates), say why their days are empty: never a bare "—"
-    assert "ninguna todavía" in panel and "—" not in panel
+    assert "todavía no hay" in panel and "—" not in panel
     connection.set_tenant(tenant_a)
     Persona.objects.create(code="cfo", name="CFO")
     assert "una lista, sin fechas" in http.get("/panels/data/").content.decode()
@@ -141,13 +141,13 @@ def test_staff_set_the_holidays_on_a_screen_from_the_checklist(staff_http, tenan
 
 def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_user_a) -> None:
     data = staff_http.get("/panels/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "The client's data" in data and "Your agency loads" not in data and 'href="/imports/"' in data
+    assert "The client's data" in data and "Your agency has not imported" not in data and 'href="/imports/"' in data
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Client users" in team and "People at your company" not in team
     assert "<li>sam-staff@example.com</li>" in team  # no full name: the email, as the close names people
     client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
     client_http.force_login(client_user_a)
-    assert "Your agency loads" in client_http.get("/panels/data/").content.decode()  # the client's own words
+    assert "Your agency has not imported any of your data yet" in client_http.get("/panels/data/").content.decode()  # own words
     assert "People at your company" in client_http.get("/panels/team/").content.decode()
 
 

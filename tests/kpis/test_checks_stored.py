@@ -70,7 +70,7 @@ def test_a_gap_in_daily_spend_is_stored_with_its_days_and_counted_in_public(tena
         assert keys == {("coverage.source_gap", "spend"), ("tracking.campaign_name_twins", "marcaespana")}
         with translation.override("es"):
             sentences = [c["sentence"] for c in month_checks_read(month=OCT.first_day, currency="EUR")]
-    assert "Inversión no tiene datos de 3 días del mes: 6–8 oct." in sentences
+    assert "Inversión: faltan los datos de 3 días del mes (6–8 oct)." in sentences
     counts = ClientMonthChecks.objects.get(client=tenant_a, month=OCT.first_day)
     assert (counts.total, counts.high, counts.open, counts.open_high) == (2, 1, 2, 1)
     # September had both campaign names too, but no gap.
@@ -136,7 +136,7 @@ def test_check_month_prints_the_checks_as_json_and_export_snapshot_includes_them
     (check,) = printed["checks"]
     assert printed["month"] == "2026-10" and check["key"] == "coverage.source_gap" and check["severity"] == "high"
     assert check["figures"]["days"] == ["2026-10-06", "2026-10-07", "2026-10-08"]
-    assert check["sentence"] == "Inversión no tiene datos de 3 días del mes: 6–8 oct." and check["link"] == "/imports/"
+    assert check["sentence"] == "Inversión: faltan los datos de 3 días del mes (6–8 oct)." and check["link"] == "/imports/"
     out = io.StringIO()
     call_command("export_snapshot", "alpha", "--month", "2026-10", stdout=out)
     exported = json.loads(out.getvalue())

@@ -44,7 +44,7 @@ def _check(key: str) -> CheckResult:
 def test_the_month_page_lists_the_checks_before_approve_in_spanish(october, staff_a) -> None:
     body = browser_for(staff_a, october, language="es").get("/reports/2026-10/").content.decode()
     assert "2 cosas que revisar" in body
-    assert "Inversión no tiene datos de 3 días del mes: 6–8 oct." in body
+    assert "Inversión: faltan los datos de 3 días del mes (6–8 oct)." in body
     assert body.index('id="checks"') < body.index('id="approve-title"')
     assert 'name="checks_reason"' in body  # the high check is unresolved: the approval asks why
 

@@ -3,14 +3,20 @@ it, and the home page used to show only row counts of the imported data."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
 from agency.months import Month
+from clients.models import Lead
+from kpis.services import snapshot_compute
 from reports.models import MonthReport
 from reports.services import month_approve, month_open
 from tests.reports.conftest import MARCH, browser_for
+
+APRIL = dt.date(2026, 4, 1)
 
 
 def test_a_client_user_is_told_no_report_is_approved_yet_then_offered_the_latest(march, client_user_a, staff_a) -> None:
@@ -85,3 +91,48 @@ def test_a_clients_month_page_puts_its_questions_and_versions_before_every_figur
     month_approve(client=march, month=MARCH, user=staff_a, notify=False)
     page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
     assert page.index('id="questions-title"') < page.index('id="versions-title"') < page.index('id="figures-title"')
+
+
+def test_before_any_approval_a_client_user_is_told_where_the_figures_they_may_read_are(
+    march, client_user_a, staff_a, tenant_b
+) -> None:
+    """Before the close began (the demo's October for Acme), a client user could read a month's figures
+    as computed while the home said only that no report was approved: it now names that month, links it,
+    and says the agency has not reviewed it; the month's report says so above its figures."""
+    with schema_context("beta"):
+        Lead.objects.create(id="b1", created_at=dt.datetime(2026, 4, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_b, months=[APRIL])  # another client's later month: never offered here
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "Tu agencia aún no ha aprobado ningún informe mensual" in panel
+    assert ("Mientras tanto, las cifras de marzo de 2026 están en el cuadro de mando tal como se calculan a partir "
+            "de tus datos: tu agencia aún no las ha revisado.") in panel
+    assert '<a href="/scorecard/?month=2026-03">Ver las cifras de marzo de 2026</a>' in panel
+    assert "2026-04" not in panel and "abril" not in panel
+    # The link goes where the report opens by itself: the same months, no more.
+    assert browser_for(client_user_a, march).get("/scorecard/").context["month"] == MARCH
+    report = browser_for(client_user_a, march).get("/scorecard/?month=2026-03").content.decode()
+    assert "Sin revisar por tu agencia: estas cifras se calculan a partir de tus datos tal como están" in report
+    client_user_a.language = "en"
+    client_user_a.save()
+    english = browser_for(client_user_a, march, language="en").get("/panels/report/").content.decode()
+    assert ("Meanwhile, the figures of March 2026 are in the scorecard as computed from your data: your agency has "
+            "not reviewed them yet.") in english and "See the figures of March 2026" in english
+    report = browser_for(client_user_a, march, language="en").get("/scorecard/?month=2026-03").content.decode()
+    assert "Not reviewed by your agency: these figures are computed from your data as it stands" in report
+    staff = browser_for(staff_a, march, language="en").get("/panels/report/").content.decode()
+    assert "data-unreviewed" not in staff
+
+
+def test_a_month_in_review_is_not_offered_and_an_approved_one_is_not_called_unreviewed(
+    march, client_user_a, staff_a
+) -> None:
+    """March in the close: hidden from the client until approved, so the home offers nothing; approved,
+    the home offers the report and the page carries no "not reviewed" note."""
+    month_open(client=march, month=MARCH)
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "Tu agencia aún no ha aprobado" in panel and "data-unreviewed" not in panel and "2026-03" not in panel
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "Leer el informe" in panel and "data-unreviewed" not in panel
+    report = browser_for(client_user_a, march).get("/scorecard/?month=2026-03").content.decode()
+    assert "Sin revisar por tu agencia" not in report and "data-unreviewed" not in report

@@ -277,7 +277,7 @@ def test_sentences_in_spanish() -> None:
     data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
     with translation.override("es"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
-    assert "Inversión no tiene datos de 2 días del mes: 3–4 oct." in sentences
+    assert "Inversión: faltan los datos de 2 días del mes (3–4 oct)." in sentences
     assert (
         "3 clientes nuevos pero ningún ingreso: ¿están los valores de las oportunidades en la exportación del CRM?" in sentences
     )
@@ -368,7 +368,7 @@ def test_one_day_and_one_customer_read_in_the_singular() -> None:
     data = CheckData(month=OCT, history=hist, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT, skip=gap)})
     with translation.override("es"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
-    assert "Inversión no tiene datos de 1 día del mes: 3 oct." in sentences
+    assert "Inversión: faltan los datos de 1 día del mes (3 oct)." in sentences
     assert "1 cliente nuevo pero ningún ingreso: ¿está el valor de la oportunidad en la exportación del CRM?" in sentences
     with translation.override("en"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]

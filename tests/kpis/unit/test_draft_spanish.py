@@ -24,7 +24,7 @@ def _texts(language: str, docs) -> list[str]:
 def test_a_channel_inside_a_spanish_sentence_is_written_in_lower_case_and_its_sources_keep_the_label() -> None:
     spanish = draft_in("es", documents())
     texts = [line.text for line in spanish.lines()]
-    assert "La mayor parte vino de búsqueda de pago: sus MQL pasaron de 4 a 9." in texts
+    assert "La mayor parte vino de la búsqueda de pago: sus MQL pasaron de 4 a 9." in texts
     assert not [t for t in texts if "Búsqueda de pago" in t]
     # Where a figure came from reads as a label ("MQL, Búsqueda de pago, octubre de 2026: 9"): its capital stays.
     assert any("Búsqueda de pago, octubre de 2026" in line.why for line in spanish.lines())
@@ -48,9 +48,31 @@ def _conversion_docs():
 def test_a_plural_channel_reads_without_a_singular_verb() -> None:
     """"Redes sociales de pago explica la mayor parte: convirtió…" made a plural name the subject of a singular verb."""
     texts = _texts("es", _conversion_docs())
-    assert ("La mayor parte vino de redes sociales de pago, donde la conversión de sus leads nuevos fue del 30,0 %, "
+    assert ("La mayor parte vino de las redes sociales de pago, donde la conversión de sus leads nuevos fue del 30,0 %, "
             "frente al 80,0 % antes.") in texts, texts
-    assert "Revisar redes sociales de pago: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert "Revisar las redes sociales de pago: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+
+
+def test_a_channel_in_a_spanish_sentence_has_its_article_and_de_el_contracts() -> None:
+    """"Revisar búsqueda de pago", "sobre todo correo electrónico", "vino de referencias": a channel named
+    as a common noun without its article read like a telegram; with it, "de el" is "del" as Spanish writes it."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "email": channel(spend=2000, leads=10, mqls=8, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "email": channel(spend=2000, leads=10, mqls=3, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    texts = _texts("es", docs)
+    assert ("La mayor parte vino del correo electrónico, donde la conversión de sus leads nuevos fue del 30,0 %, "
+            "frente al 80,0 % antes.") in texts, texts
+    assert "Revisar el correo electrónico: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert not [text for text in texts if re.search(r"\b(de|a) el\b", text)], texts
+    english = _texts("en", docs)
+    assert "Email did most of it: 30.0 % of its new leads converted, against 80.0 % before." in english, english
 
 
 def test_no_spanish_sentence_makes_a_member_the_subject_of_its_verb() -> None:

@@ -81,9 +81,10 @@ def test_what_changed_in_spanish(client_user_a, months) -> None:
     assert "Qué cambió" in text and "frente a febrero de 2026" in text and "sobre todo" in text
     assert "Leads nuevos  +6  frente a febrero de 2026" in text and "150,0 %" not in text  # the tile's "+6"
     # The mix in words a client reads ("la mezcla" is an analyst's word); a channel inside the sentence is a
-    # common noun, in lower case ("con correo electrónico"), as Spanish writes it.
-    assert "sobre todo un cambio en el reparto del total de leads nuevos, con correo electrónico en el" in " ".join(text.split())
-    assert "sobre todo búsqueda de pago, 0 → 8" in " ".join(text.split())
+    # common noun, in lower case and with its article ("con el correo electrónico"), as Spanish writes it.
+    words = " ".join(text.split())
+    assert "sobre todo un cambio en el reparto del total de leads nuevos, con el correo electrónico en el" in words
+    assert "sobre todo la búsqueda de pago, 0 → 8" in words
     assert "mezcla" not in text
     assert not re.search(r"\b(against|mostly|the|of|before)\b", text)
 

@@ -1,0 +1,52 @@
+"""The close board on a phone, in English and Spanish: a client's card is indented for its tick box
+only when it has one. A card without one (a month not clean) kept the 2rem of room, so its name and
+lines sat inwards of the page's text for nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from portfolio.models import ClientMonthClose
+from reports.services import month_reviews_start
+from tests.browser.conftest import screenshot, sign_in_home
+from tests.browser.test_close_board import APRIL_5, ROWS, _beta_march
+from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed March
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+LEFTS = """row => [...row.querySelectorAll(':scope > th, :scope > td:not(.pick)')]
+    .map(cell => Math.round(cell.getBoundingClientRect().left))"""
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_card_without_a_tick_box_is_not_indented_on_a_phone(browser, portal, march, tenant_b, staff_ab, language) -> None:  # noqa: F811
+    _beta_march(tenant_b)
+    month_reviews_start(client=march, at=APRIL_5)
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    # a client question waits on beta's March: not clean, so no tick box
+    ClientMonthClose.objects.filter(client=tenant_b, month=MARCH).update(open_questions=1, updated_at=timezone.now())
+    staff_ab.language = language
+    staff_ab.save()
+    context = browser.new_context(locale="es-ES" if language == "es" else "en-GB", viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in_home(page, portal.console, staff_ab.username)
+        page.goto(portal.console + "/board/?month=2026-03")
+        expect(page.locator(ROWS)).to_have_count(2)
+        screenshot(page, f"board-cards-390-{language}")
+        page_left = round(page.locator("#board-table .board-counts").bounding_box()["x"])
+        ticked, plain = page.locator("table.board tbody tr").all()
+        assert ticked.locator("td.pick input").count() == 1 and plain.locator("td.pick input").count() == 0
+        # without a tick box: the name and every line start at the page's text edge, all at one left
+        lefts = plain.evaluate(LEFTS)
+        assert set(lefts) == {page_left}, lefts
+        # with one: the box at the edge, the card's name and lines beside it as before, all at one left
+        box = ticked.locator("td.pick input").bounding_box()
+        lefts = ticked.evaluate(LEFTS)
+        assert len(set(lefts)) == 1 and lefts[0] >= box["x"] + box["width"], (lefts, box)
+        assert lefts[0] - page_left == pytest.approx(32, abs=1)  # the 2rem of room for the box
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
