@@ -269,7 +269,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 27: a note on a value (partial revenue, nurture leads no campaign is marked for, above 100 %) under its change;
 #     the month the changes are against, under the summary and the details' heading; a funnel step above 100 %
 #     says why; "What changed" gives a small count's change as a number; breakdowns in the words' order
-PDF_LAYOUT = "27"
+# 28: a client's month the close never held says "Not reviewed by your agency" under "Computed"
+PDF_LAYOUT = "28"
 
 
 def report_pdf_build(
@@ -328,12 +329,17 @@ def report_pdf_file(
                                 days=report_days(snapshot=card.snapshot, month=month), names=names, bench=bench)
         if commentary:
             report["commentary"] = commentary
-        computed = date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")
+        computed = str(_("Computed %(when)s") % {
+            "when": date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")})
+        if shown is not None and month not in shown.hidden and month not in shown.approved:
+            # A client's month the close never held: as the page's header says, not an approved report.
+            computed += " · " + str(_("Not reviewed by your agency: these figures are computed from your data as it "
+                                      "stands, not a report your agency approved."))
         groups = tiles(card, currency=client.currency, industry=client.industry, **bench)
         pdf = scorecard_pdf(
             client_name=client.name,
             month_label=card.period.label,
-            computed=str(_("Computed %(when)s") % {"when": computed}),
+            computed=computed,
             groups=groups,
             changes_against=changes_line(groups, compare_to=card.compare_to),
             report=report,

@@ -136,3 +136,22 @@ def test_a_month_in_review_is_not_offered_and_an_approved_one_is_not_called_unre
     assert "Leer el informe" in panel and "data-unreviewed" not in panel
     report = browser_for(client_user_a, march).get("/scorecard/?month=2026-03").content.decode()
     assert "Sin revisar por tu agencia" not in report and "data-unreviewed" not in report
+
+
+def test_the_pdf_of_a_month_no_one_reviewed_says_so_as_its_page_does(march, client_user_a, staff_a) -> None:
+    """A client user downloading the PDF of a month the close never held got what looked like an
+    agency's report; it now says under "Computed …" that the agency has not reviewed it. Staff's PDF,
+    and the client's once the month is approved, do not."""
+    from tests.kpis.views.test_pdf_words import pdf_text
+
+    client_user_a.language = "en"
+    client_user_a.save()
+    reader = browser_for(client_user_a, march, language="en")
+    unreviewed = pdf_text(reader.get("/scorecard/export.pdf?month=2026-03").content)
+    assert "Not reviewed by your agency" in unreviewed
+    staff = pdf_text(browser_for(staff_a, march, language="en").get("/scorecard/export.pdf?month=2026-03").content)
+    assert "Not reviewed by your agency" not in staff
+    month_open(client=march, month=MARCH)
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    approved = pdf_text(browser_for(client_user_a, march, language="en").get("/scorecard/export.pdf?month=2026-03").content)
+    assert "Not reviewed by your agency" not in approved and "Computed" in approved
