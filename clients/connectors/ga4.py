@@ -93,7 +93,9 @@ class GA4(Connector):
     def needs_reauth(self, status: int, body: dict[str, Any]) -> bool:
         error = body.get("error")
         status_name = error.get("status") if isinstance(error, dict) else error
-        return status == 401 or status_name in {"UNAUTHENTICATED", "PERMISSION_DENIED", "invalid_grant"}
+        # PERMISSION_DENIED (403) is a working key whose service account was not given the property:
+        # not credentials to enter again, but access to grant in GA4 (Failure.PERMISSION's advice).
+        return status == 401 or status_name in {"UNAUTHENTICATED", "invalid_grant"}
 
     def authorize(self, session: Session, headers: dict[str, str]) -> None:
         token = getattr(session, "ga4_token", None)

@@ -203,3 +203,25 @@ def test_refused_credentials_advice_follows_how_the_platform_is_connected(
             advice = failure_advice(kind=Failure.CREDENTIALS, platform=connector.label, account="1",
                                     account_label="", next_run_at=None, consent=connected_by_consent(connector))
             assert advice.startswith(expected), advice
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_ga4_key_without_access_to_the_property_says_to_grant_it_not_to_enter_it_again(
+    staff_http: HttpClient, ga4: dict, language: str
+) -> None:
+    """GA4 answers 403 PERMISSION_DENIED to a valid service account that was not added to the property:
+    it read as "refused the credentials… check the whole key was copied", which sends the user to
+    paste the same key again. It is a permission to grant on the property."""
+    import json
+
+    response = staff_http.post(reverse("connection_connect", kwargs={"platform": "ga4"}),
+                               {"account_id": "999999", "service_account": json.dumps(ga4)}, HTTP_ACCEPT_LANGUAGE=language)
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert response.status_code == 422
+    if language == "en":
+        assert "GA4 refused access to this account's data." in page
+        assert "The credentials work but cannot read “999999”: give their user or app access to it in GA4" in page
+        assert "refused the credentials" not in page
+    else:
+        assert "GA4 denegó el acceso a los datos de esta cuenta." in page and "rechazó las credenciales" not in page
+    assert "User does not have sufficient permissions for this property." in page  # what GA4 said, apart
