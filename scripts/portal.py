@@ -69,6 +69,7 @@ def main() -> int:
         print("» demo agency (kept if it exists)", flush=True)
         manage("seed_demo", "--no-logins")  # the logins are printed once, below, with Wayne's
         manage("seed_demo_connections")
+        manage("month_reviews")  # the month that ended in review at once, not at beat's first hourly run
 
     # honcho runs the three processes, prefixes their output, and on Ctrl-C (or when one of
     # them exits) stops the others: SIGTERM to each process group, SIGKILL 5 s later.
