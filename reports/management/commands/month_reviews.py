@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from agency.months import Month
 from agency.selectors import clients_ready
 from reports.services import month_reviews_start
 
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         for client in clients_ready():
             moved = month_reviews_start(client=client, at=at)
             if options["verbosity"] > 1:
-                self.stdout.write(f"{client.slug}: {moved:%Y-%m} in review" if moved else f"{client.slug}: open")
+                self.stdout.write(f"{client.slug}: {Month.of(moved)} in review" if moved else f"{client.slug}: open")
