@@ -127,8 +127,8 @@ MEMBER_LABELS: dict[str, dict[str, Any]] = {
 # Each column of formats.md's kinds by its name in words, for pages where people choose columns (the
 # mapping editor): its code is what a file of the portal's own kinds writes in its header, not what people read.
 COLUMN_NAMES: dict[str, Any] = {
+    **FIELD_LABELS,  # a lead's fields are named as the criteria and persona rules name them
     "name": gettext_lazy("Campaign name"),
-    "channel": gettext_lazy("Channel"),
     "direction": gettext_lazy("Inbound or outbound"),
     "nurture": gettext_lazy("Nurture campaign"),
     "social_network": gettext_lazy("Social network"),
@@ -137,7 +137,6 @@ COLUMN_NAMES: dict[str, Any] = {
     "date": gettext_lazy("Date"),
     "category": gettext_lazy("Spend category"),
     "amount": gettext_lazy("Amount"),
-    "campaign": gettext_lazy("Campaign"),
     "note": gettext_lazy("Note"),
     "platform": gettext_lazy("Ad platform"),
     "impressions": gettext_lazy("Impressions"),
@@ -149,18 +148,7 @@ COLUMN_NAMES: dict[str, Any] = {
     "currency": gettext_lazy("Currency"),
     "created_at": gettext_lazy("Creation date"),
     "email": gettext_lazy("Email address"),
-    "device": gettext_lazy("Device"),
-    "landing_page": gettext_lazy("Landing page"),
     "persona": gettext_lazy("Persona"),
-    "origin": gettext_lazy("Origin"),
-    "company_revenue": gettext_lazy("Company revenue"),
-    "employees": gettext_lazy("Employees"),
-    "vertical": gettext_lazy("Industry"),
-    "age": gettext_lazy("Age"),
-    "gender": gettext_lazy("Gender"),
-    "income": gettext_lazy("Income"),
-    "interests": gettext_lazy("Interests"),
-    "challenge": gettext_lazy("Challenge"),
     "first_contacted_at": gettext_lazy("First contacted"),
     "sql_at": gettext_lazy("Became an SQL"),
     "sal_at": gettext_lazy("Accepted by sales (SAL)"),
