@@ -23,7 +23,7 @@ from clients.mappings.saved import vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
-from clients.words import column_name, value_label
+from clients.words import coded_value_label, column_name, value_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -273,7 +273,9 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
                     row_errors.append(reason)
         rows.append({
             "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors,
-            "cells": [{"value": texts[target], "error": by_target.get(target, "")} for target in compiled.targets],
+            # A vocabulary's value in words, its code beneath (what the portal's own files write).
+            "cells": [{"value": texts[target], "error": by_target.get(target, ""),
+                       "words": coded_value_label(target, texts[target])} for target in compiled.targets],
         })
     return {
         "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],

@@ -27,16 +27,11 @@ from clients.sources.mapping import Mapping, targets_of
 from clients.sources.reading import normalized
 from clients.words import column_name, value_label
 
-# The canonical columns whose values are a vocabulary: their file values get a value table.
-VOCABULARY_TARGETS = {
-    "channel": "CHANNELS", "device": "DEVICES", "category": "SPEND_CATEGORIES", "origin": "ORIGINS",
-    "action": "ACTIONS", "kind": "CONTRACT_KINDS", "direction": "DIRECTIONS",
-}
-
 
 def vocabulary_of(target: str) -> tuple[str, ...]:
-    name = VOCABULARY_TARGETS.get(target)
-    return tuple(getattr(vocab, name)) if name else ()
+    """The codes a canonical column's values must be (empty for a free column): its file values get a
+    value table, a fixed value is chosen among them."""
+    return vocab.COLUMN_VOCABULARIES.get(target, ())
 
 
 def header_signature(header: Iterable[str]) -> str:

@@ -249,3 +249,23 @@ def test_a_value_of_the_file_left_as_written_says_where_to_give_its_meaning(staf
     preview = html.unescape(part[part.index('id="map-preview"'):])
     assert "bad-cell" in preview and advice in preview
     assert "organic_search, paid_search" not in preview  # not the codes a portal file must write
+
+
+@pytest.mark.parametrize(("language", "paid_search", "email"), [
+    ("en", "Paid search", "Email"), ("es", "Búsqueda de pago", "Correo electrónico"),
+])
+def test_the_preview_rows_show_a_vocabularys_values_in_words_the_code_beneath(
+    staff_http, language, paid_search, email
+) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    preview = part[part.index('id="map-preview-rows"'):]
+    assert f'<td>{paid_search}<small class="value-code"><code>paid_search</code></small></td>' in preview
+    assert f'<td>{email}<small class="value-code"><code>email</code></small></td>' in preview
+    assert "<td>ana@example.com</td>" in preview  # a free column as written
+    assert ">paid_search</td>" not in preview  # the code alone nowhere
+    # A value left as written is shown as the file writes it, with its error, not in words.
+    left = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert re.search(r'<td class="bad-cell">Google / CPC<br>', left[left.index('id="map-preview-rows"'):])
