@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
-from clients.mappings.saved import vocabulary_of
+from clients.mappings.saved import fixed_value_problem, vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
@@ -166,6 +166,10 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
             rule["value"] = fixed
         table_rows = []
         vocabulary = vocabulary_of(target)
+        fixed_error = ""
+        if rule.get("value") and vocabulary and rule["value"] not in vocabulary:
+            # A value typed before the menu (or posted by hand): shown as it is, chosen again from the menu.
+            fixed_error = fixed_value_problem(kind, target, rule["value"])
         if column_index is not None and vocabulary:
             stored = {" ".join(k.lower().split()): v for k, v in ((init_columns.get(target) or {}).get("values") or {}).items()}
             values: dict[str, str] = {}
@@ -188,7 +192,8 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         rows.append({
             "target": target, "required": target in required, "choice": choice if rule else "",
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
-            "fixed": fixed, "vocabulary": [(value, value_label(value)) for value in vocabulary], "values": table_rows,
+            "fixed": fixed, "fixed_error": fixed_error, "values": table_rows,
+            "vocabulary": [(value, value_label(value)) for value in vocabulary],
             "label": column_name(kind, target), "hint": _target_hint(target),
         })
     date_choices = list(DATE_CHOICES)

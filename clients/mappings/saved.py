@@ -40,13 +40,24 @@ def header_signature(header: Iterable[str]) -> str:
     return hashlib.sha256("\x1f".join(cells).encode("utf-8")).hexdigest()
 
 
+def fixed_value_problem(kind: str, target: str, value: str) -> str:
+    """Why a fixed value of a vocabulary column cannot be imported ("" when it is one of its codes)."""
+    if not value or value in vocabulary_of(target) or not vocabulary_of(target):
+        return ""
+    return _("“%(value)s” is not a value of %(column)s: choose one from the menu.") % {
+        "value": value, "column": column_name(kind, target)}
+
+
 def mapping_problems(spec: dict[str, Any]) -> list[str]:
-    """What makes a mapping unusable, in words for the person who made it (empty: usable)."""
+    """What makes a mapping unusable, in words for the person who made it (empty: usable).
+
+    A fixed value outside its column's vocabulary is one: every row of every file would be refused."""
     try:
         mapping = Mapping.from_dict(spec)
     except (KeyError, TypeError, ValueError, AttributeError):
         return [_("The mapping is incomplete: choose the kind of data.")]
-    return mapping.problems()
+    fixed = [fixed_value_problem(mapping.kind, target, rule.value) for target, rule in mapping.columns.items()]
+    return mapping.problems() + [problem for problem in fixed if problem]
 
 
 def mapping_save(
