@@ -190,7 +190,8 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         if rule:
             columns[target] = rule
         rows.append({
-            "target": target, "required": target in required, "choice": choice if rule else "",
+            # "a fixed value →" stays chosen before its value is (the form is swapped on every change).
+            "target": target, "required": target in required, "choice": choice if rule or choice == "fixed" else "",
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
             "fixed": fixed, "fixed_error": fixed_error, "values": table_rows,
             "vocabulary": [(value, value_label(value)) for value in vocabulary],

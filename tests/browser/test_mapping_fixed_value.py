@@ -49,3 +49,33 @@ def test_a_fixed_value_is_chosen_in_words_and_the_preview_reads_it(
         screenshot(page, f"mapping-fixed-value-{locale}-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         context.close()
+
+
+SALESFORCE = ("Lead ID,Lead Source,Created Date,Email\n"
+              "00Q1,Google / CPC,04/03/2026 09:30,ana@example.com\n"
+              "00Q2,Newsletter,05/03/2026 16:05,bo@example.com\n")
+
+
+def test_choosing_a_fixed_value_then_its_value_maps_the_column(browser, portal, staff_a, settings, tmp_path) -> None:
+    """"a fixed value →" first, then the value from the menu (the form is swapped between the two)."""
+    settings.MEDIA_ROOT = tmp_path
+    alpha = portal.client("alpha")
+    report = tmp_path / "salesforce.csv"
+    report.write_text(SALESFORCE, encoding="utf-8")
+    context, page = new_page(browser, locale="en-US", viewport=DESKTOP)
+    sign_in_home(page, alpha, staff_a.username)
+    page.goto(alpha + "/imports/")
+    page.locator("input[type=file]").set_input_files(str(report))
+    page.locator("form:has(input[type=file]) button[type=submit]").first.click()
+    page.locator("#map-by-hand").click()
+    page.locator("#map-columns").wait_for()
+    with page.expect_response(lambda response: "/imports/map/" in response.url and response.request.method == "POST"):
+        page.select_option("#src-channel", "fixed")
+    page.locator("#map-preview-rows").wait_for()
+    assert page.locator("#src-channel").evaluate("s => s.value") == "fixed"
+    with page.expect_response(lambda response: "/imports/map/" in response.url and response.request.method == "POST"):
+        page.locator("select[name=fixed_channel]").select_option("paid_social")
+    page.locator("#map-preview-rows td", has_text="Paid social").first.wait_for()
+    assert page.locator("#map-preview-rows td", has_text="Paid social").count() == 2
+    context.close()
+

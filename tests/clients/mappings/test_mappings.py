@@ -330,3 +330,14 @@ def test_the_preview_rows_show_a_vocabularys_values_in_words_the_code_beneath(
     left = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
                            HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert re.search(r'<td class="bad-cell">Google / CPC<br>', left[left.index('id="map-preview-rows"'):])
+
+
+def test_a_fixed_value_chosen_as_the_source_stays_chosen_until_its_value_is(staff_http) -> None:
+    """The form is swapped on every change: "a fixed value →" chosen first must still be chosen when
+    the person then picks the value, or the value would be ignored."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel=""),
+                           HTTP_HX_REQUEST="true").content.decode()
+    source = re.search(r'<select id="src-channel" name="src_channel">(.*?)</select>', part, re.S).group(1)
+    assert '<option value="fixed" selected>' in source
+    assert 'field-error" id="fixed-channel-error' not in part  # nothing chosen yet is no error
