@@ -533,6 +533,8 @@ def _drilldown_story(
         reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
         if reasons:
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        if table.get("blank_note"):
+            story.append(_para(table["blank_note"], styles["note"]))
         story.append(Spacer(1, 2 * mm))
     return story
 
