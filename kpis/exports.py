@@ -450,6 +450,8 @@ def _paid_story(
         dashes = list(dict.fromkeys(c["reason"] for row in paid["campaigns"] for c in row["cells"] if c["reason"]))
         if dashes:
             story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
+        if paid.get("campaigns_blank"):
+            story.append(_para(paid["campaigns_blank"], styles["note"]))
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story

@@ -271,7 +271,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     says why; "What changed" gives a small count's change as a number; breakdowns in the words' order
 # 28: a client's month the close never held says "Not reviewed by your agency" under "Computed"
 # 29: a breakdown table without the columns that read "—" in every row, named once with why under it
-PDF_LAYOUT = "29"
+# 30: the same for the paid media section's top campaigns table
+PDF_LAYOUT = "30"
 
 
 def report_pdf_build(
