@@ -161,12 +161,14 @@ def connection_token_warn(*, client: Client, platform: str, now: dt.datetime | N
     queued = 0
     for user in staff_for_client(client=client).exclude(email=""):
         with translation.override(user.language or agency_language()):
+            # The day and moment as the pages write them, in the client's zone with the zone named ("CET"):
+            # the staff who read it may be elsewhere (as the two-days email's "failed since").
             subject = _("%(platform)s of %(client)s must be connected again by %(date)s") % {
-                "platform": label, "client": client.name, "date": expires.strftime("%Y-%m-%d")}
+                "platform": label, "client": client.name, "date": date_format(expires, "DATE_FORMAT")}
             body = "\n\n".join([
                 _("The %(platform)s access of %(client)s expires on %(when)s; the platform gives no way to renew it "
                   "without a person's consent.") % {"platform": label, "client": client.name,
-                                                      "when": expires.strftime("%Y-%m-%d %H:%M")},
+                                                      "when": date_format(expires, "DATETIME_FORMAT")},
                 _("Open the client's Imports page and choose Connect again: the figures already read stay. %(link)s")
                 % {"link": client_url(client=client, path="/imports/")},
             ])
