@@ -98,9 +98,10 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     )
 
 
-def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str]:
+def connection_advice(*, connection: Connection, paused: bool, zone_named: bool = False) -> tuple[str, str]:
     """(what to do, what the platform said) about a failing connection, in the active language and time
-    zone; ("", said) when it is not failing or its kind of failure has no advice."""
+    zone (named after the next run's time when ``zone_named``, for an email); ("", said) when it is not
+    failing or its kind of failure has no advice."""
     kind, said = failure_of(connection.reason_words)
     if connection.state not in {Connection.State.FAILING, Connection.State.REAUTH}:
         return "", said
@@ -109,7 +110,7 @@ def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str
                           account=connection.account_id,
                           account_label=str(connector.account_label) if connector else "",
                           next_run_at=None if paused else connection.next_run_at, paused=paused,
-                          consent=connected_by_consent(connector)), said
+                          consent=connected_by_consent(connector), zone_named=zone_named), said
 
 
 def connection_reason(*, connection: Connection) -> str:
@@ -189,7 +190,7 @@ def _queue_email(client: Client, user: User, connection: Connection, label: str,
     with translation.override(user.language or agency_language()), timezone.override(zone):
         values = {"platform": label, "client": client.name}
         subject = _("%(platform)s of %(client)s has not synced for two days") % values
-        advice, said = connection_advice(connection=connection, paused=paused)
+        advice, said = connection_advice(connection=connection, paused=paused, zone_named=True)
         parts = [
             # The client's time with its zone named ("CET"), as the pages write a moment (DATETIME_FORMAT):
             # the staff who read it may be elsewhere.
