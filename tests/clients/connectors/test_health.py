@@ -260,14 +260,17 @@ def test_a_sync_waiting_for_a_slot_takes_the_one_given_back() -> None:
     release.join()
 
 
-@pytest.mark.parametrize(("language", "since"), [
-    ("en", "The HubSpot connection of Alpha Analytics has failed since Nov. 3, 2026, 4 a.m. CET."),
-    ("es", "La conexión de HubSpot de Alpha Analytics falla desde el 3 de noviembre de 2026 a las 04:00 CET."),
+@pytest.mark.parametrize(("language", "since", "next_run"), [
+    ("en", "The HubSpot connection of Alpha Analytics has failed since Nov. 3, 2026, 4 a.m. CET.",
+     r"the portal tries again by itself at [^ ]+ [ap]\.m\. CET (today|tomorrow)\. "),
+    ("es", "La conexión de HubSpot de Alpha Analytics falla desde el 3 de noviembre de 2026 a las 04:00 CET.",
+     r"el portal lo vuelve a intentar solo (hoy|mañana) a las \d\d:\d\d CET\. "),
 ])
 def test_the_two_days_email_names_the_zone_of_its_failing_since(
-    language: str, since: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+    language: str, since: str, next_run: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
 ) -> None:
-    """Alpha is in Madrid: failing since 03:00 UTC reads 04:00 CET, its zone named as the pages name it."""
+    """Alpha is in Madrid: failing since 03:00 UTC reads 04:00 CET, its zone named as the pages name it;
+    so does the time of the next try in the advice."""
     assert tenant_a.timezone == "Europe/Madrid"
     staff_a.language = language
     staff_a.save(update_fields=["language"])
@@ -280,4 +283,5 @@ def test_the_two_days_email_names_the_zone_of_its_failing_since(
     with tenant_context(tenant_a):
         body = OutboxEmail.objects.get(kind="connection_failing").payload["body"]
     assert since in body, body
+    assert re.search(next_run, body), body
 
