@@ -33,7 +33,7 @@ from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
-from kpis.scorecard import value_note
+from kpis.scorecard import compared_month, value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -156,9 +156,10 @@ def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
     (the page has its *Compare with*, the email its own line); "" when no figure has a change against a
     month (the month in progress, a first month)."""
     changes = [t["change"] for group in groups for t in group.get("tiles") or [] if t.get("change")]
-    if not any(not change.get("first") for change in changes):
+    month = compared_month(changes, compare_to=compare_to)
+    if not month:
         return ""
-    line = _("Changes are against %(month)s.") % {"month": date_format(compare_to, "YEAR_MONTH_FORMAT")}
+    line = _("Changes are against %(month)s.") % {"month": month}
     if any(str(change["text"]).endswith(" pp") for change in changes):
         line += " " + _("pp: percentage points.")
     return line

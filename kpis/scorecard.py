@@ -11,6 +11,7 @@ import contextlib
 import copy
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -293,6 +294,15 @@ def change_shown(
         "flat": better == Better.NEUTRAL,
         "why": gettext("A change from 0 has no percentage."),
     }
+
+
+def compared_month(changes: Iterable[dict[str, Any] | None], *, compare_to: dt.date) -> str:
+    """"October 2026": the month ``changes`` are against, named as the tiles and the PDF name it (the
+    figures table's column, the email's note); "" when none is against a month (the month in
+    progress, a first month whose changes all read "first full month")."""
+    if not any(shown and not shown.get("first") for shown in changes):
+        return ""
+    return date_format(compare_to, "YEAR_MONTH_FORMAT")
 
 
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
