@@ -228,6 +228,13 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
 SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
 
 
+def small_base(key: str, before: float) -> bool:
+    """Whether ``key``'s change from ``before`` is a number ("+3"), not a percentage: a count under
+    SMALL_BASE the month before (issue #21). The tiles, "What changed" and the commentary draft
+    all ask this."""
+    return figure(key).unit == Unit.COUNT and abs(before) < SMALL_BASE
+
+
 def change(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
     """Against the comparison month: points for rates, a relative change otherwise; None if undefined.
 
@@ -241,7 +248,7 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     kind = figure(key).unit
     if kind == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
-    elif kind == Unit.COUNT and abs(before) < SMALL_BASE:
+    elif small_base(key, before):
         # The same small count both months reads "no change", not a bare "0" beside the figure.
         delta = value - before
         text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
