@@ -510,7 +510,8 @@ def _drilldown_story(
     """The breakdowns as the page's tables: the same titles, columns, members and values. A member
     is a client's word (a campaign's name, a landing page): escaped. Wide ones (a contract segment's
     twelve figures) continue under themselves with the member repeated, never off the page; on
-    paper "—" has no hover, so each table ends with the reasons of its dashes."""
+    paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
+    row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     for table in drilldowns:
         story.append(_para(table["title"], heading))
@@ -534,6 +535,12 @@ def _drilldown_story(
         reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
         if reasons:
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # the page says it under the row's name; here under the table, naming the row (a wide table's
+        # parts repeat the member, not the note).
+        for row in table["rows"]:
+            if row.get("note"):
+                story.append(_para(f"{row['member']} — {row['note']}", styles["note"]))
         story.append(Spacer(1, 2 * mm))
     return story
 

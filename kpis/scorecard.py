@@ -535,19 +535,7 @@ class Scorecard:
         if not self._unpriced:
             frozen = (self.snapshot.document.get("report") or {}).get("unpriced_customers")
             self._unpriced.append(frozen if frozen is not None else (self.unpriced_read() if self.unpriced_read else 0))
-        unpriced = min(int(self._unpriced[0] or 0), customers)
-        if not unpriced:
-            return ""
-        return ngettext(
-            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
-            "the others.",
-            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
-            "the others.",
-            unpriced,
-        ) % {
-            "count": number_shown(unpriced, 0, force_grouping=True),
-            "customers": number_shown(customers, 0, force_grouping=True),
-        }
+        return partial_text(int(self._unpriced[0] or 0), customers)
 
     def nurture_note(self, key: str) -> str:
         """Nurture leads of 0 when no campaign is marked nurture (kpis.nurture): says so beside the 0."""
@@ -908,7 +896,10 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         return {"text": "—", "reason": not_loaded_reason("traffic")}
     if key in row.get("unpriced", ()):
         return {"text": "—", "reason": row_unpriced_reason()}
-    return row_cell_shown(key, row, currency)
+    shown = row_cell_shown(key, row, currency)
+    if key in ROW_REVENUE_FIGURES and row.get(key) is not None and (note := row_partial_note(row)):
+        return {**shown, "note": note}  # on hover; the row says it once under its name
+    return shown
 
 
 # A breakdown row's figures summed from traffic rows, and those over its customers' deal values
@@ -916,6 +907,48 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
 ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate",
                                  "form_submissions"})
 ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
+
+
+def partial_text(unpriced: int, customers: int, *, row: bool = False) -> str:
+    """"Partial: 1 of the 3 new customers has no deal value, so this figure counts only the others.": a
+    revenue figure counting only the customers with a deal value (kpis.nodata), as a tile says it
+    (``row``: a breakdown row's, whose revenue and ROI both do); "" when every customer has one."""
+    unpriced = min(unpriced, customers)
+    if not unpriced:
+        return ""
+    counts = {
+        "count": number_shown(unpriced, 0, force_grouping=True),
+        "customers": number_shown(customers, 0, force_grouping=True),
+    }
+    if row:
+        return ngettext(
+            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this row's revenue and ROI "
+            "count only the others.",
+            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this row's revenue and ROI "
+            "count only the others.",
+            unpriced,
+        ) % counts
+    return ngettext(
+        "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
+        "the others.",
+        "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
+        "the others.",
+        unpriced,
+    ) % counts
+
+
+def row_partial_note(row: dict[str, Any]) -> str:
+    """A breakdown row (channel, campaign) whose revenue and ROI count only some of its new customers,
+    the others without a deal value: the tiles' partial note (``partial_text``), from the count the
+    snapshot stores per member (``unpriced_customers``). "" when they count them all, when none has a
+    deal value (those figures then read —, ``row_unpriced_reason``), for a dimension without revenue,
+    and for a document computed before the count was stored (it cannot tell)."""
+    unpriced, customers = row.get("unpriced_customers"), row.get("customers")
+    if not unpriced or not customers or row.get("unpriced"):
+        return ""
+    if all(row.get(key) is None for key in ROW_REVENUE_FIGURES):
+        return ""
+    return partial_text(int(unpriced), int(customers), row=True) if int(unpriced) < customers else ""
 
 
 def row_unpriced_reason() -> str:
@@ -936,6 +969,8 @@ def breakdown_rows(
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
     for row, figures in zip(rows, members.values(), strict=True):
+        if "unpriced_customers" in figures:  # channel and campaign rows of a document that stores it
+            row["unpriced_customers"] = figures["unpriced_customers"]
         # A count of the CRM's leads by campaign in a month whose leads name none: no value (sorted
         # last, no bar), and breakdown_cell says why (kpis.unmatched).
         unmatched = {k for k in keys if figure_unmatched(snapshot.document, k, figures=figures, place=dimension)}
@@ -997,6 +1032,7 @@ def drilldown_tables(
             {
                 "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
                 "cells": [breakdown_cell(k, r, currency) for k in keys],
+                "note": row_partial_note(r),
             }
             for r in rows
         ]
