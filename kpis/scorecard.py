@@ -587,8 +587,9 @@ class Scorecard:
         if why:
             return None, why
         value = self.kpi(key)
-        if value is None:
-            return value, null_reason(figure(key), self.values)
+        if value is None:  # a reason about the month before names it ("No MQLs in February 2026.")
+            before = date_format((Month.of(self.month) - 1).first_day, "YEAR_MONTH_FORMAT")
+            return value, null_reason(figure(key), self.values, before=before)
         return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
 
     def running_note(self, key: str) -> str:

@@ -10,11 +10,15 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from clients.models import Lead, OutboxEmail
-from kpis.services import snapshot_compute
+from kpis.catalogue import kpi, null_reason
+from kpis.services import report_pdf_build, snapshot_compute
 from reports.services import month_approve
+from tests.kpis.test_paid_media_report import _pdf_text
 from tests.reports.conftest import MARCH, browser_for
 
 FEBRUARY = dt.date(2026, 2, 1)
@@ -103,3 +107,24 @@ def test_a_first_months_email_has_no_line_about_the_brackets(march, client_user_
     payload = _email()
     assert "(primer mes completo)" in payload["body"]
     assert "Entre paréntesis" not in payload["body"] and "data-against" not in payload["html"]
+
+
+DATED = {"en": "No MQLs in February 2026.", "es": "No hubo MQL en febrero de 2026."}
+ANY_PREVIOUS = {"en": "previous month", "es": "mes anterior"}
+UNDATED = {"en": "No MQLs in the previous month.", "es": "No hubo MQL el mes anterior."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_reason_about_the_month_before_names_it(two_months, client_user_a, staff_a, language):
+    """No MQLs in February: March's lead velocity rate reads "—" because of February, named (the glossary,
+    which knows no month, keeps "the previous month")."""
+    month_approve(client=two_months, month=MARCH, user=staff_a)
+    html = _page(client_user_a, two_months, language)
+    assert DATED[language] in html
+    assert ANY_PREVIOUS[language] not in html
+    with translation.override(language):
+        assert ANY_PREVIOUS[language] in null_reason(kpi("lead_velocity_rate"))
+    connection.set_tenant(two_months)
+    pdf = " ".join(_pdf_text(report_pdf_build(client=two_months, month=MARCH, language=language)).split())
+    # (its definition, "The change in MQLs against the previous month.", is every month's: kept)
+    assert DATED[language] in pdf and UNDATED[language] not in pdf
