@@ -48,7 +48,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from agency.branding import brand_for
 from agency.celery import app
-from agency.mail import DeliveryUncertain, header_text
+from agency.mail import DeliveryUncertain, header_text, message_id
 from agency.models import OutboxEmailFields, PublicOutboxEmail, User
 
 logger = logging.getLogger(__name__)
@@ -317,6 +317,10 @@ def _message(row: OutboxEmailFields) -> EmailMultiAlternatives:
         to=[row.to],
         headers={name: header_text(str(value)) for name, value in (payload.get("headers") or {}).items()},
     )
+    if not any(name.lower() == "message-id" for name in message.extra_headers):
+        identifier = message_id(message.from_email)  # at the sender's domain, not the machine's "localhost"
+        if identifier:
+            message.extra_headers["Message-ID"] = identifier
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
     for attachment in payload.get("attachments") or []:

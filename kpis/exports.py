@@ -451,6 +451,8 @@ def _paid_story(
         dashes = list(dict.fromkeys(c["reason"] for row in paid["campaigns"] for c in row["cells"] if c["reason"]))
         if dashes:
             story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
+        if paid.get("campaigns_blank"):
+            story.append(_para(paid["campaigns_blank"], styles["note"]))
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story
@@ -535,6 +537,8 @@ def _drilldown_story(
         reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
         if reasons:
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        if table.get("blank_note"):
+            story.append(_para(table["blank_note"], styles["note"]))
         # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
         # the page says it under the row's name; here under the table, naming the row (a wide table's
         # parts repeat the member, not the note).

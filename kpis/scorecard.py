@@ -198,6 +198,9 @@ ROW_FIGURE_REASONS = {
                                       "cannot be worked out."),
 }
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+NO_AD_ROWS = _("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+NO_AD_ROWS_ANY = _("No ad platform rows for any campaign this month: their ad figures (impressions, clicks, "
+                   "conversions) are unknown.")
 CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
                                 "conversion_value", "roas"})
 
@@ -215,8 +218,7 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         reasons = [str(ROW_FIGURE_REASONS[key])]
     if not reasons and figure(key).group == "paid_media":
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
-            reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, "
-                               "conversions) are unknown.")]
+            reasons = [str(NO_AD_ROWS)]
         elif key in CONVERSION_FIGURES:
             reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
     if not reasons:
@@ -995,6 +997,37 @@ def breakdown_rows(
     return keys, rows
 
 
+def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:
+    """A drill-down table without its columns that read "—" in every row, and the line that says so.
+
+    A client without the ad platforms' delivery got a campaign table of seven columns of dashes
+    (impressions, clicks, CTR, CPC, conversions, cost per conversion, ROAS) on the page and two
+    such tables in the PDF. They are left out and named once, with why, under the table; the CSV keeps
+    every column (a machine reads it). ``rows`` as breakdown_cell shows them (``cells`` in ``columns``' order).
+    A table of one row keeps its cells: a dash there, its reason under the table, is no column of dashes."""
+    if len(rows) < 2:
+        return columns, rows, ""
+    blank = [i for i in range(len(columns)) if all(row["cells"][i]["text"] == "—" for row in rows)]
+    if not blank:
+        return columns, rows, ""
+    kept = [i for i in range(len(columns)) if i not in blank]
+    reasons = dict.fromkeys(str(row["cells"][i]["reason"]) for i in blank for row in rows if row["cells"][i]["reason"])
+    if str(NO_AD_ROWS) in reasons:  # said of every campaign at once, not "this campaign"
+        reasons = {str(NO_AD_ROWS_ANY) if reason == str(NO_AD_ROWS) else reason: None for reason in reasons}
+    names = ", ".join(_label_text(columns[i]) for i in blank)
+    note = gettext("Not shown, as no row has a value this month: %(columns)s.") % {"columns": names}
+    return (
+        [columns[i] for i in kept],
+        [{**row, "cells": [row["cells"][i] for i in kept]} for row in rows],
+        " ".join([note, *reasons]),
+    )
+
+
+def _label_text(column: Any) -> str:
+    """A column as the page passes it ((key, label)) or as the PDF does (its label)."""
+    return str(column[1] if isinstance(column, tuple) else column)
+
+
 def reading_order(label: str) -> tuple[bool, str]:
     """A breakdown's member in words as a reader looks it up: alphabetical in the reader's language,
     accents aside ("Búsqueda orgánica" among the b's), "Not attributed" last. Sorted by their codes,
@@ -1038,8 +1071,9 @@ def drilldown_tables(
             for r in rows
         ]
         shown.sort(key=lambda row: reading_order(row["member"]))
+        columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
         tables.append(
-            {"dimension": dimension, "title": title, "columns": [str(figure(k).label) for k in keys], "rows": shown}
+            {"dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note}
         )
     return tables
 

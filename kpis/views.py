@@ -49,6 +49,7 @@ from kpis.report import (
 )
 from kpis.scorecard import (
     DIMENSION_LABELS,
+    blank_columns_dropped,
     breakdown_cell,
     breakdown_rows,
     card_as_shown,
@@ -390,6 +391,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
+    columns, shown, blank_note = blank_columns_dropped([(k, _column_label(k)) for k in keys], shown)
     bar_key = sort if sort in keys else keys[0]
     bars = BarChart(
         title=gettext("%(figure)s by %(dimension)s")
@@ -409,8 +411,9 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
-        "columns": [(k, _column_label(k)) for k in keys],
-        "labels": [_column_label(k) for k in keys],  # each cell's on a phone, where the header row is hidden
+        "columns": columns,
+        "labels": [label for _key, label in columns],  # each cell's on a phone, where the header row is hidden
+        "blank_note": blank_note,  # the columns left out as "—" in every row, and why
         "rows": shown,
         "sort": sort,
         "descending": descending,

@@ -68,6 +68,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     funnel = funnel_chart(card, accent=brand["accent"])
     verdict = month_verdict(card, keys=keys, currency=client.currency)
     attachments = brand_logo_inline(brand)
+    has_logo = bool(attachments)  # before the chart joins them: a client without a logo showed a broken image
     if pdf:
         # Drawn at about the width the email shows it (≤ 340 px), screen-size text: readable on a phone.
         chart = Path(pdf).with_name(Path(pdf).stem + "-funnel-340.png")
@@ -76,7 +77,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
     return {
         "brand": brand,
-        "has_logo": bool(attachments),
+        "has_logo": has_logo,
         "summary": entries,
         # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
         "verdict": verdict,

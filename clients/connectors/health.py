@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
@@ -188,8 +189,10 @@ def _queue_email(client: Client, user: User, connection: Connection, label: str,
         subject = _("%(platform)s of %(client)s has not synced for two days") % values
         advice, said = connection_advice(connection=connection, paused=paused)
         parts = [
+            # The client's time with its zone named ("CET"), as the pages write a moment (DATETIME_FORMAT):
+            # the staff who read it may be elsewhere.
             _("The %(platform)s connection of %(client)s has failed since %(since)s.") % {
-                **values, "since": connection.failing_since.astimezone(zone).strftime("%Y-%m-%d %H:%M")},
+                **values, "since": date_format(connection.failing_since.astimezone(zone), "DATETIME_FORMAT")},
             connection_reason(connection=connection) or _("Reason: %(reason)s") % {"reason": _("unknown")},
         ]
         if advice:

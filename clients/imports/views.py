@@ -46,6 +46,7 @@ from clients.sources.files import (
 )
 from clients.storage import imports_dir
 from clients.tasks import import_batch_run, import_run
+from clients.words import coded_value_label
 
 PREVIEW_ROWS = 20
 
@@ -200,7 +201,8 @@ def _sample_rows(result: object) -> list[dict]:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column}
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column,
+                       "words": "" if column in errors else coded_value_label(column, values.get(column))}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],

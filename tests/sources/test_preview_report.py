@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -135,3 +136,16 @@ def test_the_saved_mappings_list_names_kinds_columns_and_values_in_spanish(staff
     page = staff_http.get(reverse("mapping_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'data-label="Tipo">Leads</td>' in page and ">leads</td>" not in page  # the kind in words
     assert "Canal: Social Video → Redes sociales orgánicas" in html.unescape(page)
+
+
+@pytest.mark.parametrize(("language", "media"), [("en", "Media"), ("es", "Medios")])
+def test_the_rows_of_a_platform_export_show_a_vocabularys_values_in_words_the_code_beneath(
+    staff_http, fixture_path, language, media
+):
+    url = _upload(staff_http, "google.csv", fixture_path("google_ads_en.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    rows = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    assert re.search(rf'<td[^>]*>{media}<small class="value-code"><code>media</code></small></td>', rows)
+    assert re.search(r'<td[^>]*>Google Ads<small class="value-code"><code>google_ads</code></small></td>', rows)
+    assert re.search(r"<td[^>]*>222</td>", rows)  # a campaign ID as written
+    assert not re.search(r"<td[^>]*>(media|google_ads)</td>", rows)

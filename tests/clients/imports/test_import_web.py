@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
@@ -219,3 +222,19 @@ def test_recent_imports_read_as_cards_on_a_phone_with_a_refused_file_marked(
     table = page.split('class="data fits stack-table recent-imports"', 1)[1].split("</table>", 1)[0]
     assert '<tr class="bad-row">' in table  # nothing written: marked, not only said in the last column
     assert '<td data-label="Status">Done · nothing written</td>' in table
+
+
+@pytest.mark.parametrize(("language", "email", "paid_search"), [
+    ("en", "Email", "Paid search"), ("es", "Correo electrónico", "Búsqueda de pago"),
+])
+def test_the_preview_shows_a_vocabularys_values_in_words_with_the_code_beneath(
+    staff_a, tenant_a, media, language, email, paid_search
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    page = http.get(upload(http, GOOD).url).content.decode()
+    assert f'<td>{email}<small class="value-code"><code>email</code></small>' in page
+    assert f'<td>{paid_search}<small class="value-code"><code>paid_search</code></small>' in page
+    assert "<td>Launch</td>" in page  # a free column as written
+    bad = http.get(upload(http, BAD).url).content.decode()
+    assert re.search(r'<td class="bad-cell"[^>]*>tv<br>', bad)  # a value outside the vocabulary as written, with its error
