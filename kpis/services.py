@@ -272,7 +272,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 28: a client's month the close never held says "Not reviewed by your agency" under "Computed"
 # 29: a breakdown table without the columns that read "—" in every row, named once with why under it
 # 30: the same for the paid media section's top campaigns table
-PDF_LAYOUT = "30"
+# 31: a breakdown row whose revenue counts only some of its customers says so under its table
+PDF_LAYOUT = "31"
 
 
 def report_pdf_build(

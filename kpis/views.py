@@ -59,6 +59,7 @@ from kpis.scorecard import (
     funnel_steps,
     lifetime_value_panel,
     reading_order,
+    row_partial_note,
     tiles,
     value_note,
 )
@@ -380,7 +381,11 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [breakdown_cell(k, r, currency) for k in keys]}
+        {
+            "member": member_label(dimension, r["member"], names),
+            "cells": [breakdown_cell(k, r, currency) for k in keys],
+            "note": row_partial_note(r),  # its revenue and ROI count only some of its customers
+        }
         for r in rows
     ]
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
@@ -543,12 +548,16 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         [
             member_label(dimension, row["member"], names),
             *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
+            row_partial_note(row),  # a note on the row's values, as the scorecard CSV's column
             _blank_reasons(keys, row, currency),
         ]
         for row in rows
     ]
     cells.sort(key=lambda cell: reading_order(cell[0]))  # as the page lists them: in words, not by code
-    header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys], gettext("Why there is no value")]
+    header = [
+        str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys],
+        gettext("Note on the value"), gettext("Why there is no value"),  # as the scorecard CSV: the reason last
+    ]
     return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 
