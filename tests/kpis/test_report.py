@@ -194,10 +194,12 @@ def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user
     outside = tmp_path / "secret.txt"
     outside.write_text("not ours")
     row = OutboxEmail(
+        pk=1,
         to="ann@alpha.example",
+        created_at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC),
         payload={"subject": "s", "body": "b", "attachments": [{"path": str(outside), "name": "x.txt", "mimetype": "text/plain"}]},
     )
-    assert _message(row).attachments == []  # a path outside MEDIA_ROOT is never attached
+    assert _message(row, schema=tenant_a.schema_name).attachments == []  # a path outside MEDIA_ROOT is never attached
 
 
 def test_a_money_axis_puts_the_symbol_where_the_language_does() -> None:
