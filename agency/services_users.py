@@ -41,7 +41,7 @@ def user_create(
         errors["role"] = [_("Unknown role.")]
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("That username is taken.")]
-    elif User.objects.filter(email__iexact=username).exists():
+    elif username.casefold() != (email or "").casefold() and User.objects.filter(email__iexact=username).exists():
         # Either name of an account signs it in (agency.backends): no name may mean two people.
         errors["username"] = [_("That username is another user's email address.")]
     if email and User.objects.filter(email__iexact=email).exists():

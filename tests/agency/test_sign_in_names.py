@@ -78,6 +78,13 @@ def test_no_name_may_be_one_persons_username_and_anothers_email(staff_a) -> None
     assert "That email address is another user's username." in str(taken.value)
 
 
+def test_inviting_an_address_someone_has_says_so_once(tenant_a, staff_a) -> None:
+    """A client user's username is their address: the address taken is one message, not two."""
+    with pytest.raises(ValidationError) as taken:
+        client_user_invite(client=tenant_a, email=staff_a.email.upper(), invited_by=staff_a)
+    assert taken.value.messages == ["A user with that email already exists."]
+
+
 @pytest.mark.parametrize(
     ("language", "label", "words"),
     [("en", "Email or username", "Sign in"), ("es", "Correo electrónico o usuario", "Iniciar sesión")],
