@@ -101,7 +101,7 @@ def user_for_sign_in(*, name: str) -> User | None:
     told to sign in with it). None when no account, or more than one, answers to it: a shared
     address never signs in a guessed one of them."""
     name = (name or "").strip()
-    if not name:
+    if not name or "\x00" in name or len(name) > 254:  # nobody's (PostgreSQL refuses a NUL in a query)
         return None
     exact = User.objects.filter(username=name).first()
     if exact is not None:

@@ -124,3 +124,14 @@ def test_a_staff_account_email_names_both_ways_to_sign_in(db, language, says) ->
     (message,) = mail.outbox
     expected = says.format(email="kim@agency.example", username="kim")
     assert expected in message.body and expected in _text(message.alternatives[0][0])
+
+
+@pytest.mark.parametrize("typed", ["a\x00b", "x" * 300])
+def test_a_name_nobody_can_have_is_refused_not_a_server_error(db, typed) -> None:
+    """The sign-in name is looked up before the form checks it (the attempts' count): a NUL
+    character, which PostgreSQL refuses in a query, or a name longer than any, is nobody's."""
+    http = HttpClient(raise_request_exception=False)
+    page = http.post("/accounts/login/", {"username": typed, "password": "nope"}, HTTP_HOST=host_of(None))
+    assert page.status_code in (200, 400) and "_auth_user_id" not in http.session
+    if page.status_code == 200:
+        assert "Enter a correct email or username and password" in page.content.decode()
