@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from django.core.mail.backends.smtp import EmailBackend as DjangoEmailBackend
@@ -24,6 +25,24 @@ def header_text(text: str) -> str:
     spaces. Names are refused with line breaks at the door (agency.validators); this keeps
     anything stored before from failing every email that carries it."""
     return LINE_BREAKS.sub(" ", text).strip()
+
+
+def message_id(sender: str, local: str = "") -> str | None:
+    """A Message-ID at the sending domain (``<…@agency.example>`` for ``Northwind <portal@agency.example>``).
+
+    Django's own is at the machine's host name (``@localhost`` in a container), which says the email
+    comes from nowhere and which spam filters count against it. None when the sender has no domain
+    (then Django's stands). ``local``: the part before the ``@`` (the outbox derives it from its row,
+    so that every attempt at one email carries one Message-ID); else a fresh one."""
+    _name, address = parseaddr(header_text(sender or ""))
+    domain = address.rpartition("@")[2].strip().rstrip(".").lower() if "@" in address else ""
+    try:
+        domain = domain.encode("idna").decode("ascii")  # a domain in another script, as DNS writes it
+    except UnicodeError:
+        return None
+    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", domain):
+        return None
+    return f"<{local}@{domain}>" if local else make_msgid(domain=domain)
 
 
 class DeliveryUncertain(smtplib.SMTPException):

@@ -30,7 +30,10 @@ hourly sweep in case that message was lost): ``clients.tasks.outbox_drain`` per 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -48,7 +51,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from agency.branding import brand_for
 from agency.celery import app
-from agency.mail import DeliveryUncertain, header_text
+from agency.mail import DeliveryUncertain, header_text, message_id
 from agency.models import OutboxEmailFields, PublicOutboxEmail, User
 
 logger = logging.getLogger(__name__)
@@ -238,7 +241,7 @@ class Outbox:
             return False  # another worker has it, or it was sent meanwhile
         row = rows.get(pk=pk)
         try:
-            _message(row).send()
+            _message(row, schema=connection.schema_name).send()
         except DeliveryUncertain as error:
             # The server had the whole message when the line dropped: it may deliver it. Never twice.
             rows.filter(pk=pk).update(
@@ -308,7 +311,23 @@ def _sender(stored: str) -> str | None:
     return formataddr((header_text(brand.get("sender") or brand["name"]), address or settings.DEFAULT_FROM_EMAIL))
 
 
-def _message(row: OutboxEmailFields) -> EmailMultiAlternatives:
+def row_message_id(row: OutboxEmailFields, *, schema: str) -> str:
+    """The left part of the Message-ID of ``row`` in ``schema``'s outbox, the same at every attempt.
+
+    A send whose outcome was unknown (the line dropped after the message went) and was sent again by
+    staff, or a retry after a reply that never came, reaches the recipient's server with the
+    Message-ID it may already have, and receiving servers and mail programs drop the second copy.
+    Two clients' outboxes number their rows alike: the schema tells them apart, and the moment the
+    row was written tells apart two databases (staging, production) that send from one domain. A
+    row whose email is replaced while it waits (a second invitation: :meth:`Outbox.registry_queue`)
+    is another email: a digest of what it says gives it another Message-ID."""
+    schema = re.sub(r"[^A-Za-z0-9_-]", "-", schema)
+    written = row.created_at.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+    said = hashlib.sha256(json.dumps(row.payload, sort_keys=True).encode()).hexdigest()[:10]
+    return f"outbox.{schema}.{row.pk}.{written}.{said}"
+
+
+def _message(row: OutboxEmailFields, *, schema: str) -> EmailMultiAlternatives:
     payload: dict[str, Any] = row.payload
     message = EmailMultiAlternatives(
         subject=header_text(payload.get("subject", "")),
@@ -317,6 +336,11 @@ def _message(row: OutboxEmailFields) -> EmailMultiAlternatives:
         to=[row.to],
         headers={name: header_text(str(value)) for name, value in (payload.get("headers") or {}).items()},
     )
+    if not any(name.lower() == "message-id" for name in message.extra_headers):
+        # At the sender's domain, not the machine's "localhost"; one per stored email, not per attempt.
+        identifier = message_id(message.from_email, row_message_id(row, schema=schema))
+        if identifier:
+            message.extra_headers["Message-ID"] = identifier
     if payload.get("html"):
         message.attach_alternative(payload["html"], "text/html")
     for attachment in payload.get("attachments") or []:

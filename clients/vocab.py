@@ -16,6 +16,12 @@ ACTIONS = (
 )
 CONTRACT_KINDS = ("retainer", "project")
 DIRECTIONS = ("inbound", "outbound")
+# The canonical columns whose values are one of these vocabularies (formats.md): the mapping editor
+# gives them a value table and a menu for a fixed value, the previews show their values in words.
+COLUMN_VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS, "device": DEVICES, "category": SPEND_CATEGORIES, "platform": AD_PLATFORMS,
+    "origin": ORIGINS, "action": ACTIONS, "kind": CONTRACT_KINDS, "direction": DIRECTIONS,
+}
 LEAD_LIFECYCLE_FIELDS = (
     "first_contacted_at", "sql_at", "sal_at", "opportunity_at", "customer_at", "lost_at",
 )

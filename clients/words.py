@@ -13,6 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from clients.vocab import COLUMN_VOCABULARIES
+
 if TYPE_CHECKING:
     from fractions import Fraction
 
@@ -290,6 +292,15 @@ VALUE_WORDS = {
 def value_label(value: str) -> str:
     """A vocabulary value as the menus show it ("Paid search", "Búsqueda de pago"), never its code."""
     return str(VALUE_WORDS[value]) if value in VALUE_WORDS else vocab_label(value)
+
+
+def coded_value_label(column: str, value: Any) -> str:
+    """A value of a vocabulary column in words ("paid_social" in ``channel`` → "Paid social") for a
+    preview that shows the code beneath it; "" for a free column or a value outside the vocabulary
+    (shown as written, with its error)."""
+    if isinstance(value, str) and value in COLUMN_VOCABULARIES.get(column, ()):
+        return value_label(value)
+    return ""
 
 
 def op_label(op: str) -> str:

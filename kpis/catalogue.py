@@ -175,9 +175,16 @@ class Reason:
 
     text: Promise
     holds: Callable[[dict[str, Any]], bool] | None = None
+    # The text naming the month before ("No MQLs in February 2026."), for a screen that knows it; ``text``
+    # ("… the previous month") where no month is (the glossary).
+    dated: Promise | None = None
 
     def __str__(self) -> str:
         return str(self.text)
+
+    def said(self, before: str = "") -> str:
+        """The reason, naming the month before as ``before`` ("February 2026") when given and it can."""
+        return str(self.dated) % {"month": before} if before and self.dated is not None else str(self.text)
 
 
 def _zero(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -209,11 +216,12 @@ NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."))
 SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"))
 NO_REVENUE_BEFORE = Reason(_("No marketing revenue in the three months before."),
                            lambda values: values.get("revenue_uplift") is not None)
-NO_MRR_BEFORE = Reason(_("No MRR at the end of the previous month."), _zero("mrr_start"))
+NO_MRR_BEFORE = Reason(_("No MRR at the end of the previous month."), _zero("mrr_start"),
+                       dated=_("No MRR at the end of %(month)s."))
 NO_ACCOUNTS = Reason(_("No account pays a retainer at the end of this month."), _zero("accounts"))
 # The churn rate is undefined exactly when no account paid at the end of the previous month.
 NO_ACCOUNTS_BEFORE = Reason(_("No account paid a retainer at the end of the previous month."),
-                            _null("customer_churn_rate"))
+                            _null("customer_churn_rate"), dated=_("No account paid a retainer at the end of %(month)s."))
 NO_CHURN = Reason(_("No account stopped paying this month: with a churn rate of zero, lifetime value has no end."),
                   _zero("customer_churn_rate"))
 NO_ACQUISITION_COST = Reason(_("No marketing or sales spend this month, so CAC is zero."), _zero("cac"))
@@ -278,13 +286,15 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
-        null_reasons=(Reason(_("No new leads in the previous month.")),), bounds=UNBOUNDED,
+        null_reasons=(Reason(_("No new leads in the previous month."), dated=_("No new leads in %(month)s.")),),
+        bounds=UNBOUNDED,
         formula=of(funnel.growth_needed_per_working_day, working_days="working_days",
             working_days_prev="working_days_prev", new_leads_prev="new_leads_prev")),
     Kpi("database_size", "funnel", _("Database size"), _("Leads at the end of the month, less those who unsubscribed."), C),
     Kpi("opt_out_rate", "funnel", _("Opt-out rate"),
         _("Leads of last month's database who unsubscribed this month ÷ that database."), R, DOWN,
-        null_reasons=(Reason(_("The database was empty at the end of the previous month.")),), benchmarkable=True,
+        null_reasons=(Reason(_("The database was empty at the end of the previous month."),
+                             dated=_("The database was empty at the end of %(month)s.")),), benchmarkable=True,
         formula=of(funnel.opt_out_rate, unsubscribed="opted_out", database_size_prev="database_size_prev")),
     Kpi("mqls", "funnel", _("MQLs"), _("Leads that became marketing-qualified in the month."), C, headline=True,
         paced=True, summary=2, funnel=3, plan="mqls"),
@@ -314,7 +324,8 @@ KPIS: tuple[Kpi, ...] = (
         null_reasons=(NO_NEW_LEADS,), benchmarkable=True,
         formula=of(funnel.conversion, "customers", "new_leads")),
     Kpi("lead_velocity_rate", "funnel", _("Lead velocity rate"), _("The change in MQLs against the previous month."), R,
-        null_reasons=(Reason(_("No MQLs in the previous month.")),), benchmarkable=True, bounds=UNBOUNDED,
+        null_reasons=(Reason(_("No MQLs in the previous month."), dated=_("No MQLs in %(month)s.")),),
+        benchmarkable=True, bounds=UNBOUNDED,
         formula=of(funnel.lead_velocity_rate, mqls="mqls", mqls_prev="mqls_prev")),
     Kpi("nurture_leads", "funnel", _("Nurture leads"), _("New leads from campaigns marked nurture."), C,
         paced=True),
@@ -566,11 +577,12 @@ def grouped_choices(*, only: tuple[Kpi, ...] | None = None) -> list[tuple[Promis
     ]
 
 
-def null_reason(figure: Kpi, values: dict[str, Any] | None = None) -> str:
+def null_reason(figure: Kpi, values: dict[str, Any] | None = None, *, before: str = "") -> str:
     """Why ``figure`` is undefined, to show instead of a misleading 0. With the month's KPI values
     (a snapshot document's ``kpis``, or a breakdown member's figures), only the reasons that hold for
     them, or those the values cannot judge; without them (or when none holds), every reason it can
-    have; the general reason when it declares none."""
+    have; the general reason when it declares none. ``before``: the month before, in words ("February
+    2026"), named by the reasons about it instead of "the previous month"."""
     reasons = figure.null_reasons
     if values is not None:
         judged = [r for r in reasons if getattr(r, "holds", None) is not None]
@@ -580,7 +592,8 @@ def null_reason(figure: Kpi, values: dict[str, Any] | None = None) -> str:
             reasons = tuple(holding or unjudged)
         elif judged:
             return str(DEFAULT_REASON)
-    return " ".join(str(reason) for reason in reasons) or str(DEFAULT_REASON)
+    return " ".join(reason.said(before) if isinstance(reason, Reason) else str(reason) for reason in reasons) or str(
+        DEFAULT_REASON)
 
 
 # The breakdowns of the snapshot (kpis.md "Breakdowns"): the figures of each member.

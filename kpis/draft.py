@@ -27,7 +27,8 @@ from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
-from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown
+from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown, small_base
+from kpis.scorecard import change as tile_change
 from kpis.sentences import (
     CHANNELS_IN_TEXT,
     CONCERNS,
@@ -252,7 +253,9 @@ class Writer:
 
     def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
         """The relative change (percentage points for a rate), unsigned (the sentence says the way)
-        unless ``signed`` ("+4.4 %", "−2.1 pp")."""
+        unless ``signed`` ("+4.4 %", "−2.1 pp"). A count under SMALL_BASE in ``before`` moved by a
+        number, as its tile says it (kpis.scorecard.small_base): "3" ("+3" signed), not "100.0 %"; the
+        sentence then says "rose by 3" (``count_sentence``)."""
         b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
         if a is None or b is None:
             return None
@@ -261,19 +264,32 @@ class Writer:
             shown = f"{number_shown(abs(delta) * 100, 1)} pp"
         elif b == 0:
             return None
+        elif small_base(key, b):
+            delta = a - b
+            shown = tile_change(key, a, b)["text"] if signed else number_shown(abs(delta), 0, force_grouping=True)
+            return self.derived(shown, delta, self._change_why(key, before, after), href=report_href(after, key))
         else:
             delta = (a - b) / abs(b)
             shown = f"{number_shown(abs(delta) * 100, 1)} %"
         if signed:  # as the tiles write a change: "+4.4 %", "-2.1 pp"
             shown = ("+" if delta > 0 else "") + shown.replace(number_shown(abs(delta) * 100, 1), number_shown(delta * 100, 1), 1)
-        why = _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
+        return self.derived(shown, delta, self._change_why(key, before, after), href=report_href(after, key))
+
+    def _change_why(self, key: str, before: dt.date, after: dt.date) -> str:
+        b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
+        return _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
             "kpi": kpi(key).label,
             "before": self._show(key, b),
             "b": month_words(before),
             "after": self._show(key, a),
             "a": month_words(after),
         }
-        return self.derived(shown, delta, why, href=report_href(after, key))
+
+
+def count_sentence(key: str, sentence_key: str, before: float) -> str:
+    """``sentence_key`` ("kpi_up") or its by-a-number form ("kpi_up_count": "rose by 3") when the
+    change is a count's number (kpis.scorecard.small_base), so no sentence says "rose 3"."""
+    return f"{sentence_key}_count" if small_base(key, before) else sentence_key
 
 
 def _flat(key: str, before: float, after: float) -> bool:
@@ -496,7 +512,7 @@ def _move_lines(
             continue
         lines = [
             line(
-                "kpi_up" if a > b else "kpi_down",
+                count_sentence(key, "kpi_up" if a > b else "kpi_down", b),
                 kpi=str(kpi(key).label),
                 change=change,
                 compare=month_words(before),
@@ -682,6 +698,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
                 "after": w.kpi(headline, month),
             }
             if key != "headline_flat":
+                key = count_sentence(headline, key, b)
                 slots.update(change=change, before=w.kpi(headline, previous))
             summary.append(line(key, **slots))
         wins, worries, steps = _move_lines(w, drivers, previous, month)
@@ -693,7 +710,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
                 continue
             summary.append(
                 line(
-                    "year_up" if a > b else "year_down",
+                    count_sentence(key, "year_up" if a > b else "year_down", b),
                     compare=month_words(last_year),
                     kpi_lower=lower_first(str(kpi(key).label)),
                     change=change,

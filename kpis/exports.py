@@ -33,7 +33,7 @@ from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
-from kpis.scorecard import value_note
+from kpis.scorecard import compared_month, value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -156,9 +156,10 @@ def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
     (the page has its *Compare with*, the email its own line); "" when no figure has a change against a
     month (the month in progress, a first month)."""
     changes = [t["change"] for group in groups for t in group.get("tiles") or [] if t.get("change")]
-    if not any(not change.get("first") for change in changes):
+    month = compared_month(changes, compare_to=compare_to)
+    if not month:
         return ""
-    line = _("Changes are against %(month)s.") % {"month": date_format(compare_to, "YEAR_MONTH_FORMAT")}
+    line = _("Changes are against %(month)s.") % {"month": month}
     if any(str(change["text"]).endswith(" pp") for change in changes):
         line += " " + _("pp: percentage points.")
     return line
@@ -450,6 +451,8 @@ def _paid_story(
         dashes = list(dict.fromkeys(c["reason"] for row in paid["campaigns"] for c in row["cells"] if c["reason"]))
         if dashes:
             story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
+        if paid.get("campaigns_blank"):
+            story.append(_para(paid["campaigns_blank"], styles["note"]))
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story
@@ -509,7 +512,8 @@ def _drilldown_story(
     """The breakdowns as the page's tables: the same titles, columns, members and values. A member
     is a client's word (a campaign's name, a landing page): escaped. Wide ones (a contract segment's
     twelve figures) continue under themselves with the member repeated, never off the page; on
-    paper "—" has no hover, so each table ends with the reasons of its dashes."""
+    paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
+    row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     for table in drilldowns:
         story.append(_para(table["title"], heading))
@@ -533,6 +537,14 @@ def _drilldown_story(
         reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
         if reasons:
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        if table.get("blank_note"):
+            story.append(_para(table["blank_note"], styles["note"]))
+        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # the page says it under the row's name; here under the table, naming the row (a wide table's
+        # parts repeat the member, not the note).
+        for row in table["rows"]:
+            if row.get("note"):
+                story.append(_para(f"{row['member']} — {row['note']}", styles["note"]))
         story.append(Spacer(1, 2 * mm))
     return story
 

@@ -33,6 +33,7 @@ from kpis.scorecard import (
     axis_format,
     benchmark_shown,
     benchmarks_that_fit,
+    blank_columns_dropped,
     cell_shown,
     change_shown,
     format_value,
@@ -68,7 +69,8 @@ from kpis.unmatched import crm_leads_unlinked
 # "—" with the reason (kpis.nodata), the funnel's sessions bar too; 20: funnel notes in lower case ("de leads").
 # 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
-REPORT_LAYOUT = "21"
+# 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
+REPORT_LAYOUT = "22"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -691,17 +693,23 @@ def paid_media(
         key=lambda item: -item[1]["marketing_spend"],
     )[:TOP_CAMPAIGNS]
     day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
-    return {
-        "platforms": cards,
-        "charts": day_charts,
-        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
-        "campaign_columns": [_("Conversions") if key == "platform_conversions" else kpi(key).label for key in CAMPAIGN_FIGURES],
-        "campaigns": [
+    # New leads and cost per lead of a CRM whose leads name no campaign: columns of "—" left out and named.
+    campaign_columns, campaign_rows, campaigns_blank = blank_columns_dropped(
+        [str(_("Conversions")) if key == "platform_conversions" else str(kpi(key).label) for key in CAMPAIGN_FIGURES],
+        [
             {"member": member_label("campaign", member, names),
              "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
                        for key in CAMPAIGN_FIGURES]}
             for member, figures in spent
         ],
+    )
+    return {
+        "platforms": cards,
+        "charts": day_charts,
+        "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
+        "campaign_columns": campaign_columns,
+        "campaigns": campaign_rows,
+        "campaigns_blank": campaigns_blank,
         "note": _("Platform conversions are the platforms' own claims (their attribution windows, view-through and "
                   "modelled conversions); leads are counted in the CRM."),
     }

@@ -9,20 +9,18 @@ hover); the bar is ``kpis.charts`` shapes, so the page (SVG) and the PDF (a Draw
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from kpis import charts
-from kpis.catalogue import Better, Unit, is_kpi, kpi
+from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
 from kpis.nodata import document_facts
 from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
-from kpis.scorecard import SMALL_BASE, format_value, number_shown
-from kpis.scorecard import change as tile_change
+from kpis.scorecard import format_value, number_shown
 
 # Members named without a lookup (vocabularies): the report reads no campaign or persona names.
 REPORT_DIMENSIONS = ("channel", "platform")
@@ -63,14 +61,11 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
     ranked = top_drivers({k: v for k, v in drivers.items() if v and is_kpi(k)}, count=len(drivers))
     ranked.sort(key=lambda t: -t.weight * IMPORTANCE.get(t.kpi, 1.0))  # the draft's order: size and importance
     for top in ranked[:count]:
+        # As the tile above says it (Writer.change): a count under SMALL_BASE the month before moved by
+        # a number ("-7"), not "-36.8 %" (the tile's "-7" and this line's percentage disagreed on one page).
         change = w.change(top.kpi, before, after, signed=True)
         if change is None:
             continue
-        # As the tile above says it: a count under SMALL_BASE the month before moved by a number ("-7"),
-        # not "-36.8 %" (the tile's "-7" and this line's percentage disagreed on one page).
-        b, a = (documents[m]["kpis"][top.kpi] for m in (before, after))
-        if kpi(top.kpi).unit == Unit.COUNT and abs(b) < SMALL_BASE:
-            change = replace(change, shown=tile_change(top.kpi, a, b)["text"])
         explained = driver_line(w, top, before, after) or (
             budget_line(w, top.kpi, before, after) if top.kpi in ("cpl", "cost_per_mql", "cac", "cost_per_conversion") else None
         )

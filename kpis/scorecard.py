@@ -11,6 +11,7 @@ import contextlib
 import copy
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -197,6 +198,9 @@ ROW_FIGURE_REASONS = {
                                       "cannot be worked out."),
 }
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+NO_AD_ROWS = _("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+NO_AD_ROWS_ANY = _("No ad platform rows for any campaign this month: their ad figures (impressions, clicks, "
+                   "conversions) are unknown.")
 CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
                                 "conversion_value", "roas"})
 
@@ -214,8 +218,7 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         reasons = [str(ROW_FIGURE_REASONS[key])]
     if not reasons and figure(key).group == "paid_media":
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
-            reasons = [gettext("No ad platform rows for this campaign: its ad figures (impressions, clicks, "
-                               "conversions) are unknown.")]
+            reasons = [str(NO_AD_ROWS)]
         elif key in CONVERSION_FIGURES:
             reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
     if not reasons:
@@ -225,6 +228,13 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
 
 
 SMALL_BASE = 20  # a count below this the month before: its change is a number, not a percentage
+
+
+def small_base(key: str, before: float) -> bool:
+    """Whether ``key``'s change from ``before`` is a number ("+3"), not a percentage: a count under
+    SMALL_BASE the month before (issue #21). The tiles, "What changed" and the commentary draft
+    all ask this."""
+    return figure(key).unit == Unit.COUNT and abs(before) < SMALL_BASE
 
 
 def change(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:
@@ -240,7 +250,7 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
     kind = figure(key).unit
     if kind == Unit.RATE:
         delta, text = value - before, f"{number_shown((value - before) * 100, 1)} pp"
-    elif kind == Unit.COUNT and abs(before) < SMALL_BASE:
+    elif small_base(key, before):
         # The same small count both months reads "no change", not a bare "0" beside the figure.
         delta = value - before
         text = number_shown(delta, 0, force_grouping=True) if delta else gettext("no change")
@@ -293,6 +303,15 @@ def change_shown(
         "flat": better == Better.NEUTRAL,
         "why": gettext("A change from 0 has no percentage."),
     }
+
+
+def compared_month(changes: Iterable[dict[str, Any] | None], *, compare_to: dt.date) -> str:
+    """"October 2026": the month ``changes`` are against, named as the tiles and the PDF name it (the
+    figures table's column, the email's note); "" when none is against a month (the month in
+    progress, a first month whose changes all read "first full month")."""
+    if not any(shown and not shown.get("first") for shown in changes):
+        return ""
+    return date_format(compare_to, "YEAR_MONTH_FORMAT")
 
 
 def sparkline(values: list[float | None], width: int = 120, height: int = 28) -> str:
@@ -518,19 +537,7 @@ class Scorecard:
         if not self._unpriced:
             frozen = (self.snapshot.document.get("report") or {}).get("unpriced_customers")
             self._unpriced.append(frozen if frozen is not None else (self.unpriced_read() if self.unpriced_read else 0))
-        unpriced = min(int(self._unpriced[0] or 0), customers)
-        if not unpriced:
-            return ""
-        return ngettext(
-            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
-            "the others.",
-            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
-            "the others.",
-            unpriced,
-        ) % {
-            "count": number_shown(unpriced, 0, force_grouping=True),
-            "customers": number_shown(customers, 0, force_grouping=True),
-        }
+        return partial_text(int(self._unpriced[0] or 0), customers)
 
     def nurture_note(self, key: str) -> str:
         """Nurture leads of 0 when no campaign is marked nurture (kpis.nurture): says so beside the 0."""
@@ -582,8 +589,9 @@ class Scorecard:
         if why:
             return None, why
         value = self.kpi(key)
-        if value is None:
-            return value, null_reason(figure(key), self.values)
+        if value is None:  # a reason about the month before names it ("No MQLs in February 2026.")
+            before = date_format((Month.of(self.month) - 1).first_day, "YEAR_MONTH_FORMAT")
+            return value, null_reason(figure(key), self.values, before=before)
         return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
 
     def running_note(self, key: str) -> str:
@@ -891,7 +899,10 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         return {"text": "—", "reason": not_loaded_reason("traffic")}
     if key in row.get("unpriced", ()):
         return {"text": "—", "reason": row_unpriced_reason()}
-    return row_cell_shown(key, row, currency)
+    shown = row_cell_shown(key, row, currency)
+    if key in ROW_REVENUE_FIGURES and row.get(key) is not None and (note := row_partial_note(row)):
+        return {**shown, "note": note}  # on hover; the row says it once under its name
+    return shown
 
 
 # A breakdown row's figures summed from traffic rows, and those over its customers' deal values
@@ -899,6 +910,48 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
 ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "landing_page_conversion_rate",
                                  "form_submissions"})
 ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
+
+
+def partial_text(unpriced: int, customers: int, *, row: bool = False) -> str:
+    """"Partial: 1 of the 3 new customers has no deal value, so this figure counts only the others.": a
+    revenue figure counting only the customers with a deal value (kpis.nodata), as a tile says it
+    (``row``: a breakdown row's, whose revenue and ROI both do); "" when every customer has one."""
+    unpriced = min(unpriced, customers)
+    if not unpriced:
+        return ""
+    counts = {
+        "count": number_shown(unpriced, 0, force_grouping=True),
+        "customers": number_shown(customers, 0, force_grouping=True),
+    }
+    if row:
+        return ngettext(
+            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this row's revenue and ROI "
+            "count only the others.",
+            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this row's revenue and ROI "
+            "count only the others.",
+            unpriced,
+        ) % counts
+    return ngettext(
+        "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
+        "the others.",
+        "Partial: %(count)s of the %(customers)s new customers have no deal value, so this figure counts only "
+        "the others.",
+        unpriced,
+    ) % counts
+
+
+def row_partial_note(row: dict[str, Any]) -> str:
+    """A breakdown row (channel, campaign) whose revenue and ROI count only some of its new customers,
+    the others without a deal value: the tiles' partial note (``partial_text``), from the count the
+    snapshot stores per member (``unpriced_customers``). "" when they count them all, when none has a
+    deal value (those figures then read —, ``row_unpriced_reason``), for a dimension without revenue,
+    and for a document computed before the count was stored (it cannot tell)."""
+    unpriced, customers = row.get("unpriced_customers"), row.get("customers")
+    if not unpriced or not customers or row.get("unpriced"):
+        return ""
+    if all(row.get(key) is None for key in ROW_REVENUE_FIGURES):
+        return ""
+    return partial_text(int(unpriced), int(customers), row=True) if int(unpriced) < customers else ""
 
 
 def row_unpriced_reason() -> str:
@@ -919,6 +972,8 @@ def breakdown_rows(
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
     for row, figures in zip(rows, members.values(), strict=True):
+        if "unpriced_customers" in figures:  # channel and campaign rows of a document that stores it
+            row["unpriced_customers"] = figures["unpriced_customers"]
         # A count of the CRM's leads by campaign in a month whose leads name none: no value (sorted
         # last, no bar), and breakdown_cell says why (kpis.unmatched).
         unmatched = {k for k in keys if figure_unmatched(snapshot.document, k, figures=figures, place=dimension)}
@@ -940,6 +995,37 @@ def breakdown_rows(
         missing = [r for r in rows if r[sort] is None]  # undefined values last, whatever the direction
         rows = sorted(present, key=lambda r: r[sort], reverse=descending) + missing
     return keys, rows
+
+
+def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:
+    """A drill-down table without its columns that read "—" in every row, and the line that says so.
+
+    A client without the ad platforms' delivery got a campaign table of seven columns of dashes
+    (impressions, clicks, CTR, CPC, conversions, cost per conversion, ROAS) on the page and two
+    such tables in the PDF. They are left out and named once, with why, under the table; the CSV keeps
+    every column (a machine reads it). ``rows`` as breakdown_cell shows them (``cells`` in ``columns``' order).
+    A table of one row keeps its cells: a dash there, its reason under the table, is no column of dashes."""
+    if len(rows) < 2:
+        return columns, rows, ""
+    blank = [i for i in range(len(columns)) if all(row["cells"][i]["text"] == "—" for row in rows)]
+    if not blank:
+        return columns, rows, ""
+    kept = [i for i in range(len(columns)) if i not in blank]
+    reasons = dict.fromkeys(str(row["cells"][i]["reason"]) for i in blank for row in rows if row["cells"][i]["reason"])
+    if str(NO_AD_ROWS) in reasons:  # said of every campaign at once, not "this campaign"
+        reasons = {str(NO_AD_ROWS_ANY) if reason == str(NO_AD_ROWS) else reason: None for reason in reasons}
+    names = ", ".join(_label_text(columns[i]) for i in blank)
+    note = gettext("Not shown, as no row has a value this month: %(columns)s.") % {"columns": names}
+    return (
+        [columns[i] for i in kept],
+        [{**row, "cells": [row["cells"][i] for i in kept]} for row in rows],
+        " ".join([note, *reasons]),
+    )
+
+
+def _label_text(column: Any) -> str:
+    """A column as the page passes it ((key, label)) or as the PDF does (its label)."""
+    return str(column[1] if isinstance(column, tuple) else column)
 
 
 def reading_order(label: str) -> tuple[bool, str]:
@@ -980,12 +1066,14 @@ def drilldown_tables(
             {
                 "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
                 "cells": [breakdown_cell(k, r, currency) for k in keys],
+                "note": row_partial_note(r),
             }
             for r in rows
         ]
         shown.sort(key=lambda row: reading_order(row["member"]))
+        columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
         tables.append(
-            {"dimension": dimension, "title": title, "columns": [str(figure(k).label) for k in keys], "rows": shown}
+            {"dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note}
         )
     return tables
 

@@ -80,7 +80,7 @@ class Inputs:
     traffic_members: dict[dt.date, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
     # lead_counts[month][event] = {"count", "revenue", "marketing_count", "marketing_revenue"}
     lead_counts: dict[dt.date, dict[str, dict[str, float]]] = field(default_factory=dict)
-    # lead_members[month][dimension][member][event] = {"count", "revenue"}
+    # lead_members[month][dimension][member][event] = {"count", "revenue", …, "unpriced": leads without a deal value}
     lead_members: dict[dt.date, dict[str, dict[str, dict[str, dict[str, float]]]]] = field(default_factory=dict)
     new_lead_stats: dict[dt.date, dict[str, Any]] = field(default_factory=dict)
     database_size: dict[dt.date, int] = field(default_factory=dict)
@@ -177,7 +177,8 @@ def _lead_scan_rows(
                    width_bucket(l.unsubscribed_at, %(b)s::timestamptz[]) AS unsubscribed,
                    count(*)::int AS n, (COALESCE(sum(l.deal_value), 0) * {DEAL_CENTS})::bigint AS deal,
                    (count(*) FILTER (WHERE l.first_contacted_at - l.created_at <= interval '4 hours'))::int AS fast,
-                   (count(*) FILTER (WHERE l.first_contacted_at IS NULL))::int AS uncontacted
+                   (count(*) FILTER (WHERE l.first_contacted_at IS NULL))::int AS uncontacted,
+                   (count(*) FILTER (WHERE l.deal_value IS NULL))::int AS nodeal
             FROM clients_lead l
             {"WHERE " + " AND ".join(where) if where else ""}
             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
@@ -193,25 +194,25 @@ def _lead_scan_rows(
         SELECT ev.kind, ev.m, GROUPING(resolved, device, persona, campaign, social),
                resolved, device, persona, campaign, social,
                sum(n), sum(deal)::bigint, COALESCE(sum(n) FILTER (WHERE marketing), 0),
-               COALESCE(sum(deal) FILTER (WHERE marketing), 0)::bigint
+               COALESCE(sum(deal) FILTER (WHERE marketing), 0)::bigint, sum(nodeal)
         FROM f CROSS JOIN LATERAL (VALUES {events}) AS ev(kind, m)
         WHERE ev.m BETWEEN 1 AND %(n)s
         GROUP BY GROUPING SETS ((ev.kind, ev.m), (ev.kind, ev.m, resolved), (ev.kind, ev.m, device),
                                 (ev.kind, ev.m, persona), (ev.kind, ev.m, campaign), (ev.kind, ev.m, social))
         UNION ALL
-        SELECT 'db:created', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL FROM f GROUP BY new
+        SELECT 'db:created', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL, NULL FROM f GROUP BY new
         UNION ALL
-        SELECT 'db:gone', gone, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        SELECT 'db:gone', gone, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL, NULL
         FROM f WHERE gone IS NOT NULL GROUP BY gone
         UNION ALL
-        SELECT 'db:opted_out', unsubscribed, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        SELECT 'db:opted_out', unsubscribed, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL, NULL
         FROM f WHERE unsubscribed BETWEEN 1 AND %(n)s AND new < unsubscribed GROUP BY unsubscribed
         UNION ALL
-        SELECT 'db:unattributed', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL
+        SELECT 'db:unattributed', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(n), NULL, NULL, NULL, NULL
         FROM f WHERE new BETWEEN 1 AND %(n)s AND channel = '' AND campaign_id IS NULL GROUP BY new
         UNION ALL
         SELECT 'stats', new, NULL, NULL, NULL, NULL, NULL, NULL, sum(fast), sum(uncontacted),
-               COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL
+               COALESCE(sum(n) FILTER (WHERE nurture), 0), NULL, NULL
         FROM f WHERE new BETWEEN 1 AND %(n)s GROUP BY new
         """,
         {"b": _array(bounds), "n": n, "since": since, "before": before},
@@ -232,7 +233,7 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
         rows = [key + tuple(values) for key, values in summed.items()]
     created = dict.fromkeys(range(n + 2), 0)
     gone = dict.fromkeys(range(n + 2), 0)
-    for kind, index, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue in rows:
+    for kind, index, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue, nodeal in rows:
         if kind == "db:created":
             created[index] += int(count)
         elif kind == "db:gone":
@@ -252,6 +253,9 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
                 "revenue": revenue / DEAL_CENTS,  # an int's true division: the float nearest the exact sum
                 "marketing_count": m_count,
                 "marketing_revenue": m_revenue / DEAL_CENTS,
+                # The leads of the event without a deal value: for "customer", the member's new customers whose
+                # revenue is unknown (kpis.scorecard.row_partial_note).
+                "unpriced": int(nodeal or 0),
             }
             if level == 0b11111:
                 inputs.lead_counts.setdefault(month, {})[kind] = figures

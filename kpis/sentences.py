@@ -56,11 +56,18 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),
         "year_up": _("Against %(compare)s a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
         "year_down": _("Against %(compare)s a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
+        # A count under 20 before moved by a number, not a percentage (kpis.scorecard.small_base): "rose by 3".
+        "headline_up_count": _("Against %(compare)s, %(kpi_lower)s rose by %(change)s (%(before)s → %(after)s)."),
+        "headline_down_count": _("Against %(compare)s, %(kpi_lower)s fell by %(change)s (%(before)s → %(after)s)."),
+        "year_up_count": _("Against %(compare)s a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
+        "year_down_count": _("Against %(compare)s a year earlier: %(kpi_lower)s down by %(change)s (%(before)s then)."),
     },
     # --- a KPI's move and what drove it; targets met and a quarter on track
     WINS: {
         "kpi_up": _("%(kpi)s rose %(change)s against %(compare)s, from %(before)s to %(after)s."),
         "kpi_down": _("%(kpi)s fell %(change)s against %(compare)s, from %(before)s to %(after)s."),
+        "kpi_up_count": _("%(kpi)s rose by %(change)s against %(compare)s, from %(before)s to %(after)s."),
+        "kpi_down_count": _("%(kpi)s fell by %(change)s against %(compare)s, from %(before)s to %(after)s."),
         "driver_rate": _(
             "Most of the change came from %(member)s: its %(kpi_lower)s went from %(member_before)s to %(member_after)s."),
         "driver_mix": _(

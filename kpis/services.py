@@ -270,7 +270,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     the month the changes are against, under the summary and the details' heading; a funnel step above 100 %
 #     says why; "What changed" gives a small count's change as a number; breakdowns in the words' order
 # 28: a client's month the close never held says "Not reviewed by your agency" under "Computed"
-PDF_LAYOUT = "28"
+# 29: a breakdown table without the columns that read "—" in every row, named once with why under it
+# 30: the same for the paid media section's top campaigns table
+# 31: a breakdown row whose revenue counts only some of its customers says so under its table
+PDF_LAYOUT = "31"
 
 
 def report_pdf_build(

@@ -241,6 +241,9 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "cpl": ratio(spend, new),
             "revenue": revenue,
             "roi": _roi(revenue, spend),
+            # Its new customers without a deal value: its revenue and ROI then count only the others
+            # (kpis.scorecard.row_partial_note). Not a KPI; a document computed before it has none.
+            "unpriced_customers": _count(leads.get("channel", {}), member, "customer", "unpriced"),
         }
     device = {}
     for member in sorted(contributing("device")):
@@ -276,6 +279,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "customers": _count(members, member, "customer"),
             "revenue": revenue,
             "roi": _roi(revenue, spend),
+            "unpriced_customers": _count(members, member, "customer", "unpriced"),  # as the channel's
         }
     ads = inputs.ads.get(month, {})
     delivery = BREAKDOWN_KEYS["campaign"][BREAKDOWN_KEYS["campaign"].index("roi") + 1 :]

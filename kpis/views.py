@@ -49,6 +49,7 @@ from kpis.report import (
 )
 from kpis.scorecard import (
     DIMENSION_LABELS,
+    blank_columns_dropped,
     breakdown_cell,
     breakdown_rows,
     card_as_shown,
@@ -58,6 +59,7 @@ from kpis.scorecard import (
     funnel_steps,
     lifetime_value_panel,
     reading_order,
+    row_partial_note,
     tiles,
     value_note,
 )
@@ -379,12 +381,17 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
     shown = [
-        {"member": member_label(dimension, r["member"], names), "cells": [breakdown_cell(k, r, currency) for k in keys]}
+        {
+            "member": member_label(dimension, r["member"], names),
+            "cells": [breakdown_cell(k, r, currency) for k in keys],
+            "note": row_partial_note(r),  # its revenue and ROI count only some of its customers
+        }
         for r in rows
     ]
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
+    columns, shown, blank_note = blank_columns_dropped([(k, _column_label(k)) for k in keys], shown)
     bar_key = sort if sort in keys else keys[0]
     bars = BarChart(
         title=gettext("%(figure)s by %(dimension)s")
@@ -404,8 +411,9 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "dimension": dimension,
         "title": DIMENSION_LABELS[dimension],
         "keys": keys,
-        "columns": [(k, _column_label(k)) for k in keys],
-        "labels": [_column_label(k) for k in keys],  # each cell's on a phone, where the header row is hidden
+        "columns": columns,
+        "labels": [label for _key, label in columns],  # each cell's on a phone, where the header row is hidden
+        "blank_note": blank_note,  # the columns left out as "—" in every row, and why
         "rows": shown,
         "sort": sort,
         "descending": descending,
@@ -540,12 +548,16 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         [
             member_label(dimension, row["member"], names),
             *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
+            row_partial_note(row),  # a note on the row's values, as the scorecard CSV's column
             _blank_reasons(keys, row, currency),
         ]
         for row in rows
     ]
     cells.sort(key=lambda cell: reading_order(cell[0]))  # as the page lists them: in words, not by code
-    header = [str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys], gettext("Why there is no value")]
+    header = [
+        str(DIMENSION_LABELS[dimension]), *[_column_label(k) for k in keys],
+        gettext("Note on the value"), gettext("Why there is no value"),  # as the scorecard CSV: the reason last
+    ]
     return _csv(f"{request.tenant.slug}-{dimension}-{Month.of(month)}.csv", header, cells)
 
 

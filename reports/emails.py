@@ -29,6 +29,7 @@ from agency.selectors import client_url, language_for, opt_out_token, staff_for_
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
 from kpis.report import commentary_joined, funnel_chart, month_verdict, summary, summary_note
+from kpis.scorecard import compared_month
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
@@ -58,7 +59,7 @@ def report_pdf(*, client: Client, version: ReportVersion, language: str) -> str 
 
 def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> dict[str, Any]:
     """The approved month as the client's report shows it, for the email: the brand (bar colour,
-    logo, sender), the summary's KPIs with their change against the previous month as the client
+    logo, sender), the summary's KPIs with their change against the month before (named) as the client
     sees it, and the funnel chart as a PNG kept beside the PDF. Runs in the recipient's language."""
     brand = brand_for(client)
     card = card_for(client=client, month=version.month, viewer=None, override={version.month: version.document})
@@ -67,6 +68,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
     funnel = funnel_chart(card, accent=brand["accent"])
     verdict = month_verdict(card, keys=keys, currency=client.currency)
     attachments = brand_logo_inline(brand)
+    has_logo = bool(attachments)  # before the chart joins them: a client without a logo showed a broken image
     if pdf:
         # Drawn at about the width the email shows it (≤ 340 px), screen-size text: readable on a phone.
         chart = Path(pdf).with_name(Path(pdf).stem + "-funnel-340.png")
@@ -75,7 +77,7 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         attachments.append({"path": str(chart), "name": "chart.png", "mimetype": "image/png", "inline_id": "report-chart"})
     return {
         "brand": brand,
-        "has_logo": bool(attachments),
+        "has_logo": has_logo,
         "summary": entries,
         # Whether marketing paid off, first: the report page's and the PDF's sentence (one function).
         "verdict": verdict,
@@ -88,6 +90,8 @@ def _report_look(*, client: Client, version: ReportVersion, pdf: str | None) -> 
         "chart_title": funnel.title if pdf else "",
         "preview": preview_line(entries, verdict=verdict),
         "points": points_in(entries),
+        # The month the changes are against, as the PDF and the report name it ("" in a first month).
+        "against": compared_month([entry["change"] for entry in entries], compare_to=card.compare_to),
         "attachments": attachments,
         "from_email": brand_sender(brand),
     }
@@ -139,6 +143,7 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "chart_title": look["chart_title"],
                 "preview": look["preview"],
                 "points": look["points"],
+                "against": look["against"],
                 # The report itself (summary, charts, commentary: the approved version), not the
                 # close page's table of every KPI; it links to the questions and versions.
                 "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),

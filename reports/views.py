@@ -32,7 +32,7 @@ from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.report import commentary_joined, month_verdict
-from kpis.scorecard import document_shown, tiles
+from kpis.scorecard import compared_month, document_shown, tiles
 from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_shared_parts
@@ -89,11 +89,15 @@ def _page(month: dt.date, request: HttpRequest | None = None) -> HttpResponse:
     return redirect(f"/reports/{Month.of(month)}/" + (f"?{query}" if query else ""))
 
 
-def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> list[dict]:
-    """The month's tiles as this viewer sees them (staff: as computed; others: the client's view)."""
+def _figures(request: HttpRequest, month: dt.date, override: dict[dt.date, dict] | None = None) -> dict:
+    """The month's tiles as this viewer sees them (staff: as computed; others: the client's view), and
+    the month their changes are against (``figures_against``: "October 2026", the change column's
+    header as the PDF names it; "" when none is against a month)."""
     card = card_for(client=request.tenant, month=month, viewer=request.user, override=override)
     staff = bool(getattr(request.user, "is_agency", False))  # a shared link's reader has no account
-    return tiles(card, currency=request.tenant.currency, benchmarks={}, staff=staff) if card.snapshot else []
+    figures = tiles(card, currency=request.tenant.currency, benchmarks={}, staff=staff) if card.snapshot else []
+    changes = [tile.get("change") for group in figures for tile in group.get("tiles") or []]
+    return {"figures": figures, "figures_against": compared_month(changes, compare_to=card.compare_to)}
 
 
 def _errors(error: ValidationError) -> str:
@@ -174,7 +178,7 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     if not staff and not month_approved(month=first_day):
         raise Http404  # a draft does not exist for the client
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    context.update(month=first_day, figures=_figures(request, first_day))
+    context.update(month=first_day, **_figures(request, first_day))
     if staff:
         _commentary_parts(request, first_day, context)
         if context["report"] and context["report"].in_review_since:
@@ -209,7 +213,7 @@ def close_status_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     if recompute_busy(client=request.tenant, month=first_day):
         return HttpResponse(status=204)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
-    context.update(month=first_day, m=str(Month.of(first_day)), figures=_figures(request, first_day), refreshed=True)
+    context.update(month=first_day, m=str(Month.of(first_day)), **_figures(request, first_day), refreshed=True)
     context["board_query"] = board_query(**board_filters(request.GET))  # the approve forms keep the board's filters
     parts = [render_to_string("reports/month.html#close-status", context, request=request)]
     context["oob"] = True
@@ -232,7 +236,7 @@ def version_page(request: HttpRequest, month: str, number: int) -> HttpResponse:
         "month": first_day,
         "version": version,
         "sections": commentary_sections(version.commentary),
-        "figures": _figures(request, first_day, {first_day: version.document}),
+        **_figures(request, first_day, {first_day: version.document}),
     }
     return render(request, "reports/version.html", context)
 

@@ -27,13 +27,15 @@ def failure_of(reason_words: dict[str, Any] | None) -> tuple[str, str]:
     return str(stored.get("kind") or ""), str(stored.get("said") or "")
 
 
-def _when(moment: dt.datetime) -> dict[str, str]:
-    """The day ("today", "tomorrow", a date) and time of ``moment`` in the active zone.
+def _when(moment: dt.datetime, zone_named: bool = False) -> dict[str, str]:
+    """The day ("today", "tomorrow", a date) and time of ``moment`` in the active zone, the zone
+    named after the time ("4 a.m. CET") when ``zone_named``: an email is read wherever its reader is.
 
     naturalday is given the aware moment, not its date: with a bare date it compares with the
     server's date, and a Mexican client's evening (already tomorrow in UTC) would read "today"."""
     local = timezone.localtime(moment)
-    return {"day": str(naturalday(local)), "time": time_format(local.time(), "TIME_FORMAT")}
+    time = time_format(local.time(), "TIME_FORMAT")
+    return {"day": str(naturalday(local)), "time": f"{time} {local.tzname()}" if zone_named else time}
 
 
 def connected_by_consent(connector: Any) -> bool:
@@ -43,11 +45,13 @@ def connected_by_consent(connector: Any) -> bool:
 
 
 def failure_advice(*, kind: str, platform: str, account: str, account_label: str,
-                   next_run_at: dt.datetime | None, paused: bool = False, consent: bool = True) -> str:
+                   next_run_at: dt.datetime | None, paused: bool = False, consent: bool = True,
+                   zone_named: bool = False) -> str:
     """What a person should do about a failure of ``kind`` ("" when the kind has no advice).
 
     ``consent``: the platform is connected by signing in on its consent screen; else by credentials
-    pasted in the connect form (HubSpot's token, Mailchimp's key, GA4's service account)."""
+    pasted in the connect form (HubSpot's token, Mailchimp's key, GA4's service account).
+    ``zone_named``: the next run's time names its zone (an email's; a page is read in the client's zone)."""
     values = {"platform": platform, "account": account, "account_label": account_label}
     if (kind == Failure.CREDENTIALS or paused) and not consent:
         return _("Choose Connect again and enter credentials %(platform)s accepts for this account (the form "
@@ -56,7 +60,7 @@ def failure_advice(*, kind: str, platform: str, account: str, account_label: str
         return _("Choose Connect again and sign in to %(platform)s with a user who can read this account; "
                  "the figures already imported stay.") % values
     if kind in {Failure.RATE_LIMITED, Failure.UNAVAILABLE} and next_run_at is not None:
-        values.update(_when(next_run_at))
+        values.update(_when(next_run_at, zone_named=zone_named))
         if kind == Failure.RATE_LIMITED:
             return _("Nothing to do: the portal tries again by itself %(day)s at %(time)s, when the limit has "
                      "reset.") % values

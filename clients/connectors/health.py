@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
@@ -97,9 +98,10 @@ def connection_health(*, connection: Connection, now: dt.datetime | None = None,
     )
 
 
-def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str]:
+def connection_advice(*, connection: Connection, paused: bool, zone_named: bool = False) -> tuple[str, str]:
     """(what to do, what the platform said) about a failing connection, in the active language and time
-    zone; ("", said) when it is not failing or its kind of failure has no advice."""
+    zone (named after the next run's time when ``zone_named``, for an email); ("", said) when it is not
+    failing or its kind of failure has no advice."""
     kind, said = failure_of(connection.reason_words)
     if connection.state not in {Connection.State.FAILING, Connection.State.REAUTH}:
         return "", said
@@ -108,7 +110,7 @@ def connection_advice(*, connection: Connection, paused: bool) -> tuple[str, str
                           account=connection.account_id,
                           account_label=str(connector.account_label) if connector else "",
                           next_run_at=None if paused else connection.next_run_at, paused=paused,
-                          consent=connected_by_consent(connector)), said
+                          consent=connected_by_consent(connector), zone_named=zone_named), said
 
 
 def connection_reason(*, connection: Connection) -> str:
@@ -160,12 +162,14 @@ def connection_token_warn(*, client: Client, platform: str, now: dt.datetime | N
     queued = 0
     for user in staff_for_client(client=client).exclude(email=""):
         with translation.override(user.language or agency_language()):
+            # The day and moment as the pages write them, in the client's zone with the zone named ("CET"):
+            # the staff who read it may be elsewhere (as the two-days email's "failed since").
             subject = _("%(platform)s of %(client)s must be connected again by %(date)s") % {
-                "platform": label, "client": client.name, "date": expires.strftime("%Y-%m-%d")}
+                "platform": label, "client": client.name, "date": date_format(expires, "DATE_FORMAT")}
             body = "\n\n".join([
                 _("The %(platform)s access of %(client)s expires on %(when)s; the platform gives no way to renew it "
                   "without a person's consent.") % {"platform": label, "client": client.name,
-                                                      "when": expires.strftime("%Y-%m-%d %H:%M")},
+                                                      "when": date_format(expires, "DATETIME_FORMAT")},
                 _("Open the client's Imports page and choose Connect again: the figures already read stay. %(link)s")
                 % {"link": client_url(client=client, path="/imports/")},
             ])
@@ -186,10 +190,12 @@ def _queue_email(client: Client, user: User, connection: Connection, label: str,
     with translation.override(user.language or agency_language()), timezone.override(zone):
         values = {"platform": label, "client": client.name}
         subject = _("%(platform)s of %(client)s has not synced for two days") % values
-        advice, said = connection_advice(connection=connection, paused=paused)
+        advice, said = connection_advice(connection=connection, paused=paused, zone_named=True)
         parts = [
+            # The client's time with its zone named ("CET"), as the pages write a moment (DATETIME_FORMAT):
+            # the staff who read it may be elsewhere.
             _("The %(platform)s connection of %(client)s has failed since %(since)s.") % {
-                **values, "since": connection.failing_since.astimezone(zone).strftime("%Y-%m-%d %H:%M")},
+                **values, "since": date_format(connection.failing_since.astimezone(zone), "DATETIME_FORMAT")},
             connection_reason(connection=connection) or _("Reason: %(reason)s") % {"reason": _("unknown")},
         ]
         if advice:

@@ -46,6 +46,7 @@ from clients.sources.files import (
 )
 from clients.storage import imports_dir
 from clients.tasks import import_batch_run, import_run
+from clients.words import coded_value_label, column_name
 
 PREVIEW_ROWS = 20
 
@@ -177,7 +178,7 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
     if recognized.is_canonical:
         result = data_import(kind=recognized.kind, path_or_file=path, client=request.tenant, dry_run=True,
                              limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
-        context.update(_preview_rows(result))
+        context.update(_preview_rows(result), heads=_column_heads(recognized.kind, result.columns))
     else:
         context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
         errors = recognized.check.errors
@@ -200,12 +201,23 @@ def _sample_rows(result: object) -> list[dict]:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column}
+            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column,
+                       "words": "" if column in errors else coded_value_label(column, values.get(column))}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
         })
     return rows
+
+
+def _column_heads(kind: str, columns: list[str]) -> list[dict[str, str]]:
+    """A portal-format file's columns by their names in the reader's language, each with its code (the
+    file's own header, what a person fixing the file looks for) small beneath; an unnamed one by its code."""
+    heads = []
+    for code in columns:
+        name = column_name(kind, code)
+        heads.append({"name": name, "code": code if name != code else ""})
+    return heads
 
 
 def _preview_rows(result: object) -> dict:
@@ -237,7 +249,8 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     rows = _sample_rows(result)
     context = {
         "kind": kind, "kind_label": KIND_LABELS[kind], "filename": filename, "columns": result.columns,
-        "rows": rows, "header_errors": header_errors, "bad_rows": sum(row["bad"] for row in rows),
+        "heads": _column_heads(kind, result.columns), "rows": rows, "header_errors": header_errors,
+        "bad_rows": sum(row["bad"] for row in rows),
     }
     with timezone.override(ZoneInfo(request.tenant.timezone)):
         return render(request, "clients/imports/preview.html", context)

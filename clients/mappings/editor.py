@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.importing import KINDS, SPECS, RowError, RowParser
-from clients.mappings.saved import vocabulary_of
+from clients.mappings.saved import fixed_value_problem, vocabulary_of
 from clients.sources.detection import detect
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
-from clients.words import column_name, value_label
+from clients.words import coded_value_label, column_name, value_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -166,6 +166,10 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
             rule["value"] = fixed
         table_rows = []
         vocabulary = vocabulary_of(target)
+        fixed_error = ""
+        if rule.get("value") and vocabulary and rule["value"] not in vocabulary:
+            # A value typed before the menu (or posted by hand): shown as it is, chosen again from the menu.
+            fixed_error = fixed_value_problem(kind, target, rule["value"])
         if column_index is not None and vocabulary:
             stored = {" ".join(k.lower().split()): v for k, v in ((init_columns.get(target) or {}).get("values") or {}).items()}
             values: dict[str, str] = {}
@@ -186,9 +190,11 @@ def editor_state(data: Any, head_: FileHead, *, initial: dict[str, Any] | None =
         if rule:
             columns[target] = rule
         rows.append({
-            "target": target, "required": target in required, "choice": choice if rule else "",
+            # "a fixed value →" stays chosen before its value is (the form is swapped on every change).
+            "target": target, "required": target in required, "choice": choice if rule or choice == "fixed" else "",
             "options": [(f"col:{i}", name, bool(rule.get("column")) and choice == f"col:{i}") for i, name in enumerate(header)],
-            "fixed": fixed, "vocabulary": [(value, value_label(value)) for value in vocabulary], "values": table_rows,
+            "fixed": fixed, "fixed_error": fixed_error, "values": table_rows,
+            "vocabulary": [(value, value_label(value)) for value in vocabulary],
             "label": column_name(kind, target), "hint": _target_hint(target),
         })
     date_choices = list(DATE_CHOICES)
@@ -273,7 +279,9 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
                     row_errors.append(reason)
         rows.append({
             "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors,
-            "cells": [{"value": texts[target], "error": by_target.get(target, "")} for target in compiled.targets],
+            # A vocabulary's value in words, its code beneath (what the portal's own files write).
+            "cells": [{"value": texts[target], "error": by_target.get(target, ""),
+                       "words": coded_value_label(target, texts[target])} for target in compiled.targets],
         })
     return {
         "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],

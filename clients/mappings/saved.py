@@ -27,16 +27,11 @@ from clients.sources.mapping import Mapping, targets_of
 from clients.sources.reading import normalized
 from clients.words import column_name, value_label
 
-# The canonical columns whose values are a vocabulary: their file values get a value table.
-VOCABULARY_TARGETS = {
-    "channel": "CHANNELS", "device": "DEVICES", "category": "SPEND_CATEGORIES", "origin": "ORIGINS",
-    "action": "ACTIONS", "kind": "CONTRACT_KINDS", "direction": "DIRECTIONS",
-}
-
 
 def vocabulary_of(target: str) -> tuple[str, ...]:
-    name = VOCABULARY_TARGETS.get(target)
-    return tuple(getattr(vocab, name)) if name else ()
+    """The codes a canonical column's values must be (empty for a free column): its file values get a
+    value table, a fixed value is chosen among them."""
+    return vocab.COLUMN_VOCABULARIES.get(target, ())
 
 
 def header_signature(header: Iterable[str]) -> str:
@@ -45,13 +40,24 @@ def header_signature(header: Iterable[str]) -> str:
     return hashlib.sha256("\x1f".join(cells).encode("utf-8")).hexdigest()
 
 
+def fixed_value_problem(kind: str, target: str, value: str) -> str:
+    """Why a fixed value of a vocabulary column cannot be imported ("" when it is one of its codes)."""
+    if not value or value in vocabulary_of(target) or not vocabulary_of(target):
+        return ""
+    return _("“%(value)s” is not a value of %(column)s: choose one from the menu.") % {
+        "value": value, "column": column_name(kind, target)}
+
+
 def mapping_problems(spec: dict[str, Any]) -> list[str]:
-    """What makes a mapping unusable, in words for the person who made it (empty: usable)."""
+    """What makes a mapping unusable, in words for the person who made it (empty: usable).
+
+    A fixed value outside its column's vocabulary is one: every row of every file would be refused."""
     try:
         mapping = Mapping.from_dict(spec)
     except (KeyError, TypeError, ValueError, AttributeError):
         return [_("The mapping is incomplete: choose the kind of data.")]
-    return mapping.problems()
+    fixed = [fixed_value_problem(mapping.kind, target, rule.value) for target, rule in mapping.columns.items()]
+    return mapping.problems() + [problem for problem in fixed if problem]
 
 
 def mapping_save(

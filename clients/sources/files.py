@@ -30,7 +30,7 @@ from clients.mappings.saved import vocabulary_of
 from clients.models import SavedMapping
 from clients.sources import Mapping, saved_mappings, source_import, source_preview
 from clients.sources.mapping import canonical_text, targets_of
-from clients.words import column_name, value_label
+from clients.words import coded_value_label, column_name, value_label
 
 
 @dataclass
@@ -155,7 +155,9 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
 def _cell(column: str, value: Any) -> dict[str, Any]:
     """A preview cell; a date or a short value never wraps (ids, counts), a long one may."""
     text = display_value(column, value)
-    return {"value": text, "error": "", "whole": isinstance(value, dt.date) or len(text) <= 10}
+    words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
+    return {"value": text, "error": "", "words": words,
+            "whole": isinstance(value, dt.date) or len(words or text) <= 10}
 
 
 def display_value(column: str, value: Any) -> str:

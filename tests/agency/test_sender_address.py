@@ -69,3 +69,35 @@ def test_a_password_email_is_from_the_agencys_name_at_the_default_address(tenant
     assert settings.DEFAULT_FROM_EMAIL == "portal@agency.example"
     assert message.from_email == "Northwind Growth <portal@agency.example>"
     assert "localhost" not in message.message()["From"]
+
+
+@pytest.mark.django_db
+def test_an_emails_message_id_is_at_the_sending_domain_not_localhost(tenant_a, demo_brand, settings) -> None:
+    """Django names a Message-ID after the machine (``@localhost`` in a container): the outbox names it
+    after the domain the email is from, the default address's or the one the environment sets."""
+    settings.DEFAULT_FROM_EMAIL = "reports@northwind-growth.example"
+    user = user_create(username="nora", email="nora@agency.example", role=User.Role.STAFF)
+    user_password_setup_send(user=user)
+    user_password_setup_send(user=user)
+    first, second = (message.message()["Message-ID"] for message in mail.outbox)
+    assert first.startswith("<") and first.endswith("@northwind-growth.example>"), first
+    assert first != second  # each email its own
+    assert "localhost" not in first
+
+
+@pytest.mark.parametrize(("sender", "domain"), [
+    ("Northwind Growth <portal@agency.example>", "@agency.example>"),
+    ("portal@Portal.Northwind-Growth.COM.", "@portal.northwind-growth.com>"),
+    ("Nórdica <informes@agencia-ñandú.example>", "@xn--agencia-and-8db4j.example>"),  # as DNS writes it
+])
+def test_the_message_id_takes_the_senders_domain(sender: str, domain: str) -> None:
+    from agency.mail import message_id
+
+    assert message_id(sender).endswith(domain)
+
+
+@pytest.mark.parametrize("sender", ["", "Northwind Growth", "portal@", "portal@under_score.example"])
+def test_a_sender_without_a_domain_leaves_djangos_message_id(sender: str) -> None:
+    from agency.mail import message_id
+
+    assert message_id(sender) is None

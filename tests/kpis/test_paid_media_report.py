@@ -225,7 +225,13 @@ def test_crm_leads_that_name_no_campaign_are_said_unmatched_never_0(client_user_
     linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
     assert "cannot be" in linkedin or "no pueden" in linkedin  # every platform's card says it
     table = paid[paid.index('id="paid-campaigns-title"') :]
-    assert reason in table  # the campaigns' leads and cost per lead: dashes with the same reason, not 0
+    # The campaigns' leads and cost per lead: not two columns of dashes (never 0) but named once under the
+    # table with the same reason.
+    leads, cpl = {"en": ("New leads", "Cost per lead"), "es": ("Leads nuevos", "Costo por lead")}[language]
+    head = table[: table.index("</thead>")]
+    assert f">{leads}<" not in head and f">{cpl}<" not in head and ">0<" not in table[: table.index("</table>")]
+    blank = table[table.index("data-blank-columns>") :]
+    assert f"{leads}, {cpl}." in blank[: blank.index("</p>")] and reason in blank[: blank.index("</p>")]
     text = " ".join(_pdf_text(report_pdf_build(client=unlinked_month, month=MARCH, language=language)).split())
     assert reason in text and sentence in text
 

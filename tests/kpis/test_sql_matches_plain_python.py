@@ -41,7 +41,7 @@ leads_strategy = st.lists(
             "contact_after": st.none() | st.integers(0, 60 * 12),
             "customer_after": st.none() | st.integers(0, 60 * 24 * 20),
             # cents: sums such as 0.10 + 0.20 that floats cannot add exactly (the SQL path adds whole cents)
-            "deal": st.integers(0, 500_000),
+            "deal": st.none() | st.integers(0, 500_000),  # None: a customer without a deal value
             "campaign": st.sampled_from(["", "c1", "c2"]),
             "channel": st.sampled_from(["", "referral", "organic_search"]),
             "origin": st.sampled_from(["marketing", "sales"]),
@@ -106,6 +106,11 @@ def oracle(leads: list[Lead], spend: list[Spend], traffic: list[TrafficRow]) -> 
         "channel_new_leads": {
             channel: sum(channel_of[lead.id] == channel for lead in new) for channel in {channel_of[lead.id] for lead in new}
         },
+        # each channel's new customers without a deal value (a breakdown row's partial revenue)
+        "channel_unpriced_customers": {
+            channel: sum(channel_of[lead.id] == channel and lead.deal_value is None for lead in customers)
+            for channel in {channel_of[lead.id] for lead in customers}
+        },
     }
 
 
@@ -123,7 +128,7 @@ def build(lead_specs, spend_specs, traffic_specs):
                 if spec["contact_after"] is None
                 else created + dt.timedelta(minutes=spec["contact_after"]),
                 customer_at=customer,
-                deal_value=Decimal(spec["deal"]).scaleb(-2) if customer else None,
+                deal_value=Decimal(spec["deal"]).scaleb(-2) if customer and spec["deal"] is not None else None,
                 campaign_id=spec["campaign"] or None,
                 channel=spec["channel"],
                 origin=spec["origin"],
@@ -195,6 +200,13 @@ def test_sql_path_equals_plain_python(in_tenant_a, lead_specs, spend_specs, traf
                 member: figures["new_leads"]
                 for member, figures in document["breakdowns"]["channel"].items()
                 if figures["new_leads"]
+            }
+            assert ours == {k: v for k, v in value.items() if v}
+        elif key == "channel_unpriced_customers":
+            ours = {
+                member: figures["unpriced_customers"]
+                for member, figures in document["breakdowns"]["channel"].items()
+                if figures["unpriced_customers"]
             }
             assert ours == {k: v for k, v in value.items() if v}
         elif value is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,10 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert attachment[0] == "alpha-informe-2026-03.pdf" and attachment[1].startswith(b"%PDF")  # her language
     html = message.alternatives[0][0]
     assert 'src="cid:report-chart"' in html and "Costo por lead" in html  # branded like the report
+    # Every inline image the HTML names is attached: without a logo, no cid:brand-logo (a broken image
+    # under the agency's bar in every monthly email of a client without one).
+    inline = {part["Content-ID"].strip("<>") for part in message.message().walk() if part["Content-ID"]}
+    assert set(re.findall(r'src="cid:([^"]+)"', html)) == inline == {"report-chart"}
     # A new client's first month: the email says from when its data runs (translated).
     assert "Datos desde marzo" in message.body and "1 mes hasta ahora" in html
     assert message.from_email.startswith("Marketing portal <")  # the agency's name (white label)
@@ -174,6 +179,25 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert "Marzo cerró <strong>bien</strong>." in scorecard and "215,72" in scorecard
     assert client.get("/scorecard/export.pdf?month=2026-03").status_code == 200
 
+
+
+def test_the_approval_email_of_a_client_with_a_logo_carries_it_inline(march, staff_a, client_user_a) -> None:
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from agency.models import Client
+
+    png = io.BytesIO()
+    Image.new("RGB", (120, 40), "#0f766e").save(png, format="PNG")
+    client = Client.objects.get(pk=march.pk)
+    client.brand_logo.save("logo.png", ContentFile(png.getvalue()), save=True)
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    assert browser_for(staff_a, march).post("/reports/2026-03/approve/").status_code == 302
+    assert outbox_send_due(client=march) == 1
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    inline = {part["Content-ID"].strip("<>") for part in message.message().walk() if part["Content-ID"]}
+    assert set(re.findall(r'src="cid:([^"]+)"', html)) == inline == {"brand-logo", "report-chart"}
 
 def test_a_second_approval_is_refused_and_sends_nothing(march, staff_a) -> None:
     month_approve(client=march, month=MARCH, user=staff_a)

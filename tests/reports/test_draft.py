@@ -42,7 +42,8 @@ def test_every_figure_of_the_draft_is_the_snapshots_own(two_months) -> None:
         draft = month_draft_for(client=two_months, month=MARCH, language="en")
     texts = [line.text for line in draft.lines()]
     assert "Cost per lead fell 13.7 % against February 2026, from €250.00 to €215.72." in texts
-    assert "New leads rose 100.0 % against February 2026, from 4 to 8." in texts
+    # 4 leads the month before: a change of a number, as the tile ("+4") and "What changed" say it.
+    assert "New leads rose by 4 against February 2026, from 4 to 8." in texts
     assert "Target missed for new leads: 8 against 10." in texts
     stored = 0
     for line in draft.lines():
@@ -162,3 +163,17 @@ def test_the_draft_is_written_in_the_language_the_client_is_written_to_not_the_p
         commentary_draft_apply(client=two_months, month=MARCH, user=staff_a)
     with schema_context("alpha"):
         assert commentary_texts(month=MARCH)["summary"].startswith("Marzo de 2026 trajo")
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "New leads rose by 4 against February 2026, from 4 to 8."),
+    ("es", "Leads nuevos: 4 más que en febrero de 2026, de 4 a 8."),
+])
+def test_the_draft_gives_a_small_count_its_change_as_a_number_not_a_percentage(two_months, staff_a, language, expected):
+    """4 → 8 new leads read "rose 100.0 %" in the commentary while the tile said "+4": the draft staff
+    start from follows "What changed" (kpis.scorecard.small_base), in the words it writes into the box."""
+    commentary_draft_apply(client=two_months, month=MARCH, user=staff_a, language=language)
+    with schema_context("alpha"):
+        wins = commentary_texts(month=MARCH)["wins"]
+    assert f"- {expected}" in wins.splitlines(), wins
+    assert "100.0 %" not in wins and "100,0 %" not in wins.replace("\xa0", " ")

@@ -4,13 +4,17 @@ recipient's language."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django_tenants.utils import schema_context
 
-from clients.models import OutboxEmail
+from clients.models import Lead, OutboxEmail
+from kpis.services import snapshot_compute
 from reports.services import month_approve
 from tests.reports.conftest import MARCH
+
+FEBRUARY = dt.date(2026, 2, 1)
 
 
 def _preview(html: str) -> str:
@@ -42,11 +46,12 @@ def test_the_preview_line_is_in_spanish_for_a_spanish_reader(march, staff_a) -> 
 
 
 def test_the_text_part_says_what_its_brackets_hold(march, client_user_a, staff_a) -> None:
+    with schema_context("alpha"):
+        Lead.objects.create(id="f1", created_at=dt.datetime(2026, 2, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=march, months=[FEBRUARY, MARCH])
     month_approve(client=march, month=MARCH, user=staff_a)  # Spanish
-    body = _payload()["body"]
-    assert "Entre paréntesis: el cambio frente al mes anterior." in body
-    lines = body.splitlines()
-    assert lines.index("Entre paréntesis: el cambio frente al mes anterior.") > lines.index("Cifras clave")
+    lines = _payload()["body"].splitlines()
+    assert lines.index("Entre paréntesis: el cambio frente a febrero de 2026.") > lines.index("Cifras clave")
 
 
 def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
@@ -58,7 +63,8 @@ def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
     romi = {"label": "ROMI", "shown": "422.1 %", "reason": "", "change": {"text": "-185.0 pp"}}
     leads = {"label": "New leads", "shown": "169", "reason": "", "change": {"text": "+12.7 %"}}
     assert points_in([leads, romi]) and not points_in([leads, {**romi, "change": None}])
-    context = {"summary": [leads, romi], "points": True, "brand": {"accent": "#123456"}, "month": MARCH}
+    context = {"summary": [leads, romi], "points": True, "brand": {"accent": "#123456"}, "month": MARCH,
+               "against": "febrero de 2026"}
     with translation.override("es"):
         assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.txt", context)
         assert "pp: puntos porcentuales." in render_to_string("reports/email/approved.html", context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -135,3 +136,34 @@ def test_the_saved_mappings_list_names_kinds_columns_and_values_in_spanish(staff
     page = staff_http.get(reverse("mapping_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'data-label="Tipo">Leads</td>' in page and ">leads</td>" not in page  # the kind in words
     assert "Canal: Social Video → Redes sociales orgánicas" in html.unescape(page)
+
+
+@pytest.mark.parametrize(("language", "media"), [("en", "Media"), ("es", "Medios")])
+def test_the_rows_of_a_platform_export_show_a_vocabularys_values_in_words_the_code_beneath(
+    staff_http, fixture_path, language, media
+):
+    url = _upload(staff_http, "google.csv", fixture_path("google_ads_en.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    rows = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    assert re.search(rf'<td[^>]*>{media}<small class="value-code"><code>media</code></small></td>', rows)
+    assert re.search(r'<td[^>]*>Google Ads<small class="value-code"><code>google_ads</code></small></td>', rows)
+    assert re.search(r"<td[^>]*>222</td>", rows)  # a campaign ID as written
+    assert not re.search(r"<td[^>]*>(media|google_ads)</td>", rows)
+
+
+@pytest.mark.parametrize(("language", "every", "counted"), [
+    ("en", "Every column of the file is used.", "columns are not used"),
+    ("es", "Se usan todas las columnas del archivo.", "columnas no se usan"),
+])
+def test_a_preview_whose_columns_are_all_used_says_so_not_zero_columns_unused(
+    staff_http, fixture_path, language, every, counted
+):
+    url = _upload(staff_http, "google.csv", fixture_path("google_ads_en.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    summary = _text(re.search(r'<p id="file-columns-summary">(.*?)</p>', page, re.S).group(1)).strip()
+    assert summary == every  # not "0 columns are not used. … choose what they give"
+    assert counted not in _text(page) and 'id="save-additions"' not in page
+    # A file with columns left over still counts them.
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    text = _text(staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert re.search(rf"\b[1-9]\d* {counted}\.", text) and every not in text

@@ -286,8 +286,34 @@ def test_a_linkedin_token_without_refresh_is_warned_of_7_days_before_once(tenant
     assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=55)) == 0
     with tenant_context(tenant_a):
         email = OutboxEmail.objects.get(kind="connection_token")
-    assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by 2027-01-02"
+    assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by Jan. 2, 2027"
     assert email.to == staff_a.email
+
+
+@pytest.mark.parametrize(("language", "subject", "expires"), [
+    ("en", "LinkedIn Ads of Alpha Analytics must be connected again by Jan. 2, 2027",
+     "The LinkedIn Ads access of Alpha Analytics expires on Jan. 2, 2027, 4 a.m. CET;"),
+    ("es", "Hay que volver a conectar LinkedIn Ads de Alpha Analytics antes del 2 de enero de 2027",
+     "El acceso a LinkedIn Ads de Alpha Analytics caduca el 2 de enero de 2027 a las 04:00 CET;"),
+])
+def test_the_token_expiry_email_names_the_zone_of_its_moment(
+    language: str, subject: str, expires: str, tenant_a: Client, ads: AdsFake, staff_a
+) -> None:
+    """Alpha is in Madrid: a token expiring at 03:00 UTC reads 04:00 CET, its zone named as the pages name it."""
+    from clients.connectors.health import connection_token_warn
+    from clients.connectors.sync import connection_connect
+    from clients.models import OutboxEmail
+
+    assert tenant_a.timezone == "Europe/Madrid"
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connection_connect(client=tenant_a, platform="linkedin_ads", account_id=LINKEDIN, check=False, credentials=Credentials(
+        access_token=ads.token_issue("linkedin_ads", 5184000), expires_at=NOW + dt.timedelta(days=60)))
+    assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=54)) == 1
+    with tenant_context(tenant_a):
+        payload = OutboxEmail.objects.get(kind="connection_token").payload
+    assert payload["subject"] == subject
+    assert expires in payload["body"], payload["body"]
 
 
 def test_a_token_revoked_during_a_backfill_is_refreshed_and_stored_although_quarters_are_read_ahead(

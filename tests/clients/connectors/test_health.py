@@ -258,3 +258,30 @@ def test_a_sync_waiting_for_a_slot_takes_the_one_given_back() -> None:
     assert cap_holders(platform="wait-test") == 1
     cap_release(platform="wait-test", holder="second")
     release.join()
+
+
+@pytest.mark.parametrize(("language", "since", "next_run"), [
+    ("en", "The HubSpot connection of Alpha Analytics has failed since Nov. 3, 2026, 4 a.m. CET.",
+     r"the portal tries again by itself at [^ ]+ [ap]\.m\. CET (today|tomorrow)\. "),
+    ("es", "La conexión de HubSpot de Alpha Analytics falla desde el 3 de noviembre de 2026 a las 04:00 CET.",
+     r"el portal lo vuelve a intentar solo (hoy|mañana) a las \d\d:\d\d CET\. "),
+])
+def test_the_two_days_email_names_the_zone_of_its_failing_since(
+    language: str, since: str, next_run: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
+) -> None:
+    """Alpha is in Madrid: failing since 03:00 UTC reads 04:00 CET, its zone named as the pages name it;
+    so does the time of the next try in the advice."""
+    assert tenant_a.timezone == "Europe/Madrid"
+    staff_a.language = language
+    staff_a.save(update_fields=["language"])
+    connect_hubspot(tenant_a)
+    hubspot.fail("hubspot", 503, times=100)
+    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    connection_sync(client=tenant_a, platform="hubspot", now=later)
+    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
+    with tenant_context(tenant_a):
+        body = OutboxEmail.objects.get(kind="connection_failing").payload["body"]
+    assert since in body, body
+    assert re.search(next_run, body), body
+

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client as HttpClient
@@ -219,3 +222,45 @@ def test_recent_imports_read_as_cards_on_a_phone_with_a_refused_file_marked(
     table = page.split('class="data fits stack-table recent-imports"', 1)[1].split("</table>", 1)[0]
     assert '<tr class="bad-row">' in table  # nothing written: marked, not only said in the last column
     assert '<td data-label="Status">Done · nothing written</td>' in table
+
+
+@pytest.mark.parametrize(("language", "email", "paid_search"), [
+    ("en", "Email", "Paid search"), ("es", "Correo electrónico", "Búsqueda de pago"),
+])
+def test_the_preview_shows_a_vocabularys_values_in_words_with_the_code_beneath(
+    staff_a, tenant_a, media, language, email, paid_search
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    page = http.get(upload(http, GOOD).url).content.decode()
+    assert f'<td>{email}<small class="value-code"><code>email</code></small>' in page
+    assert f'<td>{paid_search}<small class="value-code"><code>paid_search</code></small>' in page
+    assert "<td>Launch</td>" in page  # a free column as written
+    bad = http.get(upload(http, BAD).url).content.decode()
+    assert re.search(r'<td class="bad-cell"[^>]*>tv<br>', bad)  # a value outside the vocabulary as written, with its error
+
+
+def _heads(page: str) -> list[str]:
+    thead = re.search(r'<table class="data preview[^"]*"[^>]*>\s*<thead>(.*?)</thead>', page, re.S).group(1)
+    return re.findall(r'<th scope="col">(.*?)</th>', thead)
+
+
+@pytest.mark.parametrize(("language", "heads"), [
+    ("en", ["Campaign ID", "Campaign name", "Channel", "Nurture campaign"]),
+    ("es", ["ID de campaña", "Nombre de la campaña", "Canal", "Campaña de nutrición"]),
+])
+def test_a_portal_files_preview_heads_its_columns_in_words_with_the_code_beneath(
+    staff_a, tenant_a, media, language, heads
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    codes = ["id", "name", "channel", "nurture"]
+    # Its kind chosen on upload, and recognized by its columns: the same heads.
+    for kind in ("campaigns", ""):
+        page = http.get(upload(http, GOOD, kind=kind).url).content.decode()
+        assert _heads(page)[1:] == [f'{name}<small class="column-code"><code>{code}</code></small>'
+                                    for name, code in zip(heads, codes, strict=True)], kind
+    leads = b"id,created_at,first_contacted_at\nL1,2026-03-02T08:45:00,2026-03-02T09:15:00\n"
+    page = http.get(upload(http, leads, kind="").url).content.decode()
+    assert _heads(page)[3].endswith('<small class="column-code"><code>first_<wbr>contacted_<wbr>at</code></small>')
+    assert _heads(page)[3].startswith("First contacted" if language == "en" else "Primer contacto")

@@ -127,11 +127,72 @@ def test_the_preview_names_each_bad_cell(staff_http, overrides, bad_text) -> Non
     assert "bad-row" in part and bad_text in part
 
 
-def test_a_fixed_value_outside_the_vocabulary_is_an_error(staff_http) -> None:
+def test_a_fixed_value_outside_the_vocabulary_is_an_error(staff_http, tenant_a) -> None:
     token = token_of(upload(staff_http, SALESFORCE).url)
     part = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel="television"),
                            HTTP_HX_REQUEST="true").content.decode()
     assert "bad-cell" in part and "television" in part
+    # Beside the menu, shown as it was given, with what to do.
+    assert '<option value="television" selected>television</option>' in part
+    assert '<small class="field-error" id="fixed-channel-error">“television” is not a value of Channel: choose one' in part
+    spanish = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel="television"),
+                              HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "«television» no es un valor de Canal: elige uno del menú." in html.unescape(spanish)
+    # Saving is refused: every row of every file would be.
+    saved = staff_http.post(f"/imports/map/{token}/", form(action="save", name="TV", src_channel="fixed",
+                                                             fixed_channel="television"))
+    assert saved.status_code == 422 and "is not a value of Channel" in html.unescape(saved.content.decode())
+    connection.set_tenant(tenant_a)
+    assert not SavedMapping.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", {"paid_search": "Paid search", "organic_social": "Organic social"}),
+    ("es", {"paid_search": "Búsqueda de pago", "organic_social": "Redes sociales orgánicas"}),
+])
+def test_a_vocabulary_columns_fixed_value_is_chosen_in_words_a_free_columns_typed(
+    staff_http, tenant_a, language, words
+) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel="paid_search"),
+                           HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    menu = re.search(r'<select name="fixed_channel" id="fixed-channel"[^>]*>(.*?)</select>', part, re.S)
+    assert menu, "the channel's fixed value is a menu"
+    assert f'<option value="paid_search" selected>{words["paid_search"]}</option>' in menu.group(1)
+    assert f'<option value="organic_social">{words["organic_social"]}</option>' in menu.group(1)
+    assert ">paid_search<" not in menu.group(1)  # the codes are the options' values, never their words
+    assert 'field-error" id="fixed-channel-error' not in part
+    assert re.search(r'<input type="text" name="fixed_email"', part)  # a free column is typed
+    preview = part[part.index('id="map-preview-rows"'):]
+    assert preview.count(f'{words["paid_search"]}<small class="value-code"><code>paid_search</code>') == 3
+    # Saved, then opened again: the stored code is chosen in the menu.
+    saved = staff_http.post(f"/imports/map/{token}/", form(action="save", name="All paid", src_channel="fixed",
+                                                             fixed_channel="paid_search"))
+    assert saved.status_code == 302
+    connection.set_tenant(tenant_a)
+    mapping = SavedMapping.objects.get()
+    assert mapping.spec["columns"]["channel"] == {"value": "paid_search"}
+    connection.set_schema_to_public()
+    again = staff_http.get(f"/imports/map/{token}/?mapping={mapping.pk}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<option value="paid_search" selected>{words["paid_search"]}</option>' in again
+
+
+def test_a_saved_mapping_with_a_fixed_value_typed_before_the_menu_keeps_working(staff_http, tenant_a) -> None:
+    """Mappings saved when the value was typed hold the code: opened, the menu has it chosen; imported, it is read."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    connection.set_tenant(tenant_a)
+    spec = {"kind": "leads", "date_format": "%d/%m/%Y", "time_format": "%d/%m/%Y %H:%M", "decimal": ",",
+            "columns": {"id": {"column": "Lead ID"}, "created_at": {"column": "Created Date"},
+                        "channel": {"value": "email"}, "origin": {"value": "sales"}}}
+    header = SALESFORCE.splitlines()[0].split(",")
+    mapping = SavedMapping.objects.create(name="Old", kind="leads", header=header, header_signature="x",
+                                          spec={**spec, "name": "Old", "header": header})
+    connection.set_schema_to_public()
+    page = staff_http.get(f"/imports/map/{token}/?mapping={mapping.pk}").content.decode()
+    assert '<option value="email" selected>Email</option>' in page and '<option value="sales" selected>Sales</option>' in page
+    assert "field-error" not in page[page.index('id="map-columns"'):page.index('id="map-preview"')]
+    detected = staff_http.get(f"/imports/detected/{token}/?mapping={mapping.pk}").content.decode()
+    assert "3 rows" in detected and "bad-row" not in detected
 
 
 @pytest.mark.parametrize(
@@ -249,3 +310,34 @@ def test_a_value_of_the_file_left_as_written_says_where_to_give_its_meaning(staf
     preview = html.unescape(part[part.index('id="map-preview"'):])
     assert "bad-cell" in preview and advice in preview
     assert "organic_search, paid_search" not in preview  # not the codes a portal file must write
+
+
+@pytest.mark.parametrize(("language", "paid_search", "email"), [
+    ("en", "Paid search", "Email"), ("es", "Búsqueda de pago", "Correo electrónico"),
+])
+def test_the_preview_rows_show_a_vocabularys_values_in_words_the_code_beneath(
+    staff_http, language, paid_search, email
+) -> None:
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    preview = part[part.index('id="map-preview-rows"'):]
+    assert f'<td>{paid_search}<small class="value-code"><code>paid_search</code></small></td>' in preview
+    assert f'<td>{email}<small class="value-code"><code>email</code></small></td>' in preview
+    assert "<td>ana@example.com</td>" in preview  # a free column as written
+    assert ">paid_search</td>" not in preview  # the code alone nowhere
+    # A value left as written is shown as the file writes it, with its error, not in words.
+    left = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
+                           HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert re.search(r'<td class="bad-cell">Google / CPC<br>', left[left.index('id="map-preview-rows"'):])
+
+
+def test_a_fixed_value_chosen_as_the_source_stays_chosen_until_its_value_is(staff_http) -> None:
+    """The form is swapped on every change: "a fixed value →" chosen first must still be chosen when
+    the person then picks the value, or the value would be ignored."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = staff_http.post(f"/imports/map/{token}/", form(src_channel="fixed", fixed_channel=""),
+                           HTTP_HX_REQUEST="true").content.decode()
+    source = re.search(r'<select id="src-channel" name="src_channel">(.*?)</select>', part, re.S).group(1)
+    assert '<option value="fixed" selected>' in source
+    assert 'field-error" id="fixed-channel-error' not in part  # nothing chosen yet is no error

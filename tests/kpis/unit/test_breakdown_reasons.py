@@ -59,3 +59,45 @@ def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() ->
            "cost_per_conversion": None, "conversion_value": None, "roas": None}
     reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("platform_conversions", "conversion_value", "roas")}
     assert reasons == {"Its ad platform rows give no conversions or conversion value."}
+
+
+def _shown(member: str, *cells: tuple[str, str]) -> dict:
+    return {"member": member, "cells": [{"text": text, "reason": reason} for text, reason in cells]}
+
+
+NO_ROWS = "No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
+
+
+def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_why() -> None:
+    """A client without the platforms' delivery got seven columns of dashes in its campaign table."""
+    from kpis.scorecard import blank_columns_dropped
+
+    columns = [("new_leads", "New leads"), ("impressions", "Impressions"), ("clicks", "Clicks"), ("cpl", "Cost per lead")]
+    rows = [
+        _shown("Brand", ("11", ""), ("—", NO_ROWS), ("—", NO_ROWS), ("€611.85", "")),
+        _shown("Trade show", ("0", ""), ("—", NO_ROWS), ("—", NO_ROWS), ("—", "No new leads in this row.")),
+    ]
+    kept, shown, note = blank_columns_dropped(columns, rows)
+    assert kept == [("new_leads", "New leads"), ("cpl", "Cost per lead")]
+    assert [[c["text"] for c in row["cells"]] for row in shown] == [["11", "€611.85"], ["0", "—"]]
+    assert shown[1]["cells"][1]["reason"] == "No new leads in this row."  # a dash among values keeps its reason
+    assert note == (
+        "Not shown, as no row has a value this month: Impressions, Clicks. No ad platform rows for any campaign "
+        "this month: their ad figures (impressions, clicks, conversions) are unknown."
+    )
+    with translation.override("es"):
+        reason = row_cell_shown("impressions", {"member": "g1", "impressions": None}, "EUR")["reason"]
+        spanish = blank_columns_dropped(["Leads nuevos", "Impresiones"], [_shown("Brand", ("4", ""), ("—", reason))] * 2)[2]
+    assert spanish.startswith("No se muestran, porque ninguna fila tiene valor este mes: Impresiones.")
+    assert "Este mes ninguna campaña tiene filas de plataformas publicitarias" in spanish
+
+
+def test_a_table_with_a_value_in_every_column_or_a_single_row_is_left_as_it_is() -> None:
+    from kpis.scorecard import blank_columns_dropped
+
+    columns = ["New leads", "Impressions"]
+    rows = [_shown("Brand", ("11", ""), ("—", NO_ROWS)), _shown("Search", ("3", ""), ("1,200", ""))]
+    assert blank_columns_dropped(columns, rows) == (columns, rows, "")
+    assert blank_columns_dropped(columns, []) == (columns, [], "")
+    one = [_shown("Brand", ("11", ""), ("—", NO_ROWS))]  # one row: its dash and the reason under the table
+    assert blank_columns_dropped(columns, one) == (columns, one, "")

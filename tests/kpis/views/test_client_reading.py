@@ -130,8 +130,8 @@ def test_a_drill_down_names_each_figure_in_its_cell_for_a_phone(client_user_a, s
     sessions only. Each row is a card of labelled lines there (stack-table), as the paid campaigns are."""
     body = get(client_user_a, "/scorecard/breakdowns/channel/?month=2026-03", snapshots).content.decode()
     assert '<table class="data stack-table"' in body
-    assert re.search(r'<td class="num" data-label="Sessions"[^>]*>', body)
-    assert re.search(r'<td class="num" data-label="Cost per lead"[^>]*>', body)
+    assert re.search(r'<td class="num" data-label="New leads"[^>]*>', body)
+    assert re.search(r'<td class="num" data-label="MQLs"[^>]*>', body)
 
 
 def test_the_pdf_details_have_a_target_column_only_when_a_figure_has_a_target(client_user_a, snapshots) -> None:  # noqa: F811
