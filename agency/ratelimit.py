@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.redis_client import redis_client, redis_key
+from agency.selectors import sign_in_name
 
 logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
@@ -116,7 +117,8 @@ class RateLimitMiddleware:
             wait = rate_limit_hit(scope=f"api:{schema}", subject=token, limit=settings.PORTAL_API_RATE_PER_MINUTE)
             return _too_many(request, wait, api=True) if wait else None
         if request.path == reverse("login"):
-            account = (request.POST.get("username") or "").strip().lower()
+            # The account whichever of its names was typed, in whatever case.
+            account = sign_in_name(request) or ""
             checks = [("login-account", account, settings.PORTAL_LOGIN_RATE_PER_ACCOUNT, WINDOW_SECONDS),
                       ("login-address", _address(request), settings.PORTAL_LOGIN_RATE_PER_ADDRESS, WINDOW_SECONDS)]
         elif request.path == reverse("password_reset"):

@@ -95,6 +95,36 @@ def users_active_by_email(*, email: str) -> QuerySet[User]:
     return User.objects.filter(email__iexact=email, is_active=True)
 
 
+def user_for_sign_in(*, name: str) -> User | None:
+    """The account a sign-in name means: its username as typed, else the one account whose
+    username or email address it is whatever the case (client users are invited by email and
+    told to sign in with it). None when no account, or more than one, answers to it: a shared
+    address never signs in a guessed one of them."""
+    name = (name or "").strip()
+    if not name or "\x00" in name or len(name) > 254:  # nobody's (PostgreSQL refuses a NUL in a query)
+        return None
+    exact = User.objects.filter(username=name).first()
+    if exact is not None:
+        return exact
+    for lookup in ({"username__iexact": name}, {"email__iexact": name}):
+        found = list(User.objects.filter(**lookup)[:2])
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def sign_in_name(request: Any, credentials: dict | None = None) -> str | None:
+    """The name sign-in attempts are counted under (django-axes' lockout, the per-account rate
+    limit): the account's username whichever of its names was typed and in whatever case, so
+    "Sam", "sam" and sam's email address share one count; what was typed, in lower case, for
+    no account."""
+    typed = credentials.get("username") if credentials is not None else getattr(request, "POST", {}).get("username")
+    if typed is None:
+        return None
+    user = user_for_sign_in(name=str(typed))
+    return user.username if user is not None else str(typed).strip().lower()
+
+
 def agency_people_list() -> QuerySet[User]:
     """The agency's admins and staff with their clients (the staff page: one query for the clients)."""
     return User.objects.filter(role__in=[User.Role.ADMIN, User.Role.STAFF]).prefetch_related("memberships__client")

@@ -41,8 +41,13 @@ def user_create(
         errors["role"] = [_("Unknown role.")]
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("That username is taken.")]
+    elif username.casefold() != (email or "").casefold() and User.objects.filter(email__iexact=username).exists():
+        # Either name of an account signs it in (agency.backends): no name may mean two people.
+        errors["username"] = [_("That username is another user's email address.")]
     if email and User.objects.filter(email__iexact=email).exists():
         errors["email"] = [_("A user with that email already exists.")]
+    elif email and email.casefold() != username.casefold() and User.objects.filter(username__iexact=email).exists():
+        errors["email"] = [_("That email address is another user's username.")]
     if role == User.Role.CLIENT and client is None:
         errors["client"] = [_("A client user belongs to a client.")]
     if errors:

@@ -329,6 +329,9 @@ PORTAL_CONNECTOR_BACKOFF = float(os.environ.get("PORTAL_CONNECTOR_BACKOFF", "1")
 # --- Auth ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The username or the email address, in any case (client users sign in with their email).
+    "agency.backends.EmailOrUsernameBackend",
+    # Named by the sessions made before (and by the hand-off's sign-in): they stay valid.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -345,6 +348,8 @@ if TESTING:
 AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Every name of an account (its username or email, any case) counts against the one account.
+AXES_USERNAME_CALLABLE = "agency.selectors.sign_in_name"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # Rate limits (agency.ratelimit), per one-minute window; 429 with Retry-After beyond them.

@@ -65,13 +65,27 @@ class PortalAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Django's names the model field ("username"); either name of the account is taken
+        # (agency.backends), and only the password is compared letter case and all.
+        "invalid_login": gettext_lazy(
+            "Enter a correct email or username and password. The password is case-sensitive."
+        ),
         "no_access": gettext_lazy("This account has no access to this portal."),
     }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Client users are invited by email and sign in with it; agency people with either name.
+        field = self.fields["username"]
+        field.label = gettext_lazy("Email or username")
+        field.max_length = max(self.username_field.max_length, User._meta.get_field("email").max_length)
+        field.widget.attrs["maxlength"] = str(field.max_length)
+        field.widget.attrs["autocomplete"] = "username"
 
     def clean(self) -> dict:
         # A name longer than any account's is nobody's: a field error before authentication,
         # which would record the attempt in django-axes' 255-character column (issue #24).
-        if len(self.data.get("username") or "") > self.username_field.max_length:
+        if len(self.data.get("username") or "") > self.fields["username"].max_length:
             raise self.get_invalid_login_error()
         return super().clean()
 

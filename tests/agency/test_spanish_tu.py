@@ -57,6 +57,21 @@ STRAY_TERMS = {
     "del retainer": "de la iguala",
 }
 
+# One Spanish for Spain, Mexico and the rest of Latin America: words only Spain says (or says for
+# something else), each with the neutral word the portal uses instead.
+SPAIN_ONLY = {
+    r"\bordenador(es)?\b": "equipo (\"en un equipo compartido\")",
+    r"\b[Cc]ostes?\b": "costo",
+    r"\b[Ii]ntroduc\w*|\b[Ii]ntroduzca\w*": "escribir",
+    r"\bratón\b": "cursor",
+    r"\b[Ff]icheros?\b": "archivo",
+    r"\b[Cc]og(er|e|ió|ido|iste)\b": "tomar",
+    r"\b(vosotros|vuestr[oa]s?|os)\b": "tú",
+    r"\b[Pp]inch(a|ar|e)\b|\b[Pp]ulsa(r)?\b": "haz clic / elige",
+    r"\b(en|desde|un|el|tu) (los )?móvil(es)?\b": "dispositivos móviles, teléfono",
+    r"\b[Vv]ale\b(?! la pena)": "de acuerdo",
+}
+
 
 def _catalogue(tmp_path: Path) -> dict[str, str]:
     spec = importlib.util.spec_from_file_location("compile_messages", ROOT / "scripts" / "compile_messages.py")
@@ -99,6 +114,24 @@ def test_one_thing_has_one_word(tmp_path: Path) -> None:
     assert not strays, f"say {[STRAY_TERMS[s] for s, _ in strays]}: {strays}"
 
 
+def test_spanish_says_no_word_only_spain_says(tmp_path: Path) -> None:
+    """"Iniciaste sesión en un ordenador compartido", "Coste por lead": Spain's words, read as foreign
+    in Mexico, where Globex is written to in Spanish."""
+    catalogue = _catalogue(tmp_path)
+    found = {(msgid[:60], SPAIN_ONLY[pattern]) for msgid, text in catalogue.items()
+             for pattern in SPAIN_ONLY if re.search(pattern, text)}
+    assert not found, f"{len(found)} Spanish strings use a word only Spain says (say instead): {sorted(found)[:8]}"
+
+
+def test_the_spain_only_check_catches_spains_words() -> None:
+    caught = [text for text in ("Iniciaste sesión en un ordenador compartido.", "Coste por lead",
+                                "Introduce tus credenciales.", "Pasa el ratón por la frase.", "Sesiones desde móviles")
+              if any(re.search(pattern, text) for pattern in SPAIN_ONLY)]
+    assert len(caught) == 5
+    assert not any(re.search(pattern, "Cuota móvil: sesiones desde dispositivos móviles; vale la pena")
+                   for pattern in SPAIN_ONLY)
+
+
 def test_the_check_catches_an_usted_string() -> None:
     assert _usted_left("Resuelva cada uno con una nota, o déjelo.") == ["Resuelva", "déjelo"]
     assert _usted_left("A estos clientes (los que usted gestiona)") == ["usted"]
@@ -138,8 +171,8 @@ def test_the_refused_form_page_says_tu(tenant_a) -> None:
 
 
 def test_the_drafts_watch_step_reads_as_spanish() -> None:
-    """"Vigilar coste por MQL el próximo mes" lacked its article (English word order): the KPI now follows a colon."""
+    """"Vigilar costo por MQL el próximo mes" lacked its article (English word order): the KPI now follows a colon."""
     with translation.override("es"):
-        text = str(sentence("step_watch").text) % {"kpi_lower": "coste por MQL", "after": "656,94 €"}
-    assert text == ("A vigilar el próximo mes: coste por MQL, que empeoró (656,94 €) sin que un solo canal o "
+        text = str(sentence("step_watch").text) % {"kpi_lower": "costo por MQL", "after": "656,94 €"}
+    assert text == ("A vigilar el próximo mes: costo por MQL, que empeoró (656,94 €) sin que un solo canal o "
                     "campaña lo explique.")

@@ -50,3 +50,35 @@ def test_a_card_without_a_tick_box_is_not_indented_on_a_phone(browser, portal, m
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+FIRST_LETTERS = """table => [...table.querySelectorAll('tbody td[data-label] .said')]
+    .map(said => [said.closest('td').dataset.label, said.textContent.trim(),
+                  getComputedStyle(said, '::first-letter').textTransform])"""
+
+
+@pytest.mark.parametrize(("language", "width", "lowered"), [("es", 390, True), ("es", 1440, False), ("en", 390, False)])
+def test_a_spanish_card_goes_on_in_lower_case_after_its_labels_colon(
+    browser, portal, march, staff_ab, language, width, lowered  # noqa: F811
+) -> None:
+    """"Estado: En revisión" read as a capital in mid-sentence: on a phone's card the Spanish value
+    goes on in lower case ("Estado: en revisión"); the table's cells stand alone and keep their
+    capital, and English keeps it as a label's value."""
+    month_reviews_start(client=march, at=APRIL_5)
+    staff_ab.language = language
+    staff_ab.save()
+    context = browser.new_context(locale="es-ES" if language == "es" else "en-GB", viewport={"width": width, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in_home(page, portal.console, staff_ab.username)
+        page.goto(portal.console + "/board/?month=2026-03")
+        expect(page.locator(ROWS).first).to_be_visible()
+        screenshot(page, f"board-colon-{width}-{language}")
+        lines = page.locator("table.board").evaluate(FIRST_LETTERS)
+        labels = {label for label, _text, _transform in lines}
+        assert {"Estado", "Comentario", "En espera"} <= labels if language == "es" else {"State", "Commentary"} <= labels, lines
+        assert all(text[:1].isupper() for _label, text, _transform in lines if text[:1].isalpha()), lines  # as written
+        expected = "lowercase" if lowered else "none"
+        assert {transform for _label, _text, transform in lines} == {expected}, lines
+    finally:
+        context.close()

@@ -58,3 +58,34 @@ def test_a_clients_settings_read_whole_on_a_phone(page, portal, admin_user, tena
         assert lines < 2.5, (name.inner_text(), lines)  # "Days before a closed month goes to review" may take two
     _no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "console-client-settings-390.png"), full_page=True)
+
+
+HOST_LINES = """() => [...document.querySelectorAll('main code.host')].map(code => [
+    code.textContent,
+    [...code.querySelectorAll(':scope > span')].map(label =>
+        Math.round(label.getBoundingClientRect().height / parseFloat(getComputedStyle(code).lineHeight))),
+    code.getClientRects().length])"""
+
+
+@pytest.mark.parametrize(("width", "language"), [(1440, "en"), (1440, "es"), (390, "en"), (390, "es")])
+def test_a_clients_addresses_break_only_before_a_dot(page, portal, admin_user, tenants, width, language) -> None:
+    """"stark.localhos" / "t" beside "Addresses" at 1440 px: a host name now fits its column there, and
+    where it cannot it wraps before a dot ("reports.stark-industries-international" / ".example"),
+    never inside a label nor after a hyphen; copied, it is the host as it is."""
+    from agency.services_domains import domain_claim_create
+
+    domain_claim_create(client=tenants["alpha"], domain="reports.stark-industries-international.example")
+    admin_user.language = language
+    admin_user.save()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, portal.console, admin_user.username)
+    page.wait_for_load_state()
+    page.goto(portal.console + "/clients/alpha/")
+    hosts = page.evaluate(HOST_LINES)
+    texts = [text for text, _labels, _lines in hosts]
+    assert texts[0] == "alpha.localhost" and "reports.stark-industries-international.example" in texts, texts
+    for text, labels, _lines in hosts:
+        assert set(labels) == {1}, (text, labels)  # every label on one line: no break inside one
+    assert hosts[0][2] == 1, hosts[0]  # the client's own address fits beside "Addresses" / "Direcciones"
+    _no_overflow(page)
+    page.screenshot(path=str(ARTIFACTS / f"console-client-addresses-{language}-{width}.png"), full_page=True)

@@ -22,7 +22,7 @@ def test_the_glossary_reads_whole_in_spanish(page, portal, client_user_a, tenant
     page.goto(portal.client("alpha") + "/glossary/")
     row = page.locator("#kpi-cpl")
     text = " ".join(row.inner_text().split())
-    assert "Coste por lead" in text and "Inversión en marketing ÷ leads nuevos." in text and "una bajada" in text
+    assert "Costo por lead" in text and "Inversión en marketing ÷ leads nuevos." in text and "una bajada" in text
     if width == 390:
         label = row.locator("td").first.evaluate("c => getComputedStyle(c, '::before').content")
         assert label == '"Qué mide: "', label

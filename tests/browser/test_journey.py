@@ -266,7 +266,7 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         laura.locator("form button[type=submit]").first.click()
         _wait_for_text(laura, "Your password is set.")
         laura.goto(nimbus + "/accounts/login/")
-        laura.get_by_label("Username").fill("laura@nimbus-outdoor.example")
+        laura.get_by_label("Email or username").fill("laura@nimbus-outdoor.example")
         laura.get_by_label("Password").fill("Laura-reads-reports-26")
         laura.get_by_role("button", name="Sign in").click()
         laura.wait_for_url(nimbus + "/")

@@ -18,7 +18,7 @@ from tests.browser.test_report import _no_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
-REASON = "No se ha cargado ninguna inversión para este cliente: los costes son desconocidos, no cero."
+REASON = "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero."
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_pdf_pages_say_why_costs_are_dashes(no_spend, clean_tenant_tables) -
     pages = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
     assert REASON in pages[0]  # the summary
     # The details: the figure, what it means (paper has no hover), its dash and why.
-    assert any("Coste por lead Inversión en marketing ÷ leads nuevos. — " + REASON in text for text in pages)
+    assert any("Costo por lead Inversión en marketing ÷ leads nuevos. — " + REASON in text for text in pages)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for index in range(len(document)):
         document[index].render(scale=1.2).to_pil().save(ARTIFACTS / f"no-spend-pdf-es-{index + 1}.png")

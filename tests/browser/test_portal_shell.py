@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email or username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

@@ -43,7 +43,7 @@ def test_the_portfolio_reads_as_cards_on_a_phone_and_opens_a_clients_month(brows
         if width == 390:
             labels = table.locator("tbody tr td[data-label]").evaluate_all(
                 "cells => cells.filter(c => c.offsetParent).map(c => getComputedStyle(c, '::before').content)")
-            assert '"Inversión en marketing"' in labels and '"Coste por lead"' in labels, labels
+            assert '"Inversión en marketing"' in labels and '"Costo por lead"' in labels, labels
             spend = table.locator("td[data-label='Inversión en marketing']").first
             assert spend.is_visible() and "48 867,87 €" in re.sub(r"\s", " ", spend.inner_text())
             assert table.get_by_role("link", name="Inversión en marketing", exact=True).is_visible()  # sort links above the cards

@@ -34,5 +34,5 @@ def test_the_clients_own_industry_band_is_shown_translated(march, staff_a) -> No
     march.save()
     _rates()
     page = _scorecard(staff_a, march)
-    assert "Medios y editoriales" in page and "HubSpot, estudio del coste por lead por sector" in page
+    assert "Medios y editoriales" in page and "HubSpot, estudio del costo por lead por sector" in page
     assert "Media and publishing" not in page

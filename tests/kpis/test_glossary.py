@@ -25,7 +25,7 @@ def test_every_figure_is_in_the_glossary_with_its_definition_in_each_language() 
     for figure in declarations():
         assert f"(`{figure.key}`)" in english and f"(`{figure.key}`)" in spanish, figure.key
     assert "| Cost per lead (`cpl`) | Marketing spend ÷ new leads. |" in english
-    assert "| Coste por lead (`cpl`) | Inversión en marketing ÷ leads nuevos. |" in spanish
+    assert "| Costo por lead (`cpl`) | Inversión en marketing ÷ leads nuevos. |" in spanish
     assert "a fall" in english.split("(`cpl`)")[1].split("\n")[0]  # a cost falling is good news
     assert "una bajada" in spanish.split("(`cpl`)")[1].split("\n")[0]
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 REASON = {
     "en": "No spend has been loaded for this client: costs are unknown, not zero.",
-    "es": "No se ha cargado ninguna inversión para este cliente: los costes son desconocidos, no cero.",
+    "es": "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero.",
 }
 COSTS = ("marketing_spend", "cpl", "cost_per_mql", "cac")
 FEBRUARY_SPEND = "id,date,category,amount,campaign\nf1,2026-02-03,media,120,g1\n"
@@ -168,7 +168,7 @@ def test_the_monthly_emails_key_figures_say_why_costs_are_dashes(client_user_a, 
     message = mail.outbox[0]
     body = message.body
     figures = body[body.index("Key figures" if language == "en" else "Cifras clave") :]
-    label = {"en": "Cost per lead", "es": "Coste por lead"}[language]
+    label = {"en": "Cost per lead", "es": "Costo por lead"}[language]
     assert f"{label}: — ({REASON[language]})" in figures, figures
     assert "0,00 €" not in figures and "€0.00" not in figures
     html = unescape(message.alternatives[0][0])
@@ -215,7 +215,7 @@ def test_the_campaign_drilldown_and_its_csv_read_no_cost(client_user_a, no_spend
                                                 HTTP_HOST=host_of(no_spend)).content.decode())))
     header, search_row = rows[0], next(row for row in rows if row[0] == "Search")
     for column in ({"en": "Marketing spend", "es": "Inversión en marketing"}[language],
-                   {"en": "Cost per lead", "es": "Coste por lead"}[language]):
+                   {"en": "Cost per lead", "es": "Costo por lead"}[language]):
         assert search_row[header.index(column)] == "", (header, search_row)
     assert REASON[language] in search_row[-1]
 
@@ -254,7 +254,7 @@ def test_a_first_month_without_spend_is_not_written_as_0_of_spend(in_tenant_a, w
     connection.set_tenant(in_tenant_a)
     text = _all_text(month_draft_for(client=in_tenant_a, month=FEBRUARY, language=language))
     said = {"en": "No spend has been loaded for this client, so its costs are unknown.",
-            "es": "No se ha cargado ninguna inversión para este cliente, así que sus costes son desconocidos."}
+            "es": "No se ha cargado ninguna inversión para este cliente, así que sus costos son desconocidos."}
     assert said[language] in text, text
     assert " 0,00 €" not in text and "€0.00" not in text, text
 

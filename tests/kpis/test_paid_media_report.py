@@ -92,7 +92,7 @@ def test_the_pdf_a_client_receives_has_the_client_sentence(in_tenant_a) -> None:
 
 def test_the_section_in_spanish(client_user_a, paid_month) -> None:
     paid = section(page(client_user_a, paid_month, "es"))
-    for text in ("Medios pagados", "Inversión en anuncios por día", "Coste por clic", "Leads en el CRM",
+    for text in ("Medios pagados", "Inversión en anuncios por día", "Costo por clic", "Leads en el CRM",
                  "Campañas con más inversión", "150,00\xa0€"):
         assert text in paid, text
 
@@ -179,7 +179,7 @@ def test_the_monthly_email_shows_the_paid_media_kpis_staff_chose(paid_month, cli
     month_approve(client=paid_month, month=MARCH, user=None)
     assert outbox_send_due(client=paid_month) == 1
     body = mail.outbox[0].body
-    for line in ("Inversión en anuncios: 270,00\xa0€", "Coste por clic: 2,00\xa0€", "CTR de los anuncios: 1,6 %"):
+    for line in ("Inversión en anuncios: 270,00\xa0€", "Costo por clic: 2,00\xa0€", "CTR de los anuncios: 1,6 %"):
         assert line in body, (line, body)
 
 
@@ -227,7 +227,7 @@ def test_crm_leads_that_name_no_campaign_are_said_unmatched_never_0(client_user_
     table = paid[paid.index('id="paid-campaigns-title"') :]
     # The campaigns' leads and cost per lead: not two columns of dashes (never 0) but named once under the
     # table with the same reason.
-    leads, cpl = {"en": ("New leads", "Cost per lead"), "es": ("Leads nuevos", "Coste por lead")}[language]
+    leads, cpl = {"en": ("New leads", "Cost per lead"), "es": ("Leads nuevos", "Costo por lead")}[language]
     head = table[: table.index("</thead>")]
     assert f">{leads}<" not in head and f">{cpl}<" not in head and ">0<" not in table[: table.index("</table>")]
     blank = table[table.index("data-blank-columns>") :]

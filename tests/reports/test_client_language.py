@@ -89,7 +89,7 @@ def test_a_spanish_client_user_gets_the_report_email_and_pdf_in_spanish(spanish_
     shutil.copy(pdf["path"], ARTIFACTS / "report-spanish-client.pdf")  # looked at as images (pdftoppm)
     document = pypdfium2.PdfDocument(Path(pdf["path"]))
     text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
-    assert "Coste por lead" in text
+    assert "Costo por lead" in text
     assert english_in(text) == [], english_in(text)
 
 

@@ -158,12 +158,12 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     assert mail.outbox == []  # written, not sent, inside the request's transaction
     assert outbox_send_due(client=march) == 1 and outbox_send_due(client=march) == 0
     (message,) = mail.outbox
-    assert "Marzo cerró bien." in message.body and "Coste por lead: 215,72\xa0€" in message.body
+    assert "Marzo cerró bien." in message.body and "Costo por lead: 215,72\xa0€" in message.body
     assert "<strong>bien</strong>" in message.alternatives[0][0]
     (attachment,) = [a for a in message.attachments if isinstance(a, tuple)]  # the funnel chart is inline
     assert attachment[0] == "alpha-informe-2026-03.pdf" and attachment[1].startswith(b"%PDF")  # her language
     html = message.alternatives[0][0]
-    assert 'src="cid:report-chart"' in html and "Coste por lead" in html  # branded like the report
+    assert 'src="cid:report-chart"' in html and "Costo por lead" in html  # branded like the report
     # Every inline image the HTML names is attached: without a logo, no cid:brand-logo (a broken image
     # under the agency's bar in every monthly email of a client without one).
     inline = {part["Content-ID"].strip("<>") for part in message.message().walk() if part["Content-ID"]}
@@ -292,7 +292,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     # staff: the new figures, "Revised figures available" and the diff; the console's row says so
     staff_page = staff.get("/reports/2026-03/").content.decode()
     assert "Cifras revisadas disponibles" in staff_page
-    assert "Coste por lead 215,72\xa0€ → 219,40\xa0€" in staff_page
+    assert "Costo por lead 215,72\xa0€ → 219,40\xa0€" in staff_page
     assert "Cifras revisadas disponibles" in staff.get("/scorecard/?month=2026-03").content.decode()
     assert _mirror(march).revision_pending is True
     # the client: still the approved figures, everywhere
@@ -311,7 +311,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     page = client.get("/reports/2026-03/").content.decode()
     assert "219,40" in page
     assert "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in page
-    assert "Coste por lead 215,72\xa0€ → 219,40\xa0€" in page
+    assert "Costo por lead 215,72\xa0€ → 219,40\xa0€" in page
     card = client.get("/scorecard/?month=2026-03").content.decode()
     assert "219,40" in card and "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in card
     # the history stays readable: version 1 as the client first saw it
@@ -321,7 +321,7 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     with time_machine.travel(dt.datetime(2026, 12, 4, 10, 5, tzinfo=dt.UTC)):
         assert outbox_send_due(client=march) == 1
     revised = mail.outbox[-1]
-    assert "revisadas" in revised.subject and "Coste por lead 215,72\xa0€ → 219,40\xa0€" in revised.body
+    assert "revisadas" in revised.subject and "Costo por lead 215,72\xa0€ → 219,40\xa0€" in revised.body
     # the date in words, as the pages write dates, not 2026-12-04
     assert "se revisaron el 4 de diciembre de 2026." in revised.body and "2026-12-04" not in revised.body
     approved = next(m for m in mail.outbox if "revisadas" not in m.subject)
@@ -471,7 +471,7 @@ def test_a_group_without_data_says_why_instead_of_a_column_of_dashes(march, staf
     assert "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones" in paid
     assert 'href="/imports/">Importaciones</a>' in paid  # staff: where to connect or upload
     assert "Impresiones" not in paid and "—" not in paid
-    assert "Coste por lead" in page  # the groups with data keep their table
+    assert "Costo por lead" in page  # the groups with data keep their table
 
 
 def test_a_month_with_nobody_to_email_says_so_before_and_after_approving(march, staff_a, client_user_a) -> None:

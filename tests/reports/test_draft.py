@@ -82,7 +82,7 @@ def test_the_close_page_links_each_number_and_explains_each_sentence_in_spanish(
     page = http.get("/reports/2026-03/").content.decode()
     panel = page[page.index('class="card draft-panel"') : page.index('class="card close-form"')]
     assert "Redactar a partir de las cifras" in panel
-    link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Coste por lead, marzo de 2026: 215,72'
+    link = r'<a class="figure" href="/scorecard/\?month=2026-03#kpi-cpl" title="Costo por lead, marzo de 2026: 215,72'
     assert re.search(link, panel)
     assert 'class="draft-sentence" title="' in panel
     english = re.compile(r"\b(the|of|from|rose|fell|against|working|target|month|spend|quarter|with|Draft)\b")

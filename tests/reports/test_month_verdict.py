@@ -108,7 +108,7 @@ def test_the_home_the_report_the_pdf_and_the_email_say_the_same_verdict(march, c
     month_approve(client=march, month=MARCH, user=staff_a)  # the client user reads Spanish
     expected = (
         "Marzo de 2026: con 1 725,76 € de inversión en marketing llegaron 8 leads nuevos y 0 clientes nuevos. Sin cifras "
-        "de ingresos, este informe no puede decir si el marketing cubrió su coste."
+        "de ingresos, este informe no puede decir si el marketing cubrió su costo."
     )
     reader = browser_for(client_user_a, march)
     assert _verdict_in(reader.get("/panels/report/").content.decode()) == expected

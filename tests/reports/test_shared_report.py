@@ -175,7 +175,7 @@ def test_the_link_speaks_the_clients_language_whatever_the_browser_asks(shared) 
     pdf = http.get(f"{path}report.pdf")  # the browser with its English cookie
     assert 'filename="alpha-informe-2026-03.pdf"' in pdf["Content-Disposition"]
     text = _pdf_text(pdf)
-    assert "Coste por lead" in text and SUMMARY_TEXT in text
+    assert "Costo por lead" in text and SUMMARY_TEXT in text
     assert "Summary" not in text  # the commentary's section titles too
 
 

@@ -27,9 +27,9 @@ def test_a_revision_waiting_is_offered_as_the_changes_to_review(march, staff_a) 
 
 def test_the_boards_waiting_column_reads_as_spanish(march, staff_a) -> None:
     board = browser_for(staff_a, None).get("/board/?month=2026-03").content.decode()
-    assert 'data-label="En espera"><span class="hint">No</span>' in board, board
+    assert 'data-label="En espera"><span class="hint said">No</span>' in board, board
     assert "Esperando" not in board and "No espera" not in board
     month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC))
     with time_machine.travel(dt.datetime(2026, 4, 5, 13, tzinfo=dt.UTC)):
         board = browser_for(staff_a, None).get("/board/?month=2026-03").content.decode()
-    assert 'data-label="En espera">Desde hoy</td>' in board
+    assert 'data-label="En espera"><span class="said">Desde hoy</span></td>' in board

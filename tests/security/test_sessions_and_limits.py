@@ -96,7 +96,7 @@ def test_a_sign_in_name_of_256_characters_is_a_form_error(db, tenants) -> None:
     response = HttpClient(raise_request_exception=False).post(
         "/accounts/login/", {"username": "x" * 300, "password": "nope"}, HTTP_HOST=host_of(None))
     assert response.status_code == 200
-    assert "Please enter a correct" in response.content.decode()
+    assert "Enter a correct email or username and password" in response.content.decode()
 
 
 def test_sign_in_windows_slide_across_the_minute_boundary(db) -> None:

@@ -38,7 +38,7 @@ CASES = {
         "en": ("HubSpot refused the credentials: they are wrong, expired or were revoked.",
                "Choose Connect again and enter credentials HubSpot accepts for this account"),
         "es": ("HubSpot rechazó las credenciales: son incorrectas, caducaron o se revocaron.",
-               "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte para esta cuenta"),
+               "Elige Volver a conectar y escribe unas credenciales que HubSpot acepte para esta cuenta"),
     }, "HTTP 401: The OAuth token used to make this call expired 2 hour(s) ago."),
     "limited": ((429, None), {
         "en": ("HubSpot is limiting how often the portal may ask for data", "the portal tries again by itself"),
@@ -189,7 +189,7 @@ def test_the_next_run_is_tomorrow_in_the_clients_zone_even_when_it_is_already_to
 @pytest.mark.parametrize(("language", "signed_in", "pasted"), [
     ("en", "Choose Connect again and sign in to Google Ads", "Choose Connect again and enter credentials GA4 accepts"),
     ("es", "Elige Volver a conectar e inicia sesión en Google Ads",
-     "Elige Volver a conectar e introduce unas credenciales que GA4 acepte"),
+     "Elige Volver a conectar y escribe unas credenciales que GA4 acepte"),
 ])
 def test_refused_credentials_advice_follows_how_the_platform_is_connected(
     language: str, signed_in: str, pasted: str

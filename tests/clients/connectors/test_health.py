@@ -194,7 +194,7 @@ def test_the_two_days_email_says_what_happened_what_to_do_and_links_to_the_conne
 
 @pytest.mark.parametrize(("language", "todo", "link"), [
     ("en", "Choose Connect again and enter credentials HubSpot accepts", "Connect it again: "),
-    ("es", "Elige Volver a conectar e introduce unas credenciales que HubSpot acepte", "Vuelve a conectarla: "),
+    ("es", "Elige Volver a conectar y escribe unas credenciales que HubSpot acepte", "Vuelve a conectarla: "),
 ])
 def test_the_two_days_email_of_refused_credentials_links_to_connect_again(
     language: str, todo: str, link: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User

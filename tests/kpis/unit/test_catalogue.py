@@ -232,7 +232,7 @@ def test_the_mql_to_sql_rate_says_it_divides_the_months_sqls_by_its_mqls_and_can
     [
         ("arpa", "Average revenue per account", "Ingreso medio por cuenta"),
         ("cltv", "Customer lifetime value", "Valor de vida del cliente"),
-        ("ltv_to_cac", "Customer lifetime value against the cost", "Valor de vida del cliente frente al coste"),
+        ("ltv_to_cac", "Customer lifetime value against the cost", "Valor de vida del cliente frente al costo"),
     ],
 )
 def test_an_abbreviations_definition_spells_it_out_before_its_formula(key, english, spanish) -> None:

@@ -1,6 +1,6 @@
 """What a Spanish-speaking client reads in the generated sentences: a channel inside a sentence is a
 common noun (lower case), a channel's name never governs a verb (whose number it would have to match:
-"redes sociales de pago" is plural), no word agrees with a KPI's gender (la tasa, el coste), and the
+"redes sociales de pago" is plural), no word agrees with a KPI's gender (la tasa, el costo), and the
 funnel says "de leads", as the rest of the catalogue writes the word in running text."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_a_plural_channel_reads_without_a_singular_verb() -> None:
     texts = _texts("es", _conversion_docs())
     assert ("La mayor parte vino de las redes sociales de pago, donde la conversión de sus leads nuevos fue del 30,0 %, "
             "frente al 80,0 % antes.") in texts, texts
-    assert "Revisar las redes sociales de pago: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert "Revisar las redes sociales de pago: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
 
 
 def test_a_channel_in_a_spanish_sentence_has_its_article_and_de_el_contracts() -> None:
@@ -69,7 +69,7 @@ def test_a_channel_in_a_spanish_sentence_has_its_article_and_de_el_contracts() -
     texts = _texts("es", docs)
     assert ("La mayor parte vino del correo electrónico, donde la conversión de sus leads nuevos fue del 30,0 %, "
             "frente al 80,0 % antes.") in texts, texts
-    assert "Revisar el correo electrónico: su coste por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert "Revisar el correo electrónico: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
     assert not [text for text in texts if re.search(r"\b(de|a) el\b", text)], texts
     english = _texts("en", docs)
     assert "Email did most of it: 30.0 % of its new leads converted, against 80.0 % before." in english, english
@@ -88,7 +88,7 @@ def test_no_spanish_sentence_makes_a_member_the_subject_of_its_verb() -> None:
 
 def test_no_spanish_sentence_agrees_with_the_gender_of_a_kpi_or_a_unit() -> None:
     """"cuyo %(kpi_lower)s" read "cuyo tasa de conversión": the KPI's and the unit's gender are unknown
-    to the sentence (la tasa, el coste, las sesiones), so no article or relative agrees with them."""
+    to the sentence (la tasa, el costo, las sesiones), so no article or relative agrees with them."""
     # "su"/"sus" mark no gender ("sus" only a plural: the counts, MQL, leads nuevos, sesiones)
     gendered = re.compile(r"\b(el|la|los|las|del|al|un|una|cuyo|cuya|cuyos|cuyas|este|esta) %\((kpi|kpi_lower|unit)\)s")
     with translation.override("es"):

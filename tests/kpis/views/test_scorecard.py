@@ -57,7 +57,7 @@ def test_spanish_uses_spanish_labels_and_number_formats(client_user_a, snapshots
     client_user_a.save()
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     assert "12\xa0345,60\xa0€" in body and "1\xa0543,20\xa0€" in body  # Django's Spanish format: a space groups thousands
-    assert "Coste por lead" in body and 'lang="es"' in body
+    assert "Costo por lead" in body and 'lang="es"' in body
 
 
 def test_changing_month_over_htmx_returns_only_the_tiles(client_user_a, snapshots) -> None:
@@ -149,7 +149,7 @@ def test_the_csv_speaks_the_users_language(client_user_a, snapshots) -> None:
     client_user_a.save()
     rows = list(csv.reader(io.StringIO(get(client_user_a, "/scorecard/export.csv?month=2026-03", snapshots).content.decode())))
     assert rows[0][:4] == ["Grupo", "KPI", "Valor", "Variación"]  # the figure's change, not the verb "Cambiar"
-    assert next(r for r in rows if r[-1] == "cpl")[:3] == ["Coste e ingresos", "Coste por lead", "1\xa0543,20\xa0€"]
+    assert next(r for r in rows if r[-1] == "cpl")[:3] == ["Costo e ingresos", "Costo por lead", "1\xa0543,20\xa0€"]
 
 
 def test_the_spanish_pdf_heads_the_change_column_variacion(client_user_a, snapshots) -> None:

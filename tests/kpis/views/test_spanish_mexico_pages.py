@@ -19,7 +19,7 @@ def test_a_client_user_of_a_mexican_client_reads_spanish_with_mexicos_numbers(cl
     _mexican(snapshots)
     assert client_user_a.language == ""  # the client's language, not one of the user's own
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
-    assert 'lang="es-mx"' in body and "Coste por lead" in body
+    assert 'lang="es-mx"' in body and "Costo por lead" in body
     assert "$12,345.60" in body and "$1,543.20" in body
     assert "MX$" not in body and "12\xa0345,60" not in body
 
@@ -31,7 +31,7 @@ def test_the_mexican_pdf_is_spanish_with_mexicos_numbers(client_user_a, snapshot
     pdf = report_pdf_build(client=snapshots, month=dt.date(2026, 3, 1), language="es-mx")
     document = pypdfium2.PdfDocument(pdf)
     text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in document)
-    assert "marzo de 2026" in text and "Coste por lead" in text
+    assert "marzo de 2026" in text and "Costo por lead" in text
     assert "$12,345.60" in text and "12 345,60" not in text
 
 
