@@ -167,3 +167,20 @@ def test_a_preview_whose_columns_are_all_used_says_so_not_zero_columns_unused(
     url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
     text = _text(staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
     assert re.search(rf"\b[1-9]\d* {counted}\.", text) and every not in text
+
+
+@pytest.mark.parametrize(("language", "created"), [
+    ("en", "March 2, 2026, 10 a.m. CET"),
+    ("es", "2 de marzo de 2026 a las 10:00 CET"),
+])
+def test_a_platform_exports_rows_show_date_times_in_the_clients_zone_with_the_zone_named(
+    staff_http, fixture_path, language, created
+):
+    """HubSpot's Create Date 2026-03-02 10:00 is the client's (Madrid) time: the preview writes it as the
+    portal-format preview writes a moment, not the file's 2026-03-02 10:00."""
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    page = staff_http.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    rows = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    rows = _text(rows)
+    assert created in rows, rows
+    assert "2026-03-02 10:00" not in rows and not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", rows)
