@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,10 +171,13 @@ def _cell(column: str, value: Any, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def display_value(column: str, value: Any) -> str:
-    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact)."""
+    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact),
+    numbers written the reader's language's way with the filter the file's totals above use
+    (``floatformat``, grouped: "1,234.50", Spain's "1234,50", Mexico's "1,234.50"): one page, one way."""
     if isinstance(value, Decimal):
-        places = RATE_PLACES if column == "exchange_rate" else CENTS
-        return format(value.quantize(places, rounding=ROUND_HALF_UP), "f")
+        return str(floatformat(value, "6g" if column == "exchange_rate" else "2g"))
+    if isinstance(value, int) and not isinstance(value, bool):  # counts; ids are text, as the file writes them
+        return str(floatformat(value, "-2g"))
     return canonical_text(value)
 
 
@@ -256,8 +260,6 @@ TOTAL_LABELS = {
     "unique_opens": gettext_lazy("Unique opens"), "unique_clicks": gettext_lazy("Unique clicks"),
     "unsubscribes": gettext_lazy("Unsubscribes"), "deal_value": gettext_lazy("Deal value of customers"),
 }
-CENTS = Decimal("0.01")
-RATE_PLACES = Decimal("0.000001")
 
 
 def _engine_mapping(client: Client, mapping_id: int) -> Any:
