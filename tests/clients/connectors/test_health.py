@@ -25,7 +25,7 @@ from clients.connectors.health import connection_failure_notify, connections_due
 from clients.connectors.sync import connection_next_run, connection_sync
 from clients.models import Connection, OutboxEmail
 from clients.sources.fetching import FETCH_UNAVAILABLE
-from portfolio.models import ConnectionHealth
+from portfolio.models import ConnectionHealth, SourceFailure
 from portfolio.services import source_failure_note
 from tests.clients.connectors.conftest import NOW, connect_hubspot
 from tests.conftest import host_of
@@ -56,8 +56,9 @@ def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
 def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
     language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
 ) -> None:
-    """The note says "tries again at 3:44 tomorrow" in the client's zone, as its Imports page does: its
-    last successful sync is said in the same zone, not the console's."""
+    """The note says "tries again at 3:44 CET tomorrow" in the client's zone, as its Imports page does: its
+    last successful sync is said in the same zone, not the console's, with the zone named as the pages
+    write a moment (DATETIME_FORMAT): the page lists clients of many zones."""
     connect_hubspot(tenant_a)
     assert connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
     hubspot.fail("hubspot", 503, times=10)
@@ -68,9 +69,10 @@ def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
     page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     note = page[page.index('id="portfolio-connections"'):]
     with translation.override(language):
-        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "SHORT_DATETIME_FORMAT")
-        utc = date_format(success.astimezone(dt.UTC), "SHORT_DATETIME_FORMAT")
+        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "DATETIME_FORMAT")
+        utc = date_format(success.astimezone(dt.UTC), "DATETIME_FORMAT")
     assert madrid != utc and madrid in note[:note.index("</div>")] and utc not in note
+    assert madrid.endswith(" CET")
 
 
 @pytest.mark.parametrize(("language", "todo", "connect"), [
@@ -324,3 +326,7 @@ def test_the_portfolios_advice_names_each_clients_zone(
     fetch = {"en": r"fetches it again by itself at [^ ]+ [ap]\.m\. EST (today|tomorrow)\.",
              "es": r"lo vuelve a descargar solo (hoy|mañana) a las \d\d:\d\d EST\."}[language]
     assert re.search(fetch, sources), sources
+    with translation.override(language):  # when it failed: New York's time, its zone named
+        failed_at = date_format(SourceFailure.objects.get().failed_at.astimezone(ZoneInfo(tenant_b.timezone)),
+                                "DATETIME_FORMAT")
+    assert failed_at.endswith(" EST") and f"Ads export ({failed_at})" in sources, sources
