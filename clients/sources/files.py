@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
@@ -137,13 +139,14 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     empty = [name for name in columns if rows and all(values.get(name) in (None, "", []) for _l, values, _e in rows)]
     columns = [name for name in columns if name not in empty]
     shown = []
+    zone = ZoneInfo(client.timezone)
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
         for error in errors:
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [_cell(column, values.get(column)) for column in columns],
+            "cells": [_cell(column, values.get(column), zone) for column in columns],
             "row_errors": list(reasons.items()),
         })
     # The portal's columns by their names in the reader's language (the code is the portal's own files' header).
@@ -152,8 +155,15 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
             "bad_rows": sum(row["bad"] for row in shown), "empty_columns": [name[column] for column in empty]}
 
 
-def _cell(column: str, value: Any) -> dict[str, Any]:
-    """A preview cell; a date or a short value never wraps (ids, counts), a long one may."""
+def _cell(column: str, value: Any, zone: ZoneInfo) -> dict[str, Any]:
+    """A preview cell; a date or a short value never wraps (ids, counts), a long one may.
+
+    A date-time stays a moment (a wall-clock time the file gave is the client's): the page writes it as
+    the portal-format preview writes its own (the template's DATETIME_FORMAT in the client's zone, the
+    zone named: "March 2, 2026, 10 a.m. CET"), not one way of its own."""
+    if isinstance(value, dt.datetime):
+        moment = value if timezone.is_aware(value) else value.replace(tzinfo=zone)
+        return {"value": moment, "error": "", "words": "", "whole": False}
     text = display_value(column, value)
     words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
     return {"value": text, "error": "", "words": words,
@@ -161,12 +171,13 @@ def _cell(column: str, value: Any) -> dict[str, Any]:
 
 
 def display_value(column: str, value: Any) -> str:
-    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact)."""
+    """A preview cell: amounts rounded to cents and rates to 6 decimals for reading (stored values stay exact),
+    numbers written the reader's language's way with the filter the file's totals above use
+    (``floatformat``, grouped: "1,234.50", Spain's "1234,50", Mexico's "1,234.50"): one page, one way."""
     if isinstance(value, Decimal):
-        places = RATE_PLACES if column == "exchange_rate" else CENTS
-        return format(value.quantize(places, rounding=ROUND_HALF_UP), "f")
-    if isinstance(value, dt.datetime):  # the client's time, as the file gives it, to the minute
-        return value.strftime("%Y-%m-%d %H:%M") if not value.second else value.strftime("%Y-%m-%d %H:%M:%S")
+        return str(floatformat(value, "6g" if column == "exchange_rate" else "2g"))
+    if isinstance(value, int) and not isinstance(value, bool):  # counts; ids are text, as the file writes them
+        return str(floatformat(value, "-2g"))
     return canonical_text(value)
 
 
@@ -249,8 +260,6 @@ TOTAL_LABELS = {
     "unique_opens": gettext_lazy("Unique opens"), "unique_clicks": gettext_lazy("Unique clicks"),
     "unsubscribes": gettext_lazy("Unsubscribes"), "deal_value": gettext_lazy("Deal value of customers"),
 }
-CENTS = Decimal("0.01")
-RATE_PLACES = Decimal("0.000001")
 
 
 def _engine_mapping(client: Client, mapping_id: int) -> Any:

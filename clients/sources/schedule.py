@@ -211,18 +211,20 @@ def source_failure(*, source: ScheduledSource) -> dict[str, str]:
 
 
 def source_failure_described(*, words: dict[str, Any] | None, message: str,
-                             last_run_at: dt.datetime | None) -> dict[str, str]:
+                             last_run_at: dt.datetime | None, zone_named: bool = False) -> dict[str, str]:
     """What happened, what to do (by the kind of failure) and what the address said, of a run that failed
     at ``last_run_at`` with ``words`` (its stored reason): the sources' pages and the agency's portfolio.
 
     Runs recorded before the words were kept show their stored message, in the worker's language. The
-    next fetch is said in the active time zone."""
+    next fetch is said in the active time zone, the zone named after the time ("1 a.m. CET") when
+    ``zone_named``: the portfolio lists clients of many zones (as connectors.advice's ``failure_advice``)."""
     stored = words or {}
     reason = str(Words.from_json(stored)) if stored.get("msgid") else message
     kind, said = str(stored.get("kind") or ""), str(stored.get("said") or "")
     when = timezone.localtime(source_next_fetch(last_run_at=last_run_at))
     # The aware moment, not its date: naturalday compares a bare date with the server's (UTC) date.
-    values = {"day": naturalday(when), "time": time_format(when.time(), "TIME_FORMAT")}
+    time = time_format(when.time(), "TIME_FORMAT")
+    values = {"day": naturalday(when), "time": f"{time} {when.tzname()}" if zone_named else time}
     advice = {
         FETCH_SIGN_IN: _("The file must open without signing in: in Google Sheets use File › Share › Publish to "
                          "the web, as CSV, and put that link in the source's address."),

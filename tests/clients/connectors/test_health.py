@@ -24,7 +24,9 @@ from clients.connectors.fake_server import FakePlatforms
 from clients.connectors.health import connection_failure_notify, connections_due
 from clients.connectors.sync import connection_next_run, connection_sync
 from clients.models import Connection, OutboxEmail
-from portfolio.models import ConnectionHealth
+from clients.sources.fetching import FETCH_UNAVAILABLE
+from portfolio.models import ConnectionHealth, SourceFailure
+from portfolio.services import source_failure_note
 from tests.clients.connectors.conftest import NOW, connect_hubspot
 from tests.conftest import host_of
 from tests.factories import UserFactory
@@ -54,8 +56,9 @@ def test_the_portfolio_lists_broken_connections_of_the_clients_one_may_open(
 def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
     language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
 ) -> None:
-    """The note says "tries again at 3:44 tomorrow" in the client's zone, as its Imports page does: its
-    last successful sync is said in the same zone, not the console's."""
+    """The note says "tries again at 3:44 CET tomorrow" in the client's zone, as its Imports page does: its
+    last successful sync is said in the same zone, not the console's, with the zone named as the pages
+    write a moment (DATETIME_FORMAT): the page lists clients of many zones."""
     connect_hubspot(tenant_a)
     assert connection_sync(client=tenant_a, platform="hubspot", now=NOW).ok
     hubspot.fail("hubspot", 503, times=10)
@@ -66,9 +69,10 @@ def test_the_portfolios_note_gives_each_clients_times_in_its_own_zone(
     page = http.get(reverse("portfolio", urlconf="agency.urls_public"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     note = page[page.index('id="portfolio-connections"'):]
     with translation.override(language):
-        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "SHORT_DATETIME_FORMAT")
-        utc = date_format(success.astimezone(dt.UTC), "SHORT_DATETIME_FORMAT")
+        madrid = date_format(success.astimezone(ZoneInfo(tenant_a.timezone)), "DATETIME_FORMAT")
+        utc = date_format(success.astimezone(dt.UTC), "DATETIME_FORMAT")
     assert madrid != utc and madrid in note[:note.index("</div>")] and utc not in note
+    assert madrid.endswith(" CET")
 
 
 @pytest.mark.parametrize(("language", "todo", "connect"), [
@@ -285,3 +289,44 @@ def test_the_two_days_email_names_the_zone_of_its_failing_since(
     assert since in body, body
     assert re.search(next_run, body), body
 
+
+
+@pytest.mark.parametrize(("language", "madrid", "new_york"), [
+    ("en", r"the portal tries again by itself at [^ ]+ [ap]\.m\. CET (today|tomorrow)\. ",
+     r"the portal tries again by itself at [^ ]+ [ap]\.m\. EST (today|tomorrow)\. "),
+    ("es", r"el portal lo vuelve a intentar solo (hoy|mañana) a las \d\d:\d\d CET\. ",
+     r"el portal lo vuelve a intentar solo (hoy|mañana) a las \d\d:\d\d EST\. "),
+])
+def test_the_portfolios_advice_names_each_clients_zone(
+    language: str, madrid: str, new_york: str, tenant_a: Client, tenant_b: Client, hubspot: FakePlatforms,
+    admin_user: User
+) -> None:
+    """The portfolio lists clients of many zones: Alpha's next try is said in Madrid's time and Beta's in
+    New York's, each with its zone named, so two bare "4 a.m." are not read as one moment (the client's
+    own Imports page, read in its zone, keeps the bare time). Same for a failing scheduled source."""
+    assert (tenant_a.timezone, tenant_b.timezone) == ("Europe/Madrid", "America/New_York")
+    for client in (tenant_a, tenant_b):
+        connect_hubspot(client, shared_ok=True)
+    hubspot.fail("hubspot", 503, times=100)
+    for client in (tenant_a, tenant_b):
+        connection_sync(client=client, platform="hubspot", now=NOW)
+    source_failure_note(client=tenant_b, source_id=7, source_name="Ads export", ok=False, message="HTTP 503",
+                        at=dt.datetime.now(dt.UTC), words={"msgid": "The address answered HTTP 503.", "params": {},
+                                                           "kind": FETCH_UNAVAILABLE})
+    http = HttpClient(HTTP_HOST=host_of(None))
+    http.force_login(admin_user)
+    page = html.unescape(http.get(reverse("portfolio", urlconf="agency.urls_public"),
+                                  HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    note = page[page.index('id="portfolio-connections"'):]
+    alpha, beta = (note[note.index(f">{name}</a>"):] for name in ("Alpha Analytics", "Beta Brands"))
+    alpha, beta = alpha[:alpha.index("</li>")], beta[:beta.index("</li>")]
+    assert re.search(madrid, alpha) and re.search(new_york, beta), (alpha, beta)
+    sources = page[page.index('id="portfolio-source-failures"'):]
+    sources = sources[:sources.index("</div>")]
+    fetch = {"en": r"fetches it again by itself at [^ ]+ [ap]\.m\. EST (today|tomorrow)\.",
+             "es": r"lo vuelve a descargar solo (hoy|mañana) a las \d\d:\d\d EST\."}[language]
+    assert re.search(fetch, sources), sources
+    with translation.override(language):  # when it failed: New York's time, its zone named
+        failed_at = date_format(SourceFailure.objects.get().failed_at.astimezone(ZoneInfo(tenant_b.timezone)),
+                                "DATETIME_FORMAT")
+    assert failed_at.endswith(" EST") and f"Ads export ({failed_at})" in sources, sources

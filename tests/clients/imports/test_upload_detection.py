@@ -60,7 +60,7 @@ def test_a_spanish_google_ads_report_is_detected_previewed_and_imported(
             in text)
     assert "Campaigns it creates: Marca, Genérica, Competencia" in text  # names, not the platform's ids
     assert "Windows-1252" in text and 'id="detected-preview"' in page.content.decode()
-    assert "1234.50" in text  # the preview shows the canonical amount
+    assert "1,234.50" in text  # the preview shows the canonical amount, written as the totals write it
     connection.set_tenant(tenant_a)
     assert not Campaign.objects.exists()  # nothing written by the preview
     connection.set_schema_to_public()
