@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,6 +40,7 @@ from clients.services import data_import
 from clients.sources.catalogue import builtin_sources
 from clients.sources.files import (
     NotRecognized,
+    display_value,
     extension_choices,
     file_recognize,
     source_file_report,
@@ -201,7 +203,7 @@ def _sample_rows(result: object) -> list[dict]:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column,
+            "cells": [{"value": _shown(column, values.get(column)), "error": errors.get(column, ""), "column": column,
                        "words": "" if column in errors else coded_value_label(column, values.get(column))}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
@@ -256,13 +258,18 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
         return render(request, "clients/imports/preview.html", context)
 
 
-def _shown(value: object) -> object:
+def _shown(column: str, value: object) -> object:
+    """A preview cell as the platform export's preview writes it: an amount or a count through
+    clients.sources.files' display_value (grouped, the language's decimal mark: "18,000.50",
+    "18 000,50"), a date or a moment left to the template (DATETIME_FORMAT in the client's zone)."""
     if value is None:
         return ""
     if isinstance(value, bool):  # a nurture flag as stored: "yes"/"sí", not Python's "True"
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(value)
+    if isinstance(value, (Decimal, int)):
+        return display_value(column, value)
     return value
 
 
