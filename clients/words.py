@@ -5,12 +5,15 @@ their names (the mapping editor, a file's preview), money with its currency. Use
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
+from django.contrib.humanize.templatetags.humanize import naturalday
+from django.utils import timezone
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from clients.vocab import COLUMN_VOCABULARIES
@@ -240,6 +243,24 @@ def member_label(dimension: str, member: str, names: dict[str, str] | None = Non
     if label is None and dimension == "social_network":
         label = MEMBER_LABELS["social_network"].get(str(member).strip().lower())
     return str(label) if label is not None else str(member)
+
+
+def next_run_words(moment: dt.datetime, zone_named: bool = False) -> dict[str, str]:
+    """The day and time of ``moment`` in the active zone, for a sentence that says when the portal tries
+    again: ``day`` is "today" or "tomorrow" (naturalday's words), else a date with its preposition
+    ("on Dec. 8, 2026", "el 8 de diciembre de 2026": a bare date after "tries again by itself" or
+    "a las 02:48" reads "solo 8 de diciembre"); ``time`` has the zone named after it ("4 a.m. CET")
+    when ``zone_named``: an email or the portfolio is read wherever its reader is.
+
+    The day is found from the aware moment, not its date: a bare date would be compared with the
+    server's (UTC) date, and a Mexican client's evening (already tomorrow in UTC) would read "today"."""
+    local = timezone.localtime(moment)
+    time = time_format(local.time(), "TIME_FORMAT")
+    if abs((local.date() - timezone.localtime().date()).days) <= 1:
+        day = str(naturalday(local))
+    else:
+        day = pgettext("a day the portal tries again", "on %(date)s") % {"date": date_format(local, "DATE_FORMAT")}
+    return {"day": day, "time": f"{time} {local.tzname()}" if zone_named else time}
 
 
 def shown_number(value: float, places: int) -> str:

@@ -12,30 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import naturalday
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from clients.connectors.ads import AdConnector
 from clients.connectors.transport import Failure
+from clients.words import next_run_words
 
 
 def failure_of(reason_words: dict[str, Any] | None) -> tuple[str, str]:
     """(kind, what the platform said) of a stored reason; ("", "") for one stored before kinds were kept."""
     stored = reason_words or {}
     return str(stored.get("kind") or ""), str(stored.get("said") or "")
-
-
-def _when(moment: dt.datetime, zone_named: bool = False) -> dict[str, str]:
-    """The day ("today", "tomorrow", a date) and time of ``moment`` in the active zone, the zone
-    named after the time ("4 a.m. CET") when ``zone_named``: an email is read wherever its reader is.
-
-    naturalday is given the aware moment, not its date: with a bare date it compares with the
-    server's date, and a Mexican client's evening (already tomorrow in UTC) would read "today"."""
-    local = timezone.localtime(moment)
-    time = time_format(local.time(), "TIME_FORMAT")
-    return {"day": str(naturalday(local)), "time": f"{time} {local.tzname()}" if zone_named else time}
 
 
 def connected_by_consent(connector: Any) -> bool:
@@ -60,7 +47,7 @@ def failure_advice(*, kind: str, platform: str, account: str, account_label: str
         return _("Choose Connect again and sign in to %(platform)s with a user who can read this account; "
                  "the figures already imported stay.") % values
     if kind in {Failure.RATE_LIMITED, Failure.UNAVAILABLE} and next_run_at is not None:
-        values.update(_when(next_run_at, zone_named=zone_named))
+        values.update(next_run_words(next_run_at, zone_named=zone_named))
         if kind == Failure.RATE_LIMITED:
             return _("Nothing to do: the portal tries again by itself %(day)s at %(time)s, when the limit has "
                      "reset.") % values

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,8 +41,10 @@ from clients.services import data_import
 from clients.sources.catalogue import builtin_sources
 from clients.sources.files import (
     NotRecognized,
+    display_value,
     extension_choices,
     file_recognize,
+    number_columns,
     source_file_report,
     source_rows_preview,
 )
@@ -178,7 +182,7 @@ def import_detected(request: HttpRequest, token: str) -> HttpResponse:
     if recognized.is_canonical:
         result = data_import(kind=recognized.kind, path_or_file=path, client=request.tenant, dry_run=True,
                              limit=PREVIEW_ROWS, sample=PREVIEW_ROWS)
-        context.update(_preview_rows(result), heads=_column_heads(recognized.kind, result.columns))
+        context.update(_preview_rows(result), heads=_column_heads(recognized.kind, result))
     else:
         context.update(source_rows_preview(client=request.tenant, path=path, recognized=recognized, limit=PREVIEW_ROWS))
         errors = recognized.check.errors
@@ -197,12 +201,14 @@ def _sample_rows(result: object) -> list[dict]:
     for error in result.errors:
         by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
     rows = []
+    numeric = number_columns(result.columns, [values for _line, values, _errors in result.sample])
     for line, values, _cell_errors in result.sample:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
-            "cells": [{"value": _shown(values.get(column)), "error": errors.get(column, ""), "column": column,
-                       "words": "" if column in errors else coded_value_label(column, values.get(column))}
+            "cells": [{"value": _shown(column, values.get(column)), "error": errors.get(column, ""), "column": column,
+                       "words": "" if column in errors else coded_value_label(column, values.get(column)),
+                       "num": column in numeric}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
@@ -210,13 +216,15 @@ def _sample_rows(result: object) -> list[dict]:
     return rows
 
 
-def _column_heads(kind: str, columns: list[str]) -> list[dict[str, str]]:
+def _column_heads(kind: str, result: object) -> list[dict[str, Any]]:
     """A portal-format file's columns by their names in the reader's language, each with its code (the
-    file's own header, what a person fixing the file looks for) small beneath; an unnamed one by its code."""
+    file's own header, what a person fixing the file looks for) small beneath; an unnamed one by its code.
+    A column of numbers is headed right-aligned over its numbers (``num``)."""
+    numeric = number_columns(result.columns, [values for _line, values, _errors in result.sample])
     heads = []
-    for code in columns:
+    for code in result.columns:
         name = column_name(kind, code)
-        heads.append({"name": name, "code": code if name != code else ""})
+        heads.append({"name": name, "code": code if name != code else "", "num": code in numeric})
     return heads
 
 
@@ -249,20 +257,25 @@ def import_preview(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     rows = _sample_rows(result)
     context = {
         "kind": kind, "kind_label": KIND_LABELS[kind], "filename": filename, "columns": result.columns,
-        "heads": _column_heads(kind, result.columns), "rows": rows, "header_errors": header_errors,
+        "heads": _column_heads(kind, result), "rows": rows, "header_errors": header_errors,
         "bad_rows": sum(row["bad"] for row in rows),
     }
     with timezone.override(ZoneInfo(request.tenant.timezone)):
         return render(request, "clients/imports/preview.html", context)
 
 
-def _shown(value: object) -> object:
+def _shown(column: str, value: object) -> object:
+    """A preview cell as the platform export's preview writes it: an amount or a count through
+    clients.sources.files' display_value (grouped, the language's decimal mark: "18,000.50",
+    "18 000,50"), a date or a moment left to the template (DATETIME_FORMAT in the client's zone)."""
     if value is None:
         return ""
     if isinstance(value, bool):  # a nurture flag as stored: "yes"/"sí", not Python's "True"
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(value)
+    if isinstance(value, (Decimal, int)):
+        return display_value(column, value)
     return value
 
 

@@ -140,22 +140,34 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     columns = [name for name in columns if name not in empty]
     shown = []
     zone = ZoneInfo(client.timezone)
+    numeric = number_columns(columns, [values for _line, values, _errors in rows])
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
         for error in errors:
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [_cell(column, values.get(column), zone) for column in columns],
+            "cells": [_cell(column, values.get(column), zone, column in numeric) for column in columns],
             "row_errors": list(reasons.items()),
         })
     # The portal's columns by their names in the reader's language (the code is the portal's own files' header).
     name = {column: column_name(recognized.kind, column) for column in [*columns, *empty]}
-    return {"columns": columns, "column_heads": [name[column] for column in columns], "rows": shown,
+    heads = [{"name": name[column], "num": column in numeric} for column in columns]
+    return {"columns": columns, "column_heads": heads, "rows": shown,
             "bad_rows": sum(row["bad"] for row in shown), "empty_columns": [name[column] for column in empty]}
 
 
-def _cell(column: str, value: Any, zone: ZoneInfo) -> dict[str, Any]:
+def number_columns(columns: list[str], rows: list[dict[str, Any]]) -> set[str]:
+    """The previewed columns that hold numbers (amounts, counts: every value given in the rows shown is
+    one), right-aligned as every other table's numbers are (class ``num``): both previews, one rule."""
+    def number(value: Any) -> bool:
+        return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
+
+    given = {column: [row.get(column) for row in rows if row.get(column) not in (None, "", [])] for column in columns}
+    return {column for column, values in given.items() if values and all(number(value) for value in values)}
+
+
+def _cell(column: str, value: Any, zone: ZoneInfo, num: bool = False) -> dict[str, Any]:
     """A preview cell; a date or a short value never wraps (ids, counts), a long one may.
 
     A date-time stays a moment (a wall-clock time the file gave is the client's): the page writes it as
@@ -163,10 +175,10 @@ def _cell(column: str, value: Any, zone: ZoneInfo) -> dict[str, Any]:
     zone named: "March 2, 2026, 10 a.m. CET"), not one way of its own."""
     if isinstance(value, dt.datetime):
         moment = value if timezone.is_aware(value) else value.replace(tzinfo=zone)
-        return {"value": moment, "error": "", "words": "", "whole": False}
+        return {"value": moment, "error": "", "words": "", "whole": False, "num": False}
     text = display_value(column, value)
     words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
-    return {"value": text, "error": "", "words": words,
+    return {"value": text, "error": "", "words": words, "num": num,
             "whole": isinstance(value, dt.date) or len(words or text) <= 10}
 
 

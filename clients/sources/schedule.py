@@ -16,11 +16,9 @@ import logging
 import time
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import naturalday
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django_tenants.utils import tenant_context
@@ -43,6 +41,7 @@ from clients.sources.fetching import (
     url_redact,
 )
 from clients.storage import imports_dir
+from clients.words import next_run_words
 
 logger = logging.getLogger(__name__)
 RUN_EVERY = dt.timedelta(hours=20)  # "daily", with room for the beat's own drift
@@ -221,10 +220,7 @@ def source_failure_described(*, words: dict[str, Any] | None, message: str,
     stored = words or {}
     reason = str(Words.from_json(stored)) if stored.get("msgid") else message
     kind, said = str(stored.get("kind") or ""), str(stored.get("said") or "")
-    when = timezone.localtime(source_next_fetch(last_run_at=last_run_at))
-    # The aware moment, not its date: naturalday compares a bare date with the server's (UTC) date.
-    time = time_format(when.time(), "TIME_FORMAT")
-    values = {"day": naturalday(when), "time": f"{time} {when.tzname()}" if zone_named else time}
+    values = next_run_words(source_next_fetch(last_run_at=last_run_at), zone_named=zone_named)
     advice = {
         FETCH_SIGN_IN: _("The file must open without signing in: in Google Sheets use File › Share › Publish to "
                          "the web, as CSV, and put that link in the source's address."),

@@ -15,6 +15,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 WIDER_THAN_ITS_BOX = """sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1).length"""
+# The words of the cells drawn on more than one line ("ann@example .com", "Referencia s"); a line may break
+# at a space or after a hyphen or a slash, as browsers do ("meta_ads:2026-" / "03-01:6001").
+SPLIT_WORDS = """sel => {
+  const split = [];
+  for (const cell of document.querySelectorAll(sel + " td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+NUMBERS_RIGHT = """sel => [...document.querySelectorAll(sel + " .num")].map(e => getComputedStyle(e).textAlign)"""
 
 
 def _upload(page, base: str, path: Path) -> None:
@@ -43,6 +61,12 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
             if width == "1440":
                 # Every column of the preview and of the columns list visible without scrolling sideways.
                 assert page.evaluate(WIDER_THAN_ITS_BOX, ".table-wrap") == 0, name
+                # … its words and email addresses whole (an address wraps after its @).
+                assert page.evaluate(SPLIT_WORDS, "#detected-preview") == [], name
+            # Amounts and counts right-aligned, their heads over them, as every other table's numbers (the
+            # renamed report lacks a required column: no rows are previewed until it is mapped).
+            aligned = page.evaluate(NUMBERS_RIGHT, "#detected-preview")
+            assert set(aligned) == ({"right"} if path != renamed else set()), (name, aligned)
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1, name
         text = page.locator("main").inner_text()
         if locale == "es-ES":
@@ -53,4 +77,17 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
         screenshot(page, f"source-remap-editor-{locale}-{width}")
         if width == "1440":
             assert page.evaluate(WIDER_THAN_ITS_BOX, ".table-wrap") == 0
+        # A file in the portal's own format: its preview writes, aligns and wraps the same way.
+        leads = tmp_path / "leads.csv"
+        leads.write_text("id,created_at,email,channel,employees,customer_at,deal_value\n"
+                         "L1,2026-03-02T08:45:00,annabelle.rivera@example.com,referral,1200,2026-03-20T10:00:00,18000.5\n",
+                         encoding="utf-8")
+        page.goto(alpha + "/imports/")
+        page.locator("input[type=file]").set_input_files(str(leads))
+        page.locator("form:has(input[type=file]) button[type=submit]").first.click()
+        page.locator("table.preview").wait_for()
+        screenshot(page, f"portal-file-preview-{locale}-{width}")
+        assert page.evaluate(SPLIT_WORDS, "table.preview") == []
+        assert page.evaluate(NUMBERS_RIGHT, "table.preview") == ["right"] * 4  # 2 heads, 2 cells
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         context.close()

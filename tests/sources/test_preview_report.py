@@ -204,3 +204,18 @@ def test_a_platform_exports_rows_write_numbers_as_its_totals_do_in_the_readers_l
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", rows)
     assert deal in cells and revenue in cells and employees in cells, cells
     assert "18000.50" not in cells and "12500000.50" not in cells and "1200" not in cells
+
+
+def test_a_platform_exports_preview_aligns_its_numbers_right_and_lets_an_address_wrap_after_its_at(
+    staff_http, fixture_path
+):
+    """Amounts and counts right-aligned under a right-aligned head (class num, as every other table); an
+    email address may wrap after its @, not inside a word ("ann@example .com")."""
+    url = _upload(staff_http, "contacts.csv", fixture_path("hubspot_contacts_2026.csv").read_bytes())
+    page = html.unescape(staff_http.get(url).content.decode())
+    table = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    assert '<th scope="col" class="num">Employees</th>' in table
+    assert re.search(r'<td class="(nowrap )?num">18,000.50</td>', table), table
+    assert re.search(r'<td class="(nowrap )?num">1,200</td>', table)
+    assert "<td>ann@<wbr>example.com</td>" in table
+    assert not re.search(r'class="[^"]*num[^"]*">[^<]*@', table)  # text columns stay left

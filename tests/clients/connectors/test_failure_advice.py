@@ -228,3 +228,34 @@ def test_a_ga4_key_without_access_to_the_property_says_to_grant_it_not_to_enter_
     else:
         assert "GA4 denegó el acceso a los datos de esta cuenta." in page and "rechazó las credenciales" not in page
     assert "User does not have sufficient permissions for this property." in page  # what GA4 said, apart
+
+
+@pytest.mark.parametrize(("language", "limited", "unavailable", "fetch"), [
+    ("en", "the portal tries again by itself on Dec. 8, 2026 at 2:48 a.m., when",
+     "tries again by itself at 2:48 a.m. on Dec. 8, 2026. If it still fails",
+     "fetches it again by itself at 1 a.m. on Dec. 8, 2026."),
+    ("es", "el portal lo vuelve a intentar solo el 8 de diciembre de 2026 a las 02:48, cuando",
+     "lo vuelve a intentar solo el 8 de diciembre de 2026 a las 02:48. Si entonces",
+     "lo vuelve a descargar solo el 8 de diciembre de 2026 a las 01:00."),
+])
+def test_a_next_run_more_than_a_day_away_is_a_date_with_its_preposition(
+    language: str, limited: str, unavailable: str, fetch: str
+) -> None:
+    """"solo 8 de diciembre de 2026" missed its article (and the English its "on"): "today" and
+    "tomorrow" stand alone, a date does not."""
+    now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
+    run = dt.datetime(2026, 12, 8, 2, 48, tzinfo=dt.UTC)
+    fetched = dt.datetime(2026, 12, 8, 1, 0, tzinfo=dt.UTC)
+
+    def advice(kind: str) -> str:
+        return failure_advice(kind=kind, platform="HubSpot", account="4242", account_label="Hub ID", next_run_at=run)
+
+    with time_machine.travel(now, tick=False), timezone.override(dt.UTC), translation.override(language):
+        assert limited in advice(Failure.RATE_LIMITED)
+        assert unavailable in advice(Failure.UNAVAILABLE)
+        source = source_failure_described(words={"msgid": "x", "params": {}, "kind": FETCH_UNAVAILABLE},
+                                          message="", last_run_at=fetched - RUN_EVERY)["advice"]
+        assert fetch in source, source
+        today = failure_advice(kind=Failure.RATE_LIMITED, platform="HubSpot", account="4242", account_label="",
+                               next_run_at=now + dt.timedelta(hours=3))
+        assert {"en": "by itself today at 3 p.m.", "es": "solo hoy a las 15:00"}[language] in today, today

@@ -264,3 +264,41 @@ def test_a_portal_files_preview_heads_its_columns_in_words_with_the_code_beneath
     page = http.get(upload(http, leads, kind="").url).content.decode()
     assert _heads(page)[3].endswith('<small class="column-code"><code>first_<wbr>contacted_<wbr>at</code></small>')
     assert _heads(page)[3].startswith("First contacted" if language == "en" else "Primer contacto")
+
+
+@pytest.mark.parametrize(("language", "deal", "revenue", "employees"), [
+    ("en", "18,000.50", "12,500,000.50", "1,200"),
+    ("es", "18\xa0000,50", "12\xa0500\xa0000,50", "1\xa0200"),
+    ("es-mx", "18,000.50", "12,500,000.50", "1,200"),
+])
+def test_a_portal_files_preview_writes_amounts_as_a_platform_exports_preview_does(
+    staff_a, tenant_a, media, language, deal, revenue, employees
+) -> None:
+    """The leads file's 18000.5 read "18000,5" in Spain (the template's own localization, ungrouped, the
+    file's places) beside an export's preview writing 18 000,50: both through the same display_value."""
+    import html
+
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    leads = (b"id,created_at,company_revenue,employees,customer_at,deal_value\n"
+             b"L1,2026-03-02T08:45:00,12500000.5,1200,2026-03-20T10:00:00,18000.5\n")
+    for kind in ("leads", ""):  # its kind chosen on upload, and recognized by its columns
+        page = html.unescape(http.get(upload(http, leads, kind=kind).url).content.decode())
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+        assert deal in cells and revenue in cells and employees in cells, (kind, cells)
+        assert not {"18000.5", "18000,5", "12500000.5", "12500000,5", "1200"} & set(cells), cells
+
+
+def test_a_portal_files_preview_aligns_its_numbers_right_and_lets_an_address_wrap_after_its_at(
+    staff_a, tenant_a, media
+) -> None:
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(staff_a)
+    leads = (b"id,created_at,email,employees,customer_at,deal_value\n"
+             b"L1,2026-03-02T08:45:00,ann@example.com,1200,2026-03-20T10:00:00,18000.5\n")
+    for kind in ("leads", ""):  # the preview of its kind, and of a file recognized by its columns
+        page = http.get(upload(http, leads, kind=kind).url).content.decode()
+        assert re.search(r'<th scope="col" class="num">Employees<small', page), kind
+        assert re.search(r'<th scope="col" class="num">Deal value<small', page), kind
+        assert '<td class="num">1,200</td>' in page and '<td class="num">18,000.50</td>' in page, kind
+        assert "<td>ann@<wbr>example.com</td>" in page and '<th scope="col">Email' in page, kind
