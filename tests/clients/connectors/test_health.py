@@ -171,20 +171,26 @@ EMAIL_CASES = {
 }
 
 
+def _two_days_email(language: str, tenant: Client, hubspot: FakePlatforms, staff: User) -> OutboxEmail:
+    """HubSpot failing since NOW and again a day later: the "has not synced for two days" email, in
+    ``language``, queued once."""
+    staff.language = language
+    staff.save(update_fields=["language"])
+    connect_hubspot(tenant)
+    hubspot.fail("hubspot", 503, times=100)
+    connection_sync(client=tenant, platform="hubspot", now=NOW)
+    later = NOW + dt.timedelta(days=1)
+    connection_sync(client=tenant, platform="hubspot", now=later)
+    assert connection_failure_notify(client=tenant, platform="hubspot", now=later) == 1
+    with tenant_context(tenant):
+        return OutboxEmail.objects.get(kind="connection_failing")
+
+
 @pytest.mark.parametrize("language", list(EMAIL_CASES))
 def test_the_two_days_email_says_what_happened_what_to_do_and_links_to_the_connection(
     language: str, tenant_a: Client, hubspot: FakePlatforms, staff_a: User
 ) -> None:
-    staff_a.language = language
-    staff_a.save(update_fields=["language"])
-    connect_hubspot(tenant_a)
-    hubspot.fail("hubspot", 503, times=100)
-    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
-    later = NOW + dt.timedelta(days=1)
-    connection_sync(client=tenant_a, platform="hubspot", now=later)
-    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
-    with tenant_context(tenant_a):
-        email = OutboxEmail.objects.get(kind="connection_failing")
+    email = _two_days_email(language, tenant_a, hubspot, staff_a)
     body = email.payload["body"]
     what, todo, said, english = EMAIL_CASES[language]
     assert body.index(what) < body.index(todo) < body.index(said)  # the platform's words apart, last
@@ -276,16 +282,7 @@ def test_the_two_days_email_names_the_zone_of_its_failing_since(
     """Alpha is in Madrid: failing since 03:00 UTC reads 04:00 CET, its zone named as the pages name it;
     so does the time of the next try in the advice."""
     assert tenant_a.timezone == "Europe/Madrid"
-    staff_a.language = language
-    staff_a.save(update_fields=["language"])
-    connect_hubspot(tenant_a)
-    hubspot.fail("hubspot", 503, times=100)
-    connection_sync(client=tenant_a, platform="hubspot", now=NOW)
-    later = NOW + dt.timedelta(days=1)
-    connection_sync(client=tenant_a, platform="hubspot", now=later)
-    assert connection_failure_notify(client=tenant_a, platform="hubspot", now=later) == 1
-    with tenant_context(tenant_a):
-        body = OutboxEmail.objects.get(kind="connection_failing").payload["body"]
+    body = _two_days_email(language, tenant_a, hubspot, staff_a).payload["body"]
     assert since in body, body
     assert re.search(next_run, body), body
 
