@@ -214,8 +214,9 @@ def board_page(
 # change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
 # 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
 # before the client's first report says so; 7: a month out of the close in words, not a badge;
-# 8: a cell's words in a .said span, lower case after a phone card's label in Spanish).
-BOARD_LAYOUT = "8"
+# 8: a cell's words in a .said span, lower case after a phone card's label in Spanish;
+# 9: in English too, and "Waiting: no", "Figures computed: not yet").
+BOARD_LAYOUT = "9"
 
 
 def board_stamp(*, user: User) -> str:
