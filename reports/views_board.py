@@ -65,6 +65,7 @@ def _state_words() -> dict[str, str]:
         "approved": _("Approved"),
         "in_review": _("In review"),
         "open": _("Open"),
+        "no_data": _("Waiting for data"),
         "none": _("Not in the close"),
         "before": _("Before this client's first report"),
     }
@@ -80,6 +81,7 @@ def _state_after_colon() -> dict[str, str]:
         "approved": pgettext(context, "approved"),
         "in_review": pgettext(context, "in review"),
         "open": pgettext(context, "open"),
+        "no_data": pgettext(context, "waiting for data"),
         "none": pgettext(context, "not in the close"),
         "before": pgettext(context, "before this client's first report"),
     }
