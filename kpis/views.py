@@ -308,6 +308,20 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     return scorecard_page(request, month_text=request.GET.get("month", ""), compare=request.GET.get("compare", ""))
 
 
+def _compare_options(month: dt.date | None) -> list[dict[str, str]]:
+    """The "Compare with" choices as a label's value reads ("Compare with: Previous month (February
+    2026)"), each naming its month as the page names the month a change is against
+    (kpis.scorecard.compared_month: the tiles' "against February 2026", the PDF's line)."""
+    if month is None:
+        return [{"value": "month", "label": gettext("Previous month")},
+                {"value": "year", "label": gettext("Same month last year")}]
+    previous, last_year = (date_format((Month.of(month) - n).first_day, "YEAR_MONTH_FORMAT") for n in (1, 12))
+    return [
+        {"value": "month", "label": gettext("Previous month (%(month)s)") % {"month": previous}},
+        {"value": "year", "label": gettext("Same month last year (%(month)s)") % {"month": last_year}},
+    ]
+
+
 def scorecard_page(
     request: HttpRequest, *, month_text: str, compare: str = "", bound_forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
@@ -332,6 +346,10 @@ def scorecard_page(
         "month_value": str(Month.of(month)) if month else "",
         "month": month,
         "compare": compare,
+        "compare_options": _compare_options(month),
+        # A month changed through HTMX swaps only the tiles: the "Compare with" choices, which name
+        # the month's own comparison months, follow them out of band (kpis/scorecard.html).
+        "compare_out_of_band": _partial(request),
         "dimensions": DIMENSION_LABELS,
         "scorecard_forms": bound_forms or {},
         "criteria_exist": read.criteria,  # the no-criteria warning (clients.templatetags.onboarding)

@@ -25,13 +25,16 @@ from django.utils import timezone
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
-from portfolio.models import ClientMonthChecks, ClientMonthClose, SourceFailure
+from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure
 from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
 FILTERS = ("all", "waiting", "clean")
 State = ClientMonthClose.State
+# The summary's columns of which any above 0 shows a row dated in the month (kpis.datastart.MONTH_ROWS,
+# those the public summary carries).
+RECORDED = ("sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend")
 
 
 def board_filters(params: Mapping[str, str]) -> dict[str, Any]:
@@ -80,6 +83,7 @@ class Cell:
     commentary_state: str = "none"
     figures_at: dt.datetime | None = None
     in_review_since: dt.datetime | None = None
+    has_data: bool = True  # anything recorded in the month (the portfolio's summary: ClientMonthSummary)
 
     @property
     def waiting_days(self) -> int | None:
@@ -93,11 +97,15 @@ class Cell:
 
     @property
     def status(self) -> str:
-        """The board's four words: open, in_review, approved (approved or revised), revision (waits)."""
+        """The board's words: open, in_review, approved (approved or revised), revision (waits), and
+        no_data: an open month with nothing recorded in it (a new client before its first import),
+        which reports.services.month_review_start keeps out of review until its data is in."""
         if self.revision_pending:
             return "revision"
         if self.state == State.REVISED:
             return "approved"
+        if self.state == State.OPEN and not self.has_data:
+            return "no_data"
         return self.state or "none"
 
 
@@ -181,6 +189,18 @@ def board_page(
     ):
         client_id = row.pop("client_id")
         cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
+    # Which of those months have anything recorded (the portfolio's summary of each snapshot, public):
+    # an open month without reads "Waiting for data", not "Open".
+    recorded = Q()
+    for name in RECORDED:
+        recorded |= Q(**{f"{name}__gt": 0})
+    with_data = set(
+        ClientMonthSummary.objects.filter(recorded, client__in=[c.pk for c in clients], month__in=months)
+        .values_list("client_id", "month")
+    )
+    for client_id, by_month in cells.items():
+        for cell in by_month.values():
+            cell.has_data = (client_id, cell.month) in with_data
     rows = []
     for client in clients:
         mine_cells = cells.get(client.pk, {})
@@ -192,6 +212,7 @@ def board_page(
             commentary_state=client.c_commentary or "none",
             figures_at=client.c_figures,
             in_review_since=client.c_since,
+            has_data=(client.pk, month) in with_data,
         )
         rows.append(
             Row(
@@ -214,8 +235,9 @@ def board_page(
 # change (2: the board's month square marked data-board-month, static/js/board.js's tab stop;
 # 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
 # before the client's first report says so; 7: a month out of the close in words, not a badge;
-# 8: a cell's words in a .said span, lower case after a phone card's label in Spanish).
-BOARD_LAYOUT = "8"
+# 8: a cell's words in a .said span, lower case after a phone card's label in Spanish;
+# 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data").
+BOARD_LAYOUT = "10"
 
 
 def board_stamp(*, user: User) -> str:

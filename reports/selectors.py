@@ -159,6 +159,22 @@ def client_this_month(*, client: Client, at: dt.datetime) -> dt.date:
     return Month.of(at, ZoneInfo(client.timezone)).first_day
 
 
+def month_has_data(*, month: dt.date) -> bool:
+    """Whether anything is recorded in ``month`` (its snapshot shows a row dated in it: a session, a
+    lead or its step, an email, spend, an ad row, a contract's change; kpis.datastart.MONTH_ROWS). A
+    month without is not ready for review and has nothing to approve: a new client's first month
+    before its data is imported reads *Waiting for data*, not *In review* (docs/monthly-close.md)."""
+    return month in snapshot_months_with_data()
+
+
+def month_waits_for_data(*, month: dt.date, state: str, approved_before: bool) -> bool:
+    """Whether a month of the close is shown as *Waiting for data*: open or in review, never approved,
+    and nothing recorded in it. Its state is kept (the close's states keep their meaning): it goes to
+    review once its data is in (reports.services.month_review_start)."""
+    waiting = state in (MonthReport.State.OPEN, MonthReport.State.IN_REVIEW) and not approved_before
+    return waiting and not month_has_data(month=month)
+
+
 def can_approve(*, user: User) -> bool:
     """Approving is for agency staff, or only admins when the agency says so (REPORT_APPROVERS)."""
     if settings.REPORT_APPROVERS == "admins":
@@ -341,9 +357,14 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
     # "Open" beside an Approve: the month in progress is approved once it has ended.
     current = Month.of(timezone.now(), ZoneInfo(client.timezone)).first_day
     outside = None if report else month_outside_close(month, current=current, first=min(reports_months(), default=None))
+    state = report.state if report else MonthReport.State.OPEN
     context: dict[str, Any] = {
         "report": report,
-        "state": report.state if report else MonthReport.State.OPEN,
+        "state": state,
+        # Nothing recorded in the month (a new client before its first import): not ready for review,
+        # nothing to approve; the page says so instead of "In review" beside an Approve.
+        "waiting_data": bool(report) and month < current
+        and month_waits_for_data(month=month, state=state, approved_before=bool(versions)),
         "outside_close": outside,
         "in_progress": month >= current,
         "versions": versions,
@@ -512,10 +533,14 @@ def months_listed(*, current: dt.date) -> dict[str, Any]:
                     .values_list("month", "active"))
     rows, quiet = [], []
     first = min(reports, default=None)
+    with_data = snapshot_months_with_data()
     for month in sorted(set(reports) | set(computed), reverse=True):
         report = reports.get(month)
         if report is None:
             label, note = month_outside_close(month, current=current, first=first)
+        elif report.state in (MonthReport.State.OPEN, MonthReport.State.IN_REVIEW) and report.approved_at is None \
+                and month not in with_data:
+            label, note = _("Waiting for data"), _("Nothing recorded in this month yet")
         else:
             label, note = report.get_state_display(), ""
         row = {"month": month, "state": report.state if report else "", "state_label": label,

@@ -49,6 +49,7 @@ from reports.selectors import (
     client_this_month,
     commentary_state,
     commentary_texts,
+    month_has_data,
     recompute_state,
     report_months_among,
     token_hash,
@@ -100,11 +101,13 @@ def month_open(*, client: Client, month: dt.date) -> MonthReport:
 
 
 def month_review_start(*, client: Client, month: dt.date, at: dt.datetime) -> MonthReport:
-    """Open → in review (a month already further along stays as it is)."""
+    """Open → in review (a month already further along stays as it is). A month with nothing recorded
+    in it (a new client before its first import) stays open, shown as *Waiting for data*: it is not
+    ready for review. It goes to review once its data is in (months_recomputed, or beat's next run)."""
     with tenant_context(client), transaction.atomic():
         MonthReport.objects.get_or_create(month=month)
         report = MonthReport.objects.select_for_update().get(month=month)
-        if report.state == State.OPEN:
+        if report.state == State.OPEN and month_has_data(month=month):
             report.state, report.in_review_since = State.IN_REVIEW, at
             report.save(update_fields=["state", "in_review_since", "updated_at"])
             month_close_mirror(client=client, month=month)
@@ -118,11 +121,16 @@ def month_reviews_start(*, client: Client, at: dt.datetime) -> dt.date | None:
     this_month = client_this_month(client=client, at=at)
     ended = (Month.of(this_month) - 1).first_day
     month_open(client=client, month=ended)
-    local_day = at.astimezone(ZoneInfo(client.timezone)).date()
-    if local_day >= this_month + dt.timedelta(days=client.review_delay_days):
-        month_review_start(client=client, month=ended, at=at)
-        return ended
+    if _review_due(client=client, month=ended, at=at):
+        report = month_review_start(client=client, month=ended, at=at)
+        return ended if report.state != State.OPEN else None
     return None
+
+
+def _review_due(*, client: Client, month: dt.date, at: dt.datetime) -> bool:
+    """Whether the client's settling days after ``month`` ended have passed at ``at`` (its zone)."""
+    local_day = at.astimezone(ZoneInfo(client.timezone)).date()
+    return local_day >= (Month.of(month) + 1).first_day + dt.timedelta(days=client.review_delay_days)
 
 
 def month_reviews_catch_up(*, clients, at: dt.datetime) -> int:
@@ -223,6 +231,12 @@ def month_approve(
             if figures_at is not None and snapshot.computed_at != figures_at:
                 raise ApprovalRefused(_("The figures changed after you looked at them: open the month and check them first."))
             previous = ReportVersion.objects.filter(month=month).order_by("-number").first()
+            if previous is None and not month_has_data(month=month):
+                # Figures of nothing (a new client before its first import) would go out as a report of zeros.
+                raise ApprovalRefused(_(
+                    "Nothing is recorded in this month yet (no lead, session, spend, email or contract change): "
+                    "there is nothing to approve. Import or connect its data; the month goes to review once its "
+                    "figures are computed."))
             texts = commentary_texts(month=month)
             unresolved = list(
                 CheckResult.objects.filter(month=month, resolved_at__isnull=True).values_list("key", "subject", "severity")
@@ -350,9 +364,15 @@ def months_recomputed(*, client: Client, months: list[dt.date]) -> None:
     """After snapshots were stored (kpis.signals.snapshots_computed, same transaction): the mirror
     of each month in the close notes when its figures were computed and, for an approved month,
     whether they now differ from the approved version."""
+    now = timezone.now()
     with tenant_context(client):
         for month in report_months_among(months=months):
             month_close_mirror(client=client, month=month)
+            # A month that waited for its data (open past its settling days, nothing recorded) goes to
+            # review as soon as its data is in, not at beat's next hourly run.
+            report = MonthReport.objects.filter(month=month).only("state").first()
+            if report is not None and report.state == State.OPEN and _review_due(client=client, month=month, at=now):
+                month_review_start(client=client, month=month, at=now)
 
 
 @dataclass(frozen=True)

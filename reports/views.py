@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -30,6 +29,7 @@ from agency.http import HtmxHttpRequest
 from agency.months import Month
 from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
+from clients.words import next_run_words
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.report import commentary_joined, month_verdict
 from kpis.scorecard import compared_month, document_shown, tiles
@@ -260,7 +260,8 @@ def commentary_view(request: HttpRequest, month: str) -> HttpResponse:
         saved = commentary_current(month=first_day).get(request.POST.get("section", ""))
         if saved is None:
             return HttpResponse("")
-    said = _("Saved at %(time)s") % {"time": date_format(saved.written_at, "TIME_FORMAT")}
+    # In the viewer's zone, named ("Saved at 10:42 a.m. CET"), as every time the portal shows: it was UTC's, bare.
+    said = _("Saved at %(time)s") % {"time": next_run_words(saved.written_at, zone_named=True)["time"]}
     if saved.text.strip():  # Approve's "nobody has written the commentary" is no longer true: gone
         return HttpResponse(escape(said) + '<span id="no-commentary" hx-swap-oob="true"></span>')
     return HttpResponse(said)

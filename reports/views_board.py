@@ -65,22 +65,25 @@ def _state_words() -> dict[str, str]:
         "approved": _("Approved"),
         "in_review": _("In review"),
         "open": _("Open"),
+        "no_data": _("Waiting for data"),
         "none": _("Not in the close"),
         "before": _("Before this client's first report"),
     }
 
 
 def _state_after_colon() -> dict[str, str]:
-    """The states as a square's title says them after its month ("noviembre de 2026: en revisión"):
-    Spanish writes on in lower case after a colon, English keeps the badge's capital."""
+    """The states as a square's title says them after its month ("November 2026: in review",
+    "noviembre de 2026: en revisión"): both languages go on in lower case after a colon, as the
+    phone's cards do after their labels; the badges, standing alone, keep their capital."""
     context = "close state, after a colon"
     return {
-        "revision": pgettext(context, "Revision waiting"),
-        "approved": pgettext(context, "Approved"),
-        "in_review": pgettext(context, "In review"),
-        "open": pgettext(context, "Open"),
-        "none": pgettext(context, "Not in the close"),
-        "before": pgettext(context, "Before this client's first report"),
+        "revision": pgettext(context, "revision waiting"),
+        "approved": pgettext(context, "approved"),
+        "in_review": pgettext(context, "in review"),
+        "open": pgettext(context, "open"),
+        "no_data": pgettext(context, "waiting for data"),
+        "none": pgettext(context, "not in the close"),
+        "before": pgettext(context, "before this client's first report"),
     }
 
 

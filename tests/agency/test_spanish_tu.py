@@ -176,3 +176,15 @@ def test_the_drafts_watch_step_reads_as_spanish() -> None:
         text = str(sentence("step_watch").text) % {"kpi_lower": "costo por MQL", "after": "656,94 €"}
     assert text == ("A vigilar el próximo mes: costo por MQL, que empeoró (656,94 €) sin que un solo canal o "
                     "campaña lo explique.")
+
+
+def test_the_close_board_is_tablero_and_the_scorecard_cuadro_de_mando(tmp_path: Path) -> None:
+    """Two pages, one word each, the same in Spain and Latin America: the console's close board is the
+    *tablero* (de cierre), a client's scorecard the *cuadro de mando*; neither is called by the
+    other's word, so a reader never takes one for the other."""
+    catalogue = _catalogue(tmp_path)
+    board = {msgid: text for msgid, text in catalogue.items() if re.search(r"\bboard\b", msgid, re.IGNORECASE)}
+    scorecard = {msgid: text for msgid, text in catalogue.items() if re.search(r"\bscorecard\b", msgid, re.IGNORECASE)}
+    assert board and scorecard
+    assert not {m: t for m, t in board.items() if "tablero" not in t.lower() or "cuadro de mando" in t.lower()}
+    assert not {m: t for m, t in scorecard.items() if "cuadro de mando" not in t.lower() or "tablero" in t.lower()}

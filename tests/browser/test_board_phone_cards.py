@@ -57,13 +57,15 @@ FIRST_LETTERS = """table => [...table.querySelectorAll('tbody td[data-label] .sa
                   getComputedStyle(said, '::first-letter').textTransform])"""
 
 
-@pytest.mark.parametrize(("language", "width", "lowered"), [("es", 390, True), ("es", 1440, False), ("en", 390, False)])
-def test_a_spanish_card_goes_on_in_lower_case_after_its_labels_colon(
+@pytest.mark.parametrize(("language", "width", "lowered"),
+                         [("es", 390, True), ("es", 1440, False), ("en", 390, True), ("en", 1440, False)])
+def test_a_card_goes_on_in_lower_case_after_its_labels_colon(
     browser, portal, march, staff_ab, language, width, lowered  # noqa: F811
 ) -> None:
-    """"Estado: En revisión" read as a capital in mid-sentence: on a phone's card the Spanish value
-    goes on in lower case ("Estado: en revisión"); the table's cells stand alone and keep their
-    capital, and English keeps it as a label's value."""
+    """"Estado: En revisión" and "State: In review" read as a capital in mid-line: on a phone's card
+    the value goes on in lower case after the label's colon in both languages ("Estado: en revisión",
+    "State: in review", "Waiting: no", "Figures computed: not yet"); the table's cells stand alone and
+    keep their capital."""
     month_reviews_start(client=march, at=APRIL_5)
     staff_ab.language = language
     staff_ab.save()

@@ -1,5 +1,6 @@
-"""The close board's month squares in Spanish: after the month and a colon the state goes on in lower
-case ("noviembre de 2026: en revisión"), while the state column's badge keeps its capital."""
+"""The close board's month squares: after the month and a colon the state goes on in lower case, in
+Spanish ("noviembre de 2026: en revisión") and in English ("November 2026: in review", which read
+"November 2026: In review", a title-case label in mid-line), while the state column's badge keeps its capital."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
 
 @pytest.mark.parametrize(("language", "square", "badge"), [
     ("es", "marzo de 2026: en revisión", "En revisión"),
-    ("en", "March 2026: In review", "In review"),
+    ("en", "March 2026: in review", "In review"),
 ])
 def test_a_squares_title_writes_the_state_after_the_colon_as_the_language_does(
     march, admin_user, language, square, badge  # noqa: F811

@@ -188,8 +188,8 @@ def test_only_my_clients_with_none_assigned_says_so_not_no_client_matches(both_i
 
 
 @pytest.mark.parametrize(("language", "before", "in_review", "square"), [
-    ("en", "Before this client&#x27;s first report", "March 2026: In review",
-     "February 2026: Before this client&#x27;s first report"),
+    ("en", "Before this client&#x27;s first report", "March 2026: in review",
+     "February 2026: before this client&#x27;s first report"),
     ("es", "Anterior al primer informe de este cliente", "marzo de 2026: en revisión",
      "febrero de 2026: anterior al primer informe de este cliente"),
 ])

@@ -11,11 +11,17 @@ import time_machine
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from clients.models import Lead
+from kpis.services import snapshot_compute
 from reports.models import MonthReport
 
 
 @time_machine.travel(dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC), tick=False)
 def test_every_clients_month_that_ended_is_in_review_at_once_and_a_second_run_changes_nothing(tenants) -> None:
+    for client in tenants.values():  # a lead in November each: a month with nothing recorded waits for its data (below)
+        with schema_context(client.schema_name):
+            Lead.objects.create(id="n1", created_at=dt.datetime(2026, 11, 12, tzinfo=dt.UTC))
+        snapshot_compute(client=client, months=[dt.date(2026, 11, 1)])
     call_command("month_reviews")
     for schema in ("alpha", "beta"):
         with schema_context(schema):

@@ -8,7 +8,9 @@ DATETIME_FORMAT = "N j, Y, P T"
 # markets; "Dec 6, 2026" reads the same to all of them (the close board's "Figures computed",
 # contracts, criteria versions).
 SHORT_DATE_FORMAT = "M j, Y"
-SHORT_DATETIME_FORMAT = "M j, Y, P"  # "Dec 6, 2026, 2:50 p.m." (a connection's last sync), not 12/06/2026
+# "Dec 6, 2026, 2:50 p.m. CET" (a lead's dates, a token's last use), not 12/06/2026; every time shown names
+# its zone, as DATETIME_FORMAT does: a bare 2:50 p.m. reads as the reader's own time wherever they are.
+SHORT_DATETIME_FORMAT = "M j, Y, P T"
 # A month under a chart's axis (kpis.report.month_tick): "Nov 2025", then "Dec".
 CHART_MONTH_FORMAT = "M"
 CHART_YEAR_MONTH_FORMAT = "M Y"
