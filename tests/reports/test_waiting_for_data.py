@@ -67,3 +67,6 @@ def test_the_board_and_the_month_page_say_the_month_waits_for_its_data(
     assert "data-waiting-data" in approve and "<form" not in approve, approve
     assert approve_said in approve, approve
     assert "Approve and send to the client" not in page and "Aprobar y enviar al cliente" not in page
+    # The checks card does not call a month without data clean ("found nothing to look at").
+    checks = page[page.index('id="close-checks"'):].split("</section>")[0]
+    assert "data-checks-waiting" in checks and "nothing to look at" not in checks and "nada que revisar" not in checks, checks
