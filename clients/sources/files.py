@@ -141,13 +141,15 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     shown = []
     zone = ZoneInfo(client.timezone)
     numeric = number_columns(columns, [values for _line, values, _errors in rows])
+    codes = identifier_columns(recognized.kind, columns)
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
         for error in errors:
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [_cell(column, values.get(column), zone, column in numeric) for column in columns],
+            "cells": [preview_cell(column, values.get(column), zone, num=column in numeric, code=column in codes)
+                      for column in columns],
             "row_errors": list(reasons.items()),
         })
     # The portal's columns by their names in the reader's language (the code is the portal's own files' header).
@@ -167,8 +169,19 @@ def number_columns(columns: list[str], rows: list[dict[str, Any]]) -> set[str]:
     return {column for column, values in given.items() if values and all(number(value) for value in values)}
 
 
-def _cell(column: str, value: Any, zone: ZoneInfo, num: bool = False) -> dict[str, Any]:
-    """A preview cell; a date or a short value never wraps (ids, counts), a long one may.
+def identifier_columns(kind: str, columns: list[str]) -> set[str]:
+    """The previewed columns of codes: a row's own id, the campaign, lead, contract or persona it names
+    (``references``), a campaign's id in the platform. A code is one word to the person checking it: it never
+    wraps at its hyphens ("cmp-2026-" / "11-a"); a table too wide for it scrolls in its box. Every preview,
+    one rule."""
+    spec = SPECS[kind].by_name if kind in SPECS else {}
+    return {column for column in columns
+            if column == "id" or column.endswith("_id") or (column in spec and spec[column].references)}
+
+
+def preview_cell(column: str, value: Any, zone: ZoneInfo, *, num: bool = False, code: bool = False) -> dict[str, Any]:
+    """A preview cell; a date, a code (``identifier_columns``) or a short value never wraps (counts), a long
+    one may.
 
     A date-time stays a moment (a wall-clock time the file gave is the client's): the page writes it as
     the portal-format preview writes its own (the template's DATETIME_FORMAT in the client's zone, the
@@ -179,7 +192,7 @@ def _cell(column: str, value: Any, zone: ZoneInfo, num: bool = False) -> dict[st
     text = display_value(column, value)
     words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
     return {"value": text, "error": "", "words": words, "num": num,
-            "whole": isinstance(value, dt.date) or len(words or text) <= 10}
+            "whole": code or isinstance(value, dt.date) or len(words or text) <= 10}
 
 
 def display_value(column: str, value: Any) -> str:

@@ -219,3 +219,13 @@ def test_a_platform_exports_preview_aligns_its_numbers_right_and_lets_an_address
     assert re.search(r'<td class="(nowrap )?num">1,200</td>', table)
     assert "<td>ann@<wbr>example.com</td>" in table
     assert not re.search(r'class="[^"]*num[^"]*">[^<]*@', table)  # text columns stay left
+
+
+def test_a_platform_exports_preview_never_splits_an_id_at_its_hyphens(staff_http, fixture_path, ecb_rates):
+    """A row's id and the campaign it names are codes read as one word ("meta_ads:2026-03-01:6001", not
+    "meta_ads:2026-" / "03-01:6001"): their cells never wrap; a table too wide for them scrolls in its box."""
+    url = _upload(staff_http, "meta.csv", fixture_path("meta_ads_en.csv").read_bytes())
+    page = html.unescape(staff_http.get(url).content.decode())
+    table = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    ids = re.findall(r'<td( class="[^"]*")?>(meta_ads:2026-[^<]*)</td>', table)
+    assert ids and all("nowrap" in classes for classes, _id in ids), ids

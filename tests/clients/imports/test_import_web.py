@@ -302,3 +302,13 @@ def test_a_portal_files_preview_aligns_its_numbers_right_and_lets_an_address_wra
         assert re.search(r'<th scope="col" class="num">Deal value<small', page), kind
         assert '<td class="num">1,200</td>' in page and '<td class="num">18,000.50</td>' in page, kind
         assert "<td>ann@<wbr>example.com</td>" in page and '<th scope="col">Email' in page, kind
+
+
+@pytest.mark.parametrize("kind", ["campaigns", ""])
+def test_a_portal_files_preview_never_splits_an_id_at_its_hyphens(staff_http, tenant_a, media, kind) -> None:
+    """"cmp-2026-11-a" is one code to the person checking it, not "cmp-2026-" / "11-a": an id's cell never
+    wraps (the table scrolls in its box instead); a name still wraps between its words."""
+    campaigns = b"id,name,channel\ncmp-2026-11-a,Autumn launch of the new product line,email\n"
+    page = staff_http.get(upload(staff_http, campaigns, kind=kind).url).content.decode()
+    assert '<td class="nowrap">cmp-2026-11-a</td>' in page, kind
+    assert "<td>Autumn launch of the new product line</td>" in page, kind
