@@ -209,6 +209,7 @@ def _sample_rows(result: object) -> list[dict]:
         rows.append({
             "line": line, "bad": bool(errors),
             "cells": [{"value": _shown(column, values.get(column)), "error": errors.get(column, ""), "column": column,
+                       "name": column_name(result.kind, column),
                        "words": "" if column in errors else coded_value_label(column, values.get(column)),
                        "num": column in numeric, "whole": column in codes}
                       for column in result.columns],
