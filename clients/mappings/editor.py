@@ -259,11 +259,13 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
             continue
         values, errors = compiled.convert(line, cells)
         by_target: dict[str, str] = {}
+        raw: dict[str, str] = {}  # a value not read, as the file writes it, shown beside why
         row_errors: list[str] = []
         for error in errors:
             target = column_to_target.get(error.column, error.column)
             if target in compiled.targets:
                 by_target.setdefault(target, error.reason)
+                raw.setdefault(target, error.value)
             else:
                 row_errors.append(error.reason)
         texts = {target: canonical_text(values.get(target)) for target in compiled.targets}
@@ -280,7 +282,7 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
                     row_errors.append(reason)
         rows.append({
             "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors, "values": values,
-            "errors": by_target,
+            "errors": by_target, "raw": raw,
         })
     # Written, aligned and wrapped as the import previews write theirs (clients.sources.files): amounts and
     # counts grouped in the reader's language (18,000.50 / 18 000,50) and right-aligned, a date-time in the
@@ -288,11 +290,13 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     numeric = number_columns(list(compiled.targets), [row["values"] for row in rows])
     codes = identifier_columns(mapping.kind, list(compiled.targets))
     for row in rows:
-        values, by_target = row.pop("values"), row.pop("errors")
+        values, by_target, raw = row.pop("values"), row.pop("errors"), row.pop("raw")
         row["cells"] = [{**preview_cell(target, values.get(target), zone, num=target in numeric, code=target in codes),
-                         "error": by_target.get(target, "")} for target in compiled.targets]
+                         "error": by_target.get(target, ""), "name": column_name(mapping.kind, target),
+                         **({"value": raw[target], "words": ""} if values.get(target) is None and raw.get(target) else {})}
+                        for target in compiled.targets]
     return {
-        "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],
+        "columns": compiled.targets,
         "heads": [{"name": column_name(mapping.kind, target), "num": target in numeric} for target in compiled.targets],
         "rows": rows, "problems": problems,
         "header_errors": [f"{error.column}: {error.reason}" for error in compiled.errors],

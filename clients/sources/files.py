@@ -188,10 +188,10 @@ def preview_cell(column: str, value: Any, zone: ZoneInfo, *, num: bool = False, 
     zone named: "March 2, 2026, 10 a.m. CET"), not one way of its own."""
     if isinstance(value, dt.datetime):
         moment = value if timezone.is_aware(value) else value.replace(tzinfo=zone)
-        return {"value": moment, "error": "", "words": "", "whole": False, "num": False}
+        return {"value": moment, "error": "", "words": "", "whole": False, "num": False, "column": column}
     text = display_value(column, value)
     words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
-    return {"value": text, "error": "", "words": words, "num": num,
+    return {"value": text, "error": "", "words": words, "num": num, "column": column,
             "whole": code or isinstance(value, dt.date) or len(words or text) <= 10}
 
 

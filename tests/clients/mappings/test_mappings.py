@@ -374,3 +374,23 @@ def test_the_live_preview_writes_and_aligns_its_rows_as_the_import_previews_do(
     assert '<td class="nowrap">lead-2026-11-a</td>' in preview  # an id never split at its hyphens
     assert f"<td>{created}</td>" in preview
     assert "1200000" not in preview and "T09:30" not in preview
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("en", "Line 2, Creation date “04/03/2026 09:30”: not a date in the form YYYY-MM-DD HH:MM / "
+           "YYYY-MM-DD HH:MM:SS / YYYY-MM-DDTHH:MM:SS / YYYY-MM-DD"),  # each form once, no "%S", no "or"
+    ("es", "Línea 2, Fecha de creación «04/03/2026 09:30»: no es una fecha con la forma YYYY-MM-DD HH:MM / "),
+])
+def test_a_bad_cell_shows_the_files_value_and_is_listed_for_a_phone_as_the_import_previews_do(
+    staff_http, language, line
+) -> None:
+    """A date read with the wrong format left its cell blank beside "not a date"; on a phone, where the preview
+    scrolls, the reason at its right edge was out of sight: the value as the file writes it, and the list of
+    bad cells under the table (clients/imports/preview_problems.html), each column by its name."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = html.unescape(staff_http.post(f"/imports/map/{token}/", form(date_format="%Y-%m-%d"), HTTP_HX_REQUEST="true",
+                                         HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    preview = part[part.index('id="map-preview-rows"'):]
+    assert re.search(r'<td class="bad-cell">04/03/2026 09:30<br><small class="field-error">', preview), preview[:2000]
+    problems = preview[preview.index('class="preview-problems"'):]
+    assert line in re.sub(r"\s+", " ", problems), problems[:600]
