@@ -40,7 +40,7 @@ class Recognized:
     """What a file was recognized as, and what it holds (counted without writing anything)."""
 
     kind: str
-    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Canonical file: Leads"
+    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Portal's own format: Leads"
     language: str = ""  # "Spanish", "English", or "" (a mapping, a canonical file)
     source: str = ""  # the built-in source's slug
     mapping_id: int | None = None
@@ -120,7 +120,7 @@ def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> 
     """A canonical file: its rows from a dry run of the importer (nothing written)."""
     with tenant_context(client):
         result = import_csv(kind=kind, source=path, zone=ZoneInfo(client.timezone), dry_run=True)
-    return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
+    return Recognized(kind=kind, label=_("Portal's own format: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
 
 
 def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:

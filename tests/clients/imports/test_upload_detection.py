@@ -4,6 +4,7 @@ used for converted spend; the reference of kinds and sources on the page."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -133,8 +134,11 @@ def test_a_google_ads_report_without_days_names_the_segment_to_add(staff_http) -
 
 
 def test_a_canonical_file_is_recognized_by_its_columns(staff_http) -> None:
-    page = staff_http.get(upload(staff_http, b"id,name,channel\nc1,Launch,email\n").url).content.decode()
-    assert "Canonical file: Campaigns" in page and "Launch" in page
+    url = upload(staff_http, b"id,name,channel\nc1,Launch,email\n").url
+    page = html.unescape(staff_http.get(url).content.decode())
+    assert "Portal's own format: Campaigns" in page and "Launch" in page  # not the jargon "Canonical file"
+    spanish = html.unescape(staff_http.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    assert "Formato propio del portal: Campañas" in spanish and "canónico" not in spanish
 
 
 def test_the_upload_page_documents_every_kind_and_source(staff_http) -> None:
