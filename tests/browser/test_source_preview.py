@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from clients.imports.kind_docs import EXAMPLES
 from clients.sources import rates_import
 from tests.browser.conftest import new_page, screenshot, sign_in_home
 
@@ -104,5 +105,19 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
         assert page.evaluate(SPLIT_IDS, "table.preview") == []
         assert page.locator("table.preview td", has_text="lead-2026-11-a-000123").count() == 1
         assert page.evaluate(NUMBERS_RIGHT, "table.preview") == ["right"] * 4  # 2 heads, 2 cells
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        # … and so does it with its kind chosen on upload: a contracts file's twelve columns fit at 1440 px
+        # (their heads and dates wrap), scroll in their box on a phone; nothing split inside a word or an id.
+        contracts = tmp_path / "contracts.csv"
+        contracts.write_text("\n".join(",".join(row) for row in EXAMPLES["contracts"]) + "\n", encoding="utf-8")
+        page.goto(alpha + "/imports/")
+        page.locator("select[name=kind]").select_option("contracts")
+        page.locator("input[type=file]").set_input_files(str(contracts))
+        page.locator("form:has(input[type=file]) button[type=submit]").first.click()
+        page.locator("table.preview").wait_for()
+        screenshot(page, f"portal-kind-preview-{locale}-{width}")
+        if width == "1440":
+            assert page.evaluate(WIDER_THAN_ITS_BOX, ".table-wrap") == 0
+        assert page.evaluate(SPLIT_WORDS, "table.preview") == [] and page.evaluate(SPLIT_IDS, "table.preview") == []
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         context.close()
