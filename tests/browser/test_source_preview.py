@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 WIDER_THAN_ITS_BOX = """sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1).length"""
 # The words of the cells drawn on more than one line ("ann@example .com", "Referencia s"); a line may break
-# at a space or after a hyphen or a slash, as browsers do ("meta_ads:2026-" / "03-01:6001").
+# at a space or after a hyphen or a slash, as browsers do ("/pricing-" / "2026"), but never inside an id (SPLIT_IDS).
 SPLIT_WORDS = """sel => {
   const split = [];
   for (const cell of document.querySelectorAll(sel + " td")) {
