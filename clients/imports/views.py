@@ -44,6 +44,7 @@ from clients.sources.files import (
     display_value,
     extension_choices,
     file_recognize,
+    identifier_columns,
     number_columns,
     source_file_report,
     source_rows_preview,
@@ -202,13 +203,15 @@ def _sample_rows(result: object) -> list[dict]:
         by_line.setdefault(error.line or 0, {}).setdefault(error.column, error.reason)
     rows = []
     numeric = number_columns(result.columns, [values for _line, values, _errors in result.sample])
+    codes = identifier_columns(result.kind, result.columns)  # an id never wraps at its hyphens
     for line, values, _cell_errors in result.sample:
         errors = by_line.get(line, {})
         rows.append({
             "line": line, "bad": bool(errors),
             "cells": [{"value": _shown(column, values.get(column)), "error": errors.get(column, ""), "column": column,
+                       "name": column_name(result.kind, column),
                        "words": "" if column in errors else coded_value_label(column, values.get(column)),
-                       "num": column in numeric}
+                       "num": column in numeric, "whole": column in codes}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from clients.importing import KINDS, SPECS, RowError, RowParser
 from clients.mappings.saved import fixed_value_problem, vocabulary_of
 from clients.sources.detection import detect
+from clients.sources.files import identifier_columns, number_columns, preview_cell
 from clients.sources.mapping import Compiled, Mapping, canonical_text, required_targets, targets_of
 from clients.sources.reading import SourceError, data_rows, head, header_candidates, normalized, open_text
-from clients.words import coded_value_label, column_name, value_label
+from clients.words import column_name, value_label
 
 PREVIEW_ROWS = 20
 DISTINCT_SCAN = 500  # data lines read for the values to map
@@ -258,11 +259,13 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
             continue
         values, errors = compiled.convert(line, cells)
         by_target: dict[str, str] = {}
+        raw: dict[str, str] = {}  # a value not read, as the file writes it, shown beside why
         row_errors: list[str] = []
         for error in errors:
             target = column_to_target.get(error.column, error.column)
             if target in compiled.targets:
                 by_target.setdefault(target, error.reason)
+                raw.setdefault(target, error.value)
             else:
                 row_errors.append(error.reason)
         texts = {target: canonical_text(values.get(target)) for target in compiled.targets}
@@ -278,13 +281,23 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
                 else:
                     row_errors.append(reason)
         rows.append({
-            "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors,
-            # A vocabulary's value in words, its code beneath (what the portal's own files write).
-            "cells": [{"value": texts[target], "error": by_target.get(target, ""),
-                       "words": coded_value_label(target, texts[target])} for target in compiled.targets],
+            "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors, "values": values,
+            "errors": by_target, "raw": raw,
         })
+    # Written, aligned and wrapped as the import previews write theirs (clients.sources.files): amounts and
+    # counts grouped in the reader's language (18,000.50 / 18 000,50) and right-aligned, a date-time in the
+    # client's zone with the zone named, an id never split, a vocabulary's value in words, its code beneath.
+    numeric = number_columns(list(compiled.targets), [row["values"] for row in rows])
+    codes = identifier_columns(mapping.kind, list(compiled.targets))
+    for row in rows:
+        values, by_target, raw = row.pop("values"), row.pop("errors"), row.pop("raw")
+        row["cells"] = [{**preview_cell(target, values.get(target), zone, num=target in numeric, code=target in codes),
+                         "error": by_target.get(target, ""), "name": column_name(mapping.kind, target),
+                         **({"value": raw[target], "words": ""} if values.get(target) is None and raw.get(target) else {})}
+                        for target in compiled.targets]
     return {
-        "columns": compiled.targets, "names": [column_name(mapping.kind, target) for target in compiled.targets],
+        "columns": compiled.targets,
+        "heads": [{"name": column_name(mapping.kind, target), "num": target in numeric} for target in compiled.targets],
         "rows": rows, "problems": problems,
         "header_errors": [f"{error.column}: {error.reason}" for error in compiled.errors],
         "bad_rows": sum(row["bad"] for row in rows),

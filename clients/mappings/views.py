@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -77,10 +78,10 @@ def mapping_editor(request: HtmxHttpRequest, token: str) -> HttpResponse:
         "decimal_choices": DECIMAL_CHOICES, "filename": request.session.get(f"import-name-{token}", path.name),
     }
     status = 422 if errors or name_errors else 200
-    if request.htmx and not request.htmx.history_restore_request and request.POST.get("action") != "save":
-        response = render(request, "clients/mappings/editor.html#editor", context, status=status)
-    else:
-        response = render(request, "clients/mappings/editor.html", context, status=status)
+    partial = request.htmx and not request.htmx.history_restore_request and request.POST.get("action") != "save"
+    with timezone.override(ZoneInfo(request.tenant.timezone)):  # a preview's moments in the client's zone, named
+        response = render(request, "clients/mappings/editor.html" + ("#editor" if partial else ""), context,
+                          status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

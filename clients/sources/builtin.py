@@ -13,11 +13,14 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.sources.mapping import DEFAULT_TIME_FORMAT, Mapping, Rule
 from clients.sources.reading import normalized
 
-LANGUAGES = {"en": _("English"), "es": _("Spanish")}
+# The language a platform's export is written in, in brackets after its name mid-sentence ("Google Ads campaign
+# report (English)", "… de Google Ads (inglés)": Spanish writes a language lower-case there, unlike the menu's "Español").
+LANGUAGES = {"en": pgettext_lazy("language of a file", "English"), "es": pgettext_lazy("language of a file", "Spanish")}
 DECIMALS = {"en": ".", "es": ","}
 CURRENCY_PLACEHOLDER = "{currency}"
 ANY_PLACEHOLDER = "{any}"  # any text: "Session primary channel group ({any})" names the client's own group

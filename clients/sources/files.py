@@ -40,7 +40,7 @@ class Recognized:
     """What a file was recognized as, and what it holds (counted without writing anything)."""
 
     kind: str
-    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Canonical file: Leads"
+    label: str  # "Google Ads campaign report", "Saved mapping: Salesforce leads", "Portal's own format: Leads"
     language: str = ""  # "Spanish", "English", or "" (a mapping, a canonical file)
     source: str = ""  # the built-in source's slug
     mapping_id: int | None = None
@@ -120,7 +120,7 @@ def _canonical_summary(*, client: Client, path: Path, kind: str, label: str) -> 
     """A canonical file: its rows from a dry run of the importer (nothing written)."""
     with tenant_context(client):
         result = import_csv(kind=kind, source=path, zone=ZoneInfo(client.timezone), dry_run=True)
-    return Recognized(kind=kind, label=_("Canonical file: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
+    return Recognized(kind=kind, label=_("Portal's own format: %(kind)s") % {"kind": label}, encoding="UTF-8", rows=result.rows)
 
 
 def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, limit: int = 20) -> dict[str, Any]:
@@ -141,13 +141,15 @@ def source_rows_preview(*, client: Client, path: Path, recognized: Recognized, l
     shown = []
     zone = ZoneInfo(client.timezone)
     numeric = number_columns(columns, [values for _line, values, _errors in rows])
+    codes = identifier_columns(recognized.kind, columns)
     for line, values, errors in rows:
         reasons: dict[str, str] = {}
         for error in errors:
             reasons.setdefault(error.column, error.reason)
         shown.append({
             "line": line, "bad": bool(errors),
-            "cells": [_cell(column, values.get(column), zone, column in numeric) for column in columns],
+            "cells": [preview_cell(column, values.get(column), zone, num=column in numeric, code=column in codes)
+                      for column in columns],
             "row_errors": list(reasons.items()),
         })
     # The portal's columns by their names in the reader's language (the code is the portal's own files' header).
@@ -167,19 +169,30 @@ def number_columns(columns: list[str], rows: list[dict[str, Any]]) -> set[str]:
     return {column for column, values in given.items() if values and all(number(value) for value in values)}
 
 
-def _cell(column: str, value: Any, zone: ZoneInfo, num: bool = False) -> dict[str, Any]:
-    """A preview cell; a date or a short value never wraps (ids, counts), a long one may.
+def identifier_columns(kind: str, columns: list[str]) -> set[str]:
+    """The previewed columns of codes: a row's own id, the campaign, lead, contract or persona it names
+    (``references``), a campaign's id in the platform. A code is one word to the person checking it: it never
+    wraps at its hyphens ("cmp-2026-" / "11-a"); a table too wide for it scrolls in its box. Every preview,
+    one rule."""
+    spec = SPECS[kind].by_name if kind in SPECS else {}
+    return {column for column in columns
+            if column == "id" or column.endswith("_id") or (column in spec and spec[column].references)}
+
+
+def preview_cell(column: str, value: Any, zone: ZoneInfo, *, num: bool = False, code: bool = False) -> dict[str, Any]:
+    """A preview cell; a date, a code (``identifier_columns``) or a short value never wraps (counts), a long
+    one may.
 
     A date-time stays a moment (a wall-clock time the file gave is the client's): the page writes it as
     the portal-format preview writes its own (the template's DATETIME_FORMAT in the client's zone, the
     zone named: "March 2, 2026, 10 a.m. CET"), not one way of its own."""
     if isinstance(value, dt.datetime):
         moment = value if timezone.is_aware(value) else value.replace(tzinfo=zone)
-        return {"value": moment, "error": "", "words": "", "whole": False, "num": False}
+        return {"value": moment, "error": "", "words": "", "whole": False, "num": False, "column": column}
     text = display_value(column, value)
     words = coded_value_label(column, value)  # a vocabulary's value in words, its code beneath
-    return {"value": text, "error": "", "words": words, "num": num,
-            "whole": isinstance(value, dt.date) or len(words or text) <= 10}
+    return {"value": text, "error": "", "words": words, "num": num, "column": column,
+            "whole": code or isinstance(value, dt.date) or len(words or text) <= 10}
 
 
 def display_value(column: str, value: Any) -> str:

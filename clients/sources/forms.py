@@ -23,7 +23,7 @@ class ScheduledSourceForm(forms.Form):
     def __init__(self, *args: object, mappings: list | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("Detect from its header (a built-in source or a saved mapping)"))]
-        choices += [(f"kind:{kind}", _("Canonical file: %(kind)s") % {"kind": KIND_LABELS[kind]}) for kind in KINDS]
+        choices += [(f"kind:{kind}", _("Portal's own format: %(kind)s") % {"kind": KIND_LABELS[kind]}) for kind in KINDS]
         choices += [(f"mapping:{m.pk}", _("Saved mapping: %(name)s") % {"name": m.name}) for m in mappings or []]
         self.fields["how"].choices = choices
 

@@ -163,7 +163,10 @@ def moment(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
             except ValueError:
                 continue
             return parsed
-    shown = " or ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH")
-                        .replace("%M", "MM").replace("%y", "YY").replace("%b", "Mon").replace("%I", "hh")
-                        .replace("%p", "am/pm") for f in formats)
+    # Each form once, its seconds written too, and a slash between them, not an English "or" amid a Spanish
+    # sentence ("YYYY-MM-DD HH:MM / YYYY-MM-DD HH:MM:SS / YYYY-MM-DD", not "… HH:MM:%S or YYYY-MM-DD or YYYY-MM-DD").
+    shown = " / ".join(dict.fromkeys(
+        f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH").replace("%M", "MM")
+        .replace("%S", "SS").replace("%y", "YY").replace("%b", "Mon").replace("%I", "hh").replace("%p", "am/pm")
+        for f in formats))
     raise ValueProblem(_("not a date in the form %(format)s") % {"format": shown})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.test_source_preview import NUMBERS_RIGHT, SPLIT_IDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
@@ -15,10 +16,10 @@ GOOGLE_ADS = ("Campaign report\nDay,Campaign,Campaign ID,Currency code,Cost,Impr
               "2026-03-02,Generic Search,222,EUR,100.00,500,40,2\n")
 
 
-@pytest.mark.parametrize(("locale", "media", "marketing"), [("es-ES", "Medios", "Marketing"),
-                                                           ("en-US", "Media", "Marketing")])
+@pytest.mark.parametrize(("locale", "media", "marketing", "cost"), [("es-ES", "Medios", "Marketing", "1\xa0234,50"),
+                                                                   ("en-US", "Media", "Marketing", "1,234.50")])
 def test_a_fixed_value_is_chosen_in_words_and_the_preview_reads_it(
-    browser, portal, staff_a, settings, tmp_path, locale, media, marketing
+    browser, portal, staff_a, settings, tmp_path, locale, media, marketing, cost
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     alpha = portal.client("alpha")
@@ -42,6 +43,12 @@ def test_a_fixed_value_is_chosen_in_words_and_the_preview_reads_it(
         assert page.locator("input[name=fixed_currency]").count() == 1  # a free column stays typed
         cells = page.locator("#map-preview-rows td", has_text=media)
         assert cells.count() == 2 and "media" in cells.first.inner_text()  # the code beneath the words
+        # Its amounts and counts written and aligned as the import previews' (1,234.50 / 1 234,50, right), its
+        # ids on one line ("google_ads:2026-03-01:111").
+        assert page.locator("#map-preview-rows td.num", has_text=cost).count() == 1
+        aligned = page.evaluate(NUMBERS_RIGHT, "#map-preview-rows")
+        assert len(aligned) >= 2 * 4 and set(aligned) == {"right"}, aligned  # cost, impressions, clicks, conversions
+        assert page.evaluate(SPLIT_IDS, "#map-preview-rows") == []
         category.select_option("marketing")
         page.locator("#map-preview-rows td", has_text=marketing).first.wait_for()
         assert page.locator("#map-preview-rows td", has_text=media).count() == 0

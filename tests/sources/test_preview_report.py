@@ -219,3 +219,28 @@ def test_a_platform_exports_preview_aligns_its_numbers_right_and_lets_an_address
     assert re.search(r'<td class="(nowrap )?num">1,200</td>', table)
     assert "<td>ann@<wbr>example.com</td>" in table
     assert not re.search(r'class="[^"]*num[^"]*">[^<]*@', table)  # text columns stay left
+
+
+def test_a_platform_exports_preview_never_splits_an_id_at_its_hyphens(staff_http, fixture_path, ecb_rates):
+    """A row's id and the campaign it names are codes read as one word ("meta_ads:2026-03-01:6001", not
+    "meta_ads:2026-" / "03-01:6001"): their cells never wrap; a table too wide for them scrolls in its box."""
+    url = _upload(staff_http, "meta.csv", fixture_path("meta_ads_en.csv").read_bytes())
+    page = html.unescape(staff_http.get(url).content.decode())
+    table = page[page.index('id="detected-preview"'):page.index("</table>", page.index('id="detected-preview"'))]
+    ids = re.findall(r'<td( class="[^"]*")?>(meta_ads:2026-[^<]*)</td>', table)
+    assert ids and all("nowrap" in classes for classes, _id in ids), ids
+
+
+def test_the_detected_line_in_spanish_writes_the_files_language_lower_case_and_keeps_dates_whole(
+    staff_http, fixture_path, ecb_rates
+):
+    """"Exportación … de Meta (inglés)", not "(Inglés)" (the language menu's capital is a label's, not a
+    sentence's); a date, and "Leído como UTF-8", never split at a hyphen on a phone ("2026-" / "03-02")."""
+    url = _upload(staff_http, "meta.csv", fixture_path("meta_ads_en.csv").read_bytes())
+    page = html.unescape(staff_http.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    detected = page[page.index('id="detected"'):page.index("</p>", page.index('id="detected"'))]
+    assert "(inglés)" in detected and "Inglés" not in detected
+    assert '<span class="nowrap">2026-03-01</span> … <span class="nowrap">2026-03-02</span>' in detected
+    assert '<span class="nowrap">Leído como UTF-8.</span>' in page
+    english = html.unescape(staff_http.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "Meta Ads Manager export (English)" in english

@@ -85,7 +85,7 @@ def test_bad_rows_are_highlighted_in_the_preview_and_listed_in_the_result(
     assert "not one of" in html and "duplicate key" in html
     # Listed again under the table (shown on a phone, where the table scrolls and a reason at its edge was cut).
     problems = html.split('class="preview-problems"', 1)[1].split("</ul>", 1)[0]
-    assert "Line 3, channel “tv”: not one of" in problems
+    assert "Line 3, Channel “tv”: not one of" in problems  # the column as the table's head names it
 
     response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
@@ -302,3 +302,33 @@ def test_a_portal_files_preview_aligns_its_numbers_right_and_lets_an_address_wra
         assert re.search(r'<th scope="col" class="num">Deal value<small', page), kind
         assert '<td class="num">1,200</td>' in page and '<td class="num">18,000.50</td>' in page, kind
         assert "<td>ann@<wbr>example.com</td>" in page and '<th scope="col">Email' in page, kind
+
+
+@pytest.mark.parametrize("kind", ["campaigns", ""])
+def test_a_portal_files_preview_never_splits_an_id_at_its_hyphens(staff_http, tenant_a, media, kind) -> None:
+    """"cmp-2026-11-a" is one code to the person checking it, not "cmp-2026-" / "11-a": an id's cell never
+    wraps (the table scrolls in its box instead); a name still wraps between its words."""
+    campaigns = b"id,name,channel\ncmp-2026-11-a,Autumn launch of the new product line,email\n"
+    page = staff_http.get(upload(staff_http, campaigns, kind=kind).url).content.decode()
+    assert '<td class="nowrap">cmp-2026-11-a</td>' in page, kind
+    assert "<td>Autumn launch of the new product line</td>" in page, kind
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("en", "Line 2, Campaign “brand-search”: unknown campaign"),
+    ("es", "Línea 2, Campaña «brand-search»: campaña desconocida"),
+])
+def test_the_phones_list_of_bad_cells_names_each_column_in_the_readers_language(
+    staff_a, tenant_a, media, language, line
+) -> None:
+    """The list under the preview (on a phone, where the table scrolls) said "Línea 2, campaign …": the
+    column's code amid Spanish words; it names the column as the table's head does."""
+    import html
+
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    spend = b"id,date,category,amount,campaign\nS-1,2026-03-01,media,120.50,brand-search\n"
+    for kind in ("spend", ""):
+        page = html.unescape(http.get(upload(http, spend, kind=kind).url).content.decode())
+        problems = page[page.index('class="preview-problems"'):]
+        assert line in re.sub(r"\s+", " ", problems), (kind, problems[:400])

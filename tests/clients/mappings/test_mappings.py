@@ -9,7 +9,9 @@ import re
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.utils import translation
 
+from clients import words
 from clients.models import Lead, SavedMapping
 from clients.tasks import import_run
 from tests.clients.conftest import upload
@@ -34,6 +36,12 @@ HEADER_ONLY_OTHER_ROWS = (
 
 def token_of(url: str) -> str:
     return re.search(r"/([0-9a-f]{32})/", url).group(1)
+
+
+def column_name(kind: str, code: str, language: str) -> str:
+    """A portal column's name in ``language``, as the editor writes it."""
+    with translation.override(language):
+        return str(words.column_name(kind, code))
 
 
 def form(**overrides) -> dict:
@@ -71,7 +79,7 @@ def test_an_unrecognized_file_is_mapped_saved_recognized_and_imported(staff_http
     assert preview.status_code == 200
     part = preview.content.decode()
     assert "<html" not in part and 'id="map-preview-rows"' in part
-    assert "2026-03-04T09:30:00" in part and "paid_search" in part and "1200000.50" in part
+    assert "March 4, 2026, 9:30 a.m. CET" in part and "paid_search" in part and "1,200,000.50" in part
     assert "bad-row" not in part
     assert "Grand Totals" not in part and "Confidential" not in part
 
@@ -323,8 +331,8 @@ def test_the_preview_rows_show_a_vocabularys_values_in_words_the_code_beneath(
                            HTTP_ACCEPT_LANGUAGE=language).content.decode()
     preview = part[part.index('id="map-preview-rows"'):]
     assert f'<td>{paid_search}<small class="value-code"><code>paid_search</code></small></td>' in preview
-    assert f'<td>{email}<small class="value-code"><code>email</code></small></td>' in preview
-    assert "<td>ana@example.com</td>" in preview  # a free column as written
+    assert re.search(f'<td( class="nowrap")?>{email}<small class="value-code"><code>email</code></small></td>', preview)
+    assert "<td>ana@<wbr>example.com</td>" in preview  # a free column as written (wrapping after its @)
     assert ">paid_search</td>" not in preview  # the code alone nowhere
     # A value left as written is shown as the file writes it, with its error, not in words.
     left = staff_http.post(f"/imports/map/{token}/", form(vmap_channel_0=""), HTTP_HX_REQUEST="true",
@@ -341,3 +349,48 @@ def test_a_fixed_value_chosen_as_the_source_stays_chosen_until_its_value_is(staf
     source = re.search(r'<select id="src-channel" name="src_channel">(.*?)</select>', part, re.S).group(1)
     assert '<option value="fixed" selected>' in source
     assert 'field-error" id="fixed-channel-error' not in part  # nothing chosen yet is no error
+
+
+@pytest.mark.parametrize(("language", "revenue", "created"), [
+    ("en", "1,200,000.50", "March 4, 2026, 9:30 a.m. CET"),
+    ("es", "1\xa0200\xa0000,50", "4 de marzo de 2026 a las 09:30 CET"),
+    ("es-mx", "1,200,000.50", "4 de marzo de 2026 a las 09:30 CET"),
+])
+def test_the_live_preview_writes_and_aligns_its_rows_as_the_import_previews_do(
+    staff_http, language, revenue, created
+) -> None:
+    """The mapping editor's preview read 1200000.50 and 2026-03-04T09:30:00, left-aligned, beside import
+    previews writing 1,200,000.50 (1 200 000,50 in Spain) right-aligned: now one rule (clients.sources.files)."""
+    token = token_of(upload(staff_http, SALESFORCE.replace("00Q1,", "lead-2026-11-a,")).url)
+    part = html.unescape(staff_http.post(f"/imports/map/{token}/", form(), HTTP_HX_REQUEST="true",
+                                         HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    preview = part[part.index('id="map-preview-rows"'):]
+    heads = dict((name, cls) for cls, name in re.findall(r'<th scope="col"( class="num")?>([^<]+)</th>', preview))
+    assert heads[column_name("leads", "company_revenue", language)] == ' class="num"'
+    assert heads[column_name("leads", "employees", language)] == ' class="num"'
+    assert heads[column_name("leads", "id", language)] == ""  # text stays left
+    assert re.search(rf'<td class="num">{revenue}</td>', preview), preview
+    assert re.search(r'<td class="nowrap num">250</td>', preview)
+    assert '<td class="nowrap">lead-2026-11-a</td>' in preview  # an id never split at its hyphens
+    assert f"<td>{created}</td>" in preview
+    assert "1200000" not in preview and "T09:30" not in preview
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("en", "Line 2, Creation date “04/03/2026 09:30”: not a date in the form YYYY-MM-DD HH:MM / "
+           "YYYY-MM-DD HH:MM:SS / YYYY-MM-DDTHH:MM:SS / YYYY-MM-DD"),  # each form once, no "%S", no "or"
+    ("es", "Línea 2, Fecha de creación «04/03/2026 09:30»: no es una fecha con la forma YYYY-MM-DD HH:MM / "),
+])
+def test_a_bad_cell_shows_the_files_value_and_is_listed_for_a_phone_as_the_import_previews_do(
+    staff_http, language, line
+) -> None:
+    """A date read with the wrong format left its cell blank beside "not a date"; on a phone, where the preview
+    scrolls, the reason at its right edge was out of sight: the value as the file writes it, and the list of
+    bad cells under the table (clients/imports/preview_problems.html), each column by its name."""
+    token = token_of(upload(staff_http, SALESFORCE).url)
+    part = html.unescape(staff_http.post(f"/imports/map/{token}/", form(date_format="%Y-%m-%d"), HTTP_HX_REQUEST="true",
+                                         HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    preview = part[part.index('id="map-preview-rows"'):]
+    assert re.search(r'<td class="bad-cell">04/03/2026 09:30<br><small class="field-error">', preview), preview[:2000]
+    problems = preview[preview.index('class="preview-problems"'):]
+    assert line in re.sub(r"\s+", " ", problems), problems[:600]
