@@ -233,3 +233,23 @@ def test_rows_a_source_leaves_out_are_said_beside_the_counts_on_the_result_and_j
         assert sum(ga4_job.result["skipped"].values()) == 1
         assert words in http.get(response.url).content.decode()
         assert words in http.get(f"/imports/jobs/{ga4_job.pk}/").content.decode()
+
+
+def test_the_result_page_names_each_files_source_in_the_readers_language(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+):
+    """Uploaded from an English page, read from a Spanish one: the page said "GA4 traffic acquisition
+    report → Tráfico diario" (the batch kept the uploader's words)."""
+    from pathlib import Path
+
+    ga4 = (Path(__file__).parents[2] / "fixtures" / "sources" / "ga4_traffic.csv").read_bytes()
+    english = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(staff_a)
+    response, _batch_id = post_and_run(english, tenant_a, [("ga4.csv", ga4), ("campaigns.csv", CAMPAIGNS)],
+                                       django_capture_on_commit_callbacks)
+    assert "GA4 traffic acquisition report → Daily traffic" in english.get(response.url).content.decode()
+    spanish = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    spanish.force_login(staff_a)
+    html = spanish.get(response.url).content.decode()
+    assert "Informe de adquisición de tráfico de GA4 → Tráfico diario" in html
+    assert "GA4 traffic acquisition report" not in html
