@@ -30,6 +30,14 @@ def account_holder(*, platform: str, account_id: str, besides: Client) -> Client
     return claim.client if claim else None
 
 
+def account_holders(*, platform: str, account_ids: list[str], besides: Client) -> dict[str, Client]:
+    """Of ``account_ids``, those another client's ``platform`` connection holds (account id -> that
+    client), in one query: the consent's account chooser says so before a choice that would be refused."""
+    claims = (AccountClaim.objects.filter(platform=platform, account_id__in=account_ids, exclusive=True)
+              .exclude(client=besides).select_related("client"))
+    return {claim.account_id: claim.client for claim in claims}
+
+
 def account_sharers(*, platform: str, account_id: str, besides: Client) -> list[Client]:
     """The other clients whose ``platform`` connection reads ``account_id`` (a shareable account), by name."""
     return [claim.client for claim in AccountClaim.objects.filter(platform=platform, account_id=account_id)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from agency.models import AgencyBrand, Client, Membership, User
@@ -23,7 +26,8 @@ from agency.services import client_create
 from agency.services_users import staff_assign, user_create
 from clients.criteria.services import leads_requalify
 from clients.models import Job, Lead, TrafficRow
-from clients.sources.demo import demo_sources_seed
+from clients.sources.demo import FILES as SOURCE_FILES
+from clients.sources.demo import demo_sources_seed, write_source_exports
 from kpis.report import last_complete_month
 from kpis.selectors import data_months
 from kpis.services import snapshot_compute
@@ -77,6 +81,17 @@ def _user(username: str, email: str, role: str, client: Client | None = None) ->
     return user
 
 
+# Where the export-fed demo client's files are kept after its import: the six platform exports a
+# newcomer drops on a new client's Imports page to try the upload (scripts/run names the folder).
+# Under the media root (a folder no schema can be named: a hyphen), so tests that move it move this.
+DEMO_EXPORTS = "demo-exports"
+
+
+def demo_exports_dir() -> Path:
+    """The folder scripts/run prints: what a newcomer uploads to try the Imports screen."""
+    return Path(settings.MEDIA_ROOT) / DEMO_EXPORTS
+
+
 def demo_seed(*, months: int = 14, leads_per_month: int = 120, stdout=None) -> list[tuple[str, str]]:
     """Create the demo agency; return (login, where) pairs for the run command to print."""
     if not AgencyBrand.objects.exists():
@@ -115,13 +130,21 @@ def _demo_data(*, client: Client, demo: DemoClient, months: int, leads_per_month
         return
 
     with tenant_context(client):
-        if Lead.objects.exists() or (demo.from_sources and Job.objects.filter(kind="import").exists()):
-            return
+        imported = Lead.objects.exists() or (demo.from_sources and Job.objects.filter(kind="import").exists())
     if demo.from_sources:
-        demo_sources_seed(client=client, months=months, seed=sum(map(ord, demo.slug)),
-                          leads_per_month=max(20, leads_per_month // 2))
+        exports, seed, per_month = demo_exports_dir(), sum(map(ord, demo.slug)), max(20, leads_per_month // 2)
+        if not imported:
+            demo_sources_seed(client=client, months=months, seed=seed, leads_per_month=per_month, directory=exports)
+        elif all((exports / name).is_file() for name in SOURCE_FILES):
+            return
+        else:  # a demo seeded before the files were kept: written again, not imported again
+            end = timezone.now().astimezone(ZoneInfo(client.timezone)).date() - dt.timedelta(days=1)
+            write_source_exports(exports, months=months, end=end, seed=seed, leads_per_month=per_month)
         if stdout is not None:
-            stdout.write(f"{demo.slug}: imported the platforms' export files (docs/importing.md)\n")
+            stdout.write(f"{demo.slug}: the platforms' export files it is fed from are in {exports}: drop them on "
+                         "a new client's Imports page to try the upload (docs/importing.md)\n")
+        return
+    if imported:
         return
     call_command(
         "generate_demo_data",

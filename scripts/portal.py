@@ -26,6 +26,19 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def demo_exports_line() -> str:
+    """Where the export files Umbrella was fed from are kept (kpis.demo.demo_exports_dir: the media
+    root's demo-exports), so a newcomer has the six platform exports to drop on a new client's
+    Imports page; nothing when the demo did not write them."""
+    media = Path(os.environ.get("PORTAL_MEDIA_ROOT", ROOT / ".local" / "media"))  # agency/settings.py's default
+    folder = media / "demo-exports"
+    if not folder.is_dir() or not any(folder.glob("*.csv")):
+        return ""
+    shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
+    return (f"  Export files     {shown}/ (Google Ads in Spanish, Meta in US dollars, LinkedIn, GA4, Mailchimp,\n"
+            "                   HubSpot: drop them on a new client's Imports page to try the upload)\n")
+
+
 def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -95,7 +108,7 @@ The portal is running. Ctrl-C stops it.
                    http://umbrella.localhost:{port}/ (fed only from the platforms' export files)
                    http://wayne.localhost:{port}/ (HubSpot, GA4, Mailchimp, Google Ads, Meta, LinkedIn
                    connected to the fake platforms at {fake_platforms})
-
+{demo_exports_line()}
   Logins (password for all: portal-demo-2026)
     admin               agency admin, every client          (console)
     sam                 agency staff, acme, globex, wayne   (console)

@@ -68,7 +68,10 @@ def client_add(request: HttpRequest) -> HttpResponse:
         else:
             if request.user.role == User.Role.STAFF:
                 services_users.staff_assign(user=request.user, client=client)
-            messages.success(request, _("Client “%(name)s” is ready.") % {"name": client.name})
+            # What comes next, said where a newcomer stops: the client's own portal, whose home page
+            # lists its set-up steps (data, criteria, holidays…), is one click away.
+            messages.success(request, _("Client “%(name)s” is ready. Next: Open portal, where its home page lists "
+                                        "the steps to set it up (its data first).") % {"name": client.name})
             if start_from:  # a new client from a template: choose what to copy into it
                 return redirect(f"/clients/{start_from}/template/?to={client.slug}")
             return redirect("client_detail", slug=client.slug)

@@ -27,6 +27,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
+from agency.account_claims import account_holders
 from agency.models import Client, User
 from agency.redis_client import redis_client, redis_key
 from agency.selectors import client_url, console_url
@@ -172,6 +173,16 @@ def handoff_accounts(*, client: Client, user: User, platform: str, handoff: str)
         held["accounts"] = [account.as_dict() for account in accounts]
         _put("handoff", handoff, held)
     return [AdAccount(**account) for account in held["accounts"]]
+
+
+def handoff_choices(*, client: Client, platform: str, accounts: list[AdAccount]) -> list[tuple[AdAccount, str]]:
+    """The accounts as the chooser lists them, each with the name of the other client it already feeds
+    ("" when free): chosen, it would be refused, and the consent used up with it (started again from the
+    Imports page), so the page says so first. A platform whose accounts may be shared holds none."""
+    connector = ad_connector(platform)
+    held = account_holders(platform=platform, account_ids=[account.id for account in accounts], besides=client) \
+        if connector.exclusive_accounts else {}
+    return [(account, held[account.id].name if account.id in held else "") for account in accounts]
 
 
 def handoff_connect(*, client: Client, user: User, platform: str, handoff: str, account_id: str) -> tuple[Connection, str, bool]:

@@ -76,9 +76,12 @@ def connection_account_view(request: HttpRequest, platform: str) -> HttpResponse
         accounts = consent.handoff_accounts(client=client, user=request.user, platform=platform, handoff=handoff)
     except consent.ConsentRefused as refused:
         return render(request, "clients/imports/consent_refused.html", {"reason": refused.reason}, status=400)
+    choices = consent.handoff_choices(client=client, platform=platform, accounts=accounts)
+    free = [account for account, holder in choices if not account.is_manager and not holder]
     return render(request, "clients/imports/consent_accounts.html", {
-        "connector": connector, "accounts": accounts, "handoff": handoff,
-        "existing": connection_get(platform=platform)})
+        "connector": connector, "accounts": accounts, "choices": choices, "handoff": handoff,
+        "existing": connection_get(platform=platform), "free": free,
+        "only": free[0].id if len(free) == 1 else ""})
 
 
 @admin_required

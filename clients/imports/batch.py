@@ -79,7 +79,8 @@ def _recognized(*, client: Client, path: Path) -> dict[str, Any]:
     detection = getattr(recognized.check, "detection", None)
     if detection is not None and detection.missing:
         # A known source or mapping whose file lacks columns: its detection page maps them.
-        return {"state": "mapping", "kind": recognized.kind, "label": recognized.label, "reason": ""}
+        return {"state": "mapping", "kind": recognized.kind, "label": str(recognized.label), "reason": "",
+                "source": recognized.source}
     # A canonical file is named by its kind alone; a platform's export or a mapping's file by what read it.
     label = "" if recognized.is_canonical else str(recognized.label)
     return {"state": "import", "kind": recognized.kind, "label": label, "params": recognized.params}

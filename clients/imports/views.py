@@ -38,6 +38,7 @@ from clients.jobs import job_enqueue, job_retry, jobs_stale_fail
 from clients.mappings.saved import source_extension_save
 from clients.models import Job
 from clients.services import data_import
+from clients.sources.builtin import SOURCES
 from clients.sources.catalogue import builtin_sources
 from clients.sources.files import (
     NotRecognized,
@@ -93,6 +94,21 @@ def _batch_start(request: HttpRequest, files: list) -> HttpResponse:
     return redirect("import_batch", batch_id=batch.id)
 
 
+def _source_words(entry: dict[str, Any]) -> str:
+    """What read a batch's file, in the reader's language: the batch keeps the words of whoever
+    uploaded it ("Google Ads campaign report" on a Spanish page), so a built-in source is named again
+    from its slug; a saved mapping keeps its own name."""
+    slug = (entry["job"].params.get("source") if entry["job"] else entry.get("source")) or ""
+    source = SOURCES.get(slug)
+    return str(source.label) if source is not None else entry.get("label", "")
+
+
+def _left_out(result: dict[str, Any] | None) -> int:
+    """Rows a source reads and leaves out on purpose (GA4's smart-tv rows): said beside the counts,
+    so that "10,025 rows read, 9,624 added" does not leave 401 rows unexplained."""
+    return sum(((result or {}).get("skipped") or {}).values())
+
+
 @client_staff_required
 @require_GET
 def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
@@ -103,6 +119,8 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     files = import_batch_files(batch=batch)
     for entry in files:
         entry["kind_label"] = KIND_LABELS.get(entry.get("kind"), "")
+        entry["left_out"] = _left_out(entry["job"].result if entry["job"] else None)
+        entry["label"] = _source_words(entry)
     pending = any(entry["job"] and entry["job"].status in {Job.Status.QUEUED, Job.Status.RUNNING} for entry in files)
     context = {"batch": batch, "files": files, "pending": pending,
                "imported": [entry for entry in files if entry["job"]],
@@ -293,6 +311,7 @@ def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
         "percent": int(progress * 100 / total) if total else (100 if job.status == Job.Status.DONE else 0),
         "finished": job.status in {Job.Status.DONE, Job.Status.FAILED},
         "kind_label": KIND_LABELS.get(job.params.get("kind"), ""), "result": job.result,
+        "left_out": _left_out(job.result),
         "errors_file": (imports_dir(client=request.tenant) / f"{job.id}.errors.csv").is_file(),
     }
     if request.htmx and not request.htmx.history_restore_request:

@@ -170,13 +170,19 @@ def _holidays_add_public(request: HttpRequest, form: PublicHolidaysForm) -> Http
                       {"form": HolidaysForm(initial={"dates": "\n".join(f"{d:%Y-%m-%d}" for d in holidays_list())}),
                        "public": form}, status=422)
     place = str(COUNTRIES[country]) + (f" ({region_names(country).get(region, region)})" if region else "")
-    messages.success(request, ngettext(
-        "%(added)s public holiday of %(place)s for %(years)s added (%(total)s in those years; "
-        "the others were already in the list).",
-        "%(added)s public holidays of %(place)s for %(years)s added (%(total)s in those years; "
-        "the others were already in the list).",
-        added) % {"added": added, "place": place, "total": len(public),
-                "years": str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"})
+    values = {"added": added, "place": place, "total": len(public),
+              "years": str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"}
+    if added == len(public):  # every one new: no "others were already in the list" when there are none
+        messages.success(request, ngettext(
+            "%(added)s public holiday of %(place)s for %(years)s added.",
+            "%(added)s public holidays of %(place)s for %(years)s added.", added) % values)
+    else:
+        messages.success(request, ngettext(
+            "%(added)s public holiday of %(place)s for %(years)s added (%(total)s in those years; "
+            "the others were already in the list).",
+            "%(added)s public holidays of %(place)s for %(years)s added (%(total)s in those years; "
+            "the others were already in the list).",
+            added) % values)
     return redirect("holidays")
 
 

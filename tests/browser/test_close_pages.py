@@ -5,6 +5,7 @@ sideways on the phone, and each is kept as a screenshot a person looks at (docs/
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -160,3 +161,34 @@ def test_the_close_pages_and_the_scorecard_fit_a_phone(
     finally:
         context.close()
     assert seen == 14
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_home_pages_report_button_and_links_stand_apart_each_on_one_line(
+    browser, portal, client_user_a, approved_october, language
+) -> None:
+    """The client's first page after signing in: "Read the report" touched "Download PDF", and "Every
+    monthly report" broke over two lines beside them (Todos / los informes mensuales) on a desktop's card."""
+    alpha = portal.client("alpha")
+    client_user_a.language = language
+    client_user_a.save()
+    context, page = new_page(browser, locale=language)
+    try:
+        sign_in_home(page, alpha, client_user_a.username)
+        for width, viewport in WIDTHS.items():
+            page.set_viewport_size(viewport)
+            page.goto(alpha + "/")
+            page.locator("a.button[href^='/scorecard/?month=']").wait_for()  # the report panel, loaded
+            boxes = page.evaluate("""() => {
+                const button = document.querySelector("a.button[href^='/scorecard/?month=']");
+                return [...button.parentElement.querySelectorAll('a')].map(a => {
+                    const r = a.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top,
+                    lines: a.getClientRects().length}; }); }""")
+            assert len(boxes) == 3
+            assert all(box["lines"] == 1 for box in boxes), (width, boxes)
+            for before, after in itertools.pairwise(boxes):
+                if abs(before["top"] - after["top"]) < 8:  # side by side: a gap between them
+                    assert after["left"] - before["right"] >= 6, (width, boxes)
+            screenshot(page, f"home-report-links-{language}-{width}")
+    finally:
+        context.close()

@@ -88,4 +88,22 @@ def test_the_section_speaks_spanish(staff_a, tenant_a) -> None:
     assert "Añadir los festivos oficiales de un país" in page and "España" in page and "Desde el año" in page
     answer = http.post("/holidays/", {"action": "public", "country": "ES", "region": "",
                                       "first_year": 2026, "last_year": 2026}, follow=True).content.decode()
-    assert "festivos oficiales de España añadidos para 2026 (" in answer
+    assert "festivos oficiales de España añadidos para 2026." in answer
+
+
+def test_a_first_add_says_only_what_was_added_and_a_second_says_the_others_were_there(staff_a, tenant_a) -> None:
+    """A new client's first add read "21 added (21 in those years; the others were already in the
+    list)": there were no others. Said only when some were already there."""
+    for language, first, again in (
+        ("en", "public holidays of Mexico for 2026 added.</", "the others were already in the list"),
+        ("es", "festivos oficiales de México añadidos para 2026.</", "los demás ya estaban en la lista"),
+    ):
+        connection.set_tenant(tenant_a)
+        Holiday.objects.all().delete()
+        connection.set_schema_to_public()
+        http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+        http.force_login(staff_a)
+        form = {"action": "public", "country": "MX", "region": "", "first_year": 2026, "last_year": 2026}
+        page = http.post("/holidays/", form, follow=True).content.decode()
+        assert first in page and again not in page
+        assert again in http.post("/holidays/", form, follow=True).content.decode()

@@ -278,3 +278,29 @@ def test_the_consent_page_says_what_a_person_needs_without_protocol_names(
 ) -> None:
     page = staff_http.get("/imports/connections/google_ads/connect/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert bound in page and "PKCE" not in page
+
+
+def test_the_chooser_says_which_account_already_feeds_another_client_before_it_is_chosen(
+    staff_ab, consent: AdsFake, tenant_a: Client, tenant_b: Client
+) -> None:
+    """Choosing an account another client holds was refused only after the click, and the consent was
+    used up with it (started again from the Imports page): the chooser now says so beside the account,
+    which cannot be ticked, and ticks the one account left when there is one."""
+    pages = {}
+    for tenant in (tenant_a, tenant_b):
+        http = HttpClient(HTTP_HOST=host_of(tenant), HTTP_ACCEPT_LANGUAGE="en")
+        http.force_login(staff_ab)
+        chooser = urlsplit(_callback(_console(), _allow(_start(http, "meta_ads")))["Location"])
+        pages[tenant.slug] = http.get(chooser.path + "?" + chooser.query).content.decode()
+        if tenant == tenant_a:
+            handoff = parse_qs(chooser.query)["handoff"][0]
+            assert http.post(chooser.path, {"handoff": handoff, "account": "123456789"}).status_code == 302
+    assert "already feeds" not in pages[tenant_a.slug]
+    assert 'value="123456789" required checked>' in pages[tenant_a.slug]  # the only account: ticked
+    held = pages[tenant_b.slug]
+    assert 'value="123456789" required disabled>' in held
+    assert "already feeds Alpha Analytics: disconnect it there first" in held
+    free = held.count('type="radio"') - 1
+    assert ("checked>" in held) == (free == 1)
+    assert ("Connect this account" in held) == (free >= 1)
+    assert ("Every account this access can read already feeds another client" in held) == (free == 0)

@@ -209,3 +209,47 @@ def test_one_row_imported_reads_in_correct_spanish() -> None:
         done = gettext("Done: %(rows)s rows read, %(inserted)s added, %(updated)s updated, %(unchanged)s unchanged.") % {
             "rows": 1, "inserted": 1, "updated": 0, "unchanged": 0}
     assert text == " (añadidas: 1, actualizadas: 0, sin cambios: 0)." and "1 añadidas" not in done
+
+
+def test_rows_a_source_leaves_out_are_said_beside_the_counts_on_the_result_and_job_pages(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+):
+    """GA4's smart-tv rows are read and left out on purpose: without a word, "7 rows read (6 added,
+    0 updated, 0 unchanged)" leaves a row unexplained (the single upload's preview says it; the
+    several-file page, which has no preview, did not)."""
+    from pathlib import Path
+
+    ga4 = (Path(__file__).parents[2] / "fixtures" / "sources" / "ga4_traffic.csv").read_bytes()
+    for language, words in (("en", "1 row left out on purpose: a device other than desktop, mobile or tablet."),
+                            ("es", "1 fila queda fuera a propósito: un dispositivo que no es desktop, mobile ni tablet.")):
+        http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
+        http.force_login(staff_a)
+        response, batch_id = post_and_run(http, tenant_a, [("ga4.csv", ga4), ("campaigns.csv", CAMPAIGNS)],
+                                          django_capture_on_commit_callbacks)
+        connection.set_tenant(tenant_a)
+        [ga4_job] = [Job.objects.get(pk=job_id) for job_id in Job.objects.get(pk=batch_id).params["jobs"]
+                     if Job.objects.get(pk=job_id).params["filename"] == "ga4.csv"]
+        connection.set_schema_to_public()
+        assert sum(ga4_job.result["skipped"].values()) == 1
+        assert words in http.get(response.url).content.decode()
+        assert words in http.get(f"/imports/jobs/{ga4_job.pk}/").content.decode()
+
+
+def test_the_result_page_names_each_files_source_in_the_readers_language(
+    staff_a, tenant_a, media, django_capture_on_commit_callbacks
+):
+    """Uploaded from an English page, read from a Spanish one: the page said "GA4 traffic acquisition
+    report → Tráfico diario" (the batch kept the uploader's words)."""
+    from pathlib import Path
+
+    ga4 = (Path(__file__).parents[2] / "fixtures" / "sources" / "ga4_traffic.csv").read_bytes()
+    english = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en")
+    english.force_login(staff_a)
+    response, _batch_id = post_and_run(english, tenant_a, [("ga4.csv", ga4), ("campaigns.csv", CAMPAIGNS)],
+                                       django_capture_on_commit_callbacks)
+    assert "GA4 traffic acquisition report → Daily traffic" in english.get(response.url).content.decode()
+    spanish = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    spanish.force_login(staff_a)
+    html = spanish.get(response.url).content.decode()
+    assert "Informe de adquisición de tráfico de GA4 → Tráfico diario" in html
+    assert "GA4 traffic acquisition report" not in html
