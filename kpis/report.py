@@ -70,7 +70,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
-REPORT_LAYOUT = "22"
+# 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet)
+REPORT_LAYOUT = "23"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -322,7 +323,8 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     reads it: each 1 of spend brought back 1 + ROMI of gross margin; above 0 it paid off. Without
     revenue data (ROMI not in the summary ``keys``), without spend, or with new customers but no
     marketing revenue (their deal values missing: ROMI would read -100 %), the month's leads and
-    customers for its spend, and why no verdict. ``good`` colours it (None: no verdict). None for a
+    customers for its spend, and why no verdict. A month of spend but no new customer says so: its
+    ROMI of -100 % is no revenue counted yet, not each 1 of spend lost. ``good`` colours it (None: no verdict). None for a
     month still running (its return is judged once it ends) or without figures."""
     if card.snapshot is None or card.in_progress:
         return None
@@ -342,6 +344,14 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
             # "22,2 %" kept on one line: on a phone the sentence broke it into "22,2" and "%)".
             "romi": format_value("romi", romi, currency).replace(" %", "\xa0%"),
         }
+        spend, _why = card.shown("marketing_spend")
+        if card.kpi("customers") == 0 and not card.kpi("marketing_revenue") and spend:
+            # No customer won: ROMI is -100 % by the spec, but "each 1 brought back 0" read as marketing
+            # wasted, beside a campaign's ROAS of 9.95: the sentence says why there is no return yet.
+            values["spend"] = format_value("marketing_spend", spend, currency)
+            text = _("No new customers in %(month)s, so the %(spend)s of marketing spend has brought back no "
+                     "revenue yet (return on marketing investment, ROMI: %(romi)s).")
+            return {"text": text % values, "good": False}
         if romi > 0:
             text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
                      "gross margin (return on marketing investment, ROMI: %(romi)s).")

@@ -273,7 +273,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 29: a breakdown table without the columns that read "—" in every row, named once with why under it
 # 30: the same for the paid media section's top campaigns table
 # 31: a breakdown row whose revenue counts only some of its customers says so under its table
-PDF_LAYOUT = "31"
+# 32: a month of spend but no new customer says its verdict in those words (no revenue counted yet)
+PDF_LAYOUT = "32"
 
 
 def report_pdf_build(
