@@ -37,6 +37,7 @@ from kpis.scorecard import (
     cell_shown,
     change_shown,
     format_value,
+    fractional_counts_aligned,
     funnel_labels,
     media_without_delivery,
     number_shown,
@@ -70,7 +71,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
-# 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet)
+# 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
+#     platform conversions with the same decimals down a table's column ("272" beside "50")
 REPORT_LAYOUT = "23"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
@@ -703,15 +705,17 @@ def paid_media(
         key=lambda item: -item[1]["marketing_spend"],
     )[:TOP_CAMPAIGNS]
     day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
+    rows = [
+        {"member": member_label("campaign", member, names),
+         "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
+                   for key in CAMPAIGN_FIGURES]}
+        for member, figures in spent
+    ]
+    fractional_counts_aligned(list(CAMPAIGN_FIGURES), [figures for _member, figures in spent], rows)
     # New leads and cost per lead of a CRM whose leads name no campaign: columns of "—" left out and named.
     campaign_columns, campaign_rows, campaigns_blank = blank_columns_dropped(
         [str(_("Conversions")) if key == "platform_conversions" else str(kpi(key).label) for key in CAMPAIGN_FIGURES],
-        [
-            {"member": member_label("campaign", member, names),
-             "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
-                       for key in CAMPAIGN_FIGURES]}
-            for member, figures in spent
-        ],
+        rows,
     )
     return {
         "platforms": cards,

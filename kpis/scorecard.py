@@ -158,9 +158,24 @@ def format_value(key: str, value: float | None, currency: str) -> str:
         return f"{number_shown(value, 1, force_grouping=True)} h"
     if kind in (Unit.COUNT, Unit.DAYS):
         # Platforms split a conversion's credit (7.5 conversions): that count keeps one decimal.
-        fractional = key in FRACTIONAL_COUNTS and not float(value).is_integer()
+        # One decimal only where it shows one: 272.04 read "272.0" beside another row's "50".
+        fractional = key in FRACTIONAL_COUNTS and not round(float(value), 1).is_integer()
         return number_shown(value, 1 if fractional else 0, force_grouping=True)
     return number_shown(value, 2, force_grouping=True)  # ratios and months
+
+
+def fractional_counts_aligned(keys: list[str], rows: list[dict[str, Any]], shown: list[dict[str, Any]]) -> None:
+    """A column of platform conversions written with the same decimals in every row of a table: one
+    decimal in each when any row's count is split (7.5), none when all are whole ("272.0" beside
+    "50" read as two kinds of figure). ``shown`` as breakdown_cell draws ``rows``, in the same order."""
+    for index, key in enumerate(keys):
+        if key not in FRACTIONAL_COUNTS:
+            continue
+        values = [row.get(key) for row in rows]
+        places = 1 if any(v is not None and not round(float(v), 1).is_integer() for v in values) else 0
+        for value, row in zip(values, shown, strict=True):
+            if value is not None and row["cells"][index]["text"] != "—":
+                row["cells"][index]["text"] = number_shown(value, places, force_grouping=True)
 
 
 def cell_shown(key: str, value: float | None, currency: str, *, values: dict[str, Any] | None = None) -> dict[str, str]:
@@ -1070,6 +1085,7 @@ def drilldown_tables(
             }
             for r in rows
         ]
+        fractional_counts_aligned(keys, rows, shown)
         shown.sort(key=lambda row: reading_order(row["member"]))
         columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
         tables.append(

@@ -273,7 +273,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 29: a breakdown table without the columns that read "—" in every row, named once with why under it
 # 30: the same for the paid media section's top campaigns table
 # 31: a breakdown row whose revenue counts only some of its customers says so under its table
-# 32: a month of spend but no new customer says its verdict in those words (no revenue counted yet)
+# 32: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
+#     platform conversions with the same decimals down a table's column ("272" beside "50")
 PDF_LAYOUT = "32"
 
 

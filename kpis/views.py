@@ -56,6 +56,7 @@ from kpis.scorecard import (
     document_shown,
     figure,
     format_value,
+    fractional_counts_aligned,
     funnel_steps,
     lifetime_value_panel,
     reading_order,
@@ -406,6 +407,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         }
         for r in rows
     ]
+    fractional_counts_aligned(keys, rows, shown)  # "272" beside "50", or "272.0" beside "7.5"
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way

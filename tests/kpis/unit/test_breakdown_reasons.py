@@ -101,3 +101,27 @@ def test_a_table_with_a_value_in_every_column_or_a_single_row_is_left_as_it_is()
     assert blank_columns_dropped(columns, []) == (columns, [], "")
     one = [_shown("Brand", ("11", ""), ("—", NO_ROWS))]  # one row: its dash and the reason under the table
     assert blank_columns_dropped(columns, one) == (columns, one, "")
+
+
+def test_a_column_of_platform_conversions_is_written_with_the_same_decimals_in_every_row() -> None:
+    """A new client's top campaigns read "272.0" beside "50": whole counts read whole, and one split
+    count gives the whole column its decimal."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from kpis.report import paid_media
+    from kpis.scorecard import format_value
+
+    def top_campaigns(conversions: list[float]) -> list[str]:
+        campaign = {f"c{i}": {"marketing_spend": 1000.0 - i, "platform_conversions": c} for i, c in enumerate(conversions)}
+        document = {"breakdowns": {"platform": {"google_ads": {"ad_spend": 100.0}}, "campaign": campaign}, "kpis": {}}
+        card = SimpleNamespace(snapshot=SimpleNamespace(document=document), month=dt.date(2026, 11, 1))
+        with translation.override("en"):
+            section = paid_media(card, currency="MXN", accent="#123456")
+        index = section["campaign_columns"].index("Conversions")
+        return [row["cells"][index]["text"] for row in section["campaigns"]]
+
+    assert top_campaigns([272.04, 50.0, 12.0]) == ["272", "50", "12"]
+    assert top_campaigns([272.0, 7.5, 50.0]) == ["272.0", "7.5", "50.0"]
+    assert format_value("platform_conversions", 272.04, "MXN") == "272"
+    assert format_value("platform_conversions", 7.5, "MXN") == "7.5"
