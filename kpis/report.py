@@ -72,7 +72,8 @@ from kpis.unmatched import crm_leads_unlinked
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
 # 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
-#     platform conversions with the same decimals down a table's column ("272" beside "50")
+#     platform conversions with the same decimals down a table's column ("272" beside "50");
+#     no contract value panel nor contract segment breakdown for a client with no contract
 REPORT_LAYOUT = "23"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8

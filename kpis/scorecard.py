@@ -1077,6 +1077,8 @@ def drilldown_tables(
         keys, rows = breakdown_rows(
             snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
         )
+        if dimension == "segment" and not rows:  # no contract known: no table of "Nothing this month."
+            continue
         shown = [
             {
                 "member": member_label(dimension, r["member"], by_dimension.get(dimension)),

@@ -239,6 +239,7 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
     media), the tiles, the funnel and the value panel of ``card`` as its ``viewer`` sees it."""
     bench = benchmarks_for_month(currency=client.currency, month=card.month)
     staff = viewer == "agency"
+    ltv = lifetime_value_panel(card, currency=client.currency)
     return {
         **context,
         "card": card,
@@ -250,7 +251,10 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
         "viewer": viewer,  # the criteria's version number is staff's information
         "funnel": funnel_steps(card),
         "groups": tiles(card, currency=client.currency, industry=client.industry, staff=staff, **bench),
-        "ltv": lifetime_value_panel(card, currency=client.currency),
+        "ltv": ltv,
+        # No contract known at the month's end: no contract segment breakdown offered (it opened empty),
+        # as the value panel is left out (kpis/scorecard.html).
+        "dimensions": {key: label for key, label in context["dimensions"].items() if key != "segment" or ltv["rows"]},
     }
 
 
