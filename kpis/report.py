@@ -73,7 +73,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
 # 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
-#     no contract value panel nor contract segment breakdown for a client with no contract
+#     no contract value panel nor contract segment breakdown for a client with no contract;
+#     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
 REPORT_LAYOUT = "23"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8

@@ -194,6 +194,18 @@ ROW_REASONS = {
     "customers": _("No customers in this row."),
     "marketing_spend": _("No marketing spend in this row."),
 }
+# The same, said under a table of the columns no row has (blank_columns_dropped): of every row, not "this row".
+ROW_REASONS_EVERY_ROW = {
+    "sessions": _("No sessions in any row."),
+    "new_leads": _("No new leads in any row."),
+    "mqls": _("No MQLs in any row."),
+    "sqls": _("No SQLs in any row."),
+    "customers": _("No customers in any row."),
+    "marketing_spend": _("No marketing spend in any row."),
+    "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
+                                      "be worked out."),
+}
 # The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
 MONTH_REASON_COUNT = (
     (NO_SESSIONS, "sessions"),
@@ -1012,6 +1024,19 @@ def breakdown_rows(
     return keys, rows
 
 
+def _every_row(reason: str) -> str:
+    """A row's reason (row_cell_shown) as said of every row of a table, under it."""
+    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():  # a cell may join two ("No sessions … No …")
+        reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
+    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
+                            gettext("The rows' ad platform data gives no conversions or conversion value."))
+    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
+    if reason.startswith(head) and reason.endswith(tail):
+        return gettext("Cannot be worked out for any row (%(definition)s)") % {
+            "definition": reason[len(head) : len(reason) - len(tail)]}
+    return reason
+
+
 def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:
     """A drill-down table without its columns that read "—" in every row, and the line that says so.
 
@@ -1029,6 +1054,7 @@ def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tup
     reasons = dict.fromkeys(str(row["cells"][i]["reason"]) for i in blank for row in rows if row["cells"][i]["reason"])
     if str(NO_AD_ROWS) in reasons:  # said of every campaign at once, not "this campaign"
         reasons = {str(NO_AD_ROWS_ANY) if reason == str(NO_AD_ROWS) else reason: None for reason in reasons}
+    reasons = {_every_row(reason): None for reason in reasons}  # "No sessions in any row.", not "in this row"
     names = ", ".join(_label_text(columns[i]) for i in blank)
     note = gettext("Not shown, as no row has a value this month: %(columns)s.") % {"columns": names}
     return (
