@@ -539,6 +539,8 @@ def _drilldown_story(
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
         if table.get("blank_note"):
             story.append(_para(table["blank_note"], styles["note"]))
+        if table.get("left_out_note"):  # the month's new leads the device table leaves out (no device)
+            story.append(_para(table["left_out_note"], styles["note"]))
         # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
         # the page says it under the row's name; here under the table, naming the row (a wide table's
         # parts repeat the member, not the note).
