@@ -52,7 +52,7 @@ from kpis.nodata import (
     revenue_figure_unknown,
     source_loaded,
 )
-from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_without_device
+from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_left_out
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.nurture import nurture_unmarked
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
@@ -970,20 +970,36 @@ def no_device_reason(leads: int) -> str:
 
 
 def left_out_note(snapshot: Snapshot | None, dimension: str) -> str:
-    """Under the device table, when only some of the month's new leads record a device: how many it leaves
-    out (kpis.md leaves them out of the breakdown; kpis.nodevice). "" otherwise (none left out, or none
-    recorded: each cell's "—" then says why)."""
-    found = leads_without_device(snapshot.document if snapshot else None) if dimension == "device" else None
-    if not found or found[0] == found[1]:
+    """Under the device or persona table: how many of the month's new leads it leaves out (kpis.md leaves
+    out a lead without a device, or matching no persona; kpis.nodevice). "" otherwise, and for a device
+    table none of whose leads records a device (each of its "—" then says why)."""
+    if dimension not in ("device", "persona"):
+        return ""
+    found = leads_left_out(snapshot.document if snapshot else None, dimension)
+    if not found or (dimension == "device" and found[0] == found[1]):
         return ""
     left_out, leads = found
+    counts = {"count": number_shown(left_out, 0, force_grouping=True), "leads": number_shown(leads, 0, force_grouping=True)}
+    if dimension == "persona":
+        if left_out == leads:
+            return ngettext(
+                "This month's only new lead matches no persona, so this table has none of this month's new leads.",
+                "None of this month's %(leads)s new leads matches a persona, so this table has none of this month's "
+                "new leads.",
+                leads,
+            ) % counts
+        return ngettext(
+            "%(count)s of this month's %(leads)s new leads matches no persona: it is left out of this table.",
+            "%(count)s of this month's %(leads)s new leads match no persona: they are left out of this table.",
+            left_out,
+        ) % counts
     return ngettext(
         "%(count)s of this month's %(leads)s new leads records no device (its source does not send one): it is "
         "left out of this table's new leads and traffic → lead.",
         "%(count)s of this month's %(leads)s new leads record no device (their source does not send one): they "
         "are left out of this table's new leads and traffic → lead.",
         left_out,
-    ) % {"count": number_shown(left_out, 0, force_grouping=True), "leads": number_shown(leads, 0, force_grouping=True)}
+    ) % counts
 
 
 def row_unpriced_reason() -> str:
@@ -1112,7 +1128,7 @@ def drilldown_tables(
         columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
         tables.append({
             "dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note,
-            "left_out_note": left_out_note(snapshot, dimension),  # the month's leads without a device
+            "left_out_note": left_out_note(snapshot, dimension),  # the month's leads without a device or persona
         })
     return tables
 

@@ -274,7 +274,7 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 30: the same for the paid media section's top campaigns table
 # 31: a breakdown row whose revenue counts only some of its customers says so under its table
 # 32: the device table's new leads and traffic → lead left out with why when no lead records a device,
-#     and how many of the month's new leads it leaves out when only some do
+#     and how many of the month's new leads it leaves out when only some do; the persona table too (no persona)
 PDF_LAYOUT = "32"
 
 

@@ -434,7 +434,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "columns": columns,
         "labels": [label for _key, label in columns],  # each cell's on a phone, where the header row is hidden
         "blank_note": blank_note,  # the columns left out as "—" in every row, and why
-        "left_out_note": left_out_note(snapshot, dimension),  # the month's new leads without a device
+        "left_out_note": left_out_note(snapshot, dimension),  # the month's new leads without a device or persona
         "rows": shown,
         "sort": sort,
         "descending": descending,
@@ -447,7 +447,8 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
 
 
 def _device_note(row: dict[str, Any], snapshot: Snapshot, dimension: str) -> str:
-    """The CSV's note on a device row's lead figures: none recorded by the month's leads, or some left out."""
+    """The CSV's note on a device or persona row's lead figures: no lead of the month records a device, or
+    how many of the month's new leads the table leaves out."""
     if row.get("no_device"):
         return no_device_reason(row["leads_without_device"])
     return left_out_note(snapshot, dimension)

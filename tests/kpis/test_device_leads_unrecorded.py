@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from kpis.nodevice import device_leads_unknown, leads_without_device
+from kpis.nodevice import device_leads_unknown, leads_left_out, leads_without_device
 from kpis.scorecard import drilldown_tables
 from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
@@ -38,16 +38,19 @@ DEVICE = {"en": "Device", "es": "Dispositivo"}
 
 def _month(tenant, *, with_device: int) -> None:
     """March: 300 desktop and 200 mobile sessions, and 6 new leads of which ``with_device`` come from a
-    mobile (the others, as a HubSpot export brings them, with no device)."""
-    from clients.models import Lead, TrafficRow
+    mobile (the others, as a HubSpot export brings them, with no device) and as many are founders (the
+    others match no persona)."""
+    from clients.models import Lead, Persona, TrafficRow
 
+    Persona.objects.create(code="founder", name="Founder")
     TrafficRow.objects.bulk_create([
         TrafficRow(date=dt.date(2026, 3, 5), channel="organic_search", device="desktop", sessions=300, bounced_sessions=90),
         TrafficRow(date=dt.date(2026, 3, 5), channel="organic_search", device="mobile", sessions=200, bounced_sessions=80),
     ])  # fmt: skip
     at = dt.datetime(2026, 3, 10, 10, tzinfo=dt.UTC)
     Lead.objects.bulk_create([
-        Lead(id=f"h{i}", created_at=at, channel="organic_search", device="mobile" if i < with_device else "")
+        Lead(id=f"h{i}", created_at=at, channel="organic_search", device="mobile" if i < with_device else "",
+             persona="founder" if i < with_device else "")
         for i in range(6)
     ])  # fmt: skip
     snapshot_compute(client=tenant, months=[MONTH])
@@ -85,6 +88,8 @@ def test_the_documents_count_the_leads_without_a_device() -> None:
     assert leads_without_device(document) is None
     assert leads_without_device({"kpis": {"new_leads": 6}, "breakdowns": {"device": {}}}) is None  # no table
     assert leads_without_device({"kpis": {"new_leads": 0}, "breakdowns": {"device": {"mobile": {}}}}) is None
+    # A persona table has rows only from leads: an empty one leaves out every new lead of the month.
+    assert leads_left_out({"kpis": {"new_leads": 6}, "breakdowns": {"persona": {}}}, "persona") == (6, 6)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -144,3 +149,27 @@ def test_the_pdf_says_how_many_leads_the_device_table_leaves_out(some_device, la
         connection.set_schema_to_public()
         text = " ".join(_pdf_text(report_pdf_build(client=some_device, month=MONTH, language=language)).split())
     assert LEFT_OUT[language] in text[text.rindex(DEVICE[language]) :]
+
+
+PERSONA = {
+    "none": {"en": "None of this month's 6 new leads matches a persona, so this table has none of this month's new leads.",
+             "es": "Ninguno de los 6 leads nuevos de este mes encaja en un buyer persona, así que esta tabla no tiene "
+                   "ninguno de los leads nuevos de este mes."},
+    "some": {"en": "4 of this month's 6 new leads match no persona: they are left out of this table.",
+             "es": "4 de los 6 leads nuevos de este mes no encajan en ningún buyer persona: quedan fuera de esta tabla."},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("case", ["none", "some"])
+def test_the_persona_table_says_how_many_leads_match_no_persona(client_user_a, in_tenant_a, language, case):
+    """kpis.md leaves the leads matching no persona out of the persona breakdown too: its table says how many
+    of the month's new leads it leaves out (page and PDF), rather than read as all of them."""
+    _month(in_tenant_a, with_device=0 if case == "none" else 2)
+    http = http_for(client_user_a, language)
+    html = unescape(http.get("/scorecard/breakdowns/persona/?month=2026-03", HTTP_HOST=host_of(in_tenant_a)).content.decode())
+    note = html[html.index("data-left-out>") :]
+    assert note[len("data-left-out>") : note.index("</p>")] == PERSONA[case][language]
+    with translation.override(language):
+        text = " ".join(_pdf_text(report_pdf_build(client=in_tenant_a, month=MONTH, language=language)).split())
+    assert PERSONA[case][language] in text
