@@ -70,7 +70,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
-REPORT_LAYOUT = "22"
+# 23: the device drill-down without its new leads and traffic → lead when no lead of the month records a
+# device (said why under it), and how many new leads it leaves out when only some do (the persona table too)
+REPORT_LAYOUT = "23"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -273,7 +273,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 29: a breakdown table without the columns that read "—" in every row, named once with why under it
 # 30: the same for the paid media section's top campaigns table
 # 31: a breakdown row whose revenue counts only some of its customers says so under its table
-PDF_LAYOUT = "31"
+# 32: the device table's new leads and traffic → lead left out with why when no lead records a device,
+#     and how many of the month's new leads it leaves out when only some do; the persona table too (no persona)
+PDF_LAYOUT = "32"
 
 
 def report_pdf_build(
