@@ -218,9 +218,11 @@ def currency_symbol(currency: str) -> str:
 
 
 def symbol_first(symbol: str) -> bool:
-    """A one- or two-character symbol goes before the amount ("€44,080.81", Mexico's "$44,080.81"),
-    but after it in Spain's Spanish ("44 080,81 €"); an ISO code always goes after."""
-    return len(symbol) < 3 and (get_language() or "en").lower() not in ("es", "es-es")
+    """A symbol goes before the amount ("€44,080.81", "MX$44,080.81", "CA$1,200.00", Mexico's
+    "$44,080.81"), but after it in Spain's Spanish ("44 080,81 €"); an ISO code always goes after
+    ("44,080.81 CHF"). English read "296,670.02 MX$" when the rule went by the symbol's length."""
+    iso_code = len(symbol) == 3 and symbol.isalpha() and symbol.isupper()
+    return not iso_code and (get_language() or "en").lower() not in ("es", "es-es")
 
 
 def member_label(dimension: str, member: str, names: dict[str, str] | None = None) -> str:

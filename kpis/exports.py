@@ -519,6 +519,8 @@ def _drilldown_story(
         story.append(_para(table["title"], heading))
         if not table["rows"]:
             story.append(_para(_("Nothing this month."), styles["note"]))
+            if table.get("left_out_note"):  # a persona table of none of the month's leads says why
+                story.append(_para(table["left_out_note"], styles["note"]))
             continue
         count = len(table["columns"])
         parts = -(-count // MAX_FIGURE_COLUMNS)
@@ -539,6 +541,8 @@ def _drilldown_story(
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
         if table.get("blank_note"):
             story.append(_para(table["blank_note"], styles["note"]))
+        if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
+            story.append(_para(table["left_out_note"], styles["note"]))
         # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
         # the page says it under the row's name; here under the table, naming the row (a wide table's
         # parts repeat the member, not the note).

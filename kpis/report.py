@@ -71,11 +71,13 @@ from kpis.unmatched import crm_leads_unlinked
 # 21: nurture leads of 0 say when no campaign is marked nurture; a change names its month for a screen reader;
 # a funnel step above 100 % says why; "What changed" gives a small count's change as a number.
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
-# 23: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
+# 23: the device drill-down without its new leads and traffic → lead when no lead of the month records a
+# device (said why under it), and how many new leads it leaves out when only some do (the persona table too)
+# 24: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
-REPORT_LAYOUT = "23"
+REPORT_LAYOUT = "24"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -52,6 +52,7 @@ from kpis.nodata import (
     revenue_figure_unknown,
     source_loaded,
 )
+from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_left_out
 from kpis.nospend import SPENT_ALWAYS, document_has_spend, frozen_has_spend, spend_figure_unknown
 from kpis.nurture import nurture_unmarked
 from kpis.unmatched import LINKED, figure_unmatched, kpi_matched
@@ -922,6 +923,8 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
         return {"text": "—", "reason": no_spend_reason()}
+    if key in row.get("no_device", ()):
+        return {"text": "—", "reason": no_device_reason(row["leads_without_device"])}
     if key in row.get("no_traffic", ()):
         return {"text": "—", "reason": not_loaded_reason("traffic")}
     if key in row.get("unpriced", ()):
@@ -981,6 +984,51 @@ def row_partial_note(row: dict[str, Any]) -> str:
     return partial_text(int(unpriced), int(customers), row=True) if int(unpriced) < customers else ""
 
 
+def no_device_reason(leads: int) -> str:
+    """Why a device's new leads and traffic → lead read — when none of the month's new leads records a
+    device (kpis.nodevice): their 0 is kpis.md's, not a fact. Said once under the table, so it names no row."""
+    return ngettext(
+        "This month's only new lead records no device (its source does not send one): new leads and "
+        "traffic → lead by device are unknown, not 0.",
+        "None of this month's %(leads)s new leads records a device (their source does not send one): new leads "
+        "and traffic → lead by device are unknown, not 0.",
+        leads,
+    ) % {"leads": number_shown(leads, 0, force_grouping=True)}
+
+
+def left_out_note(snapshot: Snapshot | None, dimension: str) -> str:
+    """Under the device or persona table: how many of the month's new leads it leaves out (kpis.md leaves
+    out a lead without a device, or matching no persona; kpis.nodevice). "" otherwise, and for a device
+    table none of whose leads records a device (each of its "—" then says why)."""
+    if dimension not in ("device", "persona"):
+        return ""
+    found = leads_left_out(snapshot.document if snapshot else None, dimension)
+    if not found or (dimension == "device" and found[0] == found[1]):
+        return ""
+    left_out, leads = found
+    counts = {"count": number_shown(left_out, 0, force_grouping=True), "leads": number_shown(leads, 0, force_grouping=True)}
+    if dimension == "persona":
+        if left_out == leads:
+            return ngettext(
+                "This month's only new lead matches no persona, so this table has none of this month's new leads.",
+                "None of this month's %(leads)s new leads matches a persona, so this table has none of this month's "
+                "new leads.",
+                leads,
+            ) % counts
+        return ngettext(
+            "%(count)s of this month's %(leads)s new leads matches no persona: it is left out of this table.",
+            "%(count)s of this month's %(leads)s new leads match no persona: they are left out of this table.",
+            left_out,
+        ) % counts
+    return ngettext(
+        "%(count)s of this month's %(leads)s new leads records no device (its source does not send one): it is "
+        "left out of this table's new leads and traffic → lead.",
+        "%(count)s of this month's %(leads)s new leads record no device (their source does not send one): they "
+        "are left out of this table's new leads and traffic → lead.",
+        left_out,
+    ) % counts
+
+
 def row_unpriced_reason() -> str:
     """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata); said
     once under a PDF table, so it names no row's count."""
@@ -998,6 +1046,12 @@ def breakdown_rows(
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
+    # No new lead of the month records a device: each device's 0 new leads is kpis.md's, not a fact
+    # (kpis.nodevice). The value stays (the CSV keeps it); breakdown_cell shows "—" and why.
+    unrecorded = device_leads_unknown(snapshot.document) if dimension == "device" and snapshot else None
+    if unrecorded:
+        for row in rows:
+            row.update(no_device=DEVICE_LEAD_FIGURES & set(keys), leads_without_device=unrecorded)
     for row, figures in zip(rows, members.values(), strict=True):
         if "unpriced_customers" in figures:  # channel and campaign rows of a document that stores it
             row["unpriced_customers"] = figures["unpriced_customers"]
@@ -1116,9 +1170,10 @@ def drilldown_tables(
         fractional_counts_aligned(keys, rows, shown)
         shown.sort(key=lambda row: reading_order(row["member"]))
         columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
-        tables.append(
-            {"dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note}
-        )
+        tables.append({
+            "dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note,
+            "left_out_note": left_out_note(snapshot, dimension),  # the month's leads without a device or persona
+        })
     return tables
 
 

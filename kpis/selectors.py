@@ -219,6 +219,11 @@ def _lead_scan_rows(
     )
 
 
+# The lead scan's GROUPING(resolved, device, persona, campaign, social) of each dimension's grouping set
+# (the first argument the highest bit; 1: rolled up), with the dimension and its member's column in a row.
+_LEVEL_DIMENSION = {0b11111 ^ (1 << (4 - i)): (dimension, 3 + i) for i, dimension in enumerate(DIMENSIONS)}
+
+
 def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple]]) -> None:
     """The lead scan's rows into ``inputs``. The rows of several ranges of leads are summed first,
     exactly (counts and whole cents, made floats only once added)."""
@@ -233,7 +238,9 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
         rows = [key + tuple(values) for key, values in summed.items()]
     created = dict.fromkeys(range(n + 2), 0)
     gone = dict.fromkeys(range(n + 2), 0)
-    for kind, index, level, channel, device, persona, campaign, social, count, revenue, m_count, m_revenue, nodeal in rows:
+    members_of = inputs.lead_members
+    for row in rows:
+        kind, index, level, count, revenue, m_count, m_revenue, nodeal = *row[:3], *row[8:]
         if kind == "db:created":
             created[index] += int(count)
         elif kind == "db:gone":
@@ -260,10 +267,13 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
             if level == 0b11111:
                 inputs.lead_counts.setdefault(month, {})[kind] = figures
                 continue
-            for dimension, member in zip(DIMENSIONS, (channel, device, persona, campaign, social), strict=True):
-                if member is not None and member != "":
-                    members = inputs.lead_members.setdefault(month, {}).setdefault(dimension, {})
-                    members.setdefault(member, {})[kind] = figures
+            # A member's row (one grouping set a dimension): its member is in that dimension's column,
+            # the other four are NULL; a NULL or empty member is no member.
+            dimension, column = _LEVEL_DIMENSION[level]
+            member = row[column]
+            if member is not None and member != "":
+                members = members_of.setdefault(month, {}).setdefault(dimension, {})
+                members.setdefault(member, {})[kind] = figures
     # Database size at the end of each month: created by then − gone (unsubscribed, not before creation) by then.
     size = created[0] - gone[0]
     for index, month in enumerate(span, start=1):

@@ -58,7 +58,9 @@ from kpis.scorecard import (
     format_value,
     fractional_counts_aligned,
     funnel_steps,
+    left_out_note,
     lifetime_value_panel,
+    no_device_reason,
     reading_order,
     row_partial_note,
     tiles,
@@ -438,6 +440,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "columns": columns,
         "labels": [label for _key, label in columns],  # each cell's on a phone, where the header row is hidden
         "blank_note": blank_note,  # the columns left out as "—" in every row, and why
+        "left_out_note": left_out_note(snapshot, dimension),  # the month's new leads without a device or persona
         "rows": shown,
         "sort": sort,
         "descending": descending,
@@ -447,6 +450,14 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "drill_url": shared_url or reverse("breakdown", args=[dimension]),
         "shared": bool(shared_url),
     }
+
+
+def _device_note(row: dict[str, Any], snapshot: Snapshot, dimension: str) -> str:
+    """The CSV's note on a device or persona row's lead figures: no lead of the month records a device, or
+    how many of the month's new leads the table leaves out."""
+    if row.get("no_device"):
+        return no_device_reason(row["leads_without_device"])
+    return left_out_note(snapshot, dimension)
 
 
 def _column_label(key: str) -> str:
@@ -572,7 +583,9 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         [
             member_label(dimension, row["member"], names),
             *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
-            row_partial_note(row),  # a note on the row's values, as the scorecard CSV's column
+            # A note on the row's values, as the scorecard CSV's column; a device's 0 new leads when no lead
+            # records a device keeps kpis.md's value here, and says why it is no fact (kpis.nodevice).
+            " ".join(n for n in (row_partial_note(row), _device_note(row, snapshot, dimension)) if n),
             _blank_reasons(keys, row, currency),
         ]
         for row in rows

@@ -195,13 +195,32 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
 
 
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Accepts only tokens made for the host it is asked at (agency.tokens)."""
+    """Accepts only tokens made for the host it is asked at (agency.tokens).
+
+    A password chosen from an invitation or a reset link signs its person in at once and opens the
+    home page: they had just proved they hold the address, and typing the address and the new
+    password again on the sign-in page was one more step between an invited client and their report.
+    The sign-in page's own rule holds: at a client's host, only someone who may use that client.
+    """
 
     template_name = "registration/password_reset_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "agency.backends.EmailOrUsernameBackend"
+    success_url = "/"
 
     def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
         self.token_generator = password_token_generator(host=request_host(self.request))
         return super().dispatch(*args, **kwargs)
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        tenant = getattr(self.request, "tenant", None)
+        at_client = tenant is not None and connection.schema_name != settings.PUBLIC_SCHEMA_NAME
+        if not form.user.is_active or (at_client and not user_can_access_client(user=form.user, client=tenant)):
+            self.post_reset_login, self.success_url = False, reverse("password_reset_complete")
+        response = super().form_valid(form)
+        if self.post_reset_login:
+            messages.success(self.request, _("Your password is set, and you are signed in."))
+        return response
 
 
 HANDOFF_COOKIE = "portal_handoff"

@@ -45,14 +45,17 @@ def _months_before(month: Month) -> tuple[Month, ...]:
     return tuple(month - i for i in range(1, TRAILING + 1))
 
 
-def _trailing(history: dict[Month, dict[str, Any]], month: Month, key: str) -> tuple[list[float], list[float]]:
-    """Per-working-day values and monthly values of the TRAILING months before ``month`` that have one
+def _earlier(history: dict[Month, dict[str, Any]], month: Month) -> list[dict[str, Any]]:
+    """The KPIs of the TRAILING months before ``month`` that have a snapshot, nearest first: looked up
+    once a month, not once per watched KPI."""
+    return [earlier for earlier in map(history.get, _months_before(month)) if earlier]
+
+
+def _trailing(earlier_months: list[dict[str, Any]], key: str) -> tuple[list[float], list[float]]:
+    """Per-working-day values and monthly values of ``earlier_months`` (``_earlier``) that have one
     (``per_working_day``'s rule, written out: asked 7 times a month for 12 months, twice with a season)."""
     rates, raw = [], []
-    for before in _months_before(month):
-        earlier = history.get(before)
-        if not earlier:
-            continue
+    for earlier in earlier_months:
         value, days = earlier.get(key), earlier.get("working_days")
         if value is not None and days:
             rates.append(float(value) / float(days))
@@ -78,16 +81,18 @@ def kpi_anomalies(data: CheckData) -> list[Finding]:
     found = []
     months_known = history_months(data)
     seasonal = months_known >= SEASONAL_HISTORY
+    month_kpis, earlier = data.kpis, _earlier(data.history, data.month)
+    last_year = data.month - 12
+    then_kpis, then_earlier = (data.history.get(last_year), _earlier(data.history, last_year)) if seasonal else (None, [])
     for key in WATCHED:
-        now = per_working_day(data.kpis, key)
-        rates, raw = _trailing(data.history, data.month, key)
+        now = per_working_day(month_kpis, key)
+        rates, raw = _trailing(earlier, key)
         if now is None or len(rates) < MIN_TRAILING or median(raw) < MIN_BASE:
             continue
         expected = None
         if seasonal:
-            last_year = data.month - 12
-            then = per_working_day(data.history.get(last_year), key)
-            then_rates, _raw = _trailing(data.history, last_year, key)
+            then = per_working_day(then_kpis, key)
+            then_rates, _raw = _trailing(then_earlier, key)
             if then is not None and len(then_rates) >= MIN_TRAILING and median(then_rates) > 0:
                 expected = median(rates) * then / median(then_rates)
         score, expected = robust_score(now, rates, expected)

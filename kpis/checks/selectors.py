@@ -228,6 +228,9 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
     for month in months:
         m = Month.of(month)
         window = (m - 3).first_day, m.last_day
+        # The delivery's days of this month and the one before: its edges worked out once a month, not
+        # once per campaign and day (a client with ad rows has thousands of them).
+        since, until = (m - 1).first_day, m.last_day
         found[month] = CheckData(
             month=m,
             history={k: v for k, v in history.items() if k <= m},
@@ -244,7 +247,7 @@ def check_data(*, months: list[dt.date], timezone: str, facts: SnapshotFacts | N
             delivery=None
             if delivery is None
             else {
-                name: {d: v for d, v in per_day.items() if (m - 1).first_day <= d <= m.last_day}
+                name: {d: v for d, v in per_day.items() if since <= d <= until}
                 for name, per_day in delivery.items()
             },
         )

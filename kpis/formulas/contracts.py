@@ -79,8 +79,8 @@ def _ceil_div(numerator: int, denominator: int) -> int:
 
 
 def geometric_sum(rate: float, terms: int) -> float:
-    """1 + r + r² + … + r^(terms − 1)."""
-    return float(sum(rate**k for k in range(max(terms, 1))))
+    """1 + r + r² + … + r^(terms − 1), added in that order (a list: a generator costs a resumption a term)."""
+    return float(sum([rate**k for k in range(max(terms, 1))]))
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -96,28 +96,46 @@ class RetainerRates:
     settled: int
 
 
-def retainer_rates(retainers: list[Contract], known: list[Contract], day: dt.date) -> RetainerRates:
-    """Early cancellation, served fraction and renewal among the retainers settled by ``day``."""
+def retainer_rates(
+    retainers: list[Contract], known: list[Contract], day: dt.date, renewed_ids: set[str] | None = None
+) -> RetainerRates:
+    """Early cancellation, served fraction and renewal among the retainers settled by ``day``.
+    ``renewed_ids``: the ids the ``known`` contracts renew (worked out here when not given)."""
     settled = [c for c in retainers if c.end_day <= day]  # contract_end, cached on the record
     if not settled:
         return RetainerRates(None, None, None, 0)
     early = [c for c in settled if c.ended_early]
     served = _mean((c.cancelled_on - c.start_date).days / (term_end(c) - c.start_date).days for c in early)
-    renewed_ids = {c.renewal_of for c in known if c.renewal_of}
+    if renewed_ids is None:
+        renewed_ids = _renewed_ids(known)
     full_term = [c for c in settled if not c.ended_early]
     renewal = sum(c.id in renewed_ids for c in full_term) / len(full_term) if full_term else None
     return RetainerRates(len(early) / len(settled), served, renewal, len(settled))
 
 
-def repeat_rate(projects: list[Contract], known: list[Contract], day: dt.date) -> tuple[float | None, int]:
-    """Settled projects followed within 365 days of their end by another known project of the account."""
-    settled = [p for p in projects if p.end_date is not None and p.end_date <= day]
-    if not settled:
-        return None, 0
-    by_account: dict[str, list[Contract]] = {}  # the account's known projects: the only ones that can follow
+def _renewed_ids(known: list[Contract]) -> set[str]:
+    return {c.renewal_of for c in known if c.renewal_of}
+
+
+def _projects_by_account(known: list[Contract]) -> dict[str, list[Contract]]:
+    """Each account's known projects: the only ones that can follow one of its projects."""
+    by_account: dict[str, list[Contract]] = {}
     for c in known:
         if c.kind == "project":
             by_account.setdefault(c.account, []).append(c)
+    return by_account
+
+
+def repeat_rate(
+    projects: list[Contract], known: list[Contract], day: dt.date, by_account: dict[str, list[Contract]] | None = None
+) -> tuple[float | None, int]:
+    """Settled projects followed within 365 days of their end by another known project of the account.
+    ``by_account``: ``_projects_by_account(known)`` (worked out here when not given)."""
+    settled = [p for p in projects if p.end_date is not None and p.end_date <= day]
+    if not settled:
+        return None, 0
+    if by_account is None:
+        by_account = _projects_by_account(known)
     followed = sum(
         any(
             other.id != p.id and p.start_date < other.start_date <= p.end_date + dt.timedelta(days=365)
@@ -177,8 +195,10 @@ def contract_values(*, contracts: list[Contract], day: dt.date, horizon_months: 
     known = [c for c in contracts if c.start_date <= day]
     retainers = [c for c in known if c.kind == "retainer"]
     projects = [c for c in known if c.kind == "project"]
-    pooled = retainer_rates(retainers, known, day)
-    pooled_repeat, _ = repeat_rate(projects, known, day)
+    # Worked out once for the client and its segments (each segment's rates read all known contracts).
+    renewed_ids, by_account = _renewed_ids(known), _projects_by_account(known)
+    pooled = retainer_rates(retainers, known, day, renewed_ids)
+    pooled_repeat, _ = repeat_rate(projects, known, day, by_account)
 
     top = {
         **_retainer_figures(retainers, pooled, day, horizon_months),
@@ -190,10 +210,10 @@ def contract_values(*, contracts: list[Contract], day: dt.date, horizon_months: 
     for segment in sorted({c.segment for c in known}):
         seg_retainers = [c for c in retainers if c.segment == segment]
         seg_projects = [c for c in projects if c.segment == segment]
-        rates = retainer_rates(seg_retainers, known, day)
+        rates = retainer_rates(seg_retainers, known, day, renewed_ids)
         if seg_retainers and rates.settled < POOL_BELOW:
             rates = pooled
-        seg_repeat, settled_projects = repeat_rate(seg_projects, known, day)
+        seg_repeat, settled_projects = repeat_rate(seg_projects, known, day, by_account)
         if seg_projects and settled_projects < POOL_BELOW:
             seg_repeat = pooled_repeat
         figures = {

@@ -143,6 +143,25 @@ def test_an_invited_client_user_sets_a_password_from_the_email_link(tenant_a, st
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-Long-new-pass-42")
+    # Signed in at once, on to the home page: no second typing of the address and the new password.
+    assert response.url == "/"
+    home = http.get("/", HTTP_HOST=host_of(tenant_a))
+    assert home.status_code == 200 and home.wsgi_request.user == user
+    assert "Your password is set, and you are signed in." in home.content.decode()
+
+
+def test_a_password_set_at_a_client_host_the_person_may_not_use_signs_nobody_in(tenant_a, staff_a) -> None:
+    """The sign-in page's rule holds after a new password too: at a client's host, only its people."""
+    user = client_user_invite(client=tenant_a, email="gone@client.example", invited_by=staff_a)
+    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    user.memberships.all().delete()  # taken off the client after the invitation went out
+    http = HttpClient()
+    form_page = http.get(link.split(":8000", 1)[1], HTTP_HOST=host_of(tenant_a), follow=True)
+    response = http.post(form_page.redirect_chain[-1][0],
+                         {"new_password1": "a-Long-new-pass-42", "new_password2": "a-Long-new-pass-42"},
+                         HTTP_HOST=host_of(tenant_a))
+    assert response.status_code == 302 and response.url == "/accounts/reset/done/"
+    assert "_auth_user_id" not in http.session
 
 
 def test_the_invitations_password_page_speaks_to_a_spanish_client_as_tu_throughout(tenant_a, staff_a) -> None:

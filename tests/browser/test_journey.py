@@ -264,12 +264,9 @@ def test_from_a_new_client_and_six_exports_to_an_approved_report_in_its_inbox(
         laura.locator("#id_new_password1").fill("Laura-reads-reports-26")
         laura.locator("#id_new_password2").fill("Laura-reads-reports-26")
         laura.locator("form button[type=submit]").first.click()
-        _wait_for_text(laura, "Your password is set.")
-        laura.goto(nimbus + "/accounts/login/")
-        laura.get_by_label("Email or username").fill("laura@nimbus-outdoor.example")
-        laura.get_by_label("Password").fill("Laura-reads-reports-26")
-        laura.get_by_role("button", name="Sign in").click()
+        # signed in at once on her home page: no second typing of the address and the password
         laura.wait_for_url(nimbus + "/")
+        _wait_for_text(laura, "Your password is set, and you are signed in.")
         assert laura.locator("#setup-checklist").count() == 0  # the agency's to-do list is not the client's
         # the home page opens with the report she came for: one click to it
         _wait_for_text(laura, f"The report of {month:%B %Y}, approved on")

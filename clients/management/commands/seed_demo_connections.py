@@ -140,8 +140,9 @@ def consent_server() -> Iterator[str]:
         server.server_close()
 
 
-def consent_give(*, client: Client, user: User, platform: str, base: str) -> str:
-    """One platform's consent, step by step as the staff member's browser goes through it; the account connected."""
+def consent_give(*, client: Client, user: User, platform: str, base: str, account_id: str = "") -> str:
+    """One platform's consent, step by step as the staff member's browser goes through it; the account
+    connected (``account_id``, by default the demo client's own, DEMO_AD_ACCOUNTS)."""
     authorize = consent.consent_start(client=client, user=user, platform=platform)
     page = httpx.get(authorize)  # the platform's consent page: its Allow link is what the person clicks
     page.raise_for_status()
@@ -154,7 +155,7 @@ def consent_give(*, client: Client, user: User, platform: str, base: str) -> str
         finished = consent.consent_finish(state=back.get("state", [""])[0], code=back.get("code", [""])[0],
                                           error=back.get("error", [""])[0], session_user=user)
         accounts = consent.handoff_accounts(client=client, user=user, platform=platform, handoff=finished.handoff)
-        chosen = next(account for account in accounts if account.id == DEMO_AD_ACCOUNTS[platform])
+        chosen = next(account for account in accounts if account.id == (account_id or DEMO_AD_ACCOUNTS[platform]))
         with transaction.atomic():
             _connection, _summary, backfill = consent.handoff_connect(
                 client=client, user=user, platform=platform, handoff=finished.handoff, account_id=chosen.id)

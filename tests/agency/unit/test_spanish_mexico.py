@@ -21,11 +21,13 @@ from kpis.scorecard import axis_format, format_value
     ("language", "currency", "shown"),
     [
         ("es-mx", "MXN", "$44,080.81"),
-        ("es-mx", "USD", "44,080.81\xa0US$"),  # the dollar is not "$" where "$" is the peso
+        ("es-mx", "USD", "US$44,080.81"),  # the dollar is not "$" where "$" is the peso
         ("es-mx", "EUR", "€44,080.81"),
         ("es", "MXN", "44\xa0080,81\xa0MX$"),  # Spain's Spanish as before
         ("es", "EUR", "44\xa0080,81\xa0€"),
-        ("en", "MXN", "44,080.81\xa0MX$"),
+        ("en", "MXN", "MX$44,080.81"),  # a symbol before the amount in English, not "44,080.81 MX$"
+        ("en", "CAD", "CA$44,080.81"),
+        ("en", "CHF", "44,080.81\xa0CHF"),  # an ISO code after it
         ("en", "EUR", "€44,080.81"),
     ],
 )

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from html import unescape
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import httpx
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
@@ -16,10 +20,19 @@ from django_tenants.utils import tenant_context
 from agency.models import Client, PlatformApp, User
 from agency.months import Month
 from clients.connectors import vault
+from clients.connectors.consent import consent_finish, consent_start, handoff_accounts, handoff_choices
 from clients.connectors.fake_ads import ADS
-from clients.connectors.fake_server import DEMO_AD_ACCOUNTS, FakePlatforms, demo_ads, demo_platforms
+from clients.connectors.fake_server import (
+    DEMO_AD_ACCOUNTS,
+    DEMO_SPARE_AD_ACCOUNTS,
+    DEMO_SPARE_AD_NAME,
+    FakePlatforms,
+    demo_ads,
+    demo_platforms,
+)
 from clients.connectors.sync import connection_sync
 from clients.management.commands.fake_platforms import demo_directory
+from clients.management.commands.seed_demo_connections import consent_give, consent_server
 from clients.models import Connection, Lead, Spend
 from tests.factories import UserFactory
 
@@ -71,6 +84,33 @@ def test_the_demo_client_gets_its_ad_platforms_through_the_consent_and_they_sync
 
     # Run again (every scripts/run): nothing is connected twice.
     assert "connected" not in _seed()
+
+
+def test_a_client_added_in_the_demo_finds_a_free_ad_account_on_each_platform_and_connects_it(
+    tenant_a: Client, tenant_b: Client, platforms: FakePlatforms, settings
+) -> None:
+    """Every demo account fed Wayne Outdoor: a client added in the demo met only "already feeds Wayne
+    Outdoor" in the chooser and could be fed from the export files only. One account on each platform
+    is left for it."""
+    settings.DEBUG = True
+    sam = UserFactory(username="sam", role=User.Role.STAFF, clients=[tenant_a, tenant_b])
+    _seed()  # alpha, as Wayne Outdoor, holds the demo's own accounts
+    with consent_server() as base:
+        for platform in ADS:
+            authorize = consent_start(client=tenant_b, user=sam, platform=platform)
+            allow = re.search(r"id='allow' href='([^']+)'", httpx.get(authorize).text).group(1)
+            back = parse_qs(urlsplit(httpx.get(urljoin(base, unescape(allow))).headers["Location"]).query)
+            finished = consent_finish(state=back["state"][0], code=back["code"][0], error="", session_user=sam)
+            accounts = handoff_accounts(client=tenant_b, user=sam, platform=platform, handoff=finished.handoff)
+            choices = {account.id: (account.name, holder) for account, holder in
+                       handoff_choices(client=tenant_b, platform=platform, accounts=accounts) if not account.is_manager}
+            assert choices == {DEMO_AD_ACCOUNTS[platform]: (choices[DEMO_AD_ACCOUNTS[platform]][0], tenant_a.name),
+                               DEMO_SPARE_AD_ACCOUNTS[platform]: (DEMO_SPARE_AD_NAME, "")}, platform
+            connected = consent_give(client=tenant_b, user=sam, platform=platform, base=base,
+                                     account_id=DEMO_SPARE_AD_ACCOUNTS[platform])
+            assert connected == DEMO_SPARE_AD_ACCOUNTS[platform]
+    with tenant_context(tenant_b):
+        assert {c.platform: c.account_label for c in Connection.objects.all()} == dict.fromkeys(ADS, DEMO_SPARE_AD_NAME)
 
 
 def test_without_the_demo_staff_member_the_ad_platforms_are_left_unconnected(
