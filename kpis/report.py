@@ -37,6 +37,7 @@ from kpis.scorecard import (
     cell_shown,
     change_shown,
     format_value,
+    fractional_counts_aligned,
     funnel_labels,
     media_without_delivery,
     number_shown,
@@ -72,7 +73,11 @@ from kpis.unmatched import crm_leads_unlinked
 # 22: the top campaigns table without its columns of "—" (leads of a CRM that names no campaign), named once
 # 23: the device drill-down without its new leads and traffic → lead when no lead of the month records a
 # device (said why under it), and how many new leads it leaves out when only some do (the persona table too)
-REPORT_LAYOUT = "23"
+# 24: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
+#     platform conversions with the same decimals down a table's column ("272" beside "50");
+#     no contract value panel nor contract segment breakdown for a client with no contract;
+#     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
+REPORT_LAYOUT = "24"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -324,7 +329,8 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     reads it: each 1 of spend brought back 1 + ROMI of gross margin; above 0 it paid off. Without
     revenue data (ROMI not in the summary ``keys``), without spend, or with new customers but no
     marketing revenue (their deal values missing: ROMI would read -100 %), the month's leads and
-    customers for its spend, and why no verdict. ``good`` colours it (None: no verdict). None for a
+    customers for its spend, and why no verdict. A month of spend but no new customer says so: its
+    ROMI of -100 % is no revenue counted yet, not each 1 of spend lost. ``good`` colours it (None: no verdict). None for a
     month still running (its return is judged once it ends) or without figures."""
     if card.snapshot is None or card.in_progress:
         return None
@@ -344,6 +350,14 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
             # "22,2 %" kept on one line: on a phone the sentence broke it into "22,2" and "%)".
             "romi": format_value("romi", romi, currency).replace(" %", "\xa0%"),
         }
+        spend, _why = card.shown("marketing_spend")
+        if card.kpi("customers") == 0 and not card.kpi("marketing_revenue") and spend:
+            # No customer won: ROMI is -100 % by the spec, but "each 1 brought back 0" read as marketing
+            # wasted, beside a campaign's ROAS of 9.95: the sentence says why there is no return yet.
+            values["spend"] = format_value("marketing_spend", spend, currency)
+            text = _("No new customers in %(month)s, so the %(spend)s of marketing spend has brought back no "
+                     "revenue yet (return on marketing investment, ROMI: %(romi)s).")
+            return {"text": text % values, "good": False}
         if romi > 0:
             text = _("Marketing paid off in %(month)s: each %(one)s of marketing spend brought back %(back)s of "
                      "gross margin (return on marketing investment, ROMI: %(romi)s).")
@@ -695,15 +709,17 @@ def paid_media(
         key=lambda item: -item[1]["marketing_spend"],
     )[:TOP_CAMPAIGNS]
     day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
+    rows = [
+        {"member": member_label("campaign", member, names),
+         "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
+                   for key in CAMPAIGN_FIGURES]}
+        for member, figures in spent
+    ]
+    fractional_counts_aligned(list(CAMPAIGN_FIGURES), [figures for _member, figures in spent], rows)
     # New leads and cost per lead of a CRM whose leads name no campaign: columns of "—" left out and named.
     campaign_columns, campaign_rows, campaigns_blank = blank_columns_dropped(
         [str(_("Conversions")) if key == "platform_conversions" else str(kpi(key).label) for key in CAMPAIGN_FIGURES],
-        [
-            {"member": member_label("campaign", member, names),
-             "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
-                       for key in CAMPAIGN_FIGURES]}
-            for member, figures in spent
-        ],
+        rows,
     )
     return {
         "platforms": cards,

@@ -159,9 +159,24 @@ def format_value(key: str, value: float | None, currency: str) -> str:
         return f"{number_shown(value, 1, force_grouping=True)} h"
     if kind in (Unit.COUNT, Unit.DAYS):
         # Platforms split a conversion's credit (7.5 conversions): that count keeps one decimal.
-        fractional = key in FRACTIONAL_COUNTS and not float(value).is_integer()
+        # One decimal only where it shows one: 272.04 read "272.0" beside another row's "50".
+        fractional = key in FRACTIONAL_COUNTS and not round(float(value), 1).is_integer()
         return number_shown(value, 1 if fractional else 0, force_grouping=True)
     return number_shown(value, 2, force_grouping=True)  # ratios and months
+
+
+def fractional_counts_aligned(keys: list[str], rows: list[dict[str, Any]], shown: list[dict[str, Any]]) -> None:
+    """A column of platform conversions written with the same decimals in every row of a table: one
+    decimal in each when any row's count is split (7.5), none when all are whole ("272.0" beside
+    "50" read as two kinds of figure). ``shown`` as breakdown_cell draws ``rows``, in the same order."""
+    for index, key in enumerate(keys):
+        if key not in FRACTIONAL_COUNTS:
+            continue
+        values = [row.get(key) for row in rows]
+        places = 1 if any(v is not None and not round(float(v), 1).is_integer() for v in values) else 0
+        for value, row in zip(values, shown, strict=True):
+            if value is not None and row["cells"][index]["text"] != "—":
+                row["cells"][index]["text"] = number_shown(value, places, force_grouping=True)
 
 
 def cell_shown(key: str, value: float | None, currency: str, *, values: dict[str, Any] | None = None) -> dict[str, str]:
@@ -179,6 +194,18 @@ ROW_REASONS = {
     "sqls": _("No SQLs in this row."),
     "customers": _("No customers in this row."),
     "marketing_spend": _("No marketing spend in this row."),
+}
+# The same, said under a table of the columns no row has (blank_columns_dropped): of every row, not "this row".
+ROW_REASONS_EVERY_ROW = {
+    "sessions": _("No sessions in any row."),
+    "new_leads": _("No new leads in any row."),
+    "mqls": _("No MQLs in any row."),
+    "sqls": _("No SQLs in any row."),
+    "customers": _("No customers in any row."),
+    "marketing_spend": _("No marketing spend in any row."),
+    "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
+                                      "be worked out."),
 }
 # The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
 MONTH_REASON_COUNT = (
@@ -1051,6 +1078,19 @@ def breakdown_rows(
     return keys, rows
 
 
+def _every_row(reason: str) -> str:
+    """A row's reason (row_cell_shown) as said of every row of a table, under it."""
+    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():  # a cell may join two ("No sessions … No …")
+        reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
+    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
+                            gettext("The rows' ad platform data gives no conversions or conversion value."))
+    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
+    if reason.startswith(head) and reason.endswith(tail):
+        return gettext("Cannot be worked out for any row (%(definition)s)") % {
+            "definition": reason[len(head) : len(reason) - len(tail)]}
+    return reason
+
+
 def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:
     """A drill-down table without its columns that read "—" in every row, and the line that says so.
 
@@ -1068,6 +1108,7 @@ def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tup
     reasons = dict.fromkeys(str(row["cells"][i]["reason"]) for i in blank for row in rows if row["cells"][i]["reason"])
     if str(NO_AD_ROWS) in reasons:  # said of every campaign at once, not "this campaign"
         reasons = {str(NO_AD_ROWS_ANY) if reason == str(NO_AD_ROWS) else reason: None for reason in reasons}
+    reasons = {_every_row(reason): None for reason in reasons}  # "No sessions in any row.", not "in this row"
     names = ", ".join(_label_text(columns[i]) for i in blank)
     note = gettext("Not shown, as no row has a value this month: %(columns)s.") % {"columns": names}
     return (
@@ -1116,6 +1157,8 @@ def drilldown_tables(
         keys, rows = breakdown_rows(
             snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
         )
+        if dimension == "segment" and not rows:  # no contract known: no table of "Nothing this month."
+            continue
         shown = [
             {
                 "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
@@ -1124,6 +1167,7 @@ def drilldown_tables(
             }
             for r in rows
         ]
+        fractional_counts_aligned(keys, rows, shown)
         shown.sort(key=lambda row: reading_order(row["member"]))
         columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
         tables.append({

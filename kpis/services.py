@@ -275,7 +275,11 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 31: a breakdown row whose revenue counts only some of its customers says so under its table
 # 32: the device table's new leads and traffic → lead left out with why when no lead records a device,
 #     and how many of the month's new leads it leaves out when only some do; the persona table too (no persona)
-PDF_LAYOUT = "32"
+# 33: a month of spend but no new customer says its verdict in those words (no revenue counted yet);
+#     platform conversions with the same decimals down a table's column ("272" beside "50");
+#     no contract value panel nor contract segment breakdown for a client with no contract;
+#     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
+PDF_LAYOUT = "33"
 
 
 def report_pdf_build(

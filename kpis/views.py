@@ -56,6 +56,7 @@ from kpis.scorecard import (
     document_shown,
     figure,
     format_value,
+    fractional_counts_aligned,
     funnel_steps,
     left_out_note,
     lifetime_value_panel,
@@ -240,6 +241,7 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
     media), the tiles, the funnel and the value panel of ``card`` as its ``viewer`` sees it."""
     bench = benchmarks_for_month(currency=client.currency, month=card.month)
     staff = viewer == "agency"
+    ltv = lifetime_value_panel(card, currency=client.currency)
     return {
         **context,
         "card": card,
@@ -251,7 +253,10 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
         "viewer": viewer,  # the criteria's version number is staff's information
         "funnel": funnel_steps(card),
         "groups": tiles(card, currency=client.currency, industry=client.industry, staff=staff, **bench),
-        "ltv": lifetime_value_panel(card, currency=client.currency),
+        "ltv": ltv,
+        # No contract known at the month's end: no contract segment breakdown offered (it opened empty),
+        # as the value panel is left out (kpis/scorecard.html).
+        "dimensions": {key: label for key, label in context["dimensions"].items() if key != "segment" or ltv["rows"]},
     }
 
 
@@ -408,6 +413,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         }
         for r in rows
     ]
+    fractional_counts_aligned(keys, rows, shown)  # "272" beside "50", or "272.0" beside "7.5"
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way

@@ -306,6 +306,17 @@ def test_the_portfolio_shows_the_costs_of_a_client_without_spend_as_dashes(admin
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_value_panel_reads_cac_and_cpl_as_dashes_too(client_user_a, no_spend, language):
+    from decimal import Decimal
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Contract
+
+    with schema_context(no_spend.schema_name):  # the panel is offered to a client with a contract to explain
+        Contract.objects.create(id="k1", account="a", kind="retainer", start_date=dt.date(2025, 1, 1), term_months=6,
+                                monthly_fee=Decimal("1000"), segment="smb")
+    snapshot_compute(client=no_spend, months=[MARCH])
+    connection.set_schema_to_public()
     html = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
                                                           HTTP_HOST=host_of(no_spend)).content.decode())
     panel = html[html.index('<dl class="ltv-side">') :]

@@ -89,6 +89,23 @@ def test_new_customers_without_revenue_are_not_read_as_marketing_failing() -> No
     }
 
 
+def test_spend_without_any_new_customer_says_no_revenue_is_counted_yet_not_that_each_unit_came_back_as_zero() -> None:
+    """A new client's first month: ROMI -100 % (the spec's figure, kept) read "each $1.00 of spend brought
+    back $0.00" beside a Google Ads ROAS of 9.95; the reason is that no customer was won yet."""
+    values = {"romi": -1.0, "marketing_spend": 1234, "marketing_revenue": 0, "new_leads": 40, "customers": 0}
+    with translation.override("en"):
+        verdict = month_verdict(_card(values), keys=WITH_REVENUE, currency="USD")
+    assert verdict == {
+        "text": "No new customers in November 2026, so the $1,234.00 of marketing spend has brought back no revenue "
+        "yet (return on marketing investment, ROMI: -100.0\xa0%).",
+        "good": False,
+    }
+    with translation.override("es"):
+        spanish = month_verdict(_card(values), keys=WITH_REVENUE, currency="MXN")["text"]
+    assert spanish.startswith("Ningún cliente nuevo en noviembre de 2026, así que los ")
+    assert "aún no han devuelto ingresos" in spanish and "devolvió" not in spanish
+
+
 def test_a_month_still_running_has_no_verdict_yet() -> None:
     assert month_verdict(_card({"romi": 1.0}, in_progress=True), keys=WITH_REVENUE, currency="EUR") is None
 

@@ -92,6 +92,30 @@ def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_wh
     assert "Este mes ninguna campaña tiene filas de plataformas publicitarias" in spanish
 
 
+def test_the_note_of_columns_no_row_has_speaks_of_every_row_not_this_row() -> None:
+    """A breakdown's note under the table ended "Sin sesiones en esta fila" ("in this row") of columns
+    that no row has; a dash among values keeps its row's words."""
+    from kpis.scorecard import blank_columns_dropped
+
+    def note(language: str) -> tuple[str, str]:
+        with translation.override(language):
+            rows = [
+                {"member": member, "sessions": 0, "new_leads": 0, "bounce_rate": None, "cpl": None, "marketing_spend": 0,
+                 "landing_page_conversion_rate": None}
+                for member in ("Email", "Referral")
+            ]
+            keys = ("bounce_rate", "landing_page_conversion_rate", "cpl")
+            shown = [{"member": r["member"], "cells": [row_cell_shown(k, r, "MXN") for k in keys]} for r in rows]
+            return blank_columns_dropped(list(keys), shown)[2], row_cell_shown("cpl", rows[0], "MXN")["reason"]
+
+    english, one_row = note("en")
+    assert "this row" not in english and "No new leads in any row." in english and "No sessions in any row." in english
+    assert "No landing page sessions in any row, so the landing page conversion cannot be worked out." in english
+    assert one_row == "No new leads in this row."  # a single cell's reason is still about its row
+    spanish = note("es")[0]
+    assert "esta fila" not in spanish and "Sin leads nuevos en ninguna fila." in spanish
+
+
 def test_a_table_with_a_value_in_every_column_or_a_single_row_is_left_as_it_is() -> None:
     from kpis.scorecard import blank_columns_dropped
 
@@ -101,3 +125,27 @@ def test_a_table_with_a_value_in_every_column_or_a_single_row_is_left_as_it_is()
     assert blank_columns_dropped(columns, []) == (columns, [], "")
     one = [_shown("Brand", ("11", ""), ("—", NO_ROWS))]  # one row: its dash and the reason under the table
     assert blank_columns_dropped(columns, one) == (columns, one, "")
+
+
+def test_a_column_of_platform_conversions_is_written_with_the_same_decimals_in_every_row() -> None:
+    """A new client's top campaigns read "272.0" beside "50": whole counts read whole, and one split
+    count gives the whole column its decimal."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from kpis.report import paid_media
+    from kpis.scorecard import format_value
+
+    def top_campaigns(conversions: list[float]) -> list[str]:
+        campaign = {f"c{i}": {"marketing_spend": 1000.0 - i, "platform_conversions": c} for i, c in enumerate(conversions)}
+        document = {"breakdowns": {"platform": {"google_ads": {"ad_spend": 100.0}}, "campaign": campaign}, "kpis": {}}
+        card = SimpleNamespace(snapshot=SimpleNamespace(document=document), month=dt.date(2026, 11, 1))
+        with translation.override("en"):
+            section = paid_media(card, currency="MXN", accent="#123456")
+        index = section["campaign_columns"].index("Conversions")
+        return [row["cells"][index]["text"] for row in section["campaigns"]]
+
+    assert top_campaigns([272.04, 50.0, 12.0]) == ["272", "50", "12"]
+    assert top_campaigns([272.0, 7.5, 50.0]) == ["272.0", "7.5", "50.0"]
+    assert format_value("platform_conversions", 272.04, "MXN") == "272"
+    assert format_value("platform_conversions", 7.5, "MXN") == "7.5"

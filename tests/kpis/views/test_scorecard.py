@@ -287,8 +287,8 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
 
     text = _pdf_text(get(client_user_a, "/scorecard/export.pdf?month=2026-02", snapshots).content)
     assert "Breakdowns" in text
-    for title in DIMENSION_LABELS.values():
-        assert str(title) in text
+    for dimension, title in DIMENSION_LABELS.items():
+        assert (str(title) in text) is (dimension != "segment")  # no contracts: no contract segment breakdown
     # The campaign drill-down as the page shows it: the campaign by its name, the same figures.
     page = get(client_user_a, "/scorecard/breakdowns/campaign/?month=2026-02", snapshots, HTTP_HX_REQUEST="true").content.decode()
     assert "=SUM(1+1) campaign" in page and "=SUM(1+1) campaign" in text
@@ -459,3 +459,23 @@ def test_every_funnel_rate_over_100_says_why_on_its_tile(client_user_a, tenant_a
 def test_an_mql_to_sql_rate_under_100_carries_no_note(client_user_a, snapshots) -> None:
     body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
     assert 'id="kpi-mql_to_sql_rate"' in body and "Above 100 %" not in body
+
+
+def test_a_client_without_contracts_is_offered_no_contract_value_panel_nor_segment_breakdown(
+    client_user_a, snapshots
+) -> None:
+    """A new client with no contract at all read "Contract lifetime value, explained" over a table of
+    dashes, a "Contract segment" breakdown that opened empty and, in the PDF, its "Nothing this month."."""
+    from kpis.scorecard import drilldown_tables
+    from kpis.selectors import scorecard_load
+
+    client_user_a.language = "es"
+    client_user_a.save()
+    body = get(client_user_a, "/scorecard/?month=2026-03", snapshots).content.decode()
+    assert "Valor de vida del contrato, explicado" not in body and 'data-group="lifetime-value"' not in body
+    assert "/scorecard/breakdowns/segment/" not in body and "Segmento de contrato" not in body
+    assert "/scorecard/breakdowns/channel/" in body  # the other breakdowns are offered as before
+    with schema_context("alpha"):
+        card = scorecard_load(month=dt.date(2026, 3, 1), compare="month", client=snapshots)
+        tables = drilldown_tables(card.snapshot, currency="EUR", names={})
+    assert "segment" not in [table["dimension"] for table in tables] and "channel" in [t["dimension"] for t in tables]
