@@ -509,3 +509,16 @@ def test_a_client_user_invited_after_the_approval_can_be_sent_the_approved_repor
     assert "ya tienen este informe" in again
     with schema_context("alpha"):
         assert OutboxEmail.objects.count() == 1  # never twice
+
+
+def test_the_approved_months_page_offers_its_pdf_to_the_client(march, client_user_a, staff_a) -> None:
+    """A client reading "Report for March 2026" (Monthly reports → the month) had no way to the PDF
+    from there: only the scorecard and the home page offered it (walk of 7 Dec 2026)."""
+    staff = browser_for(staff_a, march)
+    assert "data-month-pdf" not in staff.get("/reports/2026-03/").content.decode()  # not approved: nothing to download
+    month_approve(client=march, month=MARCH, user=staff_a)
+    page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+    link = re.search(r'<a href="([^"]+)" download data-month-pdf>([^<]+)</a>', page)
+    assert link and link.group(2) == "Descargar PDF" and link.group(1) == "/scorecard/export.pdf?month=2026-03"
+    pdf = browser_for(client_user_a, march).get(link.group(1))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
