@@ -80,6 +80,7 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
     assert "Alpha Analytics" in confirm and "marzo de 2026" in confirm.lower()
+    assert "en el comentario del mes que nadie escribió" in confirm  # one month: not "del 1 mes"
     with schema_context("alpha"):
         assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
     done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
@@ -96,7 +97,7 @@ def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_r
     page = console.get("/board/?month=2026-03").content.decode()
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
-    assert 'name="draft_empty"' in confirm and "of the 1 month nobody wrote" in confirm
+    assert 'name="draft_empty"' in confirm and "into the commentary of the month nobody wrote (in its client" in confirm
     console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
     with schema_context("alpha"):
         version = ReportVersion.objects.get()
