@@ -543,7 +543,12 @@ def _move_lines(
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:
-                steps.append(line(REVIEW_STEPS[explained.key], **slots))
+                step = REVIEW_STEPS[explained.key]
+                # Its sessions converting less is a matter of traffic and landing pages; its new
+                # leads (or MQLs) qualifying less is one of the leads it brings.
+                if step == "step_review_conversion" and slots.get("unit") != str(UNITS["sessions"]):
+                    step = "step_review_lead_quality"
+                steps.append(line(step, **slots))
                 reviewed.add(member)
                 continue
         if not good:

@@ -261,8 +261,9 @@ SMALL_BASE = 20  # a count below this the month before: its change is a number, 
 def small_base(key: str, before: float) -> bool:
     """Whether ``key``'s change from ``before`` is a number ("+3"), not a percentage: a count under
     SMALL_BASE the month before (issue #21). The tiles, "What changed" and the commentary draft
-    all ask this."""
-    return figure(key).unit == Unit.COUNT and abs(before) < SMALL_BASE
+    all ask this. A month's working days move by a day or two, and read so ("-1"), never as a
+    percentage ("Working days 21, -4.5 %" beside the leads is the calendar, not a result)."""
+    return key == "working_days" or (figure(key).unit == Unit.COUNT and abs(before) < SMALL_BASE)
 
 
 def change(key: str, value: float | None, before: float | None, *, first: bool = False) -> dict[str, Any] | None:

@@ -136,6 +136,11 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "step_review_conversion": _(
             "Review what %(member)s brings to the site and where it lands: %(rate_after)s of its %(unit)s converted, "
             "against %(rate_before)s before."),
+        # Fewer of a member's leads qualifying is the leads' quality (targeting, the offer), not its
+        # landing pages: the step above fits a conversion of sessions only.
+        "step_review_lead_quality": _(
+            "Review the quality of what %(member)s brings: %(rate_after)s of its %(unit)s converted, "
+            "against %(rate_before)s before."),
         "step_catch_up": _(
             "To reach the quarter's %(kpi_lower)s target, plan for %(needed)s a working day over the "
             "%(left)s working days left."),

@@ -179,28 +179,46 @@ def _queue_each(
     subject: Promise,
     template: str,
     context: Callable[[], dict[str, Any]],
+    attachments: Callable[[str], list[dict[str, str]]] | None = None,
 ) -> int:
     """Queue one plain-text email per user, rendered in the user's language, about ``month``'s report.
 
     ``subject`` is a lazy translation with ``%(client)s`` and ``%(month)s``; the template gets what
     ``context()`` returns (called in the user's language: worded figures follow it), the client
-    and the link to the month's page."""
+    and the link to the month's page. ``attachments``: the files for a language (the revised PDF)."""
     queued = 0
     sender = brand_sender(brand_for(client))  # the agency's name, as the approved report's email
     for user in users:
-        with translation.override(language_for(user=user, client=client)):
+        language = language_for(user=user, client=client)
+        with translation.override(language):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
+            files = attachments(language) if attachments else []
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "YEAR_MONTH_FORMAT")},
-                "body": render_to_string(template, {"client": client, "link": link, **context()}),
+                "body": render_to_string(template, {"client": client, "link": link, "attached": bool(files), **context()}),
                 "from_email": sender,
             }
+            if files:
+                payload["attachments"] = files
         queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
     return queued
 
 
 def revision_emails(*, client: Client, version: ReportVersion, previous: ReportVersion) -> int:
-    """Queue the news of revised figures (what changed, when, why) for each client user who wants it."""
+    """Queue the news of revised figures (what changed, when, why) for each client user who wants it,
+    with the revised report's PDF attached: the PDF of the first email is now the superseded version,
+    and the client forwarding "the report" should not have to sign in to fetch the corrected one."""
+    pdfs: dict[str, str | None] = {}
+
+    def revised_pdf(language: str) -> list[dict[str, str]]:
+        if language not in pdfs:
+            with timezone.override(ZoneInfo(client.timezone)):  # the PDF's times are the client's
+                pdfs[language] = report_pdf(client=client, version=version, language=language)
+        if not pdfs[language]:
+            return []
+        name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
+        return [{"path": pdfs[language], "name": name, "mimetype": "application/pdf"}]
+
     return _queue_each(
         client=client,
         users=_client_users(client),
@@ -213,6 +231,7 @@ def revision_emails(*, client: Client, version: ReportVersion, previous: ReportV
             "version": version,
             "lines": figures_diff(previous.document, version.document, currency=client.currency),
         },
+        attachments=revised_pdf,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agency.models import Client, User
@@ -346,6 +347,30 @@ def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
     return [user for user in report_recipients(client=client) if user.pk not in had]
 
 
+def _spaced(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def commentary_stale_figures(
+    *, client: Client, month: dt.date, before: dict[str, Any], after: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The figures a revision changes that the commentary still quotes as they were approved.
+
+    The commentary goes out with the revision as it is: a summary drafted from the figures
+    ("€48,867.87 of marketing spend (€287.46 a lead)") would stand beside the revised table
+    (€49,507.87, €291.22) and contradict it. Each changed figure is looked for as the client reads
+    it (the client's language, as the draft and the email write it), not inside a longer number."""
+    texts = _spaced("\n".join(commentary_texts(month=month).values()))
+    if not texts.strip():
+        return []
+    with translation.override(client.report_language):
+        lines = figures_diff(before, after, currency=client.currency)
+    return [
+        line for line in lines
+        if line["before"] != "—" and re.search(rf"(?<![\d.,]){re.escape(_spaced(line['before']))}(?![\d])", texts)
+    ]
+
+
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
     """Everything the month's close page shows to ``viewer``."""
     report = report_of(month=month)
@@ -379,6 +404,9 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         "read_at": None,
     }
     if pending:
+        context["stale_commentary"] = commentary_stale_figures(
+            client=client, month=month, before=versions[-1].document, after=snapshot.document
+        )
         changes = platform_changes(versions[-1].document, snapshot.document, currency=client.currency, month=month)
         context["platform_changes"] = changes
         context["restated_by"] = restatements_shown(report.restated_by if report else "", changes=changes,

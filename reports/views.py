@@ -301,7 +301,7 @@ def draft_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     parts = [render_to_string("reports/month.html#close-draft", context, request=request)]
     context["oob"] = True
     parts += [render_to_string(f"reports/month.html#{name}", context, request=request)
-              for name in ("close-commentary", "close-approve")]
+              for name in ("close-commentary", "close-approve", "close-revision")]
     return HttpResponse("".join(parts))
 
 

@@ -39,8 +39,8 @@ from reports.board import (
     board_query,
     board_stamp,
 )
-from reports.selectors import can_approve
-from reports.services import month_reviews_catch_up, months_approve
+from reports.selectors import can_approve, report_recipients_by_client
+from reports.services import BulkOutcome, month_reviews_catch_up, months_approve
 from reports.services_draft import commentary_draft_apply
 
 
@@ -169,6 +169,10 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "reports/board.html", context)
 
 
+def _month_names(outcomes: list[BulkOutcome]) -> str:
+    return ", ".join(f"{o.client.name} ({date_format(o.month, 'YEAR_MONTH_FORMAT')})" for o in outcomes)
+
+
 @agency_required
 @require_POST
 def board_approve(request: HttpRequest) -> HttpResponse:
@@ -196,9 +200,20 @@ def board_approve(request: HttpRequest) -> HttpResponse:
             commentary_draft_apply(client=client, month=month, user=request.user)
     outcomes = months_approve(items=items, user=request.user)
     approved = [o for o in outcomes if o.approved]
-    if approved:
-        names = ", ".join(f"{o.client.name} ({date_format(o.month, 'YEAR_MONTH_FORMAT')})" for o in approved)
-        messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": names})
+    # A client nobody from receives the monthly email (no client user yet, or all turned it off)
+    # had its month published in the portal only: "sent to the client" would be untrue for it,
+    # as the confirmation itself said ("Nobody: published in the portal only").
+    recipients = report_recipients_by_client(clients=[o.client for o in approved]) if approved else {}
+    sent = [o for o in approved if recipients.get(o.client.pk)]
+    published = [o for o in approved if not recipients.get(o.client.pk)]
+    if sent:
+        messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": _month_names(sent)})
+    if published:
+        messages.success(
+            request,
+            _("Approved and published in the client's portal only, with nobody at the client to email: %(months)s.")
+            % {"months": _month_names(published)},
+        )
     for outcome in outcomes:
         if not outcome.approved:
             messages.error(

@@ -82,6 +82,13 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         assert re.search(r"Costo por lead 215,72\s€ → 219,40\s€", client.locator("body").inner_text())
         assert "Entraron 29,44 EUR de Google Ads con retraso." in client.content()
         screenshot(client, "close-6-client-revised-390")
+        # the scorecard's header on a phone: "Revised …" on its own line, no "·" left at a line's end
+        client.goto(alpha + "/scorecard/?month=2026-03")
+        state = client.locator(".report-state").first
+        revised = state.locator(".revised")
+        assert "·" not in state.inner_text(), state.inner_text()
+        assert abs(revised.bounding_box()["x"] - state.bounding_box()["x"]) < 1
+        screenshot(client, "close-6b-client-scorecard-revised-390")
         anonymous_context, anonymous = _page(browser, PHONE)
         try:
             assert anonymous.goto(link).status == 200

@@ -80,6 +80,7 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
     assert "Alpha Analytics" in confirm and "marzo de 2026" in confirm.lower()
+    assert "en el comentario del mes que nadie escribió" in confirm  # one month: not "del 1 mes"
     with schema_context("alpha"):
         assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
     done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
@@ -96,7 +97,7 @@ def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_r
     page = console.get("/board/?month=2026-03").content.decode()
     pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
     confirm = console.post("/board/approve/", {"pick": [pick], "back": "month=2026-03"}).content.decode()
-    assert 'name="draft_empty"' in confirm and "of the 1 month nobody wrote" in confirm
+    assert 'name="draft_empty"' in confirm and "into the commentary of the month nobody wrote (in its client" in confirm
     console.post("/board/approve/", {"pick": [pick], "confirm": "1", "draft_empty": "1", "back": "month=2026-03"})
     with schema_context("alpha"):
         version = ReportVersion.objects.get()
@@ -291,3 +292,19 @@ def test_a_month_not_in_the_close_shows_when_its_figures_were_computed_not_no_fi
     assert row.cell.status == "none" and row.cell.figures_at == summary.computed_at
     page = browser_for(staff_a, None).get("/board/?month=2026-02").content.decode()
     assert "No figures yet" not in page and "Not yet" not in page
+
+
+def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(in_review, client_user_a, staff_a) -> None:
+    """The confirmation said "Nobody: published in the portal only"; the message after approving
+    said "Approved and sent to the client" all the same (the demo's Wayne Outdoor, 7 Dec 2026)."""
+    client_user_a.monthly_email = False  # nobody at the client receives the monthly email
+    client_user_a.save(update_fields=["monthly_email"])
+    console = browser_for(staff_a, None)
+    page = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', page).group(1)
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
+    done = done.content.decode()
+    assert "Aprobado y publicado solo en el portal del cliente" in done and "Alpha Analytics (marzo de 2026)" in done
+    assert "enviado al cliente" not in done
+    with schema_context("alpha"):
+        assert ReportVersion.objects.get().number == 1 and not OutboxEmail.objects.filter(kind="report_approved").exists()

@@ -509,3 +509,38 @@ def test_a_client_user_invited_after_the_approval_can_be_sent_the_approved_repor
     assert "ya tienen este informe" in again
     with schema_context("alpha"):
         assert OutboxEmail.objects.count() == 1  # never twice
+
+
+def test_the_approved_months_page_offers_its_pdf_to_the_client(march, client_user_a, staff_a) -> None:
+    """A client reading "Report for March 2026" (Monthly reports → the month) had no way to the PDF
+    from there: only the scorecard and the home page offered it (walk of 7 Dec 2026)."""
+    staff = browser_for(staff_a, march)
+    assert "data-month-pdf" not in staff.get("/reports/2026-03/").content.decode()  # not approved: nothing to download
+    month_approve(client=march, month=MARCH, user=staff_a)
+    page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+    link = re.search(r'<a href="([^"]+)" download data-month-pdf>([^<]+)</a>', page)
+    assert link and link.group(2) == "Descargar PDF" and link.group(1) == "/scorecard/export.pdf?month=2026-03"
+    pdf = browser_for(client_user_a, march).get(link.group(1))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_revision_email_attaches_the_revised_pdf(march, staff_a, client_user_a) -> None:
+    """The revision's email listed what changed, in plain text with no file: the client's PDF was
+    still the first email's, the superseded figures (walk of 7 Dec 2026)."""
+    month_approve(client=march, month=MARCH, user=staff_a)
+    late_spend(march)
+    month_approve(client=march, month=MARCH, user=staff_a, reason="gasto tardío de Google Ads", notify=True)
+    with schema_context("alpha"):
+        first = OutboxEmail.objects.get(kind="report_approved").payload
+        revised = OutboxEmail.objects.get(kind="report_revised").payload
+    (pdf,) = [a for a in revised["attachments"] if a["mimetype"] == "application/pdf"]
+    (old,) = [a for a in first["attachments"] if a["mimetype"] == "application/pdf"]
+    assert pdf["name"] == "alpha-informe-2026-03.pdf" and pdf["path"] != old["path"]
+    from tests.kpis.test_paid_media_report import _pdf_text
+
+    text = _pdf_text(Path(pdf["path"]).read_bytes())
+    assert "219,40" in text and "215,72" not in text  # the revised figures, not the first email's
+    assert "El informe revisado va adjunto en PDF." in revised["body"]
+    outbox_send_due(client=march)
+    message = next(m for m in mail.outbox if "revisadas" in m.subject)
+    assert [name for name, _content, _type in message.attachments] == ["alpha-informe-2026-03.pdf"]

@@ -194,3 +194,36 @@ def test_an_approved_month_with_a_question_opens_on_it_not_on_the_draft(both_in_
     assert "A la pregunta del cliente ↓" in spanish
     # a month in review keeps its draft open
     assert "data-draft-folded" not in browser_for(staff_ab, _beta).get("/reports/2026-03/").content.decode()
+
+
+def test_a_revision_says_which_figures_the_commentary_still_quotes_and_the_draft_writes_them_again(
+    both_in_review, staff_ab
+) -> None:
+    """Acme's November restated by late spend (walk of 7 Dec 2026): the summary drafted from the
+    figures said "€287.46 a lead" and went out with the revision beside €291.22, unsaid. The
+    revision box names the figures the commentary still quotes; "Draft from the figures" writes
+    the drafted boxes again (a person's text is theirs to correct) and the notice follows, in place."""
+    from reports.services import commentary_save
+    from tests.reports.conftest import late_spend
+
+    alpha, _beta = both_in_review
+    alpha.language = "en"  # the client reads English: its commentary writes "€1,725.76"
+    alpha.save(update_fields=["language"])
+    staff = browser_for(staff_ab, alpha, language="en")
+    staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")  # the summary quotes €1,725.76 of spend
+    commentary_save(client=alpha, month=MARCH, section="concerns", text="Each lead cost €215.72.", user=staff_ab)
+    commentary_save(client=alpha, month=MARCH, section="wins", text="Leads at €1215.72 each last year.", user=staff_ab)
+    staff.post("/reports/2026-03/approve/")
+    assert "data-stale-commentary" not in staff.get("/reports/2026-03/").content.decode()  # nothing restated yet
+    late_spend(alpha)  # spend 1,725.76 → 1,755.20 EUR, cost per lead 215.72 → 219.40 EUR
+    page = staff.get("/reports/2026-03/").content.decode()
+    notice = re.search(r'<p class="message warning" data-stale-commentary>(.*?)</p>', page, re.S).group(1)
+    assert "Marketing spend €1,725.76 (now €1,755.20)" in notice and "Cost per lead €215.72 (now €219.40)" in notice
+    assert "1215.72" not in notice  # a figure inside a longer number is not the figure
+    body = staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true").content.decode()
+    revision = body[body.index('<div id="close-revision" hx-swap-oob="true">'):]
+    assert 'id="pending-title"' in revision
+    notice = re.search(r'data-stale-commentary>(.*?)</p>', revision, re.S).group(1)
+    assert "Cost per lead €215.72" in notice and "Marketing spend" not in notice  # the person's sentence is left to them
+    commentary_save(client=alpha, month=MARCH, section="concerns", text="Each lead cost €219.40.", user=staff_ab)
+    assert "data-stale-commentary" not in staff.get("/reports/2026-03/").content.decode()

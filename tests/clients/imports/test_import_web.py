@@ -332,3 +332,19 @@ def test_the_phones_list_of_bad_cells_names_each_column_in_the_readers_language(
         page = html.unescape(http.get(upload(http, spend, kind=kind).url).content.decode())
         problems = page[page.index('class="preview-problems"'):]
         assert line in re.sub(r"\s+", " ", problems), (kind, problems[:400])
+
+
+def test_a_one_row_import_says_one_row_read(staff_http, tenant_a, media, django_capture_on_commit_callbacks) -> None:
+    """A late spend row imported alone read "Done: 1 rows read" (walk of 7 Dec 2026)."""
+    response = upload(staff_http, b"id,name,channel\nc1,Launch,email\n")
+    response, _callbacks = confirm(staff_http, response.url, django_capture_on_commit_callbacks)
+    connection.set_tenant(tenant_a)
+    job = Job.objects.get()
+    connection.set_schema_to_public()
+    run_job(tenant_a, job.id)
+    text = staff_http.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Done: 1 row read, 1 added, 0 updated, 0 unchanged." in text and "1 rows" not in text
+    staff_http.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    with translation.override("es"):
+        spanish = staff_http.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Hecho. Filas leídas: 1; añadidas: 1" in spanish

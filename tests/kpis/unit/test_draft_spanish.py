@@ -136,3 +136,41 @@ def test_the_catch_up_step_says_what_to_plan_for_each_working_day() -> None:
     steps = [line.text for line in draft_in("es", docs, quarter=quarter).sections["next_steps"]]
     assert ("Para alcanzar el objetivo del trimestre, planificar 6,9 MQL por día laborable en los 42 días laborables "
             "que quedan.") in steps, steps
+
+
+def test_a_member_whose_leads_qualify_less_is_reviewed_for_their_quality_not_its_landing_pages() -> None:
+    """Globex's November (walk of 7 Dec 2026): MQLs fell because 16.7 % of paid social's new leads
+    became MQLs against 56.5 %, and the next step said to review "the traffic it brings and the pages
+    it lands on", which is what sessions converting less calls for, not leads qualifying less."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=0, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=0, leads=10, mqls=8, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=0, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=0, leads=10, mqls=3, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    english = _texts("en", docs)
+    step = "Review the quality of what Paid social brings: 30.0 % of its new leads converted, against 80.0 % before."
+    assert step in english, english
+    assert not [text for text in english if "where it lands" in text], english
+    spanish = _texts("es", docs)
+    assert ("Revisar la calidad de lo que llega de las redes sociales de pago: la conversión de sus leads nuevos fue del "
+            "30,0 %, frente al 80,0 % antes.") in spanish, spanish
+
+
+def test_a_member_whose_sessions_convert_less_is_still_reviewed_for_its_traffic_and_landing_pages() -> None:
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=0, leads=30, mqls=0, sessions=1000),
+            "paid_social": channel(spend=0, leads=40, mqls=0, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=0, leads=30, mqls=0, sessions=1000),
+            "paid_social": channel(spend=0, leads=10, mqls=0, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    english = _texts("en", docs)
+    assert [text for text in english if text.startswith("Review what Paid social brings to the site and where it lands")], english
