@@ -305,7 +305,8 @@ def summary(card: Any, *, keys: tuple[str, ...], currency: str, accent: str) -> 
                 "shown": format_value(key, value, currency),
                 "reason": reason,
                 "change": None if card.in_progress else change_shown(
-                    key, value, previous, first=card.first_month, compare=card.compare_to
+                    key, value, previous, first=card.first_month, compare=card.compare_to,
+                    before_why=card.compared_why(key) if previous is None and value is not None else "",
                 ),
                 "pace": pace_text(card, key, value, currency),
                 "target": None if target is None else format_value(key, target, currency),

@@ -299,18 +299,21 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
 
 
 def change_shown(
-    key: str, value: float | None, before: float | None, *, first: bool = False, compare: dt.date | None = None
+    key: str, value: float | None, before: float | None, *, first: bool = False, compare: dt.date | None = None,
+    before_why: str = "",
 ) -> dict[str, Any] | None:
     """The change cell as shown: change() where it is a number, else words where a percentage from 0 is
     undefined — "up from 0" (a revenue after a month of none), "no change" (0 both months) — or
-    "nothing to compare" when the comparison month has no figure, with ``why`` on hover. None (an
-    empty cell) only without a value. ``compare``: the comparison month, named on hover."""
+    "nothing to compare" when the comparison month has no figure, with ``why`` on hover (``before_why``:
+    the comparison month's own reason, Scorecard.compared_why). None (an empty cell) only without a
+    value. ``compare``: the comparison month, named on hover."""
     shown = change(key, value, before, first=first)
     if shown is not None or value is None:
         return shown
     if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
-        why = (gettext("No figure for this in %(month)s.") % {"month": date_format(compare, "YEAR_MONTH_FORMAT")}
-               if compare else gettext("The comparison month has no figure for this."))
+        why = before_why or (
+            gettext("No figure for this in %(month)s.") % {"month": date_format(compare, "YEAR_MONTH_FORMAT")}
+            if compare else gettext("The comparison month has no figure for this."))
         return {"text": gettext("nothing to compare"), "good": True, "flat": True, "why": why}
     if before != 0 and value != 0 and (before < 0) != (value < 0):  # across 0: in words, as from 0
         better, up = figure(key).better, value > before
@@ -592,6 +595,26 @@ class Scorecard:
             return None
         return kpi_matched(snapshot.document, key)
 
+    def compared_why(self, key: str) -> str:
+        """Why the comparison month has no figure for ``key``, in its own words ("In October 2026: 10 of
+        its 12 customers have no deal value…"), for a change that reads "nothing to compare"; "" when it
+        has one. A client read "nothing to compare" beside its revenue with no reason but the month's."""
+        month = self.compare_to
+        named = date_format(month, "YEAR_MONTH_FORMAT")
+        snapshot = self.history.get(month)
+        if snapshot is None:  # no month at all: change_shown's own "No figure for this in March 2025."
+            return ""
+        if spend_figure_unknown(key, has_spend=self.has_spend(month)):
+            why = gettext("no spend was loaded up to its end, so its costs are unknown.")
+        elif key in CONTACT_FIGURES and self.contact_unknown(month):
+            why = no_contact_reason()
+        else:
+            why = self.not_fact(month, key)
+        if not why and kpi_matched(snapshot.document, key) is None:
+            before = date_format((Month.of(month) - 1).first_day, "YEAR_MONTH_FORMAT")
+            why = null_reason(figure(key), snapshot.document.get("kpis"), before=before)
+        return gettext("In %(month)s: %(why)s") % {"month": named, "why": why} if why else ""
+
     def before_data(self, month: dt.date, key: str) -> bool:
         """Whether ``month`` is before the first rows of ``key``'s source (kpis.datastart)."""
         if self.first_data_read is not None:
@@ -866,7 +889,8 @@ def tiles(
                     "shown": format_value(key, value, currency),
                     "reason": reason,
                     "change": None if card.in_progress else change_shown(
-                        key, value, previous, first=card.first_month, compare=card.compare_to
+                        key, value, previous, first=card.first_month, compare=card.compare_to,
+                        before_why=card.compared_why(key) if previous is None and value is not None else "",
                     ),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value),

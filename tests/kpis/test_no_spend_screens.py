@@ -111,6 +111,11 @@ def test_a_month_before_the_first_spend_reads_a_dash(client_user_a, no_spend, wr
     march = unescape(http.get("/scorecard/?month=2026-03", HTTP_HOST=host_of(no_spend)).content.decode())
     assert REASON[language] not in march
     assert ("50,00" if language == "es" else "50.00") in tile(march, "cpl")
+    # Its "nothing to compare" says why on hover: February's own reason, not only that it has no figure.
+    before = {"en": "In February 2026: no spend was loaded up to its end, so its costs are unknown.",
+              "es": "En febrero de 2026: no se había cargado ninguna inversión hasta su final, así que sus costos son "
+                    "desconocidos."}[language]
+    assert f'title="{before}"' in tile(march, "marketing_spend"), tile(march, "marketing_spend")
     # No change against February's unknown 0 € (the spend did not rise "from 0").
     rows = list(csv.reader(io.StringIO(http.get("/scorecard/export.csv?month=2026-03",
                                                 HTTP_HOST=host_of(no_spend)).content.decode())))
