@@ -13,6 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 NOT_GIVEN = frozenset({"", "--", "-", "—", "n/a", "N/A"})
 
@@ -165,8 +166,10 @@ def moment(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
             return parsed
     # Each form once, its seconds written too, and a slash between them, not an English "or" amid a Spanish
     # sentence ("YYYY-MM-DD HH:MM / YYYY-MM-DD HH:MM:SS / YYYY-MM-DD", not "… HH:MM:%S or YYYY-MM-DD or YYYY-MM-DD").
+    # The year's letters in the reader's language, as the other date messages write them (Spanish "AAAA-MM-DD").
+    year, short_year = pgettext("a date form's year", "YYYY"), pgettext("a date form's year", "YY")
     shown = " / ".join(dict.fromkeys(
-        f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "HH").replace("%M", "MM")
-        .replace("%S", "SS").replace("%y", "YY").replace("%b", "Mon").replace("%I", "hh").replace("%p", "am/pm")
+        f.replace("%Y", year).replace("%m", "MM").replace("%d", "DD").replace("%H", "HH").replace("%M", "MM")
+        .replace("%S", "SS").replace("%y", short_year).replace("%b", "Mon").replace("%I", "hh").replace("%p", "am/pm")
         for f in formats))
     raise ValueProblem(_("not a date in the form %(format)s") % {"format": shown})

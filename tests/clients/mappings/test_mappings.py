@@ -379,7 +379,8 @@ def test_the_live_preview_writes_and_aligns_its_rows_as_the_import_previews_do(
 @pytest.mark.parametrize(("language", "line"), [
     ("en", "Line 2, Creation date “04/03/2026 09:30”: not a date in the form YYYY-MM-DD HH:MM / "
            "YYYY-MM-DD HH:MM:SS / YYYY-MM-DDTHH:MM:SS / YYYY-MM-DD"),  # each form once, no "%S", no "or"
-    ("es", "Línea 2, Fecha de creación «04/03/2026 09:30»: no es una fecha con la forma YYYY-MM-DD HH:MM / "),
+    # the year in Spanish letters in Spanish, as the other date messages write it
+    ("es", "Línea 2, Fecha de creación «04/03/2026 09:30»: no es una fecha con la forma AAAA-MM-DD HH:MM / "),
 ])
 def test_a_bad_cell_shows_the_files_value_and_is_listed_for_a_phone_as_the_import_previews_do(
     staff_http, language, line
