@@ -179,27 +179,23 @@ def _queue_each(
     subject: Promise,
     template: str,
     context: Callable[[], dict[str, Any]],
-    attachments: Callable[[str], list[dict[str, str]]] | None = None,
 ) -> int:
     """Queue one plain-text email per user, rendered in the user's language, about ``month``'s report.
 
     ``subject`` is a lazy translation with ``%(client)s`` and ``%(month)s``; the template gets what
     ``context()`` returns (called in the user's language: worded figures follow it), the client
-    and the link to the month's page. ``attachments``: the files for a language."""
+    and the link to the month's page."""
     queued = 0
     sender = brand_sender(brand_for(client))  # the agency's name, as the approved report's email
     for user in users:
         language = language_for(user=user, client=client)
         with translation.override(language):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
-            files = attachments(language) if attachments else []
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "YEAR_MONTH_FORMAT")},
-                "body": render_to_string(template, {"client": client, "link": link, "attached": bool(files), **context()}),
+                "body": render_to_string(template, {"client": client, "link": link, **context()}),
                 "from_email": sender,
             }
-            if files:
-                payload["attachments"] = files
         queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
     return queued
 
