@@ -279,7 +279,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
-PDF_LAYOUT = "33"
+# 34: an approved month's first page says when it was approved (and revised) after "Computed"
+PDF_LAYOUT = "34"
 
 
 def report_pdf_build(
@@ -340,6 +341,15 @@ def report_pdf_file(
             report["commentary"] = commentary
         computed = str(_("Computed %(when)s") % {
             "when": date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")})
+        dates = shown.approvals(month) if shown is not None and shown.approvals and month in shown.approved else None
+        if dates:
+            # The approved report says when the agency approved it (and revised it), beside when it was computed.
+            approved_at, revised_at = dates
+            day = date_format(timezone.localtime(approved_at), "DATE_FORMAT")
+            computed += " · " + str(_("Approved on %(when)s") % {"when": day})
+            if revised_at is not None:
+                day = date_format(timezone.localtime(revised_at), "DATE_FORMAT")
+                computed += " · " + str(_("Revised on %(when)s") % {"when": day})
         if shown is not None and month not in shown.hidden and month not in shown.approved:
             # A client's month the close never held: as the page's header says, not an approved report.
             computed += " · " + str(_("Not reviewed by your agency: these figures are computed from your data as it "

@@ -25,6 +25,10 @@ class Shown:
     approved: frozenset[dt.date]
     load: Callable[[list[dt.date]], dict[dt.date, dict[str, Any]]]
     stamp: str
+    # (month) -> when it was first approved and, if revised since, when its latest version was
+    # approved (None: not revised); None for a month never approved. The PDF says them by the
+    # "Computed" line. The stamp already changes with each new version.
+    approvals: Callable[[dt.date], tuple[dt.datetime, dt.datetime | None] | None] | None = None
 
     def documents(self, months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
         """The approved documents among ``months`` (one query for all of them)."""

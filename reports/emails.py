@@ -179,60 +179,78 @@ def _queue_each(
     subject: Promise,
     template: str,
     context: Callable[[], dict[str, Any]],
-    attachments: Callable[[str], list[dict[str, str]]] | None = None,
 ) -> int:
     """Queue one plain-text email per user, rendered in the user's language, about ``month``'s report.
 
     ``subject`` is a lazy translation with ``%(client)s`` and ``%(month)s``; the template gets what
     ``context()`` returns (called in the user's language: worded figures follow it), the client
-    and the link to the month's page. ``attachments``: the files for a language (the revised PDF)."""
+    and the link to the month's page."""
     queued = 0
     sender = brand_sender(brand_for(client))  # the agency's name, as the approved report's email
     for user in users:
         language = language_for(user=user, client=client)
         with translation.override(language):
             link = client_url(client=client, path=f"/reports/{Month.of(month)}/")
-            files = attachments(language) if attachments else []
             payload = {
                 "subject": str(subject) % {"client": client.name, "month": date_format(month, "YEAR_MONTH_FORMAT")},
-                "body": render_to_string(template, {"client": client, "link": link, "attached": bool(files), **context()}),
+                "body": render_to_string(template, {"client": client, "link": link, **context()}),
                 "from_email": sender,
             }
-            if files:
-                payload["attachments"] = files
         queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
     return queued
 
 
 def revision_emails(*, client: Client, version: ReportVersion, previous: ReportVersion) -> int:
-    """Queue the news of revised figures (what changed, when, why) for each client user who wants it,
-    with the revised report's PDF attached: the PDF of the first email is now the superseded version,
-    and the client forwarding "the report" should not have to sign in to fetch the corrected one."""
+    """Queue the news of revised figures for each client user who wants it: branded like the monthly
+    email (agency sender, brand bar and logo) in the user's language, saying when and why the figures
+    were revised and each figure that changed (before → after), the commentary that goes out with
+    them, a link to the report, and the revised report's PDF attached: the PDF of the first email is
+    now the superseded version, and the client forwarding "the report" should not have to sign in to
+    fetch the corrected one. The plain-text part says the same."""
+    queued = 0
     pdfs: dict[str, str | None] = {}
-
-    def revised_pdf(language: str) -> list[dict[str, str]]:
-        if language not in pdfs:
-            with timezone.override(ZoneInfo(client.timezone)):  # the PDF's times are the client's
+    brand = brand_for(client)
+    logo = brand_logo_inline(brand)  # [] without a logo: the HTML then names no cid:brand-logo
+    sender = brand_sender(brand)  # the agency's name, as the approved report's email
+    zone = ZoneInfo(client.timezone)  # the PDF's and the email's dates are the client's
+    for user in _client_users(client):
+        language = language_for(user=user, client=client)
+        with translation.override(language), timezone.override(zone):
+            if language not in pdfs:
                 pdfs[language] = report_pdf(client=client, version=version, language=language)
-        if not pdfs[language]:
-            return []
-        name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
-        return [{"path": pdfs[language], "name": name, "mimetype": "application/pdf"}]
-
-    return _queue_each(
-        client=client,
-        users=_client_users(client),
-        kind="report_revised",
-        month=version.month,
-        reference=f"v{version.number}",
-        subject=gettext_lazy("%(client)s: revised figures for %(month)s"),
-        template="reports/email/revised.txt",
-        context=lambda: {
-            "version": version,
-            "lines": figures_diff(previous.document, version.document, currency=client.currency),
-        },
-        attachments=revised_pdf,
-    )
+            context = {
+                "client": client,
+                "month": version.month,
+                "version": version,
+                "lines": figures_diff(previous.document, version.document, currency=client.currency),
+                "sections": commentary_sections(version.commentary),
+                "brand": brand,
+                "has_logo": bool(logo),
+                "attached": bool(pdfs[language]),
+                # The month's page: the revised report, what changed and every version.
+                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
+                "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
+            }
+            subject = _("%(client)s: revised figures for %(month)s") % {
+                "client": client.name,
+                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
+            }
+            attachments = list(logo)
+            if pdfs[language]:
+                name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
+                attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
+            payload = {
+                "subject": subject,
+                "body": render_to_string("reports/email/revised.txt", context),
+                "html": render_to_string("reports/email/revised.html", context),
+                "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
+                "from_email": sender,
+                "attachments": attachments,
+            }
+        queued += _queue(
+            client=client, kind="report_revised", user=user, month=version.month, reference=f"v{version.number}", payload=payload
+        )
+    return queued
 
 
 def question_emails(*, client: Client, question: Question) -> int:

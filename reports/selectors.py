@@ -282,6 +282,15 @@ def approved_documents(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     return {row.month: row.document for row in rows.only("month", "number", "document")}
 
 
+def approval_dates(month: dt.date) -> tuple[dt.datetime, dt.datetime | None] | None:
+    """When ``month`` was first approved and, if revised since, when its latest version was (None:
+    never revised); None when it was never approved. For the PDF's first page (kpis.visibility.Shown)."""
+    dates = list(ReportVersion.objects.filter(month=month).order_by("number").values_list("approved_at", flat=True))
+    if not dates:
+        return None
+    return dates[0], dates[-1] if len(dates) > 1 else None
+
+
 def commentary_for(*, viewer: User, month: dt.date) -> dict[str, str]:
     """Staff see the draft; a client user the commentary of the approved version (none before)."""
     if viewer.is_agency:

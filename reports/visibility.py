@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from kpis.visibility import Rule, Shown
 from reports.selectors import (
+    approval_dates,
     approved_documents,
     close_page_column,
     close_page_rows,
@@ -31,7 +32,7 @@ from reports.selectors import (
 def client_view() -> Shown:
     """The months as any client user sees them (for the report PDF of an approval's email)."""
     hidden, approved, stamp = shown_months(viewer=None)
-    return Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp)
+    return Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp, approvals=approval_dates)
 
 
 def _shown(user: Any) -> Shown | None:
@@ -42,7 +43,7 @@ def _shown(user: Any) -> Shown | None:
     if cached is not None:
         return cached
     hidden, approved, stamp = shown_months(viewer=user)
-    shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp)
+    shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp, approvals=approval_dates)
     user._close_shown = shown
     return shown
 
@@ -59,7 +60,9 @@ def _page_apply(user: Any, value: dict[str, Any]) -> str:
     if getattr(user, "is_agency", False):
         return stamp
     hidden, approved, shown_stamp = shown_from_rows(close_page_rows(value))
-    user._close_shown = Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=shown_stamp)
+    user._close_shown = Shown(
+        hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=shown_stamp, approvals=approval_dates
+    )
     return f"{stamp}|{shown_stamp}"
 
 

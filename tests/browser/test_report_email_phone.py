@@ -84,3 +84,46 @@ def test_the_key_figures_read_across_the_screen_on_a_phone_and_a_desktop(
         assert name["width"] >= table["width"] * 0.5
         screenshot(page, f"report-email-key-figures-{width}-{language}")
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_revision_email_fits_a_phone_and_a_desktop_with_its_logo(
+    browser, march, client_user_a, staff_a, language  # noqa: F811
+) -> None:
+    """The revision's email, branded like the monthly one (it was plain text): its logo drawn from
+    its attachment, nothing wider than the screen, each changed figure's revised and approved value
+    side by side with its name at 390 px as at 600 px."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from agency.models import Client
+    from tests.reports.conftest import late_spend
+
+    png = io.BytesIO()
+    Image.new("RGB", (120, 40), "#0f766e").save(png, format="PNG")
+    Client.objects.get(pk=march.pk).brand_logo.save("logo.png", ContentFile(png.getvalue()), save=True)
+    march.refresh_from_db()
+    client_user_a.language = language
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    late_spend(march)
+    month_approve(client=march, month=MARCH, user=staff_a, reason="gasto tardío de Google Ads", notify=True)
+    with schema_context("alpha"):
+        payload = OutboxEmail.objects.get(kind="report_revised").payload
+    assert "{#" not in payload["html"] and "{%" not in payload["html"]
+    for width in (390, 600):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_content(_as_shown(payload))
+        logo = "document.querySelector('img[src^=\"data:image/png\"]')"
+        page.wait_for_function(f"{logo} && {logo}.complete && {logo}.naturalWidth > 0")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        rows = page.locator("[data-change]")
+        assert rows.count() >= 1
+        for i in range(rows.count()):
+            name, value = (rows.nth(i).locator("td").nth(j).bounding_box() for j in (0, 1))
+            assert name["y"] == value["y"] and name["x"] + name["width"] <= value["x"] + 1
+        screenshot(page, f"revision-email-{width}-{language}")
+        context.close()

@@ -1,0 +1,75 @@
+"""The approved month's PDF says when the agency approved it (and, for a revision, when it revised
+it) on its first page, by "Computed …": it said when the figures were computed and not that anyone
+had approved them (walk of 7 Dec 2026). In the reader's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import time_machine
+from django_tenants.utils import schema_context
+
+from clients.models import OutboxEmail
+from reports.services import month_approve
+from tests.browser.conftest import ARTIFACTS
+from tests.reports.conftest import MARCH, browser_for, late_spend
+
+pytestmark = pytest.mark.django_db
+
+APPROVED = dt.datetime(2026, 4, 6, 10, tzinfo=dt.UTC)
+REVISED = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)
+
+
+def _first_page(data: bytes) -> str:
+    document = pypdfium2.PdfDocument(io.BytesIO(data))
+    return document[0].get_textpage().get_text_range()
+
+
+def _attached_pdf(kind: str, keep: str) -> bytes:
+    with schema_context("alpha"):
+        payload = OutboxEmail.objects.get(kind=kind).payload
+    (pdf,) = [a for a in payload["attachments"] if a["mimetype"] == "application/pdf"]
+    data = Path(pdf["path"]).read_bytes()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / keep).write_bytes(data)  # looked at as images (pdftoppm -r 60 -f 1 -l 1)
+    return data
+
+
+def _approve_then_revise(client, staff) -> None:
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=client, month=MARCH, user=staff)
+    late_spend(client)
+    with time_machine.travel(REVISED, tick=False):
+        month_approve(client=client, month=MARCH, user=staff, reason="late Google Ads spend", notify=True)
+
+
+def test_the_approved_pdf_says_when_it_was_approved_in_english(march, staff_a, client_user_a) -> None:
+    client_user_a.language = "en"
+    client_user_a.save()
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    text = _first_page(_attached_pdf("report_approved", "approval-dates-en.pdf"))
+    assert "Computed" in text and "Approved on April 6, 2026" in text
+    assert "Revised on" not in text
+
+
+def test_the_revised_pdf_says_when_it_was_approved_and_revised_in_spanish(march, staff_a, client_user_a) -> None:
+    _approve_then_revise(march, staff_a)
+    first = _first_page(_attached_pdf("report_approved", "approval-dates-es.pdf"))
+    assert "Calculado el" in first and "Aprobado el 6 de abril de 2026" in first and "Revisado el" not in first
+    revised = _first_page(_attached_pdf("report_revised", "approval-dates-revised-es.pdf"))
+    assert "Aprobado el 6 de abril de 2026" in revised and "Revisado el 4 de diciembre de 2026" in revised
+    assert "Approved" not in revised and "Revised" not in revised
+
+
+def test_the_clients_download_of_the_month_says_it_too(march, staff_a, client_user_a) -> None:
+    _approve_then_revise(march, staff_a)
+    response = browser_for(client_user_a, march).get("/scorecard/export.pdf?month=2026-03")
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    text = _first_page(data)
+    assert "Aprobado el 6 de abril de 2026" in text and "Revisado el 4 de diciembre de 2026" in text
