@@ -10,12 +10,15 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from clients.closed_months import approved_months_register
         from clients.signals import connection_synced
         from kpis.signals import snapshots_computed
         from kpis.visibility import rule_register
-        from reports import receivers
+        from reports import receivers, selectors
         from reports.visibility import RULE
 
         snapshots_computed.connect(receivers.on_snapshots_computed, dispatch_uid="reports.revision_on_recompute")
         connection_synced.connect(receivers.on_connection_synced, dispatch_uid="reports.restatement_note")
         rule_register(RULE)
+        # An import's result page names the approved months it touched (a revision will wait).
+        approved_months_register(lambda months: selectors.approved_months_among(months=months))

@@ -58,6 +58,12 @@ def approved_months() -> set[dt.date]:
     return set(ReportVersion.objects.values_list("month", flat=True).distinct())
 
 
+def approved_months_among(*, months: list[dt.date]) -> list[dt.date]:
+    """The months of ``months`` (first days) with an approved version: an import that wrote rows of
+    them restates figures the client was sent (clients.closed_months, the import's result page)."""
+    return sorted(set(ReportVersion.objects.filter(month__in=months).values_list("month", flat=True)))
+
+
 def month_approved(*, month: dt.date) -> bool:
     """Whether the month has an approved version (before that, nothing of it is the client's)."""
     return ReportVersion.objects.filter(month=month).exists()

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agency.decorators import client_staff_required
 from agency.http import HtmxHttpRequest, found
+from agency.months import Month
+from clients.closed_months import approved_months_among
 from clients.connectors.health import connections_context
 from clients.importing import KINDS
 from clients.imports.batch import import_batch_again, import_batch_create, import_batch_queue
@@ -103,6 +105,14 @@ def _source_words(entry: dict[str, Any]) -> str:
     return str(source.label) if source is not None else entry.get("label", "")
 
 
+def _approved_touched(results: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """The approved months the finished imports wrote rows of (their result's ``months``: rows added
+    or changed, not those unchanged): their figures are recomputed and a revision waits for staff,
+    which the result page says with a link to each month's close."""
+    months = {month for result in results if result and result.get("ok") for month in result.get("months") or []}
+    return [{"month": first, "slug": str(Month.of(first))} for first in approved_months_among(months=months)]
+
+
 def _left_out(result: dict[str, Any] | None) -> int:
     """Rows a source reads and leaves out on purpose (GA4's smart-tv rows): said beside the counts,
     so that "10,025 rows read, 9,624 added" does not leave 401 rows unexplained."""
@@ -125,7 +135,9 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
     context = {"batch": batch, "files": files, "pending": pending,
                "imported": [entry for entry in files if entry["job"]],
                "to_map": [entry for entry in files if not entry["job"]],
-               "refused": [] if pending else import_batch_refused(batch=batch)}
+               "refused": [] if pending else import_batch_refused(batch=batch),
+               "approved_touched": _approved_touched([entry["job"].result for entry in files
+                                                      if entry["job"] and entry["job"].status == Job.Status.DONE])}
     template = "clients/imports/batch.html#files" if request.htmx and not request.htmx.history_restore_request \
         else "clients/imports/batch.html"
     response = render(request, template, context)
@@ -313,6 +325,7 @@ def import_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
         "kind_label": KIND_LABELS.get(job.params.get("kind"), ""), "result": job.result,
         "left_out": _left_out(job.result),
         "errors_file": (imports_dir(client=request.tenant) / f"{job.id}.errors.csv").is_file(),
+        "approved_touched": _approved_touched([job.result]) if job.status == Job.Status.DONE else [],
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "clients/imports/job.html#progress", context)
