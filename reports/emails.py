@@ -153,18 +153,9 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
                 "client": client.name,
                 "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
             }
-            attachments = list(look["attachments"])
-            if pdfs[language]:
-                name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
-                attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
-            payload = {
-                "subject": subject,
-                "body": render_to_string("reports/email/approved.txt", context),
-                "html": render_to_string("reports/email/approved.html", context),
-                "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
-                "from_email": look["from_email"],
-                "attachments": attachments,
-            }
+            payload = _report_payload(client=client, version=version, template="approved", subject=subject,
+                                      context=context, images=look["attachments"], pdf=pdfs[language],
+                                      from_email=look["from_email"])
         queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued
 
@@ -198,6 +189,27 @@ def _queue_each(
             }
         queued += _queue(client=client, kind=kind, user=user, month=month, reference=reference, payload=payload)
     return queued
+
+
+def _report_payload(
+    *, client: Client, version: ReportVersion, template: str, subject: str, context: dict[str, Any],
+    images: list[dict[str, Any]], pdf: str | None, from_email: str,
+) -> dict[str, Any]:
+    """A report email's outbox payload (the monthly one, a revision): its text and HTML parts from
+    ``reports/email/<template>``, the inline images the HTML names, the month's PDF when there is one,
+    and the opt-out as a List-Unsubscribe header."""
+    attachments = list(images)
+    if pdf:
+        name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
+        attachments.append({"path": pdf, "name": name, "mimetype": "application/pdf"})
+    return {
+        "subject": subject,
+        "body": render_to_string(f"reports/email/{template}.txt", context),
+        "html": render_to_string(f"reports/email/{template}.html", context),
+        "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
+        "from_email": from_email,
+        "attachments": attachments,
+    }
 
 
 def revision_emails(*, client: Client, version: ReportVersion, previous: ReportVersion) -> int:
@@ -235,18 +247,8 @@ def revision_emails(*, client: Client, version: ReportVersion, previous: ReportV
                 "client": client.name,
                 "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
             }
-            attachments = list(logo)
-            if pdfs[language]:
-                name = f"{client.slug}-{pgettext('file name', 'report')}-{Month.of(version.month)}.pdf"
-                attachments.append({"path": pdfs[language], "name": name, "mimetype": "application/pdf"})
-            payload = {
-                "subject": subject,
-                "body": render_to_string("reports/email/revised.txt", context),
-                "html": render_to_string("reports/email/revised.html", context),
-                "headers": {"List-Unsubscribe": f"<{context['opt_out']}>"},
-                "from_email": sender,
-                "attachments": attachments,
-            }
+            payload = _report_payload(client=client, version=version, template="revised", subject=subject,
+                                      context=context, images=logo, pdf=pdfs[language], from_email=sender)
         queued += _queue(
             client=client, kind="report_revised", user=user, month=version.month, reference=f"v{version.number}", payload=payload
         )
