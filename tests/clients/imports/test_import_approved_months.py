@@ -21,7 +21,7 @@ from tests.conftest import host_of
 
 MARCH_LEADS = b"id,created_at\nL1,2026-03-02T09:00:00\nL2,2026-03-03T10:00:00\n"
 NOTICE = {"en": "March 2026 was already approved: its figures are being recomputed",
-          "es": "Marzo de 2026 ya estaba aprobado: sus cifras se están recalculando"}
+          "es": "Marzo de 2026 ya estaba aprobado: las cifras de ese mes se están recalculando"}
 LINK = {"en": "Open the close of March 2026", "es": "Abrir el cierre de marzo de 2026"}
 
 
