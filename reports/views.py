@@ -163,10 +163,19 @@ def _commentary_parts(request: HttpRequest, month: dt.date, context: dict) -> No
     context["sections_form"] = [
         (section.value, section.label, context["texts"].get(section.value, "")) for section in Commentary.Section
     ]
+    # Staff write what the client reads as typed: the commentary and a revision's reason are not
+    # translated, so the page names the language the client's report, email and PDF are in.
+    context["written_in"] = _written_in(request.tenant.report_language)
     # Not for the month in progress: its comparisons would set a part of a month against whole ones
     # ("MQLs fell 89.8 %" on the 6th); the Approve card says the month is still running.
     if context["snapshot"] is not None and not context.get("in_progress"):
         context["draft"] = draft_panel(client=request.tenant, month=month)
+
+
+def _written_in(language: str) -> str:
+    if language.startswith("es"):
+        return _("This client reads its reports in Spanish: write the commentary and a revision's reason in Spanish.")
+    return _("This client reads its reports in English: write the commentary and a revision's reason in English.")
 
 
 @client_member_required

@@ -21,7 +21,7 @@ from clients.models import OutboxEmail
 from reports.services import month_approve
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
 from tests.browser.conftest import ARTIFACTS
-from tests.reports.conftest import MARCH, browser_for
+from tests.reports.conftest import MARCH, browser_for, late_spend
 
 # English an email or the PDF would show if it were not translated.
 EMAIL_ENGLISH = (
@@ -139,3 +139,20 @@ def test_times_at_a_clients_address_are_in_its_zone_and_named(march, staff_a) ->
         month_approve(client=march, month=MARCH, user=staff_a)
     page = browser_for(staff_a, march, language="en").get("/reports/").content.decode()
     assert "11:12" in page and "CEST" in page
+
+
+def test_staff_writing_the_commentary_are_told_the_client_reads_it_in_spanish(spanish_client, staff_a) -> None:
+    """The commentary and a revision's reason go out as typed: English-speaking staff closing a
+    Spanish client's month are told, in their own language, which language to write in."""
+    page = browser_for(staff_a, spanish_client, language="en").get("/reports/2026-03/").content.decode()
+    assert page.count("data-written-in") == 1  # the commentary; no revision waits
+    assert "This client reads its reports in Spanish" in page
+    month_approve(client=spanish_client, month=MARCH, user=staff_a)
+    late_spend(spanish_client)
+    page = browser_for(staff_a, spanish_client, language="en").get("/reports/2026-03/").content.decode()
+    assert page.count("This client reads its reports in Spanish") == 2  # and the revision's reason
+
+
+def test_staff_of_an_english_client_are_told_english(march, staff_a) -> None:
+    page = browser_for(staff_a, march, language="es").get("/reports/2026-03/").content.decode()
+    assert "Este cliente lee sus informes en inglés" in page
