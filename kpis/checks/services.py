@@ -9,13 +9,13 @@ upsert that keeps a staff resolution); findings the data no longer shows are rem
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import tenant_context
-from psycopg.types.json import Jsonb
 
 from agency.models import Client
 from agency.months import Month
@@ -51,6 +51,16 @@ _STORED = (
     "month", "key", "subject", "family", "severity", "figures", "link", "computed_at", "resolved_by_name", "resolution_note"
 )
 _REFRESHED = ("family", "severity", "figures", "link", "computed_at")  # a staff resolution is kept
+_RECORD = (
+    "month date, key varchar, subject varchar, family varchar, severity varchar, figures jsonb, link varchar, "
+    "computed_at timestamptz, resolved_by_name varchar, resolution_note varchar"
+)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):  # and aware datetimes: ISO text with the offset, read back exactly
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not sent as JSON")
 
 
 def _findings_store(*, months: list[dt.date], rows: list[dict[str, Any]]) -> dict[dt.date, dict[str, int]]:
@@ -76,10 +86,13 @@ def _findings_store(*, months: list[dt.date], rows: list[dict[str, Any]]) -> dic
         if not rows:
             cursor.execute(gone, params)
             return counts
-        values = ", ".join(["(" + ", ".join(["%s"] * len(_STORED)) + ")"] * len(rows))
-        params += [Jsonb(row[c]) if c == "figures" else row[c] for row in rows for c in _STORED]
+        # The rows as one JSON parameter, not ten placeholders a finding: a client with many findings
+        # made a statement past psycopg's 4,096-byte cache of converted queries, split again in Python
+        # at every call (docs/performance.md, "Ninth session"); this text is the same for any count.
+        params.append(json.dumps([{c: row[c] for c in _STORED} for row in rows], default=_iso))
         cursor.execute(
-            f"WITH gone AS ({gone}) INSERT INTO {table} ({', '.join(_STORED)}) VALUES {values} "
+            f"WITH gone AS ({gone}) INSERT INTO {table} ({', '.join(_STORED)}) "
+            f"SELECT {', '.join(_STORED)} FROM jsonb_to_recordset(%s::jsonb) AS r({_RECORD}) "
             f"ON CONFLICT (month, key, subject) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in _REFRESHED)} "
             "RETURNING id, month, key, subject, severity = 'high', resolved_at IS NULL",
             params,

@@ -213,3 +213,41 @@ def test_an_imported_file_whose_rows_miss_its_totals_row_is_a_reconciliation_gap
         assert found == expected
         if expected:
             assert "Las filas de short.csv suman 200,00\xa0€ de inversión, pero su fila de totales dice 260,00\xa0€." in sentences
+
+
+def test_many_findings_are_stored_exactly_in_one_statement_and_re_stored_in_place(tenant_a) -> None:
+    """Forty findings (past the size at which the statement had to be split in Python) keep every
+    value as given: floats to the last bit, nested figures, accents, microseconds."""
+    from django.db import connection
+
+    from kpis.checks.services import _findings_store
+
+    months = [dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    at = dt.datetime(2026, 11, 10, 9, 1, 2, 345678, tzinfo=dt.UTC)
+    rows = [
+        {
+            "month": months[i % 2], "key": "tracking.campaign_name_twins", "subject": f"campaña-{i}",
+            "family": "tracking", "severity": "high" if i % 3 == 0 else "medium",
+            "figures": {"share": 0.1 + 0.2 * i, "names": [f"Campaña {i}", "campana"], "none": None},
+            "link": f"/scorecard/?month=2026-10#c{i}", "computed_at": at, "resolved_by_name": "", "resolution_note": "",
+        }
+        for i in range(40)
+    ]  # fmt: skip
+    with schema_context("alpha"):
+        with connection.execute_wrapper(lambda execute, sql, *rest: statements.append(sql) or execute(sql, *rest)):
+            statements: list[str] = []
+            counts = _findings_store(months=months, rows=[dict(row) for row in rows])
+        assert [sql for sql in statements if "kpis_checkresult" in sql] == statements[-1:]  # one, after the search path
+        assert counts[months[0]] == {"total": 20, "high": 7, "open": 20, "open_high": 7}
+        stored = {r.subject: r for r in CheckResult.objects.all()}
+        assert len(stored) == 40
+        for row in rows:
+            got = stored[row["subject"]]
+            assert (got.month, got.severity, got.figures, got.link, got.computed_at) == (
+                row["month"], row["severity"], row["figures"], row["link"], row["computed_at"]
+            )  # fmt: skip
+        first_ids = {r.subject: r.pk for r in stored.values()}
+        _findings_store(months=months, rows=[dict(row, severity="low") for row in rows[:30]])
+        again = {r.subject: r for r in CheckResult.objects.all()}
+    assert set(again) == {row["subject"] for row in rows[:30]}
+    assert all(r.pk == first_ids[s] and r.severity == "low" for s, r in again.items())
