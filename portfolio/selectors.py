@@ -11,6 +11,22 @@ from agency.models import AccountClaim, Client, ConnectionDue
 from agency.selectors import clients_for_user
 from portfolio.models import Benchmark, ClientMonthClose, ConnectionHealth, SourceFailure
 
+# The summary's figures of which any above 0 shows a row dated in the month: how a row without
+# ``has_data`` (null: written before it and not filled) is judged. They carry no email or contract
+# counts (kpis.datastart.MONTH_ROWS has more), so a row of those is judged by ``has_data`` only.
+SUMMARY_RECORDED = ("sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend")
+
+
+def summary_has_data(prefix: str = "") -> Q:
+    """A condition on ``portfolio.ClientMonthSummary`` (``prefix``: the path to it, "summary__" from a
+    client joined to its month's row): anything is recorded in the month, as the month's own page
+    judges it (reports.selectors.month_has_data, from the client's snapshot), which the snapshot
+    computation writes as ``has_data``; a row without it is judged from its figures. No row: no data."""
+    recorded = Q()
+    for name in SUMMARY_RECORDED:
+        recorded |= Q(**{f"{prefix}{name}__gt": 0})
+    return Q(**{f"{prefix}has_data": True}) | (Q(**{f"{prefix}has_data__isnull": True}) & recorded)
+
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
     """Every benchmark band, grouped by the KPI key it describes (for the scorecards)."""

@@ -26,15 +26,13 @@ from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure
+from portfolio.selectors import summary_has_data
 from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
 FILTERS = ("all", "waiting", "clean")
 State = ClientMonthClose.State
-# The summary's columns of which any above 0 shows a row dated in the month (kpis.datastart.MONTH_ROWS,
-# those the public summary carries).
-RECORDED = ("sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend")
 
 
 def board_filters(params: Mapping[str, str]) -> dict[str, Any]:
@@ -83,7 +81,7 @@ class Cell:
     commentary_state: str = "none"
     figures_at: dt.datetime | None = None
     in_review_since: dt.datetime | None = None
-    has_data: bool = True  # anything recorded in the month (the portfolio's summary: ClientMonthSummary)
+    has_data: bool = True  # anything recorded in the month (ClientMonthSummary.has_data: as the month's page says)
 
     @property
     def waiting_days(self) -> int | None:
@@ -189,13 +187,10 @@ def board_page(
     ):
         client_id = row.pop("client_id")
         cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
-    # Which of those months have anything recorded (the portfolio's summary of each snapshot, public):
-    # an open month without reads "Waiting for data", not "Open".
-    recorded = Q()
-    for name in RECORDED:
-        recorded |= Q(**{f"{name}__gt": 0})
+    # Which of those months have anything recorded (the portfolio's summary of each snapshot, public,
+    # judged as the month's page judges it): an open month without reads "Waiting for data", not "Open".
     with_data = set(
-        ClientMonthSummary.objects.filter(recorded, client__in=[c.pk for c in clients], month__in=months)
+        ClientMonthSummary.objects.filter(summary_has_data(), client__in=[c.pk for c in clients], month__in=months)
         .values_list("client_id", "month")
     )
     for client_id, by_month in cells.items():
@@ -236,8 +231,9 @@ def board_page(
 # 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
 # before the client's first report says so; 7: a month out of the close in words, not a badge;
 # 8: a cell's words in a .said span, lower case after a phone card's label in Spanish;
-# 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data").
-BOARD_LAYOUT = "10"
+# 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data"; 11: "Waiting
+# for data" judged as the month's page judges it, from the summary's has_data: email results count).
+BOARD_LAYOUT = "11"
 
 
 def board_stamp(*, user: User) -> str:
