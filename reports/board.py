@@ -61,13 +61,20 @@ def board_months(*, now: dt.datetime) -> list[dt.date]:
     return [(last - i).first_day for i in range(WINDOW)]
 
 
+def _in_review() -> Q:
+    """In review with something recorded in it: a month put in review with nothing in it (before
+    "Waiting for data" existed, in an older database) waits for its data, not for the agency, as its
+    page says (reports.selectors.month_waits_for_data: never approved, nothing recorded)."""
+    return Q(this__state=State.IN_REVIEW) & (summary_has_data("summary__") | Q(this__approved_at__isnull=False))
+
+
 def _waiting() -> Q:
-    return Q(this__state=State.IN_REVIEW) | Q(this__revision_pending=True) | Q(this__open_questions__gt=0)
+    return _in_review() | Q(this__revision_pending=True) | Q(this__open_questions__gt=0)
 
 
 def _clean() -> Q:
     no_open_check = Q(checks__open__isnull=True) | Q(checks__open=0)  # issue #21's mirror: none open
-    return Q(this__state=State.IN_REVIEW, this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
+    return _in_review() & Q(this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
 
 
 @dataclass
@@ -81,6 +88,7 @@ class Cell:
     commentary_state: str = "none"
     figures_at: dt.datetime | None = None
     in_review_since: dt.datetime | None = None
+    approved_at: dt.datetime | None = None  # the first approval (None: never approved)
     has_data: bool = True  # anything recorded in the month (ClientMonthSummary.has_data: as the month's page says)
 
     @property
@@ -89,20 +97,22 @@ class Cell:
         (what it waits on): never "Not waiting" beside "Revision waiting"."""
         if self.revision_pending and self.figures_at is not None:
             return (timezone.now() - self.figures_at).days
-        if self.state != State.IN_REVIEW or self.in_review_since is None:
+        if self.status != "in_review" or self.in_review_since is None:
             return None
         return (timezone.now() - self.in_review_since).days
 
     @property
     def status(self) -> str:
         """The board's words: open, in_review, approved (approved or revised), revision (waits), and
-        no_data: an open month with nothing recorded in it (a new client before its first import),
-        which reports.services.month_review_start keeps out of review until its data is in."""
+        no_data: a month never approved with nothing recorded in it (a new client before its first
+        import), which reports.services.month_review_start keeps out of review until its data is in.
+        A month put in review with nothing in it before that rule (an older database) reads no_data
+        too, as its page does (reports.selectors.month_waits_for_data), and cannot be approved."""
         if self.revision_pending:
             return "revision"
         if self.state == State.REVISED:
             return "approved"
-        if self.state == State.OPEN and not self.has_data:
+        if self.state in (State.OPEN, State.IN_REVIEW) and self.approved_at is None and not self.has_data:
             return "no_data"
         return self.state or "none"
 
@@ -126,7 +136,7 @@ class Row:
     def clean(self) -> bool:
         c = self.cell
         return (
-            c.state == State.IN_REVIEW
+            c.status == "in_review"
             and c.figures_at is not None
             and not c.open_questions
             and not self.failing_sources
@@ -155,6 +165,7 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
             c_commentary=F("this__commentary_state"),
             c_figures=Coalesce(F("this__figures_at"), F("summary__computed_at")),
             c_since=F("this__in_review_since"),
+            c_approved=F("this__approved_at"),
             c_checks_open=F("checks__open"),
             c_checks_high=F("checks__open_high"),
             c_checks_total=F("checks__total"),
@@ -183,7 +194,8 @@ def board_page(
     clients = list(current.object_list)
     cells: dict[int, dict[dt.date, Cell]] = {}
     for row in ClientMonthClose.objects.filter(client__in=[c.pk for c in clients], month__in=months).values(
-        "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since"
+        "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since",
+        "approved_at",
     ):
         client_id = row.pop("client_id")
         cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
@@ -207,6 +219,7 @@ def board_page(
             commentary_state=client.c_commentary or "none",
             figures_at=client.c_figures,
             in_review_since=client.c_since,
+            approved_at=client.c_approved,
             has_data=(client.pk, month) in with_data,
         )
         rows.append(
@@ -232,8 +245,9 @@ def board_page(
 # before the client's first report says so; 7: a month out of the close in words, not a badge;
 # 8: a cell's words in a .said span, lower case after a phone card's label in Spanish;
 # 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data"; 11: "Waiting
-# for data" judged as the month's page judges it, from the summary's has_data: email results count).
-BOARD_LAYOUT = "11"
+# for data" judged as the month's page judges it, from the summary's has_data: email results count;
+# 12: a month put in review with nothing recorded in it reads "Waiting for data" too).
+BOARD_LAYOUT = "12"
 
 
 def board_stamp(*, user: User) -> str:

@@ -11,13 +11,17 @@ import re
 import pytest
 import time_machine
 from django.core.cache import cache
-from django_tenants.utils import schema_context
+from django.db import transaction
+from django.utils import translation
+from django_tenants.utils import schema_context, tenant_context
 
+from agency.models import Client
 from clients.models import Campaign, EmailRow, Lead
 from kpis.services import snapshot_compute
 from portfolio.models import ClientMonthClose, ClientMonthSummary
+from portfolio.selectors import month_closes_waiting
 from reports.models import MonthReport
-from reports.services import ApprovalRefused, month_approve, month_reviews_start
+from reports.services import ApprovalRefused, month_approve, month_close_mirror, month_reviews_start
 from tests.reports.conftest import MARCH, browser_for
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +131,57 @@ def test_a_summary_row_from_before_has_data_is_judged_from_its_figures(tenant_a,
     cache.clear()
     with time_machine.travel(APRIL_2):
         assert _board_cell(admin_user, tenant_a)[0] == "no_data"
+
+
+def _put_in_review_empty(tenant) -> None:
+    """What a database from before "Waiting for data" holds: a month of nothing put in review."""
+    snapshot_compute(client=tenant, months=[MARCH])  # figures of nothing
+    with tenant_context(tenant), transaction.atomic():
+        MonthReport.objects.update_or_create(
+            month=MARCH, defaults={"state": "in_review", "in_review_since": dt.datetime(2026, 4, 4, tzinfo=dt.UTC)})
+        month_close_mirror(client=tenant, month=MARCH)
+
+
+@pytest.mark.parametrize(("language", "badge", "square", "in_review"), [
+    ("en", "Waiting for data", "March 2026: waiting for data", "In review"),
+    ("es", "Sin datos aún", "marzo de 2026: sin datos aún", "En revisión"),
+])
+def test_a_month_put_in_review_with_nothing_recorded_waits_for_data_on_the_board_as_on_its_page(
+    tenant_a, tenant_b, admin_user, language, badge, square, in_review
+) -> None:
+    """Its page says "Waiting for data" and refuses Approve (never approved, nothing recorded): the board
+    said "In review", counted it as waiting, offered its tick box as a clean month and counted its days."""
+    _put_in_review_empty(tenant_a)
+    with schema_context("beta"):  # beta's March has data and is in review: waiting, clean
+        Lead.objects.create(id="b1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    with time_machine.travel(APRIL_5):
+        http = browser_for(admin_user, None, language=language)
+        board = http.get("/board/?month=2026-03").content.decode()
+        waiting = http.get("/board/?month=2026-03&show=waiting").content.decode()
+        clean = http.get("/board/?month=2026-03&show=clean").content.decode()
+        page = browser_for(admin_user, tenant_a, language=language).get("/reports/2026-03/").content.decode()
+    table = board.split('id="board-table"', 1)[1].split('class="legend"')[0]
+    alpha = table[: table.index("/alpha/")].rsplit("<tr", 1)[1] + table[table.index("/alpha/"):].split("</tr>", 1)[0]
+    assert f'<span class="said"><span class="badge state-no_data">{badge}</span>' in alpha, alpha
+    assert set(re.findall(r'title="((?:March 2026|marzo de 2026): [^"]+)"', alpha)) == {square}
+    assert in_review not in alpha and 'name="pick"' not in alpha  # not clean: nothing to tick
+    assert re.search(r'class="num" data-label="[^"]+"><span class="hint said">No</span>', alpha), alpha  # not "N days"
+    assert {"en": "2 clients · 1 waiting for review · 1 clean", "es": "2 clientes · 1 pendiente de revisión · 1 limpio"}[
+        language] in table, table[:400]
+    for filtered in (waiting, clean):
+        assert "/alpha/" not in filtered.split('id="board-table"', 1)[1] and "/beta/" in filtered
+    assert f'data-state="no_data">{badge}</span>' in page  # the month's page, as before
+    with translation.override("en"), pytest.raises(ApprovalRefused, match="Nothing is recorded in this month yet"):
+        month_approve(client=tenant_a, month=MARCH, user=admin_user)
+
+
+def test_the_portfolio_does_not_list_a_month_put_in_review_with_nothing_recorded_as_waiting(tenant_a, tenant_b) -> None:
+    _put_in_review_empty(tenant_a)
+    with schema_context("beta"):
+        Lead.objects.create(id="b1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    waiting = month_closes_waiting(clients=Client.objects.all())
+    assert [(row.client.slug, row.state) for row in waiting] == [("beta", "in_review")]
