@@ -38,7 +38,7 @@ def setup() -> tuple[str, list[str]]:
 
     from agency.models import Client
     from agency.services import public_tenant_ensure
-    from portfolio.models import ClientMonthClose
+    from portfolio.models import ClientMonthClose, ClientMonthSummary
     from reports.board import board_months
 
     call_command("migrate_schemas", "--shared", verbosity=0)
@@ -76,6 +76,12 @@ def setup() -> tuple[str, list[str]]:
                 )
             )
     ClientMonthClose.objects.bulk_create(rows, batch_size=2000)
+    # Every month has data (its snapshot's summary: the board's "Waiting for data" reads has_data).
+    summaries = set(ClientMonthSummary.objects.filter(client__in=clients).values_list("client_id", "month"))
+    ClientMonthSummary.objects.bulk_create([
+        ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=10, has_data=True)
+        for client in clients for month in months if (client.pk, month) not in summaries
+    ], batch_size=2000)
     print(f"{len(clients)} clients, {ClientMonthClose.objects.filter(client__in=clients).count()} close rows")
     return admin_session(), [f"{m:%Y-%m}" for m in months]
 

@@ -38,6 +38,16 @@ MONTH_ROWS = (
     "ad_spend", "impressions", "clicks", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
 )
 
+
+
+def month_recorded(document: dict[str, Any] | None) -> bool:
+    """Whether the month of ``document`` has any row dated in it (MONTH_ROWS): the test of
+    kpis.selectors.snapshot_months_with_data, on one document (the summary's ``has_data``)."""
+    figures = (document or {}).get("kpis") or {}
+    return any(isinstance(figures.get(k), int | float) and not isinstance(figures.get(k), bool) and figures[k] > 0
+               for k in MONTH_ROWS)
+
+
 GROUP_SOURCE = {
     "traffic": "traffic",
     "funnel": "leads",

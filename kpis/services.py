@@ -24,6 +24,7 @@ from kpis import CODE_VERSION
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
 from kpis.checks.services import checks_compute
+from kpis.datastart import month_recorded
 from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
@@ -106,7 +107,10 @@ def snapshot_upsert(
         # Whether each month has spend loaded up to its end, which the portfolio reads (kpis.nospend).
         if first_spend is FIRST_SPEND_UNREAD:
             first_spend = spend_first_date()
-        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend, traffic_months=traffic_months)
+        # Whether anything is recorded in each month, judged as the month's page judges it (the close board).
+        data_months = {snapshot.month for snapshot in snapshots if month_recorded(snapshot.document)}
+        client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend, traffic_months=traffic_months,
+                                    data_months=data_months)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 

@@ -120,6 +120,12 @@ class ClientMonthSummary(HeadlineFigures):
     # Whether the month has a traffic row (kpis.nodata): without one its sessions are unknown, not 0,
     # and the portfolio shows them as — with the reason. Null: not known (read as loaded).
     has_traffic = models.BooleanField(null=True, blank=True)
+    # Whether anything is recorded in the month (kpis.datastart.MONTH_ROWS: a session, a lead or its
+    # step, an email, spend, an ad row, a contract's change), the judgement of the month's own page
+    # (reports.selectors.month_has_data), for the close board's "Waiting for data". Null: a row written
+    # before the column whose client schema could not be read (the board then judges from the
+    # figures above, which carry no email or contract counts).
+    has_data = models.BooleanField(null=True, blank=True)
 
     FIGURES = (*HeadlineFigures.HEADLINE, "mrr")
 

@@ -5,11 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from agency.models import AccountClaim, Client, ConnectionDue
 from agency.selectors import clients_for_user
-from portfolio.models import Benchmark, ClientMonthClose, ConnectionHealth, SourceFailure
+from portfolio.models import Benchmark, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure
+
+# The summary's figures of which any above 0 shows a row dated in the month: how a row without
+# ``has_data`` (null: written before it and not filled) is judged. They carry no email or contract
+# counts (kpis.datastart.MONTH_ROWS has more), so a row of those is judged by ``has_data`` only.
+SUMMARY_RECORDED = ("sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend")
+
+
+def summary_has_data(prefix: str = "") -> Q:
+    """A condition on ``portfolio.ClientMonthSummary`` (``prefix``: the path to it, "summary__" from a
+    client joined to its month's row): anything is recorded in the month, as the month's own page
+    judges it (reports.selectors.month_has_data, from the client's snapshot), which the snapshot
+    computation writes as ``has_data``; a row without it is judged from its figures. No row: no data."""
+    recorded = Q()
+    for name in SUMMARY_RECORDED:
+        recorded |= Q(**{f"{prefix}{name}__gt": 0})
+    return Q(**{f"{prefix}has_data": True}) | (Q(**{f"{prefix}has_data__isnull": True}) & recorded)
 
 
 def benchmarks_by_kpi() -> dict[str, list[Benchmark]]:
@@ -32,8 +48,12 @@ def benchmark_get(*, benchmark_id: int) -> Benchmark | None:
 
 def month_closes_waiting(*, clients: QuerySet[Client]) -> QuerySet[ClientMonthClose]:
     """The months of ``clients`` that wait for the agency: in review, a revision to approve, or
-    a client's question to answer; oldest wait first. One query on the public mirror."""
-    waiting = Q(state=ClientMonthClose.State.IN_REVIEW) | Q(revision_pending=True) | Q(open_questions__gt=0)
+    a client's question to answer; oldest wait first. One query on the public mirror. A month put in
+    review with nothing recorded in it and never approved (an older database's, from before "Waiting
+    for data") waits for its data, not for the agency: left out, as the close board leaves it out."""
+    recorded = ClientMonthSummary.objects.filter(summary_has_data(), client=OuterRef("client"), month=OuterRef("month"))
+    in_review = Q(state=ClientMonthClose.State.IN_REVIEW) & (Q(approved_at__isnull=False) | Q(Exists(recorded)))
+    waiting = in_review | Q(revision_pending=True) | Q(open_questions__gt=0)
     return (
         ClientMonthClose.objects.filter(waiting, client__in=clients)
         .select_related("client")

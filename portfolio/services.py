@@ -73,7 +73,7 @@ def benchmark_delete(*, benchmark: Benchmark, user: User) -> None:
 
 def client_month_summary_upsert(
     *, client: Client, snapshots: Iterable[Any], first_spend: dt.date | bool | None = True,
-    traffic_months: set[dt.date] | None = None,
+    traffic_months: set[dt.date] | None = None, data_months: set[dt.date] | None = None,
 ) -> None:
     """Copy the headline figures of ``snapshots`` to the public summary (one row per client and month).
 
@@ -87,6 +87,10 @@ def client_month_summary_upsert(
     ``traffic_months``: the months of ``snapshots`` with a traffic row (kpis.nodata), as the inputs
     read them; a month whose sessions are above 0 has one anyway; None: not known (``has_traffic``
     null, read as loaded).
+
+    ``data_months``: the months of ``snapshots`` with anything recorded in them (kpis.datastart.
+    MONTH_ROWS, which the month's page reads too): ``has_data``, the close board's "Waiting for data";
+    None: not known (null).
     """
     rows = [
         {
@@ -96,6 +100,7 @@ def client_month_summary_upsert(
             "criteria_version": snapshot.criteria_version,
             **ClientMonthSummary.figures_from(snapshot.document["kpis"], ClientMonthSummary.FIGURES),
             "has_traffic": _has_traffic(snapshot, traffic_months),
+            "has_data": None if data_months is None else snapshot.month in data_months,
         }
         for snapshot in snapshots
     ]
@@ -103,7 +108,7 @@ def client_month_summary_upsert(
         model=ClientMonthSummary,
         rows=rows,
         unique=("client", "month"),
-        update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES, "has_traffic"),
+        update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES, "has_traffic", "has_data"),
     )
     if first_spend is True:
         return

@@ -26,15 +26,13 @@ from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure
+from portfolio.selectors import summary_has_data
 from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
 FILTERS = ("all", "waiting", "clean")
 State = ClientMonthClose.State
-# The summary's columns of which any above 0 shows a row dated in the month (kpis.datastart.MONTH_ROWS,
-# those the public summary carries).
-RECORDED = ("sessions", "new_leads", "mqls", "sqls", "customers", "marketing_spend")
 
 
 def board_filters(params: Mapping[str, str]) -> dict[str, Any]:
@@ -63,13 +61,20 @@ def board_months(*, now: dt.datetime) -> list[dt.date]:
     return [(last - i).first_day for i in range(WINDOW)]
 
 
+def _in_review() -> Q:
+    """In review with something recorded in it: a month put in review with nothing in it (before
+    "Waiting for data" existed, in an older database) waits for its data, not for the agency, as its
+    page says (reports.selectors.month_waits_for_data: never approved, nothing recorded)."""
+    return Q(this__state=State.IN_REVIEW) & (summary_has_data("summary__") | Q(this__approved_at__isnull=False))
+
+
 def _waiting() -> Q:
-    return Q(this__state=State.IN_REVIEW) | Q(this__revision_pending=True) | Q(this__open_questions__gt=0)
+    return _in_review() | Q(this__revision_pending=True) | Q(this__open_questions__gt=0)
 
 
 def _clean() -> Q:
     no_open_check = Q(checks__open__isnull=True) | Q(checks__open=0)  # issue #21's mirror: none open
-    return Q(this__state=State.IN_REVIEW, this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
+    return _in_review() & Q(this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
 
 
 @dataclass
@@ -83,7 +88,8 @@ class Cell:
     commentary_state: str = "none"
     figures_at: dt.datetime | None = None
     in_review_since: dt.datetime | None = None
-    has_data: bool = True  # anything recorded in the month (the portfolio's summary: ClientMonthSummary)
+    approved_at: dt.datetime | None = None  # the first approval (None: never approved)
+    has_data: bool = True  # anything recorded in the month (ClientMonthSummary.has_data: as the month's page says)
 
     @property
     def waiting_days(self) -> int | None:
@@ -91,20 +97,22 @@ class Cell:
         (what it waits on): never "Not waiting" beside "Revision waiting"."""
         if self.revision_pending and self.figures_at is not None:
             return (timezone.now() - self.figures_at).days
-        if self.state != State.IN_REVIEW or self.in_review_since is None:
+        if self.status != "in_review" or self.in_review_since is None:
             return None
         return (timezone.now() - self.in_review_since).days
 
     @property
     def status(self) -> str:
         """The board's words: open, in_review, approved (approved or revised), revision (waits), and
-        no_data: an open month with nothing recorded in it (a new client before its first import),
-        which reports.services.month_review_start keeps out of review until its data is in."""
+        no_data: a month never approved with nothing recorded in it (a new client before its first
+        import), which reports.services.month_review_start keeps out of review until its data is in.
+        A month put in review with nothing in it before that rule (an older database) reads no_data
+        too, as its page does (reports.selectors.month_waits_for_data), and cannot be approved."""
         if self.revision_pending:
             return "revision"
         if self.state == State.REVISED:
             return "approved"
-        if self.state == State.OPEN and not self.has_data:
+        if self.state in (State.OPEN, State.IN_REVIEW) and self.approved_at is None and not self.has_data:
             return "no_data"
         return self.state or "none"
 
@@ -128,7 +136,7 @@ class Row:
     def clean(self) -> bool:
         c = self.cell
         return (
-            c.state == State.IN_REVIEW
+            c.status == "in_review"
             and c.figures_at is not None
             and not c.open_questions
             and not self.failing_sources
@@ -157,6 +165,7 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
             c_commentary=F("this__commentary_state"),
             c_figures=Coalesce(F("this__figures_at"), F("summary__computed_at")),
             c_since=F("this__in_review_since"),
+            c_approved=F("this__approved_at"),
             c_checks_open=F("checks__open"),
             c_checks_high=F("checks__open_high"),
             c_checks_total=F("checks__total"),
@@ -185,17 +194,15 @@ def board_page(
     clients = list(current.object_list)
     cells: dict[int, dict[dt.date, Cell]] = {}
     for row in ClientMonthClose.objects.filter(client__in=[c.pk for c in clients], month__in=months).values(
-        "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since"
+        "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since",
+        "approved_at",
     ):
         client_id = row.pop("client_id")
         cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
-    # Which of those months have anything recorded (the portfolio's summary of each snapshot, public):
-    # an open month without reads "Waiting for data", not "Open".
-    recorded = Q()
-    for name in RECORDED:
-        recorded |= Q(**{f"{name}__gt": 0})
+    # Which of those months have anything recorded (the portfolio's summary of each snapshot, public,
+    # judged as the month's page judges it): an open month without reads "Waiting for data", not "Open".
     with_data = set(
-        ClientMonthSummary.objects.filter(recorded, client__in=[c.pk for c in clients], month__in=months)
+        ClientMonthSummary.objects.filter(summary_has_data(), client__in=[c.pk for c in clients], month__in=months)
         .values_list("client_id", "month")
     )
     for client_id, by_month in cells.items():
@@ -212,6 +219,7 @@ def board_page(
             commentary_state=client.c_commentary or "none",
             figures_at=client.c_figures,
             in_review_since=client.c_since,
+            approved_at=client.c_approved,
             has_data=(client.pk, month) in with_data,
         )
         rows.append(
@@ -236,8 +244,10 @@ def board_page(
 # 4: the open checks a link to the month's checks; 5: the links carry the board's filters; 6: a month
 # before the client's first report says so; 7: a month out of the close in words, not a badge;
 # 8: a cell's words in a .said span, lower case after a phone card's label in Spanish;
-# 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data").
-BOARD_LAYOUT = "10"
+# 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data"; 11: "Waiting
+# for data" judged as the month's page judges it, from the summary's has_data: email results count;
+# 12: a month put in review with nothing recorded in it reads "Waiting for data" too).
+BOARD_LAYOUT = "12"
 
 
 def board_stamp(*, user: User) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from agency.models import Client
-from portfolio.models import ClientMonthClose
+from portfolio.models import ClientMonthClose, ClientMonthSummary
 from reports.board import board_months
 from tests.browser.conftest import new_page, screenshot, sign_in_home
 
@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _fifty_clean(tenants: dict[str, Client]) -> None:
-    """50 clients whose month that ended is in review and clean (the board reads the public mirror
-    only: 48 of them have no schema)."""
+    """50 clients whose month that ended is in review and clean, with data in it (the board reads the
+    public mirror and summary only: 48 of them have no schema)."""
     month = board_months(now=timezone.now())[0]
     clients = list(tenants.values())
     for index in range(50 - len(clients)):
@@ -28,6 +28,9 @@ def _fifty_clean(tenants: dict[str, Client]) -> None:
     now = timezone.now()
     ClientMonthClose.objects.bulk_create([
         ClientMonthClose(client=client, month=month, state="in_review", in_review_since=now, figures_at=now) for client in clients
+    ])
+    ClientMonthSummary.objects.bulk_create([
+        ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=5, has_data=True) for client in clients
     ])
 
 

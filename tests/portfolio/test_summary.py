@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from agency.models import Client
-from clients.models import Lead, Spend
+from clients.models import Campaign, EmailRow, Lead, Spend
 from kpis.models import Snapshot
 from kpis.portfolio import portfolio_rows
 from kpis.services import snapshot_compute
@@ -107,3 +109,21 @@ def test_the_snapshots_typed_columns_are_its_documents_figures(tenant_a) -> None
         assert snapshot.criteria_version == snapshot.document["criteria_version"]
     assert (snapshots[0].new_leads, snapshots[0].cpl, snapshots[0].cac) == (3, 100.1 / 3, None)
     assert (snapshots[1].new_leads, snapshots[1].cpl) == (0, None)
+
+
+def test_the_migration_fills_has_data_of_existing_rows_from_each_clients_snapshots(tenant_a, tenant_b) -> None:
+    """Rows written before the column say what the month's page says at once, not after a recompute:
+    email results alone are data (the summary has no count of them), a month of nothing is not."""
+    with tenant_context(tenant_a):
+        campaign = Campaign.objects.create(id="news", name="Newsletter", channel="email")
+        EmailRow.objects.create(date=dt.date(2026, 3, 12), campaign=campaign, sent=900, delivered=880)
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    connection.set_schema_to_public()
+    ClientMonthSummary.objects.update(has_data=None)  # as the column's AddField leaves them
+    migration = importlib.import_module("portfolio.migrations.0017_clientmonthsummary_has_data")
+    with connection.schema_editor() as editor:
+        migration.fill(django_apps, editor)
+    assert dict(ClientMonthSummary.objects.filter(month=MARCH).values_list("client__slug", "has_data")) == {
+        "alpha": True, "beta": False,
+    }

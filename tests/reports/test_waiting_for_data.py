@@ -10,13 +10,18 @@ import re
 
 import pytest
 import time_machine
-from django_tenants.utils import schema_context
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+from django_tenants.utils import schema_context, tenant_context
 
-from clients.models import Lead
+from agency.models import Client
+from clients.models import Campaign, EmailRow, Lead
 from kpis.services import snapshot_compute
-from portfolio.models import ClientMonthClose
+from portfolio.models import ClientMonthClose, ClientMonthSummary
+from portfolio.selectors import month_closes_waiting
 from reports.models import MonthReport
-from reports.services import ApprovalRefused, month_approve, month_reviews_start
+from reports.services import ApprovalRefused, month_approve, month_close_mirror, month_reviews_start
 from tests.reports.conftest import MARCH, browser_for
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +75,113 @@ def test_the_board_and_the_month_page_say_the_month_waits_for_its_data(
     # The checks card does not call a month without data clean ("found nothing to look at").
     checks = page[page.index('id="close-checks"'):].split("</section>")[0]
     assert "data-checks-waiting" in checks and "nothing to look at" not in checks and "nada que revisar" not in checks, checks
+
+
+APRIL_2 = dt.datetime(2026, 4, 2, 12, tzinfo=dt.UTC)  # March has ended; alpha's three settling days have not
+
+
+def _emails_only(tenant) -> None:
+    """March's only data: a newsletter's email results (no lead, session, spend or contract)."""
+    with schema_context(tenant.schema_name):
+        campaign = Campaign.objects.create(id="news", name="Newsletter", channel="email")
+        EmailRow.objects.create(date=dt.date(2026, 3, 12), campaign=campaign, sent=900, delivered=880, unique_opens=300,
+                                unique_clicks=40, unsubscribes=2)
+    snapshot_compute(client=tenant, months=[MARCH])
+
+
+def _board_cell(user, tenant, language: str = "en") -> tuple[str, set[str]]:
+    """The chosen month's badge of ``tenant``'s row and its March squares' words, as the board shows them."""
+    board = browser_for(user, None, language=language).get("/board/?month=2026-03").content.decode()
+    table = board.split('id="board-table"', 1)[1].split('class="legend"')[0]
+    row = table[table.index(f"/{tenant.slug}/"):]
+    row = table[: table.index(f"/{tenant.slug}/")].rsplit("<tr", 1)[1] + row.split("</tr>", 1)[0]
+    badge = re.search(r'<span class="said"><span class="badge state-([a-z_]+)">', row).group(1)
+    return badge, set(re.findall(r'title="(March 2026: [^"]+)"', row))
+
+
+def test_a_month_whose_only_data_is_email_results_is_not_waiting_for_data_on_the_board(tenant_a, admin_user) -> None:
+    """The month's page counts email results as data (reports.selectors.month_has_data); the board read
+    the public summary, which has no count of emails, and said "Waiting for data" beside it."""
+    _emails_only(tenant_a)
+    summary = ClientMonthSummary.objects.get(client=tenant_a, month=MARCH)
+    assert summary.has_data is True and summary.new_leads == 0 and summary.sessions == 0
+    with time_machine.travel(APRIL_2):
+        assert _board_cell(admin_user, tenant_a) == ("open", {"March 2026: open"})
+    assert month_reviews_start(client=tenant_a, at=APRIL_5) == MARCH  # beat: its data is in, to review
+    with time_machine.travel(APRIL_5):
+        assert _board_cell(admin_user, tenant_a) == ("in_review", {"March 2026: in review"})
+
+
+def test_a_truly_empty_month_still_waits_for_data_and_its_summary_says_so(tenant_a, admin_user) -> None:
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    assert ClientMonthSummary.objects.get(client=tenant_a, month=MARCH).has_data is False
+    with time_machine.travel(APRIL_5):
+        assert _board_cell(admin_user, tenant_a) == ("no_data", {"March 2026: waiting for data"})
+
+
+def test_a_summary_row_from_before_has_data_is_judged_from_its_figures(tenant_a, admin_user) -> None:
+    """Rows the migration could not fill (null) read as before: data when a lead, session or spend shows."""
+    with schema_context("alpha"):
+        Lead.objects.create(id="l1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_a, months=[MARCH])
+    ClientMonthSummary.objects.filter(client=tenant_a).update(has_data=None)
+    with time_machine.travel(APRIL_2):
+        assert _board_cell(admin_user, tenant_a)[0] == "open"
+    ClientMonthSummary.objects.filter(client=tenant_a).update(has_data=None, new_leads=0, mqls=0, sqls=0, customers=0)
+    cache.clear()
+    with time_machine.travel(APRIL_2):
+        assert _board_cell(admin_user, tenant_a)[0] == "no_data"
+
+
+def _put_in_review_empty(tenant) -> None:
+    """What a database from before "Waiting for data" holds: a month of nothing put in review."""
+    snapshot_compute(client=tenant, months=[MARCH])  # figures of nothing
+    with tenant_context(tenant), transaction.atomic():
+        MonthReport.objects.update_or_create(
+            month=MARCH, defaults={"state": "in_review", "in_review_since": dt.datetime(2026, 4, 4, tzinfo=dt.UTC)})
+        month_close_mirror(client=tenant, month=MARCH)
+
+
+@pytest.mark.parametrize(("language", "badge", "square", "in_review"), [
+    ("en", "Waiting for data", "March 2026: waiting for data", "In review"),
+    ("es", "Sin datos aún", "marzo de 2026: sin datos aún", "En revisión"),
+])
+def test_a_month_put_in_review_with_nothing_recorded_waits_for_data_on_the_board_as_on_its_page(
+    tenant_a, tenant_b, admin_user, language, badge, square, in_review
+) -> None:
+    """Its page says "Waiting for data" and refuses Approve (never approved, nothing recorded): the board
+    said "In review", counted it as waiting, offered its tick box as a clean month and counted its days."""
+    _put_in_review_empty(tenant_a)
+    with schema_context("beta"):  # beta's March has data and is in review: waiting, clean
+        Lead.objects.create(id="b1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    with time_machine.travel(APRIL_5):
+        http = browser_for(admin_user, None, language=language)
+        board = http.get("/board/?month=2026-03").content.decode()
+        waiting = http.get("/board/?month=2026-03&show=waiting").content.decode()
+        clean = http.get("/board/?month=2026-03&show=clean").content.decode()
+        page = browser_for(admin_user, tenant_a, language=language).get("/reports/2026-03/").content.decode()
+    table = board.split('id="board-table"', 1)[1].split('class="legend"')[0]
+    alpha = table[: table.index("/alpha/")].rsplit("<tr", 1)[1] + table[table.index("/alpha/"):].split("</tr>", 1)[0]
+    assert f'<span class="said"><span class="badge state-no_data">{badge}</span>' in alpha, alpha
+    assert set(re.findall(r'title="((?:March 2026|marzo de 2026): [^"]+)"', alpha)) == {square}
+    assert in_review not in alpha and 'name="pick"' not in alpha  # not clean: nothing to tick
+    assert re.search(r'class="num" data-label="[^"]+"><span class="hint said">No</span>', alpha), alpha  # not "N days"
+    assert {"en": "2 clients · 1 waiting for review · 1 clean", "es": "2 clientes · 1 pendiente de revisión · 1 limpio"}[
+        language] in table, table[:400]
+    for filtered in (waiting, clean):
+        assert "/alpha/" not in filtered.split('id="board-table"', 1)[1] and "/beta/" in filtered
+    assert f'data-state="no_data">{badge}</span>' in page  # the month's page, as before
+    with translation.override("en"), pytest.raises(ApprovalRefused, match="Nothing is recorded in this month yet"):
+        month_approve(client=tenant_a, month=MARCH, user=admin_user)
+
+
+def test_the_portfolio_does_not_list_a_month_put_in_review_with_nothing_recorded_as_waiting(tenant_a, tenant_b) -> None:
+    _put_in_review_empty(tenant_a)
+    with schema_context("beta"):
+        Lead.objects.create(id="b1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenant_b, months=[MARCH])
+    month_reviews_start(client=tenant_b, at=APRIL_5)
+    waiting = month_closes_waiting(clients=Client.objects.all())
+    assert [(row.client.slug, row.state) for row in waiting] == [("beta", "in_review")]

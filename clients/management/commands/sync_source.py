@@ -1,8 +1,9 @@
 """``sync_source SLUG PLATFORM [--from YYYY-MM-DD] [--to YYYY-MM-DD]``: sync one connection now.
 
 Synchronous. Without dates: the backfill (never synced), the rest of an interrupted sync, or the
-days since the last one with the platform's lookback. Prints the rows written by kind and the
-months touched; exits non-zero with the platform's reason when the sync fails.
+days since the last one with the platform's lookback. Prints the rows written by kind, the
+months touched and those of them already approved (a revision waits on their close); exits
+non-zero with the platform's reason when the sync fails.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tenants.utils import tenant_context
 
+from agency.months import Month
+from clients.closed_months import approved_months_among
 from clients.connectors.registry import PLATFORMS
 from clients.connectors.sync import connection_sync
 from clients.management.commands._client import client_by_slug
@@ -50,5 +54,10 @@ class Command(BaseCommand):
         rows = ", ".join(f"{kind} {count}" for kind, count in sorted(outcome.rows_by_kind.items())) or "no rows"
         self.stdout.write(f"rows: {rows}")
         self.stdout.write(f"months touched: {', '.join(sorted(outcome.months)) or 'none'}")
+        with tenant_context(client):  # months already approved: their figures restated, a revision waits
+            restated = approved_months_among(months=outcome.months)
+        if restated:
+            self.stdout.write("approved months restated (a revision waits on each month's close): "
+                              + ", ".join(str(Month.of(month)) for month in restated))
         if not outcome.ok:
             raise CommandError(f"sync failed: {outcome.message}")
