@@ -515,7 +515,14 @@ def home_report(*, staff: bool) -> dict[str, Any]:
             .order_by("-month")
             .first()
         )
-    return {"latest": latest, "waiting": waiting}
+    # A month with nothing recorded is not waiting for the agency but for its data (as the board and
+    # the month's page say): "in review" of an empty month sent staff to review nothing.
+    no_data = waiting is not None and month_waits_for_data(
+        month=waiting.month,
+        state=waiting.state,
+        approved_before=ReportVersion.objects.filter(month=waiting.month).exists(),
+    )
+    return {"latest": latest, "waiting": waiting, "waiting_no_data": no_data}
 
 
 def month_has_snapshot(*, month: dt.date) -> bool:

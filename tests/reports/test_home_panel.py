@@ -41,6 +41,9 @@ def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_loo
     """The panel does what Monthly reports does: the month that ended enters the close at once,
     so a new client's first month is named with its link the first time staff open the home."""
     ended = (Month.of(timezone.now().date()) - 1).first_day
+    with schema_context("alpha"):  # the month that ended has a lead in it: there is something to review
+        Lead.objects.create(id="ended", created_at=dt.datetime.combine(ended, dt.time(12), tzinfo=dt.UTC))
+    snapshot_compute(client=march, months=[ended])
     english = browser_for(staff_a, march, language="en").get("/panels/report/").content.decode()
     assert f"Waiting for the agency: {date_format(ended, 'F Y')}" in english
     assert f'href="/reports/{Month.of(ended)}/"' in english
@@ -155,3 +158,18 @@ def test_the_pdf_of_a_month_no_one_reviewed_says_so_as_its_page_does(march, clie
     month_approve(client=march, month=MARCH, user=staff_a, notify=False)
     approved = pdf_text(browser_for(client_user_a, march, language="en").get("/scorecard/export.pdf?month=2026-03").content)
     assert "Not reviewed by your agency" not in approved and "Computed" in approved
+
+
+def test_staff_are_told_an_empty_month_waits_for_its_data_not_for_their_review(march, staff_a) -> None:
+    """As the board and the month's page say: the month that ended with nothing recorded in it
+    (alpha's data is March's) is waiting for data, even when an older database put it in review."""
+    ended = (Month.of(timezone.now().date()) - 1).first_day
+    english = browser_for(staff_a, march, language="en").get("/panels/report/").content.decode()
+    assert f"Waiting for data: nothing is recorded in {date_format(ended, 'F Y')} yet." in english
+    assert "Waiting for the agency" not in english and f'href="/reports/{Month.of(ended)}/"' in english
+    with schema_context("alpha"):
+        MonthReport.objects.filter(month=ended).update(state=MonthReport.State.IN_REVIEW)
+    with translation.override("es"):
+        spanish = browser_for(staff_a, march).get("/panels/report/").content.decode()
+        month = date_format(ended, "YEAR_MONTH_FORMAT")
+    assert f"Sin datos aún: todavía no hay nada registrado en {month}." in spanish
