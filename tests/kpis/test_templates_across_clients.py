@@ -146,3 +146,15 @@ def test_copied_criteria_of_a_client_without_leads_cover_the_13_months_of_its_re
     with schema_context("beta"):
         copied = CriteriaVersion.objects.get()
     assert copied.effective_from == (Month.of(timezone.now().date()) - 13).first_day
+
+
+def test_the_preview_names_the_parts_the_source_has_none_of(tenant_a, tenant_b, admin_user) -> None:
+    """Globex Foods copied to a new client: seven parts ticked, two lines shown, and no word of the
+    targets, holidays… — had they been copied? The preview names what the source has none of."""
+    criteria_version_create(criteria=CRITERIA, effective_from="2026-01-01", client=tenant_a)
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    preview = http.post("/clients/alpha/template/", {"part": ["criteria", "targets", "holidays"], "to": ["beta"]})
+    text = preview.content.decode()
+    assert "Criterios de cualificación" in text
+    assert "Alpha Analytics no tiene nada que copiar de: Objetivos, Festivos." in text
