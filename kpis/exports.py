@@ -427,6 +427,8 @@ def _paid_story(
         story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     for p in platforms:
         story.append(_para(f"{p['label']}: {p['match']}", styles["note"]))
+        if p.get("converted"):
+            story.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
         for figure in p["figures"]:  # as on the page: the band, its conversion, its source
             for band in figure.get("bands") or []:
                 converted = f" ({band['converted']})" if band.get("converted") else ""

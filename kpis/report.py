@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agency.months import Month
-from clients.words import member_label, money
+from clients.words import member_label, money, shown_number
 from kpis import catalogue, charts
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.draft import lower_first
@@ -77,7 +77,8 @@ from kpis.unmatched import crm_leads_unlinked
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
-REPORT_LAYOUT = "24"
+# 25: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
+REPORT_LAYOUT = "25"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -466,10 +467,12 @@ def summary_note(entries: list[dict[str, Any]]) -> str:
 def report_context(
     card: Any, *, client: Any, accent: str, keys: tuple[str, ...], days: list[tuple[dt.date, float, float | None]] | None = None,
     names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, staff: bool = False,
+    converted: dict[str, list[tuple[str, float, float]]] | None = None,
 ) -> dict[str, Any]:
     """Everything the summary shows, for the page, the PDF and the email alike. ``keys``: the
     summary's KPIs (kpis.selectors_report.report_summary_keys); ``days``: the month's ad rows by
-    day (kpis.selectors.paid_media_days); ``names``: campaign names by id; ``bench``: the benchmark
+    day (kpis.selectors.paid_media_days); ``converted``: the ad amounts converted from a platform's own
+    currency (kpis.selectors.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
     bands and rates (kpis.selectors.benchmarks_for_month); ``staff``: the reader is agency staff
     (an empty section then says what to import; the PDF and the email are the client's)."""
     funnel = funnel_chart(card, accent=accent)
@@ -477,7 +480,7 @@ def report_context(
     entries = summary(card, keys=keys, currency=client.currency, accent=accent)
     return {
         "paid": paid_media(card, currency=client.currency, accent=accent, days=days, names=names, bench=bench,
-                           industry=getattr(client, "industry", "") or ""),
+                           industry=getattr(client, "industry", "") or "", converted=converted),
         "paid_empty": paid_empty_reason(card, currency=client.currency, staff=staff),
         # Staff get a link to where delivery is connected or imported (a client cannot import).
         "paid_empty_fix": staff and media_without_delivery(card) is not None,
@@ -582,6 +585,7 @@ FROZEN = "report"
 def report_frozen(
     *, days: list[tuple[dt.date, float, float | None]], names: dict[str, str], has_revenue: bool, has_spend: bool,
     personas: dict[str, str] | None = None,
+    converted: dict[str, list[tuple[str, float, float]]] | None = None,
     has_contact_times: bool = True,
     sources_loaded: dict[str, bool] | None = None,
     unpriced_customers: int | None = None,
@@ -605,7 +609,30 @@ def report_frozen(
         frozen["unpriced_customers"] = unpriced_customers
     if nurture_marked is not None:  # whether a campaign was marked nurture (kpis.nurture)
         frozen["nurture_marked"] = nurture_marked
+    if converted is not None:  # the ad amounts converted from a platform's own currency, by platform
+        frozen["paid_converted"] = {platform: [list(row) for row in rows] for platform, rows in converted.items()}
     return frozen
+
+
+def frozen_converted(document: dict[str, Any] | None) -> dict[str, list[tuple[str, float, float]]] | None:
+    """The converted ad amounts by platform an approved document froze; None when it froze none (as
+    computed, or approved before versions kept them: then they are read)."""
+    frozen = (document or {}).get(FROZEN)
+    if not isinstance(frozen, dict) or "paid_converted" not in frozen:
+        return None
+    return {platform: [(str(c), float(o), float(v)) for c, o, v in rows] for platform, rows in frozen["paid_converted"].items()}
+
+
+def converted_line(rows: list[tuple[str, float, float]] | None, *, currency: str) -> str:
+    """A platform card's line when its amounts came in another currency: beside the platform's own
+    screen the spend would otherwise read as a wrong figure. "" when none was converted."""
+    # With its ISO code, not its symbol: "$" is the peso's too, and a Mexican client's account in dollars
+    # would read as pesos.
+    shown = [f"{shown_number(original, 2)}\xa0{code}" for code, original, _converted in rows or [] if code and code != currency]
+    if not shown:
+        return ""
+    return _("Amounts converted to %(currency)s at each day's reference rate: %(amounts)s in the platform's currency.") % {
+        "currency": currency, "amounts": ", ".join(shown)}
 
 
 def frozen_days(document: dict[str, Any] | None) -> list[tuple[dt.date, float, float | None]] | None:
@@ -678,6 +705,7 @@ def platform_bands(key: str, platform: str, *, bench: dict[str, Any] | None, cur
 def paid_media(
     card: Any, *, currency: str, accent: str, days: list[tuple[dt.date, float, float | None]] | None = None,
     names: dict[str, str] | None = None, bench: dict[str, Any] | None = None, industry: str = "",
+    converted: dict[str, list[tuple[str, float, float]]] | None = None,
 ) -> dict[str, Any] | None:
     """The report's "Paid media" section, for the page, the PDF and the email alike; None when the
     month has no ad rows (spend rows with a platform): the section then says why in one line."""
@@ -703,6 +731,7 @@ def paid_media(
             "figures": shown,
             "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
             "match": match_line(label, figures, unlinked=unlinked),
+            "converted": converted_line((converted or {}).get(member), currency=currency),
         })
     campaigns = document.get("breakdowns", {}).get("campaign", {})
     spent = sorted(

@@ -45,7 +45,7 @@ from kpis.nocontact import contact_times_loaded
 from kpis.nodata import document_facts, source_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
-from kpis.report import frozen_days, frozen_names, report_frozen
+from kpis.report import frozen_converted, frozen_days, frozen_names, report_frozen
 from kpis.scorecard import Scorecard
 from kpis.selectors_report import report_period
 from portfolio.models import Benchmark, Target
@@ -810,6 +810,24 @@ def paid_media_days(*, month: dt.date) -> list[tuple[dt.date, float, float | Non
     return [(day, float(amount), None if clicks is None else float(clicks)) for day, amount, clicks in rows]
 
 
+def paid_media_currencies(*, month: dt.date) -> dict[str, list[tuple[str, float, float]]]:
+    """The month's ad rows whose amounts were converted (a platform's account in another currency
+    than the client's, docs/sources.md "Currencies"), by platform: [(currency, amount as the
+    platform gave it, amount converted)], so that the report says so beside its figures. One query."""
+    rows = _fetch(
+        """
+        SELECT platform, currency, sum(original_amount), sum(amount) FROM clients_spend
+        WHERE date >= %s AND date < %s AND platform <> '' AND currency <> '' AND original_amount IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        [Month.of(month).first_day, (Month.of(month) + 1).first_day],
+    )
+    found: dict[str, list[tuple[str, float, float]]] = {}
+    for platform, currency, original, converted in rows:
+        found.setdefault(platform, []).append((currency, float(original), float(converted)))
+    return found
+
+
 def campaign_names() -> dict[str, str]:
     """The current client's campaigns by id: a breakdown names them as the client does (one query)."""
     return dict(Campaign.objects.values_list("id", "name"))
@@ -821,11 +839,12 @@ def persona_names() -> dict[str, str]:
 
 
 def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str, Any]:
-    """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day,
-    the names of the campaigns and personas its breakdowns hold, whether the client has revenue data and whether it
-    has a spend row dated up to the month's end (kpis.nospend), a first-contact time (kpis.nocontact) and traffic and
-    email rows in the month (kpis.nodata) and whether a campaign is marked nurture (kpis.nurture), as the rows say
-    now. Nine queries at most."""
+    """What an approval freezes beside the month's figures (kpis.report.FROZEN): its ad rows by day
+    and the ad amounts converted from a platform's own currency, the names of the campaigns and
+    personas its breakdowns hold, whether the client has revenue data and whether it has a spend row
+    dated up to the month's end (kpis.nospend), a first-contact time (kpis.nocontact) and traffic and
+    email rows in the month (kpis.nodata) and whether a campaign is marked nurture (kpis.nurture), as
+    the rows say now. Ten queries at most."""
     members = set(document.get("breakdowns", {}).get("campaign", {}))
     names = dict(Campaign.objects.filter(id__in=members).values_list("id", "name")) if members else {}
     codes = set(document.get("breakdowns", {}).get("persona", {}))
@@ -833,7 +852,8 @@ def report_frozen_read(*, month: dt.date, document: dict[str, Any]) -> dict[str,
     has_spend = Spend.objects.filter(date__lt=(Month.of(month) + 1).first_day).exists()
     has_contact_times = contact_times_loaded(month=month, first_contact=contact_first_month())
     return report_frozen(
-        days=paid_media_days(month=month), names=names, has_revenue=revenue_data_exists(), has_spend=has_spend,
+        days=paid_media_days(month=month), converted=paid_media_currencies(month=month), names=names,
+        has_revenue=revenue_data_exists(), has_spend=has_spend,
         has_contact_times=has_contact_times, personas=personas, sources_loaded=sources_loaded_in(month),
         unpriced_customers=customers_unpriced(month=month, timezone=getattr(connection.tenant, "timezone", "UTC")),
         nurture_marked=nurture_marked(),
@@ -951,6 +971,13 @@ def report_days(*, snapshot: Snapshot | None, month: dt.date) -> list[tuple[dt.d
     (no query), else read from the rows (staff, a month the close never held)."""
     frozen = frozen_days(snapshot.document if snapshot else None)
     return frozen if frozen is not None else paid_media_days(month=month)
+
+
+def report_converted(*, snapshot: Snapshot | None, month: dt.date) -> dict[str, list[tuple[str, float, float]]]:
+    """The month's converted ad amounts by platform as the viewer's document has them: frozen in an
+    approved version (no query), else read from the rows."""
+    frozen = frozen_converted(snapshot.document if snapshot else None)
+    return frozen if frozen is not None else paid_media_currencies(month=month)
 
 
 def report_names(*, snapshot: Snapshot | None) -> dict[str, str]:

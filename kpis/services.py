@@ -33,6 +33,7 @@ from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel
 from kpis.selectors import (
     benchmarks_for_month,
     check_facts,
+    report_converted,
     report_days,
     report_names,
     report_persona_names,
@@ -284,7 +285,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
 # 34: an approved month's first page says when it was approved (and revised) after "Computed"
-PDF_LAYOUT = "34"
+# 35: a platform whose amounts came in another currency says so under the Paid media table
+PDF_LAYOUT = "35"
 
 
 def report_pdf_build(
@@ -340,7 +342,8 @@ def report_pdf_file(
         names = report_names(snapshot=card.snapshot)
         keys = report_summary_keys(client=client, document=card.snapshot.document)
         report = report_context(card, client=client, accent=brand["accent"], keys=keys,
-                                days=report_days(snapshot=card.snapshot, month=month), names=names, bench=bench)
+                                days=report_days(snapshot=card.snapshot, month=month), names=names, bench=bench,
+                                converted=report_converted(snapshot=card.snapshot, month=month))
         if commentary:
             report["commentary"] = commentary
         computed = str(_("Computed %(when)s") % {

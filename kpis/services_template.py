@@ -68,7 +68,11 @@ def _plan_criteria(source_criteria: dict | None, target: Client) -> Step | None:
         latest = CriteriaVersion.objects.order_by("-version").first()
         start = first_lead_month(timezone=target.timezone)
     if latest is None:
-        start = start or Month.of(timezone.now().date()).first_day
+        # A new client is copied its criteria before its history is imported (a platform brings its
+        # last 13 months): dated this month, the copy cut short any version saved later for those
+        # months, and the month in review kept the copied rules. From the first of the 13 months a
+        # report shows, a version saved from the first month with leads replaces it (docs/kpis.md).
+        start = start or (Month.of(timezone.now().date()) - 13).first_day
         # A client's first version judges every lead whatever its date (docs/kpis.md): saying "in effect
         # from" this month (a new client has no leads yet) read as if its past would have no MQLs.
         return Step("criteria", "copy", _("version 1, its first criteria: they judge every lead"), start)

@@ -71,6 +71,7 @@ from kpis.selectors import (
     benchmarks_for_month,
     month_has_spend,
     month_traffic_loaded,
+    report_converted,
     report_days,
     report_names,
     report_persona_names,
@@ -248,6 +249,7 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
         **report_context(
             card, client=client, accent=accent, keys=report_summary_keys(client=client, document=_document(card)),
             days=report_days(snapshot=card.snapshot, month=month), names=report_names(snapshot=card.snapshot), bench=bench,
+            converted=report_converted(snapshot=card.snapshot, month=month),
             staff=staff,
         ),
         "viewer": viewer,  # the criteria's version number is staff's information

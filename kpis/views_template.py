@@ -48,5 +48,9 @@ def client_template(request: HttpRequest, slug: str) -> HttpResponse:
             ) % {"client": source.name, "count": copied, "clients": len(targets)})
             return redirect("client_detail", slug=source.slug)
         else:
-            context["plan"] = list(template_plan(source=source, targets=targets, parts=parts).items())
+            plan = template_plan(source=source, targets=targets, parts=parts)
+            context["plan"] = list(plan.items())
+            # A part with no step for any client: the source has none of it. Said, not left out in silence.
+            planned = {step.part for steps in plan.values() for step in steps}
+            context["none_of"] = ", ".join(str(PARTS[part]) for part in PARTS if part in parts and part not in planned)
     return render(request, "kpis/client_template.html", context)

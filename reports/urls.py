@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", views.month_list, name="report_list"),
     path("panels/report/", views.home_panel, name="panel_report"),
     path("reports/<str:month>/", views.month_page, name="report_month"),
+    path("reports/<str:month>/report.pdf", views.month_pdf, name="report_month_pdf"),
     path("reports/<str:month>/versions/<int:number>/", views.version_page, name="report_version"),
     path("reports/<str:month>/commentary/", views.commentary_view, name="report_commentary"),
     path("reports/<str:month>/draft/", views.draft_view, name="report_draft"),

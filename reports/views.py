@@ -206,6 +206,28 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     return render(request, "reports/month.html", context)
 
 
+@client_member_required
+@never_cache
+@require_safe
+def month_pdf(request: HttpRequest, month: str) -> HttpResponse:
+    """The approved month's PDF as the client has it — the approved versions and commentary, with the
+    approval's date — for staff as for client users, in the reader's language: what the month's page
+    offers beside "Approved" (the scorecard's PDF draws, for staff, the figures as computed now)."""
+    first_day = _month(month)
+    version = version_latest(month=first_day)
+    if version is None:
+        raise Http404  # nothing approved: no client's PDF yet (staff read the figures on the page)
+    sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
+    pdf = report_pdf_build(client=request.tenant, month=first_day, language=translation.get_language() or "en",
+                           shown=client_view(), commentary=commentary_joined(sections))
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    word = pgettext("file name", "report")
+    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{word}-{Month.of(first_day)}.pdf"'
+    return response
+
+
 @client_staff_required
 @never_cache
 @require_GET

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 
 from agency.months import Month
+from clients.closed_months import approved_months_among
 from clients.models import CriteriaVersion, Lead
 
 
@@ -54,6 +55,24 @@ def first_lead_month(*, timezone: str) -> dt.date | None:
     A first criteria version takes effect from there, so past months are not left at 0 MQLs."""
     first = Lead.objects.aggregate(first=Min("created_at"))["first"]
     return Month.of(first, ZoneInfo(timezone)).first_day if first else None
+
+
+def criteria_effective_default(*, timezone: str, today: dt.date) -> dt.date:
+    """The date the editor offers a new version from. A first version: the first month with leads
+    (else today). A later one: the first month the close has not approved, so that the month in
+    review is judged by what is saved (offered from today, a fix made while reviewing left that
+    month's report on the old rules, though the backtest showed the new MQLs); approved months keep
+    the criteria they were judged by. Never before a version already saved: it would cut the new
+    one short at its own date."""
+    first = first_lead_month(timezone=timezone)
+    saved = list(CriteriaVersion.objects.values_list("effective_from", flat=True))
+    if not saved:
+        return first or today
+    this_month = Month.of(today)
+    start = Month.of(min([first or today, *saved]))
+    approved = approved_months_among(months=[str(month) for month in Month.range(start, this_month)])
+    opening = (Month.of(approved[-1]) + 1).first_day if approved else (first or today)
+    return max(min(opening, today), max(saved))
 
 
 def criteria_versions_list() -> list[CriteriaVersion]:

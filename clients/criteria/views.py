@@ -32,12 +32,12 @@ from clients.criteria.numbers import examples
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.criteria.selectors import (
+    criteria_effective_default,
     criteria_periods,
     criteria_version_before,
     criteria_version_get,
     criteria_version_latest,
     criteria_versions_list,
-    first_lead_month,
 )
 from clients.criteria.services import criteria_version_create
 from clients.vocab import ACTIONS
@@ -169,12 +169,12 @@ def criteria_edit(request: HttpRequest) -> HttpResponse:
     latest = criteria_version_latest()
     criteria = latest.criteria if latest else EMPTY
     # A first version applies from the first month with leads (from today, past months stayed at 0
-    # MQLs); a later one from today, so closed months keep the criteria they were judged by.
-    first = None if latest else first_lead_month(timezone=request.tenant.timezone)
+    # MQLs); a later one from the first month not approved, so approved months keep their criteria.
+    effective = criteria_effective_default(timezone=request.tenant.timezone, today=today)
     context = _context(
         request,
         criteria_to_draft(criteria),
-        effective_from=(first or today).isoformat(),
+        effective_from=effective.isoformat(),
         json_text=json.dumps(criteria, indent=2, ensure_ascii=False),
     )
     return render(request, "clients/criteria/edit.html", context)

@@ -121,7 +121,27 @@ class ContractForm(forms.ModelForm):
             "renewal_of",
         ]
         widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("start_date", "end_date", "cancelled_on")}
-        labels = {"id": _("Contract id"), "renewal_of": _("Renews contract")}
+        # The model's field names ("Start date", "Term months") were shown as labels, in English on a
+        # Spanish page: every field is named, and the kinds' needs said where the kind is chosen.
+        labels = {
+            "id": _("Contract id"),
+            "account": _("Account"),
+            "kind": _("Kind"),
+            "start_date": _("Start date"),
+            "segment": _("Segment"),
+            "term_months": _("Term (months)"),
+            "monthly_fee": _("Monthly fee"),
+            "project_fee": _("Project fee"),
+            "end_date": _("End date"),
+            "cancelled_on": _("Cancelled on"),
+            "renewal_of": _("Renews contract"),
+        }
+        help_texts = {
+            "account": _("The customer account the contract is with."),
+            "kind": _("A retainer needs a term and a monthly fee; a project needs a fee and an end date."),
+            "segment": _("Free text, e.g. enterprise; contracts are broken down by it."),
+            "cancelled_on": _("Only when the contract was cancelled early."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

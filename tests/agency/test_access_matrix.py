@@ -171,6 +171,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_list", {}, row(302, 200, 404, 200, 200)),
     (ALPHA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 200, 200)),
     (ALPHA, "report_month", {"month": "not-a-month"}, row(302, 404, 404, 404, 404)),
+    (ALPHA, "report_month_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),  # nothing approved yet
     (ALPHA, "report_version", {"month": "2026-03", "number": 1}, row(302, 404, 404, 404, 404)),
     (ALPHA, "report_commentary", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_approve", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
@@ -194,6 +195,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "panel_report", {}, row(302, 404, 200, 404, 200)),
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
+    (BETA, "report_month_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (BETA, "report_shared_pdf", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (BETA, "report_shared_breakdown", {"month": "2026-03", "token": "unknown", "dimension": "channel"},

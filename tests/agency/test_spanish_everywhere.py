@@ -65,6 +65,13 @@ ENGLISH = (
     "Back to",
     "every lead",
     "Fit rules",
+    # The contract form's fields (their labels were the model's English field names).
+    "Start date",
+    "End date",
+    "Monthly fee",
+    "Project fee",
+    "Cancelled on",
+    "Term months",
 )
 
 

@@ -91,3 +91,28 @@ def test_a_clients_portal_bar_is_one_line_at_1440_in_spanish_for_staff(browser, 
         page.wait_for_url(portal.console + "/**")  # the console's own host (its sign-in, if not signed in there)
     finally:
         context.close()
+
+
+def test_a_long_client_name_keeps_the_bar_one_line_at_1440_in_mexican_spanish(browser, portal, march, admin_user) -> None:  # noqa: F811
+    """A new client "Panadería Sol de Oaxaca", staff in Spanish (Mexico): its name (up to 16rem) and
+    the wider "Español (México)" pushed "Cambiar de cliente" to a second row. The name gives way
+    (cut with an ellipsis, whole in its title and the page's heading)."""
+    march.name = "Panadería Sol de Oaxaca del Valle"
+    march.save(update_fields=["name"])
+    admin_user.language = "es-mx"
+    admin_user.save()
+    context = browser.new_context(locale="es-MX", viewport=SIZES["1440"])
+    page = context.new_page()
+    try:
+        sign_in_home(page, portal.client("alpha"), admin_user.username)
+        tops = page.eval_on_selector_all("#main-nav > *", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        widths = page.eval_on_selector_all(
+            ".topbar > *, #main-nav > *",
+            "els => els.map(e => [e.textContent.trim().slice(0, 20), Math.round(e.getBoundingClientRect().width)])",
+        )
+        screenshot(page, "client-bar-long-name-1440-es-mx")
+        assert len(set(tops)) == 1, (tops, widths)
+        assert page.locator("header.topbar").bounding_box()["height"] < 60
+        assert page.locator(".brand-name").get_attribute("title") == "Panadería Sol de Oaxaca del Valle"
+    finally:
+        context.close()

@@ -62,3 +62,26 @@ def test_a_versions_facts_read_whole_on_a_phone(page, portal, admin_user, tenant
         assert lines < 2.5, (name.inner_text(), lines)
     _no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "criteria-version-390.png"), full_page=True)
+
+
+def test_the_groups_combinator_looks_like_the_rows_controls(page, portal, admin_user, tenants) -> None:
+    """"todas estas" was a bare browser select, half the size of the rows' controls beside it, in the
+    criteria editor (the persona form styled its own); and the console's review-delay number box too."""
+    with schema_context("alpha"):
+        CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={
+            **CRITERIA, "fit": {"all": [{"field": "employees", "op": "gte", "value": 10}]}})
+    admin_user.language = "es"
+    admin_user.save()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, portal.client("alpha"), admin_user.username)
+    page.wait_for_load_state()
+    page.goto(portal.client("alpha") + "/criteria/new/")
+    style = "e => { const s = getComputedStyle(e); return [s.fontSize, s.borderTopWidth, s.borderTopColor, s.paddingTop]; }"
+    combinator = page.locator("#group-r").evaluate(style)
+    row_select = page.locator(".rule-row select").first.evaluate(style)
+    assert combinator == row_select, (combinator, row_select)
+    page.goto(portal.console + "/")
+    sign_in(page, portal.console, admin_user.username)
+    page.goto(portal.console + "/clients/alpha/")
+    delay = page.locator("#review-delay").evaluate(style)
+    assert delay == row_select, (delay, row_select)

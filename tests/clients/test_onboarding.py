@@ -179,3 +179,17 @@ def test_the_set_up_pages_speak_spanish_in_one_register(staff_http) -> None:
     assert "Importa primero las campañas (la inversión" in home
     for usted in ("Suelte", "Déjelo", "Importe primero", "indique el tipo"):
         assert usted not in imports + home, usted
+
+
+def test_a_kind_whose_rows_are_all_of_one_day_shows_that_day_once(client_user_a, tenant_a) -> None:
+    """One contract: its "Days" read "01/01/2026 – 01/01/2026" on the client's home."""
+    from decimal import Decimal
+
+    connection.set_tenant(tenant_a)
+    Contract.objects.create(id="k1", account="a", kind="retainer", start_date=dt.date(2026, 1, 1), term_months=12,
+                            monthly_fee=Decimal("45000"))
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(client_user_a)
+    panel = http.get("/panels/data/").content.decode()
+    row = panel[panel.index("Contratos") :].split("</tr>")[0]
+    assert row.count("01/01/2026") == 1, row

@@ -254,3 +254,35 @@ def test_the_crm_match_kpis_read_unmatched_in_the_details_and_the_summary(client
         assert '<p class="value">—</p>' in tile and reason in tile
     new_leads = html[html.index('id="kpi-new_leads"') :]
     assert '<p class="value">5</p>' in new_leads[: new_leads.index("</article>")]  # the CRM's own count stays
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_platform_whose_amounts_were_converted_says_from_what(client_user_a, paid_month, language) -> None:
+    """A Mexican client's Google Ads account billed in dollars: its spend shows in the client's
+    currency, and beside the platform's own screen it read as a wrong figure, silently. Its card says
+    it was converted, from how much of what, at each day's reference rate (docs/sources.md)."""
+    from decimal import Decimal
+
+    from django_tenants.utils import schema_context
+
+    from clients.models import Spend
+
+    with schema_context(paid_month.schema_name):  # s1 and s2 (€150) came as $165.50
+        Spend.objects.filter(id="s1").update(currency="USD", original_amount=Decimal("110.25"))
+        Spend.objects.filter(id="s2").update(currency="USD", original_amount=Decimal("55.25"))
+    paid = section(page(client_user_a, paid_month, language))
+    google = paid[paid.index('data-platform="google_ads"') : paid.index('data-platform="linkedin_ads"')]
+    linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
+    said = {
+        "en": "Amounts converted to EUR at each day's reference rate: 165.50\xa0USD in the platform's currency.",
+        "es": "Importes convertidos a EUR al tipo de referencia de cada día: 165,50\xa0USD en la moneda de la plataforma.",
+    }[language]
+    assert said in google
+    assert "converted" not in linkedin and "convertidos" not in linkedin  # its amounts were in euros
+    connection.set_tenant(paid_month)  # the PDF says it too, and an approval freezes it
+    text = " ".join(_pdf_text(report_pdf_build(client=paid_month, month=MARCH, language=language)).split())
+    assert "Google Ads: " + " ".join(said.split()) in text
+    from kpis.selectors import report_frozen_read
+
+    frozen = report_frozen_read(month=MARCH, document={})
+    assert frozen["paid_converted"] == {"google_ads": [["USD", 165.5, 150.0]]}

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.test import Client as HttpClient
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from agency.models import Client
+from agency.months import Month
 from clients.criteria.services import criteria_version_create, personas_set
 from clients.models import CriteriaVersion, Holiday, Persona, SavedMapping
 from kpis.services_template import template_apply, template_plan
@@ -132,3 +134,27 @@ def test_a_new_client_gets_the_personas_of_another_and_one_with_its_own_keeps_th
     http.force_login(admin_user)
     page = http.get("/clients/alpha/template/").content.decode()
     assert 'value="personas"' in page and "Buyer personas" in page
+
+
+def test_copied_criteria_of_a_client_without_leads_cover_the_13_months_of_its_report(tenant_a, tenant_b, admin_user) -> None:
+    """A new client is copied its criteria before its history is imported. Dated from this month, the
+    copy cut short any version saved later for the imported months (the versions table): the report
+    in review kept the copied rules. From the first of the 13 months a report shows, a version saved
+    from the client's first month with leads replaces it there."""
+    _alpha_setup(tenant_a)
+    template_apply(source=tenant_a, targets=[tenant_b], parts=["criteria"], user=admin_user)
+    with schema_context("beta"):
+        copied = CriteriaVersion.objects.get()
+    assert copied.effective_from == (Month.of(timezone.now().date()) - 13).first_day
+
+
+def test_the_preview_names_the_parts_the_source_has_none_of(tenant_a, tenant_b, admin_user) -> None:
+    """Globex Foods copied to a new client: seven parts ticked, two lines shown, and no word of the
+    targets, holidays… — had they been copied? The preview names what the source has none of."""
+    criteria_version_create(criteria=CRITERIA, effective_from="2026-01-01", client=tenant_a)
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    preview = http.post("/clients/alpha/template/", {"part": ["criteria", "targets", "holidays"], "to": ["beta"]})
+    text = preview.content.decode()
+    assert "Criterios de cualificación" in text
+    assert "Alpha Analytics no tiene nada que copiar de: Objetivos, Festivos." in text

@@ -519,7 +519,7 @@ def test_the_approved_months_page_offers_its_pdf_to_the_client(march, client_use
     month_approve(client=march, month=MARCH, user=staff_a)
     page = browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
     link = re.search(r'<a href="([^"]+)" download data-month-pdf>([^<]+)</a>', page)
-    assert link and link.group(2) == "Descargar PDF" and link.group(1) == "/scorecard/export.pdf?month=2026-03"
+    assert link and link.group(2) == "Descargar PDF" and link.group(1) == "/reports/2026-03/report.pdf"
     pdf = browser_for(client_user_a, march).get(link.group(1))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 

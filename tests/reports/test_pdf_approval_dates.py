@@ -73,3 +73,24 @@ def test_the_clients_download_of_the_month_says_it_too(march, staff_a, client_us
     data = b"".join(response.streaming_content) if response.streaming else response.content
     text = _first_page(data)
     assert "Aprobado el 6 de abril de 2026" in text and "Revisado el 4 de diciembre de 2026" in text
+
+
+def test_staff_download_from_the_approved_months_page_is_the_clients_pdf(march, staff_a, client_user_a) -> None:
+    """Walk of 7 Dec 2026 (Spanish, a new client): the approved month's page offers "Descargar PDF"
+    beside "Aprobado", said to be the email's PDF, but for staff it drew the figures as computed now —
+    no approval date, and late data the client has not been shown. It is the client's PDF."""
+    import re
+
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    late_spend(march)  # not approved: the client still reads 215.72 EUR per lead
+    http = browser_for(staff_a, march)
+    page = http.get("/reports/2026-03/").content.decode()
+    (href,) = re.findall(r'href="([^"]+)" download data-month-pdf', page)
+    response = http.get(href)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    document = pypdfium2.PdfDocument(io.BytesIO(data))
+    text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    assert "Aprobado el 6 de abril de 2026" in text
+    assert "215,72" in text and "219,40" not in text

@@ -20,7 +20,7 @@ from clients.connectors.apps import app_masked
 from clients.connectors.consent import redirect_uri
 from clients.connectors.fake_ads import AdsFake
 from clients.models import Connection
-from tests.clients.connectors.ads_fixtures import APP, MANAGER, SPAIN
+from tests.clients.connectors.ads_fixtures import APP, MANAGER, SPAIN, STATES
 from tests.conftest import host_of, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +304,18 @@ def test_the_chooser_says_which_account_already_feeds_another_client_before_it_i
     assert ("checked>" in held) == (free == 1)
     assert ("Connect this account" in held) == (free >= 1)
     assert ("Every account this access can read already feeds another client" in held) == (free == 0)
+
+
+def test_the_chooser_says_when_an_accounts_amounts_will_be_converted(staff_a, consent: AdsFake, tenant_a: Client) -> None:
+    """The walk's new Mexican client was offered a euro account with only "EUR" beside it: the chooser
+    says that an account in another currency than the client's has its amounts converted."""
+    http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(staff_a)
+    chooser = urlsplit(_callback(_console(staff_a), _allow(_start(http, "google_ads")))["Location"])
+    page = http.get(chooser.path + "?" + chooser.query).content.decode()
+    states = page[page.index('value="' + STATES + '"') :]
+    spain = page[page.index('value="' + SPAIN + '"') : page.index('value="' + STATES + '"')]
+    assert tenant_a.currency == "EUR"
+    said = "en USD: los importes de esta cuenta se convierten a EUR al tipo de referencia de cada día"
+    assert said in states.split("</label>")[0]
+    assert "se convierten" not in spain

@@ -38,6 +38,9 @@ FORM = {
 }
 
 
+FORM_CRITERIA = {"fit": {"all": [{"field": "employees", "op": "gte", "value": 10}]}, "threshold": 10, "points": []}
+
+
 def admin_http(admin_user) -> HttpClient:
     http = HttpClient()
     http.force_login(admin_user)
@@ -237,3 +240,23 @@ def test_a_number_that_could_be_read_two_ways_is_refused_with_how_to_write_it(ad
     assert "pide un número" not in body  # not a second, confusing line for the same value
     with schema_context("alpha"):
         assert not CriteriaVersion.objects.exists()
+
+
+def test_a_later_version_takes_effect_from_the_first_month_not_yet_approved(admin_user, tenant_a, monkeypatch) -> None:
+    """A new client's criteria fixed while its first month is in review: offered from today, the new
+    version left that month (and the report about to be approved) judged by the old rules, while the
+    backtest had shown the new MQLs. It is offered from the first month the close has not approved
+    (never before a version already saved, which would cut it short)."""
+    from clients.criteria import selectors
+    from clients.criteria.services import criteria_version_create
+
+    with schema_context("alpha"):
+        Lead.objects.create(id="old", created_at=dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC))
+    criteria_version_create(criteria={**FORM_CRITERIA}, effective_from="2025-11-01", author=admin_user, client=tenant_a)
+    http = admin_http(admin_user)
+    page = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert 'name="effective_from" value="2025-11-01"' in page  # nothing approved: the whole history
+    monkeypatch.setattr(selectors, "approved_months_among", lambda months: [dt.date(2026, 9, 1), dt.date(2026, 10, 1)])
+    page = http.get("/criteria/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'name="effective_from" value="2026-11-01"' in page  # the month after the last approved one
+    assert "Los leads creados desde esta fecha se juzgan con esta versión" in page

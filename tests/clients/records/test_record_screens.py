@@ -140,3 +140,13 @@ def test_staff_reorder_personas_and_the_first_match_decides_a_leads_persona(staf
     assert http.post("/personas/move/enterprise/", {"direction": "sideways"}, HTTP_HOST=host).status_code == 400
     with schema_context("alpha"):
         assert list(Persona.objects.order_by("priority").values_list("code", flat=True)) == ["enterprise", "any-size"]
+
+
+def test_the_contract_form_speaks_spanish_and_says_what_each_kind_needs(staff_a, tenant_a) -> None:
+    page = staff_http(staff_a).get("/contracts/new/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for label in ("Cuenta", "Tipo", "Fecha de inicio", "Segmento", "Plazo (meses)", "Cuota mensual",
+                  "Importe del proyecto", "Fecha de fin", "Cancelado el"):
+        assert f">{label}</label>" in page, label
+    for english in ("Account", "Kind", "Start date", "Term months", "Monthly fee", "Cancelled on"):
+        assert f">{english}</label>" not in page, english
+    assert "Una iguala necesita un plazo y una cuota mensual; un proyecto, un importe y una fecha de fin." in page

@@ -242,3 +242,13 @@ def test_an_abbreviations_definition_spells_it_out_before_its_formula(key, engli
         assert str(kpi(key).definition).startswith(english)
     with translation.override("es"):
         assert str(kpi(key).definition).startswith(spanish)
+
+
+def test_no_spanish_label_or_definition_groups_a_number_with_a_dot() -> None:
+    """Spanish (Mexico) writes 243,759 and 2.7 %: beside them "Costo por 1.000 impresiones" read as
+    one, with three decimals. The words write no grouped number (mil, 1000) in either Spanish."""
+    with translation.override("es"):
+        texts = [str(text) for k in KPIS for text in (k.label, k.definition)]
+    assert not [text for text in texts if re.search(r"\d[.,]\d{3}\b", text)]
+    with translation.override("es"):
+        assert str(kpi("cpm").label) == "Costo por mil impresiones"
