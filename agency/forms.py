@@ -47,6 +47,14 @@ class ClientForm(forms.Form):
         help_text=_("Of the client's emails, PDF reports and invitations, and of its users' pages until they choose one."),
     )
     domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+    manager = forms.ModelChoiceField(
+        label=_("Account manager (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+        help_text=_("The agency's person for this client: named on its home page, and theirs under the close board's "
+                    "“Only my clients”. More people can be added on the client's page."),
+    )
 
     start_from = forms.ChoiceField(
         label=_("Start from another client's set-up (optional)"),
@@ -59,10 +67,15 @@ class ClientForm(forms.Form):
         """"mxn" or " eur " is the code meant: written as ISO writes it (the service checks the three letters)."""
         return (self.cleaned_data.get("currency") or "").strip().upper()
 
-    def __init__(self, *args: Any, clients: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clients: Any = (), user: User | None = None, **kwargs: Any) -> None:
         """The agency's defaults (time zone, currency, language: the Brand page) prefill the form;
-        ``clients``: those the user may start from."""
+        ``clients``: those the user may start from; ``user``: who adds it, its manager unless changed
+        when they are staff (a client added by an admin had nobody assigned, and its home said so)."""
         super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("username")
+        self.fields["manager"].label_from_instance = lambda person: person.display_name
+        if user is not None and user.role == User.Role.STAFF:
+            self.fields["manager"].initial = user.pk
         self.fields["start_from"].choices = [("", _("None: start from nothing")), *((c.slug, c.name) for c in clients)]
         brand = AgencyBrand.current()
         if brand is not None:

@@ -57,17 +57,20 @@ def console_home(request: HtmxHttpRequest) -> HttpResponse:
 @agency_required
 @require_http_methods(["GET", "POST"])
 def client_add(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, clients=clients_by_name(user=request.user))
+    form = ClientForm(request.POST or None, clients=clients_by_name(user=request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         start_from = fields.pop("start_from", "")
+        manager = fields.pop("manager", None)
         try:
             client = services.client_create(**fields)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            if request.user.role == User.Role.STAFF:
+            if request.user.role == User.Role.STAFF:  # they see the clients they are assigned to
                 services_users.staff_assign(user=request.user, client=client)
+            if manager is not None:
+                services_users.staff_assign(user=manager, client=client)
             # What comes next, said where a newcomer stops: the client's own portal, whose home page
             # lists its set-up steps (data, criteria, holidays…), is one click away.
             messages.success(request, _("Client “%(name)s” is ready. Next: Open portal, where its home page lists "

@@ -131,6 +131,37 @@ def test_staff_who_adds_a_client_is_assigned_to_it(tenants, staff_a, clean_tenan
         Client.objects.get(slug="delta").delete(force_drop=True)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_adding_a_client_names_its_account_manager(tenants, admin_user, staff_a, clean_tenant_tables) -> None:
+    """The walk's new client, added by an admin, had nobody assigned: its home page said "No agency
+    staff assigned yet" and it was in nobody's "Only my clients". The form offers the staff (by
+    name), preselects the staff member who adds it, and assigns the one chosen."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="nadia", first_name="Nadia", last_name="Pérez")
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    http.force_login(admin_user)
+    form = http.get("/clients/new/", HTTP_HOST="localhost").content.decode()
+    assert "Responsable de la cuenta (opcional)" in form and '<option value="" selected>Nadie por ahora</option>' in form
+    assert ">Nadia Pérez</option>" in form
+    nadia = admin_user.__class__.objects.get(username="nadia")
+    response = http.post(
+        "/clients/new/",
+        {"name": "Delta", "slug": "delta", "timezone": "UTC", "currency": "USD", "gross_margin": "0.7",
+         "horizon_months": "60", "manager": str(nadia.pk)},
+        HTTP_HOST="localhost",
+    )
+    try:
+        assert response.status_code == 302
+        assert list(Membership.objects.filter(client__slug="delta").values_list("user__username", flat=True)) == ["nadia"]
+    finally:
+        Client.objects.get(slug="delta").delete(force_drop=True)
+    staff = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(staff_a)
+    form = staff.get("/clients/new/", HTTP_HOST="localhost").content.decode()
+    assert f'<option value="{staff_a.pk}" selected>' in form
+
+
 def test_the_client_page_links_its_time_zone_to_where_it_is_changed(tenants, staff_a) -> None:
     """The zone is changed on the report settings page: the client page, where staff look for it, says where."""
     http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
