@@ -426,7 +426,7 @@ def _paid_story(
     if reasons:
         story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     for p in platforms:
-        story.append(_para(f"{p['label']}: {p['match']}", styles["note"]))
+        story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
             story.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
         for figure in p["figures"]:  # as on the page: the band, its conversion, its source

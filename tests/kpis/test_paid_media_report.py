@@ -234,6 +234,8 @@ def test_crm_leads_that_name_no_campaign_are_said_unmatched_never_0(client_user_
     assert f"{leads}, {cpl}." in blank[: blank.index("</p>")] and reason in blank[: blank.index("</p>")]
     text = " ".join(_pdf_text(report_pdf_build(client=unlinked_month, month=MARCH, language=language)).split())
     assert reason in text and sentence in text
+    # The sentence names its platform: no "Google Ads: Google Ads declara …" under the table.
+    assert "Google Ads: Google Ads" not in text and "LinkedIn Ads: LinkedIn Ads" not in text
 
 
 def test_a_month_whose_leads_name_campaigns_keeps_its_counts(client_user_a, paid_month) -> None:
