@@ -77,7 +77,9 @@ from kpis.unmatched import crm_leads_unlinked
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
-REPORT_LAYOUT = "24"
+# 25: a "nothing to compare" hover names the comparison month in its reasons ("No customers in October 2026."),
+#     never "this month"
+REPORT_LAYOUT = "25"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -416,8 +416,15 @@ PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "rev
                              "revenue_uplift_annualized", "revenue_uplift_rate"})
 
 
-def not_loaded_reason(source: str) -> str:
-    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata)."""
+def not_loaded_reason(source: str, *, named: str = "") -> str:
+    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
+    ``named``: the month in words when it is not the page's (a change's comparison month)."""
+    if named:
+        if source == "traffic":
+            return gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
+            "month": named}
     if source == "traffic":
         return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
     return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
@@ -439,15 +446,17 @@ def unpriced_reason(document: dict[str, Any] | None) -> str:
     ) % {"count": number_shown(customers, 0, force_grouping=True)}
 
 
-def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any) -> str:
+def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
+                    named: str = "") -> str:
     """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
     traffic or email figure of a month without rows of its source, a revenue figure of a month whose
-    customers have no deal value; "" when it is a fact."""
+    customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
+    page's: the reasons that would say "this month" name it instead."""
     if document is None:
         return ""
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
-        return not_loaded_reason(source)
+        return not_loaded_reason(source, named=named)
     kind = never_sent_kind(key)
     if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
         if kind == "sal_dates":
@@ -457,6 +466,9 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
         return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
                        "leads, are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
+        if named:
+            return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
+                           "unknown.") % {"month": named}
         return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
     if revenue_figure_unknown(key, document):
         return unpriced_reason(document)
@@ -610,9 +622,13 @@ class Scorecard:
             why = no_contact_reason()
         else:
             why = self.not_fact(month, key)
+            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named)
+            if why and said_of != why:  # a reason of its own naming the month: no "In October 2026:" before it
+                return said_of
         if not why and kpi_matched(snapshot.document, key) is None:
             before = date_format((Month.of(month) - 1).first_day, "YEAR_MONTH_FORMAT")
-            why = null_reason(figure(key), snapshot.document.get("kpis"), before=before)
+            # Each reason names October 2026 itself ("No customers in October 2026."), never "this month".
+            return null_reason(figure(key), snapshot.document.get("kpis"), before=before, month=named)
         return gettext("In %(month)s: %(why)s") % {"month": named, "why": why} if why else ""
 
     def before_data(self, month: dt.date, key: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import translation
 
-from kpis.catalogue import NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CHURN, NO_CUSTOMERS, kpi, null_reason
+from kpis.catalogue import KPI_KEYS, NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CHURN, NO_CUSTOMERS, kpi, null_reason
 from kpis.models import Snapshot
 from kpis.scorecard import Scorecard, lifetime_value_panel, tiles
 from kpis.snapshot import kpi_values
@@ -89,3 +89,36 @@ def test_a_tables_dashes_are_explained_under_it_once_each() -> None:
     assert dash_reasons(rows) == ["No clicks.", "No conversions."]
     assert dash_reasons(rows, [{"text": "—", "reason": "No retainer."}]) == ["No clicks.", "No conversions.", "No retainer."]
     assert dash_reasons([]) == []
+
+
+def _compared(inputs: dict[str, Any]) -> Scorecard:
+    """March against a February of ``inputs``: the changes' "nothing to compare" hovers give February's reasons."""
+    february = Snapshot(month=dt.date(2026, 2, 1), document={"kpis": month(**inputs), "breakdowns": {}})
+    march = Snapshot(month=dt.date(2026, 3, 1), document={"kpis": month(**RETAINERS_NOBODY_LEFT), "breakdowns": {}})
+    return Scorecard(month=dt.date(2026, 3, 1), compare_to=dt.date(2026, 2, 1), snapshot=march,
+                     history={dt.date(2026, 2, 1): february, dt.date(2026, 3, 1): march})
+
+
+def test_the_comparison_months_reason_names_that_month_never_this_month() -> None:
+    """A hover read "In October 2026: No customers this month." on the report of November: the reasons of
+    the comparison month name it ("No customers in February 2026.")."""
+    card = _compared({"mrr": 1_000.0, "mrr_start": 1_000.0, "accounts": 2, "accounts_start": 2})
+    assert card.compared_why("cost_per_customer") == "No customers in February 2026."
+    assert card.compared_why("cpl") == "No new leads in February 2026."
+    with translation.override("es"):
+        assert card.compared_why("cost_per_customer") == "No hubo clientes nuevos en febrero de 2026."
+    for language, this_month in (("en", "this month"), ("es", "este mes")):
+        with translation.override(language):
+            said = {key: card.compared_why(key) for key in KPI_KEYS}
+        assert any(said.values())
+        assert not {key: why for key, why in said.items() if this_month in why}, language
+
+
+def test_a_comparison_month_reason_without_a_month_of_its_own_is_said_after_the_month() -> None:
+    card = _compared({"new_leads": 10, "new_leads_prev": 0, "working_days": 20, "working_days_prev": 20})
+    # Its reason names the month before February: February is named first.
+    assert card.compared_why("growth_needed_per_working_day") == "In February 2026: No new leads in January 2026."
+    assert null_reason(kpi("cltv"), month="February 2026") == (
+        "No account stopped paying in February 2026: with a churn rate of zero, lifetime value has no end. "
+        "No account paid a retainer at the end of February 2026. In February 2026: No account paid a retainer at the end "
+        "of the previous month.")
