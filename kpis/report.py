@@ -79,7 +79,9 @@ from kpis.unmatched import crm_leads_unlinked
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
 # 25: a "nothing to compare" hover names the comparison month in its reasons ("No customers in October 2026."),
 #     never "this month"
-REPORT_LAYOUT = "25"
+# 26: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
+#     2 rows."), "any row" of all of them, never "this row" of several
+REPORT_LAYOUT = "26"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
@@ -206,6 +206,22 @@ ROW_REASONS_EVERY_ROW = {
     "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
     "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
                                       "be worked out."),
+}
+# The same, said under a table of some of its rows (dashes_said): of how many, not "this row" (which one?).
+ROW_REASONS_SOME_ROWS = {
+    "sessions": ngettext_lazy("No sessions in %(count)s row.", "No sessions in %(count)s rows.", "count"),
+    "new_leads": ngettext_lazy("No new leads in %(count)s row.", "No new leads in %(count)s rows.", "count"),
+    "mqls": ngettext_lazy("No MQLs in %(count)s row.", "No MQLs in %(count)s rows.", "count"),
+    "sqls": ngettext_lazy("No SQLs in %(count)s row.", "No SQLs in %(count)s rows.", "count"),
+    "customers": ngettext_lazy("No customers in %(count)s row.", "No customers in %(count)s rows.", "count"),
+    "marketing_spend": ngettext_lazy("No marketing spend in %(count)s row.", "No marketing spend in %(count)s rows.",
+                                     "count"),
+    "bounce_rate": ngettext_lazy(
+        "The traffic data of %(count)s row does not give bounced sessions, so its bounce rate is unknown.",
+        "The traffic data of %(count)s rows does not give bounced sessions, so their bounce rate is unknown.", "count"),
+    "landing_page_conversion_rate": ngettext_lazy(
+        "No landing page sessions in %(count)s row, so its landing page conversion cannot be worked out.",
+        "No landing page sessions in %(count)s rows, so their landing page conversion cannot be worked out.", "count"),
 }
 # The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
 MONTH_REASON_COUNT = (
@@ -1125,11 +1141,67 @@ def _every_row(reason: str) -> str:
         reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
     reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
                             gettext("The rows' ad platform data gives no conversions or conversion value."))
+    reason = reason.replace(str(NO_AD_ROWS), str(NO_AD_ROWS_ANY))
+    reason = reason.replace(row_unpriced_reason(), gettext(
+        "None of the rows' new customers has a deal value: their revenue is unknown, not zero."))
     head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
     if reason.startswith(head) and reason.endswith(tail):
         return gettext("Cannot be worked out for any row (%(definition)s)") % {
             "definition": reason[len(head) : len(reason) - len(tail)]}
     return reason
+
+
+def _some_rows(reason: str, count: int) -> str:
+    """A row's reason (row_cell_shown) as said under a table of ``count`` of its rows, not all."""
+    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():
+        reason = reason.replace(str(text), ROW_REASONS_SOME_ROWS[key] % {"count": count})
+    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."), ngettext(
+        "The ad platform data of %(count)s row gives no conversions or conversion value.",
+        "The ad platform data of %(count)s rows gives no conversions or conversion value.", count) % {"count": count})
+    reason = reason.replace(str(NO_AD_ROWS), ngettext(
+        "No ad platform rows for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform rows for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
+        count) % {"count": count})
+    reason = reason.replace(row_unpriced_reason(), ngettext(
+        "The new customers of %(count)s row have no deal value: its revenue is unknown, not zero.",
+        "The new customers of %(count)s rows have no deal value: their revenue is unknown, not zero.",
+        count) % {"count": count})
+    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
+    if reason.startswith(head) and reason.endswith(tail):
+        return ngettext("Cannot be worked out for %(count)s row (%(definition)s)",
+                        "Cannot be worked out for %(count)s rows (%(definition)s)", count) % {
+            "count": count, "definition": reason[len(head) : len(reason) - len(tail)]}
+    return reason
+
+
+def _reason_parts(reason: str) -> list[str]:
+    """A cell's reason as the row reasons it joins ("No sessions in this row. No new leads in this row."),
+    each counted over the rows on its own; any other reason whole."""
+    parts = sorted((str(t) for t in ROW_REASONS.values() if str(t) in reason), key=reason.index)
+    rest = reason
+    for part in parts:
+        rest = rest.replace(part, "")
+    return parts if parts and not rest.strip() else ([reason] if reason else [])
+
+
+def dashes_said(rows: Iterable[Iterable[dict[str, Any]]], more_cells: Iterable[dict[str, Any]] = ()) -> list[str]:
+    """The reasons of a table's "—" cells as said once each under it (a phone and paper have no hover):
+    a row's reason ("No sessions in this row." on hover) of the rows that have it — "No sessions in 2
+    rows.", "No sessions in any row." when every row of a table of several does; in a table of one row,
+    as it stands. ``rows``: each row's cells; ``more_cells`` (a total row): their reasons as they stand.
+    "En esta fila" under a table of seven channels said of one row what was true of three."""
+    rows = [list(cells) for cells in rows]
+    holding: dict[str, set[int]] = {}
+    for index, cells in enumerate(rows):
+        for cell in cells:
+            for part in _reason_parts(str(cell.get("reason") or "")):
+                holding.setdefault(part, set()).add(index)
+    said = [
+        reason if len(rows) < 2 else _every_row(reason) if len(indexes) == len(rows) else _some_rows(reason, len(indexes))
+        for reason, indexes in holding.items()
+    ]
+    said += [str(cell["reason"]) for cell in more_cells if cell.get("reason")]
+    return list(dict.fromkeys(said))
 
 
 def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:

@@ -280,7 +280,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
 # 34: an approved month's first page says when it was approved (and revised) after "Computed"
-PDF_LAYOUT = "34"
+# 35: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
+#     2 rows."), "any row" of all of them, never "this row" of several
+PDF_LAYOUT = "35"
 
 
 def report_pdf_build(

@@ -122,3 +122,32 @@ def test_a_comparison_month_reason_without_a_month_of_its_own_is_said_after_the_
         "No account stopped paying in February 2026: with a churn rate of zero, lifetime value has no end. "
         "No account paid a retainer at the end of February 2026. In February 2026: No account paid a retainer at the end "
         "of the previous month.")
+
+
+def _rows(*reasons: str) -> list[dict[str, Any]]:
+    """A table's rows, each with a "—" of ``reason`` (none when "") beside a figure."""
+    return [{"cells": [{"text": "—" if r else "4", "reason": r}, {"text": "7", "reason": ""}]} for r in reasons]
+
+
+def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
+    """Under a table, "— Sin sesiones en esta fila." spoke of one row where three had none: the note
+    counts the rows a row's reason holds for ("in 2 rows"), says "any row" of all, "this row" only
+    in a table of one."""
+    from kpis.scorecard import ROW_FIGURE_REASONS, ROW_REASONS
+    from kpis.templatetags.dashes import dash_reasons
+
+    sessions, leads = str(ROW_REASONS["sessions"]), str(ROW_REASONS["new_leads"])
+    assert dash_reasons(_rows(sessions, "", sessions)) == ["No sessions in 2 rows."]
+    assert dash_reasons(_rows(sessions, "")) == ["No sessions in 1 row."]
+    assert dash_reasons(_rows(sessions, sessions)) == ["No sessions in any row."]
+    assert dash_reasons(_rows(sessions)) == ["No sessions in this row."]  # a table of one row: that row
+    # A cell joining two reasons: each counted over the rows on its own.
+    assert dash_reasons(_rows(f"{sessions} {leads}", sessions, "")) == ["No sessions in 2 rows.", "No new leads in 1 row."]
+    bounce = str(ROW_FIGURE_REASONS["bounce_rate"])
+    assert dash_reasons(_rows(bounce, "", bounce)) == [
+        "The traffic data of 2 rows does not give bounced sessions, so their bounce rate is unknown."]
+    with translation.override("es"):
+        sessions = str(ROW_REASONS["sessions"])
+        assert dash_reasons(_rows(sessions, "", sessions)) == ["Sin sesiones en 2 filas."]
+        assert dash_reasons(_rows(sessions, "")) == ["Sin sesiones en 1 fila."]
+        assert dash_reasons(_rows(sessions, sessions, sessions)) == ["Sin sesiones en ninguna fila."]
