@@ -107,6 +107,9 @@ class Kpi:
     compared to it (a rate or a unit cost is; a client-sized total is not). ``bounds`` overrides
     the unit's plausible range for a target (``None``: the unit's ceiling). ``beyond_spec``: a KPI of
     this product that kpis.md does not list (the catalogue's test allows it only so marked).
+    ``compared``: False for a figure whose change against another month means nothing — growth needed
+    per working day is the ratio of two months' working days, a fact of the calendar: its change
+    ("+4.8 pp" beside "4.8 %", in green) read as a result of marketing; it shows no change anywhere.
     """
 
     key: str
@@ -127,6 +130,7 @@ class Kpi:
     funnel_label: Promise | None = None
     plan: str = ""
     beyond_spec: bool = False
+    compared: bool = True
 
     def compute(self, value_of: Callable[[str], Any], inputs: dict[str, Any]) -> Any:
         """Its value in a month: its formula over ``value_of`` (other KPIs or inputs, by name),
@@ -315,8 +319,8 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
-        null_reasons=(Reason(_("No new leads in the previous month."), dated=_("No new leads in %(month)s.")),),
-        bounds=UNBOUNDED,
+        NEUTRAL, null_reasons=(Reason(_("No new leads in the previous month."), dated=_("No new leads in %(month)s.")),),
+        bounds=UNBOUNDED, compared=False,
         formula=of(funnel.growth_needed_per_working_day, working_days="working_days",
             working_days_prev="working_days_prev", new_leads_prev="new_leads_prev")),
     Kpi("database_size", "funnel", _("Database size"), _("Leads at the end of the month, less those who unsubscribed."), C),

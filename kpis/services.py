@@ -282,7 +282,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 34: an approved month's first page says when it was approved (and revised) after "Computed"
 # 35: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
 #     2 rows."), "any row" of all of them, never "this row" of several
-PDF_LAYOUT = "35"
+# 36: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
+PDF_LAYOUT = "36"
 
 
 def report_pdf_build(

@@ -115,9 +115,9 @@ def test_the_comparison_months_reason_names_that_month_never_this_month() -> Non
 
 
 def test_a_comparison_month_reason_without_a_month_of_its_own_is_said_after_the_month() -> None:
-    card = _compared({"new_leads": 10, "new_leads_prev": 0, "working_days": 20, "working_days_prev": 20})
+    card = _compared({"mqls": 10, "mqls_prev": 0})
     # Its reason names the month before February: February is named first.
-    assert card.compared_why("growth_needed_per_working_day") == "In February 2026: No new leads in January 2026."
+    assert card.compared_why("lead_velocity_rate") == "In February 2026: No MQLs in January 2026."
     assert null_reason(kpi("cltv"), month="February 2026") == (
         "No account stopped paying in February 2026: with a churn rate of zero, lifetime value has no end. "
         "No account paid a retainer at the end of February 2026. In February 2026: No account paid a retainer at the end "
@@ -151,3 +151,27 @@ def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
         assert dash_reasons(_rows(sessions, "", sessions)) == ["Sin sesiones en 2 filas."]
         assert dash_reasons(_rows(sessions, "")) == ["Sin sesiones en 1 fila."]
         assert dash_reasons(_rows(sessions, sessions, sessions)) == ["Sin sesiones en ninguna fila."]
+
+
+def test_growth_needed_per_working_day_shows_no_change_but_the_working_days_it_comes_from() -> None:
+    """"Growth needed per working day 4.8 % +4.8 pp" in green: a ratio of two months' working days has no
+    change worth reading, and is no good or bad news; the tile names the two months' working days instead."""
+    from kpis.scorecard import change_shown
+
+    november = Snapshot(month=dt.date(2026, 11, 1), document={"kpis": month(
+        new_leads=100, new_leads_prev=90, working_days=21, working_days_prev=22), "breakdowns": {}})
+    october = Snapshot(month=dt.date(2026, 10, 1), document={"kpis": month(
+        new_leads=90, new_leads_prev=80, working_days=22, working_days_prev=22), "breakdowns": {}})
+    card = Scorecard(month=dt.date(2026, 11, 1), compare_to=dt.date(2026, 10, 1), snapshot=november,
+                     history={dt.date(2026, 10, 1): october, dt.date(2026, 11, 1): november})
+    shown = {t["key"]: t for g in tiles(card, currency="EUR", benchmarks={}) for t in g["tiles"]}
+    growth = shown["growth_needed_per_working_day"]
+    assert growth["shown"] == "4.8 %" and growth["change"] is None
+    assert growth["note"] == "Working days: 21 in November 2026, 22 in October 2026."
+    assert kpi("growth_needed_per_working_day").better == "neutral"
+    assert change_shown("growth_needed_per_working_day", 0.048, None, first=True) is None  # not "first full month"
+    with translation.override("es"):
+        shown = {t["key"]: t for g in tiles(card, currency="EUR", benchmarks={}) for t in g["tiles"]}
+        assert shown["growth_needed_per_working_day"]["note"] == (
+            "Días laborables: 21 en noviembre de 2026, 22 en octubre de 2026.")
+    assert shown["leads_per_working_day"]["change"] is not None  # its neighbours keep theirs
