@@ -82,7 +82,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 26: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
 #     2 rows."), "any row" of all of them, never "this row" of several
 # 27: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
-REPORT_LAYOUT = "27"
+# 28: Spanish: a persona is a "perfil de comprador" (the breakdown's button and column said "Buyer persona")
+REPORT_LAYOUT = "28"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -283,7 +283,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 35: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
 #     2 rows."), "any row" of all of them, never "this row" of several
 # 36: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
-PDF_LAYOUT = "36"
+# 37: Spanish: a persona is a "perfil de comprador" (the breakdown's title and column said "Buyer persona")
+PDF_LAYOUT = "37"
 
 
 def report_pdf_build(
