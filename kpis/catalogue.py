@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models.enums import TextChoices
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kpis.formulas import costs, email, funnel, paid, recurring, traffic
@@ -106,6 +107,9 @@ class Kpi:
     compared to it (a rate or a unit cost is; a client-sized total is not). ``bounds`` overrides
     the unit's plausible range for a target (``None``: the unit's ceiling). ``beyond_spec``: a KPI of
     this product that kpis.md does not list (the catalogue's test allows it only so marked).
+    ``compared``: False for a figure whose change against another month means nothing — growth needed
+    per working day is the ratio of two months' working days, a fact of the calendar: its change
+    ("+4.8 pp" beside "4.8 %", in green) read as a result of marketing; it shows no change anywhere.
     """
 
     key: str
@@ -126,6 +130,7 @@ class Kpi:
     funnel_label: Promise | None = None
     plan: str = ""
     beyond_spec: bool = False
+    compared: bool = True
 
     def compute(self, value_of: Callable[[str], Any], inputs: dict[str, Any]) -> Any:
         """Its value in a month: its formula over ``value_of`` (other KPIs or inputs, by name),
@@ -178,6 +183,9 @@ class Reason:
     # The text naming the month before ("No MQLs in February 2026."), for a screen that knows it; ``text``
     # ("… the previous month") where no month is (the glossary).
     dated: Promise | None = None
+    # The text naming the month it is about ("No customers in October 2026.") where ``text`` says "this
+    # month", for a reason said of another month than the page's (a change's comparison month).
+    of_month: Promise | None = None
 
     def __str__(self) -> str:
         return str(self.text)
@@ -185,6 +193,14 @@ class Reason:
     def said(self, before: str = "") -> str:
         """The reason, naming the month before as ``before`` ("February 2026") when given and it can."""
         return str(self.dated) % {"month": before} if before and self.dated is not None else str(self.text)
+
+    def said_of(self, month: str, before: str = "") -> str:
+        """The reason said of ``month`` ("October 2026"), a month other than the page's: in words naming
+        it ("No customers in October 2026."), else after it ("In October 2026: No retainer has ended
+        yet."). A reason saying "this month" of another month than the one on the page misled."""
+        if self.of_month is not None:
+            return str(self.of_month) % {"month": month}
+        return gettext("In %(month)s: %(why)s") % {"month": month, "why": self.said(before)}
 
 
 def _zero(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -204,48 +220,64 @@ def _positive(name: str) -> Callable[[dict[str, Any]], bool]:
 
 
 # Why a figure is undefined: the reasons shared by several KPIs.
-NO_SESSIONS = Reason(_("No sessions this month."), _zero("sessions"))
-NO_NEW_LEADS = Reason(_("No new leads this month."), _zero("new_leads"))
-NO_MQLS = Reason(_("No MQLs this month."), _zero("mqls"))
-NO_SQLS = Reason(_("No SQLs this month."), _zero("sqls"))
-NO_CUSTOMERS = Reason(_("No customers this month."), _zero("customers"))
-NO_SPEND = Reason(_("No marketing spend this month."), _zero("marketing_spend"))
-NO_SENT = Reason(_("No emails sent this month."), _zero("emails_sent"))
-NO_DELIVERED = Reason(_("No emails delivered this month."), _zero("emails_delivered"))
-NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."))
-SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"))
+NO_SESSIONS = Reason(_("No sessions this month."), _zero("sessions"), of_month=_("No sessions in %(month)s."))
+NO_NEW_LEADS = Reason(_("No new leads this month."), _zero("new_leads"), of_month=_("No new leads in %(month)s."))
+NO_MQLS = Reason(_("No MQLs this month."), _zero("mqls"), of_month=_("No MQLs in %(month)s."))
+NO_SQLS = Reason(_("No SQLs this month."), _zero("sqls"), of_month=_("No SQLs in %(month)s."))
+NO_CUSTOMERS = Reason(_("No customers this month."), _zero("customers"), of_month=_("No customers in %(month)s."))
+NO_SPEND = Reason(_("No marketing spend this month."), _zero("marketing_spend"), of_month=_("No marketing spend in %(month)s."))
+NO_SENT = Reason(_("No emails sent this month."), _zero("emails_sent"), of_month=_("No emails sent in %(month)s."))
+NO_DELIVERED = Reason(_("No emails delivered this month."), _zero("emails_delivered"),
+                      of_month=_("No emails delivered in %(month)s."))
+NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."),
+                       of_month=_("No lead of %(month)s has been contacted yet."))
+SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"),
+                       of_month=_("Less than three months of history before %(month)s."))
 NO_REVENUE_BEFORE = Reason(_("No marketing revenue in the three months before."),
                            lambda values: values.get("revenue_uplift") is not None)
 NO_MRR_BEFORE = Reason(_("No MRR at the end of the previous month."), _zero("mrr_start"),
                        dated=_("No MRR at the end of %(month)s."))
-NO_ACCOUNTS = Reason(_("No account pays a retainer at the end of this month."), _zero("accounts"))
+NO_ACCOUNTS = Reason(_("No account pays a retainer at the end of this month."), _zero("accounts"),
+                     of_month=_("No account paid a retainer at the end of %(month)s."))
 # The churn rate is undefined exactly when no account paid at the end of the previous month.
 NO_ACCOUNTS_BEFORE = Reason(_("No account paid a retainer at the end of the previous month."),
                             _null("customer_churn_rate"), dated=_("No account paid a retainer at the end of %(month)s."))
 NO_CHURN = Reason(_("No account stopped paying this month: with a churn rate of zero, lifetime value has no end."),
-                  _zero("customer_churn_rate"))
-NO_ACQUISITION_COST = Reason(_("No marketing or sales spend this month, so CAC is zero."), _zero("cac"))
-NO_RETAINERS = Reason(_("No retainer is known at the end of this month."))
+                  _zero("customer_churn_rate"),
+                  of_month=_("No account stopped paying in %(month)s: with a churn rate of zero, lifetime value has no end."))
+NO_ACQUISITION_COST = Reason(_("No marketing or sales spend this month, so CAC is zero."), _zero("cac"),
+                             of_month=_("No marketing or sales spend in %(month)s, so CAC is zero."))
+NO_RETAINERS = Reason(_("No retainer is known at the end of this month."),
+                      of_month=_("No retainer is known at the end of %(month)s."))
 NO_SETTLED_RETAINERS = Reason(_("No retainer has ended yet."))
 NO_FULL_TERM = Reason(_("No retainer has run its full term yet."))
-NO_PROJECTS = Reason(_("No project is known at the end of this month."))
+NO_PROJECTS = Reason(_("No project is known at the end of this month."),
+                     of_month=_("No project is known at the end of %(month)s."))
 NO_SETTLED_PROJECTS = Reason(_("No project has ended yet."))
-NO_WORKING_DAYS = Reason(_("No working days this month."), _zero("working_days"))
-NO_MOBILE = Reason(_("No mobile sessions this month."), _zero("mobile_share"))
+NO_WORKING_DAYS = Reason(_("No working days this month."), _zero("working_days"), of_month=_("No working days in %(month)s."))
+NO_MOBILE = Reason(_("No mobile sessions this month."), _zero("mobile_share"), of_month=_("No mobile sessions in %(month)s."))
 NO_DEVICE = Reason(_("A traffic row of this month gives no device, so the device shares are unknown."),
-                   lambda values: bool(values.get("sessions")) and _null("mobile_share")(values))
+                   lambda values: bool(values.get("sessions")) and _null("mobile_share")(values),
+                   of_month=_("A traffic row of %(month)s gives no device, so the device shares are unknown."))
 NO_BOUNCES = Reason(_("No traffic row of this month gives its bounced sessions."),
-                    lambda values: bool(values.get("sessions")) and _null("bounce_rate")(values))
-NO_MOBILE_BOUNCES = Reason(_("No mobile traffic row of this month gives its bounced sessions."), _positive("mobile_share"))
+                    lambda values: bool(values.get("sessions")) and _null("bounce_rate")(values),
+                    of_month=_("No traffic row of %(month)s gives its bounced sessions."))
+NO_MOBILE_BOUNCES = Reason(_("No mobile traffic row of this month gives its bounced sessions."), _positive("mobile_share"),
+                           of_month=_("No mobile traffic row of %(month)s gives its bounced sessions."))
 # Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
-NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"))
+NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"),
+                     of_month=_("No ad platform spend in %(month)s (spend rows with a platform)."))
 NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms' files do not give them."),
-                        _none_or_zero("impressions"))
-NO_CLICKS = Reason(_("No clicks this month, or the ad platforms' files do not give them."), _none_or_zero("clicks"))
+                        _none_or_zero("impressions"),
+                        of_month=_("No impressions in %(month)s, or the ad platforms' files do not give them."))
+NO_CLICKS = Reason(_("No clicks this month, or the ad platforms' files do not give them."), _none_or_zero("clicks"),
+                   of_month=_("No clicks in %(month)s, or the ad platforms' files do not give them."))
 NO_CONVERSIONS = Reason(_("No platform conversions this month, or the ad platforms' files do not give them."),
-                        _none_or_zero("platform_conversions"))
+                        _none_or_zero("platform_conversions"),
+                        of_month=_("No platform conversions in %(month)s, or the ad platforms' files do not give them."))
 NO_CONVERSION_VALUE = Reason(_("No conversion value this month, or the ad platforms' files do not give it."),
-                             _none_or_zero("conversion_value"))
+                             _none_or_zero("conversion_value"),
+                             of_month=_("No conversion value in %(month)s, or the ad platforms' files do not give it."))
 
 C, M, R, X, H, D, MO = Unit.COUNT, Unit.MONEY, Unit.RATE, Unit.RATIO, Unit.HOURS, Unit.DAYS, Unit.MONTHS
 DOWN, NEUTRAL = Better.DOWN, Better.NEUTRAL
@@ -271,7 +303,8 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(traffic.bounce_rate, "mobile_bounced_sessions", "mobile_sessions_with_bounces")),
     Kpi("landing_page_conversion_rate", "traffic", _("Landing page conversion"),
         _("Form submissions ÷ sessions, on landing pages only."), R,
-        null_reasons=(Reason(_("No landing page sessions this month.")),), benchmarkable=True,
+        null_reasons=(Reason(_("No landing page sessions this month."),
+                             of_month=_("No landing page sessions in %(month)s.")),), benchmarkable=True,
         formula=of(traffic.landing_page_conversion_rate, "landing_page_form_submissions", "landing_page_sessions")),
     Kpi("active_landing_pages", "traffic", _("Active landing pages"), _("Landing pages with at least one session."), C),
     Kpi("traffic_to_lead", "traffic", _("Traffic → lead rate"), _("New leads ÷ sessions."), R,
@@ -286,8 +319,8 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
-        null_reasons=(Reason(_("No new leads in the previous month."), dated=_("No new leads in %(month)s.")),),
-        bounds=UNBOUNDED,
+        NEUTRAL, null_reasons=(Reason(_("No new leads in the previous month."), dated=_("No new leads in %(month)s.")),),
+        bounds=UNBOUNDED, compared=False,
         formula=of(funnel.growth_needed_per_working_day, working_days="working_days",
             working_days_prev="working_days_prev", new_leads_prev="new_leads_prev")),
     Kpi("database_size", "funnel", _("Database size"), _("Leads at the end of the month, less those who unsubscribed."), C),
@@ -507,7 +540,8 @@ KPIS: tuple[Kpi, ...] = (
         _("Mean project fee × expected projects."), M, null_reasons=(NO_PROJECTS,), benchmarkable=True),
     Kpi("contract_ltv", "recurring_revenue_and_value", _("Contract lifetime value"),
         _("Retainer and project lifetime values, weighted by the accounts holding each."), M, headline=True,
-        null_reasons=(Reason(_("No contract is known at the end of this month.")),), benchmarkable=True),
+        null_reasons=(Reason(_("No contract is known at the end of this month."),
+                             of_month=_("No contract is known at the end of %(month)s.")),), benchmarkable=True),
 )
 
 _BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
@@ -516,6 +550,7 @@ if len(_BY_KEY) != len(KPIS) or {k.group for k in KPIS} - {g.key for g in GROUPS
 
 KPI_KEYS: tuple[str, ...] = tuple(_BY_KEY)
 DEFAULT_REASON = _("Not defined this month: what it divides by is zero or missing.")
+DEFAULT_REASON_OF_MONTH = _("Not defined in %(month)s: what it divides by is zero or missing.")
 
 
 def kpi(key: str) -> Kpi:
@@ -577,13 +612,16 @@ def grouped_choices(*, only: tuple[Kpi, ...] | None = None) -> list[tuple[Promis
     ]
 
 
-def null_reason(figure: Kpi, values: dict[str, Any] | None = None, *, before: str = "") -> str:
+def null_reason(figure: Kpi, values: dict[str, Any] | None = None, *, before: str = "", month: str = "") -> str:
     """Why ``figure`` is undefined, to show instead of a misleading 0. With the month's KPI values
     (a snapshot document's ``kpis``, or a breakdown member's figures), only the reasons that hold for
     them, or those the values cannot judge; without them (or when none holds), every reason it can
     have; the general reason when it declares none. ``before``: the month before, in words ("February
-    2026"), named by the reasons about it instead of "the previous month"."""
+    2026"), named by the reasons about it instead of "the previous month". ``month``: the month the
+    values are of, in words, when it is not the page's (a change's comparison month): every reason
+    names it instead of saying "this month" (Reason.said_of)."""
     reasons = figure.null_reasons
+    default = str(DEFAULT_REASON_OF_MONTH) % {"month": month} if month else str(DEFAULT_REASON)
     if values is not None:
         judged = [r for r in reasons if getattr(r, "holds", None) is not None]
         holding = [r for r in judged if r.holds(values)]
@@ -591,9 +629,14 @@ def null_reason(figure: Kpi, values: dict[str, Any] | None = None, *, before: st
         if holding or unjudged:
             reasons = tuple(holding or unjudged)
         elif judged:
-            return str(DEFAULT_REASON)
-    return " ".join(reason.said(before) if isinstance(reason, Reason) else str(reason) for reason in reasons) or str(
-        DEFAULT_REASON)
+            return default
+
+    def said(reason: Any) -> str:
+        if not isinstance(reason, Reason):
+            return gettext("In %(month)s: %(why)s") % {"month": month, "why": reason} if month else str(reason)
+        return reason.said_of(month, before) if month else reason.said(before)
+
+    return " ".join(said(reason) for reason in reasons) or default
 
 
 # The breakdowns of the snapshot (kpis.md "Breakdowns"): the figures of each member.

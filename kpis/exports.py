@@ -33,7 +33,7 @@ from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
 from kpis.report import commentary_blocks
-from kpis.scorecard import compared_month, value_note
+from kpis.scorecard import compared_month, dashes_said, value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -450,7 +450,7 @@ def _paid_story(
         head = [_para(_("Top campaigns by spend"), styles["fact"]), *columns]
         body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
         story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
-        dashes = list(dict.fromkeys(c["reason"] for row in paid["campaigns"] for c in row["cells"] if c["reason"]))
+        dashes = dashes_said(row["cells"] for row in paid["campaigns"])
         if dashes:
             story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
         if paid.get("campaigns_blank"):
@@ -477,7 +477,7 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
         body = [[_para(member, styles["fact"])] + [_text(cells[i]["text"]) for i in columns] for member, cells in rows]
         width = (usable - member_w) / len(columns)
         tables += [_table([head, *body], [member_w] + [width] * len(columns), accent), Spacer(1, 1.5 * mm)]
-    reasons = list(dict.fromkeys(c["reason"] for _member, cells in rows for c in cells if c.get("reason")))
+    reasons = dashes_said((r["cells"] for r in ltv["rows"]), ltv["total"])
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     return [*story, *tables[:-3], KeepTogether(tables[-3:])]
@@ -538,7 +538,7 @@ def _drilldown_story(
             width = (usable - member_w) / len(columns)
             story.append(_table([head, *body], [member_w] + [width] * len(columns), accent))
             story.append(Spacer(1, 1.5 * mm))
-        reasons = list(dict.fromkeys(c["reason"] for row in table["rows"] for c in row["cells"] if c["reason"]))
+        reasons = dashes_said(row["cells"] for row in table["rows"])
         if reasons:
             story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
         if table.get("blank_note"):

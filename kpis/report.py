@@ -77,8 +77,14 @@ from kpis.unmatched import crm_leads_unlinked
 #     platform conversions with the same decimals down a table's column ("272" beside "50");
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
-# 25: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
-REPORT_LAYOUT = "25"
+# 25: a "nothing to compare" hover names the comparison month in its reasons ("No customers in October 2026."),
+#     never "this month"
+# 26: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
+#     2 rows."), "any row" of all of them, never "this row" of several
+# 27: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
+# 28: Spanish: a persona is a "perfil de comprador" (the breakdown's button and column said "Buyer persona")
+# 29: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
+REPORT_LAYOUT = "29"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

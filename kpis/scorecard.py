@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agency.months import Month
@@ -207,6 +207,22 @@ ROW_REASONS_EVERY_ROW = {
     "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
                                       "be worked out."),
 }
+# The same, said under a table of some of its rows (dashes_said): of how many, not "this row" (which one?).
+ROW_REASONS_SOME_ROWS = {
+    "sessions": ngettext_lazy("No sessions in %(count)s row.", "No sessions in %(count)s rows.", "count"),
+    "new_leads": ngettext_lazy("No new leads in %(count)s row.", "No new leads in %(count)s rows.", "count"),
+    "mqls": ngettext_lazy("No MQLs in %(count)s row.", "No MQLs in %(count)s rows.", "count"),
+    "sqls": ngettext_lazy("No SQLs in %(count)s row.", "No SQLs in %(count)s rows.", "count"),
+    "customers": ngettext_lazy("No customers in %(count)s row.", "No customers in %(count)s rows.", "count"),
+    "marketing_spend": ngettext_lazy("No marketing spend in %(count)s row.", "No marketing spend in %(count)s rows.",
+                                     "count"),
+    "bounce_rate": ngettext_lazy(
+        "The traffic data of %(count)s row does not give bounced sessions, so its bounce rate is unknown.",
+        "The traffic data of %(count)s rows does not give bounced sessions, so their bounce rate is unknown.", "count"),
+    "landing_page_conversion_rate": ngettext_lazy(
+        "No landing page sessions in %(count)s row, so its landing page conversion cannot be worked out.",
+        "No landing page sessions in %(count)s rows, so their landing page conversion cannot be worked out.", "count"),
+}
 # The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
 MONTH_REASON_COUNT = (
     (NO_SESSIONS, "sessions"),
@@ -271,7 +287,7 @@ def change(key: str, value: float | None, before: float | None, *, first: bool =
 
     No percentage on a base too small to mean anything (issue #21): a count that was below
     SMALL_BASE shows its absolute change ("+14"), and the first month with data says so."""
-    if value is None:
+    if value is None or not figure(key).compared:  # a calendar ratio (catalogue Kpi.compared): no change
         return None
     if before is None:
         return {"text": gettext("first full month"), "good": True, "flat": True, "first": True} if first else None
@@ -308,7 +324,7 @@ def change_shown(
     the comparison month's own reason, Scorecard.compared_why). None (an empty cell) only without a
     value. ``compare``: the comparison month, named on hover."""
     shown = change(key, value, before, first=first)
-    if shown is not None or value is None:
+    if shown is not None or value is None or not figure(key).compared:
         return shown
     if before is None:  # the comparison month has no figure (undefined, unknown, or no month at all)
         why = before_why or (
@@ -416,8 +432,15 @@ PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "rev
                              "revenue_uplift_annualized", "revenue_uplift_rate"})
 
 
-def not_loaded_reason(source: str) -> str:
-    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata)."""
+def not_loaded_reason(source: str, *, named: str = "") -> str:
+    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
+    ``named``: the month in words when it is not the page's (a change's comparison month)."""
+    if named:
+        if source == "traffic":
+            return gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
+            "month": named}
     if source == "traffic":
         return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
     return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
@@ -439,15 +462,17 @@ def unpriced_reason(document: dict[str, Any] | None) -> str:
     ) % {"count": number_shown(customers, 0, force_grouping=True)}
 
 
-def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any) -> str:
+def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
+                    named: str = "") -> str:
     """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
     traffic or email figure of a month without rows of its source, a revenue figure of a month whose
-    customers have no deal value; "" when it is a fact."""
+    customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
+    page's: the reasons that would say "this month" name it instead."""
     if document is None:
         return ""
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
-        return not_loaded_reason(source)
+        return not_loaded_reason(source, named=named)
     kind = never_sent_kind(key)
     if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
         if kind == "sal_dates":
@@ -457,6 +482,9 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
         return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
                        "leads, are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
+        if named:
+            return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
+                           "unknown.") % {"month": named}
         return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
     if revenue_figure_unknown(key, document):
         return unpriced_reason(document)
@@ -610,9 +638,13 @@ class Scorecard:
             why = no_contact_reason()
         else:
             why = self.not_fact(month, key)
+            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named)
+            if why and said_of != why:  # a reason of its own naming the month: no "In October 2026:" before it
+                return said_of
         if not why and kpi_matched(snapshot.document, key) is None:
             before = date_format((Month.of(month) - 1).first_day, "YEAR_MONTH_FORMAT")
-            why = null_reason(figure(key), snapshot.document.get("kpis"), before=before)
+            # Each reason names October 2026 itself ("No customers in October 2026."), never "this month".
+            return null_reason(figure(key), snapshot.document.get("kpis"), before=before, month=named)
         return gettext("In %(month)s: %(why)s") % {"month": named, "why": why} if why else ""
 
     def before_data(self, month: dt.date, key: str) -> bool:
@@ -756,6 +788,23 @@ def over_100_note(key: str, value: float | None) -> str:
     return str(OVER_100_NOTES[key])
 
 
+def working_days_note(card: Scorecard, key: str, value: float | None) -> str:
+    """What growth needed per working day is worked out from, beside it: "Working days: 21 in November
+    2026, 22 in October 2026." It shows no change (a calendar ratio, Kpi.compared); with the two months'
+    days a reader sees at a glance why 4.8 % more leads a day are needed, and that it is no result."""
+    if key != "growth_needed_per_working_day" or value is None:
+        return ""
+    days = card.kpi("working_days")
+    if not days:
+        return ""
+    before = round((1 + value) * days)  # the formula's inverse: (days before / days) − 1
+    month = Month.of(card.month)
+    return gettext("Working days: %(days)s in %(month)s, %(before)s in %(previous)s.") % {
+        "days": number_shown(days, 0), "month": date_format(month.first_day, "YEAR_MONTH_FORMAT"),
+        "before": number_shown(before, 0), "previous": date_format((month - 1).first_day, "YEAR_MONTH_FORMAT"),
+    }
+
+
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
     """For the month in progress: "on pace for 1,240 by month end" (counts and sums only)."""
     projected = card.period.projected(key, value) if card.in_progress else None
@@ -893,7 +942,7 @@ def tiles(
                         before_why=card.compared_why(key) if previous is None and value is not None else "",
                     ),
                     "pace": pace_text(card, key, value, currency),
-                    "note": over_100_note(key, value),
+                    "note": over_100_note(key, value) or working_days_note(card, key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
@@ -1109,11 +1158,67 @@ def _every_row(reason: str) -> str:
         reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
     reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
                             gettext("The rows' ad platform data gives no conversions or conversion value."))
+    reason = reason.replace(str(NO_AD_ROWS), str(NO_AD_ROWS_ANY))
+    reason = reason.replace(row_unpriced_reason(), gettext(
+        "None of the rows' new customers has a deal value: their revenue is unknown, not zero."))
     head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
     if reason.startswith(head) and reason.endswith(tail):
         return gettext("Cannot be worked out for any row (%(definition)s)") % {
             "definition": reason[len(head) : len(reason) - len(tail)]}
     return reason
+
+
+def _some_rows(reason: str, count: int) -> str:
+    """A row's reason (row_cell_shown) as said under a table of ``count`` of its rows, not all."""
+    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():
+        reason = reason.replace(str(text), ROW_REASONS_SOME_ROWS[key] % {"count": count})
+    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."), ngettext(
+        "The ad platform data of %(count)s row gives no conversions or conversion value.",
+        "The ad platform data of %(count)s rows gives no conversions or conversion value.", count) % {"count": count})
+    reason = reason.replace(str(NO_AD_ROWS), ngettext(
+        "No ad platform rows for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform rows for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
+        count) % {"count": count})
+    reason = reason.replace(row_unpriced_reason(), ngettext(
+        "The new customers of %(count)s row have no deal value: its revenue is unknown, not zero.",
+        "The new customers of %(count)s rows have no deal value: their revenue is unknown, not zero.",
+        count) % {"count": count})
+    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
+    if reason.startswith(head) and reason.endswith(tail):
+        return ngettext("Cannot be worked out for %(count)s row (%(definition)s)",
+                        "Cannot be worked out for %(count)s rows (%(definition)s)", count) % {
+            "count": count, "definition": reason[len(head) : len(reason) - len(tail)]}
+    return reason
+
+
+def _reason_parts(reason: str) -> list[str]:
+    """A cell's reason as the row reasons it joins ("No sessions in this row. No new leads in this row."),
+    each counted over the rows on its own; any other reason whole."""
+    parts = sorted((str(t) for t in ROW_REASONS.values() if str(t) in reason), key=reason.index)
+    rest = reason
+    for part in parts:
+        rest = rest.replace(part, "")
+    return parts if parts and not rest.strip() else ([reason] if reason else [])
+
+
+def dashes_said(rows: Iterable[Iterable[dict[str, Any]]], more_cells: Iterable[dict[str, Any]] = ()) -> list[str]:
+    """The reasons of a table's "—" cells as said once each under it (a phone and paper have no hover):
+    a row's reason ("No sessions in this row." on hover) of the rows that have it — "No sessions in 2
+    rows.", "No sessions in any row." when every row of a table of several does; in a table of one row,
+    as it stands. ``rows``: each row's cells; ``more_cells`` (a total row): their reasons as they stand.
+    "En esta fila" under a table of seven channels said of one row what was true of three."""
+    rows = [list(cells) for cells in rows]
+    holding: dict[str, set[int]] = {}
+    for index, cells in enumerate(rows):
+        for cell in cells:
+            for part in _reason_parts(str(cell.get("reason") or "")):
+                holding.setdefault(part, set()).add(index)
+    said = [
+        reason if len(rows) < 2 else _every_row(reason) if len(indexes) == len(rows) else _some_rows(reason, len(indexes))
+        for reason, indexes in holding.items()
+    ]
+    said += [str(cell["reason"]) for cell in more_cells if cell.get("reason")]
+    return list(dict.fromkeys(said))
 
 
 def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:

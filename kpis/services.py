@@ -285,8 +285,13 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     no contract value panel nor contract segment breakdown for a client with no contract;
 #     the note of columns no row has speaks of every row ("No sessions in any row."), not "this row"
 # 34: an approved month's first page says when it was approved (and revised) after "Computed"
-# 35: a platform whose amounts came in another currency says so under the Paid media table
-PDF_LAYOUT = "35"
+# 35: the line under a table explaining its dashes says how many rows each reason is about ("No sessions in
+#     2 rows."), "any row" of all of them, never "this row" of several
+# 36: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
+# 37: Spanish: a persona is a "perfil de comprador" (the breakdown's title and column said "Buyer persona")
+# 38: a platform whose amounts came in another currency says so under the Paid media table; each
+#     platform's CRM line without its name before it (the sentence names it)
+PDF_LAYOUT = "38"
 
 
 def report_pdf_build(

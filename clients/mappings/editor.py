@@ -9,6 +9,7 @@ canonical rows as the importer does, so the preview shows the rows and errors an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,6 +249,10 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     canonical = [target for target in compiled.targets if target in kind_spec.by_name]
     parser = RowParser(kind_spec, canonical, zone)
     column_to_target = {plan.rule.column: plan.target for plan in compiled.plans if plan.rule.column}
+    # Where each target's value is read from in a row: a date is shown the reader's way with the file's own
+    # cell beneath ("1 de marzo de 2026" over 01/03/2026), the read the date format above decides.
+    read_from = {plan.target: head_.header.index(plan.rule.column) for plan in compiled.plans
+                 if plan.rule.column and plan.rule.column in head_.header}
     valued = {plan.target for plan in compiled.plans if plan.rule.column and vocabulary_of(plan.target)}
     rows = []
     for count, (line, cells) in enumerate(
@@ -280,9 +285,10 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
                     by_target.setdefault(name, reason)
                 else:
                     row_errors.append(reason)
+        cell_of = {target: cells[index] for target, index in read_from.items() if index < len(cells)}
         rows.append({
             "line": line, "bad": bool(by_target or row_errors), "row_errors": row_errors, "values": values,
-            "errors": by_target, "raw": raw,
+            "errors": by_target, "raw": raw, "cells": cell_of,
         })
     # Written, aligned and wrapped as the import previews write theirs (clients.sources.files): amounts and
     # counts grouped in the reader's language (18,000.50 / 18 000,50) and right-aligned, a date-time in the
@@ -290,9 +296,10 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     numeric = number_columns(list(compiled.targets), [row["values"] for row in rows])
     codes = identifier_columns(mapping.kind, list(compiled.targets))
     for row in rows:
-        values, by_target, raw = row.pop("values"), row.pop("errors"), row.pop("raw")
+        values, by_target, raw, file_cells = row.pop("values"), row.pop("errors"), row.pop("raw"), row.pop("cells")
         row["cells"] = [{**preview_cell(target, values.get(target), zone, num=target in numeric, code=target in codes),
                          "error": by_target.get(target, ""), "name": column_name(mapping.kind, target),
+                         "file_cell": file_cells.get(target, "") if isinstance(values.get(target), dt.date) else "",
                          **({"value": raw[target], "words": ""} if values.get(target) is None and raw.get(target) else {})}
                         for target in compiled.targets]
     return {

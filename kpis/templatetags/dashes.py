@@ -7,15 +7,17 @@ from typing import Any
 
 from django import template
 
+from kpis.scorecard import dashes_said
+
 register = template.Library()
 
 
 @register.filter
 def dash_reasons(rows: list[dict[str, Any]], more_cells: list[dict[str, Any]] | None = None) -> list[str]:
     """The reasons of the rows' "—" cells (``row["cells"]``), and of ``more_cells`` (a total row),
-    each once, in the order they first appear."""
-    cells = [cell for row in rows or () for cell in row.get("cells", ())] + list(more_cells or ())
-    return list(dict.fromkeys(str(cell["reason"]) for cell in cells if cell.get("reason")))
+    each once, in the order they first appear, said of the rows that have them (kpis.scorecard.dashes_said:
+    "No sessions in 2 rows.", not "in this row")."""
+    return dashes_said([row.get("cells", ()) for row in rows or ()], more_cells or ())
 
 
 @register.filter

@@ -55,6 +55,8 @@ STRAY_TERMS = {
     "encabezado": "cabecera",
     "califica": "cualifica",
     "del retainer": "de la iguala",
+    "buyer persona": "perfil de comprador",
+    "Buyer persona": "Perfil de comprador",
 }
 
 # One Spanish for Spain, Mexico and the rest of Latin America: words only Spain says (or says for
@@ -112,6 +114,19 @@ def test_one_thing_has_one_word(tmp_path: Path) -> None:
     catalogue = _catalogue(tmp_path)
     strays = {(stray, msgid) for msgid, text in catalogue.items() for stray in STRAY_TERMS if stray in text}
     assert not strays, f"say {[STRAY_TERMS[s] for s, _ in strays]}: {strays}"
+
+
+def test_a_buyer_persona_is_a_perfil_de_comprador_everywhere(tmp_path: Path) -> None:
+    """"Buyer personas" was left in English on the Spanish pages and PDF (the list's title, the breakdown's
+    button and column, the import's notes): every message about a persona says "perfil de comprador"; only
+    the leads file's column keeps its name, «persona»."""
+    catalogue = _catalogue(tmp_path)
+    about = {msgid: text for msgid, text in catalogue.items() if re.search(r"\b[Pp]ersonas?\b", msgid)}
+    assert len(about) > 20
+    left = {msgid: text for msgid, text in about.items()
+            if not re.search(r"\b[Pp]erfil(es)? de comprador\b", text) and "«persona»" not in text}
+    assert not left, left
+    assert catalogue["Buyer personas"] == "Perfiles de comprador" and catalogue["Persona"] == "Perfil de comprador"
 
 
 def test_spanish_says_no_word_only_spain_says(tmp_path: Path) -> None:

@@ -417,7 +417,7 @@ def test_a_bad_row_cannot_vouch_for_a_renewal(base_data, run_import):
 @pytest.mark.parametrize(("kind", "header", "row", "english", "spanish"), [
     ("leads", LEAD_H, "L2,2026-03-02T10:00:00,,,,,ceo,,,,,,,",
      "unknown persona “ceo”: add it under Buyer personas first",
-     "buyer persona desconocido «ceo»: añádelo antes en Buyer personas"),
+     "perfil de comprador desconocido «ceo»: añádelo antes en Perfiles de comprador"),
     ("spend", "id,date,category,amount,campaign", "S9,2026-03-01,media,10,nope",
      "unknown campaign “nope”: add the campaigns first",
      "campaña desconocida «nope»: añade antes las campañas"),

@@ -153,10 +153,10 @@ def test_the_pdf_says_how_many_leads_the_device_table_leaves_out(some_device, la
 
 PERSONA = {
     "none": {"en": "None of this month's 6 new leads matches a persona, so this table has none of this month's new leads.",
-             "es": "Ninguno de los 6 leads nuevos de este mes encaja en un buyer persona, así que esta tabla no tiene "
+             "es": "Ninguno de los 6 leads nuevos de este mes encaja en un perfil de comprador, así que esta tabla no tiene "
                    "ninguno de los leads nuevos de este mes."},
     "some": {"en": "4 of this month's 6 new leads match no persona: they are left out of this table.",
-             "es": "4 de los 6 leads nuevos de este mes no encajan en ningún buyer persona: quedan fuera de esta tabla."},
+             "es": "4 de los 6 leads nuevos de este mes no encajan en ningún perfil de comprador: quedan fuera de esta tabla."},
 }
 
 

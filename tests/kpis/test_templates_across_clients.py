@@ -133,7 +133,7 @@ def test_a_new_client_gets_the_personas_of_another_and_one_with_its_own_keeps_th
     http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es")
     http.force_login(admin_user)
     page = http.get("/clients/alpha/template/").content.decode()
-    assert 'value="personas"' in page and "Buyer personas" in page
+    assert 'value="personas"' in page and "Perfiles de comprador" in page and "Buyer personas" not in page
 
 
 def test_copied_criteria_of_a_client_without_leads_cover_the_13_months_of_its_report(tenant_a, tenant_b, admin_user) -> None:

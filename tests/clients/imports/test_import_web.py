@@ -142,7 +142,8 @@ def test_recent_imports_and_the_recognized_reports_name_the_kind_in_words(
     assert "<td data-label=\"Tipo\">Campañas</td>" in page and ">campaigns</td>" not in page  # the recent imports
     assert "Informe de campañas de Google Ads → Inversión" in page and "→ spend" not in page
     # the order of imports names the personas too: a leads file naming one is refused without it
-    assert 'Los leads que nombran un buyer persona lo necesitan antes: <a href="/personas/">Buyer personas</a>' in page
+    assert ('Los leads que nombran un perfil de comprador lo necesitan antes: '
+            '<a href="/personas/">Perfiles de comprador</a>') in page
 
 
 def test_an_unknown_column_is_shown_at_the_preview_and_cannot_be_confirmed(staff_http):

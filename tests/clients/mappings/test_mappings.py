@@ -372,7 +372,9 @@ def test_the_live_preview_writes_and_aligns_its_rows_as_the_import_previews_do(
     assert re.search(rf'<td class="num">{revenue}</td>', preview), preview
     assert re.search(r'<td class="nowrap num">250</td>', preview)
     assert '<td class="nowrap">lead-2026-11-a</td>' in preview  # an id never split at its hyphens
-    assert f"<td>{created}</td>" in preview
+    # The date the reader's way, the file's own cell beneath: the read the date format chose, checkable.
+    assert f'<td>{created}<small class="value-code" title="' in preview
+    assert re.search(rf"<td>{created}<small[^>]*><code>04/03/2026 09:30</code></small></td>", preview)
     assert "1200000" not in preview and "T09:30" not in preview
 
 

@@ -108,8 +108,9 @@ def test_the_personas_page_says_what_a_persona_is_for_and_that_leads_files_need_
     http = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
     http.force_login(staff_a)
     page = http.get("/personas/", HTTP_HOST=host_of(tenant_a)).content.decode()
-    assert "Aún no hay buyer personas." in page
-    assert "el informe desglosa los leads por buyer persona" in page and "se rechaza: añade antes el buyer persona" in page
+    assert "Aún no hay perfiles de comprador." in page
+    assert "el informe desglosa los leads por perfil de comprador" in page
+    assert "se rechaza: añade antes el perfil de comprador" in page
 
 
 def test_staff_reorder_personas_and_the_first_match_decides_a_leads_persona(staff_a, tenant_a) -> None:

@@ -110,7 +110,7 @@ def test_the_funnel_says_of_leads_in_lower_case(language: str, notes: list[str])
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("es", "La mayor parte vino de lo que no encajó en ningún buyer persona, donde la conversión de sus leads nuevos "
+    ("es", "La mayor parte vino de lo que no encajó en ningún perfil de comprador, donde la conversión de sus leads nuevos "
            "fue del 90,0 %, frente al 10,0 % antes."),
     # the month's rate first, as in Spanish ("1.5 % … against 2.4 % now" read as if 1.5 % were this month's)
     ("en", "What matched no buyer persona did most of it: 90.0 % of its new leads converted, against 10.0 % before."),

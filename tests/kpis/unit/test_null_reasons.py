@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import translation
 
-from kpis.catalogue import NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CHURN, NO_CUSTOMERS, kpi, null_reason
+from kpis.catalogue import KPI_KEYS, NO_ACCOUNTS, NO_ACCOUNTS_BEFORE, NO_CHURN, NO_CUSTOMERS, kpi, null_reason
 from kpis.models import Snapshot
 from kpis.scorecard import Scorecard, lifetime_value_panel, tiles
 from kpis.snapshot import kpi_values
@@ -89,3 +89,89 @@ def test_a_tables_dashes_are_explained_under_it_once_each() -> None:
     assert dash_reasons(rows) == ["No clicks.", "No conversions."]
     assert dash_reasons(rows, [{"text": "—", "reason": "No retainer."}]) == ["No clicks.", "No conversions.", "No retainer."]
     assert dash_reasons([]) == []
+
+
+def _compared(inputs: dict[str, Any]) -> Scorecard:
+    """March against a February of ``inputs``: the changes' "nothing to compare" hovers give February's reasons."""
+    february = Snapshot(month=dt.date(2026, 2, 1), document={"kpis": month(**inputs), "breakdowns": {}})
+    march = Snapshot(month=dt.date(2026, 3, 1), document={"kpis": month(**RETAINERS_NOBODY_LEFT), "breakdowns": {}})
+    return Scorecard(month=dt.date(2026, 3, 1), compare_to=dt.date(2026, 2, 1), snapshot=march,
+                     history={dt.date(2026, 2, 1): february, dt.date(2026, 3, 1): march})
+
+
+def test_the_comparison_months_reason_names_that_month_never_this_month() -> None:
+    """A hover read "In October 2026: No customers this month." on the report of November: the reasons of
+    the comparison month name it ("No customers in February 2026.")."""
+    card = _compared({"mrr": 1_000.0, "mrr_start": 1_000.0, "accounts": 2, "accounts_start": 2})
+    assert card.compared_why("cost_per_customer") == "No customers in February 2026."
+    assert card.compared_why("cpl") == "No new leads in February 2026."
+    with translation.override("es"):
+        assert card.compared_why("cost_per_customer") == "No hubo clientes nuevos en febrero de 2026."
+    for language, this_month in (("en", "this month"), ("es", "este mes")):
+        with translation.override(language):
+            said = {key: card.compared_why(key) for key in KPI_KEYS}
+        assert any(said.values())
+        assert not {key: why for key, why in said.items() if this_month in why}, language
+
+
+def test_a_comparison_month_reason_without_a_month_of_its_own_is_said_after_the_month() -> None:
+    card = _compared({"mqls": 10, "mqls_prev": 0})
+    # Its reason names the month before February: February is named first.
+    assert card.compared_why("lead_velocity_rate") == "In February 2026: No MQLs in January 2026."
+    assert null_reason(kpi("cltv"), month="February 2026") == (
+        "No account stopped paying in February 2026: with a churn rate of zero, lifetime value has no end. "
+        "No account paid a retainer at the end of February 2026. In February 2026: No account paid a retainer at the end "
+        "of the previous month.")
+
+
+def _rows(*reasons: str) -> list[dict[str, Any]]:
+    """A table's rows, each with a "—" of ``reason`` (none when "") beside a figure."""
+    return [{"cells": [{"text": "—" if r else "4", "reason": r}, {"text": "7", "reason": ""}]} for r in reasons]
+
+
+def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
+    """Under a table, "— Sin sesiones en esta fila." spoke of one row where three had none: the note
+    counts the rows a row's reason holds for ("in 2 rows"), says "any row" of all, "this row" only
+    in a table of one."""
+    from kpis.scorecard import ROW_FIGURE_REASONS, ROW_REASONS
+    from kpis.templatetags.dashes import dash_reasons
+
+    sessions, leads = str(ROW_REASONS["sessions"]), str(ROW_REASONS["new_leads"])
+    assert dash_reasons(_rows(sessions, "", sessions)) == ["No sessions in 2 rows."]
+    assert dash_reasons(_rows(sessions, "")) == ["No sessions in 1 row."]
+    assert dash_reasons(_rows(sessions, sessions)) == ["No sessions in any row."]
+    assert dash_reasons(_rows(sessions)) == ["No sessions in this row."]  # a table of one row: that row
+    # A cell joining two reasons: each counted over the rows on its own.
+    assert dash_reasons(_rows(f"{sessions} {leads}", sessions, "")) == ["No sessions in 2 rows.", "No new leads in 1 row."]
+    bounce = str(ROW_FIGURE_REASONS["bounce_rate"])
+    assert dash_reasons(_rows(bounce, "", bounce)) == [
+        "The traffic data of 2 rows does not give bounced sessions, so their bounce rate is unknown."]
+    with translation.override("es"):
+        sessions = str(ROW_REASONS["sessions"])
+        assert dash_reasons(_rows(sessions, "", sessions)) == ["Sin sesiones en 2 filas."]
+        assert dash_reasons(_rows(sessions, "")) == ["Sin sesiones en 1 fila."]
+        assert dash_reasons(_rows(sessions, sessions, sessions)) == ["Sin sesiones en ninguna fila."]
+
+
+def test_growth_needed_per_working_day_shows_no_change_but_the_working_days_it_comes_from() -> None:
+    """"Growth needed per working day 4.8 % +4.8 pp" in green: a ratio of two months' working days has no
+    change worth reading, and is no good or bad news; the tile names the two months' working days instead."""
+    from kpis.scorecard import change_shown
+
+    november = Snapshot(month=dt.date(2026, 11, 1), document={"kpis": month(
+        new_leads=100, new_leads_prev=90, working_days=21, working_days_prev=22), "breakdowns": {}})
+    october = Snapshot(month=dt.date(2026, 10, 1), document={"kpis": month(
+        new_leads=90, new_leads_prev=80, working_days=22, working_days_prev=22), "breakdowns": {}})
+    card = Scorecard(month=dt.date(2026, 11, 1), compare_to=dt.date(2026, 10, 1), snapshot=november,
+                     history={dt.date(2026, 10, 1): october, dt.date(2026, 11, 1): november})
+    shown = {t["key"]: t for g in tiles(card, currency="EUR", benchmarks={}) for t in g["tiles"]}
+    growth = shown["growth_needed_per_working_day"]
+    assert growth["shown"] == "4.8 %" and growth["change"] is None
+    assert growth["note"] == "Working days: 21 in November 2026, 22 in October 2026."
+    assert kpi("growth_needed_per_working_day").better == "neutral"
+    assert change_shown("growth_needed_per_working_day", 0.048, None, first=True) is None  # not "first full month"
+    with translation.override("es"):
+        shown = {t["key"]: t for g in tiles(card, currency="EUR", benchmarks={}) for t in g["tiles"]}
+        assert shown["growth_needed_per_working_day"]["note"] == (
+            "Días laborables: 21 en noviembre de 2026, 22 en octubre de 2026.")
+    assert shown["leads_per_working_day"]["change"] is not None  # its neighbours keep theirs
