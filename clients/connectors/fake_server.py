@@ -512,10 +512,26 @@ def demo_platforms(directory: Path, *, today: dt.date) -> tuple[FakePlatforms, d
 DEMO_AD_APP = ("demo-agency-app.apps.example", "demo-app-secret-0000")  # the fake's, not a secret
 DEMO_DEVELOPER_TOKEN = "demo-developer-token-0000"  # noqa: S105 (the fake server's)
 DEMO_AD_ACCOUNTS = {"google_ads": "5550001234", "meta_ads": "424242424", "linkedin_ads": "508424242"}
-# One account on each ad platform that no demo client holds: a client added in the demo can be connected
-# through the consent, as an agency connects a new client, instead of only from the export files.
-DEMO_SPARE_AD_ACCOUNTS = {"google_ads": "5550005678", "meta_ads": "434343434", "linkedin_ads": "508434343"}
+# Accounts on each ad platform that no demo client holds: a client added in the demo can be connected
+# through the consent, as an agency connects a new client, instead of only from the export files. Three,
+# in euros, dollars and pesos: a second or third new client finds one too (one was taken by the first),
+# and a client in USD or MXN one in its own currency (its amounts then need no conversion).
+DEMO_SPARE_CURRENCIES = ("EUR", "USD", "MXN")
+DEMO_SPARE_AD_ACCOUNTS = {
+    "google_ads": ("5550005678", "5550005679", "5550005680"),
+    "meta_ads": ("434343434", "434343435", "434343436"),
+    "linkedin_ads": ("508434343", "508434344", "508434345"),
+}
 DEMO_SPARE_AD_NAME = "Demo account for a new client"
+
+
+def demo_spare_name(currency: str) -> str:
+    return f"{DEMO_SPARE_AD_NAME} ({currency})"
+
+
+def _spares(platform: str) -> dict[str, dict[str, str]]:
+    return {account: {"name": demo_spare_name(currency), "currency": currency}
+            for account, currency in zip(DEMO_SPARE_AD_ACCOUNTS[platform], DEMO_SPARE_CURRENCIES, strict=True)}
 DEMO_SPARE_CAMPAIGNS = {
     "google_ads": ("Search · Brand", "Search · Services", "Display · Remarketing"),
     "meta_ads": ("Prospecting · Lookalike", "Lead ads · Free consultation"),
@@ -535,24 +551,24 @@ def demo_ads(ads: fake_ads.AdsFake, *, first_day: dt.date, today: dt.date) -> No
     ads.apps[DEMO_AD_APP[0]] = DEMO_AD_APP[1]
     ads.redirect_uris.add(redirect_uri())
     ads.developer_tokens.add(DEMO_DEVELOPER_TOKEN)
-    manager, google, spare = "5550000001", DEMO_AD_ACCOUNTS["google_ads"], DEMO_SPARE_AD_ACCOUNTS["google_ads"]
+    manager, google = "5550000001", DEMO_AD_ACCOUNTS["google_ads"]
     ads.google_customers = {manager: {"name": "Demo Agency MCC", "currency": "EUR", "manager": True,
-                                      "clients": [google, spare]},
-                            google: {"name": "Wayne Outdoor ES", "currency": "EUR"},
-                            spare: {"name": DEMO_SPARE_AD_NAME, "currency": "EUR"}}
+                                      "clients": [google, *DEMO_SPARE_AD_ACCOUNTS["google_ads"]]},
+                            google: {"name": "Wayne Outdoor ES", "currency": "EUR"}, **_spares("google_ads")}
     ads.google_accessible = [manager]
-    ads.meta_accounts = {DEMO_AD_ACCOUNTS["meta_ads"]: {"name": "Wayne Outdoor", "currency": "EUR"},
-                         DEMO_SPARE_AD_ACCOUNTS["meta_ads"]: {"name": DEMO_SPARE_AD_NAME, "currency": "EUR"}}
+    ads.meta_accounts = {DEMO_AD_ACCOUNTS["meta_ads"]: {"name": "Wayne Outdoor", "currency": "EUR"}, **_spares("meta_ads")}
     ads.linkedin_accounts = {DEMO_AD_ACCOUNTS["linkedin_ads"]: {"name": "Wayne Outdoor B2B", "currency": "EUR"},
-                             DEMO_SPARE_AD_ACCOUNTS["linkedin_ads"]: {"name": DEMO_SPARE_AD_NAME, "currency": "EUR"}}
+                             **_spares("linkedin_ads")}
     ads.job_polls = 1  # a report job ready at its second check
     days = (today - first_day).days + 1
     for seed, (platform, titles) in enumerate(DEMO_AD_CAMPAIGNS.items(), start=45):
         ads.rows[(platform, DEMO_AD_ACCOUNTS[platform])] = fake_ads.make_ad_rows(
             campaigns=len(titles), first_day=first_day, days=days, seed=seed, prefix=str(seed), titles=titles)
     for seed, (platform, titles) in enumerate(DEMO_SPARE_CAMPAIGNS.items(), start=55):
-        ads.rows[(platform, DEMO_SPARE_AD_ACCOUNTS[platform])] = fake_ads.make_ad_rows(
-            campaigns=len(titles), first_day=first_day, days=days, seed=seed, prefix=str(seed), titles=titles)
+        for n, account in enumerate(DEMO_SPARE_AD_ACCOUNTS[platform]):  # each its own delivery and campaign ids
+            ads.rows[(platform, account)] = fake_ads.make_ad_rows(
+                campaigns=len(titles), first_day=first_day, days=days, seed=seed + 10 * n, prefix=f"{seed}{n or ''}",
+                titles=titles)
     lifetime = {"google_ads": 3599, "meta_ads": 5183944, "linkedin_ads": 5184000}
     for platform in fake_ads.ADS:
         ads.fixed_tokens[platform] = f"demo-{platform}-access-0000"

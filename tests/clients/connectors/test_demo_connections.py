@@ -104,13 +104,16 @@ def test_a_client_added_in_the_demo_finds_a_free_ad_account_on_each_platform_and
             accounts = handoff_accounts(client=tenant_b, user=sam, platform=platform, handoff=finished.handoff)
             choices = {account.id: (account.name, holder) for account, holder in
                        handoff_choices(client=tenant_b, platform=platform, accounts=accounts) if not account.is_manager}
+            # Three spares, in euros, dollars and pesos: a second and third new client find one too.
+            spares = dict(zip(DEMO_SPARE_AD_ACCOUNTS[platform], ("EUR", "USD", "MXN"), strict=True))
             assert choices == {DEMO_AD_ACCOUNTS[platform]: (choices[DEMO_AD_ACCOUNTS[platform]][0], tenant_a.name),
-                               DEMO_SPARE_AD_ACCOUNTS[platform]: (DEMO_SPARE_AD_NAME, "")}, platform
-            connected = consent_give(client=tenant_b, user=sam, platform=platform, base=base,
-                                     account_id=DEMO_SPARE_AD_ACCOUNTS[platform])
-            assert connected == DEMO_SPARE_AD_ACCOUNTS[platform]
+                               **{a: (f"{DEMO_SPARE_AD_NAME} ({c})", "") for a, c in spares.items()}}, platform
+            mxn = DEMO_SPARE_AD_ACCOUNTS[platform][2]
+            connected = consent_give(client=tenant_b, user=sam, platform=platform, base=base, account_id=mxn)
+            assert connected == mxn
     with tenant_context(tenant_b):
-        assert {c.platform: c.account_label for c in Connection.objects.all()} == dict.fromkeys(ADS, DEMO_SPARE_AD_NAME)
+        labels = {c.platform: c.account_label for c in Connection.objects.all()}
+    assert labels == dict.fromkeys(ADS, f"{DEMO_SPARE_AD_NAME} (MXN)")
 
 
 def test_without_the_demo_staff_member_the_ad_platforms_are_left_unconnected(
