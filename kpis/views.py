@@ -616,10 +616,16 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
         if month
         else None
     )
+    return report_pdf_response(pdf, slug=request.tenant.slug, month=month)
+
+
+def report_pdf_response(pdf: bytes | None, *, slug: str, month: dt.date) -> HttpResponse:
+    """A report's PDF as a download (every PDF link: the scorecard's, an approved month's, a shared
+    link's), named in the active language ("acme-informe-2026-03.pdf"): it is what the reader keeps.
+    None (no figures for that month) is a 404."""
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
-    # The file's name in the reader's language too ("acme-informe-2026-03.pdf"): it is what they keep.
     word = pgettext("file name", "report")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{word}-{Month.of(month)}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{word}-{Month.of(month)}.pdf"'
     return response

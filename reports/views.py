@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -35,7 +35,7 @@ from kpis.report import commentary_joined, month_verdict
 from kpis.scorecard import compared_month, document_shown, tiles
 from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
-from kpis.views import breakdown_context, report_shared_parts
+from kpis.views import breakdown_context, report_pdf_response, report_shared_parts
 from reports.board import board_filters, board_next_tail, board_next_waiting, board_query
 from reports.models import Commentary
 from reports.selectors import (
@@ -220,12 +220,7 @@ def month_pdf(request: HttpRequest, month: str) -> HttpResponse:
     sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
     pdf = report_pdf_build(client=request.tenant, month=first_day, language=translation.get_language() or "en",
                            shown=client_view(), commentary=commentary_joined(sections))
-    if pdf is None:
-        raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    word = pgettext("file name", "report")
-    response["Content-Disposition"] = f'attachment; filename="{request.tenant.slug}-{word}-{Month.of(first_day)}.pdf"'
-    return response
+    return report_pdf_response(pdf, slug=request.tenant.slug, month=first_day)
 
 
 @client_staff_required
@@ -555,11 +550,7 @@ def shared_pdf(request: HttpRequest, month: str, token: str) -> HttpResponse:
         sections = [(str(section["title"]), section["plain"]) for section in commentary_sections(version.commentary)]
         pdf = report_pdf_build(client=client, month=first_day, language=language, shown=client_view(),
                                commentary=commentary_joined(sections))
-        word = pgettext("file name", "report")  # the file's name in the client's language too
-    if pdf is None:
-        raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{client.slug}-{word}-{Month.of(first_day)}.pdf"'
+        response = report_pdf_response(pdf, slug=client.slug, month=first_day)  # named in the client's language too
     return _shared_response(response, language)
 
 
