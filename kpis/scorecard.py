@@ -403,11 +403,17 @@ def no_contracts_reason() -> str:
                    "cannot be worked out.")
 
 
-def no_contact_reason() -> str:
-    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
+def no_contact_reason(*, staff: bool = False) -> str:
+    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact),
+    worded for its reader: the client reads what it means (it cannot import), staff how to fix it."""
+    if staff:
+        return gettext(
+            "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
+            "“never contacted”. It is shown once the leads are imported with their first-contact date."
+        )
     return gettext(
-        "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
-        "“never contacted”. It is shown once the leads are imported with their first-contact date."
+        "No first-contact time is recorded for these leads, so the time to first contact is unknown, not "
+        "“never contacted”."
     )
 
 
@@ -526,6 +532,10 @@ class Scorecard:
     # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
     nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
+    # The reader is agency staff: a reason with something to do about it says how (importing the
+    # first-contact dates); a client, who cannot import, reads what it means. The PDF and the monthly
+    # email are the client's.
+    staff: bool = False
 
     @property
     def in_progress(self) -> bool:
@@ -635,7 +645,7 @@ class Scorecard:
         if spend_figure_unknown(key, has_spend=self.has_spend(month)):
             why = gettext("no spend was loaded up to its end, so its costs are unknown.")
         elif key in CONTACT_FIGURES and self.contact_unknown(month):
-            why = no_contact_reason()
+            why = no_contact_reason(staff=self.staff)
         else:
             why = self.not_fact(month, key)
             said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named)
@@ -668,7 +678,7 @@ class Scorecard:
         if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
             return None, no_spend_reason()
         if key in CONTACT_FIGURES and self.contact_unknown():
-            return None, no_contact_reason()
+            return None, no_contact_reason(staff=self.staff)
         why = self.not_fact(self.month, key)
         if why:
             return None, why
@@ -915,6 +925,7 @@ def tiles(
     ``staff``: the reader is agency staff (an empty group then says what to import).
     ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
     that convert money bands in other currencies."""
+    card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     marks = [
         {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{Month.of(note.month)}: {note.text}"}

@@ -291,7 +291,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 37: Spanish: a persona is a "perfil de comprador" (the breakdown's title and column said "Buyer persona")
 # 38: a platform whose amounts came in another currency says so under the Paid media table; each
 #     platform's CRM line without its name before it (the sentence names it)
-PDF_LAYOUT = "38"
+# 39: the client's sentence for a missing first-contact time, not how to import it
+PDF_LAYOUT = "39"
 
 
 def report_pdf_build(

@@ -76,7 +76,7 @@ def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any
     it concerns. Their values stay kpis.md's (uncontacted_share 1, percentiles null); the report shows
     "—" with the reason for them (kpis.nocontact, docs/scorecards.md)."""
     found = contact_unknown_figures(document, unknown=unknown)
-    return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(), "figures": found}}
+    return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(staff=True), "figures": found}}
 
 
 def not_facts_note(document: dict[str, Any], *, month: Any) -> dict[str, Any]:
