@@ -85,7 +85,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 28: Spanish: a persona is a "perfil de comprador" (the breakdown's button and column said "Buyer persona")
 # 29: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
 # 30: a client reads what a missing first-contact time means, staff how to import it
-REPORT_LAYOUT = "30"
+# 31: a client reads what nurture leads of 0 mean when no campaign is marked nurture, staff where to mark one
+REPORT_LAYOUT = "31"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -417,10 +417,14 @@ def no_contact_reason(*, staff: bool = False) -> str:
     )
 
 
-def no_nurture_note() -> str:
-    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing."""
-    return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no "
-                   "leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+def no_nurture_note(*, staff: bool = False) -> str:
+    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing.
+    Staff read where a campaign is marked; a client, who marks nothing, what the 0 means."""
+    if staff:
+        return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought "
+                       "no leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+    return gettext("None of your campaigns is counted as a nurture campaign, so no lead can count here: 0 does not "
+                   "mean nurturing brought no leads.")
 
 
 # The returns on spend: while the month runs without a customer yet, −100 % is no verdict (kpis.md's value kept).
@@ -532,9 +536,9 @@ class Scorecard:
     # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
     nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
-    # The reader is agency staff: a reason with something to do about it says how (importing the
-    # first-contact dates); a client, who cannot import, reads what it means. The PDF and the monthly
-    # email are the client's.
+    # The reader is agency staff: a reason or note with something to do about it says how (the nurture
+    # column, importing first-contact dates); a client, who cannot import, reads what it means. The PDF
+    # and the monthly email are the client's.
     staff: bool = False
 
     @property
@@ -618,7 +622,7 @@ class Scorecard:
             return self._nurture_marked[0]
 
         document = self.snapshot.document if self.snapshot is not None else None
-        return no_nurture_note() if nurture_unmarked(key, document, marked=marked) else ""
+        return no_nurture_note(staff=self.staff) if nurture_unmarked(key, document, marked=marked) else ""
 
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact

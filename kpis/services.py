@@ -292,7 +292,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 38: a platform whose amounts came in another currency says so under the Paid media table; each
 #     platform's CRM line without its name before it (the sentence names it)
 # 39: the client's sentence for a missing first-contact time, not how to import it
-PDF_LAYOUT = "39"
+# 40: the client's sentence beside nurture leads of 0 (no campaign marked), not the campaigns file's column
+PDF_LAYOUT = "40"
 
 
 def report_pdf_build(
