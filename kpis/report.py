@@ -86,7 +86,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 29: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
 # 30: a client reads what a missing first-contact time means, staff how to import it
 # 31: a client reads what nurture leads of 0 mean when no campaign is marked nurture, staff where to mark one
-REPORT_LAYOUT = "31"
+# 32: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
+REPORT_LAYOUT = "32"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -293,7 +293,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     platform's CRM line without its name before it (the sentence names it)
 # 39: the client's sentence for a missing first-contact time, not how to import it
 # 40: the client's sentence beside nurture leads of 0 (no campaign marked), not the campaigns file's column
-PDF_LAYOUT = "40"
+# 41: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
+PDF_LAYOUT = "41"
 
 
 def report_pdf_build(
