@@ -87,7 +87,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 30: a client reads what a missing first-contact time means, staff how to import it
 # 31: a client reads what nurture leads of 0 mean when no campaign is marked nurture, staff where to mark one
 # 32: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
-REPORT_LAYOUT = "32"
+# 33: a client's costs without any spend read "No spend is recorded up to this month", not "…for this client"
+REPORT_LAYOUT = "33"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

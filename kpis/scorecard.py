@@ -392,9 +392,12 @@ def unlinked_reason() -> str:
     return gettext("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
 
 
-def no_spend_reason() -> str:
-    """Why a cost reads — for a client without any spend loaded (kpis.nospend)."""
-    return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+def no_spend_reason(*, staff: bool = False) -> str:
+    """Why a cost reads — for a client without any spend loaded up to the month's end (kpis.nospend),
+    worded for its reader: staff read it as the agency's client, the client as its own report."""
+    if staff:
+        return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+    return gettext("No spend is recorded up to this month: costs are unknown, not zero.")
 
 
 def no_contracts_reason() -> str:
@@ -680,7 +683,7 @@ class Scorecard:
         if self.snapshot is not None and figure_unmatched(self.snapshot.document, key):
             return None, unlinked_reason()
         if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
-            return None, no_spend_reason()
+            return None, no_spend_reason(staff=self.staff)
         if key in CONTACT_FIGURES and self.contact_unknown():
             return None, no_contact_reason(staff=self.staff)
         why = self.not_fact(self.month, key)
@@ -1005,13 +1008,13 @@ def value_note(tile: dict[str, Any]) -> str:
     return " ".join(str(text) for text in (tile.get("reason"), tile.get("note")) if text)
 
 
-def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, staff: bool = False) -> dict[str, str]:
     """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, a cost of a client
-    without spend loaded too, else row_cell_shown."""
+    without spend loaded too, else row_cell_shown. ``staff``: the reader is agency staff (no_spend_reason)."""
     if key in row.get("unmatched", ()):
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
-        return {"text": "—", "reason": no_spend_reason()}
+        return {"text": "—", "reason": no_spend_reason(staff=staff)}
     if key in row.get("no_device", ()):
         return {"text": "—", "reason": no_device_reason(row["leads_without_device"])}
     if key in row.get("no_traffic", ()):

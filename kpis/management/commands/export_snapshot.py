@@ -67,7 +67,7 @@ def no_spend_note(document: dict[str, Any], *, has_spend: bool) -> dict[str, Any
     the reason and the figures it concerns. Their values stay kpis.md's (sums over no rows: 0); the
     report shows "—" with the reason for them (kpis.nospend, docs/scorecards.md)."""
     found = spend_unknown_figures(document, has_spend=has_spend)
-    return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(), "figures": found}}
+    return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(staff=True), "figures": found}}
 
 
 def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any]:
