@@ -88,7 +88,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 31: a client reads what nurture leads of 0 mean when no campaign is marked nurture, staff where to mark one
 # 32: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
 # 33: a client's costs without any spend read "No spend is recorded up to this month", not "…for this client"
-REPORT_LAYOUT = "33"
+# 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
+REPORT_LAYOUT = "34"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

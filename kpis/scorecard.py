@@ -775,8 +775,8 @@ def paid_empty_reason(card: Scorecard, *, currency: str, staff: bool) -> str:
             "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports."
         ) % amount
     return gettext(
-        "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
-        "(impressions, clicks), so there is nothing to show by platform."
+        "%(amount)s of media spend is recorded for this month as a total only, without the ad platforms' "
+        "impressions and clicks, so there is nothing to show by platform."
     ) % amount
 
 

@@ -295,7 +295,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 40: the client's sentence beside nurture leads of 0 (no campaign marked), not the campaigns file's column
 # 41: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
 # 42: costs without any spend: "No spend is recorded up to this month", not "…loaded for this client"
-PDF_LAYOUT = "42"
+# 43: Paid media of spend as totals says "recorded … as a total only", not "loaded … delivery"
+PDF_LAYOUT = "43"
 
 
 def report_pdf_build(

@@ -23,14 +23,14 @@ SAYS = {
     "es": {
         "contact": "No hay hora de primer contacto registrada para estos leads",  # the client's, not how to import
         "up": "sube desde 0",
-        "paid_client": "Este mes se han cargado 8\xa0400,00\xa0€ de inversión en medios como totales",
+        "paid_client": "Este mes hay 8\xa0400,00\xa0€ de inversión en medios registrados solo como total",
         "paid_staff": "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones.",
         "imports": "Importaciones",
     },
     "en": {
         "contact": "No first-contact time is recorded for these leads",
         "up": "up from 0",
-        "paid_client": "€8,400.00 of media spend is loaded for this month as totals",
+        "paid_client": "€8,400.00 of media spend is recorded for this month as a total only",
         "paid_staff": "connect Google Ads, Meta or LinkedIn, or import their exports.",
         "imports": "Imports",
     },
