@@ -89,7 +89,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 32: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
 # 33: a client's costs without any spend read "No spend is recorded up to this month", not "…for this client"
 # 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
-REPORT_LAYOUT = "34"
+# 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
+REPORT_LAYOUT = "35"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -476,11 +476,12 @@ def unpriced_reason(document: dict[str, Any] | None) -> str:
 
 
 def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
-                    named: str = "") -> str:
+                    named: str = "", staff: bool = False) -> str:
     """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
     traffic or email figure of a month without rows of its source, a revenue figure of a month whose
     customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
-    page's: the reasons that would say "this month" name it instead."""
+    page's: the reasons that would say "this month" name it instead. ``staff``: the reader is agency
+    staff (sales-ready leads without activities then name the import kind, a client reads what it means)."""
     if document is None:
         return ""
     source = figure_source(key)
@@ -492,8 +493,11 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
             return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
         if kind == "unsubscribes":
             return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
-        return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
-                       "leads, are unknown, not zero.")
+        if staff:
+            return gettext("No activities have been loaded for these leads: their buying signals, and so the "
+                           "sales-ready leads, are unknown, not zero.")
+        return gettext("No buying signals (such as downloads or demo requests) are recorded for these leads, so the "
+                       "sales-ready leads are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
         if named:
             return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
@@ -539,9 +543,9 @@ class Scorecard:
     # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
     nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
-    # The reader is agency staff: a reason or note with something to do about it says how (the nurture
-    # column, importing first-contact dates); a client, who cannot import, reads what it means. The PDF
-    # and the monthly email are the client's.
+    # The reader is agency staff: a reason or note with something to do about it says how, in the agency's
+    # words (the nurture column, importing first-contact dates or activities, spend loaded for this client);
+    # a client, who cannot import, reads what it means. The PDF and the monthly email are the client's.
     staff: bool = False
 
     @property
@@ -603,7 +607,8 @@ class Scorecard:
         """Why ``key`` of ``month`` is no fact (kpis.nodata: no traffic or email rows, customers without a
         deal value); "" when it is one."""
         snapshot = self.snapshot if month == self.month else self.history.get(month)
-        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months)
+        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months,
+                               staff=self.staff)
 
     def partial_note(self, key: str, value: Any) -> str:
         """A revenue figure of the month counting only some of its customers (the others have no deal
@@ -655,7 +660,8 @@ class Scorecard:
             why = no_contact_reason(staff=self.staff)
         else:
             why = self.not_fact(month, key)
-            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named)
+            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named,
+                                      staff=self.staff)
             if why and said_of != why:  # a reason of its own naming the month: no "In October 2026:" before it
                 return said_of
         if not why and kpi_matched(snapshot.document, key) is None:

@@ -296,7 +296,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 41: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
 # 42: costs without any spend: "No spend is recorded up to this month", not "…loaded for this client"
 # 43: Paid media of spend as totals says "recorded … as a total only", not "loaded … delivery"
-PDF_LAYOUT = "43"
+# 44: sales-ready leads without activities: "No buying signals … are recorded", not "No activities have been loaded"
+PDF_LAYOUT = "44"
 
 
 def report_pdf_build(

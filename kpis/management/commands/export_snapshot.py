@@ -94,7 +94,7 @@ def not_facts_note(document: dict[str, Any], *, month: Any) -> dict[str, Any]:
 
     by_reason: dict[str, list[str]] = {}
     for key in document.get("kpis") or {}:
-        reason = figure_not_fact(key, document, month=month, row_months=row_months)
+        reason = figure_not_fact(key, document, month=month, row_months=row_months, staff=True)  # the agency's export
         if reason:
             by_reason.setdefault(str(reason), []).append(key)
     found = [{"reason": reason, "figures": keys} for reason, keys in by_reason.items()]
