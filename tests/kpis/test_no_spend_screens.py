@@ -285,9 +285,11 @@ def test_a_first_month_without_spend_is_not_written_as_0_of_spend(in_tenant_a, w
     _client(in_tenant_a, write, spend=None)
     connection.set_tenant(in_tenant_a)
     text = _all_text(month_draft_for(client=in_tenant_a, month=FEBRUARY, language=language))
-    said = {"en": "No spend has been loaded for this client, so its costs are unknown.",
-            "es": "No se ha cargado ninguna inversión para este cliente, así que sus costos son desconocidos."}
+    # The draft becomes the client's commentary: its words, not the agency's ("loaded for this client").
+    said = {"en": "No spend is recorded up to this month, so its costs are unknown.",
+            "es": "No hay inversión registrada hasta este mes, así que sus costos son desconocidos."}
     assert said[language] in text, text
+    assert AGENCY_WORDS[language] not in text
     assert " 0,00 €" not in text and "€0.00" not in text, text
 
 
