@@ -23,7 +23,7 @@ SAYS = {
     "es": {
         "contact": "No hay hora de primer contacto registrada para estos leads",  # the client's, not how to import
         "up": "sube desde 0",
-        "paid_client": "Este mes hay 8\xa0400,00\xa0€ de inversión en medios registrados solo como total",
+        "paid_client": "Este mes hay 8\xa0400,00\xa0€ de inversión en medios registrada solo como total",
         "paid_staff": "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones.",
         "imports": "Importaciones",
     },

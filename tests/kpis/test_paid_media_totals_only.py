@@ -26,7 +26,7 @@ TOTALS = (
 CLIENT_SAYS = {  # what is there and what is missing, in the client's words (no "loaded", no "delivery")
     "en": "€41,658.50 of media spend is recorded for this month as a total only, without the ad platforms' "
     "impressions and clicks, so there is nothing to show by platform.",
-    "es": "Este mes hay 41\xa0658,50\xa0€ de inversión en medios registrados solo como total, sin las impresiones ni "
+    "es": "Este mes hay 41\xa0658,50\xa0€ de inversión en medios registrada solo como total, sin las impresiones ni "
     "los clics de las plataformas de anuncios, así que no hay nada que mostrar por plataforma.",
 }
 # The agency's words, not the client's.
