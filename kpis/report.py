@@ -90,7 +90,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 33: a client's costs without any spend read "No spend is recorded up to this month", not "…for this client"
 # 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
-REPORT_LAYOUT = "35"
+# 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
+REPORT_LAYOUT = "36"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

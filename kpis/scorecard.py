@@ -242,8 +242,8 @@ ROW_FIGURE_REASONS = {
                                       "cannot be worked out."),
 }
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
-NO_AD_ROWS = _("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
-NO_AD_ROWS_ANY = _("No ad platform rows for any campaign this month: their ad figures (impressions, clicks, "
+NO_AD_ROWS = _("No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+NO_AD_ROWS_ANY = _("No ad platform data for any campaign this month: their ad figures (impressions, clicks, "
                    "conversions) are unknown.")
 CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
                                 "conversion_value", "roas"})
@@ -264,7 +264,7 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
             reasons = [str(NO_AD_ROWS)]
         elif key in CONVERSION_FIGURES:
-            reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
+            reasons = [gettext("Its ad platform data gives no conversions or conversion value.")]
     if not reasons:
         reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
             "definition": str(figure(key).definition).rstrip(".")}]
@@ -1180,7 +1180,7 @@ def _every_row(reason: str) -> str:
     """A row's reason (row_cell_shown) as said of every row of a table, under it."""
     for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():  # a cell may join two ("No sessions … No …")
         reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
-    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
+    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."),
                             gettext("The rows' ad platform data gives no conversions or conversion value."))
     reason = reason.replace(str(NO_AD_ROWS), str(NO_AD_ROWS_ANY))
     reason = reason.replace(row_unpriced_reason(), gettext(
@@ -1196,12 +1196,12 @@ def _some_rows(reason: str, count: int) -> str:
     """A row's reason (row_cell_shown) as said under a table of ``count`` of its rows, not all."""
     for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():
         reason = reason.replace(str(text), ROW_REASONS_SOME_ROWS[key] % {"count": count})
-    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."), ngettext(
+    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."), ngettext(
         "The ad platform data of %(count)s row gives no conversions or conversion value.",
         "The ad platform data of %(count)s rows gives no conversions or conversion value.", count) % {"count": count})
     reason = reason.replace(str(NO_AD_ROWS), ngettext(
-        "No ad platform rows for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
-        "No ad platform rows for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform data for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform data for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
         count) % {"count": count})
     reason = reason.replace(row_unpriced_reason(), ngettext(
         "The new customers of %(count)s row have no deal value: its revenue is unknown, not zero.",

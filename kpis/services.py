@@ -297,7 +297,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 42: costs without any spend: "No spend is recorded up to this month", not "…loaded for this client"
 # 43: Paid media of spend as totals says "recorded … as a total only", not "loaded … delivery"
 # 44: sales-ready leads without activities: "No buying signals … are recorded", not "No activities have been loaded"
-PDF_LAYOUT = "44"
+# 45: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
+PDF_LAYOUT = "45"
 
 
 def report_pdf_build(
