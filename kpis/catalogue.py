@@ -267,17 +267,17 @@ NO_MOBILE_BOUNCES = Reason(_("No mobile traffic row of this month gives its boun
 # Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
 NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"),
                      of_month=_("No ad platform spend in %(month)s (spend rows with a platform)."))
-NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms' files do not give them."),
+NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms do not report them."),
                         _none_or_zero("impressions"),
-                        of_month=_("No impressions in %(month)s, or the ad platforms' files do not give them."))
-NO_CLICKS = Reason(_("No clicks this month, or the ad platforms' files do not give them."), _none_or_zero("clicks"),
-                   of_month=_("No clicks in %(month)s, or the ad platforms' files do not give them."))
-NO_CONVERSIONS = Reason(_("No platform conversions this month, or the ad platforms' files do not give them."),
+                        of_month=_("No impressions in %(month)s, or the ad platforms do not report them."))
+NO_CLICKS = Reason(_("No clicks this month, or the ad platforms do not report them."), _none_or_zero("clicks"),
+                   of_month=_("No clicks in %(month)s, or the ad platforms do not report them."))
+NO_CONVERSIONS = Reason(_("No platform conversions this month, or the ad platforms do not report them."),
                         _none_or_zero("platform_conversions"),
-                        of_month=_("No platform conversions in %(month)s, or the ad platforms' files do not give them."))
-NO_CONVERSION_VALUE = Reason(_("No conversion value this month, or the ad platforms' files do not give it."),
+                        of_month=_("No platform conversions in %(month)s, or the ad platforms do not report them."))
+NO_CONVERSION_VALUE = Reason(_("No conversion value this month, or the ad platforms do not report it."),
                              _none_or_zero("conversion_value"),
-                             of_month=_("No conversion value in %(month)s, or the ad platforms' files do not give it."))
+                             of_month=_("No conversion value in %(month)s, or the ad platforms do not report it."))
 
 C, M, R, X, H, D, MO = Unit.COUNT, Unit.MONEY, Unit.RATE, Unit.RATIO, Unit.HOURS, Unit.DAYS, Unit.MONTHS
 DOWN, NEUTRAL = Better.DOWN, Better.NEUTRAL

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -84,7 +84,14 @@ from kpis.unmatched import crm_leads_unlinked
 # 27: growth needed per working day shows no change ("+4.8 pp"), but the two months' working days
 # 28: Spanish: a persona is a "perfil de comprador" (the breakdown's button and column said "Buyer persona")
 # 29: a Paid media card whose platform's amounts came in another currency says so (kpis.report.converted_line)
-REPORT_LAYOUT = "29"
+# 30: a client reads what a missing first-contact time means, staff how to import it
+# 31: a client reads what nurture leads of 0 mean when no campaign is marked nurture, staff where to mark one
+# 32: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
+# 33: a client's costs without any spend read "No spend is recorded up to this month", not "…for this client"
+# 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
+# 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
+# 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
+REPORT_LAYOUT = "36"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -480,7 +487,9 @@ def report_context(
     day (kpis.selectors.paid_media_days); ``converted``: the ad amounts converted from a platform's own
     currency (kpis.selectors.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
     bands and rates (kpis.selectors.benchmarks_for_month); ``staff``: the reader is agency staff
-    (an empty section then says what to import; the PDF and the email are the client's)."""
+    (an empty section then says what to import, a reason how to fix its data; the PDF and the email are
+    the client's)."""
+    card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
     funnel = funnel_chart(card, accent=accent)
     mix = channel_chart(card, accent=accent)
     entries = summary(card, keys=keys, currency=client.currency, accent=accent)

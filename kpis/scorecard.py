@@ -242,8 +242,8 @@ ROW_FIGURE_REASONS = {
                                       "cannot be worked out."),
 }
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
-NO_AD_ROWS = _("No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
-NO_AD_ROWS_ANY = _("No ad platform rows for any campaign this month: their ad figures (impressions, clicks, "
+NO_AD_ROWS = _("No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+NO_AD_ROWS_ANY = _("No ad platform data for any campaign this month: their ad figures (impressions, clicks, "
                    "conversions) are unknown.")
 CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
                                 "conversion_value", "roas"})
@@ -264,7 +264,7 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
             reasons = [str(NO_AD_ROWS)]
         elif key in CONVERSION_FIGURES:
-            reasons = [gettext("Its ad platform rows give no conversions or conversion value.")]
+            reasons = [gettext("Its ad platform data gives no conversions or conversion value.")]
     if not reasons:
         reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
             "definition": str(figure(key).definition).rstrip(".")}]
@@ -392,9 +392,12 @@ def unlinked_reason() -> str:
     return gettext("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
 
 
-def no_spend_reason() -> str:
-    """Why a cost reads — for a client without any spend loaded (kpis.nospend)."""
-    return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+def no_spend_reason(*, staff: bool = False) -> str:
+    """Why a cost reads — for a client without any spend loaded up to the month's end (kpis.nospend),
+    worded for its reader: staff read it as the agency's client, the client as its own report."""
+    if staff:
+        return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+    return gettext("No spend is recorded up to this month: costs are unknown, not zero.")
 
 
 def no_contracts_reason() -> str:
@@ -403,18 +406,28 @@ def no_contracts_reason() -> str:
                    "cannot be worked out.")
 
 
-def no_contact_reason() -> str:
-    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact)."""
+def no_contact_reason(*, staff: bool = False) -> str:
+    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact),
+    worded for its reader: the client reads what it means (it cannot import), staff how to fix it."""
+    if staff:
+        return gettext(
+            "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
+            "“never contacted”. It is shown once the leads are imported with their first-contact date."
+        )
     return gettext(
-        "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
-        "“never contacted”. It is shown once the leads are imported with their first-contact date."
+        "No first-contact time is recorded for these leads, so the time to first contact is unknown, not "
+        "“never contacted”."
     )
 
 
-def no_nurture_note() -> str:
-    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing."""
-    return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no "
-                   "leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+def no_nurture_note(*, staff: bool = False) -> str:
+    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing.
+    Staff read where a campaign is marked; a client, who marks nothing, what the 0 means."""
+    if staff:
+        return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought "
+                       "no leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+    return gettext("None of your campaigns is counted as a nurture campaign, so no lead can count here: 0 does not "
+                   "mean nurturing brought no leads.")
 
 
 # The returns on spend: while the month runs without a customer yet, −100 % is no verdict (kpis.md's value kept).
@@ -463,11 +476,12 @@ def unpriced_reason(document: dict[str, Any] | None) -> str:
 
 
 def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
-                    named: str = "") -> str:
+                    named: str = "", staff: bool = False) -> str:
     """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
     traffic or email figure of a month without rows of its source, a revenue figure of a month whose
     customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
-    page's: the reasons that would say "this month" name it instead."""
+    page's: the reasons that would say "this month" name it instead. ``staff``: the reader is agency
+    staff (sales-ready leads without activities then name the import kind, a client reads what it means)."""
     if document is None:
         return ""
     source = figure_source(key)
@@ -479,8 +493,11 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
             return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
         if kind == "unsubscribes":
             return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
-        return gettext("No activities have been loaded for these leads: their buying signals, and so the sales-ready "
-                       "leads, are unknown, not zero.")
+        if staff:
+            return gettext("No activities have been loaded for these leads: their buying signals, and so the "
+                           "sales-ready leads, are unknown, not zero.")
+        return gettext("No buying signals (such as downloads or demo requests) are recorded for these leads, so the "
+                       "sales-ready leads are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
         if named:
             return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
@@ -526,6 +543,10 @@ class Scorecard:
     # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
     nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
+    # The reader is agency staff: a reason or note with something to do about it says how, in the agency's
+    # words (the nurture column, importing first-contact dates or activities, spend loaded for this client);
+    # a client, who cannot import, reads what it means. The PDF and the monthly email are the client's.
+    staff: bool = False
 
     @property
     def in_progress(self) -> bool:
@@ -586,7 +607,8 @@ class Scorecard:
         """Why ``key`` of ``month`` is no fact (kpis.nodata: no traffic or email rows, customers without a
         deal value); "" when it is one."""
         snapshot = self.snapshot if month == self.month else self.history.get(month)
-        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months)
+        return figure_not_fact(key, snapshot.document if snapshot else None, month=month, row_months=self.row_months,
+                               staff=self.staff)
 
     def partial_note(self, key: str, value: Any) -> str:
         """A revenue figure of the month counting only some of its customers (the others have no deal
@@ -608,7 +630,7 @@ class Scorecard:
             return self._nurture_marked[0]
 
         document = self.snapshot.document if self.snapshot is not None else None
-        return no_nurture_note() if nurture_unmarked(key, document, marked=marked) else ""
+        return no_nurture_note(staff=self.staff) if nurture_unmarked(key, document, marked=marked) else ""
 
     def kpi_known(self, month: dt.date, key: str) -> Any:
         """``key`` of ``month`` in the history as a change or a chart reads it: None when it is no fact
@@ -635,10 +657,11 @@ class Scorecard:
         if spend_figure_unknown(key, has_spend=self.has_spend(month)):
             why = gettext("no spend was loaded up to its end, so its costs are unknown.")
         elif key in CONTACT_FIGURES and self.contact_unknown(month):
-            why = no_contact_reason()
+            why = no_contact_reason(staff=self.staff)
         else:
             why = self.not_fact(month, key)
-            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named)
+            said_of = figure_not_fact(key, snapshot.document, month=month, row_months=self.row_months, named=named,
+                                      staff=self.staff)
             if why and said_of != why:  # a reason of its own naming the month: no "In October 2026:" before it
                 return said_of
         if not why and kpi_matched(snapshot.document, key) is None:
@@ -666,9 +689,9 @@ class Scorecard:
         if self.snapshot is not None and figure_unmatched(self.snapshot.document, key):
             return None, unlinked_reason()
         if self.snapshot is not None and spend_figure_unknown(key, has_spend=self.has_spend()):
-            return None, no_spend_reason()
+            return None, no_spend_reason(staff=self.staff)
         if key in CONTACT_FIGURES and self.contact_unknown():
-            return None, no_contact_reason()
+            return None, no_contact_reason(staff=self.staff)
         why = self.not_fact(self.month, key)
         if why:
             return None, why
@@ -758,8 +781,8 @@ def paid_empty_reason(card: Scorecard, *, currency: str, staff: bool) -> str:
             "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports."
         ) % amount
     return gettext(
-        "%(amount)s of media spend is loaded for this month as totals, without the ad platforms' delivery "
-        "(impressions, clicks), so there is nothing to show by platform."
+        "%(amount)s of media spend is recorded for this month as a total only, without the ad platforms' "
+        "impressions and clicks, so there is nothing to show by platform."
     ) % amount
 
 
@@ -915,6 +938,7 @@ def tiles(
     ``staff``: the reader is agency staff (an empty group then says what to import).
     ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
     that convert money bands in other currencies."""
+    card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]
     marks = [
         {"x": f"{months.index(note.month) * 120 / 11:.1f}", "text": f"{Month.of(note.month)}: {note.text}"}
@@ -990,13 +1014,13 @@ def value_note(tile: dict[str, Any]) -> str:
     return " ".join(str(text) for text in (tile.get("reason"), tile.get("note")) if text)
 
 
-def breakdown_cell(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, staff: bool = False) -> dict[str, str]:
     """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, a cost of a client
-    without spend loaded too, else row_cell_shown."""
+    without spend loaded too, else row_cell_shown. ``staff``: the reader is agency staff (no_spend_reason)."""
     if key in row.get("unmatched", ()):
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
-        return {"text": "—", "reason": no_spend_reason()}
+        return {"text": "—", "reason": no_spend_reason(staff=staff)}
     if key in row.get("no_device", ()):
         return {"text": "—", "reason": no_device_reason(row["leads_without_device"])}
     if key in row.get("no_traffic", ()):
@@ -1156,7 +1180,7 @@ def _every_row(reason: str) -> str:
     """A row's reason (row_cell_shown) as said of every row of a table, under it."""
     for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():  # a cell may join two ("No sessions … No …")
         reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
-    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."),
+    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."),
                             gettext("The rows' ad platform data gives no conversions or conversion value."))
     reason = reason.replace(str(NO_AD_ROWS), str(NO_AD_ROWS_ANY))
     reason = reason.replace(row_unpriced_reason(), gettext(
@@ -1172,12 +1196,12 @@ def _some_rows(reason: str, count: int) -> str:
     """A row's reason (row_cell_shown) as said under a table of ``count`` of its rows, not all."""
     for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():
         reason = reason.replace(str(text), ROW_REASONS_SOME_ROWS[key] % {"count": count})
-    reason = reason.replace(gettext("Its ad platform rows give no conversions or conversion value."), ngettext(
+    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."), ngettext(
         "The ad platform data of %(count)s row gives no conversions or conversion value.",
         "The ad platform data of %(count)s rows gives no conversions or conversion value.", count) % {"count": count})
     reason = reason.replace(str(NO_AD_ROWS), ngettext(
-        "No ad platform rows for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
-        "No ad platform rows for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform data for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
+        "No ad platform data for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
         count) % {"count": count})
     reason = reason.replace(row_unpriced_reason(), ngettext(
         "The new customers of %(count)s row have no deal value: its revenue is unknown, not zero.",

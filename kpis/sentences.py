@@ -45,10 +45,10 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(month)s brought %(mqls)s MQLs from %(new_leads)s new leads; no marketing spend is recorded for the month."),
         "first_month_no_spend": _(
             "%(month)s is the first month with figures: %(new_leads)s new leads and %(mqls)s MQLs. No spend "
-            "has been loaded for this client, so its costs are unknown. There is no earlier month to compare "
+            "is recorded up to this month, so its costs are unknown. There is no earlier month to compare "
             "with yet, so this report describes the month rather than a trend."),
         "month_funnel_no_leads_no_spend": _(
-            "%(month)s brought no new leads; no spend has been loaded for this client."),
+            "%(month)s brought no new leads; no spend is recorded up to this month."),
         "month_funnel_no_leads": _(
             "%(month)s brought no new leads, with %(spend)s of marketing spend."),
         "headline_up": _("Against %(compare)s, %(kpi_lower)s rose %(change)s (%(before)s → %(after)s)."),

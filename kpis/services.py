@@ -291,7 +291,14 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 37: Spanish: a persona is a "perfil de comprador" (the breakdown's title and column said "Buyer persona")
 # 38: a platform whose amounts came in another currency says so under the Paid media table; each
 #     platform's CRM line without its name before it (the sentence names it)
-PDF_LAYOUT = "38"
+# 39: the client's sentence for a missing first-contact time, not how to import it
+# 40: the client's sentence beside nurture leads of 0 (no campaign marked), not the campaigns file's column
+# 41: an ad figure's "—" says the ad platforms do not report it, not "the ad platforms' files"
+# 42: costs without any spend: "No spend is recorded up to this month", not "…loaded for this client"
+# 43: Paid media of spend as totals says "recorded … as a total only", not "loaded … delivery"
+# 44: sales-ready leads without activities: "No buying signals … are recorded", not "No activities have been loaded"
+# 45: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
+PDF_LAYOUT = "45"
 
 
 def report_pdf_build(

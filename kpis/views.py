@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -242,6 +243,7 @@ def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewe
     media), the tiles, the funnel and the value panel of ``card`` as its ``viewer`` sees it."""
     bench = benchmarks_for_month(currency=client.currency, month=card.month)
     staff = viewer == "agency"
+    card = replace(card, staff=staff)  # its reasons worded for the reader (the value panel's too)
     ltv = lifetime_value_panel(card, currency=client.currency)
     return {
         **context,
@@ -407,10 +409,11 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     )
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
+    staff = bool(getattr(request.user, "is_agency", False))  # a share link's reader has no account
     shown = [
         {
             "member": member_label(dimension, r["member"], names),
-            "cells": [breakdown_cell(k, r, currency) for k in keys],
+            "cells": [breakdown_cell(k, r, currency, staff=staff) for k in keys],
             "note": row_partial_note(r),  # its revenue and ROI count only some of its customers
         }
         for r in rows

@@ -122,7 +122,7 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
     null, kpis.md), any other undefined figure by the catalogue's reasons that hold for the row's ``values`` (never
     "no marketing spend" beside the client's spend)."""
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
-        return {"text": "—", "reason": no_spend_reason(), "words": _("no spend loaded")}
+        return {"text": "—", "reason": no_spend_reason(staff=True), "words": _("no spend loaded")}
     if figure_source(column) == "traffic" and getattr(client, "has_traffic", None) is False:
         return {"text": "—", "reason": not_loaded_reason("traffic"), "words": _("no traffic loaded")}
     if summary_revenue_unknown(column, customers=values.get("customers"), revenue=values.get("revenue")):

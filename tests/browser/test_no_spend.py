@@ -18,7 +18,7 @@ from tests.browser.test_report import _no_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
-REASON = "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero."
+REASON = "No hay inversión registrada hasta este mes: los costos son desconocidos, no cero."  # the client's
 
 
 @pytest.fixture

@@ -21,16 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 SAYS = {
     "es": {
-        "contact": "El CRM no envía la hora del primer contacto de estos leads",
+        "contact": "No hay hora de primer contacto registrada para estos leads",  # the client's, not how to import
         "up": "sube desde 0",
-        "paid_client": "Este mes se han cargado 8\xa0400,00\xa0€ de inversión en medios como totales",
+        "paid_client": "Este mes hay 8\xa0400,00\xa0€ de inversión en medios registrada solo como total",
         "paid_staff": "conecta Google Ads, Meta o LinkedIn, o importa sus exportaciones.",
         "imports": "Importaciones",
     },
     "en": {
-        "contact": "The CRM sends no first-contact time for these leads",
+        "contact": "No first-contact time is recorded for these leads",
         "up": "up from 0",
-        "paid_client": "€8,400.00 of media spend is loaded for this month as totals",
+        "paid_client": "€8,400.00 of media spend is recorded for this month as a total only",
         "paid_staff": "connect Google Ads, Meta or LinkedIn, or import their exports.",
         "imports": "Imports",
     },

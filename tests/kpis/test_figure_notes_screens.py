@@ -27,13 +27,21 @@ pytestmark = pytest.mark.django_db
 
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 NOTE_COLUMN = {"en": "Note on the value", "es": "Nota sobre el valor"}
-NURTURE = {
+NURTURE = {  # what a client reads: what the 0 means, not how the agency marks a campaign
+    "en": "None of your campaigns is counted as a nurture campaign, so no lead can count here: 0 does not mean "
+          "nurturing brought no leads.",
+    "es": "Ninguna de tus campañas cuenta como campaña de nutrición, así que aquí no puede contarse ningún lead: 0 no "
+          "significa que la nutrición no trajera leads.",
+}
+NURTURE_STAFF = {  # what staff read: where a campaign is marked nurture
     "en": "No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought no leads. "
           "A campaign is marked nurture in the campaigns file (its nurture column).",
     "es": "Ninguna campaña está marcada como de nutrición, así que aquí no puede contarse ningún lead: 0 no significa "
           "que la nutrición no trajera leads. Una campaña se marca como de nutrición en el archivo de campañas (su "
           "columna nurture).",
 }
+# The agency's words a client never reads beside its nurture leads.
+NURTURE_FIX = {"en": ("campaigns file", "nurture column"), "es": ("archivo de campañas", "columna nurture")}
 
 
 def _csv_rows(user, tenant, language: str) -> list[list[str]]:
@@ -131,6 +139,42 @@ def test_nurture_leads_of_0_say_no_campaign_is_marked(client_user_a, unmarked, l
     row = next(r for r in _csv_rows(client_user_a, unmarked, language) if r[-1] == "nurture_leads")
     assert (row[2], row[-3], row[-2]) == ("0", NURTURE[language], ""), row
     assert NURTURE[language] in _pdf(unmarked, language)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_client_reads_what_the_0_means_and_staff_where_a_campaign_is_marked(client_user_a, staff_a, unmarked,
+                                                                               language):
+    """The client's page, PDF and email say what the 0 means, never the agency's file and its column;
+    staff's page at the client's address keeps where a campaign is marked nurture."""
+    from django.core import mail
+
+    from clients.outbox import outbox_send_due
+    from reports.services import month_approve
+
+    def page(user) -> str:
+        return unescape(http_for(user, language).get("/scorecard/?month=2026-03",
+                                                     HTTP_HOST=host_of(unmarked)).content.decode())
+
+    unmarked.headline_kpis = ["new_leads", "nurture_leads", "mqls", "sqls", "customers", "sessions"]  # in the email
+    unmarked.save()
+    client_page, staff_page = page(client_user_a), page(staff_a)
+    assert NURTURE[language] in tile(client_page, "nurture_leads")
+    assert NURTURE_STAFF[language] in tile(staff_page, "nurture_leads")
+    assert NURTURE[language] not in staff_page
+    client_user_a.email, client_user_a.language = "ann@alpha.example", language
+    client_user_a.save()
+    connection.set_tenant(unmarked)
+    month_approve(client=unmarked, month=MARCH, user=None, checks_reason="Checked.")
+    assert outbox_send_due(client=unmarked) == 1
+    message = mail.outbox[0]
+    email = message.body + unescape(message.alternatives[0][0])
+    pdf = _pdf(unmarked, language)
+    for text in (client_page, pdf, email):
+        for words in NURTURE_FIX[language]:
+            assert words not in text
+    assert NURTURE[language] in pdf and NURTURE[language] in email
+    for words in NURTURE_FIX[language]:
+        assert words in staff_page
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -47,11 +47,16 @@ def test_the_report_links_its_glossary_page_for_the_client_in_its_language(clien
     english = http.get("/glossary/").content.decode()
     assert "What each figure means" in english and 'id="kpi-cpl"' in english
     assert "Marketing spend ÷ new leads." in english and "No new leads this month." in english
+    # The client's page speaks of its data, not of "a client" whose files the agency loads.
+    assert "no spend recorded up to the month (its costs)" in english and "a client without" not in english
+    assert "files" not in english
     client_user_a.language = "es"
     client_user_a.save()
     spanish = http.get("/glossary/").content.decode()
     assert "Qué significa cada cifra" in spanish and "Inversión en marketing ÷ leads nuevos." in spanish
     assert "una bajada" in spanish and "Good news" not in spanish
+    assert "ninguna inversión registrada hasta ese mes" in spanish and "un cliente sin" not in spanish
+    assert "archivos" not in spanish
 
 
 def test_the_glossary_is_for_people_of_the_client_only(tenant_a, tenant_b, client_user_a) -> None:

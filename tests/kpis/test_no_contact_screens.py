@@ -25,12 +25,20 @@ from tests.kpis.test_unmatched_leads_screens import http_for, tile
 pytestmark = pytest.mark.django_db
 
 JANUARY, FEBRUARY, MARCH = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
-REASON = {
+REASON = {  # what a client reads: what the dash means, not how the agency fixes its data
+    "en": "No first-contact time is recorded for these leads, so the time to first contact is unknown, not "
+    "“never contacted”.",
+    "es": "No hay hora de primer contacto registrada para estos leads, así que el tiempo hasta el primer contacto es "
+    "desconocido, no «nunca contactados».",
+}
+STAFF_REASON = {  # what staff read at the client's address (and export_snapshot writes): how to fix it
     "en": "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
     "“never contacted”. It is shown once the leads are imported with their first-contact date.",
     "es": "El CRM no envía la hora del primer contacto de estos leads, así que el tiempo hasta el primer contacto es "
     "desconocido, no «nunca contactados». Se mostrará cuando los leads se importen con su fecha de primer contacto.",
 }
+# The instruction a client never reads (it cannot import).
+FIX = {"en": "imported", "es": "se importen"}
 SPEED = ("median_response_hours", "p90_response_hours", "contacted_within_4h_share", "uncontacted_share")
 
 
@@ -89,13 +97,32 @@ def test_the_speed_to_lead_tiles_read_a_dash_with_the_reason(client_user_a, no_c
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_read_how_to_get_the_times_and_a_client_what_the_dash_means(client_user_a, staff_a, no_contact,
+                                                                          language):
+    """Staff at the client's address read the fix (import the first-contact dates) on the tiles; the client's
+    page, CSV and PDF the plain sentence, never the instruction."""
+    staff_page, client_page = _page(staff_a, no_contact, language), _page(client_user_a, no_contact, language)
+    for key in SPEED:
+        assert STAFF_REASON[language] in tile(staff_page, key), tile(staff_page, key)
+        assert REASON[language] in tile(client_page, key)
+    assert FIX[language] not in client_page and REASON[language] not in staff_page
+    csv_text = http_for(client_user_a, language).get("/scorecard/export.csv?month=2026-03",
+                                                     HTTP_HOST=host_of(no_contact)).content.decode()
+    assert REASON[language] in csv_text and FIX[language] not in csv_text
+    connection.set_tenant(no_contact)
+    pdf = " ".join(_pdf_text(report_pdf_build(client=no_contact, month=MARCH, language=language)).split())
+    assert " ".join(REASON[language].split()) in pdf and FIX[language] not in pdf
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
 def test_a_crm_that_sends_the_time_keeps_its_100_percent(client_user_a, contact_sent, language):
     html = _page(client_user_a, contact_sent, language)
     assert REASON[language] not in html
     assert ("100,0 %" if language == "es" else "100.0 %") in tile(html, "uncontacted_share")
 
 
-def test_a_month_before_the_first_contact_time_reads_a_dash_and_one_after_keeps_its_figure(client_user_a, in_tenant_a):
+def test_a_month_before_the_first_contact_time_reads_a_dash_and_one_after_keeps_its_figure(client_user_a, staff_a,
+                                                                                           in_tenant_a):
     """The CRM sends the time from March on: February (none up to its end) reads —, January keeps its fact."""
     from clients.models import Lead
 
@@ -108,6 +135,7 @@ def test_a_month_before_the_first_contact_time_reads_a_dash_and_one_after_keeps_
     march = _page(client_user_a, in_tenant_a, "en")
     assert REASON["en"] not in _without_hovers(march) and "75.0 %" in tile(march, "uncontacted_share")
     assert f'title="In February 2026: {REASON["en"]}"' in march  # why there is nothing to compare against
+    assert f'title="In February 2026: {STAFF_REASON["en"]}"' in _page(staff_a, in_tenant_a, "en")  # staff: the fix
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -125,7 +153,7 @@ def test_export_snapshot_keeps_kpis_md_values_and_names_the_speed_figures(no_con
     document = json.loads(out.getvalue())
     assert document["kpis"]["uncontacted_share"] == 1 and document["kpis"]["contacted_within_4h_share"] == 0
     note = document["first_contact_not_sent"]
-    assert note["reason"] == REASON["en"] and set(note["figures"]) == set(SPEED)
+    assert note["reason"] == STAFF_REASON["en"] and set(note["figures"]) == set(SPEED)  # the agency's file
 
 
 def test_export_snapshot_of_a_client_whose_crm_sends_the_time_names_none(contact_sent):
@@ -162,6 +190,7 @@ def test_the_monthly_email_says_why_speed_to_lead_is_a_dash(client_user_a, no_co
     assert "100,0 %" not in figures and "100.0 %" not in figures
     html = unescape(message.alternatives[0][0])
     assert html.count(REASON[language]) >= 3  # not contacted, within 4 h, median
+    assert FIX[language] not in body and FIX[language] not in html  # the client cannot import
 
 
 def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a, staff_a, no_contact):

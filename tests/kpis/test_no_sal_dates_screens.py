@@ -13,8 +13,9 @@ from html import unescape
 import pytest
 from django.db import connection
 
-from kpis.services import snapshot_compute
+from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
+from tests.kpis.test_paid_media_report import _pdf_text
 from tests.kpis.test_unmatched_leads_screens import http_for, tile
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,13 @@ def test_a_crm_that_sent_a_sales_accepted_date_before_keeps_its_real_0(client_us
     assert '<p class="value">0</p>' in tile(html, "sals") and "0 %" in tile(html, "sal_rate")
 
 
-ACTIVITIES = {
+ACTIVITIES = {  # what a client reads: what the dash means, not the agency's import kind
+    "en": "No buying signals (such as downloads or demo requests) are recorded for these leads, so the sales-ready "
+          "leads are unknown, not zero.",
+    "es": "No hay señales de compra registradas para estos leads (como descargas o solicitudes de demo), así que los "
+          "leads listos para ventas son desconocidos, no cero.",
+}
+ACTIVITIES_STAFF = {  # what staff read at the client's address: the activities to import
     "en": "No activities have been loaded for these leads: their buying signals, and so the sales-ready leads, are "
           "unknown, not zero.",
     "es": "No se han cargado actividades de estos leads: sus señales de compra, y por tanto los leads listos para "
@@ -82,6 +89,20 @@ def test_sales_ready_leads_without_any_activity_loaded_read_a_dash(client_user_a
     _client(in_tenant_a, february_sal=True)
     shown = tile(_page(client_user_a, in_tenant_a, language), "sales_ready_leads")
     assert ACTIVITIES[language] in shown and '<p class="value">—</p>' in shown, shown
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_read_which_data_is_missing_and_the_client_what_the_dash_means(client_user_a, staff_a, in_tenant_a,
+                                                                             language):
+    _client(in_tenant_a, february_sal=True)
+    client_page, staff_page = _page(client_user_a, in_tenant_a, language), _page(staff_a, in_tenant_a, language)
+    assert ACTIVITIES_STAFF[language] in tile(staff_page, "sales_ready_leads")
+    assert ACTIVITIES[language] not in staff_page
+    assert ACTIVITIES_STAFF[language] not in client_page
+    assert {"en": "activities", "es": "actividades"}[language] not in tile(client_page, "sales_ready_leads")
+    connection.set_tenant(in_tenant_a)
+    pdf = " ".join(_pdf_text(report_pdf_build(client=in_tenant_a, month=MARCH, language=language)).split())
+    assert " ".join(ACTIVITIES[language].split()) in pdf and ACTIVITIES_STAFF[language] not in pdf
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

@@ -26,10 +26,15 @@ from tests.kpis.test_unmatched_leads_screens import http_for, tile
 pytestmark = pytest.mark.django_db
 
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
-REASON = {
+REASON = {  # what the client reads of its own report
+    "en": "No spend is recorded up to this month: costs are unknown, not zero.",
+    "es": "No hay inversión registrada hasta este mes: los costos son desconocidos, no cero.",
+}
+STAFF_REASON = {  # what the agency's staff read (the portfolio, the client's pages at its address, export_snapshot)
     "en": "No spend has been loaded for this client: costs are unknown, not zero.",
     "es": "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero.",
 }
+AGENCY_WORDS = {"en": "for this client", "es": "para este cliente"}  # never in the client's own report
 COSTS = ("marketing_spend", "cpl", "cost_per_mql", "cac")
 FEBRUARY_SPEND = "id,date,category,amount,campaign\nf1,2026-02-03,media,120,g1\n"
 MARCH_SPEND = "id,date,category,amount,campaign\nm1,2026-03-03,media,200,g1\n"
@@ -140,7 +145,7 @@ def test_export_snapshot_keeps_kpis_md_values_and_names_the_spend_figures(no_spe
     document = json.loads(out.getvalue())
     assert document["kpis"]["marketing_spend"] == 0 and document["kpis"]["cpl"] == 0  # kpis.md's values
     note = document["spend_not_loaded"]
-    assert note["reason"] == REASON["en"]
+    assert note["reason"] == STAFF_REASON["en"]  # the agency's machine export
     assert {"marketing_spend", "cpl", "cost_per_mql", "cac", "sales_spend"} <= set(note["figures"])
     assert "new_leads" not in note["figures"] and "roi" not in note["figures"]
 
@@ -178,6 +183,7 @@ def test_the_monthly_emails_key_figures_say_why_costs_are_dashes(client_user_a, 
     assert "0,00 €" not in figures and "€0.00" not in figures
     html = unescape(message.alternatives[0][0])
     assert html.count(REASON[language]) >= 3  # spend, cost per lead, CAC under their labels
+    assert AGENCY_WORDS[language] not in body and AGENCY_WORDS[language] not in html
 
 
 def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a, staff_a, no_spend, write):  # noqa: F811
@@ -206,6 +212,27 @@ def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a
     version, snapshot = ReportVersion.objects.get(month=MARCH), Snapshot.objects.get(month=MARCH)
     lines = {line["key"]: line for line in figures_diff(version.document, snapshot.document, currency="EUR")}
     assert (lines["cpl"]["before"], lines["cpl"]["after"]) == ("—", "€50.00"), lines["cpl"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_at_the_clients_address_read_it_as_the_agencys_client(client_user_a, staff_a, no_spend, language):
+    """The client's page, drill-down, PDF and email speak of its own report ("No spend is recorded up to
+    this month"), never of "this client"; staff reading the same pages keep the agency's sentence."""
+    def pages(user) -> tuple[str, str]:
+        http = http_for(user, language)
+        return tuple(unescape(http.get(url, HTTP_HOST=host_of(no_spend)).content.decode()) for url in (
+            "/scorecard/?month=2026-03", "/scorecard/breakdowns/campaign/?month=2026-03"))
+
+    client_report, client_campaigns = pages(client_user_a)
+    staff_report, staff_campaigns = pages(staff_a)
+    for key in COSTS:
+        assert STAFF_REASON[language] in tile(staff_report, key) and REASON[language] not in tile(staff_report, key)
+    assert f'title="{STAFF_REASON[language]}"' in staff_campaigns and REASON[language] not in staff_campaigns
+    assert f'title="{REASON[language]}"' in client_campaigns
+    connection.set_tenant(no_spend)
+    pdf = " ".join(_pdf_text(report_pdf_build(client=no_spend, month=MARCH, language=language)).split())
+    for text in (client_report, client_campaigns, pdf):
+        assert AGENCY_WORDS[language] not in text
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -258,9 +285,11 @@ def test_a_first_month_without_spend_is_not_written_as_0_of_spend(in_tenant_a, w
     _client(in_tenant_a, write, spend=None)
     connection.set_tenant(in_tenant_a)
     text = _all_text(month_draft_for(client=in_tenant_a, month=FEBRUARY, language=language))
-    said = {"en": "No spend has been loaded for this client, so its costs are unknown.",
-            "es": "No se ha cargado ninguna inversión para este cliente, así que sus costos son desconocidos."}
+    # The draft becomes the client's commentary: its words, not the agency's ("loaded for this client").
+    said = {"en": "No spend is recorded up to this month, so its costs are unknown.",
+            "es": "No hay inversión registrada hasta este mes, así que sus costos son desconocidos."}
     assert said[language] in text, text
+    assert AGENCY_WORDS[language] not in text
     assert " 0,00 €" not in text and "€0.00" not in text, text
 
 
@@ -296,7 +325,7 @@ def test_the_portfolio_shows_the_costs_of_a_client_without_spend_as_dashes(admin
     html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
     row = html[html.index(f">{no_spend.name}</a>") :]
     row = row[: row.index("</tr>")]
-    assert row.count(f'title="{REASON[language]}"') == 3, row  # marketing spend, cost per lead, CAC
+    assert row.count(f'title="{STAFF_REASON[language]}"') == 3, row  # marketing spend, cost per lead, CAC
     assert ">0,00 €<" not in row and ">€0.00<" not in row, row
     # Spend backdated to February: March's (not recomputed) row and the page read costs again.
     connection.set_tenant(no_spend)
@@ -306,7 +335,7 @@ def test_the_portfolio_shows_the_costs_of_a_client_without_spend_as_dashes(admin
     assert ClientMonthSummary.objects.get(client=no_spend, month=MARCH).has_spend is True
     html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
     row = html[html.index(f">{no_spend.name}</a>") :]
-    assert REASON[language] not in row[: row.index("</tr>")]
+    assert STAFF_REASON[language] not in row[: row.index("</tr>")]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

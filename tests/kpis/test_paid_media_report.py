@@ -52,7 +52,8 @@ def test_the_page_has_a_card_per_platform_with_its_delivery_and_crm_match(client
     assert "3 leads reached the CRM for the 7.5 conversions Google Ads claims (40.0 %)" in google
     linkedin = paid[paid.index('data-platform="linkedin_ads"') : paid.index('data-platform="meta_ads"')]
     # LinkedIn's rows give no conversions: a dash with its reason, never 0.
-    assert "No platform conversions this month, or the ad platforms' files do not give them." in linkedin
+    assert "No platform conversions this month, or the ad platforms do not report them." in linkedin
+    assert "files" not in paid  # the agency's files are no words of the client's report
     assert "LinkedIn Ads reports no conversions to compare" in linkedin
     # Two charts, each drawn at three widths (kpis.charts.responsive_svg).
     assert "Ad spend per day" in paid and "Clicks per day" in paid and paid.count("<svg") == 2 * 3
@@ -106,10 +107,13 @@ def test_the_pdf_carries_the_section_with_the_reasons_of_its_dashes(paid_month) 
     connection.set_tenant(paid_month)
     text = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="en"))
     assert "Paid media" in text and "Google Ads" in text and "LinkedIn Ads" in text
-    assert "No platform conversions this month, or the ad platforms' files do not give them." in text
+    assert "No platform conversions this month, or the ad platforms do not report them." in text
     assert "3 leads reached the CRM" in text and "Top campaigns by spend" in text and "Ad spend per day" in text
     spanish = _pdf_text(report_pdf_build(client=paid_month, month=dt.date(2026, 3, 1), language="es"))
     assert "Medios pagados" in spanish and "Leads en el CRM" in spanish
+    # The dash's reason in the client's words, not the agency's files.
+    assert "files" not in text and "archivos" not in spanish
+    assert "o las plataformas no las indican." in " ".join(spanish.split())
 
 
 def test_the_summary_may_pick_paid_media_kpis(paid_month, client_user_a) -> None:

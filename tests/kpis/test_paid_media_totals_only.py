@@ -23,12 +23,14 @@ TOTALS = (
     "id,date,category,amount,campaign\n"
     "t1,2026-03-02,media,41000.5,g1\nt2,2026-03-09,media,658,m1\nt3,2026-03-05,marketing,30,plain\n"
 )
-CLIENT_SAYS = {
-    "en": "€41,658.50 of media spend is loaded for this month as totals, without the ad platforms' delivery "
-    "(impressions, clicks), so there is nothing to show by platform.",
-    "es": "Este mes se han cargado 41\xa0658,50\xa0€ de inversión en medios como totales, sin la entrega de las "
-    "plataformas de anuncios (impresiones, clics), así que no hay nada que mostrar por plataforma.",
+CLIENT_SAYS = {  # what is there and what is missing, in the client's words (no "loaded", no "delivery")
+    "en": "€41,658.50 of media spend is recorded for this month as a total only, without the ad platforms' "
+    "impressions and clicks, so there is nothing to show by platform.",
+    "es": "Este mes hay 41\xa0658,50\xa0€ de inversión en medios registrada solo como total, sin las impresiones ni "
+    "los clics de las plataformas de anuncios, así que no hay nada que mostrar por plataforma.",
 }
+# The agency's words, not the client's.
+AGENCY_WORDS = {"en": ("spend is loaded", "platforms' delivery"), "es": ("Este mes se han cargado", "entrega de las plataformas")}
 STAFF_SAYS = {
     "en": "€41,658.50 of media spend is loaded for this month as totals, without the ad platforms' delivery "
     "(impressions, clicks): connect Google Ads, Meta or LinkedIn, or import their exports.",
@@ -51,6 +53,7 @@ def test_a_client_reads_what_is_loaded_and_what_is_missing_without_a_link(client
     paid = section(html)
     assert CLIENT_SAYS[language] in paid, paid
     assert CLIENT_EMPTY[language] not in paid and "/imports/" not in paid and "connect" not in paid.lower()
+    assert not any(word in paid for word in AGENCY_WORDS[language]), paid
     # Said once, where the reader looks for paid media: not again in the details.
     assert unescape(html).count(CLIENT_SAYS[language]) == 1
     assert 'data-group="paid_media"' not in html
@@ -74,6 +77,7 @@ def test_the_pdf_says_what_is_loaded(totals_only, language):
     assert text.count(" ".join(CLIENT_SAYS[language].split())) == 1, text  # once: not again in the details
     assert CLIENT_EMPTY[language] not in text
     assert " ".join(STAFF_SAYS[language].split()) not in text and "LinkedIn, or" not in text and "LinkedIn, o" not in text
+    assert not any(word in text for word in AGENCY_WORDS[language]), text
 
 
 def test_without_media_spend_the_section_keeps_its_no_data_line(client_user_a, staff_a, in_tenant_a):

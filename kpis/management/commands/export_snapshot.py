@@ -67,7 +67,7 @@ def no_spend_note(document: dict[str, Any], *, has_spend: bool) -> dict[str, Any
     the reason and the figures it concerns. Their values stay kpis.md's (sums over no rows: 0); the
     report shows "—" with the reason for them (kpis.nospend, docs/scorecards.md)."""
     found = spend_unknown_figures(document, has_spend=has_spend)
-    return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(), "figures": found}}
+    return {"spend_not_loaded": None if found is None else {"reason": no_spend_reason(staff=True), "figures": found}}
 
 
 def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def no_contact_note(document: dict[str, Any], *, unknown: bool) -> dict[str, Any
     it concerns. Their values stay kpis.md's (uncontacted_share 1, percentiles null); the report shows
     "—" with the reason for them (kpis.nocontact, docs/scorecards.md)."""
     found = contact_unknown_figures(document, unknown=unknown)
-    return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(), "figures": found}}
+    return {"first_contact_not_sent": None if found is None else {"reason": no_contact_reason(staff=True), "figures": found}}
 
 
 def not_facts_note(document: dict[str, Any], *, month: Any) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def not_facts_note(document: dict[str, Any], *, month: Any) -> dict[str, Any]:
 
     by_reason: dict[str, list[str]] = {}
     for key in document.get("kpis") or {}:
-        reason = figure_not_fact(key, document, month=month, row_months=row_months)
+        reason = figure_not_fact(key, document, month=month, row_months=row_months, staff=True)  # the agency's export
         if reason:
             by_reason.setdefault(str(reason), []).append(key)
     found = [{"reason": reason, "figures": keys} for reason, keys in by_reason.items()]

@@ -51,21 +51,21 @@ def test_a_campaign_without_ad_rows_says_so_once_for_its_ad_figures() -> None:
     row = {"member": "g1", "new_leads": 4, "impressions": None, "clicks": None, "platform_conversions": None,
            "ctr": None, "cpc": None, "roas": None}
     reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("impressions", "clicks", "ctr", "cpc", "roas")}
-    assert reasons == {"No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."}
+    assert reasons == {"No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown."}
 
 
 def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() -> None:
     row = {"member": "linkedin_ads", "impressions": 900, "clicks": 12, "platform_conversions": None,
            "cost_per_conversion": None, "conversion_value": None, "roas": None}
     reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("platform_conversions", "conversion_value", "roas")}
-    assert reasons == {"Its ad platform rows give no conversions or conversion value."}
+    assert reasons == {"Its ad platform data gives no conversions or conversion value."}
 
 
 def _shown(member: str, *cells: tuple[str, str]) -> dict:
     return {"member": member, "cells": [{"text": text, "reason": reason} for text, reason in cells]}
 
 
-NO_ROWS = "No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
+NO_ROWS = "No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
 
 
 def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_why() -> None:
@@ -82,14 +82,14 @@ def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_wh
     assert [[c["text"] for c in row["cells"]] for row in shown] == [["11", "€611.85"], ["0", "—"]]
     assert shown[1]["cells"][1]["reason"] == "No new leads in this row."  # a dash among values keeps its reason
     assert note == (
-        "Not shown, as no row has a value this month: Impressions, Clicks. No ad platform rows for any campaign "
+        "Not shown, as no row has a value this month: Impressions, Clicks. No ad platform data for any campaign "
         "this month: their ad figures (impressions, clicks, conversions) are unknown."
     )
     with translation.override("es"):
         reason = row_cell_shown("impressions", {"member": "g1", "impressions": None}, "EUR")["reason"]
         spanish = blank_columns_dropped(["Leads nuevos", "Impresiones"], [_shown("Brand", ("4", ""), ("—", reason))] * 2)[2]
     assert spanish.startswith("No se muestran, porque ninguna fila tiene valor este mes: Impresiones.")
-    assert "Este mes ninguna campaña tiene filas de plataformas publicitarias" in spanish
+    assert "Este mes ninguna campaña tiene datos de plataformas publicitarias" in spanish
 
 
 def test_the_note_of_columns_no_row_has_speaks_of_every_row_not_this_row() -> None:

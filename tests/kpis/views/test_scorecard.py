@@ -304,8 +304,8 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     # (issue #23: never the month's "No marketing spend this month" under a row of a month that spent).
     campaign_part = " ".join(campaigns[: campaigns.index("Ad platform")].split())
     assert campaign_part.endswith(
-        "— No spend has been loaded for this client: costs are unknown, not zero. No marketing spend in this row. "
-        "No ad platform rows for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
+        "— No spend is recorded up to this month: costs are unknown, not zero. No marketing spend in this row. "
+        "No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
     ), campaign_part[-300:]
     assert str(null_reason(kpi("cpl"))) not in campaign_part
     spanish = _pdf_text(report_pdf_build(client=snapshots, month=dt.date(2026, 2, 1), language="es"))
