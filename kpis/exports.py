@@ -518,12 +518,27 @@ def _drilldown_story(
     row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     for table in drilldowns:
-        story.append(_para(table["title"], heading))
         if not table["rows"]:
-            story.append(_para(_("Nothing this month."), styles["note"]))
+            # One line, as the details' empty groups: a heading over "Nothing this month." each left
+            # a near-blank last page of headings.
+            lines = [_para(f"{table['title']}: {_('Nothing this month.')}", styles["note"])]
             if table.get("left_out_note"):  # a persona table of none of the month's leads says why
-                story.append(_para(table["left_out_note"], styles["note"]))
+                lines.append(_para(table["left_out_note"], styles["note"]))
+            story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
             continue
+        story.append(_para(table["title"], heading))
+        notes: list[str] = []
+        reasons = dashes_said(row["cells"] for row in table["rows"])
+        if reasons:
+            notes.append("— " + " ".join(str(r) for r in reasons))
+        if table.get("blank_note"):
+            notes.append(table["blank_note"])
+        if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
+            notes.append(table["left_out_note"])
+        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # the page says it under the row's name; here under the table, naming the row (a wide table's
+        # parts repeat the member, not the note).
+        notes += [f"{row['member']} — {row['note']}" for row in table["rows"] if row.get("note")]
         count = len(table["columns"])
         parts = -(-count // MAX_FIGURE_COLUMNS)
         size = -(-count // parts)
@@ -536,23 +551,36 @@ def _drilldown_story(
                 for row in table["rows"]
             ]
             width = (usable - member_w) / len(columns)
-            story.append(_table([head, *body], [member_w] + [width] * len(columns), accent))
+            last = start + size >= count
+            said = [_para(note, styles["note"]) for note in notes] if last else []
+            story.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
             story.append(Spacer(1, 1.5 * mm))
-        reasons = dashes_said(row["cells"] for row in table["rows"])
-        if reasons:
-            story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
-        if table.get("blank_note"):
-            story.append(_para(table["blank_note"], styles["note"]))
-        if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
-            story.append(_para(table["left_out_note"], styles["note"]))
-        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
-        # the page says it under the row's name; here under the table, naming the row (a wide table's
-        # parts repeat the member, not the note).
-        for row in table["rows"]:
-            if row.get("note"):
-                story.append(_para(f"{row['member']} — {row['note']}", styles["note"]))
-        story.append(Spacer(1, 2 * mm))
+        story.append(Spacer(1, 0.5 * mm))
     return story
+
+
+def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes: list[Paragraph]) -> Table:
+    """A table with the lines that explain it (its dashes' reasons, the rows it leaves out) as its last
+    rows, each across the whole width: they never split from its last row, so a note never starts the
+    next page alone, away from the table it is about (on the following page the table's header repeats
+    over its last row and the notes)."""
+    if not notes:
+        return _table(rows, widths, accent)
+    first = len(rows)
+    table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent)
+    table.setStyle(
+        TableStyle(
+            [
+                *(("SPAN", (0, row), (-1, row)) for row in range(first, first + len(notes))),
+                ("BACKGROUND", (0, first), (-1, -1), colors.white),
+                ("NOSPLIT", (0, first - 1), (-1, -1)),
+                ("TOPPADDING", (0, first), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, first), (-1, -1), 1),
+                ("TOPPADDING", (0, first), (-1, first), 5),
+            ]
+        )
+    )
+    return table
 
 
 def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:

@@ -291,7 +291,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 37: Spanish: a persona is a "perfil de comprador" (the breakdown's title and column said "Buyer persona")
 # 38: a platform whose amounts came in another currency says so under the Paid media table; each
 #     platform's CRM line without its name before it (the sentence names it)
-PDF_LAYOUT = "38"
+# 39: a breakdown's notes (its dashes' reasons, the rows it leaves out) kept on the page of its last row;
+#     an empty breakdown in one line ("Landing page: Nothing this month."), not a heading over it
+PDF_LAYOUT = "39"
 
 
 def report_pdf_build(
