@@ -129,18 +129,35 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
     }
 
 
+# A change's colour, as the page's and the email's: good news green, bad news red, no news grey.
+CHANGE_GOOD, CHANGE_BAD, CHANGE_FLAT = "#17663a", "#a32020", "#4b5566"
+
+
+def change_colour(change: dict[str, Any]) -> str:
+    """The colour of a change as the page and the email give it: "flat" (no change, nothing to
+    compare, a figure where neither way is better) grey, else green when good and red when not."""
+    if change.get("flat"):
+        return CHANGE_FLAT
+    return CHANGE_GOOD if change.get("good") else CHANGE_BAD
+
+
 def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    # Markup built from escaped parts (pdf_text): the change in its colour, as on the page and in the
+    # email — a first page of black "+109.8 %" did not say which moves were good news.
     facts = []
     if entry["change"]:
-        facts.append(entry["change"]["text"])
+        colour = change_colour(entry["change"])
+        facts.append(f'<font color="{colour}"><b>{pdf_text(entry["change"]["text"])}</b></font>')
     if entry["pace"]:
-        facts.append(entry["pace"])
+        facts.append(pdf_text(entry["pace"]))
     if entry["target"]:
-        facts.append(f"{_('Target')} {entry['target']} ({_target_status(entry['met'])})")
+        target = pdf_text(f"{_('Target')} {entry['target']} ({_target_status(entry['met'])})")
+        colour = {True: CHANGE_GOOD, False: CHANGE_BAD}.get(entry["met"], CHANGE_FLAT)  # met or missed, as the email's
+        facts.append(f'<font color="{colour}">{target}</font>')
     cell: list[Any] = [_para(entry["label"], styles["label"]), _para(entry["shown"], styles["value"])]
     if entry["reason"]:
         cell.append(_para(entry["reason"], styles["fact"]))
-    cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    cell.append(Paragraph("  ·  ".join(facts) or " ", styles["fact"]))
     # As on the page and in the email: what the figure means in plain words (MQL, CAC, ROMI are jargon).
     meaning = [_para(entry["definition"], styles["note"])] if entry.get("definition") else []
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart

@@ -293,7 +293,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     platform's CRM line without its name before it (the sentence names it)
 # 39: a breakdown's notes (its dashes' reasons, the rows it leaves out) kept on the page of its last row;
 #     an empty breakdown in one line ("Landing page: Nothing this month."), not a heading over it
-PDF_LAYOUT = "39"
+# 40: the summary's changes coloured as good or bad news and its targets as met or missed (the page's, the email's)
+PDF_LAYOUT = "40"
 
 
 def report_pdf_build(
