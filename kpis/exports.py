@@ -534,14 +534,17 @@ def _drilldown_story(
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
+    # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
+    # last page near blank, a few headings at its top.
+    empty = [table for table in drilldowns if not table["rows"]]
+    if empty:
+        names = ", ".join(str(table["title"]) for table in empty)
+        lines = [_para(_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}, styles["note"])]
+        # a persona table of none of the month's leads says why
+        lines += [_para(table["left_out_note"], styles["note"]) for table in empty if table.get("left_out_note")]
+        story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
     for table in drilldowns:
         if not table["rows"]:
-            # One line, as the details' empty groups: a heading over "Nothing this month." each left
-            # a near-blank last page of headings.
-            lines = [_para(f"{table['title']}: {_('Nothing this month.')}", styles["note"])]
-            if table.get("left_out_note"):  # a persona table of none of the month's leads says why
-                lines.append(_para(table["left_out_note"], styles["note"]))
-            story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
             continue
         story.append(_para(table["title"], heading))
         notes: list[str] = []

@@ -294,7 +294,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 39: a breakdown's notes (its dashes' reasons, the rows it leaves out) kept on the page of its last row;
 #     an empty breakdown in one line ("Landing page: Nothing this month."), not a heading over it
 # 40: the summary's changes coloured as good or bad news and its targets as met or missed (the page's, the email's)
-PDF_LAYOUT = "40"
+# 41: the empty breakdowns said once, in one line under the heading ("Nothing this month: Landing page, Social network.")
+PDF_LAYOUT = "41"
 
 
 def report_pdf_build(

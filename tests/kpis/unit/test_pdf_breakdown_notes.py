@@ -1,6 +1,6 @@
 """A breakdown's notes on paper (why its "—", the rows it leaves out) stay on the page of its last row:
 Wayne's "Not shown, as no row has a value this month…" opened the PDF's last page alone, away from the
-Ad platform table it explains; and an empty breakdown is one line, not a heading over "Nothing this month."."""
+Ad platform table it explains; and the empty breakdowns are said in one line, not each a heading over "Nothing this month."."""
 
 from __future__ import annotations
 
@@ -42,12 +42,14 @@ def test_a_breakdowns_note_never_opens_a_page_away_from_its_table() -> None:
         assert "Platform 2" in noted, (filler, pages)  # the table's last row on the note's page
 
 
-def test_an_empty_breakdown_is_one_line() -> None:
+def test_the_empty_breakdowns_are_one_line_under_the_heading() -> None:
     drilldowns = [
+        {"title": "Channel", "columns": ["Sessions"], "rows": [{"member": "Direct", "cells": [{"text": "5", "reason": ""}]}]},
         {"title": "Landing page", "columns": ["Sessions"], "rows": []},
         {"title": "Social network", "columns": ["Sessions"], "rows": []},
     ]
     text = "".join(_pages(_story(200 * mm, drilldowns)))
     lines = [line.strip() for line in text.splitlines()]
-    assert "Landing page: Nothing this month." in lines and "Social network: Nothing this month." in lines
+    said = "Nothing this month: Landing page, Social network."
+    assert said in lines and lines.index(said) == lines.index("Breakdowns") + 1  # before the tables
     assert "Landing page" not in lines and "Nothing this month." not in lines  # no heading over a lone line
