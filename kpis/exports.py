@@ -188,17 +188,19 @@ def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> l
     return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
 
 
-def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int = 1) -> Table:
+    """A table whose first ``head`` rows (a title, then the column headings) repeat on every page it
+    runs on over; the column headings in bold over a line of the brand colour, figures to the right."""
+    columns = head - 1
+    table = Table(rows, colWidths=widths, repeatRows=head)
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, columns), (-1, columns), "Helvetica-Bold"),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(accent)),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("ALIGN", (1, 0), (-1, 0), "RIGHT"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
+                ("LINEBELOW", (0, columns), (-1, columns), 0.8, colors.HexColor(accent)),
+                ("ALIGN", (1, columns), (-1, -1), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, head), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
@@ -365,7 +367,7 @@ def scorecard_pdf(
     if changes_against:
         story.append(_para(changes_against, styles["note"]))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
-    group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
+    group_heading = ParagraphStyle("group-title", parent=heading, keepWithNext=0, spaceBefore=0, spaceAfter=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.
     targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
     for group in groups:
@@ -395,12 +397,23 @@ def scorecard_pdf(
                 label.append(_para(line, styles["note"]))
             rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
-        story.append(_para(group["title"], group_heading))
         widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
-        table = _table(rows, widths, accent)
+        # The group's title is the table's first row, repeated with its column headings where the table
+        # runs on over a page: a page that opened on "KPI Value Change" did not say which group it was.
+        title = [_para(group["title"], group_heading)] + [""] * (columns - 1)
+        table = _table([title, *rows], widths, accent, head=2)
         # The change column holds paragraphs (a change, or why there is none) that start at its left:
         # its heading starts there too, above them, not at the column's far right.
-        table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("ALIGN", (2, 1), (2, 1), "LEFT"),
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("TOPPADDING", (0, 0), (-1, 0), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+                ]
+            )
+        )
         story.append(table)
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):

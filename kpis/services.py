@@ -295,7 +295,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     an empty breakdown in one line ("Landing page: Nothing this month."), not a heading over it
 # 40: the summary's changes coloured as good or bad news and its targets as met or missed (the page's, the email's)
 # 41: the empty breakdowns said once, in one line under the heading ("Nothing this month: Landing page, Social network.")
-PDF_LAYOUT = "41"
+# 42: a details group's title is its table's first row, repeated over its column headings where it runs on over a page
+PDF_LAYOUT = "42"
 
 
 def report_pdf_build(
