@@ -126,6 +126,11 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", parent=base["Normal"], fontSize=9.5, leading=13),
         "note": ParagraphStyle("note", parent=base["Normal"], fontSize=8, textColor=colors.HexColor("#4b5566")),
         "right": ParagraphStyle("right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT),
+        # A table's column headings in bold, as the details tables' (their plain-text cells take the
+        # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
+        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
+        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT,
+                                     fontName="Helvetica-Bold"),
     }
 
 
@@ -446,7 +451,7 @@ def _paid_story(
     for start in range(0, len(platforms), PLATFORMS_PER_TABLE):
         group = platforms[start : start + PLATFORMS_PER_TABLE]
         width = (usable - label_w) / len(group)
-        rows = [[_para("", styles["fact"])] + [_para(p["label"], styles["right"]) for p in group]]
+        rows = [[_para("", styles["head"])] + [_para(p["label"], styles["head-right"]) for p in group]]
         for index, figure in enumerate(group[0]["figures"]):
             rows.append([_para(figure["label"], styles["fact"])] + [_text(p["figures"][index]["text"]) for p in group])
         block = [title] if start == 0 else []
@@ -476,8 +481,8 @@ def _paid_story(
     if paid["campaigns"]:
         member_w = 52 * mm
         width = (usable - member_w) / len(paid["campaign_columns"])
-        columns = [_para(c, styles["right"]) for c in paid["campaign_columns"]]
-        head = [_para(_("Top campaigns by spend"), styles["fact"]), *columns]
+        columns = [_para(c, styles["head-right"]) for c in paid["campaign_columns"]]
+        head = [_para(_("Top campaigns by spend"), styles["head"]), *columns]
         body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
         story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
         dashes = dashes_said(row["cells"] for row in paid["campaigns"])
@@ -503,10 +508,18 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     tables: list[Any] = []
     for start in range(0, count, size):
         columns = range(start, min(start + size, count))
-        head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
-        body = [[_para(member, styles["fact"])] + [_text(cells[i]["text"]) for i in columns] for member, cells in rows]
+        head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
+        body = [
+            [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
+            + [_text(cells[i]["text"]) for i in columns]
+            for index, (member, cells) in enumerate(rows)
+        ]
         width = (usable - member_w) / len(columns)
-        tables += [_table([head, *body], [member_w] + [width] * len(columns), accent), Spacer(1, 1.5 * mm)]
+        table = _table([head, *body], [member_w] + [width] * len(columns), accent)
+        # The total of every contract, last, reads as a total: in bold over a line, as a statement's.
+        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                                   ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+        tables += [table, Spacer(1, 1.5 * mm)]
     reasons = dashes_said((r["cells"] for r in ltv["rows"]), ltv["total"])
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
@@ -578,7 +591,7 @@ def _drilldown_story(
         member_w = 44 * mm
         for start in range(0, count, size):
             columns = range(start, min(start + size, count))
-            head = [_para(table["title"], styles["fact"])] + [_para(table["columns"][i], styles["right"]) for i in columns]
+            head = [_para(table["title"], styles["head"])] + [_para(table["columns"][i], styles["head-right"]) for i in columns]
             body = [
                 [_para(row["member"], styles["fact"])] + [_text(row["cells"][i]["text"]) for i in columns]
                 for row in table["rows"]

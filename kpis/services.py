@@ -296,7 +296,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 40: the summary's changes coloured as good or bad news and its targets as met or missed (the page's, the email's)
 # 41: the empty breakdowns said once, in one line under the heading ("Nothing this month: Landing page, Social network.")
 # 42: a details group's title is its table's first row, repeated over its column headings where it runs on over a page
-PDF_LAYOUT = "42"
+# 43: the breakdowns', paid media's and lifetime value's column headings in bold as the details'; the lifetime
+#     value table's "All contracts" in bold over a line, a total
+PDF_LAYOUT = "43"
 
 
 def report_pdf_build(
