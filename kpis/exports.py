@@ -193,11 +193,22 @@ def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> l
     return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
 
 
+ROWS_KEPT = 2  # a table broken over a page keeps at least this many rows on each side of the break
+
+
 def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int = 1) -> Table:
     """A table whose first ``head`` rows (a title, then the column headings) repeat on every page it
-    runs on over; the column headings in bold over a line of the brand colour, figures to the right."""
+    runs on over; the column headings in bold over a line of the brand colour, figures to the right.
+    Broken over a page, it leaves at least ROWS_KEPT rows on each side (one row under its headings at
+    a page's foot, or alone at the next page's top, read as a stray line); a short one is never broken."""
     columns = head - 1
     table = Table(rows, colWidths=widths, repeatRows=head)
+    body = len(rows) - head
+    if body <= 2 * ROWS_KEPT:
+        kept = [("NOSPLIT", (0, 0), (-1, -1))]
+    else:
+        kept = [("NOSPLIT", (0, 0), (-1, head + ROWS_KEPT - 1)), ("NOSPLIT", (0, -ROWS_KEPT), (-1, -1))]
+    table.setStyle(TableStyle(kept))
     table.setStyle(
         TableStyle(
             [
@@ -607,9 +618,9 @@ def _drilldown_story(
 
 def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes: list[Paragraph]) -> Table:
     """A table with the lines that explain it (its dashes' reasons, the rows it leaves out) as its last
-    rows, each across the whole width: they never split from its last row, so a note never starts the
+    rows, each across the whole width: they never split from its last rows, so a note never starts the
     next page alone, away from the table it is about (on the following page the table's header repeats
-    over its last row and the notes)."""
+    over its last rows and the notes)."""
     if not notes:
         return _table(rows, widths, accent)
     first = len(rows)
@@ -619,7 +630,7 @@ def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes:
             [
                 *(("SPAN", (0, row), (-1, row)) for row in range(first, first + len(notes))),
                 ("BACKGROUND", (0, first), (-1, -1), colors.white),
-                ("NOSPLIT", (0, first - 1), (-1, -1)),
+                ("NOSPLIT", (0, max(first - ROWS_KEPT, 0)), (-1, -1)),
                 ("TOPPADDING", (0, first), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, first), (-1, -1), 1),
                 ("TOPPADDING", (0, first), (-1, first), 5),

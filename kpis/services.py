@@ -298,7 +298,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 42: a details group's title is its table's first row, repeated over its column headings where it runs on over a page
 # 43: the breakdowns', paid media's and lifetime value's column headings in bold as the details'; the lifetime
 #     value table's "All contracts" in bold over a line, a total
-PDF_LAYOUT = "43"
+# 44: a table broken over a page keeps two rows on each side of the break (a part's headings and one row at a foot)
+PDF_LAYOUT = "44"
 
 
 def report_pdf_build(

@@ -53,3 +53,16 @@ def test_the_empty_breakdowns_are_one_line_under_the_heading() -> None:
     said = "Nothing this month: Landing page, Social network."
     assert said in lines and lines.index(said) == lines.index("Breakdowns") + 1  # before the tables
     assert "Landing page" not in lines and "Nothing this month." not in lines  # no heading over a lone line
+
+
+def test_a_table_broken_over_a_page_keeps_two_rows_on_each_side() -> None:
+    """Globex's channel table left its second part's headings and one row ("Búsqueda de pago") at a
+    page's foot, the rest over the page."""
+    columns = [f"Figure {c}" for c in range(8)]  # two parts of four columns, the second under the first
+    rows = [{"member": f"Member {i}", "cells": [{"text": f"{c}:{i}", "reason": ""} for c in range(8)]} for i in range(12)]
+    drilldowns = [{"title": "Channel", "columns": columns, "rows": rows}]
+    for filler in range(100, 180, 2):
+        for page in _pages(_story(filler * mm, drilldowns)):
+            for part in ("0:", "4:"):  # each part's rows on this page
+                shown = [line for line in page.splitlines() if line.startswith("Member ") and f" {part}" in line]
+                assert len(shown) in (0, len(rows)) or len(shown) >= 2, (filler, part, shown)
