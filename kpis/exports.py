@@ -41,6 +41,9 @@ from kpis.scorecard import compared_month, dashes_said, value_note
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
+# A summary chart's height to its width: at 0.36 the eight tiles filled page 1 to its foot, and a line
+# under them (why a change has no number) went over alone to the top of page 2.
+SUMMARY_CHART_RATIO = 0.32
 GROUP_ROOM = 35 * mm  # a details group's heading starts a page only when less than this is left (a few rows)
 
 
@@ -167,7 +170,7 @@ def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], widt
     meaning = [_para(entry["definition"], styles["note"])] if entry.get("definition") else []
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
         return cell + meaning
-    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.36))
+    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * SUMMARY_CHART_RATIO))
     if entry["chart"].note and not entry.get("note_shared"):  # else said once under the summary
         cell.append(_para(entry["chart"].note, styles["note"]))
     return cell + meaning
@@ -329,6 +332,11 @@ def scorecard_pdf(
             story.append(grid(rows[1:]))
         if changes_against:  # the page has its "Compare with"; paper says against what "+4.4 %" is
             story.append(_para(changes_against, styles["note"]))
+        # Why a change has no number ("nothing to compare": the comparison month's figure is unknown), the
+        # page's hover: under the grid, not in its cell, where it pushed the last row off the first page.
+        for entry in summary:
+            if entry["change"] and entry["change"].get("why"):
+                story.append(_para(f"{entry['label']} — {entry['change']['why']}", styles["note"]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
         # What the charts' note markers stand for: the page lists the notes under the summary (and
@@ -401,6 +409,10 @@ def scorecard_pdf(
             # the page shows it under the figure, and a change alone hid it here.
             note = value_note(tile)
             note = "" if note and note in change else note
+            # Why a change has no number ("nothing to compare": the comparison month's figure is unknown;
+            # across 0), the page's hover: a "nothing to compare" beside a chart's gap said nothing.
+            why = (tile["change"] or {}).get("why") or ""
+            note = " ".join(part for part in (why, note) if part)
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
