@@ -41,6 +41,9 @@ from kpis.scorecard import compared_month, dashes_said, value_note
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
+# A summary chart's height to its width: at 0.36 the eight tiles filled page 1 to its foot, and a line
+# under them (why a change has no number) went over alone to the top of page 2.
+SUMMARY_CHART_RATIO = 0.32
 GROUP_ROOM = 35 * mm  # a details group's heading starts a page only when less than this is left (a few rows)
 
 
@@ -126,26 +129,48 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", parent=base["Normal"], fontSize=9.5, leading=13),
         "note": ParagraphStyle("note", parent=base["Normal"], fontSize=8, textColor=colors.HexColor("#4b5566")),
         "right": ParagraphStyle("right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT),
+        # A table's column headings in bold, as the details tables' (their plain-text cells take the
+        # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
+        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
+        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT,
+                                     fontName="Helvetica-Bold"),
     }
 
 
+# A change's colour, as the page's and the email's: good news green, bad news red, no news grey.
+CHANGE_GOOD, CHANGE_BAD, CHANGE_FLAT = "#17663a", "#a32020", "#4b5566"
+
+
+def change_colour(change: dict[str, Any]) -> str:
+    """The colour of a change as the page and the email give it: "flat" (no change, nothing to
+    compare, a figure where neither way is better) grey, else green when good and red when not."""
+    if change.get("flat"):
+        return CHANGE_FLAT
+    return CHANGE_GOOD if change.get("good") else CHANGE_BAD
+
+
 def _summary_cell(entry: dict[str, Any], styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    # Markup built from escaped parts (pdf_text): the change in its colour, as on the page and in the
+    # email — a first page of black "+109.8 %" did not say which moves were good news.
     facts = []
     if entry["change"]:
-        facts.append(entry["change"]["text"])
+        colour = change_colour(entry["change"])
+        facts.append(f'<font color="{colour}"><b>{pdf_text(entry["change"]["text"])}</b></font>')
     if entry["pace"]:
-        facts.append(entry["pace"])
+        facts.append(pdf_text(entry["pace"]))
     if entry["target"]:
-        facts.append(f"{_('Target')} {entry['target']} ({_target_status(entry['met'])})")
+        target = pdf_text(f"{_('Target')} {entry['target']} ({_target_status(entry['met'])})")
+        colour = {True: CHANGE_GOOD, False: CHANGE_BAD}.get(entry["met"], CHANGE_FLAT)  # met or missed, as the email's
+        facts.append(f'<font color="{colour}">{target}</font>')
     cell: list[Any] = [_para(entry["label"], styles["label"]), _para(entry["shown"], styles["value"])]
     if entry["reason"]:
         cell.append(_para(entry["reason"], styles["fact"]))
-    cell.append(_para("  ·  ".join(facts) or " ", styles["fact"]))
+    cell.append(Paragraph("  ·  ".join(facts) or " ", styles["fact"]))
     # As on the page and in the email: what the figure means in plain words (MQL, CAC, ROMI are jargon).
     meaning = [_para(entry["definition"], styles["note"])] if entry.get("definition") else []
     if entry.get("no_chart"):  # a cost no month has (no spend loaded): no empty chart
         return cell + meaning
-    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * 0.36))
+    cell.append(charts.series_drawing(entry["chart"], width=width, height=width * SUMMARY_CHART_RATIO))
     if entry["chart"].note and not entry.get("note_shared"):  # else said once under the summary
         cell.append(_para(entry["chart"].note, styles["note"]))
     return cell + meaning
@@ -171,17 +196,30 @@ def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> l
     return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
 
 
-def _table(rows: list[list[Any]], widths: list[float], accent: str) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+ROWS_KEPT = 2  # a table broken over a page keeps at least this many rows on each side of the break
+
+
+def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int = 1) -> Table:
+    """A table whose first ``head`` rows (a title, then the column headings) repeat on every page it
+    runs on over; the column headings in bold over a line of the brand colour, figures to the right.
+    Broken over a page, it leaves at least ROWS_KEPT rows on each side (one row under its headings at
+    a page's foot, or alone at the next page's top, read as a stray line); a short one is never broken."""
+    columns = head - 1
+    table = Table(rows, colWidths=widths, repeatRows=head)
+    body = len(rows) - head
+    if body <= 2 * ROWS_KEPT:
+        kept = [("NOSPLIT", (0, 0), (-1, -1))]
+    else:
+        kept = [("NOSPLIT", (0, 0), (-1, head + ROWS_KEPT - 1)), ("NOSPLIT", (0, -ROWS_KEPT), (-1, -1))]
+    table.setStyle(TableStyle(kept))
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, columns), (-1, columns), "Helvetica-Bold"),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(accent)),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("ALIGN", (1, 0), (-1, 0), "RIGHT"),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
+                ("LINEBELOW", (0, columns), (-1, columns), 0.8, colors.HexColor(accent)),
+                ("ALIGN", (1, columns), (-1, -1), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, head), (-1, -1), [colors.white, colors.HexColor("#f2f4f8")]),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
@@ -294,6 +332,11 @@ def scorecard_pdf(
             story.append(grid(rows[1:]))
         if changes_against:  # the page has its "Compare with"; paper says against what "+4.4 %" is
             story.append(_para(changes_against, styles["note"]))
+        # Why a change has no number ("nothing to compare": the comparison month's figure is unknown), the
+        # page's hover: under the grid, not in its cell, where it pushed the last row off the first page.
+        for entry in summary:
+            if entry["change"] and entry["change"].get("why"):
+                story.append(_para(f"{entry['label']} — {entry['change']['why']}", styles["note"]))
         if report.get("summary_note"):
             story.append(_para(report["summary_note"], styles["note"]))
         # What the charts' note markers stand for: the page lists the notes under the summary (and
@@ -348,7 +391,7 @@ def scorecard_pdf(
     if changes_against:
         story.append(_para(changes_against, styles["note"]))
     heading = ParagraphStyle("group", parent=styles["h2"], fontSize=11, keepWithNext=1, spaceBefore=6)
-    group_heading = ParagraphStyle("group-split", parent=heading, keepWithNext=0)
+    group_heading = ParagraphStyle("group-title", parent=heading, keepWithNext=0, spaceBefore=0, spaceAfter=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.
     targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
     for group in groups:
@@ -366,6 +409,10 @@ def scorecard_pdf(
             # the page shows it under the figure, and a change alone hid it here.
             note = value_note(tile)
             note = "" if note and note in change else note
+            # Why a change has no number ("nothing to compare": the comparison month's figure is unknown;
+            # across 0), the page's hover: a "nothing to compare" beside a chart's gap said nothing.
+            why = (tile["change"] or {}).get("why") or ""
+            note = " ".join(part for part in (why, note) if part)
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
@@ -378,12 +425,23 @@ def scorecard_pdf(
                 label.append(_para(line, styles["note"]))
             rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
         story.append(CondPageBreak(GROUP_ROOM))
-        story.append(_para(group["title"], group_heading))
         widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
-        table = _table(rows, widths, accent)
+        # The group's title is the table's first row, repeated with its column headings where the table
+        # runs on over a page: a page that opened on "KPI Value Change" did not say which group it was.
+        title = [_para(group["title"], group_heading)] + [""] * (columns - 1)
+        table = _table([title, *rows], widths, accent, head=2)
         # The change column holds paragraphs (a change, or why there is none) that start at its left:
         # its heading starts there too, above them, not at the column's far right.
-        table.setStyle(TableStyle([("ALIGN", (2, 0), (2, 0), "LEFT")]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("ALIGN", (2, 1), (2, 1), "LEFT"),
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("TOPPADDING", (0, 0), (-1, 0), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+                ]
+            )
+        )
         story.append(table)
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):
@@ -416,7 +474,7 @@ def _paid_story(
     for start in range(0, len(platforms), PLATFORMS_PER_TABLE):
         group = platforms[start : start + PLATFORMS_PER_TABLE]
         width = (usable - label_w) / len(group)
-        rows = [[_para("", styles["fact"])] + [_para(p["label"], styles["right"]) for p in group]]
+        rows = [[_para("", styles["head"])] + [_para(p["label"], styles["head-right"]) for p in group]]
         for index, figure in enumerate(group[0]["figures"]):
             rows.append([_para(figure["label"], styles["fact"])] + [_text(p["figures"][index]["text"]) for p in group])
         block = [title] if start == 0 else []
@@ -446,8 +504,8 @@ def _paid_story(
     if paid["campaigns"]:
         member_w = 52 * mm
         width = (usable - member_w) / len(paid["campaign_columns"])
-        columns = [_para(c, styles["right"]) for c in paid["campaign_columns"]]
-        head = [_para(_("Top campaigns by spend"), styles["fact"]), *columns]
+        columns = [_para(c, styles["head-right"]) for c in paid["campaign_columns"]]
+        head = [_para(_("Top campaigns by spend"), styles["head"]), *columns]
         body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
         story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
         dashes = dashes_said(row["cells"] for row in paid["campaigns"])
@@ -473,10 +531,18 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     tables: list[Any] = []
     for start in range(0, count, size):
         columns = range(start, min(start + size, count))
-        head = [_para(_("Segment"), styles["fact"])] + [_para(ltv["columns"][i], styles["right"]) for i in columns]
-        body = [[_para(member, styles["fact"])] + [_text(cells[i]["text"]) for i in columns] for member, cells in rows]
+        head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
+        body = [
+            [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
+            + [_text(cells[i]["text"]) for i in columns]
+            for index, (member, cells) in enumerate(rows)
+        ]
         width = (usable - member_w) / len(columns)
-        tables += [_table([head, *body], [member_w] + [width] * len(columns), accent), Spacer(1, 1.5 * mm)]
+        table = _table([head, *body], [member_w] + [width] * len(columns), accent)
+        # The total of every contract, last, reads as a total: in bold over a line, as a statement's.
+        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                                   ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+        tables += [table, Spacer(1, 1.5 * mm)]
     reasons = dashes_said((r["cells"] for r in ltv["rows"]), ltv["total"])
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
@@ -517,42 +583,73 @@ def _drilldown_story(
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
+    # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
+    # last page near blank, a few headings at its top.
+    empty = [table for table in drilldowns if not table["rows"]]
+    if empty:
+        names = ", ".join(str(table["title"]) for table in empty)
+        lines = [_para(_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}, styles["note"])]
+        # a persona table of none of the month's leads says why
+        lines += [_para(table["left_out_note"], styles["note"]) for table in empty if table.get("left_out_note")]
+        story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
     for table in drilldowns:
-        story.append(_para(table["title"], heading))
         if not table["rows"]:
-            story.append(_para(_("Nothing this month."), styles["note"]))
-            if table.get("left_out_note"):  # a persona table of none of the month's leads says why
-                story.append(_para(table["left_out_note"], styles["note"]))
             continue
+        story.append(_para(table["title"], heading))
+        notes: list[str] = []
+        reasons = dashes_said(row["cells"] for row in table["rows"])
+        if reasons:
+            notes.append("— " + " ".join(str(r) for r in reasons))
+        if table.get("blank_note"):
+            notes.append(table["blank_note"])
+        if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
+            notes.append(table["left_out_note"])
+        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # the page says it under the row's name; here under the table, naming the row (a wide table's
+        # parts repeat the member, not the note).
+        notes += [f"{row['member']} — {row['note']}" for row in table["rows"] if row.get("note")]
         count = len(table["columns"])
         parts = -(-count // MAX_FIGURE_COLUMNS)
         size = -(-count // parts)
         member_w = 44 * mm
         for start in range(0, count, size):
             columns = range(start, min(start + size, count))
-            head = [_para(table["title"], styles["fact"])] + [_para(table["columns"][i], styles["right"]) for i in columns]
+            head = [_para(table["title"], styles["head"])] + [_para(table["columns"][i], styles["head-right"]) for i in columns]
             body = [
                 [_para(row["member"], styles["fact"])] + [_text(row["cells"][i]["text"]) for i in columns]
                 for row in table["rows"]
             ]
             width = (usable - member_w) / len(columns)
-            story.append(_table([head, *body], [member_w] + [width] * len(columns), accent))
+            last = start + size >= count
+            said = [_para(note, styles["note"]) for note in notes] if last else []
+            story.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
             story.append(Spacer(1, 1.5 * mm))
-        reasons = dashes_said(row["cells"] for row in table["rows"])
-        if reasons:
-            story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
-        if table.get("blank_note"):
-            story.append(_para(table["blank_note"], styles["note"]))
-        if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
-            story.append(_para(table["left_out_note"], styles["note"]))
-        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
-        # the page says it under the row's name; here under the table, naming the row (a wide table's
-        # parts repeat the member, not the note).
-        for row in table["rows"]:
-            if row.get("note"):
-                story.append(_para(f"{row['member']} — {row['note']}", styles["note"]))
-        story.append(Spacer(1, 2 * mm))
+        story.append(Spacer(1, 0.5 * mm))
     return story
+
+
+def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes: list[Paragraph]) -> Table:
+    """A table with the lines that explain it (its dashes' reasons, the rows it leaves out) as its last
+    rows, each across the whole width: they never split from its last rows, so a note never starts the
+    next page alone, away from the table it is about (on the following page the table's header repeats
+    over its last rows and the notes)."""
+    if not notes:
+        return _table(rows, widths, accent)
+    first = len(rows)
+    table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent)
+    table.setStyle(
+        TableStyle(
+            [
+                *(("SPAN", (0, row), (-1, row)) for row in range(first, first + len(notes))),
+                ("BACKGROUND", (0, first), (-1, -1), colors.white),
+                ("NOSPLIT", (0, max(first - ROWS_KEPT, 0)), (-1, -1)),
+                ("TOPPADDING", (0, first), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, first), (-1, -1), 1),
+                ("TOPPADDING", (0, first), (-1, first), 5),
+            ]
+        )
+    )
+    return table
 
 
 def report_pdf_path(*, client: Any, month: Any, stamp: str) -> Path:

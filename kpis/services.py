@@ -298,7 +298,17 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 43: Paid media of spend as totals says "recorded … as a total only", not "loaded … delivery"
 # 44: sales-ready leads without activities: "No buying signals … are recorded", not "No activities have been loaded"
 # 45: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
-PDF_LAYOUT = "45"
+# 46: a breakdown's notes (its dashes' reasons, the rows it leaves out) kept on the page of its last row;
+#     an empty breakdown in one line ("Landing page: Nothing this month."), not a heading over it
+# 47: the summary's changes coloured as good or bad news and its targets as met or missed (the page's, the email's)
+# 48: the empty breakdowns said once, in one line under the heading ("Nothing this month: Landing page, Social network.")
+# 49: a details group's title is its table's first row, repeated over its column headings where it runs on over a page
+# 50: the breakdowns', paid media's and lifetime value's column headings in bold as the details'; the lifetime
+#     value table's "All contracts" in bold over a line, a total
+# 51: a table broken over a page keeps two rows on each side of the break (a part's headings and one row at a foot)
+# 52: a change without a number ("nothing to compare", across 0) says why: under the summary's grid, in the details' cell
+#     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
+PDF_LAYOUT = "52"
 
 
 def report_pdf_build(

@@ -150,3 +150,11 @@ def test_a_target_set_says_it_under_its_figure(march, client_user_a, staff_a) ->
     rows = re.findall(r"<tr data-key-figure>(.*?)</tr>", html, re.S)
     assert all(row.count("<td") == 2 for row in rows)
     assert re.search(r"<span[^>]*data-target>Objetivo 10 — ", html) and html.count("data-target") == 1
+
+
+def test_the_funnel_chart_keeps_its_width_where_a_mail_client_ignores_max_width(march, client_user_a, staff_a) -> None:
+    """Outlook for Windows sizes an image by its width attribute and ignores CSS max-width: at
+    width="100%" the 340 px funnel was stretched across the whole email, its words half as big again."""
+    month_approve(client=march, month=MARCH, user=staff_a)
+    (image,) = re.findall(r'<img src="cid:report-chart"[^>]*>', _payload()["html"])
+    assert 'width="340"' in image and "max-width:340px" in image and "width:100%" in image  # a phone still shrinks it

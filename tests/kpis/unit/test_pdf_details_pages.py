@@ -41,3 +41,13 @@ def test_a_heading_at_the_foot_of_a_page_goes_over_with_its_rows() -> None:
         for page in pages:
             if "Leads" in [line.strip() for line in page.splitlines()]:  # the heading's own line
                 assert "Leads figure 0" in page, count
+
+
+def test_a_group_that_runs_on_over_a_page_names_itself_there() -> None:
+    """A page that opened on "KPI  Value  Change" did not say which group its rows were of."""
+    groups = [_group("Traffic", 12), _group("Leads", 60)]
+    pages = _pages(scorecard_pdf(client_name="Acme", month_label="October 2026", computed="", groups=groups))
+    continued = next(page for page in pages if "Leads figure 59" in page)
+    assert "Leads figure 0" not in continued  # the group does run on over a page
+    lines = [line.strip() for line in continued.splitlines()]
+    assert lines[:2] == ["Leads", "KPI Value Change"], lines[:3]  # its title, then the column headings

@@ -302,7 +302,11 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     assert cells == [shown.get(key, "—") for key in keys]
     # On paper a dash has no hover: the table's note says why from the row's own figures, once each
     # (issue #23: never the month's "No marketing spend this month" under a row of a month that spent).
-    campaign_part = " ".join(campaigns[: campaigns.index("Ad platform")].split())
+    # Up to the next breakdown's title (the empty ones are named in one line before the tables).
+    titles = [str(t) for d, t in DIMENSION_LABELS.items() if d != "campaign"]  # its parts repeat its own
+    after = [campaigns.find(t) for t in titles if campaigns.find(t) > 0]
+    campaign_part = " ".join(campaigns[: min(after, default=len(campaigns))].split())
+    campaign_part = campaign_part.split(" Alpha Analytics · ")[0]  # the last one: before the page's footer
     assert campaign_part.endswith(
         "— No spend is recorded up to this month: costs are unknown, not zero. No marketing spend in this row. "
         "No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
