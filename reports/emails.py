@@ -9,7 +9,7 @@ caller's transaction; the outbox's drain sends each once, retrying when the mail
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +46,17 @@ def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str,
 
 def _client_users(client: Client) -> list[User]:
     return report_recipients(client=client)
+
+
+def _each_reader(client: Client) -> Iterator[tuple[User, str]]:
+    """Each client user who receives the month's emails, with their language, the body of the loop
+    run in that language and the client's time zone (the PDF's and the email's dates are the client's):
+    the monthly and the revision email go round their readers alike."""
+    zone = ZoneInfo(client.timezone)
+    for user in _client_users(client):
+        language = language_for(user=user, client=client)
+        with translation.override(language), timezone.override(zone):
+            yield user, language
 
 
 def report_pdf(*, client: Client, version: ReportVersion, language: str) -> str | None:
@@ -122,40 +133,37 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
     queued = 0
     pdfs: dict[str, str | None] = {}
     looks: dict[str, dict[str, Any]] = {}
-    zone = ZoneInfo(client.timezone)  # the PDF's and the email's times are the client's
-    for user in _client_users(client):
-        language = language_for(user=user, client=client)
-        with translation.override(language), timezone.override(zone):
-            if language not in pdfs:
-                pdfs[language] = report_pdf(client=client, version=version, language=language)
-                looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
-            look = looks[language]
-            context = {
-                "client": client,
-                "month": version.month,
-                "sections": commentary_sections(version.commentary),
-                "brand": look["brand"],
-                "has_logo": look["has_logo"],
-                "summary": look["summary"],
-                "verdict": look["verdict"],
-                "targets": look["targets"],
-                "history_note": look["history_note"],
-                "chart_title": look["chart_title"],
-                "preview": look["preview"],
-                "points": look["points"],
-                "against": look["against"],
-                # The report itself (summary, charts, commentary: the approved version), not the
-                # close page's table of every KPI; it links to the questions and versions.
-                "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
-                "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
-            }
-            subject = _("%(client)s: your marketing report for %(month)s") % {
-                "client": client.name,
-                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
-            }
-            payload = _report_payload(client=client, version=version, template="approved", subject=subject,
-                                      context=context, images=look["attachments"], pdf=pdfs[language],
-                                      from_email=look["from_email"])
+    for user, language in _each_reader(client):
+        if language not in pdfs:
+            pdfs[language] = report_pdf(client=client, version=version, language=language)
+            looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
+        look = looks[language]
+        context = {
+            "client": client,
+            "month": version.month,
+            "sections": commentary_sections(version.commentary),
+            "brand": look["brand"],
+            "has_logo": look["has_logo"],
+            "summary": look["summary"],
+            "verdict": look["verdict"],
+            "targets": look["targets"],
+            "history_note": look["history_note"],
+            "chart_title": look["chart_title"],
+            "preview": look["preview"],
+            "points": look["points"],
+            "against": look["against"],
+            # The report itself (summary, charts, commentary: the approved version), not the
+            # close page's table of every KPI; it links to the questions and versions.
+            "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
+            "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
+        }
+        subject = _("%(client)s: your marketing report for %(month)s") % {
+            "client": client.name,
+            "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
+        }
+        payload = _report_payload(client=client, version=version, template="approved", subject=subject,
+                                  context=context, images=look["attachments"], pdf=pdfs[language],
+                                  from_email=look["from_email"])
         queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued
 
@@ -224,31 +232,28 @@ def revision_emails(*, client: Client, version: ReportVersion, previous: ReportV
     brand = brand_for(client)
     logo = brand_logo_inline(brand)  # [] without a logo: the HTML then names no cid:brand-logo
     sender = brand_sender(brand)  # the agency's name, as the approved report's email
-    zone = ZoneInfo(client.timezone)  # the PDF's and the email's dates are the client's
-    for user in _client_users(client):
-        language = language_for(user=user, client=client)
-        with translation.override(language), timezone.override(zone):
-            if language not in pdfs:
-                pdfs[language] = report_pdf(client=client, version=version, language=language)
-            context = {
-                "client": client,
-                "month": version.month,
-                "version": version,
-                "lines": figures_diff(previous.document, version.document, currency=client.currency),
-                "sections": commentary_sections(version.commentary),
-                "brand": brand,
-                "has_logo": bool(logo),
-                "attached": bool(pdfs[language]),
-                # The month's page: the revised report, what changed and every version.
-                "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
-                "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
-            }
-            subject = _("%(client)s: revised figures for %(month)s") % {
-                "client": client.name,
-                "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
-            }
-            payload = _report_payload(client=client, version=version, template="revised", subject=subject,
-                                      context=context, images=logo, pdf=pdfs[language], from_email=sender)
+    for user, language in _each_reader(client):
+        if language not in pdfs:
+            pdfs[language] = report_pdf(client=client, version=version, language=language)
+        context = {
+            "client": client,
+            "month": version.month,
+            "version": version,
+            "lines": figures_diff(previous.document, version.document, currency=client.currency),
+            "sections": commentary_sections(version.commentary),
+            "brand": brand,
+            "has_logo": bool(logo),
+            "attached": bool(pdfs[language]),
+            # The month's page: the revised report, what changed and every version.
+            "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
+            "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
+        }
+        subject = _("%(client)s: revised figures for %(month)s") % {
+            "client": client.name,
+            "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
+        }
+        payload = _report_payload(client=client, version=version, template="revised", subject=subject,
+                                  context=context, images=logo, pdf=pdfs[language], from_email=sender)
         queued += _queue(
             client=client, kind="report_revised", user=user, month=version.month, reference=f"v{version.number}", payload=payload
         )
