@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from clients.sources import rates_import
-from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.conftest import ARTIFACTS, new_page, screenshot, sign_in_home
+from tests.browser.test_portfolio_sticky import _clients
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
@@ -127,3 +128,47 @@ def test_a_bad_row_of_a_preview_does_not_cover_the_edge_shadow(browser, portal, 
     assert bad_right < bad_left - 10, (bad_left, bad_right)  # … and its edge shaded, as a good row's is
     assert good_right < good_left - 10, (good_left, good_right)
     context.close()
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_portfolio_box_that_scrolls_down_shades_its_bottom_and_its_header_row_once_rows_pass_under(
+    browser, portal, admin_user, tenants, language
+) -> None:
+    """Under 1400 px the portfolio of 50 clients scrolls down inside a box as tall as the window: a shadow at
+    its bottom while clients are below (none at their end), and one under the header row once rows passed
+    under it (none at the top)."""
+    _clients(tenants)
+    admin_user.language = language
+    admin_user.save()
+    context, page = new_page(browser, locale={"es": "es-ES", "en": "en-US"}[language], viewport={"width": 1200, "height": 800})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/portfolio/")
+        table = page.locator("#portfolio-table")
+        table.locator("tbody tr").nth(49).wait_for(state="attached")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the whole box in the window
+        page.wait_for_timeout(100)
+        assert table.evaluate("e => e.scrollHeight > e.clientHeight + 100"), "expected the box to scroll down"
+        # The rows' bottom edge (above a sideways scroll bar), right of the sticky names, short of the right edge.
+        inner = table.evaluate("e => { const r = e.getBoundingClientRect(); return {top: r.top + e.clientTop, "
+                               "left: r.left + e.clientLeft, width: e.clientWidth, height: e.clientHeight}; }")
+        names = table.locator("tbody th[scope=row]").first.bounding_box()
+        start = names["x"] + names["width"] + 10
+        bottom = {"x": start, "y": inner["top"] + inner["height"] - 4, "width": inner["left"] + inner["width"] - 40 - start,
+                  "height": 3}
+        head = table.locator("thead th").nth(3)
+        shadow = "th => getComputedStyle(th).boxShadow"
+        at_top, top_shadow = _lightness(page, bottom), head.evaluate(shadow)
+        page.screenshot(path=str(ARTIFACTS / f"scroll-cue-portfolio-top-{language}.png"))  # the window: the box as seen
+        table.evaluate("e => { e.scrollTop = e.scrollHeight / 2; }")
+        page.wait_for_timeout(200)
+        middle_shadow = head.evaluate(shadow)
+        page.screenshot(path=str(ARTIFACTS / f"scroll-cue-portfolio-middle-{language}.png"))  # the window: the box as seen
+        table.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+        page.wait_for_timeout(200)
+        at_end = _lightness(page, bottom)
+        page.screenshot(path=str(ARTIFACTS / f"scroll-cue-portfolio-end-{language}.png"))  # the window: the box as seen
+        assert at_top < at_end - 10, (at_top, at_end)  # clients below: the bottom shaded; at their end, not
+        assert "rgba(29, 35, 48, 0.3)" not in top_shadow and "rgba(29, 35, 48, 0.3)" in middle_shadow, (top_shadow, middle_shadow)
+    finally:
+        context.close()
