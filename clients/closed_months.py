@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterable
 from agency.models import Client
 from agency.months import Month
 
-# (first days of months, an instant or None) -> those of them with an approved version (with
-# ``since``: none of it approved at or after that instant), in the current client's schema
-ApprovedAmong = Callable[[list[dt.date], dt.datetime | None], list[dt.date]]
+# first days of months -> those of them with an approved version, in the current client's schema
+ApprovedAmong = Callable[[list[dt.date]], list[dt.date]]
 
 # (the client, a connection's id) -> the approved months its syncs restated since their approval that a
 # revision still waits on, each with when the last of those syncs ended, oldest first (the client's schema)
@@ -45,12 +44,11 @@ def months_restated(*, client: Client, connection_id: int) -> list[tuple[dt.date
     return list(_restated_readers[0](client, connection_id)) if _restated_readers else []
 
 
-def approved_months_among(*, months: Iterable[str], since: dt.datetime | None = None) -> list[dt.date]:
+def approved_months_among(*, months: Iterable[str]) -> list[dt.date]:
     """The months of ``months`` (``"YYYY-MM"``, as an import's result and a sync run store them) that
-    were approved, oldest first: one query of the current client's schema, none for no months.
-    ``since``: only those not approved again at or after it (a sync's notice, shown until the month
-    is approved after the sync: then what it restated is approved)."""
+    were approved, oldest first: one query of the current client's schema, none for no months. (What a
+    connection's syncs restated since each month's approval is ``months_restated``.)"""
     firsts = sorted({Month.parse(month).first_day for month in months})
     if not firsts or not _readers:
         return []
-    return sorted(_readers[0](firsts, since))
+    return sorted(_readers[0](firsts))

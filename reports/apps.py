@@ -22,6 +22,6 @@ class ReportsConfig(AppConfig):
         rule_register(RULE)
         # An import's result page, and a connection's syncs, name the approved months they touched.
         approved_months_register(
-            lambda months, since: selectors.approved_months_among(months=months, since=since),
+            lambda months: selectors.approved_months_among(months=months),
             lambda client, connection_id: selectors.months_restated_by_syncs(client=client, connection_id=connection_id),
         )

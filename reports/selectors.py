@@ -59,16 +59,11 @@ def approved_months() -> set[dt.date]:
     return set(ReportVersion.objects.values_list("month", flat=True).distinct())
 
 
-def approved_months_among(*, months: list[dt.date], since: dt.datetime | None = None) -> list[dt.date]:
+def approved_months_among(*, months: list[dt.date]) -> list[dt.date]:
     """The months of ``months`` (first days) with an approved version: an import or a sync that wrote
     rows of them restates figures the client was sent (clients.closed_months: the import's result
-    page, a connection's last sync). With ``since``, those of them not approved again at or after it
-    (a revision approved after the sync took its rows in). One query."""
-    versions = ReportVersion.objects.filter(month__in=months)
-    if since is not None:
-        versions = versions.exclude(month__in=ReportVersion.objects.filter(month__in=months, approved_at__gte=since)
-                                    .values("month"))
-    return sorted(set(versions.values_list("month", flat=True)))
+    page, ``sync_source``). One query."""
+    return sorted(set(ReportVersion.objects.filter(month__in=months).values_list("month", flat=True)))
 
 
 def months_restated_by_syncs(*, client: Client, connection_id: int) -> list[tuple[dt.date, dt.datetime]]:
