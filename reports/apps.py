@@ -20,5 +20,8 @@ class ReportsConfig(AppConfig):
         snapshots_computed.connect(receivers.on_snapshots_computed, dispatch_uid="reports.revision_on_recompute")
         connection_synced.connect(receivers.on_connection_synced, dispatch_uid="reports.restatement_note")
         rule_register(RULE)
-        # An import's result page, and a connection's last sync, name the approved months they touched.
-        approved_months_register(lambda months, since: selectors.approved_months_among(months=months, since=since))
+        # An import's result page, and a connection's syncs, name the approved months they touched.
+        approved_months_register(
+            lambda months: selectors.approved_months_among(months=months),
+            lambda client, connection_id: selectors.months_restated_by_syncs(client=client, connection_id=connection_id),
+        )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from agency.months import Month
 from agency.outbox import attention_shown
 from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
-from clients.models import Job, OutboxEmail
+from clients.models import Job, OutboxEmail, SyncRun
 from clients.outbox import outbox_attention
 from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
@@ -58,16 +59,48 @@ def approved_months() -> set[dt.date]:
     return set(ReportVersion.objects.values_list("month", flat=True).distinct())
 
 
-def approved_months_among(*, months: list[dt.date], since: dt.datetime | None = None) -> list[dt.date]:
+def approved_months_among(*, months: list[dt.date]) -> list[dt.date]:
     """The months of ``months`` (first days) with an approved version: an import or a sync that wrote
     rows of them restates figures the client was sent (clients.closed_months: the import's result
-    page, a connection's last sync). With ``since``, those of them not approved again at or after it
-    (a revision approved after the sync took its rows in). One query."""
-    versions = ReportVersion.objects.filter(month__in=months)
-    if since is not None:
-        versions = versions.exclude(month__in=ReportVersion.objects.filter(month__in=months, approved_at__gte=since)
-                                    .values("month"))
-    return sorted(set(versions.values_list("month", flat=True)))
+    page, ``sync_source``). One query."""
+    return sorted(set(ReportVersion.objects.filter(month__in=months).values_list("month", flat=True)))
+
+
+def months_restated_by_syncs(*, client: Client, connection_id: int) -> list[tuple[dt.date, dt.datetime]]:
+    """The approved months that the connection's syncs wrote rows of since each month's latest
+    approval (its first, or its last revision approved), and that a revision still waits on: each as
+    (first day, when the last of those syncs ended), oldest month first. A connection on the Imports
+    page names them (clients.closed_months.months_restated), every sync's and not only the last
+    one's, as the close board keeps saying "Revision waiting" for a month whatever was synced since.
+
+    Waiting: the month's figures differ from its approved version (the board's "Revision waiting",
+    revision_pending), or their recompute with the sync's rows is still to come (recompute_state not
+    "idle": they may change). A sync that re-read a month without changing it is named until that
+    recompute, then no more (no revision waits, and approving is refused: the notice would never go).
+    One query; more only when a sync restated an approved month. Only the current client's schema is
+    read: another client's syncs and months never appear, whatever its connections' ids."""
+    versions, runs = ReportVersion._meta.db_table, SyncRun._meta.db_table
+    sql = f"""
+        WITH approved AS (SELECT month, max(approved_at) AS at FROM {versions} GROUP BY month)
+        SELECT approved.month, max(run.finished_at)
+          FROM approved JOIN {runs} run
+            ON run.connection_id = %s AND run.finished_at > approved.at
+           AND to_char(approved.month, 'YYYY-MM') = ANY(run.months)
+         GROUP BY approved.month ORDER BY approved.month
+    """  # table names from the models, the connection as a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection_id])
+        restated = cursor.fetchall()
+    if not restated:
+        return []
+    months = [month for month, _ended in restated]
+    kpis = KeyTransform("kpis", "document")  # what documents_differ compares, not the whole document
+    approved = dict(ReportVersion.objects.filter(month__in=months).order_by("month", "-number").distinct("month")
+                    .annotate(kpis=kpis).values_list("month", "kpis"))
+    computed = dict(Snapshot.objects.filter(month__in=months).annotate(kpis=kpis).values_list("month", "kpis"))
+    return [(month, ended) for month, ended in restated
+            if documents_differ({"kpis": approved.get(month) or {}}, {"kpis": computed.get(month) or {}})
+            or recompute_state(client=client, month=month) != "idle"]
 
 
 def month_approved(*, month: dt.date) -> bool:

@@ -25,12 +25,11 @@ from agency.models import Client, User, agency_language
 from agency.months import Month
 from agency.reasons import Words
 from agency.selectors import client_url, staff_for_client
-from clients.closed_months import approved_months_among
+from clients.closed_months import months_restated
 from clients.connectors.advice import connected_by_consent, failure_advice, failure_of
 from clients.connectors.lock import sync_lock_since
 from clients.connectors.registry import PLATFORMS, connector_for
 from clients.connectors.schedule import STALE_SYNC, connection_due_at
-from clients.connectors.selectors import sync_run_last_writing
 from clients.connectors.vault import SecretsError, unseal
 from clients.models import Connection, SyncRun
 from clients.outbox import outbox_email_enqueue
@@ -70,10 +69,10 @@ class Health:
     running_since: dt.datetime | None = None  # a live sync holds the connection's lock since then
     advice: str = ""  # what to do about the failure, by its kind (clients.connectors.advice)
     said: str = ""  # what the platform said itself, shown apart and untranslated
-    # The approved months the last sync that wrote rows restated (not approved again since), and when
-    # it ended: the Imports page names them with a link to each month's close (connections_context).
+    # The approved months the connection's syncs restated since their approval (a revision may wait on
+    # each), with when the last of those syncs ended ("at"): the Imports page names them with a link to
+    # each month's close (connections_context).
     restated: list[dict[str, Any]] = field(default_factory=list)
-    restated_at: dt.datetime | None = None
 
     @property
     def interrupted(self) -> bool:
@@ -219,17 +218,17 @@ def _queue_email(client: Client, user: User, connection: Connection, label: str,
                                     subject=subject, body=body, reference=reference))
 
 
-def connection_restated(*, health: Health) -> None:
-    """Fill ``health.restated``: the approved months that the connection's last sync that wrote rows
-    wrote into and that nobody approved again since it ended. A nightly sync has no result page: the
-    connection on the Imports page says it instead, as an import's result page does (its figures are
-    recomputed; a revision waits for staff). Two small queries, none more without such a sync."""
-    run = sync_run_last_writing(connection=health.connection)
-    if run is None:
-        return
-    months = approved_months_among(months=run.months, since=run.finished_at)
-    health.restated = [{"month": month, "slug": str(Month.of(month))} for month in months]
-    health.restated_at = run.finished_at if months else None
+def connection_restated(*, client: Client, health: Health) -> None:
+    """Fill ``health.restated``: the approved months that the connection's syncs wrote rows of since
+    each month's latest approval, while a revision may wait on them, each with when the last of those
+    syncs ended. A nightly sync has no result page: the connection on the Imports page says it
+    instead, as an import's result page does (its figures are recomputed; a revision waits for
+    staff). Every sync counts, not only the last one that wrote rows: the close board keeps saying
+    "Revision waiting" for October after a sync of December, so the notice keeps naming October,
+    until October's revision is approved (clients.closed_months.months_restated). One query; more
+    only when a sync restated an approved month."""
+    health.restated = [{"month": month, "slug": str(Month.of(month)), "at": ended}
+                       for month, ended in months_restated(client=client, connection_id=health.connection.pk)]
 
 
 def connections_context(*, client: Client) -> dict[str, Any]:
@@ -246,7 +245,7 @@ def connections_context(*, client: Client) -> dict[str, Any]:
     shared = account_shared_with(client=client) if healths else {}
     for slug, health in healths.items():
         health.shared_with = ", ".join(shared.get(slug, []))
-        connection_restated(health=health)
+        connection_restated(client=client, health=health)
     rows = [{"connector": connector, "health": healths.get(slug)} for slug, connector in PLATFORMS.items()]
     return {"connections": rows, "connections_running": any(h.running_since for h in healths.values()),
             "connections_any": bool(healths)}

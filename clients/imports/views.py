@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -241,12 +242,19 @@ def _sample_rows(result: object) -> list[dict]:
             "cells": [{"value": _shown(column, values.get(column)), "error": errors.get(column, ""), "column": column,
                        "name": column_name(result.kind, column),
                        "words": "" if column in errors else coded_value_label(column, values.get(column)),
-                       "num": column in numeric, "whole": column in codes}
+                       "num": column in numeric, "whole": column in codes or _a_date(values.get(column))}
                       for column in result.columns],
             # Errors not about one column of the header (wrong number of values, a composite key).
             "row_errors": [(column, reason) for column, reason in errors.items() if column not in result.columns],
         })
     return rows
+
+
+def _a_date(value: object) -> bool:
+    """A day (not a moment) stays on one line, as the platform exports' preview keeps it
+    (clients.sources.files.preview_cell): "1 de / marzo de / 2026" read badly; a moment may wrap after
+    its date ("March 2, 2026, / 10 a.m. CET") there and here."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _column_heads(kind: str, result: object) -> list[dict[str, Any]]:

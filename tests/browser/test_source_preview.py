@@ -42,6 +42,15 @@ SPLIT_IDS = """sel => [...document.querySelectorAll(sel + " td")]
     range.selectNodeContents(cell);
     return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1;
   }).map(cell => cell.innerText.trim())"""
+# The preview's date cells (a year and a month's name: "Sept. 30, 2026", "30 de septiembre de 2026"), each with
+# the number of lines it is drawn on.
+DATES_LINES = """sel => [...document.querySelectorAll(sel + " td")]
+  .filter(cell => /\\d{4}/.test(cell.innerText) && /[a-z]{3}/i.test(cell.innerText))
+  .map(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return [cell.innerText.trim(), new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size];
+  })"""
 NUMBERS_RIGHT = """sel => [...document.querySelectorAll(sel + " .num")].map(e => getComputedStyle(e).textAlign)"""
 
 
@@ -107,9 +116,12 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
         assert page.evaluate(NUMBERS_RIGHT, "table.preview") == ["right"] * 4  # 2 heads, 2 cells
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         # … and so does it with its kind chosen on upload: a contracts file's twelve columns fit at 1440 px
-        # (their heads and dates wrap), scroll in their box on a phone; nothing split inside a word or an id.
+        # (their heads wrap; its three dates each on one line, as the exports' previews keep them, even the
+        # Spanish "30 de septiembre de 2026"), scroll in their box on a phone; nothing split inside a word or an id.
         contracts = tmp_path / "contracts.csv"
-        contracts.write_text("\n".join(",".join(row) for row in EXAMPLES["contracts"]) + "\n", encoding="utf-8")
+        rows = [*EXAMPLES["contracts"], ["K-3", "umbrella", "retainer", "2025-11-15", "mid_market", "12", "1200", "",
+                                         "2026-11-14", "2026-09-30", ""]]
+        contracts.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
         page.goto(alpha + "/imports/")
         page.locator("select[name=kind]").select_option("contracts")
         page.locator("input[type=file]").set_input_files(str(contracts))
@@ -118,6 +130,8 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
         screenshot(page, f"portal-kind-preview-{locale}-{width}")
         if width == "1440":
             assert page.evaluate(WIDER_THAN_ITS_BOX, ".table-wrap") == 0
+        dates = page.evaluate(DATES_LINES, "table.preview")
+        assert len(dates) == 6 and all(lines == 1 for _date, lines in dates), dates
         assert page.evaluate(SPLIT_WORDS, "table.preview") == [] and page.evaluate(SPLIT_IDS, "table.preview") == []
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         context.close()

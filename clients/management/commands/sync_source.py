@@ -2,24 +2,26 @@
 
 Synchronous. Without dates: the backfill (never synced), the rest of an interrupted sync, or the
 days since the last one with the platform's lookback. Prints the rows written by kind, the
-months touched and those of them already approved (a revision waits on their close); exits
-non-zero with the platform's reason when the sync fails.
+months touched and the approved months the connection's syncs restated, as its notice on the
+Imports page names them: this sync's, and an earlier sync's whose revision still waits ("(by the
+sync of …)", the client's time); exits non-zero with the platform's reason when the sync fails.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
 from agency.months import Month
-from clients.closed_months import approved_months_among
+from clients.closed_months import approved_months_among, months_restated
 from clients.connectors.registry import PLATFORMS
 from clients.connectors.sync import connection_sync
 from clients.management.commands._client import client_by_slug
-from clients.models import SyncRun
+from clients.models import Connection, SyncRun
 
 
 def _day(text: str) -> dt.date:
@@ -54,10 +56,18 @@ class Command(BaseCommand):
         rows = ", ".join(f"{kind} {count}" for kind, count in sorted(outcome.rows_by_kind.items())) or "no rows"
         self.stdout.write(f"rows: {rows}")
         self.stdout.write(f"months touched: {', '.join(sorted(outcome.months)) or 'none'}")
-        with tenant_context(client):  # months already approved: their figures restated, a revision waits
-            restated = approved_months_among(months=outcome.months)
-        if restated:
-            self.stdout.write("approved months restated (a revision waits on each month's close): "
-                              + ", ".join(str(Month.of(month)) for month in restated))
+        # Months already approved: their figures restated, a revision waits. The same months as the
+        # connection's notice on the Imports page: this sync's (their recompute is still to come), and
+        # those an earlier sync restated whose revision still waits.
+        with tenant_context(client):
+            now = {month: None for month in approved_months_among(months=outcome.months)}
+            connection = Connection.objects.filter(platform=options["platform"]).first()
+            earlier = dict(months_restated(client=client, connection_id=connection.pk) if connection else [])
+        zone = ZoneInfo(client.timezone)
+        if now or earlier:
+            self.stdout.write("approved months restated (a revision waits on each month's close): " + ", ".join(
+                str(Month.of(month)) if month in now
+                else f"{Month.of(month)} (by the sync of {earlier[month].astimezone(zone):%Y-%m-%d %H:%M})"
+                for month in sorted(now.keys() | earlier.keys())))
         if not outcome.ok:
             raise CommandError(f"sync failed: {outcome.message}")

@@ -315,6 +315,20 @@ def test_a_portal_files_preview_never_splits_an_id_at_its_hyphens(staff_http, te
     assert "<td>Autumn launch of the new product line</td>" in page, kind
 
 
+def test_a_portal_files_preview_keeps_a_date_on_one_line_as_the_exports_preview_does(staff_http, tenant_a, media) -> None:
+    """"1 de marzo de / 2026" read badly: a day never wraps (the page has room for a contracts file's three,
+    docs/importing.md); a moment may, after its date, as in a platform export's preview."""
+    contracts = (b"id,account,kind,start_date,segment,term_months,monthly_fee,project_fee,end_date,cancelled_on,renewal_of\n"
+                 b"K-1,globex,retainer,2026-01-01,enterprise,12,800,,2026-12-31,2026-09-30,\n")
+    page = staff_http.get(upload(staff_http, contracts, kind="contracts").url).content.decode()
+    for day in ("Jan. 1, 2026", "Dec. 31, 2026", "Sept. 30, 2026"):
+        assert f'<td class="nowrap">{day}</td>' in page, day
+    assert 'class="wide-preview"' in page
+    leads = b"id,created_at,email\nL1,2026-03-02T08:45:00,ann@example.com\n"
+    page = staff_http.get(upload(staff_http, leads, kind="leads").url).content.decode()
+    assert re.search(r"<td>March 2, 2026, [^<]*CET</td>", page), page[page.index("<tbody>"):][:600]
+
+
 @pytest.mark.parametrize(("language", "line"), [
     ("en", "Line 2, Campaign “brand-search”: unknown campaign"),
     ("es", "Línea 2, Campaña «brand-search»: campaña desconocida"),
