@@ -206,6 +206,7 @@ def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int
     a page's foot, or alone at the next page's top, read as a stray line); a short one is never broken."""
     columns = head - 1
     table = Table(rows, colWidths=widths, repeatRows=head)
+    table.compactable = len(rows)  # these rows may be drawn tighter to save a short last page (_compacted)
     body = len(rows) - head
     if body <= 2 * ROWS_KEPT:
         kept = [("NOSPLIT", (0, 0), (-1, -1))]
@@ -227,6 +228,25 @@ def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int
     return table
 
 
+# A last page filled less than this (a table's last rows, a note) is a short tail: the report is drawn
+# again with its tables' rows a little tighter, and that is kept when it has a page fewer.
+TAIL_SHORT = 0.4
+COMPACT_PADDING = 1.5  # a table row's top and bottom padding when drawn tighter (ReportLab's default: 3)
+
+
+class _Document(SimpleDocTemplate):
+    """A document that knows how far down its last page the story ends (0 at the top, 1 at the foot)."""
+
+    filled = 1.0
+
+    def afterFlowable(self, flowable: Any) -> None:
+        frame = self.frame
+        if frame is None:  # between pages (a page break, a CondPageBreak's action)
+            return
+        top = frame._y1 + frame._height - frame._topPadding
+        self.filled = (top - frame._y) / max(top - frame._y1p, 1)
+
+
 def scorecard_pdf(
     *,
     client_name: str,
@@ -242,13 +262,51 @@ def scorecard_pdf(
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
     (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
-    saying which month the changes are against (changes_line), under the summary and the details' heading."""
+    saying which month the changes are against (changes_line), under the summary and the details' heading.
+
+    A report whose last page would hold only a few lines (Wayne's held the second half of one table) is
+    drawn again with the tables' rows a little tighter, kept when that saves the page: a client reads a
+    page with a stray table's end as an unfinished report."""
+    parts = dict(client_name=client_name, month_label=month_label, computed=computed, groups=groups, report=report,
+                 ltv=ltv, brand=brand, drilldowns=drilldowns, changes_against=changes_against)
+    pdf, pages, filled = _pdf_drawn(**parts, compact=False)
+    if pages > 1 and filled < TAIL_SHORT:
+        tighter, fewer, _filled = _pdf_drawn(**parts, compact=True)
+        if fewer < pages:
+            return tighter
+    return pdf
+
+
+def _compacted(story: list[Any]) -> None:
+    """The tables' rows (``_table``'s, inside KeepTogether too) drawn with less padding above and under."""
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            _compacted(flowable._content)
+        elif rows := getattr(flowable, "compactable", 0):
+            flowable.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING),
+                                          ("BOTTOMPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING)]))
+
+
+def _pdf_drawn(
+    *,
+    client_name: str,
+    month_label: str,
+    computed: str,
+    groups: list[dict[str, Any]],
+    report: dict[str, Any] | None,
+    ltv: dict[str, Any] | None,
+    brand: dict[str, Any] | None,
+    drilldowns: list[dict[str, Any]] | None,
+    changes_against: str,
+    compact: bool,
+) -> tuple[bytes, int, float]:
+    """The document drawn (scorecard_pdf), its page count and how far down its last page it ends."""
     brand = brand or {}
     accent = brand.get("accent") or "#1f5fbf"
     brand_name = brand.get("name") or ""
     styles = _styles(accent)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _Document(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
@@ -450,12 +508,15 @@ def scorecard_pdf(
     if drilldowns:
         story += _drilldown_story(drilldowns, styles=styles, heading=heading, usable=usable, accent=accent)
 
+    if compact:
+        _compacted(story)
     footer = f"{client_name} · {month_label}"
     document.build(story, canvasmaker=_numbered_canvas(footer_left=footer, accent=accent, brand=brand_name))
-    return buffer.getvalue()
+    return buffer.getvalue(), document.page, document.filled
 
 
 MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
+SMALL_TABLE_ROWS = 12  # a breakdown of at most this many rows over all its parts is never broken between them
 PLATFORMS_PER_TABLE = 4
 
 
@@ -595,7 +656,7 @@ def _drilldown_story(
     for table in drilldowns:
         if not table["rows"]:
             continue
-        story.append(_para(table["title"], heading))
+        block: list[Any] = [_para(table["title"], heading)]
         notes: list[str] = []
         reasons = dashes_said(row["cells"] for row in table["rows"])
         if reasons:
@@ -622,9 +683,13 @@ def _drilldown_story(
             width = (usable - member_w) / len(columns)
             last = start + size >= count
             said = [_para(note, styles["note"]) for note in notes] if last else []
-            story.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
-            story.append(Spacer(1, 1.5 * mm))
-        story.append(Spacer(1, 0.5 * mm))
+            block.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
+            block.append(Spacer(1, 1.5 * mm))
+        block.append(Spacer(1, 0.5 * mm))
+        # A small table in parts (Wayne's three ad platforms in two parts) is kept whole: broken between
+        # its parts, the last page held its second part alone, away from its heading and first part.
+        small = len(table["rows"]) * parts <= SMALL_TABLE_ROWS
+        story += [KeepTogether(block)] if small and parts > 1 else block
     return story
 
 
@@ -637,6 +702,7 @@ def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes:
         return _table(rows, widths, accent)
     first = len(rows)
     table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent)
+    table.compactable = first  # the notes keep their own spacing
     table.setStyle(
         TableStyle(
             [
