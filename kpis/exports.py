@@ -129,6 +129,8 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", parent=base["Normal"], fontSize=9.5, leading=13),
         "note": ParagraphStyle("note", parent=base["Normal"], fontSize=8, textColor=colors.HexColor("#4b5566")),
         "right": ParagraphStyle("right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT),
+        # a details table's change, beside its value (a plain-text cell of the table's 8 pt)
+        "change": ParagraphStyle("change", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT),
         # A table's column headings in bold, as the details tables' (their plain-text cells take the
         # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
         "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
@@ -190,10 +192,31 @@ def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
     return line
 
 
-def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
-    """The details table's change column: the change (or why there is no value), then any note on the
-    value in the notes' grey."""
-    return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
+# The details tables' figure columns: the value and its change side by side at their right edges, read as
+# numbers down the page; a change in words ("nothing to compare") wraps in its narrow column.
+VALUE_W, CHANGE_W, TARGET_W, NOTE_W = 26 * mm, 24 * mm, 30 * mm, 50 * mm
+
+
+def _detail_change(tile: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """A details row's change and the words said beside it: why a change has no number ("nothing to
+    compare": the comparison month's figure is unknown; across 0: the page's hover), a note on the value
+    (partial revenue, nurture leads nobody counts, above 100 %: the page shows it under the figure), and
+    for a figure without a change its pace (the month in progress) or why it has no value."""
+    change = tile.get("change") or None
+    said = str(change["text"]) if change else str(tile.get("pace") or tile.get("reason") or "")
+    note = value_note(tile)
+    note = "" if note and note in said else note
+    parts = (change.get("why") or "", note) if change else (said, note)
+    return change, " ".join(str(part) for part in parts if part)
+
+
+def _change_cell(change: dict[str, Any] | None, styles: dict[str, ParagraphStyle]) -> Paragraph | str:
+    """The details table's change: to the right as its value, in the summary's colours (good news green,
+    bad red, none grey)."""
+    if change is None:
+        return ""
+    colour = change_colour(change)
+    return Paragraph(f'<font color="{colour}">{pdf_text(change["text"])}</font>', styles["change"])
 
 
 ROWS_KEPT = 2  # a table broken over a page keeps at least this many rows on each side of the break
@@ -452,25 +475,21 @@ def _pdf_drawn(
     group_heading = ParagraphStyle("group-title", parent=heading, keepWithNext=0, spaceBefore=0, spaceAfter=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.
     targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
+    # A Note column only when a figure has words beside it (why there is no value or change, a note on it).
+    noted = any(_detail_change(tile)[1] for group in groups if not group.get("empty") for tile in group.get("tiles") or [])
     for group in groups:
         if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
             continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
-        columns = 4 if targets else 3
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))][:columns]]
+        # The Note column is every table's (their values and changes one above the other down the pages),
+        # headed where the group has a note.
+        has_note = any(_detail_change(tile)[1] for tile in group["tiles"])
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change"))]
+                + ([_text(_("Target"))] if targets else []) + ([_text(_("Note") if has_note else "")] if noted else [])]
         for tile in group["tiles"]:
-            # On paper there is no hover: an undefined figure says why in the change column.
-            change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
-            # A note on a value (partial revenue, nurture leads nobody counts, above 100 %) under its change:
-            # the page shows it under the figure, and a change alone hid it here.
-            note = value_note(tile)
-            note = "" if note and note in change else note
-            # Why a change has no number ("nothing to compare": the comparison month's figure is unknown;
-            # across 0), the page's hover: a "nothing to compare" beside a chart's gap said nothing.
-            why = (tile["change"] or {}).get("why") or ""
-            note = " ".join(part for part in (why, note) if part)
+            change, note = _detail_change(tile)
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
@@ -481,19 +500,23 @@ def _pdf_drawn(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
+            cells = [label, _text(tile["shown"]), _change_cell(change, styles)]
+            cells += ([_text(target)] if targets else []) + ([_para(note, styles["note"]) if note else ""] if noted else [])
+            rows.append(cells)
         story.append(CondPageBreak(GROUP_ROOM))
-        widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
+        # The value and its change side by side, both to the right (figures read down as numbers); what
+        # is said of them in words in a column of its own at the right, never between them.
+        widths = [VALUE_W, CHANGE_W] + ([TARGET_W] if targets else []) + ([NOTE_W] if noted else [])
+        widths = [usable - sum(widths), *widths]
+        columns = len(widths)
         # The group's title is the table's first row, repeated with its column headings where the table
         # runs on over a page: a page that opened on "KPI Value Change" did not say which group it was.
         title = [_para(group["title"], group_heading)] + [""] * (columns - 1)
         table = _table([title, *rows], widths, accent, head=2)
-        # The change column holds paragraphs (a change, or why there is none) that start at its left:
-        # its heading starts there too, above them, not at the column's far right.
         table.setStyle(
             TableStyle(
                 [
-                    ("ALIGN", (2, 1), (2, 1), "LEFT"),
+                    *([("ALIGN", (-1, 1), (-1, -1), "LEFT")] if noted else []),  # the notes' words read from the left
                     ("SPAN", (0, 0), (-1, 0)),
                     ("TOPPADDING", (0, 0), (-1, 0), 6),
                     ("BOTTOMPADDING", (0, 0), (-1, 0), 2),

@@ -310,7 +310,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
 # 53: a short last page avoided: a small breakdown in parts kept whole, the report drawn again with its tables'
 #     rows a little tighter when that saves a last page of a few lines (Wayne's February: one table's second half)
-PDF_LAYOUT = "53"
+# 54: the details tables' change right-aligned beside its value in the summary's colours, the words said of a
+#     figure (why no change, why no value, a note on it, its pace) in a Note column of their own at the right
+PDF_LAYOUT = "54"
 
 
 def report_pdf_build(
