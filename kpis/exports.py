@@ -528,8 +528,17 @@ def _pdf_drawn(
     if ltv and ltv.get("rows"):
         story += _ltv_story(ltv, styles=styles, usable=usable, accent=accent)
 
-    if drilldowns:
-        story += _drilldown_story(drilldowns, styles=styles, heading=heading, usable=usable, accent=accent)
+    # The contract segment breakdown's figures are every one a column of the lifetime value table, by the
+    # same segments: on paper it repeated most of that table a few pages on. Said once, there.
+    shown = {str(column) for column in (ltv or {}).get("columns") or []} if ltv and ltv.get("rows") else set()
+    folded = [t for t in drilldowns or [] if t.get("dimension") == "segment" and {str(c) for c in t["columns"]} <= shown]
+    if folded:
+        drilldowns = [table for table in drilldowns or [] if table not in folded]
+        above = _("%(breakdown)s: every figure by segment is in the contract lifetime value table above.") % {
+            "breakdown": folded[0]["title"]}
+    if drilldowns or folded:
+        story += _drilldown_story(drilldowns or [], styles=styles, heading=heading, usable=usable, accent=accent,
+                                  above=above if folded else "")
 
     if compact:
         _compacted(story)
@@ -608,13 +617,20 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     do; its "—" are explained under it."""
     story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
     rows = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
-    count = len(ltv["columns"])
+    # A figure that reads the same for every segment and all contracts (a rate pooled from all contracts for
+    # segments too small for their own, kpis.md) is said once under the table, not in a column of copies:
+    # the columns left are what the segments add.
+    same = [i for i in range(len(ltv["columns"])) if _same_in_every_row(rows, i)] if len(ltv["rows"]) > 1 else []
+    if len(same) == len(ltv["columns"]):  # segments that add nothing still show as a table
+        same = []
+    kept = [i for i in range(len(ltv["columns"])) if i not in same]
+    count = len(kept)
     parts = -(-count // MAX_FIGURE_COLUMNS)
     size = -(-count // parts)
     member_w = 44 * mm
     tables: list[Any] = []
     for start in range(0, count, size):
-        columns = range(start, min(start + size, count))
+        columns = kept[start : start + size]
         head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
         body = [
             [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
@@ -626,11 +642,23 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
         # The total of every contract, last, reads as a total: in bold over a line, as a statement's.
         table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
                                    ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+        last = len(tables)
         tables += [table, Spacer(1, 1.5 * mm)]
+    if same:
+        figures = " · ".join(f"{ltv['columns'][i]} {rows[0][1][i]['text']}" for i in same)
+        line = _("The same for every segment and for all contracts: %(figures)s.") % {"figures": figures}
+        tables.append(_para(line, styles["note"]))
     reasons = dashes_said((r["cells"] for r in ltv["rows"]), ltv["total"])
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
-    return [*story, *tables[:-3], KeepTogether(tables[-3:])]
+    return [*story, *tables[:last], KeepTogether(tables[last:])]  # the last table with the lines under it
+
+
+def _same_in_every_row(rows: list[tuple[Any, list[dict[str, Any]]]], index: int) -> bool:
+    """Whether column ``index`` reads the same figure in every row (a "—" is kept in its column: the line
+    under the table says why per row)."""
+    texts = {str(cells[index]["text"]) for _member, cells in rows}
+    return len(texts) == 1 and texts != {"—"} and not any(cells[index].get("reason") for _member, cells in rows)
 
 
 def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:
@@ -659,7 +687,8 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
 
 
 def _drilldown_story(
-    drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str
+    drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str,
+    above: str = "",
 ) -> list[Any]:
     """The breakdowns as the page's tables: the same titles, columns, members and values. A member
     is a client's word (a campaign's name, a landing page): escaped. Wide ones (a contract segment's
@@ -667,6 +696,8 @@ def _drilldown_story(
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
+    if above:  # a breakdown said in a table above (the contract segments, in the lifetime value table)
+        story.append(_para(above, styles["note"]))
     # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
     # last page near blank, a few headings at its top.
     empty = [table for table in drilldowns if not table["rows"]]

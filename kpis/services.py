@@ -312,7 +312,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     rows a little tighter when that saves a last page of a few lines (Wayne's February: one table's second half)
 # 54: the details tables' change right-aligned beside its value in the summary's colours, the words said of a
 #     figure (why no change, why no value, a note on it, its pace) in a Note column of their own at the right
-PDF_LAYOUT = "54"
+# 55: the contract segment breakdown folded into the lifetime value table (it repeated its figures); that
+#     table's columns the same for every segment and all contracts said once under it
+PDF_LAYOUT = "55"
 
 
 def report_pdf_build(
