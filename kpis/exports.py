@@ -488,8 +488,12 @@ def _pdf_drawn(
         has_note = any(_detail_change(tile)[1] for tile in group["tiles"])
         rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change"))]
                 + ([_text(_("Target"))] if targets else []) + ([_text(_("Note") if has_note else "")] if noted else [])]
+        before = ""
         for tile in group["tiles"]:
             change, note = _detail_change(tile)
+            # The same words as the row above (Acme's revenue figures each said October's unknown revenue,
+            # seven times down a page) said once: the rows under it point up to them.
+            note, before = (_("Same as above.") if note and note == before else note), note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,

@@ -316,7 +316,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     table's columns the same for every segment and all contracts said once under it
 # 56: an approved month's first page says by whom it was approved (and revised); staff's PDF of the figures as
 #     computed now says the approval too, and that its figures changed since when a revision is pending
-PDF_LAYOUT = "56"
+# 57: a details row's note the same as the row above's reads "Same as above."
+PDF_LAYOUT = "57"
 
 
 def report_pdf_build(

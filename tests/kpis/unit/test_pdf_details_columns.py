@@ -66,3 +66,19 @@ def test_a_group_without_words_keeps_the_note_column_unheaded() -> None:
     box = _boxes(pdf, "41,783", "—", "+16.1 %", "The CRM's")
     assert abs(box["41,783"][1] - box["—"][1]) < 1  # the two tables' values one above the other
     assert box["The CRM's"][0] > box["+16.1 %"][1]  # why there is no value in the Note column, not the change's
+
+
+def test_the_same_words_as_the_row_above_are_said_once() -> None:
+    """Acme's seven revenue figures each said October's unknown revenue, a page of the same note."""
+    nothing = {"text": "nothing to compare", "good": True, "flat": True, "why": WHY}
+    groups = [{"title": "Cost and revenue", "tiles": [
+        _tile("Revenue", "€207,782.10", nothing), _tile("ROI", "325.2 %", nothing),
+        _tile("ROMI", "197.6 %", nothing), _tile("Cost per lead", "€287.46", {"text": "-10.6 %", "good": True}),
+    ]}]
+    document = pypdfium2.PdfDocument(scorecard_pdf(client_name="Acme", month_label="November 2026", computed="",
+                                                   groups=groups))
+    try:
+        text = " ".join(document[0].get_textpage().get_text_range().split())
+    finally:
+        document.close()
+    assert text.count("In October 2026") == 1 and text.count("Same as above.") == 2
