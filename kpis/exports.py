@@ -129,6 +129,8 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle("body", parent=base["Normal"], fontSize=9.5, leading=13),
         "note": ParagraphStyle("note", parent=base["Normal"], fontSize=8, textColor=colors.HexColor("#4b5566")),
         "right": ParagraphStyle("right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT),
+        # a details table's change, beside its value (a plain-text cell of the table's 8 pt)
+        "change": ParagraphStyle("change", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT),
         # A table's column headings in bold, as the details tables' (their plain-text cells take the
         # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
         "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
@@ -190,10 +192,31 @@ def changes_line(groups: list[dict[str, Any]], *, compare_to: Any) -> str:
     return line
 
 
-def _change_cell(change: str, note: str, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
-    """The details table's change column: the change (or why there is no value), then any note on the
-    value in the notes' grey."""
-    return [_para(change, styles["fact"])] + ([_para(note, styles["note"])] if note else [])
+# The details tables' figure columns: the value and its change side by side at their right edges, read as
+# numbers down the page; a change in words ("nothing to compare") wraps in its narrow column.
+VALUE_W, CHANGE_W, TARGET_W, NOTE_W = 26 * mm, 24 * mm, 30 * mm, 50 * mm
+
+
+def _detail_change(tile: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """A details row's change and the words said beside it: why a change has no number ("nothing to
+    compare": the comparison month's figure is unknown; across 0: the page's hover), a note on the value
+    (partial revenue, nurture leads nobody counts, above 100 %: the page shows it under the figure), and
+    for a figure without a change its pace (the month in progress) or why it has no value."""
+    change = tile.get("change") or None
+    said = str(change["text"]) if change else str(tile.get("pace") or tile.get("reason") or "")
+    note = value_note(tile)
+    note = "" if note and note in said else note
+    parts = (change.get("why") or "", note) if change else (said, note)
+    return change, " ".join(str(part) for part in parts if part)
+
+
+def _change_cell(change: dict[str, Any] | None, styles: dict[str, ParagraphStyle]) -> Paragraph | str:
+    """The details table's change: to the right as its value, in the summary's colours (good news green,
+    bad red, none grey)."""
+    if change is None:
+        return ""
+    colour = change_colour(change)
+    return Paragraph(f'<font color="{colour}">{pdf_text(change["text"])}</font>', styles["change"])
 
 
 ROWS_KEPT = 2  # a table broken over a page keeps at least this many rows on each side of the break
@@ -206,6 +229,7 @@ def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int
     a page's foot, or alone at the next page's top, read as a stray line); a short one is never broken."""
     columns = head - 1
     table = Table(rows, colWidths=widths, repeatRows=head)
+    table.compactable = len(rows)  # these rows may be drawn tighter to save a short last page (_compacted)
     body = len(rows) - head
     if body <= 2 * ROWS_KEPT:
         kept = [("NOSPLIT", (0, 0), (-1, -1))]
@@ -227,6 +251,25 @@ def _table(rows: list[list[Any]], widths: list[float], accent: str, *, head: int
     return table
 
 
+# A last page filled less than this (a table's last rows, a note) is a short tail: the report is drawn
+# again with its tables' rows a little tighter, and that is kept when it has a page fewer.
+TAIL_SHORT = 0.4
+COMPACT_PADDING = 1.5  # a table row's top and bottom padding when drawn tighter (ReportLab's default: 3)
+
+
+class _Document(SimpleDocTemplate):
+    """A document that knows how far down its last page the story ends (0 at the top, 1 at the foot)."""
+
+    filled = 1.0
+
+    def afterFlowable(self, flowable: Any) -> None:
+        frame = self.frame
+        if frame is None:  # between pages (a page break, a CondPageBreak's action)
+            return
+        top = frame._y1 + frame._height - frame._topPadding
+        self.filled = (top - frame._y) / max(top - frame._y1p, 1)
+
+
 def scorecard_pdf(
     *,
     client_name: str,
@@ -242,13 +285,51 @@ def scorecard_pdf(
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
     (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
-    saying which month the changes are against (changes_line), under the summary and the details' heading."""
+    saying which month the changes are against (changes_line), under the summary and the details' heading.
+
+    A report whose last page would hold only a few lines (Wayne's held the second half of one table) is
+    drawn again with the tables' rows a little tighter, kept when that saves the page: a client reads a
+    page with a stray table's end as an unfinished report."""
+    parts = dict(client_name=client_name, month_label=month_label, computed=computed, groups=groups, report=report,
+                 ltv=ltv, brand=brand, drilldowns=drilldowns, changes_against=changes_against)
+    pdf, pages, filled = _pdf_drawn(**parts, compact=False)
+    if pages > 1 and filled < TAIL_SHORT:
+        tighter, fewer, _filled = _pdf_drawn(**parts, compact=True)
+        if fewer < pages:
+            return tighter
+    return pdf
+
+
+def _compacted(story: list[Any]) -> None:
+    """The tables' rows (``_table``'s, inside KeepTogether too) drawn with less padding above and under."""
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            _compacted(flowable._content)
+        elif rows := getattr(flowable, "compactable", 0):
+            flowable.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING),
+                                          ("BOTTOMPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING)]))
+
+
+def _pdf_drawn(
+    *,
+    client_name: str,
+    month_label: str,
+    computed: str,
+    groups: list[dict[str, Any]],
+    report: dict[str, Any] | None,
+    ltv: dict[str, Any] | None,
+    brand: dict[str, Any] | None,
+    drilldowns: list[dict[str, Any]] | None,
+    changes_against: str,
+    compact: bool,
+) -> tuple[bytes, int, float]:
+    """The document drawn (scorecard_pdf), its page count and how far down its last page it ends."""
     brand = brand or {}
     accent = brand.get("accent") or "#1f5fbf"
     brand_name = brand.get("name") or ""
     styles = _styles(accent)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = _Document(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
@@ -394,25 +475,25 @@ def scorecard_pdf(
     group_heading = ParagraphStyle("group-title", parent=heading, keepWithNext=0, spaceBefore=0, spaceAfter=0)
     # A Target column only when a figure has one: a client without targets read a column of blanks.
     targets = any(tile["target"] for group in groups for tile in group.get("tiles") or [])
+    # A Note column only when a figure has words beside it (why there is no value or change, a note on it).
+    noted = any(_detail_change(tile)[1] for group in groups if not group.get("empty") for tile in group.get("tiles") or [])
     for group in groups:
         if group.get("empty") and group.get("id") == "paid_media" and "paid_empty" in report and not report.get("paid"):
             continue  # said in the Paid media section above
         if group.get("empty"):
             story.append(_para(f"{group['title']}: {group.get('empty_reason', '')}", styles["note"]))
             continue
-        columns = 4 if targets else 3
-        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change")), _text(_("Target"))][:columns]]
+        # The Note column is every table's (their values and changes one above the other down the pages),
+        # headed where the group has a note.
+        has_note = any(_detail_change(tile)[1] for tile in group["tiles"])
+        rows = [[_text(_("KPI")), _text(_("Value")), _text(pgettext("column", "Change"))]
+                + ([_text(_("Target"))] if targets else []) + ([_text(_("Note") if has_note else "")] if noted else [])]
+        before = ""
         for tile in group["tiles"]:
-            # On paper there is no hover: an undefined figure says why in the change column.
-            change = tile["change"]["text"] if tile["change"] else (tile.get("pace") or tile.get("reason") or "")
-            # A note on a value (partial revenue, nurture leads nobody counts, above 100 %) under its change:
-            # the page shows it under the figure, and a change alone hid it here.
-            note = value_note(tile)
-            note = "" if note and note in change else note
-            # Why a change has no number ("nothing to compare": the comparison month's figure is unknown;
-            # across 0), the page's hover: a "nothing to compare" beside a chart's gap said nothing.
-            why = (tile["change"] or {}).get("why") or ""
-            note = " ".join(part for part in (why, note) if part)
+            change, note = _detail_change(tile)
+            # The same words as the row above (Acme's revenue figures each said October's unknown revenue,
+            # seven times down a page) said once: the rows under it point up to them.
+            note, before = (_("Same as above.") if note and note == before else note), note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
@@ -423,19 +504,23 @@ def scorecard_pdf(
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{_('Benchmark')} · {band['label']}: {band['band']}{converted} ({band['source']})"
                 label.append(_para(line, styles["note"]))
-            rows.append([label, _text(tile["shown"]), _change_cell(change, note, styles), _text(target)][:columns])
+            cells = [label, _text(tile["shown"]), _change_cell(change, styles)]
+            cells += ([_text(target)] if targets else []) + ([_para(note, styles["note"]) if note else ""] if noted else [])
+            rows.append(cells)
         story.append(CondPageBreak(GROUP_ROOM))
-        widths = [62 * mm, 36 * mm, 46 * mm, 36 * mm] if targets else [80 * mm, 36 * mm, 64 * mm]
+        # The value and its change side by side, both to the right (figures read down as numbers); what
+        # is said of them in words in a column of its own at the right, never between them.
+        widths = [VALUE_W, CHANGE_W] + ([TARGET_W] if targets else []) + ([NOTE_W] if noted else [])
+        widths = [usable - sum(widths), *widths]
+        columns = len(widths)
         # The group's title is the table's first row, repeated with its column headings where the table
         # runs on over a page: a page that opened on "KPI Value Change" did not say which group it was.
         title = [_para(group["title"], group_heading)] + [""] * (columns - 1)
         table = _table([title, *rows], widths, accent, head=2)
-        # The change column holds paragraphs (a change, or why there is none) that start at its left:
-        # its heading starts there too, above them, not at the column's far right.
         table.setStyle(
             TableStyle(
                 [
-                    ("ALIGN", (2, 1), (2, 1), "LEFT"),
+                    *([("ALIGN", (-1, 1), (-1, -1), "LEFT")] if noted else []),  # the notes' words read from the left
                     ("SPAN", (0, 0), (-1, 0)),
                     ("TOPPADDING", (0, 0), (-1, 0), 6),
                     ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
@@ -447,15 +532,27 @@ def scorecard_pdf(
     if ltv and ltv.get("rows"):
         story += _ltv_story(ltv, styles=styles, usable=usable, accent=accent)
 
-    if drilldowns:
-        story += _drilldown_story(drilldowns, styles=styles, heading=heading, usable=usable, accent=accent)
+    # The contract segment breakdown's figures are every one a column of the lifetime value table, by the
+    # same segments: on paper it repeated most of that table a few pages on. Said once, there.
+    shown = {str(column) for column in (ltv or {}).get("columns") or []} if ltv and ltv.get("rows") else set()
+    folded = [t for t in drilldowns or [] if t.get("dimension") == "segment" and {str(c) for c in t["columns"]} <= shown]
+    if folded:
+        drilldowns = [table for table in drilldowns or [] if table not in folded]
+        above = _("%(breakdown)s: every figure by segment is in the contract lifetime value table above.") % {
+            "breakdown": folded[0]["title"]}
+    if drilldowns or folded:
+        story += _drilldown_story(drilldowns or [], styles=styles, heading=heading, usable=usable, accent=accent,
+                                  above=above if folded else "")
 
+    if compact:
+        _compacted(story)
     footer = f"{client_name} · {month_label}"
     document.build(story, canvasmaker=_numbered_canvas(footer_left=footer, accent=accent, brand=brand_name))
-    return buffer.getvalue()
+    return buffer.getvalue(), document.page, document.filled
 
 
 MAX_FIGURE_COLUMNS = 6  # beyond this a breakdown continues in a second table (no cut-off columns)
+SMALL_TABLE_ROWS = 12  # a breakdown of at most this many rows over all its parts is never broken between them
 PLATFORMS_PER_TABLE = 4
 
 
@@ -524,13 +621,20 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     do; its "—" are explained under it."""
     story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
     rows = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
-    count = len(ltv["columns"])
+    # A figure that reads the same for every segment and all contracts (a rate pooled from all contracts for
+    # segments too small for their own, kpis.md) is said once under the table, not in a column of copies:
+    # the columns left are what the segments add.
+    same = [i for i in range(len(ltv["columns"])) if _same_in_every_row(rows, i)] if len(ltv["rows"]) > 1 else []
+    if len(same) == len(ltv["columns"]):  # segments that add nothing still show as a table
+        same = []
+    kept = [i for i in range(len(ltv["columns"])) if i not in same]
+    count = len(kept)
     parts = -(-count // MAX_FIGURE_COLUMNS)
     size = -(-count // parts)
     member_w = 44 * mm
     tables: list[Any] = []
     for start in range(0, count, size):
-        columns = range(start, min(start + size, count))
+        columns = kept[start : start + size]
         head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
         body = [
             [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
@@ -542,11 +646,23 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
         # The total of every contract, last, reads as a total: in bold over a line, as a statement's.
         table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
                                    ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+        last = len(tables)
         tables += [table, Spacer(1, 1.5 * mm)]
+    if same:
+        figures = " · ".join(f"{ltv['columns'][i]} {rows[0][1][i]['text']}" for i in same)
+        line = _("The same for every segment and for all contracts: %(figures)s.") % {"figures": figures}
+        tables.append(_para(line, styles["note"]))
     reasons = dashes_said((r["cells"] for r in ltv["rows"]), ltv["total"])
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
-    return [*story, *tables[:-3], KeepTogether(tables[-3:])]
+    return [*story, *tables[:last], KeepTogether(tables[last:])]  # the last table with the lines under it
+
+
+def _same_in_every_row(rows: list[tuple[Any, list[dict[str, Any]]]], index: int) -> bool:
+    """Whether column ``index`` reads the same figure in every row (a "—" is kept in its column: the line
+    under the table says why per row)."""
+    texts = {str(cells[index]["text"]) for _member, cells in rows}
+    return len(texts) == 1 and texts != {"—"} and not any(cells[index].get("reason") for _member, cells in rows)
 
 
 def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], month_label: str) -> list[Any]:
@@ -575,7 +691,8 @@ def _drivers_story(report: dict[str, Any], styles: dict[str, ParagraphStyle], mo
 
 
 def _drilldown_story(
-    drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str
+    drilldowns: list[dict[str, Any]], *, styles: dict[str, ParagraphStyle], heading: ParagraphStyle, usable: float, accent: str,
+    above: str = "",
 ) -> list[Any]:
     """The breakdowns as the page's tables: the same titles, columns, members and values. A member
     is a client's word (a campaign's name, a landing page): escaped. Wide ones (a contract segment's
@@ -583,6 +700,8 @@ def _drilldown_story(
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
+    if above:  # a breakdown said in a table above (the contract segments, in the lifetime value table)
+        story.append(_para(above, styles["note"]))
     # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
     # last page near blank, a few headings at its top.
     empty = [table for table in drilldowns if not table["rows"]]
@@ -595,7 +714,7 @@ def _drilldown_story(
     for table in drilldowns:
         if not table["rows"]:
             continue
-        story.append(_para(table["title"], heading))
+        block: list[Any] = [_para(table["title"], heading)]
         notes: list[str] = []
         reasons = dashes_said(row["cells"] for row in table["rows"])
         if reasons:
@@ -622,9 +741,13 @@ def _drilldown_story(
             width = (usable - member_w) / len(columns)
             last = start + size >= count
             said = [_para(note, styles["note"]) for note in notes] if last else []
-            story.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
-            story.append(Spacer(1, 1.5 * mm))
-        story.append(Spacer(1, 0.5 * mm))
+            block.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
+            block.append(Spacer(1, 1.5 * mm))
+        block.append(Spacer(1, 0.5 * mm))
+        # A small table in parts (Wayne's three ad platforms in two parts) is kept whole: broken between
+        # its parts, the last page held its second part alone, away from its heading and first part.
+        small = len(table["rows"]) * parts <= SMALL_TABLE_ROWS
+        story += [KeepTogether(block)] if small and parts > 1 else block
     return story
 
 
@@ -637,6 +760,7 @@ def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes:
         return _table(rows, widths, accent)
     first = len(rows)
     table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent)
+    table.compactable = first  # the notes keep their own spacing
     table.setStyle(
         TableStyle(
             [

@@ -46,7 +46,7 @@ from kpis.selectors import (
 from kpis.selectors_report import report_summary_keys
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document
-from kpis.visibility import Shown
+from kpis.visibility import Shown, approval_for
 from portfolio.models import Target
 from portfolio.services import client_month_summary_upsert
 
@@ -308,7 +308,16 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 51: a table broken over a page keeps two rows on each side of the break (a part's headings and one row at a foot)
 # 52: a change without a number ("nothing to compare", across 0) says why: under the summary's grid, in the details' cell
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
-PDF_LAYOUT = "52"
+# 53: a short last page avoided: a small breakdown in parts kept whole, the report drawn again with its tables'
+#     rows a little tighter when that saves a last page of a few lines (Wayne's February: one table's second half)
+# 54: the details tables' change right-aligned beside its value in the summary's colours, the words said of a
+#     figure (why no change, why no value, a note on it, its pace) in a Note column of their own at the right
+# 55: the contract segment breakdown folded into the lifetime value table (it repeated its figures); that
+#     table's columns the same for every segment and all contracts said once under it
+# 56: an approved month's first page says by whom it was approved (and revised); staff's PDF of the figures as
+#     computed now says the approval too, and that its figures changed since when a revision is pending
+# 57: a details row's note the same as the row above's reads "Same as above."
+PDF_LAYOUT = "57"
 
 
 def report_pdf_build(
@@ -351,7 +360,11 @@ def report_pdf_file(
             f"{CODE_VERSION}|{PDF_LAYOUT}|{language}|{stamp}|{today}|{sorted(brand.items())}|{client.currency}|{client.name}"
             f"|{sorted(bench['rates'].items())}"
         )
-        key += f"|{shown.stamp if shown else ''}|{said}"
+        # An approved month's approval, also over staff's figures as computed now (shown None): when, by
+        # whom, and whether the figures changed since. Part of the key: an approval redraws staff's file.
+        approval = approval_for(month) if shown is None else (
+            shown.approvals(month) if shown.approvals and month in shown.approved else None)
+        key += f"|{shown.stamp if shown else ''}|{said}|{approval}"
         path = report_pdf_path(client=client, month=month, stamp=key)
         if path.exists():
             return path
@@ -370,15 +383,17 @@ def report_pdf_file(
             report["commentary"] = commentary
         computed = str(_("Computed %(when)s") % {
             "when": date_format(timezone.localtime(card.snapshot.computed_at), "DATETIME_FORMAT")})
-        dates = shown.approvals(month) if shown is not None and shown.approvals and month in shown.approved else None
-        if dates:
-            # The approved report says when the agency approved it (and revised it), beside when it was computed.
-            approved_at, revised_at = dates
-            day = date_format(timezone.localtime(approved_at), "DATE_FORMAT")
-            computed += " · " + str(_("Approved on %(when)s") % {"when": day})
-            if revised_at is not None:
-                day = date_format(timezone.localtime(revised_at), "DATE_FORMAT")
-                computed += " · " + str(_("Revised on %(when)s") % {"when": day})
+        if approval:
+            # The approved report says when and by whom the agency approved it (and revised it), beside when it
+            # was computed, as the month's page does; staff's, of the figures as computed now, says so when
+            # they changed since: it is not the approved report then.
+            day = date_format(timezone.localtime(approval.approved_at), "DATE_FORMAT")
+            computed += " · " + str(_("Approved on %(when)s by %(who)s") % {"when": day, "who": approval.approved_by})
+            if approval.revised_at is not None:
+                day = date_format(timezone.localtime(approval.revised_at), "DATE_FORMAT")
+                computed += " · " + str(_("Revised on %(when)s by %(who)s") % {"when": day, "who": approval.revised_by})
+            if approval.pending:
+                computed += " · " + str(_("The figures changed after this approval and are not approved yet."))
         if shown is not None and month not in shown.hidden and month not in shown.approved:
             # A client's month the close never held: as the page's header says, not an approved report.
             computed += " · " + str(_("Not reviewed by your agency: these figures are computed from your data as it "

@@ -16,6 +16,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Approval:
+    """When a month was first approved and by whom and, once revised, when its latest version was and by
+    whom (the reader's words for the approver: "the agency" for the operator's command). ``pending``: the
+    figures as computed now differ from the approved version (only asked for staff's reading of them)."""
+
+    approved_at: dt.datetime
+    approved_by: str
+    revised_at: dt.datetime | None = None
+    revised_by: str = ""
+    pending: bool = False
+
+
+@dataclass(frozen=True)
 class Shown:
     """What one viewer may see: months ``hidden`` not at all, months ``approved`` as an approved
     document (which ``load`` reads, for the months asked only), any other month as computed; and
@@ -25,10 +38,10 @@ class Shown:
     approved: frozenset[dt.date]
     load: Callable[[list[dt.date]], dict[dt.date, dict[str, Any]]]
     stamp: str
-    # (month) -> when it was first approved and, if revised since, when its latest version was
-    # approved (None: not revised); None for a month never approved. The PDF says them by the
-    # "Computed" line. The stamp already changes with each new version.
-    approvals: Callable[[dt.date], tuple[dt.datetime, dt.datetime | None] | None] | None = None
+    # (month) -> when it was first approved and by whom and, if revised since, when and by whom its
+    # latest version was; None for a month never approved. The PDF says them by the "Computed" line.
+    # The stamp already changes with each new version.
+    approvals: Callable[[dt.date], Approval | None] | None = None
 
     def documents(self, months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
         """The approved documents among ``months`` (one query for all of them)."""
@@ -52,6 +65,9 @@ class Rule:
     # (user, value of that column) -> a stamp of them for the page's cache key; a client user's
     # Shown is built from the same value (no query of its own afterwards)
     page_apply: Callable[[Any, Any], str] | None = None
+    # (month) -> the month's approval as staff read it beside the figures as computed now (with
+    # ``pending``), None for a month never approved: staff's PDF says it too
+    approval: Callable[[dt.date], Approval | None] | None = None
 
 
 _rules: list[Rule] = []
@@ -82,6 +98,11 @@ def page_column_for(user: Any, month: dt.date) -> tuple[str, list[Any]] | None:
 def page_apply_for(user: Any, value: Any) -> str:
     """The stamp of what the rule's column read (and, for a client user, their Shown, kept)."""
     return _rules[0].page_apply(user, value) if _rules and _rules[0].page_apply else ""
+
+
+def approval_for(month: dt.date) -> Approval | None:
+    """The month's approval beside its figures as computed now (staff's reading), None without one."""
+    return _rules[0].approval(month) if _rules and _rules[0].approval else None
 
 
 def export_for(month: dt.date) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from kpis.report import default_month, frozen_days, month_with_data
 from kpis.scorecard import card_as_shown
 from kpis.selectors import paid_media_days, scorecard_load, snapshot_months_with_data
 from kpis.selectors_report import snapshot_months_list
+from kpis.visibility import Approval
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
 from reports.text import light_html, plain
@@ -327,13 +328,22 @@ def approved_documents(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     return {row.month: row.document for row in rows.only("month", "number", "document")}
 
 
-def approval_dates(month: dt.date) -> tuple[dt.datetime, dt.datetime | None] | None:
-    """When ``month`` was first approved and, if revised since, when its latest version was (None:
-    never revised); None when it was never approved. For the PDF's first page (kpis.visibility.Shown)."""
-    dates = list(ReportVersion.objects.filter(month=month).order_by("number").values_list("approved_at", flat=True))
-    if not dates:
+def approval_dates(month: dt.date, *, pending: bool = False) -> Approval | None:
+    """When ``month`` was first approved and by whom and, if revised since, when and by whom its latest
+    version was; None when it was never approved. For the PDF's first page (kpis.visibility.Shown, and
+    staff's with ``pending``: whether the figures as computed now differ from the approved version)."""
+    versions = list(ReportVersion.objects.filter(month=month).order_by("number").only("approved_at", "approved_by_name"))
+    if not versions:
         return None
-    return dates[0], dates[-1] if len(dates) > 1 else None
+    first, latest = versions[0], versions[-1]
+    revised = latest if len(versions) > 1 else None
+    return Approval(
+        approved_at=first.approved_at,
+        approved_by=first.approved_by_shown,
+        revised_at=revised.approved_at if revised else None,
+        revised_by=revised.approved_by_shown if revised else "",
+        pending=pending and revision_pending(month=month),
+    )
 
 
 def commentary_for(*, viewer: User, month: dt.date) -> dict[str, str]:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import connection
 from django.template.loader import render_to_string
 
-from kpis.visibility import Rule, Shown
+from kpis.visibility import Approval, Rule, Shown
 from reports.selectors import (
     approval_dates,
     approved_documents,
@@ -137,7 +137,12 @@ def _export(month: dt.date) -> dict[str, Any]:
     }
 
 
+def _approval(month: dt.date) -> Approval | None:
+    return approval_dates(month, pending=True)
+
+
 RULE = Rule(
+    approval=_approval,
     shown=_shown,
     header=_header,
     commentary=_commentary,

@@ -26,7 +26,7 @@ REVISED = dt.datetime(2026, 12, 4, 10, tzinfo=dt.UTC)
 
 def _first_page(data: bytes) -> str:
     document = pypdfium2.PdfDocument(io.BytesIO(data))
-    return document[0].get_textpage().get_text_range()
+    return " ".join(document[0].get_textpage().get_text_range().split())  # the line under the title wraps
 
 
 def _attached_pdf(kind: str, keep: str) -> bytes:
@@ -94,3 +94,37 @@ def test_staff_download_from_the_approved_months_page_is_the_clients_pdf(march, 
     text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert "Aprobado el 6 de abril de 2026" in text
     assert "215,72" in text and "219,40" not in text
+
+
+def _download(http, url: str) -> str:
+    response = http.get(url)
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return _first_page(data)
+
+
+def test_staffs_scorecard_pdf_of_an_approved_month_says_when_and_by_whom(march, staff_a, client_user_a) -> None:
+    """Staff's scorecard download (the figures as computed now) named no approval while the client's
+    said it: staff printing the month for a meeting could not tell it had gone out. It says when and by
+    whom, as the month's page does, and the client's PDF names the approver too."""
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    who = staff_a.display_name
+    staff = _download(browser_for(staff_a, march, language="en"), "/scorecard/export.pdf?month=2026-03")
+    assert f"Approved on April 6, 2026 by {who}" in staff
+    assert "changed after this approval" not in staff
+    client = _download(browser_for(client_user_a, march), "/scorecard/export.pdf?month=2026-03")
+    assert f"Aprobado el 6 de abril de 2026 por {who}" in client
+
+
+def test_staffs_pdf_says_when_its_figures_changed_after_the_approval(march, staff_a) -> None:
+    """Late data after approval: staff's PDF shows the figures as computed now, which the client has not
+    been shown: it says they are not the approved ones."""
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a)
+    http = browser_for(staff_a, march, language="en")
+    _download(http, "/scorecard/export.pdf?month=2026-03")  # the file kept for this state
+    late_spend(march)
+    staff = _download(http, "/scorecard/export.pdf?month=2026-03")
+    assert "Approved on April 6, 2026" in staff
+    assert "The figures changed after this approval and are not approved yet." in staff

@@ -27,14 +27,15 @@ def test_the_change_heading_stands_over_the_changes_in_the_details_tables(client
     headings = [(box, page) for text, box, page in runs if text == "Change"]
     assert headings, "no details table"
     for heading, page in headings:
-        # The first run right of "Value" on the next line down, on the heading's page: that row's change
-        # (or why there is none).
+        # The first run between "Value" and the Note column, below the heading on its page: a change (the
+        # words of a row without one are in the Note column, right of the heading).
         values = [box for text, box, on in runs if text == "Value" and on == page]
         value = min(values, key=lambda box: abs(box[1] - heading[1]))
         below = [box for _text, box, on in runs
-                 if on == page and box[1] < heading[1] - 5 and box[0] > value[2] and box[0] < heading[2] + 60]
+                 if on == page and box[1] < heading[1] - 5 and box[0] > value[2] and box[2] < heading[2] + 3]
         first = max(below, key=lambda box: box[1])
-        assert abs(first[0] - heading[0]) < 3, (heading, first)
+        # Right-aligned, as the values beside them: the heading ends where the changes do.
+        assert abs(first[2] - heading[2]) < 3, (heading, first)
 
 
 def _summary_tile(body: str, key: str) -> str:
