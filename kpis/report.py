@@ -92,7 +92,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
 # 37: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
-REPORT_LAYOUT = "37"
+# 38: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
+REPORT_LAYOUT = "38"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

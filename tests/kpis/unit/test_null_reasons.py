@@ -62,7 +62,7 @@ def test_no_retainers_at_all_names_the_accounts_of_both_month_ends() -> None:
 def test_paid_and_traffic_reasons_follow_what_the_month_gives() -> None:
     values = month(sessions=1_200, sessions_with_bounces=0, bounced_sessions=None, mobile_sessions=300,
                    clicks=50, platform_conversions=None, clicks_with_conversions=0, conversions_with_clicks=0)
-    assert null_reason(kpi("bounce_rate"), values) == "No traffic row of this month gives its bounced sessions."
+    assert null_reason(kpi("bounce_rate"), values) == "This month's traffic data does not give bounced sessions."
     assert null_reason(kpi("click_conversion_rate"), values) == str(kpi("platform_conversions").null_reasons[0])
     assert null_reason(kpi("bounce_rate"), month(sessions=0, bounced_sessions=None)) == "No sessions this month."
 
