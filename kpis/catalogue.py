@@ -265,8 +265,10 @@ NO_BOUNCES = Reason(_("This month's traffic data does not give bounced sessions.
 NO_MOBILE_BOUNCES = Reason(_("This month's mobile traffic data does not give bounced sessions."), _positive("mobile_share"),
                            of_month=_("The mobile traffic data of %(month)s does not give bounced sessions."))
 # Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
-NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"),
-                     of_month=_("No ad platform spend in %(month)s (spend rows with a platform)."))
+# ROAS divides by the ad spend: conversion value the platforms report for a month without ad spend (conversions
+# credited after a campaign stopped) leaves it undefined for that reason, not for a missing value.
+NO_AD_SPEND = Reason(_("No ad platform spend this month."), _zero("ad_spend"),
+                     of_month=_("No ad platform spend in %(month)s."))
 NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms do not report them."),
                         _none_or_zero("impressions"),
                         of_month=_("No impressions in %(month)s, or the ad platforms do not report them."))
@@ -471,7 +473,8 @@ KPIS: tuple[Kpi, ...] = (
         paced=True, null_reasons=(NO_CONVERSION_VALUE,)),
     Kpi("roas", "paid_media", _("ROAS"),
         _("Conversion value ÷ ad spend, counting only the spend for which the platforms report a conversion value."), X,
-        null_reasons=(NO_CONVERSION_VALUE,), benchmarkable=True, formula=of(paid.roas, "conversion_value", "spend_with_value")),
+        null_reasons=(NO_CONVERSION_VALUE, NO_AD_SPEND), benchmarkable=True,
+        formula=of(paid.roas, "conversion_value", "spend_with_value")),
     Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform data this month."), C,
         paced=True),
     Kpi("paid_lead_match_rate", "paid_media", _("Paid lead match rate"),

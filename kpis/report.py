@@ -93,7 +93,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
 # 37: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
 # 38: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
-REPORT_LAYOUT = "38"
+# 39: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
+REPORT_LAYOUT = "39"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -310,7 +310,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
 # 53: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
 # 54: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
-PDF_LAYOUT = "54"
+# 55: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
+PDF_LAYOUT = "55"
 
 
 def report_pdf_build(
