@@ -94,7 +94,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 37: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
 # 38: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
 # 39: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
-REPORT_LAYOUT = "39"
+# 40: staff's "not loaded" reasons end with what to do ("… or connect GA4 on the Imports page."); a client's do not
+REPORT_LAYOUT = "40"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
