@@ -95,7 +95,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 38: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
 # 39: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
 # 40: staff's "not loaded" reasons end with what to do ("… or connect GA4 on the Imports page."); a client's do not
-REPORT_LAYOUT = "40"
+# 41: staff's empty Paid media says where ad platform data is connected or imported, not "rows"
+REPORT_LAYOUT = "41"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -757,7 +757,8 @@ EMPTY_REASONS = {
 }
 # What staff read instead, where there is something for them to do (a client cannot import).
 EMPTY_REASONS_STAFF = {
-    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
+    "paid_media": _("No ad platform data for this month: connect Google Ads, Meta or LinkedIn, or import their exports "
+                    "(or a spend file with a platform column), on the Imports page."),
 }
 
 
