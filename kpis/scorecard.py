@@ -396,8 +396,8 @@ def no_spend_reason(*, staff: bool = False) -> str:
     """Why a cost reads — for a client without any spend loaded up to the month's end (kpis.nospend),
     worded for its reader: staff read it as the agency's client, the client as its own report."""
     if staff:
-        return gettext("No spend has been loaded for this client: costs are unknown, not zero. Import its spend (a spend "
-                       "file or the ad platforms' exports) or connect Google Ads, Meta or LinkedIn on the Imports page.")
+        return gettext("No spend has been loaded for this client: costs are unknown, not zero. Import it or connect an "
+                       "ad platform on the Imports page.")
     return gettext("No spend is recorded up to this month: costs are unknown, not zero.")
 
 
