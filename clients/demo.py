@@ -61,6 +61,48 @@ CRITERIA = {
     "sales_ready_actions": ["event_signup", "demo_request", "contact_request"],
 }
 
+# A Spanish-speaking client's demo (Globex, Umbrella) reads as its own CRM and platforms would: its buyer
+# personas, its campaigns' descriptive names, its leads' verticals (the contract segments), interests and
+# challenges in Spanish. Brands and the trade's loanwords stay (LinkedIn, Retargeting, SaaS, fintech). The
+# random draws are the same in either language: only the words written change.
+SPANISH = {
+    # buyer personas
+    "Finance lead": "Responsable de finanzas", "Operations lead": "Responsable de operaciones", "Founder": "Fundador",
+    # campaigns
+    "Brand search": "Búsqueda de marca", "Competitor search": "Búsqueda de competidores",
+    "Solution search": "Búsqueda de soluciones", "LinkedIn lead gen": "Captación de leads en LinkedIn",
+    "Monthly newsletter": "Boletín mensual", "Nurture track": "Nutrición de leads",
+    "Programmatic display": "Display programático", "Trade show": "Feria comercial",
+    # verticals
+    "retail": "comercio", "health": "salud", "manufacturing": "industria", "education": "educación",
+    # interests
+    "analytics": "analítica", "automation": "automatización", "growth": "crecimiento", "security": "seguridad",
+    "compliance": "cumplimiento normativo", "reporting": "informes", "integrations": "integraciones",
+    # challenges
+    "attribution": "atribución", "lead quality": "calidad de los leads", "pipeline visibility": "visibilidad del pipeline",
+    "churn": "bajas de clientes", "reporting time": "tiempo dedicado a informes", "budget": "presupuesto",
+    # the note of the demo's criteria version (its versions page)
+    "Demo data": "Datos de demostración",
+}
+
+
+def demo_word(text: str, language: str) -> str:
+    """``text`` as a client speaking ``language`` ("es", "es-mx") writes it: SPANISH's word, else as is."""
+    return SPANISH.get(text, text) if language.split("-")[0] == "es" else text
+
+
+def demo_personas(language: str = "") -> list[dict]:
+    """The demo's buyer personas, named in the client's language (the same codes and rules)."""
+    return [{**persona, "name": demo_word(persona["name"], language)} for persona in PERSONAS]
+
+
+def demo_criteria(language: str = "") -> dict:
+    """The demo's qualification criteria over the verticals as the client's leads name them."""
+    fit_vertical = CRITERIA["fit"]["all"][1]["any"][0]
+    vertical = {**fit_vertical, "value": [demo_word(value, language) for value in fit_vertical["value"]]}
+    fit = {"all": [CRITERIA["fit"]["all"][0], {"any": [vertical, CRITERIA["fit"]["all"][1]["any"][1]]}]}
+    return {**CRITERIA, "fit": fit}
+
 
 @dataclass
 class DemoFiles:
@@ -77,11 +119,13 @@ def month_list(end: dt.date, months: int) -> list[dt.date]:
     return [month.first_day for month in Month.range(last - (months - 1), last)]
 
 
-def _campaigns(marker: str) -> Iterator[tuple[str, str, str]]:
+def _campaigns(marker: str, language: str = "") -> Iterator[tuple[str, str, str, bool]]:
+    """(code, name as written, channel, nurture): the nurture track is marked nurture in any language."""
     suffix = f" {marker}" if marker else ""
     for channel, (_share, names, _with) in CHANNEL_MIX.items():
         for index, name in enumerate(names):
-            yield f"{channel.replace('_', '-')}-{index + 1}", f"{name}{suffix}", channel
+            yield (f"{channel.replace('_', '-')}-{index + 1}", f"{demo_word(name, language)}{suffix}", channel,
+                   "Nurture" in name)
 
 
 def _fmt(moment: dt.datetime) -> str:
@@ -90,23 +134,31 @@ def _fmt(moment: dt.datetime) -> str:
 
 def write_demo_files(
     directory: Path, *, months: int, leads_per_month: int, seed: int, marker: str, end: dt.date, now: dt.datetime,
+    language: str = "",
 ) -> DemoFiles:
     """Write every kind's CSV (and personas.json, criteria.json) for the given window.
 
     ``now`` is the client's wall-clock time (naive): nothing is dated after it. Timestamps are
-    written without an offset, so the importer reads them in the client's time zone.
+    written without an offset, so the importer reads them in the client's time zone. ``language``:
+    the client's; a Spanish one's words are written in Spanish (SPANISH).
     """
+
+    def say(text: str) -> str:
+        return demo_word(text, language)
+
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
     counts = dict.fromkeys(("campaigns", "spend", "leads", "activities", "traffic", "email", "contracts"), 0)
     firsts = month_list(end, months)
     window_start = firsts[0]
-    campaigns = list(_campaigns(marker))
+    campaigns = list(_campaigns(marker, language))
     by_channel: dict[str, list[str]] = {}
-    for code, _name, channel in campaigns:
+    for code, _name, channel, _nurture in campaigns:
         by_channel.setdefault(channel, []).append(code)
-    (directory / "personas.json").write_text(json.dumps(PERSONAS, indent=2))
-    (directory / "criteria.json").write_text(json.dumps(CRITERIA, indent=2))
+    (directory / "personas.json").write_text(json.dumps(demo_personas(language), indent=2, ensure_ascii=False),
+                                             encoding="utf-8")
+    (directory / "criteria.json").write_text(json.dumps(demo_criteria(language), indent=2, ensure_ascii=False),
+                                             encoding="utf-8")
 
     def writer(kind: str, header: list[str]):
         handle = (directory / f"{kind}.csv").open("w", newline="", encoding="utf-8")
@@ -119,9 +171,9 @@ def write_demo_files(
     try:
         w_campaigns = writer("campaigns", ["id", "name", "channel", "direction", "nurture", "social_network", "start_date",
                                            "end_date"])
-        for code, name, channel in campaigns:
+        for code, name, channel, nurture in campaigns:
             w_campaigns.writerow([code, name, channel, "outbound" if channel == "events" else "inbound",
-                                  "true" if "Nurture" in name else "false", SOCIAL.get(channel, ""),
+                                  "true" if nurture else "false", SOCIAL.get(channel, ""),
                                   window_start.isoformat(), ""])
             counts["campaigns"] += 1
         w_spend = writer("spend", ["id", "date", "category", "amount", "campaign", "note"])
@@ -146,7 +198,7 @@ def write_demo_files(
             leads_this_month = max(1, round(leads_per_month * growth * rng.uniform(0.9, 1.1)))
             ym = str(Month.of(first))
             # spend: media per campaign, and the other categories for the month
-            for code, _name, channel in campaigns:
+            for code, _name, channel, _nurture in campaigns:
                 amount = rng.uniform(800, 4000) * (1.5 if channel == "paid_search" else 1) * growth
                 w_spend.writerow([f"sp-{ym}-{code}", first.isoformat(), "media", f"{amount:.2f}", code, ""])
             for category, base in (("marketing", 6000), ("nurture", 1500), ("sales", 12000)):
@@ -218,15 +270,15 @@ def write_demo_files(
                         lost = later(opportunity, 24 * 5, 24 * 45)
                 deal_value = round(rng.uniform(6000, 60000), 2) if customer else None
                 unsubscribed = later(created, 24, 24 * 90) if rng.random() < 0.03 else None
-                challenge = rng.choice(CHALLENGES)
+                challenge = say(rng.choice(CHALLENGES))
                 if lead_seq == 1 and marker:
                     challenge = f"{challenge} {marker}"
                 w_leads.writerow([
                     lead_id, _fmt(created), f"{lead_id.lower()}@{vertical}.example", channel, campaign,
                     rng.choices([d for d, _s in DEVICES], [s for _d, s in DEVICES])[0], rng.choice(PAGES),
-                    "sales" if rng.random() < 0.08 else "marketing", revenue, employees, vertical,
+                    "sales" if rng.random() < 0.08 else "marketing", revenue, employees, say(vertical),
                     rng.randint(24, 64), rng.choice(("f", "m", "")), rng.randint(25, 200) * 1000,
-                    ";".join(rng.sample(INTERESTS, rng.randint(0, 3))), challenge,
+                    ";".join(map(say, rng.sample(INTERESTS, rng.randint(0, 3)))), challenge,
                     *(_fmt(moment) if moment else "" for moment in (first_contacted, sql, sal, opportunity, customer,
                                                                      lost, unsubscribed)),
                     f"{deal_value:.2f}" if deal_value else "",
@@ -251,7 +303,7 @@ def write_demo_files(
                         counts["activities"] += 1
                 if customer is not None:
                     contract_seq, written = _contracts(w_contracts, rng, contract_seq, lead_id, customer.date(),
-                                                       deal_value or 0, vertical, today)
+                                                       deal_value or 0, say(vertical), today)
                     counts["contracts"] += written
     finally:
         for handle in handles:

@@ -23,7 +23,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.criteria.services import criteria_version_create, personas_set
-from clients.demo import CRITERIA, PERSONAS, month_list, write_demo_files
+from clients.demo import demo_criteria, demo_personas, demo_word, month_list, write_demo_files
 from clients.importing import KINDS, ImportResult, import_csv, import_records
 from clients.models import CriteriaVersion, Persona
 from clients.signals import data_changed  # data_changed: re-exported
@@ -108,33 +108,38 @@ def demo_data_generate(
     """Write seeded demo data for every kind as CSV files and import them like any upload.
 
     Personas and criteria are stored first (so imported leads are judged as they arrive);
-    their JSON files are written next to the CSV files too. Returns the import results and the folder.
+    their JSON files are written next to the CSV files too. A Spanish-speaking client's words (personas,
+    campaigns, verticals…) are written in Spanish (clients.demo.SPANISH). Returns the import results and the folder.
     Raises ``ValueError`` (naming the file) if an import refuses a generated file.
     """
     zone = ZoneInfo(client.timezone)
     now_local = timezone.now().astimezone(zone).replace(tzinfo=None, microsecond=0)
     end = end or now_local.date()
+    language = client.language or ""
+    personas, criteria = demo_personas(language), demo_criteria(language)
     temporary = None
     if out_dir is None:
         temporary = tempfile.TemporaryDirectory(prefix=f"demo-{client.schema_name}-")
         out_dir = Path(temporary.name)
     try:
         files = write_demo_files(
-            out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker, end=end, now=now_local
+            out_dir, months=months, leads_per_month=leads_per_month, seed=seed, marker=marker, end=end, now=now_local,
+            language=language,
         )
         results: dict[str, Any] = {"directory": str(out_dir), "files": files.counts, "imports": {}}
         with tenant_context(client):
             latest = CriteriaVersion.objects.order_by("-version").first()
             same_personas = [
                 {"code": p.code, "name": p.name, "match": p.match} for p in Persona.objects.order_by("priority")
-            ] == [{"code": p["code"], "name": p["name"], "match": p.get("match") or {}} for p in PERSONAS]
+            ] == [{"code": p["code"], "name": p["name"], "match": p.get("match") or {}} for p in personas]
         results["qualification"] = "unchanged"
         if not same_personas:
-            personas_set(personas=PERSONAS, client=client)
+            personas_set(personas=personas, client=client)
             results["qualification"] = "stored"
-        if latest is None or latest.criteria != CRITERIA:
+        if latest is None or latest.criteria != criteria:
             criteria_version_create(
-                criteria=CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data", client=client,
+                criteria=criteria, effective_from=month_list(end, months)[0], change_note=demo_word("Demo data", language),
+                client=client,
                 saved_via=CriteriaVersion.SavedVia.DEMO,
             )
             results["qualification"] = "stored"

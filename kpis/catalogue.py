@@ -256,17 +256,19 @@ NO_PROJECTS = Reason(_("No project is known at the end of this month."),
 NO_SETTLED_PROJECTS = Reason(_("No project has ended yet."))
 NO_WORKING_DAYS = Reason(_("No working days this month."), _zero("working_days"), of_month=_("No working days in %(month)s."))
 NO_MOBILE = Reason(_("No mobile sessions this month."), _zero("mobile_share"), of_month=_("No mobile sessions in %(month)s."))
-NO_DEVICE = Reason(_("A traffic row of this month gives no device, so the device shares are unknown."),
+NO_DEVICE = Reason(_("Part of this month's traffic data gives no device, so the device shares are unknown."),
                    lambda values: bool(values.get("sessions")) and _null("mobile_share")(values),
-                   of_month=_("A traffic row of %(month)s gives no device, so the device shares are unknown."))
-NO_BOUNCES = Reason(_("No traffic row of this month gives its bounced sessions."),
+                   of_month=_("Part of the traffic data of %(month)s gives no device, so the device shares are unknown."))
+NO_BOUNCES = Reason(_("This month's traffic data does not give bounced sessions."),
                     lambda values: bool(values.get("sessions")) and _null("bounce_rate")(values),
-                    of_month=_("No traffic row of %(month)s gives its bounced sessions."))
-NO_MOBILE_BOUNCES = Reason(_("No mobile traffic row of this month gives its bounced sessions."), _positive("mobile_share"),
-                           of_month=_("No mobile traffic row of %(month)s gives its bounced sessions."))
+                    of_month=_("The traffic data of %(month)s does not give bounced sessions."))
+NO_MOBILE_BOUNCES = Reason(_("This month's mobile traffic data does not give bounced sessions."), _positive("mobile_share"),
+                           of_month=_("The mobile traffic data of %(month)s does not give bounced sessions."))
 # Paid media: a figure is null when its input is zero or when no ad row of the month gives its column.
-NO_AD_SPEND = Reason(_("No ad platform spend this month (spend rows with a platform)."), _zero("ad_spend"),
-                     of_month=_("No ad platform spend in %(month)s (spend rows with a platform)."))
+# ROAS divides by the ad spend: conversion value the platforms report for a month without ad spend (conversions
+# credited after a campaign stopped) leaves it undefined for that reason, not for a missing value.
+NO_AD_SPEND = Reason(_("No ad platform spend this month."), _zero("ad_spend"),
+                     of_month=_("No ad platform spend in %(month)s."))
 NO_IMPRESSIONS = Reason(_("No impressions this month, or the ad platforms do not report them."),
                         _none_or_zero("impressions"),
                         of_month=_("No impressions in %(month)s, or the ad platforms do not report them."))
@@ -444,14 +446,15 @@ KPIS: tuple[Kpi, ...] = (
         formula=of(costs.revenue_uplift_rate, uplift="revenue_uplift", previous_three="marketing_revenue_before"),
             revenue_based=True),
     # --- paid media (ad rows: spend rows with a platform)
-    Kpi("ad_spend", "paid_media", _("Ad spend"), _("Spend of the ad platforms' rows."), M, NEUTRAL, paced=True),
+    Kpi("ad_spend", "paid_media", _("Ad spend"), _("Spend on the ad platforms in the month."), M, NEUTRAL, paced=True),
     Kpi("impressions", "paid_media", _("Impressions"), _("Times the ads were shown, as the platforms report."), C,
         paced=True, null_reasons=(NO_IMPRESSIONS,)),
     Kpi("clicks", "paid_media", _("Clicks"), _("Clicks on the ads, as the platforms report."), C, paced=True,
         null_reasons=(NO_CLICKS,)),
     Kpi("ctr", "paid_media", _("Click-through rate (ads)"), _("Clicks ÷ impressions."), R,
         null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.ctr, "clicks", "impressions")),
-    Kpi("cpc", "paid_media", _("Cost per click"), _("Ad spend ÷ clicks, over the rows that give clicks."), M, DOWN,
+    Kpi("cpc", "paid_media", _("Cost per click"),
+        _("Ad spend ÷ clicks, counting only the spend for which the platforms report clicks."), M, DOWN,
         null_reasons=(NO_CLICKS,), benchmarkable=True, formula=of(paid.cpc, "spend_with_clicks", "clicks")),
     Kpi("cpm", "paid_media", _("Cost per 1,000 impressions"), _("Ad spend ÷ impressions × 1,000."), M, DOWN,
         null_reasons=(NO_IMPRESSIONS,), benchmarkable=True, formula=of(paid.cpm, "spend_with_impressions", "impressions")),
@@ -459,18 +462,20 @@ KPIS: tuple[Kpi, ...] = (
         _("Conversions the ad platforms claim, by their own attribution."), C, paced=True,
         null_reasons=(NO_CONVERSIONS,)),
     Kpi("cost_per_conversion", "paid_media", _("Cost per conversion"),
-        _("Ad spend ÷ platform conversions, over the rows that give conversions."), M, DOWN,
+        _("Ad spend ÷ platform conversions, counting only the spend for which the platforms report conversions."), M, DOWN,
         null_reasons=(NO_CONVERSIONS,), benchmarkable=True,
         formula=of(paid.cost_per_conversion, "spend_with_conversions", "platform_conversions")),
     Kpi("click_conversion_rate", "paid_media", _("Click → conversion rate"),
-        _("Platform conversions ÷ clicks, over the rows that give both."), R,
+        _("Platform conversions ÷ clicks, counting only where the platforms report both."), R,
         null_reasons=(NO_CLICKS, NO_CONVERSIONS), benchmarkable=True, bounds=UNBOUNDED,
         formula=of(paid.click_conversion_rate, "conversions_with_clicks", "clicks_with_conversions")),
     Kpi("conversion_value", "paid_media", _("Conversion value"), _("The value the ad platforms give their conversions."), M,
         paced=True, null_reasons=(NO_CONVERSION_VALUE,)),
-    Kpi("roas", "paid_media", _("ROAS"), _("Conversion value ÷ ad spend, over the rows that give a value."), X,
-        null_reasons=(NO_CONVERSION_VALUE,), benchmarkable=True, formula=of(paid.roas, "conversion_value", "spend_with_value")),
-    Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform rows this month."), C,
+    Kpi("roas", "paid_media", _("ROAS"),
+        _("Conversion value ÷ ad spend, counting only the spend for which the platforms report a conversion value."), X,
+        null_reasons=(NO_CONVERSION_VALUE, NO_AD_SPEND), benchmarkable=True,
+        formula=of(paid.roas, "conversion_value", "spend_with_value")),
+    Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform data this month."), C,
         paced=True),
     Kpi("paid_lead_match_rate", "paid_media", _("Paid lead match rate"),
         _("Paid leads in the CRM ÷ the conversions the platforms claim for those campaigns."), R, NEUTRAL,

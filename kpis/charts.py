@@ -50,7 +50,7 @@ class SeriesChart:
     projected_text: str = ""  # the legend's words for it ("Pace to the month's end")
     accent: str = "#1f5fbf"
     whole: bool = False  # counted in whole units: no tick between two whole numbers ("0.5 customers")
-    note: str = ""  # under the chart: why it is nearly empty ("Data from March 2026: 2 months so far")
+    note: str = ""  # under the chart: why it is nearly empty ("Data from March 2026: 2 months so far.")
     # A monthly chart's months and how to write one under the axis (the caller's language): then the
     # year shows on the first month labelled and on the first labelled in each new year, whichever
     # months the width leaves room to label ("nov 2025 · mar 2026 · jul · nov").

@@ -66,7 +66,7 @@ def glossary_markdown(*, language: str) -> str:
 def not_loaded_sentence() -> str:
     """Which data not loaded makes a figure read "—" (kpis.nodata, kpis.nospend, kpis.nocontact), in the active language."""
     # Read on the client's glossary page: of "no spend recorded", not "a client without any spend loaded".
-    return _("Data not loaded makes a figure unknown, never 0: a month without any traffic or email row "
+    return _("Data not loaded makes a figure unknown, never 0: a month without any traffic or email data "
              "(its traffic or email figures), no spend recorded up to the month (its costs), "
              "a CRM that sends no first-contact time (speed to lead) or no date of a step (its count and "
              "rates), and new customers without a deal value (revenue, ROI and ROMI; partly known revenue "

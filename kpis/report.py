@@ -91,7 +91,12 @@ from kpis.unmatched import crm_leads_unlinked
 # 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
-REPORT_LAYOUT = "36"
+# 37: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
+# 38: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
+# 39: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
+# 40: staff's "not loaded" reasons end with what to do ("… or connect GA4 on the Imports page."); a client's do not
+# 41: staff's empty Paid media says where ad platform data is connected or imported, not "rows"
+REPORT_LAYOUT = "41"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -297,7 +302,7 @@ def history_note(span: list[dt.date], computed: list[bool]) -> str:
         return ""
     count = len(span) - first
     return ngettext(
-        "Data from %(first)s: %(count)s month so far", "Data from %(first)s: %(count)s months so far", count
+        "Data from %(first)s: %(count)s month so far.", "Data from %(first)s: %(count)s months so far.", count
     ) % {"first": date_format(span[first], "YEAR_MONTH_FORMAT"), "count": count}
 
 
@@ -466,7 +471,7 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
 
 
 def summary_note(entries: list[dict[str, Any]]) -> str:
-    """A new client's history note ("Data from November 2025: 12 months so far") when every summary
+    """A new client's history note ("Data from November 2025: 12 months so far.") when every summary
     chart has the same: said once under the summary, and the entries marked to leave it out, not
     repeated under eight charts. "" when the charts differ (each keeps its own) or have none."""
     notes = {entry["chart"].note for entry in entries if not entry["no_chart"]}

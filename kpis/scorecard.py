@@ -396,14 +396,16 @@ def no_spend_reason(*, staff: bool = False) -> str:
     """Why a cost reads — for a client without any spend loaded up to the month's end (kpis.nospend),
     worded for its reader: staff read it as the agency's client, the client as its own report."""
     if staff:
-        return gettext("No spend has been loaded for this client: costs are unknown, not zero.")
+        return gettext("No spend has been loaded for this client: costs are unknown, not zero. Import it or connect an "
+                       "ad platform on the Imports page.")
     return gettext("No spend is recorded up to this month: costs are unknown, not zero.")
 
 
 def no_contracts_reason() -> str:
-    """Why a contract figure reads — for a client with no contract known at the month's end."""
+    """Why a contract figure reads — for a client with no contract known at the month's end: the portfolio's
+    words, read by staff only, so it says where contracts are imported."""
     return gettext("No contracts loaded for this client up to this month's end: its recurring revenue figures "
-                   "cannot be worked out.")
+                   "cannot be worked out. Import its contracts file on the Imports page.")
 
 
 def no_contact_reason(*, staff: bool = False) -> str:
@@ -445,9 +447,14 @@ PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "rev
                              "revenue_uplift_annualized", "revenue_uplift_rate"})
 
 
-def not_loaded_reason(source: str, *, named: str = "") -> str:
+def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> str:
     """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
-    ``named``: the month in words when it is not the page's (a change's comparison month)."""
+    ``named``: the month in words when it is not the page's (a change's comparison month). ``staff``: the
+    reader is agency staff, told where the data is imported or connected (a client reads what it means)."""
+    if staff:
+        return not_loaded_reason(source, named=named) + " " + (
+            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
+            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
     if named:
         if source == "traffic":
             return gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
@@ -486,7 +493,7 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
         return ""
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
-        return not_loaded_reason(source, named=named)
+        return not_loaded_reason(source, named=named, staff=staff)
     kind = never_sent_kind(key)
     if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
         if kind == "sal_dates":
@@ -495,7 +502,7 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
             return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
         if staff:
             return gettext("No activities have been loaded for these leads: their buying signals, and so the "
-                           "sales-ready leads, are unknown, not zero.")
+                           "sales-ready leads, are unknown, not zero. Import their activities file on the Imports page.")
         return gettext("No buying signals (such as downloads or demo requests) are recorded for these leads, so the "
                        "sales-ready leads are unknown, not zero.")
     if key in LANDING_FIGURES and landing_pages_unnamed(document):
@@ -656,6 +663,8 @@ class Scorecard:
             return ""
         if spend_figure_unknown(key, has_spend=self.has_spend(month)):
             why = gettext("no spend was loaded up to its end, so its costs are unknown.")
+            if self.staff:
+                why += " " + gettext("Import its spend on the Imports page.")
         elif key in CONTACT_FIGURES and self.contact_unknown(month):
             why = no_contact_reason(staff=self.staff)
         else:
@@ -748,7 +757,8 @@ EMPTY_REASONS = {
 }
 # What staff read instead, where there is something for them to do (a client cannot import).
 EMPTY_REASONS_STAFF = {
-    "paid_media": _("No ad platform rows this month: import the ad platforms' exports (or spend rows with a platform)."),
+    "paid_media": _("No ad platform data for this month: connect Google Ads, Meta or LinkedIn, or import their exports "
+                    "(or a spend file with a platform column), on the Imports page."),
 }
 
 
@@ -1024,7 +1034,7 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, staff: bool 
     if key in row.get("no_device", ()):
         return {"text": "—", "reason": no_device_reason(row["leads_without_device"])}
     if key in row.get("no_traffic", ()):
-        return {"text": "—", "reason": not_loaded_reason("traffic")}
+        return {"text": "—", "reason": not_loaded_reason("traffic", staff=staff)}
     if key in row.get("unpriced", ()):
         return {"text": "—", "reason": row_unpriced_reason()}
     shown = row_cell_shown(key, row, currency)

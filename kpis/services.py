@@ -317,7 +317,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 56: an approved month's first page says by whom it was approved (and revised); staff's PDF of the figures as
 #     computed now says the approval too, and that its figures changed since when a revision is pending
 # 57: a details row's note the same as the row above's reads "Same as above."
-PDF_LAYOUT = "57"
+# 58: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
+# 59: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
+# 60: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
+PDF_LAYOUT = "60"
 
 
 def report_pdf_build(

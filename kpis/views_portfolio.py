@@ -124,7 +124,7 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
     if spend_figure_unknown(column, has_spend=client.has_spend is not False):
         return {"text": "—", "reason": no_spend_reason(staff=True), "words": _("no spend loaded")}
     if figure_source(column) == "traffic" and getattr(client, "has_traffic", None) is False:
-        return {"text": "—", "reason": not_loaded_reason("traffic"), "words": _("no traffic loaded")}
+        return {"text": "—", "reason": not_loaded_reason("traffic", staff=True), "words": _("no traffic loaded")}
     if summary_revenue_unknown(column, customers=values.get("customers"), revenue=values.get("revenue")):
         # New customers without a deal value (kpis.nodata): ROMI is unknown, not −100 %.
         reason = unpriced_reason({"kpis": {"customers": values.get("customers"), "revenue": 0}})

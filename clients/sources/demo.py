@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from agency.months import Month
 from clients.criteria.services import criteria_version_create, personas_set
-from clients.demo import PERSONAS, month_list
+from clients.demo import demo_personas, demo_word, month_list
 from clients.imports.services import import_job_create_from_path, import_job_run
 from clients.models import CriteriaVersion
 from clients.sources.currencies import rates_import
@@ -40,16 +40,18 @@ from clients.storage import imports_dir
 
 FILES = ("google_ads_es.csv", "meta_ads_usd.csv", "linkedin_ads.csv", "ga4_traffic.csv", "mailchimp.csv",
          "hubspot_contacts.csv")
+# The demo's export-fed client is Spanish (Umbrella Outdoor, Madrid): its campaigns and emails are named in
+# Spanish as its team would name them; the platforms' own words (columns, channels, stages) stay theirs.
 GOOGLE_CAMPAIGNS = (("2101", "Búsqueda marca"), ("2102", "Búsqueda genérica"), ("2103", "Remarketing display"))
-META_CAMPAIGNS = (("120210", "Prospecting lookalike"), ("120211", "Retargeting carousel"))
-LINKEDIN_CAMPAIGNS = (("5501", "CFO sponsored content"), ("5502", "IT lead gen form"))
-MAILCHIMP_TITLES = ("Monthly newsletter", "Product update", "Webinar invitation")
+META_CAMPAIGNS = (("120210", "Captación con públicos similares"), ("120211", "Retargeting en carrusel"))
+LINKEDIN_CAMPAIGNS = (("5501", "Contenido patrocinado para directores financieros"), ("5502", "Formulario de leads de TI"))
+MAILCHIMP_TITLES = ("Boletín mensual", "Novedades del producto", "Invitación al webinar")
 GA4_CHANNELS = (("Organic Search", 0.34), ("Paid Search", 0.18), ("Direct", 0.16), ("Organic Social", 0.08),
                 ("Paid Social", 0.09), ("Email", 0.07), ("Referral", 0.05), ("Unassigned", 0.03))
 HUBSPOT_SOURCES = (("Organic Search", 0.3), ("Paid Search", 0.22), ("Paid Social", 0.16), ("Email Marketing", 0.1),
                    ("Direct Traffic", 0.1), ("Referrals", 0.07), ("Offline Sources", 0.05))
-INDUSTRIES = ("SaaS", "Fintech", "Retail", "Health", "Manufacturing")
-TARGET_INDUSTRIES = ("SaaS", "Fintech", "Health")
+INDUSTRIES = ("SaaS", "Fintech", "Comercio", "Salud", "Industria")  # a Spanish HubSpot account's industries
+TARGET_INDUSTRIES = ("SaaS", "Fintech", "Salud")
 # The qualification criteria of a client fed by export files: a contacts export carries no website
 # activity, so a lead is scored on what HubSpot knows of its company, as such agencies do (an
 # activity-scored criteria like clients.demo.CRITERIA would score none of these leads: no MQL in
@@ -136,7 +138,7 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
         for day in days:
             for code, name in LINKEDIN_CAMPAIGNS:
                 spent = round(rng.uniform(25, 110), 2)
-                out.writerow([f"{day.month}/{day.day}/{day.year}", "Umbrella Outdoor", "Always on", f"{name}{suffix}", code,
+                out.writerow([f"{day.month}/{day.day}/{day.year}", "Umbrella Outdoor", "Siempre activas", f"{name}{suffix}", code,
                               "EUR", f"{spent:.2f}", str(int(spent * 40)), str(int(spent * 0.6)), str(int(spent * 0.03))])
 
     # GA4 traffic acquisition: '#' preamble, Date and Device category, a Grand total row.
@@ -171,7 +173,7 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
             delivered = recipients - rng.randint(20, 80)
             opens = int(delivered * rng.uniform(0.25, 0.4))
             clicks = int(opens * rng.uniform(0.1, 0.2))
-            out.writerow([title, f"{title} #{index + 1}", "Customers and prospects",
+            out.writerow([title, f"{title} #{index + 1}", "Clientes y prospectos",
                           f"{day:%b %d, %Y} 09:30 am", day.strftime("%A"), str(recipients), str(delivered),
                           "12", "8", str(opens), f"{opens / delivered:.2%}", str(clicks), f"{clicks / delivered:.2%}",
                           str(rng.randint(2, 15))])
@@ -238,8 +240,10 @@ def demo_sources_seed(*, client: Any, months: int, seed: int, marker: str = "", 
         paths = write_source_exports(directory, months=months, end=end, seed=seed, marker=marker,
                                      leads_per_month=leads_per_month)
         rates_import(path=paths["eurofxref-hist.csv"])
-        personas_set(personas=PERSONAS, client=client)
-        criteria_version_create(criteria=EXPORT_CRITERIA, effective_from=month_list(end, months)[0], change_note="Demo data",
+        language = client.language or ""
+        personas_set(personas=demo_personas(language), client=client)
+        criteria_version_create(criteria=EXPORT_CRITERIA, effective_from=month_list(end, months)[0],
+                                change_note=demo_word("Demo data", language),
                                 client=client, saved_via=CriteriaVersion.SavedVia.DEMO)
         results = {}
         for name in FILES:

@@ -69,3 +69,23 @@ def test_the_pdf_pages_say_why_costs_are_dashes(no_spend, clean_tenant_tables) -
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for index in range(len(document)):
         document[index].render(scale=1.2).to_pil().save(ARTIFACTS / f"no-spend-pdf-es-{index + 1}.png")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_staff_read_where_to_import_what_is_missing_in_spanish(page, portal, staff_a, no_spend, width) -> None:
+    """Staff at the client's address read each "not loaded" reason with what to do (the Imports page), the
+    lines wrapped within the screen."""
+    staff_a.language = "es"
+    staff_a.save()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in(page, portal.client("alpha"), staff_a.username)
+    page.wait_for_load_state()
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    cpl = page.locator('[data-kpi="cpl"][data-summary]').inner_text()
+    assert "Impórtala o conecta una plataforma de anuncios en la página Importaciones." in " ".join(cpl.split()), cpl
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    traffic = page.locator('p.group-empty[data-group="traffic"]')
+    assert "o conecta GA4 en la página Importaciones." in traffic.inner_text()
+    traffic.scroll_into_view_if_needed()
+    _no_overflow(page)
+    screenshot(page, f"not-loaded-staff-es-{width}")

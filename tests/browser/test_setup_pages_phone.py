@@ -66,6 +66,8 @@ def test_the_holidays_page_adds_spains_days_in_spanish(page, portal, staff_a, te
     sign_in(page, portal.client("alpha"), staff_a.username)
     page.wait_for_load_state()
     page.goto(portal.client("alpha") + "/holidays/")
+    regions = page.locator("#public-holidays select[name=region]").inner_text()
+    assert "Nueva York (NY)" in regions and "Carolina del Norte (NC)" in regions and "New York" not in regions
     page.select_option("#public-holidays select[name=country]", "ES")
     page.select_option("#public-holidays select[name=region]", "ES-CT")
     page.fill("#public-holidays input[name=first_year]", "2026")

@@ -60,3 +60,35 @@ def test_the_demo_data_of_one_client_stays_there(tenant_a, tenant_b, clock):
     assert not Campaign.objects.filter(name__contains="BETA-ONLY").exists()
     connection.set_tenant(tenant_b)
     assert Campaign.objects.filter(name__contains="BETA-ONLY").exists()
+
+
+SPANISH_PERSONAS = {"Responsable de finanzas", "Responsable de operaciones", "Fundador"}
+
+
+def test_a_spanish_speaking_clients_demo_is_written_in_spanish(tenant_a, tenant_b, clock):
+    """Globex (Mexico, Spanish) had buyer personas "Finance lead", "Founder", campaigns "Trade show" and leads
+    of "health" with interests in "reporting": its portal in Spanish showed the generator's English. The same
+    draws, in Spanish words; an English-speaking client keeps its English."""
+    from clients.models import CriteriaVersion, Persona
+
+    tenant_a.language = "es-mx"
+    tenant_a.save(update_fields=["language"])
+    call_command("generate_demo_data", "alpha", "--months", "2", "--leads-per-month", "40")
+    call_command("generate_demo_data", "beta", "--months", "2", "--leads-per-month", "40")
+    connection.set_tenant(tenant_a)
+    assert set(Persona.objects.values_list("name", flat=True)) == SPANISH_PERSONAS
+    names = set(Campaign.objects.values_list("name", flat=True))
+    assert {"Búsqueda de marca", "Boletín mensual", "Feria comercial", "Captación de leads en LinkedIn"} <= names
+    assert not names & {"Brand search", "Monthly newsletter", "Trade show", "Nurture track", "Programmatic display"}
+    assert list(Campaign.objects.filter(nurture=True).values_list("name", flat=True)) == ["Nutrición de leads"]
+    verticals = set(Lead.objects.values_list("vertical", flat=True))
+    assert "salud" in verticals and not verticals & {"health", "retail", "manufacturing", "education"}
+    assert not Lead.objects.filter(challenge__in=("attribution", "budget", "churn")).exists()
+    assert Lead.objects.filter(mql_at__isnull=False).exists()  # the criteria read the Spanish verticals
+    assert CriteriaVersion.objects.get().change_note == "Datos de demostración"
+    spanish_leads = Lead.objects.count()
+    connection.set_tenant(tenant_b)
+    assert set(Persona.objects.values_list("name", flat=True)) == {"Finance lead", "Operations lead", "Founder"}
+    assert "Brand search" in set(Campaign.objects.values_list("name", flat=True))
+    assert Lead.objects.filter(vertical="health").exists() and CriteriaVersion.objects.get().change_note == "Demo data"
+    assert Lead.objects.count() == spanish_leads  # the same draws: only the words differ

@@ -10,9 +10,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from clients.models import Holiday
-from clients.records.public_holidays import UnknownRegion, public_holidays, region_choices
+from clients.records.public_holidays import REGION_NAMES, UnknownRegion, public_holidays, region_choices, region_names
 from tests.conftest import host_of
 
 
@@ -32,6 +33,26 @@ def test_the_regions_menu_names_each_region_under_its_country() -> None:
     groups = dict(region_choices())
     assert ("ES-MD", "Madrid (MD)") in groups["Spain"]
     assert "Mexico" not in groups  # no regional holidays: no region to choose
+
+
+def test_the_regions_are_named_in_the_readers_language() -> None:
+    """The menu named the US states in English ("North Carolina") and Spain's communities in Spanish
+    ("Cataluña") whatever the page's language."""
+    with translation.override("es"):
+        groups = dict(region_choices())
+        assert ("US-NY", "Nueva York (NY)") in groups["Estados Unidos"]
+        assert ("US-NC", "Carolina del Norte (NC)") in groups["Estados Unidos"]
+        assert ("GB-WLS", "Gales (WLS)") in groups["Reino Unido"]
+        assert ("ES-CT", "Cataluña (CT)") in groups["España"]
+        assert region_names("US")["DC"] == "Distrito de Columbia"
+    with translation.override("en"):
+        groups = dict(region_choices())
+        assert ("US-NY", "New York (NY)") in groups["United States"] and ("ES-CT", "Catalonia (CT)") in groups["Spain"]
+    # Every region the menu offers in a country named here is named here (no English name left among Spanish ones).
+    for country, names in REGION_NAMES.items():
+        codes = {code.partition("-")[2] for code, _label in dict(region_choices())[str(dict(
+            ES="Spain", US="United States", GB="United Kingdom", CA="Canada", AU="Australia")[country])]}
+        assert codes - {"Barcelona"} <= set(names), country  # Barcelona: a city the package lists, unnamed
 
 
 @pytest.fixture
@@ -86,6 +107,8 @@ def test_the_section_speaks_spanish(staff_a, tenant_a) -> None:
     http.force_login(staff_a)
     page = http.get("/holidays/").content.decode()
     assert "Añadir los festivos oficiales de un país" in page and "España" in page and "Desde el año" in page
+    assert "Carolina del Norte (NC)" in page and "Nueva York (NY)" in page and "Irlanda del Norte (NIR)" in page
+    assert "North Carolina" not in page and "New York" not in page and "Northern Ireland" not in page
     answer = http.post("/holidays/", {"action": "public", "country": "ES", "region": "",
                                       "first_year": 2026, "last_year": 2026}, follow=True).content.decode()
     assert "festivos oficiales de España añadidos para 2026." in answer

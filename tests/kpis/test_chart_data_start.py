@@ -70,9 +70,9 @@ def test_the_leads_chart_starts_at_the_first_leads_while_contracts_and_spend_run
     assert leads.values[-4:] == [None, None, 4, 0]  # April's 0 is a real 0: the leads had begun
     assert mrr.values[-4:] == [1000, 1000, 1000, 1000]
     assert spend.values[-4:] == [100, 100, 100, 100]
-    assert leads.note == "Data from March 2026: 2 months so far"
-    assert mrr.note == "Data from January 2026: 4 months so far"
-    assert spend.note == "Data from January 2026: 4 months so far"  # said as for the other sources
+    assert leads.note == "Data from March 2026: 2 months so far."
+    assert mrr.note == "Data from January 2026: 4 months so far."
+    assert spend.note == "Data from January 2026: 4 months so far."  # said as for the other sources
 
 
 def test_a_spend_chart_says_from_when_the_spend_runs_as_the_others_do(tenant_a) -> None:
@@ -93,15 +93,15 @@ def test_a_spend_chart_says_from_when_the_spend_runs_as_the_others_do(tenant_a) 
     with schema_context("alpha"):
         card = scorecard_load(month=APR, compare="month", client=tenant_a)
         charts = {key: series_chart(card, key, currency="EUR", accent="#000") for key in ("new_leads", "marketing_spend", "cpl")}
-    assert {key: chart.note for key, chart in charts.items()} == dict.fromkeys(charts, "Data from March 2026: 2 months so far")
+    assert {key: chart.note for key, chart in charts.items()} == dict.fromkeys(charts, "Data from March 2026: 2 months so far.")
     entries = [{"chart": chart, "no_chart": False} for chart in charts.values()]
-    assert summary_note(entries) == "Data from March 2026: 2 months so far"
+    assert summary_note(entries) == "Data from March 2026: 2 months so far."
     assert all(entry["note_shared"] for entry in entries)
 
 
 @pytest.mark.parametrize(
     ("language", "note"),
-    [("en", "Data from March 2026: 2 months so far"), ("es", "Datos desde marzo de 2026: 2 meses hasta ahora")],
+    [("en", "Data from March 2026: 2 months so far."), ("es", "Datos desde marzo de 2026: 2 meses hasta ahora.")],
 )
 def test_the_report_page_and_pdf_say_from_when_the_leads_run(client_user_a, late_leads, language, note) -> None:
     cache.clear()
@@ -121,8 +121,8 @@ def test_a_history_note_every_chart_shares_is_said_once_and_differing_ones_each_
     def entry(note: str) -> dict:
         return {"chart": SeriesChart(title="t", labels=[], values=[], note=note), "no_chart": False}
 
-    same = [entry("Data from January 2026: 3 months so far") for _ in range(3)]
-    assert summary_note(same) == "Data from January 2026: 3 months so far"
+    same = [entry("Data from January 2026: 3 months so far.") for _ in range(3)]
+    assert summary_note(same) == "Data from January 2026: 3 months so far."
     assert all(e["note_shared"] for e in same)
-    differing = [entry("Data from January 2026: 3 months so far"), entry("Data from February 2026: 2 months so far")]
+    differing = [entry("Data from January 2026: 3 months so far."), entry("Data from February 2026: 2 months so far.")]
     assert summary_note(differing) == "" and not any(e.get("note_shared") for e in differing)

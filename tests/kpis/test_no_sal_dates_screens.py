@@ -78,9 +78,9 @@ ACTIVITIES = {  # what a client reads: what the dash means, not the agency's imp
 }
 ACTIVITIES_STAFF = {  # what staff read at the client's address: the activities to import
     "en": "No activities have been loaded for these leads: their buying signals, and so the sales-ready leads, are "
-          "unknown, not zero.",
+          "unknown, not zero. Import their activities file on the Imports page.",
     "es": "No se han cargado actividades de estos leads: sus señales de compra, y por tanto los leads listos para "
-          "ventas, son desconocidos, no cero.",
+          "ventas, son desconocidos, no cero. Importa su archivo de actividades en la página Importaciones.",
 }
 
 

@@ -31,8 +31,10 @@ REASON = {  # what the client reads of its own report
     "es": "No hay inversión registrada hasta este mes: los costos son desconocidos, no cero.",
 }
 STAFF_REASON = {  # what the agency's staff read (the portfolio, the client's pages at its address, export_snapshot)
-    "en": "No spend has been loaded for this client: costs are unknown, not zero.",
-    "es": "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero.",
+    "en": "No spend has been loaded for this client: costs are unknown, not zero. Import it or connect an ad platform "
+          "on the Imports page.",
+    "es": "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero. Impórtala o "
+          "conecta una plataforma de anuncios en la página Importaciones.",
 }
 AGENCY_WORDS = {"en": "for this client", "es": "para este cliente"}  # never in the client's own report
 COSTS = ("marketing_spend", "cpl", "cost_per_mql", "cac")
@@ -127,6 +129,21 @@ def test_a_month_before_the_first_spend_reads_a_dash(client_user_a, no_spend, wr
     row = next(r for r in rows if r[-1] == "marketing_spend")
     nothing = {"en": "nothing to compare", "es": "sin dato para comparar"}[language]
     assert row[2] and row[3] == nothing, row  # March's 200 €, no change against an unknown February
+
+
+def test_staff_read_where_the_spend_of_a_month_before_it_is_imported(client_user_a, staff_a, no_spend, write):  # noqa: F811
+    """The "nothing to compare" of March's spend names February's reason; staff read where to import it, the
+    client only what it means."""
+    connection.set_tenant(no_spend)
+    assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
+    snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
+    connection.set_schema_to_public()
+    before = "In February 2026: no spend was loaded up to its end, so its costs are unknown."
+    staff = unescape(http_for(staff_a, "en").get("/scorecard/?month=2026-03", HTTP_HOST=host_of(no_spend)).content.decode())
+    assert f'title="{before} Import its spend on the Imports page."' in tile(staff, "marketing_spend")
+    client = unescape(http_for(client_user_a, "en").get("/scorecard/?month=2026-03",
+                                                        HTTP_HOST=host_of(no_spend)).content.decode())
+    assert f'title="{before}"' in tile(client, "marketing_spend") and "Imports page" not in client
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -233,6 +250,7 @@ def test_staff_at_the_clients_address_read_it_as_the_agencys_client(client_user_
     pdf = " ".join(_pdf_text(report_pdf_build(client=no_spend, month=MARCH, language=language)).split())
     for text in (client_report, client_campaigns, pdf):
         assert AGENCY_WORDS[language] not in text
+        assert not any(fix in text for fix in ("Imports page", "página Importaciones", "Import it", "Impórtala"))
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

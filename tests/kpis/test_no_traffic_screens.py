@@ -32,6 +32,15 @@ EMAIL = {
     "en": "No email results loaded for this month: its email figures are unknown, not zero.",
     "es": "No se han cargado resultados de email para este mes: sus cifras de email son desconocidas, no cero.",
 }
+TRAFFIC_STAFF = {  # staff are told where the traffic comes from; a client, who cannot import, is not
+    "en": TRAFFIC["en"] + " Import a traffic file (a GA4 export) or connect GA4 on the Imports page.",
+    "es": TRAFFIC["es"] + " Importa un archivo de tráfico (una exportación de GA4) o conecta GA4 en la página Importaciones.",
+}
+EMAIL_STAFF = {
+    "en": EMAIL["en"] + " Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page.",
+    "es": EMAIL["es"] + " Importa un archivo de email (una exportación de Mailchimp) o conecta Mailchimp en la página "
+                        "Importaciones.",
+}
 FEBRUARY_TRAFFIC = "date,channel,sessions\n2026-02-03,organic_search,300\n2026-02-04,direct,100\n"
 MARCH_ZERO_TRAFFIC = "date,channel,sessions\n2026-03-03,organic_search,0\n"
 FEBRUARY_EMAIL = "date,campaign,sent,delivered,unique_opens\n2026-02-05,g1,1000,990,200\n"
@@ -93,9 +102,25 @@ def test_traffic_and_email_tiles_read_a_dash_with_the_reason(client_user_a, no_m
         assert reason[language] in summary and '<p class="value">0</p>' not in summary, summary
         assert "no change" not in summary and "sin cambio" not in summary, summary
     assert TRAFFIC[language] not in tile(html, "new_leads") and '<p class="value">4</p>' in tile(html, "new_leads")
+    assert TRAFFIC_STAFF[language] not in html and EMAIL_STAFF[language] not in html  # the client cannot import
     february = _page(client_user_a, no_march_traffic, language, "2026-02")
     assert TRAFFIC[language] not in february and EMAIL[language] not in february
     assert '<p class="value">400</p>' in tile(february, "sessions")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_staff_read_where_the_traffic_and_email_are_imported(staff_a, no_march_traffic, language):
+    """Staff read "No traffic data loaded for this month…" and had to know where it comes from: the sentence
+    ends with what to do, on the tiles, the groups' line and the drill-down's dashes."""
+    html = _page(staff_a, no_march_traffic, language)
+    for group, reason in (("traffic", TRAFFIC_STAFF), ("email", EMAIL_STAFF)):
+        line = html[html.index(f'<p class="group-empty" data-group="{group}">') :]
+        assert reason[language] in line[: line.index("</p>")], line[:400]
+    summary = html[html.index('data-kpi="sessions" data-summary') :]
+    assert TRAFFIC_STAFF[language] in summary[: summary.index("</article>")]
+    channels = unescape(http_for(staff_a, language).get("/scorecard/breakdowns/channel/?month=2026-03",
+                                                        HTTP_HOST=host_of(no_march_traffic)).content.decode())
+    assert f'title="{TRAFFIC_STAFF[language]}"' in channels
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -239,7 +264,7 @@ def test_the_portfolio_shows_sessions_of_a_month_without_traffic_as_a_dash(admin
     html = unescape(http.get("/portfolio/?month=2026-03", HTTP_HOST=host_of(None), HTTP_HX_REQUEST="true").content.decode())
     row = html[html.index(f">{no_march_traffic.name}</a>") :]
     row = row[: row.index("</tr>")]
-    assert row.count(f'title="{TRAFFIC[language]}"') == 1, row
+    assert row.count(f'title="{TRAFFIC_STAFF[language]}"') == 1, row  # the console is the agency's
     assert {"en": "no traffic loaded", "es": "sin tráfico cargado"}[language] in row
     client = next(c for c in portfolio_rows(user=admin_user, month=MARCH, sort="sessions") if c.pk == no_march_traffic.pk)
     assert client.sessions == 0 and target_summary(client, {"sessions": 100.0})["missed"] == []

@@ -240,8 +240,8 @@ def test_the_history_note_counts_the_months_computed_not_the_kpis_values() -> No
     from kpis.report import history_note
 
     span = [dt.date(2025, 3 + i, 1) if i < 10 else dt.date(2026, i - 9, 1) for i in range(13)]
-    assert history_note(span, [False] * 11 + [True, True]) == "Data from February 2026: 2 months so far"
-    assert history_note(span, [False] * 12 + [True]) == "Data from March 2026: 1 month so far"
+    assert history_note(span, [False] * 11 + [True, True]) == "Data from February 2026: 2 months so far."
+    assert history_note(span, [False] * 12 + [True]) == "Data from March 2026: 1 month so far."
     assert history_note(span, [True] * 13) == ""  # a full chart needs no word
     assert history_note(span, [False] * 13) == ""  # nothing computed: the page says so elsewhere
 

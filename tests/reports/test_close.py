@@ -169,7 +169,7 @@ def test_approval_freezes_the_month_and_queues_the_report_with_its_pdf_exactly_o
     inline = {part["Content-ID"].strip("<>") for part in message.message().walk() if part["Content-ID"]}
     assert set(re.findall(r'src="cid:([^"]+)"', html)) == inline == {"report-chart"}
     # A new client's first month: the email says from when its data runs (translated).
-    assert "Datos desde marzo" in message.body and "1 mes hasta ahora" in html
+    assert "Datos desde marzo" in message.body and "1 mes hasta ahora." in html
     assert message.from_email.startswith("Marketing portal <")  # the agency's name (white label)
     # the client sees the month now, commentary at the top
     client = browser_for(client_user_a, march)

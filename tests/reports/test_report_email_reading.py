@@ -101,16 +101,17 @@ def test_each_key_figure_says_its_own_data_start_when_the_sources_start_apart(db
 
     from kpis.report import summary_note
 
-    leads = _noted("New leads", "Data from February 2026: 2 months so far")
-    mrr = _noted("MRR", "Data from January 2026: 3 months so far")
+    leads = _noted("New leads", "Data from February 2026: 2 months so far.")
+    mrr = _noted("MRR", "Data from January 2026: 3 months so far.")
     context = {"summary": [leads, mrr], "history_note": summary_note([leads, mrr]), "brand": {"accent": "#123"}, "month": MARCH}
     with translation.override("en"):
         html = render_to_string("reports/email/approved.html", context)
         body = render_to_string("reports/email/approved.txt", context)
     assert 'id="history-note"' not in html
     assert html.index("Data from February 2026") < html.index("MRR") < html.index("Data from January 2026")
-    assert "New leads: 8. Data from February 2026: 2 months so far" in body
-    assert "MRR: 8. Data from January 2026: 3 months so far" in body
+    assert "New leads: 8. Data from February 2026: 2 months so far." in body
+    assert "MRR: 8. Data from January 2026: 3 months so far." in body
+    assert ".." not in body and ".." not in html  # the note is a sentence: no full stop added after it
 
 
 def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
@@ -119,7 +120,7 @@ def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
 
     from kpis.report import summary_note
 
-    note = "Datos desde enero de 2026: 3 meses hasta ahora"
+    note = "Datos desde enero de 2026: 3 meses hasta ahora."
     entries = [_noted("Leads nuevos", note), _noted("MRR", note)]
     context = {"summary": entries, "history_note": summary_note(entries), "brand": {"accent": "#123"}, "month": MARCH}
     with translation.override("es"):
@@ -127,6 +128,7 @@ def test_a_data_start_every_key_figure_shares_is_said_once(db) -> None:
         body = render_to_string("reports/email/approved.txt", context)
     assert html.count("Datos desde enero") == 1 and 'id="history-note"' in html
     assert body.count("Datos desde enero") == 1
+    assert f"{note}\n" in body and f">{note}<" in html and ".." not in body  # said as written, not doubled
 
 
 def test_the_key_figures_have_two_columns_and_no_empty_target(march, client_user_a, staff_a) -> None:

@@ -47,3 +47,25 @@ def test_the_exports_are_written_in_the_platforms_layouts(tmp_path) -> None:
     meta_header = paths["meta_ads_usd.csv"].read_text().splitlines()[0]
     assert meta_header.endswith("Amount spent (USD),Impressions,Link clicks,Results,Result indicator")
     assert paths["hubspot_contacts.csv"].read_text().startswith('"Record ID","First Name"')
+
+
+def test_the_export_fed_spanish_client_reads_spanish_names(tenant_a, settings, tmp_path) -> None:
+    """Umbrella (Madrid, Spanish) had buyer personas "Finance lead", campaigns "Prospecting lookalike" and
+    "CFO sponsored content", emails "Product update", leads of "health" and "manufacturing"."""
+    from clients.models import CriteriaVersion, Persona
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tenant_a.language = "es"
+    tenant_a.save(update_fields=["language"])
+    with time_machine.travel("2026-04-15 10:00:00Z", tick=False):
+        demo_sources_seed(client=tenant_a, months=2, seed=7, leads_per_month=15, directory=tmp_path / "exports")
+    connection.set_tenant(tenant_a)
+    assert set(Persona.objects.values_list("name", flat=True)) == {"Responsable de finanzas", "Responsable de operaciones",
+                                                                  "Fundador"}
+    names = set(Campaign.objects.values_list("name", flat=True))
+    assert {"Captación con públicos similares", "Contenido patrocinado para directores financieros",
+            "Boletín mensual"} <= names, names
+    assert not any(english in name for name in names for english in ("Prospecting", "sponsored", "newsletter", "update"))
+    verticals = set(Lead.objects.values_list("vertical", flat=True))
+    assert verticals <= {"saas", "fintech", "comercio", "salud", "industria"} and "salud" in verticals
+    assert CriteriaVersion.objects.get().change_note == "Datos de demostración"

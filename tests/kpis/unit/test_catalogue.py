@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kpis import catalogue
 from kpis.catalogue import GROUPS, KPI_KEYS, KPIS, Better, Unit, grouped_choices, headline_kpis, kpi, kpis_in
+from kpis.glossary import not_loaded_sentence
 from tests.example import spec_beside_repository_or_skip
 
 SPEC_COPY = Path(__file__).resolve().parents[2] / "fixtures" / "kpis.md"
@@ -252,3 +253,21 @@ def test_no_spanish_label_or_definition_groups_a_number_with_a_dot() -> None:
     assert not [text for text in texts if re.search(r"\d[.,]\d{3}\b", text)]
     with translation.override("es"):
         assert str(kpi("cpm").label) == "Costo por mil impresiones"
+
+
+@pytest.mark.parametrize(("language", "row"), [("en", r"\brows?\b"), ("es", r"\bfilas?\b")])
+def test_no_definition_or_reason_a_client_reads_speaks_of_rows(language, row) -> None:
+    """A client reads the definitions and the "—" reasons (tiles, glossary, PDF): "Spend of the ad platforms'
+    rows" spoke of the agency's files, not of what the figure means to a marketer."""
+    with translation.override(language):
+        texts = [str(k.definition) for k in KPIS]
+        for reason in (r for k in KPIS for r in k.null_reasons):
+            texts += [str(reason.text)] + [str(t) for t in (reason.dated, reason.of_month) if t is not None]
+        texts.append(str(catalogue.DEFAULT_REASON))
+    assert [text for text in texts if re.search(row, text, re.IGNORECASE)] == []
+    with translation.override(language):
+        assert not re.search(row, str(not_loaded_sentence()), re.IGNORECASE)  # the glossary's opening
+    with translation.override("en"):
+        assert str(kpi("ad_spend").definition) == "Spend on the ad platforms in the month."
+    with translation.override("es"):
+        assert str(kpi("ad_spend").definition) == "Inversión en las plataformas de anuncios durante el mes."

@@ -62,7 +62,7 @@ def test_no_retainers_at_all_names_the_accounts_of_both_month_ends() -> None:
 def test_paid_and_traffic_reasons_follow_what_the_month_gives() -> None:
     values = month(sessions=1_200, sessions_with_bounces=0, bounced_sessions=None, mobile_sessions=300,
                    clicks=50, platform_conversions=None, clicks_with_conversions=0, conversions_with_clicks=0)
-    assert null_reason(kpi("bounce_rate"), values) == "No traffic row of this month gives its bounced sessions."
+    assert null_reason(kpi("bounce_rate"), values) == "This month's traffic data does not give bounced sessions."
     assert null_reason(kpi("click_conversion_rate"), values) == str(kpi("platform_conversions").null_reasons[0])
     assert null_reason(kpi("bounce_rate"), month(sessions=0, bounced_sessions=None)) == "No sessions this month."
 
@@ -175,3 +175,17 @@ def test_growth_needed_per_working_day_shows_no_change_but_the_working_days_it_c
         assert shown["growth_needed_per_working_day"]["note"] == (
             "Días laborables: 21 en noviembre de 2026, 22 en octubre de 2026.")
     assert shown["leads_per_working_day"]["change"] is not None  # its neighbours keep theirs
+
+
+def test_a_roas_without_ad_spend_says_so_not_that_the_value_is_missing() -> None:
+    """Conversion value credited in a month without ad spend (a campaign stopped, its conversions still
+    reported): ROAS is undefined because it divides by no spend. It read the general "what it divides by is
+    zero or missing"; a value that is missing says that instead."""
+    values = month(ad_spend=0, spend_with_value=0, impressions=800, clicks=12, conversion_value=450.0)
+    assert values["roas"] is None
+    assert null_reason(kpi("roas"), values) == "No ad platform spend this month."
+    assert null_reason(kpi("roas"), values, month="October 2026") == "No ad platform spend in October 2026."
+    with translation.override("es"):
+        assert null_reason(kpi("roas"), values) == "Sin inversión en plataformas de anuncios este mes."
+    no_value = month(ad_spend=300.0, spend_with_value=None, conversion_value=None)
+    assert null_reason(kpi("roas"), no_value) == "No conversion value this month, or the ad platforms do not report it."

@@ -151,8 +151,10 @@ def test_the_contract_figures_of_a_client_without_contracts_say_why_in_both_lang
     cache.clear()
     summary(tenant_a, MARCH, new_leads=40, has_spend=True)  # contract_ltv and gross MRR churn null: no contracts
     for language, words, reason in (
-        ("en", "no contracts loaded", "No contracts loaded for this client up to this month&#x27;s end"),
-        ("es", "sin contratos cargados", "No hay contratos cargados para este cliente hasta el final del mes"),
+        ("en", "no contracts loaded", "No contracts loaded for this client up to this month&#x27;s end: its recurring "
+         "revenue figures cannot be worked out. Import its contracts file on the Imports page."),
+        ("es", "sin contratos cargados", "No hay contratos cargados para este cliente hasta el final del mes: sus cifras "
+         "de ingresos recurrentes no se pueden calcular. Importa su archivo de contratos en la página Importaciones."),
     ):
         staff_a.language = language
         staff_a.save()

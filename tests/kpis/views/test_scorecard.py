@@ -387,12 +387,12 @@ def test_a_nearly_empty_13_month_chart_says_from_when_the_data_runs(client_user_
     # The leads start in February, the spend in March (kpis.datastart, kpis.nospend): the charts differ,
     # so each says its own (a note shared by every chart is said once: tests/kpis/test_chart_data_start.py).
     assert "data-summary-note" not in page
-    assert '<p class="chart-note">Data from February 2026: 2 months so far</p>' in page  # the leads' charts
-    assert '<p class="chart-note">Data from March 2026: 1 month so far</p>' in page  # the spend's
+    assert '<p class="chart-note">Data from February 2026: 2 months so far.</p>' in page  # the leads' charts
+    assert '<p class="chart-note">Data from March 2026: 1 month so far.</p>' in page  # the spend's
     assert "Data from January 2026" not in page  # January has neither leads nor spend
     pdf = _pdf_text(get(client_user_a, "/scorecard/export.pdf?month=2026-03", snapshots).content)
     pdf = pdf.replace("\r", "").replace("\n", " ")
-    assert "Data from February 2026: 2 months so far" in pdf and "Data from March 2026: 1 month so far" in pdf
+    assert "Data from February 2026: 2 months so far." in pdf and "Data from March 2026: 1 month so far." in pdf
 
 
 def test_an_mql_to_sql_rate_over_100_says_it_compares_the_months_sqls_with_its_mqls(client_user_a, tenant_a) -> None:
