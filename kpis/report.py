@@ -92,7 +92,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
 # 37: a platform's match sentence counts the leads its match rate counts (campaigns reporting conversions), the others apart
-REPORT_LAYOUT = "37"
+# 38: leads per working day of the month in progress shows its pace ("on pace for 10.00 by month end")
+REPORT_LAYOUT = "38"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

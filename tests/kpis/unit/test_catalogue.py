@@ -189,6 +189,19 @@ def test_the_snapshot_computes_each_kpi_by_its_declared_formula(changed) -> None
     assert kpi_values(inputs)["cpl"] == 62.5 and kpi_values(inputs)["new_leads"] == 8
 
 
+def test_leads_per_working_day_of_the_month_in_progress_has_its_pace() -> None:
+    """On 7 December, 50 leads in the month's first 5 of its 22 working days: the snapshot's leads per
+    working day is 50 ÷ 22 = 2.27 (kpis.md divides by the month's working days), a rate the month is far
+    above. Like a count it scales with the leads, so its pace to the month's end is 50 ÷ 5 = 10 a day."""
+    import datetime as dt
+
+    from kpis.report import Period
+
+    running = Period(month=dt.date(2026, 12, 1), complete=False, day=7, days=31, working_elapsed=5, working_total=22)
+    assert running.projected("leads_per_working_day", 50 / 22) == pytest.approx(10.0)
+    assert running.projected("growth_needed_per_working_day", 0.05) is None  # a calendar ratio: as it stands
+
+
 def test_pace_revenue_funnel_and_plan_come_from_the_catalogue(changed) -> None:
     import datetime as dt
 
