@@ -229,6 +229,12 @@ NO_SPEND = Reason(_("No marketing spend this month."), _zero("marketing_spend"),
 NO_SENT = Reason(_("No emails sent this month."), _zero("emails_sent"), of_month=_("No emails sent in %(month)s."))
 NO_DELIVERED = Reason(_("No emails delivered this month."), _zero("emails_delivered"),
                       of_month=_("No emails delivered in %(month)s."))
+# An email count left empty is not given (clients.models.EmailRow): the rates over it are null, never 0 %.
+DELIVERED_NOT_GIVEN = Reason(_("The email results of this month do not give the emails delivered."),
+                             lambda values: bool(values.get("emails_sent")) and _null("emails_delivered")(values),
+                             of_month=_("The email results of %(month)s do not give the emails delivered."))
+COUNT_NOT_GIVEN = Reason(_("The email results of this month do not give this count."),
+                         of_month=_("The email results of %(month)s do not give this count."))
 NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."),
                        of_month=_("No lead of %(month)s has been contacted yet."))
 SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"),
@@ -382,19 +388,20 @@ KPIS: tuple[Kpi, ...] = (
     # --- email
     Kpi("emails_sent", "email", _("Emails sent"), _("Emails sent in the month."), C, paced=True),
     Kpi("emails_delivered", "email", _("Emails delivered"), _("Emails delivered in the month."), C,
-        paced=True),
+        paced=True, null_reasons=(DELIVERED_NOT_GIVEN,)),
+    # Each rate over the rows that give both its counts (a count left empty is not given).
     Kpi("deliverability_rate", "email", _("Deliverability"), _("Delivered ÷ sent."), R,
-        null_reasons=(NO_SENT,), benchmarkable=True,
-        formula=of(email.deliverability_rate, delivered="emails_delivered", sent="emails_sent")),
+        null_reasons=(NO_SENT, DELIVERED_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.deliverability_rate, delivered="emails_delivered", sent="sent_with_delivered")),
     Kpi("open_rate", "email", _("Open rate"), _("Unique opens ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unique_opens", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_opens", "delivered_with_opens")),
     Kpi("click_through_rate", "email", _("Click-through rate"), _("Unique clicks ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unique_clicks", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_clicks", "delivered_with_clicks")),
     Kpi("email_unsubscribe_rate", "email", _("Email unsubscribe rate"), _("Unsubscribes ÷ delivered."), R, DOWN,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unsubscribes", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unsubscribes", "delivered_with_unsubscribes")),
     # --- cost and revenue
     Kpi("media_spend", "cost_and_revenue", _("Media spend"), _("Spend on media in the month."), M, NEUTRAL,
         paced=True),

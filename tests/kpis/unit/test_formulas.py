@@ -212,3 +212,18 @@ def test_the_whole_number_ceiling_is_the_exact_fractions(numerator, denominator)
     from kpis.formulas.contracts import _ceil_div
 
     assert _ceil_div(numerator, denominator) == math.ceil(Fraction(numerator, denominator))
+
+
+def test_email_rates_over_counts_not_given_are_null_not_zero() -> None:
+    """A month whose email rows give no deliveries: deliverability and the rates over deliveries are
+    null (the counts' sums over rows that give them), never 0 % from a stored 0."""
+    from kpis.catalogue import kpi, null_reason
+    from kpis.formulas import email
+
+    values = {"emails_sent": 800, "emails_delivered": None}
+    assert kpi("deliverability_rate").formula({**values, "sent_with_delivered": 0}.__getitem__) is None
+    assert email.per_delivered(None, 0) is None
+    assert "do not give the emails delivered" in null_reason(kpi("deliverability_rate"), {**values, "deliverability_rate": None})
+    # rows that give deliveries beside rows that do not: over the first only (900 of 1,000, not of 1,500)
+    given = {"emails_delivered": 900, "sent_with_delivered": 1000}
+    assert kpi("deliverability_rate").formula(given.__getitem__) == pytest.approx(0.9)
