@@ -482,10 +482,9 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("paid_leads", "paid_media", _("Paid leads"), _("New leads of the campaigns with ad platform rows this month."), C,
         paced=True),
     Kpi("paid_lead_match_rate", "paid_media", _("Paid lead match rate"),
-        _("The CRM's new leads of the campaigns whose ad platforms report conversions ÷ the conversions the "
-          "platforms claim for those campaigns."), R, NEUTRAL,
+        _("Paid leads in the CRM ÷ the conversions the platforms claim for those campaigns."), R, NEUTRAL,
         null_reasons=(NO_CONVERSIONS,), bounds=UNBOUNDED,
-        formula=of(paid.paid_lead_match_rate, "conversion_leads", "campaign_conversions")),
+        formula=of(paid.paid_lead_match_rate, "paid_leads", "campaign_conversions")),
     # --- recurring revenue and lifetime value
     Kpi("mrr", "recurring_revenue_and_value", _("MRR"),
         _("Monthly recurring revenue of active retainers at the month's end."), M),

@@ -91,9 +91,10 @@ from kpis.unmatched import crm_leads_unlinked
 # 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
-# 37: a platform's match sentence counts the leads its match rate counts (campaigns reporting conversions), the others apart
+# 37: a platform's match sentence counts the leads its match rate counts (campaigns reporting conversions), the others apart — reverted at 39/55
 # 38: leads per working day of the month in progress shows its pace ("on pace for 10.00 by month end")
-REPORT_LAYOUT = "38"
+# 39: the platform match sentence back to kpis.md's rate (all paid leads ÷ the conversions)
+REPORT_LAYOUT = "39"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -577,26 +578,15 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
             "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
         }
     rate = figures.get("paid_lead_match_rate")
-    # The leads the rate counts: those of the campaigns whose rows report conversions (a document
-    # computed before the snapshot kept them counted every paid lead).
-    matched = figures.get("conversion_leads", leads) or 0
-    said = _(
+    return _(
         "%(leads)s leads reached the CRM for the %(conversions)s conversions %(platform)s claims (%(rate)s): the "
         "platform counts with its own attribution (view-through, modelled conversions), the CRM counts people."
     ) % {
-        "leads": number_shown(matched, 0, force_grouping=True),
+        "leads": number_shown(leads, 0, force_grouping=True),
         "conversions": format_value("platform_conversions", conversions, ""),
         "platform": platform,
         "rate": format_value("paid_lead_match_rate", rate, "") if rate is not None else "—",
     }
-    others = leads - matched
-    if others <= 0:
-        return said
-    return said + " " + ngettext(
-        "%(others)s more lead came from campaigns for which %(platform)s reports no conversions.",
-        "%(others)s more leads came from campaigns for which %(platform)s reports no conversions.",
-        others,
-    ) % {"others": number_shown(others, 0, force_grouping=True), "platform": platform}
 
 
 # --- what an approved version freezes beside the figures --------------------------------------------

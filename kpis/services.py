@@ -308,9 +308,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 51: a table broken over a page keeps two rows on each side of the break (a part's headings and one row at a foot)
 # 52: a change without a number ("nothing to compare", across 0) says why: under the summary's grid, in the details' cell
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
-# 53: a platform's match sentence counts the leads its match rate counts (campaigns reporting conversions), the others apart
+# 53: a platform's match sentence counts the leads its match rate counts (campaigns reporting conversions), the others apart — reverted at 39/55
 # 54: leads per working day of the month in progress shows its pace, as the counts do
-PDF_LAYOUT = "54"
+# 55: the platform match sentence back to kpis.md's rate (all paid leads ÷ the conversions)
+PDF_LAYOUT = "55"
 
 
 def report_pdf_build(

@@ -111,7 +111,6 @@ def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contrac
         # paid media
         **ad_sums(ads.values()),
         "paid_leads": sum(_count(new_by_campaign, campaign, "new") for campaign in {c for _p, c in ads if c}),
-        "conversion_leads": conversion_leads(ads, new_by_campaign),
         "campaign_conversions": ad_sums(g for (_p, c), g in ads.items() if c)["platform_conversions"],
         # recurring revenue and contract lifetime value
         **moves,
@@ -129,18 +128,6 @@ def ad_sums(groups: Any) -> dict[str, float | None]:
         totals[name] = sum(given) if given else None
     totals["ad_spend"] = totals["ad_spend"] or 0.0
     return totals
-
-
-def conversion_leads(ads: dict[tuple[str, str], dict[str, float | None]], new_by_campaign: dict, platform: str = "") -> float:
-    """The month's new leads of the campaigns whose ad rows (of ``platform``, when given) report
-    conversions: the CRM's side of the paid lead match rate. A campaign whose platform reports none
-    (a Meta reach campaign, a LinkedIn export without conversions) claims no conversion that could
-    have reached the CRM, so its leads would inflate the rate (as the spend of rows without
-    conversions would inflate cost per conversion)."""
-    campaigns = {
-        c for (p, c), group in ads.items() if c and group["platform_conversions"] is not None and (not platform or p == platform)
-    }
-    return sum(_count(new_by_campaign, campaign, "new") for campaign in campaigns)
 
 
 def by_catalogue(keys: tuple[str, ...], numbers: dict[str, Any]) -> dict[str, Any]:
@@ -304,18 +291,13 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
         campaigns = {c for p, c in ads if p == member and c}
         new = sum(_count(leads.get("campaign", {}), c, "new") for c in campaigns)
         sums = ad_sums(g for (p, _c), g in ads.items() if p == member)
-        matched = conversion_leads(ads, leads.get("campaign", {}), member)
         platform[member] = by_catalogue(BREAKDOWN_KEYS["platform"], {
             **sums,
             "paid_leads": new,
             "mqls": sum(_count(leads.get("campaign", {}), c, "mql") for c in campaigns),
             "cpl": costs.cost_per(sums["ad_spend"], new),
-            "conversion_leads": matched,
             "campaign_conversions": ad_sums(g for (p, c), g in ads.items() if p == member and c)["platform_conversions"],
         })
-        # Not a KPI: the leads the match rate counts, for the report's sentence beside it (a document
-        # computed before it has none: its rate counted every paid lead).
-        platform[member]["conversion_leads"] = matched
     landing_page = {
         member: {
             "sessions": t["sessions"],

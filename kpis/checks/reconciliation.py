@@ -74,8 +74,8 @@ MATCH_RATE = register(
         severity=Severity.MEDIUM,
         sentence=_("%(rate)s of the conversions the ad platforms claim reached the CRM, outside the usual %(low)s to %(high)s."),
         rule=_(
-            "The paid lead match rate (CRM leads of the campaigns reporting conversions ÷ their conversions) outside "
-            "the median ± 3 robust deviations (at least ± 10 points) of the client's last 6 months with one (at least 3)."
+            "The paid lead match rate (CRM paid leads ÷ platform conversions) outside the median ± 3 robust deviations "
+            "(at least ± 10 points) of the client's last 6 months with one (at least 3)."
         ),
         evaluate=match_rate_band,
     )

@@ -42,9 +42,7 @@ def roas(conversion_value: float | None, spend_with_value: float | None) -> floa
     return ratio(conversion_value, spend_with_value)
 
 
-def paid_lead_match_rate(conversion_leads: float, campaign_conversions: float | None) -> float | None:
-    """New leads of the campaigns whose ad rows report conversions / platform_conversions of the
-    campaigns with ad rows: how many of the conversions the platforms claim reached the CRM (above 1:
-    more leads than they claim). kpis.md divides all paid_leads; the leads of a campaign whose
-    platform reports no conversions are left out (docs/kpis.md "Paid media")."""
-    return ratio(conversion_leads, campaign_conversions)
+def paid_lead_match_rate(paid_leads: float, campaign_conversions: float | None) -> float | None:
+    """paid_leads / platform_conversions of the campaigns with ad rows: how many of the
+    conversions the platforms claim reached the CRM (above 1: more leads than they claim)."""
+    return ratio(paid_leads, campaign_conversions)

@@ -83,9 +83,7 @@ def test_the_canonical_spend_file_gives_the_paid_media_kpis(campaigns, write) ->
     assert k["click_conversion_rate"] == pytest.approx(11.5 / 115)
     assert k["conversion_value"] == pytest.approx(400.0) and k["roas"] == pytest.approx(4.0)
     assert k["paid_leads"] == 4  # g1's three and li1's one; the newsletter's two are not paid
-    # g1's three for the 11.5 conversions: LinkedIn's rows report none, so li1's lead is no claimed
-    # conversion that reached the CRM (docs/kpis.md "Paid media"; kpis.md's letter would give 4 / 11.5)
-    assert k["paid_lead_match_rate"] == pytest.approx(3 / 11.5)
+    assert k["paid_lead_match_rate"] == pytest.approx(4 / 11.5)
 
     platforms = document["breakdowns"]["platform"]
     assert sorted(platforms) == ["google_ads", "linkedin_ads", "meta_ads", "other_ads"]
@@ -94,14 +92,12 @@ def test_the_canonical_spend_file_gives_the_paid_media_kpis(campaigns, write) ->
         "ad_spend": 150.0, "impressions": 1500, "clicks": 75, "ctr": 0.05, "cpc": 2.0, "cpm": 100.0,
         "platform_conversions": 7.5, "cost_per_conversion": 20.0, "conversion_value": 400.0, "roas": 4.0,
         "paid_leads": 3, "cpl": 50.0, "mqls": 0, "paid_lead_match_rate": 0.4,
-        "conversion_leads": 3,  # not a KPI: the leads the match rate counts (the report's sentence)
     })
     linkedin = platforms["linkedin_ads"]
     assert (linkedin["cpc"], linkedin["cpl"], linkedin["paid_leads"]) == (6.0, 60.0, 1)
     # LinkedIn's rows give no conversions: null, never 0 or infinite.
     assert linkedin["platform_conversions"] is None and linkedin["cost_per_conversion"] is None
     assert linkedin["paid_lead_match_rate"] is None and linkedin["roas"] is None
-    assert linkedin["conversion_leads"] == 0  # its lead is no claimed conversion
     assert platforms["meta_ads"]["paid_lead_match_rate"] == 0.0 and platforms["meta_ads"]["cpl"] is None
     assert platforms["other_ads"]["clicks"] is None and platforms["other_ads"]["cpm"] == pytest.approx(200.0)
 

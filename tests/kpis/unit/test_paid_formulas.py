@@ -61,7 +61,7 @@ def test_the_catalogue_computes_paid_media_over_the_rows_that_give_each_column()
          "conversions_with_clicks": None, "clicks_with_conversions": None, "conversion_value": None,
          "spend_with_value": None},
     ]))
-    inputs.update(paid_leads=4, conversion_leads=4, campaign_conversions=5.0)
+    inputs.update(paid_leads=4, campaign_conversions=5.0)
     values = kpi_values(inputs)
     assert values["ad_spend"] == 160.0
     assert values["ctr"] == pytest.approx(60 / 1000)  # kpis.md: clicks / impressions
@@ -86,9 +86,9 @@ def _month_without_anything() -> dict:
              "unsubscribes", "sent_with_delivered", "delivered_with_opens", "delivered_with_clicks",
              "delivered_with_unsubscribes", "media_spend", "nurture_spend", "sales_spend", "marketing_spend", "revenue",
              "marketing_revenue", "gross_margin", "mrr", "mrr_start", "accounts", "accounts_start", "churned_accounts",
-             "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "paid_leads", "conversion_leads",
-             "campaign_conversions", "retainer_ltv", "project_ltv", "contract_ltv", "early_cancel_rate", "renewal_rate",
-             "contraction_factor", "expected_terms", "repeat_rate", "expected_projects"}
+             "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "paid_leads", "campaign_conversions",
+             "retainer_ltv", "project_ltv", "contract_ltv", "early_cancel_rate", "renewal_rate", "contraction_factor",
+             "expected_terms", "repeat_rate", "expected_projects"}
     return {**dict.fromkeys(names, 0), "marketing_revenue_before": None, "median_response_hours": None,
             "p90_response_hours": None, **ad_sums([])}
 
@@ -104,63 +104,3 @@ def test_traffic_shares_are_null_when_a_row_has_no_device_or_no_bounces() -> Non
     assert values["mobile_share"] == pytest.approx(0.4)
     assert values["bounce_rate"] == pytest.approx(30 / 60)  # over the rows that give bounces
     assert values["mobile_bounce_rate"] == pytest.approx(10 / 40)
-
-
-def _ad_group(spend: float, conversions: float | None) -> dict:
-    """One (platform, campaign) group of ad rows: spend, and conversions when its rows give them."""
-    given = conversions is not None
-    return {"ad_spend": spend, "impressions": None, "spend_with_impressions": None, "clicks": None,
-            "spend_with_clicks": None, "platform_conversions": conversions,
-            "spend_with_conversions": spend if given else None, "conversions_with_clicks": None,
-            "clicks_with_conversions": None, "conversion_value": None, "spend_with_value": None}
-
-
-def test_the_match_rate_counts_only_the_leads_of_campaigns_whose_platform_reports_conversions() -> None:
-    """Meta reports no conversions for a reach campaign: its two CRM leads are no claimed conversion that
-    reached the CRM. 3 leads of the Google campaign for its 6 conversions is 50 %, not (3 + 2) ÷ 6 = 83 %
-    (as cost per conversion leaves out the spend of rows without conversions)."""
-    import datetime as dt
-
-    from kpis.catalogue import KPI_KEYS
-    from kpis.formulas.contracts import KEYS as CONTRACT_KEYS
-    from kpis.selectors import Inputs
-    from kpis.snapshot import breakdowns, month_inputs
-
-    march = dt.date(2026, 3, 1)
-    new = {"g1": 3, "m1": 1, "m2": 2, "plain": 4}
-    inputs = Inputs(
-        ads={march: {("google_ads", "g1"): _ad_group(100.0, 6.0), ("meta_ads", "m1"): _ad_group(40.0, 2.0),
-                     ("meta_ads", "m2"): _ad_group(50.0, None)}},
-        lead_members={march: {"campaign": {c: {"new": {"count": n}} for c, n in new.items()}}},
-    )
-    values = kpi_values(month_inputs(inputs, march, gross_margin=0.7, contracts=dict.fromkeys(CONTRACT_KEYS)))
-    assert set(KPI_KEYS) == set(values)
-    assert values["paid_leads"] == 6  # every campaign with ad rows: g1, m1, m2
-    assert values["platform_conversions"] == 8.0
-    assert values["paid_lead_match_rate"] == pytest.approx((3 + 1) / 8)  # m2 reports no conversions
-    meta = breakdowns(inputs, march)["platform"]["meta_ads"]
-    assert (meta["paid_leads"], meta["platform_conversions"]) == (3, 2.0)
-    assert meta["paid_lead_match_rate"] == pytest.approx(1 / 2)  # m1's lead for m1's 2 conversions
-    assert meta["conversion_leads"] == 1  # the report's sentence: 1 lead reached the CRM for 2 conversions
-
-
-def test_the_platform_sentence_counts_the_leads_the_match_rate_counts() -> None:
-    """"5 leads reached the CRM for the 6 conversions Meta Ads claims (50.0 %)" did not add up: the rate
-    counts the 3 leads of the campaigns reporting conversions; the other 2 are said apart."""
-    from django.utils import translation
-
-    from kpis.report import match_line
-
-    figures = {"paid_leads": 5, "conversion_leads": 3, "platform_conversions": 6.0, "paid_lead_match_rate": 0.5}
-    with translation.override("en"):
-        said = match_line("Meta Ads", figures)
-        assert said.startswith("3 leads reached the CRM for the 6 conversions Meta Ads claims (50.0 %)")
-        assert said.endswith(" 2 more leads came from campaigns for which Meta Ads reports no conversions.")
-        assert "more lead came" in match_line("Meta Ads", {**figures, "paid_leads": 4})
-        # every lead's campaign reports conversions, or a document computed before conversion_leads: as before
-        assert "more lead" not in match_line("Meta Ads", {**figures, "paid_leads": 3})
-        assert match_line("Meta Ads", {k: v for k, v in figures.items() if k != "conversion_leads"}).startswith("5 leads")
-    with translation.override("es"):
-        said = match_line("Meta Ads", figures)
-        assert said.startswith("3 leads llegaron al CRM") and "more" not in said
-        assert said.endswith("Llegaron 2 leads más de campañas para las que Meta Ads no informa de conversiones.")
