@@ -200,10 +200,12 @@ class EmailRow(models.Model):
     date = models.DateField()
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT)
     sent = models.PositiveBigIntegerField()
-    delivered = models.PositiveBigIntegerField(**COUNT)
-    unique_opens = models.PositiveBigIntegerField(**COUNT)
-    unique_clicks = models.PositiveBigIntegerField(**COUNT)
-    unsubscribes = models.PositiveBigIntegerField(**COUNT)
+    # NULL: not given (an export without the column): the email rates are then worked out over the rows
+    # that give their counts, and are null when none does (docs/kpis.md), never 0 % from a stored 0.
+    delivered = models.PositiveBigIntegerField(null=True, blank=True)
+    unique_opens = models.PositiveBigIntegerField(null=True, blank=True)
+    unique_clicks = models.PositiveBigIntegerField(null=True, blank=True)
+    unsubscribes = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [

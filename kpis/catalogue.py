@@ -229,6 +229,12 @@ NO_SPEND = Reason(_("No marketing spend this month."), _zero("marketing_spend"),
 NO_SENT = Reason(_("No emails sent this month."), _zero("emails_sent"), of_month=_("No emails sent in %(month)s."))
 NO_DELIVERED = Reason(_("No emails delivered this month."), _zero("emails_delivered"),
                       of_month=_("No emails delivered in %(month)s."))
+# An email count left empty is not given (clients.models.EmailRow): the rates over it are null, never 0 %.
+DELIVERED_NOT_GIVEN = Reason(_("The email results of this month do not give the emails delivered."),
+                             lambda values: bool(values.get("emails_sent")) and _null("emails_delivered")(values),
+                             of_month=_("The email results of %(month)s do not give the emails delivered."))
+COUNT_NOT_GIVEN = Reason(_("The email results of this month do not give this count."),
+                         of_month=_("The email results of %(month)s do not give this count."))
 NOT_CONTACTED = Reason(_("No lead of this month has been contacted yet."),
                        of_month=_("No lead of %(month)s has been contacted yet."))
 SHORT_HISTORY = Reason(_("Less than three months of history before this month."), _null("revenue_uplift"),
@@ -316,8 +322,10 @@ KPIS: tuple[Kpi, ...] = (
     Kpi("new_leads", "funnel", _("New leads"), _("Leads created in the month."), C, headline=True,
         paced=True, summary=1, funnel=2, funnel_label=_("Leads"), plan="leads"),
     Kpi("working_days", "funnel", _("Working days"), _("Monday to Friday, minus the client's holidays."), D, NEUTRAL),
+    # Paced: the month's leads so far over all its working days scale to its end as a count does (while the
+    # month runs, 50 leads in 5 of 22 working days read 2.27 a day, on pace for 10).
     Kpi("leads_per_working_day", "funnel", _("Leads per working day"), _("New leads ÷ working days."), X,
-        null_reasons=(NO_WORKING_DAYS,),
+        null_reasons=(NO_WORKING_DAYS,), paced=True,
         formula=of(funnel.leads_per_working_day, new_leads="new_leads", working_days="working_days")),
     Kpi("growth_needed_per_working_day", "funnel", _("Growth needed per working day"),
         _("The rise in leads per working day needed to equal last month's total in this month's working days."), R,
@@ -382,19 +390,20 @@ KPIS: tuple[Kpi, ...] = (
     # --- email
     Kpi("emails_sent", "email", _("Emails sent"), _("Emails sent in the month."), C, paced=True),
     Kpi("emails_delivered", "email", _("Emails delivered"), _("Emails delivered in the month."), C,
-        paced=True),
+        paced=True, null_reasons=(DELIVERED_NOT_GIVEN,)),
+    # Each rate over the rows that give both its counts (a count left empty is not given).
     Kpi("deliverability_rate", "email", _("Deliverability"), _("Delivered ÷ sent."), R,
-        null_reasons=(NO_SENT,), benchmarkable=True,
-        formula=of(email.deliverability_rate, delivered="emails_delivered", sent="emails_sent")),
+        null_reasons=(NO_SENT, DELIVERED_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.deliverability_rate, delivered="emails_delivered", sent="sent_with_delivered")),
     Kpi("open_rate", "email", _("Open rate"), _("Unique opens ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unique_opens", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_opens", "delivered_with_opens")),
     Kpi("click_through_rate", "email", _("Click-through rate"), _("Unique clicks ÷ delivered."), R,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unique_clicks", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unique_clicks", "delivered_with_clicks")),
     Kpi("email_unsubscribe_rate", "email", _("Email unsubscribe rate"), _("Unsubscribes ÷ delivered."), R, DOWN,
-        null_reasons=(NO_DELIVERED,), benchmarkable=True,
-        formula=of(email.per_delivered, "unsubscribes", "emails_delivered")),
+        null_reasons=(NO_DELIVERED, DELIVERED_NOT_GIVEN, COUNT_NOT_GIVEN), benchmarkable=True,
+        formula=of(email.per_delivered, "unsubscribes", "delivered_with_unsubscribes")),
     # --- cost and revenue
     Kpi("media_spend", "cost_and_revenue", _("Media spend"), _("Spend on media in the month."), M, NEUTRAL,
         paced=True),

@@ -96,7 +96,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 39: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
 # 40: staff's "not loaded" reasons end with what to do ("… or connect GA4 on the Imports page."); a client's do not
 # 41: staff's empty Paid media says where ad platform data is connected or imported, not "rows"
-REPORT_LAYOUT = "41"
+# 42: leads per working day of the month in progress shows its pace ("on pace for 10.00 by month end")
+REPORT_LAYOUT = "42"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -527,7 +527,20 @@ AD_SUMS = (
     ("conversion_value", "sum(conversion_value)"),
     ("spend_with_value", "sum(amount) FILTER (WHERE conversion_value IS NOT NULL)"),
 )
-EMAIL_SUMS = ("sent", "delivered", "unique_opens", "unique_clicks", "unsubscribes")
+# The email rows' sums per month (kpis.md "Email"). A count left empty is not given (NULL): each rate is
+# worked out over the rows that give both its counts, and a sum over rows none of which gives the column
+# is NULL, kept as None (its figures null with the reason, never 0 %).
+EMAIL_SUMS = (
+    ("sent", "sum(sent)"),
+    ("delivered", "sum(delivered)"),
+    ("sent_with_delivered", "sum(sent) FILTER (WHERE delivered IS NOT NULL)"),
+    ("unique_opens", "sum(unique_opens) FILTER (WHERE delivered IS NOT NULL)"),
+    ("delivered_with_opens", "sum(delivered) FILTER (WHERE unique_opens IS NOT NULL)"),
+    ("unique_clicks", "sum(unique_clicks) FILTER (WHERE delivered IS NOT NULL)"),
+    ("delivered_with_clicks", "sum(delivered) FILTER (WHERE unique_clicks IS NOT NULL)"),
+    ("unsubscribes", "sum(unsubscribes) FILTER (WHERE delivered IS NOT NULL)"),
+    ("delivered_with_unsubscribes", "sum(delivered) FILTER (WHERE unsubscribes IS NOT NULL)"),
+)
 
 
 def _sums(inputs: Inputs, first: dt.date, after: dt.date) -> None:
@@ -537,7 +550,7 @@ def _sums(inputs: Inputs, first: dt.date, after: dt.date) -> None:
     pad = len(AD_SUMS) - len(EMAIL_SUMS)
     rows = _fetch(
         f"""
-        SELECT 'email', date_trunc('month', date)::date, NULL, NULL, {", ".join(f"sum({c})" for c in EMAIL_SUMS)}
+        SELECT 'email', date_trunc('month', date)::date, NULL, NULL, {", ".join(sql for _name, sql in EMAIL_SUMS)}
                {", NULL::numeric" * pad}
         FROM clients_emailrow WHERE date >= %(first)s AND date < %(after)s GROUP BY 2
         UNION ALL
@@ -553,7 +566,9 @@ def _sums(inputs: Inputs, first: dt.date, after: dt.date) -> None:
     )
     for kind, month, key, campaign, *values in rows:
         if kind == "email":
-            inputs.email[month] = {name: int(value) for name, value in zip(EMAIL_SUMS, values, strict=False)}
+            inputs.email[month] = {
+                name: None if value is None else int(value) for (name, _sql), value in zip(EMAIL_SUMS, values, strict=False)
+            }
         elif kind == "spend":
             inputs.spend.setdefault(month, {})[(key, campaign)] = float(values[0])
         else:

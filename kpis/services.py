@@ -320,7 +320,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 58: a chart's history note is a sentence ("Data from March 2026: 2 months so far.")
 # 59: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
 # 60: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
-PDF_LAYOUT = "60"
+# 61: leads per working day of the month in progress shows its pace, as the counts do
+PDF_LAYOUT = "61"
 
 
 def report_pdf_build(

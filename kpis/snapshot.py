@@ -91,11 +91,12 @@ def month_inputs(inputs: Inputs, month: dt.date, *, gross_margin: float, contrac
         "contacted_within_4h": stats.get("contacted_within_4h", 0),
         "uncontacted": stats.get("uncontacted", 0),
         # email
+        # None where the month's rows give no such count (not given: its rates null, never 0 %); 0 without rows.
         "emails_sent": e.get("sent", 0),
         "emails_delivered": e.get("delivered", 0),
-        "unique_opens": e.get("unique_opens", 0),
-        "unique_clicks": e.get("unique_clicks", 0),
-        "unsubscribes": e.get("unsubscribes", 0),
+        **{name: e.get(name, 0) for name in ("sent_with_delivered", "unique_opens", "delivered_with_opens",
+                                             "unique_clicks", "delivered_with_clicks", "unsubscribes",
+                                             "delivered_with_unsubscribes")},
         # cost and revenue
         **{f"{c}_spend": sum(a for (cat, _), a in spend.items() if cat == c) for c in ("media", "nurture", "sales")},
         "marketing_spend": _marketing_spend(inputs, month),

@@ -141,12 +141,14 @@ def _traffic_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _email_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """delivered ≤ sent and unique_clicks ≤ delivered, each when both are given (an empty count is not given)."""
     errors = []
-    sent, delivered, clicks = values.get("sent"), values.get("delivered") or 0, values.get("unique_clicks") or 0
-    if sent is not None and delivered > sent:
+    sent, delivered, clicks = values.get("sent"), values.get("delivered"), values.get("unique_clicks")
+    if sent is not None and delivered is not None and delivered > sent:
         errors.append(("delivered", _("larger than sent (%(n)s)") % {"n": sent}))
-    if clicks > delivered:
-        errors.append(("unique_clicks", _("larger than delivered (%(n)s)") % {"n": delivered}))
+    if clicks is not None and clicks > (delivered if delivered is not None else sent if sent is not None else clicks):
+        errors.append(("unique_clicks", _("larger than delivered (%(n)s)") % {"n": delivered})
+                      if delivered is not None else ("unique_clicks", _("larger than sent (%(n)s)") % {"n": sent}))
     return errors
 
 
@@ -287,10 +289,11 @@ SPECS: dict[str, KindSpec] = {
             Column("date", cells.date, required=True),
             Column("campaign", cells.text(_max(Campaign, "id")), required=True, references="campaign"),
             Column("sent", cells.count(BIG), required=True, summed=True),
-            Column("delivered", cells.count(BIG), default=0, summed=True),
-            Column("unique_opens", cells.count(BIG), default=0, summed=True),
-            Column("unique_clicks", cells.count(BIG), default=0, summed=True),
-            Column("unsubscribes", cells.count(BIG), default=0, summed=True),
+            # Optional: empty when not given (stored NULL), never 0 — a 0 delivered made deliverability 0 %.
+            Column("delivered", cells.count(BIG), summed=True),
+            Column("unique_opens", cells.count(BIG), summed=True),
+            Column("unique_clicks", cells.count(BIG), summed=True),
+            Column("unsubscribes", cells.count(BIG), summed=True),
         ),
         key=("date", "campaign"),
         rules=(_email_rules,),

@@ -323,6 +323,8 @@ SOURCES: dict[str, Source] = {source.slug: source for source in (
         ),
         date_format="%b %d, %Y %I:%M %p|%b %d, %Y %H:%M|%b %d, %Y|%Y-%m-%d %H:%M:%S|%Y-%m-%d %H:%M|%Y-%m-%d",
         channel="email", segment=_("the Send Date column"),
+        needed={"delivered": _("email rows are stored without deliveries, so the deliverability, open, click-through "
+                               "and unsubscribe rates of these months are left empty, not zero")},
         layout="Mailchimp campaigns report export: Title, Subject, List, Send Date (Jun 09, 2018 09:30 pm), counts "
                "and rates (export-formats.md)",
     ),

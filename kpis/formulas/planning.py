@@ -34,20 +34,26 @@ def round_up(value: float | None) -> int | None:
     return None if value is None else math.ceil(round(value, 9))
 
 
+def pace_up(count: int | None, days: int) -> float | None:
+    """``count`` ÷ ``days`` rounded up to one decimal, exactly (7 over 10 days is 0.7, not 0.8 by float noise)."""
+    if count is None or not days:
+        return None
+    return math.ceil(round(count * 10 / days, 9)) / 10
+
+
 def spread(*, totals: dict[str, float | None], working_days: dict[str, int]) -> dict[str, dict[str, float | int | None]]:
     """Spread the totals over months in proportion to their working days, and per working day.
 
     Each month's count is whole and the months add up to the reported (rounded-up) total: the
     total is shared by largest remainder (each month gets the floor of its share, the units left
     go to the largest fractions, earlier months first on ties). Per working day is a rate, not a
-    count: the month's unrounded share ÷ its working days, to one decimal (3.4 leads a day, not 4).
+    count: the month's count ÷ its working days, rounded up to one decimal (3.4 leads a day, not 4),
+    so that the pace kept every working day reaches the month's count (1.6 a day over 21 days is 33.6,
+    short of a month of 34: 1.7).
     """
     all_days = sum(working_days.values())
     months: dict[str, dict[str, float | int | None]] = {month: {"working_days": days} for month, days in working_days.items()}
     for name, total in totals.items():
-        shares = {
-            month: None if total is None or not all_days else total * days / all_days for month, days in working_days.items()
-        }
         whole = round_up(total)
         counts: dict[str, int | None] = {month: None for month in working_days}
         if whole is not None and all_days:
@@ -60,6 +66,5 @@ def spread(*, totals: dict[str, float | None], working_days: dict[str, int]) -> 
             counts = dict(floors)
         for month, days in working_days.items():
             months[month][name] = counts[month]
-            share = shares[month]
-            months[month][f"{name}_per_working_day"] = round(share / days, 1) if share is not None and days else None
+            months[month][f"{name}_per_working_day"] = pace_up(counts[month], days)
     return months

@@ -111,3 +111,29 @@ def test_the_pdf_pages(hubspot_like, clean_tenant_tables) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for index in range(len(document)):
             document[index].render(scale=1.0).to_pil().save(ARTIFACTS / f"reasons-pdf-{language}-{index + 1}.png")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_email_rates_without_deliveries_read_a_dash_with_the_reason_in_spanish(page, portal, client_user_a, tenants,
+                                                                              width) -> None:
+    """An email file without deliveries: deliverability "—" with the reason, never "0,0 %"."""
+    from clients.models import EmailRow
+
+    alpha = tenants["alpha"]
+    with schema_context("alpha"):
+        Campaign.objects.create(id="news", name="Boletín", channel="email")
+        EmailRow.objects.create(date=dt.date(2026, 3, 3), campaign_id="news", sent=1000, unique_opens=400)
+    snapshot_compute(client=alpha, months=[MARCH])
+    client_user_a.language = "es"
+    client_user_a.save()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sign_in_home(page, portal.client("alpha"), client_user_a.username)
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+    tile = page.locator("#kpi-deliverability_rate")
+    tile.locator("xpath=ancestor::details[1]/summary").click()
+    tile.scroll_into_view_if_needed()
+    text = tile.inner_text()
+    assert "—" in text and "0,0" not in text, text
+    assert "Los resultados de correo de este mes no indican los correos entregados." in text, text
+    _no_overflow(page)
+    tile.locator("xpath=ancestor::details[1]").screenshot(path=str(ARTIFACTS / f"email-not-given-es-{width}.png"))

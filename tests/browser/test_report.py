@@ -95,6 +95,12 @@ def test_the_report_opens_on_the_last_complete_month_with_its_summary(page, port
     assert page.locator("[data-summary] .change").count() == 0
     assert "on pace for" in page.locator('[data-summary][data-kpi="new_leads"]').inner_text()
     screenshot(page, "report-month-to-date")
+    # leads per working day divides the leads so far by all the month's working days: it has its pace too
+    tile = page.locator("#kpi-leads_per_working_day")
+    tile.locator("xpath=ancestor::details[1]/summary").click()
+    tile.scroll_into_view_if_needed()
+    assert "on pace for" in tile.inner_text(), tile.inner_text()
+    tile.screenshot(path=str(ARTIFACTS / "report-month-to-date-leads-per-working-day.png"))
 
 
 def test_phone_spanish_and_print(page, portal, client_user_a, report_data) -> None:

@@ -78,3 +78,35 @@ def test_every_expected_breakdown_member(exported, month) -> None:
                 if key not in ours or not same(ours[key], value):
                     wrong[f"{dimension}.{member}.{key}"] = (ours.get(key, "missing"), value)
     assert not wrong, f"{month}: (ours, expected) {wrong}"
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_every_key_of_the_catalogue_is_in_the_export(exported, month) -> None:
+    """formats.md: every key of kpis.md is present in ``kpis`` (null where undefined), and every
+    breakdown dimension is present, also those the expected files do not list (paid media, platform)."""
+    from kpis.catalogue import BREAKDOWN_KEYS, KPI_KEYS
+
+    document = exported[month]
+    assert [key for key in KPI_KEYS if key not in document["kpis"]] == []
+    assert set(BREAKDOWN_KEYS) <= set(document["breakdowns"])
+
+
+PAID_MEDIA_UNDEFINED = (
+    "impressions", "clicks", "ctr", "cpc", "cpm", "platform_conversions", "cost_per_conversion",
+    "click_conversion_rate", "conversion_value", "roas", "paid_lead_match_rate",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_the_example_without_ad_rows_has_no_paid_media_figures(exported, month) -> None:
+    """The example's spend rows give no ``platform``: no ad rows (kpis.md "Paid media"), which its
+    expected files leave out. Sums over no rows are 0; a figure whose input column no ad row gives is
+    null, never 0; no platform member; the campaigns' delivery figures null."""
+    kpis = exported[month]["kpis"]
+    assert kpis["ad_spend"] == 0 and kpis["paid_leads"] == 0
+    assert {key: kpis[key] for key in PAID_MEDIA_UNDEFINED} == dict.fromkeys(PAID_MEDIA_UNDEFINED)
+    breakdowns = exported[month]["breakdowns"]
+    assert breakdowns["platform"] == {}
+    delivery = ("impressions", "clicks", "ctr", "cpc", "platform_conversions", "cost_per_conversion", "roas")
+    for member, figures in breakdowns["campaign"].items():
+        assert {key: figures[key] for key in delivery} == dict.fromkeys(delivery), member

@@ -226,3 +226,20 @@ def test_columns_read_beside_another_are_listed_as_used(fixture_path):
     assert meta["Results"] == ["conversions"] and meta["Result indicator"] == ["?conversions"]
     linkedin = dict(detect(fixture_path("linkedin_ads.csv")).uses())
     assert linkedin["Leads"] == ["+conversions"] and linkedin["Conversions"] == ["conversions"]
+
+
+def test_mailchimp_without_deliveries_stores_them_as_not_given_and_says_so(import_a, write_file):
+    """A Mailchimp export without Successful Deliveries: named as lacking with what it leaves empty, and
+    its rows store no deliveries (not 0, which read as a deliverability of 0 %)."""
+    from clients.models import EmailRow
+
+    path = write_file(
+        "Title,Subject,List,Send Date,Total Recipients,Unique Opens\n"
+        'March Newsletter,News for March,Customers,"Mar 03, 2026 09:30 am","1,000",400\n'
+    )
+    outcome = import_a(path)
+    assert outcome.ok, outcome.errors
+    [(target, _names, reason)] = outcome.detection.lacking()
+    assert target == "delivered" and "deliverability" in reason
+    row = EmailRow.objects.get()
+    assert (row.sent, row.delivered, row.unique_opens, row.unique_clicks) == (1000, None, 400, None)

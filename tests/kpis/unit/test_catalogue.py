@@ -77,8 +77,10 @@ def test_every_kpi_is_fully_declared() -> None:
         assert k.label and k.definition, k.key
         assert isinstance(k.unit, Unit) and isinstance(k.better, Better), k.key
     # Counts and sums are never null (kpis.md), so they have no reason to be; every ratio has one.
-    # Paid media's sums are null when no ad row gives their column (kpis.md), and say so.
-    assert [k.key for k in KPIS if k.unit == Unit.COUNT and k.null_reasons] == ["impressions", "clicks", "platform_conversions"]
+    # Paid media's sums are null when no ad row gives their column (kpis.md), and say so; so is the emails
+    # delivered when no email row of the month gives it (docs/kpis.md "Email counts that may be missing").
+    assert [k.key for k in KPIS if k.unit == Unit.COUNT and k.null_reasons] == [
+        "emails_delivered", "impressions", "clicks", "platform_conversions"]
     assert [k.key for k in KPIS if k.unit in (Unit.RATE, Unit.RATIO) and not k.null_reasons] == []
 
 
@@ -188,6 +190,19 @@ def test_the_snapshot_computes_each_kpi_by_its_declared_formula(changed) -> None
     assert kpi_values(inputs)["cpl"] == 12.5
     changed("new_leads", formula=of(lambda: 8))  # a KPI a formula names is computed first, by its own formula
     assert kpi_values(inputs)["cpl"] == 62.5 and kpi_values(inputs)["new_leads"] == 8
+
+
+def test_leads_per_working_day_of_the_month_in_progress_has_its_pace() -> None:
+    """On 7 December, 50 leads in the month's first 5 of its 22 working days: the snapshot's leads per
+    working day is 50 ÷ 22 = 2.27 (kpis.md divides by the month's working days), a rate the month is far
+    above. Like a count it scales with the leads, so its pace to the month's end is 50 ÷ 5 = 10 a day."""
+    import datetime as dt
+
+    from kpis.report import Period
+
+    running = Period(month=dt.date(2026, 12, 1), complete=False, day=7, days=31, working_elapsed=5, working_total=22)
+    assert running.projected("leads_per_working_day", 50 / 22) == pytest.approx(10.0)
+    assert running.projected("growth_needed_per_working_day", 0.05) is None  # a calendar ratio: as it stands
 
 
 def test_pace_revenue_funnel_and_plan_come_from_the_catalogue(changed) -> None:

@@ -88,6 +88,25 @@ def test_spread_months_add_up_to_the_total_and_per_day_is_a_rate() -> None:
     assert months["2026-01"]["leads_per_working_day"] == 1.6  # 100.2 x 22/63 / 22, not rounded up to 2
 
 
+def test_a_months_pace_per_working_day_reaches_its_count() -> None:
+    """The planner's row "March: 21 working days, 34 leads, 1.6 a working day" asked for 33.6 leads: the
+    pace is the month's count ÷ its working days, rounded up to one decimal (kpis.md: reported counts
+    are rounded up), so that keeping it reaches the month's count and the plan's goal."""
+    months = spread(totals={"leads": 100.2}, working_days={"2026-01": 22, "2026-02": 20, "2026-03": 21})
+    assert months["2026-03"]["leads"] == 34
+    assert months["2026-03"]["leads_per_working_day"] == 1.7  # 34 / 21 = 1.619…
+    for month in months.values():
+        pace, days, count = month["leads_per_working_day"], month["working_days"], month["leads"]
+        assert pace * days >= count and round(pace - 0.1, 1) * days < count
+
+
+def test_a_pace_that_is_exact_is_not_rounded_up_by_float_noise() -> None:
+    months = spread(totals={"leads": 7.0, "mqls": None}, working_days={"2026-01": 10, "2026-02": 0})
+    assert months["2026-01"]["leads"] == 7 and months["2026-01"]["leads_per_working_day"] == 0.7  # not 0.8
+    assert months["2026-02"]["leads_per_working_day"] is None  # no working day
+    assert months["2026-01"]["mqls_per_working_day"] is None  # no rate to plan with
+
+
 @pytest.mark.parametrize(
     ("start", "months", "end"),
     [
@@ -193,3 +212,18 @@ def test_the_whole_number_ceiling_is_the_exact_fractions(numerator, denominator)
     from kpis.formulas.contracts import _ceil_div
 
     assert _ceil_div(numerator, denominator) == math.ceil(Fraction(numerator, denominator))
+
+
+def test_email_rates_over_counts_not_given_are_null_not_zero() -> None:
+    """A month whose email rows give no deliveries: deliverability and the rates over deliveries are
+    null (the counts' sums over rows that give them), never 0 % from a stored 0."""
+    from kpis.catalogue import kpi, null_reason
+    from kpis.formulas import email
+
+    values = {"emails_sent": 800, "emails_delivered": None}
+    assert kpi("deliverability_rate").formula({**values, "sent_with_delivered": 0}.__getitem__) is None
+    assert email.per_delivered(None, 0) is None
+    assert "do not give the emails delivered" in null_reason(kpi("deliverability_rate"), {**values, "deliverability_rate": None})
+    # rows that give deliveries beside rows that do not: over the first only (900 of 1,000, not of 1,500)
+    given = {"emails_delivered": 900, "sent_with_delivered": 1000}
+    assert kpi("deliverability_rate").formula(given.__getitem__) == pytest.approx(0.9)
