@@ -311,6 +311,19 @@ def _member_pair(document: dict[str, Any], key: str, dimension: str, member: str
     return figures.get(shape.num), figures.get(shape.den) if shape.den else None
 
 
+def _member_at_or_under(w: Writer, top: TopDriver, month: dt.date, overall: float) -> bool:
+    """Whether ``top``'s member's figure of ``month`` (a cost: its spend over its results, as
+    driver_line says it) is at or under the month's ``overall`` figure."""
+    document = w.documents[month]
+    stored = document.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(top.kpi)
+    if stored is None:
+        n, d = _member_pair(document, top.kpi, top.dimension, top.member)
+        if not d:
+            return False
+        stored = exact(n or 0) / exact(d)
+    return exact(stored) <= exact(overall)
+
+
 def _places(before: Fraction, after: Fraction) -> int:
     """Decimals for two shares compared in one sentence: one, or two under 1 % (a lead per thousand
     sessions), so that a change the sentence names never reads "0.1 %, against 0.1 % before"."""
@@ -539,7 +552,10 @@ def _move_lines(
                 continue  # that member has its step already
             slots = {**explained.slots, "kpi_lower": label}
             if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
-                steps.append(line("step_shift_budget", **slots))
+                # Budget goes where a result is cheap, not where it got less dear: a channel still
+                # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
+                if _member_at_or_under(w, top, after, a):
+                    steps.append(line("step_shift_budget", **slots))
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:

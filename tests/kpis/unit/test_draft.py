@@ -285,3 +285,31 @@ def test_a_cost_whose_results_did_not_move_says_they_held_not_that_they_went_fro
         explained = budget_line(w, "cac", SEP, OCT)
     assert explained.key == "driver_budget_flat_sales"
     assert explained.text.replace("\xa0", " ") == expected
+
+
+def _cost_per_mql_docs(*, search_after: float) -> dict[dt.date, dict[str, Any]]:
+    """Paid search's cost per MQL comes down (€2,000 → search_after), paid social's stays at €100."""
+    return {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=4000, leads=20, mqls=2, sessions=1000),
+            "paid_social": channel(spend=1000, leads=40, mqls=10, sessions=2000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=search_after * 2, leads=20, mqls=2, sessions=1000),
+            "paid_social": channel(spend=1000, leads=40, mqls=10, sessions=2000),
+        }, working_days=22),
+    }  # fmt: skip
+
+
+def test_budget_is_not_sent_towards_a_channel_still_dearer_than_the_month_as_a_whole():
+    """Wayne's November draft told its client to move budget towards Paid search "whose cost per MQL came
+    down to €2,177.42", with the month's cost per MQL at €769.50: its cheapest way to an MQL was elsewhere.
+    A channel whose cost came down is worth more budget only when it is now at or under the month's own."""
+    dearer = draft_in("en", _cost_per_mql_docs(search_after=1500))  # €1,500 an MQL against €333.33 overall
+    text = [line.text for line in dearer.lines()]
+    assert "Cost per MQL fell 20.0 % against September 2026, from €416.67 to €333.33." in text
+    assert "Most of the change came from Paid search: its cost per MQL went from €2,000.00 to €1,500.00." in text
+    assert not [t for t in text if "moving budget" in t]
+    cheaper = draft_in("en", _cost_per_mql_docs(search_after=50))  # €5 a lead against €18.33 overall
+    assert "Consider moving budget towards Paid search, whose cost per lead came down to €5.00." in [
+        line.text for line in cheaper.lines()]
