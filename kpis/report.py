@@ -91,7 +91,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 34: Paid media of spend as totals says to a client "recorded … as a total only", not "loaded … delivery"
 # 35: sales-ready leads without activities: a client reads "No buying signals … are recorded", staff "No activities…"
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
-REPORT_LAYOUT = "36"
+# 37: a change without a number ("nothing to compare", across 0) says why in words under it, on the summary's
+#     and the details' tiles (as the PDF and the email do), not only on hover: a phone has no hover
+REPORT_LAYOUT = "37"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
