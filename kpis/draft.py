@@ -567,7 +567,9 @@ def _move_lines(
                 steps.append(line(step, **slots))
                 reviewed.add(member)
                 continue
-        if not good:
+        if not good and explained is not None and explained.key == "driver_mix":
+            steps.append(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after), unit=explained.slots["unit"]))
+        elif not good:
             steps.append(line("step_watch", kpi_lower=label, after=w.kpi(key, after)))
     wins = [sentence_line for lines in moves[True] for sentence_line in lines]
     concerns = [sentence_line for lines in moves[False] for sentence_line in lines]

@@ -146,6 +146,11 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(left)s working days left."),
         "step_watch": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame."),
+        # A concern the mix explains (the concerns just named the channel whose share moved): "without one
+        # channel to blame" under it read as contradicting it.
+        "step_watch_mix": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
+            "not because one channel or campaign got worse."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
     },
     # --- the report's "What changed" block (a line per driver, the KPI's change first, signed), then the

@@ -313,3 +313,33 @@ def test_budget_is_not_sent_towards_a_channel_still_dearer_than_the_month_as_a_w
     cheaper = draft_in("en", _cost_per_mql_docs(search_after=50))  # €5 a lead against €18.33 overall
     assert "Consider moving budget towards Paid search, whose cost per lead came down to €5.00." in [
         line.text for line in cheaper.lines()]
+
+
+@pytest.mark.parametrize("language, mix, step", [
+    ("en", "Most of the change came from the mix: Paid search brought 80.0 % of the new leads, against 50.0 %.",
+     "Watch cost per lead next month: it moved the wrong way (€82.00) through the split of the new leads, not "
+     "because one channel or campaign got worse."),
+    ("es", "La mayor parte del cambio vino del reparto del total de leads nuevos: la parte de la búsqueda de pago fue "
+     "del 80,0 %, frente al 50,0 %.",
+     "A vigilar el próximo mes: costo por lead, que empeoró (82,00 €) por el reparto del total de leads nuevos, no "
+     "porque un canal o una campaña empeorara."),
+])
+def test_a_cost_the_mix_explains_is_watched_for_the_mix_not_said_to_have_no_channel_to_blame(language, mix, step):
+    """Every demo client's draft named a channel behind a concern ("Most of the change came from the mix: Paid
+    search brought 50.0 % of the customers…") and then, under Next steps, said the same figure moved "without one
+    channel or campaign to blame": a client reads the two as contradicting each other."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=0, sessions=1000),
+            "paid_social": channel(spend=100, leads=10, mqls=0, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=2000, leads=20, mqls=0, sessions=1000),
+            "paid_social": channel(spend=50, leads=5, mqls=0, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    draft = draft_in(language, docs)
+    text = [line.text.replace("\xa0", " ") for line in draft.lines()]
+    assert mix in text, text
+    assert step in [line.text.replace("\xa0", " ") for line in draft.sections["next_steps"]]
+    assert not [t for t in text if "to blame" in t or "lo explique" in t]
