@@ -93,7 +93,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 36: a campaign without ad platform data says "No ad platform data for this campaign", not "rows"
 # 37: a change without a number ("nothing to compare", across 0) says why in words under it, on the summary's
 #     and the details' tiles (as the PDF and the email do), not only on hover: a phone has no hover
-REPORT_LAYOUT = "37"
+# 38: a ROAS over part of the ad spend says over which ("…over the €7,902.80 of ad spend that reports a
+#     conversion value, of €15,000.15 in all (no conversion value from LinkedIn Ads, Meta Ads).")
+REPORT_LAYOUT = "38"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

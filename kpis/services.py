@@ -308,7 +308,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 51: a table broken over a page keeps two rows on each side of the break (a part's headings and one row at a foot)
 # 52: a change without a number ("nothing to compare", across 0) says why: under the summary's grid, in the details' cell
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
-PDF_LAYOUT = "52"
+# 53: a ROAS over part of the ad spend says over which spend, under its change in the details
+PDF_LAYOUT = "53"
 
 
 def report_pdf_build(
