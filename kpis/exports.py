@@ -411,7 +411,7 @@ def scorecard_pdf(
             note = "" if note and note in change else note
             # Why a change has no number ("nothing to compare": the comparison month's figure is unknown;
             # across 0), the page's hover: a "nothing to compare" beside a chart's gap said nothing.
-            why = (tile["change"] or {}).get("why") or ""
+            why = "" if (tile["change"] or {}).get("said_above") else (tile["change"] or {}).get("why") or ""
             note = " ".join(part for part in (why, note) if part)
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
             label: list[Any] = [_para(tile["label"], styles["fact"])]

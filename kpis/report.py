@@ -95,7 +95,8 @@ from kpis.unmatched import crm_leads_unlinked
 #     and the details' tiles (as the PDF and the email do), not only on hover: a phone has no hover
 # 38: a ROAS over part of the ad spend says over which ("…over the €7,902.80 of ad spend that reports a
 #     conversion value, of €15,000.15 in all (no conversion value from LinkedIn Ads, Meta Ads).")
-REPORT_LAYOUT = "38"
+# 39: a reason under "nothing to compare" said once a details group, at its first tile (hover on each)
+REPORT_LAYOUT = "39"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

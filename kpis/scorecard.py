@@ -1013,6 +1013,12 @@ def tiles(
                     and all(getattr(b, "industry", "") not in ("", industry) for b in benchmarks.get(key, [])),
                 }
             )
+        said: set[str] = set()  # a reason said under a change once a group (Acme's seven revenue rows had it seven times)
+        for shown_tile in group_tiles:
+            why = (shown_tile["change"] or {}).get("why")
+            if why:
+                shown_tile["change"]["said_above"] = why in said
+                said.add(why)
         groups.append(
             {
                 "id": group.key,

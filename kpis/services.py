@@ -309,7 +309,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 52: a change without a number ("nothing to compare", across 0) says why: under the summary's grid, in the details' cell
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
 # 53: a ROAS over part of the ad spend says over which spend, under its change in the details
-PDF_LAYOUT = "53"
+# 54: a reason under "nothing to compare" said once a details table, at its first row
+PDF_LAYOUT = "54"
 
 
 def report_pdf_build(

@@ -399,7 +399,8 @@ def test_nothing_to_compare_says_why_in_words_on_the_page_not_only_on_hover(
 ):
     """Acme's November ROMI read "nothing to compare" on the client's page with its reason only in a
     hover, while the PDF and the email said it ("In October 2026: 10 new customers have no deal value…"):
-    a phone has no hover, and the staff's month page had not even that."""
+    a phone has no hover, and the staff's month page had not even that. Said once a group: Acme's seven
+    revenue rows each repeated it."""
     connection.set_tenant(no_spend)
     assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
     snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
@@ -409,9 +410,12 @@ def test_nothing_to_compare_says_why_in_words_on_the_page_not_only_on_hover(
                     "desconocidos."}[language]
     march = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
                                                            HTTP_HOST=host_of(no_spend)).content.decode())
-    assert before in _visible(tile(march, "marketing_spend"))  # the details' tile
+    costs = march[march.index('data-group="cost_and_revenue"'):]
+    costs = _visible(costs[: costs.index("</details>")])
+    assert costs.count(before) == 1, costs  # the details' tiles: said once, at the first of them
+    assert f'title="{before}"' in tile(march, "marketing_spend")  # and on hover on each
     summary = march[march.index('data-kpi="marketing_spend" data-summary'):]
     assert before in _visible(summary[: summary.index("</article>")])  # the summary's tile
     month_page = unescape(http_for(staff_a, language).get("/reports/2026-03/",
                                                           HTTP_HOST=host_of(no_spend)).content.decode())
-    assert before in _visible(month_page[month_page.index("report-group"):])  # its figures' table
+    assert _visible(month_page[month_page.index("report-group"):]).count(before) == 1  # its figures' table
