@@ -406,13 +406,24 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
                 href1,
             ),
         )
-    return line(
-        "driver_volume",
-        member=named,
-        kpi_lower=label,
-        count_before=w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
-        count_after=w.member(key, after, top.dimension, top.member, n1 or 0, stored=True),
-    )
+    count_before = w.member(key, before, top.dimension, top.member, n0 or 0, stored=True)
+    count_after = w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)
+    total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
+    moved, whole = (count_after.value or 0) - (count_before.value or 0), (total1 or 0) - (total0 or 0)
+    if total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) > abs(whole):
+        # Acme's MQLs 55 → 61 with Direct's 10 → 26: not "most of" a change it is bigger than, the
+        # other members having moved the other way; the rest said with it.
+        def rest(month: dt.date, total: float, own: Figure) -> Figure:
+            value = total - (own.value or 0)
+            return w.derived(w._show(key, value), value,
+                             f"{kpi(key).label}, {month_words(month)}: {w._show(key, total)} − {member} {own.shown}",
+                             href=breakdown_href(top.dimension, month))
+
+        return line(
+            "driver_volume_over", member=named, kpi_lower=label, count_before=count_before, count_after=count_after,
+            rest_before=rest(before, total0, count_before), rest_after=rest(after, total1, count_after),
+        )
+    return line("driver_volume", member=named, kpi_lower=label, count_before=count_before, count_after=count_after)
 
 
 def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | None:
@@ -495,6 +506,7 @@ IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 
 REVIEW_STEPS = {
     "driver_rate": "step_review_member",
     "driver_volume": "step_review_volume",
+    "driver_volume_over": "step_review_volume",
     "driver_conversion": "step_review_conversion",
 }
 

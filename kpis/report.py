@@ -96,7 +96,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 38: a ROAS over part of the ad spend says over which ("…over the €7,902.80 of ad spend that reports a
 #     conversion value, of €15,000.15 in all (no conversion value from LinkedIn Ads, Meta Ads).")
 # 39: a reason under "nothing to compare" said once a details group, at its first tile (hover on each)
-REPORT_LAYOUT = "39"
+# 40: "What changed" says of a channel that moved more than the whole "all of it and more from …", the rest with it
+REPORT_LAYOUT = "40"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -28,6 +28,7 @@ COMPACT = {
     "driver_rate": "changed_rate",
     "driver_mix": "changed_mix",
     "driver_volume": "changed_volume",
+    "driver_volume_over": "changed_volume_over",
     "driver_conversion": "changed_conversion",
     "driver_results": "changed_results",
     "driver_budget": "changed_budget",

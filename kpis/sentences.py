@@ -75,6 +75,10 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "against %(share_before)s."),
         "driver_volume": _(
             "%(member)s did most of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
+        # The member moved more than the whole (the others the other way): not "most of it".
+        "driver_volume_over": _(
+            "%(member)s made all of it and more: its %(kpi_lower)s went from %(count_before)s to %(count_after)s, "
+            "while the rest went from %(rest_before)s to %(rest_after)s."),
         "driver_conversion": _(
             "%(member)s did most of it: %(rate_after)s of its %(unit)s converted, against %(rate_before)s before."),
         "driver_results": _(
@@ -164,6 +168,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "having %(share_after)s of the total (%(share_before)s before)."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
+        "changed_volume_over": _(
+            "%(kpi)s %(change)s against %(compare)s: all of it and more from %(member)s, %(count_before)s → "
+            "%(count_after)s (the rest %(rest_before)s → %(rest_after)s)."),
         "changed_conversion": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, converting %(rate_after)s of its %(unit)s "
             "(%(rate_before)s before)."),

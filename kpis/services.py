@@ -310,7 +310,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     and the summary's charts a little lower (0.32 of their width, not 0.36) so that what is said under them stays on page 1
 # 53: a ROAS over part of the ad spend says over which spend, under its change in the details
 # 54: a reason under "nothing to compare" said once a details table, at its first row
-PDF_LAYOUT = "54"
+# 55: "What changed" and the commentary's draft: "all of it and more from …" (a channel that moved more than the whole)
+PDF_LAYOUT = "55"
 
 
 def report_pdf_build(

@@ -102,7 +102,8 @@ def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was
         "October 2026 brought 12 MQLs from 30 new leads, with €3,700.00 of marketing spend (€123.33 a lead)."
     )
     assert "MQLs rose by 4 against September 2026, from 8 to 12." in text["wins"]  # 8 before: a number
-    assert "Paid search did most of it: its MQLs went from 4 to 9." in text["wins"]  # twice the leads, at 40 → 45 %
+    assert "Paid search made all of it and more: its MQLs went from 4 to 9, while the rest went from 4 to 3." in text[
+        "wins"]  # twice the leads, at 40 → 45 %: +5 of a +4
     assert "Customer acquisition cost (CAC) fell 40.0 % against September 2026, from €3,500.00 to €2,100.00." in text["wins"]
     assert ("The customers did most of it: 1 → 2, while the marketing and sales spend went from €3,500.00 to €4,200.00."
             in text["wins"])
@@ -343,3 +344,25 @@ def test_a_cost_the_mix_explains_is_watched_for_the_mix_not_said_to_have_no_chan
     assert mix in text, text
     assert step in [line.text.replace("\xa0", " ") for line in draft.sections["next_steps"]]
     assert not [t for t in text if "to blame" in t or "lo explique" in t]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Paid search made all of it and more: its MQLs went from 10 to 26, while the rest went from 45 to 35."),
+    ("es", "Todo vino de la búsqueda de pago, y más: sus MQL pasaron de 10 a 26, mientras el resto pasó de 45 a 35."),
+])
+def test_a_member_that_moved_more_than_the_whole_is_not_said_to_have_done_most_of_it(language, said):
+    """Acme's November: MQLs 55 → 61, and "Direct did most of it: its MQLs went from 10 to 26" — 16 more
+    where the month had 6 more: the other channels lost 10, which "most of it" hid."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=20, mqls=10, sessions=1000),
+            "paid_social": channel(spend=1000, leads=90, mqls=45, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=52, mqls=26, sessions=1000),
+            "paid_social": channel(spend=1000, leads=70, mqls=35, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    assert said in text, "\n".join(text)
+    assert not [t for t in text if "did most of it: its MQLs" in t or "La mayor parte vino de la búsqueda de pago: sus MQL" in t]

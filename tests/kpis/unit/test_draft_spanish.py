@@ -24,11 +24,12 @@ def _texts(language: str, docs) -> list[str]:
 def test_a_channel_inside_a_spanish_sentence_is_written_in_lower_case_and_its_sources_keep_the_label() -> None:
     spanish = draft_in("es", documents())
     texts = [line.text for line in spanish.lines()]
-    assert "La mayor parte vino de la búsqueda de pago: sus MQL pasaron de 4 a 9." in texts
+    assert "Todo vino de la búsqueda de pago, y más: sus MQL pasaron de 4 a 9, mientras el resto pasó de 4 a 3." in texts
     assert not [t for t in texts if "Búsqueda de pago" in t]
     # Where a figure came from reads as a label ("MQL, Búsqueda de pago, octubre de 2026: 9"): its capital stays.
     assert any("Búsqueda de pago, octubre de 2026" in line.why for line in spanish.lines())
-    assert "Paid search did most of it: its MQLs went from 4 to 9." in _texts("en", documents())  # English keeps it
+    assert "Paid search made all of it and more: its MQLs went from 4 to 9, while the rest went from 4 to 3." in _texts(
+        "en", documents())  # English keeps it
 
 
 def _conversion_docs():
