@@ -423,7 +423,10 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             "driver_volume_over", member=named, kpi_lower=label, count_before=count_before, count_after=count_after,
             rest_before=rest(before, total0, count_before), rest_after=rest(after, total1, count_after),
         )
-    return line("driver_volume", member=named, kpi_lower=label, count_before=count_before, count_after=count_after)
+    # Under half of the change (Acme's sessions: Paid search's 440 of 1,573): the largest part, not "most of it".
+    largest = total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) * 2 < abs(whole)
+    return line("driver_volume_largest" if largest else "driver_volume", member=named, kpi_lower=label,
+                count_before=count_before, count_after=count_after)
 
 
 def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | None:
@@ -507,6 +510,7 @@ REVIEW_STEPS = {
     "driver_rate": "step_review_member",
     "driver_volume": "step_review_volume",
     "driver_volume_over": "step_review_volume",
+    "driver_volume_largest": "step_review_volume",
     "driver_conversion": "step_review_conversion",
 }
 

@@ -97,7 +97,8 @@ from kpis.unmatched import crm_leads_unlinked
 #     conversion value, of €15,000.15 in all (no conversion value from LinkedIn Ads, Meta Ads).")
 # 39: a reason under "nothing to compare" said once a details group, at its first tile (hover on each)
 # 40: "What changed" says of a channel that moved more than the whole "all of it and more from …", the rest with it
-REPORT_LAYOUT = "40"
+# 41: "What changed" says of a channel with under half of a count's change "the largest part from …", not "mostly"
+REPORT_LAYOUT = "41"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

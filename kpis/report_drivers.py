@@ -29,6 +29,7 @@ COMPACT = {
     "driver_mix": "changed_mix",
     "driver_volume": "changed_volume",
     "driver_volume_over": "changed_volume_over",
+    "driver_volume_largest": "changed_volume_largest",
     "driver_conversion": "changed_conversion",
     "driver_results": "changed_results",
     "driver_budget": "changed_budget",

@@ -75,6 +75,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "against %(share_before)s."),
         "driver_volume": _(
             "%(member)s did most of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
+        # The member moved under half of the whole: the largest part, not "most of it".
+        "driver_volume_largest": _(
+            "%(member)s did the largest part of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
         # The member moved more than the whole (the others the other way): not "most of it".
         "driver_volume_over": _(
             "%(member)s made all of it and more: its %(kpi_lower)s went from %(count_before)s to %(count_after)s, "
@@ -168,6 +171,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "having %(share_after)s of the total (%(share_before)s before)."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
+        "changed_volume_largest": _(
+            "%(kpi)s %(change)s against %(compare)s: the largest part from %(member)s, %(count_before)s → "
+            "%(count_after)s."),
         "changed_volume_over": _(
             "%(kpi)s %(change)s against %(compare)s: all of it and more from %(member)s, %(count_before)s → "
             "%(count_after)s (the rest %(rest_before)s → %(rest_after)s)."),

@@ -311,7 +311,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 53: a ROAS over part of the ad spend says over which spend, under its change in the details
 # 54: a reason under "nothing to compare" said once a details table, at its first row
 # 55: "What changed" and the commentary's draft: "all of it and more from …" (a channel that moved more than the whole)
-PDF_LAYOUT = "55"
+# 56: "the largest part from …" of a channel with under half of a count's change (What changed, the draft)
+PDF_LAYOUT = "56"
 
 
 def report_pdf_build(

@@ -366,3 +366,40 @@ def test_a_member_that_moved_more_than_the_whole_is_not_said_to_have_done_most_o
     text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
     assert said in text, "\n".join(text)
     assert not [t for t in text if "did most of it: its MQLs" in t or "La mayor parte vino de la búsqueda de pago: sus MQL" in t]
+
+
+@pytest.mark.parametrize("language, said, changed", [
+    ("en", "Paid search did the largest part of it: its sessions went from 1,000 to 1,400.",
+     "Sessions +33.3 % against September 2026: the largest part from Paid search, 1,000 → 1,400."),
+    ("es", "La parte más grande vino de la búsqueda de pago: sus sesiones pasaron de 1 000 a 1 400.",
+     "Sesiones +33,3 % frente a septiembre de 2026: la parte más grande, de la búsqueda de pago, 1 000 → 1 400."),
+])
+def test_a_member_with_under_half_of_the_change_did_the_largest_part_not_most_of_it(language, said, changed):
+    """Acme's November: sessions 5,054 → 6,627 (+1,573) and "Paid search did most of it: its sessions went from
+    1,329 to 1,769" — 440 of 1,573, under a third: a reader who subtracts finds "most" untrue."""
+    from kpis.report_drivers import COMPACT
+
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+            "paid_social": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+            "email": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=5, sessions=1400),
+            "paid_social": channel(spend=1000, leads=10, mqls=5, sessions=1300),
+            "email": channel(spend=1000, leads=10, mqls=5, sessions=1300),
+        }, working_days=22),
+    }  # fmt: skip
+    draft = draft_in(language, docs)
+    text = [line.text.replace("\xa0", " ") for line in draft.lines()]
+    assert said in text, "\n".join(text)
+    explained = next(line for line in draft.lines() if line.key.startswith("driver_volume"))
+    with translation.override(language):
+        from kpis.draft import line as sentence_line
+
+        compact = sentence_line(COMPACT[explained.key], **{
+            **explained.slots, "kpi": {"en": "Sessions", "es": "Sesiones"}[language],
+            "change": {"en": "+33.3 %", "es": "+33,3 %"}[language],
+            "compare": {"en": "September 2026", "es": "septiembre de 2026"}[language]})
+    assert compact.text.replace("\xa0", " ") == changed
