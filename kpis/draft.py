@@ -387,8 +387,20 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         unit = str(UNITS.get(shape.den, shape.den))
         href0 = breakdown_href(top.dimension, before)
         href1 = breakdown_href(top.dimension, after)
+        total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
+        moved, whole = (n1 or 0) - (n0 or 0), (total1 or 0) - (total0 or 0)
+        share = None if total0 is None or total1 is None or moved * whole <= 0 else abs(moved) / abs(whole)
+        # As a count's: more than the whole (Acme's organic search, 21 → 40 new leads in a month of +15)
+        # is "all of it and more", its count said; under half, "the largest part", never "most of it".
+        counts = {}
+        if share is not None and share > 1:
+            counts = {"kpi_lower": label,
+                      "count_before": w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
+                      "count_after": w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)}
         return line(
-            "driver_conversion",
+            "driver_conversion_over" if counts else (
+                "driver_conversion_largest" if share is not None and share < 0.5 else "driver_conversion"),
+            **counts,
             member=named,
             unit=unit,
             rate_before=w.derived(
@@ -511,6 +523,8 @@ REVIEW_STEPS = {
     "driver_volume": "step_review_volume",
     "driver_volume_over": "step_review_volume",
     "driver_volume_largest": "step_review_volume",
+    "driver_conversion_over": "step_review_conversion",
+    "driver_conversion_largest": "step_review_conversion",
     "driver_conversion": "step_review_conversion",
 }
 

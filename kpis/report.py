@@ -98,7 +98,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 39: a reason under "nothing to compare" said once a details group, at its first tile (hover on each)
 # 40: "What changed" says of a channel that moved more than the whole "all of it and more from …", the rest with it
 # 41: "What changed" says of a channel with under half of a count's change "the largest part from …", not "mostly"
-REPORT_LAYOUT = "41"
+# 42: the same words ("all of it and more", "the largest part") of a channel named for its conversion
+REPORT_LAYOUT = "42"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

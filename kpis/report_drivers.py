@@ -30,6 +30,8 @@ COMPACT = {
     "driver_volume": "changed_volume",
     "driver_volume_over": "changed_volume_over",
     "driver_volume_largest": "changed_volume_largest",
+    "driver_conversion_over": "changed_conversion_over",
+    "driver_conversion_largest": "changed_conversion_largest",
     "driver_conversion": "changed_conversion",
     "driver_results": "changed_results",
     "driver_budget": "changed_budget",

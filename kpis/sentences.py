@@ -84,6 +84,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "while the rest went from %(rest_before)s to %(rest_after)s."),
         "driver_conversion": _(
             "%(member)s did most of it: %(rate_after)s of its %(unit)s converted, against %(rate_before)s before."),
+        "driver_conversion_over": _(
+            "%(member)s made all of it and more: %(rate_after)s of its %(unit)s converted, against %(rate_before)s "
+            "before, its %(kpi_lower)s going from %(count_before)s to %(count_after)s."),
+        "driver_conversion_largest": _(
+            "%(member)s did the largest part of it: %(rate_after)s of its %(unit)s converted, against "
+            "%(rate_before)s before."),
         "driver_results": _(
             "The %(unit)s did most of it: %(volume_before)s → %(volume_after)s, while the spend went from "
             "%(spend_before)s to %(spend_after)s."),
@@ -180,6 +186,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "changed_conversion": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, converting %(rate_after)s of its %(unit)s "
             "(%(rate_before)s before)."),
+        "changed_conversion_over": _(
+            "%(kpi)s %(change)s against %(compare)s: all of it and more from %(member)s, converting %(rate_after)s of "
+            "its %(unit)s (%(rate_before)s before), %(count_before)s → %(count_after)s."),
+        "changed_conversion_largest": _(
+            "%(kpi)s %(change)s against %(compare)s: the largest part from %(member)s, converting %(rate_after)s of "
+            "its %(unit)s (%(rate_before)s before)."),
         "changed_results": _(
             "%(kpi)s %(change)s against %(compare)s: mostly the volume of %(unit)s, %(volume_before)s → %(volume_after)s."),
         "changed_budget": _(

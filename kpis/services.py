@@ -312,7 +312,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 54: a reason under "nothing to compare" said once a details table, at its first row
 # 55: "What changed" and the commentary's draft: "all of it and more from …" (a channel that moved more than the whole)
 # 56: "the largest part from …" of a channel with under half of a count's change (What changed, the draft)
-PDF_LAYOUT = "56"
+# 57: the same words ("all of it and more", "the largest part") of a channel named for its conversion
+PDF_LAYOUT = "57"
 
 
 def report_pdf_build(

@@ -403,3 +403,26 @@ def test_a_member_with_under_half_of_the_change_did_the_largest_part_not_most_of
             "change": {"en": "+33.3 %", "es": "+33,3 %"}[language],
             "compare": {"en": "September 2026", "es": "septiembre de 2026"}[language]})
     assert compact.text.replace("\xa0", " ") == changed
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Paid search made all of it and more: 40.0 % of its sessions converted, against 20.0 % before, its new "
+           "leads going from 20 to 40."),
+    ("es", "Todo vino de la búsqueda de pago, y más, donde la conversión de sus sesiones fue del 40,0 %, frente al "
+           "20,0 % antes: sus leads nuevos pasaron de 20 a 40."),
+])
+def test_a_member_whose_conversion_moved_more_than_the_whole_is_not_said_to_have_done_most_of_it(language, said):
+    """Acme's November: new leads 155 → 170 and "Organic search did most of it: 3.0 % of its sessions
+    converted, against 1.9 % before" — its leads went from 21 to 40, more than the month's +15."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=20, mqls=5, sessions=100),
+            "paid_social": channel(spend=1000, leads=80, mqls=5, sessions=400),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=40, mqls=5, sessions=100),
+            "paid_social": channel(spend=1000, leads=70, mqls=5, sessions=400),
+        }, working_days=22),
+    }  # fmt: skip
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    assert said in text, "\n".join(text)
