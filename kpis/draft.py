@@ -311,6 +311,19 @@ def _member_pair(document: dict[str, Any], key: str, dimension: str, member: str
     return figures.get(shape.num), figures.get(shape.den) if shape.den else None
 
 
+def _member_at_or_under(w: Writer, top: TopDriver, month: dt.date, overall: float) -> bool:
+    """Whether ``top``'s member's figure of ``month`` (a cost: its spend over its results, as
+    driver_line says it) is at or under the month's ``overall`` figure."""
+    document = w.documents[month]
+    stored = document.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(top.kpi)
+    if stored is None:
+        n, d = _member_pair(document, top.kpi, top.dimension, top.member)
+        if not d:
+            return False
+        stored = exact(n or 0) / exact(d)
+    return exact(stored) <= exact(overall)
+
+
 def _places(before: Fraction, after: Fraction) -> int:
     """Decimals for two shares compared in one sentence: one, or two under 1 % (a lead per thousand
     sessions), so that a change the sentence names never reads "0.1 %, against 0.1 % before"."""
@@ -374,8 +387,20 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         unit = str(UNITS.get(shape.den, shape.den))
         href0 = breakdown_href(top.dimension, before)
         href1 = breakdown_href(top.dimension, after)
+        total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
+        moved, whole = (n1 or 0) - (n0 or 0), (total1 or 0) - (total0 or 0)
+        share = None if total0 is None or total1 is None or moved * whole <= 0 else abs(moved) / abs(whole)
+        # As a count's: more than the whole (Acme's organic search, 21 → 40 new leads in a month of +15)
+        # is "all of it and more", its count said; under half, "the largest part", never "most of it".
+        counts = {}
+        if share is not None and share > 1:
+            counts = {"kpi_lower": label,
+                      "count_before": w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
+                      "count_after": w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)}
         return line(
-            "driver_conversion",
+            "driver_conversion_over" if counts else (
+                "driver_conversion_largest" if share is not None and share < 0.5 else "driver_conversion"),
+            **counts,
             member=named,
             unit=unit,
             rate_before=w.derived(
@@ -393,13 +418,27 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
                 href1,
             ),
         )
-    return line(
-        "driver_volume",
-        member=named,
-        kpi_lower=label,
-        count_before=w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
-        count_after=w.member(key, after, top.dimension, top.member, n1 or 0, stored=True),
-    )
+    count_before = w.member(key, before, top.dimension, top.member, n0 or 0, stored=True)
+    count_after = w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)
+    total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
+    moved, whole = (count_after.value or 0) - (count_before.value or 0), (total1 or 0) - (total0 or 0)
+    if total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) > abs(whole):
+        # Acme's MQLs 55 → 61 with Direct's 10 → 26: not "most of" a change it is bigger than, the
+        # other members having moved the other way; the rest said with it.
+        def rest(month: dt.date, total: float, own: Figure) -> Figure:
+            value = total - (own.value or 0)
+            return w.derived(w._show(key, value), value,
+                             f"{kpi(key).label}, {month_words(month)}: {w._show(key, total)} − {member} {own.shown}",
+                             href=breakdown_href(top.dimension, month))
+
+        return line(
+            "driver_volume_over", member=named, kpi_lower=label, count_before=count_before, count_after=count_after,
+            rest_before=rest(before, total0, count_before), rest_after=rest(after, total1, count_after),
+        )
+    # Under half of the change (Acme's sessions: Paid search's 440 of 1,573): the largest part, not "most of it".
+    largest = total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) * 2 < abs(whole)
+    return line("driver_volume_largest" if largest else "driver_volume", member=named, kpi_lower=label,
+                count_before=count_before, count_after=count_after)
 
 
 def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | None:
@@ -482,6 +521,10 @@ IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 
 REVIEW_STEPS = {
     "driver_rate": "step_review_member",
     "driver_volume": "step_review_volume",
+    "driver_volume_over": "step_review_volume",
+    "driver_volume_largest": "step_review_volume",
+    "driver_conversion_over": "step_review_conversion",
+    "driver_conversion_largest": "step_review_conversion",
     "driver_conversion": "step_review_conversion",
 }
 
@@ -539,7 +582,10 @@ def _move_lines(
                 continue  # that member has its step already
             slots = {**explained.slots, "kpi_lower": label}
             if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
-                steps.append(line("step_shift_budget", **slots))
+                # Budget goes where a result is cheap, not where it got less dear: a channel still
+                # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
+                if _member_at_or_under(w, top, after, a):
+                    steps.append(line("step_shift_budget", **slots))
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:
@@ -551,7 +597,9 @@ def _move_lines(
                 steps.append(line(step, **slots))
                 reviewed.add(member)
                 continue
-        if not good:
+        if not good and explained is not None and explained.key == "driver_mix":
+            steps.append(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after), unit=explained.slots["unit"]))
+        elif not good:
             steps.append(line("step_watch", kpi_lower=label, after=w.kpi(key, after)))
     wins = [sentence_line for lines in moves[True] for sentence_line in lines]
     concerns = [sentence_line for lines in moves[False] for sentence_line in lines]

@@ -97,7 +97,15 @@ from kpis.unmatched import crm_leads_unlinked
 # 40: staff's "not loaded" reasons end with what to do ("… or connect GA4 on the Imports page."); a client's do not
 # 41: staff's empty Paid media says where ad platform data is connected or imported, not "rows"
 # 42: leads per working day of the month in progress shows its pace ("on pace for 10.00 by month end")
-REPORT_LAYOUT = "42"
+# 43: a change without a number ("nothing to compare", across 0) says why in words under it, on the summary's
+#     and the details' tiles (as the PDF and the email do), not only on hover: a phone has no hover
+# 44: a ROAS over part of the ad spend says over which ("…over the €7,902.80 of ad spend that reports a
+#     conversion value, of €15,000.15 in all (no conversion value from LinkedIn Ads, Meta Ads).")
+# 45: a reason under "nothing to compare" said once a details group, at its first tile (hover on each)
+# 46: "What changed" says of a channel that moved more than the whole "all of it and more from …", the rest with it
+# 47: "What changed" says of a channel with under half of a count's change "the largest part from …", not "mostly"
+# 48: the same words ("all of it and more", "the largest part") of a channel named for its conversion
+REPORT_LAYOUT = "48"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -838,6 +838,33 @@ def working_days_note(card: Scorecard, key: str, value: float | None) -> str:
     }
 
 
+def roas_note(card: Scorecard, key: str, value: float | None, currency: str) -> str:
+    """Over which ad spend the ROAS is worked out, when part of it reports no conversion value:
+    Umbrella read Ad spend €15,000.15, Conversion value €78,642.90 and ROAS 9.95 (only Google Ads'
+    €7,902.80 gives a value, kpis.md), and a client who divides gets 5.24. "" when all of it does."""
+    if key != "roas" or not value or card.snapshot is None:
+        return ""
+    document = card.snapshot.document
+    figures = document.get("kpis") or {}
+    ad_spend, conversion_value = figures.get("ad_spend"), figures.get("conversion_value")
+    if not ad_spend or not conversion_value:
+        return ""
+    valued = conversion_value / value  # the spend of the rows that give a value (roas = value ÷ that spend)
+    if valued >= ad_spend * 0.995:
+        return ""
+    platforms = document.get("breakdowns", {}).get("platform", {})
+    without = [member_label("platform", member) for member, row in sorted(  # as the cards: by spend
+        platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0))
+        if (row.get("ad_spend") or 0) > 0 and row.get("conversion_value") is None]
+    note = gettext("ROAS is worked out over the %(valued)s of ad spend that reports a conversion value, of %(spend)s in "
+                   "all") % {"valued": format_value("ad_spend", valued, currency),
+                            "spend": format_value("ad_spend", ad_spend, currency)}
+    if without:
+        return gettext("%(note)s (no conversion value from %(platforms)s).") % {"note": note,
+                                                                               "platforms": ", ".join(without)}
+    return f"{note}."
+
+
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
     """For the month in progress: "on pace for 1,240 by month end" (counts and sums only)."""
     projected = card.period.projected(key, value) if card.in_progress else None
@@ -976,7 +1003,8 @@ def tiles(
                         before_why=card.compared_why(key) if previous is None and value is not None else "",
                     ),
                     "pace": pace_text(card, key, value, currency),
-                    "note": over_100_note(key, value) or working_days_note(card, key, value),
+                    "note": over_100_note(key, value) or working_days_note(card, key, value)
+                    or roas_note(card, key, value, currency),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),
@@ -995,6 +1023,12 @@ def tiles(
                     and all(getattr(b, "industry", "") not in ("", industry) for b in benchmarks.get(key, [])),
                 }
             )
+        said: set[str] = set()  # a reason said under a change once a group (Acme's seven revenue rows had it seven times)
+        for shown_tile in group_tiles:
+            why = (shown_tile["change"] or {}).get("why")
+            if why:
+                shown_tile["change"]["said_above"] = why in said
+                said.add(why)
         groups.append(
             {
                 "id": group.key,

@@ -75,8 +75,21 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "against %(share_before)s."),
         "driver_volume": _(
             "%(member)s did most of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
+        # The member moved under half of the whole: the largest part, not "most of it".
+        "driver_volume_largest": _(
+            "%(member)s did the largest part of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
+        # The member moved more than the whole (the others the other way): not "most of it".
+        "driver_volume_over": _(
+            "%(member)s made all of it and more: its %(kpi_lower)s went from %(count_before)s to %(count_after)s, "
+            "while the rest went from %(rest_before)s to %(rest_after)s."),
         "driver_conversion": _(
             "%(member)s did most of it: %(rate_after)s of its %(unit)s converted, against %(rate_before)s before."),
+        "driver_conversion_over": _(
+            "%(member)s made all of it and more: %(rate_after)s of its %(unit)s converted, against %(rate_before)s "
+            "before, its %(kpi_lower)s going from %(count_before)s to %(count_after)s."),
+        "driver_conversion_largest": _(
+            "%(member)s did the largest part of it: %(rate_after)s of its %(unit)s converted, against "
+            "%(rate_before)s before."),
         "driver_results": _(
             "The %(unit)s did most of it: %(volume_before)s → %(volume_after)s, while the spend went from "
             "%(spend_before)s to %(spend_after)s."),
@@ -146,6 +159,11 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(left)s working days left."),
         "step_watch": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame."),
+        # A concern the mix explains (the concerns just named the channel whose share moved): "without one
+        # channel to blame" under it read as contradicting it.
+        "step_watch_mix": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
+            "not because one channel or campaign got worse."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
     },
     # --- the report's "What changed" block (a line per driver, the KPI's change first, signed), then the
@@ -159,9 +177,21 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "having %(share_after)s of the total (%(share_before)s before)."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
+        "changed_volume_largest": _(
+            "%(kpi)s %(change)s against %(compare)s: the largest part from %(member)s, %(count_before)s → "
+            "%(count_after)s."),
+        "changed_volume_over": _(
+            "%(kpi)s %(change)s against %(compare)s: all of it and more from %(member)s, %(count_before)s → "
+            "%(count_after)s (the rest %(rest_before)s → %(rest_after)s)."),
         "changed_conversion": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, converting %(rate_after)s of its %(unit)s "
             "(%(rate_before)s before)."),
+        "changed_conversion_over": _(
+            "%(kpi)s %(change)s against %(compare)s: all of it and more from %(member)s, converting %(rate_after)s of "
+            "its %(unit)s (%(rate_before)s before), %(count_before)s → %(count_after)s."),
+        "changed_conversion_largest": _(
+            "%(kpi)s %(change)s against %(compare)s: the largest part from %(member)s, converting %(rate_after)s of "
+            "its %(unit)s (%(rate_before)s before)."),
         "changed_results": _(
             "%(kpi)s %(change)s against %(compare)s: mostly the volume of %(unit)s, %(volume_before)s → %(volume_after)s."),
         "changed_budget": _(

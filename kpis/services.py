@@ -321,7 +321,12 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 59: paid media definitions and the traffic reasons say what a figure means, not "rows" ("Spend on the ad platforms")
 # 60: a ROAS without ad spend (conversion value credited after a campaign stopped) says "No ad platform spend"
 # 61: leads per working day of the month in progress shows its pace, as the counts do
-PDF_LAYOUT = "61"
+# 62: a ROAS over part of the ad spend says over which spend, under its change in the details
+# 63: a reason under "nothing to compare" said once a details table, at its first row
+# 64: "What changed" and the commentary's draft: "all of it and more from …" (a channel that moved more than the whole)
+# 65: "the largest part from …" of a channel with under half of a count's change (What changed, the draft)
+# 66: the same words ("all of it and more", "the largest part") of a channel named for its conversion
+PDF_LAYOUT = "66"
 
 
 def report_pdf_build(

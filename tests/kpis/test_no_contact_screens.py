@@ -233,6 +233,8 @@ def test_the_draft_writes_nothing_of_speed_to_lead(no_contact):
 
 
 def _without_hovers(html: str) -> str:
-    """The page without the hovers of its "nothing to compare" changes, which name the comparison month's
-    own reason ("In February 2026: …", kpis.scorecard.Scorecard.compared_why)."""
+    """The page without the hovers of its "nothing to compare" changes, and the line that says them under
+    the change, which name the comparison month's own reason ("In February 2026: …",
+    kpis.scorecard.Scorecard.compared_why)."""
+    html = re.sub(r'<(p|small) class="why change-why">(?:In|En) [^<]*</(?:p|small)>', "", html)  # and said under it
     return re.sub(r' title="(?:In|En) [^"]*"', "", html)

@@ -402,3 +402,38 @@ def test_the_portfolio_sorts_a_client_without_spend_with_the_unknown_costs_and_j
     row = next(c for c in portfolio_rows(user=admin_user, month=MARCH) if c.pk == tenant_a.pk)
     assert row.cpl == 0 and row.has_spend is False  # kpis.md's 0 is kept in the summary
     assert target_summary(row, {"cpl": 10.0}) == {"met": [], "missed": [], "total": 1}
+
+
+def _visible(html: str) -> str:
+    """The page's words as read, without its tags and their attributes (a hover is not read on a phone)."""
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_nothing_to_compare_says_why_in_words_on_the_page_not_only_on_hover(
+    client_user_a, staff_a, no_spend, write, language  # noqa: F811
+):
+    """Acme's November ROMI read "nothing to compare" on the client's page with its reason only in a
+    hover, while the PDF and the email said it ("In October 2026: 10 new customers have no deal value…"):
+    a phone has no hover, and the staff's month page had not even that. Said once a group: Acme's seven
+    revenue rows each repeated it."""
+    connection.set_tenant(no_spend)
+    assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
+    snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
+    connection.set_schema_to_public()
+    before = {"en": "In February 2026: no spend was loaded up to its end, so its costs are unknown.",
+              "es": "En febrero de 2026: no se había cargado ninguna inversión hasta su final, así que sus costos son "
+                    "desconocidos."}[language]
+    march = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
+                                                           HTTP_HOST=host_of(no_spend)).content.decode())
+    costs = march[march.index('data-group="cost_and_revenue"'):]
+    costs = _visible(costs[: costs.index("</details>")])
+    assert costs.count(before) == 1, costs  # the details' tiles: said once, at the first of them
+    assert f'title="{before}"' in tile(march, "marketing_spend")  # and on hover on each
+    summary = march[march.index('data-kpi="marketing_spend" data-summary'):]
+    assert before in _visible(summary[: summary.index("</article>")])  # the summary's tile
+    month_page = unescape(http_for(staff_a, language).get("/reports/2026-03/",
+                                                          HTTP_HOST=host_of(no_spend)).content.decode())
+    assert _visible(month_page[month_page.index("report-group"):]).count(before) == 1  # its figures' table

@@ -277,6 +277,8 @@ def test_the_portfolio_keeps_a_real_0_of_sessions(march_traffic_of_zero):
 
 
 def _without_hovers(html: str) -> str:
-    """The page without the hovers of its "nothing to compare" changes, which name the comparison month's
-    own reason ("In February 2026: …", kpis.scorecard.Scorecard.compared_why)."""
+    """The page without the hovers of its "nothing to compare" changes, and the line that says them under
+    the change, which name the comparison month's own reason ("In February 2026: …",
+    kpis.scorecard.Scorecard.compared_why)."""
+    html = re.sub(r'<(p|small) class="why change-why">(?:In|En) [^<]*</(?:p|small)>', "", html)  # and said under it
     return re.sub(r' title="(?:In|En) [^"]*"', "", html)

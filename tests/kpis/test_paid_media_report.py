@@ -294,3 +294,31 @@ def test_a_platform_whose_amounts_were_converted_says_from_what(client_user_a, p
 
     frozen = report_frozen_read(month=MARCH, document={})
     assert frozen["paid_converted"] == {"google_ads": [["USD", 165.5, 150.0]]}
+
+
+ROAS_OVER = {
+    "en": "ROAS is worked out over the €100.00 of ad spend that reports a conversion value, of €270.00 in all "
+          "(no conversion value from LinkedIn Ads, Meta Ads, Other ad platforms).",
+    "es": "El ROAS se calcula sobre los 100,00 € de inversión en anuncios que indican un valor de conversión, de "
+          "270,00 € en total (sin valor de conversión de LinkedIn Ads, Meta Ads, Otras plataformas de anuncios).",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_roas_over_part_of_the_ad_spend_says_over_which(client_user_a, staff_a, paid_month, language) -> None:
+    """Umbrella's November read Ad spend €15,000.15, Conversion value €78,642.90 and ROAS 9.95: a client who
+    divides gets 5.24 and calls the figure wrong. Only Google Ads reports a value (its €7,902.80 of spend):
+    the tile says so, on the page and in the PDF."""
+    html = unescape(page(client_user_a, paid_month, language))
+    roas = html[html.index('id="kpi-roas"') :]
+    roas = re.sub(r"\s+", " ", roas[: roas.index("</article>")]).replace("\xa0", " ")
+    assert ROAS_OVER[language] in roas, roas
+    connection.set_tenant(paid_month)
+    pdf = re.sub(r"\s+", " ", _pdf_text(report_pdf_build(client=paid_month, month=MARCH, language=language))).replace(
+        "\xa0", " ")
+    assert ROAS_OVER[language][:40] in pdf
+    staff = HttpClient()
+    staff.force_login(staff_a)
+    connection.set_schema_to_public()
+    month = unescape(staff.get("/reports/2026-03/", HTTP_HOST=host_of(paid_month)).content.decode())
+    assert "ROAS is worked out over the €100.00" in month.replace("\xa0", " ")  # the staff's month page too

@@ -102,7 +102,8 @@ def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was
         "October 2026 brought 12 MQLs from 30 new leads, with €3,700.00 of marketing spend (€123.33 a lead)."
     )
     assert "MQLs rose by 4 against September 2026, from 8 to 12." in text["wins"]  # 8 before: a number
-    assert "Paid search did most of it: its MQLs went from 4 to 9." in text["wins"]  # twice the leads, at 40 → 45 %
+    assert "Paid search made all of it and more: its MQLs went from 4 to 9, while the rest went from 4 to 3." in text[
+        "wins"]  # twice the leads, at 40 → 45 %: +5 of a +4
     assert "Customer acquisition cost (CAC) fell 40.0 % against September 2026, from €3,500.00 to €2,100.00." in text["wins"]
     assert ("The customers did most of it: 1 → 2, while the marketing and sales spend went from €3,500.00 to €4,200.00."
             in text["wins"])
@@ -285,3 +286,143 @@ def test_a_cost_whose_results_did_not_move_says_they_held_not_that_they_went_fro
         explained = budget_line(w, "cac", SEP, OCT)
     assert explained.key == "driver_budget_flat_sales"
     assert explained.text.replace("\xa0", " ") == expected
+
+
+def _cost_per_mql_docs(*, search_after: float) -> dict[dt.date, dict[str, Any]]:
+    """Paid search's cost per MQL comes down (€2,000 → search_after), paid social's stays at €100."""
+    return {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=4000, leads=20, mqls=2, sessions=1000),
+            "paid_social": channel(spend=1000, leads=40, mqls=10, sessions=2000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=search_after * 2, leads=20, mqls=2, sessions=1000),
+            "paid_social": channel(spend=1000, leads=40, mqls=10, sessions=2000),
+        }, working_days=22),
+    }  # fmt: skip
+
+
+def test_budget_is_not_sent_towards_a_channel_still_dearer_than_the_month_as_a_whole():
+    """Wayne's November draft told its client to move budget towards Paid search "whose cost per MQL came
+    down to €2,177.42", with the month's cost per MQL at €769.50: its cheapest way to an MQL was elsewhere.
+    A channel whose cost came down is worth more budget only when it is now at or under the month's own."""
+    dearer = draft_in("en", _cost_per_mql_docs(search_after=1500))  # €1,500 an MQL against €333.33 overall
+    text = [line.text for line in dearer.lines()]
+    assert "Cost per MQL fell 20.0 % against September 2026, from €416.67 to €333.33." in text
+    assert "Most of the change came from Paid search: its cost per MQL went from €2,000.00 to €1,500.00." in text
+    assert not [t for t in text if "moving budget" in t]
+    cheaper = draft_in("en", _cost_per_mql_docs(search_after=50))  # €5 a lead against €18.33 overall
+    assert "Consider moving budget towards Paid search, whose cost per lead came down to €5.00." in [
+        line.text for line in cheaper.lines()]
+
+
+@pytest.mark.parametrize("language, mix, step", [
+    ("en", "Most of the change came from the mix: Paid search brought 80.0 % of the new leads, against 50.0 %.",
+     "Watch cost per lead next month: it moved the wrong way (€82.00) through the split of the new leads, not "
+     "because one channel or campaign got worse."),
+    ("es", "La mayor parte del cambio vino del reparto del total de leads nuevos: la parte de la búsqueda de pago fue "
+     "del 80,0 %, frente al 50,0 %.",
+     "A vigilar el próximo mes: costo por lead, que empeoró (82,00 €) por el reparto del total de leads nuevos, no "
+     "porque un canal o una campaña empeorara."),
+])
+def test_a_cost_the_mix_explains_is_watched_for_the_mix_not_said_to_have_no_channel_to_blame(language, mix, step):
+    """Every demo client's draft named a channel behind a concern ("Most of the change came from the mix: Paid
+    search brought 50.0 % of the customers…") and then, under Next steps, said the same figure moved "without one
+    channel or campaign to blame": a client reads the two as contradicting each other."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=0, sessions=1000),
+            "paid_social": channel(spend=100, leads=10, mqls=0, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=2000, leads=20, mqls=0, sessions=1000),
+            "paid_social": channel(spend=50, leads=5, mqls=0, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    draft = draft_in(language, docs)
+    text = [line.text.replace("\xa0", " ") for line in draft.lines()]
+    assert mix in text, text
+    assert step in [line.text.replace("\xa0", " ") for line in draft.sections["next_steps"]]
+    assert not [t for t in text if "to blame" in t or "lo explique" in t]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Paid search made all of it and more: its MQLs went from 10 to 26, while the rest went from 45 to 35."),
+    ("es", "Todo vino de la búsqueda de pago, y más: sus MQL pasaron de 10 a 26, mientras el resto pasó de 45 a 35."),
+])
+def test_a_member_that_moved_more_than_the_whole_is_not_said_to_have_done_most_of_it(language, said):
+    """Acme's November: MQLs 55 → 61, and "Direct did most of it: its MQLs went from 10 to 26" — 16 more
+    where the month had 6 more: the other channels lost 10, which "most of it" hid."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=20, mqls=10, sessions=1000),
+            "paid_social": channel(spend=1000, leads=90, mqls=45, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=52, mqls=26, sessions=1000),
+            "paid_social": channel(spend=1000, leads=70, mqls=35, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    assert said in text, "\n".join(text)
+    assert not [t for t in text if "did most of it: its MQLs" in t or "La mayor parte vino de la búsqueda de pago: sus MQL" in t]
+
+
+@pytest.mark.parametrize("language, said, changed", [
+    ("en", "Paid search did the largest part of it: its sessions went from 1,000 to 1,400.",
+     "Sessions +33.3 % against September 2026: the largest part from Paid search, 1,000 → 1,400."),
+    ("es", "La parte más grande vino de la búsqueda de pago: sus sesiones pasaron de 1 000 a 1 400.",
+     "Sesiones +33,3 % frente a septiembre de 2026: la parte más grande, de la búsqueda de pago, 1 000 → 1 400."),
+])
+def test_a_member_with_under_half_of_the_change_did_the_largest_part_not_most_of_it(language, said, changed):
+    """Acme's November: sessions 5,054 → 6,627 (+1,573) and "Paid search did most of it: its sessions went from
+    1,329 to 1,769" — 440 of 1,573, under a third: a reader who subtracts finds "most" untrue."""
+    from kpis.report_drivers import COMPACT
+
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+            "paid_social": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+            "email": channel(spend=1000, leads=10, mqls=5, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=5, sessions=1400),
+            "paid_social": channel(spend=1000, leads=10, mqls=5, sessions=1300),
+            "email": channel(spend=1000, leads=10, mqls=5, sessions=1300),
+        }, working_days=22),
+    }  # fmt: skip
+    draft = draft_in(language, docs)
+    text = [line.text.replace("\xa0", " ") for line in draft.lines()]
+    assert said in text, "\n".join(text)
+    explained = next(line for line in draft.lines() if line.key.startswith("driver_volume"))
+    with translation.override(language):
+        from kpis.draft import line as sentence_line
+
+        compact = sentence_line(COMPACT[explained.key], **{
+            **explained.slots, "kpi": {"en": "Sessions", "es": "Sesiones"}[language],
+            "change": {"en": "+33.3 %", "es": "+33,3 %"}[language],
+            "compare": {"en": "September 2026", "es": "septiembre de 2026"}[language]})
+    assert compact.text.replace("\xa0", " ") == changed
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Paid search made all of it and more: 40.0 % of its sessions converted, against 20.0 % before, its new "
+           "leads going from 20 to 40."),
+    ("es", "Todo vino de la búsqueda de pago, y más, donde la conversión de sus sesiones fue del 40,0 %, frente al "
+           "20,0 % antes: sus leads nuevos pasaron de 20 a 40."),
+])
+def test_a_member_whose_conversion_moved_more_than_the_whole_is_not_said_to_have_done_most_of_it(language, said):
+    """Acme's November: new leads 155 → 170 and "Organic search did most of it: 3.0 % of its sessions
+    converted, against 1.9 % before" — its leads went from 21 to 40, more than the month's +15."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=20, mqls=5, sessions=100),
+            "paid_social": channel(spend=1000, leads=80, mqls=5, sessions=400),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=40, mqls=5, sessions=100),
+            "paid_social": channel(spend=1000, leads=70, mqls=5, sessions=400),
+        }, working_days=22),
+    }  # fmt: skip
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    assert said in text, "\n".join(text)

@@ -24,11 +24,12 @@ def _texts(language: str, docs) -> list[str]:
 def test_a_channel_inside_a_spanish_sentence_is_written_in_lower_case_and_its_sources_keep_the_label() -> None:
     spanish = draft_in("es", documents())
     texts = [line.text for line in spanish.lines()]
-    assert "La mayor parte vino de la búsqueda de pago: sus MQL pasaron de 4 a 9." in texts
+    assert "Todo vino de la búsqueda de pago, y más: sus MQL pasaron de 4 a 9, mientras el resto pasó de 4 a 3." in texts
     assert not [t for t in texts if "Búsqueda de pago" in t]
     # Where a figure came from reads as a label ("MQL, Búsqueda de pago, octubre de 2026: 9"): its capital stays.
     assert any("Búsqueda de pago, octubre de 2026" in line.why for line in spanish.lines())
-    assert "Paid search did most of it: its MQLs went from 4 to 9." in _texts("en", documents())  # English keeps it
+    assert "Paid search made all of it and more: its MQLs went from 4 to 9, while the rest went from 4 to 3." in _texts(
+        "en", documents())  # English keeps it
 
 
 def _conversion_docs():
@@ -110,10 +111,12 @@ def test_the_funnel_says_of_leads_in_lower_case(language: str, notes: list[str])
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("es", "La mayor parte vino de lo que no encajó en ningún perfil de comprador, donde la conversión de sus leads nuevos "
-           "fue del 90,0 %, frente al 10,0 % antes."),
+    # its MQLs 1 → 9 in a month of 8 → 12: all of it and more, its count said
+    ("es", "Todo vino de lo que no encajó en ningún perfil de comprador, y más, donde la conversión de sus leads nuevos "
+           "fue del 90,0 %, frente al 10,0 % antes: sus MQL pasaron de 1 a 9."),
     # the month's rate first, as in Spanish ("1.5 % … against 2.4 % now" read as if 1.5 % were this month's)
-    ("en", "What matched no buyer persona did most of it: 90.0 % of its new leads converted, against 10.0 % before."),
+    ("en", "What matched no buyer persona made all of it and more: 90.0 % of its new leads converted, against 10.0 % "
+           "before, its MQLs going from 1 to 9."),
 ])
 def test_leads_of_no_persona_are_named_in_words_not_as_a_tables_not_attributed(language: str, expected: str) -> None:
     """"La mayor parte vino de Sin atribuir" read as a table cell dropped into a sentence."""

@@ -61,7 +61,8 @@ def test_what_changed_names_the_largest_moves_and_the_member_behind_each(client_
     lines = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li[^>]*>(.*?)<span class=\"visually-hidden\">", changed)]
     assert len(lines) == 2  # no MQLs and no sessions either month: two KPIs moved
     # 4 → 10 leads: as the tile says it, a number on a base under 20, not "+150.0 %" (issue #21)
-    assert "New leads +6 against February 2026: mostly Paid search, 0 → 8." in lines
+    # Paid search +8 of a +6: all of it and more, the rest said
+    assert "New leads +6 against February 2026: all of it and more from Paid search, 0 → 8 (the rest 4 → 2)." in lines
     # Leads moved from Email (250 EUR a lead both months) to the cheaper Paid search (125).
     mix = (
         "Cost per lead -40.0 % against February 2026: mostly a change in the split of the new leads, "
@@ -84,7 +85,7 @@ def test_what_changed_in_spanish(client_user_a, months) -> None:
     # common noun, in lower case and with its article ("con el correo electrónico"), as Spanish writes it.
     words = " ".join(text.split())
     assert "sobre todo un cambio en el reparto del total de leads nuevos, con el correo electrónico en el" in words
-    assert "sobre todo la búsqueda de pago, 0 → 8" in words
+    assert "todo, y más, de la búsqueda de pago, 0 → 8" in words
     assert "mezcla" not in text
     assert not re.search(r"\b(against|mostly|the|of|before)\b", text)
 
@@ -112,7 +113,7 @@ def test_the_pdf_has_what_changed(client_user_a, months) -> None:
         response = http.get("/scorecard/export.pdf?month=2026-03", HTTP_HOST=host_of(months))
     document = pypdfium2.PdfDocument(response.content)
     text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document))).replace("\r\n", " ")
-    assert "What changed" in text and "mostly Paid search" in text
+    assert "What changed" in text and "all of it and more from Paid search" in text
 
 
 def test_the_cached_page_reads_nothing_more_for_the_new_blocks(client_user_a, months) -> None:
