@@ -43,6 +43,8 @@ from kpis.sentences import (
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
 HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
+# The sentences that state a KPI's change between two months (and their "_count" forms).
+CHANGE_SENTENCES = ("kpi_up", "kpi_down", "headline_up", "headline_down", "year_up", "year_down")
 DRAFT_KPIS = ("mqls", "new_leads", "cpl", "cost_per_mql", "cac", "sessions", "roas", "cost_per_conversion")
 
 
@@ -84,6 +86,16 @@ class Line:
     @property
     def why(self) -> str:
         return "; ".join(figure.why for figure in self.figures)
+
+    @property
+    def change(self) -> tuple[str, dt.date] | None:
+        """(KPI, month compared with) when the sentence states a KPI's change ("MQLs rose 5.2 %
+        against September 2026", "Against September 2026, MQLs fell…", a year's): what tells the
+        concise draft that two sentences say the same figure (``concise_summary``)."""
+        before = self.slots.get("before")
+        if self.key.startswith(CHANGE_SENTENCES) and isinstance(before, Figure) and before.kpi and not before.dimension:
+            return before.kpi, before.month  # type: ignore[return-value]
+        return None
 
     @classmethod
     def of_text(cls, key: str, text: str, figures: list[Figure], *, href: str = "") -> Line:
@@ -296,6 +308,12 @@ def _flat(key: str, before: float, after: float) -> bool:
     if kpi(key).unit == Unit.RATE:
         return abs(after - before) < 0.005
     return before == 0 or abs(after - before) / abs(before) < FLAT
+
+
+def _moved(key: str, before: float, after: float) -> float:
+    """A headline's move as significant as a win's or concern's: relative to its earlier value,
+    weighted by IMPORTANCE."""
+    return (abs(after - before) / abs(before) if before else 1.0) * IMPORTANCE.get(key, 1.0)
 
 
 def _good(key: str, before: float, after: float) -> bool | None:
@@ -513,6 +531,85 @@ class DraftInputs:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+# The concise draft (what a client reads in under a minute): each section's cap, in sentences.
+CAPS = {SUMMARY: 3, WINS: 3, CONCERNS: 3, NEXT_STEPS: 2}
+# A target or the quarter's pace (what was agreed with the client) ranks as a move of at least
+# this size, so a missed target comes before a move under 10 % (weighted), whatever its gap.
+COMMITMENT_FLOOR = 0.10
+
+
+@dataclass
+class Point:
+    """One thing the draft says: its sentence and what explains it (a move and the member that
+    did most of it, the working days), how much it matters (``significance``), the KPI it is about.
+
+    ``pinned`` (the checks' concerns) are always kept, ahead of the rest."""
+
+    lines: list[Line]
+    significance: float = 0.0
+    kpi: str = ""
+    pinned: bool = False
+
+
+def _gap(value: float, target: float) -> float:
+    """How far ``value`` is from ``target``, relative to the target."""
+    return abs(value - target) / abs(target) if target else 1.0
+
+
+def commitment(value: float, target: float) -> float:
+    """The significance of a target's or a quarter's line: its gap, at least COMMITMENT_FLOOR."""
+    return max(_gap(value, target), COMMITMENT_FLOOR)
+
+
+def concise(points: list[Point], *, cap: int) -> list[Point]:
+    """The points a section keeps, at most ``cap`` sentences, in the order they are read.
+
+    The rule: pinned points first, always (they count towards the cap, and past it when there are
+    more of them); then the rest by significance, largest first (ties: the order they came in).
+    A point's first sentence goes in if there is room, and what explains it (its further sentences)
+    while there is room; a point whose first sentence does not fit is left out (a smaller point's
+    may still fit). Pure: tested without a database (tests/kpis/unit/test_draft_concise.py)."""
+    pinned = [p for p in points if p.pinned]
+    ranked = sorted((p for p in points if not p.pinned), key=lambda p: -p.significance)  # stable: ties in order
+    kept = [Point(list(p.lines), p.significance, p.kpi, True) for p in pinned]
+    room = cap - sum(len(p.lines) for p in kept)
+    for point in ranked:
+        if room <= 0:
+            break
+        lines = point.lines[:room]
+        kept.append(Point(lines, point.significance, point.kpi, point.pinned))
+        room -= len(lines)
+    return kept
+
+
+def concise_steps(steps: list[Point], concerns: list[Point], *, cap: int) -> list[Point]:
+    """Next steps: those about a KPI a kept concern is about first (a step follows what the client
+    just read), then by significance (the concern's they came from), at most ``cap``."""
+    about = {p.kpi for p in concerns if p.kpi}
+    ordered = sorted(steps, key=lambda s: (s.kpi not in about, -s.significance))  # stable: ties in order
+    kept, room = [], cap
+    for step in ordered:
+        if room < len(step.lines):
+            break
+        kept.append(step)
+        room -= len(step.lines)
+    return kept
+
+
+def concise_summary(summary: list[Point], said: list[Point], *, cap: int) -> list[Point]:
+    """The summary's points, never a change a kept win or concern states (that one says it, with
+    what did it): the rest ranked as ``concise`` ranks, read in the order they came (the month,
+    then against the month before, then a year before)."""
+    stated = {line.change for point in said for line in point.lines if line.change}
+    left = [p for p in summary if not any(line.change in stated for line in p.lines if line.change)]
+    kept = {id(p.lines[0]) for p in concise(left, cap=cap)}
+    return [p for p in left if id(p.lines[0]) in kept]
+
+
+def lines_of(points: list[Point]) -> list[Line]:
+    return [line for point in points for line in point.lines]
+
+
 MOVES_PER_SECTION = 3  # an analyst names the few moves that matter, not every KPI
 # How much a move of each KPI matters to the client, beside its size: pipeline and its cost first.
 IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 1.0, "new_leads": 1.0,
@@ -531,11 +628,12 @@ REVIEW_STEPS = {
 
 def _move_lines(
     w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date
-) -> tuple[list[Line], list[Line], list[Line]]:
+) -> tuple[list[Point], list[Point], list[Point]]:
     """Wins, concerns and next steps from the KPIs' moves against ``before`` and what drove them:
-    the largest moves (relative to the earlier value) first, at most three each way."""
-    moves: dict[bool, list[list[Line]]] = {True: [], False: []}
-    steps: list[Line] = []
+    the largest moves (relative to the earlier value, weighted by IMPORTANCE: their significance)
+    first, at most three each way; a step as significant as the move it follows."""
+    moves: dict[bool, list[Point]] = {True: [], False: []}
+    steps: list[Point] = []
     ranked = sorted(
         top_drivers(drivers, count=len(drivers)),
         key=lambda t: (-t.weight * IMPORTANCE.get(t.kpi, 1.0), DRAFT_KPIS.index(t.kpi)),
@@ -572,7 +670,9 @@ def _move_lines(
         if calendar is not None:  # said once: the working days are the same for every count
             lines.append(calendar)
             calendar_said = True
-        moves[good].append(lines)
+        significance = top.weight * IMPORTANCE.get(key, 1.0)
+        moves[good].append(Point(lines, significance, key))
+        step = lambda sentence_line, s=significance, k=key: Point([sentence_line], s, k)  # noqa: E731
         # A move one member explains: what to do about that member (once per member); a concern
         # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
@@ -585,51 +685,54 @@ def _move_lines(
                 # Budget goes where a result is cheap, not where it got less dear: a channel still
                 # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
                 if _member_at_or_under(w, top, after, a):
-                    steps.append(line("step_shift_budget", **slots))
+                    steps.append(step(line("step_shift_budget", **slots)))
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:
-                step = REVIEW_STEPS[explained.key]
+                review = REVIEW_STEPS[explained.key]
                 # Its sessions converting less is a matter of traffic and landing pages; its new
                 # leads (or MQLs) qualifying less is one of the leads it brings.
-                if step == "step_review_conversion" and slots.get("unit") != str(UNITS["sessions"]):
-                    step = "step_review_lead_quality"
-                steps.append(line(step, **slots))
+                if review == "step_review_conversion" and slots.get("unit") != str(UNITS["sessions"]):
+                    review = "step_review_lead_quality"
+                steps.append(step(line(review, **slots)))
                 reviewed.add(member)
                 continue
         if not good and explained is not None and explained.key == "driver_mix":
-            steps.append(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after), unit=explained.slots["unit"]))
+            steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
+                                   unit=explained.slots["unit"])))
         elif not good:
-            steps.append(line("step_watch", kpi_lower=label, after=w.kpi(key, after)))
-    wins = [sentence_line for lines in moves[True] for sentence_line in lines]
-    concerns = [sentence_line for lines in moves[False] for sentence_line in lines]
-    return wins, concerns, steps
+            steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
+    return moves[True], moves[False], steps
 
 
-def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line], list[Line]]:
-    wins: list[Line] = []
-    concerns: list[Line] = []
-    steps: list[Line] = []
+def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Point], list[Point]]:
+    """The quarter's pace: wins (on track, met), concerns (behind, missed, spend off its budget)
+    and the catch-up step, each as significant as its gap to the target (``commitment``)."""
+    wins: list[Point] = []
+    concerns: list[Point] = []
+    steps: list[Point] = []
     for key in PACED_KPIS:
         p = quarter_pace(inputs.quarter, kpi=key)
         if p is None or not is_kpi(key):
             continue
         slots = _pace_slots(w, p, inputs)
+        significance = commitment(p.actual if p.status in ("met", "missed") else p.projected, p.target)
+        point = lambda sentence_line, s=significance, k=key: Point([sentence_line], s, k)  # noqa: E731
         if key == "marketing_spend":
             if p.status in ("over", "under"):
-                concerns.append(line(f"spend_{p.status}", **{k: slots[k] for k in ("actual", "projected", "target")}))
+                concerns.append(point(line(f"spend_{p.status}", **{k: slots[k] for k in ("actual", "projected", "target")})))
             continue
         if p.status == "on_track":
-            wins.append(line("quarter_on_track", **{k: slots[k] for k in ("kpi_lower", "actual", "target", "projected")}))
+            wins.append(point(line("quarter_on_track", **{k: slots[k] for k in ("kpi_lower", "actual", "target", "projected")})))
         elif p.status == "met":
-            wins.append(line("quarter_met", **{k: slots[k] for k in ("kpi_lower", "actual", "target")}))
+            wins.append(point(line("quarter_met", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
         elif p.status == "behind":
-            concerns.append(
+            concerns.append(point(
                 line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
-            )
-            steps.append(line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")}))
+            ))
+            steps.append(point(line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")})))
         elif p.status == "missed":
-            concerns.append(line("quarter_missed", **{k: slots[k] for k in ("kpi_lower", "actual", "target")}))
+            concerns.append(point(line("quarter_missed", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
     return wins, concerns, steps
 
 
@@ -669,9 +772,11 @@ def _pace_slots(w: Writer, p: Pace, inputs: DraftInputs) -> dict[str, str | Figu
     }
 
 
-def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line]]:
-    wins: list[Line] = []
-    concerns: list[Line] = []
+def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Point]]:
+    """The month's targets, met (wins) or missed (concerns), each as significant as its gap
+    (``commitment``)."""
+    wins: list[Point] = []
+    concerns: list[Point] = []
     kpis = inputs.documents[inputs.month]["kpis"]
     for key in ("new_leads", "mqls", "sqls", "customers", "cpl", "cost_per_mql", "cac"):
         target, value = inputs.targets.get(key), kpis.get(key)
@@ -690,14 +795,19 @@ def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Line], list[Line
             after=w.kpi(key, inputs.month),
             target=figure_target,
         )
-        (wins if met else concerns).append(sentence_line)
+        (wins if met else concerns).append(Point([sentence_line], commitment(value, target), key))
     return wins, concerns
 
 
-def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> Draft:
+def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full: bool = False) -> Draft:
     """The draft of ``inputs.month``: against the month before (drivers), the same month a year
     before (one line per headline KPI), the targets and the quarter's pace; ``concerns`` (the
-    checks') go first among the concerns. One month of figures: a draft that says so."""
+    checks') go first among the concerns. One month of figures: a draft that says so.
+
+    Concise (what a client reads in under a minute): each section keeps at most CAPS sentences,
+    the most significant (``concise``), and the summary never repeats a change a kept win or
+    concern states (``concise_summary``). ``full``: every sentence the figures give (the tests of
+    how each is written)."""
     month = inputs.month
     w = Writer(month=month, documents=inputs.documents, currency=inputs.currency, names=inputs.names)
     draft = Draft(month=month, sections={SUMMARY: [], WINS: [], CONCERNS: list(concerns or []), NEXT_STEPS: []})
@@ -705,7 +815,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
         return draft
     kpis = inputs.documents[month]["kpis"]
     previous, last_year = (Month.of(month) - 1).first_day, (Month.of(month) - 12).first_day
-    summary = draft.sections[SUMMARY]
+    summary = draft.sections[SUMMARY]  # the first month's; otherwise points, made concise below
     funnel = {
         "month": month_words(month),
         "new_leads": w.kpi("new_leads", month),
@@ -718,11 +828,13 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
             summary.append(line("first_month_no_spend", **funnel))
         else:
             summary.append(line("first_month", **funnel))
-        wins, target_concerns = _target_lines(w, inputs)
-        draft.sections[WINS].extend(wins)
-        draft.sections[CONCERNS].extend(target_concerns)
+        target_wins, target_concerns = _target_lines(w, inputs)
+        draft.sections[WINS].extend(lines_of(target_wins))
+        draft.sections[CONCERNS].extend(lines_of(target_concerns))
         draft.sections[NEXT_STEPS].append(line("no_trend_yet", next=month_words((Month.of(month) + 1).first_day)))
         return draft
+    summary_points: list[Point] = []
+    summary = []  # the month's sentence: always said, first
     if kpis.get("new_leads") and not kpis.get("marketing_spend"):
         # No spend recorded (often none imported or connected): "0,00 € of spend (0,00 € a lead)" would
         # read as free leads; the sentence says what is known instead.
@@ -734,9 +846,10 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
         summary.append(line("month_funnel_no_leads_no_spend", month=funnel["month"]))
     else:
         summary.append(line("month_funnel_no_leads", month=funnel["month"], spend=funnel["spend"]))
-    wins: list[Line] = []
-    worries: list[Line] = []
-    steps: list[Line] = []
+    summary_points.append(Point(summary, pinned=True))
+    wins: list[Point] = []
+    worries: list[Point] = []
+    steps: list[Point] = []
     if previous in inputs.documents:
         drivers = month_drivers(inputs.documents[previous], inputs.documents[month])
         for headline in HEADLINE:  # the pipeline and its cost, every month, moved or not
@@ -744,7 +857,8 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
             change = w.change(headline, previous, month)
             if a is None or b is None or change is None:
                 continue
-            key = "headline_flat" if _flat(headline, b, a) else ("headline_up" if a > b else "headline_down")
+            flat = _flat(headline, b, a)
+            key = "headline_flat" if flat else ("headline_up" if a > b else "headline_down")
             slots = {
                 "compare": month_words(previous),
                 "kpi_lower": lower_first(str(kpi(headline).label)),
@@ -753,7 +867,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
             if key != "headline_flat":
                 key = count_sentence(headline, key, b)
                 slots.update(change=change, before=w.kpi(headline, previous))
-            summary.append(line(key, **slots))
+            summary_points.append(Point([line(key, **slots)], 0.0 if flat else _moved(headline, b, a), headline))
         wins, worries, steps = _move_lines(w, drivers, previous, month)
     if last_year in inputs.documents:
         for key in ("mqls", "cpl"):
@@ -761,20 +875,32 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None) -> D
             change = w.change(key, last_year, month)
             if a is None or b is None or change is None or _flat(key, b, a):
                 continue
-            summary.append(
-                line(
-                    count_sentence(key, "year_up" if a > b else "year_down", b),
-                    compare=month_words(last_year),
-                    kpi_lower=lower_first(str(kpi(key).label)),
-                    change=change,
-                    before=w.kpi(key, last_year),
-                )
+            year = line(
+                count_sentence(key, "year_up" if a > b else "year_down", b),
+                compare=month_words(last_year),
+                kpi_lower=lower_first(str(kpi(key).label)),
+                change=change,
+                before=w.kpi(key, last_year),
             )
+            summary_points.append(Point([year], _moved(key, b, a), key))
     target_wins, target_concerns = _target_lines(w, inputs)
     pace_wins, pace_concerns, pace_steps = _pace_lines(w, inputs)
-    draft.sections[WINS].extend([*wins, *target_wins, *pace_wins])
-    draft.sections[CONCERNS].extend([*worries, *target_concerns, *pace_concerns])
-    draft.sections[NEXT_STEPS].extend([*steps, *pace_steps])
+    checks = [Point([check], pinned=True) for check in draft.sections[CONCERNS]]
+    win_points = [*wins, *target_wins, *pace_wins]
+    concern_points = [*checks, *worries, *target_concerns, *pace_concerns]
+    step_points = [*steps, *pace_steps]
+    if full:
+        kept_wins, kept_concerns, kept_steps = win_points, concern_points, step_points
+        kept_summary = summary_points
+    else:
+        kept_wins = concise(win_points, cap=CAPS[WINS])
+        kept_concerns = concise(concern_points, cap=CAPS[CONCERNS])
+        kept_steps = concise_steps(step_points, kept_concerns, cap=CAPS[NEXT_STEPS])
+        kept_summary = concise_summary(summary_points, [*kept_wins, *kept_concerns], cap=CAPS[SUMMARY])
+    draft.sections[SUMMARY] = lines_of(kept_summary)
+    draft.sections[WINS] = lines_of(kept_wins)
+    draft.sections[CONCERNS] = lines_of(kept_concerns)
+    draft.sections[NEXT_STEPS] = lines_of(kept_steps)
     compare = month_words(previous if previous in inputs.documents else last_year)
     if not draft.sections[WINS]:
         draft.sections[WINS].append(line("no_wins", compare=compare))

@@ -64,9 +64,11 @@ def inputs(docs: dict[dt.date, dict[str, Any]], *, targets: dict[str, float] | N
     return DraftInputs(month=OCT, documents=docs, targets=targets or {}, quarter=quarter or [], currency="EUR")
 
 
-def draft_in(language: str, docs: dict[dt.date, dict[str, Any]], **kwargs):
+def draft_in(language: str, docs: dict[dt.date, dict[str, Any]], *, full: bool = False, **kwargs):
+    """The month's draft; ``full``: every sentence the figures give, before the concise draft's caps
+    (the tests of how each sentence is written)."""
     with translation.override(language):
-        return month_draft(inputs(docs, **kwargs))
+        return month_draft(inputs(docs, **kwargs), full=full)
 
 
 def test_the_top_drivers_name_the_kpi_and_member_that_moved_most():
@@ -82,7 +84,7 @@ def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was
         MonthFigures(dt.date(2026, 11, 1), 21, 0, None, {"mqls": 10}),
         MonthFigures(dt.date(2026, 12, 1), 21, 0, None, {"mqls": 10}),
     ]
-    draft = draft_in("en", docs, targets={"cpl": 120.0, "mqls": 10}, quarter=quarter)
+    draft = draft_in("en", docs, targets={"cpl": 120.0, "mqls": 10}, quarter=quarter, full=True)
     checked = 0
     for line in draft.lines():
         assert line.figures or line.key in {"step_keep", "no_wins", "no_concerns"}, line.text
@@ -259,11 +261,11 @@ def test_fewer_working_days_say_which_figure_they_held_back():
         "paid_search": channel(spend=1000, leads=9, mqls=4, sessions=1000, customers=1),
         "paid_social": channel(spend=2000, leads=9, mqls=4, sessions=800),
     }, working_days=20, sales=500)  # fmt: skip
-    english = [line.text for lines in draft_in("en", docs).sections.values() for line in lines]
+    english = [line.text for lines in draft_in("en", docs, full=True).sections.values() for line in lines]
     said = [text for text in english if "working days against" in text]
     assert said and all("held new leads back by" in text or "change in new leads" in text
                         or "held MQLs back by" in text or "change in MQLs" in text for text in said), english
-    spanish = [line.text for lines in draft_in("es", docs).sections.values() for line in lines]
+    spanish = [line.text for lines in draft_in("es", docs, full=True).sections.values() for line in lines]
     # "lo que explica 6 MQL de la diferencia", not "6 del cambio en MQL" (6 of what, read as Spanish)
     said = re.compile(r"(explica [\d.,]+ (leads nuevos|MQL) de la diferencia|restó [\d.,]+ (leads nuevos|MQL))\.$")
     assert [t for t in spanish if "días laborables frente a" in t and said.search(t)], spanish
@@ -306,12 +308,12 @@ def test_budget_is_not_sent_towards_a_channel_still_dearer_than_the_month_as_a_w
     """Wayne's November draft told its client to move budget towards Paid search "whose cost per MQL came
     down to €2,177.42", with the month's cost per MQL at €769.50: its cheapest way to an MQL was elsewhere.
     A channel whose cost came down is worth more budget only when it is now at or under the month's own."""
-    dearer = draft_in("en", _cost_per_mql_docs(search_after=1500))  # €1,500 an MQL against €333.33 overall
+    dearer = draft_in("en", _cost_per_mql_docs(search_after=1500), full=True)  # €1,500 an MQL against €333.33 overall
     text = [line.text for line in dearer.lines()]
     assert "Cost per MQL fell 20.0 % against September 2026, from €416.67 to €333.33." in text
     assert "Most of the change came from Paid search: its cost per MQL went from €2,000.00 to €1,500.00." in text
     assert not [t for t in text if "moving budget" in t]
-    cheaper = draft_in("en", _cost_per_mql_docs(search_after=50))  # €5 a lead against €18.33 overall
+    cheaper = draft_in("en", _cost_per_mql_docs(search_after=50), full=True)  # €5 a lead against €18.33 overall
     assert "Consider moving budget towards Paid search, whose cost per lead came down to €5.00." in [
         line.text for line in cheaper.lines()]
 
@@ -363,7 +365,7 @@ def test_a_member_that_moved_more_than_the_whole_is_not_said_to_have_done_most_o
             "paid_social": channel(spend=1000, leads=70, mqls=35, sessions=1000),
         }, working_days=22),
     }  # fmt: skip
-    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs, full=True).lines()]
     assert said in text, "\n".join(text)
     assert not [t for t in text if "did most of it: its MQLs" in t or "La mayor parte vino de la búsqueda de pago: sus MQL" in t]
 
@@ -424,5 +426,5 @@ def test_a_member_whose_conversion_moved_more_than_the_whole_is_not_said_to_have
             "paid_social": channel(spend=1000, leads=70, mqls=5, sessions=400),
         }, working_days=22),
     }  # fmt: skip
-    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs, full=True).lines()]
     assert said in text, "\n".join(text)

@@ -16,7 +16,7 @@ from tests.kpis.unit.test_draft import OCT, OCT_LAST_YEAR, SEP, channel, documen
 
 
 def _texts(language: str, docs) -> dict[str, list[str]]:
-    draft = draft_in(language, docs)
+    draft = draft_in(language, docs, full=True)  # every sentence: how each is written, before the caps
     return {section: [line.text.replace("\xa0", " ") for line in lines] for section, lines in draft.sections.items()}
 
 
@@ -63,7 +63,7 @@ def test_a_small_counts_fall_is_a_number_too(language, expected):
 
 def test_no_count_under_the_small_base_gets_a_percentage_anywhere_in_the_draft():
     docs = documents()
-    draft = draft_in("en", docs)
+    draft = draft_in("en", docs, full=True)
     checked = 0
     for line in draft.lines():
         if not line.key.startswith(("kpi_", "headline_", "year_")) or "change" not in line.slots:

@@ -18,7 +18,8 @@ from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, d
 
 
 def _texts(language: str, docs) -> list[str]:
-    return [line.text.replace("\xa0", " ") for line in draft_in(language, docs).lines()]
+    # every sentence, before the concise draft's caps: how each is written
+    return [line.text.replace("\xa0", " ") for line in draft_in(language, docs, full=True).lines()]
 
 
 def test_a_channel_inside_a_spanish_sentence_is_written_in_lower_case_and_its_sources_keep_the_label() -> None:
