@@ -41,21 +41,33 @@ def october_in_review(report_data, staff_a, client_user_a):  # noqa: F811
     cache.delete(AgencyBrand.BRAND_CACHE_KEY)
 
 
-@pytest.mark.parametrize("width", ["1440", "390"])
-def test_staff_preview_the_email_from_the_close_page(browser, portal, october_in_review, staff_a, width) -> None:
+WORDS = {
+    "en": {"link": "Preview the email", "banner": "Preview — not sent.", "language": "Spanish"},
+    "es": {"link": "Vista previa del correo", "banner": "Vista previa — no enviado.", "language": "Español"},
+}
+
+
+@pytest.mark.parametrize(("width", "language"), [("1440", "en"), ("390", "en"), ("390", "es")])
+def test_staff_preview_the_email_from_the_close_page(
+    browser, portal, october_in_review, staff_a, width, language
+) -> None:
     alpha = portal.client("alpha")
-    context, page = new_page(browser, locale="en-US", viewport=WIDTHS[width])
+    staff_a.language = language
+    staff_a.save()
+    words = WORDS[language]
+    context, page = new_page(browser, locale={"en": "en-US", "es": "es-ES"}[language], viewport=WIDTHS[width])
     try:
         sign_in_home(page, alpha, staff_a.username)
         page.goto(alpha + "/reports/2026-10/")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#close-approve").screenshot(path=str(ARTIFACTS / f"email-preview-link-{width}.png"))
-        page.get_by_role("link", name="Preview the email").click()
+        page.locator("#close-approve").screenshot(path=str(ARTIFACTS / f"email-preview-link-{width}-{language}.png"))
+        page.get_by_role("link", name=words["link"]).click()
         page.wait_for_url(alpha + "/reports/2026-10/email-preview/")
         banner = page.locator("[data-preview-banner]")
-        assert banner.is_visible() and banner.inner_text().startswith("Preview — not sent.")
+        assert banner.is_visible() and banner.inner_text().startswith(words["banner"])
         assert page.locator("[data-preview-subject]").inner_text() == (
             "Alpha Analytics: tu informe de marketing de octubre de 2026")
+        assert page.locator("[data-preview-language]").inner_text().startswith(words["language"])
         frame = page.frame_locator("iframe[data-email-preview]")
         assert "Octubre cerró bien" in frame.locator("body").inner_text()
         chart = "img[src^='data:image/png']"
@@ -69,7 +81,7 @@ def test_staff_preview_the_email_from_the_close_page(browser, portal, october_in
                               ".documentElement.scrollWidth")
         assert inner <= WIDTHS[width]["width"]
         _no_overflow(page)
-        screenshot(page, f"email-preview-{width}")
+        screenshot(page, f"email-preview-{width}-{language}")
         link = page.locator("[data-preview-pdf] a")
         assert link.inner_text() == "alpha-informe-2026-10.pdf"
         kind, disposition = page.evaluate(
