@@ -36,7 +36,7 @@ from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
 from reports.selectors import card_for, commentary_sections, report_recipients
-from reports.visibility import client_view
+from reports.visibility import client_view, client_view_approving
 
 
 def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str, payload: dict[str, Any]) -> bool:
@@ -178,17 +178,19 @@ def _approved_payload(
 
 def preview_pdf(*, client: Client, version: ReportVersion) -> Path | None:
     """The PDF the preview of ``version``'s monthly email attaches, in the client's report language:
-    the figures as computed now (what approving freezes) with the commentary as written now."""
+    the client's PDF once ``version`` is approved (the figures as computed now, what approving
+    freezes; "Approved on … by" its approver today) with the commentary as written now."""
     language = client.report_language
     with translation.override(language):
         commentary = commentary_joined([(s["title"], s["plain"]) for s in commentary_sections(version.commentary)])
-    return report_pdf_file(client=client, month=version.month, language=language, commentary=commentary)
+    return report_pdf_file(client=client, month=version.month, language=language,
+                           shown=client_view_approving(version), commentary=commentary)
 
 def approval_email_preview(*, client: Client, version: ReportVersion) -> dict[str, Any]:
     """The monthly email approving ``version`` would send, built by the same code as
     ``approval_emails`` in the client's report language and time zone, and queued nowhere: staff read
-    it on the month's page before approving. The PDF is drawn from the figures as computed now
-    (``version`` is not approved yet, so the client's view has none of it), with the commentary. Its
+    it on the month's page before approving. The PDF is the client's as if ``version`` were approved
+    (``preview_pdf``), with the commentary. Its
     ``html`` names the inline images as data: URIs, so a browser shows it as a mail client would; the
     opt-out link is the page without a reader's token (each reader's own carries theirs)."""
     language = client.report_language

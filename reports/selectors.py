@@ -119,17 +119,18 @@ def version_latest(*, month: dt.date) -> ReportVersion | None:
     return ReportVersion.objects.filter(month=month).order_by("-number").first()
 
 
-def version_preview(*, month: dt.date) -> ReportVersion | None:
+def version_preview(*, month: dt.date, approver: str = "") -> ReportVersion | None:
     """The version approving the month now would freeze, kept in memory (never saved): the figures as
     computed now with what an approval freezes beside them, and the commentary as written now. What
     the preview of the monthly email is built from (reports.emails.approval_email_preview), so staff
-    read the email before anything is sent. None when the month has no figures yet."""
+    read the email before anything is sent; ``approver`` is who would approve it (the PDF names them).
+    None when the month has no figures yet."""
     snapshot = Snapshot.objects.filter(month=month).first()
     if snapshot is None:
         return None
     document = {**snapshot.document, FROZEN: report_frozen_read(month=month, document=snapshot.document)}
     return ReportVersion(month=month, number=1, document=document, approved_at=timezone.now(),
-                         commentary=commentary_texts(month=month))
+                         approved_by_name=approver, commentary=commentary_texts(month=month))
 
 
 def versions_of(*, month: dt.date) -> list[ReportVersion]:

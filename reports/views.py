@@ -234,7 +234,7 @@ def _previewed(request: HttpRequest, month: str) -> tuple[dt.date, Any]:
     current = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
     if first_day >= current or month_approved(month=first_day):
         raise Http404
-    return first_day, found(version_preview(month=first_day))
+    return first_day, found(version_preview(month=first_day, approver=getattr(request.user, "display_name", "")))
 
 
 @client_staff_required

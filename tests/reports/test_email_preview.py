@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pypdfium2
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -92,7 +93,13 @@ def test_the_attached_pdf_opens_in_the_browser(in_review, staff_a) -> None:
     response = browser_for(staff_a, in_review, language="en").get(URL + "report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="alpha-informe-2026-03.pdf"'
-    assert response.content.startswith(b"%PDF")
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    # The client's PDF as approving now makes it, not staff's: who approves it, in Spanish.
+    assert re.search(r"Aprobado el .* por sam@agency\.example", text)
+    assert "Costo por lead" in text and "Un gran mes de leads" in text
+    assert english_in(text) == [], english_in(text)
     _nothing_sent()
 
 
