@@ -6,15 +6,18 @@ sender above it, images inline, the PDF a link that opens in the browser — and
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pypdfium2
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django_tenants.utils import schema_context
+from PIL import Image
 
-from agency.models import AgencyBrand, User
+from agency.models import AgencyBrand, Client, User
 from clients.models import OutboxEmail
 from reports.models import MonthReport, ReportVersion
 from reports.services import commentary_save, month_approve
@@ -141,4 +144,17 @@ def test_spanish_staff_preview_an_english_clients_email(march, staff_a, client_u
     leftover = [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", visible_text(around))]
     assert leftover == []
     assert "Subject" not in visible_text(around) and "Asunto" in around
+    _nothing_sent()
+
+
+def test_the_clients_logo_shows_in_the_preview_as_in_the_email(in_review, staff_a) -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (120, 40), "#0f766e").save(png, format="PNG")
+    client = Client.objects.get(pk=in_review.pk)
+    client.brand_logo.save("logo.png", ContentFile(png.getvalue()), save=True)
+    page = browser_for(staff_a, client, language="en").get(URL).content.decode()
+    email = re.search(r'srcdoc="([^"]*)"', page).group(1).replace("&quot;", '"')
+    # Both inline images of the email (logo, chart) in the page, none left as a cid: a browser cannot show.
+    assert len(re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', email.replace("&lt;", "<"))) == 2
+    assert "cid:" not in email
     _nothing_sent()
