@@ -8,6 +8,7 @@ caller's transaction; the outbox's drain sends each once, retrying when the mail
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -35,7 +36,7 @@ from kpis.services import report_pdf_file
 from reports.diff import figures_diff
 from reports.models import Question, ReportVersion
 from reports.selectors import card_for, commentary_sections, report_recipients
-from reports.visibility import client_view
+from reports.visibility import client_view, client_view_approving
 
 
 def _queue(*, client: Client, kind: str, user: User, month: Any, reference: str, payload: dict[str, Any]) -> bool:
@@ -137,35 +138,75 @@ def approval_emails(*, client: Client, version: ReportVersion) -> int:
         if language not in pdfs:
             pdfs[language] = report_pdf(client=client, version=version, language=language)
             looks[language] = _report_look(client=client, version=version, pdf=pdfs[language])
-        look = looks[language]
-        context = {
-            "client": client,
-            "month": version.month,
-            "sections": commentary_sections(version.commentary),
-            "brand": look["brand"],
-            "has_logo": look["has_logo"],
-            "summary": look["summary"],
-            "verdict": look["verdict"],
-            "targets": look["targets"],
-            "history_note": look["history_note"],
-            "chart_title": look["chart_title"],
-            "preview": look["preview"],
-            "points": look["points"],
-            "against": look["against"],
-            # The report itself (summary, charts, commentary: the approved version), not the
-            # close page's table of every KPI; it links to the questions and versions.
-            "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
-            "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
-        }
-        subject = _("%(client)s: your marketing report for %(month)s") % {
-            "client": client.name,
-            "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
-        }
-        payload = _report_payload(client=client, version=version, template="approved", subject=subject,
-                                  context=context, images=look["attachments"], pdf=pdfs[language],
-                                  from_email=look["from_email"])
+        opt_out = client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}")
+        payload = _approved_payload(client=client, version=version, look=looks[language], pdf=pdfs[language], opt_out=opt_out)
         queued += _queue(client=client, kind="report_approved", user=user, month=version.month, reference="", payload=payload)
     return queued
+
+
+def _approved_payload(
+    *, client: Client, version: ReportVersion, look: dict[str, Any], pdf: str | None, opt_out: str
+) -> dict[str, Any]:
+    """The monthly email of ``version`` in the active language: its subject, text, HTML, sender and
+    attachments. One builder for the email queued at approval and for staff's preview of it."""
+    context = {
+        "client": client,
+        "month": version.month,
+        "sections": commentary_sections(version.commentary),
+        "brand": look["brand"],
+        "has_logo": look["has_logo"],
+        "summary": look["summary"],
+        "verdict": look["verdict"],
+        "targets": look["targets"],
+        "history_note": look["history_note"],
+        "chart_title": look["chart_title"],
+        "preview": look["preview"],
+        "points": look["points"],
+        "against": look["against"],
+        # The report itself (summary, charts, commentary: the approved version), not the
+        # close page's table of every KPI; it links to the questions and versions.
+        "link": client_url(client=client, path=f"/scorecard/?month={Month.of(version.month)}"),
+        "opt_out": opt_out,
+    }
+    subject = _("%(client)s: your marketing report for %(month)s") % {
+        "client": client.name,
+        "month": date_format(version.month, "YEAR_MONTH_FORMAT"),  # "noviembre de 2026", as every month heading
+    }
+    return _report_payload(client=client, version=version, template="approved", subject=subject,
+                           context=context, images=look["attachments"], pdf=pdf, from_email=look["from_email"])
+
+
+def preview_pdf(*, client: Client, version: ReportVersion) -> Path | None:
+    """The PDF the preview of ``version``'s monthly email attaches, in the client's report language:
+    the client's PDF once ``version`` is approved (the figures as computed now, what approving
+    freezes; "Approved on … by" its approver today) with the commentary as written now."""
+    language = client.report_language
+    with translation.override(language):
+        commentary = commentary_joined([(s["title"], s["plain"]) for s in commentary_sections(version.commentary)])
+    return report_pdf_file(client=client, month=version.month, language=language,
+                           shown=client_view_approving(version), commentary=commentary)
+
+def approval_email_preview(*, client: Client, version: ReportVersion) -> dict[str, Any]:
+    """The monthly email approving ``version`` would send, built by the same code as
+    ``approval_emails`` in the client's report language and time zone, and queued nowhere: staff read
+    it on the month's page before approving. The PDF is the client's as if ``version`` were approved
+    (``preview_pdf``), with the commentary. Its
+    ``html`` names the inline images as data: URIs, so a browser shows it as a mail client would; the
+    opt-out link is the page without a reader's token (each reader's own carries theirs)."""
+    language = client.report_language
+    with translation.override(language), timezone.override(ZoneInfo(client.timezone)):
+        path = preview_pdf(client=client, version=version)
+        pdf = str(path) if path else None
+        look = _report_look(client=client, version=version, pdf=pdf)
+        opt_out = client_url(client=client, path="/accounts/monthly-email/off/")
+        payload = _approved_payload(client=client, version=version, look=look, pdf=pdf, opt_out=opt_out)
+    html = payload["html"]
+    for attachment in payload["attachments"]:
+        if attachment.get("inline_id"):
+            data = base64.b64encode(Path(attachment["path"]).read_bytes()).decode()
+            html = html.replace(f"cid:{attachment['inline_id']}", f"data:{attachment['mimetype']};base64,{data}")
+    return {**payload, "html": html, "language": language,
+            "pdf": next((a for a in payload["attachments"] if a["mimetype"] == "application/pdf"), None)}
 
 
 def _queue_each(

@@ -29,9 +29,9 @@ from clients.words import member_label
 from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
-from kpis.report import default_month, frozen_days, month_with_data
+from kpis.report import FROZEN, default_month, frozen_days, month_with_data
 from kpis.scorecard import card_as_shown
-from kpis.selectors import paid_media_days, scorecard_load, snapshot_months_with_data
+from kpis.selectors import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.selectors_report import snapshot_months_list
 from kpis.visibility import Approval
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
@@ -117,6 +117,20 @@ def version_get(*, month: dt.date, number: int) -> ReportVersion | None:
 def version_latest(*, month: dt.date) -> ReportVersion | None:
     """The month's last approved version: what the client sees now."""
     return ReportVersion.objects.filter(month=month).order_by("-number").first()
+
+
+def version_preview(*, month: dt.date, approver: str = "") -> ReportVersion | None:
+    """The version approving the month now would freeze, kept in memory (never saved): the figures as
+    computed now with what an approval freezes beside them, and the commentary as written now. What
+    the preview of the monthly email is built from (reports.emails.approval_email_preview), so staff
+    read the email before anything is sent; ``approver`` is who would approve it (the PDF names them).
+    None when the month has no figures yet."""
+    snapshot = Snapshot.objects.filter(month=month).first()
+    if snapshot is None:
+        return None
+    document = {**snapshot.document, FROZEN: report_frozen_read(month=month, document=snapshot.document)}
+    return ReportVersion(month=month, number=1, document=document, approved_at=timezone.now(),
+                         approved_by_name=approver, commentary=commentary_texts(month=month))
 
 
 def versions_of(*, month: dt.date) -> list[ReportVersion]:

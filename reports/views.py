@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -19,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
-from agency.http import HtmxHttpRequest
+from agency.http import HtmxHttpRequest, found
 from agency.months import Month
 from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
@@ -37,6 +38,7 @@ from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_pdf_response, report_shared_parts
 from reports.board import board_filters, board_next_tail, board_next_waiting, board_query
+from reports.emails import approval_email_preview, preview_pdf
 from reports.models import Commentary
 from reports.selectors import (
     approved_card,
@@ -54,6 +56,7 @@ from reports.selectors import (
     report_recipients,
     version_get,
     version_latest,
+    version_preview,
 )
 from reports.selectors_draft import draft_panel
 from reports.services import (
@@ -221,6 +224,50 @@ def month_pdf(request: HttpRequest, month: str) -> HttpResponse:
     pdf = report_pdf_build(client=request.tenant, month=first_day, language=translation.get_language() or "en",
                            shown=client_view(), commentary=commentary_joined(sections))
     return report_pdf_response(pdf, slug=request.tenant.slug, month=first_day)
+
+
+def _previewed(request: HttpRequest, month: str) -> tuple[dt.date, Any]:
+    """The month whose monthly email staff preview, and the version approving it now would freeze.
+    Only a month not approved yet and ended (its first approval sends that email; the month in
+    progress cannot be approved); a 404 otherwise, and for a month without figures."""
+    first_day = _month(month)
+    current = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
+    if first_day >= current or month_approved(month=first_day):
+        raise Http404
+    return first_day, found(version_preview(month=first_day, approver=getattr(request.user, "display_name", "")))
+
+
+@client_staff_required
+@never_cache
+@require_GET
+def email_preview_view(request: HttpRequest, month: str) -> HttpResponse:
+    """The monthly email as the client's readers would get it if staff approved now: built by the
+    approval's own code (reports.emails), shown in the page (images inline, the PDF a link) with its
+    subject, sender and recipients. Nothing is queued, sent or recorded."""
+    first_day, version = _previewed(request, month)
+    email = approval_email_preview(client=request.tenant, version=version)
+    context = {
+        "month": first_day,
+        "m": str(Month.of(first_day)),
+        "email": email,
+        "recipients": [user.email for user in report_recipients(client=request.tenant)],
+        "email_language": translation.get_language_info(email["language"])["name_translated"],
+    }
+    return render(request, "reports/email_preview.html", context)
+
+
+@client_staff_required
+@never_cache
+@require_safe
+def email_preview_pdf_view(request: HttpRequest, month: str) -> HttpResponse:
+    """The PDF the previewed email attaches, opened in the browser (inline), under its attachment's name."""
+    first_day, version = _previewed(request, month)
+    path = found(preview_pdf(client=request.tenant, version=version))
+    with translation.override(request.tenant.report_language):
+        name = f"{request.tenant.slug}-{pgettext('file name', 'report')}-{Month.of(first_day)}.pdf"
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @client_staff_required

@@ -12,6 +12,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from kpis.visibility import Approval, Rule, Shown
+from reports.models import ReportVersion
 from reports.selectors import (
     approval_dates,
     approved_documents,
@@ -34,6 +35,27 @@ def client_view() -> Shown:
     hidden, approved, stamp = shown_months(viewer=None)
     return Shown(hidden=hidden, approved=frozenset(approved), load=approved_documents, stamp=stamp, approvals=approval_dates)
 
+
+
+def client_view_approving(version: ReportVersion) -> Shown:
+    """The months as any client user will see them once ``version`` is approved — a version not saved
+    (reports.selectors.version_preview): the client's view with its month approved as that document,
+    by its approver, on its day. For the PDF of the monthly email's preview: the client's PDF, not
+    staff's (their words, the months hidden from the client, "Approved on … by …"). Its approval is
+    kept to the hour, so the PDF kept on file is drawn again at most once an hour, not each preview."""
+    hidden, approved, stamp = shown_months(viewer=None)
+    month = version.month
+    approval = Approval(approved_at=version.approved_at.replace(minute=0, second=0, microsecond=0),
+                        approved_by=version.approved_by_shown)
+
+    def load(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
+        documents = approved_documents([m for m in months if m != month])
+        if month in months:
+            documents[month] = version.document
+        return documents
+
+    return Shown(hidden=hidden - {month}, approved=frozenset({*approved, month}), load=load,
+                 stamp=f"{stamp}|approving {month}", approvals=lambda m: approval if m == month else approval_dates(m))
 
 def _shown(user: Any) -> Shown | None:
     """Read once per request: the request's user object carries the answer (a page asks twice)."""

@@ -1,0 +1,160 @@
+"""Staff read the monthly email before approving it: on the month's page, "Preview the email" opens
+in the browser the email the client's readers would get if approved now — the approval's own
+builder (reports.emails), in the client's language, the current commentary and figures, subject and
+sender above it, images inline, the PDF a link that opens in the browser — and nothing is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pypdfium2
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django_tenants.utils import schema_context
+from PIL import Image
+
+from agency.models import AgencyBrand, Client, User
+from clients.models import OutboxEmail
+from reports.models import MonthReport, ReportVersion
+from reports.services import commentary_save, month_approve
+from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
+from tests.factories import UserFactory
+from tests.reports.conftest import MARCH, browser_for
+from tests.reports.test_client_language import english_in
+
+URL = "/reports/2026-03/email-preview/"
+
+
+@pytest.fixture
+def in_review(march, staff_a, client_user_a):
+    """March in review at a Spanish client, its commentary written; its staff read the portal in English."""
+    march.language = "es"
+    march.save()
+    staff_a.language = "en"
+    staff_a.save()
+    client_user_a.language = ""  # the client's language
+    client_user_a.save()
+    AgencyBrand.objects.create(name="Agencia Norte", sender_name="Equipo Norte")
+    with schema_context("alpha"):
+        MonthReport.objects.create(month=MARCH, state=MonthReport.State.IN_REVIEW,
+                                   in_review_since=dt.datetime(2026, 4, 4, tzinfo=dt.UTC))
+    commentary_save(client=march, month=MARCH, section="summary", text="Un **gran** mes de leads", user=staff_a)
+    yield march
+    cache.delete(AgencyBrand.BRAND_CACHE_KEY)
+
+
+def _nothing_sent() -> None:
+    assert mail.outbox == []
+    with schema_context("alpha"):
+        assert not OutboxEmail.objects.exists()
+        assert not ReportVersion.objects.exists()
+        assert MonthReport.objects.get(month=MARCH).state == "in_review"
+
+
+def test_the_close_page_links_to_the_preview_of_the_email(in_review, staff_a) -> None:
+    page = browser_for(staff_a, in_review, language="en").get("/reports/2026-03/").content.decode()
+    assert f'href="{URL}"' in page and "Preview the email" in page
+
+
+def test_staff_read_the_spanish_clients_email_in_spanish_under_an_english_banner(in_review, staff_a) -> None:
+    response = browser_for(staff_a, in_review, language="en").get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")  # a page, not a download
+    page = response.content.decode()
+    assert "Preview — not sent." in page  # the viewer's language
+    subject = re.search(r"data-preview-subject>([^<]*)<", page).group(1)
+    assert subject == "Alpha Analytics: tu informe de marketing de marzo de 2026"
+    assert "Equipo Norte" in re.search(r"data-preview-from>([^<]*)<", page).group(1)
+    assert "ann@alpha.example" in page  # to whom it goes
+    assert re.search(r'href="/reports/2026-03/email-preview/report.pdf"[^>]*>alpha-informe-2026-03.pdf<', page)
+    html = re.search(r'srcdoc="([^"]*)"', page).group(1)
+    email = html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+    assert "Un <strong>gran</strong> mes de leads" in email  # the commentary as written now
+    assert "215,72" in email  # the figures: cost per lead, in Spanish
+    assert "cid:" not in email and 'src="data:image/png;base64,' in email  # the chart inline
+    assert english_in(visible_text(email)) == []
+    _nothing_sent()
+
+
+def test_the_preview_is_the_email_approval_sends(in_review, staff_a) -> None:
+    page = browser_for(staff_a, in_review, language="en").get(URL).content.decode()
+    subject = re.search(r"data-preview-subject>([^<]*)<", page).group(1)
+    month_approve(client=in_review, month=MARCH, user=staff_a)
+    with schema_context("alpha"):
+        payload = OutboxEmail.objects.get(kind="report_approved").payload
+    assert payload["subject"] == subject
+    assert "Un <strong>gran</strong> mes de leads" in payload["html"]
+    # Approved, the month's email is sent: no preview of it any more.
+    assert browser_for(staff_a, in_review, language="en").get(URL).status_code == 404
+
+
+def test_the_attached_pdf_opens_in_the_browser(in_review, staff_a) -> None:
+    response = browser_for(staff_a, in_review, language="en").get(URL + "report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="alpha-informe-2026-03.pdf"'
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    # The client's PDF as approving now makes it, not staff's: who approves it, in Spanish.
+    assert re.search(r"Aprobado el .* por sam@agency\.example", text)
+    assert "Costo por lead" in text and "Un gran mes de leads" in text
+    assert english_in(text) == [], english_in(text)
+    _nothing_sent()
+
+
+def test_a_client_user_cannot_preview(in_review, client_user_a) -> None:
+    reader = browser_for(client_user_a, in_review)
+    assert reader.get(URL).status_code == 404
+    assert reader.get(URL + "report.pdf").status_code == 404
+    assert 'href="/reports/2026-03/email-preview/"' not in reader.get("/reports/").content.decode()
+    _nothing_sent()
+
+
+def test_staff_of_another_client_cannot_preview(in_review, tenant_b) -> None:
+    other = UserFactory(username="bea-staff", role=User.Role.STAFF, clients=[tenant_b])
+    browser = browser_for(other, in_review, language="en")
+    assert browser.get(URL).status_code == 404
+    assert browser.get(URL + "report.pdf").status_code == 404
+    _nothing_sent()
+
+
+def test_no_preview_of_a_month_without_figures(in_review, staff_a) -> None:
+    assert browser_for(staff_a, in_review, language="en").get("/reports/2026-02/email-preview/").status_code == 404
+
+
+def test_spanish_staff_preview_an_english_clients_email(march, staff_a, client_user_a) -> None:
+    """The page around the email in the viewer's language; the email in the client's."""
+    march.language = "en"
+    march.save()
+    staff_a.language = "es"
+    staff_a.save()
+    with schema_context("alpha"):
+        MonthReport.objects.create(month=MARCH, state=MonthReport.State.IN_REVIEW)
+    staff = browser_for(staff_a, march)
+    assert "Vista previa del correo" in staff.get("/reports/2026-03/").content.decode()
+    page = staff.get(URL).content.decode()
+    assert "Vista previa — no enviado." in page
+    assert re.search(r"data-preview-subject>([^<]*)<", page).group(1) == "Alpha Analytics: your marketing report for March 2026"
+    assert re.search(r'href="/reports/2026-03/email-preview/report.pdf"[^>]*>alpha-report-2026-03.pdf<', page)
+    around = re.sub(r'srcdoc="[^"]*"', "", page)  # the email itself is the client's English
+    leftover = [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", visible_text(around))]
+    assert leftover == []
+    assert "Subject" not in visible_text(around) and "Asunto" in around
+    _nothing_sent()
+
+
+def test_the_clients_logo_shows_in_the_preview_as_in_the_email(in_review, staff_a) -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (120, 40), "#0f766e").save(png, format="PNG")
+    client = Client.objects.get(pk=in_review.pk)
+    client.brand_logo.save("logo.png", ContentFile(png.getvalue()), save=True)
+    page = browser_for(staff_a, client, language="en").get(URL).content.decode()
+    email = re.search(r'srcdoc="([^"]*)"', page).group(1).replace("&quot;", '"')
+    # Both inline images of the email (logo, chart) in the page, none left as a cid: a browser cannot show.
+    assert len(re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', email.replace("&lt;", "<"))) == 2
+    assert "cid:" not in email
+    _nothing_sent()
