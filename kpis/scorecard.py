@@ -450,20 +450,29 @@ PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "rev
 def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> str:
     """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
     ``named``: the month in words when it is not the page's (a change's comparison month). ``staff``: the
-    reader is agency staff, told where the data is imported or connected (a client reads what it means)."""
-    if staff:
-        return not_loaded_reason(source, named=named) + " " + (
-            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
-            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
+    reader is agency staff, told where the data is imported or connected (a client reads what it means:
+    traffic "recorded", as its spend reason says, not "loaded", the agency's work)."""
+    if source == "traffic" and not staff:
+        if named:
+            return gettext("No traffic data is recorded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No traffic data is recorded for this month: its traffic figures are unknown, not zero.")
     if named:
         if source == "traffic":
-            return gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
+            said = gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
                 "month": named}
-        return gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
-            "month": named}
-    if source == "traffic":
-        return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
-    return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+        else:
+            said = gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
+                "month": named}
+    elif source == "traffic":
+        said = gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
+    else:
+        said = gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+    if staff:
+        return said + " " + (
+            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
+            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
+    return said
 
 
 def unpriced_reason(document: dict[str, Any] | None) -> str:
