@@ -107,7 +107,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 48: the same words ("all of it and more", "the largest part") of a channel named for its conversion
 # 49: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
 #     recorded"), staff "loaded"
-REPORT_LAYOUT = "49"
+# 50: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
+REPORT_LAYOUT = "50"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -328,7 +328,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 66: the same words ("all of it and more", "the largest part") of a channel named for its conversion
 # 67: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
 #     recorded"), staff "loaded"
-PDF_LAYOUT = "67"
+# 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
+PDF_LAYOUT = "68"
 
 
 def report_pdf_build(
