@@ -75,13 +75,20 @@ class Line:
     made with ``Line.of_text`` (a sentence already written, and its figures)."""
 
     key: str
-    slots: dict[str, str | Figure]
+    slots: dict[str, str | Figure | Line]
     text: str = ""
     html: str = ""
 
     @property
     def figures(self) -> list[Figure]:
-        return [value for value in self.slots.values() if isinstance(value, Figure)]
+        """Its figures, a clause's in it (``clause``) included, in the order the slots come."""
+        found: list[Figure] = []
+        for value in self.slots.values():
+            if isinstance(value, Figure):
+                found.append(value)
+            elif isinstance(value, Line):
+                found.extend(value.figures)
+        return found
 
     @property
     def why(self) -> str:
@@ -96,6 +103,13 @@ class Line:
         if self.key.startswith(CHANGE_SENTENCES) and isinstance(before, Figure) and before.kpi and not before.dimension:
             return before.kpi, before.month  # type: ignore[return-value]
         return None
+
+    @property
+    def changes(self) -> list[tuple[str, dt.date]]:
+        """Every KPI change the sentence states: its own (``change``) and its clauses' ("Against
+        November 2025, a year earlier: MQLs up…, cost per lead up…" states two)."""
+        own = [self.change] if self.change else []
+        return own + [c for value in self.slots.values() if isinstance(value, Line) for c in value.changes]
 
     @classmethod
     def of_text(cls, key: str, text: str, figures: list[Figure], *, href: str = "") -> Line:
@@ -141,9 +155,20 @@ def _figure_html(figure: Figure) -> str:
     return f'<span class="figure" title="{title}">{shown}</span>'
 
 
-def line(key: str, **slots: str | Figure) -> Line:
+def line(key: str, **slots: str | Figure | Line) -> Line:
     """The declared sentence ``key`` with its slots filled: plain text, and HTML whose figures are
-    links with their source on hover (words escaped, never markup)."""
+    links with their source on hover (words escaped, never markup); a ``Line`` slot (a ``clause``)
+    goes in as its text and HTML."""
+    made = clause(key, **slots)
+    text, body = made.text, made.html
+    if text[:1].islower() and body[:1] == text[:1]:  # "octubre de 2026 trajo…": a sentence starts with a capital
+        made.text, made.html = text[0].upper() + text[1:], body[0].upper() + body[1:]
+    return made
+
+
+def clause(key: str, **slots: str | Figure | Line) -> Line:
+    """The declared text ``key`` filled as ``line`` fills it, but a part of a sentence: as it starts
+    ("cost per lead up 25.8 %…"), no capital."""
     template = str(sentence(key).text)
     text_parts, html_parts, last = [], [], 0
     for match in _SLOT.finditer(template):
@@ -151,6 +176,8 @@ def line(key: str, **slots: str | Figure) -> Line:
         value = slots[match.group(1)]
         if isinstance(value, Figure):
             shown, shown_html = value.shown, _figure_html(value)
+        elif isinstance(value, Line):
+            shown, shown_html = value.text, value.html
         else:
             literal, shown = _contracted(literal, str(value))
             shown_html = html.escape(shown)
@@ -160,10 +187,7 @@ def line(key: str, **slots: str | Figure) -> Line:
     text_parts.append(template[last:])
     html_parts.append(html.escape(template[last:]))
     used = {name: slots[name] for name in _SLOT.findall(template)}  # the sentence's sources: what it shows
-    text, body = "".join(text_parts), "".join(html_parts)
-    if text[:1].islower() and body[:1] == text[:1]:  # "octubre de 2026 trajo…": a sentence starts with a capital
-        text, body = text[0].upper() + text[1:], body[0].upper() + body[1:]
-    return Line(key=key, slots=used, text=text, html=body)
+    return Line(key=key, slots=used, text="".join(text_parts), html="".join(html_parts))
 
 
 _BEFORE_EL = re.compile(r"(^|\s)(de|a) $")
@@ -600,8 +624,8 @@ def concise_summary(summary: list[Point], said: list[Point], *, cap: int) -> lis
     """The summary's points, never a change a kept win or concern states (that one says it, with
     what did it): the rest ranked as ``concise`` ranks, read in the order they came (the month,
     then against the month before, then a year before)."""
-    stated = {line.change for point in said for line in point.lines if line.change}
-    left = [p for p in summary if not any(line.change in stated for line in p.lines if line.change)]
+    stated = {change for point in said for line in point.lines for change in line.changes}
+    left = [p for p in summary if not any(change in stated for line in p.lines for change in line.changes)]
     kept = {id(p.lines[0]) for p in concise(left, cap=cap)}
     return [p for p in left if id(p.lines[0]) in kept]
 
@@ -870,19 +894,23 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
             summary_points.append(Point([line(key, **slots)], 0.0 if flat else _moved(headline, b, a), headline))
         wins, worries, steps = _move_lines(w, drivers, previous, month)
     if last_year in inputs.documents:
+        moves: list[tuple[str, str, dict[str, Any], float]] = []  # (KPI, which way, slots, significance)
         for key in ("mqls", "cpl"):
             b, a = inputs.documents[last_year]["kpis"].get(key), kpis.get(key)
             change = w.change(key, last_year, month)
             if a is None or b is None or change is None or _flat(key, b, a):
                 continue
-            year = line(
-                count_sentence(key, "year_up" if a > b else "year_down", b),
-                compare=month_words(last_year),
-                kpi_lower=lower_first(str(kpi(key).label)),
-                change=change,
-                before=w.kpi(key, last_year),
-            )
-            summary_points.append(Point([year], _moved(key, b, a), key))
+            slots = {"kpi_lower": lower_first(str(kpi(key).label)), "change": change, "before": w.kpi(key, last_year)}
+            moves.append((key, "year_up" if a > b else "year_down", slots, _moved(key, b, a)))
+        if len(moves) == 1:
+            key, way, slots, moved = moves[0]
+            year = line(count_sentence(key, way, slots["before"].value), compare=month_words(last_year), **slots)
+            summary_points.append(Point([year], moved, key))
+        elif moves:  # both: one sentence naming the month once, one point (one of the summary's sentences)
+            first, second = (clause(count_sentence(k, f"{way}_clause", slots["before"].value), **slots)
+                             for k, way, slots, _ in moves)
+            year = line("year_both", compare=month_words(last_year), first=first, second=second)
+            summary_points.append(Point([year], max(moved for *_, moved in moves), moves[0][0]))
     target_wins, target_concerns = _target_lines(w, inputs)
     pace_wins, pace_concerns, pace_steps = _pace_lines(w, inputs)
     checks = [Point([check], pinned=True) for check in draft.sections[CONCERNS]]

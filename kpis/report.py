@@ -105,7 +105,10 @@ from kpis.unmatched import crm_leads_unlinked
 # 46: "What changed" says of a channel that moved more than the whole "all of it and more from …", the rest with it
 # 47: "What changed" says of a channel with under half of a count's change "the largest part from …", not "mostly"
 # 48: the same words ("all of it and more", "the largest part") of a channel named for its conversion
-REPORT_LAYOUT = "48"
+# 49: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
+#     recorded"), staff "loaded"
+# 50: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
+REPORT_LAYOUT = "50"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -428,8 +431,10 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
         value = card.kpi(key) or 0
         note = ""
         if key == "sessions" and card.snapshot is not None and card.not_fact(card.month, key):
-            # No traffic loaded (kpis.nodata): no bar of 0 sessions, and no rate of leads over them.
-            bars.append(charts.Bar(label=str(label), value=0, text="—", note=_("no traffic data loaded")))
+            # No traffic loaded (kpis.nodata): no bar of 0 sessions, and no rate of leads over them. Worded
+            # for the reader as the reasons are (Scorecard.staff): a client reads "recorded", staff "loaded".
+            said = _("no traffic data loaded") if card.staff else _("no traffic data recorded")
+            bars.append(charts.Bar(label=str(label), value=0, text="—", note=said))
             before = (str(label), 0)
             continue
         if before is not None:

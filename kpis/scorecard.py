@@ -194,6 +194,8 @@ ROW_REASONS = {
     "sqls": _("No SQLs in this row."),
     "customers": _("No customers in this row."),
     "marketing_spend": _("No marketing spend in this row."),
+    # ROAS of a row with conversion value but no ad spend (credited after its campaigns stopped): row_cell_shown
+    "ad_spend": _("No ad platform spend in this row."),
 }
 # The same, said under a table of the columns no row has (blank_columns_dropped): of every row, not "this row".
 ROW_REASONS_EVERY_ROW = {
@@ -203,6 +205,7 @@ ROW_REASONS_EVERY_ROW = {
     "sqls": _("No SQLs in any row."),
     "customers": _("No customers in any row."),
     "marketing_spend": _("No marketing spend in any row."),
+    "ad_spend": _("No ad platform spend in any row."),
     "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
     "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
                                       "be worked out."),
@@ -216,6 +219,8 @@ ROW_REASONS_SOME_ROWS = {
     "customers": ngettext_lazy("No customers in %(count)s row.", "No customers in %(count)s rows.", "count"),
     "marketing_spend": ngettext_lazy("No marketing spend in %(count)s row.", "No marketing spend in %(count)s rows.",
                                      "count"),
+    "ad_spend": ngettext_lazy("No ad platform spend in %(count)s row.", "No ad platform spend in %(count)s rows.",
+                              "count"),
     "bounce_rate": ngettext_lazy(
         "The traffic data of %(count)s row does not give bounced sessions, so its bounce rate is unknown.",
         "The traffic data of %(count)s rows does not give bounced sessions, so their bounce rate is unknown.", "count"),
@@ -252,7 +257,8 @@ CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "
 def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
     """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
     counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
-    campaign without ad platform rows, ad rows without conversions — or else the figure's formula."""
+    campaign without ad platform rows, ad rows without conversions, a ROAS with conversion value but no ad
+    spend — or else the figure's formula."""
     value = row.get(key)
     if value is not None:
         return {"text": format_value(key, value, currency), "reason": ""}
@@ -263,6 +269,10 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, st
     if not reasons and figure(key).group == "paid_media":
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
             reasons = [str(NO_AD_ROWS)]
+        elif key == "roas" and row.get("conversion_value") and not row.get("ad_spend"):
+            # A conversion value the platform credits in a month it spent nothing: its data gives a value,
+            # it is the spend ROAS divides by that is missing.
+            reasons = [str(ROW_REASONS["ad_spend"])]
         elif key in CONVERSION_FIGURES:
             reasons = [gettext("Its ad platform data gives no conversions or conversion value.")]
     if not reasons:
@@ -450,20 +460,29 @@ PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "rev
 def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> str:
     """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
     ``named``: the month in words when it is not the page's (a change's comparison month). ``staff``: the
-    reader is agency staff, told where the data is imported or connected (a client reads what it means)."""
-    if staff:
-        return not_loaded_reason(source, named=named) + " " + (
-            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
-            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
+    reader is agency staff, told where the data is imported or connected (a client reads what it means:
+    traffic "recorded", as its spend reason says, not "loaded", the agency's work)."""
+    if source == "traffic" and not staff:
+        if named:
+            return gettext("No traffic data is recorded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No traffic data is recorded for this month: its traffic figures are unknown, not zero.")
     if named:
         if source == "traffic":
-            return gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
+            said = gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
                 "month": named}
-        return gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
-            "month": named}
-    if source == "traffic":
-        return gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
-    return gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+        else:
+            said = gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
+                "month": named}
+    elif source == "traffic":
+        said = gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
+    else:
+        said = gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+    if staff:
+        return said + " " + (
+            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
+            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
+    return said
 
 
 def unpriced_reason(document: dict[str, Any] | None) -> str:

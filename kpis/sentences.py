@@ -7,7 +7,8 @@ language) is the translation of these texts in ``locale/<lang>/LC_MESSAGES/djang
 renders every sentence in Spanish and fails on English left in it.
 
 Slots: ``kpi``/``kpi_lower`` a KPI's label, ``member`` a breakdown member in words, ``month`` and
-``compare`` months in words; every other slot is a figure (a link to it in the draft).
+``compare`` months in words, ``first``/``second`` a clause (a ``_clause`` text filled in turn, its
+figures links too); every other slot is a figure (a link to it in the draft).
 """
 
 from __future__ import annotations
@@ -54,13 +55,20 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "headline_up": _("Against %(compare)s, %(kpi_lower)s rose %(change)s (%(before)s → %(after)s)."),
         "headline_down": _("Against %(compare)s, %(kpi_lower)s fell %(change)s (%(before)s → %(after)s)."),
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),
-        "year_up": _("Against %(compare)s a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
-        "year_down": _("Against %(compare)s a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
+        "year_up": _("Against %(compare)s, a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
+        "year_down": _("Against %(compare)s, a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
         # A count under 20 before moved by a number, not a percentage (kpis.scorecard.small_base): "rose by 3".
         "headline_up_count": _("Against %(compare)s, %(kpi_lower)s rose by %(change)s (%(before)s → %(after)s)."),
         "headline_down_count": _("Against %(compare)s, %(kpi_lower)s fell by %(change)s (%(before)s → %(after)s)."),
-        "year_up_count": _("Against %(compare)s a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
-        "year_down_count": _("Against %(compare)s a year earlier: %(kpi_lower)s down by %(change)s (%(before)s then)."),
+        "year_up_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
+        "year_down_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s down by %(change)s (%(before)s then)."),
+        # Both headline KPIs against the same month a year before: one sentence naming the month once,
+        # its two parts the clauses below (kpis.draft.clause), each a KPI's change as the lines above say it.
+        "year_both": _("Against %(compare)s, a year earlier: %(first)s, %(second)s."),
+        "year_up_clause": _("%(kpi_lower)s up %(change)s (%(before)s then)"),
+        "year_down_clause": _("%(kpi_lower)s down %(change)s (%(before)s then)"),
+        "year_up_clause_count": _("%(kpi_lower)s up by %(change)s (%(before)s then)"),
+        "year_down_clause_count": _("%(kpi_lower)s down by %(change)s (%(before)s then)"),
     },
     # --- a KPI's move and what drove it; targets met and a quarter on track
     WINS: {

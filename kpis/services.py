@@ -326,7 +326,10 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 64: "What changed" and the commentary's draft: "all of it and more from …" (a channel that moved more than the whole)
 # 65: "the largest part from …" of a channel with under half of a count's change (What changed, the draft)
 # 66: the same words ("all of it and more", "the largest part") of a channel named for its conversion
-PDF_LAYOUT = "66"
+# 67: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
+#     recorded"), staff "loaded"
+# 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
+PDF_LAYOUT = "68"
 
 
 def report_pdf_build(

@@ -24,7 +24,11 @@ from tests.kpis.test_unmatched_leads_screens import http_for, tile
 pytestmark = pytest.mark.django_db
 
 FEBRUARY, MARCH = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
-TRAFFIC = {
+TRAFFIC = {  # a client's words: its traffic is "recorded" (as its spend is), loading it is the agency's work
+    "en": "No traffic data is recorded for this month: its traffic figures are unknown, not zero.",
+    "es": "No hay datos de tráfico registrados para este mes: sus cifras de tráfico son desconocidas, no cero.",
+}
+TRAFFIC_LOADED = {  # staff's
     "en": "No traffic data loaded for this month: its traffic figures are unknown, not zero.",
     "es": "No se han cargado datos de tráfico para este mes: sus cifras de tráfico son desconocidas, no cero.",
 }
@@ -33,8 +37,9 @@ EMAIL = {
     "es": "No se han cargado resultados de email para este mes: sus cifras de email son desconocidas, no cero.",
 }
 TRAFFIC_STAFF = {  # staff are told where the traffic comes from; a client, who cannot import, is not
-    "en": TRAFFIC["en"] + " Import a traffic file (a GA4 export) or connect GA4 on the Imports page.",
-    "es": TRAFFIC["es"] + " Importa un archivo de tráfico (una exportación de GA4) o conecta GA4 en la página Importaciones.",
+    "en": TRAFFIC_LOADED["en"] + " Import a traffic file (a GA4 export) or connect GA4 on the Imports page.",
+    "es": TRAFFIC_LOADED["es"] + " Importa un archivo de tráfico (una exportación de GA4) o conecta GA4 en la página "
+                                 "Importaciones.",
 }
 EMAIL_STAFF = {
     "en": EMAIL["en"] + " Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page.",
@@ -103,6 +108,7 @@ def test_traffic_and_email_tiles_read_a_dash_with_the_reason(client_user_a, no_m
         assert "no change" not in summary and "sin cambio" not in summary, summary
     assert TRAFFIC[language] not in tile(html, "new_leads") and '<p class="value">4</p>' in tile(html, "new_leads")
     assert TRAFFIC_STAFF[language] not in html and EMAIL_STAFF[language] not in html  # the client cannot import
+    assert TRAFFIC_LOADED[language] not in html  # nor loads: "recorded", as its spend reason says
     february = _page(client_user_a, no_march_traffic, language, "2026-02")
     assert TRAFFIC[language] not in february and EMAIL[language] not in february
     assert '<p class="value">400</p>' in tile(february, "sessions")
@@ -182,7 +188,7 @@ def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a
     assert TRAFFIC["en"] in summary[: summary.index("</article>")]
     staff_page = _page(staff_a, no_march_traffic, "en")
     summary = staff_page[staff_page.index('data-kpi="sessions" data-summary') :]
-    assert TRAFFIC["en"] not in summary[: summary.index("</article>")]  # the rows now say 0 sessions
+    assert TRAFFIC_LOADED["en"] not in summary[: summary.index("</article>")]  # the rows now say 0 sessions
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

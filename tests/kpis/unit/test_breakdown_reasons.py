@@ -3,6 +3,7 @@ table showed €4,137.93 and 159 leads above "No marketing spend this month. No 
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from kpis.scorecard import row_cell_shown
@@ -59,6 +60,25 @@ def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() ->
            "cost_per_conversion": None, "conversion_value": None, "roas": None}
     reasons = {row_cell_shown(k, row, "EUR")["reason"] for k in ("platform_conversions", "conversion_value", "roas")}
     assert reasons == {"Its ad platform data gives no conversions or conversion value."}
+
+
+@pytest.mark.parametrize(("language", "said", "under"), [
+    ("en", "No ad platform spend in this row.", "No ad platform spend in 1 row."),
+    ("es", "Sin inversión en plataformas de anuncios en esta fila.", "Sin inversión en plataformas de anuncios en 1 fila."),
+])  # fmt: skip
+def test_a_platform_row_with_conversion_value_but_no_spend_says_its_roas_lacks_the_spend(language, said, under) -> None:
+    """Conversion value credited in a month the platform spent nothing (its campaigns stopped): its data gives a
+    value, so "Its ad platform data gives no conversions or conversion value." was wrong; the spend is missing."""
+    from kpis.scorecard import dashes_said
+
+    row = {"member": "meta_ads", "ad_spend": 0.0, "impressions": 0, "clicks": 0, "platform_conversions": 3,
+           "conversion_value": 540.0, "roas": None}
+    spent = {**row, "member": "google_ads", "ad_spend": 900.0, "roas": 2.0}
+    with translation.override(language):
+        cell = row_cell_shown("roas", row, "EUR")
+        assert cell == {"text": "—", "reason": said}
+        assert row_cell_shown("roas", spent, "EUR")["reason"] == ""
+        assert dashes_said([[cell], [row_cell_shown("roas", spent, "EUR")]]) == [under]  # under the table, of its rows
 
 
 def _shown(member: str, *cells: tuple[str, str]) -> dict:

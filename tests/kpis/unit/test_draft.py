@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 
@@ -111,8 +112,39 @@ def test_every_figure_in_every_sentence_is_the_snapshots_own_or_says_what_it_was
             in text["wins"])
     assert "Target missed for cost per lead: €123.33 against €120.00." in text["concerns"]
     assert "Target met for MQLs: 12 against 10." in text["wins"]
-    assert "Against October 2025 a year earlier: MQLs up by 9 (3 then)." in text["summary"]
+    assert "Against October 2025, a year earlier: MQLs up by 9 (3 then), cost per lead up 23.3 % (€100.00 then)." in text[
+        "summary"]
     assert len([t for t in text["wins"] if " rose " in t or " fell " in t]) == 3  # the three largest moves
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Against October 2025, a year earlier: MQLs up by 9 (3 then), cost per lead up 23.3 % (€100.00 then)."),
+    ("es", "Frente a octubre de 2025, un año antes: MQL, 9 más (3 entonces); costo por lead, al alza un 23,3 % "
+           "(100,00 € entonces)."),
+])  # fmt: skip
+def test_the_year_before_is_one_sentence_naming_the_month_once_with_both_figures_linked(language, expected):
+    draft = draft_in(language, documents())  # the concise draft: MQLs 3 → 12, cost per lead €100.00 → €123.33
+    summary = draft.sections["summary"]
+    years = [line for line in summary if line.key.startswith("year_")]
+    assert [line.text.replace("\xa0", " ") for line in years] == [expected]
+    year = years[0]
+    assert len(summary) <= 3  # one of the summary's three sentences, however many KPIs it names
+    assert len(year.figures) == 4  # each KPI's change and its value then
+    assert [(figure.kpi, figure.month) for figure in year.figures if not figure.derived] == [
+        ("mqls", OCT_LAST_YEAR), ("cpl", OCT_LAST_YEAR)]
+    for figure in year.figures:  # every number a link to its figure, as in any sentence
+        assert f'href="{figure.href}"' in year.html and f">{html.escape(figure.shown)}</a>" in year.html
+    assert year.changes == [("mqls", OCT_LAST_YEAR), ("cpl", OCT_LAST_YEAR)]  # the concise draft's bookkeeping
+
+
+def test_one_kpi_moved_against_the_year_before_is_said_alone():
+    docs = documents()
+    docs[OCT_LAST_YEAR] = document(OCT_LAST_YEAR, {  # cost per lead €123.33 then too: held steady
+        "paid_search": channel(spend=1110, leads=9, mqls=3, sessions=900),
+    }, working_days=22)  # fmt: skip
+    years = [line for line in draft_in("en", docs, full=True).sections["summary"] if line.key.startswith("year_")]
+    assert [line.text for line in years] == ["Against October 2025, a year earlier: MQLs up by 9 (3 then)."]
+    assert years[0].changes == [("mqls", OCT_LAST_YEAR)]
 
 
 def test_the_html_links_every_number_and_shows_where_each_sentence_comes_from():

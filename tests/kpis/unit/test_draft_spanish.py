@@ -104,7 +104,7 @@ def test_no_spanish_sentence_agrees_with_the_gender_of_a_kpi_or_a_unit() -> None
 ])
 def test_the_funnel_says_of_leads_in_lower_case(language: str, notes: list[str]) -> None:
     values = {"sessions": 1000, "new_leads": 20, "mqls": 8, "sqls": 4, "customers": 2}
-    card = SimpleNamespace(kpi=lambda key: values.get(key), month=dt.date(2026, 10, 1), snapshot=None)
+    card = SimpleNamespace(kpi=lambda key: values.get(key), month=dt.date(2026, 10, 1), snapshot=None, staff=False)
     with translation.override(language):
         chart = funnel_chart(card, accent="#1f5fbf")
     assert [bar.note.replace("\xa0", " ") for bar in chart.bars] == notes

@@ -15,9 +15,9 @@ from kpis.report import funnel_chart
 FIGURES = {"sessions": 400, "new_leads": 100, "mqls": 40, "sqls": 10, "customers": 2}
 
 
-def _card(*, no_traffic: bool = False) -> SimpleNamespace:
+def _card(*, no_traffic: bool = False, staff: bool = False) -> SimpleNamespace:
     return SimpleNamespace(
-        month=dt.date(2026, 3, 1), snapshot=object(), kpi=FIGURES.get,
+        month=dt.date(2026, 3, 1), snapshot=object(), kpi=FIGURES.get, staff=staff,
         not_fact=lambda month, key: "no traffic" if no_traffic and key == "sessions" else "",
     )
 
@@ -32,8 +32,11 @@ def test_the_notes_name_the_stage_before_in_lower_case_but_acronyms(language, no
     assert [bar.note for bar in chart.bars] == notes
 
 
-@pytest.mark.parametrize(("language", "said"), [("en", "no traffic data loaded"), ("es", "sin datos de tráfico cargados")])
-def test_without_traffic_the_sessions_bar_says_so_and_leads_have_no_rate(language, said):
+@pytest.mark.parametrize(("language", "staff", "said"), [
+    ("en", False, "no traffic data recorded"), ("es", False, "sin datos de tráfico registrados"),  # a client's words
+    ("en", True, "no traffic data loaded"), ("es", True, "sin datos de tráfico cargados"),  # staff's
+])  # fmt: skip
+def test_without_traffic_the_sessions_bar_says_so_and_leads_have_no_rate(language, staff, said):
     with translation.override(language):
-        chart = funnel_chart(_card(no_traffic=True), accent="#000")
+        chart = funnel_chart(_card(no_traffic=True, staff=staff), accent="#000")
     assert (chart.bars[0].text, chart.bars[0].note, chart.bars[1].note) == ("—", said, "")
