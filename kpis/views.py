@@ -622,13 +622,15 @@ def scorecard_pdf_view(request: HttpRequest) -> HttpResponse:
     return report_pdf_response(pdf, slug=request.tenant.slug, month=month)
 
 
-def report_pdf_response(pdf: bytes | None, *, slug: str, month: dt.date) -> HttpResponse:
+def report_pdf_response(pdf: bytes | None, *, slug: str, month: dt.date, inline: bool = False) -> HttpResponse:
     """A report's PDF as a download (every PDF link: the scorecard's, an approved month's, a shared
     link's), named in the active language ("acme-informe-2026-03.pdf"): it is what the reader keeps.
-    None (no figures for that month) is a 404."""
+    ``inline``: opened in the browser under the same name (the email preview's attachment). None (no
+    figures for that month) is a 404."""
     if pdf is None:
         raise Http404
     response = HttpResponse(pdf, content_type="application/pdf")
     word = pgettext("file name", "report")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-{word}-{Month.of(month)}.pdf"'
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{slug}-{word}-{Month.of(month)}.pdf"'
     return response

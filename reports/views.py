@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -263,11 +263,8 @@ def email_preview_pdf_view(request: HttpRequest, month: str) -> HttpResponse:
     """The PDF the previewed email attaches, opened in the browser (inline), under its attachment's name."""
     first_day, version = _previewed(request, month)
     path = found(preview_pdf(client=request.tenant, version=version))
-    with translation.override(request.tenant.report_language):
-        name = f"{request.tenant.slug}-{pgettext('file name', 'report')}-{Month.of(first_day)}.pdf"
-    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
+    with translation.override(request.tenant.report_language):  # the attachment's name, as the email gives it
+        return report_pdf_response(path.read_bytes(), slug=request.tenant.slug, month=first_day, inline=True)
 
 
 @client_staff_required
