@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from agency.months import Month
 from clients.words import member_label, money
 from kpis.catalogue import Better, Unit, is_kpi, kpi
+from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
 from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
@@ -98,7 +99,7 @@ class Line:
     def change(self) -> tuple[str, dt.date] | None:
         """(KPI, month compared with) when the sentence states a KPI's change ("MQLs rose 5.2 %
         against September 2026", "Against September 2026, MQLs fell…", a year's): what tells the
-        concise draft that two sentences say the same figure (``concise_summary``)."""
+        concise draft that two sentences say the same figure (``kpis.draft_concise.concise_summary``)."""
         before = self.slots.get("before")
         if self.key.startswith(CHANGE_SENTENCES) and isinstance(before, Figure) and before.kpi and not before.dimension:
             return before.kpi, before.month  # type: ignore[return-value]
@@ -555,85 +556,6 @@ class DraftInputs:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-# The concise draft (what a client reads in under a minute): each section's cap, in sentences.
-CAPS = {SUMMARY: 3, WINS: 3, CONCERNS: 3, NEXT_STEPS: 2}
-# A target or the quarter's pace (what was agreed with the client) ranks as a move of at least
-# this size, so a missed target comes before a move under 10 % (weighted), whatever its gap.
-COMMITMENT_FLOOR = 0.10
-
-
-@dataclass
-class Point:
-    """One thing the draft says: its sentence and what explains it (a move and the member that
-    did most of it, the working days), how much it matters (``significance``), the KPI it is about.
-
-    ``pinned`` (the checks' concerns) are always kept, ahead of the rest."""
-
-    lines: list[Line]
-    significance: float = 0.0
-    kpi: str = ""
-    pinned: bool = False
-
-
-def _gap(value: float, target: float) -> float:
-    """How far ``value`` is from ``target``, relative to the target."""
-    return abs(value - target) / abs(target) if target else 1.0
-
-
-def commitment(value: float, target: float) -> float:
-    """The significance of a target's or a quarter's line: its gap, at least COMMITMENT_FLOOR."""
-    return max(_gap(value, target), COMMITMENT_FLOOR)
-
-
-def concise(points: list[Point], *, cap: int) -> list[Point]:
-    """The points a section keeps, at most ``cap`` sentences, in the order they are read.
-
-    The rule: pinned points first, always (they count towards the cap, and past it when there are
-    more of them); then the rest by significance, largest first (ties: the order they came in).
-    A point's first sentence goes in if there is room, and what explains it (its further sentences)
-    while there is room; a point whose first sentence does not fit is left out (a smaller point's
-    may still fit). Pure: tested without a database (tests/kpis/unit/test_draft_concise.py)."""
-    pinned = [p for p in points if p.pinned]
-    ranked = sorted((p for p in points if not p.pinned), key=lambda p: -p.significance)  # stable: ties in order
-    kept = [Point(list(p.lines), p.significance, p.kpi, True) for p in pinned]
-    room = cap - sum(len(p.lines) for p in kept)
-    for point in ranked:
-        if room <= 0:
-            break
-        lines = point.lines[:room]
-        kept.append(Point(lines, point.significance, point.kpi, point.pinned))
-        room -= len(lines)
-    return kept
-
-
-def concise_steps(steps: list[Point], concerns: list[Point], *, cap: int) -> list[Point]:
-    """Next steps: those about a KPI a kept concern is about first (a step follows what the client
-    just read), then by significance (the concern's they came from), at most ``cap``."""
-    about = {p.kpi for p in concerns if p.kpi}
-    ordered = sorted(steps, key=lambda s: (s.kpi not in about, -s.significance))  # stable: ties in order
-    kept, room = [], cap
-    for step in ordered:
-        if room < len(step.lines):
-            break
-        kept.append(step)
-        room -= len(step.lines)
-    return kept
-
-
-def concise_summary(summary: list[Point], said: list[Point], *, cap: int) -> list[Point]:
-    """The summary's points, never a change a kept win or concern states (that one says it, with
-    what did it): the rest ranked as ``concise`` ranks, read in the order they came (the month,
-    then against the month before, then a year before)."""
-    stated = {change for point in said for line in point.lines for change in line.changes}
-    left = [p for p in summary if not any(change in stated for line in p.lines for change in line.changes)]
-    kept = {id(p.lines[0]) for p in concise(left, cap=cap)}
-    return [p for p in left if id(p.lines[0]) in kept]
-
-
-def lines_of(points: list[Point]) -> list[Line]:
-    return [line for point in points for line in point.lines]
-
-
 MOVES_PER_SECTION = 3  # an analyst names the few moves that matter, not every KPI
 # How much a move of each KPI matters to the client, beside its size: pipeline and its cost first.
 IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 1.0, "new_leads": 1.0,
@@ -828,8 +750,8 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     before (one line per headline KPI), the targets and the quarter's pace; ``concerns`` (the
     checks') go first among the concerns. One month of figures: a draft that says so.
 
-    Concise (what a client reads in under a minute): each section keeps at most CAPS sentences,
-    the most significant (``concise``), and the summary never repeats a change a kept win or
+    Concise (what a client reads in under a minute, ``kpis.draft_concise``): each section keeps at
+    most CAPS sentences, the most significant (``concise``), and the summary never repeats a change a kept win or
     concern states (``concise_summary``). ``full``: every sentence the figures give (the tests of
     how each is written)."""
     month = inputs.month

@@ -1,7 +1,7 @@
 """The concise draft: each section capped, the lines kept chosen by significance, no figure said twice.
 
 A draft of about 21 sentences took 3–4 minutes a client to read; the concise one is read in under a minute.
-The choice is pure (kpis.draft.concise, concise_steps, concise_summary): tested here without a database.
+The choice is pure (kpis.draft_concise: concise, concise_steps, concise_summary): tested here without a database.
 """
 
 from __future__ import annotations
@@ -10,18 +10,8 @@ import datetime as dt
 
 from django.utils import translation
 
-from kpis.draft import (
-    CAPS,
-    COMMITMENT_FLOOR,
-    Figure,
-    Line,
-    Point,
-    commitment,
-    concise,
-    concise_steps,
-    concise_summary,
-    month_draft,
-)
+from kpis.draft import Figure, Line, month_draft
+from kpis.draft_concise import CAPS, COMMITMENT_FLOOR, Point, commitment, concise, concise_steps, concise_summary
 from kpis.pacing import MonthFigures
 from tests.kpis.unit.test_draft import OCT, SEP, documents, draft_in, inputs
 
