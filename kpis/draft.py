@@ -618,7 +618,7 @@ def _move_lines(
             calendar_said = True
         significance = top.weight * IMPORTANCE.get(key, 1.0)
         moves[good].append(Point(lines, significance, key))
-        step = lambda sentence_line, s=significance, k=key: Point([sentence_line], s, k)  # noqa: E731
+        step = lambda sentence_line, s=significance, k=key, f=lines[0]: Point([sentence_line], s, k, follows=f)  # noqa: E731
         # A move one member explains: what to do about that member (once per member); a concern
         # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
@@ -673,10 +673,10 @@ def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Point
         elif p.status == "met":
             wins.append(point(line("quarter_met", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
         elif p.status == "behind":
-            concerns.append(point(
-                line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
-            ))
-            steps.append(point(line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")})))
+            behind = line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
+            concerns.append(point(behind))
+            catch_up = line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")})
+            steps.append(Point([catch_up], significance, key, follows=behind))
         elif p.status == "missed":
             concerns.append(point(line("quarter_missed", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
     return wins, concerns, steps
@@ -845,7 +845,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     else:
         kept_wins = concise(win_points, cap=CAPS[WINS])
         kept_concerns = concise(concern_points, cap=CAPS[CONCERNS])
-        kept_steps = concise_steps(step_points, kept_concerns, cap=CAPS[NEXT_STEPS])
+        kept_steps = concise_steps(step_points, kept_concerns, wins=kept_wins, cap=CAPS[NEXT_STEPS])
         kept_summary = concise_summary(summary_points, [*kept_wins, *kept_concerns], cap=CAPS[SUMMARY])
     draft.sections[SUMMARY] = lines_of(kept_summary)
     draft.sections[WINS] = lines_of(kept_wins)
@@ -857,7 +857,9 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     if not draft.sections[CONCERNS]:
         draft.sections[CONCERNS].append(line("no_concerns", compare=compare))
     if not draft.sections[NEXT_STEPS]:
-        draft.sections[NEXT_STEPS].append(line("step_keep"))
+        # Concerns without a step of their own (the checks', or a step left with its move): not
+        # "nothing calls for a change" under them.
+        draft.sections[NEXT_STEPS].append(line("step_concerns_first" if kept_concerns else "step_keep"))
     return draft
 
 

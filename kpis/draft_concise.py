@@ -10,6 +10,7 @@ sentences written here (``kpis.draft`` writes them and calls these).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,12 +32,15 @@ class Point:
     """One thing the draft says: its sentence and what explains it (a move and the member that
     did most of it, the working days), how much it matters (``significance``), the KPI it is about.
 
-    ``pinned`` (the checks' concerns) are always kept, ahead of the rest."""
+    ``pinned`` (the checks' concerns) are always kept, ahead of the rest. A next step ``follows``
+    the first sentence of the win or concern it is about: kept only when that sentence is, so no
+    step advises on something the draft does not say."""
 
     lines: list[Line]
     significance: float = 0.0
     kpi: str = ""
     pinned: bool = False
+    follows: Line | None = None
 
 
 def _gap(value: float, target: float) -> float:
@@ -59,22 +63,30 @@ def concise(points: list[Point], *, cap: int) -> list[Point]:
     may still fit). Pure: tested without a database (tests/kpis/unit/test_draft_concise.py)."""
     pinned = [p for p in points if p.pinned]
     ranked = sorted((p for p in points if not p.pinned), key=lambda p: -p.significance)  # stable: ties in order
-    kept = [Point(list(p.lines), p.significance, p.kpi, True) for p in pinned]
+    kept = [Point(list(p.lines), p.significance, p.kpi, True, p.follows) for p in pinned]
     room = cap - sum(len(p.lines) for p in kept)
     for point in ranked:
         if room <= 0:
             break
         lines = point.lines[:room]
-        kept.append(Point(lines, point.significance, point.kpi, point.pinned))
+        kept.append(Point(lines, point.significance, point.kpi, point.pinned, point.follows))
         room -= len(lines)
     return kept
 
 
-def concise_steps(steps: list[Point], concerns: list[Point], *, cap: int) -> list[Point]:
-    """Next steps: those about a KPI a kept concern is about first (a step follows what the client
-    just read), then by significance (the concern's they came from), at most ``cap``."""
+def concise_steps(
+    steps: list[Point], concerns: list[Point], *, cap: int, wins: Sequence[Point] = ()
+) -> list[Point]:
+    """Next steps: only those following a kept win or concern (``Point.follows``: three checks
+    crowding a move out of the concerns take its step with it); those about a KPI a kept concern is
+    about first (a step follows what the client just read), then by significance (the concern's
+    they came from), at most ``cap``."""
+    said = {id(line) for point in (*wins, *concerns) for line in point.lines}
     about = {p.kpi for p in concerns if p.kpi}
-    ordered = sorted(steps, key=lambda s: (s.kpi not in about, -s.significance))  # stable: ties in order
+    ordered = sorted(
+        (s for s in steps if s.follows is None or id(s.follows) in said),
+        key=lambda s: (s.kpi not in about, -s.significance),
+    )  # stable: ties in order
     kept, room = [], cap
     for step in ordered:
         if room < len(step.lines):

@@ -173,6 +173,8 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
             "not because one channel or campaign got worse."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
+        # Concerns kept (a check's, a target missed) without a step of their own: the next step is them.
+        "step_concerns_first": _("Start with the concerns above before changing the plan or the budget."),
     },
     # --- the report's "What changed" block (a line per driver, the KPI's change first, signed), then the
     # pacing bar of the month in progress (and of its quarter)

@@ -7,13 +7,14 @@ The choice is pure (kpis.draft_concise: concise, concise_steps, concise_summary)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import translation
 
 from kpis.draft import Figure, Line, month_draft
 from kpis.draft_concise import CAPS, COMMITMENT_FLOOR, Point, commitment, concise, concise_steps, concise_summary
 from kpis.pacing import MonthFigures
-from tests.kpis.unit.test_draft import OCT, SEP, documents, draft_in, inputs
+from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, draft_in, inputs
 
 
 def said(text: str, key: str = "x", **slots: Figure) -> Line:
@@ -108,3 +109,42 @@ def test_the_checks_concerns_stay_whatever_the_cap():
         checks = [Line.of_text(f"check_{i}", f"Check {i}.", []) for i in range(4)]
         draft = month_draft(inputs(documents(), targets={"cpl": 1.0}), concerns=checks)
     assert draft.sections["concerns"] == checks  # four checks: nothing else, and none dropped
+
+
+def slipping() -> dict[dt.date, dict[str, Any]]:
+    """September as ``documents()`` has it; October with paid social's leads halved at the same spend:
+    MQLs, new leads and cost per lead move the wrong way, each with a step about paid social."""
+    docs = documents()
+    docs[OCT] = document(OCT, {
+        "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000, customers=1),
+        "paid_social": channel(spend=2000, leads=5, mqls=2, sessions=800),
+    }, working_days=22, sales=500)  # fmt: skip
+    return docs
+
+
+def test_a_next_step_speaks_only_of_a_win_or_concern_the_draft_kept():
+    """Three checks fill the concerns: the moves they crowd out get no step either (advice about
+    something the draft never said), and the next steps do not say nothing calls for a change."""
+    with translation.override("en"):
+        alone = month_draft(inputs(slipping()))
+        assert [line.key for line in alone.sections["next_steps"]] != ["step_keep"]  # the moves have their steps
+        checks = [Line.of_text(f"check_{i}", f"Check {i}.", []) for i in range(3)]
+        draft = month_draft(inputs(slipping()), concerns=checks)
+    said = " ".join(line.text for section in ("summary", "wins", "concerns") for line in draft.sections[section])
+    assert "Paid social" not in said
+    steps = [line.text for line in draft.sections["next_steps"]]
+    assert not any("Paid social" in step for step in steps), steps
+    assert [line.key for line in draft.sections["next_steps"]] == ["step_concerns_first"]
+
+
+def test_a_step_is_kept_with_the_sentence_it_follows():
+    move = Point([said("CPL rose 30 %")], 0.45, "cpl")
+    other = Point([said("Sessions fell 20 %")], 0.12, "sessions")
+    steps = [Point([said("Review Paid social")], 0.45, "cpl", follows=move.lines[0]),
+             Point([said("Look into Organic search")], 0.12, "sessions", follows=other.lines[0])]  # fmt: skip
+    kept = concise([move, other], cap=1)
+    assert texts(concise_steps(steps, kept, cap=2)) == ["Review Paid social"]
+    win = Point([said("CAC fell 40 %")], 0.5, "cac")
+    shift = Point([said("Consider moving budget towards Paid search")], 0.5, "cac", follows=win.lines[0])
+    assert texts(concise_steps([shift], [], wins=[win], cap=2)) == ["Consider moving budget towards Paid search"]
+    assert concise_steps([shift], kept, cap=2) == []
