@@ -524,12 +524,14 @@ def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | 
     )
 
 
-def _calendar_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+def _calendar_clause(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+    """What the working days did to a count's move, when they explain a third of it or more: a clause
+    of the move's own sentence (``move_calendar``), not a sentence taking a place of its own."""
     change = top.after - top.before
     if SHAPES[top.kpi].kind != "count" or not change or abs(top.calendar) * 3 < abs(change):
         return None
-    return line(
-        "driver_calendar" if top.calendar * change > 0 else "driver_calendar_against",
+    return clause(
+        "calendar_clause" if top.calendar * change > 0 else "calendar_against_clause",
         month=month_words(after),
         kpi_lower=lower_first(str(kpi(top.kpi).label)),  # "held it back by 3": 3 of what
         days_after=w.kpi("working_days", after),
@@ -597,25 +599,20 @@ def _move_lines(
         change = w.change(key, before, after)
         if good is None or change is None or len(moves[good]) >= MOVES_PER_SECTION:
             continue
-        lines = [
-            line(
-                count_sentence(key, "kpi_up" if a > b else "kpi_down", b),
-                kpi=str(kpi(key).label),
-                change=change,
-                compare=month_words(before),
-                before=w.kpi(key, before),
-                after=w.kpi(key, after),
-            )
-        ]
+        way = "kpi_up" if a > b else "kpi_down"
+        move = {"kpi": str(kpi(key).label), "change": change, "compare": month_words(before),
+                "before": w.kpi(key, before), "after": w.kpi(key, after)}  # fmt: skip
+        calendar = None if calendar_said else _calendar_clause(w, top, before, after)
+        if calendar is None:
+            lines = [line(count_sentence(key, way, b), **move)]
+        else:  # said once (the working days are the same for every count), in the move it explains
+            lines = [line("move_calendar", move=clause(count_sentence(key, f"{way}_clause", b), **move), calendar=calendar)]
+            calendar_said = True
         explained = driver_line(w, top, before, after)
         if explained is None and SHAPES[key].kind == "ratio":
             explained = budget_line(w, key, before, after)
         if explained is not None:
             lines.append(explained)
-        calendar = None if calendar_said else _calendar_line(w, top, before, after)
-        if calendar is not None:  # said once: the working days are the same for every count
-            lines.append(calendar)
-            calendar_said = True
         significance = top.weight * IMPORTANCE.get(key, 1.0)
         moves[good].append(Point(lines, significance, key))
         step = lambda sentence_line, s=significance, k=key, f=lines[0]: Point([sentence_line], s, k, follows=f)  # noqa: E731

@@ -30,7 +30,7 @@ COMMITMENT_FLOOR = 0.10
 @dataclass
 class Point:
     """One thing the draft says: its sentence and what explains it (a move and the member that
-    did most of it, the working days), how much it matters (``significance``), the KPI it is about.
+    did most of it), how much it matters (``significance``), the KPI it is about.
 
     ``pinned`` (the checks' concerns) are always kept, ahead of the rest. A next step ``follows``
     the first sentence of the win or concern it is about: kept only when that sentence is, so no

@@ -116,12 +116,19 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_budget_flat_sales": _(
             "The marketing and sales spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s "
             "held at %(volume_after)s."),
-        "driver_calendar_against": _(
+        # A count's move the working days explain at least a third of: one sentence, the move and its
+        # calendar (``move_calendar``), so the working days take no place of the section's three.
+        "move_calendar": _("%(move)s: %(calendar)s."),
+        "kpi_up_clause": _("%(kpi)s rose %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_down_clause": _("%(kpi)s fell %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_up_clause_count": _("%(kpi)s rose by %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_down_clause_count": _("%(kpi)s fell by %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "calendar_against_clause": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which held %(kpi_lower)s back by "
-            "%(calendar)s."),
-        "driver_calendar": _(
+            "%(calendar)s"),
+        "calendar_clause": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which accounts for "
-            "%(calendar)s of the change in %(kpi_lower)s."),
+            "%(calendar)s of the change in %(kpi_lower)s"),
         "target_met": _("Target met for %(kpi_lower)s: %(after)s against %(target)s."),
         "quarter_on_track": _(
             "The quarter is on track for %(kpi_lower)s: %(actual)s of %(target)s so far, %(projected)s at this pace."),

@@ -303,6 +303,24 @@ def test_fewer_working_days_say_which_figure_they_held_back():
     assert [t for t in spanish if "días laborables frente a" in t and said.search(t)], spanish
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_working_days_are_said_in_the_move_they_explain_not_in_a_place_of_their_own(language):
+    """October with four working days fewer: the calendar sentence took one of the wins' three places,
+    crowding a move out. Folded into the move's own sentence, the three places say two moves and what
+    drove the first."""
+    docs = documents()
+    docs[OCT]["kpis"]["working_days"] = 18
+    draft = draft_in(language, docs)
+    wins = draft.sections["wins"]
+    folded = [line for line in wins if "18" in line.text and "22" in line.text]
+    assert len(folded) == 1 and folded[0].changes == [("mqls", SEP)], [line.text for line in wins]
+    assert folded[0].text.startswith(("MQLs rose by 4 against September 2026, from 8 to 12: October 2026 had 18 "
+                                      "working days against 22", "MQL: 4 más que en septiembre de 2026, de 8 a 12; "
+                                      "octubre de 2026 tuvo 18 días laborables frente a 22"))
+    assert len([line for line in wins if line.changes]) == 2, [line.text for line in wins]  # MQLs and new leads
+    assert not [line for line in draft.lines() if line.key.startswith("driver_calendar")]
+
+
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "The marketing and sales spend did most of it: €3,500.00 → €4,200.00, while the customers held at 1."),
     ("es", "La inversión en marketing y ventas explica la mayor parte: 3 500,00 € → 4 200,00 €, mientras el volumen de "
