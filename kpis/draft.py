@@ -574,6 +574,11 @@ REVIEW_STEPS = {
 }
 
 
+# The steps whose short form (what drove the move said just above) names the KPI: a member's own
+# figure or count; the others say it in their words (where its traffic lands, what it brings).
+SHORT_WITH_KPI = ("step_review_member", "step_review_volume")
+
+
 def _move_lines(
     w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date
 ) -> tuple[list[Point], list[Point], list[Point]]:
@@ -615,7 +620,11 @@ def _move_lines(
             lines.append(explained)
         significance = top.weight * IMPORTANCE.get(key, 1.0)
         moves[good].append(Point(lines, significance, key))
-        step = lambda sentence_line, s=significance, k=key, f=lines[0]: Point([sentence_line], s, k, follows=f)  # noqa: E731
+        def step(sentence_line: Line, short: Line | None = None, s: float = significance, k: str = key,
+                 f: Line = lines[0], why: Line | None = explained) -> Point:
+            """A step after this move; ``short``: said so when what drove the move (``why``) is kept."""
+            return Point([sentence_line], s, k, follows=f, repeats=why if short else None, short=short)
+
         # A move one member explains: what to do about that member (once per member); a concern
         # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
@@ -628,7 +637,8 @@ def _move_lines(
                 # Budget goes where a result is cheap, not where it got less dear: a channel still
                 # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
                 if _member_at_or_under(w, top, after, a):
-                    steps.append(step(line("step_shift_budget", **slots)))
+                    steps.append(step(line("step_shift_budget", **slots),
+                                      line("step_shift_budget_short", member=slots["member"])))
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:
@@ -637,7 +647,8 @@ def _move_lines(
                 # leads (or MQLs) qualifying less is one of the leads it brings.
                 if review == "step_review_conversion" and slots.get("unit") != str(UNITS["sessions"]):
                     review = "step_review_lead_quality"
-                steps.append(step(line(review, **slots)))
+                short = {"member": slots["member"]} | ({"kpi_lower": label} if review in SHORT_WITH_KPI else {})
+                steps.append(step(line(review, **slots), line(f"{review}_short", **short)))
                 reviewed.add(member)
                 continue
         if not good and explained is not None and explained.key == "driver_mix":

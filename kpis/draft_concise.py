@@ -34,13 +34,16 @@ class Point:
 
     ``pinned`` (the checks' concerns) are always kept, ahead of the rest. A next step ``follows``
     the first sentence of the win or concern it is about: kept only when that sentence is, so no
-    step advises on something the draft does not say."""
+    step advises on something the draft does not say. A step whose figures a kept sentence already
+    gives (``repeats``: what drove the move) is said in its ``short`` form, without them."""
 
     lines: list[Line]
     significance: float = 0.0
     kpi: str = ""
     pinned: bool = False
     follows: Line | None = None
+    repeats: Line | None = None
+    short: Line | None = None
 
 
 def _gap(value: float, target: float) -> float:
@@ -80,7 +83,7 @@ def concise_steps(
     """Next steps: only those following a kept win or concern (``Point.follows``: three checks
     crowding a move out of the concerns take its step with it); those about a KPI a kept concern is
     about first (a step follows what the client just read), then by significance (the concern's
-    they came from), at most ``cap``."""
+    they came from), at most ``cap``; a step's short form when the sentence it would repeat is kept."""
     said = {id(line) for point in (*wins, *concerns) for line in point.lines}
     about = {p.kpi for p in concerns if p.kpi}
     ordered = sorted(
@@ -91,6 +94,8 @@ def concise_steps(
     for step in ordered:
         if room < len(step.lines):
             break
+        if step.short is not None and step.repeats is not None and id(step.repeats) in said:
+            step = Point([step.short], step.significance, step.kpi, step.pinned, step.follows)
         kept.append(step)
         room -= len(step.lines)
     return kept

@@ -179,6 +179,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "step_watch_mix": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
             "not because one channel or campaign got worse."),
+        # The steps above when what drove the move, just above them, gave the figures already.
+        "step_review_member_short": _("Review %(member)s and its %(kpi_lower)s."),
+        "step_shift_budget_short": _("Consider moving budget towards %(member)s."),
+        "step_review_volume_short": _("Look into %(member)s and its %(kpi_lower)s."),
+        "step_review_conversion_short": _("Review what %(member)s brings to the site and where it lands."),
+        "step_review_lead_quality_short": _("Review the quality of what %(member)s brings."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
         # Concerns kept (a check's, a target missed) without a step of their own: the next step is them.
         "step_concerns_first": _("Start with the concerns above before changing the plan or the budget."),

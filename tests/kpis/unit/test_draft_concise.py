@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.utils import translation
 
 from kpis.draft import Figure, Line, month_draft
@@ -148,3 +149,31 @@ def test_a_step_is_kept_with_the_sentence_it_follows():
     shift = Point([said("Consider moving budget towards Paid search")], 0.5, "cac", follows=win.lines[0])
     assert texts(concise_steps([shift], [], wins=[win], cap=2)) == ["Consider moving budget towards Paid search"]
     assert concise_steps([shift], kept, cap=2) == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Review Paid social and its cost per lead."),
+    ("es", "Revisar el rendimiento de las redes sociales de pago y su costo por lead."),
+])  # fmt: skip
+def test_a_next_step_does_not_repeat_the_figures_the_concern_above_it_just_gave(language, expected):
+    """"Most of the change came from Paid social: its cost per lead went from €200.00 to €400.00." and,
+    under it, "Review Paid social: its cost per lead went from €200.00 to €400.00.": the step names what
+    to review; its figures only when the concern's explanation did not make the cut."""
+    with translation.override(language):
+        draft = month_draft(inputs(slipping()))
+        crowded = month_draft(inputs(slipping()), concerns=[Line.of_text("check", "Check.", []) for _ in range(2)])
+    said = {figure.why for line in draft.sections["concerns"] for figure in line.figures}
+    steps = draft.sections["next_steps"]
+    assert [line.text for line in steps] == [expected]
+    assert not [line for line in steps if line.figures and {f.why for f in line.figures} <= said]
+    # Two checks leave room for the move alone, not what drove it: the step then gives its figures.
+    assert [line.key for line in crowded.sections["concerns"]][2:] == ["kpi_up"]
+    assert [line.key for line in crowded.sections["next_steps"]] == ["step_review_member"]
+
+
+def test_a_steps_short_form_is_kept_when_what_it_would_repeat_is():
+    move, why = said("CPL rose 30 %"), said("Paid social did most of it: €200 → €400")
+    step = Point([said("Review Paid social: €200 → €400")], 0.45, "cpl", follows=move, repeats=why,
+                 short=said("Review Paid social"))  # fmt: skip
+    assert texts(concise_steps([step], [Point([move, why], 0.45, "cpl")], cap=2)) == ["Review Paid social"]
+    assert texts(concise_steps([step], [Point([move], 0.45, "cpl")], cap=2)) == ["Review Paid social: €200 → €400"]
