@@ -653,7 +653,7 @@ def _move_lines(
                 continue
         if not good and explained is not None and explained.key == "driver_mix":
             steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
-                                   unit=explained.slots["unit"])))
+                                   unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:
             steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
     return moves[True], moves[False], steps

@@ -185,6 +185,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "step_review_volume_short": _("Look into %(member)s and its %(kpi_lower)s."),
         "step_review_conversion_short": _("Review what %(member)s brings to the site and where it lands."),
         "step_review_lead_quality_short": _("Review the quality of what %(member)s brings."),
+        "step_watch_mix_short": _(
+            "Watch %(kpi_lower)s next month: the shift in the mix above moved it the wrong way, not one channel or "
+            "campaign getting worse."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
         # Concerns kept (a check's, a target missed) without a step of their own: the next step is them.
         "step_concerns_first": _("Start with the concerns above before changing the plan or the budget."),

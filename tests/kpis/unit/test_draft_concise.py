@@ -177,3 +177,35 @@ def test_a_steps_short_form_is_kept_when_what_it_would_repeat_is():
                  short=said("Review Paid social"))  # fmt: skip
     assert texts(concise_steps([step], [Point([move, why], 0.45, "cpl")], cap=2)) == ["Review Paid social"]
     assert texts(concise_steps([step], [Point([move], 0.45, "cpl")], cap=2)) == ["Review Paid social: €200 → €400"]
+
+
+def mixed() -> dict[dt.date, dict[str, Any]]:
+    """Each channel's cost per lead as in September; paid social, the dearer, brings 75 % of the new leads."""
+    return {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=500, leads=5, mqls=2, sessions=1000),
+            "paid_social": channel(spend=3000, leads=15, mqls=6, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Watch cost per lead next month: the shift in the mix above moved it the wrong way, not one channel or "
+           "campaign getting worse."),
+    ("es", "A vigilar el próximo mes: costo por lead, que empeoró por el cambio de reparto de arriba, no porque un "
+           "canal o una campaña empeorara."),
+])  # fmt: skip
+def test_a_watch_step_under_the_mix_it_follows_does_not_say_the_mix_and_the_figure_again(language, expected):
+    """Under "Most of the change came from the mix: Paid social brought 75.0 % of the new leads, against 50.0 %.",
+    "Watch cost per lead next month: it moved the wrong way (€175.00) through the split of the new leads, …"
+    said the figure and the mix a second time, in words a client does not use."""
+    with translation.override(language):
+        draft = month_draft(inputs(mixed()))
+    concerns, steps = draft.sections["concerns"], draft.sections["next_steps"]
+    assert [line.key for line in concerns][:2] == ["kpi_up", "driver_mix"]
+    assert steps[0].text == expected and not steps[0].figures
+    assert steps[1].key == "step_watch_mix"  # cost per MQL: its mix not said above, the step says it
