@@ -6,7 +6,7 @@ figures a derived number was worked out from), so the close page shows each numb
 its figure and each sentence's sources on hover. Nothing is invented: a client with one month of
 figures gets a draft that says so, a KPI without an earlier value gets no trend. The drivers are
 ``kpis.explain``'s, pacing ``kpis.pacing``'s, and concerns from the checks come in as ``Line``s.
-Reads no database: ``kpis.selectors.draft_inputs`` reads what this needs.
+Reads no database: ``kpis.selectors_scorecard.draft_inputs`` reads what this needs.
 """
 
 from __future__ import annotations

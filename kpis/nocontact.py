@@ -17,7 +17,7 @@ sends the time, so the month's leads were truly not contacted. The snapshot keep
 every screen and sentence reads them through here and shows "—" with the reason
 (kpis.reasons.no_contact_reason), as kpis.nospend does for costs. Approved versions freeze the
 answer (kpis.report.FROZEN's ``has_contact_times``); otherwise the first month whose leads had a
-first-contact time is read from the stored snapshots (kpis.selectors.contact_first_month), only for
+first-contact time is read from the stored snapshots (kpis.selectors_scorecard.contact_first_month), only for
 a month whose leads are all without one. Pure.
 """
 

@@ -11,7 +11,7 @@ day (any category, any amount, imported, connected or sent). A client whose spen
 reads "—" for November; a client with spend rows but none in m keeps its real 0 (nothing spent).
 Approved versions freeze the answer (kpis.report.FROZEN's ``has_spend``) so an approved report says
 what it said; otherwise it is read live from the date of the client's first spend row (one
-``min(date)`` in the scorecard's snapshot query, kpis.selectors.scorecard_load). Pure.
+``min(date)`` in the scorecard's snapshot query, kpis.selectors_scorecard.scorecard_load). Pure.
 """
 
 from __future__ import annotations

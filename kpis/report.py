@@ -497,9 +497,9 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the summary shows, for the page, the PDF and the email alike. ``keys``: the
     summary's KPIs (kpis.selectors_report.report_summary_keys); ``days``: the month's ad rows by
-    day (kpis.selectors.paid_media_days); ``converted``: the ad amounts converted from a platform's own
-    currency (kpis.selectors.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
-    bands and rates (kpis.selectors.benchmarks_for_month); ``staff``: the reader is agency staff
+    day (kpis.selectors_scorecard.paid_media_days); ``converted``: the ad amounts converted from a platform's own
+    currency (kpis.selectors_scorecard.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
+    bands and rates (kpis.selectors_scorecard.benchmarks_for_month); ``staff``: the reader is agency staff
     (an empty section then says what to import, a reason how to fix its data; the PDF and the email are
     the client's)."""
     card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
@@ -605,7 +605,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
 # charts), the campaigns' and the personas' names (the campaign table, the breakdowns, the PDF's drill-downs) and whether
 # the client had revenue data (which KPIs a default summary shows) and any spend up to the month's
 # end (kpis.nospend). Frozen at approval
-# (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
+# (kpis.selectors_scorecard.report_frozen_read), so that a restatement changes none of what the client sees
 # until staff approve the revision. A snapshot as computed has no such key: staff read the rows.
 FROZEN = "report"
 

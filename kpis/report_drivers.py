@@ -1,6 +1,6 @@
 """The report's "What changed" block and the month-to-date pacing bar, from the scorecard's data.
 
-Both read what ``kpis.selectors.scorecard_load`` already loaded (the 13 months of snapshots, the
+Both read what ``kpis.selectors_scorecard.scorecard_load`` already loaded (the 13 months of snapshots, the
 quarter's targets, the period's working days), so the cached scorecard path reads nothing more.
 The lines are ``kpis.sentences`` texts filled by ``kpis.draft`` (figures linked, sources on
 hover); the bar is ``kpis.charts`` shapes, so the page (SVG) and the PDF (a Drawing) draw the same.

@@ -1,6 +1,6 @@
 """What the scorecard shows of a snapshot: its tiles, groups, funnel, lifetime value panel and benchmarks.
 
-Formatting only, no queries: kpis.selectors.scorecard_load reads the stored snapshots (a fixed
+Formatting only, no queries: kpis.selectors_scorecard.scorecard_load reads the stored snapshots (a fixed
 number of queries whatever the months or members: the selected month's, the comparison
 month's and the 11 before it for the sparklines) into a ``Scorecard``, which this module shows.
 A figure is written by kpis.formatting, its "—" explained by kpis.reasons, the breakdown tables
@@ -516,7 +516,7 @@ def tiles(
     """The tiles of every group for the template. While the month runs there is no change against
     a complete month and no target verdict: counts show their pace to the month's end instead.
     ``staff``: the reader is agency staff (an empty group then says what to import).
-    ``rates``: the reference rates of the month's last day (kpis.selectors.benchmark_rates)
+    ``rates``: the reference rates of the month's last day (kpis.selectors_scorecard.benchmark_rates)
     that convert money bands in other currencies."""
     card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
     months = [(Month.of(card.month) - 11 + i).first_day for i in range(12)]

@@ -60,7 +60,8 @@ from kpis.report import (
     report_context,
 )
 from kpis.scorecard import card_as_shown, document_shown, funnel_steps, lifetime_value_panel, tiles, value_note
-from kpis.selectors import (
+from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
+from kpis.selectors_scorecard import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
@@ -73,7 +74,6 @@ from kpis.selectors import (
     scorecard_page_read,
     snapshot_months_with_data,
 )
-from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
 from kpis.visibility import Shown, commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
@@ -184,7 +184,7 @@ def brand_accent(request: HttpRequest) -> str:
 
 
 def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[PageRead, str]:
-    """The cached page's one query (kpis.selectors.scorecard_page_read) with the monthly close's
+    """The cached page's one query (kpis.selectors_scorecard.scorecard_page_read) with the monthly close's
     column (kpis.visibility) and, for agency staff, the header's client switcher; and the close's
     stamp. A client user's Shown and the switcher come from the same row (no query of their own)."""
     extra = {}
@@ -204,7 +204,7 @@ def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[P
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stamp: str, context: dict) -> None:
     """The month's freshness line and notes ("head"), its tiles, funnel and value panel ("body") and
     the monthly close's header are rendered once per change of what they show (``stamp``: the
-    page's one read, kpis.selectors.scorecard_page_read) and kept in the (per-client) cache; the
+    page's one read, kpis.selectors_scorecard.scorecard_page_read) and kept in the (per-client) cache; the
     parts that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
     accent = brand_accent(request)

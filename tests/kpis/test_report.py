@@ -173,7 +173,7 @@ def test_the_rates_for_a_band_follow_the_seven_day_rule(db) -> None:
     from types import SimpleNamespace as Band
 
     from agency.models import ExchangeRate
-    from kpis.selectors import benchmark_rates
+    from kpis.selectors_scorecard import benchmark_rates
 
     ExchangeRate.objects.filter(currency__in=["USD", "GBP"]).delete()
     ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 10, 30), per_euro=Decimal("1.087"))

@@ -109,7 +109,7 @@ def test_a_cached_scorecard_reads_only_its_stamp_membership_once_and_the_months(
     # The host's domain and two SET search_path, the session (in the database since a session signed
     # out while Redis was down must stay out), the user, the membership, and one read for the
     # months, the stamp, the months a client user may see of the monthly close and the criteria
-    # (kpis.selectors.scorecard_page_read). 11 before that read took them all.
+    # (kpis.selectors_scorecard.scorecard_page_read). 11 before that read took them all.
     assert len(sql) <= 7
 
 
@@ -471,7 +471,7 @@ def test_a_client_without_contracts_is_offered_no_contract_value_panel_nor_segme
     """A new client with no contract at all read "Contract lifetime value, explained" over a table of
     dashes, a "Contract segment" breakdown that opened empty and, in the PDF, its "Nothing this month."."""
     from kpis.breakdowns_shown import drilldown_tables
-    from kpis.selectors import scorecard_load
+    from kpis.selectors_scorecard import scorecard_load
 
     client_user_a.language = "es"
     client_user_a.save()
