@@ -21,6 +21,7 @@ from agency.months import Month
 from clients.jobs import job_enqueue
 from clients.models import Holiday, Job
 from kpis import CODE_VERSION
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
 from kpis.checks.services import checks_compute
@@ -29,21 +30,19 @@ from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
-from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
-from kpis.selectors import (
+from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
+from kpis.selectors import check_facts, snapshot_inputs, trailing_rates
+from kpis.selectors_report import report_summary_keys
+from kpis.selectors_scorecard import (
     benchmarks_for_month,
-    check_facts,
     report_converted,
     report_days,
     report_names,
     report_persona_names,
     scorecard_load,
     scorecard_stamp,
-    snapshot_inputs,
     spend_first_date,
-    trailing_rates,
 )
-from kpis.selectors_report import report_summary_keys
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown, approval_for

@@ -31,8 +31,8 @@ from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.report import FROZEN, default_month, frozen_days, month_with_data
 from kpis.scorecard import card_as_shown
-from kpis.selectors import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.selectors_report import snapshot_months_list
+from kpis.selectors_scorecard import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.visibility import Approval
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink

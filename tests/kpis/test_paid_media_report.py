@@ -290,7 +290,7 @@ def test_a_platform_whose_amounts_were_converted_says_from_what(client_user_a, p
     connection.set_tenant(paid_month)  # the PDF says it too, and an approval freezes it
     text = " ".join(_pdf_text(report_pdf_build(client=paid_month, month=MARCH, language=language)).split())
     assert "Google Ads: " + " ".join(said.split()) in text
-    from kpis.selectors import report_frozen_read
+    from kpis.selectors_scorecard import report_frozen_read
 
     frozen = report_frozen_read(month=MARCH, document={})
     assert frozen["paid_converted"] == {"google_ads": [["USD", 165.5, 150.0]]}
