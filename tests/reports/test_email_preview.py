@@ -19,11 +19,12 @@ from PIL import Image
 
 from agency.models import AgencyBrand, Client, User
 from clients.models import OutboxEmail
+from kpis.services import snapshot_compute
 from reports.models import MonthReport, ReportVersion
 from reports.services import commentary_save, month_approve
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
 from tests.factories import UserFactory
-from tests.reports.conftest import MARCH, browser_for
+from tests.reports.conftest import MARCH, browser_for, late_spend
 from tests.reports.test_client_language import english_in
 
 URL = "/reports/2026-03/email-preview/"
@@ -158,3 +159,110 @@ def test_the_clients_logo_shows_in_the_preview_as_in_the_email(in_review, staff_
     assert len(re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', email.replace("&lt;", "<"))) == 2
     assert "cid:" not in email
     _nothing_sent()
+
+
+# --- a revision: approved and sent, the figures changed since -------------------------------------
+
+
+@pytest.fixture
+def revised(in_review, staff_a):
+    """March approved and emailed; then Google Ads restated it (cost per lead 215.72 → 219.40 EUR)."""
+    month_approve(client=in_review, month=MARCH, user=staff_a)
+    late_spend(in_review)
+    return in_review
+
+
+REASON = "gasto tardío de Google Ads"
+
+
+def _revision_untouched() -> None:
+    """Only the first approval's email and version: the preview of the revision queued, approved nothing."""
+    assert mail.outbox == []
+    with schema_context("alpha"):
+        assert list(OutboxEmail.objects.values_list("kind", flat=True)) == ["report_approved"]
+        assert list(ReportVersion.objects.values_list("number", flat=True)) == [1]
+        assert MonthReport.objects.get(month=MARCH).state == "approved"
+
+
+def _email_of(page: str) -> str:
+    html = re.search(r'srcdoc="([^"]*)"', page).group(1)
+    return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def test_the_revision_card_links_to_the_preview_of_its_email_with_the_reason(revised, staff_a) -> None:
+    with schema_context("alpha"):
+        MonthReport.objects.filter(month=MARCH).update(restated_by=REASON)  # what the form is filled with
+    page = browser_for(staff_a, revised, language="en").get("/reports/2026-03/").content.decode()
+    card = page[page.index('id="pending-title"'):page.index('id="close-draft"')]
+    link = re.search(r'<a href="([^"]*)" data-email-preview-reason>Preview the email</a>', card)
+    assert link and link.group(1) == f"{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads"
+    assert "static/js/email_preview_reason.js" in page  # the reason as typed, when followed
+
+
+def test_staff_preview_the_revisions_email_in_the_clients_spanish(revised, staff_a) -> None:
+    response = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Preview — not sent." in page and "if you approve the revision now" in page
+    assert re.search(r"data-preview-subject>([^<]*)<", page).group(1) == "Alpha Analytics: cifras revisadas de marzo de 2026"
+    assert "Equipo Norte" in re.search(r"data-preview-from>([^<]*)<", page).group(1)
+    assert "ann@alpha.example" in re.search(r"data-preview-to>([^<]*)<", page).group(1)
+    assert REASON in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
+    assert re.search(r'href="/reports/2026-03/email-preview/report.pdf"[^>]*>alpha-informe-2026-03.pdf<', page)
+    email = _email_of(page)
+    assert f"<strong>Motivo:</strong> {REASON}" in email
+    assert "219,40" in email and "antes: 215,72" in email  # each changed figure, revised then approved
+    assert "Un <strong>gran</strong> mes de leads" in email
+    assert "El informe revisado va adjunto en PDF." in email
+    assert english_in(visible_text(email)) == []
+    _revision_untouched()
+
+
+def test_the_revisions_preview_is_the_email_the_revision_sends(revised, staff_a) -> None:
+    page = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON}).content.decode()
+    month_approve(client=revised, month=MARCH, user=staff_a, reason=REASON, notify=True)
+    with schema_context("alpha"):
+        sent = OutboxEmail.objects.get(kind="report_revised").payload
+    assert sent["subject"] == re.search(r"data-preview-subject>([^<]*)<", page).group(1)
+    assert sent["from_email"] == re.search(r"data-preview-from>([^<]*)<", page).group(1).replace("&lt;", "<").replace("&gt;", ">")
+
+    def same(html: str) -> str:  # the reader's own opt-out token and the images' form aside
+        html = re.sub(r"/accounts/monthly-email/off/(\?t=[^\"<\s]*)?", "/accounts/monthly-email/off/", html)
+        return re.sub(r'src="(cid:[^"]+|data:image/png;base64,[^"]+)"', 'src="image"', html)
+
+    assert same(sent["html"]) == same(_email_of(page))
+    # Revised, no revision waits: no preview any more.
+    assert browser_for(staff_a, revised, language="en").get(URL).status_code == 404
+
+
+def test_the_revisions_preview_pdf_is_the_revised_clients_pdf(revised, staff_a) -> None:
+    response = browser_for(staff_a, revised, language="en").get(URL + "report.pdf")
+    assert response.status_code == 200 and response["Content-Disposition"] == 'inline; filename="alpha-informe-2026-03.pdf"'
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    assert "219,40" in text and "215,72" not in text  # the revised figures, not the ones the client has
+    assert re.search(r"Revisado el .* por sam@agency\.example", text)  # as the revised month's PDF reads
+    _revision_untouched()
+
+
+def test_a_revision_without_a_reason_yet_says_the_email_will_give_one(revised, staff_a) -> None:
+    page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
+    assert "Not said yet" in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
+    assert "Motivo:" not in _email_of(page)
+    _revision_untouched()
+
+
+# --- where the link is not shown, the URL answers 404 ---------------------------------------------
+
+
+def test_a_month_waiting_for_data_has_no_preview_link_and_no_preview(in_review, staff_a) -> None:
+    """February in review with nothing recorded: the page offers no Approve, so no preview either."""
+    february = dt.date(2026, 2, 1)
+    with schema_context("alpha"):
+        MonthReport.objects.create(month=february, state=MonthReport.State.IN_REVIEW)
+    snapshot_compute(client=in_review, months=[february])
+    browser = browser_for(staff_a, in_review, language="en")
+    assert "data-email-preview-link" not in browser.get("/reports/2026-02/").content.decode()
+    assert browser.get("/reports/2026-02/email-preview/").status_code == 404
+    assert browser.get("/reports/2026-02/email-preview/report.pdf").status_code == 404
