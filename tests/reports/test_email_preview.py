@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django_tenants.utils import schema_context
 from PIL import Image
 
@@ -253,7 +254,32 @@ def test_a_revision_without_a_reason_yet_says_the_email_will_give_one(revised, s
     _revision_untouched()
 
 
-# --- where the link is not shown, the URL answers 404 ---------------------------------------------
+# --- who may approve, and where the link is not shown ---------------------------------------------
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_staff_who_may_not_approve_preview_the_email_and_are_told_they_cannot_approve(in_review, staff_a) -> None:
+    """Kept for them: they write the commentary the email carries. Neither page says "if you approve"."""
+    close = browser_for(staff_a, in_review, language="en").get("/reports/2026-03/").content.decode()
+    assert "Only the agency's admins approve reports." in close and f'href="{URL}"' in close
+    assert "if you approve now" not in close and "when the month is approved" in close
+    page = browser_for(staff_a, in_review, language="en").get(URL).content.decode()
+    banner = re.search(r"data-preview-banner>(.*?)</p>", page, re.S).group(1)
+    assert "if you approve" not in banner and "if the month is approved now" in banner
+    assert "You cannot approve it: only the agency's admins approve reports." in banner
+    _nothing_sent()
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_staff_who_may_not_approve_a_revision_are_told_so_beside_its_preview(revised, staff_a) -> None:
+    close = browser_for(staff_a, revised, language="en").get("/reports/2026-03/").content.decode()
+    card = close[close.index('id="pending-title"'):close.index('id="close-draft"')]
+    assert "Approve the revision" not in card
+    assert "Only the agency's admins approve reports." in card and "data-email-preview-reason" in card
+    page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
+    banner = re.search(r"data-preview-banner>(.*?)</p>", page, re.S).group(1)
+    assert "if the revision is approved now" in banner and "You cannot approve it" in banner
+    _revision_untouched()
 
 
 def test_a_month_waiting_for_data_has_no_preview_link_and_no_preview(in_review, staff_a) -> None:
@@ -266,3 +292,16 @@ def test_a_month_waiting_for_data_has_no_preview_link_and_no_preview(in_review, 
     assert "data-email-preview-link" not in browser.get("/reports/2026-02/").content.decode()
     assert browser.get("/reports/2026-02/email-preview/").status_code == 404
     assert browser.get("/reports/2026-02/email-preview/report.pdf").status_code == 404
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_spanish_staff_who_may_not_approve_read_the_revisions_preview_in_spanish(revised, staff_a) -> None:
+    staff_a.language = "es"
+    staff_a.save()
+    page = browser_for(staff_a, revised).get(URL, {"reason": REASON}).content.decode()
+    assert "El correo de la revisión de marzo de 2026" in page
+    assert "Tú no puedes aprobarlo" in page and "Motivo" in page
+    around = re.sub(r'srcdoc="[^"]*"', "", page)
+    leftover = [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", visible_text(around))]
+    assert leftover == []
+    _revision_untouched()
