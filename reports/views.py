@@ -193,6 +193,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     context.update(month=first_day, **_figures(request, first_day))
     if staff:
         _commentary_parts(request, first_day, context)
+        # A revision's reason as typed, back from the preview of its email (which carried it there).
+        context["reason_typed"] = request.GET.get("reason", "").strip()[:300]
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
         context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)

@@ -305,3 +305,15 @@ def test_spanish_staff_who_may_not_approve_read_the_revisions_preview_in_spanish
     leftover = [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", visible_text(around))]
     assert leftover == []
     _revision_untouched()
+
+
+def test_back_from_a_revisions_preview_the_reason_typed_is_still_in_the_form(revised, staff_a) -> None:
+    """Following "← Back" lost the reason staff typed before opening the preview: the form came back
+    with the reason the page had filled in (or empty)."""
+    browser = browser_for(staff_a, revised, language="en")
+    page = browser.get(URL, {"reason": REASON}).content.decode()
+    back = re.search(r'<a href="([^"]*)" data-preview-back>', page).group(1)
+    assert back == "/reports/2026-03/?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads#pending-title"
+    close = browser.get(back.split("#")[0]).content.decode()
+    assert re.search(r'<input id="reason"[^>]* value="gasto tardío de Google Ads">', close)
+    assert f'href="{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads" data-email-preview-reason' in close
