@@ -300,6 +300,26 @@ def scorecard_pdf(
     return pdf
 
 
+def _headings_kept(story: list[Any]) -> list[Any]:
+    """The story with each run of flowables kept with the next (a section's heading, the lines under it)
+    moved into the KeepTogether that follows it. ReportLab keeps a heading with the next flowable, but
+    not with a KeepTogether (a container): "Contract lifetime value, explained" and "Breakdowns" ended a
+    page, what they head on the next."""
+    kept: list[Any] = []
+    run: list[Any] = []
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            flowable._content[:0] = run
+            kept.append(flowable)
+            run = []
+        elif flowable.getKeepWithNext():
+            run.append(flowable)
+        else:
+            kept += [*run, flowable]
+            run = []
+    return kept + run
+
+
 def _compacted(story: list[Any]) -> None:
     """The tables' rows (``_table``'s, inside KeepTogether too) drawn with less padding above and under."""
     for flowable in story:
@@ -544,6 +564,7 @@ def _pdf_drawn(
         story += _drilldown_story(drilldowns or [], styles=styles, heading=heading, usable=usable, accent=accent,
                                   above=above if folded else "")
 
+    story = _headings_kept(story)
     if compact:
         _compacted(story)
     footer = f"{client_name} · {month_label}"
@@ -699,18 +720,22 @@ def _drilldown_story(
     twelve figures) continue under themselves with the member repeated, never off the page; on
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
+    # The heading and the lines under it go over with the first table's heading and first rows (every
+    # line keepWithNext, _headings_kept): "Breakdowns" and its notes ended a page, the table on the next.
+    lead = ParagraphStyle("breakdowns-lead", parent=styles["note"], keepWithNext=1)
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     if above:  # a breakdown said in a table above (the contract segments, in the lifetime value table)
-        story.append(_para(above, styles["note"]))
+        story.append(_para(above, lead))
     # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
     # last page near blank, a few headings at its top.
     empty = [table for table in drilldowns if not table["rows"]]
     if empty:
         names = ", ".join(str(table["title"]) for table in empty)
-        lines = [_para(_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}, styles["note"])]
+        lines = [_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}]
         # a persona table of none of the month's leads says why
-        lines += [_para(table["left_out_note"], styles["note"]) for table in empty if table.get("left_out_note")]
-        story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
+        lines += [table["left_out_note"] for table in empty if table.get("left_out_note")]
+        last = ParagraphStyle("breakdowns-lead-last", parent=lead, spaceAfter=1.5 * mm)
+        story += [_para(line, last if index == len(lines) - 1 else lead) for index, line in enumerate(lines)]
     for table in drilldowns:
         if not table["rows"]:
             continue
