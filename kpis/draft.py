@@ -22,13 +22,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agency.months import Month
-from clients.words import member_label, money
+from clients.words import member_label, money, share_shown
+from kpis.breakdowns_shown import DIMENSION_LABELS
 from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
+from kpis.formatting import change as tile_change
+from kpis.formatting import format_value, number_shown, small_base
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
-from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown, small_base
-from kpis.scorecard import change as tile_change
 from kpis.sentences import (
     CHANNELS_IN_TEXT,
     CONCERNS,
@@ -290,7 +291,7 @@ class Writer:
     def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
         """The relative change (percentage points for a rate), unsigned (the sentence says the way)
         unless ``signed`` ("+4.4 %", "−2.1 pp"). A count under SMALL_BASE in ``before`` moved by a
-        number, as its tile says it (kpis.scorecard.small_base): "3" ("+3" signed), not "100.0 %"; the
+        number, as its tile says it (kpis.formatting.small_base): "3" ("+3" signed), not "100.0 %"; the
         sentence then says "rose by 3" (``count_sentence``)."""
         b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
         if a is None or b is None:
@@ -324,7 +325,7 @@ class Writer:
 
 def count_sentence(key: str, sentence_key: str, before: float) -> str:
     """``sentence_key`` ("kpi_up") or its by-a-number form ("kpi_up_count": "rose by 3") when the
-    change is a count's number (kpis.scorecard.small_base), so no sentence says "rose 3"."""
+    change is a count's number (kpis.formatting.small_base), so no sentence says "rose 3"."""
     return f"{sentence_key}_count" if small_base(key, before) else sentence_key
 
 

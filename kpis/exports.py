@@ -32,8 +32,10 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
+from kpis.breakdowns_shown import dashes_said
+from kpis.formatting import compared_month
 from kpis.report import commentary_blocks
-from kpis.scorecard import compared_month, dashes_said, value_note
+from kpis.scorecard import value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
@@ -284,7 +286,7 @@ def scorecard_pdf(
 ) -> bytes:
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
-    (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
+    (``kpis.breakdowns_shown.drilldown_tables``: on paper every one is open). ``changes_against``: the line
     saying which month the changes are against (changes_line), under the summary and the details' heading.
 
     A report whose last page would hold only a few lines (Wayne's held the second half of one table) is
@@ -748,7 +750,7 @@ def _drilldown_story(
             notes.append(table["blank_note"])
         if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
             notes.append(table["left_out_note"])
-        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # A row whose revenue and ROI count only some of its customers (kpis.breakdowns_shown.row_partial_note):
         # the page says it under the row's name; here under the table, naming the row (a wide table's
         # parts repeat the member, not the note).
         notes += [f"{row['member']} — {row['note']}" for row in table["rows"] if row.get("note")]

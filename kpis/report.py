@@ -23,31 +23,25 @@ from django.utils.translation import ngettext
 from agency.months import Month
 from clients.words import member_label, money, shown_number
 from kpis import catalogue, charts
+from kpis.breakdowns_shown import blank_columns_dropped
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.draft import lower_first
+from kpis.formatting import axis_format, cell_shown, change_shown, format_value, fractional_counts_aligned, number_shown
 from kpis.nodata import revenue_unpriced
 from kpis.nospend import SPEND_FIGURES
 from kpis.pacing import quarter_months, working_days_in
+from kpis.reasons import row_cell_shown, unlinked_reason
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
-    axis_format,
     benchmark_shown,
     benchmarks_that_fit,
-    blank_columns_dropped,
-    cell_shown,
-    change_shown,
-    format_value,
-    fractional_counts_aligned,
     funnel_labels,
     media_without_delivery,
-    number_shown,
     over_100_note,
     pace_text,
     paid_empty_reason,
-    row_cell_shown,
     share_shown,
     target_status,
-    unlinked_reason,
 )
 from kpis.unmatched import crm_leads_unlinked
 

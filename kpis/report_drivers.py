@@ -17,10 +17,10 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
+from kpis.formatting import format_value, number_shown
 from kpis.nodata import document_facts
 from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
-from kpis.scorecard import format_value, number_shown
 
 # Members named without a lookup (vocabularies): the report reads no campaign or persona names.
 REPORT_DIMENSIONS = ("channel", "platform")

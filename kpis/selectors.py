@@ -261,7 +261,7 @@ def _lead_scan_apply(inputs: Inputs, span: list[dt.date], parts: list[list[tuple
                 "marketing_count": m_count,
                 "marketing_revenue": m_revenue / DEAL_CENTS,
                 # The leads of the event without a deal value: for "customer", the member's new customers whose
-                # revenue is unknown (kpis.scorecard.row_partial_note).
+                # revenue is unknown (kpis.breakdowns_shown.row_partial_note).
                 "unpriced": int(nodeal or 0),
             }
             if level == 0b11111:

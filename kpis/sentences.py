@@ -57,7 +57,7 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),
         "year_up": _("Against %(compare)s, a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
         "year_down": _("Against %(compare)s, a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
-        # A count under 20 before moved by a number, not a percentage (kpis.scorecard.small_base): "rose by 3".
+        # A count under 20 before moved by a number, not a percentage (kpis.formatting.small_base): "rose by 3".
         "headline_up_count": _("Against %(compare)s, %(kpi_lower)s rose by %(change)s (%(before)s → %(after)s)."),
         "headline_down_count": _("Against %(compare)s, %(kpi_lower)s fell by %(change)s (%(before)s → %(after)s)."),
         "year_up_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),

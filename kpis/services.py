@@ -21,6 +21,7 @@ from agency.months import Month
 from clients.jobs import job_enqueue
 from clients.models import Holiday, Job
 from kpis import CODE_VERSION
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
 from kpis.checks.services import checks_compute
@@ -29,7 +30,7 @@ from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
-from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
+from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
 from kpis.selectors import (
     benchmarks_for_month,
     check_facts,

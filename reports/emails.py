@@ -29,8 +29,8 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
+from kpis.formatting import compared_month
 from kpis.report import commentary_joined, funnel_chart, month_verdict, summary, summary_note
-from kpis.scorecard import compared_month
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff

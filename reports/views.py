@@ -32,8 +32,9 @@ from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from clients.words import next_run_words
 from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.formatting import compared_month
 from kpis.report import commentary_joined, month_verdict
-from kpis.scorecard import compared_month, document_shown, tiles
+from kpis.scorecard import document_shown, tiles
 from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_pdf_response, report_shared_parts

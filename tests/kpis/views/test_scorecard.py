@@ -281,8 +281,8 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snapshots) -> None:
+    from kpis.breakdowns_shown import DIMENSION_LABELS
     from kpis.catalogue import BREAKDOWN_KEYS, kpi, null_reason
-    from kpis.scorecard import DIMENSION_LABELS
     from kpis.services import report_pdf_build
 
     text = _pdf_text(get(client_user_a, "/scorecard/export.pdf?month=2026-02", snapshots).content)
@@ -470,7 +470,7 @@ def test_a_client_without_contracts_is_offered_no_contract_value_panel_nor_segme
 ) -> None:
     """A new client with no contract at all read "Contract lifetime value, explained" over a table of
     dashes, a "Contract segment" breakdown that opened empty and, in the PDF, its "Nothing this month."."""
-    from kpis.scorecard import drilldown_tables
+    from kpis.breakdowns_shown import drilldown_tables
     from kpis.selectors import scorecard_load
 
     client_user_a.language = "es"
