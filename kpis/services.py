@@ -332,7 +332,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
 # 69: a section's heading and the lines under it go over with what they head ("Breakdowns" and "Nothing this
 #     month: …" ended a page, the first table on the next; the lifetime value table's heading alike)
-PDF_LAYOUT = "69"
+# 70: a chart's axis writes whole thousands without ".0" ("5k €" beside "10k €", not "5,0k €")
+PDF_LAYOUT = "70"
 
 
 def report_pdf_build(
