@@ -135,9 +135,13 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "change": ParagraphStyle("change", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT),
         # A table's column headings in bold, as the details tables' (their plain-text cells take the
         # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
-        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
-        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT,
+        # At the 8 pt of the tables' figures and on their baseline: at 7.5 pt a row's name and the first
+        # heading sat smaller and higher than the figures beside them.
+        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=8, leading=9.5, fontName="Helvetica-Bold"),
+        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT,
                                      fontName="Helvetica-Bold"),
+        # a table row's name (a KPI, a channel, a campaign), beside figures in the table's 8 pt
+        "row": ParagraphStyle("row", parent=base["Normal"], fontSize=8, leading=9.5),
     }
 
 
@@ -517,7 +521,7 @@ def _pdf_drawn(
             # seven times down a page) said once: the rows under it point up to them.
             note, before = (_("Same as above.") if note and note == before else note), note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
-            label: list[Any] = [_para(tile["label"], styles["fact"])]
+            label: list[Any] = [_para(tile["label"], styles["row"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
             # "LTV : CAC"), as the summary says it (the page's tile shows it on its title).
             if tile.get("definition"):
@@ -596,7 +600,7 @@ def _paid_story(
         width = (usable - label_w) / len(group)
         rows = [[_para("", styles["head"])] + [_para(p["label"], styles["head-right"]) for p in group]]
         for index, figure in enumerate(group[0]["figures"]):
-            rows.append([_para(figure["label"], styles["fact"])] + [_text(p["figures"][index]["text"]) for p in group])
+            rows.append([_para(figure["label"], styles["row"])] + [_text(p["figures"][index]["text"]) for p in group])
         block = [title] if start == 0 else []
         story.append(KeepTogether([*block, _table(rows, [label_w] + [width] * len(group), accent)]))
         story.append(Spacer(1, 1.5 * mm))
@@ -626,7 +630,7 @@ def _paid_story(
         width = (usable - member_w) / len(paid["campaign_columns"])
         columns = [_para(c, styles["head-right"]) for c in paid["campaign_columns"]]
         head = [_para(_("Top campaigns by spend"), styles["head"]), *columns]
-        body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
+        body = [[_para(row["member"], styles["row"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
         story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
         dashes = dashes_said(row["cells"] for row in paid["campaigns"])
         if dashes:
@@ -660,7 +664,7 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
         columns = kept[start : start + size]
         head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
         body = [
-            [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
+            [_para(member, styles["head"] if index == len(rows) - 1 else styles["row"])]
             + [_text(cells[i]["text"]) for i in columns]
             for index, (member, cells) in enumerate(rows)
         ]
@@ -762,7 +766,7 @@ def _drilldown_story(
             columns = range(start, min(start + size, count))
             head = [_para(table["title"], styles["head"])] + [_para(table["columns"][i], styles["head-right"]) for i in columns]
             body = [
-                [_para(row["member"], styles["fact"])] + [_text(row["cells"][i]["text"]) for i in columns]
+                [_para(row["member"], styles["row"])] + [_text(row["cells"][i]["text"]) for i in columns]
                 for row in table["rows"]
             ]
             width = (usable - member_w) / len(columns)
