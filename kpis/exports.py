@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,12 @@ from kpis.scorecard import value_note
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
 # reader carries it). Only what neither has is changed: the narrow no-break space, and "−" kept as "-".
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
+# In a paragraph, which wraps, a no-break space stays one (Latin-1 has it; ReportLab never breaks a line
+# there): "41 658,22 €" read "41" at a line's end and "658,22 €" on the next, "100 %" left "%" alone.
+_WRAPPED = str.maketrans({"\u202f": "\xa0", "−": "-"})
+# A figure and its unit written with a plain space (the catalogue's "can exceed 100 %", "+5.2 pp"):
+# tied as the numbers' own formatting ties them.
+_UNIT_AFTER = re.compile(r"(?<=\d) (?=%|pp\b|[€$£]|MX\$)")
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 # A summary chart's height to its width: at 0.36 the eight tiles filled page 1 to its foot, and a line
@@ -57,7 +64,7 @@ def pdf_text(value: Any) -> str:
     ``<font color="red">unclosed`` would fail the whole PDF. Every user string (client name,
     labels, notes, campaign names) goes through here; the escaping leaves the text as written.
     """
-    return escape(str(value).translate(_PLAIN), quote=False)
+    return escape(_UNIT_AFTER.sub("\xa0", str(value).translate(_WRAPPED)), quote=False)
 
 
 def _text(value: Any) -> str:

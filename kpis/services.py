@@ -334,7 +334,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     month: …" ended a page, the first table on the next; the lifetime value table's heading alike)
 # 70: a chart's axis writes whole thousands without ".0" ("5k €" beside "10k €", not "5,0k €")
 # 71: a table row's name and its first column heading in the table's 8 pt, on the figures' baseline (7.5 pt sat higher)
-PDF_LAYOUT = "71"
+# 72: a paragraph never breaks inside a figure ("41 658,22 €", "100 %": the no-break spaces kept)
+PDF_LAYOUT = "72"
 
 
 def report_pdf_build(
