@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.lib import colors
@@ -35,7 +36,7 @@ from agency.uploads import logo_readable
 from kpis import charts
 from kpis.breakdowns_shown import dashes_said
 from kpis.formatting import compared_month
-from kpis.report import commentary_blocks
+from kpis.report import commentary_blocks, match_line
 from kpis.scorecard import value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
@@ -614,8 +615,15 @@ def _paid_story(
     reasons = list(dict.fromkeys(f["reason"] for p in platforms for f in p["figures"] if f["reason"]))
     if reasons:
         story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+    # The CRM's leads naming no campaign, every platform's line said the same but its name (Wayne's three,
+    # two lines each, under a table that has their conversions and the CRM's "—" with its reason): said once.
+    shared = paid.get("unlinked") is not None and len(platforms) > 1
+    if shared:
+        names = get_text_list([str(p["label"]) for p in platforms], _("and"))
+        story.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
     for p in platforms:
-        story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
+        if not shared:
+            story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
             story.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
         for figure in p["figures"]:  # as on the page: the band, its conversion, its source

@@ -335,7 +335,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 70: a chart's axis writes whole thousands without ".0" ("5k €" beside "10k €", not "5,0k €")
 # 71: a table row's name and its first column heading in the table's 8 pt, on the figures' baseline (7.5 pt sat higher)
 # 72: a paragraph never breaks inside a figure ("41 658,22 €", "100 %": the no-break spaces kept)
-PDF_LAYOUT = "72"
+# 73: paid media: the CRM's leads naming no campaign said once under the platforms' table, naming them all
+#     (Wayne's three platforms each had the same two lines but the name)
+PDF_LAYOUT = "73"
 
 
 def report_pdf_build(
