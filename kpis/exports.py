@@ -493,7 +493,9 @@ def _pdf_drawn(
         # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
         # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
         pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story.append(KeepTogether([pair]))
+        # Its headings are in the table's cells, where a heading's space above is not kept: "Funnel" sat
+        # close under "What changed"'s last line, closer than any other section to the one before.
+        story.append(KeepTogether([Spacer(1, 3 * mm), pair]))
 
     if "paid_empty" in report:
         story += _paid_story(report.get("paid"), report["paid_empty"], styles=styles, usable=usable, accent=accent)
@@ -646,12 +648,14 @@ def _paid_story(
         columns = [_para(c, styles["head-right"]) for c in paid["campaign_columns"]]
         head = [_para(_("Top campaigns by spend"), styles["head"]), *columns]
         body = [[_para(row["member"], styles["row"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
-        story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
         dashes = dashes_said(row["cells"] for row in paid["campaigns"])
-        if dashes:
-            story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
-        if paid.get("campaigns_blank"):
-            story.append(_para(paid["campaigns_blank"], styles["note"]))
+        said = (["— " + " ".join(str(r) for r in dashes)] if dashes else []) + (
+            [paid["campaigns_blank"]] if paid.get("campaigns_blank") else [])
+        # The lines that explain it as its last rows, as a breakdown's: they sat against its last row
+        # ("directores financieros" over "No se muestran…") and could start the next page alone.
+        table = _noted_table([head, *body], [member_w] + [width] * len(head[1:]), accent,
+                             [_para(line, styles["note"]) for line in said])
+        story.append(KeepTogether([Spacer(1, 2 * mm), table]))
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story

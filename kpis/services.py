@@ -337,7 +337,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 72: a paragraph never breaks inside a figure ("41 658,22 €", "100 %": the no-break spaces kept)
 # 73: paid media: the CRM's leads naming no campaign said once under the platforms' table, naming them all
 #     (Wayne's three platforms each had the same two lines but the name)
-PDF_LAYOUT = "73"
+# 74: "Funnel" a section's space under "What changed"; the top campaigns' notes as the table's last rows (spaced, kept
+#     with its last row)
+PDF_LAYOUT = "74"
 
 
 def report_pdf_build(
