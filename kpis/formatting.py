@@ -75,15 +75,21 @@ def unit(key: str) -> str:
 
 
 def compact(value: float) -> str:
-    """A short axis number: 1.2k, 3.4M."""
+    """A short axis number: 1.2k, 3.4M; a whole one without its ".0" ("5k", as "20k" beside it: an axis
+    of "0 €, 5,0k €, 10k €, 15k €" read as if 5,000 were measured more closely than the others)."""
     size = abs(value)
     if size >= 1_000_000:
-        return number_shown(value / 1_000_000, 1 if size < 10_000_000 else 0) + "M"
+        return _tenths(value / 1_000_000, 1 if size < 10_000_000 else 0) + "M"
     if size >= 10_000:
         return number_shown(value / 1000, 0) + "k"
     if size >= 1000:
-        return number_shown(value / 1000, 1) + "k"
+        return _tenths(value / 1000, 1) + "k"
     return number_shown(value, 0 if size >= 10 or value == int(value) else 1)
+
+
+def _tenths(value: float, places: int) -> str:
+    """``value`` to ``places`` decimals, none when they would read 0 ("5", not "5.0")."""
+    return number_shown(value, 0 if round(value, places) == round(value) else places)
 
 
 def axis_format(key: str, currency: str) -> Any:

@@ -781,6 +781,7 @@ def paid_media(
     )
     return {
         "platforms": cards,
+        "unlinked": unlinked,  # the month's new leads when none names a campaign (each card's match line says so)
         "charts": day_charts,
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": campaign_columns,
