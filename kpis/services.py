@@ -330,7 +330,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 67: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
 #     recorded"), staff "loaded"
 # 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
-PDF_LAYOUT = "68"
+# 69: a client reads its missing email results and a compared month's spend "recorded", staff "loaded"
+PDF_LAYOUT = "69"
 
 
 def report_pdf_build(
