@@ -29,6 +29,7 @@ from kpis.datastart import month_recorded
 from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
+from kpis.notes import revision_note
 from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
 from kpis.selectors import (
@@ -331,7 +332,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     recorded"), staff "loaded"
 # 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
 # 69: a client reads its missing email results and a compared month's spend "recorded", staff "loaded"
-PDF_LAYOUT = "69"
+# 70: a revised month's first page quotes the revision's reason as the agency's note
+PDF_LAYOUT = "70"
 
 
 def report_pdf_build(
@@ -406,6 +408,8 @@ def report_pdf_file(
             if approval.revised_at is not None:
                 day = date_format(timezone.localtime(approval.revised_at), "DATE_FORMAT")
                 computed += " · " + str(_("Revised on %(when)s by %(who)s") % {"when": day, "who": approval.revised_by})
+                if approval.revised_reason:  # the client's PDF: the agency's note in a sentence of its language
+                    computed += " · " + revision_note(approval.revised_reason)
             if approval.pending:
                 computed += " · " + str(_("The figures changed after this approval and are not approved yet."))
         if shown is not None and month not in shown.hidden and month not in shown.approved:
