@@ -321,7 +321,7 @@ KPIS: tuple[Kpi, ...] = (
     # --- leads and funnel
     Kpi("new_leads", "funnel", _("New leads"), _("Leads created in the month."), C, headline=True,
         paced=True, summary=1, funnel=2, funnel_label=_("Leads"), plan="leads"),
-    Kpi("working_days", "funnel", _("Working days"), _("Monday to Friday, minus the client's holidays."), D, NEUTRAL),
+    Kpi("working_days", "funnel", _("Working days"), _("Monday to Friday, minus the company's holidays."), D, NEUTRAL),
     # Paced: the month's leads so far over all its working days scale to its end as a count does (while the
     # month runs, 50 leads in 5 of 22 working days read 2.27 a day, on pace for 10).
     Kpi("leads_per_working_day", "funnel", _("Leads per working day"), _("New leads ÷ working days."), X,

@@ -49,7 +49,7 @@ def glossary_markdown(*, language: str) -> str:
               "report says why beside it: one of the reasons in the last column, or data not loaded for the "
               "month."),
             "",
-            not_loaded_sentence(),
+            not_loaded_sentence(staff=True),  # docs/ are the agency's: its words, with what to do
         ]
         for group in glossary_groups():
             lines += ["", f"## {group['title']}", "",
@@ -57,17 +57,31 @@ def glossary_markdown(*, language: str) -> str:
                       f"{_('Why it can read “—”')} |",
                       "|---|---|---|---|---|"]
             for figure in group["figures"]:
-                reasons = " ".join(map(_cell, figure["reasons"])) or _("only when its data is not loaded")
+                reasons = " ".join(map(_cell, figure["reasons"])) or only_when_sentence(staff=True)
                 lines.append(f"| {_cell(figure['label'])} (`{figure['key']}`) | {_cell(figure['definition'])} | "
                              f"{_cell(figure['unit'])} | {figure['better']} | {reasons} |")
         return "\n".join(lines) + "\n"
 
 
-def not_loaded_sentence() -> str:
-    """Which data not loaded makes a figure read "—" (kpis.nodata, kpis.nospend, kpis.nocontact), in the active language."""
-    # Read on the client's glossary page: of "no spend recorded", not "a client without any spend loaded".
-    return _("Data not loaded makes a figure unknown, never 0: a month without any traffic or email data "
-             "(its traffic or email figures), no spend recorded up to the month (its costs), "
-             "a CRM that sends no first-contact time (speed to lead) or no date of a step (its count and "
-             "rates), and new customers without a deal value (revenue, ROI and ROMI; partly known revenue "
-             "is shown and said to be partial).")
+def not_loaded_sentence(*, staff: bool) -> str:
+    """Which missing data makes a figure read "—" (kpis.nodata, kpis.nospend, kpis.nocontact), in the active
+    language and its reader's words: staff read it "not loaded" and where it is imported; a client, whose
+    report it is and who imports nothing, reads it "not recorded" (as its reasons beside the figures say)."""
+    if staff:
+        return _("Data not loaded makes a figure unknown, never 0: a month without any traffic or email data "
+                 "(its traffic or email figures), no spend recorded up to the month (its costs), "
+                 "a CRM that sends no first-contact time (speed to lead) or no date of a step (its count and "
+                 "rates), and new customers without a deal value (revenue, ROI and ROMI; partly known revenue "
+                 "is shown and said to be partial).") + " " + _(
+            "Import what is missing, or connect its platform, on the Imports page.")
+    return _("A figure is unknown, never 0, when its data is not recorded: a month without any traffic or email "
+             "data (its traffic or email figures), no spend recorded up to the month (its costs), a CRM that "
+             "sends no first-contact time (speed to lead) or no date of a step (its count and rates), and new "
+             "customers without a deal value (revenue, ROI and ROMI; partly known revenue is shown and said to "
+             "be partial).")
+
+
+def only_when_sentence(*, staff: bool) -> str:
+    """The glossary's "why it can read —" of a figure the catalogue gives no reason of its own, in its reader's
+    words (not_loaded_sentence)."""
+    return _("only when its data is not loaded") if staff else _("only when its data is not recorded")

@@ -210,12 +210,17 @@ def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> s
     """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
     ``named``: the month in words when it is not the page's (a change's comparison month). ``staff``: the
     reader is agency staff, told where the data is imported or connected (a client reads what it means:
-    traffic "recorded", as its spend reason says, not "loaded", the agency's work)."""
+    its traffic and email results "recorded", as its spend reason says, not "loaded", the agency's work)."""
     if source == "traffic" and not staff:
         if named:
             return gettext("No traffic data is recorded for %(month)s: its traffic figures are unknown, not zero.") % {
                 "month": named}
         return gettext("No traffic data is recorded for this month: its traffic figures are unknown, not zero.")
+    if not staff:
+        if named:
+            return gettext("No email results are recorded for %(month)s: its email figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No email results are recorded for this month: its email figures are unknown, not zero.")
     if named:
         if source == "traffic":
             said = gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {

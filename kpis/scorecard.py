@@ -205,9 +205,11 @@ class Scorecard:
         if snapshot is None:  # no month at all: change_shown's own "No figure for this in March 2025."
             return ""
         if spend_figure_unknown(key, has_spend=self.has_spend(month)):
-            why = gettext("no spend was loaded up to its end, so its costs are unknown.")
             if self.staff:
-                why += " " + gettext("Import its spend on the Imports page.")
+                why = gettext("no spend was loaded up to its end, so its costs are unknown.") + " " + gettext(
+                    "Import its spend on the Imports page.")
+            else:  # loading is the agency's work: a client reads its spend "recorded", as no_spend_reason says
+                why = gettext("no spend is recorded up to its end, so its costs are unknown.")
         elif key in CONTACT_FIGURES and self.contact_unknown(month):
             why = no_contact_reason(staff=self.staff)
         else:

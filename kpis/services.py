@@ -29,6 +29,7 @@ from kpis.datastart import month_recorded
 from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
+from kpis.notes import revision_note
 from kpis.report import client_today, last_complete_month, report_context
 from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
 from kpis.selectors import check_facts, snapshot_inputs, trailing_rates
@@ -337,7 +338,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     (Wayne's three platforms each had the same two lines but the name)
 # 74: "Funnel" a section's space under "What changed"; the top campaigns' notes as the table's last rows (spaced, kept
 #     with its last row)
-PDF_LAYOUT = "74"
+# 75: a client reads its missing email results and a compared month's spend "recorded", staff "loaded"
+# 76: a revised month's first page quotes the revision's reason as the agency's note
+PDF_LAYOUT = "76"
 
 
 def report_pdf_build(
@@ -412,6 +415,8 @@ def report_pdf_file(
             if approval.revised_at is not None:
                 day = date_format(timezone.localtime(approval.revised_at), "DATE_FORMAT")
                 computed += " · " + str(_("Revised on %(when)s by %(who)s") % {"when": day, "who": approval.revised_by})
+                if approval.revised_reason:  # the client's PDF: the agency's note in a sentence of its language
+                    computed += " · " + revision_note(approval.revised_reason)
             if approval.pending:
                 computed += " · " + str(_("The figures changed after this approval and are not approved yet."))
         if shown is not None and month not in shown.hidden and month not in shown.approved:

@@ -25,6 +25,7 @@ class Approval:
     approved_by: str
     revised_at: dt.datetime | None = None
     revised_by: str = ""
+    revised_reason: str = ""  # the latest revision's reason as staff typed it (kpis.notes words it)
     pending: bool = False
 
 

@@ -390,7 +390,9 @@ def approval_dates(month: dt.date, *, pending: bool = False) -> Approval | None:
     """When ``month`` was first approved and by whom and, if revised since, when and by whom its latest
     version was; None when it was never approved. For the PDF's first page (kpis.visibility.Shown, and
     staff's with ``pending``: whether the figures as computed now differ from the approved version)."""
-    versions = list(ReportVersion.objects.filter(month=month).order_by("number").only("approved_at", "approved_by_name"))
+    versions = list(
+        ReportVersion.objects.filter(month=month).order_by("number").only("approved_at", "approved_by_name", "reason")
+    )
     if not versions:
         return None
     first, latest = versions[0], versions[-1]
@@ -400,6 +402,7 @@ def approval_dates(month: dt.date, *, pending: bool = False) -> Approval | None:
         approved_by=first.approved_by_shown,
         revised_at=revised.approved_at if revised else None,
         revised_by=revised.approved_by_shown if revised else "",
+        revised_reason=revised.reason if revised else "",
         pending=pending and revision_pending(month=month),
     )
 

@@ -147,3 +147,59 @@ def test_data_is_not_taken_for_the_portals_english() -> None:
     assert "Summary" in visible_text(html)
     assert "Summary" in visible_text(html, frozenset({"Summary retargeting"}))  # the portal's own word stays
     assert "retargeting" not in visible_text(html, frozenset({"Summary retargeting"}))
+
+
+# English a client user's own pages write (the admin above reads staff's variant of them): its home, report,
+# monthly reports, the month's page and versions, glossary, account pages.
+CLIENT_ENGLISH = (
+    "Your data",
+    "Records",
+    "Period",
+    "Your monthly report",
+    "Your agency",
+    "your agency",
+    "Monthly reports",
+    "Have you read it?",
+    "Mark as read",
+    "Questions",
+    "Ask a question",
+    "Versions of this report",
+    "What each figure means",
+    "Good news is",
+    "only when its data",
+    "is not recorded",
+    "Approved",
+    "Revised",
+    "Figures",
+    "Back to the month",
+    "Stop",
+)
+
+
+def test_every_page_a_client_user_reads_in_spanish_has_no_english_left(client_user_a, tenants, data) -> None:
+    """The test above reads every page as the admin, who sees staff's variant of a page both read (its
+    data panel, glossary, month page and header): a client user's words went unchecked. Here a client user
+    of a Spanish client, March approved, reads each page it may open, and the approved month's own."""
+    from reports.services import month_approve
+
+    month_approve(client=data, month=dt.date(2026, 3, 1), user=None, notify=False)
+    client_user_a.language = ""  # never chose: the client's language
+    client_user_a.save()
+    http = HttpClient()
+    http.force_login(client_user_a)
+    checked, found, data_shown = 0, [], data_values()
+    paths = [reverse(name, urlconf="agency.urls_tenant", kwargs=kwargs)
+             for host, name, kwargs, statuses in MATRIX if host == "alpha" and statuses["client_a"] == 200]
+    paths += ["/reports/2026-03/", "/reports/2026-03/versions/1/"]
+    for path in paths:
+        for query in ("", "?month=2026-03"):
+            response = http.get(path + query, HTTP_HOST=host_of(tenants["alpha"]))
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            text = visible_text(response.content.decode(), data_shown)
+            checked += 1
+            found += [(path, phrase) for phrase in ENGLISH + CLIENT_ENGLISH
+                      if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)]
+    translation.activate("en")
+    assert checked > 15
+    assert not found, sorted(set(found))

@@ -22,7 +22,7 @@ def test_client_user_signs_in_at_its_host_and_sees_its_home(page, portal, client
     page.wait_for_url(portal.client("alpha") + "/")
     page.get_by_role("heading", name="Alpha Analytics: marketing at a glance").wait_for()
     # The panels arrive through HTMX with their empty states.
-    page.get_by_text("Your agency has not imported any of your data yet").wait_for()
+    page.get_by_text("Your agency has not added any of your data yet").wait_for()
     page.get_by_role("heading", name="People at your company").wait_for()
     screenshot(page, "client-home")
 

@@ -147,7 +147,7 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
     assert "<li>sam-staff@example.com</li>" in team  # no full name: the email, as the close names people
     client_http = HttpClient(HTTP_HOST=host_of(tenant_a))
     client_http.force_login(client_user_a)
-    assert "Your agency has not imported any of your data yet" in client_http.get("/panels/data/").content.decode()  # own words
+    assert "Your agency has not added any of your data yet" in client_http.get("/panels/data/").content.decode()  # own words
     assert "People at your company" in client_http.get("/panels/team/").content.decode()
 
 

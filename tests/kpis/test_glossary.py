@@ -69,3 +69,40 @@ def test_the_glossary_is_for_people_of_the_client_only(tenant_a, tenant_b, clien
     other = HttpClient(HTTP_HOST=host_of(tenant_b))
     other.force_login(client_user_a)
     assert other.get("/glossary/").status_code in {403, 404}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_glossary_says_missing_data_in_its_readers_words(client_user_a, staff_a, tenant_a, language) -> None:
+    """A client read "Data not loaded makes a figure unknown…" and "only when its data is not loaded" on its
+    own glossary: loading is the agency's work. A client reads its data "not recorded" (as the reasons beside
+    its figures say); staff keep "not loaded" and are told where the missing data is imported."""
+    from html import unescape
+
+    from django.test import Client as HttpClient
+
+    from tests.conftest import host_of
+
+    words = {
+        "en": {"client": ("A figure is unknown, never 0, when its data is not recorded:",
+                          "only when its data is not recorded"),
+               "staff": ("Data not loaded makes a figure unknown, never 0:", "only when its data is not loaded",
+                         "Import what is missing, or connect its platform, on the Imports page.")},
+        "es": {"client": ("Una cifra es desconocida, nunca 0, cuando sus datos no están registrados:",
+                          "solo cuando sus datos no están registrados"),
+               "staff": ("Los datos no cargados hacen que una cifra sea desconocida, nunca 0:",
+                         "solo cuando sus datos no están cargados",
+                         "Importa lo que falta, o conecta su plataforma, en la página Importaciones.")},
+    }[language]
+    pages = {}
+    for reader, user in (("client", client_user_a), ("staff", staff_a)):
+        user.language = language
+        user.save()
+        http = HttpClient(HTTP_HOST=host_of(tenant_a))
+        http.force_login(user)
+        pages[reader] = unescape(http.get("/glossary/").content.decode())
+    for said in words["client"]:
+        assert said in pages["client"] and said not in pages["staff"], said
+    for said in words["staff"]:
+        assert said in pages["staff"] and said not in pages["client"], said
+    loaded = {"en": "loaded", "es": "cargad"}[language]
+    assert loaded not in pages["client"]

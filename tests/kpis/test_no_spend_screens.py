@@ -36,6 +36,16 @@ STAFF_REASON = {  # what the agency's staff read (the portfolio, the client's pa
     "es": "No se ha cargado ninguna inversión para este cliente: los costos son desconocidos, no cero. Impórtala o "
           "conecta una plataforma de anuncios en la página Importaciones.",
 }
+# The "nothing to compare" of a month after one without spend: February's own reason, in its reader's words.
+CLIENT_BEFORE = {
+    "en": "In February 2026: no spend is recorded up to its end, so its costs are unknown.",
+    "es": "En febrero de 2026: no hay inversión registrada hasta su final, así que sus costos son desconocidos.",
+}
+STAFF_BEFORE = {  # then " Import its spend on the Imports page."
+    "en": "In February 2026: no spend was loaded up to its end, so its costs are unknown.",
+    "es": "En febrero de 2026: no se había cargado ninguna inversión hasta su final, así que sus costos son "
+          "desconocidos.",
+}
 AGENCY_WORDS = {"en": "for this client", "es": "para este cliente"}  # never in the client's own report
 COSTS = ("marketing_spend", "cpl", "cost_per_mql", "cac")
 FEBRUARY_SPEND = "id,date,category,amount,campaign\nf1,2026-02-03,media,120,g1\n"
@@ -119,9 +129,7 @@ def test_a_month_before_the_first_spend_reads_a_dash(client_user_a, no_spend, wr
     assert REASON[language] not in march
     assert ("50,00" if language == "es" else "50.00") in tile(march, "cpl")
     # Its "nothing to compare" says why on hover: February's own reason, not only that it has no figure.
-    before = {"en": "In February 2026: no spend was loaded up to its end, so its costs are unknown.",
-              "es": "En febrero de 2026: no se había cargado ninguna inversión hasta su final, así que sus costos son "
-                    "desconocidos."}[language]
+    before = CLIENT_BEFORE[language]
     assert f'title="{before}"' in tile(march, "marketing_spend"), tile(march, "marketing_spend")
     # No change against February's unknown 0 € (the spend did not rise "from 0").
     rows = list(csv.reader(io.StringIO(http.get("/scorecard/export.csv?month=2026-03",
@@ -138,12 +146,13 @@ def test_staff_read_where_the_spend_of_a_month_before_it_is_imported(client_user
     assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
     snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
     connection.set_schema_to_public()
-    before = "In February 2026: no spend was loaded up to its end, so its costs are unknown."
+    before = STAFF_BEFORE["en"]
     staff = unescape(http_for(staff_a, "en").get("/scorecard/?month=2026-03", HTTP_HOST=host_of(no_spend)).content.decode())
     assert f'title="{before} Import its spend on the Imports page."' in tile(staff, "marketing_spend")
     client = unescape(http_for(client_user_a, "en").get("/scorecard/?month=2026-03",
                                                         HTTP_HOST=host_of(no_spend)).content.decode())
-    assert f'title="{before}"' in tile(client, "marketing_spend") and "Imports page" not in client
+    assert f'title="{CLIENT_BEFORE["en"]}"' in tile(client, "marketing_spend") and "Imports page" not in client
+    assert "was loaded" not in client  # loading is the agency's work: a client reads its spend "recorded"
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -423,9 +432,7 @@ def test_nothing_to_compare_says_why_in_words_on_the_page_not_only_on_hover(
     assert data_import(kind="spend", path_or_file=write(MARCH_SPEND), client=no_spend).ok
     snapshot_compute(client=no_spend, months=[FEBRUARY, MARCH])
     connection.set_schema_to_public()
-    before = {"en": "In February 2026: no spend was loaded up to its end, so its costs are unknown.",
-              "es": "En febrero de 2026: no se había cargado ninguna inversión hasta su final, así que sus costos son "
-                    "desconocidos."}[language]
+    before = CLIENT_BEFORE[language]
     march = unescape(http_for(client_user_a, language).get("/scorecard/?month=2026-03",
                                                            HTTP_HOST=host_of(no_spend)).content.decode())
     costs = march[march.index('data-group="cost_and_revenue"'):]
@@ -436,4 +443,5 @@ def test_nothing_to_compare_says_why_in_words_on_the_page_not_only_on_hover(
     assert before in _visible(summary[: summary.index("</article>")])  # the summary's tile
     month_page = unescape(http_for(staff_a, language).get("/reports/2026-03/",
                                                           HTTP_HOST=host_of(no_spend)).content.decode())
-    assert _visible(month_page[month_page.index("report-group"):]).count(before) == 1  # its figures' table
+    # its figures' table, in staff's words (what to do)
+    assert _visible(month_page[month_page.index("report-group"):]).count(STAFF_BEFORE[language]) == 1

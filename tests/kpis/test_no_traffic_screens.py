@@ -32,7 +32,11 @@ TRAFFIC_LOADED = {  # staff's
     "en": "No traffic data loaded for this month: its traffic figures are unknown, not zero.",
     "es": "No se han cargado datos de tráfico para este mes: sus cifras de tráfico son desconocidas, no cero.",
 }
-EMAIL = {
+EMAIL = {  # a client's words too
+    "en": "No email results are recorded for this month: its email figures are unknown, not zero.",
+    "es": "No hay resultados de email registrados para este mes: sus cifras de email son desconocidas, no cero.",
+}
+EMAIL_LOADED = {  # staff's
     "en": "No email results loaded for this month: its email figures are unknown, not zero.",
     "es": "No se han cargado resultados de email para este mes: sus cifras de email son desconocidas, no cero.",
 }
@@ -42,8 +46,8 @@ TRAFFIC_STAFF = {  # staff are told where the traffic comes from; a client, who 
                                  "Importaciones.",
 }
 EMAIL_STAFF = {
-    "en": EMAIL["en"] + " Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page.",
-    "es": EMAIL["es"] + " Importa un archivo de email (una exportación de Mailchimp) o conecta Mailchimp en la página "
+    "en": EMAIL_LOADED["en"] + " Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page.",
+    "es": EMAIL_LOADED["es"] + " Importa un archivo de email (una exportación de Mailchimp) o conecta Mailchimp en la página "
                         "Importaciones.",
 }
 FEBRUARY_TRAFFIC = "date,channel,sessions\n2026-02-03,organic_search,300\n2026-02-04,direct,100\n"
@@ -109,6 +113,7 @@ def test_traffic_and_email_tiles_read_a_dash_with_the_reason(client_user_a, no_m
     assert TRAFFIC[language] not in tile(html, "new_leads") and '<p class="value">4</p>' in tile(html, "new_leads")
     assert TRAFFIC_STAFF[language] not in html and EMAIL_STAFF[language] not in html  # the client cannot import
     assert TRAFFIC_LOADED[language] not in html  # nor loads: "recorded", as its spend reason says
+    assert EMAIL_LOADED[language] not in html
     february = _page(client_user_a, no_march_traffic, language, "2026-02")
     assert TRAFFIC[language] not in february and EMAIL[language] not in february
     assert '<p class="value">400</p>' in tile(february, "sessions")
@@ -168,6 +173,9 @@ def test_the_monthly_emails_key_figures_say_why_sessions_are_a_dash(client_user_
     label = {"en": "Sessions", "es": "Sesiones"}[language]
     assert f"{label}: — ({TRAFFIC[language]})" in figures, figures
     assert f"{label}: 0" not in figures
+    emails = {"en": "Emails sent", "es": "Correos enviados"}[language]
+    assert f"{emails}: — ({EMAIL[language]})" in figures, figures  # "recorded", not the agency's "loaded"
+    assert TRAFFIC_LOADED[language] not in body and EMAIL_LOADED[language] not in body
 
 
 def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a, staff_a, no_march_traffic, write):  # noqa: F811

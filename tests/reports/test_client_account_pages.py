@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 from django_tenants.utils import schema_context
@@ -93,6 +94,34 @@ def test_a_kind_with_no_rows_reads_in_spanish_whatever_its_gender(client_user_a,
 def test_a_client_user_without_data_is_not_called_this_client(client_user_a, tenant_a) -> None:
     """"No data has been imported for this client yet" spoke of the reader as "this client" (the agency's word)."""
     english = _as(client_user_a, tenant_a, "en").get("/panels/data/").content.decode()
-    assert "Your agency has not imported any of your data yet" in english and "this client" not in english
+    assert "Your agency has not added any of your data yet" in english and "this client" not in english
     spanish = _as(client_user_a, tenant_a, "es").get("/panels/data/").content.decode()
-    assert "Tu agencia aún no ha importado tus datos: aquí aparecerán tus campañas" in spanish and "este cliente" not in spanish
+    assert "Tu agencia aún no ha añadido tus datos: aquí aparecerán tus campañas" in spanish and "este cliente" not in spanish
+
+
+@pytest.mark.parametrize(("language", "client_words", "staff_words"), [
+    ("en", ("Data", "Records", "Period"), ("Kind", "Rows", "Days")),
+    ("es", ("Datos", "Registros", "Periodo"), ("Tipo", "Filas", "Días")),
+])  # fmt: skip
+def test_the_data_panel_speaks_of_records_to_a_client_and_of_rows_to_staff(
+    client_user_a, staff_a, tenant_a, language, client_words, staff_words
+) -> None:
+    """A client's home page headed its data "Kind · Rows · Days" (*Tipo · Filas · Días*): the import's words
+    for a file's lines. A client reads what its data is, how many records, over which period; staff keep theirs."""
+    with schema_context("alpha"):
+        Lead.objects.create(id="one", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    for user, words in ((client_user_a, client_words), (staff_a, staff_words)):
+        panel = _as(user, tenant_a, language).get("/panels/data/").content.decode()
+        headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', panel)
+        assert tuple(headers) == words, (user, headers)
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Have you read it?"), ("es", "¿Ya lo leíste?")])
+def test_the_card_with_mark_as_read_is_headed_by_its_question(march, client_user_a, staff_a, language, heading) -> None:  # noqa: F811
+    """The approved month's page headed its card holding only "Mark as read" *Read and questions* (*Lectura y
+    preguntas*), above a card of its own named *Questions*."""
+    month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    page = _as(client_user_a, march, language).get("/reports/2026-03/").content.decode()
+    card = page[page.index('aria-labelledby="ack-title"'):]
+    assert f'<h2 id="ack-title">{escape(heading)}</h2>' in card[: card.index("</section>")]
+    assert "Read and questions" not in page and "Lectura y preguntas" not in page

@@ -310,13 +310,20 @@ def test_late_spend_after_approval_makes_a_revision_the_client_sees_only_once_ap
     # the client now sees the revised figures and what changed, when and why
     page = client.get("/reports/2026-03/").content.decode()
     assert "219,40" in page
-    assert "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in page
+    # the reason as staff typed it, quoted in a sentence saying whose words they are, with its stop
+    note = "Nota de tu agencia sobre esta revisión: «Gasto tardío de Google Ads»."
+    assert "Revisado el 4 de diciembre de 2026" in page and page.count(note) == 2, page  # the revision, the versions
+    assert "gasto tardío de Google Ads" not in page  # never bare, as typed
     assert "Costo por lead 215,72\xa0€ → 219,40\xa0€" in page
     card = client.get("/scorecard/?month=2026-03").content.decode()
-    assert "219,40" in card and "Revisado 4 de diciembre de 2026: gasto tardío de Google Ads" in card
+    assert "219,40" in card and "Revisado el 4 de diciembre de 2026" in card and note in card
     # the history stays readable: version 1 as the client first saw it
     assert "215,72" in client.get("/reports/2026-03/versions/1/").content.decode()
-    assert "219,40" in client.get("/reports/2026-03/versions/2/").content.decode()
+    version = client.get("/reports/2026-03/versions/2/").content.decode()
+    assert "219,40" in version and note in version
+    # staff, who typed it, read it as what the client was told
+    staff_page = staff.get("/reports/2026-03/").content.decode()
+    assert "Motivo indicado al cliente: «Gasto tardío de Google Ads»." in staff_page and note not in staff_page
     # and the client was told by email, once
     with time_machine.travel(dt.datetime(2026, 12, 4, 10, 5, tzinfo=dt.UTC)):
         assert outbox_send_due(client=march) == 1

@@ -64,6 +64,8 @@ def test_the_revised_pdf_says_when_it_was_approved_and_revised_in_spanish(march,
     revised = _first_page(_attached_pdf("report_revised", "approval-dates-revised-es.pdf"))
     assert "Aprobado el 6 de abril de 2026" in revised and "Revisado el 4 de diciembre de 2026" in revised
     assert "Approved" not in revised and "Revised" not in revised
+    # why it was revised, as staff typed it (in English), in a Spanish sentence saying whose words they are
+    assert "Nota de tu agencia sobre esta revisión: «Late Google Ads spend»." in revised, revised
 
 
 def test_the_clients_download_of_the_month_says_it_too(march, staff_a, client_user_a) -> None:

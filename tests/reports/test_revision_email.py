@@ -68,19 +68,21 @@ def test_the_revision_email_is_branded_html_saying_why_and_what_changed_in_engli
     assert message.subject == "Alpha Analytics: revised figures for March 2026"
     assert "Alpha Analytics: revised figures for March 2026" in text
     assert "The figures for March 2026 were revised on Dec. 4, 2026." in text
-    assert "Why: late Google Ads spend" in text
+    # The reason as staff typed it ("late Google Ads spend"), quoted in a sentence saying whose words they are
+    assert "Your agency's note on this revision: “Late Google Ads spend.”" in text
     # each figure that changed: its name, the revised value and the approved one under it
     change = re.search(r"<tr data-change>.*?Cost per lead.*?</tr>", html, re.S)
     assert change and "€219.40" in change.group(0) and "was €215.72" in change.group(0)
     assert "March closed <strong>well</strong>." in html  # the commentary that goes out with the revision
     assert 'href="http://alpha.' in html and "/reports/2026-03/" in html and "See the revised report" in text
     assert "The revised report is attached as a PDF." in text
-    assert 'data-preview>Why: late Google Ads spend · ' in html  # the inbox's preview line
+    assert "data-preview>Your agency&#x27;s note on this revision: “Late Google Ads spend.” · " in html  # the inbox's
     assert "background:" in html and "Marketing portal" in text  # the agency's bar
     # Every inline image the HTML names is attached: no logo, no cid.
     assert set(re.findall(r'src="cid:([^"]+)"', html)) == _inline_ids(message) == set()
     # the plain-text part says the same
-    assert "Cost per lead €215.72 → €219.40" in message.body and "Why: late Google Ads spend" in message.body
+    assert "Cost per lead €215.72 → €219.40" in message.body
+    assert "Your agency's note on this revision: “Late Google Ads spend.”" in message.body
     assert "March closed well." in message.body and "/reports/2026-03/" in message.body
     assert [name for name, _content, _type in message.attachments] == ["alpha-report-2026-03.pdf"]
 
@@ -117,12 +119,13 @@ def test_a_spanish_reader_gets_the_revision_email_in_spanish(march, staff_a, cli
     assert message.subject == "Alpha Analytics: cifras revisadas de marzo de 2026"
     assert message.from_email.startswith("Equipo Norte <") and "Agencia Norte" in text
     assert "Las cifras de marzo de 2026 se revisaron el 4 de diciembre de 2026." in text
-    assert "Motivo: late Google Ads spend" in text and "Qué cambió" in text
+    # A reason typed in English, in a Spanish sentence that attributes it (the full stop after the quote)
+    assert "Nota de tu agencia sobre esta revisión: «Late Google Ads spend»." in text and "Qué cambió" in text
     assert "antes: 215,72\xa0€" in text and "Ver el informe revisado" in text
     assert "El informe revisado va adjunto en PDF." in text
     # No English left but the reason and commentary staff wrote (checked like the monthly email).
-    written = text.replace("late Google Ads spend", "").replace("March closed well.", "")
-    body = message.body.replace("late Google Ads spend", "").replace("March closed well.", "")
+    written = text.replace("Late Google Ads spend", "").replace("March closed well.", "")
+    body = message.body.replace("Late Google Ads spend", "").replace("March closed well.", "")
     assert english_in(written) == [] and english_in(body) == []
     for phrase in REVISION_ENGLISH:
         assert not re.search(rf"(?<![\w-]){phrase}(?![\w-])", written), phrase

@@ -64,3 +64,28 @@ def test_the_list_and_the_leads_page_name_the_persona_and_channel_in_the_readers
     assert "<td>founder</td>" not in body and "organic_search" not in body
     detail = http.get("/leads/f1/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert "<dd>Fundador</dd>" in detail
+
+
+def test_a_lead_not_yet_qualified_is_not_headed_why_it_qualified(client_user_a, staff_a, tenant_a) -> None:
+    """A lead under the threshold read "Why it qualified" above "Not an MQL yet: its score has not reached 10."
+    And before any criteria a client read "No qualification criteria are set for this client yet.": itself
+    called "this client", in the agency's words."""
+    with schema_context("alpha"):
+        Lead.objects.create(id="small", created_at=AT, employees=10, company_revenue=9_000_000)
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
+    http.force_login(client_user_a)
+    body = http.get("/leads/small/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert "Your agency has not set the criteria that qualify your leads yet." in body and "this client" not in body
+    staff = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(staff_a)
+    assert "No qualification criteria are set for this client yet." in staff.get(
+        "/leads/small/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    criteria_version_create(
+        criteria={"fit": {"field": "company_revenue", "op": "gte", "value": 1_000_000}, "threshold": 10,
+                  "points": [{"field": "employees", "op": "gte", "value": 250, "points": 25}]},
+        effective_from=dt.date(2026, 1, 1),
+        client=tenant_a,
+    )
+    body = http.get("/leads/small/", HTTP_HOST=host_of(tenant_a)).content.decode()
+    assert '<h2 id="why-title">Why it has not qualified</h2>' in body and "Not an MQL yet" in body
+    assert "Why it qualified" not in body

@@ -282,8 +282,23 @@ def test_no_definition_or_reason_a_client_reads_speaks_of_rows(language, row) ->
         texts.append(str(catalogue.DEFAULT_REASON))
     assert [text for text in texts if re.search(row, text, re.IGNORECASE)] == []
     with translation.override(language):
-        assert not re.search(row, str(not_loaded_sentence()), re.IGNORECASE)  # the glossary's opening
+        assert not re.search(row, not_loaded_sentence(staff=False), re.IGNORECASE)  # the glossary's opening
     with translation.override("en"):
         assert str(kpi("ad_spend").definition) == "Spend on the ad platforms in the month."
     with translation.override("es"):
         assert str(kpi("ad_spend").definition) == "Inversión en las plataformas de anuncios durante el mes."
+
+
+@pytest.mark.parametrize(("language", "agencys_word"), [
+    ("en", r"\bthe client'?s?\b"),
+    ("es", r"\bfestivos del cliente\b"),  # "cliente" is a customer too (valor de vida del cliente)
+])
+def test_no_definition_a_client_reads_calls_it_the_client(language, agencys_word) -> None:
+    """Working days read "Monday to Friday, minus the client's holidays." on the client's own report and
+    glossary: the agency's word for the reader. Its own company's holidays, as either reader says it."""
+    with translation.override(language):
+        said = [str(k.definition) for k in KPIS if re.search(agencys_word, str(k.definition), re.IGNORECASE)]
+        assert said == []
+        assert str(kpi("working_days").definition) == {
+            "en": "Monday to Friday, minus the company's holidays.",
+            "es": "De lunes a viernes, menos los festivos de la empresa."}[language]

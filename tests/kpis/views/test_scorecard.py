@@ -171,7 +171,7 @@ def test_another_clients_user_gets_404_everywhere(client_user_b, snapshots) -> N
 def test_a_client_without_snapshots_sees_an_empty_state(client_user_a, staff_a, tenant_a) -> None:
     body = get(client_user_a, "/scorecard/", tenant_a).content.decode()
     # A client reads no "snapshot" (the engine's word); staff do.
-    assert "No figures yet: once your agency has loaded your data, each month's figures appear here." in body
+    assert "No figures yet: once your agency has added your data, each month's figures appear here." in body
     assert "snapshot" not in body.lower()
     assert "No monthly snapshot has been computed for this client yet." in get(staff_a, "/scorecard/", tenant_a).content.decode()
 
