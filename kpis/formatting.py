@@ -15,7 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clients.words import currency_symbol, money, share_shown, symbol_first
+from clients.words import currency_symbol, minor_unit, money, share_shown, symbol_first
 from kpis.catalogue import (
     NO_RETAINERS,
     Better,
@@ -74,8 +74,9 @@ def unit(key: str) -> str:
     return figure(key).unit.value
 
 
-def compact(value: float) -> str:
-    """A short axis number: 1.2k, 3.4M."""
+def compact(value: float, places: int = 1) -> str:
+    """A short axis number: 1.2k, 3.4M; below 10, at most ``places`` decimals (0 for an amount in a
+    currency without a minor unit: "¥8", never "¥7.5")."""
     size = abs(value)
     if size >= 1_000_000:
         return number_shown(value / 1_000_000, 1 if size < 10_000_000 else 0) + "M"
@@ -83,7 +84,7 @@ def compact(value: float) -> str:
         return number_shown(value / 1000, 0) + "k"
     if size >= 1000:
         return number_shown(value / 1000, 1) + "k"
-    return number_shown(value, 0 if size >= 10 or value == int(value) else 1)
+    return number_shown(value, 0 if size >= 10 or value == int(value) else min(1, places))
 
 
 def axis_format(key: str, currency: str) -> Any:
@@ -92,10 +93,12 @@ def axis_format(key: str, currency: str) -> Any:
     symbol = currency_symbol(currency)
     if kind == Unit.MONEY:
         # The symbol where the tiles put it (clients.words.money): "€60k" in English, "60k €" in Spanish.
+        places = minor_unit(currency)
+
         def money_axis(v: float) -> str:
             if symbol_first(symbol):
-                return f"{symbol}{compact(v)}"
-            return f"{compact(v)}\xa0{symbol}"
+                return f"{symbol}{compact(v, places)}"
+            return f"{compact(v, places)}\xa0{symbol}"
 
         return money_axis
     if kind == Unit.RATE:
