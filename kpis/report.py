@@ -42,6 +42,7 @@ from kpis.scorecard import (
     paid_empty_reason,
     share_shown,
     target_status,
+    unmatched_conversions,
 )
 from kpis.unmatched import crm_leads_unlinked
 
@@ -597,6 +598,22 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
             "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
         }
     rate = figures.get("paid_lead_match_rate")
+    differing = unmatched_conversions(figures)
+    if differing is not None:
+        # Part of the platform's conversions are on ad rows naming no campaign: the rate divides by the
+        # others (kpis.md), and "12 leads for the 48 conversions (30 %)" read as a wrong sum.
+        matched, shown = differing
+        return _(
+            "%(leads)s leads reached the CRM for the %(matched)s conversions %(platform)s claims for campaigns "
+            "(%(rate)s); its other %(others)s conversions are on ad data that names no campaign, which no lead can be "
+            "matched to. The platform counts with its own attribution (view-through, modelled conversions), the CRM "
+            "counts people."
+        ) % {
+            "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
+            "matched": format_value("platform_conversions", matched, ""),
+            "others": format_value("platform_conversions", shown - matched, ""),
+            "rate": format_value("paid_lead_match_rate", rate, ""),
+        }
     return _(
         "%(leads)s leads reached the CRM for the %(conversions)s conversions %(platform)s claims (%(rate)s): the "
         "platform counts with its own attribution (view-through, modelled conversions), the CRM counts people."
