@@ -43,10 +43,12 @@ from kpis.nurture import nurture_unmarked
 from kpis.reasons import (
     PARTIAL_FIGURES,
     RUNNING_RETURN_FIGURES,
+    UPLIFT_FIGURES,
     figure_not_fact,
     no_contact_reason,
     no_customer_yet_note,
     no_nurture_note,
+    no_revenue_uplift_note,
     no_spend_reason,
     unlinked_reason,
 )
@@ -97,6 +99,7 @@ class Scorecard:
     # words (the nurture column, importing first-contact dates or activities, spend loaded for this client);
     # a client, who cannot import, reads what it means. The PDF and the monthly email are the client's.
     staff: bool = False
+    currency: str = ""  # the client's: what a note on a figure writes an amount in
 
     @property
     def in_progress(self) -> bool:
@@ -251,7 +254,16 @@ class Scorecard:
         if value is None:  # a reason about the month before names it ("No MQLs in February 2026.")
             before = date_format((Month.of(self.month) - 1).first_day, "YEAR_MONTH_FORMAT")
             return value, null_reason(figure(key), self.values, before=before)
-        return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+        return value, (self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+                       or self.no_revenue_note(key, value))
+
+    def no_revenue_note(self, key: str, value: Any) -> str:
+        """A revenue uplift below 0 in a month without marketing revenue: it is the three months' mean
+        lost, said beside it with that mean (the page, the summary, the PDF, the email, the CSV)."""
+        uplift = self.kpi("revenue_uplift")
+        if key not in UPLIFT_FIGURES or not value or value >= 0 or self.kpi("marketing_revenue") != 0 or not uplift:
+            return ""
+        return no_revenue_uplift_note(key, format_value("revenue_uplift", -uplift, self.currency))
 
     def running_note(self, key: str) -> str:
         """A return of the month in progress before its first customer (ROMI −100 % on the 7th): says so."""
