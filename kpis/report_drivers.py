@@ -90,11 +90,12 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
 
 def mix_held(w: Writer, top: Any, before: dt.date, after: dt.date) -> dict[str, Any] | None:
     """The slots of "changed_mix_rest" when the mix line would name a member whose share of the unit moved
-    while its own count held or moved the other way: its share rose only because the others fell (or fell
-    because they rose). CAC up from customers 10 → 6 read "mostly a change in the split of the customers,
-    Paid search having 50.0 % of the total (30.0 % before)", as if Paid search had moved, while it won 3
-    both months and the fall, 7 → 3, was outside it. None when the member's own count moved with its share
-    (leads moving from Email to Paid search: the split is then the story, said as before)."""
+    mostly because the others' count moved: they fell as its share rose (or rose as it fell), by more
+    than the member's own count moved. Acme's November, customers 10 → 6, read "CAC +109.8 %: mostly a
+    change in the split of the customers, Paid search having 50.0 % of the total (20.0 % before)", as if
+    customers had moved to Paid search, while it won 2 → 3 and the others 8 → 3: the line now says those
+    counts. None when the member's own count did most of its share's move (the split is then the story,
+    said as before)."""
     shape = SHAPES[top.kpi]
     if shape.kind != "ratio" or not shape.den or not shape.top_denominator:
         return None
@@ -105,7 +106,9 @@ def mix_held(w: Writer, top: Any, before: dt.date, after: dt.date) -> dict[str, 
     if not totals[0] or not totals[1]:
         return None
     share0, share1 = own[0] / totals[0], own[1] / totals[1]
-    if not ((share1 > share0 and own[1] <= own[0]) or (share1 < share0 and own[1] >= own[0])):
+    moved_own, moved_rest = own[1] - own[0], (totals[1] - own[1]) - (totals[0] - own[0])
+    # The rest moved the share (fell as it rose, rose as it fell) and by more than the member itself.
+    if share1 == share0 or (moved_rest < 0) != (share1 > share0) or abs(moved_rest) <= abs(moved_own):
         return None
     member = w.member_name(top.dimension, top.member)
 
