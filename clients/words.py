@@ -285,10 +285,36 @@ def share_shown(value: float | Fraction, places: int = 1) -> str:
     return f"{shown_number(float(percent), places)} %"
 
 
-def money(value: float, currency: str, places: int = 2) -> str:
+# ISO 4217's minor unit (list one) of the currencies whose minor unit is not 2: a Chilean peso or a
+# yen has no cents to show ("1,235 CLP", not "1,234.56 CLP"), a Kuwaiti dinar has fils (3 decimals).
+# Every other code, known or not, has 2. (The Colombian peso's is 2 in ISO 4217: its centavos show.)
+MINOR_UNITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+                     "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+
+
+def minor_unit(currency: str) -> int:
+    """How many decimals an amount of ``currency`` is written with: its ISO 4217 minor unit (2 for a
+    code ISO gives none or the portal does not know)."""
+    return MINOR_UNITS.get((currency or "").strip().upper(), 2)
+
+
+def amount_shown(value: float, currency: str) -> str:
+    """An amount without its symbol, at its currency's minor unit, grouped the active language's
+    way: beside its ISO code where a page names the currency itself ("1,235 CLP")."""
+    return shown_number(value, minor_unit(currency))
+
+
+def money(value: float, currency: str, places: int | None = None) -> str:
     """An amount with its currency the active language's way: "€44,080.81" in English,
     "44 080,81 €" in Spanish, "$44,080.81" (pesos) in Mexico's Spanish; a currency without a known
-    symbol keeps its ISO code after it."""
+    symbol keeps its ISO code after it. Written at the currency's own minor unit (``minor_unit``):
+    "¥1,235" and "1,235 CLP", never "¥1,234.56" — a cost per lead of 1,234.56 pesos reads 1,235 —,
+    whatever the figure (a total or a cost per unit); ``places`` only where a caller needs others."""
+    places = minor_unit(currency) if places is None else places
     symbol = currency_symbol(currency)
     text = shown_number(abs(value), places)
     sign = "-" if value < 0 and text.strip("0,. \xa0") else ""

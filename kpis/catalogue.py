@@ -253,6 +253,12 @@ NO_CHURN = Reason(_("No account stopped paying this month: with a churn rate of 
                   of_month=_("No account stopped paying in %(month)s: with a churn rate of zero, lifetime value has no end."))
 NO_ACQUISITION_COST = Reason(_("No marketing or sales spend this month, so CAC is zero."), _zero("cac"),
                              of_month=_("No marketing or sales spend in %(month)s, so CAC is zero."))
+# CAC payback divides by ARPA × gross margin: with a CAC and an ARPA but no payback, the client's gross
+# margin is 0 (kpis.md: cac / (arpa × gross_margin)), which the document does not carry but its values tell.
+ZERO_MARGIN = Reason(_("The gross margin is set to 0 %: payback is CAC ÷ (ARPA, the monthly revenue per account, × "
+                       "gross margin), and without a margin no revenue pays the cost of acquiring a customer back."),
+                     lambda values: (values.get("cac") is not None and bool(values.get("arpa"))
+                                     and _null("cac_payback_months")(values)))
 NO_RETAINERS = Reason(_("No retainer is known at the end of this month."),
                       of_month=_("No retainer is known at the end of %(month)s."))
 NO_SETTLED_RETAINERS = Reason(_("No retainer has ended yet."))
@@ -524,7 +530,7 @@ KPIS: tuple[Kpi, ...] = (
         null_reasons=(NO_CHURN, NO_ACCOUNTS, NO_ACCOUNTS_BEFORE), benchmarkable=True,
         formula=of(recurring.cltv, arpa="arpa", customer_churn_rate="customer_churn_rate")),
     Kpi("cac_payback_months", "recurring_revenue_and_value", _("CAC payback (months)"), _("CAC ÷ (ARPA × gross margin)."),
-        MO, DOWN, null_reasons=(NO_CUSTOMERS, NO_ACCOUNTS), benchmarkable=True,
+        MO, DOWN, null_reasons=(NO_CUSTOMERS, NO_ACCOUNTS, ZERO_MARGIN), benchmarkable=True,
         formula=of(recurring.cac_payback_months, cac="cac", arpa="arpa", gross_margin="gross_margin")),
     Kpi("ltv_to_cac", "recurring_revenue_and_value", _("LTV : CAC"),
         _("Customer lifetime value against the cost of acquiring a customer: CLTV ÷ CAC."), X,

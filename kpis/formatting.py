@@ -15,7 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from clients.words import currency_symbol, money, share_shown, symbol_first
+from clients.words import currency_symbol, minor_unit, money, share_shown, symbol_first
 from kpis.catalogue import (
     NO_RETAINERS,
     Better,
@@ -74,9 +74,10 @@ def unit(key: str) -> str:
     return figure(key).unit.value
 
 
-def compact(value: float) -> str:
+def compact(value: float, places: int = 1) -> str:
     """A short axis number: 1.2k, 3.4M; a whole one without its ".0" ("5k", as "20k" beside it: an axis
-    of "0 €, 5,0k €, 10k €, 15k €" read as if 5,000 were measured more closely than the others)."""
+    of "0 €, 5,0k €, 10k €, 15k €" read as if 5,000 were measured more closely than the others); below
+    10, at most ``places`` decimals (0 for an amount in a currency without a minor unit: "¥8", never "¥7.5")."""
     size = abs(value)
     if size >= 1_000_000:
         return _tenths(value / 1_000_000, 1 if size < 10_000_000 else 0) + "M"
@@ -84,7 +85,7 @@ def compact(value: float) -> str:
         return number_shown(value / 1000, 0) + "k"
     if size >= 1000:
         return _tenths(value / 1000, 1) + "k"
-    return number_shown(value, 0 if size >= 10 or value == int(value) else 1)
+    return number_shown(value, 0 if size >= 10 or value == int(value) else min(1, places))
 
 
 def _tenths(value: float, places: int) -> str:
@@ -98,10 +99,12 @@ def axis_format(key: str, currency: str) -> Any:
     symbol = currency_symbol(currency)
     if kind == Unit.MONEY:
         # The symbol where the tiles put it (clients.words.money): "€60k" in English, "60k €" in Spanish.
+        places = minor_unit(currency)
+
         def money_axis(v: float) -> str:
             if symbol_first(symbol):
-                return f"{symbol}{compact(v)}"
-            return f"{compact(v)}\xa0{symbol}"
+                return f"{symbol}{compact(v, places)}"
+            return f"{compact(v, places)}\xa0{symbol}"
 
         return money_axis
     if kind == Unit.RATE:

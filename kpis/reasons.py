@@ -201,6 +201,21 @@ def no_customer_yet_note() -> str:
                    "judged once the month is complete.")
 
 
+UPLIFT_FIGURES = frozenset({"revenue_uplift", "revenue_uplift_annualized"})
+
+
+def no_revenue_uplift_note(key: str, mean: str) -> str:
+    """Beside a revenue uplift of a complete month without marketing revenue: kpis.md's 0 − the three
+    months' mean (× 12 annualized) read "−€622,000" bare, a loss to a client who had no deal that month.
+    ``mean``: that mean as shown."""
+    if key == "revenue_uplift_annualized":
+        return gettext("No marketing revenue this month, against %(mean)s a month on average in the three months "
+                       "before: this is that fall × 12 (the uplift as if every month of a year were like this one), "
+                       "not money spent or lost.") % {"mean": mean}
+    return gettext("No marketing revenue this month, against %(mean)s a month on average in the three months before: "
+                   "the uplift is that whole average, as a fall.") % {"mean": mean}
+
+
 # Revenue figures that count only the customers with a deal value: partial when some have none.
 PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
                              "revenue_uplift_annualized", "revenue_uplift_rate"})

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agency.months import Month
-from clients.words import member_label, money, shown_number
+from clients.words import amount_shown, member_label, minor_unit, money
 from kpis import catalogue, charts
 from kpis.breakdowns_shown import blank_columns_dropped
-from kpis.catalogue import KPI_KEYS, kpi
+from kpis.catalogue import KPI_KEYS, Unit, kpi
 from kpis.draft import lower_first
 from kpis.formatting import axis_format, cell_shown, change_shown, format_value, fractional_counts_aligned, number_shown
 from kpis.nodata import revenue_unpriced
@@ -42,6 +42,7 @@ from kpis.scorecard import (
     paid_empty_reason,
     share_shown,
     target_status,
+    unmatched_conversions,
 )
 from kpis.unmatched import crm_leads_unlinked
 
@@ -268,6 +269,12 @@ def month_labels(span: list[dt.date]) -> list[str]:
     return [month_tick(m, m.month == 1 or i == 0) for i, m in enumerate(span)]
 
 
+def _whole_units(key: str, currency: str) -> bool:
+    """A chart of ``key`` ticks in whole units: a count, or money in a currency without a minor unit
+    (a yen or Chilean peso axis never reads "¥2.5")."""
+    return kpi(key).whole or (kpi(key).unit == Unit.MONEY and minor_unit(currency) == 0)
+
+
 def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int = 13) -> charts.SeriesChart:
     """13 months of one KPI ending at the card's month, with its target and the month notes."""
     span = [month.first_day for month in Month.range(Month.of(card.month) - (months - 1), Month.of(card.month))]
@@ -294,7 +301,7 @@ def series_chart(card: Any, key: str, *, currency: str, accent: str, months: int
         projected=projected,
         projected_text=_("Pace to the month's end"),  # its value is the tile's pace line, just above
         accent=accent,
-        whole=kpi(key).whole,
+        whole=_whole_units(key, currency),
         note=history_note(span, [m in card.history and not card.before_data(m, key)
                                  and (key not in SPEND_FIGURES or card.has_spend(m)) for m in span]),
     )
@@ -370,10 +377,13 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     unpriced = revenue_unpriced({"kpis": {key: card.kpi(key) for key in ("customers", "marketing_revenue")}})
     # A partial ROMI above 0 is a floor (marketing paid off at least that much); at or below 0 it says nothing.
     if "romi" in keys and romi is not None and not unpriced and not (partial and romi <= 0):
+        # Each 1 of spend at the currency's minor unit; each 100 where it has none ("each ¥100 brought
+        # back ¥145": "each ¥1 brought back ¥1" hid a 45 % return in the rounding).
+        base = 1 if minor_unit(currency) else 100
         values = {
             "month": month,
-            "one": money(1, currency),
-            "back": money(1 + romi, currency),
+            "one": money(base, currency),
+            "back": money(base * (1 + romi), currency),
             # "22,2 %" kept on one line: on a phone the sentence broke it into "22,2" and "%)".
             "romi": format_value("romi", romi, currency).replace(" %", "\xa0%"),
         }
@@ -589,6 +599,22 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
             "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
         }
     rate = figures.get("paid_lead_match_rate")
+    differing = unmatched_conversions(figures)
+    if differing is not None:
+        # Part of the platform's conversions are on ad rows naming no campaign: the rate divides by the
+        # others (kpis.md), and "12 leads for the 48 conversions (30 %)" read as a wrong sum.
+        matched, shown = differing
+        return _(
+            "%(leads)s leads reached the CRM for the %(matched)s conversions %(platform)s claims for campaigns "
+            "(%(rate)s); its other %(others)s conversions are on ad data that names no campaign, which no lead can be "
+            "matched to. The platform counts with its own attribution (view-through, modelled conversions), the CRM "
+            "counts people."
+        ) % {
+            "leads": number_shown(leads, 0, force_grouping=True), "platform": platform,
+            "matched": format_value("platform_conversions", matched, ""),
+            "others": format_value("platform_conversions", shown - matched, ""),
+            "rate": format_value("paid_lead_match_rate", rate, ""),
+        }
     return _(
         "%(leads)s leads reached the CRM for the %(conversions)s conversions %(platform)s claims (%(rate)s): the "
         "platform counts with its own attribution (view-through, modelled conversions), the CRM counts people."
@@ -657,7 +683,8 @@ def converted_line(rows: list[tuple[str, float, float]] | None, *, currency: str
     screen the spend would otherwise read as a wrong figure. "" when none was converted."""
     # With its ISO code, not its symbol: "$" is the peso's too, and a Mexican client's account in dollars
     # would read as pesos.
-    shown = [f"{shown_number(original, 2)}\xa0{code}" for code, original, _converted in rows or [] if code and code != currency]
+    shown = [f"{amount_shown(original, code)}\xa0{code}" for code, original, _converted in rows or []
+             if code and code != currency]
     if not shown:
         return ""
     return _("Amounts converted to %(currency)s at each day's reference rate: %(amounts)s in the platform's currency.") % {
@@ -716,7 +743,7 @@ def daily_charts(days: list[tuple[dt.date, float, float | None]], *, month: dt.d
         charts_made.append(
             charts.SeriesChart(
                 title=str(title), labels=labels, values=values, format=axis_format(key, currency), accent=accent,
-                whole=kpi(key).whole, from_start=True,  # days 1, 8, 15, 22, 29: the month's weeks
+                whole=_whole_units(key, currency), from_start=True,  # days 1, 8, 15, 22, 29: the month's weeks
             )
         )
     return charts_made

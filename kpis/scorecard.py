@@ -43,10 +43,12 @@ from kpis.nurture import nurture_unmarked
 from kpis.reasons import (
     PARTIAL_FIGURES,
     RUNNING_RETURN_FIGURES,
+    UPLIFT_FIGURES,
     figure_not_fact,
     no_contact_reason,
     no_customer_yet_note,
     no_nurture_note,
+    no_revenue_uplift_note,
     no_spend_reason,
     unlinked_reason,
 )
@@ -97,6 +99,7 @@ class Scorecard:
     # words (the nurture column, importing first-contact dates or activities, spend loaded for this client);
     # a client, who cannot import, reads what it means. The PDF and the monthly email are the client's.
     staff: bool = False
+    currency: str = ""  # the client's: what a note on a figure writes an amount in
 
     @property
     def in_progress(self) -> bool:
@@ -253,7 +256,16 @@ class Scorecard:
         if value is None:  # a reason about the month before names it ("No MQLs in February 2026.")
             before = date_format((Month.of(self.month) - 1).first_day, "YEAR_MONTH_FORMAT")
             return value, null_reason(figure(key), self.values, before=before)
-        return value, self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+        return value, (self.partial_note(key, value) or self.nurture_note(key) or self.running_note(key)
+                       or self.no_revenue_note(key, value))
+
+    def no_revenue_note(self, key: str, value: Any) -> str:
+        """A revenue uplift below 0 in a month without marketing revenue: it is the three months' mean
+        lost, said beside it with that mean (the page, the summary, the PDF, the email, the CSV)."""
+        uplift = self.kpi("revenue_uplift")
+        if key not in UPLIFT_FIGURES or not value or value >= 0 or self.kpi("marketing_revenue") != 0 or not uplift:
+            return ""
+        return no_revenue_uplift_note(key, format_value("revenue_uplift", -uplift, self.currency))
 
     def running_note(self, key: str) -> str:
         """A return of the month in progress before its first customer (ROMI −100 % on the 7th): says so."""
@@ -410,6 +422,45 @@ def roas_note(card: Scorecard, key: str, value: float | None, currency: str) -> 
     return f"{note}."
 
 
+def campaign_conversions(figures: dict[str, Any]) -> float | None:
+    """The conversions of the ad rows that name a campaign, which kpis.md's paid lead match rate divides
+    by (``paid_leads / platform_conversions, over the campaigns with ad rows``): its inverse, paid leads ÷
+    the rate, as the document keeps only formats.md's keys. None where the rate does not tell it (no rate,
+    or 0 % from no paid lead: 0 over any number)."""
+    rate, leads = figures.get("paid_lead_match_rate"), figures.get("paid_leads")
+    if not rate or not leads:
+        return None
+    return leads / rate
+
+
+def unmatched_conversions(figures: dict[str, Any]) -> tuple[float, float] | None:
+    """(the conversions the match rate divides by, the platform conversions shown) when they differ: the
+    shown figure counts every ad row (kpis.md's platform_conversions), the rate only the rows naming a
+    campaign, so a client dividing the shown paid leads by the shown conversions got another rate."""
+    matched, shown = campaign_conversions(figures), figures.get("platform_conversions")
+    if matched is None or not shown or shown - matched < 0.05:  # the same at the figure's one decimal
+        return None
+    return matched, shown
+
+
+def match_note(card: Scorecard, key: str, value: float | None) -> str:
+    """Under the paid lead match rate, when part of the platform conversions come from ad data naming no
+    campaign: over which conversions the rate is worked out, and why the others cannot be matched."""
+    if key != "paid_lead_match_rate" or not value or card.snapshot is None:
+        return ""
+    differing = unmatched_conversions(card.snapshot.document.get("kpis") or {})
+    if differing is None:
+        return ""
+    matched, shown = differing
+    return gettext("Worked out over the %(matched)s conversions the platforms claim for campaigns, of %(all)s "
+                   "platform conversions: the other %(others)s come from ad data that names no campaign, which no "
+                   "lead in the CRM can be matched to.") % {
+        "matched": format_value("platform_conversions", matched, ""),
+        "all": format_value("platform_conversions", shown, ""),
+        "others": format_value("platform_conversions", shown - matched, ""),
+    }
+
+
 def pace_text(card: Scorecard, key: str, value: float | None, currency: str) -> str:
     """For the month in progress: "on pace for 1,240 by month end" (counts and sums only)."""
     projected = card.period.projected(key, value) if card.in_progress else None
@@ -549,7 +600,7 @@ def tiles(
                     ),
                     "pace": pace_text(card, key, value, currency),
                     "note": over_100_note(key, value) or working_days_note(card, key, value)
-                    or roas_note(card, key, value, currency),
+                    or roas_note(card, key, value, currency) or match_note(card, key, value),
                     "spark": sparkline(series).split("|") if sparkline(series) else [],
                     "marks": marks,
                     "target": None if key not in card.targets else format_value(key, card.targets[key], currency),

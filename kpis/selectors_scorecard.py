@@ -78,6 +78,7 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         # kpis.nodata: read only for a month whose customers' revenue shows (a partial figure says so)
         unpriced_read=lambda: customers_unpriced(month=month, timezone=client.timezone),
         nurture_marked_read=nurture_marked,  # kpis.nurture: read only for a month of 0 nurture leads
+        currency=client.currency,
     )
 
 

@@ -213,6 +213,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "changed_mix_none_before": _(
             "%(kpi)s %(change)s against %(compare)s: mostly a change in the split of the %(unit)s, %(member)s "
             "having %(share_after)s of the total (none before)."),
+        # The mix named a member whose share moved while its own count held or went the other way (Paid
+        # search 3 → 3 customers, 30 % → 50 % of them): the others moved, so the line says them.
+        "changed_mix_rest": _(
+            "%(kpi)s %(change)s against %(compare)s: mostly the %(unit)s outside %(member)s, %(rest_before)s → "
+            "%(rest_after)s (%(total_before)s → %(total_after)s in all), while %(member)s had %(count_before)s → "
+            "%(count_after)s."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
         "changed_volume_largest": _(

@@ -60,6 +60,15 @@ def money(value: Any, currency: str) -> str:
 
 
 @register.filter
+def amount(value: Any, currency: str) -> str:
+    """An amount at its currency's minor unit, without a symbol, for a page that writes the ISO code
+    beside it ("1,235 CLP", "44,080.81 EUR"); empty stays empty."""
+    if value in (None, ""):
+        return ""
+    return words.amount_shown(float(value), currency or "")
+
+
+@register.filter
 def lead_figure(value: Any) -> str:
     """A lead's value as people read it: 9000000.0 → "9,000,000" ("9 000 000"), 120.0 → "120",
     a list joined; None → "—"."""

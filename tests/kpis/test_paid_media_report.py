@@ -3,7 +3,9 @@ page and in the PDF, in English and Spanish; nothing shown as 0 that is not give
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from html import unescape
 
@@ -337,3 +339,56 @@ def test_a_roas_over_part_of_the_ad_spend_says_over_which(client_user_a, staff_a
     connection.set_schema_to_public()
     month = unescape(staff.get("/reports/2026-03/", HTTP_HOST=host_of(paid_month)).content.decode())
     assert "ROAS is worked out over the €100.00" in month.replace("\xa0", " ")  # the staff's month page too
+
+
+@pytest.fixture
+def conversions_without_campaign(campaigns, write):  # noqa: F811 -- the fixture of the same name
+    """paid_month plus a Google Ads row that names no campaign, with 2.5 conversions."""
+    extra = SPEND + "s7,2026-03-06,media,10,,,google_ads,100,5,2.5,\n"
+    assert data_import(kind="spend", path_or_file=write(extra), client=campaigns).ok
+    snapshot_compute(client=campaigns, months=[MARCH])
+    connection.set_schema_to_public()
+    return campaigns
+
+
+MATCH_OVER = {
+    "en": "Worked out over the 11.5 conversions the platforms claim for campaigns, of 14 platform conversions: the "
+          "other 2.5 come from ad data that names no campaign, which no lead in the CRM can be matched to.",
+    "es": "Calculada sobre las 11,5 conversiones que las plataformas declaran para campañas, de 14 conversiones de "
+          "plataforma: las otras 2,5 vienen de datos de anuncios que no nombran ninguna campaña, a los que no se puede "
+          "asociar ningún lead del CRM.",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_match_rate_says_over_which_conversions_when_some_name_no_campaign(
+    client_user_a, conversions_without_campaign, language
+) -> None:
+    """kpis.md's match rate divides the paid leads by the conversions of the campaigns' ad rows, while the
+    platform conversions shown count every ad row: 4 paid leads ÷ 14 shown read 28.6 %, the tile 34.8 %."""
+    html = unescape(page(client_user_a, conversions_without_campaign, language))
+    tile = html[html.index('id="kpi-paid_lead_match_rate"') :]
+    tile = re.sub(r"\s+", " ", tile[: tile.index("</article>")]).replace("\xa0", " ")
+    assert MATCH_OVER[language] in tile, tile
+    google = html[html.index('data-platform="google_ads"') : html.index('data-platform="linkedin_ads"')]
+    if language == "en":
+        assert "34.8 %" in tile.replace("\xa0", " ")
+        assert ("3 leads reached the CRM for the 7.5 conversions Google Ads claims for campaigns (40.0 %); its other "
+                "2.5 conversions are on ad data that names no campaign") in google
+    connection.set_tenant(conversions_without_campaign)
+    pdf = re.sub(r"\s+", " ", _pdf_text(report_pdf_build(client=conversions_without_campaign, month=MARCH,
+                                                          language=language))).replace("\xa0", " ")
+    assert MATCH_OVER[language][:45] in pdf
+    connection.set_schema_to_public()
+    http = HttpClient()
+    http.force_login(client_user_a)
+    rows = list(csv.reader(io.StringIO(http.get("/scorecard/export.csv?month=2026-03",
+                                                HTTP_HOST=host_of(conversions_without_campaign)).content.decode())))
+    rate = next(row for row in rows if row[-1] == "paid_lead_match_rate")
+    assert rate[6].replace("\xa0", " ") == MATCH_OVER[language]
+
+
+def test_the_match_rate_has_no_note_when_every_conversion_names_a_campaign(client_user_a, paid_month) -> None:
+    html = unescape(page(client_user_a, paid_month))
+    tile = html[html.index('id="kpi-paid_lead_match_rate"') :]
+    assert "Worked out over" not in tile[: tile.index("</article>")]

@@ -150,3 +150,10 @@ def test_the_inbox_preview_opens_on_the_verdict_when_there_is_one() -> None:
     assert preview_line(entries, verdict=paid) == f"{paid['text']} · New leads: 167 (-1.8 %)"
     no_verdict = {"text": "October 2026: … cannot say whether marketing paid for itself.", "good": None}
     assert preview_line(entries, verdict=no_verdict) == "New leads: 167 (-1.8 %)"  # the figures say more than that
+
+
+def test_a_currency_without_a_minor_unit_says_what_each_hundred_of_spend_brought_back() -> None:
+    """"each ¥1 brought back ¥1" hid a 45 % return in the rounding of a yen without decimals."""
+    with translation.override("en"):
+        verdict = month_verdict(_card({"romi": 0.45, "marketing_spend": 1_000_000}), keys=WITH_REVENUE, currency="JPY")
+    assert "each ¥100 of marketing spend brought back ¥145 of gross margin" in verdict["text"]
