@@ -104,7 +104,10 @@ from kpis.unmatched import crm_leads_unlinked
 #     recorded"), staff "loaded"
 # 50: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
 # 51: a client reads its missing email results and a compared month's spend "recorded", staff "loaded"
-REPORT_LAYOUT = "51"
+# 52: money at its currency's minor unit (no decimals in CLP, JPY); CAC payback at a 0 % margin says why; the paid
+#     lead match rate says over which conversions; a revenue uplift without marketing revenue says what it is;
+#     "What changed" names the others' counts where they moved a member's share; a share of 0 said "none"
+REPORT_LAYOUT = "52"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

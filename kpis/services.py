@@ -340,7 +340,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     with its last row)
 # 75: a client reads its missing email results and a compared month's spend "recorded", staff "loaded"
 # 76: a revised month's first page quotes the revision's reason as the agency's note
-PDF_LAYOUT = "76"
+# 77: money at its currency's minor unit; CAC payback at a 0 % margin says why; the match rate over which
+#     conversions; a revenue uplift without marketing revenue explained; "What changed" names the others' counts
+PDF_LAYOUT = "77"
 
 
 def report_pdf_build(
