@@ -1,0 +1,56 @@
+"""A new client's first ten minutes in Spanish at 390 px, as the walk of 2026-12-07 (walk13) met
+them: the snags a Spanish-speaking staff member on a phone read, each checked where it was seen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from agency.months import Month
+from tests.browser.conftest import ARTIFACTS, sign_in_home
+from tests.browser.test_report import _no_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_home_says_the_month_is_being_computed_after_an_import_then_shows_it(
+    browser, portal, staff_a, tenants
+) -> None:
+    """Right after an import the home's panel read "Sin datos aún: todavía no hay nada registrado en
+    noviembre" for the half minute the figures took — beside the month's leads just imported. It now
+    says they are being computed, and shows the month once they are, without a reload."""
+    from unittest import mock
+
+    from clients.models import Lead
+    from kpis import recompute
+    from kpis.services import snapshot_compute
+    from tests.browser.conftest import new_page
+
+    staff_a.language = "es"
+    staff_a.save()
+    ended = (Month.of(timezone.now().date()) - 1).first_day
+    with schema_context("alpha"):  # the import: a lead in the month that ended, its figures not computed yet
+        Lead.objects.create(id="walk", created_at=dt.datetime.combine(ended + dt.timedelta(days=9), dt.time(12),
+                                                                      tzinfo=dt.UTC))
+    with mock.patch.object(recompute, "enqueue_for_client"):
+        recompute._request_now(client=tenants["alpha"], months=[str(Month.of(ended))])
+    context, page = new_page(browser, locale="es-ES", viewport={"width": 390, "height": 900})
+    try:
+        sign_in_home(page, portal.client("alpha"), staff_a.username)
+        computing = page.locator("[data-computing]")
+        computing.wait_for()
+        assert "Calculando las cifras de" in computing.inner_text()
+        assert "todavía no hay nada registrado" not in page.locator("main").inner_text()
+        _no_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / "home-computing-es-390.png"), full_page=True)
+        # The worker's run: the month computed, the panel finds it by itself.
+        recompute.recompute_pending_forget(client=tenants["alpha"], months=[str(Month.of(ended))])
+        snapshot_compute(client=tenants["alpha"], months=[ended])
+        page.get_by_text("Pendiente de la agencia:").wait_for(timeout=15_000)
+        assert page.locator("[data-computing]").count() == 0
+    finally:
+        recompute.recompute_pending_forget(client=tenants["alpha"], months=[str(Month.of(ended))])
+        context.close()
