@@ -54,3 +54,39 @@ def test_the_home_says_the_month_is_being_computed_after_an_import_then_shows_it
     finally:
         recompute.recompute_pending_forget(client=tenants["alpha"], months=[str(Month.of(ended))])
         context.close()
+
+
+@pytest.mark.parametrize(("language", "locale", "quarter"), [("es-mx", "es-MX", "0.25"), ("es", "es-ES", "0,25")])
+def test_the_target_form_writes_its_example_fraction_as_the_page_writes_numbers(
+    browser, portal, staff_a, tenants, language, locale, quarter
+) -> None:
+    """The walk's Mexican staff member read "tasas como fracciones, 0,25 = 25 %" above the target
+    field, on a page whose every figure reads with a decimal point ("31.7 %", "9.95"): the example,
+    and the error of a rate typed as a percentage, now write 0.25 as the page's language does."""
+    from clients.models import Lead
+    from kpis.services import snapshot_compute
+    from tests.browser.conftest import new_page
+
+    staff_a.language = language
+    staff_a.save()
+    with schema_context("alpha"):
+        Lead.objects.create(id="t1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=tenants["alpha"], months=[dt.date(2026, 3, 1)])
+    context, page = new_page(browser, locale=locale, viewport={"width": 390, "height": 900})
+    try:
+        sign_in_home(page, portal.client("alpha"), staff_a.username)
+        page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+        page.locator("details.staff-tools > summary").click()
+        field = page.locator("#target-value")
+        label = " ".join(page.locator("label[for=target-value]").inner_text().split())
+        assert label == f"Objetivo para marzo de 2026 (tasas como fracciones, {quarter} = 25 %)", label
+        page.locator("#target-kpi").select_option("qualified_lead_rate")
+        field.fill("25")
+        page.locator("details.staff-tools button[type=submit]", has_text="Fijar objetivo").click()
+        error = page.locator("#target-value_error")
+        error.wait_for()
+        assert f"escribe {quarter} para el 25 %" in error.inner_text(), error.inner_text()
+        _no_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / f"target-form-{language}-390.png"), full_page=False)
+    finally:
+        context.close()
