@@ -44,6 +44,9 @@ def test_the_home_says_the_month_is_being_computed_after_an_import_then_shows_it
         computing.wait_for()
         assert "Calculando las cifras de" in computing.inner_text()
         assert "todavía no hay nada registrado" not in page.locator("main").inner_text()
+        # The checklist's contracts step said "Retainers y proyectos": a retainer is an *iguala*.
+        checklist = page.locator("#setup-checklist").inner_text()
+        assert "Igualas y proyectos" in checklist and "Retainer" not in checklist, checklist
         _no_overflow(page)
         page.screenshot(path=str(ARTIFACTS / "home-computing-es-390.png"), full_page=True)
         # The worker's run: the month computed, the panel finds it by itself.
