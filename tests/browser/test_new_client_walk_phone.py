@@ -93,3 +93,27 @@ def test_the_target_form_writes_its_example_fraction_as_the_page_writes_numbers(
         page.screenshot(path=str(ARTIFACTS / f"target-form-{language}-390.png"), full_page=False)
     finally:
         context.close()
+
+
+def test_a_new_points_row_says_its_number_box_is_points(browser, portal, admin_user, tenants) -> None:
+    """The walk's admin, adding the first points row at 390 px in Spanish, met a bare number box beside
+    "Quitar" (its name only for a screen reader): the box now reads "puntos" after it, kept together."""
+    from tests.browser.conftest import new_page
+
+    admin_user.language = "es-mx"
+    admin_user.save()
+    context, page = new_page(browser, locale="es-MX", viewport={"width": 390, "height": 900})
+    try:
+        sign_in_home(page, portal.client("alpha"), admin_user.username)
+        page.goto(portal.client("alpha") + "/criteria/new/")
+        page.get_by_role("button", name="Añadir puntos").click()
+        row = page.locator(".points-row").first
+        row.locator("input[name$='-points']").wait_for()
+        unit = row.locator(".points-unit")
+        assert unit.is_visible() and unit.inner_text() == "puntos"
+        box, word = row.locator("input[name$='-points']").bounding_box(), unit.bounding_box()
+        assert abs(word["y"] - box["y"]) < box["height"] and word["x"] > box["x"] + box["width"] - 1, (box, word)
+        _no_overflow(page)
+        row.screenshot(path=str(ARTIFACTS / "criteria-points-unit-es-mx-390.png"))
+    finally:
+        context.close()
