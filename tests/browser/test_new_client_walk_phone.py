@@ -117,3 +117,30 @@ def test_a_new_points_row_says_its_number_box_is_points(browser, portal, admin_u
         row.screenshot(path=str(ARTIFACTS / "criteria-points-unit-es-mx-390.png"))
     finally:
         context.close()
+
+
+def test_a_new_clients_console_page_offers_its_invitation_at_the_top(browser, portal, admin_user, tenants) -> None:
+    """After Create client, the walk's admin on a phone read "Ahora: Abrir portal" at the top and the
+    client user's invitation form five screens further down: a client without users now offers
+    "Invitar a un usuario del cliente ↓" beside Open portal, which brings the form's email field on screen."""
+    from tests.browser.conftest import new_page
+
+    admin_user.language = "es-mx"
+    admin_user.save()
+    context, page = new_page(browser, locale="es-MX", viewport={"width": 390, "height": 900})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/clients/alpha/")
+        jump = page.locator("[data-invite-jump]")
+        assert jump.inner_text() == "Invitar a un usuario del cliente ↓"
+        assert jump.bounding_box()["y"] < 900  # on the first screen
+        email = page.get_by_label("Correo del usuario del cliente")
+        assert email.bounding_box()["y"] > 900  # the form itself is further down
+        jump.click()
+        from playwright.sync_api import expect
+
+        expect(email).to_be_in_viewport()
+        _no_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / "console-client-invite-jump-es-mx-390.png"))
+    finally:
+        context.close()
