@@ -144,3 +144,42 @@ def test_a_new_clients_console_page_offers_its_invitation_at_the_top(browser, po
         page.screenshot(path=str(ARTIFACTS / "console-client-invite-jump-es-mx-390.png"))
     finally:
         context.close()
+
+
+def test_a_target_being_typed_survives_the_figures_updating(browser, portal, staff_a, tenants) -> None:
+    """The walk saved the criteria (every month computed again) then set targets: the "Cifras
+    actualizándose" notice swapped the tiles every 5 s, which closed the staff tools and erased the
+    target being typed. The poll now swaps nothing until the figures are in, then shows them."""
+    from unittest import mock
+
+    from clients.models import Lead
+    from kpis import recompute
+    from kpis.services import snapshot_compute
+    from tests.browser.conftest import new_page
+
+    staff_a.language = "es-mx"
+    staff_a.save()
+    alpha, march = tenants["alpha"], dt.date(2026, 3, 1)
+    with schema_context("alpha"):
+        Lead.objects.create(id="t1", created_at=dt.datetime(2026, 3, 10, tzinfo=dt.UTC))
+    snapshot_compute(client=alpha, months=[march])
+    with mock.patch.object(recompute, "enqueue_for_client"):
+        recompute._request_now(client=alpha, months=["2026-03"])  # as saving the criteria asks
+    context, page = new_page(browser, locale="es-MX", viewport={"width": 390, "height": 900})
+    try:
+        sign_in_home(page, portal.client("alpha"), staff_a.username)
+        page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
+        page.locator("#figures-updating").wait_for()
+        page.locator("details.staff-tools > summary").click()
+        page.locator("#target-value").fill("70")
+        page.wait_for_timeout(7_000)  # more than one poll
+        assert page.locator("details.staff-tools").get_attribute("open") is not None
+        assert page.locator("#target-value").input_value() == "70"
+        # The worker's run: the figures are in, and the page shows them by itself.
+        recompute.recompute_pending_forget(client=alpha, months=["2026-03"])
+        snapshot_compute(client=alpha, months=[march])
+        page.locator("#figures-updating").wait_for(state="detached", timeout=15_000)
+        _no_overflow(page)
+    finally:
+        recompute.recompute_pending_forget(client=alpha, months=["2026-03"])
+        context.close()
