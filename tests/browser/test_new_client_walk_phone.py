@@ -131,6 +131,10 @@ def test_a_new_clients_console_page_offers_its_invitation_at_the_top(browser, po
     try:
         sign_in_home(page, portal.console, admin_user.username)
         page.goto(portal.console + "/clients/alpha/")
+        # No staff account at all (a new agency, or this test's): the team card said both "nobody
+        # assigned" and "every staff member is already assigned"; it now says there is nobody to assign.
+        team = " ".join(page.locator("[data-no-staff-to-assign]").inner_text().split())
+        assert team == "La agencia aún no tiene a nadie del personal que asignar: añade a alguien en la página Equipo.", team
         jump = page.locator("[data-invite-jump]")
         assert jump.inner_text() == "Invitar a un usuario del cliente ↓"
         assert jump.bounding_box()["y"] < 900  # on the first screen
