@@ -7,7 +7,7 @@ channels, ``--campaigns`` campaigns, 12 personas, 6 platforms with paid-media fi
 month, the month before and the same month a year before; every KPI of ``kpis.explain.SHAPES``
 split by every breakdown (exact fractions), then the whole draft (drivers, targets, the quarter's
 pace, sentences with their figures) in English and in Spanish, and the report's "What changed".
-The documents are what ``kpis.selectors.draft_inputs`` reads in five queries; this measures the
+The documents are what ``kpis.selectors_scorecard.draft_inputs`` reads in five queries; this measures the
 Python side, which is what grows with the breakdowns. Prints the machine's load, the median CPU
 time (``time.process_time``: what the web worker spends, steadier on a shared machine) and the
 median and slowest wall time.

@@ -6,7 +6,7 @@ leads chart reads as growth from nothing. A chart (the report's, the PDF's, the 
 tiles' sparklines) leaves the months before its source's first data out (a gap); a 0 after the data
 began stays 0. The figures and tiles themselves keep the spec's value.
 
-The first month of a source is read from the stored snapshots (kpis.selectors.data_first_months):
+The first month of a source is read from the stored snapshots (kpis.selectors_scorecard.data_first_months):
 the first month whose document shows a row of it. Spend figures are judged by kpis.nospend instead
 (from the first spend row). Pure.
 """
@@ -42,7 +42,7 @@ MONTH_ROWS = (
 
 def month_recorded(document: dict[str, Any] | None) -> bool:
     """Whether the month of ``document`` has any row dated in it (MONTH_ROWS): the test of
-    kpis.selectors.snapshot_months_with_data, on one document (the summary's ``has_data``)."""
+    kpis.selectors_scorecard.snapshot_months_with_data, on one document (the summary's ``has_data``)."""
     figures = (document or {}).get("kpis") or {}
     return any(isinstance(figures.get(k), int | float) and not isinstance(figures.get(k), bool) and figures[k] > 0
                for k in MONTH_ROWS)

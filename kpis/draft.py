@@ -6,7 +6,7 @@ figures a derived number was worked out from), so the close page shows each numb
 its figure and each sentence's sources on hover. Nothing is invented: a client with one month of
 figures gets a draft that says so, a KPI without an earlier value gets no trend. The drivers are
 ``kpis.explain``'s, pacing ``kpis.pacing``'s, and concerns from the checks come in as ``Line``s.
-Reads no database: ``kpis.selectors.draft_inputs`` reads what this needs.
+Reads no database: ``kpis.selectors_scorecard.draft_inputs`` reads what this needs.
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agency.months import Month
-from clients.words import member_label, money
+from clients.words import member_label, money, share_shown
+from kpis.breakdowns_shown import DIMENSION_LABELS
 from kpis.catalogue import Better, Unit, is_kpi, kpi
+from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
 from kpis.drivers import REST, budget_volume_split, exact
 from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
+from kpis.formatting import change as tile_change
+from kpis.formatting import format_value, number_shown, small_base
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
-from kpis.scorecard import DIMENSION_LABELS, format_value, number_shown, share_shown, small_base
-from kpis.scorecard import change as tile_change
 from kpis.sentences import (
     CHANNELS_IN_TEXT,
     CONCERNS,
@@ -98,7 +100,7 @@ class Line:
     def change(self) -> tuple[str, dt.date] | None:
         """(KPI, month compared with) when the sentence states a KPI's change ("MQLs rose 5.2 %
         against September 2026", "Against September 2026, MQLs fell…", a year's): what tells the
-        concise draft that two sentences say the same figure (``concise_summary``)."""
+        concise draft that two sentences say the same figure (``kpis.draft_concise.concise_summary``)."""
         before = self.slots.get("before")
         if self.key.startswith(CHANGE_SENTENCES) and isinstance(before, Figure) and before.kpi and not before.dimension:
             return before.kpi, before.month  # type: ignore[return-value]
@@ -290,7 +292,7 @@ class Writer:
     def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
         """The relative change (percentage points for a rate), unsigned (the sentence says the way)
         unless ``signed`` ("+4.4 %", "−2.1 pp"). A count under SMALL_BASE in ``before`` moved by a
-        number, as its tile says it (kpis.scorecard.small_base): "3" ("+3" signed), not "100.0 %"; the
+        number, as its tile says it (kpis.formatting.small_base): "3" ("+3" signed), not "100.0 %"; the
         sentence then says "rose by 3" (``count_sentence``)."""
         b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
         if a is None or b is None:
@@ -324,7 +326,7 @@ class Writer:
 
 def count_sentence(key: str, sentence_key: str, before: float) -> str:
     """``sentence_key`` ("kpi_up") or its by-a-number form ("kpi_up_count": "rose by 3") when the
-    change is a count's number (kpis.scorecard.small_base), so no sentence says "rose 3"."""
+    change is a count's number (kpis.formatting.small_base), so no sentence says "rose 3"."""
     return f"{sentence_key}_count" if small_base(key, before) else sentence_key
 
 
@@ -523,12 +525,14 @@ def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | 
     )
 
 
-def _calendar_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+def _calendar_clause(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
+    """What the working days did to a count's move, when they explain a third of it or more: a clause
+    of the move's own sentence (``move_calendar``), not a sentence taking a place of its own."""
     change = top.after - top.before
     if SHAPES[top.kpi].kind != "count" or not change or abs(top.calendar) * 3 < abs(change):
         return None
-    return line(
-        "driver_calendar" if top.calendar * change > 0 else "driver_calendar_against",
+    return clause(
+        "calendar_clause" if top.calendar * change > 0 else "calendar_against_clause",
         month=month_words(after),
         kpi_lower=lower_first(str(kpi(top.kpi).label)),  # "held it back by 3": 3 of what
         days_after=w.kpi("working_days", after),
@@ -555,85 +559,6 @@ class DraftInputs:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-# The concise draft (what a client reads in under a minute): each section's cap, in sentences.
-CAPS = {SUMMARY: 3, WINS: 3, CONCERNS: 3, NEXT_STEPS: 2}
-# A target or the quarter's pace (what was agreed with the client) ranks as a move of at least
-# this size, so a missed target comes before a move under 10 % (weighted), whatever its gap.
-COMMITMENT_FLOOR = 0.10
-
-
-@dataclass
-class Point:
-    """One thing the draft says: its sentence and what explains it (a move and the member that
-    did most of it, the working days), how much it matters (``significance``), the KPI it is about.
-
-    ``pinned`` (the checks' concerns) are always kept, ahead of the rest."""
-
-    lines: list[Line]
-    significance: float = 0.0
-    kpi: str = ""
-    pinned: bool = False
-
-
-def _gap(value: float, target: float) -> float:
-    """How far ``value`` is from ``target``, relative to the target."""
-    return abs(value - target) / abs(target) if target else 1.0
-
-
-def commitment(value: float, target: float) -> float:
-    """The significance of a target's or a quarter's line: its gap, at least COMMITMENT_FLOOR."""
-    return max(_gap(value, target), COMMITMENT_FLOOR)
-
-
-def concise(points: list[Point], *, cap: int) -> list[Point]:
-    """The points a section keeps, at most ``cap`` sentences, in the order they are read.
-
-    The rule: pinned points first, always (they count towards the cap, and past it when there are
-    more of them); then the rest by significance, largest first (ties: the order they came in).
-    A point's first sentence goes in if there is room, and what explains it (its further sentences)
-    while there is room; a point whose first sentence does not fit is left out (a smaller point's
-    may still fit). Pure: tested without a database (tests/kpis/unit/test_draft_concise.py)."""
-    pinned = [p for p in points if p.pinned]
-    ranked = sorted((p for p in points if not p.pinned), key=lambda p: -p.significance)  # stable: ties in order
-    kept = [Point(list(p.lines), p.significance, p.kpi, True) for p in pinned]
-    room = cap - sum(len(p.lines) for p in kept)
-    for point in ranked:
-        if room <= 0:
-            break
-        lines = point.lines[:room]
-        kept.append(Point(lines, point.significance, point.kpi, point.pinned))
-        room -= len(lines)
-    return kept
-
-
-def concise_steps(steps: list[Point], concerns: list[Point], *, cap: int) -> list[Point]:
-    """Next steps: those about a KPI a kept concern is about first (a step follows what the client
-    just read), then by significance (the concern's they came from), at most ``cap``."""
-    about = {p.kpi for p in concerns if p.kpi}
-    ordered = sorted(steps, key=lambda s: (s.kpi not in about, -s.significance))  # stable: ties in order
-    kept, room = [], cap
-    for step in ordered:
-        if room < len(step.lines):
-            break
-        kept.append(step)
-        room -= len(step.lines)
-    return kept
-
-
-def concise_summary(summary: list[Point], said: list[Point], *, cap: int) -> list[Point]:
-    """The summary's points, never a change a kept win or concern states (that one says it, with
-    what did it): the rest ranked as ``concise`` ranks, read in the order they came (the month,
-    then against the month before, then a year before)."""
-    stated = {change for point in said for line in point.lines for change in line.changes}
-    left = [p for p in summary if not any(change in stated for line in p.lines for change in line.changes)]
-    kept = {id(p.lines[0]) for p in concise(left, cap=cap)}
-    return [p for p in left if id(p.lines[0]) in kept]
-
-
-def lines_of(points: list[Point]) -> list[Line]:
-    return [line for point in points for line in point.lines]
-
-
 MOVES_PER_SECTION = 3  # an analyst names the few moves that matter, not every KPI
 # How much a move of each KPI matters to the client, beside its size: pipeline and its cost first.
 IMPORTANCE = {"mqls": 1.5, "cpl": 1.5, "cac": 1.2, "roas": 1.2, "cost_per_mql": 1.0, "new_leads": 1.0,
@@ -648,6 +573,11 @@ REVIEW_STEPS = {
     "driver_conversion_largest": "step_review_conversion",
     "driver_conversion": "step_review_conversion",
 }
+
+
+# The steps whose short form (what drove the move said just above) names the KPI: a member's own
+# figure or count; the others say it in their words (where its traffic lands, what it brings).
+SHORT_WITH_KPI = ("step_review_member", "step_review_volume")
 
 
 def _move_lines(
@@ -675,28 +605,27 @@ def _move_lines(
         change = w.change(key, before, after)
         if good is None or change is None or len(moves[good]) >= MOVES_PER_SECTION:
             continue
-        lines = [
-            line(
-                count_sentence(key, "kpi_up" if a > b else "kpi_down", b),
-                kpi=str(kpi(key).label),
-                change=change,
-                compare=month_words(before),
-                before=w.kpi(key, before),
-                after=w.kpi(key, after),
-            )
-        ]
+        way = "kpi_up" if a > b else "kpi_down"
+        move = {"kpi": str(kpi(key).label), "change": change, "compare": month_words(before),
+                "before": w.kpi(key, before), "after": w.kpi(key, after)}  # fmt: skip
+        calendar = None if calendar_said else _calendar_clause(w, top, before, after)
+        if calendar is None:
+            lines = [line(count_sentence(key, way, b), **move)]
+        else:  # said once (the working days are the same for every count), in the move it explains
+            lines = [line("move_calendar", move=clause(count_sentence(key, f"{way}_clause", b), **move), calendar=calendar)]
+            calendar_said = True
         explained = driver_line(w, top, before, after)
         if explained is None and SHAPES[key].kind == "ratio":
             explained = budget_line(w, key, before, after)
         if explained is not None:
             lines.append(explained)
-        calendar = None if calendar_said else _calendar_line(w, top, before, after)
-        if calendar is not None:  # said once: the working days are the same for every count
-            lines.append(calendar)
-            calendar_said = True
         significance = top.weight * IMPORTANCE.get(key, 1.0)
         moves[good].append(Point(lines, significance, key))
-        step = lambda sentence_line, s=significance, k=key: Point([sentence_line], s, k)  # noqa: E731
+        def step(sentence_line: Line, short: Line | None = None, s: float = significance, k: str = key,
+                 f: Line = lines[0], why: Line | None = explained) -> Point:
+            """A step after this move; ``short``: said so when what drove the move (``why``) is kept."""
+            return Point([sentence_line], s, k, follows=f, repeats=why if short else None, short=short)
+
         # A move one member explains: what to do about that member (once per member); a concern
         # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
@@ -709,7 +638,8 @@ def _move_lines(
                 # Budget goes where a result is cheap, not where it got less dear: a channel still
                 # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
                 if _member_at_or_under(w, top, after, a):
-                    steps.append(step(line("step_shift_budget", **slots)))
+                    steps.append(step(line("step_shift_budget", **slots),
+                                      line("step_shift_budget_short", member=slots["member"])))
                 reviewed.add(member)
                 continue
             if not good and explained.key in REVIEW_STEPS:
@@ -718,12 +648,13 @@ def _move_lines(
                 # leads (or MQLs) qualifying less is one of the leads it brings.
                 if review == "step_review_conversion" and slots.get("unit") != str(UNITS["sessions"]):
                     review = "step_review_lead_quality"
-                steps.append(step(line(review, **slots)))
+                short = {"member": slots["member"]} | ({"kpi_lower": label} if review in SHORT_WITH_KPI else {})
+                steps.append(step(line(review, **slots), line(f"{review}_short", **short)))
                 reviewed.add(member)
                 continue
         if not good and explained is not None and explained.key == "driver_mix":
             steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
-                                   unit=explained.slots["unit"])))
+                                   unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:
             steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
     return moves[True], moves[False], steps
@@ -751,10 +682,10 @@ def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Point
         elif p.status == "met":
             wins.append(point(line("quarter_met", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
         elif p.status == "behind":
-            concerns.append(point(
-                line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
-            ))
-            steps.append(point(line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")})))
+            behind = line("quarter_behind", **{k: slots[k] for k in ("kpi_lower", "gap", "actual", "target", "projected")})
+            concerns.append(point(behind))
+            catch_up = line("step_catch_up", **{k: slots[k] for k in ("kpi_lower", "needed", "left")})
+            steps.append(Point([catch_up], significance, key, follows=behind))
         elif p.status == "missed":
             concerns.append(point(line("quarter_missed", **{k: slots[k] for k in ("kpi_lower", "actual", "target")})))
     return wins, concerns, steps
@@ -828,8 +759,8 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     before (one line per headline KPI), the targets and the quarter's pace; ``concerns`` (the
     checks') go first among the concerns. One month of figures: a draft that says so.
 
-    Concise (what a client reads in under a minute): each section keeps at most CAPS sentences,
-    the most significant (``concise``), and the summary never repeats a change a kept win or
+    Concise (what a client reads in under a minute, ``kpis.draft_concise``): each section keeps at
+    most CAPS sentences, the most significant (``concise``), and the summary never repeats a change a kept win or
     concern states (``concise_summary``). ``full``: every sentence the figures give (the tests of
     how each is written)."""
     month = inputs.month
@@ -923,7 +854,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     else:
         kept_wins = concise(win_points, cap=CAPS[WINS])
         kept_concerns = concise(concern_points, cap=CAPS[CONCERNS])
-        kept_steps = concise_steps(step_points, kept_concerns, cap=CAPS[NEXT_STEPS])
+        kept_steps = concise_steps(step_points, kept_concerns, wins=kept_wins, cap=CAPS[NEXT_STEPS])
         kept_summary = concise_summary(summary_points, [*kept_wins, *kept_concerns], cap=CAPS[SUMMARY])
     draft.sections[SUMMARY] = lines_of(kept_summary)
     draft.sections[WINS] = lines_of(kept_wins)
@@ -935,7 +866,9 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
     if not draft.sections[CONCERNS]:
         draft.sections[CONCERNS].append(line("no_concerns", compare=compare))
     if not draft.sections[NEXT_STEPS]:
-        draft.sections[NEXT_STEPS].append(line("step_keep"))
+        # Concerns without a step of their own (the checks', or a step left with its move): not
+        # "nothing calls for a change" under them.
+        draft.sections[NEXT_STEPS].append(line("step_concerns_first" if kept_concerns else "step_keep"))
     return draft
 
 

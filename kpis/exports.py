@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.lib import colors
@@ -32,13 +34,21 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDoc
 from agency.months import Month
 from agency.uploads import logo_readable
 from kpis import charts
-from kpis.report import commentary_blocks
-from kpis.scorecard import compared_month, dashes_said, value_note
+from kpis.breakdowns_shown import dashes_said
+from kpis.formatting import compared_month
+from kpis.report import commentary_blocks, match_line
+from kpis.scorecard import value_note
 
 # The standard PDF fonts cover Latin-1 and the euro sign (Helvetica's WinAnsi, "…" included); ReportLab
 # draws a character Helvetica lacks in the standard Symbol font, which has "→", "≤" and "≥" (every PDF
 # reader carries it). Only what neither has is changed: the narrow no-break space, and "−" kept as "-".
 _PLAIN = str.maketrans({"\u202f": " ", "\xa0": " ", "−": "-"})
+# In a paragraph, which wraps, a no-break space stays one (Latin-1 has it; ReportLab never breaks a line
+# there): "41 658,22 €" read "41" at a line's end and "658,22 €" on the next, "100 %" left "%" alone.
+_WRAPPED = str.maketrans({"\u202f": "\xa0", "−": "-"})
+# A figure and its unit written with a plain space (the catalogue's "can exceed 100 %", "+5.2 pp"):
+# tied as the numbers' own formatting ties them.
+_UNIT_AFTER = re.compile(r"(?<=\d) (?=%|pp\b|[€$£]|MX\$)")
 PAGE_W, PAGE_H = A4
 MARGIN = 15 * mm
 # A summary chart's height to its width: at 0.36 the eight tiles filled page 1 to its foot, and a line
@@ -55,7 +65,7 @@ def pdf_text(value: Any) -> str:
     ``<font color="red">unclosed`` would fail the whole PDF. Every user string (client name,
     labels, notes, campaign names) goes through here; the escaping leaves the text as written.
     """
-    return escape(str(value).translate(_PLAIN), quote=False)
+    return escape(_UNIT_AFTER.sub("\xa0", str(value).translate(_WRAPPED)), quote=False)
 
 
 def _text(value: Any) -> str:
@@ -133,9 +143,13 @@ def _styles(accent: str) -> dict[str, ParagraphStyle]:
         "change": ParagraphStyle("change", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT),
         # A table's column headings in bold, as the details tables' (their plain-text cells take the
         # table's bold): the breakdowns' and the lifetime value's read as one more row of figures.
-        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=7.5, leading=9.5, fontName="Helvetica-Bold"),
-        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, alignment=TA_RIGHT,
+        # At the 8 pt of the tables' figures and on their baseline: at 7.5 pt a row's name and the first
+        # heading sat smaller and higher than the figures beside them.
+        "head": ParagraphStyle("head", parent=base["Normal"], fontSize=8, leading=9.5, fontName="Helvetica-Bold"),
+        "head-right": ParagraphStyle("head-right", parent=base["Normal"], fontSize=8, leading=9.5, alignment=TA_RIGHT,
                                      fontName="Helvetica-Bold"),
+        # a table row's name (a KPI, a channel, a campaign), beside figures in the table's 8 pt
+        "row": ParagraphStyle("row", parent=base["Normal"], fontSize=8, leading=9.5),
     }
 
 
@@ -284,7 +298,7 @@ def scorecard_pdf(
 ) -> bytes:
     """The month's report as an A4 document: summary with charts, commentary, funnel and channel
     mix, the detail groups (empty ones in one line), the lifetime value table and the breakdowns
-    (``kpis.scorecard.drilldown_tables``: on paper every one is open). ``changes_against``: the line
+    (``kpis.breakdowns_shown.drilldown_tables``: on paper every one is open). ``changes_against``: the line
     saying which month the changes are against (changes_line), under the summary and the details' heading.
 
     A report whose last page would hold only a few lines (Wayne's held the second half of one table) is
@@ -298,6 +312,26 @@ def scorecard_pdf(
         if fewer < pages:
             return tighter
     return pdf
+
+
+def _headings_kept(story: list[Any]) -> list[Any]:
+    """The story with each run of flowables kept with the next (a section's heading, the lines under it)
+    moved into the KeepTogether that follows it. ReportLab keeps a heading with the next flowable, but
+    not with a KeepTogether (a container): "Contract lifetime value, explained" and "Breakdowns" ended a
+    page, what they head on the next."""
+    kept: list[Any] = []
+    run: list[Any] = []
+    for flowable in story:
+        if isinstance(flowable, KeepTogether):
+            flowable._content[:0] = run
+            kept.append(flowable)
+            run = []
+        elif flowable.getKeepWithNext():
+            run.append(flowable)
+        else:
+            kept += [*run, flowable]
+            run = []
+    return kept + run
 
 
 def _compacted(story: list[Any]) -> None:
@@ -459,7 +493,9 @@ def _pdf_drawn(
         # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
         # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
         pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story.append(KeepTogether([pair]))
+        # Its headings are in the table's cells, where a heading's space above is not kept: "Funnel" sat
+        # close under "What changed"'s last line, closer than any other section to the one before.
+        story.append(KeepTogether([Spacer(1, 3 * mm), pair]))
 
     if "paid_empty" in report:
         story += _paid_story(report.get("paid"), report["paid_empty"], styles=styles, usable=usable, accent=accent)
@@ -495,7 +531,7 @@ def _pdf_drawn(
             # seven times down a page) said once: the rows under it point up to them.
             note, before = (_("Same as above.") if note and note == before else note), note
             target = f"{tile['target']} ({_target_status(tile['met'])})" if tile["target"] else ""
-            label: list[Any] = [_para(tile["label"], styles["fact"])]
+            label: list[Any] = [_para(tile["label"], styles["row"])]
             # On paper there is no hover either: what the figure means in plain words (MRR, ARPA, CLTV,
             # "LTV : CAC"), as the summary says it (the page's tile shows it on its title).
             if tile.get("definition"):
@@ -544,6 +580,7 @@ def _pdf_drawn(
         story += _drilldown_story(drilldowns or [], styles=styles, heading=heading, usable=usable, accent=accent,
                                   above=above if folded else "")
 
+    story = _headings_kept(story)
     if compact:
         _compacted(story)
     footer = f"{client_name} · {month_label}"
@@ -573,15 +610,22 @@ def _paid_story(
         width = (usable - label_w) / len(group)
         rows = [[_para("", styles["head"])] + [_para(p["label"], styles["head-right"]) for p in group]]
         for index, figure in enumerate(group[0]["figures"]):
-            rows.append([_para(figure["label"], styles["fact"])] + [_text(p["figures"][index]["text"]) for p in group])
+            rows.append([_para(figure["label"], styles["row"])] + [_text(p["figures"][index]["text"]) for p in group])
         block = [title] if start == 0 else []
         story.append(KeepTogether([*block, _table(rows, [label_w] + [width] * len(group), accent)]))
         story.append(Spacer(1, 1.5 * mm))
     reasons = list(dict.fromkeys(f["reason"] for p in platforms for f in p["figures"] if f["reason"]))
     if reasons:
         story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+    # The CRM's leads naming no campaign, every platform's line said the same but its name (Wayne's three,
+    # two lines each, under a table that has their conversions and the CRM's "—" with its reason): said once.
+    shared = paid.get("unlinked") is not None and len(platforms) > 1
+    if shared:
+        names = get_text_list([str(p["label"]) for p in platforms], _("and"))
+        story.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
     for p in platforms:
-        story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
+        if not shared:
+            story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
             story.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
         for figure in p["figures"]:  # as on the page: the band, its conversion, its source
@@ -603,13 +647,15 @@ def _paid_story(
         width = (usable - member_w) / len(paid["campaign_columns"])
         columns = [_para(c, styles["head-right"]) for c in paid["campaign_columns"]]
         head = [_para(_("Top campaigns by spend"), styles["head"]), *columns]
-        body = [[_para(row["member"], styles["fact"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
-        story.append(KeepTogether([Spacer(1, 2 * mm), _table([head, *body], [member_w] + [width] * len(head[1:]), accent)]))
+        body = [[_para(row["member"], styles["row"])] + [_text(c["text"]) for c in row["cells"]] for row in paid["campaigns"]]
         dashes = dashes_said(row["cells"] for row in paid["campaigns"])
-        if dashes:
-            story.append(_para("— " + " ".join(str(r) for r in dashes), styles["note"]))
-        if paid.get("campaigns_blank"):
-            story.append(_para(paid["campaigns_blank"], styles["note"]))
+        said = (["— " + " ".join(str(r) for r in dashes)] if dashes else []) + (
+            [paid["campaigns_blank"]] if paid.get("campaigns_blank") else [])
+        # The lines that explain it as its last rows, as a breakdown's: they sat against its last row
+        # ("directores financieros" over "No se muestran…") and could start the next page alone.
+        table = _noted_table([head, *body], [member_w] + [width] * len(head[1:]), accent,
+                             [_para(line, styles["note"]) for line in said])
+        story.append(KeepTogether([Spacer(1, 2 * mm), table]))
     story.append(_para(paid["note"], styles["note"]))
     story.append(Spacer(1, 3 * mm))
     return story
@@ -637,7 +683,7 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
         columns = kept[start : start + size]
         head = [_para(_("Segment"), styles["head"])] + [_para(ltv["columns"][i], styles["head-right"]) for i in columns]
         body = [
-            [_para(member, styles["head"] if index == len(rows) - 1 else styles["fact"])]
+            [_para(member, styles["head"] if index == len(rows) - 1 else styles["row"])]
             + [_text(cells[i]["text"]) for i in columns]
             for index, (member, cells) in enumerate(rows)
         ]
@@ -699,18 +745,22 @@ def _drilldown_story(
     twelve figures) continue under themselves with the member repeated, never off the page; on
     paper "—" has no hover, so each table ends with the reasons of its dashes, then the note of each
     row whose revenue counts only some of its customers."""
+    # The heading and the lines under it go over with the first table's heading and first rows (every
+    # line keepWithNext, _headings_kept): "Breakdowns" and its notes ended a page, the table on the next.
+    lead = ParagraphStyle("breakdowns-lead", parent=styles["note"], keepWithNext=1)
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     if above:  # a breakdown said in a table above (the contract segments, in the lifetime value table)
-        story.append(_para(above, styles["note"]))
+        story.append(_para(above, lead))
     # The empty ones said once, first, in one line: a heading over "Nothing this month." each left the
     # last page near blank, a few headings at its top.
     empty = [table for table in drilldowns if not table["rows"]]
     if empty:
         names = ", ".join(str(table["title"]) for table in empty)
-        lines = [_para(_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}, styles["note"])]
+        lines = [_("Nothing this month: %(breakdowns)s.") % {"breakdowns": names}]
         # a persona table of none of the month's leads says why
-        lines += [_para(table["left_out_note"], styles["note"]) for table in empty if table.get("left_out_note")]
-        story.append(KeepTogether([*lines, Spacer(1, 1.5 * mm)]))
+        lines += [table["left_out_note"] for table in empty if table.get("left_out_note")]
+        last = ParagraphStyle("breakdowns-lead-last", parent=lead, spaceAfter=1.5 * mm)
+        story += [_para(line, last if index == len(lines) - 1 else lead) for index, line in enumerate(lines)]
     for table in drilldowns:
         if not table["rows"]:
             continue
@@ -723,7 +773,7 @@ def _drilldown_story(
             notes.append(table["blank_note"])
         if table.get("left_out_note"):  # the month's new leads the table leaves out (no device, no persona)
             notes.append(table["left_out_note"])
-        # A row whose revenue and ROI count only some of its customers (kpis.scorecard.row_partial_note):
+        # A row whose revenue and ROI count only some of its customers (kpis.breakdowns_shown.row_partial_note):
         # the page says it under the row's name; here under the table, naming the row (a wide table's
         # parts repeat the member, not the note).
         notes += [f"{row['member']} — {row['note']}" for row in table["rows"] if row.get("note")]
@@ -735,7 +785,7 @@ def _drilldown_story(
             columns = range(start, min(start + size, count))
             head = [_para(table["title"], styles["head"])] + [_para(table["columns"][i], styles["head-right"]) for i in columns]
             body = [
-                [_para(row["member"], styles["fact"])] + [_text(row["cells"][i]["text"]) for i in columns]
+                [_para(row["member"], styles["row"])] + [_text(row["cells"][i]["text"]) for i in columns]
                 for row in table["rows"]
             ]
             width = (usable - member_w) / len(columns)

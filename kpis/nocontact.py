@@ -15,9 +15,9 @@ When a month's figures are not facts: the month has new leads, none of them has 
 one up to then). A client whose leads carried the field in an earlier month keeps its 100 %: its CRM
 sends the time, so the month's leads were truly not contacted. The snapshot keeps the spec's values;
 every screen and sentence reads them through here and shows "—" with the reason
-(kpis.scorecard.no_contact_reason), as kpis.nospend does for costs. Approved versions freeze the
+(kpis.reasons.no_contact_reason), as kpis.nospend does for costs. Approved versions freeze the
 answer (kpis.report.FROZEN's ``has_contact_times``); otherwise the first month whose leads had a
-first-contact time is read from the stored snapshots (kpis.selectors.contact_first_month), only for
+first-contact time is read from the stored snapshots (kpis.selectors_scorecard.contact_first_month), only for
 a month whose leads are all without one. Pure.
 """
 

@@ -11,7 +11,7 @@ absence in a month is a fact: nothing was spent, kpis.nospend), traffic and emai
 measured every day, so a month without a single row is a month not loaded. A document whose presence
 figures are above 0 (sessions; emails sent or delivered) has rows: nothing is read for it. Otherwise
 an approved version's frozen answer (kpis.report.FROZEN's ``sources_loaded``), else the months with
-rows of each source, read once on need (kpis.selectors.source_row_months).
+rows of each source, read once on need (kpis.selectors_scorecard.source_row_months).
 
 **Revenue without deal values.** A month with new customers but no marketing revenue (their deal
 values were not in the CRM export) has, by kpis.md, ROMI −100 % and ROI −100 % — "marketing lost

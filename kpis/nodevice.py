@@ -5,7 +5,7 @@ A CRM export may carry no device (HubSpot's contacts export; formats.md: a lead'
 kpis.md leaves leads without a device out of the device breakdown, so in a month where none of the
 new leads records one, every device's new leads is 0 and its traffic → lead 0 % by construction: read as
 "no device brought a lead", which nobody knows. The snapshot keeps kpis.md's values (and the CSV
-export with them); the page and the PDF show "—" with the reason (kpis.scorecard.breakdown_cell), and
+export with them); the page and the PDF show "—" with the reason (kpis.breakdowns_shown.breakdown_cell), and
 when only some leads record a device, say how many of the month's new leads the table leaves out, as
 the persona table does of the leads that match no persona.
 Read from the document alone (its new leads and its device rows), so an approved version says what it

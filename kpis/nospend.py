@@ -4,14 +4,14 @@ A client for whom the agency has loaded no spend at all (no file, no ad platform
 marketing spend 0 and cost per lead 0 by kpis.md's rules (a sum over no rows is 0), and a 0 € cost per
 lead reads as "the leads were free", which nobody knows. The snapshot keeps the spec's value; every
 screen and sentence reads the spend figures through here and shows "—" with the reason instead
-(kpis.scorecard.no_spend_reason), as kpis.unmatched does for CRM leads that name no campaign.
+(kpis.reasons.no_spend_reason), as kpis.unmatched does for CRM leads that name no campaign.
 
 What "has spend" means for month m: the client has at least one spend row dated on or before m's last
 day (any category, any amount, imported, connected or sent). A client whose spend starts in December
 reads "—" for November; a client with spend rows but none in m keeps its real 0 (nothing spent).
 Approved versions freeze the answer (kpis.report.FROZEN's ``has_spend``) so an approved report says
 what it said; otherwise it is read live from the date of the client's first spend row (one
-``min(date)`` in the scorecard's snapshot query, kpis.selectors.scorecard_load). Pure.
+``min(date)`` in the scorecard's snapshot query, kpis.selectors_scorecard.scorecard_load). Pure.
 """
 
 from __future__ import annotations

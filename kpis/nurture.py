@@ -6,7 +6,7 @@ marked reads "Nurture leads 0" every month, which a client takes as "no lead cam
 emails", when nothing is set up to count them. Unlike the figures of kpis.nodata, the 0 is kpis.md's
 figure and also a fact (no lead came from a campaign marked nurture), so the value is kept, on every
 screen, in the change and in the charts; the figure only says, beside it, that no campaign is marked
-(kpis.scorecard.no_nurture_note), as a partial revenue figure says it counts some customers only.
+(kpis.reasons.no_nurture_note), as a partial revenue figure says it counts some customers only.
 
 Whether a campaign is marked is read from the campaigns as they are now (one query, only for a month
 whose nurture leads are 0); an approved month froze the answer (kpis.report.FROZEN's

@@ -23,31 +23,25 @@ from django.utils.translation import ngettext
 from agency.months import Month
 from clients.words import member_label, money, shown_number
 from kpis import catalogue, charts
+from kpis.breakdowns_shown import blank_columns_dropped
 from kpis.catalogue import KPI_KEYS, kpi
 from kpis.draft import lower_first
+from kpis.formatting import axis_format, cell_shown, change_shown, format_value, fractional_counts_aligned, number_shown
 from kpis.nodata import revenue_unpriced
 from kpis.nospend import SPEND_FIGURES
 from kpis.pacing import quarter_months, working_days_in
+from kpis.reasons import row_cell_shown, unlinked_reason
 from kpis.report_drivers import report_hooks
 from kpis.scorecard import (
-    axis_format,
     benchmark_shown,
     benchmarks_that_fit,
-    blank_columns_dropped,
-    cell_shown,
-    change_shown,
-    format_value,
-    fractional_counts_aligned,
     funnel_labels,
     media_without_delivery,
-    number_shown,
     over_100_note,
     pace_text,
     paid_empty_reason,
-    row_cell_shown,
     share_shown,
     target_status,
-    unlinked_reason,
 )
 from kpis.unmatched import crm_leads_unlinked
 
@@ -503,9 +497,9 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the summary shows, for the page, the PDF and the email alike. ``keys``: the
     summary's KPIs (kpis.selectors_report.report_summary_keys); ``days``: the month's ad rows by
-    day (kpis.selectors.paid_media_days); ``converted``: the ad amounts converted from a platform's own
-    currency (kpis.selectors.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
-    bands and rates (kpis.selectors.benchmarks_for_month); ``staff``: the reader is agency staff
+    day (kpis.selectors_scorecard.paid_media_days); ``converted``: the ad amounts converted from a platform's own
+    currency (kpis.selectors_scorecard.paid_media_currencies); ``names``: campaign names by id; ``bench``: the benchmark
+    bands and rates (kpis.selectors_scorecard.benchmarks_for_month); ``staff``: the reader is agency staff
     (an empty section then says what to import, a reason how to fix its data; the PDF and the email are
     the client's)."""
     card = replace(card, staff=staff) if card.staff != staff else card  # its reasons worded for the reader
@@ -611,7 +605,7 @@ def match_line(platform: str, figures: dict[str, Any], *, unlinked: int | None =
 # charts), the campaigns' and the personas' names (the campaign table, the breakdowns, the PDF's drill-downs) and whether
 # the client had revenue data (which KPIs a default summary shows) and any spend up to the month's
 # end (kpis.nospend). Frozen at approval
-# (kpis.selectors.report_frozen_read), so that a restatement changes none of what the client sees
+# (kpis.selectors_scorecard.report_frozen_read), so that a restatement changes none of what the client sees
 # until staff approve the revision. A snapshot as computed has no such key: staff read the rows.
 FROZEN = "report"
 
@@ -787,6 +781,7 @@ def paid_media(
     )
     return {
         "platforms": cards,
+        "unlinked": unlinked,  # the month's new leads when none names a campaign (each card's match line says so)
         "charts": day_charts,
         "charts_svg": [(chart.title, charts.series_svg(chart)) for chart in day_charts],
         "campaign_columns": campaign_columns,

@@ -1,6 +1,6 @@
 """The report's "What changed" block and the month-to-date pacing bar, from the scorecard's data.
 
-Both read what ``kpis.selectors.scorecard_load`` already loaded (the 13 months of snapshots, the
+Both read what ``kpis.selectors_scorecard.scorecard_load`` already loaded (the 13 months of snapshots, the
 quarter's targets, the period's working days), so the cached scorecard path reads nothing more.
 The lines are ``kpis.sentences`` texts filled by ``kpis.draft`` (figures linked, sources on
 hover); the bar is ``kpis.charts`` shapes, so the page (SVG) and the PDF (a Drawing) draw the same.
@@ -17,10 +17,10 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
 from kpis.explain import month_drivers, top_drivers
+from kpis.formatting import format_value, number_shown
 from kpis.nodata import document_facts
 from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
-from kpis.scorecard import format_value, number_shown
 
 # Members named without a lookup (vocabularies): the report reads no campaign or persona names.
 REPORT_DIMENSIONS = ("channel", "platform")

@@ -57,7 +57,7 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),
         "year_up": _("Against %(compare)s, a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
         "year_down": _("Against %(compare)s, a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
-        # A count under 20 before moved by a number, not a percentage (kpis.scorecard.small_base): "rose by 3".
+        # A count under 20 before moved by a number, not a percentage (kpis.formatting.small_base): "rose by 3".
         "headline_up_count": _("Against %(compare)s, %(kpi_lower)s rose by %(change)s (%(before)s → %(after)s)."),
         "headline_down_count": _("Against %(compare)s, %(kpi_lower)s fell by %(change)s (%(before)s → %(after)s)."),
         "year_up_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
@@ -116,12 +116,19 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_budget_flat_sales": _(
             "The marketing and sales spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s "
             "held at %(volume_after)s."),
-        "driver_calendar_against": _(
+        # A count's move the working days explain at least a third of: one sentence, the move and its
+        # calendar (``move_calendar``), so the working days take no place of the section's three.
+        "move_calendar": _("%(move)s: %(calendar)s."),
+        "kpi_up_clause": _("%(kpi)s rose %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_down_clause": _("%(kpi)s fell %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_up_clause_count": _("%(kpi)s rose by %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "kpi_down_clause_count": _("%(kpi)s fell by %(change)s against %(compare)s, from %(before)s to %(after)s"),
+        "calendar_against_clause": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which held %(kpi_lower)s back by "
-            "%(calendar)s."),
-        "driver_calendar": _(
+            "%(calendar)s"),
+        "calendar_clause": _(
             "%(month)s had %(days_after)s working days against %(days_before)s, which accounts for "
-            "%(calendar)s of the change in %(kpi_lower)s."),
+            "%(calendar)s of the change in %(kpi_lower)s"),
         "target_met": _("Target met for %(kpi_lower)s: %(after)s against %(target)s."),
         "quarter_on_track": _(
             "The quarter is on track for %(kpi_lower)s: %(actual)s of %(target)s so far, %(projected)s at this pace."),
@@ -172,7 +179,18 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "step_watch_mix": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
             "not because one channel or campaign got worse."),
+        # The steps above when what drove the move, just above them, gave the figures already.
+        "step_review_member_short": _("Review %(member)s and its %(kpi_lower)s."),
+        "step_shift_budget_short": _("Consider moving budget towards %(member)s."),
+        "step_review_volume_short": _("Look into %(member)s and its %(kpi_lower)s."),
+        "step_review_conversion_short": _("Review what %(member)s brings to the site and where it lands."),
+        "step_review_lead_quality_short": _("Review the quality of what %(member)s brings."),
+        "step_watch_mix_short": _(
+            "Watch %(kpi_lower)s next month: the shift in the mix above moved it the wrong way, not one channel or "
+            "campaign getting worse."),
         "step_keep": _("Keep the current plan and budget: nothing calls for a change."),
+        # Concerns kept (a check's, a target missed) without a step of their own: the next step is them.
+        "step_concerns_first": _("Start with the concerns above before changing the plan or the budget."),
     },
     # --- the report's "What changed" block (a line per driver, the KPI's change first, signed), then the
     # pacing bar of the month in progress (and of its quarter)

@@ -21,6 +21,7 @@ from agency.months import Month
 from clients.jobs import job_enqueue
 from clients.models import Holiday, Job
 from kpis import CODE_VERSION
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.catalogue import KPI_KEYS, plan_targets, target_in_range
 from kpis.catalogue import kpi as kpi_declared
 from kpis.checks.services import checks_compute
@@ -29,21 +30,19 @@ from kpis.exports import changes_line, report_pdf_path, scorecard_pdf
 from kpis.formulas.planning import reverse_funnel, round_up, spread
 from kpis.models import Annotation, Snapshot
 from kpis.report import client_today, last_complete_month, report_context
-from kpis.scorecard import card_as_shown, drilldown_tables, lifetime_value_panel, tiles
-from kpis.selectors import (
+from kpis.scorecard import card_as_shown, lifetime_value_panel, tiles
+from kpis.selectors import check_facts, snapshot_inputs, trailing_rates
+from kpis.selectors_report import report_summary_keys
+from kpis.selectors_scorecard import (
     benchmarks_for_month,
-    check_facts,
     report_converted,
     report_days,
     report_names,
     report_persona_names,
     scorecard_load,
     scorecard_stamp,
-    snapshot_inputs,
     spend_first_date,
-    trailing_rates,
 )
-from kpis.selectors_report import report_summary_keys
 from kpis.signals import snapshots_computed
 from kpis.snapshot import snapshot_document
 from kpis.visibility import Shown, approval_for
@@ -329,7 +328,16 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 67: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
 #     recorded"), staff "loaded"
 # 68: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
-PDF_LAYOUT = "68"
+# 69: a section's heading and the lines under it go over with what they head ("Breakdowns" and "Nothing this
+#     month: …" ended a page, the first table on the next; the lifetime value table's heading alike)
+# 70: a chart's axis writes whole thousands without ".0" ("5k €" beside "10k €", not "5,0k €")
+# 71: a table row's name and its first column heading in the table's 8 pt, on the figures' baseline (7.5 pt sat higher)
+# 72: a paragraph never breaks inside a figure ("41 658,22 €", "100 %": the no-break spaces kept)
+# 73: paid media: the CRM's leads naming no campaign said once under the platforms' table, naming them all
+#     (Wayne's three platforms each had the same two lines but the name)
+# 74: "Funnel" a section's space under "What changed"; the top campaigns' notes as the table's last rows (spaced, kept
+#     with its last row)
+PDF_LAYOUT = "74"
 
 
 def report_pdf_build(

@@ -243,7 +243,7 @@ def breakdowns(inputs: Inputs, month: dt.date) -> dict[str, dict[str, dict[str, 
             "revenue": revenue,
             "roi": _roi(revenue, spend),
             # Its new customers without a deal value: its revenue and ROI then count only the others
-            # (kpis.scorecard.row_partial_note). Not a KPI; a document computed before it has none.
+            # (kpis.breakdowns_shown.row_partial_note). Not a KPI; a document computed before it has none.
             "unpriced_customers": _count(leads.get("channel", {}), member, "customer", "unpriced"),
         }
     device = {}

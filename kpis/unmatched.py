@@ -7,7 +7,7 @@ is 0 by construction — paid leads, the paid lead match rate, a platform's or a
 MQLs, customers, revenue and what is divided by them — and a 0 there would read as "the ads brought
 no lead", which nobody knows. The snapshot keeps the spec's value (kpis.md: a count, so 0); every
 screen and sentence reads it through here and shows "—" with the reason instead
-(kpis.scorecard.unlinked_reason), so they all say the same. Read from the document alone, so an
+(kpis.reasons.unlinked_reason), so they all say the same. Read from the document alone, so an
 approved version says what it said when it was approved. Pure: documents in, answers out.
 """
 

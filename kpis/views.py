@@ -33,8 +33,19 @@ from agency.selectors import switchable_clients_column, switchable_clients_from
 from clients.models import Spend
 from clients.words import CURRENCY_SYMBOLS, LOCAL_SYMBOLS, member_label
 from kpis import CODE_VERSION
+from kpis.breakdowns_shown import (
+    DIMENSION_LABELS,
+    blank_columns_dropped,
+    breakdown_cell,
+    breakdown_rows,
+    left_out_note,
+    no_device_reason,
+    reading_order,
+    row_partial_note,
+)
 from kpis.catalogue import BREAKDOWN_KEYS
 from kpis.charts import Bar, BarChart, bars_svg
+from kpis.formatting import figure, format_value, fractional_counts_aligned
 from kpis.models import Snapshot
 from kpis.recompute import month_recompute_waiting
 from kpis.report import (
@@ -48,26 +59,9 @@ from kpis.report import (
     month_with_data,
     report_context,
 )
-from kpis.scorecard import (
-    DIMENSION_LABELS,
-    blank_columns_dropped,
-    breakdown_cell,
-    breakdown_rows,
-    card_as_shown,
-    document_shown,
-    figure,
-    format_value,
-    fractional_counts_aligned,
-    funnel_steps,
-    left_out_note,
-    lifetime_value_panel,
-    no_device_reason,
-    reading_order,
-    row_partial_note,
-    tiles,
-    value_note,
-)
-from kpis.selectors import (
+from kpis.scorecard import card_as_shown, document_shown, funnel_steps, lifetime_value_panel, tiles, value_note
+from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
+from kpis.selectors_scorecard import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
@@ -80,7 +74,6 @@ from kpis.selectors import (
     scorecard_page_read,
     snapshot_months_with_data,
 )
-from kpis.selectors_report import report_summary_keys, snapshot_get, snapshot_months_list
 from kpis.services import report_pdf_build
 from kpis.visibility import Shown, commentary_for, header_for, page_apply_for, page_column_for, shown_for
 
@@ -191,7 +184,7 @@ def brand_accent(request: HttpRequest) -> str:
 
 
 def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[PageRead, str]:
-    """The cached page's one query (kpis.selectors.scorecard_page_read) with the monthly close's
+    """The cached page's one query (kpis.selectors_scorecard.scorecard_page_read) with the monthly close's
     column (kpis.visibility) and, for agency staff, the header's client switcher; and the close's
     stamp. A client user's Shown and the switcher come from the same row (no query of their own)."""
     extra = {}
@@ -211,7 +204,7 @@ def _page_read(request: HttpRequest, *, month: dt.date, compare: str) -> tuple[P
 def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stamp: str, context: dict) -> None:
     """The month's freshness line and notes ("head"), its tiles, funnel and value panel ("body") and
     the monthly close's header are rendered once per change of what they show (``stamp``: the
-    page's one read, kpis.selectors.scorecard_page_read) and kept in the (per-client) cache; the
+    page's one read, kpis.selectors_scorecard.scorecard_page_read) and kept in the (per-client) cache; the
     parts that are per user (CSRF tokens, staff tools) stay outside. A cached view reads nothing else."""
     client = request.tenant
     accent = brand_accent(request)
@@ -322,7 +315,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 def _compare_options(month: dt.date | None) -> list[dict[str, str]]:
     """The "Compare with" choices as a label's value reads ("Compare with: Previous month (February
     2026)"), each naming its month as the page names the month a change is against
-    (kpis.scorecard.compared_month: the tiles' "against February 2026", the PDF's line)."""
+    (kpis.formatting.compared_month: the tiles' "against February 2026", the PDF's line)."""
     if month is None:
         return [{"value": "month", "label": gettext("Previous month")},
                 {"value": "year", "label": gettext("Same month last year")}]
@@ -427,7 +420,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         for r in rows
     ]
     fractional_counts_aligned(keys, rows, shown)  # "272" beside "50", or "272.0" beside "7.5"
-    if sort not in keys:  # by member: in the reader's words, not by code (kpis.scorecard.reading_order)
+    if sort not in keys:  # by member: in the reader's words, not by code (kpis.breakdowns_shown.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
     columns, shown, blank_note = blank_columns_dropped([(k, _column_label(k)) for k in keys], shown)

@@ -24,8 +24,8 @@ from agency.months import Month
 from clients.imports.selectors import job_get
 from clients.jobs import job_retry, jobs_stale_fail
 from clients.models import Job
+from kpis.formatting import format_value
 from kpis.forms import AnnotationForm, TargetForm
-from kpis.scorecard import format_value
 from kpis.services import annotation_create, plan_compute, recompute_request, target_set, targets_from_plan
 from kpis.tasks import snapshot_recompute_job
 from kpis.views import scorecard_page

@@ -28,6 +28,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from kpis import CODE_VERSION
 from kpis.catalogue import kpi, null_reason
+from kpis.formatting import change, format_value
 from kpis.nodata import figure_source, summary_revenue_unknown
 from kpis.nospend import spend_figure_unknown
 from kpis.portfolio import (
@@ -41,7 +42,7 @@ from kpis.portfolio import (
     targets_by_client,
 )
 from kpis.portfolio_failures import connections_broken_described, source_failures_described
-from kpis.scorecard import change, format_value, no_contracts_reason, no_spend_reason, not_loaded_reason, unpriced_reason
+from kpis.reasons import no_contracts_reason, no_spend_reason, not_loaded_reason, unpriced_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 

@@ -60,7 +60,7 @@ class Rule:
     # (month) -> keys export_snapshot adds to the document: the close's state and versions
     export: Callable[[dt.date], dict[str, Any]]
     # (user, month) -> (SQL expression, params): one more column of the cached scorecard's single
-    # read (kpis.selectors.scorecard_page_read), with all the close's facts the page depends on
+    # read (kpis.selectors_scorecard.scorecard_page_read), with all the close's facts the page depends on
     page_column: Callable[[Any, dt.date], tuple[str, list[Any]]] | None = None
     # (user, value of that column) -> a stamp of them for the page's cache key; a client user's
     # Shown is built from the same value (no query of its own afterwards)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clients.words import member_label
 from kpis.catalogue import GROUPS, kpi, kpis_in
+from kpis.formatting import format_value
 from kpis.nocontact import CONTACT_FIGURES, all_uncontacted, frozen_has_contact_times
 from kpis.nospend import frozen_has_spend, spend_figure_unknown
-from kpis.scorecard import format_value
 from kpis.unmatched import kpi_matched
 
 KEYS = tuple(figure.key for group in GROUPS for figure in kpis_in(group.key))

@@ -29,8 +29,8 @@ from agency.months import Month
 from agency.selectors import client_url, language_for, opt_out_token, staff_for_client
 from clients.outbox import outbox_email_enqueue
 from kpis import charts
+from kpis.formatting import compared_month
 from kpis.report import commentary_joined, funnel_chart, month_verdict, summary, summary_note
-from kpis.scorecard import compared_month
 from kpis.selectors_report import report_summary_keys
 from kpis.services import report_pdf_file
 from reports.diff import figures_diff
@@ -200,6 +200,26 @@ def approval_email_preview(*, client: Client, version: ReportVersion) -> dict[st
         look = _report_look(client=client, version=version, pdf=pdf)
         opt_out = client_url(client=client, path="/accounts/monthly-email/off/")
         payload = _approved_payload(client=client, version=version, look=look, pdf=pdf, opt_out=opt_out)
+    return _as_previewed(payload, language=language)
+
+
+def revision_email_preview(*, client: Client, version: ReportVersion, previous: ReportVersion) -> dict[str, Any]:
+    """The revision's email approving ``version`` (a revision of ``previous``, the version the client
+    sees) would send when staff tell the client: built by the same code as ``revision_emails``, in the
+    client's report language and time zone, queued nowhere. As ``approval_email_preview``: its PDF the
+    client's once the revision is approved, its images inline, the opt-out without a reader's token."""
+    language = client.report_language
+    with translation.override(language), timezone.override(ZoneInfo(client.timezone)):
+        path = preview_pdf(client=client, version=version)
+        opt_out = client_url(client=client, path="/accounts/monthly-email/off/")
+        payload = _revised_payload(client=client, version=version, previous=previous, look=_revision_look(client),
+                                   pdf=str(path) if path else None, opt_out=opt_out)
+    return _as_previewed(payload, language=language)
+
+
+def _as_previewed(payload: dict[str, Any], *, language: str) -> dict[str, Any]:
+    """A report email's payload as a browser shows it: its inline images (cid:) as data: URIs in its
+    HTML, with its language and its PDF attachment (None without one) named apart."""
     html = payload["html"]
     for attachment in payload["attachments"]:
         if attachment.get("inline_id"):
@@ -270,35 +290,52 @@ def revision_emails(*, client: Client, version: ReportVersion, previous: ReportV
     fetch the corrected one. The plain-text part says the same."""
     queued = 0
     pdfs: dict[str, str | None] = {}
-    brand = brand_for(client)
-    logo = brand_logo_inline(brand)  # [] without a logo: the HTML then names no cid:brand-logo
-    sender = brand_sender(brand)  # the agency's name, as the approved report's email
+    look = _revision_look(client)
     for user, language in _each_reader(client):
         if language not in pdfs:
             pdfs[language] = report_pdf(client=client, version=version, language=language)
-        context = {
-            "client": client,
-            "month": version.month,
-            "version": version,
-            "lines": figures_diff(previous.document, version.document, currency=client.currency),
-            "sections": commentary_sections(version.commentary),
-            "brand": brand,
-            "has_logo": bool(logo),
-            "attached": bool(pdfs[language]),
-            # The month's page: the revised report, what changed and every version.
-            "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
-            "opt_out": client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}"),
-        }
-        subject = _("%(client)s: revised figures for %(month)s") % {
-            "client": client.name,
-            "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
-        }
-        payload = _report_payload(client=client, version=version, template="revised", subject=subject,
-                                  context=context, images=logo, pdf=pdfs[language], from_email=sender)
+        opt_out = client_url(client=client, path=f"/accounts/monthly-email/off/?t={opt_out_token(user)}")
+        payload = _revised_payload(client=client, version=version, previous=previous, look=look,
+                                   pdf=pdfs[language], opt_out=opt_out)
         queued += _queue(
             client=client, kind="report_revised", user=user, month=version.month, reference=f"v{version.number}", payload=payload
         )
     return queued
+
+
+def _revision_look(client: Client) -> dict[str, Any]:
+    """The revision email's brand, read once for all its readers: the bar colour, the logo as an
+    inline image ([] without a logo: the HTML then names no cid:brand-logo), the agency's sender."""
+    brand = brand_for(client)
+    return {"brand": brand, "logo": brand_logo_inline(brand), "from_email": brand_sender(brand)}
+
+
+def _revised_payload(
+    *, client: Client, version: ReportVersion, previous: ReportVersion, look: dict[str, Any], pdf: str | None,
+    opt_out: str,
+) -> dict[str, Any]:
+    """The revision's email of ``version`` (after ``previous``) in the active language: its subject,
+    text, HTML, sender and attachments. One builder for the email queued at the revision's approval
+    and for staff's preview of it."""
+    context = {
+        "client": client,
+        "month": version.month,
+        "version": version,
+        "lines": figures_diff(previous.document, version.document, currency=client.currency),
+        "sections": commentary_sections(version.commentary),
+        "brand": look["brand"],
+        "has_logo": bool(look["logo"]),
+        "attached": bool(pdf),
+        # The month's page: the revised report, what changed and every version.
+        "link": client_url(client=client, path=f"/reports/{Month.of(version.month)}/"),
+        "opt_out": opt_out,
+    }
+    subject = _("%(client)s: revised figures for %(month)s") % {
+        "client": client.name,
+        "month": date_format(version.month, "YEAR_MONTH_FORMAT"),
+    }
+    return _report_payload(client=client, version=version, template="revised", subject=subject,
+                           context=context, images=look["logo"], pdf=pdf, from_email=look["from_email"])
 
 
 def question_emails(*, client: Client, question: Question) -> int:

@@ -31,8 +31,8 @@ from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.report import FROZEN, default_month, frozen_days, month_with_data
 from kpis.scorecard import card_as_shown
-from kpis.selectors import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.selectors_report import snapshot_months_list
+from kpis.selectors_scorecard import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.visibility import Approval
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
 from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
@@ -119,18 +119,62 @@ def version_latest(*, month: dt.date) -> ReportVersion | None:
     return ReportVersion.objects.filter(month=month).order_by("-number").first()
 
 
-def version_preview(*, month: dt.date, approver: str = "") -> ReportVersion | None:
+def version_preview(
+    *, month: dt.date, approver: str = "", reason: str = "", previous: ReportVersion | None = None
+) -> ReportVersion | None:
     """The version approving the month now would freeze, kept in memory (never saved): the figures as
     computed now with what an approval freezes beside them, and the commentary as written now. What
-    the preview of the monthly email is built from (reports.emails.approval_email_preview), so staff
-    read the email before anything is sent; ``approver`` is who would approve it (the PDF names them).
-    None when the month has no figures yet."""
+    the preview of the month's email is built from (reports.emails.approval_email_preview, and
+    revision_email_preview after ``previous``, the version the client sees: then it is the next
+    number, with the revision's ``reason``), so staff read the email before anything is sent;
+    ``approver`` is who would approve it (the PDF names them). None when the month has no figures yet."""
     snapshot = Snapshot.objects.filter(month=month).first()
     if snapshot is None:
         return None
     document = {**snapshot.document, FROZEN: report_frozen_read(month=month, document=snapshot.document)}
-    return ReportVersion(month=month, number=1, document=document, approved_at=timezone.now(),
-                         approved_by_name=approver, commentary=commentary_texts(month=month))
+    return ReportVersion(month=month, number=previous.number + 1 if previous else 1, document=document,
+                         approved_at=timezone.now(), approved_by_name=approver,
+                         reason=(reason or "").strip()[:300] if previous else "",
+                         commentary=commentary_texts(month=month))
+
+
+def email_preview_kind(
+    *, month: dt.date, current: dt.date, approved: bool, pending: bool, has_figures: bool, waiting_data: bool
+) -> str:
+    """Which email approving ``month`` now would send, for staff's preview of it: "approval" (the
+    monthly email: a month never approved, ended, with figures and data recorded), "revision" (the
+    revision's email: an approved month whose figures changed since), or "" (nothing to approve,
+    nothing to preview). One rule for the close page's link and the preview's URLs: the URL refuses
+    exactly the months the page shows no link on."""
+    if not has_figures or month >= current:
+        return ""
+    if approved:
+        return "revision" if pending else ""
+    return "" if waiting_data else "approval"
+
+
+def email_preview_versions(
+    *, client: Client, month: dt.date, approver: str, reason: str = ""
+) -> tuple[ReportVersion, ReportVersion | None] | None:
+    """What the preview of ``month``'s email is drawn from: the version approving now would freeze
+    (version_preview) and the version the client sees now (None before the first approval: the
+    monthly email; else the revision's). None when email_preview_kind says there is nothing to preview."""
+    versions = versions_of(month=month)
+    previous = versions[-1] if versions else None
+    snapshot = snapshot_of(month=month)
+    report = report_of(month=month)
+    current = client_this_month(client=client, at=timezone.now())
+    kind = email_preview_kind(
+        month=month, current=current, approved=previous is not None,
+        pending=bool(previous and snapshot and documents_differ(previous.document, snapshot.document)),
+        has_figures=snapshot is not None,
+        waiting_data=bool(report) and month < current
+        and month_waits_for_data(month=month, state=report.state, approved_before=previous is not None),
+    )
+    if not kind:
+        return None
+    version = version_preview(month=month, approver=approver, reason=reason, previous=previous)
+    return (version, previous) if version is not None else None
 
 
 def versions_of(*, month: dt.date) -> list[ReportVersion]:
@@ -495,6 +539,11 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             context["day_changes"] = days_changes(frozen, paid_media_days(month=month), currency=client.currency)
     if staff:
         recipients = report_recipients(client=client)
+        # "Preview the email": of the monthly email or of the revision's, by the rule its URL keeps.
+        context["email_preview"] = email_preview_kind(
+            month=month, current=current, approved=bool(versions), pending=pending,
+            has_figures=snapshot is not None, waiting_data=context["waiting_data"],
+        )
         context.update(
             texts=commentary_texts(month=month),
             history=commentary_history(month=month)[:50],

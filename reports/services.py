@@ -30,7 +30,7 @@ from kpis.checks.selectors import month_checks_read
 from kpis.checks.services import checks_mirror
 from kpis.models import CheckResult, Snapshot
 from kpis.report import FROZEN
-from kpis.selectors import report_frozen_read
+from kpis.selectors_scorecard import report_frozen_read
 from portfolio.models import ClientMonthClose
 from reports.diff import documents_differ
 from reports.emails import answer_emails, approval_emails, question_emails, revision_emails

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -32,20 +31,23 @@ from agency.selectors import client_url, console_url
 from clients.outbox import outbox_email_resend
 from clients.words import next_run_words
 from kpis.catalogue import BREAKDOWN_KEYS
+from kpis.formatting import compared_month
 from kpis.report import commentary_joined, month_verdict
-from kpis.scorecard import compared_month, document_shown, tiles
+from kpis.scorecard import document_shown, tiles
 from kpis.selectors_report import report_summary_keys, snapshot_get
 from kpis.services import report_pdf_build
 from kpis.views import breakdown_context, report_pdf_response, report_shared_parts
 from reports.board import board_filters, board_next_tail, board_next_waiting, board_query
-from reports.emails import approval_email_preview, preview_pdf
-from reports.models import Commentary
+from reports.emails import approval_email_preview, preview_pdf, revision_email_preview
+from reports.models import Commentary, ReportVersion
 from reports.selectors import (
     approved_card,
     approved_months,
+    can_approve,
     card_for,
     commentary_current,
     commentary_sections,
+    email_preview_versions,
     home_report,
     home_unreviewed_month,
     month_approved,
@@ -56,7 +58,6 @@ from reports.selectors import (
     report_recipients,
     version_get,
     version_latest,
-    version_preview,
 )
 from reports.selectors_draft import draft_panel
 from reports.services import (
@@ -193,6 +194,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     context.update(month=first_day, **_figures(request, first_day))
     if staff:
         _commentary_parts(request, first_day, context)
+        # A revision's reason as typed, back from the preview of its email (which carried it there).
+        context["reason_typed"] = request.GET.get("reason", "").strip()[:300]
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
         context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)
@@ -226,30 +229,41 @@ def month_pdf(request: HttpRequest, month: str) -> HttpResponse:
     return report_pdf_response(pdf, slug=request.tenant.slug, month=first_day)
 
 
-def _previewed(request: HttpRequest, month: str) -> tuple[dt.date, Any]:
-    """The month whose monthly email staff preview, and the version approving it now would freeze.
-    Only a month not approved yet and ended (its first approval sends that email; the month in
-    progress cannot be approved); a 404 otherwise, and for a month without figures."""
+def _previewed(request: HttpRequest, month: str) -> tuple[dt.date, ReportVersion, ReportVersion | None]:
+    """The month whose email staff preview, the version approving it now would freeze and the version
+    the client sees (None: the monthly email; else the revision's, with the reason of ``?reason=``, the
+    revision form's). A 404 where the close page shows no "Preview the email" (the rule of
+    reports.selectors.email_preview_kind): a month in progress, without figures or data, approved
+    with no revision waiting."""
     first_day = _month(month)
-    current = Month.of(timezone.now(), ZoneInfo(request.tenant.timezone)).first_day
-    if first_day >= current or month_approved(month=first_day):
-        raise Http404
-    return first_day, found(version_preview(month=first_day, approver=getattr(request.user, "display_name", "")))
+    version, previous = found(email_preview_versions(
+        client=request.tenant, month=first_day, approver=getattr(request.user, "display_name", ""),
+        reason=request.GET.get("reason", ""),
+    ))
+    return first_day, version, previous
 
 
 @client_staff_required
 @never_cache
 @require_GET
 def email_preview_view(request: HttpRequest, month: str) -> HttpResponse:
-    """The monthly email as the client's readers would get it if staff approved now: built by the
-    approval's own code (reports.emails), shown in the page (images inline, the PDF a link) with its
-    subject, sender and recipients. Nothing is queued, sent or recorded."""
-    first_day, version = _previewed(request, month)
-    email = approval_email_preview(client=request.tenant, version=version)
+    """The month's email as the client's readers would get it if staff approved now — the monthly
+    email, or a revision's — built by the approval's own code (reports.emails), shown in the page
+    (images inline, the PDF a link) with its subject, sender and recipients. Nothing is queued, sent
+    or recorded. Staff who may not approve (REPORT_APPROVERS) read it too, told they cannot approve:
+    they write the commentary it carries."""
+    first_day, version, previous = _previewed(request, month)
+    if previous is None:
+        email = approval_email_preview(client=request.tenant, version=version)
+    else:
+        email = revision_email_preview(client=request.tenant, version=version, previous=previous)
     context = {
         "month": first_day,
         "m": str(Month.of(first_day)),
         "email": email,
+        "revision": previous is not None,
+        "reason": version.reason,
+        "may_approve": can_approve(user=request.user),
         "recipients": [user.email for user in report_recipients(client=request.tenant)],
         "email_language": translation.get_language_info(email["language"])["name_translated"],
     }
@@ -261,7 +275,7 @@ def email_preview_view(request: HttpRequest, month: str) -> HttpResponse:
 @require_safe
 def email_preview_pdf_view(request: HttpRequest, month: str) -> HttpResponse:
     """The PDF the previewed email attaches, opened in the browser (inline), under its attachment's name."""
-    first_day, version = _previewed(request, month)
+    first_day, version, _previous = _previewed(request, month)
     path = found(preview_pdf(client=request.tenant, version=version))
     with translation.override(request.tenant.report_language):  # the attachment's name, as the email gives it
         return report_pdf_response(path.read_bytes(), slug=request.tenant.slug, month=first_day, inline=True)

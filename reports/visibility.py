@@ -42,11 +42,16 @@ def client_view_approving(version: ReportVersion) -> Shown:
     (reports.selectors.version_preview): the client's view with its month approved as that document,
     by its approver, on its day. For the PDF of the monthly email's preview: the client's PDF, not
     staff's (their words, the months hidden from the client, "Approved on … by …"). Its approval is
-    kept to the hour, so the PDF kept on file is drawn again at most once an hour, not each preview."""
+    kept to the hour, so the PDF kept on file is drawn again at most once an hour, not each preview.
+    A revision's (a month approved before) keeps its first approval and is "Revised on … by …" its
+    approver, as the revised month's PDF reads once approved."""
     hidden, approved, stamp = shown_months(viewer=None)
     month = version.month
-    approval = Approval(approved_at=version.approved_at.replace(minute=0, second=0, microsecond=0),
-                        approved_by=version.approved_by_shown)
+    at = version.approved_at.replace(minute=0, second=0, microsecond=0)
+    before = approval_dates(month)
+    approval = (Approval(approved_at=at, approved_by=version.approved_by_shown) if before is None else
+                Approval(approved_at=before.approved_at, approved_by=before.approved_by,
+                         revised_at=at, revised_by=version.approved_by_shown))
 
     def load(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
         documents = approved_documents([m for m in months if m != month])

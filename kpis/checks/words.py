@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clients.words import money, share_shown
 from kpis.catalogue import Unit, kpi
 from kpis.checks.base import REGISTRY, SOURCE_LABELS, Finding
-from kpis.scorecard import number_shown
+from kpis.formatting import number_shown
 
 
 def day_ranges(days: list[dt.date]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from kpis.scorecard import dashes_said
+from kpis.breakdowns_shown import dashes_said
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 @register.filter
 def dash_reasons(rows: list[dict[str, Any]], more_cells: list[dict[str, Any]] | None = None) -> list[str]:
     """The reasons of the rows' "—" cells (``row["cells"]``), and of ``more_cells`` (a total row),
-    each once, in the order they first appear, said of the rows that have them (kpis.scorecard.dashes_said:
+    each once, in the order they first appear, said of the rows that have them (kpis.breakdowns_shown.dashes_said:
     "No sessions in 2 rows.", not "in this row")."""
     return dashes_said([row.get("cells", ()) for row in rows or ()], more_cells or ())
 

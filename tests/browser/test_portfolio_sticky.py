@@ -5,8 +5,11 @@ fifteen columns fit 1440 px with room to spare (the Spanish table used 1395 of i
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from agency.models import Client
 from agency.months import Month
@@ -104,5 +107,36 @@ def test_a_narrow_window_keeps_the_clients_names_at_the_left_when_scrolled_sidew
         box_top = table.evaluate("e => e.getBoundingClientRect().top")
         assert header["hit"] and abs(header["top"] - box_top) <= 1, (header, box_top)
         screenshot(page, "portfolio-sideways-900-es")
+    finally:
+        context.close()
+
+
+# The colour at the box's foot in the clients' names column (8 px in from the box's left, 3 px up from its
+# bottom), from a screenshot of that one pixel.
+def _foot_of_names_column(page, table) -> tuple[int, int, int]:
+    box = table.bounding_box()
+    shot = page.screenshot(clip={"x": box["x"] + 8, "y": box["y"] + box["height"] - 3, "width": 1, "height": 1})
+    return Image.open(io.BytesIO(shot)).convert("RGB").getpixel((0, 0))
+
+
+def test_the_bottom_shadow_is_drawn_over_the_clients_names_column(browser, portal, admin_user, tenants) -> None:
+    """At 601–1399 px the box scrolls down its clients with a shadow at its foot while clients are below;
+    drawn under the rows, the names column (opaque, stuck at the left) hid it there, as if nothing were
+    below that column. It is over the names now, and gone once the last client is in view."""
+    _clients(tenants, count=20)
+    context, page = new_page(browser, locale="en-US", viewport={"width": 1024, "height": 700})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/portfolio/")
+        table = page.locator("#portfolio-table")
+        table.locator("tbody tr").nth(19).wait_for(state="attached")
+        table.scroll_into_view_if_needed()
+        assert table.evaluate("e => e.scrollHeight > e.clientHeight + 200"), "expected the box to scroll down"
+        shaded = _foot_of_names_column(page, table)
+        screenshot(page, "portfolio-bottom-shadow-1024")
+        table.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+        page.wait_for_timeout(200)
+        plain = _foot_of_names_column(page, table)
+        assert sum(shaded) < sum(plain) - 30, (shaded, plain)  # darker while clients are below, under the names too
     finally:
         context.close()

@@ -14,8 +14,8 @@ from html import unescape
 import pytest
 from django.db import connection
 
+from kpis.breakdowns_shown import breakdown_cell, row_partial_note
 from kpis.models import Snapshot
-from kpis.scorecard import breakdown_cell, row_partial_note
 from kpis.services import report_pdf_build
 from tests.conftest import host_of
 from tests.kpis.test_paid_media import write  # noqa: F401 -- fixture

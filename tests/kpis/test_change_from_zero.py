@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from kpis.scorecard import change, change_shown
+from kpis.formatting import change, change_shown
 from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
 from tests.kpis.test_paid_media_report import _pdf_text

@@ -60,7 +60,7 @@ def late_leads(tenant_a):
 
 def test_the_leads_chart_starts_at_the_first_leads_while_contracts_and_spend_run_from_january(late_leads) -> None:
     from kpis.report import series_chart
-    from kpis.selectors import scorecard_load
+    from kpis.selectors_scorecard import scorecard_load
 
     with schema_context("alpha"):
         card = scorecard_load(month=APR, compare="month", client=late_leads)
@@ -81,7 +81,7 @@ def test_a_spend_chart_says_from_when_the_spend_runs_as_the_others_do(tenant_a) 
     charts only and was repeated under each of them."""
     from clients.models import Lead, Spend
     from kpis.report import series_chart, summary_note
-    from kpis.selectors import scorecard_load
+    from kpis.selectors_scorecard import scorecard_load
     from kpis.services import snapshot_compute
 
     with schema_context("alpha"):

@@ -15,8 +15,8 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.nodevice import device_leads_unknown, leads_left_out, leads_without_device
-from kpis.scorecard import drilldown_tables
 from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
 from tests.kpis.test_paid_media_report import _pdf_text

@@ -298,7 +298,7 @@ def test_a_breakdown_lists_its_members_in_the_readers_words_order(client_user_a,
 def test_not_attributed_comes_last_and_accents_sort_with_their_letter(language):
     from django.utils import translation
 
-    from kpis.scorecard import reading_order
+    from kpis.breakdowns_shown import reading_order
 
     with translation.override(language):
         unknown = {"en": "Not attributed", "es": "Sin atribuir"}[language]
@@ -365,7 +365,7 @@ def test_a_change_across_0_is_said_in_words_not_as_a_percentage(language):
     percentage means nothing; in words, as a change from 0 is."""
     from django.utils import translation
 
-    from kpis.scorecard import change, change_shown
+    from kpis.formatting import change, change_shown
 
     with translation.override(language):
         down = change_shown("revenue_uplift", -51833.33, 658.33)

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.models import Lead, Persona
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.models import Snapshot
-from kpis.scorecard import drilldown_tables
-from kpis.selectors import persona_names
+from kpis.selectors_scorecard import persona_names
 from kpis.services import snapshot_compute
 from tests.conftest import host_of
 

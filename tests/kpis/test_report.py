@@ -173,7 +173,7 @@ def test_the_rates_for_a_band_follow_the_seven_day_rule(db) -> None:
     from types import SimpleNamespace as Band
 
     from agency.models import ExchangeRate
-    from kpis.selectors import benchmark_rates
+    from kpis.selectors_scorecard import benchmark_rates
 
     ExchangeRate.objects.filter(currency__in=["USD", "GBP"]).delete()
     ExchangeRate.objects.create(currency="USD", date=dt.date(2026, 10, 30), per_euro=Decimal("1.087"))
@@ -205,7 +205,7 @@ def test_the_outbox_sends_the_report_files_only_from_media(tenant_a, client_user
 def test_a_money_axis_puts_the_symbol_where_the_language_does() -> None:
     from django.utils import translation
 
-    from kpis.scorecard import axis_format
+    from kpis.formatting import axis_format
 
     with translation.override("en"):
         assert axis_format("marketing_spend", "EUR")(60000) == "€60k"

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.services import data_import
-from kpis.scorecard import drilldown_tables
+from kpis.breakdowns_shown import drilldown_tables
 from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
 from tests.kpis.test_paid_media import MARCH, SPEND, write  # noqa: F401 -- fixtures

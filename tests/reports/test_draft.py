@@ -171,7 +171,7 @@ def test_the_draft_is_written_in_the_language_the_client_is_written_to_not_the_p
 ])
 def test_the_draft_gives_a_small_count_its_change_as_a_number_not_a_percentage(two_months, staff_a, language, expected):
     """4 → 8 new leads read "rose 100.0 %" in the commentary while the tile said "+4": the draft staff
-    start from follows "What changed" (kpis.scorecard.small_base), in the words it writes into the box."""
+    start from follows "What changed" (kpis.formatting.small_base), in the words it writes into the box."""
     commentary_draft_apply(client=two_months, month=MARCH, user=staff_a, language=language)
     with schema_context("alpha"):
         wins = commentary_texts(month=MARCH)["wins"]

@@ -14,16 +14,18 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django_tenants.utils import schema_context
 from PIL import Image
 
 from agency.models import AgencyBrand, Client, User
 from clients.models import OutboxEmail
+from kpis.services import snapshot_compute
 from reports.models import MonthReport, ReportVersion
 from reports.services import commentary_save, month_approve
 from tests.agency.test_spanish_everywhere import ENGLISH, visible_text
 from tests.factories import UserFactory
-from tests.reports.conftest import MARCH, browser_for
+from tests.reports.conftest import MARCH, browser_for, late_spend
 from tests.reports.test_client_language import english_in
 
 URL = "/reports/2026-03/email-preview/"
@@ -158,3 +160,160 @@ def test_the_clients_logo_shows_in_the_preview_as_in_the_email(in_review, staff_
     assert len(re.findall(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+"', email.replace("&lt;", "<"))) == 2
     assert "cid:" not in email
     _nothing_sent()
+
+
+# --- a revision: approved and sent, the figures changed since -------------------------------------
+
+
+@pytest.fixture
+def revised(in_review, staff_a):
+    """March approved and emailed; then Google Ads restated it (cost per lead 215.72 → 219.40 EUR)."""
+    month_approve(client=in_review, month=MARCH, user=staff_a)
+    late_spend(in_review)
+    return in_review
+
+
+REASON = "gasto tardío de Google Ads"
+
+
+def _revision_untouched() -> None:
+    """Only the first approval's email and version: the preview of the revision queued, approved nothing."""
+    assert mail.outbox == []
+    with schema_context("alpha"):
+        assert list(OutboxEmail.objects.values_list("kind", flat=True)) == ["report_approved"]
+        assert list(ReportVersion.objects.values_list("number", flat=True)) == [1]
+        assert MonthReport.objects.get(month=MARCH).state == "approved"
+
+
+def _email_of(page: str) -> str:
+    html = re.search(r'srcdoc="([^"]*)"', page).group(1)
+    return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+
+
+def test_the_revision_card_links_to_the_preview_of_its_email_with_the_reason(revised, staff_a) -> None:
+    with schema_context("alpha"):
+        MonthReport.objects.filter(month=MARCH).update(restated_by=REASON)  # what the form is filled with
+    page = browser_for(staff_a, revised, language="en").get("/reports/2026-03/").content.decode()
+    card = page[page.index('id="pending-title"'):page.index('id="close-draft"')]
+    link = re.search(r'<a href="([^"]*)" data-email-preview-reason>Preview the email</a>', card)
+    assert link and link.group(1) == f"{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads"
+    assert "static/js/email_preview_reason.js" in page  # the reason as typed, when followed
+
+
+def test_staff_preview_the_revisions_email_in_the_clients_spanish(revised, staff_a) -> None:
+    response = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Preview — not sent." in page and "if you approve the revision now" in page
+    assert re.search(r"data-preview-subject>([^<]*)<", page).group(1) == "Alpha Analytics: cifras revisadas de marzo de 2026"
+    assert "Equipo Norte" in re.search(r"data-preview-from>([^<]*)<", page).group(1)
+    assert "ann@alpha.example" in re.search(r"data-preview-to>([^<]*)<", page).group(1)
+    assert REASON in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
+    assert re.search(r'href="/reports/2026-03/email-preview/report.pdf"[^>]*>alpha-informe-2026-03.pdf<', page)
+    email = _email_of(page)
+    assert f"<strong>Motivo:</strong> {REASON}" in email
+    assert "219,40" in email and "antes: 215,72" in email  # each changed figure, revised then approved
+    assert "Un <strong>gran</strong> mes de leads" in email
+    assert "El informe revisado va adjunto en PDF." in email
+    assert english_in(visible_text(email)) == []
+    _revision_untouched()
+
+
+def test_the_revisions_preview_is_the_email_the_revision_sends(revised, staff_a) -> None:
+    page = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON}).content.decode()
+    month_approve(client=revised, month=MARCH, user=staff_a, reason=REASON, notify=True)
+    with schema_context("alpha"):
+        sent = OutboxEmail.objects.get(kind="report_revised").payload
+    assert sent["subject"] == re.search(r"data-preview-subject>([^<]*)<", page).group(1)
+    assert sent["from_email"] == re.search(r"data-preview-from>([^<]*)<", page).group(1).replace("&lt;", "<").replace("&gt;", ">")
+
+    def same(html: str) -> str:  # the reader's own opt-out token and the images' form aside
+        html = re.sub(r"/accounts/monthly-email/off/(\?t=[^\"<\s]*)?", "/accounts/monthly-email/off/", html)
+        return re.sub(r'src="(cid:[^"]+|data:image/png;base64,[^"]+)"', 'src="image"', html)
+
+    assert same(sent["html"]) == same(_email_of(page))
+    # Revised, no revision waits: no preview any more.
+    assert browser_for(staff_a, revised, language="en").get(URL).status_code == 404
+
+
+def test_the_revisions_preview_pdf_is_the_revised_clients_pdf(revised, staff_a) -> None:
+    response = browser_for(staff_a, revised, language="en").get(URL + "report.pdf")
+    assert response.status_code == 200 and response["Content-Disposition"] == 'inline; filename="alpha-informe-2026-03.pdf"'
+    document = pypdfium2.PdfDocument(response.content)
+    text = "\n".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    assert "219,40" in text and "215,72" not in text  # the revised figures, not the ones the client has
+    assert re.search(r"Revisado el .* por sam@agency\.example", text)  # as the revised month's PDF reads
+    _revision_untouched()
+
+
+def test_a_revision_without_a_reason_yet_says_the_email_will_give_one(revised, staff_a) -> None:
+    page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
+    assert "Not said yet" in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
+    assert "Motivo:" not in _email_of(page)
+    _revision_untouched()
+
+
+# --- who may approve, and where the link is not shown ---------------------------------------------
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_staff_who_may_not_approve_preview_the_email_and_are_told_they_cannot_approve(in_review, staff_a) -> None:
+    """Kept for them: they write the commentary the email carries. Neither page says "if you approve"."""
+    close = browser_for(staff_a, in_review, language="en").get("/reports/2026-03/").content.decode()
+    assert "Only the agency's admins approve reports." in close and f'href="{URL}"' in close
+    assert "if you approve now" not in close and "when the month is approved" in close
+    page = browser_for(staff_a, in_review, language="en").get(URL).content.decode()
+    banner = re.search(r"data-preview-banner>(.*?)</p>", page, re.S).group(1)
+    assert "if you approve" not in banner and "if the month is approved now" in banner
+    assert "You cannot approve it: only the agency's admins approve reports." in banner
+    _nothing_sent()
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_staff_who_may_not_approve_a_revision_are_told_so_beside_its_preview(revised, staff_a) -> None:
+    close = browser_for(staff_a, revised, language="en").get("/reports/2026-03/").content.decode()
+    card = close[close.index('id="pending-title"'):close.index('id="close-draft"')]
+    assert "Approve the revision" not in card
+    assert "Only the agency's admins approve reports." in card and "data-email-preview-reason" in card
+    page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
+    banner = re.search(r"data-preview-banner>(.*?)</p>", page, re.S).group(1)
+    assert "if the revision is approved now" in banner and "You cannot approve it" in banner
+    _revision_untouched()
+
+
+def test_a_month_waiting_for_data_has_no_preview_link_and_no_preview(in_review, staff_a) -> None:
+    """February in review with nothing recorded: the page offers no Approve, so no preview either."""
+    february = dt.date(2026, 2, 1)
+    with schema_context("alpha"):
+        MonthReport.objects.create(month=february, state=MonthReport.State.IN_REVIEW)
+    snapshot_compute(client=in_review, months=[february])
+    browser = browser_for(staff_a, in_review, language="en")
+    assert "data-email-preview-link" not in browser.get("/reports/2026-02/").content.decode()
+    assert browser.get("/reports/2026-02/email-preview/").status_code == 404
+    assert browser.get("/reports/2026-02/email-preview/report.pdf").status_code == 404
+
+
+@override_settings(REPORT_APPROVERS="admins")
+def test_spanish_staff_who_may_not_approve_read_the_revisions_preview_in_spanish(revised, staff_a) -> None:
+    staff_a.language = "es"
+    staff_a.save()
+    page = browser_for(staff_a, revised).get(URL, {"reason": REASON}).content.decode()
+    assert "El correo de la revisión de marzo de 2026" in page
+    assert "Tú no puedes aprobarlo" in page and "Motivo" in page
+    around = re.sub(r'srcdoc="[^"]*"', "", page)
+    leftover = [phrase for phrase in ENGLISH if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", visible_text(around))]
+    assert leftover == []
+    _revision_untouched()
+
+
+def test_back_from_a_revisions_preview_the_reason_typed_is_still_in_the_form(revised, staff_a) -> None:
+    """Following "← Back" lost the reason staff typed before opening the preview: the form came back
+    with the reason the page had filled in (or empty)."""
+    browser = browser_for(staff_a, revised, language="en")
+    page = browser.get(URL, {"reason": REASON}).content.decode()
+    back = re.search(r'<a href="([^"]*)" data-preview-back>', page).group(1)
+    assert back == "/reports/2026-03/?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads#pending-title"
+    close = browser.get(back.split("#")[0]).content.decode()
+    assert re.search(r'<input id="reason"[^>]* value="gasto tardío de Google Ads">', close)
+    assert f'href="{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads" data-email-preview-reason' in close

@@ -1,6 +1,6 @@
 """The month page's table of figures and the report email name the month their changes are against
 ("vs. February 2026", "frente a febrero de 2026"), as the PDF's note and the tiles do
-(kpis.scorecard.compared_month), not "the previous month"; a first month, whose changes all read
+(kpis.formatting.compared_month), not "the previous month"; a first month, whose changes all read
 "first full month", names none."""
 
 from __future__ import annotations

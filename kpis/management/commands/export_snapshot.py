@@ -16,8 +16,8 @@ from kpis.management.commands.compute_snapshots import parse_month
 from kpis.models import Snapshot
 from kpis.nocontact import contact_unknown, contact_unknown_figures
 from kpis.nospend import spend_unknown_figures
-from kpis.scorecard import figure_not_fact, no_contact_reason, no_spend_reason, unlinked_reason
-from kpis.selectors import contact_first_month, source_row_months
+from kpis.reasons import figure_not_fact, no_contact_reason, no_spend_reason, unlinked_reason
+from kpis.selectors_scorecard import contact_first_month, source_row_months
 from kpis.snapshot import document_ordered
 from kpis.unmatched import crm_leads_unlinked, unmatched_figures
 from kpis.visibility import export_for

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from clients.words import money
-from kpis.scorecard import axis_format, format_value
+from kpis.formatting import axis_format, format_value
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from kpis.scorecard import row_cell_shown
+from kpis.reasons import row_cell_shown
 
 
 def test_a_rows_dash_names_what_the_row_lacks() -> None:
@@ -69,7 +69,7 @@ def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() ->
 def test_a_platform_row_with_conversion_value_but_no_spend_says_its_roas_lacks_the_spend(language, said, under) -> None:
     """Conversion value credited in a month the platform spent nothing (its campaigns stopped): its data gives a
     value, so "Its ad platform data gives no conversions or conversion value." was wrong; the spend is missing."""
-    from kpis.scorecard import dashes_said
+    from kpis.breakdowns_shown import dashes_said
 
     row = {"member": "meta_ads", "ad_spend": 0.0, "impressions": 0, "clicks": 0, "platform_conversions": 3,
            "conversion_value": 540.0, "roas": None}
@@ -90,7 +90,7 @@ NO_ROWS = "No ad platform data for this campaign: its ad figures (impressions, c
 
 def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_why() -> None:
     """A client without the platforms' delivery got seven columns of dashes in its campaign table."""
-    from kpis.scorecard import blank_columns_dropped
+    from kpis.breakdowns_shown import blank_columns_dropped
 
     columns = [("new_leads", "New leads"), ("impressions", "Impressions"), ("clicks", "Clicks"), ("cpl", "Cost per lead")]
     rows = [
@@ -115,7 +115,7 @@ def test_columns_that_read_dash_in_every_row_are_left_out_and_named_once_with_wh
 def test_the_note_of_columns_no_row_has_speaks_of_every_row_not_this_row() -> None:
     """A breakdown's note under the table ended "Sin sesiones en esta fila" ("in this row") of columns
     that no row has; a dash among values keeps its row's words."""
-    from kpis.scorecard import blank_columns_dropped
+    from kpis.breakdowns_shown import blank_columns_dropped
 
     def note(language: str) -> tuple[str, str]:
         with translation.override(language):
@@ -137,7 +137,7 @@ def test_the_note_of_columns_no_row_has_speaks_of_every_row_not_this_row() -> No
 
 
 def test_a_table_with_a_value_in_every_column_or_a_single_row_is_left_as_it_is() -> None:
-    from kpis.scorecard import blank_columns_dropped
+    from kpis.breakdowns_shown import blank_columns_dropped
 
     columns = ["New leads", "Impressions"]
     rows = [_shown("Brand", ("11", ""), ("—", NO_ROWS)), _shown("Search", ("3", ""), ("1,200", ""))]
@@ -153,8 +153,8 @@ def test_a_column_of_platform_conversions_is_written_with_the_same_decimals_in_e
     import datetime as dt
     from types import SimpleNamespace
 
+    from kpis.formatting import format_value
     from kpis.report import paid_media
-    from kpis.scorecard import format_value
 
     def top_campaigns(conversions: list[float]) -> list[str]:
         campaign = {f"c{i}": {"marketing_spend": 1000.0 - i, "platform_conversions": c} for i, c in enumerate(conversions)}

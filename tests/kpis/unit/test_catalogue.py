@@ -127,7 +127,8 @@ def changed(monkeypatch):
 
 
 def test_the_scorecards_formatting_direction_and_reasons_come_from_the_catalogue(changed) -> None:
-    from kpis.scorecard import change, format_value, target_status
+    from kpis.formatting import change, format_value
+    from kpis.scorecard import target_status
 
     with translation.override("en"):
         assert format_value("cpl", 12.5, "EUR") == "€12.50"

@@ -1,29 +1,21 @@
 """The concise draft: each section capped, the lines kept chosen by significance, no figure said twice.
 
 A draft of about 21 sentences took 3–4 minutes a client to read; the concise one is read in under a minute.
-The choice is pure (kpis.draft.concise, concise_steps, concise_summary): tested here without a database.
+The choice is pure (kpis.draft_concise: concise, concise_steps, concise_summary): tested here without a database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
 from django.utils import translation
 
-from kpis.draft import (
-    CAPS,
-    COMMITMENT_FLOOR,
-    Figure,
-    Line,
-    Point,
-    commitment,
-    concise,
-    concise_steps,
-    concise_summary,
-    month_draft,
-)
+from kpis.draft import Figure, Line, month_draft
+from kpis.draft_concise import CAPS, COMMITMENT_FLOOR, Point, commitment, concise, concise_steps, concise_summary
 from kpis.pacing import MonthFigures
-from tests.kpis.unit.test_draft import OCT, SEP, documents, draft_in, inputs
+from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, draft_in, inputs
 
 
 def said(text: str, key: str = "x", **slots: Figure) -> Line:
@@ -118,3 +110,102 @@ def test_the_checks_concerns_stay_whatever_the_cap():
         checks = [Line.of_text(f"check_{i}", f"Check {i}.", []) for i in range(4)]
         draft = month_draft(inputs(documents(), targets={"cpl": 1.0}), concerns=checks)
     assert draft.sections["concerns"] == checks  # four checks: nothing else, and none dropped
+
+
+def slipping() -> dict[dt.date, dict[str, Any]]:
+    """September as ``documents()`` has it; October with paid social's leads halved at the same spend:
+    MQLs, new leads and cost per lead move the wrong way, each with a step about paid social."""
+    docs = documents()
+    docs[OCT] = document(OCT, {
+        "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000, customers=1),
+        "paid_social": channel(spend=2000, leads=5, mqls=2, sessions=800),
+    }, working_days=22, sales=500)  # fmt: skip
+    return docs
+
+
+def test_a_next_step_speaks_only_of_a_win_or_concern_the_draft_kept():
+    """Three checks fill the concerns: the moves they crowd out get no step either (advice about
+    something the draft never said), and the next steps do not say nothing calls for a change."""
+    with translation.override("en"):
+        alone = month_draft(inputs(slipping()))
+        assert [line.key for line in alone.sections["next_steps"]] != ["step_keep"]  # the moves have their steps
+        checks = [Line.of_text(f"check_{i}", f"Check {i}.", []) for i in range(3)]
+        draft = month_draft(inputs(slipping()), concerns=checks)
+    said = " ".join(line.text for section in ("summary", "wins", "concerns") for line in draft.sections[section])
+    assert "Paid social" not in said
+    steps = [line.text for line in draft.sections["next_steps"]]
+    assert not any("Paid social" in step for step in steps), steps
+    assert [line.key for line in draft.sections["next_steps"]] == ["step_concerns_first"]
+
+
+def test_a_step_is_kept_with_the_sentence_it_follows():
+    move = Point([said("CPL rose 30 %")], 0.45, "cpl")
+    other = Point([said("Sessions fell 20 %")], 0.12, "sessions")
+    steps = [Point([said("Review Paid social")], 0.45, "cpl", follows=move.lines[0]),
+             Point([said("Look into Organic search")], 0.12, "sessions", follows=other.lines[0])]  # fmt: skip
+    kept = concise([move, other], cap=1)
+    assert texts(concise_steps(steps, kept, cap=2)) == ["Review Paid social"]
+    win = Point([said("CAC fell 40 %")], 0.5, "cac")
+    shift = Point([said("Consider moving budget towards Paid search")], 0.5, "cac", follows=win.lines[0])
+    assert texts(concise_steps([shift], [], wins=[win], cap=2)) == ["Consider moving budget towards Paid search"]
+    assert concise_steps([shift], kept, cap=2) == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Review Paid social and its cost per lead."),
+    ("es", "Revisar el rendimiento de las redes sociales de pago y su costo por lead."),
+])  # fmt: skip
+def test_a_next_step_does_not_repeat_the_figures_the_concern_above_it_just_gave(language, expected):
+    """"Most of the change came from Paid social: its cost per lead went from €200.00 to €400.00." and,
+    under it, "Review Paid social: its cost per lead went from €200.00 to €400.00.": the step names what
+    to review; its figures only when the concern's explanation did not make the cut."""
+    with translation.override(language):
+        draft = month_draft(inputs(slipping()))
+        crowded = month_draft(inputs(slipping()), concerns=[Line.of_text("check", "Check.", []) for _ in range(2)])
+    said = {figure.why for line in draft.sections["concerns"] for figure in line.figures}
+    steps = draft.sections["next_steps"]
+    assert [line.text for line in steps] == [expected]
+    assert not [line for line in steps if line.figures and {f.why for f in line.figures} <= said]
+    # Two checks leave room for the move alone, not what drove it: the step then gives its figures.
+    assert [line.key for line in crowded.sections["concerns"]][2:] == ["kpi_up"]
+    assert [line.key for line in crowded.sections["next_steps"]] == ["step_review_member"]
+
+
+def test_a_steps_short_form_is_kept_when_what_it_would_repeat_is():
+    move, why = said("CPL rose 30 %"), said("Paid social did most of it: €200 → €400")
+    step = Point([said("Review Paid social: €200 → €400")], 0.45, "cpl", follows=move, repeats=why,
+                 short=said("Review Paid social"))  # fmt: skip
+    assert texts(concise_steps([step], [Point([move, why], 0.45, "cpl")], cap=2)) == ["Review Paid social"]
+    assert texts(concise_steps([step], [Point([move], 0.45, "cpl")], cap=2)) == ["Review Paid social: €200 → €400"]
+
+
+def mixed() -> dict[dt.date, dict[str, Any]]:
+    """Each channel's cost per lead as in September; paid social, the dearer, brings 75 % of the new leads."""
+    return {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=500, leads=5, mqls=2, sessions=1000),
+            "paid_social": channel(spend=3000, leads=15, mqls=6, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Watch cost per lead next month: the shift in the mix above moved it the wrong way, not one channel or "
+           "campaign getting worse."),
+    ("es", "A vigilar el próximo mes: costo por lead, que empeoró por el cambio de reparto de arriba, no porque un "
+           "canal o una campaña empeorara."),
+])  # fmt: skip
+def test_a_watch_step_under_the_mix_it_follows_does_not_say_the_mix_and_the_figure_again(language, expected):
+    """Under "Most of the change came from the mix: Paid social brought 75.0 % of the new leads, against 50.0 %.",
+    "Watch cost per lead next month: it moved the wrong way (€175.00) through the split of the new leads, …"
+    said the figure and the mix a second time, in words a client does not use."""
+    with translation.override(language):
+        draft = month_draft(inputs(mixed()))
+    concerns, steps = draft.sections["concerns"], draft.sections["next_steps"]
+    assert [line.key for line in concerns][:2] == ["kpi_up", "driver_mix"]
+    assert steps[0].text == expected and not steps[0].figures
+    assert steps[1].key == "step_watch_mix"  # cost per MQL: its mix not said above, the step says it

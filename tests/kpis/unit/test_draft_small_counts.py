@@ -1,5 +1,5 @@
 """The commentary draft gives a count under 20 the month before its change as a number ("MQLs rose by
-4"), as the tiles and the report's "What changed" do (kpis.scorecard.small_base, SMALL_BASE), not a
+4"), as the tiles and the report's "What changed" do (kpis.formatting.small_base, SMALL_BASE), not a
 percentage ("rose 50.0 %"); from 20 up, a percentage as before. English and Spanish."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import translation
 
 from kpis.catalogue import Unit, kpi
 from kpis.draft import Line, Writer
-from kpis.scorecard import SMALL_BASE
+from kpis.formatting import SMALL_BASE
 from tests.kpis.unit.test_draft import OCT, OCT_LAST_YEAR, SEP, channel, document, documents, draft_in
 
 

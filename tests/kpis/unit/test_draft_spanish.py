@@ -52,7 +52,7 @@ def test_a_plural_channel_reads_without_a_singular_verb() -> None:
     texts = _texts("es", _conversion_docs())
     assert ("La mayor parte vino de las redes sociales de pago, donde la conversión de sus leads nuevos fue del 30,0 %, "
             "frente al 80,0 % antes.") in texts, texts
-    assert "Revisar las redes sociales de pago: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert "Revisar el rendimiento de las redes sociales de pago: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
 
 
 def test_a_channel_in_a_spanish_sentence_has_its_article_and_de_el_contracts() -> None:
@@ -71,7 +71,7 @@ def test_a_channel_in_a_spanish_sentence_has_its_article_and_de_el_contracts() -
     texts = _texts("es", docs)
     assert ("La mayor parte vino del correo electrónico, donde la conversión de sus leads nuevos fue del 30,0 %, "
             "frente al 80,0 % antes.") in texts, texts
-    assert "Revisar el correo electrónico: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
+    assert "Revisar el rendimiento del correo electrónico: su costo por MQL pasó de 250,00 € a 666,67 €." in texts, texts
     assert not [text for text in texts if re.search(r"\b(de|a) el\b", text)], texts
     english = _texts("en", docs)
     assert "Email did most of it: 30.0 % of its new leads converted, against 80.0 % before." in english, english
@@ -178,3 +178,22 @@ def test_a_member_whose_sessions_convert_less_is_still_reviewed_for_its_traffic_
     }  # fmt: skip
     english = _texts("en", docs)
     assert [text for text in english if text.startswith("Review what Paid social brings to the site and where it lands")], english
+
+
+def test_a_step_about_the_email_channel_does_not_read_as_check_your_email() -> None:
+    """"Revisar el correo electrónico: sus sesiones pasaron…" (Wayne's November) reads first as "check your
+    email": the step says what to look at about the channel."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "email": channel(spend=100, leads=10, mqls=4, sessions=2000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "email": channel(spend=100, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    texts = _texts("es", docs)
+    steps = [t for t in texts if "correo electrónico" in t and t.startswith(("Revisar", "Analizar"))]
+    assert "Analizar qué pasó con el correo electrónico: sus sesiones pasaron de 2 000 a 1 000." in steps, texts
+    assert not [t for t in texts if t.startswith("Revisar el correo electrónico")], texts

@@ -133,7 +133,7 @@ def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
     """Under a table, "— Sin sesiones en esta fila." spoke of one row where three had none: the note
     counts the rows a row's reason holds for ("in 2 rows"), says "any row" of all, "this row" only
     in a table of one."""
-    from kpis.scorecard import ROW_FIGURE_REASONS, ROW_REASONS
+    from kpis.reasons import ROW_FIGURE_REASONS, ROW_REASONS
     from kpis.templatetags.dashes import dash_reasons
 
     sessions, leads = str(ROW_REASONS["sessions"]), str(ROW_REASONS["new_leads"])
@@ -156,7 +156,7 @@ def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
 def test_growth_needed_per_working_day_shows_no_change_but_the_working_days_it_comes_from() -> None:
     """"Growth needed per working day 4.8 % +4.8 pp" in green: a ratio of two months' working days has no
     change worth reading, and is no good or bad news; the tile names the two months' working days instead."""
-    from kpis.scorecard import change_shown
+    from kpis.formatting import change_shown
 
     november = Snapshot(month=dt.date(2026, 11, 1), document={"kpis": month(
         new_leads=100, new_leads_prev=90, working_days=21, working_days_prev=22), "breakdowns": {}})

@@ -10,9 +10,9 @@ from fractions import Fraction
 import pytest
 from django.utils import translation
 
+from clients.words import share_shown
 from kpis.draft import Writer, driver_line
 from kpis.explain import TopDriver
-from kpis.scorecard import share_shown
 
 FEB, MAR = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 

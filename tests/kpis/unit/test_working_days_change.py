@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from kpis.scorecard import change
+from kpis.formatting import change
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

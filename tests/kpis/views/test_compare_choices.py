@@ -1,6 +1,6 @@
 """The scorecard's "Compare with" choices read as a label's value ("Compare with: Previous month
 (February 2026)"), not "Compare with: the previous month", and name their month as the page names
-the month a change is against (kpis.scorecard.compared_month, the tiles' "against February 2026").
+the month a change is against (kpis.formatting.compared_month, the tiles' "against February 2026").
 A month changed through HTMX swaps only the tiles: the choices follow out of band."""
 
 from __future__ import annotations

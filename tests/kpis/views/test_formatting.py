@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from kpis.scorecard import change, format_value
+from kpis.formatting import change, format_value
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,283 @@
+"""Why a figure reads "—", or what a 0 does not mean, in the words of its reader.
+
+Staff read what to import or connect; a client reads what the gap means for its report. A breakdown
+row's reason comes from the row's own figures, never the month's (the two contradicted each other).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from kpis.catalogue import (
+    NO_CUSTOMERS,
+    NO_MQLS,
+    NO_NEW_LEADS,
+    NO_SESSIONS,
+    NO_SPEND,
+    NO_SQLS,
+)
+from kpis.formatting import figure, format_value, number_shown
+from kpis.nodata import (
+    LANDING_FIGURES,
+    figure_source,
+    landing_pages_unnamed,
+    never_sent,
+    never_sent_kind,
+    revenue_figure_unknown,
+    source_loaded,
+)
+from kpis.unmatched import LINKED
+
+# A breakdown row's "—" is explained by the row's own figures, never by the month's: "No marketing
+# spend this month" under a channel table whose other rows spent €4,137.93 contradicted it.
+ROW_REASONS = {
+    "sessions": _("No sessions in this row."),
+    "new_leads": _("No new leads in this row."),
+    "mqls": _("No MQLs in this row."),
+    "sqls": _("No SQLs in this row."),
+    "customers": _("No customers in this row."),
+    "marketing_spend": _("No marketing spend in this row."),
+    # ROAS of a row with conversion value but no ad spend (credited after its campaigns stopped): row_cell_shown
+    "ad_spend": _("No ad platform spend in this row."),
+}
+
+
+# The same, said under a table of the columns no row has (blank_columns_dropped): of every row, not "this row".
+ROW_REASONS_EVERY_ROW = {
+    "sessions": _("No sessions in any row."),
+    "new_leads": _("No new leads in any row."),
+    "mqls": _("No MQLs in any row."),
+    "sqls": _("No SQLs in any row."),
+    "customers": _("No customers in any row."),
+    "marketing_spend": _("No marketing spend in any row."),
+    "ad_spend": _("No ad platform spend in any row."),
+    "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
+                                      "be worked out."),
+}
+
+
+# The same, said under a table of some of its rows (dashes_said): of how many, not "this row" (which one?).
+ROW_REASONS_SOME_ROWS = {
+    "sessions": ngettext_lazy("No sessions in %(count)s row.", "No sessions in %(count)s rows.", "count"),
+    "new_leads": ngettext_lazy("No new leads in %(count)s row.", "No new leads in %(count)s rows.", "count"),
+    "mqls": ngettext_lazy("No MQLs in %(count)s row.", "No MQLs in %(count)s rows.", "count"),
+    "sqls": ngettext_lazy("No SQLs in %(count)s row.", "No SQLs in %(count)s rows.", "count"),
+    "customers": ngettext_lazy("No customers in %(count)s row.", "No customers in %(count)s rows.", "count"),
+    "marketing_spend": ngettext_lazy("No marketing spend in %(count)s row.", "No marketing spend in %(count)s rows.",
+                                     "count"),
+    "ad_spend": ngettext_lazy("No ad platform spend in %(count)s row.", "No ad platform spend in %(count)s rows.",
+                              "count"),
+    "bounce_rate": ngettext_lazy(
+        "The traffic data of %(count)s row does not give bounced sessions, so its bounce rate is unknown.",
+        "The traffic data of %(count)s rows does not give bounced sessions, so their bounce rate is unknown.", "count"),
+    "landing_page_conversion_rate": ngettext_lazy(
+        "No landing page sessions in %(count)s row, so its landing page conversion cannot be worked out.",
+        "No landing page sessions in %(count)s rows, so their landing page conversion cannot be worked out.", "count"),
+}
+
+
+# The catalogue's month reasons (the same lazy objects its KPIs hold) and the count each is about.
+MONTH_REASON_COUNT = (
+    (NO_SESSIONS, "sessions"),
+    (NO_NEW_LEADS, "new_leads"),
+    (NO_MQLS, "mqls"),
+    (NO_SQLS, "sqls"),
+    (NO_CUSTOMERS, "customers"),
+    (NO_SPEND, "marketing_spend"),
+)
+
+
+# A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, in words that name
+# what is missing (the CSV and the PDF's note put the figure's name before it).
+ROW_FIGURE_REASONS = {
+    "bounce_rate": _("The traffic data of this row does not give bounced sessions, so its bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions in this row, so its landing page conversion "
+                                      "cannot be worked out."),
+}
+
+
+AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
+
+
+NO_AD_ROWS = _("No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+
+
+NO_AD_ROWS_ANY = _("No ad platform data for any campaign this month: their ad figures (impressions, clicks, "
+                   "conversions) are unknown.")
+
+
+CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
+                                "conversion_value", "roas"})
+
+
+def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+    """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
+    counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
+    campaign without ad platform rows, ad rows without conversions, a ROAS with conversion value but no ad
+    spend — or else the figure's formula."""
+    value = row.get(key)
+    if value is not None:
+        return {"text": format_value(key, value, currency), "reason": ""}
+    counts = [count for reason in figure(key).null_reasons for known, count in MONTH_REASON_COUNT if reason is known]
+    reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
+    if not reasons and key in ROW_FIGURE_REASONS:
+        reasons = [str(ROW_FIGURE_REASONS[key])]
+    if not reasons and figure(key).group == "paid_media":
+        if all(row.get(k) is None for k in AD_ROW_FIGURES):
+            reasons = [str(NO_AD_ROWS)]
+        elif key == "roas" and row.get("conversion_value") and not row.get("ad_spend"):
+            # A conversion value the platform credits in a month it spent nothing: its data gives a value,
+            # it is the spend ROAS divides by that is missing.
+            reasons = [str(ROW_REASONS["ad_spend"])]
+        elif key in CONVERSION_FIGURES:
+            reasons = [gettext("Its ad platform data gives no conversions or conversion value.")]
+    if not reasons:
+        reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
+            "definition": str(figure(key).definition).rstrip(".")}]
+    return {"text": "—", "reason": " ".join(reasons)}
+
+
+# The figures that count the CRM's leads of the ad campaigns: "—" with unlinked_reason() instead of a
+# 0 when none of the month's leads names a campaign (kpis.unmatched).
+CRM_LINKED_KPIS = frozenset(LINKED["kpis"])
+
+
+def unlinked_reason() -> str:
+    return gettext("The CRM's leads name no ad campaign, so none can be matched to the ad campaigns.")
+
+
+def no_spend_reason(*, staff: bool = False) -> str:
+    """Why a cost reads — for a client without any spend loaded up to the month's end (kpis.nospend),
+    worded for its reader: staff read it as the agency's client, the client as its own report."""
+    if staff:
+        return gettext("No spend has been loaded for this client: costs are unknown, not zero. Import it or connect an "
+                       "ad platform on the Imports page.")
+    return gettext("No spend is recorded up to this month: costs are unknown, not zero.")
+
+
+def no_contracts_reason() -> str:
+    """Why a contract figure reads — for a client with no contract known at the month's end: the portfolio's
+    words, read by staff only, so it says where contracts are imported."""
+    return gettext("No contracts loaded for this client up to this month's end: its recurring revenue figures "
+                   "cannot be worked out. Import its contracts file on the Imports page.")
+
+
+def no_contact_reason(*, staff: bool = False) -> str:
+    """Why a speed-to-lead figure reads — when the CRM sends no first-contact time (kpis.nocontact),
+    worded for its reader: the client reads what it means (it cannot import), staff how to fix it."""
+    if staff:
+        return gettext(
+            "The CRM sends no first-contact time for these leads, so the time to first contact is unknown, not "
+            "“never contacted”. It is shown once the leads are imported with their first-contact date."
+        )
+    return gettext(
+        "No first-contact time is recorded for these leads, so the time to first contact is unknown, not "
+        "“never contacted”."
+    )
+
+
+def no_nurture_note(*, staff: bool = False) -> str:
+    """Beside nurture leads of 0 when no campaign is marked nurture (kpis.nurture): the 0 counts nothing.
+    Staff read where a campaign is marked; a client, who marks nothing, what the 0 means."""
+    if staff:
+        return gettext("No campaign is marked nurture, so no lead can count here: 0 does not mean nurturing brought "
+                       "no leads. A campaign is marked nurture in the campaigns file (its nurture column).")
+    return gettext("None of your campaigns is counted as a nurture campaign, so no lead can count here: 0 does not "
+                   "mean nurturing brought no leads.")
+
+
+# The returns on spend: while the month runs without a customer yet, −100 % is no verdict (kpis.md's value kept).
+RUNNING_RETURN_FIGURES = frozenset({"roi", "romi", "revenue_uplift", "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
+def no_customer_yet_note() -> str:
+    """Beside a return of the month in progress before its first customer: "ROMI −100 %" on the 7th."""
+    return gettext("No new customer yet this month, so no revenue to set against its spend so far: this figure is "
+                   "judged once the month is complete.")
+
+
+# Revenue figures that count only the customers with a deal value: partial when some have none.
+PARTIAL_FIGURES = frozenset({"revenue", "marketing_revenue", "roi", "romi", "revenue_uplift",
+                             "revenue_uplift_annualized", "revenue_uplift_rate"})
+
+
+def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> str:
+    """Why a traffic or email figure reads — for a month with no row of its source (kpis.nodata).
+    ``named``: the month in words when it is not the page's (a change's comparison month). ``staff``: the
+    reader is agency staff, told where the data is imported or connected (a client reads what it means:
+    traffic "recorded", as its spend reason says, not "loaded", the agency's work)."""
+    if source == "traffic" and not staff:
+        if named:
+            return gettext("No traffic data is recorded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        return gettext("No traffic data is recorded for this month: its traffic figures are unknown, not zero.")
+    if named:
+        if source == "traffic":
+            said = gettext("No traffic data loaded for %(month)s: its traffic figures are unknown, not zero.") % {
+                "month": named}
+        else:
+            said = gettext("No email results loaded for %(month)s: its email figures are unknown, not zero.") % {
+                "month": named}
+    elif source == "traffic":
+        said = gettext("No traffic data loaded for this month: its traffic figures are unknown, not zero.")
+    else:
+        said = gettext("No email results loaded for this month: its email figures are unknown, not zero.")
+    if staff:
+        return said + " " + (
+            gettext("Import a traffic file (a GA4 export) or connect GA4 on the Imports page.") if source == "traffic"
+            else gettext("Import an email file (a Mailchimp export) or connect Mailchimp on the Imports page."))
+    return said
+
+
+def unpriced_reason(document: dict[str, Any] | None) -> str:
+    """Why a revenue figure reads — for a month whose new customers have no deal value (kpis.nodata)."""
+    kpis = (document or {}).get("kpis") or {}
+    customers = int(kpis.get("customers") or 0)
+    if kpis.get("revenue"):  # some customers priced, none of those from marketing
+        return gettext("No deal value is recorded for the new customers from marketing: the revenue from marketing "
+                       "is unknown, not zero, so its return cannot be worked out.")
+    return ngettext(
+        "%(count)s new customer has no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        "%(count)s new customers have no deal value: the month's revenue is unknown, not zero, so the return on "
+        "marketing cannot be worked out.",
+        customers,
+    ) % {"count": number_shown(customers, 0, force_grouping=True)}
+
+
+def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
+                    named: str = "", staff: bool = False) -> str:
+    """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
+    traffic or email figure of a month without rows of its source, a revenue figure of a month whose
+    customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
+    page's: the reasons that would say "this month" name it instead. ``staff``: the reader is agency
+    staff (sales-ready leads without activities then name the import kind, a client reads what it means)."""
+    if document is None:
+        return ""
+    source = figure_source(key)
+    if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
+        return not_loaded_reason(source, named=named, staff=staff)
+    kind = never_sent_kind(key)
+    if kind is not None and never_sent(kind, document, month=month, row_months=row_months):
+        if kind == "sal_dates":
+            return gettext("The CRM sends no sales-accepted date for these leads, so the SALs are unknown, not zero.")
+        if kind == "unsubscribes":
+            return gettext("The CRM sends no unsubscribe date for these leads, so the opt-out rate is unknown, not zero.")
+        if staff:
+            return gettext("No activities have been loaded for these leads: their buying signals, and so the "
+                           "sales-ready leads, are unknown, not zero. Import their activities file on the Imports page.")
+        return gettext("No buying signals (such as downloads or demo requests) are recorded for these leads, so the "
+                       "sales-ready leads are unknown, not zero.")
+    if key in LANDING_FIGURES and landing_pages_unnamed(document):
+        if named:
+            return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
+                           "unknown.") % {"month": named}
+        return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
+    if revenue_figure_unknown(key, document):
+        return unpriced_reason(document)
+    return ""
