@@ -404,8 +404,10 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
             return None
         share0, share1 = exact(d0 or 0) / total0, exact(d1 or 0) / total1
         unit = str(UNITS.get(shape.den or "", shape.den or ""))
+        # A share of 0 is said in words ("brought none of the customers"), never "0 %" (kpis.sentences).
+        mix_key = "driver_mix_none_after" if not share1 else "driver_mix_none_before" if not share0 else "driver_mix"
         return line(
-            "driver_mix",
+            mix_key,
             member=named,
             unit=unit,
             share_before=w.derived(
@@ -652,7 +654,7 @@ def _move_lines(
                 steps.append(step(line(review, **slots), line(f"{review}_short", **short)))
                 reviewed.add(member)
                 continue
-        if not good and explained is not None and explained.key == "driver_mix":
+        if not good and explained is not None and explained.key.startswith("driver_mix"):
             steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
                                    unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:

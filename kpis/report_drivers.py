@@ -27,6 +27,8 @@ REPORT_DIMENSIONS = ("channel", "platform")
 COMPACT = {
     "driver_rate": "changed_rate",
     "driver_mix": "changed_mix",
+    "driver_mix_none_after": "changed_mix_none_after",
+    "driver_mix_none_before": "changed_mix_none_before",
     "driver_volume": "changed_volume",
     "driver_volume_over": "changed_volume_over",
     "driver_volume_largest": "changed_volume_largest",

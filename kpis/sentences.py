@@ -81,6 +81,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_mix": _(
             "Most of the change came from the mix: %(member)s brought %(share_after)s of the %(unit)s, "
             "against %(share_before)s."),
+        # A share of nothing in words, either month: "brought 0 % of the customers" read as a figure to check.
+        "driver_mix_none_after": _(
+            "Most of the change came from the mix: %(member)s brought none of the %(unit)s, against %(share_before)s."),
+        "driver_mix_none_before": _(
+            "Most of the change came from the mix: %(member)s brought %(share_after)s of the %(unit)s, "
+            "against none before."),
         "driver_volume": _(
             "%(member)s did most of it: its %(kpi_lower)s went from %(count_before)s to %(count_after)s."),
         # The member moved under half of the whole: the largest part, not "most of it".
@@ -201,6 +207,12 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "changed_mix": _(
             "%(kpi)s %(change)s against %(compare)s: mostly a change in the split of the %(unit)s, %(member)s "
             "having %(share_after)s of the total (%(share_before)s before)."),
+        "changed_mix_none_after": _(
+            "%(kpi)s %(change)s against %(compare)s: mostly a change in the split of the %(unit)s, %(member)s "
+            "having none of them (%(share_before)s before)."),
+        "changed_mix_none_before": _(
+            "%(kpi)s %(change)s against %(compare)s: mostly a change in the split of the %(unit)s, %(member)s "
+            "having %(share_after)s of the total (none before)."),
         "changed_volume": _(
             "%(kpi)s %(change)s against %(compare)s: mostly %(member)s, %(count_before)s → %(count_after)s."),
         "changed_volume_largest": _(

@@ -128,3 +128,24 @@ def test_a_spanish_reader_gets_the_revision_email_in_spanish(march, staff_a, cli
         assert not re.search(rf"(?<![\w-]){phrase}(?![\w-])", written), phrase
     assert [name for name, _content, _type in message.attachments] == ["alpha-informe-2026-03.pdf"]
 
+
+
+@pytest.mark.parametrize("language", ["en", "es", "es-mx"])
+def test_the_revision_emails_date_is_written_as_the_report_page_writes_it(march, staff_a, client_user_a, language) -> None:
+    """One date form for a client, in each language and locale: the email's "revised on …" is the
+    report page's "Revised …" word for word (both Django's DATE_FORMAT of the reader's language,
+    agency/formats: "Dec. 4, 2026" in English, "4 de diciembre de 2026" in Spanish), never a form of its own."""
+    from tests.reports.conftest import browser_for
+
+    client_user_a.language = language
+    client_user_a.save()
+    _revise(march, staff_a)
+    text = visible_text(_sent().alternatives[0][0])
+    page = browser_for(client_user_a, march, language=language).get("/reports/2026-03/").content.decode()
+    # the date, whatever follows it on the page (the reason, or a line of its own)
+    shown = re.search(r"(?:Revised|Revisado) ([A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} de \w+ de \d{4})", page)
+    assert shown, re.findall(r"(?:Revised|Revisado)[^<]{0,60}", page)
+    # Mexico's Spanish writes its months in lower case too (locale/es overrides Django's es_MX "Diciembre")
+    assert shown.group(1) == {"en": "Dec. 4, 2026", "es": "4 de diciembre de 2026", "es-mx": "4 de diciembre de 2026"}[language]
+    said = "The figures for March 2026 were revised on {}." if language == "en" else "se revisaron el {}."
+    assert said.format(shown.group(1)) in text, (shown.group(1), text[:400])
