@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from agency.dates import month_parse
 from agency.months import Month
+from clients.criteria.numbers import number_typed
 from kpis.catalogue import Unit, grouped_choices, kpi
 
 
@@ -145,6 +146,12 @@ class QuickGroupedSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(groups)))  # noqa: S308
 
 
+def _quarter() -> str:
+    """0.25 as the page's language writes it: the target form's examples said "0,25" to Mexican staff,
+    whose every figure on the page reads with a decimal point ("31.7 %")."""
+    return number_typed(0.25)
+
+
 class TargetForm(DescribedForm):
     """A target for one KPI in one month; an empty value removes the month's target."""
 
@@ -159,11 +166,11 @@ class TargetForm(DescribedForm):
         self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
         if month is not None:
             self.fields["month"].initial = month
-            self.fields["value"].label = _("Target for %(month)s (rates as fractions, 0.25 = 25 %%)") % {
-                "month": date_format(month, "YEAR_MONTH_FORMAT")
+            self.fields["value"].label = _("Target for %(month)s (rates as fractions, %(quarter)s = 25 %%)") % {
+                "month": date_format(month, "YEAR_MONTH_FORMAT"), "quarter": _quarter()
             }
         else:
-            self.fields["value"].label = _("Target (rates as fractions, 0.25 = 25 %)")
+            self.fields["value"].label = _("Target (rates as fractions, %(quarter)s = 25 %%)") % {"quarter": _quarter()}
         self.fields["value"].help_text = _("Leave it empty to remove the month's target for this KPI.")
         self.describe()
 
@@ -174,9 +181,11 @@ class TargetForm(DescribedForm):
         try:
             value = number_parse(text)
         except (InvalidOperation, ValueError):
-            raise forms.ValidationError(_("Write a number, e.g. 120 or 0.25."), code="number") from None
+            raise forms.ValidationError(_("Write a number, e.g. 120 or %(quarter)s.") % {"quarter": _quarter()},
+                                        code="number") from None
         if not value.is_finite():
-            raise forms.ValidationError(_("Write a number, e.g. 120 or 0.25."), code="number")
+            raise forms.ValidationError(_("Write a number, e.g. 120 or %(quarter)s.") % {"quarter": _quarter()},
+                                        code="number")
         return float(value)
 
     def clean(self) -> dict[str, Any]:
@@ -190,7 +199,8 @@ class TargetForm(DescribedForm):
             if declared.whole and (value < 0 or value != int(value)):
                 self.add_error("value", _("This KPI counts things: use a whole number, 0 or more."))
             elif declared.unit == Unit.RATE and (value < low or value > high):
-                self.add_error("value", _("A rate is a fraction between 0 and 1: write 0.25 for 25 %."))
+                self.add_error("value", _("A rate is a fraction between 0 and 1: write %(quarter)s for 25 %%.")
+                               % {"quarter": _quarter()})
             elif declared.unit in {Unit.MONEY, Unit.HOURS} and value < low:
                 self.add_error("value", _("Use an amount of 0 or more."))
             elif not low <= value <= high:

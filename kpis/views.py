@@ -342,6 +342,14 @@ def scorecard_page(
     month, opened_note = (asked, "") if asked else _month_opened(request, months)
     if month is not None and month != (asked or last_complete_month(client)):
         read, close_stamp = _page_read(request, month=month, compare=compare)
+    if (month is not None and _partial(request) and request.GET.get("updating")
+            and month_recompute_waiting(client=client, month=month)):
+        # The notice's poll while the figures are still on their way: nothing to swap. Swapping the
+        # same tiles every 5 s closed the staff tools and erased a target being typed (the walk's
+        # staff member set targets right after saving the criteria, which recomputes every month).
+        response = HttpResponse(status=204)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     options = month_options(months, client)
     context = {
         "months": months,

@@ -612,10 +612,13 @@ def emails_needing_attention(*, month: dt.date) -> list[dict[str, Any]]:
     )
 
 
-def home_report(*, staff: bool) -> dict[str, Any]:
+def home_report(*, staff: bool, client: Client | None = None) -> dict[str, Any]:
     """What the client's home says about its monthly reports: the latest approved month (the one a
     client user reads), and for staff the newest month waiting for the agency (open or in review;
-    a revision to approve is said on the month's page and the close board)."""
+    a revision to approve is said on the month's page and the close board). ``client``: whose
+    recompute to ask about — a month with nothing recorded *yet* whose figures are being computed
+    from data just imported is ``computing``, not waiting for data (the walk's staff member read
+    "nothing recorded in November" for the half minute after importing 840 leads of it)."""
     latest = ReportVersion.objects.order_by("-month", "-number").values("month", "approved_at").first()
     waiting = None
     if staff:
@@ -631,7 +634,8 @@ def home_report(*, staff: bool) -> dict[str, Any]:
         state=waiting.state,
         approved_before=ReportVersion.objects.filter(month=waiting.month).exists(),
     )
-    return {"latest": latest, "waiting": waiting, "waiting_no_data": no_data}
+    computing = bool(no_data and client is not None and recompute_busy(client=client, month=waiting.month))
+    return {"latest": latest, "waiting": waiting, "waiting_no_data": no_data, "computing": computing}
 
 
 def month_has_snapshot(*, month: dt.date) -> bool:

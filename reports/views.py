@@ -149,7 +149,7 @@ def home_panel(request: HttpRequest) -> HttpResponse:
     staff = bool(request.user.is_agency)
     if staff:  # as Monthly reports does: a new client's month that ended is there to review at once
         month_reviews_start(client=request.tenant, at=timezone.now())
-    context = {**home_report(staff=staff), "staff": staff}
+    context = {**home_report(staff=staff, client=request.tenant), "staff": staff}
     if latest := context["latest"]:
         # Whether marketing paid off that month, on the first screen (the report's and the email's sentence).
         card = approved_card(client=request.tenant, month=latest["month"])

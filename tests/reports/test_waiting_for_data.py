@@ -185,3 +185,35 @@ def test_the_portfolio_does_not_list_a_month_put_in_review_with_nothing_recorded
     month_reviews_start(client=tenant_b, at=APRIL_5)
     waiting = month_closes_waiting(clients=Client.objects.all())
     assert [(row.client.slug, row.state) for row in waiting] == [("beta", "in_review")]
+
+
+def test_a_month_whose_figures_are_being_computed_says_so_not_that_nothing_is_recorded(
+    tenant_a, staff_a, django_capture_on_commit_callbacks
+) -> None:
+    """The walk of 2026-12-07 (walk13): right after importing a new client's files, the home's panel
+    read "Sin datos aún: todavía no hay nada registrado en noviembre" for the half minute the figures
+    took to be computed — beside 840 leads of November just imported. While the month's recompute
+    waits, the panel says the figures are being computed (and asks again by itself), the month's page
+    too."""
+    from unittest import mock
+
+    from kpis import recompute
+
+    snapshot_compute(client=tenant_a, months=[MARCH])  # figures of nothing: the month waits for data
+    with mock.patch.object(recompute, "enqueue_for_client"), django_capture_on_commit_callbacks(execute=True):
+        recompute.months_recompute_request(client=tenant_a, months=["2026-03"])  # as an import asks
+    try:
+        with time_machine.travel(APRIL_5):
+            panel = browser_for(staff_a, tenant_a).get("/panels/report/").content.decode()
+            page = browser_for(staff_a, tenant_a).get("/reports/2026-03/").content.decode()
+    finally:
+        recompute.recompute_pending_forget(client=tenant_a, months=["2026-03"])
+    assert "Calculando las cifras de marzo de 2026 con los datos que acaban de llegar" in panel, panel
+    assert "todavía no hay nada registrado" not in panel
+    assert 'hx-trigger="every 5s"' in panel  # it asks again until the figures are in
+    state = page[page.index('class="report-state"'):].split("</p>")[0]
+    assert "sus cifras se están calculando con los datos que acaban de llegar" in state, state
+    assert "Aún no hay nada registrado en este mes" not in state
+    with time_machine.travel(APRIL_5):  # computed: what is true again
+        panel = browser_for(staff_a, tenant_a).get("/panels/report/").content.decode()
+    assert "Sin datos aún: todavía no hay nada registrado en marzo de 2026." in panel and "Calculando" not in panel

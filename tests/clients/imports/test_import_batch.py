@@ -221,7 +221,7 @@ def test_rows_a_source_leaves_out_are_said_beside_the_counts_on_the_result_and_j
 
     ga4 = (Path(__file__).parents[2] / "fixtures" / "sources" / "ga4_traffic.csv").read_bytes()
     for language, words in (("en", "1 row left out on purpose: a device other than desktop, mobile or tablet."),
-                            ("es", "1 fila queda fuera a propósito: un dispositivo que no es desktop, mobile ni tablet.")):
+                            ("es", "1 fila queda fuera a propósito: un dispositivo que no es de escritorio, móvil ni tableta.")):
         http = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE=language)
         http.force_login(staff_a)
         response, batch_id = post_and_run(http, tenant_a, [("ga4.csv", ga4), ("campaigns.csv", CAMPAIGNS)],
