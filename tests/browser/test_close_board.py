@@ -200,12 +200,13 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         # Tab, Space and Enter alone: tick both clean months and reach the confirmation.
         page.locator("#board-q").focus()
         order = []
-        for _ in range(7):
+        for _ in range(8):
             page.keyboard.press("Tab")
             order.append(_focused_title(page))
             if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo de 2026"):
                 page.keyboard.press("Space")
         assert order == [
+            "Marcar todos los meses limpios de esta página",  # the header's box: every clean month at once
             "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: en revisión",
             "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: en revisión",
             "Aprobar los meses marcados…",
