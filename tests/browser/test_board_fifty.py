@@ -95,3 +95,26 @@ def test_one_box_ticks_every_clean_month_of_the_page(browser, portal, admin_user
         assert page.locator("main table tbody tr").count() == 50
     finally:
         context.close()
+
+
+def test_every_clean_month_to_the_confirmation_in_three_keys(browser, portal, admin_user, tenants) -> None:
+    """From the keyboard "Approve the ticked months…" seemed three Tabs a client down the page (150 for
+    50 clients), and the board did not say otherwise: Tab to the header's box, Space ticks every clean
+    month, Enter (the form's implicit submission) goes to the confirmation, and the board says so."""
+    _fifty_clean(tenants)
+    context, page = new_page(browser, locale="en-US", viewport={"width": 1440, "height": 900})
+    try:
+        sign_in_home(page, portal.console, admin_user.username)
+        page.goto(portal.console + "/board/")
+        page.locator("input[name=pick]").nth(49).wait_for(state="attached")
+        assert "Enter on a box goes to the confirmation" in page.locator("#board-keys").inner_text()
+        page.locator("#board-q").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Tick every clean month on this page"
+        page.keyboard.press("Space")
+        assert page.locator("input[name=pick]:checked").count() == 50
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name=re.compile("Approve 50 months")).wait_for()
+        assert page.evaluate("document.activeElement.type") == "submit"  # one more Enter approves
+    finally:
+        context.close()
