@@ -237,8 +237,10 @@ def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_em
     picks = re.findall(r'name="pick" id="pick-\w+" value="([^"]+)"', page)
     confirm = console.post("/board/approve/", {"pick": picks, "back": "month=2026-03"}).content.decode()
     assert "Approve and send 2 reports" not in confirm and ">Approve 2 months</button>" in confirm
+    assert "<h1>Approve 2 months?</h1>" in confirm  # not "… and send them to the clients?"
     assert ("Emailed to the client: 1 · published in the portal only, with nobody at the client to email: 1") in confirm
     alpha_only = console.post("/board/approve/", {"pick": [p for p in picks if p.startswith("alpha|")]}).content.decode()
     assert ">Approve and send 1 report</button>" in alpha_only and "data-sent-split" not in alpha_only
     spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
     assert ">Aprobar 2 meses</button>" in spanish and "Por correo al cliente: 1" in spanish
+    assert "<h1>¿Aprobar 2 meses?</h1>" in spanish
