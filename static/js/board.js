@@ -63,12 +63,12 @@
   });
 
   // The header's box ticks (or unticks) every clean month of the page: 44 clean clients are one
-  // click, not 44. It shows how many are ticked (all: ticked; some: half), and is hidden without
+  // click, not 44. It shows how many are ticked (all: ticked; some: half), and is hidden (with its words) without
   // this script (the page then ticks one by one, as before).
   function pickAllSync() {
     var all = document.querySelector("[data-pick-all]");
     if (!all) return;
-    all.hidden = false;
+    (all.closest("label") || all).hidden = false;
     var boxes = document.querySelectorAll("input[name=pick]");
     var ticked = document.querySelectorAll("input[name=pick]:checked").length;
     all.checked = boxes.length > 0 && ticked === boxes.length;

@@ -53,6 +53,10 @@ def test_approve_and_the_headers_stay_on_screen_down_50_clients(
         page.goto(portal.console + "/board/")
         boxes = page.locator("input[name=pick]")
         boxes.nth(49).wait_for(state="attached")
+        every = {"es": "Marcar todos los meses limpios de esta página", "en": "Tick every clean month on this page"}[language]
+        assert page.get_by_label(every).is_visible()  # on a phone too, with its words: not a clipped tab stop
+        if width == 390:
+            assert page.locator(".pick-all-words").is_visible()
         boxes.nth(24).scroll_into_view_if_needed()
         boxes.nth(24).check()  # a client half-way down
         approve = page.get_by_role("button", name=button)
@@ -85,6 +89,7 @@ def test_one_box_ticks_every_clean_month_of_the_page(browser, portal, admin_user
         every = page.get_by_label("Marcar todos los meses limpios de esta página")
         every.check()
         assert page.locator("input[name=pick]:checked").count() == 50
+        assert every.is_visible()
         page.locator("input[name=pick]").nth(3).uncheck()
         assert every.evaluate("e => e.indeterminate && !e.checked"), "the header says all are ticked when one is not"
         every.check()
@@ -110,7 +115,7 @@ def test_every_clean_month_to_the_confirmation_in_three_keys(browser, portal, ad
         assert "Enter on a box goes to the confirmation" in page.locator("#board-keys").inner_text()
         page.locator("#board-q").focus()
         page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Tick every clean month on this page"
+        assert page.evaluate("document.activeElement.getAttribute('title')") == "Tick every clean month on this page"
         page.keyboard.press("Space")
         assert page.locator("input[name=pick]:checked").count() == 50
         page.keyboard.press("Enter")
