@@ -26,6 +26,7 @@ from agency.services import client_create
 from agency.services_users import staff_assign, user_create
 from clients.criteria.services import leads_requalify
 from clients.models import Job, Lead, TrafficRow
+from clients.services import demo_data_generate
 from clients.sources.demo import FILES as SOURCE_FILES
 from clients.sources.demo import demo_sources_seed, write_source_exports
 from kpis.report import last_complete_month
@@ -178,3 +179,54 @@ def demo_incident(*, client: Client, month: dt.date) -> None:
     with tenant_context(client):
         months = [m for m in data_months(timezone=client.timezone) if m >= month]
     snapshot_compute(client=client, months=months)
+
+
+# The extra clients of ``seed_demo_clients``: an agency trying the portal at its own size (an account
+# manager's 50 clients on the close board) without importing 50 clients' files first. Names read like
+# an agency's book of clients, made from these two lists in order; slugs follow the names.
+TRIAL_FIRST = ("Alder", "Birch", "Cedar", "Delta", "Elm", "Fjord", "Granite", "Harbor", "Iris", "Juniper",
+               "Kestrel", "Linden", "Maple", "Nimbus", "Orchid", "Pioneer", "Quarry", "Redwood", "Sierra", "Tidal",
+               "Upland", "Vega", "Willow", "Yarrow", "Zephyr")
+TRIAL_SECOND = ("Dental", "Legal", "Logistics", "Fitness", "Studio")
+
+
+def demo_trial_names(count: int) -> list[tuple[str, str]]:
+    """The first ``count`` (slug, name) pairs of the extra demo clients, always the same ones."""
+    names = [f"{first} {second}" for second in TRIAL_SECOND for first in TRIAL_FIRST]
+    if count > len(names):
+        raise ValueError(f"at most {len(names)} extra demo clients")
+    return [(name.lower().replace(" ", "-"), name) for name in names[:count]]
+
+
+def demo_clients_add(
+    *, count: int, months: int = 4, leads_per_month: int = 40, staff: User | None = None, stdout=None
+) -> list[Client]:
+    """``count`` more demo clients, each with ``months`` of data imported through the importers and
+    its months computed: what the close board, the portfolio and the checks show for an agency of
+    that size (``reports``' seed_demo_clients then puts the month that ended in review, as beat
+    would). Every third is written to in Spanish, every fifth has no client user (its report is
+    published in the portal only), and ``staff`` is assigned to all of them. Idempotent: a client
+    that exists keeps its data."""
+    made = []
+    for index, (slug, name) in enumerate(demo_trial_names(count)):
+        client = Client.objects.filter(slug=slug).first()
+        if client is None:
+            client = client_create(slug=slug, name=name, timezone="Europe/Madrid", currency="EUR",
+                                   language="es" if index % 3 == 2 else "")
+        if staff is not None:
+            staff_assign(user=staff, client=client)
+        if index % 5 != 4:
+            email = f"owner@{slug}.example"
+            user = _user(email, email, role=User.Role.CLIENT, client=client)
+            Membership.objects.get_or_create(user=user, client=client)
+        with tenant_context(client):
+            imported = Lead.objects.exists()
+        if not imported:
+            demo_data_generate(client=client, months=months, leads_per_month=leads_per_month, seed=sum(map(ord, slug)))
+            with tenant_context(client):
+                computed = data_months(timezone=client.timezone)
+            snapshot_compute(client=client, months=computed)
+        if stdout is not None:
+            stdout.write(f"{slug}: {name}" + ("" if imported else f", {months} months of data") + "\n")
+        made.append(client)
+    return made

@@ -116,7 +116,7 @@ def _written(request: HttpRequest, month: dt.date, write: Callable[[], object], 
         messages.error(request, _errors(error))
     else:
         messages.success(request, done)
-    return _page(month)
+    return _page(month, request)  # with the board's filters the form was posted with
 
 
 @client_member_required
@@ -378,9 +378,10 @@ def draft_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
     if not request.htmx:
         for level, text in said:
             messages.add_message(request, getattr(messages, level.upper()), text)
-        return _page(first_day)
+        return _page(first_day, request)
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, m=str(Month.of(first_day)), draft_said=said)
+    context["board_query"] = board_query(**board_filters(request.GET))  # Approve, redrawn, keeps the board's filters
     _commentary_parts(request, first_day, context)
     parts = [render_to_string("reports/month.html#close-draft", context, request=request)]
     context["oob"] = True
@@ -413,6 +414,7 @@ def check_resolve_view(request: HtmxHttpRequest, month: str, check_id: int) -> H
         said, level = done, "success"
     context = month_close_page(client=request.tenant, month=first_day, viewer=request.user)
     context.update(month=first_day, m=str(Month.of(first_day)), check_message=said, check_message_level=level)
+    context["board_query"] = board_query(**board_filters(request.GET))  # Approve, redrawn, keeps the board's filters
     parts = [render_to_string("reports/month.html#close-checks", context, request=request)]
     context["oob"] = True
     parts.append(render_to_string("reports/month.html#close-approve", context, request=request))

@@ -192,8 +192,11 @@ def board_approve(request: HttpRequest) -> HttpResponse:
     if request.POST.get("confirm") != "1":
         rows = board_confirmation(items=items)
         unwritten = sum(1 for row in rows if row["row"] is None or row["row"].commentary_state == "none")
+        # "Approve and send 44 reports" when 10 of them go to nobody: the button says what is sent.
+        published_only = sum(1 for row in rows if not row["recipients"])
         return render(request, "reports/board_confirm.html", {"items": rows, "back": back, "back_url": back_url,
-                                                                "unwritten": unwritten})
+                                                                "unwritten": unwritten, "published_only": published_only,
+                                                                "emailed": len(rows) - published_only})
     if request.POST.get("draft_empty") == "1":
         # As the month page's "Draft from the figures", for each month: only sections nobody wrote.
         for client, month, _figures_at in items:

@@ -75,7 +75,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.get_by_label("Aprobar Beta Brands, marzo de 2026").focus()
         page.keyboard.press("Space")
         page.get_by_role("button", name="Aprobar los meses marcados…").press("Enter")
-        page.get_by_role("heading", name="¿Aprobar 2 meses y enviarlos a los clientes?").wait_for()
+        page.get_by_role("heading", name="¿Aprobar 2 meses?").wait_for()  # beta has nobody to email
         listed = page.locator("table tbody").inner_text()
         assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo de 2026" in listed
         screenshot(page, "board-2-confirm-1440-es")
@@ -91,7 +91,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.set_viewport_size(DESKTOP)
         # beta's Google Ads restate March while the confirmation is on the screen
         late_spend(tenant_b, "50")
-        page.get_by_role("button", name="Aprobar y enviar 2 informes").click()
+        page.get_by_role("button", name="Aprobar 2 meses", exact=True).click()
         page.get_by_text("Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026).").wait_for()
         refused = page.locator("#messages .message.error").inner_text()
         assert re.search(r"Beta Brands, marzo de 2026 no se aprobó: Las cifras cambiaron después de que las vieras", refused)
@@ -109,7 +109,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.goto(portal.console + "/board/?month=2026-03&show=clean")
         page.get_by_label("Aprobar Beta Brands, marzo de 2026").check()
         page.get_by_role("button", name="Aprobar los meses marcados…").click()
-        page.get_by_role("button", name="Aprobar y enviar 1 informe").click()
+        page.get_by_role("button", name="Aprobar 1 mes", exact=True).click()
         # beta has no client user: its month is published, not emailed, and the message says so
         page.get_by_text("Aprobado y publicado solo en el portal del cliente, sin nadie del cliente a quien enviarlo por "
                          "correo: Beta Brands (marzo de 2026).").wait_for()
@@ -200,20 +200,21 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
         # Tab, Space and Enter alone: tick both clean months and reach the confirmation.
         page.locator("#board-q").focus()
         order = []
-        for _ in range(7):
+        for _ in range(8):
             page.keyboard.press("Tab")
             order.append(_focused_title(page))
             if order[-1].startswith("Aprobar ") and order[-1].endswith(", marzo de 2026"):
                 page.keyboard.press("Space")
         assert order == [
+            "Marcar todos los meses limpios de esta página",  # the header's box: every clean month at once
             "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: en revisión",
             "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: en revisión",
             "Aprobar los meses marcados…",
         ], order
         screenshot(page, "board-keyboard-1-1440-es")
         page.keyboard.press("Enter")
-        page.get_by_role("heading", name="¿Aprobar 2 meses y enviarlos a los clientes?").wait_for()
-        expect(page.get_by_role("button", name="Aprobar y enviar 2 informes")).to_be_focused()
+        page.get_by_role("heading", name="¿Aprobar 2 meses?").wait_for()  # beta has nobody to email
+        expect(page.get_by_role("button", name="Aprobar 2 meses", exact=True)).to_be_focused()
         page.keyboard.press("Tab")  # from the autofocused "Approve and send" to Cancel
         expect(page.get_by_role("link", name="Cancelar")).to_be_focused()
         page.keyboard.press("Enter")

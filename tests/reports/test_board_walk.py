@@ -92,6 +92,22 @@ def test_the_next_client_link_carries_the_filters_on_after_an_approval(both_in_r
     assert response.status_code == 302 and response["Location"] == "/reports/2026-03/?show=waiting&q=a"
 
 
+def test_the_filters_outlive_the_draft_and_a_check_resolved_in_place(both_in_review, admin_user) -> None:
+    """"Draft from the figures" (and Resolve) redraw Approve in place: its form lost the board's
+    filters, so after a draft the approval came back without them, and "Next client waiting" went
+    through every client instead of the ones the board showed (and "← Close board" forgot them)."""
+    alpha, _beta = both_in_review
+    staff = browser_for(admin_user, alpha, language="en")
+    page = staff.get("/reports/2026-03/?show=waiting&mine=1").content.decode()
+    assert 'hx-post="/reports/2026-03/draft/?show=waiting&amp;mine=1"' in page
+    body = staff.post("/reports/2026-03/draft/?show=waiting&mine=1", HTTP_HX_REQUEST="true").content.decode()
+    approve = body[body.index('<div id="close-approve" hx-swap-oob="true">'):]
+    assert 'action="/reports/2026-03/approve/?show=waiting&amp;mine=1"' in approve
+    # without JavaScript: the page again, with them
+    response = staff.post("/reports/2026-03/draft/?show=waiting&mine=1")
+    assert response["Location"] == "/reports/2026-03/?show=waiting&mine=1"
+
+
 def test_a_next_path_keeps_a_plain_query_and_nothing_else() -> None:
     path = "/reports/2026-03/?mine=1&show=waiting&q=pe%C3%B1a+co"
     assert handoff_next(path) == path

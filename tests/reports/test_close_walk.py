@@ -227,3 +227,20 @@ def test_a_revision_says_which_figures_the_commentary_still_quotes_and_the_draft
     assert "Cost per lead €215.72" in notice and "Marketing spend" not in notice  # the person's sentence is left to them
     commentary_save(client=alpha, month=MARCH, section="concerns", text="Each lead cost €219.40.", user=staff_ab)
     assert "data-stale-commentary" not in staff.get("/reports/2026-03/").content.decode()
+
+
+def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_emailed(both_in_review, staff_ab) -> None:
+    """"Approve and send 44 reports" when 10 of the 44 clients have nobody to email: the button says
+    "Approve 2 months" and, beside it, how many are emailed and how many published in the portal only."""
+    console = browser_for(staff_ab, None, language="en")
+    page = console.get("/board/?month=2026-03").content.decode()
+    picks = re.findall(r'name="pick" id="pick-\w+" value="([^"]+)"', page)
+    confirm = console.post("/board/approve/", {"pick": picks, "back": "month=2026-03"}).content.decode()
+    assert "Approve and send 2 reports" not in confirm and ">Approve 2 months</button>" in confirm
+    assert "<h1>Approve 2 months?</h1>" in confirm  # not "… and send them to the clients?"
+    assert ("Emailed to the client: 1 · published in the portal only, with nobody at the client to email: 1") in confirm
+    alpha_only = console.post("/board/approve/", {"pick": [p for p in picks if p.startswith("alpha|")]}).content.decode()
+    assert ">Approve and send 1 report</button>" in alpha_only and "data-sent-split" not in alpha_only
+    spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
+    assert ">Aprobar 2 meses</button>" in spanish and "Por correo al cliente: 1" in spanish
+    assert "<h1>¿Aprobar 2 meses?</h1>" in spanish
