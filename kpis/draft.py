@@ -374,6 +374,48 @@ def _places(before: Fraction, after: Fraction) -> int:
     return 2 if max(abs(float(before)), abs(float(after))) < 0.01 else 1
 
 
+def mix_held(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> dict[str, Any] | None:
+    """The slots of "driver_mix_rest" (and "What changed"'s "changed_mix_rest") when the mix line would
+    name a member whose share of the unit moved mostly because the others' count moved: they fell as
+    its share rose (or rose as it fell), by more than the member's own count moved. Acme's November,
+    customers 10 → 6, read "CAC +109.8 %: mostly a change in the split of the customers, Paid search
+    having 50.0 % of the total (20.0 % before)", as if customers had moved to Paid search, while it won
+    2 → 3 and the others 8 → 3: the line now says those counts. None when the member's own count did
+    most of its share's move (the split is then the story, said as before)."""
+    shape = SHAPES[top.kpi]
+    if shape.kind != "ratio" or not shape.den or not shape.top_denominator:
+        return None
+    documents = w.documents
+    own = [documents[m].get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(shape.den) or 0
+           for m in (before, after)]
+    totals = [documents[m]["kpis"].get(shape.top_denominator) for m in (before, after)]
+    if not totals[0] or not totals[1]:
+        return None
+    share0, share1 = own[0] / totals[0], own[1] / totals[1]
+    moved_own, moved_rest = own[1] - own[0], (totals[1] - own[1]) - (totals[0] - own[0])
+    # The rest moved the share (fell as it rose, rose as it fell) and by more than the member itself.
+    if share1 == share0 or (moved_rest < 0) != (share1 > share0) or abs(moved_rest) <= abs(moved_own):
+        return None
+    member = w.member_name(top.dimension, top.member)
+
+    def rest(month: dt.date, total: float, count: float) -> Any:
+        value = total - count
+        return w.derived(w._show(shape.den, value), value,
+                         f"{kpi(shape.top_denominator).label}, {month_words(month)}: {w._show(shape.den, total)} − "
+                         f"{member} {w._show(shape.den, count)}", href=breakdown_href(top.dimension, month))
+
+    return {
+        "member": w.member_in_text(top.dimension, top.member),
+        "unit": str(UNITS.get(shape.den, shape.den)),
+        "rest_before": rest(before, totals[0], own[0]),
+        "rest_after": rest(after, totals[1], own[1]),
+        "total_before": w.kpi(shape.top_denominator, before),
+        "total_after": w.kpi(shape.top_denominator, after),
+        "count_before": w.member(shape.den, before, top.dimension, top.member, own[0], stored=True),
+        "count_after": w.member(shape.den, after, top.dimension, top.member, own[1], stored=True),
+    }
+
+
 def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
     """The sentence saying which member moved a KPI, and how (its rate, or the mix)."""
     key, shape = top.kpi, SHAPES[top.kpi]
@@ -406,6 +448,9 @@ def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> L
         unit = str(UNITS.get(shape.den or "", shape.den or ""))
         # A share of 0 is said in words ("brought none of the customers"), never "0 %" (kpis.sentences).
         mix_key = "driver_mix_none_after" if not share1 else "driver_mix_none_before" if not share0 else "driver_mix"
+        # The others' count moved the member's share more than its own did: the counts, not the split.
+        if mix_key == "driver_mix" and (held := mix_held(w, top, before, after)) is not None:
+            return line("driver_mix_rest", **held)
         return line(
             mix_key,
             member=named,
@@ -654,7 +699,8 @@ def _move_lines(
                 steps.append(step(line(review, **slots), line(f"{review}_short", **short)))
                 reviewed.add(member)
                 continue
-        if not good and explained is not None and explained.key.startswith("driver_mix"):
+        # "The shift in the mix, not one channel getting worse" is untrue where the others' count fell.
+        if not good and explained is not None and explained.key.startswith("driver_mix") and explained.key != "driver_mix_rest":
             steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
                                    unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:

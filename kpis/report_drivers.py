@@ -15,19 +15,19 @@ from django.utils.translation import gettext as _
 
 from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
-from kpis.draft import IMPORTANCE, Line, Writer, breakdown_href, budget_line, driver_line, line, month_words
-from kpis.explain import SHAPES, month_drivers, top_drivers
+from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
+from kpis.explain import month_drivers, top_drivers
 from kpis.formatting import format_value, number_shown
 from kpis.nodata import document_facts
 from kpis.nospend import document_known
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, pace, quarter_months, quarter_pace
-from kpis.sentences import UNITS
 
 # Members named without a lookup (vocabularies): the report reads no campaign or persona names.
 REPORT_DIMENSIONS = ("channel", "platform")
 COMPACT = {
     "driver_rate": "changed_rate",
     "driver_mix": "changed_mix",
+    "driver_mix_rest": "changed_mix_rest",
     "driver_mix_none_after": "changed_mix_none_after",
     "driver_mix_none_before": "changed_mix_none_before",
     "driver_volume": "changed_volume",
@@ -77,10 +77,7 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
             budget_line(w, top.kpi, before, after) if top.kpi in ("cpl", "cost_per_mql", "cac", "cost_per_conversion") else None
         )
         slots = {"kpi": str(kpi(top.kpi).label), "change": change, "compare": month_words(before)}
-        held = mix_held(w, top, before, after) if explained is not None and explained.key == "driver_mix" else None
-        if held is not None:
-            sentence = line("changed_mix_rest", **{**held, **slots})
-        elif explained is not None:
+        if explained is not None:
             sentence = line(COMPACT[explained.key], **{**explained.slots, **slots})
         else:
             sentence = line("changed_plain", **slots)
@@ -88,48 +85,6 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
         good = None if better == Better.NEUTRAL else (top.after > top.before) == (better == Better.UP)
         rows.append({"line": sentence, "good": good, "kpi": top.kpi})
     return rows
-
-
-def mix_held(w: Writer, top: Any, before: dt.date, after: dt.date) -> dict[str, Any] | None:
-    """The slots of "changed_mix_rest" when the mix line would name a member whose share of the unit moved
-    mostly because the others' count moved: they fell as its share rose (or rose as it fell), by more
-    than the member's own count moved. Acme's November, customers 10 → 6, read "CAC +109.8 %: mostly a
-    change in the split of the customers, Paid search having 50.0 % of the total (20.0 % before)", as if
-    customers had moved to Paid search, while it won 2 → 3 and the others 8 → 3: the line now says those
-    counts. None when the member's own count did most of its share's move (the split is then the story,
-    said as before)."""
-    shape = SHAPES[top.kpi]
-    if shape.kind != "ratio" or not shape.den or not shape.top_denominator:
-        return None
-    documents = w.documents
-    own = [documents[m].get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(shape.den) or 0
-           for m in (before, after)]
-    totals = [documents[m]["kpis"].get(shape.top_denominator) for m in (before, after)]
-    if not totals[0] or not totals[1]:
-        return None
-    share0, share1 = own[0] / totals[0], own[1] / totals[1]
-    moved_own, moved_rest = own[1] - own[0], (totals[1] - own[1]) - (totals[0] - own[0])
-    # The rest moved the share (fell as it rose, rose as it fell) and by more than the member itself.
-    if share1 == share0 or (moved_rest < 0) != (share1 > share0) or abs(moved_rest) <= abs(moved_own):
-        return None
-    member = w.member_name(top.dimension, top.member)
-
-    def rest(month: dt.date, total: float, count: float) -> Any:
-        value = total - count
-        return w.derived(w._show(shape.den, value), value,
-                         f"{kpi(shape.top_denominator).label}, {month_words(month)}: {w._show(shape.den, total)} − "
-                         f"{member} {w._show(shape.den, count)}", href=breakdown_href(top.dimension, month))
-
-    return {
-        "member": w.member_in_text(top.dimension, top.member),
-        "unit": str(UNITS.get(shape.den, shape.den)),
-        "rest_before": rest(before, totals[0], own[0]),
-        "rest_after": rest(after, totals[1], own[1]),
-        "total_before": w.kpi(shape.top_denominator, before),
-        "total_after": w.kpi(shape.top_denominator, after),
-        "count_before": w.member(shape.den, before, top.dimension, top.member, own[0], stored=True),
-        "count_after": w.member(shape.den, after, top.dimension, top.member, own[1], stored=True),
-    }
 
 
 PACE_COLOURS = {

@@ -82,6 +82,11 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "Most of the change came from the mix: %(member)s brought %(share_after)s of the %(unit)s, "
             "against %(share_before)s."),
         # A share of nothing in words, either month: "brought 0 % of the customers" read as a figure to check.
+        # The member's share moved because the others' count did (Acme's November: customers 10 → 6, Paid
+        # search 2 → 3, the rest 8 → 3): the counts, not "Paid search brought 50.0 %", as if customers moved to it.
+        "driver_mix_rest": _(
+            "Most of the change came from the %(unit)s outside %(member)s: %(rest_before)s → %(rest_after)s "
+            "(%(total_before)s → %(total_after)s in all), while %(member)s had %(count_before)s → %(count_after)s."),
         "driver_mix_none_after": _(
             "Most of the change came from the mix: %(member)s brought none of the %(unit)s, against %(share_before)s."),
         "driver_mix_none_before": _(

@@ -62,13 +62,15 @@ def _mix_line(documents: dict[dt.date, dict]) -> str:
 
 
 def test_the_cac_mix_line_says_none_or_under_a_tenth_never_0_0() -> None:
+    # Paid search's own count did the move (1 → 5,000 of 4,000 → 10,000): the split is the story. Had
+    # the others' count done it (1 → 5 of 4,000 → 10), the line would say the counts (mix_held).
     with translation.override("en"):
-        tiny = _mix_line(_documents(1, 4000, 5, 10))
+        tiny = _mix_line(_documents(1, 4000, 5000, 10000))
         none = _mix_line(_documents(0, 40, 5, 10))
     assert "Paid search brought 50.0 % of the customers, against < 0.1 %." in tiny, tiny
     assert "Paid search brought 50.0 % of the customers, against none before." in none, none
     with translation.override("es"):
-        assert "< 0,1 %" in _mix_line(_documents(1, 4000, 5, 10))
+        assert "< 0,1 %" in _mix_line(_documents(1, 4000, 5000, 10000))
 
 
 def test_the_criteria_backtest_writes_its_shares_the_same_way() -> None:

@@ -11,9 +11,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client as HttpClient
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from clients.models import Campaign, Lead, Spend
+from kpis.draft import DraftInputs, month_draft
+from kpis.models import Snapshot
 from kpis.services import snapshot_compute
 from tests.conftest import host_of
 
@@ -75,3 +78,25 @@ def test_the_same_in_spanish(client_user_a, customers_fell) -> None:
     cac = next(line for line in _lines(client_user_a, customers_fell, "es") if "(CAC)" in line)
     assert "reparto" not in cac, cac
     assert "7 → 3 (10 → 6 en total)" in cac and "la búsqueda de pago" in cac, cac
+
+
+def _draft(tenant, language: str) -> str:
+    with schema_context(tenant.schema_name):
+        documents = {s.month: s.document for s in Snapshot.objects.filter(month__in=[OCT, NOV])}
+    with translation.override(language):
+        draft = month_draft(DraftInputs(month=NOV, documents=documents, targets={}, quarter=[], currency="EUR"), full=True)
+        return "\n".join(line.text for line in draft.lines())
+
+
+def test_the_draft_says_the_counts_too_not_a_move_to_paid_search(customers_fell) -> None:
+    """The commentary draft's mix sentence read "Paid search brought 50.0 % of the customers, against
+    30.0 %" under the CAC's rise, and its next step "the shift in the mix above moved it the wrong way,
+    not one channel or campaign getting worse", while the customers outside Paid search fell 7 → 3."""
+    text = _draft(customers_fell, "en")
+    assert ("Most of the change came from the customers outside Paid search: 7 → 3 (10 → 6 in all), while Paid "
+            "search had 3 → 3.") in text, text
+    assert "brought 50.0 % of the customers" not in text, text
+    assert "not one channel or campaign getting worse" not in text, text
+    spanish = _draft(customers_fell, "es")
+    assert ("La mayor parte del cambio vino del número de clientes fuera de la búsqueda de pago: 7 → 3 (10 → 6 en "
+            "total)") in spanish, spanish
