@@ -36,3 +36,39 @@ def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, st
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_a_drilldowns_figures_line_up_at_the_right_on_a_phone(browser, portal, march, client_user_a, locale) -> None:  # noqa: F811
+    """On a phone each breakdown row is a card of "label: value" lines: the values followed their labels,
+    so "Sessions: 1,548" and "Marketing spend: $9,676.33" started and ended anywhere. A reporting tool
+    puts the figures in one column at the right (tabular digits), the labels at the left; a "—"'s reason
+    under it, still in words (no hover on a phone)."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    context, page = new_page(browser, locale=locale, viewport=PHONE)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, client_user_a.username)
+        page.goto(base + "/scorecard/breakdowns/channel/?month=2026-03")
+        cells = page.evaluate(
+            """() => [...document.querySelectorAll('.drilldown td[data-label]')].map(td => {
+                 const text = [...td.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+                 const range = document.createRange(); range.selectNodeContents(text);
+                 const box = td.getBoundingClientRect(), style = getComputedStyle(td);
+                 return {label: td.dataset.label, text: text.textContent.trim(),
+                         right: range.getBoundingClientRect().right,
+                         edge: box.right - parseFloat(style.paddingRight),
+                         digits: style.fontVariantNumeric};
+               })"""
+        )
+        screenshot(page, f"report-look-drilldown-phone-{locale}")
+        assert len(cells) >= 5, cells
+        off = [c for c in cells if abs(c["right"] - c["edge"]) > 1.5]
+        assert not off, f"figures not at the card's right edge: {off}"
+        assert all("tabular-nums" in c["digits"] for c in cells), cells
+        reasons = page.locator(".drilldown td[data-label] > .visually-hidden")
+        if reasons.count():
+            assert reasons.first.is_visible() and reasons.first.bounding_box()["width"] > 100
+    finally:
+        context.close()
