@@ -102,7 +102,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 49: a client reads its missing traffic "recorded" ("No traffic data is recorded…", the funnel's "no traffic data
 #     recorded"), staff "loaded"
 # 50: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
-REPORT_LAYOUT = "50"
+# 51: the summary's tiles in four parts (name, figure, chart, definition) that line up across a row (a subgrid)
+REPORT_LAYOUT = "51"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -72,3 +72,39 @@ def test_a_drilldowns_figures_line_up_at_the_right_on_a_phone(browser, portal, m
             assert reasons.first.is_visible() and reasons.first.bounding_box()["width"] > 100
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("locale", "width"), [("es-ES", 1024), ("en-US", 1440)])
+def test_the_summary_tiles_of_a_row_line_up(browser, portal, march, client_user_a, locale, width) -> None:  # noqa: F811
+    """A summary tile whose name takes two lines ("Costo de adquisición de cliente (CAC)") or whose figure
+    has a reason under it pushed its figure and chart below its neighbours': a row of tiles read as a
+    staircase. Tiles side by side have their figures, changes, charts and definitions on the same lines."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    context, page = new_page(browser, locale=locale, viewport={"width": width, "height": 1000})
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, client_user_a.username)
+        page.goto(base + "/scorecard/?month=2026-03")
+        tiles = page.evaluate(
+            """() => [...document.querySelectorAll('[data-summary]')].map(t => {
+                 const top = (s) => {
+                   const e = t.querySelector(s); return e ? Math.round(e.getBoundingClientRect().top) : null; };
+                 const label = t.querySelector('h3');
+                 return {kpi: t.dataset.kpi, row: Math.round(t.getBoundingClientRect().top),
+                         label_height: Math.round(label.getBoundingClientRect().height),
+                         value: top('.value'), chart: top('.chart-box'), definition: top('.definition')};
+               })"""
+        )
+        page.locator("#summary-title").scroll_into_view_if_needed()
+        screenshot(page, f"report-look-summary-{locale}-{width}")
+        rows: dict[int, list[dict]] = {}
+        for tile in tiles:
+            rows.setdefault(tile["row"], []).append(tile)
+        assert any(len(r) > 1 for r in rows.values()), tiles
+        for part in ("value", "chart", "definition"):
+            for row in rows.values():
+                tops = {t[part] for t in row if t[part] is not None}
+                assert len(tops) <= 1, f"{part} not on one line in a row of tiles: {row}"
+    finally:
+        context.close()
