@@ -4,6 +4,8 @@ Measured boxes, not words (English and Spanish, 1440 px and 390 px)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from reports.services import month_approve
@@ -16,7 +18,7 @@ DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, staff_a, viewport) -> None:  # noqa: F811
-    """"Read and questions", "Questions", "Versions" and each group of figures were boxes touching one
+    """ "Read and questions", "Questions", "Versions" and each group of figures were boxes touching one
     another (no margin between two cards): a page of one long box cut by lines. A gap as the
     scorecard's tiles have."""
     month_approve(client=march, month=MARCH, user=staff_a)
@@ -35,7 +37,6 @@ def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, st
         assert all(gap >= 12 for _, gap in gaps), f"cards touching: {gaps}"
     finally:
         context.close()
-
 
 
 @pytest.mark.parametrize("locale", ["en-US", "es-ES"])
@@ -106,5 +107,42 @@ def test_the_summary_tiles_of_a_row_line_up(browser, portal, march, client_user_
             for row in rows.values():
                 tops = {t[part] for t in row if t[part] is not None}
                 assert len(tops) <= 1, f"{part} not on one line in a row of tiles: {row}"
+    finally:
+        context.close()
+
+
+def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_column(
+    browser, portal, client_user_a, tenants
+) -> None:
+    """ "Customer value against its cost" (the lifetime value panel) listed "€56,070.52", "—", "5.68" each where
+    its label ended: figures a client compares, so one right-aligned column of tabular digits, as every table's."""
+    from django.core.management import call_command
+
+    from agency.months import Month
+    from kpis.services import snapshot_compute
+
+    alpha = tenants["alpha"]
+    call_command("generate_demo_data", "alpha", "--months", "4", "--leads-per-month", "40", "--seed", "7")
+    month = Month.of(dt.datetime.now(tz=dt.UTC).date()) - 1
+    snapshot_compute(client=alpha, months=[(month - i).first_day for i in range(4)])
+    context, page = new_page(browser, locale="en-US", viewport=DESKTOP)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, client_user_a.username)
+        page.goto(base + f"/scorecard/?month={month}")
+        page.locator('details[data-group="lifetime-value"] summary').click()
+        figures = page.evaluate(
+            """() => [...document.querySelectorAll('.ltv-side > dd')].map(dd => {
+                 const e = dd.classList.contains('has-why') ? dd.querySelector('span') : dd;
+                 const range = document.createRange(); range.selectNodeContents(e);
+                 return {text: e.textContent.trim(), right: Math.round(range.getBoundingClientRect().right),
+                         digits: getComputedStyle(e).fontVariantNumeric};
+               })"""
+        )
+        page.locator("#ltv-title").scroll_into_view_if_needed()
+        screenshot(page, "report-look-ltv-side-1440")
+        assert len(figures) >= 4, figures
+        assert len({f["right"] for f in figures}) == 1, f"figures not right-aligned: {figures}"
+        assert all("tabular-nums" in f["digits"] for f in figures), figures
     finally:
         context.close()
