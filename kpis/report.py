@@ -103,7 +103,8 @@ from kpis.unmatched import crm_leads_unlinked
 #     recorded"), staff "loaded"
 # 50: a breakdown row's ROAS with a conversion value but no ad spend says "No ad platform spend in this row."
 # 51: the summary's tiles in four parts (name, figure, chart, definition) that line up across a row (a subgrid)
-REPORT_LAYOUT = "51"
+# 52: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
+REPORT_LAYOUT = "52"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

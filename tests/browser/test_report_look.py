@@ -146,3 +146,38 @@ def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_col
         assert all("tabular-nums" in f["digits"] for f in figures), figures
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("locale", "width"), [("es-ES", 1024), ("en-US", 1440)])
+def test_the_details_tiles_of_a_row_show_their_figures_on_one_line(browser, portal, march, client_user_a, locale, width) -> None:  # noqa: F811
+    """A details tile's name and definition take one to four lines: its figure came lower than its
+    neighbours' ("6,462" beside "20.6 %" a line down), a row read as a staircase. The figures of tiles side
+    by side are on one line, and so are their trend lines."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    context, page = new_page(browser, locale=locale, viewport={"width": width, "height": 1000})
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, client_user_a.username)
+        page.goto(base + "/scorecard/?month=2026-03")
+        page.evaluate("document.querySelectorAll('details.group').forEach(d => d.open = true)")
+        tiles = page.evaluate(
+            """() => [...document.querySelectorAll('.tiles > .tile')].map(t => {
+                 const top = (s) => {
+                   const e = t.querySelector(s); return e ? Math.round(e.getBoundingClientRect().top) : null; };
+                 return {kpi: t.dataset.kpi, group: t.closest('details').dataset.group,
+                         row: Math.round(t.getBoundingClientRect().top), value: top('.value'), spark: top('.spark')};
+               })"""
+        )
+        page.locator("details.group").first.scroll_into_view_if_needed()
+        screenshot(page, f"report-look-details-{locale}-{width}")
+        rows: dict[tuple, list[dict]] = {}
+        for tile in tiles:
+            rows.setdefault((tile["group"], tile["row"]), []).append(tile)
+        assert any(len(r) > 1 for r in rows.values()), tiles
+        for part in ("value", "spark"):
+            for row in rows.values():
+                tops = {t[part] for t in row if t[part] is not None}
+                assert len(tops) <= 1, f"{part} not on one line in a row of tiles: {row}"
+    finally:
+        context.close()
