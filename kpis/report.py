@@ -107,7 +107,9 @@ from kpis.unmatched import crm_leads_unlinked
 # 52: money at its currency's minor unit (no decimals in CLP, JPY); CAC payback at a 0 % margin says why; the paid
 #     lead match rate says over which conversions; a revenue uplift without marketing revenue says what it is;
 #     "What changed" names the others' counts where they moved a member's share; a share of 0 said "none"
-REPORT_LAYOUT = "52"
+# 53: the summary's tiles in four parts (name, figure, chart, definition) that line up across a row (a subgrid)
+# 54: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
+REPORT_LAYOUT = "54"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
