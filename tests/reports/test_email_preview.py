@@ -211,7 +211,7 @@ def test_staff_preview_the_revisions_email_in_the_clients_spanish(revised, staff
     assert REASON in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
     assert re.search(r'href="/reports/2026-03/email-preview/report.pdf"[^>]*>alpha-informe-2026-03.pdf<', page)
     email = _email_of(page)
-    assert f"<strong>Motivo:</strong> {REASON}" in email
+    assert "Nota de tu agencia sobre esta revisión: «Gasto tardío de Google Ads»." in email  # as typed, quoted
     assert "219,40" in email and "antes: 215,72" in email  # each changed figure, revised then approved
     assert "Un <strong>gran</strong> mes de leads" in email
     assert "El informe revisado va adjunto en PDF." in email
@@ -250,7 +250,7 @@ def test_the_revisions_preview_pdf_is_the_revised_clients_pdf(revised, staff_a) 
 def test_a_revision_without_a_reason_yet_says_the_email_will_give_one(revised, staff_a) -> None:
     page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
     assert "Not said yet" in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
-    assert "Motivo:" not in _email_of(page)
+    assert "Nota de tu agencia" not in _email_of(page)
     _revision_untouched()
 
 
