@@ -137,7 +137,8 @@ def test_staff_preview_a_revisions_email_with_the_reason_they_typed(
         assert page.locator("[data-preview-subject]").inner_text() == "Alpha Analytics: cifras revisadas de octubre de 2026"
         assert page.locator("[data-preview-reason]").inner_text().startswith("gasto tardío de Google Ads")
         frame = page.frame_locator("iframe[data-email-preview]")
-        assert "Motivo: gasto tardío de Google Ads" in frame.locator("[data-reason]").inner_text()
+        note = frame.locator("[data-reason]").inner_text()
+        assert "Nota de tu agencia sobre esta revisión: «Gasto tardío de Google Ads»." in note
         assert frame.locator("[data-change]").count() >= 1
         page.wait_for_function("""() => { const f = document.querySelector('iframe[data-email-preview]');
             return f.contentDocument && Math.abs(f.getBoundingClientRect().height
