@@ -16,6 +16,7 @@ from portfolio.models import ClientMonthClose
 from reports.board import board_counts, board_months, board_page
 from reports.models import ReportVersion
 from reports.services import commentary_save, month_reviews_start, months_approve
+from tests.factories import checks_ran
 from tests.reports.conftest import MARCH, browser_for, late_spend
 
 APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
@@ -45,7 +46,7 @@ def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_
     assert by_slug["alpha"].clean and by_slug["alpha"].cell.status == "in_review"
     assert not by_slug["beta"].clean and by_slug["beta"].cell.status == "none"
     assert [c.status for c in by_slug["alpha"].history][:2] == ["in_review", "none"]
-    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 1}
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 1, "unchecked": 0}
     _page, clean = board_page(user=admin_user, month=MARCH, months=months, show="clean")
     assert [row.client.slug for row in clean] == ["alpha"]
     # "mine": the admin is assigned to no client; staff_a sees only alpha anyway
@@ -55,7 +56,7 @@ def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_
 
 def test_a_client_question_makes_a_month_not_clean(in_review, admin_user) -> None:
     ClientMonthClose.objects.filter(client=in_review, month=MARCH).update(open_questions=1, updated_at=timezone.now())
-    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0}
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0, "unchecked": 0}
 
 
 def test_bulk_approval_refuses_a_month_whose_figures_changed_after_the_confirmation(in_review, staff_a) -> None:
@@ -198,6 +199,27 @@ def test_a_month_with_an_open_check_is_not_clean_and_the_board_says_so(in_review
         page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
     assert "2 abiertas · 1 alta" in page
     ClientMonthChecks.objects.filter(client=in_review, month=MARCH).update(open=0, open_high=0)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 1
+
+
+def test_a_month_whose_checks_never_ran_is_not_clean_and_has_its_own_filter(in_review, admin_user) -> None:
+    """ "Not run yet" read beside a Clean badge and a tick box: nobody knew the month was clean."""
+    from portfolio.models import ClientMonthChecks
+
+    ClientMonthChecks.objects.filter(client=in_review, month=MARCH).delete()  # a month computed before the checks existed
+    months = board_months(now=APRIL_5)
+    _page, rows = board_page(user=admin_user, month=MARCH, months=months)
+    alpha = next(row for row in rows if row.client.slug == "alpha")
+    assert alpha.checks_total is None and not alpha.clean
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0, "unchecked": 1}
+    assert board_page(user=admin_user, month=MARCH, months=months, show="clean")[1] == []
+    assert [row.client.slug for row in board_page(user=admin_user, month=MARCH, months=months, show="unchecked")[1]] == ["alpha"]
+    with time_machine.travel(APRIL_5):
+        page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+    assert "Aún sin ejecutar" in page and 'id="pick-alpha"' not in page and ">Limpio</span>" not in page
+    assert "1 con sus comprobaciones aún sin ejecutar" in page and '<option value="unchecked"' in page
+    # Once they ran (nothing found), the month is clean again.
+    checks_ran(client=in_review, month=MARCH)
     assert board_counts(user=admin_user, month=MARCH)["clean"] == 1
 
 
