@@ -5,7 +5,7 @@ cost the same few queries as five (bench/close_board.py).
 A month is **clean** when nothing in it needs a person's look before it goes to the client: it is
 in review, its figures are computed, its checks ran and none is open, no client question waits, no
 scheduled source of the client is failing. A month whose checks never ran is not clean ("unchecked").
-Clean months can be approved together from the board (reports.services.months_approve).
+Clean months can be approved together from the board, in the background (reports.services_bulk).
 """
 
 from __future__ import annotations
@@ -25,7 +25,14 @@ from django.utils import timezone
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
-from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure
+from portfolio.models import (
+    BulkApproval,
+    BulkApprovalItem,
+    ClientMonthChecks,
+    ClientMonthClose,
+    ClientMonthSummary,
+    SourceFailure,
+)
 from portfolio.selectors import summary_has_data
 from reports.selectors import report_recipients_by_client
 
@@ -359,3 +366,26 @@ def board_next_waiting(
     here = next((i for i, c in enumerate(ordered) if c.pk == client.pk), -1)
     waiting = [c for c in ordered[here + 1 :] + ordered[: here + 1] if c.waits and c.pk != client.pk]
     return (waiting[0] if waiting else None), len(waiting)
+
+
+def bulk_progress(*, user: User, bulk_id: int) -> dict[str, Any] | None:
+    """Where a bulk approval ``user`` started stands (None: not theirs, or no such): its months
+    approved so far (emailed, or published in the portal only), refused and why, still queued,
+    and whether it is done. Two queries; the board polls it while months are queued."""
+    bulk = BulkApproval.objects.filter(pk=bulk_id, user=user).first()
+    if bulk is None:
+        return None
+    items = list(BulkApprovalItem.objects.filter(bulk=bulk).select_related("client").order_by("client__name", "month"))
+    approved = [i for i in items if i.state == BulkApprovalItem.State.APPROVED]
+    refused = [i for i in items if i.state == BulkApprovalItem.State.REFUSED]
+    return {
+        "bulk": bulk,
+        "total": len(items),
+        "approved": approved,
+        "emailed": [i for i in approved if i.emailed],
+        "published": [i for i in approved if not i.emailed],
+        "refused": refused,
+        "decided": len(approved) + len(refused),
+        "queued": len(items) - len(approved) - len(refused),
+        "done": len(approved) + len(refused) == len(items),
+    }

@@ -73,7 +73,7 @@ def test_bulk_approval_refuses_a_month_whose_figures_changed_after_the_confirmat
         assert ReportVersion.objects.get().number == 1 and OutboxEmail.objects.filter(kind="report_approved").exists()
 
 
-def test_the_board_page_confirms_then_approves_through_the_single_approval(in_review, staff_a) -> None:
+def test_the_board_page_confirms_then_approves_through_the_single_approval(in_review, staff_a, bulk_inline) -> None:
     console = browser_for(staff_a, None)
     with time_machine.travel(APRIL_5 + dt.timedelta(days=2)):
         page = console.get("/board/?month=2026-03").content.decode()
@@ -84,12 +84,65 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     assert "en el comentario del mes que nadie escribió" in confirm  # one month: not "del 1 mes"
     with schema_context("alpha"):
         assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
-    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
-    assert "Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026)" in done.content.decode()
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    assert done.status_code == 302 and re.search(r"/board/\?month=2026-03&bulk=\d+$", done["Location"])
+    assert [slug for slug, _kwargs in bulk_inline] == ["alpha"]  # one task per client, naming it
+    page = console.get(done["Location"]).content.decode()
+    assert "Aprobación de 1 mes: terminada" in page and "Aprobados: 1 de 1" in page
+    assert "Aprobado y enviado al cliente:</strong> Alpha Analytics (marzo de 2026)" in page
+    assert "hx-trigger=\"every" not in page  # done: the board no longer polls
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
-def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a) -> None:
+def test_the_bulk_approvals_progress_polls_until_done_then_reloads_the_board(in_review, staff_a, admin_user, monkeypatch) -> None:
+    """44 months were one request of a minute: now the confirmation only queues them, and the board
+    shows how far the background has got, polling a small partial, kept after a reload."""
+    from portfolio.models import BulkApprovalItem
+    from reports.services_bulk import bulk_approve_client
+
+    sent = []
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", lambda task, *, client, **kw: sent.append((client, kw)))
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    bulk_id = sent[0][1]["bulk_id"]
+    page = console.get(done["Location"]).content.decode()
+    assert "Approving 1 month…" in page and "Approved so far: 0 of 1" in page
+    assert f'hx-get="/board/approvals/{bulk_id}/?poll=1" hx-trigger="every 2s"' in page
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists()  # nothing approved in the request
+    assert bulk_approve_client(client=in_review, bulk_id=bulk_id) == 1  # the worker's run
+    assert bulk_approve_client(client=in_review, bulk_id=bulk_id) == 0  # run twice (a redelivery): nothing twice
+    with schema_context("alpha"):
+        assert ReportVersion.objects.count() == 1 and OutboxEmail.objects.filter(kind="report_approved").count() == 1
+    poll = console.get(f"/board/approvals/{bulk_id}/?poll=1", HTTP_HX_REQUEST="true")
+    assert poll["HX-Refresh"] == "true" and "Approval of 1 month: done" in poll.content.decode()
+    assert BulkApprovalItem.objects.get().state == "approved"
+    # Someone else's approval is not theirs to read.
+    assert browser_for(admin_user, None).get(f"/board/approvals/{bulk_id}/").status_code == 404
+
+
+def test_with_the_queue_unreachable_the_bulk_approval_says_so_and_approves_nothing(in_review, staff_a, monkeypatch) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(task, *, client, **kw) -> None:
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", down)
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    confirmed = {"pick": [pick], "confirm": "1", "back": "month=2026-03"}
+    page = console.post("/board/approve/", confirmed, follow=True).content.decode()
+    assert "the background queue is unreachable): nothing was approved" in page
+    assert "The approval could not be queued" in page and "hx-trigger=\"every" not in page
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists() and not OutboxEmail.objects.exists()
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "in_review"
+
+
+def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a, bulk_inline) -> None:
     """Fifty clean months approved from the board went out with no commentary at all: the
     confirmation offers the month page's "Draft from the figures" for those nobody wrote."""
     in_review.language = "es"  # the client is written to in Spanish; the account manager reads English
@@ -106,7 +159,7 @@ def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_r
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
-def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a) -> None:
+def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a, bulk_inline) -> None:
     commentary_save(client=in_review, month=MARCH, section="summary", text="Nuestro resumen.", user=staff_a)
     console = browser_for(staff_a, None)
     page = console.get("/board/?month=2026-03").content.decode()
@@ -316,7 +369,9 @@ def test_a_month_not_in_the_close_shows_when_its_figures_were_computed_not_no_fi
     assert "No figures yet" not in page and "Not yet" not in page
 
 
-def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(in_review, client_user_a, staff_a) -> None:
+def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(
+    in_review, client_user_a, staff_a, bulk_inline
+) -> None:
     """The confirmation said "Nobody: published in the portal only"; the message after approving
     said "Approved and sent to the client" all the same (the demo's Wayne Outdoor, 7 Dec 2026)."""
     client_user_a.monthly_email = False  # nobody at the client receives the monthly email
