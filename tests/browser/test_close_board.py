@@ -133,6 +133,10 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
             "Aprobado y publicado solo en el portal del cliente, sin nadie del cliente a quien enviarlo por correo: Beta Brands "
             "(marzo de 2026)")
         screenshot(page, "board-3b-published-1440-es")
+        page.set_viewport_size(PHONE)  # the progress on a phone: no sideways scroll
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(page, "board-3c-progress-390-es")
+        page.set_viewport_size(DESKTOP)
         assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "approved"
         page.goto(portal.console + "/board/?month=2026-03")
         screenshot(page, "board-4-all-approved-1440-es")
@@ -151,7 +155,8 @@ WIDTHS = {"1440": {"width": 1440, "height": 900}, "1280": {"width": 1280, "heigh
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenant_b, staff_ab, language) -> None:  # noqa: F811
     """The 13 squares of every row are on the screen, none behind a scroll bar, in either language:
-    with a long client name, a question, a failing source and open checks widening the columns."""
+    with a long client name, a question, a failing source and open checks widening the columns, and
+    a month whose checks never ran (its own count and filter, no tick)."""
     from portfolio.models import ClientMonthChecks
 
     _beta_march(tenant_b)
@@ -163,6 +168,7 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
     ClientMonthChecks.objects.update_or_create(
         client=tenant_b, month=MARCH, defaults={"total": 4, "high": 1, "open": 3, "open_high": 1}
     )
+    ClientMonthChecks.objects.filter(client=march, month=MARCH).delete()  # alpha's checks never ran: not clean
     staff_ab.language = language
     staff_ab.save()
     for size, viewport in WIDTHS.items():
@@ -173,6 +179,8 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
             page.goto(portal.console + "/board/?month=2026-03")
             expect(page.locator(ROWS)).to_have_count(2)
             screenshot(page, f"board-strip-{size}-{language}")
+            expect(page.locator("#pick-alpha")).to_have_count(0)  # "Not run yet": no tick
+            expect(page.locator("[data-unchecked]")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
             wrap = page.locator("#board-table .table-wrap")
             assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), f"the table scrolls sideways at {size}"
