@@ -385,3 +385,22 @@ def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(
     assert "enviado al cliente" not in done
     with schema_context("alpha"):
         assert ReportVersion.objects.get().number == 1 and not OutboxEmail.objects.filter(kind="report_approved").exists()
+
+
+@pytest.mark.fault
+def test_with_redis_stopped_the_bulk_approval_approves_nothing_and_says_so(in_review, staff_a) -> None:
+    """The queue really down (not a stub): Celery's send fails, the board says so, nothing approved."""
+    from portfolio.models import BulkApprovalItem
+    from tests.redis_control import redis_down
+
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    with redis_down():
+        done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    assert done.status_code == 302
+    item = BulkApprovalItem.objects.get()
+    assert item.state == "refused" and item.bulk.failure == "queue-unreachable"
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists()
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "in_review"
