@@ -276,3 +276,44 @@ class ConnectionHealth(models.Model):
         if not self.reason_words:
             return self.reason
         return str(Words.from_json(self.reason_words))
+
+
+class BulkApproval(models.Model):
+    """One approval of several clean months from the close board (reports.services.bulk_approval_start),
+    run in the background by one task per client (reports.tasks.bulk_approve_task). Public: its months
+    are of many clients, and the board reads its progress in one query. Kept, so the result is still
+    readable after a reload (the board's ``?bulk=`` link). ``failure``: "queue-unreachable" when the
+    tasks could not be queued (then nothing is approved)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10, help_text="the approver's, for the refusals' words")
+    draft_empty = models.BooleanField(default=False, help_text="write the draft into commentary nobody wrote first")
+    created_at = models.DateTimeField()
+    failure = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"bulk approval {self.pk}"
+
+
+class BulkApprovalItem(models.Model):
+    """One month of a bulk approval: queued, then approved or refused (with why), exactly once."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        APPROVED = "approved"
+        REFUSED = "refused"
+
+    bulk = models.ForeignKey(BulkApproval, on_delete=models.CASCADE, related_name="items")
+    client = models.ForeignKey("agency.Client", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="first day of the month")
+    figures_at = models.DateTimeField(null=True, help_text="the computation the confirmation showed")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    message = models.CharField(max_length=500, blank=True)
+    emailed = models.BooleanField(default=False, help_text="approved with someone at the client to email")
+    done_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bulk", "client", "month"], name="bulk_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bulk_id} {self.client_id} {Month.of(self.month)} {self.state}"

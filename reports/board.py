@@ -3,9 +3,9 @@ mirror of the close (portfolio.ClientMonthClose) alone — no client schema is o
 cost the same few queries as five (bench/close_board.py).
 
 A month is **clean** when nothing in it needs a person's look before it goes to the client: it is
-in review, its figures are computed, no client question waits, no scheduled source of the client is
-failing (and, once issue #21's checks count is mirrored, no check fails). Clean months can be
-approved together from the board (reports.services.months_approve).
+in review, its figures are computed, its checks ran and none is open, no client question waits, no
+scheduled source of the client is failing. A month whose checks never ran is not clean ("unchecked").
+Clean months can be approved together from the board, in the background (reports.services_bulk).
 """
 
 from __future__ import annotations
@@ -25,13 +25,20 @@ from django.utils import timezone
 from agency.models import Client, Membership, User
 from agency.months import Month
 from agency.selectors import clients_for_user
-from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, SourceFailure
+from portfolio.models import (
+    BulkApproval,
+    BulkApprovalItem,
+    ClientMonthChecks,
+    ClientMonthClose,
+    ClientMonthSummary,
+    SourceFailure,
+)
 from portfolio.selectors import summary_has_data
 from reports.selectors import report_recipients_by_client
 
 WINDOW = 13  # months shown per client: the month being closed and the twelve before it
 PAGE_SIZE = 50  # an account manager's clients on one page
-FILTERS = ("all", "waiting", "clean")
+FILTERS = ("all", "waiting", "clean", "unchecked")
 State = ClientMonthClose.State
 
 
@@ -73,8 +80,16 @@ def _waiting() -> Q:
 
 
 def _clean() -> Q:
-    no_open_check = Q(checks__open__isnull=True) | Q(checks__open=0)  # issue #21's mirror: none open
-    return _in_review() & Q(this__figures_at__isnull=False, this__open_questions=0, failing=False) & no_open_check
+    # Issue #21's mirror: the checks ran (a row, written by every run, 0s included) and none is open.
+    # A month whose checks never ran ("Not run yet") is not known to be clean: nobody looked at it.
+    ran_none_open = Q(checks__total__isnull=False, checks__open=0)
+    return _in_review() & Q(this__figures_at__isnull=False, this__open_questions=0, failing=False) & ran_none_open
+
+
+def _unchecked() -> Q:
+    """In review with its checks never run (a month computed before the checks existed): not clean,
+    its own filter, so that it is found and its figures recomputed (which runs them) or read by hand."""
+    return _in_review() & Q(checks__total__isnull=True)
 
 
 @dataclass
@@ -140,13 +155,15 @@ class Row:
             and c.figures_at is not None
             and not c.open_questions
             and not self.failing_sources
+            and self.checks_total is not None  # the checks ran: "Not run yet" is not clean
             and not self.checks_open
         )
 
 
 def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool = False, query: str = "") -> QuerySet[Client]:
     """The clients of the board for ``month`` with that month's close row joined in (``this__…``),
-    filtered: ``waiting`` (in review, a revision to approve or a question), ``clean``, ``mine``
+    filtered: ``waiting`` (in review, a revision to approve or a question), ``clean``, ``unchecked``
+    (in review, its checks never ran), ``mine``
     (assigned to the viewer, admins included), a name; by name. One query when evaluated."""
     clients = (
         clients_for_user(user=user)
@@ -179,6 +196,8 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
         clients = clients.filter(_waiting())
     elif show == "clean":
         clients = clients.filter(_clean())
+    elif show == "unchecked":
+        clients = clients.filter(_unchecked())
     return clients.order_by("name", "pk")
 
 
@@ -247,8 +266,9 @@ def board_page(
 # 9: in English too, and "Waiting: no", "Figures computed: not yet"; 10: "Waiting for data"; 11: "Waiting
 # for data" judged as the month's page judges it, from the summary's has_data: email results count;
 # 12: a month put in review with nothing recorded in it reads "Waiting for data" too; 13: the header's
-# box that ticks every clean month of the page; 14: with its words, in sight on a phone).
-BOARD_LAYOUT = "14"
+# box that ticks every clean month of the page; 14: with its words, in sight on a phone; 15: a month
+# whose checks never ran is not clean: no tick, its count and filter "Checks not run yet").
+BOARD_LAYOUT = "15"
 
 
 def board_stamp(*, user: User) -> str:
@@ -283,6 +303,7 @@ def board_counts(*, user: User, month: dt.date, mine: bool = False) -> dict[str,
         all=Count("pk"),
         waiting=Count("pk", filter=_waiting()),
         clean=Count("pk", filter=_clean()),
+        unchecked=Count("pk", filter=_unchecked()),
     )
 
 
@@ -345,3 +366,26 @@ def board_next_waiting(
     here = next((i for i, c in enumerate(ordered) if c.pk == client.pk), -1)
     waiting = [c for c in ordered[here + 1 :] + ordered[: here + 1] if c.waits and c.pk != client.pk]
     return (waiting[0] if waiting else None), len(waiting)
+
+
+def bulk_progress(*, user: User, bulk_id: int) -> dict[str, Any] | None:
+    """Where a bulk approval ``user`` started stands (None: not theirs, or no such): its months
+    approved so far (emailed, or published in the portal only), refused and why, still queued,
+    and whether it is done. Two queries; the board polls it while months are queued."""
+    bulk = BulkApproval.objects.filter(pk=bulk_id, user=user).first()
+    if bulk is None:
+        return None
+    items = list(BulkApprovalItem.objects.filter(bulk=bulk).select_related("client").order_by("client__name", "month"))
+    approved = [i for i in items if i.state == BulkApprovalItem.State.APPROVED]
+    refused = [i for i in items if i.state == BulkApprovalItem.State.REFUSED]
+    return {
+        "bulk": bulk,
+        "total": len(items),
+        "approved": approved,
+        "emailed": [i for i in approved if i.emailed],
+        "published": [i for i in approved if not i.emailed],
+        "refused": refused,
+        "decided": len(approved) + len(refused),
+        "queued": len(items) - len(approved) - len(refused),
+        "done": len(approved) + len(refused) == len(items),
+    }

@@ -387,7 +387,8 @@ def months_approve(*, items: list[tuple[Client, dt.date, dt.datetime | None]], u
     """Approve several months at once (the close board), each through month_approve exactly as a
     single approval, each in its own transaction: one refused (its figures changed after the
     confirmation listed them, someone approved it meanwhile, a recompute is running) is said and
-    does not stop the others. A revision is never approved this way (it needs its reason)."""
+    does not stop the others. A revision is never approved this way (it needs its reason). Called
+    month by month by the board's background approval (reports.services_bulk)."""
     outcomes = []
     for client, month, figures_at in items:
         try:

@@ -7,4 +7,5 @@ from reports import views_board
 urlpatterns = [
     path("board/", views_board.board, name="close_board"),
     path("board/approve/", views_board.board_approve, name="close_board_approve"),
+    path("board/approvals/<int:bulk_id>/", views_board.board_approval, name="close_board_approval"),
 ]

@@ -1,6 +1,6 @@
 """The close board at the console: every client × month of the close, filters, and the approval of
 several clean months at once after a confirmation listing them. Thin: reads through reports.board,
-writes through reports.services.months_approve (each month through the single approval)."""
+writes through reports.services_bulk (in the background, each month through the single approval)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,10 +38,12 @@ from reports.board import (
     board_picks,
     board_query,
     board_stamp,
+    bulk_progress,
 )
-from reports.selectors import can_approve, report_recipients_by_client
-from reports.services import BulkOutcome, month_reviews_catch_up, months_approve
-from reports.services_draft import commentary_draft_apply
+from reports.selectors import can_approve
+from reports.services import month_reviews_catch_up
+from reports.services_bulk import bulk_approval_start
+from reports.tasks import bulk_approve_task
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -165,12 +167,11 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         "table": mark_safe(table),  # noqa: S308 -- our template
         "may_approve": may_approve,
         "month_choices": [(m, str(Month.of(m)), date_format(m, "YEAR_MONTH_FORMAT")) for m in f["months"]],
+        # A bulk approval started from the confirmation: its progress above the table (after a reload too).
+        "progress": bulk_progress(user=request.user, bulk_id=int(bulk)) if (bulk := request.GET.get("bulk", "")).isdigit()
+        else None,
     }
     return render(request, "reports/board.html", context)
-
-
-def _month_names(outcomes: list[BulkOutcome]) -> str:
-    return ", ".join(f"{o.client.name} ({date_format(o.month, 'YEAR_MONTH_FORMAT')})" for o in outcomes)
 
 
 @agency_required
@@ -197,35 +198,30 @@ def board_approve(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/board_confirm.html", {"items": rows, "back": back, "back_url": back_url,
                                                                 "unwritten": unwritten, "published_only": published_only,
                                                                 "emailed": len(rows) - published_only})
-    if request.POST.get("draft_empty") == "1":
-        # As the month page's "Draft from the figures", for each month: only sections nobody wrote.
-        for client, month, _figures_at in items:
-            commentary_draft_apply(client=client, month=month, user=request.user)
-    outcomes = months_approve(items=items, user=request.user)
-    approved = [o for o in outcomes if o.approved]
-    # A client nobody from receives the monthly email (no client user yet, or all turned it off)
-    # had its month published in the portal only: "sent to the client" would be untrue for it,
-    # as the confirmation itself said ("Nobody: published in the portal only").
-    recipients = report_recipients_by_client(clients=[o.client for o in approved]) if approved else {}
-    sent = [o for o in approved if recipients.get(o.client.pk)]
-    published = [o for o in approved if not recipients.get(o.client.pk)]
-    if sent:
-        messages.success(request, _("Approved and sent to the client: %(months)s.") % {"months": _month_names(sent)})
-    if published:
-        messages.success(
+    # The months are approved in the background, one task per client (reports.services_bulk): the
+    # board shows their progress from the ``bulk`` link, which a reload keeps.
+    bulk = bulk_approval_start(
+        task=bulk_approve_task, items=items, user=request.user, language=get_language() or "en",
+        draft_empty=request.POST.get("draft_empty") == "1",
+    )
+    if bulk.failure:
+        messages.error(
             request,
-            _("Approved and published in the client's portal only, with nobody at the client to email: %(months)s.")
-            % {"months": _month_names(published)},
+            _("The approval could not be queued (the background queue is unreachable): nothing was approved. "
+              "Try again in a few minutes."),
         )
-    for outcome in outcomes:
-        if not outcome.approved:
-            messages.error(
-                request,
-                _("%(client)s, %(month)s was not approved: %(reason)s")
-                % {
-                    "client": outcome.client.name,
-                    "month": date_format(outcome.month, "YEAR_MONTH_FORMAT"),
-                    "reason": outcome.message,
-                },
-            )
-    return redirect(back_url)
+    return redirect(back_url + ("&" if "?" in back_url else "?") + f"bulk={bulk.pk}")
+
+
+@agency_required
+@require_GET
+def board_approval(request: HtmxHttpRequest, bulk_id: int) -> HttpResponse:
+    """The progress of a bulk approval (the board polls it while months are queued). When the last
+    month is decided, a poll reloads the board: its table then shows the months approved."""
+    progress = bulk_progress(user=request.user, bulk_id=bulk_id)
+    if progress is None:
+        raise Http404
+    response = render(request, "reports/board_progress.html", {"progress": progress})
+    if request.htmx and progress["done"] and request.GET.get("poll") == "1":
+        response["HX-Refresh"] = "true"
+    return response

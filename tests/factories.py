@@ -25,3 +25,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             Membership.objects.create(user=self, client=client)
         if create:
             self.save()
+
+
+def checks_ran(*, client: object, month: object, open: int = 0, open_high: int = 0) -> None:
+    """Record that the month's checks ran (portfolio.ClientMonthChecks, as kpis.checks.services.checks_mirror
+    writes it, 0s included): a month whose checks never ran is not clean on the close board."""
+    from portfolio.models import ClientMonthChecks
+
+    ClientMonthChecks.objects.update_or_create(
+        client=client, month=month, defaults={"total": open, "high": open_high, "open": open, "open_high": open_high}
+    )

@@ -13,13 +13,14 @@ from agency.models import Client
 from portfolio.models import ClientMonthClose, ClientMonthSummary
 from reports.board import board_months
 from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.factories import checks_ran
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _fifty_clean(tenants: dict[str, Client]) -> None:
-    """50 clients whose month that ended is in review and clean, with data in it (the board reads the
-    public mirror and summary only: 48 of them have no schema)."""
+    """50 clients whose month that ended is in review and clean, with data in it and its checks run
+    with none open (the board reads the public mirror and summary only: 48 of them have no schema)."""
     month = board_months(now=timezone.now())[0]
     clients = list(tenants.values())
     for index in range(50 - len(clients)):
@@ -34,6 +35,8 @@ def _fifty_clean(tenants: dict[str, Client]) -> None:
     ClientMonthSummary.objects.bulk_create([
         ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=5, has_data=True) for client in clients
     ])
+    for client in clients:
+        checks_ran(client=client, month=month)
 
 
 @pytest.mark.parametrize(("language", "width", "button"), [

@@ -11,10 +11,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from agency.celery import app
 from clients.models import Lead, Spend
 from kpis.services import snapshot_compute
 from portfolio.models import ClientMonthClose
@@ -41,6 +43,7 @@ def _rows(page) -> list[str]:
     return [name.strip() for name in page.locator(ROWS).all_inner_texts()]
 
 
+@pytest.mark.worker
 def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, march, tenant_b, staff_ab) -> None:  # noqa: F811
     _beta_march(tenant_b)
     # alpha's March is in review; beta's too; alpha's February is open
@@ -49,6 +52,8 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
     context, page = new_page(browser, locale="es-ES", viewport=DESKTOP)
     traveller = time_machine.travel(APRIL_5 + dt.timedelta(days=1), tick=True)
     traveller.start()
+    worker = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10)  # the bulk approval's tasks
+    worker.__enter__()
     try:
         sign_in_home(page, portal.console, staff_ab.username)
         page.get_by_role("link", name="Tablero de cierre").click()
@@ -92,12 +97,24 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         # beta's Google Ads restate March while the confirmation is on the screen
         late_spend(tenant_b, "50")
         page.get_by_role("button", name="Aprobar 2 meses", exact=True).click()
-        page.get_by_text("Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026).").wait_for()
-        refused = page.locator("#messages .message.error").inner_text()
+        # The months are approved in the background: the board shows the progress, polling it, and
+        # reloads itself once the last month is decided (the result stays: ?bulk= in the address).
+        page.wait_for_url(re.compile(r"/board/\?.*bulk=\d+"))
+        progress = page.locator("#bulk-progress")
+        expect(progress).to_be_visible()
+        screenshot(page, "board-3a-progress-1440-es")
+        expect(progress).to_have_attribute("data-done", "1", timeout=60_000)
+        sent = "Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026)"
+        expect(progress.locator("[data-bulk-emailed]")).to_contain_text(sent)
+        expect(progress).to_contain_text("Aprobados: 1 de 2 · 1 sin aprobar")
+        refused = progress.locator("[data-bulk-refused]").inner_text()
         assert re.search(r"Beta Brands, marzo de 2026 no se aprobó: Las cifras cambiaron después de que las vieras", refused)
+        expect(page.get_by_label("Aprobar Alpha Analytics, marzo de 2026")).to_have_count(0)  # the board reloaded
         screenshot(page, "board-3-one-refused-1440-es")
         assert ClientMonthClose.objects.get(client=march, month=MARCH).state == "approved"
         assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "in_review"
+        page.reload()  # the result is still there
+        expect(page.locator("#bulk-progress [data-bulk-refused]")).to_contain_text("Beta Brands")
 
         # beta's month, opened in one click from its square: its close page at beta's host
         page.get_by_label("Mostrar").select_option("all")
@@ -110,9 +127,16 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.get_by_label("Aprobar Beta Brands, marzo de 2026").check()
         page.get_by_role("button", name="Aprobar los meses marcados…").click()
         page.get_by_role("button", name="Aprobar 1 mes", exact=True).click()
-        # beta has no client user: its month is published, not emailed, and the message says so
-        page.get_by_text("Aprobado y publicado solo en el portal del cliente, sin nadie del cliente a quien enviarlo por "
-                         "correo: Beta Brands (marzo de 2026).").wait_for()
+        # beta has no client user: its month is published, not emailed, and the progress says so
+        expect(page.locator("#bulk-progress")).to_have_attribute("data-done", "1", timeout=60_000)
+        expect(page.locator("#bulk-progress [data-bulk-published]")).to_contain_text(
+            "Aprobado y publicado solo en el portal del cliente, sin nadie del cliente a quien enviarlo por correo: Beta Brands "
+            "(marzo de 2026)")
+        screenshot(page, "board-3b-published-1440-es")
+        page.set_viewport_size(PHONE)  # the progress on a phone: no sideways scroll
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(page, "board-3c-progress-390-es")
+        page.set_viewport_size(DESKTOP)
         assert ClientMonthClose.objects.get(client=tenant_b, month=MARCH).state == "approved"
         page.goto(portal.console + "/board/?month=2026-03")
         screenshot(page, "board-4-all-approved-1440-es")
@@ -120,6 +144,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         screenshot(page, "board-5-390-es")
     finally:
+        worker.__exit__(None, None, None)
         traveller.stop()
         context.close()
 
@@ -130,7 +155,8 @@ WIDTHS = {"1440": {"width": 1440, "height": 900}, "1280": {"width": 1280, "heigh
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenant_b, staff_ab, language) -> None:  # noqa: F811
     """The 13 squares of every row are on the screen, none behind a scroll bar, in either language:
-    with a long client name, a question, a failing source and open checks widening the columns."""
+    with a long client name, a question, a failing source and open checks widening the columns, and
+    a month whose checks never ran (its own count and filter, no tick)."""
     from portfolio.models import ClientMonthChecks
 
     _beta_march(tenant_b)
@@ -142,6 +168,7 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
     ClientMonthChecks.objects.update_or_create(
         client=tenant_b, month=MARCH, defaults={"total": 4, "high": 1, "open": 3, "open_high": 1}
     )
+    ClientMonthChecks.objects.filter(client=march, month=MARCH).delete()  # alpha's checks never ran: not clean
     staff_ab.language = language
     staff_ab.save()
     for size, viewport in WIDTHS.items():
@@ -152,6 +179,8 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
             page.goto(portal.console + "/board/?month=2026-03")
             expect(page.locator(ROWS)).to_have_count(2)
             screenshot(page, f"board-strip-{size}-{language}")
+            expect(page.locator("#pick-alpha")).to_have_count(0)  # "Not run yet": no tick
+            expect(page.locator("[data-unchecked]")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
             wrap = page.locator("#board-table .table-wrap")
             assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), f"the table scrolls sideways at {size}"

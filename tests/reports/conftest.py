@@ -39,3 +39,17 @@ def late_spend(tenant, amount: str = "29.44") -> None:
 
 def browser_for(user, tenant, *, language: str = "es") -> HttpClient:
     return signed_in(user, tenant, HTTP_ACCEPT_LANGUAGE=language)
+
+
+@pytest.fixture
+def bulk_inline(monkeypatch) -> list[tuple[str, dict]]:
+    """The bulk approval's tasks run at once, in the request (as the worker would, after it): the
+    tests without a worker read the outcome the board shows. Returns what was queued."""
+    queued: list[tuple[str, dict]] = []
+
+    def run(task, *, client, **kwargs) -> None:
+        queued.append((client.slug, kwargs))
+        task.apply(kwargs={"client_slug": client.slug, **kwargs}, throw=True)
+
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", run)
+    return queued

@@ -16,6 +16,7 @@ from portfolio.models import ClientMonthClose
 from reports.board import board_counts, board_months, board_page
 from reports.models import ReportVersion
 from reports.services import commentary_save, month_reviews_start, months_approve
+from tests.factories import checks_ran
 from tests.reports.conftest import MARCH, browser_for, late_spend
 
 APRIL_5 = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
@@ -45,7 +46,7 @@ def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_
     assert by_slug["alpha"].clean and by_slug["alpha"].cell.status == "in_review"
     assert not by_slug["beta"].clean and by_slug["beta"].cell.status == "none"
     assert [c.status for c in by_slug["alpha"].history][:2] == ["in_review", "none"]
-    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 1}
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 1, "unchecked": 0}
     _page, clean = board_page(user=admin_user, month=MARCH, months=months, show="clean")
     assert [row.client.slug for row in clean] == ["alpha"]
     # "mine": the admin is assigned to no client; staff_a sees only alpha anyway
@@ -55,7 +56,7 @@ def test_filters_waiting_and_clean_and_mine(in_review, tenant_b, staff_a, admin_
 
 def test_a_client_question_makes_a_month_not_clean(in_review, admin_user) -> None:
     ClientMonthClose.objects.filter(client=in_review, month=MARCH).update(open_questions=1, updated_at=timezone.now())
-    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0}
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0, "unchecked": 0}
 
 
 def test_bulk_approval_refuses_a_month_whose_figures_changed_after_the_confirmation(in_review, staff_a) -> None:
@@ -72,7 +73,7 @@ def test_bulk_approval_refuses_a_month_whose_figures_changed_after_the_confirmat
         assert ReportVersion.objects.get().number == 1 and OutboxEmail.objects.filter(kind="report_approved").exists()
 
 
-def test_the_board_page_confirms_then_approves_through_the_single_approval(in_review, staff_a) -> None:
+def test_the_board_page_confirms_then_approves_through_the_single_approval(in_review, staff_a, bulk_inline) -> None:
     console = browser_for(staff_a, None)
     with time_machine.travel(APRIL_5 + dt.timedelta(days=2)):
         page = console.get("/board/?month=2026-03").content.decode()
@@ -83,12 +84,65 @@ def test_the_board_page_confirms_then_approves_through_the_single_approval(in_re
     assert "en el comentario del mes que nadie escribió" in confirm  # one month: not "del 1 mes"
     with schema_context("alpha"):
         assert not ReportVersion.objects.exists()  # nothing approved before the confirmation
-    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"}, follow=True)
-    assert "Aprobado y enviado al cliente: Alpha Analytics (marzo de 2026)" in done.content.decode()
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    assert done.status_code == 302 and re.search(r"/board/\?month=2026-03&bulk=\d+$", done["Location"])
+    assert [slug for slug, _kwargs in bulk_inline] == ["alpha"]  # one task per client, naming it
+    page = console.get(done["Location"]).content.decode()
+    assert "Aprobación de 1 mes: terminada" in page and "Aprobados: 1 de 1" in page
+    assert "Aprobado y enviado al cliente:</strong> Alpha Analytics (marzo de 2026)" in page
+    assert "hx-trigger=\"every" not in page  # done: the board no longer polls
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
-def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a) -> None:
+def test_the_bulk_approvals_progress_polls_until_done_then_reloads_the_board(in_review, staff_a, admin_user, monkeypatch) -> None:
+    """44 months were one request of a minute: now the confirmation only queues them, and the board
+    shows how far the background has got, polling a small partial, kept after a reload."""
+    from portfolio.models import BulkApprovalItem
+    from reports.services_bulk import bulk_approve_client
+
+    sent = []
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", lambda task, *, client, **kw: sent.append((client, kw)))
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    bulk_id = sent[0][1]["bulk_id"]
+    page = console.get(done["Location"]).content.decode()
+    assert "Approving 1 month…" in page and "Approved so far: 0 of 1" in page
+    assert f'hx-get="/board/approvals/{bulk_id}/?poll=1" hx-trigger="every 2s"' in page
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists()  # nothing approved in the request
+    assert bulk_approve_client(client=in_review, bulk_id=bulk_id) == 1  # the worker's run
+    assert bulk_approve_client(client=in_review, bulk_id=bulk_id) == 0  # run twice (a redelivery): nothing twice
+    with schema_context("alpha"):
+        assert ReportVersion.objects.count() == 1 and OutboxEmail.objects.filter(kind="report_approved").count() == 1
+    poll = console.get(f"/board/approvals/{bulk_id}/?poll=1", HTTP_HX_REQUEST="true")
+    assert poll["HX-Refresh"] == "true" and "Approval of 1 month: done" in poll.content.decode()
+    assert BulkApprovalItem.objects.get().state == "approved"
+    # Someone else's approval is not theirs to read.
+    assert browser_for(admin_user, None).get(f"/board/approvals/{bulk_id}/").status_code == 404
+
+
+def test_with_the_queue_unreachable_the_bulk_approval_says_so_and_approves_nothing(in_review, staff_a, monkeypatch) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(task, *, client, **kw) -> None:
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", down)
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    confirmed = {"pick": [pick], "confirm": "1", "back": "month=2026-03"}
+    page = console.post("/board/approve/", confirmed, follow=True).content.decode()
+    assert "the background queue is unreachable): nothing was approved" in page
+    assert "The approval could not be queued" in page and "hx-trigger=\"every" not in page
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists() and not OutboxEmail.objects.exists()
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "in_review"
+
+
+def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_review, staff_a, bulk_inline) -> None:
     """Fifty clean months approved from the board went out with no commentary at all: the
     confirmation offers the month page's "Draft from the figures" for those nobody wrote."""
     in_review.language = "es"  # the client is written to in Spanish; the account manager reads English
@@ -105,7 +159,7 @@ def test_bulk_approval_can_write_the_draft_into_the_commentary_nobody_wrote(in_r
     assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "approved"
 
 
-def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a) -> None:
+def test_without_the_option_nothing_is_drafted_and_written_text_is_never_replaced(in_review, staff_a, bulk_inline) -> None:
     commentary_save(client=in_review, month=MARCH, section="summary", text="Nuestro resumen.", user=staff_a)
     console = browser_for(staff_a, None)
     page = console.get("/board/?month=2026-03").content.decode()
@@ -198,6 +252,27 @@ def test_a_month_with_an_open_check_is_not_clean_and_the_board_says_so(in_review
         page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
     assert "2 abiertas · 1 alta" in page
     ClientMonthChecks.objects.filter(client=in_review, month=MARCH).update(open=0, open_high=0)
+    assert board_counts(user=admin_user, month=MARCH)["clean"] == 1
+
+
+def test_a_month_whose_checks_never_ran_is_not_clean_and_has_its_own_filter(in_review, admin_user) -> None:
+    """ "Not run yet" read beside a Clean badge and a tick box: nobody knew the month was clean."""
+    from portfolio.models import ClientMonthChecks
+
+    ClientMonthChecks.objects.filter(client=in_review, month=MARCH).delete()  # a month computed before the checks existed
+    months = board_months(now=APRIL_5)
+    _page, rows = board_page(user=admin_user, month=MARCH, months=months)
+    alpha = next(row for row in rows if row.client.slug == "alpha")
+    assert alpha.checks_total is None and not alpha.clean
+    assert board_counts(user=admin_user, month=MARCH) == {"all": 2, "waiting": 1, "clean": 0, "unchecked": 1}
+    assert board_page(user=admin_user, month=MARCH, months=months, show="clean")[1] == []
+    assert [row.client.slug for row in board_page(user=admin_user, month=MARCH, months=months, show="unchecked")[1]] == ["alpha"]
+    with time_machine.travel(APRIL_5):
+        page = browser_for(admin_user, None).get("/board/?month=2026-03").content.decode()
+    assert "Aún sin ejecutar" in page and 'id="pick-alpha"' not in page and ">Limpio</span>" not in page
+    assert "1 con sus comprobaciones aún sin ejecutar" in page and '<option value="unchecked"' in page
+    # Once they ran (nothing found), the month is clean again.
+    checks_ran(client=in_review, month=MARCH)
     assert board_counts(user=admin_user, month=MARCH)["clean"] == 1
 
 
@@ -294,7 +369,9 @@ def test_a_month_not_in_the_close_shows_when_its_figures_were_computed_not_no_fi
     assert "No figures yet" not in page and "Not yet" not in page
 
 
-def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(in_review, client_user_a, staff_a) -> None:
+def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(
+    in_review, client_user_a, staff_a, bulk_inline
+) -> None:
     """The confirmation said "Nobody: published in the portal only"; the message after approving
     said "Approved and sent to the client" all the same (the demo's Wayne Outdoor, 7 Dec 2026)."""
     client_user_a.monthly_email = False  # nobody at the client receives the monthly email
@@ -308,3 +385,22 @@ def test_a_month_with_nobody_to_email_is_said_published_in_the_portal_not_sent(i
     assert "enviado al cliente" not in done
     with schema_context("alpha"):
         assert ReportVersion.objects.get().number == 1 and not OutboxEmail.objects.filter(kind="report_approved").exists()
+
+
+@pytest.mark.fault
+def test_with_redis_stopped_the_bulk_approval_approves_nothing_and_says_so(in_review, staff_a) -> None:
+    """The queue really down (not a stub): Celery's send fails, the board says so, nothing approved."""
+    from portfolio.models import BulkApprovalItem
+    from tests.redis_control import redis_down
+
+    console = browser_for(staff_a, None, language="en")
+    board = console.get("/board/?month=2026-03").content.decode()
+    pick = re.search(r'name="pick" id="pick-alpha" value="([^"]+)"', board).group(1)
+    with redis_down():
+        done = console.post("/board/approve/", {"pick": [pick], "confirm": "1", "back": "month=2026-03"})
+    assert done.status_code == 302
+    item = BulkApprovalItem.objects.get()
+    assert item.state == "refused" and item.bulk.failure == "queue-unreachable"
+    with schema_context("alpha"):
+        assert not ReportVersion.objects.exists()
+    assert ClientMonthClose.objects.get(client=in_review, month=MARCH).state == "in_review"
