@@ -93,4 +93,6 @@ app.conf.beat_schedule = {
     "drain-recompute-outbox": {"task": "kpis.tasks.recompute_outbox_drain", "schedule": 10.0},
     # Jobs whose worker died are marked failed (clients.jobs), within a minute.
     "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
+    # Bulk approvals' months whose task was lost are refused (reports.services_bulk), so the board stops polling.
+    "refuse-stale-bulk-approvals": {"task": "reports.tasks.bulk_approval_stale_sweep_task", "schedule": 300.0},
 }

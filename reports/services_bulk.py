@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import Task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +28,10 @@ from reports.selectors import report_recipients_by_client
 from reports.services import months_approve
 from reports.services_draft import commentary_draft_apply
 
+# A month still queued this long after its confirmation will not be decided by its task: a task lost
+# with its worker is handed to another after the broker's visibility timeout, so an hour past that its
+# retries are spent too. bulk_approval_stale_sweep then refuses it, so the board stops polling.
+STALE_AFTER = dt.timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]) + dt.timedelta(hours=1)
 QUEUE_FAILED = "queue-unreachable"  # as clients.jobs.QUEUE_FAILED: the imports' word for the same failure
 Item = BulkApprovalItem.State
 
@@ -89,3 +94,25 @@ def bulk_approve_client(*, client: Client, bulk_id: int) -> int:
                 item.save(update_fields=["state", "message", "emailed", "done_at"])
                 decided += 1
     return decided
+
+
+def bulk_approval_stale_sweep(*, now: dt.datetime, limit: int = 500) -> int:
+    """Refuse the months of bulk approvals confirmed more than STALE_AFTER before ``now`` that are still
+    queued: their task is gone (a worker lost, retries spent), and a board polling them would wait
+    forever. A month its task is approving right now is locked, so skipped; a task that runs after the
+    sweep finds it decided and approves nothing. Returns how many months were refused."""
+    refused = 0
+    with transaction.atomic():
+        stale = list(
+            BulkApprovalItem.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=Item.QUEUED, bulk__created_at__lt=now - STALE_AFTER)
+            .select_related("bulk")[:limit]
+        )
+        for item in stale:
+            with translation.override(item.bulk.language):
+                item.message = _("The background approval stopped before this month was decided: it was not "
+                                 "approved. Approve it again.")
+            item.state, item.done_at = Item.REFUSED, now
+            item.save(update_fields=["state", "message", "done_at"])
+            refused += 1
+    return refused
