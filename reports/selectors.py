@@ -619,7 +619,11 @@ def home_report(*, staff: bool, client: Client | None = None) -> dict[str, Any]:
     recompute to ask about — a month with nothing recorded *yet* whose figures are being computed
     from data just imported is ``computing``, not waiting for data (the walk's staff member read
     "nothing recorded in November" for the half minute after importing 840 leads of it)."""
-    latest = ReportVersion.objects.order_by("-month", "-number").values("month", "approved_at").first()
+    latest = ReportVersion.objects.order_by("-month", "-number").values("month", "approved_at", "number").first()
+    if latest and latest["number"] > 1:  # a revision: "approved on" its first day, "revised on" its own
+        latest["first_approved_at"] = (
+            ReportVersion.objects.filter(month=latest["month"], number=1).values_list("approved_at", flat=True).first()
+        )
     waiting = None
     if staff:
         waiting = (

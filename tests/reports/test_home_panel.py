@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django_tenants.utils import schema_context
@@ -14,7 +15,7 @@ from clients.models import Lead
 from kpis.services import snapshot_compute
 from reports.models import MonthReport
 from reports.services import month_approve, month_open
-from tests.reports.conftest import MARCH, browser_for
+from tests.reports.conftest import MARCH, browser_for, late_spend
 
 APRIL = dt.date(2026, 4, 1)
 
@@ -35,6 +36,19 @@ def test_a_client_user_is_told_no_report_is_approved_yet_then_offered_the_latest
     client_user_a.save()
     english = browser_for(client_user_a, march, language="en").get("/panels/report/").content.decode()
     assert "The report of March 2026, approved on" in english and "Read the report" in english
+
+
+def test_a_revised_report_is_said_revised_with_both_days(march, client_user_a, staff_a) -> None:
+    """The panel said "approved on" the revision's day: a client read the month as approved late,
+    not corrected after its approval."""
+    month_open(client=march, month=MARCH)
+    with time_machine.travel(dt.datetime(2026, 4, 3, 10, tzinfo=dt.UTC), tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a, notify=False)
+    late_spend(march)
+    with time_machine.travel(dt.datetime(2026, 4, 20, 10, tzinfo=dt.UTC), tick=False):
+        month_approve(client=march, month=MARCH, user=staff_a, reason="late Google Ads spend", notify=False)
+    panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
+    assert "El informe de marzo de 2026, aprobado el 3 de abril de 2026 y revisado el 20 de abril de 2026." in panel, panel
 
 
 def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_look(march, staff_a) -> None:
