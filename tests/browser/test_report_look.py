@@ -5,6 +5,9 @@ Measured boxes, not words (English and Spanish, 1440 px and 390 px)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -16,17 +19,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
 
 
+@contextmanager
+def _opened(browser, portal, user, path: str, *, locale: str, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page of alpha's portal signed in as ``user`` at ``path``, in ``locale``; closed after."""
+    context, page = new_page(browser, locale=locale, viewport=viewport)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, user.username)
+        page.goto(base + path)
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, staff_a, viewport) -> None:  # noqa: F811
     """ "Read and questions", "Questions", "Versions" and each group of figures were boxes touching one
     another (no margin between two cards): a page of one long box cut by lines. A gap as the
     scorecard's tiles have."""
     month_approve(client=march, month=MARCH, user=staff_a)
-    context, page = new_page(browser, locale="es-ES", viewport=viewport)
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, client_user_a.username)
-        page.goto(base + "/reports/2026-03/")
+    with _opened(browser, portal, client_user_a, "/reports/2026-03/", locale="es-ES", viewport=viewport) as page:
         gaps = page.evaluate(
             """() => [...document.querySelectorAll('main > .card + .card')].map(c =>
                  [c.id || c.getAttribute('aria-labelledby'),
@@ -35,8 +47,6 @@ def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, st
         screenshot(page, f"report-look-cards-{viewport['width']}")
         assert len(gaps) >= 3, gaps
         assert all(gap >= 12 for _, gap in gaps), f"cards touching: {gaps}"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("locale", ["en-US", "es-ES"])
@@ -47,11 +57,10 @@ def test_a_drilldowns_figures_line_up_at_the_right_on_a_phone(browser, portal, m
     under it, still in words (no hover on a phone)."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    context, page = new_page(browser, locale=locale, viewport=PHONE)
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, client_user_a.username)
-        page.goto(base + "/scorecard/breakdowns/channel/?month=2026-03")
+    with _opened(
+        browser, portal, client_user_a, "/scorecard/breakdowns/channel/?month=2026-03",
+        locale=locale, viewport=PHONE,
+    ) as page:
         cells = page.evaluate(
             """() => [...document.querySelectorAll('.drilldown td[data-label]')].map(td => {
                  const text = [...td.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
@@ -71,8 +80,6 @@ def test_a_drilldowns_figures_line_up_at_the_right_on_a_phone(browser, portal, m
         reasons = page.locator(".drilldown td[data-label] > .visually-hidden")
         if reasons.count():
             assert reasons.first.is_visible() and reasons.first.bounding_box()["width"] > 100
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("locale", "width"), [("es-ES", 1024), ("en-US", 1440)])
@@ -82,11 +89,10 @@ def test_the_summary_tiles_of_a_row_line_up(browser, portal, march, client_user_
     staircase. Tiles side by side have their figures, changes, charts and definitions on the same lines."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    context, page = new_page(browser, locale=locale, viewport={"width": width, "height": 1000})
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, client_user_a.username)
-        page.goto(base + "/scorecard/?month=2026-03")
+    with _opened(
+        browser, portal, client_user_a, "/scorecard/?month=2026-03",
+        locale=locale, viewport={"width": width, "height": 1000},
+    ) as page:
         tiles = page.evaluate(
             """() => [...document.querySelectorAll('[data-summary]')].map(t => {
                  const top = (s) => {
@@ -107,8 +113,6 @@ def test_the_summary_tiles_of_a_row_line_up(browser, portal, march, client_user_
             for row in rows.values():
                 tops = {t[part] for t in row if t[part] is not None}
                 assert len(tops) <= 1, f"{part} not on one line in a row of tiles: {row}"
-    finally:
-        context.close()
 
 
 def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_column(
@@ -125,11 +129,7 @@ def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_col
     call_command("generate_demo_data", "alpha", "--months", "4", "--leads-per-month", "40", "--seed", "7")
     month = Month.of(dt.datetime.now(tz=dt.UTC).date()) - 1
     snapshot_compute(client=alpha, months=[(month - i).first_day for i in range(4)])
-    context, page = new_page(browser, locale="en-US", viewport=DESKTOP)
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, client_user_a.username)
-        page.goto(base + f"/scorecard/?month={month}")
+    with _opened(browser, portal, client_user_a, f"/scorecard/?month={month}", locale="en-US", viewport=DESKTOP) as page:
         page.locator('details[data-group="lifetime-value"] summary').click()
         figures = page.evaluate(
             """() => [...document.querySelectorAll('.ltv-side > dd')].map(dd => {
@@ -144,8 +144,6 @@ def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_col
         assert len(figures) >= 4, figures
         assert len({f["right"] for f in figures}) == 1, f"figures not right-aligned: {figures}"
         assert all("tabular-nums" in f["digits"] for f in figures), figures
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("locale", "width"), [("es-ES", 1024), ("en-US", 1440)])
@@ -155,11 +153,10 @@ def test_the_details_tiles_of_a_row_show_their_figures_on_one_line(browser, port
     by side are on one line, and so are their trend lines."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    context, page = new_page(browser, locale=locale, viewport={"width": width, "height": 1000})
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, client_user_a.username)
-        page.goto(base + "/scorecard/?month=2026-03")
+    with _opened(
+        browser, portal, client_user_a, "/scorecard/?month=2026-03",
+        locale=locale, viewport={"width": width, "height": 1000},
+    ) as page:
         page.evaluate("document.querySelectorAll('details.group').forEach(d => d.open = true)")
         tiles = page.evaluate(
             """() => [...document.querySelectorAll('.tiles > .tile')].map(t => {
@@ -179,5 +176,3 @@ def test_the_details_tiles_of_a_row_show_their_figures_on_one_line(browser, port
             for row in rows.values():
                 tops = {t[part] for t in row if t[part] is not None}
                 assert len(tops) <= 1, f"{part} not on one line in a row of tiles: {row}"
-    finally:
-        context.close()
