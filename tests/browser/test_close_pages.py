@@ -192,3 +192,29 @@ def test_the_home_pages_report_button_and_links_stand_apart_each_on_one_line(
             screenshot(page, f"home-report-links-{language}-{width}")
     finally:
         context.close()
+
+
+def test_a_period_on_the_homes_data_panel_takes_two_lines_at_most_on_a_phone(
+    browser, portal, client_user_a, approved_october
+) -> None:
+    """At 390 px "01/11/2025 – 07/12/2026" broke in three: each date on its line, the dash alone between
+    them. The dash now goes with the first date."""
+    alpha = portal.client("alpha")
+    client_user_a.language = "es"
+    client_user_a.save()
+    context, page = new_page(browser, locale="es-ES", viewport=WIDTHS["390"])
+    try:
+        sign_in_home(page, alpha, client_user_a.username)
+        page.goto(alpha + "/")
+        page.locator("td.num").first.wait_for()  # the data panel, loaded
+        lines = page.evaluate("""() => [...document.querySelectorAll('td')].filter(td => td.textContent.includes('–'))
+            .map(td => { const range = document.createRange(); range.selectNodeContents(td);
+                         return new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                          .map(r => Math.round(r.top))).size; })""")
+        overflow = page.evaluate("""() => [...document.querySelectorAll('td')].filter(td => td.textContent.includes('–'))
+            .map(td => td.closest('table').parentElement).map(box => box.scrollWidth - box.clientWidth)""")
+        screenshot(page, "home-data-periods-es-390")
+        assert lines and max(lines) <= 2, lines
+        assert max(overflow) <= 0, f"the data table scrolls sideways: {overflow}"
+    finally:
+        context.close()
