@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    ActionFlowable,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from agency.months import Month
 from agency.uploads import logo_readable
@@ -272,9 +284,14 @@ COMPACT_PADDING = 1.5  # a table row's top and bottom padding when drawn tighter
 
 
 class _Document(SimpleDocTemplate):
-    """A document that knows how far down its last page the story ends (0 at the top, 1 at the foot)."""
+    """A document that knows how far down its last page the story ends (0 at the top, 1 at the foot), and
+    whether anything but space is on the page yet (_page_top)."""
 
     filled = 1.0
+
+    def handle_frameBegin(self, *args: Any, **kwargs: Any) -> None:
+        super().handle_frameBegin(*args, **kwargs)
+        self.frame._inked = False
 
     def afterFlowable(self, flowable: Any) -> None:
         frame = self.frame
@@ -282,6 +299,100 @@ class _Document(SimpleDocTemplate):
             return
         top = frame._y1 + frame._height - frame._topPadding
         self.filled = (top - frame._y) / max(top - frame._y1p, 1)
+        # A page break (a KeepTogether's) is told after the next page began: it inks nothing.
+        if not isinstance(flowable, Spacer | ActionFlowable) and not getattr(flowable, "blank", False):
+            frame._inked = True
+
+
+def _page_top(flowable: Any) -> bool:
+    """Whether ``flowable`` is being laid out at the top of a page: nothing but space above it there (a
+    block's spacer can go over to the top of the next page before what it spaces). The frame that lays a
+    flowable out names itself on it; before that (a KeepTogether measuring its content) it is not."""
+    frame = getattr(flowable, "_frame", None)
+    if frame is None:
+        return False
+    return bool(frame._atTop) or not getattr(frame, "_inked", True)
+
+
+class _Continued(Flowable):
+    """A section's heading said again, "Paid media (continued)", where a page opens on a later part of the
+    section (its daily charts, its top campaigns): Umbrella's page 3 opened on two charts, the section's
+    name at the foot of page 2. Anywhere else it is nothing, no height."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self._heading = _para(text, style)
+        self.blank = True
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.blank = not _page_top(self)
+        if self.blank:
+            return 0, 0
+        return self._heading.wrapOn(self.canv, available_width, available_height)
+
+    def getSpaceAfter(self) -> float:
+        return 0 if self.blank else self._heading.getSpaceAfter()
+
+    def draw(self) -> None:
+        if not self.blank:
+            self._heading.drawOn(self.canv, 0, 0)
+
+
+class _TitledTable(Flowable):
+    """A table that names itself where a page opens on it: at the top of a page (a breakdown's second part
+    that opens one, the rows a table runs on with over a page) its first row is its title ("Campaign
+    (continued)"), repeated with its column headings; under what names it on the same page (its heading, the
+    part above) it has its column headings only. Wayne's last page opened on "Campaign  Cost per click …",
+    which did not say it was the campaigns' breakdown, and the breakdown's heading two pages back.
+
+    ``make(title, start)`` draws the table from its body row ``start`` on, under ``title`` when given."""
+
+    def __init__(self, make: Callable[[str, int], Table], title: str, *, start: int = 0) -> None:
+        super().__init__()
+        self._make, self._title, self._start = make, title, start
+        self._table: Table | None = None
+        self._titled = False
+        self.compact = False  # drawn tighter (_compacted)
+
+    def _laid_out(self) -> Table:
+        titled = _page_top(self)
+        if self._table is None or titled != self._titled:
+            self._table = self._make(self._title if titled else "", self._start)
+            if self.compact:
+                _compact(self._table)
+            self._titled = titled
+        return self._table
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self._laid_out().wrapOn(self.canv, available_width, available_height)
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        table = self._laid_out()
+        parts = table.splitOn(self.canv, available_width, available_height)
+        if len(parts) != 2:
+            return parts
+        # The rows after the break: a table of their own, which names itself at the top of the next page.
+        kept = len(parts[0]._cellvalues) - (2 if self._titled else 1)
+        rest = _TitledTable(self._make, self._title, start=self._start + kept)
+        rest.compact = self.compact
+        return [parts[0], rest]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self._laid_out().drawOn(canvas, x, y, _sW)
+
+
+def _part_rows(title: str, start: int, *, head: list[Any], body: list[list[Any]], widths: list[float], accent: str,
+               notes: list[Paragraph], style: ParagraphStyle) -> Table:
+    """A _TitledTable's table: ``_noted_table`` of its column headings and its body from row ``start``, under a
+    first row of ``title`` across the table when given (as a details group's title, repeated with the column
+    headings where it runs on)."""
+    rows = [head, *body[start:]]
+    if not title:
+        return _noted_table(rows, widths, accent, notes)
+    table = _noted_table([[_para(title, style)] + [""] * (len(widths) - 1), *rows], widths, accent, notes, head=2)
+    table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("TOPPADDING", (0, 0), (-1, 0), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]))
+    return table
 
 
 def scorecard_pdf(
@@ -339,9 +450,17 @@ def _compacted(story: list[Any]) -> None:
     for flowable in story:
         if isinstance(flowable, KeepTogether):
             _compacted(flowable._content)
-        elif rows := getattr(flowable, "compactable", 0):
-            flowable.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING),
-                                          ("BOTTOMPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING)]))
+        elif isinstance(flowable, _TitledTable):
+            flowable.compact = True
+        else:
+            _compact(flowable)
+
+
+def _compact(table: Any) -> None:
+    """A table's rows (those of ``_table``, not its notes) drawn with less padding above and under."""
+    if rows := getattr(table, "compactable", 0):
+        table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING),
+                                   ("BOTTOMPADDING", (0, 0), (-1, rows - 1), COMPACT_PADDING)]))
 
 
 def _pdf_drawn(
@@ -602,6 +721,11 @@ def _paid_story(
     title = _para(_("Paid media"), styles["h2"])
     if not paid:
         return [title, _para(empty, styles["note"]), Spacer(1, 2 * mm)]
+
+    def again() -> _Continued:
+        """Each later part of the section opens with this: "Paid media (continued)" where it opens a page."""
+        return _Continued(_("%(section)s (continued)") % {"section": _("Paid media")}, styles["h2"])
+
     story: list[Any] = []
     platforms = paid["platforms"]
     label_w = 48 * mm
@@ -611,28 +735,30 @@ def _paid_story(
         rows = [[_para("", styles["head"])] + [_para(p["label"], styles["head-right"]) for p in group]]
         for index, figure in enumerate(group[0]["figures"]):
             rows.append([_para(figure["label"], styles["row"])] + [_text(p["figures"][index]["text"]) for p in group])
-        block = [title] if start == 0 else []
+        block = [title] if start == 0 else [again()]
         story.append(KeepTogether([*block, _table(rows, [label_w] + [width] * len(group), accent)]))
         story.append(Spacer(1, 1.5 * mm))
+    notes: list[Any] = []  # the lines under the platforms' table
     reasons = list(dict.fromkeys(f["reason"] for p in platforms for f in p["figures"] if f["reason"]))
     if reasons:
-        story.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
+        notes.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     # The CRM's leads naming no campaign, every platform's line said the same but its name (Wayne's three,
     # two lines each, under a table that has their conversions and the CRM's "—" with its reason): said once.
     shared = paid.get("unlinked") is not None and len(platforms) > 1
     if shared:
         names = get_text_list([str(p["label"]) for p in platforms], _("and"))
-        story.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
+        notes.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
     for p in platforms:
         if not shared:
-            story.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
+            notes.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
-            story.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
+            notes.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))
         for figure in p["figures"]:  # as on the page: the band, its conversion, its source
             for band in figure.get("bands") or []:
                 converted = f" ({band['converted']})" if band.get("converted") else ""
                 line = f"{p['label']} · {figure['label']} · {_('Benchmark')} · {band['label']}: {band['band']}{converted}"
-                story.append(_para(f"{line} ({band['source']})", styles["note"]))
+                notes.append(_para(f"{line} ({band['source']})", styles["note"]))
+    story += [KeepTogether([again(), note]) for note in notes]  # each with the section's name, should it open a page
     if paid["charts"]:
         half = (usable - 8 * mm) / 2
         cells = [[_para(chart.title, styles["fact"]), charts.series_drawing(chart, width=half, height=130)]
@@ -641,7 +767,8 @@ def _paid_story(
         # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
         # paragraphs do (the table is as wide as the page's text, centred over the frame's padding).
         pair.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        story.append(KeepTogether([Spacer(1, 2 * mm), pair]))
+        # Two charts at a page's top said only "Ad spend per day" and "Clicks per day": of what, the page before said.
+        story.append(KeepTogether([again(), Spacer(1, 2 * mm), pair]))
     if paid["campaigns"]:
         member_w = 52 * mm
         width = (usable - member_w) / len(paid["campaign_columns"])
@@ -655,8 +782,8 @@ def _paid_story(
         # ("directores financieros" over "No se muestran…") and could start the next page alone.
         table = _noted_table([head, *body], [member_w] + [width] * len(head[1:]), accent,
                              [_para(line, styles["note"]) for line in said])
-        story.append(KeepTogether([Spacer(1, 2 * mm), table]))
-    story.append(_para(paid["note"], styles["note"]))
+        story.append(KeepTogether([again(), Spacer(1, 2 * mm), table]))
+    story.append(KeepTogether([again(), _para(paid["note"], styles["note"])]))
     story.append(Spacer(1, 3 * mm))
     return story
 
@@ -678,6 +805,8 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     parts = -(-count // MAX_FIGURE_COLUMNS)
     size = -(-count // parts)
     member_w = 44 * mm
+    continued = _("%(section)s (continued)") % {"section": _("Contract lifetime value, explained")}
+    part_title = ParagraphStyle("ltv-part", parent=styles["h2"], keepWithNext=0, spaceBefore=0, spaceAfter=0)
     tables: list[Any] = []
     for start in range(0, count, size):
         columns = kept[start : start + size]
@@ -688,10 +817,9 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
             for index, (member, cells) in enumerate(rows)
         ]
         width = (usable - member_w) / len(columns)
-        table = _table([head, *body], [member_w] + [width] * len(columns), accent)
-        # The total of every contract, last, reads as a total: in bold over a line, as a statement's.
-        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-                                   ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+        # Its second part, opening a page, says whose segments they are (_TitledTable).
+        table = _TitledTable(partial(_ltv_rows, head=head, body=body, widths=[member_w] + [width] * len(columns),
+                                     accent=accent, style=part_title), continued)
         last = len(tables)
         tables += [table, Spacer(1, 1.5 * mm)]
     if same:
@@ -702,6 +830,16 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     if reasons:  # kept with the last table: its dashes' reasons never start the next page alone
         tables.append(_para("— " + " ".join(str(r) for r in reasons), styles["note"]))
     return [*story, *tables[:last], KeepTogether(tables[last:])]  # the last table with the lines under it
+
+
+def _ltv_rows(title: str, start: int, *, head: list[Any], body: list[list[Any]], widths: list[float], accent: str,
+             style: ParagraphStyle) -> Table:
+    """A part of the lifetime value table (_part_rows), its last row the total of every contract: in bold over
+    a line, as a statement's total."""
+    table = _part_rows(title, start, head=head, body=body, widths=widths, accent=accent, notes=[], style=style)
+    table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                               ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.HexColor("#4b5566"))]))
+    return table
 
 
 def _same_in_every_row(rows: list[tuple[Any, list[dict[str, Any]]]], index: int) -> bool:
@@ -748,6 +886,7 @@ def _drilldown_story(
     # The heading and the lines under it go over with the first table's heading and first rows (every
     # line keepWithNext, _headings_kept): "Breakdowns" and its notes ended a page, the table on the next.
     lead = ParagraphStyle("breakdowns-lead", parent=styles["note"], keepWithNext=1)
+    part_title = ParagraphStyle("breakdown-part", parent=heading, keepWithNext=0, spaceBefore=0, spaceAfter=0)
     story: list[Any] = [_para(_("Breakdowns"), styles["h2"])]
     if above:  # a breakdown said in a table above (the contract segments, in the lifetime value table)
         story.append(_para(above, lead))
@@ -781,6 +920,8 @@ def _drilldown_story(
         parts = -(-count // MAX_FIGURE_COLUMNS)
         size = -(-count // parts)
         member_w = 44 * mm
+        # A part that opens a page, or the rows a part runs on with, says whose they are first (_TitledTable).
+        continued = _("%(section)s (continued)") % {"section": table["title"]}
         for start in range(0, count, size):
             columns = range(start, min(start + size, count))
             head = [_para(table["title"], styles["head"])] + [_para(table["columns"][i], styles["head-right"]) for i in columns]
@@ -791,7 +932,9 @@ def _drilldown_story(
             width = (usable - member_w) / len(columns)
             last = start + size >= count
             said = [_para(note, styles["note"]) for note in notes] if last else []
-            block.append(_noted_table([head, *body], [member_w] + [width] * len(columns), accent, said))
+            make = partial(_part_rows, head=head, body=body, widths=[member_w] + [width] * len(columns), accent=accent,
+                           notes=said, style=part_title)
+            block.append(_TitledTable(make, continued))
             block.append(Spacer(1, 1.5 * mm))
         block.append(Spacer(1, 0.5 * mm))
         # A small table in parts (Wayne's three ad platforms in two parts) is kept whole: broken between
@@ -801,15 +944,16 @@ def _drilldown_story(
     return story
 
 
-def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes: list[Paragraph]) -> Table:
+def _noted_table(rows: list[list[Any]], widths: list[float], accent: str, notes: list[Paragraph], *,
+                 head: int = 1) -> Table:
     """A table with the lines that explain it (its dashes' reasons, the rows it leaves out) as its last
     rows, each across the whole width: they never split from its last rows, so a note never starts the
     next page alone, away from the table it is about (on the following page the table's header repeats
     over its last rows and the notes)."""
     if not notes:
-        return _table(rows, widths, accent)
+        return _table(rows, widths, accent, head=head)
     first = len(rows)
-    table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent)
+    table = _table([*rows, *([note] + [""] * (len(widths) - 1) for note in notes)], widths, accent, head=head)
     table.compactable = first  # the notes keep their own spacing
     table.setStyle(
         TableStyle(

@@ -49,3 +49,29 @@ def test_every_chart_label_renders_at_12_px_or_more_in_spanish(
     assert any(t.endswith(" leads") for t in mix)  # counted in leads, not bare numbers
     _no_overflow(page)
     screenshot(page, f"charts-es-{width}")
+
+
+@pytest.mark.parametrize("paper", [703, 725])  # the text's width on A4 and on Letter, 12 mm margins (portal.css @page)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_printed_chart_labels_sit_at_or_just_under_the_body_text(
+    page, portal, client_user_a, report_data, paper, language  # noqa: F811
+) -> None:
+    """On paper the funnel's and the channels' names printed at 16.9 px beside a body of 14 px (10.5 pt): a
+    drawing made for a narrower box, enlarged. Every label of every chart now prints between 85 % and 100 %
+    of the body text."""
+    client_user_a.language = language
+    client_user_a.save()
+    sign_in(page, portal.client("alpha"), client_user_a.username)
+    page.wait_for_url(portal.client("alpha") + "/")
+    page.goto(portal.client("alpha") + "/scorecard/?month=2026-10")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": paper, "height": 1123})
+    body = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert body == 14  # 10.5 pt
+    charts = page.evaluate(RENDERED)
+    assert len(charts) >= 10, [c["title"] for c in charts]  # the summary's eight, the funnel and the channel mix
+    for chart in charts:
+        assert chart["count"] and 0.85 * body <= chart["min"] and chart["max"] <= body, (chart["title"], chart["min"],
+                                                                                       chart["max"])
+    page.locator("#funnel-title").scroll_into_view_if_needed()
+    screenshot(page, f"charts-print-{language}-{paper}")
