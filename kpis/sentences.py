@@ -1,8 +1,9 @@
 """The commentary draft's sentences: one declaration per kind of sentence, and nothing else.
 
 Like ``kpis.catalogue`` for KPIs, this is the one place a sentence of the draft is written: its
-key, the section it belongs to and its text with named slots (``%(kpi)s``). ``kpis.draft`` fills
-the slots with words and figures and never writes prose of its own; Spanish (and any further
+key, the section it belongs to and its text with named slots (``%(kpi)s``). ``kpis.draft_writer`` fills
+the slots with words and figures (for ``kpis.draft``, ``kpis.draft_drivers`` and the report's
+``kpis.report_drivers``) and never writes prose of its own; Spanish (and any further
 language) is the translation of these texts in ``locale/<lang>/LC_MESSAGES/django.po``. A test
 renders every sentence in Spanish and fails on English left in it.
 
@@ -63,7 +64,7 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "year_up_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
         "year_down_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s down by %(change)s (%(before)s then)."),
         # Both headline KPIs against the same month a year before: one sentence naming the month once,
-        # its two parts the clauses below (kpis.draft.clause), each a KPI's change as the lines above say it.
+        # its two parts the clauses below (kpis.draft_writer.clause), each a KPI's change as the lines above say it.
         "year_both": _("Against %(compare)s, a year earlier: %(first)s, %(second)s."),
         "year_up_clause": _("%(kpi_lower)s up %(change)s (%(before)s then)"),
         "year_down_clause": _("%(kpi_lower)s down %(change)s (%(before)s then)"),
@@ -278,7 +279,7 @@ REST_LABEL = _("what the breakdown leaves out")
 
 # A channel as a sentence names it ("mostly Paid search"): English keeps the label's capital, while
 # Spanish running text writes a channel as the common noun it is, with its article ("sobre todo la
-# búsqueda de pago", "Revisar las redes sociales de pago", "vino del correo electrónico": kpis.draft.line
+# búsqueda de pago", "Revisar las redes sociales de pago", "vino del correo electrónico": kpis.draft_writer.line
 # contracts "de el"; the tables and headings keep "Búsqueda de pago"). Campaign, persona and platform
 # names are names: as written.
 IN_TEXT = "channel, inside a sentence"

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from kpis.draft import Figure, Line, month_draft
+from kpis.draft import month_draft
 from kpis.draft_concise import CAPS, COMMITMENT_FLOOR, Point, commitment, concise, concise_steps, concise_summary
+from kpis.draft_writer import Figure, Line
 from kpis.pacing import MonthFigures
 from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, draft_in, inputs
 
