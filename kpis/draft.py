@@ -189,9 +189,12 @@ def _move_lines(
                 reviewed.add(member)
                 continue
         # "The shift in the mix, not one channel getting worse" is untrue where the others' count fell.
+        # Said in full when the mix line is not kept above it, the step names the split itself (the mix
+        # line's member and shares, "driver_mix_none_after" → "step_watch_mix_none_after").
         if not good and explained is not None and explained.key.startswith("driver_mix") and explained.key != "driver_mix_rest":
-            steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
-                                   unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
+            mix = {k: v for k, v in explained.slots.items() if k in ("unit", "member", "share_before", "share_after")}
+            steps.append(step(line(explained.key.replace("driver_", "step_watch_", 1), kpi_lower=label,
+                                   after=w.kpi(key, after), **mix), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:
             steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
     return moves[True], moves[False], steps

@@ -186,12 +186,24 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(left)s working days left."),
         "step_watch": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame."),
-        # A concern the mix explains (the concerns just named the channel whose share moved): "without one
-        # channel to blame" under it read as contradicting it.
+        # A concern the mix explains: "without one channel to blame" read as contradicting the mix line
+        # that names the channel whose share moved. Said when that line did not make the cut, so the step
+        # says the split itself ("through the split of the new leads" referred to nothing above it); a
+        # share of nothing in words, as the mix line says it.
         "step_watch_mix": _(
-            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
-            "not because one channel or campaign got worse."),
-        # The steps above when what drove the move, just above them, gave the figures already.
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having %(share_after)s of the total (%(share_before)s before), not because "
+            "one channel or campaign got worse."),
+        "step_watch_mix_none_after": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having none of them (%(share_before)s before), not because one channel or "
+            "campaign got worse."),
+        "step_watch_mix_none_before": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having %(share_after)s of the total (none before), not because one channel "
+            "or campaign got worse."),
+        # The steps above when what drove the move, just above them, gave the figures already (the mix's:
+        # the split said just above).
         "step_review_member_short": _("Review %(member)s and its %(kpi_lower)s."),
         "step_shift_budget_short": _("Consider moving budget towards %(member)s."),
         "step_review_volume_short": _("Look into %(member)s and its %(kpi_lower)s."),
