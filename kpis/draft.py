@@ -7,126 +7,34 @@ its figure and each sentence's sources on hover. Nothing is invented: a client w
 figures gets a draft that says so, a KPI without an earlier value gets no trend. The drivers are
 ``kpis.explain``'s, pacing ``kpis.pacing``'s, and concerns from the checks come in as ``Line``s.
 Reads no database: ``kpis.selectors_scorecard.draft_inputs`` reads what this needs.
+
+This module assembles the month's draft (its moves, the year before, targets and the quarter's
+pace); a sentence's figures and filling are ``kpis.draft_writer``'s, what drove a change
+``kpis.draft_drivers``', the concise selection ``kpis.draft_concise``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agency.months import Month
-from clients.words import member_label, money, share_shown
 from kpis.breakdowns_shown import DIMENSION_LABELS
 from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
-from kpis.drivers import REST, budget_volume_split, exact
-from kpis.explain import SHAPES, Driven, TopDriver, month_drivers, top_drivers, top_pair
-from kpis.formatting import change as tile_change
+from kpis.draft_drivers import budget_line, calendar_clause, driver_line, member_at_or_under
+from kpis.draft_writer import Figure, Line, Writer, clause, line, lower_first, month_words, report_href
+from kpis.explain import SHAPES, Driven, month_drivers, top_drivers
 from kpis.formatting import format_value, number_shown, small_base
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
-from kpis.sentences import (
-    CHANNELS_IN_TEXT,
-    CONCERNS,
-    NEXT_STEPS,
-    REST_LABEL,
-    SUMMARY,
-    UNATTRIBUTED_IN_TEXT,
-    UNITS,
-    WINS,
-    sentence,
-)
+from kpis.sentences import CONCERNS, NEXT_STEPS, SUMMARY, UNITS, WINS
 
 FLAT = 0.02  # moves under 2 % (or 0.5 percentage points) are not news
 HEADLINE = ("mqls", "cpl")  # the summary's two figures against the month before
-# The sentences that state a KPI's change between two months (and their "_count" forms).
-CHANGE_SENTENCES = ("kpi_up", "kpi_down", "headline_up", "headline_down", "year_up", "year_down")
 DRAFT_KPIS = ("mqls", "new_leads", "cpl", "cost_per_mql", "cac", "sessions", "roas", "cost_per_conversion")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number in a sentence: shown as the page shows it, with where it comes from.
-
-    ``kpi``/``month``/``dimension``/``member`` name a figure of a snapshot (its value is that
-    figure, exactly); a ``derived`` number (a change, a share, a part) says what it was worked
-    out from in ``why``."""
-
-    shown: str
-    value: float | None
-    why: str
-    href: str = ""
-    kpi: str = ""
-    month: dt.date | None = None
-    dimension: str = ""
-    member: str = ""
-    derived: bool = False
-
-
-@dataclass
-class Line:
-    """One sentence of the draft: its declared key, its slots, and the text and HTML they make.
-
-    The checks (issue "Checks before a client sees a month") hand their concerns in as Lines
-    made with ``Line.of_text`` (a sentence already written, and its figures)."""
-
-    key: str
-    slots: dict[str, str | Figure | Line]
-    text: str = ""
-    html: str = ""
-
-    @property
-    def figures(self) -> list[Figure]:
-        """Its figures, a clause's in it (``clause``) included, in the order the slots come."""
-        found: list[Figure] = []
-        for value in self.slots.values():
-            if isinstance(value, Figure):
-                found.append(value)
-            elif isinstance(value, Line):
-                found.extend(value.figures)
-        return found
-
-    @property
-    def why(self) -> str:
-        return "; ".join(figure.why for figure in self.figures)
-
-    @property
-    def change(self) -> tuple[str, dt.date] | None:
-        """(KPI, month compared with) when the sentence states a KPI's change ("MQLs rose 5.2 %
-        against September 2026", "Against September 2026, MQLs fell…", a year's): what tells the
-        concise draft that two sentences say the same figure (``kpis.draft_concise.concise_summary``)."""
-        before = self.slots.get("before")
-        if self.key.startswith(CHANGE_SENTENCES) and isinstance(before, Figure) and before.kpi and not before.dimension:
-            return before.kpi, before.month  # type: ignore[return-value]
-        return None
-
-    @property
-    def changes(self) -> list[tuple[str, dt.date]]:
-        """Every KPI change the sentence states: its own (``change``) and its clauses' ("Against
-        November 2025, a year earlier: MQLs up…, cost per lead up…" states two)."""
-        own = [self.change] if self.change else []
-        return own + [c for value in self.slots.values() if isinstance(value, Line) for c in value.changes]
-
-    @classmethod
-    def of_text(cls, key: str, text: str, figures: list[Figure], *, href: str = "") -> Line:
-        """A sentence written elsewhere (a check's), with the figures it came from: shown as is,
-        each figure's shown text in it linked; with ``href``, a link to where it points after it."""
-        line = cls(key=key, slots={f"f{i}": figure for i, figure in enumerate(figures)})
-        line.text = text
-        body = html.escape(text)
-        for figure in figures:
-            if figure.shown and len(figure.shown) > 1:
-                body = body.replace(html.escape(figure.shown), _figure_html(figure), 1)
-        if href:
-            body += f' <a class="figure" href="{html.escape(href, quote=True)}" title="{html.escape(line.why, quote=True)}">↗</a>'
-        line.html = body
-        return line
 
 
 @dataclass
@@ -145,183 +53,6 @@ class Draft:
     def lines(self) -> list[Line]:
         return [line for section in (SUMMARY, WINS, CONCERNS, NEXT_STEPS) for line in self.sections.get(section, [])]
 
-
-_SLOT = re.compile(r"%\((\w+)\)s")
-
-
-def _figure_html(figure: Figure) -> str:
-    shown = html.escape(figure.shown)
-    title = html.escape(figure.why, quote=True)
-    if figure.href:
-        return f'<a class="figure" href="{html.escape(figure.href, quote=True)}" title="{title}">{shown}</a>'
-    return f'<span class="figure" title="{title}">{shown}</span>'
-
-
-def line(key: str, **slots: str | Figure | Line) -> Line:
-    """The declared sentence ``key`` with its slots filled: plain text, and HTML whose figures are
-    links with their source on hover (words escaped, never markup); a ``Line`` slot (a ``clause``)
-    goes in as its text and HTML."""
-    made = clause(key, **slots)
-    text, body = made.text, made.html
-    if text[:1].islower() and body[:1] == text[:1]:  # "octubre de 2026 trajo…": a sentence starts with a capital
-        made.text, made.html = text[0].upper() + text[1:], body[0].upper() + body[1:]
-    return made
-
-
-def clause(key: str, **slots: str | Figure | Line) -> Line:
-    """The declared text ``key`` filled as ``line`` fills it, but a part of a sentence: as it starts
-    ("cost per lead up 25.8 %…"), no capital."""
-    template = str(sentence(key).text)
-    text_parts, html_parts, last = [], [], 0
-    for match in _SLOT.finditer(template):
-        literal = template[last : match.start()]
-        value = slots[match.group(1)]
-        if isinstance(value, Figure):
-            shown, shown_html = value.shown, _figure_html(value)
-        elif isinstance(value, Line):
-            shown, shown_html = value.text, value.html
-        else:
-            literal, shown = _contracted(literal, str(value))
-            shown_html = html.escape(shown)
-        text_parts += [literal, shown]
-        html_parts += [html.escape(literal), shown_html]
-        last = match.end()
-    text_parts.append(template[last:])
-    html_parts.append(html.escape(template[last:]))
-    used = {name: slots[name] for name in _SLOT.findall(template)}  # the sentence's sources: what it shows
-    return Line(key=key, slots=used, text="".join(text_parts), html="".join(html_parts))
-
-
-_BEFORE_EL = re.compile(r"(^|\s)(de|a) $")
-
-
-def _contracted(literal: str, words: str) -> tuple[str, str]:
-    """Spanish contracts "de el" and "a el" ("vino del correo electrónico"): a channel inside a
-    sentence carries its article there (kpis.sentences.CHANNELS_IN_TEXT), and the sentence's "de"
-    is in the text before it. Any other pair, and any other language, as they are."""
-    if words.startswith("el ") and (match := _BEFORE_EL.search(literal)):
-        return literal[: match.start(2)] + match.group(2) + "l ", words[3:]
-    return literal, words
-
-
-def lower_first(label: str) -> str:
-    """A label inside a sentence: "Cost per lead" → "cost per lead", "MQLs" stays."""
-    if len(label) > 1 and label[1].isupper():
-        return label
-    return label[:1].lower() + label[1:]
-
-
-def month_words(month: dt.date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def report_href(month: dt.date, key: str = "") -> str:
-    """The month's report, at a KPI's tile when ``key`` is given."""
-    return f"/scorecard/?month={Month.of(month)}" + (f"#kpi-{key}" if key else "")
-
-
-def breakdown_href(dimension: str, month: dt.date) -> str:
-    return f"/scorecard/breakdowns/{dimension}/?month={Month.of(month)}"
-
-
-class Writer:
-    """Makes the figures of one client-month's draft: values shown the page's way, links, sources."""
-
-    def __init__(
-        self, *, month: dt.date, documents: dict[dt.date, dict[str, Any]], currency: str, names: dict[str, dict[str, str]]
-    ):
-        self.month, self.documents, self.currency, self.names = month, documents, currency, names
-
-    def _show(self, key: str, value: float | Fraction | None) -> str:
-        if is_kpi(key):
-            return format_value(key, None if value is None else float(value), self.currency)
-        return number_shown(float(value or 0), 2, force_grouping=True)
-
-    def kpi(self, key: str, month: dt.date) -> Figure:
-        """A KPI of a month, as the snapshot has it; a link to its tile on that month's report."""
-        value = self.documents[month]["kpis"].get(key)
-        shown = self._show(key, value)
-        return Figure(
-            shown=shown,
-            value=value,
-            kpi=key,
-            month=month,
-            why=f"{kpi(key).label}, {month_words(month)}: {shown}",
-            href=report_href(month, key),
-        )
-
-    def member_name(self, dimension: str, member: str) -> str:
-        if member == REST:
-            return str(REST_LABEL)
-        return member_label(dimension, member, self.names.get(dimension))
-
-    def member_in_text(self, dimension: str, member: str) -> str:
-        """A member as a sentence names it: a channel as running text writes it ("sobre todo búsqueda
-        de pago", where a table says "Búsqueda de pago"), any other member as ``member_name``."""
-        if dimension == "channel" and member in CHANNELS_IN_TEXT:
-            return str(CHANNELS_IN_TEXT[member])
-        if dimension in UNATTRIBUTED_IN_TEXT and member in ("", None, "None", "unattributed", "unknown"):
-            return str(UNATTRIBUTED_IN_TEXT[dimension])  # "lo que llegó sin campaña", not "Sin atribuir"
-        return self.member_name(dimension, member)
-
-    def member(
-        self, key: str, month: dt.date, dimension: str, member: str, value: float | Fraction | None, *, stored: bool
-    ) -> Figure:
-        """A breakdown member's figure (``stored``: the snapshot's own, else worked out from it)."""
-        if stored:  # the snapshot's value itself, not one recomputed from its parts
-            value = self.documents[month].get("breakdowns", {}).get(dimension, {}).get(member, {}).get(key, value)
-        shown = self._show(key, value)
-        label = kpi(key).label if is_kpi(key) else key
-        return Figure(
-            shown=shown,
-            value=None if value is None else float(value),
-            kpi=key,
-            month=month,
-            dimension=dimension,
-            member=member,
-            derived=not stored,
-            why=f"{label}, {self.member_name(dimension, member)}, {month_words(month)}: {shown}",
-            href=breakdown_href(dimension, month),
-        )
-
-    def derived(self, shown: str, value: float | Fraction | None, why: str, href: str = "") -> Figure:
-        """A number worked out from figures (``why`` says how); a link to the month's report unless told."""
-        href = href or report_href(self.month)
-        return Figure(shown=shown, value=None if value is None else float(value), why=why, href=href, derived=True)
-
-    def change(self, key: str, before: dt.date, after: dt.date, *, signed: bool = False) -> Figure | None:
-        """The relative change (percentage points for a rate), unsigned (the sentence says the way)
-        unless ``signed`` ("+4.4 %", "−2.1 pp"). A count under SMALL_BASE in ``before`` moved by a
-        number, as its tile says it (kpis.formatting.small_base): "3" ("+3" signed), not "100.0 %"; the
-        sentence then says "rose by 3" (``count_sentence``)."""
-        b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
-        if a is None or b is None:
-            return None
-        if kpi(key).unit == Unit.RATE:
-            delta = a - b
-            shown = f"{number_shown(abs(delta) * 100, 1)} pp"
-        elif b == 0:
-            return None
-        elif small_base(key, b):
-            delta = a - b
-            shown = tile_change(key, a, b)["text"] if signed else number_shown(abs(delta), 0, force_grouping=True)
-            return self.derived(shown, delta, self._change_why(key, before, after), href=report_href(after, key))
-        else:
-            delta = (a - b) / abs(b)
-            shown = f"{number_shown(abs(delta) * 100, 1)} %"
-        if signed:  # as the tiles write a change: "+4.4 %", "-2.1 pp"
-            shown = ("+" if delta > 0 else "") + shown.replace(number_shown(abs(delta) * 100, 1), number_shown(delta * 100, 1), 1)
-        return self.derived(shown, delta, self._change_why(key, before, after), href=report_href(after, key))
-
-    def _change_why(self, key: str, before: dt.date, after: dt.date) -> str:
-        b, a = self.documents[before]["kpis"].get(key), self.documents[after]["kpis"].get(key)
-        return _("%(kpi)s: %(before)s in %(b)s, %(after)s in %(a)s") % {
-            "kpi": kpi(key).label,
-            "before": self._show(key, b),
-            "b": month_words(before),
-            "after": self._show(key, a),
-            "a": month_words(after),
-        }
 
 
 def count_sentence(key: str, sentence_key: str, before: float) -> str:
@@ -348,248 +79,6 @@ def _good(key: str, before: float, after: float) -> bool | None:
         return None
     return (after > before) == (better == Better.UP)
 
-
-def _member_pair(document: dict[str, Any], key: str, dimension: str, member: str) -> tuple[Any, Any]:
-    shape = SHAPES[key]
-    figures = document.get("breakdowns", {}).get(dimension, {}).get(member, {})
-    return figures.get(shape.num), figures.get(shape.den) if shape.den else None
-
-
-def _member_at_or_under(w: Writer, top: TopDriver, month: dt.date, overall: float) -> bool:
-    """Whether ``top``'s member's figure of ``month`` (a cost: its spend over its results, as
-    driver_line says it) is at or under the month's ``overall`` figure."""
-    document = w.documents[month]
-    stored = document.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(top.kpi)
-    if stored is None:
-        n, d = _member_pair(document, top.kpi, top.dimension, top.member)
-        if not d:
-            return False
-        stored = exact(n or 0) / exact(d)
-    return exact(stored) <= exact(overall)
-
-
-def _places(before: Fraction, after: Fraction) -> int:
-    """Decimals for two shares compared in one sentence: one, or two under 1 % (a lead per thousand
-    sessions), so that a change the sentence names never reads "0.1 %, against 0.1 % before"."""
-    return 2 if max(abs(float(before)), abs(float(after))) < 0.01 else 1
-
-
-def mix_held(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> dict[str, Any] | None:
-    """The slots of "driver_mix_rest" (and "What changed"'s "changed_mix_rest") when the mix line would
-    name a member whose share of the unit moved mostly because the others' count moved: they fell as
-    its share rose (or rose as it fell), by more than the member's own count moved. Acme's November,
-    customers 10 → 6, read "CAC +109.8 %: mostly a change in the split of the customers, Paid search
-    having 50.0 % of the total (20.0 % before)", as if customers had moved to Paid search, while it won
-    2 → 3 and the others 8 → 3: the line now says those counts. None when the member's own count did
-    most of its share's move (the split is then the story, said as before)."""
-    shape = SHAPES[top.kpi]
-    if shape.kind != "ratio" or not shape.den or not shape.top_denominator:
-        return None
-    documents = w.documents
-    own = [documents[m].get("breakdowns", {}).get(top.dimension, {}).get(top.member, {}).get(shape.den) or 0
-           for m in (before, after)]
-    totals = [documents[m]["kpis"].get(shape.top_denominator) for m in (before, after)]
-    if not totals[0] or not totals[1]:
-        return None
-    share0, share1 = own[0] / totals[0], own[1] / totals[1]
-    moved_own, moved_rest = own[1] - own[0], (totals[1] - own[1]) - (totals[0] - own[0])
-    # The rest moved the share (fell as it rose, rose as it fell) and by more than the member itself.
-    if share1 == share0 or (moved_rest < 0) != (share1 > share0) or abs(moved_rest) <= abs(moved_own):
-        return None
-    member = w.member_name(top.dimension, top.member)
-
-    def rest(month: dt.date, total: float, count: float) -> Any:
-        value = total - count
-        return w.derived(w._show(shape.den, value), value,
-                         f"{kpi(shape.top_denominator).label}, {month_words(month)}: {w._show(shape.den, total)} − "
-                         f"{member} {w._show(shape.den, count)}", href=breakdown_href(top.dimension, month))
-
-    return {
-        "member": w.member_in_text(top.dimension, top.member),
-        "unit": str(UNITS.get(shape.den, shape.den)),
-        "rest_before": rest(before, totals[0], own[0]),
-        "rest_after": rest(after, totals[1], own[1]),
-        "total_before": w.kpi(shape.top_denominator, before),
-        "total_after": w.kpi(shape.top_denominator, after),
-        "count_before": w.member(shape.den, before, top.dimension, top.member, own[0], stored=True),
-        "count_after": w.member(shape.den, after, top.dimension, top.member, own[1], stored=True),
-    }
-
-
-def driver_line(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
-    """The sentence saying which member moved a KPI, and how (its rate, or the mix)."""
-    key, shape = top.kpi, SHAPES[top.kpi]
-    if top.member == REST:
-        return None
-    member = w.member_name(top.dimension, top.member)  # as a label: the figures' sources ("Paid search: 3 / 10")
-    named = w.member_in_text(top.dimension, top.member)  # as the sentence says it
-    doc0, doc1 = w.documents[before], w.documents[after]
-    n0, d0 = _member_pair(doc0, key, top.dimension, top.member)
-    n1, d1 = _member_pair(doc1, key, top.dimension, top.member)
-    label = lower_first(str(kpi(key).label))
-    if shape.kind == "ratio" and not d0 and not d1:
-        return None  # a member with nothing to divide by in either month (spend without a customer)
-    if shape.kind == "ratio":
-        if abs(top.rate) >= abs(top.mix) and d0 and d1:
-            r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
-            stored = key in doc1.get("breakdowns", {}).get(top.dimension, {}).get(top.member, {})
-            return line(
-                "driver_rate",
-                member=named,
-                kpi_lower=label,
-                member_before=w.member(key, before, top.dimension, top.member, r0, stored=stored),
-                member_after=w.member(key, after, top.dimension, top.member, r1, stored=stored),
-            )
-        total0 = exact(doc0["kpis"].get(shape.top_denominator) or 0)
-        total1 = exact(doc1["kpis"].get(shape.top_denominator) or 0)
-        if not total0 or not total1:
-            return None
-        share0, share1 = exact(d0 or 0) / total0, exact(d1 or 0) / total1
-        unit = str(UNITS.get(shape.den or "", shape.den or ""))
-        # A share of 0 is said in words ("brought none of the customers"), never "0 %" (kpis.sentences).
-        mix_key = "driver_mix_none_after" if not share1 else "driver_mix_none_before" if not share0 else "driver_mix"
-        # The others' count moved the member's share more than its own did: the counts, not the split.
-        if mix_key == "driver_mix" and (held := mix_held(w, top, before, after)) is not None:
-            return line("driver_mix_rest", **held)
-        return line(
-            mix_key,
-            member=named,
-            unit=unit,
-            share_before=w.derived(
-                share_shown(share0, _places(share0, share1)),
-                share0,
-                f"{member}: {w._show(shape.den or '', d0 or 0)} / {w._show(shape.top_denominator or '', total0)} {unit}, "
-                f"{month_words(before)}",
-                href=breakdown_href(top.dimension, before),
-            ),
-            share_after=w.derived(
-                share_shown(share1, _places(share0, share1)),
-                share1,
-                f"{member}: {w._show(shape.den or '', d1 or 0)} / {w._show(shape.top_denominator or '', total1)} {unit}, "
-                f"{month_words(after)}",
-                href=breakdown_href(top.dimension, after),
-            ),
-        )
-    # A share of the unit that converted, never over 100 %: a month's MQLs include leads created
-    # earlier, so 12 MQLs from 4 new leads reads as its count moving, not as 300 % converting.
-    converts = bool(d0 and d1) and (n0 or 0) <= d0 and (n1 or 0) <= d1
-    if abs(top.rate) > abs(top.mix) and converts and shape.den:
-        r0, r1 = exact(n0 or 0) / exact(d0), exact(n1 or 0) / exact(d1)
-        unit = str(UNITS.get(shape.den, shape.den))
-        href0 = breakdown_href(top.dimension, before)
-        href1 = breakdown_href(top.dimension, after)
-        total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
-        moved, whole = (n1 or 0) - (n0 or 0), (total1 or 0) - (total0 or 0)
-        share = None if total0 is None or total1 is None or moved * whole <= 0 else abs(moved) / abs(whole)
-        # As a count's: more than the whole (Acme's organic search, 21 → 40 new leads in a month of +15)
-        # is "all of it and more", its count said; under half, "the largest part", never "most of it".
-        counts = {}
-        if share is not None and share > 1:
-            counts = {"kpi_lower": label,
-                      "count_before": w.member(key, before, top.dimension, top.member, n0 or 0, stored=True),
-                      "count_after": w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)}
-        return line(
-            "driver_conversion_over" if counts else (
-                "driver_conversion_largest" if share is not None and share < 0.5 else "driver_conversion"),
-            **counts,
-            member=named,
-            unit=unit,
-            rate_before=w.derived(
-                share_shown(r0, _places(r0, r1)),
-                r0,
-                f"{member}: {w._show(shape.num, n0 or 0)} {label} / {w._show(shape.den, d0)} {unit}, "
-                f"{month_words(before)}",
-                href0,
-            ),
-            rate_after=w.derived(
-                share_shown(r1, _places(r0, r1)),
-                r1,
-                f"{member}: {w._show(shape.num, n1 or 0)} {label} / {w._show(shape.den, d1)} {unit}, "
-                f"{month_words(after)}",
-                href1,
-            ),
-        )
-    count_before = w.member(key, before, top.dimension, top.member, n0 or 0, stored=True)
-    count_after = w.member(key, after, top.dimension, top.member, n1 or 0, stored=True)
-    total0, total1 = doc0["kpis"].get(key), doc1["kpis"].get(key)
-    moved, whole = (count_after.value or 0) - (count_before.value or 0), (total1 or 0) - (total0 or 0)
-    if total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) > abs(whole):
-        # Acme's MQLs 55 → 61 with Direct's 10 → 26: not "most of" a change it is bigger than, the
-        # other members having moved the other way; the rest said with it.
-        def rest(month: dt.date, total: float, own: Figure) -> Figure:
-            value = total - (own.value or 0)
-            return w.derived(w._show(key, value), value,
-                             f"{kpi(key).label}, {month_words(month)}: {w._show(key, total)} − {member} {own.shown}",
-                             href=breakdown_href(top.dimension, month))
-
-        return line(
-            "driver_volume_over", member=named, kpi_lower=label, count_before=count_before, count_after=count_after,
-            rest_before=rest(before, total0, count_before), rest_after=rest(after, total1, count_after),
-        )
-    # Under half of the change (Acme's sessions: Paid search's 440 of 1,573): the largest part, not "most of it".
-    largest = total0 is not None and total1 is not None and moved * whole > 0 and abs(moved) * 2 < abs(whole)
-    return line("driver_volume_largest" if largest else "driver_volume", member=named, kpi_lower=label,
-                count_before=count_before, count_after=count_after)
-
-
-def budget_line(w: Writer, key: str, before: dt.date, after: dt.date) -> Line | None:
-    """Volume against price for a spend-based ratio: did the spend or the results move it?
-    (kpis.drivers.budget_volume_split: ΔC = ΔS·mean(1/V) + Δ(1/V)·mean(S), exact.)"""
-    shape = SHAPES[key]
-    pair0, pair1 = top_pair(w.documents[before], shape), top_pair(w.documents[after], shape)
-    if pair0 is None or pair1 is None or pair0[1] is None or pair1[1] is None:
-        return None
-    split = budget_volume_split(spend_before=pair0[0], spend_after=pair1[0], volume_before=pair0[1], volume_after=pair1[1])
-    if split is None:
-        return None
-    spend_effect, volume_effect = split
-    if key == "roas":  # value per spend: the "spend" is the value, the "volume" the ad spend
-        return None
-
-    def spend(month: dt.date, value: Fraction) -> Figure:
-        if len(shape.top_numerator) == 1:
-            return w.kpi(shape.num, month)
-        parts = " + ".join(
-            f"{kpi(k).label} {format_value(k, w.documents[month]['kpis'][k], w.currency)}" for k in shape.top_numerator
-        )
-        shown = money(float(value), w.currency)
-        return w.derived(shown, value, f"{parts}, {month_words(month)}", href=report_href(month, shape.num))
-
-    unit = str(UNITS.get(shape.top_denominator or "", shape.top_denominator or ""))
-    if abs(volume_effect) >= abs(spend_effect):
-        key = "driver_results"
-    else:  # "the customers went from 5 to 5" reads as a slip: a volume that did not move is said to hold
-        key = "driver_budget" if pair0[1] != pair1[1] else "driver_budget_flat"
-    if len(shape.top_numerator) > 1:  # CAC: "the spend" would read as the marketing spend the summary names
-        key += "_sales"
-    return line(
-        key,
-        unit=unit,
-        volume_before=w.kpi(shape.top_denominator, before),
-        volume_after=w.kpi(shape.top_denominator, after),
-        spend_before=spend(before, pair0[0]),
-        spend_after=spend(after, pair1[0]),
-    )
-
-
-def _calendar_clause(w: Writer, top: TopDriver, before: dt.date, after: dt.date) -> Line | None:
-    """What the working days did to a count's move, when they explain a third of it or more: a clause
-    of the move's own sentence (``move_calendar``), not a sentence taking a place of its own."""
-    change = top.after - top.before
-    if SHAPES[top.kpi].kind != "count" or not change or abs(top.calendar) * 3 < abs(change):
-        return None
-    return clause(
-        "calendar_clause" if top.calendar * change > 0 else "calendar_against_clause",
-        month=month_words(after),
-        kpi_lower=lower_first(str(kpi(top.kpi).label)),  # "held it back by 3": 3 of what
-        days_after=w.kpi("working_days", after),
-        days_before=w.kpi("working_days", before),
-        calendar=w.derived(
-            format_value(top.kpi, float(abs(top.calendar)), w.currency),
-            top.calendar,
-            _("%(kpi)s per working day × the change in working days") % {"kpi": kpi(top.kpi).label},
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -655,7 +144,7 @@ def _move_lines(
         way = "kpi_up" if a > b else "kpi_down"
         move = {"kpi": str(kpi(key).label), "change": change, "compare": month_words(before),
                 "before": w.kpi(key, before), "after": w.kpi(key, after)}  # fmt: skip
-        calendar = None if calendar_said else _calendar_clause(w, top, before, after)
+        calendar = None if calendar_said else calendar_clause(w, top, before, after)
         if calendar is None:
             lines = [line(count_sentence(key, way, b), **move)]
         else:  # said once (the working days are the same for every count), in the move it explains
@@ -684,7 +173,7 @@ def _move_lines(
             if good and explained.key == "driver_rate" and kpi(key).better == Better.DOWN:
                 # Budget goes where a result is cheap, not where it got less dear: a channel still
                 # dearer than the month as a whole (€2,177 an MQL against €770) gets no step.
-                if _member_at_or_under(w, top, after, a):
+                if member_at_or_under(w, top, after, a):
                     steps.append(step(line("step_shift_budget", **slots),
                                       line("step_shift_budget_short", member=slots["member"])))
                 reviewed.add(member)
@@ -700,9 +189,12 @@ def _move_lines(
                 reviewed.add(member)
                 continue
         # "The shift in the mix, not one channel getting worse" is untrue where the others' count fell.
+        # Said in full when the mix line is not kept above it, the step names the split itself (the mix
+        # line's member and shares, "driver_mix_none_after" → "step_watch_mix_none_after").
         if not good and explained is not None and explained.key.startswith("driver_mix") and explained.key != "driver_mix_rest":
-            steps.append(step(line("step_watch_mix", kpi_lower=label, after=w.kpi(key, after),
-                                   unit=explained.slots["unit"]), line("step_watch_mix_short", kpi_lower=label)))
+            mix = {k: v for k, v in explained.slots.items() if k in ("unit", "member", "share_before", "share_after")}
+            steps.append(step(line(explained.key.replace("driver_", "step_watch_", 1), kpi_lower=label,
+                                   after=w.kpi(key, after), **mix), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:
             steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
     return moves[True], moves[False], steps

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from kpis.sentences import CONCERNS, NEXT_STEPS, SUMMARY, WINS
 
 if TYPE_CHECKING:
-    from kpis.draft import Line
+    from kpis.draft_writer import Line
 
 
 # The concise draft (what a client reads in under a minute): each section's cap, in sentences.

@@ -25,7 +25,7 @@ from clients.words import amount_shown, member_label, minor_unit, money
 from kpis import catalogue, charts
 from kpis.breakdowns_shown import blank_columns_dropped
 from kpis.catalogue import KPI_KEYS, Unit, kpi
-from kpis.draft import lower_first
+from kpis.draft_writer import lower_first
 from kpis.formatting import axis_format, cell_shown, change_shown, format_value, fractional_counts_aligned, number_shown
 from kpis.nodata import revenue_unpriced
 from kpis.nospend import SPEND_FIGURES

@@ -2,7 +2,7 @@
 
 Both read what ``kpis.selectors_scorecard.scorecard_load`` already loaded (the 13 months of snapshots, the
 quarter's targets, the period's working days), so the cached scorecard path reads nothing more.
-The lines are ``kpis.sentences`` texts filled by ``kpis.draft`` (figures linked, sources on
+The lines are ``kpis.sentences`` texts filled by ``kpis.draft_drivers`` (figures linked, sources on
 hover); the bar is ``kpis.charts`` shapes, so the page (SVG) and the PDF (a Drawing) draw the same.
 """
 
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
-from kpis.draft import IMPORTANCE, Line, Writer, budget_line, driver_line, line, month_words
+from kpis.draft import IMPORTANCE
+from kpis.draft_drivers import budget_line, driver_line
+from kpis.draft_writer import Line, Writer, line, month_words
 from kpis.explain import month_drivers, top_drivers
 from kpis.formatting import format_value, number_shown
 from kpis.nodata import document_facts

@@ -1,8 +1,9 @@
 """The commentary draft's sentences: one declaration per kind of sentence, and nothing else.
 
 Like ``kpis.catalogue`` for KPIs, this is the one place a sentence of the draft is written: its
-key, the section it belongs to and its text with named slots (``%(kpi)s``). ``kpis.draft`` fills
-the slots with words and figures and never writes prose of its own; Spanish (and any further
+key, the section it belongs to and its text with named slots (``%(kpi)s``). ``kpis.draft_writer`` fills
+the slots with words and figures (for ``kpis.draft``, ``kpis.draft_drivers`` and the report's
+``kpis.report_drivers``) and never writes prose of its own; Spanish (and any further
 language) is the translation of these texts in ``locale/<lang>/LC_MESSAGES/django.po``. A test
 renders every sentence in Spanish and fails on English left in it.
 
@@ -63,7 +64,7 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "year_up_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s up by %(change)s (%(before)s then)."),
         "year_down_count": _("Against %(compare)s, a year earlier: %(kpi_lower)s down by %(change)s (%(before)s then)."),
         # Both headline KPIs against the same month a year before: one sentence naming the month once,
-        # its two parts the clauses below (kpis.draft.clause), each a KPI's change as the lines above say it.
+        # its two parts the clauses below (kpis.draft_writer.clause), each a KPI's change as the lines above say it.
         "year_both": _("Against %(compare)s, a year earlier: %(first)s, %(second)s."),
         "year_up_clause": _("%(kpi_lower)s up %(change)s (%(before)s then)"),
         "year_down_clause": _("%(kpi_lower)s down %(change)s (%(before)s then)"),
@@ -185,12 +186,24 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(left)s working days left."),
         "step_watch": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame."),
-        # A concern the mix explains (the concerns just named the channel whose share moved): "without one
-        # channel to blame" under it read as contradicting it.
+        # A concern the mix explains: "without one channel to blame" read as contradicting the mix line
+        # that names the channel whose share moved. Said when that line did not make the cut, so the step
+        # says the split itself ("through the split of the new leads" referred to nothing above it); a
+        # share of nothing in words, as the mix line says it.
         "step_watch_mix": _(
-            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through the split of the %(unit)s, "
-            "not because one channel or campaign got worse."),
-        # The steps above when what drove the move, just above them, gave the figures already.
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having %(share_after)s of the total (%(share_before)s before), not because "
+            "one channel or campaign got worse."),
+        "step_watch_mix_none_after": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having none of them (%(share_before)s before), not because one channel or "
+            "campaign got worse."),
+        "step_watch_mix_none_before": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) through a change in the split of "
+            "the %(unit)s, %(member)s having %(share_after)s of the total (none before), not because one channel "
+            "or campaign got worse."),
+        # The steps above when what drove the move, just above them, gave the figures already (the mix's:
+        # the split said just above).
         "step_review_member_short": _("Review %(member)s and its %(kpi_lower)s."),
         "step_shift_budget_short": _("Consider moving budget towards %(member)s."),
         "step_review_volume_short": _("Look into %(member)s and its %(kpi_lower)s."),
@@ -278,7 +291,7 @@ REST_LABEL = _("what the breakdown leaves out")
 
 # A channel as a sentence names it ("mostly Paid search"): English keeps the label's capital, while
 # Spanish running text writes a channel as the common noun it is, with its article ("sobre todo la
-# búsqueda de pago", "Revisar las redes sociales de pago", "vino del correo electrónico": kpis.draft.line
+# búsqueda de pago", "Revisar las redes sociales de pago", "vino del correo electrónico": kpis.draft_writer.line
 # contracts "de el"; the tables and headings keep "Búsqueda de pago"). Campaign, persona and platform
 # names are names: as written.
 IN_TEXT = "channel, inside a sentence"

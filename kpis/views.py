@@ -278,7 +278,7 @@ def report_shared_parts(
     }
 
 
-# A figure's link in "What changed" (kpis.draft.Line): to a tile of the report, or to a drill-down.
+# A figure's link in "What changed" (kpis.draft_writer.Line): to a tile of the report, or to a drill-down.
 FIGURE_LINK = re.compile(r'<a class="figure" href="(?P<href>[^"]*)"(?P<rest>[^>]*)>(?P<text>.*?)</a>', re.S)
 
 

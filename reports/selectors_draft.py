@@ -14,7 +14,8 @@ from django.utils import translation
 
 from agency.models import Client
 from kpis.checks.selectors import month_checks_read
-from kpis.draft import Draft, Figure, Line, month_draft, report_href
+from kpis.draft import Draft, month_draft
+from kpis.draft_writer import Figure, Line, report_href
 from kpis.selectors_scorecard import draft_inputs
 from reports.models import Commentary
 from reports.selectors import commentary_current

@@ -11,7 +11,9 @@ import pytest
 from django.utils import translation
 
 from agency.months import Month
-from kpis.draft import DraftInputs, Line, Writer, budget_line, month_draft
+from kpis.draft import DraftInputs, month_draft
+from kpis.draft_drivers import budget_line
+from kpis.draft_writer import Line, Writer
 from kpis.explain import month_drivers, top_drivers
 from kpis.pacing import MonthFigures
 from kpis.sentences import SENTENCES
@@ -448,7 +450,7 @@ def test_a_member_with_under_half_of_the_change_did_the_largest_part_not_most_of
     assert said in text, "\n".join(text)
     explained = next(line for line in draft.lines() if line.key.startswith("driver_volume"))
     with translation.override(language):
-        from kpis.draft import line as sentence_line
+        from kpis.draft_writer import line as sentence_line
 
         compact = sentence_line(COMPACT[explained.key], **{
             **explained.slots, "kpi": {"en": "Sessions", "es": "Sesiones"}[language],

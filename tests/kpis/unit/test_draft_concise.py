@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from kpis.draft import Figure, Line, month_draft
+from kpis.draft import month_draft
 from kpis.draft_concise import CAPS, COMMITMENT_FLOOR, Point, commitment, concise, concise_steps, concise_summary
+from kpis.draft_writer import Figure, Line
 from kpis.pacing import MonthFigures
 from tests.kpis.unit.test_draft import OCT, SEP, channel, document, documents, draft_in, inputs
 
@@ -209,3 +210,50 @@ def test_a_watch_step_under_the_mix_it_follows_does_not_say_the_mix_and_the_figu
     assert [line.key for line in concerns][:2] == ["kpi_up", "driver_mix"]
     assert steps[0].text == expected and not steps[0].figures
     assert steps[1].key == "step_watch_mix"  # cost per MQL: its mix not said above, the step says it
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Watch cost per MQL next month: it moved the wrong way (€437.50) through a change in the split of the MQLs, "
+           "Paid social having 75.0 % of the total (50.0 % before), not because one channel or campaign got worse."),
+    ("es", "A vigilar el próximo mes: costo por MQL, que empeoró (437,50 €) por un cambio en el reparto del total de "
+           "MQL, con las redes sociales de pago en el 75,0 % (50,0 % antes), no porque un canal o una campaña "
+           "empeorara."),
+])  # fmt: skip
+def test_a_watch_step_whose_mix_the_draft_does_not_say_above_says_the_split_itself(language, expected):
+    """Acme's November said under Next steps "Watch cost per lead next month: it moved the wrong way (€287.46)
+    through the split of the new leads, …" while no sentence above it spoke of that split (its mix line did not
+    make the concerns' cut): the reader had nothing "the split" referred to. The step now says which split."""
+    with translation.override(language):
+        draft = month_draft(inputs(mixed()))
+    concerns, steps = draft.sections["concerns"], draft.sections["next_steps"]
+    # Above: cost per MQL's move, but only cost per lead's mix (the new leads'), not the MQLs'.
+    assert [line.key for line in concerns] == ["kpi_up", "driver_mix", "kpi_up"]
+    assert concerns[2].figures[0].why.startswith(("Cost per MQL", "Costo por MQL"))
+    assert steps[1].text.replace("\xa0", " ") == expected
+    # Its shares are figures, linked to the MQLs' breakdown by channel like the mix line's.
+    assert {f.href for f in steps[1].figures[1:]} == {"/scorecard/breakdowns/channel/?month=2026-09",
+                                                      "/scorecard/breakdowns/channel/?month=2026-10"}
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", "Watch cost per MQL next month: it moved the wrong way (€1,000.00) through a change in the split of the "
+           "MQLs, Paid social having none of them (50.0 % before), not because one channel or campaign got worse."),
+    ("es", "A vigilar el próximo mes: costo por MQL, que empeoró (1 000,00 €) por un cambio en el reparto del total "
+           "de MQL, con las redes sociales de pago sin parte alguna (50,0 % antes), no porque un canal o una campaña "
+           "empeorara."),
+])  # fmt: skip
+def test_a_watch_step_says_a_share_of_nothing_in_words_as_the_mix_line_does(language, expected):
+    """Paid social's MQLs 4 → 0: its share of them is "none", never "0 %", in the step as in the mix line."""
+    docs = {
+        SEP: document(SEP, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=2000, leads=10, mqls=4, sessions=1000),
+        }, working_days=22),
+        OCT: document(OCT, {
+            "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000),
+            "paid_social": channel(spend=3000, leads=10, mqls=0, sessions=1000),
+        }, working_days=22),
+    }  # fmt: skip
+    steps = draft_in(language, docs, full=True).sections["next_steps"]  # every step, in full: how each is written
+    assert steps[0].key == "step_watch_mix_none_after"
+    assert steps[0].text.replace("\xa0", " ") == expected

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from kpis.catalogue import Unit, kpi
-from kpis.draft import Line, Writer
+from kpis.draft_writer import Line, Writer
 from kpis.formatting import SMALL_BASE
 from tests.kpis.unit.test_draft import OCT, OCT_LAST_YEAR, SEP, channel, document, documents, draft_in
 

@@ -11,7 +11,8 @@ import pytest
 from django.utils import translation
 
 from clients.words import share_shown
-from kpis.draft import Writer, driver_line
+from kpis.draft_drivers import driver_line
+from kpis.draft_writer import Writer
 from kpis.explain import TopDriver
 
 FEB, MAR = dt.date(2026, 2, 1), dt.date(2026, 3, 1)
@@ -87,7 +88,7 @@ def test_a_share_of_nothing_reads_none_of_the_customers_in_both_languages() -> N
     """"Paid search brought 0 % of the customers, against 30.0 %" read as a figure to check: a
     member's share of 0 is said in words, in the draft and in the report's "What changed" line
     (both read ``driver_line``), in English and in Spanish, the other month's share still shown."""
-    from kpis.draft import line
+    from kpis.draft_writer import line
     from kpis.report_drivers import COMPACT
 
     none_now = _documents(3, 10, 0, 10)
