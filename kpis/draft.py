@@ -22,7 +22,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from agency.months import Month
-from kpis.breakdowns_shown import DIMENSION_LABELS
 from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
 from kpis.draft_drivers import budget_line, calendar_clause, driver_line, member_at_or_under
@@ -415,7 +414,3 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
 def draft_sections_text(draft: Draft) -> dict[str, str]:
     """The draft as the commentary's four texts (reports.models.Commentary sections)."""
     return {section: draft.text(section) for section in (SUMMARY, WINS, CONCERNS, NEXT_STEPS)}
-
-
-def dimension_label(dimension: str) -> str:
-    return str(DIMENSION_LABELS.get(dimension, dimension))

@@ -48,7 +48,8 @@ LATE_LOOKUPS = {
 }
 # Modules that only format what they are given (never query, directly or through what they import).
 FORMATTING = ("kpis.scorecard", "kpis.formatting", "kpis.reasons", "kpis.breakdowns_shown", "kpis.exports",
-              "kpis.templatetags", "kpis.report")
+              "kpis.templatetags", "kpis.report", "kpis.draft", "kpis.draft_writer", "kpis.draft_drivers",
+              "kpis.draft_concise")
 NO_QUERIES_FROM = ("django.db",)
 # What of django.db holds no query: the choices enums (kpis.catalogue's Unit is a TextChoices).
 PURE_FROM_DB = ("django.db.models.enums",)
