@@ -122,11 +122,12 @@ def bulk_approval_start(
 
 def _wait_for_dispatch(*, bulk_id: int, wait: dt.timedelta, sleep: Callable[[float], None]) -> BulkApproval | None:
     """The approval once it is dispatched (its tasks may approve), or None when it was abandoned,
-    by its request or, after ``wait`` in vain, by this task itself."""
+    by its request or, after ``wait`` in vain, by this task itself (or deleted: a task delivered
+    again after KEEP_FOR)."""
     deadline = time.monotonic() + wait.total_seconds()
     while True:
-        bulk = BulkApproval.objects.select_related("user").get(pk=bulk_id)
-        if bulk.failure:
+        bulk = BulkApproval.objects.select_related("user").filter(pk=bulk_id).first()
+        if bulk is None or bulk.failure:
             return None
         if bulk.dispatched_at is not None:
             return bulk

@@ -87,6 +87,10 @@ def test_a_task_of_an_abandoned_approval_approves_nothing_even_with_its_month_st
         assert not ReportVersion.objects.exists()
 
 
+def test_a_task_of_an_approval_deleted_since_approves_nothing(in_review) -> None:
+    assert bulk_approve_client(client=in_review, bulk_id=987654) == 0  # delivered again after KEEP_FOR
+
+
 def test_the_queue_failing_after_the_first_client_abandons_the_whole_approval(in_review, tenant_b, staff_ab, monkeypatch) -> None:
     sent: list[str] = []
 
