@@ -95,4 +95,7 @@ app.conf.beat_schedule = {
     "fail-stale-jobs": {"task": "clients.tasks.jobs_stale_sweep", "schedule": 15.0},
     # Bulk approvals' months whose task was lost are refused (reports.services_bulk), so the board stops polling.
     "refuse-stale-bulk-approvals": {"task": "reports.tasks.bulk_approval_stale_sweep_task", "schedule": 300.0},
+    # Bulk approvals finished 30 days ago are deleted (reports.services_bulk.KEEP_FOR); the approved
+    # months stay in each client's report versions.
+    "forget-old-bulk-approvals": {"task": "reports.tasks.bulk_approvals_forget_task", "schedule": crontab(minute=20, hour=4)},
 }

@@ -282,14 +282,18 @@ class BulkApproval(models.Model):
     """One approval of several clean months from the close board (reports.services.bulk_approval_start),
     run in the background by one task per client (reports.tasks.bulk_approve_task). Public: its months
     are of many clients, and the board reads its progress in one query. Kept, so the result is still
-    readable after a reload (the board's ``?bulk=`` link). ``failure``: "queue-unreachable" when the
-    tasks could not be queued (then nothing is approved)."""
+    readable after a reload (the board's ``?bulk=`` link), until reports.services_bulk.KEEP_FOR after
+    its last month was decided (then deleted by beat). All or nothing: ``dispatched_at`` is set once
+    every client's task was sent, and no task approves a month before it; ``failure`` ("queue-unreachable":
+    the queue failed part-way; "dispatch-lost": the confirmation's request stopped before it was done)
+    marks it abandoned instead, and then nothing is approved. Either is set, never both."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=10, help_text="the approver's, for the refusals' words")
     draft_empty = models.BooleanField(default=False, help_text="write the draft into commentary nobody wrote first")
     created_at = models.DateTimeField()
     failure = models.CharField(max_length=40, blank=True)
+    dispatched_at = models.DateTimeField(null=True, help_text="every client's task sent: the tasks may approve")
 
     def __str__(self) -> str:
         return f"bulk approval {self.pk}"

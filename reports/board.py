@@ -148,6 +148,12 @@ class Row:
         return self.first_close is None or month < self.first_close
 
     @property
+    def unchecked(self) -> bool:
+        """In review with its checks never run ("Not run yet", the board's filter ``unchecked``): not
+        clean for that alone, so the board says how to run them."""
+        return self.cell.status == "in_review" and self.checks_total is None
+
+    @property
     def clean(self) -> bool:
         c = self.cell
         return (
@@ -267,8 +273,10 @@ def board_page(
 # for data" judged as the month's page judges it, from the summary's has_data: email results count;
 # 12: a month put in review with nothing recorded in it reads "Waiting for data" too; 13: the header's
 # box that ticks every clean month of the page; 14: with its words, in sight on a phone; 15: a month
-# whose checks never ran is not clean: no tick, its count and filter "Checks not run yet").
-BOARD_LAYOUT = "15"
+# whose checks never ran is not clean: no tick, its count and filter "Checks not run yet"; 16: such a
+# month's "Not run yet" a link to it, and a hint saying how to run them; the bulk button counts the
+# ticked months, its words for each count in #approve-words).
+BOARD_LAYOUT = "16"
 
 
 def board_stamp(*, user: User) -> str:

@@ -1,7 +1,8 @@
 """Celery tasks of the monthly close. Thin: they name the client and the instant, and call services.
 
 - ``bulk_approve_task`` (the close board's confirmation): one client's months of a bulk approval;
-  ``bulk_approval_stale_sweep_task`` (beat) refuses those whose task was lost, so the board stops waiting.
+  ``bulk_approval_stale_sweep_task`` (beat) refuses those whose task was lost, so the board stops waiting;
+  ``bulk_approvals_forget_task`` (beat, daily) deletes the approvals finished 30 days ago.
 - ``dispatch_month_reviews`` (beat, hourly): for every ready client, the month that ended enters
   the close, and goes to review once the client's settling delay has passed. The instant is
   read once, here, and passed down: the per-client work never reads the clock to decide.
@@ -26,7 +27,7 @@ from agency.tasks import clients_fan_out
 from kpis.tasks import CLIENT_TASK
 from reports.digest import checks_digest_queue
 from reports.services import month_reviews_start
-from reports.services_bulk import bulk_approval_stale_sweep, bulk_approve_client
+from reports.services_bulk import bulk_approval_stale_sweep, bulk_approvals_forget, bulk_approve_client
 
 
 @app.task(**CLIENT_TASK)
@@ -48,6 +49,12 @@ def bulk_approve_task(self: TenantTask, *, client_slug: str, bulk_id: int) -> in
 def bulk_approval_stale_sweep_task() -> int:
     """Beat: the months of bulk approvals whose task was lost are refused (reports.services_bulk)."""
     return bulk_approval_stale_sweep(now=timezone.now())
+
+
+@shared_task(acks_late=True)
+def bulk_approvals_forget_task() -> int:
+    """Beat: the bulk approvals finished more than reports.services_bulk.KEEP_FOR ago are deleted."""
+    return bulk_approvals_forget(now=timezone.now())
 
 
 @shared_task(acks_late=True)

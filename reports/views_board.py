@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,7 +43,7 @@ from reports.board import (
 )
 from reports.selectors import can_approve
 from reports.services import month_reviews_catch_up
-from reports.services_bulk import bulk_approval_start
+from reports.services_bulk import QUEUE_FAILED, bulk_approval_start
 from reports.tasks import bulk_approve_task
 
 
@@ -116,6 +117,16 @@ def _strips(rows: list, months: list, selected: dt.date | None = None, tail: str
         row.state_word = badges["before" if row.cell.status == "none" and row.before_first(row.cell.month) else row.cell.status]
 
 
+def _approve_words(clean: int) -> str:
+    """The bulk button's words for each number of months ticked on the page, as JSON for its
+    data-words (static/js/board.js swaps them in as boxes are ticked; an attribute, not a script:
+    htmx drops the scripts of a swapped table): the plural forms are the language's catalogue's."""
+    return json.dumps({
+        n: ngettext("Approve the ticked month…", "Approve the %(n)s ticked months…", n) % {"n": n}
+        for n in range(1, clean + 1)
+    }, ensure_ascii=False)
+
+
 @agency_required
 @require_GET
 def board(request: HtmxHttpRequest) -> HttpResponse:
@@ -153,6 +164,8 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
                 "query_string": query_string,
                 "next_tail": next_tail,
                 "any_clean": any(row.clean for row in rows),
+                "unchecked_here": sum(1 for row in rows if row.unchecked),
+                "approve_words": _approve_words(sum(1 for row in rows if row.clean)),
                 "any_waiting": any(row.cell.status in ("in_review", "revision") or row.cell.open_questions for row in rows),
             },
         )
@@ -204,7 +217,7 @@ def board_approve(request: HttpRequest) -> HttpResponse:
         task=bulk_approve_task, items=items, user=request.user, language=get_language() or "en",
         draft_empty=request.POST.get("draft_empty") == "1",
     )
-    if bulk.failure:
+    if bulk.failure == QUEUE_FAILED:  # the box above the table says the rest (reports/board_progress.html)
         messages.error(
             request,
             _("The approval could not be queued (the background queue is unreachable): nothing was approved. "

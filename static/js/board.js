@@ -64,13 +64,24 @@
 
   // The header's box ticks (or unticks) every clean month of the page: 44 clean clients are one
   // click, not 44. It shows how many are ticked (all: ticked; some: half), and is hidden (with its words) without
-  // this script (the page then ticks one by one, as before).
+  // this script (the page then ticks one by one, as before). The bulk button says how many months are
+  // ticked ("Approve the 3 ticked months…"): its words for each count are its data-words (JSON),
+  // written with the language's plural forms; none ticked, its own words (data-words-none).
+  function approveWords(ticked) {
+    var button = document.querySelector("[data-approve-ticked]");
+    if (!button) return;
+    var words = {};
+    try { words = JSON.parse(button.getAttribute("data-words") || "{}"); } catch (error) { words = {}; }
+    button.textContent = words[String(ticked)] || button.getAttribute("data-words-none");
+  }
+
   function pickAllSync() {
+    var boxes = document.querySelectorAll("input[name=pick]");
+    var ticked = document.querySelectorAll("input[name=pick]:checked").length;
+    approveWords(ticked);
     var all = document.querySelector("[data-pick-all]");
     if (!all) return;
     (all.closest("label") || all).hidden = false;
-    var boxes = document.querySelectorAll("input[name=pick]");
-    var ticked = document.querySelectorAll("input[name=pick]:checked").length;
     all.checked = boxes.length > 0 && ticked === boxes.length;
     all.indeterminate = ticked > 0 && ticked < boxes.length;
   }

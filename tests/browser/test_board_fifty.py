@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agency.models import Client
 from portfolio.models import ClientMonthClose, ClientMonthSummary
@@ -40,9 +41,9 @@ def _fifty_clean(tenants: dict[str, Client]) -> None:
 
 
 @pytest.mark.parametrize(("language", "width", "button"), [
-    ("es", 1440, "Aprobar los meses marcados…"),
-    ("en", 1440, "Approve the ticked months…"),
-    ("es", 390, "Aprobar los meses marcados…"),
+    ("es", 1440, "Aprobar el mes marcado…"),  # one ticked: the button says so
+    ("en", 1440, "Approve the ticked month…"),
+    ("es", 390, "Aprobar el mes marcado…"),
 ])
 def test_approve_and_the_headers_stay_on_screen_down_50_clients(
     browser, portal, admin_user, tenants, language, width, button
@@ -93,12 +94,18 @@ def test_one_box_ticks_every_clean_month_of_the_page(browser, portal, admin_user
         every.check()
         assert page.locator("input[name=pick]:checked").count() == 50
         assert every.is_visible()
+        approve = page.locator("[data-approve-ticked]")
+        expect(approve).to_have_text("Aprobar los 50 meses marcados…")  # the button counts the ticked months
         page.locator("input[name=pick]").nth(3).uncheck()
         assert every.evaluate("e => e.indeterminate && !e.checked"), "the header says all are ticked when one is not"
+        expect(approve).to_have_text("Aprobar los 49 meses marcados…")
+        every.check()
+        every.uncheck()
+        expect(approve).to_have_text("Aprobar los meses marcados…")  # none ticked: its words without a count
         every.check()
         assert page.locator("input[name=pick]:checked").count() == 50
         screenshot(page, "board-fifty-every-ticked-1440-es")
-        page.get_by_role("button", name="Aprobar los meses marcados…").click()
+        page.get_by_role("button", name="Aprobar los 50 meses marcados…").click()
         page.get_by_role("heading", name=re.compile("Aprobar 50 meses")).wait_for()
         assert page.locator("main table tbody tr").count() == 50
     finally:

@@ -79,7 +79,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         page.keyboard.press("Space")
         page.get_by_label("Aprobar Beta Brands, marzo de 2026").focus()
         page.keyboard.press("Space")
-        page.get_by_role("button", name="Aprobar los meses marcados…").press("Enter")
+        page.get_by_role("button", name="Aprobar los 2 meses marcados…").press("Enter")
         page.get_by_role("heading", name="¿Aprobar 2 meses?").wait_for()  # beta has nobody to email
         listed = page.locator("table tbody").inner_text()
         assert "Alpha Analytics" in listed and "Beta Brands" in listed and "marzo de 2026" in listed
@@ -125,7 +125,7 @@ def test_filters_one_click_and_bulk_approval_with_one_refused(browser, portal, m
         # looked at: approved from the board with the new figures
         page.goto(portal.console + "/board/?month=2026-03&show=clean")
         page.get_by_label("Aprobar Beta Brands, marzo de 2026").check()
-        page.get_by_role("button", name="Aprobar los meses marcados…").click()
+        page.get_by_role("button", name="Aprobar el mes marcado…").click()
         page.get_by_role("button", name="Aprobar 1 mes", exact=True).click()
         # beta has no client user: its month is published, not emailed, and the progress says so
         expect(page.locator("#bulk-progress")).to_have_attribute("data-done", "1", timeout=60_000)
@@ -181,6 +181,10 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
             screenshot(page, f"board-strip-{size}-{language}")
             expect(page.locator("#pick-alpha")).to_have_count(0)  # "Not run yet": no tick
             expect(page.locator("[data-unchecked]")).to_be_visible()
+            # its own hint (how to run the checks), not "nothing to tick"; its "Not run yet" opens the month
+            expect(page.locator("[data-unchecked-hint]")).to_be_visible()
+            expect(page.locator("[data-nothing-to-approve]")).to_have_count(0)
+            expect(page.locator("tr", has_text="Alpha Analytics").locator("[data-unchecked-link]")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
             wrap = page.locator("#board-table .table-wrap")
             assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), f"the table scrolls sideways at {size}"
@@ -238,7 +242,7 @@ def test_the_board_from_the_keyboard(browser, portal, march, tenant_b, staff_ab)
             "Marcar todos los meses limpios de esta página",  # the header's box: every clean month at once
             "Aprobar Alpha Analytics, marzo de 2026", "Alpha Analytics", "marzo de 2026: en revisión",
             "Aprobar Beta Brands, marzo de 2026", "Beta Brands", "marzo de 2026: en revisión",
-            "Aprobar los meses marcados…",
+            "Aprobar los 2 meses marcados…",  # the button counts the months ticked
         ], order
         screenshot(page, "board-keyboard-1-1440-es")
         page.keyboard.press("Enter")

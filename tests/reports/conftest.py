@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from clients.models import Lead, Spend
 from kpis.services import snapshot_compute
+from reports.services_bulk import bulk_approval_start
 from tests.conftest import signed_in
 
 MARCH = dt.date(2026, 3, 1)
@@ -44,12 +45,23 @@ def browser_for(user, tenant, *, language: str = "es") -> HttpClient:
 @pytest.fixture
 def bulk_inline(monkeypatch) -> list[tuple[str, dict]]:
     """The bulk approval's tasks run at once, in the request (as the worker would, after it): the
-    tests without a worker read the outcome the board shows. Returns what was queued."""
+    tests without a worker read the outcome the board shows. They run once the confirmation has sent
+    them all and marked the approval dispatched (before, a task waits: reports.services_bulk).
+    Returns what was queued."""
     queued: list[tuple[str, dict]] = []
+    sent: list[tuple] = []
 
-    def run(task, *, client, **kwargs) -> None:
+    def record(task, *, client, **kwargs) -> None:
         queued.append((client.slug, kwargs))
-        task.apply(kwargs={"client_slug": client.slug, **kwargs}, throw=True)
+        sent.append((task, client, kwargs))
 
-    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", run)
+    def start(**kwargs):
+        bulk = bulk_approval_start(**kwargs)
+        while sent:
+            task, client, task_kwargs = sent.pop(0)
+            task.apply(kwargs={"client_slug": client.slug, **task_kwargs}, throw=True)
+        return bulk
+
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", record)
+    monkeypatch.setattr("reports.views_board.bulk_approval_start", start)
     return queued

@@ -217,3 +217,48 @@ def test_the_board_says_a_month_came_before_the_clients_first_report(
     assert f'<span class="hint" data-state="outside">{before}</span>' in table  # February's state, for both clients
     assert f'title="{in_review}"' in table and f'title="{square}"' in table  # and its squares
     assert {"en": "Not in the close</span>", "es": "Fuera del cierre</span>"}[language] not in table.split('class="legend"')[0]
+
+
+@pytest.mark.parametrize(("language", "hint", "generic"), [
+    ("en", ("1 month here cannot be ticked because its checks have not run yet", "“Recompute this month”"),
+     "nothing to tick and approve together"),
+    ("es", ("1 mes de esta lista no se puede marcar porque sus comprobaciones aún no se han ejecutado",
+            "«Recalcular este mes»"), "nada que marcar y aprobar junto"),
+])
+def test_a_month_whose_checks_never_ran_says_how_to_run_them_not_nothing_to_tick(
+    both_in_review, admin_user, language, hint, generic
+) -> None:
+    """Beta's March has a client question (not clean, the generic reason); alpha's never had its checks
+    run: the board says that, and how to run them, and its "Not run yet" opens the month."""
+    from portfolio.models import ClientMonthChecks, ClientMonthClose
+
+    ClientMonthClose.objects.filter(client__slug="beta", month=MARCH).update(open_questions=1, updated_at=APRIL_5)
+    ClientMonthChecks.objects.filter(client__slug="alpha", month=MARCH).delete()  # computed before the checks existed
+    page = browser_for(admin_user, None, language=language).get("/board/?month=2026-03").content.decode()
+    found = re.search(r'<p class="hint board-unchecked" data-unchecked-hint>([^<]+)</p>', page)
+    assert found and all(words in found.group(1) for words in hint), page
+    assert generic not in page and 'name="pick"' not in page
+    link = re.search(r'<a class="hint" data-unchecked-link href="([^"]+)"', page)
+    assert link and unquote(link.group(1)).startswith("/accounts/switch/alpha/?next=/reports/2026-03/"), link
+    assert page.count("data-unchecked-link") == 1  # beta's checks ran: no link
+    # Alpha's checks run (nothing found): clean, tickable, and no hint any more.
+    ClientMonthChecks.objects.create(client_id=both_in_review[0].pk, month=MARCH, total=0, high=0, open=0, open_high=0)
+    page = browser_for(admin_user, None, language=language).get("/board/?month=2026-03").content.decode()
+    assert "data-unchecked-hint" not in page and 'id="pick-alpha"' in page
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", {"1": "Approve the ticked month…", "2": "Approve the 2 ticked months…"}),
+    ("es", {"1": "Aprobar el mes marcado…", "2": "Aprobar los 2 meses marcados…"}),
+])
+def test_the_bulk_button_has_its_words_for_each_number_of_months_ticked(both_in_review, admin_user, language, words) -> None:
+    """static/js/board.js swaps them in as boxes are ticked ("Approve the 2 ticked months…"), with the
+    language's plural forms; none ticked, the button keeps its words."""
+    import json
+    from html import unescape
+
+    page = browser_for(admin_user, None, language=language).get("/board/?month=2026-03").content.decode()
+    button = r'<button type="submit" class="primary" data-approve-ticked data-words="([^"]*)" data-words-none="([^"]*)">([^<]*)<'
+    found = re.search(button, page)
+    none = {"en": "Approve the ticked months…", "es": "Aprobar los meses marcados…"}[language]
+    assert found and json.loads(unescape(found.group(1))) == words and found.group(2) == found.group(3) == none

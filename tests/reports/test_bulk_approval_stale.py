@@ -20,7 +20,7 @@ NOW = dt.datetime(2026, 4, 5, 12, tzinfo=dt.UTC)
 
 
 def _bulk(client, user, *, confirmed: dt.datetime, language: str = "en") -> BulkApproval:
-    bulk = BulkApproval.objects.create(user=user, language=language, created_at=confirmed)
+    bulk = BulkApproval.objects.create(user=user, language=language, created_at=confirmed, dispatched_at=confirmed)
     BulkApprovalItem.objects.create(bulk=bulk, client=client, month=MARCH)
     return bulk
 
@@ -52,3 +52,30 @@ def test_the_refusal_is_in_the_approvers_language(tenants, admin_user) -> None:
     bulk_approval_stale_sweep(now=NOW)
     message = BulkApprovalItem.objects.get(bulk=lost).message
     assert "no se aprobó" in message and "stopped" not in message, message
+
+
+def test_approvals_finished_more_than_30_days_ago_are_deleted_the_others_kept(tenants, admin_user) -> None:
+    """The board's record of an approval (its ``?bulk=`` result) is kept KEEP_FOR after its last month
+    was decided, then deleted by beat; one still queued is never deleted, however old."""
+    from agency.celery import app
+    from reports.services_bulk import KEEP_FOR, bulk_approvals_forget
+
+    alpha = tenants["alpha"]
+
+    def finished(days_ago: float) -> BulkApproval:
+        bulk = _bulk(alpha, admin_user, confirmed=NOW - dt.timedelta(days=days_ago + 1))
+        BulkApprovalItem.objects.filter(bulk=bulk).update(state="approved", done_at=NOW - dt.timedelta(days=days_ago))
+        return bulk
+
+    old, recent = finished(31), finished(29)
+    queued = _bulk(alpha, admin_user, confirmed=NOW - dt.timedelta(days=90))  # never decided: the sweep's, not this
+    empty = BulkApproval.objects.create(user=admin_user, language="en", created_at=NOW - dt.timedelta(days=31))
+    assert KEEP_FOR.days == 30
+    assert bulk_approvals_forget(now=NOW) == 2
+    assert set(BulkApproval.objects.values_list("pk", flat=True)) == {recent.pk, queued.pk}
+    assert not BulkApprovalItem.objects.filter(bulk_id__in=[old.pk, empty.pk]).exists()
+    assert bulk_progress(user=admin_user, bulk_id=old.pk) is None  # its ?bulk= link shows no box any more
+    assert bulk_approvals_forget(now=NOW) == 0
+    assert bulk_approvals_forget(now=NOW + dt.timedelta(days=2)) == 1  # the 29-day one, two days later
+    entries = {e["task"] for e in app.conf.beat_schedule.values()}
+    assert "reports.tasks.bulk_approvals_forget_task" in entries

@@ -4,6 +4,7 @@ approved as a single approval, one whose figures changed after the confirmation 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from decimal import Decimal
 
@@ -63,3 +64,74 @@ def test_a_real_worker_approves_two_clean_months_and_refuses_one_changed_meanwhi
     assert bulk_approve_task.apply(kwargs={"client_slug": "alpha", "bulk_id": bulk.pk}, throw=True).get() == 0
     with tenant_context(alpha):
         assert ReportVersion.objects.count() == 1 and OutboxEmail.objects.filter(kind="report_approved").count() == 1
+
+
+@pytest.mark.worker
+@pytest.mark.fault
+@pytest.mark.django_db(transaction=True)
+def test_redis_stopping_after_one_clients_task_was_sent_approves_nothing_even_for_that_client(
+    tenants, admin_user, client_user_a, clean_tenant_tables, monkeypatch
+) -> None:
+    """All or nothing: alpha's task is sent and taken by the worker, then Redis stops before beta's
+    is sent. Alpha's task must not approve alpha's month while beta's never will be: it waits for
+    the approval to be dispatched, finds it abandoned, and approves nothing."""
+    from celery.signals import task_postrun, task_prerun
+
+    from agency import tasks as agency_tasks
+    from reports.services_bulk import QUEUE_FAILED
+    from tests.redis_control import redis_start, redis_stop
+
+    alpha, beta = tenants["alpha"], tenants["beta"]
+    for client in (alpha, beta):
+        with tenant_context(client):
+            Lead.objects.create(id=f"{client.slug}-m", created_at=dt.datetime(2026, 3, 12, 12, tzinfo=dt.UTC))
+            Spend.objects.create(id="s-m", date=MARCH, category="media", amount=Decimal("100"))
+        snapshot_compute(client=client, months=[MARCH])
+        month_review_start(client=client, month=MARCH, at=APRIL_5)
+    shown = {r.client_id: r.figures_at for r in ClientMonthClose.objects.filter(month=MARCH)}
+    started, finished = threading.Event(), threading.Event()
+
+    def on_prerun(sender=None, **_kw) -> None:
+        if getattr(sender, "name", None) == bulk_approve_task.name:
+            started.set()
+
+    def on_postrun(sender=None, **_kw) -> None:
+        if getattr(sender, "name", None) == bulk_approve_task.name:
+            finished.set()
+
+    real_send, sends = agency_tasks.enqueue_for_client, []
+
+    def send_then_fail(task, *, client, **kwargs) -> None:
+        sends.append(client.slug)
+        if len(sends) > 1:  # alpha's task is with the worker: now the queue stops answering
+            assert started.wait(30), "the worker never took alpha's task"
+            deadline = time.monotonic() + 4  # time enough for a task that does not wait to approve
+            while time.monotonic() < deadline and BulkApprovalItem.objects.filter(client=alpha, state="queued").exists():
+                time.sleep(0.1)
+            redis_stop()
+        real_send(task, client=client, **kwargs)
+
+    monkeypatch.setattr("reports.services_bulk.enqueue_for_client", send_then_fail)
+    task_prerun.connect(on_prerun, weak=False)
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            try:
+                bulk = bulk_approval_start(
+                    task=bulk_approve_task, items=[(alpha, MARCH, shown[alpha.pk]), (beta, MARCH, shown[beta.pk])],
+                    user=admin_user, language="en",
+                )
+            finally:
+                redis_start()
+            assert finished.wait(60), "alpha's task did not finish"
+    finally:
+        task_prerun.disconnect(on_prerun)
+        task_postrun.disconnect(on_postrun)
+    assert sends == ["alpha", "beta"] and bulk.failure == QUEUE_FAILED and bulk.dispatched_at is None
+    assert sorted(BulkApprovalItem.objects.filter(bulk=bulk).values_list("state", flat=True)) == ["refused", "refused"]
+    for client in (alpha, beta):
+        with tenant_context(client):
+            assert not ReportVersion.objects.exists() and not OutboxEmail.objects.filter(kind="report_approved").exists()
+        assert ClientMonthClose.objects.get(client=client, month=MARCH).state == "in_review"
+    # Delivered again later (Redis kept its unacknowledged message): still nothing.
+    assert bulk_approve_task.apply(kwargs={"client_slug": "alpha", "bulk_id": bulk.pk}, throw=True).get() == 0
