@@ -342,7 +342,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 76: a revised month's first page quotes the revision's reason as the agency's note
 # 77: money at its currency's minor unit; CAC payback at a 0 % margin says why; the match rate over which
 #     conversions; a revenue uplift without marketing revenue explained; "What changed" names the others' counts
-# 78: a negative amount on a chart's axis is "-€500k", not "€-500k"
+# 78: a negative amount on a chart's axis is "-€500k", not "€-500k"; a month approved by close_month is
+#     "by your agency" in the client's; a breakdown's reasons name the row as what it is, never "this row"
 PDF_LAYOUT = "78"
 
 
