@@ -173,14 +173,15 @@ NO_AD_ROWS_SOME = ngettext_lazy(
     "No ad platform data for %(rows)s: their ad figures (impressions, clicks, conversions) are unknown.", "count")
 
 
-# A row whose ad platform rows give no conversions, of one row, every row and some rows.
-NO_CONVERSIONS = _("The ad platform data of %(this)s gives no conversions or conversion value.")
+# A row whose ad platform rows give no conversions, of one row, every row and some rows ("The ad platform
+# data of this ad platform" said the platform twice).
+NO_CONVERSIONS = _("No conversions or conversion value reported for %(this)s.")
 
 
-NO_CONVERSIONS_ANY = _("The ad platform data of %(these)s gives no conversions or conversion value.")
+NO_CONVERSIONS_ANY = _("No conversions or conversion value reported for %(any)s.")
 
 
-NO_CONVERSIONS_SOME = _("The ad platform data of %(rows)s gives no conversions or conversion value.")
+NO_CONVERSIONS_SOME = _("No conversions or conversion value reported for %(rows)s.")
 
 
 # A row's "—" of a figure no count of it explains, of one row, every row and some rows.

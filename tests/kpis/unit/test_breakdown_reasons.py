@@ -84,7 +84,10 @@ def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() ->
            "cost_per_conversion": None, "conversion_value": None, "roas": None}
     reasons = {row_cell_shown(k, row, "EUR", dimension="platform")["reason"]
                for k in ("platform_conversions", "conversion_value", "roas")}
-    assert reasons == {"The ad platform data of this ad platform gives no conversions or conversion value."}
+    assert reasons == {"No conversions or conversion value reported for this ad platform."}
+    with translation.override("es"):
+        campaign = row_cell_shown("roas", row, "EUR", dimension="campaign")["reason"]
+    assert campaign == "Sin conversiones ni valor de conversión declarados para esta campaña."
 
 
 @pytest.mark.parametrize(("language", "said", "under"), [
