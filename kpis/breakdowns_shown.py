@@ -26,6 +26,9 @@ from kpis.reasons import (
     NO_AD_ROWS,
     NO_AD_ROWS_ANY,
     NO_AD_ROWS_SOME,
+    NO_CONVERSION_VALUE,
+    NO_CONVERSION_VALUE_ANY,
+    NO_CONVERSION_VALUE_SOME,
     NO_CONVERSIONS,
     NO_CONVERSIONS_ANY,
     NO_CONVERSIONS_SOME,
@@ -238,7 +241,8 @@ def _row_forms() -> list[tuple[str, str, Callable[[int], str]]]:
         kinds = [(ROW_REASONS[key], ROW_REASONS_EVERY_ROW[key], ROW_REASONS_SOME_ROWS[key]) for key in ROW_REASONS]
         kinds += [(ROW_FIGURE_REASONS[key], ROW_REASONS_EVERY_ROW[key], ROW_REASONS_SOME_ROWS[key])
                   for key in ROW_FIGURE_REASONS]
-        kinds += [(NO_AD_ROWS, NO_AD_ROWS_ANY, NO_AD_ROWS_SOME), (NO_CONVERSIONS, NO_CONVERSIONS_ANY, NO_CONVERSIONS_SOME)]
+        kinds += [(NO_AD_ROWS, NO_AD_ROWS_ANY, NO_AD_ROWS_SOME), (NO_CONVERSIONS, NO_CONVERSIONS_ANY, NO_CONVERSIONS_SOME),
+                  (NO_CONVERSION_VALUE, NO_CONVERSION_VALUE_ANY, NO_CONVERSION_VALUE_SOME)]
         forms += [(one % slots, every % slots, some(several)) for one, every, several in kinds]
         forms.append((row_unpriced_reason(dimension), UNPRICED_ANY % slots, some(UNPRICED_SOME)))
     return forms

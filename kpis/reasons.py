@@ -184,6 +184,16 @@ NO_CONVERSIONS_ANY = _("No conversions or conversion value reported for %(any)s.
 NO_CONVERSIONS_SOME = _("No conversions or conversion value reported for %(rows)s.")
 
 
+# The same of a row with conversions but no conversion value (its ROAS "—" beside its 163 conversions).
+NO_CONVERSION_VALUE = _("No conversion value reported for %(this)s.")
+
+
+NO_CONVERSION_VALUE_ANY = _("No conversion value reported for %(any)s.")
+
+
+NO_CONVERSION_VALUE_SOME = _("No conversion value reported for %(rows)s.")
+
+
 # A row's "—" of a figure no count of it explains, of one row, every row and some rows.
 CANNOT = _("Cannot be worked out for %(this)s (%(definition)s)")
 
@@ -219,7 +229,7 @@ def row_cell_shown(key: str, row: dict[str, Any], currency: str, *, dimension: s
             # it is the spend ROAS divides by that is missing.
             reasons = [ROW_REASONS["ad_spend"] % this]
         elif key in CONVERSION_FIGURES:
-            reasons = [NO_CONVERSIONS % this]
+            reasons = [(NO_CONVERSION_VALUE if row.get("platform_conversions") else NO_CONVERSIONS) % this]
     if not reasons:
         reasons = [CANNOT % {**this, "definition": str(figure(key).definition).rstrip(".")}]
     return {"text": "—", "reason": " ".join(reasons)}

@@ -90,6 +90,22 @@ def test_ad_rows_without_conversions_say_so_once_for_the_conversion_figures() ->
     assert campaign == "Sin conversiones ni valor de conversión declarados para esta campaña."
 
 
+def test_a_row_with_conversions_but_no_conversion_value_does_not_say_it_has_no_conversions() -> None:
+    """"Retargeting en carrusel": 163 platform conversions beside a ROAS "—" that said "Sin conversiones ni
+    valor de conversión": only the value is missing."""
+    from kpis.breakdowns_shown import dashes_said
+
+    row = {"member": "c7", "impressions": 118_049, "clicks": 2198, "platform_conversions": 163.0,
+           "cost_per_conversion": 8.25, "conversion_value": None, "roas": None}
+    assert row_cell_shown("roas", row, "EUR", dimension="campaign")["reason"] == (
+        "No conversion value reported for this campaign.")
+    with translation.override("es"):
+        cell = row_cell_shown("roas", row, "EUR", dimension="campaign")
+        assert cell["reason"] == "Sin valor de conversión declarado para esta campaña."
+        assert dashes_said([[cell], [cell], [{"text": "2,0", "reason": ""}]]) == [
+            "Sin valor de conversión declarado para 2 campañas."]
+
+
 @pytest.mark.parametrize(("language", "said", "under"), [
     ("en", "No ad platform spend for this ad platform.", "No ad platform spend for 1 ad platform."),
     ("es", "Sin inversión en plataformas de anuncios para esta plataforma de anuncios.",
