@@ -6,10 +6,10 @@ Formatting only: the rows come from a stored snapshot's document (kpis.snapshot.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.words import UNKNOWN_MEMBER, member_label
@@ -20,15 +20,27 @@ from kpis.formatting import figure, fractional_counts_aligned, number_shown
 from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_left_out
 from kpis.nospend import spend_figure_unknown
 from kpis.reasons import (
+    CANNOT,
+    CANNOT_ANY,
+    CANNOT_SOME,
     NO_AD_ROWS,
     NO_AD_ROWS_ANY,
+    NO_AD_ROWS_SOME,
+    NO_CONVERSION_VALUE,
+    NO_CONVERSION_VALUE_ANY,
+    NO_CONVERSION_VALUE_SOME,
+    NO_CONVERSIONS,
+    NO_CONVERSIONS_ANY,
+    NO_CONVERSIONS_SOME,
     ROW_FIGURE_REASONS,
     ROW_REASONS,
     ROW_REASONS_EVERY_ROW,
     ROW_REASONS_SOME_ROWS,
+    ROW_WORDS,
     no_spend_reason,
     not_loaded_reason,
     row_cell_shown,
+    row_words,
     unlinked_reason,
 )
 from kpis.unmatched import figure_unmatched
@@ -37,9 +49,10 @@ if TYPE_CHECKING:
     from kpis.models import Snapshot
 
 
-def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, staff: bool = False) -> dict[str, str]:
+def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, dimension: str, staff: bool = False) -> dict[str, str]:
     """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, a cost of a client
-    without spend loaded too, else row_cell_shown. ``staff``: the reader is agency staff (no_spend_reason)."""
+    without spend loaded too, else row_cell_shown; a row of ``dimension`` (its reasons say "this channel").
+    ``staff``: the reader is agency staff (no_spend_reason)."""
     if key in row.get("unmatched", ()):
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
@@ -49,9 +62,9 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, staff: bool 
     if key in row.get("no_traffic", ()):
         return {"text": "—", "reason": not_loaded_reason("traffic", staff=staff)}
     if key in row.get("unpriced", ()):
-        return {"text": "—", "reason": row_unpriced_reason()}
-    shown = row_cell_shown(key, row, currency)
-    if key in ROW_REVENUE_FIGURES and row.get(key) is not None and (note := row_partial_note(row)):
+        return {"text": "—", "reason": row_unpriced_reason(dimension)}
+    shown = row_cell_shown(key, row, currency, dimension=dimension)
+    if key in ROW_REVENUE_FIGURES and row.get(key) is not None and (note := row_partial_note(row, dimension)):
         return {**shown, "note": note}  # on hover; the row says it once under its name
     return shown
 
@@ -65,10 +78,11 @@ ROW_TRAFFIC_FIGURES = frozenset({"sessions", "traffic_to_lead", "bounce_rate", "
 ROW_REVENUE_FIGURES = frozenset({"revenue", "roi"})
 
 
-def partial_text(unpriced: int, customers: int, *, row: bool = False) -> str:
+def partial_text(unpriced: int, customers: int, *, dimension: str = "") -> str:
     """"Partial: 1 of the 3 new customers has no deal value, so this figure counts only the others.": a
     revenue figure counting only the customers with a deal value (kpis.nodata), as a tile says it
-    (``row``: a breakdown row's, whose revenue and ROI both do); "" when every customer has one."""
+    (``dimension``: a breakdown row's of it, whose revenue and ROI both do: "of this channel"); "" when
+    every customer has one."""
     unpriced = min(unpriced, customers)
     if not unpriced:
         return ""
@@ -76,14 +90,14 @@ def partial_text(unpriced: int, customers: int, *, row: bool = False) -> str:
         "count": number_shown(unpriced, 0, force_grouping=True),
         "customers": number_shown(customers, 0, force_grouping=True),
     }
-    if row:
+    if dimension:
         return ngettext(
-            "Partial: %(count)s of the %(customers)s new customers has no deal value, so this row's revenue and ROI "
-            "count only the others.",
-            "Partial: %(count)s of the %(customers)s new customers have no deal value, so this row's revenue and ROI "
-            "count only the others.",
+            "Partial: %(count)s of the %(customers)s new customers has no deal value, so the revenue and ROI of "
+            "%(this)s count only the others.",
+            "Partial: %(count)s of the %(customers)s new customers have no deal value, so the revenue and ROI of "
+            "%(this)s count only the others.",
             unpriced,
-        ) % counts
+        ) % {**counts, "this": row_words(dimension).this}
     return ngettext(
         "Partial: %(count)s of the %(customers)s new customers has no deal value, so this figure counts only "
         "the others.",
@@ -93,7 +107,7 @@ def partial_text(unpriced: int, customers: int, *, row: bool = False) -> str:
     ) % counts
 
 
-def row_partial_note(row: dict[str, Any]) -> str:
+def row_partial_note(row: dict[str, Any], dimension: str) -> str:
     """A breakdown row (channel, campaign) whose revenue and ROI count only some of its new customers,
     the others without a deal value: the tiles' partial note (``partial_text``), from the count the
     snapshot stores per member (``unpriced_customers``). "" when they count them all, when none has a
@@ -104,7 +118,7 @@ def row_partial_note(row: dict[str, Any]) -> str:
         return ""
     if all(row.get(key) is None for key in ROW_REVENUE_FIGURES):
         return ""
-    return partial_text(int(unpriced), int(customers), row=True) if int(unpriced) < customers else ""
+    return partial_text(int(unpriced), int(customers), dimension=dimension) if int(unpriced) < customers else ""
 
 
 def no_device_reason(leads: int) -> str:
@@ -152,10 +166,21 @@ def left_out_note(snapshot: Snapshot | None, dimension: str) -> str:
     ) % counts
 
 
-def row_unpriced_reason() -> str:
+UNPRICED = _("The new customers of %(this)s have no deal value: its revenue is unknown, not zero.")
+
+
+UNPRICED_ANY = _("None of the new customers of %(these)s has a deal value: their revenue is unknown, not zero.")
+
+
+UNPRICED_SOME = ngettext_lazy(
+    "The new customers of %(rows)s have no deal value: its revenue is unknown, not zero.",
+    "The new customers of %(rows)s have no deal value: their revenue is unknown, not zero.", "count")
+
+
+def row_unpriced_reason(dimension: str) -> str:
     """Why a breakdown row's revenue reads — when its customers have no deal value (kpis.nodata); said
     once under a PDF table, so it names no row's count."""
-    return gettext("The new customers of this row have no deal value: its revenue is unknown, not zero.")
+    return UNPRICED % {"this": row_words(dimension).this}
 
 
 def breakdown_rows(
@@ -201,82 +226,104 @@ def breakdown_rows(
     return keys, rows
 
 
-def _every_row(reason: str) -> str:
+def _row_forms() -> list[tuple[str, str, Callable[[int], str]]]:
+    """Every reason a row's cell may give (row_cell_shown, row_unpriced_reason) for every kind of row, in
+    the active language, as (said of the row: "No sessions for this channel.", of every row: "No sessions
+    for any channel.", of some rows: ``count`` -> "No sessions for 2 channels."). What is said under a
+    table; the row's kind is read from its words, so a table's reasons need nothing else."""
+    forms: list[tuple[str, str, Callable[[int], str]]] = []
+    for dimension, words in ROW_WORDS.items():
+        slots = {"this": words.this, "these": words.these, "any": words.any}
+
+        def some(template: Any, words: Any = words) -> Callable[[int], str]:
+            return lambda count: template % {"count": count, "rows": words.counted(count)}
+
+        kinds = [(ROW_REASONS[key], ROW_REASONS_EVERY_ROW[key], ROW_REASONS_SOME_ROWS[key]) for key in ROW_REASONS]
+        kinds += [(ROW_FIGURE_REASONS[key], ROW_REASONS_EVERY_ROW[key], ROW_REASONS_SOME_ROWS[key])
+                  for key in ROW_FIGURE_REASONS]
+        kinds += [(NO_AD_ROWS, NO_AD_ROWS_ANY, NO_AD_ROWS_SOME), (NO_CONVERSIONS, NO_CONVERSIONS_ANY, NO_CONVERSIONS_SOME),
+                  (NO_CONVERSION_VALUE, NO_CONVERSION_VALUE_ANY, NO_CONVERSION_VALUE_SOME)]
+        forms += [(one % slots, every % slots, some(several)) for one, every, several in kinds]
+        forms.append((row_unpriced_reason(dimension), UNPRICED_ANY % slots, some(UNPRICED_SOME)))
+    return forms
+
+
+def _cannot(reason: str) -> tuple[Any, str] | None:
+    """A row's "Cannot be worked out for this channel (…)" as (its row's words, the definition); None
+    for any other reason."""
+    for words in ROW_WORDS.values():
+        head, _slot, tail = (CANNOT % {"this": words.this, "definition": "\0"}).partition("\0")
+        if reason.startswith(head) and reason.endswith(tail) and len(reason) >= len(head) + len(tail):
+            return words, reason[len(head) : len(reason) - len(tail)]
+    return None
+
+
+def _every_row(reason: str, forms: list[tuple[str, str, Callable[[int], str]]]) -> str:
     """A row's reason (row_cell_shown) as said of every row of a table, under it."""
-    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():  # a cell may join two ("No sessions … No …")
-        reason = reason.replace(str(text), str(ROW_REASONS_EVERY_ROW[key]))
-    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."),
-                            gettext("The rows' ad platform data gives no conversions or conversion value."))
-    reason = reason.replace(str(NO_AD_ROWS), str(NO_AD_ROWS_ANY))
-    reason = reason.replace(row_unpriced_reason(), gettext(
-        "None of the rows' new customers has a deal value: their revenue is unknown, not zero."))
-    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
-    if reason.startswith(head) and reason.endswith(tail):
-        return gettext("Cannot be worked out for any row (%(definition)s)") % {
-            "definition": reason[len(head) : len(reason) - len(tail)]}
+    for one, every, _some in forms:  # a cell may join two ("No sessions … No …")
+        reason = reason.replace(one, every)
+    if cannot := _cannot(reason):
+        return CANNOT_ANY % {"any": cannot[0].any, "definition": cannot[1]}
     return reason
 
 
-def _some_rows(reason: str, count: int) -> str:
+def _some_rows(reason: str, count: int, forms: list[tuple[str, str, Callable[[int], str]]]) -> str:
     """A row's reason (row_cell_shown) as said under a table of ``count`` of its rows, not all."""
-    for key, text in {**ROW_REASONS, **ROW_FIGURE_REASONS}.items():
-        reason = reason.replace(str(text), ROW_REASONS_SOME_ROWS[key] % {"count": count})
-    reason = reason.replace(gettext("Its ad platform data gives no conversions or conversion value."), ngettext(
-        "The ad platform data of %(count)s row gives no conversions or conversion value.",
-        "The ad platform data of %(count)s rows gives no conversions or conversion value.", count) % {"count": count})
-    reason = reason.replace(str(NO_AD_ROWS), ngettext(
-        "No ad platform data for %(count)s campaign: its ad figures (impressions, clicks, conversions) are unknown.",
-        "No ad platform data for %(count)s campaigns: their ad figures (impressions, clicks, conversions) are unknown.",
-        count) % {"count": count})
-    reason = reason.replace(row_unpriced_reason(), ngettext(
-        "The new customers of %(count)s row have no deal value: its revenue is unknown, not zero.",
-        "The new customers of %(count)s rows have no deal value: their revenue is unknown, not zero.",
-        count) % {"count": count})
-    head, _definition, tail = gettext("Cannot be worked out for this row (%(definition)s)").partition("%(definition)s")
-    if reason.startswith(head) and reason.endswith(tail):
-        return ngettext("Cannot be worked out for %(count)s row (%(definition)s)",
-                        "Cannot be worked out for %(count)s rows (%(definition)s)", count) % {
-            "count": count, "definition": reason[len(head) : len(reason) - len(tail)]}
+    for one, _every, some in forms:
+        if one in reason:
+            reason = reason.replace(one, some(count))
+    if cannot := _cannot(reason):
+        return CANNOT_SOME % {"rows": cannot[0].counted(count), "definition": cannot[1]}
     return reason
 
 
-def _reason_parts(reason: str) -> list[str]:
-    """A cell's reason as the row reasons it joins ("No sessions in this row. No new leads in this row."),
-    each counted over the rows on its own; any other reason whole."""
-    parts = sorted((str(t) for t in ROW_REASONS.values() if str(t) in reason), key=reason.index)
+def _reason_parts(reason: str, texts: list[str]) -> list[str]:
+    """A cell's reason as the row reasons it joins ("No sessions for this channel. No new leads for this
+    channel."), each counted over the rows on its own; any other reason whole. ``texts``: every row
+    reason (ROW_REASONS) of every kind of row, in the active language."""
+    if not reason:
+        return []
+    parts = sorted((text for text in texts if text in reason), key=reason.index)
     rest = reason
     for part in parts:
         rest = rest.replace(part, "")
-    return parts if parts and not rest.strip() else ([reason] if reason else [])
+    return parts if parts and not rest.strip() else [reason]
 
 
 def dashes_said(rows: Iterable[Iterable[dict[str, Any]]], more_cells: Iterable[dict[str, Any]] = ()) -> list[str]:
     """The reasons of a table's "—" cells as said once each under it (a phone and paper have no hover):
-    a row's reason ("No sessions in this row." on hover) of the rows that have it — "No sessions in 2
-    rows.", "No sessions in any row." when every row of a table of several does; in a table of one row,
-    as it stands. ``rows``: each row's cells; ``more_cells`` (a total row): their reasons as they stand.
-    "En esta fila" under a table of seven channels said of one row what was true of three."""
+    a row's reason ("No sessions for this channel." on hover) of the rows that have it — "No sessions for
+    2 channels.", "No sessions for any channel." when every row of a table of several does; in a table of
+    one row, as it stands. ``rows``: each row's cells; ``more_cells`` (a total row): their reasons as they
+    stand. "En esta fila" under a table of seven channels said of one row what was true of three; and a
+    client does not think in rows: each reason names what its rows are (kpis.reasons.ROW_WORDS)."""
     rows = [list(cells) for cells in rows]
+    texts = [text % {"this": words.this} for words in ROW_WORDS.values() for text in ROW_REASONS.values()]
     holding: dict[str, set[int]] = {}
     for index, cells in enumerate(rows):
         for cell in cells:
-            for part in _reason_parts(str(cell.get("reason") or "")):
+            for part in _reason_parts(str(cell.get("reason") or ""), texts):
                 holding.setdefault(part, set()).add(index)
+    forms = _row_forms() if holding and len(rows) > 1 else []
     said = [
-        reason if len(rows) < 2 else _every_row(reason) if len(indexes) == len(rows) else _some_rows(reason, len(indexes))
+        reason if len(rows) < 2 else _every_row(reason, forms) if len(indexes) == len(rows)
+        else _some_rows(reason, len(indexes), forms)
         for reason, indexes in holding.items()
     ]
     said += [str(cell["reason"]) for cell in more_cells if cell.get("reason")]
     return list(dict.fromkeys(said))
 
 
-def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[dict[str, Any]], str]:
+def blank_columns_dropped(
+    columns: list[Any], rows: list[dict[str, Any]], *, dimension: str
+) -> tuple[list[Any], list[dict[str, Any]], str]:
     """A drill-down table without its columns that read "—" in every row, and the line that says so.
 
     A client without the ad platforms' delivery got a campaign table of seven columns of dashes
     (impressions, clicks, CTR, CPC, conversions, cost per conversion, ROAS) on the page and two
     such tables in the PDF. They are left out and named once, with why, under the table; the CSV keeps
-    every column (a machine reads it). ``rows`` as breakdown_cell shows them (``cells`` in ``columns``' order).
+    every column (a machine reads it). ``rows`` as breakdown_cell shows them (``cells`` in ``columns``' order),
+    rows of ``dimension`` (the line says "for any channel").
     A table of one row keeps its cells: a dash there, its reason under the table, is no column of dashes."""
     if len(rows) < 2:
         return columns, rows, ""
@@ -285,11 +332,11 @@ def blank_columns_dropped(columns: list[Any], rows: list[dict[str, Any]]) -> tup
         return columns, rows, ""
     kept = [i for i in range(len(columns)) if i not in blank]
     reasons = dict.fromkeys(str(row["cells"][i]["reason"]) for i in blank for row in rows if row["cells"][i]["reason"])
-    if str(NO_AD_ROWS) in reasons:  # said of every campaign at once, not "this campaign"
-        reasons = {str(NO_AD_ROWS_ANY) if reason == str(NO_AD_ROWS) else reason: None for reason in reasons}
-    reasons = {_every_row(reason): None for reason in reasons}  # "No sessions in any row.", not "in this row"
+    forms = _row_forms()
+    reasons = {_every_row(reason, forms): None for reason in reasons}  # "No sessions for any channel.", not "this channel"
     names = ", ".join(_label_text(columns[i]) for i in blank)
-    note = gettext("Not shown, as no row has a value this month: %(columns)s.") % {"columns": names}
+    note = gettext("Not shown, as there is no value for %(any)s this month: %(columns)s.") % {
+        "any": row_words(dimension).any, "columns": names}
     return (
         [columns[i] for i in kept],
         [{**row, "cells": [row["cells"][i] for i in kept]} for row in rows],
@@ -341,14 +388,14 @@ def drilldown_tables(
         shown = [
             {
                 "member": member_label(dimension, r["member"], by_dimension.get(dimension)),
-                "cells": [breakdown_cell(k, r, currency) for k in keys],
-                "note": row_partial_note(r),
+                "cells": [breakdown_cell(k, r, currency, dimension=dimension) for k in keys],
+                "note": row_partial_note(r, dimension),
             }
             for r in rows
         ]
         fractional_counts_aligned(keys, rows, shown)
         shown.sort(key=lambda row: reading_order(row["member"]))
-        columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown)
+        columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown, dimension=dimension)
         tables.append({
             "dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note,
             "left_out_note": left_out_note(snapshot, dimension),  # the month's leads without a device or persona

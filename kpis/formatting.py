@@ -98,12 +98,15 @@ def axis_format(key: str, currency: str) -> Any:
     kind = figure(key).unit
     symbol = currency_symbol(currency)
     if kind == Unit.MONEY:
-        # The symbol where the tiles put it (clients.words.money): "€60k" in English, "60k €" in Spanish.
+        # The symbol and the sign where the tiles put them (clients.words.money): "€60k" and "-€500k" in
+        # English and Mexico's Spanish ("-$500k"), "60k €" and "-500k €" in Spain's; "€-500k" read as if
+        # the symbol were part of the number.
         places = minor_unit(currency)
 
         def money_axis(v: float) -> str:
             if symbol_first(symbol):
-                return f"{symbol}{compact(v, places)}"
+                text = compact(abs(v), places)
+                return f"{'-' if v < 0 and text.strip('0,. ') else ''}{symbol}{text}"
             return f"{compact(v, places)}\xa0{symbol}"
 
         return money_axis

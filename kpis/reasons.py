@@ -7,9 +7,10 @@ row's reason comes from the row's own figures, never the month's (the two contra
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kpis.catalogue import (
@@ -32,52 +33,106 @@ from kpis.nodata import (
 )
 from kpis.unmatched import LINKED
 
-# A breakdown row's "—" is explained by the row's own figures, never by the month's: "No marketing
-# spend this month" under a channel table whose other rows spent €4,137.93 contradicted it.
-ROW_REASONS = {
-    "sessions": _("No sessions in this row."),
-    "new_leads": _("No new leads in this row."),
-    "mqls": _("No MQLs in this row."),
-    "sqls": _("No SQLs in this row."),
-    "customers": _("No customers in this row."),
-    "marketing_spend": _("No marketing spend in this row."),
-    # ROAS of a row with conversion value but no ad spend (credited after its campaigns stopped): row_cell_shown
-    "ad_spend": _("No ad platform spend in this row."),
+
+@dataclass(frozen=True)
+class RowWords:
+    """What a breakdown's row is, in words: a client does not think in rows, but in channels, campaigns,
+    devices… Each of its reasons names its row's kind: ``this`` ("this channel"), ``these`` ("these
+    channels": every row of a table), ``any`` ("any channel", after a negation: "No sessions for any
+    channel."; Spanish "ningún canal") and ``count`` ("2 channels", of some rows)."""
+
+    this: Any
+    these: Any
+    any: Any
+    count: Any  # ngettext_lazy keyed on "count"
+
+    def counted(self, count: int) -> str:
+        return self.count % {"count": count}
+
+
+ROW_WORDS: dict[str, RowWords] = {
+    "channel": RowWords(pgettext_lazy("breakdown row", "this channel"), pgettext_lazy("breakdown row", "these channels"),
+                        pgettext_lazy("breakdown row", "any channel"),
+                        ngettext_lazy("%(count)s channel", "%(count)s channels", "count")),
+    "device": RowWords(pgettext_lazy("breakdown row", "this device"), pgettext_lazy("breakdown row", "these devices"),
+                       pgettext_lazy("breakdown row", "any device"),
+                       ngettext_lazy("%(count)s device", "%(count)s devices", "count")),
+    "persona": RowWords(pgettext_lazy("breakdown row", "this persona"), pgettext_lazy("breakdown row", "these personas"),
+                        pgettext_lazy("breakdown row", "any persona"),
+                        ngettext_lazy("%(count)s persona", "%(count)s personas", "count")),
+    "campaign": RowWords(pgettext_lazy("breakdown row", "this campaign"),
+                         pgettext_lazy("breakdown row", "these campaigns"), pgettext_lazy("breakdown row", "any campaign"),
+                         ngettext_lazy("%(count)s campaign", "%(count)s campaigns", "count")),
+    "platform": RowWords(pgettext_lazy("breakdown row", "this ad platform"),
+                         pgettext_lazy("breakdown row", "these ad platforms"),
+                         pgettext_lazy("breakdown row", "any ad platform"),
+                         ngettext_lazy("%(count)s ad platform", "%(count)s ad platforms", "count")),
+    "landing_page": RowWords(pgettext_lazy("breakdown row", "this landing page"),
+                             pgettext_lazy("breakdown row", "these landing pages"),
+                             pgettext_lazy("breakdown row", "any landing page"),
+                             ngettext_lazy("%(count)s landing page", "%(count)s landing pages", "count")),
+    "social_network": RowWords(pgettext_lazy("breakdown row", "this social network"),
+                               pgettext_lazy("breakdown row", "these social networks"),
+                               pgettext_lazy("breakdown row", "any social network"),
+                               ngettext_lazy("%(count)s social network", "%(count)s social networks", "count")),
+    "segment": RowWords(pgettext_lazy("breakdown row", "this segment"), pgettext_lazy("breakdown row", "these segments"),
+                        pgettext_lazy("breakdown row", "any segment"),
+                        ngettext_lazy("%(count)s segment", "%(count)s segments", "count")),
 }
 
 
-# The same, said under a table of the columns no row has (blank_columns_dropped): of every row, not "this row".
+def row_words(dimension: str) -> RowWords:
+    """The words of a row of ``dimension`` (a key of kpis.catalogue.BREAKDOWN_KEYS)."""
+    return ROW_WORDS[dimension]
+
+
+# A breakdown row's "—" is explained by the row's own figures, never by the month's: "No marketing
+# spend this month" under a channel table whose other rows spent €4,137.93 contradicted it. Said of the
+# row as what it is (%(this)s: "this channel", row_words), never "this row".
+ROW_REASONS = {
+    "sessions": _("No sessions for %(this)s."),
+    "new_leads": _("No new leads for %(this)s."),
+    "mqls": _("No MQLs for %(this)s."),
+    "sqls": _("No SQLs for %(this)s."),
+    "customers": _("No customers for %(this)s."),
+    "marketing_spend": _("No marketing spend for %(this)s."),
+    # ROAS of a row with conversion value but no ad spend (credited after its campaigns stopped): row_cell_shown
+    "ad_spend": _("No ad platform spend for %(this)s."),
+}
+
+
+# The same, said under a table of the columns no row has (blank_columns_dropped): of every row (%(any)s,
+# %(these)s: "any channel", "these channels"), not "this channel".
 ROW_REASONS_EVERY_ROW = {
-    "sessions": _("No sessions in any row."),
-    "new_leads": _("No new leads in any row."),
-    "mqls": _("No MQLs in any row."),
-    "sqls": _("No SQLs in any row."),
-    "customers": _("No customers in any row."),
-    "marketing_spend": _("No marketing spend in any row."),
-    "ad_spend": _("No ad platform spend in any row."),
-    "bounce_rate": _("The traffic data of these rows does not give bounced sessions, so their bounce rate is unknown."),
-    "landing_page_conversion_rate": _("No landing page sessions in any row, so the landing page conversion cannot "
+    "sessions": _("No sessions for %(any)s."),
+    "new_leads": _("No new leads for %(any)s."),
+    "mqls": _("No MQLs for %(any)s."),
+    "sqls": _("No SQLs for %(any)s."),
+    "customers": _("No customers for %(any)s."),
+    "marketing_spend": _("No marketing spend for %(any)s."),
+    "ad_spend": _("No ad platform spend for %(any)s."),
+    "bounce_rate": _("The traffic data of %(these)s does not give bounced sessions, so their bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions for %(any)s, so the landing page conversion cannot "
                                       "be worked out."),
 }
 
 
-# The same, said under a table of some of its rows (dashes_said): of how many, not "this row" (which one?).
+# The same, said under a table of some of its rows (dashes_said): of how many (%(rows)s: "2 channels"),
+# not "this channel" (which one?).
 ROW_REASONS_SOME_ROWS = {
-    "sessions": ngettext_lazy("No sessions in %(count)s row.", "No sessions in %(count)s rows.", "count"),
-    "new_leads": ngettext_lazy("No new leads in %(count)s row.", "No new leads in %(count)s rows.", "count"),
-    "mqls": ngettext_lazy("No MQLs in %(count)s row.", "No MQLs in %(count)s rows.", "count"),
-    "sqls": ngettext_lazy("No SQLs in %(count)s row.", "No SQLs in %(count)s rows.", "count"),
-    "customers": ngettext_lazy("No customers in %(count)s row.", "No customers in %(count)s rows.", "count"),
-    "marketing_spend": ngettext_lazy("No marketing spend in %(count)s row.", "No marketing spend in %(count)s rows.",
-                                     "count"),
-    "ad_spend": ngettext_lazy("No ad platform spend in %(count)s row.", "No ad platform spend in %(count)s rows.",
-                              "count"),
+    "sessions": _("No sessions for %(rows)s."),
+    "new_leads": _("No new leads for %(rows)s."),
+    "mqls": _("No MQLs for %(rows)s."),
+    "sqls": _("No SQLs for %(rows)s."),
+    "customers": _("No customers for %(rows)s."),
+    "marketing_spend": _("No marketing spend for %(rows)s."),
+    "ad_spend": _("No ad platform spend for %(rows)s."),
     "bounce_rate": ngettext_lazy(
-        "The traffic data of %(count)s row does not give bounced sessions, so its bounce rate is unknown.",
-        "The traffic data of %(count)s rows does not give bounced sessions, so their bounce rate is unknown.", "count"),
+        "The traffic data of %(rows)s does not give bounced sessions, so its bounce rate is unknown.",
+        "The traffic data of %(rows)s does not give bounced sessions, so their bounce rate is unknown.", "count"),
     "landing_page_conversion_rate": ngettext_lazy(
-        "No landing page sessions in %(count)s row, so its landing page conversion cannot be worked out.",
-        "No landing page sessions in %(count)s rows, so their landing page conversion cannot be worked out.", "count"),
+        "No landing page sessions for %(rows)s, so its landing page conversion cannot be worked out.",
+        "No landing page sessions for %(rows)s, so their landing page conversion cannot be worked out.", "count"),
 }
 
 
@@ -95,8 +150,8 @@ MONTH_REASON_COUNT = (
 # A row's rate whose base the row does not carry (kpis.snapshot.breakdowns): why, in words that name
 # what is missing (the CSV and the PDF's note put the figure's name before it).
 ROW_FIGURE_REASONS = {
-    "bounce_rate": _("The traffic data of this row does not give bounced sessions, so its bounce rate is unknown."),
-    "landing_page_conversion_rate": _("No landing page sessions in this row, so its landing page conversion "
+    "bounce_rate": _("The traffic data of %(this)s does not give bounced sessions, so its bounce rate is unknown."),
+    "landing_page_conversion_rate": _("No landing page sessions for %(this)s, so its landing page conversion "
                                       "cannot be worked out."),
 }
 
@@ -104,41 +159,79 @@ ROW_FIGURE_REASONS = {
 AD_ROW_FIGURES = ("impressions", "clicks", "platform_conversions")
 
 
-NO_AD_ROWS = _("No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown.")
+# A row without ad platform rows (a campaign of the CRM's the platforms never reported), of one row, every
+# row and some rows (blank_columns_dropped, dashes_said).
+NO_AD_ROWS = _("No ad platform data for %(this)s: its ad figures (impressions, clicks, conversions) are unknown.")
 
 
-NO_AD_ROWS_ANY = _("No ad platform data for any campaign this month: their ad figures (impressions, clicks, "
+NO_AD_ROWS_ANY = _("No ad platform data for %(any)s this month: their ad figures (impressions, clicks, "
                    "conversions) are unknown.")
+
+
+NO_AD_ROWS_SOME = ngettext_lazy(
+    "No ad platform data for %(rows)s: its ad figures (impressions, clicks, conversions) are unknown.",
+    "No ad platform data for %(rows)s: their ad figures (impressions, clicks, conversions) are unknown.", "count")
+
+
+# A row whose ad platform rows give no conversions, of one row, every row and some rows ("The ad platform
+# data of this ad platform" said the platform twice).
+NO_CONVERSIONS = _("No conversions or conversion value reported for %(this)s.")
+
+
+NO_CONVERSIONS_ANY = _("No conversions or conversion value reported for %(any)s.")
+
+
+NO_CONVERSIONS_SOME = _("No conversions or conversion value reported for %(rows)s.")
+
+
+# The same of a row with conversions but no conversion value (its ROAS "—" beside its 163 conversions).
+NO_CONVERSION_VALUE = _("No conversion value reported for %(this)s.")
+
+
+NO_CONVERSION_VALUE_ANY = _("No conversion value reported for %(any)s.")
+
+
+NO_CONVERSION_VALUE_SOME = _("No conversion value reported for %(rows)s.")
+
+
+# A row's "—" of a figure no count of it explains, of one row, every row and some rows.
+CANNOT = _("Cannot be worked out for %(this)s (%(definition)s)")
+
+
+CANNOT_ANY = _("Cannot be worked out for %(any)s (%(definition)s)")
+
+
+CANNOT_SOME = _("Cannot be worked out for %(rows)s (%(definition)s)")
 
 
 CONVERSION_FIGURES = frozenset({"platform_conversions", "cost_per_conversion", "click_conversion_rate",
                                 "conversion_value", "roas"})
 
 
-def row_cell_shown(key: str, row: dict[str, Any], currency: str) -> dict[str, str]:
+def row_cell_shown(key: str, row: dict[str, Any], currency: str, *, dimension: str) -> dict[str, str]:
     """A breakdown table's cell: like cell_shown, but a "—" says why from the row's figures — the
     counts of the row that are zero among those the KPI needs, the base of a rate the row lacks, a
     campaign without ad platform rows, ad rows without conversions, a ROAS with conversion value but no ad
-    spend — or else the figure's formula."""
+    spend — or else the figure's formula; of the row as what it is (``dimension``: "this channel")."""
     value = row.get(key)
     if value is not None:
         return {"text": format_value(key, value, currency), "reason": ""}
+    this = {"this": row_words(dimension).this}
     counts = [count for reason in figure(key).null_reasons for known, count in MONTH_REASON_COUNT if reason is known]
-    reasons = [str(ROW_REASONS[c]) for c in counts if c and c in row and not row[c]]
+    reasons = [ROW_REASONS[c] % this for c in counts if c and c in row and not row[c]]
     if not reasons and key in ROW_FIGURE_REASONS:
-        reasons = [str(ROW_FIGURE_REASONS[key])]
+        reasons = [ROW_FIGURE_REASONS[key] % this]
     if not reasons and figure(key).group == "paid_media":
         if all(row.get(k) is None for k in AD_ROW_FIGURES):
-            reasons = [str(NO_AD_ROWS)]
+            reasons = [NO_AD_ROWS % this]
         elif key == "roas" and row.get("conversion_value") and not row.get("ad_spend"):
             # A conversion value the platform credits in a month it spent nothing: its data gives a value,
             # it is the spend ROAS divides by that is missing.
-            reasons = [str(ROW_REASONS["ad_spend"])]
+            reasons = [ROW_REASONS["ad_spend"] % this]
         elif key in CONVERSION_FIGURES:
-            reasons = [gettext("Its ad platform data gives no conversions or conversion value.")]
+            reasons = [(NO_CONVERSION_VALUE if row.get("platform_conversions") else NO_CONVERSIONS) % this]
     if not reasons:
-        reasons = [gettext("Cannot be worked out for this row (%(definition)s)") % {
-            "definition": str(figure(key).definition).rstrip(".")}]
+        reasons = [CANNOT % {**this, "definition": str(figure(key).definition).rstrip(".")}]
     return {"text": "—", "reason": " ".join(reasons)}
 
 

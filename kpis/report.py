@@ -109,7 +109,9 @@ from kpis.unmatched import crm_leads_unlinked
 #     "What changed" names the others' counts where they moved a member's share; a share of 0 said "none"
 # 53: the summary's tiles in four parts (name, figure, chart, definition) that line up across a row (a subgrid)
 # 54: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
-REPORT_LAYOUT = "54"
+# 55: a negative amount on a chart's axis is "-€500k", not "€-500k"; a breakdown's reasons name the row as
+#     what it is ("No sessions for this channel", "…for 2 campaigns"), never "this row"
+REPORT_LAYOUT = "55"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -802,15 +804,15 @@ def paid_media(
     day_charts = daily_charts(days or [], month=card.month, currency=currency, accent=accent)
     rows = [
         {"member": member_label("campaign", member, names),
-         "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES else row_cell_shown(key, figures, currency)
-                   for key in CAMPAIGN_FIGURES]}
+         "cells": [dict(unmatched) if unmatched and key in UNLINKED_FIGURES
+                   else row_cell_shown(key, figures, currency, dimension="campaign") for key in CAMPAIGN_FIGURES]}
         for member, figures in spent
     ]
     fractional_counts_aligned(list(CAMPAIGN_FIGURES), [figures for _member, figures in spent], rows)
     # New leads and cost per lead of a CRM whose leads name no campaign: columns of "—" left out and named.
     campaign_columns, campaign_rows, campaigns_blank = blank_columns_dropped(
         [str(_("Conversions")) if key == "platform_conversions" else str(kpi(key).label) for key in CAMPAIGN_FIGURES],
-        rows,
+        rows, dimension="campaign",
     )
     return {
         "platforms": cards,

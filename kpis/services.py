@@ -345,7 +345,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 78: a page that opens on a later part of a section or table names it first: "Paid media (continued)" over the
 #     daily charts, the notes or the top campaigns, "Campaign (continued)" over a breakdown's second part or the rows
 #     a part runs on with, "Contract lifetime value, explained (continued)" alike
-PDF_LAYOUT = "78"
+# 79: a negative amount on a chart's axis is "-€500k", not "€-500k"; a month approved by close_month is
+#     "by your agency" in the client's; a breakdown's reasons name the row as what it is, never "this row"
+PDF_LAYOUT = "79"
 
 
 def report_pdf_build(

@@ -414,8 +414,8 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     shown = [
         {
             "member": member_label(dimension, r["member"], names),
-            "cells": [breakdown_cell(k, r, currency, staff=staff) for k in keys],
-            "note": row_partial_note(r),  # its revenue and ROI count only some of its customers
+            "cells": [breakdown_cell(k, r, currency, dimension=dimension, staff=staff) for k in keys],
+            "note": row_partial_note(r, dimension),  # its revenue and ROI count only some of its customers
         }
         for r in rows
     ]
@@ -423,7 +423,7 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     if sort not in keys:  # by member: in the reader's words, not by code (kpis.breakdowns_shown.reading_order)
         shown.sort(key=lambda row: reading_order(row["member"])[1], reverse=descending)
         shown.sort(key=lambda row: reading_order(row["member"])[0])  # "Not attributed" last either way
-    columns, shown, blank_note = blank_columns_dropped([(k, _column_label(k)) for k in keys], shown)
+    columns, shown, blank_note = blank_columns_dropped([(k, _column_label(k)) for k in keys], shown, dimension=dimension)
     bar_key = sort if sort in keys else keys[0]
     bars = BarChart(
         title=gettext("%(figure)s by %(dimension)s")
@@ -559,13 +559,14 @@ def scorecard_csv(request: HttpRequest) -> HttpResponse:
     return _csv(f"{client.slug}-scorecard-{Month.of(month)}.csv", header, rows)
 
 
-def _blank_reasons(keys: list[str], row: dict[str, Any], currency: str) -> str:
+def _blank_reasons(keys: list[str], row: dict[str, Any], currency: str, dimension: str) -> str:
     """Why a CSV row's empty cells are empty, as the page's "—" says it: "Paid leads, Cost per lead: the
     CRM's leads name no ad campaign…", each reason once with the columns it explains."""
     columns: dict[str, list[str]] = {}
     for key in keys:
         if row[key] is None:
-            columns.setdefault(breakdown_cell(key, row, currency)["reason"], []).append(_column_label(key))
+            columns.setdefault(breakdown_cell(key, row, currency, dimension=dimension)["reason"], []).append(
+                _column_label(key))
     return " ".join(f"{', '.join(labels)}: {reason}" for reason, labels in columns.items())
 
 
@@ -591,8 +592,8 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
             *["" if row[k] is None else format_value(k, row[k], currency) for k in keys],
             # A note on the row's values, as the scorecard CSV's column; a device's 0 new leads when no lead
             # records a device keeps kpis.md's value here, and says why it is no fact (kpis.nodevice).
-            " ".join(n for n in (row_partial_note(row), _device_note(row, snapshot, dimension)) if n),
-            _blank_reasons(keys, row, currency),
+            " ".join(n for n in (row_partial_note(row, dimension), _device_note(row, snapshot, dimension)) if n),
+            _blank_reasons(keys, row, currency, dimension),
         ]
         for row in rows
     ]

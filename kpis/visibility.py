@@ -18,8 +18,9 @@ from typing import Any
 @dataclass(frozen=True)
 class Approval:
     """When a month was first approved and by whom and, once revised, when its latest version was and by
-    whom (the reader's words for the approver: "the agency" for the operator's command). ``pending``: the
-    figures as computed now differ from the approved version (only asked for staff's reading of them)."""
+    whom (the reader's words for the approver: the operator's command is "your agency" to a client, "the
+    agency" to staff). ``pending``: the figures as computed now differ from the approved version (only
+    asked for staff's reading of them)."""
 
     approved_at: dt.datetime
     approved_by: str

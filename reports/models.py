@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agency.months import Month
 
@@ -18,9 +19,13 @@ from agency.months import Month
 APPROVED_BY_COMMAND = "close_month"
 
 
-def approver_shown(name: str) -> str:
-    """Who approved, for the reader: the operator's command is the agency, never "close_month"."""
-    return str(_("the agency")) if name in ("", APPROVED_BY_COMMAND) else name
+def approver_shown(name: str, *, staff: bool = False) -> str:
+    """Who approved, for the reader: a person by their name; the operator's command (no person) never as
+    "close_month" but as the agency, in its reader's words — a client reads "approved … by your agency", as
+    every other page of theirs names it ("Not reviewed by your agency"), staff "by the agency"."""
+    if name not in ("", APPROVED_BY_COMMAND):
+        return name
+    return str(_("the agency")) if staff else str(pgettext_lazy("who approved, to a client", "your agency"))
 
 
 class MonthReport(models.Model):
@@ -46,10 +51,6 @@ class MonthReport(models.Model):
     def __str__(self) -> str:
         return f"{Month.of(self.month)} {self.state}"
 
-    @property
-    def approved_by_shown(self) -> str:
-        return approver_shown(self.approved_by_name)
-
 
 class ReportVersion(models.Model):
     """One approved version of a month's figures: the snapshot document as the client saw it."""
@@ -73,10 +74,6 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{Month.of(self.month)} v{self.number}"
-
-    @property
-    def approved_by_shown(self) -> str:
-        return approver_shown(self.approved_by_name)
 
 
 class Commentary(models.Model):

@@ -35,7 +35,16 @@ from kpis.selectors_report import snapshot_months_list
 from kpis.selectors_scorecard import paid_media_days, report_frozen_read, scorecard_load, snapshot_months_with_data
 from kpis.visibility import Approval
 from reports.diff import days_changes, documents_differ, figures_diff, platform_changes
-from reports.models import Acknowledgement, CheckNote, Commentary, MonthReport, Question, ReportVersion, ShareLink
+from reports.models import (
+    Acknowledgement,
+    CheckNote,
+    Commentary,
+    MonthReport,
+    Question,
+    ReportVersion,
+    ShareLink,
+    approver_shown,
+)
 from reports.text import light_html, plain
 
 SECTIONS = tuple(Commentary.Section)
@@ -386,10 +395,11 @@ def approved_documents(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
     return {row.month: row.document for row in rows.only("month", "number", "document")}
 
 
-def approval_dates(month: dt.date, *, pending: bool = False) -> Approval | None:
+def approval_dates(month: dt.date, *, pending: bool = False, staff: bool = False) -> Approval | None:
     """When ``month`` was first approved and by whom and, if revised since, when and by whom its latest
-    version was; None when it was never approved. For the PDF's first page (kpis.visibility.Shown, and
-    staff's with ``pending``: whether the figures as computed now differ from the approved version)."""
+    version was; None when it was never approved. For the PDF's first page (kpis.visibility.Shown, a
+    client's; staff's with ``pending``: whether the figures as computed now differ from the approved
+    version). Whom in its reader's words (``staff``: reports.models.approver_shown)."""
     versions = list(
         ReportVersion.objects.filter(month=month).order_by("number").only("approved_at", "approved_by_name", "reason")
     )
@@ -399,9 +409,9 @@ def approval_dates(month: dt.date, *, pending: bool = False) -> Approval | None:
     revised = latest if len(versions) > 1 else None
     return Approval(
         approved_at=first.approved_at,
-        approved_by=first.approved_by_shown,
+        approved_by=approver_shown(first.approved_by_name, staff=staff),
         revised_at=revised.approved_at if revised else None,
-        revised_by=revised.approved_by_shown if revised else "",
+        revised_by=approver_shown(revised.approved_by_name, staff=staff) if revised else "",
         revised_reason=revised.reason if revised else "",
         pending=pending and revision_pending(month=month),
     )

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from agency.dates import month_parse
 from agency.decorators import client_member_required, client_staff_required
@@ -194,8 +194,8 @@ def month_page(request: HttpRequest, month: str) -> HttpResponse:
     context.update(month=first_day, **_figures(request, first_day))
     if staff:
         _commentary_parts(request, first_day, context)
-        # A revision's reason as typed, back from the preview of its email (which carried it there).
-        context["reason_typed"] = request.GET.get("reason", "").strip()[:300]
+        # A revision's reason as typed, back from the preview of its email (which kept it for here).
+        context["reason_typed"] = _reason_back(request, first_day)
         if context["report"] and context["report"].in_review_since:
             context["waiting_days"] = (context["now"] - context["report"].in_review_since).days
         context["questions_open"] = sum(1 for question in context["questions"] if question.answered_at is None)
@@ -229,30 +229,50 @@ def month_pdf(request: HttpRequest, month: str) -> HttpResponse:
     return report_pdf_response(pdf, slug=request.tenant.slug, month=first_day)
 
 
-def _previewed(request: HttpRequest, month: str) -> tuple[dt.date, ReportVersion, ReportVersion | None]:
+def _previewed(request: HttpRequest, month: str, *, reason: str = "") -> tuple[dt.date, ReportVersion, ReportVersion | None]:
     """The month whose email staff preview, the version approving it now would freeze and the version
-    the client sees (None: the monthly email; else the revision's, with the reason of ``?reason=``, the
-    revision form's). A 404 where the close page shows no "Preview the email" (the rule of
+    the client sees (None: the monthly email; else the revision's, with ``reason``, the revision form's).
+    A 404 where the close page shows no "Preview the email" (the rule of
     reports.selectors.email_preview_kind): a month in progress, without figures or data, approved
     with no revision waiting."""
     first_day = _month(month)
     version, previous = found(email_preview_versions(
-        client=request.tenant, month=first_day, approver=getattr(request.user, "display_name", ""),
-        reason=request.GET.get("reason", ""),
+        client=request.tenant, month=first_day, approver=getattr(request.user, "display_name", ""), reason=reason,
     ))
     return first_day, version, previous
 
 
+# The reason a revision's email was last previewed with, for "← Back" to find it in the form again:
+# {"month": "2026-03", "reason": …}, in the session (this client's host's), read once by the month's page.
+PREVIEW_REASON = "close_preview_reason"
+
+
+def _reason_back(request: HttpRequest, first_day: dt.date) -> str:
+    """The reason kept by the preview of this month's revision email, once ("" when there is none)."""
+    kept = request.session.get(PREVIEW_REASON)
+    if not isinstance(kept, dict) or kept.get("month") != str(Month.of(first_day)):
+        return ""
+    del request.session[PREVIEW_REASON]
+    return str(kept.get("reason") or "")[:300]
+
+
 @client_staff_required
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def email_preview_view(request: HttpRequest, month: str) -> HttpResponse:
     """The month's email as the client's readers would get it if staff approved now — the monthly
     email, or a revision's — built by the approval's own code (reports.emails), shown in the page
     (images inline, the PDF a link) with its subject, sender and recipients. Nothing is queued, sent
     or recorded. Staff who may not approve (REPORT_APPROVERS) read it too, told they cannot approve:
-    they write the commentary it carries."""
-    first_day, version, previous = _previewed(request, month)
+    they write the commentary it carries.
+
+    A revision's reason as typed comes by POST (the revision's form submits to here): in the URL,
+    browser history and the servers' access logs kept what staff typed for the client. "← Back" finds
+    it in the form again through the session (``PREVIEW_REASON``), not the URL either."""
+    reason = request.POST.get("reason", "").strip()[:300] if request.method == "POST" else ""
+    first_day, version, previous = _previewed(request, month, reason=reason)
+    if previous is not None and reason:
+        request.session[PREVIEW_REASON] = {"month": str(Month.of(first_day)), "reason": reason}
     if previous is None:
         email = approval_email_preview(client=request.tenant, version=version)
     else:

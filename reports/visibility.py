@@ -12,7 +12,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 
 from kpis.visibility import Approval, Rule, Shown
-from reports.models import ReportVersion
+from reports.models import ReportVersion, approver_shown
 from reports.selectors import (
     approval_dates,
     approved_documents,
@@ -49,9 +49,9 @@ def client_view_approving(version: ReportVersion) -> Shown:
     month = version.month
     at = version.approved_at.replace(minute=0, second=0, microsecond=0)
     before = approval_dates(month)
-    approval = (Approval(approved_at=at, approved_by=version.approved_by_shown) if before is None else
+    approval = (Approval(approved_at=at, approved_by=approver_shown(version.approved_by_name)) if before is None else
                 Approval(approved_at=before.approved_at, approved_by=before.approved_by,
-                         revised_at=at, revised_by=version.approved_by_shown))
+                         revised_at=at, revised_by=approver_shown(version.approved_by_name)))
 
     def load(months: list[dt.date]) -> dict[dt.date, dict[str, Any]]:
         documents = approved_documents([m for m in months if m != month])
@@ -165,7 +165,7 @@ def _export(month: dt.date) -> dict[str, Any]:
 
 
 def _approval(month: dt.date) -> Approval | None:
-    return approval_dates(month, pending=True)
+    return approval_dates(month, pending=True, staff=True)
 
 
 RULE = Rule(

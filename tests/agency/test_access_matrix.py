@@ -249,3 +249,23 @@ def test_status_for_every_role(host, name, kwargs, expected, people, tenants) ->
             http.force_login(people[role])
         seen[role] = http.get(path, HTTP_HOST=http_host).status_code
     assert seen == expected, f"{host} {path}"
+
+
+# URLs a page also POSTs to and whose GET the matrix covers, with the status expected per role: the same guard
+# for both methods. The email preview receives a revision's reason by POST (never in its URL).
+POSTED: list[tuple[str, str, dict, dict[str, int]]] = [
+    (ALPHA, "report_email_preview", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
+    (BETA, "report_email_preview", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
+]
+
+
+@pytest.mark.parametrize(("host", "name", "kwargs", "expected"), POSTED, ids=lambda v: v if isinstance(v, str) else "")
+def test_status_of_a_post_for_every_role(host, name, kwargs, expected, people, tenants) -> None:
+    path = reverse(name, urlconf="agency.urls_tenant", kwargs=kwargs)
+    seen = {}
+    for role in ROLES:
+        http = HttpClient()
+        if people[role] is not None:
+            http.force_login(people[role])
+        seen[role] = http.post(path, {"reason": "late Google Ads spend"}, HTTP_HOST=host_of(tenants[host])).status_code
+    assert seen == expected, f"POST {host} {path}"

@@ -21,8 +21,8 @@ REASON = {
     "en": "None of this month's 12 new leads records a device (their source does not send one)",
     "es": "Ninguno de los 12 leads nuevos de este mes registra un dispositivo (su origen no lo envía)",
 }
-NOT_SHOWN = {"en": "Not shown, as no row has a value this month: New leads",
-             "es": "No se muestran, porque ninguna fila tiene valor este mes: Leads nuevos"}
+NOT_SHOWN = {"en": "Not shown, as there is no value for any device this month: New leads",
+             "es": "No se muestran, porque no hay valor para ningún dispositivo este mes: Leads nuevos"}
 COLUMN = {"en": "New leads", "es": "Leads nuevos"}
 
 

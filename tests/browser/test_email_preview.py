@@ -131,8 +131,9 @@ def test_staff_preview_a_revisions_email_with_the_reason_they_typed(
         page.locator("#reason").fill("gasto tardío de Google Ads")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.locator("#close-revision").screenshot(path=str(ARTIFACTS / f"revision-preview-link-{width}-{language}.png"))
-        page.locator("a[data-email-preview-reason]").click()  # the reason as typed goes with it
-        page.wait_for_url("**/reports/2026-10/email-preview/?reason=*")
+        page.locator("button[data-email-preview-reason]").click()  # the reason as typed goes with it, by POST
+        page.wait_for_url("**/reports/2026-10/email-preview/")
+        assert "reason" not in page.url  # never in the address (history, server logs)
         assert page.locator("[data-preview-banner]").inner_text().startswith(words["banner"])
         assert page.locator("[data-preview-subject]").inner_text() == "Alpha Analytics: cifras revisadas de octubre de 2026"
         assert page.locator("[data-preview-reason]").inner_text().startswith("gasto tardío de Google Ads")
@@ -150,7 +151,7 @@ def test_staff_preview_a_revisions_email_with_the_reason_they_typed(
         kind = page.evaluate("href => fetch(href).then(r => r.headers.get('content-type'))", link.get_attribute("href"))
         assert kind == "application/pdf"
         page.get_by_role("link", name=words["back"]).click()  # back: the reason typed is still there
-        page.wait_for_url("**/reports/2026-10/?reason=*")
+        page.wait_for_url("**/reports/2026-10/#pending-title")
         assert page.locator("#reason").input_value() == "gasto tardío de Google Ads"
     finally:
         context.close()

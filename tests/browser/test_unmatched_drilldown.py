@@ -54,7 +54,8 @@ def test_the_drilldowns_say_unmatched_in_spanish(page, portal, client_user_a, un
         # table with why (never 0).
         assert table.locator(f'td[title="{REASON}"]').count() == 0 and table.is_visible()
         note = page.locator("p[data-blank-columns]").inner_text()
-        assert note.startswith("No se muestran, porque ninguna fila tiene valor este mes: ") and REASON in note, note
+        rows = {"platform": "ninguna plataforma de anuncios", "campaign": "ninguna campaña"}[dimension]
+        assert note.startswith(f"No se muestran, porque no hay valor para {rows} este mes: ") and REASON in note, note
         _no_overflow(page)
         link = page.get_by_role("link", name="Descargar CSV").bounding_box()  # the caption stays in view
         assert link is not None and link["x"] + link["width"] <= width, link

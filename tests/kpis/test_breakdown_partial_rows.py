@@ -26,9 +26,15 @@ from tests.kpis.test_unpriced_revenue_screens import FEBRUARY, MARCH, _client
 pytestmark = pytest.mark.django_db
 
 NOTE = {
-    "en": "Partial: 2 of the 3 new customers have no deal value, so this row's revenue and ROI count only the others.",
-    "es": "Parcial: 2 de los 3 clientes nuevos no tienen valor de oportunidad, así que los ingresos y el ROI de esta "
-          "fila solo cuentan los demás.",
+    "en": "Partial: 2 of the 3 new customers have no deal value, so the revenue and ROI of this channel count only the "
+          "others.",
+    "es": "Parcial: 2 de los 3 clientes nuevos no tienen valor de oportunidad, así que los ingresos y el ROI de este "
+          "canal solo cuentan los demás.",
+}
+# The campaign's: of "this campaign", as the channel's is of "this channel" (never "this row").
+CAMPAIGN_NOTE = {
+    "en": NOTE["en"].replace("this channel", "this campaign"),
+    "es": NOTE["es"].replace("este canal", "esta campaña"),
 }
 CHANNEL = {"en": "Paid search", "es": "Búsqueda de pago"}
 NOTE_COLUMN = {"en": "Note on the value", "es": "Nota sobre el valor"}
@@ -68,8 +74,9 @@ def test_the_snapshot_stores_each_members_customers_without_a_deal_value(partial
 @pytest.mark.parametrize(("dimension", "member"), [("channel", CHANNEL), ("campaign", {"en": "Search", "es": "Search"})])
 def test_a_partly_priced_row_says_so_under_its_name(client_user_a, partial, language, dimension, member):
     row = _row(_page(client_user_a, partial, language, dimension), member[language])
-    assert f"<small class=\"why\" data-row-note>{NOTE[language]}</small></th>" in row, row
-    assert row.count(f'title="{NOTE[language]}"') == 2  # its revenue and its ROI, on hover
+    note = (NOTE if dimension == "channel" else CAMPAIGN_NOTE)[language]
+    assert f"<small class=\"why\" data-row-note>{note}</small></th>" in row, row
+    assert row.count(f'title="{note}"') == 2  # its revenue and its ROI, on hover
     february = _page(client_user_a, partial, language, dimension, "2026-02")
     assert "data-row-note" not in february  # every customer priced
 
@@ -90,7 +97,7 @@ def test_the_pdf_says_it_under_the_breakdowns_table(partial, language):
     connection.set_tenant(partial)
     text = " ".join(_pdf_text(report_pdf_build(client=partial, month=MARCH, language=language)).split())
     assert f"{CHANNEL[language]} — {NOTE[language]}" in text, text[-3000:]
-    assert f"Search — {NOTE[language]}" in text  # the campaign's table too
+    assert f"Search — {CAMPAIGN_NOTE[language]}" in text  # the campaign's table too
 
 
 def test_a_row_with_no_customer_priced_reads_a_dash_not_partial(client_user_a, in_tenant_a, write):  # noqa: F811
@@ -115,11 +122,14 @@ def test_a_document_stored_before_the_count_shows_no_note(client_user_a, partial
 
 def test_the_note_is_only_for_a_row_with_some_but_not_all_customers_priced():
     base = {"member": "paid_search", "customers": 3, "revenue": 9000.0, "roi": 17.0}
-    assert row_partial_note({**base, "unpriced_customers": 1}).startswith("Partial: 1 of the 3 new customers has ")
-    assert row_partial_note({**base, "unpriced_customers": 0}) == ""
-    assert row_partial_note(base) == ""  # an old document: unknown
-    assert row_partial_note({**base, "unpriced_customers": 3, "revenue": None, "roi": None, "unpriced": {"revenue"}}) == ""
-    assert row_partial_note({"member": "x", "customers": 3, "unpriced_customers": 1}) == ""  # no revenue column
-    cell = breakdown_cell("revenue", {**base, "unpriced_customers": 1}, "EUR")
+    assert row_partial_note({**base, "unpriced_customers": 1}, "channel").startswith("Partial: 1 of the 3 new customers has ")
+    assert row_partial_note({**base, "unpriced_customers": 1}, "campaign").endswith(
+        "so the revenue and ROI of this campaign count only the others.")
+    assert row_partial_note({**base, "unpriced_customers": 0}, "channel") == ""
+    assert row_partial_note(base, "channel") == ""  # an old document: unknown
+    assert row_partial_note({**base, "unpriced_customers": 3, "revenue": None, "roi": None, "unpriced": {"revenue"}},
+                            "channel") == ""
+    assert row_partial_note({"member": "x", "customers": 3, "unpriced_customers": 1}, "channel") == ""  # no revenue column
+    cell = breakdown_cell("revenue", {**base, "unpriced_customers": 1}, "EUR", dimension="channel")
     assert cell["text"] == "€9,000.00" and cell["note"].startswith("Partial:") and cell["reason"] == ""
-    assert "note" not in breakdown_cell("customers", {**base, "unpriced_customers": 1}, "EUR")
+    assert "note" not in breakdown_cell("customers", {**base, "unpriced_customers": 1}, "EUR", dimension="channel")

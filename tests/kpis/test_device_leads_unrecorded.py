@@ -20,7 +20,7 @@ from kpis.nodevice import device_leads_unknown, leads_left_out, leads_without_de
 from kpis.services import report_pdf_build, snapshot_compute
 from tests.conftest import host_of
 from tests.kpis.test_paid_media_report import _pdf_text
-from tests.kpis.test_unmatched_leads_screens import NOT_SHOWN, _note, http_for
+from tests.kpis.test_unmatched_leads_screens import _note, http_for
 
 MONTH = dt.date(2026, 3, 1)
 NONE_RECORDED = {
@@ -32,6 +32,8 @@ LEFT_OUT = {
     "es": "4 de los 6 leads nuevos de este mes no registran ningún dispositivo (su origen no lo envía): quedan fuera",
 }
 COLUMNS = {"en": ("New leads", "Traffic → lead rate"), "es": ("Leads nuevos", "Tasa tráfico → lead")}
+NOT_SHOWN = {"en": "Not shown, as there is no value for any device this month: ",
+             "es": "No se muestran, porque no hay valor para ningún dispositivo este mes: "}
 ZEROS = {"0", "0 %", "0.0 %", "0,0 %"}  # a lead count or traffic → lead as kpis.md stores them
 DEVICE = {"en": "Device", "es": "Dispositivo"}
 

@@ -82,8 +82,8 @@ def tile(html: str, key: str) -> str:
     return found[: found.index("</article>")]
 
 
-NOT_SHOWN = {"en": "Not shown, as no row has a value this month: ",
-             "es": "No se muestran, porque ninguna fila tiene valor este mes: "}
+NOT_SHOWN = {"en": "Not shown, as there is no value for any ad platform this month: ",  # the platform breakdown's
+             "es": "No se muestran, porque no hay valor para ninguna plataforma de anuncios este mes: "}
 
 
 def _note(html: str) -> str:

@@ -169,8 +169,9 @@ def test_the_campaign_drilldown_reads_no_revenue_and_no_roi(client_user_a, unpri
                                                           HTTP_HOST=host_of(unpriced)).content.decode())
     search = html[html.index('<th scope="row">Search</th>') :]
     search = search[: search.index("</tr>")]
-    reason = {"en": "The new customers of this row have no deal value: its revenue is unknown, not zero.",
-              "es": "Los clientes nuevos de esta fila no tienen valor de oportunidad: sus ingresos son desconocidos, no cero."}
+    reason = {"en": "The new customers of this campaign have no deal value: its revenue is unknown, not zero.",
+              "es": "Los clientes nuevos de esta campaña no tienen valor de oportunidad: sus ingresos son desconocidos, "
+                    "no cero."}
     assert search.count(f'title="{reason[language]}"') == 2, search  # revenue, ROI
     assert "-100" not in search, search
 

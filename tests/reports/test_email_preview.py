@@ -111,6 +111,7 @@ def test_the_attached_pdf_opens_in_the_browser(in_review, staff_a) -> None:
 def test_a_client_user_cannot_preview(in_review, client_user_a) -> None:
     reader = browser_for(client_user_a, in_review)
     assert reader.get(URL).status_code == 404
+    assert reader.post(URL, {"reason": REASON}).status_code == 404
     assert reader.get(URL + "report.pdf").status_code == 404
     assert 'href="/reports/2026-03/email-preview/"' not in reader.get("/reports/").content.decode()
     _nothing_sent()
@@ -120,6 +121,7 @@ def test_staff_of_another_client_cannot_preview(in_review, tenant_b) -> None:
     other = UserFactory(username="bea-staff", role=User.Role.STAFF, clients=[tenant_b])
     browser = browser_for(other, in_review, language="en")
     assert browser.get(URL).status_code == 404
+    assert browser.post(URL, {"reason": REASON}).status_code == 404
     assert browser.get(URL + "report.pdf").status_code == 404
     _nothing_sent()
 
@@ -190,18 +192,31 @@ def _email_of(page: str) -> str:
     return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
 
 
-def test_the_revision_card_links_to_the_preview_of_its_email_with_the_reason(revised, staff_a) -> None:
+def test_the_revision_form_posts_its_reason_to_the_preview_of_its_email(revised, staff_a) -> None:
+    """The reason as typed went to the preview in its URL (?reason=…): browser history and the servers'
+    access logs kept it. "Preview the email" is a submit button of the revision's form, sent to the
+    preview (its reason field with it, by POST); no URL of the page carries a reason."""
     with schema_context("alpha"):
         MonthReport.objects.filter(month=MARCH).update(restated_by=REASON)  # what the form is filled with
     page = browser_for(staff_a, revised, language="en").get("/reports/2026-03/").content.decode()
     card = page[page.index('id="pending-title"'):page.index('id="close-draft"')]
-    link = re.search(r'<a href="([^"]*)" data-email-preview-reason>Preview the email</a>', card)
-    assert link and link.group(1) == f"{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads"
-    assert "static/js/email_preview_reason.js" in page  # the reason as typed, when followed
+    form = re.search(r'<form method="post" action="/reports/2026-03/approve/" class="stack" id="revision-form">', card)
+    assert form and re.search(r'<input id="reason" name="reason"[^>]* value="gasto tardío de Google Ads">', card)
+    button = re.search(r"<button ([^>]*)data-email-preview-reason>Preview the email</button>", card)
+    assert button and f'formaction="{URL}"' in button.group(1) and 'form="revision-form"' in button.group(1)
+    assert "formnovalidate" in button.group(1)  # a preview before a reason is typed: "Not said yet"
+    assert "reason=" not in page and "email_preview_reason.js" not in page
+
+
+def test_the_preview_never_reads_a_reason_from_its_url(revised, staff_a) -> None:
+    page = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON}).content.decode()
+    assert "Not said yet" in re.search(r"data-preview-reason>([^<]*)<", page).group(1)
+    assert REASON not in page
+    _revision_untouched()
 
 
 def test_staff_preview_the_revisions_email_in_the_clients_spanish(revised, staff_a) -> None:
-    response = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON})
+    response = browser_for(staff_a, revised, language="en").post(URL, {"reason": REASON})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Preview — not sent." in page and "if you approve the revision now" in page
@@ -220,7 +235,7 @@ def test_staff_preview_the_revisions_email_in_the_clients_spanish(revised, staff
 
 
 def test_the_revisions_preview_is_the_email_the_revision_sends(revised, staff_a) -> None:
-    page = browser_for(staff_a, revised, language="en").get(URL, {"reason": REASON}).content.decode()
+    page = browser_for(staff_a, revised, language="en").post(URL, {"reason": REASON}).content.decode()
     month_approve(client=revised, month=MARCH, user=staff_a, reason=REASON, notify=True)
     with schema_context("alpha"):
         sent = OutboxEmail.objects.get(kind="report_revised").payload
@@ -276,6 +291,9 @@ def test_staff_who_may_not_approve_a_revision_are_told_so_beside_its_preview(rev
     card = close[close.index('id="pending-title"'):close.index('id="close-draft"')]
     assert "Approve the revision" not in card
     assert "Only the agency's admins approve reports." in card and "data-email-preview-reason" in card
+    # no revision form to send: a form of the reason the page proposes, by POST too
+    form = re.search(r'<form method="post" action="([^"]*)"[^>]*data-email-preview-link>(.*?)</form>', card, re.S)
+    assert form and form.group(1) == URL and 'name="reason" value=""' in form.group(2)
     page = browser_for(staff_a, revised, language="en").get(URL).content.decode()
     banner = re.search(r"data-preview-banner>(.*?)</p>", page, re.S).group(1)
     assert "if the revision is approved now" in banner and "You cannot approve it" in banner
@@ -298,7 +316,7 @@ def test_a_month_waiting_for_data_has_no_preview_link_and_no_preview(in_review, 
 def test_spanish_staff_who_may_not_approve_read_the_revisions_preview_in_spanish(revised, staff_a) -> None:
     staff_a.language = "es"
     staff_a.save()
-    page = browser_for(staff_a, revised).get(URL, {"reason": REASON}).content.decode()
+    page = browser_for(staff_a, revised).post(URL, {"reason": REASON}).content.decode()
     assert "El correo de la revisión de marzo de 2026" in page
     assert "Tú no puedes aprobarlo" in page and "Motivo" in page
     around = re.sub(r'srcdoc="[^"]*"', "", page)
@@ -311,9 +329,12 @@ def test_back_from_a_revisions_preview_the_reason_typed_is_still_in_the_form(rev
     """Following "← Back" lost the reason staff typed before opening the preview: the form came back
     with the reason the page had filled in (or empty)."""
     browser = browser_for(staff_a, revised, language="en")
-    page = browser.get(URL, {"reason": REASON}).content.decode()
+    page = browser.post(URL, {"reason": REASON}).content.decode()
     back = re.search(r'<a href="([^"]*)" data-preview-back>', page).group(1)
-    assert back == "/reports/2026-03/?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads#pending-title"
+    assert back == "/reports/2026-03/#pending-title"  # no reason in the URL: the session keeps it for the page
     close = browser.get(back.split("#")[0]).content.decode()
     assert re.search(r'<input id="reason"[^>]* value="gasto tardío de Google Ads">', close)
-    assert f'href="{URL}?reason=gasto%20tard%C3%ADo%20de%20Google%20Ads" data-email-preview-reason' in close
+    assert "reason=" not in close
+    # once: the page opened again later proposes its own reason (none here), not what was typed then
+    again = browser.get("/reports/2026-03/").content.decode()
+    assert not re.search(r'<input id="reason"[^>]* value=', again)

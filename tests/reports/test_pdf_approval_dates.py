@@ -130,3 +130,20 @@ def test_staffs_pdf_says_when_its_figures_changed_after_the_approval(march, staf
     staff = _download(http, "/scorecard/export.pdf?month=2026-03")
     assert "Approved on April 6, 2026" in staff
     assert "The figures changed after this approval and are not approved yet." in staff
+
+
+def test_a_month_approved_by_the_operators_command_names_your_agency_in_the_clients_pdf(march, staff_a,
+                                                                                       client_user_a) -> None:
+    """close_month --approve, no person: the client's PDF (the email's attachment, its download) said
+    "Approved on … by the agency", a name the client's pages never use; it says "by your agency", where a
+    person's approval names the person. Staff's download says "by the agency"."""
+    with time_machine.travel(APPROVED, tick=False):
+        month_approve(client=march, month=MARCH, user=None)
+    emailed = _first_page(_attached_pdf("report_approved", "approval-command-es.pdf"))
+    assert "Aprobado el 6 de abril de 2026 por tu agencia" in emailed and "close_month" not in emailed
+    client_user_a.language = "en"
+    client_user_a.save()
+    client = _download(browser_for(client_user_a, march, language="en"), "/scorecard/export.pdf?month=2026-03")
+    assert "Approved on April 6, 2026 by your agency" in client
+    staff = _download(browser_for(staff_a, march, language="en"), "/scorecard/export.pdf?month=2026-03")
+    assert "Approved on April 6, 2026 by the agency" in staff

@@ -73,17 +73,23 @@ def test_pp_is_spelled_out_when_a_change_is_in_points(db) -> None:
         assert "percentage points" not in body
 
 
-def test_a_month_approved_by_the_operators_command_reads_approved_by_the_agency(march, client_user_a) -> None:
+def test_a_month_approved_by_the_operators_command_reads_approved_by_your_agency(march, client_user_a, staff_a) -> None:
+    """close_month --approve has no person to name: the client reads "by your agency", as every page of
+    theirs names it (a person's approval names the person there), never "close_month" nor "the agency";
+    staff, who are the agency, read "by the agency"."""
     from tests.reports.conftest import browser_for
 
     month_approve(client=march, month=MARCH, user=None)  # close_month --approve: no user
-    for language, words in (("es", "por la agencia"), ("en", "by the agency")):
+    for language, words in (("es", "por tu agencia"), ("en", "by your agency")):
         client_user_a.language = language
         client_user_a.save()
         page = browser_for(client_user_a, march, language=language).get("/reports/2026-03/", follow=True).content.decode()
-        assert words in page and "close_month" not in page
+        assert words in page and "close_month" not in page and "the agency" not in page and "la agencia" not in page
         version = browser_for(client_user_a, march, language=language).get("/reports/2026-03/versions/1/", follow=True)
-        assert "close_month" not in version.content.decode()
+        assert words in version.content.decode() and "close_month" not in version.content.decode()
+    for language, words in (("es", "por la agencia"), ("en", "by the agency")):
+        page = browser_for(staff_a, march, language=language).get("/reports/2026-03/", follow=True).content.decode()
+        assert words in page and "tu agencia" not in page and "your agency" not in page
 
 
 def _noted(label: str, note: str) -> dict:

@@ -19,3 +19,17 @@ def test_a_spanish_money_axis_reads_5k_euros() -> None:
     with translation.override("es"):
         money = axis_format("marketing_spend", "EUR")
         assert [money(v) for v in (0, 5000, 10_000, 2500)] == ["0\xa0€", "5k\xa0€", "10k\xa0€", "2,5k\xa0€"]
+
+
+def test_a_negative_amount_on_a_money_axis_puts_its_sign_where_the_tiles_do() -> None:
+    """A revenue uplift's axis read "€-500k": the sign goes before the symbol, as clients.words.money writes
+    the tiles' "-€500.00"; where the symbol follows the amount (Spain's Spanish), before the number."""
+    with translation.override("en"):
+        money = axis_format("revenue_uplift", "EUR")
+        assert [money(v) for v in (-500_000, -2500, -250, 0, 60_000)] == ["-€500k", "-€2.5k", "-€250", "€0", "€60k"]
+    with translation.override("es-mx"):
+        assert axis_format("revenue_uplift", "MXN")(-500_000) == "-$500k"
+        assert axis_format("revenue_uplift", "USD")(-1_500_000) == "-US$1.5M"
+    with translation.override("es"):
+        assert axis_format("revenue_uplift", "EUR")(-500_000) == "-500k\xa0€"
+        assert axis_format("revenue_uplift", "CHF")(-500_000) == "-500k\xa0CHF"

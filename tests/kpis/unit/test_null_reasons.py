@@ -131,26 +131,32 @@ def _rows(*reasons: str) -> list[dict[str, Any]]:
 
 def test_a_tables_dashes_say_how_many_of_its_rows_they_are_about() -> None:
     """Under a table, "— Sin sesiones en esta fila." spoke of one row where three had none: the note
-    counts the rows a row's reason holds for ("in 2 rows"), says "any row" of all, "this row" only
-    in a table of one."""
-    from kpis.reasons import ROW_FIGURE_REASONS, ROW_REASONS
+    counts the rows a row's reason holds for ("for 2 channels"), says "any channel" of all, "this channel"
+    only in a table of one — of its rows as what they are, never "rows"."""
+    from kpis.reasons import ROW_FIGURE_REASONS, ROW_REASONS, row_words
     from kpis.templatetags.dashes import dash_reasons
 
-    sessions, leads = str(ROW_REASONS["sessions"]), str(ROW_REASONS["new_leads"])
-    assert dash_reasons(_rows(sessions, "", sessions)) == ["No sessions in 2 rows."]
-    assert dash_reasons(_rows(sessions, "")) == ["No sessions in 1 row."]
-    assert dash_reasons(_rows(sessions, sessions)) == ["No sessions in any row."]
-    assert dash_reasons(_rows(sessions)) == ["No sessions in this row."]  # a table of one row: that row
+    channel, device = {"this": row_words("channel").this}, {"this": row_words("device").this}
+    sessions, leads = ROW_REASONS["sessions"] % channel, ROW_REASONS["new_leads"] % channel
+    assert dash_reasons(_rows(sessions, "", sessions)) == ["No sessions for 2 channels."]
+    assert dash_reasons(_rows(sessions, "")) == ["No sessions for 1 channel."]
+    assert dash_reasons(_rows(sessions, sessions)) == ["No sessions for any channel."]
+    assert dash_reasons(_rows(sessions)) == ["No sessions for this channel."]  # a table of one row: that row
     # A cell joining two reasons: each counted over the rows on its own.
-    assert dash_reasons(_rows(f"{sessions} {leads}", sessions, "")) == ["No sessions in 2 rows.", "No new leads in 1 row."]
-    bounce = str(ROW_FIGURE_REASONS["bounce_rate"])
+    assert dash_reasons(_rows(f"{sessions} {leads}", sessions, "")) == [
+        "No sessions for 2 channels.", "No new leads for 1 channel."]
+    bounce = ROW_FIGURE_REASONS["bounce_rate"] % device
     assert dash_reasons(_rows(bounce, "", bounce)) == [
-        "The traffic data of 2 rows does not give bounced sessions, so their bounce rate is unknown."]
+        "The traffic data of 2 devices does not give bounced sessions, so their bounce rate is unknown."]
+    assert dash_reasons(_rows(bounce, bounce)) == [
+        "The traffic data of these devices does not give bounced sessions, so their bounce rate is unknown."]
     with translation.override("es"):
-        sessions = str(ROW_REASONS["sessions"])
-        assert dash_reasons(_rows(sessions, "", sessions)) == ["Sin sesiones en 2 filas."]
-        assert dash_reasons(_rows(sessions, "")) == ["Sin sesiones en 1 fila."]
-        assert dash_reasons(_rows(sessions, sessions, sessions)) == ["Sin sesiones en ninguna fila."]
+        sessions = ROW_REASONS["sessions"] % channel
+        assert dash_reasons(_rows(sessions, "", sessions)) == ["Sin sesiones en 2 canales."]
+        assert dash_reasons(_rows(sessions, "")) == ["Sin sesiones en 1 canal."]
+        assert dash_reasons(_rows(sessions, sessions, sessions)) == ["Sin sesiones en ningún canal."]
+        campaign = ROW_REASONS["marketing_spend"] % {"this": row_words("campaign").this}
+        assert dash_reasons(_rows(campaign, "", campaign)) == ["Sin inversión en marketing para 2 campañas."]
 
 
 def test_growth_needed_per_working_day_shows_no_change_but_the_working_days_it_comes_from() -> None:

@@ -13,7 +13,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from kpis.exports import _drilldown_story, _para, _styles
 
-NOTE = "Not shown, as no row has a value this month: Paid leads."
+NOTE = "Not shown, as there is no value for any ad platform this month: Paid leads."
 
 
 def _pages(story: list) -> list[str]:

@@ -30,7 +30,8 @@ def _report() -> dict:
     platform = {"label": "Google Ads", "figures": [{"label": "Clicks", "text": "10", "reason": "", "bands": []}],
                 "match": "Google Ads claims 7 conversions.", "converted": ""}
     paid = {"platforms": [platform], "unlinked": None, "charts": [], "note": "Platform conversions are the platforms' claims.",
-            "campaign_columns": ["Spend"], "campaigns_blank": "Not shown, as no row has a value this month: New leads.",
+            "campaign_columns": ["Spend"],
+            "campaigns_blank": "Not shown, as there is no value for any campaign this month: New leads.",
             "campaigns": [{"member": f"Campaign {i}", "cells": [{"text": f"€{i}00", "reason": ""}]} for i in range(5)]}
     return {"what_changed": [{"line": SimpleNamespace(text="MQLs +61.9 % against October: mostly Direct.")}],
             "funnel_chart": charts.BarChart(title="Funnel", bars=bars), "mix_chart": None, "paid": paid, "paid_empty": ""}
@@ -42,5 +43,5 @@ def test_the_funnel_and_the_top_campaigns_notes_keep_their_space() -> None:
     _bottom, funnel_top = _box(pdf, "Funnel")
     assert funnel_top < changed_bottom - 12, (changed_bottom, funnel_top)  # a section's space (8 pt was)
     row_bottom, _top = _box(pdf, "Campaign 4")
-    _bottom, note_top = _box(pdf, "Not shown, as no row")
+    _bottom, note_top = _box(pdf, "Not shown, as there is")
     assert note_top < row_bottom - 10, (row_bottom, note_top)  # not against the last row (7.5 pt was)

@@ -308,7 +308,7 @@ def test_the_pdf_carries_every_breakdown_in_the_pages_words(client_user_a, snaps
     campaign_part = " ".join(campaigns[: min(after, default=len(campaigns))].split())
     campaign_part = campaign_part.split(" Alpha Analytics · ")[0]  # the last one: before the page's footer
     assert campaign_part.endswith(
-        "— No spend is recorded up to this month: costs are unknown, not zero. No marketing spend in this row. "
+        "— No spend is recorded up to this month: costs are unknown, not zero. No marketing spend for this campaign. "
         "No ad platform data for this campaign: its ad figures (impressions, clicks, conversions) are unknown."
     ), campaign_part[-300:]
     assert str(null_reason(kpi("cpl"))) not in campaign_part
