@@ -15,7 +15,21 @@ from django.utils.translation import gettext as _
 
 from agency.months import Month
 from clients.criteria.selectors import criteria_exist
-from clients.models import Activity, Campaign, Contract, EmailRow, Holiday, Lead, Persona, ScheduledSource, Spend, TrafficRow
+from clients.models import (
+    Activity,
+    Campaign,
+    Connection,
+    Contract,
+    EmailRow,
+    Holiday,
+    Lead,
+    Persona,
+    ScheduledSource,
+    Spend,
+    TrafficRow,
+)
+
+CRM_PLATFORMS = ("hubspot",)  # the connectors whose rows are leads (clients.connectors.registry)
 
 
 def data_summary() -> list[dict[str, Any]]:
@@ -47,6 +61,13 @@ def spend_exists() -> bool:
     return Spend.objects.exists()
 
 
+def leads_source_exists() -> bool:
+    """Whether the client has leads, or a CRM connected whose backfill brings them. A client fed
+    only by its ad platforms has spend and campaigns but no lead: its new leads, MQLs and cost per
+    lead then read zero for want of a CRM, which the set-up list says. In its schema."""
+    return Lead.objects.exists() or Connection.objects.filter(platform__in=CRM_PLATFORMS).exists()
+
+
 def setup_steps() -> list[dict[str, Any]]:
     """The steps a new client goes through before its scorecard means something, each done or not."""
     has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
@@ -59,6 +80,10 @@ def setup_steps() -> list[dict[str, Any]]:
          "label": _("Spend: an ad platform connected, or spend imported"),
          "help": _("Until then, marketing spend reads zero, and so do cost per lead and CAC: "
                    "not because nothing was spent.")},
+        {"key": "leads", "done": leads_source_exists(), "url": reverse("imports"), "admin_only": False,
+         "label": _("Leads: a CRM connected, or leads imported"),
+         "help": _("Until then, new leads, MQLs and customers read zero and cost per lead reads “—”: "
+                   "not because nobody came. Ad platforms bring spend and clicks, not leads.")},
         {"key": "criteria", "done": criteria_exist(), "url": reverse("criteria_edit"), "admin_only": True,
          "label": _("Qualification criteria"),
          "help": _("Until they exist, no lead is an MQL and every MQL figure reads zero.")},

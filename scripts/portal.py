@@ -39,6 +39,19 @@ def demo_exports_line() -> str:
             "                   HubSpot: drop them on a new client's Imports page to try the upload)\n")
 
 
+def demo_new_client_lines() -> str:
+    """What a client added in the demo connects to on the fake platforms (clients.connectors.fake_server
+    DEMO_NEW_* and DEMO_SPARE_AD_ACCOUNTS): without it, a new client could be connected only through
+    its ad platforms' consent, and its first report had spend and no lead, session or email."""
+    key = ROOT / ".local" / "fake-platforms" / "fake-ga4-service-account.json"  # fake_platforms.demo_directory()
+    shown = key.relative_to(ROOT)
+    return ("  A new client     connect it on its Imports page to the fake platforms' accounts no demo client reads:\n"
+            "                   Google Ads, Meta Ads, LinkedIn Ads: Allow, then \"Demo account for a new client\"\n"
+            "                   HubSpot   Hub ID 4343, token pat-demo-00000000-0000-0000-0000-000000004343\n"
+            f"                   GA4       property 434343, the key: paste the whole of {shown}\n"
+            "                   Mailchimp API key demo4343434343434343434343434343-us21 (any account id)\n")
+
+
 def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -108,7 +121,7 @@ The portal is running. Ctrl-C stops it.
                    http://umbrella.localhost:{port}/ (fed only from the platforms' export files)
                    http://wayne.localhost:{port}/ (HubSpot, GA4, Mailchimp, Google Ads, Meta, LinkedIn
                    connected to the fake platforms at {fake_platforms})
-{demo_exports_line()}
+{demo_exports_line()}{"" if options.no_demo else demo_new_client_lines()}
   Logins (password for all: portal-demo-2026)
     admin               agency admin, every client          (console)
     sam                 agency staff, acme, globex, wayne   (console)

@@ -71,12 +71,16 @@ def client_add(request: HttpRequest) -> HttpResponse:
                 services_users.staff_assign(user=request.user, client=client)
             if manager is not None:
                 services_users.staff_assign(user=manager, client=client)
+            if start_from:  # a new client from a template: choose what to copy into it
+                # The template page has no Open portal: "Next: Open portal" sent a newcomer looking for it.
+                messages.success(request, _("Client “%(name)s” is ready. Next: choose what to copy into it below and "
+                                            "copy it; its page then has Open portal, whose home page lists the steps "
+                                            "left.") % {"name": client.name})
+                return redirect(f"/clients/{start_from}/template/?to={client.slug}")
             # What comes next, said where a newcomer stops: the client's own portal, whose home page
             # lists its set-up steps (data, criteria, holidays…), is one click away.
             messages.success(request, _("Client “%(name)s” is ready. Next: Open portal, where its home page lists "
                                         "the steps to set it up (its data first).") % {"name": client.name})
-            if start_from:  # a new client from a template: choose what to copy into it
-                return redirect(f"/clients/{start_from}/template/?to={client.slug}")
             return redirect("client_detail", slug=client.slug)
     status = 422 if form.errors else 200
     return render(request, "agency/client_form.html", {"form": form}, status=status)

@@ -64,14 +64,18 @@ class FakePlatforms:
 
     hubspot_tokens: dict[str, str] = field(default_factory=dict)  # token -> portal id
     hubspot_contacts: list[dict[str, Any]] = field(default_factory=list)
+    # A portal with records of its own (the demo's account for a new client); any other reads hubspot_contacts.
+    hubspot_portal_contacts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     hubspot_apps: dict[str, str] = field(default_factory=dict)  # OAuth client id -> secret
     hubspot_refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> portal id
     hubspot_expiry: dict[str, float] = field(default_factory=dict)  # OAuth access token -> when it expires
     mailchimp_keys: dict[str, str] = field(default_factory=dict)  # api key -> account name
     mailchimp_reports: list[dict[str, Any]] = field(default_factory=list)
+    mailchimp_key_reports: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # api key -> its own reports
     ga4_accounts: dict[str, Any] = field(default_factory=dict)  # client_email -> public key
     ga4_properties: set[str] = field(default_factory=set)
     ga4_rows: list[tuple[str, str, str, str, int, int]] = field(default_factory=list)  # date, channel, device, page, s, e
+    ga4_property_rows: dict[str, list[tuple[str, str, str, str, int, int]]] = field(default_factory=dict)  # its own rows
     ga4_tokens: dict[str, float] = field(default_factory=dict)  # issued access token -> expiry
     faults: list[Fault] = field(default_factory=list)
     expired: set[str] = field(default_factory=set)  # platforms whose every token is expired
@@ -93,21 +97,25 @@ class FakePlatforms:
             self.faults.append(Fault(platform, status, times, retry_after, self.data_requests[platform] + after,
                                      body or {}))
 
-    def hubspot_sorted(self, low: int, high: int) -> list[dict[str, Any]]:
-        """Contacts modified in [low, high) (epoch ms), by modification time then id (kept sorted once)."""
+    def hubspot_sorted(self, low: int, high: int, *, portal: str = "") -> list[dict[str, Any]]:
+        """Contacts of ``portal`` (its own, else hubspot_contacts) modified in [low, high) (epoch ms),
+        by modification time then id (each list kept sorted once)."""
+        contacts = self.hubspot_portal_contacts.get(portal, self.hubspot_contacts)
         with self.lock:
-            if getattr(self, "_sorted_of", None) is not self.hubspot_contacts or len(self._sorted) != len(self.hubspot_contacts):
+            cache = self.__dict__.setdefault("_sorted_cache", {})
+            cached = cache.get(id(contacts))
+            if cached is None or cached[0] is not contacts or cached[1] != len(contacts):
                 def millis(contact: dict[str, Any]) -> int:
                     text = contact["properties"]["lastmodifieddate"]
                     return int(dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
-                pairs = sorted(((millis(c), int(c["id"])), c) for c in self.hubspot_contacts)
-                self._keys = [key for key, _contact in pairs]
-                self._sorted = [contact for _key, contact in pairs]
-                self._sorted_of = self.hubspot_contacts
-            start = bisect.bisect_left(self._keys, (low, -1))
-            end = bisect.bisect_left(self._keys, (high, -1))
-            return self._sorted[start:end]
+                pairs = sorted(((millis(c), int(c["id"])), c) for c in contacts)
+                cached = (contacts, len(contacts), [key for key, _contact in pairs], [contact for _key, contact in pairs])
+                cache[id(contacts)] = cached
+            keys, ordered = cached[2], cached[3]
+            start = bisect.bisect_left(keys, (low, -1))
+            end = bisect.bisect_left(keys, (high, -1))
+            return ordered[start:end]
 
     def _fault(self, platform: str) -> Fault | None:
         with self.lock:
@@ -358,7 +366,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, {"status": "error", "category": "VALIDATION_ERROR",
                                     "message": "There was a problem with the request: paging beyond 10000 results"})
 
-        found = state.hubspot_sorted(low, high)
+        found = state.hubspot_sorted(low, high, portal=state.hubspot_tokens[token])
         page = found[after:after + limit]
         answer: dict[str, Any] = {"total": len(found), "results": page}
         if after + limit < len(found):
@@ -398,15 +406,15 @@ class Handler(BaseHTTPRequestHandler):
             return scripted
         with state.lock:
             state.data_requests["ga4"] += 1
-        return self._send(200, self._report(self._json()))
+        return self._send(200, self._report(self._json(), rows=state.ga4_property_rows.get(prefix, state.ga4_rows)))
 
-    def _report(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _report(self, body: dict[str, Any], *, rows: list[tuple[str, str, str, str, int, int]]) -> dict[str, Any]:
         names = [d["name"] for d in body.get("dimensions") or []]
         date_range = (body.get("dateRanges") or [{}])[0]
         start, end = (_ga4_day(date_range.get(edge, "")) for edge in ("startDate", "endDate"))
         columns = {"date": 0, "sessionDefaultChannelGroup": 1, "deviceCategory": 2, "landingPage": 3}
         totals: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
-        for row in self.platforms.ga4_rows:
+        for row in rows:
             if start <= row[0] <= end:
                 key = tuple(row[columns[name]] for name in names)
                 totals[key][0] += row[4]
@@ -448,7 +456,7 @@ class Handler(BaseHTTPRequestHandler):
                 state.data_requests["mailchimp"] += 1
         since = dt.datetime.fromisoformat(query["since_send_time"]) if query.get("since_send_time") else None
         before = dt.datetime.fromisoformat(query["before_send_time"]) if query.get("before_send_time") else None
-        found = [r for r in state.mailchimp_reports
+        found = [r for r in state.mailchimp_key_reports.get(key, state.mailchimp_reports)
                  if (since is None or dt.datetime.fromisoformat(r["send_time"]) >= since)
                  and (before is None or dt.datetime.fromisoformat(r["send_time"]) < before)]
         offset, count = int(query.get("offset") or 0), min(int(query.get("count") or 10), 1000)
@@ -472,6 +480,14 @@ DEMO_HUBSPOT_TOKEN = "pat-demo-00000000-0000-0000-0000-000000004242"  # noqa: S1
 DEMO_MAILCHIMP_KEY = "demo0000000000000000000000000000-us21"
 DEMO_GA4_PROPERTY = "424242"
 DEMO_PORTAL = "4242"
+# A CRM, analytics and email account that no demo client reads, with records of their own: a client
+# added in the demo is connected to them from its Imports page (Connect HubSpot, GA4, Mailchimp) as an
+# agency connects a new client's, so its first report has leads, sessions and emails beside the spend
+# of its ad accounts (DEMO_SPARE_AD_ACCOUNTS). ``scripts/run`` prints them. Wayne's are shared by no one.
+DEMO_NEW_PORTAL = "4343"
+DEMO_NEW_HUBSPOT_TOKEN = "pat-demo-00000000-0000-0000-0000-000000004343"  # noqa: S105 (the fake server's)
+DEMO_NEW_GA4_PROPERTY = "434343"
+DEMO_NEW_MAILCHIMP_KEY = "demo4343434343434343434343434343-us21"
 
 
 def demo_service_account(directory: Path) -> tuple[dict[str, Any], Any]:
@@ -502,6 +518,13 @@ def demo_platforms(directory: Path, *, today: dt.date) -> tuple[FakePlatforms, d
         ga4_accounts={account["client_email"]: public}, ga4_properties={DEMO_GA4_PROPERTY},
         ga4_rows=make_ga4_rows(first.date(), (today - first.date()).days, seed=44),
     )
+    platforms.hubspot_tokens[DEMO_NEW_HUBSPOT_TOKEN] = DEMO_NEW_PORTAL
+    platforms.hubspot_portal_contacts[DEMO_NEW_PORTAL] = make_contacts(900, first=first, last=last, seed=52)
+    platforms.ga4_properties.add(DEMO_NEW_GA4_PROPERTY)
+    platforms.ga4_property_rows[DEMO_NEW_GA4_PROPERTY] = make_ga4_rows(first.date(), (today - first.date()).days, seed=53)
+    platforms.mailchimp_keys[DEMO_NEW_MAILCHIMP_KEY] = "Demo account for a new client"
+    platforms.mailchimp_key_reports[DEMO_NEW_MAILCHIMP_KEY] = make_reports(
+        40, first=first + dt.timedelta(days=5), last=last, seed=54)
     credentials = {"hubspot": (DEMO_PORTAL, {"access_token": DEMO_HUBSPOT_TOKEN}),
                    "ga4": (DEMO_GA4_PROPERTY, {"service_account": account}),
                    "mailchimp": ("wayne-news", {"api_key": DEMO_MAILCHIMP_KEY})}

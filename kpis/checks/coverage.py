@@ -181,6 +181,23 @@ def month_without_data(data: CheckData) -> list[Finding]:
     return [finding(NO_DATA, {"month": max(earlier).first_day}, link=IMPORTS)]
 
 
+def spend_without_any_lead(data: CheckData) -> list[Finding]:
+    """Spend in the month and not one lead, in it or in any month before: a client connected
+    through its ad platforms alone (they bring spend and clicks, never leads) or whose CRM was
+    never imported. Its new leads would go to the client as a plain 0 and its cost per lead as
+    "—" with a clean month of checks. A client that had leads once and lost them is the stale
+    and "sessions without leads" checks' (they name the source or the forms)."""
+    month = data.month
+    spend = data.kpis.get("marketing_spend") or 0
+    if spend <= 0 or data.kpis.get("new_leads"):
+        return []
+    if data.source_days.get("leads"):
+        return []  # leads in this month or the three before: not a client without a CRM
+    if any((kpis or {}).get("new_leads") for m, kpis in data.history.items() if m <= month):
+        return []
+    return [finding(NO_LEADS, {"spend": spend}, subject="leads", link=IMPORTS)]
+
+
 SOURCE_GAP = register(
     Check(
         key="coverage.source_gap",
@@ -230,6 +247,22 @@ NO_DATA = register(
         evaluate=month_without_data,
     )
 )
+NO_LEADS = register(
+    Check(
+        key="coverage.no_leads",
+        family=Family.COVERAGE,
+        severity=Severity.HIGH,
+        sentence=_(
+            "%(spend)s of marketing spend this month and not one lead recorded, this month or before: "
+            "is the client's CRM connected, or its leads imported? Ad platforms bring spend and clicks, not leads."
+        ),
+        rule=_(
+            "Marketing spend in the month and no lead at all, in the month or in any month before: new leads would "
+            "read 0 and cost per lead “—” for want of a CRM, not because nobody came."
+        ),
+        evaluate=spend_without_any_lead,
+    )
+)
 FEWER_DAYS = register(
     Check(
         key="coverage.fewer_days",
@@ -251,4 +284,4 @@ FEWER_DAYS = register(
     )
 )
 
-__all__ = ["FEWER_DAYS", "NO_DATA", "SOURCE_GAP", "SOURCE_STALE", "Check"]
+__all__ = ["FEWER_DAYS", "NO_DATA", "NO_LEADS", "SOURCE_GAP", "SOURCE_STALE", "Check"]

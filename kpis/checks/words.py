@@ -77,7 +77,7 @@ def figures_shown(item: Finding, *, currency: str) -> dict[str, str]:
             shown[name] = _measure(value)
         elif name == "names":
             shown[name] = ", ".join(f"“{n}”" for n in value)
-        elif name in ("rows_sum", "total", "difference"):
+        elif name in ("rows_sum", "total", "difference", "spend"):
             shown[name] = money(value, currency)
         elif isinstance(value, bool) or value is None:
             shown[name] = ""

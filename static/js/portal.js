@@ -129,3 +129,33 @@ function openTargetedDetails() {
 }
 window.addEventListener("hashchange", openTargetedDetails);
 document.addEventListener("DOMContentLoaded", openTargetedDetails);
+// A form whose work takes a while (adding a client makes its database: data-busy) says so once
+// submitted, and takes one click: its button is disabled after the submission has left (a second
+// click sent a second request), the bar at the top runs and its note is shown to sighted and
+// screen-reader users alike.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form || !form.matches || !form.matches("form[data-busy]")) return;
+  if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+  form.setAttribute("aria-busy", "true");
+  document.body.classList.add("is-loading");
+  var note = form.querySelector("[data-busy-note]");
+  if (note) note.hidden = false;
+  window.setTimeout(function () {
+    var buttons = form.querySelectorAll("button[type=submit], button:not([type])");
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+  }, 0);
+});
+// Back to a page whose submission was under way (the browser's back-forward cache): ready again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  var forms = document.querySelectorAll("form[data-busy][aria-busy=true]");
+  for (var i = 0; i < forms.length; i++) {
+    forms[i].removeAttribute("aria-busy");
+    var note = forms[i].querySelector("[data-busy-note]");
+    if (note) note.hidden = true;
+    var buttons = forms[i].querySelectorAll("button");
+    for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false;
+  }
+  document.body.classList.remove("is-loading");
+});

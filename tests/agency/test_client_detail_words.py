@@ -102,3 +102,22 @@ def test_adding_a_client_says_what_comes_next(admin_user: User, tenant_a: Client
     ):
         page = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE=language).post("/clients/new/", form, follow=True)
         assert words in unescape(page.content.decode())
+
+
+def test_adding_a_client_from_a_template_says_to_copy_first(admin_user: User, tenant_a: Client, monkeypatch) -> None:
+    """The walk of 2026-12-07 (newclient14): started from Acme's set-up, the new client landed on the
+    copy page under "Next: Open portal", a button that page does not have. It now says to choose what
+    to copy first, and where Open portal is then."""
+    from agency.views import console
+
+    monkeypatch.setattr(console.services, "client_create", lambda **fields: tenant_a)
+    form = {"name": "Stark Logistics", "slug": "stark-logistics", "timezone": "Europe/Madrid", "currency": "EUR",
+            "gross_margin": "0.7", "horizon_months": "60", "language": "en", "start_from": "alpha"}
+    for language, words in (
+        ("en", "is ready. Next: choose what to copy into it below and copy it; its page then has Open portal"),
+        ("es", "está listo. Ahora: elige abajo qué copiarle y cópialo; su página tendrá entonces Abrir portal"),
+    ):
+        page = signed_in(admin_user, HTTP_ACCEPT_LANGUAGE=language).post("/clients/new/", form, follow=True)
+        html = unescape(page.content.decode())
+        assert page.redirect_chain[-1][0] == "/clients/alpha/template/?to=alpha", page.redirect_chain
+        assert words in html and "Next: Open portal, where" not in html and "Ahora: Abrir portal;" not in html

@@ -129,3 +129,37 @@ def test_paused_running_and_interrupted_syncs_read_in_spanish_on_every_screen(
         page.wait_for_url(alpha_client + "/imports/connections/hubspot/connect/")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_backfill_s_percentage_keeps_its_sign_at_1440(browser, portal, staff_a, mailchimp, language) -> None:  # noqa: F811
+    """The walk of 2026-12-07 (newclient14): three backfills running side by side at 1440 px, Meta's
+    card read "0" beside its bar and "%" alone on the next line. The figure and its sign are one."""
+    import datetime as dt
+
+    from django_tenants.utils import tenant_context
+
+    from clients.connectors.lock import sync_lock
+    from clients.models import Connection, SyncRun
+
+    alpha_client = portal.client("alpha")
+    alpha = Client.objects.get(slug="alpha")
+    connection_connect(client=alpha, platform="mailchimp", account_id="alpha", credentials=Credentials(api_key=MAILCHIMP_KEY))
+    with tenant_context(alpha):
+        mail = Connection.objects.get(platform="mailchimp")
+        SyncRun.objects.create(connection=mail, trigger=SyncRun.Trigger.BACKFILL, window_from=dt.date(2025, 11, 1),
+                               window_to=dt.date(2026, 12, 7), started_at=NOW, rows=0, progress=0.0)
+    staff_a.language = language
+    staff_a.save()
+    context, page = new_page(browser, locale=language, viewport={"width": 1440, "height": 1000})
+    try:
+        sign_in_home(page, alpha_client, staff_a.username)
+        with sync_lock(schema=alpha.schema_name, platform="mailchimp"):  # the backfill runs
+            assert page.goto(alpha_client + "/imports/").status == 200
+            percent = page.locator("[data-sync-percent]")
+            assert percent.inner_text().replace("\u00a0", " ") == "0 %"
+            box = percent.evaluate("e => { const r = e.getClientRects(); return r.length; }")
+            assert box == 1, "the figure and its % on two lines"
+            screenshot(page, f"connections-backfill-percent-{language}-1440")
+    finally:
+        context.close()

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
-from clients.models import Campaign, Contract, CriteriaVersion, Holiday, Persona, Spend
+from clients.models import Campaign, Connection, Contract, CriteriaVersion, Holiday, Lead, Persona, Spend
 from clients.services import data_import
 from tests.conftest import host_of
 
@@ -25,20 +25,58 @@ def test_a_new_client_gets_a_checklist_until_every_step_is_done(staff_http, tena
     html = staff_http.get("/").content.decode()
     assert 'id="setup-checklist"' in html
     for step in ("Campaigns, or a source that creates them", "Spend: an ad platform connected, or spend imported",
-                 "Qualification criteria", "Buyer personas", "Holidays", "Contracts"):
+                 "Leads: a CRM connected, or leads imported", "Qualification criteria", "Buyer personas", "Holidays",
+                 "Contracts"):
         assert step in html
-    assert html.count('class="todo"') == 6
+    assert html.count('class="todo"') == 7
     connection.set_tenant(tenant_a)
     Campaign.objects.create(id="c1", name="C1", channel="email")
     Persona.objects.create(code="cfo", name="CFO")
     html = staff_http.get("/").content.decode()
-    assert html.count('class="todo"') == 4 and html.count('class="done"') == 2
+    assert html.count('class="todo"') == 5 and html.count('class="done"') == 2
     connection.set_tenant(tenant_a)
     CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
     Holiday.objects.create(date=dt.date(2026, 1, 1))
     Contract.objects.create(id="K", account="a", kind="retainer", start_date=dt.date(2026, 1, 1), term_months=1, monthly_fee=1)
     Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=1)
+    Lead.objects.create(id="L1", created_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
     assert 'id="setup-checklist"' not in staff_http.get("/").content.decode()
+
+
+def _step(html: str, label: str) -> str:
+    return html.split(label, 1)[0].rsplit("<li ", 1)[1]
+
+
+def test_a_client_fed_only_by_its_ad_platforms_is_told_its_leads_need_a_crm(staff_http, tenant_a) -> None:
+    """The walk of 2026-12-07 (newclient14): Google Ads, Meta and LinkedIn connected, the list had
+    every data step ticked, and the first report went out with 0 new leads as if nobody had come.
+    Leads are a step of their own: done once leads are imported, or a CRM is connected (its
+    backfill brings them), not by spend and campaigns."""
+    connection.set_tenant(tenant_a)
+    Campaign.objects.create(id="c1", name="Search · Brand", channel="paid_search")
+    Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=120)
+    html = staff_http.get("/").content.decode()
+    label = "Leads: a CRM connected, or leads imported"
+    assert 'class="todo"' in _step(html, label)
+    assert "Ad platforms bring spend and clicks, not leads." in html
+    assert 'class="done"' in _step(html, "Spend: an ad platform connected, or spend imported")
+    connection.set_tenant(tenant_a)
+    Connection.objects.create(platform="hubspot", account_id="4242")
+    assert 'class="done"' in _step(staff_http.get("/").content.decode(), label)
+    connection.set_tenant(tenant_a)
+    Connection.objects.all().delete()
+    assert 'class="todo"' in _step(staff_http.get("/").content.decode(), label)
+    connection.set_tenant(tenant_a)
+    Lead.objects.create(id="L1", created_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+    assert 'class="done"' in _step(staff_http.get("/").content.decode(), label)
+
+
+def test_the_leads_step_in_spanish(staff_http, staff_a) -> None:
+    staff_a.language = "es"
+    staff_a.save()
+    html = staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Leads: un CRM conectado, o leads importados" in html
+    assert "Las plataformas de anuncios traen inversión y clics, no leads." in html
 
 
 def test_the_scorecard_warns_while_there_are_no_criteria(staff_http, tenant_a, client_user_a) -> None:

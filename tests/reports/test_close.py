@@ -518,6 +518,28 @@ def test_a_client_user_invited_after_the_approval_can_be_sent_the_approved_repor
         assert OutboxEmail.objects.count() == 1  # never twice
 
 
+def test_an_approved_month_nobody_was_emailed_says_where_to_invite_and_that_it_waits_here(
+    march, staff_a, client_user_a
+) -> None:
+    """The walk of 2026-12-07 (newclient14): approved with nobody to email, the page said nothing
+    more; the client user invited from the console then never had the report by email, as nothing
+    sent staff back to "Not emailed yet". The approved page now says both."""
+    client_user_a.monthly_email = False
+    client_user_a.save()
+    month_approve(client=march, month=MARCH, user=staff_a)
+    staff = browser_for(staff_a, march)
+    page = staff.get("/reports/2026-03/").content.decode()
+    card = page.split("data-nobody-emailed", 1)[1].split("</section>", 1)[0]
+    assert "Nadie del cliente ha recibido este informe por correo" in card
+    assert "/clients/alpha/#client-users" in card and "Invitar a un usuario del cliente" in card
+    assert "En cuanto invites a alguien, esta página te ofrece enviarle este informe aprobado." in card
+    client_user_a.monthly_email = True  # as if invited now: the card that sends it takes over
+    client_user_a.save()
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert "data-unsent" in page and "data-nobody-emailed" not in page
+    assert "data-nobody-emailed" not in browser_for(client_user_a, march).get("/reports/2026-03/").content.decode()
+
+
 def test_the_approved_months_page_offers_its_pdf_to_the_client(march, client_user_a, staff_a) -> None:
     """A client reading "Report for March 2026" (Monthly reports → the month) had no way to the PDF
     from there: only the scorecard and the home page offered it (walk of 7 Dec 2026)."""

@@ -102,6 +102,37 @@ def test_no_data_is_not_said_for_a_client_without_data_yet_nor_beside_a_stale_so
     assert keys(data) == ["coverage.source_stale"]
 
 
+def test_spend_and_never_a_lead_asks_whether_the_crm_is_connected() -> None:
+    """The walk of 2026-12-07 (newclient14): a new client connected through Google Ads, Meta and
+    LinkedIn had €18,447.68 of spend, no lead in any month, and "The checks found nothing to look
+    at": its first report went out with 0 new leads as a result. Now a high finding, in words."""
+    ads_only = steady(OCT, 3, marketing_spend=18447.68, new_leads=0)
+    data = CheckData(month=OCT, history=ads_only, source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT)})
+    (found,) = [f for f in month_checks(data) if f.key == "coverage.no_leads"]
+    assert found.severity.value == "high" and found.link == "/imports/"
+    (result,) = [r for r in month_check_results(data, currency="EUR") if r["key"] == "coverage.no_leads"]
+    assert result["sentence"].startswith("€18,447.68 of marketing spend this month and not one lead recorded")
+    assert "is the client's CRM connected" in result["sentence"]
+    with translation.override("es"):
+        (result,) = [r for r in month_check_results(data, currency="EUR") if r["key"] == "coverage.no_leads"]
+    assert "ni un solo lead" in result["sentence"] and "CRM" in result["sentence"], result["sentence"]
+
+
+def test_no_leads_is_not_said_with_leads_once_nor_without_spend() -> None:
+    spend_days = {"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT)}
+    once = steady(OCT, 3, marketing_spend=900.0, new_leads=0)
+    once[OCT - 5] = {"working_days": 21, "new_leads": 3}  # leads long ago: the stale checks' business
+    assert "coverage.no_leads" not in keys(CheckData(month=OCT, history=once, source_days=spend_days))
+    recent = steady(OCT, 3, marketing_spend=900.0, new_leads=0)
+    leads_days = {**spend_days, "leads": frozenset({dt.date(2026, 8, 14)})}
+    assert "coverage.no_leads" not in keys(CheckData(month=OCT, history=recent, source_days=leads_days))
+    this_month = steady(OCT, 3, marketing_spend=900.0, new_leads=0)
+    this_month[OCT]["new_leads"] = 4
+    assert "coverage.no_leads" not in keys(CheckData(month=OCT, history=this_month, source_days=spend_days))
+    nothing = steady(OCT, 3, marketing_spend=0, new_leads=0)
+    assert "coverage.no_leads" not in keys(CheckData(month=OCT, history=nothing))
+
+
 def test_fewer_data_days_than_the_three_months_before() -> None:
     data = CheckData(
         month=OCT,
@@ -284,7 +315,7 @@ def test_sentences_in_spanish() -> None:
 
 
 def test_every_check_is_declared_once_with_a_rule_and_a_sentence() -> None:
-    assert len(REGISTRY) == 14
+    assert len(REGISTRY) == 15
     for check in REGISTRY.values():
         assert check.sentence and str(check.rule) and check.key.startswith(check.family.value.split("_")[0][:4])
 
