@@ -244,3 +244,33 @@ def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_em
     spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
     assert ">Aprobar 2 meses</button>" in spanish and "Por correo al cliente: 1" in spanish
     assert "<h1>¿Aprobar 2 meses?</h1>" in spanish
+
+
+def test_needs_a_look_shows_the_months_waiting_that_are_not_clean_and_next_goes_through_them(both_in_review, staff_ab) -> None:
+    """With 46 clean months among 50 waiting, the four with a check open were scattered down the
+    board, and "Next client waiting" went through the clean ones the bulk approval does at once.
+    "Needs a look" (waiting, not clean) lists those four, the counts link to it, and the month
+    pages opened from it go from one to the next of them only."""
+    from reports.board import board_months, board_page
+    from tests.factories import checks_ran
+
+    alpha, beta = both_in_review
+    checks_ran(client=alpha, month=MARCH)  # clean
+    checks_ran(client=beta, month=MARCH, open=2, open_high=1)  # a check open: needs a look
+    months = board_months(now=APRIL_5)
+    assert [row.client.slug for row in board_page(user=staff_ab, month=MARCH, months=months, show="attention")[1]] == ["beta"]
+    board = browser_for(staff_ab, None).get("/board/?month=2026-03").content.decode()
+    assert '<option value="attention"' in board and "Requiere atención" in board
+    assert re.search(r'<a href="\?[^"]*show=attention[^"]*" data-attention>1 requiere atención</a>', board)
+    filtered = browser_for(staff_ab, None).get("/board/?month=2026-03&show=attention").content.decode()
+    assert "Beta" in filtered and 'id="pick-alpha"' not in filtered
+    # The month page opened from that filter goes on only through months needing a look: none left.
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH, show="attention") == (None, 0)
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+    page = browser_for(staff_ab, beta).get("/reports/2026-03/?show=attention").content.decode()
+    assert _next_link(page) is None
+    # Once beta's check is resolved (clean), nothing needs a look, and the filter says why.
+    with time_machine.travel(APRIL_5 + dt.timedelta(hours=3), tick=False):  # a later change time: the board's stamp moves
+        checks_ran(client=beta, month=MARCH)
+        empty = browser_for(staff_ab, None).get("/board/?month=2026-03&show=attention").content.decode()
+    assert "Ningún mes de marzo de 2026 requiere atención" in empty
