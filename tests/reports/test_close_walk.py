@@ -229,6 +229,24 @@ def test_a_revision_says_which_figures_the_commentary_still_quotes_and_the_draft
     assert "data-stale-commentary" not in staff.get("/reports/2026-03/").content.decode()
 
 
+def test_the_figures_the_commentary_still_quotes_are_named_in_the_readers_language(both_in_review, staff_ab) -> None:
+    """Acme's revision read by a Spanish account manager (walk of 7 Dec 2026, 50 clients): the notice
+    said "Marketing spend €48,867.87 (ahora €49,507.87), Cost per lead …": English names inside a
+    Spanish sentence. The figures stay as the commentary quotes them; their names are the reader's."""
+    from tests.reports.conftest import late_spend
+
+    alpha, _beta = both_in_review
+    alpha.language = "en"
+    alpha.save(update_fields=["language"])
+    browser_for(staff_ab, alpha, language="en").post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    late_spend(alpha)
+    page = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    notice = re.search(r'<p class="message warning" data-stale-commentary>(.*?)</p>', page, re.S).group(1)
+    assert "Inversión en marketing €1,725.76 (ahora €1,755.20)" in notice
+    assert "Marketing spend" not in notice
+
+
 def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_emailed(both_in_review, staff_ab) -> None:
     """"Approve and send 44 reports" when 10 of the 44 clients have nobody to email: the button says
     "Approve 2 months" and, beside it, how many are emailed and how many published in the portal only."""
