@@ -536,6 +536,11 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         context["stale_commentary"] = commentary_stale_figures(
             client=client, month=month, before=versions[-1].document, after=snapshot.document
         )
+        # Boxes a draft filled and nobody edited: the revision's form offers to write them again
+        # from the revised figures as it approves (ticked), so they never go out quoting the old ones.
+        context["stale_redraft"] = bool(context["stale_commentary"]) and any(
+            row.drafted and row.text.strip() for row in commentary_current(month=month).values()
+        )
         changes = platform_changes(versions[-1].document, snapshot.document, currency=client.currency, month=month)
         context["platform_changes"] = changes
         context["restated_by"] = restatements_shown(report.restated_by if report else "", changes=changes,

@@ -247,6 +247,32 @@ def test_the_figures_the_commentary_still_quotes_are_named_in_the_readers_langua
     assert "Marketing spend" not in notice
 
 
+def test_a_revision_approved_with_its_form_as_offered_never_sends_the_drafts_old_figures(both_in_review, staff_ab) -> None:
+    """Acme's revision approved in the walk of 7 Dec 2026 (50 clients): the notice said the commentary
+    still quoted €48,867.87, but Approve sent it so, beside a table of €49,507.87. The revision's form
+    now offers, ticked, to write the drafted boxes again first; a person's box is left to them."""
+    from reports.models import ReportVersion
+    from reports.services import commentary_save
+    from tests.reports.conftest import late_spend
+
+    alpha, _beta = both_in_review
+    alpha.language = "en"
+    alpha.save(update_fields=["language"])
+    staff = browser_for(staff_ab, alpha, language="en")
+    staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")  # the summary quotes €1,725.76 of spend
+    commentary_save(client=alpha, month=MARCH, section="wins", text="Each lead cost €215.72.", user=staff_ab)
+    staff.post("/reports/2026-03/approve/")
+    late_spend(alpha)  # spend 1,725.76 → 1,755.20 EUR
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert re.search(r'<input type="checkbox" name="redraft" value="1" checked data-redraft>', page)
+    staff.post("/reports/2026-03/approve/", {"reason": "late Google Ads spend", "redraft": "1", "notify": "1"})
+    with schema_context("alpha"):
+        latest = ReportVersion.objects.filter(month=MARCH).order_by("-number").first()
+    assert latest.number == 2
+    assert "€1,755.20" in latest.commentary["summary"] and "€1,725.76" not in latest.commentary["summary"]
+    assert latest.commentary["wins"] == "Each lead cost €215.72."  # a person's words: theirs to correct
+
+
 def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_emailed(both_in_review, staff_ab) -> None:
     """"Approve and send 44 reports" when 10 of the 44 clients have nobody to email: the button says
     "Approve 2 months" and, beside it, how many are emailed and how many published in the portal only."""
