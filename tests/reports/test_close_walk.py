@@ -273,6 +273,22 @@ def test_a_revision_approved_with_its_form_as_offered_never_sends_the_drafts_old
     assert latest.commentary["wins"] == "Each lead cost €215.72."  # a person's words: theirs to correct
 
 
+def test_a_platform_that_arrived_after_the_approval_is_said_so_not_dash_to_its_figures(both_in_review, staff_ab) -> None:
+    """Acme's late Google Ads spend (walk of 7 Dec 2026): the revision box said "Google Ads cambió
+    noviembre…: la inversión — → 640,00 €" under "Inversión en anuncios 0,00 € → 640,00 €" — the
+    same spend unknown in one line, zero in the next. A platform with no data at approval is said so."""
+    alpha, _beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    with schema_context("alpha"):
+        Spend.objects.create(id="gads-late", date=dt.date(2026, 3, 20), category="media", amount=Decimal("640"),
+                             platform="google_ads", clicks=40)
+    snapshot_compute(client=alpha, months=[MARCH])
+    page = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    line = re.search(r'<li data-platform="google_ads"><strong>(.*?)</strong>', page).group(1)
+    assert line.startswith("Google Ads no tenía datos en marzo de 2026 cuando se aprobó; ahora: ")
+    assert "la inversión 640,00\xa0€; clics 40" in line and "—" not in line and "→" not in line
+
+
 def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_emailed(both_in_review, staff_ab) -> None:
     """"Approve and send 44 reports" when 10 of the 44 clients have nobody to email: the button says
     "Approve 2 months" and, beside it, how many are emailed and how many published in the portal only."""
