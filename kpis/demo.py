@@ -188,6 +188,7 @@ TRIAL_FIRST = ("Alder", "Birch", "Cedar", "Delta", "Elm", "Fjord", "Granite", "H
                "Kestrel", "Linden", "Maple", "Nimbus", "Orchid", "Pioneer", "Quarry", "Redwood", "Sierra", "Tidal",
                "Upland", "Vega", "Willow", "Yarrow", "Zephyr")
 TRIAL_SECOND = ("Dental", "Legal", "Logistics", "Fitness", "Studio")
+TRIAL_INCIDENT = 2  # the clients whose index ends in it (the 3rd, 13th, …) get demo_incident in their month that ended
 
 
 def demo_trial_names(count: int) -> list[tuple[str, str]]:
@@ -205,7 +206,8 @@ def demo_clients_add(
     its months computed: what the close board, the portfolio and the checks show for an agency of
     that size (``reports``' seed_demo_clients then puts the month that ended in review, as beat
     would). Every third is written to in Spanish, every fifth has no client user (its report is
-    published in the portal only), and ``staff`` is assigned to all of them. Idempotent: a client
+    published in the portal only), one in ten has its month that ended go wrong (``demo_incident``:
+    not clean, its checks open), and ``staff`` is assigned to all of them. Idempotent: a client
     that exists keeps its data."""
     made = []
     for index, (slug, name) in enumerate(demo_trial_names(count)):
@@ -226,6 +228,11 @@ def demo_clients_add(
             with tenant_context(client):
                 computed = data_months(timezone=client.timezone)
             snapshot_compute(client=client, months=computed)
+            if index % 10 == TRIAL_INCIDENT:
+                # One in ten has its month that ended go wrong as a real month does (a traffic gap,
+                # UTM tags lost, deal values missing): 50 clients all clean never showed the board's
+                # checks, "Needs a look" or a draft with the checks among its concerns.
+                demo_incident(client=client, month=last_complete_month(client))
         if stdout is not None:
             stdout.write(f"{slug}: {name}" + ("" if imported else f", {months} months of data") + "\n")
         made.append(client)

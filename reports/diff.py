@@ -83,18 +83,23 @@ def platform_changes(before: dict[str, Any], after: dict[str, Any], *, currency:
     changes = []
     for member in sorted(set(old) | set(new)):
         was, now = old.get(member, {}), new.get(member, {})
+        # A platform with no row in the approved month arrived after the approval: its figures are
+        # said as they are now, not "spend — → €640.00" under "Ad spend €0.00 → €640.00" (the
+        # platform's "—" read as unknown beside the month's known zero).
+        arrived = member not in old
         parts = []
         for key, word in PLATFORM_WORDS.items():
             if _same(was.get(key), now.get(key)):
                 continue
             shown_before, shown_after = format_value(key, was.get(key), currency), format_value(key, now.get(key), currency)
             if shown_before != shown_after:
-                parts.append(f"{word} {shown_before} → {shown_after}")
+                parts.append(f"{word} {shown_after}" if arrived else f"{word} {shown_before} → {shown_after}")
         if parts:
             label = member_label("platform", member)
-            changes.append({"member": member, "label": label, "parts": parts, "text": _(
-                "%(platform)s changed %(month)s after approval: %(changes)s") % {
-                "platform": label, "month": date_format(month, "YEAR_MONTH_FORMAT"), "changes": "; ".join(parts)}})
+            words = {"platform": label, "month": date_format(month, "YEAR_MONTH_FORMAT"), "changes": "; ".join(parts)}
+            text = (_("%(platform)s had no data in %(month)s when it was approved; now: %(changes)s") if arrived
+                    else _("%(platform)s changed %(month)s after approval: %(changes)s")) % words
+            changes.append({"member": member, "label": label, "parts": parts, "text": text})
     return changes
 
 

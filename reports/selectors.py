@@ -26,6 +26,7 @@ from clients.connectors.health import connections_health
 from clients.models import Job, OutboxEmail, SyncRun
 from clients.outbox import outbox_attention
 from clients.words import member_label
+from kpis.catalogue import kpi
 from kpis.checks.selectors import month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
@@ -500,10 +501,13 @@ def commentary_stale_figures(
         return []
     with translation.override(client.report_language):
         lines = figures_diff(before, after, currency=client.currency)
-    return [
+    quoted = [
         line for line in lines
         if line["before"] != "—" and re.search(rf"(?<![\d.,]){re.escape(_spaced(line['before']))}(?![\d])", texts)
     ]
+    # The figures as the commentary quotes them (the client's language), each named in the
+    # reader's: a Spanish page read "Marketing spend €48,867.87 (ahora €49,507.87)" for an English client.
+    return [{**line, "label": str(kpi(line["key"]).label)} for line in quoted]
 
 
 def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[str, Any]:
@@ -541,6 +545,11 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
     if pending:
         context["stale_commentary"] = commentary_stale_figures(
             client=client, month=month, before=versions[-1].document, after=snapshot.document
+        )
+        # Boxes a draft filled and nobody edited: the revision's form offers to write them again
+        # from the revised figures as it approves (ticked), so they never go out quoting the old ones.
+        context["stale_redraft"] = bool(context["stale_commentary"]) and any(
+            row.drafted and row.text.strip() for row in commentary_current(month=month).values()
         )
         changes = platform_changes(versions[-1].document, snapshot.document, currency=client.currency, month=month)
         context["platform_changes"] = changes

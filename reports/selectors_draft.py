@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import translation
 
 from agency.models import Client
+from kpis.checks.base import Family
 from kpis.checks.selectors import month_checks_read
 from kpis.draft import Draft, month_draft
 from kpis.draft_writer import Figure, Line, report_href
@@ -30,13 +31,21 @@ def draft_language(client: Client) -> str:
 
 
 def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:
-    """The month's unresolved checks (kpis.checks, stored with the snapshot) as concerns, first
-    among the draft's: each check's own sentence in the active language, its figures as the
-    sentence's sources (on hover), linked to where the check points (else the month's report)."""
+    """The month's checks (kpis.checks, stored with the snapshot) as concerns, first among the
+    draft's: each check's own sentence in the active language, its figures as the sentence's
+    sources (on hover), linked to where the check points (else the month's report).
+
+    An unresolved check always; a resolved one too unless it is an anomaly. Resolving a data
+    check (days of traffic missing, leads without UTM tags, customers without revenue) says staff
+    looked, not that the data came: the month's figures still lack it (a re-import makes the
+    check go, not resolves it). Dropped from the draft, it left the client's report with four
+    days of sessions missing and nothing said — and resolving the checks, which makes a month
+    clean, was what took the words out. An anomaly resolved was explained (the figure is right)."""
     concerns = []
-    for found in month_checks_read(month=month, currency=client.currency):
-        if found["resolved_at"]:
-            continue  # staff looked at it and said why: not a concern for the client's words
+    checks = month_checks_read(month=month, currency=client.currency)
+    for found in sorted(checks, key=lambda c: c["resolved_at"] is not None):  # the unresolved first
+        if found["resolved_at"] and found["family"] == Family.ANOMALY:
+            continue  # staff explained the move: the figure is right, not a concern for the client's words
         link = found["link"] or report_href(month)
         # The check's sentence already gives its figures in words; what the reader hovers is the
         # rule that found it (the check's stored figures are its own keys and raw values: a

@@ -445,6 +445,11 @@ def check_resolve_view(request: HtmxHttpRequest, month: str, check_id: int) -> H
 @require_POST
 def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     first_day = _month(month)
+    if request.POST.get("redraft") == "1" and request.POST.get("reason", "").strip():
+        # A revision's form, ticked: the boxes a draft filled (nobody edited) are written again from
+        # the revised figures before they go out with it. Approving Acme's revision with them as
+        # they were sent "€48,867.87 of marketing spend" beside a table of €49,507.87.
+        commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
     try:
         version = month_approve(
             client=request.tenant,

@@ -159,9 +159,12 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
                 **f,
                 "rows": rows,
                 "page_obj": page,
-                "counts": board_counts(user=request.user, month=f["month"], mine=f["mine"]),
+                "counts": (counts := board_counts(user=request.user, month=f["month"], mine=f["mine"])),
+                # Waiting and not clean (every clean month waits): the filter "Needs a look".
+                "attention": counts["waiting"] - counts["clean"],
                 "may_approve": may_approve,
                 "query_string": query_string,
+                "attention_query": urlencode({**base, "show": "attention"}),
                 "next_tail": next_tail,
                 "any_clean": any(row.clean for row in rows),
                 "unchecked_here": sum(1 for row in rows if row.unchecked),

@@ -15,6 +15,9 @@ from agency.months import Month
 from kpis.checks.base import SOURCES, Check, CheckData, Family, Finding, Severity, finding, register
 
 DAILY_SHARE = 0.9  # a source is "daily" when it had data on 90 % of the days of the three months before
+# ... or of the days since its first one there, for a client whose data began less than three months
+# before: judged from at least this many days (a new client's source is daily after a month of it).
+DAILY_HISTORY_DAYS = 28
 STALE_DAYS = 7  # no data in the month's last 7 days (or longer than the source's usual gap)
 FEWER_MARGIN = 0.1  # data days per working day more than 0.1 below the lowest of the three months before
 IMPORTS = "/imports/"
@@ -62,9 +65,20 @@ def _last_day(data: CheckData, source: str) -> dt.date | None:
 
 
 def _is_daily(data: CheckData, source: str) -> bool:
+    """Data on 90 % of the days of the three months before, counted from the source's first day
+    with data there: a client onboarded in September has its daily traffic judged from then, not
+    found "not daily" for want of an August (four days of November's traffic missing went
+    unsaid, for every client less than three months old). Under four weeks of it: not judged."""
     first, last = _before_span(data)
-    span = (last - first).days + 1
-    return _count_in(data, source, first, last) >= DAILY_SHARE * span
+    days = _ordered(data.source_days.get(source, frozenset()))
+    low = bisect_left(days, first)
+    if low >= len(days) or days[low] > last:
+        return False
+    start = days[low]
+    span = (last - start).days + 1
+    if span < DAILY_HISTORY_DAYS:
+        return False
+    return _count_in(data, source, start, last) >= DAILY_SHARE * span
 
 
 def _usual_gap(data: CheckData, source: str) -> int:
@@ -211,7 +225,8 @@ SOURCE_GAP = register(
         count="count",
         rule=_(
             "A source of spend, traffic or email with data on at least 90 % of the days of the three months before "
-            "has days without any row this month (before its last day of data). High from 3 days."
+            "(or of the days since its first day of data, for a client whose data began later, once that is at least "
+            "4 weeks) has days without any row this month (before its last day of data). High from 3 days."
         ),
         evaluate=source_gap,
     )

@@ -229,6 +229,66 @@ def test_a_revision_says_which_figures_the_commentary_still_quotes_and_the_draft
     assert "data-stale-commentary" not in staff.get("/reports/2026-03/").content.decode()
 
 
+def test_the_figures_the_commentary_still_quotes_are_named_in_the_readers_language(both_in_review, staff_ab) -> None:
+    """Acme's revision read by a Spanish account manager (walk of 7 Dec 2026, 50 clients): the notice
+    said "Marketing spend €48,867.87 (ahora €49,507.87), Cost per lead …": English names inside a
+    Spanish sentence. The figures stay as the commentary quotes them; their names are the reader's."""
+    from tests.reports.conftest import late_spend
+
+    alpha, _beta = both_in_review
+    alpha.language = "en"
+    alpha.save(update_fields=["language"])
+    browser_for(staff_ab, alpha, language="en").post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    late_spend(alpha)
+    page = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    notice = re.search(r'<p class="message warning" data-stale-commentary>(.*?)</p>', page, re.S).group(1)
+    assert "Inversión en marketing €1,725.76 (ahora €1,755.20)" in notice
+    assert "Marketing spend" not in notice
+
+
+def test_a_revision_approved_with_its_form_as_offered_never_sends_the_drafts_old_figures(both_in_review, staff_ab) -> None:
+    """Acme's revision approved in the walk of 7 Dec 2026 (50 clients): the notice said the commentary
+    still quoted €48,867.87, but Approve sent it so, beside a table of €49,507.87. The revision's form
+    now offers, ticked, to write the drafted boxes again first; a person's box is left to them."""
+    from reports.models import ReportVersion
+    from reports.services import commentary_save
+    from tests.reports.conftest import late_spend
+
+    alpha, _beta = both_in_review
+    alpha.language = "en"
+    alpha.save(update_fields=["language"])
+    staff = browser_for(staff_ab, alpha, language="en")
+    staff.post("/reports/2026-03/draft/", HTTP_HX_REQUEST="true")  # the summary quotes €1,725.76 of spend
+    commentary_save(client=alpha, month=MARCH, section="wins", text="Each lead cost €215.72.", user=staff_ab)
+    staff.post("/reports/2026-03/approve/")
+    late_spend(alpha)  # spend 1,725.76 → 1,755.20 EUR
+    page = staff.get("/reports/2026-03/").content.decode()
+    assert re.search(r'<input type="checkbox" name="redraft" value="1" checked data-redraft>', page)
+    staff.post("/reports/2026-03/approve/", {"reason": "late Google Ads spend", "redraft": "1", "notify": "1"})
+    with schema_context("alpha"):
+        latest = ReportVersion.objects.filter(month=MARCH).order_by("-number").first()
+    assert latest.number == 2
+    assert "€1,755.20" in latest.commentary["summary"] and "€1,725.76" not in latest.commentary["summary"]
+    assert latest.commentary["wins"] == "Each lead cost €215.72."  # a person's words: theirs to correct
+
+
+def test_a_platform_that_arrived_after_the_approval_is_said_so_not_dash_to_its_figures(both_in_review, staff_ab) -> None:
+    """Acme's late Google Ads spend (walk of 7 Dec 2026): the revision box said "Google Ads cambió
+    noviembre…: la inversión — → 640,00 €" under "Inversión en anuncios 0,00 € → 640,00 €" — the
+    same spend unknown in one line, zero in the next. A platform with no data at approval is said so."""
+    alpha, _beta = both_in_review
+    browser_for(staff_ab, alpha).post("/reports/2026-03/approve/")
+    with schema_context("alpha"):
+        Spend.objects.create(id="gads-late", date=dt.date(2026, 3, 20), category="media", amount=Decimal("640"),
+                             platform="google_ads", clicks=40)
+    snapshot_compute(client=alpha, months=[MARCH])
+    page = browser_for(staff_ab, alpha, language="es").get("/reports/2026-03/").content.decode()
+    line = re.search(r'<li data-platform="google_ads"><strong>(.*?)</strong>', page).group(1)
+    assert line.startswith("Google Ads no tenía datos en marzo de 2026 cuando se aprobó; ahora: ")
+    assert "la inversión 640,00\xa0€; clics 40" in line and "—" not in line and "→" not in line
+
+
 def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_emailed(both_in_review, staff_ab) -> None:
     """"Approve and send 44 reports" when 10 of the 44 clients have nobody to email: the button says
     "Approve 2 months" and, beside it, how many are emailed and how many published in the portal only."""
@@ -244,3 +304,33 @@ def test_the_bulk_confirmation_button_does_not_say_sent_for_a_month_nobody_is_em
     spanish = browser_for(staff_ab, None, language="es").post("/board/approve/", {"pick": picks}).content.decode()
     assert ">Aprobar 2 meses</button>" in spanish and "Por correo al cliente: 1" in spanish
     assert "<h1>¿Aprobar 2 meses?</h1>" in spanish
+
+
+def test_needs_a_look_shows_the_months_waiting_that_are_not_clean_and_next_goes_through_them(both_in_review, staff_ab) -> None:
+    """With 46 clean months among 50 waiting, the four with a check open were scattered down the
+    board, and "Next client waiting" went through the clean ones the bulk approval does at once.
+    "Needs a look" (waiting, not clean) lists those four, the counts link to it, and the month
+    pages opened from it go from one to the next of them only."""
+    from reports.board import board_months, board_page
+    from tests.factories import checks_ran
+
+    alpha, beta = both_in_review
+    checks_ran(client=alpha, month=MARCH)  # clean
+    checks_ran(client=beta, month=MARCH, open=2, open_high=1)  # a check open: needs a look
+    months = board_months(now=APRIL_5)
+    assert [row.client.slug for row in board_page(user=staff_ab, month=MARCH, months=months, show="attention")[1]] == ["beta"]
+    board = browser_for(staff_ab, None).get("/board/?month=2026-03").content.decode()
+    assert '<option value="attention"' in board and "Requiere atención" in board
+    assert re.search(r'<a href="\?[^"]*show=attention[^"]*" data-attention>1 requiere atención</a>', board)
+    filtered = browser_for(staff_ab, None).get("/board/?month=2026-03&show=attention").content.decode()
+    assert "Beta" in filtered and 'id="pick-alpha"' not in filtered
+    # The month page opened from that filter goes on only through months needing a look: none left.
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH, show="attention") == (None, 0)
+    assert board_next_waiting(user=staff_ab, client=beta, month=MARCH) == (alpha, 1)
+    page = browser_for(staff_ab, beta).get("/reports/2026-03/?show=attention").content.decode()
+    assert _next_link(page) is None
+    # Once beta's check is resolved (clean), nothing needs a look, and the filter says why.
+    with time_machine.travel(APRIL_5 + dt.timedelta(hours=3), tick=False):  # a later change time: the board's stamp moves
+        checks_ran(client=beta, month=MARCH)
+        empty = browser_for(staff_ab, None).get("/board/?month=2026-03&show=attention").content.decode()
+    assert "Ningún mes de marzo de 2026 requiere atención" in empty

@@ -50,6 +50,23 @@ def test_a_daily_source_with_missing_days_says_which() -> None:
         assert day_ranges(found.figures["days"]) == "3–5 Oct, 12 Oct"
 
 
+def test_a_new_clients_daily_source_with_missing_days_says_which() -> None:
+    # A client onboarded two months before: no data in the first of the three months before. Its
+    # daily traffic is judged from its first day, so four missing days of October are said.
+    gap = {dt.date(2026, 10, 13), dt.date(2026, 10, 14), dt.date(2026, 10, 15), dt.date(2026, 10, 16)}
+    data = CheckData(month=OCT, history=steady(OCT, 2), source_days={"traffic": days_of(OCT - 2, OCT - 1, OCT, skip=gap)})
+    (found,) = [f for f in month_checks(data) if f.key == "coverage.source_gap"]
+    assert found.subject == "traffic" and found.figures["count"] == 4 and found.severity == "high"
+
+
+def test_a_source_younger_than_four_weeks_is_not_judged_daily() -> None:
+    # Data since 20 September only: eleven days are too few to call the source daily.
+    since = {d for d in (OCT - 1).days() if d >= dt.date(2026, 9, 20)}
+    gap = {dt.date(2026, 10, 13), dt.date(2026, 10, 14)}
+    data = CheckData(month=OCT, history=steady(OCT, 1), source_days={"traffic": frozenset(since) | days_of(OCT, skip=gap)})
+    assert "coverage.source_gap" not in keys(data)
+
+
 def test_a_complete_daily_source_raises_nothing() -> None:
     data = CheckData(month=OCT, history=steady(OCT, 3), source_days={"spend": days_of(OCT - 3, OCT - 2, OCT - 1, OCT)})
     assert keys(data) == []
