@@ -27,7 +27,7 @@ from clients.models import Job, OutboxEmail, SyncRun
 from clients.outbox import outbox_attention
 from clients.words import member_label
 from kpis.catalogue import kpi
-from kpis.checks.selectors import month_checks_read
+from kpis.checks.selectors import month_checks_ran, month_checks_read
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.report import FROZEN, default_month, frozen_days, month_with_data
@@ -590,6 +590,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
         checks = month_checks_read(month=month, currency=client.currency)
         context.update(
             checks=checks,
+            checks_ran=bool(checks) or month_checks_ran(client=client, month=month),
             checks_open=[c for c in checks if c["resolved_at"] is None],
             checks_open_high=sum(1 for c in checks if c["resolved_at"] is None and c["severity"] == "high"),
             check_notes=list(CheckNote.objects.filter(month=month)),

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from agency.models import Client
 from agency.months import Month
 from clients.models import Campaign, Job, Lead, Spend, TrafficRow
 from clients.models import EmailRow as EmailRowModel
 from kpis.checks.base import FAMILY_LABELS, REGISTRY, SEVERITY_LABELS, CheckData, Finding, Severity, SnapshotFacts
 from kpis.checks.words import figures_from_plain, sentence
 from kpis.models import CheckResult, Snapshot
+from portfolio.models import ClientMonthChecks
 
 HISTORY = 25  # months of snapshots before a month: 24 for the season, 1 more for last year's trailing months
 DELIVERY_COLUMNS = ("clicks", "conversions")
@@ -263,6 +265,12 @@ def stored_checks(*, month: dt.date) -> list[CheckResult]:
 
 def stored_figures(row: CheckResult) -> dict[str, Any]:
     return figures_from_plain(row.figures)
+
+
+def month_checks_ran(*, client: Client, month: dt.date) -> bool:
+    """Whether the month's checks ever ran: every run writes the public mirror's row, zeros included,
+    so a month without it (computed before the checks existed) is not "nothing found"."""
+    return ClientMonthChecks.objects.filter(client=client, month=month).exists()
 
 
 def month_checks_read(*, month: dt.date, currency: str) -> list[dict[str, Any]]:
