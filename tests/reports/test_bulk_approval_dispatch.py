@@ -138,3 +138,4 @@ def test_the_board_says_nothing_was_approved_and_why_and_lists_the_months(in_rev
         box = page.content.decode().split('id="bulk-progress"', 1)[1].split("</section>", 1)[0]
         assert words in box and 'data-bulk-abandoned' in box and listed in box, box
         assert "all or nothing" in box or "todo o nada" in box
+        assert "data-bulk-finished" not in box, box  # not "Done: the board below shows…" after "Nothing was approved"
