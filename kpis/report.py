@@ -109,7 +109,9 @@ from kpis.unmatched import crm_leads_unlinked
 #     "What changed" names the others' counts where they moved a member's share; a share of 0 said "none"
 # 53: the summary's tiles in four parts (name, figure, chart, definition) that line up across a row (a subgrid)
 # 54: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
-REPORT_LAYOUT = "54"
+# 55: the lifetime value table's columns the same for every segment and all contracts said once under it (as the
+#     PDF says them), so the columns left fit a 1440 px page instead of scrolling sideways
+REPORT_LAYOUT = "55"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -1,0 +1,63 @@
+"""A client reading its report beside an agency-reporting tool's, at 1440 px and 390 px, in English and
+Spanish: what it frowned at, measured (boxes and sizes, not words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import new_page, screenshot, sign_in_home
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
+
+
+@contextmanager
+def _opened(browser, portal, user, path: str, *, locale: str, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page of alpha's portal signed in as ``user`` at ``path``, in ``locale``; closed after."""
+    context, page = new_page(browser, locale=locale, viewport=viewport)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, user.username)
+        page.goto(base + path)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def demo_month(tenants) -> str:
+    """Alpha with four months of demo data (contracts in several segments) and their snapshots: the last
+    complete month, "YYYY-MM"."""
+    from django.core.management import call_command
+
+    from agency.months import Month
+    from kpis.services import snapshot_compute
+
+    call_command("generate_demo_data", "alpha", "--months", "4", "--leads-per-month", "40", "--seed", "7")
+    month = Month.of(dt.datetime.now(tz=dt.UTC).date()) - 1
+    snapshot_compute(client=tenants["alpha"], months=[(month - i).first_day for i in range(4)])
+    return str(month)
+
+
+def test_the_lifetime_value_table_fits_a_1440_px_page(browser, portal, client_user_a, demo_month) -> None:
+    """ "Contract lifetime value, explained": eleven figures by segment scrolled sideways at 1440 px, the
+    last ones behind the edge, six of them the same "28.6 %" or "0.80" down every row. As the PDF does, a
+    figure the same for every segment and all contracts is said once under the table, whose columns fit."""
+    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale="en-US",
+                 viewport=DESKTOP) as page:
+        page.locator('details[data-group="lifetime-value"] summary').click()
+        wrap = page.locator('details[data-group="lifetime-value"] .table-wrap')
+        sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+        total = page.locator('details[data-group="lifetime-value"] tbody tr:last-child td').all_inner_texts()
+        said = page.locator("[data-same-columns]")
+        wrap.scroll_into_view_if_needed()
+        screenshot(page, "client-reads-ltv-table-1440")
+        assert sizes[0] <= sizes[1], f"the table scrolls sideways: {sizes}"
+        assert said.count() == 1, "no figure said once under the table"
+        assert 1 <= len(total) < 11, total
+        assert "The same for every segment and for all contracts: " in said.inner_text()
