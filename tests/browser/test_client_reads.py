@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
@@ -61,3 +62,37 @@ def test_the_lifetime_value_table_fits_a_1440_px_page(browser, portal, client_us
         assert said.count() == 1, "no figure said once under the table"
         assert 1 <= len(total) < 11, total
         assert "The same for every segment and for all contracts: " in said.inner_text()
+
+
+def test_on_a_phone_a_pages_title_is_its_largest_heading(browser, portal, march, client_user_a, staff_a) -> None:  # noqa: F811
+    """On a phone the page's title shrinks (1.3rem) and its sections' headings did not (the browser's
+    1.5em): "Tu informe mensual" read larger than "Globex Foods: el marketing de un vistazo" above it,
+    "¿Ya lo leíste?" larger than "Informe de noviembre de 2026". Every section heading is smaller than
+    the page's title, and a sub-heading no larger than a section's."""
+    from reports.services import month_approve
+
+    month_approve(client=march, month=MARCH, user=staff_a)
+    client_user_a.language = "es"
+    client_user_a.save()
+    context, page = new_page(browser, locale="es-ES", viewport=PHONE)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, client_user_a.username)
+        for path in ("/", "/reports/2026-03/", "/scorecard/?month=2026-03", "/glossary/", "/accounts/password/change/"):
+            page.goto(base + path)
+            page.locator("main h1").first.wait_for()
+            page.evaluate("document.querySelectorAll('details.group').forEach(d => d.open = true)")
+            sizes = page.evaluate(
+                """() => Object.fromEntries(['h1', 'h2', 'h3'].map(tag => [tag,
+                     [...document.querySelectorAll('main ' + tag)].filter(h => h.offsetParent)
+                       .map(h => [h.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(h).fontSize)])]))"""
+            )
+            screenshot(page, f"client-reads-headings{path.split('?')[0].replace('/', '-').rstrip('-')}-390-es")
+            title = max(size for _text, size in sizes["h1"])
+            larger = [h for h in sizes["h2"] + sizes["h3"] if h[1] >= title]
+            assert not larger, f"{path}: headings as large as the title ({title}px): {larger}"
+            if sizes["h2"] and sizes["h3"]:
+                smallest = min(size for _text, size in sizes["h2"])
+                assert all(size <= smallest for _text, size in sizes["h3"]), f"{path}: {sizes}"
+    finally:
+        context.close()
