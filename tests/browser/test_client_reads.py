@@ -96,3 +96,27 @@ def test_on_a_phone_a_pages_title_is_its_largest_heading(browser, portal, march,
                 assert all(size <= smallest for _text, size in sizes["h3"]), f"{path}: {sizes}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_the_glossarys_columns_line_up_from_one_group_to_the_next(browser, portal, client_user_a, tenants, locale) -> None:
+    """ "What each figure means" at 1440 px: each group's table took the widths of its own words, so "What it
+    measures" started at 278 px under Traffic and 315 px under Leads and funnel, "Good news is" at 480 and
+    803: five tables read as a page that jumps. One set of columns for every group, as the report's figures
+    have; and the note above the first group stands apart from it (it touched the card's border)."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    with _opened(browser, portal, client_user_a, "/glossary/", locale=locale, viewport=DESKTOP) as page:
+        columns = page.evaluate(
+            """() => [...document.querySelectorAll('table.glossary')].map(t =>
+                 [...t.querySelectorAll('thead th')].map(th => Math.round(th.getBoundingClientRect().left)))"""
+        )
+        gap = page.evaluate(
+            """() => { const card = document.querySelector('main > section.card');
+                       return Math.round(card.getBoundingClientRect().top
+                                         - card.previousElementSibling.getBoundingClientRect().bottom); }"""
+        )
+        screenshot(page, f"client-reads-glossary-1440-{locale}")
+        assert len(columns) >= 4, columns
+        assert all(c == columns[0] for c in columns), f"columns at different places: {columns}"
+        assert gap >= 12, f"the note touches the first group: {gap}px"
