@@ -120,3 +120,32 @@ def test_the_glossarys_columns_line_up_from_one_group_to_the_next(browser, porta
         assert len(columns) >= 4, columns
         assert all(c == columns[0] for c in columns), f"columns at different places: {columns}"
         assert gap >= 12, f"the note touches the first group: {gap}px"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_a_breakdowns_columns_fit_a_1440_px_page(browser, portal, client_user_a, demo_month, locale) -> None:
+    """The channel breakdown scrolled sideways at 1440 px: its last column (ROI) behind the card's edge, for
+    headings kept on one line ("Traffic → lead rate", "Marketing spend"). A reporting tool's table fits its
+    page: the headings wrap, each figure stays whole on one line ("-100.0 %", never "-100.0" over "%")."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
+                 viewport=DESKTOP) as page:
+        for dimension in ("channel", "campaign"):
+            page.locator(f"nav.toolbar button[hx-get*='/breakdowns/{dimension}/']").click()
+            table = page.locator("#drilldown table.data")
+            table.wait_for()
+            sizes = page.locator("#drilldown .table-wrap").evaluate("w => [w.scrollWidth, w.clientWidth]")
+            columns = table.locator("thead th").count()
+            broken = table.evaluate(
+                """t => [...t.querySelectorAll('td.num')].filter(td => {
+                     const text = [...td.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+                     const range = document.createRange(); range.selectNodeContents(text);
+                     return range.getClientRects().length > 1;
+                   }).map(td => td.textContent.trim())"""
+            )
+            page.locator("#drilldown").scroll_into_view_if_needed()
+            screenshot(page, f"client-reads-breakdown-{dimension}-1440-{locale}")
+            assert columns >= 6, columns
+            assert sizes[0] <= sizes[1], f"{dimension}: the table scrolls sideways: {sizes}"
+            assert not broken, f"{dimension}: figures broken over two lines: {broken}"
