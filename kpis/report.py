@@ -111,7 +111,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 54: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
 # 55: the lifetime value table's columns the same for every segment and all contracts said once under it (as the
 #     PDF says them), so the columns left fit a 1440 px page instead of scrolling sideways
-REPORT_LAYOUT = "55"
+# 56: that table on a phone a card per segment, its figures labelled in a right-aligned column
+REPORT_LAYOUT = "56"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

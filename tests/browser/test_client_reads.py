@@ -149,3 +149,36 @@ def test_a_breakdowns_columns_fit_a_1440_px_page(browser, portal, client_user_a,
             assert columns >= 6, columns
             assert sizes[0] <= sizes[1], f"{dimension}: the table scrolls sideways: {sizes}"
             assert not broken, f"{dimension}: figures broken over two lines: {broken}"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_the_lifetime_value_table_is_a_card_per_segment_on_a_phone(browser, portal, client_user_a, demo_month, locale) -> None:
+    """On a phone the lifetime value table by segment scrolled sideways in a box of 332 px (1,411 px of
+    columns): a card per segment, as a drill-down's, each figure on a line under its name, the figures in
+    one column at the card's right."""
+    client_user_a.language = locale[:2]
+    client_user_a.save()
+    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
+                 viewport=PHONE) as page:
+        page.locator('details[data-group="lifetime-value"] summary').click()
+        wrap = page.locator('details[data-group="lifetime-value"] .table-wrap')
+        sizes = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+        cells = wrap.evaluate(
+            """w => [...w.querySelectorAll('td[data-label]')].map(td => {
+                 const text = [...td.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+                 const range = document.createRange(); range.selectNodeContents(text);
+                 const box = td.getBoundingClientRect(), style = getComputedStyle(td);
+                 return {label: getComputedStyle(td, '::before').content, text: text.textContent.trim(),
+                         right: range.getBoundingClientRect().right, edge: box.right - parseFloat(style.paddingRight),
+                         lines: range.getClientRects().length};
+               })"""
+        )
+        wrap.scroll_into_view_if_needed()
+        screenshot(page, f"client-reads-ltv-table-390-{locale}")
+        assert sizes[0] <= sizes[1], f"the table scrolls sideways: {sizes}"
+        assert len(cells) >= 6, cells
+        assert all(c["label"] not in ("none", "normal", "") for c in cells), cells
+        off = [c for c in cells if abs(c["right"] - c["edge"]) > 1.5]
+        assert not off, f"figures not at the card's right edge: {off}"
+        broken = [c["text"] for c in cells if c["lines"] > 1]
+        assert not broken, f"figures broken over two lines ('24 653,07' over '€'): {broken}"
