@@ -182,3 +182,17 @@ def test_the_lifetime_value_table_is_a_card_per_segment_on_a_phone(browser, port
         assert not off, f"figures not at the card's right edge: {off}"
         broken = [c["text"] for c in cells if c["lines"] > 1]
         assert not broken, f"figures broken over two lines ('24 653,07' over '€'): {broken}"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_reports_sections_are_headed_alike(browser, portal, march, client_user_a, viewport) -> None:  # noqa: F811
+    """The report's sections, one under the other: "Summary" and "Details" in 19 px, "Paid media" and
+    "Breakdowns" in the browser's 24 px, the page read as two sizes of sections. One size for all four."""
+    with _opened(browser, portal, client_user_a, "/scorecard/?month=2026-03", locale="en-US", viewport=viewport) as page:
+        sizes = page.evaluate(
+            """() => Object.fromEntries(['#summary-title', '#paid-title', '.details-title', '#drill-title'].map(s =>
+                 [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))"""
+        )
+        page.locator("#paid-title").scroll_into_view_if_needed()
+        screenshot(page, f"client-reads-sections-{viewport['width']}")
+        assert len(set(sizes.values())) == 1, sizes
