@@ -15,19 +15,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kpis.catalogue import GROUPS, Better, kpis_in
+from kpis.nodata import LANDING_FIGURES
+from kpis.reasons import landing_unnamed_reason
 
 LANGUAGES = {"en": "docs/kpi-glossary.md", "es": "docs/kpi-glossary.es.md"}
 
 
 def glossary_groups() -> list[dict[str, Any]]:
     """Each group's figures in the active language: label, key, definition, unit, which way is good
-    news and why the figure can read "—" (the catalogue's reasons; empty: only data not loaded)."""
+    news and why the figure can read "—" (the catalogue's reasons, and a landing page figure's when the
+    traffic data names no page, as the report says it beside the figure; empty: only data not loaded)."""
     better = {Better.UP: _("a rise"), Better.DOWN: _("a fall"), Better.NEUTRAL: _("neither")}
     return [
         {"title": str(group.title), "figures": [
             {"key": figure.key, "label": str(figure.label), "definition": str(figure.definition),
              "unit": str(figure.unit.label), "better": better[figure.better],
-             "reasons": [str(reason) for reason in figure.null_reasons]}
+             "reasons": [str(reason) for reason in figure.null_reasons]
+             + ([landing_unnamed_reason()] if figure.key in LANDING_FIGURES else [])}
             for figure in kpis_in(group.key)
         ]}
         for group in GROUPS

@@ -347,6 +347,12 @@ def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> s
     return said
 
 
+def landing_unnamed_reason() -> str:
+    """Why a landing page figure reads — for a month whose traffic data names no page (a channel report,
+    kpis.nodata.landing_pages_unnamed): the report's words, and the glossary's for those figures."""
+    return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
+
+
 def unpriced_reason(document: dict[str, Any] | None) -> str:
     """Why a revenue figure reads — for a month whose new customers have no deal value (kpis.nodata)."""
     kpis = (document or {}).get("kpis") or {}
@@ -390,7 +396,7 @@ def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date
         if named:
             return gettext("The traffic data of %(month)s names no landing page, so its landing page figures are "
                            "unknown.") % {"month": named}
-        return gettext("The traffic data of this month names no landing page, so its landing page figures are unknown.")
+        return landing_unnamed_reason()
     if revenue_figure_unknown(key, document):
         return unpriced_reason(document)
     return ""

@@ -111,7 +111,10 @@ from kpis.unmatched import crm_leads_unlinked
 # 54: the details' tiles in three parts (name and definition, figure, the rest) that line up across a row
 # 55: a negative amount on a chart's axis is "-€500k", not "€-500k"; a breakdown's reasons name the row as
 #     what it is ("No sessions for this channel", "…for 2 campaigns"), never "this row"
-REPORT_LAYOUT = "55"
+# 56: the lifetime value table's columns the same for every segment and all contracts said once under it (as the
+#     PDF says them), so the columns left fit a 1440 px page instead of scrolling sideways
+# 57: that table on a phone a card per segment, its figures labelled in a right-aligned column
+REPORT_LAYOUT = "57"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -741,9 +741,39 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         (kpi(key).label, _panel_cell(card, key, currency))
         for key in ("contract_ltv", "cltv", "cac", "ltv_to_cac", "cac_payback_months", "cpl")
     ]
-    return {
+    panel = {
         "columns": [figure(key).label for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
         "total": [cell_shown(key, card.kpi(key), currency, values=card.values) for key in SEGMENT_FIGURES],
     }
+    return {**panel, "table": segment_table_shown(panel)}
+
+
+def segment_table_shown(panel: dict[str, Any]) -> dict[str, Any]:
+    """The panel's segment table as the page shows it: a figure that reads the same for every segment
+    and for all contracts (a rate a small segment takes pooled from all contracts, kpis.md) said once
+    in ``same`` under the table, as the PDF says it, not a column of copies. Eleven columns scrolled
+    sideways at 1440 px, "28.6 %" down six of them; the columns left are what the segments add.
+    A "—" stays in its column (its reason is said per row); with one segment, or when every column
+    would go, the table is shown whole."""
+    rows = [row["cells"] for row in panel["rows"]] + [panel["total"]]
+    count = len(panel["columns"])
+    same = [i for i in range(count) if _same_in_every_row(rows, i)] if len(panel["rows"]) > 1 else []
+    if len(same) == count:
+        same = []
+    kept = [i for i in range(count) if i not in same]
+    said = " · ".join(f"{panel['columns'][i]} {panel['total'][i]['text']}" for i in same)
+    return {
+        "columns": [panel["columns"][i] for i in kept],
+        "rows": [{**row, "cells": [row["cells"][i] for i in kept]} for row in panel["rows"]],
+        "total": [panel["total"][i] for i in kept],
+        "same": gettext("The same for every segment and for all contracts: %(figures)s.") % {"figures": said}
+        if same else "",
+    }
+
+
+def _same_in_every_row(rows: list[list[dict[str, Any]]], index: int) -> bool:
+    """Whether column ``index`` reads the same figure in every row, none of them a "—"."""
+    texts = {str(cells[index]["text"]) for cells in rows}
+    return len(texts) == 1 and texts != {"—"} and not any(cells[index].get("reason") for cells in rows)

@@ -106,3 +106,25 @@ def test_the_glossary_says_missing_data_in_its_readers_words(client_user_a, staf
         assert said in pages["staff"] and said not in pages["client"], said
     loaded = {"en": "loaded", "es": "cargad"}[language]
     assert loaded not in pages["client"]
+
+
+def test_a_landing_page_figures_dash_is_explained_in_the_glossary_as_the_report_explains_it(client_user_a, tenant_a) -> None:
+    """Acme's report read "Active landing pages —: The traffic data of this month names no landing page, so
+    its landing page figures are unknown." while its glossary said that figure reads "—" "only when its data
+    is not recorded": its traffic data is recorded. The glossary gives the report's reason."""
+    from django.test import Client as HttpClient
+
+    from tests.conftest import host_of
+
+    http = HttpClient(HTTP_HOST=host_of(tenant_a))
+    http.force_login(client_user_a)
+    for language, reason in (("en", "The traffic data of this month names no landing page, so its landing page "
+                                     "figures are unknown."),
+                             ("es", "Los datos de tráfico de este mes no indican ninguna landing page, así que sus "
+                                    "cifras de landing pages son desconocidas.")):
+        client_user_a.language = language
+        client_user_a.save()
+        body = http.get("/glossary/").content.decode()
+        for key in ("active_landing_pages", "landing_page_conversion_rate"):
+            row = body.split(f'id="kpi-{key}"')[1].split("</tr>")[0]
+            assert reason in row, (language, key, row)
