@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from clients.words import UNKNOWN_MEMBER, member_label
+from clients.words import UNKNOWN_MEMBER, member_label, money
 from kpis.catalogue import (
     BREAKDOWN_KEYS,
 )
 from kpis.formatting import figure, fractional_counts_aligned, number_shown
 from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_left_out
-from kpis.nospend import spend_figure_unknown
+from kpis.nospend import spend_figure_unknown, spend_without_campaign
 from kpis.reasons import (
     CANNOT,
     CANNOT_ANY,
@@ -164,6 +164,22 @@ def left_out_note(snapshot: Snapshot | None, dimension: str) -> str:
         "are left out of this table's new leads and traffic → lead.",
         left_out,
     ) % counts
+
+
+def campaign_spend_note(snapshot: Snapshot | None, dimension: str, currency: str) -> str:
+    """Under the campaign table: the month's marketing spend tied to no campaign, which kpis.md leaves
+    out of it, so that its column adds up to less than the month's marketing spend for a reason the
+    reader is told (the channel table shows it as "Not attributed"). "" for another table, or none."""
+    if dimension != "campaign":
+        return ""
+    found = spend_without_campaign(snapshot.document if snapshot else None)
+    if found is None:
+        return ""
+    rest, total = found
+    return gettext(
+        "%(rest)s of this month's %(total)s marketing spend is tied to no campaign (fees, tools, content): it is "
+        "in the month's marketing spend, not in this table."
+    ) % {"rest": money(rest, currency), "total": money(total, currency)}
 
 
 UNPRICED = _("The new customers of %(this)s have no deal value: its revenue is unknown, not zero.")
@@ -398,6 +414,7 @@ def drilldown_tables(
         columns, shown, blank_note = blank_columns_dropped([str(figure(k).label) for k in keys], shown, dimension=dimension)
         tables.append({
             "dimension": dimension, "title": title, "columns": columns, "rows": shown, "blank_note": blank_note,
-            "left_out_note": left_out_note(snapshot, dimension),  # the month's leads without a device or persona
+            # the month's leads without a device or persona; the spend tied to no campaign
+            "left_out_note": left_out_note(snapshot, dimension) or campaign_spend_note(snapshot, dimension, currency),
         })
     return tables

@@ -79,3 +79,18 @@ def document_known(document: dict[str, Any], *, has_spend: bool) -> dict[str, An
         for dimension, members in (document.get("breakdowns") or {}).items()
     }
     return {**document, "kpis": kpis, "breakdowns": breakdowns}
+
+
+def spend_without_campaign(document: dict[str, Any] | None) -> tuple[float, float] | None:
+    """``(not tied to a campaign, marketing spend)``: the month's marketing spend that no campaign row
+    of the campaign breakdown holds (kpis.md leaves spend with no campaign out of it: fees, tools,
+    content), and the month's total. None when the table holds it all, or has no row: a reader adding
+    up the table's column would otherwise find less than the month's marketing spend, unexplained."""
+    if not document:
+        return None
+    members = (document.get("breakdowns") or {}).get("campaign") or {}
+    total = (document.get("kpis") or {}).get("marketing_spend")
+    if not members or not isinstance(total, int | float):
+        return None
+    rest = total - sum(float(figures.get("marketing_spend") or 0) for figures in members.values())
+    return (rest, float(total)) if rest >= 0.005 else None

@@ -38,6 +38,7 @@ from kpis.breakdowns_shown import (
     blank_columns_dropped,
     breakdown_cell,
     breakdown_rows,
+    campaign_spend_note,
     left_out_note,
     no_device_reason,
     reading_order,
@@ -446,7 +447,8 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
         "columns": columns,
         "labels": [label for _key, label in columns],  # each cell's on a phone, where the header row is hidden
         "blank_note": blank_note,  # the columns left out as "—" in every row, and why
-        "left_out_note": left_out_note(snapshot, dimension),  # the month's new leads without a device or persona
+        # the month's new leads without a device or persona; the spend tied to no campaign
+        "left_out_note": left_out_note(snapshot, dimension) or campaign_spend_note(snapshot, dimension, currency),
         "rows": shown,
         "sort": sort,
         "descending": descending,
