@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +107,46 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def opened(browser, portal, user, path: str, *, locale: str, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page of alpha's portal signed in as ``user`` at ``path``, in ``locale``; closed after."""
+    context, page = new_page(browser, locale=locale, viewport=viewport)
+    try:
+        base = portal.client("alpha")
+        sign_in_home(page, base, user.username)
+        page.goto(base + path)
+        yield page
+    finally:
+        context.close()
+
+
+def board_of_fifty(tenants: dict, *, prefix: str, open_checks: frozenset[int] = frozenset()) -> None:
+    """50 clients whose month that ended is in review with data and its checks run, none open but for
+    the clients at the indexes ``open_checks`` (2 open each). The board reads the public mirror and
+    summary only: the clients beyond ``tenants`` have no schema."""
+    from django.utils import timezone
+
+    from agency.models import Client
+    from portfolio.models import ClientMonthClose, ClientMonthSummary
+    from reports.board import board_months
+    from tests.factories import checks_ran
+
+    month = board_months(now=timezone.now())[0]
+    clients = list(tenants.values())
+    for index in range(50 - len(clients)):
+        client = Client(schema_name=f"t_{prefix}_{index:02d}", slug=f"{prefix}-{index:02d}", name=f"Cliente {index:02d}",
+                        is_ready=True)  # fmt: skip
+        client.auto_create_schema = False
+        client.save()
+        clients.append(client)
+    now = timezone.now()
+    ClientMonthClose.objects.bulk_create([
+        ClientMonthClose(client=client, month=month, state="in_review", in_review_since=now, figures_at=now) for client in clients
+    ])  # fmt: skip
+    ClientMonthSummary.objects.bulk_create([
+        ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=5, has_data=True) for client in clients
+    ])  # fmt: skip
+    for index, client in enumerate(clients):
+        checks_ran(client=client, month=month, open=2 if index in open_checks else 0)

@@ -7,37 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from agency.models import Client
-from portfolio.models import ClientMonthClose, ClientMonthSummary
-from reports.board import board_months
-from tests.browser.conftest import new_page, screenshot, sign_in_home
-from tests.factories import checks_ran
+from tests.browser.conftest import board_of_fifty, new_page, screenshot, sign_in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fifty_clean(tenants: dict[str, Client]) -> None:
-    """50 clients whose month that ended is in review and clean, with data in it and its checks run
-    with none open (the board reads the public mirror and summary only: 48 of them have no schema)."""
-    month = board_months(now=timezone.now())[0]
-    clients = list(tenants.values())
-    for index in range(50 - len(clients)):
-        client = Client(schema_name=f"t_board_{index:02d}", slug=f"board-{index:02d}", name=f"Cliente {index:02d}", is_ready=True)
-        client.auto_create_schema = False
-        client.save()
-        clients.append(client)
-    now = timezone.now()
-    ClientMonthClose.objects.bulk_create([
-        ClientMonthClose(client=client, month=month, state="in_review", in_review_since=now, figures_at=now) for client in clients
-    ])
-    ClientMonthSummary.objects.bulk_create([
-        ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=5, has_data=True) for client in clients
-    ])
-    for client in clients:
-        checks_ran(client=client, month=month)
 
 
 @pytest.mark.parametrize(("language", "width", "button"), [
@@ -48,7 +22,7 @@ def _fifty_clean(tenants: dict[str, Client]) -> None:
 def test_approve_and_the_headers_stay_on_screen_down_50_clients(
     browser, portal, admin_user, tenants, language, width, button
 ) -> None:
-    _fifty_clean(tenants)
+    board_of_fifty(tenants, prefix="board")
     admin_user.language = language
     admin_user.save()
     context, page = new_page(browser, locale={"es": "es-ES", "en": "en-US"}[language], viewport={"width": width, "height": 900})
@@ -83,7 +57,7 @@ def test_approve_and_the_headers_stay_on_screen_down_50_clients(
 def test_one_box_ticks_every_clean_month_of_the_page(browser, portal, admin_user, tenants) -> None:
     """50 clean months were 50 clicks before the confirmation: the header's box ticks them all (and
     says when only some are ticked); the confirmation lists the 50."""
-    _fifty_clean(tenants)
+    board_of_fifty(tenants, prefix="board")
     admin_user.language = "es"
     admin_user.save()
     context, page = new_page(browser, locale="es-ES", viewport={"width": 1440, "height": 900})
@@ -116,7 +90,7 @@ def test_every_clean_month_to_the_confirmation_in_three_keys(browser, portal, ad
     """From the keyboard "Approve the ticked months…" seemed three Tabs a client down the page (150 for
     50 clients), and the board did not say otherwise: Tab to the header's box, Space ticks every clean
     month, Enter (the form's implicit submission) goes to the confirmation, and the board says so."""
-    _fifty_clean(tenants)
+    board_of_fifty(tenants, prefix="board")
     context, page = new_page(browser, locale="en-US", viewport={"width": 1440, "height": 900})
     try:
         sign_in_home(page, portal.console, admin_user.username)

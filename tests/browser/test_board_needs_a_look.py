@@ -6,41 +6,16 @@ the 4 were scattered through a 3,600 px table (12,500 px on a phone) among 46 cl
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from agency.models import Client
-from portfolio.models import ClientMonthClose, ClientMonthSummary
-from reports.board import board_months
-from tests.browser.conftest import new_page, screenshot, sign_in_home
-from tests.factories import checks_ran
+from tests.browser.conftest import board_of_fifty, new_page, screenshot, sign_in_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-NEED_A_LOOK = {7, 19, 33, 41}
-
-
-def _fifty(tenants: dict[str, Client]) -> None:
-    """50 clients in review with data (the board reads the public mirror only: no schema for most)."""
-    month = board_months(now=timezone.now())[0]
-    clients = list(tenants.values())
-    for index in range(50 - len(clients)):
-        client = Client(schema_name=f"t_look_{index:02d}", slug=f"look-{index:02d}", name=f"Cliente {index:02d}", is_ready=True)
-        client.auto_create_schema = False
-        client.save()
-        clients.append(client)
-    now = timezone.now()
-    ClientMonthClose.objects.bulk_create([
-        ClientMonthClose(client=client, month=month, state="in_review", in_review_since=now, figures_at=now) for client in clients
-    ])
-    ClientMonthSummary.objects.bulk_create([
-        ClientMonthSummary(client=client, month=month, computed_at=now, new_leads=5, has_data=True) for client in clients
-    ])
-    for index, client in enumerate(clients):
-        checks_ran(client=client, month=month, open=2 if index in NEED_A_LOOK else 0)
+NEED_A_LOOK = frozenset({7, 19, 33, 41})
 
 
 @pytest.mark.parametrize("width", [1440, 390])
 def test_the_four_months_that_need_a_look_one_click_from_the_counts(browser, portal, admin_user, tenants, width) -> None:
-    _fifty(tenants)
+    board_of_fifty(tenants, prefix="look", open_checks=NEED_A_LOOK)
     context, page = new_page(browser, locale="es-ES", viewport={"width": width, "height": 900})
     try:
         sign_in_home(page, portal.console, admin_user.username)

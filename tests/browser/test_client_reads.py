@@ -4,30 +4,14 @@ Spanish: what it frowned at, measured (boxes and sizes, not words)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
-from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.conftest import new_page, opened, screenshot, sign_in_home
 from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
-
-
-@contextmanager
-def _opened(browser, portal, user, path: str, *, locale: str, viewport: dict[str, int]) -> Iterator[Any]:
-    """A page of alpha's portal signed in as ``user`` at ``path``, in ``locale``; closed after."""
-    context, page = new_page(browser, locale=locale, viewport=viewport)
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, user.username)
-        page.goto(base + path)
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -49,7 +33,7 @@ def test_the_lifetime_value_table_fits_a_1440_px_page(browser, portal, client_us
     """ "Contract lifetime value, explained": eleven figures by segment scrolled sideways at 1440 px, the
     last ones behind the edge, six of them the same "28.6 %" or "0.80" down every row. As the PDF does, a
     figure the same for every segment and all contracts is said once under the table, whose columns fit."""
-    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale="en-US",
+    with opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale="en-US",
                  viewport=DESKTOP) as page:
         page.locator('details[data-group="lifetime-value"] summary').click()
         wrap = page.locator('details[data-group="lifetime-value"] .table-wrap')
@@ -106,7 +90,7 @@ def test_the_glossarys_columns_line_up_from_one_group_to_the_next(browser, porta
     have; and the note above the first group stands apart from it (it touched the card's border)."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(browser, portal, client_user_a, "/glossary/", locale=locale, viewport=DESKTOP) as page:
+    with opened(browser, portal, client_user_a, "/glossary/", locale=locale, viewport=DESKTOP) as page:
         columns = page.evaluate(
             """() => [...document.querySelectorAll('table.glossary')].map(t =>
                  [...t.querySelectorAll('thead th')].map(th => Math.round(th.getBoundingClientRect().left)))"""
@@ -129,7 +113,7 @@ def test_a_breakdowns_columns_fit_a_1440_px_page(browser, portal, client_user_a,
     page: the headings wrap, each figure stays whole on one line ("-100.0 %", never "-100.0" over "%")."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
+    with opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
                  viewport=DESKTOP) as page:
         for dimension in ("channel", "campaign"):
             page.locator(f"nav.toolbar button[hx-get*='/breakdowns/{dimension}/']").click()
@@ -158,7 +142,7 @@ def test_the_lifetime_value_table_is_a_card_per_segment_on_a_phone(browser, port
     one column at the card's right."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
+    with opened(browser, portal, client_user_a, f"/scorecard/?month={demo_month}", locale=locale,
                  viewport=PHONE) as page:
         page.locator('details[data-group="lifetime-value"] summary').click()
         wrap = page.locator('details[data-group="lifetime-value"] .table-wrap')
@@ -188,7 +172,7 @@ def test_the_lifetime_value_table_is_a_card_per_segment_on_a_phone(browser, port
 def test_the_reports_sections_are_headed_alike(browser, portal, march, client_user_a, viewport) -> None:  # noqa: F811
     """The report's sections, one under the other: "Summary" and "Details" in 19 px, "Paid media" and
     "Breakdowns" in the browser's 24 px, the page read as two sizes of sections. One size for all four."""
-    with _opened(browser, portal, client_user_a, "/scorecard/?month=2026-03", locale="en-US", viewport=viewport) as page:
+    with opened(browser, portal, client_user_a, "/scorecard/?month=2026-03", locale="en-US", viewport=viewport) as page:
         sizes = page.evaluate(
             """() => Object.fromEntries(['#summary-title', '#paid-title', '.details-title', '#drill-title'].map(s =>
                  [s, parseFloat(getComputedStyle(document.querySelector(s)).fontSize)]))"""

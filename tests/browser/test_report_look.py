@@ -5,31 +5,15 @@ Measured boxes, not words (English and Spanish, 1440 px and 390 px)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
 from reports.services import month_approve
-from tests.browser.conftest import new_page, screenshot, sign_in_home
+from tests.browser.conftest import opened, screenshot
 from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP, PHONE = {"width": 1440, "height": 1000}, {"width": 390, "height": 844}
-
-
-@contextmanager
-def _opened(browser, portal, user, path: str, *, locale: str, viewport: dict[str, int]) -> Iterator[Any]:
-    """A page of alpha's portal signed in as ``user`` at ``path``, in ``locale``; closed after."""
-    context, page = new_page(browser, locale=locale, viewport=viewport)
-    try:
-        base = portal.client("alpha")
-        sign_in_home(page, base, user.username)
-        page.goto(base + path)
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -38,7 +22,7 @@ def test_the_reports_cards_stand_apart(browser, portal, march, client_user_a, st
     another (no margin between two cards): a page of one long box cut by lines. A gap as the
     scorecard's tiles have."""
     month_approve(client=march, month=MARCH, user=staff_a)
-    with _opened(browser, portal, client_user_a, "/reports/2026-03/", locale="es-ES", viewport=viewport) as page:
+    with opened(browser, portal, client_user_a, "/reports/2026-03/", locale="es-ES", viewport=viewport) as page:
         gaps = page.evaluate(
             """() => [...document.querySelectorAll('main > .card + .card')].map(c =>
                  [c.id || c.getAttribute('aria-labelledby'),
@@ -57,7 +41,7 @@ def test_a_drilldowns_figures_line_up_at_the_right_on_a_phone(browser, portal, m
     under it, still in words (no hover on a phone)."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(
+    with opened(
         browser, portal, client_user_a, "/scorecard/breakdowns/channel/?month=2026-03",
         locale=locale, viewport=PHONE,
     ) as page:
@@ -89,7 +73,7 @@ def test_the_summary_tiles_of_a_row_line_up(browser, portal, march, client_user_
     staircase. Tiles side by side have their figures, changes, charts and definitions on the same lines."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(
+    with opened(
         browser, portal, client_user_a, "/scorecard/?month=2026-03",
         locale=locale, viewport={"width": width, "height": 1000},
     ) as page:
@@ -129,7 +113,7 @@ def test_customer_value_against_its_cost_puts_its_figures_in_a_right_aligned_col
     call_command("generate_demo_data", "alpha", "--months", "4", "--leads-per-month", "40", "--seed", "7")
     month = Month.of(dt.datetime.now(tz=dt.UTC).date()) - 1
     snapshot_compute(client=alpha, months=[(month - i).first_day for i in range(4)])
-    with _opened(browser, portal, client_user_a, f"/scorecard/?month={month}", locale="en-US", viewport=DESKTOP) as page:
+    with opened(browser, portal, client_user_a, f"/scorecard/?month={month}", locale="en-US", viewport=DESKTOP) as page:
         page.locator('details[data-group="lifetime-value"] summary').click()
         figures = page.evaluate(
             """() => [...document.querySelectorAll('.ltv-side > dd')].map(dd => {
@@ -153,7 +137,7 @@ def test_the_details_tiles_of_a_row_show_their_figures_on_one_line(browser, port
     by side are on one line, and so are their trend lines."""
     client_user_a.language = locale[:2]
     client_user_a.save()
-    with _opened(
+    with opened(
         browser, portal, client_user_a, "/scorecard/?month=2026-03",
         locale=locale, viewport={"width": width, "height": 1000},
     ) as page:
