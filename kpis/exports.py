@@ -372,7 +372,7 @@ class _TitledTable(Flowable):
         if len(parts) != 2:
             return parts
         # The rows after the break: a table of their own, which names itself at the top of the next page.
-        kept = len(parts[0]._cellvalues) - (2 if self._titled else 1)
+        kept = len(parts[0]._cellvalues) - table.repeatRows  # its title row when it has one, its column headings
         rest = _TitledTable(self._make, self._title, start=self._start + kept)
         rest.compact = self.compact
         return [parts[0], rest]
@@ -392,6 +392,32 @@ def _part_rows(title: str, start: int, *, head: list[Any], body: list[list[Any]]
     table = _noted_table([[_para(title, style)] + [""] * (len(widths) - 1), *rows], widths, accent, notes, head=2)
     table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("TOPPADDING", (0, 0), (-1, 0), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]))
+    return table
+
+
+def _group_rows(title: str, start: int, *, group_title: str, rows: list[list[Any]], widths: list[float], accent: str,
+                noted: bool, style: ParagraphStyle) -> Table:
+    """A _TitledTable's table of a details group: its column headings and KPI rows from body row ``start`` on,
+    under a first row of the group's title where it starts and of ``title`` ("Leads (continued)") where it runs
+    on at a page's top; the title row and the column headings repeat together."""
+    head, body = rows[0], rows[1:]
+    named = group_title if start == 0 else title
+    if not named:
+        table = _table([head, *body[start:]], widths, accent)
+        if noted:
+            table.setStyle(TableStyle([("ALIGN", (-1, 0), (-1, -1), "LEFT")]))
+        return table
+    table = _table([[_para(named, style)] + [""] * (len(widths) - 1), head, *body[start:]], widths, accent, head=2)
+    table.setStyle(
+        TableStyle(
+            [
+                *([("ALIGN", (-1, 1), (-1, -1), "LEFT")] if noted else []),  # the notes' words read from the left
+                ("SPAN", (0, 0), (-1, 0)),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+            ]
+        )
+    )
     return table
 
 
@@ -667,22 +693,14 @@ def _pdf_drawn(
         # is said of them in words in a column of its own at the right, never between them.
         widths = [VALUE_W, CHANGE_W] + ([TARGET_W] if targets else []) + ([NOTE_W] if noted else [])
         widths = [usable - sum(widths), *widths]
-        columns = len(widths)
-        # The group's title is the table's first row, repeated with its column headings where the table
-        # runs on over a page: a page that opened on "KPI Value Change" did not say which group it was.
-        title = [_para(group["title"], group_heading)] + [""] * (columns - 1)
-        table = _table([title, *rows], widths, accent, head=2)
-        table.setStyle(
-            TableStyle(
-                [
-                    *([("ALIGN", (-1, 1), (-1, -1), "LEFT")] if noted else []),  # the notes' words read from the left
-                    ("SPAN", (0, 0), (-1, 0)),
-                    ("TOPPADDING", (0, 0), (-1, 0), 6),
-                    ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
-                ]
-            )
-        )
-        story.append(table)
+        # The group's title is the table's first row; where the table runs on over a page its rows there open
+        # on "Leads (continued)" and the column headings, as a section's and a breakdown's do (_TitledTable): a
+        # page that opened on "KPI Value Change" did not say which group it was, one that opened on the plain
+        # "Leads" read as the group starting again.
+        continued = _("%(section)s (continued)") % {"section": group["title"]}
+        make = partial(_group_rows, group_title=group["title"], rows=rows, widths=widths, accent=accent, noted=noted,
+                       style=group_heading)
+        story.append(_TitledTable(make, continued))
         story.append(Spacer(1, 2 * mm))
     if ltv and ltv.get("rows"):
         story += _ltv_story(ltv, styles=styles, usable=usable, accent=accent)

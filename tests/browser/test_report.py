@@ -127,6 +127,10 @@ def test_phone_spanish_and_print(page, portal, client_user_a, report_data) -> No
     screenshot(page, "report-desktop-es")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})
+    # A4 is narrower than the bar's phone layout: the printed report's bar said "Menú", a button on paper.
+    assert not page.locator(".nav-toggle-label").is_visible()
+    assert page.locator(".topbar .brand").is_visible()  # the client's name stays
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # as printing does: every group open
     screenshot(page, "report-print")
 
 

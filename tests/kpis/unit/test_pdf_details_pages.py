@@ -43,11 +43,38 @@ def test_a_heading_at_the_foot_of_a_page_goes_over_with_its_rows() -> None:
                 assert "Leads figure 0" in page, count
 
 
-def test_a_group_that_runs_on_over_a_page_names_itself_there() -> None:
-    """A page that opened on "KPI  Value  Change" did not say which group its rows were of."""
+def test_a_group_that_runs_on_over_a_page_names_itself_there_as_continued() -> None:
+    """A page that opened on "KPI  Value  Change" did not say which group its rows were of; one that opened
+    on the plain "Leads" read as the group starting again, where a section and a breakdown say "(continued)"."""
     groups = [_group("Traffic", 12), _group("Leads", 60)]
     pages = _pages(scorecard_pdf(client_name="Acme", month_label="October 2026", computed="", groups=groups))
+    first = next(page for page in pages if "Leads figure 0" in page)
     continued = next(page for page in pages if "Leads figure 59" in page)
     assert "Leads figure 0" not in continued  # the group does run on over a page
+    assert "Leads" in [line.strip() for line in first.splitlines()]  # where it starts, its plain title
+    assert "(continued)" not in first
     lines = [line.strip() for line in continued.splitlines()]
-    assert lines[:2] == ["Leads", "KPI Value Change"], lines[:3]  # its title, then the column headings
+    # its title said as continued, then the column headings, then the rows it runs on with
+    assert lines[:2] == ["Leads (continued)", "KPI Value Change"], lines[:3]
+    assert lines[2].startswith("Leads figure "), lines[:3]
+
+
+def test_a_group_over_three_pages_says_continued_on_each_and_keeps_every_row_once() -> None:
+    groups = [_group("Leads", 130)]
+    pages = _pages(scorecard_pdf(client_name="Acme", month_label="October 2026", computed="", groups=groups))
+    assert len(pages) >= 3
+    for page in pages[1:]:
+        assert [line.strip() for line in page.splitlines()][:2] == ["Leads (continued)", "KPI Value Change"]
+    lines = [line.strip() for page in pages for line in page.splitlines()]
+    for i in range(130):  # no row lost nor said twice where the table breaks
+        assert lines.count(f"Leads figure {i} {i}") == 1, i
+
+
+def test_a_spanish_group_that_runs_on_says_continuacion() -> None:
+    from django.utils import translation
+
+    with translation.override("es"):
+        pages = _pages(scorecard_pdf(client_name="Acme", month_label="octubre de 2026", computed="",
+                                     groups=[_group("Clientes potenciales", 80)]))
+    lines = [line.strip() for line in pages[1].splitlines()]
+    assert lines[:2] == ["Clientes potenciales (continuación)", "KPI Valor Variación"], lines[:3]
