@@ -132,6 +132,15 @@ def _fmt(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _share_gone(first: dt.date, now: dt.datetime) -> float:
+    """The share of ``first``'s month gone by ``now`` (naive wall-clock time): 1 for a month over."""
+    span = Month.of(first)
+    if now.date() > span.last_day:
+        return 1.0
+    start = dt.datetime.combine(first, dt.time())
+    return max(min((now - start) / dt.timedelta(days=span.last_day.day), 1.0), 0.0)
+
+
 def write_demo_files(
     directory: Path, *, months: int, leads_per_month: int, seed: int, marker: str, end: dt.date, now: dt.datetime,
     language: str = "",
@@ -197,12 +206,16 @@ def write_demo_files(
             growth = 1 + 0.03 * month_index  # a business that grows a little every month
             leads_this_month = max(1, round(leads_per_month * growth * rng.uniform(0.9, 1.1)))
             ym = str(Month.of(first))
+            # The month in progress has spent only its share so far: a whole month's spend on its first
+            # day read, 6 days into December, as "on pace for" five times the month's budget.
+            so_far = _share_gone(first, now)
             # spend: media per campaign, and the other categories for the month
             for code, _name, channel, _nurture in campaigns:
-                amount = rng.uniform(800, 4000) * (1.5 if channel == "paid_search" else 1) * growth
+                amount = rng.uniform(800, 4000) * (1.5 if channel == "paid_search" else 1) * growth * so_far
                 w_spend.writerow([f"sp-{ym}-{code}", first.isoformat(), "media", f"{amount:.2f}", code, ""])
             for category, base in (("marketing", 6000), ("nurture", 1500), ("sales", 12000)):
-                w_spend.writerow([f"sp-{ym}-{category}", first.isoformat(), category, f"{base * rng.uniform(0.9, 1.1):.2f}",
+                amount = base * rng.uniform(0.9, 1.1) * so_far
+                w_spend.writerow([f"sp-{ym}-{category}", first.isoformat(), category, f"{amount:.2f}",
                                   "", f"{category} team {ym}"])
             counts["spend"] += len(campaigns) + 3
             # traffic and email, per day

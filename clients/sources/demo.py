@@ -188,8 +188,12 @@ def write_source_exports(directory: Path, *, months: int, end: dt.date, seed: in
                       "Recent Deal Amount", "Total Revenue"])
         record = 90_000
         for first in month_list(end, months):
-            last_day = min(end, Month.of(first).last_day)
-            for _n in range(leads_per_month):
+            month_end = Month.of(first).last_day
+            last_day = min(end, month_end)
+            # The month in progress has had only its days so far: 80 leads a month, 6 days into
+            # December, are about 15, not 80 (the month-to-date pace would read five times the rate).
+            count = leads_per_month if last_day == month_end else round(leads_per_month * last_day.day / month_end.day)
+            for _n in range(count):
                 record += 1
                 created = dt.datetime.combine(first + dt.timedelta(days=rng.randint(0, (last_day - first).days)),
                                               dt.time(rng.randint(8, 19), rng.randint(0, 59)))

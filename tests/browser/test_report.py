@@ -134,17 +134,14 @@ def test_phone_spanish_and_print(page, portal, client_user_a, report_data) -> No
     screenshot(page, "report-print")
 
 
-def test_the_pdf_is_the_report_and_renders_fast(page, portal, client_user_a, report_data) -> None:
-    import time
-
+def test_the_pdf_is_the_report(page, portal, client_user_a, report_data) -> None:
+    """The PDF's speed is bench/report_pdf.py's (docs/performance.md), not a timed assertion here."""
     import pypdfium2
 
     from kpis.services import report_pdf_build
 
-    started = time.perf_counter()
     pdf = report_pdf_build(client=report_data, month=CLOSED, language="en")
-    elapsed = time.perf_counter() - started
-    assert pdf.startswith(b"%PDF") and elapsed < 2.0, elapsed
+    assert pdf.startswith(b"%PDF")
     document = pypdfium2.PdfDocument(pdf)
     assert len(document) >= 2
     text = document[0].get_textpage().get_text_range()

@@ -92,3 +92,27 @@ def test_a_spanish_speaking_clients_demo_is_written_in_spanish(tenant_a, tenant_
     assert "Brand search" in set(Campaign.objects.values_list("name", flat=True))
     assert Lead.objects.filter(vertical="health").exists() and CriteriaVersion.objects.get().change_note == "Demo data"
     assert Lead.objects.count() == spanish_leads  # the same draws: only the words differ
+
+
+def test_the_month_in_progress_has_spent_only_its_days_so_far(tmp_path) -> None:
+    """Acme's December, 6 days in, read "on pace for €197,727": the demo had booked the whole month's
+    spend on the 1st. The month in progress now carries the share of the month gone, the months before
+    their whole spend."""
+    import csv
+
+    from clients.demo import write_demo_files
+
+    def spend_by_month(now: dt.datetime, folder: str) -> dict[str, float]:
+        files = write_demo_files(tmp_path / folder, months=2, leads_per_month=20, seed=5, marker="", end=now.date(), now=now)
+        with files.path("spend").open(encoding="utf-8") as handle:
+            totals: dict[str, float] = {}
+            for row in csv.DictReader(handle):
+                totals[row["date"][:7]] = totals.get(row["date"][:7], 0.0) + float(row["amount"])
+        return totals
+
+    whole = spend_by_month(dt.datetime(2026, 12, 31, 23, 59), "whole")
+    early = spend_by_month(dt.datetime(2026, 12, 7, 0, 0), "early")
+    assert early["2026-11"] == pytest.approx(whole["2026-11"], abs=0.01)  # a month over: all of it
+    # 6 days of 31 (the draws differ after November's leads, so a share of the month, not exact)
+    assert 0.12 < early["2026-12"] / early["2026-11"] < 0.28
+    assert 0.8 < whole["2026-12"] / whole["2026-11"] < 1.3
