@@ -62,6 +62,7 @@ class Better(StrEnum):
 class Group:
     key: str
     title: Promise
+    note: Promise | str = ""  # said under the group's figures in the glossary (page and docs/)
 
 
 # The largest magnitude a value of each unit may take (targets, the planner): far above any
@@ -159,13 +160,23 @@ class Kpi:
         return (-ceiling, ceiling)
 
 
+# CLTV and the contract lifetime value are shown side by side (the report's "Contract lifetime value,
+# explained", the PDF's, the glossary) and often far apart: a reader saw two lifetime values and no word
+# on why. The spec's two definitions (kpis.md) in the product's words.
+LIFETIME_VALUES_COMPARED = _(
+    "CLTV and contract lifetime value estimate what a customer is worth in two ways. CLTV divides this month's "
+    "revenue per paying account (ARPA) by the share of accounts lost this month, retainers only, so one month's "
+    "cancellations move it a lot. Contract lifetime value is worked out from the contracts themselves (their "
+    "fees and terms, early cancellations and renewals over the horizon, projects included), so it moves slowly."
+)
+
 GROUPS: tuple[Group, ...] = (
     Group("traffic", _("Traffic")),
     Group("funnel", _("Leads and funnel")),
     Group("email", _("Email")),
     Group("cost_and_revenue", _("Cost and revenue")),
     Group("paid_media", _("Paid media")),
-    Group("recurring_revenue_and_value", _("Recurring revenue and lifetime value")),
+    Group("recurring_revenue_and_value", _("Recurring revenue and lifetime value"), note=LIFETIME_VALUES_COMPARED),
 )
 
 UNBOUNDED = (None, None)  # growth, ROI, uplift: may be negative or above 1

@@ -16,6 +16,7 @@ pace); a sentence's figures and filling are ``kpis.draft_writer``'s, what drove 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from agency.months import Month
 from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
 from kpis.draft_drivers import budget_line, calendar_clause, driver_line, member_at_or_under
+from kpis.draft_tracking import TRACKING_PREFIX, Fault, Faults, fault_line
 from kpis.draft_writer import Figure, Line, Writer, clause, line, lower_first, month_words, report_href
 from kpis.explain import SHAPES, Driven, month_drivers, top_drivers
 from kpis.formatting import format_value, number_shown, small_base
@@ -116,11 +118,12 @@ SHORT_WITH_KPI = ("step_review_member", "step_review_volume")
 
 
 def _move_lines(
-    w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date
+    w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date, faults: Faults | None = None
 ) -> tuple[list[Point], list[Point], list[Point]]:
     """Wins, concerns and next steps from the KPIs' moves against ``before`` and what drove them:
     the largest moves (relative to the earlier value, weighted by IMPORTANCE: their significance)
-    first, at most three each way; a step as significant as the move it follows."""
+    first, at most three each way; a step as significant as the move it follows. A move whose split
+    a tracking fault distorts (``faults``, kpis.draft_tracking) is explained by the fault instead."""
     moves: dict[bool, list[Point]] = {True: [], False: []}
     steps: list[Point] = []
     ranked = sorted(
@@ -149,7 +152,8 @@ def _move_lines(
         else:  # said once (the working days are the same for every count), in the move it explains
             lines = [line("move_calendar", move=clause(count_sentence(key, f"{way}_clause", b), **move), calendar=calendar)]
             calendar_said = True
-        explained = driver_line(w, top, before, after)
+        fault = faults.unreliable(key, top.dimension) if faults else None
+        explained = fault_line(w, fault) if fault is not None else driver_line(w, top, before, after)
         if explained is None and SHAPES[key].kind == "ratio":
             explained = budget_line(w, key, before, after)
         if explained is not None:
@@ -165,6 +169,13 @@ def _move_lines(
         # no single member explains (the mix, the spend, the volume): watch it next month.
         member = top.member
         label = lower_first(str(kpi(key).label))
+        if fault is not None:  # no member to review or move budget to: the split cannot say which
+            if not good and fault.month == after:
+                steps.append(step(line("step_watch_tracking", kpi_lower=label, after=w.kpi(key, after))))
+            elif not good:  # the month compared with broke: this month's tracking may be sound
+                steps.append(step(line("step_watch_tracking_before", kpi_lower=label, after=w.kpi(key, after),
+                                       compare=month_words(before))))
+            continue
         if explained is not None and explained.key in ("driver_rate", *REVIEW_STEPS):
             if member in reviewed:
                 continue  # that member has its step already
@@ -293,10 +304,14 @@ def _target_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Poi
     return wins, concerns
 
 
-def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full: bool = False) -> Draft:
+def month_draft(
+    inputs: DraftInputs, *, concerns: list[Line] | None = None, faults: Sequence[Fault] = (), full: bool = False
+) -> Draft:
     """The draft of ``inputs.month``: against the month before (drivers), the same month a year
     before (one line per headline KPI), the targets and the quarter's pace; ``concerns`` (the
-    checks') go first among the concerns. One month of figures: a draft that says so.
+    checks') go first among the concerns. One month of figures: a draft that says so. ``faults``:
+    the tracking checks of the month and the month before (kpis.draft_tracking): no move is
+    explained by a split they distort, the fault is said once instead.
 
     Concise (what a client reads in under a minute, ``kpis.draft_concise``): each section keeps at
     most CAPS sentences, the most significant (``concise``), and the summary never repeats a change a kept win or
@@ -362,7 +377,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
                 key = count_sentence(headline, key, b)
                 slots.update(change=change, before=w.kpi(headline, previous))
             summary_points.append(Point([line(key, **slots)], 0.0 if flat else _moved(headline, b, a), headline))
-        wins, worries, steps = _move_lines(w, drivers, previous, month)
+        wins, worries, steps = _move_lines(w, drivers, previous, month, Faults(faults, month=month))
     if last_year in inputs.documents:
         moves: list[tuple[str, str, dict[str, Any], float]] = []  # (KPI, which way, slots, significance)
         for key in ("mqls", "cpl"):
@@ -395,6 +410,7 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
         kept_concerns = concise(concern_points, cap=CAPS[CONCERNS])
         kept_steps = concise_steps(step_points, kept_concerns, wins=kept_wins, cap=CAPS[NEXT_STEPS])
         kept_summary = concise_summary(summary_points, [*kept_wins, *kept_concerns], cap=CAPS[SUMMARY])
+    _said_once(kept_wins, kept_concerns)
     draft.sections[SUMMARY] = lines_of(kept_summary)
     draft.sections[WINS] = lines_of(kept_wins)
     draft.sections[CONCERNS] = lines_of(kept_concerns)
@@ -409,6 +425,22 @@ def month_draft(inputs: DraftInputs, *, concerns: list[Line] | None = None, full
         # "nothing calls for a change" under them.
         draft.sections[NEXT_STEPS].append(line("step_concerns_first" if kept_concerns else "step_keep"))
     return draft
+
+
+def _said_once(*sections: list[Point]) -> None:
+    """A tracking fault explains every move its split would have: said under the first one read,
+    not again under the others (the wins, then the concerns)."""
+    said: set[str] = set()
+    for points in sections:
+        for point in points:
+            kept = []
+            for sentence_line in point.lines:
+                if sentence_line.key.startswith(TRACKING_PREFIX):
+                    if sentence_line.text in said:
+                        continue
+                    said.add(sentence_line.text)
+                kept.append(sentence_line)
+            point.lines[:] = kept
 
 
 def draft_sections_text(draft: Draft) -> dict[str, str]:

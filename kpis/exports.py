@@ -811,6 +811,9 @@ def _ltv_story(ltv: dict[str, Any], *, styles: dict[str, ParagraphStyle], usable
     amounts broke mid-way), so it continues under itself with the segment repeated, as the breakdowns
     do; its "—" are explained under it."""
     story: list[Any] = [_para(_("Contract lifetime value, explained"), styles["h2"])]
+    if ltv.get("compared"):  # how it differs from the CLTV the recurring revenue's figures show; goes over with the table
+        compared = ParagraphStyle("ltv-compared", parent=styles["note"], keepWithNext=1, spaceAfter=2 * mm)
+        story.append(_para(ltv["compared"], compared))
     rows = [(r["segment"], r["cells"]) for r in ltv["rows"]] + [(_("All contracts"), ltv["total"])]
     # A figure that reads the same for every segment and all contracts (a rate pooled from all contracts for
     # segments too small for their own, kpis.md) is said once under the table, not in a column of copies:

@@ -27,7 +27,7 @@ def glossary_groups() -> list[dict[str, Any]]:
     traffic data names no page, as the report says it beside the figure; empty: only data not loaded)."""
     better = {Better.UP: _("a rise"), Better.DOWN: _("a fall"), Better.NEUTRAL: _("neither")}
     return [
-        {"title": str(group.title), "figures": [
+        {"title": str(group.title), "note": str(group.note), "figures": [
             {"key": figure.key, "label": str(figure.label), "definition": str(figure.definition),
              "unit": str(figure.unit.label), "better": better[figure.better],
              "reasons": [str(reason) for reason in figure.null_reasons]
@@ -64,6 +64,8 @@ def glossary_markdown(*, language: str) -> str:
                 reasons = " ".join(map(_cell, figure["reasons"])) or only_when_sentence(staff=True)
                 lines.append(f"| {_cell(figure['label'])} (`{figure['key']}`) | {_cell(figure['definition'])} | "
                              f"{_cell(figure['unit'])} | {figure['better']} | {reasons} |")
+            if group["note"]:
+                lines += ["", group["note"]]
         return "\n".join(lines) + "\n"
 
 

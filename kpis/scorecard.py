@@ -25,6 +25,7 @@ from clients.words import member_label, share_shown
 from kpis.breakdowns_shown import partial_text, reading_order
 from kpis.catalogue import (
     GROUPS,
+    LIFETIME_VALUES_COMPARED,
     Better,
     Unit,
     funnel_kpis,
@@ -727,7 +728,8 @@ def _panel_cell(card: Scorecard, key: str, currency: str) -> dict[str, str]:
 
 
 def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
-    """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback."""
+    """The contract value and its churn factors per segment, beside CLTV, CAC, LTV:CAC and payback, and
+    how the two lifetime values differ (``compared``: they are often far apart)."""
     segments = card.snapshot.document["breakdowns"].get("segment", {}) if card.snapshot else {}
     rows = [
         {
@@ -745,6 +747,7 @@ def lifetime_value_panel(card: Scorecard, *, currency: str) -> dict[str, Any]:
         "columns": [figure(key).label for key in SEGMENT_FIGURES],
         "rows": rows,
         "side_by_side": side_by_side,
+        "compared": str(LIFETIME_VALUES_COMPARED),
         "total": [cell_shown(key, card.kpi(key), currency, values=card.values) for key in SEGMENT_FIGURES],
     }
     return {**panel, "table": segment_table_shown(panel)}

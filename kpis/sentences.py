@@ -128,6 +128,23 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "driver_budget_flat_sales": _(
             "The marketing and sales spend did most of it: %(spend_before)s → %(spend_after)s, while the %(unit)s "
             "held at %(volume_after)s."),
+        # A move in a month whose tracking broke (or against one that did, kpis.draft_tracking): not
+        # explained by a split the fault distorts, but by the fault, said once, and what it affects.
+        "tracking_leads_unattributed": _(
+            "%(count)s of the %(leads)s new leads of %(month)s arrived without a source tag, so the split by "
+            "channel and campaign is not reliable for that month."),
+        "tracking_sessions_without_leads": _(
+            "The site recorded no new lead in %(month)s although it had visits, most likely a fault in its forms, "
+            "so the new leads and what they cost are not reliable for that month."),
+        "tracking_no_mqls": _(
+            "The qualification criteria scored none of the new leads of %(month)s, so the MQLs and what they cost "
+            "are not reliable for that month."),
+        "tracking_campaign_name_twins": _(
+            "Some campaigns of %(month)s are named two ways, which splits their figures, so the split by campaign "
+            "is not reliable for that month."),
+        "tracking_spend_without_results": _(
+            "A campaign spent in %(month)s on days with no clicks or conversions recorded, so the split of the "
+            "platforms' conversions by campaign, platform and channel is not reliable for that month."),
         # A count's move the working days explain at least a third of: one sentence, the move and its
         # calendar (``move_calendar``), so the working days take no place of the section's three.
         "move_calendar": _("%(move)s: %(calendar)s."),
@@ -186,6 +203,13 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(left)s working days left."),
         "step_watch": _(
             "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) without one channel or campaign to blame."),
+        # A move a tracking fault leaves unexplained (kpis.draft_tracking): not "without one channel to
+        # blame", which the broken split cannot say either.
+        "step_watch_tracking": _(
+            "Watch %(kpi_lower)s next month, once the tracking is fixed: it moved the wrong way (%(after)s)."),
+        "step_watch_tracking_before": _(
+            "Watch %(kpi_lower)s next month: it moved the wrong way (%(after)s) against %(compare)s, whose tracking "
+            "broke."),
         # A concern the mix explains: "without one channel to blame" read as contradicting the mix line
         # that names the channel whose share moved. Said when that line did not make the cut, so the step
         # says the split itself ("through the split of the new leads" referred to nothing above it); a

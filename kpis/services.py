@@ -349,7 +349,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     "by your agency" in the client's; a breakdown's reasons name the row as what it is, never "this row"
 # 80: the campaign table says the month's marketing spend tied to no campaign (its column adds up to less)
 # 81: a details group that runs on over a page opens the next on "Leads (continued)", as sections and tables do
-PDF_LAYOUT = "81"
+# 82: "Contract lifetime value, explained" says how it differs from CLTV, under its heading, 2 mm above the table
+PDF_LAYOUT = "82"
 
 
 def report_pdf_build(

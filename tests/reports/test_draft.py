@@ -206,3 +206,23 @@ def test_the_draft_gives_a_small_count_its_change_as_a_number_not_a_percentage(t
         wins = commentary_texts(month=MARCH)["wins"]
     assert f"- {expected}" in wins.splitlines(), wins
     assert "100.0 %" not in wins and "100,0 %" not in wins.replace("\xa0", " ")
+
+
+def test_a_tracking_check_resolved_or_not_explains_the_moves_instead_of_the_channel_split(two_months, staff_a) -> None:
+    """Leads without UTM tags count as Direct: the draft read Direct's "conversion" and a cost per
+    lead moved by the channel split as results. With the month's tracking check stored (resolved:
+    staff looked, the tags are still missing), no move is explained by a channel; the fault is said."""
+    with schema_context("alpha"):
+        CheckResult.objects.create(
+            month=MARCH, key="tracking.leads_unattributed", subject="", family="tracking", severity="medium",
+            figures={"count": 6, "leads": 8, "share": 0.75}, link="/scorecard/breakdowns/channel/?month=2026-03",
+            computed_at=timezone.now(), resolved_at=timezone.now(),
+        )  # fmt: skip
+        draft = month_draft_for(client=two_months, month=MARCH, language="en")
+    texts = [line.text for line in draft.lines()]
+    said = ("6 of the 8 new leads of March 2026 arrived without a source tag, so the split by channel and campaign is "
+            "not reliable for that month.")
+    assert said in texts, texts
+    assert not any(line.key.startswith("driver_") for line in draft.lines())
+    page = browser_for(staff_a, two_months, language="en").get("/reports/2026-03/").content.decode()
+    assert "arrived without a source tag" in page

@@ -136,3 +136,32 @@ def test_a_segment_outside_the_usual_words_reads_as_written_and_none_says_so() -
         assert member_label("segment", "") == "Sin segmento"
     assert member_label("segment", "Retail") == "Retail"
     assert member_label("channel", "") == "Not attributed"  # other breakdowns keep their word
+
+
+COMPARED = {
+    "en": ("CLTV and contract lifetime value estimate what a customer is worth in two ways.",
+           "so one month's cancellations move it a lot", "so it moves slowly"),
+    "es": ("El CLTV y el valor de vida del contrato estiman de dos formas lo que vale un cliente.",
+           "así que las cancelaciones de un solo mes lo mueven mucho", "así que cambia despacio"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_report_pdf_and_glossary_say_why_cltv_and_contract_value_differ(client_user_a, example_snapshots,
+                                                                             language) -> None:
+    """CLTV (€8,935.09) stood beside a contract lifetime value of €52,222.22 with no word on why:
+    the panel, the PDF's "Contract lifetime value, explained" and the glossary say how each is worked out."""
+    client_user_a.language = language
+    client_user_a.save()
+    http = HttpClient()
+    http.force_login(client_user_a)
+    host = host_of(example_snapshots)
+    page = unescape(http.get("/scorecard/?month=2025-11", HTTP_HOST=host).content.decode())
+    side = page[page.index('id="ltv-title"') :]
+    side = side[: side.index("<table")]
+    pdf = " ".join(_pdf_text(http.get("/scorecard/export.pdf?month=2025-11", HTTP_HOST=host).content).split())
+    glossary = unescape(http.get("/glossary/", HTTP_HOST=host).content.decode())
+    for said in COMPARED[language]:
+        assert said in side, said
+        assert said in pdf, said
+        assert said in glossary, said
