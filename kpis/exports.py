@@ -606,7 +606,7 @@ def _pdf_drawn(
         mix.append(
             charts.bars_drawing(report["mix_chart"], width=half)
             if report.get("mix_chart")
-            else _para(_("No leads by channel this month."), styles["note"])
+            else _para(report.get("mix_empty") or _("No leads by channel this month."), styles["note"])
         )
         pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
         # The cells keep the table's 6 pt padding: their headings and charts start where the frame's

@@ -348,7 +348,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 79: a negative amount on a chart's axis is "-€500k", not "€-500k"; a month approved by close_month is
 #     "by your agency" in the client's; a breakdown's reasons name the row as what it is, never "this row"
 # 80: the campaign table says the month's marketing spend tied to no campaign (its column adds up to less)
-PDF_LAYOUT = "80"
+# 81: a client without any lead source (no CRM, no leads file) reads its lead figures, funnel steps, verdict,
+#     channel chart and breakdown lead columns as "—" with "No leads are recorded up to this month…", not 0
+PDF_LAYOUT = "81"
 
 
 def report_pdf_build(
@@ -445,6 +447,7 @@ def report_pdf_file(
                 card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
                 persona_names=report_persona_names(snapshot=card.snapshot),
                 traffic_loaded=not card.not_fact(card.month, "sessions"),  # kpis.nodata
+                leads_loaded=not card.not_fact(card.month, "new_leads"),
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
