@@ -749,7 +749,7 @@ def _paid_story(
         names = get_text_list([str(p["label"]) for p in platforms], _("and"))
         notes.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
     for p in platforms:
-        if not shared:
+        if not shared and p["match"]:  # none without any lead source: the card's reasons say why
             notes.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
             notes.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))

@@ -810,6 +810,10 @@ def paid_media(
         return None
     unlinked = crm_leads_unlinked(document)
     unmatched = {"text": "—", "reason": unlinked_reason()} if unlinked is not None else None
+    # No lead source at all (kpis.nodata.leads_loaded): the CRM's leads of the campaigns are unknown, not 0.
+    no_leads = card.not_fact(card.month, "new_leads") if card.snapshot is not None else ""
+    if no_leads:
+        unlinked, unmatched = None, {"text": "—", "reason": no_leads}
     cards = []
     for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
         label = member_label("platform", member)
@@ -825,7 +829,7 @@ def paid_media(
             "label": label,
             "figures": shown,
             "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
-            "match": match_line(label, figures, unlinked=unlinked),
+            "match": "" if no_leads else match_line(label, figures, unlinked=unlinked),
             "converted": converted_line((converted or {}).get(member), currency=currency),
         })
     campaigns = document.get("breakdowns", {}).get("campaign", {})

@@ -34,7 +34,8 @@ LEADS_STAFF = {  # staff's: "loaded", and where a CRM is connected or leads impo
           "del CRM) o conecta HubSpot en la página Importaciones.",
 }
 TRAFFIC = "date,channel,sessions\n2026-02-03,organic_search,300\n2026-03-03,organic_search,250\n"
-SPEND = "id,date,category,amount,campaign\nf1,2026-02-03,media,120,g1\nm1,2026-03-03,media,200,g1\n"
+SPEND = ("id,date,category,amount,campaign,platform,impressions,clicks\nf1,2026-02-03,media,120,g1,google_ads,900,40\n"
+         "m1,2026-03-03,media,200,g1,google_ads,1000,50\n")
 HEADLINE = ["sessions", "new_leads", "mqls", "customers", "marketing_spend", "cpl"]
 
 
@@ -102,6 +103,12 @@ def test_the_lead_figures_read_a_dash_with_the_reason(client_user_a, no_leads, l
     assert "250" in funnel and {"en": "no leads recorded", "es": "sin leads registrados"}[language] in funnel, funnel
     mix = html[html.index('id="mix-title"') :]
     assert LEADS[language] in mix[: mix.index("</section>")]
+    # Paid media: the CRM's leads of the platform's campaigns are unknown too, and no "0 leads reached the CRM".
+    card = html[html.index('data-platform="google_ads"') :]
+    card = card[: card.index("</article>")]
+    leads = card[card.index('data-kpi="paid_leads"') :]
+    assert leads[: leads.index("</div>")].count("—") == 1 and LEADS[language] in card, card
+    assert 'class="match"' not in card, card
     # The month's verdict does not say "0 new leads and 0 new customers".
     verdict = {"en": "no leads are recorded up to this month", "es": "no hay leads registrados hasta este mes"}[language]
     assert verdict in html and "0 new leads" not in html and "0 leads nuevos" not in html
