@@ -17,6 +17,7 @@ from kpis.catalogue import (
     BREAKDOWN_KEYS,
 )
 from kpis.formatting import figure, fractional_counts_aligned, number_shown
+from kpis.nodata import LEAD_FIGURES
 from kpis.nodevice import DEVICE_LEAD_FIGURES, device_leads_unknown, leads_left_out
 from kpis.nospend import spend_figure_unknown, spend_without_campaign
 from kpis.reasons import (
@@ -37,6 +38,7 @@ from kpis.reasons import (
     ROW_REASONS_EVERY_ROW,
     ROW_REASONS_SOME_ROWS,
     ROW_WORDS,
+    no_leads_reason,
     no_spend_reason,
     not_loaded_reason,
     row_cell_shown,
@@ -53,6 +55,8 @@ def breakdown_cell(key: str, row: dict[str, Any], currency: str, *, dimension: s
     """A breakdown_rows cell as shown: an unmatched count of CRM leads says so, a cost of a client
     without spend loaded too, else row_cell_shown; a row of ``dimension`` (its reasons say "this channel").
     ``staff``: the reader is agency staff (no_spend_reason)."""
+    if key in row.get("no_leads", ()):
+        return {"text": "—", "reason": no_leads_reason(staff=staff)}
     if key in row.get("unmatched", ()):
         return {"text": "—", "reason": unlinked_reason()}
     if key in row.get("no_spend", ()):
@@ -201,12 +205,14 @@ def row_unpriced_reason(dimension: str) -> str:
 
 def breakdown_rows(
     snapshot: Snapshot | None, dimension: str, *, sort: str, descending: bool, has_spend: bool = True,
-    traffic_loaded: bool = True,
+    traffic_loaded: bool = True, leads_loaded: bool = True,
 ) -> tuple[list[str], list[dict]]:
     """One breakdown of one month's snapshot as table rows, sorted on the server; undefined values last.
     ``has_spend``: the client had spend loaded up to the month's end (kpis.nospend); else its costs
     have no value (sorted last, no bar) and breakdown_cell says why. ``traffic_loaded``: the month has a
-    traffic row (kpis.nodata); else the rows' sessions and traffic rates have none either."""
+    traffic row (kpis.nodata); else the rows' sessions and traffic rates have none either. ``leads_loaded``:
+    the client had a lead source up to the month's end (kpis.nodata.leads_loaded); else the rows' lead
+    figures (new leads, MQLs, customers, cost per lead, revenue…) have none either."""
     keys = list(BREAKDOWN_KEYS[dimension])
     members = snapshot.document["breakdowns"].get(dimension, {}) if snapshot else {}
     rows = [{"member": member, **{k: figures.get(k) for k in keys}} for member, figures in members.items()]
@@ -224,7 +230,10 @@ def breakdown_rows(
         unmatched = {k for k in keys if figure_unmatched(snapshot.document, k, figures=figures, place=dimension)}
         if unmatched:
             row.update(dict.fromkeys(unmatched), unmatched=unmatched)
-        no_spend = {k for k in keys if spend_figure_unknown(k, has_spend=has_spend)}
+        no_leads = set() if leads_loaded else {k for k in keys if k in LEAD_FIGURES}
+        if no_leads:
+            row.update(dict.fromkeys(no_leads), no_leads=no_leads)
+        no_spend = {k for k in keys if spend_figure_unknown(k, has_spend=has_spend) and k not in no_leads}
         if no_spend:
             row.update(dict.fromkeys(no_spend), no_spend=no_spend)
         # No traffic row in the month, or the row's customers without a deal value (kpis.nodata).
@@ -388,7 +397,7 @@ DIMENSION_LABELS = {
 
 def drilldown_tables(
     snapshot: Snapshot | None, *, currency: str, names: dict[str, str], has_spend: bool = True,
-    persona_names: dict[str, str] | None = None, traffic_loaded: bool = True,
+    persona_names: dict[str, str] | None = None, traffic_loaded: bool = True, leads_loaded: bool = True,
 ) -> list[dict[str, Any]]:
     """Every drill-down of the month as the page's tables show them before a sort is chosen: members
     in words (``names``: campaign ids to names; ``persona_names``: persona codes to names), values in
@@ -397,7 +406,8 @@ def drilldown_tables(
     tables = []
     for dimension, title in DIMENSION_LABELS.items():
         keys, rows = breakdown_rows(
-            snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded
+            snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic_loaded,
+            leads_loaded=leads_loaded,
         )
         if dimension == "segment" and not rows:  # no contract known: no table of "Nothing this month."
             continue

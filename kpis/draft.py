@@ -333,7 +333,12 @@ def month_draft(
     }
     if previous not in inputs.documents and last_year not in inputs.documents:
         draft.first_month = True
-        if funnel["spend"].value is None:  # no spend loaded (kpis.nospend): its costs are unknown, not 0
+        if funnel["new_leads"].value is None:  # no lead source (kpis.nodata.leads_loaded): leads unknown, not 0
+            if funnel["spend"].value is None:
+                summary.append(line("first_month_leads_unknown_no_spend", month=funnel["month"]))
+            else:
+                summary.append(line("first_month_leads_unknown", month=funnel["month"], spend=funnel["spend"]))
+        elif funnel["spend"].value is None:  # no spend loaded (kpis.nospend): its costs are unknown, not 0
             summary.append(line("first_month_no_spend", **funnel))
         else:
             summary.append(line("first_month", **funnel))
@@ -344,7 +349,12 @@ def month_draft(
         return draft
     summary_points: list[Point] = []
     summary = []  # the month's sentence: always said, first
-    if kpis.get("new_leads") and not kpis.get("marketing_spend"):
+    if kpis.get("new_leads") is None:  # no lead source up to the month's end (kpis.nodata.leads_loaded)
+        if funnel["spend"].value is None:
+            summary.append(line("month_funnel_leads_unknown_no_spend", month=funnel["month"]))
+        else:
+            summary.append(line("month_funnel_leads_unknown", month=funnel["month"], spend=funnel["spend"]))
+    elif kpis.get("new_leads") and not kpis.get("marketing_spend"):
         # No spend recorded (often none imported or connected): "0,00 € of spend (0,00 € a lead)" would
         # read as free leads; the sentence says what is known instead.
         summary.append(line("month_funnel_no_spend", month=funnel["month"], mqls=funnel["mqls"],

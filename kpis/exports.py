@@ -632,7 +632,7 @@ def _pdf_drawn(
         mix.append(
             charts.bars_drawing(report["mix_chart"], width=half)
             if report.get("mix_chart")
-            else _para(_("No leads by channel this month."), styles["note"])
+            else _para(report.get("mix_empty") or _("No leads by channel this month."), styles["note"])
         )
         pair = Table([[funnel, mix]], colWidths=[half + 4 * mm, half + 4 * mm])
         # The cells keep the table's 6 pt padding: their headings and charts start where the frame's
@@ -767,7 +767,7 @@ def _paid_story(
         names = get_text_list([str(p["label"]) for p in platforms], _("and"))
         notes.append(_para(match_line(names, {}, unlinked=paid["unlinked"]), styles["note"]))
     for p in platforms:
-        if not shared:
+        if not shared and p["match"]:  # none without any lead source: the card's reasons say why
             notes.append(_para(str(p["match"]), styles["note"]))  # it names the platform itself
         if p.get("converted"):
             notes.append(_para(f"{p['label']}: {p['converted']}", styles["note"]))

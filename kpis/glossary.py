@@ -70,18 +70,22 @@ def glossary_markdown(*, language: str) -> str:
 
 
 def not_loaded_sentence(*, staff: bool) -> str:
-    """Which missing data makes a figure read "—" (kpis.nodata, kpis.nospend, kpis.nocontact), in the active
+    """Which missing data makes a figure read "—" (kpis.nodata, its lead source too; kpis.nospend, kpis.nocontact), in the active
     language and its reader's words: staff read it "not loaded" and where it is imported; a client, whose
     report it is and who imports nothing, reads it "not recorded" (as its reasons beside the figures say)."""
     if staff:
         return _("Data not loaded makes a figure unknown, never 0: a month without any traffic or email data "
                  "(its traffic or email figures), no spend recorded up to the month (its costs), "
+                 "no lead recorded up to the month — no CRM connected, no leads file imported — (every figure "
+                 "built on leads: the funnel, its rates and costs, revenue and ROMI), "
                  "a CRM that sends no first-contact time (speed to lead) or no date of a step (its count and "
                  "rates), and new customers without a deal value (revenue, ROI and ROMI; partly known revenue "
                  "is shown and said to be partial).") + " " + _(
             "Import what is missing, or connect its platform, on the Imports page.")
     return _("A figure is unknown, never 0, when its data is not recorded: a month without any traffic or email "
-             "data (its traffic or email figures), no spend recorded up to the month (its costs), a CRM that "
+             "data (its traffic or email figures), no spend recorded up to the month (its costs), no lead "
+             "recorded up to the month — no CRM connected, no leads file imported — (every figure built on "
+             "leads: the funnel, its rates and costs, revenue and ROMI), a CRM that "
              "sends no first-contact time (speed to lead) or no date of a step (its count and rates), and new "
              "customers without a deal value (revenue, ROI and ROMI; partly known revenue is shown and said to "
              "be partial).")

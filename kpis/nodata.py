@@ -20,6 +20,20 @@ everything" — when the revenue is simply unknown. The month's verdict already 
 reason too: revenue itself when no customer of the month has a deal value (it is then exactly 0),
 marketing revenue, ROI, ROMI and the revenue uplift when no marketing revenue is recorded.
 
+**Leads without a lead source.** A client whose leads come from nowhere — no CRM connected and no
+leads file ever imported (a client connected through its ad platforms alone) — has, by kpis.md,
+new leads 0, MQLs 0, customers 0, revenue 0 and ROMI −100 % every month: "New leads 0, no change" to a
+client, as if nobody came, when nobody knows. Its lead figures (LEAD_FIGURES: the funnel's, what
+divides by or counts its leads, customers or their revenue) read "—" with the reason instead. What
+"has a lead source" means for month m, where the spec is silent, as for spend (kpis.nospend) and not
+as for traffic: leads may have quiet months, so the source is judged **up to the month's end**, not
+in the month — a lead created on or before m's last instant (imported, sent through the API or synced),
+or a CRM connection (a connector of kind ``leads``: HubSpot) whose first completed sync read a window
+starting on or before m's last day. A client with a lead source but no lead in a month keeps its real 0.
+The document's own figures answer first (any lead count or database size above 0: no query), then an
+approved version's frozen answer (``sources_loaded["leads"]``), then ``row_months["leads"]``: the
+month of the first lead and of the first day a CRM sync covered, read once on need.
+
 The stored document keeps kpis.md's values; every screen reads them through here (Scorecard.shown and
 kpi_known, the portfolio's cells). Pure.
 """
@@ -30,7 +44,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from kpis.catalogue import kpis_in
+from kpis.catalogue import KPIS, kpis_in
+from kpis.datastart import PRESENCE as DATA_PRESENCE
 
 SOURCE_FIGURES: dict[str, frozenset[str]] = {
     "traffic": frozenset(k.key for k in kpis_in("traffic")),
@@ -38,6 +53,30 @@ SOURCE_FIGURES: dict[str, frozenset[str]] = {
 }
 # A figure of the document above 0 shows a row of the source in the month (no query needed).
 PRESENT: dict[str, tuple[str, ...]] = {"traffic": ("sessions",), "email": ("emails_sent", "emails_delivered")}
+
+
+
+def _lead_figures() -> frozenset[str]:
+    """The figures built on the client's leads: the funnel's (but working days, the calendar's), the
+    revenue of its customers and the paid leads (month inputs counted from leads), and every figure whose
+    formula reads one of them, however far (cost per lead, ROMI, CAC payback, traffic → lead rate…)."""
+    keys = {k.key for k in kpis_in("funnel")} - {"working_days"} | {"revenue", "marketing_revenue", "paid_leads"}
+    grown = True
+    while grown:
+        grown = False
+        for declared in KPIS:
+            if declared.key in keys or declared.formula is None:
+                continue
+            if keys & {*declared.formula.args, *(name for _arg, name in declared.formula.kwargs)}:
+                keys.add(declared.key)
+                grown = True
+    return frozenset(keys)
+
+
+LEAD_FIGURES = _lead_figures()
+# A figure of the document above 0 shows a lead up to the month's end (the database size counts every
+# lead created up to then): kpis.datastart's test of a month with leads.
+LEADS_PRESENT = DATA_PRESENCE["leads"]
 
 # Unknown when the month has new customers and no marketing revenue (the verdict's condition).
 MARKETING_REVENUE_FIGURES = frozenset({
@@ -80,6 +119,34 @@ def source_loaded(
         return frozen[source]
     months = row_months() if callable(row_months) else row_months
     return months is None or month in months.get(source, ())
+
+
+def leads_loaded(
+    document: dict[str, Any] | None, *, month: dt.date,
+    row_months: dict[str, set[dt.date]] | Callable[[], dict[str, set[dt.date]] | None] | None,
+) -> bool:
+    """Whether the client had a lead source up to ``month``'s end (module docstring): from the
+    document's lead figures, else its frozen answer, else ``row_months["leads"]`` (the months from which
+    a source existed: any of them on or before ``month`` suffices; a callable is called only then; None,
+    or no "leads" key: not read, taken as loaded)."""
+    kpis = (document or {}).get("kpis") or {}
+    if any(isinstance(kpis.get(k), int | float) and kpis[k] > 0 for k in LEADS_PRESENT):
+        return True
+    frozen = frozen_sources_loaded(document)
+    if frozen is not None and "leads" in frozen:
+        return frozen["leads"]
+    months = row_months() if callable(row_months) else row_months
+    if months is None or "leads" not in months:
+        return True
+    return any(m <= month for m in months["leads"])
+
+
+def lead_figure_unknown(
+    key: str, document: dict[str, Any] | None, *, month: dt.date,
+    row_months: dict[str, set[dt.date]] | Callable[[], dict[str, set[dt.date]] | None] | None,
+) -> bool:
+    """``key`` is built on leads and the client had no lead source up to the month's end: "—", not 0."""
+    return key in LEAD_FIGURES and document is not None and not leads_loaded(document, month=month, row_months=row_months)
 
 
 # Figures over the traffic rows' landing page: unknown in a month whose traffic names none.
@@ -153,11 +220,23 @@ def document_facts(
     document: dict[str, Any], *, month: dt.date,
     row_months: dict[str, set[dt.date]] | Callable[[], dict[str, set[dt.date]] | None] | None,
 ) -> dict[str, Any]:
-    """``document`` as a sentence reads it: the figures of a source without rows in the month and the
-    revenue figures its missing deal values make unknown are None (undefined), so that no "What
-    changed" or draft line says "sessions −100.0 %" or "ROMI fell from 120 % to −100 %". A copy when
+    """``document`` as a sentence reads it: the figures of a source without rows in the month, the
+    revenue figures its missing deal values make unknown and, without a lead source, the lead figures
+    (the month's and its breakdown members') are None (undefined), so that no "What changed" or draft
+    line says "sessions −100.0 %", "ROMI fell from 120 % to −100 %" or "no new leads". A copy when
     anything changes; the stored document keeps kpis.md's values."""
     kpis = document.get("kpis") or {}
+    if LEAD_FIGURES & kpis.keys() and not leads_loaded(document, month=month, row_months=row_months):
+        breakdowns = {
+            dimension: {
+                member: {key: (None if key in LEAD_FIGURES else value) for key, value in figures.items()}
+                for member, figures in members.items()
+            }
+            for dimension, members in (document.get("breakdowns") or {}).items()
+        }
+        document = {**document, "breakdowns": breakdowns,
+                    "kpis": {key: (None if key in LEAD_FIGURES else value) for key, value in kpis.items()}}
+        kpis = document["kpis"]
     unknown = {key for key in kpis if revenue_figure_unknown(key, document)}
     for kind, (_count, figures) in SINCE.items():
         if figures & kpis.keys() and never_sent(kind, document, month=month, row_months=row_months):

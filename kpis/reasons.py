@@ -26,6 +26,7 @@ from kpis.nodata import (
     LANDING_FIGURES,
     figure_source,
     landing_pages_unnamed,
+    lead_figure_unknown,
     never_sent,
     never_sent_kind,
     revenue_figure_unknown,
@@ -347,6 +348,25 @@ def not_loaded_reason(source: str, *, named: str = "", staff: bool = False) -> s
     return said
 
 
+def no_leads_reason(*, named: str = "", staff: bool = False) -> str:
+    """Why a lead figure reads — for a client without any lead source up to the month's end (no CRM
+    connected, no leads file imported: kpis.nodata.leads_loaded). ``named``: the month in words when it
+    is not the page's (a change's comparison month). A client reads its leads "recorded", as its spend
+    and traffic reasons say; staff read "loaded" and where a CRM is connected or leads imported."""
+    if staff:
+        if named:
+            said = gettext("No leads loaded for this client up to %(month)s (no CRM connected, no leads file "
+                           "imported): its lead figures are unknown, not zero.") % {"month": named}
+        else:
+            said = gettext("No leads loaded for this client up to this month (no CRM connected, no leads file "
+                           "imported): its lead figures are unknown, not zero.")
+        return said + " " + gettext("Import a leads file (a CRM export) or connect HubSpot on the Imports page.")
+    if named:
+        return gettext("No leads are recorded up to %(month)s: its lead figures are unknown, not zero.") % {
+            "month": named}
+    return gettext("No leads are recorded up to this month: its lead figures are unknown, not zero.")
+
+
 def landing_unnamed_reason() -> str:
     """Why a landing page figure reads — for a month whose traffic data names no page (a channel report,
     kpis.nodata.landing_pages_unnamed): the report's words, and the glossary's for those figures."""
@@ -372,12 +392,15 @@ def unpriced_reason(document: dict[str, Any] | None) -> str:
 def figure_not_fact(key: str, document: dict[str, Any] | None, *, month: dt.date, row_months: Any,
                     named: str = "", staff: bool = False) -> str:
     """The reason ``key`` of ``document`` is no fact though kpis.md gives it a value (kpis.nodata): a
-    traffic or email figure of a month without rows of its source, a revenue figure of a month whose
+    lead figure of a client without any lead source up to the month's end, a traffic or email figure of
+    a month without rows of its source, a revenue figure of a month whose
     customers have no deal value; "" when it is a fact. ``named``: the month in words when it is not the
     page's: the reasons that would say "this month" name it instead. ``staff``: the reader is agency
     staff (sales-ready leads without activities then name the import kind, a client reads what it means)."""
     if document is None:
         return ""
+    if lead_figure_unknown(key, document, month=month, row_months=row_months):
+        return no_leads_reason(named=named, staff=staff)
     source = figure_source(key)
     if source is not None and not source_loaded(source, document, month=month, row_months=row_months):
         return not_loaded_reason(source, named=named, staff=staff)

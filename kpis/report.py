@@ -115,7 +115,10 @@ from kpis.unmatched import crm_leads_unlinked
 #     PDF says them), so the columns left fit a 1440 px page instead of scrolling sideways
 # 57: that table on a phone a card per segment, its figures labelled in a right-aligned column
 # 58: "Contract lifetime value, explained" says how it differs from CLTV, under the two side by side
-REPORT_LAYOUT = "58"
+# 59: a client without any lead source (no CRM, no leads file, kpis.nodata.leads_loaded) reads its lead figures,
+#     the funnel's lead steps, the verdict, the channel chart's place and the drill-downs' lead columns as "—"
+#     with the reason ("No leads are recorded up to this month…"), not 0 and "no change"
+REPORT_LAYOUT = "59"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 
@@ -380,6 +383,19 @@ def month_verdict(card: Any, *, keys: tuple[str, ...], currency: str) -> dict[st
     if card.snapshot is None or card.in_progress:
         return None
     month = date_format(card.month, "YEAR_MONTH_FORMAT")
+    if card.not_fact(card.month, "new_leads"):
+        # No lead source up to the month's end (kpis.nodata.leads_loaded): its leads, customers and ROMI are
+        # unknown, not "0 new leads and 0 new customers" (ROMI -100 %).
+        spend, _why = card.shown("marketing_spend")
+        if spend:
+            text = _("%(month)s: %(spend)s of marketing spend, but no leads are recorded up to this month, so this "
+                     "report cannot say what it brought or whether marketing paid for itself.")
+            values = {"month": month, "spend": format_value("marketing_spend", spend, currency)}
+        else:
+            text = _("%(month)s: no leads are recorded up to this month and no marketing spend for the month, so "
+                     "this report cannot say what marketing brought.")
+            values = {"month": month}
+        return {"text": capfirst(text % values), "good": None}
     romi, partial = card.shown("romi")  # partial: some customers without a deal value (kpis.nodata)
     leads = int(card.kpi("new_leads") or 0)
     customers = int(card.kpi("customers") or 0)
@@ -446,10 +462,13 @@ def funnel_chart(card: Any, *, accent: str) -> charts.BarChart:
     for key, label in funnel_labels():
         value = card.kpi(key) or 0
         note = ""
-        if key == "sessions" and card.snapshot is not None and card.not_fact(card.month, key):
-            # No traffic loaded (kpis.nodata): no bar of 0 sessions, and no rate of leads over them. Worded
-            # for the reader as the reasons are (Scorecard.staff): a client reads "recorded", staff "loaded".
-            said = _("no traffic data loaded") if card.staff else _("no traffic data recorded")
+        if card.snapshot is not None and card.not_fact(card.month, key):
+            # No traffic loaded, or no lead source at all (kpis.nodata): no bar of 0, and no rate over it.
+            # Worded for the reader as the reasons are (Scorecard.staff): a client reads "recorded", staff "loaded".
+            if key == "sessions":
+                said = _("no traffic data loaded") if card.staff else _("no traffic data recorded")
+            else:
+                said = _("no leads loaded") if card.staff else _("no leads recorded")
             bars.append(charts.Bar(label=str(label), value=0, text="—", note=said))
             before = (str(label), 0)
             continue
@@ -500,6 +519,14 @@ def channel_chart(card: Any, *, accent: str, key: str = "new_leads") -> charts.B
     return charts.BarChart(title=_("New leads by channel"), bars=bars, accent=accent)
 
 
+def mix_empty(card: Any) -> str:
+    """What the channel chart's place says without a chart: the month's leads unknown (no lead source up
+    to its end, kpis.nodata) in its reason's words, else that no lead of the month has a channel."""
+    if card.snapshot is not None and (why := card.not_fact(card.month, "new_leads")):
+        return why
+    return _("No leads by channel this month.")
+
+
 def summary_note(entries: list[dict[str, Any]]) -> str:
     """A new client's history note ("Data from November 2025: 12 months so far.") when every summary
     chart has the same: said once under the summary, and the entries marked to leave it out, not
@@ -543,6 +570,8 @@ def report_context(
         "funnel_svg": charts.bars_svg(funnel) if any(bar.value for bar in funnel.bars) else "",
         "mix_chart": mix,
         "mix_svg": charts.bars_svg(mix) if mix else "",
+        # Why no channel chart: no lead source at all (kpis.nodata) is no month of 0 leads.
+        "mix_empty": mix_empty(card),
         "commentary": commentary_of(card),
         **report_hooks(card, currency=client.currency),  # "What changed" and the pacing bar (kpis.report_drivers)
     }
@@ -782,6 +811,10 @@ def paid_media(
         return None
     unlinked = crm_leads_unlinked(document)
     unmatched = {"text": "—", "reason": unlinked_reason()} if unlinked is not None else None
+    # No lead source at all (kpis.nodata.leads_loaded): the CRM's leads of the campaigns are unknown, not 0.
+    no_leads = card.not_fact(card.month, "new_leads") if card.snapshot is not None else ""
+    if no_leads:
+        unlinked, unmatched = None, {"text": "—", "reason": no_leads}
     cards = []
     for member, figures in sorted(platforms.items(), key=lambda item: -(item[1].get("ad_spend") or 0)):
         label = member_label("platform", member)
@@ -797,7 +830,7 @@ def paid_media(
             "label": label,
             "figures": shown,
             "reasons": list(dict.fromkeys(str(f["reason"]) for f in shown if f["reason"])),  # once each, under the card
-            "match": match_line(label, figures, unlinked=unlinked),
+            "match": "" if no_leads else match_line(label, figures, unlinked=unlinked),
             "converted": converted_line((converted or {}).get(member), currency=currency),
         })
     campaigns = document.get("breakdowns", {}).get("campaign", {})

@@ -19,7 +19,19 @@ from django.utils import timezone as django_timezone
 
 from agency.models import ExchangeRate
 from agency.months import Month
-from clients.models import Activity, Campaign, CriteriaVersion, EmailRow, Holiday, Lead, Persona, Spend, TrafficRow
+from clients.connectors.registry import PLATFORMS
+from clients.models import (
+    Activity,
+    Campaign,
+    CriteriaVersion,
+    EmailRow,
+    Holiday,
+    Lead,
+    Persona,
+    Spend,
+    SyncRun,
+    TrafficRow,
+)
 from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
@@ -28,7 +40,7 @@ from kpis.datastart import MONTH_ROWS, PRESENCE, sources_present
 from kpis.draft import DraftInputs
 from kpis.models import Annotation, Snapshot
 from kpis.nocontact import contact_times_loaded
-from kpis.nodata import document_facts, source_loaded
+from kpis.nodata import document_facts, leads_loaded, source_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
 from kpis.pacing import MonthFigures, quarter_months, working_days_in
 from kpis.report import frozen_converted, frozen_days, frozen_names, report_frozen
@@ -232,11 +244,44 @@ def nurture_marked() -> bool:
     return Campaign.objects.filter(nurture=True).exists()
 
 
+# The connectors that bring leads (a CRM: HubSpot): a completed sync of one is a lead source for the
+# months its window covers, leads or not (kpis.nodata.leads_loaded).
+CRM_PLATFORMS = tuple(slug for slug, connector in PLATFORMS.items() if connector.kind == "leads")
+
+
+def lead_source_months() -> set[dt.date]:
+    """The month of the client's first lead (in its time zone) and the month of the first day a CRM
+    sync read (a completed one): a lead source exists from the earlier of them (kpis.nodata.leads_loaded).
+    Two reads, each the first entry of an index or a few rows."""
+    zone = ZoneInfo(getattr(connection.tenant, "timezone", "UTC") or "UTC")
+    months = set()
+    first_lead = Lead.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if first_lead is not None:
+        months.add(Month.of(first_lead, zone).first_day)
+    first_synced = (
+        SyncRun.objects.filter(ok=True, connection__platform__in=CRM_PLATFORMS)
+        .order_by("window_from").values_list("window_from", flat=True).first()
+    )
+    if first_synced is not None:
+        months.add(Month.of(first_synced).first_day)
+    return months
+
+
+def lead_source_by(month: dt.date) -> bool:
+    """Whether the client had a lead source up to ``month``'s end: a lead created before it, or a CRM's
+    completed sync whose window starts on or before its last day (kpis.nodata.leads_loaded). Two EXISTS."""
+    _start, end = Month.of(month).bounds(ZoneInfo(getattr(connection.tenant, "timezone", "UTC") or "UTC"))
+    return Lead.objects.filter(created_at__lt=end).exists() or SyncRun.objects.filter(
+        ok=True, connection__platform__in=CRM_PLATFORMS, window_from__lte=Month.of(month).last_day
+    ).exists()
+
+
 def source_row_months() -> dict[str, set[dt.date]]:
     """The months with a traffic row and with an email row, those whose snapshot counts a SAL or an
-    opt-out, and the first activity's (kpis.nodata): five reads, made only for a month whose figures
-    show none of a source's rows."""
+    opt-out, the first activity's and the months from which a lead source exists (kpis.nodata): seven
+    reads, made only for a month whose figures show none of a source's rows."""
     return {
+        "leads": lead_source_months(),
         "traffic": set(TrafficRow.objects.dates("date", "month")),
         "email": set(EmailRow.objects.dates("date", "month")),
         "sal_dates": set(Snapshot.objects.filter(document__kpis__sals__gt=0).values_list("month", flat=True)),
@@ -254,11 +299,12 @@ def customers_unpriced(*, month: dt.date, timezone: str) -> int:
 
 
 def sources_loaded_in(month: dt.date) -> dict[str, bool]:
-    """Whether the traffic and the email results have a row dated in ``month``, and whether the CRM had
-    sent a sales-accepted or unsubscribe date and any activity up to its end (kpis.nodata): what an
-    approval freezes. Five EXISTS."""
+    """Whether the traffic and the email results have a row dated in ``month``, whether the CRM had
+    sent a sales-accepted or unsubscribe date and any activity up to its end, and whether the client had
+    a lead source by then (kpis.nodata): what an approval freezes. Seven EXISTS."""
     first, after = Month.of(month).first_day, (Month.of(month) + 1).first_day
     return {
+        "leads": lead_source_by(month),
         "traffic": TrafficRow.objects.filter(date__gte=first, date__lt=after).exists(),
         "email": EmailRow.objects.filter(date__gte=first, date__lt=after).exists(),
         # Whether the CRM had sent a sales-accepted date up to the month's end (a month counting a SAL).
@@ -321,6 +367,12 @@ def month_traffic_loaded(*, snapshot: Snapshot, month: dt.date) -> bool:
         return {"traffic": {month} if TrafficRow.objects.filter(date__gte=first, date__lt=after).exists() else set()}
 
     return source_loaded("traffic", snapshot.document, month=month, row_months=row_months)
+
+
+def month_leads_loaded(*, snapshot: Snapshot, month: dt.date) -> bool:
+    """Whether the client had a lead source up to the month's end (kpis.nodata.leads_loaded): from its
+    figures or frozen answer (no query), else two EXISTS."""
+    return leads_loaded(snapshot.document, month=month, row_months=lambda: {"leads": {month} if lead_source_by(month) else set()})
 
 
 def month_has_spend(*, snapshot: Snapshot | None, month: dt.date) -> bool:

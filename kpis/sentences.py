@@ -53,6 +53,20 @@ _DECLARED: dict[str, dict[str, Promise]] = {
             "%(month)s brought no new leads; no spend is recorded up to this month."),
         "month_funnel_no_leads": _(
             "%(month)s brought no new leads, with %(spend)s of marketing spend."),
+        # No lead source up to the month's end (kpis.nodata.leads_loaded): its leads are unknown, not none.
+        "month_funnel_leads_unknown": _(
+            "%(month)s: %(spend)s of marketing spend, but no leads are recorded up to this month, so its leads "
+            "and what they cost are unknown."),
+        "month_funnel_leads_unknown_no_spend": _(
+            "%(month)s: no leads and no spend are recorded up to this month, so its leads and costs are unknown."),
+        "first_month_leads_unknown": _(
+            "%(month)s is the first month with figures: %(spend)s of marketing spend. No leads are recorded up to "
+            "this month, so its leads are unknown. There is no earlier month to compare with yet, so this report "
+            "describes the month rather than a trend."),
+        "first_month_leads_unknown_no_spend": _(
+            "%(month)s is the first month with figures. No leads and no spend are recorded up to this month, so its "
+            "leads and costs are unknown. There is no earlier month to compare with yet, so this report describes "
+            "the month rather than a trend."),
         "headline_up": _("Against %(compare)s, %(kpi_lower)s rose %(change)s (%(before)s → %(after)s)."),
         "headline_down": _("Against %(compare)s, %(kpi_lower)s fell %(change)s (%(before)s → %(after)s)."),
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),

@@ -350,7 +350,9 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 80: the campaign table says the month's marketing spend tied to no campaign (its column adds up to less)
 # 81: a details group that runs on over a page opens the next on "Leads (continued)", as sections and tables do
 # 82: "Contract lifetime value, explained" says how it differs from CLTV, under its heading, 2 mm above the table
-PDF_LAYOUT = "82"
+# 83: a client without any lead source (no CRM, no leads file) reads its lead figures, funnel steps, verdict,
+#     channel chart and breakdown lead columns as "—" with "No leads are recorded up to this month…", not 0
+PDF_LAYOUT = "83"
 
 
 def report_pdf_build(
@@ -447,6 +449,7 @@ def report_pdf_file(
                 card.snapshot, currency=client.currency, names=names, has_spend=card.has_spend(),
                 persona_names=report_persona_names(snapshot=card.snapshot),
                 traffic_loaded=not card.not_fact(card.month, "sessions"),  # kpis.nodata
+                leads_loaded=not card.not_fact(card.month, "new_leads"),
             ),
         )
         path.parent.mkdir(parents=True, exist_ok=True)

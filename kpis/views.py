@@ -66,6 +66,7 @@ from kpis.selectors_scorecard import (
     PageRead,
     benchmarks_for_month,
     month_has_spend,
+    month_leads_loaded,
     month_traffic_loaded,
     report_converted,
     report_days,
@@ -406,8 +407,10 @@ def breakdown_context(request: HttpRequest, *, dimension: str, month: dt.date | 
     sort, descending = request.GET.get("sort", "member"), request.GET.get("dir") == "desc"
     has_spend = snapshot is None or month_has_spend(snapshot=snapshot, month=month)
     traffic = snapshot is None or month_traffic_loaded(snapshot=snapshot, month=month)
+    leads = snapshot is None or month_leads_loaded(snapshot=snapshot, month=month)
     keys, rows = breakdown_rows(
-        snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend, traffic_loaded=traffic
+        snapshot, dimension, sort=sort, descending=descending, has_spend=has_spend, traffic_loaded=traffic,
+        leads_loaded=leads,
     )
     currency = request.tenant.currency
     names = _member_names(dimension, snapshot)
@@ -584,8 +587,10 @@ def breakdown_csv(request: HttpRequest, dimension: str) -> HttpResponse:
         raise Http404
     has_spend = month_has_spend(snapshot=snapshot, month=month)
     traffic = month_traffic_loaded(snapshot=snapshot, month=month)
+    leads = month_leads_loaded(snapshot=snapshot, month=month)
     keys, rows = breakdown_rows(
-        snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic
+        snapshot, dimension, sort="member", descending=False, has_spend=has_spend, traffic_loaded=traffic,
+        leads_loaded=leads,
     )
     names, currency = _member_names(dimension, snapshot), request.tenant.currency
     cells = [

@@ -198,9 +198,10 @@ def month_without_data(data: CheckData) -> list[Finding]:
 def spend_without_any_lead(data: CheckData) -> list[Finding]:
     """Spend in the month and not one lead, in it or in any month before: a client connected
     through its ad platforms alone (they bring spend and clicks, never leads) or whose CRM was
-    never imported. Its new leads would go to the client as a plain 0 and its cost per lead as
-    "—" with a clean month of checks. A client that had leads once and lost them is the stale
-    and "sessions without leads" checks' (they name the source or the forms)."""
+    never imported. Its report reads its lead figures "—" with "No leads are recorded up to this
+    month" (kpis.nodata.leads_loaded), which staff should not first learn from the client. A client
+    that had leads once and lost them is the stale and "sessions without leads" checks' (they name
+    the source or the forms)."""
     month = data.month
     spend = data.kpis.get("marketing_spend") or 0
     if spend <= 0 or data.kpis.get("new_leads"):
@@ -272,8 +273,8 @@ NO_LEADS = register(
             "is the client's CRM connected, or its leads imported? Ad platforms bring spend and clicks, not leads."
         ),
         rule=_(
-            "Marketing spend in the month and no lead at all, in the month or in any month before: new leads would "
-            "read 0 and cost per lead “—” for want of a CRM, not because nobody came."
+            "Marketing spend in the month and no lead at all, in the month or in any month before: the client's "
+            "report reads its lead figures “—” (no leads recorded) for want of a CRM, not because nobody came."
         ),
         evaluate=spend_without_any_lead,
     )

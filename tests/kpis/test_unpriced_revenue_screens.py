@@ -227,7 +227,8 @@ def test_a_partial_romi_at_or_below_zero_gives_no_verdict():
 
     values = {"romi": -0.4, "marketing_spend": 1000, "new_leads": 8, "customers": 3, "marketing_revenue": 500}
     card = SimpleNamespace(snapshot=object(), in_progress=False, month=MARCH, kpi=values.get,
-                           shown=lambda key: (values.get(key), "Partial: …" if key == "romi" else ""))
+                           shown=lambda key: (values.get(key), "Partial: …" if key == "romi" else ""),
+                           not_fact=lambda month, key: "")  # a client with a lead source (kpis.nodata)
     with translation.override("en"):
         verdict = month_verdict(card, keys=("romi", "marketing_spend"), currency="EUR")
     assert verdict["good"] is None and "some of these customers have no deal value" in verdict["text"], verdict

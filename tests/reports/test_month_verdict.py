@@ -27,6 +27,7 @@ def _card(values: dict, *, in_progress: bool = False) -> SimpleNamespace:
     return SimpleNamespace(
         snapshot=object(), in_progress=in_progress, month=NOVEMBER,
         shown=lambda key: (values.get(key), ""), kpi=lambda key: values.get(key),
+        not_fact=lambda month, key: "",  # a client with a lead source (kpis.nodata.leads_loaded)
     )
 
 
