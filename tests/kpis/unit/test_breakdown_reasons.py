@@ -210,7 +210,8 @@ def test_a_column_of_platform_conversions_is_written_with_the_same_decimals_in_e
     def top_campaigns(conversions: list[float]) -> list[str]:
         campaign = {f"c{i}": {"marketing_spend": 1000.0 - i, "platform_conversions": c} for i, c in enumerate(conversions)}
         document = {"breakdowns": {"platform": {"google_ads": {"ad_spend": 100.0}}, "campaign": campaign}, "kpis": {}}
-        card = SimpleNamespace(snapshot=SimpleNamespace(document=document), month=dt.date(2026, 11, 1))
+        card = SimpleNamespace(snapshot=SimpleNamespace(document=document), month=dt.date(2026, 11, 1),
+                               not_fact=lambda month, key: "")  # a client with a lead source (kpis.nodata)
         with translation.override("en"):
             section = paid_media(card, currency="MXN", accent="#123456")
         index = section["campaign_columns"].index("Conversions")
