@@ -107,6 +107,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "breakdown_csv", {"dimension": "channel"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "annotation_add", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "target_set", {}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "targets_edit", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "recompute", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "recompute_status", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "recompute_retry", {"job_id": 999999}, row(302, 404, 404, 405, 405)),
@@ -199,6 +200,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "panel_report", {}, row(302, 404, 200, 404, 200)),
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
+    (BETA, "targets_edit", {}, row(302, 404, 404, 404, 200)),  # staff of alpha only: not beta's targets
     (BETA, "report_month_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (BETA, "report_shared_pdf", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
