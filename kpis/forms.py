@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from agency.dates import month_parse
 from agency.months import Month
 from clients.criteria.numbers import number_typed
-from kpis.catalogue import Unit, declarations, grouped_choices, kpi
+from kpis.catalogue import Unit, grouped_choices, kpi, targetable
 
 
 class MonthField(forms.CharField):
@@ -162,7 +162,7 @@ class TargetForm(DescribedForm):
     def __init__(self, *args: Any, month: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "target-%s")
         super().__init__(*args, **kwargs)
-        self.fields["kpi"].choices = grouped_choices()
+        self.fields["kpi"].choices = grouped_choices(only=targetable())
         self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
         if month is not None:
             self.fields["month"].initial = month
@@ -242,22 +242,17 @@ class TargetsForm(DescribedForm):
         self.fields["through"].help_text = _(
             "The following months get the same targets: what they had is replaced, and a KPI left empty "
             "here has no target in them either.")
-        for declared in declarations():
-            attrs = {"inputmode": "decimal", "size": 10}
-            if declared.unit == Unit.RATE and declared.bounds is None:  # a share: typed as a fraction
-                attrs["placeholder"] = _quarter()
+        for declared in targetable():
             self.fields[declared.key] = forms.CharField(
-                label=declared.label, required=False, max_length=30, widget=forms.TextInput(attrs=attrs),
+                label=declared.label, required=False, max_length=30,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
             )
         self.describe()
-
-    def kpi_fields(self) -> list[forms.BoundField]:
-        return [self[declared.key] for declared in declarations()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         values: dict[str, float | None] = {}
-        for declared in declarations():
+        for declared in targetable():
             if declared.key not in data:  # too long: the field said so
                 continue
             try:

@@ -22,7 +22,7 @@ from agency.decorators import client_staff_required
 from agency.forms import apply_errors
 from agency.months import Month
 from clients.criteria.numbers import number_typed
-from kpis.catalogue import GROUPS, declarations
+from kpis.catalogue import GROUPS, targetable
 from kpis.formatting import format_value
 from kpis.forms import TargetsForm
 from kpis.report import client_today
@@ -68,7 +68,7 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
             notice = (_("Filled in from the targets of %(month)s: check them, then save.") if stored
                       else _("%(month)s has no targets to copy.")) % {"month": _named(previous)}
         form = TargetsForm(initial={key: number_typed(value) for key, value in stored.items()}, month=month)
-    keys = [declared.key for declared in declarations()]
+    keys = [declared.key for declared in targetable()]
     reference = targets_reference(client=client, keys=keys)
     ahead = [(Month.of(month) + n).first_day for n in range(1, 12)]
     return render(request, "kpis/targets.html", {
@@ -88,7 +88,7 @@ def targets_edit(request: HttpRequest) -> HttpResponse:
 def _groups(form: TargetsForm, reference: Any, currency: str) -> list[dict[str, Any]]:
     """The form's KPI fields by catalogue group, each with its two reference figures as written."""
     rows: dict[str, list[dict[str, Any]]] = {group.key: [] for group in GROUPS}
-    for declared in declarations():
+    for declared in targetable():
         rows[declared.group].append({
             "field": form[declared.key],
             "kpi": declared,
