@@ -206,6 +206,13 @@ def console_url(*, path: str = "/") -> str:
     return host_url(host=settings.PORTAL_BASE_HOST) + path
 
 
+def agency_admins_list() -> QuerySet[User]:
+    """The agency's admins who can act (active), by name: who changes what only admins may (the
+    qualification criteria), as staff are told, and whom staff's requests are emailed to."""
+    return User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True).order_by(
+        "first_name", "last_name", "email", "username")
+
+
 def staff_for_client(*, client: Client) -> QuerySet[User]:
     return User.objects.filter(memberships__client=client, role=User.Role.STAFF)
 

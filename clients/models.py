@@ -407,6 +407,29 @@ class SourceRun(models.Model):
         ordering = ["-started_at", "-id"]
 
 
+class CriteriaReviewRequest(models.Model):
+    """Agency staff asking the agency's admins to review the qualification criteria (only admins change
+    them): from the month check "the criteria score none of these leads" or the criteria page. Shown on
+    the criteria page and the check until an admin saves a new version, which answers it; each admin is
+    emailed once per request (clients.criteria.services.criteria_review_ask)."""
+
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    asked_by_name = models.CharField(max_length=150, blank=True, default="")  # User.display_name
+    asked_at = models.DateTimeField(auto_now_add=True)
+    # The month whose check ("no MQL among the new leads") it came from; None: asked from the criteria page.
+    month = models.DateField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_version = models.PositiveIntegerField(null=True, blank=True)  # the criteria version that answered it
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.asked_by_name} {self.asked_at:%Y-%m-%d}"
+
+
 class OutboxEmail(OutboxEmailFields):
     """A client's outbox (``clients.outbox``), in its schema: its columns and states are every
     outbox's (agency.models.OutboxEmailFields)."""

@@ -7,6 +7,7 @@ The reads of one topic live in its package (``clients.imports.selectors``, ``cli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Max, Min, Sum
@@ -68,8 +69,22 @@ def leads_source_exists() -> bool:
     return Lead.objects.exists() or Connection.objects.filter(platform__in=CRM_PLATFORMS).exists()
 
 
-def setup_steps() -> list[dict[str, Any]]:
-    """The steps a new client goes through before its scorecard means something, each done or not."""
+# Steps an app above this one adds to the list, each a function of the client giving one step (kpis:
+# "Targets", kept in the public schema beside the portfolio, which this app does not import):
+# registered at start-up in the app's ``ready``.
+_MORE_STEPS: list[Callable[[Any], dict[str, Any]]] = []
+
+
+def setup_step_register(step: Callable[[Any], dict[str, Any]]) -> None:
+    """Add a step to every client's set-up list (once per function, whatever the reloads)."""
+    if step not in _MORE_STEPS:
+        _MORE_STEPS.append(step)
+
+
+def setup_steps(*, client: Any = None) -> list[dict[str, Any]]:
+    """The steps a new client goes through before its scorecard means something, each done or not.
+    A step marked ``optional`` is offered without being required: the list is done without it."""
+    more = [step(client) for step in _MORE_STEPS] if client is not None else []
     has_campaigns = Campaign.objects.exists() or ScheduledSource.objects.exists()
     return [
         {"key": "campaigns", "done": has_campaigns, "url": reverse("imports"), "admin_only": False,
@@ -94,6 +109,7 @@ def setup_steps() -> list[dict[str, Any]]:
          "help": _("Non-working days, for leads per working day.")},
         {"key": "contracts", "done": Contract.objects.exists(), "url": reverse("contract_add"), "admin_only": False,
          "label": _("Contracts"), "help": _("Retainers and projects, for MRR, churn and lifetime value.")},
+        *more,
     ]
 
 

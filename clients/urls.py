@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/<path:lead_id>/", views_leads.lead_detail, name="lead_detail"),
     path("criteria/", views_criteria.criteria_versions, name="criteria_versions"),
     path("criteria/new/", views_criteria.criteria_edit, name="criteria_edit"),
+    path("criteria/ask/", views_criteria.criteria_review_ask_view, name="criteria_review_ask"),
     path("criteria/builder/", views_criteria.criteria_builder, name="criteria_builder"),
     path("criteria/backtest/", views_criteria.criteria_backtest, name="criteria_backtest"),
     path("criteria/<int:version>/", views_criteria.criteria_version_detail, name="criteria_version_detail"),

@@ -452,3 +452,10 @@ def problem_words(problem: str) -> str:
 def match_sentence(match: Any) -> str:
     """A persona's match (a rule tree) in words."""
     return rules_sentence(match)
+
+
+def names_joined(names: list[str]) -> str:
+    """People named in a sentence: "Ada Lovelace", "Ada Lovelace and Sam Rivera", "A, B and C" ("y" in Spanish)."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(names[:-1]), "last": names[-1]}

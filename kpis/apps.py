@@ -18,3 +18,9 @@ class KpisConfig(AppConfig):
         scheduled_source_result.connect(receivers.on_scheduled_source_result, dispatch_uid="kpis.source_failure_note")
         leads_requalified.connect(receivers.on_leads_requalified, dispatch_uid="kpis.recompute_on_requalify")
         connection_health.connect(receivers.on_connection_health, dispatch_uid="kpis.connection_health_note")
+
+        from clients.selectors import setup_step_register
+        from kpis.selectors_targets import targets_setup_step
+
+        # The set-up checklist offers the targets page (an optional step: targets live beside the portfolio).
+        setup_step_register(targets_setup_step)

@@ -628,6 +628,13 @@ def funnel_kpis() -> tuple[Kpi, ...]:
     return tuple(sorted((k for k in _BY_KEY.values() if k.funnel), key=lambda k: k.funnel))
 
 
+def targetable() -> tuple[Kpi, ...]:
+    """The KPIs a target means something for, in the catalogue's order: all but the facts of the calendar
+    (working days, and the growth needed per working day, a ratio of two months' working days: the
+    figures that show no change, ``compared=False``). The target forms offer these."""
+    return tuple(k for k in _BY_KEY.values() if k.compared and k.key != "working_days")
+
+
 def plan_targets() -> dict[str, str]:
     """The reverse-funnel planner's steps and the KPI each one's monthly count is the target of."""
     return {k.plan: k.key for k in _BY_KEY.values() if k.plan}

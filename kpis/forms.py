@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from agency.dates import month_parse
 from agency.months import Month
 from clients.criteria.numbers import number_typed
-from kpis.catalogue import Unit, grouped_choices, kpi
+from kpis.catalogue import Unit, grouped_choices, kpi, targetable
 
 
 class MonthField(forms.CharField):
@@ -162,7 +162,7 @@ class TargetForm(DescribedForm):
     def __init__(self, *args: Any, month: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "target-%s")
         super().__init__(*args, **kwargs)
-        self.fields["kpi"].choices = grouped_choices()
+        self.fields["kpi"].choices = grouped_choices(only=targetable())
         self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
         if month is not None:
             self.fields["month"].initial = month
@@ -175,35 +175,115 @@ class TargetForm(DescribedForm):
         self.describe()
 
     def clean_value(self) -> float | None:
-        text = self.cleaned_data.get("value", "")
-        if not text.strip():
-            return None
-        try:
-            value = number_parse(text)
-        except (InvalidOperation, ValueError):
-            raise forms.ValidationError(_("Write a number, e.g. 120 or %(quarter)s.") % {"quarter": _quarter()},
-                                        code="number") from None
-        if not value.is_finite():
-            raise forms.ValidationError(_("Write a number, e.g. 120 or %(quarter)s.") % {"quarter": _quarter()},
-                                        code="number")
-        return float(value)
+        return target_typed(self.cleaned_data.get("value", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         kpi_key, value = data.get("kpi"), data.get("value")
         if kpi_key and value is not None:
-            # The catalogue's plausible range for the KPI's unit: a rate that is a share outside 0–1
-            # is a typing mistake (25 instead of 0.25); growth, ROI and uplift are not limited.
-            declared = kpi(kpi_key)
-            low, high = declared.range
-            if declared.whole and (value < 0 or value != int(value)):
-                self.add_error("value", _("This KPI counts things: use a whole number, 0 or more."))
-            elif declared.unit == Unit.RATE and (value < low or value > high):
-                self.add_error("value", _("A rate is a fraction between 0 and 1: write %(quarter)s for 25 %%.")
-                               % {"quarter": _quarter()})
-            elif declared.unit in {Unit.MONEY, Unit.HOURS} and value < low:
-                self.add_error("value", _("Use an amount of 0 or more."))
-            elif not low <= value <= high:
-                self.add_error("value", _("Use a value between %(low)s and %(high)s.") % {
-                    "low": _plain(low), "high": _plain(high)})
+            problem = target_problem(kpi_key, value)
+            if problem:
+                self.add_error("value", problem)
         return data
+
+
+def target_problem(kpi_key: str, value: float) -> str:
+    """What is wrong with ``value`` as a target of ``kpi_key`` in words, "" when nothing is.
+
+    The catalogue's plausible range for the KPI's unit: a rate that is a share outside 0–1 is a
+    typing mistake (25 instead of 0.25); growth, ROI and uplift are not limited. One rule for the
+    scorecard's one-KPI form and the targets page's every-KPI form."""
+    declared = kpi(kpi_key)
+    low, high = declared.range
+    if declared.whole and (value < 0 or value != int(value)):
+        return _("This KPI counts things: use a whole number, 0 or more.")
+    if declared.unit == Unit.RATE and (value < low or value > high):
+        return _("A rate is a fraction between 0 and 1: write %(quarter)s for 25 %%.") % {"quarter": _quarter()}
+    if declared.unit in {Unit.MONEY, Unit.HOURS} and value < low:
+        return _("Use an amount of 0 or more.")
+    if not low <= value <= high:
+        return _("Use a value between %(low)s and %(high)s.") % {"low": _plain(low), "high": _plain(high)}
+    return ""
+
+
+def target_typed(text: str) -> float | None:
+    """A target as typed: None when empty; ValidationError when it is no number."""
+    if not text.strip():
+        return None
+    try:
+        value = number_parse(text)
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite():
+        raise forms.ValidationError(_("Write a number, e.g. 120 or %(quarter)s.") % {"quarter": _quarter()},
+                                    code="number")
+    return float(value)
+
+
+TARGET_MONTHS_AHEAD = 11  # "apply to the following months": up to a year with the month itself
+
+
+class TargetsForm(DescribedForm):
+    """Every KPI's target for one month at once (the targets page), and how far the same targets
+    go on: the month only, or through a later month (the end of the quarter, of the year).
+
+    One field per KPI of the catalogue, named by its key; an empty field means no target for that
+    KPI. The service (kpis.services.targets_months_set) writes them all or none."""
+
+    month = MonthField()
+    through = forms.ChoiceField(label=gettext_lazy("Apply to"))
+
+    def __init__(self, *args: Any, month: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "targets-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["month"].initial = month
+        self.fields["through"].choices = through_choices(month)
+        self.fields["through"].initial = str(Month.of(month))
+        self.fields["through"].help_text = _(
+            "The following months get the same targets: what they had is replaced, and a KPI left empty "
+            "here has no target in them either.")
+        for declared in targetable():
+            self.fields[declared.key] = forms.CharField(
+                label=declared.label, required=False, max_length=30,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+            )
+        self.describe()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values: dict[str, float | None] = {}
+        for declared in targetable():
+            if declared.key not in data:  # too long: the field said so
+                continue
+            try:
+                value = target_typed(data[declared.key] or "")
+            except forms.ValidationError as error:
+                self.add_error(declared.key, error)
+                continue
+            problem = target_problem(declared.key, value) if value is not None else ""
+            if problem:
+                self.add_error(declared.key, problem)
+            values[declared.key] = value
+        data["values"] = values
+        month, through = data.get("month"), month_parse(data.get("through") or "")
+        if month is not None and through is not None:
+            data["months"] = [m.first_day for m in Month.range(Month.of(month), Month.of(through))]
+        return data
+
+
+def through_choices(month: dt.date) -> list[tuple[str, str]]:
+    """The month alone, then each later month up to TARGET_MONTHS_AHEAD, naming the end of a quarter
+    or of the year where it is one ("March 2027, end of the quarter (4 months)")."""
+    first = Month.of(month)
+    choices = [(str(first), _("Only %(month)s") % {"month": date_format(first.first_day, "YEAR_MONTH_FORMAT")})]
+    for ahead in range(1, TARGET_MONTHS_AHEAD + 1):
+        last = first + ahead
+        named = {"month": date_format(last.first_day, "YEAR_MONTH_FORMAT"), "count": ahead + 1}
+        if last.month == 12:
+            label = _("Through %(month)s, the end of the year (%(count)s months)") % named
+        elif last.month % 3 == 0:
+            label = _("Through %(month)s, the end of the quarter (%(count)s months)") % named
+        else:
+            label = _("Through %(month)s (%(count)s months)") % named
+        choices.append((str(last), label))
+    return choices

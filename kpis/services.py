@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,56 @@ def targets_from_plan(*, client: Client, plan: dict[str, Any], user: Any = None)
                 target_set(client=client, month=month, kpi=kpi, value=figures[step], user=user)
                 count += 1
     return count
+
+
+@dataclass(frozen=True)
+class TargetsSaved:
+    """What one save of the targets page changed, for its message: targets written (new or of another
+    value), removed, and left as they were (the same value: who set them stays)."""
+
+    written: int
+    removed: int
+    kept: int
+
+
+def targets_months_set(
+    *, client: Client, months: list[dt.date], values: dict[str, float | None], user: Any = None
+) -> TargetsSaved:
+    """Give each of ``months`` the targets ``values`` (KPI key → target, None: no target): the targets
+    page's save, all of it or nothing. A value outside its KPI's range or an unknown KPI refuses the
+    whole save (ValidationError by KPI key), so a page never half-applies what a person typed. A target
+    already of that value keeps who set it; only the months given are touched."""
+    problems = {key: [_("Choose a KPI of the scorecard.")] for key in values if key not in KPI_KEYS}
+    for key, value in values.items():
+        if key in KPI_KEYS and value is not None and not target_in_range(key, value):
+            low, high = kpi_declared(key).range
+            problems[key] = [_("Use a value between %(low)s and %(high)s.") % {"low": low, "high": high}]
+    if problems:
+        raise ValidationError(problems)
+    if not months:
+        raise ValidationError({"through": [_("Choose a month.")]})
+    firsts = sorted({Month.of(m).first_day for m in months})
+    person = _person(user)
+    with transaction.atomic():
+        stored = {
+            (t.month, t.kpi): t
+            for t in Target.objects.select_for_update().filter(client=client, month__in=firsts, kpi__in=list(values))
+        }
+        gone = [t.pk for (month, key), t in stored.items() if values[key] is None]
+        changed = [
+            Target(client=client, month=month, kpi=key, value=float(value), set_by=person)
+            for month in firsts
+            for key, value in values.items()
+            if value is not None and (stored.get((month, key)) is None or stored[(month, key)].value != float(value))
+        ]
+        if gone:
+            Target.objects.filter(client=client, pk__in=gone).delete()
+        Target.objects.bulk_create(
+            changed, update_conflicts=True, unique_fields=["client", "month", "kpi"],
+            update_fields=["value", "set_by", "updated_at"],
+        )
+    kept = sum(1 for month in firsts for key, value in values.items() if value is not None) - len(changed)
+    return TargetsSaved(written=len(changed), removed=len(gone), kept=kept)
 
 
 def recompute_request(*, client: Client, months: list[dt.date], user: Any = None) -> Any:

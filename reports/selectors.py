@@ -23,11 +23,13 @@ from agency.months import Month
 from agency.outbox import attention_shown
 from agency.selectors import brand_is_default, console_url
 from clients.connectors.health import connections_health
+from clients.criteria.selectors import criteria_admin_names, criteria_review_open
 from clients.models import Job, OutboxEmail, SyncRun
 from clients.outbox import outbox_attention
-from clients.words import member_label
+from clients.words import member_label, names_joined
 from kpis.catalogue import kpi
 from kpis.checks.selectors import month_checks_ran, month_checks_read
+from kpis.checks.tracking import MQL_SKIPPED, NO_MQLS
 from kpis.models import Snapshot
 from kpis.recompute import recompute_waiting
 from kpis.report import FROZEN, default_month, frozen_days, month_with_data
@@ -49,6 +51,9 @@ from reports.models import (
 from reports.text import light_html, plain
 
 SECTIONS = tuple(Commentary.Section)
+
+# The month checks that say the qualification criteria score none of the leads: only admins change them.
+CRITERIA_CHECKS = frozenset({MQL_SKIPPED.key, NO_MQLS.key})
 
 
 def token_hash(token: str) -> str:
@@ -595,6 +600,10 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             checks_open_high=sum(1 for c in checks if c["resolved_at"] is None and c["severity"] == "high"),
             check_notes=list(CheckNote.objects.filter(month=month)),
         )
+        if any(c["key"] in CRITERIA_CHECKS and c["resolved_at"] is None for c in checks):
+            # Only admins change the criteria: staff read whom to ask, and ask in one click (or see it asked).
+            context.update(criteria_checks=CRITERIA_CHECKS, criteria_review=criteria_review_open(),
+                           criteria_admins=names_joined(criteria_admin_names()))
     else:
         ack = Acknowledgement.objects.filter(month=month, user_id=viewer.pk).first()
         context["read_at"] = ack.read_at if ack else None
@@ -616,6 +625,7 @@ def email_kind_label(kind: str) -> str:
         "report_question": _("A client's question"),
         "report_answer": _("The answer to a question"),
         "monthly_scorecard": _("The monthly scorecard"),
+        "criteria_review": _("A request to review the criteria"),
     }
     return str(labels.get(kind, kind))
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 
 from agency.months import Month
+from agency.selectors import agency_admins_list
 from clients.closed_months import approved_months_among
-from clients.models import CriteriaVersion, Lead
+from clients.models import CriteriaReviewRequest, CriteriaVersion, Lead
 
 
 def criteria_periods(versions: list[Any]) -> list[dict[str, Any]]:
@@ -93,3 +94,14 @@ def criteria_version_before(*, version: int) -> CriteriaVersion | None:
 def criteria_version_latest() -> CriteriaVersion | None:
     """The last version saved: the editor starts from it."""
     return CriteriaVersion.objects.order_by("-version").first()
+
+
+def criteria_review_open() -> CriteriaReviewRequest | None:
+    """The latest request to the agency's admins to review the criteria that no new version has answered
+    yet (clients.criteria.services.criteria_review_ask), or None. In the client's schema."""
+    return CriteriaReviewRequest.objects.filter(answered_at__isnull=True).order_by("-asked_at").first()
+
+
+def criteria_admin_names() -> list[str]:
+    """The names of the agency's admins, the only people who change the criteria: staff are told whom to ask."""
+    return [admin.display_name for admin in agency_admins_list()]

@@ -9,15 +9,18 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
 from agency.dates import date_in_range, date_range_message
 from agency.models import Client
 from agency.months import Month, local_midnight
+from clients.criteria.emails import criteria_review_emails
 from clients.criteria.qualification import leads_judge
 from clients.criteria.rules import criteria_validate, personas_problems
-from clients.models import CriteriaVersion, Persona
+from clients.models import CriteriaReviewRequest, CriteriaVersion, Persona
+from clients.outbox import outbox_drain_schedule
 from clients.signals import data_changed, leads_requalified
 
 
@@ -64,11 +67,35 @@ def criteria_version_create(
             change_note=change_note,
             saved_via=saved_via or (CriteriaVersion.SavedVia.EDITOR if getattr(author, "pk", None) else ""),
         )
+        # Staff's open request to review the criteria is answered by this version (its page names it).
+        CriteriaReviewRequest.objects.filter(answered_at__isnull=True).update(
+            answered_at=timezone.now(), answered_version=version.version)
     created_from = None if first else local_midnight(effective_from, ZoneInfo(client.timezone))
     leads_requalify(client=client, created_from=created_from)
     # Snapshots from the effective month on name the version in effect: they are recomputed too.
     data_changed(client=client, kind="criteria", months={str(Month.of(effective_from))})
     return version
+
+
+def criteria_review_ask(
+    *, client: Client, user: Any, month: dt.date | None = None
+) -> tuple[CriteriaReviewRequest, bool]:
+    """Staff's "ask an admin" (only the agency's admins change the criteria): a request the criteria page
+    and the month check show until an admin saves a new version, and an email to each admin in their
+    language. A request already open is returned as it is (False): one click more emails nobody again.
+    Runs in ``client``'s schema."""
+    with tenant_context(client), transaction.atomic():
+        open_request = CriteriaReviewRequest.objects.select_for_update().filter(answered_at__isnull=True).first()
+        if open_request is not None:
+            return open_request, False
+        request = CriteriaReviewRequest.objects.create(
+            asked_by=user if getattr(user, "pk", None) else None,
+            asked_by_name=getattr(user, "display_name", "") or "",
+            month=Month.of(month).first_day if month else None,
+        )
+        criteria_review_emails(client=client, request=request)
+        transaction.on_commit(lambda: outbox_drain_schedule(client=client))
+    return request, True
 
 
 def personas_set(*, personas: list[dict], client: Client | None = None) -> list[Persona]:

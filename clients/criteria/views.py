@@ -12,10 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agency.dates import month_parse
 from agency.decorators import client_admin_required, client_staff_required
 from agency.http import found
 from agency.months import Month
@@ -32,16 +36,18 @@ from clients.criteria.numbers import examples
 from clients.criteria.qualification import backtest
 from clients.criteria.rules import FIELDS, OPS_FOR, criteria_max_score, criteria_problems, field_type
 from clients.criteria.selectors import (
+    criteria_admin_names,
     criteria_effective_default,
     criteria_periods,
+    criteria_review_open,
     criteria_version_before,
     criteria_version_get,
     criteria_version_latest,
     criteria_versions_list,
 )
-from clients.criteria.services import criteria_version_create
+from clients.criteria.services import criteria_review_ask, criteria_version_create
 from clients.vocab import ACTIONS
-from clients.words import problem_words
+from clients.words import names_joined, problem_words
 
 EMPTY = {"fit": {}, "threshold": 30, "points": [], "sales_ready_actions": []}
 
@@ -104,7 +110,27 @@ def _draft_criteria(request: HttpRequest) -> tuple[dict | None, list[str]]:
 @require_GET
 def criteria_versions(request: HttpRequest) -> HttpResponse:
     periods = criteria_periods(criteria_versions_list())
-    return render(request, "clients/criteria/versions.html", {"versions": periods})
+    return render(request, "clients/criteria/versions.html", {
+        "versions": periods, "review": criteria_review_open(), "admins": names_joined(criteria_admin_names())})
+
+
+@client_staff_required
+@require_POST
+def criteria_review_ask_view(request: HttpRequest) -> HttpResponse:
+    """Staff's one click "ask an admin to review the criteria" (from the month check or the criteria
+    page): the request is shown there until a new version answers it, and each admin is emailed."""
+    month = month_parse(request.POST.get("month", ""))
+    asked, created = criteria_review_ask(client=request.tenant, user=request.user, month=month)
+    if created:
+        messages.success(request, _("Request sent to %(admins)s: it shows on the criteria page and was emailed.") % {
+            "admins": names_joined(criteria_admin_names()) or _("the agency's admins")})
+    else:
+        messages.info(request, _("%(name)s already asked the admins on %(when)s: they have not answered yet.") % {
+            "name": asked.asked_by_name, "when": date_format(timezone.localtime(asked.asked_at), "DATETIME_FORMAT")})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("criteria_versions")
+    return redirect(back)
 
 
 @client_staff_required

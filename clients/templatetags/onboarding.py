@@ -49,5 +49,6 @@ def setup_checklist(context: template.Context) -> dict[str, Any]:
     if not getattr(user, "is_agency", False):
         # The set-up is the agency's work: a client's own people never see the to-do list.
         return {"steps": [], "done": True, "user": user}
-    steps = setup_steps()
-    return {"steps": steps, "done": all(step["done"] for step in steps), "user": user}
+    steps = setup_steps(client=getattr(request, "tenant", None))
+    # An optional step (targets) is offered, never awaited: the list goes once the others are done.
+    return {"steps": steps, "done": all(step["done"] for step in steps if not step.get("optional")), "user": user}

@@ -107,6 +107,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "breakdown_csv", {"dimension": "channel"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "annotation_add", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "target_set", {}, row(302, 404, 404, 405, 405)),
+    (ALPHA, "targets_edit", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "recompute", {}, row(302, 404, 404, 405, 405)),
     (ALPHA, "recompute_status", {"job_id": 999999}, row(302, 404, 404, 404, 404)),
     (ALPHA, "recompute_retry", {"job_id": 999999}, row(302, 404, 404, 405, 405)),
@@ -116,6 +117,7 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     # Staff read the criteria (the month check links them there); the editor sends them to the versions.
     (ALPHA, "criteria_versions", {}, row(302, 404, 404, 200, 200)),
     (ALPHA, "criteria_edit", {}, row(302, 404, 404, 302, 200)),
+    (ALPHA, "criteria_review_ask", {}, row(302, 404, 404, 405, 405)),  # staff ask the admins (POST)
     (ALPHA, "criteria_builder", {}, row(302, 404, 404, 404, 405)),
     (ALPHA, "criteria_backtest", {}, row(302, 404, 404, 404, 405)),
     (ALPHA, "criteria_version_detail", {"version": 99}, row(302, 404, 404, 404, 404)),
@@ -199,6 +201,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (BETA, "panel_report", {}, row(302, 404, 200, 404, 200)),
     (BETA, "login", {}, row(200, 404, 302, 404, 302)),
     (BETA, "report_month", {"month": "2026-03"}, row(302, 404, 404, 404, 200)),
+    (BETA, "targets_edit", {}, row(302, 404, 404, 404, 200)),  # staff of alpha only
+    (BETA, "criteria_review_ask", {}, row(302, 404, 404, 404, 405)),
     (BETA, "report_month_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
     (BETA, "report_shared", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),
     (BETA, "report_shared_pdf", {"month": "2026-03", "token": "unknown"}, row(404, 404, 404, 404, 404)),

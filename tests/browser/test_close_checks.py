@@ -121,8 +121,10 @@ def october_without_mqls_or_contact_times(report_data):  # noqa: F811
 
 
 def test_a_skipped_mql_stage_reads_in_spanish_on_a_phone(
-    browser, portal, staff_a, october_without_mqls_or_contact_times
+    browser, portal, staff_a, admin_user, october_without_mqls_or_contact_times
 ) -> None:
+    admin_user.first_name, admin_user.last_name = "Ada", "Lovelace"
+    admin_user.save()
     alpha = portal.client("alpha")
     context, page = new_page(browser, locale="es")
     try:
@@ -132,6 +134,9 @@ def test_a_skipped_mql_stage_reads_in_spanish_on_a_phone(
         skipped = page.locator("li[data-check='tracking.mql_stage_skipped']")
         assert "pero ni un solo MQL: los criterios de cualificación no puntúan ninguno de estos leads." in skipped.inner_text()
         assert skipped.locator("a[href='/criteria/new/']").count() == 1
+        # Staff may not change the criteria: the check names who can, and asks them in one click.
+        assert "Solo los administradores de la agencia pueden cambiar los criterios: Ada Lovelace." in skipped.inner_text()
+        assert skipped.locator("[data-criteria-ask]").is_visible()
         _no_overflow(page)
         screenshot(page, "checks-data-gaps-es-390")
         page.set_viewport_size(DESKTOP)
@@ -139,10 +144,19 @@ def test_a_skipped_mql_stage_reads_in_spanish_on_a_phone(
         # Staff may not edit the criteria: "Ver" opens them to read, with whom to ask (not a 404).
         skipped.locator("a[href='/criteria/new/']").click()
         page.wait_for_url(f"{alpha}/criteria/")
-        assert "pide a un administrador de la agencia que los revise" in page.locator("main").inner_text()
+        assert "pídeles que los revisen" in page.locator("main").inner_text()
         screenshot(page, "criteria-staff-es-1440")
         page.set_viewport_size(PHONE)
         _no_overflow(page)
         screenshot(page, "criteria-staff-es-390")
+        page.goto(f"{alpha}/reports/2026-10/")
+        skipped.locator("[data-criteria-ask]").click()
+        page.wait_for_url(f"{alpha}/reports/2026-10/#checks")
+        asked = skipped.locator("[data-criteria-review]").inner_text()
+        assert "pidió a los administradores de la agencia que revisaran los criterios" in asked
+        assert "desde la comprobación de octubre de 2026: aún sin respuesta." in asked
+        assert skipped.locator("[data-criteria-ask]").count() == 0
+        _no_overflow(page)
+        screenshot(page, "checks-criteria-asked-es-390")
     finally:
         context.close()

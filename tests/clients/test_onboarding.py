@@ -11,6 +11,8 @@ from django.test import Client as HttpClient
 from clients.imports.kind_docs import EXAMPLES, KIND_ORDER, kind_columns, kind_example_csv
 from clients.models import Campaign, Connection, Contract, CriteriaVersion, Holiday, Lead, Persona, Spend
 from clients.services import data_import
+from kpis.services import target_set
+from portfolio.models import Target
 from tests.conftest import host_of
 
 
@@ -26,14 +28,14 @@ def test_a_new_client_gets_a_checklist_until_every_step_is_done(staff_http, tena
     assert 'id="setup-checklist"' in html
     for step in ("Campaigns, or a source that creates them", "Spend: an ad platform connected, or spend imported",
                  "Leads: a CRM connected, or leads imported", "Qualification criteria", "Buyer personas", "Holidays",
-                 "Contracts"):
+                 "Contracts", "Targets"):
         assert step in html
-    assert html.count('class="todo"') == 7
+    assert html.count('class="todo"') == 8
     connection.set_tenant(tenant_a)
     Campaign.objects.create(id="c1", name="C1", channel="email")
     Persona.objects.create(code="cfo", name="CFO")
     html = staff_http.get("/").content.decode()
-    assert html.count('class="todo"') == 5 and html.count('class="done"') == 2
+    assert html.count('class="todo"') == 6 and html.count('class="done"') == 2
     connection.set_tenant(tenant_a)
     CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
     Holiday.objects.create(date=dt.date(2026, 1, 1))
@@ -41,6 +43,29 @@ def test_a_new_client_gets_a_checklist_until_every_step_is_done(staff_http, tena
     Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=1)
     Lead.objects.create(id="L1", created_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
     assert 'id="setup-checklist"' not in staff_http.get("/").content.decode()
+
+
+def test_targets_are_an_optional_step_that_links_the_targets_page(staff_http, tenant_a, staff_a) -> None:
+    """An account manager setting up a client was never told of targets (set one KPI at a time in the
+    scorecard's folded tools): the list offers the targets page, marked optional, and never waits for it."""
+    html = staff_http.get("/").content.decode()
+    checklist = html[html.index('id="setup-checklist"'):]
+    assert 'class="todo"' in _step(checklist, "Targets</a>") and '<a href="/targets/">Targets</a>' in checklist
+    assert "data-optional" in checklist.split("Targets</a>", 1)[1][:200]
+    assert "(opcional)" in staff_http.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    target_set(client=tenant_a, month=dt.date(2026, 1, 1), kpi="new_leads", value=40, user=staff_a)
+    html = staff_http.get("/").content.decode()
+    assert 'class="done"' in _step(html[html.index('id="setup-checklist"'):], "Targets")
+    connection.set_tenant(tenant_a)
+    Campaign.objects.create(id="c1", name="C1", channel="email")
+    Persona.objects.create(code="cfo", name="CFO")
+    CriteriaVersion.objects.create(version=1, effective_from=dt.date(2026, 1, 1), criteria={"fit": {}, "threshold": 0})
+    Holiday.objects.create(date=dt.date(2026, 1, 1))
+    Contract.objects.create(id="K", account="a", kind="retainer", start_date=dt.date(2026, 1, 1), term_months=1, monthly_fee=1)
+    Spend.objects.create(id="s1", date=dt.date(2026, 1, 5), category="media", amount=1)
+    Lead.objects.create(id="L1", created_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC))
+    Target.objects.filter(client=tenant_a).delete()
+    assert 'id="setup-checklist"' not in staff_http.get("/").content.decode()  # done without targets
 
 
 def _step(html: str, label: str) -> str:

@@ -14,10 +14,8 @@ from tests.clients.criteria.test_criteria_editor import FORM
 from tests.conftest import host_of
 
 ASK = {
-    "en": "Only an agency admin can change the criteria. If a month's check says they qualify none of the leads, "
-          "ask an agency admin to review them.",
-    "es": "Solo un administrador de la agencia puede cambiar los criterios. Si una comprobación del mes dice que no "
-          "cualifican a ninguno de los leads, pide a un administrador de la agencia que los revise.",
+    "en": "If a month's check says they qualify none of the leads, ask them to review them.",
+    "es": "Si una comprobación del mes dice que no cualifican a ninguno de los leads, pídeles que los revisen.",
 }
 
 NONE_YET = {
