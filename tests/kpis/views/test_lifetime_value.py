@@ -141,7 +141,7 @@ def test_a_segment_outside_the_usual_words_reads_as_written_and_none_says_so() -
 COMPARED = {
     "en": ("CLTV and contract lifetime value estimate what a customer is worth in two ways.",
            "so one month's cancellations move it a lot", "so it moves slowly"),
-    "es": ("El CLTV y el valor de vida del contrato estiman de dos formas lo que vale un cliente.",
+    "es": ("El CLTV y el valor de vida del contrato estiman de dos formas el valor de un cliente.",
            "así que las cancelaciones de un solo mes lo mueven mucho", "así que cambia despacio"),
 }
 
