@@ -483,6 +483,35 @@ def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
     return [user for user in report_recipients(client=client) if user.pk not in had]
 
 
+# An email still "being prepared" this long after its approval (or its last try) has no task coming:
+# its worker was lost and its retries spent. The month's page then offers to try again, as for a failure.
+EMAILS_STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+def approval_emails_state(*, month: dt.date, now: dt.datetime, stuck_after: dt.timedelta) -> dict[str, Any] | None:
+    """The email an approval of ``month`` owes and has not queued yet, for the month's page: None when
+    none waits; else ``state`` "pending" (its task is building it: the page polls), or "failed" (with
+    ``error``; also an email still pending ``stuck_after`` after its approval or last try, its task
+    lost), which the page says with "Try again". ``revision``: the email is a revision's news."""
+    version = (
+        ReportVersion.objects.filter(month=month, emails__in=[ReportVersion.Emails.PENDING, ReportVersion.Emails.FAILED])
+        .order_by("-number")
+        .only("number", "emails", "emails_error", "emails_at", "approved_at")
+        .first()
+    )
+    if version is None:
+        return None
+    since = version.emails_at or version.approved_at
+    stuck = version.emails == ReportVersion.Emails.PENDING and since < now - stuck_after
+    return {
+        "state": "failed" if stuck or version.emails == ReportVersion.Emails.FAILED else "pending",
+        "stuck": stuck,
+        "error": version.emails_error,
+        "revision": version.number > 1,
+        "number": version.number,
+    }
+
+
 def _spaced(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
@@ -578,7 +607,10 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             # Approve says whom it emails (a confirmation that does not say what will happen costs a
             # look at the client's users for each of 50 clients).
             recipient_emails=", ".join(sorted(user.email for user in recipients)[:10]) + (" …" if len(recipients) > 10 else ""),
-            unsent=recipients_without_report(client=client, month=month) if versions else [],
+            # The email an approval owes, while its task builds it (or after it failed): the page says
+            # "Sending…" or the failure; its readers are not "Not emailed yet" in the meantime.
+            sending=(sending := approval_emails_state(month=month, now=timezone.now(), stuck_after=EMAILS_STUCK_AFTER)),
+            unsent=recipients_without_report(client=client, month=month) if versions and not sending else [],
             client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),

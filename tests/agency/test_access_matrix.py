@@ -186,6 +186,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_answer", {"month": "2026-03", "question_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_email_resend", {"month": "2026-03", "email_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_send_new", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    # The approval's email being prepared (the month page's poll; opened by hand, the month's page) and its "Try again"
+    (ALPHA, "report_sending", {"month": "2026-03"}, row(302, 404, 404, 302, 302)),
+    (ALPHA, "report_sending_again", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     # The email a month would send, before approval: staff of the client only (the fixture's month has no figures: 404)
     (ALPHA, "report_email_preview", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "report_email_preview_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
