@@ -290,8 +290,9 @@ def board_page(
 # box that ticks every clean month of the page; 14: with its words, in sight on a phone; 15: a month
 # whose checks never ran is not clean: no tick, its count and filter "Checks not run yet"; 16: such a
 # month's "Not run yet" a link to it, and a hint saying how to run them; the bulk button counts the
-# ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count).
-BOARD_LAYOUT = "17"
+# ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count;
+# 18: on a phone a row per client (name, state, checks, days waiting), the rest folded under "More").
+BOARD_LAYOUT = "18"
 
 
 def board_stamp(*, user: User) -> str:
