@@ -17,6 +17,7 @@ from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
@@ -512,6 +513,30 @@ def approval_emails_state(*, month: dt.date, now: dt.datetime, stuck_after: dt.t
     }
 
 
+def checks_open_across(*, clients: list[Client], month: dt.date) -> list[dict[str, Any]]:
+    """The open checks of ``month`` for each of ``clients``, grouped by check (its key), most clients
+    first: what "Resolve a check for several clients" offers. Each group: ``key``, ``rule`` (what the
+    check looks at), ``family_label``, ``severity_label`` and ``items`` — each client's finding (its
+    ``id`` in that client's schema, the ``sentence`` as its page says it). Opens each client's schema
+    (one query each): the caller passes only clients whose console counts show a check open."""
+    groups: dict[str, dict[str, Any]] = {}
+    for client in clients:
+        with tenant_context(client):
+            found = month_checks_read(month=month, currency=client.currency)
+        for check in found:
+            if check["resolved_at"] is not None:
+                continue
+            group = groups.setdefault(check["key"], {
+                "key": check["key"], "rule": check["rule"], "family_label": check["family_label"],
+                "severity_label": check["severity_label"], "items": [],
+            })
+            group["items"].append({"client": client, "id": check["id"], "sentence": check["sentence"],
+                                   "severity": check["severity"], "subject": check["subject"]})
+    for group in groups.values():
+        group["clients"] = len({item["client"].pk for item in group["items"]})
+    return sorted(groups.values(), key=lambda group: (-group["clients"], group["key"]))
+
+
 def _spaced(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
@@ -612,6 +637,8 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             sending=(sending := approval_emails_state(month=month, now=timezone.now(), stuck_after=EMAILS_STUCK_AFTER)),
             unsent=recipients_without_report(client=client, month=month) if versions and not sending else [],
             client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
+            # The same check at several clients (one outage): resolved together from the console.
+            checks_together_url=console_url(path=f"/board/checks/?month={Month.of(month)}"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),

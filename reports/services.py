@@ -27,7 +27,7 @@ from django_tenants.utils import tenant_context
 from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client, User
 from agency.months import Month
-from agency.selectors import clients_ready
+from agency.selectors import clients_for_user, clients_ready
 from agency.tasks import enqueue_for_client
 from clients.outbox import outbox_drain_schedule
 from kpis.checks.selectors import month_checks_read
@@ -400,9 +400,8 @@ def report_send_to_new_recipients(*, client: Client, month: dt.date) -> int:
 # --- the month's checks ---------------------------------------------------------------------------
 
 
-def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
-    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
-    console's counts follow in the same transaction) and the note joins the month's history."""
+def _check_note(*, note: str, user: User) -> str:
+    """The note resolving a check, on one line; refused (ValidationError) when empty or too long."""
     if not user.is_agency:
         raise ValidationError(_("Only agency staff resolve checks."))
     note = " ".join((note or "").split())
@@ -410,6 +409,13 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
         raise ValidationError({"note": [_("Say in a few words what you found.")]})
     if len(note) > 300:
         raise ValidationError({"note": [_("At most %(count)s characters.") % {"count": 300}]})
+    return note
+
+
+def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
+    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
+    console's counts follow in the same transaction) and the note joins the month's history."""
+    note = _check_note(note=note, user=user)
     with tenant_context(client), transaction.atomic():
         row = CheckResult.objects.select_for_update().filter(pk=check_id, month=month).first()
         if row is None:
@@ -429,6 +435,30 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
             author_name=_name(user),
             written_at=now,
         )
+
+
+def checks_resolve_together(*, items: list[tuple[Client, int]], month: dt.date, note: str, user: User) -> list[CheckNote]:
+    """Resolve the same check of several clients' ``month`` with one note (the close board's "Resolve
+    a check for several clients": one platform outage flags "source_gap" for 8 clients). Each as
+    check_resolve resolves it on its client's page — the check stops counting, the console's counts
+    follow, the note joins that month's history under the user's name — and all in one transaction:
+    one that cannot be resolved (its check no longer raised, the figures recomputed meanwhile; a client
+    the user may not open) resolves none, and the error names its client. ``items``: (client, check id)."""
+    note = _check_note(note=note, user=user)
+    if not items:
+        raise ValidationError(_("Tick at least one client."))
+    allowed = set(clients_for_user(user=user).values_list("pk", flat=True))
+    notes = []
+    with transaction.atomic():
+        for client, check_id in items:
+            try:
+                if client.pk not in allowed:
+                    raise ValidationError(_("You may not open this client."))
+                notes.append(check_resolve(client=client, month=month, check_id=check_id, note=note, user=user))
+            except ValidationError as error:
+                raise ValidationError(_("%(client)s: %(why)s Nothing was resolved.") % {
+                    "client": client.name, "why": " ".join(str(message) for message in error.messages)}) from error
+    return notes
 
 
 # --- restatements: late data moved an approved month ---------------------------------------------

@@ -54,6 +54,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "portfolio", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board_approve", {}, row(302, 404, 404, 405, 405)),
+    # One note resolving the same check for several clients: staff (their own clients only) and admins
+    (CONSOLE, "close_board_checks", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board_approval", {"bulk_id": 999999}, row(302, 404, 404, 404, 404)),  # only its approver's
     (CONSOLE, "login", {}, row(200, 302, 302, 302, 302)),
     (CONSOLE, "logout", {}, row(405, 405, 405, 405, 405)),
