@@ -69,6 +69,7 @@ def test_approve_answers_before_the_email_is_built_then_the_page_says_it_is_on_i
     sending = _sending(done)
     assert 'data-sending="pending"' in sending and 'hx-trigger="every 2s"' in done.split('id="close-sending"', 1)[1][:300]
     assert "Enviando…" in sending
+    assert "Sending" not in sending and "This page updates itself" not in sending
     assert "data-unsent" not in done  # ann is being emailed, not "Not emailed yet"
     # the poll: still being prepared, nothing swapped
     assert staff.get("/reports/2026-03/sending/", HTTP_HX_REQUEST="true").status_code == 204
@@ -134,6 +135,8 @@ def test_a_failed_email_is_said_on_the_month_page_and_try_again_sends_it(
     assert "Nadie del cliente ha recibido el correo" in failed and "the PDF could not be drawn" in failed
     assert re.search(r'<form method="post" action="/reports/2026-03/sending/again/">', failed)
     assert "Intentar de nuevo" in failed and "data-unsent" not in page
+    for english in ("Approved, but", "Nobody at the client", "Try again", "could not be prepared"):
+        assert english not in failed, english  # no English left on the Spanish page
     monkeypatch.undo()
     monkeypatch.setattr(services, "enqueue_for_client", lambda task, *, client, **kwargs: queued.append((task, client, kwargs)))
     again = staff.post("/reports/2026-03/sending/again/", follow=True).content.decode()

@@ -100,6 +100,8 @@ def test_the_console_lists_the_check_its_clients_then_a_confirmation_then_resolv
     for pick in picks:
         assert f'value="{pick}" checked' in page
     assert "Resolver en los clientes marcados…" in page
+    for english in ("Resolve for", "Resolve a check", "The clients it is open at", "What you found", "open at", "Another check"):
+        assert english not in page, english  # no English left on the Spanish page
     # no note: the form again, the ticks as they were
     again = console.post("/board/checks/", {"month": "2026-10", "key": GAP_KEY, "pick": picks[:1], "note": " "})
     text = again.content.decode()
@@ -109,6 +111,8 @@ def test_the_console_lists_the_check_its_clients_then_a_confirmation_then_resolv
     text = confirm.content.decode()
     assert "¿Resolver 2 comprobaciones con una sola nota?" in text and NOTE in text
     assert 'data-together-client="alpha"' in text and 'data-together-client="beta"' in text
+    for english in ("Resolve 2", "with one note", "Your note", "What the check found", "Each is resolved"):
+        assert english not in text, english
     assert _gap(alpha).resolved_at is None  # nothing before the confirmation
     done = console.post("/board/checks/", {"month": "2026-10", "key": GAP_KEY, "pick": picks, "note": NOTE, "confirm": "1"},
                         follow=True)
