@@ -62,6 +62,14 @@ def board_next_tail(query: str) -> str:
     return quote("?" + query, safe="") if query else ""
 
 
+def board_clients_checks_open(*, user: User, month: dt.date) -> list[Client]:
+    """The clients ``user`` may open whose ``month`` has a check open (the public mirror's counts),
+    by name: the ones "Resolve a check for several clients" reads (reports.selectors.checks_open_across)."""
+    return list(
+        clients_for_user(user=user).filter(month_checks__month=month, month_checks__open__gt=0).order_by("name", "pk")
+    )
+
+
 def board_months(*, now: dt.datetime) -> list[dt.date]:
     """The board's months, newest first: the month that ended last (UTC) and the 12 before it."""
     last = Month.of(now.date()) - 1
@@ -290,8 +298,10 @@ def board_page(
 # box that ticks every clean month of the page; 14: with its words, in sight on a phone; 15: a month
 # whose checks never ran is not clean: no tick, its count and filter "Checks not run yet"; 16: such a
 # month's "Not run yet" a link to it, and a hint saying how to run them; the bulk button counts the
-# ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count).
-BOARD_LAYOUT = "17"
+# ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count;
+# 18: on a phone a row per client (name, state, checks, days waiting), the rest folded under "More"; under
+# "Needs a look" the link that resolves one check for several clients).
+BOARD_LAYOUT = "18"
 
 
 def board_stamp(*, user: User) -> str:

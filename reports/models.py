@@ -68,6 +68,19 @@ class ReportVersion(models.Model):
     )
     checks_open = models.JSONField(default=list, blank=True, help_text="the checks left unresolved at approval (keys)")
 
+    class Emails(models.TextChoices):
+        """The email this approval owes the client (reports.services.month_approve): the month's page
+        approves at once and a task builds the PDF and the email (reports.services.approval_emails_build)."""
+
+        NONE = "", "nothing owed"  # nobody to email, a revision the client is not told of, or built with the approval
+        PENDING = "pending", "being prepared"  # approved; the task has not built the email yet
+        QUEUED = "queued", "in the outbox"  # built and queued in the outbox (sent by its drain)
+        FAILED = "failed", "could not be prepared"  # the task failed: nobody was emailed; staff try again
+
+    emails = models.CharField(max_length=8, choices=Emails.choices, blank=True, default="")
+    emails_error = models.CharField(max_length=300, blank=True, default="", help_text="why the email could not be prepared")
+    emails_at = models.DateTimeField(null=True, blank=True, help_text="when the email was queued or failed")
+
     class Meta:
         ordering = ["month", "number"]
         constraints = [models.UniqueConstraint(fields=["month", "number"], name="report_version_unique")]

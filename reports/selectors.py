@@ -17,6 +17,7 @@ from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from agency.models import Client, User
 from agency.months import Month
@@ -488,6 +489,59 @@ def recipients_without_report(*, client: Client, month: dt.date) -> list[User]:
     return [user for user in report_recipients(client=client) if user.pk not in had]
 
 
+# An email still "being prepared" this long after its approval (or its last try) has no task coming:
+# its worker was lost and its retries spent. The month's page then offers to try again, as for a failure.
+EMAILS_STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+def approval_emails_state(*, month: dt.date, now: dt.datetime, stuck_after: dt.timedelta) -> dict[str, Any] | None:
+    """The email an approval of ``month`` owes and has not queued yet, for the month's page: None when
+    none waits; else ``state`` "pending" (its task is building it: the page polls), or "failed" (with
+    ``error``; also an email still pending ``stuck_after`` after its approval or last try, its task
+    lost), which the page says with "Try again". ``revision``: the email is a revision's news."""
+    version = (
+        ReportVersion.objects.filter(month=month, emails__in=[ReportVersion.Emails.PENDING, ReportVersion.Emails.FAILED])
+        .order_by("-number")
+        .only("number", "emails", "emails_error", "emails_at", "approved_at")
+        .first()
+    )
+    if version is None:
+        return None
+    since = version.emails_at or version.approved_at
+    stuck = version.emails == ReportVersion.Emails.PENDING and since < now - stuck_after
+    return {
+        "state": "failed" if stuck or version.emails == ReportVersion.Emails.FAILED else "pending",
+        "stuck": stuck,
+        "error": version.emails_error,
+        "revision": version.number > 1,
+        "number": version.number,
+    }
+
+
+def checks_open_across(*, clients: list[Client], month: dt.date) -> list[dict[str, Any]]:
+    """The open checks of ``month`` for each of ``clients``, grouped by check (its key), most clients
+    first: what "Resolve a check for several clients" offers. Each group: ``key``, ``rule`` (what the
+    check looks at), ``family_label``, ``severity_label`` and ``items`` — each client's finding (its
+    ``id`` in that client's schema, the ``sentence`` as its page says it). Opens each client's schema
+    (one query each): the caller passes only clients whose console counts show a check open."""
+    groups: dict[str, dict[str, Any]] = {}
+    for client in clients:
+        with tenant_context(client):
+            found = month_checks_read(month=month, currency=client.currency)
+        for check in found:
+            if check["resolved_at"] is not None:
+                continue
+            group = groups.setdefault(check["key"], {
+                "key": check["key"], "rule": check["rule"], "family_label": check["family_label"],
+                "severity_label": check["severity_label"], "items": [],
+            })
+            group["items"].append({"client": client, "id": check["id"], "sentence": check["sentence"],
+                                   "severity": check["severity"], "subject": check["subject"]})
+    for group in groups.values():
+        group["clients"] = len({item["client"].pk for item in group["items"]})
+    return sorted(groups.values(), key=lambda group: (-group["clients"], group["key"]))
+
+
 def _spaced(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
@@ -583,8 +637,13 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             # Approve says whom it emails (a confirmation that does not say what will happen costs a
             # look at the client's users for each of 50 clients).
             recipient_emails=", ".join(sorted(user.email for user in recipients)[:10]) + (" …" if len(recipients) > 10 else ""),
-            unsent=recipients_without_report(client=client, month=month) if versions else [],
+            # The email an approval owes, while its task builds it (or after it failed): the page says
+            # "Sending…" or the failure; its readers are not "Not emailed yet" in the meantime.
+            sending=(sending := approval_emails_state(month=month, now=timezone.now(), stuck_after=EMAILS_STUCK_AFTER)),
+            unsent=recipients_without_report(client=client, month=month) if versions and not sending else [],
             client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
+            # The same check at several clients (one outage): resolved together from the console.
+            checks_together_url=console_url(path=f"/board/checks/?month={Month.of(month)}"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),

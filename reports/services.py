@@ -8,23 +8,27 @@ transaction as the change it mirrors.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
 
+from agency.degrade import REDIS_ERRORS, redis_failed
 from agency.models import Client, User
 from agency.months import Month
-from agency.selectors import clients_ready
+from agency.selectors import clients_for_user, clients_ready
+from agency.tasks import enqueue_for_client
 from clients.outbox import outbox_drain_schedule
 from kpis.checks.selectors import month_checks_read
 from kpis.checks.services import checks_mirror
@@ -45,6 +49,7 @@ from reports.models import (
     ShareLink,
 )
 from reports.selectors import (
+    EMAILS_STUCK_AFTER,
     can_approve,
     client_this_month,
     commentary_state,
@@ -52,11 +57,14 @@ from reports.selectors import (
     month_has_data,
     recompute_state,
     report_months_among,
+    report_recipients,
     token_hash,
 )
 from reports.text import MAX_LENGTH
 
 State = MonthReport.State
+Emails = ReportVersion.Emails
+logger = logging.getLogger(__name__)
 
 
 def _name(user: Any) -> str:
@@ -192,6 +200,7 @@ def month_approve(
     notify: bool = True,
     checks_reason: str = "",
     figures_at: dt.datetime | None = None,
+    emails_later: bool = False,
 ) -> ReportVersion:
     """Freeze the month's figures as the version the client sees, and queue its emails, in one transaction.
 
@@ -204,6 +213,10 @@ def month_approve(
     ``checks_reason``, one line kept on the version and shown in the month's history.
     ``figures_at``: the computation of the figures the approver saw (the close board's
     confirmation); figures computed since then are refused, checked under the lock.
+    ``emails_later`` (the month's page, reports.services.month_approve_now): the email the approval owes
+    is not built here (its PDF is most of an approval's time) but recorded as owed on the version
+    (``emails`` pending), in the same transaction; approval_emails_build builds and queues it. An
+    approval is then never "approved and no email owed": either the version with its email owed, or nothing.
     """
     if user is not None and not can_approve(user=user):
         raise ApprovalRefused(_("You may not approve reports: the agency lets only its admins approve."))
@@ -251,6 +264,8 @@ def month_approve(
                 if not reason:
                     raise ApprovalRefused(_("Say why the figures were revised (e.g. late Google Ads spend)."))
             now = timezone.now()
+            owed = previous is None or notify
+            later = emails_later and owed and bool(report_recipients(client=client))
             version = ReportVersion.objects.create(
                 month=month,
                 number=previous.number + 1 if previous else 1,
@@ -264,18 +279,108 @@ def month_approve(
                 commentary=texts,
                 checks_reason=checks_reason[:200] if unresolved else "",
                 checks_open=[f"{key}:{subject}" if subject else key for key, subject, _severity in unresolved],
+                emails=Emails.PENDING if later else Emails.NONE,
+                emails_at=now if later else None,
             )
             report.state = State.REVISED if previous else State.APPROVED
             report.approved_at, report.approved_by_name = now, version.approved_by_name
             report.restated_by = ""
             report.save(update_fields=["state", "approved_at", "approved_by_name", "restated_by", "updated_at"])
-            if previous is None:
+            if later:
+                pass  # built by approval_emails_build (month_approve_now sends its task)
+            elif previous is None:
                 approval_emails(client=client, version=version)
             elif notify:
                 revision_emails(client=client, version=version, previous=previous)
             month_close_mirror(client=client, month=month)
             transaction.on_commit(lambda: outbox_drain_schedule(client=client))
     return version
+
+
+def month_approve_now(
+    *, client: Client, month: dt.date, user: User, task: Task, reason: str = "", notify: bool = True,
+    checks_reason: str = "",
+) -> ReportVersion:
+    """The month page's Approve, answered in a fraction of a second: the approval as month_approve
+    (the figures frozen, the state, the mirror; refused as it refuses), with the email it owes left
+    owed on the version, then ``task`` (reports.tasks.approval_emails_task, passed in: the task module
+    imports this one) builds the PDF and the email in the background; the page polls until they are
+    queued (approval_emails_state). With the queue unreachable, they are built here, in the request,
+    as before."""
+    version = month_approve(
+        client=client, month=month, user=user, reason=reason, notify=notify, checks_reason=checks_reason,
+        emails_later=True,
+    )
+    if version.emails == Emails.PENDING:
+        approval_emails_dispatch(client=client, version=version, task=task)
+    return version
+
+
+def approval_emails_dispatch(*, client: Client, version: ReportVersion, task: Task) -> None:
+    """Send ``task`` to build the email ``version`` owes; the queue unreachable, build it now."""
+    try:
+        enqueue_for_client(task, client=client, month=str(Month.of(version.month)), number=version.number)
+    except REDIS_ERRORS as error:
+        redis_failed(error, what="approval email queue")
+        approval_emails_build(client=client, month=version.month, number=version.number)
+
+
+def approval_emails_build(*, client: Client, month: dt.date, number: int) -> int | None:
+    """Build and queue the email approval ``number`` of ``month`` owes (``emails`` pending): the
+    monthly report to every reader with its PDF (version 1), or the revision's news with the revised
+    PDF, in one transaction with the version marked queued — every reader's email or none, and once:
+    a second run (a task delivered again, "Try again" meanwhile) finds nothing owed and returns None.
+    A failure is kept on the version (``emails`` failed, and why) for the month's page, which says
+    that nobody was emailed and offers to try again; a lost database connection is raised instead,
+    for the task to retry. Returns how many emails were queued."""
+    with tenant_context(client):
+        try:
+            with transaction.atomic():
+                version = ReportVersion.objects.select_for_update().filter(
+                    month=month, number=number, emails=Emails.PENDING
+                ).first()
+                if version is None:
+                    return None
+                if number == 1:
+                    queued = approval_emails(client=client, version=version)
+                else:
+                    previous = ReportVersion.objects.get(month=month, number=number - 1)
+                    queued = revision_emails(client=client, version=version, previous=previous)
+                version.emails, version.emails_error, version.emails_at = Emails.QUEUED, "", timezone.now()
+                version.save(update_fields=["emails", "emails_error", "emails_at"])
+                transaction.on_commit(lambda: outbox_drain_schedule(client=client))
+                return queued
+        except (OperationalError, InterfaceError):
+            raise  # the database went away: the task tries again (kpis.tasks.CLIENT_TASK)
+        except Exception as error:  # any failure is the page's to say, not a log line's alone
+            logger.exception("the email of %s's approval %s of %s could not be prepared", client.slug, number, month)
+            ReportVersion.objects.filter(month=month, number=number, emails=Emails.PENDING).update(
+                emails=Emails.FAILED, emails_error=(str(error) or type(error).__name__)[:300], emails_at=timezone.now()
+            )
+            return 0
+
+
+def approval_emails_retry(*, client: Client, month: dt.date, user: User, task: Task) -> bool:
+    """Staff's "Try again" on the month's page: the email an approval owes that failed, or that is
+    still "being prepared" EMAILS_STUCK_AFTER after its approval (its task lost), is owed again and
+    its task sent. False when no email of the month waits so (queued meanwhile, or never owed)."""
+    if not user.is_agency:
+        raise ValidationError(_("Only agency staff send the report."))
+    now = timezone.now()
+    with tenant_context(client), transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update()
+            .filter(month=month)
+            .filter(Q(emails=Emails.FAILED) | Q(emails=Emails.PENDING, emails_at__lt=now - EMAILS_STUCK_AFTER))
+            .order_by("-number")
+            .first()
+        )
+        if version is None:
+            return False
+        version.emails, version.emails_error, version.emails_at = Emails.PENDING, "", now
+        version.save(update_fields=["emails", "emails_error", "emails_at"])
+    approval_emails_dispatch(client=client, version=version, task=task)
+    return True
 
 
 def report_send_to_new_recipients(*, client: Client, month: dt.date) -> int:
@@ -295,9 +400,8 @@ def report_send_to_new_recipients(*, client: Client, month: dt.date) -> int:
 # --- the month's checks ---------------------------------------------------------------------------
 
 
-def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
-    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
-    console's counts follow in the same transaction) and the note joins the month's history."""
+def _check_note(*, note: str, user: User) -> str:
+    """The note resolving a check, on one line; refused (ValidationError) when empty or too long."""
     if not user.is_agency:
         raise ValidationError(_("Only agency staff resolve checks."))
     note = " ".join((note or "").split())
@@ -305,6 +409,13 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
         raise ValidationError({"note": [_("Say in a few words what you found.")]})
     if len(note) > 300:
         raise ValidationError({"note": [_("At most %(count)s characters.") % {"count": 300}]})
+    return note
+
+
+def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, user: User) -> CheckNote:
+    """Staff resolve one of the month's checks with a note: the check stops counting as open (the
+    console's counts follow in the same transaction) and the note joins the month's history."""
+    note = _check_note(note=note, user=user)
     with tenant_context(client), transaction.atomic():
         row = CheckResult.objects.select_for_update().filter(pk=check_id, month=month).first()
         if row is None:
@@ -324,6 +435,30 @@ def check_resolve(*, client: Client, month: dt.date, check_id: int, note: str, u
             author_name=_name(user),
             written_at=now,
         )
+
+
+def checks_resolve_together(*, items: list[tuple[Client, int]], month: dt.date, note: str, user: User) -> list[CheckNote]:
+    """Resolve the same check of several clients' ``month`` with one note (the close board's "Resolve
+    a check for several clients": one platform outage flags "source_gap" for 8 clients). Each as
+    check_resolve resolves it on its client's page — the check stops counting, the console's counts
+    follow, the note joins that month's history under the user's name — and all in one transaction:
+    one that cannot be resolved (its check no longer raised, the figures recomputed meanwhile; a client
+    the user may not open) resolves none, and the error names its client. ``items``: (client, check id)."""
+    note = _check_note(note=note, user=user)
+    if not items:
+        raise ValidationError(_("Tick at least one client."))
+    allowed = set(clients_for_user(user=user).values_list("pk", flat=True))
+    notes = []
+    with transaction.atomic():
+        for client, check_id in items:
+            try:
+                if client.pk not in allowed:
+                    raise ValidationError(_("You may not open this client."))
+                notes.append(check_resolve(client=client, month=month, check_id=check_id, note=note, user=user))
+            except ValidationError as error:
+                raise ValidationError(_("%(client)s: %(why)s Nothing was resolved.") % {
+                    "client": client.name, "why": " ".join(str(message) for message in error.messages)}) from error
+    return notes
 
 
 # --- restatements: late data moved an approved month ---------------------------------------------

@@ -3,6 +3,8 @@
 - ``bulk_approve_task`` (the close board's confirmation): one client's months of a bulk approval;
   ``bulk_approval_stale_sweep_task`` (beat) refuses those whose task was lost, so the board stops waiting;
   ``bulk_approvals_forget_task`` (beat, daily) deletes the approvals finished 30 days ago.
+- ``approval_emails_task`` (the month page's Approve): builds the PDF and the email an approval owes
+  (reports.services.approval_emails_build), so that Approve answers at once.
 - ``dispatch_month_reviews`` (beat, hourly): for every ready client, the month that ended enters
   the close, and goes to review once the client's settling delay has passed. The instant is
   read once, here, and passed down: the per-client work never reads the clock to decide.
@@ -26,7 +28,7 @@ from agency.months import Month
 from agency.tasks import clients_fan_out
 from kpis.tasks import CLIENT_TASK
 from reports.digest import checks_digest_queue
-from reports.services import month_reviews_start
+from reports.services import approval_emails_build, month_reviews_start
 from reports.services_bulk import bulk_approval_stale_sweep, bulk_approvals_forget, bulk_approve_client
 
 
@@ -43,6 +45,14 @@ def bulk_approve_task(self: TenantTask, *, client_slug: str, bulk_id: int) -> in
     """Approve the client's months of bulk approval ``bulk_id`` (reports.services_bulk); run twice, it
     approves nothing twice."""
     return bulk_approve_client(client=Client.objects.get(slug=client_slug), bulk_id=bulk_id)
+
+
+@app.task(**CLIENT_TASK)
+def approval_emails_task(self: TenantTask, *, client_slug: str, month: str, number: int) -> int | None:
+    """Build and queue the email approval ``number`` of ``month`` ("YYYY-MM") owes; run twice, it
+    queues nothing twice (None: nothing was owed any more)."""
+    return approval_emails_build(client=Client.objects.get(slug=client_slug), month=Month.parse(month).first_day,
+                                 number=number)
 
 
 @shared_task(acks_late=True)

@@ -41,6 +41,8 @@ from reports.board import board_filters, board_next_tail, board_next_waiting, bo
 from reports.emails import approval_email_preview, preview_pdf, revision_email_preview
 from reports.models import Commentary, ReportVersion
 from reports.selectors import (
+    EMAILS_STUCK_AFTER,
+    approval_emails_state,
     approved_card,
     approved_months,
     can_approve,
@@ -62,10 +64,11 @@ from reports.selectors import (
 from reports.selectors_draft import draft_panel
 from reports.services import (
     ApprovalRefused,
+    approval_emails_retry,
     check_resolve,
     commentary_save,
     month_acknowledge,
-    month_approve,
+    month_approve_now,
     month_reviews_start,
     question_answer,
     question_ask,
@@ -75,6 +78,7 @@ from reports.services import (
     share_link_use,
 )
 from reports.services_draft import commentary_draft_apply
+from reports.tasks import approval_emails_task
 from reports.visibility import client_view
 
 
@@ -451,10 +455,12 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
         # they were sent "€48,867.87 of marketing spend" beside a table of €49,507.87.
         commentary_draft_apply(client=request.tenant, month=first_day, user=request.user)
     try:
-        version = month_approve(
+        # The PDF and the email are built by a task (the page says "Sending…", then the outcome).
+        version = month_approve_now(
             client=request.tenant,
             month=first_day,
             user=request.user,
+            task=approval_emails_task,
             reason=request.POST.get("reason", ""),
             notify=request.POST.get("notify") == "1",
             checks_reason=request.POST.get("checks_reason", ""),
@@ -465,6 +471,9 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     if version.number == 1 and not report_recipients(client=request.tenant):
         messages.success(request, _("Approved: the client sees these figures now in its portal. Nobody at the client "
                                     "gets the email: no client user with the monthly email on."))
+    elif version.number == 1 and version.emails == ReportVersion.Emails.PENDING:
+        messages.success(request, _("Approved: the client sees these figures now. The report's email and its PDF are "
+                                    "being prepared: this page says when they are on their way."))
     elif version.number == 1:
         messages.success(request, _("Approved: the client sees these figures now and the report is on its way by email."))
     else:
@@ -472,6 +481,35 @@ def approve_view(request: HttpRequest, month: str) -> HttpResponse:
     # The page after an approval has the keyboard on "Next client waiting" (else "← Close board"),
     # not at the top: the next client is one Enter away instead of nineteen Tabs.
     request.session["close_focus_next"] = str(Month.of(first_day))
+    return _page(first_day, request)
+
+
+@client_staff_required
+@never_cache
+@require_GET
+def sending_view(request: HtmxHttpRequest, month: str) -> HttpResponse:
+    """What the month's page polls (HTMX, every 2 s) while the email an approval owes is being
+    prepared: still so, 204 (htmx swaps nothing and polls on); else the outcome, without the poll —
+    on its way, or the failure with "Try again". Opened by hand, the month's page."""
+    first_day = _month(month)
+    if not request.htmx:
+        return _page(first_day)
+    sending = approval_emails_state(month=first_day, now=timezone.now(), stuck_after=EMAILS_STUCK_AFTER)
+    if sending is not None and sending["state"] == "pending":
+        return HttpResponse(status=204)
+    context = {"m": str(Month.of(first_day)), "month": first_day, "sending": sending, "sending_done": sending is None}
+    return render(request, "reports/month.html#close-sending", context)
+
+
+@client_staff_required
+@require_POST
+def sending_again_view(request: HttpRequest, month: str) -> HttpResponse:
+    """ "Try again" for the email an approval owes that failed (or whose task was lost)."""
+    first_day = _month(month)
+    if approval_emails_retry(client=request.tenant, month=first_day, user=request.user, task=approval_emails_task):
+        messages.success(request, _("The report's email is being prepared again: this page says when it is on its way."))
+    else:
+        messages.info(request, _("This report's email is not waiting for you any more (on its way, or being prepared)."))
     return _page(first_day, request)
 
 

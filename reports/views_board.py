@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agency.dates import month_parse
 from agency.decorators import agency_required
@@ -30,6 +31,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user, switchable_clients
 from reports.board import (
     BOARD_LAYOUT,
+    board_clients_checks_open,
     board_confirmation,
     board_counts,
     board_filters,
@@ -41,8 +43,8 @@ from reports.board import (
     board_stamp,
     bulk_progress,
 )
-from reports.selectors import can_approve
-from reports.services import month_reviews_catch_up
+from reports.selectors import can_approve, checks_open_across
+from reports.services import checks_resolve_together, month_reviews_catch_up
 from reports.services_bulk import QUEUE_FAILED, bulk_approval_start
 from reports.tasks import bulk_approve_task
 
@@ -241,3 +243,60 @@ def board_approval(request: HtmxHttpRequest, bulk_id: int) -> HttpResponse:
     if request.htmx and progress["done"] and request.GET.get("poll") == "1":
         response["HX-Refresh"] = "true"
     return response
+
+
+@agency_required
+@require_http_methods(["GET", "POST"])
+def board_checks(request: HttpRequest) -> HttpResponse:
+    """Resolve the same check for several clients' month with one note (one platform outage flags
+    "source_gap" for 8 clients: one note, not eight). Without ``key``, the checks open this month
+    among the viewer's clients, each with how many clients it flags; with one, its clients to tick
+    and the note; then a confirmation listing them; then every one resolved, or none
+    (reports.services.checks_resolve_together), the note on each client's month as if written there."""
+    params = request.POST if request.method == "POST" else request.GET
+    months = board_months(now=timezone.now())
+    month = month_parse(params.get("month", ""))
+    month = month if month in months else months[0]
+    key = params.get("key", "")[:60]
+    groups = checks_open_across(clients=board_clients_checks_open(user=request.user, month=month), month=month)
+    group = next((g for g in groups if g["key"] == key), None)
+    m = str(Month.of(month))
+    here = f"{reverse('close_board_checks')}?{urlencode({'month': m, 'key': key} if key else {'month': m})}"
+    context = {"month": m, "month_day": month, "groups": groups, "group": group, "key": key, "here": here,
+               "month_choices": [(str(Month.of(x)), date_format(x, "YEAR_MONTH_FORMAT")) for x in months],
+               "board_url": f"{reverse('close_board')}?{urlencode({'month': m, 'show': 'attention'})}"}
+    picks = request.POST.getlist("pick") if request.method == "POST" else None
+    for item in group["items"] if group else []:  # ticked: all at first; as they were when the form comes back
+        item["ticked"] = picks is None or f"{item['client'].slug}|{item['id']}" in picks
+    if request.method == "GET":
+        return render(request, "reports/board_checks.html", context)
+    if group is None:
+        messages.error(request, _("This check is no longer open for any of your clients this month."))
+        return redirect(here)
+    offered = {f"{item['client'].slug}|{item['id']}": item for item in group["items"]}
+    chosen = [offered[pick] for pick in picks if pick in offered]
+    note = " ".join(request.POST.get("note", "").split())
+    if len(chosen) != len(picks):
+        messages.error(request, _("Some of the checks chosen are no longer open (the figures were recomputed): "
+                                  "nothing was resolved. Choose them again."))
+        return redirect(here)
+    if request.POST.get("confirm") != "1":
+        if not chosen or not note:
+            said = _("Tick at least one client.") if not chosen else _("Say in a few words what you found.")
+            context.update(note=note, said=said)
+            return render(request, "reports/board_checks.html", context)
+        context.update(chosen=chosen, note=note)
+        return render(request, "reports/board_checks_confirm.html", context)
+    try:
+        notes = checks_resolve_together(items=[(item["client"], item["id"]) for item in chosen], month=month,
+                                        note=note, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(str(message) for message in error.messages))
+        return redirect(here)
+    clients = len({item["client"].pk for item in chosen})
+    messages.success(request, ngettext(
+        "Check resolved for %(count)s client: your note is kept in its month's history.",
+        "Check resolved for %(count)s clients: your note is kept in each one's month's history.", clients,
+    ) % {"count": clients} + (" " + ngettext("(%(n)s finding)", "(%(n)s findings)", len(notes)) % {"n": len(notes)}
+                             if len(notes) != clients else ""))
+    return redirect(context["board_url"])

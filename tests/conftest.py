@@ -204,3 +204,20 @@ def _language_reset() -> Iterator[None]:
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _approval_emails_at_once(request, monkeypatch) -> None:
+    """The month page's Approve leaves the report's PDF and email to a task (reports.tasks.
+    approval_emails_task): here a worker that takes it at once, so the tests of what an approval sends
+    read the outbox right after Approve, as before. The tests of the background path itself
+    (``@pytest.mark.emails_background``, and the real-worker tests) send it to the queue."""
+    if request.node.get_closest_marker("emails_background") or request.node.get_closest_marker("worker"):
+        return
+    from agency.months import Month
+    from reports import services
+
+    def at_once(task, *, client, month: str, number: int, **_kwargs) -> None:
+        services.approval_emails_build(client=client, month=Month.parse(month).first_day, number=number)
+
+    monkeypatch.setattr(services, "enqueue_for_client", at_once)

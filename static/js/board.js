@@ -19,7 +19,25 @@
     if (document.getElementById("board-keys")) square.setAttribute("aria-describedby", "board-keys");
   }
 
+  // On a phone each client is one row (name, state, checks, days waiting): its "More" shows the
+  // rest. The table folds only once this script is here to unfold it (data-folding); a wide screen
+  // never shows the button (CSS), so its rows and tab stops stay as they were.
+  function foldRows(root) {
+    root.querySelectorAll("table.board").forEach(function (table) { table.setAttribute("data-folding", ""); });
+    root.querySelectorAll("[data-row-more]").forEach(function (button) { button.hidden = false; });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("[data-row-more]") : null;
+    if (!button) return;
+    var row = button.closest("tr");
+    var open = !row.classList.contains("unfolded");
+    row.classList.toggle("unfolded", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   function setUp(root) {
+    foldRows(root);
     root.querySelectorAll(".month-strip").forEach(function (strip) {
       var squares = squaresOf(strip);
       if (!squares.length) return;
@@ -45,7 +63,10 @@
     else if (event.key === "Home") target = squares[0];
     else if (event.key === "End") target = squares[squares.length - 1];
     else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      var strips = Array.prototype.slice.call(document.querySelectorAll(".month-strip"));
+      // the clients whose squares are in sight (a phone's folded rows are skipped)
+      var strips = Array.prototype.slice.call(document.querySelectorAll(".month-strip")).filter(function (one) {
+        return one === strip || one.offsetParent !== null;
+      });
       var next = strips[strips.indexOf(strip) + (event.key === "ArrowDown" ? 1 : -1)];
       if (next) {
         var others = squaresOf(next);

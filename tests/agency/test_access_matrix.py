@@ -54,6 +54,8 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (CONSOLE, "portfolio", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board_approve", {}, row(302, 404, 404, 405, 405)),
+    # One note resolving the same check for several clients: staff (their own clients only) and admins
+    (CONSOLE, "close_board_checks", {}, row(302, 404, 404, 200, 200)),
     (CONSOLE, "close_board_approval", {"bulk_id": 999999}, row(302, 404, 404, 404, 404)),  # only its approver's
     (CONSOLE, "login", {}, row(200, 302, 302, 302, 302)),
     (CONSOLE, "logout", {}, row(405, 405, 405, 405, 405)),
@@ -188,6 +190,9 @@ MATRIX: list[tuple[str, str, dict, dict[str, int]]] = [
     (ALPHA, "report_answer", {"month": "2026-03", "question_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_email_resend", {"month": "2026-03", "email_id": 1}, row(302, 404, 404, 405, 405)),
     (ALPHA, "report_send_new", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
+    # The approval's email being prepared (the month page's poll; opened by hand, the month's page) and its "Try again"
+    (ALPHA, "report_sending", {"month": "2026-03"}, row(302, 404, 404, 302, 302)),
+    (ALPHA, "report_sending_again", {"month": "2026-03"}, row(302, 404, 404, 405, 405)),
     # The email a month would send, before approval: staff of the client only (the fixture's month has no figures: 404)
     (ALPHA, "report_email_preview", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),
     (ALPHA, "report_email_preview_pdf", {"month": "2026-03"}, row(302, 404, 404, 404, 404)),

@@ -16,7 +16,9 @@ from tests.reports.conftest import MARCH, march  # noqa: F401 -- alpha's closed 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
-LEFTS = """row => [...row.querySelectorAll(':scope > th, :scope > td:not(.pick)')]
+# a row's first line (the name) and the first cell of its second line (the state): a phone's row per
+# client (BOARD_LAYOUT 18) puts the state, checks and days waiting side by side under the name
+LEFTS = """row => [...row.querySelectorAll(':scope > th, :scope > td.state')]
     .map(cell => Math.round(cell.getBoundingClientRect().left))"""
 
 
@@ -39,10 +41,10 @@ def test_a_card_without_a_tick_box_is_not_indented_on_a_phone(browser, portal, m
         page_left = round(page.locator("#board-table .board-counts").bounding_box()["x"])
         ticked, plain = page.locator("table.board tbody tr").all()
         assert ticked.locator("td.pick input").count() == 1 and plain.locator("td.pick input").count() == 0
-        # without a tick box: the name and every line start at the page's text edge, all at one left
+        # without a tick box: the name and the line under it start at the page's text edge, at one left
         lefts = plain.evaluate(LEFTS)
         assert set(lefts) == {page_left}, lefts
-        # with one: the box at the edge, the card's name and lines beside it as before, all at one left
+        # with one: the box at the edge, the row's name and the line under it beside it, at one left
         box = ticked.locator("td.pick input").bounding_box()
         lefts = ticked.evaluate(LEFTS)
         assert len(set(lefts)) == 1 and lefts[0] >= box["x"] + box["width"], (lefts, box)

@@ -188,6 +188,8 @@ def test_the_month_strip_fits_at_1440_1280_and_390(browser, portal, march, tenan
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], size
             wrap = page.locator("#board-table .table-wrap")
             assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), f"the table scrolls sideways at {size}"
+            for more in page.locator("[data-row-more]:visible").all():
+                more.click()  # a phone folds each client's squares under "More" (BOARD_LAYOUT 18)
             for strip in page.locator(".month-strip").all():
                 squares = strip.locator("a.sq")
                 expect(squares).to_have_count(13)
