@@ -250,8 +250,9 @@ class _Plan:
 class Compiled:
     """A mapping bound to one file's header: turns a line's cells into canonical values."""
 
-    def __init__(self, mapping: Mapping, header: list[str], *, header_line: int) -> None:
+    def __init__(self, mapping: Mapping, header: list[str], *, header_line: int, plain_numbers: bool = False) -> None:
         self.mapping = mapping
+        self.plain_numbers = plain_numbers  # written by the portal from an API: no amount reads two ways
         self.header = header
         positions: dict[str, int] = {}
         for index, name in enumerate(header):
@@ -310,7 +311,7 @@ class Compiled:
         if plan.kind == TEXT:
             return lambda text: text or None
         if plan.kind == NUMBER:
-            if plan.target in MONEY_TARGETS:
+            if plan.target in MONEY_TARGETS and not self.plain_numbers:
                 return lambda text: money(text, decimal=decimal)
             return lambda text: number(text, decimal=decimal)
         if plan.kind == COUNT:
