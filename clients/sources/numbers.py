@@ -101,7 +101,7 @@ def number(text: str, *, decimal: str = ".") -> Decimal | None:
 # An amount whose decimal mark is followed by exactly three digits, after one to three digits: the
 # thousands separator of the other way of writing numbers as much as a decimal mark.
 _TWO_WAYS = {decimal: re.compile(rf"^[+-]?\d{{1,3}}{re.escape(decimal)}\d{{3}}$") for decimal in SEPARATORS}
-_OTHER = {".": ",", ",": "."}
+_OTHER = {".": ",", ",": "."}  # the other way's decimal mark
 
 
 def money(text: str, *, decimal: str = ".") -> Decimal | None:
@@ -119,13 +119,12 @@ def money(text: str, *, decimal: str = ".") -> Decimal | None:
     if _TWO_WAYS[decimal].match(bare):
         integer, _mark, fraction = bare.partition(decimal)
         raise ValueProblem(
-            _("reads two ways: %(small)s as this file writes numbers (like %(example)s), or %(large)s with "
-              "%(other)s separating thousands; an amount has at most two decimals, so write %(plain)s without a "
-              "separator (or, if the whole file writes numbers like %(other_example)s, map its columns with that "
+            _("reads two ways: %(small)s as this file writes numbers (like %(example)s), or %(large)s as they are "
+              "written like %(other_example)s; an amount has at most two decimals, so write %(large)s without a "
+              "separator (or, if the whole file writes its numbers like %(other_example)s, map its columns with that "
               "decimal mark)")
             % {"small": f"{integer}{decimal}{fraction.rstrip('0')}" if fraction.rstrip("0") else integer,
-               "large": f"{integer}{fraction}",
-               "example": SEPARATORS[decimal][1], "other": _OTHER[decimal], "plain": f"{integer}{fraction}",
+               "large": f"{integer}{fraction}", "example": SEPARATORS[decimal][1],
                "other_example": SEPARATORS[_OTHER[decimal]][1]})
     return number(text, decimal=decimal)
 
