@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -227,8 +228,12 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
                 back = handoff_next(request.POST.get("back", ""))
                 if back:
                     # Back to the page of the client's portal it came from (a month's close, whose Approve
-                    # now names the person invited): no console message, which would show there later.
-                    return HttpResponseRedirect(handoff_url(request=request, client=client, next_path=back))
+                    # now names the person invited), by a page that moves on by itself: the CSP's
+                    # form-action 'self' blocks a form's redirect to another host (as after signing in).
+                    return TemplateResponse(request, "registration/continue.html", {
+                        "next_url": handoff_url(request=request, client=client, next_path=back),
+                        "heading": _("Invitation sent to %(email)s.") % form.cleaned_data,
+                        "moving_on": _("Taking you back to the client's portal…")})
                 messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:
         messages.error(request, _("Enter a valid email address."))
