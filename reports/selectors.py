@@ -580,7 +580,7 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             recipient_emails=", ".join(sorted(user.email for user in recipients)[:10]) + (" …" if len(recipients) > 10 else ""),
             unsent=recipients_without_report(client=client, month=month) if versions else [],
             # The console's invitation form brings staff back to this month once sent (agency.views.console).
-            client_users_url=console_url(path=f"/clients/{client.slug}/?back=/reports/{month:%Y-%m}/#client-users"),
+            client_users_url=console_url(path=f"/clients/{client.slug}/?back=/reports/{Month.of(month)}/#client-users"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),
             now=timezone.now(),
             emails=emails_needing_attention(month=month),

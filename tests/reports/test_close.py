@@ -562,7 +562,7 @@ def test_an_approved_month_nobody_was_emailed_says_where_to_invite_and_that_it_w
     page = staff.get("/reports/2026-03/").content.decode()
     card = page.split("data-nobody-emailed", 1)[1].split("</section>", 1)[0]
     assert "Nadie del cliente ha recibido este informe por correo" in card
-    assert "/clients/alpha/#client-users" in card and "Invitar a un usuario del cliente" in card
+    assert "/clients/alpha/?back=/reports/2026-03/#client-users" in card and "Invitar a un usuario del cliente" in card
     assert "En cuanto invites a alguien, esta página te ofrece enviarle este informe aprobado." in card
     client_user_a.monthly_email = True  # as if invited now: the card that sends it takes over
     client_user_a.save()
