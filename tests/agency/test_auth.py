@@ -358,3 +358,15 @@ def test_the_account_menu_names_the_person_not_the_login(staff_a, tenant_a) -> N
     _login(http, staff_a, host_of(tenant_a))
     page = http.get("/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert re.search(r'<summary class="who" title="Sam Ortega — sam-staff">Sam Ortega</summary>', page), page[:2000]
+
+
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "es-ES,es;q=0.9"])
+def test_the_language_menu_names_each_language_in_its_own_words(db, accept) -> None:
+    """The walk of 2026-12-07 (walk15) switched to Spanish first: on the English sign-in page the menu
+    said "Spanish", and on a Spanish page an English reader met "Inglés". Each option is now written in
+    its own language, whatever the page's, and says which language it is in (lang)."""
+    page = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    menu = page[page.index('id="language-select"'):page.index("</select>", page.index('id="language-select"'))]
+    options = re.findall(r'<option value="([\w-]+)" lang="([\w-]+)"[^>]*>([^<]+)</option>', menu)
+    assert [(code, name) for code, lang, name in options if code == lang] == [
+        ("en", "English"), ("es", "Español"), ("es-mx", "Español (México)")], menu
