@@ -118,7 +118,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 59: a client without any lead source (no CRM, no leads file, kpis.nodata.leads_loaded) reads its lead figures,
 #     the funnel's lead steps, the verdict, the channel chart's place and the drill-downs' lead columns as "—"
 #     with the reason ("No leads are recorded up to this month…"), not 0 and "no change"
-REPORT_LAYOUT = "59"
+# 60: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
+REPORT_LAYOUT = "60"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -403,7 +403,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 82: "Contract lifetime value, explained" says how it differs from CLTV, under its heading, 2 mm above the table
 # 83: a client without any lead source (no CRM, no leads file) reads its lead figures, funnel steps, verdict,
 #     channel chart and breakdown lead columns as "—" with "No leads are recorded up to this month…", not 0
-PDF_LAYOUT = "83"
+# 84: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
+PDF_LAYOUT = "84"
 
 
 def report_pdf_build(

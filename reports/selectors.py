@@ -641,7 +641,8 @@ def month_close_page(*, client: Client, month: dt.date, viewer: User) -> dict[st
             # "Sending…" or the failure; its readers are not "Not emailed yet" in the meantime.
             sending=(sending := approval_emails_state(month=month, now=timezone.now(), stuck_after=EMAILS_STUCK_AFTER)),
             unsent=recipients_without_report(client=client, month=month) if versions and not sending else [],
-            client_users_url=console_url(path=f"/clients/{client.slug}/#client-users"),
+            # The console's invitation form brings staff back to this month once sent (agency.views.console).
+            client_users_url=console_url(path=f"/clients/{client.slug}/?back=/reports/{Month.of(month)}/#client-users"),
             # The same check at several clients (one outage): resolved together from the console.
             checks_together_url=console_url(path=f"/board/checks/?month={Month.of(month)}"),
             acknowledgements=list(Acknowledgement.objects.filter(month=month)),

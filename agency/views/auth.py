@@ -97,6 +97,10 @@ class PortalAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["no_access"], code="no_access")
 
 
+SIGN_IN_LANGUAGE_KEY = "_portal_sign_in_language"
+"""The language a visitor switched to before signing in (kept in the visitor's session)."""
+
+
 class PortalLoginView(auth_views.LoginView):
     form_class = PortalAuthenticationForm
     template_name = "registration/login.html"
@@ -105,7 +109,12 @@ class PortalLoginView(auth_views.LoginView):
     def form_valid(self, form: PortalAuthenticationForm) -> HttpResponse:
         """Another host is reached by a page that moves on by itself, not by a redirect: the
         Content-Security-Policy's ``form-action 'self'`` covers a form's redirects too."""
+        chosen = self.request.session.pop(SIGN_IN_LANGUAGE_KEY, "")
         response = super().form_valid(form)
+        if chosen in dict(settings.LANGUAGES):
+            # Switched on the way in: the user's language from now on, at every host (each host has
+            # its own cookie, so the console's would not follow them into a client's portal).
+            user_language_set(user=self.request.user, language=chosen)
         target = response.get("Location", "")
         if response.status_code == 302 and not url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
             return TemplateResponse(self.request, "registration/continue.html", {"next_url": target})
@@ -375,6 +384,8 @@ def language_set(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("Unknown language."), status=400)
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)
+    else:
+        request.session[SIGN_IN_LANGUAGE_KEY] = language  # becomes the user's at sign-in (PortalLoginView)
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +34,7 @@ from agency.selectors import (
     user_can_access_client,
     user_get,
 )
+from agency.views.auth import handoff_next, handoff_url
 
 
 def _client_for(request: HttpRequest, slug: str) -> Client:
@@ -103,6 +105,8 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "client_users": client_users_for_client(client=client),
         "assign_form": AssignStaffForm(client=client),
         "invite_form": InviteForm(),
+        # The portal page that sent staff here to invite someone (a month's close): the form goes back to it.
+        "back": handoff_next(request.GET.get("back", "")),
         "domain_form": DomainForm(),
         "claims": domain_claims_pending(client=client),
         "brand_default": brand_is_default(),
@@ -221,6 +225,15 @@ def client_invite(request: HttpRequest, slug: str) -> HttpResponse:
                     % {**form.cleaned_data, "error": user.invitation_refused},
                 )
             else:
+                back = handoff_next(request.POST.get("back", ""))
+                if back:
+                    # Back to the page of the client's portal it came from (a month's close, whose Approve
+                    # now names the person invited), by a page that moves on by itself: the CSP's
+                    # form-action 'self' blocks a form's redirect to another host (as after signing in).
+                    return TemplateResponse(request, "registration/continue.html", {
+                        "next_url": handoff_url(request=request, client=client, next_path=back),
+                        "heading": _("Invitation sent to %(email)s.") % form.cleaned_data,
+                        "moving_on": _("Taking you back to the client's portal…")})
                 messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
     else:
         messages.error(request, _("Enter a valid email address."))

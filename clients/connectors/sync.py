@@ -453,7 +453,7 @@ class _BatchWriter:
         last = self.last
         assert last is not None
         with transaction.atomic():
-            imported = source_import(client=self.client, path=path, source=self.connector.source)
+            imported = source_import(client=self.client, path=path, source=self.connector.source, plain_numbers=True)
             if not imported.ok:
                 first = imported.errors[0]
                 raise ConnectorError(_("%(platform)s sent a record the portal refused (%(column)s “%(value)s”: "

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from clients.importing import SPECS, RowError
 from clients.importing.cells import cell_text
-from clients.sources.numbers import FAST_FORMATS, ValueProblem, iso_moment, moment, number, whole
+from clients.sources.numbers import FAST_FORMATS, ValueProblem, iso_moment, moment, money, number, whole
 from clients.sources.reading import normalized
 from clients.words import column_name
 
@@ -211,6 +211,11 @@ def required_targets(kind: str) -> list[str | tuple[str, ...]]:
 
 TEXT, NUMBER, COUNT, DATE, TIMESTAMP = "text", "number", "count", "date", "timestamp"
 
+MONEY_TARGETS = frozenset({"amount", "conversion_value", "deal_value", "company_revenue", "income", "monthly_fee",
+                           "project_fee"})
+"""Columns of amounts of money: read with ``numbers.money`` (cents, never thousandths, so an amount
+that reads two ways is refused rather than divided by a thousand)."""
+
 
 def _value_type(kind: str, target: str) -> str:
     spec = SPECS[kind]
@@ -245,8 +250,9 @@ class _Plan:
 class Compiled:
     """A mapping bound to one file's header: turns a line's cells into canonical values."""
 
-    def __init__(self, mapping: Mapping, header: list[str], *, header_line: int) -> None:
+    def __init__(self, mapping: Mapping, header: list[str], *, header_line: int, plain_numbers: bool = False) -> None:
         self.mapping = mapping
+        self.plain_numbers = plain_numbers  # written by the portal from an API: no amount reads two ways
         self.header = header
         positions: dict[str, int] = {}
         for index, name in enumerate(header):
@@ -305,6 +311,8 @@ class Compiled:
         if plan.kind == TEXT:
             return lambda text: text or None
         if plan.kind == NUMBER:
+            if plan.target in MONEY_TARGETS and not self.plain_numbers:
+                return lambda text: money(text, decimal=decimal)
             return lambda text: number(text, decimal=decimal)
         if plan.kind == COUNT:
             if plan.minus_index is None:

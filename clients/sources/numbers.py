@@ -98,6 +98,37 @@ def number(text: str, *, decimal: str = ".") -> Decimal | None:
     return result / 100 if percent else result
 
 
+# An amount whose decimal mark is followed by exactly three digits, after one to three digits: the
+# thousands separator of the other way of writing numbers as much as a decimal mark.
+_TWO_WAYS = {decimal: re.compile(rf"^[+-]?\d{{1,3}}{re.escape(decimal)}\d{{3}}$") for decimal in SEPARATORS}
+_OTHER = {".": ",", ",": "."}  # the other way's decimal mark
+
+
+def money(text: str, *, decimal: str = ".") -> Decimal | None:
+    """An amount of money, read as ``number`` does, except one that reads two ways.
+
+    A file's decimal mark comes from its header's language, but a platform's number format is a
+    setting of its own (a HubSpot account in Spanish writing "24,500" the English way). An amount
+    has cents, not thousandths, so "24,500" read as 24.5 would divide a deal by a thousand in
+    silence: it is refused with both readings instead, never guessed (a count has no such case:
+    ``whole`` refuses "24,5" already)."""
+    bare = text.strip().replace("\u00a0", "").replace("\u202f", "")
+    for symbol in ("€", "$", "£"):
+        bare = bare.replace(symbol, "")
+    bare = bare.strip()
+    if _TWO_WAYS[decimal].match(bare):
+        integer, _mark, fraction = bare.partition(decimal)
+        raise ValueProblem(
+            _("reads two ways: %(small)s as this file writes numbers (like %(example)s), or %(large)s as they are "
+              "written like %(other_example)s; an amount has at most two decimals, so write %(large)s without a "
+              "separator (or, if the whole file writes its numbers like %(other_example)s, map its columns with that "
+              "decimal mark)")
+            % {"small": f"{integer}{decimal}{fraction.rstrip('0')}" if fraction.rstrip("0") else integer,
+               "large": f"{integer}{fraction}", "example": SEPARATORS[decimal][1],
+               "other_example": SEPARATORS[_OTHER[decimal]][1]})
+    return number(text, decimal=decimal)
+
+
 def whole(text: str, *, decimal: str = ".") -> int | None:
     """A count: a number without a fractional part."""
     if decimal not in text:  # the common cases, "1234" and "1,234", without a Decimal

@@ -286,6 +286,7 @@ def _spend(values: dict[str, Any], context: _Context, line: int, client_currency
 
 def _prepare(
     *, path: str | Path, source: str | None, mapping: Mapping | None, mappings: Iterable[Mapping], outcome: SourceImport,
+    plain_numbers: bool = False,
 ) -> tuple[Detection, Compiled] | None:
     try:
         detection = detect(path, source=source, mapping=mapping, mappings=mappings)
@@ -303,7 +304,8 @@ def _prepare(
     if problems:
         outcome.errors = [RowError(detection.header_line, "", "", problem) for problem in problems]
         return None
-    compiled = Compiled(detection.mapping, detection.header, header_line=detection.header_line)
+    compiled = Compiled(detection.mapping, detection.header, header_line=detection.header_line,
+                        plain_numbers=plain_numbers)
     if compiled.errors:
         outcome.errors = compiled.errors
         return None
@@ -313,6 +315,7 @@ def _prepare(
 def source_import(
     *, client: Client, path: str | Path, source: str | None = None, mapping: Mapping | None = None,
     mappings: Iterable[Mapping] = (), dry_run: bool = False, progress: Callable[[int], None] | None = None,
+    plain_numbers: bool = False,
 ) -> SourceImport:
     """Import a platform export (or a file a saved mapping describes) into ``client``, all or nothing.
 
@@ -320,9 +323,12 @@ def source_import(
     otherwise it is detected from its header among the built-in sources and ``mappings``
     (the client's saved ones). ``dry_run`` checks everything and writes nothing. When rows
     were written, :func:`clients.services.data_changed` is called with the months touched.
+    ``plain_numbers``: the file was written by the portal from a platform's API (a connector), its
+    numbers plain with a dot, so an amount such as ``12.345`` is read, not refused as reading two ways.
     """
     outcome = SourceImport(dry_run=dry_run)
-    prepared = _prepare(path=path, source=source, mapping=mapping, mappings=mappings, outcome=outcome)
+    prepared = _prepare(path=path, source=source, mapping=mapping, mappings=mappings, outcome=outcome,
+                        plain_numbers=plain_numbers)
     if prepared is None:
         return outcome
     detection, compiled = prepared

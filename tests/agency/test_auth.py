@@ -229,6 +229,34 @@ def test_language_choice_is_remembered_on_the_user(staff_a, language, expected) 
     assert ("Añadir un cliente" in shown) == (language == "es")
 
 
+@pytest.mark.parametrize("stored", ["", "en"])
+def test_a_language_chosen_on_the_sign_in_page_follows_the_user_to_every_host(staff_ab, tenant_a, stored) -> None:
+    """The walk of 2026-12-07 (walk15): a staff member switched the sign-in page to Spanish, signed
+    in, read the console in Spanish and the client's portal in English: the choice stayed in the
+    console's cookie. A choice made on the sign-in page is now the user's, as it is once signed in."""
+    staff_ab.language = stored
+    staff_ab.save(update_fields=["language"])
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    http.post("/i18n/language/", {"language": "es", "next": "/accounts/login/"})
+    assert _login(http, staff_ab, host_of(None)).status_code == 302
+    staff_ab.refresh_from_db()
+    assert staff_ab.language == "es"
+    portal = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")  # its own cookies
+    portal.force_login(staff_ab)
+    assert "Cuadro de mando" in portal.get("/").content.decode()
+
+
+def test_signing_in_without_switching_keeps_the_users_language(staff_a) -> None:
+    """Only a switch made on the way in counts: a browser's own language, or a cookie left from
+    a visit before, does not overwrite the language the user chose once signed in."""
+    staff_a.language = "en"
+    staff_a.save(update_fields=["language"])
+    http = HttpClient(HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert _login(http, staff_a, host_of(None)).status_code == 302
+    staff_a.refresh_from_db()
+    assert staff_a.language == "en"
+
+
 def test_an_unknown_language_is_refused(staff_a) -> None:
     http = HttpClient()
     http.force_login(staff_a)
@@ -330,3 +358,15 @@ def test_the_account_menu_names_the_person_not_the_login(staff_a, tenant_a) -> N
     _login(http, staff_a, host_of(tenant_a))
     page = http.get("/", HTTP_HOST=host_of(tenant_a)).content.decode()
     assert re.search(r'<summary class="who" title="Sam Ortega — sam-staff">Sam Ortega</summary>', page), page[:2000]
+
+
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "es-ES,es;q=0.9"])
+def test_the_language_menu_names_each_language_in_its_own_words(db, accept) -> None:
+    """The walk of 2026-12-07 (walk15) switched to Spanish first: on the English sign-in page the menu
+    said "Spanish", and on a Spanish page an English reader met "Inglés". Each option is now written in
+    its own language, whatever the page's, and says which language it is in (lang)."""
+    page = HttpClient().get("/accounts/login/", HTTP_HOST=host_of(None), HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    menu = page[page.index('id="language-select"'):page.index("</select>", page.index('id="language-select"'))]
+    options = re.findall(r'<option value="([\w-]+)" lang="([\w-]+)"[^>]*>([^<]+)</option>', menu)
+    assert [(code, name) for code, lang, name in options if code == lang] == [
+        ("en", "English"), ("es", "Español"), ("es-mx", "Español (México)")], menu

@@ -481,6 +481,37 @@ def test_a_group_without_data_says_why_instead_of_a_column_of_dashes(march, staf
     assert "Costo por lead" in page  # the groups with data keep their table
 
 
+def test_inviting_a_client_user_from_a_months_page_comes_back_to_it(march, staff_a, client_user_a) -> None:
+    """The walk of 2026-12-07 (walk15): "Invite a client user" on November's page opened the console's
+    client page, and after "Send invitation" the walk stayed there: back to the month took "Open portal"
+    and "Review it". The console's form now brings the staff member back to the month they came from,
+    whose Approve now names the person invited."""
+    from django.test import Client as HttpClient
+
+    from agency.views.auth import HANDOFF_PATHS
+    from tests.conftest import host_of
+
+    month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
+    client_user_a.monthly_email = False  # nobody to email: the page offers to invite someone
+    client_user_a.save()
+    page = browser_for(staff_a, march).get("/reports/2026-03/").content.decode()
+    link = re.search(r'href="http://localhost:8000(/clients/alpha/\?back=[^"#]+)#client-users"', page).group(1)
+    console = HttpClient(HTTP_HOST=host_of(None))
+    console.force_login(staff_a)
+    form = console.get(link).content.decode()
+    assert 'name="back" value="/reports/2026-03/"' in form
+    response = console.post("/clients/alpha/invite/", {"email": "lu@alpha.example", "back": "/reports/2026-03/"})
+    # A page that moves on by itself: the CSP's form-action 'self' would block a redirect to another host.
+    assert response.status_code == 200
+    moves_on = re.search(r'content="0;url=([^"]+)"', response.content.decode()).group(1)
+    assert moves_on.startswith(f"http://{host_of(march)}:8000/accounts/handoff/start/")
+    assert "Invitation sent to lu@alpha.example." in response.content.decode()
+    assert list(console.session[HANDOFF_PATHS].values()) == ["/reports/2026-03/"]
+    # Anything but a plain path of the portal is not followed: the console's page, as before.
+    other = console.post("/clients/alpha/invite/", {"email": "mo@alpha.example", "back": "https://evil.example/"})
+    assert other["Location"] == "/clients/alpha/"
+
+
 def test_a_month_with_nobody_to_email_says_so_before_and_after_approving(march, staff_a, client_user_a) -> None:
     month_reviews_start(client=march, at=dt.datetime(2026, 4, 5, tzinfo=dt.UTC))
     staff = browser_for(staff_a, march)
@@ -489,7 +520,7 @@ def test_a_month_with_nobody_to_email_says_so_before_and_after_approving(march, 
     client_user_a.save()
     page = staff.get("/reports/2026-03/").content.decode()
     assert "data-no-recipients" in page and "Nadie del cliente recibe todavía este correo" in page
-    assert "/clients/alpha/#client-users" in page  # where to invite one, in the console
+    assert "/clients/alpha/?back=/reports/2026-03/#client-users" in page  # where to invite one, in the console
     response = staff.post("/reports/2026-03/approve/", follow=True)
     text = response.content.decode()
     assert "Nadie del cliente recibe el correo" in text and "va de camino por correo" not in text
@@ -531,7 +562,7 @@ def test_an_approved_month_nobody_was_emailed_says_where_to_invite_and_that_it_w
     page = staff.get("/reports/2026-03/").content.decode()
     card = page.split("data-nobody-emailed", 1)[1].split("</section>", 1)[0]
     assert "Nadie del cliente ha recibido este informe por correo" in card
-    assert "/clients/alpha/#client-users" in card and "Invitar a un usuario del cliente" in card
+    assert "/clients/alpha/?back=/reports/2026-03/#client-users" in card and "Invitar a un usuario del cliente" in card
     assert "En cuanto invites a alguien, esta página te ofrece enviarle este informe aprobado." in card
     client_user_a.monthly_email = True  # as if invited now: the card that sends it takes over
     client_user_a.save()

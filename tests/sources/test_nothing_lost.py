@@ -243,3 +243,20 @@ def test_mailchimp_without_deliveries_stores_them_as_not_given_and_says_so(impor
     assert target == "delivered" and "deliverability" in reason
     row = EmailRow.objects.get()
     assert (row.sent, row.delivered, row.unique_opens, row.unique_clicks) == (1000, None, 400, None)
+
+
+def test_an_amount_that_reads_two_ways_is_refused_not_divided_by_a_thousand(import_a, write_file):
+    """The walk of 2026-12-07 (walk15): a HubSpot export with Spanish headers and the account's
+    English number format ("24,500") was read as Spanish numbers: every deal worth 24.5 €, the
+    revenue and ROMI of the first report wrong (ROMI -100 %), nothing said. An amount with three
+    digits after the file's decimal mark is not guessed: the line is refused with both readings."""
+    path = write_file(
+        '"ID de registro","Correo","Fecha de creación","Fuente de tráfico original",'
+        '"Fecha en que se convirtió en cliente","Importe del negocio más reciente","Ingresos totales"\n'
+        '"7","a@example.com","2026-03-02 10:00","Búsqueda orgánica","2026-03-10 10:00","24,500",""\n'
+        '"8","b@example.com","2026-03-03 10:00","Tráfico directo","2026-03-11 10:00","","2.000"\n')
+    outcome = import_a(path)
+    assert not outcome.ok and Lead.objects.count() == 0
+    [error] = outcome.errors
+    assert (error.line, error.column, error.value) == (2, "Importe del negocio más reciente", "24,500")
+    assert "24,5 " in error.reason and "24500" in error.reason, error.reason

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from clients.sources.numbers import ValueProblem, number, whole
+from clients.sources.numbers import ValueProblem, money, number, whole
 
 
 @pytest.mark.parametrize(("text", "decimal", "expected"), [
@@ -41,3 +41,21 @@ def test_counts(text: str, decimal: str, expected: int | None) -> None:
 def test_counts_refused(text: str, decimal: str) -> None:
     with pytest.raises(ValueProblem):
         whole(text, decimal=decimal)
+
+
+@pytest.mark.parametrize(("text", "decimal"), [("24,500", ","), ("1,500", ","), ("-24,500", ","), ("24.500", "."),
+                                               ("24,500 €", ",")])
+def test_an_amount_with_three_decimals_that_could_be_thousands_is_refused(text: str, decimal: str) -> None:
+    """An amount has cents, not thousandths: "24,500" in a Spanish file is 24 500 written the English way
+    far more often than 24.5 €; it reads both ways, so it is refused (sources.md "Reading a file")."""
+    with pytest.raises(ValueProblem):
+        money(text, decimal=decimal)
+
+
+@pytest.mark.parametrize(("text", "decimal", "expected"), [
+    ("24,50", ",", Decimal("24.50")), ("2.000", ",", Decimal("2000")), ("24.500,00", ",", Decimal("24500.00")),
+    ("24500", ",", Decimal("24500")), ("1234,500", ",", Decimal("1234.500")), ("24,500", ".", Decimal("24500")),
+    ("", ",", None),
+])
+def test_amounts_that_read_one_way_are_read(text: str, decimal: str, expected: Decimal | None) -> None:
+    assert money(text, decimal=decimal) == expected

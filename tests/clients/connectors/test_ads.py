@@ -353,3 +353,15 @@ def test_meta_checks_a_report_job_at_once_then_less_and_less_often(
     assert connection_sync(client=tenant_a, platform="meta_ads", first_day=dt.date(2026, 7, 1),
                            last_day=dt.date(2026, 8, 31), now=NOW).ok
     assert waits == [0.01, 0.02, 0.04, 0.08]  # one job (62 days): four "Job Running" answers, the first check at once
+
+
+def test_an_amount_with_three_decimals_from_an_api_is_read_not_refused(tenant_a: Client, ads: AdsFake) -> None:
+    """An export's "24,500" reads two ways and is refused (numbers.money); an API's 12345000 cost micros,
+    written by the portal as 12.345, is plain and is read as it is."""
+    connect(tenant_a, ads, "google_ads", "111-222-3333", manager=MANAGER)
+    row = ads.rows[("google_ads", SPAIN)][0]
+    row.cost = Decimal("12.345")
+    outcome = connection_sync(client=tenant_a, platform="google_ads", now=NOW)
+    assert outcome.ok, outcome.message
+    with tenant_context(tenant_a):
+        assert Spend.objects.get(id=f"google_ads:{row.day}:{row.campaign_id}").amount == Decimal("12.345")

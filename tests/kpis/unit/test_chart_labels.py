@@ -74,3 +74,16 @@ def test_a_daily_chart_labels_the_months_weeks_from_day_1(width) -> None:
                                values=[float(d) for d in range(30)], from_start=True)
     labels = _shown(charts.layout_series(chart, width, charts.series_height(width), size=charts.SCREEN_TEXT), 0)
     assert [s.text for s in labels] == ["1", "8", "15", "22", "29"]
+
+
+def test_an_axis_of_a_series_that_hardly_moves_never_repeats_a_tick() -> None:
+    """The walk of 2026-12-07 (walk15): a new client's ROMI, -99.5 % to -100 % all year, drew its
+    axis "-99 %, -100 %, -100 %, -100 %" in the PDF: ticks 0.2 points apart, written to whole
+    points. The range widens until every tick reads differently."""
+    percent = lambda value: f"{value * 100:.0f} %"  # noqa: E731  whole points, as the report's axes write rates
+    values = [-0.995, -0.997, -1.0, -0.996, -0.998, -1.0, -0.999, -0.996, -0.995, -0.998, -0.997, -0.999, -1.0]
+    chart = charts.SeriesChart(title="ROMI", labels=month_labels(SPAN), months=SPAN, month_text=month_tick,
+                               values=values, format=percent)
+    ticks = [shape.text for shape in charts.layout_series(chart) if shape.kind == "text" and shape.text.endswith("%")]
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
+    assert "-100 %" in ticks and "-99 %" in ticks
