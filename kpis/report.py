@@ -119,7 +119,8 @@ from kpis.unmatched import crm_leads_unlinked
 #     the funnel's lead steps, the verdict, the channel chart's place and the drill-downs' lead columns as "—"
 #     with the reason ("No leads are recorded up to this month…"), not 0 and "no change"
 # 60: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
-REPORT_LAYOUT = "60"
+# 61: "What changed" names no member of a split a tracking check distorts (the move said plainly)
+REPORT_LAYOUT = "61"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

@@ -17,6 +17,7 @@ from kpis import charts
 from kpis.catalogue import Better, is_kpi, kpi
 from kpis.draft import IMPORTANCE
 from kpis.draft_drivers import budget_line, driver_line
+from kpis.draft_tracking import Faults
 from kpis.draft_writer import Line, Writer, line, month_words
 from kpis.explain import month_drivers, top_drivers
 from kpis.formatting import format_value, number_shown
@@ -66,6 +67,9 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
         for key, found in month_drivers(documents[before], documents[after]).items()
     }
     w = Writer(month=after, documents=documents, currency=currency, names={})
+    # A split a tracking check distorts (leads without their tags count as Direct) explains no move:
+    # the report would read the fault as results, as the draft did (kpis.draft_tracking).
+    faults = Faults(card.tracking_faults(), month=after)
     rows = []
     ranked = top_drivers({k: v for k, v in drivers.items() if v and is_kpi(k)}, count=len(drivers))
     ranked.sort(key=lambda t: -t.weight * IMPORTANCE.get(t.kpi, 1.0))  # the draft's order: size and importance
@@ -75,7 +79,7 @@ def what_changed(card: Any, *, currency: str, count: int = 3) -> list[dict[str, 
         change = w.change(top.kpi, before, after, signed=True)
         if change is None:
             continue
-        explained = driver_line(w, top, before, after) or (
+        explained = (None if faults.unreliable(top.kpi, top.dimension) else driver_line(w, top, before, after)) or (
             budget_line(w, top.kpi, before, after) if top.kpi in ("cpl", "cost_per_mql", "cac", "cost_per_conversion") else None
         )
         slots = {"kpi": str(kpi(top.kpi).label), "change": change, "compare": month_words(before)}

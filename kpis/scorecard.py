@@ -96,6 +96,10 @@ class Scorecard:
     # nurture leads are 0 and that froze no answer. None: not read (taken as marked).
     nurture_marked_read: Callable[[], bool] | None = field(default=None, repr=False, compare=False)
     _nurture_marked: list = field(default_factory=list, repr=False, compare=False)
+    # The tracking checks of the month and the month compared with (kpis.draft_tracking.Fault), read on
+    # "What changed"'s first need: a move is not explained by a split they distort. None: none read.
+    faults_read: Callable[[], list] | None = field(default=None, repr=False, compare=False)
+    _faults: list = field(default_factory=list, repr=False, compare=False)
     # The reader is agency staff: a reason or note with something to do about it says how, in the agency's
     # words (the nurture column, importing first-contact dates or activities, spend loaded for this client);
     # a client, who cannot import, reads what it means. The PDF and the monthly email are the client's.
@@ -124,6 +128,13 @@ class Scorecard:
     def values(self) -> dict[str, Any] | None:
         """The month's KPI values (what a "—" is explained from); None without a snapshot."""
         return None if self.snapshot is None else self.snapshot.document.get("kpis", {})
+
+    def tracking_faults(self) -> list:
+        """The tracking checks of the month and the month compared with, read once."""
+        if self.faults_read is not None:
+            self._faults[:] = self.faults_read()
+            self.faults_read = None
+        return self._faults
 
     def has_spend(self, month: dt.date | None = None) -> bool:
         """Whether ``month`` (the card's month by default) has spend loaded up to its end, as its

@@ -36,9 +36,10 @@ from clients.selectors import revenue_data_exists
 from clients.sources.currencies import MAX_AGE as RATE_MAX_AGE
 from clients.sources.currencies import RateBook
 from kpis.catalogue import target_in_range
+from kpis.checks.selectors import tracking_faults
 from kpis.datastart import MONTH_ROWS, PRESENCE, sources_present
 from kpis.draft import DraftInputs
-from kpis.models import Annotation, Snapshot
+from kpis.models import Annotation, CheckResult, Snapshot
 from kpis.nocontact import contact_times_loaded
 from kpis.nodata import document_facts, leads_loaded, source_loaded
 from kpis.nospend import document_known, frozen_has_spend, spend_loaded
@@ -90,6 +91,8 @@ def scorecard_load(*, month: dt.date, compare: str, client: Any, now: dt.datetim
         # kpis.nodata: read only for a month whose customers' revenue shows (a partial figure says so)
         unpriced_read=lambda: customers_unpriced(month=month, timezone=client.timezone),
         nurture_marked_read=nurture_marked,  # kpis.nurture: read only for a month of 0 nurture leads
+        # kpis.draft_tracking: read only by "What changed" (a move is not put down to a split a fault distorts)
+        faults_read=lambda: tracking_faults(months=(month, compare_to)),
         currency=client.currency,
     )
 
@@ -102,6 +105,7 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
     first = min((Month.of(month) - (HISTORY_MONTHS - 1)).first_day, compare_to)
     snapshot, note = Snapshot._meta.db_table, Annotation._meta.db_table
     target, benchmark, rate = Target._meta.db_table, Benchmark._meta.db_table, ExchangeRate._meta.db_table
+    check = CheckResult._meta.db_table
     # The rates a band is converted with: those of the client's currency and of every money band's,
     # dated within the 7-day rule before the day benchmarks_for_month converts on (a few rows
     # through the (currency, date) index). Any rate loaded or corrected there makes a new stamp.
@@ -115,12 +119,16 @@ def _stamp_columns(*, month: dt.date, compare: str, client: Any) -> tuple[list[s
         f"""(SELECT coalesce(string_agg(currency || date::text || '=' || per_euro::text, ',' ORDER BY currency, date), '')
              FROM {rate} WHERE date BETWEEN %s AND %s
              AND (currency = %s OR currency IN (SELECT upper(currency) FROM {benchmark} WHERE unit = %s)))""",
+        # The tracking checks "What changed" reads (kpis.draft_tracking): one found or gone is a new stamp.
+        f"""(SELECT coalesce(string_agg(key || month::text, ',' ORDER BY month, key), '')
+             FROM {check} WHERE month IN (%s, %s) AND key LIKE 'tracking.%%')""",
     ]
     params = [
         first, month,
         (Month.of(month) - (HISTORY_MONTHS - 1)).first_day, month,
         client.pk, quarter_months(month)[0], quarter_months(month)[-1],  # the quarter's: its pace reads them
         day - RATE_MAX_AGE, day, (client.currency or "").upper(), Benchmark.Unit.MONEY,
+        compare_to, month,
     ]  # fmt: skip
     return columns, params
 

@@ -404,7 +404,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 83: a client without any lead source (no CRM, no leads file) reads its lead figures, funnel steps, verdict,
 #     channel chart and breakdown lead columns as "—" with "No leads are recorded up to this month…", not 0
 # 84: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
-PDF_LAYOUT = "84"
+# 85: "What changed" names no member of a split a tracking check distorts (the move said plainly)
+PDF_LAYOUT = "85"
 
 
 def report_pdf_build(

@@ -15,11 +15,10 @@ from django.utils import translation
 from agency.models import Client
 from agency.months import Month
 from kpis.checks.base import Family
-from kpis.checks.selectors import month_checks_read
+from kpis.checks.selectors import month_checks_read, tracking_faults
 from kpis.draft import Draft, month_draft
-from kpis.draft_tracking import AFFECTS, Fault
+from kpis.draft_tracking import Fault
 from kpis.draft_writer import Figure, Line, report_href
-from kpis.models import CheckResult
 from kpis.selectors_scorecard import draft_inputs
 from reports.models import Commentary
 from reports.selectors import commentary_current
@@ -59,12 +58,8 @@ def draft_concerns(*, client: Client, month: dt.date) -> list[Line]:
 
 
 def draft_faults(*, month: dt.date) -> list[Fault]:
-    """The tracking checks (kpis.draft_tracking.AFFECTS) stored for ``month`` and the month before,
-    resolved or not (resolving says staff looked; the figures still lack what the fault lost): the
-    draft explains no move by a split they distort. One query."""
-    previous = (Month.of(month) - 1).first_day
-    rows = CheckResult.objects.filter(month__in=(month, previous), key__in=list(AFFECTS)).order_by("month", "key", "subject")
-    return [Fault(key=row.key, month=row.month, figures=dict(row.figures)) for row in rows]
+    """The tracking checks stored for ``month`` and the month before (kpis.checks.selectors.tracking_faults)."""
+    return tracking_faults(months=(month, (Month.of(month) - 1).first_day))
 
 
 def month_draft_for(*, client: Client, month: dt.date, language: str | None = None) -> Draft:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from clients.models import Campaign, Job, Lead, Spend, TrafficRow
 from clients.models import EmailRow as EmailRowModel
 from kpis.checks.base import FAMILY_LABELS, REGISTRY, SEVERITY_LABELS, CheckData, Finding, Severity, SnapshotFacts
 from kpis.checks.words import figures_from_plain, sentence
+from kpis.draft_tracking import AFFECTS, Fault
 from kpis.models import CheckResult, Snapshot
 from portfolio.models import ClientMonthChecks
 
@@ -261,6 +263,14 @@ def stored_checks(*, month: dt.date) -> list[CheckResult]:
     order = {"high": 0, "medium": 1, "low": 2}
     rows = list(CheckResult.objects.filter(month=month))
     return sorted(rows, key=lambda r: (order.get(r.severity, 3), r.key, r.subject))
+
+
+def tracking_faults(*, months: Collection[dt.date]) -> list[Fault]:
+    """The tracking checks (kpis.draft_tracking.AFFECTS) stored for ``months``, resolved or not
+    (resolving says staff looked; the figures still lack what the fault lost): the draft and the
+    report's "What changed" explain no move by a split they distort. One query."""
+    rows = CheckResult.objects.filter(month__in=list(months), key__in=list(AFFECTS)).order_by("month", "key", "subject")
+    return [Fault(key=row.key, month=row.month, figures=dict(row.figures)) for row in rows]
 
 
 def stored_figures(row: CheckResult) -> dict[str, Any]:

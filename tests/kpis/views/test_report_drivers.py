@@ -71,6 +71,30 @@ def test_what_changed_names_the_largest_moves_and_the_member_behind_each(client_
     assert 'Cost per lead: €250.00 in February 2026, €150.00 in March 2026' in changed  # where each line came from
 
 
+@pytest.mark.parametrize("resolved", [False, True])
+def test_what_changed_puts_no_move_down_to_a_split_a_tracking_check_distorts(client_user_a, months, resolved) -> None:
+    """Acme's October lost its leads' tags and the client's report read "Cost per lead +4.1 %: mostly
+    Paid search", the fault as results (the draft no longer did). With a tracking check stored for the
+    month, resolved or not, the move is said plainly and no channel is named."""
+    from django.utils import timezone
+
+    from kpis.models import CheckResult
+
+    with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=dt.UTC)):  # the page cached before the check is stored
+        assert "Paid search" in block(page(client_user_a, months, "/scorecard/?month=2026-03"), "what-changed")
+    with schema_context("alpha"):
+        CheckResult.objects.create(
+            month=MAR, key="tracking.leads_unattributed", family="tracking", severity="high",
+            figures={"count": 2}, computed_at=timezone.now(), resolved_at=timezone.now() if resolved else None,
+        )  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=dt.UTC)):
+        changed = block(page(client_user_a, months, "/scorecard/?month=2026-03"), "what-changed")
+    lines = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li[^>]*>(.*?)<span class=\"visually-hidden\">", changed)]
+    assert "New leads +6 against February 2026." in lines
+    assert not any("Paid search" in line or "Email" in line for line in lines), lines
+    assert 'href="/scorecard/breakdowns/channel/' not in changed
+
+
 def test_what_changed_in_spanish(client_user_a, months) -> None:
     client_user_a.language = "es"
     client_user_a.save()
