@@ -348,7 +348,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 # 79: a negative amount on a chart's axis is "-€500k", not "€-500k"; a month approved by close_month is
 #     "by your agency" in the client's; a breakdown's reasons name the row as what it is, never "this row"
 # 80: the campaign table says the month's marketing spend tied to no campaign (its column adds up to less)
-PDF_LAYOUT = "80"
+# 81: a date written one way per language ("Approved on Dec 7, 2026", "Aprobado el 7 dic 2026")
+PDF_LAYOUT = "81"
 
 
 def report_pdf_build(
