@@ -114,7 +114,8 @@ from kpis.unmatched import crm_leads_unlinked
 # 56: the lifetime value table's columns the same for every segment and all contracts said once under it (as the
 #     PDF says them), so the columns left fit a 1440 px page instead of scrolling sideways
 # 57: that table on a phone a card per segment, its figures labelled in a right-aligned column
-# 58: a date written one way per language ("Dec 7, 2026", "7 dic 2026"), alone, in a range or with its time
+# 58: a date written one way per language ("Dec 7, 2026", "7 dic 2026"), alone, in a range or with its time; a
+#     reader of Spanish reads a Mexican client in Mexico's (one money format); the page is the "Report" by name
 REPORT_LAYOUT = "58"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8

@@ -209,7 +209,7 @@ def _person(user: Any) -> str:
 def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
-        raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
+        raise ValidationError({"kpi": [_("Choose a KPI of the report.")]})
     month = Month.of(month).first_day
     if value is None:
         Target.objects.filter(client=client, month=month, kpi=kpi).delete()

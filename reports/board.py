@@ -291,7 +291,8 @@ def board_page(
 # whose checks never ran is not clean: no tick, its count and filter "Checks not run yet"; 16: such a
 # month's "Not run yet" a link to it, and a hint saying how to run them; the bulk button counts the
 # ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count).
-# 18: "Figures computed" written as every date of the language ("7 dic 2026", not "07/12/2026").
+# 18: "Figures computed" written as every date of the language ("7 dic 2026", not "07/12/2026"); the hint
+# names the month page's link as it reads, "Read the report".
 BOARD_LAYOUT = "18"
 
 
