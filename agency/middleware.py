@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
-from agency.selectors import user_can_access_client
+from agency.selectors import client_variant, user_can_access_client
 
 
 class PortalTenantMiddleware(TenantMainMiddleware):
@@ -112,6 +112,14 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         tenant = getattr(request, "tenant", None)
+        # The menu names the language chosen; the page is written in the client's variant of it (a
+        # Mexican client's pages in "es" are "es-mx": its money, numbers and dates as its commentary's).
+        request.language_chosen = translation.get_language()
+        if tenant is not None and not tenant.is_public:
+            variant = client_variant(request.language_chosen, tenant)
+            if variant != request.language_chosen:
+                translation.activate(variant)
+                request.LANGUAGE_CODE = variant
         zone = None
         if tenant is not None and not tenant.is_public:
             try:

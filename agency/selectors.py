@@ -244,13 +244,31 @@ def opt_out_user(token: str) -> User | None:
 
 def language_for(*, user: User, client: Client | None) -> str:
     """The language ``user`` is written to in (emails, PDF): their own choice, else for a client's
-    user the client's language, else the agency's default language."""
+    user the client's language, else the agency's default language; about a client, in the client's
+    variant of it (``client_variant``)."""
     if user.language:
-        return user.language
+        return client_variant(user.language, client)
     if client is not None and not user.is_agency:
         return client.report_language
     brand = AgencyBrand.current()
-    return (brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0]
+    return client_variant((brand.default_language if brand else "") or settings.LANGUAGE_CODE.split("-")[0], client)
+
+
+def client_variant(language: str, client: Client | None) -> str:
+    """``language`` as written about ``client``: the client's own variant of it when the client is
+    written to in one ("es" about a Mexican client is "es-mx"), else ``language`` itself.
+
+    Why: a variant is the client's money, numbers and dates, not another language. The commentary, the
+    draft, the email and the PDF are written in the client's language; a staff member reading the
+    client's pages in Spain's Spanish saw its tiles in "37 445,85 MX$" beside the commentary's
+    "$37,445.85", two ways of writing one amount on one page. A reader of another language (English)
+    keeps theirs: its words, and "MX$", which tells an English reader the dollar sign is a peso."""
+    if client is None or getattr(client, "is_public", False) or not language:
+        return language
+    own = (client.report_language or "").lower()
+    if own and own != language.lower() and own.split("-")[0] == language.lower().split("-")[0]:
+        return own
+    return language
 
 
 def brand_is_default() -> bool:

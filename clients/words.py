@@ -250,7 +250,7 @@ def member_label(dimension: str, member: str, names: dict[str, str] | None = Non
 def next_run_words(moment: dt.datetime, zone_named: bool = False) -> dict[str, str]:
     """The day and time of ``moment`` in the active zone, for a sentence that says when the portal tries
     again: ``day`` is "today" or "tomorrow" (naturalday's words), else a date with its preposition
-    ("on Dec. 8, 2026", "el 8 de diciembre de 2026": a bare date after "tries again by itself" or
+    ("on Dec 8, 2026", "el 8 dic 2026": a bare date after "tries again by itself" or
     "a las 02:48" reads "solo 8 de diciembre"); ``time`` has the zone named after it ("4 a.m. CET")
     when ``zone_named``: an email or the portfolio is read wherever its reader is.
 

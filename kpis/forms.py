@@ -163,7 +163,7 @@ class TargetForm(DescribedForm):
         kwargs.setdefault("auto_id", "target-%s")
         super().__init__(*args, **kwargs)
         self.fields["kpi"].choices = grouped_choices(only=targetable())
-        self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the scorecard.")
+        self.fields["kpi"].error_messages["invalid_choice"] = _("Choose a KPI of the report.")
         if month is not None:
             self.fields["month"].initial = month
             self.fields["value"].label = _("Target for %(month)s (rates as fractions, %(quarter)s = 25 %%)") % {

@@ -120,7 +120,9 @@ from kpis.unmatched import crm_leads_unlinked
 #     with the reason ("No leads are recorded up to this month…"), not 0 and "no change"
 # 60: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
 # 61: "What changed" names no member of a split a tracking check distorts (the move said plainly)
-REPORT_LAYOUT = "61"
+# 62: a date written one way per language ("Dec 7, 2026", "7 dic 2026"), alone, in a range or with its time; a
+#     reader of Spanish reads a Mexican client in Mexico's (one money format); the page is the "Report" by name
+REPORT_LAYOUT = "62"
 
 HEADLINE_MIN, HEADLINE_MAX = 6, 8
 

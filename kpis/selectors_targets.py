@@ -35,8 +35,8 @@ def targets_setup_step(client: Any) -> dict[str, Any]:
     return {
         "key": "targets", "done": Target.objects.filter(client=client).exists(), "url": reverse("targets_edit"),
         "admin_only": False, "optional": True, "label": _("Targets"),
-        "help": _("Each KPI's monthly target, on one page: the scorecard, the report's pacing bar and the "
-                  "portfolio measure the month against them."),
+        "help": _("Each KPI's monthly target, on one page: the report, its pacing bar and the portfolio "
+                  "measure the month against them."),
     }
 
 

@@ -210,7 +210,7 @@ def _person(user: Any) -> str:
 def target_set(*, client: Client, month: dt.date, kpi: str, value: float | None, user: Any = None) -> Any:
     """Set (or clear, with ``value`` None) the client's target for a KPI in a month."""
     if kpi not in KPI_KEYS:
-        raise ValidationError({"kpi": [_("Choose a KPI of the scorecard.")]})
+        raise ValidationError({"kpi": [_("Choose a KPI of the report.")]})
     month = Month.of(month).first_day
     if value is None:
         Target.objects.filter(client=client, month=month, kpi=kpi).delete()
@@ -253,7 +253,7 @@ def targets_months_set(
     page's save, all of it or nothing. A value outside its KPI's range or an unknown KPI refuses the
     whole save (ValidationError by KPI key), so a page never half-applies what a person typed. A target
     already of that value keeps who set it; only the months given are touched."""
-    problems = {key: [_("Choose a KPI of the scorecard.")] for key in values if key not in KPI_KEYS}
+    problems = {key: [_("Choose a KPI of the report.")] for key in values if key not in KPI_KEYS}
     for key, value in values.items():
         if key in KPI_KEYS and value is not None and not target_in_range(key, value):
             low, high = kpi_declared(key).range
@@ -405,7 +405,8 @@ def recompute_request(*, client: Client, months: list[dt.date], user: Any = None
 #     channel chart and breakdown lead columns as "—" with "No leads are recorded up to this month…", not 0
 # 84: no two ticks of a chart's axis read alike (a series that barely moves read "-100 %, -100 %")
 # 85: "What changed" names no member of a split a tracking check distorts (the move said plainly)
-PDF_LAYOUT = "85"
+# 86: a date written one way per language ("Approved on Dec 7, 2026", "Aprobado el 7 dic 2026")
+PDF_LAYOUT = "86"
 
 
 def report_pdf_build(

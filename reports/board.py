@@ -300,8 +300,10 @@ def board_page(
 # month's "Not run yet" a link to it, and a hint saying how to run them; the bulk button counts the
 # ticked months, its words for each count in #approve-words; 17: the filter "Needs a look" and its count;
 # 18: on a phone a row per client (name, state, checks, days waiting), the rest folded under "More"; under
-# "Needs a look" the link that resolves one check for several clients).
-BOARD_LAYOUT = "18"
+# "Needs a look" the link that resolves one check for several clients);
+# 19: "Figures computed" written as every date of the language ("7 dic 2026", not "07/12/2026"); the hint
+# names the month page's link as it reads, "Read the report".
+BOARD_LAYOUT = "19"
 
 
 def board_stamp(*, user: User) -> str:

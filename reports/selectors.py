@@ -684,7 +684,7 @@ def email_kind_label(kind: str) -> str:
         "report_revised": _("Revised figures"),
         "report_question": _("A client's question"),
         "report_answer": _("The answer to a question"),
-        "monthly_scorecard": _("The monthly scorecard"),
+        "monthly_scorecard": _("The monthly report"),
         "criteria_review": _("A request to review the criteria"),
     }
     return str(labels.get(kind, kind))

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import tenant_context
@@ -470,8 +471,9 @@ KIND_WORDS = {"leads": gettext_lazy("leads"), "traffic": gettext_lazy("traffic")
 
 def restatement_note(*, client: Client, platform_label: str, kind: str, months: set[str], synced_on: dt.date) -> list[str]:
     """A connector's sync wrote rows of approved months: note on each what restated it, for the
-    revision's reason ("HubSpot corrected leads of 2026-10, sync of 2026-11-03"). The revision itself
-    waits for staff as any late data does (the client keeps the approved figures until then).
+    revision's reason ("HubSpot corrected leads of October 2026, sync of Nov 3, 2026": the month and the
+    day as every page names them, not "2026-10" and "2026-11-03", since the reason reaches the client).
+    The revision itself waits for staff as any late data does (the client keeps the approved figures until then).
     Returns the months noted."""
     firsts = sorted(Month.parse(month).first_day for month in months)
     noted = []
@@ -483,7 +485,8 @@ def restatement_note(*, client: Client, platform_label: str, kind: str, months: 
                 continue
             words = str(KIND_WORDS.get(kind, kind))
             text = _("%(platform)s corrected %(what)s of %(month)s, sync of %(day)s") % {
-                "platform": platform_label, "what": words, "month": str(Month.of(month)), "day": synced_on.isoformat()}
+                "platform": platform_label, "what": words, "month": date_format(month, "YEAR_MONTH_FORMAT"),
+                "day": date_format(synced_on, "DATE_FORMAT")}
             with transaction.atomic():
                 report, _created = MonthReport.objects.select_for_update().get_or_create(month=month)
                 parts = [part for part in report.restated_by.split("; ") if part]

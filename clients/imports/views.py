@@ -253,7 +253,7 @@ def _sample_rows(result: object) -> list[dict]:
 def _a_date(value: object) -> bool:
     """A day (not a moment) stays on one line, as the platform exports' preview keeps it
     (clients.sources.files.preview_cell): "1 de / marzo de / 2026" read badly; a moment may wrap after
-    its date ("March 2, 2026, / 10 a.m. CET") there and here."""
+    its date ("Mar 2, 2026, / 10 a.m. CET") there and here."""
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 

@@ -250,7 +250,7 @@ def mapping_preview(*, spec: dict[str, Any], head_: FileHead, zone: ZoneInfo, li
     parser = RowParser(kind_spec, canonical, zone)
     column_to_target = {plan.rule.column: plan.target for plan in compiled.plans if plan.rule.column}
     # Where each target's value is read from in a row: a date is shown the reader's way with the file's own
-    # cell beneath ("1 de marzo de 2026" over 01/03/2026), the read the date format above decides.
+    # cell beneath ("1 mar 2026" over 01/03/2026), the read the date format above decides.
     read_from = {plan.target: head_.header.index(plan.rule.column) for plan in compiled.plans
                  if plan.rule.column and plan.rule.column in head_.header}
     valued = {plan.target for plan in compiled.plans if plan.rule.column and vocabulary_of(plan.target)}

@@ -185,8 +185,8 @@ def preview_cell(column: str, value: Any, zone: ZoneInfo, *, num: bool = False, 
 
     A date-time stays a moment (a wall-clock time the file gave is the client's): the page writes it as
     the portal-format preview writes its own (the template's DATETIME_FORMAT in the client's zone, the
-    zone named: "March 2, 2026, 10 a.m. CET"), not one way of its own. A date likewise stays a date, for
-    the template's DATE_FORMAT ("March 1, 2026", "1 de marzo de 2026"): these previews wrote the ISO
+    zone named: "Mar 2, 2026, 10 a.m. CET"), not one way of its own. A date likewise stays a date, for
+    the template's DATE_FORMAT ("Mar 1, 2026", "1 mar 2026"): these previews wrote the ISO
     text ("2026-03-01") where the portal-format preview and every other page write the reader's way."""
     if isinstance(value, dt.datetime):
         moment = value if timezone.is_aware(value) else value.replace(tzinfo=zone)

@@ -16,24 +16,30 @@ from kpis.formatting import number_shown
 
 
 def day_ranges(days: list[dt.date]) -> str:
-    """ "3–5 Oct, 12 Oct": consecutive days joined, in the active language."""
+    """ "Oct 3–5, Oct 12" in English, "3–5 oct, 12 oct" in Spanish: consecutive days joined, each day
+    written as the portal writes every date (agency.formats: "Oct 12, 2026", "12 oct 2026")."""
     runs: list[list[dt.date]] = []
     for day in sorted(days):
         if runs and (day - runs[-1][-1]).days == 1:
             runs[-1].append(day)
         else:
             runs.append([day])
+    day_first = (get_language() or "en").startswith("es")
     parts = []
     for run in runs:
-        last = _day(run[-1])
-        parts.append(last if len(run) == 1 else f"{run[0].day}–{last}")
+        first, last = run[0], run[-1]
+        if len(run) == 1:
+            parts.append(_day(first))
+        elif first.month != last.month:
+            parts.append(f"{_day(first)}–{_day(last)}")
+        else:  # one month named once: "Oct 3–5", "3–5 oct"
+            parts.append(f"{first.day}–{_day(last)}" if day_first else f"{_day(first)}–{last.day}")
     return ", ".join(parts)
 
 
 def _day(day: dt.date, *, year: bool = False) -> str:
-    """"5 Oct" in English, "5 oct" in Spanish (Django's ``M`` capitalises every language's month)."""
-    spanish = (get_language() or "en").startswith("es")
-    return date_format(day, ("j b" if spanish else "j M") + (" Y" if year else ""))
+    """"Oct 5" in English, "5 oct" in Spanish; with its year as every date ("Oct 5, 2026", "5 oct 2026")."""
+    return date_format(day, "DATE_FORMAT" if year else "MONTH_DAY_FORMAT")
 
 
 def _percent(value: float) -> str:

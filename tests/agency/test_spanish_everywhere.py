@@ -24,7 +24,7 @@ from tests.conftest import host_of
 ENGLISH = (
     "Sign out",
     "Password",
-    "Scorecard",
+    "Report",
     "Summary",
     "Details",
     "Breakdowns",

@@ -12,8 +12,8 @@ from tests.reports.conftest import march  # noqa: F401 -- alpha's closed March
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
-WORDS = {"es": ("Menú", "Cuadro de mando", "Ver las cifras de marzo de 2026"),
-         "en": ("Menu", "Scorecard", "See the figures of March 2026")}
+WORDS = {"es": ("Menú", "Informe", "Ver las cifras de marzo de 2026"),
+         "en": ("Menu", "Report", "See the figures of March 2026")}
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -33,7 +33,7 @@ def test_a_client_user_finds_the_portals_links_on_the_account_pages(browser, por
                 page.goto(base + path)
                 if size == "390":
                     page.get_by_text(menu, exact=True).click()
-                link = page.locator("#main-nav").get_by_role("link", name=scorecard)
+                link = page.locator("#main-nav").get_by_role("link", name=scorecard, exact=True)
                 expect(link).to_be_visible()
                 assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
                 screenshot(page, f"client-account{path.replace('/', '-').rstrip('-')}-{size}-{language}")

@@ -197,8 +197,8 @@ def test_the_home_pages_report_button_and_links_stand_apart_each_on_one_line(
 def test_a_period_on_the_homes_data_panel_takes_two_lines_at_most_on_a_phone(
     browser, portal, client_user_a, approved_october
 ) -> None:
-    """At 390 px "01/11/2025 – 07/12/2026" broke in three: each date on its line, the dash alone between
-    them. The dash now goes with the first date."""
+    """At 390 px "01/11/2025 – 07/12/2026" (now "1 nov 2025 – 7 dic 2026") broke in three: each date on
+    its line, the dash alone between them. The dash now goes with the first date."""
     alpha = portal.client("alpha")
     client_user_a.language = "es"
     client_user_a.save()

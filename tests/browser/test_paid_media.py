@@ -119,7 +119,7 @@ def test_an_approved_months_daily_charts_stay_as_approved_in_spanish(
         sign_in_home(staff_page, portal.client("alpha"), staff_a.username)
         staff_page.goto(portal.client("alpha") + "/reports/2026-03/")
         box = staff_page.locator("section.revision-pending")
-        assert "10 de marzo: inversión en anuncios" in box.locator("[data-day-changes]").inner_text()
+        assert "10 mar: inversión en anuncios" in box.locator("[data-day-changes]").inner_text()
         _no_overflow(staff_page)
         box.screenshot(path=str(ARTIFACTS / "revision-days-es-1440.png"))
     finally:

@@ -33,7 +33,7 @@ def scorecard_data(tenants):
 def test_month_changes_swap_the_tiles_without_a_full_page_load(page, portal, client_user_a, scorecard_data) -> None:
     sign_in(page, portal.client("alpha"), client_user_a.username)
     page.wait_for_url(portal.client("alpha") + "/")
-    page.get_by_role("link", name="Scorecard").click()
+    page.get_by_role("link", name="Report", exact=True).click()
     page.wait_for_url(portal.client("alpha") + "/scorecard/")
     new_leads = page.locator('[data-summary][data-kpi="new_leads"] .value')
     assert new_leads.inner_text() == "9"
@@ -63,7 +63,7 @@ def test_spanish_shows_spanish_labels_and_number_formats(page, portal, client_us
     client_user_a.save()
     sign_in(page, portal.client("alpha"), client_user_a.username)
     page.goto(portal.client("alpha") + "/scorecard/?month=2026-03")
-    page.get_by_role("heading", name="Cuadro de mando").wait_for()
+    page.get_by_role("heading", name="Informe", exact=True).wait_for()
     assert page.locator('[data-summary][data-kpi="marketing_spend"] h3').inner_text() == "Inversión en marketing"
     assert page.locator('[data-summary][data-kpi="marketing_spend"] .value').inner_text().replace("\xa0", " ") == "12 345,60 €"
     screenshot(page, "scorecard-es")

@@ -42,7 +42,7 @@ SPLIT_IDS = """sel => [...document.querySelectorAll(sel + " td")]
     range.selectNodeContents(cell);
     return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1;
   }).map(cell => cell.innerText.trim())"""
-# The preview's date cells (a year and a month's name: "Sept. 30, 2026", "30 de septiembre de 2026"), each with
+# The preview's date cells (a year and a month's name: "Sep 30, 2026", "30 sep 2026"), each with
 # the number of lines it is drawn on.
 DATES_LINES = """sel => [...document.querySelectorAll(sel + " td")]
   .filter(cell => /\\d{4}/.test(cell.innerText) && /[a-z]{3}/i.test(cell.innerText))
@@ -117,7 +117,7 @@ def test_source_previews_at_desktop_and_phone_width(browser, portal, staff_a, se
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
         # … and so does it with its kind chosen on upload: a contracts file's twelve columns fit at 1440 px
         # (their heads wrap; its three dates each on one line, as the exports' previews keep them, even the
-        # Spanish "30 de septiembre de 2026"), scroll in their box on a phone; nothing split inside a word or an id.
+        # Spanish "30 sep 2026"), scroll in their box on a phone; nothing split inside a word or an id.
         contracts = tmp_path / "contracts.csv"
         rows = [*EXAMPLES["contracts"], ["K-3", "umbrella", "retainer", "2025-11-15", "mid_market", "12", "1200", "",
                                          "2026-11-14", "2026-09-30", ""]]

@@ -30,7 +30,7 @@ def test_staff_upload_a_spanish_google_ads_report_and_see_the_spend(
     detected = page.locator("#detected")
     detected.wait_for()
     text = " ".join(detected.inner_text().split())
-    assert text == "Detected: Google Ads campaign report (Spanish), 6 rows, March 1, 2026 … March 2, 2026, 3 new campaigns."
+    assert text == "Detected: Google Ads campaign report (Spanish), 6 rows, Mar 1, 2026 … Mar 2, 2026, 3 new campaigns."
     page.get_by_role("cell", name="1,234.50").wait_for()  # written as the totals write numbers
     screenshot(page, "upload-detected")
 

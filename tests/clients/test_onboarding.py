@@ -245,7 +245,7 @@ def test_the_set_up_pages_speak_spanish_in_one_register(staff_http) -> None:
 
 
 def test_a_kind_whose_rows_are_all_of_one_day_shows_that_day_once(client_user_a, tenant_a) -> None:
-    """One contract: its "Days" read "01/01/2026 – 01/01/2026" on the client's home."""
+    """One contract: its "Days" read "1 ene 2026 – 1 ene 2026" on the client's home."""
     from decimal import Decimal
 
     connection.set_tenant(tenant_a)
@@ -255,4 +255,4 @@ def test_a_kind_whose_rows_are_all_of_one_day_shows_that_day_once(client_user_a,
     http.force_login(client_user_a)
     panel = http.get("/panels/data/").content.decode()
     row = panel[panel.index("Contratos") :].split("</tr>")[0]
-    assert row.count("01/01/2026") == 1, row
+    assert row.count("1 ene 2026") == 1, row

@@ -141,7 +141,7 @@ def test_check_month_prints_the_checks_as_json_and_export_snapshot_includes_them
     call_command("export_snapshot", "alpha", "--month", "2026-10", stdout=out)
     exported = json.loads(out.getvalue())
     assert [c["key"] for c in exported["checks"]] == ["coverage.source_gap"]
-    assert exported["checks"][0]["sentence"] == "Spend has no data for 3 days of the month: 6–8 Oct."
+    assert exported["checks"][0]["sentence"] == "Spend has no data for 3 days of the month: Oct 6–8."
 
 
 @pytest.mark.skipif(not delivery_available(), reason="spend rows have no delivery columns yet (paid media)")

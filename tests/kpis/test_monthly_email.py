@@ -53,7 +53,7 @@ def test_the_link_in_the_email_turns_it_off(tenant_a, client_user_a) -> None:
     link = re.search(r"http://\S+/accounts/monthly-email/off/\?t=\S+", mail.outbox[0].body).group(0)
     path = link.split(":8000", 1)[1]
     opened = HttpClient().get(path, HTTP_HOST=host_of(tenant_a))  # a link scanner opening it changes nothing
-    assert opened.status_code == 200 and "Stop the monthly scorecard email?" in opened.content.decode()
+    assert opened.status_code == 200 and "Stop the monthly report email?" in opened.content.decode()
     client_user_a.refresh_from_db()
     assert client_user_a.monthly_email is True
     token = path.split("t=", 1)[1]

@@ -32,7 +32,7 @@ def _bar(page: str) -> str:
     return re.search(r'<nav aria-label="[^"]+" id="main-nav">(.*?)</nav>', page, flags=re.S).group(1)
 
 
-@pytest.mark.parametrize(("language", "home", "report"), [("en", "Home", "Scorecard"), ("es", "Inicio", "Cuadro de mando")])
+@pytest.mark.parametrize(("language", "home", "report"), [("en", "Home", "Report"), ("es", "Inicio", "Informe")])
 def test_a_client_users_account_pages_keep_the_portals_links(client_user_a, tenant_a, language, home, report) -> None:
     http = _as(client_user_a, tenant_a, language)
     for url in ("/accounts/email-preferences/", "/accounts/password/change/", "/accounts/password/change/done/"):
@@ -76,7 +76,7 @@ def test_monthly_reports_say_where_the_readable_figures_are_before_the_first_app
     assert "Tu agencia aún no ha aprobado ningún informe mensual" in listing
     assert '<a href="/scorecard/?month=2026-03">Ver las cifras de marzo de 2026</a>' in listing
     listing = _as(client_user_a, march, "en").get("/reports/").content.decode()
-    assert "Meanwhile, the figures of March 2026 are in the scorecard" in listing
+    assert "Meanwhile, the figures of March 2026 are on the Report page" in listing
     month_open(client=march, month=MARCH)
     month_approve(client=march, month=MARCH, user=staff_a, notify=False)
     listing = _as(client_user_a, march, "en").get("/reports/").content.decode()

@@ -79,7 +79,7 @@ def test_resolving_with_a_note_keeps_it_in_the_history_and_lifts_the_reason(octo
     assert (counts.total, counts.open, counts.open_high) == (2, 1, 0)
     with schema_context("alpha"):
         (note,) = CheckNote.objects.filter(month=OCT.first_day)
-    assert note.note == "Google Ads paused for the strike" and "6–8 Oct" in note.sentence
+    assert note.note == "Google Ads paused for the strike" and "Oct 6–8" in note.sentence
     body = http.get("/reports/2026-10/").content.decode()
     assert "1 thing to look at" in body and "Google Ads paused for the strike" in body and 'name="checks_reason"' not in body
     # A recompute keeps the resolution; only a low check is open, so no reason is asked.

@@ -156,7 +156,7 @@ def test_a_resolved_data_check_stays_among_the_concerns_a_resolved_anomaly_does_
     keys = [line.key for line in draft.sections["concerns"]]
     assert "check_coverage.source_gap" in keys
     assert "check_anomaly.kpi" not in keys
-    assert "Traffic has no data for 4 days of the month: 13–16 Mar." in draft.text("concerns")
+    assert "Traffic has no data for 4 days of the month: Mar 13–16." in draft.text("concerns")
 
 
 def test_an_anomalys_concern_is_hovered_as_its_rule_not_its_raw_figures(two_months, staff_a) -> None:

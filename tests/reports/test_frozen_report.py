@@ -108,14 +108,14 @@ def test_a_restated_import_leaves_the_clients_charts_and_names_as_approved_until
     assert "Approve the revision" in close and "Ad spend €270.00 → €1,140.00" in close
     # ... and, beside the approved days the client's chart still shows, the days as the rows say now
     assert "The daily ad charts changed on 2 days" in close
-    assert "<li>March 2: ad spend €160.00 → €960.00, clicks 60 → 460</li>" in close
-    assert "<li>March 20: ad spend €0.00 → €70.00, clicks 0 → 35</li>" in close
+    assert "<li>Mar 2: ad spend €160.00 → €960.00, clicks 60 → 460</li>" in close
+    assert "<li>Mar 20: ad spend €0.00 → €70.00, clicks 0 → 35</li>" in close
     staff_a.language = "es"
     staff_a.save()
     spanish = signed_in(staff_a, approved, HTTP_ACCEPT_LANGUAGE="es").get("/reports/2026-03/").content.decode()
     spanish = unescape(spanish).replace("\xa0", " ")
     assert "Los gráficos diarios de anuncios cambiaron en 2 días" in spanish
-    assert "<li>2 de marzo: inversión en anuncios 160,00 € → 960,00 €, clics 60 → 460</li>" in spanish
+    assert "<li>2 mar: inversión en anuncios 160,00 € → 960,00 €, clics 60 → 460</li>" in spanish
     # the client: the approved charts, names, freshness line and PDF, unchanged to the byte
     assert _read(client_user_a, approved) == (charts, page, breakdown, pdf)
     # drawn afresh (cache cleared), the client's page and PDF read no row of the client's data at all
@@ -153,7 +153,7 @@ def test_the_days_that_moved_are_listed_ten_at_most_and_a_change_below_a_cent_is
         assert days_changes(before, [(day, 100.001, 10.0) for day in march], currency="EUR") is None
         moved = days_changes(before, [(day, 120.0, None) for day in march[:12]], currency="EUR")
     assert moved["title"].startswith("The daily ad charts changed on 14 days")
-    assert moved["lines"][0] == "March 1: ad spend €100.00 → €120.00, clicks 10 → 0" and len(moved["lines"]) == 10
+    assert moved["lines"][0] == "Mar 1: ad spend €100.00 → €120.00, clicks 10 → 0" and len(moved["lines"]) == 10
     assert moved["more"] == "and 4 more days"
 
 

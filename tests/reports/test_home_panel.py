@@ -48,7 +48,7 @@ def test_a_revised_report_is_said_revised_with_both_days(march, client_user_a, s
     with time_machine.travel(dt.datetime(2026, 4, 20, 10, tzinfo=dt.UTC), tick=False):
         month_approve(client=march, month=MARCH, user=staff_a, reason="late Google Ads spend", notify=False)
     panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
-    assert "El informe de marzo de 2026, aprobado el 3 de abril de 2026 y revisado el 20 de abril de 2026." in panel, panel
+    assert "El informe de marzo de 2026, aprobado el 3 abr 2026 y revisado el 20 abr 2026." in panel, panel
 
 
 def test_staff_see_the_month_waiting_for_review_entered_in_the_close_as_they_look(march, staff_a) -> None:
@@ -121,7 +121,7 @@ def test_before_any_approval_a_client_user_is_told_where_the_figures_they_may_re
     snapshot_compute(client=tenant_b, months=[APRIL])  # another client's later month: never offered here
     panel = browser_for(client_user_a, march).get("/panels/report/").content.decode()
     assert "Tu agencia aún no ha aprobado ningún informe mensual" in panel
-    assert ("Mientras tanto, las cifras de marzo de 2026 están en el cuadro de mando tal como se calculan a partir "
+    assert ("Mientras tanto, las cifras de marzo de 2026 están en la página Informe, tal como se calculan a partir "
             "de tus datos: tu agencia aún no las ha revisado.") in panel
     assert '<a href="/scorecard/?month=2026-03">Ver las cifras de marzo de 2026</a>' in panel
     assert "2026-04" not in panel and "abril" not in panel
@@ -132,7 +132,7 @@ def test_before_any_approval_a_client_user_is_told_where_the_figures_they_may_re
     client_user_a.language = "en"
     client_user_a.save()
     english = browser_for(client_user_a, march, language="en").get("/panels/report/").content.decode()
-    assert ("Meanwhile, the figures of March 2026 are in the scorecard as computed from your data: your agency has "
+    assert ("Meanwhile, the figures of March 2026 are on the Report page, as computed from your data: your agency has "
             "not reviewed them yet.") in english and "See the figures of March 2026" in english
     report = browser_for(client_user_a, march, language="en").get("/scorecard/?month=2026-03").content.decode()
     assert "Not reviewed by your agency: these figures are computed from your data as it stands" in report

@@ -258,11 +258,11 @@ def test_a_correction_inside_the_window_becomes_a_revision_with_the_platform_and
     call_command("compute_snapshots", "alpha", "--month", "2026-10", stdout=io.StringIO())
     with tenant_context(tenant_a):
         report = MonthReport.objects.get(month=dt.date(2026, 10, 1))
-    assert "Google Ads corrected spend of 2026-10, sync of 2026-11-04" in report.restated_by
+    assert "Google Ads corrected spend of October 2026, sync of Nov 4, 2026" in report.restated_by
     page = staff_http.get("/reports/2026-10/").content.decode()
     assert f"Google Ads changed October 2026 after approval: conversions {before:,} → {before + 7:,}" in page
     assert "Meta Ads changed" not in page and "Meta Ads corrected" not in page
-    assert 'value="Google Ads corrected spend of 2026-10, sync of 2026-11-04"' in page  # the proposed reason
+    assert 'value="Google Ads corrected spend of October 2026, sync of Nov 4, 2026"' in page  # the proposed reason
     from agency.models import User
 
     User.objects.filter(username="sam-staff").update(language="es")
@@ -286,15 +286,15 @@ def test_a_linkedin_token_without_refresh_is_warned_of_7_days_before_once(tenant
     assert connection_token_warn(client=tenant_a, platform="linkedin_ads", now=NOW + dt.timedelta(days=55)) == 0
     with tenant_context(tenant_a):
         email = OutboxEmail.objects.get(kind="connection_token")
-    assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by Jan. 2, 2027"
+    assert email.payload["subject"] == "LinkedIn Ads of Alpha Analytics must be connected again by Jan 2, 2027"
     assert email.to == staff_a.email
 
 
 @pytest.mark.parametrize(("language", "subject", "expires"), [
-    ("en", "LinkedIn Ads of Alpha Analytics must be connected again by Jan. 2, 2027",
-     "The LinkedIn Ads access of Alpha Analytics expires on Jan. 2, 2027, 4 a.m. CET;"),
-    ("es", "Hay que volver a conectar LinkedIn Ads de Alpha Analytics antes del 2 de enero de 2027",
-     "El acceso a LinkedIn Ads de Alpha Analytics caduca el 2 de enero de 2027 a las 04:00 CET;"),
+    ("en", "LinkedIn Ads of Alpha Analytics must be connected again by Jan 2, 2027",
+     "The LinkedIn Ads access of Alpha Analytics expires on Jan 2, 2027, 4 a.m. CET;"),
+    ("es", "Hay que volver a conectar LinkedIn Ads de Alpha Analytics antes del 2 ene 2027",
+     "El acceso a LinkedIn Ads de Alpha Analytics caduca el 2 ene 2027, 04:00 CET;"),
 ])
 def test_the_token_expiry_email_names_the_zone_of_its_moment(
     language: str, subject: str, expires: str, tenant_a: Client, ads: AdsFake, staff_a

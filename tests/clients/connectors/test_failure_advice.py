@@ -231,17 +231,17 @@ def test_a_ga4_key_without_access_to_the_property_says_to_grant_it_not_to_enter_
 
 
 @pytest.mark.parametrize(("language", "limited", "unavailable", "fetch"), [
-    ("en", "the portal tries again by itself on Dec. 8, 2026 at 2:48 a.m., when",
-     "tries again by itself at 2:48 a.m. on Dec. 8, 2026. If it still fails",
-     "fetches it again by itself at 1 a.m. on Dec. 8, 2026."),
-    ("es", "el portal lo vuelve a intentar solo el 8 de diciembre de 2026 a las 02:48, cuando",
-     "lo vuelve a intentar solo el 8 de diciembre de 2026 a las 02:48. Si entonces",
-     "lo vuelve a descargar solo el 8 de diciembre de 2026 a las 01:00."),
+    ("en", "the portal tries again by itself on Dec 8, 2026 at 2:48 a.m., when",
+     "tries again by itself at 2:48 a.m. on Dec 8, 2026. If it still fails",
+     "fetches it again by itself at 1 a.m. on Dec 8, 2026."),
+    ("es", "el portal lo vuelve a intentar solo el 8 dic 2026 a las 02:48, cuando",
+     "lo vuelve a intentar solo el 8 dic 2026 a las 02:48. Si entonces",
+     "lo vuelve a descargar solo el 8 dic 2026 a las 01:00."),
 ])
 def test_a_next_run_more_than_a_day_away_is_a_date_with_its_preposition(
     language: str, limited: str, unavailable: str, fetch: str
 ) -> None:
-    """"solo 8 de diciembre de 2026" missed its article (and the English its "on"): "today" and
+    """"solo 8 dic 2026" missed its article (and the English its "on"): "today" and
     "tomorrow" stand alone, a date does not."""
     now = dt.datetime(2026, 12, 5, 12, 0, tzinfo=dt.UTC)
     run = dt.datetime(2026, 12, 8, 2, 48, tzinfo=dt.UTC)

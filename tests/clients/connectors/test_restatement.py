@@ -50,10 +50,10 @@ def test_a_sync_that_restates_an_approved_month_waits_for_approval_with_the_plat
     assert now["kpis"]["new_leads"] == approved["kpis"]["new_leads"] + 1
     with tenant_context(tenant_a):
         report = MonthReport.objects.get(month=dt.date(2026, 10, 1))
-        assert report.restated_by == "HubSpot corrected leads of 2026-10, sync of 2026-11-04"
+        assert report.restated_by == "HubSpot corrected leads of October 2026, sync of Nov 4, 2026"
         assert ReportVersion.objects.filter(month=dt.date(2026, 10, 1)).count() == 1  # the client's version
     page = staff_http.get("/reports/2026-10/").content.decode()
-    assert "HubSpot corrected leads of 2026-10, sync of 2026-11-04" in page
+    assert "HubSpot corrected leads of October 2026, sync of Nov 4, 2026" in page
     month_approve(client=tenant_a, month=dt.date(2026, 10, 1), user=None, reason=report.restated_by,
                   checks_reason="no criteria yet")
     with tenant_context(tenant_a):

@@ -119,4 +119,4 @@ def test_a_first_version_replaced_from_its_own_date_says_it_only_judges_earlier_
     assert "Only for leads from before Sep 1, 2025: version 2, saved later, applies from that date." in first
     assert "from the start" not in first
     spanish = _versions_table(_http(admin_user, "es"), tenant_a)
-    assert "Solo para los leads anteriores al 01/09/2025: la versión 2" in spanish
+    assert "Solo para los leads anteriores al 1 sep 2025: la versión 2" in spanish

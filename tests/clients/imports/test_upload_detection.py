@@ -62,7 +62,7 @@ def test_a_spanish_google_ads_report_is_detected_previewed_and_imported(
     page = staff_http.get(response.url)
     assert page.status_code == 200
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _unspanned(page.content.decode())))
-    assert ("Detected: Google Ads campaign report (Spanish), 6 rows, March 1, 2026 … March 2, 2026, 3 new campaigns."
+    assert ("Detected: Google Ads campaign report (Spanish), 6 rows, Mar 1, 2026 … Mar 2, 2026, 3 new campaigns."
             in text)
     assert "Campaigns it creates: Marca, Genérica, Competencia" in text  # names, not the platform's ids
     assert "Windows-1252" in text and 'id="detected-preview"' in page.content.decode()
@@ -95,7 +95,7 @@ def test_converted_spend_shows_the_rate_used(staff_http, tenant_a, media, django
     rates_import(path=media / "rates.csv")
     response = upload(staff_http, META_USD, "meta.csv")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _unspanned(staff_http.get(response.url).content.decode())))
-    assert "Detected: Meta Ads Manager export (English), 2 rows, March 2, 2026 … March 3, 2026, 1 new campaign." in text
+    assert "Detected: Meta Ads Manager export (English), 2 rows, Mar 2, 2026 … Mar 3, 2026, 1 new campaign." in text
     import_confirmed(staff_http, response.url, tenant_a, django_capture_on_commit_callbacks)
     connection.set_tenant(tenant_a)
     first = Spend.objects.get(date=dt.date(2026, 3, 2))
@@ -116,7 +116,7 @@ def test_converted_spend_shows_the_rate_used(staff_http, tenant_a, media, django
     request.tenant = tenant_a
     connection.set_tenant(tenant_a)
     html = render_to_string("clients/includes/spend_rates_include.html", {"month": dt.date(2026, 3, 1)}, request=request)
-    assert 'id="converted-spend"' in html and "1 USD = 0.833333 EUR" in html and "2026-03-02" in html
+    assert 'id="converted-spend"' in html and "1 USD = 0.833333 EUR" in html and "Mar 2, 2026" in html
 
 
 def test_a_file_nothing_recognizes_names_what_it_was_compared_with(staff_http) -> None:

@@ -47,7 +47,17 @@ def test_a_daily_source_with_missing_days_says_which() -> None:
     (found,) = [f for f in month_checks(data) if f.key == "coverage.source_gap"]
     assert found.subject == "spend" and found.figures["count"] == 4 and found.severity == "high"
     with translation.override("en"):
-        assert day_ranges(found.figures["days"]) == "3–5 Oct, 12 Oct"
+        assert day_ranges(found.figures["days"]) == "Oct 3–5, Oct 12"
+
+
+def test_missing_days_are_written_as_every_date_of_the_language() -> None:
+    """"3–5 Oct" stood beside the pages' "Oct 3, 2026" in English: a run of days is written month
+    first in English, day first in Spanish, as each language writes a date (agency.formats)."""
+    days = [dt.date(2026, 9, 30), dt.date(2026, 10, 1), dt.date(2026, 10, 3), dt.date(2026, 10, 4), dt.date(2026, 10, 12)]
+    with translation.override("en"):
+        assert day_ranges(days) == "Sep 30–Oct 1, Oct 3–4, Oct 12"
+    with translation.override("es"):
+        assert day_ranges(days) == "30 sep–1 oct, 3–4 oct, 12 oct"
 
 
 def test_a_new_clients_daily_source_with_missing_days_says_which() -> None:
@@ -425,7 +435,7 @@ def test_one_day_and_one_customer_read_in_the_singular() -> None:
     assert "1 cliente nuevo pero ningún ingreso: ¿está el valor de la oportunidad en la exportación del CRM?" in sentences
     with translation.override("en"):
         sentences = [r["sentence"] for r in month_check_results(data, currency="EUR")]
-    assert "Spend has no data for 1 day of the month: 3 Oct." in sentences
+    assert "Spend has no data for 1 day of the month: Oct 3." in sentences
 
 
 # --- a funnel stage skipped; no contact times -----------------------------------------------------

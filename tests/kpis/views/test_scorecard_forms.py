@@ -70,7 +70,7 @@ def test_a_bad_target_redisplays_the_scorecard_with_the_error_beside_the_field(s
         ("new_leads", "2.5", "This KPI counts things: use a whole number, 0 or more."),
         ("new_leads", "-3", "This KPI counts things: use a whole number, 0 or more."),
         ("cpl", "-10", "Use an amount of 0 or more."),
-        ("made_up", "1", "Choose a KPI of the scorecard."),
+        ("made_up", "1", "Choose a KPI of the report."),
         ("sessions", "twelve", "Write a number, e.g. 120 or 0.25."),
     ],
 )
