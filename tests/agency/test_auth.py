@@ -243,7 +243,7 @@ def test_a_language_chosen_on_the_sign_in_page_follows_the_user_to_every_host(st
     assert staff_ab.language == "es"
     portal = HttpClient(HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")  # its own cookies
     portal.force_login(staff_ab)
-    assert "Cuadro de mando" in portal.get("/").content.decode()
+    assert ">Informe</a>" in portal.get("/").content.decode()
 
 
 def test_signing_in_without_switching_keeps_the_users_language(staff_a) -> None:
