@@ -22,7 +22,7 @@ from django_tenants.utils import tenant_context
 
 from agency.models import Client
 from clients.imports.kind_docs import KIND_ORDER
-from clients.imports.selectors import import_batch_refused, import_pending_path
+from clients.imports.selectors import import_batch_refused, import_number_format_unsure, import_pending_path
 from clients.imports.services import import_job_create, import_job_run
 from clients.jobs import QUEUE_FAILED, job_enqueue
 from clients.models import Job
@@ -122,7 +122,9 @@ def import_batch_queue(*, client: Client, batch: Job, task: Any) -> None:
         )
 
 
-def import_batch_again(*, client: Client, batch: Job, user: Any = None) -> Job | None:
+def import_batch_again(
+    *, client: Client, batch: Job, user: Any = None, job_id: int | None = None, decimal: str | None = None,
+) -> Job | None:
     """A new batch importing again the refused files of ``batch``, from the copies kept of them.
 
     A first upload is often refused for what the portal does not have yet (the buyer personas or
@@ -131,10 +133,20 @@ def import_batch_again(*, client: Client, batch: Job, user: Any = None) -> Job |
     all-or-nothing run, the same idempotent upsert: a file already imported changes nothing), in the
     batch's order; the refused jobs stay as they were, in the history. None when no refused file
     is left on the server. The caller queues the new batch once this has committed.
+
+    A file refused for an amount that reads two ways (``24,500``) would be refused the same way: it is
+    left out, unless ``job_id`` names it with ``decimal``, how the user says it writes numbers (``.``
+    1,234.56 or ``,`` 1.234,56); then only it is imported again, read that way.
     """
+    if decimal not in {None, ".", ","}:
+        raise ValueError(f"unknown decimal mark {decimal!r}")
     uploads = []
     directory = imports_dir(client=client)
     for entry in import_batch_refused(batch=batch):
+        if job_id is not None and entry["job"].id != job_id:
+            continue
+        if import_number_format_unsure(job=entry["job"]) and not (job_id is not None and decimal):
+            continue
         stored = directory / str(entry["job"].params.get("file") or "")
         if not entry["job"].params.get("file") or not stored.is_file():
             continue
@@ -146,6 +158,8 @@ def import_batch_again(*, client: Client, batch: Job, user: Any = None) -> Job |
     files, job_ids = [], []
     for position, (token, entry, params) in enumerate(uploads):
         kept = {key: value for key, value in params.items() if key not in {"kind", "filename", "language", "file"}}
+        if decimal:
+            kept["decimal"] = decimal
         job = import_job_create(client=client, kind=params.get("kind") or entry["kind"], token=token,
                                 filename=entry["filename"], user=user, **kept)
         files.append({"filename": entry["filename"], "kind": entry.get("kind", ""), "label": entry.get("label", ""),

@@ -60,3 +60,10 @@ def import_batch_refused(*, batch: Job) -> list[dict[str, Any]]:
     """A batch's files that were read and refused (nothing written), in the batch's order."""
     return [entry for entry in import_batch_files(batch=batch)
             if entry["job"] is not None and entry["job"].status == Job.Status.DONE and not (entry["job"].result or {}).get("ok")]
+
+
+def import_number_format_unsure(*, job: Job | None) -> bool:
+    """Whether a refused import was refused for an amount that reads two ways (``24,500``): importing it
+    again as it is fails the same way, so the user is asked how the file writes numbers instead."""
+    result = (job.result or {}) if job is not None else {}
+    return job is not None and job.status == Job.Status.DONE and not result.get("ok") and bool(result.get("two_ways"))

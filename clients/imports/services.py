@@ -155,12 +155,14 @@ def job_file_import(
 
     ``params`` may name a canonical ``kind``, a saved ``mapping`` (id) or a built-in ``source``;
     with neither a mapping nor a source, a file that is not of the canonical kind given is
-    read by the source detected from its header (clients.sources.files).
+    read by the source detected from its header (clients.sources.files). ``decimal`` (``.`` or
+    ``,``): how a source file writes its numbers, as the user said when it was refused for an
+    amount that reads two ways.
     """
     if params.get("mapping") or params.get("source") or params.get("kind") not in KINDS:
         return source_file_import(
             client=client, path=path, source=params.get("source") or None, mapping_id=params.get("mapping") or None,
-            progress=progress, dry_run=dry_run, limit=limit, sample=sample,
+            progress=progress, dry_run=dry_run, limit=limit, sample=sample, decimal=params.get("decimal") or None,
         )
     return data_import(kind=params["kind"], path_or_file=path, client=client, progress=progress, dry_run=dry_run,
                        limit=limit, sample=sample)

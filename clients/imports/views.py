@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ from clients.imports.selectors import (
     import_batch_get,
     import_batch_refused,
     import_jobs_recent,
+    import_number_format_unsure,
     import_pending_path,
     job_get,
     job_progress,
@@ -53,6 +55,7 @@ from clients.sources.files import (
     source_file_report,
     source_rows_preview,
 )
+from clients.sources.numbers import SEPARATORS, ValueProblem, number
 from clients.storage import imports_dir
 from clients.tasks import import_batch_run, import_run
 from clients.words import coded_value_label, column_name
@@ -114,6 +117,27 @@ def _approved_touched(results: list[dict[str, Any] | None]) -> list[dict[str, An
     return [{"month": first, "slug": str(Month.of(first))} for first in approved_months_among(months=months)]
 
 
+def _plain(value: Decimal) -> Decimal:
+    """24.500 as 24.5 and 24500 as 24500 (not 2.45E+4)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _number_choices(result: dict[str, Any]) -> list[dict[str, str]]:
+    """The two ways of writing numbers a file refused for an amount that reads two ways may use, each with
+    what its first such amount would then be ("Like 1,234.56: “24,500” is 24500"), the other way first:
+    the way its language said is the one that failed to be sure."""
+    value = (result.get("two_ways") or [""])[0]
+    choices = []
+    for decimal in sorted(SEPARATORS, key=lambda mark: mark == result.get("decimal")):
+        try:
+            read = number(value, decimal=decimal)
+        except ValueProblem:
+            read = None
+        choices.append({"decimal": decimal, "example": SEPARATORS[decimal][1], "value": value,
+                        "read": number_format(_plain(read)) if read is not None else ""})
+    return choices
+
+
 def _left_out(result: dict[str, Any] | None) -> int:
     """Rows a source reads and leaves out on purpose (GA4's smart-tv rows): said beside the counts,
     so that "10,025 rows read, 9,624 added" does not leave 401 rows unexplained."""
@@ -132,11 +156,14 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
         entry["kind_label"] = KIND_LABELS.get(entry.get("kind"), "")
         entry["left_out"] = _left_out(entry["job"].result if entry["job"] else None)
         entry["label"] = _source_words(entry)
+        if import_number_format_unsure(job=entry["job"]):
+            entry["number_choices"] = _number_choices(entry["job"].result)
     pending = any(entry["job"] and entry["job"].status in {Job.Status.QUEUED, Job.Status.RUNNING} for entry in files)
     context = {"batch": batch, "files": files, "pending": pending,
                "imported": [entry for entry in files if entry["job"]],
                "to_map": [entry for entry in files if not entry["job"]],
-               "refused": [] if pending else import_batch_refused(batch=batch),
+               "refused": [] if pending else [entry for entry in import_batch_refused(batch=batch)
+                                              if not import_number_format_unsure(job=entry["job"])],
                "approved_touched": _approved_touched([entry["job"].result for entry in files
                                                       if entry["job"] and entry["job"].status == Job.Status.DONE])}
     template = "clients/imports/batch.html#files" if request.htmx and not request.htmx.history_restore_request \
@@ -149,9 +176,18 @@ def import_batch(request: HtmxHttpRequest, batch_id: int) -> HttpResponse:
 @client_staff_required
 @require_POST
 def import_batch_again_start(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """Import a batch's refused files again (after adding what they named), from the copies kept."""
+    """Import a batch's refused files again (after adding what they named), from the copies kept; or one
+    file refused for an amount that reads two ways (``job``), read the way the user says it writes numbers."""
     batch = found(import_batch_get(batch_id=batch_id))
-    again = import_batch_again(client=request.tenant, batch=batch, user=request.user)
+    job_id, decimal = request.POST.get("job", ""), request.POST.get("decimal", "")
+    if job_id:
+        if not job_id.isdigit():
+            raise Http404
+        if decimal not in SEPARATORS:
+            messages.error(request, _("Choose how the file writes its numbers, then import it again."))
+            return redirect("import_batch", batch_id=batch.id)
+    again = import_batch_again(client=request.tenant, batch=batch, user=request.user,
+                               job_id=int(job_id) if job_id else None, decimal=decimal or None)
     if again is None:
         messages.error(request, _("No refused file of this upload is left on the server: upload them again."))
         return redirect("import_batch", batch_id=batch.id)

@@ -301,9 +301,12 @@ def _engine_mapping(client: Client, mapping_id: int) -> Any:
 
 def source_file_import(
     *, client: Client, path: Path, source: str | None = None, mapping_id: int | None = None,
-    progress: Callable[[int], None] | None = None, dry_run: bool = False, **_ignored: Any,
+    progress: Callable[[int], None] | None = None, dry_run: bool = False, decimal: str | None = None, **_ignored: Any,
 ) -> Any:
     """Import a source file (a built-in source, a saved mapping, or detected) through the core's import.
+
+    ``decimal``: how the file writes numbers, as the person importing it said (a file refused for an
+    amount that reads two ways); None: as its language or mapping says.
 
     Returns the core's ``SourceImport`` (``ok``, ``errors``, ``rows``, ``as_dict()``, as an ImportResult has).
     """
@@ -316,4 +319,4 @@ def source_file_import(
             return result
     mappings = saved_mappings(client=client)  # the registered provider's (ClientsConfig.ready)
     return source_import(client=client, path=path, source=source, mapping=mapping, mappings=mappings,
-                         progress=progress, dry_run=dry_run)
+                         progress=progress, dry_run=dry_run, decimal=decimal if decimal in {".", ","} else None)

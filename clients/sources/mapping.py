@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from clients.importing import SPECS, RowError
 from clients.importing.cells import cell_text
-from clients.sources.numbers import FAST_FORMATS, ValueProblem, iso_moment, moment, money, number, whole
+from clients.sources.numbers import FAST_FORMATS, ReadsTwoWays, ValueProblem, iso_moment, moment, money, number, whole
 from clients.sources.reading import normalized
 from clients.words import column_name
 
@@ -253,6 +253,7 @@ class Compiled:
     def __init__(self, mapping: Mapping, header: list[str], *, header_line: int, plain_numbers: bool = False) -> None:
         self.mapping = mapping
         self.plain_numbers = plain_numbers  # written by the portal from an API: no amount reads two ways
+        self.two_ways: list[str] = []  # the amounts refused as reading two ways, as the file writes them
         self.header = header
         positions: dict[str, int] = {}
         for index, name in enumerate(header):
@@ -395,6 +396,8 @@ class Compiled:
                 values[target] = value
             except ValueProblem as problem:
                 errors.append(RowError(line, plan.rule.column or target, raw.strip(), problem.reason))
+                if isinstance(problem, ReadsTwoWays):
+                    self.two_ways.append(raw.strip())
         for target, needs in self._only_with:
             if values.get(needs) is None and values.get(target) is not None:
                 values[target] = None

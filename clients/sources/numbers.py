@@ -29,6 +29,11 @@ class ValueProblem(ValueError):
         self.reason = reason
 
 
+class ReadsTwoWays(ValueProblem):
+    """An amount that reads two ways (``money``): the file's number format, not the cell, is in doubt,
+    so the upload offers to say how the file writes numbers (``decimal`` of its import job)."""
+
+
 def _pattern(decimal: str) -> re.Pattern[str]:
     thousands = re.escape(SEPARATORS[decimal][0])
     point = re.escape(decimal)
@@ -118,7 +123,7 @@ def money(text: str, *, decimal: str = ".") -> Decimal | None:
     bare = bare.strip()
     if _TWO_WAYS[decimal].match(bare):
         integer, _mark, fraction = bare.partition(decimal)
-        raise ValueProblem(
+        raise ReadsTwoWays(
             _("reads two ways: %(small)s as this file writes numbers (like %(example)s), or %(large)s as they are "
               "written like %(other_example)s; an amount has at most two decimals, so write %(large)s without a "
               "separator (or, if the whole file writes its numbers like %(other_example)s, map its columns with that "

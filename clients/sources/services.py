@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -76,6 +76,7 @@ class SourceImport:
     unmapped_to: dict[str, str] = field(default_factory=dict)  # target -> where those values went
     dropped: dict[str, int] = field(default_factory=dict)  # target -> values left empty (deal amounts of non-customers)
     customers_without_deal: int = 0  # customers with neither deal column filled: revenue 0 for them
+    two_ways: list[str] = field(default_factory=list)  # amounts refused as reading two ways (the number format in doubt)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +124,9 @@ class SourceImport:
             "unmapped_list": [[target, self.unmapped_to.get(target, ""), sorted(values.items(), key=lambda i: -i[1])]
                               for target, values in sorted(self.unmapped.items())],
             "customers_without_deal": self.customers_without_deal,
+            # The number format in doubt: the upload offers to say how the file writes numbers ("decimal").
+            "two_ways": self.two_ways[:1], "two_ways_count": len(self.two_ways),
+            "decimal": detection.mapping.decimal if detection else "",
         })
         if self.totals_amount is not None:  # the file's own totals row, for the month's checks
             data["totals_row"] = {"amount": self.totals_amount, "rows_amount": round(self.rows_amount, 6)}
@@ -286,13 +290,18 @@ def _spend(values: dict[str, Any], context: _Context, line: int, client_currency
 
 def _prepare(
     *, path: str | Path, source: str | None, mapping: Mapping | None, mappings: Iterable[Mapping], outcome: SourceImport,
-    plain_numbers: bool = False,
+    plain_numbers: bool = False, decimal: str | None = None,
 ) -> tuple[Detection, Compiled] | None:
     try:
         detection = detect(path, source=source, mapping=mapping, mappings=mappings)
     except SourceError as error:
         outcome.errors = error.errors
         return None
+    if decimal:
+        # Told how the file writes numbers (its language said otherwise, or an amount read two ways):
+        # that way for every number, and no amount is refused as reading two ways any more.
+        detection = replace(detection, mapping=replace(detection.mapping, decimal=decimal))
+        plain_numbers = True
     outcome.detection = detection
     if detection.missing:
         outcome.errors = [RowError(detection.header_line, "", "", _(
@@ -315,7 +324,7 @@ def _prepare(
 def source_import(
     *, client: Client, path: str | Path, source: str | None = None, mapping: Mapping | None = None,
     mappings: Iterable[Mapping] = (), dry_run: bool = False, progress: Callable[[int], None] | None = None,
-    plain_numbers: bool = False,
+    plain_numbers: bool = False, decimal: str | None = None,
 ) -> SourceImport:
     """Import a platform export (or a file a saved mapping describes) into ``client``, all or nothing.
 
@@ -325,10 +334,12 @@ def source_import(
     were written, :func:`clients.services.data_changed` is called with the months touched.
     ``plain_numbers``: the file was written by the portal from a platform's API (a connector), its
     numbers plain with a dot, so an amount such as ``12.345`` is read, not refused as reading two ways.
+    ``decimal``: how the file writes numbers, as a person said (``.`` 1,234.56 or ``,`` 1.234,56), over
+    what its language or mapping says; an amount is then read that way, never refused as reading two ways.
     """
     outcome = SourceImport(dry_run=dry_run)
     prepared = _prepare(path=path, source=source, mapping=mapping, mappings=mappings, outcome=outcome,
-                        plain_numbers=plain_numbers)
+                        plain_numbers=plain_numbers, decimal=decimal)
     if prepared is None:
         return outcome
     detection, compiled = prepared
@@ -366,6 +377,7 @@ def source_import(
             pass
     outcome.errors = sorted([*source_errors, *(outcome.result.errors if outcome.result else [])],
                             key=lambda error: (error.line or 0, error.column))
+    outcome.two_ways = compiled.two_ways
     if outcome.errors:
         outcome.campaigns_created = []
         outcome.campaign_names = {}
