@@ -194,6 +194,10 @@ class ClientMonthClose(models.Model):
     # that changed after the confirmation was shown).
     commentary_state = models.CharField(max_length=10, default="none")
     figures_at = models.DateTimeField(null=True, blank=True)
+    # The month's approval owes an email that could not be prepared (reports.ReportVersion.emails
+    # "failed" on the latest version owing one: the month's page's "Approved, but not emailed"): the
+    # board marks it and links to the month, where staff try again.
+    emails_failed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
