@@ -20,7 +20,7 @@ from agency.months import Month
 from agency.selectors import clients_for_user
 from kpis.catalogue import Unit, headline_kpis, target_in_range
 from kpis.catalogue import kpi as kpi_of
-from kpis.nodata import figure_source, summary_revenue_unknown
+from kpis.nodata import LEAD_FIGURES, figure_source, summary_revenue_unknown
 from kpis.nospend import SPEND_FIGURES, spend_figure_unknown
 from kpis.scorecard import target_status
 from portfolio.models import ClientMonthChecks, ClientMonthClose, ClientMonthSummary, ConnectionHealth, SourceFailure, Target
@@ -30,8 +30,9 @@ COLUMNS = tuple(k.key for k in headline_kpis())
 # The markup of the portfolio's cached table (kpis.views_portfolio), which its key carries beside
 # the figures' stamp: bump it when kpis/portfolio.html's table changes, so pages cached before a
 # deploy are drawn again at once, not after their hour (CODE_VERSION moves with the figures' code).
-# 7: abbreviated headers (CAC, ROMI), the sticky header row; 8: "— no traffic loaded", "— no deal values".
-PORTFOLIO_LAYOUT = "8"
+# 7: abbreviated headers (CAC, ROMI), the sticky header row; 8: "— no traffic loaded", "— no deal values";
+# 9: "— no leads loaded".
+PORTFOLIO_LAYOUT = "9"
 # Every client; those needing attention (checks open, a target missed or no figures yet: judged
 # by kpis.views_portfolio, as the targets are); those with checks to look at; clean months only.
 SHOW = ("all", "attention", "checks", "clean")
@@ -40,6 +41,15 @@ SHOW = ("all", "attention", "checks", "clean")
 MONEY_COLUMNS = frozenset(c for c in COLUMNS if kpi_of(c).unit == Unit.MONEY)
 # Revenue figures that read "—" for a month whose new customers have no deal value (kpis.nodata).
 UNPRICED_COLUMNS = frozenset(c for c in COLUMNS if summary_revenue_unknown(c, customers=1, revenue=0))
+# Figures built on leads: "—" for a client without any lead source up to the month's end (kpis.nodata).
+LEAD_COLUMNS = frozenset(COLUMNS) & LEAD_FIGURES
+
+
+def lead_figure_unknown_in(client: Any, key: str, *, before: bool = False) -> bool:
+    """``key`` of a portfolio row (of its month, or of the month before) is a lead figure of a client
+    without any lead source up to that month's end (``has_leads`` false; null: a row from before it was
+    kept, read as loaded)."""
+    return key in LEAD_COLUMNS and getattr(client, "before_has_leads" if before else "has_leads", None) is False
 
 
 def portfolio_rows(
@@ -65,11 +75,13 @@ def portfolio_rows(
         **{f"before_{column}": F(f"before__{column}") for column in COLUMNS},
         before_has_spend=F("before__has_spend"),
         before_has_traffic=F("before__has_traffic"),
+        before_has_leads=F("before__has_leads"),
         checked=FilteredRelation("month_checks", condition=Q(month_checks__month=month)),
         **{column: F(f"now__{column}") for column in COLUMNS},
         computed_at=F("now__computed_at"),
         has_spend=F("now__has_spend"),
         has_traffic=F("now__has_traffic"),
+        has_leads=F("now__has_leads"),
         checks_total=F("checked__total"),
         checks_open=F("checked__open"),
         checks_open_high=F("checked__open_high"),
@@ -83,13 +95,18 @@ def portfolio_rows(
     elif show == "clean":
         clients = clients.filter(checks_open=0, computed_at__isnull=False)
     if sort in COLUMNS:
-        # A client without spend loaded reads its costs as "—" (kpis.nospend): sorted with the unknown
-        # values, last, not as the cheapest at its stored 0.
-        value = Case(When(has_spend=False, then=Value(None)), default=F(sort)) if sort in SPEND_FIGURES else F(sort)
+        # A figure that reads "—" is sorted with the unknown values, last, not as the cheapest (or the
+        # fewest) at its stored 0; a cost per lead may be unknown for two reasons: every one counts.
+        unknown = []
+        if sort in SPEND_FIGURES:  # no spend loaded up to the month's end (kpis.nospend)
+            unknown.append(When(has_spend=False, then=Value(None)))
+        if sort in LEAD_COLUMNS:  # no lead source up to the month's end: new leads, CPL "—" (kpis.nodata)
+            unknown.append(When(has_leads=False, then=Value(None)))
         if sort in UNPRICED_COLUMNS:  # new customers without a deal value: ROMI "—", not −100 % (kpis.nodata)
-            value = Case(When(customers__gt=0, revenue=0, then=Value(None)), default=F(sort))
+            unknown.append(When(customers__gt=0, revenue=0, then=Value(None)))
         if figure_source(sort) == "traffic":  # no traffic row in the month: sessions "—", not 0 (kpis.nodata)
-            value = Case(When(has_traffic=False, then=Value(None)), default=F(sort))
+            unknown.append(When(has_traffic=False, then=Value(None)))
+        value = Case(*unknown, default=F(sort)) if unknown else F(sort)
         order = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
         return clients.order_by(*(["currency"] if sort in MONEY_COLUMNS else []), order, "name")
     if sort == "checks":
@@ -121,6 +138,8 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
             value = None  # ROMI unknown (customers without a deal value, kpis.nodata): neither met nor missed
         if figure_source(kpi) == "traffic" and getattr(client, "has_traffic", None) is False:
             value = None  # sessions of a month without traffic rows (kpis.nodata)
+        if lead_figure_unknown_in(client, kpi):
+            value = None  # new leads, CPL… of a client without any lead source (kpis.nodata)
         status = target_status(kpi, value, target)  # an unknown cost neither meets nor misses its target
         if status is True:
             met.append(kpi)
@@ -132,7 +151,8 @@ def target_summary(client: Any, targets: dict[str, float]) -> dict[str, Any]:
 def portfolio_stamp(*, user: User, month: dt.date) -> str:
     """What the portfolio page depends on, from light aggregates in one round trip: summaries of the
     month and the one before (and how many had spend loaded: a backdated spend file changes a month's
-    costs from — to its figures without recomputing it, kpis.nospend), the month's targets, the
+    costs from — to its figures without recomputing it, kpis.nospend; likewise how many had a lead
+    source, kpis.nodata), the month's targets, the
     clients (and their settings) and the user's
     assignments (which also decide the header's client switcher), the monthly closes waiting for
     the agency, the failing scheduled sources and the month's check counts and the connections' health."""
@@ -142,6 +162,7 @@ def portfolio_stamp(*, user: User, month: dt.date) -> str:
     health = ConnectionHealth._meta.db_table
     sql = f"""
         SELECT (SELECT count(*) || ':' || coalesce(max(computed_at)::text, '') || ':' || count(*) FILTER (WHERE has_spend)
+                       || ':' || count(*) FILTER (WHERE has_leads)
                 FROM {summary} WHERE month IN (%s, %s)),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {target} WHERE month = %s),
                (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM {client}),

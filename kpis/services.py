@@ -37,6 +37,7 @@ from kpis.selectors import check_facts, snapshot_inputs, trailing_rates
 from kpis.selectors_report import report_summary_keys
 from kpis.selectors_scorecard import (
     benchmarks_for_month,
+    lead_source_months,
     report_converted,
     report_days,
     report_names,
@@ -111,8 +112,11 @@ def snapshot_upsert(
             first_spend = spend_first_date()
         # Whether anything is recorded in each month, judged as the month's page judges it (the close board).
         data_months = {snapshot.month for snapshot in snapshots if month_recorded(snapshot.document)}
+        # The first month from which the client had a lead source (kpis.nodata.leads_loaded): two reads,
+        # the first entry of an index each; the portfolio's lead figures read "—" before it.
+        leads_from = min(lead_source_months(), default=None)
         client_month_summary_upsert(client=client, snapshots=snapshots, first_spend=first_spend, traffic_months=traffic_months,
-                                    data_months=data_months)
+                                    data_months=data_months, leads_from=leads_from)
         snapshots_computed.send(sender=Snapshot, client=client, months=[snapshot.month for snapshot in snapshots])
     return snapshots
 

@@ -36,13 +36,14 @@ from kpis.portfolio import (
     MONEY_COLUMNS,
     PORTFOLIO_LAYOUT,
     SHOW,
+    lead_figure_unknown_in,
     portfolio_rows,
     portfolio_stamp,
     target_summary,
     targets_by_client,
 )
 from kpis.portfolio_failures import connections_broken_described, source_failures_described
-from kpis.reasons import no_contracts_reason, no_spend_reason, not_loaded_reason, unpriced_reason
+from kpis.reasons import no_contracts_reason, no_leads_reason, no_spend_reason, not_loaded_reason, unpriced_reason
 from portfolio.selectors import connections_broken_visible, month_closes_waiting, source_failures_visible
 
 
@@ -126,6 +127,10 @@ def _cell(client: Any, column: str, values: dict[str, Any]) -> dict[str, str]:
         return {"text": "—", "reason": no_spend_reason(staff=True), "words": _("no spend loaded")}
     if figure_source(column) == "traffic" and getattr(client, "has_traffic", None) is False:
         return {"text": "—", "reason": not_loaded_reason("traffic", staff=True), "words": _("no traffic loaded")}
+    if lead_figure_unknown_in(client, column):
+        # No CRM connected, no leads file imported up to the month's end (kpis.nodata): new leads,
+        # CPL, ROMI… are unknown, not 0.
+        return {"text": "—", "reason": no_leads_reason(staff=True), "words": _("no leads loaded")}
     if summary_revenue_unknown(column, customers=values.get("customers"), revenue=values.get("revenue")):
         # New customers without a deal value (kpis.nodata): ROMI is unknown, not −100 %.
         reason = unpriced_reason({"kpis": {"customers": values.get("customers"), "revenue": 0}})
@@ -155,6 +160,8 @@ def _change(client: Any, column: str) -> dict[str, Any] | None:
         return None
     if figure_source(column) == "traffic" and getattr(client, "before_has_traffic", None) is False:
         return None  # no traffic row the month before: its 0 sessions are no base
+    if lead_figure_unknown_in(client, column, before=True):
+        return None  # no lead source the month before: its 0 leads are no base
     before_customers, before_revenue = getattr(client, "before_customers", None), getattr(client, "before_revenue", None)
     if summary_revenue_unknown(column, customers=before_customers, revenue=before_revenue):
         return None  # the month before's ROMI was unknown (its customers had no deal value): no change from it

@@ -120,6 +120,11 @@ class ClientMonthSummary(HeadlineFigures):
     # Whether the month has a traffic row (kpis.nodata): without one its sessions are unknown, not 0,
     # and the portfolio shows them as — with the reason. Null: not known (read as loaded).
     has_traffic = models.BooleanField(null=True, blank=True)
+    # Whether the client had a lead source up to the month's end (kpis.nodata.leads_loaded: a lead created
+    # by then, or a CRM's completed sync covering it): without one its lead figures (new leads, CPL,
+    # ROMI…) are unknown, not 0, and the portfolio shows them as — with the reason. Null: not known (a
+    # row written before the column, read as loaded until its client's snapshots are computed again).
+    has_leads = models.BooleanField(null=True, blank=True)
     # Whether anything is recorded in the month (kpis.datastart.MONTH_ROWS: a session, a lead or its
     # step, an email, spend, an ad row, a contract's change), the judgement of the month's own page
     # (reports.selectors.month_has_data), for the close board's "Waiting for data". Null: a row written
@@ -189,6 +194,10 @@ class ClientMonthClose(models.Model):
     # that changed after the confirmation was shown).
     commentary_state = models.CharField(max_length=10, default="none")
     figures_at = models.DateTimeField(null=True, blank=True)
+    # The month's approval owes an email that could not be prepared (reports.ReportVersion.emails
+    # "failed" on the latest version owing one: the month's page's "Approved, but not emailed"): the
+    # board marks it and links to the month, where staff try again.
+    emails_failed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

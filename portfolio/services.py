@@ -74,6 +74,7 @@ def benchmark_delete(*, benchmark: Benchmark, user: User) -> None:
 def client_month_summary_upsert(
     *, client: Client, snapshots: Iterable[Any], first_spend: dt.date | bool | None = True,
     traffic_months: set[dt.date] | None = None, data_months: set[dt.date] | None = None,
+    leads_from: dt.date | bool | None = True,
 ) -> None:
     """Copy the headline figures of ``snapshots`` to the public summary (one row per client and month).
 
@@ -91,6 +92,11 @@ def client_month_summary_upsert(
     ``data_months``: the months of ``snapshots`` with anything recorded in them (kpis.datastart.
     MONTH_ROWS, which the month's page reads too): ``has_data``, the close board's "Waiting for data";
     None: not known (null).
+
+    ``leads_from``: the first month from which the client had a lead source (kpis.nodata.leads_loaded:
+    its first lead's month, or the first month a CRM's completed sync covered; None: it has none; True:
+    not read). Every month of the client then says whether it had one up to its end (``has_leads``), in
+    the same UPDATE as ``has_spend``: a leads file backdated to January changes March's answer too.
     """
     rows = [
         {
@@ -110,19 +116,23 @@ def client_month_summary_upsert(
         unique=("client", "month"),
         update=("computed_at", "criteria_version", *ClientMonthSummary.FIGURES, "has_traffic", "has_data"),
     )
-    if first_spend is True:
-        return
     # A plain statement: the ORM's UPDATE cost a small client's task 0.6 ms of Python, this 0.15
-    # (docs/performance.md, "fourth session"). No first spend: every month false.
-    since = None if first_spend is None else Month.of(first_spend).first_day
-    table, month, client_id, has_spend = (
-        connection.ops.quote_name(name)
-        for name in (ClientMonthSummary._meta.db_table, *(ClientMonthSummary._meta.get_field(f).column
-                                                          for f in ("month", "client", "has_spend")))
-    )
+    # (docs/performance.md, "fourth session"). No first spend (no lead source): every month false.
+    sets, values = [], []
+    month = connection.ops.quote_name(ClientMonthSummary._meta.get_field("month").column)
+    for flag, since in (("has_spend", first_spend), ("has_leads", leads_from)):
+        if since is True:
+            continue
+        column = connection.ops.quote_name(ClientMonthSummary._meta.get_field(flag).column)
+        sets.append(f"{column} = COALESCE({month} >= %s, false)")
+        values.append(None if since is None else Month.of(since).first_day)
+    if not sets:
+        return
+    table = connection.ops.quote_name(ClientMonthSummary._meta.db_table)
+    client_id = connection.ops.quote_name(ClientMonthSummary._meta.get_field("client").column)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {has_spend} = COALESCE({month} >= %s, false) WHERE {client_id} = %s", [since, client.pk]
+            f"UPDATE {table} SET {', '.join(sets)} WHERE {client_id} = %s", [*values, client.pk]
         )  # table and column names from the model, values as parameters
 
 

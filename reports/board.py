@@ -122,6 +122,7 @@ class Cell:
     in_review_since: dt.datetime | None = None
     approved_at: dt.datetime | None = None  # the first approval (None: never approved)
     has_data: bool = True  # anything recorded in the month (ClientMonthSummary.has_data: as the month's page says)
+    emails_failed: bool = False  # approved, but its email could not be prepared (the month's page tries again)
 
     @property
     def waiting_days(self) -> int | None:
@@ -207,6 +208,7 @@ def board_clients(*, user: User, month: dt.date, show: str = "all", mine: bool =
             c_figures=Coalesce(F("this__figures_at"), F("summary__computed_at")),
             c_since=F("this__in_review_since"),
             c_approved=F("this__approved_at"),
+            c_emails_failed=F("this__emails_failed"),
             c_checks_open=F("checks__open"),
             c_checks_high=F("checks__open_high"),
             c_checks_total=F("checks__total"),
@@ -243,7 +245,7 @@ def board_page(
     cells: dict[int, dict[dt.date, Cell]] = {}
     for row in ClientMonthClose.objects.filter(client__in=[c.pk for c in clients], month__in=months).values(
         "client_id", "month", "state", "revision_pending", "open_questions", "commentary_state", "figures_at", "in_review_since",
-        "approved_at",
+        "approved_at", "emails_failed",
     ):
         client_id = row.pop("client_id")
         cells.setdefault(client_id, {})[row["month"]] = Cell(**row)
@@ -269,6 +271,7 @@ def board_page(
             in_review_since=client.c_since,
             approved_at=client.c_approved,
             has_data=(client.pk, month) in with_data,
+            emails_failed=bool(client.c_emails_failed),
         )
         rows.append(
             Row(
@@ -302,8 +305,9 @@ def board_page(
 # 18: on a phone a row per client (name, state, checks, days waiting), the rest folded under "More"; under
 # "Needs a look" the link that resolves one check for several clients);
 # 19: "Figures computed" written as every date of the language ("7 dic 2026", not "07/12/2026"); the hint
-# names the month page's link as it reads, "Read the report".
-BOARD_LAYOUT = "19"
+# names the month page's link as it reads, "Read the report"; 20: "Approved, but not emailed", a link to
+# the month, beside an approved month's state.
+BOARD_LAYOUT = "20"
 
 
 def board_stamp(*, user: User) -> str:

@@ -93,7 +93,27 @@ def month_close_mirror(*, client: Client, month: dt.date) -> None:
             "open_questions": Question.objects.filter(month=month, answered_at__isnull=True).count(),
             "commentary_state": commentary_state(texts=texts, latest=version, revision_pending=pending) if written else "none",
             "figures_at": snapshot.computed_at if snapshot else None,
+            "emails_failed": _emails_failed(month=month),
         },
+    )
+
+
+def _emails_failed(*, month: dt.date) -> bool:
+    """The month's latest version owing an email has it failed (what approval_emails_state says as
+    "failed", but for a pending email whose task was lost: that one needs the clock, the month's page's)."""
+    latest = (
+        ReportVersion.objects.filter(month=month, emails__in=[Emails.PENDING, Emails.FAILED])
+        .order_by("-number").values_list("emails", flat=True).first()
+    )
+    return latest == Emails.FAILED
+
+
+def month_close_emails_mirror(*, client: Client, month: dt.date) -> None:
+    """Copy whether the month's approval email failed to the console's public row (the close board's
+    "Approved, but not emailed"): inside the change's transaction, in the client's schema. One UPDATE
+    (its change time set: the board's cached table is stamped by it)."""
+    ClientMonthClose.objects.filter(client=client, month=month).update(
+        emails_failed=_emails_failed(month=month), updated_at=timezone.now()
     )
 
 
@@ -349,15 +369,18 @@ def approval_emails_build(*, client: Client, month: dt.date, number: int) -> int
                     queued = revision_emails(client=client, version=version, previous=previous)
                 version.emails, version.emails_error, version.emails_at = Emails.QUEUED, "", timezone.now()
                 version.save(update_fields=["emails", "emails_error", "emails_at"])
+                month_close_emails_mirror(client=client, month=month)  # a failure tried again and sent
                 transaction.on_commit(lambda: outbox_drain_schedule(client=client))
                 return queued
         except (OperationalError, InterfaceError):
             raise  # the database went away: the task tries again (kpis.tasks.CLIENT_TASK)
         except Exception as error:  # any failure is the page's to say, not a log line's alone
             logger.exception("the email of %s's approval %s of %s could not be prepared", client.slug, number, month)
-            ReportVersion.objects.filter(month=month, number=number, emails=Emails.PENDING).update(
-                emails=Emails.FAILED, emails_error=(str(error) or type(error).__name__)[:300], emails_at=timezone.now()
-            )
+            with transaction.atomic():
+                ReportVersion.objects.filter(month=month, number=number, emails=Emails.PENDING).update(
+                    emails=Emails.FAILED, emails_error=(str(error) or type(error).__name__)[:300], emails_at=timezone.now()
+                )
+                month_close_emails_mirror(client=client, month=month)  # the board marks it too
             return 0
 
 
@@ -380,6 +403,7 @@ def approval_emails_retry(*, client: Client, month: dt.date, user: User, task: T
             return False
         version.emails, version.emails_error, version.emails_at = Emails.PENDING, "", now
         version.save(update_fields=["emails", "emails_error", "emails_at"])
+        month_close_emails_mirror(client=client, month=month)
     approval_emails_dispatch(client=client, version=version, task=task)
     return True
 

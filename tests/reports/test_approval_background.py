@@ -178,3 +178,35 @@ def test_nobody_to_email_owes_no_email(march, staff_a, client_user_a, queued) ->
     month_reviews_start(client=march, at=APRIL_5)
     page = browser_for(staff_a, march).post("/reports/2026-03/approve/", follow=True).content.decode()
     assert _version().emails == "" and queued == [] and "data-sending" not in page and "data-nobody-emailed" in page
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_close_board_marks_a_month_whose_email_failed_and_links_to_it(
+    march, staff_a, client_user_a, queued, monkeypatch, language
+) -> None:
+    """The month's page's "Approved, but not emailed" shows on the board too (the public mirror's
+    emails_failed), a link to the month; gone once "Try again" sent it."""
+    month_reviews_start(client=march, at=APRIL_5)
+    browser_for(staff_a, march).post("/reports/2026-03/approve/")
+    console = browser_for(staff_a, None, language=language)
+    words = {"en": "Approved, but not emailed", "es": "Aprobado, pero sin enviar por correo"}[language]
+
+    def board() -> str:
+        return console.get("/board/?month=2026-03").content.decode()
+
+    assert "data-emails-failed" not in board()  # being prepared: nothing to mark
+    monkeypatch.setattr(services, "approval_emails", lambda **kwargs: (_ for _ in ()).throw(RuntimeError("no PDF")))
+    assert approval_emails_build(client=march, month=MARCH, number=1) == 0
+    assert ClientMonthClose.objects.get(client=march, month=MARCH).emails_failed is True
+    mark = re.search(r'<a class="badge alert" data-emails-failed href="([^"]+)" title="([^"]+)">([^<]+)</a>', board())
+    assert mark is not None and mark.group(3) == words
+    assert mark.group(1).startswith("/accounts/switch/alpha/?next=/reports/2026-03/")
+    if language == "es":
+        assert "Nobody at the client" not in mark.group(2) and "Approved, but" not in board()
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "enqueue_for_client", lambda task, *, client, **kwargs: queued.append((task, client, kwargs)))
+    browser_for(staff_a, march).post("/reports/2026-03/sending/again/")
+    assert "data-emails-failed" not in board()  # being prepared again
+    assert approval_emails_build(client=march, month=MARCH, number=1) == 1
+    assert ClientMonthClose.objects.get(client=march, month=MARCH).emails_failed is False
+    assert "data-emails-failed" not in board()
