@@ -29,6 +29,7 @@ from kpis.draft_drivers import budget_line, calendar_clause, driver_line, member
 from kpis.draft_tracking import TRACKING_PREFIX, Fault, Faults, fault_line
 from kpis.draft_writer import Figure, Line, Writer, clause, line, lower_first, month_words, report_href
 from kpis.explain import SHAPES, Driven, month_drivers, top_drivers
+from kpis.formatting import change as tile_change
 from kpis.formatting import format_value, number_shown, small_base
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
 from kpis.sentences import CONCERNS, NEXT_STEPS, SUMMARY, UNITS, WINS
@@ -66,6 +67,13 @@ def _flat(key: str, before: float, after: float) -> bool:
     if kpi(key).unit == Unit.RATE:
         return abs(after - before) < 0.005
     return before == 0 or abs(after - before) / abs(before) < FLAT
+
+
+def _tile_moved(key: str, before: float, after: float) -> bool:
+    """Whether ``key``'s tile shows the change from ``before`` as a move (kpis.formatting.change, "-1.6 %"),
+    not "no change" or a change that rounds to nothing ("0.0 %")."""
+    shown = tile_change(key, after, before)
+    return shown is not None and any(digit in shown["text"] for digit in "123456789")
 
 
 def _moved(key: str, before: float, after: float) -> float:
@@ -383,7 +391,12 @@ def month_draft(
                 "kpi_lower": lower_first(str(kpi(headline).label)),
                 "after": w.kpi(headline, month),
             }
-            if key != "headline_flat":
+            if flat and _tile_moved(headline, b, a):
+                # Too small a move to be news, but its tile shows it in colour (-1.6 %): "held steady"
+                # beside it read as a contradiction; "little change" with the tile's change does not.
+                key = "headline_little_change"
+                slots.update(change=w.change(headline, previous, month, signed=True))
+            elif key != "headline_flat":
                 key = count_sentence(headline, key, b)
                 slots.update(change=change, before=w.kpi(headline, previous))
             summary_points.append(Point([line(key, **slots)], 0.0 if flat else _moved(headline, b, a), headline))
