@@ -26,9 +26,10 @@ from agency.months import Month
 from kpis.catalogue import Better, Unit, is_kpi, kpi
 from kpis.draft_concise import CAPS, Point, commitment, concise, concise_steps, concise_summary, lines_of
 from kpis.draft_drivers import budget_line, calendar_clause, driver_line, member_at_or_under
-from kpis.draft_tracking import TRACKING_PREFIX, Fault, Faults, fault_line
+from kpis.draft_tracking import Fault, Faults, fault_line
 from kpis.draft_writer import Figure, Line, Writer, clause, line, lower_first, month_words, report_href
 from kpis.explain import SHAPES, Driven, month_drivers, top_drivers
+from kpis.formatting import change as tile_change
 from kpis.formatting import format_value, number_shown, small_base
 from kpis.pacing import PACED_KPIS, MonthFigures, Pace, quarter_pace
 from kpis.sentences import CONCERNS, NEXT_STEPS, SUMMARY, UNITS, WINS
@@ -66,6 +67,13 @@ def _flat(key: str, before: float, after: float) -> bool:
     if kpi(key).unit == Unit.RATE:
         return abs(after - before) < 0.005
     return before == 0 or abs(after - before) / abs(before) < FLAT
+
+
+def _tile_moved(key: str, before: float, after: float) -> bool:
+    """Whether ``key``'s tile shows the change from ``before`` as a move (kpis.formatting.change, "-1.6 %"),
+    not "no change" or a change that rounds to nothing ("0.0 %")."""
+    shown = tile_change(key, after, before)
+    return shown is not None and any(digit in shown["text"] for digit in "123456789")
 
 
 def _moved(key: str, before: float, after: float) -> float:
@@ -117,15 +125,27 @@ REVIEW_STEPS = {
 SHORT_WITH_KPI = ("step_review_member", "step_review_volume")
 
 
+@dataclass
+class FaultPoint:
+    """A tracking fault's sentence (kpis.draft_tracking.fault_line), a concern of its own, and the
+    moves (their first sentences) whose split it distorts: said when one of them is."""
+
+    point: Point
+    moves: list[Line] = field(default_factory=list)
+
+
 def _move_lines(
     w: Writer, drivers: dict[str, list[Driven]], before: dt.date, after: dt.date, faults: Faults | None = None
-) -> tuple[list[Point], list[Point], list[Point]]:
+) -> tuple[list[Point], list[Point], list[Point], list[FaultPoint]]:
     """Wins, concerns and next steps from the KPIs' moves against ``before`` and what drove them:
     the largest moves (relative to the earlier value, weighted by IMPORTANCE: their significance)
     first, at most three each way; a step as significant as the move it follows. A move whose split
-    a tracking fault distorts (``faults``, kpis.draft_tracking) is explained by the fault instead."""
+    a tracking fault distorts (``faults``, kpis.draft_tracking) is said plainly, with no member: the
+    fault is a concern of its own (the last list, one per sentence), never the explanation under a
+    win, where "68 leads arrived without a source tag" read as good news."""
     moves: dict[bool, list[Point]] = {True: [], False: []}
     steps: list[Point] = []
+    fault_points: dict[str, FaultPoint] = {}
     ranked = sorted(
         top_drivers(drivers, count=len(drivers)),
         key=lambda t: (-t.weight * IMPORTANCE.get(t.kpi, 1.0), DRAFT_KPIS.index(t.kpi)),
@@ -153,8 +173,11 @@ def _move_lines(
             lines = [line("move_calendar", move=clause(count_sentence(key, f"{way}_clause", b), **move), calendar=calendar)]
             calendar_said = True
         fault = faults.unreliable(key, top.dimension) if faults else None
-        explained = fault_line(w, fault) if fault is not None else driver_line(w, top, before, after)
-        if explained is None and SHAPES[key].kind == "ratio":
+        explained = None if fault is not None else driver_line(w, top, before, after)
+        if fault is not None:
+            said = fault_line(w, fault)
+            fault_points.setdefault(said.text, FaultPoint(Point([said], pinned=True))).moves.append(lines[0])
+        elif explained is None and SHAPES[key].kind == "ratio":
             explained = budget_line(w, key, before, after)
         if explained is not None:
             lines.append(explained)
@@ -207,7 +230,7 @@ def _move_lines(
                                    after=w.kpi(key, after), **mix), line("step_watch_mix_short", kpi_lower=label)))
         elif not good:
             steps.append(step(line("step_watch", kpi_lower=label, after=w.kpi(key, after))))
-    return moves[True], moves[False], steps
+    return moves[True], moves[False], steps, list(fault_points.values())
 
 
 def _pace_lines(w: Writer, inputs: DraftInputs) -> tuple[list[Point], list[Point], list[Point]]:
@@ -369,6 +392,7 @@ def month_draft(
     wins: list[Point] = []
     worries: list[Point] = []
     steps: list[Point] = []
+    fault_points: list[FaultPoint] = []
     if previous in inputs.documents:
         drivers = month_drivers(inputs.documents[previous], inputs.documents[month])
         for headline in HEADLINE:  # the pipeline and its cost, every month, moved or not
@@ -383,11 +407,16 @@ def month_draft(
                 "kpi_lower": lower_first(str(kpi(headline).label)),
                 "after": w.kpi(headline, month),
             }
-            if key != "headline_flat":
+            if flat and _tile_moved(headline, b, a):
+                # Too small a move to be news, but its tile shows it in colour (-1.6 %): "held steady"
+                # beside it read as a contradiction; "little change" with the tile's change does not.
+                key = "headline_little_change"
+                slots.update(change=w.change(headline, previous, month, signed=True))
+            elif key != "headline_flat":
                 key = count_sentence(headline, key, b)
                 slots.update(change=change, before=w.kpi(headline, previous))
             summary_points.append(Point([line(key, **slots)], 0.0 if flat else _moved(headline, b, a), headline))
-        wins, worries, steps = _move_lines(w, drivers, previous, month, Faults(faults, month=month))
+        wins, worries, steps, fault_points = _move_lines(w, drivers, previous, month, Faults(faults, month=month))
     if last_year in inputs.documents:
         moves: list[tuple[str, str, dict[str, Any], float]] = []  # (KPI, which way, slots, significance)
         for key in ("mqls", "cpl"):
@@ -413,14 +442,15 @@ def month_draft(
     concern_points = [*checks, *worries, *target_concerns, *pace_concerns]
     step_points = [*steps, *pace_steps]
     if full:
-        kept_wins, kept_concerns, kept_steps = win_points, concern_points, step_points
+        kept_wins, kept_steps = win_points, step_points
+        kept_concerns = [*checks, *(f.point for f in fault_points), *concern_points[len(checks):]]
         kept_summary = summary_points
     else:
         kept_wins = concise(win_points, cap=CAPS[WINS])
         kept_concerns = concise(concern_points, cap=CAPS[CONCERNS])
+        kept_concerns = _with_faults(fault_points, checks, concern_points[len(checks):], kept_wins, kept_concerns)
         kept_steps = concise_steps(step_points, kept_concerns, wins=kept_wins, cap=CAPS[NEXT_STEPS])
         kept_summary = concise_summary(summary_points, [*kept_wins, *kept_concerns], cap=CAPS[SUMMARY])
-    _said_once(kept_wins, kept_concerns)
     draft.sections[SUMMARY] = lines_of(kept_summary)
     draft.sections[WINS] = lines_of(kept_wins)
     draft.sections[CONCERNS] = lines_of(kept_concerns)
@@ -437,20 +467,29 @@ def month_draft(
     return draft
 
 
-def _said_once(*sections: list[Point]) -> None:
-    """A tracking fault explains every move its split would have: said under the first one read,
-    not again under the others (the wins, then the concerns)."""
-    said: set[str] = set()
-    for points in sections:
-        for point in points:
-            kept = []
-            for sentence_line in point.lines:
-                if sentence_line.key.startswith(TRACKING_PREFIX):
-                    if sentence_line.text in said:
-                        continue
-                    said.add(sentence_line.text)
-                kept.append(sentence_line)
-            point.lines[:] = kept
+def _with_faults(
+    faults: list[FaultPoint], checks: list[Point], rest: list[Point], wins: list[Point], concerns: list[Point]
+) -> list[Point]:
+    """The concise concerns with the tracking faults a kept move needs: a fault is said (after the
+    checks and, as they are, kept past the cap) when a move whose split it distorts is said, win or
+    concern. The concerns are chosen again with it; a fault whose only move that crowds out is left
+    unsaid (the move said plainly, as before), not said of nothing."""
+
+    def needed(kept: list[Point]) -> list[FaultPoint]:
+        said = {id(point.lines[0]) for point in (*wins, *kept)}
+        return [f for f in faults if any(id(move) in said for move in f.moves)]
+
+    def chosen(with_faults: list[FaultPoint]) -> list[Point]:
+        return concise([*checks, *(f.point for f in with_faults), *rest], cap=CAPS[CONCERNS])
+
+    first = needed(concerns)
+    if not first:
+        return concerns
+    again = chosen(first)
+    still = needed(again)
+    if len(still) == len(first):
+        return again
+    return chosen(still) if still else concerns
 
 
 def draft_sections_text(draft: Draft) -> dict[str, str]:

@@ -5,8 +5,9 @@ cost per lead triples: the split by channel (and campaign) moved, the marketing 
 that explains a move by that split reads a tracking fault as results. So when a tracking check
 (``kpis.checks.tracking``) fired for the month, or for the month it is compared with (a split
 against a broken month is as unreliable as the broken month's own), the draft names no member of
-a split the fault distorts: the move stays (it is the figure the report shows) and is explained by
-one plain sentence saying what went wrong and what it affects (``fault_line``), said once; the
+a split the fault distorts: the move stays, said plainly (it is the figure the report shows), and
+one plain sentence says what went wrong and what it affects (``fault_line``), once, under Concerns
+whichever way the move went (under a win it read as good news: ``kpis.draft._with_faults``); the
 step after it is to watch the figure once the tracking is fixed, not to move budget towards a
 channel. Resolved checks count too: resolving one says staff looked, the figures still lack what
 was lost (``reports.selectors_draft.draft_concerns``).

@@ -70,6 +70,9 @@ _DECLARED: dict[str, dict[str, Promise]] = {
         "headline_up": _("Against %(compare)s, %(kpi_lower)s rose %(change)s (%(before)s → %(after)s)."),
         "headline_down": _("Against %(compare)s, %(kpi_lower)s fell %(change)s (%(before)s → %(after)s)."),
         "headline_flat": _("Against %(compare)s, %(kpi_lower)s held steady at %(after)s."),
+        # A move under FLAT (kpis.draft) that its tile still shows, in colour: "held steady" beside a
+        # tile reading -1.6 % read as a contradiction; the tile's change is given instead.
+        "headline_little_change": _("Against %(compare)s, little change in %(kpi_lower)s: %(after)s (%(change)s)."),
         "year_up": _("Against %(compare)s, a year earlier: %(kpi_lower)s up %(change)s (%(before)s then)."),
         "year_down": _("Against %(compare)s, a year earlier: %(kpi_lower)s down %(change)s (%(before)s then)."),
         # A count under 20 before moved by a number, not a percentage (kpis.formatting.small_base): "rose by 3".

@@ -227,10 +227,15 @@ def _scorecard_parts(request: HttpRequest, *, month: dt.date, compare: str, stam
             "head": render_to_string("kpis/scorecard.html#tiles-head", parts_context),
             "body": render_to_string("kpis/scorecard.html#tiles-body", parts_context) if card.snapshot else "",
             "header": header_for(request.user, month),  # escaped by its renderer
+            # The no-criteria warning says why the MQL figures read what they do: 0 with leads, "—" for
+            # a client with no lead source yet (kpis.nodata.leads_loaded); kept with the parts, so a
+            # cached page reads nothing more for it.
+            "leads_loaded": card.snapshot is None or month_leads_loaded(snapshot=card.snapshot, month=month),
         }
         cache.set(key, parts, BODY_CACHE_SECONDS)
     context.update(head=mark_safe(parts["head"]), body=mark_safe(parts["body"]))  # noqa: S308 -- our own template's output
     context["month_header"] = mark_safe(parts["header"])  # noqa: S308 -- escaped by its renderer
+    context["leads_loaded"] = parts.get("leads_loaded", True)
 
 
 def _parts_context(card: Any, *, client: Any, month: dt.date, accent: str, viewer: str, context: dict) -> dict[str, Any]:

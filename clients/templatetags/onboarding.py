@@ -20,10 +20,15 @@ register = template.Library()
 def no_criteria_warning(context: template.Context) -> dict[str, Any]:
     """A warning while the client has no qualification criteria: its MQL figures are not real zeros.
     A page that has already read the answer (the scorecard, in its one read) passes it as
-    ``criteria_exist`` in its context."""
+    ``criteria_exist`` in its context. ``leads_loaded`` False (the page's month has no lead source
+    yet, kpis.nodata.leads_loaded): those figures read "—", not 0, and the warning says why."""
     request = context.get("request")
     known = context.get("criteria_exist")
-    return {"show": not (criteria_exist() if known is None else known), "user": getattr(request, "user", None)}
+    return {
+        "show": not (criteria_exist() if known is None else known),
+        "user": getattr(request, "user", None),
+        "leads_loaded": context.get("leads_loaded", True) is not False,
+    }
 
 
 @register.inclusion_tag("clients/includes/no_spend_warning.html", takes_context=True)

@@ -219,3 +219,30 @@ def test_an_approved_version_keeps_the_answer_it_was_approved_with(client_user_a
     assert LEADS["en"] in _summary(_page(client_user_a, no_leads, "en"), "new_leads")
     staff_page = _page(staff_a, no_leads, "en")
     assert "No leads loaded" not in _summary(staff_page, "new_leads")  # a lead since January: March's 0 stands
+
+
+NO_CRITERIA = {  # the no-criteria warning (clients/includes/no_criteria_warning.html)
+    "en": ("reads “—”; once leads arrive", "reads 0 or nothing"),
+    "es": ("marcan «—»; cuando lleguen leads", "marcan 0 o nada"),
+}
+
+
+def _no_criteria_warning(html: str) -> str:
+    return html[html.index('id="no-criteria-warning"') :].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_no_criteria_warning_says_the_mql_figures_read_a_dash_without_a_lead_source(client_user_a, no_leads, language):
+    """Without criteria the MQL figures "read 0 or nothing": of a client with no lead source they read
+    "—" (kpis.nodata.leads_loaded), and the warning said 0."""
+    dash, zero = NO_CRITERIA[language]
+    html = _page(client_user_a, no_leads, language)
+    assert dash in _no_criteria_warning(html) and zero not in _no_criteria_warning(html), _no_criteria_warning(html)
+    assert "—" in tile(html, "mqls")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_no_criteria_warning_says_0_of_a_client_with_leads(client_user_a, no_leads_in_march, language):
+    dash, zero = NO_CRITERIA[language]
+    html = _page(client_user_a, no_leads_in_march, language)
+    assert zero in _no_criteria_warning(html) and dash not in _no_criteria_warning(html)

@@ -480,3 +480,24 @@ def test_a_member_whose_conversion_moved_more_than_the_whole_is_not_said_to_have
     }  # fmt: skip
     text = [line.text.replace("\xa0", " ") for line in draft_in(language, docs, full=True).lines()]
     assert said in text, "\n".join(text)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Against September 2026, little change in cost per lead: €147.60 (-1.6 %)."),
+    ("es", "Frente a septiembre de 2026: costo por lead, casi sin cambios, en 147,60 € (-1,6 %)."),
+])
+def test_a_move_too_small_for_news_that_its_tile_shows_is_little_change_not_steady(language, said):
+    """Cost per lead 150.00 € → 147.60 €: under the draft's 2 % (not news), but its tile reads -1.6 % in
+    colour; "held steady at €147.60" beside it read as a contradiction to a client."""
+    docs = documents()
+    docs[OCT] = document(OCT, {  # 3,000 € for 20 leads in September; 2,952 € in October: -1.6 %
+        "paid_search": channel(spend=1000, leads=10, mqls=4, sessions=1000, customers=1),
+        "paid_social": channel(spend=1952, leads=10, mqls=4, sessions=800),
+    }, working_days=22, sales=500)  # fmt: skip
+    summary = [re.sub("[\xa0\u202f]", " ", line.text) for line in draft_in(language, docs, full=True).sections["summary"]]
+    assert said in summary
+    assert not any("lead held steady" in text or "lead, estable" in text for text in summary)  # MQLs 8 → 8 did
+    same = docs[SEP]  # the same figure both months: its tile reads "no change", the draft "held steady"
+    docs[OCT] = document(OCT, same["breakdowns"]["channel"], working_days=22, sales=500)
+    summary = [line.text for line in draft_in("en", docs, full=True).sections["summary"]]
+    assert any("cost per lead held steady" in text for text in summary)

@@ -91,6 +91,22 @@ def test_a_split_against_a_month_whose_tracking_broke_sends_no_one_to_review_a_c
     assert len(said) == 1 and ("of September 2026" in said[0] or "de septiembre de 2026" in said[0]), said
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("full", [False, True])
+def test_a_fault_behind_a_win_is_said_under_the_concerns_and_the_win_keeps_its_plain_move(language, full):
+    """October's MQLs rose 9 → 11, a win, and Direct "made all of it": the fault, said in place of
+    that, sat under Wins ("14 of the 26 new leads … arrived without a source tag" read as good news).
+    A fault is a concern: said there, once; the win says its move."""
+    fault = Fault("tracking.leads_unattributed", OCT, {"count": 14, "leads": 26, "share": 14 / 26})
+    with translation.override(language):
+        draft = month_draft(inputs(untagged_october()), faults=[fault], full=full)
+    wins = draft.sections["wins"]
+    concerns = [line.text.replace("\xa0", " ") for line in draft.sections["concerns"]]
+    assert wins[0].key == "kpi_up_count" and wins[0].slots["before"].kpi == "mqls"  # "MQLs rose by 2…", alone
+    assert not [line.text for line in wins if line.key.startswith("tracking_")]
+    assert concerns.count(UNTAGGED[language]) == 1, concerns
+
+
 def test_a_fault_keeps_the_splits_it_does_not_distort():
     """Leads without tags distort their split by source, not the sessions' (the analytics tag) nor a
     split by buyer persona; a campaign named two ways distorts the campaigns' split only."""
