@@ -78,7 +78,7 @@ def test_the_close_as_staff_and_as_the_client(browser, portal, march, staff_a, c
         screenshot(staff, "close-5-staff-revised-and-shared-1440")
         link = re.search(r"http://\S+/shared/2026-03/\S+/", message).group(0)
         client.goto(alpha + "/reports/2026-03/")
-        client.get_by_text(re.compile(r"Revisado el \d{1,2} de \w+ de \d{4}")).first.wait_for()
+        client.get_by_text(re.compile(r"Revisado el \d{1,2} \w+ \d{4}")).first.wait_for()
         # the reason as typed, quoted in a Spanish sentence that says whose words they are
         client.get_by_text("Nota de tu agencia sobre esta revisión: «Gasto tardío de Google Ads».").first.wait_for()
         assert re.search(r"Costo por lead 215,72\s€ → 219,40\s€", client.locator("body").inner_text())
