@@ -42,6 +42,6 @@ def test_a_spanish_client_reads_who_invited_them_and_the_lifetime_in_spanish(ten
     text, html = _invite(tenant_a, language="es", timeout=86400, settings=settings)
     for part in (text, html):
         assert "Sam Ruiz, de Agencia Norte, te envió esta invitación." in part
-        assert "Este enlace funciona durante 1 día." in part
+        assert "Este enlace funciona durante 1 día. Pasado ese tiempo, pide uno nuevo" in part
         assert "«¿Olvidaste tu contraseña?»" in part
         assert "sent you" not in part and "This link" not in part and "Forgot" not in part
