@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from agency.branding import brand_for
 from agency.mail import header_text
@@ -64,14 +65,28 @@ def brand_sender(brand: dict[str, Any]) -> str:
     return formataddr((header_text(brand.get("sender") or brand["name"]), settings.DEFAULT_FROM_EMAIL))
 
 
+def link_lifetime() -> str:
+    """How long a password link lasts, in the active language, from the setting the tokens are
+    checked against (``PASSWORD_RESET_TIMEOUT``, seconds): whole days when it is a number of days,
+    else hours (at least one), so the email never promises longer than the link works."""
+    seconds = int(settings.PASSWORD_RESET_TIMEOUT)
+    if seconds >= 86400 and seconds % 86400 == 0:
+        days = seconds // 86400
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    hours = max(1, seconds // 3600)
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+
+
 def password_email_render(*, user: User, client: Client | None, kind: str, link: str, **extra: Any) -> dict[str, Any]:
     """Subject, text, HTML, sender and logo of a password link email (``kind``: invitation,
     password_reset or account), in ``user``'s language, with the brand of ``client`` (None: the
-    agency's)."""
+    agency's). An invitation names who sent it (``invited_by``: their name and the agency's) and
+    how long its link lasts, so a stranger's email is recognisable and a late click is expected."""
     brand = brand_for(client)
     logo = brand_logo_inline(brand)
     context = {"user": user, "client": client, "link": link, "brand": brand, "kind": kind, "has_logo": bool(logo), **extra}
     with translation.override(language_for(user=user, client=client)):
+        context["lifetime"] = link_lifetime()
         subject = header_text(" ".join(render_to_string(SUBJECTS[kind], context).split()))  # one line (issue #24)
         return {
             "subject": subject,

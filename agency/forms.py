@@ -5,11 +5,27 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.models import AgencyBrand, Client, User
 from agency.timezones import TimeZoneField
 from agency.validators import single_line
+
+
+def margin_help() -> str:
+    """The gross margin's hint, its example in the active language's number format ("0,65" on a
+    Spanish page): the Add client form and the client page's margin edit say it alike."""
+    return gettext("A fraction of revenue: %(example)s is a 65 %% margin (used by ROMI and the lifetime values).") % {
+        "example": number_format(Decimal("0.65"))}
+
+
+def margin_too_large() -> str:
+    """"55" typed for 55 %: the error says what to type instead of "less than or equal to 1" (its
+    "%" doubled: Django formats a field's error message with the validator's values)."""
+    return (gettext("Type the margin as a fraction between 0 and 1: %(example)s for 55 %%.")
+            % {"example": number_format(Decimal("0.55"))}).replace("%", "%%")
 
 
 class ClientForm(forms.Form):
@@ -29,14 +45,15 @@ class ClientForm(forms.Form):
         label=_("Currency"), max_length=3, initial="USD",
         help_text=_("Its three-letter code (EUR, USD, MXN): every amount of its reports is in it; spend in another "
                     "currency is converted at the day's reference rate."))
+    # Typed and shown in the page's number format: "0,65" on a Spanish page (localize: Django reads
+    # the decimal comma there, and a "0.65" too, Spanish pages using no thousands separator).
     gross_margin = forms.DecimalField(
         label=_("Gross margin"),
         min_value=0,
         max_value=1,
         initial=Decimal("0.7"),
-        help_text=_("A fraction of revenue: 0.65 is a 65 % margin (used by ROMI and the lifetime values)."),
-        # "55" typed for 55 %: the error says what to type instead of "less than or equal to 1".
-        error_messages={"max_value": _("Type the margin as a fraction between 0 and 1: 0.55 for 55 %%.")},
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     horizon_months = forms.IntegerField(label=_("LTV horizon (months)"), min_value=1, max_value=1200, initial=60)
     language = forms.ChoiceField(
@@ -72,6 +89,8 @@ class ClientForm(forms.Form):
         ``clients``: those the user may start from; ``user``: who adds it, its manager unless changed
         when they are staff (a client added by an admin had nobody assigned, and its home said so)."""
         super().__init__(*args, **kwargs)
+        self.fields["gross_margin"].help_text = margin_help()
+        self.fields["gross_margin"].error_messages["max_value"] = margin_too_large()
         self.fields["manager"].queryset = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("username")
         self.fields["manager"].label_from_instance = lambda person: person.display_name
         if user is not None and user.role == User.Role.STAFF:

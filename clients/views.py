@@ -36,6 +36,8 @@ def panel_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def panel_team(request: HttpRequest) -> HttpResponse:
     client = request.tenant
+    # The console's invitation form brings staff back to this home once sent, as from a month's
+    # page (reports.selectors client_users_url; agency.views.console reads ``back``).
     context = {"staff": staff_for_client(client=client), "client_users": client_users_for_client(client=client),
-               "invite_url": console_url(path=f"/clients/{client.slug}/#client-users")}
+               "invite_url": console_url(path=f"/clients/{client.slug}/?back=/#client-users")}
     return render(request, "clients/home.html#panel-team", context)

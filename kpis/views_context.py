@@ -122,8 +122,13 @@ def recompute_retry(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 class PlanForm(forms.Form):
-    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
-    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"))
+    """The planner's goal and rates, read in the page's number format (``localize``): a Spanish page
+    takes the rate "0,25" as it is typed there (and "0.25" too), as the targets form does."""
+
+    revenue_goal = forms.DecimalField(label=gettext_lazy("Revenue goal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"),
+                                      localize=True)
+    average_deal = forms.DecimalField(label=gettext_lazy("Average deal"), min_value=Decimal("0.01"), max_value=Decimal("1e12"),
+                                      localize=True)
     first_month = forms.CharField(label=gettext_lazy("From (YYYY-MM)"), max_length=7)
     last_month = forms.CharField(label=gettext_lazy("To (YYYY-MM)"), max_length=7)
     sql_to_customer = forms.DecimalField(
@@ -131,16 +136,23 @@ class PlanForm(forms.Form):
         required=False,
         min_value=Decimal("0.0001"),
         max_value=1,
+        localize=True,
     )
     mql_to_sql = forms.DecimalField(
-        label=gettext_lazy("MQL → SQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+        label=gettext_lazy("MQL → SQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1, localize=True
     )
     lead_to_mql = forms.DecimalField(
-        label=gettext_lazy("Lead → MQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+        label=gettext_lazy("Lead → MQL rate"), required=False, min_value=Decimal("0.0001"), max_value=1, localize=True
     )
     traffic_to_lead = forms.DecimalField(
-        label=gettext_lazy("Traffic → lead rate"), required=False, min_value=Decimal("0.0001"), max_value=1
+        label=gettext_lazy("Traffic → lead rate"), required=False, min_value=Decimal("0.0001"), max_value=1, localize=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # localized: text boxes, with a phone's number keypad
+            if isinstance(field, forms.DecimalField):
+                field.widget.attrs["inputmode"] = "decimal"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -13,8 +13,11 @@ class BenchmarkForm(forms.ModelForm):
 
     kpi = forms.ChoiceField(label=_("KPI"), choices=lambda: grouped_choices(only=tuple(k for k in KPIS if k.benchmarkable)))
     source_url = forms.URLField(label=_("source address"), required=False, assume_scheme="https", max_length=200)
-    low = forms.FloatField(label=_("low"), required=False, min_value=-1e12, max_value=1e12)
-    high = forms.FloatField(label=_("high"), required=False, min_value=-1e12, max_value=1e12)
+    # In the page's number format (localize): "0,25" on a Spanish page, "0.25" read there too.
+    low = forms.FloatField(label=_("low"), required=False, min_value=-1e12, max_value=1e12, localize=True,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    high = forms.FloatField(label=_("high"), required=False, min_value=-1e12, max_value=1e12, localize=True,
+                            widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     citation = forms.CharField(label=_("citation"), required=False, max_length=5000, widget=forms.Textarea)
     position = forms.IntegerField(label=_("order"), min_value=0, max_value=10_000, initial=0)
     # formats.md's ad platform vocabulary (the paid-media cards of the report are per platform).

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from agency import services, services_domains, services_users
 from agency.decorators import admin_required, agency_required
-from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors
+from agency.forms import AssignStaffForm, ClientForm, DomainForm, InviteForm, StaffForm, apply_errors, margin_help
 from agency.http import HtmxHttpRequest, found
 from agency.models import Client, User
 from agency.selectors import (
@@ -98,7 +98,7 @@ def client_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "language_label": dict(settings.LANGUAGES).get(client.report_language, client.report_language),
         # "America/" and "Mexico_City" on two lines in a narrow column, never "Mexico_Ci" and "ty".
         "timezone_parts": client.timezone.split("/", 1),
-        "margin_help": ClientForm.base_fields["gross_margin"].help_text,  # as the Add client form says it
+        "margin_help": margin_help(),  # as the Add client form says it, in the page's number format
         "host": client_primary_host(client=client),
         "domains": client_domains_list(client=client),
         "staff": staff_for_client(client=client),

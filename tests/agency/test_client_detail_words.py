@@ -87,6 +87,15 @@ def test_an_admin_changes_the_gross_margin_and_horizon_and_every_month_is_comput
     assert "Change the gross margin" not in staff.get("/clients/alpha/").content.decode()
 
 
+def test_the_margin_edit_shows_the_margin_and_its_hint_in_the_pages_number_format(admin_user, tenant_a) -> None:
+    """As the Add client form: "0,65" on a Spanish page (the edit reads "0,65" and "0.65" alike)."""
+    tenant_a.gross_margin = Decimal("0.6500")
+    tenant_a.save(update_fields=["gross_margin"])
+    page = unescape(signed_in(admin_user, HTTP_ACCEPT_LANGUAGE="es").get("/clients/alpha/").content.decode())
+    assert 'name="gross_margin" inputmode="decimal" value="0,65"' in page
+    assert "Una fracción de los ingresos: 0,65 es un margen del 65 %" in page and "0.65" not in page
+
+
 def test_adding_a_client_says_what_comes_next(admin_user: User, tenant_a: Client, monkeypatch) -> None:
     """The walk stopped on the new client's console page: "Client … is ready." and nothing said that its
     portal's home page lists the set-up steps, its data first. (The schema's creation is not the point:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -100,7 +102,7 @@ def test_console_form_shows_field_errors(tenants, staff_a) -> None:
 
 @pytest.mark.parametrize(("language", "help_text", "error"), [
     ("en", "0.65 is a 65 % margin", "Type the margin as a fraction between 0 and 1: 0.55 for 55 %."),
-    ("es", "0.65 es un margen del 65 %", "Escribe el margen como una fracción entre 0 y 1: 0.55 para un 55 %."),
+    ("es", "0,65 es un margen del 65 %", "Escribe el margen como una fracción entre 0 y 1: 0,55 para un 55 %."),
 ])
 def test_the_gross_margin_says_it_is_a_fraction_and_a_percentage_typed_is_told_so(tenants, staff_a, language, help_text, error):
     http = HttpClient(HTTP_ACCEPT_LANGUAGE=language)
@@ -113,6 +115,27 @@ def test_the_gross_margin_says_it_is_a_fraction_and_a_percentage_typed_is_told_s
     )
     assert response.status_code == 422
     assert error in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "typed", "shown"), [
+    ("es", "0,65", "0,7"), ("es", "0.65", "0,7"), ("en", "0.65", "0.7"),
+])
+def test_the_gross_margin_is_typed_and_shown_in_the_pages_number_format(tenants, staff_a, language, typed, shown):
+    """The walk of a new Spanish client: the hint said "0.65" on a Spanish page and "0,65", as a
+    Spanish speaker types it, was refused ("Introduzca un número"). Both are read on a Spanish page."""
+    from django.utils import translation
+
+    from agency.forms import ClientForm
+
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(staff_a)
+    page = http.get("/clients/new/", HTTP_HOST="localhost").content.decode()
+    assert f'name="gross_margin" value="{shown}"' in page and 'inputmode="decimal"' in page
+    with translation.override(language):
+        form = ClientForm({"name": "X", "slug": "x-co", "timezone": "UTC", "currency": "MXN", "gross_margin": typed,
+                           "horizon_months": "60"})
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["gross_margin"] == Decimal("0.65")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -216,7 +216,26 @@ def test_the_home_panels_speak_to_staff_as_staff(staff_http, tenant_a, client_us
 
 def test_staff_are_offered_the_invitation_while_nobody_from_the_client_has_access(staff_http, tenant_a) -> None:
     team = staff_http.get("/panels/team/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Nobody from the client has access yet." in team and "/clients/alpha/#client-users" in team
+    assert "Nobody from the client has access yet." in team and "/clients/alpha/?back=/#client-users" in team
+
+
+def test_inviting_a_client_user_from_the_home_comes_back_to_the_home(staff_http, staff_a, tenant_a) -> None:
+    """The walk of a new Spanish client: the home's "Invite a client user" left staff in the console
+    after sending (the month page's link already came back). Now the console's form goes back home."""
+    import re
+
+    from agency.views.auth import HANDOFF_PATHS
+
+    team = staff_http.get("/panels/team/").content.decode()
+    link = re.search(r'href="http://localhost:8000(/clients/alpha/\?back=[^"#]+)#client-users"', team).group(1)
+    console = HttpClient(HTTP_HOST=host_of(None))
+    console.force_login(staff_a)
+    assert 'name="back" value="/"' in console.get(link).content.decode()
+    response = console.post("/clients/alpha/invite/", {"email": "lu@alpha.example", "back": "/"})
+    assert response.status_code == 200  # a page that moves on by itself, to the client's portal
+    moves_on = re.search(r'content="0;url=([^"]+)"', response.content.decode()).group(1)
+    assert moves_on.startswith(f"http://{host_of(tenant_a)}:8000/accounts/handoff/start/")
+    assert list(console.session[HANDOFF_PATHS].values()) == ["/"]
 
 
 def test_staff_see_who_sets_the_criteria_and_can_read_them_from_the_checklist(staff_http, admin_user, tenant_a) -> None:

@@ -90,3 +90,17 @@ def test_the_console_screen_lists_for_staff_and_edits_for_admins(seeded, admin_u
     assert bad.status_code == 422 and Benchmark.objects.get(pk=band.pk).low == 40.0
     assert admin.post(f"/benchmarks/{band.pk}/remove/", HTTP_HOST=host).status_code == 302
     assert not Benchmark.objects.filter(pk=band.pk).exists()
+
+
+def test_a_spanish_admin_types_a_band_with_a_decimal_comma(seeded, admin_user) -> None:
+    """The walk of a new Spanish client: the console's number boxes refused "40,5" on a Spanish page."""
+    band = Benchmark.objects.get(kpi="cpl", label="Financial services")
+    admin = HttpClient(HTTP_ACCEPT_LANGUAGE="es")
+    admin.force_login(admin_user)
+    form = {"kpi": "cpl", "label": "Financial services", "low": "40,5", "high": "100.25", "currency": "usd",
+            "source_name": "An industry study", "source_url": "", "citation": "", "position": "20"}
+    assert admin.post(f"/benchmarks/{band.pk}/", form, HTTP_HOST=host_of(None)).status_code == 302
+    band.refresh_from_db()
+    assert (band.low, band.high) == (40.5, 100.25)
+    page = admin.get(f"/benchmarks/{band.pk}/", HTTP_HOST=host_of(None)).content.decode()
+    assert 'value="40,5"' in page and 'value="100,25"' in page

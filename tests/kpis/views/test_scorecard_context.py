@@ -91,3 +91,14 @@ def test_the_planner_turns_a_goal_into_monthly_targets_in_one_click(staff_a, ten
     assert set(january) == {"customers", "sqls", "mqls", "new_leads", "sessions"} and january["new_leads"] > 0
     bad = http.post("/planner/", {**form, "last_month": "2025-12"}, HTTP_HOST=host_of(tenant_a))
     assert bad.status_code == 422 and "The plan ends before it starts." in bad.content.decode()
+
+
+def test_the_planner_reads_rates_typed_with_a_decimal_comma_on_a_spanish_page(staff_a, tenant_a) -> None:
+    """The walk of a new Spanish client: the targets page took "0,25" but the planner refused it."""
+    form = {"revenue_goal": "100000", "average_deal": "7000", "first_month": "2026-01", "last_month": "2026-02",
+            "sql_to_customer": "0,25", "mql_to_sql": "0,4", "lead_to_mql": "0.3", "traffic_to_lead": "0,02"}
+    http = http_for(staff_a)
+    page = http.get("/planner/", HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'name="sql_to_customer" inputmode="decimal"' in page or 'inputmode="decimal" name="sql_to_customer"' in page
+    shown = http.post("/planner/", form, HTTP_HOST=host_of(tenant_a), HTTP_ACCEPT_LANGUAGE="es")
+    assert shown.status_code == 200 and "477" in shown.content.decode()
