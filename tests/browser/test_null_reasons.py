@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import schema_context
 
-from clients.models import Contract
+from clients.models import Contract, Lead
 from kpis.services import snapshot_compute
 from tests.browser.conftest import screenshot
 from tests.browser.test_portal_shell import sign_in
@@ -30,6 +30,8 @@ def retainers(tenants):
                      monthly_fee=Decimal("15700"))
             for i in range(10)
         ])  # fmt: skip
+        # A client with a lead source (kpis.nodata): without one, LTV:CAC reads "no leads loaded" first.
+        Lead.objects.create(id="l1", created_at=dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC))
     snapshot_compute(client=tenants["alpha"], months=[dt.date(2026, 2, 1), MARCH])
     return tenants["alpha"]
 
