@@ -1,5 +1,6 @@
 """Adding a client in a real browser, in Spanish: the address is written from the name as it is
-typed (accents and spaces folded), until staff edit it by hand; the gross margin says it is a fraction."""
+typed (accents and spaces folded), until staff edit it by hand; the gross margin says it is a fraction,
+in the page's number format ("0,65")."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def test_the_slug_follows_the_name_until_edited_by_hand(browser, portal, staff_a
         page.goto(portal.console + "/clients/new/")
         page.get_by_label("Nombre").press_sequentially("Ferretería Solís  S.A.")
         expect(page.get_by_label("Identificador")).to_have_value("ferreteria-solis-s-a")
-        expect(page.get_by_text("0.65 es un margen del 65 %")).to_be_visible()
+        expect(page.get_by_text("0,65 es un margen del 65 %")).to_be_visible()
         expect(page.get_by_label("Partir de la configuración de otro cliente (opcional)")).to_contain_text(
             "Ninguno: empezar de cero"
         )
